@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isWorkday as packageIsWorkday } from 'chinese-days';
+import { addDays, dayNumber, isIsoDate, isoDate, weekday } from './dates';
+import { addWorkingDays, CalendarRangeError, HOLIDAY_YEARS, isWorkingDay, workingDaysBetween } from './working-days';
+
+describe('ISO dates as day numbers', () => {
+  it('round-trips every day from 1900 to 2200', () => {
+    fc.assert(fc.property(fc.integer({ min: dayNumber('1900-01-01'), max: dayNumber('2200-12-31') }), (n) => {
+      expect(dayNumber(isoDate(n))).toBe(n);
+      expect(isIsoDate(isoDate(n))).toBe(true);
+    }));
+  });
+  it('knows weekdays', () => {
+    expect(weekday('1970-01-01')).toBe(4);
+    expect(weekday('2026-11-25')).toBe(3);
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2023-02-28', 1)).toBe('2023-03-01');
+  });
+  it.each(['2023-02-29', '2023-13-01', '2023-00-10', '2023-1-1', '20230101', '2023-04-31', '', 'x'])('rejects %j', (d) => expect(isIsoDate(d)).toBe(false));
+});
+
+describe('working days (G6)', () => {
+  it('agrees with the chinese-days package on every day of every shipped year', () => {
+    const disagreements: string[] = [];
+    for (const y of HOLIDAY_YEARS) {
+      for (let d = dayNumber(`${y.year}-01-01`); d < dayNumber(`${y.year + 1}-01-01`); d++) {
+        const date = isoDate(d);
+        if (isWorkingDay(date) !== packageIsWorkday(date)) disagreements.push(date);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('make-up working days fall on weekends and are not holidays', () => {
+    for (const y of HOLIDAY_YEARS) {
+      for (const w of y.makeUpWorkdays) {
+        expect([0, 6]).toContain(weekday(w));
+        expect(isWorkingDay(w)).toBe(true);
+      }
+    }
+  });
+
+  it('counts 调休: the 2025 Spring Festival', () => {
+    expect(isWorkingDay('2025-01-26')).toBe(true); // Sunday, make-up working day
+    expect(isWorkingDay('2025-01-28')).toBe(false);
+    expect(isWorkingDay('2025-02-04')).toBe(false); // Tuesday, holiday
+    expect(isWorkingDay('2025-02-08')).toBe(true); // Saturday, make-up working day
+    // Disbursed Friday 2025-01-24: working days after are 01-26 (Sun, 调休), 01-27, then 02-05, 02-06, 02-07, 02-08 (Sat, 调休), 02-10, 02-11, 02-12, 02-13 (the 10th)
+    expect(addWorkingDays('2025-01-24', 1)).toBe('2025-01-26');
+    expect(addWorkingDays('2025-01-24', 10)).toBe('2025-02-13');
+  });
+
+  it('addWorkingDays and workingDaysBetween agree', () => {
+    fc.assert(fc.property(fc.integer({ min: dayNumber('2023-01-01'), max: dayNumber('2026-10-31') }), fc.integer({ min: 0, max: 30 }), (d, n) => {
+      const from = isoDate(d);
+      const to = addWorkingDays(from, n);
+      expect(workingDaysBetween(from, to)).toBe(n);
+      expect(workingDaysBetween(to, from)).toBe(n === 0 ? 0 : -n);
+      if (n > 0) expect(isWorkingDay(to)).toBe(true);
+    }));
+  });
+
+  it('refuses dates outside the covered years', () => {
+    expect(() => isWorkingDay('2027-01-04')).toThrow(CalendarRangeError);
+    expect(() => addWorkingDays('2026-12-30', 5)).toThrow(/2027/);
+    expect(() => isWorkingDay('2022-12-30')).toThrow(CalendarRangeError);
+  });
+});
