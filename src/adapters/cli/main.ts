@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { PolicyFileError } from '../../core/policy';
+import { UsageError } from './cli-errors';
+import { evaluateCommand } from './commands/evaluate.command';
+import { policyCommand } from './commands/policy.command';
+
+// Each command lives in its own file under ./commands and is registered here, in one list.
+const program = new Command('backstop')
+  .description('Backstop (兜底) — government loan risk-compensation funds')
+  .showHelpAfterError()
+  .exitOverride()
+  .addCommand(evaluateCommand())
+  .addCommand(policyCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  if (e instanceof UsageError || e instanceof PolicyFileError) {
+    process.stderr.write(`backstop: ${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`backstop: internal error: ${(e as Error).message}\n`);
+  process.exit(1);
+}

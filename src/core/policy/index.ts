@@ -1,0 +1,10 @@
+export * from './facts';
+export * from './operators';
+export * from './compile';
+export * from './evaluate';
+export * from './compensation';
+export * from './render';
+export * from './case';
+export { policyFileSchema, type PolicyFile } from './policy.schema';
+export { firstIssue, allIssues } from './zod-fields';
+export { label, type Lang } from './labels';

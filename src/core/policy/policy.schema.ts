@@ -1,0 +1,89 @@
+/**
+ * The policy file: one programme version, every rule as data citing POLICY.md ids (F…, G…, R…).
+ * A third zone's scheme is a new file, not new code. The JSON Schema for editors is generated
+ * from this (`backstop policy schema`).
+ */
+import { z } from 'zod';
+import { FACT_NAMES } from './facts';
+import { OPERATOR_NAMES } from './operators';
+import { i18n, isoDate } from './zod-fields';
+
+const cites = z.array(z.string().regex(/^[FGR]\d+[a-z]?$/, 'must be a POLICY.md id such as "F8" or "R7a"')).min(1, 'must cite at least one POLICY.md id');
+const ruleId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case id such as "size-limit"');
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string');
+
+export const conditionSchema = z.strictObject({
+  fact: z.enum(FACT_NAMES),
+  op: z.enum(OPERATOR_NAMES),
+  /** Typed by the fact: yuan strings for money, "0.2" for rates, YYYY-MM-DD for dates, lists for in/notIn. */
+  value: z.unknown(),
+  ref: z.enum(FACT_NAMES).optional(),
+});
+
+export const ruleSchema = conditionSchema.extend({
+  id: ruleId,
+  cites,
+  /** The rule is judged only when this holds (e.g. the bank's share only in risk-sharing mode). */
+  when: conditionSchema.optional(),
+  /** One line describing the rule with placeholders {actual}, {value}, {ref}, {deadline}. */
+  message: i18n(),
+  /** The source's own words, shown beside the rule. */
+  quote: z.string().optional(),
+});
+
+export const upliftSchema = z.strictObject({
+  id: ruleId,
+  cites,
+  when: conditionSchema,
+  add: decimal,
+  message: i18n(),
+  quote: z.string().optional(),
+});
+
+export const policyFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  programme: ruleId,
+  version: z.string().min(1),
+  title: i18n(),
+  summary: i18n().optional(),
+  cites,
+  effectiveFrom: isoDate(),
+  effectiveTo: isoDate().nullable().default(null),
+  eligibility: z.array(ruleSchema).min(1),
+  compensation: z.strictObject({
+    base: z.strictObject({ ratio: decimal, cites, message: i18n(), quote: z.string().optional() }),
+    uplifts: z.array(upliftSchema).default([]),
+    maxRatio: decimal.optional(),
+    capPerLoan: z.string().nullable().default(null),
+    riskSharing: z.strictObject({
+      cites,
+      /** The fund pays the bank's share of the loss, up to this many points of it (R5). */
+      fundCoversBankShareUpTo: decimal,
+      message: i18n(),
+      quote: z.string().optional(),
+    }).nullable().default(null),
+    rounding: z.strictObject({ mode: z.enum(['half-up', 'half-even']), cites }),
+  }),
+  limits: z.strictObject({
+    /** Committed liability may not exceed this multiple of the fund (R7b). */
+    liabilityMultiple: z.strictObject({ value: decimal, cites }),
+    /** A bank's filed loans to one enterprise may not exceed this (G5). */
+    perEnterprisePerBank: z.strictObject({ value: z.string(), cites }).nullable().default(null),
+  }),
+  circuitBreaker: z.strictObject({
+    cites,
+    /** Claimed NPL principal ÷ filed principal above this … */
+    claimRatioAbove: decimal,
+    /** … and net compensation paid above this (yuan) trip the breaker (G4). */
+    netCompensationAbove: z.string(),
+    quote: z.string().optional(),
+  }),
+  nonPerforming: z.strictObject({
+    cites,
+    overdueDaysAbove: z.number().int().positive(),
+    classifications: z.array(z.enum(['substandard', 'doubtful', 'loss'])).min(1),
+  }),
+});
+
+export type PolicyFile = z.input<typeof policyFileSchema>;
+export type ParsedPolicyFile = z.output<typeof policyFileSchema>;
