@@ -7,7 +7,7 @@ import { fail } from '../cli-errors';
 export function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
     fail(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -24,7 +24,7 @@ export function evaluateCommand(): Command {
     .argument('<CASE.json>', 'the case file, or - for standard input')
     .option('--programme <id>', 'judge under this programme only (default: every programme in force, the most favourable first)')
     .action((file: string, opts: { programme?: string }) => {
-      const input = readJsonFile(file === '-' ? '/dev/stdin' : file);
+      const input = readJsonFile(file);
       const result = evaluateCase({ input, policies: loadPolicyFiles().map((f) => f.policy), ...(opts.programme ? { programme: opts.programme } : {}) });
       if (!result.ok) fail(result.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
       process.stdout.write(`${JSON.stringify(result.decision, null, 2)}\n`);
