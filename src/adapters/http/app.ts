@@ -1,0 +1,73 @@
+/**
+ * The Hono app: routes from each module, problem details for every error, one log line per
+ * request, the OpenAPI document and a readable API page. No port here: tests call `app.request`.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { CompiledPolicy } from '../../core/policy';
+import { allIssues } from '../../core/policy';
+import { evaluateRoutes } from '../../modules/programmes/evaluate.routes';
+import { programmesRoutes, type ProgrammesReader } from '../../modules/programmes/programmes.routes';
+import { Problem, type FieldError } from '../../modules/shared/problem';
+import { apiDocsRoutes } from './api-docs';
+
+export interface AppDeps {
+  logger: Logger;
+  policies: () => readonly CompiledPolicy[];
+  programmes: ProgrammesReader;
+  health: () => Promise<{ database: string }>;
+  version: string;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function problem(status: number, title: string, detail?: string, errors?: FieldError[]) {
+  return new Response(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(errors ? { errors } : {}) }), {
+    status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  });
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw Problem.invalid(allIssues(result.error));
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`); } }));
+
+  app.onError((err, c) => {
+    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors);
+    if (err instanceof HTTPException && err.status < 500) {
+      const malformed = /json/i.test(err.message);
+      return problem(err.status, malformed ? 'Invalid request' : err.message, malformed ? 'The body is not valid JSON.' : undefined, malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined);
+    }
+    deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return problem(500, 'Internal error', 'Something went wrong on our side; it has been logged.');
+  });
+  app.notFound((c) => problem(404, 'Not found', `No route for ${c.req.method} ${c.req.path}.`));
+
+  app.get('/api/health', async (c) => c.json({ status: 'ok', version: deps.version, ...(await deps.health()) }));
+  app.route('/', evaluateRoutes({ policies: deps.policies }));
+  app.route('/', programmesRoutes({ programmes: deps.programmes }));
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Backstop API',
+      version: deps.version,
+      description: 'Government loan risk-compensation funds (贷款风险补偿资金). Money is a decimal string of yuan with at most two decimals; dates are YYYY-MM-DD; errors are RFC 9457 problem details with an `errors` list naming each field.',
+    },
+  });
+  app.route('/', apiDocsRoutes());
+  app.get('/', (c) => c.html('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Backstop 兜底</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto"><h1>Backstop 兜底</h1><p>贷款风险补偿资金管理系统 — government loan risk-compensation funds.</p><ul><li><a href="/api/docs">API 文档 / API docs</a></li><li><a href="/api/programmes">/api/programmes</a></li><li><a href="/api/health">/api/health</a></li></ul></body></html>'));
+  return app;
+}

@@ -1,0 +1,72 @@
+/**
+ * Programmes and their policy versions, stored from `policies/` at start and versioned by content
+ * hash: a changed file becomes a new revision; an old one is never edited (R3).
+ */
+import { compilePolicy, type CompiledPolicy } from '../../core/policy';
+import type { PolicyVersionFile } from './policy-files';
+import type { PolicyVersionRow, ProgrammesRepository } from './programmes.repository';
+
+export interface SyncedVersion {
+  programme: string;
+  version: string;
+  revision: number;
+  contentHash: string;
+  added: boolean;
+}
+
+export async function syncPolicyFiles({ repo, files }: { repo: ProgrammesRepository; files: PolicyVersionFile[] }): Promise<SyncedVersion[]> {
+  const out: SyncedVersion[] = [];
+  for (const f of files) {
+    const p = f.policy;
+    await repo.upsertProgramme({ id: p.programme, titleZh: p.title.zh, titleEn: p.title.en });
+    const existing = await repo.findVersionByHash(p.programme, f.contentHash);
+    const row = existing ?? await repo.insertVersion({
+      programmeId: p.programme, version: p.version, contentHash: f.contentHash, effectiveFrom: p.effectiveFrom,
+      effectiveTo: p.effectiveTo, document: JSON.parse(f.text), sourcePath: f.path,
+    });
+    out.push({ programme: p.programme, version: row.version, revision: row.revision, contentHash: row.contentHash, added: !existing });
+  }
+  return out;
+}
+
+/** The policies to judge new cases by: the latest revision of every stored version. */
+export async function loadStoredPolicies({ repo }: { repo: ProgrammesRepository }): Promise<CompiledPolicy[]> {
+  return latestRevisions(await repo.listVersions()).map((v) => compilePolicy(v.document));
+}
+
+export function latestRevisions(rows: PolicyVersionRow[]): PolicyVersionRow[] {
+  const latest = new Map<string, PolicyVersionRow>();
+  for (const r of rows) {
+    const key = `${r.programmeId}\u0000${r.version}`;
+    if ((latest.get(key)?.revision ?? 0) < r.revision) latest.set(key, r);
+  }
+  return [...latest.values()];
+}
+
+export interface ProgrammeView {
+  id: string;
+  title: { zh: string; en: string };
+  versions: { version: string; revision: number; contentHash: string; effectiveFrom: string; effectiveTo: string | null; loadedAt: string }[];
+}
+
+function view(p: { id: string; titleZh: string; titleEn: string }, rows: PolicyVersionRow[]): ProgrammeView {
+  return {
+    id: p.id,
+    title: { zh: p.titleZh, en: p.titleEn },
+    versions: rows.filter((r) => r.programmeId === p.id).map((r) => ({
+      version: r.version, revision: r.revision, contentHash: r.contentHash, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, loadedAt: r.loadedAt.toISOString(),
+    })),
+  };
+}
+
+export async function listProgrammes({ repo }: { repo: ProgrammesRepository }): Promise<ProgrammeView[]> {
+  const [ps, rows] = await Promise.all([repo.listProgrammes(), repo.listVersions()]);
+  return ps.map((p) => view(p, rows));
+}
+
+export async function getProgramme({ repo, id }: { repo: ProgrammesRepository; id: string }) {
+  const p = await repo.findProgramme(id);
+  if (!p) return undefined;
+  const rows = await repo.listVersions(id);
+  return { ...view(p, rows), policies: latestRevisions(rows).map((r) => ({ version: r.version, revision: r.revision, document: r.document })) };
+}
