@@ -1,0 +1,59 @@
+/**
+ * Who may do what — in one place (DESIGN.md roles). Routes ask `can(actor, action)`; data scoping
+ * (a bank sees only its own records, other banks' answer 404) is `scopeFor(actor)`.
+ */
+export const ROLES = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  bankId: string | null;
+  guarantorId: string | null;
+  via: 'session' | 'token';
+}
+
+const ALL: readonly Role[] = ROLES;
+const STAFF: readonly Role[] = ['manager', 'reviewer', 'auditor'];
+
+export const PERMISSIONS = {
+  'programme:read': ALL,
+  'registry:read': ALL,
+  'registry:write': ['manager'],
+  'fund:read': ['manager', 'reviewer', 'auditor'],
+  'fund:write': ['manager'],
+  'filing:read': ALL,
+  'filing:write': ['bank', 'manager'],
+  'servicing:write': ['bank', 'manager'],
+  'claim:read': ALL,
+  'claim:submit': ['bank'],
+  'claim:prepare': ['manager'],
+  /** A second person approves; the use case refuses the preparer (maker–checker). */
+  'claim:approve': ['manager', 'reviewer'],
+  'claim:pay': ['manager'],
+  'recovery:write': ['bank', 'manager'],
+  'report:read': ALL,
+  'audit:read': STAFF,
+  'ledger:read': STAFF,
+  'ledger:verify': ['auditor', 'manager'],
+  'user:write': ['manager'],
+  'token:write': ['bank', 'manager'],
+  'simulation:run': ['manager', 'reviewer', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export function can(actor: Actor, action: Action): boolean {
+  return (PERMISSIONS[action] as readonly Role[]).includes(actor.role);
+}
+
+/** Which records an actor may see: all, one bank's, or one guarantor's risk-sharing loans. */
+export type Scope = { kind: 'all' } | { kind: 'bank'; bankId: string } | { kind: 'guarantor'; guarantorId: string };
+
+export function scopeFor(actor: Actor): Scope {
+  if (actor.role === 'bank') return { kind: 'bank', bankId: actor.bankId ?? '\u0000none' };
+  if (actor.role === 'guarantor') return { kind: 'guarantor', guarantorId: actor.guarantorId ?? '\u0000none' };
+  return { kind: 'all' };
+}

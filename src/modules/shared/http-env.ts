@@ -1,0 +1,18 @@
+/** What every route can read from the request context, set by the HTTP adapter's auth middleware. */
+import type { Context } from 'hono';
+import { can, type Action, type Actor } from '../auth/access';
+import { Problem } from './problem';
+
+export interface AppEnv {
+  Variables: { actor: Actor | null; requestId: string };
+}
+
+/** The signed-in actor allowed to do `action`, or a 401 / 403 problem. */
+export function requireActor(c: Context<AppEnv>, action?: Action): Actor {
+  const actor = c.get('actor');
+  if (!actor) throw new Problem(401, 'Not signed in', 'Sign in, or send an API token as `Authorization: Bearer …`.');
+  if (action && !can(actor, action)) throw new Problem(403, 'Forbidden', `The ${actor.role} role may not do this (${action}).`);
+  return actor;
+}
+
+export const clientAddress = (c: Context) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.env?.incoming?.socket?.remoteAddress ?? 'local';
