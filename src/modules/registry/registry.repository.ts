@@ -1,0 +1,77 @@
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../programmes/programmes.repository';
+import type { Cursor } from '../shared/paging';
+import { enterprises, institutions, qualifications } from './registry.table';
+
+export type EnterpriseRow = typeof enterprises.$inferSelect;
+export type QualificationRow = typeof qualifications.$inferSelect;
+export type InstitutionRow = typeof institutions.$inferSelect;
+
+export interface EnterpriseFilter {
+  q?: string;
+  size?: string;
+  sciTech?: boolean;
+  /** A bank sees the enterprises it registered or lends to. */
+  bankId?: string;
+}
+
+const visibleToBank = (bankId: string): SQL =>
+  or(eq(enterprises.createdByBank, bankId), sql`exists (select 1 from loans l where l.enterprise_id = ${enterprises.id} and l.bank_id = ${bankId})`)!;
+
+export function createRegistryRepository({ db }: { db: Db }) {
+  return {
+    async insertEnterprise(e: typeof enterprises.$inferInsert, quals: Omit<typeof qualifications.$inferInsert, 'enterpriseId'>[]) {
+      await db.transaction(async (tx) => {
+        await tx.insert(enterprises).values(e);
+        if (quals.length) await tx.insert(qualifications).values(quals.map((q) => ({ ...q, enterpriseId: e.id })));
+      });
+    },
+    async updateEnterprise(id: string, patch: Partial<typeof enterprises.$inferInsert>) {
+      await db.update(enterprises).set({ ...patch, updatedAt: new Date() }).where(eq(enterprises.id, id));
+    },
+    async insertQualification(q: typeof qualifications.$inferInsert) {
+      await db.insert(qualifications).values(q);
+    },
+    async findEnterprise(id: string, bankId?: string): Promise<EnterpriseRow | undefined> {
+      const [row] = await db.select().from(enterprises).where(and(eq(enterprises.id, id), bankId ? visibleToBank(bankId) : undefined));
+      return row;
+    },
+    async findEnterpriseByCreditCode(code: string): Promise<EnterpriseRow | undefined> {
+      const [row] = await db.select().from(enterprises).where(eq(enterprises.creditCode, code));
+      return row;
+    },
+    async qualificationsOf(ids: string[]): Promise<QualificationRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(qualifications).where(inArray(qualifications.enterpriseId, ids)).orderBy(asc(qualifications.id));
+    },
+    async listEnterprises(f: EnterpriseFilter, page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' }): Promise<EnterpriseRow[]> {
+      const where: SQL[] = [];
+      if (f.q) where.push(or(ilike(enterprises.name, `%${f.q}%`), ilike(enterprises.creditCode, `${f.q.toUpperCase()}%`))!);
+      if (f.size) where.push(eq(enterprises.size, f.size as EnterpriseRow['size']));
+      if (f.sciTech !== undefined) where.push(eq(enterprises.sciTech, f.sciTech));
+      if (f.bankId) where.push(visibleToBank(f.bankId));
+      if (page.cursor) {
+        const cmp = page.order === 'asc' ? gt : lt;
+        const v = String(page.cursor.value);
+        where.push(or(cmp(enterprises.name, v), and(eq(enterprises.name, v), cmp(enterprises.id, page.cursor.id)))!);
+      }
+      const dir = page.order === 'asc' ? asc : desc;
+      return db.select().from(enterprises).where(and(...where)).orderBy(dir(enterprises.name), dir(enterprises.id)).limit(page.limit + 1);
+    },
+    async insertInstitution(i: typeof institutions.$inferInsert) {
+      await db.insert(institutions).values(i);
+    },
+    async findInstitution(id: string): Promise<InstitutionRow | undefined> {
+      const [row] = await db.select().from(institutions).where(eq(institutions.id, id));
+      return row;
+    },
+    async listInstitutions(kind?: string, onlyId?: string): Promise<InstitutionRow[]> {
+      const where: SQL[] = [];
+      if (kind) where.push(eq(institutions.kind, kind as InstitutionRow['kind']));
+      if (onlyId) where.push(eq(institutions.id, onlyId));
+      return db.select().from(institutions).where(and(...where)).orderBy(asc(institutions.kind), asc(institutions.id));
+    },
+  };
+}
+
+export type RegistryRepository = ReturnType<typeof createRegistryRepository>;

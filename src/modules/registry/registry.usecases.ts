@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from '@hono/zod-openapi';
+import type { Actor } from '../auth/access';
+import { scopeFor } from '../auth/access';
+import { Problem } from '../shared/problem';
+import { pageOf, decodeCursor } from '../shared/paging';
+import type { EnterpriseRow, QualificationRow, RegistryRepository } from './registry.repository';
+import type { enterpriseInput, enterprisePatch, institutionInput, qualificationInput } from './registry.schemas';
+
+export function enterpriseView(e: EnterpriseRow, quals: QualificationRow[]) {
+  return {
+    id: e.id, creditCode: e.creditCode, name: e.name, size: e.size, industry: e.industry, sciTech: e.sciTech,
+    registeredInZone: e.registeredInZone, restrictedProcesses: e.restrictedProcesses,
+    qualifications: quals.filter((q) => q.enterpriseId === e.id).map((q) => ({ id: q.id, kind: q.kind, validFrom: q.validFrom, validTo: q.validTo, certificateNo: q.certificateNo })),
+    createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString(),
+  };
+}
+export type EnterpriseView = ReturnType<typeof enterpriseView>;
+
+export async function registerEnterprise({ repo, actor, input }: { repo: RegistryRepository; actor: Actor; input: z.output<typeof enterpriseInput> }): Promise<EnterpriseView> {
+  if (await repo.findEnterpriseByCreditCode(input.creditCode)) {
+    throw new Problem(409, 'Conflict', 'An enterprise with this credit code is registered already.', [{ field: 'creditCode', message: 'is registered already' }]);
+  }
+  const { qualifications, ...fields } = input;
+  const id = randomUUID();
+  await repo.insertEnterprise({ ...fields, id, createdByBank: actor.role === 'bank' ? actor.bankId : null }, qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null })));
+  return (await getEnterprise({ repo, actor, id }))!;
+}
+
+/** An enterprise the actor may see, or undefined (a bank sees the ones it registered or lends to). */
+export async function getEnterprise({ repo, actor, id }: { repo: RegistryRepository; actor: Actor; id: string }): Promise<EnterpriseView | undefined> {
+  const scope = scopeFor(actor);
+  const e = await repo.findEnterprise(id, scope.kind === 'bank' ? scope.bankId : undefined);
+  return e ? enterpriseView(e, await repo.qualificationsOf([e.id])) : undefined;
+}
+
+export async function listEnterprises({ repo, actor, query }: { repo: RegistryRepository; actor: Actor; query: { q?: string; size?: string; sciTech?: boolean; limit: number; cursor?: string; order: 'asc' | 'desc' } }) {
+  const scope = scopeFor(actor);
+  const cursor = decodeCursor(query.cursor);
+  const rows = await repo.listEnterprises(
+    { ...(query.q ? { q: query.q } : {}), ...(query.size ? { size: query.size } : {}), ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}), ...(scope.kind === 'bank' ? { bankId: scope.bankId } : {}) },
+    { limit: query.limit, order: query.order, ...(cursor ? { cursor } : {}) },
+  );
+  const page = pageOf(rows, query.limit, (r) => ({ value: r.name, id: r.id }));
+  const quals = await repo.qualificationsOf(page.items.map((e) => e.id));
+  return { items: page.items.map((e) => enterpriseView(e, quals)), nextCursor: page.nextCursor };
+}
+
+export async function updateEnterprise({ repo, actor, id, patch }: { repo: RegistryRepository; actor: Actor; id: string; patch: z.output<typeof enterprisePatch> }) {
+  const before = await getEnterprise({ repo, actor, id });
+  if (!before) throw Problem.notFound(`Enterprise ${id}`);
+  await repo.updateEnterprise(id, patch);
+  return { before, after: (await getEnterprise({ repo, actor, id }))! };
+}
+
+export async function addQualification({ repo, actor, id, input }: { repo: RegistryRepository; actor: Actor; id: string; input: z.output<typeof qualificationInput> }) {
+  const before = await getEnterprise({ repo, actor, id });
+  if (!before) throw Problem.notFound(`Enterprise ${id}`);
+  await repo.insertQualification({ ...input, certificateNo: input.certificateNo ?? null, enterpriseId: id });
+  return { before, after: (await getEnterprise({ repo, actor, id }))! };
+}
+
+export async function registerInstitution({ repo, input }: { repo: RegistryRepository; input: z.output<typeof institutionInput> }) {
+  if (await repo.findInstitution(input.id)) throw new Problem(409, 'Conflict', `Institution ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
+  await repo.insertInstitution({ ...input, nameEn: input.nameEn ?? null });
+  return institutionView((await repo.findInstitution(input.id))!);
+}
+
+export function institutionView(i: NonNullable<Awaited<ReturnType<RegistryRepository['findInstitution']>>>) {
+  return { id: i.id, kind: i.kind, name: i.name, nameEn: i.nameEn, registeredInZone: i.registeredInZone, createdAt: i.createdAt.toISOString() };
+}
+
+/** Banks see only themselves; guarantors themselves and the banks; staff see all. */
+export async function listInstitutions({ repo, actor, kind }: { repo: RegistryRepository; actor: Actor; kind?: string }) {
+  const scope = scopeFor(actor);
+  const rows = await repo.listInstitutions(kind, scope.kind === 'bank' ? scope.bankId : undefined);
+  return rows.map(institutionView);
+}
+
+export async function getInstitution({ repo, actor, id }: { repo: RegistryRepository; actor: Actor; id: string }) {
+  const scope = scopeFor(actor);
+  if (scope.kind === 'bank' && scope.bankId !== id) return undefined;
+  const row = await repo.findInstitution(id);
+  return row ? institutionView(row) : undefined;
+}

@@ -1,0 +1,18 @@
+/** Small builders so every route documents the same error responses. */
+import { z } from '@hono/zod-openapi';
+import { problemContent } from './problem';
+
+export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export const errors = {
+  400: { description: 'Invalid input: each field and what is wrong with it', content: problemContent },
+  401: { description: 'Not signed in', content: problemContent },
+  403: { description: 'The role may not do this', content: problemContent },
+  404: { description: 'Not found (or not yours)', content: problemContent },
+  409: { description: 'Conflicts with what exists', content: problemContent },
+  422: { description: 'Refused by a rule: the reasons are listed', content: problemContent },
+};
+
+export const idParam = (example = 'bank-icbc') => z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example }) });
+
+export const body = <T extends z.ZodTypeAny>(schema: T, example: unknown) => ({ body: { required: true, content: { 'application/json': { schema, example } } } });
