@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { detectEncoding, readRows, type RawRow } from './rows';
+
+const dir = mkdtempSync(join(tmpdir(), 'backstop-rows-'));
+const collect = async (it: AsyncIterable<RawRow>) => { const out: RawRow[] = []; for await (const r of it) out.push(r); return out; };
+const csv = '统一社会信用代码,企业名称,贷款本金（元）\n91350100M000100Y43,北京亦庄智造科技有限公司,8000000.00\n\n91110000802100433B,"某某, 有限公司",1500000\n';
+
+describe('bulk file rows', () => {
+  it('reads UTF-8 CSV with a BOM, quoted commas and blank lines', async () => {
+    const path = join(dir, 'utf8.csv');
+    writeFileSync(path, `\uFEFF${csv}`);
+    expect(await detectEncoding(path)).toBe('utf8');
+    const rows = await collect(readRows(path));
+    expect(rows).toEqual([
+      { line: 2, values: { 统一社会信用代码: '91350100M000100Y43', 企业名称: '北京亦庄智造科技有限公司', '贷款本金（元）': '8000000.00' } },
+      { line: 4, values: { 统一社会信用代码: '91110000802100433B', 企业名称: '某某, 有限公司', '贷款本金（元）': '1500000' } },
+    ]);
+  });
+
+  it('reads GBK CSV as Excel writes it on a Chinese Windows', async () => {
+    const path = join(dir, 'gbk.csv');
+    writeFileSync(path, iconv.encode(csv.replace(/\n/g, '\r\n'), 'gbk'));
+    expect(await detectEncoding(path)).toBe('gb18030');
+    const rows = await collect(readRows(path));
+    expect(rows.map((r) => r.values['企业名称'])).toEqual(['北京亦庄智造科技有限公司', '某某, 有限公司']);
+  });
+
+  it('reads XLSX with numbers, dates and text cells as strings', async () => {
+    const path = join(dir, 'filings.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('备案');
+    ws.addRow(['统一社会信用代码', '贷款本金（元）', '放款日']);
+    ws.addRow(['91350100M000100Y43', 8000000.5, new Date(Date.UTC(2025, 8, 1))]);
+    ws.addRow([]);
+    ws.addRow(['91110000802100433B', '1500000.00', '2025-09-02']);
+    await wb.xlsx.writeFile(path);
+    const rows = await collect(readRows(path));
+    expect(rows).toEqual([
+      { line: 2, values: { 统一社会信用代码: '91350100M000100Y43', '贷款本金（元）': '8000000.5', 放款日: '2025-09-01' } },
+      { line: 4, values: { 统一社会信用代码: '91110000802100433B', '贷款本金（元）': '1500000.00', 放款日: '2025-09-02' } },
+    ]);
+  });
+
+  it('names a broken file as such', async () => {
+    const path = join(dir, 'broken.xlsx');
+    writeFileSync(path, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(100, 7)]));
+    await expect(collect(readRows(path))).rejects.toThrow(/not a readable XLSX file/);
+    const bad = join(dir, 'broken.csv');
+    writeFileSync(bad, 'a,b\n"unterminated,1\n');
+    await expect(collect(readRows(bad))).rejects.toThrow(/not a readable CSV file/);
+  });
+});

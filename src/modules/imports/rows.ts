@@ -1,0 +1,109 @@
+/**
+ * Reads a bank's bulk file row by row, streaming (a million rows never sit in memory): CSV in UTF-8
+ * (with or without BOM) or GBK/GB18030 (what Excel writes on a Chinese Windows), and XLSX. Every
+ * value comes out as a string; the first row is the header.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+
+export interface RawRow {
+  /** 1-based line of the file, the header being line 1. */
+  line: number;
+  values: Record<string, string>;
+}
+
+export type FileFormat = 'csv' | 'xlsx';
+
+export class FileFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileFormatError';
+  }
+}
+
+export async function detectFormat(path: string): Promise<FileFormat> {
+  const head = await readHead(path, 4);
+  return head[0] === 0x50 && head[1] === 0x4b ? 'xlsx' : 'csv';
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** UTF-8 when the first 64 KiB decode as UTF-8 (a multi-byte character cut at the end is fine), else GB18030. */
+export async function detectEncoding(path: string): Promise<'utf8' | 'gb18030'> {
+  const head = await readHead(path, 64 * 1024);
+  let end = head.length;
+  // Step back over a UTF-8 sequence cut by the 64 KiB boundary.
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const b = head[end - i]!;
+    if ((b & 0xc0) === 0xc0) { end -= i; break; }
+    if ((b & 0x80) === 0) break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+    return 'utf8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+export async function* readCsvRows(path: string): AsyncGenerator<RawRow> {
+  const encoding = await detectEncoding(path);
+  const source = encoding === 'utf8' ? createReadStream(path) : createReadStream(path).pipe(iconv.decodeStream('gb18030'));
+  const parser = source.pipe(parse({ bom: true, columns: (header: string[]) => header.map((h) => h.trim()), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield { line: rec.info.lines, values: rec.record };
+    }
+  } catch (e) {
+    throw new FileFormatError(`not a readable CSV file: ${(e as Error).message}`);
+  }
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  // A numeric cell holds the decimal text Excel wrote; String() gives back that shortest form,
+  // which is then parsed as a decimal string like any other (never used as a float).
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('').trim();
+  if (typeof v === 'object' && 'text' in v) return String(v.text).trim();
+  if (typeof v === 'object' && 'result' in v) return cellText(v.result as ExcelJS.CellValue);
+  return String(v);
+}
+
+export async function* readXlsxRows(path: string): AsyncGenerator<RawRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+  try {
+    for await (const sheet of reader) {
+      let header: string[] | undefined;
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const cells = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+        if (!header) { header = cells.map((h) => h.trim()); continue; }
+        if (cells.every((c) => c === '')) continue;
+        yield { line: row.number, values: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) };
+      }
+      return; // the first worksheet only
+    }
+  } catch (e) {
+    throw new FileFormatError(`not a readable XLSX file: ${(e as Error).message}`);
+  }
+}
+
+export async function* readRows(path: string, format?: FileFormat): AsyncGenerator<RawRow> {
+  const f = format ?? (await detectFormat(path));
+  yield* f === 'xlsx' ? readXlsxRows(path) : readCsvRows(path);
+}
+
