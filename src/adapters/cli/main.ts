@@ -3,6 +3,8 @@ import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
 import { evaluateCommand } from './commands/evaluate.command';
 import { policyCommand } from './commands/policy.command';
+import { serveCommand } from './commands/serve.command';
+import { DataDirLockedError } from '../db/data-dir-lock';
 
 // Each command lives in its own file under ./commands and is registered here, in one list.
 const program = new Command('backstop')
@@ -10,13 +12,14 @@ const program = new Command('backstop')
   .showHelpAfterError()
   .exitOverride()
   .addCommand(evaluateCommand())
-  .addCommand(policyCommand());
+  .addCommand(policyCommand())
+  .addCommand(serveCommand());
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof UsageError || e instanceof PolicyFileError) {
+  if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError) {
     process.stderr.write(`backstop: ${e.message}\n`);
     process.exit(2);
   }

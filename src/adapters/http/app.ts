@@ -12,6 +12,12 @@ import { evaluateRoutes } from '../../modules/programmes/evaluate.routes';
 import { programmesRoutes, type ProgrammesReader } from '../../modules/programmes/programmes.routes';
 import { Problem, type FieldError } from '../../modules/shared/problem';
 import { apiDocsRoutes } from './api-docs';
+import { authMiddleware } from './auth.middleware';
+import { authRoutes } from '../../modules/auth/auth.routes';
+import type { AuthRepository } from '../../modules/auth/auth.repository';
+import { registryRoutes } from '../../modules/registry/registry.routes';
+import type { RegistryRepository } from '../../modules/registry/registry.repository';
+import type { AppEnv } from '../../modules/shared/http-env';
 
 export interface AppDeps {
   logger: Logger;
@@ -19,6 +25,9 @@ export interface AppDeps {
   programmes: ProgrammesReader;
   health: () => Promise<{ database: string }>;
   version: string;
+  authRepo: AuthRepository;
+  registryRepo: RegistryRepository;
+  secureCookies: boolean;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,7 +40,7 @@ function problem(status: number, title: string, detail?: string, errors?: FieldE
 }
 
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono({
+  const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw Problem.invalid(allIssues(result.error));
     },
@@ -43,6 +52,8 @@ export function createApp(deps: AppDeps) {
     deps.logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`); } }));
+
+  app.use('/api/*', authMiddleware({ repo: deps.authRepo }));
 
   app.onError((err, c) => {
     if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors);
@@ -58,6 +69,8 @@ export function createApp(deps: AppDeps) {
   app.get('/api/health', async (c) => c.json({ status: 'ok', version: deps.version, ...(await deps.health()) }));
   app.route('/', evaluateRoutes({ policies: deps.policies }));
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
+  app.route('/', authRoutes({ repo: deps.authRepo, secureCookies: deps.secureCookies }));
+  app.route('/', registryRoutes({ repo: deps.registryRepo }));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

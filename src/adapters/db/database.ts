@@ -1,0 +1,78 @@
+/**
+ * The database: embedded PGlite in a data directory by default, PostgreSQL when DATABASE_URL is
+ * set. The same drizzle-kit SQL migrations run on both at open. PGlite runs with full durability
+ * (relaxedDurability off): each statement is synced to the data directory before it returns.
+ */
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import type { Db } from '../../modules/programmes/programmes.repository';
+import { lockDataDir } from './data-dir-lock';
+
+export const MIGRATIONS = resolve(import.meta.dirname, '../../../drizzle');
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Where the data lives, for messages (never a password). */
+  location: string;
+  close: () => Promise<void>;
+}
+
+export async function openDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.BACKSTOP_DATA ?? './data', memory = false }: { url?: string; dataDir?: string; memory?: boolean } = {}): Promise<Database> {
+  if (url) return openPostgres(url);
+  return memory ? openPglite(undefined) : openPglite(resolve(dataDir));
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  const unlock = dir ? lockDataDir(dir) : () => {};
+  try {
+    const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), relaxedDurability: false });
+    const db = drizzlePglite(client);
+    await migratePglite(db, { migrationsFolder: MIGRATIONS });
+    return {
+      db: db as unknown as Db,
+      kind: 'pglite',
+      location: dir ?? 'memory',
+      close: async () => {
+        await client.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const client = postgres(url, { max: Number(process.env.DATABASE_POOL ?? 10), onnotice: () => {} });
+  try {
+    const db = drizzlePostgres(client);
+    await migratePostgres(db, { migrationsFolder: MIGRATIONS });
+    const u = new URL(url);
+    return { db: db as unknown as Db, kind: 'postgres', location: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => client.end({ timeout: 5 }) };
+  } catch (e) {
+    await client.end({ timeout: 1 });
+    throw e;
+  }
+}
+
+/** Close cleanly on SIGINT/SIGTERM: finish, release the data directory, exit. */
+export function closeOnSignals(close: () => Promise<void>): void {
+  let closing = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    close().then(() => process.exit(0), (e) => {
+      console.error(`backstop: error while closing on ${signal}: ${(e as Error).message}`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}

@@ -1,0 +1,36 @@
+/** Wires repositories and use cases to one database; the server and the HTTP tests share it. */
+import type { Logger } from 'pino';
+import type { CompiledPolicy } from '../../core/policy';
+import { createAuthRepository } from '../../modules/auth/auth.repository';
+import { loadPolicyFiles } from '../../modules/programmes/policy-files';
+import { createProgrammesRepository } from '../../modules/programmes/programmes.repository';
+import { getProgramme, listProgrammes, loadStoredPolicies, syncPolicyFiles } from '../../modules/programmes/programmes.usecases';
+import { createRegistryRepository } from '../../modules/registry/registry.repository';
+import type { Database } from '../db/database';
+import { createApp } from './app';
+
+export const VERSION = '0.1.0';
+
+export async function createServices({ database, logger, policiesDir }: { database: Database; logger: Logger; policiesDir?: string }) {
+  const programmesRepo = createProgrammesRepository({ db: database.db });
+  const synced = await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles(policiesDir) });
+  let policies: CompiledPolicy[] = await loadStoredPolicies({ repo: programmesRepo });
+  const authRepo = createAuthRepository({ db: database.db });
+  const registryRepo = createRegistryRepository({ db: database.db });
+  const app = createApp({
+    logger,
+    version: VERSION,
+    policies: () => policies,
+    programmes: { list: () => listProgrammes({ repo: programmesRepo }), get: (id) => getProgramme({ repo: programmesRepo, id }) },
+    health: async () => ({ database: database.kind }),
+    authRepo,
+    registryRepo,
+    secureCookies: process.env.BACKSTOP_SECURE_COOKIES === '1',
+  });
+  return {
+    app,
+    synced,
+    repos: { programmes: programmesRepo, auth: authRepo, registry: registryRepo },
+    reloadPolicies: async () => { policies = await loadStoredPolicies({ repo: programmesRepo }); },
+  };
+}
