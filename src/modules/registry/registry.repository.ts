@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import type { Cursor } from '../shared/paging';
 import { enterprises, institutions, qualifications } from './registry.table';
@@ -15,8 +15,8 @@ export interface EnterpriseFilter {
   bankId?: string;
 }
 
-const visibleToBank = (bankId: string): SQL =>
-  or(eq(enterprises.createdByBank, bankId), sql`exists (select 1 from loans l where l.enterprise_id = ${enterprises.id} and l.bank_id = ${bankId})`)!;
+// Until filings exist, a bank sees the enterprises its officers registered; with filings, also the ones it lends to.
+const visibleToBank = (bankId: string): SQL => eq(enterprises.createdByBank, bankId);
 
 export function createRegistryRepository({ db }: { db: Db }) {
   return {
