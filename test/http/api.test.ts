@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, startTestApp } from './harness';
 
@@ -15,10 +16,10 @@ describe('health, OpenAPI and docs', () => {
   it('answers health with the database kind', async () => {
     const res = await t.app.request('/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: t.database.kind });
+    expect(await res.json() as any).toMatchObject({ status: 'ok', database: t.database.kind });
   });
   it('publishes an OpenAPI 3.1 document with examples', async () => {
-    const doc = await (await t.app.request('/api/openapi.json')).json();
+    const doc = await (await t.app.request('/api/openapi.json')).json() as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/evaluate', '/api/programmes', '/api/programmes/{id}', '/api/auth/login', '/api/enterprises']));
     expect(doc.paths['/api/evaluate'].post.requestBody.content['application/json'].example.loan.principal).toBe('8000000.00');
@@ -32,12 +33,12 @@ describe('health, OpenAPI and docs', () => {
 
 describe('programmes (stored from policies/ by content hash)', () => {
   it('lists both programmes with their versions', async () => {
-    const body = await (await t.app.request('/api/programmes')).json();
+    const body = await (await t.app.request('/api/programmes')).json() as any;
     expect(body.items.map((p: { id: string }) => p.id)).toEqual(['etown-2023-small-micro', 'etown-2025-sci-tech']);
     expect(body.items[0].versions[0]).toMatchObject({ version: '2023-12', revision: 1, effectiveFrom: '2023-12-01' });
   });
   it('shows one programme with its policy file', async () => {
-    const body = await (await t.app.request('/api/programmes/etown-2025-sci-tech')).json();
+    const body = await (await t.app.request('/api/programmes/etown-2025-sci-tech')).json() as any;
     expect(body.policies[0].document.compensation.base.ratio).toBe('0.5');
   });
   it('answers 404 as a problem for an unknown programme', async () => {
@@ -63,7 +64,7 @@ describe('POST /api/evaluate', () => {
   it('judges a case like the CLI does (worked example 1)', async () => {
     const res = await t.app.request('/api/evaluate', post({ ...goodCase, programme: 'etown-2023-small-micro' }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ eligible: true, ratio: '0.3', compensation: '1500000.00' });
+    expect(await res.json() as any).toMatchObject({ eligible: true, ratio: '0.3', compensation: '1500000.00' });
   });
 
   const bad: [string, unknown, string][] = [
@@ -79,7 +80,7 @@ describe('POST /api/evaluate', () => {
   it.each(bad)('answers 400 naming the field for %s', async (_name, body, field) => {
     const res = await t.app.request('/api/evaluate', post(body));
     expect(res.status).toBe(400);
-    const problem = await res.json();
+    const problem = await res.json() as any;
     expect(problem).toMatchObject({ status: 400, title: 'Invalid request' });
     expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
@@ -87,7 +88,7 @@ describe('POST /api/evaluate', () => {
     expect((await t.app.request('/api/evaluate', post('{"enterprise": '))).status).toBe(400);
     const huge = await t.app.request('/api/evaluate', post(`{"x":"${'a'.repeat(50 * 1024 * 1024)}"}`));
     expect(huge.status).toBe(413);
-    expect((await huge.json()).title).toMatch(/too large/);
+    expect((await huge.json() as any).title).toMatch(/too large/);
   });
   it('answers 404 as a problem for an unknown route', async () => {
     expect((await t.app.request('/api/nothing-here')).status).toBe(404);
