@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,8 +12,13 @@ export function runCli(args: string[], opts: { input?: string; env?: Record<stri
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const caseDir = mkdtempSync(join(tmpdir(), 'backstop-case-'));
+afterAll(() => rmSync(caseDir, { recursive: true, force: true }));
+let cases = 0;
+
 export function writeCase(value: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'backstop-case-'));
+  const dir = join(caseDir, String(++cases));
+  mkdirSync(dir);
   const path = join(dir, 'CASE.json');
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
   return path;

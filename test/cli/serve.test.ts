@@ -1,0 +1,65 @@
+/**
+ * `backstop serve` as `npm start` runs it: embedded database in a data directory, a lock against a
+ * second process, a clean close on SIGTERM, and data kept across restarts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
+
+const BIN = resolve(import.meta.dirname, '../../bin/backstop.js');
+const children: ChildProcess[] = [];
+afterEach(() => { for (const c of children) c.kill('SIGKILL'); });
+
+const freePort = () => new Promise<number>((ok) => { const s = createServer().listen(0, () => { const { port } = s.address() as { port: number }; s.close(() => ok(port)); }); });
+
+async function start(dataDir: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BACKSTOP_DATA: dataDir, PORT: String(port), DATABASE_URL: '', LOG_LEVEL: 'warn' } });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  for (let i = 0; i < 200 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(out).toContain('listening');
+  return { child, port, output: () => out, exited: new Promise<number | null>((ok) => child.on('exit', (code) => ok(code))) };
+}
+
+describe('backstop serve', () => {
+  it('serves on the embedded database, locks its directory, closes cleanly on SIGTERM and keeps its data', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
+    const first = await start(dataDir);
+    expect(first.output()).toMatch(/demo logins \(password backstop-demo\): manager/);
+    const health = await (await fetch(`http://127.0.0.1:${first.port}/api/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', database: 'pglite' });
+
+    const second = runCli(['serve'], { env: { BACKSTOP_DATA: dataDir, PORT: '0', DATABASE_URL: '' } });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/data directory .* is in use by process \d+/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'backstop.lock'))).toBe(false);
+
+    const again = await start(dataDir);
+    expect(again.output()).not.toMatch(/demo logins/);
+    const programmes = await (await fetch(`http://127.0.0.1:${again.port}/api/programmes`)).json() as { items: { versions: { revision: number }[] }[] };
+    expect(programmes.items.flatMap((p) => p.versions.map((v) => v.revision))).toEqual([1, 1]);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 60_000);
+
+  it('takes over a lock left by a process that died', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
+    const first = await start(dataDir);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(existsSync(join(dataDir, 'backstop.lock'))).toBe(true);
+    const second = await start(dataDir);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+});
