@@ -1,0 +1,31 @@
+/** The import boundary (DESIGN.md): the lint fails when src/core reaches for modules, adapters, I/O, the clock or env. */
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+
+async function problems(code: string, filePath: string) {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages.map((m) => m.message);
+}
+
+describe('import boundary', () => {
+  it.each([
+    ["import { createApp } from '../../adapters/http/app';", /must not import from modules or adapters/],
+    ["import { loadPolicyFiles } from '../../modules/programmes/policy-files';", /must not import from modules or adapters/],
+    ["import { readFileSync } from 'node:fs';", /no I\/O/],
+    ['export const now = Date.now();', /no clock/],
+    ['export const port = process.env.PORT;', /no env/],
+    ['export const r = Math.random();', /seeded generator/],
+  ])('src/core refuses %s', async (code, message) => {
+    expect((await problems(`${code}\n`, 'src/core/policy/x.ts')).join('\n')).toMatch(message);
+  });
+
+  it('modules may not import the HTTP adapter', async () => {
+    expect((await problems("import { createApp } from '../../adapters/http/app';\nexport { createApp };\n", 'src/modules/x/x.ts')).join('\n')).toMatch(/adapters\/http/);
+  });
+
+  it('pure core code passes', async () => {
+    expect(await problems("import { parseYuan } from '../money/money';\nexport const f = parseYuan('1');\n", 'src/core/policy/x.ts')).toEqual([]);
+  });
+});
