@@ -1,0 +1,92 @@
+/**
+ * The only TypeScript that writes ledger rows. Every write goes through the SQL function
+ * `ledger_apply` (drizzle/0002_ledger.sql): one call per batch, limits enforced in the database.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../programmes/programmes.repository';
+
+export type LedgerName = 'liability' | 'cny';
+export const DEBITS_MUST_NOT_EXCEED_CREDITS = 1;
+export const CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
+
+export interface AccountInput {
+  id: string;
+  ledger: LedgerName;
+  code: string;
+  flags?: number;
+  fundId?: string;
+  entityKind?: string;
+  entityId?: string;
+}
+
+export interface TransferInput {
+  id: string;
+  kind?: 'single' | 'pending' | 'post' | 'void';
+  debit?: string;
+  credit?: string;
+  /** Fen. For a post, 0 or omitted posts the whole pending amount. */
+  amount?: bigint;
+  code?: string;
+  pendingId?: string;
+  /** Chains this transfer to the next one: all succeed or all fail. */
+  linked?: boolean;
+  entityKind?: string;
+  entityId?: string;
+}
+
+export type TransferResult = 'ok' | 'exists' | string;
+
+export interface AccountBalance {
+  id: string;
+  ledger: LedgerName;
+  code: string;
+  flags: number;
+  fundId: string | null;
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+  version: bigint;
+}
+
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
+
+function toBalance(r: Row): AccountBalance {
+  return {
+    id: String(r.id), ledger: r.ledger as LedgerName, code: String(r.code), flags: Number(r.flags), fundId: (r.fund_id as string | null) ?? null,
+    debitsPending: BigInt(r.debits_pending as string), debitsPosted: BigInt(r.debits_posted as string),
+    creditsPending: BigInt(r.credits_pending as string), creditsPosted: BigInt(r.credits_posted as string), version: BigInt(r.version as string),
+  };
+}
+
+export function createLedgerRepository({ db }: { db: Db }) {
+  return {
+    async createAccounts(accounts: AccountInput[]) {
+      for (const a of accounts) {
+        await db.execute(sql`insert into ledger_accounts (id, ledger, code, flags, fund_id, entity_kind, entity_id)
+          values (${a.id}, ${a.ledger}, ${a.code}, ${a.flags ?? 0}, ${a.fundId ?? null}, ${a.entityKind ?? null}, ${a.entityId ?? null})
+          on conflict (id) do nothing`);
+      }
+    },
+
+    async apply(transfers: TransferInput[], actor = 'system'): Promise<TransferResult[]> {
+      const batch = transfers.map((t) => ({ ...t, ...(t.amount !== undefined ? { amount: t.amount.toString() } : {}) }));
+      const res = rowsOf(await db.execute(sql`select ledger_apply(${JSON.stringify(batch)}::jsonb, ${actor}) as results`));
+      const results = res[0]!.results;
+      return (typeof results === 'string' ? JSON.parse(results) : results) as TransferResult[];
+    },
+
+    async account(id: string): Promise<AccountBalance | undefined> {
+      const [row] = rowsOf(await db.execute(sql`select * from ledger_accounts where id = ${id}`));
+      return row ? toBalance(row) : undefined;
+    },
+
+    async accounts(fundId?: string): Promise<AccountBalance[]> {
+      const rows = rowsOf(await db.execute(fundId ? sql`select * from ledger_accounts where fund_id = ${fundId} order by id` : sql`select * from ledger_accounts order by id`));
+      return rows.map(toBalance);
+    },
+  };
+}
+
+export type LedgerRepository = ReturnType<typeof createLedgerRepository>;
