@@ -9,7 +9,7 @@ import { openDatabase, type Database } from './database';
 
 export const onPostgres = process.env.BACKSTOP_TEST_DB === 'postgres';
 
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
   if (!onPostgres) return openDatabase({ memory: true, url: '' });
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `backstop_test_${randomBytes(6).toString('hex')}`;
@@ -21,6 +21,7 @@ export async function openTestDatabase(): Promise<Database> {
   const database = await openDatabase({ url: url.toString() });
   return {
     ...database,
+    url: url.toString(),
     close: async () => {
       await database.close();
       const drop = postgres(admin, { max: 1, onnotice: () => {} });
