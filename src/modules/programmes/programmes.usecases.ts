@@ -34,6 +34,31 @@ export async function loadStoredPolicies({ repo }: { repo: ProgrammesRepository 
   return latestRevisions(await repo.listVersions()).map((v) => compilePolicy(v.document));
 }
 
+/** The stored policies with their version ids: filings point at the id they were judged under (R3). */
+export interface PolicyCatalog {
+  /** The latest revision of every version, to judge new cases by. */
+  current: readonly CompiledPolicy[];
+  versionIdOf: (policy: CompiledPolicy) => number;
+  /** Any stored revision by id, for loans filed under an older one. */
+  byVersionId: (id: number) => CompiledPolicy | undefined;
+}
+
+export async function loadPolicyCatalog({ repo }: { repo: ProgrammesRepository }): Promise<PolicyCatalog> {
+  const rows = await repo.listVersions();
+  const compiled = new Map(rows.map((r) => [r.id, compilePolicy(r.document)] as const));
+  const latest = latestRevisions(rows);
+  const ids = new Map(latest.map((r) => [compiled.get(r.id)!, r.id] as const));
+  return {
+    current: latest.map((r) => compiled.get(r.id)!),
+    versionIdOf: (p) => {
+      const id = ids.get(p);
+      if (id === undefined) throw new Error(`policy ${p.programme} ${p.version} is not in the catalog`);
+      return id;
+    },
+    byVersionId: (id) => compiled.get(id),
+  };
+}
+
 export function latestRevisions(rows: PolicyVersionRow[]): PolicyVersionRow[] {
   const latest = new Map<string, PolicyVersionRow>();
   for (const r of rows) {

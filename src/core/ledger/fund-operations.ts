@@ -1,0 +1,173 @@
+/**
+ * The fund's accounts and its named operations as ledger transfers (DESIGN.md "Money and the
+ * ledger", docs/LEDGER.md). Pure: each operation returns the batch the ledger applies in one call.
+ *
+ * liability ledger, per fund F:
+ *   F:limit ──set/raise──▶ F:capacity ──quota──▶ F:quota:<agreement>
+ *   F:capacity | F:quota:<a> ──filing──▶ F:exposure:<filing> ──repayment/approved claim──▶ back
+ *   G5: F:enterprise-cap-source ──▶ F:enterprise-cap:<p>:<bank>:<ent> ──filing──▶ F:enterprise-used:<…>
+ * cash ledger (CNY), per fund F (cash is debit-normal and may never go negative, R7a):
+ *   top-up: debit F:cash, credit F:capital · approval: debit F:expense, credit F:payable:<bank>
+ *   payment: debit F:payable:<bank>, credit F:cash · refund of a recovery: debit F:cash, credit F:recovery-income
+ */
+import { applyRate, type BasisPoints, type Fen } from '../money/money';
+
+export const DEBITS_MUST_NOT_EXCEED_CREDITS = 1;
+export const CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
+
+export type LedgerName = 'liability' | 'cny';
+
+export interface AccountSpec {
+  id: string;
+  ledger: LedgerName;
+  code: string;
+  flags: number;
+  fundId: string;
+  entityKind?: string;
+  entityId?: string;
+}
+
+export interface TransferSpec {
+  id: string;
+  debit: string;
+  credit: string;
+  amount: Fen;
+  code: string;
+  linked?: boolean;
+  entityKind?: string;
+  entityId?: string;
+}
+
+export const accountId = {
+  limit: (f: string) => `${f}:limit`,
+  capacity: (f: string) => `${f}:capacity`,
+  quota: (f: string, agreementId: string) => `${f}:quota:${agreementId}`,
+  exposure: (f: string, filingId: string) => `${f}:exposure:${filingId}`,
+  enterpriseCapSource: (f: string) => `${f}:enterprise-cap-source`,
+  enterpriseCap: (f: string, key: string) => `${f}:enterprise-cap:${key}`,
+  enterpriseUsed: (f: string, key: string) => `${f}:enterprise-used:${key}`,
+  capital: (f: string) => `${f}:capital`,
+  cash: (f: string) => `${f}:cash`,
+  expense: (f: string) => `${f}:expense`,
+  payable: (f: string, bankId: string) => `${f}:payable:${bankId}`,
+  recoveryIncome: (f: string) => `${f}:recovery-income`,
+};
+
+const liability = (fundId: string, id: string, code: string, flags = 0, entity?: { kind: string; id: string }): AccountSpec =>
+  ({ id, ledger: 'liability', code, flags, fundId, ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}) });
+const cny = (fundId: string, id: string, code: string, flags = 0, entity?: { kind: string; id: string }): AccountSpec =>
+  ({ id, ledger: 'cny', code, flags, fundId, ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}) });
+
+/** The accounts every fund has. */
+export function fundAccounts(fundId: string): AccountSpec[] {
+  const fund = { kind: 'fund', id: fundId };
+  return [
+    liability(fundId, accountId.limit(fundId), 'limit', 0, fund),
+    liability(fundId, accountId.capacity(fundId), 'capacity', DEBITS_MUST_NOT_EXCEED_CREDITS, fund),
+    liability(fundId, accountId.enterpriseCapSource(fundId), 'enterprise-cap-source', 0, fund),
+    cny(fundId, accountId.capital(fundId), 'capital', 0, fund),
+    cny(fundId, accountId.cash(fundId), 'cash', CREDITS_MUST_NOT_EXCEED_DEBITS, fund),
+    cny(fundId, accountId.expense(fundId), 'expense', 0, fund),
+    cny(fundId, accountId.recoveryIncome(fundId), 'recovery-income', 0, fund),
+  ];
+}
+
+export const payableAccount = (fundId: string, bankId: string) =>
+  cny(fundId, accountId.payable(fundId, bankId), 'payable', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'institution', id: bankId });
+export const quotaAccount = (fundId: string, agreementId: string) =>
+  liability(fundId, accountId.quota(fundId, agreementId), 'quota', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'agreement', id: agreementId });
+export const exposureAccount = (fundId: string, filingId: string) =>
+  liability(fundId, accountId.exposure(fundId, filingId), 'exposure', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'filing', id: filingId });
+export const enterpriseCapAccounts = (fundId: string, key: string) => [
+  liability(fundId, accountId.enterpriseCap(fundId, key), 'enterprise-cap', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'enterprise-cap', id: key }),
+  liability(fundId, accountId.enterpriseUsed(fundId, key), 'enterprise-used', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'enterprise-cap', id: key }),
+];
+
+/** G5's cap is kept per programme, bank and enterprise. */
+export const enterpriseCapKey = (programmeId: string, bankId: string, enterpriseId: string) => `${programmeId}:${bankId}:${enterpriseId}`;
+
+/**
+ * A top-up puts money in the fund and raises the liability limit by the programme's multiple of
+ * it (R7b), linked: both or neither.
+ */
+export function topUp({ fundId, id, amount, liabilityMultipleBp }: { fundId: string; id: string; amount: Fen; liabilityMultipleBp: BasisPoints }): TransferSpec[] {
+  const limit = applyRate(amount, liabilityMultipleBp);
+  const entity = { entityKind: 'top-up', entityId: id };
+  return [
+    { id: `${id}:cash`, debit: accountId.cash(fundId), credit: accountId.capital(fundId), amount, code: 'top-up', linked: limit > 0n, ...entity },
+    ...(limit > 0n ? [{ id: `${id}:limit`, debit: accountId.limit(fundId), credit: accountId.capacity(fundId), amount: limit, code: 'limit-raise', ...entity }] : []),
+  ];
+}
+
+/** Carve a bank's quota out of the fund's capacity (R7c); raising it again carves more. */
+export function carveQuota({ fundId, agreementId, id, amount }: { fundId: string; agreementId: string; id: string; amount: Fen }): TransferSpec[] {
+  return [{ id, debit: accountId.capacity(fundId), credit: accountId.quota(fundId, agreementId), amount, code: 'quota', entityKind: 'agreement', entityId: agreementId }];
+}
+
+export interface Reservation {
+  fundId: string;
+  filingId: string;
+  /** The liability: ratio × principal, capped (R7b). */
+  liability: Fen;
+  /** The bank's quota sub-account, when its agreement has a quota. */
+  agreementId: string | null;
+  /** G5: the principal counted against the bank's cap for this enterprise. */
+  enterpriseCap: { key: string; cap: Fen; principal: Fen } | null;
+}
+
+const source = (r: { fundId: string; agreementId: string | null }) => (r.agreementId ? accountId.quota(r.fundId, r.agreementId) : accountId.capacity(r.fundId));
+
+/**
+ * A filing reserves its liability within the fund's capacity (or the bank's quota) and, where the
+ * programme has one, its principal within G5's cap — linked, so a filing is reserved whole or not at all.
+ * The first transfer funding the cap account is idempotent by id, so repeating it is harmless.
+ */
+export function reserveFiling(r: Reservation): TransferSpec[] {
+  const entity = { entityKind: 'filing', entityId: r.filingId };
+  const out: TransferSpec[] = [];
+  if (r.enterpriseCap) {
+    const { key, cap, principal } = r.enterpriseCap;
+    out.push({ id: `${r.fundId}:enterprise-cap:${key}:open`, debit: accountId.enterpriseCapSource(r.fundId), credit: accountId.enterpriseCap(r.fundId, key), amount: cap, code: 'enterprise-cap', linked: true, entityKind: 'enterprise-cap', entityId: key });
+    out.push({ id: `${r.filingId}:principal`, debit: accountId.enterpriseCap(r.fundId, key), credit: accountId.enterpriseUsed(r.fundId, key), amount: principal, code: 'enterprise-cap-use', linked: true, ...entity });
+  }
+  out.push({ id: `${r.filingId}:reserve`, debit: source(r), credit: accountId.exposure(r.fundId, r.filingId), amount: r.liability, code: 'reserve', ...entity });
+  return out.filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
+}
+
+/**
+ * Give back liability (repayment, amendment, withdrawal, approved claim) and, where G5 applies,
+ * principal to the enterprise cap. `id` names the event; amounts of 0 are left out.
+ */
+export function releaseFiling({ fundId, filingId, agreementId, id, liability, enterpriseCap, code }: {
+  fundId: string; filingId: string; agreementId: string | null; id: string; liability: Fen;
+  enterpriseCap: { key: string; principal: Fen } | null; code: string;
+}): TransferSpec[] {
+  const entity = { entityKind: 'filing', entityId: filingId };
+  const out: TransferSpec[] = [
+    { id: `${id}:release`, debit: accountId.exposure(fundId, filingId), credit: source({ fundId, agreementId }), amount: liability, code, ...entity },
+  ];
+  if (enterpriseCap) {
+    out.push({ id: `${id}:principal`, debit: accountId.enterpriseUsed(fundId, enterpriseCap.key), credit: accountId.enterpriseCap(fundId, enterpriseCap.key), amount: enterpriseCap.principal, code, ...entity });
+  }
+  return out.filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
+}
+
+/** An approved claim releases the loan's remaining exposure and books the payable to the bank, linked. */
+export function settleClaim({ fundId, filingId, agreementId, claimId, bankId, exposure, compensation, enterpriseCap }: {
+  fundId: string; filingId: string; agreementId: string | null; claimId: string; bankId: string; exposure: Fen; compensation: Fen;
+  enterpriseCap: { key: string; principal: Fen } | null;
+}): TransferSpec[] {
+  const release = releaseFiling({ fundId, filingId, agreementId, id: claimId, liability: exposure, enterpriseCap, code: 'claim-release' });
+  const payable: TransferSpec = { id: `${claimId}:payable`, debit: accountId.expense(fundId), credit: accountId.payable(fundId, bankId), amount: compensation, code: 'claim-approved', entityKind: 'claim', entityId: claimId };
+  return [...release, payable].filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
+}
+
+/** Payment moves cash to the bank; the ledger refuses it when cash is short (R7a). */
+export function payClaim({ fundId, claimId, bankId, amount }: { fundId: string; claimId: string; bankId: string; amount: Fen }): TransferSpec[] {
+  return [{ id: `${claimId}:pay`, debit: accountId.payable(fundId, bankId), credit: accountId.cash(fundId), amount, code: 'claim-paid', entityKind: 'claim', entityId: claimId }];
+}
+
+/** The fund's share of a recovery flows back to cash (R8). */
+export function refundRecovery({ fundId, recoveryId, amount }: { fundId: string; recoveryId: string; amount: Fen }): TransferSpec[] {
+  return amount > 0n ? [{ id: `${recoveryId}:refund`, debit: accountId.cash(fundId), credit: accountId.recoveryIncome(fundId), amount, code: 'recovery-refund', entityKind: 'recovery', entityId: recoveryId }] : [];
+}

@@ -1,0 +1,53 @@
+/**
+ * The per-bank circuit breaker (G4, R9), computed from the ledger and the book whenever it is
+ * asked: filed principal, claimed NPL principal, compensation paid (the payable account's
+ * debits) and refunds (recovery transfers). Nothing is stored, so it lifts by itself.
+ */
+import { sql } from 'drizzle-orm';
+import { circuitBreaker, type BreakerState, type BreakerThresholds } from '../../core/claims/circuit-breaker';
+import { formatRate, formatYuan } from '../../core/money/money';
+import type { Db } from '../programmes/programmes.repository';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
+
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
+
+/** The strictest thresholds among the programmes in force (both E-Town programmes use G4's 3% and 5,000,000 yuan). */
+export function breakerThresholds(catalog: PolicyCatalog): BreakerThresholds {
+  const cbs = catalog.current.map((p) => p.circuitBreaker);
+  return {
+    claimRatioAboveBp: Math.min(...cbs.map((c) => c.claimRatioAboveBp)),
+    netCompensationAbove: cbs.map((c) => c.netCompensationAbove).reduce((a, b) => (a < b ? a : b)),
+  };
+}
+
+export async function bankFigures(db: Db, bankId: string) {
+  const [r] = rowsOf(await db.execute(sql`select
+      (select coalesce(sum(principal), 0) from filings where bank_id = ${bankId} and status <> 'withdrawn')::text as filed,
+      (select coalesce(sum(outstanding), 0) from claims where bank_id = ${bankId} and state not in ('rejected', 'withdrawn'))::text as claimed,
+      (select coalesce(sum(debits_posted), 0) from ledger_accounts where code = 'payable' and entity_id = ${bankId})::text as paid,
+      (select coalesce(sum(t.amount), 0) from ledger_transfers t join recoveries r on r.id = t.entity_id
+        where t.code = 'recovery-refund' and r.bank_id = ${bankId})::text as refunded`));
+  return { filedPrincipal: BigInt(r!.filed as string), claimedNplPrincipal: BigInt(r!.claimed as string), compensationPaid: BigInt(r!.paid as string), refunded: BigInt(r!.refunded as string) };
+}
+
+export async function breakerOf({ db, catalog, bankId }: { db: Db; catalog: PolicyCatalog; bankId: string }): Promise<BreakerState & { figures: Awaited<ReturnType<typeof bankFigures>>; thresholds: BreakerThresholds }> {
+  const figures = await bankFigures(db, bankId);
+  const thresholds = breakerThresholds(catalog);
+  return { ...circuitBreaker(figures, thresholds), figures, thresholds };
+}
+
+export function breakerView(bankId: string, b: Awaited<ReturnType<typeof breakerOf>>) {
+  const why = b.tripped
+    ? { zh: `熔断：不良贷款代偿申请本金占备案本金 ${formatRate(b.claimRatioBp)}，超过 ${formatRate(b.thresholds.claimRatioAboveBp)}；净补偿 ${formatYuan(b.netCompensation)} 元，超过 ${formatYuan(b.thresholds.netCompensationAbove)} 元（G4）`,
+        en: `Tripped: claimed NPL principal is ${formatRate(b.claimRatioBp)} of filed principal, above ${formatRate(b.thresholds.claimRatioAboveBp)}; net compensation ${formatYuan(b.netCompensation)} yuan, above ${formatYuan(b.thresholds.netCompensationAbove)} yuan (G4)` }
+    : { zh: `未熔断：代偿申请比例 ${formatRate(b.claimRatioBp)}（阈值 ${formatRate(b.thresholds.claimRatioAboveBp)}），净补偿 ${formatYuan(b.netCompensation)} 元（阈值 ${formatYuan(b.thresholds.netCompensationAbove)} 元）`,
+        en: `Not tripped: claim ratio ${formatRate(b.claimRatioBp)} (threshold ${formatRate(b.thresholds.claimRatioAboveBp)}), net compensation ${formatYuan(b.netCompensation)} yuan (threshold ${formatYuan(b.thresholds.netCompensationAbove)} yuan)` };
+  return {
+    bankId, tripped: b.tripped, ratioExceeded: b.ratioExceeded, netExceeded: b.netExceeded, claimRatio: formatRate(b.claimRatioBp),
+    netCompensation: formatYuan(b.netCompensation), filedPrincipal: formatYuan(b.figures.filedPrincipal), claimedNplPrincipal: formatYuan(b.figures.claimedNplPrincipal),
+    compensationPaid: formatYuan(b.figures.compensationPaid), refunded: formatYuan(b.figures.refunded),
+    thresholds: { claimRatioAbove: formatRate(b.thresholds.claimRatioAboveBp), netCompensationAbove: formatYuan(b.thresholds.netCompensationAbove) },
+    why, cites: ['G4', 'R9'],
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * Filing (备案): eligibility by the policy engine, the loan's terms fixed (R3), its liability
+ * reserved in the ledger within the fund limit, the bank's quota and the enterprise cap (G5) —
+ * in one transaction with the filing row, its first event and an audit row. Amend and withdraw
+ * keep the full history.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { z } from '@hono/zod-openapi';
+import { enterpriseCapAccounts, enterpriseCapKey, exposureAccount, releaseFiling, reserveFiling } from '../../core/ledger/fund-operations';
+import { formatRate, formatYuan, type Fen } from '../../core/money/money';
+import {
+  compensationOnly, evaluate, evaluateAcrossProgrammes, NoPolicyInForceError, policiesInForce, renderDecision,
+  type CompensationTerms, type CompiledPolicy, type Decision, type LoanCase, type RenderedReason,
+} from '../../core/policy';
+import { CalendarRangeError } from '../../core/calendar';
+import { scopeFor, type Actor } from '../auth/access';
+import { createAuditRepository } from '../audit/audit.repository';
+import { createLedgerRepository } from '../ledger/ledger.repository';
+import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
+import type { Db } from '../programmes/programmes.repository';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
+import { decodeCursor, pageOf } from '../shared/paging';
+import { Problem } from '../shared/problem';
+import { FilingRefused, limitReason } from './filings.errors';
+import { createFilingsRepository, type FilingFilter, type FilingRow, type FilingSort } from './filings.repository';
+import type { filingInput, filingPatch } from './filings.schemas';
+import type { FilingStatus } from './filings.table';
+
+export type FilingInput = z.output<typeof filingInput>;
+
+export function filingView(f: FilingRow, enterpriseName?: string) {
+  const decision = f.decision as { reasons: RenderedReason[] };
+  return {
+    id: f.id, bankRef: f.bankRef, fundId: f.fundId, programme: f.programmeId, policyVersion: (f.decision as { policyVersion: string }).policyVersion,
+    bankId: f.bankId, enterpriseId: f.enterpriseId, ...(enterpriseName ? { enterpriseName } : {}),
+    kind: f.kind, principal: formatYuan(f.principal), outstanding: formatYuan(f.outstanding), disbursedOn: f.disbursedOn, maturesOn: f.maturesOn,
+    filedOn: f.filedOn, mode: f.mode, ratio: formatRate(f.ratioBp),
+    parties: f.parties.map((p) => ({ party: p.party, institutionId: p.institutionId ?? null, share: formatRate(p.shareBp) })),
+    reserved: formatYuan(f.reserved), status: f.status, classification: f.classification, overdueSince: f.overdueSince, nonPerformingOn: f.nonPerformingOn,
+    reasons: decision.reasons, createdBy: f.createdBy, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString(), version: f.version,
+  };
+}
+export type FilingView = ReturnType<typeof filingView>;
+
+/** The terms a filing fixes (R3), as the claims and the simulator read them back. */
+export function termsOf(f: Pick<FilingRow, 'ratioBp' | 'rounding' | 'capPerLoan' | 'parties'>): CompensationTerms {
+  return {
+    ratioBp: f.ratioBp, rounding: f.rounding, ...(f.capPerLoan !== null ? { capPerLoan: f.capPerLoan } : {}),
+    parties: f.parties.map((p) => ({ party: p.party as CompensationTerms['parties'][number]['party'], shareBp: p.shareBp })),
+  };
+}
+
+export function caseOf(e: EnterpriseRow, quals: { kind: string; validFrom: string; validTo: string }[], loan: { kind: string; principal: Fen; disbursedOn: string; mode: 'direct' | 'risk-sharing'; bankShare?: number | undefined }, filedOn: string): LoanCase {
+  return {
+    enterprise: {
+      registeredInZone: e.registeredInZone, size: e.size, sciTech: e.sciTech, industry: e.industry, restrictedProcesses: e.restrictedProcesses,
+      qualifications: quals.map((q) => ({ kind: q.kind as LoanCase['enterprise']['qualifications'][number]['kind'], validFrom: q.validFrom, validTo: q.validTo })),
+    },
+    loan: { kind: loan.kind, principal: loan.principal, disbursedOn: loan.disbursedOn, filedOn, mode: loan.mode, ...(loan.bankShare !== undefined ? { bankShareBp: loan.bankShare } : {}) },
+  };
+}
+
+const hashOf = (input: unknown) => createHash('sha256').update(JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).digest('hex');
+
+function uniqueViolation(e: unknown): string | null {
+  for (let x = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) {
+    if (x.code === '23505') return x.constraint_name ?? x.constraint ?? 'unique';
+  }
+  return null;
+}
+
+function bankOf(actor: Actor, bankId: string | undefined): string {
+  if (actor.role === 'bank') {
+    if (bankId && bankId !== actor.bankId) throw Problem.invalid([{ field: 'bankId', message: 'a bank files for itself only' }]);
+    return actor.bankId!;
+  }
+  if (!bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required when a manager files for a bank' }]);
+  return bankId;
+}
+
+export interface FileLoanDeps {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  /** The filing date: today in the zone's calendar, given by the adapter (src/core keeps no clock). */
+  today: string;
+}
+
+export type FileOutcome = { filing: FilingView; replayed: boolean };
+
+/** Files one loan, or throws a Problem: 400 bad field, 404 unknown enterprise, 409 filed already, 422 refused with reasons. */
+export async function fileLoan({ db, catalog, actor, today, input, idempotencyKey }: FileLoanDeps & { input: FilingInput; idempotencyKey?: string }): Promise<FileOutcome> {
+  const bankId = bankOf(actor, input.bankId);
+  const requestHash = hashOf({ ...input, bankId });
+  const filings = createFilingsRepository({ db });
+  const replay = async (): Promise<FileOutcome | undefined> => {
+    const prior = idempotencyKey ? await filings.findByIdempotencyKey(bankId, idempotencyKey) : undefined;
+    if (!prior) return undefined;
+    if (prior.requestHash !== requestHash) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+    return { filing: filingView(prior), replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    return { filing: await db.transaction((tx) => fileInTransaction({ db: tx, catalog, actor, today, input, bankId, requestHash, idempotencyKey })), replayed: false };
+  } catch (e) {
+    const constraint = uniqueViolation(e);
+    if (!constraint) throw e;
+    const again = await replay();
+    if (again) return again;
+    throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
+  }
+}
+
+async function fileInTransaction({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey }: FileLoanDeps & { input: FilingInput; bankId: string; requestHash: string; idempotencyKey?: string | undefined }): Promise<FilingView> {
+  const filings = createFilingsRepository({ db });
+  const registry = createRegistryRepository({ db });
+  const bank = await registry.findInstitution(bankId);
+  if (!bank || bank.kind !== 'bank') throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
+  if (await filings.findByBankRef(bankId, input.bankRef)) throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
+  const enterprise = input.enterpriseId ? await registry.findEnterprise(input.enterpriseId) : await registry.findEnterpriseByCreditCode(input.creditCode!);
+  if (!enterprise) throw Problem.invalid([{ field: input.enterpriseId ? 'enterpriseId' : 'creditCode', message: 'no registered enterprise has it; register the enterprise first' }]);
+  const quals = await registry.qualificationsOf([enterprise.id]);
+  const loanCase = caseOf(enterprise, quals, input.loan, today);
+
+  // G1: only programmes this bank has a cooperation agreement for, in force today.
+  const agreements = (await filings.agreementsFor(bankId, today)).filter((a) => !input.fundId || a.fundId === input.fundId);
+  const agreed = new Set(agreements.map((a) => a.programmeId));
+  let decision: Decision;
+  try {
+    const inForce = policiesInForce(catalog.current, today, input.programme).filter((p) => agreed.has(p.programme));
+    if (inForce.length === 0) throw new FilingRefused([{ rule: 'cooperation-agreement', fact: 'G1', cites: ['G1'], ok: false, message: `银行 ${bankId} 没有在 ${today} 有效的${input.programme ? ` ${input.programme} ` : ''}合作协议`, messageEn: `Bank ${bankId} has no cooperation agreement${input.programme ? ` for ${input.programme}` : ''} in force on ${today}` }]);
+    decision = evaluateAcrossProgrammes({ ...loanCase, ...(input.programme ? { programme: input.programme } : {}) }, inForce).chosen;
+  } catch (e) {
+    if (e instanceof NoPolicyInForceError || e instanceof CalendarRangeError) throw Problem.invalid([{ field: input.programme ? 'programme' : 'loan.disbursedOn', message: e.message }]);
+    throw e;
+  }
+  const rendered = renderDecision(decision, loanCase);
+  if (!decision.eligible) throw new FilingRefused(rendered.reasons);
+
+  const policy = decision.policy;
+  const agreement = agreements.find((a) => a.programmeId === policy.programme)!;
+  const guarantor = input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
+  if (guarantor && (await registry.findInstitution(guarantor))?.kind !== 'guarantor') throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
+  const terms: CompensationTerms = input.loan.parties
+    ? { ...decision.terms, parties: [...input.loan.parties.map((p) => ({ party: p.party, shareBp: p.share })), { party: 'bank', shareBp: input.loan.bankShare! }] }
+    : decision.terms;
+  const id = randomUUID();
+  const liability = compensationOnly(terms, input.loan.principal);
+  const cap = policy.limits.perEnterprisePerBank;
+  const capKey = cap !== null ? enterpriseCapKey(policy.programme, bankId, enterprise.id) : null;
+  const row = {
+    id, fundId: agreement.fundId, programmeId: policy.programme, policyVersionId: catalog.versionIdOf(policy), bankId, enterpriseId: enterprise.id,
+    bankRef: input.bankRef, idempotencyKey: idempotencyKey ?? null, requestHash, kind: input.loan.kind, principal: input.loan.principal, outstanding: input.loan.principal,
+    disbursedOn: input.loan.disbursedOn, maturesOn: input.loan.maturesOn ?? null, filedOn: today, mode: input.loan.mode, ratioBp: terms.ratioBp, rounding: terms.rounding,
+    capPerLoan: terms.capPerLoan ?? null,
+    parties: [...(input.loan.parties ?? []).map((p) => ({ party: p.party, institutionId: p.institutionId ?? null, shareBp: p.share })),
+      ...terms.parties.filter((p) => !input.loan.parties || p.party === 'bank').filter((p) => p.party !== 'bank' || input.loan.mode === 'risk-sharing').map((p) => ({ party: p.party, institutionId: p.party === 'bank' ? bankId : null, shareBp: p.shareBp }))],
+    guarantorId: guarantor, reserved: liability, agreementId: agreement.quota !== null ? agreement.id : null, enterpriseCapKey: capKey,
+    status: 'active' as const, decision: { ...rendered, alternatives: undefined }, createdBy: actor.username,
+  };
+  await filings.insert(row);
+  await filings.addEvent({ filingId: id, kind: 'filed', on: today, data: { principal: formatYuan(row.principal), reserved: formatYuan(liability), ratio: formatRate(terms.ratioBp) }, actor: actor.username });
+
+  const ledger = createLedgerRepository({ db });
+  await openAccounts({ ledger, accounts: [exposureAccount(row.fundId, id), ...(capKey ? enterpriseCapAccounts(row.fundId, capKey) : [])] });
+  try {
+    await applyOperation({ ledger, actor: actor.username, transfers: reserveFiling({
+      fundId: row.fundId, filingId: id, liability, agreementId: row.agreementId,
+      enterpriseCap: capKey && cap !== null ? { key: capKey, cap, principal: row.principal } : null,
+    }) });
+  } catch (e) {
+    if (e instanceof LedgerRefusal) throw new FilingRefused([...rendered.reasons, limitReason(e)]);
+    throw e;
+  }
+  const view = filingView((await filings.find(id))!, enterprise.name);
+  await createAuditRepository({ db }).record({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: id, after: view });
+  return view;
+}
+
+const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {
+  const s = scopeFor(actor);
+  return s.kind === 'bank' ? { bankId: s.bankId } : s.kind === 'guarantor' ? { guarantorId: s.guarantorId } : {};
+};
+
+export async function getFiling({ db, actor, id }: { db: Db; actor: Actor; id: string }) {
+  const filings = createFilingsRepository({ db });
+  const f = await filings.find(id, scopeFilter(actor));
+  if (!f) throw Problem.notFound(`Filing ${id}`);
+  const e = await createRegistryRepository({ db }).findEnterprise(f.enterpriseId);
+  const events = await filings.events(id);
+  return { ...filingView(f, e?.name), events: events.map((ev) => ({ kind: ev.kind, on: ev.on, data: ev.data, actor: ev.actor, at: ev.at.toISOString() })) };
+}
+
+export async function listFilings({ db, actor, query }: { db: Db; actor: Actor; query: FilingFilter & { limit: number; cursor?: string | undefined; order: 'asc' | 'desc'; sort: FilingSort } }) {
+  const { limit, cursor: c, order, sort, ...filter } = query;
+  const cursor = decodeCursor(c);
+  const rows = await createFilingsRepository({ db }).list({ ...filter, ...scopeFilter(actor) }, { limit, order, sort, ...(cursor ? { cursor } : {}) });
+  const page = pageOf(rows, limit, (r) => ({ value: String(r.filing[sort] ?? ''), id: r.filing.id }));
+  return { items: page.items.map((r) => filingView(r.filing, r.enterpriseName)), nextCursor: page.nextCursor };
+}
+
+/** The liability a loan holds for an outstanding principal: its fixed ratio, rounded once, capped (R7b, R10). */
+export const liabilityFor = (f: FilingRow, outstanding: Fen) => compensationOnly(termsOf(f), outstanding);
+
+/**
+ * Moves a loan's reservation to `reserved` (more or less) and G5's principal by `principalDelta`.
+ * Used by amendments, repayments, withdrawals; inside the caller's transaction.
+ */
+export async function adjustReservation({ db, f, reserved, principalDelta, eventId, code, actor }: { db: Db; f: FilingRow; reserved: Fen; principalDelta: Fen; eventId: string; code: string; actor: string }) {
+  const ledger = createLedgerRepository({ db });
+  const cap = f.enterpriseCapKey;
+  const release = f.reserved - reserved;
+  const transfers = release >= 0n && principalDelta <= 0n
+    ? releaseFiling({ fundId: f.fundId, filingId: f.id, agreementId: f.agreementId, id: eventId, liability: release, enterpriseCap: cap ? { key: cap, principal: -principalDelta } : null, code })
+    : release <= 0n && principalDelta >= 0n
+      ? reserveFiling({ fundId: f.fundId, filingId: eventId, liability: -release, agreementId: f.agreementId, enterpriseCap: null })
+        .map((t) => ({ ...t, credit: exposureAccount(f.fundId, f.id).id, entityId: f.id }))
+        .concat(cap && principalDelta > 0n ? [{ id: `${eventId}:principal`, debit: `${f.fundId}:enterprise-cap:${cap}`, credit: `${f.fundId}:enterprise-used:${cap}`, amount: principalDelta, code, entityKind: 'filing', entityId: f.id }] : [])
+        .filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }))
+      : null;
+  if (!transfers) throw new Error('a reservation moves liability and principal the same way');
+  try {
+    await applyOperation({ ledger, transfers, actor });
+  } catch (e) {
+    if (e instanceof LedgerRefusal) throw new FilingRefused([limitReason(e)], 'The change would cross a limit.');
+    throw e;
+  }
+}
+
+export async function amendFiling({ db, catalog, actor, id, patch }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string; patch: z.output<typeof filingPatch> }) {
+  return db.transaction(async (tx) => {
+    const filings = createFilingsRepository({ db: tx });
+    const f = await filings.find(id, scopeFilter(actor), true);
+    if (!f) throw Problem.notFound(`Filing ${id}`);
+    if (f.status !== 'active') throw new Problem(409, 'Not amendable', `A ${f.status} filing cannot be amended.`, [{ field: 'status', message: `is ${f.status}` }]);
+    if (patch.principal !== undefined && f.outstanding !== f.principal) throw new Problem(409, 'Not amendable', 'The principal of a loan with repayments cannot be amended; report its balance instead.', [{ field: 'principal', message: 'the loan has repayments' }]);
+    const before = filingView(f);
+    const next = { kind: patch.kind ?? f.kind, principal: patch.principal ?? f.principal, disbursedOn: patch.disbursedOn ?? f.disbursedOn, maturesOn: patch.maturesOn ?? f.maturesOn };
+    if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
+    // Judged again under the version it was filed under, on its filing date (R3).
+    const policy = catalog.byVersionId(f.policyVersionId)!;
+    const registry = createRegistryRepository({ db: tx });
+    const enterprise = (await registry.findEnterprise(f.enterpriseId))!;
+    const loanCase = caseOf(enterprise, await registry.qualificationsOf([enterprise.id]), { ...next, mode: f.mode, bankShare: f.mode === 'risk-sharing' ? f.parties.find((p) => p.party === 'bank')?.shareBp : undefined }, f.filedOn);
+    const decision = evaluate(loanCase, policy);
+    const rendered = renderDecision(decision, loanCase);
+    if (!decision.eligible) throw new FilingRefused(rendered.reasons, 'The amended loan would not be eligible.');
+    const reserved = liabilityFor(f, next.principal);
+    await adjustReservation({ db: tx, f, reserved, principalDelta: next.principal - f.principal, eventId: `${id}:amend:${f.version}`, code: 'amend', actor: actor.username });
+    await filings.update(id, { ...next, outstanding: next.principal, reserved, decision: { ...rendered } });
+    await filings.addEvent({ filingId: id, kind: 'amended', on: f.filedOn, data: { reason: patch.reason, before: pick(before), after: { ...next, principal: formatYuan(next.principal) } }, actor: actor.username });
+    const after = filingView((await filings.find(id))!);
+    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.amend', entityKind: 'filing', entityId: id, before, after });
+    return after;
+  });
+}
+
+const pick = (v: FilingView) => ({ kind: v.kind, principal: v.principal, disbursedOn: v.disbursedOn, maturesOn: v.maturesOn });
+
+export async function withdrawFiling({ db, actor, id, reason, today }: { db: Db; actor: Actor; id: string; reason: string; today: string }) {
+  return db.transaction(async (tx) => {
+    const filings = createFilingsRepository({ db: tx });
+    const f = await filings.find(id, scopeFilter(actor), true);
+    if (!f) throw Problem.notFound(`Filing ${id}`);
+    if (f.status !== 'active') throw new Problem(409, 'Not withdrawable', `A ${f.status} filing cannot be withdrawn.`, [{ field: 'status', message: `is ${f.status}` }]);
+    const before = filingView(f);
+    await adjustReservation({ db: tx, f, reserved: 0n, principalDelta: -f.outstanding, eventId: `${id}:withdraw`, code: 'withdraw', actor: actor.username });
+    await filings.update(id, { status: 'withdrawn', reserved: 0n });
+    await filings.addEvent({ filingId: id, kind: 'withdrawn', on: today, data: { reason, released: formatYuan(f.reserved) }, actor: actor.username });
+    const after = filingView((await filings.find(id))!);
+    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.withdraw', entityKind: 'filing', entityId: id, before, after });
+    return after;
+  });
+}
+
+export type { FilingStatus };

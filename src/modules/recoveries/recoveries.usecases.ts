@@ -1,0 +1,67 @@
+/**
+ * Recoveries (R8): after a claim is paid the bank keeps collecting; the fund's share of what it
+ * recovers flows back to cash, never more in all than the fund paid on that loan. A refund may
+ * pay queued claims and may lift the bank's breaker (G4).
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { recoveryRefund } from '../../core/claims/recovery';
+import { refundRecovery } from '../../core/ledger/fund-operations';
+import { formatYuan, type Fen } from '../../core/money/money';
+import type { Actor } from '../auth/access';
+import { createAuditRepository } from '../audit/audit.repository';
+import { claims } from '../claims/claims.table';
+import { payQueue, releaseHeldClaims } from '../claims/claims.usecases';
+import { createFilingsRepository } from '../filings/filings.repository';
+import { filings } from '../filings/filings.table';
+import { createLedgerRepository } from '../ledger/ledger.repository';
+import { applyOperation } from '../ledger/ledger.usecases';
+import type { Db } from '../programmes/programmes.repository';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { Problem } from '../shared/problem';
+import { recoveries } from './recoveries.table';
+
+export function recoveryView(r: typeof recoveries.$inferSelect) {
+  return { id: r.id, claimId: r.claimId, filingId: r.filingId, bankId: r.bankId, recovered: formatYuan(r.recovered), refund: formatYuan(r.refund), recoveredOn: r.recoveredOn, reportedBy: r.reportedBy, at: r.at.toISOString() };
+}
+
+export async function reportRecovery({ db, catalog, actor, claimId, amount, on, idempotencyKey }: {
+  db: Db; catalog: PolicyCatalog; actor: Actor; claimId: string; amount: Fen; on: string; idempotencyKey?: string | undefined;
+}) {
+  if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
+  const out = await db.transaction(async (tx) => {
+    const [c] = await tx.select().from(claims).where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined)).for('update');
+    if (!c) throw Problem.notFound(`Claim ${claimId}`);
+    if (idempotencyKey) {
+      const [prior] = await tx.select().from(recoveries).where(and(eq(recoveries.bankId, c.bankId), eq(recoveries.idempotencyKey, idempotencyKey)));
+      if (prior) {
+        if (prior.claimId !== claimId || prior.recovered !== amount) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different recovery.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+        return { recovery: recoveryView(prior), replayed: true, fundId: c.fundId, bankId: c.bankId };
+      }
+    }
+    if (c.state !== 'paid') throw new Problem(409, 'Not compensated yet', 'Recoveries are reported after the claim is paid (R8).', [{ field: 'claimId', message: `the claim is ${c.state}` }]);
+    if (on < c.submittedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the claim was submitted' }]);
+    const [{ recovered, refunded }] = await tx.select({ recovered: sql<string>`coalesce(sum(${recoveries.recovered}), 0)::text`, refunded: sql<string>`coalesce(sum(${recoveries.refund}), 0)::text` }).from(recoveries).where(eq(recoveries.claimId, claimId)) as [{ recovered: string; refunded: string }];
+    if (BigInt(recovered) + amount > c.outstanding) throw Problem.invalid([{ field: 'amount', message: `recoveries would exceed the compensated principal ${formatYuan(c.outstanding)} (already ${formatYuan(BigInt(recovered))})` }]);
+    const [f] = await tx.select().from(filings).where(eq(filings.id, c.filingId));
+    const refund = recoveryRefund({ recovered: amount, compensationPaid: c.compensation, compensatedPrincipal: c.outstanding, refundedSoFar: BigInt(refunded), rounding: f!.rounding });
+    const id = randomUUID();
+    await tx.insert(recoveries).values({ id, claimId, filingId: c.filingId, fundId: c.fundId, bankId: c.bankId, idempotencyKey: idempotencyKey ?? null, recovered: amount, refund, recoveredOn: on, reportedBy: actor.username });
+    await applyOperation({ ledger: createLedgerRepository({ db: tx }), actor: actor.username, transfers: refundRecovery({ fundId: c.fundId, recoveryId: id, amount: refund }) });
+    await createFilingsRepository({ db: tx }).addEvent({ filingId: c.filingId, kind: 'recovery', on, data: { recoveryId: id, recovered: formatYuan(amount), refund: formatYuan(refund) }, actor: actor.username });
+    const [row] = await tx.select().from(recoveries).where(eq(recoveries.id, id));
+    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'recovery.report', entityKind: 'recovery', entityId: id, after: recoveryView(row!) });
+    return { recovery: recoveryView(row!), replayed: false, fundId: c.fundId, bankId: c.bankId };
+  });
+  if (!out.replayed) {
+    await payQueue({ db, actor, fundId: out.fundId, today: on });
+    await releaseHeldClaims({ db, catalog, bankId: out.bankId });
+  }
+  return { recovery: out.recovery, replayed: out.replayed };
+}
+
+export async function listRecoveries({ db, actor, claimId }: { db: Db; actor: Actor; claimId: string }) {
+  const [c] = await db.select().from(claims).where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined));
+  if (!c) throw Problem.notFound(`Claim ${claimId}`);
+  return (await db.select().from(recoveries).where(eq(recoveries.claimId, claimId)).orderBy(asc(recoveries.at))).map(recoveryView);
+}
