@@ -69,7 +69,7 @@ describe.runIf(onPostgres)('concurrent exhaustion (PostgreSQL only: PGlite seria
 
   it('the broken variant (read, check in the app, write back) overspends: the test can fail', async () => {
     await setUp('broken');
-    const ok = await race(async (sql, i) => sql.begin(async (tx) => {
+    const ok = await race(async (sql) => sql.begin(async (tx) => {
       const [a] = await tx`select debits_posted, credits_posted from ledger_accounts where id = 'broken:capacity'`;
       const available = BigInt(a!.credits_posted) - BigInt(a!.debits_posted);
       if (available < EACH) return false;

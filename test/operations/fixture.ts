@@ -49,9 +49,9 @@ export async function etownWorld({ capital = '100000000.00', quota }: { capital?
 export async function ledgerSums(db: import('../../src/modules/programmes/programmes.repository').Db, fundId: string) {
   const r = await db.execute(`select code, sum(debits_posted)::text as dp, sum(credits_posted)::text as cp, sum(debits_pending)::text as dpe, sum(credits_pending)::text as cpe from ledger_accounts where fund_id = '${fundId}' group by code` as never);
   const rows = (Array.isArray(r) ? r : (r as unknown as { rows: Record<string, string>[] }).rows) as Record<string, string>[];
-  const by = Object.fromEntries(rows.map((x) => [x.code, { dp: BigInt(x.dp!), cp: BigInt(x.cp!) }]));
-  const net = (code: string) => (by[code] ? by[code]!.cp - by[code]!.dp : 0n);
-  return {
+  const by: Record<string, { dp: bigint; cp: bigint }> = Object.fromEntries(rows.map((x) => [x.code, { dp: BigInt(x.dp!), cp: BigInt(x.cp!) }]));
+  const net = (code: string): bigint => (by[code] ? by[code]!.cp - by[code]!.dp : 0n);
+  const sums: Record<'limit' | 'capacity' | 'quota' | 'exposure' | 'cash' | 'capital' | 'paid' | 'refunded', bigint> = {
     limit: by.limit ? by.limit.dp - by.limit.cp : 0n,
     capacity: net('capacity'), quota: net('quota'), exposure: net('exposure'),
     cash: by.cash ? by.cash.dp - by.cash.cp : 0n,
@@ -59,4 +59,5 @@ export async function ledgerSums(db: import('../../src/modules/programmes/progra
     paid: by.payable?.dp ?? 0n,
     refunded: net('recovery-income'),
   };
+  return sums;
 }

@@ -10,7 +10,7 @@ import { enterpriseCapAccounts, enterpriseCapKey, exposureAccount, releaseFiling
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import {
   compensationOnly, evaluate, evaluateAcrossProgrammes, NoPolicyInForceError, policiesInForce, renderDecision,
-  type CompensationTerms, type CompiledPolicy, type Decision, type LoanCase, type RenderedReason,
+  type CompensationTerms, type Decision, type LoanCase, type RenderedReason,
 } from '../../core/policy';
 import { CalendarRangeError } from '../../core/calendar';
 import { scopeFor, type Actor } from '../auth/access';
