@@ -18,6 +18,7 @@ import type { AuthRepository } from '../../modules/auth/auth.repository';
 import { registryRoutes } from '../../modules/registry/registry.routes';
 import type { RegistryRepository } from '../../modules/registry/registry.repository';
 import type { AppEnv } from '../../modules/shared/http-env';
+import type { OperationsDeps } from '../../modules/shared/operations-deps';
 
 export interface AppDeps {
   logger: Logger;
@@ -28,6 +29,8 @@ export interface AppDeps {
   authRepo: AuthRepository;
   registryRepo: RegistryRepository;
   secureCookies: boolean;
+  /** Database, policy catalog and clock for the operations modules (funds, filings, claims, …). */
+  ops: OperationsDeps;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;

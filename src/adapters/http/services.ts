@@ -4,17 +4,21 @@ import type { CompiledPolicy } from '../../core/policy';
 import { createAuthRepository } from '../../modules/auth/auth.repository';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
 import { createProgrammesRepository } from '../../modules/programmes/programmes.repository';
-import { getProgramme, listProgrammes, loadStoredPolicies, syncPolicyFiles } from '../../modules/programmes/programmes.usecases';
+import { getProgramme, listProgrammes, loadPolicyCatalog, loadStoredPolicies, syncPolicyFiles, type PolicyCatalog } from '../../modules/programmes/programmes.usecases';
 import { createRegistryRepository } from '../../modules/registry/registry.repository';
+import type { OperationsDeps } from '../../modules/shared/operations-deps';
+import { beijingToday } from '../clock';
 import type { Database } from '../db/database';
 import { createApp } from './app';
 
 export const VERSION = '0.1.0';
 
-export async function createServices({ database, logger, policiesDir }: { database: Database; logger: Logger; policiesDir?: string }) {
+export async function createServices({ database, logger, policiesDir, today = () => beijingToday() }: { database: Database; logger: Logger; policiesDir?: string; today?: () => string }) {
   const programmesRepo = createProgrammesRepository({ db: database.db });
   const synced = await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles(policiesDir) });
   let policies: CompiledPolicy[] = await loadStoredPolicies({ repo: programmesRepo });
+  let catalog: PolicyCatalog = await loadPolicyCatalog({ repo: programmesRepo });
+  const ops: OperationsDeps = { db: database.db, catalog: () => catalog, today };
   const authRepo = createAuthRepository({ db: database.db });
   const registryRepo = createRegistryRepository({ db: database.db });
   const app = createApp({
@@ -26,11 +30,16 @@ export async function createServices({ database, logger, policiesDir }: { databa
     authRepo,
     registryRepo,
     secureCookies: process.env.BACKSTOP_SECURE_COOKIES === '1',
+    ops,
   });
   return {
     app,
     synced,
+    ops,
     repos: { programmes: programmesRepo, auth: authRepo, registry: registryRepo },
-    reloadPolicies: async () => { policies = await loadStoredPolicies({ repo: programmesRepo }); },
+    reloadPolicies: async () => {
+      policies = await loadStoredPolicies({ repo: programmesRepo });
+      catalog = await loadPolicyCatalog({ repo: programmesRepo });
+    },
   };
 }

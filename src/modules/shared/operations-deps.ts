@@ -1,0 +1,14 @@
+/**
+ * What every operations route needs: the database, the stored policies (filed loans keep the
+ * version they were judged under, R3) and today's date in the zone (Asia/Shanghai), injected so
+ * tests can fix the day.
+ */
+import type { Db } from '../programmes/programmes.repository';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
+
+export interface OperationsDeps {
+  db: Db;
+  catalog: () => PolicyCatalog;
+  /** Today as YYYY-MM-DD in the zone's time. */
+  today: () => string;
+}
