@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import { agreements, enterprises, funds, fundProgrammes } from '../registry/registry.table';
 import type { Cursor } from '../shared/paging';
@@ -7,6 +7,8 @@ import { filingEvents, filings, type FilingStatus } from './filings.table';
 export type FilingRow = typeof filings.$inferSelect;
 export type FilingEventRow = typeof filingEvents.$inferSelect;
 export type AgreementRow = typeof agreements.$inferSelect;
+export type FilingInsert = typeof filings.$inferInsert;
+export type FilingEventInsert = typeof filingEvents.$inferInsert;
 
 export const FILING_SORTS = { filedOn: filings.filedOn, principal: filings.principal, outstanding: filings.outstanding, bankRef: filings.bankRef, disbursedOn: filings.disbursedOn } as const;
 export type FilingSort = keyof typeof FILING_SORTS;
@@ -45,6 +47,22 @@ export function createFilingsRepository({ db }: { db: Db }) {
   return {
     async insert(row: typeof filings.$inferInsert) {
       await db.insert(filings).values(row);
+    },
+    /** Many filings in one statement (bulk filing). */
+    async insertMany(rows: FilingInsert[]) {
+      if (rows.length) await db.insert(filings).values(rows);
+    },
+    async addEvents(events: FilingEventInsert[]) {
+      if (events.length) await db.insert(filingEvents).values(events);
+    },
+    async findMany(ids: string[]): Promise<FilingRow[]> {
+      return ids.length ? db.select().from(filings).where(inArray(filings.id, ids)) : [];
+    },
+    /** Which of these loan numbers the bank has filed already. */
+    async filedBankRefs(bankId: string, bankRefs: string[]): Promise<Set<string>> {
+      if (bankRefs.length === 0) return new Set();
+      const rows = await db.select({ bankRef: filings.bankRef }).from(filings).where(and(eq(filings.bankId, bankId), inArray(filings.bankRef, bankRefs)));
+      return new Set(rows.map((r) => r.bankRef));
     },
     async update(id: string, patch: Partial<typeof filings.$inferInsert>) {
       await db.update(filings).set({ ...patch, updatedAt: new Date(), version: sql`${filings.version} + 1` }).where(eq(filings.id, id));

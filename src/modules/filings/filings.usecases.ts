@@ -6,11 +6,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
-import { enterpriseCapAccounts, enterpriseCapKey, exposureAccount, releaseFiling, reserveFiling } from '../../core/ledger/fund-operations';
+import { enterpriseCapAccounts, enterpriseCapKey, exposureAccount, releaseFiling, reserveFiling, type AccountSpec, type TransferSpec } from '../../core/ledger/fund-operations';
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import {
   compensationOnly, evaluate, evaluateAcrossProgrammes, NoPolicyInForceError, policiesInForce, renderDecision,
-  type CompensationTerms, type Decision, type LoanCase, type RenderedReason,
+  type CompensationTerms, type Decision, type LoanCase, type RenderedDecision, type RenderedReason,
 } from '../../core/policy';
 import { CalendarRangeError } from '../../core/calendar';
 import { scopeFor, type Actor } from '../auth/access';
@@ -23,7 +23,7 @@ import { createRegistryRepository, type EnterpriseRow } from '../registry/regist
 import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import { FilingRefused, limitReason } from './filings.errors';
-import { createFilingsRepository, type FilingFilter, type FilingRow, type FilingSort } from './filings.repository';
+import { createFilingsRepository, type AgreementRow, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
 import type { filingInput, filingPatch } from './filings.schemas';
 import type { FilingStatus } from './filings.table';
 
@@ -122,10 +122,53 @@ async function fileInTransaction({ db, catalog, actor, today, input, bankId, req
   const enterprise = input.enterpriseId ? await registry.findEnterprise(input.enterpriseId) : await registry.findEnterpriseByCreditCode(input.creditCode!);
   if (!enterprise) throw Problem.invalid([{ field: input.enterpriseId ? 'enterpriseId' : 'creditCode', message: 'no registered enterprise has it; register the enterprise first' }]);
   const quals = await registry.qualificationsOf([enterprise.id]);
-  const loanCase = caseOf(enterprise, quals, input.loan, today);
+  const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
+  const guarantorId = guarantorOf(input);
+  const guarantors = new Set(guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : []);
+  const plan = planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
+  const outcome = await writeFilings({ db, plans: [plan], actor });
+  if (!outcome.written) throw new FilingRefused([...plan.rendered.reasons, outcome.refused[0]!]);
+  return outcome.views[0]!;
+}
 
+/** What filing needs to know about the bank on the filing day: its cooperation agreements in force (G1). */
+export interface FilingDesk {
+  catalog: PolicyCatalog;
+  actor: Actor;
+  today: string;
+  bankId: string;
+  agreements: AgreementRow[];
+}
+
+/** A judged, eligible loan ready to be written: its row, first event, ledger accounts and reservation. */
+export interface FilingPlan {
+  row: FilingInsert;
+  event: FilingEventInsert;
+  accounts: AccountSpec[];
+  transfers: TransferSpec[];
+  rendered: RenderedDecision;
+  enterpriseName: string;
+}
+
+export const guarantorOf = (input: FilingInput): string | null => input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
+
+/** The request hash that makes a filing idempotent (the same for the API and bulk files). */
+export const filingRequestHash = (input: FilingInput, bankId: string) => hashOf({ ...input, bankId });
+
+/**
+ * Judges one loan for a bank (G1 agreements, the programmes in force, eligibility with every reason),
+ * fixes its terms (R3) and plans its reservation. No I/O: the caller looked up the enterprise, its
+ * qualifications and which of the named institutions are registered guarantors. Throws a Problem
+ * (400 bad field, 422 refused with reasons).
+ */
+export function planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey, id = randomUUID() }: {
+  desk: FilingDesk; input: FilingInput; enterprise: EnterpriseRow; quals: { kind: string; validFrom: string; validTo: string }[];
+  guarantors: ReadonlySet<string>; requestHash: string; idempotencyKey?: string | undefined; id?: string;
+}): FilingPlan {
+  const { catalog, actor, today, bankId } = desk;
+  const loanCase = caseOf(enterprise, quals, input.loan, today);
   // G1: only programmes this bank has a cooperation agreement for, in force today.
-  const agreements = (await filings.agreementsFor(bankId, today)).filter((a) => !input.fundId || a.fundId === input.fundId);
+  const agreements = desk.agreements.filter((a) => !input.fundId || a.fundId === input.fundId);
   const agreed = new Set(agreements.map((a) => a.programmeId));
   let decision: Decision;
   try {
@@ -141,12 +184,11 @@ async function fileInTransaction({ db, catalog, actor, today, input, bankId, req
 
   const policy = decision.policy;
   const agreement = agreements.find((a) => a.programmeId === policy.programme)!;
-  const guarantor = input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
-  if (guarantor && (await registry.findInstitution(guarantor))?.kind !== 'guarantor') throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
+  const guarantor = guarantorOf(input);
+  if (guarantor && !guarantors.has(guarantor)) throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
   const terms: CompensationTerms = input.loan.parties
     ? { ...decision.terms, parties: [...input.loan.parties.map((p) => ({ party: p.party, shareBp: p.share })), { party: 'bank', shareBp: input.loan.bankShare! }] }
     : decision.terms;
-  const id = randomUUID();
   const liability = compensationOnly(terms, input.loan.principal);
   const cap = policy.limits.perEnterprisePerBank;
   const capKey = cap !== null ? enterpriseCapKey(policy.programme, bankId, enterprise.id) : null;
@@ -160,23 +202,55 @@ async function fileInTransaction({ db, catalog, actor, today, input, bankId, req
     guarantorId: guarantor, reserved: liability, agreementId: agreement.quota !== null ? agreement.id : null, enterpriseCapKey: capKey,
     status: 'active' as const, decision: { ...rendered, alternatives: undefined }, createdBy: actor.username,
   };
-  await filings.insert(row);
-  await filings.addEvent({ filingId: id, kind: 'filed', on: today, data: { principal: formatYuan(row.principal), reserved: formatYuan(liability), ratio: formatRate(terms.ratioBp) }, actor: actor.username });
-
-  const ledger = createLedgerRepository({ db });
-  await openAccounts({ ledger, accounts: [exposureAccount(row.fundId, id), ...(capKey ? enterpriseCapAccounts(row.fundId, capKey) : [])] });
-  try {
-    await applyOperation({ ledger, actor: actor.username, transfers: reserveFiling({
+  return {
+    row,
+    event: { filingId: id, kind: 'filed', on: today, data: { principal: formatYuan(row.principal), reserved: formatYuan(liability), ratio: formatRate(terms.ratioBp) }, actor: actor.username },
+    accounts: [exposureAccount(row.fundId, id), ...(capKey ? enterpriseCapAccounts(row.fundId, capKey) : [])],
+    transfers: reserveFiling({
       fundId: row.fundId, filingId: id, liability, agreementId: row.agreementId,
       enterpriseCap: capKey && cap !== null ? { key: capKey, cap, principal: row.principal } : null,
-    }) });
-  } catch (e) {
-    if (e instanceof LedgerRefusal) throw new FilingRefused([...rendered.reasons, limitReason(e)]);
-    throw e;
-  }
-  const view = filingView((await filings.find(id))!, enterprise.name);
-  await createAuditRepository({ db }).record({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: id, after: view });
-  return view;
+    }),
+    rendered,
+    enterpriseName: enterprise.name,
+  };
+}
+
+/** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
+export type WriteOutcome = { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
+
+/**
+ * Writes planned filings inside the caller's transaction: the rows and their first events in
+ * multi-row inserts, every reservation in ONE ledger batch (each filing's transfers a linked chain,
+ * reserved whole or not at all), then an audit row per filing. A filing the ledger refuses comes
+ * back with the limit it would cross; nothing is audited then, and the caller must roll back the
+ * transaction (its row is written) and try again without it.
+ */
+export async function writeFilings({ db, plans, actor }: { db: Db; plans: FilingPlan[]; actor: Actor }): Promise<WriteOutcome> {
+  if (plans.length === 0) return { written: true, views: [] };
+  const filings = createFilingsRepository({ db });
+  await filings.insertMany(plans.map((p) => p.row));
+  await filings.addEvents(plans.map((p) => p.event));
+  const ledger = createLedgerRepository({ db });
+  await openAccounts({ ledger, accounts: plans.flatMap((p) => p.accounts) });
+  const transfers = plans.flatMap((p) => p.transfers);
+  const results = transfers.length ? await ledger.apply(transfers.map((t) => ({ ...t, kind: 'single' as const })), actor.username) : [];
+  let at = 0;
+  const refusals = plans.map((p) => {
+    const mine = results.slice(at, at + p.transfers.length);
+    const ts = transfers.slice(at, at + p.transfers.length);
+    at += p.transfers.length;
+    const failed = mine.findIndex((r) => r !== 'ok' && r !== 'exists' && r !== 'linked_event_failed');
+    if (failed >= 0) return limitReason(new LedgerRefusal(ts[failed]!, mine[failed]!));
+    if (mine.some((r) => r !== 'ok' && r !== 'exists')) throw new LedgerRefusal(ts[0]!, 'linked_event_failed');
+    return null;
+  });
+  if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
+  const stored = new Map((await filings.findMany(plans.map((p) => p.row.id))).map((f) => [f.id, f]));
+  const views = plans.map((p) => filingView(stored.get(p.row.id)!, p.enterpriseName));
+  const audit = createAuditRepository({ db });
+  // Sent together (postgres.js pipelines them on the transaction's connection); appended in this order.
+  await Promise.all(views.map((view) => audit.record({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: view })));
+  return { written: true, views };
 }
 
 const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {
