@@ -1,0 +1,90 @@
+/**
+ * Seeded randomness for the simulator (src/core never calls Math.random). xoshiro128** with its
+ * state drawn by SplitMix32 from (seed, stream): every scenario has its own stream, so a
+ * scenario's draws do not depend on which worker runs it or in what order — the same seed gives
+ * the same result with any number of workers.
+ */
+import { normalInv } from './normal';
+
+function splitmix32(state: number): [number, number] {
+  const s = (state + 0x9e3779b9) | 0;
+  let z = s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [s, (z ^ (z >>> 16)) >>> 0];
+}
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream = 0) {
+    let s = (Math.imul(seed | 0, 0x2545f491) ^ Math.imul((stream | 0) + 0x632be5ab, 0x9e3779b1) ^ Math.floor(stream / 0x100000000)) | 0;
+    let x: number;
+    [s, x] = splitmix32(s); this.a = x;
+    [s, x] = splitmix32(s); this.b = x;
+    [s, x] = splitmix32(s); this.c = x;
+    [, x] = splitmix32(s); this.d = x | 1;
+  }
+
+  /** A uniform number in (0, 1), never 0 or 1 (so log(u) and Φ⁻¹(u) are finite). */
+  uniform(): number {
+    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return ((r >>> 0) + 0.5) / 4294967296;
+  }
+
+  normal(): number {
+    return normalInv(this.uniform());
+  }
+
+  /** Gamma(shape, scale 1) by Marsaglia and Tsang (shape < 1 by the boost u^(1/shape)). */
+  gamma(shape: number): number {
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.uniform(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.uniform();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    }
+  }
+
+  /** Poisson(mean) by inversion (small means) or as a sum of Poisson(≤ 30) draws. */
+  poisson(mean: number): number {
+    let k = 0;
+    let rest = mean;
+    while (rest > 30) {
+      k += this.poisson(30);
+      rest -= 30;
+    }
+    let p = Math.exp(-rest);
+    let cdf = p;
+    const u = this.uniform();
+    let n = 0;
+    while (u > cdf && p > 0) {
+      n++;
+      p *= rest / n;
+      cdf += p;
+    }
+    return k + n;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
