@@ -7,9 +7,10 @@ import type { Role } from '../../src/modules/auth/access';
 
 export const PASSWORD = 'correct horse battery';
 
-export async function startTestApp() {
+/** `today` fixes the zone's date the operations use (filing dates, deadlines, SLAs); it may be changed during a test. */
+export async function startTestApp({ today }: { today?: () => string } = {}) {
   const database = await openTestDatabase();
-  const services = await createServices({ database, logger: pino({ level: 'silent' }) });
+  const services = await createServices({ database, logger: pino({ level: 'silent' }), ...(today ? { today } : {}) });
   const { app } = services;
 
   async function signIn(username: string, role: Role, extra: { bankId?: string; guarantorId?: string } = {}) {

@@ -19,6 +19,11 @@ import { registryRoutes } from '../../modules/registry/registry.routes';
 import type { RegistryRepository } from '../../modules/registry/registry.repository';
 import type { AppEnv } from '../../modules/shared/http-env';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
+import { fundsRoutes } from '../../modules/funds/funds.routes';
+import { filingsRoutes } from '../../modules/filings/filings.routes';
+import { servicingRoutes } from '../../modules/servicing/servicing.routes';
+import { claimsRoutes } from '../../modules/claims/claims.routes';
+import { recoveriesRoutes } from '../../modules/recoveries/recoveries.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -74,6 +79,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
   app.route('/', authRoutes({ repo: deps.authRepo, secureCookies: deps.secureCookies }));
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
+  app.route('/', fundsRoutes(deps.ops));
+  app.route('/', filingsRoutes(deps.ops));
+  app.route('/', servicingRoutes(deps.ops));
+  app.route('/', claimsRoutes(deps.ops));
+  app.route('/', recoveriesRoutes(deps.ops));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -31,6 +31,7 @@ import { claimEvents, claims } from './claims.table';
 export const DECISION_WORKING_DAYS = 15;
 
 type ClaimRow = typeof claims.$inferSelect;
+interface ClaimReason { rule: string; cites: string[]; ok: boolean; message: string; messageEn: string }
 
 /** The SLA date; beyond the years the calendar holds (working-days data is added yearly) it counts 3 weeks. */
 export function decisionDue(today: string): string {
@@ -46,7 +47,7 @@ export function claimView(c: ClaimRow, extra: { bankRef?: string; today?: string
   const open = ['submitted', 'under-review', 'held'].includes(c.state);
   return {
     id: c.id, filingId: c.filingId, ...(extra.bankRef ? { bankRef: extra.bankRef } : {}), fundId: c.fundId, bankId: c.bankId, state: c.state,
-    outstanding: formatYuan(c.outstanding), compensation: formatYuan(c.compensation), parties: c.parties, reasons: c.reasons,
+    outstanding: formatYuan(c.outstanding), compensation: formatYuan(c.compensation), parties: c.parties, reasons: c.reasons as ClaimReason[],
     submittedBy: c.submittedBy, submittedAt: c.submittedAt.toISOString(), submittedOn: c.submittedOn, dueBy: c.dueBy,
     overdue: open && extra.today !== undefined && extra.today > c.dueBy,
     preparedBy: c.preparedBy, decidedBy: c.decidedBy, decidedAt: c.decidedAt?.toISOString() ?? null, rejectionReason: c.rejectionReason,

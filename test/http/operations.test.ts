@@ -1,0 +1,236 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * The operations API through the app, by role: funds, agreements, filings, servicing, claims
+ * (maker–checker, payment queue), recoveries and circuit breakers. Allowed → 2xx; not allowed →
+ * 403, or 404 for another bank's records; bad input → 400 naming the field, nothing written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditCode } from '../operations/fixture';
+import { startTestApp } from './harness';
+
+let day = '2025-09-03';
+let t: Awaited<ReturnType<typeof startTestApp>>;
+type Client = Awaited<ReturnType<typeof t.signIn>>;
+let manager: Client, manager2: Client, reviewer: Client, auditor: Client, bankA: Client, bankB: Client, guarantor: Client;
+const roles = () => ({ manager, reviewer, auditor, bankA, bankB, guarantor });
+
+const send = (client: Client, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  client(path, { method, ...(body !== undefined ? { body } : {}), headers });
+const ok = async (res: Response, status = 200) => {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text);
+};
+
+beforeAll(async () => {
+  t = await startTestApp({ today: () => day });
+  manager = await t.signIn('manager', 'manager');
+  manager2 = await t.signIn('manager2', 'manager');
+  reviewer = await t.signIn('reviewer', 'reviewer');
+  auditor = await t.signIn('auditor', 'auditor');
+  bankA = await t.signIn('bank-a-officer', 'bank', { bankId: 'bank-a' });
+  bankB = await t.signIn('bank-b-officer', 'bank', { bankId: 'bank-b' });
+  guarantor = await t.signIn('guarantor', 'guarantor', { guarantorId: 'g-1' });
+  for (const [id, kind, name] of [['bank-a', 'bank', '甲银行经开区支行'], ['bank-b', 'bank', '乙银行经开区支行'], ['g-1', 'guarantor', '首创担保']]) {
+    await ok(await send(manager, 'POST', '/api/institutions', { id, kind, name }), 201);
+  }
+  for (const n of [1, 2, 3]) {
+    await ok(await send(manager, 'POST', '/api/enterprises', { creditCode: creditCode(n), name: `企业${n}`, size: 'small', industry: 'software', sciTech: true, registeredInZone: true }), 201);
+  }
+}, 120_000);
+afterAll(async () => t?.close());
+
+describe('funds and agreements', () => {
+  it('only a manager sets up a fund; others get 403 and nothing is written', async () => {
+    const fund = { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'], liabilityMultiple: '10', capital: '3000000.00', on: '2024-01-02' };
+    for (const c of [reviewer, auditor, bankA, guarantor]) expect((await send(c, 'POST', '/api/funds', fund)).status).toBe(403);
+    expect((await send(manager, 'GET', '/api/funds/etown')).status).toBe(404);
+    const created = await ok(await send(manager, 'POST', '/api/funds', fund), 201);
+    expect(created).toMatchObject({ id: 'etown', capital: '3000000.00', liabilityMultiple: '10' });
+    expect((await send(manager, 'POST', '/api/funds', fund)).status).toBe(409);
+  });
+
+  it('names the field of a bad fund', async () => {
+    const res = await send(manager, 'POST', '/api/funds', { id: 'x2', name: 'x', programmes: [], liabilityMultiple: 'ten', capital: '1.001', on: '2024-02-30', extra: 1 });
+    expect(res.status).toBe(400);
+    const fields = (await res.json() as any).errors.map((e: any) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['liabilityMultiple', 'capital', 'on']));
+    expect((await send(manager, 'GET', '/api/funds/x2')).status).toBe(404);
+  });
+
+  it('signs agreements (G1); a bank sees only its own; staff read the fund, banks do not', async () => {
+    for (const bank of ['bank-a', 'bank-b']) {
+      for (const p of ['etown-2023-small-micro', 'etown-2025-sci-tech']) {
+        expect((await send(bankA, 'POST', '/api/agreements', { fundId: 'etown', programmeId: p, institutionId: bank, signedOn: '2024-01-01' })).status).toBe(403);
+        await ok(await send(manager, 'POST', '/api/agreements', { fundId: 'etown', programmeId: p, institutionId: bank, signedOn: '2024-01-01' }), 201);
+      }
+    }
+    const mine = await ok(await send(bankA, 'GET', '/api/agreements'));
+    expect(mine.items).toHaveLength(2);
+    expect(mine.items.every((a: any) => a.institutionId === 'bank-a')).toBe(true);
+    expect((await ok(await send(auditor, 'GET', '/api/agreements'))).items).toHaveLength(4);
+    for (const c of [manager, reviewer, auditor]) await ok(await send(c, 'GET', '/api/funds/etown'));
+    for (const c of [bankA, guarantor]) expect((await send(c, 'GET', '/api/funds')).status).toBe(403);
+  });
+});
+
+let loan1: string;
+describe('filings', () => {
+  const filing = (bankRef: string, principal: string, n = 1) => ({ bankRef, creditCode: creditCode(n), loan: { kind: 'credit', principal, disbursedOn: '2025-09-01', mode: 'direct' } });
+
+  it('a bank files with an Idempotency-Key; the replay answers the first result', async () => {
+    const first = await ok(await send(bankA, 'POST', '/api/filings', filing('A-1', '8000000.00'), { 'idempotency-key': 'bank-a-file-A-1' }), 201);
+    expect(first).toMatchObject({ bankId: 'bank-a', programme: 'etown-2025-sci-tech', ratio: '0.5', reserved: '4000000.00', status: 'active' });
+    const again = await ok(await send(bankA, 'POST', '/api/filings', filing('A-1', '8000000.00'), { 'idempotency-key': 'bank-a-file-A-1' }), 200);
+    expect(again.id).toBe(first.id);
+    expect((await send(bankA, 'POST', '/api/filings', filing('A-1b', '1.00'), { 'idempotency-key': 'bank-a-file-A-1' })).status).toBe(422);
+    expect((await send(bankA, 'POST', '/api/filings', filing('A-1', '8000000.00'))).status).toBe(409);
+    loan1 = first.id;
+  });
+
+  it('another bank and a guarantor get 404 for the loan; staff read it; only banks and managers file', async () => {
+    for (const c of [bankB, guarantor]) expect((await send(c, 'GET', `/api/filings/${loan1}`)).status).toBe(404);
+    for (const c of [manager, reviewer, auditor, bankA]) expect((await ok(await send(c, 'GET', `/api/filings/${loan1}`))).events[0].kind).toBe('filed');
+    expect((await ok(await send(bankB, 'GET', '/api/filings'))).items).toHaveLength(0);
+    expect((await ok(await send(bankB, 'GET', '/api/filings?bankId=bank-a'))).items).toHaveLength(0);
+    expect((await ok(await send(auditor, 'GET', '/api/filings?bankId=bank-a'))).items).toHaveLength(1);
+    for (const c of [reviewer, auditor, guarantor]) expect((await send(c, 'POST', '/api/filings', filing('X-1', '100.00'))).status).toBe(403);
+  });
+
+  it('refuses an ineligible loan with every failing reason, writing nothing', async () => {
+    const res = await send(bankB, 'POST', '/api/filings', { ...filing('B-big', '12000000.00', 2), programme: 'etown-2023-small-micro' });
+    expect(res.status).toBe(422);
+    expect((await res.json() as any).errors.map((e: any) => e.field)).toContain('rule:size-limit');
+    expect((await ok(await send(bankB, 'GET', '/api/filings'))).items).toHaveLength(0);
+  });
+
+  it.each([
+    ['1e400 principal', { loan: { principal: '1e400' } }, 'loan.principal'],
+    ['0.001 yuan', { loan: { principal: '0.001' } }, 'loan.principal'],
+    ['a negative amount', { loan: { principal: '-5.00' } }, 'loan.principal'],
+    ['a number, not a string', { loan: { principal: 5 } }, 'loan.principal'],
+    ['an impossible date', { loan: { disbursedOn: '2025-02-30' } }, 'loan.disbursedOn'],
+    ['a bad check character in the credit code', { creditCode: `${creditCode(2).slice(0, 17)}${creditCode(2).endsWith('0') ? '1' : '0'}` }, 'creditCode'],
+    ['an extra field', { colour: 'red' }, '(body)'],
+    ['a missing field', { bankRef: undefined }, 'bankRef'],
+  ])('400 for %s, naming the field, nothing written', async (_, patch, field) => {
+    const base = filing('B-bad', '100000.00', 2) as any;
+    const body = { ...base, ...patch, loan: { ...base.loan, ...((patch as any).loan ?? {}) } };
+    const res = await send(bankB, 'POST', '/api/filings', JSON.stringify(body));
+    expect(res.status).toBe(400);
+    const problem = await res.json() as any;
+    expect(problem.errors.map((e: any) => e.field).join(' ')).toContain(field === '(body)' ? '' : field);
+    expect((await ok(await send(bankB, 'GET', '/api/filings'))).items).toHaveLength(0);
+  });
+
+  it('a bad Idempotency-Key is named', async () => {
+    const res = await send(bankB, 'POST', '/api/filings', filing('B-2', '100000.00', 2), { 'idempotency-key': 'short' });
+    expect(res.status).toBe(400);
+    expect((await res.json() as any).errors[0].field).toBe('Idempotency-Key');
+  });
+
+  it('amends and withdraws with history; another bank cannot', async () => {
+    const f = await ok(await send(bankB, 'POST', '/api/filings', filing('B-3', '1000000.00', 2)), 201);
+    expect((await send(bankA, 'PATCH', `/api/filings/${f.id}`, { principal: '900000.00', reason: '更正' })).status).toBe(404);
+    expect((await ok(await send(bankB, 'PATCH', `/api/filings/${f.id}`, { principal: '900000.00', reason: '更正' }))).reserved).toBe('450000.00');
+    expect((await send(bankB, 'POST', `/api/filings/${f.id}/withdraw`, {})).status).toBe(400);
+    expect((await ok(await send(bankB, 'POST', `/api/filings/${f.id}/withdraw`, { reason: '误报' }))).status).toBe('withdrawn');
+    const detail = await ok(await send(bankB, 'GET', `/api/filings/${f.id}`));
+    expect(detail.events.map((e: any) => e.kind)).toEqual(['filed', 'amended', 'withdrawn']);
+  });
+});
+
+let claim1: string;
+describe('servicing, claims, payment queue, recoveries', () => {
+  it('repayments release liability; another bank gets 404; bulk answers each line', async () => {
+    expect((await send(bankB, 'POST', `/api/filings/${loan1}/repayments`, { amount: '1.00', on: '2025-10-01' })).status).toBe(404);
+    expect((await send(auditor, 'POST', `/api/filings/${loan1}/repayments`, { amount: '1.00', on: '2025-10-01' })).status).toBe(403);
+    const r = await ok(await send(bankA, 'POST', `/api/filings/${loan1}/repayments`, { amount: '1000000.00', on: '2025-10-01' }));
+    expect(r).toMatchObject({ outstanding: '7000000.00', reserved: '3500000.00' });
+    const bulk = await ok(await send(bankA, 'POST', '/api/repayments', { items: [
+      { filingId: loan1, amount: '1000000.00', on: '2025-12-01' },
+      { filingId: loan1, amount: '99000000.00', on: '2025-12-01' },
+      { filingId: 'no-such-loan', amount: '1.00', on: '2025-12-01' },
+    ] }));
+    expect(bulk).toMatchObject({ applied: 1, refused: 2 });
+    expect(bulk.items[1].errors[0].field).toBe('amount');
+    expect(bulk.items[2].status).toBe(404);
+  });
+
+  it('claims need a non-performing loan; maker–checker; paid from cash', async () => {
+    day = '2026-01-05';
+    expect((await send(bankA, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(422);
+    await ok(await send(bankA, 'POST', `/api/filings/${loan1}/classification`, { classification: 'substandard', overdueSince: '2026-01-01', on: '2026-04-10' }));
+    day = '2026-04-13';
+    for (const c of [manager, reviewer, auditor, guarantor]) expect((await send(c, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(403);
+    expect((await send(bankB, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(404);
+    const claim = await ok(await send(bankA, 'POST', '/api/claims', { filingId: loan1 }, { 'idempotency-key': 'claim-A-1-0001' }), 201);
+    expect(claim).toMatchObject({ state: 'submitted', compensation: '3000000.00', outstanding: '6000000.00', overdue: false });
+    expect(claim.dueBy > day).toBe(true);
+    claim1 = claim.id;
+    expect((await send(bankB, 'GET', `/api/claims/${claim1}`)).status).toBe(404);
+    expect((await send(bankA, 'POST', `/api/claims/${claim1}/prepare`)).status).toBe(403);
+    expect((await send(reviewer, 'POST', `/api/claims/${claim1}/prepare`)).status).toBe(403);
+    expect((await ok(await send(manager, 'POST', `/api/claims/${claim1}/prepare`))).state).toBe('under-review');
+    expect((await send(manager, 'POST', `/api/claims/${claim1}/approve`)).status).toBe(403);
+    expect((await send(bankA, 'POST', `/api/claims/${claim1}/approve`)).status).toBe(403);
+    expect((await send(reviewer, 'POST', `/api/claims/${claim1}/reject`, { reason: '' })).status).toBe(400);
+    expect((await ok(await send(reviewer, 'POST', `/api/claims/${claim1}/approve`))).state).toBe('approved');
+    expect((await send(reviewer, 'POST', `/api/claims/${claim1}/pay`)).status).toBe(403);
+    expect((await ok(await send(manager, 'POST', `/api/claims/${claim1}/pay`))).state).toBe('paid');
+    const detail = await ok(await send(auditor, 'GET', `/api/claims/${claim1}`));
+    expect(detail.events.map((e: any) => e.to)).toEqual(['submitted', 'under-review', 'approved', 'paid']);
+  });
+
+  it('a claim waits in the queue while cash is short and a top-up pays it (R7a)', async () => {
+    const f = await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-2', creditCode: creditCode(3), loan: { kind: 'credit', principal: '1000000.00', disbursedOn: '2026-04-10', mode: 'direct' } }), 201);
+    await ok(await send(bankA, 'POST', `/api/filings/${f.id}/classification`, { classification: 'doubtful', on: '2026-04-20' }));
+    const c = await ok(await send(bankA, 'POST', '/api/claims', { filingId: f.id }), 201);
+    await ok(await send(manager2, 'POST', `/api/claims/${c.id}/prepare`));
+    await ok(await send(manager, 'POST', `/api/claims/${c.id}/approve`));
+    const queued = await ok(await send(manager, 'POST', `/api/claims/${c.id}/pay`));
+    expect(queued.state).toBe('queued');
+    expect((await ok(await send(bankA, 'GET', `/api/claims/${c.id}`))).queuePosition).toBe(1);
+    expect((await send(reviewer, 'POST', '/api/funds/etown/top-ups', { amount: '1000000.00', on: '2026-04-22' })).status).toBe(403);
+    const topUp = await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1000000.00', on: '2026-04-22' }, { 'idempotency-key': 'top-up-2026-04' }), 201);
+    expect(topUp.queuedClaimsPaid).toBe(1);
+    const replay = await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1000000.00', on: '2026-04-22' }, { 'idempotency-key': 'top-up-2026-04' }), 201);
+    expect(replay.replayed).toBe(true);
+    expect((await ok(await send(manager, 'GET', '/api/funds/etown'))).capital).toBe('4000000.00');
+    expect((await ok(await send(bankA, 'GET', `/api/claims/${c.id}`))).state).toBe('paid');
+    const list = await ok(await send(bankB, 'GET', '/api/claims'));
+    expect(list.items).toHaveLength(0);
+    expect((await ok(await send(auditor, 'GET', '/api/claims?state=paid'))).items).toHaveLength(2);
+  });
+
+  it('recoveries flow back in the fund’s share (R8); never more than the loan’s principal', async () => {
+    expect((await send(bankB, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' })).status).toBe(404);
+    expect((await send(auditor, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' })).status).toBe(403);
+    const r = await ok(await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' }), 201);
+    expect(r.refund).toBe('500000.00');
+    const over = await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '5000000.01', on: '2026-06-02' });
+    expect(over.status).toBe(400);
+    expect((await over.json() as any).errors[0].field).toBe('amount');
+    expect((await ok(await send(auditor, 'GET', `/api/claims/${claim1}/recoveries`))).items).toHaveLength(1);
+    for (const c of [bankB, guarantor]) expect((await send(c, 'GET', `/api/claims/${claim1}/recoveries`)).status).toBe(404);
+  });
+
+  it('circuit breakers: staff see every bank, a bank only its own', async () => {
+    const all = await ok(await send(reviewer, 'GET', '/api/breakers'));
+    expect(all.items.map((b: any) => b.bankId).sort()).toEqual(['bank-a', 'bank-b']);
+    const a = all.items.find((b: any) => b.bankId === 'bank-a');
+    expect(a).toMatchObject({ tripped: false, compensationPaid: '3500000.00', refunded: '500000.00', netCompensation: '3000000.00' });
+    expect((await ok(await send(bankA, 'GET', '/api/breakers'))).items.map((b: any) => b.bankId)).toEqual(['bank-a']);
+    expect((await send(bankA, 'GET', '/api/breakers/bank-b')).status).toBe(404);
+    expect((await ok(await send(bankA, 'GET', '/api/breakers/bank-a'))).why.zh).toMatch(/未熔断/);
+  });
+
+  it('every role is refused what it may not do', async () => {
+    const { bankA: a, ...rest } = roles();
+    void a;
+    for (const [name, c] of Object.entries(rest)) {
+      if (name !== 'manager') expect((await send(c, 'POST', '/api/funds/etown/pay-queue')).status, name).toBe(403);
+    }
+    expect((await send(guarantor, 'POST', `/api/claims/${claim1}/withdraw`)).status).toBe(403);
+  });
+});
