@@ -13,6 +13,7 @@ import { programmesRoutes, type ProgrammesReader } from '../../modules/programme
 import { Problem, type FieldError } from '../../modules/shared/problem';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
+import { webAppRoutes } from './web-app';
 import { authRoutes } from '../../modules/auth/auth.routes';
 import type { AuthRepository } from '../../modules/auth/auth.repository';
 import { registryRoutes } from '../../modules/registry/registry.routes';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.route('/', apiDocsRoutes());
-  app.get('/', (c) => c.html('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Backstop 兜底</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto"><h1>Backstop 兜底</h1><p>贷款风险补偿资金管理系统 — government loan risk-compensation funds.</p><ul><li><a href="/api/docs">API 文档 / API docs</a></li><li><a href="/api/programmes">/api/programmes</a></li><li><a href="/api/health">/api/health</a></li></ul></body></html>'));
+  // The React app (web/dist) at / and every non-/api path; registered last so API routes answer first.
+  app.route('/', webAppRoutes());
   return app;
 }
