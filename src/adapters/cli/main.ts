@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
 import { evaluateCommand } from './commands/evaluate.command';
+import { ledgerCommand } from './commands/ledger.command';
 import { policyCommand } from './commands/policy.command';
 import { serveCommand } from './commands/serve.command';
 import { DataDirLockedError } from '../db/data-dir-lock';
@@ -13,7 +14,8 @@ const program = new Command('backstop')
   .exitOverride()
   .addCommand(evaluateCommand())
   .addCommand(policyCommand())
-  .addCommand(serveCommand());
+  .addCommand(serveCommand())
+  .addCommand(ledgerCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,86 @@
+/**
+ * Reads the audit log and recomputes every row's hash here, in TypeScript, from the same fields
+ * audit_row_hash() (drizzle/0002_ledger.sql) hashes — so a row changed in SQL, or a hash
+ * "fixed" with the database's own function, is still caught by the chain.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { checkAuditChain, type AuditedTransfer, type Violation } from '../../core/ledger/invariants';
+import type { TransferKind } from '../../core/ledger/model';
+import type { Db } from '../programmes/programmes.repository';
+
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
+const PAGE = 2000;
+
+export interface AuditRowText {
+  seq: bigint;
+  at: string;
+  actor: string;
+  action: string;
+  entityKind: string;
+  entityId: string;
+  before: string | null;
+  after: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** audit_row_hash(), recomputed: sha256 over the fields joined by U+001F, timestamps in UTC to the microsecond. */
+export function auditRowHash(r: AuditRowText): string {
+  const text = [String(r.seq), r.at, r.actor, r.action, r.entityKind, r.entityId, r.before ?? '', r.after ?? '', r.prevHash].join('\u001f');
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The audit log in seq order, a page at a time (json as the database prints it, which is what was hashed). */
+export async function* readAuditLog(db: Db): AsyncGenerator<AuditRowText> {
+  let after = 0n;
+  for (;;) {
+    const rows = rowsOf(await db.execute(sql`select seq::text as seq_text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_text,
+        actor, action, entity_kind, entity_id, before::text as before_text, after::text as after_text, prev_hash, hash
+      from audit_log where seq > ${after.toString()}::bigint order by seq limit ${PAGE}`));
+    for (const r of rows) {
+      yield {
+        seq: BigInt(r.seq_text as string), at: String(r.at_text), actor: String(r.actor), action: String(r.action),
+        entityKind: String(r.entity_kind), entityId: String(r.entity_id),
+        before: (r.before_text as string | null) ?? null, after: (r.after_text as string | null) ?? null,
+        prevHash: String(r.prev_hash), hash: String(r.hash),
+      };
+    }
+    if (rows.length < PAGE) return;
+    after = BigInt(rows.at(-1)!.seq_text as string);
+  }
+}
+
+export interface AuditVerification {
+  rows: number;
+  head: { seq: string; hash: string } | null;
+  violations: Violation[];
+  /** Transfers that ledger batches reported as applied, by id, as the batch asked for them. */
+  audited: Map<string, AuditedTransfer>;
+}
+
+export async function verifyAuditLog({ db }: { db: Db }): Promise<AuditVerification> {
+  const chain: { seq: bigint; prevHash: string; hash: string; recomputed: string }[] = [];
+  const audited = new Map<string, AuditedTransfer>();
+  for await (const r of readAuditLog(db)) {
+    chain.push({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, recomputed: auditRowHash(r) });
+    if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited);
+  }
+  const last = chain.at(-1);
+  return { rows: chain.length, head: last ? { seq: last.seq.toString(), hash: last.hash } : null, violations: checkAuditChain(chain), audited };
+}
+
+function collectAudited(seq: bigint, after: string, into: Map<string, AuditedTransfer>): void {
+  let body: { transfers?: Record<string, unknown>[]; results?: string[] };
+  try { body = JSON.parse(after); } catch { return; }
+  (body.transfers ?? []).forEach((t, i) => {
+    if (body.results?.[i] !== 'ok' || typeof t.id !== 'string') return;
+    into.set(t.id, {
+      id: t.id, kind: ((t.kind as string | undefined) ?? 'single') as TransferKind,
+      ...(typeof t.debit === 'string' ? { debit: t.debit } : {}), ...(typeof t.credit === 'string' ? { credit: t.credit } : {}),
+      amount: BigInt((t.amount as string | number | undefined) ?? 0), ...(typeof t.code === 'string' ? { code: t.code } : {}),
+      ...(typeof t.pendingId === 'string' ? { pendingId: t.pendingId } : {}), auditSeq: seq,
+    });
+  });
+}
