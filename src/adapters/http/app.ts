@@ -25,6 +25,7 @@ import { filingsRoutes } from '../../modules/filings/filings.routes';
 import { servicingRoutes } from '../../modules/servicing/servicing.routes';
 import { claimsRoutes } from '../../modules/claims/claims.routes';
 import { recoveriesRoutes } from '../../modules/recoveries/recoveries.routes';
+import { ledgerRoutes } from '../../modules/ledger/ledger.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', servicingRoutes(deps.ops));
   app.route('/', claimsRoutes(deps.ops));
   app.route('/', recoveriesRoutes(deps.ops));
+  app.route('/', ledgerRoutes({ db: deps.ops.db }));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
