@@ -1,0 +1,250 @@
+/**
+ * Bulk filing (issue 4 item 3): a bank's file of loans → filings, in chunks. Each row is judged by
+ * the API's schema (`filingInput`) and the same filing steps as `POST /api/filings` (planFiling,
+ * writeFilings); a chunk's filings, its rows' errors and the job's `lastLine` commit in one
+ * transaction, so a crash resumes after `lastLine` and nothing is filed twice. The same file for
+ * the same bank (by content hash) is the same job: importing it again files nothing twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { allIssues } from '../../core/policy';
+import type { Actor } from '../auth/access';
+import { FilingRefused } from '../filings/filings.errors';
+import { createFilingsRepository } from '../filings/filings.repository';
+import { filingInput } from '../filings/filings.schemas';
+import { filingRequestHash, guarantorOf, planFiling, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
+import type { Db } from '../programmes/programmes.repository';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { createRegistryRepository } from '../registry/registry.repository';
+import { Problem } from '../shared/problem';
+import { columnOf, rowToFilingInput, type ColumnMap } from './imports.columns';
+import { inspectFile, type FileInspection } from './imports.file';
+import { zhOf } from './imports.messages';
+import { createImportsRepository, type ImportJobRow } from './imports.repository';
+import { readRows, type RawRow } from './rows';
+
+export const DEFAULT_CHUNK_ROWS = 1000;
+
+export interface RowError {
+  column: string;
+  message: string;
+  messageEn: string;
+}
+
+type JudgedRow = { line: number; values: Record<string, string> } & ({ input: FilingInput } | { errors: RowError[] });
+
+/** Rows whose outcome is known only in the chunk's transaction: filed, duplicate or refused. */
+interface ChunkCounts { filed: number; duplicates: number; rejected: number }
+
+const jobTotals = new Map<string, number>();
+
+export function jobView(j: ImportJobRow) {
+  const total = jobTotals.get(j.id);
+  return {
+    id: j.id, bankId: j.bankId, fileName: j.fileName, status: j.status, bytes: j.bytes,
+    lastLine: j.lastLine, filed: j.filed, duplicates: j.duplicates, rejected: j.rejected,
+    progress: j.status === 'done' ? 1 : total ? Math.min(1, Math.round((j.lastLine / total) * 1000) / 1000) : null,
+    createdBy: j.createdBy, startedAt: j.startedAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null,
+    errorReport: `/api/imports/${j.id}/errors`,
+  };
+}
+export type ImportJobView = ReturnType<typeof jobView>;
+
+/** Judges one row with the API's schema; messages name the file's column, in Chinese and English. */
+export function judgeRow(raw: RawRow, columns: ColumnMap): JudgedRow {
+  const parsed = filingInput.safeParse(rowToFilingInput(raw.values, columns));
+  if (parsed.success) return { ...raw, input: parsed.data };
+  const byColumn = new Map<string, RowError>();
+  const issues = allIssues(parsed.error);
+  for (const [i, issue] of issues.entries()) {
+    const column = columnOf(issue.field, columns);
+    // Every cell arrives as text, so a wrong type can only be an empty cell.
+    const en = parsed.error.issues[i]!.code === 'invalid_type' ? 'is required' : issue.message;
+    const prior = byColumn.get(column);
+    byColumn.set(column, prior ? { column, message: `${prior.message}；${zhOf(en)}`, messageEn: `${prior.messageEn}; ${en}` } : { column, message: zhOf(en), messageEn: en });
+  }
+  return { ...raw, errors: [...byColumn.values()] };
+}
+
+function bankOf(actor: Actor, bankId: string | undefined): string {
+  if (actor.role === 'bank') {
+    if (bankId && bankId !== actor.bankId) throw Problem.invalid([{ field: 'bankId', message: 'a bank imports for itself only' }]);
+    return actor.bankId!;
+  }
+  if (!bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required when a manager imports for a bank' }]);
+  return bankId;
+}
+
+/**
+ * Looks the file over (a broken one is refused whole, nothing written) and opens its job — or
+ * finds the job of the same file imported before by the same bank.
+ */
+export async function openImport({ db, actor, bankId: named, fileName, path, fileHash, bytes }: {
+  db: Db; actor: Actor; bankId?: string | undefined; fileName: string; path: string; fileHash: string; bytes: number;
+}): Promise<{ job: ImportJobRow; created: boolean; inspection: FileInspection }> {
+  const bankId = bankOf(actor, named);
+  const bank = await createRegistryRepository({ db }).findInstitution(bankId);
+  if (!bank || bank.kind !== 'bank') throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
+  const inspection = await inspectFile(path);
+  const { job, created } = await createImportsRepository({ db }).openJob({ id: randomUUID(), bankId, fileName, fileHash, bytes, createdBy: actor.username });
+  jobTotals.set(job.id, inspection.lastLine);
+  return { job, created, inspection };
+}
+
+export class ImportTakenOver extends Error {
+  constructor(jobId: string) {
+    super(`import ${jobId} was advanced by another run; this run stops`);
+    this.name = 'ImportTakenOver';
+  }
+}
+
+class RefusedInChunk extends Error {}
+
+export interface RunHooks {
+  /** Called inside each chunk's transaction just before it commits (tests throw here to simulate a crash). */
+  beforeCommit?: (chunk: number) => void | Promise<void>;
+}
+
+export interface ImportProgress { lastLine: number; totalLines: number; filed: number; duplicates: number; rejected: number }
+
+/**
+ * Files the job's rows after its `lastLine`, a chunk per transaction; the next chunk is read and
+ * judged while the previous one commits. Stops cleanly between chunks when `signal` aborts.
+ */
+export async function runImport({ db, catalog, actor, today, job, path, inspection, chunkRows = DEFAULT_CHUNK_ROWS, onProgress, signal, hooks }: {
+  db: Db; catalog: PolicyCatalog; actor: Actor; today: string; job: ImportJobRow; path: string; inspection: FileInspection;
+  chunkRows?: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; hooks?: RunHooks;
+}): Promise<ImportJobRow> {
+  const repo = createImportsRepository({ db });
+  if (job.status === 'done') return job;
+  if (job.status === 'failed') await repo.setStatus(job.id, 'running');
+  const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected, chunk: 0 };
+  const desk: FilingDesk = { catalog, actor, today, bankId: job.bankId, agreements: [] };
+  let pending: Promise<void> | null = null;
+  const commit = async (rows: JudgedRow[]) => {
+    const counts = await fileChunk({ db, desk, columns: inspection.columns, jobId: job.id, expectedLastLine: state.lastLine, rows, chunk: state.chunk++, hooks });
+    state.lastLine = rows.at(-1)!.line;
+    state.filed += counts.filed;
+    state.duplicates += counts.duplicates;
+    state.rejected += counts.rejected;
+    onProgress?.({ ...state, totalLines: inspection.lastLine });
+  };
+  try {
+    let rows: JudgedRow[] = [];
+    for await (const raw of readRows(path, inspection.format)) {
+      if (raw.line <= job.lastLine) continue;
+      rows.push(judgeRow(raw, inspection.columns));
+      if (rows.length >= chunkRows) {
+        await pending;
+        if (signal?.aborted) return (await repo.find(job.id))!;
+        const chunk = rows;
+        pending = commit(chunk);
+        pending.catch(() => {}); // awaited below; keeps an early failure from being reported as unhandled
+        rows = [];
+      }
+    }
+    await pending;
+    if (rows.length && !signal?.aborted) await commit(rows);
+    if (signal?.aborted) return (await repo.find(job.id))!;
+    await repo.setStatus(job.id, 'done');
+  } catch (e) {
+    await pending?.catch(() => {});
+    if (!(e instanceof ImportTakenOver)) await repo.setStatus(job.id, 'failed');
+    throw e;
+  }
+  return (await repo.find(job.id))!;
+}
+
+const uniqueViolation = (e: unknown): boolean => {
+  for (let x = e as { code?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) if (x.code === '23505') return true;
+  return false;
+};
+
+/**
+ * One chunk in one transaction. A row the ledger refuses (a limit reached mid-chunk) is taken out
+ * with the limit's reason and the chunk is written again without it: the others are filed, nothing
+ * is half-written. A bank reference filed meanwhile through the API is caught by its unique index
+ * and the chunk is judged again, reporting it as a duplicate.
+ */
+async function fileChunk({ db, desk, columns, jobId, expectedLastLine, rows, chunk, hooks }: {
+  db: Db; desk: FilingDesk; columns: ColumnMap; jobId: string; expectedLastLine: number; rows: JudgedRow[]; chunk: number; hooks?: RunHooks | undefined;
+}): Promise<ChunkCounts> {
+  const refusedByLedger = new Map<number, RowError[]>();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        const repo = createImportsRepository({ db: tx });
+        const locked = await repo.lock(jobId);
+        if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
+        const { errors, duplicates, plans } = await planChunk({ db: tx, desk, columns, rows, refusedByLedger });
+        const out = await writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor });
+        if (!out.written) {
+          out.refused.forEach((r, i) => {
+            if (r) refusedByLedger.set(plans[i]!.line, [{ column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn }]);
+          });
+          throw new RefusedInChunk();
+        }
+        // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
+        await repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) }))));
+        const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
+        await repo.advance(jobId, { lastLine: rows.at(-1)!.line, ...counts });
+        await hooks?.beforeCommit?.(chunk);
+        return counts;
+      });
+    } catch (e) {
+      if (e instanceof RefusedInChunk) continue;
+      if (uniqueViolation(e) && attempt < 5) continue;
+      throw e;
+    }
+  }
+}
+
+async function planChunk({ db, desk, columns, rows, refusedByLedger }: { db: Db; desk: FilingDesk; columns: ColumnMap; rows: JudgedRow[]; refusedByLedger: Map<number, RowError[]> }) {
+  const errors: { line: number; values: Record<string, string>; errors: RowError[] }[] = [];
+  const fail = (r: JudgedRow, e: RowError[]) => errors.push({ line: r.line, values: r.values, errors: e });
+  const valid = rows.filter((r): r is JudgedRow & { input: FilingInput } => 'input' in r);
+  const imports = createImportsRepository({ db });
+  const filed = await createFilingsRepository({ db }).filedBankRefs(desk.bankId, [...new Set(valid.map((r) => r.input.bankRef))]);
+  const { byCode, quals } = await imports.enterprisesByCreditCode([...new Set(valid.map((r) => r.input.creditCode!))]);
+  const guarantors = await imports.guarantors([...new Set(valid.map((r) => guarantorOf(r.input)).filter((g): g is string => g !== null))]);
+  const chunkDesk = { ...desk, agreements: await createFilingsRepository({ db }).agreementsFor(desk.bankId, desk.today) };
+  const firstLine = new Map<string, number>();
+  const plans: { line: number; plan: FilingPlan }[] = [];
+  let duplicates = 0;
+  for (const r of rows) {
+    if (!('input' in r)) { fail(r, r.errors); continue; }
+    const ref = r.input.bankRef;
+    if (filed.has(ref) || firstLine.has(ref)) {
+      const en = filed.has(ref) ? 'is filed already' : `appears again in this file (first on line ${firstLine.get(ref)})`;
+      duplicates++;
+      fail(r, [{ column: columnOf('bankRef', columns), message: zhOf(en), messageEn: en }]);
+      continue;
+    }
+    firstLine.set(ref, r.line);
+    const refused = refusedByLedger.get(r.line);
+    if (refused) { fail(r, refused); continue; }
+    const enterprise = byCode.get(r.input.creditCode!);
+    if (!enterprise) {
+      const en = 'no registered enterprise has it; register the enterprise first';
+      fail(r, [{ column: columnOf('creditCode', columns), message: zhOf(en), messageEn: en }]);
+      continue;
+    }
+    try {
+      plans.push({ line: r.line, plan: planFiling({ desk: chunkDesk, input: r.input, enterprise, quals: quals.get(enterprise.id) ?? [], guarantors, requestHash: filingRequestHash(r.input, desk.bankId) }) });
+    } catch (e) {
+      if (e instanceof FilingRefused) fail(r, e.reasons.filter((x) => !x.ok).map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })));
+      else if (e instanceof Problem) fail(r, (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: zhOf(x.message), messageEn: x.message })));
+      else throw e;
+    }
+  }
+  return { errors, duplicates, plans };
+}
+
+export async function getImport({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<ImportJobRow> {
+  const job = await createImportsRepository({ db }).find(id, actor.role === 'bank' ? (actor.bankId ?? '\u0000none') : undefined);
+  if (!job) throw Problem.notFound(`Import ${id}`);
+  return job;
+}
+
+export async function listImports({ db, actor, limit = 100 }: { db: Db; actor: Actor; limit?: number }): Promise<ImportJobRow[]> {
+  return createImportsRepository({ db }).list(actor.role === 'bank' ? (actor.bankId ?? '\u0000none') : undefined, limit);
+}

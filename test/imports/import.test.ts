@@ -1,0 +1,192 @@
+/** Bulk filing through the use case: bank files in CSV (UTF-8, GBK) and XLSX, bad rows reported, idempotent, resumable. */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { parseYuan } from '../../src/core/money/money';
+import { errorReportLines } from '../../src/modules/imports/imports.report';
+import { createImportsRepository } from '../../src/modules/imports/imports.repository';
+import { Problem } from '../../src/modules/shared/problem';
+import { creditCode, etownWorld, icbc, ledgerSums, manager } from '../operations/fixture';
+import { dir, importFile, query, writeCsv, writeRaw } from './world';
+
+let w: Awaited<ReturnType<typeof etownWorld>>;
+const today = '2025-09-03';
+const codes: string[] = [];
+beforeAll(async () => {
+  w = await etownWorld({ capital: '100000000.00' });
+  for (let i = 1; i <= 40; i++) { await w.enterprise(i); codes.push(creditCode(i)); }
+});
+afterAll(async () => w?.close());
+
+const run = (path: string, extra: Partial<Parameters<typeof importFile>[0]> = {}) => importFile({ db: w.db, catalog: w.catalog, actor: icbc, today, path, ...extra });
+const good = (ref: string, i: number, principal = '1000000.00') => [ref, codes[i]!, `企业${i + 1}`, '信用贷款', principal, '2025-09-01', '2026-08-31', '直接补偿', ''];
+const count = async (prefix: string) => Number((await query(w.db, `select count(*)::int as n from filings where bank_ref like '${prefix}%'`))[0]!.n);
+const errorsOf = async (jobId: string) => (await createImportsRepository({ db: w.db }).errors(jobId, null, 1000)).map((e) => ({ line: e.line, column: e.column, message: e.message, messageEn: e.messageEn }));
+
+async function problemOf(p: Promise<unknown>): Promise<Problem> {
+  try { await p; } catch (e) { if (e instanceof Problem) return e; throw e; }
+  throw new Error('expected a problem');
+}
+
+describe('bulk filing from a bank file', () => {
+  it('files the good rows of a UTF-8 CSV and reports each bad row by line, column and reason (zh/en)', async () => {
+    const path = writeCsv([
+      good('U-1', 0), // line 2
+      ['U-2', codes[1]!, '企业2', '信用贷款', '', '2025-09-01', '', '', ''], // 3: missing principal
+      good('U-3', 2, '100.001'), // 4: 0.001 yuan
+      good('U-4', 3, '-5000.00'), // 5: negative
+      ['U-5', `${codes[4]!.slice(0, 17)}${codes[4]!.endsWith('1') ? '2' : '1'}`, '坏代码', '信用贷款', '100000.00', '2025-09-01', '', '', ''], // 6: bad credit code
+      ['U-6', codes[5]!, '企业6', '信用贷款', '100000.00', '2025-02-30', '', '', ''], // 7: impossible date
+      ['U-7', creditCode(999), '未登记', '信用贷款', '100000.00', '2025-09-01', '', '', ''], // 8: unknown enterprise
+      ['U-8', codes[7]!, '企业8', '抵押贷款', '100000.00', '2025-09-01', '', '', ''], // 9: ineligible (mortgage)
+      good('U-1', 8), // 10: the same loan number again
+      good('U-10', 9, '1,234,567.80'), // 11: thousands separators
+      ['U-11', codes[10]!, '企业11', '信用贷款', '100000.00', '2025-09-01'], // 12: a short row, the rest empty
+    ]);
+    const { job } = await run(path);
+    expect(job).toMatchObject({ status: 'done', filed: 3, duplicates: 1, rejected: 7, lastLine: 12 });
+    expect(await count('U-')).toBe(3);
+    const errors = await errorsOf(job.id);
+    const at = (line: number) => errors.filter((e) => e.line === line);
+    expect(at(3)).toEqual([{ line: 3, column: '金额(元)', message: '必填', messageEn: 'is required' }]);
+    expect(at(4)[0]).toMatchObject({ column: '金额(元)', messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)', message: '金额最多两位小数（最小单位 0.01 元）' });
+    expect(at(5)[0]).toMatchObject({ column: '金额(元)', messageEn: 'must not be negative', message: '不能为负数' });
+    expect(at(6)[0]).toMatchObject({ column: '统一社会信用代码', messageEn: 'has a wrong check character' });
+    expect(at(7)[0]).toMatchObject({ column: '放款日期', messageEn: 'must be a real date written YYYY-MM-DD' });
+    expect(at(8)[0]).toMatchObject({ column: '统一社会信用代码', messageEn: 'no registered enterprise has it; register the enterprise first' });
+    expect(at(9).map((e) => e.column)).toContain('rule:loan-kind');
+    expect(at(10)[0]).toMatchObject({ column: '银行合同编号', messageEn: 'appears again in this file (first on line 2)' });
+    const filed = await query(w.db, `select bank_ref, principal::text as p, matures_on::text as m from filings where bank_ref like 'U-%' order by bank_ref`);
+    expect(filed).toEqual([{ bank_ref: 'U-1', p: '100000000', m: '2026-08-31' }, { bank_ref: 'U-10', p: '123456780', m: '2026-08-31' }, { bank_ref: 'U-11', p: '10000000', m: null }]);
+
+    // The error report: UTF-8 with BOM, the original values, formula-like cells escaped.
+    let report = '';
+    for await (const l of errorReportLines({ db: w.db, jobId: job.id })) report += l;
+    expect(report.startsWith('\uFEFF行号 line,列 column,原因,reason,银行合同编号,统一社会信用代码')).toBe(true);
+    expect(report).toContain(`5,金额(元),不能为负数,must not be negative,U-4,${codes[3]},企业4,信用贷款,'-5000.00,2025-09-01`);
+  });
+
+  it('reads a GBK CSV as Excel writes it on a Chinese Windows', async () => {
+    const path = writeCsv([good('G-1', 11), good('G-2', 12, '2000000')], { encoding: 'gbk' });
+    const { job } = await run(path);
+    expect(job).toMatchObject({ status: 'done', filed: 2, rejected: 0 });
+    expect((await query(w.db, `select kind from filings where bank_ref = 'G-2'`))[0]!.kind).toBe('credit');
+  });
+
+  it('reads an XLSX workbook with numeric and date cells, in exact fen', async () => {
+    const path = join(dir, 'bank.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('备案清单');
+    ws.addRow(['bankRef', 'creditCode', 'kind', 'principal', 'disbursedOn', 'mode']);
+    ws.addRow(['X-1', codes[13]!, 'credit', 1234567.5, new Date(Date.UTC(2025, 8, 1)), 'direct']);
+    ws.addRow(['X-2', codes[14]!, 'credit', 1000.123, '2025/9/1', 'direct']);
+    ws.addRow(['X-3', codes[15]!, 'ip-pledge', 800000, '2025年9月1日', 'direct']);
+    await wb.xlsx.writeFile(path);
+    const { job } = await run(path);
+    expect(job).toMatchObject({ status: 'done', filed: 2, rejected: 1 });
+    expect((await query(w.db, `select principal::text as p from filings where bank_ref = 'X-1'`))[0]!.p).toBe('123456750');
+    expect((await errorsOf(job.id))[0]).toMatchObject({ line: 3, column: 'principal', messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)' });
+  });
+
+  it('files nothing twice when the same file is imported again', async () => {
+    const path = writeCsv([good('T-1', 16), good('T-2', 17)]);
+    const first = await run(path);
+    const before = await ledgerSums(w.db, 'etown');
+    const second = await run(path);
+    expect(second.created).toBe(false);
+    expect(second.job.id).toBe(first.job.id);
+    expect(second.job).toMatchObject({ status: 'done', filed: 2 });
+    expect(await count('T-')).toBe(2);
+    expect(await ledgerSums(w.db, 'etown')).toEqual(before);
+    // The same loans in another file are duplicates, not errors that stop the file.
+    const other = await run(writeCsv([good('T-2', 17), good('T-3', 18)]));
+    expect(other.job).toMatchObject({ filed: 1, duplicates: 1, rejected: 0 });
+  });
+
+  it('resumes after a crash mid-file without filing a row twice, and the ledger still balances', async () => {
+    const rows = Array.from({ length: 9 }, (_, i) => good(`C-${i + 1}`, 19 + i, '500000.00'));
+    const path = writeCsv(rows);
+    const crash = await problemOrError(run(path, { chunkRows: 2, hooks: { beforeCommit: (k) => { if (k === 2) throw new Error('power cut'); } } }));
+    expect(crash.message).toBe('power cut');
+    const [job] = await query(w.db, `select status, last_line, filed from import_jobs where file_name = '${path.split('/').at(-1)}'`);
+    expect(job).toEqual({ status: 'failed', last_line: 5, filed: 4 });
+    expect(await count('C-')).toBe(4);
+    const resumed = await run(path, { chunkRows: 2 });
+    expect(resumed.created).toBe(false);
+    expect(resumed.job).toMatchObject({ status: 'done', filed: 9, rejected: 0, duplicates: 0, lastLine: 10 });
+    expect(await count('C-')).toBe(9);
+    const s = await ledgerSums(w.db, 'etown');
+    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+    const reserved = await query(w.db, `select sum(reserved)::text as r from filings where status = 'active'`);
+    expect(BigInt(reserved[0]!.r as string)).toBe(s.exposure);
+  });
+
+  it('stops between chunks when aborted and resumes where it stopped', async () => {
+    const path = writeCsv(Array.from({ length: 5 }, (_, i) => good(`A-${i + 1}`, 30 + i, '300000.00')));
+    const stop = new AbortController();
+    const first = await run(path, { chunkRows: 2, hooks: { beforeCommit: (k) => { if (k === 0) stop.abort(); } }, signal: stop.signal });
+    expect(first.job).toMatchObject({ status: 'running', lastLine: 3, filed: 2 });
+    const second = await run(path, { chunkRows: 2 });
+    expect(second.job).toMatchObject({ status: 'done', filed: 5 });
+    expect(await count('A-')).toBe(5);
+  });
+
+  it('a manager imports for a named bank; a bank only for itself', async () => {
+    const path = writeCsv([good('M-1', 35)]);
+    expect((await problemOf(run(path, { actor: manager }))).errors).toEqual([{ field: 'bankId', message: 'is required when a manager imports for a bank' }]);
+    expect((await problemOf(run(path, { bankId: 'bank-bob' }))).errors![0]!.field).toBe('bankId');
+    const { job } = await run(path, { actor: manager, bankId: 'bank-bob' });
+    expect(job).toMatchObject({ bankId: 'bank-bob', filed: 1, createdBy: 'manager' });
+  });
+});
+
+describe('a file that cannot be read is refused whole, nothing written', () => {
+  const cases: [string, () => string, RegExp][] = [
+    ['a broken CSV (an unclosed quote)', () => writeRaw(`银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\r\nB-1,${creditCode(1)},credit,100.00,2025-09-01\r\n"B-2,${creditCode(2)},credit,100.00,2025-09-01\r\n`), /not a readable CSV file/],
+    ['UTF-16 text', () => writeRaw(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('银行合同编号,统一社会信用代码\r\n', 'utf16le')])), /UTF-16/],
+    ['bytes that are neither UTF-8 nor GBK', () => writeRaw(Buffer.concat([Buffer.from('银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\r\nB-1,'), Buffer.from([0x81, 0x20, 0xff]), Buffer.from(',credit,1.00,2025-09-01\r\n')])), /not valid UTF-8 and was read as GBK/],
+    ['not a spreadsheet (a PNG)', () => writeRaw(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'png'), /not a CSV or XLSX/],
+    ['a zip that is no workbook', () => writeRaw(Buffer.from('PK\u0003\u0004 this is not a zip at all'), 'xlsx'), /not a readable XLSX file/],
+    ['a header without the required columns', () => writeRaw('name,amount\r\nA,1\r\n'), /lacks the columns 银行合同编号 \(bankRef\), 统一社会信用代码 \(creditCode\)/],
+    ['an empty file', () => writeRaw(''), /is empty/],
+  ];
+  for (const [what, make, message] of cases) {
+    it(what, async () => {
+      const jobsBefore = await query(w.db, 'select count(*)::int as n from import_jobs');
+      const p = await problemOf(run(make()));
+      expect(p.status).toBe(400);
+      expect(p.errors![0]!.field).toBe('file');
+      expect(p.errors![0]!.message).toMatch(message);
+      expect(await query(w.db, 'select count(*)::int as n from import_jobs')).toEqual(jobsBefore);
+      expect(await count('B-')).toBe(0);
+    });
+  }
+});
+
+async function problemOrError(p: Promise<unknown>): Promise<Error> {
+  try { await p; } catch (e) { return e as Error; }
+  throw new Error('expected a failure');
+}
+
+describe('a limit reached mid-chunk', () => {
+  it('refuses the row that would cross the fund limit (R7b) with the reason and files the others in the chunk', async () => {
+    const small = await etownWorld({ capital: '3000000.00' }); // limit 30,000,000 of liability
+    try {
+      const cs: string[] = [];
+      for (let i = 100; i < 106; i++) { await small.enterprise(i); cs.push(creditCode(i)); }
+      // 50% of 20M = 10M each: three fit the 30M limit, the fourth would cross it.
+      const rows = [0, 1, 2, 3].map((i) => [`L-${i}`, cs[i]!, '', 'credit', '20000000.00', '2025-09-01', '', 'direct', '']);
+      const { job } = await importFile({ db: small.db, catalog: small.catalog, actor: icbc, today, path: writeCsv(rows) });
+      expect(job).toMatchObject({ status: 'done', filed: 3, rejected: 1 });
+      const errors = await createImportsRepository({ db: small.db }).errors(job.id, null, 10);
+      expect(errors.map((e) => [e.line, e.column, e.messageEn])).toEqual([[5, 'rule:fund-liability-limit', 'The fund’s total liability limit would be exceeded (R7b)']]);
+      const s = await ledgerSums(small.db, 'etown');
+      expect(s.exposure).toBe(parseYuan('30000000.00'));
+      expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+      const orphans = await query(small.db, `select count(*)::int as n from ledger_accounts where code = 'exposure' and entity_id not in (select id from filings)`);
+      expect(orphans[0]!.n).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+});
