@@ -117,13 +117,10 @@ describe('CreditRisk+ by FFT', () => {
     const ones = new Float64Array(n).fill(1);
     let mean = 0;
     for (const x of losses) mean += x / n;
-    expect(m.expectedLoss).toBeCloseTo(p.cells.reduce((s, c) => s + c.pd * c.count, 0) > 0 ? m.expectedLoss : 0, 6);
     for (const t of m.tail.slice(0, 2)) {
       const est = tailProbability(losses, ones, t.valueAtRisk);
       expect(Math.abs(est.value - exceedanceOf(d.pmf, d.unit, t.valueAtRisk))).toBeLessThanOrEqual(4 * est.standardError);
     }
-    const mcMean = tailProbability(losses, ones, -1); // P(L > −1) = 1, a sanity check of the helper
-    expect(mcMean.value).toBe(1);
     let sd = 0;
     for (const x of losses) sd += (x - mean) ** 2 / n;
     expect(Math.abs(mean - m.expectedLoss)).toBeLessThanOrEqual(4 * Math.sqrt(sd / n));

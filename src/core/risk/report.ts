@@ -17,7 +17,7 @@ import { vasicekFinite, vasicekLargePortfolio } from './vasicek';
 export const yuan = (fen: number): string => formatYuan(BigInt(Math.round(fen)));
 
 /** Books up to this many loans also get the finite-portfolio Vasicek distribution. */
-export const FINITE_VASICEK_MAX_LOANS = 2_000;
+export const FINITE_VASICEK_MAX_LOANS = 500;
 
 export interface TailRow {
   level: string;
@@ -87,7 +87,7 @@ function analytic(p: Portfolio, factors: FactorModel, v: number, levels: readonl
   const out: Record<string, LossMeasures> = {};
   if ((factors.sectorCorrelation ?? 1) === 1) {
     out.vasicekLargePortfolio = vasicekLargePortfolio(p, factors, v, levels);
-    if (p.loanCount <= FINITE_VASICEK_MAX_LOANS) out.vasicekFinite = measuresOf(vasicekFinite(p, factors, v), levels);
+    if (p.loanCount <= FINITE_VASICEK_MAX_LOANS) out.vasicekFinite = measuresOf(vasicekFinite(p, factors, v, { maxPoints: 2048, nodes: 120 }), levels);
   }
   if (crp) out.creditRiskPlus = measuresOf(creditRiskPlus(p, crp, v), levels);
   return out;
