@@ -6,7 +6,7 @@
  * inverted by FFT — cost ∝ factor nodes × distinct (cell, payout) pairs × lattice points, meant
  * for books of up to a few thousand distinct payouts.
  */
-import { LEVELS, chooseUnit, measuresOf, nextPow2, type LossDistribution, type LossMeasures } from './distribution';
+import { LEVELS, chooseUnit, nextPow2, type LossDistribution, type LossMeasures } from './distribution';
 import { sectorRho, type FactorModel } from './factors';
 import { conditionalPd, factorNodes, normalInv, normalPdf } from './normal';
 import { payoutTotal, type Portfolio } from './portfolio';
