@@ -17,7 +17,7 @@ export interface CreditRiskPlusModel {
   /** Variance σ² of every sector's default-rate factor; 0 = independent defaults (Poisson). */
   sectorVariance: number;
   varianceBySector?: Readonly<Record<string, number>>;
-  /** Lattice points at most (default 2^18). */
+  /** Lattice points at most (default 2^16). */
   maxPoints?: number;
 }
 
@@ -42,9 +42,8 @@ export function creditRiskPlus(p: Portfolio, model: CreditRiskPlusModel, variant
   let variance = idio;
   elBySector.forEach((e, k) => { el += e; variance += sigma2[k]! * e * e; });
   const span = el + 40 * Math.sqrt(variance) + max;
-  const maxPoints = model.maxPoints ?? 1 << 18;
-  const payouts = function* () { for (let i = 0; i < p.loanCount; i++) yield p.payouts[i * V + variant]!; };
-  const unit = chooseUnit(payouts(), span, maxPoints - 2);
+  const maxPoints = model.maxPoints ?? 1 << 16;
+  const unit = chooseUnit(p.payouts, span, maxPoints - 2, V, variant);
   const n = nextPow2(Math.floor(span / unit) + 2);
   const coeff = p.sectors.map(() => new Float64Array(n));
   for (const c of p.cells) {

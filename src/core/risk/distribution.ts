@@ -57,9 +57,13 @@ function gcd(a: number, b: number): number {
  * within `maxPoints` steps of `spanFen` (then the lattice is exact), else the smallest whole
  * number of fen that does (payouts are then banded to the nearest step).
  */
-export function chooseUnit(payouts: Iterable<number>, spanFen: number, maxPoints: number): number {
+export function chooseUnit(payouts: ArrayLike<number>, spanFen: number, maxPoints: number, stride = 1, offset = 0): number {
   let g = 0;
-  for (const x of payouts) if (x > 0) g = g === 0 ? x : gcd(g, x);
+  for (let i = offset; i < payouts.length; i += stride) {
+    const x = payouts[i]!;
+    if (x > 0 && (g === 0 || x % g !== 0)) g = g === 0 ? x : gcd(g, x);
+    if (g === 1) break;
+  }
   if (g === 0) return 1;
   return spanFen / g <= maxPoints ? g : Math.ceil(spanFen / maxPoints);
 }

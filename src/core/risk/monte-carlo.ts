@@ -1,7 +1,7 @@
 /**
  * Monte Carlo of the Gaussian copula (one-factor or sector-factor), exact per loan: given the
  * factors, the loans of a cell default independently with the same conditional PD p, so the
- * next defaulting loan is found by a geometric skip (gap = ⌊ln U / ln(1 − p)⌋) — the cost grows
+ * next defaulting loan is found by a geometric skip (gap = ⌊E / −ln(1 − p)⌋, E ~ Exp(1)) — the cost grows
  * with the number of defaults, not of loans. Each default adds that loan's own payout under
  * every variant: the variants see the same defaults (common random numbers), so differences
  * between them are free of sampling noise from the defaults.
@@ -87,20 +87,21 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
           for (let i = 0; i < n; i++) for (let v = 0; v < V; v++) losses[at + v]! += payouts[(base + i) * V + v]!;
           continue;
         }
-        const inv = 1 / Math.log1p(-q);
-        let i = Math.floor(Math.log(rng.uniform()) * inv);
+        // gap ~ Geometric(q): ⌊E / λ⌋ with E ~ Exp(1), λ = −ln(1 − q)
+        const inv = -1 / Math.log1p(-q);
+        let i = Math.floor(rng.exponential() * inv);
         if (V === 1) {
           let sum = 0;
           while (i < n) {
             sum += payouts[base + i]!;
-            i += 1 + Math.floor(Math.log(rng.uniform()) * inv);
+            i += 1 + Math.floor(rng.exponential() * inv);
           }
           losses[at]! += sum;
         } else {
           while (i < n) {
             const o = (base + i) * V;
             for (let v = 0; v < V; v++) losses[at + v]! += payouts[o + v]!;
-            i += 1 + Math.floor(Math.log(rng.uniform()) * inv);
+            i += 1 + Math.floor(rng.exponential() * inv);
           }
         }
       }

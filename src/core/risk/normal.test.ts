@@ -38,3 +38,16 @@ describe('seeded streams', () => {
     expect(Math.abs(g / n - 2.5)).toBeLessThan(4 * Math.sqrt(2.5 / n));
   });
 });
+
+describe('exponential draws (ziggurat)', () => {
+  it('have the Exp(1) distribution: mean, variance and tail', () => {
+    const r = new Rng(3, 9);
+    const n = 200_000;
+    let s = 0, s2 = 0, tail = 0;
+    for (let i = 0; i < n; i++) { const x = r.exponential(); s += x; s2 += x * x; if (x > 3) tail++; }
+    expect(Math.abs(s / n - 1)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(s2 / n - 2)).toBeLessThan(4 * Math.sqrt(20 / n));
+    const pt = Math.exp(-3);
+    expect(Math.abs(tail / n - pt)).toBeLessThan(4 * Math.sqrt(pt / n));
+  });
+});

@@ -59,8 +59,7 @@ export function vasicekFinite(p: Portfolio, model: FactorModel, variant = 0, { m
     }
   }
   const span = Math.min(total, bound + 12 * Math.sqrt(variance) + max);
-  const payouts = function* () { for (let i = 0; i < p.loanCount; i++) yield p.payouts[i * V + variant]!; };
-  const unit = chooseUnit(payouts(), span, maxPoints - 1);
+  const unit = chooseUnit(p.payouts, span, maxPoints - 1, V, variant);
   const n = nextPow2(Math.floor(span / unit) + 2);
   const pairs: { pd: number; rho: number; m: number; count: number }[] = [];
   for (const c of p.cells) {
