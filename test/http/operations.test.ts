@@ -225,6 +225,20 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect((await ok(await send(bankA, 'GET', '/api/breakers/bank-a'))).why.zh).toMatch(/未熔断/);
   });
 
+  it('every change is in the audit log with who, before and after; only staff read it', async () => {
+    for (const c of [bankA, guarantor]) expect((await send(c, 'GET', '/api/audit')).status).toBe(403);
+    const page = await ok(await send(auditor, 'GET', `/api/audit?entityKind=claim&entityId=${claim1}&limit=2`));
+    expect(page.items).toHaveLength(2);
+    expect(page.items[0].seq).toBeGreaterThan(page.items[1].seq);
+    const next = await ok(await send(auditor, 'GET', `/api/audit?entityKind=claim&entityId=${claim1}&limit=50&cursor=${page.nextCursor}`));
+    const actions = [...page.items, ...next.items].map((e: any) => e.action).reverse();
+    expect(actions).toEqual(['claim.submit', 'claim.prepare', 'claim.approve', 'claim.pay']);
+    const registry = await ok(await send(manager, 'GET', '/api/audit?entityKind=institution&entityId=bank-a'));
+    expect(registry.items[0]).toMatchObject({ actor: 'manager', action: 'institution.register', after: { id: 'bank-a' } });
+    const enterprise = await ok(await send(reviewer, 'GET', '/api/audit?entityKind=enterprise&limit=500'));
+    expect(enterprise.items.filter((e: any) => e.action === 'enterprise.register')).toHaveLength(3);
+  });
+
   it('every role is refused what it may not do', async () => {
     const { bankA: a, ...rest } = roles();
     void a;

@@ -25,7 +25,10 @@ import { filingsRoutes } from '../../modules/filings/filings.routes';
 import { servicingRoutes } from '../../modules/servicing/servicing.routes';
 import { claimsRoutes } from '../../modules/claims/claims.routes';
 import { recoveriesRoutes } from '../../modules/recoveries/recoveries.routes';
+import { auditRoutes } from '../../modules/audit/audit.routes';
 import { ledgerRoutes } from '../../modules/ledger/ledger.routes';
+import { reportsRoutes } from '../../modules/reports/reports.routes';
+import { importsRoutes, IMPORTS_PATH } from '../../modules/imports/imports.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -61,7 +64,9 @@ export function createApp(deps: AppDeps) {
     await next();
     deps.logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`); } }));
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`); } });
+  // Bulk file uploads stream to disk under their own limit (MAX_IMPORT_BYTES); every other body is held to 1 MB.
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === IMPORTS_PATH ? next() : limitBody(c, next)));
 
   app.use('/api/*', authMiddleware({ repo: deps.authRepo }));
 
@@ -86,7 +91,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', servicingRoutes(deps.ops));
   app.route('/', claimsRoutes(deps.ops));
   app.route('/', recoveriesRoutes(deps.ops));
+  app.route('/', auditRoutes(deps.ops));
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
+  app.route('/', reportsRoutes(deps.ops));
+  app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

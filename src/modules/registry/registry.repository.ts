@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
 import type { Db } from '../programmes/programmes.repository';
 import type { Cursor } from '../shared/paging';
 import { enterprises, institutions, qualifications } from './registry.table';
@@ -15,11 +16,14 @@ export interface EnterpriseFilter {
   bankId?: string;
 }
 
-// Until filings exist, a bank sees the enterprises its officers registered; with filings, also the ones it lends to.
-const visibleToBank = (bankId: string): SQL => eq(enterprises.createdByBank, bankId);
+// A bank sees the enterprises its officers registered and the ones it has filed loans for.
+const visibleToBank = (bankId: string): SQL =>
+  sql`(${enterprises.createdByBank} = ${bankId} or exists (select 1 from filings f where f.enterprise_id = ${enterprises.id} and f.bank_id = ${bankId}))`;
 
 export function createRegistryRepository({ db }: { db: Db }) {
   return {
+    /** Every registry change is audited (who, what, before and after). */
+    recordAudit: (entry: AuditEntry) => createAuditRepository({ db }).record(entry),
     async insertEnterprise(e: typeof enterprises.$inferInsert, quals: Omit<typeof qualifications.$inferInsert, 'enterpriseId'>[]) {
       await db.transaction(async (tx) => {
         await tx.insert(enterprises).values(e);

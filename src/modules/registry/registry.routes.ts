@@ -55,8 +55,7 @@ export function registryRoutes({ repo }: { repo: RegistryRepository }) {
     .openapi(routes.addQualification, async (c) => c.json((await uc.addQualification({ repo, actor: requireActor(c, 'filing:write'), id: c.req.valid('param').id, input: c.req.valid('json') })).after, 201))
     .openapi(routes.listInstitutions, async (c) => c.json({ items: await uc.listInstitutions({ repo, actor: requireActor(c, 'registry:read'), ...c.req.valid('query') }) }, 200))
     .openapi(routes.createInstitution, async (c) => {
-      requireActor(c, 'registry:write');
-      return c.json(await uc.registerInstitution({ repo, input: c.req.valid('json') }), 201);
+      return c.json(await uc.registerInstitution({ repo, actor: requireActor(c, 'registry:write'), input: c.req.valid('json') }), 201);
     })
     .openapi(routes.getInstitution, async (c) => {
       const i = await uc.getInstitution({ repo, actor: requireActor(c, 'registry:read'), id: c.req.valid('param').id });

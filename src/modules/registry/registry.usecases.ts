@@ -24,7 +24,9 @@ export async function registerEnterprise({ repo, actor, input }: { repo: Registr
   const { qualifications, ...fields } = input;
   const id = randomUUID();
   await repo.insertEnterprise({ ...fields, id, createdByBank: actor.role === 'bank' ? actor.bankId : null }, qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null })));
-  return (await getEnterprise({ repo, actor, id }))!;
+  const after = (await getEnterprise({ repo, actor, id }))!;
+  await repo.recordAudit({ actor: actor.username, action: 'enterprise.register', entityKind: 'enterprise', entityId: id, after });
+  return after;
 }
 
 /** An enterprise the actor may see, or undefined (a bank sees the ones it registered or lends to). */
@@ -50,20 +52,26 @@ export async function updateEnterprise({ repo, actor, id, patch }: { repo: Regis
   const before = await getEnterprise({ repo, actor, id });
   if (!before) throw Problem.notFound(`Enterprise ${id}`);
   await repo.updateEnterprise(id, patch);
-  return { before, after: (await getEnterprise({ repo, actor, id }))! };
+  const after = (await getEnterprise({ repo, actor, id }))!;
+  await repo.recordAudit({ actor: actor.username, action: 'enterprise.update', entityKind: 'enterprise', entityId: id, before, after });
+  return { before, after };
 }
 
 export async function addQualification({ repo, actor, id, input }: { repo: RegistryRepository; actor: Actor; id: string; input: z.output<typeof qualificationInput> }) {
   const before = await getEnterprise({ repo, actor, id });
   if (!before) throw Problem.notFound(`Enterprise ${id}`);
   await repo.insertQualification({ ...input, certificateNo: input.certificateNo ?? null, enterpriseId: id });
-  return { before, after: (await getEnterprise({ repo, actor, id }))! };
+  const after = (await getEnterprise({ repo, actor, id }))!;
+  await repo.recordAudit({ actor: actor.username, action: 'enterprise.qualification', entityKind: 'enterprise', entityId: id, before, after });
+  return { before, after };
 }
 
-export async function registerInstitution({ repo, input }: { repo: RegistryRepository; input: z.output<typeof institutionInput> }) {
+export async function registerInstitution({ repo, input, actor }: { repo: RegistryRepository; input: z.output<typeof institutionInput>; actor?: Actor }) {
   if (await repo.findInstitution(input.id)) throw new Problem(409, 'Conflict', `Institution ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
   await repo.insertInstitution({ ...input, nameEn: input.nameEn ?? null });
-  return institutionView((await repo.findInstitution(input.id))!);
+  const after = institutionView((await repo.findInstitution(input.id))!);
+  await repo.recordAudit({ actor: actor?.username ?? 'system', action: 'institution.register', entityKind: 'institution', entityId: input.id, after });
+  return after;
 }
 
 export function institutionView(i: NonNullable<Awaited<ReturnType<RegistryRepository['findInstitution']>>>) {

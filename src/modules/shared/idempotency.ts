@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { Problem } from './problem';
 
 export const idempotencyHeader = z.object({
-  'idempotency-key': z.string().optional().openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'a key of your choosing (8–200 characters); the same key with the same request answers the first result', example: 'ICBC-2025-000123-file' }),
+  'idempotency-key': z.string().optional().openapi({ description: 'Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result', example: 'ICBC-2025-000123-file' }),
 });
 
 export function idempotencyKeyOf(c: Context): string | undefined {
