@@ -3,6 +3,7 @@ import { createUser } from '../../modules/auth/auth.usecases';
 import type { AuthRepository } from '../../modules/auth/auth.repository';
 import { closeOnSignals, openDatabase } from '../db/database';
 import { createLogger } from '../logger';
+import { scheduleDailyJobs } from './daily-jobs';
 import { createServices } from './services';
 
 export const DEMO_PASSWORD = 'backstop-demo';
@@ -31,7 +32,9 @@ export async function startServer({ port }: { port: number }) {
   if (added.length) logger.info({ versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) }, 'stored new policy versions');
   const demoUsers = await seedDemoUsers(services.repos.auth);
   const server = serve({ fetch: services.app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' });
+  const stopDailyJobs = scheduleDailyJobs({ ops: services.ops, logger });
   closeOnSignals(async () => {
+    stopDailyJobs();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await database.close();
   });
