@@ -1,0 +1,167 @@
+/** Bulk filing over HTTP: upload, follow the job, error report; each role; a bank never sees another bank's job. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { addDays } from '../../src/core/calendar';
+import { parseYuan } from '../../src/core/money/money';
+import { createFund, signAgreement } from '../../src/modules/funds/funds.usecases';
+import { receiveUpload } from '../../src/modules/imports/imports.upload';
+import { registerEnterprise, registerInstitution } from '../../src/modules/registry/registry.usecases';
+import type { Role } from '../../src/modules/auth/access';
+import { createUser } from '../../src/modules/auth/auth.usecases';
+import { PASSWORD, startTestApp } from '../http/harness';
+import { creditCode, manager as managerActor } from '../operations/fixture';
+import { HEADER, query, writeCsv, writeRaw } from './world';
+
+let t: Awaited<ReturnType<typeof startTestApp>>;
+type Client = (path: string, init?: { method?: string; body?: BodyInit | object; headers?: Record<string, string> }) => Promise<Response>;
+let icbc: Client, bob: Client, manager: Client, auditor: Client;
+let disbursedOn: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const db = t.services.ops.db;
+  disbursedOn = addDays(t.services.ops.today(), -2);
+  for (const [id, name] of [['bank-icbc', '工商银行亦庄支行'], ['bank-bob', '北京银行经开区支行']] as const) {
+    await registerInstitution({ repo: t.services.repos.registry, input: { id, kind: 'bank', name, registeredInZone: true } });
+  }
+  await createFund({ db, actor: managerActor, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan('100000000.00'), on: '2024-01-02' } });
+  for (const bank of ['bank-icbc', 'bank-bob']) {
+    await signAgreement({ db, actor: managerActor, input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: bank, signedOn: '2024-01-01' } });
+  }
+  for (let i = 1; i <= 6; i++) {
+    await registerEnterprise({ repo: t.services.repos.registry, actor: managerActor, input: { creditCode: creditCode(i), name: `企业${i}`, size: 'small', industry: 'software', sciTech: true, registeredInZone: true, restrictedProcesses: false, qualifications: [] } });
+  }
+  [icbc, bob, manager, auditor] = await Promise.all([
+    signIn('icbc', 'bank', { bankId: 'bank-icbc' }), signIn('bob', 'bank', { bankId: 'bank-bob' }), signIn('boss', 'manager'), signIn('audit', 'auditor'),
+  ]);
+});
+afterAll(async () => t?.close());
+
+/** Like the harness's sign-in, but the body goes through as given (a multipart stream, not JSON). */
+async function signIn(username: string, role: Role, extra: { bankId?: string } = {}): Promise<Client> {
+  await createUser({ repo: t.services.repos.auth, user: { username, displayName: username, role, password: PASSWORD, ...extra } });
+  const res = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return (path, init = {}) => {
+    const isJson = init.body !== undefined && !(init.body instanceof ReadableStream);
+    return t.app.request(path, {
+      method: init.method ?? 'GET',
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(isJson ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      ...(init.body !== undefined ? { body: isJson ? JSON.stringify(init.body) : (init.body as BodyInit), duplex: 'half' } : {}),
+    } as RequestInit);
+  };
+}
+
+const row = (ref: string, i: number, principal = '1000000.00') => [ref, creditCode(i), `企业${i}`, '信用贷款', principal, disbursedOn, '', '直接补偿', ''];
+
+function upload(client: Client, path: string, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([readFileSync(path)]), 'filings.csv');
+  const req = new Request('http://x/api/imports', { method: 'POST', body: form });
+  return client('/api/imports', { method: 'POST', headers: { 'content-type': req.headers.get('content-type')! }, body: req.body! });
+}
+
+type Job = { id: string; status: string; filed: number; rejected: number; duplicates: number; bankId: string; progress: number | null };
+async function finished(client: Client, id: string): Promise<Job> {
+  for (let i = 0; i < 200; i++) {
+    const job = (await (await client(`/api/imports/${id}`)).json()) as Job;
+    if (job.status !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the import did not finish');
+}
+
+describe('POST /api/imports', () => {
+  let jobA: Job;
+
+  it('a bank uploads a file: 201 with the job, the good rows filed, the error report downloadable', async () => {
+    const res = await upload(icbc, writeCsv([row('H-1', 1), row('H-2', 2, '0.001'), row('H-3', 3)]));
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as Job;
+    expect(job).toMatchObject({ bankId: 'bank-icbc' });
+    jobA = await finished(icbc, job.id);
+    expect(jobA).toMatchObject({ status: 'done', filed: 2, rejected: 1, duplicates: 0, progress: 1 });
+    const report = await icbc(`/api/imports/${job.id}/errors`);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await report.arrayBuffer());
+    expect(text.startsWith('\uFEFF行号 line,列 column,原因,reason,银行合同编号')).toBe(true);
+    expect(text).toContain('3,金额(元),金额最多两位小数（最小单位 0.01 元）,has more than two decimals (the smallest unit is 0.01 yuan),H-2');
+  });
+
+  it('the same file again answers 200 with the same job and files nothing twice', async () => {
+    const path = writeCsv([row('S-1', 4)]);
+    const first = (await (await upload(icbc, path)).json()) as Job;
+    await finished(icbc, first.id);
+    const again = await upload(icbc, path);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as Job).id).toBe(first.id);
+    expect((await query(t.services.ops.db, `select count(*)::int as n from filings where bank_ref = 'S-1'`))[0]!.n).toBe(1);
+  });
+
+  it('another bank cannot see the job (404) nor its report, and lists only its own', async () => {
+    expect((await bob(`/api/imports/${jobA.id}`)).status).toBe(404);
+    expect((await bob(`/api/imports/${jobA.id}/errors`)).status).toBe(404);
+    const own = await upload(bob, writeCsv([row('BOB-1', 5)]));
+    expect(own.status).toBe(201);
+    const list = (await (await bob('/api/imports')).json()) as { items: Job[] };
+    expect(list.items.map((j) => j.bankId)).toEqual(['bank-bob']);
+    const all = (await (await manager('/api/imports')).json()) as { items: Job[] };
+    expect(new Set(all.items.map((j) => j.bankId))).toEqual(new Set(['bank-icbc', 'bank-bob']));
+    expect((await auditor(`/api/imports/${jobA.id}`)).status).toBe(200);
+  });
+
+  it('a manager names the bank; a bank cannot import for another; an auditor may not import', async () => {
+    const path = writeCsv([row('MG-1', 6)]);
+    const missing = await upload(manager, path);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('bankId');
+    expect((await upload(icbc, path, { bankId: 'bank-bob' })).status).toBe(400);
+    expect((await upload(auditor, path)).status).toBe(403);
+    const ok = await upload(manager, path, { bankId: 'bank-bob' });
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as Job).bankId).toBe('bank-bob');
+  });
+
+  it('refuses a file it cannot read with 400 naming the problem, and a body that is not multipart with 415; nothing written', async () => {
+    const before = await query(t.services.ops.db, 'select count(*)::int as n from import_jobs');
+    const broken = await upload(icbc, writeRaw(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])));
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { errors: { field: string; message: string }[] }).errors[0]).toMatchObject({ field: 'file', message: expect.stringMatching(/not a CSV or XLSX/) });
+    const json = await icbc('/api/imports', { method: 'POST', body: { file: 'x' } });
+    expect(json.status).toBe(415);
+    expect(await query(t.services.ops.db, 'select count(*)::int as n from import_jobs')).toEqual(before);
+  });
+
+  it('takes files larger than the 1 MB limit of other routes', async () => {
+    // A few rows with long remarks (a column of the bank's own, left alone): the point is the size of the body.
+    const rows = Array.from({ length: 40 }, (_, i) => [...row(`BIG-${i}`, 1 + (i % 6), '10000.001'), '备注'.repeat(10_000)]);
+    const path = writeCsv(rows, { header: [...HEADER, '备注'] });
+    expect(readFileSync(path).length).toBeGreaterThan(1024 * 1024);
+    const res = await upload(bob, path);
+    expect(res.status).toBe(201);
+    expect(await finished(bob, ((await res.json()) as Job).id)).toMatchObject({ status: 'done', rejected: 40 });
+  });
+});
+
+describe('receiving an upload', () => {
+  const body = (parts: string) => new Blob([parts]).stream();
+  it('stops at the size limit with 413', async () => {
+    const b = 'XyZ';
+    const p = receiveUpload(body(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n${'x'.repeat(5000)}\r\n--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000);
+    await expect(p).rejects.toMatchObject({ status: 413 });
+  });
+  it('keeps the file and the fields, whatever the chunking', async () => {
+    const b = '----b0undary';
+    const u = await receiveUpload(body(`--${b}\r\nContent-Disposition: form-data; name="bankId"\r\n\r\nbank-bob\r\n--${b}\r\nContent-Disposition: form-data; name="file"; filename="贷款.csv"\r\nContent-Type: text/csv\r\n\r\na,b\r\n--not-the-boundary\r\n1,2\r\n--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000);
+    expect(u.fields).toEqual({ bankId: 'bank-bob' });
+    expect(u.fileName).toBe('贷款.csv');
+    expect(readFileSync(u.path, 'utf8')).toBe('a,b\r\n--not-the-boundary\r\n1,2');
+    await u.discard();
+  });
+  it('refuses a body cut off before its last boundary', async () => {
+    await expect(receiveUpload(body('--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc'), 'multipart/form-data; boundary=b', 1000)).rejects.toMatchObject({ status: 400 });
+  });
+});
