@@ -28,6 +28,7 @@ import { recoveriesRoutes } from '../../modules/recoveries/recoveries.routes';
 import { auditRoutes } from '../../modules/audit/audit.routes';
 import { ledgerRoutes } from '../../modules/ledger/ledger.routes';
 import { reportsRoutes } from '../../modules/reports/reports.routes';
+import { reportsRoutes } from '../../modules/reports/reports.routes';
 import { importsRoutes, IMPORTS_PATH } from '../../modules/imports/imports.routes';
 
 export interface AppDeps {
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', recoveriesRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
+  app.route('/', reportsRoutes(deps.ops));
   app.route('/', reportsRoutes(deps.ops));
   app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));
 

@@ -1,27 +1,20 @@
 import { serve } from '@hono/node-server';
-import { createUser } from '../../modules/auth/auth.usecases';
-import type { AuthRepository } from '../../modules/auth/auth.repository';
+import { demoNeeded, seedDemo } from '../../modules/demo/demo.seed';
+import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
 import { closeOnSignals, openDatabase } from '../db/database';
 import { createLogger } from '../logger';
-import { scheduleDailyJobs } from './daily-jobs';
 import { createServices } from './services';
 
-export const DEMO_PASSWORD = 'backstop-demo';
+export { DEMO_PASSWORD };
 
-/** On a database with no users, the demo logins (unless BACKSTOP_DEMO=0), printed at start. */
-async function seedDemoUsers(repo: AuthRepository): Promise<string[]> {
-  if (process.env.BACKSTOP_DEMO === '0' || (await repo.countUsers()) > 0) return [];
-  const demo = [
-    { username: 'manager', displayName: '张经理（托管机构）', role: 'manager' as const },
-    { username: 'manager2', displayName: '王经理（托管机构）', role: 'manager' as const },
-    { username: 'reviewer', displayName: '李复核', role: 'reviewer' as const },
-    { username: 'auditor', displayName: '赵审计', role: 'auditor' as const },
-    { username: 'bank-icbc', displayName: '工行经开区支行 刘', role: 'bank' as const, bankId: 'bank-icbc' },
-    { username: 'bank-bob', displayName: '北京银行经开区支行 陈', role: 'bank' as const, bankId: 'bank-bob' },
-    { username: 'guarantor', displayName: '首创担保 孙', role: 'guarantor' as const, guarantorId: 'guarantor-bjcg' },
-  ];
-  for (const u of demo) await createUser({ repo, user: { ...u, password: DEMO_PASSWORD } });
-  return demo.map((u) => u.username);
+/**
+ * The demo's size: the full book (5,000 loans, 2,000 enterprises) on PostgreSQL; a smaller one on
+ * the embedded database, where every use case runs in one process (BACKSTOP_DEMO_LOANS and
+ * BACKSTOP_DEMO_ENTERPRISES override).
+ */
+function demoSize(kind: 'pglite' | 'postgres') {
+  const n = (v: string | undefined, d: number) => (v && /^\d+$/.test(v) ? Number(v) : d);
+  return { loans: n(process.env.BACKSTOP_DEMO_LOANS, kind === 'postgres' ? 5000 : 400), enterprises: n(process.env.BACKSTOP_DEMO_ENTERPRISES, kind === 'postgres' ? 2000 : 300) };
 }
 
 export async function startServer({ port }: { port: number }) {
@@ -30,12 +23,18 @@ export async function startServer({ port }: { port: number }) {
   const services = await createServices({ database, logger });
   const added = services.synced.filter((s) => s.added);
   if (added.length) logger.info({ versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) }, 'stored new policy versions');
-  const demoUsers = await seedDemoUsers(services.repos.auth);
-  const server = serve({ fetch: services.app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' });
-  const stopDailyJobs = scheduleDailyJobs({ ops: services.ops, logger });
+  const demo = process.env.BACKSTOP_DEMO !== '0';
+  const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];
+  // On a fresh database (no fund yet) the demo book is seeded after the port opens; requests wait until it is ready.
+  const seeding = demo && (await demoNeeded(database.db))
+    ? seedDemo({ db: database.db, catalog: services.ops.catalog(), asOf: services.ops.today(), ...demoSize(database.kind), progress: (m) => process.stdout.write(`demo: ${m}\n`) })
+      .then((s) => process.stdout.write(`demo: seeded ${s.loansFiled} loans, ${s.enterprises} enterprises in ${s.seconds} s (as of ${s.asOf})\n`))
+    : Promise.resolve();
+  const ready = seeding.catch((e: unknown) => logger.error({ err: e }, 'demo seeding failed'));
+  const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' });
   closeOnSignals(async () => {
-    stopDailyJobs();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await ready;
     await database.close();
   });
   process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);

@@ -1,0 +1,118 @@
+/**
+ * The demo's last weeks, steered so the dashboard has something to show: one bank just under
+ * G4's thresholds, one past them (its new claims are held), the Plan's fund short of cash with
+ * claims in the payment queue (R7a), and every claim state present. Each step is a real use
+ * case; the figures are read back from the ledger through the breaker's own query.
+ */
+import { sql } from 'drizzle-orm';
+import { addDays } from '../../core/calendar';
+import { applyRate, parseYuan, type Fen } from '../../core/money/money';
+import { bankFigures } from '../claims/breaker.usecases';
+import { approveClaim, payApprovedClaim, prepareClaim, rejectClaim, submitClaim } from '../claims/claims.usecases';
+import type { Db } from '../programmes/programmes.repository';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { reportClassification } from '../servicing/servicing.usecases';
+import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';
+import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
+
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
+
+interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; comp: Fen }
+
+async function liveLoans(db: Db, where: { bankId?: string; fundId?: string; mode?: string }): Promise<Live[]> {
+  const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, outstanding::text as outstanding, ratio_bp from filings
+    where status = 'active' and overdue_since is null and outstanding > 0
+      and (${where.bankId ?? null}::text is null or bank_id = ${where.bankId ?? null}::text)
+      and (${where.fundId ?? null}::text is null or fund_id = ${where.fundId ?? null}::text)
+      and (${where.mode ?? null}::text is null or mode = ${where.mode ?? null}::text)
+    order by outstanding desc, id`));
+  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), outstanding: BigInt(r.outstanding as string), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)) }));
+}
+
+const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
+  const [r] = rowsOf(await db.execute(sql`select (debits_posted - credits_posted)::text as cash from ledger_accounts where id = ${`${fundId}:cash`}`));
+  return BigInt(r!.cash as string);
+};
+
+export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db; catalog: PolicyCatalog; asOf: string; fundB: string; progress: (m: string) => void }) {
+  let day = addDays(asOf, -45);
+  const used = new Set<string>();
+  const states: Record<string, number> = {};
+  const count = (s: string) => { states[s] = (states[s] ?? 0) + 1; };
+
+  /** Defaults a loan and takes its claim as far as `to`: submitted, under-review, approved, paid (or queued), rejected. */
+  async function claim(l: Live, to: 'submitted' | 'under-review' | 'approved' | 'paid' | 'rejected'): Promise<string> {
+    used.add(l.id);
+    const on = day;
+    day = day < addDays(asOf, -4) ? addDays(day, 1) : day;
+    const officer = bankOfficer(l.bankId);
+    await reportClassification({ db, catalog, actor: officer, id: l.id, classification: 'substandard', overdueSince: addDays(on, -95), on });
+    const submitted = (await submitClaim({ db, catalog, actor: officer, input: { filingId: l.id }, today: on })).claim;
+    const claimId = submitted.id;
+    let state = submitted.state;
+    if (to === 'submitted' || state === 'held') return state;
+    state = (await prepareClaim({ db, catalog, actor: demoManager2, id: claimId })).state;
+    if (to === 'under-review' || state === 'held') return state;
+    if (to === 'rejected') return (await rejectClaim({ db, catalog, actor: demoReviewer, id: claimId, reason: '借款人尚在重组谈判中，暂不认定损失 / restructuring under way' })).state;
+    state = (await approveClaim({ db, catalog, actor: demoReviewer, id: claimId, today: addDays(on, 2) })).state;
+    if (to === 'approved' || state !== 'approved') return state;
+    return (await payApprovedClaim({ db, actor: demoManager, id: claimId, today: addDays(on, 3) })).state;
+  }
+
+  const ratioBp = (f: Awaited<ReturnType<typeof bankFigures>>, extra = 0n) => (f.filedPrincipal === 0n ? 0n : ((f.claimedNplPrincipal + extra) * 10_000n) / f.filedPrincipal);
+  const net = (f: Awaited<ReturnType<typeof bankFigures>>) => f.compensationPaid - f.refunded;
+
+  // One bank just under G4 (ratio ≤ 3%, net ≤ 5,000,000): paid claims up to ~4.7M net, then open claims up to ~2.9%.
+  let f = await bankFigures(db, NEAR_BREAKER_BANK);
+  for (const l of await liveLoans(db, { bankId: NEAR_BREAKER_BANK, fundId: 'etown' })) {
+    if (net(f) >= parseYuan('4700000.00')) break;
+    if (net(f) + l.comp > parseYuan('4950000.00') || ratioBp(f, l.outstanding) >= 290n) continue;
+    count(await claim(l, 'paid'));
+    f = await bankFigures(db, NEAR_BREAKER_BANK);
+  }
+  for (const l of await liveLoans(db, { bankId: NEAR_BREAKER_BANK })) {
+    if (ratioBp(f) >= 285n) break;
+    if (used.has(l.id) || ratioBp(f, l.outstanding) >= 298n) continue;
+    count(await claim(l, states.submitted ? 'under-review' : 'submitted'));
+    f = await bankFigures(db, NEAR_BREAKER_BANK);
+  }
+  progress(`bank near its breaker: ${NEAR_BREAKER_BANK}`);
+
+  // One bank past G4: paid claims until both conditions hold, then its new claims are held.
+  f = await bankFigures(db, TRIPPED_BANK);
+  for (const l of await liveLoans(db, { bankId: TRIPPED_BANK, fundId: 'etown' })) {
+    if (net(f) > parseYuan('5200000.00') && ratioBp(f) > 320n) break;
+    count(await claim(l, net(f) > parseYuan('5200000.00') ? 'submitted' : 'paid'));
+    f = await bankFigures(db, TRIPPED_BANK);
+  }
+  for (const l of (await liveLoans(db, { bankId: TRIPPED_BANK })).slice(0, 2)) count(await claim(l, 'submitted'));
+  progress(`bank past its breaker: ${TRIPPED_BANK}`);
+
+  // The Plan's fund runs short of cash: approved claims wait in the queue, first approved first paid (R7a).
+  const others = DEMO_BANKS.map((b) => b.id).filter((b) => b !== NEAR_BREAKER_BANK && b !== TRIPPED_BANK);
+  let queued = 0;
+  const candidates = (await liveLoans(db, { fundId: fundB, mode: 'direct' })).filter((l) => others.includes(l.bankId));
+  for (const l of candidates) {
+    if (queued >= 2) break;
+    const bf = await bankFigures(db, l.bankId);
+    if (net(bf) + l.comp > parseYuan('4500000.00') || ratioBp(bf, l.outstanding) >= 250n) continue;
+    const s = await claim(l, 'paid');
+    count(s);
+    if (s === 'queued') queued++;
+  }
+  progress('the Plan’s fund: payment queue');
+
+  // Every other state at least once, on the big banks' books.
+  for (const want of ['submitted', 'under-review', 'approved', 'rejected'] as const) {
+    if (states[want]) continue;
+    for (const l of await liveLoans(db, { fundId: 'etown' })) {
+      if (used.has(l.id) || !others.includes(l.bankId)) continue;
+      const bf = await bankFigures(db, l.bankId);
+      if (ratioBp(bf, l.outstanding) >= 250n) continue;
+      count(await claim(l, want));
+      break;
+    }
+  }
+  return { states, queued, cashLeft: await cashOf(db, fundB) };
+}

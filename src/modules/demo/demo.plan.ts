@@ -1,0 +1,101 @@
+/**
+ * The demo's book as a plan: which bank lends what to whom and when, and what becomes of each
+ * loan (repaid, still running, partly repaid, gone bad). Pure: the seed runs the plan through the
+ * use cases in date order.
+ */
+import { addDays, addWorkingDays, dayNumber, isoDate } from '../../core/calendar';
+import type { Fen } from '../../core/money/money';
+import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
+import type { DemoEnterprise } from './demo.enterprises';
+import type { Random } from './prng';
+
+export const PROGRAMME_A = 'etown-2023-small-micro';
+export const PROGRAMME_B = 'etown-2025-sci-tech';
+export const PROGRAMME_B_FROM = '2025-07-10';
+
+export interface LoanPlan {
+  n: number;
+  bankId: string;
+  bankRef: string;
+  enterpriseId: string;
+  programme: typeof PROGRAMME_A | typeof PROGRAMME_B;
+  kind: 'credit' | 'ip-pledge' | 'receivables-pledge';
+  principal: Fen;
+  disbursedOn: string;
+  filedOn: string;
+  maturesOn: string;
+  riskSharing: boolean;
+  /** A part repaid half-way through the term. */
+  partRepayment: { on: string; amount: Fen } | null;
+  /** Goes bad: overdue since, classified substandard on, claimed on. */
+  default: { overdueSince: string; classifiedOn: string; claimOn: string } | null;
+  /** Runs late but is not yet non-performing, or becomes so by the daily sweep (R6). */
+  late: { overdueSince: string; reportedOn: string } | null;
+}
+
+const A_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedProcesses && !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) && (e.size === 'micro' || e.size === 'small');
+const B_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedProcesses && !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) && e.sciTech && e.size !== 'large';
+
+const WAN = 1_000_000n; // 10,000 yuan in fen
+
+/** A principal in whole 万元 (10,000 yuan), skewed to small loans as SME lending is. */
+function principalOf(rnd: Random, maxWan: number, medianWan: number): Fen {
+  const u = rnd.next();
+  const wan = Math.round(medianWan * Math.exp(1.1 * Math.log(u / (1 - u)) * 0.6));
+  const bounded = Math.max(20, Math.min(maxWan, wan));
+  const rounded = bounded >= 200 ? Math.round(bounded / 10) * 10 : bounded;
+  return BigInt(rounded) * WAN;
+}
+
+export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Random; enterprises: DemoEnterprise[]; count: number; start: string; asOf: string }): LoanPlan[] {
+  const aPool = enterprises.filter(A_ELIGIBLE);
+  const bPool = enterprises.filter(B_ELIGIBLE);
+  const banks = DEMO_BANKS.map((b) => [b.id, b.weight] as const);
+  const seq = new Map<string, number>();
+  const startDay = dayNumber(start);
+  const span = dayNumber(asOf) - 12 - startDay;
+  const plans: LoanPlan[] = [];
+  for (let n = 0; n < count; n++) {
+    // More lending later in the period: the scheme grows (G8).
+    const disbursedOn = isoDate(startDay + Math.floor(span * Math.sqrt(rnd.next())));
+    const late = addWorkingDays(disbursedOn, rnd.weighted([[0, 2], [1, 3], [2, 3], [3, 2], [5, 2], [7, 1], [9, 1]]));
+    const filedOn = late <= asOf ? late : asOf;
+    const bankId = rnd.weighted(banks);
+    const canB = filedOn >= PROGRAMME_B_FROM;
+    const programme = canB && rnd.chance(0.3) ? PROGRAMME_B : PROGRAMME_A;
+    const pool = programme === PROGRAMME_B ? bPool : aPool;
+    const enterprise = rnd.pick(pool);
+    const kind = rnd.weighted([['credit', 55], ['ip-pledge', 20], ['receivables-pledge', 25]] as const);
+    const principal = programme === PROGRAMME_B ? principalOf(rnd, 3000, 150) : principalOf(rnd, 1000, 80);
+    const months = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
+    const maturesOn = addDays(disbursedOn, Math.round(months * 30.44));
+    const riskSharing = programme === PROGRAMME_B && rnd.chance(0.35);
+    const year = filedOn.slice(0, 4);
+    const k = (seq.get(`${bankId}${year}`) ?? 0) + 1;
+    seq.set(`${bankId}${year}`, k);
+    const bankRef = `${bankId.slice(5).toUpperCase()}-${year}-${String(k).padStart(5, '0')}`;
+
+    const half = addDays(disbursedOn, Math.round(months * 15.2));
+    const partRepayment = months >= 12 && half <= asOf && rnd.chance(0.35) ? { on: half, amount: (principal * BigInt(rnd.int(2, 5))) / 10n / WAN * WAN } : null;
+
+    // Defaults: about 2% of loans, more at the bank that ends near its breaker (G4).
+    const pd = bankId === TRIPPED_BANK ? 0.02 : bankId === NEAR_BREAKER_BANK ? 0.008 : 0.022;
+    let def: LoanPlan['default'] = null;
+    const overdueSince = addDays(disbursedOn, rnd.int(75, Math.max(80, Math.min(months * 30, 420))));
+    const classifiedOn = addDays(overdueSince, rnd.int(91, 130));
+    if (rnd.chance(pd) && classifiedOn <= addDays(asOf, -2)) {
+      const claimOn = addDays(classifiedOn, rnd.int(1, 12));
+      def = { overdueSince, classifiedOn, claimOn: claimOn <= addDays(asOf, -1) ? claimOn : addDays(asOf, -1) };
+    }
+    let runsLate: LoanPlan['late'] = null;
+    if (!def && maturesOn > asOf && rnd.chance(0.012)) {
+      const since = addDays(asOf, -rnd.int(20, 110));
+      if (since > filedOn) runsLate = { overdueSince: since, reportedOn: addDays(since, Math.min(rnd.int(15, 40), dayNumber(asOf) - dayNumber(since))) };
+    }
+    plans.push({
+      n, bankId, bankRef, enterpriseId: enterprise.id, programme, kind, principal, disbursedOn, filedOn, maturesOn, riskSharing,
+      partRepayment: def && partRepayment && partRepayment.on >= def.overdueSince ? null : partRepayment, default: def, late: runsLate,
+    });
+  }
+  return plans;
+}
