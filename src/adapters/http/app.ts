@@ -19,6 +19,7 @@ import type { AuthRepository } from '../../modules/auth/auth.repository';
 import { registryRoutes } from '../../modules/registry/registry.routes';
 import type { RegistryRepository } from '../../modules/registry/registry.repository';
 import type { AppEnv } from '../../modules/shared/http-env';
+import { simulationRoutes, type SimulationDeps } from '../../modules/simulation/simulation.routes';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
 import { fundsRoutes } from '../../modules/funds/funds.routes';
 import { filingsRoutes } from '../../modules/filings/filings.routes';
@@ -40,6 +41,8 @@ export interface AppDeps {
   authRepo: AuthRepository;
   registryRepo: RegistryRepository;
   secureCookies: boolean;
+  /** The fund risk simulator: book loader, in-memory jobs, worker-thread scenario runner. */
+  simulation: SimulationDeps;
   /** Database, policy catalog and clock for the operations modules (funds, filings, claims, …). */
   ops: OperationsDeps;
 }
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', reportsRoutes(deps.ops));
   app.route('/', reportsRoutes(deps.ops));
   app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));
+  app.route('/', simulationRoutes(deps.simulation));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

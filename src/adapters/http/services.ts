@@ -10,6 +10,9 @@ import type { OperationsDeps } from '../../modules/shared/operations-deps';
 import { beijingToday } from '../clock';
 import type { Database } from '../db/database';
 import { createApp } from './app';
+import { createBookLoader } from '../../modules/simulation/book.repository';
+import { createSimulationJobs } from '../../modules/simulation/simulation.jobs';
+import { runScenarios } from '../workers/simulation-pool';
 
 export const VERSION = '0.1.0';
 
@@ -31,6 +34,7 @@ export async function createServices({ database, logger, policiesDir, today = ()
     registryRepo,
     secureCookies: process.env.BACKSTOP_SECURE_COOKIES === '1',
     ops,
+    simulation: { policies: () => policies, loadBook: createBookLoader({ db: database.db }), jobs: createSimulationJobs({ runScenarios, onError: (err) => logger.error({ err }, 'simulation failed') }) },
   });
   return {
     app,
