@@ -1,0 +1,87 @@
+/**
+ * The API client: same-origin fetch with the session cookie, the CSRF header on every non-GET,
+ * and RFC 9457 problem details turned into an ApiError whose field errors the forms show beside
+ * each field. Nothing here ever shows a stack trace: unknown failures become a short message.
+ */
+export interface FieldError { field: string; message: string }
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly errors: FieldError[],
+  ) {
+    super(detail ?? title);
+  }
+  /** The message for one field (exact name, or any nested field below it). */
+  forField(field: string): string | undefined {
+    const hit = this.errors.find((e) => e.field === field) ?? this.errors.find((e) => e.field.startsWith(`${field}.`));
+    return hit?.message;
+  }
+}
+
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
+function csrf(): string | null {
+  if (csrfToken) return csrfToken;
+  const m = /(?:^|;\s*)backstop_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
+let onUnauthorised: (() => void) | null = null;
+export function whenUnauthorised(fn: () => void) {
+  onUnauthorised = fn;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  let body: BodyInit | undefined;
+  if (opts.body instanceof FormData) body = opts.body;
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  if (method !== 'GET') {
+    const token = csrf();
+    if (token) headers['x-csrf-token'] = token;
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', undefined, []);
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
+  if (!res.ok) {
+    const p = (data && typeof data === 'object' ? data : {}) as { title?: string; detail?: string; errors?: FieldError[] };
+    if (res.status === 401 && path !== '/api/auth/login' && onUnauthorised) onUnauthorised();
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+  }
+  return data as T;
+}
+
+export const qs = (params: Record<string, string | number | boolean | null | undefined>) => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+};
+
+/** A fresh Idempotency-Key per submission attempt. */
+export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
+
+export interface Page<T> { items: T[]; nextCursor: string | null }

@@ -1,0 +1,54 @@
+/** The audit log (newest first) with a “verify chain” button, and the ledger check for auditors. */
+import { useState } from 'react';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, qs, type Page } from '../api/client';
+import { can, useAuth } from '../auth/auth';
+import { dateTime } from '../components/bits';
+import { ProblemMessage } from '../components/Problem';
+
+interface AuditRow { id?: string | number; seq?: number; at: string; actor: string; action: string; entityKind?: string; entityId?: string; hash?: string; [k: string]: unknown }
+type Verify = { ok?: boolean; valid?: boolean; intact?: boolean; checked?: number; rows?: number; brokenAt?: unknown; firstBad?: unknown; problems?: unknown[]; [k: string]: unknown };
+
+const passed = (v: Verify) => v.ok ?? v.valid ?? v.intact ?? false;
+
+export default function AuditPage() {
+  const { t } = useTranslation();
+  const { user } = useAuth();
+  const [actor, setActor] = useState('');
+  const [entity, setEntity] = useState('');
+  const [filter, setFilter] = useState({ actor: '', entityId: '' });
+  const [cursors, setCursors] = useState<string[]>([]);
+  const log = useQuery({ queryKey: ['audit', filter, cursors.at(-1)], placeholderData: keepPreviousData, queryFn: () => api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: cursors.at(-1), order: 'desc' })}`) });
+  const verify = useMutation({ mutationFn: () => api<Verify>('/api/audit/verify', { method: can(user, 'auditor', 'manager') ? 'POST' : 'GET' }).catch(async (e) => { if ((e as { status?: number }).status === 404 || (e as { status?: number }).status === 405) return api<Verify>('/api/audit/verify'); throw e; }) });
+  const ledger = useMutation({ mutationFn: () => api<Verify>('/api/ledger/verify', { method: 'POST' }) });
+  return (
+    <>
+      <div className="row">
+        <h1>{t('nav.audit')}</h1><span className="spacer" />
+        <button type="button" className="primary" onClick={() => verify.mutate()} disabled={verify.isPending} data-testid="verify-chain">{t('audit.verify')}</button>
+        {can(user, 'auditor', 'manager') && <button type="button" onClick={() => ledger.mutate()} disabled={ledger.isPending}>{t('audit.verifyLedger')}</button>}
+      </div>
+      {verify.data && <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">{passed(verify.data) ? t('audit.intact', { n: verify.data.checked ?? verify.data.rows ?? '' }) : t('audit.broken', { at: JSON.stringify(verify.data.brokenAt ?? verify.data.firstBad ?? verify.data.problems ?? '') })}</p>}
+      {ledger.data && <p className={passed(ledger.data) ? 'ok-box' : 'error-box'} role="status">{passed(ledger.data) ? t('audit.ledgerOk') : t('audit.ledgerBad', { detail: JSON.stringify(ledger.data.problems ?? ledger.data) })}</p>}
+      <ProblemMessage error={verify.error ?? ledger.error} />
+      <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); setCursors([]); setFilter({ actor: actor.trim(), entityId: entity.trim() }); }}>
+        <div className="field"><label htmlFor="a-actor">{t('audit.actor')}</label><input id="a-actor" value={actor} onChange={(e) => setActor(e.target.value)} /></div>
+        <div className="field"><label htmlFor="a-entity">{t('audit.entity')}</label><input id="a-entity" value={entity} onChange={(e) => setEntity(e.target.value)} /></div>
+        <button type="submit">{t('common.search')}</button>
+      </form>
+      <ProblemMessage error={log.error} />
+      <table data-testid="audit-table">
+        <thead><tr><th>#</th><th>{t('ledger.at')}</th><th>{t('audit.actor')}</th><th>{t('audit.action')}</th><th>{t('audit.entity')}</th><th>{t('audit.hash')}</th></tr></thead>
+        <tbody>{log.data?.items.map((r, i) => (
+          <tr key={String(r.seq ?? r.id ?? i)}><td>{String(r.seq ?? r.id ?? '')}</td><td>{dateTime(r.at)}</td><td>{r.actor}</td><td><code>{r.action}</code></td><td>{r.entityKind} {r.entityId}</td><td><code>{typeof r.hash === 'string' ? r.hash.slice(0, 12) : ''}</code></td></tr>
+        ))}</tbody>
+      </table>
+      <div className="pager">
+        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>{t('common.prev')}</button>
+        <span>{t('common.pageN', { n: cursors.length + 1 })}</span>
+        <button type="button" disabled={!log.data?.nextCursor} onClick={() => log.data?.nextCursor && setCursors([...cursors, log.data.nextCursor])}>{t('common.next')}</button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+
+/** A short, human message for a failed request: never a stack trace. */
+export function ProblemMessage({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  let text = t('error.generic');
+  if (error instanceof ApiError) {
+    if (error.status === 0) text = t('error.network');
+    else if (error.status === 403) text = t('error.forbidden');
+    else if (error.status === 404) text = t('error.notFound');
+    else text = error.detail ?? error.title;
+  }
+  const listed = error instanceof ApiError ? error.errors : [];
+  return (
+    <div className="error-box" role="alert">
+      <p>{text}</p>
+      {listed.length > 0 && <ul>{listed.map((e, i) => <li key={i}><code>{e.field}</code> {e.message}</li>)}</ul>}
+    </div>
+  );
+}
+
+export function Loading() {
+  const { t } = useTranslation();
+  return <p className="muted" aria-live="polite">{t('common.loading')}</p>;
+}

@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import type { Reason } from '../api/types';
+import { formatYuan } from '../lib/money';
+
+export function Money({ value }: { value: string | null | undefined }) {
+  return <span className="money">{formatYuan(value)}</span>;
+}
+
+/** A status/state badge with its translated label. */
+export function Badge({ kind, value }: { kind: 'status' | 'state' | 'classification' | 'breaker'; value: string }) {
+  const { t } = useTranslation();
+  return <span className={`badge ${value}`}>{t(`${kind}.${value}`, { defaultValue: value })}</span>;
+}
+
+/** Every rule with its verdict: failing ones first and in red, each citing its POLICY ids. */
+export function Reasons({ reasons, onlyFailing = false }: { reasons: Reason[]; onlyFailing?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language.startsWith('zh');
+  const list = [...reasons].filter((r) => r.applies !== false && (!onlyFailing || !r.ok)).sort((a, b) => Number(a.ok) - Number(b.ok));
+  return (
+    <ul className="reasons" data-testid="reasons">
+      {list.map((r, i) => (
+        <li key={`${r.rule}-${i}`} className={r.ok ? 'pass' : 'fail'} data-rule={r.rule} data-ok={r.ok}>
+          <span className="mark" aria-label={r.ok ? t('eval.pass') : t('eval.fail')}>{r.ok ? '✓' : '✗'}</span>
+          <span>{zh ? r.message : r.messageEn} <span className="cites">[{r.rule}{r.cites?.length ? ` · ${r.cites.join(', ')}` : ''}]</span></span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export const today = () => {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
+
+/** An ISO timestamp shown as YYYY-MM-DD HH:mm in the browser's zone. */
+export const dateTime = (iso: string | null | undefined) => {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+};

@@ -1,0 +1,195 @@
+/**
+ * The fund dashboard: cash, committed liability against the limit, capacity left, leverage;
+ * payouts and recoveries by month; NPL and claim ratio per bank with the G4 threshold drawn in;
+ * the risk-sharing split. Every chart has its table one click away; ECharts loads lazily.
+ *
+ * Amounts stay strings. Chart series are numbers of 万元/亿元 made by toChartNumber (BigInt
+ * quotient, then a number) for plotting only; the tables show the exact yuan strings.
+ */
+import { useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, qs } from '../api/client';
+import type { Breaker, Fund } from '../api/types';
+import { Money } from '../components/bits';
+import { ChartCard } from '../components/charts/ChartCard';
+import { Loading, ProblemMessage } from '../components/Problem';
+import { chartUnit, formatRate, formatYuan, rateForChart, toChartNumber } from '../lib/money';
+
+type Obj = Record<string, unknown>;
+/** The first present field among a few names (the reports API is young; tolerate its spelling). */
+const field = (o: Obj | undefined, ...names: string[]): string | null => {
+  for (const n of names) {
+    const v = o?.[n];
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+  }
+  return null;
+};
+const itemsOf = (d: unknown): Obj[] => (Array.isArray(d) ? d : Array.isArray((d as Obj | undefined)?.items) ? ((d as Obj).items as Obj[]) : Array.isArray((d as Obj | undefined)?.rows) ? ((d as Obj).rows as Obj[]) : []);
+const optional = async <T,>(p: Promise<T>): Promise<T | null> => {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+};
+
+export default function DashboardPage() {
+  const { t } = useTranslation();
+  const funds = useQuery({ queryKey: ['funds'], queryFn: () => api<{ items: Fund[] }>('/api/funds') });
+  const [chosen, setChosen] = useState('');
+  const fundId = chosen || funds.data?.items[0]?.id || '';
+  const position = useQuery({ queryKey: ['report', 'position', fundId], enabled: !!fundId, queryFn: () => optional(api<Obj>(`/api/reports/position${qs({ fundId })}`)) });
+  const monthly = useQuery({ queryKey: ['report', 'monthly', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/monthly${qs({ fundId })}`)) });
+  const banks = useQuery({ queryKey: ['report', 'banks', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/banks${qs({ fundId })}`)) });
+  const sharing = useQuery({ queryKey: ['report', 'risk-sharing', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/risk-sharing${qs({ fundId })}`)) });
+  const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => optional(api<{ items: (Breaker & { bankName: string })[] }>('/api/breakers')) });
+
+  if (funds.isPending) return <Loading />;
+  if (funds.error) return <ProblemMessage error={funds.error} />;
+  const fund = funds.data.items.find((f) => f.id === fundId);
+
+  return (
+    <>
+      <div className="row">
+        <h1>{t('dash.title')}</h1>
+        <span className="spacer" />
+        <label htmlFor="fund-pick">{t('dash.fund')}</label>
+        <select id="fund-pick" value={fundId} onChange={(e) => setChosen(e.target.value)}>
+          {funds.data.items.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+        </select>
+      </div>
+      {!fund && <p className="muted">{t('dash.noFund')}</p>}
+      {fund && <Kpis fund={fund} position={position.data ?? undefined} loading={position.isPending} />}
+      <ProblemMessage error={position.error ?? monthly.error ?? banks.error ?? sharing.error ?? breakers.error} />
+      {fund && (
+        <div className="grid two" style={{ marginTop: 14 }}>
+          <LiabilityChart fund={fund} position={position.data ?? undefined} />
+          <MonthlyChart data={itemsOf(monthly.data)} />
+          <BankRatiosChart banks={itemsOf(banks.data)} breakers={breakers.data?.items ?? []} />
+          <SharingChart data={sharing.data ?? null} />
+        </div>
+      )}
+    </>
+  );
+}
+
+function Kpis({ fund, position, loading }: { fund: Fund; position: Obj | undefined; loading: boolean }) {
+  const { t } = useTranslation();
+  const cash = field(position, 'cash', 'cashBalance', 'available');
+  const committed = field(position, 'committedLiability', 'committed', 'liability', 'exposure');
+  const limit = field(position, 'liabilityLimit', 'limit');
+  const capacity = field(position, 'capacityLeft', 'capacity');
+  const leverage = field(position, 'leverage');
+  const kpi = (key: string, value: string | null, sub?: string, money = true) => (
+    <div className="card kpi" data-testid={`kpi-${key}`}>
+      <div className="label">{t(`dash.${key}`)}</div>
+      <div className="value">{loading ? '…' : value === null ? '—' : money ? <><Money value={value} /> <small>{t('common.yuan')}</small></> : value}</div>
+      {sub && <div className="sub">{sub}</div>}
+    </div>
+  );
+  return (
+    <div className="grid kpis">
+      {kpi('capital', field(position, 'capital') ?? fund.capital)}
+      {kpi('cash', cash)}
+      {kpi('committed', committed, limit ? t('dash.ofLimit', { limit: formatYuan(limit) }) : undefined)}
+      {kpi('capacity', capacity)}
+      {kpi('leverage', leverage === null ? null : `${leverage.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')} ×`, t('dash.multiple', { m: fund.liabilityMultiple }), false)}
+    </div>
+  );
+}
+
+const unitLabel = (u: 'wan' | 'yi', t: (k: string) => string) => t(u === 'yi' ? 'chart.yi' : 'chart.wan');
+
+function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefined }) {
+  const { t } = useTranslation();
+  const committed = field(position, 'committedLiability', 'committed', 'liability', 'exposure');
+  const limit = field(position, 'liabilityLimit', 'limit');
+  const capacity = field(position, 'capacityLeft', 'capacity');
+  const cash = field(position, 'cash', 'cashBalance', 'available');
+  const capital = field(position, 'capital') ?? fund.capital;
+  const rows = [[t('dash.capital'), capital], [t('dash.cash'), cash], [t('dash.committed'), committed], [t('dash.capacity'), capacity], [t('dash.limit'), limit]] as const;
+  const unit = chartUnit(rows.map((r) => r[1]));
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' },
+    grid: { left: 70, right: 20, top: 30, bottom: 30 },
+    xAxis: { type: 'category', data: rows.map((r) => r[0]) },
+    yAxis: { type: 'value', name: unitLabel(unit, t) },
+    series: [{
+      type: 'bar', data: rows.map((r) => toChartNumber(r[1], unit)), itemStyle: { color: '#b91c1c' }, barMaxWidth: 48,
+      markLine: limit ? { symbol: 'none', label: { formatter: t('dash.limit') }, lineStyle: { color: '#1d4ed8', type: 'dashed' }, data: [{ yAxis: toChartNumber(limit, unit) }] } : undefined,
+    }],
+  }), [rows.map((r) => r[1]).join('|'), unit, t]);
+  return (
+    <ChartCard testId="chart-liability" title={t('dash.liabilityChart')} option={option}
+      table={<table><tbody>{rows.map(([k, v]) => <tr key={k}><th>{k}</th><td className="num"><Money value={v} /></td></tr>)}</tbody></table>} />
+  );
+}
+
+function MonthlyChart({ data }: { data: Obj[] }) {
+  const { t } = useTranslation();
+  const rows = data.map((r) => ({ month: field(r, 'month', 'period') ?? '', payouts: field(r, 'payouts', 'paid', 'compensationPaid') ?? '0', recoveries: field(r, 'recoveries', 'recovered', 'refunds') ?? '0' }));
+  const unit = chartUnit(rows.flatMap((r) => [r.payouts, r.recoveries]));
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' }, legend: { top: 0 },
+    grid: { left: 70, right: 20, top: 36, bottom: 30 },
+    xAxis: { type: 'category', data: rows.map((r) => r.month) },
+    yAxis: { type: 'value', name: unitLabel(unit, t) },
+    series: [
+      { name: t('dash.payouts'), type: 'bar', data: rows.map((r) => toChartNumber(r.payouts, unit)), itemStyle: { color: '#b91c1c' } },
+      { name: t('dash.recoveries'), type: 'bar', data: rows.map((r) => toChartNumber(r.recoveries, unit)), itemStyle: { color: '#15803d' } },
+    ],
+  }), [JSON.stringify(rows), unit, t]);
+  return (
+    <ChartCard testId="chart-monthly" title={t('dash.monthlyChart')} option={option}
+      table={<table><thead><tr><th>{t('dash.month')}</th><th className="num">{t('dash.payouts')}</th><th className="num">{t('dash.recoveries')}</th></tr></thead>
+        <tbody>{rows.map((r) => <tr key={r.month}><td>{r.month}</td><td className="num"><Money value={r.payouts} /></td><td className="num"><Money value={r.recoveries} /></td></tr>)}</tbody></table>} />
+  );
+}
+
+function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker & { bankName: string })[] }) {
+  const { t } = useTranslation();
+  const byBank = new Map<string, { name: string; npl: string | null; claim: string | null; tripped: boolean }>();
+  for (const b of breakers) byBank.set(b.bankId, { name: b.bankName, npl: null, claim: b.claimRatio, tripped: b.tripped });
+  for (const r of banks) {
+    const id = field(r, 'bankId', 'id') ?? '';
+    const prev = byBank.get(id);
+    byBank.set(id, { name: field(r, 'bankName', 'name') ?? prev?.name ?? id, npl: field(r, 'nplRatio', 'npl'), claim: field(r, 'claimRatio') ?? prev?.claim ?? null, tripped: prev?.tripped ?? false });
+  }
+  const rows = [...byBank.entries()].map(([id, v]) => ({ id, ...v }));
+  const threshold = breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` }, legend: { top: 0 },
+    grid: { left: 50, right: 20, top: 36, bottom: 80 },
+    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, interval: 0, fontSize: 11 } },
+    yAxis: { type: 'value', name: '%' },
+    series: [
+      { name: t('dash.nplRatio'), type: 'bar', data: rows.map((r) => rateForChart(r.npl)), itemStyle: { color: '#f59e0b' } },
+      {
+        name: t('dash.claimRatio'), type: 'bar', data: rows.map((r) => ({ value: rateForChart(r.claim), itemStyle: { color: r.tripped ? '#7f1d1d' : '#b91c1c' } })),
+        markLine: { symbol: 'none', label: { formatter: t('dash.threshold', { v: formatRate(threshold) }) }, lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 }, data: [{ yAxis: rateForChart(threshold) }] },
+      },
+    ],
+  }), [JSON.stringify(rows), threshold, t]);
+  return (
+    <ChartCard testId="chart-banks" title={t('dash.banksChart')} option={option} height={320}
+      table={<table><thead><tr><th>{t('filing.bank')}</th><th className="num">{t('dash.nplRatio')}</th><th className="num">{t('dash.claimRatio')}</th><th>{t('dash.breaker')}</th></tr></thead>
+        <tbody>{rows.map((r) => <tr key={r.id}><td>{r.name}</td><td className="num">{formatRate(r.npl)}</td><td className="num">{formatRate(r.claim)}</td><td>{r.tripped ? t('breaker.tripped') : t('breaker.ok')}</td></tr>)}</tbody></table>} />
+  );
+}
+
+function SharingChart({ data }: { data: unknown }) {
+  const { t } = useTranslation();
+  const rows = itemsOf(data).map((r) => ({ party: field(r, 'party', 'name') ?? '', amount: field(r, 'amount', 'exposure', 'liability', 'principal') ?? '0' }));
+  const unit = chartUnit(rows.map((r) => r.amount));
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'item' }, legend: { bottom: 0 },
+    series: [{ type: 'pie', radius: ['35%', '65%'], data: rows.map((r) => ({ name: t(`party.${r.party}`, { defaultValue: r.party }), value: toChartNumber(r.amount, unit) })), label: { formatter: '{b}\n{d}%' } }],
+  }), [JSON.stringify(rows), unit, t]);
+  return (
+    <ChartCard testId="chart-sharing" title={t('dash.sharingChart')} option={option}
+      table={<table><thead><tr><th>{t('dash.party')}</th><th className="num">{t('dash.amount')}</th></tr></thead>
+        <tbody>{rows.map((r) => <tr key={r.party}><td>{t(`party.${r.party}`, { defaultValue: r.party })}</td><td className="num"><Money value={r.amount} /></td></tr>)}</tbody></table>} />
+  );
+}

@@ -1,0 +1,36 @@
+import { Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { NAV, useAuth } from '../auth/auth';
+import { Loading } from '../components/Problem';
+import { LangSwitch } from './LangSwitch';
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { user, signOut } = useAuth();
+  const navigate = useNavigate();
+  if (!user) return null;
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">{t('nav.skip')}</a>
+      <header className="topbar">
+        <span className="brand">{t('app.name')}</span>
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
+              <li key={n.path}><NavLink to={n.path}>{t(n.key)}</NavLink></li>
+            ))}
+          </ul>
+        </nav>
+        <div className="user">
+          <span title={user.username} data-testid="whoami">{user.displayName} · {t(`role.${user.role}`)}</span>
+          <LangSwitch />
+          <button type="button" className="link" onClick={async () => { await signOut(); navigate('/login'); }}>{t('nav.signOut')}</button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}><Outlet /></Suspense>
+      </main>
+    </div>
+  );
+}

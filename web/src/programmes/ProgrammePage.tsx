@@ -1,0 +1,105 @@
+/**
+ * A programme: each policy version's rules in words with their POLICY ids and the article's
+ * quote, and a side-by-side diff of any two versions (of this or another programme).
+ */
+import { useMemo, useState } from 'react';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import { api } from '../api/client';
+import type { PolicyDocument, PolicyRule, Programme, ProgrammeSummary } from '../api/types';
+import { Loading, ProblemMessage } from '../components/Problem';
+import { pick } from '../i18n';
+
+/** The rules of a policy document, flattened to id → readable row (eligibility rules and the other sections). */
+export function rulesOf(doc: PolicyDocument, lang: string): Map<string, { section: string; text: string; cites: string; quote: string }> {
+  const out = new Map<string, { section: string; text: string; cites: string; quote: string }>();
+  const skip = new Set(['$schema', 'programme', 'version', 'title', 'summary', 'cites', 'effectiveFrom', 'effectiveTo']);
+  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  for (const [section, value] of Object.entries(doc)) {
+    if (skip.has(section)) continue;
+    if (Array.isArray(value) && value.every((r) => r && typeof r === 'object' && 'id' in r)) {
+      for (const r of value as PolicyRule[]) {
+        const words = r.message ? pick(r.message, lang).replace('{actual}', '…').replace('{value}', Array.isArray(r.value) ? r.value.join('、') : show(r.value)) : '';
+        out.set(`${section}/${r.id}`, { section, text: [words, r.fact && r.op ? `(${r.fact} ${r.op} ${show(r.value)})` : ''].filter(Boolean).join(' '), cites: (r.cites ?? []).join(', '), quote: r.quote ?? '' });
+      }
+    } else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      const cites = Array.isArray(o.cites) ? (o.cites as string[]).join(', ') : '';
+      for (const [k, v] of Object.entries(o)) {
+        if (k === 'cites' || k === 'quote') continue;
+        out.set(`${section}/${k}`, { section, text: show(v), cites, quote: typeof o.quote === 'string' ? o.quote : '' });
+      }
+    } else {
+      out.set(section, { section, text: show(value), cites: '', quote: '' });
+    }
+  }
+  return out;
+}
+
+export default function ProgrammePage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const prog = useQuery({ queryKey: ['programme', id], queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(id)}`) });
+  const all = useQuery({ queryKey: ['programmes'], queryFn: () => api<ProgrammeSummary[]>('/api/programmes') });
+  const options = (all.data ?? []).flatMap((p) => p.versions.map((v) => `${p.id}@${v.version}`));
+  const [left, setLeft] = useState('');
+  const [right, setRight] = useState('');
+  const docs = useQueries({
+    queries: [left, right].map((key) => ({
+      queryKey: ['programme', key.split('@')[0]],
+      enabled: !!key,
+      queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(key.split('@')[0]!)}`),
+    })),
+  });
+  const docOf = (key: string, p: Programme | undefined) => p?.policies.find((x) => `${p.id}@${x.version}` === key)?.document;
+  const leftDoc = docOf(left, docs[0]?.data);
+  const rightDoc = docOf(right, docs[1]?.data);
+  const diff = useMemo(() => {
+    if (!leftDoc || !rightDoc) return null;
+    const a = rulesOf(leftDoc, i18n.language);
+    const b = rulesOf(rightDoc, i18n.language);
+    const keys = [...new Set([...a.keys(), ...b.keys()])];
+    return keys.map((k) => ({ k, a: a.get(k), b: b.get(k) }));
+  }, [leftDoc, rightDoc, i18n.language]);
+
+  if (prog.isPending) return <Loading />;
+  if (!prog.data) return <ProblemMessage error={prog.error} />;
+  const p = prog.data;
+  return (
+    <>
+      <p><Link to="/programmes">← {t('nav.programmes')}</Link></p>
+      <h1>{pick(p.title, i18n.language)}</h1>
+      <p className="muted">{p.id}</p>
+      {p.policies.map((v) => {
+        const rules = rulesOf(v.document, i18n.language);
+        return (
+          <section key={v.version} className="card" style={{ marginBottom: 14 }} data-testid="policy-version">
+            <h2 style={{ marginTop: 0 }}>{t('prog.version', { v: v.version, r: v.revision })} · {v.document.effectiveFrom} – {v.document.effectiveTo ?? t('prog.open')}</h2>
+            {v.document.summary && <p>{pick(v.document.summary, i18n.language)}</p>}
+            <table>
+              <thead><tr><th>{t('prog.rule')}</th><th>{t('prog.text')}</th><th>{t('prog.cites')}</th><th>{t('prog.quote')}</th></tr></thead>
+              <tbody>{[...rules.entries()].map(([k, r]) => <tr key={k}><td><code>{k}</code></td><td>{r.text}</td><td>{r.cites}</td><td lang="zh-CN">{r.quote}</td></tr>)}</tbody>
+            </table>
+          </section>
+        );
+      })}
+      <h2>{t('prog.diff')}</h2>
+      <div className="toolbar">
+        <div className="field"><label htmlFor="diff-left">{t('prog.left')}</label>
+          <select id="diff-left" value={left} onChange={(e) => setLeft(e.target.value)}><option value="">{t('common.choose')}</option>{options.map((o) => <option key={o}>{o}</option>)}</select></div>
+        <div className="field"><label htmlFor="diff-right">{t('prog.right')}</label>
+          <select id="diff-right" value={right} onChange={(e) => setRight(e.target.value)}><option value="">{t('common.choose')}</option>{options.map((o) => <option key={o}>{o}</option>)}</select></div>
+      </div>
+      {diff && (
+        <table className="diff" data-testid="diff">
+          <thead><tr><th>{t('prog.rule')}</th><th>{left}</th><th>{right}</th></tr></thead>
+          <tbody>{diff.map(({ k, a, b }) => {
+            const cls = !a ? 'added' : !b ? 'removed' : a.text !== b.text || a.cites !== b.cites ? 'changed' : '';
+            return <tr key={k}><td><code>{k}</code></td><td className={cls}>{a ? `${a.text}${a.cites ? ` [${a.cites}]` : ''}` : '—'}</td><td className={cls}>{b ? `${b.text}${b.cites ? ` [${b.cites}]` : ''}` : '—'}</td></tr>;
+          })}</tbody>
+        </table>
+      )}
+    </>
+  );
+}

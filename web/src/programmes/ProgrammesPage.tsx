@@ -1,0 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api } from '../api/client';
+import type { ProgrammeSummary } from '../api/types';
+import { Loading, ProblemMessage } from '../components/Problem';
+import { pick } from '../i18n';
+
+export default function ProgrammesPage() {
+  const { t, i18n } = useTranslation();
+  const q = useQuery({ queryKey: ['programmes'], queryFn: () => api<ProgrammeSummary[]>('/api/programmes') });
+  if (q.isPending) return <Loading />;
+  if (q.error) return <ProblemMessage error={q.error} />;
+  return (
+    <>
+      <h1>{t('nav.programmes')}</h1>
+      <table>
+        <thead><tr><th>{t('prog.id')}</th><th>{t('prog.title')}</th><th>{t('prog.versions')}</th></tr></thead>
+        <tbody>{q.data.map((p) => (
+          <tr key={p.id}><td><Link to={`/programmes/${p.id}`}>{p.id}</Link></td><td>{pick(p.title, i18n.language)}</td>
+            <td>{p.versions.map((v) => `${v.version} (${v.effectiveFrom} – ${v.effectiveTo ?? t('prog.open')})`).join('；')}</td></tr>
+        ))}</tbody>
+      </table>
+    </>
+  );
+}
