@@ -1,0 +1,103 @@
+/** Reports on the fixture world: figures checked against sums of what the test itself did; bank scoping; CSV/XLSX export. */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { etownWorld, icbc, bob, manager, reviewer } from '../../../test/operations/fixture';
+import { formatYuan, parseYuan } from '../../core/money/money';
+import { approveClaim, payApprovedClaim, prepareClaim, submitClaim } from '../claims/claims.usecases';
+import { fileLoan } from '../filings/filings.usecases';
+import { reportRecovery } from '../recoveries/recoveries.usecases';
+import { reportClassification, reportRepayment } from '../servicing/servicing.usecases';
+import { safeText, tableOf, toCsv, toXlsx } from './reports.export';
+import { bankRatios, breakdown, fundPosition, monthly } from './reports.usecases';
+
+let w: Awaited<ReturnType<typeof etownWorld>>;
+const did = { capital: parseYuan('100000000.00'), paid: 0n, refunded: 0n, live: 0n, icbcFiled: 0n, bobFiled: 0n };
+beforeAll(async () => {
+  w = await etownWorld();
+  const file = async (actor: typeof icbc, ref: string, n: number, principal: string) =>
+    (await fileLoan({ db: w.db, catalog: w.catalog, actor, today: '2025-09-03', input: { bankRef: ref, enterpriseId: await w.enterprise(n), loan: { kind: 'credit', principal: parseYuan(principal), disbursedOn: '2025-09-01', mode: 'direct' } } as never })).filing;
+  const a = await file(icbc, 'R-1', 1, '2000000.00');
+  const b = await file(icbc, 'R-2', 2, '1000000.00');
+  const c = await file(bob, 'R-3', 3, '3000000.00');
+  did.icbcFiled = parseYuan('3000000.00');
+  did.bobFiled = parseYuan('3000000.00');
+  await reportRepayment({ db: w.db, actor: icbc, id: b.id, amount: parseYuan('400000.00'), on: '2025-12-01' });
+  await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: a.id, classification: 'substandard', overdueSince: null, on: '2026-03-02' });
+  const { claim } = await submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: a.id }, today: '2026-03-03' });
+  await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+  await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today: '2026-03-05' });
+  await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today: '2026-03-06' });
+  did.paid = parseYuan(claim.compensation);
+  const { recovery } = await reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('200000.00'), on: '2026-05-10' });
+  did.refunded = parseYuan(recovery.refund);
+  did.live = parseYuan('600000.00') + parseYuan('3000000.00');
+  void c;
+});
+afterAll(async () => w?.close());
+
+describe('fund position', () => {
+  it('reads capital, cash, payouts, refunds and leverage from the ledger', async () => {
+    const [p] = await fundPosition({ db: w.db, fundId: 'etown' });
+    expect(p!.capital).toBe(formatYuan(did.capital));
+    expect(p!.cash).toBe(formatYuan(did.capital - did.paid + did.refunded));
+    expect(p!.payouts).toBe(formatYuan(did.paid));
+    expect(p!.refunds).toBe(formatYuan(did.refunded));
+    expect(p!.liveFiledPrincipal).toBe(formatYuan(did.live));
+    // leverage = live filed principal ÷ capital, two decimals: 3,600,000 / 100,000,000 = 0.036 → 0.04
+    expect(p!.leverage).toBe('0.04');
+    expect(parseYuan(p!.capacityLeft) + parseYuan(p!.committedLiability)).toBe(parseYuan(p!.limit));
+  });
+  it('answers 404 for an unknown fund', async () => {
+    await expect(fundPosition({ db: w.db, fundId: 'nope' })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('breakdowns and bank ratios', () => {
+  it('by bank: a manager sees both banks; a bank only its own row', async () => {
+    const all = await breakdown({ db: w.db, actor: manager, by: 'bank' });
+    expect(all.map((r) => r.bank)).toEqual(['bank-bob', 'bank-icbc']);
+    expect(all.find((r) => r.bank === 'bank-icbc')!.filedPrincipal).toBe(formatYuan(did.icbcFiled));
+    expect(all.find((r) => r.bank === 'bank-icbc')!.claimsPaid).toBe(formatYuan(did.paid));
+    const mine = await breakdown({ db: w.db, actor: bob, by: 'bank' });
+    expect(mine.map((r) => r.bank)).toEqual(['bank-bob']);
+    const months = await breakdown({ db: w.db, actor: icbc, by: 'month' });
+    expect(months.reduce((s, r) => s + parseYuan(r.filedPrincipal), 0n)).toBe(did.icbcFiled);
+  });
+  it('bank ratios come from the breaker; another bank is not present', async () => {
+    const rows = await bankRatios({ db: w.db, catalog: w.catalog, actor: bob });
+    expect(rows.map((r) => r.bankId)).toEqual(['bank-bob']);
+    const icbcRow = (await bankRatios({ db: w.db, catalog: w.catalog, actor: manager })).find((r) => r.bankId === 'bank-icbc')!;
+    expect(icbcRow.netCompensation).toBe(formatYuan(did.paid - did.refunded));
+    expect(icbcRow.claimRatioThreshold).toBe('0.03');
+  });
+  it('monthly payouts and recoveries add up to what was paid and refunded', async () => {
+    const rows = await monthly({ db: w.db, actor: manager });
+    expect(rows.reduce((s, r) => s + parseYuan(r.payouts), 0n)).toBe(did.paid);
+    expect(rows.reduce((s, r) => s + parseYuan(r.refunds), 0n)).toBe(did.refunded);
+  });
+});
+
+describe('export', () => {
+  const t = tableOf('t', [{ name: '=cmd|calc', amount: '-5.00', n: 3, nested: { zh: '@x' } }]);
+  it('escapes formula cells', () => {
+    expect(safeText('=1+1')).toBe("'=1+1");
+    expect(safeText('+1')).toBe("'+1");
+    expect(safeText('@SUM')).toBe("'@SUM");
+    expect(safeText('100.00')).toBe('100.00');
+  });
+  it('CSV is UTF-8 with a BOM and parses back', () => {
+    const text = toCsv(t).toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const [head, row] = text.slice(1).trim().split('\r\n');
+    expect(head).toBe('name,amount,n,nested.zh');
+    expect(row).toBe("'=cmd|calc,'-5.00,3,'@x");
+  });
+  it('XLSX parses back with the cells escaped and no formulas', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await toXlsx([t]) as never);
+    const row = book.worksheets[0]!.getRow(2);
+    expect(row.getCell(1).value).toBe("'=cmd|calc");
+    expect(row.getCell(2).value).toBe("'-5.00");
+    expect(row.getCell(3).value).toBe(3);
+  });
+});
