@@ -239,6 +239,19 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect(enterprise.items.filter((e: any) => e.action === 'enterprise.register')).toHaveLength(3);
   });
 
+  it('a manager adds users for registered institutions; the new officer signs in and sees its bank', async () => {
+    const officer = { username: 'bank-a-2', displayName: '甲银行 王', role: 'bank', password: 'a long passphrase', bankId: 'bank-a' };
+    for (const c of [reviewer, auditor, bankA, guarantor]) expect((await send(c, 'POST', '/api/users', officer)).status).toBe(403);
+    const bad = await send(manager, 'POST', '/api/users', { ...officer, bankId: 'g-1' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json() as any).errors[0].field).toBe('bankId');
+    expect(await ok(await send(manager, 'POST', '/api/users', officer), 201)).toMatchObject({ username: 'bank-a-2', bankId: 'bank-a' });
+    const login = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bank-a-2', password: 'a long passphrase' }) });
+    expect(login.status).toBe(200);
+    expect((await ok(await send(auditor, 'GET', '/api/users'))).items.map((u: any) => u.username)).toContain('bank-a-2');
+    expect((await send(bankA, 'GET', '/api/users')).status).toBe(403);
+  });
+
   it('every role is refused what it may not do', async () => {
     const { bankA: a, ...rest } = roles();
     void a;

@@ -2,9 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
 import { evaluateCommand } from './commands/evaluate.command';
+import { simulateCommand } from './commands/simulate.command';
 import { ledgerCommand } from './commands/ledger.command';
 import { policyCommand } from './commands/policy.command';
 import { serveCommand } from './commands/serve.command';
+import { servicingCommand } from './commands/servicing.command';
+import { usersCommand } from './commands/users.command';
+import { Problem } from '../../modules/shared/problem';
 import { DataDirLockedError } from '../db/data-dir-lock';
 
 // Each command lives in its own file under ./commands and is registered here, in one list.
@@ -13,9 +17,12 @@ const program = new Command('backstop')
   .showHelpAfterError()
   .exitOverride()
   .addCommand(evaluateCommand())
+  .addCommand(simulateCommand())
   .addCommand(policyCommand())
   .addCommand(serveCommand())
-  .addCommand(ledgerCommand());
+  .addCommand(ledgerCommand())
+  .addCommand(usersCommand())
+  .addCommand(servicingCommand());
 
 try {
   await program.parseAsync(process.argv);
@@ -23,6 +30,11 @@ try {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError) {
     process.stderr.write(`backstop: ${e.message}\n`);
+    process.exit(2);
+  }
+  if (e instanceof Problem) {
+    const fields = e.errors?.map((f) => `${f.field}: ${f.message}`).join('; ');
+    process.stderr.write(`backstop: ${fields ?? e.detail ?? e.title}\n`);
     process.exit(2);
   }
   process.stderr.write(`backstop: internal error: ${(e as Error).message}\n`);

@@ -27,8 +27,8 @@ import { servicingRoutes } from '../../modules/servicing/servicing.routes';
 import { claimsRoutes } from '../../modules/claims/claims.routes';
 import { recoveriesRoutes } from '../../modules/recoveries/recoveries.routes';
 import { auditRoutes } from '../../modules/audit/audit.routes';
+import { usersRoutes } from '../../modules/auth/users.routes';
 import { ledgerRoutes } from '../../modules/ledger/ledger.routes';
-import { reportsRoutes } from '../../modules/reports/reports.routes';
 import { reportsRoutes } from '../../modules/reports/reports.routes';
 import { importsRoutes, IMPORTS_PATH } from '../../modules/imports/imports.routes';
 
@@ -96,8 +96,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', claimsRoutes(deps.ops));
   app.route('/', recoveriesRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));
+  app.route('/', usersRoutes({ repo: deps.authRepo, db: deps.ops.db }));
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
-  app.route('/', reportsRoutes(deps.ops));
   app.route('/', reportsRoutes(deps.ops));
   app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));
   app.route('/', simulationRoutes(deps.simulation));

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { createProgrammesRepository } from '../../../modules/programmes/programmes.repository';
+import { loadPolicyCatalog } from '../../../modules/programmes/programmes.usecases';
+import { sweepNonPerforming } from '../../../modules/servicing/servicing.usecases';
+import { beijingToday } from '../../clock';
+import { openDatabase } from '../../db/database';
+import { fail } from '../cli-errors';
+
+export function servicingCommand(): Command {
+  const servicing = new Command('servicing').description('loan servicing');
+  servicing.command('sweep')
+    .description('mark loans overdue past their programme’s days non-performing (R6; the server does this daily)')
+    .option('--on <date>', 'the day to judge on (YYYY-MM-DD; default today in Beijing)')
+    .action(async (opts: { on?: string }) => {
+      const today = opts.on ?? beijingToday();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) fail('--on: must be a date written YYYY-MM-DD');
+      const database = await openDatabase();
+      try {
+        const catalog = await loadPolicyCatalog({ repo: createProgrammesRepository({ db: database.db }) });
+        const marked = await sweepNonPerforming({ db: database.db, catalog, today });
+        process.stdout.write(`${marked} loan(s) marked non-performing on ${today}\n`);
+      } finally {
+        await database.close();
+      }
+    });
+  return servicing;
+}

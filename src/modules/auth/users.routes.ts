@@ -1,0 +1,59 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createAuditRepository } from '../audit/audit.repository';
+import { createRegistryRepository } from '../registry/registry.repository';
+import { Problem } from '../shared/problem';
+import type { Db } from '../programmes/programmes.repository';
+import { requireActor, type AppEnv } from '../shared/http-env';
+import { body, errors, json } from '../shared/openapi';
+import { ROLES } from './access';
+import type { AuthRepository } from './auth.repository';
+import { createUser } from './auth.usecases';
+
+export const userInput = z.strictObject({
+  username: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be 2–63 lowercase letters, digits, dots, dashes or underscores').openapi({ example: 'icbc-liu' }),
+  displayName: z.string().trim().min(1).max(100).openapi({ example: '工行经开区支行 刘' }),
+  role: z.enum(ROLES),
+  password: z.string().min(10, 'must be at least 10 characters').max(200),
+  bankId: z.string().min(1).max(100).optional().openapi({ description: 'required for a bank officer' }),
+  guarantorId: z.string().min(1).max(100).optional().openapi({ description: 'required for a guarantor officer' }),
+}).openapi('UserInput');
+
+const userSchema = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), bankId: z.string().nullable(), guarantorId: z.string().nullable(), disabled: z.boolean() }).openapi('User');
+
+const routes = {
+  list: createRoute({ method: 'get', path: '/api/users', tags: ['auth'], summary: 'The users and their roles (managers and auditors)',
+    responses: { 200: json(z.object({ items: z.array(userSchema) }), 'The users'), 401: errors[401], 403: errors[403] } }),
+  create: createRoute({ method: 'post', path: '/api/users', tags: ['auth'], summary: 'Add a user with a role (a bank officer acts for one bank only)',
+    request: body(userInput, { username: 'icbc-liu', displayName: '工行经开区支行 刘', role: 'bank', password: 'a long passphrase', bankId: 'bank-icbc' }),
+    responses: { 201: json(userSchema, 'Added'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] } }),
+};
+
+/** A bank officer's bank and a guarantor officer's institution must be registered (and of that kind). */
+export async function checkInstitutions(db: Db, u: { role: string; bankId?: string | undefined; guarantorId?: string | undefined }): Promise<void> {
+  const registry = createRegistryRepository({ db });
+  if (u.bankId !== undefined && (u.role !== 'bank' || (await registry.findInstitution(u.bankId))?.kind !== 'bank')) {
+    throw Problem.invalid([{ field: 'bankId', message: u.role !== 'bank' ? 'is only for a bank officer' : `is not a registered bank: ${u.bankId}` }]);
+  }
+  if (u.guarantorId !== undefined && (u.role !== 'guarantor' || (await registry.findInstitution(u.guarantorId))?.kind !== 'guarantor')) {
+    throw Problem.invalid([{ field: 'guarantorId', message: u.role !== 'guarantor' ? 'is only for a guarantor officer' : `is not a registered guarantor: ${u.guarantorId}` }]);
+  }
+}
+
+export function usersRoutes({ repo, db }: { repo: AuthRepository; db: Db }) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(routes.list, async (c) => {
+      const actor = requireActor(c);
+      if (actor.role !== 'manager' && actor.role !== 'auditor') requireActor(c, 'user:write');
+      const users = await repo.listUsers();
+      return c.json({ items: users.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, role: u.role as (typeof ROLES)[number], bankId: u.bankId, guarantorId: u.guarantorId, disabled: u.disabledAt !== null })) }, 200);
+    })
+    .openapi(routes.create, async (c) => {
+      const actor = requireActor(c, 'user:write');
+      const input = c.req.valid('json');
+      await checkInstitutions(db, input);
+      const id = await createUser({ repo, user: input });
+      const user = { id, username: input.username, displayName: input.displayName, role: input.role, bankId: input.bankId ?? null, guarantorId: input.guarantorId ?? null, disabled: false };
+      await createAuditRepository({ db }).record({ actor: actor.username, action: 'user.create', entityKind: 'user', entityId: id, after: user });
+      return c.json(user, 201);
+    });
+}
