@@ -13,7 +13,7 @@ import { creditCode, manager as managerActor } from '../operations/fixture';
 import { HEADER, query, writeCsv, writeRaw } from './world';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
-type Client = (path: string, init?: { method?: string; body?: BodyInit | object; headers?: Record<string, string> }) => Promise<Response>;
+type Client = (path: string, init?: { method?: string; body?: RequestInit['body'] | object; headers?: Record<string, string> }) => Promise<Response>;
 let icbc: Client, bob: Client, manager: Client, auditor: Client;
 let disbursedOn: string;
 
@@ -43,12 +43,12 @@ async function signIn(username: string, role: Role, extra: { bankId?: string } =
   const res = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return (path, init = {}) => {
+  return async (path, init = {}) => {
     const isJson = init.body !== undefined && !(init.body instanceof ReadableStream);
     return t.app.request(path, {
       method: init.method ?? 'GET',
       headers: { cookie, 'x-csrf-token': csrfToken, ...(isJson ? { 'content-type': 'application/json' } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: isJson ? JSON.stringify(init.body) : (init.body as BodyInit), duplex: 'half' } : {}),
+      ...(init.body !== undefined ? { body: isJson ? JSON.stringify(init.body) : (init.body as RequestInit['body']), duplex: 'half' } : {}),
     } as RequestInit);
   };
 }

@@ -20,6 +20,13 @@ export function createAuditRepository({ db }: { db: Db }) {
     async record(e: AuditEntry): Promise<void> {
       await db.execute(sql`select audit_append(${e.actor}, ${e.action}, ${e.entityKind}, ${e.entityId}, ${toJson(e.before)}::jsonb, ${toJson(e.after)}::jsonb)`);
     },
+    /** Many entries in one statement, appended in the given order (bulk filing). */
+    async recordMany(entries: AuditEntry[]): Promise<void> {
+      if (entries.length === 0) return;
+      const batch = `[${entries.map((e) => `{"actor":${JSON.stringify(e.actor)},"action":${JSON.stringify(e.action)},"entityKind":${JSON.stringify(e.entityKind)},"entityId":${JSON.stringify(e.entityId)},"before":${toJson(e.before) ?? 'null'},"after":${toJson(e.after) ?? 'null'}}`).join(',')}]`;
+      await db.execute(sql`select count(*) from (select audit_append(e->>'actor', e->>'action', e->>'entityKind', e->>'entityId', nullif(e->'before', 'null'::jsonb), nullif(e->'after', 'null'::jsonb))
+        from jsonb_array_elements(${batch}::jsonb) with ordinality as t(e, n) order by n) appended`);
+    },
     async list({ limit, beforeSeq, entityKind, entityId }: { limit: number; beforeSeq?: number; entityKind?: string; entityId?: string }) {
       const rows = rowsOf(await db.execute(sql`select seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash, hash from audit_log
         where (${beforeSeq ?? null}::bigint is null or seq < ${beforeSeq ?? null}::bigint)

@@ -248,8 +248,7 @@ export async function writeFilings({ db, plans, actor }: { db: Db; plans: Filing
   const stored = new Map((await filings.findMany(plans.map((p) => p.row.id))).map((f) => [f.id, f]));
   const views = plans.map((p) => filingView(stored.get(p.row.id)!, p.enterpriseName));
   const audit = createAuditRepository({ db });
-  // Sent together (postgres.js pipelines them on the transaction's connection); appended in this order.
-  await Promise.all(views.map((view) => audit.record({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: view })));
+  await audit.recordMany(views.map((view) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: view })));
   return { written: true, views };
 }
 

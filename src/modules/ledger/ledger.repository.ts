@@ -62,11 +62,12 @@ function toBalance(r: Row): AccountBalance {
 
 export function createLedgerRepository({ db }: { db: Db }) {
   return {
+    /** Opens accounts that do not exist yet (an existing id is left as it is); many in one statement. */
     async createAccounts(accounts: AccountInput[]) {
-      for (const a of accounts) {
+      for (let from = 0; from < accounts.length; from += 1000) {
+        const rows = accounts.slice(from, from + 1000).map((a) => sql`(${a.id}, ${a.ledger}, ${a.code}, ${a.flags ?? 0}::int, ${a.fundId ?? null}, ${a.entityKind ?? null}, ${a.entityId ?? null})`);
         await db.execute(sql`insert into ledger_accounts (id, ledger, code, flags, fund_id, entity_kind, entity_id)
-          values (${a.id}, ${a.ledger}, ${a.code}, ${a.flags ?? 0}, ${a.fundId ?? null}, ${a.entityKind ?? null}, ${a.entityId ?? null})
-          on conflict (id) do nothing`);
+          values ${sql.join(rows, sql`, `)} on conflict (id) do nothing`);
       }
     },
 

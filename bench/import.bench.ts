@@ -1,0 +1,159 @@
+/**
+ * npm run bench -- import [PG_ROWS] [PGLITE_ROWS]: bulk filing of a generated bank file (default
+ * 1,000,000 rows on PostgreSQL in a fresh database, 100,000 on in-memory PGlite) through the same
+ * use case as the API and the CLI, and PostgreSQL `COPY` of the same file into a bare table as the
+ * floor. Resident memory is sampled throughout. Goals: ≥ 20,000 rows/s on PostgreSQL, within 5× of
+ * COPY, RSS < 500 MB. PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../src/adapters/db/database';
+import { parseYuan } from '../src/core/money/money';
+import type { Actor } from '../src/modules/auth/access';
+import { createFund, signAgreement } from '../src/modules/funds/funds.usecases';
+import { hashFile } from '../src/modules/imports/imports.file';
+import { openImport, runImport } from '../src/modules/imports/imports.usecases';
+import { loadPolicyFiles } from '../src/modules/programmes/policy-files';
+import { createProgrammesRepository } from '../src/modules/programmes/programmes.repository';
+import { loadPolicyCatalog, syncPolicyFiles } from '../src/modules/programmes/programmes.usecases';
+import { enterprises } from '../src/modules/registry/registry.table';
+import { registerInstitution } from '../src/modules/registry/registry.usecases';
+import { createRegistryRepository } from '../src/modules/registry/registry.repository';
+
+const pgRows = Number(process.argv[2] ?? 1_000_000);
+const pgliteRows = Number(process.argv[3] ?? 100_000);
+const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const today = '2025-09-03';
+const manager: Actor = { userId: 'bench', username: 'bench', displayName: 'bench', role: 'manager', bankId: null, guarantorId: null, via: 'session' };
+const dir = mkdtempSync(join(tmpdir(), 'backstop-bench-import-'));
+
+let maxRss = 0;
+const sample = () => { maxRss = Math.max(maxRss, process.memoryUsage().rss); };
+setInterval(sample, 100).unref();
+
+function creditCode(n: number): string {
+  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const body = `91110302${String(n).padStart(9, '0')}`.split('');
+  const sum = body.reduce((s, c, i) => s + chars.indexOf(c) * weights[i]!, 0);
+  return body.join('') + chars[(31 - (sum % 31)) % 31];
+}
+
+/** Enough enterprises that G5 (30,000,000 per enterprise and bank) is not what the benchmark measures. */
+const enterpriseCount = (rows: number) => Math.max(100, Math.ceil(rows / 20));
+
+async function writeBankFile(rows: number): Promise<string> {
+  const path = join(dir, `filings-${rows}.csv`);
+  const out = createWriteStream(path);
+  const write = async (s: string) => { if (!out.write(s)) await once(out, 'drain'); };
+  await write('\uFEFF银行合同编号,统一社会信用代码,企业名称,贷款种类,金额(元),放款日期,到期日,模式,银行分担比例\r\n');
+  const kinds = ['信用贷款', '知识产权质押贷款', '应收账款质押贷款', '信用贷款'];
+  const codes = Array.from({ length: enterpriseCount(rows) }, (_, i) => creditCode(i + 1));
+  for (let i = 0; i < rows; i++) {
+    const principal = `${100_000 + ((i * 7919) % 900_000)}.${String(i % 100).padStart(2, '0')}`;
+    await write(`BENCH-${String(i).padStart(8, '0')},${codes[i % codes.length]},企业${i % codes.length},${kinds[i % 4]},${principal},2025-09-01,2026-08-31,直接补偿,\r\n`);
+  }
+  out.end();
+  await once(out, 'finish');
+  return path;
+}
+
+async function world(database: Database, rows: number) {
+  const db = database.db;
+  const programmes = createProgrammesRepository({ db });
+  await syncPolicyFiles({ repo: programmes, files: loadPolicyFiles() });
+  const catalog = await loadPolicyCatalog({ repo: programmes });
+  await registerInstitution({ repo: createRegistryRepository({ db }), input: { id: 'bank-icbc', kind: 'bank', name: '工商银行亦庄支行', registeredInZone: true } });
+  // A fund large enough that every row is really filed: the limit is 10 × capital.
+  await createFund({ db, actor: manager, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan('100000000000.00'), on: '2024-01-02' } });
+  await signAgreement({ db, actor: manager, input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: 'bank-icbc', signedOn: '2024-01-01' } });
+  const n = enterpriseCount(rows);
+  for (let from = 0; from < n; from += 2000) {
+    await db.insert(enterprises).values(Array.from({ length: Math.min(2000, n - from) }, (_, k) => {
+      const i = from + k + 1;
+      return { id: `ent-${i}`, creditCode: creditCode(i), name: `企业${i}`, size: 'small' as const, industry: 'software', sciTech: true, registeredInZone: true, restrictedProcesses: false, createdByBank: null };
+    }));
+  }
+  return catalog;
+}
+
+async function fileIt(database: Database, rows: number, path: string) {
+  const catalog = await world(database, rows);
+  const { hash, bytes } = await hashFile(path);
+  maxRss = 0;
+  const started = process.hrtime.bigint();
+  const { job, inspection } = await openImport({ db: database.db, actor: manager, bankId: 'bank-icbc', fileName: 'bench.csv', path, fileHash: hash, bytes });
+  let lastReport = 0;
+  const done = await runImport({ db: database.db, catalog, actor: manager, today, job, path, inspection, onProgress: (p) => {
+    if (p.lastLine - lastReport >= rows / 10) { lastReport = p.lastLine; process.stderr.write(`  … ${p.lastLine - 1} rows, ${Math.round((p.lastLine - 1) / (Number(process.hrtime.bigint() - started) / 1e9))} rows/s\n`); }
+  } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (done.filed !== rows) throw new Error(`expected every row filed, got ${done.filed} filed, ${done.rejected} rejected, ${done.duplicates} duplicates`);
+  return { seconds, rowsPerSecond: Math.round(rows / seconds), maxRssMb: Math.round(maxRss / 2 ** 20), filed: done.filed };
+}
+
+async function copyFloor(url: string, path: string, rows: number) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe('create table bench_copy (bank_ref text, credit_code text, name text, kind text, principal text, disbursed_on text, matures_on text, mode text, bank_share text)');
+    const started = process.hrtime.bigint();
+    const writable = await sql.unsafe('copy bench_copy from stdin (format csv, header true)').writable();
+    await pipeline(createReadStream(path), writable);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const [{ n }] = await sql.unsafe('select count(*)::int as n from bench_copy') as [{ n: number }];
+    if (n !== rows) throw new Error(`COPY loaded ${n} rows, expected ${rows}`);
+    return { seconds, rowsPerSecond: Math.round(rows / seconds) };
+  } finally {
+    await sql.end();
+  }
+}
+
+async function onFreshPostgres<T>(fn: (database: Database, url: string) => Promise<T>): Promise<T> {
+  const name = `backstop_bench_${randomBytes(5).toString('hex')}`;
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  try {
+    return await fn(database, url.toString());
+  } finally {
+    await database.close();
+    await sql.unsafe(`drop database if exists ${name} with (force)`);
+    await sql.end();
+  }
+}
+
+try {
+  const result: Record<string, unknown> = { bench: 'import' };
+  if (pgRows > 0) {
+    const path = await writeBankFile(pgRows);
+    console.log(`PostgreSQL: filing ${pgRows.toLocaleString('en')} rows (${(statSync(path).size / 2 ** 20).toFixed(1)} MiB CSV) in a fresh database`);
+    const pg = await onFreshPostgres((database) => fileIt(database, pgRows, path));
+    console.log(`  filed ${pg.filed.toLocaleString('en')} in ${pg.seconds.toFixed(1)} s: ${pg.rowsPerSecond.toLocaleString('en')} rows/s (goal ≥ 20,000), max RSS ${pg.maxRssMb} MB (goal < 500)`);
+    const copy = await onFreshPostgres((_db, url) => copyFloor(url, path, pgRows));
+    const ratio = Number((pg.seconds / copy.seconds).toFixed(1));
+    console.log(`  COPY of the same file into a bare table: ${copy.seconds.toFixed(2)} s, ${copy.rowsPerSecond.toLocaleString('en')} rows/s; filing takes ${ratio}× COPY (goal ≤ 5×)`);
+    Object.assign(result, { postgres: { rows: pgRows, ...pg }, copy: { rows: pgRows, ...copy }, timesCopy: ratio });
+  }
+  if (pgliteRows > 0) {
+    const path = await writeBankFile(pgliteRows);
+    console.log(`PGlite (in memory): filing ${pgliteRows.toLocaleString('en')} rows`);
+    const database = await openDatabase({ memory: true, url: '' });
+    try {
+      const lite = await fileIt(database, pgliteRows, path);
+      console.log(`  filed ${lite.filed.toLocaleString('en')} in ${lite.seconds.toFixed(1)} s: ${lite.rowsPerSecond.toLocaleString('en')} rows/s, max RSS ${lite.maxRssMb} MB`);
+      result.pglite = { rows: pgliteRows, ...lite };
+    } finally {
+      await database.close();
+    }
+  }
+  console.log(JSON.stringify(result));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
