@@ -1,0 +1,135 @@
+/**
+ * `backstop simulate`: the fund's loss distribution, exhaustion probability and a what-if of
+ * policy variants, for a CSV portfolio or the live book. Progress on stderr, result on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import type { SimulationReport } from '../../../core/risk';
+import { createBookLoader } from '../../../modules/simulation/book.repository';
+import { loadPolicyFiles } from '../../../modules/programmes/policy-files';
+import type { SimulationInput } from '../../../modules/simulation/simulation.schemas';
+import { prepareSimulation, runSimulation, SimulationInputError } from '../../../modules/simulation/simulation.usecases';
+import { openDatabase } from '../../db/database';
+import { runScenarios } from '../../workers/simulation-pool';
+import { fail } from '../cli-errors';
+
+interface Opts {
+  portfolio?: string; fund?: string; pd: string[]; variant: string[]; seed: string; scenarios: string; years: string;
+  rho: string; sectorCorrelation?: string; sectorVariance: string; shift: string; cash?: string; topUp: string[];
+  recoveryRate?: string; recoveryDelay?: string; workers?: string; format: 'json' | 'table'; progress: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function number(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) fail(`${flag}: must be a number, got "${text}"`);
+  return n;
+}
+
+/** "A=0.01,B=0.03" (repeatable) → { A: 0.01, B: 0.03 }. */
+function pdByGrade(specs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of specs.flatMap((s) => s.split(','))) {
+    const [grade, pd, extra] = part.split('=');
+    if (!grade || pd === undefined || extra !== undefined) fail(`--pd: write GRADE=PD, e.g. --pd normal=0.015,special-mention=0.12 (got "${part}")`);
+    out[grade.trim()] = number(pd, `--pd ${grade}`);
+  }
+  return out;
+}
+
+/** "as-filed" | "PROGRAMME" with ":ratio=0.5,cap=30000000|none,id=NAME". */
+function variant(spec: string, i: number): NonNullable<SimulationInput['variants']>[number] {
+  const [head = '', edits = ''] = spec.split(/:(.*)/s);
+  const v: Record<string, unknown> = head === 'as-filed' || head === '' ? {} : { programme: head };
+  for (const kv of edits.split(',').filter(Boolean)) {
+    const [k, val] = kv.split('=');
+    if (val === undefined) fail(`--variant ${i + 1}: write KEY=VALUE after the colon (got "${kv}")`);
+    if (k === 'ratio') v.ratio = val;
+    else if (k === 'cap') v.capPerLoan = val === 'none' ? null : val;
+    else if (k === 'id') v.id = val;
+    else fail(`--variant ${i + 1}: unknown edit ${k} (ratio, cap, id)`);
+  }
+  return v;
+}
+
+function table(r: SimulationReport): string {
+  const head = ['measure', ...r.variants.map((v) => v.variant)];
+  const rows = [head, ...r.whatIf.map((w) => [w.measure, ...w.values])];
+  const widths = head.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [`${r.loans} loans, ${r.scenarios} scenarios, ${r.years} year(s), seed ${r.seed} — yuan`, line(rows[0]!), ...rows.slice(1).map(line)].join('\n');
+}
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description('simulate the fund\'s losses, VaR/ES, P(exhausted) and a what-if of policy variants (CSV portfolio or the live book)')
+    .option('--portfolio <FILE.csv>', 'portfolio CSV: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications] (default: the live book in the database)')
+    .option('--fund <id>', 'live book: only this fund\'s active filings')
+    .option('--pd <GRADE=PD,…>', 'one-year default probability per grade (repeatable); the live book grades loans normal / special-mention', collect, [])
+    .option('--variant <SPEC>', 'policy variant (repeatable): as-filed | PROGRAMME, optionally :ratio=0.5,cap=30000000|none,id=NAME', collect, [])
+    .option('--seed <n>', 'random seed', '1')
+    .option('--scenarios <n>', 'Monte Carlo scenarios', '10000')
+    .option('--years <n>', 'years per path (exhaustion within N years)', '1')
+    .option('--rho <r>', 'asset correlation', '0.15')
+    .option('--sector-correlation <c>', 'correlation between sector factors (1 = one factor)')
+    .option('--sector-variance <v>', 'CreditRisk+ sector variance', '1')
+    .option('--shift <s>', 'importance-sampling shift of the global factor (0 = plain, -1…-3 for tails)', '0')
+    .option('--cash <yuan>', 'fund cash at the start (yuan), for P(exhausted)')
+    .option('--top-up <yuan>', 'top-up at the start of each following year (repeatable, year 1 first)', collect, [])
+    .option('--recovery-rate <r>', 'share of payouts recovered')
+    .option('--recovery-delay <years>', 'years until recoveries come back')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .addOption(new Option('--format <format>', 'output').choices(['json', 'table']).default('json'))
+    .option('--no-progress', 'no progress bar')
+    .action(async (o: Opts) => {
+      const input: SimulationInput = {
+        portfolio: o.portfolio ? { source: 'csv', csv: readCsv(o.portfolio) } : { source: 'book', ...(o.fund ? { fundId: o.fund } : {}) },
+        pdByGrade: pdByGrade(o.pd),
+        ...(o.variant.length ? { variants: o.variant.map(variant) } : {}),
+        correlation: { rho: number(o.rho, '--rho'), ...(o.sectorCorrelation !== undefined ? { sectorCorrelation: number(o.sectorCorrelation, '--sector-correlation') } : {}) },
+        creditRiskPlus: { sectorVariance: number(o.sectorVariance, '--sector-variance') },
+        seed: number(o.seed, '--seed'), scenarios: number(o.scenarios, '--scenarios'), years: number(o.years, '--years'), importanceShift: number(o.shift, '--shift'),
+        ...(o.cash !== undefined ? { fund: {
+          cash: o.cash, topUps: ['0', ...o.topUp],
+          ...(o.recoveryRate !== undefined ? { recoveryRate: number(o.recoveryRate, '--recovery-rate') } : {}),
+          ...(o.recoveryDelay !== undefined ? { recoveryDelayYears: number(o.recoveryDelay, '--recovery-delay') } : {}),
+        } } : {}),
+      };
+      const workers = o.workers === undefined ? undefined : number(o.workers, '--workers');
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) fail('--workers: must be a whole number from 0 to 64');
+      const database = input.portfolio.source === 'book' ? await openDatabase() : undefined;
+      try {
+        const prepared = await prepareSimulation({ input, policies: loadPolicyFiles().map((f) => f.policy), ...(database ? { loadBook: createBookLoader({ db: database.db }) } : {}) })
+          .catch((e: unknown) => {
+            if (e instanceof SimulationInputError) fail(e.errors.map((x) => `${flagOf(x.field)}: ${x.message}`).join('; '));
+            throw e;
+          });
+        const bar = o.progress ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {value}/{total} scenarios | {duration_formatted}', stream: process.stderr, hideCursor: true }) : undefined;
+        bar?.start(prepared.spec.scenarios, 0);
+        const report = await runSimulation({ prepared, runScenarios: (p, s, opts) => runScenarios(p, s, { ...opts, ...(workers !== undefined ? { workers } : {}) }), onProgress: (d) => bar?.update(d) });
+        bar?.stop();
+        process.stdout.write(o.format === 'table' ? `${table(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
+      } finally {
+        await database?.close();
+      }
+    });
+}
+
+/** Fields of the request as the flags that set them, so the message names what the user typed. */
+function flagOf(field: string): string {
+  const map: [RegExp, string][] = [[/^pdByGrade\.?/, '--pd '], [/^variants\[(\d+)\]/, '--variant $1 '], [/^correlation\.rho$/, '--rho'], [/^correlation\.sectorCorrelation$/, '--sector-correlation'],
+    [/^fund\.cash$/, '--cash'], [/^fund\.topUps\[(\d+)\]$/, '--top-up $1'], [/^fund\.recoveryRate$/, '--recovery-rate'], [/^fund\.recoveryDelayYears$/, '--recovery-delay'], [/^importanceShift$/, '--shift'],
+    [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'], [/^(seed|scenarios|years)$/, '--$1']];
+  for (const [re, flag] of map) if (re.test(field)) return field.replace(re, flag).trim();
+  return field;
+}
+
+function readCsv(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(`--portfolio: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
