@@ -45,7 +45,7 @@ export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, {
     }
     return mergeBlocks(blocks);
   }
-  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => new Worker(ENTRY, { workerData: { entry: WORKER, portfolio, spec } }));
+  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => new Worker(ENTRY, { workerData: { entry: WORKER, portfolio: { ...portfolio, ids: [] }, spec } }));
   let next = 0;
   try {
     await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {

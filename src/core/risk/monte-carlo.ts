@@ -89,15 +89,10 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
         }
         // gap ~ Geometric(q): ⌊E / λ⌋ with E ~ Exp(1), λ = −ln(1 − q)
         const inv = -1 / Math.log1p(-q);
-        let i = Math.floor(rng.exponential() * inv);
         if (V === 1) {
-          let sum = 0;
-          while (i < n) {
-            sum += payouts[base + i]!;
-            i += 1 + Math.floor(rng.exponential() * inv);
-          }
-          losses[at]! += sum;
+          losses[at]! += rng.skipSum(n, inv, payouts, base);
         } else {
+          let i = Math.floor(rng.exponential() * inv);
           while (i < n) {
             const o = (base + i) * V;
             for (let v = 0; v < V; v++) losses[at + v]! += payouts[o + v]!;

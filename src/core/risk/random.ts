@@ -65,6 +65,44 @@ export class Rng {
     }
   }
 
+  /**
+   * The geometric skip over n loans with per-loan probability q (inv = −1/ln(1 − q)): the sum of
+   * payouts[base + i] over the loans that default, with the generator's state held in locals
+   * (the hot loop of the simulator; the same draws as calling exponential() in turn).
+   */
+  skipSum(n: number, inv: number, payouts: Float64Array, base: number): number {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    let sum = 0;
+    let i = -1;
+    for (;;) {
+      // inline next32
+      let r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+      const t = b << 9;
+      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+      let iz = r & 255;
+      let e: number;
+      if (r < KE[iz]!) e = r * WE[iz]!;
+      else {
+        this.a = a; this.b = b; this.c = c; this.d = d;
+        // the rare wedge and tail: finish this draw by the general code path
+        for (;;) {
+          if (iz === 0) { e = ZIG_R - Math.log(this.uniform()); break; }
+          const x = r * WE[iz]!;
+          if (FE[iz]! + this.uniform() * (FE[iz - 1]! - FE[iz]!) < Math.exp(-x)) { e = x; break; }
+          r = this.next32();
+          iz = r & 255;
+          if (r < KE[iz]!) { e = r * WE[iz]!; break; }
+        }
+        a = this.a; b = this.b; c = this.c; d = this.d;
+      }
+      i += 1 + Math.floor(e * inv);
+      if (i >= n) break;
+      sum += payouts[base + i]!;
+    }
+    this.a = a; this.b = b; this.c = c; this.d = d;
+    return sum;
+  }
+
   normal(): number {
     return normalInv(this.uniform());
   }

@@ -67,6 +67,9 @@ describe('what-if between policy variants', () => {
     const parts = [[2_500, 4_000], [0, 1_000], [1_000, 2_500]].map(([f, t]) => simulateScenarios(p, spec(21), f!, t!));
     expect(mergeBlocks(parts)).toEqual(whole);
     expect(simulateScenarios(p, spec(22), 0, 4_000).losses).not.toEqual(whole.losses);
+    // one variant or several: the same defaults (the single-variant fast path draws the same numbers)
+    const two = buildPortfolio({ loans: loansOf(slices), pdByGrade: pds, variants: [asFiledVariant(), asFiledVariant('50%', { ratioBp: 5000 })] });
+    expect(yearLosses(simulateScenarios(two, spec(21), 0, 4_000), 0)).toEqual(yearLosses(whole, 0));
   });
 
   it('reports money as yuan strings and the what-if table side by side', () => {
