@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
 import { evaluateCommand } from './commands/evaluate.command';
+import { importCommand } from './commands/import.command';
 import { simulateCommand } from './commands/simulate.command';
 import { ledgerCommand } from './commands/ledger.command';
 import { policyCommand } from './commands/policy.command';
@@ -17,6 +18,7 @@ const program = new Command('backstop')
   .showHelpAfterError()
   .exitOverride()
   .addCommand(evaluateCommand())
+  .addCommand(importCommand())
   .addCommand(simulateCommand())
   .addCommand(policyCommand())
   .addCommand(serveCommand())
