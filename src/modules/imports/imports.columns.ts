@@ -2,7 +2,7 @@
  * The columns of a bulk filing file, as banks write them (Chinese or English headers), and how a
  * row of strings becomes the same input as `POST /api/filings` (`filingInput`). The values are
  * only tidied (thousands separators, 2025/9/1, 20%, 信用贷款 → credit); judging them is the
- * schema's job, so a bulk file and the API give the same messages. docs: docs/IMPORTS.md.
+ * schema's job, so a bulk file and the API give the same messages. docs: src/modules/imports/README.md.
  */
 
 export const IMPORT_FIELDS = [

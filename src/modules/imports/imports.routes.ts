@@ -27,7 +27,7 @@ const jobSchema = z.object({
 }).openapi('ImportJob');
 
 const uploadBody = z.object({
-  file: z.any().openapi({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GBK) or XLSX; columns per docs/IMPORTS.md' }),
+  file: z.any().openapi({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GBK) or XLSX; columns per src/modules/imports/README.md' }),
   bankId: z.string().optional().openapi({ description: 'the bank a manager imports for; a bank imports for itself' }),
 });
 

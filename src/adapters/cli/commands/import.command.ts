@@ -71,7 +71,7 @@ async function importFilings(file: string, opts: Options) {
 export function importCommand(): Command {
   const cmd = new Command('import').description('bulk files');
   cmd.command('filings')
-    .description('file the loans of a bank file (CSV in UTF-8 or GBK, or XLSX; columns in docs/IMPORTS.md); the same file again files nothing twice and resumes an unfinished import')
+    .description('file the loans of a bank file (CSV in UTF-8 or GBK, or XLSX; columns: src/modules/imports/README.md); the same file again files nothing twice and resumes an unfinished import')
     .argument('<FILE>', 'the bank file')
     .requiredOption('--bank <id>', 'the bank whose loans these are')
     .option('--as <user>', 'who is recorded as filing (default cli:<os user>)')
