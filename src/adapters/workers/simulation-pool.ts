@@ -1,7 +1,9 @@
 /**
  * Spreads a Monte Carlo run over worker threads. Scenarios are cut into chunks handed out as
  * workers come free; every scenario draws from its own seeded stream, and the blocks are merged
- * in scenario order, so the result is the same for any number of workers (or none).
+ * in scenario order, so the result is the same for any number of workers (or none). Workers are
+ * started once (loading TypeScript through tsx takes a moment) and kept, unreferenced, for the
+ * next run; a worker that fails is dropped.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -21,6 +23,17 @@ export interface RunOptions {
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+const idle: Worker[] = [];
+
+function takeWorkers(n: number): Worker[] {
+  while (idle.length < n) {
+    const w = new Worker(ENTRY, { workerData: { entry: WORKER } });
+    w.unref();
+    idle.push(w);
+  }
+  return idle.splice(0, n);
 }
 
 function chunksOf(total: number, size: number): { from: number; to: number }[] {
@@ -45,28 +58,36 @@ export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, {
     }
     return mergeBlocks(blocks);
   }
-  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => new Worker(ENTRY, { workerData: { entry: WORKER, portfolio: { ...portfolio, ids: [] }, spec } }));
+  const pool = takeWorkers(Math.min(workers, tasks.length));
+  const failed = new Set<Worker>();
   let next = 0;
   try {
     await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
+      const fail = (e: Error) => { failed.add(w); reject(e); };
       const give = () => {
         const t = tasks[next++];
-        if (t) w.postMessage(t);
+        if (t) w.postMessage({ type: 'run', ...t });
         else resolve();
       };
+      w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
       w.on('message', (m: { ok: true; block: ScenarioBlock } | { ok: false; message: string }) => {
-        if (!m.ok) { reject(new Error(m.message)); return; }
+        if (!m.ok) { fail(new Error(m.message)); return; }
         blocks.push(m.block);
         done += m.block.to - m.block.from;
         onProgress?.(done, total);
         give();
       });
-      w.on('error', reject);
-      w.on('exit', (code) => { if (code !== 0) reject(new Error(`simulation worker stopped with code ${code}`)); });
+      w.on('error', fail);
+      w.on('exit', (code) => fail(new Error(`simulation worker stopped with code ${code}`)));
+      w.postMessage({ type: 'load', portfolio: { ...portfolio, ids: [] }, spec });
       give();
     })));
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    for (const w of pool) {
+      w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+      if (failed.has(w)) void w.terminate();
+      else idle.push(w);
+    }
   }
   return mergeBlocks(blocks);
 }
