@@ -50,7 +50,8 @@ export interface Server { url: string; stop: () => Promise<void>; log: () => str
 /** `node bin/backstop.js serve` on a free port and a fresh database; resolves once it listens. */
 export async function startServer(): Promise<Server> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  // A small demo book (the demo logins, banks, a fund, some loans and claims) keeps the start quick.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BACKSTOP_DEMO_LOANS: '40', BACKSTOP_DEMO_ENTERPRISES: '30' };
   let cleanup = async () => {};
   if (process.env.BACKSTOP_TEST_DB === 'postgres') {
     const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,6 +84,14 @@ export async function startServer(): Promise<Server> {
     child.stdout!.on('data', check);
     child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`the server exited (${code}):\n${out.slice(-2000)}`)); });
   });
+  // "listening" is printed before the socket is bound and while the demo book is being seeded: wait for an answer.
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
+    if (res?.status === 200) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not answer:\n${out.slice(-2000)}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     log: () => out,

@@ -16,10 +16,22 @@ export async function seedWorld(url: string) {
     ['bank-bob', 'bank', '北京银行经济技术开发区支行', 'Bank of Beijing E-Town'],
     ['guarantor-bjcg', 'guarantor', '北京首创融资担保有限公司', 'Beijing Capital Guarantee'],
   ] as const) ok(await m('POST', '/api/institutions', { id, kind, name, nameEn, registeredInZone: true }), `institution ${id}`);
+  // The demo seed (on by default) may have set up the funds and agreements already.
+  const funds = await m<{ items: { id: string }[] }>('GET', '/api/funds');
+  if (funds.status === 200 && funds.body.items.length) {
+    // Room for the tests' loans whatever state the demo book left the funds in (cash and the limit rise).
+    for (const f of funds.body.items) ok(await m('POST', `/api/funds/${f.id}/top-ups`, { amount: '500000000.00', on: today, note: 'e2e' }, { 'idempotency-key': `e2e-${f.id}` }), `top-up ${f.id}`);
+    return { enterprises: await seedEnterprises(m, ok), today };
+  }
   ok(await m('POST', '/api/funds', { id: 'etown', name: '北京经开区贷款风险补偿资金', programmes: [A, B], liabilityMultiple: '10', capital: '100000000.00', on: today }), 'fund');
   for (const bank of ['bank-icbc', 'bank-bob']) {
     for (const p of [A, B]) ok(await m('POST', '/api/agreements', { fundId: 'etown', programmeId: p, institutionId: bank, signedOn: today, ...(bank === 'bank-bob' && p === B ? { quota: '200000000.00' } : {}) }), `agreement ${bank} ${p}`);
   }
+  return { enterprises: await seedEnterprises(m, ok), today };
+}
+
+type Api = Awaited<ReturnType<typeof apiAs>>;
+async function seedEnterprises(m: Api, ok: (r: { status: number; body: unknown }, what: string) => { status: number; body: unknown }) {
   const enterprises: Record<string, string> = {};
   const ents = [
     { key: 'small', n: 101, name: '北京星河智能科技有限公司', size: 'small', sciTech: true, qualifications: [{ kind: 'national-high-tech', validFrom: '2024-01-01', validTo: '2027-12-31' }] },
@@ -33,7 +45,7 @@ export async function seedWorld(url: string) {
       enterprises[e.key] = found.body.items[0]!.id;
     } else enterprises[e.key] = (r.body as { id: string }).id;
   }
-  return { enterprises, today };
+  return enterprises;
 }
 
 /** A few filed loans per bank so the table, the dashboard and the reports have something to show. */

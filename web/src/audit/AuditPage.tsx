@@ -8,9 +8,11 @@ import { dateTime } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 
 interface AuditRow { id?: string | number; seq?: number; at: string; actor: string; action: string; entityKind?: string; entityId?: string; hash?: string; [k: string]: unknown }
-type Verify = { ok?: boolean; valid?: boolean; intact?: boolean; checked?: number; rows?: number; brokenAt?: unknown; firstBad?: unknown; problems?: unknown[]; [k: string]: unknown };
+interface Violation { code: string; message: string }
+type Verify = { ok: boolean; rows?: number; violations?: Violation[]; checks?: { name: string; violations: Violation[] }[] };
 
-const passed = (v: Verify) => v.ok ?? v.valid ?? v.intact ?? false;
+const passed = (v: Verify) => v.ok === true;
+const problems = (v: Verify) => [...(v.violations ?? []), ...(v.checks ?? []).flatMap((c) => c.violations)].map((x) => x.message).join('；');
 
 export default function AuditPage() {
   const { t } = useTranslation();
@@ -20,7 +22,7 @@ export default function AuditPage() {
   const [filter, setFilter] = useState({ actor: '', entityId: '' });
   const [cursors, setCursors] = useState<string[]>([]);
   const log = useQuery({ queryKey: ['audit', filter, cursors.at(-1)], placeholderData: keepPreviousData, queryFn: () => api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: cursors.at(-1), order: 'desc' })}`) });
-  const verify = useMutation({ mutationFn: () => api<Verify>('/api/audit/verify', { method: can(user, 'auditor', 'manager') ? 'POST' : 'GET' }).catch(async (e) => { if ((e as { status?: number }).status === 404 || (e as { status?: number }).status === 405) return api<Verify>('/api/audit/verify'); throw e; }) });
+  const verify = useMutation({ mutationFn: () => api<Verify>('/api/audit/verify') });
   const ledger = useMutation({ mutationFn: () => api<Verify>('/api/ledger/verify', { method: 'POST' }) });
   return (
     <>
@@ -29,8 +31,8 @@ export default function AuditPage() {
         <button type="button" className="primary" onClick={() => verify.mutate()} disabled={verify.isPending} data-testid="verify-chain">{t('audit.verify')}</button>
         {can(user, 'auditor', 'manager') && <button type="button" onClick={() => ledger.mutate()} disabled={ledger.isPending}>{t('audit.verifyLedger')}</button>}
       </div>
-      {verify.data && <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">{passed(verify.data) ? t('audit.intact', { n: verify.data.checked ?? verify.data.rows ?? '' }) : t('audit.broken', { at: JSON.stringify(verify.data.brokenAt ?? verify.data.firstBad ?? verify.data.problems ?? '') })}</p>}
-      {ledger.data && <p className={passed(ledger.data) ? 'ok-box' : 'error-box'} role="status">{passed(ledger.data) ? t('audit.ledgerOk') : t('audit.ledgerBad', { detail: JSON.stringify(ledger.data.problems ?? ledger.data) })}</p>}
+      {verify.data && <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">{passed(verify.data) ? t('audit.intact', { n: verify.data.rows ?? '' }) : t('audit.broken', { at: problems(verify.data) })}</p>}
+      {ledger.data && <p className={passed(ledger.data) ? 'ok-box' : 'error-box'} role="status">{passed(ledger.data) ? t('audit.ledgerOk') : t('audit.ledgerBad', { detail: problems(ledger.data) })}</p>}
       <ProblemMessage error={verify.error ?? ledger.error} />
       <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); setCursors([]); setFilter({ actor: actor.trim(), entityId: entity.trim() }); }}>
         <div className="field"><label htmlFor="a-actor">{t('audit.actor')}</label><input id="a-actor" value={actor} onChange={(e) => setActor(e.target.value)} /></div>

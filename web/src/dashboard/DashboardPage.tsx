@@ -6,7 +6,8 @@
  * Amounts stay strings. Chart series are numbers of 万元/亿元 made by toChartNumber (BigInt
  * quotient, then a number) for plotting only; the tables show the exact yuan strings.
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, qs } from '../api/client';
@@ -38,11 +39,19 @@ const optional = async <T,>(p: Promise<T>): Promise<T | null> => {
 export default function DashboardPage() {
   const { t } = useTranslation();
   const funds = useQuery({ queryKey: ['funds'], queryFn: () => api<{ items: Fund[] }>('/api/funds') });
-  const [chosen, setChosen] = useState('');
+  const [params, setParams] = useSearchParams();
+  const chosen = params.get('fund') ?? '';
+  const setChosen = (id: string) => setParams({ fund: id }, { replace: true });
   const fundId = chosen || funds.data?.items[0]?.id || '';
-  const position = useQuery({ queryKey: ['report', 'position', fundId], enabled: !!fundId, queryFn: () => optional(api<Obj>(`/api/reports/position${qs({ fundId })}`)) });
+  const position = useQuery({
+    queryKey: ['report', 'position', fundId], enabled: !!fundId,
+    queryFn: async () => {
+      const r = await optional(api<unknown>(`/api/reports/position${qs({ fundId })}`));
+      return itemsOf(r).find((x) => x.fundId === fundId) ?? itemsOf(r)[0] ?? (r as Obj | null);
+    },
+  });
   const monthly = useQuery({ queryKey: ['report', 'monthly', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/monthly${qs({ fundId })}`)) });
-  const banks = useQuery({ queryKey: ['report', 'banks', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/banks${qs({ fundId })}`)) });
+  const banks = useQuery({ queryKey: ['report', 'banks'], queryFn: () => optional(api<unknown>('/api/reports/banks')) });
   const sharing = useQuery({ queryKey: ['report', 'risk-sharing', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/risk-sharing${qs({ fundId })}`)) });
   const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => optional(api<{ items: (Breaker & { bankName: string })[] }>('/api/breakers')) });
 
@@ -113,7 +122,7 @@ function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefi
   const unit = chartUnit(rows.map((r) => r[1]));
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
-    grid: { left: 70, right: 20, top: 30, bottom: 30 },
+    grid: { left: 70, right: 60, top: 30, bottom: 30 },
     xAxis: { type: 'category', data: rows.map((r) => r[0]) },
     yAxis: { type: 'value', name: unitLabel(unit, t) },
     series: [{
@@ -129,22 +138,24 @@ function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefi
 
 function MonthlyChart({ data }: { data: Obj[] }) {
   const { t } = useTranslation();
-  const rows = data.map((r) => ({ month: field(r, 'month', 'period') ?? '', payouts: field(r, 'payouts', 'paid', 'compensationPaid') ?? '0', recoveries: field(r, 'recoveries', 'recovered', 'refunds') ?? '0' }));
+  const rows = data.map((r) => ({ month: field(r, 'month', 'period') ?? '', filed: field(r, 'filedPrincipal') ?? '0', payouts: field(r, 'payouts', 'paid', 'compensationPaid') ?? '0', recoveries: field(r, 'recovered', 'refunds') ?? '0' }));
   const unit = chartUnit(rows.flatMap((r) => [r.payouts, r.recoveries]));
+  const filedUnit = chartUnit(rows.map((r) => r.filed));
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { top: 0 },
-    grid: { left: 70, right: 20, top: 36, bottom: 30 },
+    grid: { left: 70, right: 80, top: 36, bottom: 30 },
     xAxis: { type: 'category', data: rows.map((r) => r.month) },
-    yAxis: { type: 'value', name: unitLabel(unit, t) },
+    yAxis: [{ type: 'value', name: unitLabel(unit, t) }, { type: 'value', name: `${t('dash.filed')}（${unitLabel(filedUnit, t)}）`, splitLine: { show: false } }],
     series: [
       { name: t('dash.payouts'), type: 'bar', data: rows.map((r) => toChartNumber(r.payouts, unit)), itemStyle: { color: '#b91c1c' } },
       { name: t('dash.recoveries'), type: 'bar', data: rows.map((r) => toChartNumber(r.recoveries, unit)), itemStyle: { color: '#15803d' } },
+      { name: t('dash.filed'), type: 'line', yAxisIndex: 1, data: rows.map((r) => toChartNumber(r.filed, filedUnit)), itemStyle: { color: '#1d4ed8' } },
     ],
-  }), [JSON.stringify(rows), unit, t]);
+  }), [JSON.stringify(rows), unit, filedUnit, t]);
   return (
     <ChartCard testId="chart-monthly" title={t('dash.monthlyChart')} option={option}
-      table={<table><thead><tr><th>{t('dash.month')}</th><th className="num">{t('dash.payouts')}</th><th className="num">{t('dash.recoveries')}</th></tr></thead>
-        <tbody>{rows.map((r) => <tr key={r.month}><td>{r.month}</td><td className="num"><Money value={r.payouts} /></td><td className="num"><Money value={r.recoveries} /></td></tr>)}</tbody></table>} />
+      table={<table><thead><tr><th>{t('dash.month')}</th><th className="num">{t('dash.payouts')}</th><th className="num">{t('dash.recoveries')}</th><th className="num">{t('dash.filed')}</th></tr></thead>
+        <tbody>{rows.map((r) => <tr key={r.month}><td>{r.month}</td><td className="num"><Money value={r.payouts} /></td><td className="num"><Money value={r.recoveries} /></td><td className="num"><Money value={r.filed} /></td></tr>)}</tbody></table>} />
   );
 }
 
@@ -155,14 +166,14 @@ function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker
   for (const r of banks) {
     const id = field(r, 'bankId', 'id') ?? '';
     const prev = byBank.get(id);
-    byBank.set(id, { name: field(r, 'bankName', 'name') ?? prev?.name ?? id, npl: field(r, 'nplRatio', 'npl'), claim: field(r, 'claimRatio') ?? prev?.claim ?? null, tripped: prev?.tripped ?? false });
+    byBank.set(id, { name: field(r, 'bankName', 'name') ?? prev?.name ?? id, npl: field(r, 'nplRatio', 'npl'), claim: field(r, 'claimRatio') ?? prev?.claim ?? null, tripped: r.breakerTripped === true || (prev?.tripped ?? false) });
   }
   const rows = [...byBank.entries()].map(([id, v]) => ({ id, ...v }));
-  const threshold = breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
+  const threshold = field(banks[0], 'claimRatioThreshold') ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` }, legend: { top: 0 },
-    grid: { left: 50, right: 20, top: 36, bottom: 80 },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, interval: 0, fontSize: 11 } },
+    grid: { left: 50, right: 90, top: 36, bottom: 80 },
+    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, interval: 0, fontSize: 11, formatter: (v: string) => v.replace(/(北京)?(经济技术开发区|经开区|亦庄)?(支行|分行)$/, '').replace(/北京经济技术开发区|北京亦庄|经济技术开发区/, '').slice(0, 8) } },
     yAxis: { type: 'value', name: '%' },
     series: [
       { name: t('dash.nplRatio'), type: 'bar', data: rows.map((r) => rateForChart(r.npl)), itemStyle: { color: '#f59e0b' } },
@@ -181,7 +192,9 @@ function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker
 
 function SharingChart({ data }: { data: unknown }) {
   const { t } = useTranslation();
-  const rows = itemsOf(data).map((r) => ({ party: field(r, 'party', 'name') ?? '', amount: field(r, 'amount', 'exposure', 'liability', 'principal') ?? '0' }));
+  const d = (data ?? {}) as Obj;
+  const parties = Array.isArray(d.parties) ? (d.parties as Obj[]) : itemsOf(data);
+  const rows = parties.map((r) => ({ party: field(r, 'party', 'name') ?? '', amount: field(r, 'livePrincipal', 'filedPrincipal', 'amount') ?? '0' }));
   const unit = chartUnit(rows.map((r) => r.amount));
   const option = useMemo(() => ({
     tooltip: { trigger: 'item' }, legend: { bottom: 0 },

@@ -3,12 +3,13 @@
  * as the officer types (debounced), with every reason; on submit a refusal lists every failing
  * rule, and input errors stand beside their fields.
  */
+import { useProgrammes } from '../api/programmes';
 import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, ApiError, newKey, qs, type Page } from '../api/client';
-import type { Decision, Enterprise, Filing, Institution, ProgrammeSummary } from '../api/types';
+import type { Decision, Enterprise, Filing, Institution } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { Money, Reasons, today } from '../components/bits';
 import { Field } from '../components/Field';
@@ -53,7 +54,7 @@ export default function FilingFormPage() {
   const key = useRef(newKey());
 
   const banks = useQuery({ queryKey: ['institutions', 'bank'], queryFn: () => api<{ items: Institution[] }>('/api/institutions?kind=bank'), enabled: user?.role === 'manager' });
-  const programmes = useQuery({ queryKey: ['programmes'], queryFn: () => api<ProgrammeSummary[]>('/api/programmes') });
+  const programmes = useProgrammes();
   const search = useDebounced(form.enterprise.trim(), 250);
   const matches = useQuery({
     queryKey: ['enterprise-search', search],

@@ -2,6 +2,7 @@
  * Filings: a server-side paged, sorted and filtered table. The URL holds the sort and filters;
  * pages are cursors from the server (`nextCursor`), with a stack for going back.
  */
+import { useProgrammes } from '../api/programmes';
 import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
@@ -35,7 +36,7 @@ export default function FilingsPage() {
     queryFn: ({ signal }) => api<Page<Filing>>(`/api/filings${qs({ limit: 50, sort, order, ...filters, cursor })}`, { signal }),
     placeholderData: keepPreviousData,
   });
-  const programmes = useQuery({ queryKey: ['programmes'], queryFn: () => api<{ id: string; title: { zh: string; en: string } }[]>('/api/programmes') });
+  const programmes = useProgrammes();
 
   function update(patch: Record<string, string>) {
     const next = new URLSearchParams(params);

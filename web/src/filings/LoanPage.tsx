@@ -16,7 +16,7 @@ import { formatRate } from '../lib/money';
 
 interface FilingEvent { kind: string; on: string; data: unknown; actor: string; at: string }
 type FilingDetail = Filing & { events: FilingEvent[] };
-interface Transfer { id: string; ledger?: string; code?: string; debitAccount?: string; creditAccount?: string; debit?: string; credit?: string; amount: string; state?: string; at?: string; createdAt?: string; [k: string]: unknown }
+interface Transfer { seq: string; id: string; kind: string; debit: string; credit: string; amount: string; ledger: string; code: string; createdAt: string }
 
 export default function LoanPage() {
   const { id = '' } = useParams();
@@ -34,7 +34,7 @@ export default function LoanPage() {
     queryKey: ['ledger', id],
     enabled: !!f && can(user, 'manager', 'reviewer', 'auditor'),
     retry: false,
-    queryFn: () => api<{ items: Transfer[] }>(`/api/ledger/transfers${qs({ entityKind: 'filing', entityId: id })}`),
+    queryFn: () => api<{ items: Transfer[] }>(`/api/ledger/transfers${qs({ entityKind: 'filing', entityId: id, limit: 200 })}`),
   });
 
   if (filing.isPending) return <Loading />;
@@ -93,7 +93,7 @@ export default function LoanPage() {
             <thead><tr><th>{t('ledger.at')}</th><th>{t('ledger.code')}</th><th>{t('ledger.debit')}</th><th>{t('ledger.credit')}</th><th className="num">{t('ledger.amount')}</th><th>{t('ledger.state')}</th></tr></thead>
             <tbody>
               {(ledger.data?.items ?? []).map((x) => (
-                <tr key={x.id}><td>{dateTime((x.at ?? x.createdAt) as string | undefined)}</td><td>{x.code ?? '—'}</td><td>{x.debitAccount ?? x.debit ?? '—'}</td><td>{x.creditAccount ?? x.credit ?? '—'}</td><td className="num"><Money value={x.amount} /></td><td>{x.state ?? '—'}</td></tr>
+                <tr key={x.id}><td>{dateTime(x.createdAt)}</td><td>{t(`ledgerName.${x.ledger}`, { defaultValue: x.ledger })} · <code>{x.code}</code></td><td><code>{x.debit}</code></td><td><code>{x.credit}</code></td><td className="num"><Money value={x.amount} /></td><td>{t(`transferKind.${x.kind}`, { defaultValue: x.kind })}</td></tr>
               ))}
               {ledger.data?.items.length === 0 && <tr><td colSpan={6} className="muted">{t('common.none')}</td></tr>}
             </tbody>

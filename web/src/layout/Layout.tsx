@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { NAV, useAuth } from '../auth/auth';
 import { Loading } from '../components/Problem';
 import { LangSwitch } from './LangSwitch';
@@ -9,6 +10,7 @@ export function Layout() {
   const { t } = useTranslation();
   const { user, signOut } = useAuth();
   const navigate = useNavigate();
+  const location = useLocation();
   if (!user) return null;
   return (
     <div className="shell">
@@ -29,7 +31,7 @@ export function Layout() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading />}><Outlet /></Suspense>
+        <ErrorBoundary resetKey={location.pathname}><Suspense fallback={<Loading />}><Outlet /></Suspense></ErrorBoundary>
       </main>
     </div>
   );

@@ -2,12 +2,13 @@
  * A programme: each policy version's rules in words with their POLICY ids and the article's
  * quote, and a side-by-side diff of any two versions (of this or another programme).
  */
+import { useProgrammes } from '../api/programmes';
 import { useMemo, useState } from 'react';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { PolicyDocument, PolicyRule, Programme, ProgrammeSummary } from '../api/types';
+import type { PolicyDocument, PolicyRule, Programme } from '../api/types';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 
@@ -28,7 +29,13 @@ export function rulesOf(doc: PolicyDocument, lang: string): Map<string, { sectio
       const cites = Array.isArray(o.cites) ? (o.cites as string[]).join(', ') : '';
       for (const [k, v] of Object.entries(o)) {
         if (k === 'cites' || k === 'quote') continue;
-        out.set(`${section}/${k}`, { section, text: show(v), cites, quote: typeof o.quote === 'string' ? o.quote : '' });
+        // A sub-rule such as { value, cites, message, quote } reads as its words (or value) with its own ids.
+        if (v && typeof v === 'object' && !Array.isArray(v)) {
+          const r = v as PolicyRule & { ratio?: string };
+          const words = r.message ? pick(r.message, lang).replace('{ratio}', String(r.ratio ?? '')) : '';
+          const rest = Object.entries(r).filter(([x]) => !['cites', 'message', 'quote'].includes(x)).map(([x, y]) => `${x}: ${show(y)}`).join('; ');
+          out.set(`${section}/${k}`, { section, text: [words, rest].filter(Boolean).join(' — '), cites: (r.cites ?? []).join(', ') || cites, quote: r.quote ?? '' });
+        } else out.set(`${section}/${k}`, { section, text: show(v), cites, quote: typeof o.quote === 'string' ? o.quote : '' });
       }
     } else {
       out.set(section, { section, text: show(value), cites: '', quote: '' });
@@ -41,7 +48,7 @@ export default function ProgrammePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
   const prog = useQuery({ queryKey: ['programme', id], queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(id)}`) });
-  const all = useQuery({ queryKey: ['programmes'], queryFn: () => api<ProgrammeSummary[]>('/api/programmes') });
+  const all = useProgrammes();
   const options = (all.data ?? []).flatMap((p) => p.versions.map((v) => `${p.id}@${v.version}`));
   const [left, setLeft] = useState('');
   const [right, setRight] = useState('');

@@ -1,14 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useProgrammes } from '../api/programmes';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api } from '../api/client';
-import type { ProgrammeSummary } from '../api/types';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 
 export default function ProgrammesPage() {
   const { t, i18n } = useTranslation();
-  const q = useQuery({ queryKey: ['programmes'], queryFn: () => api<ProgrammeSummary[]>('/api/programmes') });
+  const q = useProgrammes();
   if (q.isPending) return <Loading />;
   if (q.error) return <ProblemMessage error={q.error} />;
   return (
