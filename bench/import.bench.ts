@@ -1,5 +1,5 @@
 /**
- * npm run bench -- import [PG_ROWS] [PGLITE_ROWS]: bulk filing of a generated bank file (default
+ * npm run bench -- import [PG_ROWS] [PGLITE_ROWS] [CHUNK_ROWS]: bulk filing of a generated bank file (default
  * 1,000,000 rows on PostgreSQL in a fresh database, 100,000 on in-memory PGlite) through the same
  * use case as the API and the CLI, and PostgreSQL `COPY` of the same file into a bare table as the
  * floor. Resident memory is sampled throughout. Goals: ≥ 20,000 rows/s on PostgreSQL, within 5× of
@@ -27,6 +27,7 @@ import { createRegistryRepository } from '../src/modules/registry/registry.repos
 
 const pgRows = Number(process.argv[2] ?? 1_000_000);
 const pgliteRows = Number(process.argv[3] ?? 100_000);
+const chunkRows = process.argv[4] ? Number(process.argv[4]) : undefined;
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const today = '2025-09-03';
 const manager: Actor = { userId: 'bench', username: 'bench', displayName: 'bench', role: 'manager', bankId: null, guarantorId: null, via: 'session' };
@@ -89,7 +90,7 @@ async function fileIt(database: Database, rows: number, path: string) {
   const started = process.hrtime.bigint();
   const { job, inspection } = await openImport({ db: database.db, actor: manager, bankId: 'bank-icbc', fileName: 'bench.csv', path, fileHash: hash, bytes });
   let lastReport = 0;
-  const done = await runImport({ db: database.db, catalog, actor: manager, today, job, path, inspection, onProgress: (p) => {
+  const done = await runImport({ db: database.db, catalog, actor: manager, today, job, path, inspection, ...(chunkRows ? { chunkRows } : {}), onProgress: (p) => {
     if (p.lastLine - lastReport >= rows / 10) { lastReport = p.lastLine; process.stderr.write(`  … ${p.lastLine - 1} rows, ${Math.round((p.lastLine - 1) / (Number(process.hrtime.bigint() - started) / 1e9))} rows/s\n`); }
   } });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

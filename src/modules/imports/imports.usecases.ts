@@ -22,7 +22,8 @@ import { zhOf } from './imports.messages';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
 import { readRows, type RawRow } from './rows';
 
-export const DEFAULT_CHUNK_ROWS = 1000;
+/** Rows per transaction. Each filing takes 2–3 per-transfer advisory locks in ledger_apply, so a chunk of 500 stays well inside the shared lock table (max_locks_per_transaction × connections). */
+export const DEFAULT_CHUNK_ROWS = 500;
 
 export interface RowError {
   column: string;

@@ -76,7 +76,7 @@ export function importCommand(): Command {
     .requiredOption('--bank <id>', 'the bank whose loans these are')
     .option('--as <user>', 'who is recorded as filing (default cli:<os user>)')
     .option('--errors <path>', 'where to write the error report (default FILE.errors.csv)')
-    .option('--chunk <rows>', 'rows per transaction', '1000')
+    .option('--chunk <rows>', 'rows per transaction', '500')
     .action(importFilings);
   return cmd;
 }
