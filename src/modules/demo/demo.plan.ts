@@ -37,6 +37,8 @@ const A_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedPro
 const B_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedProcesses && !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) && e.sciTech && e.size !== 'large';
 
 const WAN = 1_000_000n; // 10,000 yuan in fen
+/** Loans maturing this many days before the demo's day are repaid in it; earlier ones are not in the book. */
+const REPAID_WINDOW_DAYS = 75;
 
 /** A principal in whole 万元 (10,000 yuan), skewed to small loans as SME lending is. */
 function principalOf(rnd: Random, maxWan: number, medianWan: number): Fen {
@@ -62,21 +64,25 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
     const filedOn = late <= asOf ? late : asOf;
     const bankId = rnd.weighted(banks);
     const canB = filedOn >= PROGRAMME_B_FROM;
-    const programme = canB && rnd.chance(0.3) ? PROGRAMME_B : PROGRAMME_A;
+    // The Plan is new: an eighth of the book since it began, most of it shared with a guarantor (G7).
+    const programme = canB && rnd.chance(0.12) ? PROGRAMME_B : PROGRAMME_A;
     const pool = programme === PROGRAMME_B ? bPool : aPool;
     const enterprise = rnd.pick(pool);
     const kind = rnd.weighted([['credit', 55], ['ip-pledge', 20], ['receivables-pledge', 25]] as const);
-    const principal = programme === PROGRAMME_B ? principalOf(rnd, 3000, 150) : principalOf(rnd, 1000, 80);
-    const months = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
+    const principal = programme === PROGRAMME_B ? principalOf(rnd, 1000, 60) : principalOf(rnd, 1000, 25);
+    // Loans repaid long ago have left the book: an early loan still on it is a longer one, and only the
+    // last months' maturities show as repayments (each a use case; most of the book is still running).
+    let months: number = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
+    while (addDays(disbursedOn, Math.round(months * 30.44)) < addDays(asOf, -REPAID_WINDOW_DAYS)) months += 12;
     const maturesOn = addDays(disbursedOn, Math.round(months * 30.44));
-    const riskSharing = programme === PROGRAMME_B && rnd.chance(0.35);
+    const riskSharing = programme === PROGRAMME_B && rnd.chance(0.7);
     const year = filedOn.slice(0, 4);
     const k = (seq.get(`${bankId}${year}`) ?? 0) + 1;
     seq.set(`${bankId}${year}`, k);
     const bankRef = `${bankId.slice(5).toUpperCase()}-${year}-${String(k).padStart(5, '0')}`;
 
     const half = addDays(disbursedOn, Math.round(months * 15.2));
-    const partRepayment = months >= 12 && half <= asOf && rnd.chance(0.35) ? { on: half, amount: (principal * BigInt(rnd.int(2, 5))) / 10n / WAN * WAN } : null;
+    const partRepayment = months >= 12 && half <= asOf && rnd.chance(0.06) ? { on: half, amount: (principal * BigInt(rnd.int(2, 5))) / 10n / WAN * WAN } : null;
 
     // Defaults: about 2% of loans, more at the bank that ends near its breaker (G4).
     const pd = bankId === TRIPPED_BANK ? 0.02 : bankId === NEAR_BREAKER_BANK ? 0.008 : 0.022;

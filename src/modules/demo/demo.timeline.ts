@@ -1,44 +1,24 @@
 /**
- * Runs the demo's plan through the use cases in date order: filings, repayments, late payers,
- * defaults, claims through maker–checker to payment, recoveries and top-ups. A filing the rules
- * or the limits refuse is counted and left out, as it would be in life.
+ * Runs the demo's plan through the use cases: the filings in bulk (demo.filing.ts), then in date
+ * order repayments, late payers, defaults, claims through maker–checker to payment, recoveries and
+ * top-ups. A filing the rules or the limits refuse is counted and left out, as it would be in life.
  */
 import { addDays } from '../../core/calendar';
 import type { Fen } from '../../core/money/money';
 import { approveClaim, payApprovedClaim, payQueue, prepareClaim, rejectClaim, submitClaim } from '../claims/claims.usecases';
-import { fileLoan, type FilingInput } from '../filings/filings.usecases';
 import { topUpFund } from '../funds/funds.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportRecovery } from '../recoveries/recoveries.usecases';
 import { reportClassification, reportRepayment, sweepNonPerforming } from '../servicing/servicing.usecases';
-import { Problem } from '../shared/problem';
 import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';
-import { PROGRAMME_B, type LoanPlan } from './demo.plan';
+import { fileBook, guarantorFor, type FiledBook } from './demo.filing';
+import type { LoanPlan } from './demo.plan';
 import type { Random } from './prng';
 
 interface Event { on: string; order: number; seq: number; run: () => Promise<void> }
 
 export interface LoanState { plan: LoanPlan; filingId: string | null; outstanding: Fen; claimId: string | null; claimState: string | null }
-
-const GUARANTORS = ['guarantor-bjcg', 'guarantor-zgc'];
-
-export function filingInputOf(p: LoanPlan, guarantorId: string): FilingInput {
-  const fundId = p.programme === PROGRAMME_B ? 'etown-sci-tech' : 'etown';
-  return {
-    bankRef: p.bankRef, fundId, programme: p.programme, enterpriseId: p.enterpriseId,
-    loan: {
-      kind: p.kind, principal: p.principal, disbursedOn: p.disbursedOn, maturesOn: p.maturesOn,
-      ...(p.riskSharing
-        // G7: the bank bears 20%; the guarantor 30%, the provincial re-guarantor 20%, the National Financing Guarantee Fund 30% (F14–F16).
-        ? { mode: 'risk-sharing' as const, bankShare: 2000, parties: [
-          { party: 'guarantor' as const, institutionId: guarantorId, share: 3000 },
-          { party: 're-guarantor' as const, institutionId: 'reguarantor-bj', share: 2000 },
-          { party: 'national-guarantee-fund' as const, institutionId: 'ngf', share: 3000 }] }
-        : { mode: 'direct' as const }),
-    },
-  } as FilingInput;
-}
 
 /** One claim's way through maker–checker: each step only if it falls on or before the demo's day. */
 export function claimSteps({ db: cur, catalog, rnd, loan, claimOn, asOf, at }: { db: () => Db; catalog: PolicyCatalog; rnd: Random; loan: LoanState; claimOn: string; asOf: string; at: (on: string, order: number, run: () => Promise<void>) => void }) {
@@ -89,24 +69,27 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
   const events: Event[] = [];
   const at = (on: string, order: number, run: () => Promise<void>) => { events.push({ on, order, seq: events.length, run }); };
   const loans: LoanState[] = plans.map((plan) => ({ plan, filingId: null, outstanding: plan.principal, claimId: null, claimState: null }));
-  const refused: Record<string, number> = {};
-  let filed = 0;
+
+  // Filings first, in bulk and in date order; a top-up (it raises the fund's limit) between the
+  // filings before and after its day. The limits are sized not to bind, so the servicing and claims
+  // that follow need not interleave with the filings.
+  const book: FiledBook = { filingIds: new Map(), refused: {} };
+  const days = [...topUps].sort((a, b) => (a.on < b.on ? -1 : 1));
+  for (let i = 0; i <= days.length; i++) {
+    const from = days[i - 1]?.on ?? '';
+    const to = days[i]?.on ?? '9999-12-31';
+    const part = await fileBook({ db, catalog, plans: plans.filter((p) => p.filedOn >= from && p.filedOn < to), guarantorOf: guarantorFor, progress });
+    for (const [n, id] of part.filingIds) book.filingIds.set(n, id);
+    for (const [why, k] of Object.entries(part.refused)) book.refused[why] = (book.refused[why] ?? 0) + k;
+    const t = days[i];
+    if (t) await topUpFund({ db, actor: demoManager, fundId: t.fundId, amount: t.amount, on: t.on, note: '第二批财政资金拨付 / second budget tranche' });
+  }
+  for (const loan of loans) loan.filingId = book.filingIds.get(loan.plan.n) ?? null;
+  const filed = book.filingIds.size;
 
   for (const loan of loans) {
     const p = loan.plan;
     const officer = bankOfficer(p.bankId);
-    const guarantor = rnd.pick(GUARANTORS);
-    at(p.filedOn, 0, async () => {
-      try {
-        const { filing } = await fileLoan({ db: cur(), catalog: catalog, actor: officer, today: p.filedOn, input: filingInputOf(p, guarantor), idempotencyKey: `demo-${p.bankRef}` });
-        loan.filingId = filing.id;
-        filed++;
-      } catch (e) {
-        if (!(e instanceof Problem)) throw e;
-        const why = e.errors?.map((x) => x.field).join(',') ?? e.title;
-        refused[why] = (refused[why] ?? 0) + 1;
-      }
-    });
     const repay = async (on: string, amount: Fen) => {
       if (!loan.filingId || amount <= 0n) return;
       await reportRepayment({ db: cur(), actor: officer, id: loan.filingId, amount, on });
@@ -131,10 +114,8 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
     }
   }
   for (const t of topUps) {
-    at(t.on, -1, async () => {
-      await topUpFund({ db: cur(), actor: demoManager, fundId: t.fundId, amount: t.amount, on: t.on, note: '第二批财政资金拨付 / second budget tranche' });
-      await payQueue({ db: cur(), actor: demoManager, fundId: t.fundId, today: t.on });
-    });
+    // The top-up's money is there (above); on its day the claims queued for cash are paid (R7a).
+    at(t.on, -1, async () => { await payQueue({ db: cur(), actor: demoManager, fundId: t.fundId, today: t.on }); });
   }
 
   events.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order || a.seq - b.seq));
@@ -152,5 +133,5 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
   }
   // Loans overdue more than 90 days become non-performing on the day even without a report (R6).
   const swept = await sweepNonPerforming({ db, catalog, today: asOf });
-  return { loansPlanned: plans.length, loansFiled: filed, refused, swept, events: events.length, loans };
+  return { loansPlanned: plans.length, loansFiled: filed, refused: book.refused, swept, events: events.length, loans };
 }
