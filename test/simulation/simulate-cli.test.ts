@@ -32,7 +32,7 @@ describe('backstop simulate', { timeout: 120_000 }, () => {
     for (const [args, message] of [
       [['--pd', 'A=0.01,B=0.03'], /^backstop: --pd C: is missing: the portfolio has loans of grade C\n$/],
       [[...pd, '--rho', '1.5'], /^backstop: --rho: must be below 1\n$/],
-      [[...pd, '--variant', 'nowhere'], /^backstop: --variant 0 .*programme: unknown programme nowhere/],
+      [[...pd, '--variant', 'nowhere'], /^backstop: --variant 1: unknown programme nowhere \(known: etown-2023-small-micro, etown-2025-sci-tech\)\n$/],
       [[...pd, '--scenarios', 'many'], /^backstop: --scenarios: must be a number/],
     ] as const) {
       const r = runCli([...base, ...args]);

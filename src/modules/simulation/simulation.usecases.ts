@@ -5,7 +5,6 @@
  */
 import type { CompiledPolicy } from '../../core/policy';
 import { allIssues } from '../../core/policy';
-import { parseYuan } from '../../core/money/money';
 import {
   asFiledVariant, buildPortfolio, buildReport, policyVariant, RiskInputError,
   type CreditRiskPlusModel, type FundPlan, type MonteCarloSpec, type PolicyVariant, type Portfolio, type RiskLoan, type ScenarioBlock, type SimulationReport,
@@ -90,6 +89,3 @@ export async function runSimulation({ prepared, runScenarios, onProgress }: { pr
   const block = await runScenarios(prepared.portfolio, prepared.spec, onProgress ? { onProgress } : {});
   return buildReport({ portfolio: prepared.portfolio, spec: prepared.spec, block, creditRiskPlus: prepared.creditRiskPlus, ...(prepared.fund ? { fund: prepared.fund } : {}) });
 }
-
-/** Parses "12.5" yuan for the CLI's money flags. */
-export const yuanArg = (s: string) => parseYuan(s);

@@ -119,7 +119,9 @@ export function simulateCommand(): Command {
 
 /** Fields of the request as the flags that set them, so the message names what the user typed. */
 function flagOf(field: string): string {
-  const map: [RegExp, string][] = [[/^pdByGrade\.?/, '--pd '], [/^variants\[(\d+)\]/, '--variant $1 '], [/^correlation\.rho$/, '--rho'], [/^correlation\.sectorCorrelation$/, '--sector-correlation'],
+  const variant = /^variants\[(\d+)\]/.exec(field);
+  if (variant) return `--variant ${Number(variant[1]) + 1}`;
+  const map: [RegExp, string][] = [[/^pdByGrade\.?/, '--pd '], [/^correlation\.rho$/, '--rho'], [/^correlation\.sectorCorrelation$/, '--sector-correlation'],
     [/^fund\.cash$/, '--cash'], [/^fund\.topUps\[(\d+)\]$/, '--top-up $1'], [/^fund\.recoveryRate$/, '--recovery-rate'], [/^fund\.recoveryDelayYears$/, '--recovery-delay'], [/^importanceShift$/, '--shift'],
     [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'], [/^(seed|scenarios|years)$/, '--$1']];
   for (const [re, flag] of map) if (re.test(field)) return field.replace(re, flag).trim();
