@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseYuan } from '../../src/core/money/money';
+import { fileLoan } from '../../src/modules/filings/filings.usecases';
 import { errorReportLines } from '../../src/modules/imports/imports.report';
 import { createImportsRepository } from '../../src/modules/imports/imports.repository';
 import { Problem } from '../../src/modules/shared/problem';
@@ -129,6 +130,21 @@ describe('bulk filing from a bank file', () => {
     const second = await run(path, { chunkRows: 2 });
     expect(second.job).toMatchObject({ status: 'done', filed: 5 });
     expect(await count('A-')).toBe(5);
+  });
+
+  it('a loan filed through the API while the import runs is filed once: a duplicate in the import or 409 from the API', async () => {
+    const path = writeCsv([good('R-1', 36, '200000.00'), good('R-2', 37, '200000.00'), good('R-3', 38, '200000.00')]);
+    let api: Promise<unknown> | undefined;
+    const { job } = await run(path, { chunkRows: 1, hooks: { beforeCommit: (k) => {
+      // Sent while chunk 0 holds its locks; it races chunk 2, which holds the same loan number.
+      if (k === 0) api = fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today, input: { bankRef: 'R-3', creditCode: codes[38], loan: { kind: 'credit', principal: parseYuan('200000.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never }).then(() => 'filed', (e: unknown) => (e instanceof Problem ? e.status : e));
+    } } });
+    const apiOutcome = await api;
+    expect(await count('R-3')).toBe(1);
+    if (apiOutcome === 'filed') expect(job).toMatchObject({ filed: 2, duplicates: 1 });
+    else expect([apiOutcome, job.filed, job.duplicates]).toEqual([409, 3, 0]);
+    const s = await ledgerSums(w.db, 'etown');
+    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
   });
 
   it('a manager imports for a named bank; a bank only for itself', async () => {
