@@ -73,7 +73,7 @@ describe('web app', { timeout: 90_000 }, () => {
     await page.goto('/filings/new');
     await page.getByLabel('银行合同编号').fill('ICBC-E2E-0001');
     await page.getByLabel('政策').selectOption(A);
-    await page.getByLabel('借款企业').fill(world.enterprises.small!);
+    await page.getByLabel('借款企业').fill(creditCode(101)); // the officer types the credit code
     await page.getByTestId('enterprise-found').waitFor();
     await page.getByLabel('贷款本金（元）').fill('8000000');
     await page.getByLabel('放款日').fill(world.today);

@@ -61,10 +61,17 @@ export default function FilingFormPage() {
     queryFn: () => api<Page<Enterprise>>(`/api/enterprises${qs({ q: search, limit: 10 })}`),
     enabled: search.length >= 2,
   });
+  const byId = useQuery({
+    queryKey: ['enterprise', search],
+    enabled: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(search),
+    retry: false,
+    queryFn: () => api<Enterprise>(`/api/enterprises/${encodeURIComponent(search)}`),
+  });
   const enterprise = useMemo(() => {
+    if (byId.data) return byId.data;
     const list = matches.data?.items ?? [];
     return list.find((e) => e.id === search || e.creditCode === search.toUpperCase() || e.name === search) ?? (list.length === 1 ? list[0] : undefined);
-  }, [matches.data, search]);
+  }, [matches.data, byId.data, search]);
 
   // Live eligibility: the public evaluate contract, judged on today's filing date.
   const evalInput = useDebounced(form, 300);
