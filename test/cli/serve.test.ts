@@ -16,9 +16,13 @@ afterEach(() => { for (const c of children) c.kill('SIGKILL'); });
 
 const freePort = () => new Promise<number>((ok) => { const s = createServer().listen(0, () => { const { port } = s.address() as { port: number }; s.close(() => ok(port)); }); });
 
-async function start(dataDir: string) {
+/** A fresh start seeds the demo: a small one here (BACKSTOP_DEMO_LOANS/ENTERPRISES); BACKSTOP_DEMO=0 where the demo is not the point. */
+const SMALL_DEMO = { BACKSTOP_DEMO_LOANS: '60', BACKSTOP_DEMO_ENTERPRISES: '40' };
+const NO_DEMO = { BACKSTOP_DEMO: '0' };
+
+async function start(dataDir: string, demo: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BACKSTOP_DATA: dataDir, PORT: String(port), DATABASE_URL: '', LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BACKSTOP_DATA: dataDir, PORT: String(port), DATABASE_URL: '', LOG_LEVEL: 'warn', ...demo } });
   children.push(child);
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -31,10 +35,12 @@ async function start(dataDir: string) {
 describe('backstop serve', () => {
   it('serves on the embedded database, locks its directory, closes cleanly on SIGTERM and keeps its data', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
-    const first = await start(dataDir);
+    const first = await start(dataDir, SMALL_DEMO);
     expect(first.output()).toMatch(/demo logins \(password backstop-demo\): manager/);
+    // Requests wait for the seed: the first answer comes after it is done.
     const health = await (await fetch(`http://127.0.0.1:${first.port}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: 'pglite' });
+    expect(first.output()).toMatch(/demo: seeded \d+ loans, 40 enterprises in [\d.]+ s/);
 
     const second = runCli(['serve'], { env: { BACKSTOP_DATA: dataDir, PORT: '0', DATABASE_URL: '' } });
     expect(second.code).toBe(2);
@@ -44,8 +50,10 @@ describe('backstop serve', () => {
     expect(await first.exited).toBe(0);
     expect(existsSync(join(dataDir, 'backstop.lock'))).toBe(false);
 
-    const again = await start(dataDir);
+    const again = await start(dataDir, SMALL_DEMO);
     expect(again.output()).not.toMatch(/demo logins/);
+    await fetch(`http://127.0.0.1:${again.port}/api/health`);
+    expect(again.output()).not.toMatch(/demo: /);
     const programmes = await (await fetch(`http://127.0.0.1:${again.port}/api/programmes`)).json() as { items: { versions: { revision: number }[] }[] };
     expect(programmes.items.flatMap((p) => p.versions.map((v) => v.revision))).toEqual([1, 1]);
     again.child.kill('SIGTERM');
@@ -54,11 +62,11 @@ describe('backstop serve', () => {
 
   it('takes over a lock left by a process that died', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
-    const first = await start(dataDir);
+    const first = await start(dataDir, NO_DEMO);
     first.child.kill('SIGKILL');
     await first.exited;
     expect(existsSync(join(dataDir, 'backstop.lock'))).toBe(true);
-    const second = await start(dataDir);
+    const second = await start(dataDir, NO_DEMO);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 60_000);

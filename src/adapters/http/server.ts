@@ -7,14 +7,10 @@ import { createServices } from './services';
 
 export { DEMO_PASSWORD };
 
-/**
- * The demo's size: the full book (5,000 loans, 2,000 enterprises) on PostgreSQL; a smaller one on
- * the embedded database, where every use case runs in one process (BACKSTOP_DEMO_LOANS and
- * BACKSTOP_DEMO_ENTERPRISES override).
- */
-function demoSize(kind: 'pglite' | 'postgres') {
+/** The demo's size: the full book (5,000 loans, 2,000 enterprises); BACKSTOP_DEMO_LOANS and BACKSTOP_DEMO_ENTERPRISES override. */
+function demoSize() {
   const n = (v: string | undefined, d: number) => (v && /^\d+$/.test(v) ? Number(v) : d);
-  return { loans: n(process.env.BACKSTOP_DEMO_LOANS, kind === 'postgres' ? 5000 : 400), enterprises: n(process.env.BACKSTOP_DEMO_ENTERPRISES, kind === 'postgres' ? 2000 : 300) };
+  return { loans: n(process.env.BACKSTOP_DEMO_LOANS, 5000), enterprises: n(process.env.BACKSTOP_DEMO_ENTERPRISES, 2000) };
 }
 
 export async function startServer({ port }: { port: number }) {
@@ -25,9 +21,10 @@ export async function startServer({ port }: { port: number }) {
   if (added.length) logger.info({ versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) }, 'stored new policy versions');
   const demo = process.env.BACKSTOP_DEMO !== '0';
   const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];
-  // On a fresh database (no fund yet) the demo book is seeded after the port opens; requests wait until it is ready.
+  // On a fresh database (no fund yet) the demo book is seeded after the port opens, printing its
+  // progress; requests wait until it is ready (well under a minute at full size).
   const seeding = demo && (await demoNeeded(database.db))
-    ? seedDemo({ db: database.db, catalog: services.ops.catalog(), asOf: services.ops.today(), ...demoSize(database.kind), progress: (m) => process.stdout.write(`demo: ${m}\n`) })
+    ? seedDemo({ db: database.db, catalog: services.ops.catalog(), asOf: services.ops.today(), ...demoSize(), progress: (m) => process.stdout.write(`demo: ${m}\n`) })
       .then((s) => process.stdout.write(`demo: seeded ${s.loansFiled} loans, ${s.enterprises} enterprises in ${s.seconds} s (as of ${s.asOf})\n`))
     : Promise.resolve();
   const ready = seeding.catch((e: unknown) => logger.error({ err: e }, 'demo seeding failed'));

@@ -2,7 +2,7 @@
  * Files the demo's book through the bulk path the imports use (planFiling + writeFilings): loans
  * in date order, a chunk per transaction, each bank's loans of the chunk in one multi-row insert
  * and ONE ledger batch. A loan the rules refuse is counted and left out; one the ledger refuses
- * (a limit) is taken out and the chunk written again without it, as the imports do.
+ * (a limit) is taken out and its bank's part of the chunk written again without it, as the imports do.
  */
 import { inArray } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
@@ -56,7 +56,7 @@ export interface FiledBook {
 
 const inForce = (a: AgreementRow, on: string) => a.signedOn <= on && (a.endsOn === null || a.endsOn >= on);
 
-export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 1000, progress }: {
+export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 500, progress }: {
   db: Db; catalog: PolicyCatalog; plans: LoanPlan[]; guarantorOf: (p: LoanPlan) => string; chunk?: number; progress: (message: string) => void;
 }): Promise<FiledBook> {
   const ids = [...new Set(plans.map((p) => p.enterpriseId))];
@@ -93,22 +93,25 @@ export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 1000, 
       }
     }
     const byLedger = new Set<number>();
-    for (;;) {
-      try {
-        await db.transaction(async (tx) => {
-          for (const b of DEMO_BANKS) {
-            const mine = judged.filter((j) => j.plan.bankId === b.id && !byLedger.has(j.plan.n));
-            const out = await writeFilings({ db: tx, plans: mine.map((j) => j.filing), actor: bankOfficer(b.id) });
-            if (out.written) continue;
-            out.refused.forEach((r, i) => { if (r) { byLedger.add(mine[i]!.plan.n); refuse(`rule:${r.rule}`); } });
-            throw new RefusedInChunk();
+    await db.transaction(async (tx) => {
+      for (const b of DEMO_BANKS) {
+        // Each bank's part in a savepoint: a refusal rolls back that part only, which is written again without the refused loans.
+        for (;;) {
+          const mine = judged.filter((j) => j.plan.bankId === b.id && !byLedger.has(j.plan.n));
+          try {
+            await tx.transaction(async (part) => {
+              const out = await writeFilings({ db: part, plans: mine.map((j) => j.filing), actor: bankOfficer(b.id) });
+              if (out.written) return;
+              out.refused.forEach((r, i) => { if (r) { byLedger.add(mine[i]!.plan.n); refuse(`rule:${r.rule}`); } });
+              throw new RefusedInChunk();
+            });
+            break;
+          } catch (e) {
+            if (!(e instanceof RefusedInChunk)) throw e;
           }
-        });
-        break;
-      } catch (e) {
-        if (!(e instanceof RefusedInChunk)) throw e;
+        }
       }
-    }
+    });
     for (const j of judged) if (!byLedger.has(j.plan.n)) filingIds.set(j.plan.n, j.filing.row.id);
     progress(`loans filed ${filingIds.size}/${plans.length} (to ${ordered[Math.min(from + chunk, ordered.length) - 1]!.filedOn})`);
   }

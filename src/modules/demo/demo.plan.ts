@@ -38,7 +38,7 @@ const B_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedPro
 
 const WAN = 1_000_000n; // 10,000 yuan in fen
 /** Loans maturing this many days before the demo's day are repaid in it; earlier ones are not in the book. */
-const REPAID_WINDOW_DAYS = 75;
+const REPAID_WINDOW_DAYS = 30;
 
 /** A principal in whole 万元 (10,000 yuan), skewed to small loans as SME lending is. */
 function principalOf(rnd: Random, maxWan: number, medianWan: number): Fen {
@@ -69,7 +69,7 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
     const pool = programme === PROGRAMME_B ? bPool : aPool;
     const enterprise = rnd.pick(pool);
     const kind = rnd.weighted([['credit', 55], ['ip-pledge', 20], ['receivables-pledge', 25]] as const);
-    const principal = programme === PROGRAMME_B ? principalOf(rnd, 1000, 60) : principalOf(rnd, 1000, 25);
+    const principal = programme === PROGRAMME_B ? principalOf(rnd, 1000, 50) : principalOf(rnd, 1000, 25);
     // Loans repaid long ago have left the book: an early loan still on it is a longer one, and only the
     // last months' maturities show as repayments (each a use case; most of the book is still running).
     let months: number = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
@@ -82,7 +82,7 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
     const bankRef = `${bankId.slice(5).toUpperCase()}-${year}-${String(k).padStart(5, '0')}`;
 
     const half = addDays(disbursedOn, Math.round(months * 15.2));
-    const partRepayment = months >= 12 && half <= asOf && rnd.chance(0.06) ? { on: half, amount: (principal * BigInt(rnd.int(2, 5))) / 10n / WAN * WAN } : null;
+    const partRepayment = months >= 12 && half <= asOf && rnd.chance(0.03) ? { on: half, amount: (principal * BigInt(rnd.int(2, 5))) / 10n / WAN * WAN } : null;
 
     // Defaults: about 2% of loans, more at the bank that ends near its breaker (G4).
     const pd = bankId === TRIPPED_BANK ? 0.02 : bankId === NEAR_BREAKER_BANK ? 0.008 : 0.022;
