@@ -15,7 +15,7 @@ import type { Breaker, Fund } from '../api/types';
 import { Money } from '../components/bits';
 import { ChartCard } from '../components/charts/ChartCard';
 import { Loading, ProblemMessage } from '../components/Problem';
-import { chartUnit, formatRate, formatYuan, rateForChart, toChartNumber } from '../lib/money';
+import { chartUnit, fenToYuan, formatRate, formatYuan, rateForChart, toChartNumber, toFen } from '../lib/money';
 
 type Obj = Record<string, unknown>;
 /** The first present field among a few names (the reports API is young; tolerate its spelling). */
@@ -194,7 +194,13 @@ function SharingChart({ data }: { data: unknown }) {
   const { t } = useTranslation();
   const d = (data ?? {}) as Obj;
   const parties = Array.isArray(d.parties) ? (d.parties as Obj[]) : itemsOf(data);
-  const rows = parties.map((r) => ({ party: field(r, 'party', 'name') ?? '', amount: field(r, 'livePrincipal', 'filedPrincipal', 'amount') ?? '0' }));
+  // One slice per party: the institutions' amounts summed in BigInt fen.
+  const sums = new Map<string, bigint>();
+  for (const r of parties) {
+    const party = field(r, 'party', 'name') ?? '';
+    sums.set(party, (sums.get(party) ?? 0n) + (toFen(field(r, 'livePrincipal', 'filedPrincipal', 'amount')) ?? 0n));
+  }
+  const rows = [...sums.entries()].map(([party, fen]) => ({ party, amount: fenToYuan(fen) }));
   const unit = chartUnit(rows.map((r) => r.amount));
   const option = useMemo(() => ({
     tooltip: { trigger: 'item' }, legend: { bottom: 0 },
