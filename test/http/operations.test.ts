@@ -201,6 +201,8 @@ describe('servicing, claims, payment queue, recoveries', () => {
     const list = await ok(await send(bankB, 'GET', '/api/claims'));
     expect(list.items).toHaveLength(0);
     expect((await ok(await send(auditor, 'GET', '/api/claims?state=paid'))).items).toHaveLength(2);
+    expect((await ok(await send(bankA, 'GET', `/api/claims?filingId=${f.id}`))).items.map((x: any) => x.id)).toEqual([c.id]);
+    expect((await ok(await send(bankB, 'GET', `/api/claims?filingId=${f.id}`))).items).toHaveLength(0);
   });
 
   it('recoveries flow back in the fund’s share (R8); never more than the loan’s principal', async () => {

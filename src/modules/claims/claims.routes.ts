@@ -20,7 +20,7 @@ const transition = (path: string, summary: string) => createRoute({ method: 'pos
 
 const routes = {
   list: createRoute({ method: 'get', path: '/api/claims', tags, summary: 'Claims, newest first by default (a bank sees its own)',
-    request: { query: pageQuery.extend({ state: z.enum(CLAIM_STATES).optional(), bankId: z.string().max(100).optional(), fundId: z.string().max(100).optional() }) },
+    request: { query: pageQuery.extend({ state: z.enum(CLAIM_STATES).optional(), bankId: z.string().max(100).optional(), fundId: z.string().max(100).optional(), filingId: z.string().max(100).optional() }) },
     responses: { 200: json(pageSchema(claimSchema), 'A page of claims'), 400: errors[400], 401: errors[401] } }),
   submit: createRoute({ method: 'post', path: '/api/claims', tags, summary: 'Claim compensation for a non-performing loan: computed once from the loan’s fixed terms (R3, R10)',
     request: { headers: idempotencyHeader, ...body(claimInput, { filingId: '00000000-0000-0000-0000-000000000000' }) },

@@ -256,7 +256,7 @@ export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor;
   return { ...claimView(c, { bankRef: f?.bankRef ?? '', today, queuePosition }), events: events.map((e) => ({ event: e.event, from: e.fromState, to: e.toState, actor: e.actor, note: e.note, at: e.at.toISOString() })) };
 }
 
-export async function listClaims({ db, actor, query, today }: { db: Db; actor: Actor; today: string; query: { state?: ClaimState | undefined; bankId?: string | undefined; fundId?: string | undefined; limit: number; cursor?: string | undefined; order: 'asc' | 'desc' } }) {
+export async function listClaims({ db, actor, query, today }: { db: Db; actor: Actor; today: string; query: { state?: ClaimState | undefined; bankId?: string | undefined; fundId?: string | undefined; filingId?: string | undefined; limit: number; cursor?: string | undefined; order: 'asc' | 'desc' } }) {
   const cursor = decodeCursor(query.cursor);
   const cmp = query.order === 'asc' ? sql`>` : sql`<`;
   const rows = await db.select({ claim: claims, bankRef: filings.bankRef }).from(claims).innerJoin(filings, eq(filings.id, claims.filingId)).where(and(
@@ -264,6 +264,7 @@ export async function listClaims({ db, actor, query, today }: { db: Db; actor: A
     query.state ? eq(claims.state, query.state) : undefined,
     query.bankId ? eq(claims.bankId, query.bankId) : undefined,
     query.fundId ? eq(claims.fundId, query.fundId) : undefined,
+    query.filingId ? eq(claims.filingId, query.filingId) : undefined,
     cursor ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})` : undefined,
   )).orderBy(query.order === 'asc' ? asc(claims.submittedAt) : desc(claims.submittedAt), query.order === 'asc' ? asc(claims.id) : desc(claims.id)).limit(query.limit + 1);
   const page = pageOf(rows, query.limit, (r) => ({ value: r.claim.submittedAt.toISOString(), id: r.claim.id }));
