@@ -28,7 +28,7 @@ export default function LoanPage() {
   const claims = useQuery({
     queryKey: ['claims-of', id],
     enabled: !!f,
-    queryFn: async () => (await api<Page<Claim>>(`/api/claims${qs({ bankId: f!.bankId, limit: 500 })}`)).items.filter((c) => c.filingId === id),
+    queryFn: async () => (await api<Page<Claim>>(`/api/claims${qs({ filingId: id, limit: 50 })}`)).items,
   });
   const ledger = useQuery({
     queryKey: ['ledger', id],
