@@ -18,7 +18,7 @@ import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 
-interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; comp: Fen }
+interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; ratioBp: number; comp: Fen }
 
 async function liveLoans(db: Db, where: { bankId?: string; fundId?: string; mode?: string }): Promise<Live[]> {
   const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, outstanding::text as outstanding, ratio_bp from filings
@@ -27,7 +27,7 @@ async function liveLoans(db: Db, where: { bankId?: string; fundId?: string; mode
       and (${where.fundId ?? null}::text is null or fund_id = ${where.fundId ?? null}::text)
       and (${where.mode ?? null}::text is null or mode = ${where.mode ?? null}::text)
     order by outstanding desc, id`));
-  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), outstanding: BigInt(r.outstanding as string), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)) }));
+  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), outstanding: BigInt(r.outstanding as string), ratioBp: Number(r.ratio_bp), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)) }));
 }
 
 const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
@@ -64,8 +64,10 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
   const net = (f: Awaited<ReturnType<typeof bankFigures>>) => f.compensationPaid - f.refunded;
 
   // One bank just under G4 (ratio ≤ 3%, net ≤ 5,000,000): paid claims up to ~4.7M net, then open claims up to ~2.9%.
+  // Loans with the highest compensation ratio first: the most net compensation for the least claimed principal.
   let f = await bankFigures(db, NEAR_BREAKER_BANK);
-  for (const l of await liveLoans(db, { bankId: NEAR_BREAKER_BANK, fundId: 'etown' })) {
+  const byRatio = (await liveLoans(db, { bankId: NEAR_BREAKER_BANK, mode: 'direct' })).sort((a, b) => b.ratioBp - a.ratioBp);
+  for (const l of byRatio) {
     if (net(f) >= parseYuan('4700000.00')) break;
     if (net(f) + l.comp > parseYuan('4950000.00') || ratioBp(f, l.outstanding) >= 290n) continue;
     count(await claim(l, 'paid'));
@@ -91,11 +93,15 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
   // The Plan's fund runs short of cash: approved claims wait in the queue, first approved first paid (R7a).
   const others = DEMO_BANKS.map((b) => b.id).filter((b) => b !== NEAR_BREAKER_BANK && b !== TRIPPED_BANK);
   let queued = 0;
-  const candidates = (await liveLoans(db, { fundId: fundB, mode: 'direct' })).filter((l) => others.includes(l.bankId));
+  // Direct loans first (the biggest compensation), then risk-sharing ones (the fund backstops the bank's part).
+  const mode = (l: Live) => (l.comp * 2n >= l.outstanding ? 0 : 1);
+  const candidates = (await liveLoans(db, { fundId: fundB })).filter((l) => others.includes(l.bankId)).sort((a, b) => mode(a) - mode(b));
   for (const l of candidates) {
     if (queued >= 2) break;
     const bf = await bankFigures(db, l.bankId);
-    if (net(bf) + l.comp > parseYuan('4500000.00') || ratioBp(bf, l.outstanding) >= 250n) continue;
+    // A claim the cash cannot pay waits in the queue and adds nothing to the bank's net compensation.
+    const paysOut = l.comp <= (await cashOf(db, fundB));
+    if ((paysOut && net(bf) + l.comp > parseYuan('4500000.00')) || ratioBp(bf, l.outstanding) >= 250n) continue;
     const s = await claim(l, 'paid');
     count(s);
     if (s === 'queued') queued++;

@@ -10,7 +10,7 @@ export const DEMO_BANKS: readonly DemoBank[] = [
   { id: 'bank-ccb', name: '中国建设银行北京经济技术开发区支行', nameEn: 'China Construction Bank Beijing E-Town Sub-branch', weight: 11 },
   { id: 'bank-boc', name: '中国银行北京经济技术开发区支行', nameEn: 'Bank of China Beijing E-Town Sub-branch', weight: 9 },
   { id: 'bank-abc', name: '中国农业银行北京经济技术开发区支行', nameEn: 'Agricultural Bank of China Beijing E-Town Sub-branch', weight: 8 },
-  { id: 'bank-bob', name: '北京银行经济技术开发区支行', nameEn: 'Bank of Beijing E-Town Sub-branch', weight: 10 },
+  { id: 'bank-bob', name: '北京银行经济技术开发区支行', nameEn: 'Bank of Beijing E-Town Sub-branch', weight: 20 },
   { id: 'bank-bocom', name: '交通银行北京经济技术开发区支行', nameEn: 'Bank of Communications Beijing E-Town Sub-branch', weight: 6 },
   { id: 'bank-psbc', name: '中国邮政储蓄银行北京经济技术开发区支行', nameEn: 'Postal Savings Bank of China Beijing E-Town Sub-branch', weight: 5 },
   { id: 'bank-brcb', name: '北京农商银行经济技术开发区支行', nameEn: 'Beijing Rural Commercial Bank E-Town Sub-branch', weight: 6 },

@@ -1,13 +1,16 @@
 /**
  * Seeds the demo on a fresh database and prints wall and CPU time per step:
  * `npx tsx src/modules/demo/demo.measure.ts [loans] [enterprises]` — embedded database in a new
- * temporary directory, or PostgreSQL when DATABASE_URL is set (the database must be empty).
+ * temporary directory, or PostgreSQL when DATABASE_URL is set (the database must be empty);
+ * DEMO_AS_OF fixes the demo's day, DEMO_SIZES=1 prints each fund's filed principal and liability.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../adapters/db/database';
+import { breakerOf } from '../claims/breaker.usecases';
 import { verifyLedger } from '../ledger/ledger.verify';
+import { NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import { loadPolicyFiles } from '../programmes/policy-files';
 import { createProgrammesRepository } from '../programmes/programmes.repository';
 import { loadPolicyCatalog, syncPolicyFiles } from '../programmes/programmes.usecases';
@@ -39,7 +42,8 @@ const cpu = process.cpuUsage(cpu0);
 const wall = (performance.now() - wall0) / 1000;
 const report = await verifyLedger({ db: database.db });
 const states = await claimStates(database.db);
-process.stdout.write(`${JSON.stringify({ database: database.kind, loans, enterprises, wallSeconds: Number(wall.toFixed(1)), cpuSeconds: Number(seconds(cpu.user + cpu.system)), ledgerOk: report.ok, states, summary }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+const breakers = Object.fromEntries(await Promise.all([NEAR_BREAKER_BANK, TRIPPED_BANK].map(async (b) => { const x = await breakerOf({ db: database.db, catalog, bankId: b }); return [b, { tripped: x.tripped, claimRatioBp: x.claimRatioBp, net: x.netCompensation, filed: x.figures.filedPrincipal }]; })));
+process.stdout.write(`${JSON.stringify({ database: database.kind, loans, enterprises, wallSeconds: Number(wall.toFixed(1)), cpuSeconds: Number(seconds(cpu.user + cpu.system)), ledgerOk: report.ok, states, breakers, summary }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
 if (process.env.DEMO_SIZES) {
   const { sql } = await import('drizzle-orm');
   console.log(await database.db.execute(sql`select fund_id, count(*)::int n, sum(principal)::text principal, sum(principal * ratio_bp / 10000)::text max_reserved, sum(reserved)::text reserved from filings group by fund_id`));

@@ -64,18 +64,20 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
     const filedOn = late <= asOf ? late : asOf;
     const bankId = rnd.weighted(banks);
     const canB = filedOn >= PROGRAMME_B_FROM;
-    // The Plan is new: an eighth of the book since it began, most of it shared with a guarantor (G7).
-    const programme = canB && rnd.chance(0.12) ? PROGRAMME_B : PROGRAMME_A;
+    // The Plan is new: a tenth of the book since it began, most of it shared with a guarantor (G7).
+    const programme = canB && rnd.chance(0.1) ? PROGRAMME_B : PROGRAMME_A;
     const pool = programme === PROGRAMME_B ? bPool : aPool;
     const enterprise = rnd.pick(pool);
     const kind = rnd.weighted([['credit', 55], ['ip-pledge', 20], ['receivables-pledge', 25]] as const);
-    const principal = programme === PROGRAMME_B ? principalOf(rnd, 1000, 50) : principalOf(rnd, 1000, 25);
+    // Bank of Beijing, the zone's own city bank, writes bigger tickets: the book that puts it near G4.
+    const base = programme === PROGRAMME_B ? principalOf(rnd, 1000, 40) : principalOf(rnd, 1000, 22);
+    const principal = bankId === NEAR_BREAKER_BANK && base * 2n <= 1000n * WAN ? base * 2n : base;
     // Loans repaid long ago have left the book: an early loan still on it is a longer one, and only the
     // last months' maturities show as repayments (each a use case; most of the book is still running).
     let months: number = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
     while (addDays(disbursedOn, Math.round(months * 30.44)) < addDays(asOf, -REPAID_WINDOW_DAYS)) months += 12;
     const maturesOn = addDays(disbursedOn, Math.round(months * 30.44));
-    const riskSharing = programme === PROGRAMME_B && rnd.chance(0.7);
+    const riskSharing = programme === PROGRAMME_B && rnd.chance(0.8);
     const year = filedOn.slice(0, 4);
     const k = (seq.get(`${bankId}${year}`) ?? 0) + 1;
     seq.set(`${bankId}${year}`, k);

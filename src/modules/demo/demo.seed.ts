@@ -55,9 +55,9 @@ export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, l
   const rnd = seededRandom(seed);
 
   const bFrom = PROGRAMME_B_FROM > start ? PROGRAMME_B_FROM : start;
-  // The Plan's fund is sized to the book (14,000,000 yuan and a 7,000,000 top-up for the full 5,000
+  // The Plan's fund is sized to the book (9,000,000 yuan and a 4,500,000 top-up for the full 5,000
   // loans: its limit stays well above the book's liability), so a smaller demo still fills its payment queue.
-  const bCapital = (parseYuan('14000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n * 100_000_00n;
+  const bCapital = (parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n * 100_000_00n;
   // Institutions, funds and agreements in one transaction: a start killed half-way seeds again from scratch.
   await db.transaction(async (tx) => setUp(tx));
   progress('institutions, funds and agreements');
