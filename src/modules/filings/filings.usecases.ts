@@ -22,6 +22,7 @@ import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
+import { retryOnConflict } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
 import { createFilingsRepository, type AgreementRow, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
 import type { filingInput, filingPatch } from './filings.schemas';
@@ -103,7 +104,7 @@ export async function fileLoan({ db, catalog, actor, today, input, idempotencyKe
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return { filing: await db.transaction((tx) => fileInTransaction({ db: tx, catalog, actor, today, input, bankId, requestHash, idempotencyKey })), replayed: false };
+    return { filing: await retryOnConflict(() => db.transaction((tx) => fileInTransaction({ db: tx, catalog, actor, today, input, bankId, requestHash, idempotencyKey }))), replayed: false };
   } catch (e) {
     const constraint = uniqueViolation(e);
     if (!constraint) throw e;
