@@ -21,20 +21,27 @@ export async function startServer({ port }: { port: number }) {
   if (added.length) logger.info({ versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) }, 'stored new policy versions');
   const demo = process.env.BACKSTOP_DEMO !== '0';
   const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];
-  // On a fresh database (no fund yet) the demo book is seeded after the port opens, printing its
-  // progress; requests wait until it is ready (well under a minute at full size).
-  const seeding = demo && (await demoNeeded(database.db))
-    ? seedDemo({ db: database.db, catalog: services.ops.catalog(), asOf: services.ops.today(), ...demoSize(), progress: (m) => process.stdout.write(`demo: ${m}\n`) })
+  // On a fresh database (no fund yet) the demo book is seeded once the port is open (seeding keeps
+  // the event loop busy, so it must not start before the socket is bound), printing its progress;
+  // requests wait until it is ready (about half a minute at full size).
+  const fresh = demo && (await demoNeeded(database.db));
+  let listening: () => void = () => {};
+  const bound = new Promise<void>((resolve) => { listening = resolve; });
+  const seeding = fresh
+    ? bound.then(() => seedDemo({ db: database.db, catalog: services.ops.catalog(), asOf: services.ops.today(), ...demoSize(), progress: (m) => process.stdout.write(`demo: ${m}\n`) }))
       .then((s) => process.stdout.write(`demo: seeded ${s.loansFiled} loans, ${s.enterprises} enterprises in ${s.seconds} s (as of ${s.asOf})\n`))
     : Promise.resolve();
   const ready = seeding.catch((e: unknown) => logger.error({ err: e }, 'demo seeding failed'));
-  const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' });
+  const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
+    process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);
+    if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
+    if (fresh) process.stdout.write('demo: seeding the demo book; requests wait until it is done\n');
+    listening();
+  });
   closeOnSignals(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await ready;
     await database.close();
   });
-  process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);
-  if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
   return { server, database, services };
 }
