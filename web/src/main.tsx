@@ -28,6 +28,7 @@ const Institutions = lazy(() => import('./registry/InstitutionsPage'));
 const InstitutionPage = lazy(() => import('./registry/InstitutionPage'));
 const Reports = lazy(() => import('./reports/ReportsPage'));
 const Audit = lazy(() => import('./audit/AuditPage'));
+const Simulation = lazy(() => import('./simulation/SimulationPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -80,6 +81,7 @@ function App() {
         <Route path="/guarantors/:id" element={<InstitutionPage kind="guarantor" />} />
         <Route path="/reports" element={<Reports />} />
         <Route path="/audit" element={<RequireUser roles={STAFF}><Audit /></RequireUser>} />
+        <Route path="/simulation" element={<RequireUser roles={STAFF}><Simulation /></RequireUser>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

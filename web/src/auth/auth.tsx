@@ -59,6 +59,7 @@ export function useAuth(): AuthState {
 /** What each role sees in the navigation and may open (the server enforces it again). */
 export const NAV: { path: string; key: string; roles: Role[] }[] = [
   { path: '/dashboard', key: 'nav.dashboard', roles: ['manager', 'reviewer', 'auditor'] },
+  { path: '/simulation', key: 'nav.simulation', roles: ['manager', 'reviewer', 'auditor'] },
   { path: '/filings', key: 'nav.filings', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
   { path: '/claims', key: 'nav.claims', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
   { path: '/programmes', key: 'nav.programmes', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },

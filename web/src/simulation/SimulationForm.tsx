@@ -1,0 +1,269 @@
+/**
+ * The simulation's inputs: the live book (all funds or one), PD per grade, the policy variants
+ * (the filed terms, each shipped programme, edited copies), scenarios, years, seed, correlation,
+ * and the fund's cash with its top-ups for the exhaustion paths. Errors — the form's own and the
+ * API's problem details (`errors[].field`) — are shown beside the field they name.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FieldError } from '../api/client';
+import type { Fund, ProgrammeSummary } from '../api/types';
+import { Field } from '../components/Field';
+import { pick } from '../i18n';
+import { formatYuan } from '../lib/money';
+import { cleanMoney, errorFor, moneyOk, percentToProbability, percentToRate } from './convert';
+import type { SimulationRequest, VariantRequest } from './types';
+
+export const MAX_VARIANTS = 8;
+/** The live book grades loans by their five-category classification; active loans are these two. */
+const BOOK_GRADES = ['normal', 'special-mention'];
+const DEFAULT_PD: Record<string, string> = { normal: '1.5', 'special-mention': '12' };
+
+interface VariantRow { key: number; name: string; programme: string; ratio: string; capMode: 'keep' | 'amount' | 'none'; cap: string }
+
+let nextKey = 1;
+const row = (v: Partial<VariantRow>): VariantRow => ({ key: nextKey++, name: '', programme: '', ratio: '', capMode: 'keep', cap: '', ...v });
+
+export interface FormValues {
+  fundId: string;
+  grades: string[];
+  pd: Record<string, string>;
+  variants: VariantRow[];
+  scenarios: string;
+  years: string;
+  seed: string;
+  rho: string;
+  withFund: boolean;
+  cash: string;
+  topUps: string;
+  recoveryRate: string;
+  recoveryDelay: string;
+}
+
+export function SimulationForm({ funds, programmes, defaultCash, running, apiErrors, onRun }: {
+  funds: Fund[];
+  programmes: ProgrammeSummary[];
+  /** The chosen fund's cash now (from its ledger), offered as the starting cash. */
+  defaultCash: (fundId: string) => string | null;
+  running: boolean;
+  apiErrors: readonly FieldError[];
+  onRun: (req: SimulationRequest) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [v, setV] = useState<FormValues>(() => ({
+    fundId: funds[0]?.id ?? '', grades: [...BOOK_GRADES], pd: { ...DEFAULT_PD },
+    variants: [row({}), row({ ratio: '50' }), ...programmes.slice(0, MAX_VARIANTS - 2).map((p) => row({ programme: p.id }))],
+    scenarios: '10000', years: '3', seed: '1', rho: '15',
+    withFund: true, cash: '', topUps: '', recoveryRate: '20', recoveryDelay: '1',
+  }));
+  const [local, setLocal] = useState<FieldError[]>([]);
+  const [cashTouched, setCashTouched] = useState(false);
+  const set = (patch: Partial<FormValues>) => setV((old) => ({ ...old, ...patch }));
+  const setVariant = (key: number, patch: Partial<VariantRow>) => set({ variants: v.variants.map((r) => (r.key === key ? { ...r, ...patch } : r)) });
+
+  // The fund's cash now, until the manager types another figure.
+  const suggested = defaultCash(v.fundId);
+  useEffect(() => {
+    if (!cashTouched && suggested !== null) setV((old) => ({ ...old, cash: suggested }));
+  }, [suggested, cashTouched]);
+
+  // A grade the API says is missing (a book with other classifications) gets its own PD input.
+  useEffect(() => {
+    const missing = apiErrors.map((e) => /^pdByGrade\.(.+)$/.exec(e.field)?.[1]).filter((g): g is string => !!g && !v.grades.includes(g));
+    if (missing.length) setV((old) => ({ ...old, grades: [...old.grades, ...missing.filter((g) => !old.grades.includes(g))] }));
+  }, [apiErrors, v.grades]);
+
+  const errors = local.length ? local : apiErrors;
+  const err = (field: string) => errorFor(errors, field);
+  const exactErr = (field: string) => errors.find((e) => e.field === field)?.message;
+
+  const autoName = (r: VariantRow) => {
+    const base = r.programme || t('sim.asFiled');
+    const edits = [
+      r.ratio ? t('sim.editRatio', { v: r.ratio }) : '',
+      r.capMode === 'none' ? t('sim.editNoCap') : r.capMode === 'amount' && r.cap ? t('sim.editCap', { v: formatYuan(cleanMoney(r.cap)) }) : '',
+    ].filter(Boolean).join(t('sim.editSep'));
+    return (edits ? t('sim.nameWithEdits', { base, edits }) : base).slice(0, 60);
+  };
+
+  function build(): { req: SimulationRequest | null; problems: FieldError[] } {
+    const problems: FieldError[] = [];
+    const bad = (field: string, key: string) => problems.push({ field, message: t(key) });
+    const pdByGrade: Record<string, number> = {};
+    for (const g of v.grades) {
+      const p = percentToProbability(v.pd[g] ?? '');
+      if (p === null) bad(`pdByGrade.${g}`, 'sim.errPercent');
+      else pdByGrade[g] = p;
+    }
+    if (!v.variants.length) bad('variants', 'sim.errNoVariant');
+    const variants: VariantRequest[] = v.variants.map((r, i) => {
+      const out: VariantRequest = { id: r.name.trim() || autoName(r) };
+      if (r.programme) out.programme = r.programme;
+      if (r.ratio.trim()) {
+        const rate = percentToRate(r.ratio);
+        if (rate === null || Number(rate) > 1) bad(`variants[${i}].ratio`, 'sim.errPercent');
+        else out.ratio = rate;
+      }
+      if (r.capMode === 'none') out.capPerLoan = null;
+      if (r.capMode === 'amount') {
+        if (!moneyOk(r.cap)) bad(`variants[${i}].capPerLoan`, 'sim.errMoney');
+        else out.capPerLoan = cleanMoney(r.cap);
+      }
+      return out;
+    });
+    const whole = (field: string, text: string) => {
+      const s = text.trim().replace(/,/g, '');
+      if (!/^\d+$/.test(s)) { bad(field, 'sim.errWhole'); return 0; }
+      return Number(s);
+    };
+    const scenarios = whole('scenarios', v.scenarios);
+    const years = whole('years', v.years);
+    const seed = whole('seed', v.seed);
+    const rho = percentToProbability(v.rho);
+    if (rho === null || rho >= 1) bad('correlation.rho', 'sim.errRho');
+    let fund: SimulationRequest['fund'];
+    if (v.withFund) {
+      if (!moneyOk(v.cash)) bad('fund.cash', 'sim.errMoney');
+      const topUps = v.topUps.split(/[，,;；\s]+/).map((s) => s.trim()).filter(Boolean);
+      topUps.forEach((s, i) => { if (!moneyOk(s)) bad(`fund.topUps[${i}]`, 'sim.errMoney'); });
+      const recoveryRate = percentToProbability(v.recoveryRate || '0');
+      if (recoveryRate === null) bad('fund.recoveryRate', 'sim.errPercent');
+      const delay = whole('fund.recoveryDelayYears', v.recoveryDelay || '0');
+      fund = { cash: cleanMoney(v.cash), ...(topUps.length ? { topUps } : {}), recoveryRate: recoveryRate ?? 0, recoveryDelayYears: delay };
+    }
+    if (problems.length) return { req: null, problems };
+    return {
+      req: {
+        portfolio: { source: 'book', ...(v.fundId ? { fundId: v.fundId } : {}) },
+        pdByGrade, variants, correlation: { rho: rho! }, scenarios, years, seed, ...(fund ? { fund } : {}),
+      },
+      problems,
+    };
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const { req, problems } = build();
+    setLocal(problems);
+    if (req) onRun(req);
+    else setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
+  }
+
+  return (
+    <form className="card sim-form" onSubmit={submit} noValidate aria-label={t('sim.formLabel')}>
+      <fieldset>
+        <legend>{t('sim.book')}</legend>
+        <div className="grid form">
+          <Field label={t('sim.fund')} name="portfolio" error={err('portfolio')} hint={t('sim.fundHint')}>
+            {(p) => (
+              <select {...p} value={v.fundId} onChange={(e) => set({ fundId: e.target.value })}>
+                <option value="">{t('sim.allFunds')}</option>
+                {funds.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+              </select>
+            )}
+          </Field>
+          {v.grades.map((g) => (
+            <Field key={g} label={t('sim.pd', { grade: t(`classification.${g}`, { defaultValue: g }) })} name={`pdByGrade.${g}`} error={err(`pdByGrade.${g}`)}>
+              {(p) => <input {...p} inputMode="decimal" value={v.pd[g] ?? ''} onChange={(e) => set({ pd: { ...v.pd, [g]: e.target.value } })} />}
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('sim.variants')}</legend>
+        <p className="hint">{t('sim.variantsHint')}</p>
+        {exactErr('variants') && <p className="field-error" role="alert">{exactErr('variants')}</p>}
+        <table className="variants">
+          <thead><tr><th>#</th><th>{t('sim.vName')}</th><th>{t('sim.vTerms')}</th><th>{t('sim.vRatio')}</th><th>{t('sim.vCap')}</th><th /></tr></thead>
+          <tbody>
+            {v.variants.map((r, i) => {
+              const f = `variants[${i}]`;
+              const cellErr = (name: string) => err(`${f}.${name}`);
+              return (
+                <tr key={r.key} data-testid={`variant-${i}`}>
+                  <td>{i + 1}</td>
+                  <td>
+                    <input aria-label={t('sim.vNameOf', { n: i + 1 })} value={r.name} placeholder={autoName(r)} maxLength={60} onChange={(e) => setVariant(r.key, { name: e.target.value })} aria-invalid={!!cellErr('id') || undefined} />
+                    {cellErr('id') && <div className="field-error" role="alert">{cellErr('id')}</div>}
+                    {exactErr(f) && <div className="field-error" role="alert">{exactErr(f)}</div>}
+                  </td>
+                  <td>
+                    <select aria-label={t('sim.vTermsOf', { n: i + 1 })} value={r.programme} onChange={(e) => setVariant(r.key, { programme: e.target.value })} aria-invalid={!!cellErr('programme') || undefined}>
+                      <option value="">{t('sim.asFiledLong')}</option>
+                      {programmes.map((p) => <option key={p.id} value={p.id}>{pick(p.title, i18n.language)}（{p.id}）</option>)}
+                    </select>
+                    {cellErr('programme') && <div className="field-error" role="alert">{cellErr('programme')}</div>}
+                  </td>
+                  <td>
+                    <input aria-label={t('sim.vRatioOf', { n: i + 1 })} inputMode="decimal" size={6} value={r.ratio} placeholder={t('sim.unchanged')} onChange={(e) => setVariant(r.key, { ratio: e.target.value })} aria-invalid={!!cellErr('ratio') || undefined} />
+                    {cellErr('ratio') && <div className="field-error" role="alert">{cellErr('ratio')}</div>}
+                  </td>
+                  <td>
+                    <div className="row">
+                      <select aria-label={t('sim.vCapModeOf', { n: i + 1 })} value={r.capMode} onChange={(e) => setVariant(r.key, { capMode: e.target.value as VariantRow['capMode'] })}>
+                        <option value="keep">{t('sim.capKeep')}</option>
+                        <option value="amount">{t('sim.capAmount')}</option>
+                        <option value="none">{t('sim.capNone')}</option>
+                      </select>
+                      {r.capMode === 'amount' && (
+                        <input aria-label={t('sim.vCapOf', { n: i + 1 })} inputMode="decimal" size={12} value={r.cap} onChange={(e) => setVariant(r.key, { cap: e.target.value })} aria-invalid={!!cellErr('capPerLoan') || undefined} />
+                      )}
+                    </div>
+                    {cellErr('capPerLoan') && <div className="field-error" role="alert">{cellErr('capPerLoan')}</div>}
+                  </td>
+                  <td><button type="button" className="link" onClick={() => set({ variants: v.variants.filter((x) => x.key !== r.key) })} disabled={v.variants.length <= 1}>{t('sim.remove')}</button></td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <button type="button" onClick={() => set({ variants: [...v.variants, row({})] })} disabled={v.variants.length >= MAX_VARIANTS} style={{ marginTop: 8 }}>
+          {t('sim.addVariant', { max: MAX_VARIANTS })}
+        </button>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('sim.model')}</legend>
+        <div className="grid form four">
+          <Field label={t('sim.scenarios')} name="scenarios" error={err('scenarios')} hint={t('sim.scenariosHint')}>
+            {(p) => <input {...p} inputMode="numeric" value={v.scenarios} onChange={(e) => set({ scenarios: e.target.value })} />}
+          </Field>
+          <Field label={t('sim.years')} name="years" error={err('years')}>
+            {(p) => <input {...p} inputMode="numeric" value={v.years} onChange={(e) => set({ years: e.target.value })} />}
+          </Field>
+          <Field label={t('sim.seed')} name="seed" error={err('seed')} hint={t('sim.seedHint')}>
+            {(p) => <input {...p} inputMode="numeric" value={v.seed} onChange={(e) => set({ seed: e.target.value })} />}
+          </Field>
+          <Field label={t('sim.rho')} name="correlation.rho" error={err('correlation')} hint={t('sim.rhoHint')}>
+            {(p) => <input {...p} inputMode="decimal" value={v.rho} onChange={(e) => set({ rho: e.target.value })} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>
+          <label><input type="checkbox" checked={v.withFund} onChange={(e) => set({ withFund: e.target.checked })} /> {t('sim.withFund')}</label>
+        </legend>
+        {v.withFund && (
+          <div className="grid form four">
+            <Field label={t('sim.cash')} name="fund.cash" error={err('fund.cash')} hint={suggested !== null ? t('sim.cashHint', { v: formatYuan(suggested) }) : undefined}>
+              {(p) => <input {...p} inputMode="decimal" value={v.cash} onChange={(e) => { setCashTouched(true); set({ cash: e.target.value }); }} />}
+            </Field>
+            <Field label={t('sim.topUps')} name="fund.topUps" error={err('fund.topUps')} hint={t('sim.topUpsHint')}>
+              {(p) => <input {...p} value={v.topUps} placeholder="0, 20000000" onChange={(e) => set({ topUps: e.target.value })} />}
+            </Field>
+            <Field label={t('sim.recoveryRate')} name="fund.recoveryRate" error={err('fund.recoveryRate')}>
+              {(p) => <input {...p} inputMode="decimal" value={v.recoveryRate} onChange={(e) => set({ recoveryRate: e.target.value })} />}
+            </Field>
+            <Field label={t('sim.recoveryDelay')} name="fund.recoveryDelayYears" error={err('fund.recoveryDelayYears')}>
+              {(p) => <input {...p} inputMode="numeric" value={v.recoveryDelay} onChange={(e) => set({ recoveryDelay: e.target.value })} />}
+            </Field>
+          </div>
+        )}
+      </fieldset>
+
+      <button type="submit" className="primary" disabled={running}>{running ? t('sim.running') : t('sim.run')}</button>
+    </form>
+  );
+}

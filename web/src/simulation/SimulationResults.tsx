@@ -1,0 +1,177 @@
+/**
+ * A finished simulation: the variants side by side (EL, VaR, ES, P(exhausted)), the loss
+ * histogram, the what-if comparison as a grouped bar chart and the exhaustion probabilities by
+ * year — each chart with its table one click away. Amounts are the API's yuan strings, shown
+ * with separators; chart series are 万/亿 numbers made by toChartNumber for plotting only.
+ */
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Money } from '../components/bits';
+import { ChartCard } from '../components/charts/ChartCard';
+import { chartUnit, formatRate, formatYuan, toChartNumber, type ChartUnit } from '../lib/money';
+import type { SimulationReport, VariantReport } from './types';
+
+const COLORS = ['#b91c1c', '#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
+
+/** A probability (a number, not money) as a percentage for people. */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p === 0) return '0%';
+  if (p < 0.0001) return '<0.01%';
+  return `${(p * 100).toFixed(2)}%`;
+}
+
+const levelLabel = (level: string) => formatRate(level, 3);
+const unitKey = (u: ChartUnit) => (u === 'yi' ? 'chart.yi' : 'chart.wan');
+
+export function SimulationResults({ report }: { report: SimulationReport }) {
+  const { t } = useTranslation();
+  const variants = report.variants;
+  return (
+    <section aria-labelledby="sim-results-title" data-testid="sim-results">
+      <h2 id="sim-results-title">{t('sim.results')}</h2>
+      <p className="muted">{t('sim.summary', { loans: report.loans.toLocaleString('en-US'), scenarios: report.scenarios.toLocaleString('en-US'), years: report.years, seed: report.seed })}</p>
+      <MeasuresTable variants={variants} />
+      <div className="grid two" style={{ marginTop: 14 }}>
+        <HistogramChart variants={variants} />
+        <WhatIfChart variants={variants} />
+        {variants.some((v) => v.exhaustion.length > 0) && <ExhaustionChart variants={variants} years={report.years} />}
+        <ModelsTable variants={variants} />
+      </div>
+    </section>
+  );
+}
+
+function MeasuresTable({ variants }: { variants: VariantReport[] }) {
+  const { t } = useTranslation();
+  const levels = variants[0]?.tail.map((r) => r.level) ?? [];
+  const years = variants[0]?.exhaustion.map((e) => e.withinYears) ?? [];
+  const money = (key: string, label: string, value: (v: VariantReport) => string | undefined) => (
+    <tr key={key} data-measure={key}>
+      <th scope="row">{label}</th>
+      {variants.map((v) => <td key={v.variant} className="num"><Money value={value(v)} /></td>)}
+    </tr>
+  );
+  return (
+    <div className="table-wrap card">
+      <h3>{t('sim.measures')} <small className="muted">（{t('common.yuan')}）</small></h3>
+      <table data-testid="sim-measures">
+        <thead><tr><th>{t('sim.measure')}</th>{variants.map((v) => <th key={v.variant} className="num" scope="col">{v.variant}</th>)}</tr></thead>
+        <tbody>
+          {money('el', t('sim.elExact'), (v) => v.expectedLoss.exact)}
+          <tr data-measure="el-sim">
+            <th scope="row">{t('sim.elSimulated')}</th>
+            {variants.map((v) => <td key={v.variant} className="num"><Money value={v.expectedLoss.simulated} /> <small className="muted">± {formatYuan(v.expectedLoss.standardError)}</small></td>)}
+          </tr>
+          {levels.map((l, i) => money(`var-${l}`, t('sim.var', { level: levelLabel(l) }), (v) => v.tail[i]?.valueAtRisk.monteCarlo))}
+          {levels.map((l, i) => money(`es-${l}`, t('sim.es', { level: levelLabel(l) }), (v) => v.tail[i]?.expectedShortfall.monteCarlo))}
+          {years.map((y, i) => (
+            <tr key={`ex-${y}`} data-measure={`exhausted-${y}`}>
+              <th scope="row">{t('sim.exhausted', { n: y })}</th>
+              {variants.map((v) => {
+                const e = v.exhaustion[i];
+                return <td key={v.variant} className="num">{e ? <>{formatProbability(e.probability)} <small className="muted">± {formatProbability(e.standardError)}</small></> : '—'}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!years.length && <p className="hint">{t('sim.noFundPlan')}</p>}
+    </div>
+  );
+}
+
+function HistogramChart({ variants }: { variants: VariantReport[] }) {
+  const { t } = useTranslation();
+  const [chosen, setChosen] = useState(0);
+  const v = variants[Math.min(chosen, variants.length - 1)]!;
+  const bins = v.histogram;
+  const unit = chartUnit(bins.map((b) => b.to));
+  const var99 = v.tail.find((r) => r.level === '0.99')?.valueAtRisk.monteCarlo;
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(3)}%` },
+    grid: { left: 60, right: 30, top: 30, bottom: 56 },
+    xAxis: { type: 'category', name: t(unitKey(unit)), nameLocation: 'middle', nameGap: 34, data: bins.map((b) => String(toChartNumber(b.from, unit))) },
+    yAxis: { type: 'value', name: t('sim.probabilityPct') },
+    series: [{ name: v.variant, type: 'bar', barCategoryGap: '8%', data: bins.map((b) => Number((b.probability * 100).toFixed(4))), itemStyle: { color: COLORS[chosen % COLORS.length] } }],
+  }), [JSON.stringify(bins), unit, v.variant, chosen, t]);
+  const title = t('sim.histogram');
+  return (
+    <div className="hist-card">
+      <ChartCard testId="chart-histogram" title={title} option={option} height={320}
+        table={<table><thead><tr><th className="num">{t('sim.lossFrom')}</th><th className="num">{t('sim.lossTo')}</th><th className="num">{t('sim.probability')}</th></tr></thead>
+          <tbody>{bins.map((b) => <tr key={b.from}><td className="num"><Money value={b.from} /></td><td className="num"><Money value={b.to} /></td><td className="num">{formatProbability(b.probability)}</td></tr>)}</tbody></table>} />
+      <div className="row hist-pick">
+        <label htmlFor="hist-variant">{t('sim.histVariant')}</label>
+        <select id="hist-variant" value={chosen} onChange={(e) => setChosen(Number(e.target.value))}>
+          {variants.map((x, i) => <option key={x.variant} value={i}>{x.variant}</option>)}
+        </select>
+        {var99 && <span className="muted">{t('sim.var', { level: '99%' })}：<Money value={var99} /> {t('common.yuan')}</span>}
+      </div>
+    </div>
+  );
+}
+
+function WhatIfChart({ variants }: { variants: VariantReport[] }) {
+  const { t } = useTranslation();
+  const levels = variants[0]?.tail.map((r) => r.level) ?? [];
+  const measures: { label: string; value: (v: VariantReport) => string | undefined }[] = [
+    { label: t('sim.elShort'), value: (v) => v.expectedLoss.exact },
+    ...levels.map((l, i) => ({ label: t('sim.var', { level: levelLabel(l) }), value: (v: VariantReport) => v.tail[i]?.valueAtRisk.monteCarlo })),
+    ...levels.map((l, i) => ({ label: t('sim.es', { level: levelLabel(l) }), value: (v: VariantReport) => v.tail[i]?.expectedShortfall.monteCarlo })),
+  ];
+  const unit = chartUnit(variants.flatMap((v) => measures.map((m) => m.value(v))));
+  const key = JSON.stringify(variants.map((v) => measures.map((m) => m.value(v))));
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: 'category', data: measures.map((m) => m.label), axisLabel: { interval: 0, fontSize: 11 } },
+    yAxis: { type: 'value', name: t(unitKey(unit)) },
+    series: variants.map((v, i) => ({ name: v.variant, type: 'bar', data: measures.map((m) => toChartNumber(m.value(v), unit)), itemStyle: { color: COLORS[i % COLORS.length] } })),
+  }), [key, unit, t]);
+  return (
+    <ChartCard testId="chart-whatif" title={t('sim.whatIf')} option={option} height={320}
+      table={<table><thead><tr><th>{t('sim.measure')}</th>{variants.map((v) => <th key={v.variant} className="num">{v.variant}</th>)}</tr></thead>
+        <tbody>{measures.map((m) => <tr key={m.label}><th scope="row">{m.label}</th>{variants.map((v) => <td key={v.variant} className="num"><Money value={m.value(v)} /></td>)}</tr>)}</tbody></table>} />
+  );
+}
+
+function ExhaustionChart({ variants, years }: { variants: VariantReport[]; years: number }) {
+  const { t } = useTranslation();
+  const ys = Array.from({ length: years }, (_, i) => i + 1);
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(2)}%` }, legend: { top: 0, type: 'scroll' },
+    grid: { left: 60, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: ys.map((y) => t('sim.withinYears', { n: y })) },
+    yAxis: { type: 'value', name: '%', min: 0 },
+    series: variants.map((v, i) => ({ name: v.variant, type: 'bar', data: ys.map((y) => Number(((v.exhaustion[y - 1]?.probability ?? 0) * 100).toFixed(4))), itemStyle: { color: COLORS[i % COLORS.length] } })),
+  }), [JSON.stringify(variants.map((v) => v.exhaustion)), years, t]);
+  return (
+    <ChartCard testId="chart-exhaustion" title={t('sim.exhaustionChart')} option={option} height={320}
+      table={<table><thead><tr><th>{t('sim.horizon')}</th>{variants.map((v) => <th key={v.variant} className="num">{v.variant}</th>)}</tr></thead>
+        <tbody>{ys.map((y) => <tr key={y}><th scope="row">{t('sim.withinYears', { n: y })}</th>{variants.map((v) => <td key={v.variant} className="num">{formatProbability(v.exhaustion[y - 1]?.probability ?? NaN)}</td>)}</tr>)}</tbody></table>} />
+  );
+}
+
+/** The simulated figures beside the analytic models (Vasicek large/finite portfolio, CreditRisk+). */
+function ModelsTable({ variants }: { variants: VariantReport[] }) {
+  const { t } = useTranslation();
+  const models = [...new Set(variants.flatMap((v) => v.tail.flatMap((r) => Object.keys(r.valueAtRisk))))];
+  return (
+    <section className="card" data-testid="sim-models">
+      <h3>{t('sim.models')}</h3>
+      <div className="table-wrap">
+        <table>
+          <thead><tr><th>{t('sim.variant')}</th><th>{t('sim.measure')}</th>{models.map((m) => <th key={m} className="num">{t(`sim.model_${m}`, { defaultValue: m })}</th>)}</tr></thead>
+          <tbody>{variants.flatMap((v) => v.tail.map((r) => (
+            <tr key={`${v.variant}-${r.level}`}>
+              <td>{v.variant}</td><td>{t('sim.var', { level: levelLabel(r.level) })}</td>
+              {models.map((m) => <td key={m} className="num"><Money value={r.valueAtRisk[m]} /></td>)}
+            </tr>
+          )))}</tbody>
+        </table>
+      </div>
+      <p className="hint">{t('sim.modelsHint')}</p>
+    </section>
+  );
+}
