@@ -23,7 +23,7 @@ export async function startServer({ port }: { port: number }) {
   const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];
   // On a fresh database (no fund yet) the demo book is seeded once the port is open (seeding keeps
   // the event loop busy, so it must not start before the socket is bound), printing its progress;
-  // requests wait until it is ready (about half a minute at full size).
+  // requests wait until it is ready (about half a minute at full size on an idle machine).
   const fresh = demo && (await demoNeeded(database.db));
   let listening: () => void = () => {};
   const bound = new Promise<void>((resolve) => { listening = resolve; });

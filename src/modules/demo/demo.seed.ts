@@ -2,8 +2,9 @@
  * The demo (issue 4, item 11): on a fresh database (no fund yet) a realistic E-Town book —
  * 18 banks, the guarantee side, two funds, ~2,000 enterprises, ~5,000 loans over two years with
  * repayments, defaults, claims in every state, recoveries, and one bank at and one near its
- * circuit breaker (G4). Every step goes through the real use cases, in date order, so the ledger,
- * the audit chain and every limit hold. A seeded PRNG makes it the same for the same day.
+ * circuit breaker (G4). Every step goes through the real use cases — the filings through the bulk
+ * path the imports use, the rest in date order — so the ledger, the audit chain and every limit
+ * hold. A seeded PRNG makes it the same for the same day.
  */
 import { sql } from 'drizzle-orm';
 import { addDays, coveredYears, dayNumber, isoDate } from '../../core/calendar';
