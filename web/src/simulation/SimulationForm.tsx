@@ -175,6 +175,7 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
         <p className="hint">{t('sim.variantsHint')}</p>
         {exactErr('variants') && <p className="field-error" role="alert">{exactErr('variants')}</p>}
         <table className="variants">
+          <colgroup><col style={{ width: 36 }} /><col style={{ width: '24%' }} /><col /><col style={{ width: 120 }} /><col style={{ width: 280 }} /><col style={{ width: 64 }} /></colgroup>
           <thead><tr><th>#</th><th>{t('sim.vName')}</th><th>{t('sim.vTerms')}</th><th>{t('sim.vRatio')}</th><th>{t('sim.vCap')}</th><th /></tr></thead>
           <tbody>
             {v.variants.map((r, i) => {
@@ -196,7 +197,7 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
                     {cellErr('programme') && <div className="field-error" role="alert">{cellErr('programme')}</div>}
                   </td>
                   <td>
-                    <input aria-label={t('sim.vRatioOf', { n: i + 1 })} inputMode="decimal" size={6} value={r.ratio} placeholder={t('sim.unchanged')} onChange={(e) => setVariant(r.key, { ratio: e.target.value })} aria-invalid={!!cellErr('ratio') || undefined} />
+                    <input aria-label={t('sim.vRatioOf', { n: i + 1 })} inputMode="decimal" value={r.ratio} placeholder={t('sim.unchanged')} onChange={(e) => setVariant(r.key, { ratio: e.target.value })} aria-invalid={!!cellErr('ratio') || undefined} />
                     {cellErr('ratio') && <div className="field-error" role="alert">{cellErr('ratio')}</div>}
                   </td>
                   <td>
@@ -207,7 +208,7 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
                         <option value="none">{t('sim.capNone')}</option>
                       </select>
                       {r.capMode === 'amount' && (
-                        <input aria-label={t('sim.vCapOf', { n: i + 1 })} inputMode="decimal" size={12} value={r.cap} onChange={(e) => setVariant(r.key, { cap: e.target.value })} aria-invalid={!!cellErr('capPerLoan') || undefined} />
+                        <input aria-label={t('sim.vCapOf', { n: i + 1 })} inputMode="decimal" value={r.cap} onChange={(e) => setVariant(r.key, { cap: e.target.value })} aria-invalid={!!cellErr('capPerLoan') || undefined} />
                       )}
                     </div>
                     {cellErr('capPerLoan') && <div className="field-error" role="alert">{cellErr('capPerLoan')}</div>}

@@ -21,6 +21,8 @@ export function formatProbability(p: number): string {
   return `${(p * 100).toFixed(2)}%`;
 }
 
+/** An axis label of 万/亿 (plotting only): at most two decimals. */
+const axisNumber = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const levelLabel = (level: string) => formatRate(level, 3);
 const unitKey = (u: ChartUnit) => (u === 'yi' ? 'chart.yi' : 'chart.wan');
 
@@ -91,7 +93,7 @@ function HistogramChart({ variants }: { variants: VariantReport[] }) {
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(3)}%` },
     grid: { left: 60, right: 30, top: 30, bottom: 56 },
-    xAxis: { type: 'category', name: t(unitKey(unit)), nameLocation: 'middle', nameGap: 34, data: bins.map((b) => String(toChartNumber(b.from, unit))) },
+    xAxis: { type: 'category', name: t(unitKey(unit)), nameLocation: 'middle', nameGap: 34, data: bins.map((b) => axisNumber(toChartNumber(b.from, unit))) },
     yAxis: { type: 'value', name: t('sim.probabilityPct') },
     series: [{ name: v.variant, type: 'bar', barCategoryGap: '8%', data: bins.map((b) => Number((b.probability * 100).toFixed(4))), itemStyle: { color: COLORS[chosen % COLORS.length] } }],
   }), [JSON.stringify(bins), unit, v.variant, chosen, t]);
@@ -124,7 +126,7 @@ function WhatIfChart({ variants }: { variants: VariantReport[] }) {
   const key = JSON.stringify(variants.map((v) => measures.map((m) => m.value(v))));
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
-    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    grid: { left: 70, right: 20, top: 60, bottom: 40 },
     xAxis: { type: 'category', data: measures.map((m) => m.label), axisLabel: { interval: 0, fontSize: 11 } },
     yAxis: { type: 'value', name: t(unitKey(unit)) },
     series: variants.map((v, i) => ({ name: v.variant, type: 'bar', data: measures.map((m) => toChartNumber(m.value(v), unit)), itemStyle: { color: COLORS[i % COLORS.length] } })),
@@ -141,7 +143,7 @@ function ExhaustionChart({ variants, years }: { variants: VariantReport[]; years
   const ys = Array.from({ length: years }, (_, i) => i + 1);
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(2)}%` }, legend: { top: 0, type: 'scroll' },
-    grid: { left: 60, right: 20, top: 40, bottom: 30 },
+    grid: { left: 60, right: 20, top: 60, bottom: 30 },
     xAxis: { type: 'category', data: ys.map((y) => t('sim.withinYears', { n: y })) },
     yAxis: { type: 'value', name: '%', min: 0 },
     series: variants.map((v, i) => ({ name: v.variant, type: 'bar', data: ys.map((y) => Number(((v.exhaustion[y - 1]?.probability ?? 0) * 100).toFixed(4))), itemStyle: { color: COLORS[i % COLORS.length] } })),
@@ -161,7 +163,7 @@ function ModelsTable({ variants }: { variants: VariantReport[] }) {
     <section className="card" data-testid="sim-models">
       <h3>{t('sim.models')}</h3>
       <div className="table-wrap">
-        <table>
+        <table className="nowrap-2">
           <thead><tr><th>{t('sim.variant')}</th><th>{t('sim.measure')}</th>{models.map((m) => <th key={m} className="num">{t(`sim.model_${m}`, { defaultValue: m })}</th>)}</tr></thead>
           <tbody>{variants.flatMap((v) => v.tail.map((r) => (
             <tr key={`${v.variant}-${r.level}`}>
