@@ -76,6 +76,9 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
       await histogram.locator('canvas').waitFor();
       await page.waitForTimeout(300);
       await shot(page, 'simulation');
+      // 1280 px wide: the navigation with its extra link still fits the top bar.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect(await page.locator('header.topbar').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     } finally {
       await context.close();
     }
