@@ -27,9 +27,12 @@ async function start(dataDir: string, demo: Record<string, string>) {
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
-  for (let i = 0; i < 200 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => { exitCode = code; ok(code); }));
+  // A loaded CI machine may take a while to open the embedded database and migrate it: wait up to 3 minutes, or until the child dies.
+  for (let i = 0; i < 1800 && !out.includes('listening') && exitCode === undefined; i++) await new Promise((r) => setTimeout(r, 100));
   expect(out).toContain('listening');
-  return { child, port, output: () => out, exited: new Promise<number | null>((ok) => child.on('exit', (code) => ok(code))) };
+  return { child, port, output: () => out, exited };
 }
 
 describe('backstop serve', () => {
@@ -58,7 +61,7 @@ describe('backstop serve', () => {
     expect(programmes.items.flatMap((p) => p.versions.map((v) => v.revision))).toEqual([1, 1]);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
-  }, 60_000);
+  }, 300_000);
 
   it('takes over a lock left by a process that died', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
@@ -69,5 +72,5 @@ describe('backstop serve', () => {
     const second = await start(dataDir, NO_DEMO);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 60_000);
+  }, 300_000);
 });
