@@ -8,8 +8,8 @@
  *    PostgreSQL (DATABASE_URL, default 127.0.0.1:5432): a fresh database, the migrations, the
  *    loans made with generate_series, then the real app (in process, signed in as a manager)
  *    answering a mix of sorts and filters, first pages and next pages. Goal p99 < 100 ms.
- * --with-indexes adds the sort indexes proposed in docs/PERFORMANCE.md to the bench's throwaway
- * database only, to measure what they would buy. Prints figures and, last, one line of JSON.
+ * Every sort has its (column, id) index in the migrations (drizzle/0005). Prints figures and, last,
+ * one line of JSON.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +28,6 @@ const arg = (name: string, d: number) => {
 };
 const LOANS = arg('loans', 1_000_000);
 const REQUESTS = arg('requests', 400);
-const WITH_INDEXES = process.argv.includes('--with-indexes');
 const root = resolve(import.meta.dirname, '..');
 
 function firstPageJs() {
@@ -84,12 +83,6 @@ async function filingsApi() {
              '{"policyVersion":"2025-07","reasons":[]}'::jsonb, 'bench'
       from (select g, (100000 + (g::bigint * 7919) % 29900000) * 100 as p from generate_series(1, ${LOANS}) g) s;
       analyze filings; analyze enterprises;`);
-    if (WITH_INDEXES) {
-      // Proposed (not in drizzle/): one (column, id) index per sortable column that has none yet.
-      await sql.unsafe(`create index bench_filings_outstanding_ix on filings (outstanding, id);
-        create index bench_filings_bank_ref_ix on filings (bank_ref, id);
-        create index bench_filings_disbursed_ix on filings (disbursed_on, id); analyze filings;`);
-    }
     const seedSeconds = (performance.now() - t0) / 1000;
     console.log(`web bench: ${LOANS.toLocaleString('en')} loans generated on PostgreSQL in ${seedSeconds.toFixed(1)} s`);
 
@@ -141,4 +134,4 @@ async function filingsApi() {
 const js = firstPageJs();
 console.log(`web bench: first page JS ${js.firstPageJsGzipKB} kB gzipped (${js.firstPageJsRawKB} kB raw, ${js.files} files; goal ≤ 300 kB); ECharts lazy chunk ${js.echartsLazyGzipKB} kB, dashboard chunk ${js.dashboardChunkGzipKB} kB; all JS ${js.allJsGzipKB} kB`);
 const api = await filingsApi();
-console.log(JSON.stringify({ bench: 'web', loans: LOANS, withProposedIndexes: WITH_INDEXES, ...js, filingsApi: api, goals: { firstPageJsGzipKB: 300, p99Ms: 100 }, met: { firstPageJs: js.firstPageJsGzipKB <= 300, filingsP99: api.p99Ms < 100 } }));
+console.log(JSON.stringify({ bench: 'web', loans: LOANS, ...js, filingsApi: api, goals: { firstPageJsGzipKB: 300, p99Ms: 100 }, met: { firstPageJs: js.firstPageJsGzipKB <= 300, filingsP99: api.p99Ms < 100 } }));
