@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Problem } from '../shared/problem';
 import { HeaderProblem, mapHeader, type ColumnMap } from './imports.columns';
-import { detectEncoding, detectFormat, FileFormatError, readRows, type FileFormat } from './rows';
+import { detectEncoding, detectFormat, FileFormatError, readHead, readRows, type FileFormat } from './rows';
 
 export interface FileInspection {
   format: FileFormat;
@@ -20,19 +19,9 @@ export interface FileInspection {
 
 const fileProblem = (message: string) => Problem.invalid([{ field: 'file', message }], `The file cannot be imported: ${message}.`);
 
-async function head(path: string, bytes: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 export async function inspectFile(path: string): Promise<FileInspection> {
-  const start = await head(path, 8192);
+  const start = await readHead(path, 8192);
   if (start.length === 0) throw fileProblem('is empty');
   const format = await detectFormat(path);
   if (format === 'csv') {

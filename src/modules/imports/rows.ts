@@ -29,7 +29,8 @@ export async function detectFormat(path: string): Promise<FileFormat> {
   return head[0] === 0x50 && head[1] === 0x4b ? 'xlsx' : 'csv';
 }
 
-async function readHead(path: string, bytes: number): Promise<Buffer> {
+/** The first `bytes` bytes of a file (fewer when it is shorter). */
+export async function readHead(path: string, bytes: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);
