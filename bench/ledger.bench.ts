@@ -13,7 +13,8 @@ import postgres from 'postgres';
 import { openDatabase } from '../src/adapters/db/database';
 import { createLedgerRepository } from '../src/modules/ledger/ledger.repository';
 
-const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 3);
+const secondsAt = process.argv.indexOf('--seconds');
+const SECONDS = secondsAt > 0 ? Number(process.argv[secondsAt + 1]) : 3;
 const CLIENTS = [1, 8, 32, 64];
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 type Result = { db: string; mode: string; clients: number; perSecond: number; p50ms: number; p99ms: number; calls: number; overspend: bigint };
