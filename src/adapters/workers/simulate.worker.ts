@@ -1,13 +1,25 @@
-/** A simulation worker: is sent a portfolio and spec, then the scenario ranges to run; kept for the next run. */
+/**
+ * A simulation worker: is sent a book once ('load': the portfolio, its payouts in shared memory,
+ * under a key), then runs scenario ranges of it ('run': key, spec, from, to); it keeps the last
+ * book for the next run, so a book is sent to each worker once, not once per run. 'ping' is
+ * answered once the worker's code has loaded (the pool's warm-up).
+ */
 import { parentPort } from 'node:worker_threads';
 import { simulateScenarios, type MonteCarloSpec, type Portfolio } from '../../core/risk';
 
-let job: { portfolio: Portfolio; spec: MonteCarloSpec } | undefined;
+let loaded: { key: number; portfolio: Portfolio } | undefined;
 
-parentPort!.on('message', (m: { type: 'load'; portfolio: Portfolio; spec: MonteCarloSpec } | { type: 'run'; from: number; to: number }) => {
-  if (m.type === 'load') { job = { portfolio: m.portfolio, spec: m.spec }; return; }
+type Message =
+  | { type: 'ping' }
+  | { type: 'load'; key: number; portfolio: Portfolio }
+  | { type: 'run'; key: number; spec: MonteCarloSpec; from: number; to: number };
+
+parentPort!.on('message', (m: Message) => {
+  if (m.type === 'ping') { parentPort!.postMessage({ type: 'ready' }); return; }
+  if (m.type === 'load') { loaded = { key: m.key, portfolio: m.portfolio }; return; }
   try {
-    const block = simulateScenarios(job!.portfolio, job!.spec, m.from, m.to);
+    if (loaded?.key !== m.key) throw new Error(`simulation worker: book ${m.key} was not loaded`);
+    const block = simulateScenarios(loaded.portfolio, m.spec, m.from, m.to);
     parentPort!.postMessage({ ok: true, block }, [block.losses.buffer as ArrayBuffer, block.weights.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ ok: false, message: (e as Error).message });

@@ -3,7 +3,9 @@
  * workers come free; every scenario draws from its own seeded stream, and the blocks are merged
  * in scenario order, so the result is the same for any number of workers (or none). Workers are
  * started once (loading TypeScript through tsx takes a moment) and kept, unreferenced, for the
- * next run; a worker that fails is dropped.
+ * next run (`warmWorkers` starts them ahead); a worker that fails is dropped. A book's payouts are
+ * copied once into shared memory and each worker is sent the book once: later runs of the same
+ * book (another seed, more scenarios) send only the spec and the scenario ranges.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +28,24 @@ export function defaultWorkers(): number {
 }
 
 const idle: Worker[] = [];
+/** The book each worker holds now (by key). */
+const holds = new WeakMap<Worker, number>();
+
+interface SharedBook { key: number; portfolio: Portfolio }
+const shared = new WeakMap<Portfolio, SharedBook>();
+let nextKey = 1;
+
+/** The portfolio as workers get it: payouts in a SharedArrayBuffer (copied once), no ids or exposures. */
+function sharedBook(p: Portfolio): SharedBook {
+  let s = shared.get(p);
+  if (!s) {
+    const payouts = new Float64Array(new SharedArrayBuffer(p.payouts.byteLength));
+    payouts.set(p.payouts);
+    s = { key: nextKey++, portfolio: { ...p, payouts, exposure: new Float64Array(0), ids: [] } };
+    shared.set(p, s);
+  }
+  return s;
+}
 
 function takeWorkers(n: number): Worker[] {
   while (idle.length < n) {
@@ -34,6 +54,21 @@ function takeWorkers(n: number): Worker[] {
     idle.push(w);
   }
   return idle.splice(0, n);
+}
+
+/** Starts workers up to `n` now and waits until each has loaded its code, so that the first simulation does not wait for them. */
+export async function warmWorkers(n = defaultWorkers()): Promise<void> {
+  const pool = takeWorkers(n);
+  try {
+    await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
+      w.once('message', () => { w.off('error', reject); resolve(); });
+      w.once('error', reject);
+      w.postMessage({ type: 'ping' });
+    })));
+  } finally {
+    for (const w of pool) w.removeAllListeners('message').removeAllListeners('error');
+    idle.push(...pool);
+  }
 }
 
 function chunksOf(total: number, size: number): { from: number; to: number }[] {
@@ -59,6 +94,7 @@ export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, {
     return mergeBlocks(blocks);
   }
   const pool = takeWorkers(Math.min(workers, tasks.length));
+  const book = sharedBook(portfolio);
   const failed = new Set<Worker>();
   let next = 0;
   try {
@@ -66,7 +102,7 @@ export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, {
       const fail = (e: Error) => { failed.add(w); reject(e); };
       const give = () => {
         const t = tasks[next++];
-        if (t) w.postMessage({ type: 'run', ...t });
+        if (t) w.postMessage({ type: 'run', key: book.key, spec, ...t });
         else resolve();
       };
       w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
@@ -79,13 +115,17 @@ export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, {
       });
       w.on('error', fail);
       w.on('exit', (code) => fail(new Error(`simulation worker stopped with code ${code}`)));
-      w.postMessage({ type: 'load', portfolio: { ...portfolio, ids: [] }, spec });
+      if (holds.get(w) !== book.key) {
+        w.postMessage({ type: 'load', key: book.key, portfolio: book.portfolio });
+        holds.set(w, book.key);
+      }
       give();
     })));
   } finally {
+    // after a failure the others may still be running a chunk of this run: none is reused
     for (const w of pool) {
       w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
-      if (failed.has(w)) void w.terminate();
+      if (failed.size > 0) void w.terminate();
       else idle.push(w);
     }
   }

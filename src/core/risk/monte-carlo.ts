@@ -46,6 +46,25 @@ export function checkMonteCarloSpec(spec: MonteCarloSpec): void {
   if (!Number.isFinite(spec.shift) || Math.abs(spec.shift) > 6) throw new RiskInputError('shift', 'must be a number between −6 and 6');
 }
 
+/**
+ * A cell's "no default at all" test without Φ: in scenario terms the cell's first default is at
+ * ⌊E / λ(x)⌋ with λ(x) = −ln(1 − Φ(x)) increasing in x, so for x in the table's bin k,
+ * E · NO_DEFAULT_INV[k] ≥ n proves ⌊E / λ(x)⌋ ≥ n — the cell has no default — with the same
+ * draw E the exact path would use. Only when it may have one are Φ(x) and ln(1 − q) computed. In a
+ * small book most cells have no default in most scenarios, so most Φ are never needed; the result
+ * is the same number for number (the bound is taken at the bin's upper end, less 1e-9 relative,
+ * far more than the last-bit wobble of Φ and ln).
+ */
+const TABLE_FROM = -30;
+const TABLE_TO = 8; // Φ(8) < 1 and Φ(−30) > 0 in double precision: every q in the table is strictly inside (0, 1)
+const TABLE_STEPS_PER_UNIT = 32;
+const NO_DEFAULT_INV = (() => {
+  const n = (TABLE_TO - TABLE_FROM) * TABLE_STEPS_PER_UNIT;
+  const t = new Float64Array(n);
+  for (let k = 0; k < n; k++) t[k] = (-1 / Math.log1p(-normalCdf(TABLE_FROM + (k + 1) / TABLE_STEPS_PER_UNIT))) * (1 - 1e-9);
+  return t;
+})();
+
 export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: number, to: number): ScenarioBlock {
   checkMonteCarloSpec(spec);
   const V = p.variants.length;
@@ -55,20 +74,30 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
   const c = spec.factors.sectorCorrelation ?? 1;
   const sc = Math.sqrt(c);
   const si = Math.sqrt(1 - c);
-  const cells = p.cells.map((cell) => ({
-    start: cell.start,
-    count: cell.count,
-    sector: cell.sector,
-    pd: cell.pd,
-    thr: cell.pd > 0 && cell.pd < 1 ? normalInv(cell.pd) : 0,
-    a: Math.sqrt(rho[cell.sector]!),
-    b: Math.sqrt(1 - rho[cell.sector]!),
-  }));
+  // The cells as flat typed arrays. kind: 0 = no loan can default (PD 0), 1 = every loan defaults
+  // (PD 1), 2 = a fixed PD (ρ = 0; inv precomputed), 3 = conditional PD Φ((thr − a·Y)/b).
+  const C = p.cells.length;
+  const cStart = new Float64Array(C), cCount = new Float64Array(C), cSector = new Int32Array(C), kind = new Int32Array(C);
+  const thr = new Float64Array(C), ca = new Float64Array(C), cb = new Float64Array(C), fixedInv = new Float64Array(C);
+  for (let j = 0; j < C; j++) {
+    const cell = p.cells[j]!;
+    cStart[j] = cell.start;
+    cCount[j] = cell.count;
+    cSector[j] = cell.sector;
+    ca[j] = Math.sqrt(rho[cell.sector]!);
+    cb[j] = Math.sqrt(1 - rho[cell.sector]!);
+    if (cell.pd <= 0) kind[j] = 0;
+    else if (cell.pd >= 1) kind[j] = 1;
+    else if (ca[j] === 0) { kind[j] = 2; fixedInv[j] = -1 / Math.log1p(-cell.pd); }
+    else { kind[j] = 3; thr[j] = normalInv(cell.pd); }
+  }
   const payouts = p.payouts;
   const losses = new Float64Array((to - from) * Y * V);
   const weights = new Float64Array(to - from);
   const factor = new Float64Array(S);
   const shift = spec.shift;
+  const table = NO_DEFAULT_INV;
+  const tableSize = table.length;
   for (let s = from; s < to; s++) {
     const rng = new Rng(spec.seed, s);
     let weight = 1;
@@ -77,22 +106,45 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
       if (shift !== 0) weight *= Math.exp(-shift * z + 0.5 * shift * shift);
       for (let k = 0; k < S; k++) factor[k] = c === 1 ? z : sc * z + si * rng.normal();
       const at = ((s - from) * Y + y) * V;
-      for (const cell of cells) {
-        const pd = cell.pd;
-        const q = pd <= 0 ? 0 : pd >= 1 ? 1 : cell.a === 0 ? pd : normalCdf((cell.thr - cell.a * factor[cell.sector]!) / cell.b);
-        if (q <= 0) continue;
-        const n = cell.count;
-        const base = cell.start;
-        if (q >= 1) {
+      for (let j = 0; j < C; j++) {
+        const kj = kind[j]!;
+        if (kj === 0) continue;
+        const n = cCount[j]!;
+        const base = cStart[j]!;
+        if (kj === 1) {
           for (let i = 0; i < n; i++) for (let v = 0; v < V; v++) losses[at + v]! += payouts[(base + i) * V + v]!;
           continue;
         }
-        // gap ~ Geometric(q): ⌊E / λ⌋ with E ~ Exp(1), λ = −ln(1 − q)
-        const inv = -1 / Math.log1p(-q);
-        if (V === 1) {
-          losses[at]! += rng.skipSum(n, inv, payouts, base);
+        let inv: number;
+        let e: number;
+        if (kj === 2) {
+          inv = fixedInv[j]!;
+          e = rng.exponential();
         } else {
-          let i = Math.floor(rng.exponential() * inv);
+          const x = (thr[j]! - ca[j]! * factor[cSector[j]!]!) / cb[j]!;
+          const bin = Math.floor((x - TABLE_FROM) * TABLE_STEPS_PER_UNIT);
+          if (bin >= 0 && bin < tableSize) {
+            e = rng.exponential();
+            if (e * table[bin]! >= n) continue; // no default in this cell: proven without Φ
+            inv = -1 / Math.log1p(-normalCdf(x));
+          } else {
+            // far tails: the general path (q may be exactly 0 or 1 in double precision)
+            const q = normalCdf(x);
+            if (q <= 0) continue;
+            if (q >= 1) {
+              for (let i = 0; i < n; i++) for (let v = 0; v < V; v++) losses[at + v]! += payouts[(base + i) * V + v]!;
+              continue;
+            }
+            inv = -1 / Math.log1p(-q);
+            e = rng.exponential();
+          }
+        }
+        // the first default at ⌊e·inv⌋, then gaps ~ Geometric(q): ⌊E / λ⌋ with E ~ Exp(1), λ = −ln(1 − q)
+        let i = Math.floor(e * inv);
+        if (i >= n) continue;
+        if (V === 1) {
+          losses[at]! += rng.skipSumFrom(i, n, inv, payouts, base);
+        } else {
           while (i < n) {
             const o = (base + i) * V;
             for (let v = 0; v < V; v++) losses[at + v]! += payouts[o + v]!;

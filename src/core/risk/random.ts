@@ -71,9 +71,14 @@ export class Rng {
    * (the hot loop of the simulator; the same draws as calling exponential() in turn).
    */
   skipSum(n: number, inv: number, payouts: Float64Array, base: number): number {
+    return this.skipSumFrom(-1, n, inv, payouts, base);
+  }
+
+  /** skipSum with the loans up to `last` (the first default, found by the caller) already done. */
+  skipSumFrom(last: number, n: number, inv: number, payouts: Float64Array, base: number): number {
     let a = this.a, b = this.b, c = this.c, d = this.d;
-    let sum = 0;
-    let i = -1;
+    let sum = last >= 0 ? payouts[base + last]! : 0;
+    let i = last;
     for (;;) {
       // inline next32
       let r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
