@@ -110,7 +110,7 @@ BEGIN
     UNION SELECT t->>'credit' FROM jsonb_array_elements(p_batch) t WHERE t->>'credit' IS NOT NULL
     UNION SELECT unnest(ARRAY[x.debit_account_id, x.credit_account_id])
       FROM (SELECT DISTINCT t->>'pendingId' AS p FROM jsonb_array_elements(p_batch) t WHERE t->>'pendingId' IS NOT NULL) b,
-      LATERAL (SELECT debit_account_id, credit_account_id FROM ledger_transfers WHERE id = b.p) x
+      LATERAL (SELECT debit_account_id, credit_account_id FROM ledger_transfers WHERE id = b.p LIMIT 1) x
   ) s;
   FOR v_acc IN SELECT * FROM ledger_accounts WHERE id = ANY (coalesce(v_ids, '{}')) ORDER BY id FOR UPDATE LOOP
     s_id := s_id || v_acc.id;
@@ -125,16 +125,17 @@ BEGIN
   s0_dp := s_dp; s0_dpo := s_dpo; s0_cp := s_cp; s0_cpo := s_cpo; s0_ver := s_ver;
   SELECT coalesce(jsonb_object_agg(u.id, u.o), '{}') INTO v_pos FROM unnest(s_id) WITH ORDINALITY u(id, o);
   -- 3. What the transfer tables say about the ids the batch names, read once under the locks.
-  -- (Each by its index, through LATERAL: a join the planner may turn into a scan of the whole table.)
+  -- (Each by its index: a LATERAL with LIMIT 1, which the planner cannot flatten into a join that
+  -- scans the whole table — it did, 1.5 ms per call on 100,000 transfers.)
   SELECT coalesce(jsonb_object_agg(x.id, to_jsonb(x)), '{}') INTO v_known
     FROM (SELECT t->>'id' AS i FROM jsonb_array_elements(p_batch) t UNION SELECT t->>'pendingId' FROM jsonb_array_elements(p_batch) t) b,
-    LATERAL (SELECT * FROM ledger_transfers WHERE id = b.i) x;
+    LATERAL (SELECT * FROM ledger_transfers WHERE id = b.i LIMIT 1) x;
   SELECT coalesce(jsonb_object_agg(x.pending_id, true), '{}') INTO v_resolved
     FROM (SELECT DISTINCT t->>'pendingId' AS p FROM jsonb_array_elements(p_batch) t WHERE t->>'pendingId' IS NOT NULL) b,
-    LATERAL (SELECT pending_id FROM ledger_transfers WHERE pending_id = b.p) x;
+    LATERAL (SELECT pending_id FROM ledger_transfers WHERE pending_id = b.p LIMIT 1) x;
   SELECT coalesce(jsonb_object_agg(f.id, true), '{}') INTO v_failed
     FROM (SELECT DISTINCT t->>'id' AS i FROM jsonb_array_elements(p_batch) t) b,
-    LATERAL (SELECT id FROM ledger_failed_transfers WHERE id = b.i) f;
+    LATERAL (SELECT id FROM ledger_failed_transfers WHERE id = b.i LIMIT 1) f;
   SELECT coalesce(jsonb_object_agg(i, true), '{}') INTO v_multi_id FROM (
     SELECT i FROM (SELECT t->>'id' AS i FROM jsonb_array_elements(p_batch) t UNION ALL
                    SELECT DISTINCT t->>'pendingId' FROM jsonb_array_elements(p_batch) t) n

@@ -8,9 +8,8 @@ import { circuitBreaker, type BreakerState, type BreakerThresholds } from '../..
 import { formatRate, formatYuan } from '../../core/money/money';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { rowsOf } from '../shared/rows';
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 
 /** The strictest thresholds among the programmes in force (both E-Town programmes use G4's 3% and 5,000,000 yuan). */
 export function breakerThresholds(catalog: PolicyCatalog): BreakerThresholds {

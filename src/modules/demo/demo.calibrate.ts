@@ -14,9 +14,8 @@ import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportClassification } from '../servicing/servicing.usecases';
 import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';
 import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
+import { rowsOf } from '../shared/rows';
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 
 interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; ratioBp: number; comp: Fen }
 

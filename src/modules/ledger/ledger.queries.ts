@@ -1,9 +1,8 @@
 /** Reads for the ledger routes: a fund's accounts with their balances, and a business entity's transfers, paged by seq. */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
+import { rowsOf } from '../shared/rows';
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 const big = (x: unknown) => BigInt(x as string);
 
 export interface AccountView {

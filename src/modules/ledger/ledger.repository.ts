@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
+import { rowsOf, type Row } from '../shared/rows';
 
 export type LedgerName = 'liability' | 'cny';
 export const DEBITS_MUST_NOT_EXCEED_CREDITS = 1;
@@ -49,8 +50,6 @@ export interface AccountBalance {
   version: bigint;
 }
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 
 function toBalance(r: Row): AccountBalance {
   return {

@@ -10,9 +10,8 @@ import {
 import type { TransferKind } from '../../core/ledger/model';
 import { verifyAuditLog } from '../audit/audit.verify';
 import type { Db } from '../programmes/programmes.repository';
+import { rowsOf, type Row } from '../shared/rows';
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 const big = (x: unknown) => BigInt(x as string);
 const PAGE = 5000;
 

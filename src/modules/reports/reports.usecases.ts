@@ -13,9 +13,8 @@ import { breakerOf, breakerView } from '../claims/breaker.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { Problem } from '../shared/problem';
+import { rowsOf } from '../shared/rows';
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 const fen = (v: unknown): Fen => BigInt((v as string | null) ?? '0');
 const yuan = (v: unknown) => formatYuan(fen(v));
 
