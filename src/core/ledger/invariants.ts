@@ -2,33 +2,20 @@
  * The ledger's invariants as pure checks over rows read from the database (`backstop ledger
  * verify`, DESIGN.md "Money and the ledger"). Each violation carries a stable code naming it.
  */
-import { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, effect, zeroTotals, type Totals, type TransferKind } from './model';
+import { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, effect, zeroTotals, type HistoryEntry, type ModelAccount, type ModelTransfer, type Totals, type TransferKind } from './model';
 
-export interface AccountRow extends Totals {
-  id: string;
-  ledger: string;
+/** The rows as the database holds them: the reference model's shapes and the columns it does not need. */
+export interface AccountRow extends ModelAccount {
   code: string;
-  flags: number;
   fundId: string | null;
-  version: bigint;
 }
 
-export interface TransferRow {
+export interface TransferRow extends ModelTransfer {
   seq: bigint;
-  id: string;
-  kind: TransferKind;
-  debit: string;
-  credit: string;
-  amount: bigint;
-  ledger: string;
-  code: string;
-  pendingId: string | null;
 }
 
-export interface BalanceRow extends Totals {
+export interface BalanceRow extends HistoryEntry {
   accountId: string;
-  version: bigint;
-  transferId: string;
 }
 
 /** A transfer as the batch that created it asked for it, read back from the audit log. */

@@ -3,12 +3,12 @@
  * `ledger_apply` (drizzle/0002_ledger.sql): one call per batch, limits enforced in the database.
  */
 import { sql } from 'drizzle-orm';
+import type { TransferRequest } from '../../core/ledger/model';
 import type { Db } from '../programmes/programmes.repository';
 import { rowsOf, type Row } from '../shared/rows';
 
 export type LedgerName = 'liability' | 'cny';
-export const DEBITS_MUST_NOT_EXCEED_CREDITS = 1;
-export const CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
+export { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS } from '../../core/ledger/model';
 
 export interface AccountInput {
   id: string;
@@ -20,17 +20,8 @@ export interface AccountInput {
   entityId?: string;
 }
 
-export interface TransferInput {
-  id: string;
-  kind?: 'single' | 'pending' | 'post' | 'void';
-  debit?: string;
-  credit?: string;
-  /** Fen. For a post, 0 or omitted posts the whole pending amount. */
-  amount?: bigint;
-  code?: string;
-  pendingId?: string;
-  /** Chains this transfer to the next one: all succeed or all fail. */
-  linked?: boolean;
+/** A transfer as the reference model takes it (src/core/ledger/model.ts), with the business entity it belongs to. */
+export interface TransferInput extends TransferRequest {
   entityKind?: string;
   entityId?: string;
 }
