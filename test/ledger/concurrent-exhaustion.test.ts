@@ -7,8 +7,9 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, onPostgres } from '../../src/adapters/db/testing';
-import type { Database } from '../../src/adapters/db/database';
+import { openDatabase, type Database } from '../../src/adapters/db/database';
 import { createLedgerRepository, DEBITS_MUST_NOT_EXCEED_CREDITS } from '../../src/modules/ledger/ledger.repository';
+import { createLedgerWriter } from '../../src/modules/ledger/ledger.writer';
 
 const CLIENTS = 64;
 const CAPACITY = 64_000n; // fen
@@ -65,6 +66,29 @@ describe.runIf(onPostgres)('concurrent exhaustion (PostgreSQL only: PGlite seria
     expect(debits <= credits).toBe(true);
     const [sums] = await query((sql) => sql`select sum(debits_posted) d, sum(credits_posted) c from ledger_accounts where id like 'good:%'`);
     expect(sums!.d).toBe(sums!.c); // conservation
+  });
+
+  it('reserves exactly the capacity through two group-commit writers racing each other and direct callers', async () => {
+    await setUp('grouped');
+    const pools = [await openDatabase({ url }), await openDatabase({ url })];
+    try {
+      const writers = pools.map((p) => createLedgerWriter({ db: p.db }));
+      const reserve = (i: number) => ({ id: `grouped:reserve:${i}`, debit: 'grouped:capacity', credit: `grouped:exposure:${i}`, amount: EACH, code: 'reserve' });
+      const direct = race(async (sql, i) => {
+        if (i % 4 !== 0) return false;
+        const [r] = await sql`select ledger_apply(${sql.json([{ ...reserve(i), amount: EACH.toString() }])}::jsonb) as results`;
+        return (r!.results as string[])[0] === 'ok';
+      });
+      const grouped = Promise.all(Array.from({ length: CLIENTS }, (_, i) => i).filter((i) => i % 4 !== 0)
+        .map(async (i) => (await writers[i % 2]!.apply([reserve(i)]))[0] === 'ok'));
+      const ok = (await direct) + (await grouped).filter(Boolean).length;
+      expect(ok).toBe(Number(CAPACITY / EACH));
+      const { debits, credits } = await reserved('grouped');
+      expect(debits).toBe(BigInt(ok) * EACH);
+      expect(debits <= credits).toBe(true);
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
   });
 
   it('the broken variant (read, check in the app, write back) overspends: the test can fail', async () => {
