@@ -26,6 +26,7 @@ describe('backstop simulate', { timeout: 120_000 }, () => {
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/^120 loans, 2000 scenarios/);
     expect(t.stdout).toMatch(/VaR 99%\s+\d+\.\d\d\s+\d+\.\d\d/);
+    expect(t.stdout).toContain('\nPD A: 1.00% set by the manager\nPD B: 3.00% set by the manager\nPD C: 8.00% set by the manager\n');
   });
 
   it('exits 2 with one line naming the field on bad input', () => {
@@ -34,6 +35,7 @@ describe('backstop simulate', { timeout: 120_000 }, () => {
       [[...pd, '--rho', '1.5'], /^backstop: --rho: must be below 1\n$/],
       [[...pd, '--variant', 'nowhere'], /^backstop: --variant 1: unknown programme nowhere \(known: etown-2023-small-micro, etown-2025-sci-tech\)\n$/],
       [[...pd, '--scenarios', 'many'], /^backstop: --scenarios: must be a number/],
+      [[...pd, '--pd', 'history'], /^backstop: --pd history: a PD from history needs the live book/],
     ] as const) {
       const r = runCli([...base, ...args]);
       expect(r.code).toBe(2);

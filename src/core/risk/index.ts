@@ -9,3 +9,4 @@ export * from './monte-carlo';
 export * from './statistics';
 export * from './fund-paths';
 export * from './report';
+export * from './pd-history';

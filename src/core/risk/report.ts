@@ -11,6 +11,7 @@ import type { FactorModel } from './factors';
 import { exhaustionProbabilities, type FundPlan } from './fund-paths';
 import { yearLosses, type MonteCarloSpec, type ScenarioBlock } from './monte-carlo';
 import { PAYOUT_BANDS_YUAN, expectedLoss, payoutTotal, type Portfolio } from './portfolio';
+import { managerPds, type PdEstimate } from './pd-history';
 import { histogram, tailMeasures, weightedMean } from './statistics';
 import { vasicekFinite, vasicekLargePortfolio } from './vasicek';
 
@@ -50,6 +51,8 @@ export interface SimulationReport {
   seed: number;
   importanceShift: number;
   portfolio: PortfolioRow[];
+  /** The PD used for each grade: set by the manager or estimated from the book's history (with the loans and defaults behind it). */
+  pd: PdEstimate[];
   variants: VariantReport[];
   /** One row per measure, one column per variant, in the order of `variants`. */
   whatIf: { measure: string; values: string[] }[];
@@ -62,6 +65,8 @@ export interface ReportInput {
   block: ScenarioBlock;
   fund?: FundPlan;
   creditRiskPlus?: CreditRiskPlusModel;
+  /** Where each grade's PD came from (default: the portfolio's PDs, as set by the manager). */
+  pd?: PdEstimate[];
   levels?: readonly number[];
   bins?: number;
 }
@@ -93,7 +98,7 @@ function analytic(p: Portfolio, factors: FactorModel, v: number, levels: readonl
   return out;
 }
 
-export function buildReport({ portfolio: p, spec, block, fund, creditRiskPlus: crp, levels = LEVELS, bins = 40 }: ReportInput): SimulationReport {
+export function buildReport({ portfolio: p, spec, block, fund, creditRiskPlus: crp, pd, levels = LEVELS, bins = 40 }: ReportInput): SimulationReport {
   const variants = p.variants.map((id, v): VariantReport => {
     const l = yearLosses(block, v, 0);
     const mean = weightedMean(l, block.weights);
@@ -122,10 +127,13 @@ export function buildReport({ portfolio: p, spec, block, fund, creditRiskPlus: c
   ];
   return {
     loans: p.loanCount, scenarios: spec.scenarios, years: spec.years, seed: spec.seed, importanceShift: spec.shift,
-    portfolio: portfolioRows(p), variants, whatIf,
+    portfolio: portfolioRows(p),
+    pd: pd ?? managerPds(p.grades, Object.fromEntries(p.cells.map((c) => [p.grades[c.grade]!, c.pd]))),
+    variants, whatIf,
     notes: [
       'Money in yuan, rounded once to the fen; payouts per loan are the policy engine\'s compensation in integer fen.',
       'Loss figures are for one year; exhaustion follows the fund\'s cash over the years with top-ups and recoveries.',
+      ...(pd?.some((e) => e.source === 'history') ? ['PD per grade from the book\'s history: defaults ÷ loan-years at risk, Jeffreys prior (posterior mean, 95% interval); grades with too little history use the manager\'s PD.'] : []),
       ...(spec.shift !== 0 ? [`Importance sampling: the global factor was drawn with mean ${spec.shift}; estimates are reweighted.`] : []),
     ],
   };

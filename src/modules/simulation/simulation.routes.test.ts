@@ -41,6 +41,22 @@ describe('POST /api/simulations and GET /api/simulations/{id}', () => {
     expect((await bank('/api/simulations', { method: 'POST', body: { portfolio: { source: 'book' }, pdByGrade: {} } })).status).toBe(403);
     expect((await reviewer('/api/simulations/nope')).status).toBe(404);
     const doc = (await (await t.app.request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/simulations', '/api/simulations/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/simulations', '/api/simulations/{id}', '/api/simulations/book']));
+  });
+
+  it('lists the live book\'s grades and sectors with their history; a PD from history needs the live book', async () => {
+    const manager = await t.signIn('sim-manager3', 'manager');
+    const res = await manager('/api/simulations/book');
+    expect(res.status).toBe(200);
+    const book = (await res.json()) as { asOf: string; loans: number; grades: unknown[]; sectors: unknown[]; minLoanYears: number };
+    expect(book).toMatchObject({ loans: expect.any(Number) as unknown, grades: expect.any(Array) as unknown, sectors: expect.any(Array) as unknown, minLoanYears: 1 });
+    expect(book.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const bank = await t.signIn('sim-bank3', 'bank', { bankId: 'bank-x' });
+    expect((await bank('/api/simulations/book')).status).toBe(403);
+    const csvHistory = await manager('/api/simulations', { method: 'POST', body: { portfolio: { source: 'csv', csv }, pd: 'history', pdByGrade: { A: 0.02, B: 0.05 } } });
+    expect(csvHistory.status).toBe(400);
+    expect(((await csvHistory.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('pd');
+    const badMode = await manager('/api/simulations', { method: 'POST', body: { portfolio: { source: 'csv', csv }, pd: 'guess', pdByGrade: { A: 0.02, B: 0.05 } } });
+    expect(((await badMode.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('pd');
   });
 });

@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { CompiledPolicy } from '../../core/policy';
+import { gradeHistories, jeffreysPd, MIN_LOAN_YEARS } from '../../core/risk';
+import { beijingToday } from '../../adapters/clock';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
 import { Problem } from '../shared/problem';
@@ -21,7 +23,28 @@ const jobSchema = z.object({
   result: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Per variant: EL, VaR and ES (Monte Carlo, Vasicek, CreditRisk+), P(exhausted within N years), the histogram; the what-if table. Money in yuan strings.' }),
 }).openapi('SimulationJob');
 
+const bookSchema = z.object({
+  asOf: z.string().openapi({ description: 'The day the history is counted to' }),
+  loans: z.number(),
+  exposure: z.string().openapi({ description: 'Outstanding principal of the active loans, yuan' }),
+  grades: z.array(z.object({
+    grade: z.string(),
+    loans: z.number(),
+    exposure: z.string(),
+    history: z.object({
+      loans: z.number(), defaults: z.number(), loanYears: z.number(),
+      pd: z.number().optional().openapi({ description: 'The PD a simulation with pd "history" uses (absent: too little history, the manager\'s PD is used)' }),
+      interval: z.array(z.number()).optional().openapi({ description: 'Jeffreys 95% interval of the PD' }),
+    }),
+  })).openapi({ description: 'The grades the active loans hold (what a PD is set for), with the history of each' }),
+  sectors: z.array(z.object({ sector: z.string(), loans: z.number(), exposure: z.string() })),
+  minLoanYears: z.number().openapi({ description: 'Less history than this many loan-years: the grade uses the manager\'s PD' }),
+}).openapi('SimulationBook');
+
 const routes = {
+  book: createRoute({ method: 'get', path: '/api/simulations/book', tags, summary: 'The live book\'s grades and sectors, and the PD per grade its history gives',
+    request: { query: z.object({ fundId: z.string().min(1).optional().openapi({ description: 'Only this fund\'s filings' }) }) },
+    responses: { 200: json(bookSchema, 'Grades, sectors, history'), 401: errors[401], 403: errors[403] } }),
   start: createRoute({ method: 'post', path: '/api/simulations', tags, summary: 'Start a fund risk simulation (runs in the background)',
     request: body(simulationInput, simulationExample),
     responses: { 202: json(jobSchema, 'Started: poll GET /api/simulations/{id}'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
@@ -34,14 +57,33 @@ export interface SimulationDeps {
   policies: () => readonly CompiledPolicy[];
   loadBook: BookLoader;
   jobs: SimulationJobs;
+  /** Today in the zone (default: Beijing's calendar day), the end of the history. */
+  today?: () => string;
 }
 
-export function simulationRoutes({ policies, loadBook, jobs }: SimulationDeps) {
+export function simulationRoutes({ policies, loadBook, jobs, today = () => beijingToday() }: SimulationDeps) {
   return new OpenAPIHono<AppEnv>()
+    .openapi(routes.book, async (c) => {
+      requireActor(c, 'simulation:run');
+      const { fundId } = c.req.valid('query');
+      const filter = fundId ? { fundId } : {};
+      if (!loadBook.summary || !loadBook.history) throw new Problem(503, 'Not available', 'The live book is not available here.', []);
+      const asOf = today();
+      const [summary, histories] = await Promise.all([loadBook.summary(filter), loadBook.history(filter).then((h) => gradeHistories(h, asOf))]);
+      const byGrade = new Map(histories.map((h) => [h.grade, h]));
+      return c.json({
+        asOf, loans: summary.loans, exposure: summary.exposure, sectors: summary.sectors, minLoanYears: MIN_LOAN_YEARS,
+        grades: summary.grades.map((g) => {
+          const h = byGrade.get(g.grade) ?? { loans: 0, defaults: 0, loanYears: 0 };
+          const est = h.loanYears >= MIN_LOAN_YEARS ? jeffreysPd(h.defaults, h.loanYears) : undefined;
+          return { ...g, history: { loans: h.loans, defaults: h.defaults, loanYears: h.loanYears, ...(est ? { pd: est.pd, interval: est.interval } : {}) } };
+        }),
+      }, 200);
+    })
     .openapi(routes.start, async (c) => {
       const actor = requireActor(c, 'simulation:run');
       try {
-        const prepared = await prepareSimulation({ input: await c.req.json(), policies: policies(), loadBook });
+        const prepared = await prepareSimulation({ input: await c.req.json(), policies: policies(), loadBook, today });
         return c.json(jobs.start(prepared, actor.username) as z.infer<typeof jobSchema>, 202);
       } catch (e) {
         if (e instanceof SimulationInputError) throw Problem.invalid(e.errors);

@@ -25,7 +25,9 @@ export const simulationInput = z.strictObject({
     }),
     z.strictObject({ source: z.literal('book'), fundId: z.string().min(1).optional().openapi({ description: 'Only this fund\'s active filings' }) }),
   ], { error: 'must be { "source": "csv", "csv": … } or { "source": "book" }' }),
-  pdByGrade: z.record(z.string().min(1), probability('default probability')).openapi({ description: 'One-year default probability per grade (the live book grades loans by their classification: normal, special-mention)', example: { normal: 0.015, 'special-mention': 0.12 } }),
+  pd: z.enum(['manager', 'history'], { error: 'must be "manager" (the PDs of pdByGrade) or "history" (estimated from the live book\'s history)' }).default('manager')
+    .openapi({ description: 'Where the PD per grade comes from: "manager" = pdByGrade; "history" = estimated from the live book\'s history (defaults ÷ loan-years at risk per grade, Jeffreys prior), pdByGrade only for grades with less than one loan-year of history' }),
+  pdByGrade: z.record(z.string().min(1), probability('default probability')).default({}).openapi({ description: 'One-year default probability per grade (the live book grades loans by their classification: normal, special-mention); with pd "history", the fallback for grades without history', example: { normal: 0.015, 'special-mention': 0.12 } }),
   variants: z.array(variantInput).min(1, 'name at least one variant').max(8, 'at most 8 variants').optional(),
   correlation: z.strictObject({
     rho: correlationValue,

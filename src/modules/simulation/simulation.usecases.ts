@@ -6,9 +6,10 @@
 import type { CompiledPolicy } from '../../core/policy';
 import { allIssues } from '../../core/policy';
 import {
-  asFiledVariant, buildPortfolio, buildReport, policyVariant, RiskInputError,
-  type CreditRiskPlusModel, type FundPlan, type MonteCarloSpec, type PolicyVariant, type Portfolio, type RiskLoan, type ScenarioBlock, type SimulationReport,
+  asFiledVariant, buildPortfolio, buildReport, estimatePds, gradeHistories, policyVariant, RiskInputError,
+  type CreditRiskPlusModel, type FundPlan, type MonteCarloSpec, type PdEstimate, type PolicyVariant, type Portfolio, type RiskLoan, type ScenarioBlock, type SimulationReport,
 } from '../../core/risk';
+import { beijingToday } from '../../adapters/clock';
 import type { FieldError } from '../shared/problem';
 import type { BookLoader } from './book.repository';
 import { parsePortfolioCsv } from './portfolio-csv';
@@ -28,6 +29,8 @@ export interface PreparedSimulation {
   spec: MonteCarloSpec;
   fund?: FundPlan;
   creditRiskPlus: CreditRiskPlusModel;
+  /** Where each grade's PD came from, when estimated from history. */
+  pd?: PdEstimate[];
 }
 
 /** The newest version of each programme, by id. */
@@ -56,7 +59,7 @@ function variantsOf(input: ParsedSimulationInput, policies: readonly CompiledPol
   });
 }
 
-export async function prepareSimulation({ input, policies, loadBook }: { input: unknown; policies: readonly CompiledPolicy[]; loadBook?: BookLoader }): Promise<PreparedSimulation> {
+export async function prepareSimulation({ input, policies, loadBook, today = () => beijingToday() }: { input: unknown; policies: readonly CompiledPolicy[]; loadBook?: BookLoader; today?: () => string }): Promise<PreparedSimulation> {
   const parsed = simulationInput.safeParse(input);
   if (!parsed.success) throw new SimulationInputError(allIssues(parsed.error));
   const req = parsed.data;
@@ -68,7 +71,16 @@ export async function prepareSimulation({ input, policies, loadBook }: { input: 
       loans = await loadBook(req.portfolio.fundId ? { fundId: req.portfolio.fundId } : {});
       if (loans.length === 0) throw new RiskInputError('portfolio', `the book has no active loans${req.portfolio.fundId ? ` in fund ${req.portfolio.fundId}` : ''}`);
     }
-    const portfolio = buildPortfolio({ loans, variants: variantsOf(req, policies, loans), pdByGrade: req.pdByGrade });
+    let pdByGrade: Record<string, number> = req.pdByGrade;
+    let pd: PdEstimate[] | undefined;
+    if (req.pd === 'history') {
+      if (req.portfolio.source !== 'book' || !loadBook?.history) throw new RiskInputError('pd', 'a PD from history needs the live book ({ "source": "book" }); a CSV portfolio has no history');
+      const grades = [...new Set(loans.map((l) => l.grade))].sort();
+      const histories = gradeHistories(await loadBook.history(req.portfolio.fundId ? { fundId: req.portfolio.fundId } : {}), today());
+      pd = estimatePds(histories, { grades, managerPd: req.pdByGrade });
+      pdByGrade = Object.fromEntries(pd.map((e) => [e.grade, e.pd]));
+    }
+    const portfolio = buildPortfolio({ loans, variants: variantsOf(req, policies, loans), pdByGrade });
     const duplicate = portfolio.variants.find((v, i) => portfolio.variants.indexOf(v) !== i);
     if (duplicate) throw new RiskInputError('variants', `two variants are named ${duplicate}; give them ids`);
     const spec: MonteCarloSpec = { factors: req.correlation, seed: req.seed, scenarios: req.scenarios, years: req.years, shift: req.importanceShift };
@@ -78,7 +90,7 @@ export async function prepareSimulation({ input, policies, loadBook }: { input: 
       ...(req.fund.recoveryRate !== undefined ? { recoveryRate: req.fund.recoveryRate } : {}),
       ...(req.fund.recoveryDelayYears !== undefined ? { recoveryDelayYears: req.fund.recoveryDelayYears } : {}),
     };
-    return { portfolio, spec, creditRiskPlus: req.creditRiskPlus, ...(fund ? { fund } : {}) };
+    return { portfolio, spec, creditRiskPlus: req.creditRiskPlus, ...(fund ? { fund } : {}), ...(pd ? { pd } : {}) };
   } catch (e) {
     if (e instanceof RiskInputError) throw new SimulationInputError([{ field: e.field, message: e.message.slice(e.field.length + 2) }]);
     throw e;
@@ -87,5 +99,5 @@ export async function prepareSimulation({ input, policies, loadBook }: { input: 
 
 export async function runSimulation({ prepared, runScenarios, onProgress }: { prepared: PreparedSimulation; runScenarios: ScenarioRunner; onProgress?: (done: number, total: number) => void }): Promise<SimulationReport> {
   const block = await runScenarios(prepared.portfolio, prepared.spec, onProgress ? { onProgress } : {});
-  return buildReport({ portfolio: prepared.portfolio, spec: prepared.spec, block, creditRiskPlus: prepared.creditRiskPlus, ...(prepared.fund ? { fund: prepared.fund } : {}) });
+  return buildReport({ portfolio: prepared.portfolio, spec: prepared.spec, block, creditRiskPlus: prepared.creditRiskPlus, ...(prepared.fund ? { fund: prepared.fund } : {}), ...(prepared.pd ? { pd: prepared.pd } : {}) });
 }

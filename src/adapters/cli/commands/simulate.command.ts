@@ -28,10 +28,10 @@ function number(text: string, flag: string): number {
   return n;
 }
 
-/** "A=0.01,B=0.03" (repeatable) → { A: 0.01, B: 0.03 }. */
+/** "A=0.01,B=0.03" (repeatable) → { A: 0.01, B: 0.03 }; the word "history" is the PD's source, not a grade. */
 function pdByGrade(specs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of specs.flatMap((s) => s.split(','))) {
+  for (const part of specs.flatMap((s) => s.split(',')).filter((p) => p.trim() !== 'history')) {
     const [grade, pd, extra] = part.split('=');
     if (!grade || pd === undefined || extra !== undefined) fail(`--pd: write GRADE=PD, e.g. --pd normal=0.015,special-mention=0.12 (got "${part}")`);
     out[grade.trim()] = number(pd, `--pd ${grade}`);
@@ -54,12 +54,19 @@ function variant(spec: string, i: number): NonNullable<SimulationInput['variants
   return v;
 }
 
+const pct = (p: number) => `${(p * 100).toPrecision(3)}%`;
+
 function table(r: SimulationReport): string {
   const head = ['measure', ...r.variants.map((v) => v.variant)];
   const rows = [head, ...r.whatIf.map((w) => [w.measure, ...w.values])];
   const widths = head.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  return [`${r.loans} loans, ${r.scenarios} scenarios, ${r.years} year(s), seed ${r.seed} — yuan`, line(rows[0]!), ...rows.slice(1).map(line)].join('\n');
+  const pd = r.pd.map((e) => {
+    const h = e.history;
+    const facts = h ? ` (${h.loans} loans, ${h.defaults} defaults, ${h.loanYears.toFixed(1)} loan-years${h.interval ? `; 95% ${pct(h.interval[0])}–${pct(h.interval[1])}` : ''})` : '';
+    return `PD ${e.grade}: ${pct(e.pd)} ${e.source === 'history' ? 'from history' : 'set by the manager'}${facts}${e.note ? ` — ${e.note}` : ''}`;
+  });
+  return [`${r.loans} loans, ${r.scenarios} scenarios, ${r.years} year(s), seed ${r.seed} — yuan`, ...pd, line(rows[0]!), ...rows.slice(1).map(line)].join('\n');
 }
 
 export function simulateCommand(): Command {
@@ -67,7 +74,7 @@ export function simulateCommand(): Command {
     .description('simulate the fund\'s losses, VaR/ES, P(exhausted) and a what-if of policy variants (CSV portfolio or the live book)')
     .option('--portfolio <FILE.csv>', 'portfolio CSV: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications] (default: the live book in the database)')
     .option('--fund <id>', 'live book: only this fund\'s active filings')
-    .option('--pd <GRADE=PD,…>', 'one-year default probability per grade (repeatable); the live book grades loans normal / special-mention', collect, [])
+    .option('--pd <GRADE=PD,…|history>', 'one-year default probability per grade (repeatable); the live book grades loans normal / special-mention. "history": estimate each grade\'s PD from the live book\'s history (the GRADE=PD given are used for grades with less than a loan-year of history)', collect, [])
     .option('--variant <SPEC>', 'policy variant (repeatable): as-filed | PROGRAMME, optionally :ratio=0.5,cap=30000000|none,id=NAME', collect, [])
     .option('--seed <n>', 'random seed', '1')
     .option('--scenarios <n>', 'Monte Carlo scenarios', '10000')
@@ -86,6 +93,7 @@ export function simulateCommand(): Command {
     .action(async (o: Opts) => {
       const input: SimulationInput = {
         portfolio: o.portfolio ? { source: 'csv', csv: readCsv(o.portfolio) } : { source: 'book', ...(o.fund ? { fundId: o.fund } : {}) },
+        ...(o.pd.some((s) => s.split(',').some((p) => p.trim() === 'history')) ? { pd: 'history' as const } : {}),
         pdByGrade: pdByGrade(o.pd),
         ...(o.variant.length ? { variants: o.variant.map(variant) } : {}),
         correlation: { rho: number(o.rho, '--rho'), ...(o.sectorCorrelation !== undefined ? { sectorCorrelation: number(o.sectorCorrelation, '--sector-correlation') } : {}) },
@@ -121,6 +129,7 @@ export function simulateCommand(): Command {
 function flagOf(field: string): string {
   const variant = /^variants\[(\d+)\]/.exec(field);
   if (variant) return `--variant ${Number(variant[1]) + 1}`;
+  if (field === 'pd') return '--pd history';
   const map: [RegExp, string][] = [[/^pdByGrade\.?/, '--pd '], [/^correlation\.rho$/, '--rho'], [/^correlation\.sectorCorrelation$/, '--sector-correlation'],
     [/^fund\.cash$/, '--cash'], [/^fund\.topUps\[(\d+)\]$/, '--top-up $1'], [/^fund\.recoveryRate$/, '--recovery-rate'], [/^fund\.recoveryDelayYears$/, '--recovery-delay'], [/^importanceShift$/, '--shift'],
     [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'], [/^(seed|scenarios|years)$/, '--$1']];
