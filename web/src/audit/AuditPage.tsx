@@ -6,6 +6,7 @@ import { api, qs, type Page } from '../api/client';
 import { can, useAuth } from '../auth/auth';
 import { dateTime } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
+import { Pager, useCursorPages } from '../components/Pager';
 
 interface AuditRow { id?: string | number; seq?: number; at: string; actor: string; action: string; entityKind?: string; entityId?: string; hash?: string; [k: string]: unknown }
 interface Violation { code: string; message: string }
@@ -20,8 +21,8 @@ export default function AuditPage() {
   const [actor, setActor] = useState('');
   const [entity, setEntity] = useState('');
   const [filter, setFilter] = useState({ actor: '', entityId: '' });
-  const [cursors, setCursors] = useState<string[]>([]);
-  const log = useQuery({ queryKey: ['audit', filter, cursors.at(-1)], placeholderData: keepPreviousData, queryFn: () => api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: cursors.at(-1), order: 'desc' })}`) });
+  const pages = useCursorPages();
+  const log = useQuery({ queryKey: ['audit', filter, pages.cursor], placeholderData: keepPreviousData, queryFn: () => api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: pages.cursor, order: 'desc' })}`) });
   const verify = useMutation({ mutationFn: () => api<Verify>('/api/audit/verify') });
   const ledger = useMutation({ mutationFn: () => api<Verify>('/api/ledger/verify', { method: 'POST' }) });
   return (
@@ -34,7 +35,7 @@ export default function AuditPage() {
       {verify.data && <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">{passed(verify.data) ? t('audit.intact', { n: verify.data.rows ?? '' }) : t('audit.broken', { at: problems(verify.data) })}</p>}
       {ledger.data && <p className={passed(ledger.data) ? 'ok-box' : 'error-box'} role="status">{passed(ledger.data) ? t('audit.ledgerOk') : t('audit.ledgerBad', { detail: problems(ledger.data) })}</p>}
       <ProblemMessage error={verify.error ?? ledger.error} />
-      <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); setCursors([]); setFilter({ actor: actor.trim(), entityId: entity.trim() }); }}>
+      <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); pages.reset(); setFilter({ actor: actor.trim(), entityId: entity.trim() }); }}>
         <div className="field"><label htmlFor="a-actor">{t('audit.actor')}</label><input id="a-actor" value={actor} onChange={(e) => setActor(e.target.value)} /></div>
         <div className="field"><label htmlFor="a-entity">{t('audit.entity')}</label><input id="a-entity" value={entity} onChange={(e) => setEntity(e.target.value)} /></div>
         <button type="submit">{t('common.search')}</button>
@@ -46,11 +47,7 @@ export default function AuditPage() {
           <tr key={String(r.seq ?? r.id ?? i)}><td>{String(r.seq ?? r.id ?? '')}</td><td>{dateTime(r.at)}</td><td>{r.actor}</td><td><code>{r.action}</code></td><td>{r.entityKind} {r.entityId}</td><td><code>{typeof r.hash === 'string' ? r.hash.slice(0, 12) : ''}</code></td></tr>
         ))}</tbody>
       </table>
-      <div className="pager">
-        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>{t('common.prev')}</button>
-        <span>{t('common.pageN', { n: cursors.length + 1 })}</span>
-        <button type="button" disabled={!log.data?.nextCursor} onClick={() => log.data?.nextCursor && setCursors([...cursors, log.data.nextCursor])}>{t('common.next')}</button>
-      </div>
+      <Pager pages={pages} nextCursor={log.data?.nextCursor} />
     </>
   );
 }

@@ -1,5 +1,4 @@
 /** Claims: the bank's own list, the review queue (maker–checker) and the payment queue. */
-import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -8,6 +7,7 @@ import type { Claim, Fund } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Badge, dateTime, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
+import { Pager, useCursorPages } from '../components/Pager';
 
 const TABS = { all: '', submitted: 'submitted', review: 'under-review', held: 'held', approved: 'approved', queued: 'queued', paid: 'paid', rejected: 'rejected' } as const;
 type Tab = keyof typeof TABS;
@@ -18,10 +18,10 @@ export default function ClaimsPage() {
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const tab = (params.get('tab') ?? (can(user, 'manager') ? 'submitted' : can(user, 'reviewer') ? 'review' : 'all')) as Tab;
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const list = useQuery({
-    queryKey: ['claims', tab, cursors.at(-1)],
-    queryFn: () => api<Page<Claim>>(`/api/claims${qs({ state: TABS[tab] ?? '', limit: 50, cursor: cursors.at(-1), order: tab === 'queued' || tab === 'approved' ? 'asc' : 'desc' })}`),
+    queryKey: ['claims', tab, pages.cursor],
+    queryFn: () => api<Page<Claim>>(`/api/claims${qs({ state: TABS[tab] ?? '', limit: 50, cursor: pages.cursor, order: tab === 'queued' || tab === 'approved' ? 'asc' : 'desc' })}`),
     placeholderData: keepPreviousData,
   });
   const funds = useQuery({ queryKey: ['funds'], queryFn: () => api<{ items: Fund[] }>('/api/funds'), enabled: can(user, 'manager') && tab === 'queued' });
@@ -39,7 +39,7 @@ export default function ClaimsPage() {
       <h1>{t('nav.claims')}</h1>
       <div className="tabs" role="tablist" aria-label={t('claim.queues')}>
         {(Object.keys(TABS) as Tab[]).map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => { setCursors([]); setParams({ tab: k }, { replace: true }); }}>{t(`claim.tab.${k}`)}</button>
+          <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => { pages.reset(); setParams({ tab: k }, { replace: true }); }}>{t(`claim.tab.${k}`)}</button>
         ))}
       </div>
       {tab === 'review' && <p className="muted">{t('claim.makerChecker')}</p>}
@@ -73,11 +73,7 @@ export default function ClaimsPage() {
           {list.data?.items.length === 0 && <tr><td colSpan={10} className="muted">{t('common.none')}</td></tr>}
         </tbody>
       </table>
-      <div className="pager">
-        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>{t('common.prev')}</button>
-        <span>{t('common.pageN', { n: cursors.length + 1 })}</span>
-        <button type="button" disabled={!list.data?.nextCursor} onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}>{t('common.next')}</button>
-      </div>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
     </>
   );
 }

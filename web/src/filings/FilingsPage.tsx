@@ -13,6 +13,7 @@ import type { Filing } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Badge, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
+import { Pager, useCursorPages } from '../components/Pager';
 
 const SORTABLE = ['filedOn', 'principal', 'outstanding', 'bankRef', 'disbursedOn'] as const;
 type Sort = (typeof SORTABLE)[number];
@@ -24,12 +25,12 @@ export default function FilingsPage() {
   const { t } = useTranslation();
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const sort = (SORTABLE.includes(params.get('sort') as Sort) ? params.get('sort') : 'filedOn') as Sort;
   const order = params.get('order') === 'asc' ? 'asc' : 'desc';
   const filters = { status: params.get('status') ?? '', bankId: params.get('bankId') ?? '', programme: params.get('programme') ?? '', kind: params.get('kind') ?? '', mode: params.get('mode') ?? '', q: params.get('q') ?? '' };
   const [q, setQ] = useState(filters.q);
-  const cursor = cursors.at(-1);
+  const cursor = pages.cursor;
 
   const page = useQuery({
     queryKey: ['filings', sort, order, filters, cursor],
@@ -41,7 +42,7 @@ export default function FilingsPage() {
   function update(patch: Record<string, string>) {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) if (v) next.set(k, v); else next.delete(k);
-    setCursors([]);
+    pages.reset();
     setParams(next, { replace: true });
   }
   function toggleSort(s: Sort) {
@@ -116,11 +117,7 @@ export default function FilingsPage() {
           {page.data && page.data.items.length === 0 && <tr><td colSpan={columns.length} className="muted">{t('common.none')}</td></tr>}
         </tbody>
       </table>
-      <div className="pager">
-        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>{t('common.prev')}</button>
-        <span>{t('common.pageN', { n: cursors.length + 1 })}</span>
-        <button type="button" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}>{t('common.next')}</button>
-      </div>
+      <Pager pages={pages} nextCursor={page.data?.nextCursor} />
     </>
   );
 }

@@ -5,17 +5,18 @@ import { Link } from 'react-router-dom';
 import { api, qs, type Page } from '../api/client';
 import type { Enterprise } from '../api/types';
 import { ProblemMessage } from '../components/Problem';
+import { Pager, useCursorPages } from '../components/Pager';
 
 export default function EnterprisesPage() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const list = useQuery({ queryKey: ['enterprises', search, cursors.at(-1)], placeholderData: keepPreviousData, queryFn: () => api<Page<Enterprise>>(`/api/enterprises${qs({ q: search, limit: 50, cursor: cursors.at(-1) })}`) });
+  const pages = useCursorPages();
+  const list = useQuery({ queryKey: ['enterprises', search, pages.cursor], placeholderData: keepPreviousData, queryFn: () => api<Page<Enterprise>>(`/api/enterprises${qs({ q: search, limit: 50, cursor: pages.cursor })}`) });
   return (
     <>
       <h1>{t('nav.enterprises')}</h1>
-      <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); setCursors([]); setSearch(q); }}>
+      <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); pages.reset(); setSearch(q); }}>
         <div className="field"><label htmlFor="e-q">{t('ent.search')}</label><input id="e-q" value={q} onChange={(e) => setQ(e.target.value)} /></div>
         <button type="submit">{t('common.search')}</button>
       </form>
@@ -27,11 +28,7 @@ export default function EnterprisesPage() {
             <td>{e.sciTech ? t('common.yes') : t('common.no')}</td><td>{e.registeredInZone ? t('common.yes') : t('common.no')}</td><td>{e.qualifications.map((x) => t(`qual.${x.kind}`, { defaultValue: x.kind })).join('、') || '—'}</td></tr>
         ))}</tbody>
       </table>
-      <div className="pager">
-        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>{t('common.prev')}</button>
-        <span>{t('common.pageN', { n: cursors.length + 1 })}</span>
-        <button type="button" disabled={!list.data?.nextCursor} onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}>{t('common.next')}</button>
-      </div>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
     </>
   );
 }
