@@ -4,22 +4,12 @@
  * newest MAX_JOBS are kept.
  */
 import { randomUUID } from 'node:crypto';
-import type { SimulationReport } from '../../core/risk';
+import type { SimulationJob } from './simulation.types';
 import { runSimulation, type PreparedSimulation, type ScenarioRunner } from './simulation.usecases';
 
-export const MAX_JOBS = 50;
+export type { SimulationJob } from './simulation.types';
 
-export interface SimulationJob {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  /** Share of scenarios done, 0..1. */
-  progress: number;
-  createdBy: string;
-  startedAt: string;
-  finishedAt?: string;
-  result?: SimulationReport;
-  error?: string;
-}
+export const MAX_JOBS = 50;
 
 export interface SimulationJobs {
   start: (prepared: PreparedSimulation, createdBy: string) => SimulationJob;

@@ -7,6 +7,7 @@ import { body, errors, idParam, json } from '../shared/openapi';
 import { Problem } from '../shared/problem';
 import type { BookLoader } from './book.repository';
 import type { SimulationJobs } from './simulation.jobs';
+import type { SimulationBook } from './simulation.types';
 import { simulationExample, simulationInput } from './simulation.schemas';
 import { prepareSimulation, SimulationInputError } from './simulation.usecases';
 
@@ -71,14 +72,15 @@ export function simulationRoutes({ policies, loadBook, jobs, today = () => beiji
       const asOf = today();
       const [summary, histories] = await Promise.all([loadBook.summary(filter), loadBook.history(filter).then((h) => gradeHistories(h, asOf))]);
       const byGrade = new Map(histories.map((h) => [h.grade, h]));
-      return c.json({
+      const book: SimulationBook = {
         asOf, loans: summary.loans, exposure: summary.exposure, sectors: summary.sectors, minLoanYears: MIN_LOAN_YEARS,
         grades: summary.grades.map((g) => {
           const h = byGrade.get(g.grade) ?? { loans: 0, defaults: 0, loanYears: 0 };
           const est = h.loanYears >= MIN_LOAN_YEARS ? jeffreysPd(h.defaults, h.loanYears) : undefined;
           return { ...g, history: { loans: h.loans, defaults: h.defaults, loanYears: h.loanYears, ...(est ? { pd: est.pd, interval: est.interval } : {}) } };
         }),
-      }, 200);
+      };
+      return c.json(book, 200);
     })
     .openapi(routes.start, async (c) => {
       const actor = requireActor(c, 'simulation:run');

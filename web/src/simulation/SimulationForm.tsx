@@ -1,22 +1,27 @@
 /**
- * The simulation's inputs: the live book (all funds or one), PD per grade, the policy variants
+ * The simulation's inputs: the live book (all funds or one), PD per grade — set by the manager or
+ * estimated from the book's history (GET /api/simulations/book lists the grades with their
+ * history; the manager's value is then the fallback for grades with too little), the policy variants
  * (the filed terms, each shipped programme, edited copies), scenarios, years, seed, correlation,
  * and the fund's cash with its top-ups for the exhaustion paths. Errors — the form's own and the
  * API's problem details (`errors[].field`) — are shown beside the field they name.
  */
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FieldError } from '../api/client';
+import { api, qs, type FieldError } from '../api/client';
 import type { Fund, ProgrammeSummary } from '../api/types';
 import { Field } from '../components/Field';
 import { pick } from '../i18n';
 import { formatYuan } from '../lib/money';
 import { cleanMoney, errorFor, moneyOk, percentToProbability, percentToRate } from './convert';
-import type { SimulationRequest, VariantRequest } from './types';
+import { formatProbability } from './SimulationResults';
+import type { SimulationBook, SimulationRequest, VariantRequest } from './types';
 
 export const MAX_VARIANTS = 8;
-/** The live book grades loans by their five-category classification; active loans are these two. */
+/** The live book grades loans by their five-category classification; active loans are these two (until the book says which it has). */
 const BOOK_GRADES = ['normal', 'special-mention'];
+type PdSource = 'manager' | 'history';
 const DEFAULT_PD: Record<string, string> = { normal: '1.5', 'special-mention': '12' };
 
 interface VariantRow { key: number; name: string; programme: string; ratio: string; capMode: 'keep' | 'amount' | 'none'; cap: string }
@@ -26,7 +31,9 @@ const row = (v: Partial<VariantRow>): VariantRow => ({ key: nextKey++, name: '',
 
 export interface FormValues {
   fundId: string;
+  /** Grades beyond the book's own (named by an API error). */
   grades: string[];
+  pdSource: PdSource;
   pd: Record<string, string>;
   variants: VariantRow[];
   scenarios: string;
@@ -51,7 +58,7 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
 }) {
   const { t, i18n } = useTranslation();
   const [v, setV] = useState<FormValues>(() => ({
-    fundId: funds[0]?.id ?? '', grades: [...BOOK_GRADES], pd: { ...DEFAULT_PD },
+    fundId: funds[0]?.id ?? '', grades: [], pdSource: 'manager', pd: { ...DEFAULT_PD },
     variants: [row({}), row({ ratio: '50' }), ...programmes.slice(0, MAX_VARIANTS - 2).map((p) => row({ programme: p.id }))],
     scenarios: '10000', years: '3', seed: '1', rho: '15',
     withFund: true, cash: '', topUps: '', recoveryRate: '20', recoveryDelay: '1',
@@ -67,11 +74,30 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
     if (!cashTouched && suggested !== null) setV((old) => ({ ...old, cash: suggested }));
   }, [suggested, cashTouched]);
 
+  // The book's grades (and sectors) with each grade's history, for the chosen fund.
+  const book = useQuery({
+    queryKey: ['simulation', 'book', v.fundId],
+    queryFn: () => api<SimulationBook>(`/api/simulations/book${qs({ fundId: v.fundId || undefined })}`),
+    retry: false,
+  });
+  const bookGrades = book.data?.grades.length ? book.data.grades.map((g) => g.grade) : BOOK_GRADES;
+  const grades = [...bookGrades, ...v.grades.filter((g) => !bookGrades.includes(g))];
+  const historyOf = (g: string) => book.data?.grades.find((x) => x.grade === g)?.history;
+  const estimated = (g: string) => historyOf(g)?.pd !== undefined;
+
   // A grade the API says is missing (a book with other classifications) gets its own PD input.
   useEffect(() => {
-    const missing = apiErrors.map((e) => /^pdByGrade\.(.+)$/.exec(e.field)?.[1]).filter((g): g is string => !!g && !v.grades.includes(g));
+    const missing = apiErrors.map((e) => /^pdByGrade\.(.+)$/.exec(e.field)?.[1]).filter((g): g is string => !!g && !grades.includes(g));
     if (missing.length) setV((old) => ({ ...old, grades: [...old.grades, ...missing.filter((g) => !old.grades.includes(g))] }));
-  }, [apiErrors, v.grades]);
+  }, [apiErrors, grades]);
+
+  const historyHint = (g: string): string => {
+    const h = historyOf(g);
+    if (!h || !book.data) return '';
+    const years = h.loanYears.toLocaleString('en-US', { maximumFractionDigits: 1 });
+    if (h.pd !== undefined) return t('sim.histEstimate', { pd: formatProbability(h.pd), lo: formatProbability(h.interval?.[0] ?? NaN), hi: formatProbability(h.interval?.[1] ?? NaN), loans: h.loans.toLocaleString('en-US'), defaults: h.defaults.toLocaleString('en-US'), years });
+    return h.loanYears > 0 ? t('sim.histTooShort', { years, min: book.data.minLoanYears }) : t('sim.histNone');
+  };
 
   const errors = local.length ? local : apiErrors;
   const err = (field: string) => errorFor(errors, field);
@@ -90,8 +116,11 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
     const problems: FieldError[] = [];
     const bad = (field: string, key: string) => problems.push({ field, message: t(key) });
     const pdByGrade: Record<string, number> = {};
-    for (const g of v.grades) {
-      const p = percentToProbability(v.pd[g] ?? '');
+    for (const g of grades) {
+      const text = (v.pd[g] ?? '').trim();
+      // from history, a grade's own value is only the fallback: left empty where history suffices
+      if (v.pdSource === 'history' && text === '' && estimated(g)) continue;
+      const p = percentToProbability(text);
       if (p === null) bad(`pdByGrade.${g}`, 'sim.errPercent');
       else pdByGrade[g] = p;
     }
@@ -135,6 +164,7 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
     return {
       req: {
         portfolio: { source: 'book', ...(v.fundId ? { fundId: v.fundId } : {}) },
+        ...(v.pdSource === 'history' ? { pd: 'history' as const } : {}),
         pdByGrade, variants, correlation: { rho: rho! }, scenarios, years, seed, ...(fund ? { fund } : {}),
       },
       problems,
@@ -162,12 +192,30 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
               </select>
             )}
           </Field>
-          {v.grades.map((g) => (
-            <Field key={g} label={t('sim.pd', { grade: t(`classification.${g}`, { defaultValue: g }) })} name={`pdByGrade.${g}`} error={err(`pdByGrade.${g}`)}>
-              {(p) => <input {...p} inputMode="decimal" value={v.pd[g] ?? ''} onChange={(e) => set({ pd: { ...v.pd, [g]: e.target.value } })} />}
-            </Field>
-          ))}
+          <Field label={t('sim.pdSource')} name="pd" error={err('pd')} hint={book.data ? t('sim.pdHistoryHint', { asOf: book.data.asOf }) : undefined}>
+            {(p) => (
+              <select {...p} value={v.pdSource} onChange={(e) => set({ pdSource: e.target.value as PdSource })}>
+                <option value="manager">{t('sim.pdSourceManager')}</option>
+                <option value="history">{t('sim.pdSourceHistory')}</option>
+              </select>
+            )}
+          </Field>
+          {grades.map((g) => {
+            const grade = t(`classification.${g}`, { defaultValue: g });
+            const fallback = v.pdSource === 'history';
+            return (
+              <Field key={g} label={fallback ? t('sim.pdFallback', { grade }) : t('sim.pd', { grade })} name={`pdByGrade.${g}`} error={err(`pdByGrade.${g}`)} hint={historyHint(g) || undefined}>
+                {(p) => <input {...p} inputMode="decimal" value={v.pd[g] ?? ''} placeholder={fallback && estimated(g) ? t('sim.pdFromHistory') : undefined} onChange={(e) => set({ pd: { ...v.pd, [g]: e.target.value } })} />}
+              </Field>
+            );
+          })}
         </div>
+        {book.data && (
+          <p className="hint" data-testid="sim-book">
+            {t('sim.bookSummary', { loans: book.data.loans.toLocaleString('en-US'), exposure: formatYuan(book.data.exposure), sectors: book.data.sectors.length })}
+            {book.data.sectors.length > 0 && `（${book.data.sectors.map((x) => t('sim.sectorLoans', { sector: x.sector, loans: x.loans.toLocaleString('en-US') })).join(t('sim.editSep'))}）`}
+          </p>
+        )}
       </fieldset>
 
       <fieldset>

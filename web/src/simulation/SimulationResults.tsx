@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Money } from '../components/bits';
 import { ChartCard } from '../components/charts/ChartCard';
 import { chartUnit, formatRate, formatYuan, toChartNumber, type ChartUnit } from '../lib/money';
-import type { SimulationReport, VariantReport } from './types';
+import type { PdEstimate, SimulationReport, VariantReport } from './types';
 
 const COLORS = ['#b91c1c', '#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
 
@@ -33,6 +33,7 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
     <section aria-labelledby="sim-results-title" data-testid="sim-results">
       <h2 id="sim-results-title">{t('sim.results')}</h2>
       <p className="muted">{t('sim.summary', { loans: report.loans.toLocaleString('en-US'), scenarios: report.scenarios.toLocaleString('en-US'), years: report.years, seed: report.seed })}</p>
+      <PdTable rows={report.pd} />
       <MeasuresTable variants={variants} />
       <div className="grid two" style={{ marginTop: 14 }}>
         <HistogramChart variants={variants} />
@@ -41,6 +42,47 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
         <ModelsTable variants={variants} />
       </div>
     </section>
+  );
+}
+
+/** Which PD each grade used: set by the manager or estimated from history, with the loans and defaults behind it. */
+function PdTable({ rows }: { rows: PdEstimate[] }) {
+  const { t } = useTranslation();
+  if (!rows.length) return null;
+  const withHistory = rows.some((r) => r.history);
+  const num = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return (
+    <div className="table-wrap card" style={{ marginBottom: 14 }}>
+      <h3>{t('sim.pdUsed')}</h3>
+      <table data-testid="sim-pd">
+        <thead>
+          <tr>
+            <th>{t('sim.pdGrade')}</th><th className="num">{t('sim.pdValue')}</th><th>{t('sim.pdSourceCol')}</th>
+            {withHistory && <><th className="num">{t('sim.pdLoans')}</th><th className="num">{t('sim.pdDefaults')}</th><th className="num">{t('sim.pdLoanYears')}</th><th className="num">{t('sim.pdInterval')}</th></>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.grade} data-grade={r.grade} data-source={r.source}>
+              <th scope="row">{t(`classification.${r.grade}`, { defaultValue: r.grade })}</th>
+              <td className="num">{formatProbability(r.pd)}</td>
+              <td>
+                {r.source === 'history' ? t('sim.pdFromHistoryShort') : t('sim.pdFromManager')}
+                {r.source === 'manager' && r.history && <div className="hint">{r.history.loanYears > 0 ? t('sim.pdNoteShort', { years: num(r.history.loanYears, 2) }) : t('sim.pdNoteNone')}</div>}
+              </td>
+              {withHistory && (
+                <>
+                  <td className="num">{r.history ? num(r.history.loans) : '—'}</td>
+                  <td className="num">{r.history ? num(r.history.defaults) : '—'}</td>
+                  <td className="num">{r.history ? num(r.history.loanYears, 1) : '—'}</td>
+                  <td className="num">{r.history?.interval ? `${formatProbability(r.history.interval[0])} – ${formatProbability(r.history.interval[1])}` : '—'}</td>
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
