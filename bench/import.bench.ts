@@ -6,24 +6,26 @@
  * COPY, RSS < 500 MB. PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/adapters/db/database';
 import { parseYuan } from '../src/core/money/money';
 import type { Actor } from '../src/modules/auth/access';
 import { createFund, signAgreement } from '../src/modules/funds/funds.usecases';
 import { hashFile } from '../src/modules/imports/imports.file';
-import { openImport, runImport } from '../src/modules/imports/imports.usecases';
+import { DEFAULT_CHUNK_ROWS, openImport, runImport } from '../src/modules/imports/imports.usecases';
 import { loadPolicyFiles } from '../src/modules/programmes/policy-files';
 import { createProgrammesRepository } from '../src/modules/programmes/programmes.repository';
 import { loadPolicyCatalog, syncPolicyFiles } from '../src/modules/programmes/programmes.usecases';
 import { enterprises } from '../src/modules/registry/registry.table';
 import { registerInstitution } from '../src/modules/registry/registry.usecases';
 import { createRegistryRepository } from '../src/modules/registry/registry.repository';
+import { rowsOf } from '../src/modules/shared/rows';
 
 const pgRows = Number(process.argv[2] ?? 1_000_000);
 const pgliteRows = Number(process.argv[3] ?? 100_000);
@@ -83,19 +85,46 @@ async function world(database: Database, rows: number) {
   return catalog;
 }
 
+/**
+ * CPU milliseconds the database's server processes have used so far, by pid (PostgreSQL on this
+ * machine: /proc/PID/stat, utime + stime at 100 ticks a second). On a shared machine the wall clock
+ * depends on everyone else's load; CPU time per row much less so.
+ */
+async function serverCpu(database: Database): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (database.kind !== 'postgres') return out;
+  for (const r of rowsOf(await database.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`))) {
+    try {
+      const fields = readFileSync(`/proc/${Number(r.pid)}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      out.set(Number(r.pid), (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch { /* not on this machine */ }
+  }
+  return out;
+}
+
 async function fileIt(database: Database, rows: number, path: string) {
   const catalog = await world(database, rows);
   const { hash, bytes } = await hashFile(path);
   maxRss = 0;
+  const cpu0 = { node: process.cpuUsage(), server: await serverCpu(database) };
   const started = process.hrtime.bigint();
   const { job, inspection } = await openImport({ db: database.db, actor: manager, bankId: 'bank-icbc', fileName: 'bench.csv', path, fileHash: hash, bytes });
   let lastReport = 0;
-  const done = await runImport({ db: database.db, catalog, actor: manager, today, job, path, inspection, ...(chunkRows ? { chunkRows } : {}), onProgress: (p) => {
+  const timings: Record<string, number> = {};
+  const done = await runImport({ db: database.db, catalog, actor: manager, today, job, path, inspection, timings, ...(chunkRows ? { chunkRows } : {}), onProgress: (p) => {
     if (p.lastLine - lastReport >= rows / 10) { lastReport = p.lastLine; process.stderr.write(`  … ${p.lastLine - 1} rows, ${Math.round((p.lastLine - 1) / (Number(process.hrtime.bigint() - started) / 1e9))} rows/s\n`); }
   } });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const node = process.cpuUsage(cpu0.node);
+  const server = [...(await serverCpu(database))].reduce((sum, [pid, ms]) => sum + ms - (cpu0.server.get(pid) ?? 0), 0);
+  const cpuMsPer1000Rows = { node: Math.round(((node.user + node.system) / 1000 / rows) * 1000), ...(database.kind === 'postgres' ? { postgres: Math.round((server / rows) * 1000) } : {}) };
+  console.log(`  CPU per 1,000 rows: Node ${cpuMsPer1000Rows.node} ms${database.kind === 'postgres' ? `, PostgreSQL ${cpuMsPer1000Rows.postgres} ms` : ''} (load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   if (done.filed !== rows) throw new Error(`expected every row filed, got ${done.filed} filed, ${done.rejected} rejected, ${done.duplicates} duplicates`);
-  return { seconds, rowsPerSecond: Math.round(rows / seconds), maxRssMb: Math.round(maxRss / 2 ** 20), filed: done.filed };
+  const chunks = Math.ceil(rows / (chunkRows ?? DEFAULT_CHUNK_ROWS));
+  const perChunk = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round((v / chunks) * 10) / 10]));
+  console.log(`  per chunk of ${chunkRows ?? DEFAULT_CHUNK_ROWS} rows (${chunks} chunks; ms, or a count; preparing overlaps the previous chunk's transaction):`);
+  for (const [k, v] of Object.entries(perChunk)) console.log(`    ${k.padEnd(60)} ${v}`);
+  return { seconds, rowsPerSecond: Math.round(rows / seconds), maxRssMb: Math.round(maxRss / 2 ** 20), filed: done.filed, cpuMsPer1000Rows, perChunk };
 }
 
 async function copyFloor(url: string, path: string, rows: number) {

@@ -13,19 +13,59 @@ export interface AuditEntry {
 
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
-const toJson = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
+const withBigints = (_k: string, x: unknown) => (typeof x === 'bigint' ? x.toString() : x);
+/** JSON with bigints as strings. A replacer slows JSON.stringify several times, so it is used only when a bigint is there. */
+const toJson = (v: unknown) => {
+  if (v === undefined || v === null) return null;
+  try {
+    return JSON.stringify(v);
+  } catch (e) {
+    if (e instanceof TypeError && /BigInt/i.test(e.message)) return JSON.stringify(v, withBigints);
+    throw e;
+  }
+};
 
 export function createAuditRepository({ db }: { db: Db }) {
   return {
     async record(e: AuditEntry): Promise<void> {
       await db.execute(sql`select audit_append(${e.actor}, ${e.action}, ${e.entityKind}, ${e.entityId}, ${toJson(e.before)}::jsonb, ${toJson(e.after)}::jsonb)`);
     },
-    /** Many entries in one statement, appended in the given order (bulk filing). */
+    /**
+     * Many entries appended in the given order with two statements, whatever their number. The
+     * first takes audit_append's advisory lock (so the second's snapshot, taken after it, sees every
+     * committed append); the second walks the entries with a recursive CTE that computes each row's
+     * hash with audit_row_hash() from the previous row's — exactly what audit_append does one row at a
+     * time — and inserts them all. Same rows, same chain, without a PL/pgSQL call, a head lookup and
+     * an INSERT per entry.
+     */
     async recordMany(entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
       const batch = `[${entries.map((e) => `{"actor":${JSON.stringify(e.actor)},"action":${JSON.stringify(e.action)},"entityKind":${JSON.stringify(e.entityKind)},"entityId":${JSON.stringify(e.entityId)},"before":${toJson(e.before) ?? 'null'},"after":${toJson(e.after) ?? 'null'}}`).join(',')}]`;
-      await db.execute(sql`select count(*) from (select audit_append(e->>'actor', e->>'action', e->>'entityKind', e->>'entityId', nullif(e->'before', 'null'::jsonb), nullif(e->'after', 'null'::jsonb))
-        from jsonb_array_elements(${batch}::jsonb) with ordinality as t(e, n) order by n) appended`);
+      await db.execute(sql`select pg_advisory_xact_lock(7260001)`);
+      // (select a from src) is an uncorrelated subquery: evaluated once, its value read in place by
+      // every step (a CTE scan inside the recursion would copy the whole batch at each step).
+      const res = rowsOf(await db.execute(sql`with recursive
+          src as materialized (select ${batch}::jsonb as a),
+          head as (select seq, hash from audit_log order by seq desc limit 1),
+          chain(n, seq, prev, hash) as (
+            select 0, coalesce((select seq from head), 0::bigint), ''::text, coalesce((select hash from head), repeat('0', 64))
+            union all
+            select c.n + 1, c.seq + 1, c.hash,
+              audit_row_hash(c.seq + 1, now(), x.e->>'actor', x.e->>'action', x.e->>'entityKind', x.e->>'entityId',
+                nullif(x.e->'before', 'null'::jsonb), nullif(x.e->'after', 'null'::jsonb), c.hash)
+            from chain c, lateral (select (select a from src) -> c.n as e offset 0) x
+            where c.n < (select jsonb_array_length(a) from src)
+          ),
+          ins as (
+            insert into audit_log (seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash, hash)
+            select c.seq, now(), x.e->>'actor', x.e->>'action', x.e->>'entityKind', x.e->>'entityId',
+              nullif(x.e->'before', 'null'::jsonb), nullif(x.e->'after', 'null'::jsonb), c.prev, c.hash
+            from chain c, lateral (select (select a from src) -> (c.n - 1) as e offset 0) x
+            where c.n > 0 order by c.n
+            returning 1
+          )
+        select count(*)::int as n from ins`));
+      if (Number(res[0]!.n) !== entries.length) throw new Error(`audit: appended ${String(res[0]!.n)} of ${entries.length} entries`);
     },
     async list({ limit, beforeSeq, entityKind, entityId }: { limit: number; beforeSeq?: number; entityKind?: string; entityId?: string }) {
       const rows = rowsOf(await db.execute(sql`select seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash, hash from audit_log

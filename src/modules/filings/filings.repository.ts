@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from
 import type { Db } from '../programmes/programmes.repository';
 import { agreements, enterprises, funds, fundProgrammes } from '../registry/registry.table';
 import type { Cursor } from '../shared/paging';
+import { rowsOf } from '../shared/rows';
 import { filingEvents, filings, type FilingStatus } from './filings.table';
 
 export type FilingRow = typeof filings.$inferSelect;
@@ -48,9 +49,43 @@ export function createFilingsRepository({ db }: { db: Db }) {
     async insert(row: typeof filings.$inferInsert) {
       await db.insert(filings).values(row);
     },
-    /** Many filings in one statement (bulk filing). */
-    async insertMany(rows: FilingInsert[]) {
-      if (rows.length) await db.insert(filings).values(rows);
+    /**
+     * New filings with their first events in ONE statement: the rows travel as one JSON parameter
+     * unpacked by jsonb_to_recordset (no per-value parameters to build, bind and describe), the
+     * events inserted by a second data-modifying CTE. Returns the rows' created_at (= updated_at =
+     * the transaction's now(), the columns' default), as the driver would read it back.
+     */
+    async insertFiled(rows: { row: FilingInsert; event: FilingEventInsert }[]): Promise<Date> {
+      const json = JSON.stringify(rows.map(({ row: r, event: e }) => ({
+        id: r.id, fund_id: r.fundId, programme_id: r.programmeId, policy_version_id: r.policyVersionId, bank_id: r.bankId, enterprise_id: r.enterpriseId,
+        bank_ref: r.bankRef, idempotency_key: r.idempotencyKey ?? null, request_hash: r.requestHash, kind: r.kind, principal: String(r.principal),
+        outstanding: String(r.outstanding), disbursed_on: r.disbursedOn, matures_on: r.maturesOn ?? null, filed_on: r.filedOn, mode: r.mode, ratio_bp: r.ratioBp,
+        rounding: r.rounding, cap_per_loan: r.capPerLoan === null || r.capPerLoan === undefined ? null : String(r.capPerLoan), parties: r.parties,
+        guarantor_id: r.guarantorId ?? null, reserved: String(r.reserved), agreement_id: r.agreementId ?? null, enterprise_cap_key: r.enterpriseCapKey ?? null,
+        status: r.status, decision: r.decision, created_by: r.createdBy,
+        ev_filing_id: e.filingId, ev_kind: e.kind, ev_on: e.on, ev_data: e.data, ev_actor: e.actor,
+      })));
+      const res = rowsOf(await db.execute(sql`with r as materialized (
+          select * from jsonb_to_recordset(${json}::jsonb) as x(id text, fund_id text, programme_id text, policy_version_id int, bank_id text,
+            enterprise_id text, bank_ref text, idempotency_key text, request_hash text, kind text, principal bigint, outstanding bigint, disbursed_on date,
+            matures_on date, filed_on date, mode text, ratio_bp int, rounding text, cap_per_loan bigint, parties jsonb, guarantor_id text, reserved bigint,
+            agreement_id text, enterprise_cap_key text, status text, decision jsonb, created_by text, ev_filing_id text, ev_kind text, ev_on date, ev_data jsonb,
+            ev_actor text)
+        ), f as (
+          insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, idempotency_key, request_hash, kind, principal,
+            outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
+            enterprise_cap_key, status, decision, created_by)
+          select id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, idempotency_key, request_hash, kind, principal,
+            outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
+            enterprise_cap_key, status, decision, created_by from r
+          returning 1
+        ), e as (
+          insert into filing_events (filing_id, kind, "on", data, actor) select ev_filing_id, ev_kind, ev_on, ev_data, ev_actor from r returning 1
+        )
+        select (select count(*) from f)::int as filings, (select count(*) from e)::int as events,
+          to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || 'Z' as at`));
+      if (Number(res[0]!.filings) !== rows.length || Number(res[0]!.events) !== rows.length) throw new Error('filings insert wrote a different number of rows');
+      return new Date(String(res[0]!.at));
     },
     async addEvents(events: FilingEventInsert[]) {
       if (events.length) await db.insert(filingEvents).values(events);

@@ -24,6 +24,7 @@ import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import { retryOnConflict } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
+import { count, timed, type Timings } from './timings';
 import { createFilingsRepository, type AgreementRow, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
 import type { filingInput, filingPatch } from './filings.schemas';
 import type { FilingStatus } from './filings.table';
@@ -219,37 +220,51 @@ export function planFiling({ desk, input, enterprise, quals, guarantors, request
 /** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
 export type WriteOutcome = { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
 
+/** The row as the database holds it right after the insert: the plan's values and the columns' defaults. */
+const insertedRow = (row: FilingInsert, at: Date): FilingRow => ({
+  ...row, idempotencyKey: row.idempotencyKey ?? null, maturesOn: row.maturesOn ?? null, capPerLoan: row.capPerLoan ?? null, guarantorId: row.guarantorId ?? null,
+  agreementId: row.agreementId ?? null, enterpriseCapKey: row.enterpriseCapKey ?? null, classification: 'normal', overdueSince: null, nonPerformingOn: null,
+  createdAt: at, updatedAt: at, version: 1,
+} as FilingRow);
+
+/** Each account once (the enterprise-cap accounts of a chunk's loans to one enterprise repeat). */
+function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
+  const seen = new Set<string>();
+  return accounts.filter((a) => !seen.has(a.id) && seen.add(a.id));
+}
+
 /**
- * Writes planned filings inside the caller's transaction: the rows and their first events in
- * multi-row inserts, every reservation in ONE ledger batch (each filing's transfers a linked chain,
- * reserved whole or not at all), then an audit row per filing. A filing the ledger refuses comes
- * back with the limit it would cross; nothing is audited then, and the caller must roll back the
- * transaction (its row is written) and try again without it.
+ * Writes planned filings inside the caller's transaction, set-based: the rows and their first events
+ * in one statement, their ledger accounts in one, every reservation in ONE ledger batch (each
+ * filing's transfers a linked chain, reserved whole or not at all), then the audit rows in one
+ * chained append. A filing the ledger refuses comes back with the limit it would cross; nothing is
+ * audited then, and the caller must roll back the transaction (its row is written) and try again
+ * without it. `timings` (optional) collects where the time went, for the import benchmark.
  */
-export async function writeFilings({ db, plans, actor }: { db: Db; plans: FilingPlan[]; actor: Actor }): Promise<WriteOutcome> {
+export async function writeFilings({ db, plans, actor, timings }: { db: Db; plans: FilingPlan[]; actor: Actor; timings?: Timings | undefined }): Promise<WriteOutcome> {
   if (plans.length === 0) return { written: true, views: [] };
   const filings = createFilingsRepository({ db });
-  await filings.insertMany(plans.map((p) => p.row));
-  await filings.addEvents(plans.map((p) => p.event));
+  const at = await timed(timings, 'filings+events insert', () => filings.insertFiled(plans.map((p) => ({ row: p.row, event: p.event }))));
   const ledger = createLedgerRepository({ db });
-  await openAccounts({ ledger, accounts: plans.flatMap((p) => p.accounts) });
+  await timed(timings, 'ledger accounts', () => openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) }));
   const transfers = plans.flatMap((p) => p.transfers);
-  const results = transfers.length ? await ledger.apply(transfers.map((t) => ({ ...t, kind: 'single' as const })), actor.username) : [];
-  let at = 0;
+  count(timings, 'ledger transfers', transfers.length);
+  const results = transfers.length ? await timed(timings, 'ledger_apply', () => ledger.apply(transfers.map((t) => ({ ...t, kind: 'single' as const })), actor.username)) : [];
+  let next = 0;
   const refusals = plans.map((p) => {
-    const mine = results.slice(at, at + p.transfers.length);
-    const ts = transfers.slice(at, at + p.transfers.length);
-    at += p.transfers.length;
+    const mine = results.slice(next, next + p.transfers.length);
+    const ts = transfers.slice(next, next + p.transfers.length);
+    next += p.transfers.length;
     const failed = mine.findIndex((r) => r !== 'ok' && r !== 'exists' && r !== 'linked_event_failed');
     if (failed >= 0) return limitReason(new LedgerRefusal(ts[failed]!, mine[failed]!));
     if (mine.some((r) => r !== 'ok' && r !== 'exists')) throw new LedgerRefusal(ts[0]!, 'linked_event_failed');
     return null;
   });
   if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
-  const stored = new Map((await filings.findMany(plans.map((p) => p.row.id))).map((f) => [f.id, f]));
-  const views = plans.map((p) => filingView(stored.get(p.row.id)!, p.enterpriseName));
+  // What the insert wrote is known: the view is built from it rather than read back.
+  const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
   const audit = createAuditRepository({ db });
-  await audit.recordMany(views.map((view) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: view })));
+  await timed(timings, 'audit', () => audit.recordMany(views.map((view) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: view }))));
   return { written: true, views };
 }
 

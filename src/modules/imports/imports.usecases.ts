@@ -21,6 +21,7 @@ import { inspectFile, type FileInspection } from './imports.file';
 import { zhOf } from './imports.messages';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
 import { readRows, type RawRow } from './rows';
+import { timed, type Timings } from '../filings/timings';
 
 /** Rows per transaction. Each filing takes 2–3 per-transfer advisory locks in ledger_apply, so a chunk of 500 stays well inside the shared lock table (max_locks_per_transaction × connections). */
 export const DEFAULT_CHUNK_ROWS = 500;
@@ -108,26 +109,38 @@ export interface RunHooks {
 export interface ImportProgress { lastLine: number; totalLines: number; filed: number; duplicates: number; rejected: number }
 
 /**
- * Files the job's rows after its `lastLine`, a chunk per transaction; the next chunk is read and
- * judged while the previous one commits. Stops cleanly between chunks when `signal` aborts.
+ * Files the job's rows after its `lastLine`, a chunk per transaction, pipelined: while a chunk
+ * commits, the next one is read, judged, looked up and planned (outside any transaction; only the
+ * duplicate check against filed loans and the writes happen in the chunk's transaction). At most
+ * one chunk is being prepared and one committing, so memory stays bounded. Stops cleanly between
+ * chunks when `signal` aborts. `timings` (optional) collects where the time went, by step.
  */
-export async function runImport({ db, catalog, actor, today, job, path, inspection, chunkRows = DEFAULT_CHUNK_ROWS, onProgress, signal, hooks }: {
+export async function runImport({ db, catalog, actor, today, job, path, inspection, chunkRows = DEFAULT_CHUNK_ROWS, onProgress, signal, hooks, timings }: {
   db: Db; catalog: PolicyCatalog; actor: Actor; today: string; job: ImportJobRow; path: string; inspection: FileInspection;
-  chunkRows?: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; hooks?: RunHooks;
+  chunkRows?: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; hooks?: RunHooks; timings?: Timings;
 }): Promise<ImportJobRow> {
   const repo = createImportsRepository({ db });
   if (job.status === 'done') return job;
   if (job.status === 'failed') await repo.setStatus(job.id, 'running');
   const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected, chunk: 0 };
   const desk: FilingDesk = { catalog, actor, today, bankId: job.bankId, agreements: [] };
-  let pending: Promise<void> | null = null;
-  const commit = async (rows: JudgedRow[]) => {
-    const counts = await fileChunk({ db, desk, columns: inspection.columns, jobId: job.id, expectedLastLine: state.lastLine, rows, chunk: state.chunk++, hooks });
-    state.lastLine = rows.at(-1)!.line;
+  let pending = null as Promise<void> | null;
+  const commit = async (prepared: PreparedChunk) => {
+    const counts = await fileChunk({ db, desk, columns: inspection.columns, jobId: job.id, expectedLastLine: state.lastLine, prepared, chunk: state.chunk++, hooks, timings });
+    state.lastLine = prepared.rows.at(-1)!.line;
     state.filed += counts.filed;
     state.duplicates += counts.duplicates;
     state.rejected += counts.rejected;
     onProgress?.({ ...state, totalLines: inspection.lastLine });
+  };
+  /** Prepares a chunk while the previous one commits, then commits it once the previous one has. Returns false when aborted. */
+  const next = async (rows: JudgedRow[]): Promise<boolean> => {
+    const prepared = await prepareChunk({ db, desk, columns: inspection.columns, rows, timings });
+    await pending;
+    if (signal?.aborted) return false;
+    pending = commit(prepared);
+    pending.catch(() => {}); // awaited later; keeps an early failure from being reported as unhandled
+    return true;
   };
   try {
     let rows: JudgedRow[] = [];
@@ -135,16 +148,13 @@ export async function runImport({ db, catalog, actor, today, job, path, inspecti
       if (raw.line <= job.lastLine) continue;
       rows.push(judgeRow(raw, inspection.columns));
       if (rows.length >= chunkRows) {
-        await pending;
-        if (signal?.aborted) return (await repo.find(job.id))!;
         const chunk = rows;
-        pending = commit(chunk);
-        pending.catch(() => {}); // awaited below; keeps an early failure from being reported as unhandled
         rows = [];
+        if (!(await next(chunk))) return (await repo.find(job.id))!;
       }
     }
+    if (rows.length && !signal?.aborted && !(await next(rows))) return (await repo.find(job.id))!;
     await pending;
-    if (rows.length && !signal?.aborted) await commit(rows);
     if (signal?.aborted) return (await repo.find(job.id))!;
     await repo.setStatus(job.id, 'done');
   } catch (e) {
@@ -160,37 +170,99 @@ const uniqueViolation = (e: unknown): boolean => {
   return false;
 };
 
+/** Rows planned between two turns of the event loop while a chunk is prepared. */
+const PLAN_SLICE = 50;
+
+/** A row's outcome as far as it is known before the chunk's transaction: its plan, or why it is not filed. */
+type Outcome = { plan: FilingPlan } | { errors: RowError[] };
+
+/** A chunk judged, looked up and planned outside its transaction. */
+interface PreparedChunk {
+  rows: JudgedRow[];
+  /** By line, for the first row of each loan number in the chunk (the later ones are duplicates whatever the database holds). */
+  outcomes: Map<number, Outcome>;
+}
+
+/**
+ * Looks up what a chunk's rows name — enterprises with their qualifications, guarantors, the
+ * bank's agreements in force: three queries, whatever the chunk's size — and judges and plans each
+ * loan (planFiling, as the API does). Reads only; the chunk's transaction checks the loan numbers
+ * against the filings and writes.
+ */
+async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk: FilingDesk; columns: ColumnMap; rows: JudgedRow[]; timings?: Timings | undefined }): Promise<PreparedChunk> {
+  const valid = rows.filter((r): r is JudgedRow & { input: FilingInput } => 'input' in r);
+  const imports = createImportsRepository({ db });
+  const [{ byCode, quals }, guarantors, agreements] = await timed(timings, 'prepare: lookups', () => Promise.all([
+    imports.enterprisesByCreditCode([...new Set(valid.map((r) => r.input.creditCode!))]),
+    imports.guarantors([...new Set(valid.map((r) => guarantorOf(r.input)).filter((g): g is string => g !== null))]),
+    createFilingsRepository({ db }).agreementsFor(desk.bankId, desk.today),
+  ]));
+  let started = performance.now();
+  const chunkDesk = { ...desk, agreements };
+  const outcomes = new Map<number, Outcome>();
+  const seen = new Set<string>();
+  for (const [i, r] of valid.entries()) {
+    if (i % PLAN_SLICE === PLAN_SLICE - 1) {
+      // Let the previous chunk's transaction go on between slices: its next statement waits for this loop otherwise.
+      if (timings) timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
+      await new Promise((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+    if (seen.has(r.input.bankRef)) continue;
+    seen.add(r.input.bankRef);
+    const enterprise = byCode.get(r.input.creditCode!);
+    if (!enterprise) {
+      const en = 'no registered enterprise has it; register the enterprise first';
+      outcomes.set(r.line, { errors: [{ column: columnOf('creditCode', columns), message: zhOf(en), messageEn: en }] });
+      continue;
+    }
+    try {
+      outcomes.set(r.line, { plan: planFiling({ desk: chunkDesk, input: r.input, enterprise, quals: quals.get(enterprise.id) ?? [], guarantors, requestHash: filingRequestHash(r.input, desk.bankId) }) });
+    } catch (e) {
+      if (e instanceof FilingRefused) outcomes.set(r.line, { errors: e.reasons.filter((x) => !x.ok).map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })) });
+      else if (e instanceof Problem) outcomes.set(r.line, { errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: zhOf(x.message), messageEn: x.message })) });
+      else throw e;
+    }
+  }
+  if (timings) timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
+  return { rows, outcomes };
+}
+
 /**
  * One chunk in one transaction. A row the ledger refuses (a limit reached mid-chunk) is taken out
  * with the limit's reason and the chunk is written again without it: the others are filed, nothing
  * is half-written. A bank reference filed meanwhile through the API is caught by its unique index
- * and the chunk is judged again, reporting it as a duplicate.
+ * and the chunk is written again, reporting it as a duplicate.
  */
-async function fileChunk({ db, desk, columns, jobId, expectedLastLine, rows, chunk, hooks }: {
-  db: Db; desk: FilingDesk; columns: ColumnMap; jobId: string; expectedLastLine: number; rows: JudgedRow[]; chunk: number; hooks?: RunHooks | undefined;
+async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared, chunk, hooks, timings }: {
+  db: Db; desk: FilingDesk; columns: ColumnMap; jobId: string; expectedLastLine: number; prepared: PreparedChunk; chunk: number; hooks?: RunHooks | undefined; timings?: Timings | undefined;
 }): Promise<ChunkCounts> {
   const refusedByLedger = new Map<number, RowError[]>();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => {
+      return await timed(timings, 'transaction (all of the chunk\'s writes, commit included)', () => db.transaction(async (tx) => {
         const repo = createImportsRepository({ db: tx });
-        const locked = await repo.lock(jobId);
-        if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
-        const { errors, duplicates, plans } = await planChunk({ db: tx, desk, columns, rows, refusedByLedger });
-        const out = await writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor });
+        const { errors, duplicates, plans } = await timed(timings, 'lock job + filed loan numbers', async () => {
+          const locked = await repo.lock(jobId);
+          if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
+          return settleChunk({ db: tx, desk, columns, prepared, refusedByLedger });
+        });
+        const out = await writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor, timings });
         if (!out.written) {
           out.refused.forEach((r, i) => {
             if (r) refusedByLedger.set(plans[i]!.line, [{ column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn }]);
           });
           throw new RefusedInChunk();
         }
-        // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
-        await repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) }))));
         const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
-        await repo.advance(jobId, { lastLine: rows.at(-1)!.line, ...counts });
+        await timed(timings, 'row errors + job progress', async () => {
+          // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
+          await repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) }))));
+          await repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts });
+        });
         await hooks?.beforeCommit?.(chunk);
         return counts;
-      });
+      }));
     } catch (e) {
       if (e instanceof RefusedInChunk) continue;
       if (uniqueViolation(e) && attempt < 5) continue;
@@ -199,19 +271,16 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, rows, chu
   }
 }
 
-async function planChunk({ db, desk, columns, rows, refusedByLedger }: { db: Db; desk: FilingDesk; columns: ColumnMap; rows: JudgedRow[]; refusedByLedger: Map<number, RowError[]> }) {
+/** Each row's outcome once the filed loan numbers are known (read in the chunk's transaction). */
+async function settleChunk({ db, desk, columns, prepared, refusedByLedger }: { db: Db; desk: FilingDesk; columns: ColumnMap; prepared: PreparedChunk; refusedByLedger: Map<number, RowError[]> }) {
   const errors: { line: number; values: Record<string, string>; errors: RowError[] }[] = [];
   const fail = (r: JudgedRow, e: RowError[]) => errors.push({ line: r.line, values: r.values, errors: e });
-  const valid = rows.filter((r): r is JudgedRow & { input: FilingInput } => 'input' in r);
-  const imports = createImportsRepository({ db });
+  const valid = prepared.rows.filter((r): r is JudgedRow & { input: FilingInput } => 'input' in r);
   const filed = await createFilingsRepository({ db }).filedBankRefs(desk.bankId, [...new Set(valid.map((r) => r.input.bankRef))]);
-  const { byCode, quals } = await imports.enterprisesByCreditCode([...new Set(valid.map((r) => r.input.creditCode!))]);
-  const guarantors = await imports.guarantors([...new Set(valid.map((r) => guarantorOf(r.input)).filter((g): g is string => g !== null))]);
-  const chunkDesk = { ...desk, agreements: await createFilingsRepository({ db }).agreementsFor(desk.bankId, desk.today) };
   const firstLine = new Map<string, number>();
   const plans: { line: number; plan: FilingPlan }[] = [];
   let duplicates = 0;
-  for (const r of rows) {
+  for (const r of prepared.rows) {
     if (!('input' in r)) { fail(r, r.errors); continue; }
     const ref = r.input.bankRef;
     if (filed.has(ref) || firstLine.has(ref)) {
@@ -223,19 +292,9 @@ async function planChunk({ db, desk, columns, rows, refusedByLedger }: { db: Db;
     firstLine.set(ref, r.line);
     const refused = refusedByLedger.get(r.line);
     if (refused) { fail(r, refused); continue; }
-    const enterprise = byCode.get(r.input.creditCode!);
-    if (!enterprise) {
-      const en = 'no registered enterprise has it; register the enterprise first';
-      fail(r, [{ column: columnOf('creditCode', columns), message: zhOf(en), messageEn: en }]);
-      continue;
-    }
-    try {
-      plans.push({ line: r.line, plan: planFiling({ desk: chunkDesk, input: r.input, enterprise, quals: quals.get(enterprise.id) ?? [], guarantors, requestHash: filingRequestHash(r.input, desk.bankId) }) });
-    } catch (e) {
-      if (e instanceof FilingRefused) fail(r, e.reasons.filter((x) => !x.ok).map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })));
-      else if (e instanceof Problem) fail(r, (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: zhOf(x.message), messageEn: x.message })));
-      else throw e;
-    }
+    const outcome = prepared.outcomes.get(r.line)!;
+    if ('plan' in outcome) plans.push({ line: r.line, plan: outcome.plan });
+    else fail(r, outcome.errors);
   }
   return { errors, duplicates, plans };
 }
