@@ -13,6 +13,15 @@
 --    only this function writes it, from accounts it holds locked and transfers it inserts in the same
 --    statement's transaction, and `ledger verify` holds every history row to the replay of the
 --    transfer log (an unknown account or transfer is a violation there). The transfers keep theirs.
+--  * the account flag `history` (4, as TigerBeetle's): only an account that has it keeps a
+--    ledger_balances row per transfer; the others keep their running totals. Accounts that already
+--    have history get the flag, so what verify expects of them does not change.
+ALTER TABLE ledger_accounts DROP CONSTRAINT IF EXISTS ledger_accounts_flags_check;
+--> statement-breakpoint
+ALTER TABLE ledger_accounts ADD CONSTRAINT ledger_accounts_flags_check CHECK (flags BETWEEN 0 AND 7);
+--> statement-breakpoint
+UPDATE ledger_accounts a SET flags = a.flags | 4 WHERE EXISTS (SELECT 1 FROM ledger_balances b WHERE b.account_id = a.id);
+--> statement-breakpoint
 ALTER TABLE ledger_balances DROP CONSTRAINT IF EXISTS ledger_balances_account_id_fkey;
 --> statement-breakpoint
 ALTER TABLE ledger_balances DROP CONSTRAINT IF EXISTS ledger_balances_transfer_id_fkey;
@@ -300,8 +309,10 @@ BEGIN
                OR s_dp[v_x] < 0 OR s_cp[v_x] < 0 THEN
               RAISE EXCEPTION 'ledger: guarded increment refused on account % (transfer %)', s_id[v_x], v_id USING ERRCODE = 'P0003';
             END IF;
-            b_acc := b_acc || s_id[v_x]; b_ver := b_ver || s_ver[v_x]; b_tr := b_tr || v_id;
-            b_dp := b_dp || s_dp[v_x]; b_dpo := b_dpo || s_dpo[v_x]; b_cp := b_cp || s_cp[v_x]; b_cpo := b_cpo || s_cpo[v_x];
+            IF (s_flags[v_x] & 4) <> 0 THEN
+              b_acc := b_acc || s_id[v_x]; b_ver := b_ver || s_ver[v_x]; b_tr := b_tr || v_id;
+              b_dp := b_dp || s_dp[v_x]; b_dpo := b_dpo || s_dpo[v_x]; b_cp := b_cp || s_cp[v_x]; b_cpo := b_cpo || s_cpo[v_x];
+            END IF;
           END LOOP;
           c_ids := c_ids || v_id;
           c_pend := c_pend || v_row.pending_id;

@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, onPostgres } from '../../src/adapters/db/testing';
 import type { Database } from '../../src/adapters/db/database';
-import { createLedgerRepository } from '../../src/modules/ledger/ledger.repository';
+import { createLedgerRepository, HISTORY } from '../../src/modules/ledger/ledger.repository';
 import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
 
 const CLIENTS = 32;
@@ -18,9 +18,9 @@ describe.runIf(onPostgres)('concurrent duplicates (PostgreSQL only; npm run test
   beforeAll(async () => {
     database = await openTestDatabase();
     await createLedgerRepository({ db: database.db }).createAccounts([
-      { id: 'src', ledger: 'liability', code: 'limit' },
-      ...Array.from({ length: CLIENTS }, (_, i) => ({ id: `dst:${i}`, ledger: 'liability' as const, code: 'exposure' })),
-      ...Array.from({ length: CLIENTS }, (_, i) => ({ id: `src:${i}`, ledger: 'liability' as const, code: 'limit' })),
+      { id: 'src', ledger: 'liability', code: 'limit', flags: HISTORY },
+      ...Array.from({ length: CLIENTS }, (_, i) => ({ id: `dst:${i}`, ledger: 'liability' as const, code: 'exposure', flags: HISTORY })),
+      ...Array.from({ length: CLIENTS }, (_, i) => ({ id: `src:${i}`, ledger: 'liability' as const, code: 'limit', flags: HISTORY })),
     ]);
   });
   afterAll(async () => { await database.close(); });

@@ -18,8 +18,8 @@ import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
 
 const SEED = Number(process.env.LEDGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const KEYS = [
-  { key: 'a', ledger: 'liability', flags: 0 }, { key: 'b', ledger: 'liability', flags: 1 }, { key: 'c', ledger: 'liability', flags: 2 },
-  { key: 'd', ledger: 'liability', flags: 3 }, { key: 'e', ledger: 'cny', flags: 0 },
+  { key: 'a', ledger: 'liability', flags: 4 }, { key: 'b', ledger: 'liability', flags: 1 | 4 }, { key: 'c', ledger: 'liability', flags: 2 },
+  { key: 'd', ledger: 'liability', flags: 3 | 4 }, { key: 'e', ledger: 'cny', flags: 4 },
 ] as const;
 
 let database: Database;
@@ -164,7 +164,7 @@ describe('a big batch on a few hot accounts', () => {
   }
 
   it('2,000 transfers alternating between two hot accounts, and 500 linked pairs: every total and version once, history gap-free', async () => {
-    await ledger.createAccounts([{ id: 'alt:a', ledger: 'liability', code: 'x' }, { id: 'alt:b', ledger: 'liability', code: 'x', flags: 1 }]);
+    await ledger.createAccounts([{ id: 'alt:a', ledger: 'liability', code: 'x', flags: 4 }, { id: 'alt:b', ledger: 'liability', code: 'x', flags: 1 | 4 }]);
     expect(await ledger.apply([{ id: 'alt:fund', debit: 'alt:a', credit: 'alt:b', amount: 1_000n, code: 'x' }])).toEqual(['ok']);
     const alternating = Array.from({ length: 2_000 }, (_, j) => ({ id: `alt:${j}`, debit: j % 2 ? 'alt:a' : 'alt:b', credit: j % 2 ? 'alt:b' : 'alt:a', amount: 1_000n, code: 'x' }));
     expect(await ledger.apply(alternating)).toEqual(alternating.map(() => 'ok'));

@@ -1,4 +1,4 @@
-/** The ledger routes: verify and the audit chain by role, a fund's accounts, a filing's transfers paged. */
+/** The ledger routes: verify and the audit chain by role, a fund's accounts, an account's balance history and a filing's transfers, paged. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountId, exposureAccount, fundAccounts, reserveFiling, topUp } from '../../src/core/ledger/fund-operations';
 import { createLedgerRepository } from '../../src/modules/ledger/ledger.repository';
@@ -44,5 +44,22 @@ describe('ledger routes', () => {
     expect(second).toMatchObject({ items: [{ id: 'filing-1:reserve' }], nextCursor: null });
     expect((await reviewer('/api/ledger/transfers?entityKind=filing&entityId=filing-1&cursor=nonsense')).status).toBe(400);
     expect((await reviewer('/api/ledger/transfers?entityKind=filing')).status).toBe(400);
+  });
+
+  it('pages an account’s balance history by version; an account without the history flag says so; an unknown one is 404', async () => {
+    const reviewer = await t.signIn('rev2', 'reviewer');
+    const first = (await (await reviewer('/api/ledger/accounts/fx:capacity/history?limit=2&order=asc')).json()) as { items: { version: string; transferId: string; debitsPosted: string }[]; nextCursor: string };
+    expect(first.items[0]).toMatchObject({ version: '1', debitsPosted: '0.00' });
+    expect(first.items[0]!.transferId).toMatch(/^top/); // the top-up raised the limit first
+    expect(first.items[1]).toMatchObject({ version: '2', transferId: 'r0', debitsPosted: '1.00' });
+    const rest = (await (await reviewer(`/api/ledger/accounts/fx:capacity/history?limit=10&order=asc&cursor=${first.nextCursor}`)).json()) as { items: { version: string; debitsPosted: string }[]; nextCursor: string | null };
+    expect(rest.items.map((b) => b.version)).toEqual(['3', '4', '5']);
+    expect(rest).toMatchObject({ nextCursor: null, items: [{}, {}, { debitsPosted: '5.50' }] });
+    const exposure = await reviewer('/api/ledger/accounts/fx:exposure:filing-1/history');
+    expect(exposure.status).toBe(400);
+    expect(JSON.stringify(await exposure.json())).toContain('history flag');
+    expect((await reviewer('/api/ledger/accounts/nowhere/history')).status).toBe(404);
+    const bank = await t.signIn('bank2', 'bank', { bankId: 'bank-x' });
+    expect((await bank('/api/ledger/accounts/fx:capacity/history')).status).toBe(403);
   });
 });

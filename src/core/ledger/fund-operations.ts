@@ -12,8 +12,9 @@
  */
 import { applyRate, type BasisPoints, type Fen } from '../money/money';
 
-export const DEBITS_MUST_NOT_EXCEED_CREDITS = 1;
-export const CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
+import { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, HISTORY } from './model';
+
+export { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, HISTORY };
 
 export type LedgerName = 'liability' | 'cny';
 
@@ -58,24 +59,28 @@ const liability = (fundId: string, id: string, code: string, flags = 0, entity?:
 const cny = (fundId: string, id: string, code: string, flags = 0, entity?: { kind: string; id: string }): AccountSpec =>
   ({ id, ledger: 'cny', code, flags, fundId, ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}) });
 
-/** The accounts every fund has. */
+/**
+ * The accounts every fund has. The fund's own accounts keep their balance history (HISTORY); the
+ * per-loan exposure and per-enterprise cap accounts keep running totals only — their story is the
+ * loan's transfers, and a million loans need not write two million history rows more.
+ */
 export function fundAccounts(fundId: string): AccountSpec[] {
   const fund = { kind: 'fund', id: fundId };
   return [
-    liability(fundId, accountId.limit(fundId), 'limit', 0, fund),
-    liability(fundId, accountId.capacity(fundId), 'capacity', DEBITS_MUST_NOT_EXCEED_CREDITS, fund),
-    liability(fundId, accountId.enterpriseCapSource(fundId), 'enterprise-cap-source', 0, fund),
-    cny(fundId, accountId.capital(fundId), 'capital', 0, fund),
-    cny(fundId, accountId.cash(fundId), 'cash', CREDITS_MUST_NOT_EXCEED_DEBITS, fund),
-    cny(fundId, accountId.expense(fundId), 'expense', 0, fund),
-    cny(fundId, accountId.recoveryIncome(fundId), 'recovery-income', 0, fund),
+    liability(fundId, accountId.limit(fundId), 'limit', HISTORY, fund),
+    liability(fundId, accountId.capacity(fundId), 'capacity', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, fund),
+    liability(fundId, accountId.enterpriseCapSource(fundId), 'enterprise-cap-source', HISTORY, fund),
+    cny(fundId, accountId.capital(fundId), 'capital', HISTORY, fund),
+    cny(fundId, accountId.cash(fundId), 'cash', CREDITS_MUST_NOT_EXCEED_DEBITS | HISTORY, fund),
+    cny(fundId, accountId.expense(fundId), 'expense', HISTORY, fund),
+    cny(fundId, accountId.recoveryIncome(fundId), 'recovery-income', HISTORY, fund),
   ];
 }
 
 export const payableAccount = (fundId: string, bankId: string) =>
-  cny(fundId, accountId.payable(fundId, bankId), 'payable', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'institution', id: bankId });
+  cny(fundId, accountId.payable(fundId, bankId), 'payable', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, { kind: 'institution', id: bankId });
 export const quotaAccount = (fundId: string, agreementId: string) =>
-  liability(fundId, accountId.quota(fundId, agreementId), 'quota', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'agreement', id: agreementId });
+  liability(fundId, accountId.quota(fundId, agreementId), 'quota', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, { kind: 'agreement', id: agreementId });
 export const exposureAccount = (fundId: string, filingId: string) =>
   liability(fundId, accountId.exposure(fundId, filingId), 'exposure', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'filing', id: filingId });
 export const enterpriseCapAccounts = (fundId: string, key: string) => [

@@ -2,7 +2,7 @@
  * The ledger's invariants as pure checks over rows read from the database (`backstop ledger
  * verify`, DESIGN.md "Money and the ledger"). Each violation carries a stable code naming it.
  */
-import { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, effect, zeroTotals, type HistoryEntry, type ModelAccount, type ModelTransfer, type Totals, type TransferKind } from './model';
+import { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, HISTORY, effect, zeroTotals, type HistoryEntry, type ModelAccount, type ModelTransfer, type Totals, type TransferKind } from './model';
 
 /** The rows as the database holds them: the reference model's shapes and the columns it does not need. */
 export interface AccountRow extends ModelAccount {
@@ -128,6 +128,10 @@ export function checkReplay({ accounts, transfers, balances }: { accounts: reado
     if (crossed) out.push(v('limit_crossed', `account ${a.id}: ${crossed} (${fmt(a)})`));
     const h = [...(history.get(a.id) ?? [])].sort((x, y) => (x.version < y.version ? -1 : x.version > y.version ? 1 : 0));
     history.delete(a.id);
+    if (!(a.flags & HISTORY)) {
+      if (h.length) out.push(v('history_differs_from_replay', `account ${a.id} keeps no balance history (no history flag) but has ${h.length} history rows`));
+      continue;
+    }
     let reported = false;
     for (let i = 0; i < Math.max(h.length, r.steps.length) && !reported; i++) {
       const row = h[i];

@@ -6,6 +6,8 @@
 export const MAX_AMOUNT = (1n << 63n) - 1n;
 export const DEBITS_MUST_NOT_EXCEED_CREDITS = 1;
 export const CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
+/** The account keeps its balance after every transfer (ledger_balances); without it, only its running totals. */
+export const HISTORY = 4;
 
 export type TransferKind = 'single' | 'pending' | 'post' | 'void';
 
@@ -196,7 +198,7 @@ export class LedgerModel {
       a.creditsPosted += delta.creditsPosted;
       a.version += 1n;
       this.s.accounts.set(id, a);
-      this.s.history.set(id, [...(this.s.history.get(id) ?? []), { version: a.version, transferId: tr.id, ...totalsOf(a) }]);
+      if (a.flags & HISTORY) this.s.history.set(id, [...(this.s.history.get(id) ?? []), { version: a.version, transferId: tr.id, ...totalsOf(a) }]);
     }
   }
 }

@@ -1,4 +1,4 @@
-/** Reads for the ledger routes: a fund's accounts with their balances, and a business entity's transfers, paged by seq. */
+/** Reads for the ledger routes: a fund's accounts with their balances, an account's balance history, and a business entity's transfers, paged. */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import { rowsOf } from '../shared/rows';
@@ -22,6 +22,23 @@ export async function listAccounts({ db, fundId }: { db: Db; fundId: string }): 
     id: String(r.id), ledger: String(r.ledger), code: String(r.code), flags: Number(r.flags), fundId: (r.fund_id as string | null) ?? null,
     entityKind: (r.entity_kind as string | null) ?? null, entityId: (r.entity_id as string | null) ?? null,
     debitsPending: big(r.dp), debitsPosted: big(r.dpo), creditsPending: big(r.cp), creditsPosted: big(r.cpo), version: big(r.v),
+  }));
+}
+
+export interface BalanceView {
+  version: bigint; transferId: string; debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint;
+}
+
+/** An account's balance after each transfer (accounts with the history flag), `limit + 1` versions after `afterVersion`. */
+export async function listBalances({ db, accountId, afterVersion, limit, order }: { db: Db; accountId: string; afterVersion?: bigint; limit: number; order: 'asc' | 'desc' }): Promise<BalanceView[]> {
+  const cursor = afterVersion === undefined ? null : afterVersion.toString();
+  const rows = rowsOf(await db.execute(order === 'asc'
+    ? sql`select version::text v, transfer_id, debits_pending::text dp, debits_posted::text dpo, credits_pending::text cp, credits_posted::text cpo
+        from ledger_balances where account_id = ${accountId} and (${cursor}::bigint is null or version > ${cursor}::bigint) order by version asc limit ${limit + 1}`
+    : sql`select version::text v, transfer_id, debits_pending::text dp, debits_posted::text dpo, credits_pending::text cp, credits_posted::text cpo
+        from ledger_balances where account_id = ${accountId} and (${cursor}::bigint is null or version < ${cursor}::bigint) order by version desc limit ${limit + 1}`));
+  return rows.map((r) => ({
+    version: big(r.v), transferId: String(r.transfer_id), debitsPending: big(r.dp), debitsPosted: big(r.dpo), creditsPending: big(r.cp), creditsPosted: big(r.cpo),
   }));
 }
 

@@ -8,7 +8,7 @@ import type { Db } from '../programmes/programmes.repository';
 import { rowsOf, type Row } from '../shared/rows';
 
 export type LedgerName = 'liability' | 'cny';
-export { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS } from '../../core/ledger/model';
+export { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, HISTORY } from '../../core/ledger/model';
 
 export interface AccountInput {
   id: string;

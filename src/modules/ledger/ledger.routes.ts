@@ -1,6 +1,6 @@
 /**
- * The ledger over HTTP: verify (ledger:verify), the audit chain (audit:read), a fund's accounts and
- * a business entity's transfers (ledger:read). Money is a decimal string of yuan (fen / 100).
+ * The ledger over HTTP: verify (ledger:verify), the audit chain (audit:read), a fund's accounts, an
+ * account's balance history and a business entity's transfers (ledger:read). Money is a decimal string of yuan (fen / 100).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatYuan } from '../../core/money/money';
@@ -9,7 +9,8 @@ import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json } from '../shared/openapi';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../shared/paging';
 import { Problem } from '../shared/problem';
-import { listAccounts, listTransfers } from './ledger.queries';
+import { listAccounts, listBalances, listTransfers } from './ledger.queries';
+import { createLedgerRepository, HISTORY } from './ledger.repository';
 import { verifyAudit, verifyLedger } from './ledger.verify';
 
 const tags = ['ledger'];
@@ -34,6 +35,9 @@ const transferSchema = z.object({
   seq: z.string(), id: z.string(), kind: z.enum(['single', 'pending', 'post', 'void']), debit: z.string(), credit: z.string(), amount: yuan,
   ledger: z.string(), code: z.string(), pendingId: z.string().nullable(), entityKind: z.string().nullable(), entityId: z.string().nullable(), createdAt: z.string(),
 }).openapi('LedgerTransfer');
+const balanceSchema = z.object({
+  version: z.string(), transferId: z.string(), debitsPending: yuan, debitsPosted: yuan, creditsPending: yuan, creditsPosted: yuan,
+}).openapi('LedgerBalance');
 
 const routes = {
   verify: createRoute({ method: 'post', path: '/api/ledger/verify', tags, summary: 'Check every ledger invariant and the audit chain (auditor, manager)',
@@ -43,6 +47,10 @@ const routes = {
   accounts: createRoute({ method: 'get', path: '/api/ledger/accounts', tags, summary: 'A fund’s ledger accounts with their balances',
     request: { query: z.object({ fundId: z.string().min(1).max(100).openapi({ example: 'etown-2023-small-micro-fund' }) }) },
     responses: { 200: json(z.object({ items: z.array(accountSchema) }), 'The accounts'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+  history: createRoute({ method: 'get', path: '/api/ledger/accounts/{id}/history', tags,
+    summary: 'An account’s balance after each transfer, by version (only accounts with the history flag keep one: the fund’s own accounts, not per-loan exposures)',
+    request: { params: z.object({ id: z.string().min(1).max(300).openapi({ example: 'etown:capacity' }) }), query: pageQuery },
+    responses: { 200: json(pageSchema(balanceSchema), 'A page of balance versions'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
   transfers: createRoute({ method: 'get', path: '/api/ledger/transfers', tags, summary: 'The transfers booked for a business entity (a filing, claim, recovery …), paged by cursor in log order',
     request: { query: pageQuery.extend({ entityKind: z.string().min(1).max(50).openapi({ example: 'filing' }), entityId: z.string().min(1).max(200) }) },
     responses: { 200: json(pageSchema(transferSchema), 'A page of transfers'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
@@ -64,6 +72,22 @@ export function ledgerRoutes({ db }: { db: Db }) {
       return c.json({ items: items.map((a) => ({
         ...a, ledger: a.ledger as 'liability' | 'cny', version: a.version.toString(),
         debitsPending: formatYuan(a.debitsPending), debitsPosted: formatYuan(a.debitsPosted), creditsPending: formatYuan(a.creditsPending), creditsPosted: formatYuan(a.creditsPosted),
+      })) }, 200);
+    })
+    .openapi(routes.history, async (c) => {
+      requireActor(c, 'ledger:read');
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const account = await createLedgerRepository({ db }).account(id);
+      if (!account) throw Problem.notFound(`Ledger account ${id}`);
+      if (!(account.flags & HISTORY)) throw Problem.invalid([{ field: 'id', message: 'this account keeps no balance history (no history flag); its transfers are at /api/ledger/transfers' }]);
+      const cursor = decodeCursor(q.cursor);
+      if (cursor && !/^\d+$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+      const rows = await listBalances({ db, accountId: id, limit: q.limit, order: q.order, ...(cursor ? { afterVersion: BigInt(cursor.id) } : {}) });
+      const page = pageOf(rows, q.limit, (b) => ({ value: null, id: b.version.toString() }));
+      return c.json({ nextCursor: page.nextCursor, items: page.items.map((b) => ({
+        version: b.version.toString(), transferId: b.transferId,
+        debitsPending: formatYuan(b.debitsPending), debitsPosted: formatYuan(b.debitsPosted), creditsPending: formatYuan(b.creditsPending), creditsPosted: formatYuan(b.creditsPosted),
       })) }, 200);
     })
     .openapi(routes.transfers, async (c) => {
