@@ -30,6 +30,32 @@ export function createRegistryRepository({ db }: { db: Db }) {
         if (quals.length) await tx.insert(qualifications).values(quals.map((q) => ({ ...q, enterpriseId: e.id })));
       });
     },
+    /**
+     * Many enterprises with their qualifications and their audit rows, set-based, in ONE
+     * transaction: one multi-row insert per table (in slices that stay under the driver's parameter
+     * limit), then `audit(stored)`'s entries in one chained append. All or nothing.
+     */
+    async insertEnterprises<T>(rows: (typeof enterprises.$inferInsert)[], quals: (typeof qualifications.$inferInsert)[],
+      audit: (stored: { enterprises: EnterpriseRow[]; qualifications: QualificationRow[] }) => { entries: AuditEntry[]; result: T }): Promise<T> {
+      return db.transaction(async (tx) => {
+        const stored: EnterpriseRow[] = [];
+        const storedQuals: QualificationRow[] = [];
+        for (let i = 0; i < rows.length; i += 2000) stored.push(...await tx.insert(enterprises).values(rows.slice(i, i + 2000)).returning());
+        for (let i = 0; i < quals.length; i += 5000) storedQuals.push(...await tx.insert(qualifications).values(quals.slice(i, i + 5000)).returning());
+        const { entries, result } = audit({ enterprises: stored, qualifications: storedQuals.sort((a, b) => a.id - b.id) });
+        await createAuditRepository({ db: tx }).recordMany(entries);
+        return result;
+      });
+    },
+    /** Which of these credit codes are registered already. */
+    async registeredCreditCodes(codes: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (let i = 0; i < codes.length; i += 5000) {
+        const some = codes.slice(i, i + 5000);
+        for (const r of await db.select({ code: enterprises.creditCode }).from(enterprises).where(inArray(enterprises.creditCode, some))) found.add(r.code);
+      }
+      return found;
+    },
     async updateEnterprise(id: string, patch: Partial<typeof enterprises.$inferInsert>) {
       await db.update(enterprises).set({ ...patch, updatedAt: new Date() }).where(eq(enterprises.id, id));
     },

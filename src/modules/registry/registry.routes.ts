@@ -4,7 +4,7 @@ import { body, errors, idParam, json } from '../shared/openapi';
 import { pageQuery, pageSchema } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import type { RegistryRepository } from './registry.repository';
-import { enterpriseInput, enterprisePatch, enterpriseSchema, institutionInput, institutionSchema, qualificationInput } from './registry.schemas';
+import { bulkEnterpriseInput, bulkEnterpriseResult, enterpriseInput, enterprisePatch, enterpriseSchema, institutionInput, institutionSchema, qualificationInput } from './registry.schemas';
 import * as uc from './registry.usecases';
 
 const tags = ['registry'];
@@ -20,6 +20,12 @@ const routes = {
   create: createRoute({ method: 'post', path: '/api/enterprises', tags, summary: 'Register an enterprise (credit code checked per GB 32100-2015)',
     request: body(enterpriseInput, exampleEnterprise),
     responses: { 201: json(enterpriseSchema, 'Registered'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] } }),
+  bulkCreate: createRoute({ method: 'post', path: '/api/enterprises/bulk', tags,
+    summary: 'Register up to 1,000 enterprises at once: all or none, each row checked as a single registration is; errors name the row (enterprises[2].creditCode)',
+    request: body(bulkEnterpriseInput, { enterprises: [exampleEnterprise, {
+      creditCode: '91110302MA01ABCD12', name: '北京亦庄数智物流有限公司', size: 'micro', industry: 'logistics', sciTech: false, registeredInZone: true, qualifications: [],
+    }] }),
+    responses: { 201: json(bulkEnterpriseResult, 'All registered, in the order sent'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] } }),
   get: createRoute({ method: 'get', path: '/api/enterprises/{id}', tags, summary: 'One enterprise with its qualifications',
     request: { params: idParam('00000000-0000-0000-0000-000000000000') },
     responses: { 200: json(enterpriseSchema, 'The enterprise'), 401: errors[401], 404: errors[404] } }),
@@ -46,6 +52,7 @@ export function registryRoutes({ repo }: { repo: RegistryRepository }) {
       return c.json(await uc.listEnterprises({ repo, actor: requireActor(c, 'registry:read'), query: { ...q, ...(sciTech ? { sciTech: sciTech === 'true' } : {}) } }), 200);
     })
     .openapi(routes.create, async (c) => c.json(await uc.registerEnterprise({ repo, actor: requireActor(c, 'filing:write'), input: c.req.valid('json') }), 201))
+    .openapi(routes.bulkCreate, async (c) => c.json(await uc.registerEnterprises({ repo, actor: requireActor(c, 'filing:write'), input: c.req.valid('json') }), 201))
     .openapi(routes.get, async (c) => {
       const e = await uc.getEnterprise({ repo, actor: requireActor(c, 'registry:read'), id: c.req.valid('param').id });
       if (!e) throw Problem.notFound('The enterprise');

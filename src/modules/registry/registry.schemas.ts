@@ -28,6 +28,12 @@ export const enterpriseInput = z.strictObject({
   qualifications: z.array(qualificationInput).max(50).default([]),
 }).openapi('EnterpriseInput');
 
+/** Many registrations at once (bulk): all or none, errors named by row (`enterprises[2].creditCode`). */
+export const BULK_ENTERPRISES_MAX = 1000;
+export const bulkEnterpriseInput = z.strictObject({
+  enterprises: z.array(enterpriseInput).min(1).max(BULK_ENTERPRISES_MAX),
+}).openapi('BulkEnterpriseInput');
+
 export const enterprisePatch = enterpriseInput.omit({ creditCode: true, qualifications: true }).partial().strict();
 
 export const qualificationSchema = z.object({ id: z.number().int(), kind: z.string(), validFrom: z.string(), validTo: z.string(), certificateNo: z.string().nullable() });
@@ -37,6 +43,8 @@ export const enterpriseSchema = z.object({
   sciTech: z.boolean(), registeredInZone: z.boolean(), restrictedProcesses: z.boolean(),
   qualifications: z.array(qualificationSchema), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('Enterprise');
+
+export const bulkEnterpriseResult = z.object({ items: z.array(enterpriseSchema), registered: z.number().int() }).openapi('BulkEnterpriseResult');
 
 export const institutionInput = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a short kebab-case id such as "bank-icbc"'),

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import type { Actor } from '../auth/access';
 import { scopeFor } from '../auth/access';
+import { allIssues } from '../../core/policy/zod-fields';
 import { Problem } from '../shared/problem';
 import { pageOf, decodeCursor } from '../shared/paging';
 import type { EnterpriseRow, QualificationRow, RegistryRepository } from './registry.repository';
-import type { enterpriseInput, enterprisePatch, institutionInput, qualificationInput } from './registry.schemas';
+import { bulkEnterpriseInput, type enterpriseInput, type enterprisePatch, type institutionInput, type qualificationInput } from './registry.schemas';
 
 export function enterpriseView(e: EnterpriseRow, quals: QualificationRow[]) {
   return {
@@ -27,6 +28,59 @@ export async function registerEnterprise({ repo, actor, input }: { repo: Registr
   const after = (await getEnterprise({ repo, actor, id }))!;
   await repo.recordAudit({ actor: actor.username, action: 'enterprise.register', entityKind: 'enterprise', entityId: id, after });
   return after;
+}
+
+/** A Postgres unique violation anywhere in the error's causes (a concurrent registration of the same code). */
+function uniqueViolation(e: unknown): boolean {
+  for (let x = e as { code?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) if (x.code === '23505') return true;
+  return false;
+}
+
+/**
+ * Registers many enterprises at once, all or none: each row validated as the single registration
+ * validates it (the same schema: GB 32100-2015 check character, sizes, qualification intervals…),
+ * a credit code repeated in the batch or registered already refused — every error named by its
+ * row, `enterprises[2].creditCode` — and then, in ONE transaction, the enterprises in one
+ * multi-row insert, their qualifications in another, and one audit row per enterprise in one
+ * chained append. Nothing is written when any row is wrong.
+ */
+export async function registerEnterprises({ repo, actor, input }: { repo: RegistryRepository; actor: Actor; input: z.input<typeof bulkEnterpriseInput> }): Promise<{ items: EnterpriseView[]; registered: number }> {
+  const parsed = bulkEnterpriseInput.safeParse(input);
+  if (!parsed.success) throw Problem.invalid(allIssues(parsed.error), 'Some enterprises have invalid fields; nothing was registered.');
+  const rows = parsed.data.enterprises;
+  const firstRow = new Map<string, number>();
+  const repeats = rows.flatMap((e, i) => {
+    const j = firstRow.get(e.creditCode);
+    if (j === undefined) { firstRow.set(e.creditCode, i); return []; }
+    return [{ field: `enterprises[${i}].creditCode`, message: `repeats enterprises[${j}].creditCode` }];
+  });
+  if (repeats.length) throw Problem.invalid(repeats, 'A credit code appears more than once; nothing was registered.');
+  const conflict = (taken: (code: string) => boolean) => new Problem(409, 'Conflict', 'Some enterprises are registered already; nothing was registered.',
+    rows.flatMap((e, i) => (taken(e.creditCode) ? [{ field: `enterprises[${i}].creditCode`, message: 'is registered already' }] : [])));
+  const registered = await repo.registeredCreditCodes([...firstRow.keys()]);
+  if (registered.size) throw conflict((c) => registered.has(c));
+
+  const createdByBank = actor.role === 'bank' ? actor.bankId : null;
+  const planned = rows.map(({ qualifications, ...fields }) => ({ row: { ...fields, id: randomUUID(), createdByBank }, qualifications }));
+  try {
+    const items = await repo.insertEnterprises(
+      planned.map((p) => p.row),
+      planned.flatMap((p) => p.qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null, enterpriseId: p.row.id }))),
+      (stored) => {
+        const quals = new Map<string, QualificationRow[]>();
+        for (const q of stored.qualifications) quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
+        const byId = new Map(stored.enterprises.map((e) => [e.id, e]));
+        const views = planned.map((p) => enterpriseView(byId.get(p.row.id)!, quals.get(p.row.id) ?? []));
+        return { result: views, entries: views.map((after) => ({ actor: actor.username, action: 'enterprise.register', entityKind: 'enterprise', entityId: after.id, after })) };
+      },
+    );
+    return { items, registered: items.length };
+  } catch (e) {
+    // Another request registered one of the codes between the check and the insert: nothing was written.
+    if (!uniqueViolation(e)) throw e;
+    const now = await repo.registeredCreditCodes([...firstRow.keys()]);
+    throw conflict((c) => now.has(c));
+  }
 }
 
 /** An enterprise the actor may see, or undefined (a bank sees the ones it registered or lends to). */

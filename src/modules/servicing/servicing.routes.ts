@@ -3,7 +3,6 @@ import { filingSchema } from '../filings/filings.schemas';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
-import { Problem } from '../shared/problem';
 import { balanceInput, bulkRepaymentInput, classificationInput, repaymentInput } from './servicing.schemas';
 import * as uc from './servicing.usecases';
 
@@ -24,7 +23,7 @@ const routes = {
   classification: createRoute({ method: 'post', path: '/api/filings/{id}/classification', tags, summary: 'Report the loan’s classification and overdue date; substandard or worse, or overdue more than 90 days, is non-performing (R6, G9)',
     request: { params: id, ...body(classificationInput, { classification: 'substandard', overdueSince: '2026-01-05', on: '2026-04-10' }) },
     responses: { 200: json(filingSchema, 'The loan after the report'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
-  bulk: createRoute({ method: 'post', path: '/api/repayments', tags, summary: 'Report up to 1,000 repayments at once; each is answered on its own',
+  bulk: createRoute({ method: 'post', path: '/api/repayments', tags, summary: 'Report up to 1,000 repayments at once, set-based (one transaction, one ledger batch); each line is answered on its own, as if the lines were sent one after another',
     request: body(bulkRepaymentInput, { items: [{ filingId: '00000000-0000-0000-0000-000000000000', amount: '100000.00', on: '2025-12-20' }] }),
     responses: { 200: json(bulkResult, 'One answer per line'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
 };
@@ -45,16 +44,6 @@ export function servicingRoutes({ db, catalog }: OperationsDeps) {
     })
     .openapi(routes.bulk, async (c) => {
       const actor = requireActor(c, 'servicing:write');
-      const items = [];
-      for (const line of c.req.valid('json').items) {
-        try {
-          const f = await uc.reportRepayment({ db, actor, id: line.filingId, amount: line.amount, on: line.on });
-          items.push({ filingId: line.filingId, ok: true, outstanding: f.outstanding, reserved: f.reserved });
-        } catch (e) {
-          if (!(e instanceof Problem)) throw e;
-          items.push({ filingId: line.filingId, ok: false, status: e.status, errors: e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }] });
-        }
-      }
-      return c.json({ items, applied: items.filter((i) => i.ok).length, refused: items.filter((i) => !i.ok).length }, 200);
+      return c.json(await uc.reportRepayments({ db, actor, lines: c.req.valid('json').items }), 200);
     });
 }

@@ -5,15 +5,21 @@
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { nonPerforming, type LoanClass } from '../../core/claims/non-performing';
+import { releaseFiling, type TransferSpec } from '../../core/ledger/fund-operations';
 import { formatYuan, type Fen } from '../../core/money/money';
 import { scopeFor, type Actor } from '../auth/access';
-import { createAuditRepository } from '../audit/audit.repository';
+import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
+import { FilingRefused, limitReason } from '../filings/filings.errors';
 import { adjustReservation, filingView, liabilityFor } from '../filings/filings.usecases';
-import { createFilingsRepository, type FilingRow } from '../filings/filings.repository';
+import { createFilingsRepository, type FilingEventInsert, type FilingRow } from '../filings/filings.repository';
+import { createLedgerRepository } from '../ledger/ledger.repository';
+import { LedgerRefusal } from '../ledger/ledger.usecases';
 import { filings as table } from '../filings/filings.table';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { Problem } from '../shared/problem';
+import { Problem, type FieldError } from '../shared/problem';
+import { retryOnConflict } from '../shared/retry';
+import { createServicingRepository, type BalanceUpdate } from './servicing.repository';
 
 const scope = (actor: Actor) => {
   const s = scopeFor(actor);
@@ -51,6 +57,106 @@ export async function reportRepayment({ db, actor, id, amount, on }: { db: Db; a
     const f = await lockedLoan(tx, actor, id);
     return setOutstanding({ db: tx, actor, f, outstanding: f.outstanding - amount, on, kind: 'repayment', data: { amount: formatYuan(amount) } });
   });
+}
+
+export interface RepaymentLine { filingId: string; amount: Fen; on: string }
+export type RepaymentAnswer =
+  | { filingId: string; ok: true; outstanding: string; reserved: string }
+  | { filingId: string; ok: false; status: number; errors: FieldError[] };
+
+const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
+  ({ filingId, ok: false, status: e.status, errors: e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }] });
+
+/**
+ * Repayments in bulk, set-based, each line answered on its own exactly as `reportRepayment` would
+ * answer it when the lines are run one after another (a loan's lines apply in order; a line that is
+ * refused changes nothing). Per chunk of lines, ONE transaction: the loans locked in one statement,
+ * every release in ONE ledger batch (each loan's transfers its own linked chain, with the single
+ * path's ids — `<loan>:repayment:<event count>` — so a rerun never releases twice), the loans'
+ * new balances in one UPDATE, their events in one insert and their audit rows in one chained
+ * append. A loan whose chain the ledger refuses keeps its balance and its lines say why.
+ */
+export async function reportRepayments({ db, actor, lines, chunk = 1000 }: { db: Db; actor: Actor; lines: RepaymentLine[]; chunk?: number }) {
+  const items: RepaymentAnswer[] = [];
+  for (let from = 0; from < lines.length; from += chunk) {
+    const part = lines.slice(from, from + chunk);
+    items.push(...await retryOnConflict(() => db.transaction((tx) => repaymentChunk({ db: tx, actor, lines: part }))));
+  }
+  const applied = items.filter((i) => i.ok).length;
+  return { items, applied, refused: items.length - applied };
+}
+
+async function repaymentChunk({ db, actor, lines }: { db: Db; actor: Actor; lines: RepaymentLine[] }): Promise<RepaymentAnswer[]> {
+  const answers: (RepaymentAnswer | undefined)[] = new Array(lines.length);
+  const repo = createServicingRepository({ db });
+  const wanted = [...new Set(lines.filter((l) => l.amount > 0n).map((l) => l.filingId))];
+  const loans = new Map((await repo.lockLoans(wanted, scope(actor))).map((f) => [f.id, f]));
+  const seqs = await repo.eventCounts([...loans.keys()]);
+  const at = new Date();
+  interface Step { line: number; before: FilingRow; after: FilingRow; amount: Fen; on: string; transfers: TransferSpec[] }
+  const byLoan = new Map<string, { now: FilingRow; seq: number; steps: Step[] }>();
+
+  // Each line against its loan as the earlier lines left it: the checks of reportRepayment and setOutstanding, in their order.
+  lines.forEach((line, i) => {
+    try {
+      if (line.amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
+      const loaded = loans.get(line.filingId);
+      if (!loaded) throw Problem.notFound(`Filing ${line.filingId}`);
+      const loan = byLoan.get(loaded.id) ?? { now: loaded, seq: seqs.get(loaded.id) ?? 0, steps: [] };
+      byLoan.set(loaded.id, loan);
+      const f = loan.now;
+      if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [{ field: 'status', message: `is ${f.status}` }]);
+      const outstanding = f.outstanding - line.amount;
+      if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
+      if (line.on < f.disbursedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
+      const reserved = liabilityFor(f, outstanding);
+      if (reserved > f.reserved) throw new Error('a reservation moves liability and principal the same way');
+      const transfers = releaseFiling({
+        fundId: f.fundId, filingId: f.id, agreementId: f.agreementId, id: `${f.id}:repayment:${loan.seq}`, liability: f.reserved - reserved,
+        enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: line.amount } : null, code: 'repayment',
+      });
+      const after: FilingRow = { ...f, outstanding, reserved, status: outstanding === 0n ? 'repaid' : f.status, updatedAt: at, version: f.version + 1 };
+      loan.steps.push({ line: i, before: f, after, amount: line.amount, on: line.on, transfers });
+      loan.now = after;
+      loan.seq++;
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      answers[i] = refusal(line.filingId, e);
+    }
+  });
+
+  // One ledger batch; each loan's releases (all its lines) one linked chain: all of them or none.
+  const chains = [...byLoan.values()].filter((l) => l.steps.length > 0).map((l) => ({ loan: l, transfers: l.steps.flatMap((s) => s.transfers).map((t, k, all) => ({ ...t, linked: k < all.length - 1 })) }));
+  const batch = chains.flatMap((c) => c.transfers);
+  const results = batch.length ? await createLedgerRepository({ db }).apply(batch.map((t) => ({ ...t, kind: 'single' as const })), actor.username) : [];
+  let next = 0;
+  const done: Step[] = [];
+  const updates: BalanceUpdate[] = [];
+  for (const { loan, transfers } of chains) {
+    const mine = results.slice(next, next + transfers.length);
+    next += transfers.length;
+    const failed = mine.findIndex((r) => r !== 'ok' && r !== 'exists' && r !== 'linked_event_failed');
+    // As the single path: a limit the ledger names is the lines' refusal; anything else is a fault.
+    if (failed < 0 && mine.some((r) => r !== 'ok' && r !== 'exists')) throw new LedgerRefusal(transfers[0]!, 'linked_event_failed');
+    if (failed >= 0) {
+      const why = new FilingRefused([limitReason(new LedgerRefusal(transfers[failed]!, mine[failed]!))], 'The change would cross a limit.');
+      for (const s of loan.steps) answers[s.line] = refusal(loan.now.id, why);
+      continue;
+    }
+    done.push(...loan.steps);
+    updates.push({ id: loan.now.id, outstanding: loan.now.outstanding, reserved: loan.now.reserved, status: loan.now.status, steps: loan.steps.length });
+  }
+  done.sort((a, b) => a.line - b.line);
+  await repo.applyBalances(updates, at);
+  const events: FilingEventInsert[] = done.map((s) => ({
+    filingId: s.after.id, kind: 'repayment', on: s.on, actor: actor.username,
+    data: { amount: formatYuan(s.amount), outstanding: formatYuan(s.after.outstanding), released: formatYuan(s.before.reserved - s.after.reserved) },
+  }));
+  await createFilingsRepository({ db }).addEvents(events);
+  const audit: AuditEntry[] = done.map((s) => ({ actor: actor.username, action: 'filing.repayment', entityKind: 'filing', entityId: s.after.id, before: filingView(s.before), after: filingView(s.after) }));
+  await createAuditRepository({ db }).recordMany(audit);
+  for (const s of done) answers[s.line] = { filingId: s.after.id, ok: true, outstanding: formatYuan(s.after.outstanding), reserved: formatYuan(s.after.reserved) };
+  return answers.map((a) => a!);
 }
 
 export async function reportBalance({ db, actor, id, outstanding, on }: { db: Db; actor: Actor; id: string; outstanding: Fen; on: string }) {
