@@ -22,8 +22,8 @@ import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
-import { retryOnConflict } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
+import { createFilingWriter } from './filings.writer';
 import { count, timed, type Timings } from './timings';
 import { createFilingsRepository, type AgreementRow, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
 import type { filingInput, filingPatch } from './filings.schemas';
@@ -105,17 +105,37 @@ export async function fileLoan({ db, catalog, actor, today, input, idempotencyKe
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return { filing: await retryOnConflict(() => db.transaction((tx) => fileInTransaction({ db: tx, catalog, actor, today, input, bankId, requestHash, idempotencyKey }))), replayed: false };
+    const plan = await planOneFiling({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey });
+    const answer = await filingWriterFor(db)(plan, actor);
+    if ('refused' in answer) throw new FilingRefused([...plan.rendered.reasons, answer.refused]);
+    if ('filedAlready' in answer) return await replay() ?? filedAlready(input.bankRef);
+    return { filing: answer.filed, replayed: false };
   } catch (e) {
     const constraint = uniqueViolation(e);
     if (!constraint) throw e;
-    const again = await replay();
-    if (again) return again;
-    throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
+    return await replay() ?? filedAlready(input.bankRef);
   }
 }
 
-async function fileInTransaction({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey }: FileLoanDeps & { input: FilingInput; bankId: string; requestHash: string; idempotencyKey?: string | undefined }): Promise<FilingView> {
+const filedAlready = (bankRef: string): never => {
+  throw new Problem(409, 'Filed already', `Loan ${bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
+};
+
+const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>();
+
+/** Filings through group commit (filings.writer.ts): one writer per database handle. */
+function filingWriterFor(db: Db) {
+  let writer = filingWriters.get(db);
+  if (!writer) filingWriters.set(db, writer = createFilingWriter({ db, writeFilings }));
+  return writer;
+}
+
+/**
+ * Everything a filing needs read and judged before it is written: the bank, the loan number not
+ * filed yet (the unique index has the last word when two race), the enterprise, the agreements in
+ * force. Throws the Problem a bad request deserves.
+ */
+async function planOneFiling({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey }: FileLoanDeps & { input: FilingInput; bankId: string; requestHash: string; idempotencyKey?: string | undefined }): Promise<FilingPlan> {
   const filings = createFilingsRepository({ db });
   const registry = createRegistryRepository({ db });
   const bank = await registry.findInstitution(bankId);
@@ -127,10 +147,7 @@ async function fileInTransaction({ db, catalog, actor, today, input, bankId, req
   const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
   const guarantorId = guarantorOf(input);
   const guarantors = new Set(guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : []);
-  const plan = planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
-  const outcome = await writeFilings({ db, plans: [plan], actor });
-  if (!outcome.written) throw new FilingRefused([...plan.rendered.reasons, outcome.refused[0]!]);
-  return outcome.views[0]!;
+  return planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
 }
 
 /** What filing needs to know about the bank on the filing day: its cooperation agreements in force (G1). */

@@ -25,7 +25,7 @@ export function createLedgerWriter({ db, maxTransfers = 4000 }: { db: Db; maxTra
     maxSize: maxTransfers,
     // Same actor (one audit row per batch names one); a unit whose last transfer is linked leaves its
     // chain open and must not run into the next unit's.
-    joins: (w, first) => w.actor === first.actor && !opensChain(w),
+    joins: (w, group) => w.actor === group[0]!.actor && !opensChain(w) && !opensChain(group[0]!),
     run: (units) => db.transaction(async (tx) => {
       const all = units.flatMap((w) => w.transfers);
       const results = all.length ? await createLedgerRepository({ db: tx as unknown as Db }).apply(all, units[0]!.actor) : [];

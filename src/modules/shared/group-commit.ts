@@ -10,8 +10,8 @@ export interface GroupCommitOptions<U, R> {
   /** How much of a group a unit takes (e.g. its ledger transfers); a group holds at most `maxSize`. */
   sizeOf?: (unit: U) => number;
   maxSize?: number;
-  /** Units that may share a group with others (default: all). */
-  joins?: (unit: U, first: U) => boolean;
+  /** Whether a unit may join the group being formed (default: always). */
+  joins?: (unit: U, group: readonly U[]) => boolean;
 }
 
 interface Waiting<U, R> {
@@ -27,11 +27,13 @@ export function createGroupCommit<U, R>({ run, sizeOf = () => 1, maxSize = 1000,
   function takeGroup(): Waiting<U, R>[] {
     const first = queue.shift()!;
     const group = [first];
+    const units = [first.unit];
     let size = sizeOf(first.unit);
     for (let i = 0; i < queue.length && size < maxSize;) {
       const w = queue[i]!;
-      if (joins(w.unit, first.unit) && joins(first.unit, w.unit) && size + sizeOf(w.unit) <= maxSize) {
+      if (joins(w.unit, units) && size + sizeOf(w.unit) <= maxSize) {
         group.push(w);
+        units.push(w.unit);
         size += sizeOf(w.unit);
         queue.splice(i, 1);
       } else i++;
