@@ -9,7 +9,7 @@ import { errorReportLines } from '../../src/modules/imports/imports.report';
 import { createImportsRepository } from '../../src/modules/imports/imports.repository';
 import { Problem } from '../../src/modules/shared/problem';
 import { creditCode, etownWorld, icbc, ledgerSums, manager } from '../operations/fixture';
-import { dir, importFile, query, writeCsv, writeRaw } from './world';
+import { dir, HEADER, importFile, query, writeCsv, writeRaw } from './world';
 
 let w: Awaited<ReturnType<typeof etownWorld>>;
 const today = '2025-09-03';
@@ -199,6 +199,24 @@ async function problemOrError(p: Promise<unknown>): Promise<Error> {
   try { await p; } catch (e) { return e as Error; }
   throw new Error('expected a failure');
 }
+
+describe('the enterprise cap (G5) across chunks', () => {
+  it('reserves each loan within the cap, whether the cap was opened in this chunk or an earlier one, and refuses the loan beyond it', async () => {
+    // 12,000,000 each, one loan per chunk: the cap of 30,000,000 per enterprise and bank (etown-2025-sci-tech) holds two.
+    const rows = ['G5-1', 'G5-2', 'G5-3'].map((ref) => [ref, codes[39]!, '企业40', '信用贷款', '12000000.00', '2025-09-01', '', '直接补偿', '', 'etown-2025-sci-tech']);
+    const { job } = await run(writeCsv(rows, { header: [...HEADER, '政策'] }), { chunkRows: 1 });
+    expect(job).toMatchObject({ status: 'done', filed: 2, rejected: 1 });
+    expect((await errorsOf(job.id)).map((e) => [e.line, e.column])).toEqual([[4, 'rule:per-enterprise-cap']]);
+    const used = await query(w.db, `select credits_posted::text as c from ledger_accounts where code = 'enterprise-used' and id like '%:etown-2025-sci-tech:bank-icbc:%' and entity_id like '%' || (select enterprise_id from filings where bank_ref = 'G5-1')`);
+    expect(used).toEqual([{ c: '2400000000' }]);
+    // The third chunk, prepared after the first committed, left the opening out (the second may
+    // have been prepared while the first was committing, and then repeated it: answered `exists`).
+    const [ent] = await query(w.db, `select enterprise_id as e from filings where bank_ref = 'G5-1'`);
+    const [opens] = await query(w.db, `select count(*)::int as n from audit_log where action = 'ledger.batch' and after::text like '%enterprise-cap:etown-2025-sci-tech:bank-icbc:${String(ent!.e)}:open%'`);
+    expect([1, 2]).toContain(opens!.n);
+    expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
+  });
+});
 
 describe('a limit reached mid-chunk', () => {
   it('refuses the row that would cross the fund limit (R7b) with the reason and files the others in the chunk', async () => {

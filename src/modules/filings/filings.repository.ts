@@ -96,7 +96,9 @@ export function createFilingsRepository({ db }: { db: Db }) {
     /** Which of these loan numbers the bank has filed already. */
     async filedBankRefs(bankId: string, bankRefs: string[]): Promise<Set<string>> {
       if (bankRefs.length === 0) return new Set();
-      const rows = await db.select({ bankRef: filings.bankRef }).from(filings).where(and(eq(filings.bankId, bankId), inArray(filings.bankRef, bankRefs)));
+      // One JSON parameter rather than one per loan number (a chunk names hundreds).
+      const rows = await db.select({ bankRef: filings.bankRef }).from(filings)
+        .where(and(eq(filings.bankId, bankId), sql`${filings.bankRef} in (select jsonb_array_elements_text(${JSON.stringify(bankRefs)}::jsonb))`));
       return new Set(rows.map((r) => r.bankRef));
     },
     async update(id: string, patch: Partial<typeof filings.$inferInsert>) {

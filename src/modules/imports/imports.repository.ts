@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
+import { rowsOf } from '../shared/rows';
 import { enterprises, institutions, qualifications } from '../registry/registry.table';
 import type { EnterpriseRow, QualificationRow } from '../registry/registry.repository';
 import { importErrors, importJobs } from './imports.table';
@@ -50,14 +51,29 @@ export function createImportsRepository({ db }: { db: Db }) {
       const byCode = new Map<string, EnterpriseRow>();
       const quals = new Map<string, QualificationRow[]>();
       if (codes.length === 0) return { byCode, quals };
-      for (const e of await db.select().from(enterprises).where(inArray(enterprises.creditCode, codes))) byCode.set(e.creditCode, e);
+      // One JSON parameter rather than one per code (a chunk names hundreds).
+      for (const e of await db.select().from(enterprises).where(sql`${enterprises.creditCode} in (select jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`)) byCode.set(e.creditCode, e);
       const ids = [...byCode.values()].map((e) => e.id);
       if (ids.length) {
-        for (const q of await db.select().from(qualifications).where(inArray(qualifications.enterpriseId, ids)).orderBy(asc(qualifications.id))) {
+        for (const q of await db.select().from(qualifications).where(sql`${qualifications.enterpriseId} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`).orderBy(asc(qualifications.id))) {
           quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
         }
       }
       return { byCode, quals };
+    },
+    /**
+     * Which of these ledger transfers are committed already, as the ledger holds them. A transfer is
+     * never removed or changed, so the answer stays true; read only (the ledger module writes them).
+     */
+    async committedTransfers(ids: string[]): Promise<Map<string, { kind: string; debit: string; credit: string; amount: bigint; code: string; pendingId: string | null }>> {
+      const out = new Map<string, { kind: string; debit: string; credit: string; amount: bigint; code: string; pendingId: string | null }>();
+      if (ids.length === 0) return out;
+      const rows = rowsOf(await db.execute(sql`select id, kind, debit_account_id, credit_account_id, amount::text as amount, code, pending_id from ledger_transfers
+        where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`));
+      for (const r of rows) {
+        out.set(String(r.id), { kind: String(r.kind), debit: String(r.debit_account_id), credit: String(r.credit_account_id), amount: BigInt(String(r.amount)), code: String(r.code), pendingId: (r.pending_id as string | null) ?? null });
+      }
+      return out;
     },
     async guarantors(ids: string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
