@@ -76,14 +76,16 @@ export class Rng {
 
   /** skipSum with the loans up to `last` (the first default, found by the caller) already done. */
   skipSumFrom(last: number, n: number, inv: number, payouts: Float64Array, base: number): number {
-    let a = this.a, b = this.b, c = this.c, d = this.d;
+    // "| 0": the state as int32 from the start (the fields may hold uint32 doubles), so the loop runs on integer registers
+    let a = this.a | 0, b = this.b | 0, c = this.c | 0, d = this.d | 0;
     let sum = last >= 0 ? payouts[base + last]! : 0;
     let i = last;
     for (;;) {
       // inline next32
-      let r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+      const m = Math.imul(b, 5);
+      let r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
       const t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = (d << 11) | (d >>> 21);
       let iz = r & 255;
       let e: number;
       if (r < KE[iz]!) e = r * WE[iz]!;
@@ -98,7 +100,7 @@ export class Rng {
           iz = r & 255;
           if (r < KE[iz]!) { e = r * WE[iz]!; break; }
         }
-        a = this.a; b = this.b; c = this.c; d = this.d;
+        a = this.a | 0; b = this.b | 0; c = this.c | 0; d = this.d | 0;
       }
       i += 1 + Math.floor(e * inv);
       if (i >= n) break;
@@ -157,7 +159,8 @@ function rotl(x: number, k: number): number {
 
 // Ziggurat tables for Exp(1), 256 layers (Marsaglia and Tsang, "The ziggurat method", 2000).
 const ZIG_R = 7.697117470131487;
-const KE = new Uint32Array(256);
+// KE holds whole numbers below 2^32; as float64 the comparison with a uint32 draw is a plain double compare (faster in V8 than a Uint32Array element)
+const KE = new Float64Array(256);
 const WE = new Float64Array(256);
 const FE = new Float64Array(256);
 {
