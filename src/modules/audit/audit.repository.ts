@@ -41,10 +41,12 @@ export function createAuditRepository({ db }: { db: Db }) {
     async recordMany(entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
       const batch = `[${entries.map((e) => `{"actor":${JSON.stringify(e.actor)},"action":${JSON.stringify(e.action)},"entityKind":${JSON.stringify(e.entityKind)},"entityId":${JSON.stringify(e.entityId)},"before":${toJson(e.before) ?? 'null'},"after":${toJson(e.after) ?? 'null'}}`).join(',')}]`;
-      await db.execute(sql`select pg_advisory_xact_lock(7260001)`);
+      // Sent together (postgres.js pipelines them on the transaction's connection): the server runs
+      // them in order, so the append's snapshot is still taken once the lock is held.
+      const lock = db.execute(sql`select pg_advisory_xact_lock(7260001)`);
       // (select a from src) is an uncorrelated subquery: evaluated once, its value read in place by
       // every step (a CTE scan inside the recursion would copy the whole batch at each step).
-      const res = rowsOf(await db.execute(sql`with recursive
+      const append = db.execute(sql`with recursive
           src as materialized (select ${batch}::jsonb as a),
           head as (select seq, hash from audit_log order by seq desc limit 1),
           chain(n, seq, prev, hash) as (
@@ -64,7 +66,9 @@ export function createAuditRepository({ db }: { db: Db }) {
             where c.n > 0 order by c.n
             returning 1
           )
-        select count(*)::int as n from ins`));
+        select count(*)::int as n from ins`);
+      const [, appended] = await Promise.all([lock, append]);
+      const res = rowsOf(appended);
       if (Number(res[0]!.n) !== entries.length) throw new Error(`audit: appended ${String(res[0]!.n)} of ${entries.length} entries`);
     },
     async list({ limit, beforeSeq, entityKind, entityId }: { limit: number; beforeSeq?: number; entityKind?: string; entityId?: string }) {

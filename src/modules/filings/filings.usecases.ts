@@ -261,9 +261,12 @@ function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
 export async function writeFilings({ db, plans, actor, timings }: { db: Db; plans: FilingPlan[]; actor: Actor; timings?: Timings | undefined }): Promise<WriteOutcome> {
   if (plans.length === 0) return { written: true, views: [] };
   const filings = createFilingsRepository({ db });
-  const at = await timed(timings, 'filings+events insert', () => filings.insertFiled(plans.map((p) => ({ row: p.row, event: p.event }))));
   const ledger = createLedgerRepository({ db });
-  await timed(timings, 'ledger accounts', () => openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) }));
+  // The two statements are sent together (pipelined on the transaction's connection; run in order).
+  const [at] = await Promise.all([
+    timed(timings, 'filings+events insert', () => filings.insertFiled(plans.map((p) => ({ row: p.row, event: p.event })))),
+    timed(timings, 'ledger accounts (sent with the insert)', () => openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) })),
+  ]);
   const transfers = plans.flatMap((p) => p.transfers);
   count(timings, 'ledger transfers', transfers.length);
   const results = transfers.length ? await timed(timings, 'ledger_apply', () => ledger.apply(transfers.map((t) => ({ ...t, kind: 'single' as const })), actor.username)) : [];

@@ -171,7 +171,7 @@ const uniqueViolation = (e: unknown): boolean => {
 };
 
 /** Rows planned between two turns of the event loop while a chunk is prepared. */
-const PLAN_SLICE = 50;
+const PLAN_SLICE = 10;
 
 /** A row's outcome as far as it is known before the chunk's transaction: its plan, or why it is not filed. */
 type Outcome = { plan: FilingPlan } | { errors: RowError[] };
@@ -270,9 +270,10 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared,
       return await timed(timings, 'transaction (all of the chunk\'s writes, commit included)', () => db.transaction(async (tx) => {
         const repo = createImportsRepository({ db: tx });
         const { errors, duplicates, plans } = await timed(timings, 'lock job + filed loan numbers', async () => {
-          const locked = await repo.lock(jobId);
+          // Sent together; the server runs them in order, so the loan numbers are read under the job's lock.
+          const [locked, filed] = await Promise.all([repo.lock(jobId), filedRefsOf({ db: tx, desk, prepared })]);
           if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
-          return settleChunk({ db: tx, desk, columns, prepared, refusedByLedger });
+          return settleChunk({ columns, prepared, filed, refusedByLedger });
         });
         const out = await writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor, timings });
         if (!out.written) {
@@ -283,9 +284,11 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared,
         }
         const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
         await timed(timings, 'row errors + job progress', async () => {
-          // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
-          await repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) }))));
-          await repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts });
+          await Promise.all([
+            // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
+            repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) })))),
+            repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts }),
+          ]);
         });
         await hooks?.beforeCommit?.(chunk);
         return counts;
@@ -298,12 +301,17 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared,
   }
 }
 
-/** Each row's outcome once the filed loan numbers are known (read in the chunk's transaction). */
-async function settleChunk({ db, desk, columns, prepared, refusedByLedger }: { db: Db; desk: FilingDesk; columns: ColumnMap; prepared: PreparedChunk; refusedByLedger: Map<number, RowError[]> }) {
+/** Which of the chunk's loan numbers the bank has filed already (read in the chunk's transaction). */
+function filedRefsOf({ db, desk, prepared }: { db: Db; desk: FilingDesk; prepared: PreparedChunk }): Promise<Set<string>> {
+  const refs = new Set<string>();
+  for (const r of prepared.rows) if ('input' in r) refs.add(r.input.bankRef);
+  return createFilingsRepository({ db }).filedBankRefs(desk.bankId, [...refs]);
+}
+
+/** Each row's outcome once the filed loan numbers are known. */
+function settleChunk({ columns, prepared, filed, refusedByLedger }: { columns: ColumnMap; prepared: PreparedChunk; filed: Set<string>; refusedByLedger: Map<number, RowError[]> }) {
   const errors: { line: number; values: Record<string, string>; errors: RowError[] }[] = [];
   const fail = (r: JudgedRow, e: RowError[]) => errors.push({ line: r.line, values: r.values, errors: e });
-  const valid = prepared.rows.filter((r): r is JudgedRow & { input: FilingInput } => 'input' in r);
-  const filed = await createFilingsRepository({ db }).filedBankRefs(desk.bankId, [...new Set(valid.map((r) => r.input.bankRef))]);
   const firstLine = new Map<string, number>();
   const plans: { line: number; plan: FilingPlan }[] = [];
   let duplicates = 0;
