@@ -17,16 +17,23 @@ import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import { rowsOf } from '../shared/rows';
 
 
-interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; ratioBp: number; comp: Fen }
+interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; ratioBp: number; comp: Fen; lastPaid: string | null }
 
-async function liveLoans(db: Db, where: { bankId?: string; fundId?: string; mode?: string }): Promise<Live[]> {
-  const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, outstanding::text as outstanding, ratio_bp from filings
+/**
+ * Running loans that are not overdue and paid nothing since `quiet` (a loan that goes bad in the last
+ * weeks did not pay its last instalment), biggest first, with the day each last paid.
+ */
+async function liveLoans(db: Db, quiet: string, where: { bankId?: string; fundId?: string; mode?: string }): Promise<Live[]> {
+  const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, outstanding::text as outstanding, ratio_bp,
+      (select max(e."on") from filing_events e where e.filing_id = filings.id and e.kind = 'repayment')::text as last_paid
+    from filings
     where status = 'active' and overdue_since is null and outstanding > 0
+      and not exists (select 1 from filing_events e where e.filing_id = filings.id and e.kind = 'repayment' and e."on" >= ${quiet}::date)
       and (${where.bankId ?? null}::text is null or bank_id = ${where.bankId ?? null}::text)
       and (${where.fundId ?? null}::text is null or fund_id = ${where.fundId ?? null}::text)
       and (${where.mode ?? null}::text is null or mode = ${where.mode ?? null}::text)
     order by outstanding desc, id`));
-  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), outstanding: BigInt(r.outstanding as string), ratioBp: Number(r.ratio_bp), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)) }));
+  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), outstanding: BigInt(r.outstanding as string), ratioBp: Number(r.ratio_bp), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)), lastPaid: (r.last_paid as string | null) ?? null }));
 }
 
 const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
@@ -36,6 +43,8 @@ const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
 
 export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db; catalog: PolicyCatalog; asOf: string; fundB: string; progress: (m: string) => void }) {
   let day = addDays(asOf, -45);
+  const quiet = day;
+  const live = (where: Parameters<typeof liveLoans>[2]) => liveLoans(db, quiet, where);
   const used = new Set<string>();
   const states: Record<string, number> = {};
   const count = (s: string) => { states[s] = (states[s] ?? 0) + 1; };
@@ -46,7 +55,9 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
     const on = day;
     day = day < addDays(asOf, -4) ? addDays(day, 1) : day;
     const officer = bankOfficer(l.bankId);
-    await reportClassification({ db, catalog, actor: officer, id: l.id, classification: 'substandard', overdueSince: addDays(on, -95), on });
+    // Overdue since 95 days back, or since the day after its last repayment if it paid later (substandard is non-performing either way, R6).
+    const since = [addDays(on, -95), l.lastPaid ? addDays(l.lastPaid, 1) : ''].sort().at(-1)!;
+    await reportClassification({ db, catalog, actor: officer, id: l.id, classification: 'substandard', overdueSince: since, on });
     const submitted = (await submitClaim({ db, catalog, actor: officer, input: { filingId: l.id }, today: on })).claim;
     const claimId = submitted.id;
     let state = submitted.state;
@@ -65,14 +76,14 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
   // One bank just under G4 (ratio ≤ 3%, net ≤ 5,000,000): paid claims up to ~4.7M net, then open claims up to ~2.9%.
   // Loans with the highest compensation ratio first: the most net compensation for the least claimed principal.
   let f = await bankFigures(db, NEAR_BREAKER_BANK);
-  const byRatio = (await liveLoans(db, { bankId: NEAR_BREAKER_BANK, mode: 'direct' })).sort((a, b) => b.ratioBp - a.ratioBp);
+  const byRatio = (await live({ bankId: NEAR_BREAKER_BANK, mode: 'direct' })).sort((a, b) => b.ratioBp - a.ratioBp);
   for (const l of byRatio) {
     if (net(f) >= parseYuan('4700000.00')) break;
     if (net(f) + l.comp > parseYuan('4950000.00') || ratioBp(f, l.outstanding) >= 290n) continue;
     count(await claim(l, 'paid'));
     f = await bankFigures(db, NEAR_BREAKER_BANK);
   }
-  for (const l of await liveLoans(db, { bankId: NEAR_BREAKER_BANK })) {
+  for (const l of await live({ bankId: NEAR_BREAKER_BANK })) {
     if (ratioBp(f) >= 285n) break;
     if (used.has(l.id) || ratioBp(f, l.outstanding) >= 298n) continue;
     count(await claim(l, states.submitted ? 'under-review' : 'submitted'));
@@ -82,11 +93,11 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
 
   // One bank past G4: paid claims until both conditions hold, then its new claims are held.
   // (The breaker may trip with net just over 5,000,000: a claim then is held, so it is asked each time.)
-  for (const l of await liveLoans(db, { bankId: TRIPPED_BANK, fundId: 'etown' })) {
+  for (const l of await live({ bankId: TRIPPED_BANK, fundId: 'etown' })) {
     if ((await breakerOf({ db, catalog, bankId: TRIPPED_BANK })).tripped) break;
     count(await claim(l, 'paid'));
   }
-  for (const l of (await liveLoans(db, { bankId: TRIPPED_BANK })).slice(0, 2)) count(await claim(l, 'submitted'));
+  for (const l of (await live({ bankId: TRIPPED_BANK })).slice(0, 2)) count(await claim(l, 'submitted'));
   progress(`bank past its breaker: ${TRIPPED_BANK}`);
 
   // The Plan's fund runs short of cash: approved claims wait in the queue, first approved first paid (R7a).
@@ -94,7 +105,7 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
   let queued = 0;
   // Direct loans first (the biggest compensation), then risk-sharing ones (the fund backstops the bank's part).
   const mode = (l: Live) => (l.comp * 2n >= l.outstanding ? 0 : 1);
-  const candidates = (await liveLoans(db, { fundId: fundB })).filter((l) => others.includes(l.bankId)).sort((a, b) => mode(a) - mode(b));
+  const candidates = (await live({ fundId: fundB })).filter((l) => others.includes(l.bankId)).sort((a, b) => mode(a) - mode(b));
   for (const l of candidates) {
     if (queued >= 2) break;
     const bf = await bankFigures(db, l.bankId);
@@ -105,12 +116,23 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
     count(s);
     if (s === 'queued') queued++;
   }
+  // With the book repaying its instalments the claims are smaller, and the banks' 2.5% may be spent
+  // before the cash is: then the smallest loans left that the cash cannot pay. A queued claim adds
+  // nothing to its bank's net compensation, so its bank stays clear of G4 (under 2.8%, net ≤ 4,500,000).
+  const smallestFirst = candidates.filter((l) => !used.has(l.id)).sort((a, b) => (a.outstanding < b.outstanding ? -1 : a.outstanding > b.outstanding ? 1 : 0));
+  for (const l of smallestFirst) {
+    if (queued >= 2) break;
+    if (l.comp <= (await cashOf(db, fundB)) || ratioBp(await bankFigures(db, l.bankId), l.outstanding) >= 280n) continue;
+    const s = await claim(l, 'paid');
+    count(s);
+    if (s === 'queued') queued++;
+  }
   progress('the Plan’s fund: payment queue');
 
   // Every other state at least once, on the big banks' books.
   for (const want of ['submitted', 'under-review', 'approved', 'rejected'] as const) {
     if (states[want]) continue;
-    for (const l of await liveLoans(db, { fundId: 'etown' })) {
+    for (const l of await live({ fundId: 'etown' })) {
       if (used.has(l.id) || !others.includes(l.bankId)) continue;
       const bf = await bankFigures(db, l.bankId);
       if (ratioBp(bf, l.outstanding) >= 250n) continue;

@@ -1,13 +1,15 @@
 /**
  * The demo's enterprises: valid unified social credit codes (GB 32100-2015, with the embedded
  * organisation code's own GB 11714 check digit), realistic names, sizes, industries, sci-tech
- * listings and qualifications with validity intervals (F7, R4). Registered through the use case.
+ * listings and qualifications with validity intervals (F7, R4). Registered through the bulk use
+ * case (`registerEnterprises`, what `POST /api/enterprises/bulk` runs), 1,000 to a transaction.
  */
 import { addDays } from '../../core/calendar';
 import { creditCodeCheckCharacter } from '../../core/registry/credit-code';
 import type { Actor } from '../auth/access';
 import { createRegistryRepository } from '../registry/registry.repository';
-import { registerEnterprise } from '../registry/registry.usecases';
+import { registerEnterprises } from '../registry/registry.usecases';
+import { BULK_ENTERPRISES_MAX } from '../registry/registry.schemas';
 import type { Db } from '../programmes/programmes.repository';
 import { enterpriseName, INDUSTRIES } from './demo.data';
 import type { Random } from './prng';
@@ -42,20 +44,20 @@ export function demoCreditCode(n: number, area: '110302' | '110115'): string {
 }
 
 export async function seedEnterprises({ db, actor, rnd, count, asOf, progress }: { db: Db; actor: Actor; rnd: Random; count: number; asOf: string; progress: (done: number) => void }): Promise<DemoEnterprise[]> {
-  let repo = createRegistryRepository({ db });
+  const repo = createRegistryRepository({ db });
   const names = new Set<string>();
   const out: DemoEnterprise[] = [];
-  // One transaction per 250 registrations: the embedded database syncs once per batch.
-  for (let from = 1; from <= count; from += 250) {
-    await db.transaction(async (tx) => {
-      repo = createRegistryRepository({ db: tx });
-      for (let n = from; n < Math.min(from + 250, count + 1); n++) await one(n);
-    });
-    progress(Math.min(from + 249, count));
+  // Each slice drawn in order (the same PRNG stream as ever), then registered in one bulk call: one transaction.
+  for (let from = 1; from <= count; from += BULK_ENTERPRISES_MAX) {
+    const inputs: ReturnType<typeof one>[] = [];
+    for (let n = from; n < Math.min(from + BULK_ENTERPRISES_MAX, count + 1); n++) inputs.push(one(n));
+    const { items } = await registerEnterprises({ repo, actor, input: { enterprises: inputs } });
+    items.forEach((view, i) => out.push({ id: view.id, size: view.size, industry: view.industry, sciTech: view.sciTech, registeredInZone: view.registeredInZone, restrictedProcesses: inputs[i]!.restrictedProcesses }));
+    progress(out.length);
   }
   return out;
 
-  async function one(n: number) {
+  function one(n: number) {
     const industry = rnd.weighted(INDUSTRIES);
     let name = enterpriseName(industry, n, (k) => rnd.int(0, k - 1));
     for (let tries = 0; names.has(name) && tries < 20; tries++) name = enterpriseName(industry, n + tries + 1, (k) => rnd.int(0, k - 1));
@@ -72,11 +74,9 @@ export async function seedEnterprises({ db, actor, rnd, count, asOf, progress }:
     if (sciTech && rnd.chance(0.18)) qual('beijing-specialised-sme', 3, 'ZJTX');
     if (sciTech && rnd.chance(0.04)) qual('little-giant', 3, 'XJR');
     if (industry === 'advanced-manufacturing' && rnd.chance(0.03)) qual('manufacturing-single-champion', 3, 'DXGJ');
-    const e = {
+    return {
       creditCode: demoCreditCode(n, rnd.chance(0.85) ? '110302' : '110115'), name, size, industry, sciTech,
       registeredInZone: rnd.chance(0.97), restrictedProcesses: rnd.chance(0.01), qualifications,
     };
-    const view = await registerEnterprise({ repo, actor, input: e });
-    out.push({ id: view.id, size, industry, sciTech, registeredInZone: e.registeredInZone, restrictedProcesses: e.restrictedProcesses });
   }
 }

@@ -3,7 +3,7 @@
  * loan (repaid, still running, partly repaid, gone bad). Pure: the seed runs the plan through the
  * use cases in date order.
  */
-import { addDays, addWorkingDays, dayNumber, isoDate } from '../../core/calendar';
+import { addDays, addWorkingDays, dayNumber, daysInMonth, isoDate } from '../../core/calendar';
 import type { Fen } from '../../core/money/money';
 import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import type { DemoEnterprise } from './demo.enterprises';
@@ -25,8 +25,16 @@ export interface LoanPlan {
   filedOn: string;
   maturesOn: string;
   riskSharing: boolean;
-  /** A part repaid half-way through the term. */
+  /** A part prepaid half-way through the term. */
   partRepayment: { on: string; amount: Fen } | null;
+  /** How the principal is repaid: all at maturity, equal instalments, or small instalments and a balloon. */
+  repaymentStyle: 'bullet' | 'quarterly' | 'half-yearly' | 'balloon';
+  /**
+   * The repayments the bank reports up to the demo's day, in date order: the instalments that fell
+   * due, the prepayment, and the rest at maturity (the loan is then repaid and closed). A loan stops
+   * paying when it runs overdue (a default or a late payer).
+   */
+  repayments: { on: string; amount: Fen }[];
   /** Goes bad: overdue since, classified substandard on, claimed on. */
   default: { overdueSince: string; classifiedOn: string; claimOn: string } | null;
   /** Runs late but is not yet non-performing, or becomes so by the daily sweep (R6). */
@@ -37,8 +45,8 @@ const A_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedPro
 const B_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedProcesses && !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) && e.sciTech && e.size !== 'large';
 
 const WAN = 1_000_000n; // 10,000 yuan in fen
-/** Loans maturing this many days before the demo's day are repaid in it; earlier ones are not in the book. */
-const REPAID_WINDOW_DAYS = 30;
+/** Loans that matured within this many days before the demo's day are in it, repaid and closed; earlier ones have left the book. */
+const REPAID_WINDOW_DAYS = 365;
 
 /** A principal in whole 万元 (10,000 yuan), skewed to small loans as SME lending is. */
 function principalOf(rnd: Random, maxWan: number, medianWan: number): Fen {
@@ -47,6 +55,47 @@ function principalOf(rnd: Random, maxWan: number, medianWan: number): Fen {
   const bounded = Math.max(20, Math.min(maxWan, wan));
   const rounded = bounded >= 200 ? Math.round(bounded / 10) * 10 : bounded;
   return BigInt(rounded) * WAN;
+}
+
+/** The same day of the month `months` later (the month's last day when it is shorter): an instalment's due date. */
+export function monthsAfter(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const t = y * 12 + (m - 1) + months;
+  const year = Math.floor(t / 12);
+  const month = (t % 12) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, daysInMonth(year, month))).padStart(2, '0')}`;
+}
+
+/**
+ * A loan's repayments before `before`, walking its balance: each instalment (equal shares every 3 or
+ * 6 months, or 10% every 6 months for a balloon loan) as far as the balance goes, the prepayment on
+ * its day, and whatever is left at maturity. Amounts in whole 万元 except the last. A loan that runs
+ * overdue later (`keepOpen`) is never paid off before: it still owes what goes bad.
+ */
+export function repaymentsOf({ principal, disbursedOn, maturesOn, months, style, prepayment, before, keepOpen = false }: {
+  principal: Fen; disbursedOn: string; maturesOn: string; months: number; style: LoanPlan['repaymentStyle']; prepayment: { on: string; amount: Fen } | null; before: string; keepOpen?: boolean;
+}): { on: string; amount: Fen }[] {
+  const due: { on: string; amount: Fen | 'rest' }[] = [];
+  const period = style === 'quarterly' ? 3 : style === 'bullet' ? 0 : 6;
+  if (period > 0) {
+    const count = Math.floor(months / period);
+    const share = style === 'balloon' ? (principal / 10n / WAN) * WAN : (principal / BigInt(count) / WAN) * WAN;
+    for (let k = 1; k < count; k++) due.push({ on: monthsAfter(disbursedOn, k * period), amount: share });
+  }
+  if (prepayment) due.push(prepayment);
+  due.push({ on: maturesOn, amount: 'rest' });
+  due.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+  let balance = principal;
+  const out: { on: string; amount: Fen }[] = [];
+  for (const d of due) {
+    if (d.on >= before || d.on <= disbursedOn || balance === 0n) break;
+    const amount = d.amount === 'rest' || d.amount > balance ? balance : d.amount;
+    if (amount <= 0n) continue;
+    if (keepOpen && amount === balance) break;
+    out.push({ on: d.on, amount });
+    balance -= amount;
+  }
+  return out;
 }
 
 export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Random; enterprises: DemoEnterprise[]; count: number; start: string; asOf: string }): LoanPlan[] {
@@ -72,8 +121,8 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
     // Bank of Beijing, the zone's own city bank, writes bigger tickets: the book that puts it near G4.
     const base = programme === PROGRAMME_B ? principalOf(rnd, 1000, 40) : principalOf(rnd, 1000, 22);
     const principal = bankId === NEAR_BREAKER_BANK && base * 2n <= 1000n * WAN ? base * 2n : base;
-    // Loans repaid long ago have left the book: an early loan still on it is a longer one, and only the
-    // last months' maturities show as repayments (each a use case; most of the book is still running).
+    // Loans repaid long ago have left the book: an early loan still on it is a longer one; the last
+    // year's maturities are in it, repaid and closed, and the running loans pay their instalments.
     let months: number = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
     while (addDays(disbursedOn, Math.round(months * 30.44)) < addDays(asOf, -REPAID_WINDOW_DAYS)) months += 12;
     const maturesOn = addDays(disbursedOn, Math.round(months * 30.44));
@@ -100,9 +149,18 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
       const since = addDays(asOf, -rnd.int(20, 110));
       if (since > filedOn) runsLate = { overdueSince: since, reportedOn: addDays(since, Math.min(rnd.int(15, 40), dayNumber(asOf) - dayNumber(since))) };
     }
+    // Short loans mostly repay at maturity (到期一次还本); longer ones by instalments (分期还本), some with a balloon.
+    const repaymentStyle = months <= 12
+      ? rnd.weighted([['bullet', 6], ['quarterly', 3], ['balloon', 1]] as const)
+      : rnd.weighted([['bullet', 2], ['half-yearly', 4], ['quarterly', 2], ['balloon', 2]] as const);
+    const prepayment = def && partRepayment && partRepayment.on >= def.overdueSince ? null : partRepayment;
+    // Paid until the loan runs overdue, and only what fell due by the demo's day.
+    const stop = [def?.overdueSince, runsLate?.overdueSince, addDays(asOf, 1)].filter((d): d is string => !!d).sort()[0]!;
     plans.push({
       n, bankId, bankRef, enterpriseId: enterprise.id, programme, kind, principal, disbursedOn, filedOn, maturesOn, riskSharing,
-      partRepayment: def && partRepayment && partRepayment.on >= def.overdueSince ? null : partRepayment, default: def, late: runsLate,
+      partRepayment: prepayment, repaymentStyle,
+      repayments: repaymentsOf({ principal, disbursedOn, maturesOn, months, style: repaymentStyle, prepayment, before: stop, keepOpen: !!(def ?? runsLate) }),
+      default: def, late: runsLate,
     });
   }
   return plans;

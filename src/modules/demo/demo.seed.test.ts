@@ -1,8 +1,8 @@
 /**
  * The demo on a fresh database, at 2,000 loans and 800 enterprises (the full size, 5,000 and
  * 2,000, is what `npm start` seeds: `npx tsx src/modules/demo/demo.measure.ts`): counts in range,
- * every claim state, a bank near G4 and one past it, and the ledger invariants (`verifyLedger`
- * clean). Not smaller: G4's figures need a bank's book of some 300,000,000 yuan to sit just
+ * every claim state, a bank near G4 and one past it, repayments (instalments and maturities,
+ * reported in bulk) that released liability, and the ledger invariants (`verifyLedger` clean). Not smaller: G4's figures need a bank's book of some 300,000,000 yuan to sit just
  * under 3% with 4,000,000–5,000,000 yuan paid.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ import { loadPolicyCatalog, syncPolicyFiles } from '../programmes/programmes.use
 import { ledgerSums } from '../../../test/operations/fixture';
 import { NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import { claimStates, demoNeeded, seedDemo, type DemoSummary } from './demo.seed';
+import { planLoans, repaymentsOf } from './demo.plan';
+import type { DemoEnterprise } from './demo.enterprises';
+import { seededRandom } from './prng';
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let catalog: Awaited<ReturnType<typeof loadPolicyCatalog>>;
@@ -67,6 +70,58 @@ describe('the demo', () => {
     }
     const sides = await rows(sql`select ledger, sum(debits_posted)::text as d, sum(credits_posted)::text as c from ledger_accounts group by ledger`);
     for (const l of sides) expect(BigInt(String(l.d))).toBe(BigInt(String(l.c)));
+  });
+  it('has repayments reported in bulk: instalments, part-repaid loans, loans repaid and closed', async () => {
+    const [r] = await rows(sql`select
+        (select count(*) from filing_events where kind = 'repayment')::int as events,
+        (select count(*) from audit_log where action = 'filing.repayment')::int as audited,
+        (select count(*) from filings where status = 'repaid')::int as repaid,
+        (select count(*) from filings where status = 'repaid' and (outstanding <> 0 or reserved <> 0))::int as repaid_not_zero,
+        (select count(*) from filings where status = 'active' and outstanding < principal)::int as part_repaid,
+        (select count(*) from (select filing_id from filing_events where kind = 'repayment' group by filing_id having count(*) >= 3) x)::int as by_instalments`);
+    expect(Number(r!.events)).toBe(summary.repayments);
+    expect(summary.repayments).toBeGreaterThan(1000);
+    expect(Number(r!.audited)).toBe(Number(r!.events));
+    expect(Number(r!.repaid)).toBeGreaterThan(100);
+    expect(Number(r!.repaid_not_zero)).toBe(0);
+    expect(Number(r!.part_repaid)).toBeGreaterThan(100);
+    expect(Number(r!.by_instalments)).toBeGreaterThan(20);
+    // No repayment after the demo's day, before the loan was disbursed, or after the loan ran overdue.
+    const [bad] = await rows(sql`select count(*)::int as n from filing_events e join filings f on f.id = e.filing_id
+      where e.kind = 'repayment' and (e.on > '2026-11-25' or e.on < f.disbursed_on or (f.overdue_since is not null and e.on >= f.overdue_since))`);
+    expect(Number(bad!.n)).toBe(0);
+  });
+  it('shows the liability the repayments released: the funds commit less than they reserved at filing', async () => {
+    for (const fundId of ['etown', 'etown-sci-tech']) {
+      const [f] = await rows(sql`select coalesce(sum(reserved) filter (where status in ('active', 'non-performing')), 0)::text as live,
+          (select coalesce(sum(t.amount), 0) from ledger_transfers t where t.code = 'repayment' and t.debit_account_id like ${`${fundId}:exposure:%`})::text as released
+        from filings where fund_id = ${fundId}`);
+      const s = await ledgerSums(database.db, fundId);
+      expect(BigInt(String(f!.released)), fundId).toBeGreaterThan(0n);
+      // The fund's committed liability is the live loans' reservations: repaid loans hold none.
+      expect(s.exposure, fundId).toBe(BigInt(String(f!.live)));
+    }
+  });
+  it('plans the same book for the same seed, and never repays more than the principal', () => {
+    const enterprises: DemoEnterprise[] = Array.from({ length: 300 }, (_, i) => ({ id: `e${i}`, size: i % 3 ? 'small' : 'micro', industry: 'software', sciTech: i % 2 === 0, registeredInZone: true, restrictedProcesses: false }));
+    const plan = () => planLoans({ rnd: seededRandom(7), enterprises, count: 800, start: '2024-11-25', asOf: '2026-11-25' });
+    const a = plan();
+    expect(plan()).toEqual(a);
+    for (const p of a) {
+      const paid = p.repayments.reduce((s, r) => s + r.amount, 0n);
+      expect(paid <= p.principal).toBe(true);
+      expect(p.repayments.every((r) => r.amount > 0n && r.on > p.disbursedOn && r.on <= '2026-11-25')).toBe(true);
+      if (p.maturesOn <= '2026-11-25' && !p.default && !p.late) expect(paid, p.bankRef).toBe(p.principal);
+      // A loan that goes bad or runs late still owes something when it does.
+      if (p.default || p.late) expect(paid < p.principal, p.bankRef).toBe(true);
+    }
+    expect(new Set(a.map((p) => p.repaymentStyle))).toEqual(new Set(['bullet', 'quarterly', 'half-yearly', 'balloon']));
+    expect(repaymentsOf({ principal: 1_200_000_00n, disbursedOn: '2025-01-10', maturesOn: '2026-01-10', months: 12, style: 'quarterly', prepayment: null, before: '2026-12-01' }))
+      .toEqual([{ on: '2025-04-10', amount: 300_000_00n }, { on: '2025-07-10', amount: 300_000_00n }, { on: '2025-10-10', amount: 300_000_00n }, { on: '2026-01-10', amount: 300_000_00n }]);
+    expect(repaymentsOf({ principal: 1_000_000_00n, disbursedOn: '2025-01-10', maturesOn: '2027-01-10', months: 24, style: 'balloon', prepayment: null, before: '2026-01-01' }))
+      .toEqual([{ on: '2025-07-10', amount: 100_000_00n }]);
+    expect(repaymentsOf({ principal: 500_000_00n, disbursedOn: '2025-01-31', maturesOn: '2025-07-31', months: 6, style: 'bullet', prepayment: { on: '2025-04-30', amount: 200_000_00n }, before: '2026-01-01' }))
+      .toEqual([{ on: '2025-04-30', amount: 200_000_00n }, { on: '2025-07-31', amount: 300_000_00n }]);
   });
   it('passes the ledger verification (balances = replay, limits, audit chain)', async () => {
     const report = await verifyLedger({ db: database.db });

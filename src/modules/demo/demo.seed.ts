@@ -56,8 +56,8 @@ export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, l
   const rnd = seededRandom(seed);
 
   const bFrom = PROGRAMME_B_FROM > start ? PROGRAMME_B_FROM : start;
-  // The Plan's fund is sized to the book (9,000,000 yuan and a 4,500,000 top-up for the full 5,000
-  // loans: its limit stays well above the book's liability), so a smaller demo still fills its payment queue.
+  // The Plan's fund is sized to the book (9,000,000 yuan and a 2,250,000 top-up for the full 5,000
+  // loans: its limit stays above the book's liability), so a smaller demo still fills its payment queue.
   const bCapital = (parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n * 100_000_00n;
   // Institutions, funds and agreements in one transaction: a start killed half-way seeds again from scratch.
   await db.transaction(async (tx) => setUp(tx));
@@ -65,7 +65,7 @@ export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, l
 
   const demoEnterprises = await seedEnterprises({ db, actor: demoManager, rnd, count: enterprises, asOf, progress: (n) => progress(`enterprises ${n}/${enterprises}`) });
   const plans = planLoans({ rnd, enterprises: demoEnterprises, count: loans, start, asOf });
-  const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 2n }].filter((t) => t.on > bFrom && t.on <= asOf);
+  const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 4n }].filter((t) => t.on > bFrom && t.on <= asOf);
   const timeline = await runTimeline({ db, catalog, rnd, plans, asOf, topUps, progress });
   const calibration = await calibrate({ db, catalog, asOf, fundB: FUND_B, progress });
   progress('done');

@@ -1,7 +1,9 @@
 /**
  * Runs the demo's plan through the use cases: the filings in bulk (demo.filing.ts), then in date
  * order repayments, late payers, defaults, claims through maker–checker to payment, recoveries and
- * top-ups. A filing the rules or the limits refuse is counted and left out, as it would be in life.
+ * top-ups. The repayments go in bulk (`reportRepayments`, what `POST /api/repayments` runs), each
+ * bank's together, gathered until a step on the same loan needs them or the batch ends. A filing
+ * the rules or the limits refuse is counted and left out, as it would be in life.
  */
 import { addDays } from '../../core/calendar';
 import type { Fen } from '../../core/money/money';
@@ -10,13 +12,14 @@ import { topUpFund } from '../funds/funds.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportRecovery } from '../recoveries/recoveries.usecases';
-import { reportClassification, reportRepayment, sweepNonPerforming } from '../servicing/servicing.usecases';
+import { reportClassification, reportRepayments, sweepNonPerforming, type RepaymentLine } from '../servicing/servicing.usecases';
 import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';
 import { fileBook, guarantorFor, type FiledBook } from './demo.filing';
 import type { LoanPlan } from './demo.plan';
 import type { Random } from './prng';
 
-interface Event { on: string; order: number; seq: number; run: () => Promise<void> }
+/** A step of the book on its day: a use case to run, or a repayment to report in the next bulk. */
+interface Event { on: string; order: number; seq: number; run: () => Promise<void>; loan?: LoanState; repayment?: { loan: LoanState; amount: Fen } }
 
 export interface LoanState { plan: LoanPlan; filingId: string | null; outstanding: Fen; claimId: string | null; claimState: string | null }
 
@@ -90,27 +93,21 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
   for (const loan of loans) {
     const p = loan.plan;
     const officer = bankOfficer(p.bankId);
-    const repay = async (on: string, amount: Fen) => {
-      if (!loan.filingId || amount <= 0n) return;
-      await reportRepayment({ db: cur(), actor: officer, id: loan.filingId, amount, on });
-      loan.outstanding -= amount;
-    };
-    if (p.partRepayment) at(p.partRepayment.on, 1, () => repay(p.partRepayment!.on, p.partRepayment!.amount));
+    const on = (day: string, order: number, run: () => Promise<void>) => { events.push({ on: day, order, seq: events.length, run, loan }); };
+    if (loan.filingId) for (const r of p.repayments) events.push({ on: r.on, order: 1, seq: events.length, run: async () => {}, repayment: { loan, amount: r.amount } });
     if (p.late) {
-      at(p.late.reportedOn, 2, async () => {
+      on(p.late.reportedOn, 2, async () => {
         if (loan.filingId) await reportClassification({ db: cur(), catalog, actor: officer, id: loan.filingId, classification: 'special-mention', overdueSince: p.late!.overdueSince, on: p.late!.reportedOn });
       });
     }
     if (p.default) {
       const d = p.default;
-      at(d.classifiedOn, 3, async () => {
+      on(d.classifiedOn, 3, async () => {
         if (loan.filingId) await reportClassification({ db: cur(), catalog, actor: officer, id: loan.filingId, classification: rnd.chance(0.8) ? 'substandard' : 'doubtful', overdueSince: d.overdueSince, on: d.classifiedOn });
       });
       const steps: Event[] = [];
-      claimSteps({ db: cur, catalog, rnd, loan, claimOn: d.claimOn, asOf, at: (on, order, run) => steps.push({ on, order, seq: 0, run }) });
-      for (const s of steps) at(s.on, s.order, async () => { if (loan.filingId) await s.run(); });
-    } else if (p.maturesOn <= asOf && !p.late) {
-      at(p.maturesOn, 9, () => repay(p.maturesOn, loan.outstanding));
+      claimSteps({ db: cur, catalog, rnd, loan, claimOn: d.claimOn, asOf, at: (day, order, run) => steps.push({ on: day, order, seq: 0, run }) });
+      for (const s of steps) on(s.on, s.order, async () => { if (loan.filingId) await s.run(); });
     }
   }
   for (const t of topUps) {
@@ -119,19 +116,53 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
   }
 
   events.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order || a.seq - b.seq));
+
+  // Repayments wait here until a step on one of their loans needs them, or the batch ends; then each
+  // bank's go in one bulk report (in date order, as the bank would send them).
+  const pending: { loan: LoanState; line: RepaymentLine }[] = [];
+  const pendingLoans = new Set<LoanState>();
+  let repaid = 0;
+  const flush = async () => {
+    const byBank = new Map<string, typeof pending>();
+    for (const r of pending) byBank.set(r.loan.plan.bankId, [...(byBank.get(r.loan.plan.bankId) ?? []), r]);
+    pending.length = 0;
+    pendingLoans.clear();
+    for (const [bankId, rs] of byBank) {
+      const out = await reportRepayments({ db: cur(), actor: bankOfficer(bankId), lines: rs.map((r) => r.line) });
+      out.items.forEach((answer, i) => {
+        if (!answer.ok) throw new Error(`demo: repayment of ${rs[i]!.line.filingId} refused: ${JSON.stringify(answer.errors)}`);
+        rs[i]!.loan.outstanding -= rs[i]!.line.amount;
+      });
+      repaid += out.applied;
+    }
+  };
+
   // Events run in batches, each batch one transaction (each use case's own transaction nests as a
   // savepoint), so the embedded database commits — and syncs to disk — once per batch, not per step.
-  const batch = 250;
-  for (let i = 0; i < events.length; i += batch) {
-    const slice = events.slice(i, i + batch);
+  // A batch holds up to 250 use-case steps; repayments are light (a bulk line each) and count 1/40.
+  for (let i = 0; i < events.length;) {
+    let last = events[i]!.on;
     await db.transaction(async (tx) => {
       current = tx;
-      for (const e of slice) await e.run();
+      for (let work = 0; i < events.length && work < 250; i++) {
+        const e = events[i]!;
+        last = e.on;
+        if (e.repayment) {
+          pending.push({ loan: e.repayment.loan, line: { filingId: e.repayment.loan.filingId!, amount: e.repayment.amount, on: e.on } });
+          pendingLoans.add(e.repayment.loan);
+          work += 1 / 40;
+          continue;
+        }
+        if (!e.loan || pendingLoans.has(e.loan)) await flush();
+        await e.run();
+        work++;
+      }
+      await flush();
     });
     current = db;
-    progress(`book ${Math.round((Math.min(i + batch, events.length) * 100) / events.length)}% (${slice.at(-1)!.on}, ${filed} loans filed)`);
+    progress(`book ${Math.round((i * 100) / events.length)}% (${last}, ${filed} loans filed, ${repaid} repayments)`);
   }
   // Loans overdue more than 90 days become non-performing on the day even without a report (R6).
   const swept = await sweepNonPerforming({ db, catalog, today: asOf });
-  return { loansPlanned: plans.length, loansFiled: filed, refused: book.refused, swept, events: events.length, loans };
+  return { loansPlanned: plans.length, loansFiled: filed, refused: book.refused, swept, events: events.length, repayments: repaid, loans };
 }
