@@ -2,7 +2,7 @@
  * npm run bench -- simulate [LOANS] [SCENARIOS]: the fund risk simulator on a synthetic book.
  *  1. Monte Carlo, sector-factor Gaussian copula, 1,000,000 loans × 10,000 one-year scenarios on
  *     worker threads (goal ≤ 3 s on 2 cores);
- *  2. 500 loans × 100,000 scenarios in one thread (goal ≤ 0.2 s);
+ *  2. 500 loans × 100,000 scenarios in one thread, then on the 2 workers (goal ≤ 0.2 s);
  *  3. CreditRisk+ by FFT on the 1,000,000 loans (goal ≤ 2 s);
  *  4. the straightforward Monte Carlo (one normal draw per loan per scenario) on the same book —
  *     run on a few scenarios and extrapolated linearly to the same scenario count (its cost per
