@@ -58,14 +58,16 @@ export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, l
   const bFrom = PROGRAMME_B_FROM > start ? PROGRAMME_B_FROM : start;
   // The Plan's fund is sized to the book (9,000,000 yuan and a 2,250,000 top-up for the full 5,000
   // loans: its limit stays above the book's liability), so a smaller demo still fills its payment queue.
-  const bCapital = (parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n * 100_000_00n;
+  // Never under 1,000,000 yuan: a tiny demo (the browser tests seed 40 loans) still files its loans and tops up a real amount.
+  const sized = (parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n * 100_000_00n;
+  const bCapital = sized > parseYuan('1000000.00') ? sized : parseYuan('1000000.00');
   // Institutions, funds and agreements in one transaction: a start killed half-way seeds again from scratch.
   await db.transaction(async (tx) => setUp(tx));
   progress('institutions, funds and agreements');
 
   const demoEnterprises = await seedEnterprises({ db, actor: demoManager, rnd, count: enterprises, asOf, progress: (n) => progress(`enterprises ${n}/${enterprises}`) });
   const plans = planLoans({ rnd, enterprises: demoEnterprises, count: loans, start, asOf });
-  const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 4n }].filter((t) => t.on > bFrom && t.on <= asOf);
+  const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 4n }].filter((t) => t.on > bFrom && t.on <= asOf && t.amount > 0n);
   const timeline = await runTimeline({ db, catalog, rnd, plans, asOf, topUps, progress });
   const calibration = await calibrate({ db, catalog, asOf, fundB: FUND_B, progress });
   progress('done');
