@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { demoNeeded, seedDemo } from '../../modules/demo/demo.seed';
+import { warmWorkers } from '../workers/simulation-pool';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
 import { closeOnSignals, openDatabase } from '../db/database';
 import { createLogger } from '../logger';
@@ -32,6 +33,9 @@ export async function startServer({ port }: { port: number }) {
       .then((s) => process.stdout.write(`demo: seeded ${s.loansFiled} loans, ${s.enterprises} enterprises in ${s.seconds} s (as of ${s.asOf})\n`))
     : Promise.resolve();
   const ready = seeding.catch((e: unknown) => logger.error({ err: e }, 'demo seeding failed'));
+  // The simulation's worker threads load their code once (about a second); start them after the
+  // demo so the first simulation does not wait for them and the seed does not share its cores.
+  void ready.then(() => warmWorkers()).catch((e: unknown) => logger.warn({ err: e }, 'simulation workers did not start; they will be started by the first simulation'));
   const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);
     if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);

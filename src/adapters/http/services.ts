@@ -34,7 +34,10 @@ export async function createServices({ database, logger, policiesDir, today = ()
     registryRepo,
     secureCookies: process.env.BACKSTOP_SECURE_COOKIES === '1',
     ops,
-    simulation: { policies: () => policies, loadBook: createBookLoader({ db: database.db }), jobs: createSimulationJobs({ runScenarios, onError: (err) => logger.error({ err }, 'simulation failed') }) },
+    simulation: {
+      policies: () => policies, loadBook: createBookLoader({ db: database.db }), today,
+      jobs: createSimulationJobs({ db: database.db, runScenarios, onError: (err) => logger.error({ err }, 'simulation failed') }),
+    },
   });
   return {
     app,

@@ -1,37 +1,78 @@
 /**
- * Asynchronous simulation jobs. Jobs are kept in memory in this process: they are lost on a
- * restart and not shared between app processes (a simulation is cheap to run again); only the
- * newest MAX_JOBS are kept.
+ * Asynchronous simulation jobs, kept in the database (simulation_jobs): a job and its result
+ * outlive a restart and are seen by every app process. The process that runs a job writes its
+ * progress and a heartbeat every few seconds; a job still "running" whose heartbeat is older than
+ * STALE_AFTER_MS lost its process (a restart, a crash) and is answered as failed, saying so.
  */
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { SimulationReport } from '../../core/risk/report';
+import type { Db } from '../programmes/programmes.repository';
 import type { SimulationJob } from './simulation.types';
+import { simulationJobs } from './simulation.table';
 import { runSimulation, type PreparedSimulation, type ScenarioRunner } from './simulation.usecases';
 
 export type { SimulationJob } from './simulation.types';
 
-export const MAX_JOBS = 50;
+export const HEARTBEAT_MS = 2_000;
+export const STALE_AFTER_MS = 30_000;
 
 export interface SimulationJobs {
-  start: (prepared: PreparedSimulation, createdBy: string) => SimulationJob;
-  get: (id: string) => SimulationJob | undefined;
-  /** Resolves when the job has finished (for tests and shutdown). */
+  start: (prepared: PreparedSimulation, createdBy: string, request: unknown) => Promise<SimulationJob>;
+  get: (id: string) => Promise<SimulationJob | undefined>;
+  /** Resolves when a job this process runs has finished (for tests and shutdown). */
   settled: (id: string) => Promise<void>;
 }
 
-export function createSimulationJobs({ runScenarios, now = () => new Date(), onError }: { runScenarios: ScenarioRunner; now?: () => Date; onError?: (e: unknown) => void }): SimulationJobs {
-  const jobs = new Map<string, { job: SimulationJob; done: Promise<void> }>();
+type JobRow = typeof simulationJobs.$inferSelect;
+
+function viewOf(row: JobRow, now: Date): SimulationJob {
+  const lost = row.status === 'running' && now.getTime() - row.heartbeatAt.getTime() > STALE_AFTER_MS;
   return {
-    start(prepared, createdBy) {
-      const job: SimulationJob = { id: randomUUID(), status: 'running', progress: 0, createdBy, startedAt: now().toISOString() };
-      const done = runSimulation({ prepared, runScenarios, onProgress: (d, t) => { job.progress = d / t; } })
-        .then((result) => { job.result = result; job.status = 'done'; job.progress = 1; })
-        .catch((e: unknown) => { job.status = 'failed'; job.error = 'the simulation failed; it has been logged'; onError?.(e); })
-        .finally(() => { job.finishedAt = now().toISOString(); });
-      jobs.set(job.id, { job, done });
-      while (jobs.size > MAX_JOBS) jobs.delete(jobs.keys().next().value!);
-      return job;
+    id: row.id,
+    status: lost ? 'failed' : row.status,
+    progress: row.progress,
+    createdBy: row.createdBy,
+    startedAt: row.startedAt.toISOString(),
+    ...(row.finishedAt ? { finishedAt: row.finishedAt.toISOString() } : {}),
+    ...(row.result ? { result: row.result as SimulationReport } : {}),
+    ...(lost ? { error: 'the simulation was interrupted (its server stopped); start it again' } : row.error ? { error: row.error } : {}),
+  };
+}
+
+export function createSimulationJobs({ db, runScenarios, now = () => new Date(), onError }: {
+  db: Db; runScenarios: ScenarioRunner; now?: () => Date; onError?: (e: unknown) => void;
+}): SimulationJobs {
+  const running = new Map<string, Promise<void>>();
+  const update = (id: string, patch: Partial<typeof simulationJobs.$inferInsert>) => db.update(simulationJobs).set({ ...patch, heartbeatAt: now() }).where(eq(simulationJobs.id, id));
+
+  async function run(id: string, prepared: PreparedSimulation) {
+    let progress = 0;
+    const beat = setInterval(() => { update(id, { progress }).catch(onError); }, HEARTBEAT_MS);
+    beat.unref();
+    try {
+      const result = await runSimulation({ prepared, runScenarios, onProgress: (d, t) => { progress = d / t; } });
+      clearInterval(beat);
+      await update(id, { status: 'done', progress: 1, result, finishedAt: now() });
+    } catch (e) {
+      clearInterval(beat);
+      onError?.(e);
+      await update(id, { status: 'failed', progress, error: 'the simulation failed; it has been logged', finishedAt: now() }).catch(onError);
+    }
+  }
+
+  return {
+    async start(prepared, createdBy, request) {
+      const at = now();
+      const [row] = await db.insert(simulationJobs).values({ id: randomUUID(), status: 'running', progress: 0, request: request ?? {}, createdBy, startedAt: at, heartbeatAt: at }).returning();
+      const done = run(row!.id, prepared).finally(() => running.delete(row!.id));
+      running.set(row!.id, done);
+      return viewOf(row!, at);
     },
-    get: (id) => jobs.get(id)?.job,
-    settled: async (id) => { await jobs.get(id)?.done; },
+    async get(id) {
+      const [row] = await db.select().from(simulationJobs).where(eq(simulationJobs.id, id));
+      return row ? viewOf(row, now()) : undefined;
+    },
+    settled: async (id) => { await running.get(id); },
   };
 }

@@ -85,8 +85,9 @@ export function simulationRoutes({ policies, loadBook, jobs, today = () => beiji
     .openapi(routes.start, async (c) => {
       const actor = requireActor(c, 'simulation:run');
       try {
-        const prepared = await prepareSimulation({ input: await c.req.json(), policies: policies(), loadBook, today });
-        return c.json(jobs.start(prepared, actor.username) as z.infer<typeof jobSchema>, 202);
+        const input: unknown = await c.req.json();
+        const prepared = await prepareSimulation({ input, policies: policies(), loadBook, today });
+        return c.json(await jobs.start(prepared, actor.username, input) as z.infer<typeof jobSchema>, 202);
       } catch (e) {
         if (e instanceof SimulationInputError) throw Problem.invalid(e.errors);
         throw e;
@@ -94,7 +95,7 @@ export function simulationRoutes({ policies, loadBook, jobs, today = () => beiji
     })
     .openapi(routes.get, async (c) => {
       requireActor(c, 'simulation:run');
-      const job = jobs.get(c.req.valid('param').id);
+      const job = await jobs.get(c.req.valid('param').id);
       if (!job) throw Problem.notFound('The simulation');
       return c.json(job as unknown as z.infer<typeof jobSchema>, 200);
     });
