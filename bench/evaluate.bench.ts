@@ -5,19 +5,14 @@
 import { addDays } from '../src/core/calendar';
 import { evaluate, type LoanCase } from '../src/core/policy';
 import { loadPolicyFiles } from '../src/modules/programmes/policy-files';
+import { seededRandom } from '../src/modules/demo/prng';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const distinct = 200_000;
 const policies = loadPolicyFiles().map((f) => f.policy);
 
-// A small seeded generator (mulberry32) so every run judges the same cases.
-let seed = 20261125;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// Seeded (the demo's mulberry32) so every run uses the same cases.
+const random = seededRandom(20261125).next;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 const kinds = ['credit', 'ip-pledge', 'receivables-pledge', 'credit', 'credit', 'mortgage'];

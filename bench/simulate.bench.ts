@@ -24,6 +24,7 @@ import { loadavg, cpus } from 'node:os';
 import { asFiledVariant, buildPortfolio, creditRiskPlus, measuresOf, simulateScenarios, tailMeasures, weightedMean, yearLosses, type MonteCarloSpec, type RiskLoan } from '../src/core/risk';
 import { simulateNaive } from '../src/core/risk/naive-monte-carlo';
 import { runScenarios, warmWorkers } from '../src/adapters/workers/simulation-pool';
+import { seededRandom } from '../src/modules/demo/prng';
 
 const LOANS = Number(process.argv[2] ?? 1_000_000);
 const SCENARIOS = Number(process.argv[3] ?? 10_000);
@@ -33,13 +34,8 @@ const grades = Object.keys(pdByGrade);
 const factors = { rho: 0.15, sectorCorrelation: 0.5 };
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 
-let seed = 20261125;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// Seeded (the demo's mulberry32) so every run uses the same cases.
+const random = seededRandom(20261125).next;
 function book(n: number): RiskLoan[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `L${i}`, grade: grades[Math.floor(random() * grades.length)]!, sector: `sector-${Math.floor(random() * 10)}`,
