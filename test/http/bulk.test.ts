@@ -126,6 +126,34 @@ describe('POST /api/enterprises/bulk', () => {
     expect(await enterprisesCount()).toBe(e0);
   });
 
+  it('two requests racing for one credit code: one registers, the other answers 409 naming the row (never 500), nothing half-written', async () => {
+    const e0 = await enterprisesCount();
+    const [a, b] = await Promise.all([
+      send(manager, 'POST', '/api/enterprises/bulk', { enterprises: [enterprise(501), enterprise(502), enterprise(503)] }),
+      send(bankA, 'POST', '/api/enterprises/bulk', { enterprises: [enterprise(504), enterprise(503)] }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect((await loser.json() as any).errors).toEqual([{ field: a.status === 409 ? 'enterprises[2].creditCode' : 'enterprises[1].creditCode', message: 'is registered already' }]);
+    expect(await enterprisesCount()).toBe(e0 + (a.status === 201 ? 3 : 2));
+  });
+
+  it('a code registered between the check and the insert (the race the check cannot see) → 409 naming the row, nothing written', async () => {
+    const { createRegistryRepository } = await import('../../src/modules/registry/registry.repository');
+    const { registerEnterprises } = await import('../../src/modules/registry/registry.usecases');
+    const { Problem } = await import('../../src/modules/shared/problem');
+    const real = createRegistryRepository({ db: t.database.db });
+    let checks = 0;
+    // The first check answers as it would have a moment before the other request committed.
+    const stale = { ...real, registeredCreditCodes: async (codes: string[]) => (checks++ === 0 ? new Set<string>() : real.registeredCreditCodes(codes)) };
+    const e0 = await enterprisesCount();
+    const actor = { userId: 'm', username: 'manager', displayName: 'm', role: 'manager' as const, bankId: null, guarantorId: null, via: 'session' as const };
+    const refused = await registerEnterprises({ repo: stale, actor, input: { enterprises: [enterprise(601), enterprise(101)] } as any }).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(Problem);
+    expect(refused).toMatchObject({ status: 409, errors: [{ field: 'enterprises[1].creditCode', message: 'is registered already' }] });
+    expect(await enterprisesCount()).toBe(e0);
+  });
+
   it('refuses an empty list and more than 1,000 rows', async () => {
     expect((await send(manager, 'POST', '/api/enterprises/bulk', { enterprises: [] })).status).toBe(400);
     const many = Array.from({ length: 1001 }, (_, i) => ({ creditCode: creditCode(5000 + i), name: `e${i}`, size: 'small', industry: 'x', sciTech: false, registeredInZone: true }));

@@ -261,5 +261,10 @@ describe('servicing, claims, payment queue, recoveries', () => {
       if (name !== 'manager') expect((await send(c, 'POST', '/api/funds/etown/pay-queue')).status, name).toBe(403);
     }
     expect((await send(guarantor, 'POST', `/api/claims/${claim1}/withdraw`)).status).toBe(403);
+    // The bulk routes: who may do one may do many (registering: banks and managers; repayments: the same).
+    for (const c of [reviewer, auditor, guarantor]) {
+      expect((await send(c, 'POST', '/api/enterprises/bulk', { enterprises: [{ creditCode: creditCode(77), name: '企业77', size: 'small', industry: 'software', sciTech: true, registeredInZone: true }] })).status).toBe(403);
+      expect((await send(c, 'POST', '/api/repayments', { items: [{ filingId: loan1, amount: '1.00', on: '2026-04-20' }] })).status).toBe(403);
+    }
   });
 });
