@@ -261,6 +261,28 @@ describe('POST /api/repayments (set-based)', () => {
     expect((await ok(await send(bankB, 'GET', `/api/filings/${loans.other}`))).outstanding).toBe('2000000.00');
   });
 
+  it('with an Idempotency-Key a repayment sent again answers the first result and repays nothing twice; another request under the key is 422', async () => {
+    const id = await file(bankA, 'A-IDEM', '1000000.00', 103, 'etown-2023-small-micro');
+    const key = { 'Idempotency-Key': 'repay-A-IDEM-0001' };
+    const first = await ok(await send(bankA, 'POST', `/api/filings/${id}/repayments`, { amount: '100000.00', on: '2025-10-01' }, key));
+    const again = await ok(await send(bankA, 'POST', `/api/filings/${id}/repayments`, { amount: '100000.00', on: '2025-10-01' }, key));
+    expect(again).toEqual(first);
+    expect((await ok(await send(bankA, 'GET', `/api/filings/${id}`))).outstanding).toBe('900000.00');
+    const other = await send(bankA, 'POST', `/api/filings/${id}/repayments`, { amount: '200000.00', on: '2025-10-01' }, key);
+    expect(other.status).toBe(422);
+    expect((await other.json() as any).errors[0].field).toBe('Idempotency-Key');
+    // a key belongs to its bank: bank B's same key is its own
+    const bulkKey = { 'Idempotency-Key': 'repay-bulk-0001' };
+    const lines = { items: [{ filingId: id, amount: '1000.00', on: '2025-10-02' }, { filingId: id, amount: '0.01', on: '2025-10-02' }] };
+    const bulk1 = await ok(await send(bankA, 'POST', '/api/repayments', lines, bulkKey));
+    const bulk2 = await ok(await send(bankA, 'POST', '/api/repayments', lines, bulkKey));
+    expect(bulk2).toEqual(bulk1);
+    expect(bulk1).toMatchObject({ applied: 2, refused: 0 });
+    expect((await ok(await send(bankA, 'GET', `/api/filings/${id}`))).outstanding).toBe('898999.99');
+    expect((await send(bankA, 'POST', '/api/repayments', { items: [lines.items[0]] }, bulkKey)).status).toBe(422);
+    expect((await send(bankA, 'POST', '/api/repayments', lines, { 'Idempotency-Key': 'short' })).status).toBe(400);
+  });
+
   it('a manager reports for any bank; 1,000 lines at once', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => ({ filingId: loans.other!, amount: '1000.00', on: i < 500 ? '2025-10-01' : '2025-10-02' }));
     const res = await ok(await send(manager, 'POST', '/api/repayments', { items: lines }));

@@ -10,7 +10,7 @@ import { approveClaim, payApprovedClaim, prepareClaim, submitClaim } from '../..
 import { fileLoan } from '../../src/modules/filings/filings.usecases';
 import { topUpFund } from '../../src/modules/funds/funds.usecases';
 import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
-import { reportClassification } from '../../src/modules/servicing/servicing.usecases';
+import { reportClassification, reportRepayment } from '../../src/modules/servicing/servicing.usecases';
 import { Problem } from '../../src/modules/shared/problem';
 import { bob, etownWorld, icbc, ledgerSums, manager, reviewer } from './fixture';
 
@@ -52,6 +52,21 @@ describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', ()
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     const rows = await w.db.execute(`select count(*)::int as n from filings where bank_ref = 'IDEM-C'` as never) as unknown as { n: number }[];
     expect(Number(rows[0]!.n)).toBe(ids.size);
+  });
+
+  it('one repayment with one Idempotency-Key sent eight times at once repays once, and all eight get the same answer', async () => {
+    const e = await w.enterprise(10); // the last test's 1-yuan top-up left room for a 1-yuan loan
+    const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: bob, today: '2025-09-03',
+      input: { bankRef: 'IDEM-R', enterpriseId: e, loan: { kind: 'credit', principal: parseYuan('1.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never });
+    const results = await settle(Array.from({ length: 8 }, () => reportRepayment({ db: w.db, actor: bob, id: filing.id, amount: parseYuan('0.40'), on: '2025-10-01', idempotencyKey: 'repay-once-0001' })));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    // as the client sees them: JSON, keys in any order
+    const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)])) : v);
+    const answers = results.map((r) => JSON.stringify(sorted(JSON.parse(JSON.stringify((r as PromiseFulfilledResult<unknown>).value)))));
+    expect(new Set(answers).size).toBe(1);
+    const rows = await w.db.execute(`select outstanding::text as o, (select count(*)::int from filing_events where filing_id = filings.id and kind = 'repayment') as n from filings where bank_ref = 'IDEM-R'` as never) as unknown as { o: string; n: number }[];
+    expect(rows[0]).toEqual({ o: '60', n: 1 });
+    expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
   });
 
   it('claims from both banks paid at once never take more cash than the fund has (R7a)', async () => {

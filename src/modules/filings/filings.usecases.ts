@@ -22,6 +22,7 @@ import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
+import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
 import { createFilingWriter } from './filings.writer';
 import { count, timed, type Timings } from './timings';
@@ -64,13 +65,6 @@ export function caseOf(e: EnterpriseRow, quals: { kind: string; validFrom: strin
 }
 
 const hashOf = (input: unknown) => createHash('sha256').update(JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).digest('hex');
-
-function uniqueViolation(e: unknown): string | null {
-  for (let x = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) {
-    if (x.code === '23505') return x.constraint_name ?? x.constraint ?? 'unique';
-  }
-  return null;
-}
 
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {

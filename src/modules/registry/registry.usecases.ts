@@ -5,6 +5,7 @@ import { scopeFor } from '../auth/access';
 import { allIssues } from '../../core/policy/zod-fields';
 import { Problem } from '../shared/problem';
 import { pageOf, decodeCursor } from '../shared/paging';
+import { uniqueViolation } from '../shared/retry';
 import type { EnterpriseRow, QualificationRow, RegistryRepository } from './registry.repository';
 import { bulkEnterpriseInput, type enterpriseInput, type enterprisePatch, type institutionInput, type qualificationInput } from './registry.schemas';
 
@@ -28,12 +29,6 @@ export async function registerEnterprise({ repo, actor, input }: { repo: Registr
   const after = (await getEnterprise({ repo, actor, id }))!;
   await repo.recordAudit({ actor: actor.username, action: 'enterprise.register', entityKind: 'enterprise', entityId: id, after });
   return after;
-}
-
-/** A Postgres unique violation anywhere in the error's causes (a concurrent registration of the same code). */
-function uniqueViolation(e: unknown): boolean {
-  for (let x = e as { code?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) if (x.code === '23505') return true;
-  return false;
 }
 
 /**

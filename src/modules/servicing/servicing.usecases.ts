@@ -18,6 +18,7 @@ import { filings as table } from '../filings/filings.table';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { Problem, type FieldError } from '../shared/problem';
+import { onceByKey } from '../shared/idempotency';
 import { retryOnConflict } from '../shared/retry';
 import { createServicingRepository, type BalanceUpdate } from './servicing.repository';
 
@@ -51,12 +52,19 @@ async function setOutstanding({ db, actor, f, outstanding, on, kind, data }: { d
   return after;
 }
 
-export async function reportRepayment({ db, actor, id, amount, on }: { db: Db; actor: Actor; id: string; amount: Fen; on: string }) {
+/** Whose Idempotency-Keys a request's key is among: its bank's, or a staff user's own. */
+const keyScope = (actor: Actor) => actor.bankId ?? `user:${actor.username}`;
+
+/** One repayment; with an Idempotency-Key, sending it again answers the first result and repays nothing twice. */
+export async function reportRepayment({ db, actor, id, amount, on, idempotencyKey }: { db: Db; actor: Actor; id: string; amount: Fen; on: string; idempotencyKey?: string | undefined }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
-  return db.transaction(async (tx) => {
-    const f = await lockedLoan(tx, actor, id);
-    return setOutstanding({ db: tx, actor, f, outstanding: f.outstanding - amount, on, kind: 'repayment', data: { amount: formatYuan(amount) } });
-  });
+  return (await onceByKey({
+    db, scope: keyScope(actor), route: `repayment:${id}`, key: idempotencyKey, request: { id, amount, on },
+    run: async (tx) => {
+      const f = await lockedLoan(tx, actor, id);
+      return setOutstanding({ db: tx, actor, f, outstanding: f.outstanding - amount, on, kind: 'repayment', data: { amount: formatYuan(amount) } });
+    },
+  })).value;
 }
 
 export interface RepaymentLine { filingId: string; amount: Fen; on: string }
@@ -76,12 +84,24 @@ const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
  * new balances in one UPDATE, their events in one insert and their audit rows in one chained
  * append. A loan whose chain the ledger refuses keeps its balance and its lines say why.
  */
-export async function reportRepayments({ db, actor, lines, chunk = 1000 }: { db: Db; actor: Actor; lines: RepaymentLine[]; chunk?: number }) {
+export async function reportRepayments({ db, actor, lines, chunk = 1000, idempotencyKey }: { db: Db; actor: Actor; lines: RepaymentLine[]; chunk?: number; idempotencyKey?: string | undefined }) {
+  if (idempotencyKey !== undefined) {
+    // One transaction for the whole request, so that its answer is stored with its work.
+    if (lines.length > chunk) throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
+    return (await retryOnConflict(() => onceByKey({
+      db, scope: keyScope(actor), route: 'repayments', key: idempotencyKey, request: lines,
+      run: async (tx) => summary(await repaymentChunk({ db: tx, actor, lines })),
+    }))).value;
+  }
   const items: RepaymentAnswer[] = [];
   for (let from = 0; from < lines.length; from += chunk) {
     const part = lines.slice(from, from + chunk);
     items.push(...await retryOnConflict(() => db.transaction((tx) => repaymentChunk({ db: tx, actor, lines: part }))));
   }
+  return summary(items);
+}
+
+function summary(items: RepaymentAnswer[]) {
   const applied = items.filter((i) => i.ok).length;
   return { items, applied, refused: items.length - applied };
 }

@@ -12,6 +12,14 @@ export function isRetryable(e: unknown): boolean {
   return false;
 }
 
+/** The constraint of a unique violation (23505) anywhere in the error's causes, or null. */
+export function uniqueViolation(e: unknown): string | null {
+  for (let x = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) {
+    if (x.code === '23505') return x.constraint_name ?? x.constraint ?? 'unique';
+  }
+  return null;
+}
+
 export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1; ; i++) {
     try {
