@@ -116,8 +116,30 @@ export interface Reservation {
   liability: Fen;
   /** The bank's quota sub-account, when its agreement has a quota. */
   agreementId: string | null;
-  /** G5: the principal counted against the bank's cap for this enterprise. */
-  enterpriseCap: { key: string; cap: Fen; principal: Fen } | null;
+  /**
+   * G5: the principal counted against the bank's cap for this enterprise; `opened` is how much of
+   * the cap account is opened already (0 for a first loan), `version` the policy version whose cap
+   * this is (it names a raise or lowering).
+   */
+  enterpriseCap: { key: string; cap: Fen; principal: Fen; opened?: Fen; version?: string | number } | null;
+}
+
+/**
+ * The transfer that brings an enterprise's G5 cap account to `cap` when `opened` is open already:
+ * the first opening (idempotent by id, so loans filed at once open it once), a raise or a lowering
+ * to another policy version's cap (idempotent per version), or nothing when it is as the policy
+ * says. A lowering below what is in use is refused by the cap account's own limit, so no loan is
+ * filed past a lowered cap.
+ */
+export function capOpening({ fundId, key, cap, opened = 0n, version }: { fundId: string; key: string; cap: Fen; opened?: Fen; version?: string | number }): TransferSpec | null {
+  if (cap === opened) return null;
+  const capAccount = accountId.enterpriseCap(fundId, key);
+  const common = { code: 'enterprise-cap', entityKind: 'enterprise-cap', entityId: key };
+  if (opened === 0n) return { id: `${fundId}:enterprise-cap:${key}:open`, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap, ...common };
+  const id = `${fundId}:enterprise-cap:${key}:to:${version ?? cap}`;
+  return cap > opened
+    ? { id, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap - opened, ...common }
+    : { id, debit: capAccount, credit: accountId.enterpriseCapSource(fundId), amount: opened - cap, ...common };
 }
 
 const source = (r: { fundId: string; agreementId: string | null }) => (r.agreementId ? accountId.quota(r.fundId, r.agreementId) : accountId.capacity(r.fundId));
@@ -125,14 +147,15 @@ const source = (r: { fundId: string; agreementId: string | null }) => (r.agreeme
 /**
  * A filing reserves its liability within the fund's capacity (or the bank's quota) and, where the
  * programme has one, its principal within G5's cap — linked, so a filing is reserved whole or not at all.
- * The first transfer funding the cap account is idempotent by id, so repeating it is harmless.
+ * The cap account is first brought to the policy's cap (capOpening), idempotent by id.
  */
 export function reserveFiling(r: Reservation): TransferSpec[] {
   const entity = { entityKind: 'filing', entityId: r.filingId };
   const out: TransferSpec[] = [];
   if (r.enterpriseCap) {
-    const { key, cap, principal } = r.enterpriseCap;
-    out.push({ id: `${r.fundId}:enterprise-cap:${key}:open`, debit: accountId.enterpriseCapSource(r.fundId), credit: accountId.enterpriseCap(r.fundId, key), amount: cap, code: 'enterprise-cap', linked: true, entityKind: 'enterprise-cap', entityId: key });
+    const { key, principal } = r.enterpriseCap;
+    const opening = capOpening({ fundId: r.fundId, ...r.enterpriseCap });
+    if (opening) out.push(opening);
     out.push({ id: `${r.filingId}:principal`, debit: accountId.enterpriseCap(r.fundId, key), credit: accountId.enterpriseUsed(r.fundId, key), amount: principal, code: 'enterprise-cap-use', linked: true, ...entity });
   }
   out.push({ id: `${r.filingId}:reserve`, debit: source(r), credit: accountId.exposure(r.fundId, r.filingId), amount: r.liability, code: 'reserve', ...entity });

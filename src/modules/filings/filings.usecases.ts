@@ -141,7 +141,8 @@ async function planOneFiling({ db, catalog, actor, today, input, bankId, request
   const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
   const guarantorId = guarantorOf(input);
   const guarantors = new Set(guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : []);
-  return planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
+  const plan = planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
+  return withOpenedCap(plan, await openedCaps(db, [plan]));
 }
 
 /** What filing needs to know about the bank on the filing day: its cooperation agreements in force (G1). */
@@ -161,6 +162,8 @@ export interface FilingPlan {
   transfers: TransferSpec[];
   rendered: RenderedDecision;
   enterpriseName: string;
+  /** G5's cap for this loan's bank and enterprise under the loan's policy version, when it has one. */
+  enterpriseCap: { key: string; cap: Fen } | null;
 }
 
 export const guarantorOf = (input: FilingInput): string | null => input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
@@ -225,6 +228,38 @@ export function planFiling({ desk, input, enterprise, quals, guarantors, request
     }),
     rendered,
     enterpriseName: enterprise.name,
+    enterpriseCap: capKey && cap !== null ? { key: capKey, cap } : null,
+  };
+}
+
+/**
+ * How much of each plan's G5 cap account is opened already (openings, raises and lowerings: code
+ * `enterprise-cap`), by cap account — read once for many plans, through the transfers' entity index.
+ */
+export async function openedCaps(db: Db, plans: FilingPlan[]): Promise<Map<string, Fen>> {
+  const keys = [...new Set(plans.flatMap((p) => (p.enterpriseCap ? [p.enterpriseCap.key] : [])))];
+  return createFilingsRepository({ db }).capsOpened(keys);
+}
+
+/**
+ * The plan with its G5 cap account brought from `opened` to its policy's cap: nothing to open when
+ * it is open as the policy says (and its two accounts exist), a raise or lowering when a policy
+ * version changed the cap (capOpening). A plan made before the cap was read assumes nothing is open.
+ */
+export function withOpenedCap(plan: FilingPlan, opened: Map<string, Fen>): FilingPlan {
+  const cap = plan.enterpriseCap;
+  if (!cap) return plan;
+  const fundId = plan.row.fundId;
+  const already = opened.get(enterpriseCapAccounts(fundId, cap.key)[0]!.id) ?? 0n;
+  if (already === 0n) return plan;
+  const capAccounts = new Set(enterpriseCapAccounts(fundId, cap.key).map((a) => a.id));
+  return {
+    ...plan,
+    accounts: plan.accounts.filter((a) => !capAccounts.has(a.id)),
+    transfers: reserveFiling({
+      fundId, filingId: plan.row.id!, liability: plan.row.reserved, agreementId: plan.row.agreementId ?? null,
+      enterpriseCap: { key: cap.key, cap: cap.cap, principal: plan.row.principal, opened: already, version: plan.row.policyVersionId },
+    }),
   };
 }
 

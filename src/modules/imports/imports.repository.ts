@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
-import { rowsOf } from '../shared/rows';
 import { enterprises, institutions, qualifications } from '../registry/registry.table';
 import type { EnterpriseRow, QualificationRow } from '../registry/registry.repository';
 import { importErrors, importJobs } from './imports.table';
@@ -65,16 +64,6 @@ export function createImportsRepository({ db }: { db: Db }) {
      * Which of these ledger transfers are committed already, as the ledger holds them. A transfer is
      * never removed or changed, so the answer stays true; read only (the ledger module writes them).
      */
-    async committedTransfers(ids: string[]): Promise<Map<string, { kind: string; debit: string; credit: string; amount: bigint; code: string; pendingId: string | null }>> {
-      const out = new Map<string, { kind: string; debit: string; credit: string; amount: bigint; code: string; pendingId: string | null }>();
-      if (ids.length === 0) return out;
-      const rows = rowsOf(await db.execute(sql`select id, kind, debit_account_id, credit_account_id, amount::text as amount, code, pending_id from ledger_transfers
-        where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`));
-      for (const r of rows) {
-        out.set(String(r.id), { kind: String(r.kind), debit: String(r.debit_account_id), credit: String(r.credit_account_id), amount: BigInt(String(r.amount)), code: String(r.code), pendingId: (r.pending_id as string | null) ?? null });
-      }
-      return out;
-    },
     async guarantors(ids: string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await db.select({ id: institutions.id }).from(institutions).where(and(inArray(institutions.id, ids), eq(institutions.kind, 'guarantor')));

@@ -14,7 +14,7 @@ import type { Actor } from '../auth/access';
 import { FilingRefused } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
-import { filingRequestHash, guarantorOf, planFiling, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
+import { filingRequestHash, guarantorOf, openedCaps, planFiling, withOpenedCap, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -234,34 +234,20 @@ async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk
     }
   }
   if (timings) timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
-  await timed(timings, 'prepare: enterprise caps opened before', () => leaveOutOpenedCaps(imports, outcomes));
+  await timed(timings, 'prepare: enterprise caps opened before', () => leaveOutOpenedCaps(db, outcomes));
   return { rows, outcomes };
 }
 
 /**
- * A filing's reservation opens its enterprise's G5 cap first (a transfer idempotent by id, so
- * repeating it is harmless) and creates the cap's two accounts. Once that transfer is committed,
- * exactly as planned, repeating it only costs the ledger a lookup and a lock and is answered
- * `exists` — so for those loans it is left out, with the two accounts (created in the same
- * transaction as it): the chain that is left (principal, then reserve) reserves the same amounts on
- * the same accounts. A cap opened with other values (say, another cap amount) is left in, so
- * the ledger answers as it always has.
+ * Each plan's G5 cap account as it stands (filings.usecases withOpenedCap): a cap opened already as
+ * the policy says is not opened again (its transfer and two accounts are left out of the chunk), one
+ * a policy version changed is raised or lowered to it. Read once per chunk.
  */
-async function leaveOutOpenedCaps(imports: ReturnType<typeof createImportsRepository>, outcomes: Map<number, Outcome>): Promise<void> {
-  const openOf = (plan: FilingPlan) => (plan.transfers.length > 1 && plan.transfers[0]!.code === 'enterprise-cap' ? plan.transfers[0]! : undefined);
-  const ids = new Set<string>();
-  for (const o of outcomes.values()) if ('plan' in o) { const open = openOf(o.plan); if (open) ids.add(open.id); }
-  const committed = await imports.committedTransfers([...ids]);
-  if (committed.size === 0) return;
-  for (const [line, o] of outcomes) {
-    if (!('plan' in o)) continue;
-    const open = openOf(o.plan);
-    const held = open && committed.get(open.id);
-    if (!open || !held || held.kind !== 'single' || held.pendingId !== null || held.debit !== open.debit || held.credit !== open.credit || held.amount !== open.amount || held.code !== open.code) continue;
-    const capAccounts = new Set(o.plan.accounts.filter((a) => a.code === 'enterprise-cap' || a.code === 'enterprise-used').map((a) => a.id));
-    if (!capAccounts.has(open.credit)) continue;
-    outcomes.set(line, { plan: { ...o.plan, transfers: o.plan.transfers.slice(1), accounts: o.plan.accounts.filter((a) => !capAccounts.has(a.id)) } });
-  }
+async function leaveOutOpenedCaps(db: Db, outcomes: Map<number, Outcome>): Promise<void> {
+  const plans = [...outcomes.values()].flatMap((o) => ('plan' in o ? [o.plan] : []));
+  const opened = await openedCaps(db, plans);
+  if (opened.size === 0) return;
+  for (const [line, o] of outcomes) if ('plan' in o) outcomes.set(line, { plan: withOpenedCap(o.plan, opened) });
 }
 
 /**
