@@ -13,6 +13,10 @@
 --    only this function writes it, from accounts it holds locked and transfers it inserts in the same
 --    statement's transaction, and `ledger verify` holds every history row to the replay of the
 --    transfer log (an unknown account or transfer is a violation there). The transfers keep theirs.
+--  * the per-id advisory locks go by 1,024 buckets of the id's hash: the same id still always
+--    meets the same lock (concurrent duplicates serialise), and a batch takes at most 1,024 of the
+--    shared lock table's slots (max_locks_per_transaction × connections, 6,400 by default) however
+--    big it is; unrelated ids that share a bucket merely wait for each other;
 --  * the account flag `history` (4, as TigerBeetle's): only an account that has it keeps a
 --    ledger_balances row per transfer; the others keep their running totals. Accounts that already
 --    have history get the flag, so what verify expects of them does not change.
@@ -111,7 +115,7 @@ DECLARE
 BEGIN
   -- 1. Serialise on each transfer id (a fixed order), so concurrent duplicates see each other.
   PERFORM pg_advisory_xact_lock(7260002, h) FROM (
-    SELECT DISTINCT hashtext(t->>'id') AS h FROM jsonb_array_elements(p_batch) t WHERE t->>'id' IS NOT NULL ORDER BY 1
+    SELECT DISTINCT hashtext(t->>'id') & 1023 AS h FROM jsonb_array_elements(p_batch) t WHERE t->>'id' IS NOT NULL ORDER BY 1
   ) s;
   -- 2. Lock every account the batch touches, in id order, before changing any, and read each once.
   SELECT array_agg(DISTINCT acc ORDER BY acc) INTO v_ids FROM (
