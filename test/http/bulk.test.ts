@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
-import { startTestApp } from './harness';
+import { signInCast, startTestApp } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 type Client = Awaited<ReturnType<typeof t.signIn>>;
@@ -36,15 +36,7 @@ const badCode = (n: number) => { const c = creditCode(n); return c.slice(0, 17) 
 
 beforeAll(async () => {
   t = await startTestApp({ today: () => '2025-09-03' });
-  manager = await t.signIn('manager', 'manager');
-  reviewer = await t.signIn('reviewer', 'reviewer');
-  auditor = await t.signIn('auditor', 'auditor');
-  bankA = await t.signIn('bank-a-officer', 'bank', { bankId: 'bank-a' });
-  bankB = await t.signIn('bank-b-officer', 'bank', { bankId: 'bank-b' });
-  guarantor = await t.signIn('guarantor', 'guarantor', { guarantorId: 'g-1' });
-  for (const [id, kind, name] of [['bank-a', 'bank', '甲银行经开区支行'], ['bank-b', 'bank', '乙银行经开区支行'], ['g-1', 'guarantor', '首创担保']]) {
-    await ok(await send(manager, 'POST', '/api/institutions', { id, kind, name }), 201);
-  }
+  ({ manager, reviewer, auditor, bankA, bankB, guarantor } = await signInCast(t));
 }, 120_000);
 afterAll(async () => t?.close());
 

@@ -31,3 +31,27 @@ export async function startTestApp({ today }: { today?: () => string } = {}) {
 }
 
 export const post = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/**
+ * The people most HTTP tests need, signed in — two managers (maker and checker), a reviewer, an
+ * auditor, an officer of each of two banks and a guarantor's user — with their institutions
+ * (bank-a, bank-b, g-1) registered.
+ */
+export async function signInCast(t: TestApp) {
+  const cast = {
+    manager: await t.signIn('manager', 'manager'),
+    manager2: await t.signIn('manager2', 'manager'),
+    reviewer: await t.signIn('reviewer', 'reviewer'),
+    auditor: await t.signIn('auditor', 'auditor'),
+    bankA: await t.signIn('bank-a-officer', 'bank', { bankId: 'bank-a' }),
+    bankB: await t.signIn('bank-b-officer', 'bank', { bankId: 'bank-b' }),
+    guarantor: await t.signIn('guarantor', 'guarantor', { guarantorId: 'g-1' }),
+  };
+  for (const [id, kind, name] of [['bank-a', 'bank', '甲银行经开区支行'], ['bank-b', 'bank', '乙银行经开区支行'], ['g-1', 'guarantor', '首创担保']]) {
+    const res = await cast.manager('/api/institutions', { method: 'POST', body: { id, kind, name } });
+    if (res.status !== 201) throw new Error(`registering ${id} failed: ${res.status} ${await res.text()}`);
+  }
+  return cast;
+}

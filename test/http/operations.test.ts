@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
-import { startTestApp } from './harness';
+import { signInCast, startTestApp } from './harness';
 
 let day = '2025-09-03';
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -24,16 +24,7 @@ const ok = async (res: Response, status = 200) => {
 
 beforeAll(async () => {
   t = await startTestApp({ today: () => day });
-  manager = await t.signIn('manager', 'manager');
-  manager2 = await t.signIn('manager2', 'manager');
-  reviewer = await t.signIn('reviewer', 'reviewer');
-  auditor = await t.signIn('auditor', 'auditor');
-  bankA = await t.signIn('bank-a-officer', 'bank', { bankId: 'bank-a' });
-  bankB = await t.signIn('bank-b-officer', 'bank', { bankId: 'bank-b' });
-  guarantor = await t.signIn('guarantor', 'guarantor', { guarantorId: 'g-1' });
-  for (const [id, kind, name] of [['bank-a', 'bank', '甲银行经开区支行'], ['bank-b', 'bank', '乙银行经开区支行'], ['g-1', 'guarantor', '首创担保']]) {
-    await ok(await send(manager, 'POST', '/api/institutions', { id, kind, name }), 201);
-  }
+  ({ manager, manager2, reviewer, auditor, bankA, bankB, guarantor } = await signInCast(t));
   for (const n of [1, 2, 3]) {
     await ok(await send(manager, 'POST', '/api/enterprises', { creditCode: creditCode(n), name: `企业${n}`, size: 'small', industry: 'software', sciTech: true, registeredInZone: true }), 201);
   }
