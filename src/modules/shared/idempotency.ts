@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import { idempotentRequests } from './idempotency.table';
 import { Problem } from './problem';
@@ -24,9 +24,10 @@ export function idempotencyKeyOf(c: Context): string | undefined {
 /**
  * Runs `run` in a transaction at most once per (scope, route, key): the first answer is stored in
  * the same transaction as the work, so a repeat of the same request answers it again (`replayed`)
- * and never does the work twice; the same key with another request is refused (422). Two requests
- * with one key at once: both may do the work, one commits, the other's insert of the key fails and
- * its work is rolled back, and it answers with the first's result. Without a key, `run` just runs.
+ * and never does the work twice; the same key with another request is refused (422). Copies sent at
+ * once queue on a transaction lock of the key before anything else, so the second finds the first's
+ * answer stored (were the lock ever missed, the key's primary key would still refuse the second
+ * insert, roll its work back and answer the first's result). Without a key, `run` just runs.
  */
 export async function onceByKey<T>({ db, scope, route, key, request, run }: {
   db: Db; scope: string; route: string; key: string | undefined; request: unknown; run: (tx: Db) => Promise<T>;
@@ -37,6 +38,7 @@ export async function onceByKey<T>({ db, scope, route, key, request, run }: {
     try {
       return await db.transaction(async (t) => {
         const tx = t as unknown as Db;
+        await tx.execute(sql`select pg_advisory_xact_lock(7260003, hashtext(${`${scope}\u001f${route}\u001f${key}`}))`);
         const [prior] = await tx.select().from(idempotentRequests)
           .where(and(eq(idempotentRequests.scope, scope), eq(idempotentRequests.route, route), eq(idempotentRequests.key, key)));
         if (prior) {
