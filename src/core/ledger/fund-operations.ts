@@ -118,25 +118,26 @@ export interface Reservation {
   agreementId: string | null;
   /**
    * G5: the principal counted against the bank's cap for this enterprise; `opened` is how much of
-   * the cap account is opened already (0 for a first loan), `version` the policy version whose cap
-   * this is (it names a raise or lowering).
+   * the cap account is opened so far and `moves` how many openings, raises and lowerings did it
+   * (both 0 for a first loan).
    */
-  enterpriseCap: { key: string; cap: Fen; principal: Fen; opened?: Fen; version?: string | number } | null;
+  enterpriseCap: { key: string; cap: Fen; principal: Fen; opened?: Fen; moves?: number } | null;
 }
 
 /**
- * The transfer that brings an enterprise's G5 cap account to `cap` when `opened` is open already:
- * the first opening (idempotent by id, so loans filed at once open it once), a raise or a lowering
- * to another policy version's cap (idempotent per version), or nothing when it is as the policy
- * says. A lowering below what is in use is refused by the cap account's own limit, so no loan is
- * filed past a lowered cap.
+ * The transfer that brings an enterprise's G5 cap account to `cap` when `opened` is open after
+ * `moves` earlier openings, raises and lowerings: the first opening, a raise or a lowering to
+ * another policy version's cap, or nothing when it is as the policy says. The id is the move's
+ * number, so loans planned on the same state move it once (the others are answered `exists`) and
+ * a cap that goes back and forth moves every time. A lowering below what is in use is refused by
+ * the cap account's own limit, so no loan is filed past a lowered cap.
  */
-export function capOpening({ fundId, key, cap, opened = 0n, version }: { fundId: string; key: string; cap: Fen; opened?: Fen; version?: string | number }): TransferSpec | null {
+export function capOpening({ fundId, key, cap, opened = 0n, moves = 0 }: { fundId: string; key: string; cap: Fen; opened?: Fen; moves?: number }): TransferSpec | null {
   if (cap === opened) return null;
   const capAccount = accountId.enterpriseCap(fundId, key);
   const common = { code: 'enterprise-cap', entityKind: 'enterprise-cap', entityId: key };
-  if (opened === 0n) return { id: `${fundId}:enterprise-cap:${key}:open`, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap, ...common };
-  const id = `${fundId}:enterprise-cap:${key}:to:${version ?? cap}`;
+  if (moves === 0) return { id: `${fundId}:enterprise-cap:${key}:open`, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap, ...common };
+  const id = `${fundId}:enterprise-cap:${key}:move:${moves}`;
   return cap > opened
     ? { id, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap - opened, ...common }
     : { id, debit: capAccount, credit: accountId.enterpriseCapSource(fundId), amount: opened - cap, ...common };

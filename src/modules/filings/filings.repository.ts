@@ -94,19 +94,19 @@ export function createFilingsRepository({ db }: { db: Db }) {
       return ids.length ? db.select().from(filings).where(inArray(filings.id, ids)) : [];
     },
     /** Which of these loan numbers the bank has filed already. */
-    /** Per G5 cap account of these cap keys: the sum of its openings, raises and lowerings (code `enterprise-cap`). */
-    async capsOpened(keys: string[]): Promise<Map<string, bigint>> {
-      const out = new Map<string, bigint>();
+    /** Per G5 cap account of these cap keys: what its openings, raises and lowerings (code `enterprise-cap`) add up to, and how many there were. */
+    async capsOpened(keys: string[]): Promise<Map<string, { opened: bigint; moves: number }>> {
+      const out = new Map<string, { opened: bigint; moves: number }>();
       if (keys.length === 0) return out;
       const list = JSON.stringify(keys);
-      const rows = rowsOf(await db.execute(sql`select account, sum(delta)::text as opened from (
+      const rows = rowsOf(await db.execute(sql`select account, sum(delta)::text as opened, count(*)::int as moves from (
           select credit_account_id as account, amount as delta from ledger_transfers
             where entity_kind = 'enterprise-cap' and entity_id in (select jsonb_array_elements_text(${list}::jsonb)) and code = 'enterprise-cap' and kind = 'single'
           union all
           select debit_account_id, -amount from ledger_transfers
             where entity_kind = 'enterprise-cap' and entity_id in (select jsonb_array_elements_text(${list}::jsonb)) and code = 'enterprise-cap' and kind = 'single'
         ) t where account like '%:enterprise-cap:%' group by account`));
-      for (const r of rows) out.set(String(r.account), BigInt(String(r.opened)));
+      for (const r of rows) out.set(String(r.account), { opened: BigInt(String(r.opened)), moves: Number(r.moves) });
       return out;
     },
     async filedBankRefs(bankId: string, bankRefs: string[]): Promise<Set<string>> {

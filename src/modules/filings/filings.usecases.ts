@@ -236,7 +236,7 @@ export function planFiling({ desk, input, enterprise, quals, guarantors, request
  * How much of each plan's G5 cap account is opened already (openings, raises and lowerings: code
  * `enterprise-cap`), by cap account — read once for many plans, through the transfers' entity index.
  */
-export async function openedCaps(db: Db, plans: FilingPlan[]): Promise<Map<string, Fen>> {
+export async function openedCaps(db: Db, plans: FilingPlan[]): Promise<Map<string, { opened: Fen; moves: number }>> {
   const keys = [...new Set(plans.flatMap((p) => (p.enterpriseCap ? [p.enterpriseCap.key] : [])))];
   return createFilingsRepository({ db }).capsOpened(keys);
 }
@@ -246,19 +246,19 @@ export async function openedCaps(db: Db, plans: FilingPlan[]): Promise<Map<strin
  * it is open as the policy says (and its two accounts exist), a raise or lowering when a policy
  * version changed the cap (capOpening). A plan made before the cap was read assumes nothing is open.
  */
-export function withOpenedCap(plan: FilingPlan, opened: Map<string, Fen>): FilingPlan {
+export function withOpenedCap(plan: FilingPlan, opened: Map<string, { opened: Fen; moves: number }>): FilingPlan {
   const cap = plan.enterpriseCap;
   if (!cap) return plan;
   const fundId = plan.row.fundId;
-  const already = opened.get(enterpriseCapAccounts(fundId, cap.key)[0]!.id) ?? 0n;
-  if (already === 0n) return plan;
+  const state = opened.get(enterpriseCapAccounts(fundId, cap.key)[0]!.id);
+  if (!state || state.moves === 0) return plan;
   const capAccounts = new Set(enterpriseCapAccounts(fundId, cap.key).map((a) => a.id));
   return {
     ...plan,
     accounts: plan.accounts.filter((a) => !capAccounts.has(a.id)),
     transfers: reserveFiling({
       fundId, filingId: plan.row.id!, liability: plan.row.reserved, agreementId: plan.row.agreementId ?? null,
-      enterpriseCap: { key: cap.key, cap: cap.cap, principal: plan.row.principal, opened: already, version: plan.row.policyVersionId },
+      enterpriseCap: { key: cap.key, cap: cap.cap, principal: plan.row.principal, opened: state.opened, moves: state.moves },
     }),
   };
 }
