@@ -90,13 +90,13 @@ export async function reportRepayments({ db, actor, lines, chunk = 1000, idempot
     if (lines.length > chunk) throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
     return (await retryOnConflict(() => onceByKey({
       db, scope: keyScope(actor), route: 'repayments', key: idempotencyKey, request: lines,
-      run: async (tx) => summary(await repaymentChunk({ db: tx, actor, lines })),
+      run: async (tx) => summary(await repaymentsOf({ db: tx, actor, lines })),
     }))).value;
   }
   const items: RepaymentAnswer[] = [];
   for (let from = 0; from < lines.length; from += chunk) {
     const part = lines.slice(from, from + chunk);
-    items.push(...await retryOnConflict(() => db.transaction((tx) => repaymentChunk({ db: tx, actor, lines: part }))));
+    items.push(...await retryOnConflict(() => repaymentsOf({ db, actor, lines: part })));
   }
   return summary(items);
 }
@@ -106,10 +106,32 @@ function summary(items: RepaymentAnswer[]) {
   return { items, applied, refused: items.length - applied };
 }
 
-async function repaymentChunk({ db, actor, lines }: { db: Db; actor: Actor; lines: RepaymentLine[] }): Promise<RepaymentAnswer[]> {
-  const answers: (RepaymentAnswer | undefined)[] = new Array(lines.length);
+/** Thrown inside a chunk's transaction when the ledger refused some loans' releases: it is rolled back and run again without them. */
+class LoansRefused extends Error {
+  constructor(readonly answers: Map<number, RepaymentAnswer>) { super('some loans of the chunk were refused by the ledger'); }
+}
+
+/**
+ * One chunk in its own transaction (a savepoint inside the caller's): a loan whose releases the
+ * ledger refuses is answered with the limit and the chunk written again without it, so a refusal
+ * leaves nothing behind — not even a failed transfer id that would stop the loan's next repayment.
+ */
+async function repaymentsOf({ db, actor, lines }: { db: Db; actor: Actor; lines: RepaymentLine[] }): Promise<RepaymentAnswer[]> {
+  const refused = new Map<number, RepaymentAnswer>();
+  for (;;) {
+    try {
+      return await db.transaction((tx) => repaymentChunk({ db: tx as unknown as Db, actor, lines, refused }));
+    } catch (e) {
+      if (!(e instanceof LoansRefused)) throw e;
+      for (const [line, answer] of e.answers) refused.set(line, answer);
+    }
+  }
+}
+
+async function repaymentChunk({ db, actor, lines, refused }: { db: Db; actor: Actor; lines: RepaymentLine[]; refused: Map<number, RepaymentAnswer> }): Promise<RepaymentAnswer[]> {
+  const answers: (RepaymentAnswer | undefined)[] = lines.map((_, i) => refused.get(i));
   const repo = createServicingRepository({ db });
-  const wanted = [...new Set(lines.filter((l) => l.amount > 0n).map((l) => l.filingId))];
+  const wanted = [...new Set(lines.filter((l, i) => l.amount > 0n && !refused.has(i)).map((l) => l.filingId))];
   const loans = new Map((await repo.lockLoans(wanted, scope(actor))).map((f) => [f.id, f]));
   const seqs = await repo.eventCounts([...loans.keys()]);
   const at = new Date();
@@ -118,6 +140,7 @@ async function repaymentChunk({ db, actor, lines }: { db: Db; actor: Actor; line
 
   // Each line against its loan as the earlier lines left it: the checks of reportRepayment and setOutstanding, in their order.
   lines.forEach((line, i) => {
+    if (refused.has(i)) return;
     try {
       if (line.amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
       const loaded = loans.get(line.filingId);
@@ -152,6 +175,7 @@ async function repaymentChunk({ db, actor, lines }: { db: Db; actor: Actor; line
   let next = 0;
   const done: Step[] = [];
   const updates: BalanceUpdate[] = [];
+  const refusedNow = new Map<number, RepaymentAnswer>();
   for (const { loan, transfers } of chains) {
     const mine = results.slice(next, next + transfers.length);
     next += transfers.length;
@@ -160,12 +184,13 @@ async function repaymentChunk({ db, actor, lines }: { db: Db; actor: Actor; line
     if (failed < 0 && mine.some((r) => r !== 'ok' && r !== 'exists')) throw new LedgerRefusal(transfers[0]!, 'linked_event_failed');
     if (failed >= 0) {
       const why = new FilingRefused([limitReason(new LedgerRefusal(transfers[failed]!, mine[failed]!))], 'The change would cross a limit.');
-      for (const s of loan.steps) answers[s.line] = refusal(loan.now.id, why);
+      for (const s of loan.steps) refusedNow.set(s.line, refusal(loan.now.id, why));
       continue;
     }
     done.push(...loan.steps);
     updates.push({ id: loan.now.id, outstanding: loan.now.outstanding, reserved: loan.now.reserved, status: loan.now.status, steps: loan.steps.length });
   }
+  if (refusedNow.size) throw new LoansRefused(refusedNow);
   done.sort((a, b) => a.line - b.line);
   await repo.applyBalances(updates, at);
   const events: FilingEventInsert[] = done.map((s) => ({
