@@ -19,12 +19,16 @@
 --    big it is; unrelated ids that share a bucket merely wait for each other;
 --  * the account flag `history` (4, as TigerBeetle's): only an account that has it keeps a
 --    ledger_balances row per transfer; the others keep their running totals. Accounts that already
---    have history get the flag, so what verify expects of them does not change.
+--    have history get the flag, so what verify expects of them does not change, and so do the fund's
+--    own accounts (by their code, as src/core/ledger/fund-operations.ts opens them now) that have
+--    had no transfer yet.
 ALTER TABLE ledger_accounts DROP CONSTRAINT IF EXISTS ledger_accounts_flags_check;
 --> statement-breakpoint
 ALTER TABLE ledger_accounts ADD CONSTRAINT ledger_accounts_flags_check CHECK (flags BETWEEN 0 AND 7);
 --> statement-breakpoint
-UPDATE ledger_accounts a SET flags = a.flags | 4 WHERE EXISTS (SELECT 1 FROM ledger_balances b WHERE b.account_id = a.id);
+UPDATE ledger_accounts a SET flags = a.flags | 4
+  WHERE a.code IN ('limit', 'capacity', 'enterprise-cap-source', 'capital', 'cash', 'expense', 'recovery-income', 'payable', 'quota')
+     OR EXISTS (SELECT 1 FROM ledger_balances b WHERE b.account_id = a.id);
 --> statement-breakpoint
 ALTER TABLE ledger_balances DROP CONSTRAINT IF EXISTS ledger_balances_account_id_fkey;
 --> statement-breakpoint

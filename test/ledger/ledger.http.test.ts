@@ -59,6 +59,9 @@ describe('ledger routes', () => {
     expect(exposure.status).toBe(400);
     expect(JSON.stringify(await exposure.json())).toContain('history flag');
     expect((await reviewer('/api/ledger/accounts/nowhere/history')).status).toBe(404);
+    const huge = Buffer.from(JSON.stringify([null, '99999999999999999999'])).toString('base64url');
+    expect((await reviewer(`/api/ledger/accounts/fx:capacity/history?cursor=${huge}`)).status).toBe(400);
+    expect((await reviewer(`/api/ledger/transfers?entityKind=filing&entityId=filing-1&cursor=${huge}`)).status).toBe(400);
     const bank = await t.signIn('bank2', 'bank', { bankId: 'bank-x' });
     expect((await bank('/api/ledger/accounts/fx:capacity/history')).status).toBe(403);
   });

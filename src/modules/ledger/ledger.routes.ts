@@ -82,7 +82,7 @@ export function ledgerRoutes({ db }: { db: Db }) {
       if (!account) throw Problem.notFound(`Ledger account ${id}`);
       if (!(account.flags & HISTORY)) throw Problem.invalid([{ field: 'id', message: 'this account keeps no balance history (no history flag); its transfers are at /api/ledger/transfers' }]);
       const cursor = decodeCursor(q.cursor);
-      if (cursor && !/^\d+$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+      if (cursor && !/^\d{1,18}$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
       const rows = await listBalances({ db, accountId: id, limit: q.limit, order: q.order, ...(cursor ? { afterVersion: BigInt(cursor.id) } : {}) });
       const page = pageOf(rows, q.limit, (b) => ({ value: null, id: b.version.toString() }));
       return c.json({ nextCursor: page.nextCursor, items: page.items.map((b) => ({
@@ -94,7 +94,7 @@ export function ledgerRoutes({ db }: { db: Db }) {
       requireActor(c, 'ledger:read');
       const q = c.req.valid('query');
       const cursor = decodeCursor(q.cursor);
-      if (cursor && !/^\d+$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+      if (cursor && !/^\d{1,18}$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
       const rows = await listTransfers({ db, entityKind: q.entityKind, entityId: q.entityId, limit: q.limit, order: q.order, ...(cursor ? { afterSeq: BigInt(cursor.id) } : {}) });
       const page = pageOf(rows, q.limit, (t) => ({ value: null, id: t.seq.toString() }));
       return c.json({ nextCursor: page.nextCursor, items: page.items.map((t) => ({ ...t, kind: t.kind as 'single', seq: t.seq.toString(), amount: formatYuan(t.amount) })) }, 200);

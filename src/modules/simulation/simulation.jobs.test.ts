@@ -3,6 +3,7 @@
  * jobs instance on the same database, as after a restart), and a job whose process died while it
  * ran is answered as failed, saying so.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../adapters/db/testing';
 import type { Database } from '../../adapters/db/database';
@@ -31,6 +32,15 @@ describe('simulation jobs in the database', () => {
     const [row] = await database.db.select().from(simulationJobs);
     expect(row!.request).toEqual(request);
     expect(await later.get('no-such-job')).toBeUndefined();
+  });
+
+  it('stores a request with U+0000 in a key or a string (which jsonb refuses) as U+FFFD', async () => {
+    const jobs = createSimulationJobs({ db: database.db, runScenarios: (p, s, o) => runScenarios(p, s, { ...o, workers: 0 }) });
+    const odd = { ...request, note: 'a\u0000b', pdByGrade: { A: 0.02, B: 0.05 }, extra: { 'k\u0000': 1 } };
+    const job = await jobs.start(await prepareSimulation({ input: request, policies: [] }), 'manager', odd);
+    await jobs.settled(job.id);
+    const [row] = await database.db.select().from(simulationJobs).where(eq(simulationJobs.id, job.id));
+    expect(row!.request).toMatchObject({ note: 'a\uFFFDb', extra: { 'k\uFFFD': 1 } });
   });
 
   it('answers a job whose process stopped while it ran as failed, and says why', async () => {

@@ -26,6 +26,14 @@ export interface SimulationJobs {
 
 type JobRow = typeof simulationJobs.$inferSelect;
 
+/** The request as jsonb can hold it: jsonb refuses the character U+0000 in keys and strings, so it is stored as U+FFFD. */
+function storable(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\0/g, '\uFFFD');
+  if (Array.isArray(v)) return v.map(storable);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/\0/g, '\uFFFD'), storable(x)]));
+  return v;
+}
+
 function viewOf(row: JobRow, now: Date): SimulationJob {
   const lost = row.status === 'running' && now.getTime() - row.heartbeatAt.getTime() > STALE_AFTER_MS;
   return {
@@ -48,14 +56,17 @@ export function createSimulationJobs({ db, runScenarios, now = () => new Date(),
 
   async function run(id: string, prepared: PreparedSimulation) {
     let progress = 0;
-    const beat = setInterval(() => { update(id, { progress }).catch(onError); }, HEARTBEAT_MS);
+    // The last heartbeat is awaited before the final write, so that it cannot land after it.
+    let beating: Promise<unknown> = Promise.resolve();
+    const beat = setInterval(() => { beating = update(id, { progress }).catch(onError); }, HEARTBEAT_MS);
     beat.unref();
+    const stop = async () => { clearInterval(beat); await beating; };
     try {
       const result = await runSimulation({ prepared, runScenarios, onProgress: (d, t) => { progress = d / t; } });
-      clearInterval(beat);
+      await stop();
       await update(id, { status: 'done', progress: 1, result, finishedAt: now() });
     } catch (e) {
-      clearInterval(beat);
+      await stop();
       onError?.(e);
       await update(id, { status: 'failed', progress, error: 'the simulation failed; it has been logged', finishedAt: now() }).catch(onError);
     }
@@ -64,7 +75,7 @@ export function createSimulationJobs({ db, runScenarios, now = () => new Date(),
   return {
     async start(prepared, createdBy, request) {
       const at = now();
-      const [row] = await db.insert(simulationJobs).values({ id: randomUUID(), status: 'running', progress: 0, request: request ?? {}, createdBy, startedAt: at, heartbeatAt: at }).returning();
+      const [row] = await db.insert(simulationJobs).values({ id: randomUUID(), status: 'running', progress: 0, request: storable(request ?? {}), createdBy, startedAt: at, heartbeatAt: at }).returning();
       const done = run(row!.id, prepared).finally(() => running.delete(row!.id));
       running.set(row!.id, done);
       return viewOf(row!, at);
