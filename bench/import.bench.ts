@@ -14,38 +14,22 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/adapters/db/database';
-import { parseYuan } from '../src/core/money/money';
-import type { Actor } from '../src/modules/auth/access';
-import { createFund, signAgreement } from '../src/modules/funds/funds.usecases';
 import { hashFile } from '../src/modules/imports/imports.file';
 import { DEFAULT_CHUNK_ROWS, openImport, runImport } from '../src/modules/imports/imports.usecases';
-import { loadPolicyFiles } from '../src/modules/programmes/policy-files';
-import { createProgrammesRepository } from '../src/modules/programmes/programmes.repository';
-import { loadPolicyCatalog, syncPolicyFiles } from '../src/modules/programmes/programmes.usecases';
-import { enterprises } from '../src/modules/registry/registry.table';
-import { registerInstitution } from '../src/modules/registry/registry.usecases';
-import { createRegistryRepository } from '../src/modules/registry/registry.repository';
 import { rowsOf } from '../src/modules/shared/rows';
+import { benchManager, benchWorld, creditCode } from './world';
 
 const pgRows = Number(process.argv[2] ?? 1_000_000);
 const pgliteRows = Number(process.argv[3] ?? 100_000);
 const chunkRows = process.argv[4] ? Number(process.argv[4]) : undefined;
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const today = '2025-09-03';
-const manager: Actor = { userId: 'bench', username: 'bench', displayName: 'bench', role: 'manager', bankId: null, guarantorId: null, via: 'session' };
+const manager = benchManager;
 const dir = mkdtempSync(join(tmpdir(), 'backstop-bench-import-'));
 
 let maxRss = 0;
 const sample = () => { maxRss = Math.max(maxRss, process.memoryUsage().rss); };
 setInterval(sample, 100).unref();
-
-function creditCode(n: number): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const body = `91110302${String(n).padStart(9, '0')}`.split('');
-  const sum = body.reduce((s, c, i) => s + chars.indexOf(c) * weights[i]!, 0);
-  return body.join('') + chars[(31 - (sum % 31)) % 31];
-}
 
 /** Enough enterprises that G5 (30,000,000 per enterprise and bank) is not what the benchmark measures. */
 const enterpriseCount = (rows: number) => Math.max(100, Math.ceil(rows / 20));
@@ -66,25 +50,6 @@ async function writeBankFile(rows: number): Promise<string> {
   return path;
 }
 
-async function world(database: Database, rows: number) {
-  const db = database.db;
-  const programmes = createProgrammesRepository({ db });
-  await syncPolicyFiles({ repo: programmes, files: loadPolicyFiles() });
-  const catalog = await loadPolicyCatalog({ repo: programmes });
-  await registerInstitution({ repo: createRegistryRepository({ db }), input: { id: 'bank-icbc', kind: 'bank', name: '工商银行亦庄支行', registeredInZone: true } });
-  // A fund large enough that every row is really filed: the limit is 10 × capital.
-  await createFund({ db, actor: manager, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan('100000000000.00'), on: '2024-01-02' } });
-  await signAgreement({ db, actor: manager, input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: 'bank-icbc', signedOn: '2024-01-01' } });
-  const n = enterpriseCount(rows);
-  for (let from = 0; from < n; from += 2000) {
-    await db.insert(enterprises).values(Array.from({ length: Math.min(2000, n - from) }, (_, k) => {
-      const i = from + k + 1;
-      return { id: `ent-${i}`, creditCode: creditCode(i), name: `企业${i}`, size: 'small' as const, industry: 'software', sciTech: true, registeredInZone: true, restrictedProcesses: false, createdByBank: null };
-    }));
-  }
-  return catalog;
-}
-
 /**
  * CPU milliseconds the database's server processes have used so far, by pid (PostgreSQL on this
  * machine: /proc/PID/stat, utime + stime at 100 ticks a second). On a shared machine the wall clock
@@ -103,7 +68,7 @@ async function serverCpu(database: Database): Promise<Map<number, number>> {
 }
 
 async function fileIt(database: Database, rows: number, path: string) {
-  const catalog = await world(database, rows);
+  const catalog = await benchWorld(database, enterpriseCount(rows));
   const { hash, bytes } = await hashFile(path);
   maxRss = 0;
   const cpu0 = { node: process.cpuUsage(), server: await serverCpu(database) };
