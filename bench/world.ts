@@ -13,16 +13,14 @@ import { loadPolicyCatalog, syncPolicyFiles } from '../src/modules/programmes/pr
 import { enterprises } from '../src/modules/registry/registry.table';
 import { registerInstitution } from '../src/modules/registry/registry.usecases';
 import { createRegistryRepository } from '../src/modules/registry/registry.repository';
+import { creditCodeCheckCharacter } from '../src/core/registry/credit-code';
 
 export const benchManager: Actor = { userId: 'bench', username: 'bench', displayName: 'bench', role: 'manager', bankId: null, guarantorId: null, via: 'session' };
 
 /** A valid unified social credit code (GB 32100-2015 check character) for n. */
 export function creditCode(n: number): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const body = `91110302${String(n).padStart(9, '0')}`.split('');
-  const sum = body.reduce((s, c, i) => s + chars.indexOf(c) * weights[i]!, 0);
-  return body.join('') + chars[(31 - (sum % 31)) % 31];
+  const first17 = `91110302${String(n).padStart(9, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
 }
 
 export async function benchWorld(database: Database, enterpriseCount: number) {

@@ -8,6 +8,7 @@ import { createProgrammesRepository } from '../../src/modules/programmes/program
 import { loadPolicyCatalog, syncPolicyFiles } from '../../src/modules/programmes/programmes.usecases';
 import { createRegistryRepository } from '../../src/modules/registry/registry.repository';
 import { registerEnterprise, registerInstitution } from '../../src/modules/registry/registry.usecases';
+import { creditCodeCheckCharacter } from '../../src/core/registry/credit-code';
 
 export const actor = (username: string, role: Role, bankId: string | null = null): Actor => ({ userId: username, username, displayName: username, role, bankId, guarantorId: null, via: 'session' });
 export const manager = actor('manager', 'manager');
@@ -18,11 +19,8 @@ export const bob = actor('bob-officer', 'bank', 'bank-bob');
 
 /** Valid GB 32100-2015 codes: 17 characters plus the check character. */
 export function creditCode(n: number): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const body = `91110302${String(n).padStart(9, '0')}`.split('');
-  const sum = body.reduce((s, c, i) => s + chars.indexOf(c) * weights[i]!, 0);
-  return body.join('') + chars[(31 - (sum % 31)) % 31];
+  const first17 = `91110302${String(n).padStart(9, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
 }
 
 export async function etownWorld({ capital = '100000000.00', quota }: { capital?: string; quota?: string } = {}) {
