@@ -7,24 +7,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
-import { signInCast, startTestApp } from './harness';
+import { ok, send, signInCast, startTestApp, type Client } from './harness';
+import { rowsOf } from '../../src/modules/shared/rows';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
-type Client = Awaited<ReturnType<typeof t.signIn>>;
 let manager: Client, reviewer: Client, auditor: Client, bankA: Client, bankB: Client, guarantor: Client;
 
-const send = (client: Client, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  client(path, { method, ...(body !== undefined ? { body } : {}), headers });
-const ok = async (res: Response, status = 200) => {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return JSON.parse(text);
-};
-const count = async (q: ReturnType<typeof sql>) => {
-  const r = await t.database.db.execute(q);
-  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-  return Number(rows[0]!.n);
-};
+const count = async (q: ReturnType<typeof sql>) => Number(rowsOf(await t.database.db.execute(q))[0]!.n);
 const enterprisesCount = () => count(sql`select count(*)::int as n from enterprises`);
 const auditCount = () => count(sql`select count(*)::int as n from audit_log`);
 

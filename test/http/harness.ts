@@ -1,5 +1,6 @@
 /** The real app on a fresh database (PGlite, or PostgreSQL under npm run test:pg), called without a port. */
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { openTestDatabase } from '../../src/adapters/db/testing';
 import { createServices } from '../../src/adapters/http/services';
 import { createUser } from '../../src/modules/auth/auth.usecases';
@@ -33,6 +34,18 @@ export async function startTestApp({ today }: { today?: () => string } = {}) {
 export const post = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+export type Client = Awaited<ReturnType<TestApp['signIn']>>;
+
+/** One request by a signed-in client. */
+export const send = (client: Client, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  client(path, { method, ...(body !== undefined ? { body } : {}), headers });
+
+/** The response's JSON, after checking its status (the body is the failure's message). */
+export async function ok(res: Response, status = 200) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text);
+}
 
 /**
  * The people most HTTP tests need, signed in — two managers (maker and checker), a reviewer, an

@@ -6,21 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
-import { signInCast, startTestApp } from './harness';
+import { ok, send, signInCast, startTestApp, type Client } from './harness';
 
 let day = '2025-09-03';
 let t: Awaited<ReturnType<typeof startTestApp>>;
-type Client = Awaited<ReturnType<typeof t.signIn>>;
 let manager: Client, manager2: Client, reviewer: Client, auditor: Client, bankA: Client, bankB: Client, guarantor: Client;
 const roles = () => ({ manager, reviewer, auditor, bankA, bankB, guarantor });
 
-const send = (client: Client, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  client(path, { method, ...(body !== undefined ? { body } : {}), headers });
-const ok = async (res: Response, status = 200) => {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return JSON.parse(text);
-};
 
 beforeAll(async () => {
   t = await startTestApp({ today: () => day });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseYuan } from '../../src/core/money/money';
 import { seedDemo } from '../../src/modules/demo/demo.seed';
 import { startTestApp } from './harness';
+import { rowsOf } from '../../src/modules/shared/rows';
 
 const TODAY = '2026-11-25';
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -20,7 +21,7 @@ const ROLES = ['manager', 'reviewer', 'auditor', 'icbc', 'bob', 'guarantor'] as 
 const BANK_OF = { icbc: 'bank-icbc', bob: 'bank-bob' } as const;
 const REPORTS = ['/api/reports/position', '/api/reports/banks', '/api/reports/breakdown?by=bank', '/api/reports/breakdown?by=month', '/api/reports/monthly', '/api/reports/risk-sharing'];
 
-const rows = async (q: ReturnType<typeof sql>) => { const r = await t.database.db.execute(q); return ((Array.isArray(r) ? r : (r as any).rows) as Record<string, unknown>[]); };
+const rows = async (q: ReturnType<typeof sql>) => rowsOf(await t.database.db.execute(q));
 const json = async (client: Client, path: string) => {
   const res = await client(path);
   const text = await res.text();

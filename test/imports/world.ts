@@ -8,6 +8,7 @@ import { hashFile } from '../../src/modules/imports/imports.file';
 import { openImport, runImport, type RunHooks } from '../../src/modules/imports/imports.usecases';
 import type { Db } from '../../src/modules/programmes/programmes.repository';
 import type { PolicyCatalog } from '../../src/modules/programmes/programmes.usecases';
+import { rowsOf, type Row } from '../../src/modules/shared/rows';
 
 export const dir = mkdtempSync(join(tmpdir(), 'backstop-imports-'));
 
@@ -39,8 +40,7 @@ export async function importFile({ db, catalog, actor, today, path, bankId, chun
   return { job: done, created };
 }
 
-type Rows = Record<string, unknown>[];
-const rowsOf = (r: unknown): Rows => (Array.isArray(r) ? r : (r as { rows: Rows }).rows);
+type Rows = Row[];
 
 export async function query(db: Db, text: string): Promise<Rows> {
   return rowsOf(await db.execute(text as never));

@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/adapters/db/database';
 import { openTestDatabase, onPostgres } from '../../src/adapters/db/testing';
 import { runCli } from '../cli/run-cli';
+import { rowsOf } from '../../src/modules/shared/rows';
 
 const WRITER = resolve(import.meta.dirname, 'crash-writer.ts');
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 
 describe('kill -9 while writing ledger batches', () => {
   let env: Record<string, string>;

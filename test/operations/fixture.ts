@@ -9,6 +9,7 @@ import { loadPolicyCatalog, syncPolicyFiles } from '../../src/modules/programmes
 import { createRegistryRepository } from '../../src/modules/registry/registry.repository';
 import { registerEnterprise, registerInstitution } from '../../src/modules/registry/registry.usecases';
 import { creditCodeCheckCharacter } from '../../src/core/registry/credit-code';
+import { rowsOf } from '../../src/modules/shared/rows';
 
 export const actor = (username: string, role: Role, bankId: string | null = null): Actor => ({ userId: username, username, displayName: username, role, bankId, guarantorId: null, via: 'session' });
 export const manager = actor('manager', 'manager');
@@ -46,7 +47,7 @@ export async function etownWorld({ capital = '100000000.00', quota }: { capital?
 
 export async function ledgerSums(db: import('../../src/modules/programmes/programmes.repository').Db, fundId: string) {
   const r = await db.execute(`select code, sum(debits_posted)::text as dp, sum(credits_posted)::text as cp, sum(debits_pending)::text as dpe, sum(credits_pending)::text as cpe from ledger_accounts where fund_id = '${fundId}' group by code` as never);
-  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: Record<string, string>[] }).rows) as Record<string, string>[];
+  const rows = rowsOf(r) as Record<string, string>[];
   const by: Record<string, { dp: bigint; cp: bigint }> = Object.fromEntries(rows.map((x) => [x.code, { dp: BigInt(x.dp!), cp: BigInt(x.cp!) }]));
   const net = (code: string): bigint => (by[code] ? by[code]!.cp - by[code]!.dp : 0n);
   const sums: Record<'limit' | 'capacity' | 'quota' | 'exposure' | 'cash' | 'capital' | 'paid' | 'refunded', bigint> = {

@@ -1,6 +1,7 @@
 /** The audit log is written only through audit_append() (drizzle/0002_ledger.sql): hash-chained, append-only. */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
+import { rowsOf } from '../shared/rows';
 
 export interface AuditEntry {
   actor: string;
@@ -11,8 +12,6 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 const withBigints = (_k: string, x: unknown) => (typeof x === 'bigint' ? x.toString() : x);
 /** JSON with bigints as strings. A replacer slows JSON.stringify several times, so it is used only when a bigint is there. */
 const toJson = (v: unknown) => {

@@ -8,9 +8,8 @@ import { sql } from 'drizzle-orm';
 import { checkAuditChain, type AuditedTransfer, type Violation } from '../../core/ledger/invariants';
 import type { TransferKind } from '../../core/ledger/model';
 import type { Db } from '../programmes/programmes.repository';
+import { rowsOf } from '../shared/rows';
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows: Row[] }).rows ?? []));
 const PAGE = 2000;
 
 export interface AuditRowText {

@@ -26,6 +26,7 @@ import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import { breakerOf, breakerView } from './breaker.usecases';
 import { claimEvents, claims } from './claims.table';
+import { rowsOf } from '../shared/rows';
 
 /** The manager decides within this many working days of submission (the SLA shown on every claim). */
 export const DECISION_WORKING_DAYS = 15;
@@ -189,9 +190,7 @@ export async function withdrawClaim({ db, catalog, actor, id }: { db: Db; catalo
 }
 
 async function nextApprovedSeq(db: Db): Promise<number> {
-  const r = await db.execute(sql`select nextval('claims_approved_seq')::int as seq`);
-  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: { seq: number }[] }).rows) as { seq: number }[];
-  return Number(rows[0]!.seq);
+  return Number(rowsOf(await db.execute(sql`select nextval('claims_approved_seq')::int as seq`))[0]!.seq);
 }
 
 async function earlierInQueue(db: Db, c: ClaimRow): Promise<number> {

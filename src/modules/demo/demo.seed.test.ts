@@ -20,11 +20,12 @@ import { claimStates, demoNeeded, seedDemo, type DemoSummary } from './demo.seed
 import { planLoans, repaymentsOf } from './demo.plan';
 import type { DemoEnterprise } from './demo.enterprises';
 import { seededRandom } from './prng';
+import { rowsOf } from '../shared/rows';
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let catalog: Awaited<ReturnType<typeof loadPolicyCatalog>>;
 let summary: DemoSummary;
-const rows = async (q: ReturnType<typeof sql>) => { const r = await database.db.execute(q); return (Array.isArray(r) ? r : (r as unknown as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[]; };
+const rows = async (q: ReturnType<typeof sql>) => rowsOf(await database.db.execute(q));
 
 beforeAll(async () => {
   database = await openTestDatabase();
