@@ -46,6 +46,18 @@ export function filingView(f: FilingRow, enterpriseName?: string) {
 }
 export type FilingView = ReturnType<typeof filingView>;
 
+/**
+ * A new filing as its audit row records it: the view, with its reasons (2.4 kB, fixed at filing and
+ * kept on the filing) as a SHA-256, so the chained row still shows if they are changed. A fifth of
+ * the view's size: bulk filing writes one such row per loan. Each reason is hashed as an array in a
+ * fixed order, so the digest does not depend on how a database orders an object's keys.
+ */
+export function auditedFiling(view: FilingView) {
+  const { reasons, ...rest } = view;
+  const fields = reasons.map((r) => [r.rule, r.fact, r.cites, r.ok, r.applies ?? null, r.message, r.messageEn]);
+  return { ...rest, reasonsSha256: createHash('sha256').update(JSON.stringify(fields)).digest('hex') };
+}
+
 /** The terms a filing fixes (R3), as the claims and the simulator read them back. */
 export function termsOf(f: Pick<FilingRow, 'ratioBp' | 'rounding' | 'capPerLoan' | 'parties'>): CompensationTerms {
   return {
@@ -313,7 +325,7 @@ export async function writeFilings({ db, plans, actor, timings }: { db: Db; plan
   // What the insert wrote is known: the view is built from it rather than read back.
   const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
   const audit = createAuditRepository({ db });
-  await timed(timings, 'audit', () => audit.recordMany(views.map((view) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: view }))));
+  await timed(timings, 'audit', () => audit.recordMany(views.map((view) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: auditedFiling(view) }))));
   return { written: true, views };
 }
 
