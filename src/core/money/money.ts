@@ -42,8 +42,12 @@ export function formatYuan(fen: Fen): string {
 
 /** Formats fen as yuan with thousands separators ("1,500,000.00"), for people. */
 export function formatYuanGrouped(fen: Fen): string {
-  const [whole, cents] = formatYuan(fen).split('.');
-  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+  const plain = formatYuan(fen);
+  const digitsFrom = fen < 0n ? 1 : 0;
+  let i = plain.length - 3; // where ".cents" starts
+  let grouped = plain.slice(i);
+  for (; i - 3 > digitsFrom; i -= 3) grouped = `,${plain.slice(i - 3, i)}${grouped}`;
+  return plain.slice(0, i) + grouped;
 }
 
 const RATE = /^(\d+)(?:\.(\d{1,4}))?$/;

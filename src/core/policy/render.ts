@@ -1,9 +1,9 @@
 /** A decision as the public JSON of `backstop evaluate` / `POST /api/evaluate` (DESIGN.md). */
 import { addWorkingDays, CalendarRangeError } from '../calendar';
 import { formatRate, formatYuan, formatYuanGrouped } from '../money/money';
-import type { CompiledCondition, I18n } from './compile';
+import type { CompiledCondition } from './compile';
 import type { Decision, Reason } from './evaluate';
-import { FACTS, type FactValue, type LoanCase, type Qualification } from './facts';
+import { FACTS, type FactType, type FactValue, type LoanCase, type Qualification } from './facts';
 import type { OperandValue } from './operators';
 import { label, type Lang } from './labels';
 
@@ -47,50 +47,116 @@ function show(value: FactValue | OperandValue, type: string, lang: Lang): string
   }
 }
 
-function fill(template: string, cond: CompiledCondition, c: LoanCase, lang: Lang, extra: Record<string, string> = {}): string {
-  const fact = FACTS[cond.fact];
-  const valueType = cond.op === 'withinWorkingDaysAfter' ? 'number' : cond.op === 'anyValidOn' ? 'string' : fact.type;
-  const ref = cond.ref ? FACTS[cond.ref].get(c) : undefined;
-  const vars: Record<string, () => string> = {
-    actual: () => show(fact.get(c), fact.type, lang),
-    value: () => show(cond.value, valueType, lang),
-    ref: () => show(ref, 'date', lang),
-    deadline: () => {
-      try { return addWorkingDays(ref as string, cond.value as number); } catch (e) { if (e instanceof CalendarRangeError) return '?'; throw e; }
-    },
-    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, () => v])),
-  };
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => vars[name]?.() ?? m);
+/**
+ * A message template split once at its placeholders, by the pattern messages were filled with
+ * before: literal text at even indices, names at odd ones ('a {x} b' → ['a ', 'x', ' b']).
+ */
+const PLACEHOLDER = /\{(\w+)\}/;
+const templates = new Map<string, string[]>();
+
+function pieces(template: string): string[] {
+  let p = templates.get(template);
+  if (p === undefined) {
+    if (templates.size >= 1000) templates.clear(); // policies have a few dozen; a bound all the same
+    templates.set(template, (p = template.split(PLACEHOLDER)));
+  }
+  return p;
 }
 
-function both(message: I18n, render: (t: string, lang: Lang) => string): { message: string; messageEn: string } {
-  return { message: render(message.zh, 'zh'), messageEn: render(message.en, 'en') };
+/** What one condition's message may show about one case, each value worked out only if a template asks for it. */
+class Slots {
+  private readonly get: (c: LoanCase) => FactValue;
+  private readonly type: FactType;
+  private readonly ref: FactValue;
+  private deadlineText: string | undefined;
+
+  constructor(private readonly cond: CompiledCondition, private readonly c: LoanCase, private readonly add?: string, private readonly applies?: boolean) {
+    const fact = FACTS[cond.fact];
+    this.get = fact.get;
+    this.type = fact.type;
+    this.ref = cond.ref ? FACTS[cond.ref].get(c) : undefined;
+  }
+
+  fill(template: string, lang: Lang): string {
+    const p = pieces(template);
+    let out = p[0]!;
+    for (let i = 1; i < p.length; i += 2) out += this.slot(p[i]!, lang) + p[i + 1]!;
+    return out;
+  }
+
+  private slot(name: string, lang: Lang): string {
+    const cond = this.cond;
+    switch (name) {
+      case 'actual': return show(this.get(this.c), this.type, lang);
+      case 'value': return valueText(cond, this.type, lang);
+      case 'ref': return show(this.ref, 'date', lang);
+      case 'deadline': return (this.deadlineText ??= deadline(this.ref, cond.value));
+    }
+    if (this.add !== undefined) {
+      if (name === 'add') return this.add;
+      if (name === 'applied') return this.applies ? (lang === 'zh' ? '适用' : 'applies') : (lang === 'zh' ? '不适用' : 'does not apply');
+    }
+    return inherited(name);
+  }
+}
+
+// A condition's value reads the same for every case: shown once per language. Compiled conditions
+// are not changed after compiling (their `test` closes over the value too).
+const valueTexts = new WeakMap<CompiledCondition, { zh?: string; en?: string }>();
+
+function valueText(cond: CompiledCondition, factType: FactType, lang: Lang): string {
+  let texts = valueTexts.get(cond);
+  if (texts === undefined) valueTexts.set(cond, (texts = {}));
+  return (texts[lang] ??= show(cond.value, cond.op === 'withinWorkingDaysAfter' ? 'number' : cond.op === 'anyValidOn' ? 'string' : factType, lang));
+}
+
+function deadline(ref: FactValue, days: OperandValue): string {
+  try { return addWorkingDays(ref as string, days as number); } catch (e) { if (e instanceof CalendarRangeError) return '?'; throw e; }
+}
+
+/**
+ * The placeholders used to be looked up on a plain object, so a name it inherits from
+ * Object.prototype ({toString}, {constructor}, …) was called; kept so every template renders as it did.
+ * Any other unknown name stays as written.
+ */
+function inherited(name: string): string {
+  const fn = (Object.prototype as unknown as Record<string, (() => unknown) | undefined>)[name];
+  return String((fn === undefined ? undefined : fn.call({})) ?? `{${name}}`);
 }
 
 function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
   const comp = d.policy.compensation;
   switch (r.kind) {
-    case 'eligibility':
+    case 'eligibility': {
+      const { rule } = r;
+      const slots = new Slots(rule, c);
+      const message = slots.fill(rule.message.zh, 'zh');
+      const messageEn = slots.fill(rule.message.en, 'en');
+      return rule.when
+        ? { rule: rule.id, fact: rule.cites[0]!, cites: rule.cites, ok: r.ok, applies: r.applies, message, messageEn }
+        : { rule: rule.id, fact: rule.cites[0]!, cites: rule.cites, ok: r.ok, message, messageEn };
+    }
+    case 'base-ratio': {
+      const ratio = `${comp.baseBp / 100}%`;
+      return { rule: 'base-ratio', fact: comp.baseCites[0]!, cites: comp.baseCites, ok: true, message: comp.baseMessage.zh.replace('{ratio}', ratio), messageEn: comp.baseMessage.en.replace('{ratio}', ratio) };
+    }
+    case 'uplift': {
+      const { uplift } = r;
+      const slots = new Slots(uplift.when, c, `${uplift.addBp / 100}`, r.applies);
+      const message = slots.fill(uplift.message.zh, 'zh');
+      return { rule: uplift.id, fact: uplift.cites[0]!, cites: uplift.cites, ok: true, applies: r.applies, message, messageEn: slots.fill(uplift.message.en, 'en') };
+    }
+    case 'risk-sharing': {
+      const rs = comp.riskSharing!;
+      const bankShare = `${r.bankShareBp / 100}%`;
+      const ratio = `${r.ratioBp / 100}%`;
+      const cap = `${rs.fundCoversBankShareUpToBp / 100}%`;
       return {
-        rule: r.rule.id, fact: r.rule.cites[0]!, cites: r.rule.cites, ok: r.ok,
-        ...(r.rule.when ? { applies: r.applies } : {}),
-        ...both(r.rule.message, (t, lang) => fill(t, r.rule, c, lang)),
+        rule: 'risk-sharing-share', fact: rs.cites[0]!, cites: rs.cites, ok: true,
+        message: rs.message.zh.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
+        messageEn: rs.message.en.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
       };
-    case 'base-ratio':
-      return { rule: 'base-ratio', fact: comp.baseCites[0]!, cites: comp.baseCites, ok: true, ...both(comp.baseMessage, (t) => t.replace('{ratio}', `${comp.baseBp / 100}%`)) };
-    case 'uplift':
-      return {
-        rule: r.uplift.id, fact: r.uplift.cites[0]!, cites: r.uplift.cites, ok: true, applies: r.applies,
-        ...both(r.uplift.message, (t, lang) => fill(t, r.uplift.when, c, lang, {
-          add: `${r.uplift.addBp / 100}`,
-          applied: r.applies ? (lang === 'zh' ? '适用' : 'applies') : (lang === 'zh' ? '不适用' : 'does not apply'),
-        })),
-      };
-    case 'risk-sharing':
-      return {
-        rule: 'risk-sharing-share', fact: comp.riskSharing!.cites[0]!, cites: comp.riskSharing!.cites, ok: true,
-        ...both(comp.riskSharing!.message, (t) => t.replace('{bankShare}', `${r.bankShareBp / 100}%`).replace('{ratio}', `${r.ratioBp / 100}%`).replace('{cap}', `${comp.riskSharing!.fundCoversBankShareUpToBp / 100}%`)),
-      };
+    }
   }
 }
 
