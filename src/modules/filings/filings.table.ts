@@ -1,4 +1,5 @@
-import { bigint, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, date, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { funds, enterprises, institutions } from '../registry/registry.table';
 import { policyVersions, programmes } from '../programmes/programmes.table';
 
@@ -42,15 +43,19 @@ export const filings = pgTable('filings', {
   classification: text('classification', { enum: ['normal', 'special-mention', 'substandard', 'doubtful', 'loss'] }).notNull().default('normal'),
   overdueSince: date('overdue_since', { mode: 'string' }),
   nonPerformingOn: date('non_performing_on', { mode: 'string' }),
-  /** The eligibility reasons at filing, as rendered by the policy engine. */
-  decision: jsonb('decision').notNull(),
+  /**
+   * The eligibility reasons at filing, as rendered by the policy engine. `json`, not `jsonb`: nothing
+   * queries inside it, and jsonb built a tree of each 2.4 kB decision on the way in (drizzle/0011).
+   */
+  decision: json('decision').notNull(),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   version: integer('version').notNull().default(1),
 }, (t) => [
   uniqueIndex('filings_bank_ref_uq').on(t.bankId, t.bankRef),
-  uniqueIndex('filings_idempotency_uq').on(t.bankId, t.idempotencyKey),
+  // Partial: most filings (every bulk-filed one) have no key and no guarantor, and need no entry.
+  uniqueIndex('filings_idempotency_uq').on(t.bankId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
   index('filings_fund_status_ix').on(t.fundId, t.status),
   index('filings_bank_filed_ix').on(t.bankId, t.filedOn, t.id),
   index('filings_filed_ix').on(t.filedOn, t.id),
@@ -60,7 +65,7 @@ export const filings = pgTable('filings', {
   index('filings_bank_ref_ix').on(t.bankRef, t.id),
   index('filings_disbursed_ix').on(t.disbursedOn, t.id),
   index('filings_enterprise_ix').on(t.enterpriseId),
-  index('filings_guarantor_ix').on(t.guarantorId),
+  index('filings_guarantor_ix').on(t.guarantorId).where(sql`${t.guarantorId} is not null`),
 ]);
 
 /** The loan's timeline: every change with who, when and what, in order. */

@@ -66,6 +66,17 @@ describe('ledger verify', () => {
     expect(await codes()).toEqual([]);
   });
 
+  it('catches a transfer whose account does not exist, or whose pending is no pending (the table keeps no foreign keys, drizzle/0011)', async () => {
+    const columns = 'id, kind, debit_account_id, credit_account_id, amount, ledger, code, pending_id';
+    await database.db.execute(sql.raw(`insert into ledger_transfers (${columns}) values ('ghost-1', 'single', '${F}:capacity', 'nowhere', 1, 'liability', 'reserve', null)`));
+    expect((await verifyLedger({ db: database.db })).violations.filter((v) => v.code === 'transfer_invalid').map((v) => v.message)).toEqual([expect.stringMatching(/ghost-1 .*an account does not exist/)]);
+    await tamper('ledger_transfers', 'ledger_transfers_immutable', `delete from ledger_transfers where id = 'ghost-1'`);
+    await database.db.execute(sql.raw(`insert into ledger_transfers (${columns}) values ('ghost-2', 'post', '${F}:capacity', '${F}:exposure:f1', 1, 'liability', 'reserve', 'no-such-pending')`));
+    expect((await verifyLedger({ db: database.db })).violations.filter((v) => v.code === 'transfer_invalid').map((v) => v.message)).toEqual([expect.stringMatching(/ghost-2 .*resolves no-such-pending, which is not an earlier pending transfer/)]);
+    await tamper('ledger_transfers', 'ledger_transfers_immutable', `delete from ledger_transfers where id = 'ghost-2'`);
+    expect(await codes()).toEqual([]);
+  });
+
   it('catches an audit row edited in SQL (hash mismatch) and one re-hashed to match (chain broken)', async () => {
     await tamper('audit_log', 'audit_log_immutable', `update audit_log set actor = 'nobody' where seq = 2`);
     expect(await codes()).toEqual(['audit_hash_mismatch']);
