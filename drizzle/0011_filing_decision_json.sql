@@ -12,9 +12,10 @@
 --    (and reading the pending) it names, accounts are never deleted, and `ledger verify` reports a
 --    transfer whose account does not exist or whose pending is not an earlier pending transfer. The
 --    checks were 13 of the 21 ms the 1,025 transfers of a 500-row chunk took to insert;
---  * ledger_accounts leaves a fifth of each page free (fillfactor 80), so that the update of an
---    account created in the same transaction — every filing's exposure account — can stay on its
---    page without new index entries (a HOT update) instead of filling full pages.
+--  * ledger_accounts leaves half of each page free (fillfactor 50), so that the update of an account
+--    created in the same transaction — every filing's exposure account, updated once right after it
+--    is inserted — stays on its page without new index entries (a HOT update). Updating 1,000 fresh
+--    accounts: 16.5 ms at 100, 15 at 80, 10.7 at 60, 7.3 at 50. The table takes twice the pages.
 DROP INDEX "filings_idempotency_uq";--> statement-breakpoint
 DROP INDEX "filings_guarantor_ix";--> statement-breakpoint
 ALTER TABLE "filings" ALTER COLUMN "decision" SET DATA TYPE json;--> statement-breakpoint
@@ -27,4 +28,4 @@ CREATE INDEX "filings_guarantor_ix" ON "filings" USING btree ("guarantor_id") WH
 ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS ledger_transfers_debit_account_id_fkey;--> statement-breakpoint
 ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS ledger_transfers_credit_account_id_fkey;--> statement-breakpoint
 ALTER TABLE ledger_transfers DROP CONSTRAINT IF EXISTS ledger_transfers_pending_id_fkey;--> statement-breakpoint
-ALTER TABLE ledger_accounts SET (fillfactor = 80);
+ALTER TABLE ledger_accounts SET (fillfactor = 50);
