@@ -26,7 +26,7 @@ import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
 import { createFilingWriter } from './filings.writer';
 import { count, timed, type Timings } from './timings';
-import { createFilingsRepository, type AgreementRow, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
+import { createFilingsRepository, filedRecord, type AgreementRow, type FiledRecord, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
 import type { filingInput, filingPatch } from './filings.schemas';
 import type { FilingStatus } from './filings.table';
 
@@ -47,15 +47,15 @@ export function filingView(f: FilingRow, enterpriseName?: string) {
 export type FilingView = ReturnType<typeof filingView>;
 
 /**
- * A new filing as its audit row records it: the view, with its reasons (2.4 kB, fixed at filing and
- * kept on the filing) as a SHA-256, so the chained row still shows if they are changed. A fifth of
- * the view's size: bulk filing writes one such row per loan. Each reason is hashed as an array in a
- * fixed order, so the digest does not depend on how a database orders an object's keys.
+ * A new filing as its audit row records it: the view, with its reasons (2.9 kB, fixed at filing and
+ * kept on the filing) replaced by the SHA-256 of the decision as stored (`filings.decision`, json
+ * kept as written: `encode(sha256(convert_to(decision::text, 'UTF8')), 'hex')` recomputes it), so
+ * the chained row still shows if the decision is changed. A fifth of the view's size: bulk filing
+ * writes one such row per loan.
  */
-export function auditedFiling(view: FilingView) {
-  const { reasons, ...rest } = view;
-  const fields = reasons.map((r) => [r.rule, r.fact, r.cites, r.ok, r.applies ?? null, r.message, r.messageEn]);
-  return { ...rest, reasonsSha256: createHash('sha256').update(JSON.stringify(fields)).digest('hex') };
+export function auditedFiling(view: FilingView, decisionSha256: string) {
+  const { reasons: _reasons, ...rest } = view;
+  return { ...rest, decisionSha256 };
 }
 
 /** The terms a filing fixes (R3), as the claims and the simulator read them back. */
@@ -275,6 +275,24 @@ export function withOpenedCap(plan: FilingPlan, opened: Map<string, { opened: Fe
   };
 }
 
+/** A plan's rows as insertFiled takes them, with its decision's digest for the audit row. */
+export interface StoredFiling { record: FiledRecord; decisionSha256: string }
+
+const storedFilings = new WeakMap<FilingPlan['row'], StoredFiling>();
+
+/**
+ * The plan's rows serialized once (kept by its row, which withOpenedCap's copy shares): bulk filing
+ * calls this while the previous chunk commits, so the chunk's transaction only sends them.
+ */
+export function storedFiling(plan: FilingPlan): StoredFiling {
+  let stored = storedFilings.get(plan.row);
+  if (!stored) {
+    const record = filedRecord(plan.row, plan.event);
+    storedFilings.set(plan.row, stored = { record, decisionSha256: createHash('sha256').update(record.decision).digest('hex') });
+  }
+  return stored;
+}
+
 /** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
 export type WriteOutcome = { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
 
@@ -305,7 +323,7 @@ export async function writeFilings({ db, plans, actor, timings }: { db: Db; plan
   const ledger = createLedgerRepository({ db });
   // The two statements are sent together (pipelined on the transaction's connection; run in order).
   const [at] = await Promise.all([
-    timed(timings, 'filings+events insert', () => filings.insertFiled(plans.map((p) => ({ row: p.row, event: p.event })))),
+    timed(timings, 'filings+events insert', () => filings.insertFiled(plans.map((p) => storedFiling(p).record))),
     timed(timings, 'ledger accounts (sent with the insert)', () => openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) })),
   ]);
   const transfers = plans.flatMap((p) => p.transfers);
@@ -325,7 +343,7 @@ export async function writeFilings({ db, plans, actor, timings }: { db: Db; plan
   // What the insert wrote is known: the view is built from it rather than read back.
   const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
   const audit = createAuditRepository({ db });
-  await timed(timings, 'audit', () => audit.recordMany(views.map((view) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: auditedFiling(view) }))));
+  await timed(timings, 'audit', () => audit.recordMany(views.map((view, i) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256) }))));
   return { written: true, views };
 }
 

@@ -14,7 +14,7 @@ import type { Actor } from '../auth/access';
 import { FilingRefused } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
-import { filingRequestHash, guarantorOf, openedCaps, planFiling, withOpenedCap, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
+import { filingRequestHash, guarantorOf, openedCaps, planFiling, storedFiling, withOpenedCap, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -221,7 +221,9 @@ async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk
       continue;
     }
     try {
-      outcomes.set(r.line, { plan: planFiling({ desk: chunkDesk, input: r.input, enterprise, quals: quals.get(enterprise.id) ?? [], guarantors, requestHash: filingRequestHash(r.input, desk.bankId) }) });
+      const plan = planFiling({ desk: chunkDesk, input: r.input, enterprise, quals: quals.get(enterprise.id) ?? [], guarantors, requestHash: filingRequestHash(r.input, desk.bankId) });
+      storedFiling(plan); // serialized now, while the previous chunk commits
+      outcomes.set(r.line, { plan });
     } catch (e) {
       if (e instanceof FilingRefused) outcomes.set(r.line, { errors: e.reasons.filter((x) => !x.ok).map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })) });
       else if (e instanceof Problem) outcomes.set(r.line, { errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: zhOf(x.message), messageEn: x.message })) });

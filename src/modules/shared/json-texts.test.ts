@@ -11,7 +11,7 @@ beforeAll(async () => { database = await openTestDatabase(); });
 afterAll(async () => database?.close());
 
 const roundTrip = async (values: unknown[]) =>
-  rowsOf(await database.db.execute(sql`select d.value::text as v from ${jsonTexts(values, 'd')} order by d.n`)).map((r) => JSON.parse(String(r.v)) as unknown);
+  rowsOf(await database.db.execute(sql`select d.value::text as v from ${jsonTexts(values.map((v) => JSON.stringify(v) ?? 'null'), 'd')} order by d.n`)).map((r) => JSON.parse(String(r.v)) as unknown);
 
 describe('jsonTexts', () => {
   it('comes back from the database as the values it was given, in order', async () => {
