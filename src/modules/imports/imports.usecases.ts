@@ -267,21 +267,21 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared,
           if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
           return settleChunk({ columns, prepared, filed, refusedByLedger });
         });
-        const out = await writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor, timings });
+        const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
+        // The row errors and the job's progress do not wait for the filings: sent with them, and
+        // rolled back with them when the ledger refuses one.
+        const progress = timed(timings, 'row errors + job progress', () => Promise.all([
+          // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
+          repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) })))),
+          repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts }),
+        ]));
+        const [out] = await Promise.all([writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor, timings }), progress]);
         if (!out.written) {
           out.refused.forEach((r, i) => {
             if (r) refusedByLedger.set(plans[i]!.line, [{ column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn }]);
           });
           throw new RefusedInChunk();
         }
-        const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
-        await timed(timings, 'row errors + job progress', async () => {
-          await Promise.all([
-            // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
-            repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) })))),
-            repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts }),
-          ]);
-        });
         await hooks?.beforeCommit?.(chunk);
         return counts;
       }));
