@@ -153,6 +153,8 @@ describe('bulk filing from a bank file', () => {
     const { job } = await run(path, { chunkRows: 2 });
     expect(job).toMatchObject({ status: 'done', filed: 5 });
     const ids = (await query(w.db, `select id from filings where bank_ref like 'V-%' order by bank_ref`)).map((r) => String(r.id));
+    // written in the file's order
+    expect((await query(w.db, `select f.bank_ref from filing_events e join filings f on f.id = e.filing_id where f.bank_ref like 'V-%' order by e.id`)).map((r) => r.bank_ref)).toEqual(['V-1', 'V-2', 'V-3', 'V-4', 'V-5']);
     for (const id of ids) {
       const { events, ...view } = await getFiling({ db: w.db, actor: icbc, id });
       expect(events.map((e) => [e.kind, e.data])).toEqual([['filed', { principal: view.principal, reserved: view.reserved, ratio: view.ratio }]]);

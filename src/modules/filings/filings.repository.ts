@@ -60,7 +60,7 @@ export function createFilingsRepository({ db }: { db: Db }) {
      */
     async insertFiled(records: FiledRecord[]): Promise<Date> {
       const res = rowsOf(await db.execute(sql`with r as materialized (
-          select x.*, d.value as decision from json_array_elements(${`[${records.map((r) => r.row).join(',')}]`}::json) with ordinality as e(row, n)
+          select e.n, x.*, d.value as decision from json_array_elements(${`[${records.map((r) => r.row).join(',')}]`}::json) with ordinality as e(row, n)
           cross join lateral json_to_record(e.row) as x(id text, fund_id text, programme_id text, policy_version_id int, bank_id text,
             enterprise_id text, bank_ref text, idempotency_key text, request_hash text, kind text, principal bigint, outstanding bigint, disbursed_on date,
             matures_on date, filed_on date, mode text, ratio_bp int, rounding text, cap_per_loan bigint, parties jsonb, guarantor_id text, reserved bigint,
@@ -73,10 +73,10 @@ export function createFilingsRepository({ db }: { db: Db }) {
             enterprise_cap_key, status, decision, created_by)
           select id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, idempotency_key, request_hash, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
-            enterprise_cap_key, status, decision, created_by from r
+            enterprise_cap_key, status, decision, created_by from r order by n
           returning 1
         ), e as (
-          insert into filing_events (filing_id, kind, "on", data, actor) select ev_filing_id, ev_kind, ev_on, ev_data, ev_actor from r returning 1
+          insert into filing_events (filing_id, kind, "on", data, actor) select ev_filing_id, ev_kind, ev_on, ev_data, ev_actor from r order by n returning 1
         )
         select (select count(*) from f)::int as filings, (select count(*) from e)::int as events,
           to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || 'Z' as at`));
