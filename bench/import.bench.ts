@@ -1,6 +1,7 @@
 /**
  * npm run bench -- import [PG_ROWS] [PGLITE_ROWS] [CHUNK_ROWS]: bulk filing of a generated bank file (default
- * 1,000,000 rows on PostgreSQL in a fresh database, 100,000 on in-memory PGlite) through the same
+ * 1,000,000 rows on PostgreSQL in a fresh database, 100,000 on PGlite in a fresh data directory, as
+ * `npm start` runs it) through the same
  * use case as the API and the CLI, and PostgreSQL `COPY` of the same file into a bare table as the
  * floor. Resident memory is sampled throughout. Goals: ≥ 20,000 rows/s on PostgreSQL, within 5× of
  * COPY, RSS < 500 MB. PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -138,8 +139,8 @@ try {
   }
   if (pgliteRows > 0) {
     const path = await writeBankFile(pgliteRows);
-    console.log(`PGlite (in memory): filing ${pgliteRows.toLocaleString('en')} rows`);
-    const database = await openDatabase({ memory: true, url: '' });
+    console.log(`PGlite (in a data directory, as npm start runs it): filing ${pgliteRows.toLocaleString('en')} rows`);
+    const database = await openDatabase({ url: '', dataDir: join(dir, 'pglite') });
     try {
       const lite = await fileIt(database, pgliteRows, path);
       console.log(`  filed ${lite.filed.toLocaleString('en')} in ${lite.seconds.toFixed(1)} s: ${lite.rowsPerSecond.toLocaleString('en')} rows/s, max RSS ${lite.maxRssMb} MB`);
