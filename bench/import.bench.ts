@@ -2,8 +2,9 @@
  * npm run bench -- import [PG_ROWS] [PGLITE_ROWS] [CHUNK_ROWS]: bulk filing of a generated bank file
  * (default 1,000,000 rows on PostgreSQL in a fresh database, 100,000 on PGlite in a fresh data
  * directory, as `npm start` runs it) through the same use case as the API and the CLI, and
- * PostgreSQL `COPY` of the same file into a bare table as the floor. Resident memory is sampled throughout. Goals: ≥ 20,000 rows/s on PostgreSQL, within 5× of
- * COPY, RSS < 500 MB. PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ * PostgreSQL `COPY` of the same file into a bare table as the floor. Resident memory is sampled
+ * throughout. Goals: ≥ 20,000 rows/s on PostgreSQL, within 5× of COPY, RSS < 500 MB. PostgreSQL at
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';

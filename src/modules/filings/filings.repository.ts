@@ -3,7 +3,7 @@ import type { Db } from '../programmes/programmes.repository';
 import { agreements, enterprises, funds, fundProgrammes } from '../registry/registry.table';
 import type { Cursor } from '../shared/paging';
 import { rowsOf } from '../shared/rows';
-import { jsonTexts } from '../shared/json-texts';
+import { anyOfTexts, jsonTexts } from '../shared/json-texts';
 import { filingEvents, filings, type FilingStatus } from './filings.table';
 
 export type FilingRow = typeof filings.$inferSelect;
@@ -93,15 +93,12 @@ export function createFilingsRepository({ db }: { db: Db }) {
     async capsOpened(keys: string[]): Promise<Map<string, { opened: bigint; moves: number }>> {
       const out = new Map<string, { opened: bigint; moves: number }>();
       if (keys.length === 0) return out;
-      const list = JSON.stringify(keys);
-      // `= any(array(…))`, not `in (select …)`: the planner made the latter a semi join that unpacked
-      // the list again for every cap transfer, a cost growing with the ledger (7 ms a chunk at 20,000 filings).
       const rows = rowsOf(await db.execute(sql`select account, sum(delta)::text as opened, count(*)::int as moves from (
           select credit_account_id as account, amount as delta from ledger_transfers
-            where entity_kind = 'enterprise-cap' and entity_id = any(array(select jsonb_array_elements_text(${list}::jsonb))) and code = 'enterprise-cap' and kind = 'single'
+            where entity_kind = 'enterprise-cap' and entity_id = ${anyOfTexts(keys)} and code = 'enterprise-cap' and kind = 'single'
           union all
           select debit_account_id, -amount from ledger_transfers
-            where entity_kind = 'enterprise-cap' and entity_id = any(array(select jsonb_array_elements_text(${list}::jsonb))) and code = 'enterprise-cap' and kind = 'single'
+            where entity_kind = 'enterprise-cap' and entity_id = ${anyOfTexts(keys)} and code = 'enterprise-cap' and kind = 'single'
         ) t where account like '%:enterprise-cap:%' group by account`));
       for (const r of rows) out.set(String(r.account), { opened: BigInt(String(r.opened)), moves: Number(r.moves) });
       return out;
@@ -109,9 +106,8 @@ export function createFilingsRepository({ db }: { db: Db }) {
     /** Which of these loan numbers the bank has filed already. */
     async filedBankRefs(bankId: string, bankRefs: string[]): Promise<Set<string>> {
       if (bankRefs.length === 0) return new Set();
-      // One JSON parameter rather than one per loan number (a chunk names hundreds).
       const rows = await db.select({ bankRef: filings.bankRef }).from(filings)
-        .where(and(eq(filings.bankId, bankId), sql`${filings.bankRef} = any(array(select jsonb_array_elements_text(${JSON.stringify(bankRefs)}::jsonb)))`));
+        .where(and(eq(filings.bankId, bankId), sql`${filings.bankRef} = ${anyOfTexts(bankRefs)}`));
       return new Set(rows.map((r) => r.bankRef));
     },
     async update(id: string, patch: Partial<typeof filings.$inferInsert>) {

@@ -45,7 +45,7 @@ export const filings = pgTable('filings', {
   nonPerformingOn: date('non_performing_on', { mode: 'string' }),
   /**
    * The eligibility reasons at filing, as rendered by the policy engine. `json`, not `jsonb`: nothing
-   * queries inside it, and jsonb built a tree of each 2.4 kB decision on the way in (drizzle/0011).
+   * queries inside it, and jsonb built a tree of each 2.9 kB decision on the way in (drizzle/0011).
    */
   decision: json('decision').notNull(),
   createdBy: text('created_by').notNull(),

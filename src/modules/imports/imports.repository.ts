@@ -3,6 +3,7 @@ import type { Db } from '../programmes/programmes.repository';
 import { enterprises, institutions, qualifications } from '../registry/registry.table';
 import type { EnterpriseRow, QualificationRow } from '../registry/registry.repository';
 import { importErrors, importJobs } from './imports.table';
+import { anyOfTexts } from '../shared/json-texts';
 
 export type ImportJobRow = typeof importJobs.$inferSelect;
 export type ImportErrorRow = typeof importErrors.$inferSelect;
@@ -50,20 +51,16 @@ export function createImportsRepository({ db }: { db: Db }) {
       const byCode = new Map<string, EnterpriseRow>();
       const quals = new Map<string, QualificationRow[]>();
       if (codes.length === 0) return { byCode, quals };
-      // One JSON parameter rather than one per code (a chunk names hundreds).
-      for (const e of await db.select().from(enterprises).where(sql`${enterprises.creditCode} in (select jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`)) byCode.set(e.creditCode, e);
+      for (const e of await db.select().from(enterprises).where(sql`${enterprises.creditCode} = ${anyOfTexts(codes)}`)) byCode.set(e.creditCode, e);
       const ids = [...byCode.values()].map((e) => e.id);
       if (ids.length) {
-        for (const q of await db.select().from(qualifications).where(sql`${qualifications.enterpriseId} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`).orderBy(asc(qualifications.id))) {
+        for (const q of await db.select().from(qualifications).where(sql`${qualifications.enterpriseId} = ${anyOfTexts(ids)}`).orderBy(asc(qualifications.id))) {
           quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
         }
       }
       return { byCode, quals };
     },
-    /**
-     * Which of these ledger transfers are committed already, as the ledger holds them. A transfer is
-     * never removed or changed, so the answer stays true; read only (the ledger module writes them).
-     */
+    /** Which of these institutions are registered guarantors. */
     async guarantors(ids: string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await db.select({ id: institutions.id }).from(institutions).where(and(inArray(institutions.id, ids), eq(institutions.kind, 'guarantor')));

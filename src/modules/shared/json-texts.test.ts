@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../adapters/db/database';
 import { openTestDatabase } from '../../adapters/db/testing';
-import { jsonTexts } from './json-texts';
+import { anyOfTexts, jsonTexts } from './json-texts';
 import { rowsOf } from './rows';
 
 let database: Database;
@@ -24,5 +24,13 @@ describe('jsonTexts', () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.oneof(fc.jsonValue(), control, fc.dictionary(control, control)), { minLength: 1, maxLength: 20 }), async (values) => {
       expect(await roundTrip(values)).toEqual(JSON.parse(JSON.stringify(values)));
     }), { numRuns: 150 });
+  });
+});
+
+describe('anyOfTexts', () => {
+  it('matches exactly the texts given, none besides', async () => {
+    const rows = rowsOf(await database.db.execute(sql`select v from (values ('a'), ('b'), ('c"d'), ('e\\')) as t(v) where v = ${anyOfTexts(['a', 'c"d', 'e\\', 'zzz'])} order by v`));
+    expect(rows.map((r) => r.v)).toEqual(['a', 'c"d', 'e\\']);
+    expect(rowsOf(await database.db.execute(sql`select 1 as one where 'a' = ${anyOfTexts([])}`))).toEqual([]);
   });
 });
