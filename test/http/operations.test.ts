@@ -251,3 +251,25 @@ describe('servicing, claims, payment queue, recoveries', () => {
     }
   });
 });
+
+describe('a filing in late December, before next year’s holiday notice is in the calendar (G6)', () => {
+  it('is judged from the working days gone by; its deadline is shown as provisional', async () => {
+    const before = day;
+    day = '2026-12-30';
+    try {
+      const loan = { kind: 'credit', principal: '100000.00', disbursedOn: '2026-12-28', mode: 'direct' };
+      const filed = await ok(await send(bankB, 'POST', '/api/filings', { bankRef: 'B-dec', creditCode: creditCode(3), loan }), 201);
+      const deadline = filed.reasons.find((r: any) => r.rule === 'filing-deadline');
+      expect(deadline).toMatchObject({ ok: true, cites: expect.arrayContaining(['G6']) });
+      expect(deadline.messageEn).toMatch(/by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet/);
+      // From the first day of the year the calendar does not hold, a filing cannot be judged: a 400 naming the date.
+      day = '2027-01-04';
+      const res = await send(bankB, 'POST', '/api/filings', { bankRef: 'B-jan', creditCode: creditCode(3), loan });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ errors: [{ field: 'loan.disbursedOn', message: expect.stringMatching(/no data for 2027/) }] });
+      expect((await ok(await send(bankB, 'GET', '/api/filings'))).items.map((f: any) => f.bankRef)).not.toContain('B-jan');
+    } finally {
+      day = before;
+    }
+  });
+});

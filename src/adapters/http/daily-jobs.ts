@@ -1,7 +1,7 @@
 /**
  * What the server does once a day in the zone's time: loans overdue past the programme's days
  * become non-performing without a new report (R6), and operators are warned while there is time
- * to add next year's holiday notice (a filing deadline cannot be counted past the calendar, G6).
+ * to add next year's holiday notice (a filing cannot be judged on a day past the calendar, G6).
  */
 import type { Logger } from 'pino';
 import { addDays, HOLIDAY_YEARS } from '../../core/calendar';
@@ -15,7 +15,7 @@ export function calendarWarning(today: string): string | undefined {
   const lastYear = Math.max(...HOLIDAY_YEARS.map((y) => Number(y.year)));
   const lastDay = `${lastYear}-12-31`;
   if (addDays(today, CALENDAR_WARNING_DAYS) <= lastDay) return undefined;
-  return `the holiday calendar ends on ${lastDay}: add ${lastYear + 1} from the State Council's notice (src/core/calendar/README.md) before filings disbursed near the year's end need a deadline counted past it`;
+  return `the holiday calendar ends on ${lastDay}: add ${lastYear + 1} from the State Council's notice (src/core/calendar/README.md); from ${lastYear + 1}-01-01 filings cannot be judged without it (G6), and deadlines past ${lastDay} are shown as provisional`;
 }
 
 export async function runDailyJobs({ ops, logger }: { ops: OperationsDeps; logger: Logger }): Promise<void> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isWorkday as packageIsWorkday } from 'chinese-days';
 import { addDays, dayNumber, isIsoDate, isoDate, weekday } from './dates';
-import { addWorkingDays, CalendarRangeError, HOLIDAY_YEARS, isWorkingDay, workingDaysBetween } from './working-days';
+import { addWorkingDays, CalendarRangeError, HOLIDAY_YEARS, isWithinWorkingDaysAfter, isWorkingDay, workingDayDeadline, workingDaysBetween } from './working-days';
 
 describe('ISO dates as day numbers', () => {
   it('round-trips every day from 1900 to 2200', () => {
@@ -59,6 +59,33 @@ describe('working days (G6)', () => {
       expect(workingDaysBetween(to, from)).toBe(n === 0 ? 0 : -n);
       if (n > 0) expect(isWorkingDay(to)).toBe(true);
     }));
+  });
+
+  it('judges "within n working days after" as "on or before the n-th working day after" wherever that day is known', () => {
+    const first = dayNumber('2023-01-01');
+    const last = dayNumber('2026-12-31');
+    fc.assert(fc.property(fc.integer({ min: first, max: last }), fc.integer({ min: -40, max: 60 }), fc.integer({ min: 0, max: 20 }), (r, after, n) => {
+      const ref = isoDate(r);
+      const date = isoDate(Math.min(last, Math.max(first, r + after)));
+      let deadline: string;
+      try { deadline = addWorkingDays(ref, n); } catch (e) { if (e instanceof CalendarRangeError) return; throw e; }
+      expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(date <= ref || date <= deadline);
+      expect(workingDayDeadline(ref, n)).toEqual({ date: deadline, provisional: false });
+    }), { numRuns: 5000 });
+  });
+
+  it('judges a December filing whose deadline runs into a year with no notice yet (G6)', () => {
+    // Disbursed Friday 2026-12-18: nine working days are left in 2026, so the 10th working day after
+    // is in January 2027, which the calendar does not hold; a filing up to 12-31 is in time all the same.
+    expect(() => addWorkingDays('2026-12-18', 10)).toThrow(CalendarRangeError);
+    expect(isWithinWorkingDaysAfter('2026-12-31', '2026-12-18', 10)).toBe(true);
+    expect(isWithinWorkingDaysAfter('2026-12-31', '2026-12-17', 10)).toBe(true); // 12-31 is the 10th
+    expect(isWithinWorkingDaysAfter('2026-12-31', '2026-12-16', 10)).toBe(false); // … the 11th
+    expect(() => isWithinWorkingDaysAfter('2027-01-04', '2026-12-28', 10)).toThrow(CalendarRangeError);
+    // Shown provisionally: past the calendar only weekends and 1 January (元旦, fixed by law) are off.
+    expect(workingDayDeadline('2026-12-18', 10)).toEqual({ date: '2027-01-04', provisional: true });
+    expect(workingDayDeadline('2026-12-30', 5)).toEqual({ date: '2027-01-07', provisional: true });
+    expect(workingDayDeadline('2026-12-30', 1)).toEqual({ date: '2026-12-31', provisional: false });
   });
 
   it('refuses dates outside the covered years', () => {

@@ -1,7 +1,8 @@
 /**
  * Chinese working days per the State Council's yearly holiday notice, make-up working days
  * (调休) included (POLICY G6). The data lives in `years/YYYY.json`; see README.md beside this file
- * for how to add a year. Dates outside the covered years are an error, never a guess.
+ * for how to add a year. Judging never guesses: a date outside the covered years is an error. Only a
+ * deadline shown to people may run past them, marked provisional (`workingDayDeadline`).
  */
 import { dayNumber, isoDate, weekday, type IsoDate } from './dates';
 import y2023 from './years/2023.json';
@@ -85,6 +86,40 @@ export function addWorkingDays(date: IsoDate, n: number): IsoDate {
     if (table.working[i] === 1) left--;
   }
   return isoDate(table.firstDay + i);
+}
+
+/**
+ * The n-th working day after `date` for showing a deadline (a filing's, G6). Past the calendar's
+ * last year only Saturdays, Sundays and 1 January (元旦, the one holiday the law fixes by date) are
+ * days off, and the date is marked provisional: it may move when that year's notice is added. Judging uses `isWithinWorkingDaysAfter`, which needs no such guess.
+ */
+export function workingDayDeadline(date: IsoDate, n: number): { date: IsoDate; provisional: boolean } {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
+  let i = index(date);
+  let provisional = false;
+  for (let left = n; left > 0; ) {
+    i++;
+    if (i >= table.working.length) provisional = true;
+    const working = i < table.working.length ? table.working[i] === 1 : isProvisionalWorkingDay(isoDate(table.firstDay + i));
+    if (working) left--;
+  }
+  return { date: isoDate(table.firstDay + i), provisional };
+}
+
+function isProvisionalWorkingDay(date: IsoDate): boolean {
+  const wd = weekday(date);
+  return wd !== 0 && wd !== 6 && date.slice(5) !== '01-01';
+}
+
+/**
+ * Whether `date` is on or before the n-th working day after `ref` (or not after `ref` at all).
+ * Counted over the days before `date` only, so a filing made within the calendar is judged even
+ * when its n-th working day would fall in a year whose notice is not out yet (G6, R13).
+ */
+export function isWithinWorkingDaysAfter(date: IsoDate, ref: IsoDate, n: number): boolean {
+  if (date <= ref) return true;
+  // date ≤ the n-th working day after ref ⟺ fewer than n working days lie in (ref, date − 1]
+  return workingDaysBetween(ref, isoDate(dayNumber(date) - 1)) < n;
 }
 
 /** Working days d with from < d ≤ to (negative when to is before from). */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
-import { addDays, addWorkingDays, CalendarRangeError, dayNumber, isoDate } from '../calendar';
+import { addDays, CalendarRangeError, dayNumber, isoDate, workingDayDeadline } from '../calendar';
 import { formatRate, formatYuan, formatYuanGrouped, type Fen } from '../money/money';
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type I18n } from './compile';
 import { evaluate, type Decision, type Reason } from './evaluate';
@@ -97,7 +97,7 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
       const out = expectSame(d, c);
       if (!('json' in out)) throw new Error('the shipped messages always render');
       seen.add(d.eligible ? 'eligible' : 'not eligible');
-      if (out.json.includes('截至 ?')) seen.add('deadline past the calendar');
+      if (out.json.includes('暂按周末推算')) seen.add('deadline past the calendar');
       if (d.compensation) seen.add('compensation');
       if (d.reasons.some((r) => r.kind === 'risk-sharing')) seen.add('risk sharing');
       if (d.reasons.some((r) => r.kind === 'uplift' && r.applies)) seen.add('uplift applies');
@@ -147,15 +147,20 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
     expect(out.json).toBe(JSON.stringify(out.rendered));
   });
 
-  it('a deadline past the calendar reads ?', () => {
+  it('a deadline past the calendar is shown provisionally, weekends only (G6)', () => {
+    // Disbursed Monday 2026-12-28: 12-29, 12-30, 12-31 are working days of 2026; 2027 has no notice
+    // here, so only weekends and Friday 01-01 are off and the 10th is Tuesday 2027-01-12.
     const c: LoanCase = {
       enterprise: { registeredInZone: true, size: 'small', sciTech: true, industry: 'software', restrictedProcesses: false, qualifications: [] },
-      loan: { kind: 'credit', principal: 100_000_000n, disbursedOn: '2026-12-28', filedOn: '2026-12-28', mode: 'direct' },
+      loan: { kind: 'credit', principal: 100_000_000n, disbursedOn: '2026-12-28', filedOn: '2026-12-30', mode: 'direct' },
     };
     for (const policy of policies) {
       const out = expectSame(evaluate(c, policy), c);
       if (!('rendered' in out)) throw new Error('renders');
-      expect(out.rendered.reasons.find((r) => r.rule === 'filing-deadline')!.messageEn).toMatch(/\(by \?\)$/);
+      const reason = out.rendered.reasons.find((r) => r.rule === 'filing-deadline')!;
+      expect(reason.ok).toBe(true);
+      expect(reason.messageEn).toMatch(/\(by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet\)$/);
+      expect(reason.message).toMatch(/（截至 2027-01-12，暂按周末推算，2027 年放假安排未收录）备案$/);
     }
   });
 
@@ -236,8 +241,13 @@ function fill(template: string, cond: CompiledCondition, c: LoanCase, lang: Lang
     actual: () => show(fact.get(c), fact.type, lang),
     value: () => show(cond.value, valueType, lang),
     ref: () => show(ref, 'date', lang),
+    // Changed since it was replaced: a deadline past the calendar is shown provisionally, not as '?'.
     deadline: () => {
-      try { return addWorkingDays(ref as string, cond.value as number); } catch (e) { if (e instanceof CalendarRangeError) return '?'; throw e; }
+      try {
+        const d = workingDayDeadline(ref as string, cond.value as number);
+        if (!d.provisional) return d.date;
+        return lang === 'zh' ? `${d.date}，暂按周末推算，${d.date.slice(0, 4)} 年放假安排未收录` : `${d.date}, provisional: weekends only, no ${d.date.slice(0, 4)} holiday notice yet`;
+      } catch (e) { if (e instanceof CalendarRangeError) return '?'; throw e; }
     },
     ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, () => v])),
   };

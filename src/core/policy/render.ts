@@ -1,5 +1,5 @@
 /** A decision as the public JSON of `backstop evaluate` / `POST /api/evaluate` (DESIGN.md). */
-import { addWorkingDays, CalendarRangeError } from '../calendar';
+import { CalendarRangeError, workingDayDeadline } from '../calendar';
 import { formatRate, formatYuan, formatYuanGrouped } from '../money/money';
 import type { CompiledCondition } from './compile';
 import type { Decision, Reason } from './evaluate';
@@ -68,7 +68,7 @@ class Slots {
   private readonly get: (c: LoanCase) => FactValue;
   private readonly type: FactType;
   private readonly ref: FactValue;
-  private deadlineText: string | undefined;
+  private deadlineTexts: { zh?: string; en?: string } | undefined;
 
   constructor(private readonly cond: CompiledCondition, private readonly c: LoanCase, private readonly add?: string, private readonly applies?: boolean) {
     const fact = FACTS[cond.fact];
@@ -90,7 +90,7 @@ class Slots {
       case 'actual': return show(this.get(this.c), this.type, lang);
       case 'value': return valueText(cond, this.type, lang);
       case 'ref': return show(this.ref, 'date', lang);
-      case 'deadline': return (this.deadlineText ??= deadline(this.ref, cond.value));
+      case 'deadline': return ((this.deadlineTexts ??= {})[lang] ??= deadline(this.ref, cond.value, lang));
     }
     if (this.add !== undefined) {
       if (name === 'add') return this.add;
@@ -110,8 +110,16 @@ function valueText(cond: CompiledCondition, factType: FactType, lang: Lang): str
   return (texts[lang] ??= show(cond.value, cond.op === 'withinWorkingDaysAfter' ? 'number' : cond.op === 'anyValidOn' ? 'string' : factType, lang));
 }
 
-function deadline(ref: FactValue, days: OperandValue): string {
-  try { return addWorkingDays(ref as string, days as number); } catch (e) { if (e instanceof CalendarRangeError) return '?'; throw e; }
+/** A provisional deadline (past the holiday calendar) says so; one before the calendar reads '?'. */
+function deadline(ref: FactValue, days: OperandValue, lang: Lang): string {
+  try {
+    const d = workingDayDeadline(ref as string, days as number);
+    if (!d.provisional) return d.date;
+    return lang === 'zh' ? `${d.date}，暂按周末推算，${d.date.slice(0, 4)} 年放假安排未收录` : `${d.date}, provisional: weekends only, no ${d.date.slice(0, 4)} holiday notice yet`;
+  } catch (e) {
+    if (e instanceof CalendarRangeError) return '?';
+    throw e;
+  }
 }
 
 /**

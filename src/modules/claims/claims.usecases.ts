@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
-import { addDays, addWorkingDays, CalendarRangeError } from '../../core/calendar';
+import { workingDayDeadline } from '../../core/calendar';
 import { approverProblem, ClaimTransitionError, nextClaimState, type ClaimEvent, type ClaimState } from '../../core/claims/claim-state';
 import { nonPerforming } from '../../core/claims/non-performing';
 import { payClaim, settleClaim } from '../../core/ledger/fund-operations';
@@ -34,14 +34,9 @@ export const DECISION_WORKING_DAYS = 15;
 type ClaimRow = typeof claims.$inferSelect;
 interface ClaimReason { rule: string; cites: string[]; ok: boolean; message: string; messageEn: string }
 
-/** The SLA date; beyond the years the calendar holds (working-days data is added yearly) it counts 3 weeks. */
+/** The SLA date; past the holiday calendar it is counted provisionally (weekends and 1 January off). */
 export function decisionDue(today: string): string {
-  try {
-    return addWorkingDays(today, DECISION_WORKING_DAYS);
-  } catch (e) {
-    if (!(e instanceof CalendarRangeError)) throw e;
-    return addDays(today, 21);
-  }
+  return workingDayDeadline(today, DECISION_WORKING_DAYS).date;
 }
 
 export function claimView(c: ClaimRow, extra: { bankRef?: string; today?: string; queuePosition?: number | null } = {}) {
