@@ -129,6 +129,22 @@ function money(raw: string | null, field: string, issues: Issues): Fen | undefin
   try { return parseYuan(raw); } catch (e) { issues.push({ field, message: (e as Error).message }); return undefined; }
 }
 
+/**
+ * Every {name} in a message must be one its renderer fills: a misspelt placeholder would otherwise
+ * reach banks as written. What a rule's message may show depends on its condition.
+ */
+function checkPlaceholders(message: I18n, allowed: readonly string[], field: string, issues: Issues): void {
+  for (const lang of ['zh', 'en'] as const) {
+    for (const [, name] of message[lang].matchAll(/\{(\w+)\}/g)) {
+      if (!allowed.includes(name!)) issues.push({ field: `${field}.message.${lang}`, message: `unknown placeholder {${name}}; this message may use ${allowed.map((a) => `{${a}}`).join(', ')}` });
+    }
+  }
+}
+
+function conditionPlaceholders(c: { op: string; ref?: string | undefined }): string[] {
+  return ['actual', 'value', ...(c.ref ? ['ref'] : []), ...(c.op === 'withinWorkingDaysAfter' ? ['deadline'] : [])];
+}
+
 export function compilePolicy(file: unknown): CompiledPolicy {
   const parsed = policyFileSchema.safeParse(file);
   if (!parsed.success) throw new PolicyFileError(allIssues(parsed.error as z.ZodError));
@@ -142,6 +158,10 @@ export function compilePolicy(file: unknown): CompiledPolicy {
     return { ...compileCondition(r, `eligibility[${i}]`, issues), id: r.id, cites: r.cites, ...(when ? { when } : {}), message: r.message, ...(r.quote ? { quote: r.quote } : {}) };
   });
   const c = p.compensation;
+  p.eligibility.forEach((r, i) => checkPlaceholders(r.message, conditionPlaceholders(r), `eligibility[${i}]`, issues));
+  c.uplifts.forEach((u, i) => checkPlaceholders(u.message, [...conditionPlaceholders(u.when), 'add', 'applied'], `compensation.uplifts[${i}]`, issues));
+  checkPlaceholders(c.base.message, ['ratio'], 'compensation.base', issues);
+  if (c.riskSharing) checkPlaceholders(c.riskSharing.message, ['bankShare', 'ratio', 'cap'], 'compensation.riskSharing', issues);
   const compiled: CompiledPolicy = {
     programme: p.programme,
     version: p.version,

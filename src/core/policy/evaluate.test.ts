@@ -170,6 +170,9 @@ describe('policy files', () => {
     ['a list where a value is wanted', { fact: 'loan.kind', op: 'in', value: 'credit' }, /eligibility\[0\]\.value: must be a non-empty list/],
     ['an unknown fact', { fact: 'loan.colour', op: 'eq', value: 'red' }, /eligibility\[0\]\.fact/],
     ['a working-days rule without ref', { fact: 'loan.filedOn', op: 'withinWorkingDaysAfter', value: 10 }, /eligibility\[0\]\.ref/],
+    ['a misspelt placeholder', { fact: 'loan.principal', op: 'lte', value: '1', message: { zh: '本金 {actaul}', en: '{actual}' } }, /eligibility\[0\]\.message\.zh: unknown placeholder \{actaul\}; this message may use \{actual\}, \{value\}$/],
+    ['a deadline where no working days are counted', { fact: 'loan.principal', op: 'lte', value: '1', message: { zh: '{actual}', en: 'by {deadline}' } }, /eligibility\[0\]\.message\.en: unknown placeholder \{deadline\}/],
+    ['a placeholder named like an object member', { fact: 'loan.principal', op: 'lte', value: '1', message: { zh: '{toString}', en: '{constructor}' } }, /message\.zh: unknown placeholder \{toString\}.*message\.en: unknown placeholder \{constructor\}/],
   ])('refuses %s, naming the field', (_name, rule, message) => {
     const file = { ...A.source, eligibility: [{ id: 'r', cites: ['F1'], message: { zh: 'x', en: 'x' }, ...rule }] };
     expect(() => compilePolicy(file)).toThrow(PolicyFileError);

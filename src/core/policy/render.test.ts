@@ -1,14 +1,14 @@
 /**
- * renderDecision against the implementation it replaced, kept verbatim at the end of this file:
- * the same JSON, key for key and string for string, for random cases under every shipped policy
- * and for random message templates.
+ * renderDecision against the implementation it replaced, kept at the end of this file (verbatim but
+ * for two changes made since, each marked): the same JSON, key for key and string for string, for
+ * random cases under every shipped policy and for random message templates.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
 import { addDays, CalendarRangeError, dayNumber, isoDate, workingDayDeadline } from '../calendar';
 import { formatRate, formatYuan, formatYuanGrouped, type Fen } from '../money/money';
-import { compilePolicy, type CompiledCondition, type CompiledPolicy, type I18n } from './compile';
+import { type CompiledCondition, type CompiledPolicy, type I18n } from './compile';
 import { evaluate, type Decision, type Reason } from './evaluate';
 import { ENTERPRISE_SIZES, FACTS, QUALIFICATION_KINDS, type FactValue, type LoanCase, type Qualification } from './facts';
 import { label, type Lang } from './labels';
@@ -123,7 +123,7 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
       const d = decide(c, withMessage(policy, n, { zh, en }));
       if (d) outcomes['json' in expectSame(d, c) ? 'rendered' : 'threw']++;
     }), { numRuns: 400 });
-    // {deadline} off a working-days rule and {__proto__} throw, before as now.
+    // {deadline} off a working-days rule throws, before as now (compilePolicy refuses it in a file).
     expect(outcomes.rendered).toBeGreaterThan(150);
     expect(outcomes.threw).toBeGreaterThan(10);
   });
@@ -164,7 +164,7 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
     }
   });
 
-  it('placeholders named like Object.prototype members render as they did', () => {
+  it('placeholders named like Object.prototype members stay as written, like any unknown name', () => {
     const c: LoanCase = {
       enterprise: { registeredInZone: true, size: 'small', sciTech: true, industry: 'software', restrictedProcesses: false, qualifications: [] },
       loan: { kind: 'credit', principal: 100_000_000n, disbursedOn: '2025-09-01', filedOn: '2025-09-03', mode: 'direct' },
@@ -172,8 +172,9 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
     const policy = withMessage(policies[0]!, 0, { zh: '{toString}|{hasOwnProperty}|{nope}|{add}|{valueOf}', en: '{__lookupGetter__}{constructor}' });
     const out = expectSame(evaluate(c, policy), c);
     if (!('rendered' in out)) throw new Error('renders');
-    expect(out.rendered.reasons[0]).toMatchObject({ message: '[object Object]|false|{nope}|{add}|[object Object]', messageEn: '{__lookupGetter__}[object Object]' });
-    expect(expectSame(evaluate(c, withMessage(policies[0]!, 0, { zh: '{__proto__}', en: 'x' })), c)).toEqual({ threw: 'TypeError' });
+    expect(out.rendered.reasons[0]).toMatchObject({ message: '{toString}|{hasOwnProperty}|{nope}|{add}|{valueOf}', messageEn: '{__lookupGetter__}{constructor}' });
+    const proto = expectSame(evaluate(c, withMessage(policies[0]!, 0, { zh: '{__proto__}', en: 'x' })), c);
+    expect('rendered' in proto && proto.rendered.reasons[0]!.message).toBe('{__proto__}');
   });
 
   it('the base ratio and risk sharing fill the first of each placeholder only, as they did', () => {
@@ -197,18 +198,26 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
   });
 });
 
-/** The policy with one of its messages (eligibility rules, base ratio, uplifts, risk sharing; n modulo their number) replaced. */
+/**
+ * The policy with one of its messages (eligibility rules, base ratio, uplifts, risk sharing; n modulo
+ * their number) replaced, past compilePolicy (which refuses unknown placeholders): rendering is
+ * defined for any template.
+ */
 function withMessage(policy: CompiledPolicy, n: number, message: I18n): CompiledPolicy {
-  const source = structuredClone(policy.source);
-  const c = source.compensation;
-  const holders = [...source.eligibility, c.base, ...c.uplifts, ...(c.riskSharing ? [c.riskSharing] : [])];
-  holders[n % holders.length]!.message = message;
-  return compilePolicy(source);
+  const comp = policy.compensation;
+  let k = n % (policy.rules.length + 1 + comp.uplifts.length + (comp.riskSharing ? 1 : 0));
+  if (k < policy.rules.length) return { ...policy, rules: policy.rules.map((r, i) => (i === k ? { ...r, message } : r)) };
+  k -= policy.rules.length;
+  if (k === 0) return { ...policy, compensation: { ...comp, baseMessage: message } };
+  k -= 1;
+  if (k < comp.uplifts.length) return { ...policy, compensation: { ...comp, uplifts: comp.uplifts.map((u, i) => (i === k ? { ...u, message } : u)) } };
+  return { ...policy, compensation: { ...comp, riskSharing: { ...comp.riskSharing!, message } } };
 }
 
 // ---------------------------------------------------------------------------------------------
-// The implementation replaced, verbatim from src/core/policy/render.ts and money.ts at 29a631e
-// (only `renderDecision` and `formatYuanGrouped` renamed): the reference the tests compare with.
+// The implementation replaced, from src/core/policy/render.ts and money.ts at 29a631e (verbatim but
+// for the two marked changes; only `renderDecision` and `formatYuanGrouped` renamed): the
+// reference the tests compare with.
 
 function referenceFormatYuanGrouped(fen: Fen): string {
   const [whole, cents] = formatYuan(fen).split('.');
@@ -251,7 +260,9 @@ function fill(template: string, cond: CompiledCondition, c: LoanCase, lang: Lang
     },
     ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, () => v])),
   };
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => vars[name]?.() ?? m);
+  // Changed since it was replaced: a name Object.prototype has ({toString}) is no longer called but
+  // stays as written, like any unknown name (compilePolicy now refuses them in policy files).
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(vars, name) ? vars[name]!() : undefined) ?? m);
 }
 
 function both(message: I18n, render: (t: string, lang: Lang) => string): { message: string; messageEn: string } {

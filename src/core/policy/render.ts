@@ -96,7 +96,7 @@ class Slots {
       if (name === 'add') return this.add;
       if (name === 'applied') return this.applies ? (lang === 'zh' ? '适用' : 'applies') : (lang === 'zh' ? '不适用' : 'does not apply');
     }
-    return inherited(name);
+    return `{${name}}`; // unreachable from a policy file: compilePolicy refuses unknown placeholders
   }
 }
 
@@ -120,16 +120,6 @@ function deadline(ref: FactValue, days: OperandValue, lang: Lang): string {
     if (e instanceof CalendarRangeError) return '?';
     throw e;
   }
-}
-
-/**
- * The placeholders used to be looked up on a plain object, so a name it inherits from
- * Object.prototype ({toString}, {constructor}, …) was called; kept so every template renders as it did.
- * Any other unknown name stays as written.
- */
-function inherited(name: string): string {
-  const fn = (Object.prototype as unknown as Record<string, (() => unknown) | undefined>)[name];
-  return String((fn === undefined ? undefined : fn.call({})) ?? `{${name}}`);
 }
 
 function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
