@@ -13,6 +13,7 @@ import { programmesRoutes, type ProgrammesReader } from '../../modules/programme
 import { Problem, type FieldError } from '../../modules/shared/problem';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
+import { textGuard } from './text-guard';
 import { webAppRoutes } from './web-app';
 import { authRoutes } from '../../modules/auth/auth.routes';
 import type { AuthRepository } from '../../modules/auth/auth.repository';
@@ -73,9 +74,13 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === IMPORTS_PATH ? next() : limitBody(c, next)));
 
   app.use('/api/*', authMiddleware({ repo: deps.authRepo }));
+  app.use('/api/*', textGuard());
 
   app.onError((err, c) => {
     if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors);
+    if (err instanceof HTTPException && err.status === 415) {
+      return problem(415, 'Unsupported media type', 'Send the body as application/json.', [{ field: 'Content-Type', message: 'must be application/json' }]);
+    }
     if (err instanceof HTTPException && err.status < 500) {
       const malformed = /json/i.test(err.message);
       return problem(err.status, malformed ? 'Invalid request' : err.message, malformed ? 'The body is not valid JSON.' : undefined, malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined);

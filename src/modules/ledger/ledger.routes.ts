@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatYuan } from '../../core/money/money';
 import type { Db } from '../programmes/programmes.repository';
 import { requireActor, type AppEnv } from '../shared/http-env';
-import { errors, json } from '../shared/openapi';
+import { errors, json, pathId } from '../shared/openapi';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import { listAccounts, listBalances, listTransfers } from './ledger.queries';
@@ -49,7 +49,7 @@ const routes = {
     responses: { 200: json(z.object({ items: z.array(accountSchema) }), 'The accounts'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
   history: createRoute({ method: 'get', path: '/api/ledger/accounts/{id}/history', tags,
     summary: 'An account’s balance after each transfer, by version (only accounts with the history flag keep one: the fund’s own accounts, not per-loan exposures)',
-    request: { params: z.object({ id: z.string().min(1).max(300).openapi({ example: 'etown:capacity' }) }), query: pageQuery },
+    request: { params: z.object({ id: pathId(300).openapi({ example: 'etown:capacity' }) }), query: pageQuery },
     responses: { 200: json(pageSchema(balanceSchema), 'A page of balance versions'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
   transfers: createRoute({ method: 'get', path: '/api/ledger/transfers', tags, summary: 'The transfers booked for a business entity (a filing, claim, recovery …), paged by cursor in log order',
     request: { query: pageQuery.extend({ entityKind: z.string().min(1).max(50).openapi({ example: 'filing' }), entityId: z.string().min(1).max(200) }) },

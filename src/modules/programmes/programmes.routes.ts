@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { notFound, Problem } from '../shared/problem';
+import { pathId } from '../shared/openapi';
+import { badRequest, notFound, Problem } from '../shared/problem';
 import type { getProgramme, listProgrammes } from './programmes.usecases';
 
 export interface ProgrammesReader {
@@ -24,9 +25,10 @@ const listRoute = createRoute({
 
 const getRoute = createRoute({
   method: 'get', path: '/api/programmes/{id}', tags: ['programmes'], summary: 'One programme with the policy file of each version',
-  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'etown-2025-sci-tech' }) }) },
+  request: { params: z.object({ id: pathId().openapi({ param: { name: 'id', in: 'path' }, example: 'etown-2025-sci-tech' }) }) },
   responses: {
     200: { description: 'The programme', content: { 'application/json': { schema: programmeSchema.extend({ policies: z.array(z.object({ version: z.string(), revision: z.number().int(), document: z.unknown() })) }) } } },
+    ...badRequest,
     ...notFound,
   },
 });

@@ -1,6 +1,7 @@
 /** Small builders so every route documents the same error responses. */
 import { z } from '@hono/zod-openapi';
 import { problemContent } from './problem';
+import { textProblem } from './text';
 
 export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
@@ -13,6 +14,12 @@ export const errors = {
   422: { description: 'Refused by a rule: the reasons are listed', content: problemContent },
 };
 
-export const idParam = (example = 'bank-icbc') => z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example }) });
+/** A path id: text the database can look up (no NUL or other control characters, no lone surrogates). */
+export const pathId = (max = 100) => z.string().min(1).max(max).superRefine((id, ctx) => {
+  const problem = textProblem(id);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const idParam = (example = 'bank-icbc') => z.object({ id: pathId().openapi({ param: { name: 'id', in: 'path' }, example }) });
 
 export const body = <T extends z.ZodTypeAny>(schema: T, example: unknown) => ({ body: { required: true, content: { 'application/json': { schema, example } } } });

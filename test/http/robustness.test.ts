@@ -1,0 +1,64 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Inputs a careless or hostile client sends — text PostgreSQL cannot keep, cursors and dates that
+ * are not what they claim, amounts beyond any fund — answer a 4xx problem naming the field (never a
+ * 500), and a refused request writes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditCode } from '../operations/fixture';
+import { ok, send, signInCast, startTestApp, type Client } from './harness';
+
+let t: Awaited<ReturnType<typeof startTestApp>>;
+let manager: Client, auditor: Client, bankA: Client;
+
+beforeAll(async () => {
+  t = await startTestApp({ today: () => '2025-09-03' });
+  ({ manager, auditor, bankA } = await signInCast(t));
+  await ok(await send(manager, 'POST', '/api/enterprises', { creditCode: creditCode(1), name: '企业1', size: 'small', industry: 'software', sciTech: true, registeredInZone: true }), 201);
+  await ok(await send(manager, 'POST', '/api/funds', { id: 'etown', name: '亦庄', programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'], liabilityMultiple: '10', capital: '3000000.00', on: '2024-01-02' }), 201);
+  for (const p of ['etown-2023-small-micro', 'etown-2025-sci-tech']) await ok(await send(manager, 'POST', '/api/agreements', { fundId: 'etown', programmeId: p, institutionId: 'bank-a', signedOn: '2024-01-01' }), 201);
+}, 120_000);
+afterAll(async () => t?.close());
+
+async function problem(res: Response, status = 400) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  return JSON.parse(text);
+}
+const fields = (p: any) => p.errors.map((e: any) => e.field);
+const auditCount = async () => (await ok(await send(auditor, 'GET', '/api/audit?limit=500'))).items.length;
+
+describe('text the database cannot keep', () => {
+  it('a NUL or a control character in a path id, a query parameter or a body field is a 400 naming it, never a 500', async () => {
+    for (const path of ['/api/filings/%00', '/api/claims/a%00b/recoveries', '/api/programmes/%00', '/api/ledger/accounts/%00/history', '/api/funds/%07']) {
+      expect(fields(await problem(await send(manager, 'GET', path)))).toEqual(['id']);
+    }
+    expect(fields(await problem(await send(manager, 'GET', '/api/filings?fundId=%00')))).toEqual(['fundId']);
+    expect(fields(await problem(await send(manager, 'GET', '/api/reports/position?fundId=a%1Bb')))).toEqual(['fundId']);
+    const before = await auditCount();
+    const filing = { bankRef: 'A-\u0000', creditCode: creditCode(1), loan: { kind: 'credit', principal: '100000.00', disbursedOn: '2025-09-01', mode: 'direct' } };
+    expect(fields(await problem(await send(bankA, 'POST', '/api/filings', filing)))).toEqual(['bankRef']);
+    expect(fields(await problem(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: '2025-01-05', note: 'a\u0007b' })))).toEqual(['note']);
+    expect(fields(await problem(await send(bankA, 'POST', '/api/repayments', { items: [{ filingId: 'x\u0000', amount: '1.00', on: '2025-09-02' }] })))).toEqual(['items[0].filingId']);
+    expect(await auditCount()).toBe(before);
+    expect((await ok(await send(bankA, 'GET', '/api/filings'))).items).toHaveLength(0);
+  });
+
+  it('a lone surrogate is not text: 400 naming the field, nothing written', async () => {
+    const before = await auditCount();
+    const res = await send(manager, 'POST', '/api/funds/etown/top-ups', '{"amount":"1.00","on":"2025-01-05","note":"\\ud800"}');
+    expect(fields(await problem(res))).toEqual(['note']);
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('tabs and line breaks in free text are fine; an escaped backslash is not a control character', async () => {
+    const res = await send(manager, 'POST', '/api/funds/etown/top-ups', '{"amount":"1.00","on":"2025-01-05","note":"line one\\nline\\ttwo \\\\u0000"}');
+    expect((await ok(res, 201)).note).toBe('line one\nline\ttwo \\u0000');
+  });
+
+  it('a body that is not JSON is 415 naming the Content-Type', async () => {
+    const res = await send(manager, 'POST', '/api/funds/etown/top-ups', '{"amount":"1.00","on":"2025-01-05"}', { 'content-type': 'text/plain' });
+    expect(fields(await problem(res, 415))).toEqual(['Content-Type']);
+  });
+});
