@@ -62,3 +62,29 @@ describe('text the database cannot keep', () => {
     expect(fields(await problem(res, 415))).toEqual(['Content-Type']);
   });
 });
+
+describe('cursors and filters that are not what they claim', () => {
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify([value, 'some-id'])).toString('base64url');
+
+  it('a made-up or foreign cursor is a 400 on cursor, never a 500', async () => {
+    for (const path of ['/api/filings', '/api/filings?sort=principal', '/api/claims', '/api/enterprises']) {
+      for (const cursor of [cursorOf('x'), cursorOf({ a: 1 }), cursorOf(null), 'garbage', Buffer.from('[1]').toString('base64url')]) {
+        const res = await send(manager, 'GET', `${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`);
+        if (path === '/api/enterprises' && cursor === cursorOf('x')) { await ok(res); continue; } // a name is any text
+        expect(fields(await problem(res))).toEqual(['cursor']);
+      }
+    }
+    // a cursor given out for one sort, used with another
+    await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-c1', creditCode: creditCode(1), loan: { kind: 'credit', principal: '100000.00', disbursedOn: '2025-09-01', mode: 'direct' } }), 201);
+    await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-c2', creditCode: creditCode(1), loan: { kind: 'credit', principal: '200000.00', disbursedOn: '2025-09-01', mode: 'direct' } }), 201);
+    const page = await ok(await send(bankA, 'GET', '/api/filings?sort=principal&limit=1'));
+    expect(page.nextCursor).toBeTruthy();
+    expect((await ok(await send(bankA, 'GET', `/api/filings?sort=principal&limit=1&cursor=${page.nextCursor}`))).items[0].bankRef).toBe('A-c2');
+    expect(fields(await problem(await send(bankA, 'GET', `/api/filings?sort=filedOn&cursor=${page.nextCursor}`)))).toEqual(['cursor']);
+  });
+
+  it('an impossible filing date filter is a 400 naming it', async () => {
+    expect(fields(await problem(await send(manager, 'GET', '/api/filings?filedFrom=2025-02-30&filedTo=2025-13-01')))).toEqual(['filedFrom', 'filedTo']);
+    await ok(await send(manager, 'GET', '/api/filings?filedFrom=2024-02-29'));
+  });
+});

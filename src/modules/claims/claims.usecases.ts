@@ -251,7 +251,7 @@ export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor;
 }
 
 export async function listClaims({ db, actor, query, today }: { db: Db; actor: Actor; today: string; query: { state?: ClaimState | undefined; bankId?: string | undefined; fundId?: string | undefined; filingId?: string | undefined; limit: number; cursor?: string | undefined; order: 'asc' | 'desc' } }) {
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, 'timestamp');
   const cmp = query.order === 'asc' ? sql`>` : sql`<`;
   const rows = await db.select({ claim: claims, bankRef: filings.bankRef }).from(claims).innerJoin(filings, eq(filings.id, claims.filingId)).where(and(
     scopeWhere(actor),

@@ -4,6 +4,7 @@ import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { pageQuery, pageSchema } from '../shared/paging';
+import { isoDateField } from '../registry/registry.schemas';
 import { FILING_SORTS } from './filings.repository';
 import { filingInput, filingPatch, filingSchema, withdrawInput } from './filings.schemas';
 import { FILING_STATUSES } from './filings.table';
@@ -26,8 +27,8 @@ const listQuery = pageQuery.extend({
   enterpriseId: z.string().max(100).optional(),
   kind: z.string().max(50).optional(),
   mode: z.enum(['direct', 'risk-sharing']).optional(),
-  filedFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
-  filedTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  filedFrom: isoDateField().optional(),
+  filedTo: isoDateField().optional(),
   bankRef: z.string().max(64).optional().openapi({ description: 'the bank’s contract number, or its beginning' }),
 });
 

@@ -363,7 +363,7 @@ export async function getFiling({ db, actor, id }: { db: Db; actor: Actor; id: s
 
 export async function listFilings({ db, actor, query }: { db: Db; actor: Actor; query: FilingFilter & { limit: number; cursor?: string | undefined; order: 'asc' | 'desc'; sort: FilingSort } }) {
   const { limit, cursor: c, order, sort, ...filter } = query;
-  const cursor = decodeCursor(c);
+  const cursor = decodeCursor(c, sort === 'principal' || sort === 'outstanding' ? 'integer' : sort === 'bankRef' ? 'text' : 'date');
   const rows = await createFilingsRepository({ db }).list({ ...filter, ...scopeFilter(actor) }, { limit, order, sort, ...(cursor ? { cursor } : {}) });
   const page = pageOf(rows, limit, (r) => ({ value: String(r.filing[sort] ?? ''), id: r.filing.id }));
   return { items: page.items.map((r) => filingView(r.filing, r.enterpriseName)), nextCursor: page.nextCursor };

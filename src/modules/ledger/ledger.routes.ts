@@ -81,7 +81,7 @@ export function ledgerRoutes({ db }: { db: Db }) {
       const account = await createLedgerRepository({ db }).account(id);
       if (!account) throw Problem.notFound(`Ledger account ${id}`);
       if (!(account.flags & HISTORY)) throw Problem.invalid([{ field: 'id', message: 'this account keeps no balance history (no history flag); its transfers are at /api/ledger/transfers' }]);
-      const cursor = decodeCursor(q.cursor);
+      const cursor = decodeCursor(q.cursor, 'none');
       if (cursor && !/^\d{1,18}$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
       const rows = await listBalances({ db, accountId: id, limit: q.limit, order: q.order, ...(cursor ? { afterVersion: BigInt(cursor.id) } : {}) });
       const page = pageOf(rows, q.limit, (b) => ({ value: null, id: b.version.toString() }));
@@ -93,7 +93,7 @@ export function ledgerRoutes({ db }: { db: Db }) {
     .openapi(routes.transfers, async (c) => {
       requireActor(c, 'ledger:read');
       const q = c.req.valid('query');
-      const cursor = decodeCursor(q.cursor);
+      const cursor = decodeCursor(q.cursor, 'none');
       if (cursor && !/^\d{1,18}$/.test(cursor.id)) throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
       const rows = await listTransfers({ db, entityKind: q.entityKind, entityId: q.entityId, limit: q.limit, order: q.order, ...(cursor ? { afterSeq: BigInt(cursor.id) } : {}) });
       const page = pageOf(rows, q.limit, (t) => ({ value: null, id: t.seq.toString() }));

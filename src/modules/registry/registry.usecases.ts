@@ -87,7 +87,7 @@ export async function getEnterprise({ repo, actor, id }: { repo: RegistryReposit
 
 export async function listEnterprises({ repo, actor, query }: { repo: RegistryRepository; actor: Actor; query: { q?: string; size?: string; sciTech?: boolean; limit: number; cursor?: string; order: 'asc' | 'desc' } }) {
   const scope = scopeFor(actor);
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, 'text');
   const rows = await repo.listEnterprises(
     { ...(query.q ? { q: query.q } : {}), ...(query.size ? { size: query.size } : {}), ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}), ...(scope.kind === 'bank' ? { bankId: scope.bankId } : {}) },
     { limit: query.limit, order: query.order, ...(cursor ? { cursor } : {}) },

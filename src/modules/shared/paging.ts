@@ -3,7 +3,9 @@
  * carries the last row's sort value and id, so pages stay stable while rows are added.
  */
 import { z } from '@hono/zod-openapi';
+import { isIsoDate } from '../../core/calendar/dates';
 import { Problem } from './problem';
+import { textProblem } from './text';
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 }),
@@ -20,15 +22,30 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.value, c.id])).toString('base64url');
 }
 
-export function decodeCursor(text: string | undefined): Cursor | undefined {
+/** What a list's cursor carries as its sort value; a cursor whose value is not that is refused (it came from another list or sort, or was made up). */
+export type CursorValue = 'text' | 'date' | 'integer' | 'timestamp' | 'none';
+
+const isText = (v: unknown): v is string => typeof v === 'string' && textProblem(v) === undefined;
+const VALUE_OK: Record<CursorValue, (v: unknown) => boolean> = {
+  text: isText,
+  date: (v) => typeof v === 'string' && isIsoDate(v),
+  integer: (v) => typeof v === 'string' && /^-?\d{1,18}$/.test(v),
+  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  none: () => true,
+};
+
+export function decodeCursor(text: string | undefined, value: CursorValue): Cursor | undefined {
   if (!text) return undefined;
+  let decoded: unknown;
   try {
-    const [value, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [Cursor['value'], unknown];
-    if (typeof id !== 'string') throw new Error('bad cursor');
-    return { value, id };
+    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+    decoded = undefined;
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || !isText(decoded[1]) || !VALUE_OK[value](decoded[0])) {
+    throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out (for this list and sort)' }]);
+  }
+  return { value: decoded[0] as Cursor['value'], id: decoded[1] };
 }
 
 export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): { items: T[]; nextCursor: string | null } {
