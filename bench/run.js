@@ -12,5 +12,6 @@ if (!name || !names.includes(name)) {
   console.error(`usage: npm run bench -- NAME   (one of: ${names.join(', ') || 'none yet'})`);
   process.exit(2);
 }
-const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.bench.ts`), ...args], { stdio: 'inherit' });
+// --expose-gc: a benchmark may collect its setup's garbage before it measures memory.
+const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, `${name}.bench.ts`), ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
