@@ -29,17 +29,29 @@ export function Reasons({ reasons, onlyFailing = false }: { reasons: Reason[]; o
   );
 }
 
+/** Business dates and times are Beijing's (the server judges deadlines on Beijing days), whatever the browser's zone. */
+const BEIJING = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const beijingParts = (d: Date) => Object.fromEntries(BEIJING.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
+
+/** Today's date in Beijing, YYYY-MM-DD. */
 export const today = () => {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const p = beijingParts(new Date());
+  return `${p.year}-${p.month}-${p.day}`;
 };
 
-/** An ISO timestamp shown as YYYY-MM-DD HH:mm in the browser's zone. */
+/** The Beijing date (YYYY-MM-DD) of an ISO timestamp. */
+export const dateOf = (iso: string) => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso.slice(0, 10);
+  const p = beijingParts(d);
+  return `${p.year}-${p.month}-${p.day}`;
+};
+
+/** An ISO timestamp shown as YYYY-MM-DD HH:mm, Beijing time. */
 export const dateTime = (iso: string | null | undefined) => {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  const p = beijingParts(d);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 };

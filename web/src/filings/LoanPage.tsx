@@ -9,10 +9,10 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, newKey, qs, type Page } from '../api/client';
 import type { Claim, Filing } from '../api/types';
 import { can, useAuth } from '../auth/auth';
-import { Badge, dateTime, Money, Reasons, today } from '../components/bits';
+import { Badge, dateOf, dateTime, Money, Reasons, today } from '../components/bits';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
-import { formatRate } from '../lib/money';
+import { formatRate, formatYuan } from '../lib/money';
 
 interface FilingEvent { kind: string; on: string; data: unknown; actor: string; at: string }
 type FilingDetail = Filing & { events: FilingEvent[] };
@@ -40,13 +40,20 @@ export default function LoanPage() {
   if (filing.isPending) return <Loading />;
   if (filing.error || !f) return <><p><Link to="/filings">← {t('nav.filings')}</Link></p><ProblemMessage error={filing.error} /></>;
 
+  // The loan's own events already record its claims' submission and payment (with the claim's id):
+  // those link to the claim; a claim's entry is added only where the loan has no event for it.
+  const claimOf = (data: unknown) => (data && typeof data === 'object' && typeof (data as { claimId?: unknown }).claimId === 'string' ? (data as { claimId: string }).claimId : null);
+  const recorded = new Set(f.events.map((e) => `${e.kind}:${claimOf(e.data) ?? ''}`));
   const timeline = [
-    ...f.events.map((e) => ({ at: e.at, on: e.on, what: t(`event.${e.kind}`, { defaultValue: e.kind }), who: e.actor, data: e.data })),
+    ...f.events.map((e) => {
+      const claimId = claimOf(e.data);
+      return { at: e.at, on: e.on, what: t(`event.${e.kind}`, { defaultValue: e.kind }), who: e.actor, data: e.data, ...(claimId ? { link: `/claims/${claimId}` } : {}) };
+    }),
     ...(claims.data ?? []).flatMap((c) => [
-      { at: c.submittedAt, on: c.submittedOn, what: t('event.claim-submitted'), who: c.submittedBy, data: { claim: c.id, compensation: c.compensation }, link: `/claims/${c.id}` },
-      ...(c.paidAt ? [{ at: c.paidAt, on: c.paidAt.slice(0, 10), what: t('event.claim-paid'), who: c.paidBy ?? '', data: { compensation: c.compensation }, link: `/claims/${c.id}` }] : []),
+      ...(recorded.has(`claim-submitted:${c.id}`) ? [] : [{ at: c.submittedAt, on: c.submittedOn, what: t('event.claim-submitted'), who: c.submittedBy, data: { compensation: c.compensation }, link: `/claims/${c.id}` }]),
+      ...(c.paidAt && !recorded.has(`claim-paid:${c.id}`) ? [{ at: c.paidAt, on: dateOf(c.paidAt), what: t('event.claim-paid'), who: c.paidBy ?? '', data: { compensation: c.compensation }, link: `/claims/${c.id}` }] : []),
     ]),
-  ].sort((a, b) => a.at.localeCompare(b.at));
+  ].sort((a, b) => a.on.localeCompare(b.on) || a.at.localeCompare(b.at));
 
   return (
     <>
@@ -108,11 +115,19 @@ export default function LoanPage() {
 function EventData({ data }: { data: unknown }) {
   const { t } = useTranslation();
   if (!data || typeof data !== 'object') return null;
-  const entries = Object.entries(data as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object');
+  // Ids (the claim's, the recovery's) are left out: the entry links to its claim.
+  const entries = Object.entries(data as Record<string, unknown>).filter(([k, v]) => v !== null && v !== undefined && typeof v !== 'object' && !k.endsWith('Id'));
   if (!entries.length) return null;
-  return <div className="muted">{entries.map(([k, v]) => `${t(`field.${k}`, { defaultValue: k })}: ${typeof v === 'string' && /^-?\d+\.\d{2}$/.test(v) ? formatMoneyText(v) : String(v)}`).join('；')}</div>;
+  const show = (k: string, v: unknown) => {
+    const s = String(v);
+    if (k === 'ratio') return formatRate(s);
+    if (k === 'classification') return t(`classification.${s}`, { defaultValue: s });
+    if (k === 'because') return t(`nplBecause.${s}`, { defaultValue: s });
+    if (k === 'daysOverdue') return t('loan.days', { n: s });
+    return /^-?\d+\.\d{2}$/.test(s) ? `${formatYuan(s)} ${t('common.yuan')}` : s;
+  };
+  return <div className="muted">{entries.map(([k, v]) => `${t(`field.${k}`, { defaultValue: k })}: ${show(k, v)}`).join('；')}</div>;
 }
-const formatMoneyText = (v: string) => v.replace(/\B(?=(\d{3})+(?!\d)(?=\.))/g, ',');
 
 function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
   const { t } = useTranslation();
