@@ -123,11 +123,11 @@ function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefi
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
     grid: { left: 70, right: 60, top: 30, bottom: 30 },
-    xAxis: { type: 'category', data: rows.map((r) => r[0]) },
+    xAxis: { type: 'category', data: rows.map((r) => r[0]), axisLabel: { interval: 0, width: 64, overflow: 'break' } },
     yAxis: { type: 'value', name: unitLabel(unit, t) },
     series: [{
       type: 'bar', data: rows.map((r) => toChartNumber(r[1], unit)), itemStyle: { color: '#b91c1c' }, barMaxWidth: 48,
-      markLine: limit ? { symbol: 'none', label: { formatter: t('dash.limit') }, lineStyle: { color: '#1d4ed8', type: 'dashed' }, data: [{ yAxis: toChartNumber(limit, unit) }] } : undefined,
+      markLine: limit ? { symbol: 'none', label: { formatter: t('dash.limit'), position: 'insideEndTop' }, lineStyle: { color: '#1d4ed8', type: 'dashed' }, data: [{ yAxis: toChartNumber(limit, unit) }] } : undefined,
     }],
   }), [rows.map((r) => r[1]).join('|'), unit, t]);
   return (
@@ -142,10 +142,10 @@ function MonthlyChart({ data }: { data: Obj[] }) {
   const unit = chartUnit(rows.flatMap((r) => [r.payouts, r.recoveries]));
   const filedUnit = chartUnit(rows.map((r) => r.filed));
   const option = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { top: 0 },
-    grid: { left: 70, right: 80, top: 36, bottom: 30 },
+    tooltip: { trigger: 'axis' }, legend: { bottom: 0 },
+    grid: { left: 70, right: 80, top: 36, bottom: 56 },
     xAxis: { type: 'category', data: rows.map((r) => r.month) },
-    yAxis: [{ type: 'value', name: unitLabel(unit, t) }, { type: 'value', name: `${t('dash.filed')}（${unitLabel(filedUnit, t)}）`, splitLine: { show: false } }],
+    yAxis: [{ type: 'value', name: unitLabel(unit, t) }, { type: 'value', name: t('dash.filedAxis', { unit: unitLabel(filedUnit, t) }), splitLine: { show: false } }],
     series: [
       { name: t('dash.payouts'), type: 'bar', data: rows.map((r) => toChartNumber(r.payouts, unit)), itemStyle: { color: '#b91c1c' } },
       { name: t('dash.recoveries'), type: 'bar', data: rows.map((r) => toChartNumber(r.recoveries, unit)), itemStyle: { color: '#15803d' } },
@@ -178,8 +178,9 @@ function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker
     series: [
       { name: t('dash.nplRatio'), type: 'bar', data: rows.map((r) => rateForChart(r.npl)), itemStyle: { color: '#f59e0b' } },
       {
-        name: t('dash.claimRatio'), type: 'bar', data: rows.map((r) => ({ value: rateForChart(r.claim), itemStyle: { color: r.tripped ? '#7f1d1d' : '#b91c1c' } })),
-        markLine: { symbol: 'none', label: { formatter: t('dash.threshold', { v: formatRate(threshold) }) }, lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 }, data: [{ yAxis: rateForChart(threshold) }] },
+        // The series' own colour is the legend's; a tripped bank's bar is darker.
+        name: t('dash.claimRatio'), type: 'bar', itemStyle: { color: '#b91c1c' }, data: rows.map((r) => ({ value: rateForChart(r.claim), itemStyle: { color: r.tripped ? '#7f1d1d' : '#b91c1c' } })),
+        markLine: { symbol: 'none', label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'insideEndTop' }, lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 }, data: [{ yAxis: rateForChart(threshold) }] },
       },
     ],
   }), [JSON.stringify(rows), threshold, t]);
@@ -207,7 +208,7 @@ function SharingChart({ data }: { data: unknown }) {
     series: [{ type: 'pie', radius: ['35%', '65%'], data: rows.map((r) => ({ name: t(`party.${r.party}`, { defaultValue: r.party }), value: toChartNumber(r.amount, unit) })), label: { formatter: '{b}\n{d}%' } }],
   }), [JSON.stringify(rows), unit, t]);
   return (
-    <ChartCard testId="chart-sharing" title={t('dash.sharingChart')} option={option}
+    <ChartCard testId="chart-sharing" title={t('dash.sharingChart')} option={option} empty={rows.length ? undefined : t('dash.noSharing')}
       table={<table><thead><tr><th>{t('dash.party')}</th><th className="num">{t('dash.amount')}</th></tr></thead>
         <tbody>{rows.map((r) => <tr key={r.party}><td>{t(`party.${r.party}`, { defaultValue: r.party })}</td><td className="num"><Money value={r.amount} /></td></tr>)}</tbody></table>} />
   );
