@@ -1,24 +1,36 @@
 /** Reports: each shown as a table (money columns formatted from their strings) with CSV and XLSX export. */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, qs } from '../api/client';
 import type { Fund } from '../api/types';
 import { can, useAuth } from '../auth/auth';
-import { ProblemMessage } from '../components/Problem';
-import { formatYuan } from '../lib/money';
+import { Loading, ProblemMessage } from '../components/Problem';
+import { formatRate, formatYuan } from '../lib/money';
 
 const REPORTS = ['position', 'banks', 'breakdown', 'monthly', 'risk-sharing'] as const;
 type Report = (typeof REPORTS)[number];
-const BY = ['bank', 'programme', 'kind', 'status', 'size'];
+/** The breakdowns the API offers (GET /api/reports/breakdown?by=). */
+const BY = ['bank', 'programme', 'kind', 'month'];
 
-const isMoneyKey = (k: string) => /amount|principal|outstanding|cash|capital|liability|limit|capacity|paid|payouts|recover|compensation|refund|exposure|reserved|committed/i.test(k) && !/ratio|count|share/i.test(k);
+/** Ratios come as decimal strings ("0.0199") and are shown as percentages; multiples with ×. */
+const isRateKey = (k: string) => /ratio|^shareOf/i.test(k);
+const isMultipleKey = (k: string) => /^(leverage|liabilityMultiple)$/.test(k);
+const MONEY = /^-?\d+\.\d{2}$/;
+/** Columns whose values are codes with a translation. */
+const CODES: Record<string, string> = { party: 'party', kind: 'kind', mode: 'mode', status: 'status' };
 
+/** The report's rows: its items, or (the risk-sharing split) its parties. */
 function flatten(data: unknown): Record<string, unknown>[] {
   if (Array.isArray(data)) return data as Record<string, unknown>[];
   const o = (data ?? {}) as Record<string, unknown>;
-  for (const k of ['items', 'rows']) if (Array.isArray(o[k])) return o[k] as Record<string, unknown>[];
+  for (const k of ['items', 'rows', 'parties']) if (Array.isArray(o[k])) return o[k] as Record<string, unknown>[];
   return [o];
+}
+/** The report's own scalar figures when its rows are a list inside it (the risk-sharing totals). */
+function totals(data: unknown): [string, unknown][] {
+  if (!data || typeof data !== 'object' || Array.isArray(data) || !Array.isArray((data as Record<string, unknown>).parties)) return [];
+  return Object.entries(data as Record<string, unknown>).filter(([, v]) => v === null || typeof v !== 'object');
 }
 
 export default function ReportsPage() {
@@ -33,6 +45,19 @@ export default function ReportsPage() {
   const data = useQuery({ queryKey: ['report', report, params], retry: false, queryFn: () => api<unknown>(`/api/reports/${report}${qs(params)}`) });
   const rows = flatten(data.data);
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] !== 'object' || r[k] === null)))];
+  // A column's name may mean another thing in one report (monthly claimsPaid is a count).
+  const head = (c: string) => t([`field.${report}.${c}`, `field.${c}`], { defaultValue: c });
+  const cell = (c: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
+    if (typeof v !== 'string') return String(v);
+    if (isRateKey(c)) return formatRate(v);
+    if (isMultipleKey(c)) return `${v} ×`;
+    if (CODES[c]) return t(`${CODES[c]}.${v}`, { defaultValue: v });
+    return MONEY.test(v) ? formatYuan(v) : v;
+  };
+  const right = (c: string) => rows.some((r) => typeof r[c] === 'number' || (typeof r[c] === 'string' && (MONEY.test(r[c] as string) || isRateKey(c) || isMultipleKey(c))));
+  const sums = totals(data.data);
   return (
     <>
       <h1>{t('nav.reports')}</h1>
@@ -47,14 +72,20 @@ export default function ReportsPage() {
         <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'xlsx' })}`} download>{t('rep.xlsx')}</a>
       </div>
       <ProblemMessage error={data.error} />
+      {sums.length > 0 && (
+        <dl className="props card" style={{ marginBottom: 12 }} data-testid="report-totals">
+          {sums.map(([k, v]) => <Fragment key={k}><dt>{head(k)}</dt><dd>{cell(k, v)}</dd></Fragment>)}
+        </dl>
+      )}
+      {data.isPending && <Loading />}
       {data.data !== undefined && (
-        <table data-testid="report-table">
-          <thead><tr>{cols.map((c) => <th key={c} className={isMoneyKey(c) ? 'num' : undefined}>{t(`field.${c}`, { defaultValue: c })}</th>)}</tr></thead>
-          <tbody>{rows.map((r, i) => <tr key={i}>{cols.map((c) => {
-            const v = r[c];
-            return <td key={c} className={isMoneyKey(c) ? 'num' : undefined}>{v === null || v === undefined ? '—' : isMoneyKey(c) && typeof v === 'string' ? formatYuan(v) : String(v)}</td>;
-          })}</tr>)}</tbody>
-        </table>
+        <div className="table-wrap">
+          <table data-testid="report-table" className="report">
+            <thead><tr>{cols.map((c) => <th key={c} className={right(c) ? 'num' : undefined}>{head(c)}</th>)}</tr></thead>
+            <tbody>{rows.map((r, i) => <tr key={i}>{cols.map((c) => <td key={c} className={right(c) ? 'num' : undefined}>{cell(c, r[c])}</td>)}</tr>)}
+              {!rows.length && <tr><td colSpan={Math.max(cols.length, 1)} className="muted">{t('common.none')}</td></tr>}</tbody>
+          </table>
+        </div>
       )}
     </>
   );
