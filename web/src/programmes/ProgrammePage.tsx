@@ -16,25 +16,30 @@ import { pick } from '../i18n';
 export function rulesOf(doc: PolicyDocument, lang: string): Map<string, { section: string; text: string; cites: string; quote: string }> {
   const out = new Map<string, { section: string; text: string; cites: string; quote: string }>();
   const skip = new Set(['$schema', 'programme', 'version', 'title', 'summary', 'cites', 'effectiveFrom', 'effectiveTo']);
-  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(lang.startsWith('zh') ? '、' : ', ') : JSON.stringify(v));
+  const isRules = (v: unknown): v is PolicyRule[] => Array.isArray(v) && v.length > 0 && v.every((r) => r && typeof r === 'object' && 'id' in r);
+  // A message's placeholders: the rule's value (or ratio); what a loan fills in later reads '…'.
+  const words = (r: PolicyRule & { ratio?: unknown }) => (r.message ? pick(r.message, lang).replace(/\{(\w+)\}/g, (_, k: string) => (k === 'value' && r.value !== undefined ? show(r.value) : k === 'ratio' && r.ratio !== undefined ? show(r.ratio) : '…')) : '');
+  const rule = (key: string, section: string, r: PolicyRule, fallbackCites = '') => out.set(key, {
+    section, text: [words(r), r.fact && r.op ? `(${r.fact} ${r.op} ${show(r.value)})` : ''].filter(Boolean).join(' '), cites: (r.cites ?? []).join(', ') || fallbackCites, quote: r.quote ?? '',
+  });
   for (const [section, value] of Object.entries(doc)) {
     if (skip.has(section)) continue;
-    if (Array.isArray(value) && value.every((r) => r && typeof r === 'object' && 'id' in r)) {
-      for (const r of value as PolicyRule[]) {
-        const words = r.message ? pick(r.message, lang).replace('{actual}', '…').replace('{value}', Array.isArray(r.value) ? r.value.join('、') : show(r.value)) : '';
-        out.set(`${section}/${r.id}`, { section, text: [words, r.fact && r.op ? `(${r.fact} ${r.op} ${show(r.value)})` : ''].filter(Boolean).join(' '), cites: (r.cites ?? []).join(', '), quote: r.quote ?? '' });
-      }
-    } else if (value && typeof value === 'object') {
+    if (isRules(value)) {
+      for (const r of value) rule(`${section}/${r.id}`, section, r);
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
       const o = value as Record<string, unknown>;
       const cites = Array.isArray(o.cites) ? (o.cites as string[]).join(', ') : '';
       for (const [k, v] of Object.entries(o)) {
         if (k === 'cites' || k === 'quote') continue;
-        // A sub-rule such as { value, cites, message, quote } reads as its words (or value) with its own ids.
-        if (v && typeof v === 'object' && !Array.isArray(v)) {
-          const r = v as PolicyRule & { ratio?: string };
-          const words = r.message ? pick(r.message, lang).replace('{ratio}', String(r.ratio ?? '')) : '';
+        if (isRules(v)) {
+          // A list of rules inside a section (such as the compensation uplifts): one row each.
+          for (const r of v) rule(`${section}/${k}/${r.id}`, section, r, cites);
+        } else if (v && typeof v === 'object' && !Array.isArray(v)) {
+          // A sub-rule such as { value, cites, message, quote } reads as its words (or value) with its own ids.
+          const r = v as PolicyRule;
           const rest = Object.entries(r).filter(([x]) => !['cites', 'message', 'quote'].includes(x)).map(([x, y]) => `${x}: ${show(y)}`).join('; ');
-          out.set(`${section}/${k}`, { section, text: [words, rest].filter(Boolean).join(' — '), cites: (r.cites ?? []).join(', ') || cites, quote: r.quote ?? '' });
+          out.set(`${section}/${k}`, { section, text: [words(r), rest].filter(Boolean).join(' — '), cites: (r.cites ?? []).join(', ') || cites, quote: r.quote ?? '' });
         } else out.set(`${section}/${k}`, { section, text: show(v), cites, quote: typeof o.quote === 'string' ? o.quote : '' });
       }
     } else {
