@@ -88,3 +88,41 @@ describe('cursors and filters that are not what they claim', () => {
     await ok(await send(manager, 'GET', '/api/filings?filedFrom=2024-02-29'));
   });
 });
+
+describe('funds: amounts beyond any fund, a zero top-up, a programme twice, a reused key', () => {
+  it('a capital, top-up or quota beyond 1,000,000,000,000.00 yuan is a 400 naming it (was a 500: bigint out of range), nothing written', async () => {
+    const fund = { id: 'huge', name: 'x', programmes: ['etown-2023-small-micro'], liabilityMultiple: '10', on: '2024-01-02' };
+    for (const capital of ['99999999999999999.99', '9'.repeat(40), '1000000000000.01']) {
+      expect(fields(await problem(await send(manager, 'POST', '/api/funds', { ...fund, capital })))).toEqual(['capital']);
+    }
+    expect(fields(await problem(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '99999999999999999.99', on: '2025-01-05' })))).toEqual(['amount']);
+    const signed = await ok(await send(manager, 'POST', '/api/agreements', { fundId: 'etown', programmeId: 'etown-2023-small-micro', institutionId: 'bank-b', signedOn: '2024-01-01', quota: '1000.00' }), 201);
+    const afterSigning = await auditCount();
+    expect(fields(await problem(await send(manager, 'PATCH', `/api/agreements/${signed.id}`, { quota: '9'.repeat(30) })))).toEqual(['quota']);
+    expect(await auditCount()).toBe(afterSigning);
+    expect((await send(manager, 'GET', '/api/funds/huge')).status).toBe(404);
+    expect((await ok(await send(manager, 'GET', '/api/funds/etown'))).capital).toBe('3000001.00');
+    await ok(await send(manager, 'POST', '/api/funds', { ...fund, id: 'big', capital: '1000000000000.00', liabilityMultiple: '999.9999' }), 201);
+  });
+
+  it('a top-up of 0 is a 400 on amount (was a 500 from the ledger), nothing written', async () => {
+    const before = await auditCount();
+    expect(fields(await problem(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '0.00', on: '2025-01-05' })))).toEqual(['amount']);
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('a programme listed twice is a 400 naming the second (was a 500), no fund written', async () => {
+    const res = await send(manager, 'POST', '/api/funds', { id: 'twice', name: 'x', programmes: ['etown-2023-small-micro', 'etown-2023-small-micro'], liabilityMultiple: '10', capital: '1.00', on: '2024-01-02' });
+    expect(fields(await problem(res))).toEqual(['programmes[1]']);
+    expect((await send(manager, 'GET', '/api/funds/twice')).status).toBe(404);
+  });
+
+  it('a top-up’s Idempotency-Key with another date or note is 422; the same request again is the first answer (200)', async () => {
+    const key = { 'idempotency-key': 'top-up-robust-1' };
+    const first = await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-02-01', note: 'a' }, key), 201);
+    const again = await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-02-01', note: 'a' }, key), 200);
+    expect(again).toMatchObject({ id: first.id, replayed: true });
+    expect(fields(await problem(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-03-01', note: 'a' }, key), 422))).toEqual(['Idempotency-Key']);
+    expect(fields(await problem(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-02-01', note: 'b' }, key), 422))).toEqual(['Idempotency-Key']);
+  });
+});

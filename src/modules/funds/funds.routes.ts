@@ -19,7 +19,7 @@ const routes = {
     responses: { 201: json(fundSchema, 'Created'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] } }),
   topUp: createRoute({ method: 'post', path: '/api/funds/{id}/top-ups', tags, summary: 'Top the fund up: cash and the liability limit rise; queued claims are paid (R7a)',
     request: { params: idParam('etown'), headers: idempotencyHeader, ...body(topUpInput, { amount: '20000000.00', on: '2026-01-05', note: '2026 年度追加' }) },
-    responses: { 201: json(topUpSchema, 'Topped up'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] } }),
+    responses: { 201: json(topUpSchema, 'Topped up'), 200: json(topUpSchema, 'The same Idempotency-Key and request: the first top-up'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] } }),
   payQueue: createRoute({ method: 'post', path: '/api/funds/{id}/pay-queue', tags, summary: 'Pay queued claims, first approved first, while cash lasts (R7a)',
     request: { params: idParam('etown') }, responses: { 200: json(z.object({ paid: z.number().int() }), 'How many were paid'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
   listAgreements: createRoute({ method: 'get', path: '/api/agreements', tags, summary: 'Cooperation agreements (G1) with quotas (R7c); a bank sees its own',
@@ -50,7 +50,7 @@ export function fundsRoutes({ db, today }: OperationsDeps) {
       const input = c.req.valid('json');
       const topUp = await uc.topUpFund({ db, actor, fundId, amount: input.amount, on: input.on, note: input.note, idempotencyKey: idempotencyKeyOf(c) });
       const queuedClaimsPaid = await payQueue({ db, actor, fundId, today: today() });
-      return c.json({ ...topUp, note: topUp.note ?? null, queuedClaimsPaid }, 201);
+      return c.json({ ...topUp, note: topUp.note ?? null, queuedClaimsPaid }, topUp.replayed ? 200 : 201);
     })
     .openapi(routes.payQueue, async (c) => {
       const actor = requireActor(c, 'claim:pay');

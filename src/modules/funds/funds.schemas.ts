@@ -1,8 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import { formatYuan } from '../../core/money/money';
 import { yuan } from '../../core/policy/zod-fields';
 import { isoDateField } from '../registry/registry.schemas';
 
-const money = (example: string) => yuan().openapi({ type: 'string', example });
+/**
+ * The most one amount of a fund (capital, top-up, quota) may be: 1,000,000,000,000.00 yuan (一万亿),
+ * beyond any fund, and far inside the ledger's 64-bit fen even times the largest liability multiple.
+ */
+export const MAX_FUND_AMOUNT = 100_000_000_000_000n;
+
+const money = (example: string) => yuan().refine((fen) => fen <= MAX_FUND_AMOUNT, `must be at most ${formatYuan(MAX_FUND_AMOUNT)} yuan`).openapi({ type: 'string', example });
 
 /** A multiple of the fund such as "10" or "2.5", in basis points (R7b). */
 const multiple = () => z.string().regex(/^(\d{1,3})(?:\.(\d{1,4}))?$/, 'must be a decimal such as "10" or "2.5" (at most four decimals)')

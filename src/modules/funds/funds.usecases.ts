@@ -14,6 +14,7 @@ import type { Db } from '../programmes/programmes.repository';
 import { programmes } from '../programmes/programmes.table';
 import { agreements, fundProgrammes, funds, institutions } from '../registry/registry.table';
 import { Problem } from '../shared/problem';
+import { uniqueViolation } from '../shared/retry';
 import { fundTopUps } from './funds.table';
 
 export interface FundInput {
@@ -29,7 +30,8 @@ export async function createFund({ db, actor, input }: { db: Db; actor: Actor; i
   return db.transaction(async (tx) => {
     if ((await tx.select().from(funds).where(eq(funds.id, input.id))).length) throw new Problem(409, 'Conflict', `Fund ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
     for (const [i, p] of input.programmes.entries()) {
-      if (!(await tx.select().from(programmes).where(eq(programmes.id, p))).length) throw Problem.invalid([{ field: `programmes.${i}`, message: `is not a programme: ${p}` }]);
+      if (input.programmes.indexOf(p) !== i) throw Problem.invalid([{ field: `programmes[${i}]`, message: `lists ${p} a second time` }]);
+      if (!(await tx.select().from(programmes).where(eq(programmes.id, p))).length) throw Problem.invalid([{ field: `programmes[${i}]`, message: `is not a programme: ${p}` }]);
     }
     await tx.insert(funds).values({ id: input.id, name: input.name, liabilityMultipleBp: input.liabilityMultipleBp });
     if (input.programmes.length) await tx.insert(fundProgrammes).values(input.programmes.map((programmeId) => ({ fundId: input.id, programmeId })));
@@ -52,14 +54,23 @@ async function topUpInTransaction({ db, actor, fundId, amount, on, note, idempot
 
 /** A top-up raises cash and the liability limit; queued claims are then paid by the caller (R7a). */
 export async function topUpFund({ db, actor, fundId, amount, on, note, idempotencyKey }: { db: Db; actor: Actor; fundId: string; amount: Fen; on: string; note?: string | undefined; idempotencyKey?: string | undefined }) {
-  if (idempotencyKey) {
+  if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
+  const replay = async () => {
+    if (!idempotencyKey) return undefined;
     const [prior] = await db.select().from(fundTopUps).where(and(eq(fundTopUps.fundId, fundId), eq(fundTopUps.idempotencyKey, idempotencyKey)));
-    if (prior) {
-      if (prior.amount !== amount) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different top-up.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
-      return { id: prior.id, fundId, amount: formatYuan(prior.amount), on: prior.on, note: prior.note, replayed: true };
-    }
+    if (!prior) return undefined;
+    if (prior.amount !== amount || prior.on !== on || prior.note !== (note ?? null)) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different top-up.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+    return { id: prior.id, fundId, amount: formatYuan(prior.amount), on: prior.on, note: prior.note, replayed: true };
+  };
+  const prior = await replay();
+  if (prior) return prior;
+  try {
+    return { ...(await db.transaction((tx) => topUpInTransaction({ db: tx, actor, fundId, amount, on, note, idempotencyKey }))), replayed: false };
+  } catch (e) {
+    // The same key sent twice at once: the other copy's top-up is the answer.
+    if (uniqueViolation(e) === 'fund_top_ups_idempotency_uq') { const first = await replay(); if (first) return first; }
+    throw e;
   }
-  return { ...(await db.transaction((tx) => topUpInTransaction({ db: tx, actor, fundId, amount, on, note, idempotencyKey }))), replayed: false };
 }
 
 export async function fundView(db: Db, id: string) {
