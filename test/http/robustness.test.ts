@@ -126,3 +126,11 @@ describe('funds: amounts beyond any fund, a zero top-up, a programme twice, a re
     expect(fields(await problem(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-02-01', note: 'b' }, key), 422))).toEqual(['Idempotency-Key']);
   });
 });
+
+describe('search words', () => {
+  it('% and _ in an enterprise search are the characters, not wildcards', async () => {
+    expect((await ok(await send(manager, 'GET', '/api/enterprises?q=%25'))).items).toHaveLength(0);
+    expect((await ok(await send(manager, 'GET', '/api/enterprises?q=_'))).items).toHaveLength(0);
+    expect((await ok(await send(manager, 'GET', `/api/enterprises?q=${encodeURIComponent('企业')}`))).items).toHaveLength(1);
+  });
+});

@@ -76,7 +76,10 @@ export function createRegistryRepository({ db }: { db: Db }) {
     },
     async listEnterprises(f: EnterpriseFilter, page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' }): Promise<EnterpriseRow[]> {
       const where: SQL[] = [];
-      if (f.q) where.push(or(ilike(enterprises.name, `%${f.q}%`), ilike(enterprises.creditCode, `${f.q.toUpperCase()}%`))!);
+      if (f.q) {
+        const q = f.q.replace(/[\\%_]/g, (m) => `\\${m}`); // the words as typed: % and _ are not wildcards
+        where.push(or(ilike(enterprises.name, `%${q}%`), ilike(enterprises.creditCode, `${q.toUpperCase()}%`))!);
+      }
       if (f.size) where.push(eq(enterprises.size, f.size as EnterpriseRow['size']));
       if (f.sciTech !== undefined) where.push(eq(enterprises.sciTech, f.sciTech));
       if (f.bankId) where.push(visibleToBank(f.bankId));
