@@ -37,6 +37,9 @@ export default function ClaimPage() {
   const c = claim.data;
   if (!c) return <><p><Link to="/claims">← {t('nav.claims')}</Link></p><ProblemMessage error={claim.error} /></>;
   const isPreparer = c.preparedBy === user?.username;
+  // Whether this user has a step to take now; if not, the card says who has (or that the claim is closed).
+  const canAct = (c.state === 'submitted' && can(user, 'manager')) || (c.state === 'under-review' && can(user, 'manager', 'reviewer'))
+    || (c.state === 'approved' && can(user, 'manager')) || (['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank');
   const stepErr = step.error instanceof ApiError ? step.error : null;
   const recErr = recovery.error instanceof ApiError ? recovery.error : null;
 
@@ -79,6 +82,7 @@ export default function ClaimPage() {
           )}
           {c.state === 'approved' && can(user, 'manager') && <button type="button" className="primary" onClick={() => step.mutate('pay')} disabled={step.isPending}>{t('claim.pay')}</button>}
           {['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank' && <button type="button" onClick={() => step.mutate('withdraw')} disabled={step.isPending}>{t('claim.withdraw')}</button>}
+          {!canAct && <p className="muted" data-testid="next-by">{t(`claim.nextBy.${c.state}`, { defaultValue: '' })}</p>}
           {stepErr && !stepErr.forField('reason') && <ProblemMessage error={stepErr} />}
           {step.isSuccess && <p className="ok-box" role="status">{t('claim.done')}</p>}
         </section>
@@ -93,7 +97,8 @@ export default function ClaimPage() {
         <>
           <h2>{t('recovery.title')}</h2>
           <table><thead><tr><th>{t('loan.on')}</th><th className="num">{t('recovery.amount')}</th><th className="num">{t('recovery.fundShare')}</th></tr></thead>
-            <tbody>{recoveries.data?.items.map((r) => <tr key={r.id}><td>{r.on}</td><td className="num"><Money value={r.amount} /></td><td className="num"><Money value={(r.fundShare ?? r.refund ?? null) as string | null} /></td></tr>)}</tbody></table>
+            <tbody>{recoveries.data?.items.map((r) => <tr key={r.id}><td>{r.on}</td><td className="num"><Money value={r.amount} /></td><td className="num"><Money value={(r.fundShare ?? r.refund ?? null) as string | null} /></td></tr>)}
+              {recoveries.data?.items.length === 0 && <tr><td colSpan={3} className="muted">{t('common.none')}</td></tr>}</tbody></table>
           {can(user, 'bank', 'manager') && (
             <form className="toolbar" onSubmit={(e) => { e.preventDefault(); recovery.mutate(); }} noValidate>
               <Field label={t('recovery.amountYuan')} error={recErr?.forField('amount')} name="recAmount">{(p) => <input {...p} inputMode="decimal" value={recAmount} onChange={(e) => setRecAmount(e.target.value)} />}</Field>
