@@ -9,7 +9,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, qs, type Page } from '../api/client';
-import type { Filing } from '../api/types';
+import type { Filing, Institution } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Badge, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
@@ -18,11 +18,11 @@ import { Pager, useCursorPages } from '../components/Pager';
 const SORTABLE = ['filedOn', 'principal', 'outstanding', 'bankRef', 'disbursedOn'] as const;
 type Sort = (typeof SORTABLE)[number];
 const STATUSES = ['active', 'repaid', 'withdrawn', 'non-performing', 'compensated'];
-const KINDS = ['credit', 'ip-pledge', 'receivables-pledge'];
+const KINDS = ['credit', 'ip-pledge', 'receivables-pledge', 'mortgage'];
 const col = createColumnHelper<Filing>();
 
 export default function FilingsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const pages = useCursorPages();
@@ -38,6 +38,8 @@ export default function FilingsPage() {
     placeholderData: keepPreviousData,
   });
   const programmes = useProgrammes();
+  const banks = useQuery({ queryKey: ['institutions', 'bank'], enabled: user?.role !== 'bank', queryFn: () => api<{ items: Institution[] }>('/api/institutions?kind=bank') });
+  const zh = i18n.language.startsWith('zh');
 
   function update(patch: Record<string, string>) {
     const next = new URLSearchParams(params);
@@ -90,7 +92,12 @@ export default function FilingsPage() {
           <select id="f-mode" value={filters.mode} onChange={(e) => update({ mode: e.target.value })}>
             <option value="">{t('common.all')}</option><option value="direct">{t('mode.direct')}</option><option value="risk-sharing">{t('mode.risk-sharing')}</option>
           </select></div>
-        {user?.role !== 'bank' && <div className="field"><label htmlFor="f-bank">{t('filing.bank')}</label><input id="f-bank" defaultValue={filters.bankId} placeholder="bank-icbc" onBlur={(e) => update({ bankId: e.target.value.trim() })} /></div>}
+        {user?.role !== 'bank' && <div className="field"><label htmlFor="f-bank">{t('filing.bank')}</label>
+          <select id="f-bank" value={filters.bankId} onChange={(e) => update({ bankId: e.target.value })}>
+            <option value="">{t('common.all')}</option>
+            {banks.data?.items.map((b) => <option key={b.id} value={b.id}>{zh ? b.name : b.nameEn ?? b.name}</option>)}
+            {filters.bankId && banks.data && !banks.data.items.some((b) => b.id === filters.bankId) && <option value={filters.bankId}>{filters.bankId}</option>}
+          </select></div>}
         <button type="submit">{t('common.search')}</button>
       </form>
       <ProblemMessage error={page.error} />
