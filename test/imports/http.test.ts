@@ -161,6 +161,15 @@ describe('receiving an upload', () => {
     expect(readFileSync(u.path, 'utf8')).toBe('a,b\r\n--not-the-boundary\r\n1,2');
     await u.discard();
   });
+  it('refuses a field with a NUL or another control character, naming it (was a 500 from PostgreSQL); a file name has them replaced', async () => {
+    const b = 'b0';
+    const file = (name: string) => `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\na,b\r\n`;
+    await expect(receiveUpload(body(`--${b}\r\nContent-Disposition: form-data; name="bankId"\r\n\r\nbank\u0000bob\r\n${file('a.csv')}--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000))
+      .rejects.toMatchObject({ status: 400, errors: [{ field: 'bankId' }] });
+    const u = await receiveUpload(body(`${file('a\u0000b\u0007.csv')}--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000);
+    expect(u.fileName).toBe('a_b_.csv');
+    await u.discard();
+  });
   it('refuses a body cut off before its last boundary', async () => {
     await expect(receiveUpload(body('--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc'), 'multipart/form-data; boundary=b', 1000)).rejects.toMatchObject({ status: 400 });
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Problem } from '../shared/problem';
+import { cleanText, textProblem } from '../shared/text';
 
 export interface Upload {
   path: string;
@@ -39,6 +40,8 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
   try {
     const got = await parse(body, boundary, path, maxBytes);
     if (!got.file) throw Problem.invalid([{ field: 'file', message: 'is required: a multipart field named `file`' }]);
+    const bad = Object.entries(got.fields).flatMap(([name, value]) => { const message = textProblem(value); return message ? [{ field: name, message }] : []; });
+    if (bad.length) throw Problem.invalid(bad);
     return { path, fileName: got.file.name, hash: got.file.hash, bytes: got.file.bytes, fields: got.fields, discard };
   } catch (e) {
     await discard();
@@ -135,5 +138,5 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
 function safeName(name: string): string {
   let n = name;
   try { n = decodeURIComponent(name); } catch { /* keep as sent */ }
-  return n.split(/[\\/]/).at(-1)!.slice(0, 200) || 'upload';
+  return cleanText(n.split(/[\\/]/).at(-1)!).slice(0, 200) || 'upload';
 }
