@@ -96,7 +96,12 @@ export default function FilingFormPage() {
   });
 
   const liveErrors = evaluation.error instanceof ApiError ? evaluation.error : null;
+  // Required fields are checked here first, so an empty one is named in the page's language.
+  const [tried, setTried] = useState(false);
+  const required: (keyof FormState)[] = [...(user?.role === 'manager' ? ['bankId' as const] : []), 'bankRef', 'enterprise', 'principal', 'disbursedOn'];
+  const missing = required.filter((k) => !String(form[k]).trim());
   const err = (k: keyof FormState): string | undefined => {
+    if (tried && missing.includes(k)) return t('filing.required');
     for (const source of [submitError, liveErrors]) {
       const hit = source?.errors.find((e) => fieldOf(e.field) === k);
       if (hit) return hit.message;
@@ -109,6 +114,8 @@ export default function FilingFormPage() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    setTried(true);
+    if (missing.length) return;
     setBusy(true);
     setSubmitError(null);
     const ent = form.enterprise.trim();
@@ -139,6 +146,11 @@ export default function FilingFormPage() {
   }
 
   const d = evaluation.data;
+  // The refusal's words come in Chinese; the live evaluation has each rule's words in both languages.
+  const refusalText = (rule: string, message: string) => {
+    const live = i18n.language.startsWith('zh') ? undefined : d?.reasons.find((x) => x.rule === rule && !x.ok);
+    return live?.messageEn ?? message;
+  };
   return (
     <>
       <p><Link to="/filings">← {t('nav.filings')}</Link></p>
@@ -200,7 +212,7 @@ export default function FilingFormPage() {
           {refusals.length > 0 && (
             <div className="error-box" role="alert" data-testid="refusal">
               <strong>{t('filing.refused')}</strong>
-              <ul>{refusals.map((r) => <li key={r.field} data-rule={r.field.slice(5)}>{r.message} <span className="cites">[{r.field.slice(5)}]</span></li>)}</ul>
+              <ul>{refusals.map((r) => <li key={r.field} data-rule={r.field.slice(5)}>{refusalText(r.field.slice(5), r.message)} <span className="cites">[{r.field.slice(5)}]</span></li>)}</ul>
             </div>
           )}
           {otherErrors && <ProblemMessage error={otherErrors} />}
