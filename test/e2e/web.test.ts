@@ -63,6 +63,8 @@ describe('web app', { timeout: 90_000 }, () => {
     const { context, page } = await signedIn(browser, server.url, 'reviewer');
     await page.getByTestId('lang-switch').click();
     await page.getByRole('link', { name: 'Filings' }).waitFor();
+    // The longer English top bar wraps rather than pushing the language switch and sign-out off the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.getByTestId('lang-switch').click();
     await page.getByRole('link', { name: '贷款备案' }).waitFor();
     await context.close();
@@ -186,6 +188,10 @@ describe('web app', { timeout: 90_000 }, () => {
     await mgr.page.getByRole('button', { name: '支付' }).click();
     await mgr.page.getByTestId('claim-props').getByText('已支付').or(mgr.page.locator('.badge.paid')).first().waitFor();
     await shot(mgr.page, 'claim-paid');
+    await mgr.page.getByTestId('next-by').waitFor(); // nothing left to do: the card says the claim is closed
+    // The loan's timeline shows the claim's submission once (the loan's event, linked to the claim).
+    await mgr.page.goto(`/filings/${filingId}`);
+    await expect.poll(() => mgr.page.getByTestId('timeline').getByRole('link', { name: '提交代偿申请' }).count()).toBe(1);
 
     await mgr.page.goto(`/dashboard?fund=${fundId}`);
     await expect.poll(() => cash.textContent(), { timeout: 15_000 }).not.toBe(cashBefore);
@@ -234,7 +240,9 @@ describe('web app', { timeout: 90_000 }, () => {
     await page.waitForTimeout(1000);
     await shot(page, 'audit');
     await page.goto('/reports');
-    await page.waitForTimeout(1000);
+    await page.getByTestId('report-table').locator('tbody tr').first().waitFor();
+    // Column headings are words, not the API's camelCase field names.
+    expect((await page.getByTestId('report-table').locator('th').allTextContents()).filter((h) => /[a-z][A-Z]/.test(h))).toEqual([]);
     await shot(page, 'reports');
     await context.close();
     const login = await browser.newPage({ viewport: { width: 1280, height: 800 } });
