@@ -134,3 +134,11 @@ describe('search words', () => {
     expect((await ok(await send(manager, 'GET', `/api/enterprises?q=${encodeURIComponent('企业')}`))).items).toHaveLength(1);
   });
 });
+
+describe('agreements', () => {
+  it('an agreement that ends before it is signed is a 400 on endsOn, nothing written', async () => {
+    const res = await send(manager, 'POST', '/api/agreements', { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: 'g-1', signedOn: '2025-07-10', endsOn: '2025-01-01' });
+    expect(fields(await problem(res))).toEqual(['endsOn']);
+    expect((await ok(await send(manager, 'GET', '/api/agreements'))).items.some((a: any) => a.institutionId === 'g-1')).toBe(false);
+  });
+});

@@ -41,7 +41,7 @@ export const agreementInput = z.strictObject({
   signedOn: isoDateField(),
   endsOn: isoDateField().optional(),
   quota: money('200000000.00').optional(),
-}).openapi('AgreementInput');
+}).refine((a) => a.endsOn === undefined || a.endsOn >= a.signedOn, { path: ['endsOn'], message: 'must not be before signedOn' }).openapi('AgreementInput');
 
 export const quotaInput = z.strictObject({ quota: money('300000000.00') }).openapi('QuotaInput');
 
