@@ -46,6 +46,12 @@ describe('bulk file rows', () => {
     ]);
   });
 
+  it('names a ZIP archive without a worksheet as not a readable XLSX file (not as a file without rows)', async () => {
+    const path = join(dir, 'no-sheet.xlsx');
+    await new ExcelJS.Workbook().xlsx.writeFile(path);
+    await expect(collect(readRows(path))).rejects.toThrow(/not a readable XLSX file: it has no worksheet/);
+  });
+
   it('names a broken file as such', async () => {
     const path = join(dir, 'broken.xlsx');
     writeFileSync(path, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(100, 7)]));

@@ -101,6 +101,8 @@ export async function* readXlsxRows(path: string): AsyncGenerator<RawRow> {
   } catch (e) {
     throw new FileFormatError(`not a readable XLSX file: ${(e as Error).message}`);
   }
+  // A ZIP archive without a worksheet: another kind of file with an .xlsx name.
+  throw new FileFormatError('not a readable XLSX file: it has no worksheet (is it a ZIP archive of something else?)');
 }
 
 export async function* readRows(path: string, format?: FileFormat): AsyncGenerator<RawRow> {
