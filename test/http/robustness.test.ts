@@ -142,3 +142,25 @@ describe('agreements', () => {
     expect((await ok(await send(manager, 'GET', '/api/agreements'))).items.some((a: any) => a.institutionId === 'g-1')).toBe(false);
   });
 });
+
+describe('filings whose parts disagree', () => {
+  const loan = { kind: 'credit', principal: '100000.00', disbursedOn: '2025-09-01', maturesOn: '2026-08-31', mode: 'direct' };
+
+  it('an enterpriseId and a creditCode of two different enterprises is a 400 on creditCode (was filed for the enterpriseId)', async () => {
+    await ok(await send(manager, 'POST', '/api/enterprises', { creditCode: creditCode(2), name: '企业2', size: 'small', industry: 'software', sciTech: true, registeredInZone: true }), 201);
+    const one = (await ok(await send(manager, 'GET', `/api/enterprises?q=${creditCode(1)}`))).items[0];
+    const res = await send(bankA, 'POST', '/api/filings', { bankRef: 'A-mix', enterpriseId: one.id, creditCode: creditCode(2), loan });
+    expect(fields(await problem(res))).toEqual(['creditCode']);
+    expect((await ok(await send(bankA, 'GET', '/api/filings?bankRef=A-mix'))).items).toHaveLength(0);
+    await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-mix', enterpriseId: one.id, creditCode: creditCode(1).toLowerCase(), loan }), 201);
+  });
+
+  it('an amendment that puts maturity on or before disbursement is a 400 naming the field it changed, nothing changed', async () => {
+    const f = await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-amend', creditCode: creditCode(1), loan }), 201);
+    const before = await auditCount();
+    expect(fields(await problem(await send(bankA, 'PATCH', `/api/filings/${f.id}`, { maturesOn: '2025-08-01', reason: '更正' })))).toEqual(['maturesOn']);
+    expect(fields(await problem(await send(bankA, 'PATCH', `/api/filings/${f.id}`, { disbursedOn: '2026-09-01', reason: '更正' })))).toEqual(['disbursedOn']);
+    expect(await auditCount()).toBe(before);
+    expect(await ok(await send(bankA, 'GET', `/api/filings/${f.id}`))).toMatchObject({ disbursedOn: '2025-09-01', maturesOn: '2026-08-31', version: f.version });
+  });
+});

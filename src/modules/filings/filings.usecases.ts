@@ -149,6 +149,7 @@ async function planOneFiling({ db, catalog, actor, today, input, bankId, request
   if (await filings.findByBankRef(bankId, input.bankRef)) throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
   const enterprise = input.enterpriseId ? await registry.findEnterprise(input.enterpriseId) : await registry.findEnterpriseByCreditCode(input.creditCode!);
   if (!enterprise) throw Problem.invalid([{ field: input.enterpriseId ? 'enterpriseId' : 'creditCode', message: 'no registered enterprise has it; register the enterprise first' }]);
+  if (input.enterpriseId && input.creditCode && input.creditCode !== enterprise.creditCode) throw Problem.invalid([{ field: 'creditCode', message: 'is not the credit code of the enterprise enterpriseId names' }]);
   const quals = await registry.qualificationsOf([enterprise.id]);
   const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
   const guarantorId = guarantorOf(input);
@@ -407,6 +408,9 @@ export async function amendFiling({ db, catalog, actor, id, patch }: { db: Db; c
     const before = filingView(f);
     const next = { kind: patch.kind ?? f.kind, principal: patch.principal ?? f.principal, disbursedOn: patch.disbursedOn ?? f.disbursedOn, maturesOn: patch.maturesOn ?? f.maturesOn };
     if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
+    if (next.maturesOn && next.maturesOn <= next.disbursedOn) {
+      throw Problem.invalid([patch.maturesOn !== undefined ? { field: 'maturesOn', message: `must be after disbursedOn (${next.disbursedOn})` } : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` }]);
+    }
     // Judged again under the version it was filed under, on its filing date (R3).
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const registry = createRegistryRepository({ db: tx });
