@@ -49,8 +49,16 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   }
 }
 
+/**
+ * PostgreSQL's JIT is off for the app's connections, sent as a startup parameter so every pooled
+ * connection has it from the start: measured over a million loans (docs/PERFORMANCE.md, "Reports
+ * over a million loans"), it compiled for 20–140 ms on each report statement past jit_above_cost
+ * and saved nothing. A `jit` parameter in DATABASE_URL (`?jit=on`) still overrides it.
+ */
+const STARTUP = { jit: 'off' };
+
 async function openPostgres(url: string): Promise<Database> {
-  const client = postgres(url, { max: Number(process.env.DATABASE_POOL ?? 10), onnotice: () => {} });
+  const client = postgres(url, { max: Number(process.env.DATABASE_POOL ?? 10), onnotice: () => {}, connection: STARTUP });
   try {
     const db = drizzlePostgres(client);
     await migratePostgres(db, { migrationsFolder: MIGRATIONS });

@@ -1,0 +1,52 @@
+/** How the app's database connections are opened: PostgreSQL's JIT is off for them (docs/PERFORMANCE.md, "Reports over a million loans"). */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../modules/shared/rows';
+import { openDatabase, type Database } from './database';
+import { onPostgres, openTestDatabase } from './testing';
+
+const jitOf = async (d: Database) => String(rowsOf(await d.db.execute(sql`select current_setting('jit') as jit`))[0]!.jit);
+
+describe.runIf(onPostgres)('PostgreSQL connections (PostgreSQL only; npm run test:pg)', () => {
+  let d: Awaited<ReturnType<typeof openTestDatabase>>;
+  beforeAll(async () => {
+    d = await openTestDatabase();
+  });
+  afterAll(async () => d?.close());
+
+  it('have jit off, on every connection of the pool', async () => {
+    // several at once, so that the pool opens more than one connection
+    const seen = await Promise.all(Array.from({ length: 4 }, () => d.db.execute(sql`select current_setting('jit') as jit, pg_backend_pid() as pid, pg_sleep(0.05)`)));
+    const rows = seen.flatMap((r) => rowsOf(r));
+    expect(new Set(rows.map((r) => r.pid)).size).toBeGreaterThan(1);
+    expect(rows.every((r) => r.jit === 'off')).toBe(true);
+  });
+
+  it('keep jit off inside transactions (the writes) as well', async () => {
+    const jit = await d.db.transaction(async (tx) => String(rowsOf(await tx.execute(sql`select current_setting('jit') as jit`))[0]!.jit));
+    expect(jit).toBe('off');
+  });
+
+  it('take jit=on from DATABASE_URL when an operator asks for it there', async () => {
+    const u = new URL(d.url!);
+    u.searchParams.set('jit', 'on');
+    const other = await openDatabase({ url: u.toString() });
+    try {
+      expect(await jitOf(other)).toBe('on');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe.runIf(!onPostgres)('the embedded database', () => {
+  it('opens as before (PGlite has no JIT to turn off; nothing is sent to it)', async () => {
+    const d = await openDatabase({ memory: true, url: '' });
+    try {
+      expect(d.kind).toBe('pglite');
+      expect(rowsOf(await d.db.execute(sql`select 1 as one`))[0]!.one).toBe(1);
+    } finally {
+      await d.close();
+    }
+  });
+});
