@@ -30,10 +30,35 @@ export async function bankFigures(db: Db, bankId: string) {
   return { filedPrincipal: BigInt(r!.filed as string), claimedNplPrincipal: BigInt(r!.claimed as string), compensationPaid: BigInt(r!.paid as string), refunded: BigInt(r!.refunded as string) };
 }
 
-export async function breakerOf({ db, catalog, bankId }: { db: Db; catalog: PolicyCatalog; bankId: string }): Promise<BreakerState & { figures: Awaited<ReturnType<typeof bankFigures>>; thresholds: BreakerThresholds }> {
-  const figures = await bankFigures(db, bankId);
+export type BankFigures = Awaited<ReturnType<typeof bankFigures>>;
+
+/**
+ * bankFigures for every bank at once, one pass over each table instead of one set of lookups per
+ * bank (the reports ask for all banks; bank by bank it took ~4 s over a million loans). The same
+ * four sums as bankFigures, grouped by bank — keep the two alike (reports.test.ts compares them).
+ */
+export async function allBankFigures(db: Db): Promise<Map<string, BankFigures>> {
+  const rows = rowsOf(await db.execute(sql`
+    with filed as (select bank_id, sum(principal) as v from filings where status <> 'withdrawn' group by 1),
+    claimed as (select bank_id, sum(outstanding) as v from claims where state not in ('rejected', 'withdrawn') group by 1),
+    paid as (select entity_id as bank_id, sum(debits_posted) as v from ledger_accounts where code = 'payable' group by 1),
+    refunded as (select r.bank_id, sum(t.amount) as v from ledger_transfers t join recoveries r on r.id = t.entity_id
+                 where t.code = 'recovery-refund' group by 1)
+    select i.id, coalesce(filed.v, 0)::text as filed, coalesce(claimed.v, 0)::text as claimed, coalesce(paid.v, 0)::text as paid, coalesce(refunded.v, 0)::text as refunded
+    from institutions i left join filed on filed.bank_id = i.id left join claimed on claimed.bank_id = i.id
+      left join paid on paid.bank_id = i.id left join refunded on refunded.bank_id = i.id
+    where i.kind = 'bank'`));
+  return new Map(rows.map((r) => [String(r.id), { filedPrincipal: BigInt(r.filed as string), claimedNplPrincipal: BigInt(r.claimed as string), compensationPaid: BigInt(r.paid as string), refunded: BigInt(r.refunded as string) }]));
+}
+
+/** The breaker's state from a bank's figures and the thresholds in force. */
+export function breakerFrom(figures: BankFigures, catalog: PolicyCatalog): BreakerState & { figures: BankFigures; thresholds: BreakerThresholds } {
   const thresholds = breakerThresholds(catalog);
   return { ...circuitBreaker(figures, thresholds), figures, thresholds };
+}
+
+export async function breakerOf({ db, catalog, bankId }: { db: Db; catalog: PolicyCatalog; bankId: string }): Promise<BreakerState & { figures: BankFigures; thresholds: BreakerThresholds }> {
+  return breakerFrom(await bankFigures(db, bankId), catalog);
 }
 
 export function breakerView(bankId: string, b: Awaited<ReturnType<typeof breakerOf>>) {
