@@ -1,14 +1,17 @@
 /** Reports on the fixture world: figures checked against sums of what the test itself did; bank scoping; CSV/XLSX export. */
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etownWorld, icbc, bob, manager, reviewer } from '../../../test/operations/fixture';
 import { formatYuan, parseYuan } from '../../core/money/money';
+import { allBankFigures, breakerOf, breakerView } from '../claims/breaker.usecases';
 import { approveClaim, payApprovedClaim, prepareClaim, submitClaim } from '../claims/claims.usecases';
 import { fileLoan } from '../filings/filings.usecases';
 import { reportRecovery } from '../recoveries/recoveries.usecases';
 import { reportClassification, reportRepayment } from '../servicing/servicing.usecases';
+import { rowsOf } from '../shared/rows';
 import { safeText, tableOf, toCsv, toXlsx } from './reports.export';
-import { bankRatios, breakdown, fundPosition, monthly } from './reports.usecases';
+import { bankRatios, BREAKDOWNS, breakdown, fundPosition, monthly } from './reports.usecases';
 
 let w: Awaited<ReturnType<typeof etownWorld>>;
 const did = { capital: parseYuan('100000000.00'), paid: 0n, refunded: 0n, live: 0n, icbcFiled: 0n, bobFiled: 0n };
@@ -69,6 +72,39 @@ describe('breakdowns and bank ratios', () => {
     const icbcRow = (await bankRatios({ db: w.db, catalog: w.catalog, actor: manager })).find((r) => r.bankId === 'bank-icbc')!;
     expect(icbcRow.netCompensation).toBe(formatYuan(did.paid - did.refunded));
     expect(icbcRow.claimRatioThreshold).toBe('0.03');
+  });
+  it("a manager's bank ratios take every bank's figures in one query, the same as the breaker's own bank by bank", async () => {
+    const all = await allBankFigures(w.db);
+    const rows = await bankRatios({ db: w.db, catalog: w.catalog, actor: manager });
+    expect(rows.length).toBeGreaterThan(1);
+    expect([...all.keys()].sort()).toEqual(rows.map((r) => r.bankId).sort());
+    for (const r of rows) {
+      const one = await breakerOf({ db: w.db, catalog: w.catalog, bankId: r.bankId });
+      expect(all.get(r.bankId)).toEqual(one.figures);
+      const v = breakerView(r.bankId, one);
+      expect([r.filedPrincipal, r.claimedNplPrincipal, r.compensationPaid, r.refunded, r.netCompensation, r.claimRatio, r.breakerTripped])
+        .toEqual([v.filedPrincipal, v.claimedNplPrincipal, v.compensationPaid, v.refunded, v.netCompensation, v.claimRatio, v.tripped]);
+    }
+    expect(all.get('bank-icbc')!.refunded).toBe(did.refunded);
+    expect(all.get('bank-icbc')!.compensationPaid).toBe(did.paid);
+  });
+  it("a bank's refunded figure (G4) can be read through the refund transfers' own index (drizzle/0012), not the whole ledger", async () => {
+    const plan = await w.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return JSON.stringify(rowsOf(await tx.execute(sql`explain (format json) select coalesce(sum(t.amount), 0) from ledger_transfers t join recoveries r on r.id = t.entity_id
+        where t.code = 'recovery-refund' and r.bank_id = 'bank-icbc'`)));
+    });
+    expect(plan).toContain('ledger_transfers_recovery_refund_ix');
+  });
+  it('breakdowns by every key and the monthly report add up to the same book', async () => {
+    for (const by of BREAKDOWNS) {
+      const rows = await breakdown({ db: w.db, actor: manager, by });
+      expect(rows.reduce((s, r) => s + parseYuan(r.filedPrincipal), 0n)).toBe(did.icbcFiled + did.bobFiled);
+      expect(rows.reduce((s, r) => s + parseYuan(r.claimsPaid), 0n)).toBe(did.paid);
+      expect(rows.reduce((s, r) => s + parseYuan(r.refunds), 0n)).toBe(did.refunded);
+    }
+    const months = await monthly({ db: w.db, actor: manager });
+    expect(months.reduce((s, r) => s + parseYuan(r.filedPrincipal), 0n)).toBe(did.icbcFiled + did.bobFiled);
   });
   it('monthly payouts and recoveries add up to what was paid and refunded', async () => {
     const rows = await monthly({ db: w.db, actor: manager });
