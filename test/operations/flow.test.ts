@@ -1,7 +1,7 @@
 /** The life of a loan through the use cases: filing, servicing, default, claim, maker–checker, payment queue, top-up, recovery. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseYuan } from '../../src/core/money/money';
-import { approveClaim, payApprovedClaim, prepareClaim, rejectClaim, submitClaim } from '../../src/modules/claims/claims.usecases';
+import { approveClaim, getClaim, listClaims, payApprovedClaim, prepareClaim, rejectClaim, submitClaim } from '../../src/modules/claims/claims.usecases';
 import { amendFiling, fileLoan, withdrawFiling } from '../../src/modules/filings/filings.usecases';
 import { topUpFund } from '../../src/modules/funds/funds.usecases';
 import { reportRecovery } from '../../src/modules/recoveries/recoveries.usecases';
@@ -117,6 +117,10 @@ describe('a loan from filing to recovery', () => {
     await approveClaim({ db: w.db, catalog: w.catalog, actor: manager, id: c2.id, today: '2026-04-21' });
     const queued = await payApprovedClaim({ db: w.db, actor: manager, id: c2.id, today: '2026-04-21' });
     expect(queued.state).toBe('queued');
+    // Its place in the queue, the same in the list as on the claim itself.
+    const listed = await listClaims({ db: w.db, actor: icbc, today: '2026-04-21', query: { state: 'queued', limit: 50, order: 'asc' } });
+    expect(listed.items.map((c) => [c.id, c.queuePosition])).toEqual([[c2.id, 1]]);
+    expect((await getClaim({ db: w.db, actor: icbc, id: c2.id, today: '2026-04-21' })).queuePosition).toBe(1);
     await topUpFund({ db: w.db, actor: manager, fundId: 'etown', amount: parseYuan('1000000.00'), on: '2026-04-22' });
     const { payQueue } = await import('../../src/modules/claims/claims.usecases');
     expect(await payQueue({ db: w.db, actor: manager, fundId: 'etown', today: '2026-04-22' })).toBe(1);

@@ -188,6 +188,21 @@ async function nextApprovedSeq(db: Db): Promise<number> {
   return Number(rowsOf(await db.execute(sql`select nextval('claims_approved_seq')::int as seq`))[0]!.seq);
 }
 
+/** Each queued claim's place in its fund's payment queue (1 = paid next), by id. */
+async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, number>> {
+  const queued = page.filter((c) => c.state === 'queued');
+  if (!queued.length) return new Map();
+  const rows = await db.select({ id: claims.id, fundId: claims.fundId, approvedSeq: claims.approvedSeq }).from(claims)
+    .where(and(eq(claims.state, 'queued'), inArray(claims.fundId, [...new Set(queued.map((c) => c.fundId))])));
+  const wanted = new Set(queued.map((c) => c.id));
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    if (!wanted.has(r.id)) continue;
+    out.set(r.id, 1 + rows.filter((o) => o.fundId === r.fundId && (o.approvedSeq ?? 0) < (r.approvedSeq ?? 0)).length);
+  }
+  return out;
+}
+
 async function earlierInQueue(db: Db, c: ClaimRow): Promise<number> {
   const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(claims).where(and(eq(claims.fundId, c.fundId), eq(claims.state, 'queued'), lt(claims.approvedSeq, c.approvedSeq ?? 0)));
   return Number(r?.n ?? 0);
@@ -246,7 +261,7 @@ export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor;
   const c = await findClaim(db, actor, id);
   const events = await db.select().from(claimEvents).where(eq(claimEvents.claimId, id)).orderBy(asc(claimEvents.id));
   const [f] = await db.select({ bankRef: filings.bankRef }).from(filings).where(eq(filings.id, c.filingId));
-  const queuePosition = c.state === 'queued' ? (await earlierInQueue(db, c)) + 1 : null;
+  const queuePosition = (await queuePositions(db, [c])).get(c.id) ?? null;
   return { ...claimView(c, { bankRef: f?.bankRef ?? '', today, queuePosition }), events: events.map((e) => ({ event: e.event, from: e.fromState, to: e.toState, actor: e.actor, note: e.note, at: e.at.toISOString() })) };
 }
 
@@ -262,7 +277,8 @@ export async function listClaims({ db, actor, query, today }: { db: Db; actor: A
     cursor ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})` : undefined,
   )).orderBy(query.order === 'asc' ? asc(claims.submittedAt) : desc(claims.submittedAt), query.order === 'asc' ? asc(claims.id) : desc(claims.id)).limit(query.limit + 1);
   const page = pageOf(rows, query.limit, (r) => ({ value: r.claim.submittedAt.toISOString(), id: r.claim.id }));
-  return { items: page.items.map((r) => claimView(r.claim, { bankRef: r.bankRef, today })), nextCursor: page.nextCursor };
+  const positions = await queuePositions(db, page.items.map((r) => r.claim));
+  return { items: page.items.map((r) => claimView(r.claim, { bankRef: r.bankRef, today, queuePosition: positions.get(r.claim.id) ?? null })), nextCursor: page.nextCursor };
 }
 
 export async function filingOfClaim(db: Db, claimId: string): Promise<{ claim: ClaimRow; filing: FilingRow } | undefined> {
