@@ -84,6 +84,14 @@ describe('POST /api/evaluate', () => {
     expect(problem).toMatchObject({ status: 400, title: 'Invalid request' });
     expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
+  it('gives each field message in English and, beside it, in Chinese', async () => {
+    const res = await t.app.request('/api/evaluate', post({ ...goodCase, loan: { ...goodCase.loan, principal: '0.001' }, enterprise: { ...goodCase.enterprise, sciTech: 'yes' } }));
+    const { errors } = await res.json() as any;
+    expect(errors).toEqual(expect.arrayContaining([
+      { field: 'loan.principal', message: 'has more than two decimals (the smallest unit is 0.01 yuan)', messageZh: '金额最多两位小数（最小单位 0.01 元）' },
+      { field: 'enterprise.sciTech', message: 'must be true or false', messageZh: '须为 true 或 false' },
+    ]));
+  });
   it('answers 400 for broken JSON and 413 for a 50 MB body, never 500', async () => {
     expect((await t.app.request('/api/evaluate', post('{"enterprise": '))).status).toBe(400);
     const huge = await t.app.request('/api/evaluate', post(`{"x":"${'a'.repeat(50 * 1024 * 1024)}"}`));

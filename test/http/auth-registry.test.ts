@@ -89,7 +89,7 @@ describe('enterprises: every role, bank scoping', () => {
   it('a bank officer registers an enterprise; the credit code is checked', async () => {
     const bad = await bankA('/api/enterprises', { method: 'POST', body: { ...enterprise, creditCode: '91350100M000100Y44' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json() as any).errors).toEqual([{ field: 'creditCode', message: 'has a wrong check character' }]);
+    expect((await bad.json() as any).errors).toEqual([{ field: 'creditCode', message: 'has a wrong check character', messageZh: '校验码错误（GB 32100-2015）' }]);
     const res = await bankA('/api/enterprises', { method: 'POST', body: { ...enterprise, creditCode: '91350100m000100y43' } });
     expect(res.status).toBe(201);
     const e = await res.json() as any;

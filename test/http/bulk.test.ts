@@ -75,7 +75,7 @@ describe('POST /api/enterprises/bulk', () => {
     const res = await send(manager, 'POST', '/api/enterprises/bulk', { enterprises: [enterprise(301), enterprise(302), enterprise(303, { creditCode: badCode(303) }), enterprise(304)] });
     expect(res.status).toBe(400);
     const problem = await res.json() as any;
-    expect(problem.errors).toEqual([{ field: 'enterprises[2].creditCode', message: 'has a wrong check character' }]);
+    expect(problem.errors).toEqual([{ field: 'enterprises[2].creditCode', message: 'has a wrong check character', messageZh: '校验码错误（GB 32100-2015）' }]);
     expect([await enterprisesCount(), await auditCount()]).toEqual([e0, a0]);
     expect((await ok(await send(manager, 'GET', `/api/enterprises?q=${creditCode(301)}`))).items).toEqual([]);
   });
@@ -100,10 +100,10 @@ describe('POST /api/enterprises/bulk', () => {
     const e0 = await enterprisesCount();
     const twice = await send(manager, 'POST', '/api/enterprises/bulk', { enterprises: [enterprise(401), enterprise(402), { ...enterprise(401), name: '另一家' }] });
     expect(twice.status).toBe(400);
-    expect((await twice.json() as any).errors).toEqual([{ field: 'enterprises[2].creditCode', message: 'repeats enterprises[0].creditCode' }]);
+    expect((await twice.json() as any).errors).toEqual([{ field: 'enterprises[2].creditCode', message: 'repeats enterprises[0].creditCode', messageZh: '与第 1 家企业的统一社会信用代码重复' }]);
     const taken = await send(bankB, 'POST', '/api/enterprises/bulk', { enterprises: [enterprise(403), enterprise(102)] });
     expect(taken.status).toBe(409);
-    expect((await taken.json() as any).errors).toEqual([{ field: 'enterprises[1].creditCode', message: 'is registered already' }]);
+    expect((await taken.json() as any).errors).toEqual([{ field: 'enterprises[1].creditCode', message: 'is registered already', messageZh: '已登记' }]);
     expect(await enterprisesCount()).toBe(e0);
   });
 
@@ -115,7 +115,7 @@ describe('POST /api/enterprises/bulk', () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const loser = a.status === 409 ? a : b;
-    expect((await loser.json() as any).errors).toEqual([{ field: a.status === 409 ? 'enterprises[2].creditCode' : 'enterprises[1].creditCode', message: 'is registered already' }]);
+    expect((await loser.json() as any).errors).toEqual([{ field: a.status === 409 ? 'enterprises[2].creditCode' : 'enterprises[1].creditCode', message: 'is registered already', messageZh: '已登记' }]);
     expect(await enterprisesCount()).toBe(e0 + (a.status === 201 ? 3 : 2));
   });
 

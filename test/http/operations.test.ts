@@ -83,7 +83,9 @@ describe('filings', () => {
   it('refuses an ineligible loan with every failing reason, writing nothing', async () => {
     const res = await send(bankB, 'POST', '/api/filings', { ...filing('B-big', '12000000.00', 2), programme: 'etown-2023-small-micro' });
     expect(res.status).toBe(422);
-    expect((await res.json() as any).errors.map((e: any) => e.field)).toContain('rule:size-limit');
+    const refused = (await res.json() as any).errors.find((e: any) => e.field === 'rule:size-limit');
+    expect(refused.message).toMatch(/^Principal 12,000,000\.00 yuan/); // English, Chinese beside it
+    expect(refused.messageZh).toMatch(/^贷款本金 12,000,000\.00 元/);
     expect((await ok(await send(bankB, 'GET', '/api/filings'))).items).toHaveLength(0);
   });
 

@@ -5,7 +5,7 @@ import { LedgerRefusal } from '../ledger/ledger.usecases';
 /** A filing refused by a rule: every failing reason, in Chinese and English, with its POLICY ids. */
 export class FilingRefused extends Problem {
   constructor(readonly reasons: RenderedReason[], detail = 'The loan cannot be filed; see the reasons.') {
-    super(422, 'Filing refused', detail, reasons.filter((r) => !r.ok).map((r) => ({ field: `rule:${r.rule}`, message: r.message })));
+    super(422, 'Filing refused', detail, reasons.filter((r) => !r.ok).map((r) => ({ field: `rule:${r.rule}`, message: r.messageEn, messageZh: r.message })));
   }
 }
 

@@ -10,7 +10,7 @@ import * as uc from './servicing.usecases';
 const tags = ['servicing'];
 const id = idParam('00000000-0000-0000-0000-000000000000');
 const bulkResult = z.object({
-  items: z.array(z.object({ filingId: z.string(), ok: z.boolean(), outstanding: z.string().optional(), reserved: z.string().optional(), status: z.number().int().optional(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() })),
+  items: z.array(z.object({ filingId: z.string(), ok: z.boolean(), outstanding: z.string().optional(), reserved: z.string().optional(), status: z.number().int().optional(), errors: z.array(z.object({ field: z.string(), message: z.string(), messageZh: z.string().optional() })).optional() })),
   applied: z.number().int(), refused: z.number().int(),
 }).openapi('BulkRepaymentResult');
 

@@ -6,7 +6,10 @@ import { z } from '@hono/zod-openapi';
 
 export interface FieldError {
   field: string;
+  /** In English. */
   message: string;
+  /** In Chinese, when the writer has it; otherwise the HTTP adapter looks it up (shared/messages-zh.ts). */
+  messageZh?: string;
 }
 
 export class Problem extends Error {
@@ -35,8 +38,8 @@ export const problemSchema = z
     title: z.string().openapi({ example: 'Invalid request' }),
     status: z.number().int().openapi({ example: 400 }),
     detail: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional()
-      .openapi({ example: [{ field: 'loan.principal', message: 'has more than two decimals (the smallest unit is 0.01 yuan)' }] }),
+    errors: z.array(z.object({ field: z.string(), message: z.string().openapi({ description: 'In English' }), messageZh: z.string().optional().openapi({ description: 'In Chinese, where the server has it' }) })).optional()
+      .openapi({ example: [{ field: 'loan.principal', message: 'has more than two decimals (the smallest unit is 0.01 yuan)', messageZh: '金额最多两位小数（最小单位 0.01 元）' }] }),
   })
   .openapi('Problem');
 

@@ -3,7 +3,15 @@
  * and RFC 9457 problem details turned into an ApiError whose field errors the forms show beside
  * each field. Nothing here ever shows a stack trace: unknown failures become a short message.
  */
-export interface FieldError { field: string; message: string }
+import i18n from '../i18n';
+
+/** A field error; the server sends `message` in English and `messageZh` in Chinese where it has it. */
+export interface FieldError { field: string; message: string; messageZh?: string }
+
+/** The field errors in the page's language: `message` is what the forms show. */
+export function inPageLanguage(errors: readonly FieldError[], lang: string): FieldError[] {
+  return errors.map((e) => (lang.startsWith('zh') && e.messageZh ? { ...e, message: e.messageZh } : e));
+}
 
 export class ApiError extends Error {
   constructor(
@@ -69,7 +77,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   if (!res.ok) {
     const p = (data && typeof data === 'object' ? data : {}) as { title?: string; detail?: string; errors?: FieldError[] };
     if (res.status === 401 && path !== '/api/auth/login' && onUnauthorised) onUnauthorised();
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? inPageLanguage(p.errors, i18n.language) : []);
   }
   return data as T;
 }

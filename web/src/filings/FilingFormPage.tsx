@@ -146,11 +146,6 @@ export default function FilingFormPage() {
   }
 
   const d = evaluation.data;
-  // The refusal's words come in Chinese; the live evaluation has each rule's words in both languages.
-  const refusalText = (rule: string, message: string) => {
-    const live = i18n.language.startsWith('zh') ? undefined : d?.reasons.find((x) => x.rule === rule && !x.ok);
-    return live?.messageEn ?? message;
-  };
   return (
     <>
       <p><Link to="/filings">← {t('nav.filings')}</Link></p>
@@ -212,7 +207,7 @@ export default function FilingFormPage() {
           {refusals.length > 0 && (
             <div className="error-box" role="alert" data-testid="refusal">
               <strong>{t('filing.refused')}</strong>
-              <ul>{refusals.map((r) => <li key={r.field} data-rule={r.field.slice(5)}>{refusalText(r.field.slice(5), r.message)} <span className="cites">[{r.field.slice(5)}]</span></li>)}</ul>
+              <ul>{refusals.map((r) => <li key={r.field} data-rule={r.field.slice(5)}>{r.message} <span className="cites">[{r.field.slice(5)}]</span></li>)}</ul>
             </div>
           )}
           {otherErrors && <ProblemMessage error={otherErrors} />}

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { zhOf } from './messages-zh';
+
+/** Every `message: '…'` an API use case, schema or route writes in English. */
+function writtenMessages(): string[] {
+  const root = join(import.meta.dirname, '../..');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && (f.startsWith('modules') || f.startsWith('adapters/http')));
+  const found = new Set<string>();
+  for (const f of files) {
+    for (const m of readFileSync(join(root, f), 'utf8').matchAll(/message: '([^'\\]{3,})'/g)) {
+      if (/^[\x20-\x7e’]+$/.test(m[1]!)) found.add(m[1]!);
+    }
+  }
+  return [...found];
+}
+
+describe('the Chinese of the API’s messages', () => {
+  it('has every field message the modules write as a literal', () => {
+    const messages = writtenMessages();
+    expect(messages.length).toBeGreaterThan(40);
+    expect(messages.filter((m) => zhOf(m) === undefined)).toEqual([]);
+  });
+
+  it.each([
+    ['has more than two decimals (the smallest unit is 0.01 yuan)', '金额最多两位小数（最小单位 0.01 元）'],
+    ['Too big: expected string to have <=100 characters', '不能超过 100 个字符'],
+    ['Invalid input: expected boolean, received string', '类型错误：应为 布尔值，收到 文本'],
+    ['Invalid option: expected one of "credit"|"ip-pledge"', '须为以下之一：credit、ip-pledge'],
+    ['must be at most 1,000,000,000,000.00 yuan', '不能超过 1,000,000,000,000.00 元'],
+    ['(the name) must not contain control characters (U+0000–U+001F other than tab and line breaks, or U+007F)', '（字段名）不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）'],
+    ['the holiday calendar has no data for 2027 (covered: 2023–2026)', '节假日日历尚无 2027 年的数据，暂无法判断（G6）'],
+    ['is required', '必填'],
+  ])('%s → %s', (en, zh) => expect(zhOf(en)).toBe(zh));
+
+  it('has none for a message it does not know', () => {
+    expect(zhOf('something new')).toBeUndefined();
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The Chinese of the API's field messages. Use cases and schemas write each message once, in
+ * English; problem responses carry this Chinese beside it (`messageZh`) and bulk files' error
+ * reports a column of it. Matched by pattern, first match wins; a message without one has no
+ * Chinese (the English is shown).
+ */
+import type { FieldError } from './problem';
+
+type Zh = string | ((m: RegExpExecArray) => string);
+
+const ZH: [RegExp, Zh][] = [
+  // Presence and shape
+  [/^is required$/, '必填'],
+  [/expected \w+, received undefined/, '必填'],
+  [/^Too small: expected string to have >=1 characters$/, '必填'],
+  [/^Too small: expected string to have >=(\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^Too big: expected string to have <=(\d+) characters$/, (m) => `不能超过 ${m[1]} 个字符`],
+  [/^Too small: expected array to have >=(\d+) items?$/, (m) => `至少 ${m[1]} 项`],
+  [/^Too big: expected array to have <=(\d+) items?$/, (m) => `最多 ${m[1]} 项`],
+  [/^Too (small|big): expected number to be ([<>]=?)(-?[\d.]+)$/, (m) => `须${m[2]!.startsWith('<') ? '不大于' : '不小于'} ${m[3]}`],
+  [/^Invalid input: expected (\w+), received (\w+)$/, (m) => `类型错误：应为 ${typeName(m[1]!)}，收到 ${typeName(m[2]!)}`],
+  [/^Unrecognized keys?: (.+)$/, (m) => `不认识的字段：${m[1]}`],
+  [/^Invalid option: expected one of "direct"\|"risk-sharing"$/, '须为 direct（直接补偿）或 risk-sharing（风险分担）'],
+  [/^Invalid option: expected one of (.+)$/, (m) => `须为以下之一：${m[1]!.replaceAll('"', '').replaceAll('|', '、')}`],
+  [/^Invalid option/, '不是允许的取值'],
+  [/^must be valid JSON$/, '须为合法的 JSON'],
+  [/^must be true or false$/, '须为 true 或 false'],
+  [/^must be a string such as "(.+)"$/, (m) => `须为文本，例如 "${m[1]}"`],
+  [/^must not be empty$/, '不能为空'],
+  [/^must be at least (-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],
+  [/^must be at most (-?[\d.^]+)$/, (m) => `不能大于 ${m[1]}`],
+  [/^must be below (-?[\d.]+)$/, (m) => `须小于 ${m[1]}`],
+  [/^must say why/, '须说明理由（至少 2 个字）'],
+  [/^must be 2–63 lowercase letters, digits(.*)$/, '须为 2–63 个小写字母、数字或连字符等'],
+  [/^must be a short kebab-case id such as "(.+)"$/, (m) => `须为简短的小写连字符标识，例如 "${m[1]}"`],
+  [/^must be a date written YYYY-MM-DD$/, '须为 YYYY-MM-DD 格式的日期'],
+  [/^must be a decimal string(?: such as "(.+)")?$/, '须为小数形式的文本，例如 "0.2"'],
+  [/^must be a decimal such as "10" or "2.5"/, '须为倍数，例如 "10" 或 "2.5"（最多四位小数）'],
+  [/^is only for a bank officer$/, '仅适用于银行用户'],
+  [/^is only for a guarantor officer$/, '仅适用于担保机构用户'],
+  [/^must be application\/json$/, '须为 application/json'],
+  [/^must be a non-empty list$/, '须为非空列表'],
+  [/^must not contain control characters/, '不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）'],
+  [/^is not valid Unicode text/, '不是有效的 Unicode 文本（孤立代理项）'],
+  [/^\(the name\) (.+)$/, (m) => `（字段名）${zhOf(m[1]!) ?? m[1]}`],
+  [/^is not a cursor this API gave out/, '不是本接口给出的分页游标'],
+  [/^is longer than (\d+) bytes$/, (m) => `超过 ${m[1]} 字节`],
+  [/^is larger than (\d+) bytes$/, (m) => `超过 ${m[1]} 字节`],
+  // Money, rates, dates
+  [/^has more than two decimals/, '金额最多两位小数（最小单位 0.01 元）'],
+  [/^must be a decimal string of yuan/, '须为以元为单位、最多两位小数的金额，例如 1000000.00'],
+  [/^must not be negative$/, '不能为负数'],
+  [/^must be more than 0$/, '必须大于 0'],
+  [/^must be at most ([\d.,]+) yuan$/, (m) => `不能超过 ${m[1]} 元`],
+  [/^must be more than the current ([\d.,]+)$/, (m) => `须大于当前的 ${m[1]} 元`],
+  [/^must be a decimal fraction with at most four decimals/, '须为最多四位小数的比例，例如 0.2 或 20%'],
+  [/^at most four decimals \(basis points\)$/, '最多四位小数（基点）'],
+  [/^must not exceed 1$/, '不能超过 1（100%）'],
+  [/^must be a real date written YYYY-MM-DD$/, '须为真实存在的日期，格式 YYYY-MM-DD'],
+  [/^must be after loan\.disbursedOn$/, '须晚于放款日期'],
+  [/^must not be before loan\.disbursedOn$/, '不能早于放款日期'],
+  [/^must not be before the loan was disbursed$/, '不能早于放款日期'],
+  [/^must not be before the claim was submitted$/, '不能早于补偿申请提交日'],
+  [/^must not be before signedOn$/, '不能早于签署日'],
+  [/^must not be before validFrom$/, '不能早于生效日'],
+  [/^must not be after on$/, '不能晚于发生日'],
+  [/^must be after disbursedOn \((.+)\)$/, (m) => `须晚于放款日期（${m[1]}）`],
+  [/^must be before maturesOn \((.+)\)$/, (m) => `须早于到期日（${m[1]}）`],
+  [/^must not exceed loan\.principal$/, '不能超过贷款本金'],
+  [/^exceeds the outstanding principal$/, '超过本金余额'],
+  [/^exceeds the fund’s free capacity$/, '超过补偿资金的可用额度'],
+  // Registry and the unified social credit code (GB 32100-2015)
+  [/^must be 18 characters$/, '须为 18 位'],
+  [/^has a character not allowed/, '含有统一社会信用代码不允许的字符（GB 32100-2015）'],
+  [/^has a wrong check character$/, '校验码错误（GB 32100-2015）'],
+  [/^no registered enterprise has it/, '没有该统一社会信用代码的已登记企业，请先登记企业'],
+  [/^is not the credit code of the enterprise enterpriseId names$/, '与 enterpriseId 所指企业的统一社会信用代码不符'],
+  [/^give enterpriseId or creditCode$/, '请提供 enterpriseId 或统一社会信用代码'],
+  [/^repeats enterprises\[(\d+)\]\.creditCode$/, (m) => `与第 ${Number(m[1]) + 1} 家企业的统一社会信用代码重复`],
+  [/^is registered already$/, '已登记'],
+  [/^is taken$/, '已被占用'],
+  [/ is not a registered guarantor$/, '不是已登记的担保机构'],
+  [/^is not a registered bank: (.+)$/, (m) => `不是已登记的银行：${m[1]}`],
+  [/^is not a registered institution: (.+)$/, (m) => `不是已登记的机构：${m[1]}`],
+  [/^is not a programme: (.+)$/, (m) => `不是已有的政策项目：${m[1]}`],
+  [/^lists (.+) a second time$/, (m) => `重复列出 ${m[1]}`],
+  [/^fund (.+) does not run programme (.+)$/, (m) => `补偿资金 ${m[1]} 不执行政策项目 ${m[2]}`],
+  [/^has an agreement already$/, '已有合作协议'],
+  [/^only a bank’s agreement has a quota$/, '只有银行的合作协议可设额度'],
+  [/^this agreement has no quota/, '该合作协议未设额度，其备案占用补偿资金的总额度'],
+  [/^is required for a bank officer$/, '银行用户必填'],
+  [/^is required for a guarantor officer$/, '担保机构用户必填'],
+  [/^must be at least (\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^must be 8 to 200 printable ASCII characters$/, '须为 8 至 200 个可打印 ASCII 字符'],
+  [/^the username or password is wrong$/, '用户名或密码错误'],
+  // Filings, servicing, claims
+  [/^is required in risk-sharing mode$/, '风险分担模式下必填'],
+  [/^is only for risk-sharing mode$/, '仅适用于风险分担模式'],
+  [/^the parties’ shares and loan\.bankShare must add up to 1$/, '各方分担比例与银行分担比例之和须为 1'],
+  [/^is filed already$/, '该银行已备案此贷款（重复）'],
+  [/^appears again in this file \(first on line (\d+)\)$/, (m) => `本文件中重复出现（首次在第 ${m[1]} 行）`],
+  [/^no programme .* in force/i, '备案日没有有效的政策'],
+  [/^the holiday calendar has no data for (\d{4})/, (m) => `节假日日历尚无 ${m[1]} 年的数据，暂无法判断（G6）`],
+  [/^a bank files for itself only$/, '银行只能为本行备案'],
+  [/^a bank imports for itself only$/, '银行只能为本行导入'],
+  [/^is required when a manager files for a bank$/, '管理人代银行备案时必填'],
+  [/^is required when a manager imports for a bank$/, '管理人代银行导入时必填'],
+  [/^the loan has repayments$/, '该贷款已有还款记录'],
+  [/^has claim (.+)$/, (m) => `已有补偿申请 ${m[1]}`],
+  [/^the claim is (.+)$/, (m) => `补偿申请状态为 ${m[1]}`],
+  [/^is (active|withdrawn|non-performing|compensated|closed|repaid|submitted|under-review|approved|queued|held|paid|rejected)$/, (m) => `当前状态为 ${m[1]}`],
+  [/^was used for a different request$/, '已用于另一个请求'],
+  [/^at most (\d+) lines with an Idempotency-Key$/, (m) => `带 Idempotency-Key 时最多 ${m[1]} 行`],
+  [/^this account keeps no balance history/, '该账户不保留余额历史（未设历史标志）；其转账见 /api/ledger/transfers'],
+  // Uploads
+  [/^send multipart\/form-data$/, '请以 multipart/form-data 上传'],
+  [/^send one file per import$/, '每次导入一个文件'],
+  [/^is required: a multipart field named `file`$/, '必填：名为 file 的文件字段'],
+  [/^the multipart body ended early/, '上传内容不完整（上传被中断）'],
+  [/^the multipart headers are malformed$/, '上传的分段头格式错误'],
+];
+
+const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', boolean: '布尔值', object: '对象', array: '列表', null: 'null', undefined: '无' };
+const typeName = (t: string) => TYPE_NAMES[t] ?? t;
+
+/** A field error with its Chinese beside the English, where there is one (`messageZh`). */
+export function withChinese(e: FieldError): FieldError {
+  const zh = e.messageZh ?? zhOf(e.message);
+  return zh === undefined ? { field: e.field, message: e.message } : { field: e.field, message: e.message, messageZh: zh };
+}
+
+/** The Chinese of an API message, or undefined when there is none. */
+export function zhOf(en: string): string | undefined {
+  for (const [re, zh] of ZH) {
+    const m = re.exec(en);
+    if (m) return typeof zh === 'string' ? zh : zh(m);
+  }
+  return undefined;
+}
