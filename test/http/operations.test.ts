@@ -209,7 +209,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect(a).toMatchObject({ tripped: false, compensationPaid: '3500000.00', refunded: '500000.00', netCompensation: '3000000.00' });
     expect((await ok(await send(bankA, 'GET', '/api/breakers'))).items.map((b: any) => b.bankId)).toEqual(['bank-a']);
     expect((await send(bankA, 'GET', '/api/breakers/bank-b')).status).toBe(404);
-    expect((await ok(await send(bankA, 'GET', '/api/breakers/bank-a'))).why.zh).toMatch(/未熔断/);
+    expect((await ok(await send(bankA, 'GET', '/api/breakers/bank-a'))).why.zh).toMatch(/^未熔断：代偿申请比例 \d+(\.\d+)?%（阈值 3%），净补偿 [\d,]+\.\d\d 元（阈值 5,000,000\.00 元）$/);
   });
 
   it('every change is in the audit log with who, before and after; only staff read it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyRate, divideRounded, formatRate, formatYuan, formatYuanGrouped, parseRate, parseYuan, splitByWeights } from './money';
+import { applyRate, divideRounded, formatPercent, formatRate, formatYuan, formatYuanGrouped, parseRate, parseYuan, splitByWeights } from './money';
 
 describe('parseYuan / formatYuan (R10)', () => {
   it.each([
@@ -30,6 +30,7 @@ describe('rates in basis points', () => {
   it.each([['0.2', 2000], ['0.05', 500], ['1', 10000], ['0.3333', 3333], ['0', 0]])('parses %s', (t, bp) => expect(parseRate(t)).toBe(bp));
   it.each(['1.1', '0.00001', '-0.2', '20%', '', '.2'])('rejects %j', (t) => expect(() => parseRate(t)).toThrow());
   it('formats shortest', () => {
+    expect([2424, 300, 5, 10_000, 0, 1234].map(formatPercent)).toEqual(['24.24%', '3%', '0.05%', '100%', '0%', '12.34%']);
     expect(formatRate(5000)).toBe('0.5');
     expect(formatRate(2500)).toBe('0.25');
     expect(formatRate(10000)).toBe('1');

@@ -69,6 +69,12 @@ export function formatRate(bp: BasisPoints): string {
   return rest ? `${whole}.${rest}` : `${whole}`;
 }
 
+/** Formats basis points as a percentage for people: 2424 → "24.24%", 300 → "3%", 5 → "0.05%". */
+export function formatPercent(bp: BasisPoints): string {
+  const rest = (bp % 100).toString().padStart(2, '0').replace(/0+$/, '');
+  return `${Math.trunc(bp / 100)}${rest ? `.${rest}` : ''}%`;
+}
+
 /** Divides with one rounding: half-up (away from zero at .5) or half-even (banker's). */
 export function divideRounded(numerator: bigint, denominator: bigint, rounding: Rounding = 'half-up'): bigint {
   if (denominator <= 0n) throw new RangeError('denominator must be positive');

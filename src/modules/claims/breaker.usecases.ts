@@ -3,11 +3,14 @@
  * asked: filed principal, claimed NPL principal, compensation paid (the payable account's
  * debits) and refunds (recovery transfers). Nothing is stored, so it lifts by itself.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { circuitBreaker, type BreakerState, type BreakerThresholds } from '../../core/claims/circuit-breaker';
-import { formatRate, formatYuan } from '../../core/money/money';
+import { formatPercent, formatRate, formatYuan, formatYuanGrouped } from '../../core/money/money';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { scopeFor, type Actor } from '../auth/access';
+import { institutions } from '../registry/registry.table';
+import { Problem } from '../shared/problem';
 import { rowsOf } from '../shared/rows';
 
 
@@ -62,11 +65,15 @@ export async function breakerOf({ db, catalog, bankId }: { db: Db; catalog: Poli
 }
 
 export function breakerView(bankId: string, b: Awaited<ReturnType<typeof breakerOf>>) {
+  const ratio = formatPercent(b.claimRatioBp);
+  const ratioAbove = formatPercent(b.thresholds.claimRatioAboveBp);
+  const net = formatYuanGrouped(b.netCompensation);
+  const netAbove = formatYuanGrouped(b.thresholds.netCompensationAbove);
   const why = b.tripped
-    ? { zh: `熔断：不良贷款代偿申请本金占备案本金 ${formatRate(b.claimRatioBp)}，超过 ${formatRate(b.thresholds.claimRatioAboveBp)}；净补偿 ${formatYuan(b.netCompensation)} 元，超过 ${formatYuan(b.thresholds.netCompensationAbove)} 元（G4）`,
-        en: `Tripped: claimed NPL principal is ${formatRate(b.claimRatioBp)} of filed principal, above ${formatRate(b.thresholds.claimRatioAboveBp)}; net compensation ${formatYuan(b.netCompensation)} yuan, above ${formatYuan(b.thresholds.netCompensationAbove)} yuan (G4)` }
-    : { zh: `未熔断：代偿申请比例 ${formatRate(b.claimRatioBp)}（阈值 ${formatRate(b.thresholds.claimRatioAboveBp)}），净补偿 ${formatYuan(b.netCompensation)} 元（阈值 ${formatYuan(b.thresholds.netCompensationAbove)} 元）`,
-        en: `Not tripped: claim ratio ${formatRate(b.claimRatioBp)} (threshold ${formatRate(b.thresholds.claimRatioAboveBp)}), net compensation ${formatYuan(b.netCompensation)} yuan (threshold ${formatYuan(b.thresholds.netCompensationAbove)} yuan)` };
+    ? { zh: `熔断：不良贷款代偿申请本金占备案本金 ${ratio}，超过 ${ratioAbove}；净补偿 ${net} 元，超过 ${netAbove} 元（G4）`,
+        en: `Tripped: claimed NPL principal is ${ratio} of filed principal, above ${ratioAbove}; net compensation ${net} yuan, above ${netAbove} yuan (G4)` }
+    : { zh: `未熔断：代偿申请比例 ${ratio}（阈值 ${ratioAbove}），净补偿 ${net} 元（阈值 ${netAbove} 元）`,
+        en: `Not tripped: claim ratio ${ratio} (threshold ${ratioAbove}), net compensation ${net} yuan (threshold ${netAbove} yuan)` };
   return {
     bankId, tripped: b.tripped, ratioExceeded: b.ratioExceeded, netExceeded: b.netExceeded, claimRatio: formatRate(b.claimRatioBp),
     netCompensation: formatYuan(b.netCompensation), filedPrincipal: formatYuan(b.figures.filedPrincipal), claimedNplPrincipal: formatYuan(b.figures.claimedNplPrincipal),
@@ -74,4 +81,23 @@ export function breakerView(bankId: string, b: Awaited<ReturnType<typeof breaker
     thresholds: { claimRatioAbove: formatRate(b.thresholds.claimRatioAboveBp), netCompensationAbove: formatYuan(b.thresholds.netCompensationAbove) },
     why, cites: ['G4', 'R9'],
   };
+}
+
+/** Every bank's breaker the actor may see (staff: all, in one pass over the book; a bank: its own). */
+export async function listBreakers({ db, catalog, actor }: { db: Db; catalog: PolicyCatalog; actor: Actor }) {
+  const scope = scopeFor(actor);
+  const banks = (await db.select().from(institutions).where(eq(institutions.kind, 'bank')))
+    .filter((b) => scope.kind === 'all' || (scope.kind === 'bank' && b.id === scope.bankId));
+  const all = scope.kind === 'all' ? await allBankFigures(db) : undefined;
+  const items = [];
+  for (const b of banks) items.push({ ...breakerView(b.id, breakerFrom(all?.get(b.id) ?? await bankFigures(db, b.id), catalog)), bankName: b.name });
+  return items;
+}
+
+/** One bank's breaker; another bank's, or a guarantor asking, answers 404. */
+export async function getBreaker({ db, catalog, actor, bankId }: { db: Db; catalog: PolicyCatalog; actor: Actor; bankId: string }) {
+  const scope = scopeFor(actor);
+  const [bank] = await db.select().from(institutions).where(eq(institutions.id, bankId));
+  if (!bank || bank.kind !== 'bank' || scope.kind === 'guarantor' || (scope.kind === 'bank' && scope.bankId !== bankId)) throw Problem.notFound(`Bank ${bankId}`);
+  return breakerView(bankId, await breakerOf({ db, catalog, bankId }));
 }

@@ -1,15 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
-import { institutions } from '../registry/registry.table';
-import { scopeFor } from '../auth/access';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { pageQuery, pageSchema } from '../shared/paging';
-import { Problem } from '../shared/problem';
-import { breakerOf, breakerView } from './breaker.usecases';
+import { getBreaker, listBreakers } from './breaker.usecases';
 import { breakerSchema, claimDetail, claimInput, claimSchema, rejectInput } from './claims.schemas';
 import * as uc from './claims.usecases';
 
@@ -53,19 +49,6 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps) {
     .openapi(routes.reject, async (c) => c.json(await uc.rejectClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:approve'), id: c.req.valid('param').id, reason: c.req.valid('json').reason }), 200))
     .openapi(routes.withdraw, async (c) => c.json(await uc.withdrawClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:submit'), id: c.req.valid('param').id }), 200))
     .openapi(routes.pay, async (c) => c.json(await uc.payApprovedClaim({ db, actor: requireActor(c, 'claim:pay'), id: c.req.valid('param').id, today: today() }), 200))
-    .openapi(routes.breakers, async (c) => {
-      const scope = scopeFor(requireActor(c, 'claim:read'));
-      const banks = (await db.select().from(institutions).where(eq(institutions.kind, 'bank')))
-        .filter((b) => scope.kind === 'all' || (scope.kind === 'bank' && b.id === scope.bankId));
-      const items = [];
-      for (const b of banks) items.push({ ...breakerView(b.id, await breakerOf({ db, catalog: catalog(), bankId: b.id })), bankName: b.name });
-      return c.json({ items }, 200);
-    })
-    .openapi(routes.breaker, async (c) => {
-      const scope = scopeFor(requireActor(c, 'claim:read'));
-      const bankId = c.req.valid('param').id;
-      const [bank] = await db.select().from(institutions).where(eq(institutions.id, bankId));
-      if (!bank || bank.kind !== 'bank' || scope.kind === 'guarantor' || (scope.kind === 'bank' && scope.bankId !== bankId)) throw Problem.notFound(`Bank ${bankId}`);
-      return c.json(breakerView(bankId, await breakerOf({ db, catalog: catalog(), bankId })), 200);
-    });
+    .openapi(routes.breakers, async (c) => c.json({ items: await listBreakers({ db, catalog: catalog(), actor: requireActor(c, 'claim:read') }) }, 200))
+    .openapi(routes.breaker, async (c) => c.json(await getBreaker({ db, catalog: catalog(), actor: requireActor(c, 'claim:read'), bankId: c.req.valid('param').id }), 200));
 }
