@@ -1,4 +1,8 @@
-/** How the app's database connections are opened: PostgreSQL's JIT is off for them (docs/PERFORMANCE.md, "Reports over a million loans"). */
+/** How the app opens its database: PostgreSQL with JIT off (docs/PERFORMANCE.md, "Reports over a million loans"); PGlite creating a new data directory in a child process. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../modules/shared/rows';
@@ -40,6 +44,25 @@ describe.runIf(onPostgres)('PostgreSQL connections (PostgreSQL only; npm run tes
 });
 
 describe.runIf(!onPostgres)('the embedded database', () => {
+  it('creates a new data directory without keeping initdb’s memory: a process that opens one stays far below the ~870 MB it reached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backstop-fresh-'));
+    try {
+      // In a process of its own, so that the resident memory measured is the opening's alone.
+      const script = `const { openDatabase } = await import(${JSON.stringify(new URL('./database.ts', import.meta.url).href)});
+        const d = await openDatabase({ dataDir: ${JSON.stringify(join(dir, 'data'))}, url: '' });
+        const { rows } = await d.db.execute('select count(*)::int as n from filings');
+        await d.close();
+        process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, filings: rows[0].n }));`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+      const { rss, filings } = JSON.parse(out) as { rss: number; filings: number };
+      expect(filings).toBe(0); // created and migrated
+      expect(existsSync(join(dir, 'data', 'PG_VERSION'))).toBe(true);
+      expect(rss / 2 ** 20).toBeLessThan(600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('opens as before (PGlite has no JIT to turn off; nothing is sent to it)', async () => {
     const d = await openDatabase({ memory: true, url: '' });
     try {

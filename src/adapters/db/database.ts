@@ -3,7 +3,9 @@
  * set. The same drizzle-kit SQL migrations run on both at open. PGlite runs with full durability
  * (relaxedDurability off): each statement is synced to the data directory before it returns.
  */
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -28,9 +30,29 @@ export async function openDatabase({ url = process.env.DATABASE_URL, dataDir = p
   return memory ? openPglite(undefined) : openPglite(resolve(dataDir));
 }
 
+/**
+ * A new data directory is created (PostgreSQL's initdb) in a child process. PGlite's WebAssembly
+ * memory grows to ~750 MB while it initialises and never gives it back, so a server that created
+ * its directory itself kept that for as long as it ran; the same directory opened afterwards takes
+ * ~280 MB (docs/PERFORMANCE.md, "import").
+ */
+async function createDataDir(dir: string): Promise<void> {
+  if (existsSync(join(dir, 'PG_VERSION'))) return;
+  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const script = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(dir)} }); await db.close();`;
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`could not create the database in ${dir}: ${stderr.trim() || `exit code ${code}`}`))));
+  });
+}
+
 async function openPglite(dir: string | undefined): Promise<Database> {
   const unlock = dir ? lockDataDir(dir) : () => {};
   try {
+    if (dir) await createDataDir(dir);
     const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), relaxedDurability: false });
     const db = drizzlePglite(client);
     await migratePglite(db, { migrationsFolder: MIGRATIONS });
