@@ -206,7 +206,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
     const all = await ok(await send(reviewer, 'GET', '/api/breakers'));
     expect(all.items.map((b: any) => b.bankId).sort()).toEqual(['bank-a', 'bank-b']);
     const a = all.items.find((b: any) => b.bankId === 'bank-a');
-    expect(a).toMatchObject({ tripped: false, compensationPaid: '3500000.00', refunded: '500000.00', netCompensation: '3000000.00' });
+    expect(a).toMatchObject({ tripped: false, compensationPaid: '3500000.00', refunded: '500000.00', netCompensation: '3000000.00', bankName: '甲银行经开区支行', bankNameEn: null });
     expect((await ok(await send(bankA, 'GET', '/api/breakers'))).items.map((b: any) => b.bankId)).toEqual(['bank-a']);
     expect((await send(bankA, 'GET', '/api/breakers/bank-b')).status).toBe(404);
     expect((await ok(await send(bankA, 'GET', '/api/breakers/bank-a'))).why.zh).toMatch(/^未熔断：代偿申请比例 \d+(\.\d+)?%（阈值 3%），净补偿 [\d,]+\.\d\d 元（阈值 5,000,000\.00 元）$/);

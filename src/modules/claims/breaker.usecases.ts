@@ -90,7 +90,7 @@ export async function listBreakers({ db, catalog, actor }: { db: Db; catalog: Po
     .filter((b) => scope.kind === 'all' || (scope.kind === 'bank' && b.id === scope.bankId));
   const all = scope.kind === 'all' ? await allBankFigures(db) : undefined;
   const items = [];
-  for (const b of banks) items.push({ ...breakerView(b.id, breakerFrom(all?.get(b.id) ?? await bankFigures(db, b.id), catalog)), bankName: b.name });
+  for (const b of banks) items.push({ ...breakerView(b.id, breakerFrom(all?.get(b.id) ?? await bankFigures(db, b.id), catalog)), bankName: b.name, bankNameEn: b.nameEn });
   return items;
 }
 

@@ -31,7 +31,7 @@ const routes = {
   withdraw: transition('withdraw', 'The bank withdraws its claim'),
   pay: transition('pay', 'Pay an approved claim, or queue it while the fund lacks cash (R7a)'),
   breakers: createRoute({ method: 'get', path: '/api/breakers', tags, summary: 'The circuit breaker of every bank (G4, R9) and why',
-    responses: { 200: json(z.object({ items: z.array(breakerSchema.extend({ bankName: z.string() })) }), 'One per bank (a bank sees its own)'), 401: errors[401] } }),
+    responses: { 200: json(z.object({ items: z.array(breakerSchema.extend({ bankName: z.string(), bankNameEn: z.string().nullable() })) }), 'One per bank (a bank sees its own)'), 401: errors[401] } }),
   breaker: createRoute({ method: 'get', path: '/api/breakers/{id}', tags, summary: 'One bank’s circuit breaker (G4) and why',
     request: { params: idParam('bank-icbc') }, responses: { 200: json(breakerSchema, 'The breaker'), 401: errors[401], 404: errors[404] } }),
 };

@@ -122,12 +122,12 @@ export async function breakdown({ db, actor, by, fundId }: { db: Db; actor: Acto
 export async function bankRatios({ db, catalog, actor }: { db: Db; catalog: PolicyCatalog; actor: Actor }) {
   const s = scopeFor(actor);
   const rows = rowsOf(await db.execute(sql`
-    select i.id, i.name, count(f.id)::int as loans,
+    select i.id, i.name, i.name_en, count(f.id)::int as loans,
            coalesce(sum(f.outstanding) filter (where f.status in ('active', 'non-performing', 'compensated')), 0)::text as book,
            coalesce(sum(f.outstanding) filter (where f.status in ('non-performing', 'compensated')), 0)::text as npl
     from institutions i left join filings f on f.bank_id = i.id and f.status <> 'withdrawn'
     where i.kind = 'bank' and ${s.kind === 'bank' ? sql`i.id = ${s.bankId}` : s.kind === 'guarantor' ? sql`false` : sql`true`}
-    group by i.id, i.name order by i.id`));
+    group by i.id, i.name, i.name_en order by i.id`));
   // Many banks: every bank's figures in one query; one bank (a bank's own view): its lookups alone.
   const figures = rows.length > 1 ? await allBankFigures(db) : null;
   const out = [];
@@ -136,7 +136,7 @@ export async function bankRatios({ db, catalog, actor }: { db: Db; catalog: Poli
     const f = figures?.get(id);
     const b = breakerView(id, f ? breakerFrom(f, catalog) : await breakerOf({ db, catalog, bankId: id }));
     out.push({
-      bankId: id, name: String(r.name), loans: Number(r.loans), filedPrincipal: b.filedPrincipal, outstanding: yuan(r.book), nplPrincipal: yuan(r.npl),
+      bankId: id, name: String(r.name), nameEn: r.name_en === null ? null : String(r.name_en), loans: Number(r.loans), filedPrincipal: b.filedPrincipal, outstanding: yuan(r.book), nplPrincipal: yuan(r.npl),
       nplRatio: ratioText(fen(r.npl), fen(r.book)), claimedNplPrincipal: b.claimedNplPrincipal, claimRatio: b.claimRatio,
       compensationPaid: b.compensationPaid, refunded: b.refunded, netCompensation: b.netCompensation,
       claimRatioThreshold: b.thresholds.claimRatioAbove, netCompensationThreshold: b.thresholds.netCompensationAbove,

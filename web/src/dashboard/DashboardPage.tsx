@@ -53,7 +53,7 @@ export default function DashboardPage() {
   const monthly = useQuery({ queryKey: ['report', 'monthly', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/monthly${qs({ fundId })}`)) });
   const banks = useQuery({ queryKey: ['report', 'banks'], queryFn: () => optional(api<unknown>('/api/reports/banks')) });
   const sharing = useQuery({ queryKey: ['report', 'risk-sharing', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/risk-sharing${qs({ fundId })}`)) });
-  const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => optional(api<{ items: (Breaker & { bankName: string })[] }>('/api/breakers')) });
+  const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => optional(api<{ items: (Breaker & { bankName: string; bankNameEn: string | null })[] }>('/api/breakers')) });
 
   if (funds.isPending) return <Loading />;
   if (funds.error) return <ProblemMessage error={funds.error} />;
@@ -159,14 +159,15 @@ function MonthlyChart({ data }: { data: Obj[] }) {
   );
 }
 
-function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker & { bankName: string })[] }) {
-  const { t } = useTranslation();
+function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker & { bankName: string; bankNameEn: string | null })[] }) {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language.startsWith('zh');
   const byBank = new Map<string, { name: string; npl: string | null; claim: string | null; tripped: boolean }>();
-  for (const b of breakers) byBank.set(b.bankId, { name: b.bankName, npl: null, claim: b.claimRatio, tripped: b.tripped });
+  for (const b of breakers) byBank.set(b.bankId, { name: (zh ? null : b.bankNameEn) ?? b.bankName, npl: null, claim: b.claimRatio, tripped: b.tripped });
   for (const r of banks) {
     const id = field(r, 'bankId', 'id') ?? '';
     const prev = byBank.get(id);
-    byBank.set(id, { name: field(r, 'bankName', 'name') ?? prev?.name ?? id, npl: field(r, 'nplRatio', 'npl'), claim: field(r, 'claimRatio') ?? prev?.claim ?? null, tripped: r.breakerTripped === true || (prev?.tripped ?? false) });
+    byBank.set(id, { name: (zh ? null : field(r, 'nameEn')) ?? field(r, 'bankName', 'name') ?? prev?.name ?? id, npl: field(r, 'nplRatio', 'npl'), claim: field(r, 'claimRatio') ?? prev?.claim ?? null, tripped: r.breakerTripped === true || (prev?.tripped ?? false) });
   }
   const rows = [...byBank.entries()].map(([id, v]) => ({ id, ...v }));
   const threshold = field(banks[0], 'claimRatioThreshold') ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
