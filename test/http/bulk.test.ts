@@ -23,8 +23,11 @@ const enterprise = (n: number, extra: Record<string, unknown> = {}) => ({
 /** The code with a wrong check character. */
 const badCode = (n: number) => { const c = creditCode(n); return c.slice(0, 17) + (c.endsWith('0') ? '1' : '0'); };
 
+/** The zone's date: loans are filed on 2025-09-03, their repayments reported on 2025-12-31. */
+let day = '2025-09-03';
+
 beforeAll(async () => {
-  t = await startTestApp({ today: () => '2025-09-03' });
+  t = await startTestApp({ today: () => day });
   ({ manager, reviewer, auditor, bankA, bankB, guarantor } = await signInCast(t));
 }, 120_000);
 afterAll(async () => t?.close());
@@ -156,8 +159,15 @@ describe('POST /api/enterprises/bulk', () => {
 
 describe('POST /api/repayments (set-based)', () => {
   const loans: Record<string, string> = {};
-  const file = async (bank: Client, bankRef: string, principal: string, n: number, programme = 'etown-2025-sci-tech') =>
-    (await ok(await send(bank, 'POST', '/api/filings', { bankRef, creditCode: creditCode(n), programme, loan: { kind: 'credit', principal, disbursedOn: '2025-09-01', mode: 'direct' } }), 201)).id as string;
+  const file = async (bank: Client, bankRef: string, principal: string, n: number, programme = 'etown-2025-sci-tech') => {
+    const reporting = day;
+    day = '2025-09-03';
+    try {
+      return (await ok(await send(bank, 'POST', '/api/filings', { bankRef, creditCode: creditCode(n), programme, loan: { kind: 'credit', principal, disbursedOn: '2025-09-01', mode: 'direct' } }), 201)).id as string;
+    } finally {
+      day = reporting;
+    }
+  };
 
   beforeAll(async () => {
     await ok(await send(manager, 'POST', '/api/funds', { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'], liabilityMultiple: '10', capital: '30000000.00', on: '2024-01-02' }), 201);
@@ -170,6 +180,7 @@ describe('POST /api/repayments (set-based)', () => {
     loans.smallSingle = await file(bankA, 'A-3', '1000000.00', 103, 'etown-2023-small-micro');
     loans.smallBulk = await file(bankA, 'A-4', '1000000.00', 103, 'etown-2023-small-micro');
     loans.other = await file(bankB, 'B-1', '2000000.00', 201);
+    day = '2025-12-31';
   }, 60_000);
 
   const script = (a: string, b: string) => [

@@ -128,6 +128,7 @@ describe('filings', () => {
 let claim1: string;
 describe('servicing, claims, payment queue, recoveries', () => {
   it('repayments release liability; another bank gets 404; bulk answers each line', async () => {
+    day = '2025-12-01';
     expect((await send(bankB, 'POST', `/api/filings/${loan1}/repayments`, { amount: '1.00', on: '2025-10-01' })).status).toBe(404);
     expect((await send(auditor, 'POST', `/api/filings/${loan1}/repayments`, { amount: '1.00', on: '2025-10-01' })).status).toBe(403);
     const r = await ok(await send(bankA, 'POST', `/api/filings/${loan1}/repayments`, { amount: '1000000.00', on: '2025-10-01' }));
@@ -142,9 +143,27 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect(bulk.items[2].status).toBe(404);
   });
 
+  it('a report or a recovery dated after today is refused naming `on`, and nothing changes', async () => {
+    const before = await ok(await send(bankA, 'GET', `/api/filings/${loan1}`));
+    for (const [path, body] of [
+      [`/api/filings/${loan1}/repayments`, { amount: '1.00', on: '2099-01-01' }],
+      [`/api/filings/${loan1}/balance`, { outstanding: '1.00', on: '2025-12-02' }],
+      [`/api/filings/${loan1}/classification`, { classification: 'loss', overdueSince: null, on: '2025-12-02' }],
+    ] as const) {
+      const res = await send(bankA, 'POST', path, body);
+      expect(res.status, path).toBe(400);
+      expect((await res.json() as any).errors).toEqual([{ field: 'on', message: 'must not be after today (2025-12-01)', messageZh: '不能晚于今天（2025-12-01）' }]);
+    }
+    const bulk = await ok(await send(bankA, 'POST', '/api/repayments', { items: [{ filingId: loan1, amount: '1.00', on: '2025-12-02' }] }));
+    expect(bulk.items[0]).toMatchObject({ ok: false, status: 400, errors: [{ field: 'on' }] });
+    const after = await ok(await send(bankA, 'GET', `/api/filings/${loan1}`));
+    expect(after).toMatchObject({ outstanding: before.outstanding, reserved: before.reserved, version: before.version, classification: before.classification });
+  });
+
   it('claims need a non-performing loan; maker–checker; paid from cash', async () => {
     day = '2026-01-05';
     expect((await send(bankA, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(422);
+    day = '2026-04-10';
     await ok(await send(bankA, 'POST', `/api/filings/${loan1}/classification`, { classification: 'substandard', overdueSince: '2026-01-01', on: '2026-04-10' }));
     day = '2026-04-13';
     for (const c of [manager, reviewer, auditor, guarantor]) expect((await send(c, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(403);
@@ -169,6 +188,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
 
   it('a claim waits in the queue while cash is short and a top-up pays it (R7a)', async () => {
     const f = await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-2', creditCode: creditCode(3), loan: { kind: 'credit', principal: '1000000.00', disbursedOn: '2026-04-10', mode: 'direct' } }), 201);
+    day = '2026-04-20';
     await ok(await send(bankA, 'POST', `/api/filings/${f.id}/classification`, { classification: 'doubtful', on: '2026-04-20' }));
     const c = await ok(await send(bankA, 'POST', '/api/claims', { filingId: f.id }), 201);
     await ok(await send(manager2, 'POST', `/api/claims/${c.id}/prepare`));
@@ -191,6 +211,11 @@ describe('servicing, claims, payment queue, recoveries', () => {
   });
 
   it('recoveries flow back in the fund’s share (R8); never more than the loan’s principal', async () => {
+    day = '2026-06-01';
+    const future = await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1.00', on: '2026-06-02' });
+    expect(future.status).toBe(400);
+    expect((await future.json() as any).errors[0].field).toBe('on');
+    day = '2026-06-02';
     expect((await send(bankB, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' })).status).toBe(404);
     expect((await send(auditor, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' })).status).toBe(403);
     const r = await ok(await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' }), 201);

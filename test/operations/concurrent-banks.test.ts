@@ -59,7 +59,7 @@ describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', ()
     const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: bob, today: '2025-09-03',
       input: { bankRef: 'IDEM-R', enterpriseId: e, loan: { kind: 'credit', principal: parseYuan('1.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never });
     // The whole loan: a copy that did the work again would be refused (the loan is repaid), not replayed.
-    const results = await settle(Array.from({ length: 8 }, () => reportRepayment({ db: w.db, actor: bob, id: filing.id, amount: parseYuan('1.00'), on: '2025-10-01', idempotencyKey: 'repay-once-0001' })));
+    const results = await settle(Array.from({ length: 8 }, () => reportRepayment({ db: w.db, actor: bob, id: filing.id, amount: parseYuan('1.00'), on: '2025-10-01', today: '2025-10-01', idempotencyKey: 'repay-once-0001' })));
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     // as the client sees them: JSON, keys in any order
     const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)])) : v);
@@ -75,7 +75,7 @@ describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', ()
     const claims: string[] = [];
     for (const f of loans) {
       const actor = f.bank_id === 'bank-icbc' ? icbc : bob;
-      await reportClassification({ db: w.db, catalog: w.catalog, actor, id: f.id, classification: 'loss', overdueSince: null, on: '2026-01-05' });
+      await reportClassification({ db: w.db, catalog: w.catalog, actor, id: f.id, classification: 'loss', overdueSince: null, on: '2026-01-05', today: '2026-01-05' });
       claims.push((await submitClaim({ db: w.db, catalog: w.catalog, actor, input: { filingId: f.id }, today: '2026-01-06' })).claim.id);
     }
     await settle(claims.map((id) => prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id })));

@@ -78,10 +78,10 @@ describe('a loan from filing to recovery', () => {
     const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today, input: { bankRef: 'AM-1', enterpriseId: e, loan: loan('1000000.00') } as never });
     const amended = await amendFiling({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, patch: { principal: parseYuan('900000.00'), reason: '更正' } });
     expect(amended.reserved).toBe('450000.00');
-    const repaid = await reportRepayment({ db: w.db, actor: icbc, id: filing.id, amount: parseYuan('300000.01'), on: '2025-10-01' });
+    const repaid = await reportRepayment({ db: w.db, actor: icbc, id: filing.id, amount: parseYuan('300000.01'), on: '2025-10-01', today: '2025-10-01' });
     expect(repaid.outstanding).toBe('599999.99');
     expect(repaid.reserved).toBe('300000.00'); // 299,999.995 rounds half-up once (R10)
-    const other = await problemOf(reportRepayment({ db: w.db, actor: bob, id: filing.id, amount: 1n, on: '2025-10-01' }));
+    const other = await problemOf(reportRepayment({ db: w.db, actor: bob, id: filing.id, amount: 1n, on: '2025-10-01', today: '2025-10-01' }));
     expect(other.status).toBe(404);
     const withdrawn = await withdrawFiling({ db: w.db, actor: icbc, id: filing.id, reason: '误报', today });
     expect(withdrawn.reserved).toBe('0.00');
@@ -92,10 +92,10 @@ describe('a loan from filing to recovery', () => {
   it('claim: maker–checker, payment queue while cash is short, top-up pays it, recovery refunds', async () => {
     const e = await w.enterprise(8);
     const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today, input: { bankRef: 'NPL-1', enterpriseId: e, loan: loan('8000000.00') } as never });
-    await reportRepayment({ db: w.db, actor: icbc, id: filing.id, amount: parseYuan('2000000.00'), on: '2025-12-01' });
+    await reportRepayment({ db: w.db, actor: icbc, id: filing.id, amount: parseYuan('2000000.00'), on: '2025-12-01', today: '2025-12-01' });
     const early = await problemOf(submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: filing.id }, today: '2026-01-05' }));
     expect(early.status).toBe(422);
-    await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, classification: 'substandard', overdueSince: '2026-01-01', on: '2026-04-10' });
+    await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, classification: 'substandard', overdueSince: '2026-01-01', on: '2026-04-10', today: '2026-04-10' });
     const { claim } = await submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: filing.id }, today: '2026-04-13' });
     expect(claim.compensation).toBe('3000000.00'); // 50% × 6,000,000
     expect(claim.state).toBe('submitted');
@@ -111,7 +111,7 @@ describe('a loan from filing to recovery', () => {
     // A second NPL: cash is now 0, so the claim queues and a top-up pays it.
     const e2 = await w.enterprise(9);
     const { filing: f2 } = await fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today, input: { bankRef: 'NPL-2', enterpriseId: e2, loan: loan('1000000.00') } as never });
-    await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: f2.id, classification: 'doubtful', overdueSince: null, on: '2026-04-20' });
+    await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: f2.id, classification: 'doubtful', overdueSince: null, on: '2026-04-20', today: '2026-04-20' });
     const { claim: c2 } = await submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: f2.id }, today: '2026-04-20' });
     await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager2, id: c2.id });
     await approveClaim({ db: w.db, catalog: w.catalog, actor: manager, id: c2.id, today: '2026-04-21' });
@@ -125,9 +125,9 @@ describe('a loan from filing to recovery', () => {
     const { payQueue } = await import('../../src/modules/claims/claims.usecases');
     expect(await payQueue({ db: w.db, actor: manager, fundId: 'etown', today: '2026-04-22' })).toBe(1);
 
-    const { recovery } = await reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('1000000.00'), on: '2026-06-01' });
+    const { recovery } = await reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('1000000.00'), on: '2026-06-01', today: '2026-06-01' });
     expect(recovery.refund).toBe('500000.00'); // R8: the fund paid 3,000,000 of 6,000,000
-    const over = await problemOf(reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('5000000.01'), on: '2026-06-02' }));
+    const over = await problemOf(reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('5000000.01'), on: '2026-06-02', today: '2026-06-02' }));
     expect(over.errors![0]!.field).toBe('amount');
 
     const s = await ledgerSums(w.db, 'etown');
@@ -139,7 +139,7 @@ describe('a loan from filing to recovery', () => {
   it('rejection needs a reason and frees the loan for a new claim', async () => {
     const e = await w.enterprise(10);
     const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today, input: { bankRef: 'REJ-1', enterpriseId: e, loan: loan('100000.00') } as never });
-    await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, classification: 'loss', overdueSince: null, on: '2026-05-01' });
+    await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, classification: 'loss', overdueSince: null, on: '2026-05-01', today: '2026-05-01' });
     const { claim } = await submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: filing.id }, today: '2026-05-06' });
     const rejected = await rejectClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, reason: '材料不全 / documents missing' });
     expect(rejected.state).toBe('rejected');

@@ -60,12 +60,12 @@ async function run(w: World, s: State, o: Op): Promise<void> {
       const [row] = await rows<{ o: string; bank_id: string }>(w, `select outstanding::text as o, bank_id from filings where id = '${id}'`);
       const outstanding = BigInt(row?.o ?? '0');
       const amount = outstanding * BigInt(o.part) / 100n || 1n;
-      await reportRepayment({ db, actor: row?.bank_id === 'bank-icbc' ? icbc : bob, id, amount, on: '2025-10-01' });
+      await reportRepayment({ db, actor: row?.bank_id === 'bank-icbc' ? icbc : bob, id, amount, on: '2025-10-01', today: '2025-10-01' });
       return;
     }
     case 'default': {
       const id = pick(s.filings, o.which);
-      if (id) await reportClassification({ db, catalog, actor: manager, id, classification: 'loss', overdueSince: null, on: '2026-01-05' });
+      if (id) await reportClassification({ db, catalog, actor: manager, id, classification: 'loss', overdueSince: null, on: '2026-01-05', today: '2026-01-05' });
       return;
     }
     case 'claim': {
@@ -99,7 +99,7 @@ async function run(w: World, s: State, o: Op): Promise<void> {
       return;
     case 'recover': {
       const id = pick(s.claims, o.which);
-      if (id) await reportRecovery({ db, catalog, actor: manager, claimId: id, amount: o.amount, on: '2026-02-01' });
+      if (id) await reportRecovery({ db, catalog, actor: manager, claimId: id, amount: o.amount, on: '2026-02-01', today: '2026-02-01' });
       return;
     }
     case 'life': {

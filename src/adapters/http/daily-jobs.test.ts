@@ -16,7 +16,7 @@ describe('daily jobs', () => {
     const w = await etownWorld();
     try {
       const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today: '2025-09-03', input: { bankRef: 'SW-1', enterpriseId: await w.enterprise(1), loan: { kind: 'credit', principal: parseYuan('100000.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never });
-      await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, classification: 'special-mention', overdueSince: '2026-01-01', on: '2026-02-01' });
+      await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: filing.id, classification: 'special-mention', overdueSince: '2026-01-01', on: '2026-02-01', today: '2026-02-01' });
       const status = async () => ((await w.db.execute(`select status from filings where id = '${filing.id}'` as never)) as unknown as { rows?: { status: string }[] }).rows?.[0]?.status
         ?? ((await w.db.execute(`select status from filings where id = '${filing.id}'` as never)) as unknown as { status: string }[])[0]!.status;
       const ops = { db: w.db, catalog: () => w.catalog, today: () => '2026-04-01' };

@@ -123,9 +123,10 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
       const d = decide(c, withMessage(policy, n, { zh, en }));
       if (d) outcomes['json' in expectSame(d, c) ? 'rendered' : 'threw']++;
     }), { numRuns: 400 });
-    // {deadline} off a working-days rule throws, before as now (compilePolicy refuses it in a file).
+    // {deadline} off a working-days rule throws, before as now (compilePolicy refuses it in a file):
+    // about 12 runs in 400 (none at all: a chance of about 1 in 100,000).
     expect(outcomes.rendered).toBeGreaterThan(150);
-    expect(outcomes.threw).toBeGreaterThan(10);
+    expect(outcomes.threw).toBeGreaterThan(0);
   });
 
   it('a typical eligible case, word for word', () => {

@@ -17,23 +17,23 @@ import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import { rowsOf } from '../shared/rows';
 
 
-interface Live { id: string; bankId: string; fundId: string; outstanding: Fen; ratioBp: number; comp: Fen; lastPaid: string | null }
+interface Live { id: string; bankId: string; fundId: string; disbursedOn: string; outstanding: Fen; ratioBp: number; comp: Fen; lastPaid: string | null }
 
 /**
- * Running loans that are not overdue and paid nothing since `quiet` (a loan that goes bad in the last
- * weeks did not pay its last instalment), biggest first, with the day each last paid.
+ * Running loans disbursed before `quiet`, not overdue and paid nothing since (a loan that goes bad in
+ * the last weeks did not pay its last instalment), biggest first, with the day each last paid.
  */
 async function liveLoans(db: Db, quiet: string, where: { bankId?: string; fundId?: string; mode?: string }): Promise<Live[]> {
-  const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, outstanding::text as outstanding, ratio_bp,
+  const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, disbursed_on::text as disbursed_on, outstanding::text as outstanding, ratio_bp,
       (select max(e."on") from filing_events e where e.filing_id = filings.id and e.kind = 'repayment')::text as last_paid
     from filings
-    where status = 'active' and overdue_since is null and outstanding > 0
+    where status = 'active' and overdue_since is null and outstanding > 0 and disbursed_on < ${quiet}::date
       and not exists (select 1 from filing_events e where e.filing_id = filings.id and e.kind = 'repayment' and e."on" >= ${quiet}::date)
       and (${where.bankId ?? null}::text is null or bank_id = ${where.bankId ?? null}::text)
       and (${where.fundId ?? null}::text is null or fund_id = ${where.fundId ?? null}::text)
       and (${where.mode ?? null}::text is null or mode = ${where.mode ?? null}::text)
     order by outstanding desc, id`));
-  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), outstanding: BigInt(r.outstanding as string), ratioBp: Number(r.ratio_bp), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)), lastPaid: (r.last_paid as string | null) ?? null }));
+  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), disbursedOn: String(r.disbursed_on), outstanding: BigInt(r.outstanding as string), ratioBp: Number(r.ratio_bp), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)), lastPaid: (r.last_paid as string | null) ?? null }));
 }
 
 const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
@@ -55,9 +55,9 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
     const on = day;
     day = day < addDays(asOf, -4) ? addDays(day, 1) : day;
     const officer = bankOfficer(l.bankId);
-    // Overdue since 95 days back, or since the day after its last repayment if it paid later (substandard is non-performing either way, R6).
-    const since = [addDays(on, -95), l.lastPaid ? addDays(l.lastPaid, 1) : ''].sort().at(-1)!;
-    await reportClassification({ db, catalog, actor: officer, id: l.id, classification: 'substandard', overdueSince: since, on });
+    // Overdue since 95 days back, or since the day after its disbursement or its last repayment if later (substandard is non-performing either way, R6).
+    const since = [addDays(on, -95), addDays(l.disbursedOn, 1), l.lastPaid ? addDays(l.lastPaid, 1) : ''].sort().at(-1)!;
+    await reportClassification({ db, catalog, actor: officer, id: l.id, classification: 'substandard', overdueSince: since, on, today: on });
     const submitted = (await submitClaim({ db, catalog, actor: officer, input: { filingId: l.id }, today: on })).claim;
     const claimId = submitted.id;
     let state = submitted.state;

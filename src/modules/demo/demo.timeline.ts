@@ -59,7 +59,7 @@ export function claimSteps({ db: cur, catalog, rnd, loan, claimOn, asOf, at }: {
   at(recovery.on, 8, async () => {
     if (loan.claimState !== 'paid') return;
     const amount = (loan.outstanding * recovery.tenths) / 10n;
-    if (amount > 0n) await reportRecovery({ db: cur(), catalog, actor: bankOfficer(loan.plan.bankId), claimId: loan.claimId!, amount, on: recovery.on });
+    if (amount > 0n) await reportRecovery({ db: cur(), catalog, actor: bankOfficer(loan.plan.bankId), claimId: loan.claimId!, amount, on: recovery.on, today: recovery.on });
   });
 }
 
@@ -97,13 +97,13 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
     if (loan.filingId) for (const r of p.repayments) events.push({ on: r.on, order: 1, seq: events.length, run: async () => {}, repayment: { loan, amount: r.amount } });
     if (p.late) {
       on(p.late.reportedOn, 2, async () => {
-        if (loan.filingId) await reportClassification({ db: cur(), catalog, actor: officer, id: loan.filingId, classification: 'special-mention', overdueSince: p.late!.overdueSince, on: p.late!.reportedOn });
+        if (loan.filingId) await reportClassification({ db: cur(), catalog, actor: officer, id: loan.filingId, classification: 'special-mention', overdueSince: p.late!.overdueSince, on: p.late!.reportedOn, today: p.late!.reportedOn });
       });
     }
     if (p.default) {
       const d = p.default;
       on(d.classifiedOn, 3, async () => {
-        if (loan.filingId) await reportClassification({ db: cur(), catalog, actor: officer, id: loan.filingId, classification: rnd.chance(0.8) ? 'substandard' : 'doubtful', overdueSince: d.overdueSince, on: d.classifiedOn });
+        if (loan.filingId) await reportClassification({ db: cur(), catalog, actor: officer, id: loan.filingId, classification: rnd.chance(0.8) ? 'substandard' : 'doubtful', overdueSince: d.overdueSince, on: d.classifiedOn, today: d.classifiedOn });
       });
       const steps: Event[] = [];
       claimSteps({ db: cur, catalog, rnd, loan, claimOn: d.claimOn, asOf, at: (day, order, run) => steps.push({ on: day, order, seq: 0, run }) });
@@ -128,7 +128,7 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
     pending.length = 0;
     pendingLoans.clear();
     for (const [bankId, rs] of byBank) {
-      const out = await reportRepayments({ db: cur(), actor: bankOfficer(bankId), lines: rs.map((r) => r.line) });
+      const out = await reportRepayments({ db: cur(), actor: bankOfficer(bankId), lines: rs.map((r) => r.line), today: rs.reduce((last, r) => (r.line.on > last ? r.line.on : last), rs[0]!.line.on) });
       out.items.forEach((answer, i) => {
         if (!answer.ok) throw new Error(`demo: repayment of ${rs[i]!.line.filingId} refused: ${JSON.stringify(answer.errors)}`);
         rs[i]!.loan.outstanding -= rs[i]!.line.amount;

@@ -31,7 +31,7 @@ export function recoveriesRoutes({ db, catalog, today }: OperationsDeps) {
     })
     .openapi(routes.report, async (c) => {
       const { amount, on } = c.req.valid('json');
-      const out = await uc.reportRecovery({ db, catalog: catalog(), actor: requireActor(c, 'recovery:write'), claimId: c.req.valid('param').id, amount, on, idempotencyKey: idempotencyKeyOf(c) });
+      const out = await uc.reportRecovery({ db, catalog: catalog(), actor: requireActor(c, 'recovery:write'), claimId: c.req.valid('param').id, amount, on, today: today(), idempotencyKey: idempotencyKeyOf(c) });
       return c.json(out.recovery, out.replayed ? 200 : 201);
     });
 }

@@ -25,8 +25,8 @@ export function recoveryView(r: typeof recoveries.$inferSelect) {
   return { id: r.id, claimId: r.claimId, filingId: r.filingId, bankId: r.bankId, recovered: formatYuan(r.recovered), refund: formatYuan(r.refund), recoveredOn: r.recoveredOn, reportedBy: r.reportedBy, at: r.at.toISOString() };
 }
 
-export async function reportRecovery({ db, catalog, actor, claimId, amount, on, idempotencyKey }: {
-  db: Db; catalog: PolicyCatalog; actor: Actor; claimId: string; amount: Fen; on: string; idempotencyKey?: string | undefined;
+export async function reportRecovery({ db, catalog, actor, claimId, amount, on, today, idempotencyKey }: {
+  db: Db; catalog: PolicyCatalog; actor: Actor; claimId: string; amount: Fen; on: string; today: string; idempotencyKey?: string | undefined;
 }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
   const out = await db.transaction(async (tx) => {
@@ -41,6 +41,7 @@ export async function reportRecovery({ db, catalog, actor, claimId, amount, on, 
     }
     if (c.state !== 'paid') throw new Problem(409, 'Not compensated yet', 'Recoveries are reported after the claim is paid (R8).', [{ field: 'claimId', message: `the claim is ${c.state}` }]);
     if (on < c.submittedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the claim was submitted' }]);
+    if (on > today) throw Problem.invalid([{ field: 'on', message: `must not be after today (${today})` }]);
     const [{ recovered, refunded }] = await tx.select({ recovered: sql<string>`coalesce(sum(${recoveries.recovered}), 0)::text`, refunded: sql<string>`coalesce(sum(${recoveries.refund}), 0)::text` }).from(recoveries).where(eq(recoveries.claimId, claimId)) as [{ recovered: string; refunded: string }];
     if (BigInt(recovered) + amount > c.outstanding) throw Problem.invalid([{ field: 'amount', message: `recoveries would exceed the compensated principal ${formatYuan(c.outstanding)} (already ${formatYuan(BigInt(recovered))})` }]);
     const [f] = await tx.select().from(filings).where(eq(filings.id, c.filingId));

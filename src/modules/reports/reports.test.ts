@@ -24,14 +24,14 @@ beforeAll(async () => {
   const c = await file(bob, 'R-3', 3, '3000000.00');
   did.icbcFiled = parseYuan('3000000.00');
   did.bobFiled = parseYuan('3000000.00');
-  await reportRepayment({ db: w.db, actor: icbc, id: b.id, amount: parseYuan('400000.00'), on: '2025-12-01' });
-  await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: a.id, classification: 'substandard', overdueSince: null, on: '2026-03-02' });
+  await reportRepayment({ db: w.db, actor: icbc, id: b.id, amount: parseYuan('400000.00'), on: '2025-12-01', today: '2025-12-01' });
+  await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: a.id, classification: 'substandard', overdueSince: null, on: '2026-03-02', today: '2026-03-02' });
   const { claim } = await submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: a.id }, today: '2026-03-03' });
   await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
   await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today: '2026-03-05' });
   await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today: '2026-03-06' });
   did.paid = parseYuan(claim.compensation);
-  const { recovery } = await reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('200000.00'), on: '2026-05-10' });
+  const { recovery } = await reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('200000.00'), on: '2026-05-10', today: '2026-05-10' });
   did.refunded = parseYuan(recovery.refund);
   did.live = parseYuan('600000.00') + parseYuan('3000000.00');
   void c;

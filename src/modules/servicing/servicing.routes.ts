@@ -29,22 +29,22 @@ const routes = {
     responses: { 200: json(bulkResult, 'One answer per line (the same Idempotency-Key again: the first answers, nothing repaid twice)'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] } }),
 };
 
-export function servicingRoutes({ db, catalog }: OperationsDeps) {
+export function servicingRoutes({ db, catalog, today }: OperationsDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.repayment, async (c) => {
       const { amount, on } = c.req.valid('json');
-      return c.json(await uc.reportRepayment({ db, actor: requireActor(c, 'servicing:write'), id: c.req.valid('param').id, amount, on, idempotencyKey: idempotencyKeyOf(c) }), 200);
+      return c.json(await uc.reportRepayment({ db, actor: requireActor(c, 'servicing:write'), id: c.req.valid('param').id, amount, on, today: today(), idempotencyKey: idempotencyKeyOf(c) }), 200);
     })
     .openapi(routes.balance, async (c) => {
       const { outstanding, on } = c.req.valid('json');
-      return c.json(await uc.reportBalance({ db, actor: requireActor(c, 'servicing:write'), id: c.req.valid('param').id, outstanding, on }), 200);
+      return c.json(await uc.reportBalance({ db, actor: requireActor(c, 'servicing:write'), id: c.req.valid('param').id, outstanding, on, today: today() }), 200);
     })
     .openapi(routes.classification, async (c) => {
       const { classification, overdueSince, on } = c.req.valid('json');
-      return c.json(await uc.reportClassification({ db, catalog: catalog(), actor: requireActor(c, 'servicing:write'), id: c.req.valid('param').id, classification, overdueSince, on }), 200);
+      return c.json(await uc.reportClassification({ db, catalog: catalog(), actor: requireActor(c, 'servicing:write'), id: c.req.valid('param').id, classification, overdueSince, on, today: today() }), 200);
     })
     .openapi(routes.bulk, async (c) => {
       const actor = requireActor(c, 'servicing:write');
-      return c.json(await uc.reportRepayments({ db, actor, lines: c.req.valid('json').items, idempotencyKey: idempotencyKeyOf(c) }), 200);
+      return c.json(await uc.reportRepayments({ db, actor, lines: c.req.valid('json').items, today: today(), idempotencyKey: idempotencyKeyOf(c) }), 200);
     });
 }

@@ -34,12 +34,18 @@ async function lockedLoan(db: Db, actor: Actor, id: string): Promise<FilingRow> 
   return f;
 }
 
+/** A report's date: not before the loan was disbursed, and not after today (the zone's date): it tells what has happened. */
+function checkReportDate(on: string, f: FilingRow, today: string): void {
+  if (on < f.disbursedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
+  if (on > today) throw Problem.invalid([{ field: 'on', message: `must not be after today (${today})` }]);
+}
+
 /** Sets the outstanding principal (a balance report; a repayment is the same with the difference). */
-async function setOutstanding({ db, actor, f, outstanding, on, kind, data }: { db: Db; actor: Actor; f: FilingRow; outstanding: Fen; on: string; kind: string; data: Record<string, unknown> }) {
+async function setOutstanding({ db, actor, f, outstanding, on, today, kind, data }: { db: Db; actor: Actor; f: FilingRow; outstanding: Fen; on: string; today: string; kind: string; data: Record<string, unknown> }) {
   if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [{ field: 'status', message: `is ${f.status}` }]);
   if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
   if (outstanding > f.outstanding) throw Problem.invalid([{ field: 'outstanding', message: `must not exceed the current outstanding ${formatYuan(f.outstanding)} (a balance only falls; amend the filing to correct it)` }]);
-  if (on < f.disbursedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
+  checkReportDate(on, f, today);
   const before = filingView(f);
   const reserved = liabilityFor(f, outstanding);
   const filings = createFilingsRepository({ db });
@@ -57,13 +63,13 @@ async function setOutstanding({ db, actor, f, outstanding, on, kind, data }: { d
 const keyScope = (actor: Actor) => actor.bankId ?? `user:${actor.username}`;
 
 /** One repayment; with an Idempotency-Key, sending it again answers the first result and repays nothing twice. */
-export async function reportRepayment({ db, actor, id, amount, on, idempotencyKey }: { db: Db; actor: Actor; id: string; amount: Fen; on: string; idempotencyKey?: string | undefined }) {
+export async function reportRepayment({ db, actor, id, amount, on, today, idempotencyKey }: { db: Db; actor: Actor; id: string; amount: Fen; on: string; today: string; idempotencyKey?: string | undefined }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
   return (await onceByKey({
     db, scope: keyScope(actor), route: `repayment:${id}`, key: idempotencyKey, request: { id, amount, on },
     run: async (tx) => {
       const f = await lockedLoan(tx, actor, id);
-      return setOutstanding({ db: tx, actor, f, outstanding: f.outstanding - amount, on, kind: 'repayment', data: { amount: formatYuan(amount) } });
+      return setOutstanding({ db: tx, actor, f, outstanding: f.outstanding - amount, on, today, kind: 'repayment', data: { amount: formatYuan(amount) } });
     },
   })).value;
 }
@@ -85,19 +91,19 @@ const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
  * new balances in one UPDATE, their events in one insert and their audit rows in one chained
  * append. A loan whose chain the ledger refuses keeps its balance and its lines say why.
  */
-export async function reportRepayments({ db, actor, lines, chunk = 1000, idempotencyKey }: { db: Db; actor: Actor; lines: RepaymentLine[]; chunk?: number; idempotencyKey?: string | undefined }) {
+export async function reportRepayments({ db, actor, lines, today, chunk = 1000, idempotencyKey }: { db: Db; actor: Actor; lines: RepaymentLine[]; today: string; chunk?: number; idempotencyKey?: string | undefined }) {
   if (idempotencyKey !== undefined) {
     // One transaction for the whole request, so that its answer is stored with its work.
     if (lines.length > chunk) throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
     return (await retryOnConflict(() => onceByKey({
       db, scope: keyScope(actor), route: 'repayments', key: idempotencyKey, request: lines,
-      run: async (tx) => summary(await repaymentsOf({ db: tx, actor, lines })),
+      run: async (tx) => summary(await repaymentsOf({ db: tx, actor, lines, today })),
     }))).value;
   }
   const items: RepaymentAnswer[] = [];
   for (let from = 0; from < lines.length; from += chunk) {
     const part = lines.slice(from, from + chunk);
-    items.push(...await retryOnConflict(() => repaymentsOf({ db, actor, lines: part })));
+    items.push(...await retryOnConflict(() => repaymentsOf({ db, actor, lines: part, today })));
   }
   return summary(items);
 }
@@ -117,11 +123,11 @@ class LoansRefused extends Error {
  * ledger refuses is answered with the limit and the chunk written again without it, so a refusal
  * leaves nothing behind — not even a failed transfer id that would stop the loan's next repayment.
  */
-async function repaymentsOf({ db, actor, lines }: { db: Db; actor: Actor; lines: RepaymentLine[] }): Promise<RepaymentAnswer[]> {
+async function repaymentsOf({ db, actor, lines, today }: { db: Db; actor: Actor; lines: RepaymentLine[]; today: string }): Promise<RepaymentAnswer[]> {
   const refused = new Map<number, RepaymentAnswer>();
   for (;;) {
     try {
-      return await db.transaction((tx) => repaymentChunk({ db: tx as unknown as Db, actor, lines, refused }));
+      return await db.transaction((tx) => repaymentChunk({ db: tx as unknown as Db, actor, lines, today, refused }));
     } catch (e) {
       if (!(e instanceof LoansRefused)) throw e;
       for (const [line, answer] of e.answers) refused.set(line, answer);
@@ -129,7 +135,7 @@ async function repaymentsOf({ db, actor, lines }: { db: Db; actor: Actor; lines:
   }
 }
 
-async function repaymentChunk({ db, actor, lines, refused }: { db: Db; actor: Actor; lines: RepaymentLine[]; refused: Map<number, RepaymentAnswer> }): Promise<RepaymentAnswer[]> {
+async function repaymentChunk({ db, actor, lines, today, refused }: { db: Db; actor: Actor; lines: RepaymentLine[]; today: string; refused: Map<number, RepaymentAnswer> }): Promise<RepaymentAnswer[]> {
   const answers: (RepaymentAnswer | undefined)[] = lines.map((_, i) => refused.get(i));
   const repo = createServicingRepository({ db });
   const wanted = [...new Set(lines.filter((l, i) => l.amount > 0n && !refused.has(i)).map((l) => l.filingId))];
@@ -152,7 +158,7 @@ async function repaymentChunk({ db, actor, lines, refused }: { db: Db; actor: Ac
       if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [{ field: 'status', message: `is ${f.status}` }]);
       const outstanding = f.outstanding - line.amount;
       if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
-      if (line.on < f.disbursedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
+      checkReportDate(line.on, f, today);
       const reserved = liabilityFor(f, outstanding);
       if (reserved > f.reserved) throw new Error('a reservation moves liability and principal the same way');
       const transfers = releaseFiling({
@@ -205,20 +211,21 @@ async function repaymentChunk({ db, actor, lines, refused }: { db: Db; actor: Ac
   return answers.map((a) => a!);
 }
 
-export async function reportBalance({ db, actor, id, outstanding, on }: { db: Db; actor: Actor; id: string; outstanding: Fen; on: string }) {
+export async function reportBalance({ db, actor, id, outstanding, on, today }: { db: Db; actor: Actor; id: string; outstanding: Fen; on: string; today: string }) {
   return db.transaction(async (tx) => {
     const f = await lockedLoan(tx, actor, id);
-    return setOutstanding({ db: tx, actor, f, outstanding, on, kind: 'balance', data: {} });
+    return setOutstanding({ db: tx, actor, f, outstanding, on, today, kind: 'balance', data: {} });
   });
 }
 
 /** A classification report: the bank's five-category class and since when the loan is overdue (R6). */
-export async function reportClassification({ db, catalog, actor, id, classification, overdueSince, on }: {
-  db: Db; catalog: PolicyCatalog; actor: Actor; id: string; classification: LoanClass; overdueSince: string | null; on: string;
+export async function reportClassification({ db, catalog, actor, id, classification, overdueSince, on, today }: {
+  db: Db; catalog: PolicyCatalog; actor: Actor; id: string; classification: LoanClass; overdueSince: string | null; on: string; today: string;
 }) {
   return db.transaction(async (tx) => {
     const f = await lockedLoan(tx, actor, id);
     if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no classification.`, [{ field: 'status', message: `is ${f.status}` }]);
+    checkReportDate(on, f, today);
     if (overdueSince && overdueSince > on) throw Problem.invalid([{ field: 'overdueSince', message: 'must not be after on' }]);
     const before = filingView(f);
     const policy = catalog.byVersionId(f.policyVersionId)!;

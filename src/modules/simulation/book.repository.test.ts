@@ -56,10 +56,10 @@ describe('the book\'s history as PDs per grade', () => {
       ids.push(out.filing.id);
     }
     const [, h2, h3, h4] = ids;
-    await reportClassification({ db: h.db, catalog: h.catalog, actor: icbc, id: h2!, classification: 'special-mention', overdueSince: null, on: '2026-03-01' });
-    await reportClassification({ db: h.db, catalog: h.catalog, actor: icbc, id: h3!, classification: 'substandard', overdueSince: null, on: '2026-01-01' });
-    await reportRepayment({ db: h.db, actor: icbc, id: h4!, amount: parseYuan('400000.00'), on: '2026-02-01' });
-    await reportRepayment({ db: h.db, actor: icbc, id: h4!, amount: parseYuan('600000.00'), on: '2026-05-01' });
+    await reportClassification({ db: h.db, catalog: h.catalog, actor: icbc, id: h2!, classification: 'special-mention', overdueSince: null, on: '2026-03-01', today: '2026-03-01' });
+    await reportClassification({ db: h.db, catalog: h.catalog, actor: icbc, id: h3!, classification: 'substandard', overdueSince: null, on: '2026-01-01', today: '2026-01-01' });
+    await reportRepayment({ db: h.db, actor: icbc, id: h4!, amount: parseYuan('400000.00'), on: '2026-02-01', today: '2026-02-01' });
+    await reportRepayment({ db: h.db, actor: icbc, id: h4!, amount: parseYuan('600000.00'), on: '2026-05-01', today: '2026-05-01' });
     await h.db.execute(`update filings set status = 'withdrawn' where id = '${ids[4]!}'` as never); // withdrawn: not history
   });
   afterAll(async () => h?.close());
