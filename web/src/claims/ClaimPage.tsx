@@ -14,9 +14,16 @@ import { pick } from '../i18n';
 type ClaimDetail = Claim & { events: { event: string; from: string | null; to: string; actor: string; note: string | null; at: string }[] };
 interface Recovery { id: string; amount: string; on: string; fundShare?: string; refund?: string; [k: string]: unknown }
 
+/** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
+const SYSTEM_NOTES: Record<string, string> = {
+  'circuit breaker (G4)': 'breaker', 'circuit breaker lifted (G4)': 'breakerLifted',
+  'earlier claims wait first': 'earlierFirst', 'the fund lacks cash (R7a)': 'lacksCash',
+};
+
 export default function ClaimPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
+  const noteText = (note: string | null) => (note && SYSTEM_NOTES[note] ? t(`claim.notes.${SYSTEM_NOTES[note]}`) : note ?? '');
   const { user } = useAuth();
   const qc = useQueryClient();
   const claim = useQuery({ queryKey: ['claim', id], queryFn: () => api<ClaimDetail>(`/api/claims/${encodeURIComponent(id)}`) });
@@ -90,7 +97,7 @@ export default function ClaimPage() {
       <h2>{t('claim.history')}</h2>
       <table data-testid="claim-history">
         <thead><tr><th>{t('ledger.at')}</th><th>{t('claim.event')}</th><th>{t('claim.state')}</th><th>{t('claim.actor')}</th><th>{t('claim.note')}</th></tr></thead>
-        <tbody>{c.events.map((e, i) => <tr key={i}><td>{dateTime(e.at)}</td><td>{t(`claim.ev.${e.event}`, { defaultValue: e.event })}</td><td>{e.from ? `${t(`state.${e.from}`)} → ` : ''}{t(`state.${e.to}`)}</td><td>{e.actor}</td><td>{e.note ?? ''}</td></tr>)}</tbody>
+        <tbody>{c.events.map((e, i) => <tr key={i}><td>{dateTime(e.at)}</td><td>{t(`claim.ev.${e.event}`, { defaultValue: e.event })}</td><td>{e.from ? `${t(`state.${e.from}`)} → ` : ''}{t(`state.${e.to}`)}</td><td>{e.actor}</td><td>{noteText(e.note)}</td></tr>)}</tbody>
       </table>
       {Array.isArray(c.reasons) && c.reasons.length > 0 && <><h2>{t('claim.reasons')}</h2><Reasons reasons={c.reasons as Reason[]} /></>}
       {c.state === 'paid' && (
