@@ -3,15 +3,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zhOf } from './messages-zh';
 
-/** Every `message: '…'` an API use case, schema or route writes in English. */
+/**
+ * Every English message a use case, schema or route writes as a literal: `message: '…'`,
+ * `error: '…'`, the message of a zod check (`.regex(…, '…')`, `.refine(…, '…')`, `.min(…, '…')` …)
+ * and of a money format error.
+ */
 function writtenMessages(): string[] {
   const root = join(import.meta.dirname, '../..');
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && (f.startsWith('modules') || f.startsWith('adapters/http')));
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')
+    && (f.startsWith('modules') || f.startsWith('adapters/http') || f.startsWith('core/policy/zod') || f.startsWith('core/policy/case') || f.startsWith('core/money')));
   const found = new Set<string>();
+  const literal = /(?:message: |error: |\.(?:regex|refine|min|max|length|int|positive|nonnegative)\([^'()]*(?:\([^()]*\))?[^'()]*, |new MoneyFormatError\()'([^'\\]{3,})'/g;
   for (const f of files) {
-    for (const m of readFileSync(join(root, f), 'utf8').matchAll(/message: '([^'\\]{3,})'/g)) {
-      if (/^[\x20-\x7e’]+$/.test(m[1]!)) found.add(m[1]!);
+    for (const m of readFileSync(join(root, f), 'utf8').matchAll(literal)) {
+      if (/^[\x20-\x7e’–]+$/.test(m[1]!)) found.add(m[1]!);
     }
   }
   return [...found];
@@ -20,7 +25,7 @@ function writtenMessages(): string[] {
 describe('the Chinese of the API’s messages', () => {
   it('has every field message the modules write as a literal', () => {
     const messages = writtenMessages();
-    expect(messages.length).toBeGreaterThan(40);
+    expect(messages.length).toBeGreaterThan(60);
     expect(messages.filter((m) => zhOf(m) === undefined)).toEqual([]);
   });
 

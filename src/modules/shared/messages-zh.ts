@@ -113,6 +113,13 @@ const ZH: [RegExp, Zh][] = [
   [/^was used for a different request$/, '已用于另一个请求'],
   [/^at most (\d+) lines with an Idempotency-Key$/, (m) => `带 Idempotency-Key 时最多 ${m[1]} 行`],
   [/^this account keeps no balance history/, '该账户不保留余额历史（未设历史标志）；其转账见 /api/ledger/transfers'],
+  [/^must be a loan kind such as "(.+)"$/, (m) => `须为贷款种类，例如 "${m[1]}"`],
+  // Simulations
+  [/^the simulation was interrupted/, '模拟被中断（服务已停止），请重新开始'],
+  [/^the simulation failed; it has been logged$/, '模拟失败，已记录日志'],
+  [/^must be a correlation at least 0 and below 1$/, '相关系数须不小于 0 且小于 1'],
+  [/^name at least one variant$/, '至少列出一个方案'],
+  [/^at most (\d+) variants$/, (m) => `最多 ${m[1]} 个方案`],
   // Uploads
   [/^send multipart\/form-data$/, '请以 multipart/form-data 上传'],
   [/^send one file per import$/, '每次导入一个文件'],
