@@ -69,6 +69,10 @@ const ZH: [RegExp, Zh][] = [
   [/^must be before maturesOn \((.+)\)$/, (m) => `须早于到期日（${m[1]}）`],
   [/^must not exceed loan\.principal$/, '不能超过贷款本金'],
   [/^exceeds the outstanding principal$/, '超过本金余额'],
+  [/^must not exceed the current outstanding ([\d.,]+)/, (m) => `不能超过当前本金余额 ${m[1]} 元（余额只减不增；如需更正请修改备案）`],
+  [/^recoveries would exceed the compensated principal ([\d.,]+) \(already ([\d.,]+)\)$/, (m) => `追偿金额将超过已补偿的本金 ${m[1]} 元（已追偿 ${m[2]} 元）`],
+  [/^the loan is not non-performing/, '贷款尚未认定为不良：请先报送次级类或更差的五级分类，或报送逾期超过 90 天'],
+  [/^the loan is (\S+)$/, (m) => `贷款状态为 ${m[1]}`],
   [/^exceeds the fund’s free capacity$/, '超过补偿资金的可用额度'],
   // Registry and the unified social credit code (GB 32100-2015)
   [/^must be 18 characters$/, '须为 18 位'],
