@@ -40,7 +40,8 @@ describe('the Chinese of the API’s messages', () => {
     ['is required', '必填'],
     ['recoveries would exceed the compensated principal 6000000.00 (already 1000000.00)', '追偿金额将超过已补偿的本金 6000000.00 元（已追偿 1000000.00 元）'],
     ['must not be after today (2025-12-01)', '不能晚于今天（2025-12-01）'],
-    ['the loan is withdrawn', '贷款状态为 withdrawn'],
+    ['the loan is withdrawn', '贷款状态为“已撤销”'],
+    ['is under-review', '当前状态为“审核中”'],
   ])('%s → %s', (en, zh) => expect(zhOf(en)).toBe(zh));
 
   it('has none for a message it does not know', () => {

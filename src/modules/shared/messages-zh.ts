@@ -72,7 +72,7 @@ const ZH: [RegExp, Zh][] = [
   [/^must not exceed the current outstanding ([\d.,]+)/, (m) => `不能超过当前本金余额 ${m[1]} 元（余额只减不增；如需更正请修改备案）`],
   [/^recoveries would exceed the compensated principal ([\d.,]+) \(already ([\d.,]+)\)$/, (m) => `追偿金额将超过已补偿的本金 ${m[1]} 元（已追偿 ${m[2]} 元）`],
   [/^the loan is not non-performing/, '贷款尚未认定为不良：请先报送次级类或更差的五级分类，或报送逾期超过 90 天'],
-  [/^the loan is (\S+)$/, (m) => `贷款状态为 ${m[1]}`],
+  [/^the loan is (\S+)$/, (m) => `贷款状态为${stateZh(m[1]!)}`],
   [/^exceeds the fund’s free capacity$/, '超过补偿资金的可用额度'],
   // Registry and the unified social credit code (GB 32100-2015)
   [/^must be 18 characters$/, '须为 18 位'],
@@ -112,8 +112,8 @@ const ZH: [RegExp, Zh][] = [
   [/^is required when a manager imports for a bank$/, '管理人代银行导入时必填'],
   [/^the loan has repayments$/, '该贷款已有还款记录'],
   [/^has claim (.+)$/, (m) => `已有补偿申请 ${m[1]}`],
-  [/^the claim is (.+)$/, (m) => `补偿申请状态为 ${m[1]}`],
-  [/^is (active|withdrawn|non-performing|compensated|closed|repaid|submitted|under-review|approved|queued|held|paid|rejected)$/, (m) => `当前状态为 ${m[1]}`],
+  [/^the claim is (.+)$/, (m) => `补偿申请状态为${stateZh(m[1]!)}`],
+  [/^is (active|withdrawn|non-performing|compensated|repaid|submitted|under-review|approved|queued|held|paid|rejected)$/, (m) => `当前状态为${stateZh(m[1]!)}`],
   [/^was used for a different request$/, '已用于另一个请求'],
   [/^at most (\d+) lines with an Idempotency-Key$/, (m) => `带 Idempotency-Key 时最多 ${m[1]} 行`],
   [/^this account keeps no balance history/, '该账户不保留余额历史（未设历史标志）；其转账见 /api/ledger/transfers'],
@@ -131,6 +131,13 @@ const ZH: [RegExp, Zh][] = [
   [/^the multipart body ended early/, '上传内容不完整（上传被中断）'],
   [/^the multipart headers are malformed$/, '上传的分段头格式错误'],
 ];
+
+/** A loan's status or a claim's state in words (the web app's own words for them). */
+const STATES_ZH: Record<string, string> = {
+  active: '正常', repaid: '已结清', withdrawn: '已撤销', 'non-performing': '不良', compensated: '已代偿',
+  submitted: '已提交', 'under-review': '审核中', held: '熔断暂停', approved: '已批准', queued: '待付款排队', paid: '已支付', rejected: '已驳回',
+};
+const stateZh = (s: string) => `“${STATES_ZH[s] ?? s}”`;
 
 const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', boolean: '布尔值', object: '对象', array: '列表', null: 'null', undefined: '无' };
 const typeName = (t: string) => TYPE_NAMES[t] ?? t;
