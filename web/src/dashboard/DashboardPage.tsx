@@ -159,6 +159,18 @@ function MonthlyChart({ data }: { data: Obj[] }) {
   );
 }
 
+/** A bank's name on the chart's axis, without the zone's branch words: 8 characters of a Chinese
+ * name; up to 22 of an English one, cut with … ("Bank of" alone would name four banks); the
+ * tooltip names the bank in full. */
+function shortBankName(name: string): string {
+  if (/[\u4e00-\u9fff]/.test(name)) return name.replace(/(北京)?(经济技术开发区|经开区|亦庄)?(支行|分行)$/, '').replace(/北京经济技术开发区|北京亦庄|经济技术开发区/, '').slice(0, 8);
+  const branch = /\s+((E-Town|Yizhuang)\s+)?(Sub-)?branch$/i;
+  let s = name.replace(branch, '');
+  if (!/\bof\s+Beijing$/i.test(s)) s = s.replace(/\s+Beijing$/i, '');
+  s = s.trim() || name;
+  return s.length > 22 ? `${s.slice(0, 21).trimEnd()}…` : s;
+}
+
 function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker & { bankName: string; bankNameEn: string | null })[] }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
@@ -173,8 +185,9 @@ function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker
   const threshold = field(banks[0], 'claimRatioThreshold') ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` }, legend: { top: 0 },
-    grid: { left: 50, right: 90, top: 36, bottom: 80 },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, interval: 0, fontSize: 11, formatter: (v: string) => v.replace(/(北京)?(经济技术开发区|经开区|亦庄)?(支行|分行)$/, '').replace(/北京经济技术开发区|北京亦庄|经济技术开发区/, '').slice(0, 8) } },
+    // English names are longer: the grid makes room for their labels (containLabel).
+    grid: zh ? { left: 50, right: 90, top: 36, bottom: 80 } : { left: 20, right: 90, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, interval: 0, fontSize: 11, formatter: shortBankName } },
     yAxis: { type: 'value', name: '%' },
     series: [
       { name: t('dash.nplRatio'), type: 'bar', data: rows.map((r) => rateForChart(r.npl)), itemStyle: { color: '#f59e0b' } },
