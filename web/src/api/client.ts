@@ -14,13 +14,21 @@ export function inPageLanguage(errors: readonly FieldError[], lang: string): Fie
 }
 
 export class ApiError extends Error {
+  /** The field errors as the server sent them, both languages. */
+  readonly sent: readonly FieldError[];
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail: string | undefined,
-    readonly errors: FieldError[],
+    errors: readonly FieldError[],
   ) {
     super(detail ?? title);
+    this.sent = errors;
+  }
+  /** The field errors in the page's language now, read at render: switching the language after
+   * an error was shown shows it in the new language. */
+  get errors(): FieldError[] {
+    return inPageLanguage(this.sent, i18n.language);
   }
   /** The message for one field (exact name, or any nested field below it). */
   forField(field: string): string | undefined {
@@ -77,7 +85,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   if (!res.ok) {
     const p = (data && typeof data === 'object' ? data : {}) as { title?: string; detail?: string; errors?: FieldError[] };
     if (res.status === 401 && path !== '/api/auth/login' && onUnauthorised) onUnauthorised();
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? inPageLanguage(p.errors, i18n.language) : []);
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
   }
   return data as T;
 }

@@ -7,10 +7,9 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, ApiError, inPageLanguage, newKey, type FieldError } from '../api/client';
+import { api, ApiError, newKey, type FieldError } from '../api/client';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
-import appI18n from '../i18n';
 
 interface ImportJob { id: string; status?: string; lastLine?: number; filed?: number; duplicates?: number; rejected?: number; progress?: number | null; errorReport?: string; [k: string]: unknown }
 interface RowError { row: string; column: string; message: string; messageEn: string; bankRef: string }
@@ -53,7 +52,7 @@ function upload(file: File, onProgress: (p: number) => void): Promise<ImportJob>
       let body: Record<string, unknown> = {};
       try { body = JSON.parse(xhr.responseText) as Record<string, unknown>; } catch { /* not JSON */ }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportJob);
-      else reject(new ApiError(xhr.status, String(body.title ?? xhr.statusText), body.detail as string | undefined, Array.isArray(body.errors) ? inPageLanguage(body.errors as FieldError[], appI18n.language) : []));
+      else reject(new ApiError(xhr.status, String(body.title ?? xhr.statusText), body.detail as string | undefined, Array.isArray(body.errors) ? body.errors as FieldError[] : []));
     };
     const form = new FormData();
     form.append('file', file);
