@@ -170,6 +170,8 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect((await send(bankB, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(404);
     const claim = await ok(await send(bankA, 'POST', '/api/claims', { filingId: loan1 }, { 'idempotency-key': 'claim-A-1-0001' }), 201);
     expect(claim).toMatchObject({ state: 'submitted', compensation: '3000000.00', outstanding: '6000000.00', overdue: false });
+    expect(claim.reasons.map((r: any) => r.message).slice(0, 2)).toEqual(['贷款已列为不良（次级类，逾期自 2026-01-01）', '按备案时锁定的比例 50% × 本金余额 6,000,000.00 元 = 3,000,000.00 元']);
+    expect(claim.reasons[1].messageEn).toBe('Ratio fixed at filing 50% × outstanding 6,000,000.00 yuan = 3,000,000.00 yuan');
     expect(claim.dueBy > day).toBe(true);
     claim1 = claim.id;
     expect((await send(bankB, 'GET', `/api/claims/${claim1}`)).status).toBe(404);

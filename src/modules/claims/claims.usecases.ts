@@ -11,7 +11,8 @@ import { approverProblem, ClaimTransitionError, nextClaimState, type ClaimEvent,
 import { nonPerforming } from '../../core/claims/non-performing';
 import { payClaim, settleClaim } from '../../core/ledger/fund-operations';
 import { compensate } from '../../core/policy';
-import { formatRate, formatYuan, type Fen } from '../../core/money/money';
+import { formatPercent, formatYuan, formatYuanGrouped, type Fen } from '../../core/money/money';
+import { label } from '../../core/policy';
 import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { filings } from '../filings/filings.table';
@@ -110,9 +111,9 @@ export async function submitClaim({ db, catalog, actor, input, today }: { db: Db
     const registry = createRegistryRepository({ db: tx });
     const quals = (await registry.qualificationsOf([f.enterpriseId])).filter((q) => q.validFrom <= today && today <= q.validTo);
     const reasons = [
-      { rule: 'non-performing', cites: ['R6', 'G9'], ok: true, message: `贷款已列为不良（${f.classification}${f.overdueSince ? `，逾期自 ${f.overdueSince}` : ''}）`, messageEn: `The loan is non-performing (${f.classification}${f.overdueSince ? `, overdue since ${f.overdueSince}` : ''})` },
-      { rule: 'fixed-terms', cites: ['R3', 'R10', 'F6'], ok: true, message: `按备案时锁定的比例 ${formatRate(f.ratioBp)} × 本金余额 ${formatYuan(f.outstanding)} 元 = ${formatYuan(comp.compensation)} 元`, messageEn: `Ratio fixed at filing ${formatRate(f.ratioBp)} × outstanding ${formatYuan(f.outstanding)} yuan = ${formatYuan(comp.compensation)} yuan` },
-      { rule: 'qualifications-at-claim', cites: ['R4'], ok: true, message: `申请日有效资质：${quals.map((q) => q.kind).join('、') || '无'}（仅供参考，比例以备案时为准）`, messageEn: `Qualifications valid on the claim date: ${quals.map((q) => q.kind).join(', ') || 'none'} (for reference; the ratio is the filing's)` },
+      { rule: 'non-performing', cites: ['R6', 'G9'], ok: true, message: `贷款已列为不良（${label(f.classification ?? '', 'zh')}${f.overdueSince ? `，逾期自 ${f.overdueSince}` : ''}）`, messageEn: `The loan is non-performing (${label(f.classification ?? '', 'en')}${f.overdueSince ? `, overdue since ${f.overdueSince}` : ''})` },
+      { rule: 'fixed-terms', cites: ['R3', 'R10', 'F6'], ok: true, message: `按备案时锁定的比例 ${formatPercent(f.ratioBp)} × 本金余额 ${formatYuanGrouped(f.outstanding)} 元 = ${formatYuanGrouped(comp.compensation)} 元`, messageEn: `Ratio fixed at filing ${formatPercent(f.ratioBp)} × outstanding ${formatYuanGrouped(f.outstanding)} yuan = ${formatYuanGrouped(comp.compensation)} yuan` },
+      { rule: 'qualifications-at-claim', cites: ['R4'], ok: true, message: `申请日有效资质：${quals.map((q) => label(q.kind, 'zh')).join('、') || '无'}（仅供参考，比例以备案时为准）`, messageEn: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)` },
     ];
     const id = randomUUID();
     await tx.insert(claims).values({
