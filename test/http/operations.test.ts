@@ -162,7 +162,9 @@ describe('servicing, claims, payment queue, recoveries', () => {
 
   it('claims need a non-performing loan; maker–checker; paid from cash', async () => {
     day = '2026-01-05';
-    expect((await send(bankA, 'POST', '/api/claims', { filingId: loan1 })).status).toBe(422);
+    const early = await send(bankA, 'POST', '/api/claims', { filingId: loan1 });
+    expect(early.status).toBe(422);
+    expect(await early.json()).toMatchObject({ detail: 'Only a non-performing loan can be claimed for (R6, G9).', detailZh: '只有不良贷款才能申请代偿（R6、G9）。' });
     day = '2026-04-10';
     await ok(await send(bankA, 'POST', `/api/filings/${loan1}/classification`, { classification: 'substandard', overdueSince: '2026-01-01', on: '2026-04-10' }));
     day = '2026-04-13';

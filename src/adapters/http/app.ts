@@ -10,7 +10,7 @@ import type { CompiledPolicy } from '../../core/policy';
 import { allIssues } from '../../core/policy';
 import { evaluateRoutes } from '../../modules/programmes/evaluate.routes';
 import { programmesRoutes, type ProgrammesReader } from '../../modules/programmes/programmes.routes';
-import { withChinese } from '../../modules/shared/messages-zh';
+import { detailZhOf, withChinese } from '../../modules/shared/messages-zh';
 import { Problem, type FieldError } from '../../modules/shared/problem';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
@@ -52,7 +52,8 @@ export interface AppDeps {
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 function problem(status: number, title: string, detail?: string, errors?: FieldError[]) {
-  return new Response(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(errors ? { errors: errors.map(withChinese) } : {}) }), {
+  const detailZh = detail === undefined ? undefined : detailZhOf(detail);
+  return new Response(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(detailZh ? { detailZh } : {}), ...(errors ? { errors: errors.map(withChinese) } : {}) }), {
     status,
     headers: { 'content-type': 'application/problem+json; charset=utf-8' },
   });

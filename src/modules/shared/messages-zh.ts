@@ -139,6 +139,56 @@ const STATES_ZH: Record<string, string> = {
 };
 const stateZh = (s: string) => `“${STATES_ZH[s] ?? s}”`;
 
+/** The Chinese of a problem's `detail` (the line above its field errors), or undefined. */
+const DETAILS_ZH: [RegExp, Zh][] = [
+  [/^The request has invalid fields\.$/, '请求中有字段不正确。'],
+  [/^The body is not valid JSON\.$/, '请求体不是合法的 JSON。'],
+  [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
+  [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
+  [/^The (body|upload|file) must not exceed (\d+) bytes\.$/, (m) => `${({ body: '请求体', upload: '上传内容', file: '文件' } as Record<string, string>)[m[1]!]}不能超过 ${m[2]} 字节。`],
+  [/^Sign in, or send an API token/, '请先登录，或以 Authorization: Bearer … 发送 API 令牌。'],
+  [/^The API token is unknown or revoked\.$/, 'API 令牌无效或已吊销。'],
+  [/^Send the backstop_csrf cookie value in the X-CSRF-Token header\.$/, '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。'],
+  [/^The username or password is wrong\.$/, '用户名或密码错误。'],
+  [/^Too many failed sign-ins; try again in 15 minutes\.$/, '登录失败次数过多，请 15 分钟后再试。'],
+  [/^The (\S+) role may not do this/, (m) => `${stateOrRole(m[1]!)}角色无权执行此操作。`],
+  [/^(.+) was not found\.$/, (m) => `未找到：${m[1]}。`],
+  [/^This Idempotency-Key was used for a different/, '此 Idempotency-Key 已用于另一个请求。'],
+  [/^(Fund|Institution) (.+) exists already\.$/, (m) => `${m[1] === 'Fund' ? '补偿资金' : '机构'} ${m[2]} 已存在。`],
+  [/^The username (.+) is taken\.$/, (m) => `用户名 ${m[1]} 已被占用。`],
+  [/^This institution has an agreement for this programme and fund already\.$/, '该机构已就此政策项目和补偿资金签有合作协议。'],
+  [/^The fund’s capacity cannot hold this quota/, '补偿资金的可用额度容纳不下该额度（R7b、R7c）。'],
+  [/^Some enterprises are registered already; nothing was registered\.$/, '部分企业已登记；本次未登记任何企业。'],
+  [/^Some enterprises have invalid fields; nothing was registered\.$/, '部分企业的字段不正确；本次未登记任何企业。'],
+  [/^A credit code appears more than once; nothing was registered\.$/, '统一社会信用代码重复出现；本次未登记任何企业。'],
+  [/^An enterprise with this credit code is registered already\.$/, '该统一社会信用代码的企业已登记。'],
+  [/^Loan (.+) of this bank is filed already\.$/, (m) => `本行贷款 ${m[1]} 已备案。`],
+  [/^The loan cannot be filed; see the reasons\.$/, '该贷款不能备案，原因如下。'],
+  [/^The change would cross a limit\.$/, '此变更将突破限额。'],
+  [/^The amended loan would not be eligible\.$/, '修改后的贷款将不符合条件。'],
+  [/^A (\S+) (loan|filing) (takes no balance reports|takes no classification|cannot be withdrawn|cannot be amended)\.$/, (m) => `${stateZh(m[1]!)}的贷款${({ 'takes no balance reports': '不能报送余额', 'takes no classification': '不能报送分类', 'cannot be withdrawn': '不能撤销', 'cannot be amended': '不能修改' } as Record<string, string>)[m[3]!]}。`],
+  [/^The principal of a loan with repayments cannot be amended/, '已有还款的贷款不能修改本金；请报送余额。'],
+  [/^This loan has a claim already\.$/, '该贷款已有代偿申请。'],
+  [/^Only a non-performing loan can be claimed for/, '只有不良贷款才能申请代偿（R6、G9）。'],
+  [/^Recoveries are reported after the claim is paid/, '代偿支付后才能报送追偿（R8）。'],
+  [/^Cannot (\w+) a claim that is (\S+)\.$/, (m) => `状态为${stateZh(m[2]!)}的代偿申请不能执行此操作。`],
+  [/^A (\S+) claim cannot be paid\.$/, (m) => `状态为${stateZh(m[1]!)}的代偿申请不能支付。`],
+  [/^Send the file as multipart\/form-data/, '请以 multipart/form-data 上传，字段名为 file。'],
+  [/^The live book is not available here\.$/, '此处无法使用实时贷款组合。'],
+];
+
+const ROLES_ZH: Record<string, string> = { manager: '管理人', reviewer: '复核人', bank: '银行', guarantor: '担保机构', auditor: '审计' };
+const stateOrRole = (r: string) => `“${ROLES_ZH[r] ?? r}”`;
+
+/** The Chinese of a problem's detail, or undefined when there is none. */
+export function detailZhOf(detail: string): string | undefined {
+  for (const [re, zh] of DETAILS_ZH) {
+    const m = re.exec(detail);
+    if (m) return typeof zh === 'string' ? zh : zh(m);
+  }
+  return undefined;
+}
+
 const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', boolean: '布尔值', object: '对象', array: '列表', null: 'null', undefined: '无' };
 const typeName = (t: string) => TYPE_NAMES[t] ?? t;
 

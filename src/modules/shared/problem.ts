@@ -38,6 +38,7 @@ export const problemSchema = z
     title: z.string().openapi({ example: 'Invalid request' }),
     status: z.number().int().openapi({ example: 400 }),
     detail: z.string().optional(),
+    detailZh: z.string().optional().openapi({ description: 'The detail in Chinese, where the server has it' }),
     errors: z.array(z.object({ field: z.string(), message: z.string().openapi({ description: 'In English' }), messageZh: z.string().optional().openapi({ description: 'In Chinese, where the server has it' }) })).optional()
       .openapi({ example: [{ field: 'loan.principal', message: 'has more than two decimals (the smallest unit is 0.01 yuan)', messageZh: '金额最多两位小数（最小单位 0.01 元）' }] }),
   })

@@ -21,9 +21,15 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string | undefined,
     errors: readonly FieldError[],
+    /** The detail in Chinese, where the server has it. */
+    readonly detailZh?: string,
   ) {
     super(detail ?? title);
     this.sent = errors;
+  }
+  /** The detail in the page's language now (the English where the server sent no Chinese). */
+  get shownDetail(): string | undefined {
+    return i18n.language.startsWith('zh') && this.detailZh ? this.detailZh : this.detail;
   }
   /** The field errors in the page's language now, read at render: switching the language after
    * an error was shown shows it in the new language. */
@@ -83,9 +89,9 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const type = res.headers.get('content-type') ?? '';
   const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
   if (!res.ok) {
-    const p = (data && typeof data === 'object' ? data : {}) as { title?: string; detail?: string; errors?: FieldError[] };
+    const p = (data && typeof data === 'object' ? data : {}) as { title?: string; detail?: string; detailZh?: string; errors?: FieldError[] };
     if (res.status === 401 && path !== '/api/auth/login' && onUnauthorised) onUnauthorised();
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : [], p.detailZh);
   }
   return data as T;
 }

@@ -10,7 +10,7 @@ export function ProblemMessage({ error }: { error: unknown }) {
     if (error.status === 0) text = t('error.network');
     else if (error.status === 403) text = t('error.forbidden');
     else if (error.status === 404) text = t('error.notFound');
-    else text = error.detail ?? error.title;
+    else text = error.shownDetail ?? error.title;
   }
   const listed = error instanceof ApiError ? error.errors : [];
   return (

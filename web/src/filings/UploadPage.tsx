@@ -52,7 +52,7 @@ function upload(file: File, onProgress: (p: number) => void): Promise<ImportJob>
       let body: Record<string, unknown> = {};
       try { body = JSON.parse(xhr.responseText) as Record<string, unknown>; } catch { /* not JSON */ }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportJob);
-      else reject(new ApiError(xhr.status, String(body.title ?? xhr.statusText), body.detail as string | undefined, Array.isArray(body.errors) ? body.errors as FieldError[] : []));
+      else reject(new ApiError(xhr.status, String(body.title ?? xhr.statusText), body.detail as string | undefined, Array.isArray(body.errors) ? body.errors as FieldError[] : [], body.detailZh as string | undefined));
     };
     const form = new FormData();
     form.append('file', file);
