@@ -12,6 +12,8 @@ import { formatRate } from '../lib/money';
 export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }) {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
+  // Brackets as each language writes them: full-width in Chinese text.
+  const [open, close] = i18n.language.startsWith('zh') ? ['（', '）'] : [' (', ')'];
   const inst = useQuery({ queryKey: ['institution', id], queryFn: () => api<Institution>(`/api/institutions/${encodeURIComponent(id)}`) });
   const agreements = useQuery({ queryKey: ['agreements'], retry: false, queryFn: () => api<{ items: Agreement[] }>('/api/agreements') });
   const breaker = useQuery({ queryKey: ['breaker', id], enabled: kind === 'bank', retry: false, queryFn: () => api<Breaker>(`/api/breakers/${encodeURIComponent(id)}`) });
@@ -34,10 +36,10 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
               <dl className="props">
                 <dt>{t('inst.filedPrincipal')}</dt><dd><Money value={b.filedPrincipal} /></dd>
                 <dt>{t('inst.claimedNpl')}</dt><dd><Money value={b.claimedNplPrincipal} /></dd>
-                <dt>{t('dash.claimRatio')}</dt><dd>{formatRate(b.claimRatio)} ({t('inst.threshold')} {formatRate(b.thresholds.claimRatioAbove)})</dd>
+                <dt>{t('dash.claimRatio')}</dt><dd>{formatRate(b.claimRatio)}{open}{t('inst.threshold')} {formatRate(b.thresholds.claimRatioAbove)}{close}</dd>
                 <dt>{t('inst.paid')}</dt><dd><Money value={b.compensationPaid} /></dd>
                 <dt>{t('inst.refunded')}</dt><dd><Money value={b.refunded} /></dd>
-                <dt>{t('inst.netCompensation')}</dt><dd><Money value={b.netCompensation} /> ({t('inst.threshold')} <Money value={b.thresholds.netCompensationAbove} />)</dd>
+                <dt>{t('inst.netCompensation')}</dt><dd><Money value={b.netCompensation} />{open}{t('inst.threshold')} <Money value={b.thresholds.netCompensationAbove} />{close}</dd>
                 <dt>{t('prog.cites')}</dt><dd>{b.cites.join(', ')}</dd>
               </dl>
             </>
