@@ -61,17 +61,26 @@ describe('working days (G6)', () => {
     }));
   });
 
-  it('judges "within n working days after" as "on or before the n-th working day after" wherever that day is known', () => {
+  it('judges "within n working days after" as "on or before the n-th working day after" wherever that day is known, and says so or refuses where it is not', () => {
     const first = dayNumber('2023-01-01');
     const last = dayNumber('2026-12-31');
-    fc.assert(fc.property(fc.integer({ min: first, max: last }), fc.integer({ min: -40, max: 60 }), fc.integer({ min: 0, max: 20 }), (r, after, n) => {
+    fc.assert(fc.property(fc.integer({ min: first, max: last }), fc.integer({ min: -40, max: 120 }), fc.integer({ min: 0, max: 20 }), (r, after, n) => {
       const ref = isoDate(r);
-      const date = isoDate(Math.min(last, Math.max(first, r + after)));
-      let deadline: string;
-      try { deadline = addWorkingDays(ref, n); } catch (e) { if (e instanceof CalendarRangeError) return; throw e; }
-      expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(date <= ref || date <= deadline);
-      expect(workingDayDeadline(ref, n)).toEqual({ date: deadline, provisional: false });
-    }), { numRuns: 5000 });
+      const date = isoDate(Math.max(first, r + after)); // up to 120 days past the calendar
+      let deadline: string | undefined;
+      try { deadline = addWorkingDays(ref, n); } catch (e) { if (!(e instanceof CalendarRangeError)) throw e; }
+      if (deadline !== undefined) {
+        // known: the same answer as before, whatever year the filing date is in
+        expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(date <= ref || date <= deadline);
+        expect(workingDayDeadline(ref, n)).toEqual({ date: deadline, provisional: false });
+      } else if (dayNumber(date) - 1 <= last) {
+        // not known, but the filing came before the calendar ended: fewer than n working days had passed
+        expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(true);
+        expect(workingDayDeadline(ref, n).provisional).toBe(true);
+      } else {
+        expect(() => isWithinWorkingDaysAfter(date, ref, n)).toThrow(CalendarRangeError);
+      }
+    }), { numRuns: 8000 });
   });
 
   it('judges a December filing whose deadline runs into a year with no notice yet (G6)', () => {
@@ -82,6 +91,13 @@ describe('working days (G6)', () => {
     expect(isWithinWorkingDaysAfter('2026-12-31', '2026-12-17', 10)).toBe(true); // 12-31 is the 10th
     expect(isWithinWorkingDaysAfter('2026-12-31', '2026-12-16', 10)).toBe(false); // … the 11th
     expect(() => isWithinWorkingDaysAfter('2027-01-04', '2026-12-28', 10)).toThrow(CalendarRangeError);
+    // A filing in 2027 for a loan whose 10 working days ended in 2026 is late, calendar or not.
+    expect(isWithinWorkingDaysAfter('2027-03-01', '2026-06-01', 10)).toBe(false);
+    expect(isWithinWorkingDaysAfter('2027-01-04', '2026-12-17', 10)).toBe(false); // its 10th was 12-31
+    expect(() => isWithinWorkingDaysAfter('2027-01-04', '2026-12-18', 10)).toThrow(CalendarRangeError);
+    expect(() => isWithinWorkingDaysAfter('2027-03-01', '2027-02-01', 10)).toThrow(CalendarRangeError);
+    // A deadline counted from a day past the calendar (a claim's SLA in 2027) is provisional, not an error.
+    expect(workingDayDeadline('2027-01-04', 15)).toEqual({ date: '2027-01-25', provisional: true });
     // Shown provisionally: past the calendar only weekends and 1 January (元旦, fixed by law) are off.
     expect(workingDayDeadline('2026-12-18', 10)).toEqual({ date: '2027-01-04', provisional: true });
     expect(workingDayDeadline('2026-12-30', 5)).toEqual({ date: '2027-01-07', provisional: true });

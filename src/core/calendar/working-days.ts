@@ -91,12 +91,14 @@ export function addWorkingDays(date: IsoDate, n: number): IsoDate {
 /**
  * The n-th working day after `date` for showing a deadline (a filing's, G6). Past the calendar's
  * last year only Saturdays, Sundays and 1 January (元旦, the one holiday the law fixes by date) are
- * days off, and the date is marked provisional: it may move when that year's notice is added. Judging uses `isWithinWorkingDaysAfter`, which needs no such guess.
+ * days off, and the date is marked provisional: it may move when that year's notice is added (a
+ * `date` itself past the calendar too). Judging uses `isWithinWorkingDaysAfter`, which never guesses.
  */
 export function workingDayDeadline(date: IsoDate, n: number): { date: IsoDate; provisional: boolean } {
   if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
-  let i = index(date);
-  let provisional = false;
+  let i = dayNumber(date) - table.firstDay;
+  if (i < 0) throw new CalendarRangeError(date);
+  let provisional = i >= table.working.length;
   for (let left = n; left > 0; ) {
     i++;
     if (i >= table.working.length) provisional = true;
@@ -119,7 +121,12 @@ function isProvisionalWorkingDay(date: IsoDate): boolean {
 export function isWithinWorkingDaysAfter(date: IsoDate, ref: IsoDate, n: number): boolean {
   if (date <= ref) return true;
   // date ≤ the n-th working day after ref ⟺ fewer than n working days lie in (ref, date − 1]
-  return workingDaysBetween(ref, isoDate(dayNumber(date) - 1)) < n;
+  const dayBefore = dayNumber(date) - 1;
+  const lastKnown = table.firstDay + table.working.length - 1;
+  if (dayBefore <= lastKnown) return workingDaysBetween(ref, isoDate(dayBefore)) < n;
+  // Past the calendar: late all the same when the n working days were over before it ended.
+  if (workingDaysBetween(ref, isoDate(lastKnown)) >= n) return false;
+  throw new CalendarRangeError(isoDate(lastKnown + 1));
 }
 
 /** Working days d with from < d ≤ to (negative when to is before from). */
