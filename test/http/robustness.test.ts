@@ -57,6 +57,12 @@ describe('text the database cannot keep', () => {
     expect((await ok(res, 201)).note).toBe('line one\nline\ttwo \\u0000');
   });
 
+  it('a control character deep inside 100,000 nested arrays is a 400, not a 500 (the walk keeps its own stack)', async () => {
+    const deep = `${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`;
+    const res = await send(manager, 'POST', '/api/funds/etown/top-ups', deep);
+    expect((await problem(res)).errors[0].message).toMatch(/control characters/);
+  });
+
   it('a body that is not JSON is 415 naming the Content-Type', async () => {
     const res = await send(manager, 'POST', '/api/funds/etown/top-ups', '{"amount":"1.00","on":"2025-01-05"}', { 'content-type': 'text/plain' });
     expect(fields(await problem(res, 415))).toEqual(['Content-Type']);

@@ -8,21 +8,30 @@ import type { FieldError } from '../../modules/shared/problem';
 import { Problem } from '../../modules/shared/problem';
 import { textProblem } from '../../modules/shared/text';
 
-/** Every string (keys too) of a parsed JSON value with a problem, named as the validators name fields: `items[2].bankRef`. */
-export function jsonTextProblems(value: unknown, path = ''): FieldError[] {
-  if (typeof value === 'string') {
-    const message = textProblem(value);
-    return message ? [{ field: path || '(body)', message }] : [];
+/**
+ * Every string (keys too) of a parsed JSON value with a problem, named as the validators name
+ * fields: `items[2].bankRef`. Walked with a stack of its own, so no nesting depth overflows it.
+ */
+export function jsonTextProblems(value: unknown): FieldError[] {
+  const out: FieldError[] = [];
+  const todo: [unknown, string][] = [[value, '']];
+  while (todo.length) {
+    const [v, path] = todo.pop()!;
+    if (typeof v === 'string') {
+      const message = textProblem(v);
+      if (message) out.push({ field: path || '(body)', message });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) todo.push([v[i], `${path}[${i}]`]);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v).reverse()) {
+        const field = path ? `${path}.${k}` : k;
+        const message = textProblem(k);
+        if (message) out.push({ field, message: `(the name) ${message}` });
+        else todo.push([x, field]);
+      }
+    }
   }
-  if (Array.isArray(value)) return value.flatMap((v, i) => jsonTextProblems(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => {
-      const field = path ? `${path}.${k}` : k;
-      const message = textProblem(k);
-      return message ? [{ field, message: `(the name) ${message}` }] : jsonTextProblems(v, field);
-    });
-  }
-  return [];
+  return out;
 }
 
 // A JSON text can only carry such characters escaped (\u0000, \ud800) or as a raw DEL: look closer only then.
