@@ -141,6 +141,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect(bulk).toMatchObject({ applied: 1, refused: 2 });
     expect(bulk.items[1].errors[0].field).toBe('amount');
     expect(bulk.items[2].status).toBe(404);
+    expect(bulk.items[2].errors[0]).toMatchObject({ field: 'filingId', messageZh: '未找到：Filing no-such-loan。' });
   });
 
   it('a report or a recovery dated after today is refused naming `on`, and nothing changes', async () => {
@@ -156,6 +157,10 @@ describe('servicing, claims, payment queue, recoveries', () => {
     }
     const bulk = await ok(await send(bankA, 'POST', '/api/repayments', { items: [{ filingId: loan1, amount: '1.00', on: '2025-12-02' }] }));
     expect(bulk.items[0]).toMatchObject({ ok: false, status: 400, errors: [{ field: 'on' }] });
+    // overdue since before the loan existed would make it non-performing at once (R6)
+    const early = await send(bankA, 'POST', `/api/filings/${loan1}/classification`, { classification: 'normal', overdueSince: '1990-01-01', on: '2025-12-01' });
+    expect(early.status).toBe(400);
+    expect((await early.json() as any).errors).toEqual([{ field: 'overdueSince', message: 'must be after the loan was disbursed', messageZh: '须晚于放款日期' }]);
     const after = await ok(await send(bankA, 'GET', `/api/filings/${loan1}`));
     expect(after).toMatchObject({ outstanding: before.outstanding, reserved: before.reserved, version: before.version, classification: before.classification });
   });

@@ -17,7 +17,7 @@ import { LedgerRefusal } from '../ledger/ledger.usecases';
 import { filings as table } from '../filings/filings.table';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { withChinese } from '../shared/messages-zh';
+import { detailZhOf, withChinese } from '../shared/messages-zh';
 import { Problem, type FieldError } from '../shared/problem';
 import { onceByKey } from '../shared/idempotency';
 import { retryOnConflict } from '../shared/retry';
@@ -79,8 +79,11 @@ export type RepaymentAnswer =
   | { filingId: string; ok: true; outstanding: string; reserved: string }
   | { filingId: string; ok: false; status: number; errors: FieldError[] };
 
-const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
-  ({ filingId, ok: false, status: e.status, errors: (e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }]).map(withChinese) });
+const refusal = (filingId: string, e: Problem): RepaymentAnswer => {
+  const zh = e.detail === undefined ? undefined : detailZhOf(e.detail);
+  const errors = e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title, ...(zh ? { messageZh: zh } : {}) }];
+  return { filingId, ok: false, status: e.status, errors: errors.map(withChinese) };
+};
 
 /**
  * Repayments in bulk, set-based, each line answered on its own exactly as `reportRepayment` would
@@ -227,6 +230,8 @@ export async function reportClassification({ db, catalog, actor, id, classificat
     if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no classification.`, [{ field: 'status', message: `is ${f.status}` }]);
     checkReportDate(on, f, today);
     if (overdueSince && overdueSince > on) throw Problem.invalid([{ field: 'overdueSince', message: 'must not be after on' }]);
+    // Days overdue make a loan non-performing (R6): they cannot start before the loan existed.
+    if (overdueSince && overdueSince <= f.disbursedOn) throw Problem.invalid([{ field: 'overdueSince', message: 'must be after the loan was disbursed' }]);
     const before = filingView(f);
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const np = nonPerforming({ classification, overdueSince, on, rule: policy.nonPerforming });

@@ -42,6 +42,12 @@ describe('the Chinese of the API’s messages', () => {
     ['must not be after today (2025-12-01)', '不能晚于今天（2025-12-01）'],
     ['the loan is withdrawn', '贷款状态为“已撤销”'],
     ['is under-review', '当前状态为“审核中”'],
+    ['Too small: expected number to be >0', '须大于 0'],
+    ['Too small: expected number to be >=1', '须不小于 1'],
+    ['Too big: expected number to be <1', '须小于 1'],
+    ['Too big: expected number to be <=500', '须不大于 500'],
+    ['must be a decimal string such as "0.35"', '须为小数形式的文本，例如 "0.35"'],
+    ['g-9 is not a registered guarantor', 'g-9 不是已登记的担保机构'],
   ])('%s → %s', (en, zh) => expect(zhOf(en)).toBe(zh));
 
   it('has every problem detail the modules write as a literal, and those written with values', () => {
