@@ -145,7 +145,12 @@ function conditionPlaceholders(c: { op: string; ref?: string | undefined }): str
   return ['actual', 'value', ...(c.ref ? ['ref'] : []), ...(c.op === 'withinWorkingDaysAfter' ? ['deadline'] : [])];
 }
 
-export function compilePolicy(file: unknown): CompiledPolicy {
+/**
+ * A policy file as the engine runs it, or every issue with it. `stored`: a revision accepted before
+ * (R3: never edited) is compiled as it was then, without checks added since (its messages'
+ * placeholders), so that a newer check never stops a server holding an older revision.
+ */
+export function compilePolicy(file: unknown, { stored = false }: { stored?: boolean } = {}): CompiledPolicy {
   const parsed = policyFileSchema.safeParse(file);
   if (!parsed.success) throw new PolicyFileError(allIssues(parsed.error as z.ZodError));
   const p = parsed.data;
@@ -158,10 +163,12 @@ export function compilePolicy(file: unknown): CompiledPolicy {
     return { ...compileCondition(r, `eligibility[${i}]`, issues), id: r.id, cites: r.cites, ...(when ? { when } : {}), message: r.message, ...(r.quote ? { quote: r.quote } : {}) };
   });
   const c = p.compensation;
-  p.eligibility.forEach((r, i) => checkPlaceholders(r.message, conditionPlaceholders(r), `eligibility[${i}]`, issues));
-  c.uplifts.forEach((u, i) => checkPlaceholders(u.message, [...conditionPlaceholders(u.when), 'add', 'applied'], `compensation.uplifts[${i}]`, issues));
-  checkPlaceholders(c.base.message, ['ratio'], 'compensation.base', issues);
-  if (c.riskSharing) checkPlaceholders(c.riskSharing.message, ['bankShare', 'ratio', 'cap'], 'compensation.riskSharing', issues);
+  if (!stored) {
+    p.eligibility.forEach((r, i) => checkPlaceholders(r.message, conditionPlaceholders(r), `eligibility[${i}]`, issues));
+    c.uplifts.forEach((u, i) => checkPlaceholders(u.message, [...conditionPlaceholders(u.when), 'add', 'applied'], `compensation.uplifts[${i}]`, issues));
+    checkPlaceholders(c.base.message, ['ratio'], 'compensation.base', issues);
+    if (c.riskSharing) checkPlaceholders(c.riskSharing.message, ['bankShare', 'ratio', 'cap'], 'compensation.riskSharing', issues);
+  }
   const compiled: CompiledPolicy = {
     programme: p.programme,
     version: p.version,

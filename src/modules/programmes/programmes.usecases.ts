@@ -45,7 +45,7 @@ export interface PolicyCatalog {
 
 export async function loadPolicyCatalog({ repo }: { repo: ProgrammesRepository }): Promise<PolicyCatalog> {
   const rows = await repo.listVersions();
-  const compiled = new Map(rows.map((r) => [r.id, compilePolicy(r.document)] as const));
+  const compiled = new Map(rows.map((r) => [r.id, compilePolicy(r.document, { stored: true })] as const));
   const latest = latestRevisions(rows);
   const ids = new Map(latest.map((r) => [compiled.get(r.id)!, r.id] as const));
   return {
