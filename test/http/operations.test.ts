@@ -227,8 +227,11 @@ describe('servicing, claims, payment queue, recoveries', () => {
     day = '2026-06-02';
     expect((await send(bankB, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' })).status).toBe(404);
     expect((await send(auditor, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' })).status).toBe(403);
-    const r = await ok(await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' }), 201);
+    const key = { 'idempotency-key': 'recovery-A-1-0001' };
+    const r = await ok(await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' }, key), 201);
     expect(r.refund).toBe('500000.00');
+    expect((await ok(await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-06-01' }, key), 200)).id).toBe(r.id);
+    expect((await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '1000000.00', on: '2026-05-31' }, key)).status).toBe(422);
     const over = await send(bankA, 'POST', `/api/claims/${claim1}/recoveries`, { amount: '5000000.01', on: '2026-06-02' });
     expect(over.status).toBe(400);
     expect((await over.json() as any).errors[0].field).toBe('amount');

@@ -35,7 +35,7 @@ export async function reportRecovery({ db, catalog, actor, claimId, amount, on, 
     if (idempotencyKey) {
       const [prior] = await tx.select().from(recoveries).where(and(eq(recoveries.bankId, c.bankId), eq(recoveries.idempotencyKey, idempotencyKey)));
       if (prior) {
-        if (prior.claimId !== claimId || prior.recovered !== amount) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different recovery.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+        if (prior.claimId !== claimId || prior.recovered !== amount || prior.recoveredOn !== on) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different recovery.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
         return { recovery: recoveryView(prior), replayed: true, fundId: c.fundId, bankId: c.bankId };
       }
     }
