@@ -10,7 +10,7 @@ import { serveCommand } from './commands/serve.command';
 import { servicingCommand } from './commands/servicing.command';
 import { usersCommand } from './commands/users.command';
 import { Problem } from '../../modules/shared/problem';
-import { DataDirLockedError } from '../db/data-dir-lock';
+import { DataDirLockedError, DataDirNotDatabaseError } from '../db/data-dir-lock';
 
 // Each command lives in its own file under ./commands and is registered here, in one list.
 const program = new Command('backstop')
@@ -30,7 +30,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError) {
+  if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError || e instanceof DataDirNotDatabaseError) {
     process.stderr.write(`backstop: ${e.message}\n`);
     process.exit(2);
   }

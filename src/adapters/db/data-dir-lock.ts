@@ -21,9 +21,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A data directory that holds files but no database: an interrupted first start, or the wrong directory. */
+export class DataDirNotDatabaseError extends Error {
+  constructor(readonly dir: string, files: string[]) {
+    super(`the data directory ${dir} holds files but no database (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}): a first start that was interrupted, or another directory; empty it, or set BACKSTOP_DATA to another directory`);
+    this.name = 'DataDirNotDatabaseError';
+  }
+}
+
+/** The lock file's name inside the data directory. */
+export const LOCK_FILE = 'backstop.lock';
+
 export function lockDataDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'backstop.lock');
+  const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });

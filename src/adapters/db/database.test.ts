@@ -1,8 +1,8 @@
 /** How the app opens its database: PostgreSQL with JIT off (docs/PERFORMANCE.md, "Reports over a million loans"); PGlite creating a new data directory in a child process. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../modules/shared/rows';
@@ -57,11 +57,25 @@ describe.runIf(!onPostgres)('the embedded database', () => {
       const { rss, filings } = JSON.parse(out) as { rss: number; filings: number };
       expect(filings).toBe(0); // created and migrated
       expect(existsSync(join(dir, 'data', 'PG_VERSION'))).toBe(true);
+      expect(readdirSync(dir)).toEqual(['data']); // the staging directory it was made in is gone
       expect(rss / 2 ** 20).toBeLessThan(600);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('refuses a directory that holds files but no database (an interrupted first start) with a message, adding nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backstop-strange-'));
+    try {
+      mkdirSync(join(dir, 'base'));
+      writeFileSync(join(dir, 'notes.txt'), 'not a database');
+      await expect(openDatabase({ dataDir: dir, url: '' })).rejects.toThrow(/holds files but no database \(base, notes\.txt\)/);
+      expect(readdirSync(dir).sort()).toEqual(['base', 'notes.txt']); // and its lock released
+      expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`.${basename(dir)}.creating-`))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('opens as before (PGlite has no JIT to turn off; nothing is sent to it)', async () => {
     const d = await openDatabase({ memory: true, url: '' });

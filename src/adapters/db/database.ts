@@ -4,8 +4,8 @@
  * (relaxedDurability off): each statement is synced to the data directory before it returns.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -13,7 +13,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Db } from '../../modules/programmes/programmes.repository';
-import { lockDataDir } from './data-dir-lock';
+import { DataDirNotDatabaseError, LOCK_FILE, lockDataDir } from './data-dir-lock';
 
 export const MIGRATIONS = resolve(import.meta.dirname, '../../../drizzle');
 
@@ -34,10 +34,24 @@ export async function openDatabase({ url = process.env.DATABASE_URL, dataDir = p
  * A new data directory is created (PostgreSQL's initdb) in a child process. PGlite's WebAssembly
  * memory grows to ~750 MB while it initialises and never gives it back, so a server that created
  * its directory itself kept that for as long as it ran; the same directory opened afterwards takes
- * ~280 MB (docs/PERFORMANCE.md, "import").
+ * ~280 MB (docs/PERFORMANCE.md, "import"). It is made in a sibling directory and moved in with
+ * PG_VERSION last, so a directory holding PG_VERSION holds a whole database even after a crash.
  */
 async function createDataDir(dir: string): Promise<void> {
   if (existsSync(join(dir, 'PG_VERSION'))) return;
+  const strangers = readdirSync(dir).filter((f) => f !== LOCK_FILE);
+  if (strangers.length) throw new DataDirNotDatabaseError(dir, strangers);
+  const staging = mkdtempSync(join(dirname(dir), `.${basename(dir)}.creating-`));
+  try {
+    await initdbIn(staging);
+    for (const entry of readdirSync(staging).filter((e) => e !== 'PG_VERSION')) renameSync(join(staging, entry), join(dir, entry));
+    renameSync(join(staging, 'PG_VERSION'), join(dir, 'PG_VERSION'));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function initdbIn(dir: string): Promise<void> {
   const pglite = import.meta.resolve('@electric-sql/pglite');
   const script = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(dir)} }); await db.close();`;
   await new Promise<void>((done, fail) => {
