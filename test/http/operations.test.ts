@@ -160,7 +160,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
     // overdue since before the loan existed would make it non-performing at once (R6)
     const early = await send(bankA, 'POST', `/api/filings/${loan1}/classification`, { classification: 'normal', overdueSince: '1990-01-01', on: '2025-12-01' });
     expect(early.status).toBe(400);
-    expect((await early.json() as any).errors).toEqual([{ field: 'overdueSince', message: 'must be after the loan was disbursed', messageZh: '须晚于放款日期' }]);
+    expect((await early.json() as any).errors).toEqual([{ field: 'overdueSince', message: 'must not be before the loan was disbursed', messageZh: '不能早于放款日期' }]);
     const after = await ok(await send(bankA, 'GET', `/api/filings/${loan1}`));
     expect(after).toMatchObject({ outstanding: before.outstanding, reserved: before.reserved, version: before.version, classification: before.classification });
   });

@@ -231,7 +231,7 @@ export async function reportClassification({ db, catalog, actor, id, classificat
     checkReportDate(on, f, today);
     if (overdueSince && overdueSince > on) throw Problem.invalid([{ field: 'overdueSince', message: 'must not be after on' }]);
     // Days overdue make a loan non-performing (R6): they cannot start before the loan existed.
-    if (overdueSince && overdueSince <= f.disbursedOn) throw Problem.invalid([{ field: 'overdueSince', message: 'must be after the loan was disbursed' }]);
+    if (overdueSince && overdueSince < f.disbursedOn) throw Problem.invalid([{ field: 'overdueSince', message: 'must not be before the loan was disbursed' }]);
     const before = filingView(f);
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const np = nonPerforming({ classification, overdueSince, on, rule: policy.nonPerforming });

@@ -64,7 +64,6 @@ const ZH: [RegExp, Zh][] = [
   [/^must not be before signedOn$/, '不能早于签署日'],
   [/^must not be before validFrom$/, '不能早于生效日'],
   [/^must not be after on$/, '不能晚于发生日'],
-  [/^must be after the loan was disbursed$/, '须晚于放款日期'],
   [/^must not be after today \((.+)\)$/, (m) => `不能晚于今天（${m[1]}）`],
   [/^must be after disbursedOn \((.+)\)$/, (m) => `须晚于放款日期（${m[1]}）`],
   [/^must be before maturesOn \((.+)\)$/, (m) => `须早于到期日（${m[1]}）`],
