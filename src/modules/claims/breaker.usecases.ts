@@ -54,6 +54,12 @@ export async function allBankFigures(db: Db): Promise<Map<string, BankFigures>> 
   return new Map(rows.map((r) => [String(r.id), { filedPrincipal: BigInt(r.filed as string), claimedNplPrincipal: BigInt(r.claimed as string), compensationPaid: BigInt(r.paid as string), refunded: BigInt(r.refunded as string) }]));
 }
 
+/** The figures of these banks: for several, every bank's in one query; for one, its own lookups alone. */
+export async function figuresOf(db: Db, bankIds: string[]): Promise<Map<string, BankFigures>> {
+  if (bankIds.length > 1) return allBankFigures(db);
+  return new Map(await Promise.all(bankIds.map(async (id) => [id, await bankFigures(db, id)] as const)));
+}
+
 /** The breaker's state from a bank's figures and the thresholds in force. */
 export function breakerFrom(figures: BankFigures, catalog: PolicyCatalog): BreakerState & { figures: BankFigures; thresholds: BreakerThresholds } {
   const thresholds = breakerThresholds(catalog);
@@ -88,10 +94,8 @@ export async function listBreakers({ db, catalog, actor }: { db: Db; catalog: Po
   const scope = scopeFor(actor);
   const banks = (await db.select().from(institutions).where(eq(institutions.kind, 'bank')))
     .filter((b) => scope.kind === 'all' || (scope.kind === 'bank' && b.id === scope.bankId));
-  const all = scope.kind === 'all' ? await allBankFigures(db) : undefined;
-  const items = [];
-  for (const b of banks) items.push({ ...breakerView(b.id, breakerFrom(all?.get(b.id) ?? await bankFigures(db, b.id), catalog)), bankName: b.name, bankNameEn: b.nameEn });
-  return items;
+  const figures = await figuresOf(db, banks.map((b) => b.id));
+  return banks.map((b) => ({ ...breakerView(b.id, breakerFrom(figures.get(b.id)!, catalog)), bankName: b.name, bankNameEn: b.nameEn }));
 }
 
 /** One bank's breaker; another bank's, or a guarantor asking, answers 404. */

@@ -21,7 +21,7 @@ import { createRegistryRepository } from '../registry/registry.repository';
 import { Problem } from '../shared/problem';
 import { columnOf, rowToFilingInput, type ColumnMap } from './imports.columns';
 import { inspectFile, type FileInspection } from './imports.file';
-import { zhOf } from '../shared/messages-zh';
+import { inChinese } from '../shared/messages-zh';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
 import { readRows, type RawRow } from './rows';
 import { timed, type Timings } from '../filings/timings';
@@ -71,7 +71,7 @@ export function judgeRow(raw: RawRow, columns: ColumnMap): JudgedRow {
     // Every cell arrives as text, so a wrong type can only be an empty cell.
     const en = parsed.error.issues[i]!.code === 'invalid_type' ? 'is required' : issue.message;
     const prior = byColumn.get(column);
-    byColumn.set(column, prior ? { column, message: `${prior.message}；${zhOf(en) ?? en}`, messageEn: `${prior.messageEn}; ${en}` } : { column, message: zhOf(en) ?? en, messageEn: en });
+    byColumn.set(column, prior ? { column, message: `${prior.message}；${inChinese(en)}`, messageEn: `${prior.messageEn}; ${en}` } : { column, message: inChinese(en), messageEn: en });
   }
   return { ...raw, errors: [...byColumn.values()] };
 }
@@ -217,7 +217,7 @@ async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk
     const enterprise = byCode.get(r.input.creditCode!);
     if (!enterprise) {
       const en = 'no registered enterprise has it; register the enterprise first';
-      outcomes.set(r.line, { errors: [{ column: columnOf('creditCode', columns), message: zhOf(en) ?? en, messageEn: en }] });
+      outcomes.set(r.line, { errors: [{ column: columnOf('creditCode', columns), message: inChinese(en), messageEn: en }] });
       continue;
     }
     try {
@@ -226,7 +226,7 @@ async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk
       outcomes.set(r.line, { plan });
     } catch (e) {
       if (e instanceof FilingRefused) outcomes.set(r.line, { errors: e.reasons.filter((x) => !x.ok).map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })) });
-      else if (e instanceof Problem) outcomes.set(r.line, { errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: x.messageZh ?? zhOf(x.message) ?? x.message, messageEn: x.message })) });
+      else if (e instanceof Problem) outcomes.set(r.line, { errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: x.messageZh ?? inChinese(x.message), messageEn: x.message })) });
       else throw e;
     }
   }
@@ -313,7 +313,7 @@ function settleChunk({ columns, prepared, filed, refusedByLedger }: { columns: C
     if (filed.has(ref) || firstLine.has(ref)) {
       const en = filed.has(ref) ? 'is filed already' : `appears again in this file (first on line ${firstLine.get(ref)})`;
       duplicates++;
-      fail(r, [{ column: columnOf('bankRef', columns), message: zhOf(en) ?? en, messageEn: en }]);
+      fail(r, [{ column: columnOf('bankRef', columns), message: inChinese(en), messageEn: en }]);
       continue;
     }
     firstLine.set(ref, r.line);

@@ -9,7 +9,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divideRounded, formatYuan, type Fen } from '../../core/money/money';
 import { scopeFor, type Actor } from '../auth/access';
-import { allBankFigures, breakerFrom, breakerOf, breakerView } from '../claims/breaker.usecases';
+import { breakerFrom, breakerView, figuresOf } from '../claims/breaker.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { Problem } from '../shared/problem';
@@ -128,13 +128,11 @@ export async function bankRatios({ db, catalog, actor }: { db: Db; catalog: Poli
     from institutions i left join filings f on f.bank_id = i.id and f.status <> 'withdrawn'
     where i.kind = 'bank' and ${s.kind === 'bank' ? sql`i.id = ${s.bankId}` : s.kind === 'guarantor' ? sql`false` : sql`true`}
     group by i.id, i.name, i.name_en order by i.id`));
-  // Many banks: every bank's figures in one query; one bank (a bank's own view): its lookups alone.
-  const figures = rows.length > 1 ? await allBankFigures(db) : null;
+  const figures = await figuresOf(db, rows.map((r) => String(r.id)));
   const out = [];
   for (const r of rows) {
     const id = String(r.id);
-    const f = figures?.get(id);
-    const b = breakerView(id, f ? breakerFrom(f, catalog) : await breakerOf({ db, catalog, bankId: id }));
+    const b = breakerView(id, breakerFrom(figures.get(id)!, catalog));
     out.push({
       bankId: id, name: String(r.name), nameEn: r.name_en === null ? null : String(r.name_en), loans: Number(r.loans), filedPrincipal: b.filedPrincipal, outstanding: yuan(r.book), nplPrincipal: yuan(r.npl),
       nplRatio: ratioText(fen(r.npl), fen(r.book)), claimedNplPrincipal: b.claimedNplPrincipal, claimRatio: b.claimRatio,

@@ -17,7 +17,7 @@ import { LedgerRefusal } from '../ledger/ledger.usecases';
 import { filings as table } from '../filings/filings.table';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { detailZhOf, withChinese } from '../shared/messages-zh';
+import { withChinese } from '../shared/messages-zh';
 import { Problem, type FieldError } from '../shared/problem';
 import { onceByKey } from '../shared/idempotency';
 import { retryOnConflict } from '../shared/retry';
@@ -79,11 +79,8 @@ export type RepaymentAnswer =
   | { filingId: string; ok: true; outstanding: string; reserved: string }
   | { filingId: string; ok: false; status: number; errors: FieldError[] };
 
-const refusal = (filingId: string, e: Problem): RepaymentAnswer => {
-  const zh = e.detail === undefined ? undefined : detailZhOf(e.detail);
-  const errors = e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title, ...(zh ? { messageZh: zh } : {}) }];
-  return { filingId, ok: false, status: e.status, errors: errors.map(withChinese) };
-};
+const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
+  ({ filingId, ok: false, status: e.status, errors: (e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }]).map(withChinese) });
 
 /**
  * Repayments in bulk, set-based, each line answered on its own exactly as `reportRepayment` would

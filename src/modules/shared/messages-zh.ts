@@ -152,7 +152,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^Send the backstop_csrf cookie value in the X-CSRF-Token header\.$/, '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。'],
   [/^The username or password is wrong\.$/, '用户名或密码错误。'],
   [/^Too many failed sign-ins; try again in 15 minutes\.$/, '登录失败次数过多，请 15 分钟后再试。'],
-  [/^The (\S+) role may not do this/, (m) => `${stateOrRole(m[1]!)}角色无权执行此操作。`],
+  [/^The (\S+) role may not do this/, (m) => `${roleZh(m[1]!)}角色无权执行此操作。`],
   [/^(.+) was not found\.$/, (m) => `未找到：${m[1]}。`],
   [/^This Idempotency-Key was used for a different/, '此 Idempotency-Key 已用于另一个请求。'],
   [/^(Fund|Institution) (.+) exists already\.$/, (m) => `${m[1] === 'Fund' ? '补偿资金' : '机构'} ${m[2]} 已存在。`],
@@ -179,7 +179,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
 ];
 
 const ROLES_ZH: Record<string, string> = { manager: '管理人', reviewer: '复核人', bank: '银行', guarantor: '担保机构', auditor: '审计' };
-const stateOrRole = (r: string) => `“${ROLES_ZH[r] ?? r}”`;
+const roleZh = (r: string) => `“${ROLES_ZH[r] ?? r}”`;
 
 /** The Chinese of a problem's detail, or undefined when there is none. */
 export function detailZhOf(detail: string): string | undefined {
@@ -193,10 +193,18 @@ export function detailZhOf(detail: string): string | undefined {
 const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', boolean: '布尔值', object: '对象', array: '列表', null: 'null', undefined: '无' };
 const typeName = (t: string) => TYPE_NAMES[t] ?? t;
 
-/** A field error with its Chinese beside the English, where there is one (`messageZh`). */
+/**
+ * A field error with its Chinese beside the English, where there is one (`messageZh`). Its message
+ * may be a problem's detail standing in for a field error (a bulk line's "… was not found.").
+ */
 export function withChinese(e: FieldError): FieldError {
-  const zh = e.messageZh ?? zhOf(e.message);
+  const zh = e.messageZh ?? zhOf(e.message) ?? detailZhOf(e.message);
   return zh === undefined ? { field: e.field, message: e.message } : { field: e.field, message: e.message, messageZh: zh };
+}
+
+/** The Chinese of an API message or detail, or the English when there is none (bulk files' error reports). */
+export function inChinese(en: string): string {
+  return zhOf(en) ?? detailZhOf(en) ?? en;
 }
 
 /** The Chinese of an API message, or undefined when there is none. */
