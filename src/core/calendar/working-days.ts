@@ -76,16 +76,12 @@ export function isWorkingDay(date: IsoDate): boolean {
   return table.working[index(date)] === 1;
 }
 
-/** The n-th working day after `date` (n ≥ 1); `date` itself for n = 0. */
+/** The n-th working day after `date` (n ≥ 1); `date` itself for n = 0. Never a guess: past the calendar it throws. */
 export function addWorkingDays(date: IsoDate, n: number): IsoDate {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
-  let i = index(date);
-  for (let left = n; left > 0; ) {
-    i++;
-    if (i >= table.working.length) throw new CalendarRangeError(isoDate(table.firstDay + i));
-    if (table.working[i] === 1) left--;
-  }
-  return isoDate(table.firstDay + i);
+  index(date); // a date outside the calendar is an error itself
+  const d = workingDayDeadline(date, n);
+  if (d.provisional) throw new CalendarRangeError(isoDate(table.firstDay + table.working.length));
+  return d.date;
 }
 
 /**
