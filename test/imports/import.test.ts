@@ -123,6 +123,23 @@ describe('bulk filing from a bank file', () => {
     expect(BigInt(reserved[0]!.r as string)).toBe(s.exposure);
   });
 
+  it('a loan number repeated in the next chunk, inserted while the first one commits, is filed once and reported as filed', async () => {
+    // Chunks of 2: D-1 in chunk 0 and again in chunk 1, whose insert runs while chunk 0 commits
+    // (on PostgreSQL it waits on chunk 0's row, fails on the unique index, and the chunk is written again).
+    const path = writeCsv([good('D-1', 1, '200000.00'), good('D-2', 2, '200000.00'), good('D-1', 3, '200000.00'), good('D-3', 4, '200000.00'), good('D-4', 5, '200000.00')]);
+    const before = await ledgerSums(w.db, 'etown');
+    const { job } = await run(path, { chunkRows: 2 });
+    expect(job).toMatchObject({ status: 'done', filed: 4, duplicates: 1, rejected: 0, lastLine: 6 });
+    expect(await errorsOf(job.id)).toEqual([{ line: 4, column: '银行合同编号', message: '该银行已备案此贷款（重复）', messageEn: 'is filed already' }]);
+    expect(await count('D-')).toBe(4);
+    const [d1] = await query(w.db, `select enterprise_id from filings where bank_ref = 'D-1'`);
+    expect(d1!.enterprise_id).toBe((await query(w.db, `select id from enterprises where credit_code = '${codes[1]}'`))[0]!.id);
+    const after = await ledgerSums(w.db, 'etown');
+    const [reserved] = await query(w.db, `select sum(reserved)::text as r from filings where bank_ref like 'D-%'`);
+    expect(after.exposure - before.exposure).toBe(BigInt(reserved!.r as string));
+    expect(after.capacity + after.exposure + after.quota).toBe(after.limit);
+  });
+
   it('stops between chunks when aborted and resumes where it stopped', async () => {
     const path = writeCsv(Array.from({ length: 5 }, (_, i) => good(`A-${i + 1}`, 30 + i, '300000.00')));
     const stop = new AbortController();

@@ -311,22 +311,38 @@ function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
 }
 
 /**
- * Writes planned filings inside the caller's transaction, set-based: the rows and their first events
- * in one statement, their ledger accounts in one, every reservation in ONE ledger batch (each
- * filing's transfers a linked chain, reserved whole or not at all), then the audit rows in one
- * chained append. A filing the ledger refuses comes back with the limit it would cross; nothing is
- * audited then, and the caller must roll back the transaction (its row is written) and try again
- * without it. `timings` (optional) collects where the time went, for the import benchmark.
+ * Writes planned filings inside the caller's transaction, set-based, in two steps: `insertFilings`
+ * (the rows and their first events in one statement, their ledger accounts in one) and then
+ * `reserveFilings` (every reservation in ONE ledger batch, each filing's transfers a linked chain,
+ * reserved whole or not at all; then the audit rows in one chained append). A filing the ledger
+ * refuses comes back with the limit it would cross; nothing is audited then, and the caller must roll
+ * back the transaction (its row is written) and try again without it. `timings` (optional) collects
+ * where the time went, for the import benchmark.
  */
 export async function writeFilings({ db, plans, actor, timings }: { db: Db; plans: FilingPlan[]; actor: Actor; timings?: Timings | undefined }): Promise<WriteOutcome> {
   if (plans.length === 0) return { written: true, views: [] };
-  const filings = createFilingsRepository({ db });
+  const at = await insertFilings({ db, plans, timings });
+  return reserveFilings({ db, plans, actor, at, timings });
+}
+
+/**
+ * The first step of `writeFilings`: the planned filings' rows, first events and ledger accounts,
+ * which lock nothing shared but the new rows (bulk filing runs it while the previous chunk's
+ * reservations commit). Returns the rows' created_at (the transaction's now()).
+ */
+export async function insertFilings({ db, plans, timings }: { db: Db; plans: FilingPlan[]; timings?: Timings | undefined }): Promise<Date> {
   const ledger = createLedgerRepository({ db });
   // The two statements are sent together (pipelined on the transaction's connection; run in order).
   const [at] = await Promise.all([
-    timed(timings, 'filings+events insert', () => filings.insertFiled(plans.map((p) => storedFiling(p).record))),
+    timed(timings, 'filings+events insert', () => createFilingsRepository({ db }).insertFiled(plans.map((p) => storedFiling(p).record))),
     timed(timings, 'ledger accounts (sent with the insert)', () => openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) })),
   ]);
+  return at;
+}
+
+/** The second step of `writeFilings`, in the same transaction as the first: the reservations in one ledger batch, then the audit rows. */
+export async function reserveFilings({ db, plans, actor, at, timings }: { db: Db; plans: FilingPlan[]; actor: Actor; at: Date; timings?: Timings | undefined }): Promise<WriteOutcome> {
+  const ledger = createLedgerRepository({ db });
   const transfers = plans.flatMap((p) => p.transfers);
   count(timings, 'ledger transfers', transfers.length);
   const results = transfers.length ? await timed(timings, 'ledger_apply', () => ledger.apply(transfers.map((t) => ({ ...t, kind: 'single' as const })), actor.username)) : [];

@@ -14,7 +14,7 @@ import type { Actor } from '../auth/access';
 import { FilingRefused } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
-import { filingRequestHash, guarantorOf, openedCaps, planFiling, storedFiling, withOpenedCap, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
+import { filingRequestHash, guarantorOf, insertFilings, openedCaps, planFiling, reserveFilings, storedFiling, withOpenedCap, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -118,11 +118,13 @@ export interface RunHooks {
 export interface ImportProgress { lastLine: number; totalLines: number; filed: number; duplicates: number; rejected: number }
 
 /**
- * Files the job's rows after its `lastLine`, a chunk per transaction, pipelined: while a chunk
- * commits, the next one is read, judged, looked up and planned (outside any transaction; only the
- * duplicate check against filed loans and the writes happen in the chunk's transaction). At most
- * one chunk is being prepared and one committing, so memory stays bounded. Stops cleanly between
- * chunks when `signal` aborts. `timings` (optional) collects where the time went, by step.
+ * Files the job's rows after its `lastLine`, a chunk per transaction, pipelined: while a chunk's
+ * reservations commit, the next chunk is read, judged, looked up and planned (outside any
+ * transaction) and its filings inserted in its own transaction, which then waits for the earlier
+ * chunk to commit before it takes the job's lock, reserves and commits (fileChunk). Chunks commit in
+ * file order; at most one chunk is being prepared and two are in transactions, so memory stays
+ * bounded. Stops cleanly between chunks when `signal` aborts. `timings` (optional) collects where
+ * the time went, by step.
  */
 export async function runImport({ db, catalog, actor, today, job, path, inspection, chunkRows = DEFAULT_CHUNK_ROWS, onProgress, signal, hooks, timings }: {
   db: Db; catalog: PolicyCatalog; actor: Actor; today: string; job: ImportJobRow; path: string; inspection: FileInspection;
@@ -131,26 +133,33 @@ export async function runImport({ db, catalog, actor, today, job, path, inspecti
   const repo = createImportsRepository({ db });
   if (job.status === 'done') return job;
   if (job.status === 'failed') await repo.setStatus(job.id, 'running');
-  const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected, chunk: 0 };
+  const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected };
   const desk: FilingDesk = { catalog, actor, today, bankId: job.bankId, agreements: [] };
-  let pending = null as Promise<void> | null;
-  const commit = async (prepared: PreparedChunk) => {
-    const counts = await fileChunk({ db, desk, columns: inspection.columns, jobId: job.id, expectedLastLine: state.lastLine, prepared, chunk: state.chunk++, hooks, timings });
+  /** The chunks in transactions, oldest first: each commits only after the one before it has. */
+  const committing: Promise<void>[] = [];
+  let chunks = 0;
+  let scheduledLastLine = job.lastLine;
+  const commit = async (prepared: PreparedChunk, after: Promise<void> | null, expectedLastLine: number, chunk: number) => {
+    const counts = await fileChunk({ db, desk, columns: inspection.columns, jobId: job.id, expectedLastLine, prepared, after, signal, chunk, hooks, timings });
+    if (counts === 'stopped') return;
     state.lastLine = prepared.rows.at(-1)!.line;
     state.filed += counts.filed;
     state.duplicates += counts.duplicates;
     state.rejected += counts.rejected;
     onProgress?.({ ...state, totalLines: inspection.lastLine });
   };
-  /** Prepares a chunk while the previous one commits, then commits it once the previous one has. Returns false when aborted. */
+  /** Prepares a chunk and starts its transaction once at most one other is in one. Returns false when aborted. */
   const next = async (rows: JudgedRow[]): Promise<boolean> => {
     const prepared = await prepareChunk({ db, desk, columns: inspection.columns, rows, timings });
-    await pending;
+    if (committing.length === 2) await committing.shift();
     if (signal?.aborted) return false;
-    pending = commit(prepared);
-    pending.catch(() => {}); // awaited later; keeps an early failure from being reported as unhandled
+    const started = commit(prepared, committing.at(-1) ?? null, scheduledLastLine, chunks++);
+    started.catch(() => {}); // awaited later; keeps an early failure from being reported as unhandled
+    committing.push(started);
+    scheduledLastLine = prepared.rows.at(-1)!.line;
     return true;
   };
+  const settled = async () => { for (const c of committing.splice(0)) await c; };
   try {
     let rows: JudgedRow[] = [];
     for await (const raw of readRows(path, inspection.format)) {
@@ -159,15 +168,15 @@ export async function runImport({ db, catalog, actor, today, job, path, inspecti
       if (rows.length >= chunkRows) {
         const chunk = rows;
         rows = [];
-        if (!(await next(chunk))) return (await repo.find(job.id))!;
+        if (!(await next(chunk))) break;
       }
     }
-    if (rows.length && !signal?.aborted && !(await next(rows))) return (await repo.find(job.id))!;
-    await pending;
+    if (rows.length && !signal?.aborted) await next(rows);
+    await settled();
     if (signal?.aborted) return (await repo.find(job.id))!;
     await repo.setStatus(job.id, 'done');
   } catch (e) {
-    await pending?.catch(() => {});
+    await Promise.allSettled(committing);
     if (!(e instanceof ImportTakenOver)) await repo.setStatus(job.id, 'failed');
     throw e;
   }
@@ -247,35 +256,48 @@ async function leaveOutOpenedCaps(db: Db, outcomes: Map<number, Outcome>): Promi
   for (const [line, o] of outcomes) if ('plan' in o) outcomes.set(line, { plan: withOpenedCap(o.plan, opened) });
 }
 
+/** Thrown inside a chunk's transaction to roll it back when the chunk before it failed: that failure is the one reported. */
+class EarlierChunkFailed extends Error {}
+/** Thrown inside a chunk's transaction to roll it back when the import was aborted while the chunk before it committed. */
+class StoppedBeforeChunk extends Error {}
+
 /**
- * One chunk in one transaction. A row the ledger refuses (a limit reached mid-chunk) is taken out
- * with the limit's reason and the chunk is written again without it: the others are filed, nothing
- * is half-written. A bank reference filed meanwhile through the API is caught by its unique index
- * and the chunk is written again, reporting it as a duplicate.
+ * One chunk in one transaction. Its filings are inserted first, while the chunk before it (`after`)
+ * may still be committing: they lock nothing that chunk needs. Then it waits for that chunk, takes
+ * the job's lock (so two runners can never commit the same rows), reserves, audits and commits. A
+ * row the ledger refuses (a limit reached mid-chunk) is taken out with the limit's reason and the
+ * chunk is written again without it: the others are filed, nothing is half-written. A bank
+ * reference filed meanwhile — by the chunk before it, a file's repeated loan number, or through the
+ * API — is caught by its unique index and the chunk is written again, reporting it as a duplicate.
  */
-async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared, chunk, hooks, timings }: {
-  db: Db; desk: FilingDesk; columns: ColumnMap; jobId: string; expectedLastLine: number; prepared: PreparedChunk; chunk: number; hooks?: RunHooks | undefined; timings?: Timings | undefined;
-}): Promise<ChunkCounts> {
+async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared, after, signal, chunk, hooks, timings }: {
+  db: Db; desk: FilingDesk; columns: ColumnMap; jobId: string; expectedLastLine: number; prepared: PreparedChunk; after: Promise<void> | null;
+  signal?: AbortSignal | undefined; chunk: number; hooks?: RunHooks | undefined; timings?: Timings | undefined;
+}): Promise<ChunkCounts | 'stopped'> {
   const refusedByLedger = new Map<number, RowError[]>();
   for (let attempt = 0; ; attempt++) {
     try {
       return await timed(timings, 'transaction (all of the chunk\'s writes, commit included)', () => db.transaction(async (tx) => {
         const repo = createImportsRepository({ db: tx });
-        const { errors, duplicates, plans } = await timed(timings, 'lock job + filed loan numbers', async () => {
-          // Sent together; the server runs them in order, so the loan numbers are read under the job's lock.
-          const [locked, filed] = await Promise.all([repo.lock(jobId), filedRefsOf({ db: tx, desk, prepared })]);
-          if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
-          return settleChunk({ columns, prepared, filed, refusedByLedger });
+        const filed = await timed(timings, 'filed loan numbers', () => filedRefsOf({ db: tx, desk, prepared }));
+        const { errors, duplicates, plans } = settleChunk({ columns, prepared, filed, refusedByLedger });
+        const filings = plans.map((p) => p.plan);
+        const at = filings.length ? await insertFilings({ db: tx, plans: filings, timings }) : null;
+        await timed(timings, 'wait for the chunk before', async () => {
+          if (after) await after.catch((e: unknown) => { throw new EarlierChunkFailed('the chunk before failed', { cause: e }); });
         });
+        if (signal?.aborted) throw new StoppedBeforeChunk();
+        const locked = await timed(timings, 'lock job', () => repo.lock(jobId));
+        if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
         const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
-        // The row errors and the job's progress do not wait for the filings: sent with them, and
+        // The row errors and the job's progress do not wait for the reservations: sent with them, and
         // rolled back with them when the ledger refuses one.
         const progress = timed(timings, 'row errors + job progress', () => Promise.all([
           // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
           repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) })))),
           repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts }),
         ]));
-        const [out] = await Promise.all([writeFilings({ db: tx, plans: plans.map((p) => p.plan), actor: desk.actor, timings }), progress]);
+        const [out] = await Promise.all([at ? reserveFilings({ db: tx, plans: filings, actor: desk.actor, at, timings }) : { written: true as const }, progress]);
         if (!out.written) {
           out.refused.forEach((r, i) => {
             if (r) refusedByLedger.set(plans[i]!.line, [{ column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn }]);
@@ -287,6 +309,8 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared,
       }));
     } catch (e) {
       if (e instanceof RefusedInChunk) continue;
+      if (e instanceof StoppedBeforeChunk) return 'stopped';
+      if (e instanceof EarlierChunkFailed) throw e.cause;
       if (uniqueViolation(e) && attempt < 5) continue;
       throw e;
     }
