@@ -14,6 +14,7 @@ import { enterprises } from '../src/modules/registry/registry.table';
 import { registerInstitution } from '../src/modules/registry/registry.usecases';
 import { createRegistryRepository } from '../src/modules/registry/registry.repository';
 import { creditCodeCheckCharacter } from '../src/core/registry/credit-code';
+import { loadWorkingCalendar } from '../src/modules/calendar/calendar.usecases';
 
 export const benchManager: Actor = { userId: 'bench', username: 'bench', displayName: 'bench', role: 'manager', bankId: null, guarantorId: null, via: 'session' };
 
@@ -27,7 +28,7 @@ export async function benchWorld(database: Database, enterpriseCount: number) {
   const db = database.db;
   const programmes = createProgrammesRepository({ db });
   await syncPolicyFiles({ repo: programmes, files: loadPolicyFiles() });
-  const catalog = await loadPolicyCatalog({ repo: programmes });
+  const catalog = await loadPolicyCatalog({ repo: programmes, calendar: await loadWorkingCalendar({ db }) });
   await registerInstitution({ repo: createRegistryRepository({ db }), input: { id: 'bank-icbc', kind: 'bank', name: '工商银行亦庄支行', registeredInZone: true } });
   // A fund large enough that every loan is really filed: the limit is 10 × capital.
   await createFund({ db, actor: benchManager, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan('100000000000.00'), on: '2024-01-02' } });

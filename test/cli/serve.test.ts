@@ -63,6 +63,15 @@ describe('backstop serve', () => {
     expect(await again.exited).toBe(0);
   }, 300_000);
 
+  it('runs the daily jobs (R6\'s sweep of loans overdue past the programme\'s days; the holiday calendar\'s warning) once it is up', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
+    const server = await start(dataDir, { ...NO_DEMO, LOG_LEVEL: 'info' });
+    for (let i = 0; i < 300 && !server.output().includes('daily jobs'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(server.output()).toMatch(/"msg":"daily jobs: (done|loans overdue)/);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 300_000);
+
   it('takes over a lock left by a process that died', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
     const first = await start(dataDir, NO_DEMO);

@@ -10,6 +10,7 @@ import { createRegistryRepository } from '../../src/modules/registry/registry.re
 import { registerEnterprise, registerInstitution } from '../../src/modules/registry/registry.usecases';
 import { creditCodeCheckCharacter } from '../../src/core/registry/credit-code';
 import { rowsOf } from '../../src/modules/shared/rows';
+import { loadWorkingCalendar } from '../../src/modules/calendar/calendar.usecases';
 
 export const actor = (username: string, role: Role, bankId: string | null = null): Actor => ({ userId: username, username, displayName: username, role, bankId, guarantorId: null, via: 'session' });
 export const manager = actor('manager', 'manager');
@@ -29,7 +30,7 @@ export async function etownWorld({ capital = '100000000.00', quota }: { capital?
   const db = database.db;
   const programmesRepo = createProgrammesRepository({ db });
   await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles() });
-  const catalog = await loadPolicyCatalog({ repo: programmesRepo });
+  const catalog = await loadPolicyCatalog({ repo: programmesRepo, calendar: await loadWorkingCalendar({ db }) });
   const registry = createRegistryRepository({ db });
   for (const [id, kind, name] of [['bank-icbc', 'bank', '工商银行亦庄支行'], ['bank-bob', 'bank', '北京银行经开区支行'], ['guarantor-bjg', 'guarantor', '首创担保']] as const) {
     await registerInstitution({ repo: registry, input: { id, kind, name, registeredInZone: true } });

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
+import { calendarCommand } from './commands/calendar.command';
 import { evaluateCommand } from './commands/evaluate.command';
 import { importCommand } from './commands/import.command';
 import { simulateCommand } from './commands/simulate.command';
@@ -24,6 +25,7 @@ const program = new Command('backstop')
   .addCommand(serveCommand())
   .addCommand(ledgerCommand())
   .addCommand(usersCommand())
+  .addCommand(calendarCommand())
   .addCommand(servicingCommand());
 
 try {

@@ -23,6 +23,7 @@ import type { RegistryRepository } from '../../modules/registry/registry.reposit
 import type { AppEnv } from '../../modules/shared/http-env';
 import { simulationRoutes, type SimulationDeps } from '../../modules/simulation/simulation.routes';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
+import { calendarRoutes } from '../../modules/calendar/calendar.routes';
 import { fundsRoutes } from '../../modules/funds/funds.routes';
 import { filingsRoutes } from '../../modules/filings/filings.routes';
 import { servicingRoutes } from '../../modules/servicing/servicing.routes';
@@ -47,6 +48,8 @@ export interface AppDeps {
   simulation: SimulationDeps;
   /** Database, policy catalog and clock for the operations modules (funds, filings, claims, …). */
   ops: OperationsDeps;
+  /** Recompiles the policies against the calendar once a holiday year is entered. */
+  reloadCalendar: () => Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
   app.route('/', authRoutes({ repo: deps.authRepo, secureCookies: deps.secureCookies }));
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
+  app.route('/', calendarRoutes({ db: deps.ops.db, reloadCalendar: deps.reloadCalendar }));
   app.route('/', fundsRoutes(deps.ops));
   app.route('/', filingsRoutes(deps.ops));
   app.route('/', servicingRoutes(deps.ops));

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { calendarWarning, runDailyJobs } from './daily-jobs';
+import { shippedCalendar, SHIPPED_HOLIDAY_YEARS, workingCalendar } from '../../core/calendar';
 import { parseYuan } from '../../core/money/money';
 import { fileLoan } from '../../modules/filings/filings.usecases';
 import { reportClassification } from '../../modules/servicing/servicing.usecases';
@@ -8,8 +9,10 @@ import { etownWorld, icbc } from '../../../test/operations/fixture';
 
 describe('daily jobs', () => {
   it('warns 45 days before the holiday calendar runs out, not before', () => {
-    expect(calendarWarning('2026-11-15')).toBeUndefined();
-    expect(calendarWarning('2026-11-17')).toMatch(/ends on 2026-12-31/);
+    expect(calendarWarning('2026-11-15', shippedCalendar)).toBeUndefined();
+    expect(calendarWarning('2026-11-17', shippedCalendar)).toMatch(/ends on 2026-12-31: a manager enters 2027/);
+    const with2027 = workingCalendar([...SHIPPED_HOLIDAY_YEARS, { year: 2027, notice: 'test data', holidays: [], makeUpWorkdays: [] }]);
+    expect(calendarWarning('2026-12-20', with2027)).toBeUndefined();
   });
 
   it('marks a loan overdue more than 90 days non-performing without a new report (R6)', async () => {

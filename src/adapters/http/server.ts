@@ -4,6 +4,7 @@ import { warmWorkers } from '../workers/simulation-pool';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
 import { closeOnSignals, openDatabase } from '../db/database';
 import { createLogger } from '../logger';
+import { scheduleDailyJobs } from './daily-jobs';
 import { createServices } from './services';
 
 export { DEMO_PASSWORD };
@@ -36,6 +37,9 @@ export async function startServer({ port }: { port: number }) {
   // The simulation's worker threads load their code once (about a second); start them after the
   // demo so the first simulation does not wait for them and the seed does not share its cores.
   void ready.then(() => warmWorkers()).catch((e: unknown) => logger.warn({ err: e }, 'simulation workers did not start; they will be started by the first simulation'));
+  // The daily jobs (R6's sweep, the calendar warning) start once the demo, if any, is seeded.
+  let stopDailyJobs = () => {};
+  void ready.then(() => { stopDailyJobs = scheduleDailyJobs({ ops: services.ops, logger, refreshCalendar: services.refreshCalendar }); });
   const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);
     if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
@@ -45,6 +49,7 @@ export async function startServer({ port }: { port: number }) {
   closeOnSignals(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await ready;
+    stopDailyJobs();
     await database.close();
   });
   return { server, database, services };

@@ -6,6 +6,8 @@ import { loadPolicyFiles } from '../../modules/programmes/policy-files';
 import { createProgrammesRepository } from '../../modules/programmes/programmes.repository';
 import { getProgramme, listProgrammes, loadPolicyCatalog, loadStoredPolicies, syncPolicyFiles, type PolicyCatalog } from '../../modules/programmes/programmes.usecases';
 import { createRegistryRepository } from '../../modules/registry/registry.repository';
+import { createCalendarRepository } from '../../modules/calendar/calendar.repository';
+import { loadWorkingCalendar } from '../../modules/calendar/calendar.usecases';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
 import { beijingToday } from '../clock';
 import type { Database } from '../db/database';
@@ -19,8 +21,19 @@ export const VERSION = '0.1.0';
 export async function createServices({ database, logger, policiesDir, today = () => beijingToday() }: { database: Database; logger: Logger; policiesDir?: string; today?: () => string }) {
   const programmesRepo = createProgrammesRepository({ db: database.db });
   const synced = await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles(policiesDir) });
-  let policies: CompiledPolicy[] = await loadStoredPolicies({ repo: programmesRepo });
-  let catalog: PolicyCatalog = await loadPolicyCatalog({ repo: programmesRepo });
+  const calendarRepo = createCalendarRepository({ db: database.db });
+  let policies: CompiledPolicy[] = [];
+  let catalog!: PolicyCatalog;
+  let calendarStamp = '';
+  /** The policies and the catalog compiled against the calendar in force (a year entered changes how deadlines are counted, G6). */
+  const reloadPolicies = async () => {
+    const stamp = await calendarRepo.stamp();
+    const calendar = await loadWorkingCalendar({ db: database.db });
+    policies = await loadStoredPolicies({ repo: programmesRepo, calendar });
+    catalog = await loadPolicyCatalog({ repo: programmesRepo, calendar });
+    calendarStamp = stamp;
+  };
+  await reloadPolicies();
   const ops: OperationsDeps = { db: database.db, catalog: () => catalog, today };
   const authRepo = createAuthRepository({ db: database.db });
   const registryRepo = createRegistryRepository({ db: database.db });
@@ -34,6 +47,7 @@ export async function createServices({ database, logger, policiesDir, today = ()
     registryRepo,
     secureCookies: process.env.BACKSTOP_SECURE_COOKIES === '1',
     ops,
+    reloadCalendar: reloadPolicies,
     simulation: {
       policies: () => policies, loadBook: createBookLoader({ db: database.db }), today,
       jobs: createSimulationJobs({ db: database.db, runScenarios, onError: (err) => logger.error({ err }, 'simulation failed') }),
@@ -44,9 +58,10 @@ export async function createServices({ database, logger, policiesDir, today = ()
     synced,
     ops,
     repos: { programmes: programmesRepo, auth: authRepo, registry: registryRepo },
-    reloadPolicies: async () => {
-      policies = await loadStoredPolicies({ repo: programmesRepo });
-      catalog = await loadPolicyCatalog({ repo: programmesRepo });
+    reloadPolicies,
+    /** Reloads when another process has entered a holiday year since (several app processes on one PostgreSQL). */
+    refreshCalendar: async () => {
+      if ((await calendarRepo.stamp()) !== calendarStamp) await reloadPolicies();
     },
   };
 }

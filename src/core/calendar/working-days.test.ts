@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isWorkday as packageIsWorkday } from 'chinese-days';
 import { addDays, dayNumber, isIsoDate, isoDate, weekday } from './dates';
-import { addWorkingDays, CalendarRangeError, HOLIDAY_YEARS, isWithinWorkingDaysAfter, isWorkingDay, workingDayDeadline, workingDaysBetween } from './working-days';
+import { CalendarRangeError, holidayYearIssues, shippedCalendar, SHIPPED_HOLIDAY_YEARS as HOLIDAY_YEARS, workingCalendar, type HolidayYear } from './working-days';
+
+const { addWorkingDays, isWithinWorkingDaysAfter, isWorkingDay, workingDayDeadline, workingDaysBetween } = shippedCalendar;
 
 describe('ISO dates as day numbers', () => {
   it('round-trips every day from 1900 to 2200', () => {
@@ -108,5 +110,66 @@ describe('working days (G6)', () => {
     expect(() => isWorkingDay('2027-01-04')).toThrow(CalendarRangeError);
     expect(() => addWorkingDays('2026-12-30', 5)).toThrow(/2027/);
     expect(() => isWorkingDay('2022-12-30')).toThrow(CalendarRangeError);
+  });
+});
+
+/** A made-up year for tests only (not the State Council's 2027 notice, which is not shipped). */
+const test2027: HolidayYear = {
+  year: 2027, notice: 'test data, not a notice',
+  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-03' }, { name: '春节', from: '2027-02-06', to: '2027-02-14' }],
+  makeUpWorkdays: ['2027-01-30', '2027-02-20'],
+};
+
+describe('a calendar with a year added as data', () => {
+  it('the shipped years are clean by the same checks a manager\'s year goes through', () => {
+    for (const y of HOLIDAY_YEARS) expect(holidayYearIssues(y)).toEqual([]);
+    expect(holidayYearIssues(test2027)).toEqual([]);
+  });
+
+  it('judges filings in the added year, on its own holidays and make-up days (G6)', () => {
+    const cal = workingCalendar([...HOLIDAY_YEARS, test2027]);
+    expect(cal.covered).toBe('2023–2027');
+    expect(cal.lastDay).toBe('2027-12-31');
+    // Disbursed Monday 2026-12-28: 12-29, 12-30, 12-31, then 01-04 … (01-01 to 01-03 off): the 10th is 2027-01-12.
+    expect(cal.addWorkingDays('2026-12-28', 10)).toBe('2027-01-12');
+    expect(cal.isWithinWorkingDaysAfter('2027-01-12', '2026-12-28', 10)).toBe(true);
+    expect(cal.isWithinWorkingDaysAfter('2027-01-13', '2026-12-28', 10)).toBe(false);
+    expect(cal.isWorkingDay('2027-01-30')).toBe(true); // a Saturday worked
+    expect(cal.isWorkingDay('2027-02-08')).toBe(false); // a Monday off
+    expect(cal.workingDayDeadline('2026-12-18', 10)).toEqual({ date: '2027-01-04', provisional: false });
+    // The shipped calendar alone still refuses to guess.
+    expect(() => shippedCalendar.isWithinWorkingDaysAfter('2027-01-12', '2026-12-28', 10)).toThrow(CalendarRangeError);
+  });
+
+  it('refuses years that are not contiguous', () => {
+    expect(() => workingCalendar([...HOLIDAY_YEARS, { ...test2027, year: 2028 }])).toThrow(/contiguous: 2026 then 2028/);
+    expect(() => workingCalendar([])).toThrow(/at least one year/);
+  });
+
+  it('names what is wrong with a year\'s data, field by field', () => {
+    const bad: HolidayYear = {
+      year: 2027, notice: 'x',
+      holidays: [
+        { name: '元旦', from: '2027-01-03', to: '2027-01-01' },
+        { name: '春节', from: '2027-02-06', to: '2027-02-14' },
+        { name: '重复', from: '2027-02-10', to: '2027-02-11' },
+        { name: '远', from: '2028-03-01', to: '2028-03-02' },
+      ],
+      makeUpWorkdays: ['2027-02-03', '2027-02-13', '2027-01-30', '2027-01-30'],
+    };
+    expect(holidayYearIssues(bad)).toEqual([
+      { field: 'holidays[0].to', message: 'must not be before from (2027-01-03)' },
+      { field: 'holidays[2]', message: 'overlaps holidays[1] (春节)' },
+      { field: 'holidays[3].from', message: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)' },
+      { field: 'holidays[3].to', message: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)' },
+      { field: 'makeUpWorkdays[0]', message: '2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked' },
+      { field: 'makeUpWorkdays[1]', message: '2027-02-13 is inside the holiday 春节' },
+      { field: 'makeUpWorkdays[3]', message: '2027-01-30 is listed twice' },
+    ]);
+  });
+
+  it('takes a notice that reaches into the year before (the 2019 notice: 元旦 from 2018-12-30, Saturday 2018-12-29 worked)', () => {
+    const y2019: HolidayYear = { year: 2019, notice: 'x', holidays: [{ name: '元旦', from: '2018-12-30', to: '2019-01-01' }], makeUpWorkdays: ['2018-12-29'] };
+    expect(holidayYearIssues(y2019)).toEqual([]);
   });
 });

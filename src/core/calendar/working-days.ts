@@ -1,8 +1,9 @@
 /**
  * Chinese working days per the State Council's yearly holiday notice, make-up working days
- * (调休) included (POLICY G6). The data lives in `years/YYYY.json`; see README.md beside this file
- * for how to add a year. Judging never guesses: a date outside the covered years is an error. Only a
- * deadline shown to people may run past them, marked provisional (`workingDayDeadline`).
+ * (调休) included (POLICY G6). The shipped years live in `years/YYYY.json` (README.md beside this
+ * file); a zone's managers add later ones as data (src/modules/calendar). Judging never guesses: a
+ * date outside the covered years is an error. Only a deadline shown to people may run past them,
+ * marked provisional (`workingDayDeadline`).
  */
 import { dayNumber, isoDate, weekday, type IsoDate } from './dates';
 import y2023 from './years/2023.json';
@@ -17,18 +18,67 @@ export interface HolidayYear {
   makeUpWorkdays: IsoDate[];
 }
 
-export const HOLIDAY_YEARS: readonly HolidayYear[] = [y2023, y2024, y2025, y2026];
+/** The years shipped with the code. A zone's managers add later ones as data (modules/calendar); judging uses the calendar in force (`PolicyCatalog.calendar`). */
+export const SHIPPED_HOLIDAY_YEARS: readonly HolidayYear[] = [y2023, y2024, y2025, y2026];
 
 export class CalendarRangeError extends Error {
-  constructor(readonly date: IsoDate) {
-    super(`the holiday calendar has no data for ${date.slice(0, 4)} (covered: ${coveredYears()})`);
+  constructor(readonly date: IsoDate, covered: string) {
+    super(`the holiday calendar has no data for ${date.slice(0, 4)} (covered: ${covered})`);
     this.name = 'CalendarRangeError';
   }
 }
 
-export function coveredYears(): string {
-  const years = HOLIDAY_YEARS.map((y) => y.year);
-  return `${Math.min(...years)}–${Math.max(...years)}`;
+/** Working days over a run of contiguous notice years: what G6's deadline is counted on. */
+export interface WorkingCalendar {
+  years: readonly HolidayYear[];
+  /** "2023–2027". */
+  covered: string;
+  /** The last day the calendar knows. */
+  lastDay: IsoDate;
+  isWorkingDay(date: IsoDate): boolean;
+  /** The n-th working day after `date` (n ≥ 1); `date` itself for n = 0. Never a guess: past the calendar it throws. */
+  addWorkingDays(date: IsoDate, n: number): IsoDate;
+  /**
+   * The n-th working day after `date` for showing a deadline (a filing's, G6). Past the calendar's
+   * last year only Saturdays, Sundays and 1 January (元旦, the one holiday the law fixes by date) are
+   * days off, and the date is marked provisional: it may move when that year's notice is added (a
+   * `date` itself past the calendar too). Judging uses `isWithinWorkingDaysAfter`, which never guesses.
+   */
+  workingDayDeadline(date: IsoDate, n: number): { date: IsoDate; provisional: boolean };
+  /**
+   * Whether `date` is on or before the n-th working day after `ref` (or not after `ref` at all).
+   * Counted over the days before `date` only, so a filing made within the calendar is judged even
+   * when its n-th working day would fall in a year whose notice is not out yet (G6, R13).
+   */
+  isWithinWorkingDaysAfter(date: IsoDate, ref: IsoDate, n: number): boolean;
+  /** Working days d with from < d ≤ to (negative when to is before from). */
+  workingDaysBetween(from: IsoDate, to: IsoDate): number;
+}
+
+/** What is wrong with a year's data as a notice writes it, by field; empty when it can be used. */
+export function holidayYearIssues(y: HolidayYear): { field: string; message: string }[] {
+  const issues: { field: string; message: string }[] = [];
+  // A notice may reach into the weeks around its year (the 2019 notice: 元旦 from 2018-12-30, 2018-12-29 worked).
+  const earliest = `${y.year - 1}-12-01`;
+  const latest = `${y.year + 1}-01-31`;
+  const within = (d: IsoDate) => d >= earliest && d <= latest;
+  y.holidays.forEach((h, i) => {
+    if (h.to < h.from) issues.push({ field: `holidays[${i}].to`, message: `must not be before from (${h.from})` });
+    if (!within(h.from)) issues.push({ field: `holidays[${i}].from`, message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})` });
+    if (!within(h.to)) issues.push({ field: `holidays[${i}].to`, message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})` });
+    y.holidays.forEach((o, j) => {
+      if (j < i && h.from <= o.to && o.from <= h.to) issues.push({ field: `holidays[${i}]`, message: `overlaps holidays[${j}] (${o.name})` });
+    });
+  });
+  y.makeUpWorkdays.forEach((d, i) => {
+    const wd = weekday(d);
+    if (wd !== 0 && wd !== 6) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is a weekday: a make-up working day is a Saturday or Sunday that is worked` });
+    if (!within(d)) issues.push({ field: `makeUpWorkdays[${i}]`, message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})` });
+    const inside = y.holidays.find((h) => h.from <= d && d <= h.to);
+    if (inside) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is inside the holiday ${inside.name}` });
+    if (y.makeUpWorkdays.indexOf(d) !== i) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is listed twice` });
+  });
+  return issues;
 }
 
 interface Table {
@@ -39,8 +89,7 @@ interface Table {
   cumulative: Int32Array;
 }
 
-function buildTable(years: readonly HolidayYear[]): Table {
-  const sorted = [...years].sort((a, b) => a.year - b.year);
+function buildTable(sorted: readonly HolidayYear[]): Table {
   sorted.forEach((y, i) => {
     if (i > 0 && y.year !== sorted[i - 1]!.year + 1) throw new Error(`holiday years must be contiguous: ${sorted[i - 1]!.year} then ${y.year}`);
   });
@@ -64,70 +113,61 @@ function buildTable(years: readonly HolidayYear[]): Table {
   return { firstDay, working, cumulative };
 }
 
-const table = buildTable(HOLIDAY_YEARS);
-
-function index(date: IsoDate): number {
-  const i = dayNumber(date) - table.firstDay;
-  if (i < 0 || i >= table.working.length) throw new CalendarRangeError(date);
-  return i;
-}
-
-export function isWorkingDay(date: IsoDate): boolean {
-  return table.working[index(date)] === 1;
-}
-
-/** The n-th working day after `date` (n ≥ 1); `date` itself for n = 0. Never a guess: past the calendar it throws. */
-export function addWorkingDays(date: IsoDate, n: number): IsoDate {
-  index(date); // a date outside the calendar is an error itself
-  const d = workingDayDeadline(date, n);
-  if (d.provisional) throw new CalendarRangeError(isoDate(table.firstDay + table.working.length));
-  return d.date;
-}
-
-/**
- * The n-th working day after `date` for showing a deadline (a filing's, G6). Past the calendar's
- * last year only Saturdays, Sundays and 1 January (元旦, the one holiday the law fixes by date) are
- * days off, and the date is marked provisional: it may move when that year's notice is added (a
- * `date` itself past the calendar too). Judging uses `isWithinWorkingDaysAfter`, which never guesses.
- */
-export function workingDayDeadline(date: IsoDate, n: number): { date: IsoDate; provisional: boolean } {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
-  let i = dayNumber(date) - table.firstDay;
-  if (i < 0) throw new CalendarRangeError(date);
-  let provisional = i >= table.working.length;
-  for (let left = n; left > 0; ) {
-    i++;
-    if (i >= table.working.length) provisional = true;
-    const working = i < table.working.length ? table.working[i] === 1 : isProvisionalWorkingDay(isoDate(table.firstDay + i));
-    if (working) left--;
-  }
-  return { date: isoDate(table.firstDay + i), provisional };
-}
-
 function isProvisionalWorkingDay(date: IsoDate): boolean {
   const wd = weekday(date);
   return wd !== 0 && wd !== 6 && date.slice(5) !== '01-01';
 }
 
-/**
- * Whether `date` is on or before the n-th working day after `ref` (or not after `ref` at all).
- * Counted over the days before `date` only, so a filing made within the calendar is judged even
- * when its n-th working day would fall in a year whose notice is not out yet (G6, R13).
- */
-export function isWithinWorkingDaysAfter(date: IsoDate, ref: IsoDate, n: number): boolean {
-  if (date <= ref) return true;
-  // date ≤ the n-th working day after ref ⟺ fewer than n working days lie in (ref, date − 1]
-  const dayBefore = dayNumber(date) - 1;
+/** The calendar of these years (contiguous, at least one; any order). */
+export function workingCalendar(years: readonly HolidayYear[]): WorkingCalendar {
+  if (years.length === 0) throw new Error('a holiday calendar needs at least one year');
+  const sorted = [...years].sort((a, b) => a.year - b.year);
+  const table = buildTable(sorted);
+  const covered = `${sorted[0]!.year}–${sorted.at(-1)!.year}`;
   const lastKnown = table.firstDay + table.working.length - 1;
-  if (dayBefore <= lastKnown) return workingDaysBetween(ref, isoDate(dayBefore)) < n;
-  // Past the calendar: late all the same when the n working days were over before it ended.
-  if (workingDaysBetween(ref, isoDate(lastKnown)) >= n) return false;
-  throw new CalendarRangeError(isoDate(lastKnown + 1));
+  const index = (date: IsoDate): number => {
+    const i = dayNumber(date) - table.firstDay;
+    if (i < 0 || i >= table.working.length) throw new CalendarRangeError(date, covered);
+    return i;
+  };
+  const workingDaysBetween = (from: IsoDate, to: IsoDate): number => table.cumulative[index(to) + 1]! - table.cumulative[index(from) + 1]!;
+  const workingDayDeadline = (date: IsoDate, n: number): { date: IsoDate; provisional: boolean } => {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
+    let i = dayNumber(date) - table.firstDay;
+    if (i < 0) throw new CalendarRangeError(date, covered);
+    let provisional = i >= table.working.length;
+    for (let left = n; left > 0; ) {
+      i++;
+      if (i >= table.working.length) provisional = true;
+      const working = i < table.working.length ? table.working[i] === 1 : isProvisionalWorkingDay(isoDate(table.firstDay + i));
+      if (working) left--;
+    }
+    return { date: isoDate(table.firstDay + i), provisional };
+  };
+  return {
+    years: sorted,
+    covered,
+    lastDay: isoDate(lastKnown),
+    isWorkingDay: (date) => table.working[index(date)] === 1,
+    addWorkingDays: (date, n) => {
+      index(date); // a date outside the calendar is an error itself
+      const d = workingDayDeadline(date, n);
+      if (d.provisional) throw new CalendarRangeError(isoDate(lastKnown + 1), covered);
+      return d.date;
+    },
+    workingDayDeadline,
+    isWithinWorkingDaysAfter: (date, ref, n) => {
+      if (date <= ref) return true;
+      // date ≤ the n-th working day after ref ⟺ fewer than n working days lie in (ref, date − 1]
+      const dayBefore = dayNumber(date) - 1;
+      if (dayBefore <= lastKnown) return workingDaysBetween(ref, isoDate(dayBefore)) < n;
+      // Past the calendar: late all the same when the n working days were over before it ended.
+      if (workingDaysBetween(ref, isoDate(lastKnown)) >= n) return false;
+      throw new CalendarRangeError(isoDate(lastKnown + 1), covered);
+    },
+    workingDaysBetween,
+  };
 }
 
-/** Working days d with from < d ≤ to (negative when to is before from). */
-export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
-  const a = index(from);
-  const b = index(to);
-  return table.cumulative[b + 1]! - table.cumulative[a + 1]!;
-}
+/** The shipped years alone: for the offline `backstop evaluate`, checking policy files, tests and benchmarks. */
+export const shippedCalendar: WorkingCalendar = workingCalendar(SHIPPED_HOLIDAY_YEARS);

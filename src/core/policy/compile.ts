@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { isIsoDate, type IsoDate } from '../calendar/dates';
+import type { WorkingCalendar } from '../calendar/working-days';
 import { parseRate, parseYuan, type BasisPoints, type Fen, type Rounding } from '../money/money';
 import { FACTS, QUALIFICATION_KINDS, type FactName, type FactType, type LoanCase } from './facts';
 import { OPERATORS, type OperandValue, type Operator, type OperatorName, type Scalar } from './operators';
@@ -60,6 +61,8 @@ export interface CompiledPolicy {
   nonPerforming: { overdueDaysAbove: number; classifications: string[] };
   /** The file as written, for display and diffs. */
   source: ParsedPolicyFile;
+  /** The working days its deadlines are counted on (G6): the calendar in force when it was compiled. */
+  calendar: WorkingCalendar;
 }
 
 export class PolicyFileError extends Error {
@@ -104,7 +107,7 @@ function parseOperand(op: Operator, type: FactType, raw: unknown, field: string,
   }
 }
 
-function compileCondition(c: { fact: FactName; op: OperatorName; value: unknown; ref?: FactName | undefined }, field: string, issues: Issues): CompiledCondition {
+function compileCondition(c: { fact: FactName; op: OperatorName; value: unknown; ref?: FactName | undefined }, field: string, issues: Issues, calendar: WorkingCalendar): CompiledCondition {
   const op: Operator = OPERATORS[c.op];
   const fact = FACTS[c.fact];
   if (!op.types.includes(fact.type)) issues.push({ field: `${field}.op`, message: `${c.op} does not apply to ${c.fact} (a ${fact.type})` });
@@ -113,7 +116,7 @@ function compileCondition(c: { fact: FactName; op: OperatorName; value: unknown;
   const value = parseOperand(op, fact.type, c.value, `${field}.value`, issues) ?? false;
   const get = fact.get;
   const getRef = c.ref ? FACTS[c.ref].get : () => undefined;
-  return { fact: c.fact, op: c.op, value, ...(c.ref ? { ref: c.ref } : {}), test: (lc) => op.test(get(lc), value, getRef(lc)) };
+  return { fact: c.fact, op: c.op, value, ...(c.ref ? { ref: c.ref } : {}), test: (lc) => op.test(get(lc), value, getRef(lc), calendar) };
 }
 
 function bp(raw: string, field: string, issues: Issues, max = 10_000): BasisPoints {
@@ -150,7 +153,7 @@ function conditionPlaceholders(c: { op: string; ref?: string | undefined }): str
  * (R3: never edited) is compiled as it was then, without checks added since (its messages'
  * placeholders), so that a newer check never stops a server holding an older revision.
  */
-export function compilePolicy(file: unknown, { stored = false }: { stored?: boolean } = {}): CompiledPolicy {
+export function compilePolicy(file: unknown, { calendar, stored = false }: { calendar: WorkingCalendar; stored?: boolean }): CompiledPolicy {
   const parsed = policyFileSchema.safeParse(file);
   if (!parsed.success) throw new PolicyFileError(allIssues(parsed.error as z.ZodError));
   const p = parsed.data;
@@ -159,8 +162,8 @@ export function compilePolicy(file: unknown, { stored = false }: { stored?: bool
   const rules = p.eligibility.map((r, i): CompiledRule => {
     if (ids.has(r.id)) issues.push({ field: `eligibility[${i}].id`, message: `duplicate rule id ${r.id}` });
     ids.add(r.id);
-    const when = r.when ? compileCondition(r.when, `eligibility[${i}].when`, issues) : undefined;
-    return { ...compileCondition(r, `eligibility[${i}]`, issues), id: r.id, cites: r.cites, ...(when ? { when } : {}), message: r.message, ...(r.quote ? { quote: r.quote } : {}) };
+    const when = r.when ? compileCondition(r.when, `eligibility[${i}].when`, issues, calendar) : undefined;
+    return { ...compileCondition(r, `eligibility[${i}]`, issues, calendar), id: r.id, cites: r.cites, ...(when ? { when } : {}), message: r.message, ...(r.quote ? { quote: r.quote } : {}) };
   });
   const c = p.compensation;
   if (!stored) {
@@ -180,7 +183,7 @@ export function compilePolicy(file: unknown, { stored = false }: { stored?: bool
       baseBp: bp(c.base.ratio, 'compensation.base.ratio', issues),
       baseCites: c.base.cites,
       baseMessage: c.base.message,
-      uplifts: c.uplifts.map((u, i) => ({ id: u.id, cites: u.cites, when: compileCondition(u.when, `compensation.uplifts[${i}].when`, issues), addBp: bp(u.add, `compensation.uplifts[${i}].add`, issues), message: u.message })),
+      uplifts: c.uplifts.map((u, i) => ({ id: u.id, cites: u.cites, when: compileCondition(u.when, `compensation.uplifts[${i}].when`, issues, calendar), addBp: bp(u.add, `compensation.uplifts[${i}].add`, issues), message: u.message })),
       maxBp: c.maxRatio ? bp(c.maxRatio, 'compensation.maxRatio', issues) : 10_000,
       ...(c.capPerLoan ? { capPerLoan: money(c.capPerLoan, 'compensation.capPerLoan', issues)! } : {}),
       riskSharing: c.riskSharing ? { fundCoversBankShareUpToBp: bp(c.riskSharing.fundCoversBankShareUpTo, 'compensation.riskSharing.fundCoversBankShareUpTo', issues), cites: c.riskSharing.cites, message: c.riskSharing.message } : null,
@@ -197,6 +200,7 @@ export function compilePolicy(file: unknown, { stored = false }: { stored?: bool
     },
     nonPerforming: p.nonPerforming,
     source: p,
+    calendar,
   };
   if (p.effectiveTo !== null && p.effectiveTo <= p.effectiveFrom) issues.push({ field: 'effectiveTo', message: 'must be after effectiveFrom' });
   if (issues.length) throw new PolicyFileError(issues);

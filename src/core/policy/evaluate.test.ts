@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
+import { shippedCalendar as calendar } from '../calendar';
 import { caseSchema, compilePolicy, evaluate, PolicyFileError, toLoanCase, type CaseInput, type CompiledPolicy } from '.';
 
 const files = loadPolicyFiles();
@@ -157,7 +158,7 @@ describe('policy files', () => {
         { id: 'size-limit', cites: ['R1'], fact: 'loan.principal', op: 'lte', value: '5000000', message: { zh: '{actual}', en: '{actual}' } },
       ],
       compensation: { ...A.source.compensation, base: { ...A.source.compensation.base, ratio: '0.45' }, uplifts: [], capPerLoan: '1000000.00' },
-    });
+    }, { calendar });
     const r = judge(shenzhen, { loan: { principal: '5000000', filedOn: '2026-03-02', disbursedOn: '2026-03-02' }, default: { outstandingPrincipal: '4000000', classifiedOn: '2026-09-01' } });
     expect(r.eligible).toBe(true);
     expect(r.compensation!.compensation).toBe(100000000n); // 45% of 4,000,000 = 1,800,000, capped at 1,000,000
@@ -176,8 +177,8 @@ describe('policy files', () => {
   ])('refuses %s, naming the field', (_name, rule, message) => {
     const file = { ...A.source, eligibility: [{ id: 'r', cites: ['F1'], message: { zh: 'x', en: 'x' }, ...rule }] };
     // A revision stored before a check was added still loads (R3), unless its rules themselves are broken.
-    if (/placeholder/.test(String(message))) expect(compilePolicy(file, { stored: true }).rules[0]!.message).toEqual((rule as { message: unknown }).message);
-    expect(() => compilePolicy(file)).toThrow(PolicyFileError);
-    expect(() => compilePolicy(file)).toThrow(message);
+    if (/placeholder/.test(String(message))) expect(compilePolicy(file, { calendar, stored: true }).rules[0]!.message).toEqual((rule as { message: unknown }).message);
+    expect(() => compilePolicy(file, { calendar })).toThrow(PolicyFileError);
+    expect(() => compilePolicy(file, { calendar })).toThrow(message);
   });
 });

@@ -3,7 +3,7 @@
  * Values are already parsed to the fact's type, so `<` compares bigint fen with bigint fen and
  * ISO date strings with ISO date strings (which order as text).
  */
-import { isWithinWorkingDaysAfter, type IsoDate } from '../calendar';
+import type { IsoDate, WorkingCalendar } from '../calendar';
 import type { FactType, FactValue, Qualification } from './facts';
 
 export type Scalar = boolean | string | bigint | number;
@@ -16,7 +16,8 @@ export interface Operator {
   value: 'same' | 'list' | 'working-days' | 'qualification-kinds';
   /** Whether the operator compares against another fact (`ref`). */
   ref?: 'date';
-  test: (actual: FactValue, value: OperandValue, ref: FactValue) => boolean;
+  /** `calendar`: the working days the policy was compiled against (G6). */
+  test: (actual: FactValue, value: OperandValue, ref: FactValue, calendar: WorkingCalendar) => boolean;
 }
 
 const ordered: readonly FactType[] = ['money', 'rate', 'date'];
@@ -34,7 +35,7 @@ export const OPERATORS = {
   /** The date is on or before the `value`-th working day after `ref` (G6): before `ref` is fine too. */
   withinWorkingDaysAfter: {
     types: ['date'], value: 'working-days', ref: 'date',
-    test: (a, v, ref) => isWithinWorkingDaysAfter(a as IsoDate, ref as IsoDate, v as number),
+    test: (a, v, ref, calendar) => calendar.isWithinWorkingDaysAfter(a as IsoDate, ref as IsoDate, v as number),
   },
   /** Some qualification of one of the listed kinds is valid on the `ref` date, both ends included (R4). */
   anyValidOn: {

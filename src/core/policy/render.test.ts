@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
-import { addDays, CalendarRangeError, dayNumber, isoDate, workingDayDeadline } from '../calendar';
+import { addDays, CalendarRangeError, dayNumber, isoDate, shippedCalendar } from '../calendar';
 import { formatRate, formatYuan, formatYuanGrouped, type Fen } from '../money/money';
 import { type CompiledCondition, type CompiledPolicy, type I18n } from './compile';
 import { evaluate, type Decision, type Reason } from './evaluate';
@@ -254,7 +254,7 @@ function fill(template: string, cond: CompiledCondition, c: LoanCase, lang: Lang
     // Changed since it was replaced: a deadline past the calendar is shown provisionally, not as '?'.
     deadline: () => {
       try {
-        const d = workingDayDeadline(ref as string, cond.value as number);
+        const d = shippedCalendar.workingDayDeadline(ref as string, cond.value as number);
         if (!d.provisional) return d.date;
         return lang === 'zh' ? `${d.date}，暂按周末推算，${d.date.slice(0, 4)} 年放假安排未收录` : `${d.date}, provisional: weekends only, no ${d.date.slice(0, 4)} holiday notice yet`;
       } catch (e) { if (e instanceof CalendarRangeError) return '?'; throw e; }

@@ -1,5 +1,5 @@
 /** A decision as the public JSON of `backstop evaluate` / `POST /api/evaluate` (DESIGN.md). */
-import { CalendarRangeError, workingDayDeadline } from '../calendar';
+import { CalendarRangeError, type WorkingCalendar } from '../calendar';
 import { formatRate, formatYuan, formatYuanGrouped } from '../money/money';
 import type { CompiledCondition } from './compile';
 import type { Decision, Reason } from './evaluate';
@@ -70,7 +70,7 @@ class Slots {
   private readonly ref: FactValue;
   private deadlineTexts: { zh?: string; en?: string } | undefined;
 
-  constructor(private readonly cond: CompiledCondition, private readonly c: LoanCase, private readonly add?: string, private readonly applies?: boolean) {
+  constructor(private readonly cond: CompiledCondition, private readonly c: LoanCase, private readonly calendar: WorkingCalendar, private readonly add?: string, private readonly applies?: boolean) {
     const fact = FACTS[cond.fact];
     this.get = fact.get;
     this.type = fact.type;
@@ -90,7 +90,7 @@ class Slots {
       case 'actual': return show(this.get(this.c), this.type, lang);
       case 'value': return valueText(cond, this.type, lang);
       case 'ref': return show(this.ref, 'date', lang);
-      case 'deadline': return ((this.deadlineTexts ??= {})[lang] ??= deadline(this.ref, cond.value, lang));
+      case 'deadline': return ((this.deadlineTexts ??= {})[lang] ??= deadline(this.calendar, this.ref, cond.value, lang));
     }
     if (this.add !== undefined) {
       if (name === 'add') return this.add;
@@ -111,9 +111,9 @@ function valueText(cond: CompiledCondition, factType: FactType, lang: Lang): str
 }
 
 /** A provisional deadline (past the holiday calendar) says so; one before the calendar reads '?'. */
-function deadline(ref: FactValue, days: OperandValue, lang: Lang): string {
+function deadline(calendar: WorkingCalendar, ref: FactValue, days: OperandValue, lang: Lang): string {
   try {
-    const d = workingDayDeadline(ref as string, days as number);
+    const d = calendar.workingDayDeadline(ref as string, days as number);
     if (!d.provisional) return d.date;
     return lang === 'zh' ? `${d.date}，暂按周末推算，${d.date.slice(0, 4)} 年放假安排未收录` : `${d.date}, provisional: weekends only, no ${d.date.slice(0, 4)} holiday notice yet`;
   } catch (e) {
@@ -127,7 +127,7 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
   switch (r.kind) {
     case 'eligibility': {
       const { rule } = r;
-      const slots = new Slots(rule, c);
+      const slots = new Slots(rule, c, d.policy.calendar);
       const message = slots.fill(rule.message.zh, 'zh');
       const messageEn = slots.fill(rule.message.en, 'en');
       return rule.when
@@ -140,7 +140,7 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
     }
     case 'uplift': {
       const { uplift } = r;
-      const slots = new Slots(uplift.when, c, `${uplift.addBp / 100}`, r.applies);
+      const slots = new Slots(uplift.when, c, d.policy.calendar, `${uplift.addBp / 100}`, r.applies);
       const message = slots.fill(uplift.message.zh, 'zh');
       return { rule: uplift.id, fact: uplift.cites[0]!, cites: uplift.cites, ok: true, applies: r.applies, message, messageEn: slots.fill(uplift.message.en, 'en') };
     }

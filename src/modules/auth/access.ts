@@ -20,6 +20,9 @@ const STAFF: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 
 export const PERMISSIONS = {
   'programme:read': ALL,
+  /** The working-day calendar (G6): everyone reads it; a manager enters the next year from the notice. */
+  'calendar:read': ALL,
+  'calendar:write': ['manager'],
   'registry:read': ALL,
   'registry:write': ['manager'],
   'fund:read': ['manager', 'reviewer', 'auditor'],

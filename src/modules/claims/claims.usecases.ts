@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
-import { workingDayDeadline } from '../../core/calendar';
+import type { WorkingCalendar } from '../../core/calendar';
 import { approverProblem, ClaimTransitionError, nextClaimState, type ClaimEvent, type ClaimState } from '../../core/claims/claim-state';
 import { nonPerforming } from '../../core/claims/non-performing';
 import { payClaim, settleClaim } from '../../core/ledger/fund-operations';
@@ -35,8 +35,8 @@ type ClaimRow = typeof claims.$inferSelect;
 interface ClaimReason { rule: string; cites: string[]; ok: boolean; message: string; messageEn: string }
 
 /** The SLA date; past the holiday calendar it is counted provisionally (weekends and 1 January off). */
-export function decisionDue(today: string): string {
-  return workingDayDeadline(today, DECISION_WORKING_DAYS).date;
+export function decisionDue(calendar: WorkingCalendar, today: string): string {
+  return calendar.workingDayDeadline(today, DECISION_WORKING_DAYS).date;
 }
 
 export function claimView(c: ClaimRow, extra: { bankRef?: string; today?: string; queuePosition?: number | null } = {}) {
@@ -118,7 +118,7 @@ export async function submitClaim({ db, catalog, actor, input, today }: { db: Db
     await tx.insert(claims).values({
       id, filingId: f.id, fundId: f.fundId, bankId: f.bankId, idempotencyKey: input.idempotencyKey ?? null, state: 'submitted', outstanding: f.outstanding,
       compensation: comp.compensation, parties: comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) })), reasons,
-      submittedBy: actor.username, submittedOn: today, dueBy: decisionDue(today),
+      submittedBy: actor.username, submittedOn: today, dueBy: decisionDue(catalog.calendar, today),
     });
     await tx.insert(claimEvents).values({ claimId: id, event: 'submit', fromState: null, toState: 'submitted', actor: actor.username });
     await createFilingsRepository({ db: tx }).addEvent({ filingId: f.id, kind: 'claim-submitted', on: today, data: { claimId: id, compensation: formatYuan(comp.compensation) }, actor: actor.username });

@@ -15,6 +15,7 @@ import { loadPolicyFiles } from '../programmes/policy-files';
 import { createProgrammesRepository } from '../programmes/programmes.repository';
 import { loadPolicyCatalog, syncPolicyFiles } from '../programmes/programmes.usecases';
 import { claimStates, seedDemo } from './demo.seed';
+import { loadWorkingCalendar } from '../calendar/calendar.usecases';
 
 const loans = Number(process.argv[2] ?? 5000);
 const enterprises = Number(process.argv[3] ?? 2000);
@@ -22,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'backstop-demo-'));
 const database = await openDatabase({ dataDir: join(dir, 'data'), ...(process.env.DATABASE_URL ? {} : { url: '' }) });
 const repo = createProgrammesRepository({ db: database.db });
 await syncPolicyFiles({ repo, files: loadPolicyFiles() });
-const catalog = await loadPolicyCatalog({ repo });
+const catalog = await loadPolicyCatalog({ repo, calendar: await loadWorkingCalendar({ db: database.db }) });
 
 const wall0 = performance.now();
 const cpu0 = process.cpuUsage();

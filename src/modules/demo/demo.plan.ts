@@ -3,7 +3,7 @@
  * loan (repaid, still running, partly repaid, gone bad). Pure: the seed runs the plan through the
  * use cases in date order.
  */
-import { addDays, addWorkingDays, dayNumber, daysInMonth, isoDate } from '../../core/calendar';
+import { addDays, dayNumber, daysInMonth, isoDate, type WorkingCalendar } from '../../core/calendar';
 import type { Fen } from '../../core/money/money';
 import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import type { DemoEnterprise } from './demo.enterprises';
@@ -98,7 +98,7 @@ export function repaymentsOf({ principal, disbursedOn, maturesOn, months, style,
   return out;
 }
 
-export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Random; enterprises: DemoEnterprise[]; count: number; start: string; asOf: string }): LoanPlan[] {
+export function planLoans({ rnd, enterprises, count, start, asOf, calendar }: { rnd: Random; enterprises: DemoEnterprise[]; count: number; start: string; asOf: string; calendar: WorkingCalendar }): LoanPlan[] {
   const aPool = enterprises.filter(A_ELIGIBLE);
   const bPool = enterprises.filter(B_ELIGIBLE);
   const banks = DEMO_BANKS.map((b) => [b.id, b.weight] as const);
@@ -109,7 +109,7 @@ export function planLoans({ rnd, enterprises, count, start, asOf }: { rnd: Rando
   for (let n = 0; n < count; n++) {
     // More lending later in the period: the scheme grows (G8).
     const disbursedOn = isoDate(startDay + Math.floor(span * Math.sqrt(rnd.next())));
-    const late = addWorkingDays(disbursedOn, rnd.weighted([[0, 2], [1, 3], [2, 3], [3, 2], [5, 2], [7, 1], [9, 1]]));
+    const late = calendar.addWorkingDays(disbursedOn, rnd.weighted([[0, 2], [1, 3], [2, 3], [3, 2], [5, 2], [7, 1], [9, 1]]));
     const filedOn = late <= asOf ? late : asOf;
     const bankId = rnd.weighted(banks);
     const canB = filedOn >= PROGRAMME_B_FROM;

@@ -21,6 +21,7 @@ import { planLoans, repaymentsOf } from './demo.plan';
 import type { DemoEnterprise } from './demo.enterprises';
 import { seededRandom } from './prng';
 import { rowsOf } from '../shared/rows';
+import { loadWorkingCalendar } from '../calendar/calendar.usecases';
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let catalog: Awaited<ReturnType<typeof loadPolicyCatalog>>;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   database = await openTestDatabase();
   const repo = createProgrammesRepository({ db: database.db });
   await syncPolicyFiles({ repo, files: loadPolicyFiles() });
-  catalog = await loadPolicyCatalog({ repo });
+  catalog = await loadPolicyCatalog({ repo, calendar: await loadWorkingCalendar({ db: database.db }) });
   expect(await demoNeeded(database.db)).toBe(true);
   summary = await seedDemo({ db: database.db, catalog, asOf: '2026-11-25', loans: 2000, enterprises: 800 });
 }, 240_000);
@@ -105,7 +106,7 @@ describe('the demo', () => {
   });
   it('plans the same book for the same seed, and never repays more than the principal', () => {
     const enterprises: DemoEnterprise[] = Array.from({ length: 300 }, (_, i) => ({ id: `e${i}`, size: i % 3 ? 'small' : 'micro', industry: 'software', sciTech: i % 2 === 0, registeredInZone: true, restrictedProcesses: false }));
-    const plan = () => planLoans({ rnd: seededRandom(7), enterprises, count: 800, start: '2024-11-25', asOf: '2026-11-25' });
+    const plan = () => planLoans({ rnd: seededRandom(7), enterprises, count: 800, start: '2024-11-25', asOf: '2026-11-25', calendar: catalog.calendar });
     const a = plan();
     expect(plan()).toEqual(a);
     for (const p of a) {

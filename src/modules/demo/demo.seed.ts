@@ -7,7 +7,7 @@
  * hold. A seeded PRNG makes it the same for the same day.
  */
 import { sql } from 'drizzle-orm';
-import { addDays, coveredYears, dayNumber, isoDate } from '../../core/calendar';
+import { addDays, dayNumber, isoDate, type WorkingCalendar } from '../../core/calendar';
 import { parseYuan } from '../../core/money/money';
 import { createFund, signAgreement } from '../funds/funds.usecases';
 import type { Db } from '../programmes/programmes.repository';
@@ -43,15 +43,14 @@ export async function demoNeeded(db: Db): Promise<boolean> {
 }
 
 /** The last day the demo may use: filings need working days, which the calendar has only for its years. */
-export function demoDay(today: string): string {
-  const lastYear = Number(coveredYears().split('–')[1]);
-  const last = addDays(`${lastYear + 1}-01-01`, -20);
+export function demoDay(today: string, calendar: WorkingCalendar): string {
+  const last = addDays(calendar.lastDay, -19);
   return today < last ? today : last;
 }
 
 export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, loans = 5000, seed = 20231201, progress = () => {} }: DemoOptions) {
   const started = performance.now();
-  const asOf = demoDay(today);
+  const asOf = demoDay(today, catalog.calendar);
   const start = [isoDate(dayNumber(asOf) - 730), '2023-12-04'].sort().at(-1)!;
   const rnd = seededRandom(seed);
 
@@ -66,7 +65,7 @@ export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, l
   progress('institutions, funds and agreements');
 
   const demoEnterprises = await seedEnterprises({ db, actor: demoManager, rnd, count: enterprises, asOf, progress: (n) => progress(`enterprises ${n}/${enterprises}`) });
-  const plans = planLoans({ rnd, enterprises: demoEnterprises, count: loans, start, asOf });
+  const plans = planLoans({ rnd, enterprises: demoEnterprises, count: loans, start, asOf, calendar: catalog.calendar });
   const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 4n }].filter((t) => t.on > bFrom && t.on <= asOf && t.amount > 0n);
   const timeline = await runTimeline({ db, catalog, rnd, plans, asOf, topUps, progress });
   const calibration = await calibrate({ db, catalog, asOf, fundB: FUND_B, progress });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shippedCalendar, type WorkingCalendar } from '../../core/calendar';
 import { compilePolicy, PolicyFileError, type CompiledPolicy } from '../../core/policy';
 
 export const POLICIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../policies');
@@ -17,7 +18,8 @@ export interface PolicyVersionFile {
   policy: CompiledPolicy;
 }
 
-export function loadPolicyFile(path: string): PolicyVersionFile {
+/** `calendar`: the working days its deadlines are counted on; the shipped years unless told otherwise (`backstop evaluate --holiday-year`). */
+export function loadPolicyFile(path: string, calendar: WorkingCalendar = shippedCalendar): PolicyVersionFile {
   const text = readFileSync(path, 'utf8');
   let json: unknown;
   try {
@@ -26,7 +28,7 @@ export function loadPolicyFile(path: string): PolicyVersionFile {
     throw new PolicyFileError([{ field: '(file)', message: `${path}: not valid JSON: ${(e as Error).message}` }]);
   }
   try {
-    return { path, text, contentHash: createHash('sha256').update(text).digest('hex'), policy: compilePolicy(json) };
+    return { path, text, contentHash: createHash('sha256').update(text).digest('hex'), policy: compilePolicy(json, { calendar }) };
   } catch (e) {
     if (e instanceof PolicyFileError) throw new PolicyFileError(e.issues.map((i) => ({ field: `${relative(process.cwd(), path)}: ${i.field}`, message: i.message })));
     throw e;
@@ -34,11 +36,11 @@ export function loadPolicyFile(path: string): PolicyVersionFile {
 }
 
 /** Every policy file under the folder, sorted by programme and effective date. */
-export function loadPolicyFiles(dir = POLICIES_DIR): PolicyVersionFile[] {
+export function loadPolicyFiles(dir = POLICIES_DIR, calendar: WorkingCalendar = shippedCalendar): PolicyVersionFile[] {
   const files = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.json')).map((f) => join(dir, d.name, f)));
-  const loaded = files.map(loadPolicyFile);
+  const loaded = files.map((f) => loadPolicyFile(f, calendar));
   for (const f of loaded) {
     const folder = relative(dir, dirname(f.path));
     if (folder !== f.policy.programme) throw new PolicyFileError([{ field: `${relative(process.cwd(), f.path)}: programme`, message: `must match its folder name ${folder}` }]);

@@ -2,6 +2,7 @@
  * Programmes and their policy versions, stored from `policies/` at start and versioned by content
  * hash: a changed file becomes a new revision; an old one is never edited (R3).
  */
+import type { WorkingCalendar } from '../../core/calendar';
 import { compilePolicy, type CompiledPolicy } from '../../core/policy';
 import type { PolicyVersionFile } from './policy-files';
 import type { PolicyVersionRow, ProgrammesRepository } from './programmes.repository';
@@ -29,9 +30,9 @@ export async function syncPolicyFiles({ repo, files }: { repo: ProgrammesReposit
   return out;
 }
 
-/** The policies to judge new cases by: the latest revision of every stored version. */
-export async function loadStoredPolicies({ repo }: { repo: ProgrammesRepository }): Promise<CompiledPolicy[]> {
-  return latestRevisions(await repo.listVersions()).map((v) => compilePolicy(v.document));
+/** The policies to judge new cases by: the latest revision of every stored version, counting deadlines on `calendar` (the one in force: calendar.usecases loadWorkingCalendar). */
+export async function loadStoredPolicies({ repo, calendar }: { repo: ProgrammesRepository; calendar: WorkingCalendar }): Promise<CompiledPolicy[]> {
+  return latestRevisions(await repo.listVersions()).map((v) => compilePolicy(v.document, { calendar }));
 }
 
 /** The stored policies with their version ids: filings point at the id they were judged under (R3). */
@@ -41,11 +42,14 @@ export interface PolicyCatalog {
   versionIdOf: (policy: CompiledPolicy) => number;
   /** Any stored revision by id, for loans filed under an older one. */
   byVersionId: (id: number) => CompiledPolicy | undefined;
+  /** The working days every policy here counts its deadlines on (G6), and claims their SLA. */
+  calendar: WorkingCalendar;
 }
 
-export async function loadPolicyCatalog({ repo }: { repo: ProgrammesRepository }): Promise<PolicyCatalog> {
+/** Every stored revision, compiled against `calendar` (the one in force: calendar.usecases loadWorkingCalendar). */
+export async function loadPolicyCatalog({ repo, calendar }: { repo: ProgrammesRepository; calendar: WorkingCalendar }): Promise<PolicyCatalog> {
   const rows = await repo.listVersions();
-  const compiled = new Map(rows.map((r) => [r.id, compilePolicy(r.document, { stored: true })] as const));
+  const compiled = new Map(rows.map((r) => [r.id, compilePolicy(r.document, { calendar, stored: true })] as const));
   const latest = latestRevisions(rows);
   const ids = new Map(latest.map((r) => [compiled.get(r.id)!, r.id] as const));
   return {
@@ -56,6 +60,7 @@ export async function loadPolicyCatalog({ repo }: { repo: ProgrammesRepository }
       return id;
     },
     byVersionId: (id) => compiled.get(id),
+    calendar,
   };
 }
 

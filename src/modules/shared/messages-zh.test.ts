@@ -48,6 +48,9 @@ describe('the Chinese of the API’s messages', () => {
     ['Too big: expected number to be <=500', '须不大于 500'],
     ['must be a decimal string such as "0.35"', '须为小数形式的文本，例如 "0.35"'],
     ['g-9 is not a registered guarantor', 'g-9 不是已登记的担保机构'],
+    ["must be 2027, the year after the calendar's last (2023–2026), or a year it holds", '须为 2027 年（日历现有 2023–2026 年的下一年），或日历已有的年份'],
+    ['2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked', '2027-02-03 是工作日：调休上班日须为周六或周日'],
+    ['overlaps holidays[1] (春节)', '与第 2 个假期（春节）重叠'],
   ])('%s → %s', (en, zh) => expect(zhOf(en)).toBe(zh));
 
   it('has every problem detail the modules write as a literal, and those written with values', () => {

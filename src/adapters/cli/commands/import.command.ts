@@ -20,6 +20,7 @@ import { Problem } from '../../../modules/shared/problem';
 import { beijingToday } from '../../clock';
 import { openDatabase } from '../../db/database';
 import { fail } from '../cli-errors';
+import { loadWorkingCalendar } from '../../../modules/calendar/calendar.usecases';
 
 interface Options { bank: string; as?: string; errors?: string; chunk: string }
 
@@ -37,7 +38,7 @@ async function importFilings(file: string, opts: Options) {
   try {
     const programmes = createProgrammesRepository({ db: database.db });
     await syncPolicyFiles({ repo: programmes, files: loadPolicyFiles() });
-    const catalog = await loadPolicyCatalog({ repo: programmes });
+    const catalog = await loadPolicyCatalog({ repo: programmes, calendar: await loadWorkingCalendar({ db: database.db }) });
     const { hash, bytes } = await hashFile(file);
     let opened;
     try {

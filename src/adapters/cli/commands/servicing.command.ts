@@ -5,6 +5,7 @@ import { sweepNonPerforming } from '../../../modules/servicing/servicing.usecase
 import { beijingToday } from '../../clock';
 import { openDatabase } from '../../db/database';
 import { fail } from '../cli-errors';
+import { loadWorkingCalendar } from '../../../modules/calendar/calendar.usecases';
 
 export function servicingCommand(): Command {
   const servicing = new Command('servicing').description('loan servicing');
@@ -16,7 +17,7 @@ export function servicingCommand(): Command {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) fail('--on: must be a date written YYYY-MM-DD');
       const database = await openDatabase();
       try {
-        const catalog = await loadPolicyCatalog({ repo: createProgrammesRepository({ db: database.db }) });
+        const catalog = await loadPolicyCatalog({ repo: createProgrammesRepository({ db: database.db }), calendar: await loadWorkingCalendar({ db: database.db }) });
         const marked = await sweepNonPerforming({ db: database.db, catalog, today });
         process.stdout.write(`${marked} loan(s) marked non-performing on ${today}\n`);
       } finally {
