@@ -50,7 +50,8 @@ describe('backstop calendar', () => {
     const without = runCli(['evaluate', writeCase(january2027)]);
     expect(without.code).toBe(2);
     expect(without.stderr).toMatch(/loan\.filedOn: the holiday calendar has no data for 2027/);
-    const withYear = runCli(['evaluate', writeCase(january2027), '--holiday-year', writeCase(year2027)]);
+    // The year as GET /api/calendar/2027 answers it, with its source.
+    const withYear = runCli(['evaluate', writeCase(january2027), '--holiday-year', writeCase({ ...year2027, source: 'entered', enteredBy: 'zhang', enteredAt: '2026-12-05T01:00:00.000Z' })]);
     expect(withYear.stderr).toBe('');
     const decision = JSON.parse(withYear.stdout) as { eligible: boolean; reasons: { rule: string; ok: boolean; messageEn: string }[] };
     expect(decision.eligible).toBe(true);

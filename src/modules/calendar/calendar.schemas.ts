@@ -33,7 +33,7 @@ export const calendarSchema = z.object({
   years: z.array(holidayYearSchema),
 }).openapi('WorkingCalendar');
 
-/** A year as a file (src/core/calendar/years/YYYY.json, or `GET /api/calendar/{year}`): for the CLI. */
+/** A year as a file (src/core/calendar/years/YYYY.json, or what `GET /api/calendar/{year}` answers: its `source` and `entered*` are left out): for the CLI. */
 export const holidayYearFile = holidayYearInput.extend({
   year: z.number().int().min(2000, 'must be from 2000 to 2100').max(2100, 'must be from 2000 to 2100'),
 }).passthrough().transform(({ year, notice, holidays, makeUpWorkdays }) => ({ year, notice, holidays, makeUpWorkdays }));
