@@ -22,6 +22,7 @@ const Claims = lazy(() => import('./claims/ClaimsPage'));
 const Claim = lazy(() => import('./claims/ClaimPage'));
 const Programmes = lazy(() => import('./programmes/ProgrammesPage'));
 const ProgrammePage = lazy(() => import('./programmes/ProgrammePage'));
+const Calendar = lazy(() => import('./calendar/CalendarPage'));
 const Enterprises = lazy(() => import('./registry/EnterprisesPage'));
 const EnterprisePage = lazy(() => import('./registry/EnterprisePage'));
 const Institutions = lazy(() => import('./registry/InstitutionsPage'));
@@ -73,6 +74,7 @@ function App() {
         <Route path="/claims/:id" element={<Claim />} />
         <Route path="/programmes" element={<Programmes />} />
         <Route path="/programmes/:id" element={<ProgrammePage />} />
+        <Route path="/calendar" element={<Calendar />} />
         <Route path="/enterprises" element={<Enterprises />} />
         <Route path="/enterprises/:id" element={<EnterprisePage />} />
         <Route path="/banks" element={<Institutions kind="bank" />} />

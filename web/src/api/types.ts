@@ -55,3 +55,17 @@ export interface PolicyDocument {
   programme: string; version: string; title: { zh: string; en: string }; summary?: { zh: string; en: string }; cites?: string[];
   effectiveFrom: string; effectiveTo: string | null; eligibility?: PolicyRule[]; [k: string]: unknown;
 }
+
+/** One holiday of a year, as the State Council's notice writes it: the days off from–to, weekends inside included. */
+export interface Holiday { name: string; from: string; to: string }
+/** A year of the working-day calendar G6's filing deadline is counted on (GET /api/calendar/{year}). */
+export interface HolidayYear {
+  year: number; notice: string; holidays: Holiday[];
+  /** Saturdays and Sundays the notice makes working days (调休上班). */
+  makeUpWorkdays: string[];
+  source: 'shipped' | 'entered'; enteredBy: string | null; enteredAt: string | null;
+}
+/** What a manager sends to PUT /api/calendar/{year}: the year is the path's. */
+export type HolidayYearInput = Pick<HolidayYear, 'notice' | 'holidays' | 'makeUpWorkdays'>;
+/** GET /api/calendar: the years (oldest first) and the last day filings can be judged on. */
+export interface WorkingCalendar { covered: string; lastDay: string; years: HolidayYear[] }

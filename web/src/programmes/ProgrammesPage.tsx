@@ -19,6 +19,7 @@ export default function ProgrammesPage() {
             <td>{p.versions.map((v) => `${v.version} (${v.effectiveFrom} – ${v.effectiveTo ?? t('prog.open')})`).join('；')}</td></tr>
         ))}</tbody>
       </table>
+      <p><Link to="/calendar" data-testid="calendar-link">{t('cal.link')}</Link></p>
     </>
   );
 }
