@@ -23,7 +23,7 @@ export const SHIPPED_HOLIDAY_YEARS: readonly HolidayYear[] = [y2023, y2024, y202
 
 export class CalendarRangeError extends Error {
   constructor(readonly date: IsoDate, covered: string) {
-    super(`the holiday calendar has no data for ${date.slice(0, 4)} (covered: ${covered})`);
+    super(`the holiday calendar has no data for ${date.slice(0, 4)} (covered: ${covered}); the fund manager enters the year from the State Council's holiday notice`);
     this.name = 'CalendarRangeError';
   }
 }

@@ -36,7 +36,7 @@ describe('the Chinese of the API’s messages', () => {
     ['Invalid option: expected one of "credit"|"ip-pledge"', '须为以下之一：credit、ip-pledge'],
     ['must be at most 1,000,000,000,000.00 yuan', '不能超过 1,000,000,000,000.00 元'],
     ['(the name) must not contain control characters (U+0000–U+001F other than tab and line breaks, or U+007F)', '（字段名）不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）'],
-    ['the holiday calendar has no data for 2027 (covered: 2023–2026)', '节假日日历尚无 2027 年的数据，暂无法判断（G6）'],
+    ["the holiday calendar has no data for 2027 (covered: 2023–2026); the fund manager enters the year from the State Council's holiday notice", '节假日日历尚无 2027 年的数据，暂无法判断（G6）；请托管机构按国务院办公厅放假安排通知录入该年'],
     ['is required', '必填'],
     ['recoveries would exceed the compensated principal 6000000.00 (already 1000000.00)', '追偿金额将超过已补偿的本金 6000000.00 元（已追偿 1000000.00 元）'],
     ['must not be after today (2025-12-01)', '不能晚于今天（2025-12-01）'],

@@ -106,7 +106,7 @@ const ZH: [RegExp, Zh][] = [
   [/^is filed already$/, '该银行已备案此贷款（重复）'],
   [/^appears again in this file \(first on line (\d+)\)$/, (m) => `本文件中重复出现（首次在第 ${m[1]} 行）`],
   [/^no programme .* in force/i, '备案日没有有效的政策'],
-  [/^the holiday calendar has no data for (\d{4})/, (m) => `节假日日历尚无 ${m[1]} 年的数据，暂无法判断（G6）`],
+  [/^the holiday calendar has no data for (\d{4})/, (m) => `节假日日历尚无 ${m[1]} 年的数据，暂无法判断（G6）；请托管机构按国务院办公厅放假安排通知录入该年`],
   // The holiday calendar a manager enters (modules/calendar, core/calendar holidayYearIssues)
   [/^must be a year such as 2027$/, '须为年份，例如 2027'],
   [/^must be from 2000 to 2100$/, '须在 2000 至 2100 之间'],
