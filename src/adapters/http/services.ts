@@ -26,13 +26,16 @@ export async function createServices({ database, logger, policiesDir, today = ()
   let catalog!: PolicyCatalog;
   let calendarStamp = '';
   /** The policies and the catalog compiled against the calendar in force (a year entered changes how deadlines are counted, G6). */
-  const reloadPolicies = async () => {
+  const load = async () => {
     const stamp = await calendarRepo.stamp();
     const calendar = await loadWorkingCalendar({ db: database.db });
     policies = await loadStoredPolicies({ repo: programmesRepo, calendar });
     catalog = await loadPolicyCatalog({ repo: programmesRepo, calendar });
     calendarStamp = stamp;
   };
+  // One reload at a time: an older read can never be assigned after a newer one.
+  let reloading: Promise<void> = Promise.resolve();
+  const reloadPolicies = () => (reloading = reloading.then(load, load));
   await reloadPolicies();
   const ops: OperationsDeps = { db: database.db, catalog: () => catalog, today };
   const authRepo = createAuthRepository({ db: database.db });
