@@ -185,10 +185,19 @@ describe('downloads', () => {
     const book = await sheets(res);
     expect([...book.keys()]).toEqual(['parties', 'at claim', 'book']);
     expect(book.get('parties')!.length - 1).toBe(split.parties.length);
-    expect(book.get('at claim')!.length - 1).toBe(split.atClaim.length);
     const [bh, bookRow] = book.get('book')!;
+    // Every figure of the JSON is a column of the download, in the same order.
+    expect(book.get('parties')![0]).toEqual(Object.keys(split.parties[0]!));
+    expect(book.get('at claim')![0]).toEqual(Object.keys(split.atClaim[0]!));
+    expect(bh).toEqual(Object.keys(split).filter((k) => k !== 'parties' && k !== 'atClaim'));
+    expect(book.get('at claim')!.length - 1).toBe(split.atClaim.length);
     expect(bookRow![bh!.indexOf('loans')]).toBe(String(split.loans));
     expect(bookRow![bh!.indexOf('filedPrincipal')]).toBe(split.filedPrincipal);
+
+    // A report with nothing in it exports too (an empty table was a 500).
+    const empty = await c.manager('/api/reports/monthly?fundId=nosuch&format=xlsx');
+    expect(empty.status).toBe(200);
+    expect((await sheets(empty)).get('monthly')).toEqual([['month', 'filedPrincipal', 'loansFiled', 'payouts', 'claimsPaid', 'recovered', 'refunds', 'recoveries']]);
 
     const position = await sheets(await c.auditor('/api/reports/position?format=xlsx'));
     expect(position.get('position')!.length - 1).toBe(2);

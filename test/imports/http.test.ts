@@ -14,7 +14,7 @@ import { HEADER, query, writeCsv, writeRaw } from './world';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 type Client = (path: string, init?: { method?: string; body?: RequestInit['body'] | object; headers?: Record<string, string> }) => Promise<Response>;
-let icbc: Client, bob: Client, manager: Client, auditor: Client;
+let icbc: Client, bob: Client, manager: Client, auditor: Client, guarantor: Client;
 let disbursedOn: string;
 
 beforeAll(async () => {
@@ -31,14 +31,15 @@ beforeAll(async () => {
   for (let i = 1; i <= 6; i++) {
     await registerEnterprise({ repo: t.services.repos.registry, actor: managerActor, input: { creditCode: creditCode(i), name: `企业${i}`, size: 'small', industry: 'software', sciTech: true, registeredInZone: true, restrictedProcesses: false, qualifications: [] } });
   }
-  [icbc, bob, manager, auditor] = await Promise.all([
+  [icbc, bob, manager, auditor, guarantor] = await Promise.all([
     signIn('icbc', 'bank', { bankId: 'bank-icbc' }), signIn('bob', 'bank', { bankId: 'bank-bob' }), signIn('boss', 'manager'), signIn('audit', 'auditor'),
+    signIn('gua', 'guarantor', { guarantorId: 'guarantor-bjcg' }),
   ]);
 });
 afterAll(async () => t?.close());
 
 /** Like the harness's sign-in, but the body goes through as given (a multipart stream, not JSON). */
-async function signIn(username: string, role: Role, extra: { bankId?: string } = {}): Promise<Client> {
+async function signIn(username: string, role: Role, extra: { bankId?: string; guarantorId?: string } = {}): Promise<Client> {
   await createUser({ repo: t.services.repos.auth, user: { username, displayName: username, role, password: PASSWORD, ...extra } });
   const res = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -111,6 +112,10 @@ describe('POST /api/imports', () => {
     const all = (await (await manager('/api/imports')).json()) as { items: Job[] };
     expect(new Set(all.items.map((j) => j.bankId))).toEqual(new Set(['bank-icbc', 'bank-bob']));
     expect((await auditor(`/api/imports/${jobA.id}`)).status).toBe(200);
+    // A guarantor sees no bank's files: not the job, not its raw rows, none in the list.
+    expect((await guarantor(`/api/imports/${jobA.id}`)).status).toBe(404);
+    expect((await guarantor(`/api/imports/${jobA.id}/errors`)).status).toBe(404);
+    expect(((await (await guarantor('/api/imports')).json()) as { items: Job[] }).items).toEqual([]);
   });
 
   it('a manager names the bank; a bank cannot import for another; an auditor may not import', async () => {

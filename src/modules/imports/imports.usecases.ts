@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { allIssues } from '../../core/policy';
-import type { Actor } from '../auth/access';
+import { scopeFor, type Actor } from '../auth/access';
 import { FilingRefused } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
@@ -350,12 +350,24 @@ function settleChunk({ columns, prepared, filed, refusedByLedger }: { columns: C
   return { errors, duplicates, plans };
 }
 
+/**
+ * Whose import jobs the actor sees: a bank its own, staff every bank's, a guarantor none (a bank's
+ * file carries other loans and the bank's raw rows). `null` is none.
+ */
+function importsOf(actor: Actor): { bankId?: string } | null {
+  const scope = scopeFor(actor);
+  if (scope.kind === 'guarantor') return null;
+  return scope.kind === 'bank' ? { bankId: scope.bankId } : {};
+}
+
 export async function getImport({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<ImportJobRow> {
-  const job = await createImportsRepository({ db }).find(id, actor.role === 'bank' ? (actor.bankId ?? '\u0000none') : undefined);
+  const seen = importsOf(actor);
+  const job = seen && await createImportsRepository({ db }).find(id, seen.bankId);
   if (!job) throw Problem.notFound(`Import ${id}`);
   return job;
 }
 
 export async function listImports({ db, actor, limit = 100 }: { db: Db; actor: Actor; limit?: number }): Promise<ImportJobRow[]> {
-  return createImportsRepository({ db }).list(actor.role === 'bank' ? (actor.bankId ?? '\u0000none') : undefined, limit);
+  const seen = importsOf(actor);
+  return seen ? createImportsRepository({ db }).list(seen.bankId, limit) : [];
 }

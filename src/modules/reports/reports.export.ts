@@ -12,11 +12,10 @@ export interface ReportTable { name: string; columns: string[]; rows: Cell[][] }
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Rows of objects as one table; nested objects become `key.sub` columns. */
-export function tableOf(name: string, items: readonly Record<string, unknown>[]): ReportTable {
+/** Rows of objects as one table with the given columns (from the report's row schema); nested objects fill `key.sub` columns. */
+export function tableOf(name: string, columns: readonly string[], items: readonly Record<string, unknown>[]): ReportTable {
   const flat = items.map((item) => flatten(item));
-  const columns = [...new Set(flat.flatMap((r) => Object.keys(r)))];
-  return { name, columns, rows: flat.map((r) => columns.map((c) => r[c] ?? null)) };
+  return { name, columns: [...columns], rows: flat.map((r) => columns.map((c) => r[c] ?? null)) };
 }
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, Cell> {
@@ -54,7 +53,7 @@ export async function toXlsx(tables: readonly ReportTable[]): Promise<Buffer> {
     sheet.addRow(t.columns);
     sheet.getRow(1).font = { bold: true };
     for (const r of t.rows) sheet.addRow(r.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? v : safeText(v))));
-    sheet.columns.forEach((c) => { c.width = 18; });
+    t.columns.forEach((_, i) => { sheet.getColumn(i + 1).width = 18; }); // sheet.columns is null for a sheet with no cells
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }

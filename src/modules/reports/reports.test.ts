@@ -11,6 +11,7 @@ import { reportRecovery } from '../recoveries/recoveries.usecases';
 import { reportClassification, reportRepayment } from '../servicing/servicing.usecases';
 import { rowsOf } from '../shared/rows';
 import { safeText, tableOf, toCsv, toXlsx } from './reports.export';
+import { bankRow, breakdownRow, columnsOf, monthlyRow, positionRow } from './reports.schemas';
 import { bankRatios, BREAKDOWNS, breakdown, fundPosition, monthly } from './reports.usecases';
 
 let w: Awaited<ReturnType<typeof etownWorld>>;
@@ -113,8 +114,27 @@ describe('breakdowns and bank ratios', () => {
   });
 });
 
+describe('row schemas', () => {
+  /** Every key a row has, nested ones as `key.sub`, in order: what a download's header must hold. */
+  const keysOf = (row: object, prefix = ''): string[] => Object.entries(row).flatMap(([k, v]) =>
+    (v !== null && typeof v === 'object' && !Array.isArray(v) ? keysOf(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  it('name exactly the fields every report returns, so no figure is left out of a download and an empty one has its header (risk-sharing: test/http/reports.test.ts)', async () => {
+    const cases: [string[], object[]][] = [
+      [columnsOf(positionRow), await fundPosition({ db: w.db })],
+      [columnsOf(bankRow), await bankRatios({ db: w.db, catalog: w.catalog, actor: manager })],
+      [columnsOf(monthlyRow), await monthly({ db: w.db, actor: manager })],
+      ...await Promise.all(BREAKDOWNS.map(async (by): Promise<[string[], object[]]> => [columnsOf(breakdownRow(by)), await breakdown({ db: w.db, actor: manager, by })])),
+    ];
+    for (const [columns, rows] of cases) {
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(keysOf(row)).toEqual(columns);
+    }
+    expect(tableOf('empty', columnsOf(monthlyRow), []).columns).toEqual(columnsOf(monthlyRow));
+  });
+});
+
 describe('export', () => {
-  const t = tableOf('t', [{ name: '=cmd|calc', amount: '-5.00', n: 3, nested: { zh: '@x' } }]);
+  const t = tableOf('t', ['name', 'amount', 'n', 'nested.zh'], [{ name: '=cmd|calc', amount: '-5.00', n: 3, nested: { zh: '@x' } }]);
   it('escapes formula cells', () => {
     expect(safeText('=1+1')).toBe("'=1+1");
     expect(safeText('+1')).toBe("'+1");
