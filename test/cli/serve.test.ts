@@ -27,8 +27,9 @@ async function start(dataDir: string, demo: Record<string, string>) {
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
-  let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => { exitCode = code; ok(code); }));
+  // How the child ended: its exit code, or the signal that killed it.
+  let exitCode: number | string | undefined;
+  const exited = new Promise<number | string>((ok) => child.on('exit', (code, signal) => { exitCode = code ?? signal ?? 'unknown'; ok(exitCode); }));
   // A loaded CI machine may take a while to open the embedded database and migrate it: wait up to 3 minutes, or until the child dies.
   for (let i = 0; i < 1800 && !out.includes('listening') && exitCode === undefined; i++) await new Promise((r) => setTimeout(r, 100));
   expect(out).toContain('listening');
@@ -50,7 +51,7 @@ describe('backstop serve', () => {
     expect(second.stderr).toMatch(/data directory .* is in use by process \d+/);
 
     first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await first.exited, first.output()).toBe(0);
     expect(existsSync(join(dataDir, 'backstop.lock'))).toBe(false);
 
     const again = await start(dataDir, SMALL_DEMO);
@@ -60,7 +61,7 @@ describe('backstop serve', () => {
     const programmes = await (await fetch(`http://127.0.0.1:${again.port}/api/programmes`)).json() as { items: { versions: { revision: number }[] }[] };
     expect(programmes.items.flatMap((p) => p.versions.map((v) => v.revision))).toEqual([1, 1]);
     again.child.kill('SIGTERM');
-    expect(await again.exited).toBe(0);
+    expect(await again.exited, again.output()).toBe(0);
   }, 300_000);
 
   it('runs the daily jobs (R6\'s sweep of loans overdue past the programme\'s days; the holiday calendar\'s warning) once it is up', async () => {
@@ -69,7 +70,7 @@ describe('backstop serve', () => {
     for (let i = 0; i < 300 && !server.output().includes('daily jobs'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(server.output()).toMatch(/"msg":"daily jobs: (done|loans overdue)/);
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    expect(await server.exited, server.output()).toBe(0);
   }, 300_000);
 
   it('takes over a lock left by a process that died', async () => {
@@ -80,6 +81,6 @@ describe('backstop serve', () => {
     expect(existsSync(join(dataDir, 'backstop.lock'))).toBe(true);
     const second = await start(dataDir, NO_DEMO);
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.output()).toBe(0);
   }, 300_000);
 });

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { demoNeeded, seedDemo } from '../../modules/demo/demo.seed';
-import { warmWorkers } from '../workers/simulation-pool';
+import { stopWorkers, warmWorkers } from '../workers/simulation-pool';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
 import { closeOnSignals, openDatabase } from '../db/database';
 import { createLogger } from '../logger';
@@ -50,6 +50,7 @@ export async function startServer({ port }: { port: number }) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await ready;
     stopDailyJobs();
+    await stopWorkers();
     await database.close();
   });
   return { server, database, services };

@@ -28,6 +28,8 @@ export function defaultWorkers(): number {
 }
 
 const idle: Worker[] = [];
+/** Every worker started and not yet exited, idle or busy: what `stopWorkers` ends. */
+const live = new Set<Worker>();
 /** The book each worker holds now (by key). */
 const holds = new WeakMap<Worker, number>();
 
@@ -51,9 +53,20 @@ function takeWorkers(n: number): Worker[] {
   while (idle.length < n) {
     const w = new Worker(ENTRY, { workerData: { entry: WORKER } });
     w.unref();
+    live.add(w);
+    w.once('exit', () => live.delete(w));
     idle.push(w);
   }
   return idle.splice(0, n);
+}
+
+/**
+ * Ends every worker and waits until each has stopped. The server calls it as it closes: a process
+ * that exits while a worker is still loading its code (tsx's loader) can be killed by Node itself.
+ */
+export async function stopWorkers(): Promise<void> {
+  idle.length = 0;
+  await Promise.all([...live].map((w) => w.terminate()));
 }
 
 /** Starts workers up to `n` now and waits until each has loaded its code, so that the first simulation does not wait for them. */
