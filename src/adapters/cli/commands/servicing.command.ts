@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createProgrammesRepository } from '../../../modules/programmes/programmes.repository';
 import { loadPolicyCatalog } from '../../../modules/programmes/programmes.usecases';
 import { sweepNonPerforming } from '../../../modules/servicing/servicing.usecases';
+import { isIsoDate } from '../../../core/calendar';
 import { beijingToday } from '../../clock';
 import { openDatabase } from '../../db/database';
 import { fail } from '../cli-errors';
@@ -13,8 +14,11 @@ export function servicingCommand(): Command {
     .description('mark loans overdue past their programme’s days non-performing (R6; the server does this daily)')
     .option('--on <date>', 'the day to judge on (YYYY-MM-DD; default today in Beijing)')
     .action(async (opts: { on?: string }) => {
-      const today = opts.on ?? beijingToday();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) fail('--on: must be a date written YYYY-MM-DD');
+      const now = beijingToday();
+      const today = opts.on ?? now;
+      if (!isIsoDate(today)) fail('--on: must be a real date written YYYY-MM-DD');
+      // A loan is marked for what has happened: judging on a day still to come would mark loans not yet overdue.
+      if (today > now) fail(`--on: must not be after today (${now})`);
       const database = await openDatabase();
       try {
         const catalog = await loadPolicyCatalog({ repo: createProgrammesRepository({ db: database.db }), calendar: await loadWorkingCalendar({ db: database.db }) });
