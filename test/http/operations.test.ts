@@ -141,7 +141,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect(bulk).toMatchObject({ applied: 1, refused: 2 });
     expect(bulk.items[1].errors[0].field).toBe('amount');
     expect(bulk.items[2].status).toBe(404);
-    expect(bulk.items[2].errors[0]).toMatchObject({ field: 'filingId', messageZh: '未找到：Filing no-such-loan。' });
+    expect(bulk.items[2].errors[0]).toMatchObject({ field: 'filingId', messageZh: '未找到备案 no-such-loan。' });
   });
 
   it('a report or a recovery dated after today is refused naming `on`, and nothing changes', async () => {
@@ -185,7 +185,9 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect((await send(bankA, 'POST', `/api/claims/${claim1}/prepare`)).status).toBe(403);
     expect((await send(reviewer, 'POST', `/api/claims/${claim1}/prepare`)).status).toBe(403);
     expect((await ok(await send(manager, 'POST', `/api/claims/${claim1}/prepare`))).state).toBe('under-review');
-    expect((await send(manager, 'POST', `/api/claims/${claim1}/approve`)).status).toBe(403);
+    const own = await send(manager, 'POST', `/api/claims/${claim1}/approve`);
+    expect(own.status).toBe(403);
+    expect(await own.json()).toMatchObject({ detailZh: '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。', errors: [{ field: 'approver', messageZh: '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。' }] });
     expect((await send(bankA, 'POST', `/api/claims/${claim1}/approve`)).status).toBe(403);
     expect((await send(reviewer, 'POST', `/api/claims/${claim1}/reject`, { reason: '' })).status).toBe(400);
     expect((await ok(await send(reviewer, 'POST', `/api/claims/${claim1}/approve`))).state).toBe('approved');

@@ -64,10 +64,12 @@ describe('the Chinese of the API’s messages', () => {
     expect(details.size).toBeGreaterThan(20);
     expect([...details].filter((d) => detailZhOf(d) === undefined)).toEqual([]);
     expect([
-      'Filing 4f1c was not found.', 'The bank role may not do this (fund:write).', 'A withdrawn filing cannot be amended.',
+      'Filing 4f1c was not found.', 'The simulation was not found.', 'Ledger account etown:cash was not found.', 'Something odd was not found.',
+      'the person who prepared a claim cannot approve it (maker–checker).', 'the claim has not been prepared.', 'The bank role may not do this (fund:write).', 'A withdrawn filing cannot be amended.',
       'Cannot approve a claim that is paid.', 'Loan ICBC-1 of this bank is filed already.', 'The upload must not exceed 104857600 bytes.',
     ].map(detailZhOf)).toEqual([
-      '未找到：Filing 4f1c。', '“银行”角色无权执行此操作。', '“已撤销”的贷款不能修改。',
+      '未找到备案 4f1c。', '未找到模拟任务。', '未找到账户 etown:cash。', '未找到：Something odd。',
+      '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。', '该代偿申请尚未由管理人受理审核（制单），不能批准。', '“银行”角色无权执行此操作。', '“已撤销”的贷款不能修改。',
       '状态为“已支付”的代偿申请不能执行此操作。', '本行贷款 ICBC-1 已备案。', '上传内容不能超过 104857600 字节。',
     ]);
   });
