@@ -118,6 +118,32 @@ describe('POST /api/imports', () => {
     expect(((await (await guarantor('/api/imports')).json()) as { items: Job[] }).items).toEqual([]);
   });
 
+  it('pages the jobs newest first by cursor: every job once, even jobs started in the same millisecond', async () => {
+    // Three jobs in one millisecond (microseconds apart) and one in the next: ties are broken by id.
+    for (const [id, at] of [['tie-b', '.123400'], ['tie-a', '.123100'], ['tie-c', '.123900'], ['next-ms', '.124000']]) {
+      await query(t.services.ops.db, `insert into import_jobs (id, bank_id, file_name, file_hash, status, created_by, started_at) values ('${id}', 'bank-bob', 'x.csv', '${id}', 'done', 'bob', '2026-01-01 00:00:00${at}+00')`);
+    }
+    const whole = (await (await manager('/api/imports?limit=500')).json()) as { items: Job[]; nextCursor: string | null };
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.items.map((j) => j.id).slice(-4)).toEqual(['next-ms', 'tie-c', 'tie-b', 'tie-a']);
+    const walked: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = (await (await manager(`/api/imports?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: Job[]; nextCursor: string | null };
+      walked.push(...page.items.map((j) => j.id));
+      cursor = page.nextCursor;
+    }
+    expect(walked).toEqual(whole.items.map((j) => j.id));
+    const bobs = (await (await bob('/api/imports?limit=2')).json()) as { items: Job[]; nextCursor: string };
+    expect(bobs.items.every((j) => j.bankId === 'bank-bob')).toBe(true);
+    expect(bobs.nextCursor).toEqual(expect.any(String));
+    for (const bad of ['limit=0', 'limit=501', 'cursor=bm9wZQ']) {
+      const r = await manager(`/api/imports?${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(((await r.json()) as { errors: { field: string }[] }).errors[0]!.field, bad).toBe(bad.split('=')[0]);
+    }
+  });
+
   it('a manager names the bank; a bank cannot import for another; an auditor may not import', async () => {
     const path = writeCsv([row('MG-1', 6)]);
     const missing = await upload(manager, path);

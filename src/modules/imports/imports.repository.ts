@@ -26,8 +26,15 @@ export function createImportsRepository({ db }: { db: Db }) {
       const [row] = await db.select().from(importJobs).where(eq(importJobs.id, id)).for('update');
       return row;
     },
-    async list(bankId: string | undefined, limit: number): Promise<ImportJobRow[]> {
-      return db.select().from(importJobs).where(bankId ? eq(importJobs.bankId, bankId) : undefined).orderBy(desc(importJobs.startedAt), desc(importJobs.id)).limit(limit);
+    /**
+     * Jobs newest first, after `before` (a page's last job). Ordered by the start to the millisecond,
+     * as a cursor carries it (a JavaScript date), so no job is skipped or repeated between pages.
+     */
+    async list(bankId: string | undefined, limit: number, before?: { at: string; id: string }): Promise<ImportJobRow[]> {
+      const startedMs = sql`date_trunc('milliseconds', ${importJobs.startedAt})`;
+      return db.select().from(importJobs)
+        .where(and(bankId ? eq(importJobs.bankId, bankId) : undefined, before ? sql`(${startedMs}, ${importJobs.id}) < (${before.at}::timestamptz, ${before.id})` : undefined))
+        .orderBy(desc(startedMs), desc(importJobs.id)).limit(limit);
     },
     async advance(id: string, d: { lastLine: number; filed: number; duplicates: number; rejected: number }) {
       await db.update(importJobs).set({

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
+import { pageQuery, pageSchema } from '../shared/paging';
 import { errorReportLines } from './imports.report';
 import { getImport, jobView, listImports, openImport, runImport } from './imports.usecases';
 import { receiveUpload } from './imports.upload';
@@ -37,8 +38,9 @@ const routes = {
     request: { body: { required: true, content: { 'multipart/form-data': { schema: uploadBody } } } },
     responses: { 200: json(jobSchema, 'The same file imported before: its job'), 201: json(jobSchema, 'Started'), 400: errors[400], 401: errors[401], 403: errors[403],
       413: { description: 'File too large', content: errors[400].content }, 415: { description: 'Not multipart/form-data', content: errors[400].content } } }),
-  list: createRoute({ method: 'get', path: IMPORTS_PATH, tags, summary: 'Import jobs, newest first (a bank sees its own)',
-    responses: { 200: json(z.object({ items: z.array(jobSchema) }), 'The jobs'), 401: errors[401], 403: errors[403] } }),
+  list: createRoute({ method: 'get', path: IMPORTS_PATH, tags, summary: 'Import jobs, newest first, paged by cursor (a bank sees its own)',
+    request: { query: pageQuery.pick({ limit: true, cursor: true }) },
+    responses: { 200: json(pageSchema(jobSchema), 'A page of jobs'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
   get: createRoute({ method: 'get', path: `${IMPORTS_PATH}/{id}`, tags, summary: 'An import job: status, counts, progress',
     request: { params: idParam('0b4f6a38-0000-0000-0000-000000000000') },
     responses: { 200: json(jobSchema, 'The job'), 401: errors[401], 404: errors[404] } }),
@@ -76,7 +78,8 @@ export function importsRoutes({ ops, logger, maxBytes = MAX_IMPORT_BYTES }: { op
 
   app.openapi(routes.list, async (c) => {
     const actor = requireActor(c, 'filing:read');
-    return c.json({ items: (await listImports({ db: ops.db, actor })).map(jobView) }, 200);
+    const page = await listImports({ db: ops.db, actor, ...c.req.valid('query') });
+    return c.json({ items: page.items.map(jobView), nextCursor: page.nextCursor }, 200);
   });
 
   app.openapi(routes.get, async (c) => {

@@ -18,6 +18,7 @@ import { filingRequestHash, guarantorOf, insertFilings, openedCaps, planFiling, 
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
+import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import { columnOf, rowToFilingInput, type ColumnMap } from './imports.columns';
 import { inspectFile, type FileInspection } from './imports.file';
@@ -367,7 +368,10 @@ export async function getImport({ db, actor, id }: { db: Db; actor: Actor; id: s
   return job;
 }
 
-export async function listImports({ db, actor, limit = 100 }: { db: Db; actor: Actor; limit?: number }): Promise<ImportJobRow[]> {
+/** A page of the import jobs the actor sees, newest first. */
+export async function listImports({ db, actor, limit, cursor }: { db: Db; actor: Actor; limit: number; cursor?: string | undefined }): Promise<{ items: ImportJobRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(cursor, 'timestamp');
   const seen = importsOf(actor);
-  return seen ? createImportsRepository({ db }).list(seen.bankId, limit) : [];
+  const rows = seen ? await createImportsRepository({ db }).list(seen.bankId, limit + 1, after && { at: String(after.value), id: after.id }) : [];
+  return pageOf(rows, limit, (job) => ({ value: job.startedAt.toISOString(), id: job.id }));
 }
