@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
+import { backupCommand, restoreCommand } from './commands/backup.command';
 import { calendarCommand } from './commands/calendar.command';
 import { evaluateCommand } from './commands/evaluate.command';
 import { importCommand } from './commands/import.command';
@@ -11,6 +12,7 @@ import { serveCommand } from './commands/serve.command';
 import { servicingCommand } from './commands/servicing.command';
 import { usersCommand } from './commands/users.command';
 import { Problem } from '../../modules/shared/problem';
+import { BackupError } from '../db/backup';
 import { DataDirLockedError, DataDirNotDatabaseError } from '../db/data-dir-lock';
 
 // Each command lives in its own file under ./commands and is registered here, in one list.
@@ -26,13 +28,15 @@ const program = new Command('backstop')
   .addCommand(ledgerCommand())
   .addCommand(usersCommand())
   .addCommand(calendarCommand())
-  .addCommand(servicingCommand());
+  .addCommand(servicingCommand())
+  .addCommand(backupCommand())
+  .addCommand(restoreCommand());
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError || e instanceof DataDirNotDatabaseError) {
+  if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError || e instanceof DataDirNotDatabaseError || e instanceof BackupError) {
     process.stderr.write(`backstop: ${e.message}\n`);
     process.exit(2);
   }

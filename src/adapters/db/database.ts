@@ -13,6 +13,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Db } from '../../modules/programmes/programmes.repository';
+import { dumpPglite } from './backup';
 import { DataDirNotDatabaseError, LOCK_FILE, lockDataDir } from './data-dir-lock';
 
 export const MIGRATIONS = resolve(import.meta.dirname, '../../../drizzle');
@@ -23,6 +24,8 @@ export interface Database {
   /** Where the data lives, for messages (never a password). */
   location: string;
   close: () => Promise<void>;
+  /** The embedded database as a gzipped tar (adapters/db/backup.ts); PostgreSQL is backed up with its own tools. */
+  backup?: () => Promise<Uint8Array>;
 }
 
 export async function openDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.BACKSTOP_DATA ?? './data', memory = false }: { url?: string; dataDir?: string; memory?: boolean } = {}): Promise<Database> {
@@ -74,6 +77,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
       db: db as unknown as Db,
       kind: 'pglite',
       location: dir ?? 'memory',
+      backup: () => dumpPglite(client),
       close: async () => {
         await client.close();
         unlock();

@@ -2,7 +2,8 @@
  * What the server does in the background: once a day in the zone's time, loans overdue past the
  * programme's days become non-performing without a new report (R6), and operators are warned while
  * there is time to enter next year's holiday notice (a filing cannot be judged on a day past the
- * calendar, G6); every minute, a holiday year entered through another app process is picked up.
+ * calendar, G6), and the embedded database is backed up when BACKSTOP_BACKUP_DIR is set; every
+ * minute, a holiday year entered through another app process is picked up.
  */
 import type { Logger } from 'pino';
 import { addDays, type WorkingCalendar } from '../../core/calendar';
@@ -27,10 +28,10 @@ export async function runDailyJobs({ ops, logger }: { ops: OperationsDeps; logge
 }
 
 /**
- * Runs the daily jobs now and again whenever the zone's date changes, and `refreshCalendar` every
- * minute before them; returns a stop function.
+ * Runs the daily jobs (then `backup`) now and again whenever the zone's date changes, and
+ * `refreshCalendar` every minute before them; returns a stop function.
  */
-export function scheduleDailyJobs({ ops, logger, refreshCalendar }: { ops: OperationsDeps; logger: Logger; refreshCalendar: () => Promise<void> }): () => void {
+export function scheduleDailyJobs({ ops, logger, refreshCalendar, backup }: { ops: OperationsDeps; logger: Logger; refreshCalendar: () => Promise<void>; backup?: (today: string) => Promise<void> }): () => void {
   let lastRun = '';
   let running = false;
   const tick = async () => {
@@ -41,6 +42,7 @@ export function scheduleDailyJobs({ ops, logger, refreshCalendar }: { ops: Opera
       if (ops.today() === lastRun) return;
       lastRun = ops.today();
       await runDailyJobs({ ops, logger });
+      await backup?.(lastRun);
     } catch (err) {
       logger.error({ err }, 'daily jobs failed');
     } finally {

@@ -2,7 +2,9 @@ import { serve } from '@hono/node-server';
 import { demoNeeded, seedDemo } from '../../modules/demo/demo.seed';
 import { stopWorkers, warmWorkers } from '../workers/simulation-pool';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
-import { closeOnSignals, openDatabase } from '../db/database';
+import type { Logger } from 'pino';
+import { BackupError, nightlyBackup } from '../db/backup';
+import { closeOnSignals, openDatabase, type Database } from '../db/database';
 import { createLogger } from '../logger';
 import { scheduleDailyJobs } from './daily-jobs';
 import { createServices } from './services';
@@ -15,8 +17,36 @@ function demoSize() {
   return { loans: n(process.env.BACKSTOP_DEMO_LOANS, 5000), enterprises: n(process.env.BACKSTOP_DEMO_ENTERPRISES, 2000) };
 }
 
+/** Where and how many nightly backups of the embedded database to keep: BACKSTOP_BACKUP_DIR (none when unset) and BACKSTOP_BACKUP_KEEP (default 7). */
+function backupSettings(): { dir: string; keep: number } | undefined {
+  const dir = process.env.BACKSTOP_BACKUP_DIR;
+  if (!dir) return undefined;
+  const keep = process.env.BACKSTOP_BACKUP_KEEP ?? '7';
+  if (!/^[1-9]\d{0,3}$/.test(keep)) throw new BackupError(`BACKSTOP_BACKUP_KEEP: must be a whole number of backups from 1 to 9999, not "${keep}"`);
+  return { dir, keep: Number(keep) };
+}
+
+/** The nightly backup job, or none (PostgreSQL is backed up with its own tools). A backup that fails is logged; the server goes on. */
+function nightlyBackupOf(database: Database, logger: Logger, settings: { dir: string; keep: number } | undefined): ((today: string) => Promise<void>) | undefined {
+  if (!settings) return undefined;
+  const dump = database.backup;
+  if (!dump) {
+    logger.warn('BACKSTOP_BACKUP_DIR is for the embedded database: back PostgreSQL up with pg_dump or pg_basebackup (docs/OPERATIONS.md, "Backups")');
+    return undefined;
+  }
+  return async (today) => {
+    try {
+      const file = await nightlyBackup({ dump, today, ...settings });
+      logger.info({ file }, 'backup written');
+    } catch (err) {
+      logger.error({ err, dir: settings.dir }, 'backup failed');
+    }
+  };
+}
+
 export async function startServer({ port }: { port: number }) {
   const logger = createLogger();
+  const backupTo = backupSettings();
   const database = await openDatabase();
   const services = await createServices({ database, logger });
   const added = services.synced.filter((s) => s.added);
@@ -39,7 +69,8 @@ export async function startServer({ port }: { port: number }) {
   void ready.then(() => warmWorkers()).catch((e: unknown) => logger.warn({ err: e }, 'simulation workers did not start; they will be started by the first simulation'));
   // The daily jobs (R6's sweep, the calendar warning) start once the demo, if any, is seeded.
   let stopDailyJobs = () => {};
-  void ready.then(() => { stopDailyJobs = scheduleDailyJobs({ ops: services.ops, logger, refreshCalendar: services.refreshCalendar }); });
+  const backup = nightlyBackupOf(database, logger, backupTo);
+  void ready.then(() => { stopDailyJobs = scheduleDailyJobs({ ops: services.ops, logger, refreshCalendar: services.refreshCalendar, ...(backup ? { backup } : {}) }); });
   const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);
     if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
