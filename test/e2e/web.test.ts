@@ -150,6 +150,27 @@ describe('web app', { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it('a guarantor finds its loans awaiting confirmation, confirms one, and sees it on the loan and in its timeline', async () => {
+    const { context, page } = await signedIn(browser, server.url, 'guarantor');
+    await page.goto('/filings?guarantorConfirmed=false');
+    const risky = loans['bank-icbc']![3]!; // ICBC-2025-0004: risk-sharing, guaranteed by guarantor-bjcg
+    await page.getByRole('link', { name: 'ICBC-2025-0004' }).click();
+    await page.waitForURL(`**/filings/${risky}`);
+    await expect.poll(() => page.getByTestId('guarantor-confirmation').textContent()).toContain('待担保机构确认');
+    await shot(page, 'loan-guarantor-confirm');
+    await page.getByTestId('guarantor-confirm').getByRole('button', { name: '确认担保' }).click();
+    await expect.poll(() => page.getByTestId('guarantor-confirmation').textContent()).toMatch(/已确认（\d{4}-\d{2}-\d{2}，guarantor）/);
+    await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('担保机构确认');
+    expect(await page.getByTestId('guarantor-confirm').count()).toBe(0);
+    // A bank officer sees the confirmation and has no button to confirm.
+    const bank = await signedIn(browser, server.url, 'bank-icbc');
+    await bank.page.goto(`/filings/${risky}`);
+    await expect.poll(() => bank.page.getByTestId('guarantor-confirmation').textContent()).toContain('已确认');
+    expect(await bank.page.getByTestId('guarantor-confirm').count()).toBe(0);
+    await bank.context.close();
+    await context.close();
+  });
+
   it('a bank files a claim, a manager prepares it, the same manager cannot approve, a second manager approves, it is paid, the dashboard moves', async () => {
     const filingId = loans['bank-icbc']![1]!; // 2,000,000 under programme B, 50%
     await makeNonPerforming(server.url, 'bank-icbc', filingId, world.today);

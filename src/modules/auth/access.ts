@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'fund:write': ['manager'],
   'filing:read': ALL,
   'filing:write': ['bank', 'manager'],
+  /** A risk-sharing loan's guarantor confirms its part (its own loans only: scopeFor). */
+  'filing:confirm': ['guarantor'],
   'servicing:write': ['bank', 'manager'],
   'claim:read': ALL,
   'claim:submit': ['bank'],

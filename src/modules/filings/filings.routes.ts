@@ -30,6 +30,7 @@ const listQuery = pageQuery.extend({
   filedFrom: isoDateField().optional(),
   filedTo: isoDateField().optional(),
   bankRef: z.string().max(64).optional().openapi({ description: 'the bank’s contract number, or its beginning' }),
+  guarantorConfirmed: z.enum(['true', 'false']).transform((v) => v === 'true').optional().openapi({ description: 'risk-sharing loans their guarantor has (true) or has not yet (false) confirmed' }),
 });
 
 const routes = {
@@ -48,6 +49,8 @@ const routes = {
   withdraw: createRoute({ method: 'post', path: '/api/filings/{id}/withdraw', tags, summary: 'Withdraw a filing: its liability goes back to the fund',
     request: { params: id, ...body(withdrawInput, { reason: '重复备案 / filed twice' }) },
     responses: { 200: json(filingSchema, 'Withdrawn'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
+  confirm: createRoute({ method: 'post', path: '/api/filings/{id}/guarantor-confirmation', tags, summary: 'The guarantor confirms its part of a risk-sharing loan (F14–F16); again: the loan as it is',
+    request: { params: id }, responses: { 200: json(filingSchema, 'Confirmed'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
 };
 
 export function filingsRoutes({ db, catalog, today }: OperationsDeps) {
@@ -64,5 +67,6 @@ export function filingsRoutes({ db, catalog, today }: OperationsDeps) {
     })
     .openapi(routes.get, async (c) => c.json(await uc.getFiling({ db, actor: requireActor(c, 'filing:read'), id: c.req.valid('param').id }), 200))
     .openapi(routes.amend, async (c) => c.json(await uc.amendFiling({ db, catalog: catalog(), actor: requireActor(c, 'filing:write'), id: c.req.valid('param').id, patch: c.req.valid('json') }), 200))
-    .openapi(routes.withdraw, async (c) => c.json(await uc.withdrawFiling({ db, actor: requireActor(c, 'filing:write'), id: c.req.valid('param').id, reason: c.req.valid('json').reason, today: today() }), 200));
+    .openapi(routes.withdraw, async (c) => c.json(await uc.withdrawFiling({ db, actor: requireActor(c, 'filing:write'), id: c.req.valid('param').id, reason: c.req.valid('json').reason, today: today() }), 200))
+    .openapi(routes.confirm, async (c) => c.json(await uc.confirmGuarantee({ db, actor: requireActor(c, 'filing:confirm'), id: c.req.valid('param').id, today: today() }), 200));
 }

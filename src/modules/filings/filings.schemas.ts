@@ -73,6 +73,8 @@ export const filingSchema = z.object({
   mode: z.enum(LOAN_MODES),
   ratio: z.string().openapi({ example: '0.3' }),
   parties: z.array(z.object({ party: z.string(), institutionId: z.string().nullable().optional(), share: z.string() })),
+  guarantorId: z.string().nullable().openapi({ description: 'the guarantee institution of a risk-sharing loan' }),
+  guarantorConfirmation: z.object({ on: z.string(), by: z.string() }).nullable().openapi({ description: 'when and by whom the guarantor confirmed its part; null until it has' }),
   reserved: z.string(),
   status: z.string(),
   classification: z.string(),

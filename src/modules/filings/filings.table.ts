@@ -35,6 +35,9 @@ export const filings = pgTable('filings', {
   /** Risk-sharing parties and their shares in basis points (F14–F16, G7). */
   parties: jsonb('parties').$type<{ party: string; institutionId?: string | null; shareBp: number }[]>().notNull(),
   guarantorId: text('guarantor_id').references(() => institutions.id),
+  /** A risk-sharing loan's guarantor confirms its part (F14–F16): when and who; null until then. */
+  guarantorConfirmedOn: date('guarantor_confirmed_on', { mode: 'string' }),
+  guarantorConfirmedBy: text('guarantor_confirmed_by'),
   reserved: bigint('reserved', { mode: 'bigint' }).notNull(),
   agreementId: text('agreement_id'),
   /** G5's cap key when the programme has one. */

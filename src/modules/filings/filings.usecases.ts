@@ -40,6 +40,7 @@ export function filingView(f: FilingRow, enterpriseName?: string) {
     kind: f.kind, principal: formatYuan(f.principal), outstanding: formatYuan(f.outstanding), disbursedOn: f.disbursedOn, maturesOn: f.maturesOn,
     filedOn: f.filedOn, mode: f.mode, ratio: formatRate(f.ratioBp),
     parties: f.parties.map((p) => ({ party: p.party, institutionId: p.institutionId ?? null, share: formatRate(p.shareBp) })),
+    guarantorId: f.guarantorId, guarantorConfirmation: f.guarantorConfirmedOn ? { on: f.guarantorConfirmedOn, by: f.guarantorConfirmedBy ?? '' } : null,
     reserved: formatYuan(f.reserved), status: f.status, classification: f.classification, overdueSince: f.overdueSince, nonPerformingOn: f.nonPerformingOn,
     reasons: decision.reasons, createdBy: f.createdBy, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString(), version: f.version,
   };
@@ -459,6 +460,27 @@ export async function withdrawFiling({ db, actor, id, reason, today }: { db: Db;
     await filings.addEvent({ filingId: id, kind: 'withdrawn', on: today, data: { reason, released: formatYuan(f.reserved) }, actor: actor.username });
     const after = filingView((await filings.find(id))!);
     await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.withdraw', entityKind: 'filing', entityId: id, before, after });
+    return after;
+  });
+}
+
+/**
+ * The loan's guarantor confirms its part of a risk-sharing loan (F14–F16): recorded on the loan, in
+ * its timeline and the audit log. Only the guarantor's own officers see the loan to confirm it (a
+ * loan of another guarantor answers 404). Confirming again answers the loan as it is: safe to retry.
+ */
+export async function confirmGuarantee({ db, actor, id, today }: { db: Db; actor: Actor; id: string; today: string }) {
+  return db.transaction(async (tx) => {
+    const filings = createFilingsRepository({ db: tx });
+    const f = await filings.find(id, scopeFilter(actor), true);
+    if (!f) throw Problem.notFound(`Filing ${id}`);
+    if (f.guarantorConfirmedOn) return filingView(f);
+    if (f.status === 'withdrawn') throw new Problem(409, 'Not confirmable', 'A withdrawn filing cannot be confirmed.', [{ field: 'status', message: `is ${f.status}` }]);
+    const before = filingView(f);
+    await filings.update(id, { guarantorConfirmedOn: today, guarantorConfirmedBy: actor.username });
+    await filings.addEvent({ filingId: id, kind: 'guarantor-confirmed', on: today, data: { guarantorId: f.guarantorId }, actor: actor.username });
+    const after = filingView((await filings.find(id))!);
+    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.guarantor-confirm', entityKind: 'filing', entityId: id, before, after });
     return after;
   });
 }

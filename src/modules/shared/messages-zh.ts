@@ -180,7 +180,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^The loan cannot be filed; see the reasons\.$/, '该贷款不能备案，原因如下。'],
   [/^The change would cross a limit\.$/, '此变更将突破限额。'],
   [/^The amended loan would not be eligible\.$/, '修改后的贷款将不符合条件。'],
-  [/^A (\S+) (loan|filing) (takes no balance reports|takes no classification|cannot be withdrawn|cannot be amended)\.$/, (m) => `${stateZh(m[1]!)}的贷款${({ 'takes no balance reports': '不能报送余额', 'takes no classification': '不能报送分类', 'cannot be withdrawn': '不能撤销', 'cannot be amended': '不能修改' } as Record<string, string>)[m[3]!]}。`],
+  [/^A (\S+) (loan|filing) (takes no balance reports|takes no classification|cannot be withdrawn|cannot be amended|cannot be confirmed)\.$/, (m) => `${stateZh(m[1]!)}的贷款${({ 'takes no balance reports': '不能报送余额', 'takes no classification': '不能报送分类', 'cannot be withdrawn': '不能撤销', 'cannot be amended': '不能修改', 'cannot be confirmed': '不能确认' } as Record<string, string>)[m[3]!]}。`],
   [/^The principal of a loan with repayments cannot be amended/, '已有还款的贷款不能修改本金；请报送余额。'],
   [/^This loan has a claim already\.$/, '该贷款已有代偿申请。'],
   [/^Only a non-performing loan can be claimed for/, '只有不良贷款才能申请代偿（R6、G9）。'],

@@ -14,7 +14,8 @@ export interface Decision {
 export interface Filing {
   id: string; bankRef: string; fundId: string; programme: string; policyVersion: string; bankId: string; enterpriseId: string; enterpriseName?: string;
   kind: string; principal: string; outstanding: string; disbursedOn: string; maturesOn: string | null; filedOn: string; mode: 'direct' | 'risk-sharing';
-  ratio: string; parties: { party: string; institutionId?: string | null; share: string }[]; reserved: string; status: string; classification: string;
+  ratio: string; parties: { party: string; institutionId?: string | null; share: string }[]; guarantorId: string | null; guarantorConfirmation: { on: string; by: string } | null;
+  reserved: string; status: string; classification: string;
   overdueSince: string | null; nonPerformingOn: string | null; reasons: Reason[]; createdBy: string; createdAt: string; updatedAt: string; version: number;
 }
 

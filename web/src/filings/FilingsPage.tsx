@@ -28,7 +28,7 @@ export default function FilingsPage() {
   const pages = useCursorPages();
   const sort = (SORTABLE.includes(params.get('sort') as Sort) ? params.get('sort') : 'filedOn') as Sort;
   const order = params.get('order') === 'asc' ? 'asc' : 'desc';
-  const filters = { status: params.get('status') ?? '', bankId: params.get('bankId') ?? '', programme: params.get('programme') ?? '', kind: params.get('kind') ?? '', mode: params.get('mode') ?? '', q: params.get('q') ?? '' };
+  const filters = { status: params.get('status') ?? '', bankId: params.get('bankId') ?? '', programme: params.get('programme') ?? '', kind: params.get('kind') ?? '', mode: params.get('mode') ?? '', guarantorConfirmed: params.get('guarantorConfirmed') ?? '', q: params.get('q') ?? '' };
   const [q, setQ] = useState(filters.q);
   const cursor = pages.cursor;
 
@@ -91,6 +91,10 @@ export default function FilingsPage() {
         <div className="field"><label htmlFor="f-mode">{t('filing.mode')}</label>
           <select id="f-mode" value={filters.mode} onChange={(e) => update({ mode: e.target.value })}>
             <option value="">{t('common.all')}</option><option value="direct">{t('mode.direct')}</option><option value="risk-sharing">{t('mode.risk-sharing')}</option>
+          </select></div>
+        <div className="field"><label htmlFor="f-confirmed">{t('filing.guarantorConfirmed')}</label>
+          <select id="f-confirmed" value={filters.guarantorConfirmed} onChange={(e) => update({ guarantorConfirmed: e.target.value })}>
+            <option value="">{t('common.all')}</option><option value="false">{t('loan.guarantorUnconfirmed')}</option><option value="true">{t('filing.confirmed')}</option>
           </select></div>
         {user?.role !== 'bank' && <div className="field"><label htmlFor="f-bank">{t('filing.bank')}</label>
           <select id="f-bank" value={filters.bankId} onChange={(e) => update({ bankId: e.target.value })}>

@@ -68,6 +68,7 @@ export default function LoanPage() {
             <dt>{t('filing.programme')}</dt><dd><Link to={`/programmes/${f.programme}`}>{f.programme}</Link> @ {f.policyVersion}</dd>
             <dt>{t('filing.kind')}</dt><dd>{t(`kind.${f.kind}`, { defaultValue: f.kind })}</dd>
             <dt>{t('filing.mode')}</dt><dd>{t(`mode.${f.mode}`)}{f.parties.length > 0 && ` (${f.parties.map((p) => `${t(`party.${p.party}`, { defaultValue: p.party })} ${formatRate(p.share)}`).join('，')})`}</dd>
+            {f.guarantorId && <><dt>{t('loan.guarantor')}</dt><dd data-testid="guarantor-confirmation">{f.guarantorId} · {f.guarantorConfirmation ? t('loan.guarantorConfirmed', { on: f.guarantorConfirmation.on, by: f.guarantorConfirmation.by }) : t('loan.guarantorUnconfirmed')}</dd></>}
             <dt>{t('filing.principal')}</dt><dd><Money value={f.principal} /> {t('common.yuan')}</dd>
             <dt>{t('filing.outstanding')}</dt><dd data-testid="outstanding"><Money value={f.outstanding} /> {t('common.yuan')}</dd>
             <dt>{t('eval.ratio')}</dt><dd>{formatRate(f.ratio)}</dd>
@@ -90,6 +91,7 @@ export default function LoanPage() {
           </ol>
         </section>
       </div>
+      <GuarantorConfirmation filing={f} />
       <Actions filing={f} claims={claims.data ?? []} />
       <h2>{t('loan.ledger')}</h2>
       {!can(user, 'manager', 'reviewer', 'auditor') ? <p className="muted">{t('loan.ledgerStaffOnly')}</p>
@@ -127,6 +129,26 @@ function EventData({ data }: { data: unknown }) {
     return /^-?\d+\.\d{2}$/.test(s) ? `${formatYuan(s)} ${t('common.yuan')}` : s;
   };
   return <div className="muted">{entries.map(([k, v]) => `${t(`field.${k}`, { defaultValue: k })}: ${show(k, v)}`).join('；')}</div>;
+}
+
+/** The loan's guarantor confirms its part of a risk-sharing loan (its officers see only its own loans). */
+function GuarantorConfirmation({ filing: f }: { filing: Filing }) {
+  const { t } = useTranslation();
+  const { user } = useAuth();
+  const qc = useQueryClient();
+  const confirm = useMutation({
+    mutationFn: () => api<Filing>(`/api/filings/${encodeURIComponent(f.id)}/guarantor-confirmation`, { method: 'POST' }),
+    onSuccess: () => { void qc.invalidateQueries({ queryKey: ['filing', f.id] }); },
+  });
+  if (user?.role !== 'guarantor' || f.guarantorConfirmation || f.status === 'withdrawn') return null;
+  return (
+    <section className="card" data-testid="guarantor-confirm" style={{ marginTop: 14 }}>
+      <h2 style={{ marginTop: 0 }}>{t('loan.confirmTitle')}</h2>
+      <p>{t('loan.confirmExplain')}</p>
+      <button type="button" className="primary" disabled={confirm.isPending} onClick={() => confirm.mutate()}>{t('loan.confirm')}</button>
+      <ProblemMessage error={confirm.error} />
+    </section>
+  );
 }
 
 function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
