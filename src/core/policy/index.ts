@@ -5,6 +5,6 @@ export * from './evaluate';
 export * from './compensation';
 export * from './render';
 export * from './case';
-export { policyFileSchema, type PolicyFile } from './policy.schema';
+export { policyFileSchema, policyJsonSchema, type PolicyFile } from './policy.schema';
 export { firstIssue, allIssues } from './zod-fields';
 export { label, type Lang } from './labels';

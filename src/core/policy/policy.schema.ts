@@ -87,3 +87,11 @@ export const policyFileSchema = z.strictObject({
 
 export type PolicyFile = z.input<typeof policyFileSchema>;
 export type ParsedPolicyFile = z.output<typeof policyFileSchema>;
+
+/**
+ * The JSON Schema of a policy file, as editors read it: the shipped files point at
+ * policies/policy.schema.json (`$schema`), kept equal to this (`backstop policy schema`).
+ */
+export function policyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(policyFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

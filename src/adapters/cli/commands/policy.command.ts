@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { z } from 'zod';
-import { policyFileSchema } from '../../../core/policy';
+import { policyJsonSchema } from '../../../core/policy';
 import { loadPolicyFiles } from '../../../modules/programmes/policy-files';
 import { fail } from '../cli-errors';
 
@@ -28,9 +27,9 @@ export function policyCommand(): Command {
       process.stdout.write(file.text.endsWith('\n') ? file.text : `${file.text}\n`);
     });
   policy.command('schema')
-    .description('the JSON Schema of policy files')
+    .description('the JSON Schema of policy files (policies/policy.schema.json holds the same)')
     .action(() => {
-      process.stdout.write(`${JSON.stringify(z.toJSONSchema(policyFileSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
     });
   return policy;
 }
