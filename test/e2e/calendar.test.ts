@@ -5,23 +5,11 @@
  * fixes it and sees 2027 listed as entered, then corrects it; a bank officer sees the page
  * read-only. Screenshots: test-output/screenshots/calendar-*.png (zh and en, desktop and phone).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiAs, buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiAs, appInBrowser, shot } from './harness';
 
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureBrowser();
-  buildWeb();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = appInBrowser();
 
 /** The years' cards top to bottom, as `year:source`. */
 const yearsShown = async (page: Page) =>
@@ -31,7 +19,7 @@ const PHONE = { width: 390, height: 844 };
 
 describe('holiday calendar page', { timeout: 120_000 }, () => {
   it('a manager opens it from the programmes page and enters 2027: a weekday make-up day is refused beside its input, then it is listed as entered', async () => {
-    const { context, page } = await signedIn(browser, server.url, 'manager');
+    const { context, page } = await app.signIn('manager');
     try {
       // Not in the top bar: reached from the programmes page.
       const nav = page.getByRole('navigation', { name: '主导航' });
@@ -87,7 +75,7 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       expect(await dayInput.locator('xpath=..').locator('[data-field-error="makeUpWorkdays[0]"]').count()).toBe(1); // the same cell
       expect(await form.locator('[data-field-error]').count()).toBe(1);
       expect(await form.getByText('未保存：请按标出的提示修改后再保存。').count()).toBe(1);
-      expect((await (await apiAs(server.url, 'manager'))<{ covered: string }>('GET', '/api/calendar')).body.covered).toBe('2023–2026'); // nothing written
+      expect((await (await apiAs(app.url, 'manager'))<{ covered: string }>('GET', '/api/calendar')).body.covered).toBe('2023–2026'); // nothing written
       await shot(page, 'calendar-form-error');
 
       // The same error in English after one click, and the phone layout.
@@ -137,7 +125,7 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
   });
 
   it('a bank officer sees it read-only, told that the fund manager enters the next year', async () => {
-    const { context, page } = await signedIn(browser, server.url, 'bank-icbc');
+    const { context, page } = await app.signIn('bank-icbc');
     try {
       await page.goto('/programmes');
       await page.getByTestId('calendar-link').click();
@@ -159,7 +147,7 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       await shot(page, 'calendar-bank-phone');
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true); // a string: the test's types have no DOM
       // The server refuses a bank's change too, not only the page.
-      const bank = await apiAs(server.url, 'bank-icbc');
+      const bank = await apiAs(app.url, 'bank-icbc');
       expect((await bank('PUT', `/api/calendar/${last + 1}`, { notice: 'x', holidays: [{ name: '元旦', from: `${last + 1}-01-01`, to: `${last + 1}-01-03` }], makeUpWorkdays: [] })).status).toBe(403);
     } finally {
       await context.close();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -153,3 +154,24 @@ export { creditCode } from '../operations/fixture';
 
 /** Today in Beijing, as the server's clock sees it. */
 export { beijingToday } from '../../src/adapters/clock';
+
+/**
+ * The built app on a fresh server and a chromium for one test file: started before its tests,
+ * stopped after them. `url` and `signIn` are read inside the tests.
+ */
+export function appInBrowser() {
+  const live = {} as { server: Server; browser: Browser };
+  beforeAll(async () => {
+    ensureBrowser();
+    buildWeb();
+    [live.server, live.browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, 240_000);
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.stop();
+  });
+  return {
+    get url() { return live.server.url; },
+    signIn: (username: string) => signedIn(live.browser, live.server.url, username),
+  };
+}

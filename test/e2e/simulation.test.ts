@@ -6,27 +6,14 @@
  * a bank user has no such page. Screenshots: test-output/screenshots/simulation.png and
  * simulation-history.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
+import { describe, expect, it } from 'vitest';
+import { appInBrowser, shot } from './harness';
 
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureBrowser();
-  buildWeb();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = appInBrowser();
 
 describe('risk simulation page', { timeout: 120_000 }, () => {
   it('a manager runs a small simulation and sees the results table and the histogram', async () => {
-    const { context, page } = await signedIn(browser, server.url, 'manager');
+    const { context, page } = await app.signIn('manager');
     try {
       await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '风险模拟' }).click();
       await page.getByRole('heading', { name: '风险模拟', level: 1 }).waitFor();
@@ -87,7 +74,7 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
   });
 
   it('a bank user does not see the page and is told it is not allowed by URL', async () => {
-    const { context, page } = await signedIn(browser, server.url, 'bank-icbc');
+    const { context, page } = await app.signIn('bank-icbc');
     try {
       expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '风险模拟' }).count()).toBe(0);
       await page.goto('/simulation');
@@ -99,7 +86,7 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
   });
 
   it('shows each grade\'s estimate, runs with it and reports the PD used per grade', async () => {
-    const { context, page } = await signedIn(browser, server.url, 'manager');
+    const { context, page } = await app.signIn('manager');
     try {
       await page.goto('/simulation');
       await page.getByRole('heading', { name: '风险模拟', level: 1 }).waitFor();
