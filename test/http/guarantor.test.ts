@@ -1,6 +1,7 @@
 /**
  * A guarantor officer confirms its part of the risk-sharing loans its institution guarantees
- * (DESIGN.md roles; F14–F16), on a small seeded demo: its worklist (`guarantorConfirmed=false`),
+ * (DESIGN.md roles; F14–F16), on a small seeded demo (older loans confirmed, the last fortnight's
+ * waiting): its worklist (`guarantorConfirmed=false`),
  * the confirmation on the loan, in its timeline and the audit log; again is the same answer;
  * another guarantor's loan and a direct loan answer 404; no other role may confirm (403); a
  * withdrawn loan cannot be confirmed (409, in both languages).
@@ -48,6 +49,8 @@ describe('a guarantor confirms its risk-sharing loans', () => {
     expect(todo.length).toBeGreaterThan(1);
     expect(todo.every((f) => f.mode === 'risk-sharing' && f.guarantorId === 'guarantor-bjcg' && f.guarantorConfirmation === null)).toBe(true);
 
+    const confirmedBefore = (await listAll(manager, 'guarantorConfirmed=true')).map((f) => f.id);
+    expect(confirmedBefore.length).toBeGreaterThan(0); // the demo's guarantors confirmed their older loans
     const loan = todo[0]!;
     const confirmed = await ok(await send(bjcg, 'POST', `/api/filings/${loan.id}/guarantor-confirmation`)) as Filing;
     expect(confirmed.guarantorConfirmation).toEqual({ on: TODAY, by: 'bjcg-officer' });
@@ -65,7 +68,7 @@ describe('a guarantor confirms its risk-sharing loans', () => {
 
     const left = await listAll(bjcg, 'guarantorConfirmed=false&status=active');
     expect(left.map((f) => f.id)).toEqual(todo.slice(1).map((f) => f.id));
-    expect((await listAll(manager, 'guarantorConfirmed=true')).map((f) => f.id)).toEqual([loan.id]);
+    expect((await listAll(manager, 'guarantorConfirmed=true')).map((f) => f.id).sort()).toEqual([...confirmedBefore, loan.id].sort());
     // The bank sees its loan confirmed too.
     const bank = await t.signIn('officer-of-the-loan', 'bank', { bankId: loan.bankId });
     const bankView = await ok(await bank(`/api/filings/${loan.id}`)) as Filing;

@@ -11,3 +11,7 @@ export const demoReviewer = person('reviewer', 'reviewer', '李复核');
 /** The demo login for ICBC and Bank of Beijing; an officer name for the other banks. */
 export const bankOfficer = (bankId: string): Actor =>
   person(bankId === 'bank-icbc' || bankId === 'bank-bob' ? bankId : `${bankId}-officer`, 'bank', `${bankId} officer`, bankId);
+
+/** The demo login for Beijing Capital Guarantee; an officer name for the other guarantor. */
+export const guarantorOfficer = (guarantorId: string): Actor =>
+  person(guarantorId === 'guarantor-bjcg' ? 'guarantor' : `${guarantorId}-officer`, 'guarantor', `${guarantorId} officer`, null, guarantorId);

@@ -52,6 +52,20 @@ describe('the demo', () => {
     expect(summary.loansFiled).toBe(2000);
     expect(summary.refused).toEqual({});
   });
+  it('has the guarantors’ confirmations of their risk-sharing loans, each within ten days of filing, the last fortnight’s still waiting', async () => {
+    const [c] = await rows(sql`select
+        count(*) filter (where guarantor_confirmed_on is not null)::int as confirmed,
+        count(*) filter (where guarantor_confirmed_on is null and filed_on >= '2026-11-11')::int as waiting,
+        count(*) filter (where guarantor_confirmed_on is null and filed_on < '2026-11-01')::int as overlooked,
+        count(*) filter (where guarantor_confirmed_on not between filed_on + 1 and filed_on + 10)::int as late,
+        count(*) filter (where guarantor_confirmed_by not in ('guarantor', 'guarantor-zgc-officer'))::int as strangers,
+        (select count(*)::int from filing_events where kind = 'guarantor-confirmed') as events
+      from filings where guarantor_id is not null`);
+    expect(c!.confirmed).toBeGreaterThan(100);
+    expect(c!.waiting).toBeGreaterThan(0);
+    expect([c!.overlooked, c!.late, c!.strangers]).toEqual([0, 0, 0]);
+    expect(c!.events).toBe(c!.confirmed);
+  });
   it('has claims in every state', async () => {
     const states = await claimStates(database.db);
     for (const s of ['submitted', 'under-review', 'approved', 'queued', 'paid', 'rejected', 'held']) expect(states[s] ?? 0, s).toBeGreaterThan(0);

@@ -8,12 +8,13 @@
 import { addDays } from '../../core/calendar';
 import type { Fen } from '../../core/money/money';
 import { approveClaim, payApprovedClaim, payQueue, prepareClaim, rejectClaim, submitClaim } from '../claims/claims.usecases';
+import { confirmGuarantee } from '../filings/filings.usecases';
 import { topUpFund } from '../funds/funds.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportRecovery } from '../recoveries/recoveries.usecases';
 import { reportClassification, reportRepayments, sweepNonPerforming, type RepaymentLine } from '../servicing/servicing.usecases';
-import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';
+import { bankOfficer, demoManager, demoManager2, demoReviewer, guarantorOfficer } from './demo.actors';
 import { fileBook, guarantorFor, type FiledBook } from './demo.filing';
 import type { LoanPlan } from './demo.plan';
 import type { Random } from './prng';
@@ -94,6 +95,11 @@ export async function runTimeline({ db, catalog, rnd, plans, asOf, topUps, progr
     const p = loan.plan;
     const officer = bankOfficer(p.bankId);
     const on = (day: string, order: number, run: () => Promise<void>) => { events.push({ on: day, order, seq: events.length, run, loan }); };
+    // The guarantor confirms its part within ten days of the filing; the last fortnight's filings still wait for it.
+    const confirmOn = addDays(p.filedOn, 1 + (p.n % 10));
+    if (loan.filingId && p.riskSharing && confirmOn <= addDays(asOf, -14)) {
+      on(confirmOn, 0, async () => { await confirmGuarantee({ db: cur(), actor: guarantorOfficer(guarantorFor(p)), id: loan.filingId!, today: confirmOn }); });
+    }
     if (loan.filingId) for (const r of p.repayments) events.push({ on: r.on, order: 1, seq: events.length, run: async () => {}, repayment: { loan, amount: r.amount } });
     if (p.late) {
       on(p.late.reportedOn, 2, async () => {
