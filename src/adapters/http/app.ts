@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/health', async (c) => c.json({ status: 'ok', version: deps.version, ...(await deps.health()) }));
   app.route('/', evaluateRoutes({ policies: deps.policies }));
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
-  app.route('/', authRoutes({ repo: deps.authRepo, secureCookies: deps.secureCookies }));
+  app.route('/', authRoutes({ repo: deps.authRepo, db: deps.ops.db, secureCookies: deps.secureCookies }));
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
   app.route('/', calendarRoutes({ db: deps.ops.db, reloadCalendar: deps.reloadCalendar }));
   app.route('/', fundsRoutes(deps.ops));

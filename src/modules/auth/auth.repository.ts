@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import { apiTokens, loginFailures, sessions, users } from './auth.table';
 
@@ -15,6 +15,17 @@ export function createAuthRepository({ db }: { db: Db }) {
     },
     async listUsers(): Promise<UserRow[]> {
       return db.select().from(users).orderBy(users.username);
+    },
+    async findUser(id: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      return row;
+    },
+    async updateUser(id: string, patch: Partial<Pick<UserRow, 'disabledAt' | 'passwordHash'>>) {
+      await db.update(users).set(patch).where(eq(users.id, id));
+    },
+    /** Signs the user out everywhere, or everywhere but the session `except` (a token hash). */
+    async deleteSessionsOf(userId: string, except?: string) {
+      await db.delete(sessions).where(and(eq(sessions.userId, userId), except ? ne(sessions.tokenHash, except) : undefined));
     },
     async countUsers(): Promise<number> {
       const [row] = await db.select({ n: count() }).from(users);
@@ -40,6 +51,15 @@ export function createAuthRepository({ db }: { db: Db }) {
         .innerJoin(users, eq(users.id, apiTokens.userId))
         .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
       return row;
+    },
+    /** The tokens of one user (every user's when `userId` is undefined), newest first; never their hashes. */
+    async listTokens(userId: string | undefined) {
+      return db.select({ id: apiTokens.id, userId: apiTokens.userId, username: users.username, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+        .from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(userId ? eq(apiTokens.userId, userId) : undefined).orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+    },
+    async revokeToken(id: string, at: Date) {
+      await db.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
     },
     async touchToken(id: string, at: Date) {
       await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id));

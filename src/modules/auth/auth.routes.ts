@@ -4,7 +4,10 @@ import { badRequest, problemContent } from '../shared/problem';
 import { clientAddress, requireActor, type AppEnv } from '../shared/http-env';
 import { ROLES } from './access';
 import type { AuthRepository } from './auth.repository';
-import { createApiToken, login, logout, publicUser, SESSION_TTL_MS } from './auth.usecases';
+import { changeOwnPassword, listTokens, revokeToken } from './accounts.usecases';
+import { createApiToken, login, logout, MIN_PASSWORD, publicUser, SESSION_TTL_MS } from './auth.usecases';
+import type { Db } from '../programmes/programmes.repository';
+import { errors, idParam } from '../shared/openapi';
 
 export const SESSION_COOKIE = 'backstop_session';
 export const CSRF_COOKIE = 'backstop_csrf';
@@ -44,7 +47,29 @@ const tokenRoute = createRoute({
   },
 });
 
-export function authRoutes({ repo, secureCookies }: { repo: AuthRepository; secureCookies: boolean }) {
+const tokenSchema = z.object({
+  id: z.string(), name: z.string(), username: z.string().openapi({ description: 'whose token it is' }),
+  createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+}).openapi('ApiToken');
+
+const tokensRoute = createRoute({
+  method: 'get', path: '/api/auth/tokens', tags: ['auth'], summary: 'API tokens: your own (a manager: everyone’s), newest first; never the token itself',
+  responses: { 200: { description: 'The tokens', content: { 'application/json': { schema: z.object({ items: z.array(tokenSchema) }) } } }, 401: errors[401], 403: errors[403] },
+});
+
+const revokeRoute = createRoute({
+  method: 'delete', path: '/api/auth/tokens/{id}', tags: ['auth'], summary: 'Revoke an API token at once (your own; a manager: anyone’s); again: the token as it is',
+  request: { params: idParam('0b4f6a38-0000-0000-0000-000000000000') },
+  responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: tokenSchema } } }, 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+
+const passwordRoute = createRoute({
+  method: 'post', path: '/api/auth/password', tags: ['auth'], summary: 'Change your own password (your other sessions end)',
+  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(200) }), example: { currentPassword: '…', newPassword: 'a new long passphrase' } } } } },
+  responses: { 204: { description: 'Changed' }, ...badRequest, 401: errors[401], 429: { description: 'Too many wrong current passwords', content: problemContent } },
+});
+
+export function authRoutes({ repo, db, secureCookies }: { repo: AuthRepository; db: Db; secureCookies: boolean }) {
   return new OpenAPIHono<AppEnv>()
     .openapi(loginRoute, async (c) => {
       const { username, password } = c.req.valid('json');
@@ -62,5 +87,12 @@ export function authRoutes({ repo, secureCookies }: { repo: AuthRepository; secu
       deleteCookie(c, CSRF_COOKIE, { path: '/' });
       return c.body(null, 204);
     })
-    .openapi(tokenRoute, async (c) => c.json(await createApiToken({ repo, actor: requireActor(c, 'token:write'), name: c.req.valid('json').name }), 201));
+    .openapi(tokenRoute, async (c) => c.json(await createApiToken({ db, repo, actor: requireActor(c, 'token:write'), name: c.req.valid('json').name }), 201))
+    .openapi(tokensRoute, async (c) => c.json({ items: await listTokens({ repo, actor: requireActor(c, 'token:write') }) }, 200))
+    .openapi(revokeRoute, async (c) => c.json(await revokeToken({ db, repo, actor: requireActor(c, 'token:write'), id: c.req.valid('param').id, now: new Date() }), 200))
+    .openapi(passwordRoute, async (c) => {
+      const { currentPassword, newPassword } = c.req.valid('json');
+      await changeOwnPassword({ db, repo, actor: requireActor(c), currentPassword, newPassword, sessionToken: getCookie(c, SESSION_COOKIE), address: clientAddress(c), now: new Date() });
+      return c.body(null, 204);
+    });
 }

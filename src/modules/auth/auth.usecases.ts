@@ -1,4 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createAuditRepository } from '../audit/audit.repository';
+import type { Db } from '../programmes/programmes.repository';
 import { Problem } from '../shared/problem';
 import type { Actor, Role } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
@@ -7,6 +9,7 @@ import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** Sign-in attempts allowed per username or address in the window before it answers 429. */
 export const LOGIN_LIMIT = { failures: 5, windowMs: 15 * 60 * 1000 };
+export const MIN_PASSWORD = 10;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -21,7 +24,7 @@ export function publicUser(a: Actor) {
 export async function createUser({ repo, user }: { repo: AuthRepository; user: { username: string; displayName: string; role: Role; password: string; bankId?: string | null; guarantorId?: string | null } }) {
   if (user.role === 'bank' && !user.bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required for a bank officer' }]);
   if (user.role === 'guarantor' && !user.guarantorId) throw Problem.invalid([{ field: 'guarantorId', message: 'is required for a guarantor officer' }]);
-  if (user.password.length < 10) throw Problem.invalid([{ field: 'password', message: 'must be at least 10 characters' }]);
+  if (user.password.length < MIN_PASSWORD) throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
   if (await repo.findUserByUsername(user.username)) throw new Problem(409, 'Conflict', `The username ${user.username} is taken.`, [{ field: 'username', message: 'is taken' }]);
   const id = randomUUID();
   await repo.insertUser({ id, username: user.username, displayName: user.displayName, role: user.role, bankId: user.bankId ?? null, guarantorId: user.guarantorId ?? null, passwordHash: await hashPassword(user.password) });
@@ -55,10 +58,11 @@ export async function actorFromSession({ repo, token, now }: { repo: AuthReposit
   return row ? { actor: toActor(row.user, 'session'), csrfToken: row.session.csrfToken } : undefined;
 }
 
-export async function createApiToken({ repo, actor, name }: { repo: AuthRepository; actor: Actor; name: string }) {
+export async function createApiToken({ db, repo, actor, name }: { db: Db; repo: AuthRepository; actor: Actor; name: string }) {
   const token = `bst_${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   await repo.insertToken({ id, tokenHash: sha256(token), userId: actor.userId, name });
+  await createAuditRepository({ db }).record({ actor: actor.username, action: 'token.create', entityKind: 'api-token', entityId: id, after: { id, name, username: actor.username } });
   return { id, name, token };
 }
 

@@ -64,6 +64,9 @@ const ZH: [RegExp, Zh][] = [
   [/^must not be before signedOn$/, '不能早于签署日'],
   [/^must not be before validFrom$/, '不能早于生效日'],
   [/^must not be after on$/, '不能晚于发生日'],
+  [/^cannot disable your own account$/, '不能停用自己的账号'],
+  [/^is not your current password$/, '不是当前密码'],
+  [/^must differ from the current password$/, '不能与当前密码相同'],
   [/^must not be after today \((.+)\)$/, (m) => `不能晚于今天（${m[1]}）`],
   [/^must be after disbursedOn \((.+)\)$/, (m) => `须晚于放款日期（${m[1]}）`],
   [/^must be before maturesOn \((.+)\)$/, (m) => `须早于到期日（${m[1]}）`],
@@ -163,12 +166,13 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^The username or password is wrong\.$/, '用户名或密码错误。'],
   [/^Too many failed sign-ins; try again in 15 minutes\.$/, '登录失败次数过多，请 15 分钟后再试。'],
   [/^The (\S+) role may not do this/, (m) => `${roleZh(m[1]!)}角色无权执行此操作。`],
-  [/^(Agreement|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/, (m) => `未找到${ENTITIES_ZH[m[1]!]}${m[2] ? ` ${m[2]}` : ''}。`],
+  [/^(Agreement|API token|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|User|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/, (m) => `未找到${ENTITIES_ZH[m[1]!]}${m[2] ? ` ${m[2]}` : ''}。`],
   [/^(.+) was not found\.$/, (m) => `未找到：${m[1]}。`],
   [/^the claim has not been prepared\.?$/, '该代偿申请尚未由管理人受理审核（制单），不能批准。'],
   [/^the person who prepared a claim cannot approve it \(maker–checker\)\.?$/, '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。'],
   [/^This Idempotency-Key was used for a different/, '此 Idempotency-Key 已用于另一个请求。'],
   [/^(Fund|Institution) (.+) exists already\.$/, (m) => `${m[1] === 'Fund' ? '补偿资金' : '机构'} ${m[2]} 已存在。`],
+  [/^You cannot disable your own account\.$/, '不能停用自己的账号。'],
   [/^The username (.+) is taken\.$/, (m) => `用户名 ${m[1]} 已被占用。`],
   [/^This institution has an agreement for this programme and fund already\.$/, '该机构已就此政策项目和补偿资金签有合作协议。'],
   [/^The fund’s capacity cannot hold this quota/, '补偿资金的可用额度容纳不下该额度（R7b、R7c）。'],
@@ -193,7 +197,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
 
 const ENTITIES_ZH: Record<string, string> = {
   Agreement: '合作协议', Bank: '银行', Claim: '代偿申请', Enterprise: '企业', Filing: '备案', Fund: '补偿资金', Import: '导入任务', 'Ledger account': '账户',
-  Programme: '政策项目', 'The enterprise': '企业', 'The institution': '机构', 'The simulation': '模拟任务', 'The holiday year': '节假日年份',
+  Programme: '政策项目', User: '用户', 'API token': 'API 令牌', 'The enterprise': '企业', 'The institution': '机构', 'The simulation': '模拟任务', 'The holiday year': '节假日年份',
 };
 
 const ROLES_ZH: Record<string, string> = { manager: '管理人', reviewer: '复核人', bank: '银行', guarantor: '担保机构', auditor: '审计' };
