@@ -10,7 +10,7 @@ import type { Db } from '../programmes/programmes.repository';
 import { Problem } from '../shared/problem';
 import { ROLES, type Actor } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
-import { LOGIN_LIMIT } from './auth.usecases';
+import { LOGIN_LIMIT, MIN_PASSWORD } from './auth.usecases';
 import { hashPassword, verifyPassword } from './passwords';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -39,6 +39,7 @@ export async function setUserDisabled({ db, repo, actor, id, disabled, now }: { 
 
 /** A manager sets a new password for a user who forgot theirs: the user is signed out everywhere. */
 export async function setUserPassword({ db, repo, actor, id, password }: { db: Db; repo: AuthRepository; actor: Actor; id: string; password: string }) {
+  if (password.length < MIN_PASSWORD) throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
   const user = await userOrNotFound(repo, id);
   await repo.updateUser(id, { passwordHash: await hashPassword(password) });
   await repo.deleteSessionsOf(id);
