@@ -42,6 +42,23 @@ describe('sign-in, sessions, CSRF and tokens', () => {
     for (let i = 0; i < 6; i++) statuses.push((await t.app.request('/api/auth/login', post({ username: 'reviewer', password: 'wrong password' }, { 'x-forwarded-for': '10.9.9.9' }))).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
+  it('counts failures per address too: behind a proxy by its X-Forwarded-For; without one (the default) X-Forwarded-For is not believed, so a new one on every try escapes nothing', async () => {
+    const guess = (app: typeof t.app, username: string, address: string) => app.request('/api/auth/login', post({ username, password: 'wrong password' }, { 'x-forwarded-for': address }));
+    // Behind a proxy: five failures from one address, spread over usernames, close that address.
+    const spread: number[] = [];
+    for (let i = 0; i < 6; i++) spread.push((await guess(t.app, `someone-${i}`, '10.7.7.7')).status);
+    expect(spread).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await guess(t.app, 'someone-else', '10.7.7.8')).status).toBe(401);
+    // Straight to the app: a new X-Forwarded-For on every try is the same caller.
+    const direct = await startTestApp({ trustProxy: false });
+    try {
+      const rotated: number[] = [];
+      for (let i = 0; i < 6; i++) rotated.push((await guess(direct.app, `someone-${i}`, `10.8.8.${i}`)).status);
+      expect(rotated).toEqual([401, 401, 401, 401, 401, 429]);
+    } finally {
+      await direct.close();
+    }
+  });
   it('a wrong password names no user and says nothing more', async () => {
     const res = await t.app.request('/api/auth/login', post({ username: 'nobody', password: 'x' }));
     expect(res.status).toBe(401);

@@ -8,10 +8,14 @@ import type { Role } from '../../src/modules/auth/access';
 
 export const PASSWORD = 'correct horse battery';
 
-/** `today` fixes the zone's date the operations use (filing dates, deadlines, SLAs); it may be changed during a test. */
-export async function startTestApp({ today }: { today?: () => string } = {}) {
+/**
+ * `today` fixes the zone's date the operations use (filing dates, deadlines, SLAs); it may be changed
+ * during a test. The app runs as behind a reverse proxy (`trustProxy`, default true here), so a test
+ * gives a request an address of its own with X-Forwarded-For.
+ */
+export async function startTestApp({ today, trustProxy = true }: { today?: () => string; trustProxy?: boolean } = {}) {
   const database = await openTestDatabase();
-  const services = await createServices({ database, logger: pino({ level: 'silent' }), ...(today ? { today } : {}) });
+  const services = await createServices({ database, logger: pino({ level: 'silent' }), trustProxy, ...(today ? { today } : {}) });
   const { app } = services;
 
   async function signIn(username: string, role: Role, extra: { bankId?: string; guarantorId?: string } = {}) {

@@ -44,6 +44,8 @@ export interface AppDeps {
   authRepo: AuthRepository;
   registryRepo: RegistryRepository;
   secureCookies: boolean;
+  /** Behind a reverse proxy: believe its X-Forwarded-For for the client's address (BACKSTOP_TRUST_PROXY=1). */
+  trustProxy: boolean;
   /** The fund risk simulator: book loader, in-memory jobs, worker-thread scenario runner. */
   simulation: SimulationDeps;
   /** Database, policy catalog and clock for the operations modules (funds, filings, claims, …). */
@@ -98,7 +100,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/health', async (c) => c.json({ status: 'ok', version: deps.version, ...(await deps.health()) }));
   app.route('/', evaluateRoutes({ policies: deps.policies }));
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
-  app.route('/', authRoutes({ repo: deps.authRepo, db: deps.ops.db, secureCookies: deps.secureCookies }));
+  app.route('/', authRoutes({ repo: deps.authRepo, db: deps.ops.db, secureCookies: deps.secureCookies, trustProxy: deps.trustProxy }));
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
   app.route('/', calendarRoutes({ db: deps.ops.db, reloadCalendar: deps.reloadCalendar }));
   app.route('/', fundsRoutes(deps.ops));

@@ -18,7 +18,7 @@ import { runScenarios } from '../workers/simulation-pool';
 
 export const VERSION = '0.1.0';
 
-export async function createServices({ database, logger, policiesDir, today = () => beijingToday() }: { database: Database; logger: Logger; policiesDir?: string; today?: () => string }) {
+export async function createServices({ database, logger, policiesDir, today = () => beijingToday(), trustProxy = process.env.BACKSTOP_TRUST_PROXY === '1' }: { database: Database; logger: Logger; policiesDir?: string; today?: () => string; trustProxy?: boolean }) {
   const programmesRepo = createProgrammesRepository({ db: database.db });
   const synced = await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles(policiesDir) });
   const calendarRepo = createCalendarRepository({ db: database.db });
@@ -49,6 +49,7 @@ export async function createServices({ database, logger, policiesDir, today = ()
     authRepo,
     registryRepo,
     secureCookies: process.env.BACKSTOP_SECURE_COOKIES === '1',
+    trustProxy,
     ops,
     reloadCalendar: reloadPolicies,
     simulation: {

@@ -69,11 +69,11 @@ const passwordRoute = createRoute({
   responses: { 204: { description: 'Changed' }, ...badRequest, 401: errors[401], 429: { description: 'Too many wrong current passwords', content: problemContent } },
 });
 
-export function authRoutes({ repo, db, secureCookies }: { repo: AuthRepository; db: Db; secureCookies: boolean }) {
+export function authRoutes({ repo, db, secureCookies, trustProxy }: { repo: AuthRepository; db: Db; secureCookies: boolean; trustProxy: boolean }) {
   return new OpenAPIHono<AppEnv>()
     .openapi(loginRoute, async (c) => {
       const { username, password } = c.req.valid('json');
-      const { token, csrfToken, actor } = await login({ repo, username, password, address: clientAddress(c), now: new Date() });
+      const { token, csrfToken, actor } = await login({ repo, username, password, address: clientAddress(c, trustProxy), now: new Date() });
       const maxAge = Math.floor(SESSION_TTL_MS / 1000);
       setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: secureCookies, maxAge });
       setCookie(c, CSRF_COOKIE, csrfToken, { httpOnly: false, sameSite: 'Lax', path: '/', secure: secureCookies, maxAge });
@@ -92,7 +92,7 @@ export function authRoutes({ repo, db, secureCookies }: { repo: AuthRepository; 
     .openapi(revokeRoute, async (c) => c.json(await revokeToken({ db, repo, actor: requireActor(c, 'token:write'), id: c.req.valid('param').id, now: new Date() }), 200))
     .openapi(passwordRoute, async (c) => {
       const { currentPassword, newPassword } = c.req.valid('json');
-      await changeOwnPassword({ db, repo, actor: requireActor(c), currentPassword, newPassword, sessionToken: getCookie(c, SESSION_COOKIE), address: clientAddress(c), now: new Date() });
+      await changeOwnPassword({ db, repo, actor: requireActor(c), currentPassword, newPassword, sessionToken: getCookie(c, SESSION_COOKIE), address: clientAddress(c, trustProxy), now: new Date() });
       return c.body(null, 204);
     });
 }

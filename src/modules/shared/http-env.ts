@@ -15,4 +15,10 @@ export function requireActor(c: Context<AppEnv>, action?: Action): Actor {
   return actor;
 }
 
-export const clientAddress = (c: Context) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.env?.incoming?.socket?.remoteAddress ?? 'local';
+/**
+ * The client's address, for the sign-in limit. X-Forwarded-For is believed only behind a reverse
+ * proxy that sets it (`trustProxy`, BACKSTOP_TRUST_PROXY=1): sent straight to the app, anyone
+ * could write a new address into it on every try and escape the per-address limit.
+ */
+export const clientAddress = (c: Context, trustProxy: boolean) =>
+  (trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined) ?? c.env?.incoming?.socket?.remoteAddress ?? 'local';
