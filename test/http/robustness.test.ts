@@ -161,6 +161,20 @@ describe('filings whose parts disagree', () => {
     await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-mix', enterpriseId: one.id, creditCode: creditCode(1).toLowerCase(), loan }), 201);
   });
 
+  it('a disbursement more than a year after the filing date is a 400 naming the field (it was a complaint about the holiday calendar of 2099), filed or amended, nothing written', async () => {
+    const before = await auditCount();
+    for (const disbursedOn of ['2099-01-01', '2026-09-05']) {
+      const res = await send(bankA, 'POST', '/api/filings', { bankRef: `A-far-${disbursedOn}`, creditCode: creditCode(1), loan: { ...loan, disbursedOn, maturesOn: '2100-01-01' } });
+      expect(await problem(res)).toMatchObject({ errors: [{ field: 'loan.disbursedOn', message: 'must not be more than a year after the filing date (2025-09-03)', messageZh: '不能晚于备案日（2025-09-03）一年以上' }] });
+    }
+    expect(await auditCount()).toBe(before);
+    // A year ahead is still a filing before disbursement (G6): judged as usual.
+    const ahead = await send(bankA, 'POST', '/api/filings', { bankRef: 'A-ahead', creditCode: creditCode(1), loan: { ...loan, disbursedOn: '2026-09-04', maturesOn: '2027-09-04' } });
+    expect(ahead.status).toBe(201);
+    const f = await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-far-amend', creditCode: creditCode(1), loan }), 201);
+    expect(fields(await problem(await send(bankA, 'PATCH', `/api/filings/${f.id}`, { disbursedOn: '2099-01-01', maturesOn: '2100-01-01', reason: '更正' })))).toEqual(['disbursedOn']);
+  });
+
   it('an amendment that puts maturity on or before disbursement is a 400 naming the field it changed, nothing changed', async () => {
     const f = await ok(await send(bankA, 'POST', '/api/filings', { bankRef: 'A-amend', creditCode: creditCode(1), loan }), 201);
     const before = await auditCount();

@@ -12,7 +12,7 @@ import {
   compensationOnly, evaluate, evaluateAcrossProgrammes, NoPolicyInForceError, policiesInForce, renderDecision,
   type CompensationTerms, type Decision, type LoanCase, type RenderedDecision, type RenderedReason,
 } from '../../core/policy';
-import { CalendarRangeError } from '../../core/calendar';
+import { addDays, CalendarRangeError } from '../../core/calendar';
 import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
@@ -21,7 +21,7 @@ import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
-import { Problem } from '../shared/problem';
+import { Problem, type FieldError } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
 import { createFilingWriter } from './filings.writer';
@@ -186,6 +186,15 @@ export const guarantorOf = (input: FilingInput): string | null => input.loan.par
 export const filingRequestHash = (input: FilingInput, bankId: string) => hashOf({ ...input, bankId });
 
 /**
+ * A loan may be filed before it is disbursed (G6), but not by more than a year: a later date is a
+ * typing mistake (and past the holiday calendar, which would be the wrong thing to report).
+ */
+function disbursementProblem(field: string, disbursedOn: string, filedOn: string): FieldError | undefined {
+  const latest = addDays(filedOn, 366);
+  return disbursedOn > latest ? { field, message: `must not be more than a year after the filing date (${filedOn})` } : undefined;
+}
+
+/**
  * Judges one loan for a bank (G1 agreements, the programmes in force, eligibility with every reason),
  * fixes its terms (R3) and plans its reservation. No I/O: the caller looked up the enterprise, its
  * qualifications and which of the named institutions are registered guarantors. Throws a Problem
@@ -196,6 +205,8 @@ export function planFiling({ desk, input, enterprise, quals, guarantors, request
   guarantors: ReadonlySet<string>; requestHash: string; idempotencyKey?: string | undefined; id?: string;
 }): FilingPlan {
   const { catalog, actor, today, bankId } = desk;
+  const late = disbursementProblem('loan.disbursedOn', input.loan.disbursedOn, today);
+  if (late) throw Problem.invalid([late]);
   const loanCase = caseOf(enterprise, quals, input.loan, today);
   // G1: only programmes this bank has a cooperation agreement for, in force today.
   const agreements = desk.agreements.filter((a) => !input.fundId || a.fundId === input.fundId);
@@ -425,6 +436,8 @@ export async function amendFiling({ db, catalog, actor, id, patch }: { db: Db; c
     const before = filingView(f);
     const next = { kind: patch.kind ?? f.kind, principal: patch.principal ?? f.principal, disbursedOn: patch.disbursedOn ?? f.disbursedOn, maturesOn: patch.maturesOn ?? f.maturesOn };
     if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
+    const late = disbursementProblem('disbursedOn', next.disbursedOn, f.filedOn);
+    if (late) throw Problem.invalid([late]);
     if (next.maturesOn && next.maturesOn <= next.disbursedOn) {
       throw Problem.invalid([patch.maturesOn !== undefined ? { field: 'maturesOn', message: `must be after disbursedOn (${next.disbursedOn})` } : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` }]);
     }

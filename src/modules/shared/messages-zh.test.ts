@@ -40,6 +40,7 @@ describe('the Chinese of the API’s messages', () => {
     ['is required', '必填'],
     ['recoveries would exceed the compensated principal 6000000.00 (already 1000000.00)', '追偿金额将超过已补偿的本金 6000000.00 元（已追偿 1000000.00 元）'],
     ['must not be after today (2025-12-01)', '不能晚于今天（2025-12-01）'],
+    ['must not be more than a year after the filing date (2026-12-05)', '不能晚于备案日（2026-12-05）一年以上'],
     ['the loan is withdrawn', '贷款状态为“已撤销”'],
     ['is under-review', '当前状态为“审核中”'],
     ['Too small: expected number to be >0', '须大于 0'],

@@ -64,6 +64,7 @@ const ZH: [RegExp, Zh][] = [
   [/^must not be before signedOn$/, '不能早于签署日'],
   [/^must not be before validFrom$/, '不能早于生效日'],
   [/^must not be after on$/, '不能晚于发生日'],
+  [/^must not be more than a year after the filing date \((.+)\)$/, (m) => `不能晚于备案日（${m[1]}）一年以上`],
   [/^cannot disable your own account$/, '不能停用自己的账号'],
   [/^is not your current password$/, '不是当前密码'],
   [/^must differ from the current password$/, '不能与当前密码相同'],
