@@ -30,6 +30,8 @@ const InstitutionPage = lazy(() => import('./registry/InstitutionPage'));
 const Reports = lazy(() => import('./reports/ReportsPage'));
 const Audit = lazy(() => import('./audit/AuditPage'));
 const Simulation = lazy(() => import('./simulation/SimulationPage'));
+const Users = lazy(() => import('./accounts/UsersPage'));
+const Account = lazy(() => import('./accounts/AccountPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -84,6 +86,8 @@ function App() {
         <Route path="/reports" element={<Reports />} />
         <Route path="/audit" element={<RequireUser roles={STAFF}><Audit /></RequireUser>} />
         <Route path="/simulation" element={<RequireUser roles={STAFF}><Simulation /></RequireUser>} />
+        <Route path="/users" element={<RequireUser roles={['manager', 'auditor']}><Users /></RequireUser>} />
+        <Route path="/account" element={<Account />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

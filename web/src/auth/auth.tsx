@@ -68,6 +68,7 @@ export const NAV: { path: string; key: string; roles: Role[] }[] = [
   { path: '/guarantors', key: 'nav.guarantors', roles: ['manager', 'reviewer', 'guarantor', 'auditor'] },
   { path: '/reports', key: 'nav.reports', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
   { path: '/audit', key: 'nav.audit', roles: ['manager', 'reviewer', 'auditor'] },
+  { path: '/users', key: 'nav.users', roles: ['manager', 'auditor'] },
 ];
 
 export const homeOf = (role: Role) => (['manager', 'reviewer', 'auditor'].includes(role) ? '/dashboard' : '/filings');

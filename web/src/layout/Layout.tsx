@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { NAV, useAuth } from '../auth/auth';
 import { Loading } from '../components/Problem';
@@ -25,7 +25,7 @@ export function Layout() {
           </ul>
         </nav>
         <div className="user">
-          <span title={user.username} data-testid="whoami">{user.displayName} · {t(`role.${user.role}`)}</span>
+          <Link to="/account" className="whoami" title={t('nav.accountOf', { username: user.username })} data-testid="whoami">{user.displayName} · {t(`role.${user.role}`)}</Link>
           <LangSwitch />
           <button type="button" className="link" onClick={async () => { await signOut(); navigate('/login'); }}>{t('nav.signOut')}</button>
         </div>
