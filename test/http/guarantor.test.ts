@@ -93,6 +93,8 @@ describe('a guarantor confirms its risk-sharing loans', () => {
     await ok(await send(manager, 'POST', `/api/filings/${loan!.id}/withdraw`, { reason: '重复备案 / filed twice' }));
     const res = await send(bjcg, 'POST', `/api/filings/${loan!.id}/guarantor-confirmation`);
     expect(res.status).toBe(409);
+    // It leaves the worklist: it never will be confirmed.
+    expect((await listAll(bjcg, 'guarantorConfirmed=false')).map((f) => f.id)).not.toContain(loan!.id);
     expect(await res.json()).toMatchObject({ detail: 'A withdrawn filing cannot be confirmed.', detailZh: '“已撤销”的贷款不能确认。', errors: [{ field: 'status' }] });
   });
 });

@@ -137,7 +137,8 @@ describe('POST /api/imports', () => {
     const bobs = (await (await bob('/api/imports?limit=2')).json()) as { items: Job[]; nextCursor: string };
     expect(bobs.items.every((j) => j.bankId === 'bank-bob')).toBe(true);
     expect(bobs.nextCursor).toEqual(expect.any(String));
-    for (const bad of ['limit=0', 'limit=501', 'cursor=bm9wZQ']) {
+    // A made-up cursor (not a real day; year 0) was a 500 from PostgreSQL.
+    for (const bad of ['limit=0', 'limit=501', 'cursor=bm9wZQ', 'cursor=WyIyMDI2LTAyLTMwVDAwOjAwOjAwWiIsICJ4Il0', 'cursor=WyIwMDAwLTAxLTAxVDAwOjAwOjAwWiIsICJ4Il0']) {
       const r = await manager(`/api/imports?${bad}`);
       expect(r.status, bad).toBe(400);
       expect(((await r.json()) as { errors: { field: string }[] }).errors[0]!.field, bad).toBe(bad.split('=')[0]);

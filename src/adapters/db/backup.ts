@@ -34,8 +34,13 @@ export function writeBackupFile(file: string, bytes: Uint8Array): void {
   const path = resolve(file);
   mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.partial`;
-  writeFileSync(partial, bytes);
-  renameSync(partial, path);
+  try {
+    writeFileSync(partial, bytes);
+    renameSync(partial, path);
+  } catch (e) {
+    rmSync(partial, { force: true }); // a disk that filled up is not kept full by the part written
+    throw new BackupError(`${path}: cannot write the backup (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 const NIGHTLY = /^backstop-(\d{4}-\d{2}-\d{2})\.tar\.gz$/;
@@ -45,7 +50,7 @@ export async function nightlyBackup({ dump, dir, today, keep }: { dump: () => Pr
   const file = join(resolve(dir), `backstop-${today}.tar.gz`);
   writeBackupFile(file, await dump());
   const nightly = readdirSync(dirname(file)).filter((f) => NIGHTLY.test(f)).sort();
-  for (const old of nightly.slice(0, Math.max(0, nightly.length - keep))) rmSync(join(dirname(file), old), { force: true });
+  for (const old of nightly.filter((f) => f !== basename(file)).slice(0, Math.max(0, nightly.length - keep))) rmSync(join(dirname(file), old), { force: true });
   return file;
 }
 

@@ -41,8 +41,11 @@ export function scheduleDailyJobs({ ops, logger, refreshCalendar, backup }: { op
       await refreshCalendar();
       if (ops.today() === lastRun) return;
       lastRun = ops.today();
-      await runDailyJobs({ ops, logger });
-      await backup?.(lastRun);
+      try {
+        await runDailyJobs({ ops, logger });
+      } finally {
+        await backup?.(lastRun); // taken even when the sweep failed; it logs its own failure
+      }
     } catch (err) {
       logger.error({ err }, 'daily jobs failed');
     } finally {

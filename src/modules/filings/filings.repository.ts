@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import { agreements, enterprises, funds, fundProgrammes } from '../registry/registry.table';
 import type { Cursor } from '../shared/paging';
@@ -44,7 +44,8 @@ function where(f: FilingFilter): SQL[] {
   if (f.filedFrom) w.push(gte(filings.filedOn, f.filedFrom));
   if (f.filedTo) w.push(lte(filings.filedOn, f.filedTo));
   if (f.guarantorConfirmed === true) w.push(isNotNull(filings.guarantorConfirmedOn));
-  if (f.guarantorConfirmed === false) w.push(and(isNotNull(filings.guarantorId), isNull(filings.guarantorConfirmedOn))!);
+  // Still to confirm: a withdrawn loan never will be.
+  if (f.guarantorConfirmed === false) w.push(and(isNotNull(filings.guarantorId), isNull(filings.guarantorConfirmedOn), ne(filings.status, 'withdrawn'))!);
   if (f.bankRef) w.push(sql`${filings.bankRef} like ${`${f.bankRef.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
   return w;
 }

@@ -30,7 +30,8 @@ const VALUE_OK: Record<CursorValue, (v: unknown) => boolean> = {
   text: isText,
   date: (v) => typeof v === 'string' && isIsoDate(v),
   integer: (v) => typeof v === 'string' && /^-?\d{1,18}$/.test(v),
-  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  // A real instant the database takes: Date.parse accepts 2026-02-30 and year 0, PostgreSQL does not.
+  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && isIsoDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
   none: () => true,
 };
 
