@@ -4,16 +4,13 @@
  * who forgot theirs; each person changes their own password; API tokens are listed and revoked.
  * Every change is audited; no password or token is ever in the audit log.
  */
-import { createHash } from 'node:crypto';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { Db } from '../programmes/programmes.repository';
 import { Problem } from '../shared/problem';
 import { ROLES, type Actor } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
-import { LOGIN_LIMIT, MIN_PASSWORD } from './auth.usecases';
+import { LOGIN_LIMIT, MIN_PASSWORD, sha256 } from './auth.usecases';
 import { hashPassword, verifyPassword } from './passwords';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function userView(u: UserRow) {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as (typeof ROLES)[number], bankId: u.bankId, guarantorId: u.guarantorId, disabled: u.disabledAt !== null };

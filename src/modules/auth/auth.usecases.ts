@@ -11,7 +11,8 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const LOGIN_LIMIT = { failures: 5, windowMs: 15 * 60 * 1000 };
 export const MIN_PASSWORD = 10;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** How session and API tokens are stored: only their SHA-256. */
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function toActor(u: UserRow, via: Actor['via']): Actor {
   return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, bankId: u.bankId, guarantorId: u.guarantorId, via };
