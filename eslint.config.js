@@ -19,23 +19,40 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/modules/**', '**/adapters/**'], message: 'src/core must not import from modules or adapters.' },
-          { group: ioModules.flatMap((m) => [m, `node:${m}`]), message: 'src/core is pure: no I/O.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/modules/**', '**/adapters/**'],
+              message: 'src/core must not import from modules or adapters.',
+            },
+            { group: ioModules.flatMap((m) => [m, `node:${m}`]), message: 'src/core is pure: no I/O.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'src/core is pure: no env.' },
         { name: 'Date', message: 'src/core is pure: no clock (dates are ISO strings).' },
-        { name: 'fetch', message: 'src/core is pure: no I/O.' }],
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'src/core is pure: randomness comes in as a seeded generator.' }],
+        { name: 'fetch', message: 'src/core is pure: no I/O.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: 'src/core is pure: randomness comes in as a seeded generator.',
+        },
+      ],
     },
   },
   {
     files: ['src/modules/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/http/**'], message: 'modules must not import adapters/http.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/adapters/http/**'], message: 'modules must not import adapters/http.' }] },
+      ],
     },
   },
 );

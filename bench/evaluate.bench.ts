@@ -21,7 +21,12 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const kinds = ['credit', 'ip-pledge', 'receivables-pledge', 'credit', 'credit', 'mortgage'];
 const sizes = ['micro', 'small', 'small', 'medium', 'large'] as const;
 const industries = ['software', 'biomedicine', 'equipment', 'ic-design', 'finance', 'real-estate', 'new-energy'];
-const quals = ['national-high-tech', 'little-giant', 'beijing-specialised-sme', 'manufacturing-single-champion'] as const;
+const quals = [
+  'national-high-tech',
+  'little-giant',
+  'beijing-specialised-sme',
+  'manufacturing-single-champion',
+] as const;
 
 const cases: LoanCase[] = [];
 for (let i = 0; i < distinct; i++) {
@@ -29,11 +34,41 @@ for (let i = 0; i < distinct; i++) {
   const filedOn = addDays(disbursedOn, Math.floor(random() * 20) - 3);
   const riskSharing = random() < 0.2;
   const principal = BigInt(Math.round(10 ** (5 + 2.5 * random()))) * 100n; // 100,000 … 31,600,000 yuan, most of them small
-  const qualifications = random() < 0.4 ? [{ kind: pick(quals), validFrom: addDays(filedOn, -Math.floor(random() * 900)), validTo: addDays(filedOn, Math.floor(random() * 900) - 100) }] : [];
+  const qualifications =
+    random() < 0.4
+      ? [
+          {
+            kind: pick(quals),
+            validFrom: addDays(filedOn, -Math.floor(random() * 900)),
+            validTo: addDays(filedOn, Math.floor(random() * 900) - 100),
+          },
+        ]
+      : [];
   cases.push({
-    enterprise: { registeredInZone: random() < 0.97, size: pick(sizes), sciTech: random() < 0.7, industry: pick(industries), restrictedProcesses: random() < 0.01, qualifications },
-    loan: { kind: pick(kinds), principal, disbursedOn, filedOn, mode: riskSharing ? 'risk-sharing' : 'direct', ...(riskSharing ? { bankShareBp: 1500 + Math.floor(random() * 2000) } : {}) },
-    ...(random() < 0.3 ? { default: { outstandingPrincipal: (principal * BigInt(Math.floor(random() * 100))) / 100n, classifiedOn: addDays(disbursedOn, 400) } } : {}),
+    enterprise: {
+      registeredInZone: random() < 0.97,
+      size: pick(sizes),
+      sciTech: random() < 0.7,
+      industry: pick(industries),
+      restrictedProcesses: random() < 0.01,
+      qualifications,
+    },
+    loan: {
+      kind: pick(kinds),
+      principal,
+      disbursedOn,
+      filedOn,
+      mode: riskSharing ? 'risk-sharing' : 'direct',
+      ...(riskSharing ? { bankShareBp: 1500 + Math.floor(random() * 2000) } : {}),
+    },
+    ...(random() < 0.3
+      ? {
+          default: {
+            outstandingPrincipal: (principal * BigInt(Math.floor(random() * 100))) / 100n,
+            classifiedOn: addDays(disbursedOn, 400),
+          },
+        }
+      : {}),
   });
 }
 
@@ -53,17 +88,27 @@ const started = process.hrtime.bigint();
 run(total);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const casesPerSecond = Math.round(total / seconds);
-console.log(`evaluated ${total.toLocaleString('en')} cases (${distinct.toLocaleString('en')} distinct, 2 programmes) in ${seconds.toFixed(2)} s on one core`);
+console.log(
+  `evaluated ${total.toLocaleString('en')} cases (${distinct.toLocaleString('en')} distinct, 2 programmes) in ${seconds.toFixed(2)} s on one core`,
+);
 console.log(`eligible ${eligible.toLocaleString('en')}, compensation computed ${paid} fen in all`);
 console.log(`${casesPerSecond.toLocaleString('en')} cases/s (goal ≥ 500,000)`);
 
 // renderDecision: the decisions are made first, so only the rendering is timed.
 const typical: LoanCase = {
-  enterprise: { registeredInZone: true, size: 'small', sciTech: true, industry: 'software', restrictedProcesses: false, qualifications: [{ kind: 'national-high-tech', validFrom: '2024-01-01', validTo: '2026-12-31' }] },
+  enterprise: {
+    registeredInZone: true,
+    size: 'small',
+    sciTech: true,
+    industry: 'software',
+    restrictedProcesses: false,
+    qualifications: [{ kind: 'national-high-tech', validFrom: '2024-01-01', validTo: '2026-12-31' }],
+  },
   loan: { kind: 'credit', principal: 100_000_000n, disbursedOn: '2025-09-01', filedOn: '2025-09-03', mode: 'direct' },
 };
 const typicalDecisions = policies.map((p) => evaluate(typical, p));
-if (!typicalDecisions.every((d) => d.eligible)) throw new Error('the typical case should be eligible under every programme');
+if (!typicalDecisions.every((d) => d.eligible))
+  throw new Error('the typical case should be eligible under every programme');
 const mixed: [Decision, LoanCase][] = cases.slice(0, 20_000).map((c, i) => [evaluate(c, policies[i & 1]!), c]);
 let reasonsRendered = 0;
 const timeRenders = (pairs: readonly (readonly [Decision, LoanCase])[]) => {
@@ -80,5 +125,17 @@ const timeRenders = (pairs: readonly (readonly [Decision, LoanCase])[]) => {
 };
 const renderMicros = timeRenders(typicalDecisions.map((d) => [d, typical] as const));
 const renderMixedMicros = timeRenders(mixed);
-console.log(`renderDecision: ${renderMicros.toFixed(2)} µs per call on a typical eligible case (both programmes in turn), ${renderMixedMicros.toFixed(2)} µs on the varied cases (${renders.toLocaleString('en')} calls each, ${reasonsRendered.toLocaleString('en')} reasons)`);
-console.log(JSON.stringify({ bench: 'evaluate', cases: total, seconds: Number(seconds.toFixed(3)), casesPerSecond, renders, renderMicros: Number(renderMicros.toFixed(2)), renderMixedMicros: Number(renderMixedMicros.toFixed(2)) }));
+console.log(
+  `renderDecision: ${renderMicros.toFixed(2)} µs per call on a typical eligible case (both programmes in turn), ${renderMixedMicros.toFixed(2)} µs on the varied cases (${renders.toLocaleString('en')} calls each, ${reasonsRendered.toLocaleString('en')} reasons)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'evaluate',
+    cases: total,
+    seconds: Number(seconds.toFixed(3)),
+    casesPerSecond,
+    renders,
+    renderMicros: Number(renderMicros.toFixed(2)),
+    renderMixedMicros: Number(renderMixedMicros.toFixed(2)),
+  }),
+);

@@ -29,7 +29,9 @@ const manager = benchManager;
 const dir = mkdtempSync(join(tmpdir(), 'backstop-bench-import-'));
 
 let maxRss = 0;
-const sample = () => { maxRss = Math.max(maxRss, process.memoryUsage().rss); };
+const sample = () => {
+  maxRss = Math.max(maxRss, process.memoryUsage().rss);
+};
 setInterval(sample, 100).unref();
 
 /** Enough enterprises that G5 (30,000,000 per enterprise and bank) is not what the benchmark measures. */
@@ -38,13 +40,17 @@ const enterpriseCount = (rows: number) => Math.max(100, Math.ceil(rows / 20));
 async function writeBankFile(rows: number): Promise<string> {
   const path = join(dir, `filings-${rows}.csv`);
   const out = createWriteStream(path);
-  const write = async (s: string) => { if (!out.write(s)) await once(out, 'drain'); };
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
   await write('\uFEFF银行合同编号,统一社会信用代码,企业名称,贷款种类,金额(元),放款日期,到期日,模式,银行分担比例\r\n');
   const kinds = ['信用贷款', '知识产权质押贷款', '应收账款质押贷款', '信用贷款'];
   const codes = Array.from({ length: enterpriseCount(rows) }, (_, i) => creditCode(i + 1));
   for (let i = 0; i < rows; i++) {
     const principal = `${100_000 + ((i * 7919) % 900_000)}.${String(i % 100).padStart(2, '0')}`;
-    await write(`BENCH-${String(i).padStart(8, '0')},${codes[i % codes.length]},企业${i % codes.length},${kinds[i % 4]},${principal},2025-09-01,2026-08-31,直接补偿,\r\n`);
+    await write(
+      `BENCH-${String(i).padStart(8, '0')},${codes[i % codes.length]},企业${i % codes.length},${kinds[i % 4]},${principal},2025-09-01,2026-08-31,直接补偿,\r\n`,
+    );
   }
   out.end();
   await once(out, 'finish');
@@ -59,11 +65,17 @@ async function writeBankFile(rows: number): Promise<string> {
 async function serverCpu(database: Database): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (database.kind !== 'postgres') return out;
-  for (const r of rowsOf(await database.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`))) {
+  for (const r of rowsOf(
+    await database.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`),
+  )) {
     try {
-      const fields = readFileSync(`/proc/${Number(r.pid)}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      const fields = readFileSync(`/proc/${Number(r.pid)}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
       out.set(Number(r.pid), (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch { /* not on this machine */ }
+    } catch {
+      /* not on this machine */
+    }
   }
   return out;
 }
@@ -78,34 +90,79 @@ async function fileIt(database: Database, rows: number, path: string) {
   maxRss = 0;
   const cpu0 = { node: process.cpuUsage(), server: await serverCpu(database) };
   const started = process.hrtime.bigint();
-  const { job, inspection } = await openImport({ db: database.db, actor: manager, bankId: 'bank-icbc', fileName: 'bench.csv', path, fileHash: hash, bytes });
+  const { job, inspection } = await openImport({
+    db: database.db,
+    actor: manager,
+    bankId: 'bank-icbc',
+    fileName: 'bench.csv',
+    path,
+    fileHash: hash,
+    bytes,
+  });
   let lastReport = 0;
   const timings: Record<string, number> = {};
-  const done = await runImport({ db: database.db, catalog, actor: manager, today, job, path, inspection, timings, ...(chunkRows ? { chunkRows } : {}), onProgress: (p) => {
-    if (p.lastLine - lastReport >= rows / 10) { lastReport = p.lastLine; process.stderr.write(`  … ${p.lastLine - 1} rows, ${Math.round((p.lastLine - 1) / (Number(process.hrtime.bigint() - started) / 1e9))} rows/s\n`); }
-  } });
+  const done = await runImport({
+    db: database.db,
+    catalog,
+    actor: manager,
+    today,
+    job,
+    path,
+    inspection,
+    timings,
+    ...(chunkRows ? { chunkRows } : {}),
+    onProgress: (p) => {
+      if (p.lastLine - lastReport >= rows / 10) {
+        lastReport = p.lastLine;
+        process.stderr.write(
+          `  … ${p.lastLine - 1} rows, ${Math.round((p.lastLine - 1) / (Number(process.hrtime.bigint() - started) / 1e9))} rows/s\n`,
+        );
+      }
+    },
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const node = process.cpuUsage(cpu0.node);
   const server = [...(await serverCpu(database))].reduce((sum, [pid, ms]) => sum + ms - (cpu0.server.get(pid) ?? 0), 0);
-  const cpuMsPer1000Rows = { node: Math.round(((node.user + node.system) / 1000 / rows) * 1000), ...(database.kind === 'postgres' ? { postgres: Math.round((server / rows) * 1000) } : {}) };
-  console.log(`  CPU per 1,000 rows: Node ${cpuMsPer1000Rows.node} ms${database.kind === 'postgres' ? `, PostgreSQL ${cpuMsPer1000Rows.postgres} ms` : ''} (load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-  if (done.filed !== rows) throw new Error(`expected every row filed, got ${done.filed} filed, ${done.rejected} rejected, ${done.duplicates} duplicates`);
+  const cpuMsPer1000Rows = {
+    node: Math.round(((node.user + node.system) / 1000 / rows) * 1000),
+    ...(database.kind === 'postgres' ? { postgres: Math.round((server / rows) * 1000) } : {}),
+  };
+  console.log(
+    `  CPU per 1,000 rows: Node ${cpuMsPer1000Rows.node} ms${database.kind === 'postgres' ? `, PostgreSQL ${cpuMsPer1000Rows.postgres} ms` : ''} (load average now ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
+  if (done.filed !== rows)
+    throw new Error(
+      `expected every row filed, got ${done.filed} filed, ${done.rejected} rejected, ${done.duplicates} duplicates`,
+    );
   const chunks = Math.ceil(rows / (chunkRows ?? DEFAULT_CHUNK_ROWS));
   const perChunk = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round((v / chunks) * 10) / 10]));
-  console.log(`  per chunk of ${chunkRows ?? DEFAULT_CHUNK_ROWS} rows (${chunks} chunks; ms, or a count; preparing overlaps the previous chunk's transaction):`);
+  console.log(
+    `  per chunk of ${chunkRows ?? DEFAULT_CHUNK_ROWS} rows (${chunks} chunks; ms, or a count; preparing overlaps the previous chunk's transaction):`,
+  );
   for (const [k, v] of Object.entries(perChunk)) console.log(`    ${k.padEnd(60)} ${v}`);
-  return { seconds, rowsPerSecond: Math.round(rows / seconds), maxRssMb: Math.round(maxRss / 2 ** 20), filed: done.filed, cpuMsPer1000Rows, perChunk };
+  return {
+    seconds,
+    rowsPerSecond: Math.round(rows / seconds),
+    maxRssMb: Math.round(maxRss / 2 ** 20),
+    filed: done.filed,
+    cpuMsPer1000Rows,
+    perChunk,
+  };
 }
 
 async function copyFloor(url: string, path: string, rows: number) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await sql.unsafe('create table bench_copy (bank_ref text, credit_code text, name text, kind text, principal text, disbursed_on text, matures_on text, mode text, bank_share text)');
+    await sql.unsafe(
+      'create table bench_copy (bank_ref text, credit_code text, name text, kind text, principal text, disbursed_on text, matures_on text, mode text, bank_share text)',
+    );
     const started = process.hrtime.bigint();
     const writable = await sql.unsafe('copy bench_copy from stdin (format csv, header true)').writable();
     await pipeline(createReadStream(path), writable);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const [{ n }] = await sql.unsafe('select count(*)::int as n from bench_copy') as [{ n: number }];
+    const [{ n }] = (await sql.unsafe('select count(*)::int as n from bench_copy')) as [{ n: number }];
     if (n !== rows) throw new Error(`COPY loaded ${n} rows, expected ${rows}`);
     return { seconds, rowsPerSecond: Math.round(rows / seconds) };
   } finally {
@@ -133,12 +190,18 @@ try {
   const result: Record<string, unknown> = { bench: 'import' };
   if (pgRows > 0) {
     const path = await writeBankFile(pgRows);
-    console.log(`PostgreSQL: filing ${pgRows.toLocaleString('en')} rows (${(statSync(path).size / 2 ** 20).toFixed(1)} MiB CSV) in a fresh database`);
+    console.log(
+      `PostgreSQL: filing ${pgRows.toLocaleString('en')} rows (${(statSync(path).size / 2 ** 20).toFixed(1)} MiB CSV) in a fresh database`,
+    );
     const pg = await onFreshPostgres((database) => fileIt(database, pgRows, path));
-    console.log(`  filed ${pg.filed.toLocaleString('en')} in ${pg.seconds.toFixed(1)} s: ${pg.rowsPerSecond.toLocaleString('en')} rows/s (goal ≥ 20,000), max RSS ${pg.maxRssMb} MB (goal < 500)`);
+    console.log(
+      `  filed ${pg.filed.toLocaleString('en')} in ${pg.seconds.toFixed(1)} s: ${pg.rowsPerSecond.toLocaleString('en')} rows/s (goal ≥ 20,000), max RSS ${pg.maxRssMb} MB (goal < 500)`,
+    );
     const copy = await onFreshPostgres((_db, url) => copyFloor(url, path, pgRows));
     const ratio = Number((pg.seconds / copy.seconds).toFixed(1));
-    console.log(`  COPY of the same file into a bare table: ${copy.seconds.toFixed(2)} s, ${copy.rowsPerSecond.toLocaleString('en')} rows/s; filing takes ${ratio}× COPY (goal ≤ 5×)`);
+    console.log(
+      `  COPY of the same file into a bare table: ${copy.seconds.toFixed(2)} s, ${copy.rowsPerSecond.toLocaleString('en')} rows/s; filing takes ${ratio}× COPY (goal ≤ 5×)`,
+    );
     Object.assign(result, { postgres: { rows: pgRows, ...pg }, copy: { rows: pgRows, ...copy }, timesCopy: ratio });
   }
   if (pgliteRows > 0) {
@@ -147,7 +210,9 @@ try {
     const database = await openDatabase({ url: '', dataDir: join(dir, 'pglite') });
     try {
       const lite = await fileIt(database, pgliteRows, path);
-      console.log(`  filed ${lite.filed.toLocaleString('en')} in ${lite.seconds.toFixed(1)} s: ${lite.rowsPerSecond.toLocaleString('en')} rows/s, max RSS ${lite.maxRssMb} MB`);
+      console.log(
+        `  filed ${lite.filed.toLocaleString('en')} in ${lite.seconds.toFixed(1)} s: ${lite.rowsPerSecond.toLocaleString('en')} rows/s, max RSS ${lite.maxRssMb} MB`,
+      );
       result.pglite = { rows: pgliteRows, ...lite };
     } finally {
       await database.close();

@@ -21,7 +21,18 @@
  * (4) the baseline's scenarios in this thread.
  */
 import { loadavg, cpus } from 'node:os';
-import { asFiledVariant, buildPortfolio, creditRiskPlus, measuresOf, simulateScenarios, tailMeasures, weightedMean, yearLosses, type MonteCarloSpec, type RiskLoan } from '../src/core/risk';
+import {
+  asFiledVariant,
+  buildPortfolio,
+  creditRiskPlus,
+  measuresOf,
+  simulateScenarios,
+  tailMeasures,
+  weightedMean,
+  yearLosses,
+  type MonteCarloSpec,
+  type RiskLoan,
+} from '../src/core/risk';
 import { simulateNaive } from '../src/core/risk/naive-monte-carlo';
 import { runScenarios, warmWorkers } from '../src/adapters/workers/simulation-pool';
 import { seededRandom } from '../src/modules/demo/prng';
@@ -38,18 +49,30 @@ const secs = (t0: number) => (performance.now() - t0) / 1000;
 const random = seededRandom(20261125).next;
 function book(n: number): RiskLoan[] {
   return Array.from({ length: n }, (_, i) => ({
-    id: `L${i}`, grade: grades[Math.floor(random() * grades.length)]!, sector: `sector-${Math.floor(random() * 10)}`,
+    id: `L${i}`,
+    grade: grades[Math.floor(random() * grades.length)]!,
+    sector: `sector-${Math.floor(random() * 10)}`,
     exposure: BigInt(Math.round(10 ** (5 + 2 * random()))) * 100n,
-    filedTerms: { ratioBp: random() < 0.3 ? 4000 : 3000, rounding: 'half-up' as const, parties: [{ party: 'bank' as const, shareBp: 10_000 }] },
+    filedTerms: {
+      ratioBp: random() < 0.3 ? 4000 : 3000,
+      rounding: 'half-up' as const,
+      parties: [{ party: 'bank' as const, shareBp: 10_000 }],
+    },
   }));
 }
 
 const loadBefore = Number(loadavg()[0]!.toFixed(1));
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 let t0 = performance.now();
 const big = buildPortfolio({ loans: book(LOANS), variants: [asFiledVariant()], pdByGrade });
 const buildSeconds = secs(t0);
-console.log(`book: ${LOANS.toLocaleString('en')} loans, ${big.cells.length} grade × sector cells, built in ${buildSeconds.toFixed(2)} s (payouts by the policy engine)`);
+console.log(
+  `book: ${LOANS.toLocaleString('en')} loans, ${big.cells.length} grade × sector cells, built in ${buildSeconds.toFixed(2)} s (payouts by the policy engine)`,
+);
 
 // the small book first: it warms the workers (started here, not in any timed figure)
 const small = buildPortfolio({ loans: book(500), variants: [asFiledVariant()], pdByGrade });
@@ -69,8 +92,12 @@ const mcAgainSeconds = secs(t0);
 const l = yearLosses(block, 0);
 const el = weightedMean(l, block.weights);
 const defaults = el.value / (Number(big.payouts.reduce((a, b) => a + b, 0)) / LOANS);
-console.log(`1. Monte Carlo ${LOANS.toLocaleString('en')} loans × ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} workers: ${mcSeconds.toFixed(2)} s with sending the book to the workers, ${mcAgainSeconds.toFixed(2)} s for another seed of the same book (about ${Math.round(defaults).toLocaleString('en')} defaults per scenario; goal ≤ 3 s)`);
-console.log(`   EL ${(el.value / 100).toFixed(0)} ± ${(el.standardError / 100).toFixed(0)} yuan, VaR 99.9% ${(tailMeasures(l, block.weights)[2]!.valueAtRisk / 100).toFixed(0)} yuan`);
+console.log(
+  `1. Monte Carlo ${LOANS.toLocaleString('en')} loans × ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} workers: ${mcSeconds.toFixed(2)} s with sending the book to the workers, ${mcAgainSeconds.toFixed(2)} s for another seed of the same book (about ${Math.round(defaults).toLocaleString('en')} defaults per scenario; goal ≤ 3 s)`,
+);
+console.log(
+  `   EL ${(el.value / 100).toFixed(0)} ± ${(el.standardError / 100).toFixed(0)} yuan, VaR 99.9% ${(tailMeasures(l, block.weights)[2]!.valueAtRisk / 100).toFixed(0)} yuan`,
+);
 
 // 2. a small book, many scenarios: one thread, then the app's way (2 workers)
 simulateScenarios(small, { ...spec, scenarios: 10_000 }, 0, 10_000);
@@ -80,28 +107,49 @@ const smallSeconds = secs(t0);
 t0 = performance.now();
 await runScenarios(small, { ...spec, scenarios: 100_000 }, { workers: WORKERS });
 const smallWorkersSeconds = secs(t0);
-console.log(`2. Monte Carlo 500 loans × 100,000 scenarios: ${smallSeconds.toFixed(3)} s in one thread, ${smallWorkersSeconds.toFixed(3)} s on ${WORKERS} workers (goal ≤ 0.2 s)`);
+console.log(
+  `2. Monte Carlo 500 loans × 100,000 scenarios: ${smallSeconds.toFixed(3)} s in one thread, ${smallWorkersSeconds.toFixed(3)} s on ${WORKERS} workers (goal ≤ 0.2 s)`,
+);
 
 // 3. CreditRisk+
 creditRiskPlus(small, { sectorVariance: 1 });
 t0 = performance.now();
 const crp = measuresOf(creditRiskPlus(big, { sectorVariance: 1 }));
 const crpSeconds = secs(t0);
-console.log(`3. CreditRisk+ by FFT, ${LOANS.toLocaleString('en')} loans, 10 sectors: ${crpSeconds.toFixed(2)} s (goal ≤ 2 s); EL ${(crp.expectedLoss / 100).toFixed(0)} yuan, VaR 99.9% ${(crp.tail[2]!.valueAtRisk / 100).toFixed(0)} yuan`);
+console.log(
+  `3. CreditRisk+ by FFT, ${LOANS.toLocaleString('en')} loans, 10 sectors: ${crpSeconds.toFixed(2)} s (goal ≤ 2 s); EL ${(crp.expectedLoss / 100).toFixed(0)} yuan, VaR 99.9% ${(crp.tail[2]!.valueAtRisk / 100).toFixed(0)} yuan`,
+);
 
 // 4. the straightforward Monte Carlo, extrapolated
-const naiveScenarios = Math.max(4, Math.round(20 * 1_000_000 / LOANS));
+const naiveScenarios = Math.max(4, Math.round((20 * 1_000_000) / LOANS));
 t0 = performance.now();
 const naive = simulateNaive(big, factors, 7, naiveScenarios);
 const naivePerScenario = secs(t0) / naiveScenarios;
 const naiveSeconds = (naivePerScenario * SCENARIOS) / WORKERS;
 const nel = weightedMean(naive, new Float64Array(naive.length).fill(1));
 const speedup = naiveSeconds / mcSeconds;
-console.log(`4. straightforward Monte Carlo: ${(naivePerScenario * 1000).toFixed(0)} ms per scenario on one core (${naiveScenarios} scenarios run) → ${naiveSeconds.toFixed(0)} s for ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} cores`);
-console.log(`   its EL ${(nel.value / 100).toFixed(0)} ± ${(nel.standardError / 100).toFixed(0)} yuan (same model); speed-up of geometric skipping: ${speedup.toFixed(0)}× (goal ≥ 25×)`);
-console.log(JSON.stringify({
-  bench: 'simulate', machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, loans: LOANS, scenarios: SCENARIOS, workers: WORKERS, loadBefore: loadBefore, load: Number(loadavg()[0]!.toFixed(1)), buildSeconds: Number(buildSeconds.toFixed(2)),
-  monteCarloSeconds: Number(mcSeconds.toFixed(3)), monteCarloSameBookSeconds: Number(mcAgainSeconds.toFixed(3)),
-  smallBookSeconds: Number(smallSeconds.toFixed(3)), smallBookWorkersSeconds: Number(smallWorkersSeconds.toFixed(3)), creditRiskPlusSeconds: Number(crpSeconds.toFixed(3)),
-  naiveSecondsExtrapolated: Number(naiveSeconds.toFixed(1)), speedup: Number(speedup.toFixed(1)),
-}));
+console.log(
+  `4. straightforward Monte Carlo: ${(naivePerScenario * 1000).toFixed(0)} ms per scenario on one core (${naiveScenarios} scenarios run) → ${naiveSeconds.toFixed(0)} s for ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} cores`,
+);
+console.log(
+  `   its EL ${(nel.value / 100).toFixed(0)} ± ${(nel.standardError / 100).toFixed(0)} yuan (same model); speed-up of geometric skipping: ${speedup.toFixed(0)}× (goal ≥ 25×)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'simulate',
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    loans: LOANS,
+    scenarios: SCENARIOS,
+    workers: WORKERS,
+    loadBefore: loadBefore,
+    load: Number(loadavg()[0]!.toFixed(1)),
+    buildSeconds: Number(buildSeconds.toFixed(2)),
+    monteCarloSeconds: Number(mcSeconds.toFixed(3)),
+    monteCarloSameBookSeconds: Number(mcAgainSeconds.toFixed(3)),
+    smallBookSeconds: Number(smallSeconds.toFixed(3)),
+    smallBookWorkersSeconds: Number(smallWorkersSeconds.toFixed(3)),
+    creditRiskPlusSeconds: Number(crpSeconds.toFixed(3)),
+    naiveSecondsExtrapolated: Number(naiveSeconds.toFixed(1)),
+    speedup: Number(speedup.toFixed(1)),
+  }),
+);

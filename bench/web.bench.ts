@@ -51,7 +51,10 @@ function firstPageJs() {
   if (build.status !== 0) throw new Error('web build failed');
   const dist = join(root, 'web', 'dist');
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const scripts = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const scripts = [
+    ...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g),
+  ].map((m) => m[1]!);
   const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
   const raw = (f: string) => readFileSync(join(dist, f)).length;
   const firstGz = scripts.reduce((s, f) => s + gz(f), 0);
@@ -60,7 +63,14 @@ function firstPageJs() {
   const echarts = assets.filter((f) => /^EChart-.*\.js$/.test(f)).reduce((s, f) => s + gz(`assets/${f}`), 0);
   const dashboard = assets.filter((f) => /^DashboardPage-.*\.js$/.test(f)).reduce((s, f) => s + gz(`assets/${f}`), 0);
   const allJs = assets.filter((f) => f.endsWith('.js')).reduce((s, f) => s + gz(`assets/${f}`), 0);
-  return { files: scripts.length, firstPageJsGzipKB: +(firstGz / 1024).toFixed(1), firstPageJsRawKB: +(firstRaw / 1024).toFixed(1), echartsLazyGzipKB: +(echarts / 1024).toFixed(1), dashboardChunkGzipKB: +(dashboard / 1024).toFixed(1), allJsGzipKB: +(allJs / 1024).toFixed(1) };
+  return {
+    files: scripts.length,
+    firstPageJsGzipKB: +(firstGz / 1024).toFixed(1),
+    firstPageJsRawKB: +(firstRaw / 1024).toFixed(1),
+    echartsLazyGzipKB: +(echarts / 1024).toFixed(1),
+    dashboardChunkGzipKB: +(dashboard / 1024).toFixed(1),
+    allJsGzipKB: +(allJs / 1024).toFixed(1),
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -81,8 +91,10 @@ async function filingsApi() {
   try {
     const services = await createServices({ database, logger: pino({ level: 'silent' }) });
     const t0 = performance.now();
-    const [pv] = await sql`select id, programme_id from policy_versions where programme_id = 'etown-2025-sci-tech' order by revision desc limit 1`;
-    const [pv2] = await sql`select id, programme_id from policy_versions where programme_id = 'etown-2023-small-micro' order by revision desc limit 1`;
+    const [pv] =
+      await sql`select id, programme_id from policy_versions where programme_id = 'etown-2025-sci-tech' order by revision desc limit 1`;
+    const [pv2] =
+      await sql`select id, programme_id from policy_versions where programme_id = 'etown-2023-small-micro' order by revision desc limit 1`;
     await sql.unsafe(`
       insert into institutions (id, kind, name) select 'bank-' || g, 'bank', '银行' || g from generate_series(1, 20) g;
       insert into funds (id, name, liability_multiple_bp) values ('bench', 'bench fund', 100000);
@@ -105,16 +117,40 @@ async function filingsApi() {
       analyze filings; analyze enterprises;`);
     await sql.unsafe(reportBookSql);
     const seedSeconds = (performance.now() - t0) / 1000;
-    console.log(`web bench: ${LOANS.toLocaleString('en')} loans generated on PostgreSQL in ${seedSeconds.toFixed(1)} s`);
+    console.log(
+      `web bench: ${LOANS.toLocaleString('en')} loans generated on PostgreSQL in ${seedSeconds.toFixed(1)} s`,
+    );
 
-    await createUser({ repo: services.repos.auth, user: { username: 'bench-manager', displayName: 'bench', role: 'manager', password: 'bench-password-1' } });
-    const login = await services.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-manager', password: 'bench-password-1' }) });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    await createUser({
+      repo: services.repos.auth,
+      user: { username: 'bench-manager', displayName: 'bench', role: 'manager', password: 'bench-password-1' },
+    });
+    const login = await services.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-manager', password: 'bench-password-1' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
 
     const sorts = ['filedOn', 'principal', 'outstanding', 'bankRef', 'disbursedOn'];
-    const filters = ['', 'status=active', 'bankId=bank-7', 'kind=credit', 'mode=risk-sharing', 'status=non-performing&bankId=bank-3', 'programme=etown-2025-sci-tech', 'bankId=bank-11&kind=ip-pledge'];
+    const filters = [
+      '',
+      'status=active',
+      'bankId=bank-7',
+      'kind=credit',
+      'mode=risk-sharing',
+      'status=non-performing&bankId=bank-3',
+      'programme=etown-2025-sci-tech',
+      'bankId=bank-11&kind=ip-pledge',
+    ];
     const queries: string[] = [];
-    for (let i = 0; queries.length < REQUESTS; i++) queries.push(`/api/filings?limit=50&sort=${sorts[i % sorts.length]}&order=${i % 2 ? 'asc' : 'desc'}${filters[i % filters.length] ? `&${filters[i % filters.length]}` : ''}`);
+    for (let i = 0; queries.length < REQUESTS; i++)
+      queries.push(
+        `/api/filings?limit=50&sort=${sorts[i % sorts.length]}&order=${i % 2 ? 'asc' : 'desc'}${filters[i % filters.length] ? `&${filters[i % filters.length]}` : ''}`,
+      );
     const get = async (path: string) => {
       const res = await services.app.request(path, { headers: { cookie } });
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -130,7 +166,8 @@ async function filingsApi() {
       times.push(ms);
       slow.push({ ms, q });
       if (page.items.length !== 50) throw new Error(`${q}: ${page.items.length} rows`);
-      if (page.nextCursor) { // the next page too, as a user paging on
+      if (page.nextCursor) {
+        // the next page too, as a user paging on
         t = performance.now();
         await get(`${q}&cursor=${page.nextCursor}`);
         ms = performance.now() - t;
@@ -139,9 +176,24 @@ async function filingsApi() {
       }
     }
     slow.sort((x, y) => y.ms - x.ms);
-    const r = { requests: times.length, p50Ms: +pct(times, 50).toFixed(1), p95Ms: +pct(times, 95).toFixed(1), p99Ms: +pct(times, 99).toFixed(1), maxMs: +Math.max(...times).toFixed(1), seedSeconds: +seedSeconds.toFixed(1) };
-    console.log(`web bench: GET /api/filings (50 rows, sorted and filtered) ×${r.requests}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms`);
-    console.log('slowest:', slow.slice(0, 5).map((s) => `${s.ms.toFixed(0)} ms ${s.q}`).join('\n         '));
+    const r = {
+      requests: times.length,
+      p50Ms: +pct(times, 50).toFixed(1),
+      p95Ms: +pct(times, 95).toFixed(1),
+      p99Ms: +pct(times, 99).toFixed(1),
+      maxMs: +Math.max(...times).toFixed(1),
+      seedSeconds: +seedSeconds.toFixed(1),
+    };
+    console.log(
+      `web bench: GET /api/filings (50 rows, sorted and filtered) ×${r.requests}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms`,
+    );
+    console.log(
+      'slowest:',
+      slow
+        .slice(0, 5)
+        .map((s) => `${s.ms.toFixed(0)} ms ${s.q}`)
+        .join('\n         '),
+    );
     return { ...r, reports: await reportsApi(url.toString(), cookie) };
   } finally {
     await sql.end();
@@ -225,8 +277,17 @@ const reportBookSql = `
 
 /** The reports, each timed on a connection with jit = on (the server's default) and one with jit = off, alternated. */
 async function reportsApi(url: string, cookie: string) {
-  const endpoints = ['/api/reports/position', '/api/reports/banks', '/api/reports/breakdown?by=bank', '/api/reports/breakdown?by=programme', '/api/reports/breakdown?by=kind',
-    '/api/reports/breakdown?by=month', '/api/reports/monthly', '/api/reports/risk-sharing', '/api/reports/monthly?format=xlsx'];
+  const endpoints = [
+    '/api/reports/position',
+    '/api/reports/banks',
+    '/api/reports/breakdown?by=bank',
+    '/api/reports/breakdown?by=programme',
+    '/api/reports/breakdown?by=kind',
+    '/api/reports/breakdown?by=month',
+    '/api/reports/monthly',
+    '/api/reports/risk-sharing',
+    '/api/reports/monthly?format=xlsx',
+  ];
   const withJit = (jit: 'on' | 'off') => {
     const u = new URL(url);
     u.searchParams.set('jit', jit); // postgres.js sends unknown URL parameters as startup parameters
@@ -250,8 +311,11 @@ async function reportsApi(url: string, cookie: string) {
       return performance.now() - t;
     };
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-    const out: Record<string, { jitOnMs: number; jitOffMs: number; onMs: number[]; offMs: number[]; load1: number }> = {};
-    console.log(`web bench: reports, ${REPORT_RUNS} runs each, jit on (server default) and off alternated; load = 1-minute load average`);
+    const out: Record<string, { jitOnMs: number; jitOffMs: number; onMs: number[]; offMs: number[]; load1: number }> =
+      {};
+    console.log(
+      `web bench: reports, ${REPORT_RUNS} runs each, jit on (server default) and off alternated; load = 1-minute load average`,
+    );
     for (const path of endpoints) {
       await time('on', path); // warm the caches and the connections for this report
       await time('off', path);
@@ -259,12 +323,21 @@ async function reportsApi(url: string, cookie: string) {
       const off: number[] = [];
       const loads: number[] = [];
       for (let i = 0; i < REPORT_RUNS; i++) {
-        for (const side of i % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) (side === 'on' ? on : off).push(await time(side, path));
+        for (const side of i % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const))
+          (side === 'on' ? on : off).push(await time(side, path));
         loads.push(loadavg()[0]!);
       }
-      const r = { jitOnMs: +median(on).toFixed(0), jitOffMs: +median(off).toFixed(0), onMs: on.map((x) => +x.toFixed(0)), offMs: off.map((x) => +x.toFixed(0)), load1: +(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1) };
+      const r = {
+        jitOnMs: +median(on).toFixed(0),
+        jitOffMs: +median(off).toFixed(0),
+        onMs: on.map((x) => +x.toFixed(0)),
+        offMs: off.map((x) => +x.toFixed(0)),
+        load1: +(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1),
+      };
       out[path] = r;
-      console.log(`  ${path.padEnd(38)} jit on ${String(r.jitOnMs).padStart(6)} ms [${r.onMs.join(', ')}]   jit off ${String(r.jitOffMs).padStart(6)} ms [${r.offMs.join(', ')}]   load ${r.load1}`);
+      console.log(
+        `  ${path.padEnd(38)} jit on ${String(r.jitOnMs).padStart(6)} ms [${r.onMs.join(', ')}]   jit off ${String(r.jitOffMs).padStart(6)} ms [${r.offMs.join(', ')}]   load ${r.load1}`,
+      );
     }
     return out;
   } finally {
@@ -274,6 +347,20 @@ async function reportsApi(url: string, cookie: string) {
 }
 
 const js = firstPageJs();
-console.log(`web bench: first page JS ${js.firstPageJsGzipKB} kB gzipped (${js.firstPageJsRawKB} kB raw, ${js.files} files; goal ≤ 300 kB); ECharts lazy chunk ${js.echartsLazyGzipKB} kB, dashboard chunk ${js.dashboardChunkGzipKB} kB; all JS ${js.allJsGzipKB} kB`);
+console.log(
+  `web bench: first page JS ${js.firstPageJsGzipKB} kB gzipped (${js.firstPageJsRawKB} kB raw, ${js.files} files; goal ≤ 300 kB); ECharts lazy chunk ${js.echartsLazyGzipKB} kB, dashboard chunk ${js.dashboardChunkGzipKB} kB; all JS ${js.allJsGzipKB} kB`,
+);
 const { reports, ...api } = await filingsApi();
-console.log(JSON.stringify({ bench: 'web', loans: LOANS, ...js, filingsApi: api, reports: Object.fromEntries(Object.entries(reports).map(([k, v]) => [k, { jitOnMs: v.jitOnMs, jitOffMs: v.jitOffMs, load1: v.load1 }])), goals: { firstPageJsGzipKB: 300, p99Ms: 100 }, met: { firstPageJs: js.firstPageJsGzipKB <= 300, filingsP99: api.p99Ms < 100 } }));
+console.log(
+  JSON.stringify({
+    bench: 'web',
+    loans: LOANS,
+    ...js,
+    filingsApi: api,
+    reports: Object.fromEntries(
+      Object.entries(reports).map(([k, v]) => [k, { jitOnMs: v.jitOnMs, jitOffMs: v.jitOffMs, load1: v.load1 }]),
+    ),
+    goals: { firstPageJsGzipKB: 300, p99Ms: 100 },
+    met: { firstPageJs: js.firstPageJsGzipKB <= 300, filingsP99: api.p99Ms < 100 },
+  }),
+);

@@ -13,7 +13,12 @@ const stamp = join(web, 'dist', 'index.html');
 function newest(path) {
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(0, ...readdirSync(path).filter((f) => f !== 'dist' && f !== 'node_modules').map((f) => newest(join(path, f))));
+  return Math.max(
+    0,
+    ...readdirSync(path)
+      .filter((f) => f !== 'dist' && f !== 'node_modules')
+      .map((f) => newest(join(path, f))),
+  );
 }
 
 export function webIsStale() {
@@ -28,6 +33,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(0);
   }
   process.stdout.write('web: building the web app (vite build) …\n');
-  const run = spawnSync(process.execPath, [join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(web, 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    { stdio: 'inherit' },
+  );
   process.exit(run.status ?? 1);
 }

@@ -2,8 +2,18 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 const REDACT = [
-  'password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'cookie', '*.cookie',
-  'creditCode', '*.creditCode', 'headers.authorization', 'headers.cookie',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'creditCode',
+  '*.creditCode',
+  'headers.authorization',
+  'headers.cookie',
 ];
 
 /** A database error's values: drizzle writes them into its message (`params: …`), PostgreSQL quotes them. */
@@ -20,12 +30,19 @@ function scrubbed(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => scrubbed(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, VALUE_KEYS.has(k) ? '[redacted]' : scrubbed(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, VALUE_KEYS.has(k) ? '[redacted]' : scrubbed(v, depth + 1)]),
+  );
 }
 
-export function createLogger({ level = process.env.LOG_LEVEL ?? 'info', destination }: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger({
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination,
+}: { level?: string; destination?: DestinationStream } = {}): Logger {
   const options = {
-    level, base: { service: 'backstop' }, timestamp: pino.stdTimeFunctions.isoTime,
+    level,
+    base: { service: 'backstop' },
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: { err: (e: Error) => scrubbed(pino.stdSerializers.errWithCause(e)) },
   };

@@ -15,7 +15,8 @@ import { outputMatches, SMALL_DEMO, startServer } from './run-server';
 
 const embedded = (dataDir: string) => ({ BACKSTOP_DATA: dataDir, DATABASE_URL: '', BACKSTOP_DEMO: '0' });
 /** What `ledger verify` and `restore` print first: the counts of accounts, transfers and audit rows, and the audit chain's head. */
-const ledgerHead = (stdout: string) => stdout.split('\n').filter((l) => /^ledger verify: \d+ accounts|^audit head: /.test(l));
+const ledgerHead = (stdout: string) =>
+  stdout.split('\n').filter((l) => /^ledger verify: \d+ accounts|^audit head: /.test(l));
 
 describe('backups of the embedded database', () => {
   it('the server writes one nightly and keeps the newest; each backup restores into a new directory with the same ledger and audit chain', async () => {
@@ -23,10 +24,16 @@ describe('backups of the embedded database', () => {
     const data = join(root, 'data');
     const nightly = join(root, 'nightly');
     mkdirSync(nightly);
-    for (const day of ['2020-01-01', '2020-01-02', '2020-01-03']) writeFileSync(join(nightly, `backstop-${day}.tar.gz`), 'an old backup');
+    for (const day of ['2020-01-01', '2020-01-02', '2020-01-03'])
+      writeFileSync(join(nightly, `backstop-${day}.tar.gz`), 'an old backup');
     writeFileSync(join(nightly, 'notes.txt'), 'not a backup: left alone');
 
-    const server = await startServer(data, { ...SMALL_DEMO, LOG_LEVEL: 'info', BACKSTOP_BACKUP_DIR: nightly, BACKSTOP_BACKUP_KEEP: '2' });
+    const server = await startServer(data, {
+      ...SMALL_DEMO,
+      LOG_LEVEL: 'info',
+      BACKSTOP_BACKUP_DIR: nightly,
+      BACKSTOP_BACKUP_KEEP: '2',
+    });
     await outputMatches(server, /"msg":"backup written"/, 120);
     // While the server holds the directory, a backup from the command line says how to get one.
     const busy = runCli(['backup', join(root, 'busy.tar.gz')], { env: embedded(data) });
@@ -56,7 +63,11 @@ describe('backups of the embedded database', () => {
     expect(ledgerHead(restored.stdout)).toEqual(head);
     // The restored directory is a whole database the server opens: its people are there (no demo seeded again), and they sign in.
     const again = await startServer(join(root, 'restored'), SMALL_DEMO);
-    const login = await fetch(`http://127.0.0.1:${again.port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'manager', password: 'backstop-demo' }) });
+    const login = await fetch(`http://127.0.0.1:${again.port}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'manager', password: 'backstop-demo' }),
+    });
     expect(login.status).toBe(200);
     expect(again.output()).not.toMatch(/demo: seeding/);
     again.child.kill('SIGTERM');
@@ -77,10 +88,12 @@ describe('backups of the embedded database', () => {
     expect(bad.stderr).toMatch(/^backstop: .*loans\.csv is not a backup of Backstop's embedded database/);
     expect(existsSync(join(target, 'PG_VERSION'))).toBe(false);
     expect(readdirSync(root).filter((f) => f.includes('restoring'))).toEqual([]);
-    expect(runCli(['restore', join(root, 'nosuch.tar.gz')], { env: embedded(join(root, 'x')) }).stderr).toMatch(/^backstop: .*nosuch\.tar\.gz: cannot read the file \(ENOENT\)/);
+    expect(runCli(['restore', join(root, 'nosuch.tar.gz')], { env: embedded(join(root, 'x')) }).stderr).toMatch(
+      /^backstop: .*nosuch\.tar\.gz: cannot read the file \(ENOENT\)/,
+    );
   }, 600_000);
 
-  it('is for the embedded database: with DATABASE_URL, backup and restore name PostgreSQL\'s tools; a bad BACKSTOP_BACKUP_KEEP stops the server at start', async () => {
+  it("is for the embedded database: with DATABASE_URL, backup and restore name PostgreSQL's tools; a bad BACKSTOP_BACKUP_KEEP stops the server at start", async () => {
     const root = mkdtempSync(join(tmpdir(), 'backstop-backup-'));
     const pg = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' };
     const backup = runCli(['backup', join(root, 'b.tar.gz')], { env: pg });
@@ -89,7 +102,14 @@ describe('backups of the embedded database', () => {
     expect(runCli(['restore', join(root, 'b.tar.gz')], { env: pg }).stderr).toMatch(/pg_restore/);
     expect(existsSync(join(root, 'b.tar.gz'))).toBe(false);
 
-    const keep = runCli(['serve'], { env: { ...embedded(join(root, 'data')), PORT: '0', BACKSTOP_BACKUP_DIR: join(root, 'n'), BACKSTOP_BACKUP_KEEP: '0' } });
+    const keep = runCli(['serve'], {
+      env: {
+        ...embedded(join(root, 'data')),
+        PORT: '0',
+        BACKSTOP_BACKUP_DIR: join(root, 'n'),
+        BACKSTOP_BACKUP_KEEP: '0',
+      },
+    });
     expect(keep.code).toBe(2);
     expect(keep.stderr).toMatch(/^backstop: BACKSTOP_BACKUP_KEEP: must be a whole number/);
     const empty = runCli(['backup', join(root, 'b.tar.gz')], { env: embedded(join(root, 'nothing')) });

@@ -14,8 +14,12 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const env = { BACKSTOP_DATA: dataDir, DATABASE_URL: '', BACKSTOP_DEMO: '0' };
 
 const year2027 = {
-  year: 2027, notice: 'test data, not a notice',
-  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-03' }, { name: '春节', from: '2027-02-06', to: '2027-02-14' }],
+  year: 2027,
+  notice: 'test data, not a notice',
+  holidays: [
+    { name: '元旦', from: '2027-01-01', to: '2027-01-03' },
+    { name: '春节', from: '2027-02-06', to: '2027-02-14' },
+  ],
   makeUpWorkdays: ['2027-01-30', '2027-02-20'],
 };
 const january2027 = {
@@ -29,7 +33,19 @@ describe('backstop calendar', () => {
     const bad = runCli(['calendar', 'enter', writeCase({ ...year2027, makeUpWorkdays: ['2027-02-03'] })], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^backstop: makeUpWorkdays\[0\]: 2027-02-03 is a weekday/);
-    const gap = runCli(['calendar', 'enter', writeCase({ year: 2028, notice: 'x', holidays: [{ name: '元旦', from: '2028-01-01', to: '2028-01-03' }], makeUpWorkdays: [] })], { env });
+    const gap = runCli(
+      [
+        'calendar',
+        'enter',
+        writeCase({
+          year: 2028,
+          notice: 'x',
+          holidays: [{ name: '元旦', from: '2028-01-01', to: '2028-01-03' }],
+          makeUpWorkdays: [],
+        }),
+      ],
+      { env },
+    );
     expect(gap.code).toBe(2);
     expect(gap.stderr).toMatch(/^backstop: year: must be 2027, the year after the calendar's last \(2023–2026\)/);
     const shape = runCli(['calendar', 'enter', writeCase({ ...year2027, year: '2027' })], { env });
@@ -51,12 +67,28 @@ describe('backstop calendar', () => {
     expect(without.code).toBe(2);
     expect(without.stderr).toMatch(/loan\.filedOn: the holiday calendar has no data for 2027/);
     // The year as GET /api/calendar/2027 answers it, with its source.
-    const withYear = runCli(['evaluate', writeCase(january2027), '--holiday-year', writeCase({ ...year2027, source: 'entered', enteredBy: 'zhang', enteredAt: '2026-12-05T01:00:00.000Z' })]);
+    const withYear = runCli([
+      'evaluate',
+      writeCase(january2027),
+      '--holiday-year',
+      writeCase({ ...year2027, source: 'entered', enteredBy: 'zhang', enteredAt: '2026-12-05T01:00:00.000Z' }),
+    ]);
     expect(withYear.stderr).toBe('');
-    const decision = JSON.parse(withYear.stdout) as { eligible: boolean; reasons: { rule: string; ok: boolean; messageEn: string }[] };
+    const decision = JSON.parse(withYear.stdout) as {
+      eligible: boolean;
+      reasons: { rule: string; ok: boolean; messageEn: string }[];
+    };
     expect(decision.eligible).toBe(true);
-    expect(decision.reasons.find((r) => r.rule === 'filing-deadline')).toMatchObject({ ok: true, messageEn: expect.stringMatching(/\(by 2027-01-12\)$/) });
-    const late = runCli(['evaluate', writeCase({ ...january2027, loan: { ...january2027.loan, filedOn: '2027-01-13' } }), '--holiday-year', writeCase(year2027)]);
+    expect(decision.reasons.find((r) => r.rule === 'filing-deadline')).toMatchObject({
+      ok: true,
+      messageEn: expect.stringMatching(/\(by 2027-01-12\)$/),
+    });
+    const late = runCli([
+      'evaluate',
+      writeCase({ ...january2027, loan: { ...january2027.loan, filedOn: '2027-01-13' } }),
+      '--holiday-year',
+      writeCase(year2027),
+    ]);
     expect(JSON.parse(late.stdout)).toMatchObject({ eligible: false });
   }, 240_000);
 });

@@ -12,7 +12,10 @@ async function problems(code: string, filePath: string) {
 describe('import boundary', () => {
   it.each([
     ["import { createApp } from '../../adapters/http/app';", /must not import from modules or adapters/],
-    ["import { loadPolicyFiles } from '../../modules/programmes/policy-files';", /must not import from modules or adapters/],
+    [
+      "import { loadPolicyFiles } from '../../modules/programmes/policy-files';",
+      /must not import from modules or adapters/,
+    ],
     ["import { readFileSync } from 'node:fs';", /no I\/O/],
     ['export const now = Date.now();', /no clock/],
     ['export const port = process.env.PORT;', /no env/],
@@ -22,10 +25,22 @@ describe('import boundary', () => {
   });
 
   it('modules may not import the HTTP adapter', async () => {
-    expect((await problems("import { createApp } from '../../adapters/http/app';\nexport { createApp };\n", 'src/modules/x/x.ts')).join('\n')).toMatch(/adapters\/http/);
+    expect(
+      (
+        await problems(
+          "import { createApp } from '../../adapters/http/app';\nexport { createApp };\n",
+          'src/modules/x/x.ts',
+        )
+      ).join('\n'),
+    ).toMatch(/adapters\/http/);
   });
 
   it('pure core code passes', async () => {
-    expect(await problems("import { parseYuan } from '../money/money';\nexport const f = parseYuan('1');\n", 'src/core/policy/x.ts')).toEqual([]);
+    expect(
+      await problems(
+        "import { parseYuan } from '../money/money';\nexport const f = parseYuan('1');\n",
+        'src/core/policy/x.ts',
+      ),
+    ).toEqual([]);
   });
 });

@@ -31,13 +31,15 @@ describe('backstop serve', () => {
     expect(again.output()).not.toMatch(/demo logins/);
     await fetch(`http://127.0.0.1:${again.port}/api/health`);
     expect(again.output()).not.toMatch(/demo: /);
-    const programmes = await (await fetch(`http://127.0.0.1:${again.port}/api/programmes`)).json() as { items: { versions: { revision: number }[] }[] };
+    const programmes = (await (await fetch(`http://127.0.0.1:${again.port}/api/programmes`)).json()) as {
+      items: { versions: { revision: number }[] }[];
+    };
     expect(programmes.items.flatMap((p) => p.versions.map((v) => v.revision))).toEqual([1, 1]);
     again.child.kill('SIGTERM');
     expect(await again.exited, again.output()).toBe(0);
   }, 300_000);
 
-  it('runs the daily jobs (R6\'s sweep of loans overdue past the programme\'s days; the holiday calendar\'s warning) once it is up', async () => {
+  it("runs the daily jobs (R6's sweep of loans overdue past the programme's days; the holiday calendar's warning) once it is up", async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
     const server = await start(dataDir, { ...NO_DEMO, LOG_LEVEL: 'info' });
     await outputMatches(server, /"msg":"daily jobs: (done|loans overdue)/, 30);

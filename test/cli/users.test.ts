@@ -19,11 +19,17 @@ const env = { BACKSTOP_DATA: dataDir, DATABASE_URL: '', BACKSTOP_DEMO: '0' };
 
 describe('backstop users add', () => {
   it('adds a manager with the password from standard input', () => {
-    const r = runCli(['users', 'add', 'zhang', '--role', 'manager', '--name', '张经理'], { input: 'a long passphrase\n', env });
+    const r = runCli(['users', 'add', 'zhang', '--role', 'manager', '--name', '张经理'], {
+      input: 'a long passphrase\n',
+      env,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('added manager zhang');
-    const again = runCli(['users', 'add', 'zhang', '--role', 'manager', '--name', '张经理'], { input: 'a long passphrase\n', env });
+    const again = runCli(['users', 'add', 'zhang', '--role', 'manager', '--name', '张经理'], {
+      input: 'a long passphrase\n',
+      env,
+    });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^backstop: username: is taken\n$/);
   }, 240_000);
@@ -32,7 +38,10 @@ describe('backstop users add', () => {
     const short = runCli(['users', 'add', 'li', '--role', 'reviewer', '--name', '李'], { input: 'short', env });
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/^backstop: password: must be at least 10 characters\n$/);
-    const noBank = runCli(['users', 'add', 'liu', '--role', 'bank', '--name', '刘', '--bank', 'bank-nowhere'], { input: 'a long passphrase', env });
+    const noBank = runCli(['users', 'add', 'liu', '--role', 'bank', '--name', '刘', '--bank', 'bank-nowhere'], {
+      input: 'a long passphrase',
+      env,
+    });
     expect(noBank.code).toBe(2);
     expect(noBank.stderr).toMatch(/^backstop: bankId: is not a registered bank: bank-nowhere\n$/);
     const role = runCli(['users', 'add', 'x', '--role', 'king', '--name', 'X'], { input: 'a long passphrase', env });
@@ -41,14 +50,18 @@ describe('backstop users add', () => {
   }, 240_000);
 
   it('disables and enables a user, and sets a new password from standard input; the audit log names the command line', async () => {
-    expect(runCli(['users', 'add', 'wu', '--role', 'auditor', '--name', '吴'], { input: 'first passphrase', env }).code).toBe(0);
+    expect(
+      runCli(['users', 'add', 'wu', '--role', 'auditor', '--name', '吴'], { input: 'first passphrase', env }).code,
+    ).toBe(0);
     const disabled = runCli(['users', 'disable', 'wu'], { env });
     expect(disabled.stdout).toBe('wu is disabled\n');
     expect(runCli(['users', 'enable', 'wu'], { env }).stdout).toBe('wu is enabled\n');
     const reset = runCli(['users', 'password', 'wu'], { input: 'second passphrase\n', env });
     expect(reset.stderr).toBe('');
     expect(reset.stdout).toBe('set a new password for wu\n');
-    expect(runCli(['users', 'password', 'wu'], { input: 'short', env }).stderr).toMatch(/^backstop: password: must be at least 10 characters\n$/);
+    expect(runCli(['users', 'password', 'wu'], { input: 'short', env }).stderr).toMatch(
+      /^backstop: password: must be at least 10 characters\n$/,
+    );
     const nobody = runCli(['users', 'disable', 'nobody'], { env });
     expect(nobody.code).toBe(2);
     expect(nobody.stderr).toMatch(/^backstop: username: no user nobody\n$/);
@@ -58,10 +71,22 @@ describe('backstop users add', () => {
     try {
       const repo = createAuthRepository({ db: database.db });
       const at = { repo, address: 'test', now: new Date() };
-      await expect(login({ ...at, username: 'wu', password: 'first passphrase' })).rejects.toMatchObject({ status: 401 });
-      await expect(login({ ...at, username: 'wu', password: 'second passphrase' })).resolves.toMatchObject({ actor: { username: 'wu' } });
-      const audit = rowsOf(await database.db.execute(sql`select actor, action from audit_log where entity_kind = 'user' and action <> 'user.create' order by seq`));
-      expect(audit).toEqual([{ actor: 'cli', action: 'user.disable' }, { actor: 'cli', action: 'user.enable' }, { actor: 'cli', action: 'user.set-password' }]);
+      await expect(login({ ...at, username: 'wu', password: 'first passphrase' })).rejects.toMatchObject({
+        status: 401,
+      });
+      await expect(login({ ...at, username: 'wu', password: 'second passphrase' })).resolves.toMatchObject({
+        actor: { username: 'wu' },
+      });
+      const audit = rowsOf(
+        await database.db.execute(
+          sql`select actor, action from audit_log where entity_kind = 'user' and action <> 'user.create' order by seq`,
+        ),
+      );
+      expect(audit).toEqual([
+        { actor: 'cli', action: 'user.disable' },
+        { actor: 'cli', action: 'user.enable' },
+        { actor: 'cli', action: 'user.set-password' },
+      ]);
     } finally {
       await database.close();
     }

@@ -20,7 +20,13 @@ const PHONE = { width: 390, height: 844 };
 
 /** POST /api/auth/login's status for a username and password. */
 const loginStatus = async (username: string, password: string) =>
-  (await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).status;
+  (
+    await fetch(`${app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    })
+  ).status;
 
 const noSideways = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'); // a string: the test's types have no DOM
 
@@ -35,7 +41,9 @@ describe('users and accounts', { timeout: 120_000 }, () => {
       const row = (username: string) => table.locator(`tr[data-username="${username}"]`);
       await row('bank-icbc').waitFor();
       // Institutions by name once their list is in (their ids until then).
-      await expect.poll(() => row('bank-icbc').locator('td').allTextContents()).toEqual(expect.arrayContaining(['bank-icbc', '银行', '中国工商银行北京经济技术开发区支行', '启用']));
+      await expect
+        .poll(() => row('bank-icbc').locator('td').allTextContents())
+        .toEqual(expect.arrayContaining(['bank-icbc', '银行', '中国工商银行北京经济技术开发区支行', '启用']));
       await expect.poll(() => row('guarantor').locator('td').nth(3).textContent()).toBe('北京首创融资担保有限公司');
       // A manager cannot disable themselves: the button is there but off.
       expect(await row('manager').getByRole('button', { name: '停用' }).isDisabled()).toBe(true);
@@ -67,7 +75,8 @@ describe('users and accounts', { timeout: 120_000 }, () => {
       expect(await pwInput.getAttribute('aria-describedby')).toBe(await pwError.getAttribute('id'));
       expect(await form.locator('[data-field-error]').count()).toBe(1);
       const manager = await apiAs(app.url, 'manager');
-      const users = async () => (await manager<{ items: { username: string; disabled: boolean }[] }>('GET', '/api/users')).body.items;
+      const users = async () =>
+        (await manager<{ items: { username: string; disabled: boolean }[] }>('GET', '/api/users')).body.items;
       expect((await users()).map((u) => u.username)).not.toContain('icbc-wang');
       await shot(page, 'accounts-user-form-error');
 
@@ -75,7 +84,15 @@ describe('users and accounts', { timeout: 120_000 }, () => {
       await form.getByRole('button', { name: '添加', exact: true }).click();
       await page.getByTestId('users-notice').filter({ hasText: '已添加用户 icbc-wang。' }).waitFor();
       expect(await form.count()).toBe(0);
-      expect(await row('icbc-wang').locator('td').allTextContents()).toEqual(expect.arrayContaining(['icbc-wang', '工行经开区支行 王', '银行', '中国工商银行北京经济技术开发区支行', '启用']));
+      expect(await row('icbc-wang').locator('td').allTextContents()).toEqual(
+        expect.arrayContaining([
+          'icbc-wang',
+          '工行经开区支行 王',
+          '银行',
+          '中国工商银行北京经济技术开发区支行',
+          '启用',
+        ]),
+      );
       expect(await loginStatus('icbc-wang', 'wang-first-password')).toBe(200);
       const officer = await apiAs(app.url, 'icbc-wang', 'wang-first-password');
       expect((await officer<{ user: { bankId: string } }>('GET', '/api/auth/me')).body.user.bankId).toBe('bank-icbc');
@@ -124,15 +141,21 @@ describe('users and accounts', { timeout: 120_000 }, () => {
       // The officer signs in with it in the browser.
       const theirs = await signedIn(context.browser()!, app.url, 'icbc-wang', 'wang-second-password');
       expect(await theirs.page.getByTestId('whoami').textContent()).toBe('工行经开区支行 王 · 银行');
-      expect(await theirs.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).count()).toBe(0);
+      expect(
+        await theirs.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).count(),
+      ).toBe(0);
       await theirs.context.close();
 
       // English, and a phone.
       await page.getByTestId('lang-switch').click();
       await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
       expect(await row('icbc-wang').getByTestId('user-state').textContent()).toBe('Enabled');
-      await expect.poll(() => row('icbc-wang').locator('td').nth(3).textContent()).toBe('ICBC Beijing E-Town Sub-branch');
-      expect(await page.getByTestId('users-notice').textContent()).toBe('New password set for icbc-wang; they are signed out everywhere.');
+      await expect
+        .poll(() => row('icbc-wang').locator('td').nth(3).textContent())
+        .toBe('ICBC Beijing E-Town Sub-branch');
+      expect(await page.getByTestId('users-notice').textContent()).toBe(
+        'New password set for icbc-wang; they are signed out everywhere.',
+      );
       await shot(page, 'accounts-users-en');
       await page.getByTestId('lang-switch').click();
       await page.setViewportSize(PHONE);
@@ -159,7 +182,9 @@ describe('users and accounts', { timeout: 120_000 }, () => {
     }
     const reviewer = await app.signIn('reviewer');
     try {
-      expect(await reviewer.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).count()).toBe(0);
+      expect(
+        await reviewer.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).count(),
+      ).toBe(0);
       await reviewer.page.goto('/users');
       await reviewer.page.getByText('您无权查看此页面。').waitFor();
     } finally {
@@ -174,7 +199,9 @@ describe('users and accounts', { timeout: 120_000 }, () => {
       await page.getByTestId('whoami').click();
       await page.getByRole('heading', { name: '我的账户', level: 1 }).waitFor();
       expect(page.url()).toMatch(/\/account$/);
-      await expect.poll(() => page.getByTestId('account-props').textContent()).toContain('中国工商银行北京经济技术开发区支行');
+      await expect
+        .poll(() => page.getByTestId('account-props').textContent())
+        .toContain('中国工商银行北京经济技术开发区支行');
       const tokens = page.getByTestId('api-tokens');
       await tokens.getByRole('button', { name: '创建令牌' }).click();
       expect(await tokens.locator('[data-field-error="name"]').textContent()).toBe('必填');
@@ -238,7 +265,12 @@ describe('users and accounts', { timeout: 120_000 }, () => {
 
   it('a person changes their own password: a wrong current one is refused beside its field, a mismatched repeat before sending', async () => {
     const manager = await apiAs(app.url, 'manager');
-    const added = await manager('POST', '/api/users', { username: 'reviewer-sun', displayName: '复核 孙', role: 'reviewer', password: 'sun-first-password' });
+    const added = await manager('POST', '/api/users', {
+      username: 'reviewer-sun',
+      displayName: '复核 孙',
+      role: 'reviewer',
+      password: 'sun-first-password',
+    });
     expect(added.status).toBe(201);
     // The file's chromium, which appInBrowser keeps to itself, from a context it opened.
     const probe = await app.signIn('auditor');
@@ -247,7 +279,9 @@ describe('users and accounts', { timeout: 120_000 }, () => {
     const { context, page } = await signedIn(browser, app.url, 'reviewer-sun', 'sun-first-password');
     try {
       const sent: string[] = [];
-      page.on('request', (r) => { if (r.url().endsWith('/api/auth/password')) sent.push(r.method()); });
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/auth/password')) sent.push(r.method());
+      });
       await page.getByTestId('whoami').click();
       await page.getByRole('heading', { name: '我的账户', level: 1 }).waitFor();
       expect(await page.getByTestId('api-tokens').count()).toBe(0); // tokens are for banks and managers
@@ -276,7 +310,9 @@ describe('users and accounts', { timeout: 120_000 }, () => {
 
       // In English too.
       await page.getByTestId('lang-switch').click();
-      await expect.poll(() => form.locator('[data-field-error="repeat"]').textContent()).toBe('The two new passwords differ');
+      await expect
+        .poll(() => form.locator('[data-field-error="repeat"]').textContent())
+        .toBe('The two new passwords differ');
       await shot(page, 'accounts-password-mismatch-en');
       await page.getByTestId('lang-switch').click();
 

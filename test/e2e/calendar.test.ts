@@ -13,7 +13,11 @@ const app = appInBrowser();
 
 /** The years' cards top to bottom, as `year:source`. */
 const yearsShown = async (page: Page) =>
-  page.locator('[data-testid="cal-years"] > section').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-testid')!.slice(9)}:${e.getAttribute('data-source')}`));
+  page
+    .locator('[data-testid="cal-years"] > section')
+    .evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-testid')!.slice(9)}:${e.getAttribute('data-source')}`),
+    );
 
 const PHONE = { width: 390, height: 844 };
 
@@ -36,7 +40,9 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       expect(await yearsShown(page)).toEqual(['2026:shipped', '2025:shipped', '2024:shipped', '2023:shipped']);
       const y2026 = page.getByTestId('cal-year-2026');
       expect(await y2026.getByTestId('cal-source').textContent()).toBe('内置');
-      expect(await y2026.getByTestId('cal-holidays').locator('tbody tr').filter({ hasText: '国庆节' }).textContent()).toContain('2026-10-01');
+      expect(
+        await y2026.getByTestId('cal-holidays').locator('tbody tr').filter({ hasText: '国庆节' }).textContent(),
+      ).toContain('2026-10-01');
       expect(await y2026.getByTestId('cal-makeup').textContent()).toContain('2026-10-10');
       await shot(page, 'calendar');
 
@@ -75,12 +81,16 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       expect(await dayInput.locator('xpath=..').locator('[data-field-error="makeUpWorkdays[0]"]').count()).toBe(1); // the same cell
       expect(await form.locator('[data-field-error]').count()).toBe(1);
       expect(await form.getByText('未保存：请按标出的提示修改后再保存。').count()).toBe(1);
-      expect((await (await apiAs(app.url, 'manager'))<{ covered: string }>('GET', '/api/calendar')).body.covered).toBe('2023–2026'); // nothing written
+      expect((await (await apiAs(app.url, 'manager'))<{ covered: string }>('GET', '/api/calendar')).body.covered).toBe(
+        '2023–2026',
+      ); // nothing written
       await shot(page, 'calendar-form-error');
 
       // The same error in English after one click, and the phone layout.
       await page.getByTestId('lang-switch').click();
-      await expect.poll(() => dayError.textContent()).toBe('2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked');
+      await expect
+        .poll(() => dayError.textContent())
+        .toBe('2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked');
       await shot(page, 'calendar-form-error-en');
       await page.getByTestId('lang-switch').click();
       await expect.poll(() => dayError.textContent()).toContain('是工作日');
@@ -97,13 +107,25 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       expect(await page.getByTestId('cal-covered').textContent()).toBe('2023–2027');
       expect(await page.getByTestId('cal-last-day').textContent()).toBe('2027-12-31');
       expect(await beyond.textContent()).toContain('2028');
-      expect(await yearsShown(page)).toEqual(['2027:entered', '2026:shipped', '2025:shipped', '2024:shipped', '2023:shipped']);
+      expect(await yearsShown(page)).toEqual([
+        '2027:entered',
+        '2026:shipped',
+        '2025:shipped',
+        '2024:shipped',
+        '2023:shipped',
+      ]);
       const y2027 = page.getByTestId('cal-year-2027');
       expect(await y2027.getByTestId('cal-source').textContent()).toBe('已录入');
       expect(await y2027.textContent()).toMatch(/由 manager 于 \d{4}-\d\d-\d\d \d\d:\d\d 录入/);
       expect(await y2027.getByTestId('cal-notice').textContent()).toBe('测试数据（非国务院办公厅2027年通知）');
-      expect(await y2027.getByTestId('cal-holidays').locator('tbody tr').allTextContents()).toEqual(['元旦2027-01-01（周五）2027-01-03（周日）3', '春节2027-02-06（周六）2027-02-14（周日）9']);
-      expect(await y2027.getByTestId('cal-makeup').locator('tbody tr').allTextContents()).toEqual(['2027-01-30周六', '2027-02-20周六']); // in date order
+      expect(await y2027.getByTestId('cal-holidays').locator('tbody tr').allTextContents()).toEqual([
+        '元旦2027-01-01（周五）2027-01-03（周日）3',
+        '春节2027-02-06（周六）2027-02-14（周日）9',
+      ]);
+      expect(await y2027.getByTestId('cal-makeup').locator('tbody tr').allTextContents()).toEqual([
+        '2027-01-30周六',
+        '2027-02-20周六',
+      ]); // in date order
       await page.getByRole('button', { name: '录入 2028 年节假日安排' }).waitFor();
       await shot(page, 'calendar-entered');
 
@@ -133,7 +155,9 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       // 2027 when the manager's test above has entered it; the page names the year after the last.
       const last = Number((await page.getByTestId('cal-last-day').textContent())!.slice(0, 4));
       await page.getByTestId(`cal-year-${last}`).waitFor();
-      expect(await page.getByTestId('cal-beyond').textContent()).toContain(`${last + 1} 年节假日安排由托管机构在国务院办公厅发布通知后录入`);
+      expect(await page.getByTestId('cal-beyond').textContent()).toContain(
+        `${last + 1} 年节假日安排由托管机构在国务院办公厅发布通知后录入`,
+      );
       expect(await page.getByRole('button', { name: /录入|更正/ }).count()).toBe(0);
       expect(await page.getByTestId('cal-form').count()).toBe(0);
       expect(await page.locator('main input').count()).toBe(0);
@@ -148,7 +172,15 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true); // a string: the test's types have no DOM
       // The server refuses a bank's change too, not only the page.
       const bank = await apiAs(app.url, 'bank-icbc');
-      expect((await bank('PUT', `/api/calendar/${last + 1}`, { notice: 'x', holidays: [{ name: '元旦', from: `${last + 1}-01-01`, to: `${last + 1}-01-03` }], makeUpWorkdays: [] })).status).toBe(403);
+      expect(
+        (
+          await bank('PUT', `/api/calendar/${last + 1}`, {
+            notice: 'x',
+            holidays: [{ name: '元旦', from: `${last + 1}-01-01`, to: `${last + 1}-01-03` }],
+            makeUpWorkdays: [],
+          })
+        ).status,
+      ).toBe(403);
     } finally {
       await context.close();
     }

@@ -25,7 +25,11 @@ export function ensureBrowser(): void {
   const missing = [...(existsSync(CHROMIUM) ? [] : ['chromium']), ...(hasFont() ? [] : ['fonts-wqy-microhei'])];
   if (!missing.length) return;
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  const run = (args: string[]) => execFileSync(sudo[0] ?? args[0]!, [...sudo.slice(1), ...(sudo.length ? args : args.slice(1))], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const run = (args: string[]) =>
+    execFileSync(sudo[0] ?? args[0]!, [...sudo.slice(1), ...(sudo.length ? args : args.slice(1))], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   run(['apt-get', 'update', '-qq']);
   run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }
@@ -46,13 +50,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-export interface Server { url: string; stop: () => Promise<void>; log: () => string }
+export interface Server {
+  url: string;
+  stop: () => Promise<void>;
+  log: () => string;
+}
 
 /** `node bin/backstop.js serve` on a free port and a fresh database; resolves once it listens. */
 export async function startServer(): Promise<Server> {
   const port = await freePort();
   // A small demo book (the demo logins, banks, a fund, some loans and claims) keeps the start quick.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BACKSTOP_DEMO_LOANS: '40', BACKSTOP_DEMO_ENTERPRISES: '30' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BACKSTOP_DEMO_LOANS: '40',
+    BACKSTOP_DEMO_ENTERPRISES: '30',
+  };
   let cleanup = async () => {};
   if (process.env.BACKSTOP_TEST_DB === 'postgres') {
     const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -75,22 +90,39 @@ export async function startServer(): Promise<Server> {
     env.BACKSTOP_DATA = dir;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'backstop.js'), 'serve', '--port', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'backstop.js'), 'serve', '--port', String(port)],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the server did not start in 150 s:\n${out.slice(-2000)}`)), 150_000);
-    const check = () => { if (out.includes('listening on')) { clearTimeout(timer); ok(); } };
+    const check = () => {
+      if (out.includes('listening on')) {
+        clearTimeout(timer);
+        ok();
+      }
+    };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`the server exited (${code}):\n${out.slice(-2000)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the server exited (${code}):\n${out.slice(-2000)}`));
+    });
   });
   // "listening" is printed before the socket is bound and while the demo book is being seeded: wait for an answer.
   const deadline = Date.now() + 150_000;
   for (;;) {
     const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
     if (res?.status === 200) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not answer:\n${out.slice(-2000)}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the server did not answer:\n${out.slice(-2000)}`);
     await new Promise((ok) => setTimeout(ok, 250));
   }
   return {
@@ -108,14 +140,28 @@ export async function startServer(): Promise<Server> {
   };
 }
 
-export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
 }
 
 /** A signed-in browser context for one user (its own cookies). */
-export async function signedIn(browser: Browser, url: string, username: string, password = DEMO_PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
+export async function signedIn(
+  browser: Browser,
+  url: string,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto('/login');
@@ -133,18 +179,40 @@ export async function shot(page: Page, name: string): Promise<void> {
 
 /** A JSON API client with a session, for setting the world up quickly (the browser does the rest). */
 export async function apiAs(url: string, username: string, password = DEMO_PASSWORD) {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in as ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> => {
+  return async <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> => {
     const r = await fetch(`${url}${path}`, {
-      method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
     let parsed: unknown = text;
-    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { status: r.status, body: parsed as T };
   };
 }
@@ -171,7 +239,9 @@ export function appInBrowser() {
     await live.server?.stop();
   });
   return {
-    get url() { return live.server.url; },
+    get url() {
+      return live.server.url;
+    },
     signIn: (username: string) => signedIn(live.browser, live.server.url, username),
   };
 }

@@ -41,7 +41,8 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
       expect(heads).toContain('备案条款');
       expect(heads).toContain('备案条款（比例50%）');
       expect(heads).toContain('备案条款（上限2,000,000.00元）');
-      for (const m of ['el', 'var-0.99', 'es-0.999', 'exhausted-3']) expect(await table.locator(`tr[data-measure="${m}"]`).count(), m).toBe(1);
+      for (const m of ['el', 'var-0.99', 'es-0.999', 'exhausted-3'])
+        expect(await table.locator(`tr[data-measure="${m}"]`).count(), m).toBe(1);
       const el = (await table.locator('tr[data-measure="el"] td').allTextContents()).map((s) => s.trim());
       for (const v of el) expect(v).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
       // The 50% copy of the filed terms (40%/30% and no binding cap) pays more than the filed terms.
@@ -50,7 +51,10 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
 
       // A cash of 250,000 yuan against these losses runs dry in some scenarios within three years.
       const exhausted = await table.locator('tr[data-measure="exhausted-3"] td').allTextContents();
-      expect(exhausted.some((s) => /^[1-9]|^0\.\d*[1-9]/.test(s.trim())), exhausted.join(' | ')).toBe(true);
+      expect(
+        exhausted.some((s) => /^[1-9]|^0\.\d*[1-9]/.test(s.trim())),
+        exhausted.join(' | '),
+      ).toBe(true);
 
       const histogram = page.getByTestId('chart-histogram');
       await histogram.locator('canvas').waitFor();
@@ -76,7 +80,9 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
   it('a bank user does not see the page and is told it is not allowed by URL', async () => {
     const { context, page } = await app.signIn('bank-icbc');
     try {
-      expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '风险模拟' }).count()).toBe(0);
+      expect(
+        await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '风险模拟' }).count(),
+      ).toBe(0);
       await page.goto('/simulation');
       await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('您无权查看此页面');
       expect(await page.getByRole('button', { name: '开始模拟' }).count()).toBe(0);
@@ -85,12 +91,14 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
     }
   });
 
-  it('shows each grade\'s estimate, runs with it and reports the PD used per grade', async () => {
+  it("shows each grade's estimate, runs with it and reports the PD used per grade", async () => {
     const { context, page } = await app.signIn('manager');
     try {
       await page.goto('/simulation');
       await page.getByRole('heading', { name: '风险模拟', level: 1 }).waitFor();
-      await expect.poll(() => page.getByTestId('sim-book').textContent()).toMatch(/在贷 [\d,]+ 笔，余额 [\d,]+\.\d\d 元，\d+ 个行业/);
+      await expect
+        .poll(() => page.getByTestId('sim-book').textContent())
+        .toMatch(/在贷 [\d,]+ 笔，余额 [\d,]+\.\d\d 元，\d+ 个行业/);
       await page.getByLabel('情景数').fill('2000');
       await page.getByLabel('期初资金余额（元）').fill('250000');
 
@@ -98,7 +106,9 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
       await page.getByRole('button', { name: '开始模拟' }).click();
       await page.locator('[data-testid="sim-status"][data-status="done"]').waitFor({ timeout: 90_000 });
       await page.getByTestId('sim-pd').locator('tbody tr[data-grade="normal"][data-source="manager"]').waitFor();
-      expect(await page.getByTestId('sim-pd').locator('tbody tr[data-grade="normal"] td').first().textContent()).toBe('1.50%');
+      expect(await page.getByTestId('sim-pd').locator('tbody tr[data-grade="normal"] td').first().textContent()).toBe(
+        '1.50%',
+      );
 
       // estimated from history: the grade's field becomes the fallback and shows the estimate
       await page.getByLabel('违约概率来源').selectOption('history');

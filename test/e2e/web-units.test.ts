@@ -34,17 +34,31 @@ describe('money in the browser', () => {
 
 describe('translations', () => {
   const dir = resolve(import.meta.dirname, '../../web/src');
-  const flat = (o: Record<string, unknown>, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`]));
+  const flat = (o: Record<string, unknown>, p = ''): string[] =>
+    Object.entries(o).flatMap(([k, v]) =>
+      v && typeof v === 'object' ? flat(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`],
+    );
   const zh = flat(JSON.parse(readFileSync(join(dir, 'i18n/zh-CN.json'), 'utf8')));
   const en = flat(JSON.parse(readFileSync(join(dir, 'i18n/en.json'), 'utf8')));
-  const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : f.endsWith('.tsx') || f.endsWith('.ts') ? [join(d, f)] : []));
+  const files = (d: string): string[] =>
+    readdirSync(d).flatMap((f) =>
+      statSync(join(d, f)).isDirectory()
+        ? files(join(d, f))
+        : f.endsWith('.tsx') || f.endsWith('.ts')
+          ? [join(d, f)]
+          : [],
+    );
 
   it('zh-CN and en have the same keys', () => {
     expect(zh.filter((k) => !en.includes(k))).toEqual([]);
     expect(en.filter((k) => !zh.includes(k))).toEqual([]);
   });
   it('every literal key the app asks for exists', () => {
-    const used = new Set(files(dir).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z]+\.[a-zA-Z0-9.-]+)'/g)].map((m) => m[1]!)));
+    const used = new Set(
+      files(dir).flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z]+\.[a-zA-Z0-9.-]+)'/g)].map((m) => m[1]!),
+      ),
+    );
     expect([...used].filter((k) => !zh.includes(k))).toEqual([]);
   });
 });
@@ -53,7 +67,9 @@ describe('types', () => {
   it('the web app type-checks (npm run typecheck:web; npm run lint covers src, test and bench)', async () => {
     const { spawnSync } = await import('node:child_process');
     const root = resolve(import.meta.dirname, '../..');
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'web')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'web')], {
+      encoding: 'utf8',
+    });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   }, 120_000);

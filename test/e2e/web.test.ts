@@ -5,7 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { apiAs, buildWeb, creditCode, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
+import {
+  apiAs,
+  buildWeb,
+  creditCode,
+  ensureBrowser,
+  launchBrowser,
+  shot,
+  signedIn,
+  startServer,
+  type Server,
+} from './harness';
 import { A, makeNonPerforming, seedLoans, seedWorld } from './world';
 
 let server: Server;
@@ -55,7 +65,8 @@ describe('web app', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByTestId('whoami').textContent()).toContain(roleLabel);
     const nav = page.getByRole('navigation', { name: '主导航' });
     for (const p of present) expect(await nav.getByRole('link', { name: p }).count(), `${username} sees ${p}`).toBe(1);
-    for (const a of absent) expect(await nav.getByRole('link', { name: a }).count(), `${username} does not see ${a}`).toBe(0);
+    for (const a of absent)
+      expect(await nav.getByRole('link', { name: a }).count(), `${username} does not see ${a}`).toBe(0);
     await context.close();
   });
 
@@ -100,7 +111,9 @@ describe('web app', { timeout: 90_000 }, () => {
     await page.getByLabel('借款企业').fill(world.enterprises.medium!);
     await page.getByTestId('enterprise-found').waitFor();
     await page.getByLabel('贷款本金（元）').fill('12000000');
-    await expect.poll(() => page.getByTestId('eligibility').getAttribute('data-eligible'), { timeout: 10_000 }).toBe('false');
+    await expect
+      .poll(() => page.getByTestId('eligibility').getAttribute('data-eligible'), { timeout: 10_000 })
+      .toBe('false');
     // Live: the failing rules are listed (medium enterprise under A, and above A's 10,000,000 limit).
     const failing = page.getByTestId('live-eval').locator('li[data-ok="false"]');
     expect(await failing.count()).toBeGreaterThanOrEqual(2);
@@ -128,10 +141,14 @@ describe('web app', { timeout: 90_000 }, () => {
     const rows = page.getByTestId('filings-table').locator('tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThan(5);
     // Sorted by principal, largest first, by the server: the page's amounts never increase.
-    const amounts = (await rows.locator('td:nth-child(6)').allTextContents()).map((a) => BigInt(a.replace(/[,.]/g, '')));
+    const amounts = (await rows.locator('td:nth-child(6)').allTextContents()).map((a) =>
+      BigInt(a.replace(/[,.]/g, '')),
+    );
     expect(amounts.every((a, i) => i === 0 || a <= amounts[i - 1]!)).toBe(true);
     await page.getByLabel('业务模式').selectOption('risk-sharing');
-    await expect.poll(async () => (await rows.locator('td:nth-child(10)').allTextContents()).every((m) => m === '银担分险')).toBe(true);
+    await expect
+      .poll(async () => (await rows.locator('td:nth-child(10)').allTextContents()).every((m) => m === '银担分险'))
+      .toBe(true);
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
     await page.getByLabel('业务模式').selectOption('');
     await shot(page, 'filings-table');
@@ -159,7 +176,9 @@ describe('web app', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByTestId('guarantor-confirmation').textContent()).toContain('待担保机构确认');
     await shot(page, 'loan-guarantor-confirm');
     await page.getByTestId('guarantor-confirm').getByRole('button', { name: '确认担保' }).click();
-    await expect.poll(() => page.getByTestId('guarantor-confirmation').textContent()).toMatch(/已确认（\d{4}-\d{2}-\d{2}，guarantor）/);
+    await expect
+      .poll(() => page.getByTestId('guarantor-confirmation').textContent())
+      .toMatch(/已确认（\d{4}-\d{2}-\d{2}，guarantor）/);
     await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('担保机构确认');
     expect(await page.getByTestId('guarantor-confirm').count()).toBe(0);
     // A bank officer sees the confirmation and has no button to confirm.
@@ -175,7 +194,8 @@ describe('web app', { timeout: 90_000 }, () => {
     const filingId = loans['bank-icbc']![1]!; // 2,000,000 under programme B, 50%
     await makeNonPerforming(server.url, 'bank-icbc', filingId, world.today);
 
-    const fundId = ((await (await apiAs(server.url, 'manager'))<{ fundId: string }>('GET', `/api/filings/${filingId}`)).body).fundId;
+    const fundId = (await (await apiAs(server.url, 'manager'))<{ fundId: string }>('GET', `/api/filings/${filingId}`))
+      .body.fundId;
     const mgr = await signedIn(browser, server.url, 'manager');
     await mgr.page.goto(`/dashboard?fund=${fundId}`);
     const cash = mgr.page.getByTestId('kpi-cash').locator('.value');
@@ -196,7 +216,9 @@ describe('web app', { timeout: 90_000 }, () => {
     expect(await mgr.page.getByRole('button', { name: '批准' }).isDisabled()).toBe(true);
     // The server refuses too, not only the button.
     const claimId = claimUrl.split('/').pop()!;
-    expect((await (await apiAs(server.url, 'manager'))('POST', `/api/claims/${claimId}/approve`)).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await (await apiAs(server.url, 'manager'))('POST', `/api/claims/${claimId}/approve`)).status,
+    ).toBeGreaterThanOrEqual(400);
 
     const mgr2 = await signedIn(browser, server.url, 'manager2');
     await mgr2.page.goto('/claims?tab=review');
@@ -212,7 +234,9 @@ describe('web app', { timeout: 90_000 }, () => {
     await mgr.page.getByTestId('next-by').waitFor(); // nothing left to do: the card says the claim is closed
     // The loan's timeline shows the claim's submission once (the loan's event, linked to the claim).
     await mgr.page.goto(`/filings/${filingId}`);
-    await expect.poll(() => mgr.page.getByTestId('timeline').getByRole('link', { name: '提交代偿申请' }).count()).toBe(1);
+    await expect
+      .poll(() => mgr.page.getByTestId('timeline').getByRole('link', { name: '提交代偿申请' }).count())
+      .toBe(1);
 
     await mgr.page.goto(`/dashboard?fund=${fundId}`);
     await expect.poll(() => cash.textContent(), { timeout: 15_000 }).not.toBe(cashBefore);
@@ -263,7 +287,9 @@ describe('web app', { timeout: 90_000 }, () => {
     await page.goto('/reports');
     await page.getByTestId('report-table').locator('tbody tr').first().waitFor();
     // Column headings are words, not the API's camelCase field names.
-    expect((await page.getByTestId('report-table').locator('th').allTextContents()).filter((h) => /[a-z][A-Z]/.test(h))).toEqual([]);
+    expect(
+      (await page.getByTestId('report-table').locator('th').allTextContents()).filter((h) => /[a-z][A-Z]/.test(h)),
+    ).toEqual([]);
     await shot(page, 'reports');
     await context.close();
     const login = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, startTestApp } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const goodCase = {
   enterprise: { registeredInZone: true, size: 'small', sciTech: false, industry: 'software', qualifications: [] },
@@ -16,13 +20,23 @@ describe('health, OpenAPI and docs', () => {
   it('answers health with the database kind', async () => {
     const res = await t.app.request('/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json() as any).toMatchObject({ status: 'ok', database: t.database.kind });
+    expect((await res.json()) as any).toMatchObject({ status: 'ok', database: t.database.kind });
   });
   it('publishes an OpenAPI 3.1 document with examples', async () => {
-    const doc = await (await t.app.request('/api/openapi.json')).json() as any;
+    const doc = (await (await t.app.request('/api/openapi.json')).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/evaluate', '/api/programmes', '/api/programmes/{id}', '/api/auth/login', '/api/enterprises']));
-    expect(doc.paths['/api/evaluate'].post.requestBody.content['application/json'].example.loan.principal).toBe('8000000.00');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/evaluate',
+        '/api/programmes',
+        '/api/programmes/{id}',
+        '/api/auth/login',
+        '/api/enterprises',
+      ]),
+    );
+    expect(doc.paths['/api/evaluate'].post.requestBody.content['application/json'].example.loan.principal).toBe(
+      '8000000.00',
+    );
   });
   it('serves a readable API page without a CDN', async () => {
     const page = await (await t.app.request('/api/docs')).text();
@@ -33,12 +47,12 @@ describe('health, OpenAPI and docs', () => {
 
 describe('programmes (stored from policies/ by content hash)', () => {
   it('lists both programmes with their versions', async () => {
-    const body = await (await t.app.request('/api/programmes')).json() as any;
+    const body = (await (await t.app.request('/api/programmes')).json()) as any;
     expect(body.items.map((p: { id: string }) => p.id)).toEqual(['etown-2023-small-micro', 'etown-2025-sci-tech']);
     expect(body.items[0].versions[0]).toMatchObject({ version: '2023-12', revision: 1, effectiveFrom: '2023-12-01' });
   });
   it('shows one programme with its policy file', async () => {
-    const body = await (await t.app.request('/api/programmes/etown-2025-sci-tech')).json() as any;
+    const body = (await (await t.app.request('/api/programmes/etown-2025-sci-tech')).json()) as any;
     expect(body.policies[0].document.compensation.base.ratio).toBe('0.5');
   });
   it('answers 404 as a problem for an unknown programme', async () => {
@@ -54,8 +68,14 @@ describe('programmes (stored from policies/ by content hash)', () => {
   });
   it('never lets a stored version be edited (R3)', async () => {
     const { sql } = await import('drizzle-orm');
-    const cause = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message));
-    expect(await cause(t.database.db.execute(sql`update policy_versions set effective_from = '2020-01-01'`))).toMatch(/policy_versions rows are immutable \(UPDATE\)/);
+    const cause = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+      );
+    expect(await cause(t.database.db.execute(sql`update policy_versions set effective_from = '2020-01-01'`))).toMatch(
+      /policy_versions rows are immutable \(UPDATE\)/,
+    );
     expect(await cause(t.database.db.execute(sql`delete from policy_versions`))).toMatch(/immutable \(DELETE\)/);
   });
 });
@@ -64,7 +84,7 @@ describe('POST /api/evaluate', () => {
   it('judges a case like the CLI does (worked example 1)', async () => {
     const res = await t.app.request('/api/evaluate', post({ ...goodCase, programme: 'etown-2023-small-micro' }));
     expect(res.status).toBe(200);
-    expect(await res.json() as any).toMatchObject({ eligible: true, ratio: '0.3', compensation: '1500000.00' });
+    expect((await res.json()) as any).toMatchObject({ eligible: true, ratio: '0.3', compensation: '1500000.00' });
   });
 
   const bad: [string, unknown, string][] = [
@@ -80,23 +100,36 @@ describe('POST /api/evaluate', () => {
   it.each(bad)('answers 400 naming the field for %s', async (_name, body, field) => {
     const res = await t.app.request('/api/evaluate', post(body));
     expect(res.status).toBe(400);
-    const problem = await res.json() as any;
+    const problem = (await res.json()) as any;
     expect(problem).toMatchObject({ status: 400, title: 'Invalid request' });
     expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
   it('gives each field message in English and, beside it, in Chinese', async () => {
-    const res = await t.app.request('/api/evaluate', post({ ...goodCase, loan: { ...goodCase.loan, principal: '0.001' }, enterprise: { ...goodCase.enterprise, sciTech: 'yes' } }));
-    const { errors } = await res.json() as any;
-    expect(errors).toEqual(expect.arrayContaining([
-      { field: 'loan.principal', message: 'has more than two decimals (the smallest unit is 0.01 yuan)', messageZh: '金额最多两位小数（最小单位 0.01 元）' },
-      { field: 'enterprise.sciTech', message: 'must be true or false', messageZh: '须为 true 或 false' },
-    ]));
+    const res = await t.app.request(
+      '/api/evaluate',
+      post({
+        ...goodCase,
+        loan: { ...goodCase.loan, principal: '0.001' },
+        enterprise: { ...goodCase.enterprise, sciTech: 'yes' },
+      }),
+    );
+    const { errors } = (await res.json()) as any;
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        {
+          field: 'loan.principal',
+          message: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+          messageZh: '金额最多两位小数（最小单位 0.01 元）',
+        },
+        { field: 'enterprise.sciTech', message: 'must be true or false', messageZh: '须为 true 或 false' },
+      ]),
+    );
   });
   it('answers 400 for broken JSON and 413 for a 50 MB body, never 500', async () => {
     expect((await t.app.request('/api/evaluate', post('{"enterprise": '))).status).toBe(400);
     const huge = await t.app.request('/api/evaluate', post(`{"x":"${'a'.repeat(50 * 1024 * 1024)}"}`));
     expect(huge.status).toBe(413);
-    expect((await huge.json() as any).title).toMatch(/too large/);
+    expect(((await huge.json()) as any).title).toMatch(/too large/);
   });
   it('answers 404 as a problem for an unknown route', async () => {
     expect((await t.app.request('/api/nothing-here')).status).toBe(404);

@@ -15,14 +15,25 @@ import { ok, send, startTestApp, type Client } from './harness';
 const TODAY = '2026-11-25';
 let t: Awaited<ReturnType<typeof startTestApp>>;
 let bjcg: Client, zgc: Client, manager: Client, reviewer: Client, auditor: Client, icbc: Client;
-interface Filing { id: string; bankId: string; status: string; mode: string; guarantorId: string | null; guarantorConfirmation: { on: string; by: string } | null; events?: { kind: string; actor: string }[] }
+interface Filing {
+  id: string;
+  bankId: string;
+  status: string;
+  mode: string;
+  guarantorId: string | null;
+  guarantorConfirmation: { on: string; by: string } | null;
+  events?: { kind: string; actor: string }[];
+}
 const rows = async (q: ReturnType<typeof sql>) => rowsOf(await t.database.db.execute(q));
 /** Every filing a client's list holds with the given query, walking the pages. */
 async function listAll(client: Client, query: string): Promise<Filing[]> {
   const out: Filing[] = [];
   let cursor = '';
   do {
-    const page = await ok(await client(`/api/filings?limit=500&${query}${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Filing[]; nextCursor: string | null };
+    const page = (await ok(await client(`/api/filings?limit=500&${query}${cursor ? `&cursor=${cursor}` : ''}`))) as {
+      items: Filing[];
+      nextCursor: string | null;
+    };
     out.push(...page.items);
     cursor = page.nextCursor ?? '';
   } while (cursor);
@@ -44,23 +55,33 @@ afterAll(async () => t?.close());
 describe('a guarantor confirms its risk-sharing loans', () => {
   it('works through its list of loans to confirm; each confirmation is on the loan, in its timeline and audited; again changes nothing', async () => {
     const todo = await listAll(bjcg, 'guarantorConfirmed=false&status=active');
-    const [expected] = await rows(sql`select count(*)::int as n from filings where guarantor_id = 'guarantor-bjcg' and status = 'active' and guarantor_confirmed_on is null`);
+    const [expected] = await rows(
+      sql`select count(*)::int as n from filings where guarantor_id = 'guarantor-bjcg' and status = 'active' and guarantor_confirmed_on is null`,
+    );
     expect(todo.length).toBe(expected!.n);
     expect(todo.length).toBeGreaterThan(1);
-    expect(todo.every((f) => f.mode === 'risk-sharing' && f.guarantorId === 'guarantor-bjcg' && f.guarantorConfirmation === null)).toBe(true);
+    expect(
+      todo.every(
+        (f) => f.mode === 'risk-sharing' && f.guarantorId === 'guarantor-bjcg' && f.guarantorConfirmation === null,
+      ),
+    ).toBe(true);
 
     const confirmedBefore = (await listAll(manager, 'guarantorConfirmed=true')).map((f) => f.id);
     expect(confirmedBefore.length).toBeGreaterThan(0); // the demo's guarantors confirmed their older loans
     const loan = todo[0]!;
-    const confirmed = await ok(await send(bjcg, 'POST', `/api/filings/${loan.id}/guarantor-confirmation`)) as Filing;
+    const confirmed = (await ok(await send(bjcg, 'POST', `/api/filings/${loan.id}/guarantor-confirmation`))) as Filing;
     expect(confirmed.guarantorConfirmation).toEqual({ on: TODAY, by: 'bjcg-officer' });
-    const again = await ok(await send(bjcg, 'POST', `/api/filings/${loan.id}/guarantor-confirmation`)) as Filing;
+    const again = (await ok(await send(bjcg, 'POST', `/api/filings/${loan.id}/guarantor-confirmation`))) as Filing;
     expect(again.guarantorConfirmation).toEqual({ on: TODAY, by: 'bjcg-officer' });
 
-    const detail = await ok(await manager(`/api/filings/${loan.id}`)) as Filing;
+    const detail = (await ok(await manager(`/api/filings/${loan.id}`))) as Filing;
     expect(detail.guarantorConfirmation).toEqual({ on: TODAY, by: 'bjcg-officer' });
-    expect(detail.events!.filter((e) => e.kind === 'guarantor-confirmed')).toEqual([expect.objectContaining({ actor: 'bjcg-officer' })]);
-    const audit = await ok(await auditor(`/api/audit?entityKind=filing&entityId=${loan.id}`)) as { items: { action: string; before: Filing; after: Filing }[] };
+    expect(detail.events!.filter((e) => e.kind === 'guarantor-confirmed')).toEqual([
+      expect.objectContaining({ actor: 'bjcg-officer' }),
+    ]);
+    const audit = (await ok(await auditor(`/api/audit?entityKind=filing&entityId=${loan.id}`))) as {
+      items: { action: string; before: Filing; after: Filing }[];
+    };
     const entries = audit.items.filter((a) => a.action === 'filing.guarantor-confirm');
     expect(entries).toHaveLength(1);
     expect(entries[0]!.before.guarantorConfirmation).toBeNull();
@@ -68,10 +89,12 @@ describe('a guarantor confirms its risk-sharing loans', () => {
 
     const left = await listAll(bjcg, 'guarantorConfirmed=false&status=active');
     expect(left.map((f) => f.id)).toEqual(todo.slice(1).map((f) => f.id));
-    expect((await listAll(manager, 'guarantorConfirmed=true')).map((f) => f.id).sort()).toEqual([...confirmedBefore, loan.id].sort());
+    expect((await listAll(manager, 'guarantorConfirmed=true')).map((f) => f.id).sort()).toEqual(
+      [...confirmedBefore, loan.id].sort(),
+    );
     // The bank sees its loan confirmed too.
     const bank = await t.signIn('officer-of-the-loan', 'bank', { bankId: loan.bankId });
-    const bankView = await ok(await bank(`/api/filings/${loan.id}`)) as Filing;
+    const bankView = (await ok(await bank(`/api/filings/${loan.id}`))) as Filing;
     expect(bankView.guarantorConfirmation).toEqual({ on: TODAY, by: 'bjcg-officer' });
   });
 
@@ -81,8 +104,9 @@ describe('a guarantor confirms its risk-sharing loans', () => {
     expect((await send(bjcg, 'POST', `/api/filings/${theirs!.id}/guarantor-confirmation`)).status).toBe(404);
     expect((await send(bjcg, 'POST', `/api/filings/${direct!.id}/guarantor-confirmation`)).status).toBe(404);
     expect((await send(bjcg, 'POST', '/api/filings/no-such-loan/guarantor-confirmation')).status).toBe(404);
-    for (const c of [manager, reviewer, auditor, icbc]) expect((await send(c, 'POST', `/api/filings/${theirs!.id}/guarantor-confirmation`)).status).toBe(403);
-    expect((await ok(await zgc(`/api/filings/${theirs!.id}`)) as Filing).guarantorConfirmation).toBeNull();
+    for (const c of [manager, reviewer, auditor, icbc])
+      expect((await send(c, 'POST', `/api/filings/${theirs!.id}/guarantor-confirmation`)).status).toBe(403);
+    expect(((await ok(await zgc(`/api/filings/${theirs!.id}`))) as Filing).guarantorConfirmation).toBeNull();
     const bad = await bjcg('/api/filings?guarantorConfirmed=yes');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('guarantorConfirmed');
@@ -95,6 +119,10 @@ describe('a guarantor confirms its risk-sharing loans', () => {
     expect(res.status).toBe(409);
     // It leaves the worklist: it never will be confirmed.
     expect((await listAll(bjcg, 'guarantorConfirmed=false')).map((f) => f.id)).not.toContain(loan!.id);
-    expect(await res.json()).toMatchObject({ detail: 'A withdrawn filing cannot be confirmed.', detailZh: '“已撤销”的贷款不能确认。', errors: [{ field: 'status' }] });
+    expect(await res.json()).toMatchObject({
+      detail: 'A withdrawn filing cannot be confirmed.',
+      detailZh: '“已撤销”的贷款不能确认。',
+      errors: [{ field: 'status' }],
+    });
   });
 });

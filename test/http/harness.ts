@@ -15,34 +15,65 @@ export const PASSWORD = 'correct horse battery';
  */
 export async function startTestApp({ today, trustProxy = true }: { today?: () => string; trustProxy?: boolean } = {}) {
   const database = await openTestDatabase();
-  const services = await createServices({ database, logger: pino({ level: 'silent' }), trustProxy, ...(today ? { today } : {}) });
+  const services = await createServices({
+    database,
+    logger: pino({ level: 'silent' }),
+    trustProxy,
+    ...(today ? { today } : {}),
+  });
   const { app } = services;
 
   async function signIn(username: string, role: Role, extra: { bankId?: string; guarantorId?: string } = {}) {
-    await createUser({ repo: services.repos.auth, user: { username, displayName: username, role, password: PASSWORD, ...extra } });
-    const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+    await createUser({
+      repo: services.repos.auth,
+      user: { username, displayName: username, role, password: PASSWORD, ...extra },
+    });
+    const res = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
     if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookies = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const { csrfToken } = (await res.json()) as { csrfToken: string };
     return (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
       app.request(path, {
         method: init.method ?? 'GET',
-        headers: { cookie: cookies, 'x-csrf-token': csrfToken, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-        ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+        headers: {
+          cookie: cookies,
+          'x-csrf-token': csrfToken,
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+        ...(init.body !== undefined
+          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+          : {}),
       });
   }
 
   return { app, services, database, signIn, close: () => database.close() };
 }
 
-export const post = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export const post = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 export type Client = Awaited<ReturnType<TestApp['signIn']>>;
 
 /** One request by a signed-in client. */
-export const send = (client: Client, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  client(path, { method, ...(body !== undefined ? { body } : {}), headers });
+export const send = (
+  client: Client,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => client(path, { method, ...(body !== undefined ? { body } : {}), headers });
 
 /** The response's JSON, after checking its status (the body is the failure's message). */
 export async function ok(res: Response, status = 200) {
@@ -66,7 +97,11 @@ export async function signInCast(t: TestApp) {
     bankB: await t.signIn('bank-b-officer', 'bank', { bankId: 'bank-b' }),
     guarantor: await t.signIn('guarantor', 'guarantor', { guarantorId: 'g-1' }),
   };
-  for (const [id, kind, name] of [['bank-a', 'bank', '甲银行经开区支行'], ['bank-b', 'bank', '乙银行经开区支行'], ['g-1', 'guarantor', '首创担保']]) {
+  for (const [id, kind, name] of [
+    ['bank-a', 'bank', '甲银行经开区支行'],
+    ['bank-b', 'bank', '乙银行经开区支行'],
+    ['g-1', 'guarantor', '首创担保'],
+  ]) {
     const res = await cast.manager('/api/institutions', { method: 'POST', body: { id, kind, name } });
     if (res.status !== 201) throw new Error(`registering ${id} failed: ${res.status} ${await res.text()}`);
   }

@@ -19,7 +19,14 @@ type Client = Awaited<ReturnType<typeof t.signIn>>;
 const c: Record<'manager' | 'reviewer' | 'auditor' | 'icbc' | 'bob' | 'guarantor', Client> = {} as never;
 const ROLES = ['manager', 'reviewer', 'auditor', 'icbc', 'bob', 'guarantor'] as const;
 const BANK_OF = { icbc: 'bank-icbc', bob: 'bank-bob' } as const;
-const REPORTS = ['/api/reports/position', '/api/reports/banks', '/api/reports/breakdown?by=bank', '/api/reports/breakdown?by=month', '/api/reports/monthly', '/api/reports/risk-sharing'];
+const REPORTS = [
+  '/api/reports/position',
+  '/api/reports/banks',
+  '/api/reports/breakdown?by=bank',
+  '/api/reports/breakdown?by=month',
+  '/api/reports/monthly',
+  '/api/reports/risk-sharing',
+];
 
 const rows = async (q: ReturnType<typeof sql>) => rowsOf(await t.database.db.execute(q));
 const json = async (client: Client, path: string) => {
@@ -41,10 +48,22 @@ function parseCsv(bytes: Uint8Array): string[][] {
   for (let i = 1; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r') continue;
-    else if (ch === '\n') { row.push(field); out.push(row); row = []; field = ''; } else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r') continue;
+    else if (ch === '\n') {
+      row.push(field);
+      out.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
   }
   return out;
 }
@@ -55,7 +74,9 @@ async function sheets(res: Response): Promise<Map<string, string[][]>> {
   const out = new Map<string, string[][]>();
   book.eachSheet((s) => {
     const r: string[][] = [];
-    s.eachRow((row) => { r.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))); });
+    s.eachRow((row) => {
+      r.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    });
     out.set(s.name, r);
   });
   return out;
@@ -82,7 +103,11 @@ describe('who may read the reports', () => {
   });
 
   it('names the field of a bad query with 400', async () => {
-    for (const [path, field] of [['/api/reports/breakdown?by=colour', 'by'], ['/api/reports/breakdown', 'by'], ['/api/reports/monthly?format=pdf', 'format']] as const) {
+    for (const [path, field] of [
+      ['/api/reports/breakdown?by=colour', 'by'],
+      ['/api/reports/breakdown', 'by'],
+      ['/api/reports/monthly?format=pdf', 'format'],
+    ] as const) {
       const res = await c.manager(path);
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as any).errors.map((e: any) => e.field)).toContain(field);
@@ -94,7 +119,8 @@ describe('scope: a bank sees its own rows only, a guarantor the loans it guarant
   it('banks: staff see all 18, a bank its own row, a guarantor none', async () => {
     const all = (await json(c.manager, '/api/reports/banks')).items;
     expect(all).toHaveLength(18);
-    for (const role of ['reviewer', 'auditor'] as const) expect((await json(c[role], '/api/reports/banks')).items).toEqual(all);
+    for (const role of ['reviewer', 'auditor'] as const)
+      expect((await json(c[role], '/api/reports/banks')).items).toEqual(all);
     for (const role of ['icbc', 'bob'] as const) {
       const mine = (await json(c[role], '/api/reports/banks')).items;
       expect(mine.map((r: any) => r.bankId)).toEqual([BANK_OF[role]]);
@@ -109,7 +135,9 @@ describe('scope: a bank sees its own rows only, a guarantor the loans it guarant
     for (const role of ['icbc', 'bob'] as const) {
       const mine = (await json(c[role], '/api/reports/breakdown?by=bank')).items;
       expect(mine).toEqual([all.find((r: any) => r.bank === BANK_OF[role])]);
-      const [db] = await rows(sql`select count(*)::int as n, sum(principal)::text as p from filings where bank_id = ${BANK_OF[role]} and status <> 'withdrawn'`);
+      const [db] = await rows(
+        sql`select count(*)::int as n, sum(principal)::text as p from filings where bank_id = ${BANK_OF[role]} and status <> 'withdrawn'`,
+      );
       expect(mine[0].loans).toBe(Number(db!.n));
       expect(parseYuan(mine[0].filedPrincipal)).toBe(BigInt(String(db!.p)));
     }
@@ -117,7 +145,9 @@ describe('scope: a bank sees its own rows only, a guarantor the loans it guarant
 
   it('by month and monthly: a bank’s months add up to its own book, not the whole', async () => {
     for (const role of ['icbc', 'bob'] as const) {
-      const [db] = await rows(sql`select count(*)::int as n, sum(principal)::text as p from filings where bank_id = ${BANK_OF[role]} and status <> 'withdrawn'`);
+      const [db] = await rows(
+        sql`select count(*)::int as n, sum(principal)::text as p from filings where bank_id = ${BANK_OF[role]} and status <> 'withdrawn'`,
+      );
       const byMonth = (await json(c[role], '/api/reports/breakdown?by=month')).items;
       expect(byMonth.reduce((s: bigint, r: any) => s + parseYuan(r.filedPrincipal), 0n)).toBe(BigInt(String(db!.p)));
       const monthly = (await json(c[role], '/api/reports/monthly')).items;
@@ -125,19 +155,31 @@ describe('scope: a bank sees its own rows only, a guarantor the loans it guarant
       expect(monthly.reduce((s: bigint, r: any) => s + parseYuan(r.filedPrincipal), 0n)).toBe(BigInt(String(db!.p)));
     }
     const [whole] = await rows(sql`select count(*)::int as n from filings where status <> 'withdrawn'`);
-    expect((await json(c.manager, '/api/reports/monthly')).items.reduce((s: number, r: any) => s + r.loansFiled, 0)).toBe(Number(whole!.n));
+    expect(
+      (await json(c.manager, '/api/reports/monthly')).items.reduce((s: number, r: any) => s + r.loansFiled, 0),
+    ).toBe(Number(whole!.n));
   });
 
   it('risk-sharing: a bank counts its own loans, a guarantor the ones it guarantees', async () => {
     const count = async (q: ReturnType<typeof sql>) => Number((await rows(q))[0]!.n);
-    const all = await count(sql`select count(*)::int as n from filings where mode = 'risk-sharing' and status <> 'withdrawn'`);
+    const all = await count(
+      sql`select count(*)::int as n from filings where mode = 'risk-sharing' and status <> 'withdrawn'`,
+    );
     expect(all).toBeGreaterThan(0);
     expect((await json(c.manager, '/api/reports/risk-sharing')).loans).toBe(all);
     for (const role of ['icbc', 'bob'] as const) {
-      expect((await json(c[role], '/api/reports/risk-sharing')).loans).toBe(await count(sql`select count(*)::int as n from filings where mode = 'risk-sharing' and status <> 'withdrawn' and bank_id = ${BANK_OF[role]}`));
+      expect((await json(c[role], '/api/reports/risk-sharing')).loans).toBe(
+        await count(
+          sql`select count(*)::int as n from filings where mode = 'risk-sharing' and status <> 'withdrawn' and bank_id = ${BANK_OF[role]}`,
+        ),
+      );
     }
     const mine = await json(c.guarantor, '/api/reports/risk-sharing');
-    expect(mine.loans).toBe(await count(sql`select count(*)::int as n from filings where mode = 'risk-sharing' and status <> 'withdrawn' and guarantor_id = 'guarantor-bjcg'`));
+    expect(mine.loans).toBe(
+      await count(
+        sql`select count(*)::int as n from filings where mode = 'risk-sharing' and status <> 'withdrawn' and guarantor_id = 'guarantor-bjcg'`,
+      ),
+    );
     expect(mine.loans).toBeLessThan(all);
     const guarantors = mine.parties.filter((p: any) => p.party === 'guarantor').map((p: any) => p.institutionId);
     expect(guarantors).toEqual(['guarantor-bjcg']);
@@ -147,7 +189,9 @@ describe('scope: a bank sees its own rows only, a guarantor the loans it guarant
     const all = (await json(c.manager, '/api/reports/position')).items;
     expect(all.map((p: any) => p.fundId).sort()).toEqual(['etown', 'etown-sci-tech']);
     for (const role of ROLES) expect((await json(c[role], '/api/reports/position')).items).toEqual(all);
-    expect((await json(c.manager, '/api/reports/position?fundId=etown')).items.map((p: any) => p.fundId)).toEqual(['etown']);
+    expect((await json(c.manager, '/api/reports/position?fundId=etown')).items.map((p: any) => p.fundId)).toEqual([
+      'etown',
+    ]);
   });
 });
 
@@ -167,7 +211,8 @@ describe('downloads', () => {
         for (const [k, v] of Object.entries(first)) {
           if (v !== null && typeof v !== 'object') expect(data[0]![header!.indexOf(k)], `${path} ${k}`).toBe(String(v));
         }
-        if (path.includes('by=bank') && BANK_OF[role as keyof typeof BANK_OF]) expect(data.map((r) => r[header!.indexOf('bank')])).toEqual([BANK_OF[role as keyof typeof BANK_OF]]);
+        if (path.includes('by=bank') && BANK_OF[role as keyof typeof BANK_OF])
+          expect(data.map((r) => r[header!.indexOf('bank')])).toEqual([BANK_OF[role as keyof typeof BANK_OF]]);
       }
     }
   });
@@ -197,7 +242,9 @@ describe('downloads', () => {
     // A report with nothing in it exports too (an empty table was a 500).
     const empty = await c.manager('/api/reports/monthly?fundId=nosuch&format=xlsx');
     expect(empty.status).toBe(200);
-    expect((await sheets(empty)).get('monthly')).toEqual([['month', 'filedPrincipal', 'loansFiled', 'payouts', 'claimsPaid', 'recovered', 'refunds', 'recoveries']]);
+    expect((await sheets(empty)).get('monthly')).toEqual([
+      ['month', 'filedPrincipal', 'loansFiled', 'payouts', 'claimsPaid', 'recovered', 'refunds', 'recoveries'],
+    ]);
 
     const position = await sheets(await c.auditor('/api/reports/position?format=xlsx'));
     expect(position.get('position')!.length - 1).toBe(2);

@@ -24,19 +24,56 @@ let close = async () => {};
 
 beforeAll(async () => {
   const database = onPostgres ? await openTestDatabase() : await openDatabase({ dataDir, url: '' });
-  env = onPostgres ? { DATABASE_URL: (database as { url?: string }).url! } : { BACKSTOP_DATA: dataDir, DATABASE_URL: '' };
+  env = onPostgres
+    ? { DATABASE_URL: (database as { url?: string }).url! }
+    : { BACKSTOP_DATA: dataDir, DATABASE_URL: '' };
   const db = database.db;
   await syncPolicyFiles({ repo: createProgrammesRepository({ db }), files: loadPolicyFiles() });
   const registry = createRegistryRepository({ db });
-  await registerInstitution({ repo: registry, input: { id: 'bank-icbc', kind: 'bank', name: '工商银行亦庄支行', registeredInZone: true } });
-  await createFund({ db, actor: manager, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan('100000000.00'), on: '2024-01-02' } });
-  await signAgreement({ db, actor: manager, input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: 'bank-icbc', signedOn: '2024-01-01' } });
+  await registerInstitution({
+    repo: registry,
+    input: { id: 'bank-icbc', kind: 'bank', name: '工商银行亦庄支行', registeredInZone: true },
+  });
+  await createFund({
+    db,
+    actor: manager,
+    input: {
+      id: 'etown',
+      name: '亦庄风险补偿资金',
+      programmes: ['etown-2025-sci-tech'],
+      liabilityMultipleBp: 100_000,
+      capital: parseYuan('100000000.00'),
+      on: '2024-01-02',
+    },
+  });
+  await signAgreement({
+    db,
+    actor: manager,
+    input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: 'bank-icbc', signedOn: '2024-01-01' },
+  });
   for (const i of [1, 2]) {
-    await registerEnterprise({ repo: registry, actor: manager, input: { creditCode: creditCode(i), name: `企业${i}`, size: 'small', industry: 'software', sciTech: true, registeredInZone: true, restrictedProcesses: false, qualifications: [] } });
+    await registerEnterprise({
+      repo: registry,
+      actor: manager,
+      input: {
+        creditCode: creditCode(i),
+        name: `企业${i}`,
+        size: 'small',
+        industry: 'software',
+        sciTech: true,
+        registeredInZone: true,
+        restrictedProcesses: false,
+        qualifications: [],
+      },
+    });
   }
-  if (onPostgres) close = database.close; else await database.close();
+  if (onPostgres) close = database.close;
+  else await database.close();
 });
-afterAll(async () => { await close(); rmSync(dataDir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const on = addDays(beijingToday(), -2);
 
@@ -50,10 +87,12 @@ describe('backstop import filings', () => {
     const r = runCli(['import', 'filings', path, '--bank', 'bank-icbc'], { env });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^imported: 3 rows in .* for bank-icbc — filed 2, duplicates 0, rejected 1; error report .*\.errors\.csv/);
+    expect(r.stdout).toMatch(
+      /^imported: 3 rows in .* for bank-icbc — filed 2, duplicates 0, rejected 1; error report .*\.errors\.csv/,
+    );
     const report = readFileSync(`${path}.errors.csv`, 'utf8');
     expect(report.startsWith('\uFEFF行号 line')).toBe(true);
-    expect(report).toContain("3,金额(元),不能为负数,must not be negative,CLI-2");
+    expect(report).toContain('3,金额(元),不能为负数,must not be negative,CLI-2');
 
     const again = runCli(['import', 'filings', path, '--bank', 'bank-icbc'], { env });
     expect(again.code).toBe(0);

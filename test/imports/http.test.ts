@@ -13,7 +13,10 @@ import { creditCode, manager as managerActor } from '../operations/fixture';
 import { HEADER, query, writeCsv, writeRaw } from './world';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
-type Client = (path: string, init?: { method?: string; body?: RequestInit['body'] | object; headers?: Record<string, string> }) => Promise<Response>;
+type Client = (
+  path: string,
+  init?: { method?: string; body?: RequestInit['body'] | object; headers?: Record<string, string> },
+) => Promise<Response>;
 let icbc: Client, bob: Client, manager: Client, auditor: Client, guarantor: Client;
 let disbursedOn: string;
 
@@ -21,50 +24,130 @@ beforeAll(async () => {
   t = await startTestApp();
   const db = t.services.ops.db;
   disbursedOn = addDays(t.services.ops.today(), -2);
-  for (const [id, name] of [['bank-icbc', '工商银行亦庄支行'], ['bank-bob', '北京银行经开区支行']] as const) {
-    await registerInstitution({ repo: t.services.repos.registry, input: { id, kind: 'bank', name, registeredInZone: true } });
+  for (const [id, name] of [
+    ['bank-icbc', '工商银行亦庄支行'],
+    ['bank-bob', '北京银行经开区支行'],
+  ] as const) {
+    await registerInstitution({
+      repo: t.services.repos.registry,
+      input: { id, kind: 'bank', name, registeredInZone: true },
+    });
   }
-  await createFund({ db, actor: managerActor, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan('100000000.00'), on: '2024-01-02' } });
+  await createFund({
+    db,
+    actor: managerActor,
+    input: {
+      id: 'etown',
+      name: '亦庄风险补偿资金',
+      programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'],
+      liabilityMultipleBp: 100_000,
+      capital: parseYuan('100000000.00'),
+      on: '2024-01-02',
+    },
+  });
   for (const bank of ['bank-icbc', 'bank-bob']) {
-    await signAgreement({ db, actor: managerActor, input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: bank, signedOn: '2024-01-01' } });
+    await signAgreement({
+      db,
+      actor: managerActor,
+      input: { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: bank, signedOn: '2024-01-01' },
+    });
   }
   for (let i = 1; i <= 6; i++) {
-    await registerEnterprise({ repo: t.services.repos.registry, actor: managerActor, input: { creditCode: creditCode(i), name: `企业${i}`, size: 'small', industry: 'software', sciTech: true, registeredInZone: true, restrictedProcesses: false, qualifications: [] } });
+    await registerEnterprise({
+      repo: t.services.repos.registry,
+      actor: managerActor,
+      input: {
+        creditCode: creditCode(i),
+        name: `企业${i}`,
+        size: 'small',
+        industry: 'software',
+        sciTech: true,
+        registeredInZone: true,
+        restrictedProcesses: false,
+        qualifications: [],
+      },
+    });
   }
   [icbc, bob, manager, auditor, guarantor] = await Promise.all([
-    signIn('icbc', 'bank', { bankId: 'bank-icbc' }), signIn('bob', 'bank', { bankId: 'bank-bob' }), signIn('boss', 'manager'), signIn('audit', 'auditor'),
+    signIn('icbc', 'bank', { bankId: 'bank-icbc' }),
+    signIn('bob', 'bank', { bankId: 'bank-bob' }),
+    signIn('boss', 'manager'),
+    signIn('audit', 'auditor'),
     signIn('gua', 'guarantor', { guarantorId: 'guarantor-bjcg' }),
   ]);
 });
 afterAll(async () => t?.close());
 
 /** Like the harness's sign-in, but the body goes through as given (a multipart stream, not JSON). */
-async function signIn(username: string, role: Role, extra: { bankId?: string; guarantorId?: string } = {}): Promise<Client> {
-  await createUser({ repo: t.services.repos.auth, user: { username, displayName: username, role, password: PASSWORD, ...extra } });
-  const res = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+async function signIn(
+  username: string,
+  role: Role,
+  extra: { bankId?: string; guarantorId?: string } = {},
+): Promise<Client> {
+  await createUser({
+    repo: t.services.repos.auth,
+    user: { username, displayName: username, role, password: PASSWORD, ...extra },
+  });
+  const res = await t.app.request('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return async (path, init = {}) => {
     const isJson = init.body !== undefined && !(init.body instanceof ReadableStream);
     return t.app.request(path, {
       method: init.method ?? 'GET',
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(isJson ? { 'content-type': 'application/json' } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: isJson ? JSON.stringify(init.body) : (init.body as RequestInit['body']), duplex: 'half' } : {}),
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(isJson ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
+      ...(init.body !== undefined
+        ? { body: isJson ? JSON.stringify(init.body) : (init.body as RequestInit['body']), duplex: 'half' }
+        : {}),
     } as RequestInit);
   };
 }
 
-const row = (ref: string, i: number, principal = '1000000.00') => [ref, creditCode(i), `企业${i}`, '信用贷款', principal, disbursedOn, '', '直接补偿', ''];
+const row = (ref: string, i: number, principal = '1000000.00') => [
+  ref,
+  creditCode(i),
+  `企业${i}`,
+  '信用贷款',
+  principal,
+  disbursedOn,
+  '',
+  '直接补偿',
+  '',
+];
 
 function upload(client: Client, path: string, fields: Record<string, string> = {}) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([readFileSync(path)]), 'filings.csv');
   const req = new Request('http://x/api/imports', { method: 'POST', body: form });
-  return client('/api/imports', { method: 'POST', headers: { 'content-type': req.headers.get('content-type')! }, body: req.body! });
+  return client('/api/imports', {
+    method: 'POST',
+    headers: { 'content-type': req.headers.get('content-type')! },
+    body: req.body!,
+  });
 }
 
-type Job = { id: string; status: string; filed: number; rejected: number; duplicates: number; bankId: string; progress: number | null };
+type Job = {
+  id: string;
+  status: string;
+  filed: number;
+  rejected: number;
+  duplicates: number;
+  bankId: string;
+  progress: number | null;
+};
 async function finished(client: Client, id: string): Promise<Job> {
   for (let i = 0; i < 200; i++) {
     const job = (await (await client(`/api/imports/${id}`)).json()) as Job;
@@ -89,7 +172,9 @@ describe('POST /api/imports', () => {
     expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await report.arrayBuffer());
     expect(text.startsWith('\uFEFF行号 line,列 column,原因,reason,银行合同编号')).toBe(true);
-    expect(text).toContain('3,金额(元),金额最多两位小数（最小单位 0.01 元）,has more than two decimals (the smallest unit is 0.01 yuan),H-2');
+    expect(text).toContain(
+      '3,金额(元),金额最多两位小数（最小单位 0.01 元）,has more than two decimals (the smallest unit is 0.01 yuan),H-2',
+    );
   });
 
   it('the same file again answers 200 with the same job and files nothing twice', async () => {
@@ -99,7 +184,9 @@ describe('POST /api/imports', () => {
     const again = await upload(icbc, path);
     expect(again.status).toBe(200);
     expect(((await again.json()) as Job).id).toBe(first.id);
-    expect((await query(t.services.ops.db, `select count(*)::int as n from filings where bank_ref = 'S-1'`))[0]!.n).toBe(1);
+    expect(
+      (await query(t.services.ops.db, `select count(*)::int as n from filings where bank_ref = 'S-1'`))[0]!.n,
+    ).toBe(1);
   });
 
   it('another bank cannot see the job (404) nor its report, and lists only its own', async () => {
@@ -120,16 +207,30 @@ describe('POST /api/imports', () => {
 
   it('pages the jobs newest first by cursor: every job once, even jobs started in the same millisecond', async () => {
     // Three jobs in one millisecond (microseconds apart) and one in the next: ties are broken by id.
-    for (const [id, at] of [['tie-b', '.123400'], ['tie-a', '.123100'], ['tie-c', '.123900'], ['next-ms', '.124000']]) {
-      await query(t.services.ops.db, `insert into import_jobs (id, bank_id, file_name, file_hash, status, created_by, started_at) values ('${id}', 'bank-bob', 'x.csv', '${id}', 'done', 'bob', '2026-01-01 00:00:00${at}+00')`);
+    for (const [id, at] of [
+      ['tie-b', '.123400'],
+      ['tie-a', '.123100'],
+      ['tie-c', '.123900'],
+      ['next-ms', '.124000'],
+    ]) {
+      await query(
+        t.services.ops.db,
+        `insert into import_jobs (id, bank_id, file_name, file_hash, status, created_by, started_at) values ('${id}', 'bank-bob', 'x.csv', '${id}', 'done', 'bob', '2026-01-01 00:00:00${at}+00')`,
+      );
     }
-    const whole = (await (await manager('/api/imports?limit=500')).json()) as { items: Job[]; nextCursor: string | null };
+    const whole = (await (await manager('/api/imports?limit=500')).json()) as {
+      items: Job[];
+      nextCursor: string | null;
+    };
     expect(whole.nextCursor).toBeNull();
     expect(whole.items.map((j) => j.id).slice(-4)).toEqual(['next-ms', 'tie-c', 'tie-b', 'tie-a']);
     const walked: string[] = [];
     let cursor: string | null = '';
     while (cursor !== null) {
-      const page = (await (await manager(`/api/imports?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: Job[]; nextCursor: string | null };
+      const page = (await (await manager(`/api/imports?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        items: Job[];
+        nextCursor: string | null;
+      };
       walked.push(...page.items.map((j) => j.id));
       cursor = page.nextCursor;
     }
@@ -138,7 +239,13 @@ describe('POST /api/imports', () => {
     expect(bobs.items.every((j) => j.bankId === 'bank-bob')).toBe(true);
     expect(bobs.nextCursor).toEqual(expect.any(String));
     // A made-up cursor (not a real day; year 0) was a 500 from PostgreSQL.
-    for (const bad of ['limit=0', 'limit=501', 'cursor=bm9wZQ', 'cursor=WyIyMDI2LTAyLTMwVDAwOjAwOjAwWiIsICJ4Il0', 'cursor=WyIwMDAwLTAxLTAxVDAwOjAwOjAwWiIsICJ4Il0']) {
+    for (const bad of [
+      'limit=0',
+      'limit=501',
+      'cursor=bm9wZQ',
+      'cursor=WyIyMDI2LTAyLTMwVDAwOjAwOjAwWiIsICJ4Il0',
+      'cursor=WyIwMDAwLTAxLTAxVDAwOjAwOjAwWiIsICJ4Il0',
+    ]) {
       const r = await manager(`/api/imports?${bad}`);
       expect(r.status, bad).toBe(400);
       expect(((await r.json()) as { errors: { field: string }[] }).errors[0]!.field, bad).toBe(bad.split('=')[0]);
@@ -161,7 +268,10 @@ describe('POST /api/imports', () => {
     const before = await query(t.services.ops.db, 'select count(*)::int as n from import_jobs');
     const broken = await upload(icbc, writeRaw(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])));
     expect(broken.status).toBe(400);
-    expect(((await broken.json()) as { errors: { field: string; message: string }[] }).errors[0]).toMatchObject({ field: 'file', message: expect.stringMatching(/not a CSV or XLSX/) });
+    expect(((await broken.json()) as { errors: { field: string; message: string }[] }).errors[0]).toMatchObject({
+      field: 'file',
+      message: expect.stringMatching(/not a CSV or XLSX/),
+    });
     const json = await icbc('/api/imports', { method: 'POST', body: { file: 'x' } });
     expect(json.status).toBe(415);
     expect(await query(t.services.ops.db, 'select count(*)::int as n from import_jobs')).toEqual(before);
@@ -169,7 +279,10 @@ describe('POST /api/imports', () => {
 
   it('takes files larger than the 1 MB limit of other routes', async () => {
     // A few rows with long remarks (a column of the bank's own, left alone): the point is the size of the body.
-    const rows = Array.from({ length: 40 }, (_, i) => [...row(`BIG-${i}`, 1 + (i % 6), '10000.001'), '备注'.repeat(10_000)]);
+    const rows = Array.from({ length: 40 }, (_, i) => [
+      ...row(`BIG-${i}`, 1 + (i % 6), '10000.001'),
+      '备注'.repeat(10_000),
+    ]);
     const path = writeCsv(rows, { header: [...HEADER, '备注'] });
     expect(readFileSync(path).length).toBeGreaterThan(1024 * 1024);
     const res = await upload(bob, path);
@@ -182,12 +295,24 @@ describe('receiving an upload', () => {
   const body = (parts: string) => new Blob([parts]).stream();
   it('stops at the size limit with 413', async () => {
     const b = 'XyZ';
-    const p = receiveUpload(body(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n${'x'.repeat(5000)}\r\n--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000);
+    const p = receiveUpload(
+      body(
+        `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n${'x'.repeat(5000)}\r\n--${b}--\r\n`,
+      ),
+      `multipart/form-data; boundary=${b}`,
+      1000,
+    );
     await expect(p).rejects.toMatchObject({ status: 413 });
   });
   it('keeps the file and the fields, whatever the chunking', async () => {
     const b = '----b0undary';
-    const u = await receiveUpload(body(`--${b}\r\nContent-Disposition: form-data; name="bankId"\r\n\r\nbank-bob\r\n--${b}\r\nContent-Disposition: form-data; name="file"; filename="贷款.csv"\r\nContent-Type: text/csv\r\n\r\na,b\r\n--not-the-boundary\r\n1,2\r\n--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000);
+    const u = await receiveUpload(
+      body(
+        `--${b}\r\nContent-Disposition: form-data; name="bankId"\r\n\r\nbank-bob\r\n--${b}\r\nContent-Disposition: form-data; name="file"; filename="贷款.csv"\r\nContent-Type: text/csv\r\n\r\na,b\r\n--not-the-boundary\r\n1,2\r\n--${b}--\r\n`,
+      ),
+      `multipart/form-data; boundary=${b}`,
+      1000,
+    );
     expect(u.fields).toEqual({ bankId: 'bank-bob' });
     expect(u.fileName).toBe('贷款.csv');
     expect(readFileSync(u.path, 'utf8')).toBe('a,b\r\n--not-the-boundary\r\n1,2');
@@ -195,14 +320,32 @@ describe('receiving an upload', () => {
   });
   it('refuses a field with a NUL or another control character, naming it (was a 500 from PostgreSQL); a file name has them replaced', async () => {
     const b = 'b0';
-    const file = (name: string) => `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\na,b\r\n`;
-    await expect(receiveUpload(body(`--${b}\r\nContent-Disposition: form-data; name="bankId"\r\n\r\nbank\u0000bob\r\n${file('a.csv')}--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000))
-      .rejects.toMatchObject({ status: 400, errors: [{ field: 'bankId' }] });
-    const u = await receiveUpload(body(`${file('a\u0000b\u0007.csv')}--${b}--\r\n`), `multipart/form-data; boundary=${b}`, 1000);
+    const file = (name: string) =>
+      `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\na,b\r\n`;
+    await expect(
+      receiveUpload(
+        body(
+          `--${b}\r\nContent-Disposition: form-data; name="bankId"\r\n\r\nbank\u0000bob\r\n${file('a.csv')}--${b}--\r\n`,
+        ),
+        `multipart/form-data; boundary=${b}`,
+        1000,
+      ),
+    ).rejects.toMatchObject({ status: 400, errors: [{ field: 'bankId' }] });
+    const u = await receiveUpload(
+      body(`${file('a\u0000b\u0007.csv')}--${b}--\r\n`),
+      `multipart/form-data; boundary=${b}`,
+      1000,
+    );
     expect(u.fileName).toBe('a_b_.csv');
     await u.discard();
   });
   it('refuses a body cut off before its last boundary', async () => {
-    await expect(receiveUpload(body('--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc'), 'multipart/form-data; boundary=b', 1000)).rejects.toMatchObject({ status: 400 });
+    await expect(
+      receiveUpload(
+        body('--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc'),
+        'multipart/form-data; boundary=b',
+        1000,
+      ),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });

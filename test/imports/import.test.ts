@@ -16,17 +16,43 @@ const today = '2025-09-03';
 const codes: string[] = [];
 beforeAll(async () => {
   w = await etownWorld({ capital: '100000000.00' });
-  for (let i = 1; i <= 40; i++) { await w.enterprise(i); codes.push(creditCode(i)); }
+  for (let i = 1; i <= 40; i++) {
+    await w.enterprise(i);
+    codes.push(creditCode(i));
+  }
 });
 afterAll(async () => w?.close());
 
-const run = (path: string, extra: Partial<Parameters<typeof importFile>[0]> = {}) => importFile({ db: w.db, catalog: w.catalog, actor: icbc, today, path, ...extra });
-const good = (ref: string, i: number, principal = '1000000.00') => [ref, codes[i]!, `企业${i + 1}`, '信用贷款', principal, '2025-09-01', '2026-08-31', '直接补偿', ''];
-const count = async (prefix: string) => Number((await query(w.db, `select count(*)::int as n from filings where bank_ref like '${prefix}%'`))[0]!.n);
-const errorsOf = async (jobId: string) => (await createImportsRepository({ db: w.db }).errors(jobId, null, 1000)).map((e) => ({ line: e.line, column: e.column, message: e.message, messageEn: e.messageEn }));
+const run = (path: string, extra: Partial<Parameters<typeof importFile>[0]> = {}) =>
+  importFile({ db: w.db, catalog: w.catalog, actor: icbc, today, path, ...extra });
+const good = (ref: string, i: number, principal = '1000000.00') => [
+  ref,
+  codes[i]!,
+  `企业${i + 1}`,
+  '信用贷款',
+  principal,
+  '2025-09-01',
+  '2026-08-31',
+  '直接补偿',
+  '',
+];
+const count = async (prefix: string) =>
+  Number((await query(w.db, `select count(*)::int as n from filings where bank_ref like '${prefix}%'`))[0]!.n);
+const errorsOf = async (jobId: string) =>
+  (await createImportsRepository({ db: w.db }).errors(jobId, null, 1000)).map((e) => ({
+    line: e.line,
+    column: e.column,
+    message: e.message,
+    messageEn: e.messageEn,
+  }));
 
 async function problemOf(p: Promise<unknown>): Promise<Problem> {
-  try { await p; } catch (e) { if (e instanceof Problem) return e; throw e; }
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof Problem) return e;
+    throw e;
+  }
   throw new Error('expected a problem');
 }
 
@@ -37,7 +63,17 @@ describe('bulk filing from a bank file', () => {
       ['U-2', codes[1]!, '企业2', '信用贷款', '', '2025-09-01', '', '', ''], // 3: missing principal
       good('U-3', 2, '100.001'), // 4: 0.001 yuan
       good('U-4', 3, '-5000.00'), // 5: negative
-      ['U-5', `${codes[4]!.slice(0, 17)}${codes[4]!.endsWith('1') ? '2' : '1'}`, '坏代码', '信用贷款', '100000.00', '2025-09-01', '', '', ''], // 6: bad credit code
+      [
+        'U-5',
+        `${codes[4]!.slice(0, 17)}${codes[4]!.endsWith('1') ? '2' : '1'}`,
+        '坏代码',
+        '信用贷款',
+        '100000.00',
+        '2025-09-01',
+        '',
+        '',
+        '',
+      ], // 6: bad credit code
       ['U-6', codes[5]!, '企业6', '信用贷款', '100000.00', '2025-02-30', '', '', ''], // 7: impossible date
       ['U-7', creditCode(999), '未登记', '信用贷款', '100000.00', '2025-09-01', '', '', ''], // 8: unknown enterprise
       ['U-8', codes[7]!, '企业8', '抵押贷款', '100000.00', '2025-09-01', '', '', ''], // 9: ineligible (mortgage)
@@ -51,21 +87,40 @@ describe('bulk filing from a bank file', () => {
     const errors = await errorsOf(job.id);
     const at = (line: number) => errors.filter((e) => e.line === line);
     expect(at(3)).toEqual([{ line: 3, column: '金额(元)', message: '必填', messageEn: 'is required' }]);
-    expect(at(4)[0]).toMatchObject({ column: '金额(元)', messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)', message: '金额最多两位小数（最小单位 0.01 元）' });
+    expect(at(4)[0]).toMatchObject({
+      column: '金额(元)',
+      messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+      message: '金额最多两位小数（最小单位 0.01 元）',
+    });
     expect(at(5)[0]).toMatchObject({ column: '金额(元)', messageEn: 'must not be negative', message: '不能为负数' });
     expect(at(6)[0]).toMatchObject({ column: '统一社会信用代码', messageEn: 'has a wrong check character' });
     expect(at(7)[0]).toMatchObject({ column: '放款日期', messageEn: 'must be a real date written YYYY-MM-DD' });
-    expect(at(8)[0]).toMatchObject({ column: '统一社会信用代码', messageEn: 'no registered enterprise has it; register the enterprise first' });
+    expect(at(8)[0]).toMatchObject({
+      column: '统一社会信用代码',
+      messageEn: 'no registered enterprise has it; register the enterprise first',
+    });
     expect(at(9).map((e) => e.column)).toContain('rule:loan-kind');
-    expect(at(10)[0]).toMatchObject({ column: '银行合同编号', messageEn: 'appears again in this file (first on line 2)' });
-    const filed = await query(w.db, `select bank_ref, principal::text as p, matures_on::text as m from filings where bank_ref like 'U-%' order by bank_ref`);
-    expect(filed).toEqual([{ bank_ref: 'U-1', p: '100000000', m: '2026-08-31' }, { bank_ref: 'U-10', p: '123456780', m: '2026-08-31' }, { bank_ref: 'U-11', p: '10000000', m: null }]);
+    expect(at(10)[0]).toMatchObject({
+      column: '银行合同编号',
+      messageEn: 'appears again in this file (first on line 2)',
+    });
+    const filed = await query(
+      w.db,
+      `select bank_ref, principal::text as p, matures_on::text as m from filings where bank_ref like 'U-%' order by bank_ref`,
+    );
+    expect(filed).toEqual([
+      { bank_ref: 'U-1', p: '100000000', m: '2026-08-31' },
+      { bank_ref: 'U-10', p: '123456780', m: '2026-08-31' },
+      { bank_ref: 'U-11', p: '10000000', m: null },
+    ]);
 
     // The error report: UTF-8 with BOM, the original values, formula-like cells escaped.
     let report = '';
     for await (const l of errorReportLines({ db: w.db, jobId: job.id })) report += l;
     expect(report.startsWith('\uFEFF行号 line,列 column,原因,reason,银行合同编号,统一社会信用代码')).toBe(true);
-    expect(report).toContain(`5,金额(元),不能为负数,must not be negative,U-4,${codes[3]},企业4,信用贷款,'-5000.00,2025-09-01`);
+    expect(report).toContain(
+      `5,金额(元),不能为负数,must not be negative,U-4,${codes[3]},企业4,信用贷款,'-5000.00,2025-09-01`,
+    );
   });
 
   it('reads a GBK CSV as Excel writes it on a Chinese Windows', async () => {
@@ -86,8 +141,14 @@ describe('bulk filing from a bank file', () => {
     await wb.xlsx.writeFile(path);
     const { job } = await run(path);
     expect(job).toMatchObject({ status: 'done', filed: 2, rejected: 1 });
-    expect((await query(w.db, `select principal::text as p from filings where bank_ref = 'X-1'`))[0]!.p).toBe('123456750');
-    expect((await errorsOf(job.id))[0]).toMatchObject({ line: 3, column: 'principal', messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)' });
+    expect((await query(w.db, `select principal::text as p from filings where bank_ref = 'X-1'`))[0]!.p).toBe(
+      '123456750',
+    );
+    expect((await errorsOf(job.id))[0]).toMatchObject({
+      line: 3,
+      column: 'principal',
+      messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+    });
   });
 
   it('files nothing twice when the same file is imported again', async () => {
@@ -108,9 +169,21 @@ describe('bulk filing from a bank file', () => {
   it('resumes after a crash mid-file without filing a row twice, and the ledger still balances', async () => {
     const rows = Array.from({ length: 9 }, (_, i) => good(`C-${i + 1}`, 19 + i, '500000.00'));
     const path = writeCsv(rows);
-    const crash = await problemOrError(run(path, { chunkRows: 2, hooks: { beforeCommit: (k) => { if (k === 2) throw new Error('power cut'); } } }));
+    const crash = await problemOrError(
+      run(path, {
+        chunkRows: 2,
+        hooks: {
+          beforeCommit: (k) => {
+            if (k === 2) throw new Error('power cut');
+          },
+        },
+      }),
+    );
     expect(crash.message).toBe('power cut');
-    const [job] = await query(w.db, `select status, last_line, filed from import_jobs where file_name = '${path.split('/').at(-1)}'`);
+    const [job] = await query(
+      w.db,
+      `select status, last_line, filed from import_jobs where file_name = '${path.split('/').at(-1)}'`,
+    );
     expect(job).toEqual({ status: 'failed', last_line: 5, filed: 4 });
     expect(await count('C-')).toBe(4);
     const resumed = await run(path, { chunkRows: 2 });
@@ -126,14 +199,24 @@ describe('bulk filing from a bank file', () => {
   it('a loan number repeated in the next chunk, inserted while the first one commits, is filed once and reported as filed', async () => {
     // Chunks of 2: D-1 in chunk 0 and again in chunk 1, whose insert runs while chunk 0 commits
     // (on PostgreSQL it waits on chunk 0's row, fails on the unique index, and the chunk is written again).
-    const path = writeCsv([good('D-1', 1, '200000.00'), good('D-2', 2, '200000.00'), good('D-1', 3, '200000.00'), good('D-3', 4, '200000.00'), good('D-4', 5, '200000.00')]);
+    const path = writeCsv([
+      good('D-1', 1, '200000.00'),
+      good('D-2', 2, '200000.00'),
+      good('D-1', 3, '200000.00'),
+      good('D-3', 4, '200000.00'),
+      good('D-4', 5, '200000.00'),
+    ]);
     const before = await ledgerSums(w.db, 'etown');
     const { job } = await run(path, { chunkRows: 2 });
     expect(job).toMatchObject({ status: 'done', filed: 4, duplicates: 1, rejected: 0, lastLine: 6 });
-    expect(await errorsOf(job.id)).toEqual([{ line: 4, column: '银行合同编号', message: '该银行已备案此贷款（重复）', messageEn: 'is filed already' }]);
+    expect(await errorsOf(job.id)).toEqual([
+      { line: 4, column: '银行合同编号', message: '该银行已备案此贷款（重复）', messageEn: 'is filed already' },
+    ]);
     expect(await count('D-')).toBe(4);
     const [d1] = await query(w.db, `select enterprise_id from filings where bank_ref = 'D-1'`);
-    expect(d1!.enterprise_id).toBe((await query(w.db, `select id from enterprises where credit_code = '${codes[1]}'`))[0]!.id);
+    expect(d1!.enterprise_id).toBe(
+      (await query(w.db, `select id from enterprises where credit_code = '${codes[1]}'`))[0]!.id,
+    );
     const after = await ledgerSums(w.db, 'etown');
     const [reserved] = await query(w.db, `select sum(reserved)::text as r from filings where bank_ref like 'D-%'`);
     expect(after.exposure - before.exposure).toBe(BigInt(reserved!.r as string));
@@ -143,7 +226,15 @@ describe('bulk filing from a bank file', () => {
   it('stops between chunks when aborted and resumes where it stopped', async () => {
     const path = writeCsv(Array.from({ length: 5 }, (_, i) => good(`A-${i + 1}`, 30 + i, '300000.00')));
     const stop = new AbortController();
-    const first = await run(path, { chunkRows: 2, hooks: { beforeCommit: (k) => { if (k === 0) stop.abort(); } }, signal: stop.signal });
+    const first = await run(path, {
+      chunkRows: 2,
+      hooks: {
+        beforeCommit: (k) => {
+          if (k === 0) stop.abort();
+        },
+      },
+      signal: stop.signal,
+    });
     expect(first.job).toMatchObject({ status: 'running', lastLine: 3, filed: 2 });
     const second = await run(path, { chunkRows: 2 });
     expect(second.job).toMatchObject({ status: 'done', filed: 5 });
@@ -153,10 +244,29 @@ describe('bulk filing from a bank file', () => {
   it('a loan filed through the API while the import runs is filed once: a duplicate in the import or 409 from the API', async () => {
     const path = writeCsv([good('R-1', 36, '200000.00'), good('R-2', 37, '200000.00'), good('R-3', 38, '200000.00')]);
     let api: Promise<unknown> | undefined;
-    const { job } = await run(path, { chunkRows: 1, hooks: { beforeCommit: (k) => {
-      // Sent while chunk 0 holds its locks; it races chunk 2, which holds the same loan number.
-      if (k === 0) api = fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today, input: { bankRef: 'R-3', creditCode: codes[38], loan: { kind: 'credit', principal: parseYuan('200000.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never }).then(() => 'filed', (e: unknown) => (e instanceof Problem ? e.status : e));
-    } } });
+    const { job } = await run(path, {
+      chunkRows: 1,
+      hooks: {
+        beforeCommit: (k) => {
+          // Sent while chunk 0 holds its locks; it races chunk 2, which holds the same loan number.
+          if (k === 0)
+            api = fileLoan({
+              db: w.db,
+              catalog: w.catalog,
+              actor: icbc,
+              today,
+              input: {
+                bankRef: 'R-3',
+                creditCode: codes[38],
+                loan: { kind: 'credit', principal: parseYuan('200000.00'), disbursedOn: '2025-09-01', mode: 'direct' },
+              } as never,
+            }).then(
+              () => 'filed',
+              (e: unknown) => (e instanceof Problem ? e.status : e),
+            );
+        },
+      },
+    });
     const apiOutcome = await api;
     expect(await count('R-3')).toBe(1);
     if (apiOutcome === 'filed') expect(job).toMatchObject({ filed: 2, duplicates: 1 });
@@ -166,18 +276,43 @@ describe('bulk filing from a bank file', () => {
   });
 
   it('writes each filing with its first event and an audit row holding its view (its decision by the digest of what is stored); ledger and audit chain verify clean', async () => {
-    const path = writeCsv([good('V-1', 0, '300000.00'), good('V-2', 1, '400000.00'), good('V-3', 0, '500000.00'), good('V-4', 2, '600000.00'), good('V-5', 3, '700000.00')]);
+    const path = writeCsv([
+      good('V-1', 0, '300000.00'),
+      good('V-2', 1, '400000.00'),
+      good('V-3', 0, '500000.00'),
+      good('V-4', 2, '600000.00'),
+      good('V-5', 3, '700000.00'),
+    ]);
     const { job } = await run(path, { chunkRows: 2 });
     expect(job).toMatchObject({ status: 'done', filed: 5 });
-    const ids = (await query(w.db, `select id from filings where bank_ref like 'V-%' order by bank_ref`)).map((r) => String(r.id));
+    const ids = (await query(w.db, `select id from filings where bank_ref like 'V-%' order by bank_ref`)).map((r) =>
+      String(r.id),
+    );
     // written in the file's order
-    expect((await query(w.db, `select f.bank_ref from filing_events e join filings f on f.id = e.filing_id where f.bank_ref like 'V-%' order by e.id`)).map((r) => r.bank_ref)).toEqual(['V-1', 'V-2', 'V-3', 'V-4', 'V-5']);
+    expect(
+      (
+        await query(
+          w.db,
+          `select f.bank_ref from filing_events e join filings f on f.id = e.filing_id where f.bank_ref like 'V-%' order by e.id`,
+        )
+      ).map((r) => r.bank_ref),
+    ).toEqual(['V-1', 'V-2', 'V-3', 'V-4', 'V-5']);
     for (const id of ids) {
       const { events, ...view } = await getFiling({ db: w.db, actor: icbc, id });
-      expect(events.map((e) => [e.kind, e.data])).toEqual([['filed', { principal: view.principal, reserved: view.reserved, ratio: view.ratio }]]);
-      const audit = await query(w.db, `select actor, action, before, after from audit_log where entity_kind = 'filing' and entity_id = '${id}'`);
-      const [{ digest, decision }] = await query(w.db, `select encode(sha256(convert_to(decision::text, 'UTF8')), 'hex') as digest, decision::text as decision from filings where id = '${id}'`) as [{ digest: string; decision: string }];
-      expect(audit.map((a) => ({ ...a, after: typeof a.after === 'string' ? JSON.parse(a.after) : a.after }))).toEqual([{ actor: icbc.username, action: 'filing.create', before: null, after: auditedFiling(view, digest) }]);
+      expect(events.map((e) => [e.kind, e.data])).toEqual([
+        ['filed', { principal: view.principal, reserved: view.reserved, ratio: view.ratio }],
+      ]);
+      const audit = await query(
+        w.db,
+        `select actor, action, before, after from audit_log where entity_kind = 'filing' and entity_id = '${id}'`,
+      );
+      const [{ digest, decision }] = (await query(
+        w.db,
+        `select encode(sha256(convert_to(decision::text, 'UTF8')), 'hex') as digest, decision::text as decision from filings where id = '${id}'`,
+      )) as [{ digest: string; decision: string }];
+      expect(audit.map((a) => ({ ...a, after: typeof a.after === 'string' ? JSON.parse(a.after) : a.after }))).toEqual([
+        { actor: icbc.username, action: 'filing.create', before: null, after: auditedFiling(view, digest) },
+      ]);
       expect((JSON.parse(decision) as { reasons: unknown[] }).reasons).toEqual(view.reasons);
       expect(view.reasons.length).toBeGreaterThan(5);
     }
@@ -187,7 +322,9 @@ describe('bulk filing from a bank file', () => {
 
   it('a manager imports for a named bank; a bank only for itself', async () => {
     const path = writeCsv([good('M-1', 35)]);
-    expect((await problemOf(run(path, { actor: manager }))).errors).toEqual([{ field: 'bankId', message: 'is required when a manager imports for a bank' }]);
+    expect((await problemOf(run(path, { actor: manager }))).errors).toEqual([
+      { field: 'bankId', message: 'is required when a manager imports for a bank' },
+    ]);
     expect((await problemOf(run(path, { bankId: 'bank-bob' }))).errors![0]!.field).toBe('bankId');
     const { job } = await run(path, { actor: manager, bankId: 'bank-bob' });
     expect(job).toMatchObject({ bankId: 'bank-bob', filed: 1, createdBy: 'manager' });
@@ -196,12 +333,49 @@ describe('bulk filing from a bank file', () => {
 
 describe('a file that cannot be read is refused whole, nothing written', () => {
   const cases: [string, () => string, RegExp][] = [
-    ['a broken CSV (an unclosed quote)', () => writeRaw(`银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\r\nB-1,${creditCode(1)},credit,100.00,2025-09-01\r\n"B-2,${creditCode(2)},credit,100.00,2025-09-01\r\n`), /not a readable CSV file/],
-    ['UTF-16 text', () => writeRaw(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('银行合同编号,统一社会信用代码\r\n', 'utf16le')])), /UTF-16/],
-    ['bytes that are neither UTF-8 nor GBK', () => writeRaw(Buffer.concat([Buffer.from('银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\r\nB-1,'), Buffer.from([0x81, 0x20, 0xff]), Buffer.from(',credit,1.00,2025-09-01\r\n')])), /not valid UTF-8 and was read as GBK/],
-    ['not a spreadsheet (a PNG)', () => writeRaw(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'png'), /not a CSV or XLSX/],
-    ['a zip that is no workbook', () => writeRaw(Buffer.from('PK\u0003\u0004 this is not a zip at all'), 'xlsx'), /not a readable XLSX file/],
-    ['a header without the required columns', () => writeRaw('name,amount\r\nA,1\r\n'), /lacks the columns 银行合同编号 \(bankRef\), 统一社会信用代码 \(creditCode\)/],
+    [
+      'a broken CSV (an unclosed quote)',
+      () =>
+        writeRaw(
+          `银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\r\nB-1,${creditCode(1)},credit,100.00,2025-09-01\r\n"B-2,${creditCode(2)},credit,100.00,2025-09-01\r\n`,
+        ),
+      /not a readable CSV file/,
+    ],
+    [
+      'UTF-16 text',
+      () =>
+        writeRaw(
+          Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('银行合同编号,统一社会信用代码\r\n', 'utf16le')]),
+        ),
+      /UTF-16/,
+    ],
+    [
+      'bytes that are neither UTF-8 nor GBK',
+      () =>
+        writeRaw(
+          Buffer.concat([
+            Buffer.from('银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\r\nB-1,'),
+            Buffer.from([0x81, 0x20, 0xff]),
+            Buffer.from(',credit,1.00,2025-09-01\r\n'),
+          ]),
+        ),
+      /not valid UTF-8 and was read as GBK/,
+    ],
+    [
+      'not a spreadsheet (a PNG)',
+      () => writeRaw(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'png'),
+      /not a CSV or XLSX/,
+    ],
+    [
+      'a zip that is no workbook',
+      () => writeRaw(Buffer.from('PK\u0003\u0004 this is not a zip at all'), 'xlsx'),
+      /not a readable XLSX file/,
+    ],
+    [
+      'a header without the required columns',
+      () => writeRaw('name,amount\r\nA,1\r\n'),
+      /lacks the columns 银行合同编号 \(bankRef\), 统一社会信用代码 \(creditCode\)/,
+    ],
     ['an empty file', () => writeRaw(''), /is empty/],
   ];
   for (const [what, make, message] of cases) {
@@ -218,23 +392,44 @@ describe('a file that cannot be read is refused whole, nothing written', () => {
 });
 
 async function problemOrError(p: Promise<unknown>): Promise<Error> {
-  try { await p; } catch (e) { return e as Error; }
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
   throw new Error('expected a failure');
 }
 
 describe('the enterprise cap (G5) across chunks', () => {
   it('reserves each loan within the cap, whether the cap was opened in this chunk or an earlier one, and refuses the loan beyond it', async () => {
     // 12,000,000 each, one loan per chunk: the cap of 30,000,000 per enterprise and bank (etown-2025-sci-tech) holds two.
-    const rows = ['G5-1', 'G5-2', 'G5-3'].map((ref) => [ref, codes[39]!, '企业40', '信用贷款', '12000000.00', '2025-09-01', '', '直接补偿', '', 'etown-2025-sci-tech']);
+    const rows = ['G5-1', 'G5-2', 'G5-3'].map((ref) => [
+      ref,
+      codes[39]!,
+      '企业40',
+      '信用贷款',
+      '12000000.00',
+      '2025-09-01',
+      '',
+      '直接补偿',
+      '',
+      'etown-2025-sci-tech',
+    ]);
     const { job } = await run(writeCsv(rows, { header: [...HEADER, '政策'] }), { chunkRows: 1 });
     expect(job).toMatchObject({ status: 'done', filed: 2, rejected: 1 });
     expect((await errorsOf(job.id)).map((e) => [e.line, e.column])).toEqual([[4, 'rule:per-enterprise-cap']]);
-    const used = await query(w.db, `select credits_posted::text as c from ledger_accounts where code = 'enterprise-used' and id like '%:etown-2025-sci-tech:bank-icbc:%' and entity_id like '%' || (select enterprise_id from filings where bank_ref = 'G5-1')`);
+    const used = await query(
+      w.db,
+      `select credits_posted::text as c from ledger_accounts where code = 'enterprise-used' and id like '%:etown-2025-sci-tech:bank-icbc:%' and entity_id like '%' || (select enterprise_id from filings where bank_ref = 'G5-1')`,
+    );
     expect(used).toEqual([{ c: '2400000000' }]);
     // The third chunk, prepared after the first committed, left the opening out (the second may
     // have been prepared while the first was committing, and then repeated it: answered `exists`).
     const [ent] = await query(w.db, `select enterprise_id as e from filings where bank_ref = 'G5-1'`);
-    const [opens] = await query(w.db, `select count(*)::int as n from audit_log where action = 'ledger.batch' and after::text like '%enterprise-cap:etown-2025-sci-tech:bank-icbc:${String(ent!.e)}:open%'`);
+    const [opens] = await query(
+      w.db,
+      `select count(*)::int as n from audit_log where action = 'ledger.batch' and after::text like '%enterprise-cap:etown-2025-sci-tech:bank-icbc:${String(ent!.e)}:open%'`,
+    );
     expect([1, 2]).toContain(opens!.n);
     expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
   });
@@ -245,17 +440,41 @@ describe('a limit reached mid-chunk', () => {
     const small = await etownWorld({ capital: '3000000.00' }); // limit 30,000,000 of liability
     try {
       const cs: string[] = [];
-      for (let i = 100; i < 106; i++) { await small.enterprise(i); cs.push(creditCode(i)); }
+      for (let i = 100; i < 106; i++) {
+        await small.enterprise(i);
+        cs.push(creditCode(i));
+      }
       // 50% of 20M = 10M each: three fit the 30M limit, the fourth would cross it.
-      const rows = [0, 1, 2, 3].map((i) => [`L-${i}`, cs[i]!, '', 'credit', '20000000.00', '2025-09-01', '', 'direct', '']);
-      const { job } = await importFile({ db: small.db, catalog: small.catalog, actor: icbc, today, path: writeCsv(rows) });
+      const rows = [0, 1, 2, 3].map((i) => [
+        `L-${i}`,
+        cs[i]!,
+        '',
+        'credit',
+        '20000000.00',
+        '2025-09-01',
+        '',
+        'direct',
+        '',
+      ]);
+      const { job } = await importFile({
+        db: small.db,
+        catalog: small.catalog,
+        actor: icbc,
+        today,
+        path: writeCsv(rows),
+      });
       expect(job).toMatchObject({ status: 'done', filed: 3, rejected: 1 });
       const errors = await createImportsRepository({ db: small.db }).errors(job.id, null, 10);
-      expect(errors.map((e) => [e.line, e.column, e.messageEn])).toEqual([[5, 'rule:fund-liability-limit', 'The fund’s total liability limit would be exceeded (R7b)']]);
+      expect(errors.map((e) => [e.line, e.column, e.messageEn])).toEqual([
+        [5, 'rule:fund-liability-limit', 'The fund’s total liability limit would be exceeded (R7b)'],
+      ]);
       const s = await ledgerSums(small.db, 'etown');
       expect(s.exposure).toBe(parseYuan('30000000.00'));
       expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
-      const orphans = await query(small.db, `select count(*)::int as n from ledger_accounts where code = 'exposure' and entity_id not in (select id from filings)`);
+      const orphans = await query(
+        small.db,
+        `select count(*)::int as n from ledger_accounts where code = 'exposure' and entity_id not in (select id from filings)`,
+      );
       expect(orphans[0]!.n).toBe(0);
     } finally {
       await small.close();

@@ -12,13 +12,27 @@ import { rowsOf, type Row } from '../../src/modules/shared/rows';
 
 export const dir = mkdtempSync(join(tmpdir(), 'backstop-imports-'));
 
-export const HEADER = ['银行合同编号', '统一社会信用代码', '企业名称', '贷款种类', '金额(元)', '放款日期', '到期日', '模式', '银行分担比例'];
+export const HEADER = [
+  '银行合同编号',
+  '统一社会信用代码',
+  '企业名称',
+  '贷款种类',
+  '金额(元)',
+  '放款日期',
+  '到期日',
+  '模式',
+  '银行分担比例',
+];
 
 const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-export const csvText = (rows: string[][], header = HEADER) => [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+export const csvText = (rows: string[][], header = HEADER) =>
+  [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 
 let n = 0;
-export function writeCsv(rows: string[][], { encoding = 'utf8', header = HEADER }: { encoding?: 'utf8' | 'gbk'; header?: string[] } = {}): string {
+export function writeCsv(
+  rows: string[][],
+  { encoding = 'utf8', header = HEADER }: { encoding?: 'utf8' | 'gbk'; header?: string[] } = {},
+): string {
   const path = join(dir, `file-${++n}.csv`);
   const text = csvText(rows, header);
   writeFileSync(path, encoding === 'gbk' ? iconv.encode(text, 'gbk') : `\uFEFF${text}`);
@@ -31,12 +45,49 @@ export function writeRaw(bytes: Buffer | string, ext = 'csv'): string {
   return path;
 }
 
-export async function importFile({ db, catalog, actor, today, path, bankId, chunkRows, hooks, signal }: {
-  db: Db; catalog: PolicyCatalog; actor: Actor; today: string; path: string; bankId?: string; chunkRows?: number; hooks?: RunHooks; signal?: AbortSignal;
+export async function importFile({
+  db,
+  catalog,
+  actor,
+  today,
+  path,
+  bankId,
+  chunkRows,
+  hooks,
+  signal,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  today: string;
+  path: string;
+  bankId?: string;
+  chunkRows?: number;
+  hooks?: RunHooks;
+  signal?: AbortSignal;
 }) {
   const { hash, bytes } = await hashFile(path);
-  const { job, created, inspection } = await openImport({ db, actor, bankId, fileName: path.split('/').at(-1)!, path, fileHash: hash, bytes });
-  const done = await runImport({ db, catalog, actor, today, job, path, inspection, ...(chunkRows ? { chunkRows } : {}), ...(hooks ? { hooks } : {}), ...(signal ? { signal } : {}) });
+  const { job, created, inspection } = await openImport({
+    db,
+    actor,
+    bankId,
+    fileName: path.split('/').at(-1)!,
+    path,
+    fileHash: hash,
+    bytes,
+  });
+  const done = await runImport({
+    db,
+    catalog,
+    actor,
+    today,
+    job,
+    path,
+    inspection,
+    ...(chunkRows ? { chunkRows } : {}),
+    ...(hooks ? { hooks } : {}),
+    ...(signal ? { signal } : {}),
+  });
   return { job: done, created };
 }
 

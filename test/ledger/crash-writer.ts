@@ -13,14 +13,28 @@ const ledger = createLedgerRepository({ db: database.db });
 await ledger.createAccounts([
   { id: 'crash:limit', ledger: 'liability', code: 'limit', fundId: 'crash' },
   { id: 'crash:capacity', ledger: 'liability', code: 'capacity', flags: 1, fundId: 'crash' },
-  ...Array.from({ length: 10 }, (_, j) => ({ id: `crash:exposure:${j}`, ledger: 'liability' as const, code: 'exposure', fundId: 'crash' })),
+  ...Array.from({ length: 10 }, (_, j) => ({
+    id: `crash:exposure:${j}`,
+    ledger: 'liability' as const,
+    code: 'exposure',
+    fundId: 'crash',
+  })),
 ]);
-await ledger.apply([{ id: 'crash:set-limit', debit: 'crash:limit', credit: 'crash:capacity', amount: 1_000_000_000n, code: 'set-limit' }]);
+await ledger.apply([
+  { id: 'crash:set-limit', debit: 'crash:limit', credit: 'crash:capacity', amount: 1_000_000_000n, code: 'set-limit' },
+]);
 process.stdout.write('ready\n');
 for (let k = 0; ; k++) {
-  const results = await ledger.apply(Array.from({ length: 10 }, (_, j) => ({
-    id: `${run}:${k}:${j}`, debit: 'crash:capacity', credit: `crash:exposure:${j}`, amount: 1n, code: 'reserve', linked: k % 2 === 0 && j < 9,
-  })));
+  const results = await ledger.apply(
+    Array.from({ length: 10 }, (_, j) => ({
+      id: `${run}:${k}:${j}`,
+      debit: 'crash:capacity',
+      credit: `crash:exposure:${j}`,
+      amount: 1n,
+      code: 'reserve',
+      linked: k % 2 === 0 && j < 9,
+    })),
+  );
   if (results.some((r) => r !== 'ok')) throw new Error(`batch ${k}: ${results.join(',')}`);
   process.stdout.write(`ack ${k}\n`);
 }

@@ -34,7 +34,9 @@ describe('kill -9 while writing ledger batches', () => {
       cleanup = async () => rmSync(dir, { recursive: true, force: true });
     }
   });
-  afterAll(async () => { await cleanup(); });
+  afterAll(async () => {
+    await cleanup();
+  });
 
   /** Starts the writer, lets it acknowledge `acks` batches, then SIGKILLs it mid-stream; returns the acknowledged batch numbers. */
   function writeAndKill(run: string, acks: number): Promise<number[]> {
@@ -43,7 +45,9 @@ describe('kill -9 while writing ledger batches', () => {
       const acked: number[] = [];
       let buffer = '';
       let errors = '';
-      child.stderr.on('data', (d) => { errors += d; });
+      child.stderr.on('data', (d) => {
+        errors += d;
+      });
       child.stdout.on('data', (d) => {
         buffer += d;
         const lines = buffer.split('\n');
@@ -51,7 +55,9 @@ describe('kill -9 while writing ledger batches', () => {
         for (const l of lines) if (l.startsWith('ack ')) acked.push(Number(l.slice(4)));
         if (acked.length >= acks && !child.killed) child.kill('SIGKILL');
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? ok(acked) : fail(new Error(`writer exited ${code}: ${errors}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? ok(acked) : fail(new Error(`writer exited ${code}: ${errors}`)),
+      );
     });
   }
 
@@ -62,8 +68,11 @@ describe('kill -9 while writing ledger batches', () => {
 
     const database = await open();
     try {
-      const rows = rowsOf(await database.db.execute(sql`select split_part(id, ':', 1) || ':' || split_part(id, ':', 2) as batch, count(*)::int as n
-        from ledger_transfers where id like 'r_:%' group by 1`));
+      const rows = rowsOf(
+        await database.db
+          .execute(sql`select split_part(id, ':', 1) || ':' || split_part(id, ':', 2) as batch, count(*)::int as n
+        from ledger_transfers where id like 'r_:%' group by 1`),
+      );
       const sizes = new Map(rows.map((r) => [String(r.batch), Number(r.n)]));
       for (const [batch, n] of sizes) expect(n, `batch ${batch} half applied`).toBe(10);
       for (const k of first) expect(sizes.get(`r1:${k}`), `acknowledged batch r1:${k} lost`).toBe(10);

@@ -15,25 +15,40 @@ import { Problem } from '../../src/modules/shared/problem';
 import { bob, etownWorld, icbc, ledgerSums, manager, reviewer } from './fixture';
 
 let w: Awaited<ReturnType<typeof etownWorld>>;
-const settle = async <T>(ps: Promise<T>[]) => (await Promise.allSettled(ps)).map((r) => {
-  if (r.status === 'rejected' && !(r.reason instanceof Problem)) throw r.reason;
-  return r;
-});
+const settle = async <T>(ps: Promise<T>[]) =>
+  (await Promise.allSettled(ps)).map((r) => {
+    if (r.status === 'rejected' && !(r.reason instanceof Problem)) throw r.reason;
+    return r;
+  });
 
 describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', () => {
-  beforeAll(async () => { w = await etownWorld({ capital: '1000000.00' }); }, 120_000);
+  beforeAll(async () => {
+    w = await etownWorld({ capital: '1000000.00' });
+  }, 120_000);
   afterAll(async () => w?.close());
 
   it('files exactly what the limit holds, the rest refused by the limit rule', async () => {
     // Limit = 10 × 1,000,000 = 10,000,000; each loan reserves 50% of 1,000,000: twenty fit.
     const enterprises = await Promise.all([1, 2, 3, 4].map((n) => w.enterprise(n)));
-    const attempts = Array.from({ length: 48 }, (_, i) => fileLoan({ db: w.db, catalog: w.catalog, actor: i % 2 ? icbc : bob, today: '2025-09-03',
-      input: { bankRef: `C-${i}`, enterpriseId: enterprises[i % 4]!, loan: { kind: 'credit', principal: parseYuan('1000000.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never }));
+    const attempts = Array.from({ length: 48 }, (_, i) =>
+      fileLoan({
+        db: w.db,
+        catalog: w.catalog,
+        actor: i % 2 ? icbc : bob,
+        today: '2025-09-03',
+        input: {
+          bankRef: `C-${i}`,
+          enterpriseId: enterprises[i % 4]!,
+          loan: { kind: 'credit', principal: parseYuan('1000000.00'), disbursedOn: '2025-09-01', mode: 'direct' },
+        } as never,
+      }),
+    );
     const results = await settle(attempts);
     const filed = results.filter((r) => r.status === 'fulfilled');
     expect(filed).toHaveLength(20);
     for (const r of results) {
-      if (r.status === 'rejected') expect((r.reason as Problem).errors!.map((e) => e.field)).toContain('rule:fund-liability-limit');
+      if (r.status === 'rejected')
+        expect((r.reason as Problem).errors!.map((e) => e.field)).toContain('rule:fund-liability-limit');
     }
     const s = await ledgerSums(w.db, 'etown');
     expect(s.exposure).toBe(s.limit);
@@ -43,46 +58,119 @@ describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', ()
 
   it('one Idempotency-Key sent eight times at once files once', async () => {
     const e = await w.enterprise(9);
-    const input = { bankRef: 'IDEM-C', enterpriseId: e, loan: { kind: 'credit', principal: parseYuan('1.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never;
+    const input = {
+      bankRef: 'IDEM-C',
+      enterpriseId: e,
+      loan: { kind: 'credit', principal: parseYuan('1.00'), disbursedOn: '2025-09-01', mode: 'direct' },
+    } as never;
     // The fund is full: a 1-yuan top-up raises the limit by 10 yuan; the 1-yuan loan needs 0.50.
     await topUpFund({ db: w.db, actor: manager, fundId: 'etown', amount: parseYuan('1.00'), on: '2025-09-03' });
-    const results = await settle(Array.from({ length: 8 }, () => fileLoan({ db: w.db, catalog: w.catalog, actor: icbc, today: '2025-09-03', input, idempotencyKey: 'same-key-0001' })));
-    const ids = new Set(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ filing: { id: string } }>).value.filing.id));
+    const results = await settle(
+      Array.from({ length: 8 }, () =>
+        fileLoan({
+          db: w.db,
+          catalog: w.catalog,
+          actor: icbc,
+          today: '2025-09-03',
+          input,
+          idempotencyKey: 'same-key-0001',
+        }),
+      ),
+    );
+    const ids = new Set(
+      results
+        .filter((r) => r.status === 'fulfilled')
+        .map((r) => (r as PromiseFulfilledResult<{ filing: { id: string } }>).value.filing.id),
+    );
     expect(ids.size).toBe(1);
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
-    const rows = await w.db.execute(`select count(*)::int as n from filings where bank_ref = 'IDEM-C'` as never) as unknown as { n: number }[];
+    const rows = (await w.db.execute(
+      `select count(*)::int as n from filings where bank_ref = 'IDEM-C'` as never,
+    )) as unknown as { n: number }[];
     expect(Number(rows[0]!.n)).toBe(ids.size);
   });
 
   it('one repayment with one Idempotency-Key sent eight times at once repays once, and all eight get the same answer', async () => {
     const e = await w.enterprise(10); // the last test's 1-yuan top-up left room for a 1-yuan loan
-    const { filing } = await fileLoan({ db: w.db, catalog: w.catalog, actor: bob, today: '2025-09-03',
-      input: { bankRef: 'IDEM-R', enterpriseId: e, loan: { kind: 'credit', principal: parseYuan('1.00'), disbursedOn: '2025-09-01', mode: 'direct' } } as never });
+    const { filing } = await fileLoan({
+      db: w.db,
+      catalog: w.catalog,
+      actor: bob,
+      today: '2025-09-03',
+      input: {
+        bankRef: 'IDEM-R',
+        enterpriseId: e,
+        loan: { kind: 'credit', principal: parseYuan('1.00'), disbursedOn: '2025-09-01', mode: 'direct' },
+      } as never,
+    });
     // The whole loan: a copy that did the work again would be refused (the loan is repaid), not replayed.
-    const results = await settle(Array.from({ length: 8 }, () => reportRepayment({ db: w.db, actor: bob, id: filing.id, amount: parseYuan('1.00'), on: '2025-10-01', today: '2025-10-01', idempotencyKey: 'repay-once-0001' })));
+    const results = await settle(
+      Array.from({ length: 8 }, () =>
+        reportRepayment({
+          db: w.db,
+          actor: bob,
+          id: filing.id,
+          amount: parseYuan('1.00'),
+          on: '2025-10-01',
+          today: '2025-10-01',
+          idempotencyKey: 'repay-once-0001',
+        }),
+      ),
+    );
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     // as the client sees them: JSON, keys in any order
-    const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)])) : v);
-    const answers = results.map((r) => JSON.stringify(sorted(JSON.parse(JSON.stringify((r as PromiseFulfilledResult<unknown>).value)))));
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([k, x]) => [k, sorted(x)]),
+            )
+          : v;
+    const answers = results.map((r) =>
+      JSON.stringify(sorted(JSON.parse(JSON.stringify((r as PromiseFulfilledResult<unknown>).value)))),
+    );
     expect(new Set(answers).size).toBe(1);
-    const rows = await w.db.execute(`select outstanding::text as o, (select count(*)::int from filing_events where filing_id = filings.id and kind = 'repayment') as n from filings where bank_ref = 'IDEM-R'` as never) as unknown as { o: string; n: number }[];
+    const rows = (await w.db.execute(
+      `select outstanding::text as o, (select count(*)::int from filing_events where filing_id = filings.id and kind = 'repayment') as n from filings where bank_ref = 'IDEM-R'` as never,
+    )) as unknown as { o: string; n: number }[];
     expect(rows[0]).toEqual({ o: '0', n: 1 });
     expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
   });
 
   it('claims from both banks paid at once never take more cash than the fund has (R7a)', async () => {
-    const loans = await w.db.execute(`select id, bank_id from filings where status = 'active' and bank_ref like 'C-%' order by bank_ref limit 8` as never) as unknown as { id: string; bank_id: string }[];
+    const loans = (await w.db.execute(
+      `select id, bank_id from filings where status = 'active' and bank_ref like 'C-%' order by bank_ref limit 8` as never,
+    )) as unknown as { id: string; bank_id: string }[];
     const claims: string[] = [];
     for (const f of loans) {
       const actor = f.bank_id === 'bank-icbc' ? icbc : bob;
-      await reportClassification({ db: w.db, catalog: w.catalog, actor, id: f.id, classification: 'loss', overdueSince: null, on: '2026-01-05', today: '2026-01-05' });
-      claims.push((await submitClaim({ db: w.db, catalog: w.catalog, actor, input: { filingId: f.id }, today: '2026-01-06' })).claim.id);
+      await reportClassification({
+        db: w.db,
+        catalog: w.catalog,
+        actor,
+        id: f.id,
+        classification: 'loss',
+        overdueSince: null,
+        on: '2026-01-05',
+        today: '2026-01-05',
+      });
+      claims.push(
+        (await submitClaim({ db: w.db, catalog: w.catalog, actor, input: { filingId: f.id }, today: '2026-01-06' }))
+          .claim.id,
+      );
     }
     await settle(claims.map((id) => prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id })));
-    const approvals = await settle(claims.map((id) => approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id, today: '2026-01-07' })));
+    const approvals = await settle(
+      claims.map((id) => approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id, today: '2026-01-07' })),
+    );
     expect(approvals.every((r) => r.status === 'fulfilled')).toBe(true);
     // Cash is 1,000,000 and each claim is 500,000: two are paid, six wait in the queue.
-    const paid = await settle(claims.map((id) => payApprovedClaim({ db: w.db, actor: manager, id, today: '2026-01-08' })));
+    const paid = await settle(
+      claims.map((id) => payApprovedClaim({ db: w.db, actor: manager, id, today: '2026-01-08' })),
+    );
     const states = paid.map((r) => (r.status === 'fulfilled' ? (r.value as { state: string }).state : 'refused'));
     expect(states.filter((s) => s === 'paid')).toHaveLength(2);
     expect(states.filter((s) => s === 'queued' || s === 'refused')).toHaveLength(6);

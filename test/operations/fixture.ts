@@ -12,7 +12,15 @@ import { creditCodeCheckCharacter } from '../../src/core/registry/credit-code';
 import { rowsOf } from '../../src/modules/shared/rows';
 import { loadWorkingCalendar } from '../../src/modules/calendar/calendar.usecases';
 
-export const actor = (username: string, role: Role, bankId: string | null = null): Actor => ({ userId: username, username, displayName: username, role, bankId, guarantorId: null, via: 'session' });
+export const actor = (username: string, role: Role, bankId: string | null = null): Actor => ({
+  userId: username,
+  username,
+  displayName: username,
+  role,
+  bankId,
+  guarantorId: null,
+  via: 'session',
+});
 export const manager = actor('manager', 'manager');
 export const manager2 = actor('manager2', 'manager');
 export const reviewer = actor('reviewer', 'reviewer');
@@ -32,28 +40,81 @@ export async function etownWorld({ capital = '100000000.00', quota }: { capital?
   await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles() });
   const catalog = await loadPolicyCatalog({ repo: programmesRepo, calendar: await loadWorkingCalendar({ db }) });
   const registry = createRegistryRepository({ db });
-  for (const [id, kind, name] of [['bank-icbc', 'bank', '工商银行亦庄支行'], ['bank-bob', 'bank', '北京银行经开区支行'], ['guarantor-bjg', 'guarantor', '首创担保']] as const) {
+  for (const [id, kind, name] of [
+    ['bank-icbc', 'bank', '工商银行亦庄支行'],
+    ['bank-bob', 'bank', '北京银行经开区支行'],
+    ['guarantor-bjg', 'guarantor', '首创担保'],
+  ] as const) {
     await registerInstitution({ repo: registry, input: { id, kind, name, registeredInZone: true } });
   }
-  await createFund({ db, actor: manager, input: { id: 'etown', name: '亦庄风险补偿资金', programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'], liabilityMultipleBp: 100_000, capital: parseYuan(capital), on: '2024-01-02' } });
+  await createFund({
+    db,
+    actor: manager,
+    input: {
+      id: 'etown',
+      name: '亦庄风险补偿资金',
+      programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'],
+      liabilityMultipleBp: 100_000,
+      capital: parseYuan(capital),
+      on: '2024-01-02',
+    },
+  });
   for (const bank of ['bank-icbc', 'bank-bob']) {
     for (const p of ['etown-2023-small-micro', 'etown-2025-sci-tech']) {
-      await signAgreement({ db, actor: manager, input: { fundId: 'etown', programmeId: p, institutionId: bank, signedOn: '2024-01-01', ...(quota && bank === 'bank-bob' ? { quota: parseYuan(quota) } : {}) } });
+      await signAgreement({
+        db,
+        actor: manager,
+        input: {
+          fundId: 'etown',
+          programmeId: p,
+          institutionId: bank,
+          signedOn: '2024-01-01',
+          ...(quota && bank === 'bank-bob' ? { quota: parseYuan(quota) } : {}),
+        },
+      });
     }
   }
-  const enterprise = async (n: number, extra: Partial<{ size: 'micro' | 'small' | 'medium'; sciTech: boolean; qualifications: { kind: 'national-high-tech'; validFrom: string; validTo: string }[] }> = {}) =>
-    (await registerEnterprise({ repo: registry, actor: manager, input: { creditCode: creditCode(n), name: `企业${n}`, size: extra.size ?? 'small', industry: 'software', sciTech: extra.sciTech ?? true, registeredInZone: true, restrictedProcesses: false, qualifications: extra.qualifications ?? [] } })).id;
+  const enterprise = async (
+    n: number,
+    extra: Partial<{
+      size: 'micro' | 'small' | 'medium';
+      sciTech: boolean;
+      qualifications: { kind: 'national-high-tech'; validFrom: string; validTo: string }[];
+    }> = {},
+  ) =>
+    (
+      await registerEnterprise({
+        repo: registry,
+        actor: manager,
+        input: {
+          creditCode: creditCode(n),
+          name: `企业${n}`,
+          size: extra.size ?? 'small',
+          industry: 'software',
+          sciTech: extra.sciTech ?? true,
+          registeredInZone: true,
+          restrictedProcesses: false,
+          qualifications: extra.qualifications ?? [],
+        },
+      })
+    ).id;
   return { database, db, catalog, enterprise, close: () => database.close() };
 }
 
 export async function ledgerSums(db: import('../../src/modules/programmes/programmes.repository').Db, fundId: string) {
-  const r = await db.execute(`select code, sum(debits_posted)::text as dp, sum(credits_posted)::text as cp, sum(debits_pending)::text as dpe, sum(credits_pending)::text as cpe from ledger_accounts where fund_id = '${fundId}' group by code` as never);
+  const r = await db.execute(
+    `select code, sum(debits_posted)::text as dp, sum(credits_posted)::text as cp, sum(debits_pending)::text as dpe, sum(credits_pending)::text as cpe from ledger_accounts where fund_id = '${fundId}' group by code` as never,
+  );
   const rows = rowsOf(r) as Record<string, string>[];
-  const by: Record<string, { dp: bigint; cp: bigint }> = Object.fromEntries(rows.map((x) => [x.code, { dp: BigInt(x.dp!), cp: BigInt(x.cp!) }]));
+  const by: Record<string, { dp: bigint; cp: bigint }> = Object.fromEntries(
+    rows.map((x) => [x.code, { dp: BigInt(x.dp!), cp: BigInt(x.cp!) }]),
+  );
   const net = (code: string): bigint => (by[code] ? by[code]!.cp - by[code]!.dp : 0n);
   const sums: Record<'limit' | 'capacity' | 'quota' | 'exposure' | 'cash' | 'capital' | 'paid' | 'refunded', bigint> = {
     limit: by.limit ? by.limit.dp - by.limit.cp : 0n,
-    capacity: net('capacity'), quota: net('quota'), exposure: net('exposure'),
+    capacity: net('capacity'),
+    quota: net('quota'),
+    exposure: net('exposure'),
     cash: by.cash ? by.cash.dp - by.cash.cp : 0n,
     capital: net('capital'),
     paid: by.payable?.dp ?? 0n,

@@ -15,7 +15,10 @@ import { Problem } from '../../src/modules/shared/problem';
 import { bob, etownWorld, icbc, ledgerSums, manager, manager2, reviewer } from './fixture';
 
 type World = Awaited<ReturnType<typeof etownWorld>>;
-interface State { filings: string[]; claims: string[] }
+interface State {
+  filings: string[];
+  claims: string[];
+}
 let serial = 0;
 const enterprises = new Map<number, string>();
 async function enterprise(w: World, n: number): Promise<string> {
@@ -25,21 +28,42 @@ async function enterprise(w: World, n: number): Promise<string> {
 
 /** Rows of a raw query on either driver (PGlite answers { rows }, postgres.js an array). */
 async function rows<T>(w: World, query: string): Promise<T[]> {
-  const r = await w.db.execute(query as never) as unknown as { rows?: T[] };
+  const r = (await w.db.execute(query as never)) as unknown as { rows?: T[] };
   return r.rows ?? (r as unknown as T[]);
 }
 
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('file' as const), bank: fc.boolean(), enterprise: fc.integer({ min: 1, max: 4 }), principal: fc.oneof(fc.constant(1n), fc.bigInt({ min: 1n, max: 3_000_000_000n }), fc.constant(3_000_000_000n), fc.constant(3_000_000_001n)) }),
+  fc.record({
+    kind: fc.constant('file' as const),
+    bank: fc.boolean(),
+    enterprise: fc.integer({ min: 1, max: 4 }),
+    principal: fc.oneof(
+      fc.constant(1n),
+      fc.bigInt({ min: 1n, max: 3_000_000_000n }),
+      fc.constant(3_000_000_000n),
+      fc.constant(3_000_000_001n),
+    ),
+  }),
   fc.record({ kind: fc.constant('repay' as const), which: fc.nat(), part: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ kind: fc.constant('default' as const), which: fc.nat() }),
   fc.record({ kind: fc.constant('claim' as const), which: fc.nat() }),
   fc.record({ kind: fc.constant('decide' as const), which: fc.nat() }),
   fc.record({ kind: fc.constant('pay' as const), which: fc.nat() }),
   fc.record({ kind: fc.constant('top-up' as const), amount: fc.bigInt({ min: 1n, max: 500_000_000n }) }),
-  fc.record({ kind: fc.constant('recover' as const), which: fc.nat(), amount: fc.bigInt({ min: 1n, max: 2_000_000_000n }) }),
+  fc.record({
+    kind: fc.constant('recover' as const),
+    which: fc.nat(),
+    amount: fc.bigInt({ min: 1n, max: 2_000_000_000n }),
+  }),
   // A loan taken some way down its whole life at once, so paid claims and recoveries are common.
-  fc.record({ kind: fc.constant('life' as const), bank: fc.boolean(), enterprise: fc.integer({ min: 1, max: 4 }), principal: fc.bigInt({ min: 1n, max: 2_000_000_000n }), steps: fc.integer({ min: 1, max: 5 }), recovered: fc.bigInt({ min: 1n, max: 2_000_000_000n }) }),
+  fc.record({
+    kind: fc.constant('life' as const),
+    bank: fc.boolean(),
+    enterprise: fc.integer({ min: 1, max: 4 }),
+    principal: fc.bigInt({ min: 1n, max: 2_000_000_000n }),
+    steps: fc.integer({ min: 1, max: 5 }),
+    recovered: fc.bigInt({ min: 1n, max: 2_000_000_000n }),
+  }),
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
@@ -50,22 +74,52 @@ async function run(w: World, s: State, o: Op): Promise<void> {
   switch (o.kind) {
     case 'file': {
       const e = await enterprise(w, o.enterprise);
-      const { filing } = await fileLoan({ db, catalog, actor: o.bank ? icbc : bob, today: '2025-09-03', input: { bankRef: `R-${serial++}`, enterpriseId: e, loan: { kind: 'credit', principal: o.principal, disbursedOn: '2025-09-01', mode: 'direct' } } as never });
+      const { filing } = await fileLoan({
+        db,
+        catalog,
+        actor: o.bank ? icbc : bob,
+        today: '2025-09-03',
+        input: {
+          bankRef: `R-${serial++}`,
+          enterpriseId: e,
+          loan: { kind: 'credit', principal: o.principal, disbursedOn: '2025-09-01', mode: 'direct' },
+        } as never,
+      });
       s.filings.push(filing.id);
       return;
     }
     case 'repay': {
       const id = pick(s.filings, o.which);
       if (!id) return;
-      const [row] = await rows<{ o: string; bank_id: string }>(w, `select outstanding::text as o, bank_id from filings where id = '${id}'`);
+      const [row] = await rows<{ o: string; bank_id: string }>(
+        w,
+        `select outstanding::text as o, bank_id from filings where id = '${id}'`,
+      );
       const outstanding = BigInt(row?.o ?? '0');
-      const amount = outstanding * BigInt(o.part) / 100n || 1n;
-      await reportRepayment({ db, actor: row?.bank_id === 'bank-icbc' ? icbc : bob, id, amount, on: '2025-10-01', today: '2025-10-01' });
+      const amount = (outstanding * BigInt(o.part)) / 100n || 1n;
+      await reportRepayment({
+        db,
+        actor: row?.bank_id === 'bank-icbc' ? icbc : bob,
+        id,
+        amount,
+        on: '2025-10-01',
+        today: '2025-10-01',
+      });
       return;
     }
     case 'default': {
       const id = pick(s.filings, o.which);
-      if (id) await reportClassification({ db, catalog, actor: manager, id, classification: 'loss', overdueSince: null, on: '2026-01-05', today: '2026-01-05' });
+      if (id)
+        await reportClassification({
+          db,
+          catalog,
+          actor: manager,
+          id,
+          classification: 'loss',
+          overdueSince: null,
+          on: '2026-01-05',
+          today: '2026-01-05',
+        });
       return;
     }
     case 'claim': {
@@ -99,13 +153,28 @@ async function run(w: World, s: State, o: Op): Promise<void> {
       return;
     case 'recover': {
       const id = pick(s.claims, o.which);
-      if (id) await reportRecovery({ db, catalog, actor: manager, claimId: id, amount: o.amount, on: '2026-02-01', today: '2026-02-01' });
+      if (id)
+        await reportRecovery({
+          db,
+          catalog,
+          actor: manager,
+          claimId: id,
+          amount: o.amount,
+          on: '2026-02-01',
+          today: '2026-02-01',
+        });
       return;
     }
     case 'life': {
       await run(w, s, { kind: 'file', bank: o.bank, enterprise: o.enterprise, principal: o.principal });
       const last = s.filings.length - 1;
-      const steps: Op[] = [{ kind: 'default', which: last }, { kind: 'claim', which: last }, { kind: 'decide', which: s.claims.length }, { kind: 'pay', which: s.claims.length }, { kind: 'recover', which: s.claims.length, amount: o.recovered }];
+      const steps: Op[] = [
+        { kind: 'default', which: last },
+        { kind: 'claim', which: last },
+        { kind: 'decide', which: s.claims.length },
+        { kind: 'pay', which: s.claims.length },
+        { kind: 'recover', which: s.claims.length, amount: o.recovered },
+      ];
       for (const step of steps.slice(0, o.steps)) await run(w, s, step);
     }
   }
@@ -114,33 +183,39 @@ async function run(w: World, s: State, o: Op): Promise<void> {
 // One world for all runs: each run's sequence starts from what the earlier runs left, which only
 // makes the books harder to keep; a fresh database per run would cost seconds each.
 let w: World;
-beforeAll(async () => { w = await etownWorld({ capital: '5000000.00', quota: '20000000.00' }); }, 120_000);
+beforeAll(async () => {
+  w = await etownWorld({ capital: '5000000.00', quota: '20000000.00' });
+}, 120_000);
 afterAll(async () => w?.close());
 
 describe('random operations keep the books (property)', () => {
   it('ledger verify is clean and cash = capital − payments + refunds after any sequence', async () => {
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
-      {
-        const s: State = { filings: [], claims: [] };
-        for (const o of ops) {
-          try {
-            await run(w, s, o);
-          } catch (e) {
-            if (!(e instanceof Problem)) throw e;
-            if (process.env.FC_DEBUG) console.log(o.kind, e.status, e.detail, JSON.stringify(e.errors));
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
+        {
+          const s: State = { filings: [], claims: [] };
+          for (const o of ops) {
+            try {
+              await run(w, s, o);
+            } catch (e) {
+              if (!(e instanceof Problem)) throw e;
+              if (process.env.FC_DEBUG) console.log(o.kind, e.status, e.detail, JSON.stringify(e.errors));
+            }
           }
+          const sums = await ledgerSums(w.db, 'etown');
+          if (process.env.FC_DEBUG)
+            console.log(JSON.stringify(sums, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+          expect(sums.cash).toBe(sums.capital - sums.paid + sums.refunded);
+          expect(sums.cash >= 0n).toBe(true);
+          expect(sums.capacity + sums.quota + sums.exposure).toBe(sums.limit);
+          const report = await verifyLedger({ db: w.db });
+          expect(report.violations).toEqual([]);
+          const [reserved] = await rows<{ r: string }>(w, 'select coalesce(sum(reserved), 0)::text as r from filings');
+          expect(BigInt(reserved!.r)).toBe(sums.exposure);
         }
-        const sums = await ledgerSums(w.db, 'etown');
-        if (process.env.FC_DEBUG) console.log(JSON.stringify(sums, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
-        expect(sums.cash).toBe(sums.capital - sums.paid + sums.refunded);
-        expect(sums.cash >= 0n).toBe(true);
-        expect(sums.capacity + sums.quota + sums.exposure).toBe(sums.limit);
-        const report = await verifyLedger({ db: w.db });
-        expect(report.violations).toEqual([]);
-        const [reserved] = await rows<{ r: string }>(w, 'select coalesce(sum(reserved), 0)::text as r from filings');
-        expect(BigInt(reserved!.r)).toBe(sums.exposure);
-      }
-    }), { numRuns: Number(process.env.FC_RUNS ?? 12), seed, verbose: true });
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 12), seed, verbose: true },
+    );
   }, 300_000);
 });

@@ -49,7 +49,12 @@ function RequireUser({ children, roles }: { children: ReactNode; roles?: Role[] 
   const { t } = useTranslation();
   if (loading) return <Loading />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
-  if (roles && !roles.includes(user.role)) return <p className="error" role="alert">{t('error.forbidden')}</p>;
+  if (roles && !roles.includes(user.role))
+    return (
+      <p className="error" role="alert">
+        {t('error.forbidden')}
+      </p>
+    );
   return <>{children}</>;
 }
 
@@ -66,11 +71,38 @@ function App() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/" element={<Home />} />
-      <Route element={<RequireUser><Layout /></RequireUser>}>
-        <Route path="/dashboard" element={<RequireUser roles={STAFF}><Dashboard /></RequireUser>} />
+      <Route
+        element={
+          <RequireUser>
+            <Layout />
+          </RequireUser>
+        }
+      >
+        <Route
+          path="/dashboard"
+          element={
+            <RequireUser roles={STAFF}>
+              <Dashboard />
+            </RequireUser>
+          }
+        />
         <Route path="/filings" element={<Filings />} />
-        <Route path="/filings/new" element={<RequireUser roles={['bank', 'manager']}><FilingForm /></RequireUser>} />
-        <Route path="/filings/upload" element={<RequireUser roles={['bank', 'manager']}><Upload /></RequireUser>} />
+        <Route
+          path="/filings/new"
+          element={
+            <RequireUser roles={['bank', 'manager']}>
+              <FilingForm />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="/filings/upload"
+          element={
+            <RequireUser roles={['bank', 'manager']}>
+              <Upload />
+            </RequireUser>
+          }
+        />
         <Route path="/filings/:id" element={<Loan />} />
         <Route path="/claims" element={<Claims />} />
         <Route path="/claims/:id" element={<Claim />} />
@@ -84,9 +116,30 @@ function App() {
         <Route path="/guarantors" element={<Institutions kind="guarantor" />} />
         <Route path="/guarantors/:id" element={<InstitutionPage kind="guarantor" />} />
         <Route path="/reports" element={<Reports />} />
-        <Route path="/audit" element={<RequireUser roles={STAFF}><Audit /></RequireUser>} />
-        <Route path="/simulation" element={<RequireUser roles={STAFF}><Simulation /></RequireUser>} />
-        <Route path="/users" element={<RequireUser roles={['manager', 'auditor']}><Users /></RequireUser>} />
+        <Route
+          path="/audit"
+          element={
+            <RequireUser roles={STAFF}>
+              <Audit />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="/simulation"
+          element={
+            <RequireUser roles={STAFF}>
+              <Simulation />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="/users"
+          element={
+            <RequireUser roles={['manager', 'auditor']}>
+              <Users />
+            </RequireUser>
+          }
+        />
         <Route path="/account" element={<Account />} />
         <Route path="*" element={<NotFound />} />
       </Route>
@@ -96,7 +149,11 @@ function App() {
 
 function NotFound() {
   const { t } = useTranslation();
-  return <p className="error" role="alert">{t('error.notFound')}</p>;
+  return (
+    <p className="error" role="alert">
+      {t('error.notFound')}
+    </p>
+  );
 }
 
 createRoot(document.getElementById('root')!).render(
@@ -104,7 +161,9 @@ createRoot(document.getElementById('root')!).render(
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <AuthProvider>
-          <Suspense fallback={<Loading />}><App /></Suspense>
+          <Suspense fallback={<Loading />}>
+            <App />
+          </Suspense>
         </AuthProvider>
       </BrowserRouter>
     </QueryClientProvider>

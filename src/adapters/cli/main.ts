@@ -36,7 +36,13 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof DataDirLockedError || e instanceof DataDirNotDatabaseError || e instanceof BackupError) {
+  if (
+    e instanceof UsageError ||
+    e instanceof PolicyFileError ||
+    e instanceof DataDirLockedError ||
+    e instanceof DataDirNotDatabaseError ||
+    e instanceof BackupError
+  ) {
     process.stderr.write(`backstop: ${e.message}\n`);
     process.exit(2);
   }

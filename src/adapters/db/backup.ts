@@ -4,7 +4,16 @@
  * new directory with `backstop restore`. PostgreSQL is backed up with its own tools (pg_dump,
  * pg_basebackup); docs/OPERATIONS.md says how.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirNotDatabaseError, LOCK_FILE, lockDataDir } from './data-dir-lock';
@@ -39,18 +48,33 @@ export function writeBackupFile(file: string, bytes: Uint8Array): void {
     renameSync(partial, path);
   } catch (e) {
     rmSync(partial, { force: true }); // a disk that filled up is not kept full by the part written
-    throw new BackupError(`${path}: cannot write the backup (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new BackupError(
+      `${path}: cannot write the backup (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
 const NIGHTLY = /^backstop-(\d{4}-\d{2}-\d{2})\.tar\.gz$/;
 
 /** The server's nightly backup: `backstop-YYYY-MM-DD.tar.gz` in `dir`, keeping the newest `keep`. Returns the file written. */
-export async function nightlyBackup({ dump, dir, today, keep }: { dump: () => Promise<Uint8Array>; dir: string; today: string; keep: number }): Promise<string> {
+export async function nightlyBackup({
+  dump,
+  dir,
+  today,
+  keep,
+}: {
+  dump: () => Promise<Uint8Array>;
+  dir: string;
+  today: string;
+  keep: number;
+}): Promise<string> {
   const file = join(resolve(dir), `backstop-${today}.tar.gz`);
   writeBackupFile(file, await dump());
-  const nightly = readdirSync(dirname(file)).filter((f) => NIGHTLY.test(f)).sort();
-  for (const old of nightly.filter((f) => f !== basename(file)).slice(0, Math.max(0, nightly.length - keep))) rmSync(join(dirname(file), old), { force: true });
+  const nightly = readdirSync(dirname(file))
+    .filter((f) => NIGHTLY.test(f))
+    .sort();
+  for (const old of nightly.filter((f) => f !== basename(file)).slice(0, Math.max(0, nightly.length - keep)))
+    rmSync(join(dirname(file), old), { force: true });
   return file;
 }
 
@@ -67,7 +91,10 @@ export async function restoreDataDir({ file, dataDir }: { file: string; dataDir:
   } catch (e) {
     throw new BackupError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (existsSync(join(dir, 'PG_VERSION'))) throw new BackupError(`the data directory ${dir} holds a database already: restore into a new directory (set BACKSTOP_DATA), then swap it in`);
+  if (existsSync(join(dir, 'PG_VERSION')))
+    throw new BackupError(
+      `the data directory ${dir} holds a database already: restore into a new directory (set BACKSTOP_DATA), then swap it in`,
+    );
   const unlock = lockDataDir(dir);
   try {
     const strangers = readdirSync(dir).filter((f) => f !== LOCK_FILE);
@@ -76,7 +103,8 @@ export async function restoreDataDir({ file, dataDir }: { file: string; dataDir:
     try {
       await unpack(file, bytes, staging);
       rmSync(join(staging, LOCK_FILE), { force: true }); // the lock of the process that took the backup
-      for (const entry of readdirSync(staging).filter((e) => e !== 'PG_VERSION')) renameSync(join(staging, entry), join(dir, entry));
+      for (const entry of readdirSync(staging).filter((e) => e !== 'PG_VERSION'))
+        renameSync(join(staging, entry), join(dir, entry));
       renameSync(join(staging, 'PG_VERSION'), join(dir, 'PG_VERSION'));
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -91,12 +119,17 @@ async function unpack(file: string, bytes: Buffer, staging: string): Promise<voi
   let client: PGlite | undefined;
   try {
     client = await PGlite.create({ dataDir: staging, loadDataDir: new Blob([new Uint8Array(bytes)]) });
-    const { rows } = await client.query<{ ledger: string | null }>(`select to_regclass('public.ledger_accounts')::text as ledger`);
+    const { rows } = await client.query<{ ledger: string | null }>(
+      `select to_regclass('public.ledger_accounts')::text as ledger`,
+    );
     if (!rows[0]?.ledger) throw new Error('it holds no Backstop tables');
   } catch (e) {
-    throw new BackupError(`${file} is not a backup of Backstop's embedded database (${(e as Error).message || 'it could not be opened'})`);
+    throw new BackupError(
+      `${file} is not a backup of Backstop's embedded database (${(e as Error).message || 'it could not be opened'})`,
+    );
   } finally {
     await client?.close().catch(() => {});
   }
-  if (!existsSync(join(staging, 'PG_VERSION'))) throw new BackupError(`${file} is not a backup of Backstop's embedded database (no PG_VERSION in it)`);
+  if (!existsSync(join(staging, 'PG_VERSION')))
+    throw new BackupError(`${file} is not a backup of Backstop's embedded database (no PG_VERSION in it)`);
 }

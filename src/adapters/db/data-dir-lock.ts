@@ -6,8 +6,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dir: string, readonly pid: number) {
-    super(`the data directory ${dir} is in use by process ${pid}; stop it first or set BACKSTOP_DATA to another directory`);
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the data directory ${dir} is in use by process ${pid}; stop it first or set BACKSTOP_DATA to another directory`,
+    );
     this.name = 'DataDirLockedError';
   }
 }
@@ -23,8 +28,13 @@ function alive(pid: number): boolean {
 
 /** A data directory that holds files but no database: an interrupted first start, or the wrong directory. */
 export class DataDirNotDatabaseError extends Error {
-  constructor(readonly dir: string, files: string[]) {
-    super(`the data directory ${dir} holds files but no database (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}): a first start that was interrupted, or another directory; empty it, or set BACKSTOP_DATA to another directory`);
+  constructor(
+    readonly dir: string,
+    files: string[],
+  ) {
+    super(
+      `the data directory ${dir} holds files but no database (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}): a first start that was interrupted, or another directory; empty it, or set BACKSTOP_DATA to another directory`,
+    );
     this.name = 'DataDirNotDatabaseError';
   }
 }
@@ -42,7 +52,8 @@ export function lockDataDir(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) throw new DataDirLockedError(dir, owner);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner))
+        throw new DataDirLockedError(dir, owner);
       rmSync(path, { force: true }); // stale: its owner is gone
     }
   }

@@ -9,7 +9,8 @@ import { rowsOf } from '../../modules/shared/rows';
 import { openDatabase, type Database } from './database';
 import { onPostgres, openTestDatabase } from './testing';
 
-const jitOf = async (d: Database) => String(rowsOf(await d.db.execute(sql`select current_setting('jit') as jit`))[0]!.jit);
+const jitOf = async (d: Database) =>
+  String(rowsOf(await d.db.execute(sql`select current_setting('jit') as jit`))[0]!.jit);
 
 describe.runIf(onPostgres)('PostgreSQL connections (PostgreSQL only; npm run test:pg)', () => {
   let d: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -20,14 +21,20 @@ describe.runIf(onPostgres)('PostgreSQL connections (PostgreSQL only; npm run tes
 
   it('have jit off, on every connection of the pool', async () => {
     // several at once, so that the pool opens more than one connection
-    const seen = await Promise.all(Array.from({ length: 4 }, () => d.db.execute(sql`select current_setting('jit') as jit, pg_backend_pid() as pid, pg_sleep(0.05)`)));
+    const seen = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        d.db.execute(sql`select current_setting('jit') as jit, pg_backend_pid() as pid, pg_sleep(0.05)`),
+      ),
+    );
     const rows = seen.flatMap((r) => rowsOf(r));
     expect(new Set(rows.map((r) => r.pid)).size).toBeGreaterThan(1);
     expect(rows.every((r) => r.jit === 'off')).toBe(true);
   });
 
   it('keep jit off inside transactions (the writes) as well', async () => {
-    const jit = await d.db.transaction(async (tx) => String(rowsOf(await tx.execute(sql`select current_setting('jit') as jit`))[0]!.jit));
+    const jit = await d.db.transaction(async (tx) =>
+      String(rowsOf(await tx.execute(sql`select current_setting('jit') as jit`))[0]!.jit),
+    );
     expect(jit).toBe('off');
   });
 
@@ -53,7 +60,9 @@ describe.runIf(!onPostgres)('the embedded database', () => {
         const { rows } = await d.db.execute('select count(*)::int as n from filings');
         await d.close();
         process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, filings: rows[0].n }));`;
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      });
       const { rss, filings } = JSON.parse(out) as { rss: number; filings: number };
       expect(filings).toBe(0); // created and migrated
       expect(existsSync(join(dir, 'data', 'PG_VERSION'))).toBe(true);
@@ -69,7 +78,9 @@ describe.runIf(!onPostgres)('the embedded database', () => {
     try {
       mkdirSync(join(dir, 'base'));
       writeFileSync(join(dir, 'notes.txt'), 'not a database');
-      await expect(openDatabase({ dataDir: dir, url: '' })).rejects.toThrow(/holds files but no database \(base, notes\.txt\)/);
+      await expect(openDatabase({ dataDir: dir, url: '' })).rejects.toThrow(
+        /holds files but no database \(base, notes\.txt\)/,
+      );
       expect(readdirSync(dir).sort()).toEqual(['base', 'notes.txt']); // and its lock released
       expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`.${basename(dir)}.creating-`))).toEqual([]);
     } finally {

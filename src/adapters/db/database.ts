@@ -28,7 +28,11 @@ export interface Database {
   backup?: () => Promise<Uint8Array>;
 }
 
-export async function openDatabase({ url = process.env.DATABASE_URL, dataDir = process.env.BACKSTOP_DATA ?? './data', memory = false }: { url?: string; dataDir?: string; memory?: boolean } = {}): Promise<Database> {
+export async function openDatabase({
+  url = process.env.DATABASE_URL,
+  dataDir = process.env.BACKSTOP_DATA ?? './data',
+  memory = false,
+}: { url?: string; dataDir?: string; memory?: boolean } = {}): Promise<Database> {
   if (url) return openPostgres(url);
   return memory ? openPglite(undefined) : openPglite(resolve(dataDir));
 }
@@ -47,7 +51,8 @@ async function createDataDir(dir: string): Promise<void> {
   const staging = mkdtempSync(join(dirname(dir), `.${basename(dir)}.creating-`));
   try {
     await initdbIn(staging);
-    for (const entry of readdirSync(staging).filter((e) => e !== 'PG_VERSION')) renameSync(join(staging, entry), join(dir, entry));
+    for (const entry of readdirSync(staging).filter((e) => e !== 'PG_VERSION'))
+      renameSync(join(staging, entry), join(dir, entry));
     renameSync(join(staging, 'PG_VERSION'), join(dir, 'PG_VERSION'));
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -58,11 +63,19 @@ async function initdbIn(dir: string): Promise<void> {
   const pglite = import.meta.resolve('@electric-sql/pglite');
   const script = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(dir)} }); await db.close();`;
   await new Promise<void>((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`could not create the database in ${dir}: ${stderr.trim() || `exit code ${code}`}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? done()
+        : fail(new Error(`could not create the database in ${dir}: ${stderr.trim() || `exit code ${code}`}`)),
+    );
   });
 }
 
@@ -98,12 +111,21 @@ async function openPglite(dir: string | undefined): Promise<Database> {
 const STARTUP = { jit: 'off' };
 
 async function openPostgres(url: string): Promise<Database> {
-  const client = postgres(url, { max: Number(process.env.DATABASE_POOL ?? 10), onnotice: () => {}, connection: STARTUP });
+  const client = postgres(url, {
+    max: Number(process.env.DATABASE_POOL ?? 10),
+    onnotice: () => {},
+    connection: STARTUP,
+  });
   try {
     const db = drizzlePostgres(client);
     await migratePostgres(db, { migrationsFolder: MIGRATIONS });
     const u = new URL(url);
-    return { db: db as unknown as Db, kind: 'postgres', location: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => client.end({ timeout: 5 }) };
+    return {
+      db: db as unknown as Db,
+      kind: 'postgres',
+      location: `${u.hostname}:${u.port || 5432}${u.pathname}`,
+      close: () => client.end({ timeout: 5 }),
+    };
   } catch (e) {
     await client.end({ timeout: 1 });
     throw e;
@@ -116,10 +138,13 @@ export function closeOnSignals(close: () => Promise<void>): void {
   const handler = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    close().then(() => process.exit(0), (e) => {
-      console.error(`backstop: error while closing on ${signal}: ${(e as Error).message}`);
-      process.exit(1);
-    });
+    close().then(
+      () => process.exit(0),
+      (e) => {
+        console.error(`backstop: error while closing on ${signal}: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);

@@ -23,7 +23,10 @@ export function apiDocsRoutes() {
     const type = files[name];
     if (!type) return c.notFound();
     if (!cache.has(name)) cache.set(name, readFileSync(join(assets, name), 'utf8'));
-    return c.body(cache.get(name)!, 200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
+    return c.body(cache.get(name)!, 200, {
+      'content-type': `${type}; charset=utf-8`,
+      'cache-control': 'public, max-age=86400',
+    });
   });
   return app;
 }

@@ -58,10 +58,20 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 function problem(status: number, title: string, detail?: string, errors?: FieldError[]) {
   const detailZh = detail === undefined ? undefined : detailZhOf(detail);
-  return new Response(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(detailZh ? { detailZh } : {}), ...(errors ? { errors: errors.map(withChinese) } : {}) }), {
-    status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  });
+  return new Response(
+    JSON.stringify({
+      type: 'about:blank',
+      title,
+      status,
+      ...(detail ? { detail } : {}),
+      ...(detailZh ? { detailZh } : {}),
+      ...(errors ? { errors: errors.map(withChinese) } : {}),
+    }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+    },
+  );
 }
 
 export function createApp(deps: AppDeps) {
@@ -74,11 +84,21 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    deps.logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    deps.logger.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
   });
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`); } });
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`);
+    },
+  });
   // Bulk file uploads stream to disk under their own limit (MAX_IMPORT_BYTES); every other body is held to 1 MB.
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === IMPORTS_PATH ? next() : limitBody(c, next)));
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === IMPORTS_PATH ? next() : limitBody(c, next),
+  );
 
   app.use('/api/*', authMiddleware({ repo: deps.authRepo }));
   app.use('/api/*', textGuard());
@@ -86,11 +106,18 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors);
     if (err instanceof HTTPException && err.status === 415) {
-      return problem(415, 'Unsupported media type', 'Send the body as application/json.', [{ field: 'Content-Type', message: 'must be application/json' }]);
+      return problem(415, 'Unsupported media type', 'Send the body as application/json.', [
+        { field: 'Content-Type', message: 'must be application/json' },
+      ]);
     }
     if (err instanceof HTTPException && err.status < 500) {
       const malformed = /json/i.test(err.message);
-      return problem(err.status, malformed ? 'Invalid request' : err.message, malformed ? 'The body is not valid JSON.' : undefined, malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined);
+      return problem(
+        err.status,
+        malformed ? 'Invalid request' : err.message,
+        malformed ? 'The body is not valid JSON.' : undefined,
+        malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined,
+      );
     }
     deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return problem(500, 'Internal error', 'Something went wrong on our side; it has been logged.');
@@ -100,7 +127,15 @@ export function createApp(deps: AppDeps) {
   app.get('/api/health', async (c) => c.json({ status: 'ok', version: deps.version, ...(await deps.health()) }));
   app.route('/', evaluateRoutes({ policies: deps.policies }));
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
-  app.route('/', authRoutes({ repo: deps.authRepo, db: deps.ops.db, secureCookies: deps.secureCookies, trustProxy: deps.trustProxy }));
+  app.route(
+    '/',
+    authRoutes({
+      repo: deps.authRepo,
+      db: deps.ops.db,
+      secureCookies: deps.secureCookies,
+      trustProxy: deps.trustProxy,
+    }),
+  );
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
   app.route('/', calendarRoutes({ db: deps.ops.db, reloadCalendar: deps.reloadCalendar }));
   app.route('/', fundsRoutes(deps.ops));
@@ -120,7 +155,8 @@ export function createApp(deps: AppDeps) {
     info: {
       title: 'Backstop API',
       version: deps.version,
-      description: 'Government loan risk-compensation funds (贷款风险补偿资金). Money is a decimal string of yuan with at most two decimals; dates are YYYY-MM-DD; errors are RFC 9457 problem details with an `errors` list naming each field.',
+      description:
+        'Government loan risk-compensation funds (贷款风险补偿资金). Money is a decimal string of yuan with at most two decimals; dates are YYYY-MM-DD; errors are RFC 9457 problem details with an `errors` list naming each field.',
     },
   });
   app.route('/', apiDocsRoutes());

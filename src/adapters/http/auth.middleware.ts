@@ -27,7 +27,11 @@ export function authMiddleware({ repo }: { repo: AuthRepository }): MiddlewareHa
       const found = await actorFromSession({ repo, token, now: new Date() });
       if (found) {
         if (!SAFE.has(c.req.method) && c.req.header('x-csrf-token') !== found.csrfToken) {
-          throw new Problem(403, 'CSRF check failed', 'Send the backstop_csrf cookie value in the X-CSRF-Token header.');
+          throw new Problem(
+            403,
+            'CSRF check failed',
+            'Send the backstop_csrf cookie value in the X-CSRF-Token header.',
+          );
         }
         c.set('actor', found.actor);
       }

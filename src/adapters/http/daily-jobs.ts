@@ -24,14 +24,27 @@ export async function runDailyJobs({ ops, logger }: { ops: OperationsDeps; logge
   const warning = calendarWarning(today, ops.catalog().calendar);
   if (warning) logger.warn({ today }, warning);
   const marked = await sweepNonPerforming({ db: ops.db, catalog: ops.catalog(), today });
-  logger.info({ today, marked }, marked ? 'daily jobs: loans overdue past the programme’s days marked non-performing (R6)' : 'daily jobs: done');
+  logger.info(
+    { today, marked },
+    marked ? 'daily jobs: loans overdue past the programme’s days marked non-performing (R6)' : 'daily jobs: done',
+  );
 }
 
 /**
  * Runs the daily jobs (then `backup`) now and again whenever the zone's date changes, and
  * `refreshCalendar` every minute before them; returns a stop function.
  */
-export function scheduleDailyJobs({ ops, logger, refreshCalendar, backup }: { ops: OperationsDeps; logger: Logger; refreshCalendar: () => Promise<void>; backup?: (today: string) => Promise<void> }): () => void {
+export function scheduleDailyJobs({
+  ops,
+  logger,
+  refreshCalendar,
+  backup,
+}: {
+  ops: OperationsDeps;
+  logger: Logger;
+  refreshCalendar: () => Promise<void>;
+  backup?: (today: string) => Promise<void>;
+}): () => void {
   let lastRun = '';
   let running = false;
   const tick = async () => {

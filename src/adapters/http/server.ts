@@ -14,7 +14,10 @@ export { DEMO_PASSWORD };
 /** The demo's size: the full book (5,000 loans, 2,000 enterprises); BACKSTOP_DEMO_LOANS and BACKSTOP_DEMO_ENTERPRISES override. */
 function demoSize() {
   const n = (v: string | undefined, d: number) => (v && /^\d+$/.test(v) ? Number(v) : d);
-  return { loans: n(process.env.BACKSTOP_DEMO_LOANS, 5000), enterprises: n(process.env.BACKSTOP_DEMO_ENTERPRISES, 2000) };
+  return {
+    loans: n(process.env.BACKSTOP_DEMO_LOANS, 5000),
+    enterprises: n(process.env.BACKSTOP_DEMO_ENTERPRISES, 2000),
+  };
 }
 
 /** Where and how many nightly backups of the embedded database to keep: BACKSTOP_BACKUP_DIR (none when unset) and BACKSTOP_BACKUP_KEEP (default 7). */
@@ -22,16 +25,23 @@ function backupSettings(): { dir: string; keep: number } | undefined {
   const dir = process.env.BACKSTOP_BACKUP_DIR;
   if (!dir) return undefined;
   const keep = process.env.BACKSTOP_BACKUP_KEEP ?? '7';
-  if (!/^[1-9]\d{0,3}$/.test(keep)) throw new BackupError(`BACKSTOP_BACKUP_KEEP: must be a whole number of backups from 1 to 9999, not "${keep}"`);
+  if (!/^[1-9]\d{0,3}$/.test(keep))
+    throw new BackupError(`BACKSTOP_BACKUP_KEEP: must be a whole number of backups from 1 to 9999, not "${keep}"`);
   return { dir, keep: Number(keep) };
 }
 
 /** The nightly backup job, or none (PostgreSQL is backed up with its own tools). A backup that fails is logged; the server goes on. */
-function nightlyBackupOf(database: Database, logger: Logger, settings: { dir: string; keep: number } | undefined): ((today: string) => Promise<void>) | undefined {
+function nightlyBackupOf(
+  database: Database,
+  logger: Logger,
+  settings: { dir: string; keep: number } | undefined,
+): ((today: string) => Promise<void>) | undefined {
   if (!settings) return undefined;
   const dump = database.backup;
   if (!dump) {
-    logger.warn('BACKSTOP_BACKUP_DIR is for the embedded database: back PostgreSQL up with pg_dump or pg_basebackup (docs/OPERATIONS.md, "Backups")');
+    logger.warn(
+      'BACKSTOP_BACKUP_DIR is for the embedded database: back PostgreSQL up with pg_dump or pg_basebackup (docs/OPERATIONS.md, "Backups")',
+    );
     return undefined;
   }
   return async (today) => {
@@ -50,7 +60,11 @@ export async function startServer({ port }: { port: number }) {
   const database = await openDatabase();
   const services = await createServices({ database, logger });
   const added = services.synced.filter((s) => s.added);
-  if (added.length) logger.info({ versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) }, 'stored new policy versions');
+  if (added.length)
+    logger.info(
+      { versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) },
+      'stored new policy versions',
+    );
   const demo = process.env.BACKSTOP_DEMO !== '0';
   const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];
   // On a fresh database (no fund yet) the demo book is seeded once the port is open (seeding keeps
@@ -58,25 +72,63 @@ export async function startServer({ port }: { port: number }) {
   // requests wait until it is ready (about half a minute at full size on an idle machine).
   const fresh = demo && (await demoNeeded(database.db));
   let listening: () => void = () => {};
-  const bound = new Promise<void>((resolve) => { listening = resolve; });
+  const bound = new Promise<void>((resolve) => {
+    listening = resolve;
+  });
   const seeding = fresh
-    ? bound.then(() => seedDemo({ db: database.db, catalog: services.ops.catalog(), asOf: services.ops.today(), ...demoSize(), progress: (m) => process.stdout.write(`demo: ${m}\n`) }))
-      .then((s) => process.stdout.write(`demo: seeded ${s.loansFiled} loans, ${s.enterprises} enterprises in ${s.seconds} s (as of ${s.asOf})\n`))
+    ? bound
+        .then(() =>
+          seedDemo({
+            db: database.db,
+            catalog: services.ops.catalog(),
+            asOf: services.ops.today(),
+            ...demoSize(),
+            progress: (m) => process.stdout.write(`demo: ${m}\n`),
+          }),
+        )
+        .then((s) =>
+          process.stdout.write(
+            `demo: seeded ${s.loansFiled} loans, ${s.enterprises} enterprises in ${s.seconds} s (as of ${s.asOf})\n`,
+          ),
+        )
     : Promise.resolve();
   const ready = seeding.catch((e: unknown) => logger.error({ err: e }, 'demo seeding failed'));
   // The simulation's worker threads load their code once (about a second); start them after the
   // demo so the first simulation does not wait for them and the seed does not share its cores.
-  void ready.then(() => warmWorkers()).catch((e: unknown) => logger.warn({ err: e }, 'simulation workers did not start; they will be started by the first simulation'));
+  void ready
+    .then(() => warmWorkers())
+    .catch((e: unknown) =>
+      logger.warn({ err: e }, 'simulation workers did not start; they will be started by the first simulation'),
+    );
   // The daily jobs (R6's sweep, the calendar warning) start once the demo, if any, is seeded.
   let stopDailyJobs = () => {};
   const backup = nightlyBackupOf(database, logger, backupTo);
-  void ready.then(() => { stopDailyJobs = scheduleDailyJobs({ ops: services.ops, logger, refreshCalendar: services.refreshCalendar, ...(backup ? { backup } : {}) }); });
-  const server = serve({ fetch: async (req, env) => { await ready; return services.app.fetch(req, env); }, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
-    process.stdout.write(`Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`);
-    if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
-    if (fresh) process.stdout.write('demo: seeding the demo book; requests wait until it is done\n');
-    listening();
+  void ready.then(() => {
+    stopDailyJobs = scheduleDailyJobs({
+      ops: services.ops,
+      logger,
+      refreshCalendar: services.refreshCalendar,
+      ...(backup ? { backup } : {}),
+    });
   });
+  const server = serve(
+    {
+      fetch: async (req, env) => {
+        await ready;
+        return services.app.fetch(req, env);
+      },
+      port,
+      hostname: process.env.HOST ?? '0.0.0.0',
+    },
+    () => {
+      process.stdout.write(
+        `Backstop 兜底 listening on http://localhost:${port}  (database: ${database.kind}, ${database.location})\n`,
+      );
+      if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
+      if (fresh) process.stdout.write('demo: seeding the demo book; requests wait until it is done\n');
+      listening();
+    },
+  );
   closeOnSignals(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await ready;

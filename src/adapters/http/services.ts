@@ -4,7 +4,14 @@ import type { CompiledPolicy } from '../../core/policy';
 import { createAuthRepository } from '../../modules/auth/auth.repository';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
 import { createProgrammesRepository } from '../../modules/programmes/programmes.repository';
-import { getProgramme, listProgrammes, loadPolicyCatalog, loadStoredPolicies, syncPolicyFiles, type PolicyCatalog } from '../../modules/programmes/programmes.usecases';
+import {
+  getProgramme,
+  listProgrammes,
+  loadPolicyCatalog,
+  loadStoredPolicies,
+  syncPolicyFiles,
+  type PolicyCatalog,
+} from '../../modules/programmes/programmes.usecases';
 import { createRegistryRepository } from '../../modules/registry/registry.repository';
 import { createCalendarRepository } from '../../modules/calendar/calendar.repository';
 import { loadWorkingCalendar } from '../../modules/calendar/calendar.usecases';
@@ -18,7 +25,19 @@ import { runScenarios } from '../workers/simulation-pool';
 
 export const VERSION = '0.1.0';
 
-export async function createServices({ database, logger, policiesDir, today = () => beijingToday(), trustProxy = process.env.BACKSTOP_TRUST_PROXY === '1' }: { database: Database; logger: Logger; policiesDir?: string; today?: () => string; trustProxy?: boolean }) {
+export async function createServices({
+  database,
+  logger,
+  policiesDir,
+  today = () => beijingToday(),
+  trustProxy = process.env.BACKSTOP_TRUST_PROXY === '1',
+}: {
+  database: Database;
+  logger: Logger;
+  policiesDir?: string;
+  today?: () => string;
+  trustProxy?: boolean;
+}) {
   const programmesRepo = createProgrammesRepository({ db: database.db });
   const synced = await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles(policiesDir) });
   const calendarRepo = createCalendarRepository({ db: database.db });
@@ -44,7 +63,10 @@ export async function createServices({ database, logger, policiesDir, today = ()
     logger,
     version: VERSION,
     policies: () => policies,
-    programmes: { list: () => listProgrammes({ repo: programmesRepo }), get: (id) => getProgramme({ repo: programmesRepo, id }) },
+    programmes: {
+      list: () => listProgrammes({ repo: programmesRepo }),
+      get: (id) => getProgramme({ repo: programmesRepo, id }),
+    },
     health: async () => ({ database: database.kind }),
     authRepo,
     registryRepo,
@@ -53,8 +75,14 @@ export async function createServices({ database, logger, policiesDir, today = ()
     ops,
     reloadCalendar: reloadPolicies,
     simulation: {
-      policies: () => policies, loadBook: createBookLoader({ db: database.db }), today,
-      jobs: createSimulationJobs({ db: database.db, runScenarios, onError: (err) => logger.error({ err }, 'simulation failed') }),
+      policies: () => policies,
+      loadBook: createBookLoader({ db: database.db }),
+      today,
+      jobs: createSimulationJobs({
+        db: database.db,
+        runScenarios,
+        onError: (err) => logger.error({ err }, 'simulation failed'),
+      }),
     },
   });
   return {

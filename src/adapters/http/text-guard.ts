@@ -50,7 +50,11 @@ export function textGuard(): MiddlewareHandler {
       const text = await c.req.text();
       if (SUSPECT.test(text)) {
         let parsed: unknown;
-        try { parsed = JSON.parse(text); } catch { parsed = undefined; } // malformed JSON: the route's validator says so
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        } // malformed JSON: the route's validator says so
         errors.push(...jsonTextProblems(parsed));
       }
     }

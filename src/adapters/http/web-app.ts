@@ -11,18 +11,30 @@ import { Hono } from 'hono';
 export const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
 };
 const COMPRESSIBLE = new Set(['.js', '.css', '.html', '.json', '.svg', '.map', '.txt']);
 
-interface Cached { mtimeMs: number; raw: Buffer; gz: Buffer | null }
+interface Cached {
+  mtimeMs: number;
+  raw: Buffer;
+  gz: Buffer | null;
+}
 
-const NOT_BUILT = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Backstop 兜底</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">'
-  + '<h1>Backstop 兜底</h1><p>网页应用尚未构建：请运行 <code>npm run build:web</code>（<code>npm install</code> 与 <code>npm start</code> 会自动构建）。</p>'
-  + '<p>The web app is not built yet: run <code>npm run build:web</code> (<code>npm install</code> and <code>npm start</code> build it).</p>'
-  + '<ul><li><a href="/api/docs">API 文档 / API docs</a></li><li><a href="/api/health">/api/health</a></li></ul></body></html>';
+const NOT_BUILT =
+  '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Backstop 兜底</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">' +
+  '<h1>Backstop 兜底</h1><p>网页应用尚未构建：请运行 <code>npm run build:web</code>（<code>npm install</code> 与 <code>npm start</code> 会自动构建）。</p>' +
+  '<p>The web app is not built yet: run <code>npm run build:web</code> (<code>npm install</code> and <code>npm start</code> build it).</p>' +
+  '<ul><li><a href="/api/docs">API 文档 / API docs</a></li><li><a href="/api/health">/api/health</a></li></ul></body></html>';
 
 export function webAppRoutes({ dist = WEB_DIST }: { dist?: string } = {}) {
   const cache = new Map<string, Cached>();
@@ -38,7 +50,11 @@ export function webAppRoutes({ dist = WEB_DIST }: { dist?: string } = {}) {
     const hit = cache.get(file);
     if (hit && hit.mtimeMs === st.mtimeMs) return hit;
     const raw = readFileSync(file);
-    const entry = { mtimeMs: st.mtimeMs, raw, gz: COMPRESSIBLE.has(extname(file)) && raw.length > 1024 ? gzipSync(raw, { level: 9 }) : null };
+    const entry = {
+      mtimeMs: st.mtimeMs,
+      raw,
+      gz: COMPRESSIBLE.has(extname(file)) && raw.length > 1024 ? gzipSync(raw, { level: 9 }) : null,
+    };
     cache.set(file, entry);
     return entry;
   }

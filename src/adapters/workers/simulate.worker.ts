@@ -15,12 +15,21 @@ type Message =
   | { type: 'run'; key: number; spec: MonteCarloSpec; from: number; to: number };
 
 parentPort!.on('message', (m: Message) => {
-  if (m.type === 'ping') { parentPort!.postMessage({ type: 'ready' }); return; }
-  if (m.type === 'load') { loaded = { key: m.key, portfolio: m.portfolio }; return; }
+  if (m.type === 'ping') {
+    parentPort!.postMessage({ type: 'ready' });
+    return;
+  }
+  if (m.type === 'load') {
+    loaded = { key: m.key, portfolio: m.portfolio };
+    return;
+  }
   try {
     if (loaded?.key !== m.key) throw new Error(`simulation worker: book ${m.key} was not loaded`);
     const block = simulateScenarios(loaded.portfolio, m.spec, m.from, m.to);
-    parentPort!.postMessage({ ok: true, block }, [block.losses.buffer as ArrayBuffer, block.weights.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ ok: true, block }, [
+      block.losses.buffer as ArrayBuffer,
+      block.weights.buffer as ArrayBuffer,
+    ]);
   } catch (e) {
     parentPort!.postMessage({ ok: false, message: (e as Error).message });
   }

@@ -5,11 +5,20 @@ import { runScenarios, warmWorkers } from './simulation-pool';
 
 describe('the simulation worker pool', () => {
   const portfolio = buildPortfolio({
-    loans: loansOf([{ grade: 'A', sector: 's1', count: 300, exposureYuan: (i) => 100_000 + i * 1_000 }, { grade: 'B', sector: 's2', count: 200, exposureYuan: () => 2_000_000 }]),
+    loans: loansOf([
+      { grade: 'A', sector: 's1', count: 300, exposureYuan: (i) => 100_000 + i * 1_000 },
+      { grade: 'B', sector: 's2', count: 200, exposureYuan: () => 2_000_000 },
+    ]),
     variants: [asFiledVariant('40%'), asFiledVariant('50%', { ratioBp: 5000 })],
     pdByGrade: { A: 0.02, B: 0.05 },
   });
-  const spec: MonteCarloSpec = { factors: { rho: 0.2, sectorCorrelation: 0.5 }, seed: 42, scenarios: 3_000, years: 2, shift: -1 };
+  const spec: MonteCarloSpec = {
+    factors: { rho: 0.2, sectorCorrelation: 0.5 },
+    seed: 42,
+    scenarios: 3_000,
+    years: 2,
+    shift: -1,
+  };
 
   it('gives the same result with 0, 1 and 2 workers and reports progress to the end', async () => {
     await warmWorkers(2);
@@ -32,7 +41,13 @@ describe('the simulation worker pool', () => {
       pdByGrade: { A: 0.1 },
     });
     const s2 = { ...spec, seed: 7, years: 1 };
-    for (const [p, s] of [[portfolio, spec], [portfolio, s2], [other, s2], [portfolio, spec], [other, spec]] as const) {
+    for (const [p, s] of [
+      [portfolio, spec],
+      [portfolio, s2],
+      [other, s2],
+      [portfolio, spec],
+      [other, spec],
+    ] as const) {
       expect(await runScenarios(p, s, { workers: 2, chunk: 400 })).toEqual(simulateScenarios(p, s, 0, s.scenarios));
     }
   });

@@ -9,7 +9,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { checkMonteCarloSpec, mergeBlocks, simulateScenarios, type MonteCarloSpec, type Portfolio, type ScenarioBlock } from '../../core/risk';
+import {
+  checkMonteCarloSpec,
+  mergeBlocks,
+  simulateScenarios,
+  type MonteCarloSpec,
+  type Portfolio,
+  type ScenarioBlock,
+} from '../../core/risk';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const WORKER = new URL('./simulate.worker.ts', import.meta.url).href;
@@ -33,7 +40,10 @@ const live = new Set<Worker>();
 /** The book each worker holds now (by key). */
 const holds = new WeakMap<Worker, number>();
 
-interface SharedBook { key: number; portfolio: Portfolio }
+interface SharedBook {
+  key: number;
+  portfolio: Portfolio;
+}
 const shared = new WeakMap<Portfolio, SharedBook>();
 let nextKey = 1;
 
@@ -73,11 +83,19 @@ export async function stopWorkers(): Promise<void> {
 export async function warmWorkers(n = defaultWorkers()): Promise<void> {
   const pool = takeWorkers(n);
   try {
-    await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
-      w.once('message', () => { w.off('error', reject); resolve(); });
-      w.once('error', reject);
-      w.postMessage({ type: 'ping' });
-    })));
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('message', () => {
+              w.off('error', reject);
+              resolve();
+            });
+            w.once('error', reject);
+            w.postMessage({ type: 'ping' });
+          }),
+      ),
+    );
   } finally {
     for (const w of pool) w.removeAllListeners('message').removeAllListeners('error');
     idle.push(...pool);
@@ -90,7 +108,11 @@ function chunksOf(total: number, size: number): { from: number; to: number }[] {
   return out;
 }
 
-export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, { workers = defaultWorkers(), onProgress, chunk }: RunOptions = {}): Promise<ScenarioBlock> {
+export async function runScenarios(
+  portfolio: Portfolio,
+  spec: MonteCarloSpec,
+  { workers = defaultWorkers(), onProgress, chunk }: RunOptions = {},
+): Promise<ScenarioBlock> {
   checkMonteCarloSpec(spec);
   const total = spec.scenarios;
   const size = chunk ?? Math.max(1, Math.ceil(total / (Math.max(workers, 1) * 16)));
@@ -111,29 +133,40 @@ export async function runScenarios(portfolio: Portfolio, spec: MonteCarloSpec, {
   const failed = new Set<Worker>();
   let next = 0;
   try {
-    await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
-      const fail = (e: Error) => { failed.add(w); reject(e); };
-      const give = () => {
-        const t = tasks[next++];
-        if (t) w.postMessage({ type: 'run', key: book.key, spec, ...t });
-        else resolve();
-      };
-      w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
-      w.on('message', (m: { ok: true; block: ScenarioBlock } | { ok: false; message: string }) => {
-        if (!m.ok) { fail(new Error(m.message)); return; }
-        blocks.push(m.block);
-        done += m.block.to - m.block.from;
-        onProgress?.(done, total);
-        give();
-      });
-      w.on('error', fail);
-      w.on('exit', (code) => fail(new Error(`simulation worker stopped with code ${code}`)));
-      if (holds.get(w) !== book.key) {
-        w.postMessage({ type: 'load', key: book.key, portfolio: book.portfolio });
-        holds.set(w, book.key);
-      }
-      give();
-    })));
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const fail = (e: Error) => {
+              failed.add(w);
+              reject(e);
+            };
+            const give = () => {
+              const t = tasks[next++];
+              if (t) w.postMessage({ type: 'run', key: book.key, spec, ...t });
+              else resolve();
+            };
+            w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+            w.on('message', (m: { ok: true; block: ScenarioBlock } | { ok: false; message: string }) => {
+              if (!m.ok) {
+                fail(new Error(m.message));
+                return;
+              }
+              blocks.push(m.block);
+              done += m.block.to - m.block.from;
+              onProgress?.(done, total);
+              give();
+            });
+            w.on('error', fail);
+            w.on('exit', (code) => fail(new Error(`simulation worker stopped with code ${code}`)));
+            if (holds.get(w) !== book.key) {
+              w.postMessage({ type: 'load', key: book.key, portfolio: book.portfolio });
+              holds.set(w, book.key);
+            }
+            give();
+          }),
+      ),
+    );
   } finally {
     // after a failure the others may still be running a chunk of this run: none is reused
     for (const w of pool) {

@@ -2,16 +2,26 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isWorkday as packageIsWorkday } from 'chinese-days';
 import { addDays, dayNumber, isIsoDate, isoDate, weekday } from './dates';
-import { CalendarRangeError, holidayYearIssues, shippedCalendar, SHIPPED_HOLIDAY_YEARS as HOLIDAY_YEARS, workingCalendar, type HolidayYear } from './working-days';
+import {
+  CalendarRangeError,
+  holidayYearIssues,
+  shippedCalendar,
+  SHIPPED_HOLIDAY_YEARS as HOLIDAY_YEARS,
+  workingCalendar,
+  type HolidayYear,
+} from './working-days';
 
-const { addWorkingDays, isWithinWorkingDaysAfter, isWorkingDay, workingDayDeadline, workingDaysBetween } = shippedCalendar;
+const { addWorkingDays, isWithinWorkingDaysAfter, isWorkingDay, workingDayDeadline, workingDaysBetween } =
+  shippedCalendar;
 
 describe('ISO dates as day numbers', () => {
   it('round-trips every day from 1900 to 2200', () => {
-    fc.assert(fc.property(fc.integer({ min: dayNumber('1900-01-01'), max: dayNumber('2200-12-31') }), (n) => {
-      expect(dayNumber(isoDate(n))).toBe(n);
-      expect(isIsoDate(isoDate(n))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: dayNumber('1900-01-01'), max: dayNumber('2200-12-31') }), (n) => {
+        expect(dayNumber(isoDate(n))).toBe(n);
+        expect(isIsoDate(isoDate(n))).toBe(true);
+      }),
+    );
   });
   it('knows weekdays', () => {
     expect(weekday('1970-01-01')).toBe(4);
@@ -19,7 +29,10 @@ describe('ISO dates as day numbers', () => {
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
     expect(addDays('2023-02-28', 1)).toBe('2023-03-01');
   });
-  it.each(['2023-02-29', '2023-13-01', '2023-00-10', '2023-1-1', '20230101', '2023-04-31', '', 'x'])('rejects %j', (d) => expect(isIsoDate(d)).toBe(false));
+  it.each(['2023-02-29', '2023-13-01', '2023-00-10', '2023-1-1', '20230101', '2023-04-31', '', 'x'])(
+    'rejects %j',
+    (d) => expect(isIsoDate(d)).toBe(false),
+  );
 });
 
 describe('working days (G6)', () => {
@@ -54,35 +67,53 @@ describe('working days (G6)', () => {
   });
 
   it('addWorkingDays and workingDaysBetween agree', () => {
-    fc.assert(fc.property(fc.integer({ min: dayNumber('2023-01-01'), max: dayNumber('2026-10-31') }), fc.integer({ min: 0, max: 30 }), (d, n) => {
-      const from = isoDate(d);
-      const to = addWorkingDays(from, n);
-      expect(workingDaysBetween(from, to)).toBe(n);
-      expect(workingDaysBetween(to, from)).toBe(n === 0 ? 0 : -n);
-      if (n > 0) expect(isWorkingDay(to)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: dayNumber('2023-01-01'), max: dayNumber('2026-10-31') }),
+        fc.integer({ min: 0, max: 30 }),
+        (d, n) => {
+          const from = isoDate(d);
+          const to = addWorkingDays(from, n);
+          expect(workingDaysBetween(from, to)).toBe(n);
+          expect(workingDaysBetween(to, from)).toBe(n === 0 ? 0 : -n);
+          if (n > 0) expect(isWorkingDay(to)).toBe(true);
+        },
+      ),
+    );
   });
 
   it('judges "within n working days after" as "on or before the n-th working day after" wherever that day is known, and says so or refuses where it is not', () => {
     const first = dayNumber('2023-01-01');
     const last = dayNumber('2026-12-31');
-    fc.assert(fc.property(fc.integer({ min: first, max: last }), fc.integer({ min: -40, max: 120 }), fc.integer({ min: 0, max: 20 }), (r, after, n) => {
-      const ref = isoDate(r);
-      const date = isoDate(Math.max(first, r + after)); // up to 120 days past the calendar
-      let deadline: string | undefined;
-      try { deadline = addWorkingDays(ref, n); } catch (e) { if (!(e instanceof CalendarRangeError)) throw e; }
-      if (deadline !== undefined) {
-        // known: the same answer as before, whatever year the filing date is in
-        expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(date <= ref || date <= deadline);
-        expect(workingDayDeadline(ref, n)).toEqual({ date: deadline, provisional: false });
-      } else if (dayNumber(date) - 1 <= last) {
-        // not known, but the filing came before the calendar ended: fewer than n working days had passed
-        expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(true);
-        expect(workingDayDeadline(ref, n).provisional).toBe(true);
-      } else {
-        expect(() => isWithinWorkingDaysAfter(date, ref, n)).toThrow(CalendarRangeError);
-      }
-    }), { numRuns: 8000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: first, max: last }),
+        fc.integer({ min: -40, max: 120 }),
+        fc.integer({ min: 0, max: 20 }),
+        (r, after, n) => {
+          const ref = isoDate(r);
+          const date = isoDate(Math.max(first, r + after)); // up to 120 days past the calendar
+          let deadline: string | undefined;
+          try {
+            deadline = addWorkingDays(ref, n);
+          } catch (e) {
+            if (!(e instanceof CalendarRangeError)) throw e;
+          }
+          if (deadline !== undefined) {
+            // known: the same answer as before, whatever year the filing date is in
+            expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(date <= ref || date <= deadline);
+            expect(workingDayDeadline(ref, n)).toEqual({ date: deadline, provisional: false });
+          } else if (dayNumber(date) - 1 <= last) {
+            // not known, but the filing came before the calendar ended: fewer than n working days had passed
+            expect(isWithinWorkingDaysAfter(date, ref, n)).toBe(true);
+            expect(workingDayDeadline(ref, n).provisional).toBe(true);
+          } else {
+            expect(() => isWithinWorkingDaysAfter(date, ref, n)).toThrow(CalendarRangeError);
+          }
+        },
+      ),
+      { numRuns: 8000 },
+    );
   });
 
   it('judges a December filing whose deadline runs into a year with no notice yet (G6)', () => {
@@ -115,13 +146,17 @@ describe('working days (G6)', () => {
 
 /** A made-up year for tests only (not the State Council's 2027 notice, which is not shipped). */
 const test2027: HolidayYear = {
-  year: 2027, notice: 'test data, not a notice',
-  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-03' }, { name: '春节', from: '2027-02-06', to: '2027-02-14' }],
+  year: 2027,
+  notice: 'test data, not a notice',
+  holidays: [
+    { name: '元旦', from: '2027-01-01', to: '2027-01-03' },
+    { name: '春节', from: '2027-02-06', to: '2027-02-14' },
+  ],
   makeUpWorkdays: ['2027-01-30', '2027-02-20'],
 };
 
 describe('a calendar with a year added as data', () => {
-  it('the shipped years are clean by the same checks a manager\'s year goes through', () => {
+  it("the shipped years are clean by the same checks a manager's year goes through", () => {
     for (const y of HOLIDAY_YEARS) expect(holidayYearIssues(y)).toEqual([]);
     expect(holidayYearIssues(test2027)).toEqual([]);
   });
@@ -142,13 +177,16 @@ describe('a calendar with a year added as data', () => {
   });
 
   it('refuses years that are not contiguous', () => {
-    expect(() => workingCalendar([...HOLIDAY_YEARS, { ...test2027, year: 2028 }])).toThrow(/contiguous: 2026 then 2028/);
+    expect(() => workingCalendar([...HOLIDAY_YEARS, { ...test2027, year: 2028 }])).toThrow(
+      /contiguous: 2026 then 2028/,
+    );
     expect(() => workingCalendar([])).toThrow(/at least one year/);
   });
 
-  it('names what is wrong with a year\'s data, field by field', () => {
+  it("names what is wrong with a year's data, field by field", () => {
     const bad: HolidayYear = {
-      year: 2027, notice: 'x',
+      year: 2027,
+      notice: 'x',
       holidays: [
         { name: '元旦', from: '2027-01-03', to: '2027-01-01' },
         { name: '春节', from: '2027-02-06', to: '2027-02-14' },
@@ -162,14 +200,22 @@ describe('a calendar with a year added as data', () => {
       { field: 'holidays[2]', message: 'overlaps holidays[1] (春节)' },
       { field: 'holidays[3].from', message: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)' },
       { field: 'holidays[3].to', message: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)' },
-      { field: 'makeUpWorkdays[0]', message: '2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked' },
+      {
+        field: 'makeUpWorkdays[0]',
+        message: '2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked',
+      },
       { field: 'makeUpWorkdays[1]', message: '2027-02-13 is inside the holiday 春节' },
       { field: 'makeUpWorkdays[3]', message: '2027-01-30 is listed twice' },
     ]);
   });
 
   it('takes a notice that reaches into the year before (the 2019 notice: 元旦 from 2018-12-30, Saturday 2018-12-29 worked)', () => {
-    const y2019: HolidayYear = { year: 2019, notice: 'x', holidays: [{ name: '元旦', from: '2018-12-30', to: '2019-01-01' }], makeUpWorkdays: ['2018-12-29'] };
+    const y2019: HolidayYear = {
+      year: 2019,
+      notice: 'x',
+      holidays: [{ name: '元旦', from: '2018-12-30', to: '2019-01-01' }],
+      makeUpWorkdays: ['2018-12-29'],
+    };
     expect(holidayYearIssues(y2019)).toEqual([]);
   });
 });

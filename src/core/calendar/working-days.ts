@@ -22,8 +22,13 @@ export interface HolidayYear {
 export const SHIPPED_HOLIDAY_YEARS: readonly HolidayYear[] = [y2023, y2024, y2025, y2026];
 
 export class CalendarRangeError extends Error {
-  constructor(readonly date: IsoDate, covered: string) {
-    super(`the holiday calendar has no data for ${date.slice(0, 4)} (covered: ${covered}); the fund manager enters the year from the State Council's holiday notice`);
+  constructor(
+    readonly date: IsoDate,
+    covered: string,
+  ) {
+    super(
+      `the holiday calendar has no data for ${date.slice(0, 4)} (covered: ${covered}); the fund manager enters the year from the State Council's holiday notice`,
+    );
     this.name = 'CalendarRangeError';
   }
 }
@@ -64,19 +69,37 @@ export function holidayYearIssues(y: HolidayYear): { field: string; message: str
   const within = (d: IsoDate) => d >= earliest && d <= latest;
   y.holidays.forEach((h, i) => {
     if (h.to < h.from) issues.push({ field: `holidays[${i}].to`, message: `must not be before from (${h.from})` });
-    if (!within(h.from)) issues.push({ field: `holidays[${i}].from`, message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})` });
-    if (!within(h.to)) issues.push({ field: `holidays[${i}].to`, message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})` });
+    if (!within(h.from))
+      issues.push({
+        field: `holidays[${i}].from`,
+        message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
+      });
+    if (!within(h.to))
+      issues.push({
+        field: `holidays[${i}].to`,
+        message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
+      });
     y.holidays.forEach((o, j) => {
-      if (j < i && h.from <= o.to && o.from <= h.to) issues.push({ field: `holidays[${i}]`, message: `overlaps holidays[${j}] (${o.name})` });
+      if (j < i && h.from <= o.to && o.from <= h.to)
+        issues.push({ field: `holidays[${i}]`, message: `overlaps holidays[${j}] (${o.name})` });
     });
   });
   y.makeUpWorkdays.forEach((d, i) => {
     const wd = weekday(d);
-    if (wd !== 0 && wd !== 6) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is a weekday: a make-up working day is a Saturday or Sunday that is worked` });
-    if (!within(d)) issues.push({ field: `makeUpWorkdays[${i}]`, message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})` });
+    if (wd !== 0 && wd !== 6)
+      issues.push({
+        field: `makeUpWorkdays[${i}]`,
+        message: `${d} is a weekday: a make-up working day is a Saturday or Sunday that is worked`,
+      });
+    if (!within(d))
+      issues.push({
+        field: `makeUpWorkdays[${i}]`,
+        message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
+      });
     const inside = y.holidays.find((h) => h.from <= d && d <= h.to);
     if (inside) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is inside the holiday ${inside.name}` });
-    if (y.makeUpWorkdays.indexOf(d) !== i) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is listed twice` });
+    if (y.makeUpWorkdays.indexOf(d) !== i)
+      issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is listed twice` });
   });
   return issues;
 }
@@ -91,7 +114,8 @@ interface Table {
 
 function buildTable(sorted: readonly HolidayYear[]): Table {
   sorted.forEach((y, i) => {
-    if (i > 0 && y.year !== sorted[i - 1]!.year + 1) throw new Error(`holiday years must be contiguous: ${sorted[i - 1]!.year} then ${y.year}`);
+    if (i > 0 && y.year !== sorted[i - 1]!.year + 1)
+      throw new Error(`holiday years must be contiguous: ${sorted[i - 1]!.year} then ${y.year}`);
   });
   const firstDay = dayNumber(`${sorted[0]!.year}-01-01`);
   const endDay = dayNumber(`${sorted.at(-1)!.year + 1}-01-01`);
@@ -130,16 +154,18 @@ export function workingCalendar(years: readonly HolidayYear[]): WorkingCalendar 
     if (i < 0 || i >= table.working.length) throw new CalendarRangeError(date, covered);
     return i;
   };
-  const workingDaysBetween = (from: IsoDate, to: IsoDate): number => table.cumulative[index(to) + 1]! - table.cumulative[index(from) + 1]!;
+  const workingDaysBetween = (from: IsoDate, to: IsoDate): number =>
+    table.cumulative[index(to) + 1]! - table.cumulative[index(from) + 1]!;
   const workingDayDeadline = (date: IsoDate, n: number): { date: IsoDate; provisional: boolean } => {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
     let i = dayNumber(date) - table.firstDay;
     if (i < 0) throw new CalendarRangeError(date, covered);
     let provisional = i >= table.working.length;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       i++;
       if (i >= table.working.length) provisional = true;
-      const working = i < table.working.length ? table.working[i] === 1 : isProvisionalWorkingDay(isoDate(table.firstDay + i));
+      const working =
+        i < table.working.length ? table.working[i] === 1 : isProvisionalWorkingDay(isoDate(table.firstDay + i));
       if (working) left--;
     }
     return { date: isoDate(table.firstDay + i), provisional };

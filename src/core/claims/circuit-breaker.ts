@@ -30,7 +30,10 @@ export interface BreakerState {
 
 export function circuitBreaker(f: BankExposureFigures, t: BreakerThresholds): BreakerState {
   const netCompensation = f.compensationPaid - f.refunded;
-  const ratioExceeded = f.filedPrincipal === 0n ? f.claimedNplPrincipal > 0n : f.claimedNplPrincipal * 10_000n > f.filedPrincipal * BigInt(t.claimRatioAboveBp);
+  const ratioExceeded =
+    f.filedPrincipal === 0n
+      ? f.claimedNplPrincipal > 0n
+      : f.claimedNplPrincipal * 10_000n > f.filedPrincipal * BigInt(t.claimRatioAboveBp);
   const netExceeded = netCompensation > t.netCompensationAbove;
   const claimRatioBp = f.filedPrincipal === 0n ? 0 : Number((f.claimedNplPrincipal * 10_000n) / f.filedPrincipal);
   return { tripped: ratioExceeded && netExceeded, ratioExceeded, netExceeded, netCompensation, claimRatioBp };

@@ -3,7 +3,16 @@
  * `queued` while the fund lacks cash (R7a) and `held` while the bank's circuit breaker is tripped (G4).
  * Every move is an event through this table; anything else is refused.
  */
-export const CLAIM_STATES = ['submitted', 'under-review', 'held', 'approved', 'queued', 'paid', 'rejected', 'withdrawn'] as const;
+export const CLAIM_STATES = [
+  'submitted',
+  'under-review',
+  'held',
+  'approved',
+  'queued',
+  'paid',
+  'rejected',
+  'withdrawn',
+] as const;
 export type ClaimState = (typeof CLAIM_STATES)[number];
 
 export type ClaimEvent = 'prepare' | 'hold' | 'release' | 'approve' | 'reject' | 'queue' | 'pay' | 'withdraw';
@@ -27,7 +36,10 @@ const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> =
 export const TERMINAL: readonly ClaimState[] = ['paid', 'rejected', 'withdrawn'];
 
 export class ClaimTransitionError extends Error {
-  constructor(readonly from: ClaimState, readonly event: ClaimEvent) {
+  constructor(
+    readonly from: ClaimState,
+    readonly event: ClaimEvent,
+  ) {
     super(`cannot ${event} a claim that is ${from}`);
     this.name = 'ClaimTransitionError';
   }
@@ -44,7 +56,13 @@ export function canTransition(from: ClaimState, event: ClaimEvent): boolean {
 }
 
 /** Maker–checker: the approver is never the person who prepared the claim. */
-export function approverProblem({ preparedBy, approver }: { preparedBy: string | null; approver: string }): string | null {
+export function approverProblem({
+  preparedBy,
+  approver,
+}: {
+  preparedBy: string | null;
+  approver: string;
+}): string | null {
   if (preparedBy === null) return 'the claim has not been prepared';
   if (preparedBy === approver) return 'the person who prepared a claim cannot approve it (maker–checker)';
   return null;

@@ -5,14 +5,21 @@
  */
 import { divideRounded, type Fen, type Rounding } from '../money/money';
 
-export function recoveryRefund({ recovered, compensationPaid, compensatedPrincipal, refundedSoFar, rounding }: {
+export function recoveryRefund({
+  recovered,
+  compensationPaid,
+  compensatedPrincipal,
+  refundedSoFar,
+  rounding,
+}: {
   recovered: Fen;
   compensationPaid: Fen;
   compensatedPrincipal: Fen;
   refundedSoFar: Fen;
   rounding: Rounding;
 }): Fen {
-  if (recovered < 0n || compensationPaid < 0n || refundedSoFar < 0n) throw new RangeError('amounts must not be negative');
+  if (recovered < 0n || compensationPaid < 0n || refundedSoFar < 0n)
+    throw new RangeError('amounts must not be negative');
   if (compensatedPrincipal <= 0n) return 0n;
   const share = divideRounded(recovered * compensationPaid, compensatedPrincipal, rounding);
   const left = compensationPaid - refundedSoFar;

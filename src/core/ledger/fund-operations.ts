@@ -54,10 +54,34 @@ export const accountId = {
   recoveryIncome: (f: string) => `${f}:recovery-income`,
 };
 
-const liability = (fundId: string, id: string, code: string, flags = 0, entity?: { kind: string; id: string }): AccountSpec =>
-  ({ id, ledger: 'liability', code, flags, fundId, ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}) });
-const cny = (fundId: string, id: string, code: string, flags = 0, entity?: { kind: string; id: string }): AccountSpec =>
-  ({ id, ledger: 'cny', code, flags, fundId, ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}) });
+const liability = (
+  fundId: string,
+  id: string,
+  code: string,
+  flags = 0,
+  entity?: { kind: string; id: string },
+): AccountSpec => ({
+  id,
+  ledger: 'liability',
+  code,
+  flags,
+  fundId,
+  ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}),
+});
+const cny = (
+  fundId: string,
+  id: string,
+  code: string,
+  flags = 0,
+  entity?: { kind: string; id: string },
+): AccountSpec => ({
+  id,
+  ledger: 'cny',
+  code,
+  flags,
+  fundId,
+  ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}),
+});
 
 /**
  * The accounts every fund has. The fund's own accounts keep their balance history (HISTORY); the
@@ -78,35 +102,100 @@ export function fundAccounts(fundId: string): AccountSpec[] {
 }
 
 export const payableAccount = (fundId: string, bankId: string) =>
-  cny(fundId, accountId.payable(fundId, bankId), 'payable', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, { kind: 'institution', id: bankId });
+  cny(fundId, accountId.payable(fundId, bankId), 'payable', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, {
+    kind: 'institution',
+    id: bankId,
+  });
 export const quotaAccount = (fundId: string, agreementId: string) =>
-  liability(fundId, accountId.quota(fundId, agreementId), 'quota', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, { kind: 'agreement', id: agreementId });
+  liability(fundId, accountId.quota(fundId, agreementId), 'quota', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, {
+    kind: 'agreement',
+    id: agreementId,
+  });
 export const exposureAccount = (fundId: string, filingId: string) =>
-  liability(fundId, accountId.exposure(fundId, filingId), 'exposure', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'filing', id: filingId });
+  liability(fundId, accountId.exposure(fundId, filingId), 'exposure', DEBITS_MUST_NOT_EXCEED_CREDITS, {
+    kind: 'filing',
+    id: filingId,
+  });
 export const enterpriseCapAccounts = (fundId: string, key: string) => [
-  liability(fundId, accountId.enterpriseCap(fundId, key), 'enterprise-cap', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'enterprise-cap', id: key }),
-  liability(fundId, accountId.enterpriseUsed(fundId, key), 'enterprise-used', DEBITS_MUST_NOT_EXCEED_CREDITS, { kind: 'enterprise-cap', id: key }),
+  liability(fundId, accountId.enterpriseCap(fundId, key), 'enterprise-cap', DEBITS_MUST_NOT_EXCEED_CREDITS, {
+    kind: 'enterprise-cap',
+    id: key,
+  }),
+  liability(fundId, accountId.enterpriseUsed(fundId, key), 'enterprise-used', DEBITS_MUST_NOT_EXCEED_CREDITS, {
+    kind: 'enterprise-cap',
+    id: key,
+  }),
 ];
 
 /** G5's cap is kept per programme, bank and enterprise. */
-export const enterpriseCapKey = (programmeId: string, bankId: string, enterpriseId: string) => `${programmeId}:${bankId}:${enterpriseId}`;
+export const enterpriseCapKey = (programmeId: string, bankId: string, enterpriseId: string) =>
+  `${programmeId}:${bankId}:${enterpriseId}`;
 
 /**
  * A top-up puts money in the fund and raises the liability limit by the programme's multiple of
  * it (R7b), linked: both or neither.
  */
-export function topUp({ fundId, id, amount, liabilityMultipleBp }: { fundId: string; id: string; amount: Fen; liabilityMultipleBp: BasisPoints }): TransferSpec[] {
+export function topUp({
+  fundId,
+  id,
+  amount,
+  liabilityMultipleBp,
+}: {
+  fundId: string;
+  id: string;
+  amount: Fen;
+  liabilityMultipleBp: BasisPoints;
+}): TransferSpec[] {
   const limit = applyRate(amount, liabilityMultipleBp);
   const entity = { entityKind: 'top-up', entityId: id };
   return [
-    { id: `${id}:cash`, debit: accountId.cash(fundId), credit: accountId.capital(fundId), amount, code: 'top-up', linked: limit > 0n, ...entity },
-    ...(limit > 0n ? [{ id: `${id}:limit`, debit: accountId.limit(fundId), credit: accountId.capacity(fundId), amount: limit, code: 'limit-raise', ...entity }] : []),
+    {
+      id: `${id}:cash`,
+      debit: accountId.cash(fundId),
+      credit: accountId.capital(fundId),
+      amount,
+      code: 'top-up',
+      linked: limit > 0n,
+      ...entity,
+    },
+    ...(limit > 0n
+      ? [
+          {
+            id: `${id}:limit`,
+            debit: accountId.limit(fundId),
+            credit: accountId.capacity(fundId),
+            amount: limit,
+            code: 'limit-raise',
+            ...entity,
+          },
+        ]
+      : []),
   ];
 }
 
 /** Carve a bank's quota out of the fund's capacity (R7c); raising it again carves more. */
-export function carveQuota({ fundId, agreementId, id, amount }: { fundId: string; agreementId: string; id: string; amount: Fen }): TransferSpec[] {
-  return [{ id, debit: accountId.capacity(fundId), credit: accountId.quota(fundId, agreementId), amount, code: 'quota', entityKind: 'agreement', entityId: agreementId }];
+export function carveQuota({
+  fundId,
+  agreementId,
+  id,
+  amount,
+}: {
+  fundId: string;
+  agreementId: string;
+  id: string;
+  amount: Fen;
+}): TransferSpec[] {
+  return [
+    {
+      id,
+      debit: accountId.capacity(fundId),
+      credit: accountId.quota(fundId, agreementId),
+      amount,
+      code: 'quota',
+      entityKind: 'agreement',
+      entityId: agreementId,
+    },
+  ];
 }
 
 export interface Reservation {
@@ -132,18 +221,38 @@ export interface Reservation {
  * a cap that goes back and forth moves every time. A lowering below what is in use is refused by
  * the cap account's own limit, so no loan is filed past a lowered cap.
  */
-export function capOpening({ fundId, key, cap, opened = 0n, moves = 0 }: { fundId: string; key: string; cap: Fen; opened?: Fen; moves?: number }): TransferSpec | null {
+export function capOpening({
+  fundId,
+  key,
+  cap,
+  opened = 0n,
+  moves = 0,
+}: {
+  fundId: string;
+  key: string;
+  cap: Fen;
+  opened?: Fen;
+  moves?: number;
+}): TransferSpec | null {
   if (cap === opened) return null;
   const capAccount = accountId.enterpriseCap(fundId, key);
   const common = { code: 'enterprise-cap', entityKind: 'enterprise-cap', entityId: key };
-  if (moves === 0) return { id: `${fundId}:enterprise-cap:${key}:open`, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap, ...common };
+  if (moves === 0)
+    return {
+      id: `${fundId}:enterprise-cap:${key}:open`,
+      debit: accountId.enterpriseCapSource(fundId),
+      credit: capAccount,
+      amount: cap,
+      ...common,
+    };
   const id = `${fundId}:enterprise-cap:${key}:move:${moves}`;
   return cap > opened
     ? { id, debit: accountId.enterpriseCapSource(fundId), credit: capAccount, amount: cap - opened, ...common }
     : { id, debit: capAccount, credit: accountId.enterpriseCapSource(fundId), amount: opened - cap, ...common };
 }
 
-const source = (r: { fundId: string; agreementId: string | null }) => (r.agreementId ? accountId.quota(r.fundId, r.agreementId) : accountId.capacity(r.fundId));
+const source = (r: { fundId: string; agreementId: string | null }) =>
+  r.agreementId ? accountId.quota(r.fundId, r.agreementId) : accountId.capacity(r.fundId);
 
 /**
  * A filing reserves its liability within the fund's capacity (or the bank's quota) and, where the
@@ -157,9 +266,24 @@ export function reserveFiling(r: Reservation): TransferSpec[] {
     const { key, principal } = r.enterpriseCap;
     const opening = capOpening({ fundId: r.fundId, ...r.enterpriseCap });
     if (opening) out.push(opening);
-    out.push({ id: `${r.filingId}:principal`, debit: accountId.enterpriseCap(r.fundId, key), credit: accountId.enterpriseUsed(r.fundId, key), amount: principal, code: 'enterprise-cap-use', linked: true, ...entity });
+    out.push({
+      id: `${r.filingId}:principal`,
+      debit: accountId.enterpriseCap(r.fundId, key),
+      credit: accountId.enterpriseUsed(r.fundId, key),
+      amount: principal,
+      code: 'enterprise-cap-use',
+      linked: true,
+      ...entity,
+    });
   }
-  out.push({ id: `${r.filingId}:reserve`, debit: source(r), credit: accountId.exposure(r.fundId, r.filingId), amount: r.liability, code: 'reserve', ...entity });
+  out.push({
+    id: `${r.filingId}:reserve`,
+    debit: source(r),
+    credit: accountId.exposure(r.fundId, r.filingId),
+    amount: r.liability,
+    code: 'reserve',
+    ...entity,
+  });
   return out.filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
 }
 
@@ -167,36 +291,134 @@ export function reserveFiling(r: Reservation): TransferSpec[] {
  * Give back liability (repayment, amendment, withdrawal, approved claim) and, where G5 applies,
  * principal to the enterprise cap. `id` names the event; amounts of 0 are left out.
  */
-export function releaseFiling({ fundId, filingId, agreementId, id, liability, enterpriseCap, code }: {
-  fundId: string; filingId: string; agreementId: string | null; id: string; liability: Fen;
-  enterpriseCap: { key: string; principal: Fen } | null; code: string;
+export function releaseFiling({
+  fundId,
+  filingId,
+  agreementId,
+  id,
+  liability,
+  enterpriseCap,
+  code,
+}: {
+  fundId: string;
+  filingId: string;
+  agreementId: string | null;
+  id: string;
+  liability: Fen;
+  enterpriseCap: { key: string; principal: Fen } | null;
+  code: string;
 }): TransferSpec[] {
   const entity = { entityKind: 'filing', entityId: filingId };
   const out: TransferSpec[] = [
-    { id: `${id}:release`, debit: accountId.exposure(fundId, filingId), credit: source({ fundId, agreementId }), amount: liability, code, ...entity },
+    {
+      id: `${id}:release`,
+      debit: accountId.exposure(fundId, filingId),
+      credit: source({ fundId, agreementId }),
+      amount: liability,
+      code,
+      ...entity,
+    },
   ];
   if (enterpriseCap) {
-    out.push({ id: `${id}:principal`, debit: accountId.enterpriseUsed(fundId, enterpriseCap.key), credit: accountId.enterpriseCap(fundId, enterpriseCap.key), amount: enterpriseCap.principal, code, ...entity });
+    out.push({
+      id: `${id}:principal`,
+      debit: accountId.enterpriseUsed(fundId, enterpriseCap.key),
+      credit: accountId.enterpriseCap(fundId, enterpriseCap.key),
+      amount: enterpriseCap.principal,
+      code,
+      ...entity,
+    });
   }
   return out.filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
 }
 
 /** An approved claim releases the loan's remaining exposure and books the payable to the bank, linked. */
-export function settleClaim({ fundId, filingId, agreementId, claimId, bankId, exposure, compensation, enterpriseCap }: {
-  fundId: string; filingId: string; agreementId: string | null; claimId: string; bankId: string; exposure: Fen; compensation: Fen;
+export function settleClaim({
+  fundId,
+  filingId,
+  agreementId,
+  claimId,
+  bankId,
+  exposure,
+  compensation,
+  enterpriseCap,
+}: {
+  fundId: string;
+  filingId: string;
+  agreementId: string | null;
+  claimId: string;
+  bankId: string;
+  exposure: Fen;
+  compensation: Fen;
   enterpriseCap: { key: string; principal: Fen } | null;
 }): TransferSpec[] {
-  const release = releaseFiling({ fundId, filingId, agreementId, id: claimId, liability: exposure, enterpriseCap, code: 'claim-release' });
-  const payable: TransferSpec = { id: `${claimId}:payable`, debit: accountId.expense(fundId), credit: accountId.payable(fundId, bankId), amount: compensation, code: 'claim-approved', entityKind: 'claim', entityId: claimId };
+  const release = releaseFiling({
+    fundId,
+    filingId,
+    agreementId,
+    id: claimId,
+    liability: exposure,
+    enterpriseCap,
+    code: 'claim-release',
+  });
+  const payable: TransferSpec = {
+    id: `${claimId}:payable`,
+    debit: accountId.expense(fundId),
+    credit: accountId.payable(fundId, bankId),
+    amount: compensation,
+    code: 'claim-approved',
+    entityKind: 'claim',
+    entityId: claimId,
+  };
   return [...release, payable].filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
 }
 
 /** Payment moves cash to the bank; the ledger refuses it when cash is short (R7a). */
-export function payClaim({ fundId, claimId, bankId, amount }: { fundId: string; claimId: string; bankId: string; amount: Fen }): TransferSpec[] {
-  return [{ id: `${claimId}:pay`, debit: accountId.payable(fundId, bankId), credit: accountId.cash(fundId), amount, code: 'claim-paid', entityKind: 'claim', entityId: claimId }];
+export function payClaim({
+  fundId,
+  claimId,
+  bankId,
+  amount,
+}: {
+  fundId: string;
+  claimId: string;
+  bankId: string;
+  amount: Fen;
+}): TransferSpec[] {
+  return [
+    {
+      id: `${claimId}:pay`,
+      debit: accountId.payable(fundId, bankId),
+      credit: accountId.cash(fundId),
+      amount,
+      code: 'claim-paid',
+      entityKind: 'claim',
+      entityId: claimId,
+    },
+  ];
 }
 
 /** The fund's share of a recovery flows back to cash (R8). */
-export function refundRecovery({ fundId, recoveryId, amount }: { fundId: string; recoveryId: string; amount: Fen }): TransferSpec[] {
-  return amount > 0n ? [{ id: `${recoveryId}:refund`, debit: accountId.cash(fundId), credit: accountId.recoveryIncome(fundId), amount, code: 'recovery-refund', entityKind: 'recovery', entityId: recoveryId }] : [];
+export function refundRecovery({
+  fundId,
+  recoveryId,
+  amount,
+}: {
+  fundId: string;
+  recoveryId: string;
+  amount: Fen;
+}): TransferSpec[] {
+  return amount > 0n
+    ? [
+        {
+          id: `${recoveryId}:refund`,
+          debit: accountId.cash(fundId),
+          credit: accountId.recoveryIncome(fundId),
+          amount,
+          code: 'recovery-refund',
+          entityKind: 'recovery',
+          entityId: recoveryId,
+        },
+      ]
+    : [];
 }

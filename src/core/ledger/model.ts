@@ -63,12 +63,31 @@ interface State {
 }
 
 /** Results that do not mark an id failed. */
-const NOT_RECORDED = new Set(['ok', 'exists', 'id_already_failed', 'id_must_not_be_empty', 'linked_event_failed', 'linked_event_chain_open']);
+const NOT_RECORDED = new Set([
+  'ok',
+  'exists',
+  'id_already_failed',
+  'id_must_not_be_empty',
+  'linked_event_failed',
+  'linked_event_chain_open',
+]);
 
-export const zeroTotals = (): Totals => ({ debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n });
+export const zeroTotals = (): Totals => ({
+  debitsPending: 0n,
+  debitsPosted: 0n,
+  creditsPending: 0n,
+  creditsPosted: 0n,
+});
 
 export class LedgerModel {
-  private s: State = { accounts: new Map(), transfers: new Map(), log: [], resolved: new Set(), failed: new Set(), history: new Map() };
+  private s: State = {
+    accounts: new Map(),
+    transfers: new Map(),
+    log: [],
+    resolved: new Set(),
+    failed: new Set(),
+    history: new Map(),
+  };
 
   createAccount(a: { id: string; ledger: string; flags?: number }): void {
     if (this.s.accounts.has(a.id)) return;
@@ -164,9 +183,20 @@ export class LedgerModel {
       if (d.ledger !== c.ledger) return 'accounts_must_have_the_same_ledger';
       if (d.debitsPending + d.debitsPosted > MAX_AMOUNT - amount) return 'overflows_debits';
       if (c.creditsPending + c.creditsPosted > MAX_AMOUNT - amount) return 'overflows_credits';
-      if ((d.flags & DEBITS_MUST_NOT_EXCEED_CREDITS) && d.debitsPending + d.debitsPosted + amount > d.creditsPosted) return 'exceeds_credits';
-      if ((c.flags & CREDITS_MUST_NOT_EXCEED_DEBITS) && c.creditsPending + c.creditsPosted + amount > c.debitsPosted) return 'exceeds_debits';
-      const tr: ModelTransfer = { id: t.id, kind, debit: d.id, credit: c.id, amount, ledger: d.ledger, code: t.code ?? '', pendingId: null };
+      if (d.flags & DEBITS_MUST_NOT_EXCEED_CREDITS && d.debitsPending + d.debitsPosted + amount > d.creditsPosted)
+        return 'exceeds_credits';
+      if (c.flags & CREDITS_MUST_NOT_EXCEED_DEBITS && c.creditsPending + c.creditsPosted + amount > c.debitsPosted)
+        return 'exceeds_debits';
+      const tr: ModelTransfer = {
+        id: t.id,
+        kind,
+        debit: d.id,
+        credit: c.id,
+        amount,
+        ledger: d.ledger,
+        code: t.code ?? '',
+        pendingId: null,
+      };
       this.record(tr);
       return 'ok';
     }
@@ -181,7 +211,16 @@ export class LedgerModel {
       amount = 0n;
     } else if (amount === 0n) amount = p.amount;
     else if (amount > p.amount) return 'exceeds_pending_transfer_amount';
-    this.record({ id: t.id, kind, debit: p.debit, credit: p.credit, amount, ledger: p.ledger, code: p.code, pendingId: p.id });
+    this.record({
+      id: t.id,
+      kind,
+      debit: p.debit,
+      credit: p.credit,
+      amount,
+      ledger: p.ledger,
+      code: p.code,
+      pendingId: p.id,
+    });
     return 'ok';
   }
 
@@ -190,7 +229,10 @@ export class LedgerModel {
     this.s.log.push(tr);
     if (tr.pendingId) this.s.resolved.add(tr.pendingId);
     const pending = tr.pendingId ? this.s.transfers.get(tr.pendingId)!.amount : 0n;
-    for (const [id, delta] of [[tr.debit, effect(tr, 'debit', pending)], [tr.credit, effect(tr, 'credit', pending)]] as const) {
+    for (const [id, delta] of [
+      [tr.debit, effect(tr, 'debit', pending)],
+      [tr.credit, effect(tr, 'credit', pending)],
+    ] as const) {
       const a = { ...this.s.accounts.get(id)! };
       a.debitsPending += delta.debitsPending;
       a.debitsPosted += delta.debitsPosted;
@@ -198,17 +240,31 @@ export class LedgerModel {
       a.creditsPosted += delta.creditsPosted;
       a.version += 1n;
       this.s.accounts.set(id, a);
-      if (a.flags & HISTORY) this.s.history.set(id, [...(this.s.history.get(id) ?? []), { version: a.version, transferId: tr.id, ...totalsOf(a) }]);
+      if (a.flags & HISTORY)
+        this.s.history.set(id, [
+          ...(this.s.history.get(id) ?? []),
+          { version: a.version, transferId: tr.id, ...totalsOf(a) },
+        ]);
     }
   }
 }
 
-export const totalsOf = (a: Totals): Totals => ({ debitsPending: a.debitsPending, debitsPosted: a.debitsPosted, creditsPending: a.creditsPending, creditsPosted: a.creditsPosted });
+export const totalsOf = (a: Totals): Totals => ({
+  debitsPending: a.debitsPending,
+  debitsPosted: a.debitsPosted,
+  creditsPending: a.creditsPending,
+  creditsPosted: a.creditsPosted,
+});
 
 /** What one stored transfer does to one side; `pendingAmount` is the amount of the pending a post/void resolves. */
-export function effect(t: { kind: TransferKind; amount: bigint }, side: 'debit' | 'credit', pendingAmount: bigint): Totals {
+export function effect(
+  t: { kind: TransferKind; amount: bigint },
+  side: 'debit' | 'credit',
+  pendingAmount: bigint,
+): Totals {
   const z = zeroTotals();
-  const [pendingKey, postedKey] = side === 'debit' ? (['debitsPending', 'debitsPosted'] as const) : (['creditsPending', 'creditsPosted'] as const);
+  const [pendingKey, postedKey] =
+    side === 'debit' ? (['debitsPending', 'debitsPosted'] as const) : (['creditsPending', 'creditsPosted'] as const);
   if (t.kind === 'single') z[postedKey] = t.amount;
   else if (t.kind === 'pending') z[pendingKey] = t.amount;
   else {
@@ -218,7 +274,13 @@ export function effect(t: { kind: TransferKind; amount: bigint }, side: 'debit' 
   return z;
 }
 
-function sameAsExisting(e: ModelTransfer, t: TransferRequest, kind: TransferKind, amount: bigint, find: (id: string) => ModelTransfer | undefined): string {
+function sameAsExisting(
+  e: ModelTransfer,
+  t: TransferRequest,
+  kind: TransferKind,
+  amount: bigint,
+  find: (id: string) => ModelTransfer | undefined,
+): string {
   if (e.kind !== kind) return 'exists_with_different_kind';
   if (kind === 'single' || kind === 'pending') {
     if (e.debit !== t.debit || e.credit !== t.credit) return 'exists_with_different_accounts';

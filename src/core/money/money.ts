@@ -22,7 +22,8 @@ export function parseYuan(text: string, { allowNegative = false } = {}): Fen {
   if (typeof text !== 'string') throw new MoneyFormatError('must be a decimal string of yuan, e.g. "1000000.00"');
   const match = YUAN.exec(text);
   if (!match) {
-    if (/^-?\d+\.\d{3,}$/.test(text)) throw new MoneyFormatError('has more than two decimals (the smallest unit is 0.01 yuan)');
+    if (/^-?\d+\.\d{3,}$/.test(text))
+      throw new MoneyFormatError('has more than two decimals (the smallest unit is 0.01 yuan)');
     throw new MoneyFormatError('must be a decimal string of yuan with at most two decimals, e.g. "1000000.00"');
   }
   const [, sign, whole, decimals = ''] = match;
@@ -82,13 +83,15 @@ export function divideRounded(numerator: bigint, denominator: bigint, rounding: 
   const n = negative ? -numerator : numerator;
   let q = n / denominator;
   const twiceRemainder = (n % denominator) * 2n;
-  if (twiceRemainder > denominator || (twiceRemainder === denominator && (rounding === 'half-up' || q % 2n === 1n))) q += 1n;
+  if (twiceRemainder > denominator || (twiceRemainder === denominator && (rounding === 'half-up' || q % 2n === 1n)))
+    q += 1n;
   return negative ? -q : q;
 }
 
 /** amount × rate, rounded once to the fen. */
 export function applyRate(amount: Fen, bp: BasisPoints, rounding: Rounding = 'half-up'): Fen {
-  if (!Number.isInteger(bp) || bp < 0) throw new RangeError('rate must be a non-negative integer number of basis points');
+  if (!Number.isInteger(bp) || bp < 0)
+    throw new RangeError('rate must be a non-negative integer number of basis points');
   return divideRounded(amount * BigInt(bp), BigInt(BP_PER_UNIT), rounding);
 }
 

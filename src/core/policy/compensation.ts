@@ -41,7 +41,10 @@ export function compensate(terms: CompensationTerms, outstanding: Fen): Compensa
   const uncapped = applyRate(outstanding, terms.ratioBp, terms.rounding);
   const compensation = compensationOnly(terms, outstanding);
   // The fund's ratio comes out of the bank's share; what a cap withholds stays with the bank.
-  const others = terms.parties.map((p) => ({ party: p.party, shareBp: p.party === 'bank' ? Math.max(p.shareBp - terms.ratioBp, 0) : p.shareBp }));
+  const others = terms.parties.map((p) => ({
+    party: p.party,
+    shareBp: p.party === 'bank' ? Math.max(p.shareBp - terms.ratioBp, 0) : p.shareBp,
+  }));
   const weights = others.map((p) => BigInt(p.shareBp));
   const rest = outstanding - uncapped;
   const amounts = weights.every((w) => w === 0n) ? others.map(() => 0n) : splitByWeights(rest, weights);
@@ -52,6 +55,9 @@ export function compensate(terms: CompensationTerms, outstanding: Fen): Compensa
   }
   return {
     compensation,
-    parties: [{ party: 'fund', shareBp: terms.ratioBp, amount: compensation }, ...others.map((p, i) => ({ ...p, amount: amounts[i]! }))],
+    parties: [
+      { party: 'fund', shareBp: terms.ratioBp, amount: compensation },
+      ...others.map((p, i) => ({ ...p, amount: amounts[i]! })),
+    ],
   };
 }

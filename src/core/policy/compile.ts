@@ -12,7 +12,10 @@ import { OPERATORS, type OperandValue, type Operator, type OperatorName, type Sc
 import { policyFileSchema, type ParsedPolicyFile } from './policy.schema';
 import { allIssues } from './zod-fields';
 
-export interface I18n { zh: string; en: string }
+export interface I18n {
+  zh: string;
+  en: string;
+}
 
 export interface CompiledCondition {
   fact: FactName;
@@ -77,12 +80,23 @@ type Issues = { field: string; message: string }[];
 function parseTyped(type: FactType, raw: unknown, field: string, issues: Issues): Scalar | undefined {
   try {
     switch (type) {
-      case 'boolean': if (typeof raw === 'boolean') return raw; break;
-      case 'string': if (typeof raw === 'string' && raw) return raw; break;
-      case 'money': if (typeof raw === 'string') return parseYuan(raw); break;
-      case 'rate': if (typeof raw === 'string') return parseRate(raw); break;
-      case 'date': if (isIsoDate(raw)) return raw; break;
-      default: break;
+      case 'boolean':
+        if (typeof raw === 'boolean') return raw;
+        break;
+      case 'string':
+        if (typeof raw === 'string' && raw) return raw;
+        break;
+      case 'money':
+        if (typeof raw === 'string') return parseYuan(raw);
+        break;
+      case 'rate':
+        if (typeof raw === 'string') return parseRate(raw);
+        break;
+      case 'date':
+        if (isIsoDate(raw)) return raw;
+        break;
+      default:
+        break;
     }
   } catch (e) {
     issues.push({ field, message: (e as Error).message });
@@ -92,36 +106,71 @@ function parseTyped(type: FactType, raw: unknown, field: string, issues: Issues)
   return undefined;
 }
 
-function parseOperand(op: Operator, type: FactType, raw: unknown, field: string, issues: Issues): OperandValue | undefined {
+function parseOperand(
+  op: Operator,
+  type: FactType,
+  raw: unknown,
+  field: string,
+  issues: Issues,
+): OperandValue | undefined {
   switch (op.value) {
-    case 'same': return parseTyped(type, raw, field, issues);
+    case 'same':
+      return parseTyped(type, raw, field, issues);
     case 'list':
-      if (!Array.isArray(raw) || raw.length === 0) { issues.push({ field, message: 'must be a non-empty list' }); return undefined; }
-      return raw.map((r, i) => parseTyped(type, r, `${field}[${i}]`, issues)).filter((v): v is Scalar => v !== undefined);
+      if (!Array.isArray(raw) || raw.length === 0) {
+        issues.push({ field, message: 'must be a non-empty list' });
+        return undefined;
+      }
+      return raw
+        .map((r, i) => parseTyped(type, r, `${field}[${i}]`, issues))
+        .filter((v): v is Scalar => v !== undefined);
     case 'working-days':
       if (Number.isInteger(raw) && (raw as number) >= 0) return raw as number;
-      issues.push({ field, message: 'must be a whole number of working days' }); return undefined;
+      issues.push({ field, message: 'must be a whole number of working days' });
+      return undefined;
     case 'qualification-kinds':
-      if (Array.isArray(raw) && raw.length > 0 && raw.every((k) => (QUALIFICATION_KINDS as readonly unknown[]).includes(k))) return raw as string[];
-      issues.push({ field, message: `must be a non-empty list of ${QUALIFICATION_KINDS.join(', ')}` }); return undefined;
+      if (
+        Array.isArray(raw) &&
+        raw.length > 0 &&
+        raw.every((k) => (QUALIFICATION_KINDS as readonly unknown[]).includes(k))
+      )
+        return raw as string[];
+      issues.push({ field, message: `must be a non-empty list of ${QUALIFICATION_KINDS.join(', ')}` });
+      return undefined;
   }
 }
 
-function compileCondition(c: { fact: FactName; op: OperatorName; value: unknown; ref?: FactName | undefined }, field: string, issues: Issues, calendar: WorkingCalendar): CompiledCondition {
+function compileCondition(
+  c: { fact: FactName; op: OperatorName; value: unknown; ref?: FactName | undefined },
+  field: string,
+  issues: Issues,
+  calendar: WorkingCalendar,
+): CompiledCondition {
   const op: Operator = OPERATORS[c.op];
   const fact = FACTS[c.fact];
-  if (!op.types.includes(fact.type)) issues.push({ field: `${field}.op`, message: `${c.op} does not apply to ${c.fact} (a ${fact.type})` });
-  if (op.ref && (!c.ref || FACTS[c.ref].type !== op.ref)) issues.push({ field: `${field}.ref`, message: `${c.op} needs ref naming a ${op.ref} fact` });
+  if (!op.types.includes(fact.type))
+    issues.push({ field: `${field}.op`, message: `${c.op} does not apply to ${c.fact} (a ${fact.type})` });
+  if (op.ref && (!c.ref || FACTS[c.ref].type !== op.ref))
+    issues.push({ field: `${field}.ref`, message: `${c.op} needs ref naming a ${op.ref} fact` });
   if (!op.ref && c.ref) issues.push({ field: `${field}.ref`, message: `${c.op} takes no ref` });
   const value = parseOperand(op, fact.type, c.value, `${field}.value`, issues) ?? false;
   const get = fact.get;
   const getRef = c.ref ? FACTS[c.ref].get : () => undefined;
-  return { fact: c.fact, op: c.op, value, ...(c.ref ? { ref: c.ref } : {}), test: (lc) => op.test(get(lc), value, getRef(lc), calendar) };
+  return {
+    fact: c.fact,
+    op: c.op,
+    value,
+    ...(c.ref ? { ref: c.ref } : {}),
+    test: (lc) => op.test(get(lc), value, getRef(lc), calendar),
+  };
 }
 
 function bp(raw: string, field: string, issues: Issues, max = 10_000): BasisPoints {
   const [whole = '0', frac = ''] = raw.split('.');
-  if (frac.length > 4) { issues.push({ field, message: 'at most four decimals (basis points)' }); return 0; }
+  if (frac.length > 4) {
+    issues.push({ field, message: 'at most four decimals (basis points)' });
+    return 0;
+  }
   const value = Number(whole) * 10_000 + Number(frac.padEnd(4, '0'));
   if (value > max) issues.push({ field, message: `must not exceed ${max / 10_000}` });
   return value;
@@ -129,7 +178,12 @@ function bp(raw: string, field: string, issues: Issues, max = 10_000): BasisPoin
 
 function money(raw: string | null, field: string, issues: Issues): Fen | undefined {
   if (raw === null) return undefined;
-  try { return parseYuan(raw); } catch (e) { issues.push({ field, message: (e as Error).message }); return undefined; }
+  try {
+    return parseYuan(raw);
+  } catch (e) {
+    issues.push({ field, message: (e as Error).message });
+    return undefined;
+  }
 }
 
 /**
@@ -139,7 +193,11 @@ function money(raw: string | null, field: string, issues: Issues): Fen | undefin
 function checkPlaceholders(message: I18n, allowed: readonly string[], field: string, issues: Issues): void {
   for (const lang of ['zh', 'en'] as const) {
     for (const [, name] of message[lang].matchAll(/\{(\w+)\}/g)) {
-      if (!allowed.includes(name!)) issues.push({ field: `${field}.message.${lang}`, message: `unknown placeholder {${name}}; this message may use ${allowed.map((a) => `{${a}}`).join(', ')}` });
+      if (!allowed.includes(name!))
+        issues.push({
+          field: `${field}.message.${lang}`,
+          message: `unknown placeholder {${name}}; this message may use ${allowed.map((a) => `{${a}}`).join(', ')}`,
+        });
     }
   }
 }
@@ -153,7 +211,10 @@ function conditionPlaceholders(c: { op: string; ref?: string | undefined }): str
  * (R3: never edited) is compiled as it was then, without checks added since (its messages'
  * placeholders), so that a newer check never stops a server holding an older revision.
  */
-export function compilePolicy(file: unknown, { calendar, stored = false }: { calendar: WorkingCalendar; stored?: boolean }): CompiledPolicy {
+export function compilePolicy(
+  file: unknown,
+  { calendar, stored = false }: { calendar: WorkingCalendar; stored?: boolean },
+): CompiledPolicy {
   const parsed = policyFileSchema.safeParse(file);
   if (!parsed.success) throw new PolicyFileError(allIssues(parsed.error as z.ZodError));
   const p = parsed.data;
@@ -163,14 +224,31 @@ export function compilePolicy(file: unknown, { calendar, stored = false }: { cal
     if (ids.has(r.id)) issues.push({ field: `eligibility[${i}].id`, message: `duplicate rule id ${r.id}` });
     ids.add(r.id);
     const when = r.when ? compileCondition(r.when, `eligibility[${i}].when`, issues, calendar) : undefined;
-    return { ...compileCondition(r, `eligibility[${i}]`, issues, calendar), id: r.id, cites: r.cites, ...(when ? { when } : {}), message: r.message, ...(r.quote ? { quote: r.quote } : {}) };
+    return {
+      ...compileCondition(r, `eligibility[${i}]`, issues, calendar),
+      id: r.id,
+      cites: r.cites,
+      ...(when ? { when } : {}),
+      message: r.message,
+      ...(r.quote ? { quote: r.quote } : {}),
+    };
   });
   const c = p.compensation;
   if (!stored) {
-    p.eligibility.forEach((r, i) => checkPlaceholders(r.message, conditionPlaceholders(r), `eligibility[${i}]`, issues));
-    c.uplifts.forEach((u, i) => checkPlaceholders(u.message, [...conditionPlaceholders(u.when), 'add', 'applied'], `compensation.uplifts[${i}]`, issues));
+    p.eligibility.forEach((r, i) =>
+      checkPlaceholders(r.message, conditionPlaceholders(r), `eligibility[${i}]`, issues),
+    );
+    c.uplifts.forEach((u, i) =>
+      checkPlaceholders(
+        u.message,
+        [...conditionPlaceholders(u.when), 'add', 'applied'],
+        `compensation.uplifts[${i}]`,
+        issues,
+      ),
+    );
     checkPlaceholders(c.base.message, ['ratio'], 'compensation.base', issues);
-    if (c.riskSharing) checkPlaceholders(c.riskSharing.message, ['bankShare', 'ratio', 'cap'], 'compensation.riskSharing', issues);
+    if (c.riskSharing)
+      checkPlaceholders(c.riskSharing.message, ['bankShare', 'ratio', 'cap'], 'compensation.riskSharing', issues);
   }
   const compiled: CompiledPolicy = {
     programme: p.programme,
@@ -183,26 +261,50 @@ export function compilePolicy(file: unknown, { calendar, stored = false }: { cal
       baseBp: bp(c.base.ratio, 'compensation.base.ratio', issues),
       baseCites: c.base.cites,
       baseMessage: c.base.message,
-      uplifts: c.uplifts.map((u, i) => ({ id: u.id, cites: u.cites, when: compileCondition(u.when, `compensation.uplifts[${i}].when`, issues, calendar), addBp: bp(u.add, `compensation.uplifts[${i}].add`, issues), message: u.message })),
+      uplifts: c.uplifts.map((u, i) => ({
+        id: u.id,
+        cites: u.cites,
+        when: compileCondition(u.when, `compensation.uplifts[${i}].when`, issues, calendar),
+        addBp: bp(u.add, `compensation.uplifts[${i}].add`, issues),
+        message: u.message,
+      })),
       maxBp: c.maxRatio ? bp(c.maxRatio, 'compensation.maxRatio', issues) : 10_000,
       ...(c.capPerLoan ? { capPerLoan: money(c.capPerLoan, 'compensation.capPerLoan', issues)! } : {}),
-      riskSharing: c.riskSharing ? { fundCoversBankShareUpToBp: bp(c.riskSharing.fundCoversBankShareUpTo, 'compensation.riskSharing.fundCoversBankShareUpTo', issues), cites: c.riskSharing.cites, message: c.riskSharing.message } : null,
+      riskSharing: c.riskSharing
+        ? {
+            fundCoversBankShareUpToBp: bp(
+              c.riskSharing.fundCoversBankShareUpTo,
+              'compensation.riskSharing.fundCoversBankShareUpTo',
+              issues,
+            ),
+            cites: c.riskSharing.cites,
+            message: c.riskSharing.message,
+          }
+        : null,
       rounding: c.rounding.mode,
       roundingCites: c.rounding.cites,
     },
     limits: {
-      liabilityMultipleBp: bp(p.limits.liabilityMultiple.value, 'limits.liabilityMultiple.value', issues, 10_000 * 1000),
-      perEnterprisePerBank: money(p.limits.perEnterprisePerBank?.value ?? null, 'limits.perEnterprisePerBank.value', issues) ?? null,
+      liabilityMultipleBp: bp(
+        p.limits.liabilityMultiple.value,
+        'limits.liabilityMultiple.value',
+        issues,
+        10_000 * 1000,
+      ),
+      perEnterprisePerBank:
+        money(p.limits.perEnterprisePerBank?.value ?? null, 'limits.perEnterprisePerBank.value', issues) ?? null,
     },
     circuitBreaker: {
       claimRatioAboveBp: bp(p.circuitBreaker.claimRatioAbove, 'circuitBreaker.claimRatioAbove', issues),
-      netCompensationAbove: money(p.circuitBreaker.netCompensationAbove, 'circuitBreaker.netCompensationAbove', issues) ?? 0n,
+      netCompensationAbove:
+        money(p.circuitBreaker.netCompensationAbove, 'circuitBreaker.netCompensationAbove', issues) ?? 0n,
     },
     nonPerforming: p.nonPerforming,
     source: p,
     calendar,
   };
-  if (p.effectiveTo !== null && p.effectiveTo <= p.effectiveFrom) issues.push({ field: 'effectiveTo', message: 'must be after effectiveFrom' });
+  if (p.effectiveTo !== null && p.effectiveTo <= p.effectiveFrom)
+    issues.push({ field: 'effectiveTo', message: 'must be after effectiveFrom' });
   if (issues.length) throw new PolicyFileError(issues);
   return compiled;
 }

@@ -57,9 +57,13 @@ export function evaluate(c: LoanCase, policy: CompiledPolicy): Decision {
     ratioBp: eligible ? ratioBp : 0,
     rounding: comp.rounding,
     ...(comp.capPerLoan !== undefined ? { capPerLoan: comp.capPerLoan } : {}),
-    parties: c.loan.mode === 'risk-sharing' && bankShareBp !== undefined
-      ? [{ party: 'guarantee-side', shareBp: 10_000 - bankShareBp }, { party: 'bank', shareBp: bankShareBp }]
-      : [{ party: 'bank', shareBp: 10_000 }],
+    parties:
+      c.loan.mode === 'risk-sharing' && bankShareBp !== undefined
+        ? [
+            { party: 'guarantee-side', shareBp: 10_000 - bankShareBp },
+            { party: 'bank', shareBp: bankShareBp },
+          ]
+        : [{ party: 'bank', shareBp: 10_000 }],
   };
   const decision: Decision = { policy, eligible, reasons, terms };
   if (c.default && eligible) decision.compensation = compensate(terms, c.default.outstandingPrincipal);
@@ -67,16 +71,26 @@ export function evaluate(c: LoanCase, policy: CompiledPolicy): Decision {
 }
 
 export class NoPolicyInForceError extends Error {
-  constructor(readonly programme: string | undefined, readonly on: IsoDate, readonly known: string[]) {
-    super(programme && !known.includes(programme)
-      ? `unknown programme ${programme} (known: ${known.join(', ')})`
-      : `no programme${programme ? ` ${programme}` : ''} has a policy version in force on ${on}`);
+  constructor(
+    readonly programme: string | undefined,
+    readonly on: IsoDate,
+    readonly known: string[],
+  ) {
+    super(
+      programme && !known.includes(programme)
+        ? `unknown programme ${programme} (known: ${known.join(', ')})`
+        : `no programme${programme ? ` ${programme}` : ''} has a policy version in force on ${on}`,
+    );
     this.name = 'NoPolicyInForceError';
   }
 }
 
 /** The version of each programme in force on the filing date (R3), optionally only the named programme. */
-export function policiesInForce(policies: readonly CompiledPolicy[], on: IsoDate, programme?: string): CompiledPolicy[] {
+export function policiesInForce(
+  policies: readonly CompiledPolicy[],
+  on: IsoDate,
+  programme?: string,
+): CompiledPolicy[] {
   const found = policies.filter((p) => (programme === undefined || p.programme === programme) && inForce(p, on));
   if (found.length === 0) throw new NoPolicyInForceError(programme, on, [...new Set(policies.map((p) => p.programme))]);
   return found;
@@ -86,7 +100,10 @@ export function policiesInForce(policies: readonly CompiledPolicy[], on: IsoDate
  * R2: the programme named, or else every programme in force, the most favourable eligible one
  * first (the larger compensation, then the larger ratio, then the programme id).
  */
-export function evaluateAcrossProgrammes(c: LoanCase, policies: readonly CompiledPolicy[]): { chosen: Decision; alternatives: Decision[] } {
+export function evaluateAcrossProgrammes(
+  c: LoanCase,
+  policies: readonly CompiledPolicy[],
+): { chosen: Decision; alternatives: Decision[] } {
   const decisions = policiesInForce(policies, c.loan.filedOn, c.programme).map((p) => evaluate(c, p));
   decisions.sort((a, b) => {
     if (a.eligible !== b.eligible) return a.eligible ? -1 : 1;

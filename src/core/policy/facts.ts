@@ -7,7 +7,12 @@ import type { BasisPoints, Fen } from '../money/money';
 import type { IsoDate } from '../calendar/dates';
 
 export const ENTERPRISE_SIZES = ['micro', 'small', 'medium', 'large'] as const;
-export const QUALIFICATION_KINDS = ['manufacturing-single-champion', 'national-high-tech', 'beijing-specialised-sme', 'little-giant'] as const;
+export const QUALIFICATION_KINDS = [
+  'manufacturing-single-champion',
+  'national-high-tech',
+  'beijing-specialised-sme',
+  'little-giant',
+] as const;
 export const LOAN_MODES = ['direct', 'risk-sharing'] as const;
 
 export type EnterpriseSize = (typeof ENTERPRISE_SIZES)[number];

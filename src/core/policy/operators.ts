@@ -34,13 +34,20 @@ export const OPERATORS = {
   gte: { types: ordered, value: 'same', test: (a, v) => (a as Scalar) >= v },
   /** The date is on or before the `value`-th working day after `ref` (G6): before `ref` is fine too. */
   withinWorkingDaysAfter: {
-    types: ['date'], value: 'working-days', ref: 'date',
+    types: ['date'],
+    value: 'working-days',
+    ref: 'date',
     test: (a, v, ref, calendar) => calendar.isWithinWorkingDaysAfter(a as IsoDate, ref as IsoDate, v as number),
   },
   /** Some qualification of one of the listed kinds is valid on the `ref` date, both ends included (R4). */
   anyValidOn: {
-    types: ['qualifications'], value: 'qualification-kinds', ref: 'date',
-    test: (a, v, ref) => (a as Qualification[]).some((q) => (v as string[]).includes(q.kind) && q.validFrom <= (ref as IsoDate) && (ref as IsoDate) <= q.validTo),
+    types: ['qualifications'],
+    value: 'qualification-kinds',
+    ref: 'date',
+    test: (a, v, ref) =>
+      (a as Qualification[]).some(
+        (q) => (v as string[]).includes(q.kind) && q.validFrom <= (ref as IsoDate) && (ref as IsoDate) <= q.validTo,
+      ),
   },
 } as const satisfies Record<string, Operator>;
 

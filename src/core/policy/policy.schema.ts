@@ -8,7 +8,9 @@ import { FACT_NAMES } from './facts';
 import { OPERATOR_NAMES } from './operators';
 import { i18n, isoDate } from './zod-fields';
 
-const cites = z.array(z.string().regex(/^[FGR]\d+[a-z]?$/, 'must be a POLICY.md id such as "F8" or "R7a"')).min(1, 'must cite at least one POLICY.md id');
+const cites = z
+  .array(z.string().regex(/^[FGR]\d+[a-z]?$/, 'must be a POLICY.md id such as "F8" or "R7a"'))
+  .min(1, 'must cite at least one POLICY.md id');
 const ruleId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case id such as "size-limit"');
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string');
 
@@ -55,13 +57,16 @@ export const policyFileSchema = z.strictObject({
     uplifts: z.array(upliftSchema).default([]),
     maxRatio: decimal.optional(),
     capPerLoan: z.string().nullable().default(null),
-    riskSharing: z.strictObject({
-      cites,
-      /** The fund pays the bank's share of the loss, up to this many points of it (R5). */
-      fundCoversBankShareUpTo: decimal,
-      message: i18n(),
-      quote: z.string().optional(),
-    }).nullable().default(null),
+    riskSharing: z
+      .strictObject({
+        cites,
+        /** The fund pays the bank's share of the loss, up to this many points of it (R5). */
+        fundCoversBankShareUpTo: decimal,
+        message: i18n(),
+        quote: z.string().optional(),
+      })
+      .nullable()
+      .default(null),
     rounding: z.strictObject({ mode: z.enum(['half-up', 'half-even']), cites }),
   }),
   limits: z.strictObject({

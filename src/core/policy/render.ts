@@ -40,10 +40,14 @@ function show(value: FactValue | OperandValue, type: string, lang: Lang): string
     return (value as OperandValue[]).map((v) => show(v as FactValue, type, lang)).join(lang === 'zh' ? '、' : ', ');
   }
   switch (type) {
-    case 'money': return formatYuanGrouped(value as bigint);
-    case 'rate': return `${formatRate(value as number)} (${(value as number) / 100}%)`;
-    case 'boolean': return value ? (lang === 'zh' ? '是' : 'yes') : (lang === 'zh' ? '否' : 'no');
-    default: return typeof value === 'string' ? label(value, lang) : String(value);
+    case 'money':
+      return formatYuanGrouped(value as bigint);
+    case 'rate':
+      return `${formatRate(value as number)} (${(value as number) / 100}%)`;
+    case 'boolean':
+      return value ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
+    default:
+      return typeof value === 'string' ? label(value, lang) : String(value);
   }
 }
 
@@ -70,7 +74,13 @@ class Slots {
   private readonly ref: FactValue;
   private deadlineTexts: { zh?: string; en?: string } | undefined;
 
-  constructor(private readonly cond: CompiledCondition, private readonly c: LoanCase, private readonly calendar: WorkingCalendar, private readonly add?: string, private readonly applies?: boolean) {
+  constructor(
+    private readonly cond: CompiledCondition,
+    private readonly c: LoanCase,
+    private readonly calendar: WorkingCalendar,
+    private readonly add?: string,
+    private readonly applies?: boolean,
+  ) {
     const fact = FACTS[cond.fact];
     this.get = fact.get;
     this.type = fact.type;
@@ -87,14 +97,19 @@ class Slots {
   private slot(name: string, lang: Lang): string {
     const cond = this.cond;
     switch (name) {
-      case 'actual': return show(this.get(this.c), this.type, lang);
-      case 'value': return valueText(cond, this.type, lang);
-      case 'ref': return show(this.ref, 'date', lang);
-      case 'deadline': return ((this.deadlineTexts ??= {})[lang] ??= deadline(this.calendar, this.ref, cond.value, lang));
+      case 'actual':
+        return show(this.get(this.c), this.type, lang);
+      case 'value':
+        return valueText(cond, this.type, lang);
+      case 'ref':
+        return show(this.ref, 'date', lang);
+      case 'deadline':
+        return ((this.deadlineTexts ??= {})[lang] ??= deadline(this.calendar, this.ref, cond.value, lang));
     }
     if (this.add !== undefined) {
       if (name === 'add') return this.add;
-      if (name === 'applied') return this.applies ? (lang === 'zh' ? '适用' : 'applies') : (lang === 'zh' ? '不适用' : 'does not apply');
+      if (name === 'applied')
+        return this.applies ? (lang === 'zh' ? '适用' : 'applies') : lang === 'zh' ? '不适用' : 'does not apply';
     }
     return `{${name}}`; // unreachable from a policy file: compilePolicy refuses unknown placeholders
   }
@@ -107,7 +122,11 @@ const valueTexts = new WeakMap<CompiledCondition, { zh?: string; en?: string }>(
 function valueText(cond: CompiledCondition, factType: FactType, lang: Lang): string {
   let texts = valueTexts.get(cond);
   if (texts === undefined) valueTexts.set(cond, (texts = {}));
-  return (texts[lang] ??= show(cond.value, cond.op === 'withinWorkingDaysAfter' ? 'number' : cond.op === 'anyValidOn' ? 'string' : factType, lang));
+  return (texts[lang] ??= show(
+    cond.value,
+    cond.op === 'withinWorkingDaysAfter' ? 'number' : cond.op === 'anyValidOn' ? 'string' : factType,
+    lang,
+  ));
 }
 
 /** A provisional deadline (past the holiday calendar) says so; one before the calendar reads '?'. */
@@ -115,7 +134,9 @@ function deadline(calendar: WorkingCalendar, ref: FactValue, days: OperandValue,
   try {
     const d = calendar.workingDayDeadline(ref as string, days as number);
     if (!d.provisional) return d.date;
-    return lang === 'zh' ? `${d.date}，暂按周末推算，${d.date.slice(0, 4)} 年放假安排未收录` : `${d.date}, provisional: weekends only, no ${d.date.slice(0, 4)} holiday notice yet`;
+    return lang === 'zh'
+      ? `${d.date}，暂按周末推算，${d.date.slice(0, 4)} 年放假安排未收录`
+      : `${d.date}, provisional: weekends only, no ${d.date.slice(0, 4)} holiday notice yet`;
   } catch (e) {
     if (e instanceof CalendarRangeError) return '?';
     throw e;
@@ -136,13 +157,28 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
     }
     case 'base-ratio': {
       const ratio = `${comp.baseBp / 100}%`;
-      return { rule: 'base-ratio', fact: comp.baseCites[0]!, cites: comp.baseCites, ok: true, message: comp.baseMessage.zh.replace('{ratio}', ratio), messageEn: comp.baseMessage.en.replace('{ratio}', ratio) };
+      return {
+        rule: 'base-ratio',
+        fact: comp.baseCites[0]!,
+        cites: comp.baseCites,
+        ok: true,
+        message: comp.baseMessage.zh.replace('{ratio}', ratio),
+        messageEn: comp.baseMessage.en.replace('{ratio}', ratio),
+      };
     }
     case 'uplift': {
       const { uplift } = r;
       const slots = new Slots(uplift.when, c, d.policy.calendar, `${uplift.addBp / 100}`, r.applies);
       const message = slots.fill(uplift.message.zh, 'zh');
-      return { rule: uplift.id, fact: uplift.cites[0]!, cites: uplift.cites, ok: true, applies: r.applies, message, messageEn: slots.fill(uplift.message.en, 'en') };
+      return {
+        rule: uplift.id,
+        fact: uplift.cites[0]!,
+        cites: uplift.cites,
+        ok: true,
+        applies: r.applies,
+        message,
+        messageEn: slots.fill(uplift.message.en, 'en'),
+      };
     }
     case 'risk-sharing': {
       const rs = comp.riskSharing!;
@@ -150,7 +186,10 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
       const ratio = `${r.ratioBp / 100}%`;
       const cap = `${rs.fundCoversBankShareUpToBp / 100}%`;
       return {
-        rule: 'risk-sharing-share', fact: rs.cites[0]!, cites: rs.cites, ok: true,
+        rule: 'risk-sharing-share',
+        fact: rs.cites[0]!,
+        cites: rs.cites,
+        ok: true,
         message: rs.message.zh.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
         messageEn: rs.message.en.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
       };
@@ -168,7 +207,11 @@ export function renderDecision(d: Decision, c: LoanCase): RenderedDecision {
   };
   if (d.compensation) {
     out.compensation = formatYuan(d.compensation.compensation);
-    out.parties = d.compensation.parties.map((p) => ({ party: p.party, share: formatRate(p.shareBp), amount: formatYuan(p.amount) }));
+    out.parties = d.compensation.parties.map((p) => ({
+      party: p.party,
+      share: formatRate(p.shareBp),
+      amount: formatYuan(p.amount),
+    }));
   }
   return out;
 }

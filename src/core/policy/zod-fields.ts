@@ -24,7 +24,9 @@ export const rate = () =>
   });
 
 export const isoDate = () =>
-  z.string({ error: 'must be a date written YYYY-MM-DD' }).refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
+  z
+    .string({ error: 'must be a date written YYYY-MM-DD' })
+    .refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
 
 export const i18n = () => z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 
@@ -39,5 +41,10 @@ export function allIssues(error: z.ZodError): { field: string; message: string }
 }
 
 function issuePath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(body)';
+  return (
+    path.reduce<string>(
+      (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+      '',
+    ) || '(body)'
+  );
 }

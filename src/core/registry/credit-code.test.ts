@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { creditCodeCheckCharacter, creditCodeProblem, isCreditCode, maskCreditCode } from './credit-code';
 
 describe('unified social credit code (GB 32100-2015)', () => {
-  it.each(['91350100M000100Y43', '91110000802100433B'])('accepts %s', (code) => expect(creditCodeProblem(code)).toBeNull());
+  it.each(['91350100M000100Y43', '91110000802100433B'])('accepts %s', (code) =>
+    expect(creditCodeProblem(code)).toBeNull(),
+  );
 
   it.each([
     ['91350100M000100Y44', /check character/],
@@ -15,11 +17,13 @@ describe('unified social credit code (GB 32100-2015)', () => {
 
   it('catches every single-character change', () => {
     const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-    fc.assert(fc.property(fc.integer({ min: 8, max: 16 }), fc.integer({ min: 0, max: 30 }), (pos, k) => {
-      const valid = '91350100M000100Y43';
-      const changed = valid.slice(0, pos) + alphabet[k] + valid.slice(pos + 1);
-      expect(isCreditCode(changed)).toBe(changed === valid);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 8, max: 16 }), fc.integer({ min: 0, max: 30 }), (pos, k) => {
+        const valid = '91350100M000100Y43';
+        const changed = valid.slice(0, pos) + alphabet[k] + valid.slice(pos + 1);
+        expect(isCreditCode(changed)).toBe(changed === valid);
+      }),
+    );
   });
 
   it('computes a check character that validates', () => {

@@ -8,12 +8,16 @@ import { vasicekFinite, vasicekLargePortfolio } from './vasicek';
 import { yearLosses, simulateScenarios } from './monte-carlo';
 import { tailProbability } from './statistics';
 
-const mixed = () => book([
-  { grade: 'A', sector: 'software', count: 60, exposureYuan: (i) => 100_000 * (1 + (i % 3)) },
-  { grade: 'B', sector: 'software', count: 40, exposureYuan: (i) => 250_000 * (1 + (i % 2)) },
-  { grade: 'B', sector: 'equipment', count: 50, exposureYuan: () => 500_000 },
-  { grade: 'C', sector: 'equipment', count: 20, exposureYuan: (i) => 100_000 * (1 + (i % 5)) },
-], { A: 0.01, B: 0.03, C: 0.08 });
+const mixed = () =>
+  book(
+    [
+      { grade: 'A', sector: 'software', count: 60, exposureYuan: (i) => 100_000 * (1 + (i % 3)) },
+      { grade: 'B', sector: 'software', count: 40, exposureYuan: (i) => 250_000 * (1 + (i % 2)) },
+      { grade: 'B', sector: 'equipment', count: 50, exposureYuan: () => 500_000 },
+      { grade: 'C', sector: 'equipment', count: 20, exposureYuan: (i) => 100_000 * (1 + (i % 5)) },
+    ],
+    { A: 0.01, B: 0.03, C: 0.08 },
+  );
 
 describe('Vasicek finite portfolio (binomial integrated over the factor)', () => {
   it('with zero correlation is the exact Poisson-binomial distribution', () => {
@@ -34,7 +38,11 @@ describe('Vasicek finite portfolio (binomial integrated over the factor)', () =>
     }
     // and the gap shrinks: a 20× smaller book is further away from the limit
     const small = book([{ grade: 'A', sector: 's', count: 1_000, exposureYuan: () => 1_000_000 }], { A: 0.01 });
-    const gapSmall = Math.abs(measuresOf(vasicekFinite(small, { rho: 0.12 })).tail[1]!.valueAtRisk / vasicekLargePortfolio(small, { rho: 0.12 }).tail[1]!.valueAtRisk - 1);
+    const gapSmall = Math.abs(
+      measuresOf(vasicekFinite(small, { rho: 0.12 })).tail[1]!.valueAtRisk /
+        vasicekLargePortfolio(small, { rho: 0.12 }).tail[1]!.valueAtRisk -
+        1,
+    );
     expect(gapSmall).toBeGreaterThan(Math.abs(finite.tail[1]!.valueAtRisk / lp.tail[1]!.valueAtRisk - 1));
   });
 
@@ -58,7 +66,10 @@ describe('finite one-factor Monte Carlo', () => {
     const exact = measuresOf(d);
     const plain = simulateScenarios(p, { factors, seed: 11, scenarios: 20_000, years: 1, shift: 0 }, 0, 20_000);
     const shifted = simulateScenarios(p, { factors, seed: 12, scenarios: 20_000, years: 1, shift: -2 }, 0, 20_000);
-    for (const [block, levels] of [[plain, [0, 1]], [shifted, [1, 2]]] as const) {
+    for (const [block, levels] of [
+      [plain, [0, 1]],
+      [shifted, [1, 2]],
+    ] as const) {
       const l = yearLosses(block, 0);
       for (const i of levels) {
         const x = exact.tail[i]!.valueAtRisk;
@@ -72,10 +83,16 @@ describe('finite one-factor Monte Carlo', () => {
     const p = mixed();
     const unit = vasicekFinite(p, { rho: 0 }).unit;
     const exact = poissonBinomial(p, unit);
-    const block = simulateScenarios(p, { factors: { rho: 0 }, seed: 5, scenarios: 20_000, years: 1, shift: 0 }, 0, 20_000);
+    const block = simulateScenarios(
+      p,
+      { factors: { rho: 0 }, seed: 5, scenarios: 20_000, years: 1, shift: 0 },
+      0,
+      20_000,
+    );
     const l = yearLosses(block, 0);
     for (const q of [0.5, 0.9, 0.99]) {
-      let cdf = 0, k = 0;
+      let cdf = 0,
+        k = 0;
       for (; cdf + exact[k]! < q; k++) cdf += exact[k]!;
       const est = tailProbability(l, block.weights, k * unit);
       expect(Math.abs(est.value - exceedanceOf(exact, unit, k * unit))).toBeLessThanOrEqual(4 * est.standardError);
@@ -85,7 +102,12 @@ describe('finite one-factor Monte Carlo', () => {
   it('of a large book reaches the Vasicek quantiles', () => {
     const p = book([{ grade: 'A', sector: 's', count: 100_000, exposureYuan: () => 500_000 }], { A: 0.01 });
     const lp = vasicekLargePortfolio(p, { rho: 0.12 });
-    const block = simulateScenarios(p, { factors: { rho: 0.12 }, seed: 3, scenarios: 4_000, years: 1, shift: -1.5 }, 0, 4_000);
+    const block = simulateScenarios(
+      p,
+      { factors: { rho: 0.12 }, seed: 3, scenarios: 4_000, years: 1, shift: -1.5 },
+      0,
+      4_000,
+    );
     const l = yearLosses(block, 0);
     for (const t of lp.tail) {
       const est = tailProbability(l, block.weights, t.valueAtRisk);
@@ -111,7 +133,8 @@ describe('CreditRisk+ by FFT', () => {
     for (let s = 0; s < n; s++) {
       const g = sigma2.map((v) => rng.gamma(1 / v) * v);
       let loss = 0;
-      for (const c of p.cells) for (let i = c.start; i < c.start + c.count; i++) loss += rng.poisson(c.pd * g[c.sector]!) * p.payouts[i]!;
+      for (const c of p.cells)
+        for (let i = c.start; i < c.start + c.count; i++) loss += rng.poisson(c.pd * g[c.sector]!) * p.payouts[i]!;
       losses[s] = loss;
     }
     const ones = new Float64Array(n).fill(1);
@@ -119,7 +142,9 @@ describe('CreditRisk+ by FFT', () => {
     for (const x of losses) mean += x / n;
     for (const t of m.tail.slice(0, 2)) {
       const est = tailProbability(losses, ones, t.valueAtRisk);
-      expect(Math.abs(est.value - exceedanceOf(d.pmf, d.unit, t.valueAtRisk))).toBeLessThanOrEqual(4 * est.standardError);
+      expect(Math.abs(est.value - exceedanceOf(d.pmf, d.unit, t.valueAtRisk))).toBeLessThanOrEqual(
+        4 * est.standardError,
+      );
     }
     let sd = 0;
     for (const x of losses) sd += (x - mean) ** 2 / n;

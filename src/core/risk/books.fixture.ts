@@ -10,15 +10,29 @@ export interface Slice {
   exposureYuan: (i: number) => number;
 }
 
-export const terms40: CompensationTerms = { ratioBp: 4000, rounding: 'half-up', parties: [{ party: 'bank', shareBp: 10_000 }] };
+export const terms40: CompensationTerms = {
+  ratioBp: 4000,
+  rounding: 'half-up',
+  parties: [{ party: 'bank', shareBp: 10_000 }],
+};
 
 export function loansOf(slices: readonly Slice[], terms: CompensationTerms = terms40): RiskLoan[] {
-  return slices.flatMap((s, k) => Array.from({ length: s.count }, (_, i) => ({
-    id: `${k}-${i}`, grade: s.grade, sector: s.sector, exposure: BigInt(s.exposureYuan(i)) * 100n, filedTerms: terms,
-  })));
+  return slices.flatMap((s, k) =>
+    Array.from({ length: s.count }, (_, i) => ({
+      id: `${k}-${i}`,
+      grade: s.grade,
+      sector: s.sector,
+      exposure: BigInt(s.exposureYuan(i)) * 100n,
+      filedTerms: terms,
+    })),
+  );
 }
 
-export function book(slices: readonly Slice[], pdByGrade: Record<string, number>, variants: PolicyVariant[] = [asFiledVariant()]): Portfolio {
+export function book(
+  slices: readonly Slice[],
+  pdByGrade: Record<string, number>,
+  variants: PolicyVariant[] = [asFiledVariant()],
+): Portfolio {
   return buildPortfolio({ loans: loansOf(slices), variants, pdByGrade });
 }
 

@@ -25,7 +25,8 @@ export function creditRiskPlus(p: Portfolio, model: CreditRiskPlusModel, variant
   const V = p.variants.length;
   const sigma2 = p.sectors.map((s) => model.varianceBySector?.[s] ?? model.sectorVariance);
   sigma2.forEach((v, k) => {
-    if (!(Number.isFinite(v) && v >= 0)) throw new RiskInputError(`creditRiskPlus.varianceBySector.${p.sectors[k]}`, 'must be a variance of at least 0');
+    if (!(Number.isFinite(v) && v >= 0))
+      throw new RiskInputError(`creditRiskPlus.varianceBySector.${p.sectors[k]}`, 'must be a variance of at least 0');
   });
   const elBySector = new Float64Array(p.sectors.length);
   let idio = 0;
@@ -40,7 +41,10 @@ export function creditRiskPlus(p: Portfolio, model: CreditRiskPlusModel, variant
   }
   let el = 0;
   let variance = idio;
-  elBySector.forEach((e, k) => { el += e; variance += sigma2[k]! * e * e; });
+  elBySector.forEach((e, k) => {
+    el += e;
+    variance += sigma2[k]! * e * e;
+  });
   const span = el + 40 * Math.sqrt(variance) + max;
   const maxPoints = model.maxPoints ?? 1 << 16;
   const unit = chooseUnit(p.payouts, span, maxPoints - 2, V, variant);

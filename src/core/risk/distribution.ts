@@ -57,7 +57,13 @@ function gcd(a: number, b: number): number {
  * within `maxPoints` steps of `spanFen` (then the lattice is exact), else the smallest whole
  * number of fen that does (payouts are then banded to the nearest step).
  */
-export function chooseUnit(payouts: ArrayLike<number>, spanFen: number, maxPoints: number, stride = 1, offset = 0): number {
+export function chooseUnit(
+  payouts: ArrayLike<number>,
+  spanFen: number,
+  maxPoints: number,
+  stride = 1,
+  offset = 0,
+): number {
   let g = 0;
   for (let i = offset; i < payouts.length; i += stride) {
     const x = payouts[i]!;

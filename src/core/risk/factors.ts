@@ -16,9 +16,11 @@ export interface FactorModel {
 export function checkFactorModel(m: FactorModel): void {
   const ok = (x: number) => Number.isFinite(x) && x >= 0 && x < 1;
   if (!ok(m.rho)) throw new RiskInputError('correlation.rho', 'must be at least 0 and below 1');
-  for (const [s, r] of Object.entries(m.rhoBySector ?? {})) if (!ok(r)) throw new RiskInputError(`correlation.rhoBySector.${s}`, 'must be at least 0 and below 1');
+  for (const [s, r] of Object.entries(m.rhoBySector ?? {}))
+    if (!ok(r)) throw new RiskInputError(`correlation.rhoBySector.${s}`, 'must be at least 0 and below 1');
   const c = m.sectorCorrelation ?? 1;
-  if (!(Number.isFinite(c) && c >= 0 && c <= 1)) throw new RiskInputError('correlation.sectorCorrelation', 'must be between 0 and 1');
+  if (!(Number.isFinite(c) && c >= 0 && c <= 1))
+    throw new RiskInputError('correlation.sectorCorrelation', 'must be between 0 and 1');
 }
 
 /** ρ for each sector of the portfolio, in portfolio order. */

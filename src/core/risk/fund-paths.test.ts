@@ -4,7 +4,12 @@ import { exhaustionProbabilities, exhaustionYears } from './fund-paths';
 import { simulateScenarios, type ScenarioBlock } from './monte-carlo';
 
 const block = (years: number[][]): ScenarioBlock => ({
-  from: 0, to: years.length, variants: 1, years: years[0]!.length, losses: Float64Array.from(years.flat()), weights: new Float64Array(years.length).fill(1),
+  from: 0,
+  to: years.length,
+  variants: 1,
+  years: years[0]!.length,
+  losses: Float64Array.from(years.flat()),
+  weights: new Float64Array(years.length).fill(1),
 });
 
 describe('the fund over the years', () => {
@@ -15,9 +20,13 @@ describe('the fund over the years', () => {
     // year 3: 130 − 60 − 60 + 30 = 40 < 60
     expect(exhaustionYears(b, 0, { cash: 130, recoveryRate: 0.5, recoveryDelayYears: 2 })[0]).toBe(3);
     // a top-up of 40 in year 3: 10 + 40 + 30 − 60 = 20; year 4: 20 + 30 = 50 < 60
-    expect(exhaustionYears(b, 0, { cash: 130, topUps: [0, 0, 40], recoveryRate: 0.5, recoveryDelayYears: 2 })[0]).toBe(4);
+    expect(exhaustionYears(b, 0, { cash: 130, topUps: [0, 0, 40], recoveryRate: 0.5, recoveryDelayYears: 2 })[0]).toBe(
+      4,
+    );
     // 50 in year 3: 30; year 4: 30 + 30 − 60 = 0; year 5: 0 + 30 < 60
-    expect(exhaustionYears(b, 0, { cash: 130, topUps: [0, 0, 50], recoveryRate: 0.5, recoveryDelayYears: 2 })[0]).toBe(5);
+    expect(exhaustionYears(b, 0, { cash: 130, topUps: [0, 0, 50], recoveryRate: 0.5, recoveryDelayYears: 2 })[0]).toBe(
+      5,
+    );
     expect(exhaustionYears(b, 0, { cash: 130, recoveryRate: 0.5, recoveryDelayYears: 1 })[0]).toBe(4);
     expect(exhaustionYears(block([[10, 10]]), 0, { cash: 100 })[0]).toBe(0);
   });
@@ -32,7 +41,10 @@ describe('the fund over the years', () => {
     let exact2 = 0;
     let exact1 = 0;
     for (let a = 0; a < d.length; a++) {
-      if (a * unit > cash) { exact1 += d[a]!; continue; }
+      if (a * unit > cash) {
+        exact1 += d[a]!;
+        continue;
+      }
       for (let b = 0; b < d.length; b++) if (b * unit > cash + topUp - a * unit) exact2 += d[a]! * d[b]!;
     }
     const n = 40_000;

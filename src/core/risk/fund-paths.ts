@@ -22,12 +22,18 @@ export interface FundPlan {
 }
 
 export function checkFundPlan(plan: FundPlan): void {
-  if (!(Number.isFinite(plan.cash) && plan.cash >= 0)) throw new RiskInputError('fund.cash', 'must be an amount of at least 0');
-  (plan.topUps ?? []).forEach((t, i) => { if (!(Number.isFinite(t) && t >= 0)) throw new RiskInputError(`fund.topUps[${i}]`, 'must be an amount of at least 0'); });
+  if (!(Number.isFinite(plan.cash) && plan.cash >= 0))
+    throw new RiskInputError('fund.cash', 'must be an amount of at least 0');
+  (plan.topUps ?? []).forEach((t, i) => {
+    if (!(Number.isFinite(t) && t >= 0))
+      throw new RiskInputError(`fund.topUps[${i}]`, 'must be an amount of at least 0');
+  });
   const r = plan.recoveryRate ?? 0;
-  if (!(Number.isFinite(r) && r >= 0 && r <= 1)) throw new RiskInputError('fund.recoveryRate', 'must be between 0 and 1');
+  if (!(Number.isFinite(r) && r >= 0 && r <= 1))
+    throw new RiskInputError('fund.recoveryRate', 'must be between 0 and 1');
   const d = plan.recoveryDelayYears ?? 1;
-  if (!Number.isInteger(d) || d < 0 || d > 50) throw new RiskInputError('fund.recoveryDelayYears', 'must be a whole number of years from 0 to 50');
+  if (!Number.isInteger(d) || d < 0 || d > 50)
+    throw new RiskInputError('fund.recoveryDelayYears', 'must be a whole number of years from 0 to 50');
 }
 
 /** The year (1-based) each scenario's fund is exhausted, or 0 if it lasts the whole path. */
@@ -45,7 +51,10 @@ export function exhaustionYears(b: ScenarioBlock, variant: number, plan: FundPla
       cash += plan.topUps?.[y] ?? 0;
       if (delay > 0 && y - delay >= 0) cash += rate * paid[y - delay]!;
       const loss = b.losses[(s * Y + y) * b.variants + variant]!;
-      if (loss > cash) { out[s] = y + 1; break; }
+      if (loss > cash) {
+        out[s] = y + 1;
+        break;
+      }
       cash -= loss;
       paid[y] = loss;
       if (delay === 0) cash += rate * loss;

@@ -22,14 +22,23 @@ function reference(p: Portfolio, spec: MonteCarloSpec): Float64Array {
     const rng = new Rng(spec.seed, s);
     for (let y = 0; y < spec.years; y++) {
       const z = rng.normal() + spec.shift;
-      for (let k = 0; k < factor.length; k++) factor[k] = c === 1 ? z : Math.sqrt(c) * z + Math.sqrt(1 - c) * rng.normal();
+      for (let k = 0; k < factor.length; k++)
+        factor[k] = c === 1 ? z : Math.sqrt(c) * z + Math.sqrt(1 - c) * rng.normal();
       const at = (s * spec.years + y) * V;
       for (const cell of p.cells) {
         const a = Math.sqrt(rho[cell.sector]!);
-        const q = cell.pd <= 0 ? 0 : cell.pd >= 1 ? 1 : a === 0 ? cell.pd : normalCdf((normalInv(cell.pd) - a * factor[cell.sector]!) / Math.sqrt(1 - rho[cell.sector]!));
+        const q =
+          cell.pd <= 0
+            ? 0
+            : cell.pd >= 1
+              ? 1
+              : a === 0
+                ? cell.pd
+                : normalCdf((normalInv(cell.pd) - a * factor[cell.sector]!) / Math.sqrt(1 - rho[cell.sector]!));
         if (q <= 0) continue;
         if (q >= 1) {
-          for (let i = cell.start; i < cell.start + cell.count; i++) for (let v = 0; v < V; v++) out[at + v]! += p.payouts[i * V + v]!;
+          for (let i = cell.start; i < cell.start + cell.count; i++)
+            for (let v = 0; v < V; v++) out[at + v]! += p.payouts[i * V + v]!;
           continue;
         }
         const inv = -1 / Math.log1p(-q);
@@ -54,13 +63,23 @@ describe('the Monte Carlo kernel', () => {
     { grade: 'F', sector: 's3', count: 9, exposureYuan: () => 300_000 },
   ];
   const pd = { A: 0.004, B: 0.02, C: 0.3, D: 1e-7, E: 0, F: 1 };
-  const models: FactorModel[] = [{ rho: 0.15 }, { rho: 0.2, sectorCorrelation: 0.3 }, { rho: 0 }, { rho: 0.99 }, { rho: 0.3, rhoBySector: { s2: 0 } }];
+  const models: FactorModel[] = [
+    { rho: 0.15 },
+    { rho: 0.2, sectorCorrelation: 0.3 },
+    { rho: 0 },
+    { rho: 0.99 },
+    { rho: 0.3, rhoBySector: { s2: 0 } },
+  ];
 
   it('gives exactly the numbers of the plain model (every conditional PD by Φ), one and several variants', () => {
     for (const variants of [[asFiledVariant()], [asFiledVariant('40%'), asFiledVariant('50%', { ratioBp: 5000 })]]) {
       const p = book(slices, pd, variants);
       for (const factors of models) {
-        for (const [years, shift] of [[1, 0], [2, -3], [1, 5]] as const) {
+        for (const [years, shift] of [
+          [1, 0],
+          [2, -3],
+          [1, 5],
+        ] as const) {
           const spec: MonteCarloSpec = { factors, seed: 9, scenarios: 2_000, years, shift };
           expect(simulateScenarios(p, spec, 0, spec.scenarios).losses).toEqual(reference(p, spec));
         }

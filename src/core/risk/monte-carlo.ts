@@ -41,9 +41,12 @@ export const MAX_YEARS = 50;
 export function checkMonteCarloSpec(spec: MonteCarloSpec): void {
   checkFactorModel(spec.factors);
   if (!Number.isSafeInteger(spec.seed)) throw new RiskInputError('seed', 'must be a whole number');
-  if (!Number.isInteger(spec.scenarios) || spec.scenarios < 1 || spec.scenarios > MAX_SCENARIOS) throw new RiskInputError('scenarios', `must be a whole number from 1 to ${MAX_SCENARIOS}`);
-  if (!Number.isInteger(spec.years) || spec.years < 1 || spec.years > MAX_YEARS) throw new RiskInputError('years', `must be a whole number from 1 to ${MAX_YEARS}`);
-  if (!Number.isFinite(spec.shift) || Math.abs(spec.shift) > 6) throw new RiskInputError('shift', 'must be a number between −6 and 6');
+  if (!Number.isInteger(spec.scenarios) || spec.scenarios < 1 || spec.scenarios > MAX_SCENARIOS)
+    throw new RiskInputError('scenarios', `must be a whole number from 1 to ${MAX_SCENARIOS}`);
+  if (!Number.isInteger(spec.years) || spec.years < 1 || spec.years > MAX_YEARS)
+    throw new RiskInputError('years', `must be a whole number from 1 to ${MAX_YEARS}`);
+  if (!Number.isFinite(spec.shift) || Math.abs(spec.shift) > 6)
+    throw new RiskInputError('shift', 'must be a number between −6 and 6');
 }
 
 /**
@@ -61,7 +64,8 @@ const TABLE_STEPS_PER_UNIT = 32;
 const NO_DEFAULT_INV = (() => {
   const n = (TABLE_TO - TABLE_FROM) * TABLE_STEPS_PER_UNIT;
   const t = new Float64Array(n);
-  for (let k = 0; k < n; k++) t[k] = (-1 / Math.log1p(-normalCdf(TABLE_FROM + (k + 1) / TABLE_STEPS_PER_UNIT))) * (1 - 1e-9);
+  for (let k = 0; k < n; k++)
+    t[k] = (-1 / Math.log1p(-normalCdf(TABLE_FROM + (k + 1) / TABLE_STEPS_PER_UNIT))) * (1 - 1e-9);
   return t;
 })();
 
@@ -77,8 +81,14 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
   // The cells as flat typed arrays. kind: 0 = no loan can default (PD 0), 1 = every loan defaults
   // (PD 1), 2 = a fixed PD (ρ = 0; inv precomputed), 3 = conditional PD Φ((thr − a·Y)/b).
   const C = p.cells.length;
-  const cStart = new Float64Array(C), cCount = new Float64Array(C), cSector = new Int32Array(C), kind = new Int32Array(C);
-  const thr = new Float64Array(C), ca = new Float64Array(C), cb = new Float64Array(C), fixedInv = new Float64Array(C);
+  const cStart = new Float64Array(C),
+    cCount = new Float64Array(C),
+    cSector = new Int32Array(C),
+    kind = new Int32Array(C);
+  const thr = new Float64Array(C),
+    ca = new Float64Array(C),
+    cb = new Float64Array(C),
+    fixedInv = new Float64Array(C);
   for (let j = 0; j < C; j++) {
     const cell = p.cells[j]!;
     cStart[j] = cell.start;
@@ -88,8 +98,13 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
     cb[j] = Math.sqrt(1 - rho[cell.sector]!);
     if (cell.pd <= 0) kind[j] = 0;
     else if (cell.pd >= 1) kind[j] = 1;
-    else if (ca[j] === 0) { kind[j] = 2; fixedInv[j] = -1 / Math.log1p(-cell.pd); }
-    else { kind[j] = 3; thr[j] = normalInv(cell.pd); }
+    else if (ca[j] === 0) {
+      kind[j] = 2;
+      fixedInv[j] = -1 / Math.log1p(-cell.pd);
+    } else {
+      kind[j] = 3;
+      thr[j] = normalInv(cell.pd);
+    }
   }
   const payouts = p.payouts;
   const losses = new Float64Array((to - from) * Y * V);

@@ -7,7 +7,13 @@ import { normalInv } from './normal';
 import type { Portfolio } from './portfolio';
 import { Rng } from './random';
 
-export function simulateNaive(p: Portfolio, factors: FactorModel, seed: number, scenarios: number, variant = 0): Float64Array {
+export function simulateNaive(
+  p: Portfolio,
+  factors: FactorModel,
+  seed: number,
+  scenarios: number,
+  variant = 0,
+): Float64Array {
   const rho = sectorRho(p, factors);
   const c = factors.sectorCorrelation ?? 1;
   const V = p.variants.length;
@@ -17,9 +23,17 @@ export function simulateNaive(p: Portfolio, factors: FactorModel, seed: number, 
     const rng = new Rng(seed ^ 0x5bd1e995, s);
     let spare = NaN;
     const normal = () => {
-      if (!Number.isNaN(spare)) { const x = spare; spare = NaN; return x; }
+      if (!Number.isNaN(spare)) {
+        const x = spare;
+        spare = NaN;
+        return x;
+      }
       let u: number, v: number, q: number;
-      do { u = 2 * rng.uniform() - 1; v = 2 * rng.uniform() - 1; q = u * u + v * v; } while (q >= 1 || q === 0);
+      do {
+        u = 2 * rng.uniform() - 1;
+        v = 2 * rng.uniform() - 1;
+        q = u * u + v * v;
+      } while (q >= 1 || q === 0);
       const f = Math.sqrt((-2 * Math.log(q)) / q);
       spare = v * f;
       return u * f;
@@ -32,7 +46,8 @@ export function simulateNaive(p: Portfolio, factors: FactorModel, seed: number, 
       const b = Math.sqrt(1 - a * a);
       const thr = normalInv(cell.pd);
       const y = a * factor[cell.sector]!;
-      for (let i = cell.start; i < cell.start + cell.count; i++) if (y + b * normal() < thr) loss += p.payouts[i * V + variant]!;
+      for (let i = cell.start; i < cell.start + cell.count; i++)
+        if (y + b * normal() < thr) loss += p.payouts[i * V + variant]!;
     }
     out[s] = loss;
   }

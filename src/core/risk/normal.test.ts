@@ -14,15 +14,24 @@ describe('the standard normal', () => {
   });
 
   it('Φ⁻¹ inverts Φ', () => {
-    fc.assert(fc.property(fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), (p) => {
-      expect(Math.abs(normalCdf(normalInv(p)) - p)).toBeLessThan(1e-14 + 1e-12 * p);
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), (p) => {
+        expect(Math.abs(normalCdf(normalInv(p)) - p)).toBeLessThan(1e-14 + 1e-12 * p);
+      }),
+    );
   });
 });
 
 describe('seeded streams', () => {
   it('repeat for the same seed and stream and differ otherwise', () => {
-    const draw = (seed: number, stream: number) => Array.from({ length: 5 }, ((r) => () => r.uniform())(new Rng(seed, stream)));
+    const draw = (seed: number, stream: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.uniform()
+        )(new Rng(seed, stream)),
+      );
     expect(draw(7, 3)).toEqual(draw(7, 3));
     expect(draw(7, 3)).not.toEqual(draw(7, 4));
     expect(draw(8, 3)).not.toEqual(draw(7, 3));
@@ -31,8 +40,15 @@ describe('seeded streams', () => {
   it('are uniform and normal in the mean and variance', () => {
     const r = new Rng(1, 0);
     const n = 200_000;
-    let s = 0, s2 = 0, g = 0;
-    for (let i = 0; i < n; i++) { const x = r.normal(); s += x; s2 += x * x; g += r.gamma(2.5); }
+    let s = 0,
+      s2 = 0,
+      g = 0;
+    for (let i = 0; i < n; i++) {
+      const x = r.normal();
+      s += x;
+      s2 += x * x;
+      g += r.gamma(2.5);
+    }
     expect(Math.abs(s / n)).toBeLessThan(4 / Math.sqrt(n));
     expect(Math.abs(s2 / n - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
     expect(Math.abs(g / n - 2.5)).toBeLessThan(4 * Math.sqrt(2.5 / n));
@@ -43,8 +59,15 @@ describe('exponential draws (ziggurat)', () => {
   it('have the Exp(1) distribution: mean, variance and tail', () => {
     const r = new Rng(3, 9);
     const n = 200_000;
-    let s = 0, s2 = 0, tail = 0;
-    for (let i = 0; i < n; i++) { const x = r.exponential(); s += x; s2 += x * x; if (x > 3) tail++; }
+    let s = 0,
+      s2 = 0,
+      tail = 0;
+    for (let i = 0; i < n; i++) {
+      const x = r.exponential();
+      s += x;
+      s2 += x * x;
+      if (x > 3) tail++;
+    }
     expect(Math.abs(s / n - 1)).toBeLessThan(4 / Math.sqrt(n));
     expect(Math.abs(s2 / n - 2)).toBeLessThan(4 * Math.sqrt(20 / n));
     const pt = Math.exp(-3);

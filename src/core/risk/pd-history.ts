@@ -48,9 +48,11 @@ export function gradeHistories(loans: readonly LoanHistory[], asOf: IsoDate): Gr
   };
   const today = dayNumber(asOf);
   for (const [i, loan] of loans.entries()) {
-    if (loan.grades.length === 0) throw new RiskInputError(`history[${i}].grades`, 'must give the grade at disbursement');
+    if (loan.grades.length === 0)
+      throw new RiskInputError(`history[${i}].grades`, 'must give the grade at disbursement');
     const start = dayNumber(loan.from);
-    const defaulted = loan.defaultedOn !== undefined && dayNumber(loan.defaultedOn) <= today ? dayNumber(loan.defaultedOn) : undefined;
+    const defaulted =
+      loan.defaultedOn !== undefined && dayNumber(loan.defaultedOn) <= today ? dayNumber(loan.defaultedOn) : undefined;
     const ended = loan.endedOn !== undefined ? dayNumber(loan.endedOn) : Infinity;
     const end = Math.min(defaulted ?? Infinity, ended, today);
     if (end < start) continue; // disbursed after the estimate's day (or dates out of order): no time at risk
@@ -72,7 +74,12 @@ export function gradeHistories(loans: readonly LoanHistory[], asOf: IsoDate): Gr
     }
     for (const g of seen) at(g).loans++;
   }
-  return [...out].map(([grade, h]) => ({ grade, loans: h.loans, defaults: h.defaults, loanYears: h.days / DAYS_PER_YEAR }));
+  return [...out].map(([grade, h]) => ({
+    grade,
+    loans: h.loans,
+    defaults: h.defaults,
+    loanYears: h.days / DAYS_PER_YEAR,
+  }));
 }
 
 export interface PdEstimate {
@@ -106,15 +113,25 @@ export interface EstimateOptions {
 }
 
 /** One-year PD from D defaults in T loan-years: Jeffreys posterior mean of the intensity and its interval. */
-export function jeffreysPd(defaults: number, loanYears: number, level = 0.95): { pd: number; interval: [number, number] } {
+export function jeffreysPd(
+  defaults: number,
+  loanYears: number,
+  level = 0.95,
+): { pd: number; interval: [number, number] } {
   if (!(loanYears > 0)) throw new RangeError('loanYears must be positive');
   const shape = defaults + 0.5;
   const toPd = (lambda: number) => -Math.expm1(-lambda);
   const a = (1 - level) / 2;
-  return { pd: toPd(shape / loanYears), interval: [toPd(gammaQuantile(a, shape) / loanYears), toPd(gammaQuantile(1 - a, shape) / loanYears)] };
+  return {
+    pd: toPd(shape / loanYears),
+    interval: [toPd(gammaQuantile(a, shape) / loanYears), toPd(gammaQuantile(1 - a, shape) / loanYears)],
+  };
 }
 
-export function estimatePds(histories: readonly GradeHistory[], { grades, managerPd = {}, minLoanYears = MIN_LOAN_YEARS, level = 0.95 }: EstimateOptions): PdEstimate[] {
+export function estimatePds(
+  histories: readonly GradeHistory[],
+  { grades, managerPd = {}, minLoanYears = MIN_LOAN_YEARS, level = 0.95 }: EstimateOptions,
+): PdEstimate[] {
   const byGrade = new Map(histories.map((h) => [h.grade, h]));
   return grades.map((grade): PdEstimate => {
     const h = byGrade.get(grade) ?? { grade, loans: 0, defaults: 0, loanYears: 0 };
@@ -125,15 +142,21 @@ export function estimatePds(histories: readonly GradeHistory[], { grades, manage
       const { pd, interval } = jeffreysPd(h.defaults, h.loanYears, level);
       return { grade, pd, source: 'history', ...given, history: { ...history, interval } };
     }
-    const why = h.loanYears === 0 ? 'no history' : `only ${h.loanYears.toFixed(2)} loan-years of history (${minLoanYears} needed)`;
-    if (manager === undefined) throw new RiskInputError(`pdByGrade.${grade}`, `has ${why} and no PD set by the manager`);
+    const why =
+      h.loanYears === 0
+        ? 'no history'
+        : `only ${h.loanYears.toFixed(2)} loan-years of history (${minLoanYears} needed)`;
+    if (manager === undefined)
+      throw new RiskInputError(`pdByGrade.${grade}`, `has ${why} and no PD set by the manager`);
     return { grade, pd: manager, source: 'manager', ...given, history, note: `${why}: the manager's PD` };
   });
 }
 
 /** The manager's PDs as the report shows them when no history was asked for. */
 export function managerPds(grades: readonly string[], managerPd: Readonly<Record<string, number>>): PdEstimate[] {
-  return grades.filter((g) => managerPd[g] !== undefined).map((grade) => ({ grade, pd: managerPd[grade]!, source: 'manager', managerPd: managerPd[grade]! }));
+  return grades
+    .filter((g) => managerPd[g] !== undefined)
+    .map((grade) => ({ grade, pd: managerPd[grade]!, source: 'manager', managerPd: managerPd[grade]! }));
 }
 
 // The gamma distribution's quantile: the regularized lower incomplete gamma P(a, x) (series below
@@ -141,8 +164,10 @@ export function managerPds(grades: readonly string[], managerPd: Readonly<Record
 
 function logGamma(x: number): number {
   // Lanczos, g = 7, n = 9: relative error below 1e-15 for x > 0
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
   let s = c[0]!;

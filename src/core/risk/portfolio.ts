@@ -14,7 +14,10 @@ import type { BasisPoints, Fen } from '../money/money';
 import type { QualificationKind } from '../policy';
 
 export class RiskInputError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'RiskInputError';
   }
@@ -56,7 +59,7 @@ export interface PolicyVariant {
 export function withOverrides(terms: CompensationTerms, o: TermsOverrides): CompensationTerms {
   const direct = !terms.parties.some((p) => p.party === 'guarantee-side');
   const { capPerLoan: _cap, ...rest } = terms;
-  const cap = o.capPerLoan === undefined ? terms.capPerLoan : o.capPerLoan ?? undefined;
+  const cap = o.capPerLoan === undefined ? terms.capPerLoan : (o.capPerLoan ?? undefined);
   return {
     ...rest,
     ratioBp: o.ratioBp !== undefined && direct && terms.ratioBp > 0 ? o.ratioBp : terms.ratioBp,
@@ -69,7 +72,8 @@ export function asFiledVariant(id = 'as-filed', overrides: TermsOverrides = {}):
   return {
     id,
     termsFor: (loan) => {
-      if (!loan.filedTerms) throw new RiskInputError(`loans[${loan.id}]`, 'has no filed terms; name a programme as the variant');
+      if (!loan.filedTerms)
+        throw new RiskInputError(`loans[${loan.id}]`, 'has no filed terms; name a programme as the variant');
       return withOverrides(loan.filedTerms, overrides);
     },
   };
@@ -79,15 +83,23 @@ export function asFiledVariant(id = 'as-filed', overrides: TermsOverrides = {}):
  * Every loan judged under `policy` as if filed on the policy's effective date (eligibility and
  * ratio by the policy engine's own evaluate), optionally edited. Ineligible loans pay nothing.
  */
-export function policyVariant(policy: CompiledPolicy, overrides: TermsOverrides = {}, id = policy.programme): PolicyVariant {
+export function policyVariant(
+  policy: CompiledPolicy,
+  overrides: TermsOverrides = {},
+  id = policy.programme,
+): PolicyVariant {
   const on = policy.effectiveFrom;
   return {
     id,
     termsFor: (loan) => {
       const p = loan.profile;
-      if (!p) throw new RiskInputError(`loans[${loan.id}]`, 'has no enterprise and loan profile to judge under a programme');
+      if (!p)
+        throw new RiskInputError(`loans[${loan.id}]`, 'has no enterprise and loan profile to judge under a programme');
       const c: LoanCase = {
-        enterprise: { ...p.enterprise, qualifications: p.qualifications.map((kind) => ({ kind, validFrom: on, validTo: on })) },
+        enterprise: {
+          ...p.enterprise,
+          qualifications: p.qualifications.map((kind) => ({ kind, validFrom: on, validTo: on })),
+        },
         loan: { ...p.loan, disbursedOn: on, filedOn: on },
       };
       const d = evaluate(c, policy);
@@ -97,7 +109,9 @@ export function policyVariant(policy: CompiledPolicy, overrides: TermsOverrides 
 }
 
 /** Payout bands (yuan) for grouping and reporting: [0, 100k), [100k, 500k), … */
-export const PAYOUT_BANDS_YUAN = [0, 100_000, 500_000, 1_000_000, 3_000_000, 5_000_000, 10_000_000, 15_000_000] as const;
+export const PAYOUT_BANDS_YUAN = [
+  0, 100_000, 500_000, 1_000_000, 3_000_000, 5_000_000, 10_000_000, 15_000_000,
+] as const;
 
 export function payoutBand(payoutFen: number): number {
   let b = 0;
@@ -145,11 +159,14 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
     ids.add(v.id);
   }
   for (const [g, pd] of Object.entries(pdByGrade)) {
-    if (!(Number.isFinite(pd) && pd >= 0 && pd <= 1)) throw new RiskInputError(`pdByGrade.${g}`, 'must be a probability between 0 and 1');
+    if (!(Number.isFinite(pd) && pd >= 0 && pd <= 1))
+      throw new RiskInputError(`pdByGrade.${g}`, 'must be a probability between 0 and 1');
   }
   const grades = [...new Set(loans.map((l) => l.grade))].sort();
   const sectors = [...new Set(loans.map((l) => l.sector))].sort();
-  for (const g of grades) if (pdByGrade[g] === undefined) throw new RiskInputError(`pdByGrade.${g}`, `is missing: the portfolio has loans of grade ${g}`);
+  for (const g of grades)
+    if (pdByGrade[g] === undefined)
+      throw new RiskInputError(`pdByGrade.${g}`, `is missing: the portfolio has loans of grade ${g}`);
   const gradeIx = new Map(grades.map((g, i) => [g, i]));
   const sectorIx = new Map(sectors.map((s, i) => [s, i]));
   const V = variants.length;

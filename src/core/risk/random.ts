@@ -21,12 +21,20 @@ export class Rng {
   private d: number;
 
   constructor(seed: number, stream = 0) {
-    let s = (Math.imul(seed | 0, 0x2545f491) ^ Math.imul((stream | 0) + 0x632be5ab, 0x9e3779b1) ^ Math.floor(stream / 0x100000000)) | 0;
+    let s =
+      (Math.imul(seed | 0, 0x2545f491) ^
+        Math.imul((stream | 0) + 0x632be5ab, 0x9e3779b1) ^
+        Math.floor(stream / 0x100000000)) |
+      0;
     let x: number;
-    [s, x] = splitmix32(s); this.a = x;
-    [s, x] = splitmix32(s); this.b = x;
-    [s, x] = splitmix32(s); this.c = x;
-    [, x] = splitmix32(s); this.d = x | 1;
+    [s, x] = splitmix32(s);
+    this.a = x;
+    [s, x] = splitmix32(s);
+    this.b = x;
+    [s, x] = splitmix32(s);
+    this.c = x;
+    [, x] = splitmix32(s);
+    this.d = x | 1;
   }
 
   /** A uniform number in (0, 1), never 0 or 1 (so log(u) and Φ⁻¹(u) are finite). */
@@ -77,7 +85,10 @@ export class Rng {
   /** skipSum with the loans up to `last` (the first default, found by the caller) already done. */
   skipSumFrom(last: number, n: number, inv: number, payouts: Float64Array, base: number): number {
     // "| 0": the state as int32 from the start (the fields may hold uint32 doubles), so the loop runs on integer registers
-    let a = this.a | 0, b = this.b | 0, c = this.c | 0, d = this.d | 0;
+    let a = this.a | 0,
+      b = this.b | 0,
+      c = this.c | 0,
+      d = this.d | 0;
     let sum = last >= 0 ? payouts[base + last]! : 0;
     let i = last;
     for (;;) {
@@ -85,28 +96,51 @@ export class Rng {
       const m = Math.imul(b, 5);
       let r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
       const t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = (d << 11) | (d >>> 21);
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
       let iz = r & 255;
       let e: number;
       if (r < KE[iz]!) e = r * WE[iz]!;
       else {
-        this.a = a; this.b = b; this.c = c; this.d = d;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.d = d;
         // the rare wedge and tail: finish this draw by the general code path
         for (;;) {
-          if (iz === 0) { e = ZIG_R - Math.log(this.uniform()); break; }
+          if (iz === 0) {
+            e = ZIG_R - Math.log(this.uniform());
+            break;
+          }
           const x = r * WE[iz]!;
-          if (FE[iz]! + this.uniform() * (FE[iz - 1]! - FE[iz]!) < Math.exp(-x)) { e = x; break; }
+          if (FE[iz]! + this.uniform() * (FE[iz - 1]! - FE[iz]!) < Math.exp(-x)) {
+            e = x;
+            break;
+          }
           r = this.next32();
           iz = r & 255;
-          if (r < KE[iz]!) { e = r * WE[iz]!; break; }
+          if (r < KE[iz]!) {
+            e = r * WE[iz]!;
+            break;
+          }
         }
-        a = this.a | 0; b = this.b | 0; c = this.c | 0; d = this.d | 0;
+        a = this.a | 0;
+        b = this.b | 0;
+        c = this.c | 0;
+        d = this.d | 0;
       }
       i += 1 + Math.floor(e * inv);
       if (i >= n) break;
       sum += payouts[base + i]!;
     }
-    this.a = a; this.b = b; this.c = c; this.d = d;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return sum;
   }
 

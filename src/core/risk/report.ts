@@ -78,27 +78,50 @@ function bandLabel(b: number): string {
 }
 
 export function portfolioRows(p: Portfolio): PortfolioRow[] {
-  return p.cells.flatMap((c) => c.bands.map((b) => {
-    let exposure = 0;
-    for (let i = b.start; i < b.start + b.count; i++) exposure += p.exposure[i]!;
-    return {
-      grade: p.grades[c.grade]!, pd: c.pd, sector: p.sectors[c.sector]!, band: bandLabel(b.band), loans: b.count, exposure: yuan(exposure),
-      payout: Object.fromEntries(p.variants.map((v, vi) => [v, yuan(payoutTotal(p, vi, b.start, b.count))])),
-    };
-  }));
+  return p.cells.flatMap((c) =>
+    c.bands.map((b) => {
+      let exposure = 0;
+      for (let i = b.start; i < b.start + b.count; i++) exposure += p.exposure[i]!;
+      return {
+        grade: p.grades[c.grade]!,
+        pd: c.pd,
+        sector: p.sectors[c.sector]!,
+        band: bandLabel(b.band),
+        loans: b.count,
+        exposure: yuan(exposure),
+        payout: Object.fromEntries(p.variants.map((v, vi) => [v, yuan(payoutTotal(p, vi, b.start, b.count))])),
+      };
+    }),
+  );
 }
 
-function analytic(p: Portfolio, factors: FactorModel, v: number, levels: readonly number[], crp?: CreditRiskPlusModel): Record<string, LossMeasures> {
+function analytic(
+  p: Portfolio,
+  factors: FactorModel,
+  v: number,
+  levels: readonly number[],
+  crp?: CreditRiskPlusModel,
+): Record<string, LossMeasures> {
   const out: Record<string, LossMeasures> = {};
   if ((factors.sectorCorrelation ?? 1) === 1) {
     out.vasicekLargePortfolio = vasicekLargePortfolio(p, factors, v, levels);
-    if (p.loanCount <= FINITE_VASICEK_MAX_LOANS) out.vasicekFinite = measuresOf(vasicekFinite(p, factors, v, { maxPoints: 2048, nodes: 120 }), levels);
+    if (p.loanCount <= FINITE_VASICEK_MAX_LOANS)
+      out.vasicekFinite = measuresOf(vasicekFinite(p, factors, v, { maxPoints: 2048, nodes: 120 }), levels);
   }
   if (crp) out.creditRiskPlus = measuresOf(creditRiskPlus(p, crp, v), levels);
   return out;
 }
 
-export function buildReport({ portfolio: p, spec, block, fund, creditRiskPlus: crp, pd, levels = LEVELS, bins = 40 }: ReportInput): SimulationReport {
+export function buildReport({
+  portfolio: p,
+  spec,
+  block,
+  fund,
+  creditRiskPlus: crp,
+  pd,
+  levels = LEVELS,
+  bins = 40,
+}: ReportInput): SimulationReport {
   const variants = p.variants.map((id, v): VariantReport => {
     const l = yearLosses(block, v, 0);
     const mean = weightedMean(l, block.weights);
@@ -106,14 +129,34 @@ export function buildReport({ portfolio: p, spec, block, fund, creditRiskPlus: c
     const exact = analytic(p, spec.factors, v, levels, crp);
     return {
       variant: id,
-      expectedLoss: { exact: yuan(expectedLoss(p, v)), simulated: yuan(mean.value), standardError: yuan(mean.standardError) },
+      expectedLoss: {
+        exact: yuan(expectedLoss(p, v)),
+        simulated: yuan(mean.value),
+        standardError: yuan(mean.standardError),
+      },
       tail: sim.map((t, i) => ({
         level: String(t.level),
-        valueAtRisk: { monteCarlo: yuan(t.valueAtRisk), ...Object.fromEntries(Object.entries(exact).map(([k, m]) => [k, yuan(m.tail[i]!.valueAtRisk)])) },
-        expectedShortfall: { monteCarlo: yuan(t.expectedShortfall), ...Object.fromEntries(Object.entries(exact).map(([k, m]) => [k, yuan(m.tail[i]!.expectedShortfall)])) },
+        valueAtRisk: {
+          monteCarlo: yuan(t.valueAtRisk),
+          ...Object.fromEntries(Object.entries(exact).map(([k, m]) => [k, yuan(m.tail[i]!.valueAtRisk)])),
+        },
+        expectedShortfall: {
+          monteCarlo: yuan(t.expectedShortfall),
+          ...Object.fromEntries(Object.entries(exact).map(([k, m]) => [k, yuan(m.tail[i]!.expectedShortfall)])),
+        },
       })),
-      exhaustion: fund ? exhaustionProbabilities(block, v, fund).map((e, y) => ({ withinYears: y + 1, probability: e.value, standardError: e.standardError })) : [],
-      histogram: histogram(l, block.weights, bins).map((b) => ({ from: yuan(b.from), to: yuan(b.to), probability: b.probability })),
+      exhaustion: fund
+        ? exhaustionProbabilities(block, v, fund).map((e, y) => ({
+            withinYears: y + 1,
+            probability: e.value,
+            standardError: e.standardError,
+          }))
+        : [],
+      histogram: histogram(l, block.weights, bins).map((b) => ({
+        from: yuan(b.from),
+        to: yuan(b.to),
+        probability: b.probability,
+      })),
     };
   });
   const whatIf: { measure: string; values: string[] }[] = [
@@ -123,18 +166,34 @@ export function buildReport({ portfolio: p, spec, block, fund, creditRiskPlus: c
       { measure: `VaR ${level * 100}%`, values: variants.map((r) => r.tail[i]!.valueAtRisk.monteCarlo!) },
       { measure: `ES ${level * 100}%`, values: variants.map((r) => r.tail[i]!.expectedShortfall.monteCarlo!) },
     ]),
-    ...(fund ? Array.from({ length: spec.years }, (_, y) => ({ measure: `P(exhausted within ${y + 1} y)`, values: variants.map((r) => r.exhaustion[y]!.probability.toPrecision(4)) })) : []),
+    ...(fund
+      ? Array.from({ length: spec.years }, (_, y) => ({
+          measure: `P(exhausted within ${y + 1} y)`,
+          values: variants.map((r) => r.exhaustion[y]!.probability.toPrecision(4)),
+        }))
+      : []),
   ];
   return {
-    loans: p.loanCount, scenarios: spec.scenarios, years: spec.years, seed: spec.seed, importanceShift: spec.shift,
+    loans: p.loanCount,
+    scenarios: spec.scenarios,
+    years: spec.years,
+    seed: spec.seed,
+    importanceShift: spec.shift,
     portfolio: portfolioRows(p),
     pd: pd ?? managerPds(p.grades, Object.fromEntries(p.cells.map((c) => [p.grades[c.grade]!, c.pd]))),
-    variants, whatIf,
+    variants,
+    whatIf,
     notes: [
-      'Money in yuan, rounded once to the fen; payouts per loan are the policy engine\'s compensation in integer fen.',
-      'Loss figures are for one year; exhaustion follows the fund\'s cash over the years with top-ups and recoveries.',
-      ...(pd?.some((e) => e.source === 'history') ? ['PD per grade from the book\'s history: defaults ÷ loan-years at risk, Jeffreys prior (posterior mean, 95% interval); grades with too little history use the manager\'s PD.'] : []),
-      ...(spec.shift !== 0 ? [`Importance sampling: the global factor was drawn with mean ${spec.shift}; estimates are reweighted.`] : []),
+      "Money in yuan, rounded once to the fen; payouts per loan are the policy engine's compensation in integer fen.",
+      "Loss figures are for one year; exhaustion follows the fund's cash over the years with top-ups and recoveries.",
+      ...(pd?.some((e) => e.source === 'history')
+        ? [
+            "PD per grade from the book's history: defaults ÷ loan-years at risk, Jeffreys prior (posterior mean, 95% interval); grades with too little history use the manager's PD.",
+          ]
+        : []),
+      ...(spec.shift !== 0
+        ? [`Importance sampling: the global factor was drawn with mean ${spec.shift}; estimates are reweighted.`]
+        : []),
     ],
   };
 }

@@ -13,7 +13,10 @@ export interface Estimate {
 function meanOf(xs: ArrayLike<number>, n: number): Estimate {
   let s = 0;
   let s2 = 0;
-  for (let i = 0; i < n; i++) { s += xs[i]!; s2 += xs[i]! * xs[i]!; }
+  for (let i = 0; i < n; i++) {
+    s += xs[i]!;
+    s2 += xs[i]! * xs[i]!;
+  }
   const mean = s / n;
   const variance = n > 1 ? Math.max(s2 / n - mean * mean, 0) * (n / (n - 1)) : 0;
   return { value: mean, standardError: Math.sqrt(variance / n) };
@@ -34,7 +37,11 @@ export function tailProbability(losses: ArrayLike<number>, weights: ArrayLike<nu
   return meanOf(ind, n);
 }
 
-export function tailMeasures(losses: ArrayLike<number>, weights: ArrayLike<number>, levels: readonly number[] = LEVELS): TailMeasure[] {
+export function tailMeasures(
+  losses: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  levels: readonly number[] = LEVELS,
+): TailMeasure[] {
   const n = losses.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => losses[b]! - losses[a]!);
   return levels.map((level) => {
@@ -46,7 +53,8 @@ export function tailMeasures(losses: ArrayLike<number>, weights: ArrayLike<numbe
       let wx = 0;
       let j = i;
       while (j < n && losses[order[j]!]! === x) wx += weights[order[j++]!]!;
-      if (tail + wx > target) return { level, valueAtRisk: x, expectedShortfall: (tailSum + x * (target - tail)) / target };
+      if (tail + wx > target)
+        return { level, valueAtRisk: x, expectedShortfall: (tailSum + x * (target - tail)) / target };
       tail += wx;
       tailSum += wx * x;
       i = j;

@@ -12,9 +12,18 @@ import { conditionalPd, factorNodes, normalInv, normalPdf } from './normal';
 import { payoutTotal, type Portfolio } from './portfolio';
 import { pmfFromCf } from './spectrum';
 
-export function vasicekLargePortfolio(p: Portfolio, model: FactorModel, variant = 0, levels: readonly number[] = LEVELS): LossMeasures {
+export function vasicekLargePortfolio(
+  p: Portfolio,
+  model: FactorModel,
+  variant = 0,
+  levels: readonly number[] = LEVELS,
+): LossMeasures {
   const rho = sectorRho(p, model);
-  const cells = p.cells.map((c) => ({ total: payoutTotal(p, variant, c.start, c.count), pd: c.pd, rho: rho[c.sector]! }));
+  const cells = p.cells.map((c) => ({
+    total: payoutTotal(p, variant, c.start, c.count),
+    pd: c.pd,
+    rho: rho[c.sector]!,
+  }));
   const loss = (z: number) => cells.reduce((s, c) => s + c.total * conditionalPd(c.pd, c.rho, z), 0);
   const expectedLoss = cells.reduce((s, c) => s + c.total * c.pd, 0);
   const tail = levels.map((level) => {
@@ -40,7 +49,12 @@ export interface FiniteOptions {
 }
 
 /** The exact loss distribution of the finite one-factor portfolio (up to the lattice). */
-export function vasicekFinite(p: Portfolio, model: FactorModel, variant = 0, { maxPoints = 1 << 16, nodes = 240 }: FiniteOptions = {}): LossDistribution {
+export function vasicekFinite(
+  p: Portfolio,
+  model: FactorModel,
+  variant = 0,
+  { maxPoints = 1 << 16, nodes = 240 }: FiniteOptions = {},
+): LossDistribution {
   const rho = sectorRho(p, model);
   const V = p.variants.length;
   // A bound on the loss worth a lattice point: the conditional mean at z = −8.5 plus 12 sd.

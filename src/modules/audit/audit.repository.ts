@@ -27,7 +27,9 @@ const toJson = (v: unknown) => {
 export function createAuditRepository({ db }: { db: Db }) {
   return {
     async record(e: AuditEntry): Promise<void> {
-      await db.execute(sql`select audit_append(${e.actor}, ${e.action}, ${e.entityKind}, ${e.entityId}, ${toJson(e.before)}::jsonb, ${toJson(e.after)}::jsonb)`);
+      await db.execute(
+        sql`select audit_append(${e.actor}, ${e.action}, ${e.entityKind}, ${e.entityId}, ${toJson(e.before)}::jsonb, ${toJson(e.after)}::jsonb)`,
+      );
     },
     /**
      * Many entries appended in the given order with two statements, whatever their number. The
@@ -68,20 +70,38 @@ export function createAuditRepository({ db }: { db: Db }) {
         select count(*)::int as n from ins`);
       const [, appended] = await Promise.all([lock, append]);
       const res = rowsOf(appended);
-      if (Number(res[0]!.n) !== entries.length) throw new Error(`audit: appended ${String(res[0]!.n)} of ${entries.length} entries`);
+      if (Number(res[0]!.n) !== entries.length)
+        throw new Error(`audit: appended ${String(res[0]!.n)} of ${entries.length} entries`);
     },
-    async list({ limit, beforeSeq, entityKind, entityId }: { limit: number; beforeSeq?: number; entityKind?: string; entityId?: string }) {
-      const rows = rowsOf(await db.execute(sql`select seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash, hash from audit_log
+    async list({
+      limit,
+      beforeSeq,
+      entityKind,
+      entityId,
+    }: {
+      limit: number;
+      beforeSeq?: number;
+      entityKind?: string;
+      entityId?: string;
+    }) {
+      const rows = rowsOf(
+        await db.execute(sql`select seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash, hash from audit_log
         where (${beforeSeq ?? null}::bigint is null or seq < ${beforeSeq ?? null}::bigint)
           and (${entityKind ?? null}::text is null or entity_kind = ${entityKind ?? null}::text)
           and (${entityId ?? null}::text is null or entity_id = ${entityId ?? null}::text)
-        order by seq desc limit ${limit + 1}`));
+        order by seq desc limit ${limit + 1}`),
+      );
       return rows.map((r) => ({
-        seq: Number(r.seq), at: new Date(r.at as string).toISOString(), actor: String(r.actor), action: String(r.action),
-        entityKind: String(r.entity_kind), entityId: String(r.entity_id),
-        before: typeof r.before === 'string' ? JSON.parse(r.before) : r.before ?? null,
-        after: typeof r.after === 'string' ? JSON.parse(r.after) : r.after ?? null,
-        prevHash: String(r.prev_hash), hash: String(r.hash),
+        seq: Number(r.seq),
+        at: new Date(r.at as string).toISOString(),
+        actor: String(r.actor),
+        action: String(r.action),
+        entityKind: String(r.entity_kind),
+        entityId: String(r.entity_id),
+        before: typeof r.before === 'string' ? JSON.parse(r.before) : (r.before ?? null),
+        after: typeof r.after === 'string' ? JSON.parse(r.after) : (r.after ?? null),
+        prevHash: String(r.prev_hash),
+        hash: String(r.hash),
       }));
     },
   };

@@ -4,24 +4,57 @@ import { errors, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { createAuditRepository } from './audit.repository';
 
-const entrySchema = z.object({
-  seq: z.number().int(), at: z.string(), actor: z.string(), action: z.string().openapi({ example: 'claim.approve' }), entityKind: z.string(), entityId: z.string(),
-  before: z.unknown(), after: z.unknown(), prevHash: z.string(), hash: z.string(),
-}).openapi('AuditEntry');
+const entrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string().openapi({ example: 'claim.approve' }),
+    entityKind: z.string(),
+    entityId: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi('AuditEntry');
 
-const list = createRoute({ method: 'get', path: '/api/audit', tags: ['audit'], summary: 'The audit log, newest first: who changed what, when, before and after (staff only)',
-  request: { query: z.object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.coerce.number().int().positive().optional().openapi({ description: 'the `nextCursor` of the previous page (a sequence number)' }),
-    entityKind: z.string().max(50).optional(), entityId: z.string().max(100).optional(),
-  }) },
-  responses: { 200: json(z.object({ items: z.array(entrySchema), nextCursor: z.number().int().nullable() }), 'A page of the log'), 400: errors[400], 401: errors[401], 403: errors[403] } });
+const list = createRoute({
+  method: 'get',
+  path: '/api/audit',
+  tags: ['audit'],
+  summary: 'The audit log, newest first: who changed what, when, before and after (staff only)',
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.coerce
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .openapi({ description: 'the `nextCursor` of the previous page (a sequence number)' }),
+      entityKind: z.string().max(50).optional(),
+      entityId: z.string().max(100).optional(),
+    }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(entrySchema), nextCursor: z.number().int().nullable() }), 'A page of the log'),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+  },
+});
 
 export function auditRoutes({ db }: OperationsDeps) {
   return new OpenAPIHono<AppEnv>().openapi(list, async (c) => {
     requireActor(c, 'audit:read');
     const { limit, cursor, entityKind, entityId } = c.req.valid('query');
-    const rows = await createAuditRepository({ db }).list({ limit, ...(cursor ? { beforeSeq: cursor } : {}), ...(entityKind ? { entityKind } : {}), ...(entityId ? { entityId } : {}) });
+    const rows = await createAuditRepository({ db }).list({
+      limit,
+      ...(cursor ? { beforeSeq: cursor } : {}),
+      ...(entityKind ? { entityKind } : {}),
+      ...(entityId ? { entityId } : {}),
+    });
     const items = rows.slice(0, limit);
     return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.seq : null }, 200);
   });

@@ -27,7 +27,17 @@ export interface AuditRowText {
 
 /** audit_row_hash(), recomputed: sha256 over the fields joined by U+001F, timestamps in UTC to the microsecond. */
 export function auditRowHash(r: AuditRowText): string {
-  const text = [String(r.seq), r.at, r.actor, r.action, r.entityKind, r.entityId, r.before ?? '', r.after ?? '', r.prevHash].join('\u001f');
+  const text = [
+    String(r.seq),
+    r.at,
+    r.actor,
+    r.action,
+    r.entityKind,
+    r.entityId,
+    r.before ?? '',
+    r.after ?? '',
+    r.prevHash,
+  ].join('\u001f');
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
@@ -35,15 +45,23 @@ export function auditRowHash(r: AuditRowText): string {
 export async function* readAuditLog(db: Db): AsyncGenerator<AuditRowText> {
   let after = 0n;
   for (;;) {
-    const rows = rowsOf(await db.execute(sql`select seq::text as seq_text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_text,
+    const rows = rowsOf(
+      await db.execute(sql`select seq::text as seq_text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_text,
         actor, action, entity_kind, entity_id, before::text as before_text, after::text as after_text, prev_hash, hash
-      from audit_log where seq > ${after.toString()}::bigint order by seq limit ${PAGE}`));
+      from audit_log where seq > ${after.toString()}::bigint order by seq limit ${PAGE}`),
+    );
     for (const r of rows) {
       yield {
-        seq: BigInt(r.seq_text as string), at: String(r.at_text), actor: String(r.actor), action: String(r.action),
-        entityKind: String(r.entity_kind), entityId: String(r.entity_id),
-        before: (r.before_text as string | null) ?? null, after: (r.after_text as string | null) ?? null,
-        prevHash: String(r.prev_hash), hash: String(r.hash),
+        seq: BigInt(r.seq_text as string),
+        at: String(r.at_text),
+        actor: String(r.actor),
+        action: String(r.action),
+        entityKind: String(r.entity_kind),
+        entityId: String(r.entity_id),
+        before: (r.before_text as string | null) ?? null,
+        after: (r.after_text as string | null) ?? null,
+        prevHash: String(r.prev_hash),
+        hash: String(r.hash),
       };
     }
     if (rows.length < PAGE) return;
@@ -67,19 +85,32 @@ export async function verifyAuditLog({ db }: { db: Db }): Promise<AuditVerificat
     if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited);
   }
   const last = chain.at(-1);
-  return { rows: chain.length, head: last ? { seq: last.seq.toString(), hash: last.hash } : null, violations: checkAuditChain(chain), audited };
+  return {
+    rows: chain.length,
+    head: last ? { seq: last.seq.toString(), hash: last.hash } : null,
+    violations: checkAuditChain(chain),
+    audited,
+  };
 }
 
 function collectAudited(seq: bigint, after: string, into: Map<string, AuditedTransfer>): void {
   let body: { transfers?: Record<string, unknown>[]; results?: string[] };
-  try { body = JSON.parse(after); } catch { return; }
+  try {
+    body = JSON.parse(after);
+  } catch {
+    return;
+  }
   (body.transfers ?? []).forEach((t, i) => {
     if (body.results?.[i] !== 'ok' || typeof t.id !== 'string') return;
     into.set(t.id, {
-      id: t.id, kind: ((t.kind as string | undefined) ?? 'single') as TransferKind,
-      ...(typeof t.debit === 'string' ? { debit: t.debit } : {}), ...(typeof t.credit === 'string' ? { credit: t.credit } : {}),
-      amount: BigInt((t.amount as string | number | undefined) ?? 0), ...(typeof t.code === 'string' ? { code: t.code } : {}),
-      ...(typeof t.pendingId === 'string' ? { pendingId: t.pendingId } : {}), auditSeq: seq,
+      id: t.id,
+      kind: ((t.kind as string | undefined) ?? 'single') as TransferKind,
+      ...(typeof t.debit === 'string' ? { debit: t.debit } : {}),
+      ...(typeof t.credit === 'string' ? { credit: t.credit } : {}),
+      amount: BigInt((t.amount as string | number | undefined) ?? 0),
+      ...(typeof t.code === 'string' ? { code: t.code } : {}),
+      ...(typeof t.pendingId === 'string' ? { pendingId: t.pendingId } : {}),
+      auditSeq: seq,
     });
   });
 }

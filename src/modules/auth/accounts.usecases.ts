@@ -13,7 +13,15 @@ import { LOGIN_LIMIT, MIN_PASSWORD, sha256 } from './auth.usecases';
 import { hashPassword, verifyPassword } from './passwords';
 
 export function userView(u: UserRow) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as (typeof ROLES)[number], bankId: u.bankId, guarantorId: u.guarantorId, disabled: u.disabledAt !== null };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role as (typeof ROLES)[number],
+    bankId: u.bankId,
+    guarantorId: u.guarantorId,
+    disabled: u.disabledAt !== null,
+  };
 }
 
 async function userOrNotFound(repo: AuthRepository, id: string): Promise<UserRow> {
@@ -23,24 +31,67 @@ async function userOrNotFound(repo: AuthRepository, id: string): Promise<UserRow
 }
 
 /** Disables or enables a user (a manager); a manager cannot disable themselves, so the zone is never left without one by mistake. */
-export async function setUserDisabled({ db, repo, actor, id, disabled, now }: { db: Db; repo: AuthRepository; actor: Actor; id: string; disabled: boolean; now: Date }) {
+export async function setUserDisabled({
+  db,
+  repo,
+  actor,
+  id,
+  disabled,
+  now,
+}: {
+  db: Db;
+  repo: AuthRepository;
+  actor: Actor;
+  id: string;
+  disabled: boolean;
+  now: Date;
+}) {
   const user = await userOrNotFound(repo, id);
-  if (disabled && user.id === actor.userId) throw new Problem(409, 'Conflict', 'You cannot disable your own account.', [{ field: 'disabled', message: 'cannot disable your own account' }]);
+  if (disabled && user.id === actor.userId)
+    throw new Problem(409, 'Conflict', 'You cannot disable your own account.', [
+      { field: 'disabled', message: 'cannot disable your own account' },
+    ]);
   if ((user.disabledAt !== null) === disabled) return userView(user);
   await repo.updateUser(id, { disabledAt: disabled ? now : null });
   if (disabled) await repo.deleteSessionsOf(id);
   const after = userView((await repo.findUser(id))!);
-  await createAuditRepository({ db }).record({ actor: actor.username, action: disabled ? 'user.disable' : 'user.enable', entityKind: 'user', entityId: id, before: userView(user), after });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: disabled ? 'user.disable' : 'user.enable',
+    entityKind: 'user',
+    entityId: id,
+    before: userView(user),
+    after,
+  });
   return after;
 }
 
 /** A manager sets a new password for a user who forgot theirs: the user is signed out everywhere. */
-export async function setUserPassword({ db, repo, actor, id, password }: { db: Db; repo: AuthRepository; actor: Actor; id: string; password: string }) {
-  if (password.length < MIN_PASSWORD) throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
+export async function setUserPassword({
+  db,
+  repo,
+  actor,
+  id,
+  password,
+}: {
+  db: Db;
+  repo: AuthRepository;
+  actor: Actor;
+  id: string;
+  password: string;
+}) {
+  if (password.length < MIN_PASSWORD)
+    throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
   const user = await userOrNotFound(repo, id);
   await repo.updateUser(id, { passwordHash: await hashPassword(password) });
   await repo.deleteSessionsOf(id);
-  await createAuditRepository({ db }).record({ actor: actor.username, action: 'user.set-password', entityKind: 'user', entityId: id, after: userView(user) });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: 'user.set-password',
+    entityKind: 'user',
+    entityId: id,
+    after: userView(user),
+  });
   return userView(user);
 }
 
@@ -48,25 +99,58 @@ export async function setUserPassword({ db, repo, actor, id, password }: { db: D
  * A person changes their own password, giving the current one; their other sessions end. A wrong
  * current password counts as a failed sign-in (the same limit of 5 in 15 minutes, then 429).
  */
-export async function changeOwnPassword({ db, repo, actor, currentPassword, newPassword, sessionToken, address, now }: {
-  db: Db; repo: AuthRepository; actor: Actor; currentPassword: string; newPassword: string; sessionToken: string | undefined; address: string; now: Date;
+export async function changeOwnPassword({
+  db,
+  repo,
+  actor,
+  currentPassword,
+  newPassword,
+  sessionToken,
+  address,
+  now,
+}: {
+  db: Db;
+  repo: AuthRepository;
+  actor: Actor;
+  currentPassword: string;
+  newPassword: string;
+  sessionToken: string | undefined;
+  address: string;
+  now: Date;
 }) {
   const user = await userOrNotFound(repo, actor.userId);
-  if ((await repo.countLoginFailures(user.username, address, new Date(now.getTime() - LOGIN_LIMIT.windowMs))) >= LOGIN_LIMIT.failures) {
+  if (
+    (await repo.countLoginFailures(user.username, address, new Date(now.getTime() - LOGIN_LIMIT.windowMs))) >=
+    LOGIN_LIMIT.failures
+  ) {
     throw new Problem(429, 'Too many sign-in attempts', 'Too many failed sign-ins; try again in 15 minutes.');
   }
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
     await repo.recordLoginFailure(user.username, address);
     throw Problem.invalid([{ field: 'currentPassword', message: 'is not your current password' }]);
   }
-  if (newPassword === currentPassword) throw Problem.invalid([{ field: 'newPassword', message: 'must differ from the current password' }]);
+  if (newPassword === currentPassword)
+    throw Problem.invalid([{ field: 'newPassword', message: 'must differ from the current password' }]);
   await repo.updateUser(user.id, { passwordHash: await hashPassword(newPassword) });
   await repo.deleteSessionsOf(user.id, sessionToken ? sha256(sessionToken) : undefined);
-  await createAuditRepository({ db }).record({ actor: actor.username, action: 'user.change-password', entityKind: 'user', entityId: user.id, after: userView(user) });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: 'user.change-password',
+    entityKind: 'user',
+    entityId: user.id,
+    after: userView(user),
+  });
 }
 
 function tokenView(t: Awaited<ReturnType<AuthRepository['listTokens']>>[number]) {
-  return { id: t.id, name: t.name, username: t.username, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null, revokedAt: t.revokedAt?.toISOString() ?? null };
+  return {
+    id: t.id,
+    name: t.name,
+    username: t.username,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
 }
 
 /** Whose tokens the actor manages: a manager every user's, anyone else their own. */
@@ -77,13 +161,32 @@ export async function listTokens({ repo, actor }: { repo: AuthRepository; actor:
 }
 
 /** Revokes a token at once (a leaked one, a retired system); one not the actor's answers 404. Again: the token as it is. */
-export async function revokeToken({ db, repo, actor, id, now }: { db: Db; repo: AuthRepository; actor: Actor; id: string; now: Date }) {
+export async function revokeToken({
+  db,
+  repo,
+  actor,
+  id,
+  now,
+}: {
+  db: Db;
+  repo: AuthRepository;
+  actor: Actor;
+  id: string;
+  now: Date;
+}) {
   const find = async () => (await repo.listTokens(tokenOwner(actor))).find((t) => t.id === id);
   const token = await find();
   if (!token) throw Problem.notFound(`API token ${id}`);
   if (token.revokedAt) return tokenView(token);
   await repo.revokeToken(id, now);
   const after = tokenView((await find())!);
-  await createAuditRepository({ db }).record({ actor: actor.username, action: 'token.revoke', entityKind: 'api-token', entityId: id, before: tokenView(token), after });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: 'token.revoke',
+    entityKind: 'api-token',
+    entityId: id,
+    before: tokenView(token),
+    after,
+  });
   return after;
 }

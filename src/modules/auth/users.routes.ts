@@ -12,40 +12,120 @@ import { createUser, MIN_PASSWORD } from './auth.usecases';
 
 const password = z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(200);
 
-export const userInput = z.strictObject({
-  username: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be 2–63 lowercase letters, digits, dots, dashes or underscores').openapi({ example: 'icbc-liu' }),
-  displayName: z.string().trim().min(1).max(100).openapi({ example: '工行经开区支行 刘' }),
-  role: z.enum(ROLES),
-  password,
-  bankId: z.string().min(1).max(100).optional().openapi({ description: 'required for a bank officer' }),
-  guarantorId: z.string().min(1).max(100).optional().openapi({ description: 'required for a guarantor officer' }),
-}).openapi('UserInput');
+export const userInput = z
+  .strictObject({
+    username: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be 2–63 lowercase letters, digits, dots, dashes or underscores')
+      .openapi({ example: 'icbc-liu' }),
+    displayName: z.string().trim().min(1).max(100).openapi({ example: '工行经开区支行 刘' }),
+    role: z.enum(ROLES),
+    password,
+    bankId: z.string().min(1).max(100).optional().openapi({ description: 'required for a bank officer' }),
+    guarantorId: z.string().min(1).max(100).optional().openapi({ description: 'required for a guarantor officer' }),
+  })
+  .openapi('UserInput');
 
-const userSchema = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), bankId: z.string().nullable(), guarantorId: z.string().nullable(), disabled: z.boolean() }).openapi('User');
+const userSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(ROLES),
+    bankId: z.string().nullable(),
+    guarantorId: z.string().nullable(),
+    disabled: z.boolean(),
+  })
+  .openapi('User');
 const userId = idParam('6f1c2a9e-0000-0000-0000-000000000000');
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/api/users', tags: ['auth'], summary: 'The users and their roles (managers and auditors)',
-    responses: { 200: json(z.object({ items: z.array(userSchema) }), 'The users'), 401: errors[401], 403: errors[403] } }),
-  create: createRoute({ method: 'post', path: '/api/users', tags: ['auth'], summary: 'Add a user with a role (a bank officer acts for one bank only)',
-    request: body(userInput, { username: 'icbc-liu', displayName: '工行经开区支行 刘', role: 'bank', password: 'a long passphrase', bankId: 'bank-icbc' }),
-    responses: { 201: json(userSchema, 'Added'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] } }),
-  update: createRoute({ method: 'patch', path: '/api/users/{id}', tags: ['auth'], summary: 'Disable a user (signed out everywhere, their API tokens stop working) or enable them again',
+  list: createRoute({
+    method: 'get',
+    path: '/api/users',
+    tags: ['auth'],
+    summary: 'The users and their roles (managers and auditors)',
+    responses: { 200: json(z.object({ items: z.array(userSchema) }), 'The users'), 401: errors[401], 403: errors[403] },
+  }),
+  create: createRoute({
+    method: 'post',
+    path: '/api/users',
+    tags: ['auth'],
+    summary: 'Add a user with a role (a bank officer acts for one bank only)',
+    request: body(userInput, {
+      username: 'icbc-liu',
+      displayName: '工行经开区支行 刘',
+      role: 'bank',
+      password: 'a long passphrase',
+      bankId: 'bank-icbc',
+    }),
+    responses: {
+      201: json(userSchema, 'Added'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      409: errors[409],
+    },
+  }),
+  update: createRoute({
+    method: 'patch',
+    path: '/api/users/{id}',
+    tags: ['auth'],
+    summary: 'Disable a user (signed out everywhere, their API tokens stop working) or enable them again',
     request: { params: userId, ...body(z.strictObject({ disabled: z.boolean() }), { disabled: true }) },
-    responses: { 200: json(userSchema, 'The user'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
-  setPassword: createRoute({ method: 'put', path: '/api/users/{id}/password', tags: ['auth'], summary: 'Set a new password for a user who forgot theirs (they are signed out everywhere)',
+    responses: {
+      200: json(userSchema, 'The user'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+    },
+  }),
+  setPassword: createRoute({
+    method: 'put',
+    path: '/api/users/{id}/password',
+    tags: ['auth'],
+    summary: 'Set a new password for a user who forgot theirs (they are signed out everywhere)',
     request: { params: userId, ...body(z.strictObject({ password }), { password: 'a new long passphrase' }) },
-    responses: { 200: json(userSchema, 'The user'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    responses: {
+      200: json(userSchema, 'The user'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+    },
+  }),
 };
 
 /** A bank officer's bank and a guarantor officer's institution must be registered (and of that kind). */
-export async function checkInstitutions(db: Db, u: { role: string; bankId?: string | undefined; guarantorId?: string | undefined }): Promise<void> {
+export async function checkInstitutions(
+  db: Db,
+  u: { role: string; bankId?: string | undefined; guarantorId?: string | undefined },
+): Promise<void> {
   const registry = createRegistryRepository({ db });
   if (u.bankId !== undefined && (u.role !== 'bank' || (await registry.findInstitution(u.bankId))?.kind !== 'bank')) {
-    throw Problem.invalid([{ field: 'bankId', message: u.role !== 'bank' ? 'is only for a bank officer' : `is not a registered bank: ${u.bankId}` }]);
+    throw Problem.invalid([
+      {
+        field: 'bankId',
+        message: u.role !== 'bank' ? 'is only for a bank officer' : `is not a registered bank: ${u.bankId}`,
+      },
+    ]);
   }
-  if (u.guarantorId !== undefined && (u.role !== 'guarantor' || (await registry.findInstitution(u.guarantorId))?.kind !== 'guarantor')) {
-    throw Problem.invalid([{ field: 'guarantorId', message: u.role !== 'guarantor' ? 'is only for a guarantor officer' : `is not a registered guarantor: ${u.guarantorId}` }]);
+  if (
+    u.guarantorId !== undefined &&
+    (u.role !== 'guarantor' || (await registry.findInstitution(u.guarantorId))?.kind !== 'guarantor')
+  ) {
+    throw Problem.invalid([
+      {
+        field: 'guarantorId',
+        message:
+          u.role !== 'guarantor'
+            ? 'is only for a guarantor officer'
+            : `is not a registered guarantor: ${u.guarantorId}`,
+      },
+    ]);
   }
 }
 
@@ -61,10 +141,47 @@ export function usersRoutes({ repo, db }: { repo: AuthRepository; db: Db }) {
       const input = c.req.valid('json');
       await checkInstitutions(db, input);
       const id = await createUser({ repo, user: input });
-      const user = { id, username: input.username, displayName: input.displayName, role: input.role, bankId: input.bankId ?? null, guarantorId: input.guarantorId ?? null, disabled: false };
-      await createAuditRepository({ db }).record({ actor: actor.username, action: 'user.create', entityKind: 'user', entityId: id, after: user });
+      const user = {
+        id,
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        bankId: input.bankId ?? null,
+        guarantorId: input.guarantorId ?? null,
+        disabled: false,
+      };
+      await createAuditRepository({ db }).record({
+        actor: actor.username,
+        action: 'user.create',
+        entityKind: 'user',
+        entityId: id,
+        after: user,
+      });
       return c.json(user, 201);
     })
-    .openapi(routes.update, async (c) => c.json(await setUserDisabled({ db, repo, actor: requireActor(c, 'user:write'), id: c.req.valid('param').id, disabled: c.req.valid('json').disabled, now: new Date() }), 200))
-    .openapi(routes.setPassword, async (c) => c.json(await setUserPassword({ db, repo, actor: requireActor(c, 'user:write'), id: c.req.valid('param').id, password: c.req.valid('json').password }), 200));
+    .openapi(routes.update, async (c) =>
+      c.json(
+        await setUserDisabled({
+          db,
+          repo,
+          actor: requireActor(c, 'user:write'),
+          id: c.req.valid('param').id,
+          disabled: c.req.valid('json').disabled,
+          now: new Date(),
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.setPassword, async (c) =>
+      c.json(
+        await setUserPassword({
+          db,
+          repo,
+          actor: requireActor(c, 'user:write'),
+          id: c.req.valid('param').id,
+          password: c.req.valid('json').password,
+        }),
+        200,
+      ),
+    );
 }

@@ -5,7 +5,12 @@ import { holidayYears } from './calendar.table';
 
 export type HolidayYearRow = typeof holidayYears.$inferSelect;
 
-export const asHolidayYear = (r: HolidayYearRow): HolidayYear => ({ year: r.year, notice: r.notice, holidays: r.holidays, makeUpWorkdays: r.makeUpWorkdays });
+export const asHolidayYear = (r: HolidayYearRow): HolidayYear => ({
+  year: r.year,
+  notice: r.notice,
+  holidays: r.holidays,
+  makeUpWorkdays: r.makeUpWorkdays,
+});
 
 export function createCalendarRepository({ db }: { db: Db }) {
   return {
@@ -22,14 +27,25 @@ export function createCalendarRepository({ db }: { db: Db }) {
       return row;
     },
     async save(y: HolidayYear, enteredBy: string): Promise<HolidayYearRow> {
-      const values = { year: y.year, notice: y.notice, holidays: y.holidays, makeUpWorkdays: y.makeUpWorkdays, enteredBy };
-      const [row] = await db.insert(holidayYears).values(values)
-        .onConflictDoUpdate({ target: holidayYears.year, set: { ...values, enteredAt: sql`now()` } }).returning();
+      const values = {
+        year: y.year,
+        notice: y.notice,
+        holidays: y.holidays,
+        makeUpWorkdays: y.makeUpWorkdays,
+        enteredBy,
+      };
+      const [row] = await db
+        .insert(holidayYears)
+        .values(values)
+        .onConflictDoUpdate({ target: holidayYears.year, set: { ...values, enteredAt: sql`now()` } })
+        .returning();
       return row!;
     },
     /** Changes when any year is entered: lets another process see that its calendar is stale. */
     async stamp(): Promise<string> {
-      const [row] = await db.select({ stamp: sql<string>`count(*)::text || '/' || coalesce(max(${holidayYears.enteredAt})::text, '')` }).from(holidayYears);
+      const [row] = await db
+        .select({ stamp: sql<string>`count(*)::text || '/' || coalesce(max(${holidayYears.enteredAt})::text, '')` })
+        .from(holidayYears);
       return row!.stamp;
     },
   };

@@ -5,7 +5,13 @@
  * entered year takes the place of the shipped one of the same year. Years stay contiguous: the next
  * one is the year after the last. Judging never guesses: a day past the last year is refused.
  */
-import { holidayYearIssues, SHIPPED_HOLIDAY_YEARS, workingCalendar, type HolidayYear, type WorkingCalendar } from '../../core/calendar';
+import {
+  holidayYearIssues,
+  SHIPPED_HOLIDAY_YEARS,
+  workingCalendar,
+  type HolidayYear,
+  type WorkingCalendar,
+} from '../../core/calendar';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { Db } from '../programmes/programmes.repository';
@@ -24,17 +30,33 @@ export async function loadWorkingCalendar({ db }: { db: Db }): Promise<WorkingCa
   return calendarOf((await createCalendarRepository({ db }).list()).map(asHolidayYear));
 }
 
-export type HolidayYearView = HolidayYear & { source: 'shipped' | 'entered'; enteredBy: string | null; enteredAt: string | null };
+export type HolidayYearView = HolidayYear & {
+  source: 'shipped' | 'entered';
+  enteredBy: string | null;
+  enteredAt: string | null;
+};
 
 function yearView(y: HolidayYear, row: HolidayYearRow | undefined): HolidayYearView {
-  return { year: y.year, notice: y.notice, holidays: y.holidays, makeUpWorkdays: y.makeUpWorkdays, source: row ? 'entered' : 'shipped', enteredBy: row?.enteredBy ?? null, enteredAt: row?.enteredAt.toISOString() ?? null };
+  return {
+    year: y.year,
+    notice: y.notice,
+    holidays: y.holidays,
+    makeUpWorkdays: y.makeUpWorkdays,
+    source: row ? 'entered' : 'shipped',
+    enteredBy: row?.enteredBy ?? null,
+    enteredAt: row?.enteredAt.toISOString() ?? null,
+  };
 }
 
 export async function getCalendar({ db }: { db: Db }) {
   const rows = await createCalendarRepository({ db }).list();
   const calendar = calendarOf(rows.map(asHolidayYear));
   const entered = new Map(rows.map((r) => [r.year, r] as const));
-  return { covered: calendar.covered, lastDay: calendar.lastDay, years: calendar.years.map((y) => yearView(y, entered.get(y.year))) };
+  return {
+    covered: calendar.covered,
+    lastDay: calendar.lastDay,
+    years: calendar.years.map((y) => yearView(y, entered.get(y.year))),
+  };
 }
 
 export async function getHolidayYear({ db, year }: { db: Db; year: number }): Promise<HolidayYearView> {
@@ -49,7 +71,15 @@ export async function getHolidayYear({ db, year }: { db: Db; year: number }): Pr
  * and claims' deadlines are counted. Refused with every field named when the days do not read as a
  * notice writes them, or when the year would leave a gap.
  */
-export async function enterHolidayYear({ db, actor, year }: { db: Db; actor: Actor; year: HolidayYear }): Promise<{ view: HolidayYearView; created: boolean }> {
+export async function enterHolidayYear({
+  db,
+  actor,
+  year,
+}: {
+  db: Db;
+  actor: Actor;
+  year: HolidayYear;
+}): Promise<{ view: HolidayYearView; created: boolean }> {
   const issues = holidayYearIssues(year);
   if (issues.length) throw Problem.invalid(issues);
   return db.transaction(async (tx) => {
@@ -59,12 +89,29 @@ export async function enterHolidayYear({ db, actor, year }: { db: Db; actor: Act
     const last = before.years.at(-1)!.year;
     const replaced = before.years.find((y) => y.year === year.year);
     if (!replaced && year.year !== last + 1) {
-      throw Problem.invalid([{ field: 'year', message: `must be ${last + 1}, the year after the calendar's last (${before.covered}), or a year it holds` }]);
+      throw Problem.invalid([
+        {
+          field: 'year',
+          message: `must be ${last + 1}, the year after the calendar's last (${before.covered}), or a year it holds`,
+        },
+      ]);
     }
     const row = await repo.save(year, actor.username);
     const view = yearView(asHolidayYear(row), row);
-    const prior = replaced ? yearView(replaced, rows.find((r) => r.year === year.year)) : null;
-    await createAuditRepository({ db: tx as unknown as Db }).record({ actor: actor.username, action: replaced ? 'holiday-year.correct' : 'holiday-year.enter', entityKind: 'holiday-year', entityId: String(year.year), before: prior, after: view });
+    const prior = replaced
+      ? yearView(
+          replaced,
+          rows.find((r) => r.year === year.year),
+        )
+      : null;
+    await createAuditRepository({ db: tx as unknown as Db }).record({
+      actor: actor.username,
+      action: replaced ? 'holiday-year.correct' : 'holiday-year.enter',
+      entityKind: 'holiday-year',
+      entityId: String(year.year),
+      before: prior,
+      after: view,
+    });
     return { view, created: !replaced };
   });
 }

@@ -11,44 +11,202 @@ import * as uc from './claims.usecases';
 
 const tags = ['claims'];
 const id = idParam('00000000-0000-0000-0000-000000000000');
-const transition = (path: string, summary: string) => createRoute({ method: 'post', path: `/api/claims/{id}/${path}`, tags, summary,
-  request: { params: id }, responses: { 200: json(claimSchema, 'The claim after the step'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } });
+const transition = (path: string, summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/api/claims/{id}/${path}`,
+    tags,
+    summary,
+    request: { params: id },
+    responses: {
+      200: json(claimSchema, 'The claim after the step'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+    },
+  });
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/api/claims', tags, summary: 'Claims, newest first by default (a bank sees its own)',
-    request: { query: pageQuery.extend({ state: z.enum(CLAIM_STATES).optional(), bankId: z.string().max(100).optional(), fundId: z.string().max(100).optional(), filingId: z.string().max(100).optional() }) },
-    responses: { 200: json(pageSchema(claimSchema), 'A page of claims'), 400: errors[400], 401: errors[401] } }),
-  submit: createRoute({ method: 'post', path: '/api/claims', tags, summary: 'Claim compensation for a non-performing loan: computed once from the loan’s fixed terms (R3, R10)',
+  list: createRoute({
+    method: 'get',
+    path: '/api/claims',
+    tags,
+    summary: 'Claims, newest first by default (a bank sees its own)',
+    request: {
+      query: pageQuery.extend({
+        state: z.enum(CLAIM_STATES).optional(),
+        bankId: z.string().max(100).optional(),
+        fundId: z.string().max(100).optional(),
+        filingId: z.string().max(100).optional(),
+      }),
+    },
+    responses: { 200: json(pageSchema(claimSchema), 'A page of claims'), 400: errors[400], 401: errors[401] },
+  }),
+  submit: createRoute({
+    method: 'post',
+    path: '/api/claims',
+    tags,
+    summary: 'Claim compensation for a non-performing loan: computed once from the loan’s fixed terms (R3, R10)',
     request: { headers: idempotencyHeader, ...body(claimInput, { filingId: '00000000-0000-0000-0000-000000000000' }) },
-    responses: { 201: json(claimSchema, 'Submitted (or held by the bank’s circuit breaker, G4)'), 200: json(claimSchema, 'The same Idempotency-Key: the first result'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] } }),
-  get: createRoute({ method: 'get', path: '/api/claims/{id}', tags, summary: 'One claim with its history, SLA and queue position',
-    request: { params: id }, responses: { 200: json(claimDetail, 'The claim'), 401: errors[401], 404: errors[404] } }),
+    responses: {
+      201: json(claimSchema, 'Submitted (or held by the bank’s circuit breaker, G4)'),
+      200: json(claimSchema, 'The same Idempotency-Key: the first result'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+      422: errors[422],
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/api/claims/{id}',
+    tags,
+    summary: 'One claim with its history, SLA and queue position',
+    request: { params: id },
+    responses: { 200: json(claimDetail, 'The claim'), 401: errors[401], 404: errors[404] },
+  }),
   prepare: transition('prepare', 'The manager takes the claim up for review (the maker)'),
-  approve: transition('approve', 'A second person approves (maker–checker): the exposure is released and the payable booked'),
-  reject: createRoute({ method: 'post', path: '/api/claims/{id}/reject', tags, summary: 'Reject, with a reason',
+  approve: transition(
+    'approve',
+    'A second person approves (maker–checker): the exposure is released and the payable booked',
+  ),
+  reject: createRoute({
+    method: 'post',
+    path: '/api/claims/{id}/reject',
+    tags,
+    summary: 'Reject, with a reason',
     request: { params: id, ...body(rejectInput, { reason: '材料不全 / documents missing' }) },
-    responses: { 200: json(claimSchema, 'The rejected claim'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
+    responses: {
+      200: json(claimSchema, 'The rejected claim'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+    },
+  }),
   withdraw: transition('withdraw', 'The bank withdraws its claim'),
   pay: transition('pay', 'Pay an approved claim, or queue it while the fund lacks cash (R7a)'),
-  breakers: createRoute({ method: 'get', path: '/api/breakers', tags, summary: 'The circuit breaker of every bank (G4, R9) and why',
-    responses: { 200: json(z.object({ items: z.array(breakerSchema.extend({ bankName: z.string(), bankNameEn: z.string().nullable() })) }), 'One per bank (a bank sees its own)'), 401: errors[401] } }),
-  breaker: createRoute({ method: 'get', path: '/api/breakers/{id}', tags, summary: 'One bank’s circuit breaker (G4) and why',
-    request: { params: idParam('bank-icbc') }, responses: { 200: json(breakerSchema, 'The breaker'), 401: errors[401], 404: errors[404] } }),
+  breakers: createRoute({
+    method: 'get',
+    path: '/api/breakers',
+    tags,
+    summary: 'The circuit breaker of every bank (G4, R9) and why',
+    responses: {
+      200: json(
+        z.object({ items: z.array(breakerSchema.extend({ bankName: z.string(), bankNameEn: z.string().nullable() })) }),
+        'One per bank (a bank sees its own)',
+      ),
+      401: errors[401],
+    },
+  }),
+  breaker: createRoute({
+    method: 'get',
+    path: '/api/breakers/{id}',
+    tags,
+    summary: 'One bank’s circuit breaker (G4) and why',
+    request: { params: idParam('bank-icbc') },
+    responses: { 200: json(breakerSchema, 'The breaker'), 401: errors[401], 404: errors[404] },
+  }),
 };
 
 export function claimsRoutes({ db, catalog, today }: OperationsDeps) {
   return new OpenAPIHono<AppEnv>()
-    .openapi(routes.list, async (c) => c.json(await uc.listClaims({ db, actor: requireActor(c, 'claim:read'), query: c.req.valid('query'), today: today() }), 200))
+    .openapi(routes.list, async (c) =>
+      c.json(
+        await uc.listClaims({ db, actor: requireActor(c, 'claim:read'), query: c.req.valid('query'), today: today() }),
+        200,
+      ),
+    )
     .openapi(routes.submit, async (c) => {
-      const out = await uc.submitClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:submit'), input: { filingId: c.req.valid('json').filingId, idempotencyKey: idempotencyKeyOf(c) }, today: today() });
+      const out = await uc.submitClaim({
+        db,
+        catalog: catalog(),
+        actor: requireActor(c, 'claim:submit'),
+        input: { filingId: c.req.valid('json').filingId, idempotencyKey: idempotencyKeyOf(c) },
+        today: today(),
+      });
       return c.json(out.claim, out.replayed ? 200 : 201);
     })
-    .openapi(routes.get, async (c) => c.json(await uc.getClaim({ db, actor: requireActor(c, 'claim:read'), id: c.req.valid('param').id, today: today() }), 200))
-    .openapi(routes.prepare, async (c) => c.json(await uc.prepareClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:prepare'), id: c.req.valid('param').id }), 200))
-    .openapi(routes.approve, async (c) => c.json(await uc.approveClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:approve'), id: c.req.valid('param').id, today: today() }), 200))
-    .openapi(routes.reject, async (c) => c.json(await uc.rejectClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:approve'), id: c.req.valid('param').id, reason: c.req.valid('json').reason }), 200))
-    .openapi(routes.withdraw, async (c) => c.json(await uc.withdrawClaim({ db, catalog: catalog(), actor: requireActor(c, 'claim:submit'), id: c.req.valid('param').id }), 200))
-    .openapi(routes.pay, async (c) => c.json(await uc.payApprovedClaim({ db, actor: requireActor(c, 'claim:pay'), id: c.req.valid('param').id, today: today() }), 200))
-    .openapi(routes.breakers, async (c) => c.json({ items: await listBreakers({ db, catalog: catalog(), actor: requireActor(c, 'claim:read') }) }, 200))
-    .openapi(routes.breaker, async (c) => c.json(await getBreaker({ db, catalog: catalog(), actor: requireActor(c, 'claim:read'), bankId: c.req.valid('param').id }), 200));
+    .openapi(routes.get, async (c) =>
+      c.json(
+        await uc.getClaim({ db, actor: requireActor(c, 'claim:read'), id: c.req.valid('param').id, today: today() }),
+        200,
+      ),
+    )
+    .openapi(routes.prepare, async (c) =>
+      c.json(
+        await uc.prepareClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:prepare'),
+          id: c.req.valid('param').id,
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.approve, async (c) =>
+      c.json(
+        await uc.approveClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:approve'),
+          id: c.req.valid('param').id,
+          today: today(),
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.reject, async (c) =>
+      c.json(
+        await uc.rejectClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:approve'),
+          id: c.req.valid('param').id,
+          reason: c.req.valid('json').reason,
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.withdraw, async (c) =>
+      c.json(
+        await uc.withdrawClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:submit'),
+          id: c.req.valid('param').id,
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.pay, async (c) =>
+      c.json(
+        await uc.payApprovedClaim({
+          db,
+          actor: requireActor(c, 'claim:pay'),
+          id: c.req.valid('param').id,
+          today: today(),
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.breakers, async (c) =>
+      c.json({ items: await listBreakers({ db, catalog: catalog(), actor: requireActor(c, 'claim:read') }) }, 200),
+    )
+    .openapi(routes.breaker, async (c) =>
+      c.json(
+        await getBreaker({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:read'),
+          bankId: c.req.valid('param').id,
+        }),
+        200,
+      ),
+    );
 }

@@ -1,34 +1,92 @@
 import { z } from '@hono/zod-openapi';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 
-export const claimInput = z.strictObject({
-  filingId: z.string().min(1).max(100).openapi({ example: '00000000-0000-0000-0000-000000000000' }),
-}).openapi('ClaimInput');
+export const claimInput = z
+  .strictObject({
+    filingId: z.string().min(1).max(100).openapi({ example: '00000000-0000-0000-0000-000000000000' }),
+  })
+  .openapi('ClaimInput');
 
-export const rejectInput = z.strictObject({
-  reason: z.string().trim().min(2, 'must say why (at least 2 characters)').max(1000).openapi({ example: '贷款未按期分类 / classification not reported in time' }),
-}).openapi('ClaimRejection');
+export const rejectInput = z
+  .strictObject({
+    reason: z
+      .string()
+      .trim()
+      .min(2, 'must say why (at least 2 characters)')
+      .max(1000)
+      .openapi({ example: '贷款未按期分类 / classification not reported in time' }),
+  })
+  .openapi('ClaimRejection');
 
 const i18nText = z.object({ zh: z.string(), en: z.string() });
 
-export const claimSchema = z.object({
-  id: z.string(), filingId: z.string(), bankRef: z.string().optional(), fundId: z.string(), bankId: z.string(), state: z.enum(CLAIM_STATES),
-  outstanding: z.string().openapi({ example: '6000000.00' }), compensation: z.string().openapi({ example: '3000000.00' }),
-  parties: z.array(z.object({ party: z.string(), shareBp: z.number().int(), amount: z.string() })),
-  reasons: z.array(z.object({ rule: z.string(), cites: z.array(z.string()), ok: z.boolean(), message: z.string(), messageEn: z.string() })),
-  submittedBy: z.string(), submittedAt: z.string(), submittedOn: z.string(),
-  dueBy: z.string().openapi({ description: 'the manager decides by this date (15 working days, the SLA)' }), overdue: z.boolean(),
-  preparedBy: z.string().nullable(), decidedBy: z.string().nullable(), decidedAt: z.string().nullable(), rejectionReason: z.string().nullable(),
-  heldReason: i18nText.nullable(), approvedSeq: z.number().int().nullable(), queuePosition: z.number().int().nullable(),
-  paidAt: z.string().nullable(), paidBy: z.string().nullable(), version: z.number().int(),
-}).openapi('Claim');
+export const claimSchema = z
+  .object({
+    id: z.string(),
+    filingId: z.string(),
+    bankRef: z.string().optional(),
+    fundId: z.string(),
+    bankId: z.string(),
+    state: z.enum(CLAIM_STATES),
+    outstanding: z.string().openapi({ example: '6000000.00' }),
+    compensation: z.string().openapi({ example: '3000000.00' }),
+    parties: z.array(z.object({ party: z.string(), shareBp: z.number().int(), amount: z.string() })),
+    reasons: z.array(
+      z.object({
+        rule: z.string(),
+        cites: z.array(z.string()),
+        ok: z.boolean(),
+        message: z.string(),
+        messageEn: z.string(),
+      }),
+    ),
+    submittedBy: z.string(),
+    submittedAt: z.string(),
+    submittedOn: z.string(),
+    dueBy: z.string().openapi({ description: 'the manager decides by this date (15 working days, the SLA)' }),
+    overdue: z.boolean(),
+    preparedBy: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    heldReason: i18nText.nullable(),
+    approvedSeq: z.number().int().nullable(),
+    queuePosition: z.number().int().nullable(),
+    paidAt: z.string().nullable(),
+    paidBy: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .openapi('Claim');
 
-export const claimDetail = claimSchema.extend({
-  events: z.array(z.object({ event: z.string(), from: z.string().nullable(), to: z.string(), actor: z.string(), note: z.string().nullable(), at: z.string() })),
-}).openapi('ClaimDetail');
+export const claimDetail = claimSchema
+  .extend({
+    events: z.array(
+      z.object({
+        event: z.string(),
+        from: z.string().nullable(),
+        to: z.string(),
+        actor: z.string(),
+        note: z.string().nullable(),
+        at: z.string(),
+      }),
+    ),
+  })
+  .openapi('ClaimDetail');
 
-export const breakerSchema = z.object({
-  bankId: z.string(), tripped: z.boolean(), ratioExceeded: z.boolean(), netExceeded: z.boolean(), claimRatio: z.string(), netCompensation: z.string(),
-  filedPrincipal: z.string(), claimedNplPrincipal: z.string(), compensationPaid: z.string(), refunded: z.string(),
-  thresholds: z.object({ claimRatioAbove: z.string(), netCompensationAbove: z.string() }), why: i18nText, cites: z.array(z.string()),
-}).openapi('CircuitBreaker');
+export const breakerSchema = z
+  .object({
+    bankId: z.string(),
+    tripped: z.boolean(),
+    ratioExceeded: z.boolean(),
+    netExceeded: z.boolean(),
+    claimRatio: z.string(),
+    netCompensation: z.string(),
+    filedPrincipal: z.string(),
+    claimedNplPrincipal: z.string(),
+    compensationPaid: z.string(),
+    refunded: z.string(),
+    thresholds: z.object({ claimRatioAbove: z.string(), netCompensationAbove: z.string() }),
+    why: i18nText,
+    cites: z.array(z.string()),
+  })
+  .openapi('CircuitBreaker');

@@ -1,4 +1,15 @@
-import { bigint, date, index, integer, jsonb, pgSequence, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 import { filings } from '../filings/filings.table';
 
@@ -6,48 +17,60 @@ import { filings } from '../filings/filings.table';
 export const claimsApprovedSeq = pgSequence('claims_approved_seq');
 
 /** A claim for a non-performing loan: compensation computed once from the loan's fixed terms (R3, R10). */
-export const claims = pgTable('claims', {
-  id: text('id').primaryKey(),
-  filingId: text('filing_id').notNull().references(() => filings.id),
-  fundId: text('fund_id').notNull(),
-  bankId: text('bank_id').notNull(),
-  idempotencyKey: text('idempotency_key'),
-  state: text('state', { enum: CLAIM_STATES }).notNull(),
-  /** The outstanding principal claimed for. */
-  outstanding: bigint('outstanding', { mode: 'bigint' }).notNull(),
-  compensation: bigint('compensation', { mode: 'bigint' }).notNull(),
-  parties: jsonb('parties').$type<{ party: string; shareBp: number; amount: string }[]>().notNull(),
-  reasons: jsonb('reasons').notNull(),
-  submittedBy: text('submitted_by').notNull(),
-  submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
-  submittedOn: date('submitted_on', { mode: 'string' }).notNull(),
-  /** The SLA: decided by this date. */
-  dueBy: date('due_by', { mode: 'string' }).notNull(),
-  preparedBy: text('prepared_by'),
-  preparedAt: timestamp('prepared_at', { withTimezone: true }),
-  decidedBy: text('decided_by'),
-  decidedAt: timestamp('decided_at', { withTimezone: true }),
-  rejectionReason: text('rejection_reason'),
-  /** First approved, first paid (R7a): the order of the payment queue. */
-  approvedSeq: bigint('approved_seq', { mode: 'number' }),
-  heldReason: jsonb('held_reason'),
-  paidAt: timestamp('paid_at', { withTimezone: true }),
-  paidBy: text('paid_by'),
-  version: integer('version').notNull().default(1),
-}, (t) => [
-  uniqueIndex('claims_idempotency_uq').on(t.bankId, t.idempotencyKey),
-  index('claims_state_ix').on(t.state, t.approvedSeq),
-  index('claims_bank_ix').on(t.bankId, t.state),
-  index('claims_filing_ix').on(t.filingId),
-]);
+export const claims = pgTable(
+  'claims',
+  {
+    id: text('id').primaryKey(),
+    filingId: text('filing_id')
+      .notNull()
+      .references(() => filings.id),
+    fundId: text('fund_id').notNull(),
+    bankId: text('bank_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    state: text('state', { enum: CLAIM_STATES }).notNull(),
+    /** The outstanding principal claimed for. */
+    outstanding: bigint('outstanding', { mode: 'bigint' }).notNull(),
+    compensation: bigint('compensation', { mode: 'bigint' }).notNull(),
+    parties: jsonb('parties').$type<{ party: string; shareBp: number; amount: string }[]>().notNull(),
+    reasons: jsonb('reasons').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedOn: date('submitted_on', { mode: 'string' }).notNull(),
+    /** The SLA: decided by this date. */
+    dueBy: date('due_by', { mode: 'string' }).notNull(),
+    preparedBy: text('prepared_by'),
+    preparedAt: timestamp('prepared_at', { withTimezone: true }),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    rejectionReason: text('rejection_reason'),
+    /** First approved, first paid (R7a): the order of the payment queue. */
+    approvedSeq: bigint('approved_seq', { mode: 'number' }),
+    heldReason: jsonb('held_reason'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    paidBy: text('paid_by'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('claims_idempotency_uq').on(t.bankId, t.idempotencyKey),
+    index('claims_state_ix').on(t.state, t.approvedSeq),
+    index('claims_bank_ix').on(t.bankId, t.state),
+    index('claims_filing_ix').on(t.filingId),
+  ],
+);
 
-export const claimEvents = pgTable('claim_events', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  claimId: text('claim_id').notNull().references(() => claims.id),
-  event: text('event').notNull(),
-  fromState: text('from_state'),
-  toState: text('to_state').notNull(),
-  actor: text('actor').notNull(),
-  note: text('note'),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('claim_events_claim_ix').on(t.claimId, t.id)]);
+export const claimEvents = pgTable(
+  'claim_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    claimId: text('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    event: text('event').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    actor: text('actor').notNull(),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('claim_events_claim_ix').on(t.claimId, t.id)],
+);

@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { WorkingCalendar } from '../../core/calendar';
-import { approverProblem, ClaimTransitionError, nextClaimState, type ClaimEvent, type ClaimState } from '../../core/claims/claim-state';
+import {
+  approverProblem,
+  ClaimTransitionError,
+  nextClaimState,
+  type ClaimEvent,
+  type ClaimState,
+} from '../../core/claims/claim-state';
 import { nonPerforming } from '../../core/claims/non-performing';
 import { payClaim, settleClaim } from '../../core/ledger/fund-operations';
 import { compensate, label } from '../../core/policy';
@@ -32,23 +38,50 @@ import { rowsOf } from '../shared/rows';
 export const DECISION_WORKING_DAYS = 15;
 
 type ClaimRow = typeof claims.$inferSelect;
-interface ClaimReason { rule: string; cites: string[]; ok: boolean; message: string; messageEn: string }
+interface ClaimReason {
+  rule: string;
+  cites: string[];
+  ok: boolean;
+  message: string;
+  messageEn: string;
+}
 
 /** The SLA date; past the holiday calendar it is counted provisionally (weekends and 1 January off). */
 export function decisionDue(calendar: WorkingCalendar, today: string): string {
   return calendar.workingDayDeadline(today, DECISION_WORKING_DAYS).date;
 }
 
-export function claimView(c: ClaimRow, extra: { bankRef?: string; today?: string; queuePosition?: number | null } = {}) {
+export function claimView(
+  c: ClaimRow,
+  extra: { bankRef?: string; today?: string; queuePosition?: number | null } = {},
+) {
   const open = ['submitted', 'under-review', 'held'].includes(c.state);
   return {
-    id: c.id, filingId: c.filingId, ...(extra.bankRef ? { bankRef: extra.bankRef } : {}), fundId: c.fundId, bankId: c.bankId, state: c.state,
-    outstanding: formatYuan(c.outstanding), compensation: formatYuan(c.compensation), parties: c.parties, reasons: c.reasons as ClaimReason[],
-    submittedBy: c.submittedBy, submittedAt: c.submittedAt.toISOString(), submittedOn: c.submittedOn, dueBy: c.dueBy,
+    id: c.id,
+    filingId: c.filingId,
+    ...(extra.bankRef ? { bankRef: extra.bankRef } : {}),
+    fundId: c.fundId,
+    bankId: c.bankId,
+    state: c.state,
+    outstanding: formatYuan(c.outstanding),
+    compensation: formatYuan(c.compensation),
+    parties: c.parties,
+    reasons: c.reasons as ClaimReason[],
+    submittedBy: c.submittedBy,
+    submittedAt: c.submittedAt.toISOString(),
+    submittedOn: c.submittedOn,
+    dueBy: c.dueBy,
     overdue: open && extra.today !== undefined && extra.today > c.dueBy,
-    preparedBy: c.preparedBy, decidedBy: c.decidedBy, decidedAt: c.decidedAt?.toISOString() ?? null, rejectionReason: c.rejectionReason,
-    heldReason: c.heldReason as { zh: string; en: string } | null, approvedSeq: c.approvedSeq, queuePosition: extra.queuePosition ?? null,
-    paidAt: c.paidAt?.toISOString() ?? null, paidBy: c.paidBy, version: c.version,
+    preparedBy: c.preparedBy,
+    decidedBy: c.decidedBy,
+    decidedAt: c.decidedAt?.toISOString() ?? null,
+    rejectionReason: c.rejectionReason,
+    heldReason: c.heldReason as { zh: string; en: string } | null,
+    approvedSeq: c.approvedSeq,
+    queuePosition: extra.queuePosition ?? null,
+    paidAt: c.paidAt?.toISOString() ?? null,
+    paidBy: c.paidBy,
+    version: c.version,
   };
 }
 export type ClaimView = ReturnType<typeof claimView>;
@@ -56,74 +89,188 @@ export type ClaimView = ReturnType<typeof claimView>;
 const scopeWhere = (actor: Actor) => {
   const s = scopeFor(actor);
   if (s.kind === 'bank') return eq(claims.bankId, s.bankId);
-  if (s.kind === 'guarantor') return inArray(claims.filingId, sql`(select id from filings where guarantor_id = ${s.guarantorId})`);
+  if (s.kind === 'guarantor')
+    return inArray(claims.filingId, sql`(select id from filings where guarantor_id = ${s.guarantorId})`);
   return undefined;
 };
 
 async function findClaim(db: Db, actor: Actor, id: string, forUpdate = false): Promise<ClaimRow> {
-  const q = db.select().from(claims).where(and(eq(claims.id, id), scopeWhere(actor)));
+  const q = db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.id, id), scopeWhere(actor)));
   const [row] = forUpdate ? await q.for('update') : await q;
   if (!row) throw Problem.notFound(`Claim ${id}`);
   return row;
 }
 
-async function move(db: Db, actor: Actor, c: ClaimRow, event: ClaimEvent, patch: Partial<typeof claims.$inferInsert>, note?: string): Promise<ClaimRow> {
+async function move(
+  db: Db,
+  actor: Actor,
+  c: ClaimRow,
+  event: ClaimEvent,
+  patch: Partial<typeof claims.$inferInsert>,
+  note?: string,
+): Promise<ClaimRow> {
   let to: ClaimState;
   try {
     to = nextClaimState(c.state, event);
   } catch (e) {
-    if (e instanceof ClaimTransitionError) throw new Problem(409, 'Not allowed in this state', `Cannot ${event} a claim that is ${c.state}.`, [{ field: 'state', message: `is ${c.state}` }]);
+    if (e instanceof ClaimTransitionError)
+      throw new Problem(409, 'Not allowed in this state', `Cannot ${event} a claim that is ${c.state}.`, [
+        { field: 'state', message: `is ${c.state}` },
+      ]);
     throw e;
   }
-  await db.update(claims).set({ ...patch, state: to, version: sql`${claims.version} + 1` }).where(eq(claims.id, c.id));
-  await db.insert(claimEvents).values({ claimId: c.id, event, fromState: c.state, toState: to, actor: actor.username, note: note ?? null });
+  await db
+    .update(claims)
+    .set({ ...patch, state: to, version: sql`${claims.version} + 1` })
+    .where(eq(claims.id, c.id));
+  await db
+    .insert(claimEvents)
+    .values({ claimId: c.id, event, fromState: c.state, toState: to, actor: actor.username, note: note ?? null });
   const [after] = await db.select().from(claims).where(eq(claims.id, c.id));
-  await createAuditRepository({ db }).record({ actor: actor.username, action: `claim.${event}`, entityKind: 'claim', entityId: c.id, before: claimView(c), after: claimView(after!) });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: `claim.${event}`,
+    entityKind: 'claim',
+    entityId: c.id,
+    before: claimView(c),
+    after: claimView(after!),
+  });
   return after!;
 }
 
-export interface ClaimInput { filingId: string; idempotencyKey?: string | undefined }
+export interface ClaimInput {
+  filingId: string;
+  idempotencyKey?: string | undefined;
+}
 
-export async function submitClaim({ db, catalog, actor, input, today }: { db: Db; catalog: PolicyCatalog; actor: Actor; input: ClaimInput; today: string }) {
+export async function submitClaim({
+  db,
+  catalog,
+  actor,
+  input,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  input: ClaimInput;
+  today: string;
+}) {
   if (input.idempotencyKey && actor.bankId) {
-    const [prior] = await db.select().from(claims).where(and(eq(claims.bankId, actor.bankId), eq(claims.idempotencyKey, input.idempotencyKey)));
+    const [prior] = await db
+      .select()
+      .from(claims)
+      .where(and(eq(claims.bankId, actor.bankId), eq(claims.idempotencyKey, input.idempotencyKey)));
     if (prior) {
-      if (prior.filingId !== input.filingId) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different claim.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+      if (prior.filingId !== input.filingId)
+        throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different claim.', [
+          { field: 'Idempotency-Key', message: 'was used for a different request' },
+        ]);
       return { claim: claimView(prior, { today }), replayed: true };
     }
   }
   const claim = await db.transaction(async (tx) => {
-    const f = await createFilingsRepository({ db: tx }).find(input.filingId, actor.role === 'bank' ? { bankId: actor.bankId! } : {}, true);
+    const f = await createFilingsRepository({ db: tx }).find(
+      input.filingId,
+      actor.role === 'bank' ? { bankId: actor.bankId! } : {},
+      true,
+    );
     if (!f) throw Problem.notFound(`Filing ${input.filingId}`);
     const policy = catalog.byVersionId(f.policyVersionId)!;
-    const np = nonPerforming({ classification: f.classification, overdueSince: f.overdueSince, on: today, rule: policy.nonPerforming });
+    const np = nonPerforming({
+      classification: f.classification,
+      overdueSince: f.overdueSince,
+      on: today,
+      rule: policy.nonPerforming,
+    });
     if (f.status !== 'non-performing' && !(f.status === 'active' && np.nonPerforming)) {
-      throw new Problem(422, 'Claim refused', 'Only a non-performing loan can be claimed for (R6, G9).', [{ field: 'filingId', message: f.status === 'active' ? 'the loan is not non-performing: classify it substandard or worse, or report it overdue more than 90 days' : `the loan is ${f.status}` }]);
+      throw new Problem(422, 'Claim refused', 'Only a non-performing loan can be claimed for (R6, G9).', [
+        {
+          field: 'filingId',
+          message:
+            f.status === 'active'
+              ? 'the loan is not non-performing: classify it substandard or worse, or report it overdue more than 90 days'
+              : `the loan is ${f.status}`,
+        },
+      ]);
     }
-    const live = await tx.select({ id: claims.id }).from(claims).where(and(eq(claims.filingId, f.id), notInArray(claims.state, ['rejected', 'withdrawn'])));
-    if (live.length) throw new Problem(409, 'Claimed already', 'This loan has a claim already.', [{ field: 'filingId', message: `has claim ${live[0]!.id}` }]);
+    const live = await tx
+      .select({ id: claims.id })
+      .from(claims)
+      .where(and(eq(claims.filingId, f.id), notInArray(claims.state, ['rejected', 'withdrawn'])));
+    if (live.length)
+      throw new Problem(409, 'Claimed already', 'This loan has a claim already.', [
+        { field: 'filingId', message: `has claim ${live[0]!.id}` },
+      ]);
     if (f.status === 'active') {
       await tx.update(filings).set({ status: 'non-performing', nonPerformingOn: today }).where(eq(filings.id, f.id));
     }
     // Compensation from the loan's fixed terms, never today's policy (R3), rounded once (R10).
     const comp = compensate(termsOf(f), f.outstanding);
     const registry = createRegistryRepository({ db: tx });
-    const quals = (await registry.qualificationsOf([f.enterpriseId])).filter((q) => q.validFrom <= today && today <= q.validTo);
+    const quals = (await registry.qualificationsOf([f.enterpriseId])).filter(
+      (q) => q.validFrom <= today && today <= q.validTo,
+    );
     const reasons = [
-      { rule: 'non-performing', cites: ['R6', 'G9'], ok: true, message: `贷款已列为不良（${label(f.classification ?? '', 'zh')}${f.overdueSince ? `，逾期自 ${f.overdueSince}` : ''}）`, messageEn: `The loan is non-performing (${label(f.classification ?? '', 'en')}${f.overdueSince ? `, overdue since ${f.overdueSince}` : ''})` },
-      { rule: 'fixed-terms', cites: ['R3', 'R10', 'F6'], ok: true, message: `按备案时锁定的比例 ${formatPercent(f.ratioBp)} × 本金余额 ${formatYuanGrouped(f.outstanding)} 元 = ${formatYuanGrouped(comp.compensation)} 元`, messageEn: `Ratio fixed at filing ${formatPercent(f.ratioBp)} × outstanding ${formatYuanGrouped(f.outstanding)} yuan = ${formatYuanGrouped(comp.compensation)} yuan` },
-      { rule: 'qualifications-at-claim', cites: ['R4'], ok: true, message: `申请日有效资质：${quals.map((q) => label(q.kind, 'zh')).join('、') || '无'}（仅供参考，比例以备案时为准）`, messageEn: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)` },
+      {
+        rule: 'non-performing',
+        cites: ['R6', 'G9'],
+        ok: true,
+        message: `贷款已列为不良（${label(f.classification ?? '', 'zh')}${f.overdueSince ? `，逾期自 ${f.overdueSince}` : ''}）`,
+        messageEn: `The loan is non-performing (${label(f.classification ?? '', 'en')}${f.overdueSince ? `, overdue since ${f.overdueSince}` : ''})`,
+      },
+      {
+        rule: 'fixed-terms',
+        cites: ['R3', 'R10', 'F6'],
+        ok: true,
+        message: `按备案时锁定的比例 ${formatPercent(f.ratioBp)} × 本金余额 ${formatYuanGrouped(f.outstanding)} 元 = ${formatYuanGrouped(comp.compensation)} 元`,
+        messageEn: `Ratio fixed at filing ${formatPercent(f.ratioBp)} × outstanding ${formatYuanGrouped(f.outstanding)} yuan = ${formatYuanGrouped(comp.compensation)} yuan`,
+      },
+      {
+        rule: 'qualifications-at-claim',
+        cites: ['R4'],
+        ok: true,
+        message: `申请日有效资质：${quals.map((q) => label(q.kind, 'zh')).join('、') || '无'}（仅供参考，比例以备案时为准）`,
+        messageEn: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)`,
+      },
     ];
     const id = randomUUID();
     await tx.insert(claims).values({
-      id, filingId: f.id, fundId: f.fundId, bankId: f.bankId, idempotencyKey: input.idempotencyKey ?? null, state: 'submitted', outstanding: f.outstanding,
-      compensation: comp.compensation, parties: comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) })), reasons,
-      submittedBy: actor.username, submittedOn: today, dueBy: decisionDue(catalog.calendar, today),
+      id,
+      filingId: f.id,
+      fundId: f.fundId,
+      bankId: f.bankId,
+      idempotencyKey: input.idempotencyKey ?? null,
+      state: 'submitted',
+      outstanding: f.outstanding,
+      compensation: comp.compensation,
+      parties: comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) })),
+      reasons,
+      submittedBy: actor.username,
+      submittedOn: today,
+      dueBy: decisionDue(catalog.calendar, today),
     });
-    await tx.insert(claimEvents).values({ claimId: id, event: 'submit', fromState: null, toState: 'submitted', actor: actor.username });
-    await createFilingsRepository({ db: tx }).addEvent({ filingId: f.id, kind: 'claim-submitted', on: today, data: { claimId: id, compensation: formatYuan(comp.compensation) }, actor: actor.username });
+    await tx
+      .insert(claimEvents)
+      .values({ claimId: id, event: 'submit', fromState: null, toState: 'submitted', actor: actor.username });
+    await createFilingsRepository({ db: tx }).addEvent({
+      filingId: f.id,
+      kind: 'claim-submitted',
+      on: today,
+      data: { claimId: id, compensation: formatYuan(comp.compensation) },
+      actor: actor.username,
+    });
     let row = (await tx.select().from(claims).where(eq(claims.id, id)))[0]!;
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'claim.submit', entityKind: 'claim', entityId: id, after: claimView(row) });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'claim.submit',
+      entityKind: 'claim',
+      entityId: id,
+      after: claimView(row),
+    });
     row = await holdIfTripped(tx, catalog, actor, row);
     return row;
   });
@@ -137,17 +284,42 @@ async function holdIfTripped(db: Db, catalog: PolicyCatalog, actor: Actor, c: Cl
 }
 
 /** The manager takes the claim up (the maker). */
-export async function prepareClaim({ db, catalog, actor, id }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string }) {
+export async function prepareClaim({
+  db,
+  catalog,
+  actor,
+  id,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+}) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
     const b = await breakerOf({ db: tx, catalog, bankId: c.bankId });
-    if (b.tripped) return claimView(await move(tx, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)'));
+    if (b.tripped)
+      return claimView(
+        await move(tx, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)'),
+      );
     return claimView(await move(tx, actor, c, 'prepare', { preparedBy: actor.username, preparedAt: new Date() }));
   });
 }
 
 /** A second person approves: the exposure is released and the payable booked, in one ledger batch. */
-export async function approveClaim({ db, catalog, actor, id, today }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string; today: string }) {
+export async function approveClaim({
+  db,
+  catalog,
+  actor,
+  id,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  today: string;
+}) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
     if (c.state === 'under-review') {
@@ -155,31 +327,91 @@ export async function approveClaim({ db, catalog, actor, id, today }: { db: Db; 
       if (problem) throw new Problem(403, 'Maker–checker', `${problem}.`, [{ field: 'approver', message: problem }]);
     }
     const b = await breakerOf({ db: tx, catalog, bankId: c.bankId });
-    if (b.tripped && c.state === 'under-review') return claimView(await move(tx, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)'));
-    if (c.state !== 'under-review') throw new Problem(409, 'Not allowed in this state', `Cannot approve a claim that is ${c.state}.`, [{ field: 'state', message: `is ${c.state}` }]);
+    if (b.tripped && c.state === 'under-review')
+      return claimView(
+        await move(tx, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)'),
+      );
+    if (c.state !== 'under-review')
+      throw new Problem(409, 'Not allowed in this state', `Cannot approve a claim that is ${c.state}.`, [
+        { field: 'state', message: `is ${c.state}` },
+      ]);
     const f = (await createFilingsRepository({ db: tx }).find(c.filingId, {}, true))!;
-    await applyOperation({ ledger: createLedgerRepository({ db: tx }), actor: actor.username, transfers: settleClaim({
-      fundId: c.fundId, filingId: f.id, agreementId: f.agreementId, claimId: c.id, bankId: c.bankId, exposure: f.reserved, compensation: c.compensation,
-      enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: f.outstanding } : null,
-    }) });
-    await tx.update(filings).set({ status: 'compensated', reserved: 0n, updatedAt: new Date(), version: sql`${filings.version} + 1` }).where(eq(filings.id, f.id));
-    await createFilingsRepository({ db: tx }).addEvent({ filingId: f.id, kind: 'claim-approved', on: today, data: { claimId: c.id, compensation: formatYuan(c.compensation), released: formatYuan(f.reserved) }, actor: actor.username });
+    await applyOperation({
+      ledger: createLedgerRepository({ db: tx }),
+      actor: actor.username,
+      transfers: settleClaim({
+        fundId: c.fundId,
+        filingId: f.id,
+        agreementId: f.agreementId,
+        claimId: c.id,
+        bankId: c.bankId,
+        exposure: f.reserved,
+        compensation: c.compensation,
+        enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: f.outstanding } : null,
+      }),
+    });
+    await tx
+      .update(filings)
+      .set({ status: 'compensated', reserved: 0n, updatedAt: new Date(), version: sql`${filings.version} + 1` })
+      .where(eq(filings.id, f.id));
+    await createFilingsRepository({ db: tx }).addEvent({
+      filingId: f.id,
+      kind: 'claim-approved',
+      on: today,
+      data: { claimId: c.id, compensation: formatYuan(c.compensation), released: formatYuan(f.reserved) },
+      actor: actor.username,
+    });
     const seq = await nextApprovedSeq(tx);
-    return claimView(await move(tx, actor, c, 'approve', { decidedBy: actor.username, decidedAt: new Date(), approvedSeq: seq }));
+    return claimView(
+      await move(tx, actor, c, 'approve', { decidedBy: actor.username, decidedAt: new Date(), approvedSeq: seq }),
+    );
   });
 }
 
-export async function rejectClaim({ db, catalog, actor, id, reason }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string; reason: string }) {
+export async function rejectClaim({
+  db,
+  catalog,
+  actor,
+  id,
+  reason,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  reason: string;
+}) {
   const out = await db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
-    return claimView(await move(tx, actor, c, 'reject', { decidedBy: actor.username, decidedAt: new Date(), rejectionReason: reason }, reason));
+    return claimView(
+      await move(
+        tx,
+        actor,
+        c,
+        'reject',
+        { decidedBy: actor.username, decidedAt: new Date(), rejectionReason: reason },
+        reason,
+      ),
+    );
   });
   await releaseHeldClaims({ db, catalog, bankId: out.bankId });
   return out;
 }
 
-export async function withdrawClaim({ db, catalog, actor, id }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string }) {
-  const out = await db.transaction(async (tx) => claimView(await move(tx, actor, await findClaim(tx, actor, id, true), 'withdraw', {})));
+export async function withdrawClaim({
+  db,
+  catalog,
+  actor,
+  id,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+}) {
+  const out = await db.transaction(async (tx) =>
+    claimView(await move(tx, actor, await findClaim(tx, actor, id, true), 'withdraw', {})),
+  );
   await releaseHeldClaims({ db, catalog, bankId: out.bankId });
   return out;
 }
@@ -192,7 +424,9 @@ async function nextApprovedSeq(db: Db): Promise<number> {
 async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, number>> {
   const queued = page.filter((c) => c.state === 'queued');
   if (!queued.length) return new Map();
-  const rows = await db.select({ id: claims.id, fundId: claims.fundId, approvedSeq: claims.approvedSeq }).from(claims)
+  const rows = await db
+    .select({ id: claims.id, fundId: claims.fundId, approvedSeq: claims.approvedSeq })
+    .from(claims)
     .where(and(eq(claims.state, 'queued'), inArray(claims.fundId, [...new Set(queued.map((c) => c.fundId))])));
   const wanted = new Set(queued.map((c) => c.id));
   const out = new Map<string, number>();
@@ -204,7 +438,10 @@ async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, num
 }
 
 async function earlierInQueue(db: Db, c: ClaimRow): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(claims).where(and(eq(claims.fundId, c.fundId), eq(claims.state, 'queued'), lt(claims.approvedSeq, c.approvedSeq ?? 0)));
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(claims)
+    .where(and(eq(claims.fundId, c.fundId), eq(claims.state, 'queued'), lt(claims.approvedSeq, c.approvedSeq ?? 0)));
   return Number(r?.n ?? 0);
 }
 
@@ -212,8 +449,12 @@ async function earlierInQueue(db: Db, c: ClaimRow): Promise<number> {
 export async function payApprovedClaim({ db, actor, id, today }: { db: Db; actor: Actor; id: string; today: string }) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
-    if (c.state !== 'approved' && c.state !== 'queued') throw new Problem(409, 'Not payable', `A ${c.state} claim cannot be paid.`, [{ field: 'state', message: `is ${c.state}` }]);
-    if ((await earlierInQueue(tx, c)) > 0) return claimView(c.state === 'queued' ? c : await move(tx, actor, c, 'queue', {}, 'earlier claims wait first'));
+    if (c.state !== 'approved' && c.state !== 'queued')
+      throw new Problem(409, 'Not payable', `A ${c.state} claim cannot be paid.`, [
+        { field: 'state', message: `is ${c.state}` },
+      ]);
+    if ((await earlierInQueue(tx, c)) > 0)
+      return claimView(c.state === 'queued' ? c : await move(tx, actor, c, 'queue', {}, 'earlier claims wait first'));
     return claimView(await tryPay(tx, actor, c, today));
   });
 }
@@ -221,23 +462,50 @@ export async function payApprovedClaim({ db, actor, id, today }: { db: Db; actor
 async function tryPay(db: Db, actor: Actor, c: ClaimRow, today: string): Promise<ClaimRow> {
   try {
     await db.transaction(async (sp) => {
-      await applyOperation({ ledger: createLedgerRepository({ db: sp }), actor: actor.username, transfers: payClaim({ fundId: c.fundId, claimId: c.id, bankId: c.bankId, amount: c.compensation }) });
+      await applyOperation({
+        ledger: createLedgerRepository({ db: sp }),
+        actor: actor.username,
+        transfers: payClaim({ fundId: c.fundId, claimId: c.id, bankId: c.bankId, amount: c.compensation }),
+      });
     });
   } catch (e) {
-    if (e instanceof LedgerRefusal) return c.state === 'queued' ? c : move(db, actor, c, 'queue', {}, 'the fund lacks cash (R7a)');
+    if (e instanceof LedgerRefusal)
+      return c.state === 'queued' ? c : move(db, actor, c, 'queue', {}, 'the fund lacks cash (R7a)');
     throw e;
   }
   const paid = await move(db, actor, c, 'pay', { paidAt: new Date(), paidBy: actor.username });
-  await createFilingsRepository({ db }).addEvent({ filingId: c.filingId, kind: 'claim-paid', on: today, data: { claimId: c.id, amount: formatYuan(c.compensation) }, actor: actor.username });
+  await createFilingsRepository({ db }).addEvent({
+    filingId: c.filingId,
+    kind: 'claim-paid',
+    on: today,
+    data: { claimId: c.id, amount: formatYuan(c.compensation) },
+    actor: actor.username,
+  });
   return paid;
 }
 
 /** After a top-up or a refund: pays queued claims first approved first, until cash runs short. */
-export async function payQueue({ db, actor, fundId, today }: { db: Db; actor: Actor; fundId: string; today: string }): Promise<number> {
+export async function payQueue({
+  db,
+  actor,
+  fundId,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  fundId: string;
+  today: string;
+}): Promise<number> {
   let paid = 0;
   for (;;) {
     const done = await db.transaction(async (tx) => {
-      const [next] = await tx.select().from(claims).where(and(eq(claims.fundId, fundId), eq(claims.state, 'queued'))).orderBy(asc(claims.approvedSeq)).limit(1).for('update');
+      const [next] = await tx
+        .select()
+        .from(claims)
+        .where(and(eq(claims.fundId, fundId), eq(claims.state, 'queued')))
+        .orderBy(asc(claims.approvedSeq))
+        .limit(1)
+        .for('update');
       if (!next) return true;
       const after = await tryPay(tx, actor, next, today);
       return after.state !== 'paid';
@@ -248,12 +516,32 @@ export async function payQueue({ db, actor, fundId, today }: { db: Db; actor: Ac
 }
 
 /** The breaker lifts by itself: held claims of a bank go back to review once G4's condition clears. */
-export async function releaseHeldClaims({ db, catalog, bankId }: { db: Db; catalog: PolicyCatalog; bankId: string }): Promise<number> {
+export async function releaseHeldClaims({
+  db,
+  catalog,
+  bankId,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  bankId: string;
+}): Promise<number> {
   const b = await breakerOf({ db, catalog, bankId });
   if (b.tripped) return 0;
-  const held = await db.select().from(claims).where(and(eq(claims.bankId, bankId), eq(claims.state, 'held')));
-  const system = { userId: 'system', username: 'system', displayName: 'system', role: 'manager', bankId: null, guarantorId: null, via: 'session' } as const;
-  for (const c of held) await db.transaction((tx) => move(tx, system, c, 'release', { heldReason: null }, 'circuit breaker lifted (G4)'));
+  const held = await db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.bankId, bankId), eq(claims.state, 'held')));
+  const system = {
+    userId: 'system',
+    username: 'system',
+    displayName: 'system',
+    role: 'manager',
+    bankId: null,
+    guarantorId: null,
+    via: 'session',
+  } as const;
+  for (const c of held)
+    await db.transaction((tx) => move(tx, system, c, 'release', { heldReason: null }, 'circuit breaker lifted (G4)'));
   return held.length;
 }
 
@@ -262,26 +550,78 @@ export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor;
   const events = await db.select().from(claimEvents).where(eq(claimEvents.claimId, id)).orderBy(asc(claimEvents.id));
   const [f] = await db.select({ bankRef: filings.bankRef }).from(filings).where(eq(filings.id, c.filingId));
   const queuePosition = (await queuePositions(db, [c])).get(c.id) ?? null;
-  return { ...claimView(c, { bankRef: f?.bankRef ?? '', today, queuePosition }), events: events.map((e) => ({ event: e.event, from: e.fromState, to: e.toState, actor: e.actor, note: e.note, at: e.at.toISOString() })) };
+  return {
+    ...claimView(c, { bankRef: f?.bankRef ?? '', today, queuePosition }),
+    events: events.map((e) => ({
+      event: e.event,
+      from: e.fromState,
+      to: e.toState,
+      actor: e.actor,
+      note: e.note,
+      at: e.at.toISOString(),
+    })),
+  };
 }
 
-export async function listClaims({ db, actor, query, today }: { db: Db; actor: Actor; today: string; query: { state?: ClaimState | undefined; bankId?: string | undefined; fundId?: string | undefined; filingId?: string | undefined; limit: number; cursor?: string | undefined; order: 'asc' | 'desc' } }) {
+export async function listClaims({
+  db,
+  actor,
+  query,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  today: string;
+  query: {
+    state?: ClaimState | undefined;
+    bankId?: string | undefined;
+    fundId?: string | undefined;
+    filingId?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+    order: 'asc' | 'desc';
+  };
+}) {
   const cursor = decodeCursor(query.cursor, 'timestamp');
   const cmp = query.order === 'asc' ? sql`>` : sql`<`;
-  const rows = await db.select({ claim: claims, bankRef: filings.bankRef }).from(claims).innerJoin(filings, eq(filings.id, claims.filingId)).where(and(
-    scopeWhere(actor),
-    query.state ? eq(claims.state, query.state) : undefined,
-    query.bankId ? eq(claims.bankId, query.bankId) : undefined,
-    query.fundId ? eq(claims.fundId, query.fundId) : undefined,
-    query.filingId ? eq(claims.filingId, query.filingId) : undefined,
-    cursor ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})` : undefined,
-  )).orderBy(query.order === 'asc' ? asc(claims.submittedAt) : desc(claims.submittedAt), query.order === 'asc' ? asc(claims.id) : desc(claims.id)).limit(query.limit + 1);
+  const rows = await db
+    .select({ claim: claims, bankRef: filings.bankRef })
+    .from(claims)
+    .innerJoin(filings, eq(filings.id, claims.filingId))
+    .where(
+      and(
+        scopeWhere(actor),
+        query.state ? eq(claims.state, query.state) : undefined,
+        query.bankId ? eq(claims.bankId, query.bankId) : undefined,
+        query.fundId ? eq(claims.fundId, query.fundId) : undefined,
+        query.filingId ? eq(claims.filingId, query.filingId) : undefined,
+        cursor
+          ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(
+      query.order === 'asc' ? asc(claims.submittedAt) : desc(claims.submittedAt),
+      query.order === 'asc' ? asc(claims.id) : desc(claims.id),
+    )
+    .limit(query.limit + 1);
   const page = pageOf(rows, query.limit, (r) => ({ value: r.claim.submittedAt.toISOString(), id: r.claim.id }));
-  const positions = await queuePositions(db, page.items.map((r) => r.claim));
-  return { items: page.items.map((r) => claimView(r.claim, { bankRef: r.bankRef, today, queuePosition: positions.get(r.claim.id) ?? null })), nextCursor: page.nextCursor };
+  const positions = await queuePositions(
+    db,
+    page.items.map((r) => r.claim),
+  );
+  return {
+    items: page.items.map((r) =>
+      claimView(r.claim, { bankRef: r.bankRef, today, queuePosition: positions.get(r.claim.id) ?? null }),
+    ),
+    nextCursor: page.nextCursor,
+  };
 }
 
-export async function filingOfClaim(db: Db, claimId: string): Promise<{ claim: ClaimRow; filing: FilingRow } | undefined> {
+export async function filingOfClaim(
+  db: Db,
+  claimId: string,
+): Promise<{ claim: ClaimRow; filing: FilingRow } | undefined> {
   const [c] = await db.select().from(claims).where(eq(claims.id, claimId));
   if (!c) return undefined;
   const [f] = await db.select().from(filings).where(eq(filings.id, c.filingId));

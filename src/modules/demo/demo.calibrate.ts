@@ -16,15 +16,28 @@ import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.act
 import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
 import { rowsOf } from '../shared/rows';
 
-
-interface Live { id: string; bankId: string; fundId: string; disbursedOn: string; outstanding: Fen; ratioBp: number; comp: Fen; lastPaid: string | null }
+interface Live {
+  id: string;
+  bankId: string;
+  fundId: string;
+  disbursedOn: string;
+  outstanding: Fen;
+  ratioBp: number;
+  comp: Fen;
+  lastPaid: string | null;
+}
 
 /**
  * Running loans disbursed before `quiet`, not overdue and paid nothing since (a loan that goes bad in
  * the last weeks did not pay its last instalment), biggest first, with the day each last paid.
  */
-async function liveLoans(db: Db, quiet: string, where: { bankId?: string; fundId?: string; mode?: string }): Promise<Live[]> {
-  const rows = rowsOf(await db.execute(sql`select id, bank_id, fund_id, disbursed_on::text as disbursed_on, outstanding::text as outstanding, ratio_bp,
+async function liveLoans(
+  db: Db,
+  quiet: string,
+  where: { bankId?: string; fundId?: string; mode?: string },
+): Promise<Live[]> {
+  const rows = rowsOf(
+    await db.execute(sql`select id, bank_id, fund_id, disbursed_on::text as disbursed_on, outstanding::text as outstanding, ratio_bp,
       (select max(e."on") from filing_events e where e.filing_id = filings.id and e.kind = 'repayment')::text as last_paid
     from filings
     where status = 'active' and overdue_since is null and outstanding > 0 and disbursed_on < ${quiet}::date
@@ -32,22 +45,50 @@ async function liveLoans(db: Db, quiet: string, where: { bankId?: string; fundId
       and (${where.bankId ?? null}::text is null or bank_id = ${where.bankId ?? null}::text)
       and (${where.fundId ?? null}::text is null or fund_id = ${where.fundId ?? null}::text)
       and (${where.mode ?? null}::text is null or mode = ${where.mode ?? null}::text)
-    order by outstanding desc, id`));
-  return rows.map((r) => ({ id: String(r.id), bankId: String(r.bank_id), fundId: String(r.fund_id), disbursedOn: String(r.disbursed_on), outstanding: BigInt(r.outstanding as string), ratioBp: Number(r.ratio_bp), comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)), lastPaid: (r.last_paid as string | null) ?? null }));
+    order by outstanding desc, id`),
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    bankId: String(r.bank_id),
+    fundId: String(r.fund_id),
+    disbursedOn: String(r.disbursed_on),
+    outstanding: BigInt(r.outstanding as string),
+    ratioBp: Number(r.ratio_bp),
+    comp: applyRate(BigInt(r.outstanding as string), Number(r.ratio_bp)),
+    lastPaid: (r.last_paid as string | null) ?? null,
+  }));
 }
 
 const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
-  const [r] = rowsOf(await db.execute(sql`select (debits_posted - credits_posted)::text as cash from ledger_accounts where id = ${`${fundId}:cash`}`));
+  const [r] = rowsOf(
+    await db.execute(
+      sql`select (debits_posted - credits_posted)::text as cash from ledger_accounts where id = ${`${fundId}:cash`}`,
+    ),
+  );
   return BigInt(r!.cash as string);
 };
 
-export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db; catalog: PolicyCatalog; asOf: string; fundB: string; progress: (m: string) => void }) {
+export async function calibrate({
+  db,
+  catalog,
+  asOf,
+  fundB,
+  progress,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  asOf: string;
+  fundB: string;
+  progress: (m: string) => void;
+}) {
   let day = addDays(asOf, -45);
   const quiet = day;
   const live = (where: Parameters<typeof liveLoans>[2]) => liveLoans(db, quiet, where);
   const used = new Set<string>();
   const states: Record<string, number> = {};
-  const count = (s: string) => { states[s] = (states[s] ?? 0) + 1; };
+  const count = (s: string) => {
+    states[s] = (states[s] ?? 0) + 1;
+  };
 
   /** Defaults a loan and takes its claim as far as `to`: submitted, under-review, approved, paid (or queued), rejected. */
   async function claim(l: Live, to: 'submitted' | 'under-review' | 'approved' | 'paid' | 'rejected'): Promise<string> {
@@ -56,21 +97,42 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
     day = day < addDays(asOf, -4) ? addDays(day, 1) : day;
     const officer = bankOfficer(l.bankId);
     // Overdue since 95 days back, or since the day after its disbursement or its last repayment if later (substandard is non-performing either way, R6).
-    const since = [addDays(on, -95), addDays(l.disbursedOn, 1), l.lastPaid ? addDays(l.lastPaid, 1) : ''].sort().at(-1)!;
-    await reportClassification({ db, catalog, actor: officer, id: l.id, classification: 'substandard', overdueSince: since, on, today: on });
+    const since = [addDays(on, -95), addDays(l.disbursedOn, 1), l.lastPaid ? addDays(l.lastPaid, 1) : '']
+      .sort()
+      .at(-1)!;
+    await reportClassification({
+      db,
+      catalog,
+      actor: officer,
+      id: l.id,
+      classification: 'substandard',
+      overdueSince: since,
+      on,
+      today: on,
+    });
     const submitted = (await submitClaim({ db, catalog, actor: officer, input: { filingId: l.id }, today: on })).claim;
     const claimId = submitted.id;
     let state = submitted.state;
     if (to === 'submitted' || state === 'held') return state;
     state = (await prepareClaim({ db, catalog, actor: demoManager2, id: claimId })).state;
     if (to === 'under-review' || state === 'held') return state;
-    if (to === 'rejected') return (await rejectClaim({ db, catalog, actor: demoReviewer, id: claimId, reason: '借款人尚在重组谈判中，暂不认定损失 / restructuring under way' })).state;
+    if (to === 'rejected')
+      return (
+        await rejectClaim({
+          db,
+          catalog,
+          actor: demoReviewer,
+          id: claimId,
+          reason: '借款人尚在重组谈判中，暂不认定损失 / restructuring under way',
+        })
+      ).state;
     state = (await approveClaim({ db, catalog, actor: demoReviewer, id: claimId, today: addDays(on, 2) })).state;
     if (to === 'approved' || state !== 'approved') return state;
     return (await payApprovedClaim({ db, actor: demoManager, id: claimId, today: addDays(on, 3) })).state;
   }
 
-  const ratioBp = (f: Awaited<ReturnType<typeof bankFigures>>, extra = 0n) => (f.filedPrincipal === 0n ? 0n : ((f.claimedNplPrincipal + extra) * 10_000n) / f.filedPrincipal);
+  const ratioBp = (f: Awaited<ReturnType<typeof bankFigures>>, extra = 0n) =>
+    f.filedPrincipal === 0n ? 0n : ((f.claimedNplPrincipal + extra) * 10_000n) / f.filedPrincipal;
   const net = (f: Awaited<ReturnType<typeof bankFigures>>) => f.compensationPaid - f.refunded;
 
   // One bank just under G4 (ratio ≤ 3%, net ≤ 5,000,000): paid claims up to ~4.7M net, then open claims up to ~2.9%.
@@ -105,7 +167,9 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
   let queued = 0;
   // Direct loans first (the biggest compensation), then risk-sharing ones (the fund backstops the bank's part).
   const mode = (l: Live) => (l.comp * 2n >= l.outstanding ? 0 : 1);
-  const candidates = (await live({ fundId: fundB })).filter((l) => others.includes(l.bankId)).sort((a, b) => mode(a) - mode(b));
+  const candidates = (await live({ fundId: fundB }))
+    .filter((l) => others.includes(l.bankId))
+    .sort((a, b) => mode(a) - mode(b));
   for (const l of candidates) {
     if (queued >= 2) break;
     const bf = await bankFigures(db, l.bankId);
@@ -119,10 +183,13 @@ export async function calibrate({ db, catalog, asOf, fundB, progress }: { db: Db
   // With the book repaying its instalments the claims are smaller, and the banks' 2.5% may be spent
   // before the cash is: then the smallest loans left that the cash cannot pay. A queued claim adds
   // nothing to its bank's net compensation, so its bank stays clear of G4 (under 2.8%, net ≤ 4,500,000).
-  const smallestFirst = candidates.filter((l) => !used.has(l.id)).sort((a, b) => (a.outstanding < b.outstanding ? -1 : a.outstanding > b.outstanding ? 1 : 0));
+  const smallestFirst = candidates
+    .filter((l) => !used.has(l.id))
+    .sort((a, b) => (a.outstanding < b.outstanding ? -1 : a.outstanding > b.outstanding ? 1 : 0));
   for (const l of smallestFirst) {
     if (queued >= 2) break;
-    if (l.comp <= (await cashOf(db, fundB)) || ratioBp(await bankFigures(db, l.bankId), l.outstanding) >= 280n) continue;
+    if (l.comp <= (await cashOf(db, fundB)) || ratioBp(await bankFigures(db, l.bankId), l.outstanding) >= 280n)
+      continue;
     const s = await claim(l, 'paid');
     count(s);
     if (s === 'queued') queued++;

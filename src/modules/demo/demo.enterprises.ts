@@ -15,7 +15,8 @@ import { enterpriseName, INDUSTRIES } from './demo.data';
 import type { Random } from './prng';
 
 export type Size = 'micro' | 'small' | 'medium' | 'large';
-type QualificationKind = 'manufacturing-single-champion' | 'national-high-tech' | 'beijing-specialised-sme' | 'little-giant';
+type QualificationKind =
+  'manufacturing-single-champion' | 'national-high-tech' | 'beijing-specialised-sme' | 'little-giant';
 
 export interface DemoEnterprise {
   id: string;
@@ -43,7 +44,21 @@ export function demoCreditCode(n: number, area: '110302' | '110115'): string {
   return first17 + creditCodeCheckCharacter(first17);
 }
 
-export async function seedEnterprises({ db, actor, rnd, count, asOf, progress }: { db: Db; actor: Actor; rnd: Random; count: number; asOf: string; progress: (done: number) => void }): Promise<DemoEnterprise[]> {
+export async function seedEnterprises({
+  db,
+  actor,
+  rnd,
+  count,
+  asOf,
+  progress,
+}: {
+  db: Db;
+  actor: Actor;
+  rnd: Random;
+  count: number;
+  asOf: string;
+  progress: (done: number) => void;
+}): Promise<DemoEnterprise[]> {
   const repo = createRegistryRepository({ db });
   const names = new Set<string>();
   const out: DemoEnterprise[] = [];
@@ -52,7 +67,16 @@ export async function seedEnterprises({ db, actor, rnd, count, asOf, progress }:
     const inputs: ReturnType<typeof one>[] = [];
     for (let n = from; n < Math.min(from + BULK_ENTERPRISES_MAX, count + 1); n++) inputs.push(one(n));
     const { items } = await registerEnterprises({ repo, actor, input: { enterprises: inputs } });
-    items.forEach((view, i) => out.push({ id: view.id, size: view.size, industry: view.industry, sciTech: view.sciTech, registeredInZone: view.registeredInZone, restrictedProcesses: inputs[i]!.restrictedProcesses }));
+    items.forEach((view, i) =>
+      out.push({
+        id: view.id,
+        size: view.size,
+        industry: view.industry,
+        sciTech: view.sciTech,
+        registeredInZone: view.registeredInZone,
+        restrictedProcesses: inputs[i]!.restrictedProcesses,
+      }),
+    );
     progress(out.length);
   }
   return out;
@@ -60,23 +84,42 @@ export async function seedEnterprises({ db, actor, rnd, count, asOf, progress }:
   function one(n: number) {
     const industry = rnd.weighted(INDUSTRIES);
     let name = enterpriseName(industry, n, (k) => rnd.int(0, k - 1));
-    for (let tries = 0; names.has(name) && tries < 20; tries++) name = enterpriseName(industry, n + tries + 1, (k) => rnd.int(0, k - 1));
+    for (let tries = 0; names.has(name) && tries < 20; tries++)
+      name = enterpriseName(industry, n + tries + 1, (k) => rnd.int(0, k - 1));
     if (names.has(name)) name = name.replace('北京', '北京亦庄');
     names.add(name);
-    const size = rnd.weighted<Size>([['micro', 34], ['small', 44], ['medium', 19], ['large', 3]]);
-    const sciTech = !['wholesale-retail', 'logistics', 'finance', 'quasi-finance', 'real-estate'].includes(industry) && rnd.chance(0.72);
+    const size = rnd.weighted<Size>([
+      ['micro', 34],
+      ['small', 44],
+      ['medium', 19],
+      ['large', 3],
+    ]);
+    const sciTech =
+      !['wholesale-retail', 'logistics', 'finance', 'quasi-finance', 'real-estate'].includes(industry) &&
+      rnd.chance(0.72);
     const qualifications: { kind: QualificationKind; validFrom: string; validTo: string; certificateNo: string }[] = [];
     const qual = (kind: QualificationKind, years: number, prefix: string) => {
       const validFrom = addDays(asOf, -rnd.int(120, 365 * (years + 1)));
-      qualifications.push({ kind, validFrom, validTo: addDays(addDays(validFrom, 365 * years), -1), certificateNo: `${prefix}${validFrom.slice(0, 4)}${String(rnd.int(10000, 99999))}` });
+      qualifications.push({
+        kind,
+        validFrom,
+        validTo: addDays(addDays(validFrom, 365 * years), -1),
+        certificateNo: `${prefix}${validFrom.slice(0, 4)}${String(rnd.int(10000, 99999))}`,
+      });
     };
     if (sciTech && rnd.chance(0.4)) qual('national-high-tech', 3, 'GR');
     if (sciTech && rnd.chance(0.18)) qual('beijing-specialised-sme', 3, 'ZJTX');
     if (sciTech && rnd.chance(0.04)) qual('little-giant', 3, 'XJR');
     if (industry === 'advanced-manufacturing' && rnd.chance(0.03)) qual('manufacturing-single-champion', 3, 'DXGJ');
     return {
-      creditCode: demoCreditCode(n, rnd.chance(0.85) ? '110302' : '110115'), name, size, industry, sciTech,
-      registeredInZone: rnd.chance(0.97), restrictedProcesses: rnd.chance(0.01), qualifications,
+      creditCode: demoCreditCode(n, rnd.chance(0.85) ? '110302' : '110115'),
+      name,
+      size,
+      industry,
+      sciTech,
+      registeredInZone: rnd.chance(0.97),
+      restrictedProcesses: rnd.chance(0.01),
+      qualifications,
     };
   }
 }

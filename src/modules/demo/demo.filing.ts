@@ -6,7 +6,14 @@
  */
 import { inArray } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import { filingRequestHash, planFiling, writeFilings, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
+import {
+  filingRequestHash,
+  planFiling,
+  writeFilings,
+  type FilingDesk,
+  type FilingInput,
+  type FilingPlan,
+} from '../filings/filings.usecases';
 import { createFilingsRepository, type AgreementRow } from '../filings/filings.repository';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
@@ -26,15 +33,26 @@ export const guarantorFor = (p: LoanPlan) => GUARANTORS[p.n % GUARANTORS.length]
 export function filingInputOf(p: LoanPlan, guarantorId: string): FilingInput {
   const fundId = p.programme === PROGRAMME_B ? 'etown-sci-tech' : 'etown';
   return {
-    bankRef: p.bankRef, fundId, programme: p.programme, enterpriseId: p.enterpriseId,
+    bankRef: p.bankRef,
+    fundId,
+    programme: p.programme,
+    enterpriseId: p.enterpriseId,
     loan: {
-      kind: p.kind, principal: p.principal, disbursedOn: p.disbursedOn, maturesOn: p.maturesOn,
+      kind: p.kind,
+      principal: p.principal,
+      disbursedOn: p.disbursedOn,
+      maturesOn: p.maturesOn,
       ...(p.riskSharing
-        // G7: the bank bears 20%; the guarantor 30%, the provincial re-guarantor 20%, the National Financing Guarantee Fund 30% (F14–F16).
-        ? { mode: 'risk-sharing' as const, bankShare: 2000, parties: [
-          { party: 'guarantor' as const, institutionId: guarantorId, share: 3000 },
-          { party: 're-guarantor' as const, institutionId: 'reguarantor-bj', share: 2000 },
-          { party: 'national-guarantee-fund' as const, institutionId: 'ngf', share: 3000 }] }
+        ? // G7: the bank bears 20%; the guarantor 30%, the provincial re-guarantor 20%, the National Financing Guarantee Fund 30% (F14–F16).
+          {
+            mode: 'risk-sharing' as const,
+            bankShare: 2000,
+            parties: [
+              { party: 'guarantor' as const, institutionId: guarantorId, share: 3000 },
+              { party: 're-guarantor' as const, institutionId: 'reguarantor-bj', share: 2000 },
+              { party: 'national-guarantee-fund' as const, institutionId: 'ngf', share: 3000 },
+            ],
+          }
         : { mode: 'direct' as const }),
     },
   } as FilingInput;
@@ -46,7 +64,6 @@ const filingIdOf = (p: LoanPlan) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-
 export interface FiledBook {
   /** The filing id of each planned loan that was filed, by the plan's number. */
   filingIds: Map<number, string>;
@@ -56,8 +73,20 @@ export interface FiledBook {
 
 const inForce = (a: AgreementRow, on: string) => a.signedOn <= on && (a.endsOn === null || a.endsOn >= on);
 
-export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 500, progress }: {
-  db: Db; catalog: PolicyCatalog; plans: LoanPlan[]; guarantorOf: (p: LoanPlan) => string; chunk?: number; progress: (message: string) => void;
+export async function fileBook({
+  db,
+  catalog,
+  plans,
+  guarantorOf,
+  chunk = 500,
+  progress,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  plans: LoanPlan[];
+  guarantorOf: (p: LoanPlan) => string;
+  chunk?: number;
+  progress: (message: string) => void;
 }): Promise<FiledBook> {
   const ids = [...new Set(plans.map((p) => p.enterpriseId))];
   const enterprises = new Map<string, EnterpriseRow>();
@@ -65,18 +94,23 @@ export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 500, p
   const registry = createRegistryRepository({ db });
   for (let i = 0; i < ids.length; i += 1000) {
     const some = ids.slice(i, i + 1000);
-    for (const e of await db.select().from(enterpriseTable).where(inArray(enterpriseTable.id, some))) enterprises.set(e.id, e);
-    for (const q of await registry.qualificationsOf(some)) quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
+    for (const e of await db.select().from(enterpriseTable).where(inArray(enterpriseTable.id, some)))
+      enterprises.set(e.id, e);
+    for (const q of await registry.qualificationsOf(some))
+      quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
   }
   const guarantors = new Set<string>();
-  for (const g of new Set(plans.map(guarantorOf))) if ((await registry.findInstitution(g))?.kind === 'guarantor') guarantors.add(g);
+  for (const g of new Set(plans.map(guarantorOf)))
+    if ((await registry.findInstitution(g))?.kind === 'guarantor') guarantors.add(g);
   // Every agreement of a bank, once; a filing sees the ones in force on its day (G1), as agreementsFor would answer.
   const agreements = new Map<string, AgreementRow[]>();
   const filings = createFilingsRepository({ db });
   for (const b of DEMO_BANKS) agreements.set(b.id, await filings.agreementsFor(b.id, '9999-12-31'));
 
   const refused: Record<string, number> = {};
-  const refuse = (why: string) => { refused[why] = (refused[why] ?? 0) + 1; };
+  const refuse = (why: string) => {
+    refused[why] = (refused[why] ?? 0) + 1;
+  };
   const filingIds = new Map<number, string>();
   const ordered = [...plans].sort((a, b) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.n - b.n));
 
@@ -84,9 +118,27 @@ export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 500, p
     const judged: { plan: LoanPlan; filing: FilingPlan }[] = [];
     for (const p of ordered.slice(from, from + chunk)) {
       const input = filingInputOf(p, guarantorOf(p));
-      const desk: FilingDesk = { catalog, actor: bankOfficer(p.bankId), today: p.filedOn, bankId: p.bankId, agreements: agreements.get(p.bankId)!.filter((a) => inForce(a, p.filedOn)) };
+      const desk: FilingDesk = {
+        catalog,
+        actor: bankOfficer(p.bankId),
+        today: p.filedOn,
+        bankId: p.bankId,
+        agreements: agreements.get(p.bankId)!.filter((a) => inForce(a, p.filedOn)),
+      };
       try {
-        judged.push({ plan: p, filing: planFiling({ desk, input, enterprise: enterprises.get(p.enterpriseId)!, quals: quals.get(p.enterpriseId) ?? [], guarantors, requestHash: filingRequestHash(input, p.bankId), idempotencyKey: `demo-${p.bankRef}`, id: filingIdOf(p) }) });
+        judged.push({
+          plan: p,
+          filing: planFiling({
+            desk,
+            input,
+            enterprise: enterprises.get(p.enterpriseId)!,
+            quals: quals.get(p.enterpriseId) ?? [],
+            guarantors,
+            requestHash: filingRequestHash(input, p.bankId),
+            idempotencyKey: `demo-${p.bankRef}`,
+            id: filingIdOf(p),
+          }),
+        });
       } catch (e) {
         if (!(e instanceof Problem)) throw e;
         refuse(e.errors?.map((x) => x.field).join(',') ?? e.title);
@@ -102,7 +154,12 @@ export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 500, p
             await tx.transaction(async (part) => {
               const out = await writeFilings({ db: part, plans: mine.map((j) => j.filing), actor: bankOfficer(b.id) });
               if (out.written) return;
-              out.refused.forEach((r, i) => { if (r) { byLedger.add(mine[i]!.plan.n); refuse(`rule:${r.rule}`); } });
+              out.refused.forEach((r, i) => {
+                if (r) {
+                  byLedger.add(mine[i]!.plan.n);
+                  refuse(`rule:${r.rule}`);
+                }
+              });
               throw new RefusedInChunk();
             });
             break;
@@ -113,7 +170,9 @@ export async function fileBook({ db, catalog, plans, guarantorOf, chunk = 500, p
       }
     });
     for (const j of judged) if (!byLedger.has(j.plan.n)) filingIds.set(j.plan.n, j.filing.row.id);
-    progress(`loans filed ${filingIds.size}/${plans.length} (to ${ordered[Math.min(from + chunk, ordered.length) - 1]!.filedOn})`);
+    progress(
+      `loans filed ${filingIds.size}/${plans.length} (to ${ordered[Math.min(from + chunk, ordered.length) - 1]!.filedOn})`,
+    );
   }
   return { filingIds, refused };
 }

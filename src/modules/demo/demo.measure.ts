@@ -31,10 +31,16 @@ let wallAt = wall0;
 let cpuAt = cpu0;
 const seconds = (us: number) => (us / 1e6).toFixed(1);
 const summary = await seedDemo({
-  db: database.db, catalog, asOf: process.env.DEMO_AS_OF ?? new Date().toISOString().slice(0, 10), loans, enterprises,
+  db: database.db,
+  catalog,
+  asOf: process.env.DEMO_AS_OF ?? new Date().toISOString().slice(0, 10),
+  loans,
+  enterprises,
   progress: (m) => {
     const cpu = process.cpuUsage(cpuAt);
-    process.stdout.write(`${m.padEnd(60)} wall ${((performance.now() - wallAt) / 1000).toFixed(1)} s, cpu ${seconds(cpu.user + cpu.system)} s\n`);
+    process.stdout.write(
+      `${m.padEnd(60)} wall ${((performance.now() - wallAt) / 1000).toFixed(1)} s, cpu ${seconds(cpu.user + cpu.system)} s\n`,
+    );
     wallAt = performance.now();
     cpuAt = process.cpuUsage();
   },
@@ -43,11 +49,27 @@ const cpu = process.cpuUsage(cpu0);
 const wall = (performance.now() - wall0) / 1000;
 const report = await verifyLedger({ db: database.db });
 const states = await claimStates(database.db);
-const breakers = Object.fromEntries(await Promise.all([NEAR_BREAKER_BANK, TRIPPED_BANK].map(async (b) => { const x = await breakerOf({ db: database.db, catalog, bankId: b }); return [b, { tripped: x.tripped, claimRatioBp: x.claimRatioBp, net: x.netCompensation, filed: x.figures.filedPrincipal }]; })));
-process.stdout.write(`${JSON.stringify({ database: database.kind, loans, enterprises, wallSeconds: Number(wall.toFixed(1)), cpuSeconds: Number(seconds(cpu.user + cpu.system)), ledgerOk: report.ok, states, breakers, summary }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+const breakers = Object.fromEntries(
+  await Promise.all(
+    [NEAR_BREAKER_BANK, TRIPPED_BANK].map(async (b) => {
+      const x = await breakerOf({ db: database.db, catalog, bankId: b });
+      return [
+        b,
+        { tripped: x.tripped, claimRatioBp: x.claimRatioBp, net: x.netCompensation, filed: x.figures.filedPrincipal },
+      ];
+    }),
+  ),
+);
+process.stdout.write(
+  `${JSON.stringify({ database: database.kind, loans, enterprises, wallSeconds: Number(wall.toFixed(1)), cpuSeconds: Number(seconds(cpu.user + cpu.system)), ledgerOk: report.ok, states, breakers, summary }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+);
 if (process.env.DEMO_SIZES) {
   const { sql } = await import('drizzle-orm');
-  console.log(await database.db.execute(sql`select fund_id, count(*)::int n, sum(principal)::text principal, sum(principal * ratio_bp / 10000)::text max_reserved, sum(reserved)::text reserved from filings group by fund_id`));
+  console.log(
+    await database.db.execute(
+      sql`select fund_id, count(*)::int n, sum(principal)::text principal, sum(principal * ratio_bp / 10000)::text max_reserved, sum(reserved)::text reserved from filings group by fund_id`,
+    ),
+  );
 }
 await database.close();
 rmSync(dir, { recursive: true, force: true });

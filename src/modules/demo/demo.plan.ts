@@ -41,8 +41,17 @@ export interface LoanPlan {
   late: { overdueSince: string; reportedOn: string } | null;
 }
 
-const A_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedProcesses && !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) && (e.size === 'micro' || e.size === 'small');
-const B_ELIGIBLE = (e: DemoEnterprise) => e.registeredInZone && !e.restrictedProcesses && !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) && e.sciTech && e.size !== 'large';
+const A_ELIGIBLE = (e: DemoEnterprise) =>
+  e.registeredInZone &&
+  !e.restrictedProcesses &&
+  !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) &&
+  (e.size === 'micro' || e.size === 'small');
+const B_ELIGIBLE = (e: DemoEnterprise) =>
+  e.registeredInZone &&
+  !e.restrictedProcesses &&
+  !['finance', 'quasi-finance', 'real-estate'].includes(e.industry) &&
+  e.sciTech &&
+  e.size !== 'large';
 
 const WAN = 1_000_000n; // 10,000 yuan in fen
 /** Loans that matured within this many days before the demo's day are in it, repaid and closed; earlier ones have left the book. */
@@ -72,8 +81,24 @@ export function monthsAfter(day: string, months: number): string {
  * its day, and whatever is left at maturity. Amounts in whole 万元 except the last. A loan that runs
  * overdue later (`keepOpen`) is never paid off before: it still owes what goes bad.
  */
-export function repaymentsOf({ principal, disbursedOn, maturesOn, months, style, prepayment, before, keepOpen = false }: {
-  principal: Fen; disbursedOn: string; maturesOn: string; months: number; style: LoanPlan['repaymentStyle']; prepayment: { on: string; amount: Fen } | null; before: string; keepOpen?: boolean;
+export function repaymentsOf({
+  principal,
+  disbursedOn,
+  maturesOn,
+  months,
+  style,
+  prepayment,
+  before,
+  keepOpen = false,
+}: {
+  principal: Fen;
+  disbursedOn: string;
+  maturesOn: string;
+  months: number;
+  style: LoanPlan['repaymentStyle'];
+  prepayment: { on: string; amount: Fen } | null;
+  before: string;
+  keepOpen?: boolean;
 }): { on: string; amount: Fen }[] {
   const due: { on: string; amount: Fen | 'rest' }[] = [];
   const period = style === 'quarterly' ? 3 : style === 'bullet' ? 0 : 6;
@@ -98,7 +123,21 @@ export function repaymentsOf({ principal, disbursedOn, maturesOn, months, style,
   return out;
 }
 
-export function planLoans({ rnd, enterprises, count, start, asOf, calendar }: { rnd: Random; enterprises: DemoEnterprise[]; count: number; start: string; asOf: string; calendar: WorkingCalendar }): LoanPlan[] {
+export function planLoans({
+  rnd,
+  enterprises,
+  count,
+  start,
+  asOf,
+  calendar,
+}: {
+  rnd: Random;
+  enterprises: DemoEnterprise[];
+  count: number;
+  start: string;
+  asOf: string;
+  calendar: WorkingCalendar;
+}): LoanPlan[] {
   const aPool = enterprises.filter(A_ELIGIBLE);
   const bPool = enterprises.filter(B_ELIGIBLE);
   const banks = DEMO_BANKS.map((b) => [b.id, b.weight] as const);
@@ -109,7 +148,18 @@ export function planLoans({ rnd, enterprises, count, start, asOf, calendar }: { 
   for (let n = 0; n < count; n++) {
     // More lending later in the period: the scheme grows (G8).
     const disbursedOn = isoDate(startDay + Math.floor(span * Math.sqrt(rnd.next())));
-    const late = calendar.addWorkingDays(disbursedOn, rnd.weighted([[0, 2], [1, 3], [2, 3], [3, 2], [5, 2], [7, 1], [9, 1]]));
+    const late = calendar.addWorkingDays(
+      disbursedOn,
+      rnd.weighted([
+        [0, 2],
+        [1, 3],
+        [2, 3],
+        [3, 2],
+        [5, 2],
+        [7, 1],
+        [9, 1],
+      ]),
+    );
     const filedOn = late <= asOf ? late : asOf;
     const bankId = rnd.weighted(banks);
     const canB = filedOn >= PROGRAMME_B_FROM;
@@ -117,13 +167,22 @@ export function planLoans({ rnd, enterprises, count, start, asOf, calendar }: { 
     const programme = canB && rnd.chance(0.1) ? PROGRAMME_B : PROGRAMME_A;
     const pool = programme === PROGRAMME_B ? bPool : aPool;
     const enterprise = rnd.pick(pool);
-    const kind = rnd.weighted([['credit', 55], ['ip-pledge', 20], ['receivables-pledge', 25]] as const);
+    const kind = rnd.weighted([
+      ['credit', 55],
+      ['ip-pledge', 20],
+      ['receivables-pledge', 25],
+    ] as const);
     // Bank of Beijing, the zone's own city bank, writes bigger tickets: the book that puts it near G4.
     const base = programme === PROGRAMME_B ? principalOf(rnd, 1000, 40) : principalOf(rnd, 1000, 22);
     const principal = bankId === NEAR_BREAKER_BANK && base * 2n <= 1000n * WAN ? base * 2n : base;
     // Loans repaid long ago have left the book: an early loan still on it is a longer one; the last
     // year's maturities are in it, repaid and closed, and the running loans pay their instalments.
-    let months: number = rnd.weighted([[6, 1], [12, 7], [24, 2], [36, 1]] as const);
+    let months: number = rnd.weighted([
+      [6, 1],
+      [12, 7],
+      [24, 2],
+      [36, 1],
+    ] as const);
     while (addDays(disbursedOn, Math.round(months * 30.44)) < addDays(asOf, -REPAID_WINDOW_DAYS)) months += 12;
     const maturesOn = addDays(disbursedOn, Math.round(months * 30.44));
     const riskSharing = programme === PROGRAMME_B && rnd.chance(0.8);
@@ -133,7 +192,10 @@ export function planLoans({ rnd, enterprises, count, start, asOf, calendar }: { 
     const bankRef = `${bankId.slice(5).toUpperCase()}-${year}-${String(k).padStart(5, '0')}`;
 
     const half = addDays(disbursedOn, Math.round(months * 15.2));
-    const partRepayment = months >= 12 && half <= asOf && rnd.chance(0.03) ? { on: half, amount: (principal * BigInt(rnd.int(2, 5))) / 10n / WAN * WAN } : null;
+    const partRepayment =
+      months >= 12 && half <= asOf && rnd.chance(0.03)
+        ? { on: half, amount: ((principal * BigInt(rnd.int(2, 5))) / 10n / WAN) * WAN }
+        : null;
 
     // Defaults: about 2% of loans, more at the bank that ends near its breaker (G4).
     const pd = bankId === TRIPPED_BANK ? 0.02 : bankId === NEAR_BREAKER_BANK ? 0.008 : 0.022;
@@ -147,20 +209,57 @@ export function planLoans({ rnd, enterprises, count, start, asOf, calendar }: { 
     let runsLate: LoanPlan['late'] = null;
     if (!def && maturesOn > asOf && rnd.chance(0.012)) {
       const since = addDays(asOf, -rnd.int(20, 110));
-      if (since > filedOn) runsLate = { overdueSince: since, reportedOn: addDays(since, Math.min(rnd.int(15, 40), dayNumber(asOf) - dayNumber(since))) };
+      if (since > filedOn)
+        runsLate = {
+          overdueSince: since,
+          reportedOn: addDays(since, Math.min(rnd.int(15, 40), dayNumber(asOf) - dayNumber(since))),
+        };
     }
     // Short loans mostly repay at maturity (到期一次还本); longer ones by instalments (分期还本), some with a balloon.
-    const repaymentStyle = months <= 12
-      ? rnd.weighted([['bullet', 6], ['quarterly', 3], ['balloon', 1]] as const)
-      : rnd.weighted([['bullet', 2], ['half-yearly', 4], ['quarterly', 2], ['balloon', 2]] as const);
+    const repaymentStyle =
+      months <= 12
+        ? rnd.weighted([
+            ['bullet', 6],
+            ['quarterly', 3],
+            ['balloon', 1],
+          ] as const)
+        : rnd.weighted([
+            ['bullet', 2],
+            ['half-yearly', 4],
+            ['quarterly', 2],
+            ['balloon', 2],
+          ] as const);
     const prepayment = def && partRepayment && partRepayment.on >= def.overdueSince ? null : partRepayment;
     // Paid until the loan runs overdue, and only what fell due by the demo's day.
-    const stop = [def?.overdueSince, runsLate?.overdueSince, addDays(asOf, 1)].filter((d): d is string => !!d).sort()[0]!;
+    const stop = [def?.overdueSince, runsLate?.overdueSince, addDays(asOf, 1)]
+      .filter((d): d is string => !!d)
+      .sort()[0]!;
     plans.push({
-      n, bankId, bankRef, enterpriseId: enterprise.id, programme, kind, principal, disbursedOn, filedOn, maturesOn, riskSharing,
-      partRepayment: prepayment, repaymentStyle,
-      repayments: repaymentsOf({ principal, disbursedOn, maturesOn, months, style: repaymentStyle, prepayment, before: stop, keepOpen: !!(def ?? runsLate) }),
-      default: def, late: runsLate,
+      n,
+      bankId,
+      bankRef,
+      enterpriseId: enterprise.id,
+      programme,
+      kind,
+      principal,
+      disbursedOn,
+      filedOn,
+      maturesOn,
+      riskSharing,
+      partRepayment: prepayment,
+      repaymentStyle,
+      repayments: repaymentsOf({
+        principal,
+        disbursedOn,
+        maturesOn,
+        months,
+        style: repaymentStyle,
+        prepayment,
+        before: stop,
+        keepOpen: !!(def ?? runsLate),
+      }),
+      default: def,
+      late: runsLate,
     });
   }
   return plans;

@@ -44,7 +44,12 @@ describe('the demo', () => {
   });
   it('has 18 banks, the guarantee side, enterprises with valid credit codes, and most planned loans filed', async () => {
     const kinds = await rows(sql`select kind, count(*)::int as n from institutions group by kind`);
-    expect(Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]))).toMatchObject({ bank: 18, guarantor: 2, 're-guarantor': 1, 'national-guarantee-fund': 1 });
+    expect(Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]))).toMatchObject({
+      bank: 18,
+      guarantor: 2,
+      're-guarantor': 1,
+      'national-guarantee-fund': 1,
+    });
     const codes = await rows(sql`select credit_code from enterprises`);
     expect(codes.length).toBe(800);
     expect(codes.every((c) => isCreditCode(String(c.credit_code)))).toBe(true);
@@ -68,7 +73,8 @@ describe('the demo', () => {
   });
   it('has claims in every state', async () => {
     const states = await claimStates(database.db);
-    for (const s of ['submitted', 'under-review', 'approved', 'queued', 'paid', 'rejected', 'held']) expect(states[s] ?? 0, s).toBeGreaterThan(0);
+    for (const s of ['submitted', 'under-review', 'approved', 'queued', 'paid', 'rejected', 'held'])
+      expect(states[s] ?? 0, s).toBeGreaterThan(0);
   });
   it('has one bank just under G4 and one past it', async () => {
     const near = await breakerOf({ db: database.db, catalog, bankId: NEAR_BREAKER_BANK });
@@ -84,7 +90,9 @@ describe('the demo', () => {
       expect(s.capacity + s.quota + s.exposure).toBe(s.limit);
       expect(s.cash).toBe(s.capital - s.paid + s.refunded);
     }
-    const sides = await rows(sql`select ledger, sum(debits_posted)::text as d, sum(credits_posted)::text as c from ledger_accounts group by ledger`);
+    const sides = await rows(
+      sql`select ledger, sum(debits_posted)::text as d, sum(credits_posted)::text as c from ledger_accounts group by ledger`,
+    );
     for (const l of sides) expect(BigInt(String(l.d))).toBe(BigInt(String(l.c)));
   });
   it('has repayments reported in bulk: instalments, part-repaid loans, loans repaid and closed', async () => {
@@ -109,7 +117,8 @@ describe('the demo', () => {
   });
   it('shows the liability the repayments released: the funds commit less than they reserved at filing', async () => {
     for (const fundId of ['etown', 'etown-sci-tech']) {
-      const [f] = await rows(sql`select coalesce(sum(reserved) filter (where status in ('active', 'non-performing')), 0)::text as live,
+      const [f] =
+        await rows(sql`select coalesce(sum(reserved) filter (where status in ('active', 'non-performing')), 0)::text as live,
           (select coalesce(sum(t.amount), 0) from ledger_transfers t where t.code = 'repayment' and t.debit_account_id like ${`${fundId}:exposure:%`})::text as released
         from filings where fund_id = ${fundId}`);
       const s = await ledgerSums(database.db, fundId);
@@ -119,8 +128,23 @@ describe('the demo', () => {
     }
   });
   it('plans the same book for the same seed, and never repays more than the principal', () => {
-    const enterprises: DemoEnterprise[] = Array.from({ length: 300 }, (_, i) => ({ id: `e${i}`, size: i % 3 ? 'small' : 'micro', industry: 'software', sciTech: i % 2 === 0, registeredInZone: true, restrictedProcesses: false }));
-    const plan = () => planLoans({ rnd: seededRandom(7), enterprises, count: 800, start: '2024-11-25', asOf: '2026-11-25', calendar: catalog.calendar });
+    const enterprises: DemoEnterprise[] = Array.from({ length: 300 }, (_, i) => ({
+      id: `e${i}`,
+      size: i % 3 ? 'small' : 'micro',
+      industry: 'software',
+      sciTech: i % 2 === 0,
+      registeredInZone: true,
+      restrictedProcesses: false,
+    }));
+    const plan = () =>
+      planLoans({
+        rnd: seededRandom(7),
+        enterprises,
+        count: 800,
+        start: '2024-11-25',
+        asOf: '2026-11-25',
+        calendar: catalog.calendar,
+      });
     const a = plan();
     expect(plan()).toEqual(a);
     for (const p of a) {
@@ -132,12 +156,47 @@ describe('the demo', () => {
       if (p.default || p.late) expect(paid < p.principal, p.bankRef).toBe(true);
     }
     expect(new Set(a.map((p) => p.repaymentStyle))).toEqual(new Set(['bullet', 'quarterly', 'half-yearly', 'balloon']));
-    expect(repaymentsOf({ principal: 1_200_000_00n, disbursedOn: '2025-01-10', maturesOn: '2026-01-10', months: 12, style: 'quarterly', prepayment: null, before: '2026-12-01' }))
-      .toEqual([{ on: '2025-04-10', amount: 300_000_00n }, { on: '2025-07-10', amount: 300_000_00n }, { on: '2025-10-10', amount: 300_000_00n }, { on: '2026-01-10', amount: 300_000_00n }]);
-    expect(repaymentsOf({ principal: 1_000_000_00n, disbursedOn: '2025-01-10', maturesOn: '2027-01-10', months: 24, style: 'balloon', prepayment: null, before: '2026-01-01' }))
-      .toEqual([{ on: '2025-07-10', amount: 100_000_00n }]);
-    expect(repaymentsOf({ principal: 500_000_00n, disbursedOn: '2025-01-31', maturesOn: '2025-07-31', months: 6, style: 'bullet', prepayment: { on: '2025-04-30', amount: 200_000_00n }, before: '2026-01-01' }))
-      .toEqual([{ on: '2025-04-30', amount: 200_000_00n }, { on: '2025-07-31', amount: 300_000_00n }]);
+    expect(
+      repaymentsOf({
+        principal: 1_200_000_00n,
+        disbursedOn: '2025-01-10',
+        maturesOn: '2026-01-10',
+        months: 12,
+        style: 'quarterly',
+        prepayment: null,
+        before: '2026-12-01',
+      }),
+    ).toEqual([
+      { on: '2025-04-10', amount: 300_000_00n },
+      { on: '2025-07-10', amount: 300_000_00n },
+      { on: '2025-10-10', amount: 300_000_00n },
+      { on: '2026-01-10', amount: 300_000_00n },
+    ]);
+    expect(
+      repaymentsOf({
+        principal: 1_000_000_00n,
+        disbursedOn: '2025-01-10',
+        maturesOn: '2027-01-10',
+        months: 24,
+        style: 'balloon',
+        prepayment: null,
+        before: '2026-01-01',
+      }),
+    ).toEqual([{ on: '2025-07-10', amount: 100_000_00n }]);
+    expect(
+      repaymentsOf({
+        principal: 500_000_00n,
+        disbursedOn: '2025-01-31',
+        maturesOn: '2025-07-31',
+        months: 6,
+        style: 'bullet',
+        prepayment: { on: '2025-04-30', amount: 200_000_00n },
+        before: '2026-01-01',
+      }),
+    ).toEqual([
+      { on: '2025-04-30', amount: 200_000_00n },
+      { on: '2025-07-31', amount: 300_000_00n },
+    ]);
   });
   it('passes the ledger verification (balances = replay, limits, audit chain)', async () => {
     const report = await verifyLedger({ db: database.db });

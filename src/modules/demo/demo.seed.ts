@@ -48,7 +48,15 @@ export function demoDay(today: string, calendar: WorkingCalendar): string {
   return today < last ? today : last;
 }
 
-export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, loans = 5000, seed = 20231201, progress = () => {} }: DemoOptions) {
+export async function seedDemo({
+  db,
+  catalog,
+  asOf: today,
+  enterprises = 2000,
+  loans = 5000,
+  seed = 20231201,
+  progress = () => {},
+}: DemoOptions) {
   const started = performance.now();
   const asOf = demoDay(today, catalog.calendar);
   const start = [isoDate(dayNumber(asOf) - 730), '2023-12-04'].sort().at(-1)!;
@@ -58,35 +66,100 @@ export async function seedDemo({ db, catalog, asOf: today, enterprises = 2000, l
   // The Plan's fund is sized to the book (9,000,000 yuan and a 2,250,000 top-up for the full 5,000
   // loans: its limit stays above the book's liability), so a smaller demo still fills its payment queue.
   // Never under 1,000,000 yuan: a tiny demo (the browser tests seed 40 loans) still files its loans and tops up a real amount.
-  const sized = (parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n * 100_000_00n;
+  const sized = ((parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n) * 100_000_00n;
   const bCapital = sized > parseYuan('1000000.00') ? sized : parseYuan('1000000.00');
   // Institutions, funds and agreements in one transaction: a start killed half-way seeds again from scratch.
   await db.transaction(async (tx) => setUp(tx));
   progress('institutions, funds and agreements');
 
-  const demoEnterprises = await seedEnterprises({ db, actor: demoManager, rnd, count: enterprises, asOf, progress: (n) => progress(`enterprises ${n}/${enterprises}`) });
+  const demoEnterprises = await seedEnterprises({
+    db,
+    actor: demoManager,
+    rnd,
+    count: enterprises,
+    asOf,
+    progress: (n) => progress(`enterprises ${n}/${enterprises}`),
+  });
   const plans = planLoans({ rnd, enterprises: demoEnterprises, count: loans, start, asOf, calendar: catalog.calendar });
-  const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 4n }].filter((t) => t.on > bFrom && t.on <= asOf && t.amount > 0n);
+  const topUps = [{ fundId: FUND_B, on: '2026-01-05', amount: bCapital / 4n }].filter(
+    (t) => t.on > bFrom && t.on <= asOf && t.amount > 0n,
+  );
   const timeline = await runTimeline({ db, catalog, rnd, plans, asOf, topUps, progress });
   const calibration = await calibrate({ db, catalog, asOf, fundB: FUND_B, progress });
   progress('done');
   const { loans: _states, ...book } = timeline;
-  return { asOf, start, enterprises: demoEnterprises.length, ...book, calibration, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  return {
+    asOf,
+    start,
+    enterprises: demoEnterprises.length,
+    ...book,
+    calibration,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
 
   async function setUp(tx: Db) {
-    for (const b of DEMO_BANKS) await registerInstitution({ repo: createRegistryRepository({ db: tx }), input: { id: b.id, kind: 'bank', name: b.name, nameEn: b.nameEn, registeredInZone: true } });
-    for (const g of DEMO_GUARANTORS) await registerInstitution({ repo: createRegistryRepository({ db: tx }), input: { id: g.id, kind: g.kind, name: g.name, nameEn: g.nameEn, registeredInZone: g.kind === 'guarantor' } });
+    for (const b of DEMO_BANKS)
+      await registerInstitution({
+        repo: createRegistryRepository({ db: tx }),
+        input: { id: b.id, kind: 'bank', name: b.name, nameEn: b.nameEn, registeredInZone: true },
+      });
+    for (const g of DEMO_GUARANTORS)
+      await registerInstitution({
+        repo: createRegistryRepository({ db: tx }),
+        input: { id: g.id, kind: g.kind, name: g.name, nameEn: g.nameEn, registeredInZone: g.kind === 'guarantor' },
+      });
 
     // F3: the Measures' 100,000,000-yuan fund; the Plan's own fund starts smaller and is topped up (R7b: limit = 10 × capital).
-    await createFund({ db: tx, actor: demoManager, input: { id: FUND_A, name: '北京经开区小微企业贷款风险补偿资金', programmes: [PROGRAMME_A], liabilityMultipleBp: 100_000, capital: parseYuan('100000000.00'), on: start } });
-    await createFund({ db: tx, actor: demoManager, input: { id: FUND_B, name: '北京经开区科技创新类中小企业贷款风险补偿资金', programmes: [PROGRAMME_B], liabilityMultipleBp: 100_000, capital: bCapital, on: bFrom } });
+    await createFund({
+      db: tx,
+      actor: demoManager,
+      input: {
+        id: FUND_A,
+        name: '北京经开区小微企业贷款风险补偿资金',
+        programmes: [PROGRAMME_A],
+        liabilityMultipleBp: 100_000,
+        capital: parseYuan('100000000.00'),
+        on: start,
+      },
+    });
+    await createFund({
+      db: tx,
+      actor: demoManager,
+      input: {
+        id: FUND_B,
+        name: '北京经开区科技创新类中小企业贷款风险补偿资金',
+        programmes: [PROGRAMME_B],
+        liabilityMultipleBp: 100_000,
+        capital: bCapital,
+        on: bFrom,
+      },
+    });
     for (const b of DEMO_BANKS) {
       // Quotas for a few smaller banks (R7c): their filings draw on their own sub-limit.
       const quota = ['bank-cgb', 'bank-nbcb'].includes(b.id) ? parseYuan('40000000.00') : undefined;
-      await signAgreement({ db: tx, actor: demoManager, input: { fundId: FUND_A, programmeId: PROGRAMME_A, institutionId: b.id, signedOn: start, ...(quota ? { quota } : {}) } });
-      await signAgreement({ db: tx, actor: demoManager, input: { fundId: FUND_B, programmeId: PROGRAMME_B, institutionId: b.id, signedOn: bFrom } });
+      await signAgreement({
+        db: tx,
+        actor: demoManager,
+        input: {
+          fundId: FUND_A,
+          programmeId: PROGRAMME_A,
+          institutionId: b.id,
+          signedOn: start,
+          ...(quota ? { quota } : {}),
+        },
+      });
+      await signAgreement({
+        db: tx,
+        actor: demoManager,
+        input: { fundId: FUND_B, programmeId: PROGRAMME_B, institutionId: b.id, signedOn: bFrom },
+      });
     }
-    for (const g of DEMO_GUARANTORS) await signAgreement({ db: tx, actor: demoManager, input: { fundId: FUND_B, programmeId: PROGRAMME_B, institutionId: g.id, signedOn: bFrom } });
+    for (const g of DEMO_GUARANTORS)
+      await signAgreement({
+        db: tx,
+        actor: demoManager,
+        input: { fundId: FUND_B, programmeId: PROGRAMME_B, institutionId: g.id, signedOn: bFrom },
+      });
   }
 }
 
@@ -95,6 +168,9 @@ export type DemoSummary = Awaited<ReturnType<typeof seedDemo>>;
 /** How many claims are in each state (for the summary and the tests). */
 export async function claimStates(db: Db): Promise<Record<string, number>> {
   const r = await db.execute(sql`select state, count(*)::int as n from claims group by state`);
-  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: { state: string; n: number }[] }).rows) as { state: string; n: number }[];
+  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: { state: string; n: number }[] }).rows) as {
+    state: string;
+    n: number;
+  }[];
   return Object.fromEntries(rows.map((x) => [x.state, Number(x.n)]));
 }

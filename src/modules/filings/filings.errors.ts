@@ -4,16 +4,50 @@ import { LedgerRefusal } from '../ledger/ledger.usecases';
 
 /** A filing refused by a rule: every failing reason, in Chinese and English, with its POLICY ids. */
 export class FilingRefused extends Problem {
-  constructor(readonly reasons: RenderedReason[], detail = 'The loan cannot be filed; see the reasons.') {
-    super(422, 'Filing refused', detail, reasons.filter((r) => !r.ok).map((r) => ({ field: `rule:${r.rule}`, message: r.messageEn, messageZh: r.message })));
+  constructor(
+    readonly reasons: RenderedReason[],
+    detail = 'The loan cannot be filed; see the reasons.',
+  ) {
+    super(
+      422,
+      'Filing refused',
+      detail,
+      reasons
+        .filter((r) => !r.ok)
+        .map((r) => ({ field: `rule:${r.rule}`, message: r.messageEn, messageZh: r.message })),
+    );
   }
 }
 
 const LIMIT_REASONS: { match: RegExp; rule: string; cites: string[]; zh: string; en: string }[] = [
-  { match: /:quota:/, rule: 'bank-quota', cites: ['R7'], zh: '合作银行的风险补偿额度不足（R7c）', en: 'The bank’s quota would be exceeded (R7c)' },
-  { match: /:enterprise-cap:/, rule: 'per-enterprise-cap', cites: ['G5'], zh: '该银行对单个企业的贷款金额将超过上限（G5）', en: 'The bank’s loans to this enterprise would exceed the cap (G5)' },
-  { match: /:capacity$/, rule: 'fund-liability-limit', cites: ['R7', 'F17'], zh: '补偿资金的总负债上限将被突破（R7b）', en: 'The fund’s total liability limit would be exceeded (R7b)' },
-  { match: /:cash$/, rule: 'fund-cash', cites: ['R7'], zh: '补偿资金可用资金不足（R7a）', en: 'The fund lacks the cash (R7a)' },
+  {
+    match: /:quota:/,
+    rule: 'bank-quota',
+    cites: ['R7'],
+    zh: '合作银行的风险补偿额度不足（R7c）',
+    en: 'The bank’s quota would be exceeded (R7c)',
+  },
+  {
+    match: /:enterprise-cap:/,
+    rule: 'per-enterprise-cap',
+    cites: ['G5'],
+    zh: '该银行对单个企业的贷款金额将超过上限（G5）',
+    en: 'The bank’s loans to this enterprise would exceed the cap (G5)',
+  },
+  {
+    match: /:capacity$/,
+    rule: 'fund-liability-limit',
+    cites: ['R7', 'F17'],
+    zh: '补偿资金的总负债上限将被突破（R7b）',
+    en: 'The fund’s total liability limit would be exceeded (R7b)',
+  },
+  {
+    match: /:cash$/,
+    rule: 'fund-cash',
+    cites: ['R7'],
+    zh: '补偿资金可用资金不足（R7a）',
+    en: 'The fund lacks the cash (R7a)',
+  },
 ];
 
 /** Translates a ledger refusal into the rule it enforces. */

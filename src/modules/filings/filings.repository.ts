@@ -12,7 +12,13 @@ export type AgreementRow = typeof agreements.$inferSelect;
 export type FilingInsert = typeof filings.$inferInsert;
 export type FilingEventInsert = typeof filingEvents.$inferInsert;
 
-export const FILING_SORTS = { filedOn: filings.filedOn, principal: filings.principal, outstanding: filings.outstanding, bankRef: filings.bankRef, disbursedOn: filings.disbursedOn } as const;
+export const FILING_SORTS = {
+  filedOn: filings.filedOn,
+  principal: filings.principal,
+  outstanding: filings.outstanding,
+  bankRef: filings.bankRef,
+  disbursedOn: filings.disbursedOn,
+} as const;
 export type FilingSort = keyof typeof FILING_SORTS;
 
 export interface FilingFilter {
@@ -45,7 +51,8 @@ function where(f: FilingFilter): SQL[] {
   if (f.filedTo) w.push(lte(filings.filedOn, f.filedTo));
   if (f.guarantorConfirmed === true) w.push(isNotNull(filings.guarantorConfirmedOn));
   // Still to confirm: a withdrawn loan never will be.
-  if (f.guarantorConfirmed === false) w.push(and(isNotNull(filings.guarantorId), isNull(filings.guarantorConfirmedOn), ne(filings.status, 'withdrawn'))!);
+  if (f.guarantorConfirmed === false)
+    w.push(and(isNotNull(filings.guarantorId), isNull(filings.guarantorConfirmedOn), ne(filings.status, 'withdrawn'))!);
   if (f.bankRef) w.push(sql`${filings.bankRef} like ${`${f.bankRef.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
   return w;
 }
@@ -64,14 +71,18 @@ export function createFilingsRepository({ db }: { db: Db }) {
      * transaction's now(), the columns' default), as the driver would read it back.
      */
     async insertFiled(records: FiledRecord[]): Promise<Date> {
-      const res = rowsOf(await db.execute(sql`with r as materialized (
+      const res = rowsOf(
+        await db.execute(sql`with r as materialized (
           select e.n, x.*, d.value as decision from json_array_elements(${`[${records.map((r) => r.row).join(',')}]`}::json) with ordinality as e(row, n)
           cross join lateral json_to_record(e.row) as x(id text, fund_id text, programme_id text, policy_version_id int, bank_id text,
             enterprise_id text, bank_ref text, idempotency_key text, request_hash text, kind text, principal bigint, outstanding bigint, disbursed_on date,
             matures_on date, filed_on date, mode text, ratio_bp int, rounding text, cap_per_loan bigint, parties jsonb, guarantor_id text, reserved bigint,
             agreement_id text, enterprise_cap_key text, status text, created_by text, ev_filing_id text, ev_kind text, ev_on date, ev_data jsonb,
             ev_actor text)
-          join ${jsonTexts(records.map((r) => r.decision), 'd')} on d.n = e.n
+          join ${jsonTexts(
+            records.map((r) => r.decision),
+            'd',
+          )} on d.n = e.n
         ), f as (
           insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, idempotency_key, request_hash, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
@@ -84,8 +95,10 @@ export function createFilingsRepository({ db }: { db: Db }) {
           insert into filing_events (filing_id, kind, "on", data, actor) select ev_filing_id, ev_kind, ev_on, ev_data, ev_actor from r order by n returning 1
         )
         select (select count(*) from f)::int as filings, (select count(*) from e)::int as events,
-          to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || 'Z' as at`));
-      if (Number(res[0]!.filings) !== records.length || Number(res[0]!.events) !== records.length) throw new Error('filings insert wrote a different number of rows');
+          to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || 'Z' as at`),
+      );
+      if (Number(res[0]!.filings) !== records.length || Number(res[0]!.events) !== records.length)
+        throw new Error('filings insert wrote a different number of rows');
       return new Date(String(res[0]!.at));
     },
     async addEvents(events: FilingEventInsert[]) {
@@ -98,25 +111,32 @@ export function createFilingsRepository({ db }: { db: Db }) {
     async capsOpened(keys: string[]): Promise<Map<string, { opened: bigint; moves: number }>> {
       const out = new Map<string, { opened: bigint; moves: number }>();
       if (keys.length === 0) return out;
-      const rows = rowsOf(await db.execute(sql`select account, sum(delta)::text as opened, count(*)::int as moves from (
+      const rows = rowsOf(
+        await db.execute(sql`select account, sum(delta)::text as opened, count(*)::int as moves from (
           select credit_account_id as account, amount as delta from ledger_transfers
             where entity_kind = 'enterprise-cap' and entity_id = ${anyOfTexts(keys)} and code = 'enterprise-cap' and kind = 'single'
           union all
           select debit_account_id, -amount from ledger_transfers
             where entity_kind = 'enterprise-cap' and entity_id = ${anyOfTexts(keys)} and code = 'enterprise-cap' and kind = 'single'
-        ) t where account like '%:enterprise-cap:%' group by account`));
+        ) t where account like '%:enterprise-cap:%' group by account`),
+      );
       for (const r of rows) out.set(String(r.account), { opened: BigInt(String(r.opened)), moves: Number(r.moves) });
       return out;
     },
     /** Which of these loan numbers the bank has filed already. */
     async filedBankRefs(bankId: string, bankRefs: string[]): Promise<Set<string>> {
       if (bankRefs.length === 0) return new Set();
-      const rows = await db.select({ bankRef: filings.bankRef }).from(filings)
+      const rows = await db
+        .select({ bankRef: filings.bankRef })
+        .from(filings)
         .where(and(eq(filings.bankId, bankId), sql`${filings.bankRef} = ${anyOfTexts(bankRefs)}`));
       return new Set(rows.map((r) => r.bankRef));
     },
     async update(id: string, patch: Partial<typeof filings.$inferInsert>) {
-      await db.update(filings).set({ ...patch, updatedAt: new Date(), version: sql`${filings.version} + 1` }).where(eq(filings.id, id));
+      await db
+        .update(filings)
+        .set({ ...patch, updatedAt: new Date(), version: sql`${filings.version} + 1` })
+        .where(eq(filings.id, id));
     },
     async addEvent(e: typeof filingEvents.$inferInsert) {
       await db.insert(filingEvents).values(e);
@@ -125,17 +145,30 @@ export function createFilingsRepository({ db }: { db: Db }) {
       return db.select().from(filingEvents).where(eq(filingEvents.filingId, filingId)).orderBy(asc(filingEvents.id));
     },
     /** Locks the row for the rest of the transaction (servicing and claims change a loan one at a time). */
-    async find(id: string, scope: { bankId?: string; guarantorId?: string } = {}, forUpdate = false): Promise<FilingRow | undefined> {
-      const q = db.select().from(filings).where(and(eq(filings.id, id), ...where(scope)));
+    async find(
+      id: string,
+      scope: { bankId?: string; guarantorId?: string } = {},
+      forUpdate = false,
+    ): Promise<FilingRow | undefined> {
+      const q = db
+        .select()
+        .from(filings)
+        .where(and(eq(filings.id, id), ...where(scope)));
       const [row] = forUpdate ? await q.for('update') : await q;
       return row;
     },
     async findByBankRef(bankId: string, bankRef: string): Promise<FilingRow | undefined> {
-      const [row] = await db.select().from(filings).where(and(eq(filings.bankId, bankId), eq(filings.bankRef, bankRef)));
+      const [row] = await db
+        .select()
+        .from(filings)
+        .where(and(eq(filings.bankId, bankId), eq(filings.bankRef, bankRef)));
       return row;
     },
     async findByIdempotencyKey(bankId: string, key: string): Promise<FilingRow | undefined> {
-      const [row] = await db.select().from(filings).where(and(eq(filings.bankId, bankId), eq(filings.idempotencyKey, key)));
+      const [row] = await db
+        .select()
+        .from(filings)
+        .where(and(eq(filings.bankId, bankId), eq(filings.idempotencyKey, key)));
       return row;
     },
     async list(f: FilingFilter, page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc'; sort: FilingSort }) {
@@ -148,17 +181,34 @@ export function createFilingsRepository({ db }: { db: Db }) {
         w.push(or(cmp(col, typed), and(eq(col, typed), cmp(filings.id, page.cursor.id)))!);
       }
       const dir = page.order === 'asc' ? asc : desc;
-      return db.select({ filing: filings, enterpriseName: enterprises.name }).from(filings)
+      return db
+        .select({ filing: filings, enterpriseName: enterprises.name })
+        .from(filings)
         .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
-        .where(and(...w)).orderBy(dir(col), dir(filings.id)).limit(page.limit + 1);
+        .where(and(...w))
+        .orderBy(dir(col), dir(filings.id))
+        .limit(page.limit + 1);
     },
     /** The enterprise's live principal with this bank under this programme (G5 is kept in the ledger; this is for display). */
     async agreementsFor(bankId: string, on: string): Promise<AgreementRow[]> {
-      return db.select().from(agreements).where(and(eq(agreements.institutionId, bankId), lte(agreements.signedOn, on),
-        or(sql`${agreements.endsOn} is null`, gte(agreements.endsOn, on)))).orderBy(asc(agreements.id));
+      return db
+        .select()
+        .from(agreements)
+        .where(
+          and(
+            eq(agreements.institutionId, bankId),
+            lte(agreements.signedOn, on),
+            or(sql`${agreements.endsOn} is null`, gte(agreements.endsOn, on)),
+          ),
+        )
+        .orderBy(asc(agreements.id));
     },
     async fundsOfProgramme(programmeId: string) {
-      return db.select({ fund: funds }).from(fundProgrammes).innerJoin(funds, eq(funds.id, fundProgrammes.fundId)).where(eq(fundProgrammes.programmeId, programmeId));
+      return db
+        .select({ fund: funds })
+        .from(fundProgrammes)
+        .innerJoin(funds, eq(funds.id, fundProgrammes.fundId))
+        .where(eq(fundProgrammes.programmeId, programmeId));
     },
   };
 }
@@ -166,18 +216,45 @@ export function createFilingsRepository({ db }: { db: Db }) {
 export type FilingsRepository = ReturnType<typeof createFilingsRepository>;
 
 /** A new filing and its first event as insertFiled takes them: the row's JSON text and its decision's, as stored. */
-export interface FiledRecord { row: string; decision: string }
+export interface FiledRecord {
+  row: string;
+  decision: string;
+}
 
 export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord {
   return {
     row: JSON.stringify({
-      id: r.id, fund_id: r.fundId, programme_id: r.programmeId, policy_version_id: r.policyVersionId, bank_id: r.bankId, enterprise_id: r.enterpriseId,
-      bank_ref: r.bankRef, idempotency_key: r.idempotencyKey ?? null, request_hash: r.requestHash, kind: r.kind, principal: String(r.principal),
-      outstanding: String(r.outstanding), disbursed_on: r.disbursedOn, matures_on: r.maturesOn ?? null, filed_on: r.filedOn, mode: r.mode, ratio_bp: r.ratioBp,
-      rounding: r.rounding, cap_per_loan: r.capPerLoan === null || r.capPerLoan === undefined ? null : String(r.capPerLoan), parties: r.parties,
-      guarantor_id: r.guarantorId ?? null, reserved: String(r.reserved), agreement_id: r.agreementId ?? null, enterprise_cap_key: r.enterpriseCapKey ?? null,
-      status: r.status, created_by: r.createdBy,
-      ev_filing_id: e.filingId, ev_kind: e.kind, ev_on: e.on, ev_data: e.data, ev_actor: e.actor,
+      id: r.id,
+      fund_id: r.fundId,
+      programme_id: r.programmeId,
+      policy_version_id: r.policyVersionId,
+      bank_id: r.bankId,
+      enterprise_id: r.enterpriseId,
+      bank_ref: r.bankRef,
+      idempotency_key: r.idempotencyKey ?? null,
+      request_hash: r.requestHash,
+      kind: r.kind,
+      principal: String(r.principal),
+      outstanding: String(r.outstanding),
+      disbursed_on: r.disbursedOn,
+      matures_on: r.maturesOn ?? null,
+      filed_on: r.filedOn,
+      mode: r.mode,
+      ratio_bp: r.ratioBp,
+      rounding: r.rounding,
+      cap_per_loan: r.capPerLoan === null || r.capPerLoan === undefined ? null : String(r.capPerLoan),
+      parties: r.parties,
+      guarantor_id: r.guarantorId ?? null,
+      reserved: String(r.reserved),
+      agreement_id: r.agreementId ?? null,
+      enterprise_cap_key: r.enterpriseCapKey ?? null,
+      status: r.status,
+      created_by: r.createdBy,
+      ev_filing_id: e.filingId,
+      ev_kind: e.kind,
+      ev_on: e.on,
+      ev_data: e.data,
+      ev_actor: e.actor,
     }),
     decision: JSON.stringify(r.decision),
   };

@@ -22,67 +22,112 @@ export const loanInput = z.strictObject({
   parties: z.array(partyInput).max(5).optional(),
 });
 
-export const filingInput = z.strictObject({
-  bankRef: z.string().trim().min(1).max(64).openapi({ example: 'ICBC-2025-000123', description: 'the bank’s own loan contract number' }),
-  bankId: z.string().min(1).max(100).optional().openapi({ description: 'required when a manager files for a bank; a bank files for itself' }),
-  fundId: z.string().min(1).max(100).optional(),
-  programme: z.string().min(1).max(100).optional(),
-  enterpriseId: z.string().min(1).max(100).optional(),
-  creditCode: creditCodeField().optional(),
-  loan: loanInput,
-}).superRefine((f, ctx) => {
-  if (!f.enterpriseId && !f.creditCode) ctx.addIssue({ code: 'custom', path: ['enterpriseId'], message: 'give enterpriseId or creditCode' });
-  const l = f.loan;
-  if (l.principal <= 0n) ctx.addIssue({ code: 'custom', path: ['loan', 'principal'], message: 'must be more than 0' });
-  if (l.maturesOn && l.maturesOn <= l.disbursedOn) ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: 'must be after loan.disbursedOn' });
-  if (l.mode === 'risk-sharing' && l.bankShare === undefined) ctx.addIssue({ code: 'custom', path: ['loan', 'bankShare'], message: 'is required in risk-sharing mode' });
-  if (l.mode === 'direct' && (l.bankShare !== undefined || l.parties)) ctx.addIssue({ code: 'custom', path: ['loan', l.parties ? 'parties' : 'bankShare'], message: 'is only for risk-sharing mode' });
-  if (l.parties && l.bankShare !== undefined) {
-    const sum = l.parties.reduce((s, p) => s + p.share, l.bankShare);
-    if (sum !== 10_000) ctx.addIssue({ code: 'custom', path: ['loan', 'parties'], message: 'the parties’ shares and loan.bankShare must add up to 1' });
-  }
-}).openapi('FilingInput');
+export const filingInput = z
+  .strictObject({
+    bankRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .openapi({ example: 'ICBC-2025-000123', description: 'the bank’s own loan contract number' }),
+    bankId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: 'required when a manager files for a bank; a bank files for itself' }),
+    fundId: z.string().min(1).max(100).optional(),
+    programme: z.string().min(1).max(100).optional(),
+    enterpriseId: z.string().min(1).max(100).optional(),
+    creditCode: creditCodeField().optional(),
+    loan: loanInput,
+  })
+  .superRefine((f, ctx) => {
+    if (!f.enterpriseId && !f.creditCode)
+      ctx.addIssue({ code: 'custom', path: ['enterpriseId'], message: 'give enterpriseId or creditCode' });
+    const l = f.loan;
+    if (l.principal <= 0n)
+      ctx.addIssue({ code: 'custom', path: ['loan', 'principal'], message: 'must be more than 0' });
+    if (l.maturesOn && l.maturesOn <= l.disbursedOn)
+      ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: 'must be after loan.disbursedOn' });
+    if (l.mode === 'risk-sharing' && l.bankShare === undefined)
+      ctx.addIssue({ code: 'custom', path: ['loan', 'bankShare'], message: 'is required in risk-sharing mode' });
+    if (l.mode === 'direct' && (l.bankShare !== undefined || l.parties))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['loan', l.parties ? 'parties' : 'bankShare'],
+        message: 'is only for risk-sharing mode',
+      });
+    if (l.parties && l.bankShare !== undefined) {
+      const sum = l.parties.reduce((s, p) => s + p.share, l.bankShare);
+      if (sum !== 10_000)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['loan', 'parties'],
+          message: 'the parties’ shares and loan.bankShare must add up to 1',
+        });
+    }
+  })
+  .openapi('FilingInput');
 
-export const filingPatch = z.strictObject({
-  principal: yuan().optional().openapi({ type: 'string', example: '7500000.00' }),
-  kind: z.string().trim().min(1).max(50).optional(),
-  disbursedOn: isoDateField().optional(),
-  maturesOn: isoDateField().optional(),
-  reason: z.string().trim().min(2).max(500).openapi({ example: '合同金额更正 / contract amount corrected' }),
-}).openapi('FilingAmendment');
+export const filingPatch = z
+  .strictObject({
+    principal: yuan().optional().openapi({ type: 'string', example: '7500000.00' }),
+    kind: z.string().trim().min(1).max(50).optional(),
+    disbursedOn: isoDateField().optional(),
+    maturesOn: isoDateField().optional(),
+    reason: z.string().trim().min(2).max(500).openapi({ example: '合同金额更正 / contract amount corrected' }),
+  })
+  .openapi('FilingAmendment');
 
 export const withdrawInput = z.strictObject({ reason: z.string().trim().min(2).max(500) });
 
-const reasonSchema = z.object({ rule: z.string(), fact: z.string(), cites: z.array(z.string()), ok: z.boolean(), message: z.string(), messageEn: z.string() }).passthrough();
+const reasonSchema = z
+  .object({
+    rule: z.string(),
+    fact: z.string(),
+    cites: z.array(z.string()),
+    ok: z.boolean(),
+    message: z.string(),
+    messageEn: z.string(),
+  })
+  .passthrough();
 
-export const filingSchema = z.object({
-  id: z.string(),
-  bankRef: z.string(),
-  fundId: z.string(),
-  programme: z.string(),
-  policyVersion: z.string(),
-  bankId: z.string(),
-  enterpriseId: z.string(),
-  enterpriseName: z.string().optional(),
-  kind: z.string(),
-  principal: z.string().openapi({ example: '8000000.00' }),
-  outstanding: z.string(),
-  disbursedOn: z.string(),
-  maturesOn: z.string().nullable(),
-  filedOn: z.string(),
-  mode: z.enum(LOAN_MODES),
-  ratio: z.string().openapi({ example: '0.3' }),
-  parties: z.array(z.object({ party: z.string(), institutionId: z.string().nullable().optional(), share: z.string() })),
-  guarantorId: z.string().nullable().openapi({ description: 'the guarantee institution of a risk-sharing loan' }),
-  guarantorConfirmation: z.object({ on: z.string(), by: z.string() }).nullable().openapi({ description: 'when and by whom the guarantor confirmed its part; null until it has' }),
-  reserved: z.string(),
-  status: z.string(),
-  classification: z.string(),
-  overdueSince: z.string().nullable(),
-  nonPerformingOn: z.string().nullable(),
-  reasons: z.array(reasonSchema),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-}).openapi('Filing');
+export const filingSchema = z
+  .object({
+    id: z.string(),
+    bankRef: z.string(),
+    fundId: z.string(),
+    programme: z.string(),
+    policyVersion: z.string(),
+    bankId: z.string(),
+    enterpriseId: z.string(),
+    enterpriseName: z.string().optional(),
+    kind: z.string(),
+    principal: z.string().openapi({ example: '8000000.00' }),
+    outstanding: z.string(),
+    disbursedOn: z.string(),
+    maturesOn: z.string().nullable(),
+    filedOn: z.string(),
+    mode: z.enum(LOAN_MODES),
+    ratio: z.string().openapi({ example: '0.3' }),
+    parties: z.array(
+      z.object({ party: z.string(), institutionId: z.string().nullable().optional(), share: z.string() }),
+    ),
+    guarantorId: z.string().nullable().openapi({ description: 'the guarantee institution of a risk-sharing loan' }),
+    guarantorConfirmation: z
+      .object({ on: z.string(), by: z.string() })
+      .nullable()
+      .openapi({ description: 'when and by whom the guarantor confirmed its part; null until it has' }),
+    reserved: z.string(),
+    status: z.string(),
+    classification: z.string(),
+    overdueSince: z.string().nullable(),
+    nonPerformingOn: z.string().nullable(),
+    reasons: z.array(reasonSchema),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  })
+  .openapi('Filing');

@@ -10,75 +10,101 @@ export type FilingStatus = (typeof FILING_STATUSES)[number];
  * A filed loan (备案). Its terms are fixed at filing (R3): the policy version, the ratio, the
  * parties' shares. `reserved` is the liability the ledger holds for it now (ratio × outstanding, R7b).
  */
-export const filings = pgTable('filings', {
-  id: text('id').primaryKey(),
-  fundId: text('fund_id').notNull().references(() => funds.id),
-  programmeId: text('programme_id').notNull().references(() => programmes.id),
-  policyVersionId: integer('policy_version_id').notNull().references(() => policyVersions.id),
-  bankId: text('bank_id').notNull().references(() => institutions.id),
-  enterpriseId: text('enterprise_id').notNull().references(() => enterprises.id),
-  /** The bank's own loan (contract) number: a loan is filed once. */
-  bankRef: text('bank_ref').notNull(),
-  idempotencyKey: text('idempotency_key'),
-  requestHash: text('request_hash').notNull(),
-  kind: text('kind').notNull(),
-  principal: bigint('principal', { mode: 'bigint' }).notNull(),
-  outstanding: bigint('outstanding', { mode: 'bigint' }).notNull(),
-  disbursedOn: date('disbursed_on', { mode: 'string' }).notNull(),
-  maturesOn: date('matures_on', { mode: 'string' }),
-  filedOn: date('filed_on', { mode: 'string' }).notNull(),
-  mode: text('mode', { enum: ['direct', 'risk-sharing'] }).notNull(),
-  /** The fund's ratio in basis points, fixed at filing. */
-  ratioBp: integer('ratio_bp').notNull(),
-  rounding: text('rounding', { enum: ['half-up', 'half-even'] }).notNull(),
-  capPerLoan: bigint('cap_per_loan', { mode: 'bigint' }),
-  /** Risk-sharing parties and their shares in basis points (F14–F16, G7). */
-  parties: jsonb('parties').$type<{ party: string; institutionId?: string | null; shareBp: number }[]>().notNull(),
-  guarantorId: text('guarantor_id').references(() => institutions.id),
-  /** A risk-sharing loan's guarantor confirms its part (F14–F16): when and who; null until then. */
-  guarantorConfirmedOn: date('guarantor_confirmed_on', { mode: 'string' }),
-  guarantorConfirmedBy: text('guarantor_confirmed_by'),
-  reserved: bigint('reserved', { mode: 'bigint' }).notNull(),
-  agreementId: text('agreement_id'),
-  /** G5's cap key when the programme has one. */
-  enterpriseCapKey: text('enterprise_cap_key'),
-  status: text('status', { enum: FILING_STATUSES }).notNull(),
-  classification: text('classification', { enum: ['normal', 'special-mention', 'substandard', 'doubtful', 'loss'] }).notNull().default('normal'),
-  overdueSince: date('overdue_since', { mode: 'string' }),
-  nonPerformingOn: date('non_performing_on', { mode: 'string' }),
-  /**
-   * The eligibility reasons at filing, as rendered by the policy engine. `json`, not `jsonb`: nothing
-   * queries inside it, and jsonb built a tree of each 2.9 kB decision on the way in (drizzle/0011).
-   */
-  decision: json('decision').notNull(),
-  createdBy: text('created_by').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  version: integer('version').notNull().default(1),
-}, (t) => [
-  uniqueIndex('filings_bank_ref_uq').on(t.bankId, t.bankRef),
-  // Partial: most filings (every bulk-filed one) have no key and no guarantor, and need no entry.
-  uniqueIndex('filings_idempotency_uq').on(t.bankId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
-  index('filings_fund_status_ix').on(t.fundId, t.status),
-  index('filings_bank_filed_ix').on(t.bankId, t.filedOn, t.id),
-  index('filings_filed_ix').on(t.filedOn, t.id),
-  index('filings_principal_ix').on(t.principal, t.id),
-  // Every sort the filings list offers has its index, so a page of 50 over a million loans stays quick.
-  index('filings_outstanding_ix').on(t.outstanding, t.id),
-  index('filings_bank_ref_ix').on(t.bankRef, t.id),
-  index('filings_disbursed_ix').on(t.disbursedOn, t.id),
-  index('filings_enterprise_ix').on(t.enterpriseId),
-  index('filings_guarantor_ix').on(t.guarantorId).where(sql`${t.guarantorId} is not null`),
-]);
+export const filings = pgTable(
+  'filings',
+  {
+    id: text('id').primaryKey(),
+    fundId: text('fund_id')
+      .notNull()
+      .references(() => funds.id),
+    programmeId: text('programme_id')
+      .notNull()
+      .references(() => programmes.id),
+    policyVersionId: integer('policy_version_id')
+      .notNull()
+      .references(() => policyVersions.id),
+    bankId: text('bank_id')
+      .notNull()
+      .references(() => institutions.id),
+    enterpriseId: text('enterprise_id')
+      .notNull()
+      .references(() => enterprises.id),
+    /** The bank's own loan (contract) number: a loan is filed once. */
+    bankRef: text('bank_ref').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash').notNull(),
+    kind: text('kind').notNull(),
+    principal: bigint('principal', { mode: 'bigint' }).notNull(),
+    outstanding: bigint('outstanding', { mode: 'bigint' }).notNull(),
+    disbursedOn: date('disbursed_on', { mode: 'string' }).notNull(),
+    maturesOn: date('matures_on', { mode: 'string' }),
+    filedOn: date('filed_on', { mode: 'string' }).notNull(),
+    mode: text('mode', { enum: ['direct', 'risk-sharing'] }).notNull(),
+    /** The fund's ratio in basis points, fixed at filing. */
+    ratioBp: integer('ratio_bp').notNull(),
+    rounding: text('rounding', { enum: ['half-up', 'half-even'] }).notNull(),
+    capPerLoan: bigint('cap_per_loan', { mode: 'bigint' }),
+    /** Risk-sharing parties and their shares in basis points (F14–F16, G7). */
+    parties: jsonb('parties').$type<{ party: string; institutionId?: string | null; shareBp: number }[]>().notNull(),
+    guarantorId: text('guarantor_id').references(() => institutions.id),
+    /** A risk-sharing loan's guarantor confirms its part (F14–F16): when and who; null until then. */
+    guarantorConfirmedOn: date('guarantor_confirmed_on', { mode: 'string' }),
+    guarantorConfirmedBy: text('guarantor_confirmed_by'),
+    reserved: bigint('reserved', { mode: 'bigint' }).notNull(),
+    agreementId: text('agreement_id'),
+    /** G5's cap key when the programme has one. */
+    enterpriseCapKey: text('enterprise_cap_key'),
+    status: text('status', { enum: FILING_STATUSES }).notNull(),
+    classification: text('classification', { enum: ['normal', 'special-mention', 'substandard', 'doubtful', 'loss'] })
+      .notNull()
+      .default('normal'),
+    overdueSince: date('overdue_since', { mode: 'string' }),
+    nonPerformingOn: date('non_performing_on', { mode: 'string' }),
+    /**
+     * The eligibility reasons at filing, as rendered by the policy engine. `json`, not `jsonb`: nothing
+     * queries inside it, and jsonb built a tree of each 2.9 kB decision on the way in (drizzle/0011).
+     */
+    decision: json('decision').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('filings_bank_ref_uq').on(t.bankId, t.bankRef),
+    // Partial: most filings (every bulk-filed one) have no key and no guarantor, and need no entry.
+    uniqueIndex('filings_idempotency_uq')
+      .on(t.bankId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index('filings_fund_status_ix').on(t.fundId, t.status),
+    index('filings_bank_filed_ix').on(t.bankId, t.filedOn, t.id),
+    index('filings_filed_ix').on(t.filedOn, t.id),
+    index('filings_principal_ix').on(t.principal, t.id),
+    // Every sort the filings list offers has its index, so a page of 50 over a million loans stays quick.
+    index('filings_outstanding_ix').on(t.outstanding, t.id),
+    index('filings_bank_ref_ix').on(t.bankRef, t.id),
+    index('filings_disbursed_ix').on(t.disbursedOn, t.id),
+    index('filings_enterprise_ix').on(t.enterpriseId),
+    index('filings_guarantor_ix')
+      .on(t.guarantorId)
+      .where(sql`${t.guarantorId} is not null`),
+  ],
+);
 
 /** The loan's timeline: every change with who, when and what, in order. */
-export const filingEvents = pgTable('filing_events', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  filingId: text('filing_id').notNull().references(() => filings.id),
-  kind: text('kind').notNull(),
-  /** The business date the event is about (repayment date, classification date…). */
-  on: date('on', { mode: 'string' }).notNull(),
-  data: jsonb('data').notNull(),
-  actor: text('actor').notNull(),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('filing_events_filing_ix').on(t.filingId, t.id)]);
+export const filingEvents = pgTable(
+  'filing_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    filingId: text('filing_id')
+      .notNull()
+      .references(() => filings.id),
+    kind: text('kind').notNull(),
+    /** The business date the event is about (repayment date, classification date…). */
+    on: date('on', { mode: 'string' }).notNull(),
+    data: jsonb('data').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('filing_events_filing_ix').on(t.filingId, t.id)],
+);

@@ -6,11 +6,28 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
-import { enterpriseCapAccounts, enterpriseCapKey, exposureAccount, releaseFiling, reserveFiling, type AccountSpec, type TransferSpec } from '../../core/ledger/fund-operations';
+import {
+  enterpriseCapAccounts,
+  enterpriseCapKey,
+  exposureAccount,
+  releaseFiling,
+  reserveFiling,
+  type AccountSpec,
+  type TransferSpec,
+} from '../../core/ledger/fund-operations';
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import {
-  compensationOnly, evaluate, evaluateAcrossProgrammes, NoPolicyInForceError, policiesInForce, renderDecision,
-  type CompensationTerms, type Decision, type LoanCase, type RenderedDecision, type RenderedReason,
+  compensationOnly,
+  evaluate,
+  evaluateAcrossProgrammes,
+  NoPolicyInForceError,
+  policiesInForce,
+  renderDecision,
+  type CompensationTerms,
+  type Decision,
+  type LoanCase,
+  type RenderedDecision,
+  type RenderedReason,
 } from '../../core/policy';
 import { addDays, CalendarRangeError } from '../../core/calendar';
 import { scopeFor, type Actor } from '../auth/access';
@@ -26,7 +43,17 @@ import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
 import { createFilingWriter } from './filings.writer';
 import { count, timed, type Timings } from './timings';
-import { createFilingsRepository, filedRecord, type AgreementRow, type FiledRecord, type FilingEventInsert, type FilingFilter, type FilingInsert, type FilingRow, type FilingSort } from './filings.repository';
+import {
+  createFilingsRepository,
+  filedRecord,
+  type AgreementRow,
+  type FiledRecord,
+  type FilingEventInsert,
+  type FilingFilter,
+  type FilingInsert,
+  type FilingRow,
+  type FilingSort,
+} from './filings.repository';
 import type { filingInput, filingPatch } from './filings.schemas';
 import type { FilingStatus } from './filings.table';
 
@@ -35,14 +62,41 @@ export type FilingInput = z.output<typeof filingInput>;
 export function filingView(f: FilingRow, enterpriseName?: string) {
   const decision = f.decision as { reasons: RenderedReason[] };
   return {
-    id: f.id, bankRef: f.bankRef, fundId: f.fundId, programme: f.programmeId, policyVersion: (f.decision as { policyVersion: string }).policyVersion,
-    bankId: f.bankId, enterpriseId: f.enterpriseId, ...(enterpriseName ? { enterpriseName } : {}),
-    kind: f.kind, principal: formatYuan(f.principal), outstanding: formatYuan(f.outstanding), disbursedOn: f.disbursedOn, maturesOn: f.maturesOn,
-    filedOn: f.filedOn, mode: f.mode, ratio: formatRate(f.ratioBp),
-    parties: f.parties.map((p) => ({ party: p.party, institutionId: p.institutionId ?? null, share: formatRate(p.shareBp) })),
-    guarantorId: f.guarantorId, guarantorConfirmation: f.guarantorConfirmedOn ? { on: f.guarantorConfirmedOn, by: f.guarantorConfirmedBy ?? '' } : null,
-    reserved: formatYuan(f.reserved), status: f.status, classification: f.classification, overdueSince: f.overdueSince, nonPerformingOn: f.nonPerformingOn,
-    reasons: decision.reasons, createdBy: f.createdBy, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString(), version: f.version,
+    id: f.id,
+    bankRef: f.bankRef,
+    fundId: f.fundId,
+    programme: f.programmeId,
+    policyVersion: (f.decision as { policyVersion: string }).policyVersion,
+    bankId: f.bankId,
+    enterpriseId: f.enterpriseId,
+    ...(enterpriseName ? { enterpriseName } : {}),
+    kind: f.kind,
+    principal: formatYuan(f.principal),
+    outstanding: formatYuan(f.outstanding),
+    disbursedOn: f.disbursedOn,
+    maturesOn: f.maturesOn,
+    filedOn: f.filedOn,
+    mode: f.mode,
+    ratio: formatRate(f.ratioBp),
+    parties: f.parties.map((p) => ({
+      party: p.party,
+      institutionId: p.institutionId ?? null,
+      share: formatRate(p.shareBp),
+    })),
+    guarantorId: f.guarantorId,
+    guarantorConfirmation: f.guarantorConfirmedOn
+      ? { on: f.guarantorConfirmedOn, by: f.guarantorConfirmedBy ?? '' }
+      : null,
+    reserved: formatYuan(f.reserved),
+    status: f.status,
+    classification: f.classification,
+    overdueSince: f.overdueSince,
+    nonPerformingOn: f.nonPerformingOn,
+    reasons: decision.reasons,
+    createdBy: f.createdBy,
+    createdAt: f.createdAt.toISOString(),
+    updatedAt: f.updatedAt.toISOString(),
+    version: f.version,
   };
 }
 export type FilingView = ReturnType<typeof filingView>;
@@ -62,26 +116,61 @@ export function auditedFiling(view: FilingView, decisionSha256: string) {
 /** The terms a filing fixes (R3), as the claims and the simulator read them back. */
 export function termsOf(f: Pick<FilingRow, 'ratioBp' | 'rounding' | 'capPerLoan' | 'parties'>): CompensationTerms {
   return {
-    ratioBp: f.ratioBp, rounding: f.rounding, ...(f.capPerLoan !== null ? { capPerLoan: f.capPerLoan } : {}),
-    parties: f.parties.map((p) => ({ party: p.party as CompensationTerms['parties'][number]['party'], shareBp: p.shareBp })),
+    ratioBp: f.ratioBp,
+    rounding: f.rounding,
+    ...(f.capPerLoan !== null ? { capPerLoan: f.capPerLoan } : {}),
+    parties: f.parties.map((p) => ({
+      party: p.party as CompensationTerms['parties'][number]['party'],
+      shareBp: p.shareBp,
+    })),
   };
 }
 
-export function caseOf(e: EnterpriseRow, quals: { kind: string; validFrom: string; validTo: string }[], loan: { kind: string; principal: Fen; disbursedOn: string; mode: 'direct' | 'risk-sharing'; bankShare?: number | undefined }, filedOn: string): LoanCase {
+export function caseOf(
+  e: EnterpriseRow,
+  quals: { kind: string; validFrom: string; validTo: string }[],
+  loan: {
+    kind: string;
+    principal: Fen;
+    disbursedOn: string;
+    mode: 'direct' | 'risk-sharing';
+    bankShare?: number | undefined;
+  },
+  filedOn: string,
+): LoanCase {
   return {
     enterprise: {
-      registeredInZone: e.registeredInZone, size: e.size, sciTech: e.sciTech, industry: e.industry, restrictedProcesses: e.restrictedProcesses,
-      qualifications: quals.map((q) => ({ kind: q.kind as LoanCase['enterprise']['qualifications'][number]['kind'], validFrom: q.validFrom, validTo: q.validTo })),
+      registeredInZone: e.registeredInZone,
+      size: e.size,
+      sciTech: e.sciTech,
+      industry: e.industry,
+      restrictedProcesses: e.restrictedProcesses,
+      qualifications: quals.map((q) => ({
+        kind: q.kind as LoanCase['enterprise']['qualifications'][number]['kind'],
+        validFrom: q.validFrom,
+        validTo: q.validTo,
+      })),
     },
-    loan: { kind: loan.kind, principal: loan.principal, disbursedOn: loan.disbursedOn, filedOn, mode: loan.mode, ...(loan.bankShare !== undefined ? { bankShareBp: loan.bankShare } : {}) },
+    loan: {
+      kind: loan.kind,
+      principal: loan.principal,
+      disbursedOn: loan.disbursedOn,
+      filedOn,
+      mode: loan.mode,
+      ...(loan.bankShare !== undefined ? { bankShareBp: loan.bankShare } : {}),
+    },
   };
 }
 
-const hashOf = (input: unknown) => createHash('sha256').update(JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).digest('hex');
+const hashOf = (input: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
+    .digest('hex');
 
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {
-    if (bankId && bankId !== actor.bankId) throw Problem.invalid([{ field: 'bankId', message: 'a bank files for itself only' }]);
+    if (bankId && bankId !== actor.bankId)
+      throw Problem.invalid([{ field: 'bankId', message: 'a bank files for itself only' }]);
     return actor.bankId!;
   }
   if (!bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required when a manager files for a bank' }]);
@@ -99,14 +188,24 @@ export interface FileLoanDeps {
 export type FileOutcome = { filing: FilingView; replayed: boolean };
 
 /** Files one loan, or throws a Problem: 400 bad field, 404 unknown enterprise, 409 filed already, 422 refused with reasons. */
-export async function fileLoan({ db, catalog, actor, today, input, idempotencyKey }: FileLoanDeps & { input: FilingInput; idempotencyKey?: string }): Promise<FileOutcome> {
+export async function fileLoan({
+  db,
+  catalog,
+  actor,
+  today,
+  input,
+  idempotencyKey,
+}: FileLoanDeps & { input: FilingInput; idempotencyKey?: string }): Promise<FileOutcome> {
   const bankId = bankOf(actor, input.bankId);
   const requestHash = hashOf({ ...input, bankId });
   const filings = createFilingsRepository({ db });
   const replay = async (): Promise<FileOutcome | undefined> => {
     const prior = idempotencyKey ? await filings.findByIdempotencyKey(bankId, idempotencyKey) : undefined;
     if (!prior) return undefined;
-    if (prior.requestHash !== requestHash) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+    if (prior.requestHash !== requestHash)
+      throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [
+        { field: 'Idempotency-Key', message: 'was used for a different request' },
+      ]);
     return { filing: filingView(prior), replayed: true };
   };
   const earlier = await replay();
@@ -115,17 +214,19 @@ export async function fileLoan({ db, catalog, actor, today, input, idempotencyKe
     const plan = await planOneFiling({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey });
     const answer = await filingWriterFor(db)(plan, actor);
     if ('refused' in answer) throw new FilingRefused([...plan.rendered.reasons, answer.refused]);
-    if ('filedAlready' in answer) return await replay() ?? filedAlready(input.bankRef);
+    if ('filedAlready' in answer) return (await replay()) ?? filedAlready(input.bankRef);
     return { filing: answer.filed, replayed: false };
   } catch (e) {
     const constraint = uniqueViolation(e);
     if (!constraint) throw e;
-    return await replay() ?? filedAlready(input.bankRef);
+    return (await replay()) ?? filedAlready(input.bankRef);
   }
 }
 
 const filedAlready = (bankRef: string): never => {
-  throw new Problem(409, 'Filed already', `Loan ${bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
+  throw new Problem(409, 'Filed already', `Loan ${bankRef} of this bank is filed already.`, [
+    { field: 'bankRef', message: 'is filed already' },
+  ]);
 };
 
 const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>();
@@ -133,7 +234,7 @@ const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>
 /** Filings through group commit (filings.writer.ts): one writer per database handle. */
 function filingWriterFor(db: Db) {
   let writer = filingWriters.get(db);
-  if (!writer) filingWriters.set(db, writer = createFilingWriter({ db, writeFilings }));
+  if (!writer) filingWriters.set(db, (writer = createFilingWriter({ db, writeFilings })));
   return writer;
 }
 
@@ -142,19 +243,50 @@ function filingWriterFor(db: Db) {
  * filed yet (the unique index has the last word when two race), the enterprise, the agreements in
  * force. Throws the Problem a bad request deserves.
  */
-async function planOneFiling({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey }: FileLoanDeps & { input: FilingInput; bankId: string; requestHash: string; idempotencyKey?: string | undefined }): Promise<FilingPlan> {
+async function planOneFiling({
+  db,
+  catalog,
+  actor,
+  today,
+  input,
+  bankId,
+  requestHash,
+  idempotencyKey,
+}: FileLoanDeps & {
+  input: FilingInput;
+  bankId: string;
+  requestHash: string;
+  idempotencyKey?: string | undefined;
+}): Promise<FilingPlan> {
   const filings = createFilingsRepository({ db });
   const registry = createRegistryRepository({ db });
   const bank = await registry.findInstitution(bankId);
-  if (!bank || bank.kind !== 'bank') throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
-  if (await filings.findByBankRef(bankId, input.bankRef)) throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [{ field: 'bankRef', message: 'is filed already' }]);
-  const enterprise = input.enterpriseId ? await registry.findEnterprise(input.enterpriseId) : await registry.findEnterpriseByCreditCode(input.creditCode!);
-  if (!enterprise) throw Problem.invalid([{ field: input.enterpriseId ? 'enterpriseId' : 'creditCode', message: 'no registered enterprise has it; register the enterprise first' }]);
-  if (input.enterpriseId && input.creditCode && input.creditCode !== enterprise.creditCode) throw Problem.invalid([{ field: 'creditCode', message: 'is not the credit code of the enterprise enterpriseId names' }]);
+  if (!bank || bank.kind !== 'bank')
+    throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
+  if (await filings.findByBankRef(bankId, input.bankRef))
+    throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [
+      { field: 'bankRef', message: 'is filed already' },
+    ]);
+  const enterprise = input.enterpriseId
+    ? await registry.findEnterprise(input.enterpriseId)
+    : await registry.findEnterpriseByCreditCode(input.creditCode!);
+  if (!enterprise)
+    throw Problem.invalid([
+      {
+        field: input.enterpriseId ? 'enterpriseId' : 'creditCode',
+        message: 'no registered enterprise has it; register the enterprise first',
+      },
+    ]);
+  if (input.enterpriseId && input.creditCode && input.creditCode !== enterprise.creditCode)
+    throw Problem.invalid([
+      { field: 'creditCode', message: 'is not the credit code of the enterprise enterpriseId names' },
+    ]);
   const quals = await registry.qualificationsOf([enterprise.id]);
   const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
   const guarantorId = guarantorOf(input);
-  const guarantors = new Set(guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : []);
+  const guarantors = new Set(
+    guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : [],
+  );
   const plan = planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
   return withOpenedCap(plan, await openedCaps(db, [plan]));
 }
@@ -180,7 +312,8 @@ export interface FilingPlan {
   enterpriseCap: { key: string; cap: Fen } | null;
 }
 
-export const guarantorOf = (input: FilingInput): string | null => input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
+export const guarantorOf = (input: FilingInput): string | null =>
+  input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
 
 /** The request hash that makes a filing idempotent (the same for the API and bulk files). */
 export const filingRequestHash = (input: FilingInput, bankId: string) => hashOf({ ...input, bankId });
@@ -191,7 +324,9 @@ export const filingRequestHash = (input: FilingInput, bankId: string) => hashOf(
  */
 function disbursementProblem(field: string, disbursedOn: string, filedOn: string): FieldError | undefined {
   const latest = addDays(filedOn, 366);
-  return disbursedOn > latest ? { field, message: `must not be more than a year after the filing date (${filedOn})` } : undefined;
+  return disbursedOn > latest
+    ? { field, message: `must not be more than a year after the filing date (${filedOn})` }
+    : undefined;
 }
 
 /**
@@ -200,9 +335,24 @@ function disbursementProblem(field: string, disbursedOn: string, filedOn: string
  * qualifications and which of the named institutions are registered guarantors. Throws a Problem
  * (400 bad field, 422 refused with reasons).
  */
-export function planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey, id = randomUUID() }: {
-  desk: FilingDesk; input: FilingInput; enterprise: EnterpriseRow; quals: { kind: string; validFrom: string; validTo: string }[];
-  guarantors: ReadonlySet<string>; requestHash: string; idempotencyKey?: string | undefined; id?: string;
+export function planFiling({
+  desk,
+  input,
+  enterprise,
+  quals,
+  guarantors,
+  requestHash,
+  idempotencyKey,
+  id = randomUUID(),
+}: {
+  desk: FilingDesk;
+  input: FilingInput;
+  enterprise: EnterpriseRow;
+  quals: { kind: string; validFrom: string; validTo: string }[];
+  guarantors: ReadonlySet<string>;
+  requestHash: string;
+  idempotencyKey?: string | undefined;
+  id?: string;
 }): FilingPlan {
   const { catalog, actor, today, bankId } = desk;
   const late = disbursementProblem('loan.disbursedOn', input.loan.disbursedOn, today);
@@ -214,10 +364,24 @@ export function planFiling({ desk, input, enterprise, quals, guarantors, request
   let decision: Decision;
   try {
     const inForce = policiesInForce(catalog.current, today, input.programme).filter((p) => agreed.has(p.programme));
-    if (inForce.length === 0) throw new FilingRefused([{ rule: 'cooperation-agreement', fact: 'G1', cites: ['G1'], ok: false, message: `银行 ${bankId} 没有在 ${today} 有效的${input.programme ? ` ${input.programme} ` : ''}合作协议`, messageEn: `Bank ${bankId} has no cooperation agreement${input.programme ? ` for ${input.programme}` : ''} in force on ${today}` }]);
-    decision = evaluateAcrossProgrammes({ ...loanCase, ...(input.programme ? { programme: input.programme } : {}) }, inForce).chosen;
+    if (inForce.length === 0)
+      throw new FilingRefused([
+        {
+          rule: 'cooperation-agreement',
+          fact: 'G1',
+          cites: ['G1'],
+          ok: false,
+          message: `银行 ${bankId} 没有在 ${today} 有效的${input.programme ? ` ${input.programme} ` : ''}合作协议`,
+          messageEn: `Bank ${bankId} has no cooperation agreement${input.programme ? ` for ${input.programme}` : ''} in force on ${today}`,
+        },
+      ]);
+    decision = evaluateAcrossProgrammes(
+      { ...loanCase, ...(input.programme ? { programme: input.programme } : {}) },
+      inForce,
+    ).chosen;
   } catch (e) {
-    if (e instanceof NoPolicyInForceError || e instanceof CalendarRangeError) throw Problem.invalid([{ field: input.programme ? 'programme' : 'loan.disbursedOn', message: e.message }]);
+    if (e instanceof NoPolicyInForceError || e instanceof CalendarRangeError)
+      throw Problem.invalid([{ field: input.programme ? 'programme' : 'loan.disbursedOn', message: e.message }]);
     throw e;
   }
   const rendered = renderDecision(decision, loanCase);
@@ -226,29 +390,74 @@ export function planFiling({ desk, input, enterprise, quals, guarantors, request
   const policy = decision.policy;
   const agreement = agreements.find((a) => a.programmeId === policy.programme)!;
   const guarantor = guarantorOf(input);
-  if (guarantor && !guarantors.has(guarantor)) throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
+  if (guarantor && !guarantors.has(guarantor))
+    throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
   const terms: CompensationTerms = input.loan.parties
-    ? { ...decision.terms, parties: [...input.loan.parties.map((p) => ({ party: p.party, shareBp: p.share })), { party: 'bank', shareBp: input.loan.bankShare! }] }
+    ? {
+        ...decision.terms,
+        parties: [
+          ...input.loan.parties.map((p) => ({ party: p.party, shareBp: p.share })),
+          { party: 'bank', shareBp: input.loan.bankShare! },
+        ],
+      }
     : decision.terms;
   const liability = compensationOnly(terms, input.loan.principal);
   const cap = policy.limits.perEnterprisePerBank;
   const capKey = cap !== null ? enterpriseCapKey(policy.programme, bankId, enterprise.id) : null;
   const row = {
-    id, fundId: agreement.fundId, programmeId: policy.programme, policyVersionId: catalog.versionIdOf(policy), bankId, enterpriseId: enterprise.id,
-    bankRef: input.bankRef, idempotencyKey: idempotencyKey ?? null, requestHash, kind: input.loan.kind, principal: input.loan.principal, outstanding: input.loan.principal,
-    disbursedOn: input.loan.disbursedOn, maturesOn: input.loan.maturesOn ?? null, filedOn: today, mode: input.loan.mode, ratioBp: terms.ratioBp, rounding: terms.rounding,
+    id,
+    fundId: agreement.fundId,
+    programmeId: policy.programme,
+    policyVersionId: catalog.versionIdOf(policy),
+    bankId,
+    enterpriseId: enterprise.id,
+    bankRef: input.bankRef,
+    idempotencyKey: idempotencyKey ?? null,
+    requestHash,
+    kind: input.loan.kind,
+    principal: input.loan.principal,
+    outstanding: input.loan.principal,
+    disbursedOn: input.loan.disbursedOn,
+    maturesOn: input.loan.maturesOn ?? null,
+    filedOn: today,
+    mode: input.loan.mode,
+    ratioBp: terms.ratioBp,
+    rounding: terms.rounding,
     capPerLoan: terms.capPerLoan ?? null,
-    parties: [...(input.loan.parties ?? []).map((p) => ({ party: p.party, institutionId: p.institutionId ?? null, shareBp: p.share })),
-      ...terms.parties.filter((p) => !input.loan.parties || p.party === 'bank').filter((p) => p.party !== 'bank' || input.loan.mode === 'risk-sharing').map((p) => ({ party: p.party, institutionId: p.party === 'bank' ? bankId : null, shareBp: p.shareBp }))],
-    guarantorId: guarantor, reserved: liability, agreementId: agreement.quota !== null ? agreement.id : null, enterpriseCapKey: capKey,
-    status: 'active' as const, decision: { ...rendered, alternatives: undefined }, createdBy: actor.username,
+    parties: [
+      ...(input.loan.parties ?? []).map((p) => ({
+        party: p.party,
+        institutionId: p.institutionId ?? null,
+        shareBp: p.share,
+      })),
+      ...terms.parties
+        .filter((p) => !input.loan.parties || p.party === 'bank')
+        .filter((p) => p.party !== 'bank' || input.loan.mode === 'risk-sharing')
+        .map((p) => ({ party: p.party, institutionId: p.party === 'bank' ? bankId : null, shareBp: p.shareBp })),
+    ],
+    guarantorId: guarantor,
+    reserved: liability,
+    agreementId: agreement.quota !== null ? agreement.id : null,
+    enterpriseCapKey: capKey,
+    status: 'active' as const,
+    decision: { ...rendered, alternatives: undefined },
+    createdBy: actor.username,
   };
   return {
     row,
-    event: { filingId: id, kind: 'filed', on: today, data: { principal: formatYuan(row.principal), reserved: formatYuan(liability), ratio: formatRate(terms.ratioBp) }, actor: actor.username },
+    event: {
+      filingId: id,
+      kind: 'filed',
+      on: today,
+      data: { principal: formatYuan(row.principal), reserved: formatYuan(liability), ratio: formatRate(terms.ratioBp) },
+      actor: actor.username,
+    },
     accounts: [exposureAccount(row.fundId, id), ...(capKey ? enterpriseCapAccounts(row.fundId, capKey) : [])],
     transfers: reserveFiling({
-      fundId: row.fundId, filingId: id, liability, agreementId: row.agreementId,
+      fundId: row.fundId,
+      filingId: id,
+      liability,
+      agreementId: row.agreementId,
       enterpriseCap: capKey && cap !== null ? { key: capKey, cap, principal: row.principal } : null,
     }),
     rendered,
@@ -282,14 +491,26 @@ export function withOpenedCap(plan: FilingPlan, opened: Map<string, { opened: Fe
     ...plan,
     accounts: plan.accounts.filter((a) => !capAccounts.has(a.id)),
     transfers: reserveFiling({
-      fundId, filingId: plan.row.id!, liability: plan.row.reserved, agreementId: plan.row.agreementId ?? null,
-      enterpriseCap: { key: cap.key, cap: cap.cap, principal: plan.row.principal, opened: state.opened, moves: state.moves },
+      fundId,
+      filingId: plan.row.id!,
+      liability: plan.row.reserved,
+      agreementId: plan.row.agreementId ?? null,
+      enterpriseCap: {
+        key: cap.key,
+        cap: cap.cap,
+        principal: plan.row.principal,
+        opened: state.opened,
+        moves: state.moves,
+      },
     }),
   };
 }
 
 /** A plan's rows as insertFiled takes them, with its decision's digest for the audit row. */
-export interface StoredFiling { record: FiledRecord; decisionSha256: string }
+export interface StoredFiling {
+  record: FiledRecord;
+  decisionSha256: string;
+}
 
 const storedFilings = new WeakMap<FilingPlan['row'], StoredFiling>();
 
@@ -301,20 +522,35 @@ export function storedFiling(plan: FilingPlan): StoredFiling {
   let stored = storedFilings.get(plan.row);
   if (!stored) {
     const record = filedRecord(plan.row, plan.event);
-    storedFilings.set(plan.row, stored = { record, decisionSha256: createHash('sha256').update(record.decision).digest('hex') });
+    storedFilings.set(
+      plan.row,
+      (stored = { record, decisionSha256: createHash('sha256').update(record.decision).digest('hex') }),
+    );
   }
   return stored;
 }
 
 /** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
-export type WriteOutcome = { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
+export type WriteOutcome =
+  { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
 
 /** The row as the database holds it right after the insert: the plan's values and the columns' defaults. */
-const insertedRow = (row: FilingInsert, at: Date): FilingRow => ({
-  ...row, idempotencyKey: row.idempotencyKey ?? null, maturesOn: row.maturesOn ?? null, capPerLoan: row.capPerLoan ?? null, guarantorId: row.guarantorId ?? null,
-  agreementId: row.agreementId ?? null, enterpriseCapKey: row.enterpriseCapKey ?? null, classification: 'normal', overdueSince: null, nonPerformingOn: null,
-  createdAt: at, updatedAt: at, version: 1,
-} as FilingRow);
+const insertedRow = (row: FilingInsert, at: Date): FilingRow =>
+  ({
+    ...row,
+    idempotencyKey: row.idempotencyKey ?? null,
+    maturesOn: row.maturesOn ?? null,
+    capPerLoan: row.capPerLoan ?? null,
+    guarantorId: row.guarantorId ?? null,
+    agreementId: row.agreementId ?? null,
+    enterpriseCapKey: row.enterpriseCapKey ?? null,
+    classification: 'normal',
+    overdueSince: null,
+    nonPerformingOn: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  }) as FilingRow;
 
 /** Each account once (the enterprise-cap accounts of a chunk's loans to one enterprise repeat). */
 function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
@@ -331,7 +567,17 @@ function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
  * back the transaction (its row is written) and try again without it. `timings` (optional) collects
  * where the time went, for the import benchmark.
  */
-export async function writeFilings({ db, plans, actor, timings }: { db: Db; plans: FilingPlan[]; actor: Actor; timings?: Timings | undefined }): Promise<WriteOutcome> {
+export async function writeFilings({
+  db,
+  plans,
+  actor,
+  timings,
+}: {
+  db: Db;
+  plans: FilingPlan[];
+  actor: Actor;
+  timings?: Timings | undefined;
+}): Promise<WriteOutcome> {
   if (plans.length === 0) return { written: true, views: [] };
   const at = await insertFilings({ db, plans, timings });
   return reserveFilings({ db, plans, actor, at, timings });
@@ -342,22 +588,53 @@ export async function writeFilings({ db, plans, actor, timings }: { db: Db; plan
  * which lock nothing shared but the new rows (bulk filing runs it while the previous chunk's
  * reservations commit). Returns the rows' created_at (the transaction's now()).
  */
-export async function insertFilings({ db, plans, timings }: { db: Db; plans: FilingPlan[]; timings?: Timings | undefined }): Promise<Date> {
+export async function insertFilings({
+  db,
+  plans,
+  timings,
+}: {
+  db: Db;
+  plans: FilingPlan[];
+  timings?: Timings | undefined;
+}): Promise<Date> {
   const ledger = createLedgerRepository({ db });
   // The two statements are sent together (pipelined on the transaction's connection; run in order).
   const [at] = await Promise.all([
-    timed(timings, 'filings+events insert', () => createFilingsRepository({ db }).insertFiled(plans.map((p) => storedFiling(p).record))),
-    timed(timings, 'ledger accounts (sent with the insert)', () => openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) })),
+    timed(timings, 'filings+events insert', () =>
+      createFilingsRepository({ db }).insertFiled(plans.map((p) => storedFiling(p).record)),
+    ),
+    timed(timings, 'ledger accounts (sent with the insert)', () =>
+      openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) }),
+    ),
   ]);
   return at;
 }
 
 /** The second step of `writeFilings`, in the same transaction as the first: the reservations in one ledger batch, then the audit rows. */
-export async function reserveFilings({ db, plans, actor, at, timings }: { db: Db; plans: FilingPlan[]; actor: Actor; at: Date; timings?: Timings | undefined }): Promise<WriteOutcome> {
+export async function reserveFilings({
+  db,
+  plans,
+  actor,
+  at,
+  timings,
+}: {
+  db: Db;
+  plans: FilingPlan[];
+  actor: Actor;
+  at: Date;
+  timings?: Timings | undefined;
+}): Promise<WriteOutcome> {
   const ledger = createLedgerRepository({ db });
   const transfers = plans.flatMap((p) => p.transfers);
   count(timings, 'ledger transfers', transfers.length);
-  const results = transfers.length ? await timed(timings, 'ledger_apply', () => ledger.apply(transfers.map((t) => ({ ...t, kind: 'single' as const })), actor.username)) : [];
+  const results = transfers.length
+    ? await timed(timings, 'ledger_apply', () =>
+        ledger.apply(
+          transfers.map((t) => ({ ...t, kind: 'single' as const })),
+          actor.username,
+        ),
+      )
+    : [];
   let next = 0;
   const refusals = plans.map((p) => {
     const mine = results.slice(next, next + p.transfers.length);
@@ -372,7 +649,17 @@ export async function reserveFilings({ db, plans, actor, at, timings }: { db: Db
   // What the insert wrote is known: the view is built from it rather than read back.
   const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
   const audit = createAuditRepository({ db });
-  await timed(timings, 'audit', () => audit.recordMany(views.map((view, i) => ({ actor: actor.username, action: 'filing.create', entityKind: 'filing', entityId: view.id, after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256) }))));
+  await timed(timings, 'audit', () =>
+    audit.recordMany(
+      views.map((view, i) => ({
+        actor: actor.username,
+        action: 'filing.create',
+        entityKind: 'filing',
+        entityId: view.id,
+        after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256),
+      })),
+    ),
+  );
   return { written: true, views };
 }
 
@@ -387,13 +674,30 @@ export async function getFiling({ db, actor, id }: { db: Db; actor: Actor; id: s
   if (!f) throw Problem.notFound(`Filing ${id}`);
   const e = await createRegistryRepository({ db }).findEnterprise(f.enterpriseId);
   const events = await filings.events(id);
-  return { ...filingView(f, e?.name), events: events.map((ev) => ({ kind: ev.kind, on: ev.on, data: ev.data, actor: ev.actor, at: ev.at.toISOString() })) };
+  return {
+    ...filingView(f, e?.name),
+    events: events.map((ev) => ({ kind: ev.kind, on: ev.on, data: ev.data, actor: ev.actor, at: ev.at.toISOString() })),
+  };
 }
 
-export async function listFilings({ db, actor, query }: { db: Db; actor: Actor; query: FilingFilter & { limit: number; cursor?: string | undefined; order: 'asc' | 'desc'; sort: FilingSort } }) {
+export async function listFilings({
+  db,
+  actor,
+  query,
+}: {
+  db: Db;
+  actor: Actor;
+  query: FilingFilter & { limit: number; cursor?: string | undefined; order: 'asc' | 'desc'; sort: FilingSort };
+}) {
   const { limit, cursor: c, order, sort, ...filter } = query;
-  const cursor = decodeCursor(c, sort === 'principal' || sort === 'outstanding' ? 'integer' : sort === 'bankRef' ? 'text' : 'date');
-  const rows = await createFilingsRepository({ db }).list({ ...filter, ...scopeFilter(actor) }, { limit, order, sort, ...(cursor ? { cursor } : {}) });
+  const cursor = decodeCursor(
+    c,
+    sort === 'principal' || sort === 'outstanding' ? 'integer' : sort === 'bankRef' ? 'text' : 'date',
+  );
+  const rows = await createFilingsRepository({ db }).list(
+    { ...filter, ...scopeFilter(actor) },
+    { limit, order, sort, ...(cursor ? { cursor } : {}) },
+  );
   const page = pageOf(rows, limit, (r) => ({ value: String(r.filing[sort] ?? ''), id: r.filing.id }));
   return { items: page.items.map((r) => filingView(r.filing, r.enterpriseName)), nextCursor: page.nextCursor };
 }
@@ -405,18 +709,64 @@ export const liabilityFor = (f: FilingRow, outstanding: Fen) => compensationOnly
  * Moves a loan's reservation to `reserved` (more or less) and G5's principal by `principalDelta`.
  * Used by amendments, repayments, withdrawals; inside the caller's transaction.
  */
-export async function adjustReservation({ db, f, reserved, principalDelta, eventId, code, actor }: { db: Db; f: FilingRow; reserved: Fen; principalDelta: Fen; eventId: string; code: string; actor: string }) {
+export async function adjustReservation({
+  db,
+  f,
+  reserved,
+  principalDelta,
+  eventId,
+  code,
+  actor,
+}: {
+  db: Db;
+  f: FilingRow;
+  reserved: Fen;
+  principalDelta: Fen;
+  eventId: string;
+  code: string;
+  actor: string;
+}) {
   const ledger = createLedgerRepository({ db });
   const cap = f.enterpriseCapKey;
   const release = f.reserved - reserved;
-  const transfers = release >= 0n && principalDelta <= 0n
-    ? releaseFiling({ fundId: f.fundId, filingId: f.id, agreementId: f.agreementId, id: eventId, liability: release, enterpriseCap: cap ? { key: cap, principal: -principalDelta } : null, code })
-    : release <= 0n && principalDelta >= 0n
-      ? reserveFiling({ fundId: f.fundId, filingId: eventId, liability: -release, agreementId: f.agreementId, enterpriseCap: null })
-        .map((t) => ({ ...t, credit: exposureAccount(f.fundId, f.id).id, entityId: f.id }))
-        .concat(cap && principalDelta > 0n ? [{ id: `${eventId}:principal`, debit: `${f.fundId}:enterprise-cap:${cap}`, credit: `${f.fundId}:enterprise-used:${cap}`, amount: principalDelta, code, entityKind: 'filing', entityId: f.id }] : [])
-        .filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }))
-      : null;
+  const transfers =
+    release >= 0n && principalDelta <= 0n
+      ? releaseFiling({
+          fundId: f.fundId,
+          filingId: f.id,
+          agreementId: f.agreementId,
+          id: eventId,
+          liability: release,
+          enterpriseCap: cap ? { key: cap, principal: -principalDelta } : null,
+          code,
+        })
+      : release <= 0n && principalDelta >= 0n
+        ? reserveFiling({
+            fundId: f.fundId,
+            filingId: eventId,
+            liability: -release,
+            agreementId: f.agreementId,
+            enterpriseCap: null,
+          })
+            .map((t) => ({ ...t, credit: exposureAccount(f.fundId, f.id).id, entityId: f.id }))
+            .concat(
+              cap && principalDelta > 0n
+                ? [
+                    {
+                      id: `${eventId}:principal`,
+                      debit: `${f.fundId}:enterprise-cap:${cap}`,
+                      credit: `${f.fundId}:enterprise-used:${cap}`,
+                      amount: principalDelta,
+                      code,
+                      entityKind: 'filing',
+                      entityId: f.id,
+                    },
+                  ]
+                : [],
+            )
+            .filter((t) => t.amount > 0n)
+            .map((t, i, all) => ({ ...t, linked: i < all.length - 1 }))
+        : null;
   if (!transfers) throw new Error('a reservation moves liability and principal the same way');
   try {
     await applyOperation({ ledger, transfers, actor });
@@ -426,53 +776,154 @@ export async function adjustReservation({ db, f, reserved, principalDelta, event
   }
 }
 
-export async function amendFiling({ db, catalog, actor, id, patch }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string; patch: z.output<typeof filingPatch> }) {
+export async function amendFiling({
+  db,
+  catalog,
+  actor,
+  id,
+  patch,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  patch: z.output<typeof filingPatch>;
+}) {
   return db.transaction(async (tx) => {
     const filings = createFilingsRepository({ db: tx });
     const f = await filings.find(id, scopeFilter(actor), true);
     if (!f) throw Problem.notFound(`Filing ${id}`);
-    if (f.status !== 'active') throw new Problem(409, 'Not amendable', `A ${f.status} filing cannot be amended.`, [{ field: 'status', message: `is ${f.status}` }]);
-    if (patch.principal !== undefined && f.outstanding !== f.principal) throw new Problem(409, 'Not amendable', 'The principal of a loan with repayments cannot be amended; report its balance instead.', [{ field: 'principal', message: 'the loan has repayments' }]);
+    if (f.status !== 'active')
+      throw new Problem(409, 'Not amendable', `A ${f.status} filing cannot be amended.`, [
+        { field: 'status', message: `is ${f.status}` },
+      ]);
+    if (patch.principal !== undefined && f.outstanding !== f.principal)
+      throw new Problem(
+        409,
+        'Not amendable',
+        'The principal of a loan with repayments cannot be amended; report its balance instead.',
+        [{ field: 'principal', message: 'the loan has repayments' }],
+      );
     const before = filingView(f);
-    const next = { kind: patch.kind ?? f.kind, principal: patch.principal ?? f.principal, disbursedOn: patch.disbursedOn ?? f.disbursedOn, maturesOn: patch.maturesOn ?? f.maturesOn };
+    const next = {
+      kind: patch.kind ?? f.kind,
+      principal: patch.principal ?? f.principal,
+      disbursedOn: patch.disbursedOn ?? f.disbursedOn,
+      maturesOn: patch.maturesOn ?? f.maturesOn,
+    };
     if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
     const late = disbursementProblem('disbursedOn', next.disbursedOn, f.filedOn);
     if (late) throw Problem.invalid([late]);
     if (next.maturesOn && next.maturesOn <= next.disbursedOn) {
-      throw Problem.invalid([patch.maturesOn !== undefined ? { field: 'maturesOn', message: `must be after disbursedOn (${next.disbursedOn})` } : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` }]);
+      throw Problem.invalid([
+        patch.maturesOn !== undefined
+          ? { field: 'maturesOn', message: `must be after disbursedOn (${next.disbursedOn})` }
+          : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` },
+      ]);
     }
     // Judged again under the version it was filed under, on its filing date (R3).
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const registry = createRegistryRepository({ db: tx });
     const enterprise = (await registry.findEnterprise(f.enterpriseId))!;
-    const loanCase = caseOf(enterprise, await registry.qualificationsOf([enterprise.id]), { ...next, mode: f.mode, bankShare: f.mode === 'risk-sharing' ? f.parties.find((p) => p.party === 'bank')?.shareBp : undefined }, f.filedOn);
+    const loanCase = caseOf(
+      enterprise,
+      await registry.qualificationsOf([enterprise.id]),
+      {
+        ...next,
+        mode: f.mode,
+        bankShare: f.mode === 'risk-sharing' ? f.parties.find((p) => p.party === 'bank')?.shareBp : undefined,
+      },
+      f.filedOn,
+    );
     const decision = evaluate(loanCase, policy);
     const rendered = renderDecision(decision, loanCase);
     if (!decision.eligible) throw new FilingRefused(rendered.reasons, 'The amended loan would not be eligible.');
     const reserved = liabilityFor(f, next.principal);
-    await adjustReservation({ db: tx, f, reserved, principalDelta: next.principal - f.principal, eventId: `${id}:amend:${f.version}`, code: 'amend', actor: actor.username });
+    await adjustReservation({
+      db: tx,
+      f,
+      reserved,
+      principalDelta: next.principal - f.principal,
+      eventId: `${id}:amend:${f.version}`,
+      code: 'amend',
+      actor: actor.username,
+    });
     await filings.update(id, { ...next, outstanding: next.principal, reserved, decision: { ...rendered } });
-    await filings.addEvent({ filingId: id, kind: 'amended', on: f.filedOn, data: { reason: patch.reason, before: pick(before), after: { ...next, principal: formatYuan(next.principal) } }, actor: actor.username });
+    await filings.addEvent({
+      filingId: id,
+      kind: 'amended',
+      on: f.filedOn,
+      data: { reason: patch.reason, before: pick(before), after: { ...next, principal: formatYuan(next.principal) } },
+      actor: actor.username,
+    });
     const after = filingView((await filings.find(id))!);
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.amend', entityKind: 'filing', entityId: id, before, after });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'filing.amend',
+      entityKind: 'filing',
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
 
-const pick = (v: FilingView) => ({ kind: v.kind, principal: v.principal, disbursedOn: v.disbursedOn, maturesOn: v.maturesOn });
+const pick = (v: FilingView) => ({
+  kind: v.kind,
+  principal: v.principal,
+  disbursedOn: v.disbursedOn,
+  maturesOn: v.maturesOn,
+});
 
-export async function withdrawFiling({ db, actor, id, reason, today }: { db: Db; actor: Actor; id: string; reason: string; today: string }) {
+export async function withdrawFiling({
+  db,
+  actor,
+  id,
+  reason,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  id: string;
+  reason: string;
+  today: string;
+}) {
   return db.transaction(async (tx) => {
     const filings = createFilingsRepository({ db: tx });
     const f = await filings.find(id, scopeFilter(actor), true);
     if (!f) throw Problem.notFound(`Filing ${id}`);
-    if (f.status !== 'active') throw new Problem(409, 'Not withdrawable', `A ${f.status} filing cannot be withdrawn.`, [{ field: 'status', message: `is ${f.status}` }]);
+    if (f.status !== 'active')
+      throw new Problem(409, 'Not withdrawable', `A ${f.status} filing cannot be withdrawn.`, [
+        { field: 'status', message: `is ${f.status}` },
+      ]);
     const before = filingView(f);
-    await adjustReservation({ db: tx, f, reserved: 0n, principalDelta: -f.outstanding, eventId: `${id}:withdraw`, code: 'withdraw', actor: actor.username });
+    await adjustReservation({
+      db: tx,
+      f,
+      reserved: 0n,
+      principalDelta: -f.outstanding,
+      eventId: `${id}:withdraw`,
+      code: 'withdraw',
+      actor: actor.username,
+    });
     await filings.update(id, { status: 'withdrawn', reserved: 0n });
-    await filings.addEvent({ filingId: id, kind: 'withdrawn', on: today, data: { reason, released: formatYuan(f.reserved) }, actor: actor.username });
+    await filings.addEvent({
+      filingId: id,
+      kind: 'withdrawn',
+      on: today,
+      data: { reason, released: formatYuan(f.reserved) },
+      actor: actor.username,
+    });
     const after = filingView((await filings.find(id))!);
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.withdraw', entityKind: 'filing', entityId: id, before, after });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'filing.withdraw',
+      entityKind: 'filing',
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -488,12 +939,28 @@ export async function confirmGuarantee({ db, actor, id, today }: { db: Db; actor
     const f = await filings.find(id, scopeFilter(actor), true);
     if (!f) throw Problem.notFound(`Filing ${id}`);
     if (f.guarantorConfirmedOn) return filingView(f);
-    if (f.status === 'withdrawn') throw new Problem(409, 'Not confirmable', 'A withdrawn filing cannot be confirmed.', [{ field: 'status', message: `is ${f.status}` }]);
+    if (f.status === 'withdrawn')
+      throw new Problem(409, 'Not confirmable', 'A withdrawn filing cannot be confirmed.', [
+        { field: 'status', message: `is ${f.status}` },
+      ]);
     const before = filingView(f);
     await filings.update(id, { guarantorConfirmedOn: today, guarantorConfirmedBy: actor.username });
-    await filings.addEvent({ filingId: id, kind: 'guarantor-confirmed', on: today, data: { guarantorId: f.guarantorId }, actor: actor.username });
+    await filings.addEvent({
+      filingId: id,
+      kind: 'guarantor-confirmed',
+      on: today,
+      data: { guarantorId: f.guarantorId },
+      actor: actor.username,
+    });
     const after = filingView((await filings.find(id))!);
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.guarantor-confirm', entityKind: 'filing', entityId: id, before, after });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'filing.guarantor-confirm',
+      entityKind: 'filing',
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -17,11 +17,16 @@ import type { FilingPlan, FilingView, WriteOutcome } from './filings.usecases';
 
 export type FilingAnswer = { filed: FilingView } | { refused: RenderedReason } | { filedAlready: true };
 
-interface Unit { plan: FilingPlan; actor: Actor }
+interface Unit {
+  plan: FilingPlan;
+  actor: Actor;
+}
 
 /** Thrown inside the transaction to roll it back when the ledger refused some of the group. */
 class Refusals extends Error {
-  constructor(readonly refused: (RenderedReason | null)[]) { super('some filings of the group were refused'); }
+  constructor(readonly refused: (RenderedReason | null)[]) {
+    super('some filings of the group were refused');
+  }
 }
 
 async function filedAlready(db: Db, plans: FilingPlan[]): Promise<Set<FilingPlan>> {
@@ -29,7 +34,10 @@ async function filedAlready(db: Db, plans: FilingPlan[]): Promise<Set<FilingPlan
   const taken = new Set<FilingPlan>();
   for (const bankId of new Set(plans.map((p) => p.row.bankId))) {
     const mine = plans.filter((p) => p.row.bankId === bankId);
-    const refs = await filings.filedBankRefs(bankId, mine.map((p) => p.row.bankRef));
+    const refs = await filings.filedBankRefs(
+      bankId,
+      mine.map((p) => p.row.bankRef),
+    );
     for (const p of mine) if (refs.has(p.row.bankRef)) taken.add(p);
   }
   return taken;
@@ -43,37 +51,61 @@ async function writeGroup(db: Db, writeFilings: WriteFilings, units: Unit[]): Pr
   let open = units.map((_, i) => i);
   while (open.length) {
     try {
-      const views = await retryOnConflict(() => db.transaction(async (tx) => {
-        // A loan number filed since it was planned (by an earlier group) is answered here, not by
-        // the unique index failing the whole group.
-        const taken = await filedAlready(tx as unknown as Db, open.map((i) => units[i]!.plan));
-        if (taken.size) {
-          open.forEach((i) => { if (taken.has(units[i]!.plan)) answers[i] = { filedAlready: true }; });
-          open = open.filter((i) => !taken.has(units[i]!.plan));
-          if (!open.length) return [];
-        }
-        const outcome = await writeFilings({ db: tx as unknown as Db, plans: open.map((i) => units[i]!.plan), actor: units[open[0]!]!.actor });
-        if (!outcome.written) throw new Refusals(outcome.refused);
-        return outcome.views;
-      }));
-      open.forEach((i, k) => { answers[i] = { filed: views[k]! }; });
+      const views = await retryOnConflict(() =>
+        db.transaction(async (tx) => {
+          // A loan number filed since it was planned (by an earlier group) is answered here, not by
+          // the unique index failing the whole group.
+          const taken = await filedAlready(
+            tx as unknown as Db,
+            open.map((i) => units[i]!.plan),
+          );
+          if (taken.size) {
+            open.forEach((i) => {
+              if (taken.has(units[i]!.plan)) answers[i] = { filedAlready: true };
+            });
+            open = open.filter((i) => !taken.has(units[i]!.plan));
+            if (!open.length) return [];
+          }
+          const outcome = await writeFilings({
+            db: tx as unknown as Db,
+            plans: open.map((i) => units[i]!.plan),
+            actor: units[open[0]!]!.actor,
+          });
+          if (!outcome.written) throw new Refusals(outcome.refused);
+          return outcome.views;
+        }),
+      );
+      open.forEach((i, k) => {
+        answers[i] = { filed: views[k]! };
+      });
       open = [];
     } catch (e) {
       if (!(e instanceof Refusals)) throw e;
       const refusedNow = open.filter((_, k) => e.refused[k]);
-      if (refusedNow.length === 0) throw new Error('filing writer: the ledger refused without naming a filing', { cause: e });
-      open.forEach((i, k) => { const r = e.refused[k]; if (r) answers[i] = { refused: r }; });
+      if (refusedNow.length === 0)
+        throw new Error('filing writer: the ledger refused without naming a filing', { cause: e });
+      open.forEach((i, k) => {
+        const r = e.refused[k];
+        if (r) answers[i] = { refused: r };
+      });
       open = open.filter((_, k) => !e.refused[k]);
     }
   }
   return answers as FilingAnswer[];
 }
 
-const clashes = (a: FilingPlan, b: FilingPlan) => (a.row.bankId === b.row.bankId && a.row.bankRef === b.row.bankRef)
-  || (a.row.idempotencyKey !== null && a.row.bankId === b.row.bankId && a.row.idempotencyKey === b.row.idempotencyKey);
+const clashes = (a: FilingPlan, b: FilingPlan) =>
+  (a.row.bankId === b.row.bankId && a.row.bankRef === b.row.bankRef) ||
+  (a.row.idempotencyKey !== null && a.row.bankId === b.row.bankId && a.row.idempotencyKey === b.row.idempotencyKey);
 
 /** A group commit for filings on one database (the process's pool): requests that arrive together are written together. */
-export function createFilingWriter({ db, writeFilings }: { db: Db; writeFilings: WriteFilings }): (plan: FilingPlan, actor: Actor) => Promise<FilingAnswer> {
+export function createFilingWriter({
+  db,
+  writeFilings,
+}: {
+  db: Db;
+  writeFilings: WriteFilings;
+}): (plan: FilingPlan, actor: Actor) => Promise<FilingAnswer> {
   const submit = createGroupCommit<Unit, FilingAnswer>({
     run: (units) => writeGroup(db, writeFilings, units),
     sizeOf: (u) => u.plan.transfers.length,

@@ -4,7 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { carveQuota, fundAccounts, payableAccount, quotaAccount, topUp as topUpTransfers } from '../../core/ledger/fund-operations';
+import {
+  carveQuota,
+  fundAccounts,
+  payableAccount,
+  quotaAccount,
+  topUp as topUpTransfers,
+} from '../../core/ledger/fund-operations';
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
@@ -28,47 +34,131 @@ export interface FundInput {
 
 export async function createFund({ db, actor, input }: { db: Db; actor: Actor; input: FundInput }) {
   return db.transaction(async (tx) => {
-    if ((await tx.select().from(funds).where(eq(funds.id, input.id))).length) throw new Problem(409, 'Conflict', `Fund ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
+    if ((await tx.select().from(funds).where(eq(funds.id, input.id))).length)
+      throw new Problem(409, 'Conflict', `Fund ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
     for (const [i, p] of input.programmes.entries()) {
-      if (input.programmes.indexOf(p) !== i) throw Problem.invalid([{ field: `programmes[${i}]`, message: `lists ${p} a second time` }]);
-      if (!(await tx.select().from(programmes).where(eq(programmes.id, p))).length) throw Problem.invalid([{ field: `programmes[${i}]`, message: `is not a programme: ${p}` }]);
+      if (input.programmes.indexOf(p) !== i)
+        throw Problem.invalid([{ field: `programmes[${i}]`, message: `lists ${p} a second time` }]);
+      if (!(await tx.select().from(programmes).where(eq(programmes.id, p))).length)
+        throw Problem.invalid([{ field: `programmes[${i}]`, message: `is not a programme: ${p}` }]);
     }
     await tx.insert(funds).values({ id: input.id, name: input.name, liabilityMultipleBp: input.liabilityMultipleBp });
-    if (input.programmes.length) await tx.insert(fundProgrammes).values(input.programmes.map((programmeId) => ({ fundId: input.id, programmeId })));
+    if (input.programmes.length)
+      await tx
+        .insert(fundProgrammes)
+        .values(input.programmes.map((programmeId) => ({ fundId: input.id, programmeId })));
     await openAccounts({ ledger: createLedgerRepository({ db: tx }), accounts: fundAccounts(input.id) });
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'fund.create', entityKind: 'fund', entityId: input.id, after: { ...input, capital: formatYuan(input.capital), liabilityMultiple: formatRate(input.liabilityMultipleBp) } });
-    if (input.capital > 0n) await topUpInTransaction({ db: tx, actor, fundId: input.id, amount: input.capital, on: input.on, note: 'initial capital' });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'fund.create',
+      entityKind: 'fund',
+      entityId: input.id,
+      after: { ...input, capital: formatYuan(input.capital), liabilityMultiple: formatRate(input.liabilityMultipleBp) },
+    });
+    if (input.capital > 0n)
+      await topUpInTransaction({
+        db: tx,
+        actor,
+        fundId: input.id,
+        amount: input.capital,
+        on: input.on,
+        note: 'initial capital',
+      });
     return fundView(tx, input.id);
   });
 }
 
-async function topUpInTransaction({ db, actor, fundId, amount, on, note, idempotencyKey }: { db: Db; actor: Actor; fundId: string; amount: Fen; on: string; note?: string | undefined; idempotencyKey?: string | undefined }) {
+async function topUpInTransaction({
+  db,
+  actor,
+  fundId,
+  amount,
+  on,
+  note,
+  idempotencyKey,
+}: {
+  db: Db;
+  actor: Actor;
+  fundId: string;
+  amount: Fen;
+  on: string;
+  note?: string | undefined;
+  idempotencyKey?: string | undefined;
+}) {
   const [fund] = await db.select().from(funds).where(eq(funds.id, fundId));
   if (!fund) throw Problem.notFound(`Fund ${fundId}`);
   const id = randomUUID();
-  await db.insert(fundTopUps).values({ id, fundId, amount, on, note: note ?? null, idempotencyKey: idempotencyKey ?? null, createdBy: actor.username });
-  await applyOperation({ ledger: createLedgerRepository({ db }), actor: actor.username, transfers: topUpTransfers({ fundId, id, amount, liabilityMultipleBp: fund.liabilityMultipleBp }) });
-  await createAuditRepository({ db }).record({ actor: actor.username, action: 'fund.top-up', entityKind: 'fund', entityId: fundId, after: { id, amount: formatYuan(amount), on, note } });
+  await db.insert(fundTopUps).values({
+    id,
+    fundId,
+    amount,
+    on,
+    note: note ?? null,
+    idempotencyKey: idempotencyKey ?? null,
+    createdBy: actor.username,
+  });
+  await applyOperation({
+    ledger: createLedgerRepository({ db }),
+    actor: actor.username,
+    transfers: topUpTransfers({ fundId, id, amount, liabilityMultipleBp: fund.liabilityMultipleBp }),
+  });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: 'fund.top-up',
+    entityKind: 'fund',
+    entityId: fundId,
+    after: { id, amount: formatYuan(amount), on, note },
+  });
   return { id, fundId, amount: formatYuan(amount), on, note: note ?? null };
 }
 
 /** A top-up raises cash and the liability limit; queued claims are then paid by the caller (R7a). */
-export async function topUpFund({ db, actor, fundId, amount, on, note, idempotencyKey }: { db: Db; actor: Actor; fundId: string; amount: Fen; on: string; note?: string | undefined; idempotencyKey?: string | undefined }) {
+export async function topUpFund({
+  db,
+  actor,
+  fundId,
+  amount,
+  on,
+  note,
+  idempotencyKey,
+}: {
+  db: Db;
+  actor: Actor;
+  fundId: string;
+  amount: Fen;
+  on: string;
+  note?: string | undefined;
+  idempotencyKey?: string | undefined;
+}) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
   const replay = async () => {
     if (!idempotencyKey) return undefined;
-    const [prior] = await db.select().from(fundTopUps).where(and(eq(fundTopUps.fundId, fundId), eq(fundTopUps.idempotencyKey, idempotencyKey)));
+    const [prior] = await db
+      .select()
+      .from(fundTopUps)
+      .where(and(eq(fundTopUps.fundId, fundId), eq(fundTopUps.idempotencyKey, idempotencyKey)));
     if (!prior) return undefined;
-    if (prior.amount !== amount || prior.on !== on || prior.note !== (note ?? null)) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different top-up.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+    if (prior.amount !== amount || prior.on !== on || prior.note !== (note ?? null))
+      throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different top-up.', [
+        { field: 'Idempotency-Key', message: 'was used for a different request' },
+      ]);
     return { id: prior.id, fundId, amount: formatYuan(prior.amount), on: prior.on, note: prior.note, replayed: true };
   };
   const prior = await replay();
   if (prior) return prior;
   try {
-    return { ...(await db.transaction((tx) => topUpInTransaction({ db: tx, actor, fundId, amount, on, note, idempotencyKey }))), replayed: false };
+    return {
+      ...(await db.transaction((tx) =>
+        topUpInTransaction({ db: tx, actor, fundId, amount, on, note, idempotencyKey }),
+      )),
+      replayed: false,
+    };
   } catch (e) {
     // The same key sent twice at once: the other copy's top-up is the answer.
-    if (uniqueViolation(e) === 'fund_top_ups_idempotency_uq') { const first = await replay(); if (first) return first; }
+    if (uniqueViolation(e) === 'fund_top_ups_idempotency_uq') {
+      const first = await replay();
+      if (first) return first;
+    }
     throw e;
   }
 }
@@ -79,7 +169,10 @@ export async function fundView(db: Db, id: string) {
   const progs = await db.select().from(fundProgrammes).where(eq(fundProgrammes.fundId, id));
   const topUps = await db.select().from(fundTopUps).where(eq(fundTopUps.fundId, id)).orderBy(asc(fundTopUps.at));
   return {
-    id: fund.id, name: fund.name, programmes: progs.map((p) => p.programmeId), liabilityMultiple: formatRate(fund.liabilityMultipleBp),
+    id: fund.id,
+    name: fund.name,
+    programmes: progs.map((p) => p.programmeId),
+    liabilityMultiple: formatRate(fund.liabilityMultipleBp),
     topUps: topUps.map((t) => ({ id: t.id, amount: formatYuan(t.amount), on: t.on, note: t.note })),
     capital: formatYuan(topUps.reduce((s, t) => s + t.amount, 0n)),
   };
@@ -100,21 +193,59 @@ export interface AgreementInput {
 }
 
 export function agreementView(a: typeof agreements.$inferSelect) {
-  return { id: a.id, fundId: a.fundId, programmeId: a.programmeId, institutionId: a.institutionId, signedOn: a.signedOn, endsOn: a.endsOn, quota: a.quota === null ? null : formatYuan(a.quota) };
+  return {
+    id: a.id,
+    fundId: a.fundId,
+    programmeId: a.programmeId,
+    institutionId: a.institutionId,
+    signedOn: a.signedOn,
+    endsOn: a.endsOn,
+    quota: a.quota === null ? null : formatYuan(a.quota),
+  };
 }
 
 /** A cooperation agreement (G1); a bank's quota is carved out of the fund's capacity (R7c). */
 export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor; input: AgreementInput }) {
   return db.transaction(async (tx) => {
     const [inst] = await tx.select().from(institutions).where(eq(institutions.id, input.institutionId));
-    if (!inst) throw Problem.invalid([{ field: 'institutionId', message: `is not a registered institution: ${input.institutionId}` }]);
-    if (input.quota !== undefined && inst.kind !== 'bank') throw Problem.invalid([{ field: 'quota', message: 'only a bank’s agreement has a quota' }]);
-    const [link] = await tx.select().from(fundProgrammes).where(and(eq(fundProgrammes.fundId, input.fundId), eq(fundProgrammes.programmeId, input.programmeId)));
-    if (!link) throw Problem.invalid([{ field: 'programmeId', message: `fund ${input.fundId} does not run programme ${input.programmeId}` }]);
-    const dup = await tx.select().from(agreements).where(and(eq(agreements.fundId, input.fundId), eq(agreements.programmeId, input.programmeId), eq(agreements.institutionId, input.institutionId)));
-    if (dup.length) throw new Problem(409, 'Conflict', 'This institution has an agreement for this programme and fund already.', [{ field: 'institutionId', message: 'has an agreement already' }]);
+    if (!inst)
+      throw Problem.invalid([
+        { field: 'institutionId', message: `is not a registered institution: ${input.institutionId}` },
+      ]);
+    if (input.quota !== undefined && inst.kind !== 'bank')
+      throw Problem.invalid([{ field: 'quota', message: 'only a bank’s agreement has a quota' }]);
+    const [link] = await tx
+      .select()
+      .from(fundProgrammes)
+      .where(and(eq(fundProgrammes.fundId, input.fundId), eq(fundProgrammes.programmeId, input.programmeId)));
+    if (!link)
+      throw Problem.invalid([
+        { field: 'programmeId', message: `fund ${input.fundId} does not run programme ${input.programmeId}` },
+      ]);
+    const dup = await tx
+      .select()
+      .from(agreements)
+      .where(
+        and(
+          eq(agreements.fundId, input.fundId),
+          eq(agreements.programmeId, input.programmeId),
+          eq(agreements.institutionId, input.institutionId),
+        ),
+      );
+    if (dup.length)
+      throw new Problem(409, 'Conflict', 'This institution has an agreement for this programme and fund already.', [
+        { field: 'institutionId', message: 'has an agreement already' },
+      ]);
     const id = randomUUID();
-    await tx.insert(agreements).values({ id, fundId: input.fundId, programmeId: input.programmeId, institutionId: input.institutionId, signedOn: input.signedOn, endsOn: input.endsOn ?? null, quota: input.quota ?? null });
+    await tx.insert(agreements).values({
+      id,
+      fundId: input.fundId,
+      programmeId: input.programmeId,
+      institutionId: input.institutionId,
+      signedOn: input.signedOn,
+      endsOn: input.endsOn ?? null,
+      quota: input.quota ?? null,
+    });
     const ledger = createLedgerRepository({ db: tx });
     if (inst.kind === 'bank') await openAccounts({ ledger, accounts: [payableAccount(input.fundId, inst.id)] });
     if (input.quota !== undefined) {
@@ -122,16 +253,29 @@ export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor
       await carveOrRefuse(tx, actor, input.fundId, id, `${id}:quota:1`, input.quota);
     }
     const [row] = await tx.select().from(agreements).where(eq(agreements.id, id));
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'agreement.sign', entityKind: 'agreement', entityId: id, after: agreementView(row!) });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'agreement.sign',
+      entityKind: 'agreement',
+      entityId: id,
+      after: agreementView(row!),
+    });
     return agreementView(row!);
   });
 }
 
 async function carveOrRefuse(db: Db, actor: Actor, fundId: string, agreementId: string, id: string, amount: Fen) {
   try {
-    await applyOperation({ ledger: createLedgerRepository({ db }), actor: actor.username, transfers: carveQuota({ fundId, agreementId, id, amount }) });
+    await applyOperation({
+      ledger: createLedgerRepository({ db }),
+      actor: actor.username,
+      transfers: carveQuota({ fundId, agreementId, id, amount }),
+    });
   } catch (e) {
-    if (e instanceof LedgerRefusal) throw new Problem(422, 'Quota refused', 'The fund’s capacity cannot hold this quota (R7b, R7c).', [{ field: 'quota', message: 'exceeds the fund’s free capacity' }]);
+    if (e instanceof LedgerRefusal)
+      throw new Problem(422, 'Quota refused', 'The fund’s capacity cannot hold this quota (R7b, R7c).', [
+        { field: 'quota', message: 'exceeds the fund’s free capacity' },
+      ]);
     throw e;
   }
 }
@@ -141,21 +285,45 @@ export async function raiseQuota({ db, actor, id, quota }: { db: Db; actor: Acto
   return db.transaction(async (tx) => {
     const [a] = await tx.select().from(agreements).where(eq(agreements.id, id)).for('update');
     if (!a) throw Problem.notFound(`Agreement ${id}`);
-    if (a.quota === null) throw Problem.invalid([{ field: 'quota', message: 'this agreement has no quota; its filings use the fund’s capacity' }]);
-    if (quota <= a.quota) throw Problem.invalid([{ field: 'quota', message: `must be more than the current ${formatYuan(a.quota)}` }]);
-    const [{ n }] = (await tx.select({ n: sql<number>`count(*)::int` }).from(sql`ledger_transfers`).where(sql`entity_kind = 'agreement' and entity_id = ${id}`)) as [{ n: number }];
+    if (a.quota === null)
+      throw Problem.invalid([
+        { field: 'quota', message: 'this agreement has no quota; its filings use the fund’s capacity' },
+      ]);
+    if (quota <= a.quota)
+      throw Problem.invalid([{ field: 'quota', message: `must be more than the current ${formatYuan(a.quota)}` }]);
+    const [{ n }] = (await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(sql`ledger_transfers`)
+      .where(sql`entity_kind = 'agreement' and entity_id = ${id}`)) as [{ n: number }];
     await carveOrRefuse(tx, actor, a.fundId, id, `${id}:quota:${n + 1}`, quota - a.quota);
     await tx.update(agreements).set({ quota }).where(eq(agreements.id, id));
     const after = { ...agreementView(a), quota: formatYuan(quota) };
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'agreement.quota', entityKind: 'agreement', entityId: id, before: agreementView(a), after });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'agreement.quota',
+      entityKind: 'agreement',
+      entityId: id,
+      before: agreementView(a),
+      after,
+    });
     return after;
   });
 }
 
 export async function listAgreements({ db, actor, fundId }: { db: Db; actor: Actor; fundId?: string | undefined }) {
-  const rows = await db.select().from(agreements).where(and(
-    fundId ? eq(agreements.fundId, fundId) : undefined,
-    actor.role === 'bank' ? eq(agreements.institutionId, actor.bankId ?? '') : actor.role === 'guarantor' ? eq(agreements.institutionId, actor.guarantorId ?? '') : undefined,
-  )).orderBy(asc(agreements.institutionId), asc(agreements.programmeId));
+  const rows = await db
+    .select()
+    .from(agreements)
+    .where(
+      and(
+        fundId ? eq(agreements.fundId, fundId) : undefined,
+        actor.role === 'bank'
+          ? eq(agreements.institutionId, actor.bankId ?? '')
+          : actor.role === 'guarantor'
+            ? eq(agreements.institutionId, actor.guarantorId ?? '')
+            : undefined,
+      ),
+    )
+    .orderBy(asc(agreements.institutionId), asc(agreements.programmeId));
   return rows.map(agreementView);
 }

@@ -20,9 +20,19 @@ describe('bank file columns', () => {
   });
 
   it('maps Chinese and English headers, and names what is missing or doubled', () => {
-    expect(mapHeader(['合同编号 *', 'USCC', '贷款类型', '金额（元）', '放款日', '备注'])).toEqual({ bankRef: '合同编号 *', creditCode: 'USCC', kind: '贷款类型', principal: '金额（元）', disbursedOn: '放款日' });
-    expect(() => mapHeader(['bankRef', 'creditCode', 'kind', 'principal'])).toThrow(/lacks the column 放款日期 \(disbursedOn\)/);
-    expect(() => mapHeader(['bankRef', '合同编号', 'creditCode', 'kind', 'principal', 'disbursedOn'])).toThrow(HeaderProblem);
+    expect(mapHeader(['合同编号 *', 'USCC', '贷款类型', '金额（元）', '放款日', '备注'])).toEqual({
+      bankRef: '合同编号 *',
+      creditCode: 'USCC',
+      kind: '贷款类型',
+      principal: '金额（元）',
+      disbursedOn: '放款日',
+    });
+    expect(() => mapHeader(['bankRef', 'creditCode', 'kind', 'principal'])).toThrow(
+      /lacks the column 放款日期 \(disbursedOn\)/,
+    );
+    expect(() => mapHeader(['bankRef', '合同编号', 'creditCode', 'kind', 'principal', 'disbursedOn'])).toThrow(
+      HeaderProblem,
+    );
   });
 
   it('the shipped template is judged valid row by row', async () => {
@@ -33,7 +43,14 @@ describe('bank file columns', () => {
       judged.push(judgeRow(raw, columns));
     }
     expect(judged.map((r) => ('errors' in r ? r.errors : 'ok'))).toEqual(['ok', 'ok']);
-    const second = judged[1] as { input: { loan: { principal: bigint; bankShare: number; mode: string; parties: unknown[] } } };
-    expect(second.input.loan).toMatchObject({ principal: 150_000_000n, bankShare: 2000, mode: 'risk-sharing', parties: [{ party: 'guarantor', institutionId: 'guarantor-bjg', share: 8000 }] });
+    const second = judged[1] as {
+      input: { loan: { principal: bigint; bankShare: number; mode: string; parties: unknown[] } };
+    };
+    expect(second.input.loan).toMatchObject({
+      principal: 150_000_000n,
+      bankShare: 2000,
+      mode: 'risk-sharing',
+      parties: [{ party: 'guarantor', institutionId: 'guarantor-bjg', share: 8000 }],
+    });
   });
 });

@@ -6,7 +6,18 @@
  */
 
 export const IMPORT_FIELDS = [
-  'bankRef', 'creditCode', 'kind', 'principal', 'disbursedOn', 'maturesOn', 'mode', 'bankShare', 'programme', 'fundId', 'guarantorId', 'guarantorShare',
+  'bankRef',
+  'creditCode',
+  'kind',
+  'principal',
+  'disbursedOn',
+  'maturesOn',
+  'mode',
+  'bankShare',
+  'programme',
+  'fundId',
+  'guarantorId',
+  'guarantorShare',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
@@ -15,7 +26,19 @@ export const HEADER_ALIASES: Record<ImportField, readonly string[]> = {
   bankRef: ['bankRef', '银行合同编号', '合同编号', '贷款合同编号', '借款合同编号', '借据号', 'contractNo', 'loanNo'],
   creditCode: ['creditCode', '统一社会信用代码', '社会信用代码', '信用代码', 'uscc'],
   kind: ['kind', '贷款种类', '贷款类型', '贷款品种', 'loanKind'],
-  principal: ['principal', '本金', '本金(元)', '金额', '金额(元)', '贷款金额', '贷款金额(元)', '贷款本金', '贷款本金(元)', '合同金额(元)', 'amount'],
+  principal: [
+    'principal',
+    '本金',
+    '本金(元)',
+    '金额',
+    '金额(元)',
+    '贷款金额',
+    '贷款金额(元)',
+    '贷款本金',
+    '贷款本金(元)',
+    '合同金额(元)',
+    'amount',
+  ],
   disbursedOn: ['disbursedOn', '放款日期', '发放日期', '放款日', '贷款发放日'],
   maturesOn: ['maturesOn', '到期日', '到期日期', '贷款到期日'],
   mode: ['mode', '模式', '补偿模式', '业务模式'],
@@ -28,8 +51,16 @@ export const HEADER_ALIASES: Record<ImportField, readonly string[]> = {
 
 export const REQUIRED_FIELDS: readonly ImportField[] = ['bankRef', 'creditCode', 'kind', 'principal', 'disbursedOn'];
 
-const normalHeader = (h: string) => h.replace(/^\uFEFF/, '').replace(/[\s*＊]/g, '').replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
-const ALIAS_TO_FIELD = new Map<string, ImportField>(IMPORT_FIELDS.flatMap((f) => HEADER_ALIASES[f].map((a) => [normalHeader(a), f] as const)));
+const normalHeader = (h: string) =>
+  h
+    .replace(/^\uFEFF/, '')
+    .replace(/[\s*＊]/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .toLowerCase();
+const ALIAS_TO_FIELD = new Map<string, ImportField>(
+  IMPORT_FIELDS.flatMap((f) => HEADER_ALIASES[f].map((a) => [normalHeader(a), f] as const)),
+);
 
 /** Which header of this file holds which field. */
 export type ColumnMap = Partial<Record<ImportField, string>>;
@@ -52,7 +83,9 @@ export function mapHeader(headers: readonly string[]): ColumnMap {
   }
   const missing = REQUIRED_FIELDS.filter((f) => !map[f]);
   if (missing.length) {
-    throw new HeaderProblem(`the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `${HEADER_ALIASES[f][1]} (${f})`).join(', ')}; found: ${headers.filter(Boolean).join(', ') || 'nothing'}`);
+    throw new HeaderProblem(
+      `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `${HEADER_ALIASES[f][1]} (${f})`).join(', ')}; found: ${headers.filter(Boolean).join(', ') || 'nothing'}`,
+    );
   }
   return map;
 }
@@ -80,10 +113,24 @@ export function tidyRate(v: string): string {
   return text.replace(/^0+(?=\d)/, '');
 }
 
-const MODES: Record<string, string> = { 直接: 'direct', 直接补偿: 'direct', 直贷: 'direct', 风险分担: 'risk-sharing', 分担: 'risk-sharing', 风险分担模式: 'risk-sharing', 直接补偿模式: 'direct' };
+const MODES: Record<string, string> = {
+  直接: 'direct',
+  直接补偿: 'direct',
+  直贷: 'direct',
+  风险分担: 'risk-sharing',
+  分担: 'risk-sharing',
+  风险分担模式: 'risk-sharing',
+  直接补偿模式: 'direct',
+};
 const KINDS: Record<string, string> = {
-  信用: 'credit', 信用贷款: 'credit', 知识产权质押: 'ip-pledge', 知识产权质押贷款: 'ip-pledge', 应收账款质押: 'receivables-pledge', 应收账款质押贷款: 'receivables-pledge',
-  抵押: 'mortgage', 抵押贷款: 'mortgage',
+  信用: 'credit',
+  信用贷款: 'credit',
+  知识产权质押: 'ip-pledge',
+  知识产权质押贷款: 'ip-pledge',
+  应收账款质押: 'receivables-pledge',
+  应收账款质押贷款: 'receivables-pledge',
+  抵押: 'mortgage',
+  抵押贷款: 'mortgage',
 };
 
 /** The row as the API's filing input (before the schema judges it); empty cells are left out. */
@@ -109,7 +156,15 @@ export function rowToFilingInput(values: Record<string, string>, columns: Column
     ...(mode !== undefined ? { mode: MODES[mode] ?? mode.toLowerCase() } : {}),
     ...(bankShare !== undefined ? { bankShare: tidyRate(bankShare) } : {}),
     ...(guarantorId !== undefined || guarantorShare !== undefined
-      ? { parties: [{ party: 'guarantor', ...(guarantorId !== undefined ? { institutionId: guarantorId } : {}), share: guarantorShare === undefined ? undefined : tidyRate(guarantorShare) }] }
+      ? {
+          parties: [
+            {
+              party: 'guarantor',
+              ...(guarantorId !== undefined ? { institutionId: guarantorId } : {}),
+              share: guarantorShare === undefined ? undefined : tidyRate(guarantorShare),
+            },
+          ],
+        }
       : {}),
   };
   const programme = get('programme');
@@ -126,9 +181,14 @@ export function rowToFilingInput(values: Record<string, string>, columns: Column
 /** The file's column for a field path of the schema (`loan.principal` → 本金(元)), for the error report. */
 export function columnOf(path: string, columns: ColumnMap): string {
   const field: ImportField | undefined =
-    path === 'enterpriseId' || path === 'creditCode' ? 'creditCode'
-      : path.startsWith('loan.parties') ? (path.endsWith('.share') ? 'guarantorShare' : 'guarantorId')
-        : (IMPORT_FIELDS as readonly string[]).includes(path.replace(/^loan\./, '')) ? (path.replace(/^loan\./, '') as ImportField)
+    path === 'enterpriseId' || path === 'creditCode'
+      ? 'creditCode'
+      : path.startsWith('loan.parties')
+        ? path.endsWith('.share')
+          ? 'guarantorShare'
+          : 'guarantorId'
+        : (IMPORT_FIELDS as readonly string[]).includes(path.replace(/^loan\./, ''))
+          ? (path.replace(/^loan\./, '') as ImportField)
           : undefined;
   return field ? (columns[field] ?? HEADER_ALIASES[field][1]!) : path;
 }

@@ -17,15 +17,16 @@ export interface FileInspection {
   lastLine: number;
 }
 
-const fileProblem = (message: string) => Problem.invalid([{ field: 'file', message }], `The file cannot be imported: ${message}.`);
-
+const fileProblem = (message: string) =>
+  Problem.invalid([{ field: 'file', message }], `The file cannot be imported: ${message}.`);
 
 export async function inspectFile(path: string): Promise<FileInspection> {
   const start = await readHead(path, 8192);
   if (start.length === 0) throw fileProblem('is empty');
   const format = await detectFormat(path);
   if (format === 'csv') {
-    if ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff)) throw fileProblem('is UTF-16 text; save it as “CSV UTF-8” or as an Excel workbook (.xlsx)');
+    if ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff))
+      throw fileProblem('is UTF-16 text; save it as “CSV UTF-8” or as an Excel workbook (.xlsx)');
     if (start.includes(0)) throw fileProblem('is not a CSV or XLSX spreadsheet (it has binary content)');
   }
   let columns: ColumnMap | undefined;
@@ -35,14 +36,25 @@ export async function inspectFile(path: string): Promise<FileInspection> {
     for await (const row of readRows(path, format)) {
       columns ??= mapHeader(Object.keys(row.values));
       for (const v of Object.values(row.values)) {
-        if (v.includes('\uFFFD')) throw fileProblem(`line ${row.line} is neither UTF-8 nor GBK (GB18030) text; save the file as “CSV UTF-8” or .xlsx`);
+        if (v.includes('\uFFFD'))
+          throw fileProblem(
+            `line ${row.line} is neither UTF-8 nor GBK (GB18030) text; save the file as “CSV UTF-8” or .xlsx`,
+          );
       }
       rows++;
       lastLine = row.line;
     }
   } catch (e) {
-    if (e instanceof HeaderProblem) throw fileProblem(format === 'csv' && (await detectEncoding(path)) === 'gb18030' ? `${e.message} (the file is not valid UTF-8 and was read as GBK: check its encoding)` : e.message);
-    if (e instanceof FileFormatError) throw fileProblem(e.message.replace(/^not a readable (CSV|XLSX) file: /, (_m, f: string) => `is not a readable ${f} file: `));
+    if (e instanceof HeaderProblem)
+      throw fileProblem(
+        format === 'csv' && (await detectEncoding(path)) === 'gb18030'
+          ? `${e.message} (the file is not valid UTF-8 and was read as GBK: check its encoding)`
+          : e.message,
+      );
+    if (e instanceof FileFormatError)
+      throw fileProblem(
+        e.message.replace(/^not a readable (CSV|XLSX) file: /, (_m, f: string) => `is not a readable ${f} file: `),
+      );
     throw e;
   }
   if (!columns) throw fileProblem('has no rows under its header');

@@ -15,7 +15,15 @@ export function csvCell(v: unknown): string {
 
 const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-export async function* errorReportLines({ db, jobId, pageSize = 5000 }: { db: Db; jobId: string; pageSize?: number }): AsyncGenerator<string> {
+export async function* errorReportLines({
+  db,
+  jobId,
+  pageSize = 5000,
+}: {
+  db: Db;
+  jobId: string;
+  pageSize?: number;
+}): AsyncGenerator<string> {
   const repo = createImportsRepository({ db });
   let after: { line: number; column: string } | null = null;
   let headers: string[] | null = null;

@@ -18,38 +18,102 @@ export const IMPORTS_PATH = '/api/imports';
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
 const tags = ['filings'];
-const jobSchema = z.object({
-  id: z.string(), bankId: z.string(), fileName: z.string(), status: z.enum(['running', 'done', 'failed']), bytes: z.number(),
-  lastLine: z.number().openapi({ description: 'the last line of the file whose outcome is committed (the header is line 1)' }),
-  filed: z.number(), duplicates: z.number(), rejected: z.number(),
-  progress: z.number().nullable().openapi({ description: 'share of the file done, 0…1 (null when the job runs in another process)' }),
-  createdBy: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(),
-  errorReport: z.string().openapi({ example: '/api/imports/0b4f…/errors' }),
-}).openapi('ImportJob');
+const jobSchema = z
+  .object({
+    id: z.string(),
+    bankId: z.string(),
+    fileName: z.string(),
+    status: z.enum(['running', 'done', 'failed']),
+    bytes: z.number(),
+    lastLine: z
+      .number()
+      .openapi({ description: 'the last line of the file whose outcome is committed (the header is line 1)' }),
+    filed: z.number(),
+    duplicates: z.number(),
+    rejected: z.number(),
+    progress: z
+      .number()
+      .nullable()
+      .openapi({ description: 'share of the file done, 0…1 (null when the job runs in another process)' }),
+    createdBy: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    errorReport: z.string().openapi({ example: '/api/imports/0b4f…/errors' }),
+  })
+  .openapi('ImportJob');
 
 const uploadBody = z.object({
-  file: z.any().openapi({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GBK) or XLSX; columns per src/modules/imports/README.md' }),
+  file: z.any().openapi({
+    type: 'string',
+    format: 'binary',
+    description: 'CSV (UTF-8 or GBK) or XLSX; columns per src/modules/imports/README.md',
+  }),
   bankId: z.string().optional().openapi({ description: 'the bank a manager imports for; a bank imports for itself' }),
 });
 
 const routes = {
-  create: createRoute({ method: 'post', path: IMPORTS_PATH, tags, summary: 'Import a file of loans to file (备案批量导入): CSV or XLSX, up to 200 MB',
-    description: 'Returns the job at once (201; 200 when the same bank imported the same file before, which files nothing twice and resumes an unfinished job) and files in the background. Follow it at GET /api/imports/{id}.',
+  create: createRoute({
+    method: 'post',
+    path: IMPORTS_PATH,
+    tags,
+    summary: 'Import a file of loans to file (备案批量导入): CSV or XLSX, up to 200 MB',
+    description:
+      'Returns the job at once (201; 200 when the same bank imported the same file before, which files nothing twice and resumes an unfinished job) and files in the background. Follow it at GET /api/imports/{id}.',
     request: { body: { required: true, content: { 'multipart/form-data': { schema: uploadBody } } } },
-    responses: { 200: json(jobSchema, 'The same file imported before: its job'), 201: json(jobSchema, 'Started'), 400: errors[400], 401: errors[401], 403: errors[403],
-      413: { description: 'File too large', content: errors[400].content }, 415: { description: 'Not multipart/form-data', content: errors[400].content } } }),
-  list: createRoute({ method: 'get', path: IMPORTS_PATH, tags, summary: 'Import jobs, newest first, paged by cursor (a bank sees its own)',
+    responses: {
+      200: json(jobSchema, 'The same file imported before: its job'),
+      201: json(jobSchema, 'Started'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      413: { description: 'File too large', content: errors[400].content },
+      415: { description: 'Not multipart/form-data', content: errors[400].content },
+    },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: IMPORTS_PATH,
+    tags,
+    summary: 'Import jobs, newest first, paged by cursor (a bank sees its own)',
     request: { query: pageQuery.pick({ limit: true, cursor: true }) },
-    responses: { 200: json(pageSchema(jobSchema), 'A page of jobs'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
-  get: createRoute({ method: 'get', path: `${IMPORTS_PATH}/{id}`, tags, summary: 'An import job: status, counts, progress',
+    responses: {
+      200: json(pageSchema(jobSchema), 'A page of jobs'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: `${IMPORTS_PATH}/{id}`,
+    tags,
+    summary: 'An import job: status, counts, progress',
     request: { params: idParam('0b4f6a38-0000-0000-0000-000000000000') },
-    responses: { 200: json(jobSchema, 'The job'), 401: errors[401], 404: errors[404] } }),
-  errors: createRoute({ method: 'get', path: `${IMPORTS_PATH}/{id}/errors`, tags, summary: 'The error report: one line per bad cell with the row’s original values (CSV, UTF-8 with BOM)',
+    responses: { 200: json(jobSchema, 'The job'), 401: errors[401], 404: errors[404] },
+  }),
+  errors: createRoute({
+    method: 'get',
+    path: `${IMPORTS_PATH}/{id}/errors`,
+    tags,
+    summary: 'The error report: one line per bad cell with the row’s original values (CSV, UTF-8 with BOM)',
     request: { params: idParam('0b4f6a38-0000-0000-0000-000000000000') },
-    responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, 401: errors[401], 404: errors[404] } }),
+    responses: {
+      200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+      401: errors[401],
+      404: errors[404],
+    },
+  }),
 };
 
-export function importsRoutes({ ops, logger, maxBytes = MAX_IMPORT_BYTES }: { ops: OperationsDeps; logger?: Logger; maxBytes?: number }) {
+export function importsRoutes({
+  ops,
+  logger,
+  maxBytes = MAX_IMPORT_BYTES,
+}: {
+  ops: OperationsDeps;
+  logger?: Logger;
+  maxBytes?: number;
+}) {
   /** Jobs running in this process, so a second upload of the same file does not start a second runner. */
   const running = new Map<string, Promise<unknown>>();
   const app = new OpenAPIHono<AppEnv>();
@@ -62,12 +126,31 @@ export function importsRoutes({ ops, logger, maxBytes = MAX_IMPORT_BYTES }: { op
     let keepFile = false;
     try {
       const bankId = upload.fields.bankId?.trim() || undefined;
-      const { job, created, inspection } = await openImport({ db: ops.db, actor, bankId, fileName: upload.fileName, path: upload.path, fileHash: upload.hash, bytes: upload.bytes });
+      const { job, created, inspection } = await openImport({
+        db: ops.db,
+        actor,
+        bankId,
+        fileName: upload.fileName,
+        path: upload.path,
+        fileHash: upload.hash,
+        bytes: upload.bytes,
+      });
       if (job.status !== 'done' && !running.has(job.id)) {
         keepFile = true;
-        const run = runImport({ db: ops.db, catalog: ops.catalog(), actor, today: ops.today(), job, path: upload.path, inspection })
+        const run = runImport({
+          db: ops.db,
+          catalog: ops.catalog(),
+          actor,
+          today: ops.today(),
+          job,
+          path: upload.path,
+          inspection,
+        })
           .catch((e: unknown) => logger?.error({ err: e, importId: job.id }, 'import failed'))
-          .finally(() => { running.delete(job.id); void upload.discard(); });
+          .finally(() => {
+            running.delete(job.id);
+            void upload.discard();
+          });
         running.set(job.id, run);
       }
       return c.json(jobView(job), created ? 201 : 200);
@@ -90,12 +173,17 @@ export function importsRoutes({ ops, logger, maxBytes = MAX_IMPORT_BYTES }: { op
   app.openapi(routes.errors, async (c) => {
     const actor = requireActor(c, 'filing:read');
     const job = await getImport({ db: ops.db, actor, id: c.req.valid('param').id });
-    const lines = Readable.from((async function* () {
-      for await (const line of errorReportLines({ db: ops.db, jobId: job.id })) yield Buffer.from(line, 'utf8');
-    })());
+    const lines = Readable.from(
+      (async function* () {
+        for await (const line of errorReportLines({ db: ops.db, jobId: job.id })) yield Buffer.from(line, 'utf8');
+      })(),
+    );
     return new Response(Readable.toWeb(lines) as ReadableStream, {
       status: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="import-${job.id}-errors.csv"` },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="import-${job.id}-errors.csv"`,
+      },
     }) as never;
   });
 

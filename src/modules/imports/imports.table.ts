@@ -4,29 +4,39 @@ import { bigint, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'd
  * A bulk filing file. The same file (by content hash) for the same bank is one job: importing it
  * again resumes after the last committed row and files nothing twice.
  */
-export const importJobs = pgTable('import_jobs', {
-  id: text('id').primaryKey(),
-  bankId: text('bank_id').notNull(),
-  fileName: text('file_name').notNull(),
-  fileHash: text('file_hash').notNull(),
-  status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
-  /** The last row (1-based line) whose outcome is committed. */
-  lastLine: integer('last_line').notNull().default(0),
-  filed: integer('filed').notNull().default(0),
-  duplicates: integer('duplicates').notNull().default(0),
-  rejected: integer('rejected').notNull().default(0),
-  bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
-  createdBy: text('created_by').notNull(),
-  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
-  finishedAt: timestamp('finished_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('import_jobs_file_uq').on(t.bankId, t.fileHash)]);
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: text('id').primaryKey(),
+    bankId: text('bank_id').notNull(),
+    fileName: text('file_name').notNull(),
+    fileHash: text('file_hash').notNull(),
+    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+    /** The last row (1-based line) whose outcome is committed. */
+    lastLine: integer('last_line').notNull().default(0),
+    filed: integer('filed').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('import_jobs_file_uq').on(t.bankId, t.fileHash)],
+);
 
 /** One bad row of a job: line, column and reason, for the downloadable error report. */
-export const importErrors = pgTable('import_errors', {
-  jobId: text('job_id').notNull().references(() => importJobs.id),
-  line: integer('line').notNull(),
-  column: text('column').notNull(),
-  message: text('message').notNull(),
-  messageEn: text('message_en').notNull(),
-  values: jsonb('values'),
-}, (t) => [uniqueIndex('import_errors_uq').on(t.jobId, t.line, t.column)]);
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id),
+    line: integer('line').notNull(),
+    column: text('column').notNull(),
+    message: text('message').notNull(),
+    messageEn: text('message_en').notNull(),
+    values: jsonb('values'),
+  },
+  (t) => [uniqueIndex('import_errors_uq').on(t.jobId, t.line, t.column)],
+);

@@ -27,11 +27,21 @@ const MAX_FIELD = 1024;
 
 export function boundaryOf(contentType: string | undefined): string {
   const m = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
-  if (!m) throw new Problem(415, 'Unsupported media type', 'Send the file as multipart/form-data with a field named `file`.', [{ field: 'file', message: 'send multipart/form-data' }]);
+  if (!m)
+    throw new Problem(
+      415,
+      'Unsupported media type',
+      'Send the file as multipart/form-data with a field named `file`.',
+      [{ field: 'file', message: 'send multipart/form-data' }],
+    );
   return (m[1] ?? m[2])!;
 }
 
-export async function receiveUpload(body: ReadableStream<Uint8Array> | null, contentType: string | undefined, maxBytes: number): Promise<Upload> {
+export async function receiveUpload(
+  body: ReadableStream<Uint8Array> | null,
+  contentType: string | undefined,
+  maxBytes: number,
+): Promise<Upload> {
   const boundary = boundaryOf(contentType);
   if (!body) throw Problem.invalid([{ field: 'file', message: 'is required' }]);
   const dir = await mkdtemp(join(tmpdir(), 'backstop-upload-'));
@@ -40,7 +50,10 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
   try {
     const got = await parse(body, boundary, path, maxBytes);
     if (!got.file) throw Problem.invalid([{ field: 'file', message: 'is required: a multipart field named `file`' }]);
-    const bad = Object.entries(got.fields).flatMap(([name, value]) => { const message = textProblem(value); return message ? [{ field: name, message }] : []; });
+    const bad = Object.entries(got.fields).flatMap(([name, value]) => {
+      const message = textProblem(value);
+      return message ? [{ field: name, message }] : [];
+    });
     if (bad.length) throw Problem.invalid(bad);
     return { path, fileName: got.file.name, hash: got.file.hash, bytes: got.file.bytes, fields: got.fields, discard };
   } catch (e) {
@@ -56,18 +69,29 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
   // The body starts with `--boundary`; a leading CRLF lets one delimiter match every boundary.
   let buf: Buffer = Buffer.from('\r\n');
   let state: 'preamble' | 'headers' | 'part' | 'end' = 'preamble';
-  let part: { name: string; fileName: string | null; out: WriteStream | null; hash: ReturnType<typeof createHash> | null; bytes: number; text: Buffer[] } | null = null;
+  let part: {
+    name: string;
+    fileName: string | null;
+    out: WriteStream | null;
+    hash: ReturnType<typeof createHash> | null;
+    bytes: number;
+    text: Buffer[];
+  } | null = null;
   let total = 0;
 
   const write = async (chunk: Buffer) => {
     if (!part || chunk.length === 0) return;
     part.bytes += chunk.length;
     if (part.out) {
-      if (part.bytes > maxBytes) throw new Problem(413, 'File too large', `The file must not exceed ${maxBytes} bytes.`, [{ field: 'file', message: `is larger than ${maxBytes} bytes` }]);
+      if (part.bytes > maxBytes)
+        throw new Problem(413, 'File too large', `The file must not exceed ${maxBytes} bytes.`, [
+          { field: 'file', message: `is larger than ${maxBytes} bytes` },
+        ]);
       part.hash!.update(chunk);
       if (!part.out.write(chunk)) await once(part.out, 'drain');
     } else {
-      if (part.bytes > MAX_FIELD) throw Problem.invalid([{ field: part.name, message: `is longer than ${MAX_FIELD} bytes` }]);
+      if (part.bytes > MAX_FIELD)
+        throw Problem.invalid([{ field: part.name, message: `is longer than ${MAX_FIELD} bytes` }]);
       part.text.push(chunk);
     }
   };
@@ -89,7 +113,10 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
       const { value, done } = await reader.read();
       if (done) break;
       total += value.length;
-      if (total > maxBytes + 64 * 1024) throw new Problem(413, 'File too large', `The upload must not exceed ${maxBytes} bytes.`, [{ field: 'file', message: `is larger than ${maxBytes} bytes` }]);
+      if (total > maxBytes + 64 * 1024)
+        throw new Problem(413, 'File too large', `The upload must not exceed ${maxBytes} bytes.`, [
+          { field: 'file', message: `is larger than ${maxBytes} bytes` },
+        ]);
       buf = buf.length ? Buffer.concat([buf, value]) : Buffer.from(value);
       for (let progressed = true; progressed && state !== 'end';) {
         progressed = false;
@@ -103,7 +130,10 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
             break;
           }
           if (buf.length < at + delimiter.length + 2) break;
-          if (state === 'part') { await write(buf.subarray(0, at)); await finishPart(); }
+          if (state === 'part') {
+            await write(buf.subarray(0, at));
+            await finishPart();
+          }
           const after = buf.subarray(at + delimiter.length, at + delimiter.length + 2).toString('latin1');
           buf = buf.subarray(at + delimiter.length + 2);
           state = after === '--' ? 'end' : 'headers';
@@ -111,17 +141,28 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
         } else if (state === 'headers') {
           const at = buf.indexOf(CRLF2);
           if (at < 0) {
-            if (buf.length > 16 * 1024) throw Problem.invalid([{ field: 'file', message: 'the multipart headers are malformed' }]);
+            if (buf.length > 16 * 1024)
+              throw Problem.invalid([{ field: 'file', message: 'the multipart headers are malformed' }]);
             break;
           }
           const headers = buf.subarray(0, at).toString('utf8');
           buf = buf.subarray(at + 4);
           const disposition = /content-disposition:[^\r\n]*/i.exec(headers)?.[0] ?? '';
           const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '';
-          const fileName = /\bfilename\*=UTF-8''([^;\r\n]+)/i.exec(disposition)?.[1] ?? /\bfilename="([^"]*)"/i.exec(disposition)?.[1] ?? null;
+          const fileName =
+            /\bfilename\*=UTF-8''([^;\r\n]+)/i.exec(disposition)?.[1] ??
+            /\bfilename="([^"]*)"/i.exec(disposition)?.[1] ??
+            null;
           const isFile = name === 'file';
           if (isFile && file) throw Problem.invalid([{ field: 'file', message: 'send one file per import' }]);
-          part = { name, fileName: fileName ? safeName(fileName) : null, out: isFile ? createWriteStream(path) : null, hash: isFile ? createHash('sha256') : null, bytes: 0, text: [] };
+          part = {
+            name,
+            fileName: fileName ? safeName(fileName) : null,
+            out: isFile ? createWriteStream(path) : null,
+            hash: isFile ? createHash('sha256') : null,
+            bytes: 0,
+            text: [],
+          };
           state = 'part';
           progressed = true;
         }
@@ -131,12 +172,17 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
     if (part?.out) part.out.destroy();
     reader.releaseLock();
   }
-  if (state !== 'end') throw Problem.invalid([{ field: 'file', message: 'the multipart body ended early (the upload was cut off)' }]);
+  if (state !== 'end')
+    throw Problem.invalid([{ field: 'file', message: 'the multipart body ended early (the upload was cut off)' }]);
   return { file, fields };
 }
 
 function safeName(name: string): string {
   let n = name;
-  try { n = decodeURIComponent(name); } catch { /* keep as sent */ }
+  try {
+    n = decodeURIComponent(name);
+  } catch {
+    /* keep as sent */
+  }
   return cleanText(n.split(/[\\/]/).at(-1)!).slice(0, 200) || 'upload';
 }

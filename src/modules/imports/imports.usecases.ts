@@ -14,7 +14,19 @@ import { scopeFor, type Actor } from '../auth/access';
 import { FilingRefused } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
-import { filingRequestHash, guarantorOf, insertFilings, openedCaps, planFiling, reserveFilings, storedFiling, withOpenedCap, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filings.usecases';
+import {
+  filingRequestHash,
+  guarantorOf,
+  insertFilings,
+  openedCaps,
+  planFiling,
+  reserveFilings,
+  storedFiling,
+  withOpenedCap,
+  type FilingDesk,
+  type FilingInput,
+  type FilingPlan,
+} from '../filings/filings.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -45,17 +57,30 @@ export interface RowError {
 type JudgedRow = { line: number; values: Record<string, string> } & ({ input: FilingInput } | { errors: RowError[] });
 
 /** Rows whose outcome is known only in the chunk's transaction: filed, duplicate or refused. */
-interface ChunkCounts { filed: number; duplicates: number; rejected: number }
+interface ChunkCounts {
+  filed: number;
+  duplicates: number;
+  rejected: number;
+}
 
 const jobTotals = new Map<string, number>();
 
 export function jobView(j: ImportJobRow) {
   const total = jobTotals.get(j.id);
   return {
-    id: j.id, bankId: j.bankId, fileName: j.fileName, status: j.status, bytes: j.bytes,
-    lastLine: j.lastLine, filed: j.filed, duplicates: j.duplicates, rejected: j.rejected,
+    id: j.id,
+    bankId: j.bankId,
+    fileName: j.fileName,
+    status: j.status,
+    bytes: j.bytes,
+    lastLine: j.lastLine,
+    filed: j.filed,
+    duplicates: j.duplicates,
+    rejected: j.rejected,
     progress: j.status === 'done' ? 1 : total ? Math.min(1, Math.round((j.lastLine / total) * 1000) / 1000) : null,
-    createdBy: j.createdBy, startedAt: j.startedAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null,
+    createdBy: j.createdBy,
+    startedAt: j.startedAt.toISOString(),
+    finishedAt: j.finishedAt?.toISOString() ?? null,
     errorReport: `/api/imports/${j.id}/errors`,
   };
 }
@@ -72,14 +97,20 @@ export function judgeRow(raw: RawRow, columns: ColumnMap): JudgedRow {
     // Every cell arrives as text, so a wrong type can only be an empty cell.
     const en = parsed.error.issues[i]!.code === 'invalid_type' ? 'is required' : issue.message;
     const prior = byColumn.get(column);
-    byColumn.set(column, prior ? { column, message: `${prior.message}；${inChinese(en)}`, messageEn: `${prior.messageEn}; ${en}` } : { column, message: inChinese(en), messageEn: en });
+    byColumn.set(
+      column,
+      prior
+        ? { column, message: `${prior.message}；${inChinese(en)}`, messageEn: `${prior.messageEn}; ${en}` }
+        : { column, message: inChinese(en), messageEn: en },
+    );
   }
   return { ...raw, errors: [...byColumn.values()] };
 }
 
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {
-    if (bankId && bankId !== actor.bankId) throw Problem.invalid([{ field: 'bankId', message: 'a bank imports for itself only' }]);
+    if (bankId && bankId !== actor.bankId)
+      throw Problem.invalid([{ field: 'bankId', message: 'a bank imports for itself only' }]);
     return actor.bankId!;
   }
   if (!bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required when a manager imports for a bank' }]);
@@ -90,14 +121,36 @@ function bankOf(actor: Actor, bankId: string | undefined): string {
  * Looks the file over (a broken one is refused whole, nothing written) and opens its job — or
  * finds the job of the same file imported before by the same bank.
  */
-export async function openImport({ db, actor, bankId: named, fileName, path, fileHash, bytes }: {
-  db: Db; actor: Actor; bankId?: string | undefined; fileName: string; path: string; fileHash: string; bytes: number;
+export async function openImport({
+  db,
+  actor,
+  bankId: named,
+  fileName,
+  path,
+  fileHash,
+  bytes,
+}: {
+  db: Db;
+  actor: Actor;
+  bankId?: string | undefined;
+  fileName: string;
+  path: string;
+  fileHash: string;
+  bytes: number;
 }): Promise<{ job: ImportJobRow; created: boolean; inspection: FileInspection }> {
   const bankId = bankOf(actor, named);
   const bank = await createRegistryRepository({ db }).findInstitution(bankId);
-  if (!bank || bank.kind !== 'bank') throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
+  if (!bank || bank.kind !== 'bank')
+    throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
   const inspection = await inspectFile(path);
-  const { job, created } = await createImportsRepository({ db }).openJob({ id: randomUUID(), bankId, fileName, fileHash, bytes, createdBy: actor.username });
+  const { job, created } = await createImportsRepository({ db }).openJob({
+    id: randomUUID(),
+    bankId,
+    fileName,
+    fileHash,
+    bytes,
+    createdBy: actor.username,
+  });
   jobTotals.set(job.id, inspection.lastLine);
   return { job, created, inspection };
 }
@@ -116,7 +169,13 @@ export interface RunHooks {
   beforeCommit?: (chunk: number) => void | Promise<void>;
 }
 
-export interface ImportProgress { lastLine: number; totalLines: number; filed: number; duplicates: number; rejected: number }
+export interface ImportProgress {
+  lastLine: number;
+  totalLines: number;
+  filed: number;
+  duplicates: number;
+  rejected: number;
+}
 
 /**
  * Files the job's rows after its `lastLine`, a chunk per transaction, pipelined: while a chunk's
@@ -127,9 +186,32 @@ export interface ImportProgress { lastLine: number; totalLines: number; filed: n
  * bounded. Stops cleanly between chunks when `signal` aborts. `timings` (optional) collects where
  * the time went, by step.
  */
-export async function runImport({ db, catalog, actor, today, job, path, inspection, chunkRows = DEFAULT_CHUNK_ROWS, onProgress, signal, hooks, timings }: {
-  db: Db; catalog: PolicyCatalog; actor: Actor; today: string; job: ImportJobRow; path: string; inspection: FileInspection;
-  chunkRows?: number; onProgress?: (p: ImportProgress) => void; signal?: AbortSignal; hooks?: RunHooks; timings?: Timings;
+export async function runImport({
+  db,
+  catalog,
+  actor,
+  today,
+  job,
+  path,
+  inspection,
+  chunkRows = DEFAULT_CHUNK_ROWS,
+  onProgress,
+  signal,
+  hooks,
+  timings,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  today: string;
+  job: ImportJobRow;
+  path: string;
+  inspection: FileInspection;
+  chunkRows?: number;
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+  hooks?: RunHooks;
+  timings?: Timings;
 }): Promise<ImportJobRow> {
   const repo = createImportsRepository({ db });
   if (job.status === 'done') return job;
@@ -140,8 +222,25 @@ export async function runImport({ db, catalog, actor, today, job, path, inspecti
   const committing: Promise<void>[] = [];
   let chunks = 0;
   let scheduledLastLine = job.lastLine;
-  const commit = async (prepared: PreparedChunk, after: Promise<void> | null, expectedLastLine: number, chunk: number) => {
-    const counts = await fileChunk({ db, desk, columns: inspection.columns, jobId: job.id, expectedLastLine, prepared, after, signal, chunk, hooks, timings });
+  const commit = async (
+    prepared: PreparedChunk,
+    after: Promise<void> | null,
+    expectedLastLine: number,
+    chunk: number,
+  ) => {
+    const counts = await fileChunk({
+      db,
+      desk,
+      columns: inspection.columns,
+      jobId: job.id,
+      expectedLastLine,
+      prepared,
+      after,
+      signal,
+      chunk,
+      hooks,
+      timings,
+    });
     if (counts === 'stopped') return;
     state.lastLine = prepared.rows.at(-1)!.line;
     state.filed += counts.filed;
@@ -160,7 +259,9 @@ export async function runImport({ db, catalog, actor, today, job, path, inspecti
     scheduledLastLine = prepared.rows.at(-1)!.line;
     return true;
   };
-  const settled = async () => { for (const c of committing.splice(0)) await c; };
+  const settled = async () => {
+    for (const c of committing.splice(0)) await c;
+  };
   try {
     let rows: JudgedRow[] = [];
     for await (const raw of readRows(path, inspection.format)) {
@@ -203,14 +304,28 @@ interface PreparedChunk {
  * loan (planFiling, as the API does). Reads only; the chunk's transaction checks the loan numbers
  * against the filings and writes.
  */
-async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk: FilingDesk; columns: ColumnMap; rows: JudgedRow[]; timings?: Timings | undefined }): Promise<PreparedChunk> {
+async function prepareChunk({
+  db,
+  desk,
+  columns,
+  rows,
+  timings,
+}: {
+  db: Db;
+  desk: FilingDesk;
+  columns: ColumnMap;
+  rows: JudgedRow[];
+  timings?: Timings | undefined;
+}): Promise<PreparedChunk> {
   const valid = rows.filter((r): r is JudgedRow & { input: FilingInput } => 'input' in r);
   const imports = createImportsRepository({ db });
-  const [{ byCode, quals }, guarantors, agreements] = await timed(timings, 'prepare: lookups', () => Promise.all([
-    imports.enterprisesByCreditCode([...new Set(valid.map((r) => r.input.creditCode!))]),
-    imports.guarantors([...new Set(valid.map((r) => guarantorOf(r.input)).filter((g): g is string => g !== null))]),
-    createFilingsRepository({ db }).agreementsFor(desk.bankId, desk.today),
-  ]));
+  const [{ byCode, quals }, guarantors, agreements] = await timed(timings, 'prepare: lookups', () =>
+    Promise.all([
+      imports.enterprisesByCreditCode([...new Set(valid.map((r) => r.input.creditCode!))]),
+      imports.guarantors([...new Set(valid.map((r) => guarantorOf(r.input)).filter((g): g is string => g !== null))]),
+      createFilingsRepository({ db }).agreementsFor(desk.bankId, desk.today),
+    ]),
+  );
   let started = performance.now();
   const chunkDesk = { ...desk, agreements };
   const outcomes = new Map<number, Outcome>();
@@ -218,7 +333,8 @@ async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk
   for (const [i, r] of valid.entries()) {
     if (i % PLAN_SLICE === PLAN_SLICE - 1) {
       // Let the previous chunk's transaction go on between slices: its next statement waits for this loop otherwise.
-      if (timings) timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
+      if (timings)
+        timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
       await new Promise((resolve) => setImmediate(resolve));
       started = performance.now();
     }
@@ -227,20 +343,42 @@ async function prepareChunk({ db, desk, columns, rows, timings }: { db: Db; desk
     const enterprise = byCode.get(r.input.creditCode!);
     if (!enterprise) {
       const en = 'no registered enterprise has it; register the enterprise first';
-      outcomes.set(r.line, { errors: [{ column: columnOf('creditCode', columns), message: inChinese(en), messageEn: en }] });
+      outcomes.set(r.line, {
+        errors: [{ column: columnOf('creditCode', columns), message: inChinese(en), messageEn: en }],
+      });
       continue;
     }
     try {
-      const plan = planFiling({ desk: chunkDesk, input: r.input, enterprise, quals: quals.get(enterprise.id) ?? [], guarantors, requestHash: filingRequestHash(r.input, desk.bankId) });
+      const plan = planFiling({
+        desk: chunkDesk,
+        input: r.input,
+        enterprise,
+        quals: quals.get(enterprise.id) ?? [],
+        guarantors,
+        requestHash: filingRequestHash(r.input, desk.bankId),
+      });
       storedFiling(plan); // serialized now, while the previous chunk commits
       outcomes.set(r.line, { plan });
     } catch (e) {
-      if (e instanceof FilingRefused) outcomes.set(r.line, { errors: e.reasons.filter((x) => !x.ok).map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })) });
-      else if (e instanceof Problem) outcomes.set(r.line, { errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({ column: columnOf(x.field, columns), message: x.messageZh ?? inChinese(x.message), messageEn: x.message })) });
+      if (e instanceof FilingRefused)
+        outcomes.set(r.line, {
+          errors: e.reasons
+            .filter((x) => !x.ok)
+            .map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })),
+        });
+      else if (e instanceof Problem)
+        outcomes.set(r.line, {
+          errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({
+            column: columnOf(x.field, columns),
+            message: x.messageZh ?? inChinese(x.message),
+            messageEn: x.message,
+          })),
+        });
       else throw e;
     }
   }
-  if (timings) timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
+  if (timings)
+    timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
   await timed(timings, 'prepare: enterprise caps opened before', () => leaveOutOpenedCaps(db, outcomes));
   return { rows, outcomes };
 }
@@ -271,43 +409,91 @@ class StoppedBeforeChunk extends Error {}
  * reference filed meanwhile — by the chunk before it, a file's repeated loan number, or through the
  * API — is caught by its unique index and the chunk is written again, reporting it as a duplicate.
  */
-async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared, after, signal, chunk, hooks, timings }: {
-  db: Db; desk: FilingDesk; columns: ColumnMap; jobId: string; expectedLastLine: number; prepared: PreparedChunk; after: Promise<void> | null;
-  signal?: AbortSignal | undefined; chunk: number; hooks?: RunHooks | undefined; timings?: Timings | undefined;
+async function fileChunk({
+  db,
+  desk,
+  columns,
+  jobId,
+  expectedLastLine,
+  prepared,
+  after,
+  signal,
+  chunk,
+  hooks,
+  timings,
+}: {
+  db: Db;
+  desk: FilingDesk;
+  columns: ColumnMap;
+  jobId: string;
+  expectedLastLine: number;
+  prepared: PreparedChunk;
+  after: Promise<void> | null;
+  signal?: AbortSignal | undefined;
+  chunk: number;
+  hooks?: RunHooks | undefined;
+  timings?: Timings | undefined;
 }): Promise<ChunkCounts | 'stopped'> {
   const refusedByLedger = new Map<number, RowError[]>();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await timed(timings, 'transaction (all of the chunk\'s writes, commit included)', () => db.transaction(async (tx) => {
-        const repo = createImportsRepository({ db: tx });
-        const filed = await timed(timings, 'filed loan numbers', () => filedRefsOf({ db: tx, desk, prepared }));
-        const { errors, duplicates, plans } = settleChunk({ columns, prepared, filed, refusedByLedger });
-        const filings = plans.map((p) => p.plan);
-        const at = filings.length ? await insertFilings({ db: tx, plans: filings, timings }) : null;
-        await timed(timings, 'wait for the chunk before', async () => {
-          if (after) await after.catch((e: unknown) => { throw new EarlierChunkFailed('the chunk before failed', { cause: e }); });
-        });
-        if (signal?.aborted) throw new StoppedBeforeChunk();
-        const locked = await timed(timings, 'lock job', () => repo.lock(jobId));
-        if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done') throw new ImportTakenOver(jobId);
-        const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
-        // The row errors and the job's progress do not wait for the reservations: sent with them, and
-        // rolled back with them when the ledger refuses one.
-        const progress = timed(timings, 'row errors + job progress', () => Promise.all([
-          // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
-          repo.addErrors(errors.flatMap((e) => e.errors.map((x) => ({ jobId, line: e.line, column: x.column, message: x.message, messageEn: x.messageEn, values: Object.entries(e.values) })))),
-          repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts }),
-        ]));
-        const [out] = await Promise.all([at ? reserveFilings({ db: tx, plans: filings, actor: desk.actor, at, timings }) : { written: true as const }, progress]);
-        if (!out.written) {
-          out.refused.forEach((r, i) => {
-            if (r) refusedByLedger.set(plans[i]!.line, [{ column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn }]);
+      return await timed(timings, "transaction (all of the chunk's writes, commit included)", () =>
+        db.transaction(async (tx) => {
+          const repo = createImportsRepository({ db: tx });
+          const filed = await timed(timings, 'filed loan numbers', () => filedRefsOf({ db: tx, desk, prepared }));
+          const { errors, duplicates, plans } = settleChunk({ columns, prepared, filed, refusedByLedger });
+          const filings = plans.map((p) => p.plan);
+          const at = filings.length ? await insertFilings({ db: tx, plans: filings, timings }) : null;
+          await timed(timings, 'wait for the chunk before', async () => {
+            if (after)
+              await after.catch((e: unknown) => {
+                throw new EarlierChunkFailed('the chunk before failed', { cause: e });
+              });
           });
-          throw new RefusedInChunk();
-        }
-        await hooks?.beforeCommit?.(chunk);
-        return counts;
-      }));
+          if (signal?.aborted) throw new StoppedBeforeChunk();
+          const locked = await timed(timings, 'lock job', () => repo.lock(jobId));
+          if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done')
+            throw new ImportTakenOver(jobId);
+          const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
+          // The row errors and the job's progress do not wait for the reservations: sent with them, and
+          // rolled back with them when the ledger refuses one.
+          const progress = timed(timings, 'row errors + job progress', () =>
+            Promise.all([
+              // The row's cells as [header, value] pairs: a jsonb object would not keep the file's column order.
+              repo.addErrors(
+                errors.flatMap((e) =>
+                  e.errors.map((x) => ({
+                    jobId,
+                    line: e.line,
+                    column: x.column,
+                    message: x.message,
+                    messageEn: x.messageEn,
+                    values: Object.entries(e.values),
+                  })),
+                ),
+              ),
+              repo.advance(jobId, { lastLine: prepared.rows.at(-1)!.line, ...counts }),
+            ]),
+          );
+          const [out] = await Promise.all([
+            at
+              ? reserveFilings({ db: tx, plans: filings, actor: desk.actor, at, timings })
+              : { written: true as const },
+            progress,
+          ]);
+          if (!out.written) {
+            out.refused.forEach((r, i) => {
+              if (r)
+                refusedByLedger.set(plans[i]!.line, [
+                  { column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn },
+                ]);
+            });
+            throw new RefusedInChunk();
+          }
+          await hooks?.beforeCommit?.(chunk);
+          return counts;
+        }),
+      );
     } catch (e) {
       if (e instanceof RefusedInChunk) continue;
       if (e instanceof StoppedBeforeChunk) return 'stopped';
@@ -319,31 +505,57 @@ async function fileChunk({ db, desk, columns, jobId, expectedLastLine, prepared,
 }
 
 /** Which of the chunk's loan numbers the bank has filed already (read in the chunk's transaction). */
-function filedRefsOf({ db, desk, prepared }: { db: Db; desk: FilingDesk; prepared: PreparedChunk }): Promise<Set<string>> {
+function filedRefsOf({
+  db,
+  desk,
+  prepared,
+}: {
+  db: Db;
+  desk: FilingDesk;
+  prepared: PreparedChunk;
+}): Promise<Set<string>> {
   const refs = new Set<string>();
   for (const r of prepared.rows) if ('input' in r) refs.add(r.input.bankRef);
   return createFilingsRepository({ db }).filedBankRefs(desk.bankId, [...refs]);
 }
 
 /** Each row's outcome once the filed loan numbers are known. */
-function settleChunk({ columns, prepared, filed, refusedByLedger }: { columns: ColumnMap; prepared: PreparedChunk; filed: Set<string>; refusedByLedger: Map<number, RowError[]> }) {
+function settleChunk({
+  columns,
+  prepared,
+  filed,
+  refusedByLedger,
+}: {
+  columns: ColumnMap;
+  prepared: PreparedChunk;
+  filed: Set<string>;
+  refusedByLedger: Map<number, RowError[]>;
+}) {
   const errors: { line: number; values: Record<string, string>; errors: RowError[] }[] = [];
   const fail = (r: JudgedRow, e: RowError[]) => errors.push({ line: r.line, values: r.values, errors: e });
   const firstLine = new Map<string, number>();
   const plans: { line: number; plan: FilingPlan }[] = [];
   let duplicates = 0;
   for (const r of prepared.rows) {
-    if (!('input' in r)) { fail(r, r.errors); continue; }
+    if (!('input' in r)) {
+      fail(r, r.errors);
+      continue;
+    }
     const ref = r.input.bankRef;
     if (filed.has(ref) || firstLine.has(ref)) {
-      const en = filed.has(ref) ? 'is filed already' : `appears again in this file (first on line ${firstLine.get(ref)})`;
+      const en = filed.has(ref)
+        ? 'is filed already'
+        : `appears again in this file (first on line ${firstLine.get(ref)})`;
       duplicates++;
       fail(r, [{ column: columnOf('bankRef', columns), message: inChinese(en), messageEn: en }]);
       continue;
     }
     firstLine.set(ref, r.line);
     const refused = refusedByLedger.get(r.line);
-    if (refused) { fail(r, refused); continue; }
+    if (refused) {
+      fail(r, refused);
+      continue;
+    }
     const outcome = prepared.outcomes.get(r.line)!;
     if ('plan' in outcome) plans.push({ line: r.line, plan: outcome.plan });
     else fail(r, outcome.errors);
@@ -363,15 +575,31 @@ function importsOf(actor: Actor): { bankId?: string } | null {
 
 export async function getImport({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<ImportJobRow> {
   const seen = importsOf(actor);
-  const job = seen && await createImportsRepository({ db }).find(id, seen.bankId);
+  const job = seen && (await createImportsRepository({ db }).find(id, seen.bankId));
   if (!job) throw Problem.notFound(`Import ${id}`);
   return job;
 }
 
 /** A page of the import jobs the actor sees, newest first. */
-export async function listImports({ db, actor, limit, cursor }: { db: Db; actor: Actor; limit: number; cursor?: string | undefined }): Promise<{ items: ImportJobRow[]; nextCursor: string | null }> {
+export async function listImports({
+  db,
+  actor,
+  limit,
+  cursor,
+}: {
+  db: Db;
+  actor: Actor;
+  limit: number;
+  cursor?: string | undefined;
+}): Promise<{ items: ImportJobRow[]; nextCursor: string | null }> {
   const after = decodeCursor(cursor, 'timestamp');
   const seen = importsOf(actor);
-  const rows = seen ? await createImportsRepository({ db }).list(seen.bankId, limit + 1, after && { at: String(after.value), id: after.id }) : [];
+  const rows = seen
+    ? await createImportsRepository({ db }).list(
+        seen.bankId,
+        limit + 1,
+        after && { at: String(after.value), id: after.id },
+      )
+    : [];
   return pageOf(rows, limit, (job) => ({ value: job.startedAt.toISOString(), id: job.id }));
 }

@@ -7,8 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { detectEncoding, readRows, type RawRow } from './rows';
 
 const dir = mkdtempSync(join(tmpdir(), 'backstop-rows-'));
-const collect = async (it: AsyncIterable<RawRow>) => { const out: RawRow[] = []; for await (const r of it) out.push(r); return out; };
-const csv = '统一社会信用代码,企业名称,贷款本金（元）\n91350100M000100Y43,北京亦庄智造科技有限公司,8000000.00\n\n91110000802100433B,"某某, 有限公司",1500000\n';
+const collect = async (it: AsyncIterable<RawRow>) => {
+  const out: RawRow[] = [];
+  for await (const r of it) out.push(r);
+  return out;
+};
+const csv =
+  '统一社会信用代码,企业名称,贷款本金（元）\n91350100M000100Y43,北京亦庄智造科技有限公司,8000000.00\n\n91110000802100433B,"某某, 有限公司",1500000\n';
 
 describe('bulk file rows', () => {
   it('reads UTF-8 CSV with a BOM, quoted commas and blank lines', async () => {
@@ -17,8 +22,18 @@ describe('bulk file rows', () => {
     expect(await detectEncoding(path)).toBe('utf8');
     const rows = await collect(readRows(path));
     expect(rows).toEqual([
-      { line: 2, values: { 统一社会信用代码: '91350100M000100Y43', 企业名称: '北京亦庄智造科技有限公司', '贷款本金（元）': '8000000.00' } },
-      { line: 4, values: { 统一社会信用代码: '91110000802100433B', 企业名称: '某某, 有限公司', '贷款本金（元）': '1500000' } },
+      {
+        line: 2,
+        values: {
+          统一社会信用代码: '91350100M000100Y43',
+          企业名称: '北京亦庄智造科技有限公司',
+          '贷款本金（元）': '8000000.00',
+        },
+      },
+      {
+        line: 4,
+        values: { 统一社会信用代码: '91110000802100433B', 企业名称: '某某, 有限公司', '贷款本金（元）': '1500000' },
+      },
     ]);
   });
 
@@ -41,8 +56,14 @@ describe('bulk file rows', () => {
     await wb.xlsx.writeFile(path);
     const rows = await collect(readRows(path));
     expect(rows).toEqual([
-      { line: 2, values: { 统一社会信用代码: '91350100M000100Y43', '贷款本金（元）': '8000000.5', 放款日: '2025-09-01' } },
-      { line: 4, values: { 统一社会信用代码: '91110000802100433B', '贷款本金（元）': '1500000.00', 放款日: '2025-09-02' } },
+      {
+        line: 2,
+        values: { 统一社会信用代码: '91350100M000100Y43', '贷款本金（元）': '8000000.5', 放款日: '2025-09-01' },
+      },
+      {
+        line: 4,
+        values: { 统一社会信用代码: '91110000802100433B', '贷款本金（元）': '1500000.00', 放款日: '2025-09-02' },
+      },
     ]);
   });
 

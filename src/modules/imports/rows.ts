@@ -48,7 +48,10 @@ export async function detectEncoding(path: string): Promise<'utf8' | 'gb18030'> 
   // Step back over a UTF-8 sequence cut by the 64 KiB boundary.
   for (let i = 1; i <= 3 && end - i >= 0; i++) {
     const b = head[end - i]!;
-    if ((b & 0xc0) === 0xc0) { end -= i; break; }
+    if ((b & 0xc0) === 0xc0) {
+      end -= i;
+      break;
+    }
     if ((b & 0x80) === 0) break;
   }
   try {
@@ -61,8 +64,18 @@ export async function detectEncoding(path: string): Promise<'utf8' | 'gb18030'> 
 
 export async function* readCsvRows(path: string): AsyncGenerator<RawRow> {
   const encoding = await detectEncoding(path);
-  const source = encoding === 'utf8' ? createReadStream(path) : createReadStream(path).pipe(iconv.decodeStream('gb18030'));
-  const parser = source.pipe(parse({ bom: true, columns: (header: string[]) => header.map((h) => h.trim()), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  const source =
+    encoding === 'utf8' ? createReadStream(path) : createReadStream(path).pipe(iconv.decodeStream('gb18030'));
+  const parser = source.pipe(
+    parse({
+      bom: true,
+      columns: (header: string[]) => header.map((h) => h.trim()),
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }),
+  );
   try {
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield { line: rec.info.lines, values: rec.record };
@@ -79,20 +92,33 @@ function cellText(v: ExcelJS.CellValue): string {
   // which is then parsed as a decimal string like any other (never used as a float).
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return v.trim();
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('').trim();
+  if (typeof v === 'object' && 'richText' in v)
+    return v.richText
+      .map((t) => t.text)
+      .join('')
+      .trim();
   if (typeof v === 'object' && 'text' in v) return String(v.text).trim();
   if (typeof v === 'object' && 'result' in v) return cellText(v.result as ExcelJS.CellValue);
   return String(v);
 }
 
 export async function* readXlsxRows(path: string): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
   try {
     for await (const sheet of reader) {
       let header: string[] | undefined;
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         const cells = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
-        if (!header) { header = cells.map((h) => h.trim()); continue; }
+        if (!header) {
+          header = cells.map((h) => h.trim());
+          continue;
+        }
         if (cells.every((c) => c === '')) continue;
         yield { line: row.number, values: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) };
       }
@@ -109,4 +135,3 @@ export async function* readRows(path: string, format?: FileFormat): AsyncGenerat
   const f = format ?? (await detectFormat(path));
   yield* f === 'xlsx' ? readXlsxRows(path) : readCsvRows(path);
 }
-

@@ -41,12 +41,18 @@ export interface AccountBalance {
   version: bigint;
 }
 
-
 function toBalance(r: Row): AccountBalance {
   return {
-    id: String(r.id), ledger: r.ledger as LedgerName, code: String(r.code), flags: Number(r.flags), fundId: (r.fund_id as string | null) ?? null,
-    debitsPending: BigInt(r.debits_pending as string), debitsPosted: BigInt(r.debits_posted as string),
-    creditsPending: BigInt(r.credits_pending as string), creditsPosted: BigInt(r.credits_posted as string), version: BigInt(r.version as string),
+    id: String(r.id),
+    ledger: r.ledger as LedgerName,
+    code: String(r.code),
+    flags: Number(r.flags),
+    fundId: (r.fund_id as string | null) ?? null,
+    debitsPending: BigInt(r.debits_pending as string),
+    debitsPosted: BigInt(r.debits_posted as string),
+    creditsPending: BigInt(r.credits_pending as string),
+    creditsPosted: BigInt(r.credits_posted as string),
+    version: BigInt(r.version as string),
   };
 }
 
@@ -56,7 +62,17 @@ export function createLedgerRepository({ db }: { db: Db }) {
     /** Accounts not open yet are opened (an open one is left as it is), in one statement: one JSON parameter, not seven per account. */
     async createAccounts(accounts: AccountInput[]) {
       if (accounts.length === 0) return;
-      const rows = JSON.stringify(accounts.map((a) => ({ id: a.id, ledger: a.ledger, code: a.code, flags: a.flags ?? 0, fund_id: a.fundId ?? null, entity_kind: a.entityKind ?? null, entity_id: a.entityId ?? null })));
+      const rows = JSON.stringify(
+        accounts.map((a) => ({
+          id: a.id,
+          ledger: a.ledger,
+          code: a.code,
+          flags: a.flags ?? 0,
+          fund_id: a.fundId ?? null,
+          entity_kind: a.entityKind ?? null,
+          entity_id: a.entityId ?? null,
+        })),
+      );
       await db.execute(sql`insert into ledger_accounts (id, ledger, code, flags, fund_id, entity_kind, entity_id)
         select id, ledger, code, flags, fund_id, entity_kind, entity_id
         from json_to_recordset(${rows}::json) as x(id text, ledger text, code text, flags int, fund_id text, entity_kind text, entity_id text)
@@ -64,8 +80,13 @@ export function createLedgerRepository({ db }: { db: Db }) {
     },
 
     async apply(transfers: TransferInput[], actor = 'system'): Promise<TransferResult[]> {
-      const batch = transfers.map((t) => ({ ...t, ...(t.amount !== undefined ? { amount: t.amount.toString() } : {}) }));
-      const res = rowsOf(await db.execute(sql`select ledger_apply(${JSON.stringify(batch)}::jsonb, ${actor}) as results`));
+      const batch = transfers.map((t) => ({
+        ...t,
+        ...(t.amount !== undefined ? { amount: t.amount.toString() } : {}),
+      }));
+      const res = rowsOf(
+        await db.execute(sql`select ledger_apply(${JSON.stringify(batch)}::jsonb, ${actor}) as results`),
+      );
       const results = res[0]!.results;
       return (typeof results === 'string' ? JSON.parse(results) : results) as TransferResult[];
     },
@@ -76,7 +97,13 @@ export function createLedgerRepository({ db }: { db: Db }) {
     },
 
     async accounts(fundId?: string): Promise<AccountBalance[]> {
-      const rows = rowsOf(await db.execute(fundId ? sql`select * from ledger_accounts where fund_id = ${fundId} order by id` : sql`select * from ledger_accounts order by id`));
+      const rows = rowsOf(
+        await db.execute(
+          fundId
+            ? sql`select * from ledger_accounts where fund_id = ${fundId} order by id`
+            : sql`select * from ledger_accounts order by id`,
+        ),
+      );
       return rows.map(toBalance);
     },
   };

@@ -7,7 +7,19 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../adapters/db/testing';
 import type { Database } from '../../adapters/db/database';
-import { accountId, carveQuota, exposureAccount, fundAccounts, payClaim, payableAccount, quotaAccount, reserveFiling, releaseFiling, settleClaim, topUp } from '../../core/ledger/fund-operations';
+import {
+  accountId,
+  carveQuota,
+  exposureAccount,
+  fundAccounts,
+  payClaim,
+  payableAccount,
+  quotaAccount,
+  reserveFiling,
+  releaseFiling,
+  settleClaim,
+  topUp,
+} from '../../core/ledger/fund-operations';
 import { createLedgerRepository, type LedgerRepository } from './ledger.repository';
 import { applyOperation, openAccounts } from './ledger.usecases';
 import { verifyAudit, verifyLedger } from './ledger.verify';
@@ -19,24 +31,93 @@ const F = 'fund-a';
 beforeAll(async () => {
   database = await openTestDatabase();
   ledger = createLedgerRepository({ db: database.db });
-  await openAccounts({ ledger, accounts: [...fundAccounts(F), payableAccount(F, 'bank-1'), quotaAccount(F, 'agr-1'), exposureAccount(F, 'f1'), exposureAccount(F, 'f2')] });
-  const run = (transfers: Parameters<typeof applyOperation>[0]['transfers']) => applyOperation({ ledger, transfers, actor: 'test' });
+  await openAccounts({
+    ledger,
+    accounts: [
+      ...fundAccounts(F),
+      payableAccount(F, 'bank-1'),
+      quotaAccount(F, 'agr-1'),
+      exposureAccount(F, 'f1'),
+      exposureAccount(F, 'f2'),
+    ],
+  });
+  const run = (transfers: Parameters<typeof applyOperation>[0]['transfers']) =>
+    applyOperation({ ledger, transfers, actor: 'test' });
   await run(topUp({ fundId: F, id: 'top-1', amount: 100_000_00n, liabilityMultipleBp: 20_000 }));
   await run(carveQuota({ fundId: F, agreementId: 'agr-1', id: 'quota-1', amount: 50_000_00n }));
-  await run(reserveFiling({ fundId: F, filingId: 'f1', liability: 30_000_00n, agreementId: 'agr-1', enterpriseCap: null }));
-  await run(reserveFiling({ fundId: F, filingId: 'f2', liability: 40_000_00n, agreementId: null, enterpriseCap: null }));
-  await run(releaseFiling({ fundId: F, filingId: 'f1', agreementId: 'agr-1', id: 'repay-1', liability: 10_000_00n, enterpriseCap: null, code: 'repayment' }));
-  await run(settleClaim({ fundId: F, filingId: 'f2', agreementId: null, claimId: 'c1', bankId: 'bank-1', exposure: 40_000_00n, compensation: 12_000_00n, enterpriseCap: null }));
+  await run(
+    reserveFiling({ fundId: F, filingId: 'f1', liability: 30_000_00n, agreementId: 'agr-1', enterpriseCap: null }),
+  );
+  await run(
+    reserveFiling({ fundId: F, filingId: 'f2', liability: 40_000_00n, agreementId: null, enterpriseCap: null }),
+  );
+  await run(
+    releaseFiling({
+      fundId: F,
+      filingId: 'f1',
+      agreementId: 'agr-1',
+      id: 'repay-1',
+      liability: 10_000_00n,
+      enterpriseCap: null,
+      code: 'repayment',
+    }),
+  );
+  await run(
+    settleClaim({
+      fundId: F,
+      filingId: 'f2',
+      agreementId: null,
+      claimId: 'c1',
+      bankId: 'bank-1',
+      exposure: 40_000_00n,
+      compensation: 12_000_00n,
+      enterpriseCap: null,
+    }),
+  );
   await run(payClaim({ fundId: F, claimId: 'c1', bankId: 'bank-1', amount: 12_000_00n }));
   // two-phase on the fund's capacity: one posted in part, one voided
-  expect(await ledger.apply([
-    { id: 'p1', kind: 'pending', debit: accountId.capacity(F), credit: accountId.exposure(F, 'f1'), amount: 5_000n, code: 'reserve' },
-    { id: 'p2', kind: 'pending', debit: accountId.capacity(F), credit: accountId.exposure(F, 'f1'), amount: 7_000n, code: 'reserve' },
-  ])).toEqual(['ok', 'ok']);
-  expect(await ledger.apply([{ id: 'p1-post', kind: 'post', pendingId: 'p1', amount: 3_000n }, { id: 'p2-void', kind: 'void', pendingId: 'p2' }])).toEqual(['ok', 'ok']);
-  expect(await ledger.apply([{ id: 'p3', kind: 'pending', debit: accountId.capacity(F), credit: accountId.exposure(F, 'f2'), amount: 1n, code: 'reserve' }])).toEqual(['ok']);
+  expect(
+    await ledger.apply([
+      {
+        id: 'p1',
+        kind: 'pending',
+        debit: accountId.capacity(F),
+        credit: accountId.exposure(F, 'f1'),
+        amount: 5_000n,
+        code: 'reserve',
+      },
+      {
+        id: 'p2',
+        kind: 'pending',
+        debit: accountId.capacity(F),
+        credit: accountId.exposure(F, 'f1'),
+        amount: 7_000n,
+        code: 'reserve',
+      },
+    ]),
+  ).toEqual(['ok', 'ok']);
+  expect(
+    await ledger.apply([
+      { id: 'p1-post', kind: 'post', pendingId: 'p1', amount: 3_000n },
+      { id: 'p2-void', kind: 'void', pendingId: 'p2' },
+    ]),
+  ).toEqual(['ok', 'ok']);
+  expect(
+    await ledger.apply([
+      {
+        id: 'p3',
+        kind: 'pending',
+        debit: accountId.capacity(F),
+        credit: accountId.exposure(F, 'f2'),
+        amount: 1n,
+        code: 'reserve',
+      },
+    ]),
+  ).toEqual(['ok']);
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 const codes = async () => [...new Set((await verifyLedger({ db: database.db })).violations.map((v) => v.code))].sort();
 
@@ -60,19 +141,47 @@ describe('ledger verify', () => {
   });
 
   it('catches a transfer amount changed in SQL, and names it', async () => {
-    await tamper('ledger_transfers', 'ledger_transfers_immutable', `update ledger_transfers set amount = amount + 1 where id = 'f2:reserve'`);
-    expect(await codes()).toEqual(['account_totals_differ_from_replay', 'history_differs_from_replay', 'transfer_differs_from_audit']);
-    await tamper('ledger_transfers', 'ledger_transfers_immutable', `update ledger_transfers set amount = amount - 1 where id = 'f2:reserve'`);
+    await tamper(
+      'ledger_transfers',
+      'ledger_transfers_immutable',
+      `update ledger_transfers set amount = amount + 1 where id = 'f2:reserve'`,
+    );
+    expect(await codes()).toEqual([
+      'account_totals_differ_from_replay',
+      'history_differs_from_replay',
+      'transfer_differs_from_audit',
+    ]);
+    await tamper(
+      'ledger_transfers',
+      'ledger_transfers_immutable',
+      `update ledger_transfers set amount = amount - 1 where id = 'f2:reserve'`,
+    );
     expect(await codes()).toEqual([]);
   });
 
   it('catches a transfer whose account does not exist, or whose pending is no pending (the table keeps no foreign keys, drizzle/0011)', async () => {
     const columns = 'id, kind, debit_account_id, credit_account_id, amount, ledger, code, pending_id';
-    await database.db.execute(sql.raw(`insert into ledger_transfers (${columns}) values ('ghost-1', 'single', '${F}:capacity', 'nowhere', 1, 'liability', 'reserve', null)`));
-    expect((await verifyLedger({ db: database.db })).violations.filter((v) => v.code === 'transfer_invalid').map((v) => v.message)).toEqual([expect.stringMatching(/ghost-1 .*an account does not exist/)]);
+    await database.db.execute(
+      sql.raw(
+        `insert into ledger_transfers (${columns}) values ('ghost-1', 'single', '${F}:capacity', 'nowhere', 1, 'liability', 'reserve', null)`,
+      ),
+    );
+    expect(
+      (await verifyLedger({ db: database.db })).violations
+        .filter((v) => v.code === 'transfer_invalid')
+        .map((v) => v.message),
+    ).toEqual([expect.stringMatching(/ghost-1 .*an account does not exist/)]);
     await tamper('ledger_transfers', 'ledger_transfers_immutable', `delete from ledger_transfers where id = 'ghost-1'`);
-    await database.db.execute(sql.raw(`insert into ledger_transfers (${columns}) values ('ghost-2', 'post', '${F}:capacity', '${F}:exposure:f1', 1, 'liability', 'reserve', 'no-such-pending')`));
-    expect((await verifyLedger({ db: database.db })).violations.filter((v) => v.code === 'transfer_invalid').map((v) => v.message)).toEqual([expect.stringMatching(/ghost-2 .*resolves no-such-pending, which is not an earlier pending transfer/)]);
+    await database.db.execute(
+      sql.raw(
+        `insert into ledger_transfers (${columns}) values ('ghost-2', 'post', '${F}:capacity', '${F}:exposure:f1', 1, 'liability', 'reserve', 'no-such-pending')`,
+      ),
+    );
+    expect(
+      (await verifyLedger({ db: database.db })).violations
+        .filter((v) => v.code === 'transfer_invalid')
+        .map((v) => v.message),
+    ).toEqual([expect.stringMatching(/ghost-2 .*resolves no-such-pending, which is not an earlier pending transfer/)]);
     await tamper('ledger_transfers', 'ledger_transfers_immutable', `delete from ledger_transfers where id = 'ghost-2'`);
     expect(await codes()).toEqual([]);
   });
@@ -80,37 +189,69 @@ describe('ledger verify', () => {
   it('catches an audit row edited in SQL (hash mismatch) and one re-hashed to match (chain broken)', async () => {
     await tamper('audit_log', 'audit_log_immutable', `update audit_log set actor = 'nobody' where seq = 2`);
     expect(await codes()).toEqual(['audit_hash_mismatch']);
-    await tamper('audit_log', 'audit_log_immutable', `update audit_log set hash = audit_row_hash(seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash) where seq = 2`);
+    await tamper(
+      'audit_log',
+      'audit_log_immutable',
+      `update audit_log set hash = audit_row_hash(seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash) where seq = 2`,
+    );
     expect(await codes()).toEqual(['audit_chain_broken']);
     const audit = await verifyAudit({ db: database.db });
     expect(audit.ok).toBe(false);
     expect(audit.violations[0]!.message).toMatch(/row 3 names previous hash/);
     await tamper('audit_log', 'audit_log_immutable', `update audit_log set actor = 'test' where seq = 2`);
-    await tamper('audit_log', 'audit_log_immutable', `update audit_log set hash = audit_row_hash(seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash) where seq = 2`);
+    await tamper(
+      'audit_log',
+      'audit_log_immutable',
+      `update audit_log set hash = audit_row_hash(seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash) where seq = 2`,
+    );
     expect(await codes()).toEqual([]);
   });
 
   it('catches a transfer redirected with the totals and history "fixed" to match: the audit log disagrees', async () => {
     // move p3's credit to another account and rewrite everything derived from it consistently
-    await database.db.execute(sql.raw(`insert into ledger_accounts (id, ledger, code, fund_id) values ('thief', 'liability', 'other', null)`));
-    await tamper('ledger_transfers', 'ledger_transfers_immutable', `update ledger_transfers set credit_account_id = 'thief' where id = 'p3'`);
-    await database.db.execute(sql.raw(`update ledger_accounts set credits_pending = credits_pending - 1, version = version - 1 where id = '${F}:exposure:f2'`));
-    await database.db.execute(sql.raw(`update ledger_accounts set credits_pending = 1, version = 1 where id = 'thief'`));
+    await database.db.execute(
+      sql.raw(`insert into ledger_accounts (id, ledger, code, fund_id) values ('thief', 'liability', 'other', null)`),
+    );
+    await tamper(
+      'ledger_transfers',
+      'ledger_transfers_immutable',
+      `update ledger_transfers set credit_account_id = 'thief' where id = 'p3'`,
+    );
+    await database.db.execute(
+      sql.raw(
+        `update ledger_accounts set credits_pending = credits_pending - 1, version = version - 1 where id = '${F}:exposure:f2'`,
+      ),
+    );
+    await database.db.execute(
+      sql.raw(`update ledger_accounts set credits_pending = 1, version = 1 where id = 'thief'`),
+    );
     // (a loan's exposure account keeps no balance history — no history flag — so there is none to rewrite)
     expect(await codes()).toEqual(['fund_identity_broken', 'transfer_differs_from_audit']);
   });
 
   it('catches a deleted audit row', async () => {
     await tamper('audit_log', 'audit_log_immutable', `delete from audit_log where seq = 4`);
-    expect(await codes()).toEqual(expect.arrayContaining(['audit_chain_broken', 'audit_seq_gap', 'transfer_not_audited']));
+    expect(await codes()).toEqual(
+      expect.arrayContaining(['audit_chain_broken', 'audit_seq_gap', 'transfer_not_audited']),
+    );
   });
 
   it('catches account totals and a balance version changed in SQL', async () => {
-    await database.db.execute(sql.raw(`update ledger_accounts set debits_posted = debits_posted + 1 where id = '${F}:capacity'`));
+    await database.db.execute(
+      sql.raw(`update ledger_accounts set debits_posted = debits_posted + 1 where id = '${F}:capacity'`),
+    );
     const report = await verifyLedger({ db: database.db });
-    expect(report.violations.map((v) => v.code)).toEqual(expect.arrayContaining(['ledger_unbalanced', 'account_totals_differ_from_replay', 'fund_identity_broken']));
-    expect(report.violations.find((v) => v.code === 'account_totals_differ_from_replay')!.message).toContain(`${F}:capacity`);
-    await tamper('ledger_balances', 'ledger_balances_immutable', `delete from ledger_balances where account_id = '${F}:cash' and version = 1`);
+    expect(report.violations.map((v) => v.code)).toEqual(
+      expect.arrayContaining(['ledger_unbalanced', 'account_totals_differ_from_replay', 'fund_identity_broken']),
+    );
+    expect(report.violations.find((v) => v.code === 'account_totals_differ_from_replay')!.message).toContain(
+      `${F}:capacity`,
+    );
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `delete from ledger_balances where account_id = '${F}:cash' and version = 1`,
+    );
     expect((await verifyLedger({ db: database.db })).violations.map((v) => v.code)).toContain('history_gap');
   });
 });

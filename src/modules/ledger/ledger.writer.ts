@@ -26,26 +26,32 @@ export function createLedgerWriter({ db, maxTransfers = 4000 }: { db: Db; maxTra
     // Same actor (one audit row per batch names one); a unit whose last transfer is linked leaves its
     // chain open and must not run into the next unit's.
     joins: (w, group) => w.actor === group[0]!.actor && !opensChain(w) && !opensChain(group[0]!),
-    run: (units) => db.transaction(async (tx) => {
-      const all = units.flatMap((w) => w.transfers);
-      const results = all.length ? await createLedgerRepository({ db: tx as unknown as Db }).apply(all, units[0]!.actor) : [];
-      if (results.length !== all.length) throw new Error(`ledger writer: ${results.length} results for ${all.length} transfers`);
-      const out: Answer[] = [];
-      let at = 0;
-      for (const w of units) {
-        const own = results.slice(at, at + w.transfers.length);
-        at += w.transfers.length;
-        out.push({ results: own, value: w.finish ? await w.finish(tx as unknown as Db, own) : undefined });
-      }
-      return out;
-    }),
+    run: (units) =>
+      db.transaction(async (tx) => {
+        const all = units.flatMap((w) => w.transfers);
+        const results = all.length
+          ? await createLedgerRepository({ db: tx as unknown as Db }).apply(all, units[0]!.actor)
+          : [];
+        if (results.length !== all.length)
+          throw new Error(`ledger writer: ${results.length} results for ${all.length} transfers`);
+        const out: Answer[] = [];
+        let at = 0;
+        for (const w of units) {
+          const own = results.slice(at, at + w.transfers.length);
+          at += w.transfers.length;
+          out.push({ results: own, value: w.finish ? await w.finish(tx as unknown as Db, own) : undefined });
+        }
+        return out;
+      }),
   });
 
   return {
     /** Queues a unit of work; resolves with the ledger's answer per transfer and `finish`'s value. */
-    submit: <T>(work: LedgerWork<T>) => submit(work as LedgerWork<unknown>) as Promise<{ results: TransferResult[]; value: T }>,
+    submit: <T>(work: LedgerWork<T>) =>
+      submit(work as LedgerWork<unknown>) as Promise<{ results: TransferResult[]; value: T }>,
     /** Same signature as the repository's `apply`: stand-alone transfers through the group commit. */
-    apply: async (transfers: TransferInput[], actor = 'system'): Promise<TransferResult[]> => (await submit({ transfers, actor })).results,
+    apply: async (transfers: TransferInput[], actor = 'system'): Promise<TransferResult[]> =>
+      (await submit({ transfers, actor })).results,
   };
 }
 

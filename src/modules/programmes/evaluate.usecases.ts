@@ -4,12 +4,21 @@
  */
 import { CalendarRangeError } from '../../core/calendar';
 import {
-  caseSchema, evaluateAcrossProgrammes, allIssues, NoPolicyInForceError, renderDecision, toLoanCase,
-  type CompiledPolicy, type RenderedDecision,
+  caseSchema,
+  evaluateAcrossProgrammes,
+  allIssues,
+  NoPolicyInForceError,
+  renderDecision,
+  toLoanCase,
+  type CompiledPolicy,
+  type RenderedDecision,
 } from '../../core/policy';
 import { formatRate, formatYuan } from '../../core/money/money';
 
-export interface FieldError { field: string; message: string }
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 export type EvaluateResult =
   | { ok: true; decision: RenderedDecision & { alternatives: AlternativeSummary[] } }
@@ -23,7 +32,15 @@ export interface AlternativeSummary {
   compensation?: string;
 }
 
-export function evaluateCase({ input, policies, programme }: { input: unknown; policies: readonly CompiledPolicy[]; programme?: string }): EvaluateResult {
+export function evaluateCase({
+  input,
+  policies,
+  programme,
+}: {
+  input: unknown;
+  policies: readonly CompiledPolicy[];
+  programme?: string;
+}): EvaluateResult {
   const parsed = caseSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: allIssues(parsed.error) };
   const c = toLoanCase(parsed.data);
@@ -44,7 +61,13 @@ export function evaluateCase({ input, policies, programme }: { input: unknown; p
       },
     };
   } catch (e) {
-    if (e instanceof NoPolicyInForceError) return { ok: false, errors: [{ field: e.programme && !e.known.includes(e.programme) ? 'programme' : 'loan.filedOn', message: e.message }] };
+    if (e instanceof NoPolicyInForceError)
+      return {
+        ok: false,
+        errors: [
+          { field: e.programme && !e.known.includes(e.programme) ? 'programme' : 'loan.filedOn', message: e.message },
+        ],
+      };
     if (e instanceof CalendarRangeError) return { ok: false, errors: [{ field: 'loan.filedOn', message: e.message }] };
     throw e;
   }

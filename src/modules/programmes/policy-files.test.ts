@@ -15,6 +15,9 @@ describe('policies/policy.schema.json', () => {
   it('is the $schema every shipped policy file names', () => {
     const files = loadPolicyFiles();
     expect(files.length).toBeGreaterThan(1);
-    for (const f of files) expect(resolve(dirname(f.path), String((JSON.parse(f.text) as { $schema?: string }).$schema)), f.path).toBe(SCHEMA_FILE);
+    for (const f of files)
+      expect(resolve(dirname(f.path), String((JSON.parse(f.text) as { $schema?: string }).$schema)), f.path).toBe(
+        SCHEMA_FILE,
+      );
   });
 });

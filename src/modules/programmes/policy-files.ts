@@ -28,9 +28,17 @@ export function loadPolicyFile(path: string, calendar: WorkingCalendar = shipped
     throw new PolicyFileError([{ field: '(file)', message: `${path}: not valid JSON: ${(e as Error).message}` }]);
   }
   try {
-    return { path, text, contentHash: createHash('sha256').update(text).digest('hex'), policy: compilePolicy(json, { calendar }) };
+    return {
+      path,
+      text,
+      contentHash: createHash('sha256').update(text).digest('hex'),
+      policy: compilePolicy(json, { calendar }),
+    };
   } catch (e) {
-    if (e instanceof PolicyFileError) throw new PolicyFileError(e.issues.map((i) => ({ field: `${relative(process.cwd(), path)}: ${i.field}`, message: i.message })));
+    if (e instanceof PolicyFileError)
+      throw new PolicyFileError(
+        e.issues.map((i) => ({ field: `${relative(process.cwd(), path)}: ${i.field}`, message: i.message })),
+      );
     throw e;
   }
 }
@@ -39,11 +47,22 @@ export function loadPolicyFile(path: string, calendar: WorkingCalendar = shipped
 export function loadPolicyFiles(dir = POLICIES_DIR, calendar: WorkingCalendar = shippedCalendar): PolicyVersionFile[] {
   const files = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.json')).map((f) => join(dir, d.name, f)));
+    .flatMap((d) =>
+      readdirSync(join(dir, d.name))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(dir, d.name, f)),
+    );
   const loaded = files.map((f) => loadPolicyFile(f, calendar));
   for (const f of loaded) {
     const folder = relative(dir, dirname(f.path));
-    if (folder !== f.policy.programme) throw new PolicyFileError([{ field: `${relative(process.cwd(), f.path)}: programme`, message: `must match its folder name ${folder}` }]);
+    if (folder !== f.policy.programme)
+      throw new PolicyFileError([
+        { field: `${relative(process.cwd(), f.path)}: programme`, message: `must match its folder name ${folder}` },
+      ]);
   }
-  return loaded.sort((a, b) => a.policy.programme.localeCompare(b.policy.programme) || a.policy.effectiveFrom.localeCompare(b.policy.effectiveFrom));
+  return loaded.sort(
+    (a, b) =>
+      a.policy.programme.localeCompare(b.policy.programme) ||
+      a.policy.effectiveFrom.localeCompare(b.policy.effectiveFrom),
+  );
 }

@@ -9,25 +9,53 @@ export interface ProgrammesReader {
 }
 
 const versionSchema = z.object({
-  version: z.string().openapi({ example: '2023-12' }), revision: z.number().int(), contentHash: z.string(),
-  effectiveFrom: z.string().openapi({ example: '2023-12-01' }), effectiveTo: z.string().nullable(), loadedAt: z.string(),
+  version: z.string().openapi({ example: '2023-12' }),
+  revision: z.number().int(),
+  contentHash: z.string(),
+  effectiveFrom: z.string().openapi({ example: '2023-12-01' }),
+  effectiveTo: z.string().nullable(),
+  loadedAt: z.string(),
 });
-const programmeSchema = z.object({
-  id: z.string().openapi({ example: 'etown-2023-small-micro' }),
-  title: z.object({ zh: z.string(), en: z.string() }),
-  versions: z.array(versionSchema),
-}).openapi('Programme');
+const programmeSchema = z
+  .object({
+    id: z.string().openapi({ example: 'etown-2023-small-micro' }),
+    title: z.object({ zh: z.string(), en: z.string() }),
+    versions: z.array(versionSchema),
+  })
+  .openapi('Programme');
 
 const listRoute = createRoute({
-  method: 'get', path: '/api/programmes', tags: ['programmes'], summary: 'Every programme with its policy versions',
-  responses: { 200: { description: 'The programmes', content: { 'application/json': { schema: z.object({ items: z.array(programmeSchema) }) } } } },
+  method: 'get',
+  path: '/api/programmes',
+  tags: ['programmes'],
+  summary: 'Every programme with its policy versions',
+  responses: {
+    200: {
+      description: 'The programmes',
+      content: { 'application/json': { schema: z.object({ items: z.array(programmeSchema) }) } },
+    },
+  },
 });
 
 const getRoute = createRoute({
-  method: 'get', path: '/api/programmes/{id}', tags: ['programmes'], summary: 'One programme with the policy file of each version',
-  request: { params: z.object({ id: pathId().openapi({ param: { name: 'id', in: 'path' }, example: 'etown-2025-sci-tech' }) }) },
+  method: 'get',
+  path: '/api/programmes/{id}',
+  tags: ['programmes'],
+  summary: 'One programme with the policy file of each version',
+  request: {
+    params: z.object({ id: pathId().openapi({ param: { name: 'id', in: 'path' }, example: 'etown-2025-sci-tech' }) }),
+  },
   responses: {
-    200: { description: 'The programme', content: { 'application/json': { schema: programmeSchema.extend({ policies: z.array(z.object({ version: z.string(), revision: z.number().int(), document: z.unknown() })) }) } } },
+    200: {
+      description: 'The programme',
+      content: {
+        'application/json': {
+          schema: programmeSchema.extend({
+            policies: z.array(z.object({ version: z.string(), revision: z.number().int(), document: z.unknown() })),
+          }),
+        },
+      },
+    },
     ...badRequest,
     ...notFound,
   },

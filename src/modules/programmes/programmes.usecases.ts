@@ -15,23 +15,48 @@ export interface SyncedVersion {
   added: boolean;
 }
 
-export async function syncPolicyFiles({ repo, files }: { repo: ProgrammesRepository; files: PolicyVersionFile[] }): Promise<SyncedVersion[]> {
+export async function syncPolicyFiles({
+  repo,
+  files,
+}: {
+  repo: ProgrammesRepository;
+  files: PolicyVersionFile[];
+}): Promise<SyncedVersion[]> {
   const out: SyncedVersion[] = [];
   for (const f of files) {
     const p = f.policy;
     await repo.upsertProgramme({ id: p.programme, titleZh: p.title.zh, titleEn: p.title.en });
     const existing = await repo.findVersionByHash(p.programme, f.contentHash);
-    const row = existing ?? await repo.insertVersion({
-      programmeId: p.programme, version: p.version, contentHash: f.contentHash, effectiveFrom: p.effectiveFrom,
-      effectiveTo: p.effectiveTo, document: JSON.parse(f.text), sourcePath: f.path,
+    const row =
+      existing ??
+      (await repo.insertVersion({
+        programmeId: p.programme,
+        version: p.version,
+        contentHash: f.contentHash,
+        effectiveFrom: p.effectiveFrom,
+        effectiveTo: p.effectiveTo,
+        document: JSON.parse(f.text),
+        sourcePath: f.path,
+      }));
+    out.push({
+      programme: p.programme,
+      version: row.version,
+      revision: row.revision,
+      contentHash: row.contentHash,
+      added: !existing,
     });
-    out.push({ programme: p.programme, version: row.version, revision: row.revision, contentHash: row.contentHash, added: !existing });
   }
   return out;
 }
 
 /** The policies to judge new cases by: the latest revision of every stored version, counting deadlines on `calendar` (the one in force: calendar.usecases loadWorkingCalendar). */
-export async function loadStoredPolicies({ repo, calendar }: { repo: ProgrammesRepository; calendar: WorkingCalendar }): Promise<CompiledPolicy[]> {
+export async function loadStoredPolicies({
+  repo,
+  calendar,
+}: {
+  repo: ProgrammesRepository;
+  calendar: WorkingCalendar;
+}): Promise<CompiledPolicy[]> {
   return latestRevisions(await repo.listVersions()).map((v) => compilePolicy(v.document, { calendar }));
 }
 
@@ -47,7 +72,13 @@ export interface PolicyCatalog {
 }
 
 /** Every stored revision, compiled against `calendar` (the one in force: calendar.usecases loadWorkingCalendar). */
-export async function loadPolicyCatalog({ repo, calendar }: { repo: ProgrammesRepository; calendar: WorkingCalendar }): Promise<PolicyCatalog> {
+export async function loadPolicyCatalog({
+  repo,
+  calendar,
+}: {
+  repo: ProgrammesRepository;
+  calendar: WorkingCalendar;
+}): Promise<PolicyCatalog> {
   const rows = await repo.listVersions();
   const compiled = new Map(rows.map((r) => [r.id, compilePolicy(r.document, { calendar, stored: true })] as const));
   const latest = latestRevisions(rows);
@@ -76,16 +107,30 @@ export function latestRevisions(rows: PolicyVersionRow[]): PolicyVersionRow[] {
 export interface ProgrammeView {
   id: string;
   title: { zh: string; en: string };
-  versions: { version: string; revision: number; contentHash: string; effectiveFrom: string; effectiveTo: string | null; loadedAt: string }[];
+  versions: {
+    version: string;
+    revision: number;
+    contentHash: string;
+    effectiveFrom: string;
+    effectiveTo: string | null;
+    loadedAt: string;
+  }[];
 }
 
 function view(p: { id: string; titleZh: string; titleEn: string }, rows: PolicyVersionRow[]): ProgrammeView {
   return {
     id: p.id,
     title: { zh: p.titleZh, en: p.titleEn },
-    versions: rows.filter((r) => r.programmeId === p.id).map((r) => ({
-      version: r.version, revision: r.revision, contentHash: r.contentHash, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, loadedAt: r.loadedAt.toISOString(),
-    })),
+    versions: rows
+      .filter((r) => r.programmeId === p.id)
+      .map((r) => ({
+        version: r.version,
+        revision: r.revision,
+        contentHash: r.contentHash,
+        effectiveFrom: r.effectiveFrom,
+        effectiveTo: r.effectiveTo,
+        loadedAt: r.loadedAt.toISOString(),
+      })),
   };
 }
 
@@ -98,5 +143,8 @@ export async function getProgramme({ repo, id }: { repo: ProgrammesRepository; i
   const p = await repo.findProgramme(id);
   if (!p) return undefined;
   const rows = await repo.listVersions(id);
-  return { ...view(p, rows), policies: latestRevisions(rows).map((r) => ({ version: r.version, revision: r.revision, document: r.document })) };
+  return {
+    ...view(p, rows),
+    policies: latestRevisions(rows).map((r) => ({ version: r.version, revision: r.revision, document: r.document })),
+  };
 }

@@ -10,15 +10,57 @@ import * as uc from './recoveries.usecases';
 
 const tags = ['recoveries'];
 const id = idParam('00000000-0000-0000-0000-000000000000');
-const recoveryInput = z.strictObject({ amount: yuan().openapi({ type: 'string', example: '1000000.00' }), on: isoDateField() }).openapi('RecoveryInput');
-const recoverySchema = z.object({ id: z.string(), claimId: z.string(), filingId: z.string(), bankId: z.string(), recovered: z.string(), refund: z.string(), recoveredOn: z.string(), reportedBy: z.string(), at: z.string() }).openapi('Recovery');
+const recoveryInput = z
+  .strictObject({ amount: yuan().openapi({ type: 'string', example: '1000000.00' }), on: isoDateField() })
+  .openapi('RecoveryInput');
+const recoverySchema = z
+  .object({
+    id: z.string(),
+    claimId: z.string(),
+    filingId: z.string(),
+    bankId: z.string(),
+    recovered: z.string(),
+    refund: z.string(),
+    recoveredOn: z.string(),
+    reportedBy: z.string(),
+    at: z.string(),
+  })
+  .openapi('Recovery');
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/api/claims/{id}/recoveries', tags, summary: 'What the bank recovered after compensation and what flowed back to the fund (R8)',
-    request: { params: id }, responses: { 200: json(z.object({ items: z.array(recoverySchema) }), 'The recoveries'), 401: errors[401], 404: errors[404] } }),
-  report: createRoute({ method: 'post', path: '/api/claims/{id}/recoveries', tags, summary: 'Report money recovered after compensation: the fund’s share flows back to cash (R8)',
-    request: { params: id, headers: idempotencyHeader, ...body(recoveryInput, { amount: '1000000.00', on: '2026-06-01' }) },
-    responses: { 201: json(recoverySchema, 'Reported'), 200: json(recoverySchema, 'The same Idempotency-Key: the first result'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] } }),
+  list: createRoute({
+    method: 'get',
+    path: '/api/claims/{id}/recoveries',
+    tags,
+    summary: 'What the bank recovered after compensation and what flowed back to the fund (R8)',
+    request: { params: id },
+    responses: {
+      200: json(z.object({ items: z.array(recoverySchema) }), 'The recoveries'),
+      401: errors[401],
+      404: errors[404],
+    },
+  }),
+  report: createRoute({
+    method: 'post',
+    path: '/api/claims/{id}/recoveries',
+    tags,
+    summary: 'Report money recovered after compensation: the fund’s share flows back to cash (R8)',
+    request: {
+      params: id,
+      headers: idempotencyHeader,
+      ...body(recoveryInput, { amount: '1000000.00', on: '2026-06-01' }),
+    },
+    responses: {
+      201: json(recoverySchema, 'Reported'),
+      200: json(recoverySchema, 'The same Idempotency-Key: the first result'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+      422: errors[422],
+    },
+  }),
 };
 
 export function recoveriesRoutes({ db, catalog, today }: OperationsDeps) {
@@ -31,7 +73,16 @@ export function recoveriesRoutes({ db, catalog, today }: OperationsDeps) {
     })
     .openapi(routes.report, async (c) => {
       const { amount, on } = c.req.valid('json');
-      const out = await uc.reportRecovery({ db, catalog: catalog(), actor: requireActor(c, 'recovery:write'), claimId: c.req.valid('param').id, amount, on, today: today(), idempotencyKey: idempotencyKeyOf(c) });
+      const out = await uc.reportRecovery({
+        db,
+        catalog: catalog(),
+        actor: requireActor(c, 'recovery:write'),
+        claimId: c.req.valid('param').id,
+        amount,
+        on,
+        today: today(),
+        idempotencyKey: idempotencyKeyOf(c),
+      });
       return c.json(out.recovery, out.replayed ? 200 : 201);
     });
 }

@@ -22,36 +22,121 @@ import { Problem } from '../shared/problem';
 import { recoveries } from './recoveries.table';
 
 export function recoveryView(r: typeof recoveries.$inferSelect) {
-  return { id: r.id, claimId: r.claimId, filingId: r.filingId, bankId: r.bankId, recovered: formatYuan(r.recovered), refund: formatYuan(r.refund), recoveredOn: r.recoveredOn, reportedBy: r.reportedBy, at: r.at.toISOString() };
+  return {
+    id: r.id,
+    claimId: r.claimId,
+    filingId: r.filingId,
+    bankId: r.bankId,
+    recovered: formatYuan(r.recovered),
+    refund: formatYuan(r.refund),
+    recoveredOn: r.recoveredOn,
+    reportedBy: r.reportedBy,
+    at: r.at.toISOString(),
+  };
 }
 
-export async function reportRecovery({ db, catalog, actor, claimId, amount, on, today, idempotencyKey }: {
-  db: Db; catalog: PolicyCatalog; actor: Actor; claimId: string; amount: Fen; on: string; today: string; idempotencyKey?: string | undefined;
+export async function reportRecovery({
+  db,
+  catalog,
+  actor,
+  claimId,
+  amount,
+  on,
+  today,
+  idempotencyKey,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  claimId: string;
+  amount: Fen;
+  on: string;
+  today: string;
+  idempotencyKey?: string | undefined;
 }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
   const out = await db.transaction(async (tx) => {
-    const [c] = await tx.select().from(claims).where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined)).for('update');
+    const [c] = await tx
+      .select()
+      .from(claims)
+      .where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined))
+      .for('update');
     if (!c) throw Problem.notFound(`Claim ${claimId}`);
     if (idempotencyKey) {
-      const [prior] = await tx.select().from(recoveries).where(and(eq(recoveries.bankId, c.bankId), eq(recoveries.idempotencyKey, idempotencyKey)));
+      const [prior] = await tx
+        .select()
+        .from(recoveries)
+        .where(and(eq(recoveries.bankId, c.bankId), eq(recoveries.idempotencyKey, idempotencyKey)));
       if (prior) {
-        if (prior.claimId !== claimId || prior.recovered !== amount || prior.recoveredOn !== on) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different recovery.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+        if (prior.claimId !== claimId || prior.recovered !== amount || prior.recoveredOn !== on)
+          throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different recovery.', [
+            { field: 'Idempotency-Key', message: 'was used for a different request' },
+          ]);
         return { recovery: recoveryView(prior), replayed: true, fundId: c.fundId, bankId: c.bankId };
       }
     }
-    if (c.state !== 'paid') throw new Problem(409, 'Not compensated yet', 'Recoveries are reported after the claim is paid (R8).', [{ field: 'claimId', message: `the claim is ${c.state}` }]);
-    if (on < c.submittedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the claim was submitted' }]);
+    if (c.state !== 'paid')
+      throw new Problem(409, 'Not compensated yet', 'Recoveries are reported after the claim is paid (R8).', [
+        { field: 'claimId', message: `the claim is ${c.state}` },
+      ]);
+    if (on < c.submittedOn)
+      throw Problem.invalid([{ field: 'on', message: 'must not be before the claim was submitted' }]);
     if (on > today) throw Problem.invalid([{ field: 'on', message: `must not be after today (${today})` }]);
-    const [{ recovered, refunded }] = await tx.select({ recovered: sql<string>`coalesce(sum(${recoveries.recovered}), 0)::text`, refunded: sql<string>`coalesce(sum(${recoveries.refund}), 0)::text` }).from(recoveries).where(eq(recoveries.claimId, claimId)) as [{ recovered: string; refunded: string }];
-    if (BigInt(recovered) + amount > c.outstanding) throw Problem.invalid([{ field: 'amount', message: `recoveries would exceed the compensated principal ${formatYuan(c.outstanding)} (already ${formatYuan(BigInt(recovered))})` }]);
+    const [{ recovered, refunded }] = (await tx
+      .select({
+        recovered: sql<string>`coalesce(sum(${recoveries.recovered}), 0)::text`,
+        refunded: sql<string>`coalesce(sum(${recoveries.refund}), 0)::text`,
+      })
+      .from(recoveries)
+      .where(eq(recoveries.claimId, claimId))) as [{ recovered: string; refunded: string }];
+    if (BigInt(recovered) + amount > c.outstanding)
+      throw Problem.invalid([
+        {
+          field: 'amount',
+          message: `recoveries would exceed the compensated principal ${formatYuan(c.outstanding)} (already ${formatYuan(BigInt(recovered))})`,
+        },
+      ]);
     const [f] = await tx.select().from(filings).where(eq(filings.id, c.filingId));
-    const refund = recoveryRefund({ recovered: amount, compensationPaid: c.compensation, compensatedPrincipal: c.outstanding, refundedSoFar: BigInt(refunded), rounding: f!.rounding });
+    const refund = recoveryRefund({
+      recovered: amount,
+      compensationPaid: c.compensation,
+      compensatedPrincipal: c.outstanding,
+      refundedSoFar: BigInt(refunded),
+      rounding: f!.rounding,
+    });
     const id = randomUUID();
-    await tx.insert(recoveries).values({ id, claimId, filingId: c.filingId, fundId: c.fundId, bankId: c.bankId, idempotencyKey: idempotencyKey ?? null, recovered: amount, refund, recoveredOn: on, reportedBy: actor.username });
-    await applyOperation({ ledger: createLedgerRepository({ db: tx }), actor: actor.username, transfers: refundRecovery({ fundId: c.fundId, recoveryId: id, amount: refund }) });
-    await createFilingsRepository({ db: tx }).addEvent({ filingId: c.filingId, kind: 'recovery', on, data: { recoveryId: id, recovered: formatYuan(amount), refund: formatYuan(refund) }, actor: actor.username });
+    await tx.insert(recoveries).values({
+      id,
+      claimId,
+      filingId: c.filingId,
+      fundId: c.fundId,
+      bankId: c.bankId,
+      idempotencyKey: idempotencyKey ?? null,
+      recovered: amount,
+      refund,
+      recoveredOn: on,
+      reportedBy: actor.username,
+    });
+    await applyOperation({
+      ledger: createLedgerRepository({ db: tx }),
+      actor: actor.username,
+      transfers: refundRecovery({ fundId: c.fundId, recoveryId: id, amount: refund }),
+    });
+    await createFilingsRepository({ db: tx }).addEvent({
+      filingId: c.filingId,
+      kind: 'recovery',
+      on,
+      data: { recoveryId: id, recovered: formatYuan(amount), refund: formatYuan(refund) },
+      actor: actor.username,
+    });
     const [row] = await tx.select().from(recoveries).where(eq(recoveries.id, id));
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'recovery.report', entityKind: 'recovery', entityId: id, after: recoveryView(row!) });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'recovery.report',
+      entityKind: 'recovery',
+      entityId: id,
+      after: recoveryView(row!),
+    });
     return { recovery: recoveryView(row!), replayed: false, fundId: c.fundId, bankId: c.bankId };
   });
   if (!out.replayed) {
@@ -62,7 +147,12 @@ export async function reportRecovery({ db, catalog, actor, claimId, amount, on, 
 }
 
 export async function listRecoveries({ db, actor, claimId }: { db: Db; actor: Actor; claimId: string }) {
-  const [c] = await db.select().from(claims).where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined));
+  const [c] = await db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined));
   if (!c) throw Problem.notFound(`Claim ${claimId}`);
-  return (await db.select().from(recoveries).where(eq(recoveries.claimId, claimId)).orderBy(asc(recoveries.at))).map(recoveryView);
+  return (await db.select().from(recoveries).where(eq(recoveries.claimId, claimId)).orderBy(asc(recoveries.at))).map(
+    recoveryView,
+  );
 }

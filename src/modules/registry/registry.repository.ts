@@ -24,7 +24,10 @@ export function createRegistryRepository({ db }: { db: Db }) {
   return {
     /** Every registry change is audited (who, what, before and after). */
     recordAudit: (entry: AuditEntry) => createAuditRepository({ db }).record(entry),
-    async insertEnterprise(e: typeof enterprises.$inferInsert, quals: Omit<typeof qualifications.$inferInsert, 'enterpriseId'>[]) {
+    async insertEnterprise(
+      e: typeof enterprises.$inferInsert,
+      quals: Omit<typeof qualifications.$inferInsert, 'enterpriseId'>[],
+    ) {
       await db.transaction(async (tx) => {
         await tx.insert(enterprises).values(e);
         if (quals.length) await tx.insert(qualifications).values(quals.map((q) => ({ ...q, enterpriseId: e.id })));
@@ -35,14 +38,35 @@ export function createRegistryRepository({ db }: { db: Db }) {
      * transaction: one multi-row insert per table (in slices that stay under the driver's parameter
      * limit), then `audit(stored)`'s entries in one chained append. All or nothing.
      */
-    async insertEnterprises<T>(rows: (typeof enterprises.$inferInsert)[], quals: (typeof qualifications.$inferInsert)[],
-      audit: (stored: { enterprises: EnterpriseRow[]; qualifications: QualificationRow[] }) => { entries: AuditEntry[]; result: T }): Promise<T> {
+    async insertEnterprises<T>(
+      rows: (typeof enterprises.$inferInsert)[],
+      quals: (typeof qualifications.$inferInsert)[],
+      audit: (stored: { enterprises: EnterpriseRow[]; qualifications: QualificationRow[] }) => {
+        entries: AuditEntry[];
+        result: T;
+      },
+    ): Promise<T> {
       return db.transaction(async (tx) => {
         const stored: EnterpriseRow[] = [];
         const storedQuals: QualificationRow[] = [];
-        for (let i = 0; i < rows.length; i += 2000) stored.push(...await tx.insert(enterprises).values(rows.slice(i, i + 2000)).returning());
-        for (let i = 0; i < quals.length; i += 5000) storedQuals.push(...await tx.insert(qualifications).values(quals.slice(i, i + 5000)).returning());
-        const { entries, result } = audit({ enterprises: stored, qualifications: storedQuals.sort((a, b) => a.id - b.id) });
+        for (let i = 0; i < rows.length; i += 2000)
+          stored.push(
+            ...(await tx
+              .insert(enterprises)
+              .values(rows.slice(i, i + 2000))
+              .returning()),
+          );
+        for (let i = 0; i < quals.length; i += 5000)
+          storedQuals.push(
+            ...(await tx
+              .insert(qualifications)
+              .values(quals.slice(i, i + 5000))
+              .returning()),
+          );
+        const { entries, result } = audit({
+          enterprises: stored,
+          qualifications: storedQuals.sort((a, b) => a.id - b.id),
+        });
         await createAuditRepository({ db: tx }).recordMany(entries);
         return result;
       });
@@ -52,18 +76,28 @@ export function createRegistryRepository({ db }: { db: Db }) {
       const found = new Set<string>();
       for (let i = 0; i < codes.length; i += 5000) {
         const some = codes.slice(i, i + 5000);
-        for (const r of await db.select({ code: enterprises.creditCode }).from(enterprises).where(inArray(enterprises.creditCode, some))) found.add(r.code);
+        for (const r of await db
+          .select({ code: enterprises.creditCode })
+          .from(enterprises)
+          .where(inArray(enterprises.creditCode, some)))
+          found.add(r.code);
       }
       return found;
     },
     async updateEnterprise(id: string, patch: Partial<typeof enterprises.$inferInsert>) {
-      await db.update(enterprises).set({ ...patch, updatedAt: new Date() }).where(eq(enterprises.id, id));
+      await db
+        .update(enterprises)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(enterprises.id, id));
     },
     async insertQualification(q: typeof qualifications.$inferInsert) {
       await db.insert(qualifications).values(q);
     },
     async findEnterprise(id: string, bankId?: string): Promise<EnterpriseRow | undefined> {
-      const [row] = await db.select().from(enterprises).where(and(eq(enterprises.id, id), bankId ? visibleToBank(bankId) : undefined));
+      const [row] = await db
+        .select()
+        .from(enterprises)
+        .where(and(eq(enterprises.id, id), bankId ? visibleToBank(bankId) : undefined));
       return row;
     },
     async findEnterpriseByCreditCode(code: string): Promise<EnterpriseRow | undefined> {
@@ -72,9 +106,16 @@ export function createRegistryRepository({ db }: { db: Db }) {
     },
     async qualificationsOf(ids: string[]): Promise<QualificationRow[]> {
       if (ids.length === 0) return [];
-      return db.select().from(qualifications).where(inArray(qualifications.enterpriseId, ids)).orderBy(asc(qualifications.id));
+      return db
+        .select()
+        .from(qualifications)
+        .where(inArray(qualifications.enterpriseId, ids))
+        .orderBy(asc(qualifications.id));
     },
-    async listEnterprises(f: EnterpriseFilter, page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' }): Promise<EnterpriseRow[]> {
+    async listEnterprises(
+      f: EnterpriseFilter,
+      page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' },
+    ): Promise<EnterpriseRow[]> {
       const where: SQL[] = [];
       if (f.q) {
         const q = f.q.replace(/[\\%_]/g, (m) => `\\${m}`); // the words as typed: % and _ are not wildcards
@@ -89,7 +130,12 @@ export function createRegistryRepository({ db }: { db: Db }) {
         where.push(or(cmp(enterprises.name, v), and(eq(enterprises.name, v), cmp(enterprises.id, page.cursor.id)))!);
       }
       const dir = page.order === 'asc' ? asc : desc;
-      return db.select().from(enterprises).where(and(...where)).orderBy(dir(enterprises.name), dir(enterprises.id)).limit(page.limit + 1);
+      return db
+        .select()
+        .from(enterprises)
+        .where(and(...where))
+        .orderBy(dir(enterprises.name), dir(enterprises.id))
+        .limit(page.limit + 1);
     },
     async insertInstitution(i: typeof institutions.$inferInsert) {
       await db.insert(institutions).values(i);
@@ -102,7 +148,11 @@ export function createRegistryRepository({ db }: { db: Db }) {
       const where: SQL[] = [];
       if (kind) where.push(eq(institutions.kind, kind as InstitutionRow['kind']));
       if (onlyId) where.push(eq(institutions.id, onlyId));
-      return db.select().from(institutions).where(and(...where)).orderBy(asc(institutions.kind), asc(institutions.id));
+      return db
+        .select()
+        .from(institutions)
+        .where(and(...where))
+        .orderBy(asc(institutions.kind), asc(institutions.id));
     },
   };
 }

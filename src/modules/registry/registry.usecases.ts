@@ -7,27 +7,67 @@ import { Problem } from '../shared/problem';
 import { pageOf, decodeCursor } from '../shared/paging';
 import { uniqueViolation } from '../shared/retry';
 import type { EnterpriseRow, QualificationRow, RegistryRepository } from './registry.repository';
-import { bulkEnterpriseInput, type enterpriseInput, type enterprisePatch, type institutionInput, type qualificationInput } from './registry.schemas';
+import {
+  bulkEnterpriseInput,
+  type enterpriseInput,
+  type enterprisePatch,
+  type institutionInput,
+  type qualificationInput,
+} from './registry.schemas';
 
 export function enterpriseView(e: EnterpriseRow, quals: QualificationRow[]) {
   return {
-    id: e.id, creditCode: e.creditCode, name: e.name, size: e.size, industry: e.industry, sciTech: e.sciTech,
-    registeredInZone: e.registeredInZone, restrictedProcesses: e.restrictedProcesses,
-    qualifications: quals.filter((q) => q.enterpriseId === e.id).map((q) => ({ id: q.id, kind: q.kind, validFrom: q.validFrom, validTo: q.validTo, certificateNo: q.certificateNo })),
-    createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString(),
+    id: e.id,
+    creditCode: e.creditCode,
+    name: e.name,
+    size: e.size,
+    industry: e.industry,
+    sciTech: e.sciTech,
+    registeredInZone: e.registeredInZone,
+    restrictedProcesses: e.restrictedProcesses,
+    qualifications: quals
+      .filter((q) => q.enterpriseId === e.id)
+      .map((q) => ({
+        id: q.id,
+        kind: q.kind,
+        validFrom: q.validFrom,
+        validTo: q.validTo,
+        certificateNo: q.certificateNo,
+      })),
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
   };
 }
 export type EnterpriseView = ReturnType<typeof enterpriseView>;
 
-export async function registerEnterprise({ repo, actor, input }: { repo: RegistryRepository; actor: Actor; input: z.output<typeof enterpriseInput> }): Promise<EnterpriseView> {
+export async function registerEnterprise({
+  repo,
+  actor,
+  input,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  input: z.output<typeof enterpriseInput>;
+}): Promise<EnterpriseView> {
   if (await repo.findEnterpriseByCreditCode(input.creditCode)) {
-    throw new Problem(409, 'Conflict', 'An enterprise with this credit code is registered already.', [{ field: 'creditCode', message: 'is registered already' }]);
+    throw new Problem(409, 'Conflict', 'An enterprise with this credit code is registered already.', [
+      { field: 'creditCode', message: 'is registered already' },
+    ]);
   }
   const { qualifications, ...fields } = input;
   const id = randomUUID();
-  await repo.insertEnterprise({ ...fields, id, createdByBank: actor.role === 'bank' ? actor.bankId : null }, qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null })));
+  await repo.insertEnterprise(
+    { ...fields, id, createdByBank: actor.role === 'bank' ? actor.bankId : null },
+    qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null })),
+  );
   const after = (await getEnterprise({ repo, actor, id }))!;
-  await repo.recordAudit({ actor: actor.username, action: 'enterprise.register', entityKind: 'enterprise', entityId: id, after });
+  await repo.recordAudit({
+    actor: actor.username,
+    action: 'enterprise.register',
+    entityKind: 'enterprise',
+    entityId: id,
+    after,
+  });
   return after;
 }
 
@@ -39,34 +79,67 @@ export async function registerEnterprise({ repo, actor, input }: { repo: Registr
  * multi-row insert, their qualifications in another, and one audit row per enterprise in one
  * chained append. Nothing is written when any row is wrong.
  */
-export async function registerEnterprises({ repo, actor, input }: { repo: RegistryRepository; actor: Actor; input: z.input<typeof bulkEnterpriseInput> }): Promise<{ items: EnterpriseView[]; registered: number }> {
+export async function registerEnterprises({
+  repo,
+  actor,
+  input,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  input: z.input<typeof bulkEnterpriseInput>;
+}): Promise<{ items: EnterpriseView[]; registered: number }> {
   const parsed = bulkEnterpriseInput.safeParse(input);
-  if (!parsed.success) throw Problem.invalid(allIssues(parsed.error), 'Some enterprises have invalid fields; nothing was registered.');
+  if (!parsed.success)
+    throw Problem.invalid(allIssues(parsed.error), 'Some enterprises have invalid fields; nothing was registered.');
   const rows = parsed.data.enterprises;
   const firstRow = new Map<string, number>();
   const repeats = rows.flatMap((e, i) => {
     const j = firstRow.get(e.creditCode);
-    if (j === undefined) { firstRow.set(e.creditCode, i); return []; }
+    if (j === undefined) {
+      firstRow.set(e.creditCode, i);
+      return [];
+    }
     return [{ field: `enterprises[${i}].creditCode`, message: `repeats enterprises[${j}].creditCode` }];
   });
   if (repeats.length) throw Problem.invalid(repeats, 'A credit code appears more than once; nothing was registered.');
-  const conflict = (taken: (code: string) => boolean) => new Problem(409, 'Conflict', 'Some enterprises are registered already; nothing was registered.',
-    rows.flatMap((e, i) => (taken(e.creditCode) ? [{ field: `enterprises[${i}].creditCode`, message: 'is registered already' }] : [])));
+  const conflict = (taken: (code: string) => boolean) =>
+    new Problem(
+      409,
+      'Conflict',
+      'Some enterprises are registered already; nothing was registered.',
+      rows.flatMap((e, i) =>
+        taken(e.creditCode) ? [{ field: `enterprises[${i}].creditCode`, message: 'is registered already' }] : [],
+      ),
+    );
   const registered = await repo.registeredCreditCodes([...firstRow.keys()]);
   if (registered.size) throw conflict((c) => registered.has(c));
 
   const createdByBank = actor.role === 'bank' ? actor.bankId : null;
-  const planned = rows.map(({ qualifications, ...fields }) => ({ row: { ...fields, id: randomUUID(), createdByBank }, qualifications }));
+  const planned = rows.map(({ qualifications, ...fields }) => ({
+    row: { ...fields, id: randomUUID(), createdByBank },
+    qualifications,
+  }));
   try {
     const items = await repo.insertEnterprises(
       planned.map((p) => p.row),
-      planned.flatMap((p) => p.qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null, enterpriseId: p.row.id }))),
+      planned.flatMap((p) =>
+        p.qualifications.map((q) => ({ ...q, certificateNo: q.certificateNo ?? null, enterpriseId: p.row.id })),
+      ),
       (stored) => {
         const quals = new Map<string, QualificationRow[]>();
         for (const q of stored.qualifications) quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
         const byId = new Map(stored.enterprises.map((e) => [e.id, e]));
         const views = planned.map((p) => enterpriseView(byId.get(p.row.id)!, quals.get(p.row.id) ?? []));
-        return { result: views, entries: views.map((after) => ({ actor: actor.username, action: 'enterprise.register', entityKind: 'enterprise', entityId: after.id, after })) };
+        return {
+          result: views,
+          entries: views.map((after) => ({
+            actor: actor.username,
+            action: 'enterprise.register',
+            entityKind: 'enterprise',
+            entityId: after.id,
+            after,
+          })),
+        };
       },
     );
     return { items, registered: items.length };
@@ -79,17 +152,38 @@ export async function registerEnterprises({ repo, actor, input }: { repo: Regist
 }
 
 /** An enterprise the actor may see, or undefined (a bank sees the ones it registered or lends to). */
-export async function getEnterprise({ repo, actor, id }: { repo: RegistryRepository; actor: Actor; id: string }): Promise<EnterpriseView | undefined> {
+export async function getEnterprise({
+  repo,
+  actor,
+  id,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  id: string;
+}): Promise<EnterpriseView | undefined> {
   const scope = scopeFor(actor);
   const e = await repo.findEnterprise(id, scope.kind === 'bank' ? scope.bankId : undefined);
   return e ? enterpriseView(e, await repo.qualificationsOf([e.id])) : undefined;
 }
 
-export async function listEnterprises({ repo, actor, query }: { repo: RegistryRepository; actor: Actor; query: { q?: string; size?: string; sciTech?: boolean; limit: number; cursor?: string; order: 'asc' | 'desc' } }) {
+export async function listEnterprises({
+  repo,
+  actor,
+  query,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  query: { q?: string; size?: string; sciTech?: boolean; limit: number; cursor?: string; order: 'asc' | 'desc' };
+}) {
   const scope = scopeFor(actor);
   const cursor = decodeCursor(query.cursor, 'text');
   const rows = await repo.listEnterprises(
-    { ...(query.q ? { q: query.q } : {}), ...(query.size ? { size: query.size } : {}), ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}), ...(scope.kind === 'bank' ? { bankId: scope.bankId } : {}) },
+    {
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.size ? { size: query.size } : {}),
+      ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}),
+      ...(scope.kind === 'bank' ? { bankId: scope.bankId } : {}),
+    },
     { limit: query.limit, order: query.order, ...(cursor ? { cursor } : {}) },
   );
   const page = pageOf(rows, query.limit, (r) => ({ value: r.name, id: r.id }));
@@ -97,38 +191,104 @@ export async function listEnterprises({ repo, actor, query }: { repo: RegistryRe
   return { items: page.items.map((e) => enterpriseView(e, quals)), nextCursor: page.nextCursor };
 }
 
-export async function updateEnterprise({ repo, actor, id, patch }: { repo: RegistryRepository; actor: Actor; id: string; patch: z.output<typeof enterprisePatch> }) {
+export async function updateEnterprise({
+  repo,
+  actor,
+  id,
+  patch,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  id: string;
+  patch: z.output<typeof enterprisePatch>;
+}) {
   const before = await getEnterprise({ repo, actor, id });
   if (!before) throw Problem.notFound(`Enterprise ${id}`);
   await repo.updateEnterprise(id, patch);
   const after = (await getEnterprise({ repo, actor, id }))!;
-  await repo.recordAudit({ actor: actor.username, action: 'enterprise.update', entityKind: 'enterprise', entityId: id, before, after });
+  await repo.recordAudit({
+    actor: actor.username,
+    action: 'enterprise.update',
+    entityKind: 'enterprise',
+    entityId: id,
+    before,
+    after,
+  });
   return { before, after };
 }
 
-export async function addQualification({ repo, actor, id, input }: { repo: RegistryRepository; actor: Actor; id: string; input: z.output<typeof qualificationInput> }) {
+export async function addQualification({
+  repo,
+  actor,
+  id,
+  input,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  id: string;
+  input: z.output<typeof qualificationInput>;
+}) {
   const before = await getEnterprise({ repo, actor, id });
   if (!before) throw Problem.notFound(`Enterprise ${id}`);
   await repo.insertQualification({ ...input, certificateNo: input.certificateNo ?? null, enterpriseId: id });
   const after = (await getEnterprise({ repo, actor, id }))!;
-  await repo.recordAudit({ actor: actor.username, action: 'enterprise.qualification', entityKind: 'enterprise', entityId: id, before, after });
+  await repo.recordAudit({
+    actor: actor.username,
+    action: 'enterprise.qualification',
+    entityKind: 'enterprise',
+    entityId: id,
+    before,
+    after,
+  });
   return { before, after };
 }
 
-export async function registerInstitution({ repo, input, actor }: { repo: RegistryRepository; input: z.output<typeof institutionInput>; actor?: Actor }) {
-  if (await repo.findInstitution(input.id)) throw new Problem(409, 'Conflict', `Institution ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
+export async function registerInstitution({
+  repo,
+  input,
+  actor,
+}: {
+  repo: RegistryRepository;
+  input: z.output<typeof institutionInput>;
+  actor?: Actor;
+}) {
+  if (await repo.findInstitution(input.id))
+    throw new Problem(409, 'Conflict', `Institution ${input.id} exists already.`, [
+      { field: 'id', message: 'is taken' },
+    ]);
   await repo.insertInstitution({ ...input, nameEn: input.nameEn ?? null });
   const after = institutionView((await repo.findInstitution(input.id))!);
-  await repo.recordAudit({ actor: actor?.username ?? 'system', action: 'institution.register', entityKind: 'institution', entityId: input.id, after });
+  await repo.recordAudit({
+    actor: actor?.username ?? 'system',
+    action: 'institution.register',
+    entityKind: 'institution',
+    entityId: input.id,
+    after,
+  });
   return after;
 }
 
 export function institutionView(i: NonNullable<Awaited<ReturnType<RegistryRepository['findInstitution']>>>) {
-  return { id: i.id, kind: i.kind, name: i.name, nameEn: i.nameEn, registeredInZone: i.registeredInZone, createdAt: i.createdAt.toISOString() };
+  return {
+    id: i.id,
+    kind: i.kind,
+    name: i.name,
+    nameEn: i.nameEn,
+    registeredInZone: i.registeredInZone,
+    createdAt: i.createdAt.toISOString(),
+  };
 }
 
 /** Banks see only themselves; guarantors themselves and the banks; staff see all. */
-export async function listInstitutions({ repo, actor, kind }: { repo: RegistryRepository; actor: Actor; kind?: string }) {
+export async function listInstitutions({
+  repo,
+  actor,
+  kind,
+}: {
+  repo: RegistryRepository;
+  actor: Actor;
+  kind?: string;
+}) {
   const scope = scopeFor(actor);
   const rows = await repo.listInstitutions(kind, scope.kind === 'bank' ? scope.bankId : undefined);
   return rows.map(institutionView);

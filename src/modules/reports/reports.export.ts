@@ -7,13 +7,21 @@
 import ExcelJS from 'exceljs';
 
 export type Cell = string | number | boolean | null;
-export interface ReportTable { name: string; columns: string[]; rows: Cell[][] }
+export interface ReportTable {
+  name: string;
+  columns: string[];
+  rows: Cell[][];
+}
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Rows of objects as one table with the given columns (from the report's row schema); nested objects fill `key.sub` columns. */
-export function tableOf(name: string, columns: readonly string[], items: readonly Record<string, unknown>[]): ReportTable {
+export function tableOf(
+  name: string,
+  columns: readonly string[],
+  items: readonly Record<string, unknown>[],
+): ReportTable {
   const flat = items.map((item) => flatten(item));
   return { name, columns: [...columns], rows: flat.map((r) => columns.map((c) => r[c] ?? null)) };
 }
@@ -21,7 +29,8 @@ export function tableOf(name: string, columns: readonly string[], items: readonl
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, Cell> {
   const out: Record<string, Cell> = {};
   for (const [k, v] of Object.entries(o)) {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
     else out[`${prefix}${k}`] = v === undefined ? null : Array.isArray(v) ? JSON.stringify(v) : (v as Cell);
   }
   return out;
@@ -52,8 +61,11 @@ export async function toXlsx(tables: readonly ReportTable[]): Promise<Buffer> {
     const sheet = book.addWorksheet(t.name.slice(0, 31));
     sheet.addRow(t.columns);
     sheet.getRow(1).font = { bold: true };
-    for (const r of t.rows) sheet.addRow(r.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? v : safeText(v))));
-    t.columns.forEach((_, i) => { sheet.getColumn(i + 1).width = 18; }); // sheet.columns is null for a sheet with no cells
+    for (const r of t.rows)
+      sheet.addRow(r.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? v : safeText(v))));
+    t.columns.forEach((_, i) => {
+      sheet.getColumn(i + 1).width = 18;
+    }); // sheet.columns is null for a sheet with no cells
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }

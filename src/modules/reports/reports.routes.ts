@@ -5,35 +5,101 @@ import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { CONTENT_TYPES, EXPORT_FORMATS, tableOf, toCsv, toXlsx, type ReportTable } from './reports.export';
-import { atClaimRow, bankRow, breakdownRow, breakdownRowDoc, columnsOf, monthlyRow, partyRow, positionRow, riskSharingBook, riskSharingReport } from './reports.schemas';
+import {
+  atClaimRow,
+  bankRow,
+  breakdownRow,
+  breakdownRowDoc,
+  columnsOf,
+  monthlyRow,
+  partyRow,
+  positionRow,
+  riskSharingBook,
+  riskSharingReport,
+} from './reports.schemas';
 import { bankRatios, BREAKDOWNS, breakdown, fundPosition, monthly, riskSharing } from './reports.usecases';
 
 const tags = ['reports'];
-const format = z.enum(EXPORT_FORMATS).default('json').openapi({ description: 'json, or csv (UTF-8 with BOM) / xlsx to download' });
+const format = z
+  .enum(EXPORT_FORMATS)
+  .default('json')
+  .openapi({ description: 'json, or csv (UTF-8 with BOM) / xlsx to download' });
 const fundId = z.string().min(1).max(100).optional().openapi({ example: 'etown' });
-const files = { 'text/csv': { schema: z.string() }, [CONTENT_TYPES.xlsx]: { schema: z.string().openapi({ format: 'binary' }) } };
-const ok = (schema: z.ZodTypeAny, description: string) => ({ description, content: { ...json(schema, description).content, ...files } });
-const responses = (schema: z.ZodTypeAny, description: string) => ({ 200: ok(schema, description), 400: errors[400], 401: errors[401], 404: errors[404] });
+const files = {
+  'text/csv': { schema: z.string() },
+  [CONTENT_TYPES.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
+};
+const ok = (schema: z.ZodTypeAny, description: string) => ({
+  description,
+  content: { ...json(schema, description).content, ...files },
+});
+const responses = (schema: z.ZodTypeAny, description: string) => ({
+  200: ok(schema, description),
+  400: errors[400],
+  401: errors[401],
+  404: errors[404],
+});
 
 const routes = {
-  position: createRoute({ method: 'get', path: '/api/reports/position', tags, summary: 'The fund’s position from its ledger: capital, cash, committed liability, capacity left, limit, leverage, payouts, refunds',
-    request: { query: z.object({ fundId, format }) }, responses: responses(z.object({ items: z.array(positionRow) }), 'One row per fund') }),
-  banks: createRoute({ method: 'get', path: '/api/reports/banks', tags, summary: 'Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state',
-    request: { query: z.object({ format }) }, responses: responses(z.object({ items: z.array(bankRow) }), 'One row per bank (a bank sees its own)') }),
-  breakdown: createRoute({ method: 'get', path: '/api/reports/breakdown', tags, summary: 'The book by bank, programme, loan kind or filing month',
-    request: { query: z.object({ by: z.enum(BREAKDOWNS).openapi({ example: 'bank' }), fundId, format }) }, responses: responses(z.object({ by: z.enum(BREAKDOWNS), items: z.array(breakdownRowDoc) }), 'One row per group') }),
-  monthly: createRoute({ method: 'get', path: '/api/reports/monthly', tags, summary: 'Filings, payouts and recoveries by month (dashboard charts)',
-    request: { query: z.object({ fundId, format }) }, responses: responses(z.object({ items: z.array(monthlyRow) }), 'One row per month') }),
-  riskSharing: createRoute({ method: 'get', path: '/api/reports/risk-sharing', tags, summary: 'The risk-sharing split of the book: each party’s share (F14–F16, G7) and amounts at claim time',
-    request: { query: z.object({ fundId, format }) }, responses: responses(riskSharingReport, 'The split') }),
+  position: createRoute({
+    method: 'get',
+    path: '/api/reports/position',
+    tags,
+    summary:
+      'The fund’s position from its ledger: capital, cash, committed liability, capacity left, limit, leverage, payouts, refunds',
+    request: { query: z.object({ fundId, format }) },
+    responses: responses(z.object({ items: z.array(positionRow) }), 'One row per fund'),
+  }),
+  banks: createRoute({
+    method: 'get',
+    path: '/api/reports/banks',
+    tags,
+    summary: 'Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state',
+    request: { query: z.object({ format }) },
+    responses: responses(z.object({ items: z.array(bankRow) }), 'One row per bank (a bank sees its own)'),
+  }),
+  breakdown: createRoute({
+    method: 'get',
+    path: '/api/reports/breakdown',
+    tags,
+    summary: 'The book by bank, programme, loan kind or filing month',
+    request: { query: z.object({ by: z.enum(BREAKDOWNS).openapi({ example: 'bank' }), fundId, format }) },
+    responses: responses(z.object({ by: z.enum(BREAKDOWNS), items: z.array(breakdownRowDoc) }), 'One row per group'),
+  }),
+  monthly: createRoute({
+    method: 'get',
+    path: '/api/reports/monthly',
+    tags,
+    summary: 'Filings, payouts and recoveries by month (dashboard charts)',
+    request: { query: z.object({ fundId, format }) },
+    responses: responses(z.object({ items: z.array(monthlyRow) }), 'One row per month'),
+  }),
+  riskSharing: createRoute({
+    method: 'get',
+    path: '/api/reports/risk-sharing',
+    tags,
+    summary: 'The risk-sharing split of the book: each party’s share (F14–F16, G7) and amounts at claim time',
+    request: { query: z.object({ fundId, format }) },
+    responses: responses(riskSharingReport, 'The split'),
+  }),
 };
 
 /** The figures as JSON, or as a download named after the report and the day. */
-async function answer(c: Context<AppEnv>, fmt: (typeof EXPORT_FORMATS)[number], name: string, body: unknown, tables: () => ReportTable[], today: string) {
+async function answer(
+  c: Context<AppEnv>,
+  fmt: (typeof EXPORT_FORMATS)[number],
+  name: string,
+  body: unknown,
+  tables: () => ReportTable[],
+  today: string,
+) {
   if (fmt === 'json') return c.json(body as never, 200);
   const file = `backstop-${name}-${today}.${fmt}`;
   const bytes = fmt === 'csv' ? toCsv(tables()[0]!) : await toXlsx(tables());
-  return c.body(new Uint8Array(bytes), 200, { 'content-type': CONTENT_TYPES[fmt], 'content-disposition': `attachment; filename="${file}"` });
+  return c.body(new Uint8Array(bytes), 200, {
+    'content-type': CONTENT_TYPES[fmt],
+    'content-disposition': `attachment; filename="${file}"`,
+  });
 }
 
 export function reportsRoutes(ops: OperationsDeps) {
@@ -43,31 +109,70 @@ export function reportsRoutes(ops: OperationsDeps) {
       requireActor(c, 'report:read');
       const q = c.req.valid('query');
       const items = await fundPosition({ db, fundId: q.fundId });
-      return answer(c, q.format, 'position', { items }, () => [tableOf('position', columnsOf(positionRow), items)], ops.today()) as never;
+      return answer(
+        c,
+        q.format,
+        'position',
+        { items },
+        () => [tableOf('position', columnsOf(positionRow), items)],
+        ops.today(),
+      ) as never;
     })
     .openapi(routes.banks, async (c) => {
       const actor = requireActor(c, 'report:read');
       const q = c.req.valid('query');
       const items = await bankRatios({ db, catalog: ops.catalog(), actor });
-      return answer(c, q.format, 'banks', { items }, () => [tableOf('banks', columnsOf(bankRow), items)], ops.today()) as never;
+      return answer(
+        c,
+        q.format,
+        'banks',
+        { items },
+        () => [tableOf('banks', columnsOf(bankRow), items)],
+        ops.today(),
+      ) as never;
     })
     .openapi(routes.breakdown, async (c) => {
       const actor = requireActor(c, 'report:read');
       const q = c.req.valid('query');
       const items = await breakdown({ db, actor, by: q.by, fundId: q.fundId });
-      return answer(c, q.format, `by-${q.by}`, { by: q.by, items }, () => [tableOf(`by ${q.by}`, columnsOf(breakdownRow(q.by)), items)], ops.today()) as never;
+      return answer(
+        c,
+        q.format,
+        `by-${q.by}`,
+        { by: q.by, items },
+        () => [tableOf(`by ${q.by}`, columnsOf(breakdownRow(q.by)), items)],
+        ops.today(),
+      ) as never;
     })
     .openapi(routes.monthly, async (c) => {
       const actor = requireActor(c, 'report:read');
       const q = c.req.valid('query');
       const items = await monthly({ db, actor, fundId: q.fundId });
-      return answer(c, q.format, 'monthly', { items }, () => [tableOf('monthly', columnsOf(monthlyRow), items)], ops.today()) as never;
+      return answer(
+        c,
+        q.format,
+        'monthly',
+        { items },
+        () => [tableOf('monthly', columnsOf(monthlyRow), items)],
+        ops.today(),
+      ) as never;
     })
     .openapi(routes.riskSharing, async (c) => {
       const actor = requireActor(c, 'report:read');
       const q = c.req.valid('query');
       const split = await riskSharing({ db, actor, fundId: q.fundId });
       const { parties, atClaim, ...book } = split;
-      return answer(c, q.format, 'risk-sharing', split, () => [tableOf('parties', columnsOf(partyRow), parties), tableOf('at claim', columnsOf(atClaimRow), atClaim), tableOf('book', columnsOf(riskSharingBook), [book])], ops.today()) as never;
+      return answer(
+        c,
+        q.format,
+        'risk-sharing',
+        split,
+        () => [
+          tableOf('parties', columnsOf(partyRow), parties),
+          tableOf('at claim', columnsOf(atClaimRow), atClaim),
+          tableOf('book', columnsOf(riskSharingBook), [book]),
+        ],
+        ops.today(),
+      ) as never;
     });
 }

@@ -19,20 +19,62 @@ const did = { capital: parseYuan('100000000.00'), paid: 0n, refunded: 0n, live: 
 beforeAll(async () => {
   w = await etownWorld();
   const file = async (actor: typeof icbc, ref: string, n: number, principal: string) =>
-    (await fileLoan({ db: w.db, catalog: w.catalog, actor, today: '2025-09-03', input: { bankRef: ref, enterpriseId: await w.enterprise(n), loan: { kind: 'credit', principal: parseYuan(principal), disbursedOn: '2025-09-01', mode: 'direct' } } as never })).filing;
+    (
+      await fileLoan({
+        db: w.db,
+        catalog: w.catalog,
+        actor,
+        today: '2025-09-03',
+        input: {
+          bankRef: ref,
+          enterpriseId: await w.enterprise(n),
+          loan: { kind: 'credit', principal: parseYuan(principal), disbursedOn: '2025-09-01', mode: 'direct' },
+        } as never,
+      })
+    ).filing;
   const a = await file(icbc, 'R-1', 1, '2000000.00');
   const b = await file(icbc, 'R-2', 2, '1000000.00');
   const c = await file(bob, 'R-3', 3, '3000000.00');
   did.icbcFiled = parseYuan('3000000.00');
   did.bobFiled = parseYuan('3000000.00');
-  await reportRepayment({ db: w.db, actor: icbc, id: b.id, amount: parseYuan('400000.00'), on: '2025-12-01', today: '2025-12-01' });
-  await reportClassification({ db: w.db, catalog: w.catalog, actor: icbc, id: a.id, classification: 'substandard', overdueSince: null, on: '2026-03-02', today: '2026-03-02' });
-  const { claim } = await submitClaim({ db: w.db, catalog: w.catalog, actor: icbc, input: { filingId: a.id }, today: '2026-03-03' });
+  await reportRepayment({
+    db: w.db,
+    actor: icbc,
+    id: b.id,
+    amount: parseYuan('400000.00'),
+    on: '2025-12-01',
+    today: '2025-12-01',
+  });
+  await reportClassification({
+    db: w.db,
+    catalog: w.catalog,
+    actor: icbc,
+    id: a.id,
+    classification: 'substandard',
+    overdueSince: null,
+    on: '2026-03-02',
+    today: '2026-03-02',
+  });
+  const { claim } = await submitClaim({
+    db: w.db,
+    catalog: w.catalog,
+    actor: icbc,
+    input: { filingId: a.id },
+    today: '2026-03-03',
+  });
   await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
   await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today: '2026-03-05' });
   await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today: '2026-03-06' });
   did.paid = parseYuan(claim.compensation);
-  const { recovery } = await reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId: claim.id, amount: parseYuan('200000.00'), on: '2026-05-10', today: '2026-05-10' });
+  const { recovery } = await reportRecovery({
+    db: w.db,
+    catalog: w.catalog,
+    actor: icbc,
+    claimId: claim.id,
+    amount: parseYuan('200000.00'),
+    on: '2026-05-10',
+    today: '2026-05-10',
+  });
   did.refunded = parseYuan(recovery.refund);
   did.live = parseYuan('600000.00') + parseYuan('3000000.00');
   void c;
@@ -70,7 +112,9 @@ describe('breakdowns and bank ratios', () => {
   it('bank ratios come from the breaker; another bank is not present', async () => {
     const rows = await bankRatios({ db: w.db, catalog: w.catalog, actor: bob });
     expect(rows.map((r) => r.bankId)).toEqual(['bank-bob']);
-    const icbcRow = (await bankRatios({ db: w.db, catalog: w.catalog, actor: manager })).find((r) => r.bankId === 'bank-icbc')!;
+    const icbcRow = (await bankRatios({ db: w.db, catalog: w.catalog, actor: manager })).find(
+      (r) => r.bankId === 'bank-icbc',
+    )!;
     expect(icbcRow.netCompensation).toBe(formatYuan(did.paid - did.refunded));
     expect(icbcRow.claimRatioThreshold).toBe('0.03');
   });
@@ -83,8 +127,23 @@ describe('breakdowns and bank ratios', () => {
       const one = await breakerOf({ db: w.db, catalog: w.catalog, bankId: r.bankId });
       expect(all.get(r.bankId)).toEqual(one.figures);
       const v = breakerView(r.bankId, one);
-      expect([r.filedPrincipal, r.claimedNplPrincipal, r.compensationPaid, r.refunded, r.netCompensation, r.claimRatio, r.breakerTripped])
-        .toEqual([v.filedPrincipal, v.claimedNplPrincipal, v.compensationPaid, v.refunded, v.netCompensation, v.claimRatio, v.tripped]);
+      expect([
+        r.filedPrincipal,
+        r.claimedNplPrincipal,
+        r.compensationPaid,
+        r.refunded,
+        r.netCompensation,
+        r.claimRatio,
+        r.breakerTripped,
+      ]).toEqual([
+        v.filedPrincipal,
+        v.claimedNplPrincipal,
+        v.compensationPaid,
+        v.refunded,
+        v.netCompensation,
+        v.claimRatio,
+        v.tripped,
+      ]);
     }
     expect(all.get('bank-icbc')!.refunded).toBe(did.refunded);
     expect(all.get('bank-icbc')!.compensationPaid).toBe(did.paid);
@@ -92,8 +151,12 @@ describe('breakdowns and bank ratios', () => {
   it("a bank's refunded figure (G4) can be read through the refund transfers' own index (drizzle/0012), not the whole ledger", async () => {
     const plan = await w.db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      return JSON.stringify(rowsOf(await tx.execute(sql`explain (format json) select coalesce(sum(t.amount), 0) from ledger_transfers t join recoveries r on r.id = t.entity_id
-        where t.code = 'recovery-refund' and r.bank_id = 'bank-icbc'`)));
+      return JSON.stringify(
+        rowsOf(
+          await tx.execute(sql`explain (format json) select coalesce(sum(t.amount), 0) from ledger_transfers t join recoveries r on r.id = t.entity_id
+        where t.code = 'recovery-refund' and r.bank_id = 'bank-icbc'`),
+        ),
+      );
     });
     expect(plan).toContain('ledger_transfers_recovery_refund_ix');
   });
@@ -116,14 +179,23 @@ describe('breakdowns and bank ratios', () => {
 
 describe('row schemas', () => {
   /** Every key a row has, nested ones as `key.sub`, in order: what a download's header must hold. */
-  const keysOf = (row: object, prefix = ''): string[] => Object.entries(row).flatMap(([k, v]) =>
-    (v !== null && typeof v === 'object' && !Array.isArray(v) ? keysOf(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  const keysOf = (row: object, prefix = ''): string[] =>
+    Object.entries(row).flatMap(([k, v]) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? keysOf(v as object, `${prefix}${k}.`)
+        : [`${prefix}${k}`],
+    );
   it('name exactly the fields every report returns, so no figure is left out of a download and an empty one has its header (risk-sharing: test/http/reports.test.ts)', async () => {
     const cases: [string[], object[]][] = [
       [columnsOf(positionRow), await fundPosition({ db: w.db })],
       [columnsOf(bankRow), await bankRatios({ db: w.db, catalog: w.catalog, actor: manager })],
       [columnsOf(monthlyRow), await monthly({ db: w.db, actor: manager })],
-      ...await Promise.all(BREAKDOWNS.map(async (by): Promise<[string[], object[]]> => [columnsOf(breakdownRow(by)), await breakdown({ db: w.db, actor: manager, by })])),
+      ...(await Promise.all(
+        BREAKDOWNS.map(async (by): Promise<[string[], object[]]> => [
+          columnsOf(breakdownRow(by)),
+          await breakdown({ db: w.db, actor: manager, by }),
+        ]),
+      )),
     ];
     for (const [columns, rows] of cases) {
       expect(rows.length).toBeGreaterThan(0);
@@ -134,7 +206,11 @@ describe('row schemas', () => {
 });
 
 describe('export', () => {
-  const t = tableOf('t', ['name', 'amount', 'n', 'nested.zh'], [{ name: '=cmd|calc', amount: '-5.00', n: 3, nested: { zh: '@x' } }]);
+  const t = tableOf(
+    't',
+    ['name', 'amount', 'n', 'nested.zh'],
+    [{ name: '=cmd|calc', amount: '-5.00', n: 3, nested: { zh: '@x' } }],
+  );
   it('escapes formula cells', () => {
     expect(safeText('=1+1')).toBe("'=1+1");
     expect(safeText('+1')).toBe("'+1");
@@ -150,7 +226,7 @@ describe('export', () => {
   });
   it('XLSX parses back with the cells escaped and no formulas', async () => {
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(await toXlsx([t]) as never);
+    await book.xlsx.load((await toXlsx([t])) as never);
     const row = book.worksheets[0]!.getRow(2);
     expect(row.getCell(1).value).toBe("'=cmd|calc");
     expect(row.getCell(2).value).toBe("'-5.00");

@@ -36,7 +36,9 @@ function filingScope(actor: Actor): SQL {
 const fundFilter = (fundId: string | undefined) => (fundId ? sql`f.fund_id = ${fundId}` : sql`true`);
 
 async function fundIds(db: Db, fundId: string | undefined): Promise<string[]> {
-  const rows = rowsOf(await db.execute(sql`select id from funds where ${fundId ? sql`id = ${fundId}` : sql`true`} order by id`));
+  const rows = rowsOf(
+    await db.execute(sql`select id from funds where ${fundId ? sql`id = ${fundId}` : sql`true`} order by id`),
+  );
   if (fundId && rows.length === 0) throw Problem.notFound(`Fund ${fundId}`);
   return rows.map((r) => String(r.id));
 }
@@ -51,29 +53,45 @@ async function fundIds(db: Db, fundId: string | undefined): Promise<string[]> {
 export async function fundPosition({ db, fundId }: { db: Db; fundId?: string | undefined }) {
   const out = [];
   for (const id of await fundIds(db, fundId)) {
-    const accounts = rowsOf(await db.execute(sql`
+    const accounts = rowsOf(
+      await db.execute(sql`
       select code, sum(debits_posted)::text as dp, sum(credits_posted)::text as cp
-      from ledger_accounts where fund_id = ${id} group by code`));
+      from ledger_accounts where fund_id = ${id} group by code`),
+    );
     const by = new Map(accounts.map((a) => [String(a.code), { dp: fen(a.dp), cp: fen(a.cp) }]));
     const net = (code: string, side: 'debit' | 'credit') => {
       const a = by.get(code);
       return a ? (side === 'debit' ? a.dp - a.cp : a.cp - a.dp) : 0n;
     };
-    const [book] = rowsOf(await db.execute(sql`
+    const [book] = rowsOf(
+      await db.execute(sql`
       select coalesce(sum(f.outstanding) filter (where f.status in ('active', 'non-performing')), 0)::text as live,
              count(*) filter (where f.status in ('active', 'non-performing'))::int as live_count,
              coalesce(sum(f.principal) filter (where f.status <> 'withdrawn'), 0)::text as filed
-      from filings f where f.fund_id = ${id}`));
-    const [fund] = rowsOf(await db.execute(sql`select name, liability_multiple_bp::text as m from funds where id = ${id}`));
+      from filings f where f.fund_id = ${id}`),
+    );
+    const [fund] = rowsOf(
+      await db.execute(sql`select name, liability_multiple_bp::text as m from funds where id = ${id}`),
+    );
     const capital = net('capital', 'credit');
     const live = fen(book!.live);
     const quotaFree = net('quota', 'credit');
     out.push({
-      fundId: id, name: String(fund!.name), liabilityMultiple: ratioText(BigInt(fund!.m as string), 10_000n, 2),
-      capital: formatYuan(capital), cash: formatYuan(net('cash', 'debit')), limit: formatYuan(net('limit', 'debit')),
-      committedLiability: formatYuan(net('exposure', 'credit')), capacityLeft: formatYuan(net('capacity', 'credit') + quotaFree), quotaUnused: formatYuan(quotaFree),
-      payouts: formatYuan(by.get('payable')?.dp ?? 0n), payableToBanks: formatYuan(net('payable', 'credit')), refunds: formatYuan(net('recovery-income', 'credit')),
-      filedPrincipal: formatYuan(fen(book!.filed)), liveFiledPrincipal: formatYuan(live), liveLoans: Number(book!.live_count),
+      fundId: id,
+      name: String(fund!.name),
+      liabilityMultiple: ratioText(BigInt(fund!.m as string), 10_000n, 2),
+      capital: formatYuan(capital),
+      cash: formatYuan(net('cash', 'debit')),
+      limit: formatYuan(net('limit', 'debit')),
+      committedLiability: formatYuan(net('exposure', 'credit')),
+      capacityLeft: formatYuan(net('capacity', 'credit') + quotaFree),
+      quotaUnused: formatYuan(quotaFree),
+      payouts: formatYuan(by.get('payable')?.dp ?? 0n),
+      payableToBanks: formatYuan(net('payable', 'credit')),
+      refunds: formatYuan(net('recovery-income', 'credit')),
+      filedPrincipal: formatYuan(fen(book!.filed)),
+      liveFiledPrincipal: formatYuan(live),
+      liveLoans: Number(book!.live_count),
       leverage: ratioText(live, capital, 2),
     });
   }
@@ -84,7 +102,10 @@ export const BREAKDOWNS = ['bank', 'programme', 'kind', 'month'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
 const groupKey: Record<Breakdown, SQL> = {
-  bank: sql`f.bank_id`, programme: sql`f.programme_id`, kind: sql`f.kind`, month: sql`to_char(f.filed_on, 'YYYY-MM')`,
+  bank: sql`f.bank_id`,
+  programme: sql`f.programme_id`,
+  kind: sql`f.kind`,
+  month: sql`to_char(f.filed_on, 'YYYY-MM')`,
 };
 
 /**
@@ -95,9 +116,20 @@ const groupKey: Record<Breakdown, SQL> = {
  * instead of a copy of every filing row spilled to disk and read three times (half the time over
  * a million loans; docs/PERFORMANCE.md).
  */
-export async function breakdown({ db, actor, by, fundId }: { db: Db; actor: Actor; by: Breakdown; fundId?: string | undefined }) {
+export async function breakdown({
+  db,
+  actor,
+  by,
+  fundId,
+}: {
+  db: Db;
+  actor: Actor;
+  by: Breakdown;
+  fundId?: string | undefined;
+}) {
   const key = groupKey[by];
-  const rows = rowsOf(await db.execute(sql`
+  const rows = rowsOf(
+    await db.execute(sql`
     with f as not materialized (select * from filings f where f.status <> 'withdrawn' and ${filingScope(actor)} and ${fundFilter(fundId)}),
     book as (
       select ${key} as key, count(*)::int as loans, sum(f.principal)::text as filed,
@@ -107,10 +139,18 @@ export async function breakdown({ db, actor, by, fundId }: { db: Db; actor: Acto
     paid as (select ${key} as key, sum(c.compensation)::text as paid, count(*)::int as n from claims c join f on f.id = c.filing_id where c.state = 'paid' group by 1),
     back as (select ${key} as key, sum(r.refund)::text as refunds, sum(r.recovered)::text as recovered from recoveries r join f on f.id = r.filing_id group by 1)
     select book.*, coalesce(paid.paid, '0') as paid, coalesce(paid.n, 0) as paid_n, coalesce(back.refunds, '0') as refunds, coalesce(back.recovered, '0') as recovered
-    from book left join paid using (key) left join back using (key) order by key`));
+    from book left join paid using (key) left join back using (key) order by key`),
+  );
   return rows.map((r) => ({
-    [by]: String(r.key), loans: Number(r.loans), filedPrincipal: yuan(r.filed), liveExposure: yuan(r.exposure), nplPrincipal: yuan(r.npl),
-    claimsPaid: yuan(r.paid), claimsPaidCount: Number(r.paid_n), refunds: yuan(r.refunds), recovered: yuan(r.recovered),
+    [by]: String(r.key),
+    loans: Number(r.loans),
+    filedPrincipal: yuan(r.filed),
+    liveExposure: yuan(r.exposure),
+    nplPrincipal: yuan(r.npl),
+    claimsPaid: yuan(r.paid),
+    claimsPaidCount: Number(r.paid_n),
+    refunds: yuan(r.refunds),
+    recovered: yuan(r.recovered),
   }));
 }
 
@@ -121,24 +161,43 @@ export async function breakdown({ db, actor, by, fundId }: { db: Db; actor: Acto
  */
 export async function bankRatios({ db, catalog, actor }: { db: Db; catalog: PolicyCatalog; actor: Actor }) {
   const s = scopeFor(actor);
-  const rows = rowsOf(await db.execute(sql`
+  const rows = rowsOf(
+    await db.execute(sql`
     select i.id, i.name, i.name_en, count(f.id)::int as loans,
            coalesce(sum(f.outstanding) filter (where f.status in ('active', 'non-performing', 'compensated')), 0)::text as book,
            coalesce(sum(f.outstanding) filter (where f.status in ('non-performing', 'compensated')), 0)::text as npl
     from institutions i left join filings f on f.bank_id = i.id and f.status <> 'withdrawn'
     where i.kind = 'bank' and ${s.kind === 'bank' ? sql`i.id = ${s.bankId}` : s.kind === 'guarantor' ? sql`false` : sql`true`}
-    group by i.id, i.name, i.name_en order by i.id`));
-  const figures = await figuresOf(db, rows.map((r) => String(r.id)));
+    group by i.id, i.name, i.name_en order by i.id`),
+  );
+  const figures = await figuresOf(
+    db,
+    rows.map((r) => String(r.id)),
+  );
   const out = [];
   for (const r of rows) {
     const id = String(r.id);
     const b = breakerView(id, breakerFrom(figures.get(id)!, catalog));
     out.push({
-      bankId: id, name: String(r.name), nameEn: r.name_en === null ? null : String(r.name_en), loans: Number(r.loans), filedPrincipal: b.filedPrincipal, outstanding: yuan(r.book), nplPrincipal: yuan(r.npl),
-      nplRatio: ratioText(fen(r.npl), fen(r.book)), claimedNplPrincipal: b.claimedNplPrincipal, claimRatio: b.claimRatio,
-      compensationPaid: b.compensationPaid, refunded: b.refunded, netCompensation: b.netCompensation,
-      claimRatioThreshold: b.thresholds.claimRatioAbove, netCompensationThreshold: b.thresholds.netCompensationAbove,
-      ratioExceeded: b.ratioExceeded, netExceeded: b.netExceeded, breakerTripped: b.tripped, why: b.why,
+      bankId: id,
+      name: String(r.name),
+      nameEn: r.name_en === null ? null : String(r.name_en),
+      loans: Number(r.loans),
+      filedPrincipal: b.filedPrincipal,
+      outstanding: yuan(r.book),
+      nplPrincipal: yuan(r.npl),
+      nplRatio: ratioText(fen(r.npl), fen(r.book)),
+      claimedNplPrincipal: b.claimedNplPrincipal,
+      claimRatio: b.claimRatio,
+      compensationPaid: b.compensationPaid,
+      refunded: b.refunded,
+      netCompensation: b.netCompensation,
+      claimRatioThreshold: b.thresholds.claimRatioAbove,
+      netCompensationThreshold: b.thresholds.netCompensationAbove,
+      ratioExceeded: b.ratioExceeded,
+      netExceeded: b.netExceeded,
+      breakerTripped: b.tripped,
+      why: b.why,
     });
   }
   return out;
@@ -150,31 +209,43 @@ export async function bankRatios({ db, catalog, actor }: { db: Db; catalog: Poli
  * the bank's part (the liability reserved, R5), and each party's amounts at claim time.
  */
 export async function riskSharing({ db, actor, fundId }: { db: Db; actor: Actor; fundId?: string | undefined }) {
-  const parties = rowsOf(await db.execute(sql`
+  const parties = rowsOf(
+    await db.execute(sql`
     select p->>'party' as party, coalesce(p->>'institutionId', '') as institution,
            count(*)::int as loans,
            sum(f.principal * (p->>'shareBp')::bigint)::text as filed_bp,
            coalesce(sum(f.outstanding * (p->>'shareBp')::bigint) filter (where f.status in ('active', 'non-performing')), 0)::text as live_bp
     from filings f cross join lateral jsonb_array_elements(f.parties) p
     where f.mode = 'risk-sharing' and f.status <> 'withdrawn' and ${filingScope(actor)} and ${fundFilter(fundId)}
-    group by 1, 2 order by 1, 2`));
-  const [book] = rowsOf(await db.execute(sql`
+    group by 1, 2 order by 1, 2`),
+  );
+  const [book] = rowsOf(
+    await db.execute(sql`
     select count(*)::int as loans, coalesce(sum(f.principal), 0)::text as filed,
            coalesce(sum(f.outstanding) filter (where f.status in ('active', 'non-performing')), 0)::text as live,
            coalesce(sum(f.reserved), 0)::text as reserved
-    from filings f where f.mode = 'risk-sharing' and f.status <> 'withdrawn' and ${filingScope(actor)} and ${fundFilter(fundId)}`));
-  const claimed = rowsOf(await db.execute(sql`
+    from filings f where f.mode = 'risk-sharing' and f.status <> 'withdrawn' and ${filingScope(actor)} and ${fundFilter(fundId)}`),
+  );
+  const claimed = rowsOf(
+    await db.execute(sql`
     select p->>'party' as party, sum(((p->>'amount')::numeric * 100)::bigint)::text as amount, count(*)::int as claims
     from claims c join filings f on f.id = c.filing_id cross join lateral jsonb_array_elements(c.parties) p
     where f.mode = 'risk-sharing' and c.state not in ('rejected', 'withdrawn') and ${filingScope(actor)} and ${fundFilter(fundId)}
-    group by 1 order by 1`));
+    group by 1 order by 1`),
+  );
   const filed = fen(book!.filed);
   return {
-    loans: Number(book!.loans), filedPrincipal: formatYuan(filed), livePrincipal: formatYuan(fen(book!.live)), fundBackstopReserved: formatYuan(fen(book!.reserved)),
+    loans: Number(book!.loans),
+    filedPrincipal: formatYuan(filed),
+    livePrincipal: formatYuan(fen(book!.live)),
+    fundBackstopReserved: formatYuan(fen(book!.reserved)),
     parties: parties.map((p) => ({
-      party: String(p.party), institutionId: String(p.institution) || null, loans: Number(p.loans),
+      party: String(p.party),
+      institutionId: String(p.institution) || null,
+      loans: Number(p.loans),
       shareOfFiled: ratioText(fen(p.filed_bp), filed * 10_000n),
-      filedPrincipal: formatYuan(divideRounded(fen(p.filed_bp), 10_000n)), livePrincipal: formatYuan(divideRounded(fen(p.live_bp), 10_000n)),
+      filedPrincipal: formatYuan(divideRounded(fen(p.filed_bp), 10_000n)),
+      livePrincipal: formatYuan(divideRounded(fen(p.live_bp), 10_000n)),
     })),
     atClaim: claimed.map((c) => ({ party: String(c.party), claims: Number(c.claims), amount: yuan(c.amount) })),
   };
@@ -182,7 +253,8 @@ export async function riskSharing({ db, actor, fundId }: { db: Db; actor: Actor;
 
 /** Filings, payouts (claims paid, by the day paid) and recoveries (by the day recovered) per month, for the dashboard charts. */
 export async function monthly({ db, actor, fundId }: { db: Db; actor: Actor; fundId?: string | undefined }) {
-  const rows = rowsOf(await db.execute(sql`
+  const rows = rowsOf(
+    await db.execute(sql`
     with f as not materialized (select * from filings f where ${filingScope(actor)} and ${fundFilter(fundId)}),
     paid as (select to_char(e.on, 'YYYY-MM') as month, sum(c.compensation)::text as payouts, count(*)::int as n
              from filing_events e join f on f.id = e.filing_id join claims c on c.id = e.data->>'claimId'
@@ -192,9 +264,16 @@ export async function monthly({ db, actor, fundId }: { db: Db; actor: Actor; fun
     filed as (select to_char(f.filed_on, 'YYYY-MM') as month, sum(f.principal)::text as filed, count(*)::int as n from f where f.status <> 'withdrawn' group by 1)
     select month, coalesce(filed.filed, '0') as filed, coalesce(filed.n, 0) as filed_n, coalesce(paid.payouts, '0') as payouts, coalesce(paid.n, 0) as paid_n,
            coalesce(rec.recovered, '0') as recovered, coalesce(rec.refunds, '0') as refunds, coalesce(rec.n, 0) as rec_n
-    from filed full join paid using (month) full join rec using (month) order by month`));
+    from filed full join paid using (month) full join rec using (month) order by month`),
+  );
   return rows.map((r) => ({
-    month: String(r.month), filedPrincipal: yuan(r.filed), loansFiled: Number(r.filed_n), payouts: yuan(r.payouts), claimsPaid: Number(r.paid_n),
-    recovered: yuan(r.recovered), refunds: yuan(r.refunds), recoveries: Number(r.rec_n),
+    month: String(r.month),
+    filedPrincipal: yuan(r.filed),
+    loansFiled: Number(r.filed_n),
+    payouts: yuan(r.payouts),
+    claimsPaid: Number(r.paid_n),
+    recovered: yuan(r.recovered),
+    refunds: yuan(r.refunds),
+    recoveries: Number(r.rec_n),
   }));
 }

@@ -36,26 +36,75 @@ async function lockedLoan(db: Db, actor: Actor, id: string): Promise<FilingRow> 
 
 /** A report's date: not before the loan was disbursed, and not after today (the zone's date): it tells what has happened. */
 function checkReportDate(on: string, f: FilingRow, today: string): void {
-  if (on < f.disbursedOn) throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
+  if (on < f.disbursedOn)
+    throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
   if (on > today) throw Problem.invalid([{ field: 'on', message: `must not be after today (${today})` }]);
 }
 
 /** Sets the outstanding principal (a balance report; a repayment is the same with the difference). */
-async function setOutstanding({ db, actor, f, outstanding, on, today, kind, data }: { db: Db; actor: Actor; f: FilingRow; outstanding: Fen; on: string; today: string; kind: string; data: Record<string, unknown> }) {
-  if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [{ field: 'status', message: `is ${f.status}` }]);
+async function setOutstanding({
+  db,
+  actor,
+  f,
+  outstanding,
+  on,
+  today,
+  kind,
+  data,
+}: {
+  db: Db;
+  actor: Actor;
+  f: FilingRow;
+  outstanding: Fen;
+  on: string;
+  today: string;
+  kind: string;
+  data: Record<string, unknown>;
+}) {
+  if (f.status !== 'active' && f.status !== 'non-performing')
+    throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [
+      { field: 'status', message: `is ${f.status}` },
+    ]);
   if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
-  if (outstanding > f.outstanding) throw Problem.invalid([{ field: 'outstanding', message: `must not exceed the current outstanding ${formatYuan(f.outstanding)} (a balance only falls; amend the filing to correct it)` }]);
+  if (outstanding > f.outstanding)
+    throw Problem.invalid([
+      {
+        field: 'outstanding',
+        message: `must not exceed the current outstanding ${formatYuan(f.outstanding)} (a balance only falls; amend the filing to correct it)`,
+      },
+    ]);
   checkReportDate(on, f, today);
   const before = filingView(f);
   const reserved = liabilityFor(f, outstanding);
   const filings = createFilingsRepository({ db });
   const seq = (await filings.events(f.id)).length;
-  await adjustReservation({ db, f, reserved, principalDelta: outstanding - f.outstanding, eventId: `${f.id}:${kind}:${seq}`, code: kind, actor: actor.username });
-  const status = outstanding === 0n ? 'repaid' as const : f.status;
+  await adjustReservation({
+    db,
+    f,
+    reserved,
+    principalDelta: outstanding - f.outstanding,
+    eventId: `${f.id}:${kind}:${seq}`,
+    code: kind,
+    actor: actor.username,
+  });
+  const status = outstanding === 0n ? ('repaid' as const) : f.status;
   await filings.update(f.id, { outstanding, reserved, status });
-  await filings.addEvent({ filingId: f.id, kind, on, data: { ...data, outstanding: formatYuan(outstanding), released: formatYuan(f.reserved - reserved) }, actor: actor.username });
+  await filings.addEvent({
+    filingId: f.id,
+    kind,
+    on,
+    data: { ...data, outstanding: formatYuan(outstanding), released: formatYuan(f.reserved - reserved) },
+    actor: actor.username,
+  });
   const after = filingView((await filings.find(f.id))!);
-  await createAuditRepository({ db }).record({ actor: actor.username, action: `filing.${kind}`, entityKind: 'filing', entityId: f.id, before, after });
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: `filing.${kind}`,
+    entityKind: 'filing',
+    entityId: f.id,
+    before,
+    after,
+  });
   return after;
 }
 
@@ -63,24 +112,63 @@ async function setOutstanding({ db, actor, f, outstanding, on, today, kind, data
 const keyScope = (actor: Actor) => actor.bankId ?? `user:${actor.username}`;
 
 /** One repayment; with an Idempotency-Key, sending it again answers the first result and repays nothing twice. */
-export async function reportRepayment({ db, actor, id, amount, on, today, idempotencyKey }: { db: Db; actor: Actor; id: string; amount: Fen; on: string; today: string; idempotencyKey?: string | undefined }) {
+export async function reportRepayment({
+  db,
+  actor,
+  id,
+  amount,
+  on,
+  today,
+  idempotencyKey,
+}: {
+  db: Db;
+  actor: Actor;
+  id: string;
+  amount: Fen;
+  on: string;
+  today: string;
+  idempotencyKey?: string | undefined;
+}) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
-  return (await onceByKey({
-    db, scope: keyScope(actor), route: `repayment:${id}`, key: idempotencyKey, request: { id, amount, on },
-    run: async (tx) => {
-      const f = await lockedLoan(tx, actor, id);
-      return setOutstanding({ db: tx, actor, f, outstanding: f.outstanding - amount, on, today, kind: 'repayment', data: { amount: formatYuan(amount) } });
-    },
-  })).value;
+  return (
+    await onceByKey({
+      db,
+      scope: keyScope(actor),
+      route: `repayment:${id}`,
+      key: idempotencyKey,
+      request: { id, amount, on },
+      run: async (tx) => {
+        const f = await lockedLoan(tx, actor, id);
+        return setOutstanding({
+          db: tx,
+          actor,
+          f,
+          outstanding: f.outstanding - amount,
+          on,
+          today,
+          kind: 'repayment',
+          data: { amount: formatYuan(amount) },
+        });
+      },
+    })
+  ).value;
 }
 
-export interface RepaymentLine { filingId: string; amount: Fen; on: string }
+export interface RepaymentLine {
+  filingId: string;
+  amount: Fen;
+  on: string;
+}
 export type RepaymentAnswer =
   | { filingId: string; ok: true; outstanding: string; reserved: string }
   | { filingId: string; ok: false; status: number; errors: FieldError[] };
 
-const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
-  ({ filingId, ok: false, status: e.status, errors: (e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }]).map(withChinese) });
+const refusal = (filingId: string, e: Problem): RepaymentAnswer => ({
+  filingId,
+  ok: false,
+  status: e.status,
+  errors: (e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }]).map(withChinese),
+});
 
 /**
  * Repayments in bulk, set-based, each line answered on its own exactly as `reportRepayment` would
@@ -91,19 +179,42 @@ const refusal = (filingId: string, e: Problem): RepaymentAnswer =>
  * new balances in one UPDATE, their events in one insert and their audit rows in one chained
  * append. A loan whose chain the ledger refuses keeps its balance and its lines say why.
  */
-export async function reportRepayments({ db, actor, lines, today, chunk = 1000, idempotencyKey }: { db: Db; actor: Actor; lines: RepaymentLine[]; today: string; chunk?: number; idempotencyKey?: string | undefined }) {
+export async function reportRepayments({
+  db,
+  actor,
+  lines,
+  today,
+  chunk = 1000,
+  idempotencyKey,
+}: {
+  db: Db;
+  actor: Actor;
+  lines: RepaymentLine[];
+  today: string;
+  chunk?: number;
+  idempotencyKey?: string | undefined;
+}) {
   if (idempotencyKey !== undefined) {
     // One transaction for the whole request, so that its answer is stored with its work.
-    if (lines.length > chunk) throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
-    return (await retryOnConflict(() => onceByKey({
-      db, scope: keyScope(actor), route: 'repayments', key: idempotencyKey, request: lines,
-      run: async (tx) => summary(await repaymentsOf({ db: tx, actor, lines, today })),
-    }))).value;
+    if (lines.length > chunk)
+      throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
+    return (
+      await retryOnConflict(() =>
+        onceByKey({
+          db,
+          scope: keyScope(actor),
+          route: 'repayments',
+          key: idempotencyKey,
+          request: lines,
+          run: async (tx) => summary(await repaymentsOf({ db: tx, actor, lines, today })),
+        }),
+      )
+    ).value;
   }
   const items: RepaymentAnswer[] = [];
   for (let from = 0; from < lines.length; from += chunk) {
     const part = lines.slice(from, from + chunk);
-    items.push(...await retryOnConflict(() => repaymentsOf({ db, actor, lines: part, today })));
+    items.push(...(await retryOnConflict(() => repaymentsOf({ db, actor, lines: part, today }))));
   }
   return summary(items);
 }
@@ -115,7 +226,9 @@ function summary(items: RepaymentAnswer[]) {
 
 /** Thrown inside a chunk's transaction when the ledger refused some loans' releases: it is rolled back and run again without them. */
 class LoansRefused extends Error {
-  constructor(readonly answers: Map<number, RepaymentAnswer>) { super('some loans of the chunk were refused by the ledger'); }
+  constructor(readonly answers: Map<number, RepaymentAnswer>) {
+    super('some loans of the chunk were refused by the ledger');
+  }
 }
 
 /**
@@ -123,7 +236,17 @@ class LoansRefused extends Error {
  * ledger refuses is answered with the limit and the chunk written again without it, so a refusal
  * leaves nothing behind — not even a failed transfer id that would stop the loan's next repayment.
  */
-async function repaymentsOf({ db, actor, lines, today }: { db: Db; actor: Actor; lines: RepaymentLine[]; today: string }): Promise<RepaymentAnswer[]> {
+async function repaymentsOf({
+  db,
+  actor,
+  lines,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  lines: RepaymentLine[];
+  today: string;
+}): Promise<RepaymentAnswer[]> {
   const refused = new Map<number, RepaymentAnswer>();
   for (;;) {
     try {
@@ -135,14 +258,33 @@ async function repaymentsOf({ db, actor, lines, today }: { db: Db; actor: Actor;
   }
 }
 
-async function repaymentChunk({ db, actor, lines, today, refused }: { db: Db; actor: Actor; lines: RepaymentLine[]; today: string; refused: Map<number, RepaymentAnswer> }): Promise<RepaymentAnswer[]> {
+async function repaymentChunk({
+  db,
+  actor,
+  lines,
+  today,
+  refused,
+}: {
+  db: Db;
+  actor: Actor;
+  lines: RepaymentLine[];
+  today: string;
+  refused: Map<number, RepaymentAnswer>;
+}): Promise<RepaymentAnswer[]> {
   const answers: (RepaymentAnswer | undefined)[] = lines.map((_, i) => refused.get(i));
   const repo = createServicingRepository({ db });
   const wanted = [...new Set(lines.filter((l, i) => l.amount > 0n && !refused.has(i)).map((l) => l.filingId))];
   const loans = new Map((await repo.lockLoans(wanted, scope(actor))).map((f) => [f.id, f]));
   const seqs = await repo.eventCounts([...loans.keys()]);
   const at = new Date();
-  interface Step { line: number; before: FilingRow; after: FilingRow; amount: Fen; on: string; transfers: TransferSpec[] }
+  interface Step {
+    line: number;
+    before: FilingRow;
+    after: FilingRow;
+    amount: Fen;
+    on: string;
+    transfers: TransferSpec[];
+  }
   const byLoan = new Map<string, { now: FilingRow; seq: number; steps: Step[] }>();
 
   // Each line against its loan as the earlier lines left it: the checks of reportRepayment and setOutstanding, in their order.
@@ -155,17 +297,32 @@ async function repaymentChunk({ db, actor, lines, today, refused }: { db: Db; ac
       const loan = byLoan.get(loaded.id) ?? { now: loaded, seq: seqs.get(loaded.id) ?? 0, steps: [] };
       byLoan.set(loaded.id, loan);
       const f = loan.now;
-      if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [{ field: 'status', message: `is ${f.status}` }]);
+      if (f.status !== 'active' && f.status !== 'non-performing')
+        throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [
+          { field: 'status', message: `is ${f.status}` },
+        ]);
       const outstanding = f.outstanding - line.amount;
       if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
       checkReportDate(line.on, f, today);
       const reserved = liabilityFor(f, outstanding);
       if (reserved > f.reserved) throw new Error('a reservation moves liability and principal the same way');
       const transfers = releaseFiling({
-        fundId: f.fundId, filingId: f.id, agreementId: f.agreementId, id: `${f.id}:repayment:${loan.seq}`, liability: f.reserved - reserved,
-        enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: line.amount } : null, code: 'repayment',
+        fundId: f.fundId,
+        filingId: f.id,
+        agreementId: f.agreementId,
+        id: `${f.id}:repayment:${loan.seq}`,
+        liability: f.reserved - reserved,
+        enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: line.amount } : null,
+        code: 'repayment',
       });
-      const after: FilingRow = { ...f, outstanding, reserved, status: outstanding === 0n ? 'repaid' : f.status, updatedAt: at, version: f.version + 1 };
+      const after: FilingRow = {
+        ...f,
+        outstanding,
+        reserved,
+        status: outstanding === 0n ? 'repaid' : f.status,
+        updatedAt: at,
+        version: f.version + 1,
+      };
       loan.steps.push({ line: i, before: f, after, amount: line.amount, on: line.on, transfers });
       loan.now = after;
       loan.seq++;
@@ -176,9 +333,19 @@ async function repaymentChunk({ db, actor, lines, today, refused }: { db: Db; ac
   });
 
   // One ledger batch; each loan's releases (all its lines) one linked chain: all of them or none.
-  const chains = [...byLoan.values()].filter((l) => l.steps.length > 0).map((l) => ({ loan: l, transfers: l.steps.flatMap((s) => s.transfers).map((t, k, all) => ({ ...t, linked: k < all.length - 1 })) }));
+  const chains = [...byLoan.values()]
+    .filter((l) => l.steps.length > 0)
+    .map((l) => ({
+      loan: l,
+      transfers: l.steps.flatMap((s) => s.transfers).map((t, k, all) => ({ ...t, linked: k < all.length - 1 })),
+    }));
   const batch = chains.flatMap((c) => c.transfers);
-  const results = batch.length ? await createLedgerRepository({ db }).apply(batch.map((t) => ({ ...t, kind: 'single' as const })), actor.username) : [];
+  const results = batch.length
+    ? await createLedgerRepository({ db }).apply(
+        batch.map((t) => ({ ...t, kind: 'single' as const })),
+        actor.username,
+      )
+    : [];
   let next = 0;
   const done: Step[] = [];
   const updates: BalanceUpdate[] = [];
@@ -188,30 +355,74 @@ async function repaymentChunk({ db, actor, lines, today, refused }: { db: Db; ac
     next += transfers.length;
     const failed = mine.findIndex((r) => r !== 'ok' && r !== 'exists' && r !== 'linked_event_failed');
     // As the single path: a limit the ledger names is the lines' refusal; anything else is a fault.
-    if (failed < 0 && mine.some((r) => r !== 'ok' && r !== 'exists')) throw new LedgerRefusal(transfers[0]!, 'linked_event_failed');
+    if (failed < 0 && mine.some((r) => r !== 'ok' && r !== 'exists'))
+      throw new LedgerRefusal(transfers[0]!, 'linked_event_failed');
     if (failed >= 0) {
-      const why = new FilingRefused([limitReason(new LedgerRefusal(transfers[failed]!, mine[failed]!))], 'The change would cross a limit.');
+      const why = new FilingRefused(
+        [limitReason(new LedgerRefusal(transfers[failed]!, mine[failed]!))],
+        'The change would cross a limit.',
+      );
       for (const s of loan.steps) refusedNow.set(s.line, refusal(loan.now.id, why));
       continue;
     }
     done.push(...loan.steps);
-    updates.push({ id: loan.now.id, outstanding: loan.now.outstanding, reserved: loan.now.reserved, status: loan.now.status, steps: loan.steps.length });
+    updates.push({
+      id: loan.now.id,
+      outstanding: loan.now.outstanding,
+      reserved: loan.now.reserved,
+      status: loan.now.status,
+      steps: loan.steps.length,
+    });
   }
   if (refusedNow.size) throw new LoansRefused(refusedNow);
   done.sort((a, b) => a.line - b.line);
   await repo.applyBalances(updates, at);
   const events: FilingEventInsert[] = done.map((s) => ({
-    filingId: s.after.id, kind: 'repayment', on: s.on, actor: actor.username,
-    data: { amount: formatYuan(s.amount), outstanding: formatYuan(s.after.outstanding), released: formatYuan(s.before.reserved - s.after.reserved) },
+    filingId: s.after.id,
+    kind: 'repayment',
+    on: s.on,
+    actor: actor.username,
+    data: {
+      amount: formatYuan(s.amount),
+      outstanding: formatYuan(s.after.outstanding),
+      released: formatYuan(s.before.reserved - s.after.reserved),
+    },
   }));
   await createFilingsRepository({ db }).addEvents(events);
-  const audit: AuditEntry[] = done.map((s) => ({ actor: actor.username, action: 'filing.repayment', entityKind: 'filing', entityId: s.after.id, before: filingView(s.before), after: filingView(s.after) }));
+  const audit: AuditEntry[] = done.map((s) => ({
+    actor: actor.username,
+    action: 'filing.repayment',
+    entityKind: 'filing',
+    entityId: s.after.id,
+    before: filingView(s.before),
+    after: filingView(s.after),
+  }));
   await createAuditRepository({ db }).recordMany(audit);
-  for (const s of done) answers[s.line] = { filingId: s.after.id, ok: true, outstanding: formatYuan(s.after.outstanding), reserved: formatYuan(s.after.reserved) };
+  for (const s of done)
+    answers[s.line] = {
+      filingId: s.after.id,
+      ok: true,
+      outstanding: formatYuan(s.after.outstanding),
+      reserved: formatYuan(s.after.reserved),
+    };
   return answers.map((a) => a!);
 }
 
-export async function reportBalance({ db, actor, id, outstanding, on, today }: { db: Db; actor: Actor; id: string; outstanding: Fen; on: string; today: string }) {
+export async function reportBalance({
+  db,
+  actor,
+  id,
+  outstanding,
+  on,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  id: string;
+  outstanding: Fen;
+  on: string;
+  today: string;
+}) {
   return db.transaction(async (tx) => {
     const f = await lockedLoan(tx, actor, id);
     return setOutstanding({ db: tx, actor, f, outstanding, on, today, kind: 'balance', data: {} });
@@ -219,26 +430,71 @@ export async function reportBalance({ db, actor, id, outstanding, on, today }: {
 }
 
 /** A classification report: the bank's five-category class and since when the loan is overdue (R6). */
-export async function reportClassification({ db, catalog, actor, id, classification, overdueSince, on, today }: {
-  db: Db; catalog: PolicyCatalog; actor: Actor; id: string; classification: LoanClass; overdueSince: string | null; on: string; today: string;
+export async function reportClassification({
+  db,
+  catalog,
+  actor,
+  id,
+  classification,
+  overdueSince,
+  on,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  classification: LoanClass;
+  overdueSince: string | null;
+  on: string;
+  today: string;
 }) {
   return db.transaction(async (tx) => {
     const f = await lockedLoan(tx, actor, id);
-    if (f.status !== 'active' && f.status !== 'non-performing') throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no classification.`, [{ field: 'status', message: `is ${f.status}` }]);
+    if (f.status !== 'active' && f.status !== 'non-performing')
+      throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no classification.`, [
+        { field: 'status', message: `is ${f.status}` },
+      ]);
     checkReportDate(on, f, today);
-    if (overdueSince && overdueSince > on) throw Problem.invalid([{ field: 'overdueSince', message: 'must not be after on' }]);
+    if (overdueSince && overdueSince > on)
+      throw Problem.invalid([{ field: 'overdueSince', message: 'must not be after on' }]);
     // Days overdue make a loan non-performing (R6): they cannot start before the loan existed.
-    if (overdueSince && overdueSince < f.disbursedOn) throw Problem.invalid([{ field: 'overdueSince', message: 'must not be before the loan was disbursed' }]);
+    if (overdueSince && overdueSince < f.disbursedOn)
+      throw Problem.invalid([{ field: 'overdueSince', message: 'must not be before the loan was disbursed' }]);
     const before = filingView(f);
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const np = nonPerforming({ classification, overdueSince, on, rule: policy.nonPerforming });
     const filings = createFilingsRepository({ db: tx });
     const becomes = np.nonPerforming && f.status === 'active';
-    await filings.update(id, { classification, overdueSince, ...(becomes ? { status: 'non-performing', nonPerformingOn: on } : {}) });
-    await filings.addEvent({ filingId: id, kind: 'classification', on, data: { classification, overdueSince, daysOverdue: np.daysOverdue }, actor: actor.username });
-    if (becomes) await filings.addEvent({ filingId: id, kind: 'non-performing', on, data: { because: np.because, daysOverdue: np.daysOverdue, cites: ['R6', 'G9'] }, actor: actor.username });
+    await filings.update(id, {
+      classification,
+      overdueSince,
+      ...(becomes ? { status: 'non-performing', nonPerformingOn: on } : {}),
+    });
+    await filings.addEvent({
+      filingId: id,
+      kind: 'classification',
+      on,
+      data: { classification, overdueSince, daysOverdue: np.daysOverdue },
+      actor: actor.username,
+    });
+    if (becomes)
+      await filings.addEvent({
+        filingId: id,
+        kind: 'non-performing',
+        on,
+        data: { because: np.because, daysOverdue: np.daysOverdue, cites: ['R6', 'G9'] },
+        actor: actor.username,
+      });
     const after = filingView((await filings.find(id))!);
-    await createAuditRepository({ db: tx }).record({ actor: actor.username, action: 'filing.classification', entityKind: 'filing', entityId: id, before, after });
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'filing.classification',
+      entityKind: 'filing',
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -247,18 +503,46 @@ export async function reportClassification({ db, catalog, actor, id, classificat
  * Loans overdue more than the programme's days become non-performing on `today` even without a
  * new report (R6). Run daily by the server and by `backstop servicing sweep`.
  */
-export async function sweepNonPerforming({ db, catalog, today }: { db: Db; catalog: PolicyCatalog; today: string }): Promise<number> {
-  const candidates = await db.select().from(table).where(and(eq(table.status, 'active'), isNotNull(table.overdueSince)));
+export async function sweepNonPerforming({
+  db,
+  catalog,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  today: string;
+}): Promise<number> {
+  const candidates = await db
+    .select()
+    .from(table)
+    .where(and(eq(table.status, 'active'), isNotNull(table.overdueSince)));
   let marked = 0;
   for (const f of candidates) {
     const policy = catalog.byVersionId(f.policyVersionId)!;
-    const np = nonPerforming({ classification: f.classification, overdueSince: f.overdueSince, on: today, rule: policy.nonPerforming });
+    const np = nonPerforming({
+      classification: f.classification,
+      overdueSince: f.overdueSince,
+      on: today,
+      rule: policy.nonPerforming,
+    });
     if (!np.nonPerforming) continue;
     await db.transaction(async (tx) => {
       const filings = createFilingsRepository({ db: tx });
       await filings.update(f.id, { status: 'non-performing', nonPerformingOn: today });
-      await filings.addEvent({ filingId: f.id, kind: 'non-performing', on: today, data: { because: np.because, daysOverdue: np.daysOverdue, cites: ['R6', 'G9'] }, actor: 'system' });
-      await createAuditRepository({ db: tx }).record({ actor: 'system', action: 'filing.non-performing', entityKind: 'filing', entityId: f.id, after: { daysOverdue: np.daysOverdue } });
+      await filings.addEvent({
+        filingId: f.id,
+        kind: 'non-performing',
+        on: today,
+        data: { because: np.because, daysOverdue: np.daysOverdue, cites: ['R6', 'G9'] },
+        actor: 'system',
+      });
+      await createAuditRepository({ db: tx }).record({
+        actor: 'system',
+        action: 'filing.non-performing',
+        entityKind: 'filing',
+        entityId: f.id,
+        after: { daysOverdue: np.daysOverdue },
+      });
     });
     marked++;
   }

@@ -20,7 +20,12 @@ interface Waiting<U, R> {
   reject: (e: unknown) => void;
 }
 
-export function createGroupCommit<U, R>({ run, sizeOf = () => 1, maxSize = 1000, joins = () => true }: GroupCommitOptions<U, R>) {
+export function createGroupCommit<U, R>({
+  run,
+  sizeOf = () => 1,
+  maxSize = 1000,
+  joins = () => true,
+}: GroupCommitOptions<U, R>) {
   const queue: Waiting<U, R>[] = [];
   let draining = false;
 
@@ -55,9 +60,16 @@ export function createGroupCommit<U, R>({ run, sizeOf = () => 1, maxSize = 1000,
         try {
           await runGroup(group);
         } catch (e) {
-          if (group.length === 1) { group[0]!.reject(e); continue; }
+          if (group.length === 1) {
+            group[0]!.reject(e);
+            continue;
+          }
           for (const w of group) {
-            try { await runGroup([w]); } catch (alone) { w.reject(alone); }
+            try {
+              await runGroup([w]);
+            } catch (alone) {
+              w.reject(alone);
+            }
           }
         }
       }

@@ -11,7 +11,8 @@ export interface AppEnv {
 export function requireActor(c: Context<AppEnv>, action?: Action): Actor {
   const actor = c.get('actor');
   if (!actor) throw new Problem(401, 'Not signed in', 'Sign in, or send an API token as `Authorization: Bearer …`.');
-  if (action && !can(actor, action)) throw new Problem(403, 'Forbidden', `The ${actor.role} role may not do this (${action}).`);
+  if (action && !can(actor, action))
+    throw new Problem(403, 'Forbidden', `The ${actor.role} role may not do this (${action}).`);
   return actor;
 }
 
@@ -21,4 +22,6 @@ export function requireActor(c: Context<AppEnv>, action?: Action): Actor {
  * could write a new address into it on every try and escape the per-address limit.
  */
 export const clientAddress = (c: Context, trustProxy: boolean) =>
-  (trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined) ?? c.env?.incoming?.socket?.remoteAddress ?? 'local';
+  (trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined) ??
+  c.env?.incoming?.socket?.remoteAddress ??
+  'local';

@@ -9,7 +9,11 @@ import { Problem } from './problem';
 import { uniqueViolation } from './retry';
 
 export const idempotencyHeader = z.object({
-  'idempotency-key': z.string().optional().openapi({ description: 'Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result', example: 'ICBC-2025-000123-file' }),
+  'idempotency-key': z.string().optional().openapi({
+    description:
+      'Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result',
+    example: 'ICBC-2025-000123-file',
+  }),
 });
 
 export function idempotencyKeyOf(c: Context): string | undefined {
@@ -29,24 +33,51 @@ export function idempotencyKeyOf(c: Context): string | undefined {
  * answer stored (were the lock ever missed, the key's primary key would still refuse the second
  * insert, roll its work back and answer the first's result). Without a key, `run` just runs.
  */
-export async function onceByKey<T>({ db, scope, route, key, request, run }: {
-  db: Db; scope: string; route: string; key: string | undefined; request: unknown; run: (tx: Db) => Promise<T>;
+export async function onceByKey<T>({
+  db,
+  scope,
+  route,
+  key,
+  request,
+  run,
+}: {
+  db: Db;
+  scope: string;
+  route: string;
+  key: string | undefined;
+  request: unknown;
+  run: (tx: Db) => Promise<T>;
 }): Promise<{ value: T; replayed: boolean }> {
   if (key === undefined) return { value: await db.transaction((tx) => run(tx as unknown as Db)), replayed: false };
-  const requestHash = createHash('sha256').update(JSON.stringify(request, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify(request, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
+    .digest('hex');
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (t) => {
         const tx = t as unknown as Db;
         await tx.execute(sql`select pg_advisory_xact_lock(7260003, hashtext(${`${scope}\u001f${route}\u001f${key}`}))`);
-        const [prior] = await tx.select().from(idempotentRequests)
-          .where(and(eq(idempotentRequests.scope, scope), eq(idempotentRequests.route, route), eq(idempotentRequests.key, key)));
+        const [prior] = await tx
+          .select()
+          .from(idempotentRequests)
+          .where(
+            and(
+              eq(idempotentRequests.scope, scope),
+              eq(idempotentRequests.route, route),
+              eq(idempotentRequests.key, key),
+            ),
+          );
         if (prior) {
-          if (prior.requestHash !== requestHash) throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [{ field: 'Idempotency-Key', message: 'was used for a different request' }]);
+          if (prior.requestHash !== requestHash)
+            throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [
+              { field: 'Idempotency-Key', message: 'was used for a different request' },
+            ]);
           return { value: prior.response as T, replayed: true };
         }
         const value = await run(tx);
-        await tx.insert(idempotentRequests).values({ scope, route, key, requestHash, status: 200, response: value as object });
+        await tx
+          .insert(idempotentRequests)
+          .values({ scope, route, key, requestHash, status: 200, response: value as object });
         return { value, replayed: false };
       });
     } catch (e) {

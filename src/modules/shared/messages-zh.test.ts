@@ -10,10 +10,19 @@ import { detailZhOf, zhOf } from './messages-zh';
  */
 function writtenMessages(): string[] {
   const root = join(import.meta.dirname, '../..');
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')
-    && (f.startsWith('modules') || f.startsWith('adapters/http') || f.startsWith('core/policy/zod') || f.startsWith('core/policy/case') || f.startsWith('core/money')));
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+    (f) =>
+      f.endsWith('.ts') &&
+      !f.endsWith('.test.ts') &&
+      (f.startsWith('modules') ||
+        f.startsWith('adapters/http') ||
+        f.startsWith('core/policy/zod') ||
+        f.startsWith('core/policy/case') ||
+        f.startsWith('core/money')),
+  );
   const found = new Set<string>();
-  const literal = /(?:message: |error: |\.(?:regex|refine|min|max|length|int|positive|nonnegative)\([^'()]*(?:\([^()]*\))?[^'()]*, |new MoneyFormatError\()'([^'\\]{3,})'/g;
+  const literal =
+    /(?:message: |error: |\.(?:regex|refine|min|max|length|int|positive|nonnegative)\([^'()]*(?:\([^()]*\))?[^'()]*, |new MoneyFormatError\()'([^'\\]{3,})'/g;
   for (const f of files) {
     for (const m of readFileSync(join(root, f), 'utf8').matchAll(literal)) {
       if (/^[\x20-\x7e’–]+$/.test(m[1]!)) found.add(m[1]!);
@@ -35,10 +44,19 @@ describe('the Chinese of the API’s messages', () => {
     ['Invalid input: expected boolean, received string', '类型错误：应为 布尔值，收到 文本'],
     ['Invalid option: expected one of "credit"|"ip-pledge"', '须为以下之一：credit、ip-pledge'],
     ['must be at most 1,000,000,000,000.00 yuan', '不能超过 1,000,000,000,000.00 元'],
-    ['(the name) must not contain control characters (U+0000–U+001F other than tab and line breaks, or U+007F)', '（字段名）不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）'],
-    ["the holiday calendar has no data for 2027 (covered: 2023–2026); the fund manager enters the year from the State Council's holiday notice", '节假日日历尚无 2027 年的数据，暂无法判断（G6）；请托管机构按国务院办公厅放假安排通知录入该年'],
+    [
+      '(the name) must not contain control characters (U+0000–U+001F other than tab and line breaks, or U+007F)',
+      '（字段名）不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）',
+    ],
+    [
+      "the holiday calendar has no data for 2027 (covered: 2023–2026); the fund manager enters the year from the State Council's holiday notice",
+      '节假日日历尚无 2027 年的数据，暂无法判断（G6）；请托管机构按国务院办公厅放假安排通知录入该年',
+    ],
     ['is required', '必填'],
-    ['recoveries would exceed the compensated principal 6000000.00 (already 1000000.00)', '追偿金额将超过已补偿的本金 6000000.00 元（已追偿 1000000.00 元）'],
+    [
+      'recoveries would exceed the compensated principal 6000000.00 (already 1000000.00)',
+      '追偿金额将超过已补偿的本金 6000000.00 元（已追偿 1000000.00 元）',
+    ],
     ['must not be after today (2025-12-01)', '不能晚于今天（2025-12-01）'],
     ['must not be more than a year after the filing date (2026-12-05)', '不能晚于备案日（2026-12-05）一年以上'],
     ['the loan is withdrawn', '贷款状态为“已撤销”'],
@@ -49,29 +67,56 @@ describe('the Chinese of the API’s messages', () => {
     ['Too big: expected number to be <=500', '须不大于 500'],
     ['must be a decimal string such as "0.35"', '须为小数形式的文本，例如 "0.35"'],
     ['g-9 is not a registered guarantor', 'g-9 不是已登记的担保机构'],
-    ["must be 2027, the year after the calendar's last (2023–2026), or a year it holds", '须为 2027 年（日历现有 2023–2026 年的下一年），或日历已有的年份'],
-    ['2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked', '2027-02-03 是工作日：调休上班日须为周六或周日'],
+    [
+      "must be 2027, the year after the calendar's last (2023–2026), or a year it holds",
+      '须为 2027 年（日历现有 2023–2026 年的下一年），或日历已有的年份',
+    ],
+    [
+      '2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked',
+      '2027-02-03 是工作日：调休上班日须为周六或周日',
+    ],
     ['overlaps holidays[1] (春节)', '与第 2 个假期（春节）重叠'],
   ])('%s → %s', (en, zh) => expect(zhOf(en)).toBe(zh));
 
   it('has every problem detail the modules write as a literal, and those written with values', () => {
     const root = join(import.meta.dirname, '../..');
     const details = new Set<string>();
-    for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts'))) {
+    for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (x) => x.endsWith('.ts') && !x.endsWith('.test.ts'),
+    )) {
       const text = readFileSync(join(root, f), 'utf8');
       for (const m of text.matchAll(/[Pp]roblem\(\s*\d+,\s*'[^']*',\s*'([^'\\]{3,})'/g)) details.add(m[1]!);
-      for (const m of text.matchAll(/(?:Problem\.invalid\([^;]*?[\])], |detail = )'([A-Z][^'\\]{3,})'/g)) details.add(m[1]!);
+      for (const m of text.matchAll(/(?:Problem\.invalid\([^;]*?[\])], |detail = )'([A-Z][^'\\]{3,})'/g))
+        details.add(m[1]!);
     }
     expect(details.size).toBeGreaterThan(20);
     expect([...details].filter((d) => detailZhOf(d) === undefined)).toEqual([]);
-    expect([
-      'Filing 4f1c was not found.', 'The simulation was not found.', 'Ledger account etown:cash was not found.', 'Something odd was not found.',
-      'the person who prepared a claim cannot approve it (maker–checker).', 'the claim has not been prepared.', 'The bank role may not do this (fund:write).', 'A withdrawn filing cannot be amended.',
-      'Cannot approve a claim that is paid.', 'Loan ICBC-1 of this bank is filed already.', 'The upload must not exceed 104857600 bytes.',
-    ].map(detailZhOf)).toEqual([
-      '未找到备案 4f1c。', '未找到模拟任务。', '未找到账户 etown:cash。', '未找到：Something odd。',
-      '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。', '该代偿申请尚未由管理人受理审核（制单），不能批准。', '“银行”角色无权执行此操作。', '“已撤销”的贷款不能修改。',
-      '状态为“已支付”的代偿申请不能执行此操作。', '本行贷款 ICBC-1 已备案。', '上传内容不能超过 104857600 字节。',
+    expect(
+      [
+        'Filing 4f1c was not found.',
+        'The simulation was not found.',
+        'Ledger account etown:cash was not found.',
+        'Something odd was not found.',
+        'the person who prepared a claim cannot approve it (maker–checker).',
+        'the claim has not been prepared.',
+        'The bank role may not do this (fund:write).',
+        'A withdrawn filing cannot be amended.',
+        'Cannot approve a claim that is paid.',
+        'Loan ICBC-1 of this bank is filed already.',
+        'The upload must not exceed 104857600 bytes.',
+      ].map(detailZhOf),
+    ).toEqual([
+      '未找到备案 4f1c。',
+      '未找到模拟任务。',
+      '未找到账户 etown:cash。',
+      '未找到：Something odd。',
+      '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。',
+      '该代偿申请尚未由管理人受理审核（制单），不能批准。',
+      '“银行”角色无权执行此操作。',
+      '“已撤销”的贷款不能修改。',
+      '状态为“已支付”的代偿申请不能执行此操作。',
+      '本行贷款 ICBC-1 已备案。',
+      '上传内容不能超过 104857600 字节。',
     ]);
   });
 

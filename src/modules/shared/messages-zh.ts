@@ -17,8 +17,15 @@ const ZH: [RegExp, Zh][] = [
   [/^Too big: expected string to have <=(\d+) characters$/, (m) => `不能超过 ${m[1]} 个字符`],
   [/^Too small: expected array to have >=(\d+) items?$/, (m) => `至少 ${m[1]} 项`],
   [/^Too big: expected array to have <=(\d+) items?$/, (m) => `最多 ${m[1]} 项`],
-  [/^Too (small|big): expected number to be ([<>]=?)(-?[\d.]+)$/, (m) => `须${({ '<': '小于', '<=': '不大于', '>': '大于', '>=': '不小于' } as Record<string, string>)[m[2]!]} ${m[3]}`],
-  [/^Invalid input: expected (\w+), received (\w+)$/, (m) => `类型错误：应为 ${typeName(m[1]!)}，收到 ${typeName(m[2]!)}`],
+  [
+    /^Too (small|big): expected number to be ([<>]=?)(-?[\d.]+)$/,
+    (m) =>
+      `须${({ '<': '小于', '<=': '不大于', '>': '大于', '>=': '不小于' } as Record<string, string>)[m[2]!]} ${m[3]}`,
+  ],
+  [
+    /^Invalid input: expected (\w+), received (\w+)$/,
+    (m) => `类型错误：应为 ${typeName(m[1]!)}，收到 ${typeName(m[2]!)}`,
+  ],
   [/^Unrecognized keys?: (.+)$/, (m) => `不认识的字段：${m[1]}`],
   [/^Invalid option: expected one of "direct"\|"risk-sharing"$/, '须为 direct（直接补偿）或 risk-sharing（风险分担）'],
   [/^Invalid option: expected one of (.+)$/, (m) => `须为以下之一：${m[1]!.replaceAll('"', '').replaceAll('|', '、')}`],
@@ -73,8 +80,14 @@ const ZH: [RegExp, Zh][] = [
   [/^must be before maturesOn \((.+)\)$/, (m) => `须早于到期日（${m[1]}）`],
   [/^must not exceed loan\.principal$/, '不能超过贷款本金'],
   [/^exceeds the outstanding principal$/, '超过本金余额'],
-  [/^must not exceed the current outstanding ([\d.,]+)/, (m) => `不能超过当前本金余额 ${m[1]} 元（余额只减不增；如需更正请修改备案）`],
-  [/^recoveries would exceed the compensated principal ([\d.,]+) \(already ([\d.,]+)\)$/, (m) => `追偿金额将超过已补偿的本金 ${m[1]} 元（已追偿 ${m[2]} 元）`],
+  [
+    /^must not exceed the current outstanding ([\d.,]+)/,
+    (m) => `不能超过当前本金余额 ${m[1]} 元（余额只减不增；如需更正请修改备案）`,
+  ],
+  [
+    /^recoveries would exceed the compensated principal ([\d.,]+) \(already ([\d.,]+)\)$/,
+    (m) => `追偿金额将超过已补偿的本金 ${m[1]} 元（已追偿 ${m[2]} 元）`,
+  ],
   [/^the loan is not non-performing/, '贷款尚未认定为不良：请先报送次级类或更差的五级分类，或报送逾期超过 90 天'],
   [/^the loan is (\S+)$/, (m) => `贷款状态为${stateZh(m[1]!)}`],
   [/^exceeds the fund’s free capacity$/, '超过补偿资金的可用额度'],
@@ -110,15 +123,27 @@ const ZH: [RegExp, Zh][] = [
   [/^is filed already$/, '该银行已备案此贷款（重复）'],
   [/^appears again in this file \(first on line (\d+)\)$/, (m) => `本文件中重复出现（首次在第 ${m[1]} 行）`],
   [/^no programme .* in force/i, '备案日没有有效的政策'],
-  [/^the holiday calendar has no data for (\d{4})/, (m) => `节假日日历尚无 ${m[1]} 年的数据，暂无法判断（G6）；请托管机构按国务院办公厅放假安排通知录入该年`],
+  [
+    /^the holiday calendar has no data for (\d{4})/,
+    (m) => `节假日日历尚无 ${m[1]} 年的数据，暂无法判断（G6）；请托管机构按国务院办公厅放假安排通知录入该年`,
+  ],
   // The holiday calendar a manager enters (modules/calendar, core/calendar holidayYearIssues)
   [/^must be a year such as 2027$/, '须为年份，例如 2027'],
   [/^must be from 2000 to 2100$/, '须在 2000 至 2100 之间'],
-  [/^must be (\d{4}), the year after the calendar's last \((.+)\), or a year it holds$/, (m) => `须为 ${m[1]} 年（日历现有 ${m[2]} 年的下一年），或日历已有的年份`],
+  [
+    /^must be (\d{4}), the year after the calendar's last \((.+)\), or a year it holds$/,
+    (m) => `须为 ${m[1]} 年（日历现有 ${m[2]} 年的下一年），或日历已有的年份`,
+  ],
   [/^must not be before from \((.+)\)$/, (m) => `不能早于开始日期（${m[1]}）`],
-  [/^must be in (\d{4}) or the weeks around it \((.+) to (.+)\)$/, (m) => `须在 ${m[1]} 年内或其前后几周（${m[2]} 至 ${m[3]}）`],
+  [
+    /^must be in (\d{4}) or the weeks around it \((.+) to (.+)\)$/,
+    (m) => `须在 ${m[1]} 年内或其前后几周（${m[2]} 至 ${m[3]}）`,
+  ],
   [/^overlaps holidays\[(\d+)\] \((.+)\)$/, (m) => `与第 ${Number(m[1]) + 1} 个假期（${m[2]}）重叠`],
-  [/^(.+) is a weekday: a make-up working day is a Saturday or Sunday that is worked$/, (m) => `${m[1]} 是工作日：调休上班日须为周六或周日`],
+  [
+    /^(.+) is a weekday: a make-up working day is a Saturday or Sunday that is worked$/,
+    (m) => `${m[1]} 是工作日：调休上班日须为周六或周日`,
+  ],
   [/^(.+) is inside the holiday (.+)$/, (m) => `${m[1]} 在假期“${m[2]}”之内`],
   [/^(.+) is listed twice$/, (m) => `${m[1]} 重复列出`],
   [/^a bank files for itself only$/, '银行只能为本行备案'],
@@ -128,7 +153,10 @@ const ZH: [RegExp, Zh][] = [
   [/^the loan has repayments$/, '该贷款已有还款记录'],
   [/^has claim (.+)$/, (m) => `已有补偿申请 ${m[1]}`],
   [/^the claim is (.+)$/, (m) => `补偿申请状态为${stateZh(m[1]!)}`],
-  [/^is (active|withdrawn|non-performing|compensated|repaid|submitted|under-review|approved|queued|held|paid|rejected)$/, (m) => `当前状态为${stateZh(m[1]!)}`],
+  [
+    /^is (active|withdrawn|non-performing|compensated|repaid|submitted|under-review|approved|queued|held|paid|rejected)$/,
+    (m) => `当前状态为${stateZh(m[1]!)}`,
+  ],
   [/^was used for a different request$/, '已用于另一个请求'],
   [/^at most (\d+) lines with an Idempotency-Key$/, (m) => `带 Idempotency-Key 时最多 ${m[1]} 行`],
   [/^this account keeps no balance history/, '该账户不保留余额历史（未设历史标志）；其转账见 /api/ledger/transfers'],
@@ -149,8 +177,18 @@ const ZH: [RegExp, Zh][] = [
 
 /** A loan's status or a claim's state in words (the web app's own words for them). */
 const STATES_ZH: Record<string, string> = {
-  active: '正常', repaid: '已结清', withdrawn: '已撤销', 'non-performing': '不良', compensated: '已代偿',
-  submitted: '已提交', 'under-review': '审核中', held: '熔断暂停', approved: '已批准', queued: '待付款排队', paid: '已支付', rejected: '已驳回',
+  active: '正常',
+  repaid: '已结清',
+  withdrawn: '已撤销',
+  'non-performing': '不良',
+  compensated: '已代偿',
+  submitted: '已提交',
+  'under-review': '审核中',
+  held: '熔断暂停',
+  approved: '已批准',
+  queued: '待付款排队',
+  paid: '已支付',
+  rejected: '已驳回',
 };
 const stateZh = (s: string) => `“${STATES_ZH[s] ?? s}”`;
 
@@ -160,32 +198,55 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^The body is not valid JSON\.$/, '请求体不是合法的 JSON。'],
   [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
   [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
-  [/^The (body|upload|file) must not exceed (\d+) bytes\.$/, (m) => `${({ body: '请求体', upload: '上传内容', file: '文件' } as Record<string, string>)[m[1]!]}不能超过 ${m[2]} 字节。`],
+  [
+    /^The (body|upload|file) must not exceed (\d+) bytes\.$/,
+    (m) =>
+      `${({ body: '请求体', upload: '上传内容', file: '文件' } as Record<string, string>)[m[1]!]}不能超过 ${m[2]} 字节。`,
+  ],
   [/^Sign in, or send an API token/, '请先登录，或以 Authorization: Bearer … 发送 API 令牌。'],
   [/^The API token is unknown or revoked\.$/, 'API 令牌无效或已吊销。'],
-  [/^Send the backstop_csrf cookie value in the X-CSRF-Token header\.$/, '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。'],
+  [
+    /^Send the backstop_csrf cookie value in the X-CSRF-Token header\.$/,
+    '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。',
+  ],
   [/^The username or password is wrong\.$/, '用户名或密码错误。'],
   [/^Too many failed sign-ins; try again in 15 minutes\.$/, '登录失败次数过多，请 15 分钟后再试。'],
   [/^The (\S+) role may not do this/, (m) => `${roleZh(m[1]!)}角色无权执行此操作。`],
-  [/^(Agreement|API token|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|User|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/, (m) => `未找到${ENTITIES_ZH[m[1]!]}${m[2] ? ` ${m[2]}` : ''}。`],
+  [
+    /^(Agreement|API token|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|User|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/,
+    (m) => `未找到${ENTITIES_ZH[m[1]!]}${m[2] ? ` ${m[2]}` : ''}。`,
+  ],
   [/^(.+) was not found\.$/, (m) => `未找到：${m[1]}。`],
   [/^the claim has not been prepared\.?$/, '该代偿申请尚未由管理人受理审核（制单），不能批准。'],
-  [/^the person who prepared a claim cannot approve it \(maker–checker\)\.?$/, '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。'],
+  [
+    /^the person who prepared a claim cannot approve it \(maker–checker\)\.?$/,
+    '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。',
+  ],
   [/^This Idempotency-Key was used for a different/, '此 Idempotency-Key 已用于另一个请求。'],
   [/^(Fund|Institution) (.+) exists already\.$/, (m) => `${m[1] === 'Fund' ? '补偿资金' : '机构'} ${m[2]} 已存在。`],
   [/^You cannot disable your own account\.$/, '不能停用自己的账号。'],
   [/^The username (.+) is taken\.$/, (m) => `用户名 ${m[1]} 已被占用。`],
-  [/^This institution has an agreement for this programme and fund already\.$/, '该机构已就此政策项目和补偿资金签有合作协议。'],
+  [
+    /^This institution has an agreement for this programme and fund already\.$/,
+    '该机构已就此政策项目和补偿资金签有合作协议。',
+  ],
   [/^The fund’s capacity cannot hold this quota/, '补偿资金的可用额度容纳不下该额度（R7b、R7c）。'],
   [/^Some enterprises are registered already; nothing was registered\.$/, '部分企业已登记；本次未登记任何企业。'],
   [/^Some enterprises have invalid fields; nothing was registered\.$/, '部分企业的字段不正确；本次未登记任何企业。'],
-  [/^A credit code appears more than once; nothing was registered\.$/, '统一社会信用代码重复出现；本次未登记任何企业。'],
+  [
+    /^A credit code appears more than once; nothing was registered\.$/,
+    '统一社会信用代码重复出现；本次未登记任何企业。',
+  ],
   [/^An enterprise with this credit code is registered already\.$/, '该统一社会信用代码的企业已登记。'],
   [/^Loan (.+) of this bank is filed already\.$/, (m) => `本行贷款 ${m[1]} 已备案。`],
   [/^The loan cannot be filed; see the reasons\.$/, '该贷款不能备案，原因如下。'],
   [/^The change would cross a limit\.$/, '此变更将突破限额。'],
   [/^The amended loan would not be eligible\.$/, '修改后的贷款将不符合条件。'],
-  [/^A (\S+) (loan|filing) (takes no balance reports|takes no classification|cannot be withdrawn|cannot be amended|cannot be confirmed)\.$/, (m) => `${stateZh(m[1]!)}的贷款${({ 'takes no balance reports': '不能报送余额', 'takes no classification': '不能报送分类', 'cannot be withdrawn': '不能撤销', 'cannot be amended': '不能修改', 'cannot be confirmed': '不能确认' } as Record<string, string>)[m[3]!]}。`],
+  [
+    /^A (\S+) (loan|filing) (takes no balance reports|takes no classification|cannot be withdrawn|cannot be amended|cannot be confirmed)\.$/,
+    (m) =>
+      `${stateZh(m[1]!)}的贷款${({ 'takes no balance reports': '不能报送余额', 'takes no classification': '不能报送分类', 'cannot be withdrawn': '不能撤销', 'cannot be amended': '不能修改', 'cannot be confirmed': '不能确认' } as Record<string, string>)[m[3]!]}。`,
+  ],
   [/^The principal of a loan with repayments cannot be amended/, '已有还款的贷款不能修改本金；请报送余额。'],
   [/^This loan has a claim already\.$/, '该贷款已有代偿申请。'],
   [/^Only a non-performing loan can be claimed for/, '只有不良贷款才能申请代偿（R6、G9）。'],
@@ -197,11 +258,30 @@ const DETAILS_ZH: [RegExp, Zh][] = [
 ];
 
 const ENTITIES_ZH: Record<string, string> = {
-  Agreement: '合作协议', Bank: '银行', Claim: '代偿申请', Enterprise: '企业', Filing: '备案', Fund: '补偿资金', Import: '导入任务', 'Ledger account': '账户',
-  Programme: '政策项目', User: '用户', 'API token': 'API 令牌', 'The enterprise': '企业', 'The institution': '机构', 'The simulation': '模拟任务', 'The holiday year': '节假日年份',
+  Agreement: '合作协议',
+  Bank: '银行',
+  Claim: '代偿申请',
+  Enterprise: '企业',
+  Filing: '备案',
+  Fund: '补偿资金',
+  Import: '导入任务',
+  'Ledger account': '账户',
+  Programme: '政策项目',
+  User: '用户',
+  'API token': 'API 令牌',
+  'The enterprise': '企业',
+  'The institution': '机构',
+  'The simulation': '模拟任务',
+  'The holiday year': '节假日年份',
 };
 
-const ROLES_ZH: Record<string, string> = { manager: '管理人', reviewer: '复核人', bank: '银行', guarantor: '担保机构', auditor: '审计' };
+const ROLES_ZH: Record<string, string> = {
+  manager: '管理人',
+  reviewer: '复核人',
+  bank: '银行',
+  guarantor: '担保机构',
+  auditor: '审计',
+};
 const roleZh = (r: string) => `“${ROLES_ZH[r] ?? r}”`;
 
 /** The Chinese of a problem's detail, or undefined when there is none. */
@@ -213,7 +293,15 @@ export function detailZhOf(detail: string): string | undefined {
   return undefined;
 }
 
-const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', boolean: '布尔值', object: '对象', array: '列表', null: 'null', undefined: '无' };
+const TYPE_NAMES: Record<string, string> = {
+  string: '文本',
+  number: '数字',
+  boolean: '布尔值',
+  object: '对象',
+  array: '列表',
+  null: 'null',
+  undefined: '无',
+};
 const typeName = (t: string) => TYPE_NAMES[t] ?? t;
 
 /**
@@ -222,7 +310,9 @@ const typeName = (t: string) => TYPE_NAMES[t] ?? t;
  */
 export function withChinese(e: FieldError): FieldError {
   const zh = e.messageZh ?? zhOf(e.message) ?? detailZhOf(e.message);
-  return zh === undefined ? { field: e.field, message: e.message } : { field: e.field, message: e.message, messageZh: zh };
+  return zh === undefined
+    ? { field: e.field, message: e.message }
+    : { field: e.field, message: e.message, messageZh: zh };
 }
 
 /** The Chinese of an API message or detail, or the English when there is none (bulk files' error reports). */

@@ -3,7 +3,10 @@ import { z } from '@hono/zod-openapi';
 import { problemContent } from './problem';
 import { textProblem } from './text';
 
-export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 export const errors = {
   400: { description: 'Invalid input: each field and what is wrong with it', content: problemContent },
@@ -15,11 +18,19 @@ export const errors = {
 };
 
 /** A path id: text the database can look up (no NUL or other control characters, no lone surrogates). */
-export const pathId = (max = 100) => z.string().min(1).max(max).superRefine((id, ctx) => {
-  const problem = textProblem(id);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+export const pathId = (max = 100) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .superRefine((id, ctx) => {
+      const problem = textProblem(id);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+export const idParam = (example = 'bank-icbc') =>
+  z.object({ id: pathId().openapi({ param: { name: 'id', in: 'path' }, example }) });
+
+export const body = <T extends z.ZodTypeAny>(schema: T, example: unknown) => ({
+  body: { required: true, content: { 'application/json': { schema, example } } },
 });
-
-export const idParam = (example = 'bank-icbc') => z.object({ id: pathId().openapi({ param: { name: 'id', in: 'path' }, example }) });
-
-export const body = <T extends z.ZodTypeAny>(schema: T, example: unknown) => ({ body: { required: true, content: { 'application/json': { schema, example } } } });

@@ -31,7 +31,11 @@ const VALUE_OK: Record<CursorValue, (v: unknown) => boolean> = {
   date: (v) => typeof v === 'string' && isIsoDate(v),
   integer: (v) => typeof v === 'string' && /^-?\d{1,18}$/.test(v),
   // A real instant the database takes: Date.parse accepts 2026-02-30 and year 0, PostgreSQL does not.
-  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && isIsoDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
+  timestamp: (v) =>
+    typeof v === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) &&
+    isIsoDate(v.slice(0, 10)) &&
+    !Number.isNaN(Date.parse(v)),
   none: () => true,
 };
 
@@ -49,9 +53,14 @@ export function decodeCursor(text: string | undefined, value: CursorValue): Curs
   return { value: decoded[0] as Cursor['value'], id: decoded[1] };
 }
 
-export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => Cursor,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(cursorOf(items.at(-1)!)) : null };
 }
 
-export const pageSchema = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -39,11 +39,29 @@ export const problemSchema = z
     status: z.number().int().openapi({ example: 400 }),
     detail: z.string().optional(),
     detailZh: z.string().optional().openapi({ description: 'The detail in Chinese, where the server has it' }),
-    errors: z.array(z.object({ field: z.string(), message: z.string().openapi({ description: 'In English' }), messageZh: z.string().optional().openapi({ description: 'In Chinese, where the server has it' }) })).optional()
-      .openapi({ example: [{ field: 'loan.principal', message: 'has more than two decimals (the smallest unit is 0.01 yuan)', messageZh: '金额最多两位小数（最小单位 0.01 元）' }] }),
+    errors: z
+      .array(
+        z.object({
+          field: z.string(),
+          message: z.string().openapi({ description: 'In English' }),
+          messageZh: z.string().optional().openapi({ description: 'In Chinese, where the server has it' }),
+        }),
+      )
+      .optional()
+      .openapi({
+        example: [
+          {
+            field: 'loan.principal',
+            message: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+            messageZh: '金额最多两位小数（最小单位 0.01 元）',
+          },
+        ],
+      }),
   })
   .openapi('Problem');
 
 export const problemContent = { 'application/problem+json': { schema: problemSchema } };
-export const badRequest = { 400: { description: 'Invalid input: the fields and what is wrong with each', content: problemContent } };
+export const badRequest = {
+  400: { description: 'Invalid input: the fields and what is wrong with each', content: problemContent },
+};
 export const notFound = { 404: { description: 'Not found', content: problemContent } };

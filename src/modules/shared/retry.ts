@@ -14,7 +14,11 @@ export function isRetryable(e: unknown): boolean {
 
 /** The constraint of a unique violation (23505) anywhere in the error's causes, or null. */
 export function uniqueViolation(e: unknown): string | null {
-  for (let x = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x) {
+  for (
+    let x = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined;
+    x;
+    x = x.cause as typeof x
+  ) {
     if (x.code === '23505') return x.constraint_name ?? x.constraint ?? 'unique';
   }
   return null;

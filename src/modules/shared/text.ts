@@ -16,7 +16,8 @@ export function cleanText(s: string, replacement = '_'): string {
 
 /** What is wrong with a text, or undefined when it may be stored. */
 export function textProblem(s: string): string | undefined {
-  if (CONTROL.test(s)) return 'must not contain control characters (U+0000–U+001F other than tab and line breaks, or U+007F)';
+  if (CONTROL.test(s))
+    return 'must not contain control characters (U+0000–U+001F other than tab and line breaks, or U+007F)';
   if (LONE_SURROGATE.test(s)) return 'is not valid Unicode text (a lone surrogate)';
   return undefined;
 }

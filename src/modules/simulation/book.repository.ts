@@ -17,7 +17,9 @@ import { termsOf } from '../filings/filings.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import { enterprises, qualifications } from '../registry/registry.table';
 
-export interface BookFilter { fundId?: string }
+export interface BookFilter {
+  fundId?: string;
+}
 
 /** The book's grades and sectors: what a PD can be set for, with loans and exposure (yuan). */
 export interface BookSummary {
@@ -40,28 +42,62 @@ export const PERFORMING_GRADES = ['normal', 'special-mention'] as const;
 
 export function createBookLoader({ db }: { db: Db }): BookLoader {
   const load = async ({ fundId }: BookFilter): Promise<RiskLoan[]> => {
-    const rows = await db.select({
-      id: filings.id, classification: filings.classification, outstanding: filings.outstanding, principal: filings.principal, kind: filings.kind,
-      mode: filings.mode, ratioBp: filings.ratioBp, rounding: filings.rounding, capPerLoan: filings.capPerLoan, parties: filings.parties, filedOn: filings.filedOn,
-      enterpriseId: enterprises.id, size: enterprises.size, industry: enterprises.industry, sciTech: enterprises.sciTech,
-      registeredInZone: enterprises.registeredInZone, restrictedProcesses: enterprises.restrictedProcesses,
-    }).from(filings).innerJoin(enterprises, eq(filings.enterpriseId, enterprises.id))
+    const rows = await db
+      .select({
+        id: filings.id,
+        classification: filings.classification,
+        outstanding: filings.outstanding,
+        principal: filings.principal,
+        kind: filings.kind,
+        mode: filings.mode,
+        ratioBp: filings.ratioBp,
+        rounding: filings.rounding,
+        capPerLoan: filings.capPerLoan,
+        parties: filings.parties,
+        filedOn: filings.filedOn,
+        enterpriseId: enterprises.id,
+        size: enterprises.size,
+        industry: enterprises.industry,
+        sciTech: enterprises.sciTech,
+        registeredInZone: enterprises.registeredInZone,
+        restrictedProcesses: enterprises.restrictedProcesses,
+      })
+      .from(filings)
+      .innerJoin(enterprises, eq(filings.enterpriseId, enterprises.id))
       .where(and(eq(filings.status, 'active'), ...(fundId ? [eq(filings.fundId, fundId)] : [])))
       .orderBy(filings.id);
     const ids = [...new Set(rows.map((r) => r.enterpriseId))];
-    const quals = ids.length ? await db.select().from(qualifications).where(inArray(qualifications.enterpriseId, ids)) : [];
+    const quals = ids.length
+      ? await db.select().from(qualifications).where(inArray(qualifications.enterpriseId, ids))
+      : [];
     const qualsOf = new Map<string, typeof quals>();
     for (const q of quals) qualsOf.set(q.enterpriseId, [...(qualsOf.get(q.enterpriseId) ?? []), q]);
     return rows.map((r) => {
       const bankShareBp = r.mode === 'risk-sharing' ? r.parties.find((p) => p.party === 'bank')?.shareBp : undefined;
-      const held = (qualsOf.get(r.enterpriseId) ?? []).filter((q) => q.validFrom <= r.filedOn && r.filedOn <= q.validTo).map((q) => q.kind as QualificationKind);
+      const held = (qualsOf.get(r.enterpriseId) ?? [])
+        .filter((q) => q.validFrom <= r.filedOn && r.filedOn <= q.validTo)
+        .map((q) => q.kind as QualificationKind);
       return {
-        id: r.id, grade: r.classification, sector: r.industry, exposure: r.outstanding,
+        id: r.id,
+        grade: r.classification,
+        sector: r.industry,
+        exposure: r.outstanding,
         filedTerms: termsOf(r),
         profile: {
-          enterprise: { registeredInZone: r.registeredInZone, size: r.size, sciTech: r.sciTech, industry: r.industry, restrictedProcesses: r.restrictedProcesses },
+          enterprise: {
+            registeredInZone: r.registeredInZone,
+            size: r.size,
+            sciTech: r.sciTech,
+            industry: r.industry,
+            restrictedProcesses: r.restrictedProcesses,
+          },
           qualifications: [...new Set(held)],
-          loan: { kind: r.kind, principal: r.principal, mode: r.mode, ...(bankShareBp !== undefined ? { bankShareBp } : {}) },
+          loan: {
+            kind: r.kind,
+            principal: r.principal,
+            mode: r.mode,
+            ...(bankShareBp !== undefined ? { bankShareBp } : {}),
+          },
         },
       };
     });
@@ -75,10 +111,26 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
    */
   const history = async ({ fundId }: BookFilter): Promise<LoanHistory[]> => {
     const scope = and(ne(filings.status, 'withdrawn'), ...(fundId ? [eq(filings.fundId, fundId)] : []));
-    const rows = await db.select({ id: filings.id, disbursedOn: filings.disbursedOn, status: filings.status, nonPerformingOn: filings.nonPerformingOn, updatedAt: filings.updatedAt })
-      .from(filings).where(scope).orderBy(filings.id);
-    const events = await db.select({ filingId: filingEvents.filingId, kind: filingEvents.kind, on: filingEvents.on, data: filingEvents.data })
-      .from(filingEvents).innerJoin(filings, eq(filingEvents.filingId, filings.id))
+    const rows = await db
+      .select({
+        id: filings.id,
+        disbursedOn: filings.disbursedOn,
+        status: filings.status,
+        nonPerformingOn: filings.nonPerformingOn,
+        updatedAt: filings.updatedAt,
+      })
+      .from(filings)
+      .where(scope)
+      .orderBy(filings.id);
+    const events = await db
+      .select({
+        filingId: filingEvents.filingId,
+        kind: filingEvents.kind,
+        on: filingEvents.on,
+        data: filingEvents.data,
+      })
+      .from(filingEvents)
+      .innerJoin(filings, eq(filingEvents.filingId, filings.id))
       .where(and(scope, inArray(filingEvents.kind, ['classification', 'repayment', 'balance'])))
       .orderBy(asc(filingEvents.filingId), asc(filingEvents.on), asc(filingEvents.id));
     const byFiling = new Map<string, typeof events>();
@@ -94,20 +146,46 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
       let zeroOn: string | undefined;
       for (const e of evs) {
         const data = e.data as { classification?: string; outstanding?: string };
-        if (e.kind === 'classification' && data.classification && performing.has(data.classification) && data.classification !== grades.at(-1)!.grade) grades.push({ on: e.on, grade: data.classification });
-        if ((e.kind === 'repayment' || e.kind === 'balance') && data.outstanding !== undefined && /^0+(\.0+)?$/.test(data.outstanding)) zeroOn ??= e.on;
+        if (
+          e.kind === 'classification' &&
+          data.classification &&
+          performing.has(data.classification) &&
+          data.classification !== grades.at(-1)!.grade
+        )
+          grades.push({ on: e.on, grade: data.classification });
+        if (
+          (e.kind === 'repayment' || e.kind === 'balance') &&
+          data.outstanding !== undefined &&
+          /^0+(\.0+)?$/.test(data.outstanding)
+        )
+          zeroOn ??= e.on;
       }
-      const endedOn = r.status === 'repaid' ? zeroOn ?? r.updatedAt.toISOString().slice(0, 10) : undefined;
-      return { from: r.disbursedOn, grades, ...(r.nonPerformingOn ? { defaultedOn: r.nonPerformingOn } : {}), ...(endedOn ? { endedOn } : {}) };
+      const endedOn = r.status === 'repaid' ? (zeroOn ?? r.updatedAt.toISOString().slice(0, 10)) : undefined;
+      return {
+        from: r.disbursedOn,
+        grades,
+        ...(r.nonPerformingOn ? { defaultedOn: r.nonPerformingOn } : {}),
+        ...(endedOn ? { endedOn } : {}),
+      };
     });
   };
 
   const summary = async ({ fundId }: BookFilter): Promise<BookSummary> => {
     const scope = and(eq(filings.status, 'active'), ...(fundId ? [eq(filings.fundId, fundId)] : []));
     const total = sql<string>`coalesce(${sum(filings.outstanding)}, 0)::text`;
-    const grades = await db.select({ key: filings.classification, loans: count(), exposure: total }).from(filings).where(scope).groupBy(filings.classification).orderBy(filings.classification);
-    const sectors = await db.select({ key: enterprises.industry, loans: count(), exposure: total }).from(filings).innerJoin(enterprises, eq(filings.enterpriseId, enterprises.id))
-      .where(scope).groupBy(enterprises.industry).orderBy(enterprises.industry);
+    const grades = await db
+      .select({ key: filings.classification, loans: count(), exposure: total })
+      .from(filings)
+      .where(scope)
+      .groupBy(filings.classification)
+      .orderBy(filings.classification);
+    const sectors = await db
+      .select({ key: enterprises.industry, loans: count(), exposure: total })
+      .from(filings)
+      .innerJoin(enterprises, eq(filings.enterpriseId, enterprises.id))
+      .where(scope)
+      .groupBy(enterprises.industry)
+      .orderBy(enterprises.industry);
     const yuan = (fen: string) => formatYuan(BigInt(fen));
     return {
       loans: grades.reduce((n, g) => n + Number(g.loans), 0),

@@ -30,7 +30,8 @@ type JobRow = typeof simulationJobs.$inferSelect;
 function storable(v: unknown): unknown {
   if (typeof v === 'string') return v.replace(/\0/g, '\uFFFD');
   if (Array.isArray(v)) return v.map(storable);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/\0/g, '\uFFFD'), storable(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/\0/g, '\uFFFD'), storable(x)]));
   return v;
 }
 
@@ -44,38 +45,81 @@ function viewOf(row: JobRow, now: Date): SimulationJob {
     startedAt: row.startedAt.toISOString(),
     ...(row.finishedAt ? { finishedAt: row.finishedAt.toISOString() } : {}),
     ...(row.result ? { result: row.result as SimulationReport } : {}),
-    ...(lost ? { error: 'the simulation was interrupted (its server stopped); start it again' } : row.error ? { error: row.error } : {}),
+    ...(lost
+      ? { error: 'the simulation was interrupted (its server stopped); start it again' }
+      : row.error
+        ? { error: row.error }
+        : {}),
   };
 }
 
-export function createSimulationJobs({ db, runScenarios, now = () => new Date(), onError }: {
-  db: Db; runScenarios: ScenarioRunner; now?: () => Date; onError?: (e: unknown) => void;
+export function createSimulationJobs({
+  db,
+  runScenarios,
+  now = () => new Date(),
+  onError,
+}: {
+  db: Db;
+  runScenarios: ScenarioRunner;
+  now?: () => Date;
+  onError?: (e: unknown) => void;
 }): SimulationJobs {
   const running = new Map<string, Promise<void>>();
-  const update = (id: string, patch: Partial<typeof simulationJobs.$inferInsert>) => db.update(simulationJobs).set({ ...patch, heartbeatAt: now() }).where(eq(simulationJobs.id, id));
+  const update = (id: string, patch: Partial<typeof simulationJobs.$inferInsert>) =>
+    db
+      .update(simulationJobs)
+      .set({ ...patch, heartbeatAt: now() })
+      .where(eq(simulationJobs.id, id));
 
   async function run(id: string, prepared: PreparedSimulation) {
     let progress = 0;
     // The last heartbeat is awaited before the final write, so that it cannot land after it.
     let beating: Promise<unknown> = Promise.resolve();
-    const beat = setInterval(() => { beating = update(id, { progress }).catch(onError); }, HEARTBEAT_MS);
+    const beat = setInterval(() => {
+      beating = update(id, { progress }).catch(onError);
+    }, HEARTBEAT_MS);
     beat.unref();
-    const stop = async () => { clearInterval(beat); await beating; };
+    const stop = async () => {
+      clearInterval(beat);
+      await beating;
+    };
     try {
-      const result = await runSimulation({ prepared, runScenarios, onProgress: (d, t) => { progress = d / t; } });
+      const result = await runSimulation({
+        prepared,
+        runScenarios,
+        onProgress: (d, t) => {
+          progress = d / t;
+        },
+      });
       await stop();
       await update(id, { status: 'done', progress: 1, result, finishedAt: now() });
     } catch (e) {
       await stop();
       onError?.(e);
-      await update(id, { status: 'failed', progress, error: 'the simulation failed; it has been logged', finishedAt: now() }).catch(onError);
+      await update(id, {
+        status: 'failed',
+        progress,
+        error: 'the simulation failed; it has been logged',
+        finishedAt: now(),
+      }).catch(onError);
     }
   }
 
   return {
     async start(prepared, createdBy, request) {
       const at = now();
-      const [row] = await db.insert(simulationJobs).values({ id: randomUUID(), status: 'running', progress: 0, request: storable(request ?? {}), createdBy, startedAt: at, heartbeatAt: at }).returning();
+      const [row] = await db
+        .insert(simulationJobs)
+        .values({
+          id: randomUUID(),
+          status: 'running',
+          progress: 0,
+          request: storable(request ?? {}),
+          createdBy,
+          startedAt: at,
+          heartbeatAt: at,
+        })
+        .returning();
       const done = run(row!.id, prepared).finally(() => running.delete(row!.id));
       running.set(row!.id, done);
       return viewOf(row!, at);
@@ -84,6 +128,8 @@ export function createSimulationJobs({ db, runScenarios, now = () => new Date(),
       const [row] = await db.select().from(simulationJobs).where(eq(simulationJobs.id, id));
       return row ? viewOf(row, now()) : undefined;
     },
-    settled: async (id) => { await running.get(id); },
+    settled: async (id) => {
+      await running.get(id);
+    },
   };
 }

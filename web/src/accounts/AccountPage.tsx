@@ -24,13 +24,30 @@ export default function AccountPage() {
       <h1>{t('account.title')}</h1>
       <div className="grid two account-top">
         <section className="card" aria-labelledby="account-me">
-          <h2 id="account-me" style={{ marginTop: 0 }}>{t('account.me')}</h2>
+          <h2 id="account-me" style={{ marginTop: 0 }}>
+            {t('account.me')}
+          </h2>
           <dl className="props" data-testid="account-props">
-            <dt>{t('users.username')}</dt><dd><code>{user.username}</code></dd>
-            <dt>{t('users.displayName')}</dt><dd>{user.displayName}</dd>
-            <dt>{t('users.role')}</dt><dd>{t(`role.${user.role}`)}</dd>
-            {user.bankId && <><dt>{t('users.bank')}</dt><dd>{institutionName(banks.data?.items, user.bankId, i18n.language)}</dd></>}
-            {user.guarantorId && <><dt>{t('users.guarantor')}</dt><dd>{institutionName(guarantors.data?.items, user.guarantorId, i18n.language)}</dd></>}
+            <dt>{t('users.username')}</dt>
+            <dd>
+              <code>{user.username}</code>
+            </dd>
+            <dt>{t('users.displayName')}</dt>
+            <dd>{user.displayName}</dd>
+            <dt>{t('users.role')}</dt>
+            <dd>{t(`role.${user.role}`)}</dd>
+            {user.bankId && (
+              <>
+                <dt>{t('users.bank')}</dt>
+                <dd>{institutionName(banks.data?.items, user.bankId, i18n.language)}</dd>
+              </>
+            )}
+            {user.guarantorId && (
+              <>
+                <dt>{t('users.guarantor')}</dt>
+                <dd>{institutionName(guarantors.data?.items, user.guarantorId, i18n.language)}</dd>
+              </>
+            )}
           </dl>
         </section>
         <PasswordChange username={user.username} />
@@ -51,9 +68,16 @@ function PasswordChange({ username }: { username: string }) {
   const [done, setDone] = useState(false);
   const save = useMutation({
     mutationFn: () => changeOwnPassword(v.currentPassword, v.newPassword),
-    onSuccess: () => { setV(EMPTY); setTried(false); setDone(true); },
+    onSuccess: () => {
+      setV(EMPTY);
+      setTried(false);
+      setDone(true);
+    },
   });
-  const { forField, other } = splitErrors(save.error ? asApiError(save.error) : null, ['currentPassword', 'newPassword']);
+  const { forField, other } = splitErrors(save.error ? asApiError(save.error) : null, [
+    'currentPassword',
+    'newPassword',
+  ]);
   const local = (k: keyof Fields): string | undefined => {
     if (!tried) return undefined;
     if (!v[k]) return t('filing.required');
@@ -61,7 +85,10 @@ function PasswordChange({ username }: { username: string }) {
     return undefined;
   };
   const err = (k: keyof Fields) => local(k) ?? forField(k);
-  const set = (k: keyof Fields, value: string) => { setDone(false); setV((old) => ({ ...old, [k]: value })); };
+  const set = (k: keyof Fields, value: string) => {
+    setDone(false);
+    setV((old) => ({ ...old, [k]: value }));
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -73,21 +100,61 @@ function PasswordChange({ username }: { username: string }) {
   };
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="account-password" data-testid="password-form">
-      <h2 id="account-password" style={{ marginTop: 0 }}>{t('account.changePassword')}</h2>
+      <h2 id="account-password" style={{ marginTop: 0 }}>
+        {t('account.changePassword')}
+      </h2>
       {/* The username, for password managers. */}
       <input type="text" hidden readOnly autoComplete="username" value={username} />
       <Field label={t('account.currentPassword')} error={err('currentPassword')} name="currentPassword">
-        {(p) => <input {...p} type="password" autoComplete="current-password" value={v.currentPassword} maxLength={200} onChange={(e) => set('currentPassword', e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            autoComplete="current-password"
+            value={v.currentPassword}
+            maxLength={200}
+            onChange={(e) => set('currentPassword', e.target.value)}
+          />
+        )}
       </Field>
-      <Field label={t('account.newPassword')} error={err('newPassword')} name="newPassword" hint={t('users.passwordHint')}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={v.newPassword} maxLength={200} onChange={(e) => set('newPassword', e.target.value)} />}
+      <Field
+        label={t('account.newPassword')}
+        error={err('newPassword')}
+        name="newPassword"
+        hint={t('users.passwordHint')}
+      >
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            autoComplete="new-password"
+            value={v.newPassword}
+            maxLength={200}
+            onChange={(e) => set('newPassword', e.target.value)}
+          />
+        )}
       </Field>
       <Field label={t('account.repeatPassword')} error={err('repeat')} name="repeat">
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={v.repeat} maxLength={200} onChange={(e) => set('repeat', e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            autoComplete="new-password"
+            value={v.repeat}
+            maxLength={200}
+            onChange={(e) => set('repeat', e.target.value)}
+          />
+        )}
       </Field>
       {other && <ProblemMessage error={other} />}
-      {done && <p className="ok-box" role="status" data-testid="password-changed">{t('account.passwordChanged')}</p>}
-      <button type="submit" className="primary" disabled={save.isPending}>{save.isPending ? t('common.wait') : t('account.savePassword')}</button>
+      {done && (
+        <p className="ok-box" role="status" data-testid="password-changed">
+          {t('account.passwordChanged')}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={save.isPending}>
+        {save.isPending ? t('common.wait') : t('account.savePassword')}
+      </button>
     </form>
   );
 }

@@ -8,7 +8,15 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { institutionName, setUserDisabled, setUserPassword, useInstitutions, USERS_KEY, useUsers, type UserAccount } from '../api/accounts';
+import {
+  institutionName,
+  setUserDisabled,
+  setUserPassword,
+  useInstitutions,
+  USERS_KEY,
+  useUsers,
+  type UserAccount,
+} from '../api/accounts';
 import type { ApiError } from '../api/client';
 import type { Institution } from '../api/types';
 import { useAuth } from '../auth/auth';
@@ -35,28 +43,68 @@ export default function UsersPage() {
     <>
       <h1>{t('users.title')}</h1>
       <p className="muted">{manager ? t('users.intro') : t('users.introReadOnly')}</p>
-      {notice && <p className="ok-box" role="status" data-testid="users-notice">{t(notice.key, notice.values)}</p>}
+      {notice && (
+        <p className="ok-box" role="status" data-testid="users-notice">
+          {t(notice.key, notice.values)}
+        </p>
+      )}
       {manager && !adding && (
-        <p><button type="button" className="primary" onClick={() => { setNotice(null); setAdding(true); }}>{t('users.add')}</button></p>
+        <p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setNotice(null);
+              setAdding(true);
+            }}
+          >
+            {t('users.add')}
+          </button>
+        </p>
       )}
       {manager && adding && (
-        <UserForm banks={banks.data?.items ?? []} guarantors={guarantors.data?.items ?? []}
+        <UserForm
+          banks={banks.data?.items ?? []}
+          guarantors={guarantors.data?.items ?? []}
           onCancel={() => setAdding(false)}
-          onCreated={(u) => { setAdding(false); setNotice({ key: 'users.added', values: { username: u.username } }); }} />
+          onCreated={(u) => {
+            setAdding(false);
+            setNotice({ key: 'users.added', values: { username: u.username } });
+          }}
+        />
       )}
       <h2>{t('users.listTitle', { count: users.data.length, enabled })}</h2>
       <table data-testid="users" className="users-table stack">
         <thead>
           <tr>
-            <th>{t('users.username')}</th><th>{t('users.displayName')}</th><th>{t('users.role')}</th><th>{t('users.institution')}</th><th>{t('users.state')}</th>
+            <th>{t('users.username')}</th>
+            <th>{t('users.displayName')}</th>
+            <th>{t('users.role')}</th>
+            <th>{t('users.institution')}</th>
+            <th>{t('users.state')}</th>
             {manager && <th>{t('users.actions')}</th>}
           </tr>
         </thead>
         <tbody>
           {users.data.map((u) => (
-            <UserRow key={u.id} u={u} self={u.id === user?.id} manager={manager} banks={banks.data?.items} guarantors={guarantors.data?.items} onStart={() => setNotice(null)} onDone={setNotice} />
+            <UserRow
+              key={u.id}
+              u={u}
+              self={u.id === user?.id}
+              manager={manager}
+              banks={banks.data?.items}
+              guarantors={guarantors.data?.items}
+              onStart={() => setNotice(null)}
+              onDone={setNotice}
+            />
           ))}
-          {!users.data.length && <tr><td colSpan={manager ? 6 : 5} className="muted">{t('common.none')}</td></tr>}
+          {!users.data.length && (
+            <tr>
+              <td colSpan={manager ? 6 : 5} className="muted">
+                {t('common.none')}
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </>
@@ -65,57 +113,134 @@ export default function UsersPage() {
 
 type RowMode = 'idle' | 'confirm-disable' | 'password';
 
-function UserRow({ u, self, manager, banks, guarantors, onStart, onDone }: {
-  u: UserAccount; self: boolean; manager: boolean; banks: Institution[] | undefined; guarantors: Institution[] | undefined; onStart: () => void; onDone: (notice: Notice) => void;
+function UserRow({
+  u,
+  self,
+  manager,
+  banks,
+  guarantors,
+  onStart,
+  onDone,
+}: {
+  u: UserAccount;
+  self: boolean;
+  manager: boolean;
+  banks: Institution[] | undefined;
+  guarantors: Institution[] | undefined;
+  onStart: () => void;
+  onDone: (notice: Notice) => void;
 }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [mode, setModeNow] = useState<RowMode>('idle');
   // Starting something on a row: the notice of the last thing done goes.
-  const setMode = (m: RowMode) => { if (m !== 'idle') onStart(); setModeNow(m); };
+  const setMode = (m: RowMode) => {
+    if (m !== 'idle') onStart();
+    setModeNow(m);
+  };
   const toggle = useMutation({
     mutationFn: (disabled: boolean) => setUserDisabled(u.id, disabled),
     onSuccess: (after) => {
       qc.setQueryData<UserAccount[]>(USERS_KEY, (list) => list?.map((x) => (x.id === after.id ? after : x)));
       void qc.invalidateQueries({ queryKey: USERS_KEY });
       setMode('idle');
-      onDone({ key: after.disabled ? 'users.disabledNotice' : 'users.enabledNotice', values: { username: after.username } });
+      onDone({
+        key: after.disabled ? 'users.disabledNotice' : 'users.enabledNotice',
+        values: { username: after.username },
+      });
     },
   });
   const toggleError = toggle.error ? asApiError(toggle.error) : null;
 
-  const institution = u.bankId
-    ? <Link to={`/banks/${encodeURIComponent(u.bankId)}`}>{institutionName(banks, u.bankId, i18n.language)}</Link>
-    : u.guarantorId
-      ? <Link to={`/guarantors/${encodeURIComponent(u.guarantorId)}`}>{institutionName(guarantors, u.guarantorId, i18n.language)}</Link>
-      : <span className="muted">—</span>;
+  const institution = u.bankId ? (
+    <Link to={`/banks/${encodeURIComponent(u.bankId)}`}>{institutionName(banks, u.bankId, i18n.language)}</Link>
+  ) : u.guarantorId ? (
+    <Link to={`/guarantors/${encodeURIComponent(u.guarantorId)}`}>
+      {institutionName(guarantors, u.guarantorId, i18n.language)}
+    </Link>
+  ) : (
+    <span className="muted">—</span>
+  );
 
   return (
     <>
       <tr data-username={u.username} data-disabled={u.disabled} className={u.disabled ? 'disabled-user' : undefined}>
-        <td data-label={t('users.username')}><span><code>{u.username}</code>{self && <span className="muted"> {t('users.you')}</span>}</span></td>
+        <td data-label={t('users.username')}>
+          <span>
+            <code>{u.username}</code>
+            {self && <span className="muted"> {t('users.you')}</span>}
+          </span>
+        </td>
         <td data-label={t('users.displayName')}>{u.displayName}</td>
         <td data-label={t('users.role')}>{t(`role.${u.role}`, { defaultValue: u.role })}</td>
         <td data-label={t('users.institution')}>{institution}</td>
-        <td data-label={t('users.state')}><span className={`badge ${u.disabled ? 'bad' : 'active'}`} data-testid="user-state">{t(u.disabled ? 'users.disabled' : 'users.enabled')}</span></td>
+        <td data-label={t('users.state')}>
+          <span className={`badge ${u.disabled ? 'bad' : 'active'}`} data-testid="user-state">
+            {t(u.disabled ? 'users.disabled' : 'users.enabled')}
+          </span>
+        </td>
         {manager && (
           <td className="user-actions">
             {mode === 'confirm-disable' ? (
-              <div className="confirm" role="group" aria-label={t('users.confirmDisableLabel', { username: u.username })}>
+              <div
+                className="confirm"
+                role="group"
+                aria-label={t('users.confirmDisableLabel', { username: u.username })}
+              >
                 <span>{t('users.confirmDisable', { username: u.username })}</span>
-                <button type="button" className="danger" disabled={toggle.isPending} onClick={() => toggle.mutate(true)}>{t('users.confirmDisableButton')}</button>
-                <button type="button" disabled={toggle.isPending} onClick={() => setMode('idle')}>{t('users.cancel')}</button>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={toggle.isPending}
+                  onClick={() => toggle.mutate(true)}
+                >
+                  {t('users.confirmDisableButton')}
+                </button>
+                <button type="button" disabled={toggle.isPending} onClick={() => setMode('idle')}>
+                  {t('users.cancel')}
+                </button>
               </div>
             ) : (
               <div className="row">
-                {u.disabled
-                  ? <button type="button" disabled={toggle.isPending} onClick={() => { onStart(); toggle.reset(); toggle.mutate(false); }}>{t('users.enable')}</button>
-                  : <button type="button" className="danger" disabled={self} title={self ? t('users.notYourself') : undefined} onClick={() => { toggle.reset(); setMode('confirm-disable'); }}>{t('users.disable')}</button>}
-                <button type="button" aria-expanded={mode === 'password'} onClick={() => setMode(mode === 'password' ? 'idle' : 'password')}>{t('users.setPassword')}</button>
+                {u.disabled ? (
+                  <button
+                    type="button"
+                    disabled={toggle.isPending}
+                    onClick={() => {
+                      onStart();
+                      toggle.reset();
+                      toggle.mutate(false);
+                    }}
+                  >
+                    {t('users.enable')}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={self}
+                    title={self ? t('users.notYourself') : undefined}
+                    onClick={() => {
+                      toggle.reset();
+                      setMode('confirm-disable');
+                    }}
+                  >
+                    {t('users.disable')}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  aria-expanded={mode === 'password'}
+                  onClick={() => setMode(mode === 'password' ? 'idle' : 'password')}
+                >
+                  {t('users.setPassword')}
+                </button>
               </div>
             )}
             {toggleError && (
-              <div className="field-error" role="alert" data-field-error="disabled">{toggleError.forField('disabled') ?? toggleError.shownDetail ?? toggleError.title}</div>
+              <div className="field-error" role="alert" data-field-error="disabled">
+                {toggleError.forField('disabled') ?? toggleError.shownDetail ?? toggleError.title}
+              </div>
             )}
           </td>
         )}
@@ -123,7 +248,14 @@ function UserRow({ u, self, manager, banks, guarantors, onStart, onDone }: {
       {manager && mode === 'password' && (
         <tr className="inline-form-row" data-password-for={u.username}>
           <td colSpan={6}>
-            <PasswordReset u={u} onCancel={() => setMode('idle')} onDone={() => { setMode('idle'); onDone({ key: 'users.passwordSet', values: { username: u.username } }); }} />
+            <PasswordReset
+              u={u}
+              onCancel={() => setMode('idle')}
+              onDone={() => {
+                setMode('idle');
+                onDone({ key: 'users.passwordSet', values: { username: u.username } });
+              }}
+            />
           </td>
         </tr>
       )}
@@ -149,13 +281,38 @@ function PasswordReset({ u, onCancel, onDone }: { u: UserAccount; onCancel: () =
     save.mutate();
   };
   return (
-    <form className="inline-form" onSubmit={submit} noValidate aria-label={t('users.setPasswordFor', { username: u.username })} data-testid="password-reset">
-      <Field label={t('users.newPasswordFor', { username: u.username })} error={passwordError} name="password" hint={t('users.newPasswordHint')}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={password} maxLength={200} autoFocus onChange={(e) => setPassword(e.target.value)} />}
+    <form
+      className="inline-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={t('users.setPasswordFor', { username: u.username })}
+      data-testid="password-reset"
+    >
+      <Field
+        label={t('users.newPasswordFor', { username: u.username })}
+        error={passwordError}
+        name="password"
+        hint={t('users.newPasswordHint')}
+      >
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            maxLength={200}
+            autoFocus
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
       </Field>
       <div className="row buttons">
-        <button type="submit" className="primary" disabled={save.isPending}>{save.isPending ? t('common.wait') : t('users.savePassword')}</button>
-        <button type="button" onClick={onCancel} disabled={save.isPending}>{t('users.cancel')}</button>
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? t('common.wait') : t('users.savePassword')}
+        </button>
+        <button type="button" onClick={onCancel} disabled={save.isPending}>
+          {t('users.cancel')}
+        </button>
       </div>
       {other && <ProblemMessage error={other} />}
     </form>

@@ -10,40 +10,81 @@ import type { Institution, Role } from './types';
 
 export const ROLES: readonly Role[] = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'];
 
-export interface UserAccount { id: string; username: string; displayName: string; role: Role; bankId: string | null; guarantorId: string | null; disabled: boolean }
-export interface UserInput { username: string; displayName: string; role: Role; password: string; bankId?: string; guarantorId?: string }
-export interface ApiToken { id: string; name: string; username: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
-export interface NewApiToken { id: string; name: string; token: string }
+export interface UserAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  bankId: string | null;
+  guarantorId: string | null;
+  disabled: boolean;
+}
+export interface UserInput {
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  bankId?: string;
+  guarantorId?: string;
+}
+export interface ApiToken {
+  id: string;
+  name: string;
+  username: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+export interface NewApiToken {
+  id: string;
+  name: string;
+  token: string;
+}
 
 export const USERS_KEY = ['users'] as const;
 export const TOKENS_KEY = ['api-tokens'] as const;
 
 export function useUsers() {
-  return useQuery({ queryKey: USERS_KEY, queryFn: async () => (await api<{ items: UserAccount[] }>('/api/users')).items });
+  return useQuery({
+    queryKey: USERS_KEY,
+    queryFn: async () => (await api<{ items: UserAccount[] }>('/api/users')).items,
+  });
 }
 
 /** The registered banks or guarantors (the same cache as the institutions pages). */
 export function useInstitutions(kind: 'bank' | 'guarantor', enabled = true) {
-  return useQuery({ queryKey: ['institutions', kind], enabled, staleTime: 5 * 60_000, queryFn: () => api<{ items: Institution[] }>(`/api/institutions?kind=${kind}`) });
+  return useQuery({
+    queryKey: ['institutions', kind],
+    enabled,
+    staleTime: 5 * 60_000,
+    queryFn: () => api<{ items: Institution[] }>(`/api/institutions?kind=${kind}`),
+  });
 }
 
 export function useTokens(enabled = true) {
-  return useQuery({ queryKey: TOKENS_KEY, enabled, queryFn: async () => (await api<{ items: ApiToken[] }>('/api/auth/tokens')).items });
+  return useQuery({
+    queryKey: TOKENS_KEY,
+    enabled,
+    queryFn: async () => (await api<{ items: ApiToken[] }>('/api/auth/tokens')).items,
+  });
 }
 
 /** An institution's name in the page's language (its id while the list loads, or if it is gone). */
 export function institutionName(list: Institution[] | undefined, id: string, lang: string): string {
   const i = list?.find((x) => x.id === id);
   if (!i) return id;
-  return lang.startsWith('zh') ? i.name : i.nameEn ?? i.name;
+  return lang.startsWith('zh') ? i.name : (i.nameEn ?? i.name);
 }
 
 const userPath = (id: string) => `/api/users/${encodeURIComponent(id)}`;
 
 export const createUser = (body: UserInput) => api<UserAccount>('/api/users', { method: 'POST', body });
-export const setUserDisabled = (id: string, disabled: boolean) => api<UserAccount>(userPath(id), { method: 'PATCH', body: { disabled } });
-export const setUserPassword = (id: string, password: string) => api<UserAccount>(`${userPath(id)}/password`, { method: 'PUT', body: { password } });
+export const setUserDisabled = (id: string, disabled: boolean) =>
+  api<UserAccount>(userPath(id), { method: 'PATCH', body: { disabled } });
+export const setUserPassword = (id: string, password: string) =>
+  api<UserAccount>(`${userPath(id)}/password`, { method: 'PUT', body: { password } });
 export const changeOwnPassword = (currentPassword: string, newPassword: string) =>
   api<void>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
 export const createToken = (name: string) => api<NewApiToken>('/api/auth/tokens', { method: 'POST', body: { name } });
-export const revokeToken = (id: string) => api<ApiToken>(`/api/auth/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const revokeToken = (id: string) =>
+  api<ApiToken>(`/api/auth/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -6,7 +6,11 @@
 import i18n from '../i18n';
 
 /** A field error; the server sends `message` in English and `messageZh` in Chinese where it has it. */
-export interface FieldError { field: string; message: string; messageZh?: string }
+export interface FieldError {
+  field: string;
+  message: string;
+  messageZh?: string;
+}
 
 /** The field errors in the page's language: `message` is what the forms show. */
 export function inPageLanguage(errors: readonly FieldError[], lang: string): FieldError[] {
@@ -89,9 +93,20 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const type = res.headers.get('content-type') ?? '';
   const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
   if (!res.ok) {
-    const p = (data && typeof data === 'object' ? data : {}) as { title?: string; detail?: string; detailZh?: string; errors?: FieldError[] };
+    const p = (data && typeof data === 'object' ? data : {}) as {
+      title?: string;
+      detail?: string;
+      detailZh?: string;
+      errors?: FieldError[];
+    };
     if (res.status === 401 && path !== '/api/auth/login' && onUnauthorised) onUnauthorised();
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : [], p.detailZh);
+    throw new ApiError(
+      res.status,
+      p.title ?? res.statusText,
+      p.detail,
+      Array.isArray(p.errors) ? p.errors : [],
+      p.detailZh,
+    );
   }
   return data as T;
 }
@@ -104,6 +119,10 @@ export const qs = (params: Record<string, string | number | boolean | null | und
 };
 
 /** A fresh Idempotency-Key per submission attempt. */
-export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
+export const newKey = () =>
+  crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -8,12 +8,31 @@ import { dateTime } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { Pager, useCursorPages } from '../components/Pager';
 
-interface AuditRow { id?: string | number; seq?: number; at: string; actor: string; action: string; entityKind?: string; entityId?: string; hash?: string; [k: string]: unknown }
-interface Violation { code: string; message: string }
-type Verify = { ok: boolean; rows?: number; violations?: Violation[]; checks?: { name: string; violations: Violation[] }[] };
+interface AuditRow {
+  id?: string | number;
+  seq?: number;
+  at: string;
+  actor: string;
+  action: string;
+  entityKind?: string;
+  entityId?: string;
+  hash?: string;
+  [k: string]: unknown;
+}
+interface Violation {
+  code: string;
+  message: string;
+}
+type Verify = {
+  ok: boolean;
+  rows?: number;
+  violations?: Violation[];
+  checks?: { name: string; violations: Violation[] }[];
+};
 
 const passed = (v: Verify) => v.ok === true;
-const problems = (v: Verify) => [...(v.violations ?? []), ...(v.checks ?? []).flatMap((c) => c.violations)].map((x) => x.message).join('；');
+const problems = (v: Verify) =>
+  [...(v.violations ?? []), ...(v.checks ?? []).flatMap((c) => c.violations)].map((x) => x.message).join('；');
 
 export default function AuditPage() {
   const { t } = useTranslation();
@@ -22,30 +41,96 @@ export default function AuditPage() {
   const [entity, setEntity] = useState('');
   const [filter, setFilter] = useState({ actor: '', entityId: '' });
   const pages = useCursorPages();
-  const log = useQuery({ queryKey: ['audit', filter, pages.cursor], placeholderData: keepPreviousData, queryFn: () => api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: pages.cursor, order: 'desc' })}`) });
+  const log = useQuery({
+    queryKey: ['audit', filter, pages.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: pages.cursor, order: 'desc' })}`),
+  });
   const verify = useMutation({ mutationFn: () => api<Verify>('/api/audit/verify') });
   const ledger = useMutation({ mutationFn: () => api<Verify>('/api/ledger/verify', { method: 'POST' }) });
   return (
     <>
       <div className="row">
-        <h1>{t('nav.audit')}</h1><span className="spacer" />
-        <button type="button" className="primary" onClick={() => verify.mutate()} disabled={verify.isPending} data-testid="verify-chain">{t('audit.verify')}</button>
-        {can(user, 'auditor', 'manager') && <button type="button" onClick={() => ledger.mutate()} disabled={ledger.isPending}>{t('audit.verifyLedger')}</button>}
+        <h1>{t('nav.audit')}</h1>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="primary"
+          onClick={() => verify.mutate()}
+          disabled={verify.isPending}
+          data-testid="verify-chain"
+        >
+          {t('audit.verify')}
+        </button>
+        {can(user, 'auditor', 'manager') && (
+          <button type="button" onClick={() => ledger.mutate()} disabled={ledger.isPending}>
+            {t('audit.verifyLedger')}
+          </button>
+        )}
       </div>
-      {verify.data && <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">{passed(verify.data) ? t('audit.intact', { n: verify.data.rows ?? '' }) : t('audit.broken', { at: problems(verify.data) })}</p>}
-      {ledger.data && <p className={passed(ledger.data) ? 'ok-box' : 'error-box'} role="status">{passed(ledger.data) ? t('audit.ledgerOk') : t('audit.ledgerBad', { detail: problems(ledger.data) })}</p>}
+      {verify.data && (
+        <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">
+          {passed(verify.data)
+            ? t('audit.intact', { n: verify.data.rows ?? '' })
+            : t('audit.broken', { at: problems(verify.data) })}
+        </p>
+      )}
+      {ledger.data && (
+        <p className={passed(ledger.data) ? 'ok-box' : 'error-box'} role="status">
+          {passed(ledger.data) ? t('audit.ledgerOk') : t('audit.ledgerBad', { detail: problems(ledger.data) })}
+        </p>
+      )}
       <ProblemMessage error={verify.error ?? ledger.error} />
-      <form className="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); pages.reset(); setFilter({ actor: actor.trim(), entityId: entity.trim() }); }}>
-        <div className="field"><label htmlFor="a-actor">{t('audit.actor')}</label><input id="a-actor" value={actor} onChange={(e) => setActor(e.target.value)} /></div>
-        <div className="field"><label htmlFor="a-entity">{t('audit.entity')}</label><input id="a-entity" value={entity} onChange={(e) => setEntity(e.target.value)} /></div>
+      <form
+        className="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          pages.reset();
+          setFilter({ actor: actor.trim(), entityId: entity.trim() });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="a-actor">{t('audit.actor')}</label>
+          <input id="a-actor" value={actor} onChange={(e) => setActor(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="a-entity">{t('audit.entity')}</label>
+          <input id="a-entity" value={entity} onChange={(e) => setEntity(e.target.value)} />
+        </div>
         <button type="submit">{t('common.search')}</button>
       </form>
       <ProblemMessage error={log.error} />
       <table data-testid="audit-table">
-        <thead><tr><th>#</th><th>{t('ledger.at')}</th><th>{t('audit.actor')}</th><th>{t('audit.action')}</th><th>{t('audit.entity')}</th><th>{t('audit.hash')}</th></tr></thead>
-        <tbody>{log.data?.items.map((r, i) => (
-          <tr key={String(r.seq ?? r.id ?? i)}><td>{String(r.seq ?? r.id ?? '')}</td><td>{dateTime(r.at)}</td><td>{r.actor}</td><td><code>{r.action}</code></td><td>{r.entityKind} {r.entityId}</td><td><code>{typeof r.hash === 'string' ? r.hash.slice(0, 12) : ''}</code></td></tr>
-        ))}</tbody>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('ledger.at')}</th>
+            <th>{t('audit.actor')}</th>
+            <th>{t('audit.action')}</th>
+            <th>{t('audit.entity')}</th>
+            <th>{t('audit.hash')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {log.data?.items.map((r, i) => (
+            <tr key={String(r.seq ?? r.id ?? i)}>
+              <td>{String(r.seq ?? r.id ?? '')}</td>
+              <td>{dateTime(r.at)}</td>
+              <td>{r.actor}</td>
+              <td>
+                <code>{r.action}</code>
+              </td>
+              <td>
+                {r.entityKind} {r.entityId}
+              </td>
+              <td>
+                <code>{typeof r.hash === 'string' ? r.hash.slice(0, 12) : ''}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
       </table>
       <Pager pages={pages} nextCursor={log.data?.nextCursor} />
     </>

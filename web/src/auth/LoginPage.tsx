@@ -31,25 +31,54 @@ export default function LoginPage() {
     }
   }
 
-  const general = error && !error.errors.length
-    ? error.status === 401 ? t('login.wrong') : error.status === 429 ? t('login.tooMany') : t('error.generic')
-    : null;
+  const general =
+    error && !error.errors.length
+      ? error.status === 401
+        ? t('login.wrong')
+        : error.status === 429
+          ? t('login.tooMany')
+          : t('error.generic')
+      : null;
 
   return (
     <main className="login">
       <div className="login-card">
-        <div className="login-top"><LangSwitch /></div>
+        <div className="login-top">
+          <LangSwitch />
+        </div>
         <h1>{t('app.name')}</h1>
         <p className="muted">{t('app.tagline')}</p>
         <form onSubmit={submit} noValidate>
           <Field label={t('login.username')} error={error?.forField('username')}>
-            {(p) => <input {...p} autoComplete="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                autoComplete="username"
+                autoFocus
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+              />
+            )}
           </Field>
           <Field label={t('login.password')} error={error?.forField('password')}>
-            {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
           </Field>
-          {general && <p className="error" role="alert">{general}</p>}
-          <button type="submit" className="primary" disabled={busy}>{busy ? t('common.wait') : t('login.submit')}</button>
+          {general && (
+            <p className="error" role="alert">
+              {general}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t('common.wait') : t('login.submit')}
+          </button>
         </form>
       </div>
     </main>

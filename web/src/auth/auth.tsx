@@ -33,7 +33,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     user: me.data ?? null,
     loading: me.isPending,
     async signIn(username, password) {
-      const res = await api<{ user: User; csrfToken: string }>('/api/auth/login', { method: 'POST', body: { username, password } });
+      const res = await api<{ user: User; csrfToken: string }>('/api/auth/login', {
+        method: 'POST',
+        body: { username, password },
+      });
       setCsrfToken(res.csrfToken);
       // Drop the previous user's data but keep the observed ['me'] query (clear() would orphan it).
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });

@@ -11,105 +11,296 @@ import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 
-type ClaimDetail = Claim & { events: { event: string; from: string | null; to: string; actor: string; note: string | null; at: string }[] };
-interface Recovery { id: string; amount: string; on: string; fundShare?: string; refund?: string; [k: string]: unknown }
+type ClaimDetail = Claim & {
+  events: { event: string; from: string | null; to: string; actor: string; note: string | null; at: string }[];
+};
+interface Recovery {
+  id: string;
+  amount: string;
+  on: string;
+  fundShare?: string;
+  refund?: string;
+  [k: string]: unknown;
+}
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
 const SYSTEM_NOTES: Record<string, string> = {
-  'circuit breaker (G4)': 'breaker', 'circuit breaker lifted (G4)': 'breakerLifted',
-  'earlier claims wait first': 'earlierFirst', 'the fund lacks cash (R7a)': 'lacksCash',
+  'circuit breaker (G4)': 'breaker',
+  'circuit breaker lifted (G4)': 'breakerLifted',
+  'earlier claims wait first': 'earlierFirst',
+  'the fund lacks cash (R7a)': 'lacksCash',
 };
 
 export default function ClaimPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
-  const noteText = (note: string | null) => (note && SYSTEM_NOTES[note] ? t(`claim.notes.${SYSTEM_NOTES[note]}`) : note ?? '');
+  const noteText = (note: string | null) =>
+    note && SYSTEM_NOTES[note] ? t(`claim.notes.${SYSTEM_NOTES[note]}`) : (note ?? '');
   const { user } = useAuth();
   const qc = useQueryClient();
-  const claim = useQuery({ queryKey: ['claim', id], queryFn: () => api<ClaimDetail>(`/api/claims/${encodeURIComponent(id)}`) });
-  const recoveries = useQuery({ queryKey: ['recoveries', id], enabled: claim.data?.state === 'paid', retry: false, queryFn: () => api<{ items: Recovery[] }>(`/api/claims/${id}/recoveries`) });
+  const claim = useQuery({
+    queryKey: ['claim', id],
+    queryFn: () => api<ClaimDetail>(`/api/claims/${encodeURIComponent(id)}`),
+  });
+  const recoveries = useQuery({
+    queryKey: ['recoveries', id],
+    enabled: claim.data?.state === 'paid',
+    retry: false,
+    queryFn: () => api<{ items: Recovery[] }>(`/api/claims/${id}/recoveries`),
+  });
   const [reason, setReason] = useState('');
   const [recAmount, setRecAmount] = useState('');
   const [recOn, setRecOn] = useState(today());
   const step = useMutation({
-    mutationFn: (s: 'prepare' | 'approve' | 'reject' | 'withdraw' | 'pay') => api<Claim>(`/api/claims/${id}/${s}`, { method: 'POST', ...(s === 'reject' ? { body: { reason } } : {}) }),
-    onSuccess: () => { void qc.invalidateQueries({ queryKey: ['claim', id] }); void qc.invalidateQueries({ queryKey: ['claims'] }); },
+    mutationFn: (s: 'prepare' | 'approve' | 'reject' | 'withdraw' | 'pay') =>
+      api<Claim>(`/api/claims/${id}/${s}`, { method: 'POST', ...(s === 'reject' ? { body: { reason } } : {}) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['claim', id] });
+      void qc.invalidateQueries({ queryKey: ['claims'] });
+    },
   });
   const recovery = useMutation({
-    mutationFn: () => api<Recovery>(`/api/claims/${id}/recoveries`, { method: 'POST', body: { amount: recAmount, on: recOn }, headers: { 'idempotency-key': newKey() } }),
-    onSuccess: () => { setRecAmount(''); void qc.invalidateQueries({ queryKey: ['recoveries', id] }); },
+    mutationFn: () =>
+      api<Recovery>(`/api/claims/${id}/recoveries`, {
+        method: 'POST',
+        body: { amount: recAmount, on: recOn },
+        headers: { 'idempotency-key': newKey() },
+      }),
+    onSuccess: () => {
+      setRecAmount('');
+      void qc.invalidateQueries({ queryKey: ['recoveries', id] });
+    },
   });
 
   if (claim.isPending) return <Loading />;
   const c = claim.data;
-  if (!c) return <><p><Link to="/claims">← {t('nav.claims')}</Link></p><ProblemMessage error={claim.error} /></>;
+  if (!c)
+    return (
+      <>
+        <p>
+          <Link to="/claims">← {t('nav.claims')}</Link>
+        </p>
+        <ProblemMessage error={claim.error} />
+      </>
+    );
   const isPreparer = c.preparedBy === user?.username;
   // Whether this user has a step to take now; if not, the card says who has (or that the claim is closed).
-  const canAct = (c.state === 'submitted' && can(user, 'manager')) || (c.state === 'under-review' && can(user, 'manager', 'reviewer'))
-    || (c.state === 'approved' && can(user, 'manager')) || (['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank');
+  const canAct =
+    (c.state === 'submitted' && can(user, 'manager')) ||
+    (c.state === 'under-review' && can(user, 'manager', 'reviewer')) ||
+    (c.state === 'approved' && can(user, 'manager')) ||
+    (['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank');
   const stepErr = step.error instanceof ApiError ? step.error : null;
   const recErr = recovery.error instanceof ApiError ? recovery.error : null;
 
   return (
     <>
-      <p><Link to="/claims">← {t('nav.claims')}</Link></p>
-      <div className="row"><h1>{t('claim.title', { id: c.id.slice(0, 8) })}</h1><Badge kind="state" value={c.state} /></div>
+      <p>
+        <Link to="/claims">← {t('nav.claims')}</Link>
+      </p>
+      <div className="row">
+        <h1>{t('claim.title', { id: c.id.slice(0, 8) })}</h1>
+        <Badge kind="state" value={c.state} />
+      </div>
       {c.heldReason && <p className="error-box">{pick(c.heldReason, i18n.language)}</p>}
       <div className="grid two">
         <section className="card">
           <dl className="props" data-testid="claim-props">
-            <dt>{t('filing.bankRef')}</dt><dd><Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId}</Link></dd>
-            <dt>{t('filing.bank')}</dt><dd>{c.bankId}</dd>
-            <dt>{t('claim.fund')}</dt><dd>{c.fundId}</dd>
-            <dt>{t('claim.outstanding')}</dt><dd><Money value={c.outstanding} /> {t('common.yuan')}</dd>
-            <dt>{t('claim.compensation')}</dt><dd data-testid="compensation"><strong><Money value={c.compensation} /></strong> {t('common.yuan')}</dd>
-            <dt>{t('claim.submittedAt')}</dt><dd>{dateTime(c.submittedAt)} · {c.submittedBy}</dd>
-            <dt>{t('claim.dueBy')}</dt><dd>{c.dueBy}{c.overdue && <span className="badge bad">{t('claim.overdue')}</span>}</dd>
-            <dt>{t('claim.preparedBy')}</dt><dd>{c.preparedBy ?? '—'}</dd>
-            <dt>{t('claim.decidedBy')}</dt><dd>{c.decidedBy ?? '—'}{c.decidedAt && ` · ${dateTime(c.decidedAt)}`}</dd>
-            {c.rejectionReason && <><dt>{t('claim.rejectionReason')}</dt><dd>{c.rejectionReason}</dd></>}
-            {c.queuePosition !== null && <><dt>{t('claim.queuePosition')}</dt><dd>{c.queuePosition}</dd></>}
-            <dt>{t('claim.paidAt')}</dt><dd>{dateTime(c.paidAt)}{c.paidBy && ` · ${c.paidBy}`}</dd>
+            <dt>{t('filing.bankRef')}</dt>
+            <dd>
+              <Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId}</Link>
+            </dd>
+            <dt>{t('filing.bank')}</dt>
+            <dd>{c.bankId}</dd>
+            <dt>{t('claim.fund')}</dt>
+            <dd>{c.fundId}</dd>
+            <dt>{t('claim.outstanding')}</dt>
+            <dd>
+              <Money value={c.outstanding} /> {t('common.yuan')}
+            </dd>
+            <dt>{t('claim.compensation')}</dt>
+            <dd data-testid="compensation">
+              <strong>
+                <Money value={c.compensation} />
+              </strong>{' '}
+              {t('common.yuan')}
+            </dd>
+            <dt>{t('claim.submittedAt')}</dt>
+            <dd>
+              {dateTime(c.submittedAt)} · {c.submittedBy}
+            </dd>
+            <dt>{t('claim.dueBy')}</dt>
+            <dd>
+              {c.dueBy}
+              {c.overdue && <span className="badge bad">{t('claim.overdue')}</span>}
+            </dd>
+            <dt>{t('claim.preparedBy')}</dt>
+            <dd>{c.preparedBy ?? '—'}</dd>
+            <dt>{t('claim.decidedBy')}</dt>
+            <dd>
+              {c.decidedBy ?? '—'}
+              {c.decidedAt && ` · ${dateTime(c.decidedAt)}`}
+            </dd>
+            {c.rejectionReason && (
+              <>
+                <dt>{t('claim.rejectionReason')}</dt>
+                <dd>{c.rejectionReason}</dd>
+              </>
+            )}
+            {c.queuePosition !== null && (
+              <>
+                <dt>{t('claim.queuePosition')}</dt>
+                <dd>{c.queuePosition}</dd>
+              </>
+            )}
+            <dt>{t('claim.paidAt')}</dt>
+            <dd>
+              {dateTime(c.paidAt)}
+              {c.paidBy && ` · ${c.paidBy}`}
+            </dd>
           </dl>
         </section>
         <section className="card" data-testid="claim-actions">
           <h2 style={{ marginTop: 0 }}>{t('claim.next')}</h2>
-          {c.state === 'submitted' && can(user, 'manager') && <button type="button" className="primary" onClick={() => step.mutate('prepare')} disabled={step.isPending}>{t('claim.prepare')}</button>}
+          {c.state === 'submitted' && can(user, 'manager') && (
+            <button type="button" className="primary" onClick={() => step.mutate('prepare')} disabled={step.isPending}>
+              {t('claim.prepare')}
+            </button>
+          )}
           {c.state === 'under-review' && can(user, 'manager', 'reviewer') && (
             <>
-              {isPreparer && <p className="error" role="note" data-testid="maker-checker">{t('claim.youPrepared')}</p>}
+              {isPreparer && (
+                <p className="error" role="note" data-testid="maker-checker">
+                  {t('claim.youPrepared')}
+                </p>
+              )}
               <div className="row">
-                <button type="button" className="primary" onClick={() => step.mutate('approve')} disabled={step.isPending || isPreparer}>{t('claim.approve')}</button>
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => step.mutate('approve')}
+                  disabled={step.isPending || isPreparer}
+                >
+                  {t('claim.approve')}
+                </button>
               </div>
               <Field label={t('claim.rejectReason')} error={stepErr?.forField('reason')} name="reason">
                 {(p) => <input {...p} value={reason} onChange={(e) => setReason(e.target.value)} />}
               </Field>
-              <button type="button" className="danger" onClick={() => step.mutate('reject')} disabled={step.isPending || isPreparer}>{t('claim.reject')}</button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => step.mutate('reject')}
+                disabled={step.isPending || isPreparer}
+              >
+                {t('claim.reject')}
+              </button>
             </>
           )}
-          {c.state === 'approved' && can(user, 'manager') && <button type="button" className="primary" onClick={() => step.mutate('pay')} disabled={step.isPending}>{t('claim.pay')}</button>}
-          {['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank' && <button type="button" onClick={() => step.mutate('withdraw')} disabled={step.isPending}>{t('claim.withdraw')}</button>}
-          {!canAct && <p className="muted" data-testid="next-by">{t(`claim.nextBy.${c.state}`, { defaultValue: '' })}</p>}
+          {c.state === 'approved' && can(user, 'manager') && (
+            <button type="button" className="primary" onClick={() => step.mutate('pay')} disabled={step.isPending}>
+              {t('claim.pay')}
+            </button>
+          )}
+          {['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank' && (
+            <button type="button" onClick={() => step.mutate('withdraw')} disabled={step.isPending}>
+              {t('claim.withdraw')}
+            </button>
+          )}
+          {!canAct && (
+            <p className="muted" data-testid="next-by">
+              {t(`claim.nextBy.${c.state}`, { defaultValue: '' })}
+            </p>
+          )}
           {stepErr && !stepErr.forField('reason') && <ProblemMessage error={stepErr} />}
-          {step.isSuccess && <p className="ok-box" role="status">{t('claim.done')}</p>}
+          {step.isSuccess && (
+            <p className="ok-box" role="status">
+              {t('claim.done')}
+            </p>
+          )}
         </section>
       </div>
       <h2>{t('claim.history')}</h2>
       <table data-testid="claim-history">
-        <thead><tr><th>{t('ledger.at')}</th><th>{t('claim.event')}</th><th>{t('claim.state')}</th><th>{t('claim.actor')}</th><th>{t('claim.note')}</th></tr></thead>
-        <tbody>{c.events.map((e, i) => <tr key={i}><td>{dateTime(e.at)}</td><td>{t(`claim.ev.${e.event}`, { defaultValue: e.event })}</td><td>{e.from ? `${t(`state.${e.from}`)} → ` : ''}{t(`state.${e.to}`)}</td><td>{e.actor}</td><td>{noteText(e.note)}</td></tr>)}</tbody>
+        <thead>
+          <tr>
+            <th>{t('ledger.at')}</th>
+            <th>{t('claim.event')}</th>
+            <th>{t('claim.state')}</th>
+            <th>{t('claim.actor')}</th>
+            <th>{t('claim.note')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.events.map((e, i) => (
+            <tr key={i}>
+              <td>{dateTime(e.at)}</td>
+              <td>{t(`claim.ev.${e.event}`, { defaultValue: e.event })}</td>
+              <td>
+                {e.from ? `${t(`state.${e.from}`)} → ` : ''}
+                {t(`state.${e.to}`)}
+              </td>
+              <td>{e.actor}</td>
+              <td>{noteText(e.note)}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
-      {Array.isArray(c.reasons) && c.reasons.length > 0 && <><h2>{t('claim.reasons')}</h2><Reasons reasons={c.reasons as Reason[]} /></>}
+      {Array.isArray(c.reasons) && c.reasons.length > 0 && (
+        <>
+          <h2>{t('claim.reasons')}</h2>
+          <Reasons reasons={c.reasons as Reason[]} />
+        </>
+      )}
       {c.state === 'paid' && (
         <>
           <h2>{t('recovery.title')}</h2>
-          <table><thead><tr><th>{t('loan.on')}</th><th className="num">{t('recovery.amount')}</th><th className="num">{t('recovery.fundShare')}</th></tr></thead>
-            <tbody>{recoveries.data?.items.map((r) => <tr key={r.id}><td>{r.on}</td><td className="num"><Money value={r.amount} /></td><td className="num"><Money value={(r.fundShare ?? r.refund ?? null) as string | null} /></td></tr>)}
-              {recoveries.data?.items.length === 0 && <tr><td colSpan={3} className="muted">{t('common.none')}</td></tr>}</tbody></table>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('loan.on')}</th>
+                <th className="num">{t('recovery.amount')}</th>
+                <th className="num">{t('recovery.fundShare')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recoveries.data?.items.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.on}</td>
+                  <td className="num">
+                    <Money value={r.amount} />
+                  </td>
+                  <td className="num">
+                    <Money value={(r.fundShare ?? r.refund ?? null) as string | null} />
+                  </td>
+                </tr>
+              ))}
+              {recoveries.data?.items.length === 0 && (
+                <tr>
+                  <td colSpan={3} className="muted">
+                    {t('common.none')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
           {can(user, 'bank', 'manager') && (
-            <form className="toolbar" onSubmit={(e) => { e.preventDefault(); recovery.mutate(); }} noValidate>
-              <Field label={t('recovery.amountYuan')} error={recErr?.forField('amount')} name="recAmount">{(p) => <input {...p} inputMode="decimal" value={recAmount} onChange={(e) => setRecAmount(e.target.value)} />}</Field>
-              <Field label={t('loan.on')} error={recErr?.forField('on')} name="recOn">{(p) => <input {...p} type="date" value={recOn} onChange={(e) => setRecOn(e.target.value)} />}</Field>
+            <form
+              className="toolbar"
+              onSubmit={(e) => {
+                e.preventDefault();
+                recovery.mutate();
+              }}
+              noValidate
+            >
+              <Field label={t('recovery.amountYuan')} error={recErr?.forField('amount')} name="recAmount">
+                {(p) => (
+                  <input {...p} inputMode="decimal" value={recAmount} onChange={(e) => setRecAmount(e.target.value)} />
+                )}
+              </Field>
+              <Field label={t('loan.on')} error={recErr?.forField('on')} name="recOn">
+                {(p) => <input {...p} type="date" value={recOn} onChange={(e) => setRecOn(e.target.value)} />}
+              </Field>
               <button type="submit">{t('recovery.report')}</button>
             </form>
           )}

@@ -9,7 +9,16 @@ import { Badge, dateTime, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { Pager, useCursorPages } from '../components/Pager';
 
-const TABS = { all: '', submitted: 'submitted', review: 'under-review', held: 'held', approved: 'approved', queued: 'queued', paid: 'paid', rejected: 'rejected' } as const;
+const TABS = {
+  all: '',
+  submitted: 'submitted',
+  review: 'under-review',
+  held: 'held',
+  approved: 'approved',
+  queued: 'queued',
+  paid: 'paid',
+  rejected: 'rejected',
+} as const;
 type Tab = keyof typeof TABS;
 
 export default function ClaimsPage() {
@@ -17,18 +26,27 @@ export default function ClaimsPage() {
   const { user } = useAuth();
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const tab = (params.get('tab') ?? (can(user, 'manager') ? 'submitted' : can(user, 'reviewer') ? 'review' : 'all')) as Tab;
+  const tab = (params.get('tab') ??
+    (can(user, 'manager') ? 'submitted' : can(user, 'reviewer') ? 'review' : 'all')) as Tab;
   const pages = useCursorPages();
   const list = useQuery({
     queryKey: ['claims', tab, pages.cursor],
-    queryFn: () => api<Page<Claim>>(`/api/claims${qs({ state: TABS[tab] ?? '', limit: 50, cursor: pages.cursor, order: tab === 'queued' || tab === 'approved' ? 'asc' : 'desc' })}`),
+    queryFn: () =>
+      api<Page<Claim>>(
+        `/api/claims${qs({ state: TABS[tab] ?? '', limit: 50, cursor: pages.cursor, order: tab === 'queued' || tab === 'approved' ? 'asc' : 'desc' })}`,
+      ),
     placeholderData: keepPreviousData,
   });
-  const funds = useQuery({ queryKey: ['funds'], queryFn: () => api<{ items: Fund[] }>('/api/funds'), enabled: can(user, 'manager') && tab === 'queued' });
+  const funds = useQuery({
+    queryKey: ['funds'],
+    queryFn: () => api<{ items: Fund[] }>('/api/funds'),
+    enabled: can(user, 'manager') && tab === 'queued',
+  });
   const payQueue = useMutation({
     mutationFn: async () => {
       let paid = 0;
-      for (const f of funds.data?.items ?? []) paid += (await api<{ paid: number }>(`/api/funds/${f.id}/pay-queue`, { method: 'POST' })).paid;
+      for (const f of funds.data?.items ?? [])
+        paid += (await api<{ paid: number }>(`/api/funds/${f.id}/pay-queue`, { method: 'POST' })).paid;
       return paid;
     },
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['claims'] }),
@@ -39,38 +57,81 @@ export default function ClaimsPage() {
       <h1>{t('nav.claims')}</h1>
       <div className="tabs" role="tablist" aria-label={t('claim.queues')}>
         {(Object.keys(TABS) as Tab[]).map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => { pages.reset(); setParams({ tab: k }, { replace: true }); }}>{t(`claim.tab.${k}`)}</button>
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            aria-selected={tab === k}
+            onClick={() => {
+              pages.reset();
+              setParams({ tab: k }, { replace: true });
+            }}
+          >
+            {t(`claim.tab.${k}`)}
+          </button>
         ))}
       </div>
       {tab === 'review' && <p className="muted">{t('claim.makerChecker')}</p>}
       {tab === 'queued' && (
         <div className="row">
           <p className="muted">{t('claim.queueExplain')}</p>
-          {can(user, 'manager') && <button type="button" onClick={() => payQueue.mutate()} disabled={payQueue.isPending}>{t('claim.payQueue')}</button>}
+          {can(user, 'manager') && (
+            <button type="button" onClick={() => payQueue.mutate()} disabled={payQueue.isPending}>
+              {t('claim.payQueue')}
+            </button>
+          )}
           {payQueue.isSuccess && <span role="status">{t('claim.paidN', { n: payQueue.data })}</span>}
         </div>
       )}
       <ProblemMessage error={list.error ?? payQueue.error} />
       <table data-testid="claims-table">
-        <thead><tr>
-          <th>{t('claim.id')}</th><th>{t('filing.bankRef')}</th><th>{t('filing.bank')}</th><th>{t('claim.state')}</th>
-          <th className="num">{t('claim.outstanding')}</th><th className="num">{t('claim.compensation')}</th>
-          <th>{t('claim.submittedAt')}</th><th>{t('claim.dueBy')}</th><th>{t('claim.preparedBy')}</th>{tab === 'queued' && <th>{t('claim.queuePosition')}</th>}
-        </tr></thead>
+        <thead>
+          <tr>
+            <th>{t('claim.id')}</th>
+            <th>{t('filing.bankRef')}</th>
+            <th>{t('filing.bank')}</th>
+            <th>{t('claim.state')}</th>
+            <th className="num">{t('claim.outstanding')}</th>
+            <th className="num">{t('claim.compensation')}</th>
+            <th>{t('claim.submittedAt')}</th>
+            <th>{t('claim.dueBy')}</th>
+            <th>{t('claim.preparedBy')}</th>
+            {tab === 'queued' && <th>{t('claim.queuePosition')}</th>}
+          </tr>
+        </thead>
         <tbody>
           {list.data?.items.map((c) => (
             <tr key={c.id} data-claim={c.id}>
-              <td><Link to={`/claims/${c.id}`}>{c.id.slice(0, 8)}</Link></td>
-              <td><Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId.slice(0, 8)}</Link></td>
+              <td>
+                <Link to={`/claims/${c.id}`}>{c.id.slice(0, 8)}</Link>
+              </td>
+              <td>
+                <Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId.slice(0, 8)}</Link>
+              </td>
               <td>{c.bankId}</td>
-              <td><Badge kind="state" value={c.state} />{c.overdue && <span className="badge bad">{t('claim.overdue')}</span>}</td>
-              <td className="num"><Money value={c.outstanding} /></td>
-              <td className="num"><Money value={c.compensation} /></td>
-              <td>{dateTime(c.submittedAt)}</td><td>{c.dueBy}</td><td>{c.preparedBy ?? '—'}</td>
+              <td>
+                <Badge kind="state" value={c.state} />
+                {c.overdue && <span className="badge bad">{t('claim.overdue')}</span>}
+              </td>
+              <td className="num">
+                <Money value={c.outstanding} />
+              </td>
+              <td className="num">
+                <Money value={c.compensation} />
+              </td>
+              <td>{dateTime(c.submittedAt)}</td>
+              <td>{c.dueBy}</td>
+              <td>{c.preparedBy ?? '—'}</td>
               {tab === 'queued' && <td>{c.queuePosition ?? '—'}</td>}
             </tr>
           ))}
-          {list.data?.items.length === 0 && <tr><td colSpan={10} className="muted">{t('common.none')}</td></tr>}
+          {list.data?.items.length === 0 && (
+            <tr>
+              <td colSpan={10} className="muted">
+                {t('common.none')}
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <Pager pages={pages} nextCursor={list.data?.nextCursor} />

@@ -12,6 +12,14 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: s
   }
   override render() {
     if (!this.state.failed) return this.props.children;
-    return <Translation>{(t) => <p className="error-box" role="alert">{t('error.generic')}</p>}</Translation>;
+    return (
+      <Translation>
+        {(t) => (
+          <p className="error-box" role="alert">
+            {t('error.generic')}
+          </p>
+        )}
+      </Translation>
+    );
   }
 }

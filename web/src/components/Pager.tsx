@@ -20,9 +20,13 @@ export function Pager({ pages, nextCursor }: { pages: CursorPages; nextCursor: s
   const { t } = useTranslation();
   return (
     <div className="pager">
-      <button type="button" disabled={!pages.canGoBack} onClick={pages.back}>{t('common.prev')}</button>
+      <button type="button" disabled={!pages.canGoBack} onClick={pages.back}>
+        {t('common.prev')}
+      </button>
       <span>{t('common.pageN', { n: pages.number })}</span>
-      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.forward(nextCursor)}>{t('common.next')}</button>
+      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.forward(nextCursor)}>
+        {t('common.next')}
+      </button>
     </div>
   );
 }

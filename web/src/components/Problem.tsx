@@ -16,12 +16,24 @@ export function ProblemMessage({ error }: { error: unknown }) {
   return (
     <div className="error-box" role="alert">
       <p>{text}</p>
-      {listed.length > 0 && <ul>{listed.map((e, i) => <li key={i}><code>{e.field}</code> {e.message}</li>)}</ul>}
+      {listed.length > 0 && (
+        <ul>
+          {listed.map((e, i) => (
+            <li key={i}>
+              <code>{e.field}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
 
 export function Loading() {
   const { t } = useTranslation();
-  return <p className="muted" aria-live="polite">{t('common.loading')}</p>;
+  return (
+    <p className="muted" aria-live="polite">
+      {t('common.loading')}
+    </p>
+  );
 }

@@ -16,13 +16,23 @@ export function Badge({ kind, value }: { kind: 'status' | 'state' | 'classificat
 export function Reasons({ reasons, onlyFailing = false }: { reasons: Reason[]; onlyFailing?: boolean }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
-  const list = [...reasons].filter((r) => r.applies !== false && (!onlyFailing || !r.ok)).sort((a, b) => Number(a.ok) - Number(b.ok));
+  const list = [...reasons]
+    .filter((r) => r.applies !== false && (!onlyFailing || !r.ok))
+    .sort((a, b) => Number(a.ok) - Number(b.ok));
   return (
     <ul className="reasons" data-testid="reasons">
       {list.map((r, i) => (
         <li key={`${r.rule}-${i}`} className={r.ok ? 'pass' : 'fail'} data-rule={r.rule} data-ok={r.ok}>
-          <span className="mark" aria-label={r.ok ? t('eval.pass') : t('eval.fail')}>{r.ok ? '✓' : '✗'}</span>
-          <span>{zh ? r.message : r.messageEn} <span className="cites">[{r.rule}{r.cites?.length ? ` · ${r.cites.join(', ')}` : ''}]</span></span>
+          <span className="mark" aria-label={r.ok ? t('eval.pass') : t('eval.fail')}>
+            {r.ok ? '✓' : '✗'}
+          </span>
+          <span>
+            {zh ? r.message : r.messageEn}{' '}
+            <span className="cites">
+              [{r.rule}
+              {r.cites?.length ? ` · ${r.cites.join(', ')}` : ''}]
+            </span>
+          </span>
         </li>
       ))}
     </ul>
@@ -30,8 +40,17 @@ export function Reasons({ reasons, onlyFailing = false }: { reasons: Reason[]; o
 }
 
 /** Business dates and times are Beijing's (the server judges deadlines on Beijing days), whatever the browser's zone. */
-const BEIJING = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const beijingParts = (d: Date) => Object.fromEntries(BEIJING.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
+const BEIJING = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const beijingParts = (d: Date) =>
+  Object.fromEntries(BEIJING.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
 
 /** Today's date in Beijing, YYYY-MM-DD. */
 export const today = () => {

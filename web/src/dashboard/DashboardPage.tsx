@@ -26,7 +26,14 @@ const field = (o: Obj | undefined, ...names: string[]): string | null => {
   }
   return null;
 };
-const itemsOf = (d: unknown): Obj[] => (Array.isArray(d) ? d : Array.isArray((d as Obj | undefined)?.items) ? ((d as Obj).items as Obj[]) : Array.isArray((d as Obj | undefined)?.rows) ? ((d as Obj).rows as Obj[]) : []);
+const itemsOf = (d: unknown): Obj[] =>
+  Array.isArray(d)
+    ? d
+    : Array.isArray((d as Obj | undefined)?.items)
+      ? ((d as Obj).items as Obj[])
+      : Array.isArray((d as Obj | undefined)?.rows)
+        ? ((d as Obj).rows as Obj[])
+        : [];
 const optional = async <T,>(p: Promise<T>): Promise<T | null> => {
   try {
     return await p;
@@ -44,16 +51,32 @@ export default function DashboardPage() {
   const setChosen = (id: string) => setParams({ fund: id }, { replace: true });
   const fundId = chosen || funds.data?.items[0]?.id || '';
   const position = useQuery({
-    queryKey: ['report', 'position', fundId], enabled: !!fundId,
+    queryKey: ['report', 'position', fundId],
+    enabled: !!fundId,
     queryFn: async () => {
       const r = await optional(api<unknown>(`/api/reports/position${qs({ fundId })}`));
       return itemsOf(r).find((x) => x.fundId === fundId) ?? itemsOf(r)[0] ?? (r as Obj | null);
     },
   });
-  const monthly = useQuery({ queryKey: ['report', 'monthly', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/monthly${qs({ fundId })}`)) });
-  const banks = useQuery({ queryKey: ['report', 'banks'], queryFn: () => optional(api<unknown>('/api/reports/banks')) });
-  const sharing = useQuery({ queryKey: ['report', 'risk-sharing', fundId], enabled: !!fundId, queryFn: () => optional(api<unknown>(`/api/reports/risk-sharing${qs({ fundId })}`)) });
-  const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => optional(api<{ items: (Breaker & { bankName: string; bankNameEn: string | null })[] }>('/api/breakers')) });
+  const monthly = useQuery({
+    queryKey: ['report', 'monthly', fundId],
+    enabled: !!fundId,
+    queryFn: () => optional(api<unknown>(`/api/reports/monthly${qs({ fundId })}`)),
+  });
+  const banks = useQuery({
+    queryKey: ['report', 'banks'],
+    queryFn: () => optional(api<unknown>('/api/reports/banks')),
+  });
+  const sharing = useQuery({
+    queryKey: ['report', 'risk-sharing', fundId],
+    enabled: !!fundId,
+    queryFn: () => optional(api<unknown>(`/api/reports/risk-sharing${qs({ fundId })}`)),
+  });
+  const breakers = useQuery({
+    queryKey: ['breakers'],
+    queryFn: () =>
+      optional(api<{ items: (Breaker & { bankName: string; bankNameEn: string | null })[] }>('/api/breakers')),
+  });
 
   if (funds.isPending) return <Loading />;
   if (funds.error) return <ProblemMessage error={funds.error} />;
@@ -66,7 +89,11 @@ export default function DashboardPage() {
         <span className="spacer" />
         <label htmlFor="fund-pick">{t('dash.fund')}</label>
         <select id="fund-pick" value={fundId} onChange={(e) => setChosen(e.target.value)}>
-          {funds.data.items.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+          {funds.data.items.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name}
+            </option>
+          ))}
         </select>
       </div>
       {!fund && <p className="muted">{t('dash.noFund')}</p>}
@@ -94,7 +121,19 @@ function Kpis({ fund, position, loading }: { fund: Fund; position: Obj | undefin
   const kpi = (key: string, value: string | null, sub?: string, money = true) => (
     <div className="card kpi" data-testid={`kpi-${key}`}>
       <div className="label">{t(`dash.${key}`)}</div>
-      <div className="value">{loading ? '…' : value === null ? '—' : money ? <><Money value={value} /> <small>{t('common.yuan')}</small></> : value}</div>
+      <div className="value">
+        {loading ? (
+          '…'
+        ) : value === null ? (
+          '—'
+        ) : money ? (
+          <>
+            <Money value={value} /> <small>{t('common.yuan')}</small>
+          </>
+        ) : (
+          value
+        )}
+      </div>
       {sub && <div className="sub">{sub}</div>}
     </div>
   );
@@ -104,7 +143,12 @@ function Kpis({ fund, position, loading }: { fund: Fund; position: Obj | undefin
       {kpi('cash', cash)}
       {kpi('committed', committed, limit ? t('dash.ofLimit', { limit: formatYuan(limit) }) : undefined)}
       {kpi('capacity', capacity)}
-      {kpi('leverage', leverage === null ? null : `${leverage.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')} ×`, t('dash.multiple', { m: fund.liabilityMultiple }), false)}
+      {kpi(
+        'leverage',
+        leverage === null ? null : `${leverage.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')} ×`,
+        t('dash.multiple', { m: fund.liabilityMultiple }),
+        false,
+      )}
     </div>
   );
 }
@@ -118,44 +162,144 @@ function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefi
   const capacity = field(position, 'capacityLeft', 'capacity');
   const cash = field(position, 'cash', 'cashBalance', 'available');
   const capital = field(position, 'capital') ?? fund.capital;
-  const rows = [[t('dash.capital'), capital], [t('dash.cash'), cash], [t('dash.committed'), committed], [t('dash.capacity'), capacity], [t('dash.limit'), limit]] as const;
+  const rows = [
+    [t('dash.capital'), capital],
+    [t('dash.cash'), cash],
+    [t('dash.committed'), committed],
+    [t('dash.capacity'), capacity],
+    [t('dash.limit'), limit],
+  ] as const;
   const unit = chartUnit(rows.map((r) => r[1]));
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'axis' },
-    grid: { left: 70, right: 60, top: 30, bottom: 30 },
-    xAxis: { type: 'category', data: rows.map((r) => r[0]), axisLabel: { interval: 0, width: 64, overflow: 'break' } },
-    yAxis: { type: 'value', name: unitLabel(unit, t) },
-    series: [{
-      type: 'bar', data: rows.map((r) => toChartNumber(r[1], unit)), itemStyle: { color: '#b91c1c' }, barMaxWidth: 48,
-      markLine: limit ? { symbol: 'none', label: { formatter: t('dash.limit'), position: 'insideEndTop' }, lineStyle: { color: '#1d4ed8', type: 'dashed' }, data: [{ yAxis: toChartNumber(limit, unit) }] } : undefined,
-    }],
-  }), [rows.map((r) => r[1]).join('|'), unit, t]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      grid: { left: 70, right: 60, top: 30, bottom: 30 },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => r[0]),
+        axisLabel: { interval: 0, width: 64, overflow: 'break' },
+      },
+      yAxis: { type: 'value', name: unitLabel(unit, t) },
+      series: [
+        {
+          type: 'bar',
+          data: rows.map((r) => toChartNumber(r[1], unit)),
+          itemStyle: { color: '#b91c1c' },
+          barMaxWidth: 48,
+          markLine: limit
+            ? {
+                symbol: 'none',
+                label: { formatter: t('dash.limit'), position: 'insideEndTop' },
+                lineStyle: { color: '#1d4ed8', type: 'dashed' },
+                data: [{ yAxis: toChartNumber(limit, unit) }],
+              }
+            : undefined,
+        },
+      ],
+    }),
+    [rows.map((r) => r[1]).join('|'), unit, t],
+  );
   return (
-    <ChartCard testId="chart-liability" title={t('dash.liabilityChart')} option={option}
-      table={<table><tbody>{rows.map(([k, v]) => <tr key={k}><th>{k}</th><td className="num"><Money value={v} /></td></tr>)}</tbody></table>} />
+    <ChartCard
+      testId="chart-liability"
+      title={t('dash.liabilityChart')}
+      option={option}
+      table={
+        <table>
+          <tbody>
+            {rows.map(([k, v]) => (
+              <tr key={k}>
+                <th>{k}</th>
+                <td className="num">
+                  <Money value={v} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }
 
 function MonthlyChart({ data }: { data: Obj[] }) {
   const { t } = useTranslation();
-  const rows = data.map((r) => ({ month: field(r, 'month', 'period') ?? '', filed: field(r, 'filedPrincipal') ?? '0', payouts: field(r, 'payouts', 'paid', 'compensationPaid') ?? '0', recoveries: field(r, 'recovered', 'refunds') ?? '0' }));
+  const rows = data.map((r) => ({
+    month: field(r, 'month', 'period') ?? '',
+    filed: field(r, 'filedPrincipal') ?? '0',
+    payouts: field(r, 'payouts', 'paid', 'compensationPaid') ?? '0',
+    recoveries: field(r, 'recovered', 'refunds') ?? '0',
+  }));
   const unit = chartUnit(rows.flatMap((r) => [r.payouts, r.recoveries]));
   const filedUnit = chartUnit(rows.map((r) => r.filed));
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { bottom: 0 },
-    grid: { left: 70, right: 80, top: 36, bottom: 56 },
-    xAxis: { type: 'category', data: rows.map((r) => r.month) },
-    yAxis: [{ type: 'value', name: unitLabel(unit, t) }, { type: 'value', name: t('dash.filedAxis', { unit: unitLabel(filedUnit, t) }), splitLine: { show: false } }],
-    series: [
-      { name: t('dash.payouts'), type: 'bar', data: rows.map((r) => toChartNumber(r.payouts, unit)), itemStyle: { color: '#b91c1c' } },
-      { name: t('dash.recoveries'), type: 'bar', data: rows.map((r) => toChartNumber(r.recoveries, unit)), itemStyle: { color: '#15803d' } },
-      { name: t('dash.filed'), type: 'line', yAxisIndex: 1, data: rows.map((r) => toChartNumber(r.filed, filedUnit)), itemStyle: { color: '#1d4ed8' } },
-    ],
-  }), [JSON.stringify(rows), unit, filedUnit, t]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { bottom: 0 },
+      grid: { left: 70, right: 80, top: 36, bottom: 56 },
+      xAxis: { type: 'category', data: rows.map((r) => r.month) },
+      yAxis: [
+        { type: 'value', name: unitLabel(unit, t) },
+        { type: 'value', name: t('dash.filedAxis', { unit: unitLabel(filedUnit, t) }), splitLine: { show: false } },
+      ],
+      series: [
+        {
+          name: t('dash.payouts'),
+          type: 'bar',
+          data: rows.map((r) => toChartNumber(r.payouts, unit)),
+          itemStyle: { color: '#b91c1c' },
+        },
+        {
+          name: t('dash.recoveries'),
+          type: 'bar',
+          data: rows.map((r) => toChartNumber(r.recoveries, unit)),
+          itemStyle: { color: '#15803d' },
+        },
+        {
+          name: t('dash.filed'),
+          type: 'line',
+          yAxisIndex: 1,
+          data: rows.map((r) => toChartNumber(r.filed, filedUnit)),
+          itemStyle: { color: '#1d4ed8' },
+        },
+      ],
+    }),
+    [JSON.stringify(rows), unit, filedUnit, t],
+  );
   return (
-    <ChartCard testId="chart-monthly" title={t('dash.monthlyChart')} option={option}
-      table={<table><thead><tr><th>{t('dash.month')}</th><th className="num">{t('dash.payouts')}</th><th className="num">{t('dash.recoveries')}</th><th className="num">{t('dash.filed')}</th></tr></thead>
-        <tbody>{rows.map((r) => <tr key={r.month}><td>{r.month}</td><td className="num"><Money value={r.payouts} /></td><td className="num"><Money value={r.recoveries} /></td><td className="num"><Money value={r.filed} /></td></tr>)}</tbody></table>} />
+    <ChartCard
+      testId="chart-monthly"
+      title={t('dash.monthlyChart')}
+      option={option}
+      table={
+        <table>
+          <thead>
+            <tr>
+              <th>{t('dash.month')}</th>
+              <th className="num">{t('dash.payouts')}</th>
+              <th className="num">{t('dash.recoveries')}</th>
+              <th className="num">{t('dash.filed')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.month}>
+                <td>{r.month}</td>
+                <td className="num">
+                  <Money value={r.payouts} />
+                </td>
+                <td className="num">
+                  <Money value={r.recoveries} />
+                </td>
+                <td className="num">
+                  <Money value={r.filed} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }
 
@@ -163,7 +307,11 @@ function MonthlyChart({ data }: { data: Obj[] }) {
  * name; up to 22 of an English one, cut with … ("Bank of" alone would name four banks); the
  * tooltip names the bank in full. */
 function shortBankName(name: string): string {
-  if (/[\u4e00-\u9fff]/.test(name)) return name.replace(/(北京)?(经济技术开发区|经开区|亦庄)?(支行|分行)$/, '').replace(/北京经济技术开发区|北京亦庄|经济技术开发区/, '').slice(0, 8);
+  if (/[\u4e00-\u9fff]/.test(name))
+    return name
+      .replace(/(北京)?(经济技术开发区|经开区|亦庄)?(支行|分行)$/, '')
+      .replace(/北京经济技术开发区|北京亦庄|经济技术开发区/, '')
+      .slice(0, 8);
   const branch = /\s+((E-Town|Yizhuang)\s+)?(Sub-)?branch$/i;
   let s = name.replace(branch, '');
   if (!/\bof\s+Beijing$/i.test(s)) s = s.replace(/\s+Beijing$/i, '');
@@ -171,37 +319,105 @@ function shortBankName(name: string): string {
   return s.length > 22 ? `${s.slice(0, 21).trimEnd()}…` : s;
 }
 
-function BankRatiosChart({ banks, breakers }: { banks: Obj[]; breakers: (Breaker & { bankName: string; bankNameEn: string | null })[] }) {
+function BankRatiosChart({
+  banks,
+  breakers,
+}: {
+  banks: Obj[];
+  breakers: (Breaker & { bankName: string; bankNameEn: string | null })[];
+}) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
   const byBank = new Map<string, { name: string; npl: string | null; claim: string | null; tripped: boolean }>();
-  for (const b of breakers) byBank.set(b.bankId, { name: (zh ? null : b.bankNameEn) ?? b.bankName, npl: null, claim: b.claimRatio, tripped: b.tripped });
+  for (const b of breakers)
+    byBank.set(b.bankId, {
+      name: (zh ? null : b.bankNameEn) ?? b.bankName,
+      npl: null,
+      claim: b.claimRatio,
+      tripped: b.tripped,
+    });
   for (const r of banks) {
     const id = field(r, 'bankId', 'id') ?? '';
     const prev = byBank.get(id);
-    byBank.set(id, { name: (zh ? null : field(r, 'nameEn')) ?? field(r, 'bankName', 'name') ?? prev?.name ?? id, npl: field(r, 'nplRatio', 'npl'), claim: field(r, 'claimRatio') ?? prev?.claim ?? null, tripped: r.breakerTripped === true || (prev?.tripped ?? false) });
+    byBank.set(id, {
+      name: (zh ? null : field(r, 'nameEn')) ?? field(r, 'bankName', 'name') ?? prev?.name ?? id,
+      npl: field(r, 'nplRatio', 'npl'),
+      claim: field(r, 'claimRatio') ?? prev?.claim ?? null,
+      tripped: r.breakerTripped === true || (prev?.tripped ?? false),
+    });
   }
   const rows = [...byBank.entries()].map(([id, v]) => ({ id, ...v }));
   const threshold = field(banks[0], 'claimRatioThreshold') ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` }, legend: { top: 0 },
-    // English names are longer: the grid makes room for their labels (containLabel).
-    grid: zh ? { left: 50, right: 90, top: 36, bottom: 80 } : { left: 20, right: 90, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, interval: 0, fontSize: 11, formatter: shortBankName } },
-    yAxis: { type: 'value', name: '%' },
-    series: [
-      { name: t('dash.nplRatio'), type: 'bar', data: rows.map((r) => rateForChart(r.npl)), itemStyle: { color: '#f59e0b' } },
-      {
-        // The series' own colour is the legend's; a tripped bank's bar is darker.
-        name: t('dash.claimRatio'), type: 'bar', itemStyle: { color: '#b91c1c' }, data: rows.map((r) => ({ value: rateForChart(r.claim), itemStyle: { color: r.tripped ? '#7f1d1d' : '#b91c1c' } })),
-        markLine: { symbol: 'none', label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'insideEndTop' }, lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 }, data: [{ yAxis: rateForChart(threshold) }] },
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
+      legend: { top: 0 },
+      // English names are longer: the grid makes room for their labels (containLabel).
+      grid: zh
+        ? { left: 50, right: 90, top: 36, bottom: 80 }
+        : { left: 20, right: 90, top: 36, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => r.name),
+        axisLabel: { rotate: 35, interval: 0, fontSize: 11, formatter: shortBankName },
       },
-    ],
-  }), [JSON.stringify(rows), threshold, t]);
+      yAxis: { type: 'value', name: '%' },
+      series: [
+        {
+          name: t('dash.nplRatio'),
+          type: 'bar',
+          data: rows.map((r) => rateForChart(r.npl)),
+          itemStyle: { color: '#f59e0b' },
+        },
+        {
+          // The series' own colour is the legend's; a tripped bank's bar is darker.
+          name: t('dash.claimRatio'),
+          type: 'bar',
+          itemStyle: { color: '#b91c1c' },
+          data: rows.map((r) => ({
+            value: rateForChart(r.claim),
+            itemStyle: { color: r.tripped ? '#7f1d1d' : '#b91c1c' },
+          })),
+          markLine: {
+            symbol: 'none',
+            label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'insideEndTop' },
+            lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 },
+            data: [{ yAxis: rateForChart(threshold) }],
+          },
+        },
+      ],
+    }),
+    [JSON.stringify(rows), threshold, t],
+  );
   return (
-    <ChartCard testId="chart-banks" title={t('dash.banksChart')} option={option} height={320}
-      table={<table><thead><tr><th>{t('filing.bank')}</th><th className="num">{t('dash.nplRatio')}</th><th className="num">{t('dash.claimRatio')}</th><th>{t('dash.breaker')}</th></tr></thead>
-        <tbody>{rows.map((r) => <tr key={r.id}><td>{r.name}</td><td className="num">{formatRate(r.npl)}</td><td className="num">{formatRate(r.claim)}</td><td>{r.tripped ? t('breaker.tripped') : t('breaker.ok')}</td></tr>)}</tbody></table>} />
+    <ChartCard
+      testId="chart-banks"
+      title={t('dash.banksChart')}
+      option={option}
+      height={320}
+      table={
+        <table>
+          <thead>
+            <tr>
+              <th>{t('filing.bank')}</th>
+              <th className="num">{t('dash.nplRatio')}</th>
+              <th className="num">{t('dash.claimRatio')}</th>
+              <th>{t('dash.breaker')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{r.name}</td>
+                <td className="num">{formatRate(r.npl)}</td>
+                <td className="num">{formatRate(r.claim)}</td>
+                <td>{r.tripped ? t('breaker.tripped') : t('breaker.ok')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }
 
@@ -217,13 +433,50 @@ function SharingChart({ data }: { data: unknown }) {
   }
   const rows = [...sums.entries()].map(([party, fen]) => ({ party, amount: fenToYuan(fen) }));
   const unit = chartUnit(rows.map((r) => r.amount));
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'item' }, legend: { bottom: 0 },
-    series: [{ type: 'pie', radius: ['35%', '65%'], data: rows.map((r) => ({ name: t(`party.${r.party}`, { defaultValue: r.party }), value: toChartNumber(r.amount, unit) })), label: { formatter: '{b}\n{d}%' } }],
-  }), [JSON.stringify(rows), unit, t]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'item' },
+      legend: { bottom: 0 },
+      series: [
+        {
+          type: 'pie',
+          radius: ['35%', '65%'],
+          data: rows.map((r) => ({
+            name: t(`party.${r.party}`, { defaultValue: r.party }),
+            value: toChartNumber(r.amount, unit),
+          })),
+          label: { formatter: '{b}\n{d}%' },
+        },
+      ],
+    }),
+    [JSON.stringify(rows), unit, t],
+  );
   return (
-    <ChartCard testId="chart-sharing" title={t('dash.sharingChart')} option={option} empty={rows.length ? undefined : t('dash.noSharing')}
-      table={<table><thead><tr><th>{t('dash.party')}</th><th className="num">{t('dash.amount')}</th></tr></thead>
-        <tbody>{rows.map((r) => <tr key={r.party}><td>{t(`party.${r.party}`, { defaultValue: r.party })}</td><td className="num"><Money value={r.amount} /></td></tr>)}</tbody></table>} />
+    <ChartCard
+      testId="chart-sharing"
+      title={t('dash.sharingChart')}
+      option={option}
+      empty={rows.length ? undefined : t('dash.noSharing')}
+      table={
+        <table>
+          <thead>
+            <tr>
+              <th>{t('dash.party')}</th>
+              <th className="num">{t('dash.amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.party}>
+                <td>{t(`party.${r.party}`, { defaultValue: r.party })}</td>
+                <td className="num">
+                  <Money value={r.amount} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }

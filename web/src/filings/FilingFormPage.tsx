@@ -19,8 +19,16 @@ import { formatRate, isMoney } from '../lib/money';
 const KINDS = ['credit', 'ip-pledge', 'receivables-pledge', 'mortgage'];
 
 interface FormState {
-  bankId: string; programme: string; enterprise: string; bankRef: string; kind: string; principal: string;
-  disbursedOn: string; maturesOn: string; mode: 'direct' | 'risk-sharing'; bankShare: string;
+  bankId: string;
+  programme: string;
+  enterprise: string;
+  bankRef: string;
+  kind: string;
+  principal: string;
+  disbursedOn: string;
+  maturesOn: string;
+  mode: 'direct' | 'risk-sharing';
+  bankShare: string;
 }
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -36,7 +44,10 @@ function useDebounced<T>(value: T, ms: number): T {
 function fieldOf(apiField: string): keyof FormState | null {
   const f = apiField.replace(/^loan\./, '');
   if (f === 'enterpriseId' || f === 'creditCode' || f.startsWith('enterprise')) return 'enterprise';
-  if (['bankId', 'programme', 'bankRef', 'kind', 'principal', 'disbursedOn', 'maturesOn', 'mode', 'bankShare'].includes(f)) return f as keyof FormState;
+  if (
+    ['bankId', 'programme', 'bankRef', 'kind', 'principal', 'disbursedOn', 'maturesOn', 'mode', 'bankShare'].includes(f)
+  )
+    return f as keyof FormState;
   if (f === 'parties') return 'bankShare';
   return null;
 }
@@ -46,14 +57,27 @@ export default function FilingFormPage() {
   const { user } = useAuth();
   const navigate = useNavigate();
   const [form, setForm] = useState<FormState>({
-    bankId: '', programme: '', enterprise: '', bankRef: '', kind: 'credit', principal: '', disbursedOn: today(), maturesOn: '', mode: 'direct', bankShare: '0.2',
+    bankId: '',
+    programme: '',
+    enterprise: '',
+    bankRef: '',
+    kind: 'credit',
+    principal: '',
+    disbursedOn: today(),
+    maturesOn: '',
+    mode: 'direct',
+    bankShare: '0.2',
   });
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const key = useRef(newKey());
 
-  const banks = useQuery({ queryKey: ['institutions', 'bank'], queryFn: () => api<{ items: Institution[] }>('/api/institutions?kind=bank'), enabled: user?.role === 'manager' });
+  const banks = useQuery({
+    queryKey: ['institutions', 'bank'],
+    queryFn: () => api<{ items: Institution[] }>('/api/institutions?kind=bank'),
+    enabled: user?.role === 'manager',
+  });
   const programmes = useProgrammes();
   const search = useDebounced(form.enterprise.trim(), 250);
   const matches = useQuery({
@@ -70,7 +94,10 @@ export default function FilingFormPage() {
   const enterprise = useMemo(() => {
     if (byId.data) return byId.data;
     const list = matches.data?.items ?? [];
-    return list.find((e) => e.id === search || e.creditCode === search.toUpperCase() || e.name === search) ?? (list.length === 1 ? list[0] : undefined);
+    return (
+      list.find((e) => e.id === search || e.creditCode === search.toUpperCase() || e.name === search) ??
+      (list.length === 1 ? list[0] : undefined)
+    );
   }, [matches.data, byId.data, search]);
 
   // Live eligibility: the public evaluate contract, judged on today's filing date.
@@ -79,26 +106,46 @@ export default function FilingFormPage() {
     queryKey: ['evaluate', evalInput, enterprise?.id],
     enabled: !!enterprise && isMoney(evalInput.principal) && /^\d{4}-\d{2}-\d{2}$/.test(evalInput.disbursedOn),
     retry: false,
-    queryFn: ({ signal }) => api<Decision>('/api/evaluate', {
-      method: 'POST', signal,
-      body: {
-        ...(evalInput.programme ? { programme: evalInput.programme } : {}),
-        enterprise: {
-          registeredInZone: enterprise!.registeredInZone, size: enterprise!.size, sciTech: enterprise!.sciTech, industry: enterprise!.industry,
-          restrictedProcesses: enterprise!.restrictedProcesses, qualifications: enterprise!.qualifications.map((q) => ({ kind: q.kind, validFrom: q.validFrom, validTo: q.validTo })),
+    queryFn: ({ signal }) =>
+      api<Decision>('/api/evaluate', {
+        method: 'POST',
+        signal,
+        body: {
+          ...(evalInput.programme ? { programme: evalInput.programme } : {}),
+          enterprise: {
+            registeredInZone: enterprise!.registeredInZone,
+            size: enterprise!.size,
+            sciTech: enterprise!.sciTech,
+            industry: enterprise!.industry,
+            restrictedProcesses: enterprise!.restrictedProcesses,
+            qualifications: enterprise!.qualifications.map((q) => ({
+              kind: q.kind,
+              validFrom: q.validFrom,
+              validTo: q.validTo,
+            })),
+          },
+          loan: {
+            kind: evalInput.kind,
+            principal: evalInput.principal.replace(/,/g, ''),
+            disbursedOn: evalInput.disbursedOn,
+            filedOn: today(),
+            mode: evalInput.mode,
+            ...(evalInput.mode === 'risk-sharing' ? { bankShare: evalInput.bankShare } : {}),
+          },
         },
-        loan: {
-          kind: evalInput.kind, principal: evalInput.principal.replace(/,/g, ''), disbursedOn: evalInput.disbursedOn, filedOn: today(), mode: evalInput.mode,
-          ...(evalInput.mode === 'risk-sharing' ? { bankShare: evalInput.bankShare } : {}),
-        },
-      },
-    }),
+      }),
   });
 
   const liveErrors = evaluation.error instanceof ApiError ? evaluation.error : null;
   // Required fields are checked here first, so an empty one is named in the page's language.
   const [tried, setTried] = useState(false);
-  const required: (keyof FormState)[] = [...(user?.role === 'manager' ? ['bankId' as const] : []), 'bankRef', 'enterprise', 'principal', 'disbursedOn'];
+  const required: (keyof FormState)[] = [
+    ...(user?.role === 'manager' ? ['bankId' as const] : []),
+    'bankRef',
+    'enterprise',
+    'principal',
+    'disbursedOn',
+  ];
   const missing = required.filter((k) => !String(form[k]).trim());
   const err = (k: keyof FormState): string | undefined => {
     if (tried && missing.includes(k)) return t('filing.required');
@@ -110,7 +157,8 @@ export default function FilingFormPage() {
     return undefined;
   };
   const refusals = submitError?.errors.filter((e) => e.field.startsWith('rule:')) ?? [];
-  const otherErrors = submitError && !refusals.length && !submitError.errors.some((e) => fieldOf(e.field)) ? submitError : null;
+  const otherErrors =
+    submitError && !refusals.length && !submitError.errors.some((e) => fieldOf(e.field)) ? submitError : null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -122,14 +170,24 @@ export default function FilingFormPage() {
     const isCode = /^[0-9A-HJ-NPQRTUWXY]{18}$/i.test(ent);
     try {
       const res = await api<Filing | { filing: Filing }>('/api/filings', {
-        method: 'POST', headers: { 'idempotency-key': key.current },
+        method: 'POST',
+        headers: { 'idempotency-key': key.current },
         body: {
           bankRef: form.bankRef.trim(),
           ...(user?.role === 'manager' ? { bankId: form.bankId } : {}),
           ...(form.programme ? { programme: form.programme } : {}),
-          ...(enterprise ? { enterpriseId: enterprise.id } : isCode ? { creditCode: ent } : ent ? { enterpriseId: ent } : {}),
+          ...(enterprise
+            ? { enterpriseId: enterprise.id }
+            : isCode
+              ? { creditCode: ent }
+              : ent
+                ? { enterpriseId: ent }
+                : {}),
           loan: {
-            kind: form.kind, principal: form.principal.replace(/,/g, ''), disbursedOn: form.disbursedOn, mode: form.mode,
+            kind: form.kind,
+            principal: form.principal.replace(/,/g, ''),
+            disbursedOn: form.disbursedOn,
+            mode: form.mode,
             ...(form.maturesOn ? { maturesOn: form.maturesOn } : {}),
             ...(form.mode === 'risk-sharing' ? { bankShare: form.bankShare } : {}),
           },
@@ -148,70 +206,159 @@ export default function FilingFormPage() {
   const d = evaluation.data;
   return (
     <>
-      <p><Link to="/filings">← {t('nav.filings')}</Link></p>
+      <p>
+        <Link to="/filings">← {t('nav.filings')}</Link>
+      </p>
       <h1>{t('filing.new')}</h1>
       <div className="grid two">
         <form className="card" onSubmit={submit} noValidate aria-label={t('filing.new')}>
           <div className="grid form">
             {user?.role === 'manager' && (
               <Field label={t('filing.bank')} error={err('bankId')} name="bankId">
-                {(p) => <select {...p} value={form.bankId} onChange={(e) => set('bankId', e.target.value)} required>
-                  <option value="">{t('common.choose')}</option>
-                  {banks.data?.items.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
-                </select>}
+                {(p) => (
+                  <select {...p} value={form.bankId} onChange={(e) => set('bankId', e.target.value)} required>
+                    <option value="">{t('common.choose')}</option>
+                    {banks.data?.items.map((b) => (
+                      <option key={b.id} value={b.id}>
+                        {b.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
               </Field>
             )}
             <Field label={t('filing.bankRef')} error={err('bankRef')} name="bankRef">
               {(p) => <input {...p} value={form.bankRef} onChange={(e) => set('bankRef', e.target.value)} required />}
             </Field>
             <Field label={t('filing.programme')} error={err('programme')} name="programme">
-              {(p) => <select {...p} value={form.programme} onChange={(e) => set('programme', e.target.value)}>
-                <option value="">{t('filing.programmeAuto')}</option>
-                {programmes.data?.map((pr) => <option key={pr.id} value={pr.id}>{i18n.language.startsWith('zh') ? pr.title.zh : pr.title.en}</option>)}
-              </select>}
+              {(p) => (
+                <select {...p} value={form.programme} onChange={(e) => set('programme', e.target.value)}>
+                  <option value="">{t('filing.programmeAuto')}</option>
+                  {programmes.data?.map((pr) => (
+                    <option key={pr.id} value={pr.id}>
+                      {i18n.language.startsWith('zh') ? pr.title.zh : pr.title.en}
+                    </option>
+                  ))}
+                </select>
+              )}
             </Field>
           </div>
-          <Field label={t('filing.enterprise')} error={err('enterprise')} name="enterprise"
-            hint={enterprise ? <span data-testid="enterprise-found">{enterprise.name} · {enterprise.creditCode} · {t(`size.${enterprise.size}`)}</span> : t('filing.enterpriseHint')}>
-            {(p) => <>
-              <input {...p} list="enterprise-options" value={form.enterprise} onChange={(e) => set('enterprise', e.target.value)} autoComplete="off" required />
-              <datalist id="enterprise-options">{matches.data?.items.map((e) => <option key={e.id} value={e.id}>{e.name} {e.creditCode}</option>)}</datalist>
-            </>}
+          <Field
+            label={t('filing.enterprise')}
+            error={err('enterprise')}
+            name="enterprise"
+            hint={
+              enterprise ? (
+                <span data-testid="enterprise-found">
+                  {enterprise.name} · {enterprise.creditCode} · {t(`size.${enterprise.size}`)}
+                </span>
+              ) : (
+                t('filing.enterpriseHint')
+              )
+            }
+          >
+            {(p) => (
+              <>
+                <input
+                  {...p}
+                  list="enterprise-options"
+                  value={form.enterprise}
+                  onChange={(e) => set('enterprise', e.target.value)}
+                  autoComplete="off"
+                  required
+                />
+                <datalist id="enterprise-options">
+                  {matches.data?.items.map((e) => (
+                    <option key={e.id} value={e.id}>
+                      {e.name} {e.creditCode}
+                    </option>
+                  ))}
+                </datalist>
+              </>
+            )}
           </Field>
           <div className="grid form">
             <Field label={t('filing.kind')} error={err('kind')} name="kind">
-              {(p) => <select {...p} value={form.kind} onChange={(e) => set('kind', e.target.value)}>
-                {KINDS.map((k) => <option key={k} value={k}>{t(`kind.${k}`)}</option>)}
-              </select>}
+              {(p) => (
+                <select {...p} value={form.kind} onChange={(e) => set('kind', e.target.value)}>
+                  {KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {t(`kind.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
             </Field>
             <Field label={t('filing.principalYuan')} error={err('principal')} name="principal">
-              {(p) => <input {...p} inputMode="decimal" value={form.principal} onChange={(e) => set('principal', e.target.value)} placeholder="8000000.00" required />}
+              {(p) => (
+                <input
+                  {...p}
+                  inputMode="decimal"
+                  value={form.principal}
+                  onChange={(e) => set('principal', e.target.value)}
+                  placeholder="8000000.00"
+                  required
+                />
+              )}
             </Field>
             <Field label={t('filing.mode')} error={err('mode')} name="mode">
-              {(p) => <select {...p} value={form.mode} onChange={(e) => set('mode', e.target.value as FormState['mode'])}>
-                <option value="direct">{t('mode.direct')}</option><option value="risk-sharing">{t('mode.risk-sharing')}</option>
-              </select>}
+              {(p) => (
+                <select {...p} value={form.mode} onChange={(e) => set('mode', e.target.value as FormState['mode'])}>
+                  <option value="direct">{t('mode.direct')}</option>
+                  <option value="risk-sharing">{t('mode.risk-sharing')}</option>
+                </select>
+              )}
             </Field>
             <Field label={t('filing.disbursedOn')} error={err('disbursedOn')} name="disbursedOn">
-              {(p) => <input {...p} type="date" value={form.disbursedOn} onChange={(e) => set('disbursedOn', e.target.value)} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="date"
+                  value={form.disbursedOn}
+                  onChange={(e) => set('disbursedOn', e.target.value)}
+                  required
+                />
+              )}
             </Field>
             <Field label={t('filing.maturesOn')} error={err('maturesOn')} name="maturesOn">
-              {(p) => <input {...p} type="date" value={form.maturesOn} onChange={(e) => set('maturesOn', e.target.value)} />}
+              {(p) => (
+                <input {...p} type="date" value={form.maturesOn} onChange={(e) => set('maturesOn', e.target.value)} />
+              )}
             </Field>
             {form.mode === 'risk-sharing' && (
-              <Field label={t('filing.bankShare')} error={err('bankShare')} name="bankShare" hint={t('filing.bankShareHint')}>
-                {(p) => <input {...p} inputMode="decimal" value={form.bankShare} onChange={(e) => set('bankShare', e.target.value)} />}
+              <Field
+                label={t('filing.bankShare')}
+                error={err('bankShare')}
+                name="bankShare"
+                hint={t('filing.bankShareHint')}
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="decimal"
+                    value={form.bankShare}
+                    onChange={(e) => set('bankShare', e.target.value)}
+                  />
+                )}
               </Field>
             )}
           </div>
           {refusals.length > 0 && (
             <div className="error-box" role="alert" data-testid="refusal">
               <strong>{t('filing.refused')}</strong>
-              <ul>{refusals.map((r) => <li key={r.field} data-rule={r.field.slice(5)}>{r.message} <span className="cites">[{r.field.slice(5)}]</span></li>)}</ul>
+              <ul>
+                {refusals.map((r) => (
+                  <li key={r.field} data-rule={r.field.slice(5)}>
+                    {r.message} <span className="cites">[{r.field.slice(5)}]</span>
+                  </li>
+                ))}
+              </ul>
             </div>
           )}
           {otherErrors && <ProblemMessage error={otherErrors} />}
-          <button type="submit" className="primary" disabled={busy}>{busy ? t('common.wait') : t('filing.submit')}</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t('common.wait') : t('filing.submit')}
+          </button>
         </form>
         <section className="card" aria-live="polite" data-testid="live-eval">
           <h2 style={{ marginTop: 0 }}>{t('eval.title')}</h2>
@@ -221,12 +368,22 @@ export default function FilingFormPage() {
           {d && !liveErrors && (
             <>
               <p className={d.eligible ? 'ok-box' : 'error-box'} data-testid="eligibility" data-eligible={d.eligible}>
-                {d.eligible ? t('eval.eligible', { programme: d.programme, version: d.policyVersion }) : t('eval.notEligible', { programme: d.programme, version: d.policyVersion })}
+                {d.eligible
+                  ? t('eval.eligible', { programme: d.programme, version: d.policyVersion })
+                  : t('eval.notEligible', { programme: d.programme, version: d.policyVersion })}
               </p>
               {d.eligible && (
                 <dl className="props">
-                  <dt>{t('eval.ratio')}</dt><dd data-testid="ratio">{formatRate(d.ratio)}</dd>
-                  {d.parties?.map((p) => <Fragment key={p.party}><dt>{t(`party.${p.party}`, { defaultValue: p.party })}</dt><dd>{formatRate(p.share)} · <Money value={p.amount} /></dd></Fragment>)}
+                  <dt>{t('eval.ratio')}</dt>
+                  <dd data-testid="ratio">{formatRate(d.ratio)}</dd>
+                  {d.parties?.map((p) => (
+                    <Fragment key={p.party}>
+                      <dt>{t(`party.${p.party}`, { defaultValue: p.party })}</dt>
+                      <dd>
+                        {formatRate(p.share)} · <Money value={p.amount} />
+                      </dd>
+                    </Fragment>
+                  ))}
                 </dl>
               )}
               <h3>{t('eval.reasons')}</h3>
@@ -234,7 +391,16 @@ export default function FilingFormPage() {
               {d.alternatives.length > 0 && (
                 <>
                   <h3>{t('eval.alternatives')}</h3>
-                  <ul>{d.alternatives.map((a) => <li key={`${a.programme}@${a.policyVersion}`}>{a.programme} @ {a.policyVersion}: {a.eligible ? t('eval.eligibleShort', { ratio: formatRate(a.ratio) }) : t('eval.notEligibleShort')}</li>)}</ul>
+                  <ul>
+                    {d.alternatives.map((a) => (
+                      <li key={`${a.programme}@${a.policyVersion}`}>
+                        {a.programme} @ {a.policyVersion}:{' '}
+                        {a.eligible
+                          ? t('eval.eligibleShort', { ratio: formatRate(a.ratio) })
+                          : t('eval.notEligibleShort')}
+                      </li>
+                    ))}
+                  </ul>
                 </>
               )}
             </>

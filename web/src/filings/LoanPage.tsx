@@ -14,16 +14,35 @@ import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 
-interface FilingEvent { kind: string; on: string; data: unknown; actor: string; at: string }
+interface FilingEvent {
+  kind: string;
+  on: string;
+  data: unknown;
+  actor: string;
+  at: string;
+}
 type FilingDetail = Filing & { events: FilingEvent[] };
-interface Transfer { seq: string; id: string; kind: string; debit: string; credit: string; amount: string; ledger: string; code: string; createdAt: string }
+interface Transfer {
+  seq: string;
+  id: string;
+  kind: string;
+  debit: string;
+  credit: string;
+  amount: string;
+  ledger: string;
+  code: string;
+  createdAt: string;
+}
 
 export default function LoanPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const { user } = useAuth();
   const created = (useLocation().state as { created?: boolean } | null)?.created;
-  const filing = useQuery({ queryKey: ['filing', id], queryFn: () => api<FilingDetail>(`/api/filings/${encodeURIComponent(id)}`) });
+  const filing = useQuery({
+    queryKey: ['filing', id],
+    queryFn: () => api<FilingDetail>(`/api/filings/${encodeURIComponent(id)}`),
+  });
   const f = filing.data;
   const claims = useQuery({
     queryKey: ['claims-of', id],
@@ -34,49 +53,139 @@ export default function LoanPage() {
     queryKey: ['ledger', id],
     enabled: !!f && can(user, 'manager', 'reviewer', 'auditor'),
     retry: false,
-    queryFn: () => api<{ items: Transfer[] }>(`/api/ledger/transfers${qs({ entityKind: 'filing', entityId: id, limit: 200 })}`),
+    queryFn: () =>
+      api<{ items: Transfer[] }>(`/api/ledger/transfers${qs({ entityKind: 'filing', entityId: id, limit: 200 })}`),
   });
 
   if (filing.isPending) return <Loading />;
-  if (filing.error || !f) return <><p><Link to="/filings">← {t('nav.filings')}</Link></p><ProblemMessage error={filing.error} /></>;
+  if (filing.error || !f)
+    return (
+      <>
+        <p>
+          <Link to="/filings">← {t('nav.filings')}</Link>
+        </p>
+        <ProblemMessage error={filing.error} />
+      </>
+    );
 
   // The loan's own events already record its claims' submission and payment (with the claim's id):
   // those link to the claim; a claim's entry is added only where the loan has no event for it.
-  const claimOf = (data: unknown) => (data && typeof data === 'object' && typeof (data as { claimId?: unknown }).claimId === 'string' ? (data as { claimId: string }).claimId : null);
+  const claimOf = (data: unknown) =>
+    data && typeof data === 'object' && typeof (data as { claimId?: unknown }).claimId === 'string'
+      ? (data as { claimId: string }).claimId
+      : null;
   const recorded = new Set(f.events.map((e) => `${e.kind}:${claimOf(e.data) ?? ''}`));
   const timeline = [
     ...f.events.map((e) => {
       const claimId = claimOf(e.data);
-      return { at: e.at, on: e.on, what: t(`event.${e.kind}`, { defaultValue: e.kind }), who: e.actor, data: e.data, ...(claimId ? { link: `/claims/${claimId}` } : {}) };
+      return {
+        at: e.at,
+        on: e.on,
+        what: t(`event.${e.kind}`, { defaultValue: e.kind }),
+        who: e.actor,
+        data: e.data,
+        ...(claimId ? { link: `/claims/${claimId}` } : {}),
+      };
     }),
     ...(claims.data ?? []).flatMap((c) => [
-      ...(recorded.has(`claim-submitted:${c.id}`) ? [] : [{ at: c.submittedAt, on: c.submittedOn, what: t('event.claim-submitted'), who: c.submittedBy, data: { compensation: c.compensation }, link: `/claims/${c.id}` }]),
-      ...(c.paidAt && !recorded.has(`claim-paid:${c.id}`) ? [{ at: c.paidAt, on: dateOf(c.paidAt), what: t('event.claim-paid'), who: c.paidBy ?? '', data: { compensation: c.compensation }, link: `/claims/${c.id}` }] : []),
+      ...(recorded.has(`claim-submitted:${c.id}`)
+        ? []
+        : [
+            {
+              at: c.submittedAt,
+              on: c.submittedOn,
+              what: t('event.claim-submitted'),
+              who: c.submittedBy,
+              data: { compensation: c.compensation },
+              link: `/claims/${c.id}`,
+            },
+          ]),
+      ...(c.paidAt && !recorded.has(`claim-paid:${c.id}`)
+        ? [
+            {
+              at: c.paidAt,
+              on: dateOf(c.paidAt),
+              what: t('event.claim-paid'),
+              who: c.paidBy ?? '',
+              data: { compensation: c.compensation },
+              link: `/claims/${c.id}`,
+            },
+          ]
+        : []),
     ]),
   ].sort((a, b) => a.on.localeCompare(b.on) || a.at.localeCompare(b.at));
 
   return (
     <>
-      <p><Link to="/filings">← {t('nav.filings')}</Link></p>
-      {created && <p className="ok-box" role="status">{t('loan.created')}</p>}
-      <div className="row"><h1>{t('loan.title', { ref: f.bankRef })}</h1><Badge kind="status" value={f.status} /></div>
+      <p>
+        <Link to="/filings">← {t('nav.filings')}</Link>
+      </p>
+      {created && (
+        <p className="ok-box" role="status">
+          {t('loan.created')}
+        </p>
+      )}
+      <div className="row">
+        <h1>{t('loan.title', { ref: f.bankRef })}</h1>
+        <Badge kind="status" value={f.status} />
+      </div>
       <div className="grid two">
         <section className="card">
           <dl className="props" data-testid="loan-props">
-            <dt>{t('filing.enterprise')}</dt><dd><Link to={`/enterprises/${f.enterpriseId}`}>{f.enterpriseName ?? f.enterpriseId}</Link></dd>
-            <dt>{t('filing.bank')}</dt><dd>{f.bankId}</dd>
-            <dt>{t('filing.programme')}</dt><dd><Link to={`/programmes/${f.programme}`}>{f.programme}</Link> @ {f.policyVersion}</dd>
-            <dt>{t('filing.kind')}</dt><dd>{t(`kind.${f.kind}`, { defaultValue: f.kind })}</dd>
-            <dt>{t('filing.mode')}</dt><dd>{t(`mode.${f.mode}`)}{f.parties.length > 0 && ` (${f.parties.map((p) => `${t(`party.${p.party}`, { defaultValue: p.party })} ${formatRate(p.share)}`).join('，')})`}</dd>
-            {f.guarantorId && <><dt>{t('loan.guarantor')}</dt><dd data-testid="guarantor-confirmation">{f.guarantorId} · {f.guarantorConfirmation ? t('loan.guarantorConfirmed', { on: f.guarantorConfirmation.on, by: f.guarantorConfirmation.by }) : t('loan.guarantorUnconfirmed')}</dd></>}
-            <dt>{t('filing.principal')}</dt><dd><Money value={f.principal} /> {t('common.yuan')}</dd>
-            <dt>{t('filing.outstanding')}</dt><dd data-testid="outstanding"><Money value={f.outstanding} /> {t('common.yuan')}</dd>
-            <dt>{t('eval.ratio')}</dt><dd>{formatRate(f.ratio)}</dd>
-            <dt>{t('loan.reserved')}</dt><dd><Money value={f.reserved} /> {t('common.yuan')}</dd>
-            <dt>{t('filing.disbursedOn')}</dt><dd>{f.disbursedOn}</dd>
-            <dt>{t('filing.maturesOn')}</dt><dd>{f.maturesOn ?? '—'}</dd>
-            <dt>{t('filing.filedOn')}</dt><dd>{f.filedOn}</dd>
-            <dt>{t('loan.classification')}</dt><dd><Badge kind="classification" value={f.classification} />{f.nonPerformingOn && ` · ${t('loan.nplSince', { on: f.nonPerformingOn })}`}</dd>
+            <dt>{t('filing.enterprise')}</dt>
+            <dd>
+              <Link to={`/enterprises/${f.enterpriseId}`}>{f.enterpriseName ?? f.enterpriseId}</Link>
+            </dd>
+            <dt>{t('filing.bank')}</dt>
+            <dd>{f.bankId}</dd>
+            <dt>{t('filing.programme')}</dt>
+            <dd>
+              <Link to={`/programmes/${f.programme}`}>{f.programme}</Link> @ {f.policyVersion}
+            </dd>
+            <dt>{t('filing.kind')}</dt>
+            <dd>{t(`kind.${f.kind}`, { defaultValue: f.kind })}</dd>
+            <dt>{t('filing.mode')}</dt>
+            <dd>
+              {t(`mode.${f.mode}`)}
+              {f.parties.length > 0 &&
+                ` (${f.parties.map((p) => `${t(`party.${p.party}`, { defaultValue: p.party })} ${formatRate(p.share)}`).join('，')})`}
+            </dd>
+            {f.guarantorId && (
+              <>
+                <dt>{t('loan.guarantor')}</dt>
+                <dd data-testid="guarantor-confirmation">
+                  {f.guarantorId} ·{' '}
+                  {f.guarantorConfirmation
+                    ? t('loan.guarantorConfirmed', { on: f.guarantorConfirmation.on, by: f.guarantorConfirmation.by })
+                    : t('loan.guarantorUnconfirmed')}
+                </dd>
+              </>
+            )}
+            <dt>{t('filing.principal')}</dt>
+            <dd>
+              <Money value={f.principal} /> {t('common.yuan')}
+            </dd>
+            <dt>{t('filing.outstanding')}</dt>
+            <dd data-testid="outstanding">
+              <Money value={f.outstanding} /> {t('common.yuan')}
+            </dd>
+            <dt>{t('eval.ratio')}</dt>
+            <dd>{formatRate(f.ratio)}</dd>
+            <dt>{t('loan.reserved')}</dt>
+            <dd>
+              <Money value={f.reserved} /> {t('common.yuan')}
+            </dd>
+            <dt>{t('filing.disbursedOn')}</dt>
+            <dd>{f.disbursedOn}</dd>
+            <dt>{t('filing.maturesOn')}</dt>
+            <dd>{f.maturesOn ?? '—'}</dd>
+            <dt>{t('filing.filedOn')}</dt>
+            <dd>{f.filedOn}</dd>
+            <dt>{t('loan.classification')}</dt>
+            <dd>
+              <Badge kind="classification" value={f.classification} />
+              {f.nonPerformingOn && ` · ${t('loan.nplSince', { on: f.nonPerformingOn })}`}
+            </dd>
           </dl>
         </section>
         <section className="card">
@@ -84,7 +193,10 @@ export default function LoanPage() {
           <ol className="timeline" data-testid="timeline">
             {timeline.map((e, i) => (
               <li key={i}>
-                <strong>{e.on}</strong> {'link' in e && e.link ? <Link to={e.link}>{e.what}</Link> : e.what} <span className="muted">· {e.who} · {dateTime(e.at)}</span>
+                <strong>{e.on}</strong> {'link' in e && e.link ? <Link to={e.link}>{e.what}</Link> : e.what}{' '}
+                <span className="muted">
+                  · {e.who} · {dateTime(e.at)}
+                </span>
                 <EventData data={e.data} />
               </li>
             ))}
@@ -94,20 +206,53 @@ export default function LoanPage() {
       <GuarantorConfirmation filing={f} />
       <Actions filing={f} claims={claims.data ?? []} />
       <h2>{t('loan.ledger')}</h2>
-      {!can(user, 'manager', 'reviewer', 'auditor') ? <p className="muted">{t('loan.ledgerStaffOnly')}</p>
-        : ledger.error instanceof ApiError && ledger.error.status === 404 ? <p className="muted">{t('loan.ledgerUnavailable')}</p>
-        : ledger.error ? <ProblemMessage error={ledger.error} />
-        : (
-          <table data-testid="ledger">
-            <thead><tr><th>{t('ledger.at')}</th><th>{t('ledger.code')}</th><th>{t('ledger.debit')}</th><th>{t('ledger.credit')}</th><th className="num">{t('ledger.amount')}</th><th>{t('ledger.state')}</th></tr></thead>
-            <tbody>
-              {(ledger.data?.items ?? []).map((x) => (
-                <tr key={x.id}><td>{dateTime(x.createdAt)}</td><td>{t(`ledgerName.${x.ledger}`, { defaultValue: x.ledger })} · <code>{x.code}</code></td><td><code>{x.debit}</code></td><td><code>{x.credit}</code></td><td className="num"><Money value={x.amount} /></td><td>{t(`transferKind.${x.kind}`, { defaultValue: x.kind })}</td></tr>
-              ))}
-              {ledger.data?.items.length === 0 && <tr><td colSpan={6} className="muted">{t('common.none')}</td></tr>}
-            </tbody>
-          </table>
-        )}
+      {!can(user, 'manager', 'reviewer', 'auditor') ? (
+        <p className="muted">{t('loan.ledgerStaffOnly')}</p>
+      ) : ledger.error instanceof ApiError && ledger.error.status === 404 ? (
+        <p className="muted">{t('loan.ledgerUnavailable')}</p>
+      ) : ledger.error ? (
+        <ProblemMessage error={ledger.error} />
+      ) : (
+        <table data-testid="ledger">
+          <thead>
+            <tr>
+              <th>{t('ledger.at')}</th>
+              <th>{t('ledger.code')}</th>
+              <th>{t('ledger.debit')}</th>
+              <th>{t('ledger.credit')}</th>
+              <th className="num">{t('ledger.amount')}</th>
+              <th>{t('ledger.state')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(ledger.data?.items ?? []).map((x) => (
+              <tr key={x.id}>
+                <td>{dateTime(x.createdAt)}</td>
+                <td>
+                  {t(`ledgerName.${x.ledger}`, { defaultValue: x.ledger })} · <code>{x.code}</code>
+                </td>
+                <td>
+                  <code>{x.debit}</code>
+                </td>
+                <td>
+                  <code>{x.credit}</code>
+                </td>
+                <td className="num">
+                  <Money value={x.amount} />
+                </td>
+                <td>{t(`transferKind.${x.kind}`, { defaultValue: x.kind })}</td>
+              </tr>
+            ))}
+            {ledger.data?.items.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  {t('common.none')}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
       <h2>{t('loan.eligibility')}</h2>
       <Reasons reasons={f.reasons} />
     </>
@@ -118,7 +263,9 @@ function EventData({ data }: { data: unknown }) {
   const { t } = useTranslation();
   if (!data || typeof data !== 'object') return null;
   // Ids (the claim's, the recovery's) are left out: the entry links to its claim.
-  const entries = Object.entries(data as Record<string, unknown>).filter(([k, v]) => v !== null && v !== undefined && typeof v !== 'object' && !k.endsWith('Id'));
+  const entries = Object.entries(data as Record<string, unknown>).filter(
+    ([k, v]) => v !== null && v !== undefined && typeof v !== 'object' && !k.endsWith('Id'),
+  );
   if (!entries.length) return null;
   const show = (k: string, v: unknown) => {
     const s = String(v);
@@ -128,7 +275,11 @@ function EventData({ data }: { data: unknown }) {
     if (k === 'daysOverdue') return t('loan.days', { n: s });
     return /^-?\d+\.\d{2}$/.test(s) ? `${formatYuan(s)} ${t('common.yuan')}` : s;
   };
-  return <div className="muted">{entries.map(([k, v]) => `${t(`field.${k}`, { defaultValue: k })}: ${show(k, v)}`).join('；')}</div>;
+  return (
+    <div className="muted">
+      {entries.map(([k, v]) => `${t(`field.${k}`, { defaultValue: k })}: ${show(k, v)}`).join('；')}
+    </div>
+  );
 }
 
 /** The loan's guarantor confirms its part of a risk-sharing loan (its officers see only its own loans). */
@@ -137,15 +288,20 @@ function GuarantorConfirmation({ filing: f }: { filing: Filing }) {
   const { user } = useAuth();
   const qc = useQueryClient();
   const confirm = useMutation({
-    mutationFn: () => api<Filing>(`/api/filings/${encodeURIComponent(f.id)}/guarantor-confirmation`, { method: 'POST' }),
-    onSuccess: () => { void qc.invalidateQueries({ queryKey: ['filing', f.id] }); },
+    mutationFn: () =>
+      api<Filing>(`/api/filings/${encodeURIComponent(f.id)}/guarantor-confirmation`, { method: 'POST' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['filing', f.id] });
+    },
   });
   if (user?.role !== 'guarantor' || f.guarantorConfirmation || f.status === 'withdrawn') return null;
   return (
     <section className="card" data-testid="guarantor-confirm" style={{ marginTop: 14 }}>
       <h2 style={{ marginTop: 0 }}>{t('loan.confirmTitle')}</h2>
       <p>{t('loan.confirmExplain')}</p>
-      <button type="button" className="primary" disabled={confirm.isPending} onClick={() => confirm.mutate()}>{t('loan.confirm')}</button>
+      <button type="button" className="primary" disabled={confirm.isPending} onClick={() => confirm.mutate()}>
+        {t('loan.confirm')}
+      </button>
       <ProblemMessage error={confirm.error} />
     </section>
   );
@@ -164,13 +320,22 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
   const servicing = useMutation({
     mutationFn: () => {
       const path = `/api/filings/${f.id}/${tab === 'repayment' ? 'repayments' : tab}`;
-      const body = tab === 'repayment' ? { amount, on } : tab === 'balance' ? { outstanding: amount, on } : { classification, on, ...(overdueSince ? { overdueSince } : {}) };
+      const body =
+        tab === 'repayment'
+          ? { amount, on }
+          : tab === 'balance'
+            ? { outstanding: amount, on }
+            : { classification, on, ...(overdueSince ? { overdueSince } : {}) };
       return api<Filing>(path, { method: 'POST', body, headers: { 'idempotency-key': newKey() } });
     },
-    onSuccess: () => { setAmount(''); void qc.invalidateQueries({ queryKey: ['filing', f.id] }); },
+    onSuccess: () => {
+      setAmount('');
+      void qc.invalidateQueries({ queryKey: ['filing', f.id] });
+    },
   });
   const claim = useMutation({
-    mutationFn: () => api<Claim>('/api/claims', { method: 'POST', body: { filingId: f.id }, headers: { 'idempotency-key': newKey() } }),
+    mutationFn: () =>
+      api<Claim>('/api/claims', { method: 'POST', body: { filingId: f.id }, headers: { 'idempotency-key': newKey() } }),
     onSuccess: (c) => navigate(`/claims/${c.id}`),
   });
   const live = !['withdrawn', 'repaid', 'compensated'].includes(f.status);
@@ -188,46 +353,90 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
         <h2 style={{ marginTop: 0 }}>{t('loan.servicing')}</h2>
         <div className="tabs" role="tablist">
           {(['repayment', 'balance', 'classification'] as const).map((k) => (
-            <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => { setTab(k); servicing.reset(); }}>{t(`loan.${k}`)}</button>
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={tab === k}
+              onClick={() => {
+                setTab(k);
+                servicing.reset();
+              }}
+            >
+              {t(`loan.${k}`)}
+            </button>
           ))}
         </div>
         <form onSubmit={submit} noValidate className="grid form">
           {tab !== 'classification' ? (
-            <Field label={tab === 'repayment' ? t('loan.repaidYuan') : t('loan.outstandingYuan')} error={sErr?.forField(tab === 'repayment' ? 'amount' : 'outstanding')} name="amount">
+            <Field
+              label={tab === 'repayment' ? t('loan.repaidYuan') : t('loan.outstandingYuan')}
+              error={sErr?.forField(tab === 'repayment' ? 'amount' : 'outstanding')}
+              name="amount"
+            >
               {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
             </Field>
           ) : (
             <>
               <Field label={t('loan.classification')} error={sErr?.forField('classification')} name="classification">
-                {(p) => <select {...p} value={classification} onChange={(e) => setClassification(e.target.value)}>
-                  {['normal', 'special-mention', 'substandard', 'doubtful', 'loss'].map((c) => <option key={c} value={c}>{t(`classification.${c}`)}</option>)}
-                </select>}
+                {(p) => (
+                  <select {...p} value={classification} onChange={(e) => setClassification(e.target.value)}>
+                    {['normal', 'special-mention', 'substandard', 'doubtful', 'loss'].map((c) => (
+                      <option key={c} value={c}>
+                        {t(`classification.${c}`)}
+                      </option>
+                    ))}
+                  </select>
+                )}
               </Field>
               <Field label={t('loan.overdueSince')} error={sErr?.forField('overdueSince')} name="overdueSince">
-                {(p) => <input {...p} type="date" value={overdueSince} onChange={(e) => setOverdueSince(e.target.value)} />}
+                {(p) => (
+                  <input {...p} type="date" value={overdueSince} onChange={(e) => setOverdueSince(e.target.value)} />
+                )}
               </Field>
             </>
           )}
           <Field label={t('loan.on')} error={sErr?.forField('on')} name="on">
             {(p) => <input {...p} type="date" value={on} onChange={(e) => setOn(e.target.value)} />}
           </Field>
-          <div className="field"><span>&nbsp;</span><button type="submit" className="primary" disabled={servicing.isPending}>{t('loan.report')}</button></div>
+          <div className="field">
+            <span>&nbsp;</span>
+            <button type="submit" className="primary" disabled={servicing.isPending}>
+              {t('loan.report')}
+            </button>
+          </div>
         </form>
-        {sErr && !sErr.errors.some((e) => ['amount', 'outstanding', 'on', 'classification', 'overdueSince'].includes(e.field)) && <ProblemMessage error={sErr} />}
-        {servicing.isSuccess && <p className="ok-box" role="status">{t('loan.reported')}</p>}
+        {sErr &&
+          !sErr.errors.some((e) =>
+            ['amount', 'outstanding', 'on', 'classification', 'overdueSince'].includes(e.field),
+          ) && <ProblemMessage error={sErr} />}
+        {servicing.isSuccess && (
+          <p className="ok-box" role="status">
+            {t('loan.reported')}
+          </p>
+        )}
       </section>
       {user?.role === 'bank' && (
         <section className="card" data-testid="claim-form">
           <h2 style={{ marginTop: 0 }}>{t('claim.file')}</h2>
-          {openClaim ? <p>{t('claim.exists')} <Link to={`/claims/${openClaim.id}`}>{openClaim.id.slice(0, 8)}</Link></p>
-            : f.status !== 'non-performing' ? <p className="muted">{t('claim.needNpl')}</p>
-            : (
-              <>
-                <p>{t('claim.explain', { outstanding: '' })}<Money value={f.outstanding} /> {t('common.yuan')} × {formatRate(f.ratio)}</p>
-                <button type="button" className="primary" disabled={claim.isPending} onClick={() => claim.mutate()}>{t('claim.submit')}</button>
-                <ProblemMessage error={claim.error} />
-              </>
-            )}
+          {openClaim ? (
+            <p>
+              {t('claim.exists')} <Link to={`/claims/${openClaim.id}`}>{openClaim.id.slice(0, 8)}</Link>
+            </p>
+          ) : f.status !== 'non-performing' ? (
+            <p className="muted">{t('claim.needNpl')}</p>
+          ) : (
+            <>
+              <p>
+                {t('claim.explain', { outstanding: '' })}
+                <Money value={f.outstanding} /> {t('common.yuan')} × {formatRate(f.ratio)}
+              </p>
+              <button type="button" className="primary" disabled={claim.isPending} onClick={() => claim.mutate()}>
+                {t('claim.submit')}
+              </button>
+              <ProblemMessage error={claim.error} />
+            </>
+          )}
         </section>
       )}
     </div>

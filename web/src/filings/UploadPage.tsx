@@ -11,8 +11,24 @@ import { api, ApiError, newKey, type FieldError } from '../api/client';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 
-interface ImportJob { id: string; status?: string; lastLine?: number; filed?: number; duplicates?: number; rejected?: number; progress?: number | null; errorReport?: string; [k: string]: unknown }
-interface RowError { row: string; column: string; message: string; messageEn: string; bankRef: string }
+interface ImportJob {
+  id: string;
+  status?: string;
+  lastLine?: number;
+  filed?: number;
+  duplicates?: number;
+  rejected?: number;
+  progress?: number | null;
+  errorReport?: string;
+  [k: string]: unknown;
+}
+interface RowError {
+  row: string;
+  column: string;
+  message: string;
+  messageEn: string;
+  bankRef: string;
+}
 
 /** A small CSV reader for the error report (quoted cells, doubled quotes, CRLF). */
 export function parseCsv(text: string): string[][] {
@@ -24,17 +40,27 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
     if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+      if (ch === '"' && src[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && src[i + 1] === '\n') i++;
-      row.push(cell); cell = '';
+      row.push(cell);
+      cell = '';
       if (row.some((c) => c !== '')) rows.push(row);
       row = [];
     } else cell += ch;
   }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -50,9 +76,22 @@ function upload(file: File, onProgress: (p: number) => void): Promise<ImportJob>
     xhr.onerror = () => reject(new ApiError(0, 'network', undefined, []));
     xhr.onload = () => {
       let body: Record<string, unknown> = {};
-      try { body = JSON.parse(xhr.responseText) as Record<string, unknown>; } catch { /* not JSON */ }
+      try {
+        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
+      } catch {
+        /* not JSON */
+      }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportJob);
-      else reject(new ApiError(xhr.status, String(body.title ?? xhr.statusText), body.detail as string | undefined, Array.isArray(body.errors) ? body.errors as FieldError[] : [], body.detailZh as string | undefined));
+      else
+        reject(
+          new ApiError(
+            xhr.status,
+            String(body.title ?? xhr.statusText),
+            body.detail as string | undefined,
+            Array.isArray(body.errors) ? (body.errors as FieldError[]) : [],
+            body.detailZh as string | undefined,
+          ),
+        );
     };
     const form = new FormData();
     form.append('file', file);
@@ -69,30 +108,47 @@ export default function UploadPage() {
   const [job, setJob] = useState<ImportJob | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const status = useQuery({
-    queryKey: ['import', job?.id], enabled: !!job?.id,
+    queryKey: ['import', job?.id],
+    enabled: !!job?.id,
     queryFn: () => api<ImportJob>(`/api/imports/${job!.id}`),
     refetchInterval: (q) => (finished(q.state.data) ? false : 500),
   });
   const current = status.data ?? job ?? undefined;
   const errors = useQuery({
-    queryKey: ['import-errors', job?.id], enabled: finished(current),
+    queryKey: ['import-errors', job?.id],
+    enabled: finished(current),
     queryFn: async (): Promise<RowError[]> => {
       const text = await api<string>(`/api/imports/${job!.id}/errors`, { headers: { accept: 'text/csv' } });
       const [header, ...rows] = parseCsv(typeof text === 'string' ? text : '');
-      const at = (name: RegExp) => Math.max(0, (header ?? []).findIndex((h) => name.test(h)));
+      const at = (name: RegExp) =>
+        Math.max(
+          0,
+          (header ?? []).findIndex((h) => name.test(h)),
+        );
       const ref = (header ?? []).findIndex((h) => /合同编号|bankRef/i.test(h));
-      return rows.map((r) => ({ row: r[at(/行号|line/)] ?? '', column: r[at(/列|column/)] ?? '', message: r[2] ?? '', messageEn: r[3] ?? '', bankRef: ref >= 0 ? r[ref] ?? '' : '' }));
+      return rows.map((r) => ({
+        row: r[at(/行号|line/)] ?? '',
+        column: r[at(/列|column/)] ?? '',
+        message: r[2] ?? '',
+        messageEn: r[3] ?? '',
+        bankRef: ref >= 0 ? (r[ref] ?? '') : '',
+      }));
     },
   });
   const errorRows = errors.data ?? [];
-  const progress = finished(current) ? 1 : current?.progress ?? 0;
+  const progress = finished(current) ? 1 : (current?.progress ?? 0);
   const accepted = current?.filed ?? 0;
   const refused = current?.rejected ?? errorRows.length;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!file) { setError(new ApiError(400, 'file', undefined, [{ field: 'file', message: t('upload.chooseFile') }])); return; }
-    setError(null); setJob(null); setSent(0);
+    if (!file) {
+      setError(new ApiError(400, 'file', undefined, [{ field: 'file', message: t('upload.chooseFile') }]));
+      return;
+    }
+    setError(null);
+    setJob(null);
+    setSent(0);
     try {
       setJob(await upload(file, setSent));
     } catch (x) {
@@ -102,14 +158,25 @@ export default function UploadPage() {
 
   return (
     <>
-      <p><Link to="/filings">← {t('nav.filings')}</Link></p>
+      <p>
+        <Link to="/filings">← {t('nav.filings')}</Link>
+      </p>
       <h1>{t('filing.upload')}</h1>
       <p className="muted">{t('upload.explain')}</p>
       <form className="card" onSubmit={submit} noValidate>
         <Field label={t('upload.file')} error={error?.forField('file')} name="file" hint={t('upload.formats')}>
-          {(p) => <input {...p} type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="file"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+          )}
         </Field>
-        <button type="submit" className="primary">{t('upload.start')}</button>
+        <button type="submit" className="primary">
+          {t('upload.start')}
+        </button>
         {(sent > 0 || job) && (
           <div style={{ marginTop: 12 }}>
             <label htmlFor="up-progress">{t('upload.sending')}</label>
@@ -120,20 +187,53 @@ export default function UploadPage() {
           <div style={{ marginTop: 8 }} data-testid="import-status">
             <label htmlFor="imp-progress">{t('upload.processing')}</label>
             <progress id="imp-progress" className="progress" max={1} value={progress} />
-            <p role="status">{current.status === 'failed' ? t('upload.failed') : finished(current) ? t('upload.finished', { accepted, refused }) : t('upload.progress', { done: current.lastLine ?? 0 })}</p>
+            <p role="status">
+              {current.status === 'failed'
+                ? t('upload.failed')
+                : finished(current)
+                  ? t('upload.finished', { accepted, refused })
+                  : t('upload.progress', { done: current.lastLine ?? 0 })}
+            </p>
           </div>
         )}
       </form>
       {error && !error.forField('file') && <ProblemMessage error={error} />}
       {finished(current) && (
         <>
-          <h2>{t('upload.errors')} <a className="btn" href={`/api/imports/${job!.id}/errors`} download>{t('upload.download')}</a></h2>
+          <h2>
+            {t('upload.errors')}{' '}
+            <a className="btn" href={`/api/imports/${job!.id}/errors`} download>
+              {t('upload.download')}
+            </a>
+          </h2>
           <table data-testid="row-errors">
-            <thead><tr><th>{t('upload.row')}</th><th>{t('filing.bankRef')}</th><th>{t('upload.field')}</th><th>{t('upload.message')}</th></tr></thead>
-            <tbody>{errorRows.map((r, i) => (
-              <tr key={`${r.row}-${i}`} data-row={r.row}><td>{r.row}</td><td>{r.bankRef}</td><td><code>{r.column}</code></td><td className="error">{i18n.language.startsWith('zh') ? r.message : r.messageEn || r.message}</td></tr>
-            ))}
-              {!errorRows.length && <tr><td colSpan={4} className="muted">{t('upload.noErrors')}</td></tr>}</tbody>
+            <thead>
+              <tr>
+                <th>{t('upload.row')}</th>
+                <th>{t('filing.bankRef')}</th>
+                <th>{t('upload.field')}</th>
+                <th>{t('upload.message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {errorRows.map((r, i) => (
+                <tr key={`${r.row}-${i}`} data-row={r.row}>
+                  <td>{r.row}</td>
+                  <td>{r.bankRef}</td>
+                  <td>
+                    <code>{r.column}</code>
+                  </td>
+                  <td className="error">{i18n.language.startsWith('zh') ? r.message : r.messageEn || r.message}</td>
+                </tr>
+              ))}
+              {!errorRows.length && (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    {t('upload.noErrors')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
           </table>
         </>
       )}

@@ -24,5 +24,6 @@ export function setLang(lang: Lang) {
 document.documentElement.lang = i18n.language;
 
 /** Pick the zh or en text of a bilingual API value. */
-export const pick = (v: { zh: string; en: string } | null | undefined, lang: string) => (v ? (lang.startsWith('zh') ? v.zh : v.en) : '');
+export const pick = (v: { zh: string; en: string } | null | undefined, lang: string) =>
+  v ? (lang.startsWith('zh') ? v.zh : v.en) : '';
 export default i18n;

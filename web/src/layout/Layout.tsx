@@ -14,24 +14,48 @@ export function Layout() {
   if (!user) return null;
   return (
     <div className="shell">
-      <a className="skip" href="#main">{t('nav.skip')}</a>
+      <a className="skip" href="#main">
+        {t('nav.skip')}
+      </a>
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
         <nav aria-label={t('nav.label')}>
           <ul>
             {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
-              <li key={n.path}><NavLink to={n.path}>{t(n.key)}</NavLink></li>
+              <li key={n.path}>
+                <NavLink to={n.path}>{t(n.key)}</NavLink>
+              </li>
             ))}
           </ul>
         </nav>
         <div className="user">
-          <Link to="/account" className="whoami" title={t('nav.accountOf', { username: user.username })} data-testid="whoami">{user.displayName} · {t(`role.${user.role}`)}</Link>
+          <Link
+            to="/account"
+            className="whoami"
+            title={t('nav.accountOf', { username: user.username })}
+            data-testid="whoami"
+          >
+            {user.displayName} · {t(`role.${user.role}`)}
+          </Link>
           <LangSwitch />
-          <button type="button" className="link" onClick={async () => { await signOut(); navigate('/login'); }}>{t('nav.signOut')}</button>
+          <button
+            type="button"
+            className="link"
+            onClick={async () => {
+              await signOut();
+              navigate('/login');
+            }}
+          >
+            {t('nav.signOut')}
+          </button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <ErrorBoundary resetKey={location.pathname}><Suspense fallback={<Loading />}><Outlet /></Suspense></ErrorBoundary>
+        <ErrorBoundary resetKey={location.pathname}>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </div>
   );

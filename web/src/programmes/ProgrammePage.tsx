@@ -13,16 +13,49 @@ import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 
 /** The rules of a policy document, flattened to id → readable row (eligibility rules and the other sections). */
-export function rulesOf(doc: PolicyDocument, lang: string): Map<string, { section: string; text: string; cites: string; quote: string }> {
+export function rulesOf(
+  doc: PolicyDocument,
+  lang: string,
+): Map<string, { section: string; text: string; cites: string; quote: string }> {
   const out = new Map<string, { section: string; text: string; cites: string; quote: string }>();
-  const skip = new Set(['$schema', 'programme', 'version', 'title', 'summary', 'cites', 'effectiveFrom', 'effectiveTo']);
-  const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(lang.startsWith('zh') ? '、' : ', ') : JSON.stringify(v));
-  const isRules = (v: unknown): v is PolicyRule[] => Array.isArray(v) && v.length > 0 && v.every((r) => r && typeof r === 'object' && 'id' in r);
+  const skip = new Set([
+    '$schema',
+    'programme',
+    'version',
+    'title',
+    'summary',
+    'cites',
+    'effectiveFrom',
+    'effectiveTo',
+  ]);
+  const show = (v: unknown): string =>
+    v === null || v === undefined
+      ? '—'
+      : typeof v === 'string'
+        ? v
+        : Array.isArray(v) && v.every((x) => typeof x !== 'object')
+          ? v.join(lang.startsWith('zh') ? '、' : ', ')
+          : JSON.stringify(v);
+  const isRules = (v: unknown): v is PolicyRule[] =>
+    Array.isArray(v) && v.length > 0 && v.every((r) => r && typeof r === 'object' && 'id' in r);
   // A message's placeholders: the rule's value (or ratio); what a loan fills in later reads '…'.
-  const words = (r: PolicyRule & { ratio?: unknown }) => (r.message ? pick(r.message, lang).replace(/\{(\w+)\}/g, (_, k: string) => (k === 'value' && r.value !== undefined ? show(r.value) : k === 'ratio' && r.ratio !== undefined ? show(r.ratio) : '…')) : '');
-  const rule = (key: string, section: string, r: PolicyRule, fallbackCites = '') => out.set(key, {
-    section, text: [words(r), r.fact && r.op ? `(${r.fact} ${r.op} ${show(r.value)})` : ''].filter(Boolean).join(' '), cites: (r.cites ?? []).join(', ') || fallbackCites, quote: r.quote ?? '',
-  });
+  const words = (r: PolicyRule & { ratio?: unknown }) =>
+    r.message
+      ? pick(r.message, lang).replace(/\{(\w+)\}/g, (_, k: string) =>
+          k === 'value' && r.value !== undefined
+            ? show(r.value)
+            : k === 'ratio' && r.ratio !== undefined
+              ? show(r.ratio)
+              : '…',
+        )
+      : '';
+  const rule = (key: string, section: string, r: PolicyRule, fallbackCites = '') =>
+    out.set(key, {
+      section,
+      text: [words(r), r.fact && r.op ? `(${r.fact} ${r.op} ${show(r.value)})` : ''].filter(Boolean).join(' '),
+      cites: (r.cites ?? []).join(', ') || fallbackCites,
+      quote: r.quote ?? '',
+    });
   for (const [section, value] of Object.entries(doc)) {
     if (skip.has(section)) continue;
     if (isRules(value)) {
@@ -38,9 +71,23 @@ export function rulesOf(doc: PolicyDocument, lang: string): Map<string, { sectio
         } else if (v && typeof v === 'object' && !Array.isArray(v)) {
           // A sub-rule such as { value, cites, message, quote } reads as its words (or value) with its own ids.
           const r = v as PolicyRule;
-          const rest = Object.entries(r).filter(([x]) => !['cites', 'message', 'quote'].includes(x)).map(([x, y]) => `${x}: ${show(y)}`).join('; ');
-          out.set(`${section}/${k}`, { section, text: [words(r), rest].filter(Boolean).join(' — '), cites: (r.cites ?? []).join(', ') || cites, quote: r.quote ?? '' });
-        } else out.set(`${section}/${k}`, { section, text: show(v), cites, quote: typeof o.quote === 'string' ? o.quote : '' });
+          const rest = Object.entries(r)
+            .filter(([x]) => !['cites', 'message', 'quote'].includes(x))
+            .map(([x, y]) => `${x}: ${show(y)}`)
+            .join('; ');
+          out.set(`${section}/${k}`, {
+            section,
+            text: [words(r), rest].filter(Boolean).join(' — '),
+            cites: (r.cites ?? []).join(', ') || cites,
+            quote: r.quote ?? '',
+          });
+        } else
+          out.set(`${section}/${k}`, {
+            section,
+            text: show(v),
+            cites,
+            quote: typeof o.quote === 'string' ? o.quote : '',
+          });
       }
     } else {
       out.set(section, { section, text: show(value), cites: '', quote: '' });
@@ -52,7 +99,10 @@ export function rulesOf(doc: PolicyDocument, lang: string): Map<string, { sectio
 export default function ProgrammePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
-  const prog = useQuery({ queryKey: ['programme', id], queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(id)}`) });
+  const prog = useQuery({
+    queryKey: ['programme', id],
+    queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(id)}`),
+  });
   const all = useProgrammes();
   const options = (all.data ?? []).flatMap((p) => p.versions.map((v) => `${p.id}@${v.version}`));
   const [left, setLeft] = useState('');
@@ -64,7 +114,8 @@ export default function ProgrammePage() {
       queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(key.split('@')[0]!)}`),
     })),
   });
-  const docOf = (key: string, p: Programme | undefined) => p?.policies.find((x) => `${p.id}@${x.version}` === key)?.document;
+  const docOf = (key: string, p: Programme | undefined) =>
+    p?.policies.find((x) => `${p.id}@${x.version}` === key)?.document;
   const leftDoc = docOf(left, docs[0]?.data);
   const rightDoc = docOf(right, docs[1]?.data);
   const diff = useMemo(() => {
@@ -80,36 +131,89 @@ export default function ProgrammePage() {
   const p = prog.data;
   return (
     <>
-      <p><Link to="/programmes">← {t('nav.programmes')}</Link></p>
+      <p>
+        <Link to="/programmes">← {t('nav.programmes')}</Link>
+      </p>
       <h1>{pick(p.title, i18n.language)}</h1>
       <p className="muted">{p.id}</p>
       {p.policies.map((v) => {
         const rules = rulesOf(v.document, i18n.language);
         return (
           <section key={v.version} className="card" style={{ marginBottom: 14 }} data-testid="policy-version">
-            <h2 style={{ marginTop: 0 }}>{t('prog.version', { v: v.version, r: v.revision })} · {v.document.effectiveFrom} – {v.document.effectiveTo ?? t('prog.open')}</h2>
+            <h2 style={{ marginTop: 0 }}>
+              {t('prog.version', { v: v.version, r: v.revision })} · {v.document.effectiveFrom} –{' '}
+              {v.document.effectiveTo ?? t('prog.open')}
+            </h2>
             {v.document.summary && <p>{pick(v.document.summary, i18n.language)}</p>}
             <table>
-              <thead><tr><th>{t('prog.rule')}</th><th>{t('prog.text')}</th><th>{t('prog.cites')}</th><th>{t('prog.quote')}</th></tr></thead>
-              <tbody>{[...rules.entries()].map(([k, r]) => <tr key={k}><td><code>{k}</code></td><td>{r.text}</td><td>{r.cites}</td><td lang="zh-CN">{r.quote}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>{t('prog.rule')}</th>
+                  <th>{t('prog.text')}</th>
+                  <th>{t('prog.cites')}</th>
+                  <th>{t('prog.quote')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...rules.entries()].map(([k, r]) => (
+                  <tr key={k}>
+                    <td>
+                      <code>{k}</code>
+                    </td>
+                    <td>{r.text}</td>
+                    <td>{r.cites}</td>
+                    <td lang="zh-CN">{r.quote}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </section>
         );
       })}
       <h2>{t('prog.diff')}</h2>
       <div className="toolbar">
-        <div className="field"><label htmlFor="diff-left">{t('prog.left')}</label>
-          <select id="diff-left" value={left} onChange={(e) => setLeft(e.target.value)}><option value="">{t('common.choose')}</option>{options.map((o) => <option key={o}>{o}</option>)}</select></div>
-        <div className="field"><label htmlFor="diff-right">{t('prog.right')}</label>
-          <select id="diff-right" value={right} onChange={(e) => setRight(e.target.value)}><option value="">{t('common.choose')}</option>{options.map((o) => <option key={o}>{o}</option>)}</select></div>
+        <div className="field">
+          <label htmlFor="diff-left">{t('prog.left')}</label>
+          <select id="diff-left" value={left} onChange={(e) => setLeft(e.target.value)}>
+            <option value="">{t('common.choose')}</option>
+            {options.map((o) => (
+              <option key={o}>{o}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="diff-right">{t('prog.right')}</label>
+          <select id="diff-right" value={right} onChange={(e) => setRight(e.target.value)}>
+            <option value="">{t('common.choose')}</option>
+            {options.map((o) => (
+              <option key={o}>{o}</option>
+            ))}
+          </select>
+        </div>
       </div>
       {diff && (
         <table className="diff" data-testid="diff">
-          <thead><tr><th>{t('prog.rule')}</th><th>{left}</th><th>{right}</th></tr></thead>
-          <tbody>{diff.map(({ k, a, b }) => {
-            const cls = !a ? 'added' : !b ? 'removed' : a.text !== b.text || a.cites !== b.cites ? 'changed' : '';
-            return <tr key={k}><td><code>{k}</code></td><td className={cls}>{a ? `${a.text}${a.cites ? ` [${a.cites}]` : ''}` : '—'}</td><td className={cls}>{b ? `${b.text}${b.cites ? ` [${b.cites}]` : ''}` : '—'}</td></tr>;
-          })}</tbody>
+          <thead>
+            <tr>
+              <th>{t('prog.rule')}</th>
+              <th>{left}</th>
+              <th>{right}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {diff.map(({ k, a, b }) => {
+              const cls = !a ? 'added' : !b ? 'removed' : a.text !== b.text || a.cites !== b.cites ? 'changed' : '';
+              return (
+                <tr key={k}>
+                  <td>
+                    <code>{k}</code>
+                  </td>
+                  <td className={cls}>{a ? `${a.text}${a.cites ? ` [${a.cites}]` : ''}` : '—'}</td>
+                  <td className={cls}>{b ? `${b.text}${b.cites ? ` [${b.cites}]` : ''}` : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
         </table>
       )}
     </>

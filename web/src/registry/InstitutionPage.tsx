@@ -14,9 +14,21 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
   const { t, i18n } = useTranslation();
   // Brackets as each language writes them: full-width in Chinese text.
   const [open, close] = i18n.language.startsWith('zh') ? ['（', '）'] : [' (', ')'];
-  const inst = useQuery({ queryKey: ['institution', id], queryFn: () => api<Institution>(`/api/institutions/${encodeURIComponent(id)}`) });
-  const agreements = useQuery({ queryKey: ['agreements'], retry: false, queryFn: () => api<{ items: Agreement[] }>('/api/agreements') });
-  const breaker = useQuery({ queryKey: ['breaker', id], enabled: kind === 'bank', retry: false, queryFn: () => api<Breaker>(`/api/breakers/${encodeURIComponent(id)}`) });
+  const inst = useQuery({
+    queryKey: ['institution', id],
+    queryFn: () => api<Institution>(`/api/institutions/${encodeURIComponent(id)}`),
+  });
+  const agreements = useQuery({
+    queryKey: ['agreements'],
+    retry: false,
+    queryFn: () => api<{ items: Agreement[] }>('/api/agreements'),
+  });
+  const breaker = useQuery({
+    queryKey: ['breaker', id],
+    enabled: kind === 'bank',
+    retry: false,
+    queryFn: () => api<Breaker>(`/api/breakers/${encodeURIComponent(id)}`),
+  });
   if (inst.isPending) return <Loading />;
   if (!inst.data) return <ProblemMessage error={inst.error} />;
   const i = inst.data;
@@ -24,9 +36,15 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
   const b = breaker.data;
   return (
     <>
-      <p><Link to={kind === 'bank' ? '/banks' : '/guarantors'}>← {t(kind === 'bank' ? 'nav.banks' : 'nav.guarantors')}</Link></p>
-      <h1>{i18n.language.startsWith('zh') ? i.name : i.nameEn ?? i.name}</h1>
-      <p className="muted"><code>{i.id}</code> · {t(`instKind.${i.kind}`, { defaultValue: i.kind })}</p>
+      <p>
+        <Link to={kind === 'bank' ? '/banks' : '/guarantors'}>
+          ← {t(kind === 'bank' ? 'nav.banks' : 'nav.guarantors')}
+        </Link>
+      </p>
+      <h1>{i18n.language.startsWith('zh') ? i.name : (i.nameEn ?? i.name)}</h1>
+      <p className="muted">
+        <code>{i.id}</code> · {t(`instKind.${i.kind}`, { defaultValue: i.kind })}
+      </p>
       {kind === 'bank' && (
         <section className="card" data-testid="breaker">
           <h2 style={{ marginTop: 0 }}>{t('inst.breaker')}</h2>
@@ -34,26 +52,85 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
             <>
               <p className={b.tripped ? 'error-box' : 'ok-box'}>{pick(b.why, i18n.language)}</p>
               <dl className="props">
-                <dt>{t('inst.filedPrincipal')}</dt><dd><Money value={b.filedPrincipal} /></dd>
-                <dt>{t('inst.claimedNpl')}</dt><dd><Money value={b.claimedNplPrincipal} /></dd>
-                <dt>{t('dash.claimRatio')}</dt><dd>{formatRate(b.claimRatio)}{open}{t('inst.threshold')} {formatRate(b.thresholds.claimRatioAbove)}{close}</dd>
-                <dt>{t('inst.paid')}</dt><dd><Money value={b.compensationPaid} /></dd>
-                <dt>{t('inst.refunded')}</dt><dd><Money value={b.refunded} /></dd>
-                <dt>{t('inst.netCompensation')}</dt><dd><Money value={b.netCompensation} />{open}{t('inst.threshold')} <Money value={b.thresholds.netCompensationAbove} />{close}</dd>
-                <dt>{t('prog.cites')}</dt><dd>{b.cites.join(', ')}</dd>
+                <dt>{t('inst.filedPrincipal')}</dt>
+                <dd>
+                  <Money value={b.filedPrincipal} />
+                </dd>
+                <dt>{t('inst.claimedNpl')}</dt>
+                <dd>
+                  <Money value={b.claimedNplPrincipal} />
+                </dd>
+                <dt>{t('dash.claimRatio')}</dt>
+                <dd>
+                  {formatRate(b.claimRatio)}
+                  {open}
+                  {t('inst.threshold')} {formatRate(b.thresholds.claimRatioAbove)}
+                  {close}
+                </dd>
+                <dt>{t('inst.paid')}</dt>
+                <dd>
+                  <Money value={b.compensationPaid} />
+                </dd>
+                <dt>{t('inst.refunded')}</dt>
+                <dd>
+                  <Money value={b.refunded} />
+                </dd>
+                <dt>{t('inst.netCompensation')}</dt>
+                <dd>
+                  <Money value={b.netCompensation} />
+                  {open}
+                  {t('inst.threshold')} <Money value={b.thresholds.netCompensationAbove} />
+                  {close}
+                </dd>
+                <dt>{t('prog.cites')}</dt>
+                <dd>{b.cites.join(', ')}</dd>
               </dl>
             </>
-          ) : breaker.error instanceof ApiError && breaker.error.status === 404 ? <p className="muted">{t('common.none')}</p> : <ProblemMessage error={breaker.error} />}
+          ) : breaker.error instanceof ApiError && breaker.error.status === 404 ? (
+            <p className="muted">{t('common.none')}</p>
+          ) : (
+            <ProblemMessage error={breaker.error} />
+          )}
         </section>
       )}
       <h2>{t('inst.agreements')}</h2>
       <ProblemMessage error={agreements.error} />
       <table>
-        <thead><tr><th>{t('inst.fund')}</th><th>{t('filing.programme')}</th><th>{t('inst.signedOn')}</th><th>{t('inst.endsOn')}</th><th className="num">{t('inst.quota')}</th></tr></thead>
-        <tbody>{mine.map((a) => <tr key={a.id}><td>{a.fundId}</td><td><Link to={`/programmes/${a.programmeId}`}>{a.programmeId}</Link></td><td>{a.signedOn}</td><td>{a.endsOn ?? '—'}</td><td className="num">{a.quota ? <Money value={a.quota} /> : t('inst.noQuota')}</td></tr>)}
-          {!mine.length && <tr><td colSpan={5} className="muted">{t('common.none')}</td></tr>}</tbody>
+        <thead>
+          <tr>
+            <th>{t('inst.fund')}</th>
+            <th>{t('filing.programme')}</th>
+            <th>{t('inst.signedOn')}</th>
+            <th>{t('inst.endsOn')}</th>
+            <th className="num">{t('inst.quota')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {mine.map((a) => (
+            <tr key={a.id}>
+              <td>{a.fundId}</td>
+              <td>
+                <Link to={`/programmes/${a.programmeId}`}>{a.programmeId}</Link>
+              </td>
+              <td>{a.signedOn}</td>
+              <td>{a.endsOn ?? '—'}</td>
+              <td className="num">{a.quota ? <Money value={a.quota} /> : t('inst.noQuota')}</td>
+            </tr>
+          ))}
+          {!mine.length && (
+            <tr>
+              <td colSpan={5} className="muted">
+                {t('common.none')}
+              </td>
+            </tr>
+          )}
+        </tbody>
       </table>
-      {kind === 'bank' && <p><Link to={`/filings?bankId=${encodeURIComponent(id)}`}>{t('inst.loans')}</Link></p>}
+      {kind === 'bank' && (
+        <p>
+          <Link to={`/filings?bankId=${encodeURIComponent(id)}`}>{t('inst.loans')}</Link>
+        </p>
+      )}
     </>
   );
 }

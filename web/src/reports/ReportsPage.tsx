@@ -29,7 +29,13 @@ function flatten(data: unknown): Record<string, unknown>[] {
 }
 /** The report's own scalar figures when its rows are a list inside it (the risk-sharing totals). */
 function totals(data: unknown): [string, unknown][] {
-  if (!data || typeof data !== 'object' || Array.isArray(data) || !Array.isArray((data as Record<string, unknown>).parties)) return [];
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    Array.isArray(data) ||
+    !Array.isArray((data as Record<string, unknown>).parties)
+  )
+    return [];
   return Object.entries(data as Record<string, unknown>).filter(([, v]) => v === null || typeof v !== 'object');
 }
 
@@ -38,13 +44,23 @@ export default function ReportsPage() {
   const { user } = useAuth();
   const [report, setReport] = useState<Report>('banks');
   const [by, setBy] = useState('bank');
-  const funds = useQuery({ queryKey: ['funds'], enabled: can(user, 'manager', 'reviewer', 'auditor'), queryFn: () => api<{ items: Fund[] }>('/api/funds') });
+  const funds = useQuery({
+    queryKey: ['funds'],
+    enabled: can(user, 'manager', 'reviewer', 'auditor'),
+    queryFn: () => api<{ items: Fund[] }>('/api/funds'),
+  });
   const [fundId, setFundId] = useState('');
   const fund = fundId || funds.data?.items[0]?.id || '';
   const params = { ...(report === 'breakdown' ? { by } : {}), ...(fund ? { fundId: fund } : {}) };
-  const data = useQuery({ queryKey: ['report', report, params], retry: false, queryFn: () => api<unknown>(`/api/reports/${report}${qs(params)}`) });
+  const data = useQuery({
+    queryKey: ['report', report, params],
+    retry: false,
+    queryFn: () => api<unknown>(`/api/reports/${report}${qs(params)}`),
+  });
   const rows = flatten(data.data);
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] !== 'object' || r[k] === null)))];
+  const cols = [
+    ...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] !== 'object' || r[k] === null))),
+  ];
   // A column's name may mean another thing in one report (monthly claimsPaid is a count).
   const head = (c: string) => t([`field.${report}.${c}`, `field.${c}`], { defaultValue: c });
   const cell = (c: string, v: unknown): string => {
@@ -56,34 +72,100 @@ export default function ReportsPage() {
     if (CODES[c]) return t(`${CODES[c]}.${v}`, { defaultValue: v });
     return MONEY.test(v) ? formatYuan(v) : v;
   };
-  const right = (c: string) => rows.some((r) => typeof r[c] === 'number' || (typeof r[c] === 'string' && (MONEY.test(r[c] as string) || isRateKey(c) || isMultipleKey(c))));
+  const right = (c: string) =>
+    rows.some(
+      (r) =>
+        typeof r[c] === 'number' ||
+        (typeof r[c] === 'string' && (MONEY.test(r[c] as string) || isRateKey(c) || isMultipleKey(c))),
+    );
   const sums = totals(data.data);
   return (
     <>
       <h1>{t('nav.reports')}</h1>
       <div className="toolbar">
-        <div className="field"><label htmlFor="r-kind">{t('rep.report')}</label>
-          <select id="r-kind" value={report} onChange={(e) => setReport(e.target.value as Report)}>{REPORTS.map((r) => <option key={r} value={r}>{t(`rep.${r}`)}</option>)}</select></div>
-        {report === 'breakdown' && <div className="field"><label htmlFor="r-by">{t('rep.by')}</label>
-          <select id="r-by" value={by} onChange={(e) => setBy(e.target.value)}>{BY.map((b) => <option key={b} value={b}>{t(`rep.byOpt.${b}`)}</option>)}</select></div>}
-        {(funds.data?.items.length ?? 0) > 1 && <div className="field"><label htmlFor="r-fund">{t('dash.fund')}</label>
-          <select id="r-fund" value={fund} onChange={(e) => setFundId(e.target.value)}>{funds.data!.items.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}</select></div>}
-        <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'csv' })}`} download>{t('rep.csv')}</a>
-        <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'xlsx' })}`} download>{t('rep.xlsx')}</a>
+        <div className="field">
+          <label htmlFor="r-kind">{t('rep.report')}</label>
+          <select id="r-kind" value={report} onChange={(e) => setReport(e.target.value as Report)}>
+            {REPORTS.map((r) => (
+              <option key={r} value={r}>
+                {t(`rep.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {report === 'breakdown' && (
+          <div className="field">
+            <label htmlFor="r-by">{t('rep.by')}</label>
+            <select id="r-by" value={by} onChange={(e) => setBy(e.target.value)}>
+              {BY.map((b) => (
+                <option key={b} value={b}>
+                  {t(`rep.byOpt.${b}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {(funds.data?.items.length ?? 0) > 1 && (
+          <div className="field">
+            <label htmlFor="r-fund">{t('dash.fund')}</label>
+            <select id="r-fund" value={fund} onChange={(e) => setFundId(e.target.value)}>
+              {funds.data!.items.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'csv' })}`} download>
+          {t('rep.csv')}
+        </a>
+        <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'xlsx' })}`} download>
+          {t('rep.xlsx')}
+        </a>
       </div>
       <ProblemMessage error={data.error} />
       {sums.length > 0 && (
         <dl className="props card" style={{ marginBottom: 12 }} data-testid="report-totals">
-          {sums.map(([k, v]) => <Fragment key={k}><dt>{head(k)}</dt><dd>{cell(k, v)}</dd></Fragment>)}
+          {sums.map(([k, v]) => (
+            <Fragment key={k}>
+              <dt>{head(k)}</dt>
+              <dd>{cell(k, v)}</dd>
+            </Fragment>
+          ))}
         </dl>
       )}
       {data.isPending && <Loading />}
       {data.data !== undefined && (
         <div className="table-wrap">
           <table data-testid="report-table" className="report">
-            <thead><tr>{cols.map((c) => <th key={c} className={right(c) ? 'num' : undefined}>{head(c)}</th>)}</tr></thead>
-            <tbody>{rows.map((r, i) => <tr key={i}>{cols.map((c) => <td key={c} className={right(c) ? 'num' : undefined}>{cell(c, r[c])}</td>)}</tr>)}
-              {!rows.length && <tr><td colSpan={Math.max(cols.length, 1)} className="muted">{t('common.none')}</td></tr>}</tbody>
+            <thead>
+              <tr>
+                {cols.map((c) => (
+                  <th key={c} className={right(c) ? 'num' : undefined}>
+                    {head(c)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={i}>
+                  {cols.map((c) => (
+                    <td key={c} className={right(c) ? 'num' : undefined}>
+                      {cell(c, r[c])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+              {!rows.length && (
+                <tr>
+                  <td colSpan={Math.max(cols.length, 1)} className="muted">
+                    {t('common.none')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
           </table>
         </div>
       )}

@@ -24,10 +24,25 @@ const BOOK_GRADES = ['normal', 'special-mention'];
 type PdSource = 'manager' | 'history';
 const DEFAULT_PD: Record<string, string> = { normal: '1.5', 'special-mention': '12' };
 
-interface VariantRow { key: number; name: string; programme: string; ratio: string; capMode: 'keep' | 'amount' | 'none'; cap: string }
+interface VariantRow {
+  key: number;
+  name: string;
+  programme: string;
+  ratio: string;
+  capMode: 'keep' | 'amount' | 'none';
+  cap: string;
+}
 
 let nextKey = 1;
-const row = (v: Partial<VariantRow>): VariantRow => ({ key: nextKey++, name: '', programme: '', ratio: '', capMode: 'keep', cap: '', ...v });
+const row = (v: Partial<VariantRow>): VariantRow => ({
+  key: nextKey++,
+  name: '',
+  programme: '',
+  ratio: '',
+  capMode: 'keep',
+  cap: '',
+  ...v,
+});
 
 export interface FormValues {
   fundId: string;
@@ -47,7 +62,14 @@ export interface FormValues {
   recoveryDelay: string;
 }
 
-export function SimulationForm({ funds, programmes, defaultCash, running, apiErrors, onRun }: {
+export function SimulationForm({
+  funds,
+  programmes,
+  defaultCash,
+  running,
+  apiErrors,
+  onRun,
+}: {
   funds: Fund[];
   programmes: ProgrammeSummary[];
   /** The chosen fund's cash now (from its ledger), offered as the starting cash. */
@@ -58,15 +80,30 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
 }) {
   const { t, i18n } = useTranslation();
   const [v, setV] = useState<FormValues>(() => ({
-    fundId: funds[0]?.id ?? '', grades: [], pdSource: 'manager', pd: { ...DEFAULT_PD },
-    variants: [row({}), row({ ratio: '50' }), ...programmes.slice(0, MAX_VARIANTS - 2).map((p) => row({ programme: p.id }))],
-    scenarios: '10000', years: '3', seed: '1', rho: '15',
-    withFund: true, cash: '', topUps: '', recoveryRate: '20', recoveryDelay: '1',
+    fundId: funds[0]?.id ?? '',
+    grades: [],
+    pdSource: 'manager',
+    pd: { ...DEFAULT_PD },
+    variants: [
+      row({}),
+      row({ ratio: '50' }),
+      ...programmes.slice(0, MAX_VARIANTS - 2).map((p) => row({ programme: p.id })),
+    ],
+    scenarios: '10000',
+    years: '3',
+    seed: '1',
+    rho: '15',
+    withFund: true,
+    cash: '',
+    topUps: '',
+    recoveryRate: '20',
+    recoveryDelay: '1',
   }));
   const [local, setLocal] = useState<FieldError[]>([]);
   const [cashTouched, setCashTouched] = useState(false);
   const set = (patch: Partial<FormValues>) => setV((old) => ({ ...old, ...patch }));
-  const setVariant = (key: number, patch: Partial<VariantRow>) => set({ variants: v.variants.map((r) => (r.key === key ? { ...r, ...patch } : r)) });
+  const setVariant = (key: number, patch: Partial<VariantRow>) =>
+    set({ variants: v.variants.map((r) => (r.key === key ? { ...r, ...patch } : r)) });
 
   // The fund's cash now, until the manager types another figure.
   const suggested = defaultCash(v.fundId);
@@ -87,15 +124,26 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
 
   // A grade the API says is missing (a book with other classifications) gets its own PD input.
   useEffect(() => {
-    const missing = apiErrors.map((e) => /^pdByGrade\.(.+)$/.exec(e.field)?.[1]).filter((g): g is string => !!g && !grades.includes(g));
-    if (missing.length) setV((old) => ({ ...old, grades: [...old.grades, ...missing.filter((g) => !old.grades.includes(g))] }));
+    const missing = apiErrors
+      .map((e) => /^pdByGrade\.(.+)$/.exec(e.field)?.[1])
+      .filter((g): g is string => !!g && !grades.includes(g));
+    if (missing.length)
+      setV((old) => ({ ...old, grades: [...old.grades, ...missing.filter((g) => !old.grades.includes(g))] }));
   }, [apiErrors, grades]);
 
   const historyHint = (g: string): string => {
     const h = historyOf(g);
     if (!h || !book.data) return '';
     const years = h.loanYears.toLocaleString('en-US', { maximumFractionDigits: 1 });
-    if (h.pd !== undefined) return t('sim.histEstimate', { pd: formatProbability(h.pd), lo: formatProbability(h.interval?.[0] ?? NaN), hi: formatProbability(h.interval?.[1] ?? NaN), loans: h.loans.toLocaleString('en-US'), defaults: h.defaults.toLocaleString('en-US'), years });
+    if (h.pd !== undefined)
+      return t('sim.histEstimate', {
+        pd: formatProbability(h.pd),
+        lo: formatProbability(h.interval?.[0] ?? NaN),
+        hi: formatProbability(h.interval?.[1] ?? NaN),
+        loans: h.loans.toLocaleString('en-US'),
+        defaults: h.defaults.toLocaleString('en-US'),
+        years,
+      });
     return h.loanYears > 0 ? t('sim.histTooShort', { years, min: book.data.minLoanYears }) : t('sim.histNone');
   };
 
@@ -107,8 +155,14 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
     const base = r.programme || t('sim.asFiled');
     const edits = [
       r.ratio ? t('sim.editRatio', { v: r.ratio }) : '',
-      r.capMode === 'none' ? t('sim.editNoCap') : r.capMode === 'amount' && r.cap ? t('sim.editCap', { v: formatYuan(cleanMoney(r.cap)) }) : '',
-    ].filter(Boolean).join(t('sim.editSep'));
+      r.capMode === 'none'
+        ? t('sim.editNoCap')
+        : r.capMode === 'amount' && r.cap
+          ? t('sim.editCap', { v: formatYuan(cleanMoney(r.cap)) })
+          : '',
+    ]
+      .filter(Boolean)
+      .join(t('sim.editSep'));
     return (edits ? t('sim.nameWithEdits', { base, edits }) : base).slice(0, 60);
   };
 
@@ -142,7 +196,10 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
     });
     const whole = (field: string, text: string) => {
       const s = text.trim().replace(/,/g, '');
-      if (!/^\d+$/.test(s)) { bad(field, 'sim.errWhole'); return 0; }
+      if (!/^\d+$/.test(s)) {
+        bad(field, 'sim.errWhole');
+        return 0;
+      }
       return Number(s);
     };
     const scenarios = whole('scenarios', v.scenarios);
@@ -153,19 +210,35 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
     let fund: SimulationRequest['fund'];
     if (v.withFund) {
       if (!moneyOk(v.cash)) bad('fund.cash', 'sim.errMoney');
-      const topUps = v.topUps.split(/[，,;；\s]+/).map((s) => s.trim()).filter(Boolean);
-      topUps.forEach((s, i) => { if (!moneyOk(s)) bad(`fund.topUps[${i}]`, 'sim.errMoney'); });
+      const topUps = v.topUps
+        .split(/[，,;；\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      topUps.forEach((s, i) => {
+        if (!moneyOk(s)) bad(`fund.topUps[${i}]`, 'sim.errMoney');
+      });
       const recoveryRate = percentToProbability(v.recoveryRate || '0');
       if (recoveryRate === null) bad('fund.recoveryRate', 'sim.errPercent');
       const delay = whole('fund.recoveryDelayYears', v.recoveryDelay || '0');
-      fund = { cash: cleanMoney(v.cash), ...(topUps.length ? { topUps } : {}), recoveryRate: recoveryRate ?? 0, recoveryDelayYears: delay };
+      fund = {
+        cash: cleanMoney(v.cash),
+        ...(topUps.length ? { topUps } : {}),
+        recoveryRate: recoveryRate ?? 0,
+        recoveryDelayYears: delay,
+      };
     }
     if (problems.length) return { req: null, problems };
     return {
       req: {
         portfolio: { source: 'book', ...(v.fundId ? { fundId: v.fundId } : {}) },
         ...(v.pdSource === 'history' ? { pd: 'history' as const } : {}),
-        pdByGrade, variants, correlation: { rho: rho! }, scenarios, years, seed, ...(fund ? { fund } : {}),
+        pdByGrade,
+        variants,
+        correlation: { rho: rho! },
+        scenarios,
+        years,
+        seed,
+        ...(fund ? { fund } : {}),
       },
       problems,
     };
@@ -188,11 +261,20 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
             {(p) => (
               <select {...p} value={v.fundId} onChange={(e) => set({ fundId: e.target.value })}>
                 <option value="">{t('sim.allFunds')}</option>
-                {funds.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+                {funds.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.name}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
-          <Field label={t('sim.pdSource')} name="pd" error={err('pd')} hint={book.data ? t('sim.pdHistoryHint', { asOf: book.data.asOf }) : undefined}>
+          <Field
+            label={t('sim.pdSource')}
+            name="pd"
+            error={err('pd')}
+            hint={book.data ? t('sim.pdHistoryHint', { asOf: book.data.asOf }) : undefined}
+          >
             {(p) => (
               <select {...p} value={v.pdSource} onChange={(e) => set({ pdSource: e.target.value as PdSource })}>
                 <option value="manager">{t('sim.pdSourceManager')}</option>
@@ -204,16 +286,35 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
             const grade = t(`classification.${g}`, { defaultValue: g });
             const fallback = v.pdSource === 'history';
             return (
-              <Field key={g} label={fallback ? t('sim.pdFallback', { grade }) : t('sim.pd', { grade })} name={`pdByGrade.${g}`} error={err(`pdByGrade.${g}`)} hint={historyHint(g) || undefined}>
-                {(p) => <input {...p} inputMode="decimal" value={v.pd[g] ?? ''} placeholder={fallback && estimated(g) ? t('sim.pdFromHistory') : undefined} onChange={(e) => set({ pd: { ...v.pd, [g]: e.target.value } })} />}
+              <Field
+                key={g}
+                label={fallback ? t('sim.pdFallback', { grade }) : t('sim.pd', { grade })}
+                name={`pdByGrade.${g}`}
+                error={err(`pdByGrade.${g}`)}
+                hint={historyHint(g) || undefined}
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="decimal"
+                    value={v.pd[g] ?? ''}
+                    placeholder={fallback && estimated(g) ? t('sim.pdFromHistory') : undefined}
+                    onChange={(e) => set({ pd: { ...v.pd, [g]: e.target.value } })}
+                  />
+                )}
               </Field>
             );
           })}
         </div>
         {book.data && (
           <p className="hint" data-testid="sim-book">
-            {t('sim.bookSummary', { loans: book.data.loans.toLocaleString('en-US'), exposure: formatYuan(book.data.exposure), sectors: book.data.sectors.length })}
-            {book.data.sectors.length > 0 && `（${book.data.sectors.map((x) => t('sim.sectorLoans', { sector: x.sector, loans: x.loans.toLocaleString('en-US') })).join(t('sim.editSep'))}）`}
+            {t('sim.bookSummary', {
+              loans: book.data.loans.toLocaleString('en-US'),
+              exposure: formatYuan(book.data.exposure),
+              sectors: book.data.sectors.length,
+            })}
+            {book.data.sectors.length > 0 &&
+              `（${book.data.sectors.map((x) => t('sim.sectorLoans', { sector: x.sector, loans: x.loans.toLocaleString('en-US') })).join(t('sim.editSep'))}）`}
           </p>
         )}
       </fieldset>
@@ -221,10 +322,30 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
       <fieldset>
         <legend>{t('sim.variants')}</legend>
         <p className="hint">{t('sim.variantsHint')}</p>
-        {exactErr('variants') && <p className="field-error" role="alert">{exactErr('variants')}</p>}
+        {exactErr('variants') && (
+          <p className="field-error" role="alert">
+            {exactErr('variants')}
+          </p>
+        )}
         <table className="variants">
-          <colgroup><col style={{ width: 36 }} /><col style={{ width: '24%' }} /><col /><col style={{ width: 120 }} /><col style={{ width: 280 }} /><col style={{ width: 64 }} /></colgroup>
-          <thead><tr><th>#</th><th>{t('sim.vName')}</th><th>{t('sim.vTerms')}</th><th>{t('sim.vRatio')}</th><th>{t('sim.vCap')}</th><th /></tr></thead>
+          <colgroup>
+            <col style={{ width: 36 }} />
+            <col style={{ width: '24%' }} />
+            <col />
+            <col style={{ width: 120 }} />
+            <col style={{ width: 280 }} />
+            <col style={{ width: 64 }} />
+          </colgroup>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t('sim.vName')}</th>
+              <th>{t('sim.vTerms')}</th>
+              <th>{t('sim.vRatio')}</th>
+              <th>{t('sim.vCap')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {v.variants.map((r, i) => {
               const f = `variants[${i}]`;
@@ -233,41 +354,108 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
                 <tr key={r.key} data-testid={`variant-${i}`}>
                   <td>{i + 1}</td>
                   <td>
-                    <input aria-label={t('sim.vNameOf', { n: i + 1 })} value={r.name} placeholder={autoName(r)} maxLength={60} onChange={(e) => setVariant(r.key, { name: e.target.value })} aria-invalid={!!cellErr('id') || undefined} />
-                    {cellErr('id') && <div className="field-error" role="alert">{cellErr('id')}</div>}
-                    {exactErr(f) && <div className="field-error" role="alert">{exactErr(f)}</div>}
+                    <input
+                      aria-label={t('sim.vNameOf', { n: i + 1 })}
+                      value={r.name}
+                      placeholder={autoName(r)}
+                      maxLength={60}
+                      onChange={(e) => setVariant(r.key, { name: e.target.value })}
+                      aria-invalid={!!cellErr('id') || undefined}
+                    />
+                    {cellErr('id') && (
+                      <div className="field-error" role="alert">
+                        {cellErr('id')}
+                      </div>
+                    )}
+                    {exactErr(f) && (
+                      <div className="field-error" role="alert">
+                        {exactErr(f)}
+                      </div>
+                    )}
                   </td>
                   <td>
-                    <select aria-label={t('sim.vTermsOf', { n: i + 1 })} value={r.programme} onChange={(e) => setVariant(r.key, { programme: e.target.value })} aria-invalid={!!cellErr('programme') || undefined}>
+                    <select
+                      aria-label={t('sim.vTermsOf', { n: i + 1 })}
+                      value={r.programme}
+                      onChange={(e) => setVariant(r.key, { programme: e.target.value })}
+                      aria-invalid={!!cellErr('programme') || undefined}
+                    >
                       <option value="">{t('sim.asFiledLong')}</option>
-                      {programmes.map((p) => <option key={p.id} value={p.id}>{pick(p.title, i18n.language)}（{p.id}）</option>)}
+                      {programmes.map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {pick(p.title, i18n.language)}（{p.id}）
+                        </option>
+                      ))}
                     </select>
-                    {cellErr('programme') && <div className="field-error" role="alert">{cellErr('programme')}</div>}
+                    {cellErr('programme') && (
+                      <div className="field-error" role="alert">
+                        {cellErr('programme')}
+                      </div>
+                    )}
                   </td>
                   <td>
-                    <input aria-label={t('sim.vRatioOf', { n: i + 1 })} inputMode="decimal" value={r.ratio} placeholder={t('sim.unchanged')} onChange={(e) => setVariant(r.key, { ratio: e.target.value })} aria-invalid={!!cellErr('ratio') || undefined} />
-                    {cellErr('ratio') && <div className="field-error" role="alert">{cellErr('ratio')}</div>}
+                    <input
+                      aria-label={t('sim.vRatioOf', { n: i + 1 })}
+                      inputMode="decimal"
+                      value={r.ratio}
+                      placeholder={t('sim.unchanged')}
+                      onChange={(e) => setVariant(r.key, { ratio: e.target.value })}
+                      aria-invalid={!!cellErr('ratio') || undefined}
+                    />
+                    {cellErr('ratio') && (
+                      <div className="field-error" role="alert">
+                        {cellErr('ratio')}
+                      </div>
+                    )}
                   </td>
                   <td>
                     <div className="row">
-                      <select aria-label={t('sim.vCapModeOf', { n: i + 1 })} value={r.capMode} onChange={(e) => setVariant(r.key, { capMode: e.target.value as VariantRow['capMode'] })}>
+                      <select
+                        aria-label={t('sim.vCapModeOf', { n: i + 1 })}
+                        value={r.capMode}
+                        onChange={(e) => setVariant(r.key, { capMode: e.target.value as VariantRow['capMode'] })}
+                      >
                         <option value="keep">{t('sim.capKeep')}</option>
                         <option value="amount">{t('sim.capAmount')}</option>
                         <option value="none">{t('sim.capNone')}</option>
                       </select>
                       {r.capMode === 'amount' && (
-                        <input aria-label={t('sim.vCapOf', { n: i + 1 })} inputMode="decimal" value={r.cap} onChange={(e) => setVariant(r.key, { cap: e.target.value })} aria-invalid={!!cellErr('capPerLoan') || undefined} />
+                        <input
+                          aria-label={t('sim.vCapOf', { n: i + 1 })}
+                          inputMode="decimal"
+                          value={r.cap}
+                          onChange={(e) => setVariant(r.key, { cap: e.target.value })}
+                          aria-invalid={!!cellErr('capPerLoan') || undefined}
+                        />
                       )}
                     </div>
-                    {cellErr('capPerLoan') && <div className="field-error" role="alert">{cellErr('capPerLoan')}</div>}
+                    {cellErr('capPerLoan') && (
+                      <div className="field-error" role="alert">
+                        {cellErr('capPerLoan')}
+                      </div>
+                    )}
                   </td>
-                  <td><button type="button" className="link" onClick={() => set({ variants: v.variants.filter((x) => x.key !== r.key) })} disabled={v.variants.length <= 1}>{t('sim.remove')}</button></td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => set({ variants: v.variants.filter((x) => x.key !== r.key) })}
+                      disabled={v.variants.length <= 1}
+                    >
+                      {t('sim.remove')}
+                    </button>
+                  </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-        <button type="button" onClick={() => set({ variants: [...v.variants, row({})] })} disabled={v.variants.length >= MAX_VARIANTS} style={{ marginTop: 8 }}>
+        <button
+          type="button"
+          onClick={() => set({ variants: [...v.variants, row({})] })}
+          disabled={v.variants.length >= MAX_VARIANTS}
+          style={{ marginTop: 8 }}
+        >
           {t('sim.addVariant', { max: MAX_VARIANTS })}
         </button>
       </fieldset>
@@ -276,10 +464,19 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
         <legend>{t('sim.model')}</legend>
         <div className="grid form four">
           <Field label={t('sim.scenarios')} name="scenarios" error={err('scenarios')} hint={t('sim.scenariosHint')}>
-            {(p) => <input {...p} inputMode="numeric" value={v.scenarios} onChange={(e) => set({ scenarios: e.target.value })} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={v.scenarios}
+                onChange={(e) => set({ scenarios: e.target.value })}
+              />
+            )}
           </Field>
           <Field label={t('sim.years')} name="years" error={err('years')}>
-            {(p) => <input {...p} inputMode="numeric" value={v.years} onChange={(e) => set({ years: e.target.value })} />}
+            {(p) => (
+              <input {...p} inputMode="numeric" value={v.years} onChange={(e) => set({ years: e.target.value })} />
+            )}
           </Field>
           <Field label={t('sim.seed')} name="seed" error={err('seed')} hint={t('sim.seedHint')}>
             {(p) => <input {...p} inputMode="numeric" value={v.seed} onChange={(e) => set({ seed: e.target.value })} />}
@@ -292,27 +489,68 @@ export function SimulationForm({ funds, programmes, defaultCash, running, apiErr
 
       <fieldset>
         <legend>
-          <label><input type="checkbox" checked={v.withFund} onChange={(e) => set({ withFund: e.target.checked })} /> {t('sim.withFund')}</label>
+          <label>
+            <input type="checkbox" checked={v.withFund} onChange={(e) => set({ withFund: e.target.checked })} />{' '}
+            {t('sim.withFund')}
+          </label>
         </legend>
         {v.withFund && (
           <div className="grid form four">
-            <Field label={t('sim.cash')} name="fund.cash" error={err('fund.cash')} hint={suggested !== null ? t('sim.cashHint', { v: formatYuan(suggested) }) : undefined}>
-              {(p) => <input {...p} inputMode="decimal" value={v.cash} onChange={(e) => { setCashTouched(true); set({ cash: e.target.value }); }} />}
+            <Field
+              label={t('sim.cash')}
+              name="fund.cash"
+              error={err('fund.cash')}
+              hint={suggested !== null ? t('sim.cashHint', { v: formatYuan(suggested) }) : undefined}
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  inputMode="decimal"
+                  value={v.cash}
+                  onChange={(e) => {
+                    setCashTouched(true);
+                    set({ cash: e.target.value });
+                  }}
+                />
+              )}
             </Field>
             <Field label={t('sim.topUps')} name="fund.topUps" error={err('fund.topUps')} hint={t('sim.topUpsHint')}>
-              {(p) => <input {...p} value={v.topUps} placeholder="0, 20000000" onChange={(e) => set({ topUps: e.target.value })} />}
+              {(p) => (
+                <input
+                  {...p}
+                  value={v.topUps}
+                  placeholder="0, 20000000"
+                  onChange={(e) => set({ topUps: e.target.value })}
+                />
+              )}
             </Field>
             <Field label={t('sim.recoveryRate')} name="fund.recoveryRate" error={err('fund.recoveryRate')}>
-              {(p) => <input {...p} inputMode="decimal" value={v.recoveryRate} onChange={(e) => set({ recoveryRate: e.target.value })} />}
+              {(p) => (
+                <input
+                  {...p}
+                  inputMode="decimal"
+                  value={v.recoveryRate}
+                  onChange={(e) => set({ recoveryRate: e.target.value })}
+                />
+              )}
             </Field>
             <Field label={t('sim.recoveryDelay')} name="fund.recoveryDelayYears" error={err('fund.recoveryDelayYears')}>
-              {(p) => <input {...p} inputMode="numeric" value={v.recoveryDelay} onChange={(e) => set({ recoveryDelay: e.target.value })} />}
+              {(p) => (
+                <input
+                  {...p}
+                  inputMode="numeric"
+                  value={v.recoveryDelay}
+                  onChange={(e) => set({ recoveryDelay: e.target.value })}
+                />
+              )}
             </Field>
           </div>
         )}
       </fieldset>
 
-      <button type="submit" className="primary" disabled={running}>{running ? t('sim.running') : t('sim.run')}</button>
+      <button type="submit" className="primary" disabled={running}>
+        {running ? t('sim.running') : t('sim.run')}
+      </button>
     </form>
   );
 }

@@ -17,7 +17,10 @@ import { SimulationForm } from './SimulationForm';
 import { SimulationResults } from './SimulationResults';
 import type { SimulationJob, SimulationRequest } from './types';
 
-interface Position { fundId: string; cash?: string }
+interface Position {
+  fundId: string;
+  cash?: string;
+}
 
 export default function SimulationPage() {
   const { t } = useTranslation();
@@ -35,7 +38,8 @@ export default function SimulationPage() {
     onSuccess: (job) => setParams({ job: job.id }),
   });
   const job = useQuery({
-    queryKey: ['simulation', jobId], enabled: !!jobId,
+    queryKey: ['simulation', jobId],
+    enabled: !!jobId,
     queryFn: () => api<SimulationJob>(`/api/simulations/${jobId}`),
     refetchInterval: (q) => (q.state.data?.status === 'running' ? 400 : false),
     staleTime: Infinity,
@@ -60,9 +64,17 @@ export default function SimulationPage() {
     <>
       <h1>{t('sim.title')}</h1>
       <p className="muted">{t('sim.explain')}</p>
-      {position.isPending ? <Loading /> : (
-        <SimulationForm funds={funds.data.items} programmes={programmes.data} defaultCash={cashOf} running={running}
-          apiErrors={apiError?.errors ?? []} onRun={(req) => start.mutate(req)} />
+      {position.isPending ? (
+        <Loading />
+      ) : (
+        <SimulationForm
+          funds={funds.data.items}
+          programmes={programmes.data}
+          defaultCash={cashOf}
+          running={running}
+          apiErrors={apiError?.errors ?? []}
+          onRun={(req) => start.mutate(req)}
+        />
       )}
       {start.error && <ProblemMessage error={start.error} />}
       {jobId && job.error && <ProblemMessage error={job.error} />}

@@ -32,7 +32,14 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
   return (
     <section aria-labelledby="sim-results-title" data-testid="sim-results">
       <h2 id="sim-results-title">{t('sim.results')}</h2>
-      <p className="muted">{t('sim.summary', { loans: report.loans.toLocaleString('en-US'), scenarios: report.scenarios.toLocaleString('en-US'), years: report.years, seed: report.seed })}</p>
+      <p className="muted">
+        {t('sim.summary', {
+          loans: report.loans.toLocaleString('en-US'),
+          scenarios: report.scenarios.toLocaleString('en-US'),
+          years: report.years,
+          seed: report.seed,
+        })}
+      </p>
       <PdTable rows={report.pd} />
       <MeasuresTable variants={variants} />
       <div className="grid two" style={{ marginTop: 14 }}>
@@ -57,8 +64,17 @@ function PdTable({ rows }: { rows: PdEstimate[] }) {
       <table data-testid="sim-pd">
         <thead>
           <tr>
-            <th>{t('sim.pdGrade')}</th><th className="num">{t('sim.pdValue')}</th><th>{t('sim.pdSourceCol')}</th>
-            {withHistory && <><th className="num">{t('sim.pdLoans')}</th><th className="num">{t('sim.pdDefaults')}</th><th className="num">{t('sim.pdLoanYears')}</th><th className="num">{t('sim.pdInterval')}</th></>}
+            <th>{t('sim.pdGrade')}</th>
+            <th className="num">{t('sim.pdValue')}</th>
+            <th>{t('sim.pdSourceCol')}</th>
+            {withHistory && (
+              <>
+                <th className="num">{t('sim.pdLoans')}</th>
+                <th className="num">{t('sim.pdDefaults')}</th>
+                <th className="num">{t('sim.pdLoanYears')}</th>
+                <th className="num">{t('sim.pdInterval')}</th>
+              </>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -68,14 +84,24 @@ function PdTable({ rows }: { rows: PdEstimate[] }) {
               <td className="num">{formatProbability(r.pd)}</td>
               <td>
                 {r.source === 'history' ? t('sim.pdFromHistoryShort') : t('sim.pdFromManager')}
-                {r.source === 'manager' && r.history && <div className="hint">{r.history.loanYears > 0 ? t('sim.pdNoteShort', { years: num(r.history.loanYears, 2) }) : t('sim.pdNoteNone')}</div>}
+                {r.source === 'manager' && r.history && (
+                  <div className="hint">
+                    {r.history.loanYears > 0
+                      ? t('sim.pdNoteShort', { years: num(r.history.loanYears, 2) })
+                      : t('sim.pdNoteNone')}
+                  </div>
+                )}
               </td>
               {withHistory && (
                 <>
                   <td className="num">{r.history ? num(r.history.loans) : '—'}</td>
                   <td className="num">{r.history ? num(r.history.defaults) : '—'}</td>
                   <td className="num">{r.history ? num(r.history.loanYears, 1) : '—'}</td>
-                  <td className="num">{r.history?.interval ? `${formatProbability(r.history.interval[0])} – ${formatProbability(r.history.interval[1])}` : '—'}</td>
+                  <td className="num">
+                    {r.history?.interval
+                      ? `${formatProbability(r.history.interval[0])} – ${formatProbability(r.history.interval[1])}`
+                      : '—'}
+                  </td>
                 </>
               )}
             </tr>
@@ -93,28 +119,63 @@ function MeasuresTable({ variants }: { variants: VariantReport[] }) {
   const money = (key: string, label: string, value: (v: VariantReport) => string | undefined) => (
     <tr key={key} data-measure={key}>
       <th scope="row">{label}</th>
-      {variants.map((v) => <td key={v.variant} className="num"><Money value={value(v)} /></td>)}
+      {variants.map((v) => (
+        <td key={v.variant} className="num">
+          <Money value={value(v)} />
+        </td>
+      ))}
     </tr>
   );
   return (
     <div className="table-wrap card">
-      <h3>{t('sim.measures')} <small className="muted">（{t('common.yuan')}）</small></h3>
+      <h3>
+        {t('sim.measures')} <small className="muted">（{t('common.yuan')}）</small>
+      </h3>
       <table data-testid="sim-measures">
-        <thead><tr><th>{t('sim.measure')}</th>{variants.map((v) => <th key={v.variant} className="num" scope="col">{v.variant}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            <th>{t('sim.measure')}</th>
+            {variants.map((v) => (
+              <th key={v.variant} className="num" scope="col">
+                {v.variant}
+              </th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
           {money('el', t('sim.elExact'), (v) => v.expectedLoss.exact)}
           <tr data-measure="el-sim">
             <th scope="row">{t('sim.elSimulated')}</th>
-            {variants.map((v) => <td key={v.variant} className="num"><Money value={v.expectedLoss.simulated} /> <small className="muted">± {formatYuan(v.expectedLoss.standardError)}</small></td>)}
+            {variants.map((v) => (
+              <td key={v.variant} className="num">
+                <Money value={v.expectedLoss.simulated} />{' '}
+                <small className="muted">± {formatYuan(v.expectedLoss.standardError)}</small>
+              </td>
+            ))}
           </tr>
-          {levels.map((l, i) => money(`var-${l}`, t('sim.var', { level: levelLabel(l) }), (v) => v.tail[i]?.valueAtRisk.monteCarlo))}
-          {levels.map((l, i) => money(`es-${l}`, t('sim.es', { level: levelLabel(l) }), (v) => v.tail[i]?.expectedShortfall.monteCarlo))}
+          {levels.map((l, i) =>
+            money(`var-${l}`, t('sim.var', { level: levelLabel(l) }), (v) => v.tail[i]?.valueAtRisk.monteCarlo),
+          )}
+          {levels.map((l, i) =>
+            money(`es-${l}`, t('sim.es', { level: levelLabel(l) }), (v) => v.tail[i]?.expectedShortfall.monteCarlo),
+          )}
           {years.map((y, i) => (
             <tr key={`ex-${y}`} data-measure={`exhausted-${y}`}>
               <th scope="row">{t('sim.exhausted', { n: y })}</th>
               {variants.map((v) => {
                 const e = v.exhaustion[i];
-                return <td key={v.variant} className="num">{e ? <>{formatProbability(e.probability)} <small className="muted">± {formatProbability(e.standardError)}</small></> : '—'}</td>;
+                return (
+                  <td key={v.variant} className="num">
+                    {e ? (
+                      <>
+                        {formatProbability(e.probability)}{' '}
+                        <small className="muted">± {formatProbability(e.standardError)}</small>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                );
               })}
             </tr>
           ))}
@@ -132,25 +193,77 @@ function HistogramChart({ variants }: { variants: VariantReport[] }) {
   const bins = v.histogram;
   const unit = chartUnit(bins.map((b) => b.to));
   const var99 = v.tail.find((r) => r.level === '0.99')?.valueAtRisk.monteCarlo;
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(3)}%` },
-    grid: { left: 60, right: 30, top: 30, bottom: 56 },
-    xAxis: { type: 'category', name: t(unitKey(unit)), nameLocation: 'middle', nameGap: 34, data: bins.map((b) => axisNumber(toChartNumber(b.from, unit))) },
-    yAxis: { type: 'value', name: t('sim.probabilityPct') },
-    series: [{ name: v.variant, type: 'bar', barCategoryGap: '8%', data: bins.map((b) => Number((b.probability * 100).toFixed(4))), itemStyle: { color: COLORS[chosen % COLORS.length] } }],
-  }), [JSON.stringify(bins), unit, v.variant, chosen, t]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(3)}%` },
+      grid: { left: 60, right: 30, top: 30, bottom: 56 },
+      xAxis: {
+        type: 'category',
+        name: t(unitKey(unit)),
+        nameLocation: 'middle',
+        nameGap: 34,
+        data: bins.map((b) => axisNumber(toChartNumber(b.from, unit))),
+      },
+      yAxis: { type: 'value', name: t('sim.probabilityPct') },
+      series: [
+        {
+          name: v.variant,
+          type: 'bar',
+          barCategoryGap: '8%',
+          data: bins.map((b) => Number((b.probability * 100).toFixed(4))),
+          itemStyle: { color: COLORS[chosen % COLORS.length] },
+        },
+      ],
+    }),
+    [JSON.stringify(bins), unit, v.variant, chosen, t],
+  );
   const title = t('sim.histogram');
   return (
     <div className="hist-card">
-      <ChartCard testId="chart-histogram" title={title} option={option} height={320}
-        table={<table><thead><tr><th className="num">{t('sim.lossFrom')}</th><th className="num">{t('sim.lossTo')}</th><th className="num">{t('sim.probability')}</th></tr></thead>
-          <tbody>{bins.map((b) => <tr key={b.from}><td className="num"><Money value={b.from} /></td><td className="num"><Money value={b.to} /></td><td className="num">{formatProbability(b.probability)}</td></tr>)}</tbody></table>} />
+      <ChartCard
+        testId="chart-histogram"
+        title={title}
+        option={option}
+        height={320}
+        table={
+          <table>
+            <thead>
+              <tr>
+                <th className="num">{t('sim.lossFrom')}</th>
+                <th className="num">{t('sim.lossTo')}</th>
+                <th className="num">{t('sim.probability')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {bins.map((b) => (
+                <tr key={b.from}>
+                  <td className="num">
+                    <Money value={b.from} />
+                  </td>
+                  <td className="num">
+                    <Money value={b.to} />
+                  </td>
+                  <td className="num">{formatProbability(b.probability)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        }
+      />
       <div className="row hist-pick">
         <label htmlFor="hist-variant">{t('sim.histVariant')}</label>
         <select id="hist-variant" value={chosen} onChange={(e) => setChosen(Number(e.target.value))}>
-          {variants.map((x, i) => <option key={x.variant} value={i}>{x.variant}</option>)}
+          {variants.map((x, i) => (
+            <option key={x.variant} value={i}>
+              {x.variant}
+            </option>
+          ))}
         </select>
-        {var99 && <span className="muted">{t('sim.var', { level: '99%' })}：<Money value={var99} /> {t('common.yuan')}</span>}
+        {var99 && (
+          <span className="muted">
+            {t('sim.var', { level: '99%' })}：<Money value={var99} /> {t('common.yuan')}
+          </span>
+        )}
       </div>
     </div>
   );
@@ -161,39 +274,121 @@ function WhatIfChart({ variants }: { variants: VariantReport[] }) {
   const levels = variants[0]?.tail.map((r) => r.level) ?? [];
   const measures: { label: string; value: (v: VariantReport) => string | undefined }[] = [
     { label: t('sim.elShort'), value: (v) => v.expectedLoss.exact },
-    ...levels.map((l, i) => ({ label: t('sim.var', { level: levelLabel(l) }), value: (v: VariantReport) => v.tail[i]?.valueAtRisk.monteCarlo })),
-    ...levels.map((l, i) => ({ label: t('sim.es', { level: levelLabel(l) }), value: (v: VariantReport) => v.tail[i]?.expectedShortfall.monteCarlo })),
+    ...levels.map((l, i) => ({
+      label: t('sim.var', { level: levelLabel(l) }),
+      value: (v: VariantReport) => v.tail[i]?.valueAtRisk.monteCarlo,
+    })),
+    ...levels.map((l, i) => ({
+      label: t('sim.es', { level: levelLabel(l) }),
+      value: (v: VariantReport) => v.tail[i]?.expectedShortfall.monteCarlo,
+    })),
   ];
   const unit = chartUnit(variants.flatMap((v) => measures.map((m) => m.value(v))));
   const key = JSON.stringify(variants.map((v) => measures.map((m) => m.value(v))));
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
-    grid: { left: 70, right: 20, top: 60, bottom: 40 },
-    xAxis: { type: 'category', data: measures.map((m) => m.label), axisLabel: { interval: 0, fontSize: 11 } },
-    yAxis: { type: 'value', name: t(unitKey(unit)) },
-    series: variants.map((v, i) => ({ name: v.variant, type: 'bar', data: measures.map((m) => toChartNumber(m.value(v), unit)), itemStyle: { color: COLORS[i % COLORS.length] } })),
-  }), [key, unit, t]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 70, right: 20, top: 60, bottom: 40 },
+      xAxis: { type: 'category', data: measures.map((m) => m.label), axisLabel: { interval: 0, fontSize: 11 } },
+      yAxis: { type: 'value', name: t(unitKey(unit)) },
+      series: variants.map((v, i) => ({
+        name: v.variant,
+        type: 'bar',
+        data: measures.map((m) => toChartNumber(m.value(v), unit)),
+        itemStyle: { color: COLORS[i % COLORS.length] },
+      })),
+    }),
+    [key, unit, t],
+  );
   return (
-    <ChartCard testId="chart-whatif" title={t('sim.whatIf')} option={option} height={320}
-      table={<table><thead><tr><th>{t('sim.measure')}</th>{variants.map((v) => <th key={v.variant} className="num">{v.variant}</th>)}</tr></thead>
-        <tbody>{measures.map((m) => <tr key={m.label}><th scope="row">{m.label}</th>{variants.map((v) => <td key={v.variant} className="num"><Money value={m.value(v)} /></td>)}</tr>)}</tbody></table>} />
+    <ChartCard
+      testId="chart-whatif"
+      title={t('sim.whatIf')}
+      option={option}
+      height={320}
+      table={
+        <table>
+          <thead>
+            <tr>
+              <th>{t('sim.measure')}</th>
+              {variants.map((v) => (
+                <th key={v.variant} className="num">
+                  {v.variant}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {measures.map((m) => (
+              <tr key={m.label}>
+                <th scope="row">{m.label}</th>
+                {variants.map((v) => (
+                  <td key={v.variant} className="num">
+                    <Money value={m.value(v)} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }
 
 function ExhaustionChart({ variants, years }: { variants: VariantReport[]; years: number }) {
   const { t } = useTranslation();
   const ys = Array.from({ length: years }, (_, i) => i + 1);
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(2)}%` }, legend: { top: 0, type: 'scroll' },
-    grid: { left: 60, right: 20, top: 60, bottom: 30 },
-    xAxis: { type: 'category', data: ys.map((y) => t('sim.withinYears', { n: y })) },
-    yAxis: { type: 'value', name: '%', min: 0 },
-    series: variants.map((v, i) => ({ name: v.variant, type: 'bar', data: ys.map((y) => Number(((v.exhaustion[y - 1]?.probability ?? 0) * 100).toFixed(4))), itemStyle: { color: COLORS[i % COLORS.length] } })),
-  }), [JSON.stringify(variants.map((v) => v.exhaustion)), years, t]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis', valueFormatter: (x: number) => `${x.toFixed(2)}%` },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 60, right: 20, top: 60, bottom: 30 },
+      xAxis: { type: 'category', data: ys.map((y) => t('sim.withinYears', { n: y })) },
+      yAxis: { type: 'value', name: '%', min: 0 },
+      series: variants.map((v, i) => ({
+        name: v.variant,
+        type: 'bar',
+        data: ys.map((y) => Number(((v.exhaustion[y - 1]?.probability ?? 0) * 100).toFixed(4))),
+        itemStyle: { color: COLORS[i % COLORS.length] },
+      })),
+    }),
+    [JSON.stringify(variants.map((v) => v.exhaustion)), years, t],
+  );
   return (
-    <ChartCard testId="chart-exhaustion" title={t('sim.exhaustionChart')} option={option} height={320}
-      table={<table><thead><tr><th>{t('sim.horizon')}</th>{variants.map((v) => <th key={v.variant} className="num">{v.variant}</th>)}</tr></thead>
-        <tbody>{ys.map((y) => <tr key={y}><th scope="row">{t('sim.withinYears', { n: y })}</th>{variants.map((v) => <td key={v.variant} className="num">{formatProbability(v.exhaustion[y - 1]?.probability ?? NaN)}</td>)}</tr>)}</tbody></table>} />
+    <ChartCard
+      testId="chart-exhaustion"
+      title={t('sim.exhaustionChart')}
+      option={option}
+      height={320}
+      table={
+        <table>
+          <thead>
+            <tr>
+              <th>{t('sim.horizon')}</th>
+              {variants.map((v) => (
+                <th key={v.variant} className="num">
+                  {v.variant}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {ys.map((y) => (
+              <tr key={y}>
+                <th scope="row">{t('sim.withinYears', { n: y })}</th>
+                {variants.map((v) => (
+                  <td key={v.variant} className="num">
+                    {formatProbability(v.exhaustion[y - 1]?.probability ?? NaN)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
   );
 }
 
@@ -206,13 +401,32 @@ function ModelsTable({ variants }: { variants: VariantReport[] }) {
       <h3>{t('sim.models')}</h3>
       <div className="table-wrap">
         <table className="nowrap-2">
-          <thead><tr><th>{t('sim.variant')}</th><th>{t('sim.measure')}</th>{models.map((m) => <th key={m} className="num">{t(`sim.model_${m}`, { defaultValue: m })}</th>)}</tr></thead>
-          <tbody>{variants.flatMap((v) => v.tail.map((r) => (
-            <tr key={`${v.variant}-${r.level}`}>
-              <td>{v.variant}</td><td>{t('sim.var', { level: levelLabel(r.level) })}</td>
-              {models.map((m) => <td key={m} className="num"><Money value={r.valueAtRisk[m]} /></td>)}
+          <thead>
+            <tr>
+              <th>{t('sim.variant')}</th>
+              <th>{t('sim.measure')}</th>
+              {models.map((m) => (
+                <th key={m} className="num">
+                  {t(`sim.model_${m}`, { defaultValue: m })}
+                </th>
+              ))}
             </tr>
-          )))}</tbody>
+          </thead>
+          <tbody>
+            {variants.flatMap((v) =>
+              v.tail.map((r) => (
+                <tr key={`${v.variant}-${r.level}`}>
+                  <td>{v.variant}</td>
+                  <td>{t('sim.var', { level: levelLabel(r.level) })}</td>
+                  {models.map((m) => (
+                    <td key={m} className="num">
+                      <Money value={r.valueAtRisk[m]} />
+                    </td>
+                  ))}
+                </tr>
+              )),
+            )}
+          </tbody>
         </table>
       </div>
       <p className="hint">{t('sim.modelsHint')}</p>

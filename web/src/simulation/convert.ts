@@ -33,5 +33,8 @@ export const moneyOk = (text: string) => isMoney(text);
 
 /** The first error for an API field name: exact, or any field below it (`x.y`, `x[0]`). */
 export function errorFor(errors: readonly FieldError[], field: string): string | undefined {
-  return (errors.find((e) => e.field === field) ?? errors.find((e) => e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`)))?.message;
+  return (
+    errors.find((e) => e.field === field) ??
+    errors.find((e) => e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`))
+  )?.message;
 }

@@ -10,19 +10,25 @@ import { fail } from '../cli-errors';
 const dataDirOf = () => resolve(process.env.BACKSTOP_DATA ?? './data');
 
 function embeddedOnly(what: string, tool: string): void {
-  if (process.env.DATABASE_URL) fail(`${what} is for the embedded database; with DATABASE_URL set, use PostgreSQL's own ${tool} (docs/OPERATIONS.md, "Backups")`);
+  if (process.env.DATABASE_URL)
+    fail(
+      `${what} is for the embedded database; with DATABASE_URL set, use PostgreSQL's own ${tool} (docs/OPERATIONS.md, "Backups")`,
+    );
 }
 
 export function backupCommand(): Command {
   return new Command('backup')
-    .description('write a backup of the embedded database (BACKSTOP_DATA) to FILE, a .tar.gz (a running server writes one nightly with BACKSTOP_BACKUP_DIR)')
+    .description(
+      'write a backup of the embedded database (BACKSTOP_DATA) to FILE, a .tar.gz (a running server writes one nightly with BACKSTOP_BACKUP_DIR)',
+    )
     .argument('<file>', 'the backup to write')
     .action(async (file: string) => {
       embeddedOnly('backup', 'pg_dump');
       const dir = dataDirOf();
       if (!existsSync(join(dir, 'PG_VERSION'))) fail(`there is no database in ${dir} to back up (set BACKSTOP_DATA)`);
       const database = await openDatabase({ url: '', dataDir: dir }).catch((e: unknown) => {
-        if (e instanceof DataDirLockedError) fail(`${e.message}; a running server backs itself up nightly when BACKSTOP_BACKUP_DIR is set`);
+        if (e instanceof DataDirLockedError)
+          fail(`${e.message}; a running server backs itself up nightly when BACKSTOP_BACKUP_DIR is set`);
         throw e;
       });
       try {
@@ -37,7 +43,9 @@ export function backupCommand(): Command {
 
 export function restoreCommand(): Command {
   return new Command('restore')
-    .description('restore a backup into BACKSTOP_DATA, which must not hold a database yet, then check the ledger and the audit chain (exit 1 on a violation)')
+    .description(
+      'restore a backup into BACKSTOP_DATA, which must not hold a database yet, then check the ledger and the audit chain (exit 1 on a violation)',
+    )
     .argument('<file>', 'a backup written by `backstop backup` or the nightly backup')
     .action(async (file: string) => {
       embeddedOnly('restore', 'pg_restore');

@@ -6,8 +6,11 @@ const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint'
 
 export function ledgerCommand(): Command {
   const ledger = new Command('ledger').description('the fund ledger');
-  ledger.command('verify')
-    .description('check every ledger invariant and the audit chain (database as for serve: DATABASE_URL, else BACKSTOP_DATA); exit 1 naming each violation')
+  ledger
+    .command('verify')
+    .description(
+      'check every ledger invariant and the audit chain (database as for serve: DATABASE_URL, else BACKSTOP_DATA); exit 1 naming each violation',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const database = await openDatabase();

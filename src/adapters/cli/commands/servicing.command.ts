@@ -10,7 +10,8 @@ import { loadWorkingCalendar } from '../../../modules/calendar/calendar.usecases
 
 export function servicingCommand(): Command {
   const servicing = new Command('servicing').description('loan servicing');
-  servicing.command('sweep')
+  servicing
+    .command('sweep')
     .description('mark loans overdue past their programme’s days non-performing (R6; the server does this daily)')
     .option('--on <date>', 'the day to judge on (YYYY-MM-DD; default today in Beijing)')
     .action(async (opts: { on?: string }) => {
@@ -21,7 +22,10 @@ export function servicingCommand(): Command {
       if (today > now) fail(`--on: must not be after today (${now})`);
       const database = await openDatabase();
       try {
-        const catalog = await loadPolicyCatalog({ repo: createProgrammesRepository({ db: database.db }), calendar: await loadWorkingCalendar({ db: database.db }) });
+        const catalog = await loadPolicyCatalog({
+          repo: createProgrammesRepository({ db: database.db }),
+          calendar: await loadWorkingCalendar({ db: database.db }),
+        });
         const marked = await sweepNonPerforming({ db: database.db, catalog, today });
         process.stdout.write(`${marked} loan(s) marked non-performing on ${today}\n`);
       } finally {

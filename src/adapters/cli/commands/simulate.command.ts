@@ -9,15 +9,34 @@ import type { SimulationReport } from '../../../core/risk';
 import { createBookLoader } from '../../../modules/simulation/book.repository';
 import { loadPolicyFiles } from '../../../modules/programmes/policy-files';
 import type { SimulationInput } from '../../../modules/simulation/simulation.schemas';
-import { prepareSimulation, runSimulation, SimulationInputError } from '../../../modules/simulation/simulation.usecases';
+import {
+  prepareSimulation,
+  runSimulation,
+  SimulationInputError,
+} from '../../../modules/simulation/simulation.usecases';
 import { openDatabase } from '../../db/database';
 import { runScenarios } from '../../workers/simulation-pool';
 import { fail } from '../cli-errors';
 
 interface Opts {
-  portfolio?: string; fund?: string; pd: string[]; variant: string[]; seed: string; scenarios: string; years: string;
-  rho: string; sectorCorrelation?: string; sectorVariance: string; shift: string; cash?: string; topUp: string[];
-  recoveryRate?: string; recoveryDelay?: string; workers?: string; format: 'json' | 'table'; progress: boolean;
+  portfolio?: string;
+  fund?: string;
+  pd: string[];
+  variant: string[];
+  seed: string;
+  scenarios: string;
+  years: string;
+  rho: string;
+  sectorCorrelation?: string;
+  sectorVariance: string;
+  shift: string;
+  cash?: string;
+  topUp: string[];
+  recoveryRate?: string;
+  recoveryDelay?: string;
+  workers?: string;
+  format: 'json' | 'table';
+  progress: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -33,7 +52,8 @@ function pdByGrade(specs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of specs.flatMap((s) => s.split(',')).filter((p) => p.trim() !== 'history')) {
     const [grade, pd, extra] = part.split('=');
-    if (!grade || pd === undefined || extra !== undefined) fail(`--pd: write GRADE=PD, e.g. --pd normal=0.015,special-mention=0.12 (got "${part}")`);
+    if (!grade || pd === undefined || extra !== undefined)
+      fail(`--pd: write GRADE=PD, e.g. --pd normal=0.015,special-mention=0.12 (got "${part}")`);
     out[grade.trim()] = number(pd, `--pd ${grade}`);
   }
   return out;
@@ -60,22 +80,45 @@ function table(r: SimulationReport): string {
   const head = ['measure', ...r.variants.map((v) => v.variant)];
   const rows = [head, ...r.whatIf.map((w) => [w.measure, ...w.values])];
   const widths = head.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const pd = r.pd.map((e) => {
     const h = e.history;
-    const facts = h ? ` (${h.loans} loans, ${h.defaults} defaults, ${h.loanYears.toFixed(1)} loan-years${h.interval ? `; 95% ${pct(h.interval[0])}–${pct(h.interval[1])}` : ''})` : '';
+    const facts = h
+      ? ` (${h.loans} loans, ${h.defaults} defaults, ${h.loanYears.toFixed(1)} loan-years${h.interval ? `; 95% ${pct(h.interval[0])}–${pct(h.interval[1])}` : ''})`
+      : '';
     return `PD ${e.grade}: ${pct(e.pd)} ${e.source === 'history' ? 'from history' : 'set by the manager'}${facts}${e.note ? ` — ${e.note}` : ''}`;
   });
-  return [`${r.loans} loans, ${r.scenarios} scenarios, ${r.years} year(s), seed ${r.seed} — yuan`, ...pd, line(rows[0]!), ...rows.slice(1).map(line)].join('\n');
+  return [
+    `${r.loans} loans, ${r.scenarios} scenarios, ${r.years} year(s), seed ${r.seed} — yuan`,
+    ...pd,
+    line(rows[0]!),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 export function simulateCommand(): Command {
   return new Command('simulate')
-    .description('simulate the fund\'s losses, VaR/ES, P(exhausted) and a what-if of policy variants (CSV portfolio or the live book)')
-    .option('--portfolio <FILE.csv>', 'portfolio CSV: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications] (default: the live book in the database)')
-    .option('--fund <id>', 'live book: only this fund\'s active filings')
-    .option('--pd <GRADE=PD,…|history>', 'one-year default probability per grade (repeatable); the live book grades loans normal / special-mention. "history": estimate each grade\'s PD from the live book\'s history (the GRADE=PD given are used for grades with less than a loan-year of history)', collect, [])
-    .option('--variant <SPEC>', 'policy variant (repeatable): as-filed | PROGRAMME, optionally :ratio=0.5,cap=30000000|none,id=NAME', collect, [])
+    .description(
+      "simulate the fund's losses, VaR/ES, P(exhausted) and a what-if of policy variants (CSV portfolio or the live book)",
+    )
+    .option(
+      '--portfolio <FILE.csv>',
+      'portfolio CSV: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications] (default: the live book in the database)',
+    )
+    .option('--fund <id>', "live book: only this fund's active filings")
+    .option(
+      '--pd <GRADE=PD,…|history>',
+      'one-year default probability per grade (repeatable); the live book grades loans normal / special-mention. "history": estimate each grade\'s PD from the live book\'s history (the GRADE=PD given are used for grades with less than a loan-year of history)',
+      collect,
+      [],
+    )
+    .option(
+      '--variant <SPEC>',
+      'policy variant (repeatable): as-filed | PROGRAMME, optionally :ratio=0.5,cap=30000000|none,id=NAME',
+      collect,
+      [],
+    )
     .option('--seed <n>', 'random seed', '1')
     .option('--scenarios <n>', 'Monte Carlo scenarios', '10000')
     .option('--years <n>', 'years per path (exhaustion within N years)', '1')
@@ -92,31 +135,63 @@ export function simulateCommand(): Command {
     .option('--no-progress', 'no progress bar')
     .action(async (o: Opts) => {
       const input: SimulationInput = {
-        portfolio: o.portfolio ? { source: 'csv', csv: readCsv(o.portfolio) } : { source: 'book', ...(o.fund ? { fundId: o.fund } : {}) },
+        portfolio: o.portfolio
+          ? { source: 'csv', csv: readCsv(o.portfolio) }
+          : { source: 'book', ...(o.fund ? { fundId: o.fund } : {}) },
         ...(o.pd.some((s) => s.split(',').some((p) => p.trim() === 'history')) ? { pd: 'history' as const } : {}),
         pdByGrade: pdByGrade(o.pd),
         ...(o.variant.length ? { variants: o.variant.map(variant) } : {}),
-        correlation: { rho: number(o.rho, '--rho'), ...(o.sectorCorrelation !== undefined ? { sectorCorrelation: number(o.sectorCorrelation, '--sector-correlation') } : {}) },
+        correlation: {
+          rho: number(o.rho, '--rho'),
+          ...(o.sectorCorrelation !== undefined
+            ? { sectorCorrelation: number(o.sectorCorrelation, '--sector-correlation') }
+            : {}),
+        },
         creditRiskPlus: { sectorVariance: number(o.sectorVariance, '--sector-variance') },
-        seed: number(o.seed, '--seed'), scenarios: number(o.scenarios, '--scenarios'), years: number(o.years, '--years'), importanceShift: number(o.shift, '--shift'),
-        ...(o.cash !== undefined ? { fund: {
-          cash: o.cash, topUps: ['0', ...o.topUp],
-          ...(o.recoveryRate !== undefined ? { recoveryRate: number(o.recoveryRate, '--recovery-rate') } : {}),
-          ...(o.recoveryDelay !== undefined ? { recoveryDelayYears: number(o.recoveryDelay, '--recovery-delay') } : {}),
-        } } : {}),
+        seed: number(o.seed, '--seed'),
+        scenarios: number(o.scenarios, '--scenarios'),
+        years: number(o.years, '--years'),
+        importanceShift: number(o.shift, '--shift'),
+        ...(o.cash !== undefined
+          ? {
+              fund: {
+                cash: o.cash,
+                topUps: ['0', ...o.topUp],
+                ...(o.recoveryRate !== undefined ? { recoveryRate: number(o.recoveryRate, '--recovery-rate') } : {}),
+                ...(o.recoveryDelay !== undefined
+                  ? { recoveryDelayYears: number(o.recoveryDelay, '--recovery-delay') }
+                  : {}),
+              },
+            }
+          : {}),
       };
       const workers = o.workers === undefined ? undefined : number(o.workers, '--workers');
-      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) fail('--workers: must be a whole number from 0 to 64');
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
+        fail('--workers: must be a whole number from 0 to 64');
       const database = input.portfolio.source === 'book' ? await openDatabase() : undefined;
       try {
-        const prepared = await prepareSimulation({ input, policies: loadPolicyFiles().map((f) => f.policy), ...(database ? { loadBook: createBookLoader({ db: database.db }) } : {}) })
-          .catch((e: unknown) => {
-            if (e instanceof SimulationInputError) fail(e.errors.map((x) => `${flagOf(x.field)}: ${x.message}`).join('; '));
-            throw e;
-          });
-        const bar = o.progress ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {value}/{total} scenarios | {duration_formatted}', stream: process.stderr, hideCursor: true }) : undefined;
+        const prepared = await prepareSimulation({
+          input,
+          policies: loadPolicyFiles().map((f) => f.policy),
+          ...(database ? { loadBook: createBookLoader({ db: database.db }) } : {}),
+        }).catch((e: unknown) => {
+          if (e instanceof SimulationInputError)
+            fail(e.errors.map((x) => `${flagOf(x.field)}: ${x.message}`).join('; '));
+          throw e;
+        });
+        const bar = o.progress
+          ? new SingleBar({
+              format: 'simulating [{bar}] {percentage}% | {value}/{total} scenarios | {duration_formatted}',
+              stream: process.stderr,
+              hideCursor: true,
+            })
+          : undefined;
         bar?.start(prepared.spec.scenarios, 0);
-        const report = await runSimulation({ prepared, runScenarios: (p, s, opts) => runScenarios(p, s, { ...opts, ...(workers !== undefined ? { workers } : {}) }), onProgress: (d) => bar?.update(d) });
+        const report = await runSimulation({
+          prepared,
+          runScenarios: (p, s, opts) => runScenarios(p, s, { ...opts, ...(workers !== undefined ? { workers } : {}) }),
+          onProgress: (d) => bar?.update(d),
+        });
         bar?.stop();
         process.stdout.write(o.format === 'table' ? `${table(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
       } finally {
@@ -130,9 +205,18 @@ function flagOf(field: string): string {
   const variant = /^variants\[(\d+)\]/.exec(field);
   if (variant) return `--variant ${Number(variant[1]) + 1}`;
   if (field === 'pd') return '--pd history';
-  const map: [RegExp, string][] = [[/^pdByGrade\.?/, '--pd '], [/^correlation\.rho$/, '--rho'], [/^correlation\.sectorCorrelation$/, '--sector-correlation'],
-    [/^fund\.cash$/, '--cash'], [/^fund\.topUps\[(\d+)\]$/, '--top-up $1'], [/^fund\.recoveryRate$/, '--recovery-rate'], [/^fund\.recoveryDelayYears$/, '--recovery-delay'], [/^importanceShift$/, '--shift'],
-    [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'], [/^(seed|scenarios|years)$/, '--$1']];
+  const map: [RegExp, string][] = [
+    [/^pdByGrade\.?/, '--pd '],
+    [/^correlation\.rho$/, '--rho'],
+    [/^correlation\.sectorCorrelation$/, '--sector-correlation'],
+    [/^fund\.cash$/, '--cash'],
+    [/^fund\.topUps\[(\d+)\]$/, '--top-up $1'],
+    [/^fund\.recoveryRate$/, '--recovery-rate'],
+    [/^fund\.recoveryDelayYears$/, '--recovery-delay'],
+    [/^importanceShift$/, '--shift'],
+    [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'],
+    [/^(seed|scenarios|years)$/, '--$1'],
+  ];
   for (const [re, flag] of map) if (re.test(field)) return field.replace(re, flag).trim();
   return field;
 }

@@ -4,13 +4,39 @@
  */
 import { useEffect, useRef } from 'react';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { DatasetComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import {
+  DatasetComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, PieChart, DatasetComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  DatasetComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
 
-export default function EChart({ option, height = 300, label }: { option: echarts.EChartsCoreOption; height?: number; label: string }) {
+export default function EChart({
+  option,
+  height = 300,
+  label,
+}: {
+  option: echarts.EChartsCoreOption;
+  height?: number;
+  label: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {
@@ -25,7 +51,14 @@ export default function EChart({ option, height = 300, label }: { option: echart
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ textStyle: { fontFamily: '"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif' }, animation: false, ...option }, true);
+    chart.current?.setOption(
+      {
+        textStyle: { fontFamily: '"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif' },
+        animation: false,
+        ...option,
+      },
+      true,
+    );
   }, [option]);
   return <div ref={el} style={{ height }} role="img" aria-label={label} data-chart="echarts" />;
 }
