@@ -191,7 +191,7 @@ describe('bulk filing from a bank file', () => {
     expect(resumed.job).toMatchObject({ status: 'done', filed: 9, rejected: 0, duplicates: 0, lastLine: 10 });
     expect(await count('C-')).toBe(9);
     const s = await ledgerSums(w.db, 'etown');
-    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+    expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
     const reserved = await query(w.db, `select sum(reserved)::text as r from filings where status = 'active'`);
     expect(BigInt(reserved[0]!.r as string)).toBe(s.exposure);
   });
@@ -220,7 +220,7 @@ describe('bulk filing from a bank file', () => {
     const after = await ledgerSums(w.db, 'etown');
     const [reserved] = await query(w.db, `select sum(reserved)::text as r from filings where bank_ref like 'D-%'`);
     expect(after.exposure - before.exposure).toBe(BigInt(reserved!.r as string));
-    expect(after.capacity + after.exposure + after.quota).toBe(after.limit);
+    expect(after.capacity + after.exposure + after.quota - after.shortfall).toBe(after.limit);
   });
 
   it('stops between chunks when aborted and resumes where it stopped', async () => {
@@ -272,7 +272,7 @@ describe('bulk filing from a bank file', () => {
     if (apiOutcome === 'filed') expect(job).toMatchObject({ filed: 2, duplicates: 1 });
     else expect([apiOutcome, job.filed, job.duplicates]).toEqual([409, 3, 0]);
     const s = await ledgerSums(w.db, 'etown');
-    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+    expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
   });
 
   it('writes each filing with its first event and an audit row holding its view (its decision by the digest of what is stored); ledger and audit chain verify clean', async () => {
@@ -470,7 +470,7 @@ describe('a limit reached mid-chunk', () => {
       ]);
       const s = await ledgerSums(small.db, 'etown');
       expect(s.exposure).toBe(parseYuan('30000000.00'));
-      expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+      expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
       const orphans = await query(
         small.db,
         `select count(*)::int as n from ledger_accounts where code = 'exposure' and entity_id not in (select id from filings)`,

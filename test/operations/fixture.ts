@@ -110,11 +110,16 @@ export async function ledgerSums(db: import('../../src/modules/programmes/progra
     rows.map((x) => [x.code, { dp: BigInt(x.dp!), cp: BigInt(x.cp!) }]),
   );
   const net = (code: string): bigint => (by[code] ? by[code]!.cp - by[code]!.dp : 0n);
-  const sums: Record<'limit' | 'capacity' | 'quota' | 'exposure' | 'cash' | 'capital' | 'paid' | 'refunded', bigint> = {
+  const sums: Record<
+    'limit' | 'capacity' | 'quota' | 'exposure' | 'shortfall' | 'cash' | 'capital' | 'paid' | 'refunded',
+    bigint
+  > = {
     limit: by.limit ? by.limit.dp - by.limit.cp : 0n,
     capacity: net('capacity'),
     quota: net('quota'),
     exposure: net('exposure'),
+    // R15: how far payouts lowered the limit past the capacity there was (debit-normal).
+    shortfall: -net('limit-shortfall'),
     cash: by.cash ? by.cash.dp - by.cash.cp : 0n,
     capital: net('capital'),
     paid: by.payable?.dp ?? 0n,

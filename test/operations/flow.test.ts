@@ -57,7 +57,7 @@ describe('a loan from filing to recovery', () => {
     expect(filing.reserved).toBe('4000000.00');
     const s = await ledgerSums(w.db, 'etown');
     expect(s.limit).toBe(parseYuan('30000000.00'));
-    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+    expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
     expect(s.exposure).toBe(parseYuan('4000000.00'));
   });
 
@@ -184,7 +184,7 @@ describe('a loan from filing to recovery', () => {
     const withdrawn = await withdrawFiling({ db: w.db, actor: icbc, id: filing.id, reason: '误报', today });
     expect(withdrawn.reserved).toBe('0.00');
     const s = await ledgerSums(w.db, 'etown');
-    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+    expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
   });
 
   it('claim: maker–checker, payment queue while cash is short, top-up pays it, recovery refunds', async () => {
@@ -195,6 +195,14 @@ describe('a loan from filing to recovery', () => {
       actor: icbc,
       today,
       input: { bankRef: 'NPL-1', enterpriseId: e, loan: loan('8000000.00') } as never,
+    });
+    const e2 = await w.enterprise(9);
+    const { filing: f2 } = await fileLoan({
+      db: w.db,
+      catalog: w.catalog,
+      actor: icbc,
+      today,
+      input: { bankRef: 'NPL-2', enterpriseId: e2, loan: loan('1000000.00') } as never,
     });
     await reportRepayment({
       db: w.db,
@@ -244,15 +252,8 @@ describe('a loan from filing to recovery', () => {
     const paid = await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today: '2026-04-15' });
     expect(paid.state).toBe('paid');
 
-    // A second NPL: cash is now 0, so the claim queues and a top-up pays it.
-    const e2 = await w.enterprise(9);
-    const { filing: f2 } = await fileLoan({
-      db: w.db,
-      catalog: w.catalog,
-      actor: icbc,
-      today,
-      input: { bankRef: 'NPL-2', enterpriseId: e2, loan: loan('1000000.00') } as never,
-    });
+    // A second NPL (filed before the payout: R15 lowers the limit with the fund's money): cash is now 0,
+    // so its claim queues and a top-up pays it.
     await reportClassification({
       db: w.db,
       catalog: w.catalog,
@@ -313,10 +314,12 @@ describe('a loan from filing to recovery', () => {
     const s = await ledgerSums(w.db, 'etown');
     expect(s.cash).toBe(s.capital - s.paid + s.refunded);
     expect(s.cash).toBe(parseYuan('4000000.00') - parseYuan('3500000.00') + parseYuan('500000.00'));
-    expect(s.capacity + s.exposure + s.quota).toBe(s.limit);
+    expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
   });
 
   it('rejection needs a reason and frees the loan for a new claim', async () => {
+    // The fund paid out more than it held above: R15 left no room under the limit until it is topped up.
+    await topUpFund({ db: w.db, actor: manager, fundId: 'etown', amount: parseYuan('10000000.00'), on: '2026-04-30' });
     const e = await w.enterprise(10);
     const { filing } = await fileLoan({
       db: w.db,

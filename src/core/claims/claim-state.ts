@@ -55,15 +55,27 @@ export function canTransition(from: ClaimState, event: ClaimEvent): boolean {
   return TRANSITIONS[event][from] !== undefined;
 }
 
-/** Maker–checker: the approver is never the person who prepared the claim. */
-export function approverProblem({
+/**
+ * Who may decide a claim (R18, maker–checker): the one who prepared it may neither approve nor
+ * reject it, and approval needs a prepared claim. (A bank's officer never decides: the routes give
+ * decisions to the fund's staff only.) Null when the decider may; else the problem, in both languages.
+ */
+export function deciderProblem({
   preparedBy,
-  approver,
+  decider,
+  decision,
 }: {
   preparedBy: string | null;
-  approver: string;
-}): string | null {
-  if (preparedBy === null) return 'the claim has not been prepared';
-  if (preparedBy === approver) return 'the person who prepared a claim cannot approve it (maker–checker)';
+  decider: string;
+  decision: 'approve' | 'reject';
+}): { code: string; en: string; zh: string } | null {
+  if (decision === 'approve' && preparedBy === null)
+    return { code: 'claim.not_prepared', en: 'the claim has not been prepared', zh: '补偿申请尚未经初审' };
+  if (preparedBy === decider)
+    return {
+      code: 'claim.preparer_cannot_decide',
+      en: `the person who prepared a claim cannot ${decision} it (maker–checker, R18)`,
+      zh: `初审人不能${decision === 'approve' ? '批准' : '驳回'}自己初审的补偿申请（双人复核，R18）`,
+    };
   return null;
 }

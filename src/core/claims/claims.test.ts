@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { approverProblem, CLAIM_STATES, canTransition, nextClaimState, TERMINAL, type ClaimEvent } from './claim-state';
+import { deciderProblem, CLAIM_STATES, canTransition, nextClaimState, TERMINAL, type ClaimEvent } from './claim-state';
 import { circuitBreaker } from './circuit-breaker';
 import { recoveryRefund } from './recovery';
 import { nonPerforming } from './non-performing';
@@ -26,10 +26,16 @@ describe('claim states (DESIGN.md)', () => {
       CLAIM_STATES.filter((s) => !TERMINAL.includes(s)).every((s) => events.some((e) => canTransition(s, e))),
     ).toBe(true);
   });
-  it('maker–checker: the preparer cannot approve', () => {
-    expect(approverProblem({ preparedBy: 'li', approver: 'li' })).toMatch(/maker–checker/);
-    expect(approverProblem({ preparedBy: 'li', approver: 'wang' })).toBeNull();
-    expect(approverProblem({ preparedBy: null, approver: 'wang' })).toMatch(/not been prepared/);
+  it('maker–checker: the preparer can neither approve nor reject (R18)', () => {
+    expect(deciderProblem({ preparedBy: 'li', decider: 'li', decision: 'approve' })?.code).toBe(
+      'claim.preparer_cannot_decide',
+    );
+    expect(deciderProblem({ preparedBy: 'li', decider: 'li', decision: 'reject' })?.en).toMatch(/cannot reject/);
+    expect(deciderProblem({ preparedBy: 'li', decider: 'wang', decision: 'approve' })).toBeNull();
+    expect(deciderProblem({ preparedBy: 'li', decider: 'wang', decision: 'reject' })).toBeNull();
+    expect(deciderProblem({ preparedBy: null, decider: 'wang', decision: 'approve' })?.code).toBe('claim.not_prepared');
+    // An unprepared claim may be turned down by one person: a rejection moves no money.
+    expect(deciderProblem({ preparedBy: null, decider: 'wang', decision: 'reject' })).toBeNull();
   });
 });
 

@@ -41,6 +41,7 @@ export interface TransferSpec {
 
 export const accountId = {
   limit: (f: string) => `${f}:limit`,
+  limitShortfall: (f: string) => `${f}:limit-shortfall`,
   capacity: (f: string) => `${f}:capacity`,
   quota: (f: string, agreementId: string) => `${f}:quota:${agreementId}`,
   exposure: (f: string, filingId: string) => `${f}:exposure:${filingId}`,
@@ -94,6 +95,7 @@ export function fundAccounts(fundId: string): AccountSpec[] {
     liability(fundId, accountId.limit(fundId), 'limit', HISTORY, fund),
     liability(fundId, accountId.capacity(fundId), 'capacity', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, fund),
     liability(fundId, accountId.enterpriseCapSource(fundId), 'enterprise-cap-source', HISTORY, fund),
+    limitShortfallAccount(fundId),
     cny(fundId, accountId.capital(fundId), 'capital', HISTORY, fund),
     cny(fundId, accountId.cash(fundId), 'cash', CREDITS_MUST_NOT_EXCEED_DEBITS | HISTORY, fund),
     cny(fundId, accountId.expense(fundId), 'expense', HISTORY, fund),
@@ -101,6 +103,15 @@ export function fundAccounts(fundId: string): AccountSpec[] {
   ];
 }
 
+/**
+ * R15: how far the limit was lowered past the capacity there was — the liability committed above
+ * the limit, which new filings must wait out. Debit-normal; covered, never past zero.
+ */
+export const limitShortfallAccount = (fundId: string) =>
+  liability(fundId, accountId.limitShortfall(fundId), 'limit-shortfall', CREDITS_MUST_NOT_EXCEED_DEBITS | HISTORY, {
+    kind: 'fund',
+    id: fundId,
+  });
 export const payableAccount = (fundId: string, bankId: string) =>
   cny(fundId, accountId.payable(fundId, bankId), 'payable', DEBITS_MUST_NOT_EXCEED_CREDITS | HISTORY, {
     kind: 'institution',
@@ -132,46 +143,148 @@ export const enterpriseCapKey = (programmeId: string, bankId: string, enterprise
   `${programmeId}:${bankId}:${enterpriseId}`;
 
 /**
+ * R15: the limit is the fund's liability multiple × its own money, so it rises with a top-up or a
+ * refund. A raise first covers what the limit was lowered past capacity (the shortfall), then
+ * frees capacity.
+ */
+export function raiseLimit({
+  fundId,
+  id,
+  amount,
+  liabilityMultipleBp,
+  shortfall = 0n,
+}: {
+  fundId: string;
+  id: string;
+  amount: Fen;
+  liabilityMultipleBp: BasisPoints;
+  shortfall?: Fen;
+}): TransferSpec[] {
+  const limit = applyRate(amount, liabilityMultipleBp);
+  const cover = limit < shortfall ? limit : shortfall;
+  const common = { code: 'limit-raise', entityKind: 'fund', entityId: fundId };
+  return [
+    {
+      id: `${id}:limit-cover`,
+      debit: accountId.limit(fundId),
+      credit: accountId.limitShortfall(fundId),
+      amount: cover,
+      ...common,
+    },
+    {
+      id: `${id}:limit`,
+      debit: accountId.limit(fundId),
+      credit: accountId.capacity(fundId),
+      amount: limit - cover,
+      ...common,
+    },
+  ].filter((t) => t.amount > 0n);
+}
+
+/**
+ * R15: a payout lowers the limit by the multiple × what was paid. It is never blocked by the limit
+ * (liability already committed is honoured): what capacity cannot give is booked as the shortfall,
+ * and new filings wait until capacity covers it.
+ */
+export function lowerLimit({
+  fundId,
+  id,
+  paid,
+  liabilityMultipleBp,
+  capacity,
+}: {
+  fundId: string;
+  id: string;
+  paid: Fen;
+  liabilityMultipleBp: BasisPoints;
+  capacity: Fen;
+}): TransferSpec[] {
+  const limit = applyRate(paid, liabilityMultipleBp);
+  const fromCapacity = limit < capacity ? limit : capacity > 0n ? capacity : 0n;
+  const common = { code: 'limit-lower', entityKind: 'fund', entityId: fundId };
+  return [
+    {
+      id: `${id}:limit`,
+      debit: accountId.capacity(fundId),
+      credit: accountId.limit(fundId),
+      amount: fromCapacity,
+      ...common,
+    },
+    {
+      id: `${id}:limit-shortfall`,
+      debit: accountId.limitShortfall(fundId),
+      credit: accountId.limit(fundId),
+      amount: limit - fromCapacity,
+      ...common,
+    },
+  ].filter((t) => t.amount > 0n);
+}
+
+/** Capacity given back since the limit was lowered past it covers the shortfall first (R15). */
+export function coverShortfall({
+  fundId,
+  id,
+  shortfall,
+  capacity,
+}: {
+  fundId: string;
+  id: string;
+  shortfall: Fen;
+  capacity: Fen;
+}): TransferSpec[] {
+  const amount = shortfall < capacity ? shortfall : capacity;
+  return amount > 0n
+    ? [
+        {
+          id,
+          debit: accountId.capacity(fundId),
+          credit: accountId.limitShortfall(fundId),
+          amount,
+          code: 'limit-cover',
+          entityKind: 'fund',
+          entityId: fundId,
+        },
+      ]
+    : [];
+}
+
+/**
  * A top-up puts money in the fund and raises the liability limit by the programme's multiple of
- * it (R7b), linked: both or neither.
+ * it (R7b, R15), linked: both or neither.
  */
 export function topUp({
   fundId,
   id,
   amount,
   liabilityMultipleBp,
+  shortfall = 0n,
 }: {
   fundId: string;
   id: string;
   amount: Fen;
   liabilityMultipleBp: BasisPoints;
+  shortfall?: Fen;
 }): TransferSpec[] {
-  const limit = applyRate(amount, liabilityMultipleBp);
-  const entity = { entityKind: 'top-up', entityId: id };
-  return [
-    {
-      id: `${id}:cash`,
-      debit: accountId.cash(fundId),
-      credit: accountId.capital(fundId),
-      amount,
-      code: 'top-up',
-      linked: limit > 0n,
-      ...entity,
-    },
-    ...(limit > 0n
-      ? [
-          {
-            id: `${id}:limit`,
-            debit: accountId.limit(fundId),
-            credit: accountId.capacity(fundId),
-            amount: limit,
-            code: 'limit-raise',
-            ...entity,
-          },
-        ]
-      : []),
-  ];
+  const cash: TransferSpec = {
+    id: `${id}:cash`,
+    debit: accountId.cash(fundId),
+    credit: accountId.capital(fundId),
+    amount,
+    code: 'top-up',
+    entityKind: 'top-up',
+    entityId: id,
+  };
+  const limit = raiseLimit({ fundId, id, amount, liabilityMultipleBp, shortfall }).map((t) => ({
+    ...t,
+    entityKind: 'top-up',
+    entityId: id,
+  }));
+  return linkAll([cash, ...limit]);
 }
+
+/** Every transfer but the last linked to the next: the batch succeeds or fails whole. */
+export const linkAll = (transfers: TransferSpec[]): TransferSpec[] =>
+  transfers.filter((t) => t.amount > 0n).map((t, i, all) => ({ ...t, linked: i < all.length - 1 }));
 
 /** Carve a bank's quota out of the fund's capacity (R7c); raising it again carves more. */
 export function carveQuota({
@@ -379,46 +492,49 @@ export function payClaim({
   claimId,
   bankId,
   amount,
+  limit,
 }: {
   fundId: string;
   claimId: string;
   bankId: string;
   amount: Fen;
+  /** R15: the limit falls with the fund's own money; `capacity` is what the fund has free now. */
+  limit?: { liabilityMultipleBp: BasisPoints; capacity: Fen };
 }): TransferSpec[] {
-  return [
-    {
-      id: `${claimId}:pay`,
-      debit: accountId.payable(fundId, bankId),
-      credit: accountId.cash(fundId),
-      amount,
-      code: 'claim-paid',
-      entityKind: 'claim',
-      entityId: claimId,
-    },
-  ];
+  const pay: TransferSpec = {
+    id: `${claimId}:pay`,
+    debit: accountId.payable(fundId, bankId),
+    credit: accountId.cash(fundId),
+    amount,
+    code: 'claim-paid',
+    entityKind: 'claim',
+    entityId: claimId,
+  };
+  const lower = limit ? lowerLimit({ fundId, id: claimId, paid: amount, ...limit }) : [];
+  return linkAll([pay, ...lower.map((t) => ({ ...t, entityKind: 'claim', entityId: claimId }))]);
 }
 
-/** The fund's share of a recovery flows back to cash (R8). */
+/** The fund's share of a recovery flows back to cash (R8) and raises the limit with it (R15). */
 export function refundRecovery({
   fundId,
   recoveryId,
   amount,
+  limit,
 }: {
   fundId: string;
   recoveryId: string;
   amount: Fen;
+  limit?: { liabilityMultipleBp: BasisPoints; shortfall: Fen };
 }): TransferSpec[] {
-  return amount > 0n
-    ? [
-        {
-          id: `${recoveryId}:refund`,
-          debit: accountId.cash(fundId),
-          credit: accountId.recoveryIncome(fundId),
-          amount,
-          code: 'recovery-refund',
-          entityKind: 'recovery',
-          entityId: recoveryId,
-        },
-      ]
-    : [];
+  const refund: TransferSpec = {
+    id: `${recoveryId}:refund`,
+    debit: accountId.cash(fundId),
+    credit: accountId.recoveryIncome(fundId),
+    amount,
+    code: 'recovery-refund',
+    entityKind: 'recovery',
+    entityId: recoveryId,
+  };
+  const raise = limit ? raiseLimit({ fundId, id: recoveryId, amount, ...limit }) : [];
+  return linkAll([refund, ...raise.map((t) => ({ ...t, entityKind: 'recovery', entityId: recoveryId }))]);
 }

@@ -234,12 +234,13 @@ export function checkReplay({
 
 /**
  * Per fund, the liability ledger's closed loop: what the limit account gave out equals what sits
- * in capacity, bank quotas and loan exposures — posted, and pending.
+ * in capacity, bank quotas and loan exposures, less what it was lowered past them (R15's
+ * shortfall, debit-normal, so it counts as held with its sign) — posted, and pending.
  */
 export function checkFundIdentity(accounts: readonly AccountRow[]): Violation[] {
   const funds = new Map<string, { limit: Totals; held: Totals; hasLimit: boolean }>();
   for (const a of accounts) {
-    if (a.ledger !== 'liability' || !a.fundId || !['limit', 'capacity', 'quota', 'exposure'].includes(a.code)) continue;
+    if (a.ledger !== 'liability' || !a.fundId || !['limit', 'capacity', 'quota', 'exposure', 'limit-shortfall'].includes(a.code)) continue;
     const f = funds.get(a.fundId) ?? { limit: zeroTotals(), held: zeroTotals(), hasLimit: false };
     if (a.code === 'limit') {
       f.limit = add(f.limit, a);
@@ -256,7 +257,7 @@ export function checkFundIdentity(accounts: readonly AccountRow[]): Violation[] 
       out.push(
         v(
           'fund_identity_broken',
-          `fund ${fundId}: limit ${limitPosted} ≠ capacity + quotas + exposures ${heldPosted} (posted)`,
+          `fund ${fundId}: limit ${limitPosted} ≠ capacity + quotas + exposures − shortfall ${heldPosted} (posted)`,
         ),
       );
     const limitPending = f.limit.debitsPending - f.limit.creditsPending;
@@ -265,7 +266,7 @@ export function checkFundIdentity(accounts: readonly AccountRow[]): Violation[] 
       out.push(
         v(
           'fund_identity_broken',
-          `fund ${fundId}: limit ${limitPending} ≠ capacity + quotas + exposures ${heldPending} (pending)`,
+          `fund ${fundId}: limit ${limitPending} ≠ capacity + quotas + exposures − shortfall ${heldPending} (pending)`,
         ),
       );
   }

@@ -15,6 +15,17 @@ export interface Actor {
   via: 'session' | 'token';
 }
 
+/** The system itself, acting on a rule (the breaker lifting, a claim closed by a full repayment). */
+export const SYSTEM: Actor = {
+  userId: 'system',
+  username: 'system',
+  displayName: 'system',
+  role: 'manager',
+  bankId: null,
+  guarantorId: null,
+  via: 'session',
+};
+
 const ALL: readonly Role[] = ROLES;
 const STAFF: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 

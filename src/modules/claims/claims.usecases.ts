@@ -8,21 +8,29 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { WorkingCalendar } from '../../core/calendar';
 import {
-  approverProblem,
+  deciderProblem,
   ClaimTransitionError,
   nextClaimState,
   type ClaimEvent,
   type ClaimState,
 } from '../../core/claims/claim-state';
-import { nonPerforming } from '../../core/claims/non-performing';
-import { payClaim, settleClaim } from '../../core/ledger/fund-operations';
-import { compensate, label } from '../../core/policy';
+import { accountId, limitShortfallAccount, payClaim } from '../../core/ledger/fund-operations';
+import {
+  approveClaim as lifeApproveClaim,
+  submitClaim as lifeSubmitClaim,
+  type ClaimChange,
+  type Loan,
+} from '../../core/loans/loan-life';
+import { label, type Compensation } from '../../core/policy';
 import { formatPercent, formatYuan, formatYuanGrouped, type Fen } from '../../core/money/money';
-import { scopeFor, type Actor } from '../auth/access';
+import { scopeFor, SYSTEM, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { filings } from '../filings/filings.table';
 import { createFilingsRepository, type FilingRow } from '../filings/filings.repository';
-import { filingView, termsOf } from '../filings/filings.usecases';
+import { loanProblem } from '../filings/filings.errors';
+import { loanOf, storeLoan } from '../filings/filings.loan';
+import { filingView } from '../filings/filings.usecases';
+import { createFundsRepository } from '../funds/funds.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
 import type { Db } from '../programmes/programmes.repository';
@@ -180,36 +188,24 @@ export async function submitClaim({
     );
     if (!f) throw Problem.notFound(`Filing ${input.filingId}`);
     const policy = catalog.byVersionId(f.policyVersionId)!;
-    const np = nonPerforming({
-      classification: f.classification,
-      overdueSince: f.overdueSince,
-      on: today,
-      rule: policy.nonPerforming,
-    });
-    if (f.status !== 'non-performing' && !(f.status === 'active' && np.nonPerforming)) {
-      throw new Problem(422, 'Claim refused', 'Only a non-performing loan can be claimed for (R6, G9).', [
-        {
-          field: 'filingId',
-          message:
-            f.status === 'active'
-              ? 'the loan is not non-performing: classify it substandard or worse, or report it overdue more than 90 days'
-              : `the loan is ${f.status}`,
-        },
-      ]);
+    const id = randomUUID();
+    const live = await liveClaimOf(tx, f.id);
+    const submitted = lifeSubmitClaim(loanOf(f, live), { claimId: id, today, rule: policy.nonPerforming });
+    if (!submitted.ok) throw loanProblem(submitted.refusal);
+    const filingsRepo = createFilingsRepository({ db: tx });
+    if (submitted.loan.status !== f.status) {
+      await storeLoan(filingsRepo, f, submitted.loan);
+      await filingsRepo.addEvent({
+        filingId: f.id,
+        kind: 'non-performing',
+        on: submitted.loan.nonPerformingOn!,
+        data: { because: 'overdue', cites: ['R6', 'G9'] },
+        actor: actor.username,
+      });
     }
-    const live = await tx
-      .select({ id: claims.id })
-      .from(claims)
-      .where(and(eq(claims.filingId, f.id), notInArray(claims.state, ['rejected', 'withdrawn'])));
-    if (live.length)
-      throw new Problem(409, 'Claimed already', 'This loan has a claim already.', [
-        { field: 'filingId', message: `has claim ${live[0]!.id}` },
-      ]);
-    if (f.status === 'active') {
-      await tx.update(filings).set({ status: 'non-performing', nonPerformingOn: today }).where(eq(filings.id, f.id));
-    }
-    // Compensation from the loan's fixed terms, never today's policy (R3), rounded once (R10).
-    const comp = compensate(termsOf(f), f.outstanding);
+    // Compensation from the loan's fixed terms, never today's policy (R3), rounded once (R10); it follows
+    // the balance until approval (R14).
+    const comp = submitted.compensation!;
     const registry = createRegistryRepository({ db: tx });
     const quals = (await registry.qualificationsOf([f.enterpriseId])).filter(
       (q) => q.validFrom <= today && today <= q.validTo,
@@ -237,7 +233,6 @@ export async function submitClaim({
         messageEn: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)`,
       },
     ];
-    const id = randomUUID();
     await tx.insert(claims).values({
       id,
       filingId: f.id,
@@ -322,10 +317,7 @@ export async function approveClaim({
 }) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
-    if (c.state === 'under-review') {
-      const problem = approverProblem({ preparedBy: c.preparedBy, approver: actor.username });
-      if (problem) throw new Problem(403, 'Maker–checker', `${problem}.`, [{ field: 'approver', message: problem }]);
-    }
+    if (c.state === 'under-review') assertMayDecide(c, actor, 'approve');
     const b = await breakerOf({ db: tx, catalog, bankId: c.bankId });
     if (b.tripped && c.state === 'under-review')
       return claimView(
@@ -335,36 +327,133 @@ export async function approveClaim({
       throw new Problem(409, 'Not allowed in this state', `Cannot approve a claim that is ${c.state}.`, [
         { field: 'state', message: `is ${c.state}` },
       ]);
-    const f = (await createFilingsRepository({ db: tx }).find(c.filingId, {}, true))!;
+    const filingsRepo = createFilingsRepository({ db: tx });
+    const f = (await filingsRepo.find(c.filingId, {}, true))!;
+    // R14: the amount is ratio × the outstanding on the day of approval.
+    const approved = lifeApproveClaim(loanOf(f, liveOf(c)));
+    if (!approved.ok) throw loanProblem(approved.refusal);
+    const comp = approved.compensation!;
     await applyOperation({
       ledger: createLedgerRepository({ db: tx }),
       actor: actor.username,
-      transfers: settleClaim({
-        fundId: c.fundId,
-        filingId: f.id,
-        agreementId: f.agreementId,
-        claimId: c.id,
-        bankId: c.bankId,
-        exposure: f.reserved,
-        compensation: c.compensation,
-        enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: f.outstanding } : null,
-      }),
+      transfers: approved.transfers,
     });
-    await tx
-      .update(filings)
-      .set({ status: 'compensated', reserved: 0n, updatedAt: new Date(), version: sql`${filings.version} + 1` })
-      .where(eq(filings.id, f.id));
-    await createFilingsRepository({ db: tx }).addEvent({
+    await storeLoan(filingsRepo, f, approved.loan);
+    await filingsRepo.addEvent({
       filingId: f.id,
       kind: 'claim-approved',
       on: today,
-      data: { claimId: c.id, compensation: formatYuan(c.compensation), released: formatYuan(f.reserved) },
+      data: { claimId: c.id, compensation: formatYuan(comp.compensation), released: formatYuan(f.reserved) },
       actor: actor.username,
     });
     const seq = await nextApprovedSeq(tx);
     return claimView(
-      await move(tx, actor, c, 'approve', { decidedBy: actor.username, decidedAt: new Date(), approvedSeq: seq }),
+      await move(tx, actor, c, 'approve', {
+        decidedBy: actor.username,
+        decidedAt: new Date(),
+        approvedSeq: seq,
+        outstanding: f.outstanding,
+        compensation: comp.compensation,
+        parties: partiesOf(comp),
+      }),
     );
+  });
+}
+
+/** R18: the one who prepared a claim may neither approve nor reject it. */
+function assertMayDecide(c: ClaimRow, actor: Actor, decision: 'approve' | 'reject'): void {
+  const problem = deciderProblem({ preparedBy: c.preparedBy, decider: actor.username, decision });
+  if (problem)
+    throw new Problem(403, 'Maker–checker', `${problem.en}.`, [
+      { field: 'decider', code: problem.code, message: problem.en, messageZh: problem.zh },
+    ]);
+}
+
+const partiesOf = (comp: Compensation) =>
+  comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) }));
+
+/** The claim as the loan's life sees it: open or decided, with the amount it stands at. */
+const liveOf = (c: ClaimRow): Loan['claim'] => ({
+  id: c.id,
+  state: c.state,
+  outstanding: c.outstanding,
+  compensation: c.compensation,
+});
+
+/** The loan's live claim (neither rejected nor withdrawn), locked with the loan. */
+export async function liveClaimOf(db: Db, filingId: string): Promise<Loan['claim']> {
+  const [c] = await db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.filingId, filingId), notInArray(claims.state, ['rejected', 'withdrawn'])))
+    .for('update');
+  return c ? liveOf(c) : null;
+}
+
+/** The live claims of many loans at once (bulk repayments), locked, by filing id. */
+export async function liveClaimsOf(db: Db, filingIds: string[]): Promise<Map<string, NonNullable<Loan['claim']>>> {
+  if (!filingIds.length) return new Map();
+  const rows = await db
+    .select()
+    .from(claims)
+    .where(and(inArray(claims.filingId, filingIds), notInArray(claims.state, ['rejected', 'withdrawn'])))
+    .for('update');
+  return new Map(rows.map((c) => [c.filingId, liveOf(c)!]));
+}
+
+/**
+ * R14: the loan's balance moved while its claim is open — the claim follows it (the checker sees the
+ * new amount and why), or is withdrawn when the loan was repaid in full. Inside the caller's
+ * transaction, which holds the loan's lock.
+ */
+export async function followLoanBalance({
+  db,
+  actor,
+  filingId,
+  change,
+  on,
+}: {
+  db: Db;
+  actor: Actor;
+  filingId: string;
+  change: ClaimChange;
+  on: string;
+}): Promise<void> {
+  const live = await liveClaimOf(db, filingId);
+  if (!live) return;
+  const [c] = await db.select().from(claims).where(eq(claims.id, live.id));
+  if (change.kind === 'withdrawn') {
+    await move(db, SYSTEM, c!, 'withdraw', {}, `the loan was repaid in full on ${on} (R14)`);
+    return;
+  }
+  const comp = change.compensation;
+  const before = claimView(c!);
+  await db
+    .update(claims)
+    .set({
+      outstanding: change.outstanding,
+      compensation: comp.compensation,
+      parties: partiesOf(comp),
+      version: sql`${claims.version} + 1`,
+    })
+    .where(eq(claims.id, c!.id));
+  const note = `outstanding ${formatYuan(c!.outstanding)} → ${formatYuan(change.outstanding)} on ${on}: compensation ${formatYuan(c!.compensation)} → ${formatYuan(comp.compensation)} (R14)`;
+  await db.insert(claimEvents).values({
+    claimId: c!.id,
+    event: 'recompute',
+    fromState: c!.state,
+    toState: c!.state,
+    actor: actor.username,
+    note,
+  });
+  const [after] = await db.select().from(claims).where(eq(claims.id, c!.id));
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: 'claim.recompute',
+    entityKind: 'claim',
+    entityId: c!.id,
+    before,
+    after: claimView(after!),
   });
 }
 
@@ -383,6 +472,7 @@ export async function rejectClaim({
 }) {
   const out = await db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
+    if (c.state === 'under-review' || c.state === 'submitted') assertMayDecide(c, actor, 'reject');
     return claimView(
       await move(
         tx,
@@ -462,14 +552,25 @@ export async function payApprovedClaim({ db, actor, id, today }: { db: Db; actor
 async function tryPay(db: Db, actor: Actor, c: ClaimRow, today: string): Promise<ClaimRow> {
   try {
     await db.transaction(async (sp) => {
+      const ledger = createLedgerRepository({ db: sp });
+      // R15: the limit falls with the fund's own money; the limits are locked before the batch.
+      await ledger.createAccounts([limitShortfallAccount(c.fundId)]);
+      const { capacity } = await ledger.lockFundLimits(c.fundId);
+      const liabilityMultipleBp = await createFundsRepository({ db: sp }).liabilityMultipleOf(c.fundId);
       await applyOperation({
-        ledger: createLedgerRepository({ db: sp }),
+        ledger,
         actor: actor.username,
-        transfers: payClaim({ fundId: c.fundId, claimId: c.id, bankId: c.bankId, amount: c.compensation }),
+        transfers: payClaim({
+          fundId: c.fundId,
+          claimId: c.id,
+          bankId: c.bankId,
+          amount: c.compensation,
+          limit: { liabilityMultipleBp, capacity },
+        }),
       });
     });
   } catch (e) {
-    if (e instanceof LedgerRefusal)
+    if (e instanceof LedgerRefusal && e.account === accountId.cash(c.fundId))
       return c.state === 'queued' ? c : move(db, actor, c, 'queue', {}, 'the fund lacks cash (R7a)');
     throw e;
   }
@@ -531,17 +632,8 @@ export async function releaseHeldClaims({
     .select()
     .from(claims)
     .where(and(eq(claims.bankId, bankId), eq(claims.state, 'held')));
-  const system = {
-    userId: 'system',
-    username: 'system',
-    displayName: 'system',
-    role: 'manager',
-    bankId: null,
-    guarantorId: null,
-    via: 'session',
-  } as const;
   for (const c of held)
-    await db.transaction((tx) => move(tx, system, c, 'release', { heldReason: null }, 'circuit breaker lifted (G4)'));
+    await db.transaction((tx) => move(tx, SYSTEM, c, 'release', { heldReason: null }, 'circuit breaker lifted (G4)'));
   return held.length;
 }
 

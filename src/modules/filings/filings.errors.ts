@@ -1,3 +1,4 @@
+import type { LoanRefusal } from '../../core/loans/loan-life';
 import type { RenderedReason } from '../../core/policy';
 import { Problem } from '../shared/problem';
 import { LedgerRefusal } from '../ledger/ledger.usecases';
@@ -55,4 +56,18 @@ export function limitReason(refusal: LedgerRefusal): RenderedReason {
   const hit = LIMIT_REASONS.find((l) => l.match.test(refusal.account));
   if (!hit) throw refusal;
   return { rule: hit.rule, fact: hit.cites[0]!, cites: hit.cites, ok: false, message: hit.zh, messageEn: hit.en };
+}
+
+const TITLES: Record<LoanRefusal['status'], string> = {
+  400: 'Invalid request',
+  409: 'Not allowed in this state',
+  422: 'Refused by a rule',
+};
+
+/** A refusal of the loan's life (core/loans) as the problem a client gets: its code, field and both languages. */
+export function loanProblem(r: LoanRefusal): Problem {
+  const cites = r.cites.length ? ` (${r.cites.join(', ')})` : '';
+  return new Problem(r.status, TITLES[r.status], r.detail?.en ?? `${r.en}${cites}`, [
+    { field: r.field, code: r.code, message: r.en, messageZh: r.zh },
+  ]);
 }

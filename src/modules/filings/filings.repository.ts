@@ -132,11 +132,14 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .where(and(eq(filings.bankId, bankId), sql`${filings.bankRef} = ${anyOfTexts(bankRefs)}`));
       return new Set(rows.map((r) => r.bankRef));
     },
-    async update(id: string, patch: Partial<typeof filings.$inferInsert>) {
-      await db
+    /** Every write of a filing bumps its version and `updatedAt`; returns the row as written. */
+    async update(id: string, patch: Partial<typeof filings.$inferInsert>): Promise<FilingRow> {
+      const [row] = await db
         .update(filings)
         .set({ ...patch, updatedAt: new Date(), version: sql`${filings.version} + 1` })
-        .where(eq(filings.id, id));
+        .where(eq(filings.id, id))
+        .returning();
+      return row!;
     },
     async addEvent(e: typeof filingEvents.$inferInsert) {
       await db.insert(filingEvents).values(e);

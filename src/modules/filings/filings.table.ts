@@ -3,8 +3,11 @@ import { bigint, date, index, integer, json, jsonb, pgTable, text, timestamp, un
 import { funds, enterprises, institutions } from '../registry/registry.table';
 import { policyVersions, programmes } from '../programmes/programmes.table';
 
-export const FILING_STATUSES = ['active', 'repaid', 'withdrawn', 'non-performing', 'compensated'] as const;
-export type FilingStatus = (typeof FILING_STATUSES)[number];
+import { LOAN_STATUSES, type LoanStatus } from '../../core/loans/loan-life';
+
+/** A filing's status is its loan's place in the life core/loans/loan-life.ts owns. */
+export const FILING_STATUSES = LOAN_STATUSES;
+export type FilingStatus = LoanStatus;
 
 /**
  * A filed loan (备案). Its terms are fixed at filing (R3): the policy version, the ratio, the

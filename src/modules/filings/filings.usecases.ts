@@ -41,6 +41,8 @@ import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem, type FieldError } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
+import { termsOf } from './filings.loan';
+export { termsOf };
 import { createFilingWriter } from './filings.writer';
 import { count, timed, type Timings } from './timings';
 import {
@@ -111,19 +113,6 @@ export type FilingView = ReturnType<typeof filingView>;
 export function auditedFiling(view: FilingView, decisionSha256: string) {
   const { reasons: _reasons, ...rest } = view;
   return { ...rest, decisionSha256 };
-}
-
-/** The terms a filing fixes (R3), as the claims and the simulator read them back. */
-export function termsOf(f: Pick<FilingRow, 'ratioBp' | 'rounding' | 'capPerLoan' | 'parties'>): CompensationTerms {
-  return {
-    ratioBp: f.ratioBp,
-    rounding: f.rounding,
-    ...(f.capPerLoan !== null ? { capPerLoan: f.capPerLoan } : {}),
-    parties: f.parties.map((p) => ({
-      party: p.party as CompensationTerms['parties'][number]['party'],
-      shareBp: p.shareBp,
-    })),
-  };
 }
 
 export function caseOf(

@@ -97,10 +97,12 @@ async function topUpInTransaction({
     idempotencyKey: idempotencyKey ?? null,
     createdBy: actor.username,
   });
+  const ledger = createLedgerRepository({ db });
+  const { shortfall } = await ledger.lockFundLimits(fundId);
   await applyOperation({
-    ledger: createLedgerRepository({ db }),
+    ledger,
     actor: actor.username,
-    transfers: topUpTransfers({ fundId, id, amount, liabilityMultipleBp: fund.liabilityMultipleBp }),
+    transfers: topUpTransfers({ fundId, id, amount, liabilityMultipleBp: fund.liabilityMultipleBp, shortfall }),
   });
   await createAuditRepository({ db }).record({
     actor: actor.username,

@@ -3,6 +3,7 @@
  * `ledger_apply` (drizzle/0002_ledger.sql): one call per batch, limits enforced in the database.
  */
 import { sql } from 'drizzle-orm';
+import { accountId } from '../../core/ledger/fund-operations';
 import type { TransferRequest } from '../../core/ledger/model';
 import type { Db } from '../programmes/programmes.repository';
 import { rowsOf, type Row } from '../shared/rows';
@@ -89,6 +90,26 @@ export function createLedgerRepository({ db }: { db: Db }) {
       );
       const results = res[0]!.results;
       return (typeof results === 'string' ? JSON.parse(results) : results) as TransferResult[];
+    },
+
+    /**
+     * R15: the fund's free capacity and its limit shortfall, locked until the transaction ends. Every
+     * path that moves the limit (a top-up, a payout, a refund, a filing that covers the shortfall)
+     * takes these two first, in account-id order as `ledger_apply` locks, so none waits on another
+     * while holding what it wants.
+     */
+    async lockFundLimits(fundId: string): Promise<{ capacity: bigint; shortfall: bigint }> {
+      const rows = rowsOf(
+        await db.execute(sql`select code, (credits_posted - debits_posted - debits_pending)::text as free,
+            (debits_posted - credits_posted)::text as owed
+          from ledger_accounts where id in (${accountId.capacity(fundId)}, ${accountId.limitShortfall(fundId)})
+          order by id for update`),
+      );
+      const of = (code: string) => rows.find((r) => r.code === code);
+      return {
+        capacity: BigInt((of('capacity')?.free as string | undefined) ?? '0'),
+        shortfall: BigInt((of('limit-shortfall')?.owed as string | undefined) ?? '0'),
+      };
     },
 
     async account(id: string): Promise<AccountBalance | undefined> {

@@ -5,15 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { recoveryRefund } from '../../core/claims/recovery';
+import { recover } from '../../core/loans/loan-life';
 import { refundRecovery } from '../../core/ledger/fund-operations';
 import { formatYuan, type Fen } from '../../core/money/money';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { claims } from '../claims/claims.table';
 import { payQueue, releaseHeldClaims } from '../claims/claims.usecases';
+import { loanProblem } from '../filings/filings.errors';
+import { loanOf, storeLoan } from '../filings/filings.loan';
 import { createFilingsRepository } from '../filings/filings.repository';
-import { filings } from '../filings/filings.table';
+import { createFundsRepository } from '../funds/funds.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation } from '../ledger/ledger.usecases';
 import type { Db } from '../programmes/programmes.repository';
@@ -89,22 +91,19 @@ export async function reportRecovery({
       })
       .from(recoveries)
       .where(eq(recoveries.claimId, claimId))) as [{ recovered: string; refunded: string }];
-    if (BigInt(recovered) + amount > c.outstanding)
-      throw Problem.invalid([
-        {
-          field: 'amount',
-          message: `recoveries would exceed the compensated principal ${formatYuan(c.outstanding)} (already ${formatYuan(BigInt(recovered))})`,
-        },
-      ]);
-    const [f] = await tx.select().from(filings).where(eq(filings.id, c.filingId));
-    const refund = recoveryRefund({
-      recovered: amount,
-      compensationPaid: c.compensation,
-      compensatedPrincipal: c.outstanding,
-      refundedSoFar: BigInt(refunded),
-      rounding: f!.rounding,
-    });
+    const filingsRepo = createFilingsRepository({ db: tx });
+    const f = (await filingsRepo.find(c.filingId, {}, true))!;
     const id = randomUUID();
+    const recovery = recover(loanOf(f), {
+      amount,
+      recoveryId: id,
+      claimOutstanding: c.outstanding,
+      compensationPaid: c.compensation,
+      recoveredSoFar: BigInt(recovered),
+      refundedSoFar: BigInt(refunded),
+    });
+    if (!recovery.ok) throw loanProblem(recovery.refusal);
+    const refund = recovery.refund!;
     await tx.insert(recoveries).values({
       id,
       claimId,
@@ -117,11 +116,25 @@ export async function reportRecovery({
       recoveredOn: on,
       reportedBy: actor.username,
     });
+    const ledger = createLedgerRepository({ db: tx });
+    // R15: the refund raises the limit (covering a shortfall first); the limits are locked before the batch.
+    const { shortfall } = await ledger.lockFundLimits(c.fundId);
+    const liabilityMultipleBp = await createFundsRepository({ db: tx }).liabilityMultipleOf(c.fundId);
     await applyOperation({
-      ledger: createLedgerRepository({ db: tx }),
+      ledger,
       actor: actor.username,
-      transfers: refundRecovery({ fundId: c.fundId, recoveryId: id, amount: refund }),
+      transfers: [
+        ...refundRecovery({
+          fundId: c.fundId,
+          recoveryId: id,
+          amount: refund,
+          limit: { liabilityMultipleBp, shortfall },
+        }),
+        // R16: the recovered principal no longer counts against the bank's cap for the enterprise.
+        ...recovery.transfers,
+      ],
     });
+    await storeLoan(filingsRepo, f, recovery.loan);
     await createFilingsRepository({ db: tx }).addEvent({
       filingId: c.filingId,
       kind: 'recovery',

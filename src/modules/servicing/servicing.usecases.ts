@@ -5,15 +5,18 @@
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { nonPerforming, type LoanClass } from '../../core/claims/non-performing';
-import { releaseFiling, type TransferSpec } from '../../core/ledger/fund-operations';
+import type { TransferSpec } from '../../core/ledger/fund-operations';
+import { classify, lowerBalance, sweep, type ClaimChange, type Loan } from '../../core/loans/loan-life';
 import { formatYuan, type Fen } from '../../core/money/money';
 import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
-import { FilingRefused, limitReason } from '../filings/filings.errors';
-import { adjustReservation, filingView, liabilityFor } from '../filings/filings.usecases';
+import { FilingRefused, limitReason, loanProblem } from '../filings/filings.errors';
+import { loanOf, storeLoan } from '../filings/filings.loan';
+import { followLoanBalance, liveClaimOf, liveClaimsOf } from '../claims/claims.usecases';
+import { filingView } from '../filings/filings.usecases';
 import { createFilingsRepository, type FilingEventInsert, type FilingRow } from '../filings/filings.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
-import { LedgerRefusal } from '../ledger/ledger.usecases';
+import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
 import { filings as table } from '../filings/filings.table';
 import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
@@ -34,14 +37,21 @@ async function lockedLoan(db: Db, actor: Actor, id: string): Promise<FilingRow> 
   return f;
 }
 
-/** A report's date: not before the loan was disbursed, and not after today (the zone's date): it tells what has happened. */
-function checkReportDate(on: string, f: FilingRow, today: string): void {
-  if (on < f.disbursedOn)
-    throw Problem.invalid([{ field: 'on', message: 'must not be before the loan was disbursed' }]);
-  if (on > today) throw Problem.invalid([{ field: 'on', message: `must not be after today (${today})` }]);
+/** Releases a balance change gives back; a limit the ledger names is the change's refusal. */
+async function postReleases(db: Db, transfers: TransferSpec[], actor: Actor): Promise<void> {
+  try {
+    await applyOperation({ ledger: createLedgerRepository({ db }), transfers, actor: actor.username });
+  } catch (e) {
+    if (e instanceof LedgerRefusal) throw new FilingRefused([limitReason(e)], 'The change would cross a limit.');
+    throw e;
+  }
 }
 
-/** Sets the outstanding principal (a balance report; a repayment is the same with the difference). */
+/**
+ * Sets the outstanding principal (a balance report; a repayment is the same with the difference)
+ * through the loan's life (lowerBalance): liability and G5 principal given back, and an open claim
+ * following the balance (R14).
+ */
 async function setOutstanding({
   db,
   actor,
@@ -61,42 +71,28 @@ async function setOutstanding({
   kind: string;
   data: Record<string, unknown>;
 }) {
-  if (f.status !== 'active' && f.status !== 'non-performing')
-    throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [
-      { field: 'status', message: `is ${f.status}` },
-    ]);
-  if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
-  if (outstanding > f.outstanding)
-    throw Problem.invalid([
-      {
-        field: 'outstanding',
-        message: `must not exceed the current outstanding ${formatYuan(f.outstanding)} (a balance only falls; amend the filing to correct it)`,
-      },
-    ]);
-  checkReportDate(on, f, today);
-  const before = filingView(f);
-  const reserved = liabilityFor(f, outstanding);
   const filings = createFilingsRepository({ db });
   const seq = (await filings.events(f.id)).length;
-  await adjustReservation({
-    db,
-    f,
-    reserved,
-    principalDelta: outstanding - f.outstanding,
+  const moved = lowerBalance(loanOf(f, await liveClaimOf(db, f.id)), {
+    outstanding,
+    on,
+    today,
     eventId: `${f.id}:${kind}:${seq}`,
     code: kind,
-    actor: actor.username,
   });
-  const status = outstanding === 0n ? ('repaid' as const) : f.status;
-  await filings.update(f.id, { outstanding, reserved, status });
+  if (!moved.ok) throw loanProblem(moved.refusal);
+  const before = filingView(f);
+  await postReleases(db, moved.transfers, actor);
+  const row = await storeLoan(filings, f, moved.loan);
   await filings.addEvent({
     filingId: f.id,
     kind,
     on,
-    data: { ...data, outstanding: formatYuan(outstanding), released: formatYuan(f.reserved - reserved) },
+    data: { ...data, outstanding: formatYuan(outstanding), released: formatYuan(f.reserved - row.reserved) },
     actor: actor.username,
   });
-  const after = filingView((await filings.find(f.id))!);
+  if (moved.claim) await followLoanBalance({ db, actor, filingId: f.id, change: moved.claim, on });
+  const after = filingView(row);
   await createAuditRepository({ db }).record({
     actor: actor.username,
     action: `filing.${kind}`,
@@ -285,7 +281,9 @@ async function repaymentChunk({
     on: string;
     transfers: TransferSpec[];
   }
-  const byLoan = new Map<string, { now: FilingRow; seq: number; steps: Step[] }>();
+  const byLoan = new Map<string, { now: FilingRow; life: Loan; seq: number; steps: Step[]; claim?: ClaimChange }>();
+  // R14: a loan with an open claim takes repayments too, and its claim follows the balance.
+  const claimsOf = await liveClaimsOf(db, [...loans.keys()]);
 
   // Each line against its loan as the earlier lines left it: the checks of reportRepayment and setOutstanding, in their order.
   lines.forEach((line, i) => {
@@ -294,35 +292,33 @@ async function repaymentChunk({
       if (line.amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
       const loaded = loans.get(line.filingId);
       if (!loaded) throw Problem.notFound(`Filing ${line.filingId}`);
-      const loan = byLoan.get(loaded.id) ?? { now: loaded, seq: seqs.get(loaded.id) ?? 0, steps: [] };
+      const loan = byLoan.get(loaded.id) ?? {
+        now: loaded,
+        life: loanOf(loaded, claimsOf.get(loaded.id) ?? null),
+        seq: seqs.get(loaded.id) ?? 0,
+        steps: [],
+      };
       byLoan.set(loaded.id, loan);
       const f = loan.now;
-      if (f.status !== 'active' && f.status !== 'non-performing')
-        throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no balance reports.`, [
-          { field: 'status', message: `is ${f.status}` },
-        ]);
-      const outstanding = f.outstanding - line.amount;
-      if (outstanding < 0n) throw Problem.invalid([{ field: 'amount', message: 'exceeds the outstanding principal' }]);
-      checkReportDate(line.on, f, today);
-      const reserved = liabilityFor(f, outstanding);
-      if (reserved > f.reserved) throw new Error('a reservation moves liability and principal the same way');
-      const transfers = releaseFiling({
-        fundId: f.fundId,
-        filingId: f.id,
-        agreementId: f.agreementId,
-        id: `${f.id}:repayment:${loan.seq}`,
-        liability: f.reserved - reserved,
-        enterpriseCap: f.enterpriseCapKey ? { key: f.enterpriseCapKey, principal: line.amount } : null,
+      const moved = lowerBalance(loan.life, {
+        outstanding: f.outstanding - line.amount,
+        on: line.on,
+        today,
+        eventId: `${f.id}:repayment:${loan.seq}`,
         code: 'repayment',
       });
+      if (!moved.ok) throw loanProblem(moved.refusal);
+      const transfers = moved.transfers;
       const after: FilingRow = {
         ...f,
-        outstanding,
-        reserved,
-        status: outstanding === 0n ? 'repaid' : f.status,
+        outstanding: moved.loan.outstanding,
+        reserved: moved.loan.reserved,
+        status: moved.loan.status,
         updatedAt: at,
         version: f.version + 1,
       };
+      loan.life = moved.loan;
+      if (moved.claim) loan.claim = moved.claim;
       loan.steps.push({ line: i, before: f, after, amount: line.amount, on: line.on, transfers });
       loan.now = after;
       loan.seq++;
@@ -389,6 +385,9 @@ async function repaymentChunk({
     },
   }));
   await createFilingsRepository({ db }).addEvents(events);
+  for (const { loan } of chains)
+    if (loan.claim)
+      await followLoanBalance({ db, actor, filingId: loan.now.id, change: loan.claim, on: loan.steps.at(-1)!.on });
   const audit: AuditEntry[] = done.map((s) => ({
     actor: actor.username,
     action: 'filing.repayment',
@@ -451,26 +450,14 @@ export async function reportClassification({
 }) {
   return db.transaction(async (tx) => {
     const f = await lockedLoan(tx, actor, id);
-    if (f.status !== 'active' && f.status !== 'non-performing')
-      throw new Problem(409, 'Not serviceable', `A ${f.status} loan takes no classification.`, [
-        { field: 'status', message: `is ${f.status}` },
-      ]);
-    checkReportDate(on, f, today);
-    if (overdueSince && overdueSince > on)
-      throw Problem.invalid([{ field: 'overdueSince', message: 'must not be after on' }]);
-    // Days overdue make a loan non-performing (R6): they cannot start before the loan existed.
-    if (overdueSince && overdueSince < f.disbursedOn)
-      throw Problem.invalid([{ field: 'overdueSince', message: 'must not be before the loan was disbursed' }]);
-    const before = filingView(f);
     const policy = catalog.byVersionId(f.policyVersionId)!;
+    const classified = classify(loanOf(f), { classification, overdueSince, on, today, rule: policy.nonPerforming });
+    if (!classified.ok) throw loanProblem(classified.refusal);
+    const before = filingView(f);
     const np = nonPerforming({ classification, overdueSince, on, rule: policy.nonPerforming });
     const filings = createFilingsRepository({ db: tx });
-    const becomes = np.nonPerforming && f.status === 'active';
-    await filings.update(id, {
-      classification,
-      overdueSince,
-      ...(becomes ? { status: 'non-performing', nonPerformingOn: on } : {}),
-    });
+    const becomes = classified.loan.status !== f.status;
+    await storeLoan(filings, f, classified.loan);
     await filings.addEvent({
       filingId: id,
       kind: 'classification',
@@ -482,7 +469,7 @@ export async function reportClassification({
       await filings.addEvent({
         filingId: id,
         kind: 'non-performing',
-        on,
+        on: classified.loan.nonPerformingOn!,
         data: { because: np.because, daysOverdue: np.daysOverdue, cites: ['R6', 'G9'] },
         actor: actor.username,
       });
@@ -519,20 +506,27 @@ export async function sweepNonPerforming({
   let marked = 0;
   for (const f of candidates) {
     const policy = catalog.byVersionId(f.policyVersionId)!;
+    const swept = sweep(loanOf(f), { today, rule: policy.nonPerforming });
+    if (!swept) continue;
     const np = nonPerforming({
       classification: f.classification,
       overdueSince: f.overdueSince,
       on: today,
       rule: policy.nonPerforming,
     });
-    if (!np.nonPerforming) continue;
     await db.transaction(async (tx) => {
       const filings = createFilingsRepository({ db: tx });
-      await filings.update(f.id, { status: 'non-performing', nonPerformingOn: today });
+      const locked = (await filings.find(f.id, {}, true))!;
+      if (locked.status !== 'active') return;
+      await storeLoan(filings, locked, {
+        ...loanOf(locked),
+        status: swept.status,
+        nonPerformingOn: swept.nonPerformingOn,
+      });
       await filings.addEvent({
         filingId: f.id,
         kind: 'non-performing',
-        on: today,
+        on: swept.nonPerformingOn!,
         data: { because: np.because, daysOverdue: np.daysOverdue, cites: ['R6', 'G9'] },
         actor: 'system',
       });
@@ -541,7 +535,7 @@ export async function sweepNonPerforming({
         action: 'filing.non-performing',
         entityKind: 'filing',
         entityId: f.id,
-        after: { daysOverdue: np.daysOverdue },
+        after: { daysOverdue: np.daysOverdue, nonPerformingOn: swept.nonPerformingOn },
       });
     });
     marked++;

@@ -6,6 +6,8 @@ import { z } from '@hono/zod-openapi';
 
 export interface FieldError {
   field: string;
+  /** A stable code for programs (`claim.preparer_cannot_decide`), where the writer has one; see docs/API.md. */
+  code?: string;
   /** In English. */
   message: string;
   /** In Chinese, when the writer has it; otherwise the HTTP adapter looks it up (shared/messages-zh.ts). */
@@ -43,6 +45,7 @@ export const problemSchema = z
       .array(
         z.object({
           field: z.string(),
+          code: z.string().optional().openapi({ description: 'A stable code for programs, e.g. claim.preparer_cannot_decide' }),
           message: z.string().openapi({ description: 'In English' }),
           messageZh: z.string().optional().openapi({ description: 'In Chinese, where the server has it' }),
         }),
