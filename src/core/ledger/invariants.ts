@@ -240,7 +240,12 @@ export function checkReplay({
 export function checkFundIdentity(accounts: readonly AccountRow[]): Violation[] {
   const funds = new Map<string, { limit: Totals; held: Totals; hasLimit: boolean }>();
   for (const a of accounts) {
-    if (a.ledger !== 'liability' || !a.fundId || !['limit', 'capacity', 'quota', 'exposure', 'limit-shortfall'].includes(a.code)) continue;
+    if (
+      a.ledger !== 'liability' ||
+      !a.fundId ||
+      !['limit', 'capacity', 'quota', 'exposure', 'limit-shortfall'].includes(a.code)
+    )
+      continue;
     const f = funds.get(a.fundId) ?? { limit: zeroTotals(), held: zeroTotals(), hasLimit: false };
     if (a.code === 'limit') {
       f.limit = add(f.limit, a);

@@ -86,7 +86,10 @@ const notServiceable = (loan: Loan, what: { en: string; zh: string }): Transitio
     cites: compensated ? ['R14', 'R8'] : [],
     en: `is ${loan.status}${compensated ? ': money collected after compensation is reported as a recovery (R8)' : ''}`,
     zh: `贷款状态为${STATUS_ZH[loan.status]}${compensated ? '：代偿后收回的款项请按追偿报送（R8）' : ''}`,
-    detail: { en: `A ${loan.status} loan takes no ${what.en}.`, zh: `${STATUS_ZH[loan.status]}的贷款不接受${what.zh}。` },
+    detail: {
+      en: `A ${loan.status} loan takes no ${what.en}.`,
+      zh: `${STATUS_ZH[loan.status]}的贷款不接受${what.zh}。`,
+    },
   });
 };
 

@@ -7,10 +7,7 @@ export function createFundsRepository({ db }: { db: Db }) {
   return {
     /** R7b/R15: the multiple of the fund's own money its committed liability may reach, in basis points. */
     async liabilityMultipleOf(fundId: string): Promise<number> {
-      const [fund] = await db
-        .select({ m: funds.liabilityMultipleBp })
-        .from(funds)
-        .where(eq(funds.id, fundId));
+      const [fund] = await db.select({ m: funds.liabilityMultipleBp }).from(funds).where(eq(funds.id, fundId));
       if (!fund) throw new Error(`fund ${fundId} does not exist`);
       return fund.m;
     },

@@ -120,7 +120,10 @@ export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyRepo
           name: 'account totals, balance history and limits = replay of the transfer log; pendings resolved at most once',
           violations: checkReplay({ accounts, transfers, balances }),
         },
-        { name: 'capacity + quotas + exposures − shortfall = limit, per fund (R15)', violations: checkFundIdentity(accounts) },
+        {
+          name: 'capacity + quotas + exposures − shortfall = limit, per fund (R15)',
+          violations: checkFundIdentity(accounts),
+        },
         {
           name: 'transfers = what the audited batches applied',
           violations: checkAgainstAudit({ transfers, audited: audit.audited }),

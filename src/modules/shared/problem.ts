@@ -45,7 +45,10 @@ export const problemSchema = z
       .array(
         z.object({
           field: z.string(),
-          code: z.string().optional().openapi({ description: 'A stable code for programs, e.g. claim.preparer_cannot_decide' }),
+          code: z
+            .string()
+            .optional()
+            .openapi({ description: 'A stable code for programs, e.g. claim.preparer_cannot_decide' }),
           message: z.string().openapi({ description: 'In English' }),
           messageZh: z.string().optional().openapi({ description: 'In Chinese, where the server has it' }),
         }),
