@@ -835,7 +835,14 @@ export async function amendFiling({
       },
       f.filedOn,
     );
-    const decision = evaluate(loanCase, policy);
+    let decision: Decision;
+    try {
+      decision = evaluate(loanCase, policy);
+    } catch (e) {
+      // A disbursement in a year the holiday calendar lacks (G6's deadline cannot be counted): a 400, as on filing.
+      if (e instanceof CalendarRangeError) throw Problem.invalid([{ field: 'disbursedOn', message: e.message }]);
+      throw e;
+    }
     const rendered = renderDecision(decision, loanCase);
     if (!decision.eligible) throw new FilingRefused(rendered.reasons, 'The amended loan would not be eligible.');
     const reserved = liabilityFor(f, next.principal);
