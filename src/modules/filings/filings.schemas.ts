@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { LOAN_MODES } from '../../core/policy';
 import { rate, yuan } from '../../core/policy/zod-fields';
 import { creditCodeField, isoDateField } from '../registry/registry.schemas';
+import { requireChange } from '../shared/patch';
 
 const PARTY_ROLES = ['guarantor', 're-guarantor', 'national-guarantee-fund'] as const;
 
@@ -78,6 +79,7 @@ export const filingPatch = z
     maturesOn: isoDateField().optional(),
     reason: z.string().trim().min(2).max(500).openapi({ example: '合同金额更正 / contract amount corrected' }),
   })
+  .superRefine(requireChange(['principal', 'kind', 'disbursedOn', 'maturesOn']))
   .openapi('FilingAmendment');
 
 export const withdrawInput = z.strictObject({ reason: z.string().trim().min(2).max(500) });

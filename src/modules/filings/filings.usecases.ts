@@ -38,6 +38,7 @@ import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
+import { changesNothing } from '../shared/patch';
 import { Problem, type FieldError } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
@@ -811,6 +812,7 @@ export async function amendFiling({
       disbursedOn: patch.disbursedOn ?? f.disbursedOn,
       maturesOn: patch.maturesOn ?? f.maturesOn,
     };
+    if (changesNothing(next, f)) return before; // the terms it has: nothing written (shared/patch.ts)
     if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
     const late = disbursementProblem('disbursedOn', next.disbursedOn, f.filedOn);
     if (late) throw Problem.invalid([late]);

@@ -5,6 +5,7 @@ import { scopeFor } from '../auth/access';
 import { allIssues } from '../../core/policy/zod-fields';
 import { Problem } from '../shared/problem';
 import { pageOf, decodeCursor } from '../shared/paging';
+import { changesNothing } from '../shared/patch';
 import { uniqueViolation } from '../shared/retry';
 import type { EnterpriseRow, QualificationRow, RegistryRepository } from './registry.repository';
 import {
@@ -204,6 +205,7 @@ export async function updateEnterprise({
 }) {
   const before = await getEnterprise({ repo, actor, id });
   if (!before) throw Problem.notFound(`Enterprise ${id}`);
+  if (changesNothing(patch, before)) return { before, after: before }; // nothing written, no audit row
   await repo.updateEnterprise(id, patch);
   const after = (await getEnterprise({ repo, actor, id }))!;
   await repo.recordAudit({

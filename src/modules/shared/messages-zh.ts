@@ -31,6 +31,7 @@ const ZH: [RegExp, Zh][] = [
   [/^Invalid option: expected one of (.+)$/, (m) => `须为以下之一：${m[1]!.replaceAll('"', '').replaceAll('|', '、')}`],
   [/^Invalid option/, '不是允许的取值'],
   [/^must be valid JSON$/, '须为合法的 JSON'],
+  [/^names nothing to change: send at least one of (.+)$/, (m) => `没有要修改的内容：请至少提供 ${m[1]} 之一`],
   [/^must be true or false$/, '须为 true 或 false'],
   [/^must be a string such as "(.+)"$/, (m) => `须为文本，例如 "${m[1]}"`],
   [/^must not be empty$/, '不能为空'],
