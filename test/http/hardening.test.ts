@@ -224,3 +224,120 @@ describe('PATCH changes only what is sent; a change of nothing writes nothing', 
     expect(await auditCount()).toBe(audits);
   });
 });
+
+describe('business dates have a window, named in the error', () => {
+  const window = 'must be from 2000-01-01 to 2100-12-31';
+  const tomorrow = 'must not be after today (2025-09-03)';
+  const errorsOf = async (res: Response) => (await problem(res)).errors.map((e: any) => [e.field, e.message]);
+
+  it('a top-up dated 9999-12-31, 1900-01-01 or tomorrow is a 400 naming on; the fund’s cash and limit are unchanged', async () => {
+    const fund = await ok(await send(manager, 'GET', '/api/funds/etown'));
+    const audits = await auditCount();
+    for (const [on, message] of [
+      ['9999-12-31', window],
+      ['1900-01-01', window],
+      ['1999-12-31', window],
+      ['2025-09-04', tomorrow],
+    ]) {
+      const res = await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1000000.00', on });
+      const p = await problem(res);
+      expect(p.errors, on).toEqual([expect.objectContaining({ field: 'on', message })]);
+      expect(p.errors[0].messageZh).toBeTruthy();
+    }
+    expect(await ok(await send(manager, 'GET', '/api/funds/etown'))).toEqual(fund);
+    expect(await auditCount()).toBe(audits);
+    // The edges are inside: 2000-01-01 and today.
+    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: '2000-01-01' }), 201);
+    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: TODAY }), 201);
+  });
+
+  it('a fund starting 9999-12-31 or tomorrow, an agreement signed tomorrow or ending past 50 years: 400 naming the field, nothing written', async () => {
+    const fund = {
+      id: 'far',
+      name: 'x',
+      programmes: ['etown-2023-small-micro'],
+      liabilityMultiple: '10',
+      capital: '1.00',
+    };
+    expect(await errorsOf(await send(manager, 'POST', '/api/funds', { ...fund, on: '9999-12-31' }))).toEqual([
+      ['on', window],
+    ]);
+    expect(await errorsOf(await send(manager, 'POST', '/api/funds', { ...fund, on: '2025-09-04' }))).toEqual([
+      ['on', tomorrow],
+    ]);
+    expect((await send(manager, 'GET', '/api/funds/far')).status).toBe(404);
+    const agreement = { fundId: 'etown', programmeId: 'etown-2025-sci-tech', institutionId: 'bank-b' };
+    const audits = await auditCount();
+    expect(
+      await errorsOf(await send(manager, 'POST', '/api/agreements', { ...agreement, signedOn: '2025-09-04' })),
+    ).toEqual([['signedOn', tomorrow]]);
+    expect(
+      await errorsOf(
+        await send(manager, 'POST', '/api/agreements', { ...agreement, signedOn: '2025-01-01', endsOn: '9999-12-31' }),
+      ),
+    ).toEqual([['endsOn', window]]);
+    expect(
+      await errorsOf(
+        await send(manager, 'POST', '/api/agreements', { ...agreement, signedOn: '2025-01-01', endsOn: '2075-01-02' }),
+      ),
+    ).toEqual([['endsOn', 'must be within 50 years of signedOn (2025-01-01): by 2075-01-01']]);
+    expect(await auditCount()).toBe(audits);
+  });
+
+  it('a loan maturing 9999-12-31 or more than 50 years after disbursement, or disbursed in 1900, is a 400 naming the field, filed or amended', async () => {
+    const file = (bankRef: string, l: object) =>
+      send(bankA, 'POST', '/api/filings', { bankRef, creditCode: creditCode(1), loan: { ...loan, ...l } });
+    const audits = await auditCount();
+    expect(await errorsOf(await file('A-m1', { maturesOn: '9999-12-31' }))).toEqual([['loan.maturesOn', window]]);
+    const p = await problem(await file('A-m2', { maturesOn: '2075-09-02' }));
+    expect(p.errors).toEqual([
+      {
+        field: 'loan.maturesOn',
+        message: 'must be within 50 years of loan.disbursedOn (2025-09-01): by 2075-09-01',
+        messageZh: '须在 loan.disbursedOn（2025-09-01）之后 50 年之内，即不晚于 2075-09-01',
+      },
+    ]);
+    expect(await errorsOf(await file('A-m3', { disbursedOn: '1900-01-01' }))).toEqual([['loan.disbursedOn', window]]);
+    expect(await auditCount()).toBe(audits);
+    const f = await ok(await file('A-m4', { maturesOn: '2075-09-01' }), 201); // the last day allowed
+
+    const amend = (patch: object) => send(bankA, 'PATCH', `/api/filings/${f.id}`, { ...patch, reason: '更正' });
+    const after = await auditCount();
+    expect(await errorsOf(await amend({ maturesOn: '9999-12-31' }))).toEqual([['maturesOn', window]]);
+    expect(await errorsOf(await amend({ disbursedOn: '1900-01-01' }))).toEqual([['disbursedOn', window]]);
+    expect(await errorsOf(await amend({ maturesOn: '2080-01-01' }))).toEqual([
+      ['maturesOn', 'must be within 50 years of disbursedOn (2025-09-01): by 2075-09-01'],
+    ]);
+    expect(await auditCount()).toBe(after);
+    expect(await ok(await send(bankA, 'GET', `/api/filings/${f.id}`))).toMatchObject({
+      maturesOn: '2075-09-01',
+      version: f.version,
+    });
+  });
+
+  it('a qualification valid from 1900, to 9999-12-31 or for more than 10 years is a 400 naming the field', async () => {
+    const add = (q: object) =>
+      send(manager, 'POST', `/api/enterprises/${enterpriseId}/qualifications`, { kind: 'little-giant', ...q });
+    const audits = await auditCount();
+    expect(await errorsOf(await add({ validFrom: '1900-01-01', validTo: '2026-12-31' }))).toEqual([
+      ['validFrom', window],
+    ]);
+    expect(await errorsOf(await add({ validFrom: '2025-01-01', validTo: '9999-12-31' }))).toEqual([
+      ['validTo', window],
+    ]);
+    expect(await errorsOf(await add({ validFrom: '2025-01-01', validTo: '2035-01-02' }))).toEqual([
+      ['validTo', 'must be within 10 years of validFrom (2025-01-01): by 2035-01-01'],
+    ]);
+    expect(
+      await errorsOf(
+        await send(manager, 'POST', '/api/enterprises', {
+          ...enterprise,
+          creditCode: creditCode(3),
+          qualifications: [{ kind: 'little-giant', validFrom: '2025-01-01', validTo: '9999-12-31' }],
+        }),
+      ),
+    ).toEqual([['qualifications[0].validTo', window]]);
+    expect(await auditCount()).toBe(audits);
+    await ok(await add({ validFrom: '2025-01-01', validTo: '2035-01-01' }), 201);
+  });
+});

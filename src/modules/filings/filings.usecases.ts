@@ -38,6 +38,7 @@ import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
+import { maturityProblem } from '../shared/dates';
 import { changesNothing } from '../shared/patch';
 import { Problem, type FieldError } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
@@ -823,6 +824,8 @@ export async function amendFiling({
           : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` },
       ]);
     }
+    const long = next.maturesOn && maturityProblem('maturesOn', next.maturesOn, 'disbursedOn', next.disbursedOn);
+    if (long) throw Problem.invalid([long]);
     // Judged again under the version it was filed under, on its filing date (R3).
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const registry = createRegistryRepository({ db: tx });

@@ -57,6 +57,11 @@ const ZH: [RegExp, Zh][] = [
   // Money, rates, dates
   [/^has more than two decimals/, '金额最多两位小数（最小单位 0.01 元）'],
   [/^must be a decimal string of yuan/, '须为以元为单位、最多两位小数的金额，例如 1000000.00'],
+  [/^must be from (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)$/, (m) => `须在 ${m[1]} 至 ${m[2]} 之间`],
+  [
+    /^must be within (\d+) years of (.+) \((.+)\): by (.+)$/,
+    (m) => `须在 ${m[2]}（${m[3]}）之后 ${m[1]} 年之内，即不晚于 ${m[4]}`,
+  ],
   [/^must not be negative$/, '不能为负数'],
   [/^must be more than 0$/, '必须大于 0'],
   [/^must be at most ([\d.,]+) yuan$/, (m) => `不能超过 ${m[1]} 元`],
