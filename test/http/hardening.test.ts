@@ -5,6 +5,7 @@
  * filing; business dates outside their window are a 400 naming the field and the window; a body
  * that says it is compressed is refused (415). A refused request writes nothing.
  */
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
 import { ok, send, signInCast, startTestApp, type Client } from './harness';
@@ -339,5 +340,42 @@ describe('business dates have a window, named in the error', () => {
     ).toEqual([['qualifications[0].validTo', window]]);
     expect(await auditCount()).toBe(audits);
     await ok(await add({ validFrom: '2025-01-01', validTo: '2035-01-01' }), 201);
+  });
+});
+
+describe('compressed bodies', () => {
+  it('a body marked Content-Encoding: gzip is a 415 naming Content-Encoding, sent plain (it was read as plain) or really gzipped; nothing written', async () => {
+    const body = JSON.stringify({ amount: '5.00', on: TODAY, note: 'gzip' });
+    const fund = await ok(await send(manager, 'GET', '/api/funds/etown'));
+    const audits = await auditCount();
+    for (const [coding, sent] of [
+      ['gzip', body],
+      ['gzip', gzipSync(body)],
+      ['deflate', body],
+      ['br', body],
+    ] as const) {
+      const res = await manager('/api/funds/etown/top-ups', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': coding },
+        body: sent as any,
+      });
+      const p = await problem(res, 415);
+      expect(res.headers.get('accept-encoding')).toBe('identity');
+      expect(p).toMatchObject({
+        title: 'Unsupported content encoding',
+        detailZh: '请发送未压缩的请求体（不带 Content-Encoding）。',
+        errors: [
+          {
+            field: 'Content-Encoding',
+            message: 'is not supported: send the body uncompressed',
+            messageZh: '不支持：请发送未压缩的请求体',
+          },
+        ],
+      });
+    }
+    expect(await ok(await send(manager, 'GET', '/api/funds/etown'))).toEqual(fund);
+    expect(await auditCount()).toBe(audits);
+    // identity is no encoding at all
+    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', body, { 'content-encoding': 'identity' }), 201);
   });
 });

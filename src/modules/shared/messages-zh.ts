@@ -47,6 +47,7 @@ const ZH: [RegExp, Zh][] = [
   [/^is only for a bank officer$/, '仅适用于银行用户'],
   [/^is only for a guarantor officer$/, '仅适用于担保机构用户'],
   [/^must be application\/json$/, '须为 application/json'],
+  [/^is not supported: send the body uncompressed$/, '不支持：请发送未压缩的请求体'],
   [/^must be a non-empty list$/, '须为非空列表'],
   [/^must not contain control characters/, '不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）'],
   [/^is not valid Unicode text/, '不是有效的 Unicode 文本（孤立代理项）'],
@@ -203,6 +204,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^The request has invalid fields\.$/, '请求中有字段不正确。'],
   [/^The body is not valid JSON\.$/, '请求体不是合法的 JSON。'],
   [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
+  [/^Send the body uncompressed: no Content-Encoding\.$/, '请发送未压缩的请求体（不带 Content-Encoding）。'],
   [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
   [
     /^The (body|upload|file) must not exceed (\d+) bytes\.$/,
