@@ -180,6 +180,10 @@ const ZH: [RegExp, Zh][] = [
   [/^is required: a multipart field named `file`$/, '必填：名为 file 的文件字段'],
   [/^the multipart body ended early/, '上传内容不完整（上传被中断）'],
   [/^the multipart headers are malformed$/, '上传的分段头格式错误'],
+  [
+    /^is not a readable (CSV|XLSX) file: line (\d+) is longer than (\d+) characters, the most a row may have$/,
+    (m) => `不是可读取的 ${m[1]} 文件：第 ${m[2]} 行超过 ${m[3]} 个字符（每行最多 ${m[3]} 个字符）`,
+  ],
 ];
 
 /** A loan's status or a claim's state in words (the web app's own words for them). */
