@@ -145,8 +145,10 @@ describe('starting after a crash mid-import', () => {
           .map((l) => Number(l.split(',')[0])),
       ),
     ]).toEqual([5, 6, 7, 8, 9]);
-    // Its upload was discarded once done; the other process's is still there.
-    expect(readdirSync(uploads).filter((n) => n.startsWith('backstop-upload-'))).toEqual(['backstop-upload-Qz34cd']);
+    // Its upload is discarded once the run has ended (just after the job reads done); the other process's stays.
+    const uploadsLeft = () => readdirSync(uploads).filter((n) => n.startsWith('backstop-upload-'));
+    for (let i = 0; i < 300 && uploadsLeft().length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(uploadsLeft()).toEqual(['backstop-upload-Qz34cd']);
 
     server.child.kill('SIGTERM');
     expect(await server.exited, server.output()).toBe(0);
