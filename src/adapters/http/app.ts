@@ -89,6 +89,18 @@ export function createApp(deps: AppDeps) {
       'request',
     );
   });
+  // A compressed body is refused, not decoded (a small gzip can unpack to gigabytes past the body
+  // limit): 415 with Accept-Encoding: identity (RFC 9110 §15.5.16). A body marked gzip but sent plain
+  // was read as plain.
+  app.use('/api/*', async (c, next) => {
+    const coding = c.req.header('content-encoding')?.trim().toLowerCase();
+    if (!coding || coding === 'identity') return next();
+    const res = problem(415, 'Unsupported content encoding', 'Send the body uncompressed: no Content-Encoding.', [
+      { field: 'Content-Encoding', message: 'is not supported: send the body uncompressed' },
+    ]);
+    res.headers.set('accept-encoding', 'identity');
+    return res;
+  });
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {

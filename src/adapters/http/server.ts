@@ -8,6 +8,7 @@ import { closeOnSignals, openDatabase, type Database } from '../db/database';
 import { createLogger } from '../logger';
 import { scheduleDailyJobs } from './daily-jobs';
 import { createServices } from './services';
+import { recoverImports } from '../../modules/imports/imports.recovery';
 
 export { DEMO_PASSWORD };
 
@@ -64,6 +65,15 @@ export async function startServer({ port }: { port: number }) {
     logger.info(
       { versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) },
       'stored new policy versions',
+    );
+  // After a crash: imports left running are interrupted (every one on the embedded database, which
+  // this process alone holds; on PostgreSQL those whose process stopped beating), and the upload
+  // files left in $TMPDIR are removed. The bank uploads the file again to resume it.
+  const recovered = await recoverImports({ db: database.db, exclusive: database.kind === 'pglite' });
+  if (recovered.interrupted.length || recovered.removed.length)
+    logger.warn(
+      { imports: recovered.interrupted.map((j) => j.id), uploadsRemoved: recovered.removed.length },
+      'imports interrupted by a stop were marked so; their upload files were removed',
     );
   const demo = process.env.BACKSTOP_DEMO !== '0';
   const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];

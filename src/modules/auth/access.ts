@@ -1,6 +1,10 @@
 /**
- * Who may do what — in one place (DESIGN.md roles). Routes ask `can(actor, action)`; data scoping
- * (a bank sees only its own records, other banks' answer 404) is `scopeFor(actor)`.
+ * Who may do what — in one place: this is DESIGN.md's role table ("Who uses it"), and
+ * test/http/roles.test.ts checks that the two agree and tries every endpoint with every role.
+ * Routes ask `can(actor, action)` (`requireActor`); which records an actor sees is
+ * `scopeFor(actor)`: a bank its own, a guarantor its own risk-sharing loans and what they name
+ * (DESIGN.md's scope table), others' answering 404. The repositories turn a scope into SQL
+ * (filings, claims, registry, imports, reports, breakers).
  */
 export const ROLES = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,7 +34,6 @@ const ALL: readonly Role[] = ROLES;
 const STAFF: readonly Role[] = ['manager', 'reviewer', 'auditor'];
 
 export const PERMISSIONS = {
-  'programme:read': ALL,
   /** The working-day calendar (G6): everyone reads it; a manager enters the next year from the notice. */
   'calendar:read': ALL,
   'calendar:write': ['manager'],
@@ -54,6 +57,7 @@ export const PERMISSIONS = {
   'audit:read': STAFF,
   'ledger:read': STAFF,
   'ledger:verify': ['auditor', 'manager'],
+  'user:read': ['manager', 'auditor'],
   'user:write': ['manager'],
   'token:write': ['bank', 'manager'],
   'simulation:run': ['manager', 'reviewer', 'auditor'],

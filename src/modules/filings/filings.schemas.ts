@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { LOAN_MODES } from '../../core/policy';
 import { rate, yuan } from '../../core/policy/zod-fields';
-import { creditCodeField, isoDateField } from '../registry/registry.schemas';
+import { creditCodeField } from '../registry/registry.schemas';
+import { businessDate, maturityProblem } from '../shared/dates';
+import { requireChange } from '../shared/patch';
 
 const PARTY_ROLES = ['guarantor', 're-guarantor', 'national-guarantee-fund'] as const;
 
@@ -14,8 +16,8 @@ export const partyInput = z.strictObject({
 export const loanInput = z.strictObject({
   kind: z.string().trim().min(1).max(50).openapi({ example: 'credit' }),
   principal: yuan().openapi({ type: 'string', example: '8000000.00' }),
-  disbursedOn: isoDateField(),
-  maturesOn: isoDateField().optional(),
+  disbursedOn: businessDate(),
+  maturesOn: businessDate().optional(),
   mode: z.enum(LOAN_MODES).default('direct'),
   bankShare: rate().optional().openapi({ type: 'string', example: '0.2' }),
   /** Risk-sharing: the guarantee side's parties (F14, G7); their shares and the bank's add up to 1. */
@@ -50,6 +52,8 @@ export const filingInput = z
       ctx.addIssue({ code: 'custom', path: ['loan', 'principal'], message: 'must be more than 0' });
     if (l.maturesOn && l.maturesOn <= l.disbursedOn)
       ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: 'must be after loan.disbursedOn' });
+    const long = l.maturesOn && maturityProblem('loan.maturesOn', l.maturesOn, 'loan.disbursedOn', l.disbursedOn);
+    if (long) ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: long.message });
     if (l.mode === 'risk-sharing' && l.bankShare === undefined)
       ctx.addIssue({ code: 'custom', path: ['loan', 'bankShare'], message: 'is required in risk-sharing mode' });
     if (l.mode === 'direct' && (l.bankShare !== undefined || l.parties))
@@ -74,10 +78,11 @@ export const filingPatch = z
   .strictObject({
     principal: yuan().optional().openapi({ type: 'string', example: '7500000.00' }),
     kind: z.string().trim().min(1).max(50).optional(),
-    disbursedOn: isoDateField().optional(),
-    maturesOn: isoDateField().optional(),
+    disbursedOn: businessDate().optional(),
+    maturesOn: businessDate().optional(),
     reason: z.string().trim().min(2).max(500).openapi({ example: '合同金额更正 / contract amount corrected' }),
   })
+  .superRefine(requireChange(['principal', 'kind', 'disbursedOn', 'maturesOn']))
   .openapi('FilingAmendment');
 
 export const withdrawInput = z.strictObject({ reason: z.string().trim().min(2).max(500) });

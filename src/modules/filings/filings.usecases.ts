@@ -38,6 +38,8 @@ import type { Db } from '../programmes/programmes.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
+import { maturityProblem } from '../shared/dates';
+import { changesNothing } from '../shared/patch';
 import { Problem, type FieldError } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
@@ -800,6 +802,7 @@ export async function amendFiling({
       disbursedOn: patch.disbursedOn ?? f.disbursedOn,
       maturesOn: patch.maturesOn ?? f.maturesOn,
     };
+    if (changesNothing(next, f)) return before; // the terms it has: nothing written (shared/patch.ts)
     if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
     const late = disbursementProblem('disbursedOn', next.disbursedOn, f.filedOn);
     if (late) throw Problem.invalid([late]);
@@ -810,6 +813,8 @@ export async function amendFiling({
           : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` },
       ]);
     }
+    const long = next.maturesOn && maturityProblem('maturesOn', next.maturesOn, 'disbursedOn', next.disbursedOn);
+    if (long) throw Problem.invalid([long]);
     // Judged again under the version it was filed under, on its filing date (R3).
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const registry = createRegistryRepository({ db: tx });
@@ -824,7 +829,14 @@ export async function amendFiling({
       },
       f.filedOn,
     );
-    const decision = evaluate(loanCase, policy);
+    let decision: Decision;
+    try {
+      decision = evaluate(loanCase, policy);
+    } catch (e) {
+      // A disbursement in a year the holiday calendar lacks (G6's deadline cannot be counted): a 400, as on filing.
+      if (e instanceof CalendarRangeError) throw Problem.invalid([{ field: 'disbursedOn', message: e.message }]);
+      throw e;
+    }
     const rendered = renderDecision(decision, loanCase);
     if (!decision.eligible) throw new FilingRefused(rendered.reasons, 'The amended loan would not be eligible.');
     const reserved = liabilityFor(f, next.principal);

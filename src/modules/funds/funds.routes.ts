@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { payQueue } from '../claims/claims.usecases';
+import { notAfterToday } from '../shared/dates';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
@@ -146,20 +147,20 @@ export function fundsRoutes({ db, today }: OperationsDeps) {
       requireActor(c, 'fund:read');
       return c.json(await uc.fundView(db, c.req.valid('param').id), 200);
     })
-    .openapi(routes.create, async (c) =>
-      c.json(
-        await uc.createFund({
-          db,
-          actor: requireActor(c, 'fund:write'),
-          input: { ...c.req.valid('json'), liabilityMultipleBp: c.req.valid('json').liabilityMultiple },
-        }),
+    .openapi(routes.create, async (c) => {
+      const actor = requireActor(c, 'fund:write');
+      const input = c.req.valid('json');
+      notAfterToday(today(), { on: input.on });
+      return c.json(
+        await uc.createFund({ db, actor, input: { ...input, liabilityMultipleBp: input.liabilityMultiple } }),
         201,
-      ),
-    )
+      );
+    })
     .openapi(routes.topUp, async (c) => {
       const actor = requireActor(c, 'fund:write');
       const fundId = c.req.valid('param').id;
       const input = c.req.valid('json');
+      notAfterToday(today(), { on: input.on });
       const topUp = await uc.topUpFund({
         db,
         actor,
@@ -190,9 +191,12 @@ export function fundsRoutes({ db, today }: OperationsDeps) {
         200,
       ),
     )
-    .openapi(routes.sign, async (c) =>
-      c.json(await uc.signAgreement({ db, actor: requireActor(c, 'fund:write'), input: c.req.valid('json') }), 201),
-    )
+    .openapi(routes.sign, async (c) => {
+      const actor = requireActor(c, 'fund:write');
+      const input = c.req.valid('json');
+      notAfterToday(today(), { signedOn: input.signedOn });
+      return c.json(await uc.signAgreement({ db, actor, input }), 201);
+    })
     .openapi(routes.raiseQuota, async (c) =>
       c.json(
         await uc.raiseQuota({

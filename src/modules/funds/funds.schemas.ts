@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { formatYuan } from '../../core/money/money';
 import { yuan } from '../../core/policy/zod-fields';
-import { isoDateField } from '../registry/registry.schemas';
+import { businessDate, MAX_TERM_YEARS, withinYears } from '../shared/dates';
 
 /**
  * The most one amount of a fund (capital, top-up, quota) may be: 1,000,000,000,000.00 yuan (一万亿),
@@ -42,14 +42,14 @@ export const fundInput = z
       description: 'committed liability may reach this multiple of the fund (R7b)',
     }),
     capital: money('100000000.00'),
-    on: isoDateField(),
+    on: businessDate(),
   })
   .openapi('FundInput');
 
 export const topUpInput = z
   .strictObject({
     amount: money('20000000.00'),
-    on: isoDateField(),
+    on: businessDate(),
     note: z.string().trim().max(500).optional(),
   })
   .openapi('TopUpInput');
@@ -59,13 +59,16 @@ export const agreementInput = z
     fundId: z.string().min(1).max(100).openapi({ example: 'etown' }),
     programmeId: z.string().min(1).max(100).openapi({ example: 'etown-2025-sci-tech' }),
     institutionId: z.string().min(1).max(100).openapi({ example: 'bank-icbc' }),
-    signedOn: isoDateField(),
-    endsOn: isoDateField().optional(),
+    signedOn: businessDate(),
+    endsOn: businessDate().optional(),
     quota: money('200000000.00').optional(),
   })
-  .refine((a) => a.endsOn === undefined || a.endsOn >= a.signedOn, {
-    path: ['endsOn'],
-    message: 'must not be before signedOn',
+  .superRefine((a, ctx) => {
+    if (a.endsOn === undefined) return;
+    if (a.endsOn < a.signedOn)
+      ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before signedOn' });
+    const long = withinYears('endsOn', a.endsOn, { field: 'signedOn', date: a.signedOn }, MAX_TERM_YEARS);
+    if (long) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: long.message });
   })
   .openapi('AgreementInput');
 

@@ -291,6 +291,7 @@ export async function raiseQuota({ db, actor, id, quota }: { db: Db; actor: Acto
       throw Problem.invalid([
         { field: 'quota', message: 'this agreement has no quota; its filings use the fund’s capacity' },
       ]);
+    if (quota === a.quota) return agreementView(a); // the quota it has: nothing written (a retried raise)
     if (quota <= a.quota)
       throw Problem.invalid([{ field: 'quota', message: `must be more than the current ${formatYuan(a.quota)}` }]);
     const [{ n }] = (await tx

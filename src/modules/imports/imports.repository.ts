@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
 import { enterprises, institutions, qualifications } from '../registry/registry.table';
 import type { EnterpriseRow, QualificationRow } from '../registry/registry.repository';
@@ -79,8 +79,31 @@ export function createImportsRepository({ db }: { db: Db }) {
     async setStatus(id: string, status: ImportJobRow['status']) {
       await db
         .update(importJobs)
-        .set({ status, finishedAt: status === 'running' ? null : new Date() })
+        .set({ status, finishedAt: status === 'running' ? null : new Date(), heartbeatAt: new Date() })
         .where(eq(importJobs.id, id));
+    },
+    /** The running process's sign of life (imports.recovery.ts). */
+    async beat(id: string) {
+      await db
+        .update(importJobs)
+        .set({ heartbeatAt: new Date() })
+        .where(and(eq(importJobs.id, id), eq(importJobs.status, 'running')));
+    },
+    /**
+     * Marks interrupted the jobs still "running" whose process is gone: every one (`all`, when no
+     * other process can be running one) or those whose heartbeat is older than `staleBefore`.
+     */
+    async interruptLost(opts: { all: true } | { staleBefore: Date }): Promise<ImportJobRow[]> {
+      return db
+        .update(importJobs)
+        .set({ status: 'interrupted', finishedAt: new Date() })
+        .where(
+          and(
+            eq(importJobs.status, 'running'),
+            'all' in opts ? undefined : lt(importJobs.heartbeatAt, opts.staleBefore),
+          ),
+        )
+        .returning();
     },
     async addErrors(rows: (typeof importErrors.$inferInsert)[]) {
       if (rows.length) await db.insert(importErrors).values(rows).onConflictDoNothing();

@@ -23,7 +23,10 @@ const jobSchema = z
     id: z.string(),
     bankId: z.string(),
     fileName: z.string(),
-    status: z.enum(['running', 'done', 'failed']),
+    status: z.enum(['running', 'done', 'failed', 'interrupted']).openapi({
+      description:
+        'interrupted: the server stopped mid-file (a crash, a restart); upload the same file again and it resumes after lastLine, filing nothing twice',
+    }),
     bytes: z.number(),
     lastLine: z
       .number()

@@ -11,7 +11,8 @@ export const importJobs = pgTable(
     bankId: text('bank_id').notNull(),
     fileName: text('file_name').notNull(),
     fileHash: text('file_hash').notNull(),
-    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+    /** interrupted: its process stopped mid-file (a crash, a restart); the same file again resumes after lastLine. */
+    status: text('status', { enum: ['running', 'done', 'failed', 'interrupted'] }).notNull(),
     /** The last row (1-based line) whose outcome is committed. */
     lastLine: integer('last_line').notNull().default(0),
     filed: integer('filed').notNull().default(0),
@@ -21,6 +22,8 @@ export const importJobs = pgTable(
     createdBy: text('created_by').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Written every few seconds by the process running the job: an old one while running means that process is gone. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('import_jobs_file_uq').on(t.bankId, t.fileHash)],
 );

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -20,6 +20,33 @@ export interface Upload {
   fields: Record<string, string>;
   /** Removes the temporary file. */
   discard: () => Promise<void>;
+}
+
+/** Each upload's own directory in the system's temporary directory ($TMPDIR) is named so. */
+export const UPLOAD_PREFIX = 'backstop-upload-';
+/** How often this process touches the upload directories it holds (imports.recovery.ts: older ones are orphans). */
+export const UPLOAD_BEAT_MS = 10_000;
+
+/**
+ * The upload directories this process holds (receiving, inspecting, importing), touched every
+ * UPLOAD_BEAT_MS so that another process starting on the same machine leaves them alone.
+ */
+const held = new Set<string>();
+let beating: NodeJS.Timeout | undefined;
+export const holdsUpload = (dir: string) => held.has(dir);
+function hold(dir: string) {
+  held.add(dir);
+  beating ??= setInterval(() => {
+    const now = new Date();
+    for (const d of held) void utimes(d, now, now).catch(() => {});
+  }, UPLOAD_BEAT_MS).unref();
+}
+function release(dir: string) {
+  held.delete(dir);
+  if (held.size === 0 && beating) {
+    clearInterval(beating);
+    beating = undefined;
+  }
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
@@ -44,9 +71,13 @@ export async function receiveUpload(
 ): Promise<Upload> {
   const boundary = boundaryOf(contentType);
   if (!body) throw Problem.invalid([{ field: 'file', message: 'is required' }]);
-  const dir = await mkdtemp(join(tmpdir(), 'backstop-upload-'));
+  const dir = await mkdtemp(join(tmpdir(), UPLOAD_PREFIX));
+  hold(dir);
   const path = join(dir, randomUUID());
-  const discard = () => rm(dir, { recursive: true, force: true });
+  const discard = async () => {
+    release(dir);
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const got = await parse(body, boundary, path, maxBytes);
     if (!got.file) throw Problem.invalid([{ field: 'file', message: 'is required: a multipart field named `file`' }]);

@@ -36,6 +36,7 @@ import { columnOf, rowToFilingInput, type ColumnMap } from './imports.columns';
 import { inspectFile, type FileInspection } from './imports.file';
 import { inChinese } from '../shared/messages-zh';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
+import { heartbeat, lostJob } from './imports.recovery';
 import { readRows, type RawRow } from './rows';
 import { timed, type Timings } from '../filings/timings';
 import { uniqueViolation } from '../shared/retry';
@@ -71,7 +72,7 @@ export function jobView(j: ImportJobRow) {
     id: j.id,
     bankId: j.bankId,
     fileName: j.fileName,
-    status: j.status,
+    status: lostJob(j) ? ('interrupted' as const) : j.status,
     bytes: j.bytes,
     lastLine: j.lastLine,
     filed: j.filed,
@@ -215,7 +216,8 @@ export async function runImport({
 }): Promise<ImportJobRow> {
   const repo = createImportsRepository({ db });
   if (job.status === 'done') return job;
-  if (job.status === 'failed') await repo.setStatus(job.id, 'running');
+  if (job.status === 'failed' || job.status === 'interrupted' || lostJob(job)) await repo.setStatus(job.id, 'running');
+  const stopBeating = heartbeat(db, job.id);
   const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected };
   const desk: FilingDesk = { catalog, actor, today, bankId: job.bankId, agreements: [] };
   /** The chunks in transactions, oldest first: each commits only after the one before it has. */
@@ -281,6 +283,8 @@ export async function runImport({
     await Promise.allSettled(committing);
     if (!(e instanceof ImportTakenOver)) await repo.setStatus(job.id, 'failed');
     throw e;
+  } finally {
+    stopBeating();
   }
   return (await repo.find(job.id))!;
 }

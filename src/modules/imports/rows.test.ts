@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { detectEncoding, readRows, type RawRow } from './rows';
+import { detectEncoding, MAX_LINE_CHARS, readRows, type RawRow } from './rows';
 
 const dir = mkdtempSync(join(tmpdir(), 'backstop-rows-'));
 const collect = async (it: AsyncIterable<RawRow>) => {
@@ -80,5 +80,32 @@ describe('bulk file rows', () => {
     const bad = join(dir, 'broken.csv');
     writeFileSync(bad, 'a,b\n"unterminated,1\n');
     await expect(collect(readRows(bad))).rejects.toThrow(/not a readable CSV file/);
+  });
+
+  it('refuses a line longer than MAX_LINE_CHARS, naming it: a 5 MB CSV on one line, a long third line, a long XLSX row; a long real row passes', async () => {
+    expect(MAX_LINE_CHARS).toBe(65_536);
+    const oneLine = join(dir, 'one-line.csv');
+    writeFileSync(oneLine, 'x'.repeat(5 * 1024 * 1024));
+    await expect(collect(readRows(oneLine))).rejects.toThrow(
+      'not a readable CSV file: line 1 is longer than 65536 characters, the most a row may have',
+    );
+    const third = join(dir, 'long-third.csv');
+    writeFileSync(third, `a,b,备注\n1,2,short\n3,4,"${'长'.repeat(70_000)}"\n5,6,x\n`);
+    await expect(collect(readRows(third))).rejects.toThrow(/^not a readable CSV file: line 3 is longer than 65536/);
+
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('s');
+    sheet.addRow(['a', 'b']);
+    sheet.addRow(['1', 'y'.repeat(1024 * 1024)]);
+    const xlsx = join(dir, 'long-row.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+    await expect(collect(readRows(xlsx))).rejects.toThrow(
+      'not a readable XLSX file: line 2 is longer than 65536 characters, the most a row may have',
+    );
+
+    // A bank's row with a long remark (20,000 characters of Chinese) is well inside.
+    const remark = join(dir, 'remark.csv');
+    writeFileSync(remark, `a,备注\n1,${'备注'.repeat(10_000)}\n`);
+    expect((await collect(readRows(remark)))[0]!.values['备注']).toHaveLength(20_000);
   });
 });

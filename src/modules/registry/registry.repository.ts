@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
 import type { Db } from '../programmes/programmes.repository';
+import type { Scope } from '../auth/access';
 import type { Cursor } from '../shared/paging';
 import { enterprises, institutions, qualifications } from './registry.table';
 
@@ -12,13 +13,29 @@ export interface EnterpriseFilter {
   q?: string;
   size?: string;
   sciTech?: boolean;
-  /** A bank sees the enterprises it registered or lends to. */
-  bankId?: string;
 }
 
-// A bank sees the enterprises its officers registered and the ones it has filed loans for.
-const visibleToBank = (bankId: string): SQL =>
-  sql`(${enterprises.createdByBank} = ${bankId} or exists (select 1 from filings f where f.enterprise_id = ${enterprises.id} and f.bank_id = ${bankId}))`;
+/**
+ * Which registry records a scope sees (auth/access.ts scopeFor says which scope an actor has):
+ * a bank the enterprises its officers registered and the ones it has filed loans for, and itself;
+ * a guarantor the enterprises of the risk-sharing loans it guarantees, and the institutions of those
+ * loans (their banks, the other parties) and itself; staff everything.
+ */
+const enterprisesOf = (scope: Scope): SQL | undefined =>
+  scope.kind === 'bank'
+    ? sql`(${enterprises.createdByBank} = ${scope.bankId} or exists (select 1 from filings f where f.enterprise_id = ${enterprises.id} and f.bank_id = ${scope.bankId}))`
+    : scope.kind === 'guarantor'
+      ? sql`exists (select 1 from filings f where f.enterprise_id = ${enterprises.id} and f.guarantor_id = ${scope.guarantorId})`
+      : undefined;
+const institutionsOf = (scope: Scope): SQL | undefined =>
+  scope.kind === 'bank'
+    ? eq(institutions.id, scope.bankId)
+    : scope.kind === 'guarantor'
+      ? sql`(${institutions.id} = ${scope.guarantorId}
+          or ${institutions.id} in (select f.bank_id from filings f where f.guarantor_id = ${scope.guarantorId})
+          or ${institutions.id} in (select p->>'institutionId' from filings f, jsonb_array_elements(f.parties) p where f.guarantor_id = ${scope.guarantorId}))`
+      : undefined;
+const ALL: Scope = { kind: 'all' };
 
 export function createRegistryRepository({ db }: { db: Db }) {
   return {
@@ -93,11 +110,12 @@ export function createRegistryRepository({ db }: { db: Db }) {
     async insertQualification(q: typeof qualifications.$inferInsert) {
       await db.insert(qualifications).values(q);
     },
-    async findEnterprise(id: string, bankId?: string): Promise<EnterpriseRow | undefined> {
+    /** The enterprise if `scope` sees it (every one without a scope: the use cases' own lookups). */
+    async findEnterprise(id: string, scope: Scope = ALL): Promise<EnterpriseRow | undefined> {
       const [row] = await db
         .select()
         .from(enterprises)
-        .where(and(eq(enterprises.id, id), bankId ? visibleToBank(bankId) : undefined));
+        .where(and(eq(enterprises.id, id), enterprisesOf(scope)));
       return row;
     },
     async findEnterpriseByCreditCode(code: string): Promise<EnterpriseRow | undefined> {
@@ -114,16 +132,16 @@ export function createRegistryRepository({ db }: { db: Db }) {
     },
     async listEnterprises(
       f: EnterpriseFilter,
+      scope: Scope,
       page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' },
     ): Promise<EnterpriseRow[]> {
-      const where: SQL[] = [];
+      const where: (SQL | undefined)[] = [enterprisesOf(scope)];
       if (f.q) {
         const q = f.q.replace(/[\\%_]/g, (m) => `\\${m}`); // the words as typed: % and _ are not wildcards
         where.push(or(ilike(enterprises.name, `%${q}%`), ilike(enterprises.creditCode, `${q.toUpperCase()}%`))!);
       }
       if (f.size) where.push(eq(enterprises.size, f.size as EnterpriseRow['size']));
       if (f.sciTech !== undefined) where.push(eq(enterprises.sciTech, f.sciTech));
-      if (f.bankId) where.push(visibleToBank(f.bankId));
       if (page.cursor) {
         const cmp = page.order === 'asc' ? gt : lt;
         const v = String(page.cursor.value);
@@ -140,14 +158,17 @@ export function createRegistryRepository({ db }: { db: Db }) {
     async insertInstitution(i: typeof institutions.$inferInsert) {
       await db.insert(institutions).values(i);
     },
-    async findInstitution(id: string): Promise<InstitutionRow | undefined> {
-      const [row] = await db.select().from(institutions).where(eq(institutions.id, id));
+    /** The institution if `scope` sees it (every one without a scope: the use cases' own lookups). */
+    async findInstitution(id: string, scope: Scope = ALL): Promise<InstitutionRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(institutions)
+        .where(and(eq(institutions.id, id), institutionsOf(scope)));
       return row;
     },
-    async listInstitutions(kind?: string, onlyId?: string): Promise<InstitutionRow[]> {
-      const where: SQL[] = [];
+    async listInstitutions(kind: string | undefined, scope: Scope): Promise<InstitutionRow[]> {
+      const where: (SQL | undefined)[] = [institutionsOf(scope)];
       if (kind) where.push(eq(institutions.kind, kind as InstitutionRow['kind']));
-      if (onlyId) where.push(eq(institutions.id, onlyId));
       return db
         .select()
         .from(institutions)

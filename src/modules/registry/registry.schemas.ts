@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { isIsoDate } from '../../core/calendar';
 import { ENTERPRISE_SIZES, QUALIFICATION_KINDS } from '../../core/policy';
 import { creditCodeProblem } from '../../core/registry/credit-code';
+import { businessDate, MAX_QUALIFICATION_YEARS, withinYears } from '../shared/dates';
+import { patchSchema } from '../shared/patch';
 
-export const isoDateField = () =>
-  z.string().refine(isIsoDate, 'must be a real date written YYYY-MM-DD').openapi({ example: '2025-09-01' });
+export { isoDateField } from '../shared/dates';
 
 export const creditCodeField = () =>
   z
@@ -22,21 +22,32 @@ export const creditCodeField = () =>
 export const qualificationInput = z
   .strictObject({
     kind: z.enum(QUALIFICATION_KINDS),
-    validFrom: isoDateField(),
-    validTo: isoDateField(),
+    validFrom: businessDate(),
+    validTo: businessDate(),
     certificateNo: z.string().max(100).optional(),
   })
-  .refine((q) => q.validFrom <= q.validTo, { path: ['validTo'], message: 'must not be before validFrom' });
+  .superRefine((q, ctx) => {
+    if (q.validTo < q.validFrom)
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
+    const long = withinYears('validTo', q.validTo, { field: 'validFrom', date: q.validFrom }, MAX_QUALIFICATION_YEARS);
+    if (long) ctx.addIssue({ code: 'custom', path: ['validTo'], message: long.message });
+  });
+
+/** The fields of a registration a manager may correct later (PATCH): no defaults here (shared/patch.ts). */
+const enterpriseFacts = {
+  name: z.string().trim().min(1).max(200).openapi({ example: '北京某某科技有限公司' }),
+  size: z.enum(ENTERPRISE_SIZES),
+  industry: z.string().trim().min(1).max(100).openapi({ example: 'software' }),
+  sciTech: z.boolean(),
+  registeredInZone: z.boolean(),
+  restrictedProcesses: z.boolean(),
+};
 
 export const enterpriseInput = z
   .strictObject({
     creditCode: creditCodeField(),
-    name: z.string().trim().min(1).max(200).openapi({ example: '北京某某科技有限公司' }),
-    size: z.enum(ENTERPRISE_SIZES),
-    industry: z.string().trim().min(1).max(100).openapi({ example: 'software' }),
-    sciTech: z.boolean(),
-    registeredInZone: z.boolean(),
-    restrictedProcesses: z.boolean().default(false),
+    ...enterpriseFacts,
+    restrictedProcesses: enterpriseFacts.restrictedProcesses.default(false),
     qualifications: z.array(qualificationInput).max(50).default([]),
   })
   .openapi('EnterpriseInput');
@@ -49,7 +60,8 @@ export const bulkEnterpriseInput = z
   })
   .openapi('BulkEnterpriseInput');
 
-export const enterprisePatch = enterpriseInput.omit({ creditCode: true, qualifications: true }).partial().strict();
+/** Only the fields sent change; `{}` is a 400 (nothing to change). */
+export const enterprisePatch = patchSchema(enterpriseFacts).openapi('EnterprisePatch');
 
 export const qualificationSchema = z.object({
   id: z.number().int(),

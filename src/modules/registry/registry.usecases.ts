@@ -5,6 +5,7 @@ import { scopeFor } from '../auth/access';
 import { allIssues } from '../../core/policy/zod-fields';
 import { Problem } from '../shared/problem';
 import { pageOf, decodeCursor } from '../shared/paging';
+import { changesNothing } from '../shared/patch';
 import { uniqueViolation } from '../shared/retry';
 import type { EnterpriseRow, QualificationRow, RegistryRepository } from './registry.repository';
 import {
@@ -161,8 +162,7 @@ export async function getEnterprise({
   actor: Actor;
   id: string;
 }): Promise<EnterpriseView | undefined> {
-  const scope = scopeFor(actor);
-  const e = await repo.findEnterprise(id, scope.kind === 'bank' ? scope.bankId : undefined);
+  const e = await repo.findEnterprise(id, scopeFor(actor));
   return e ? enterpriseView(e, await repo.qualificationsOf([e.id])) : undefined;
 }
 
@@ -175,15 +175,14 @@ export async function listEnterprises({
   actor: Actor;
   query: { q?: string; size?: string; sciTech?: boolean; limit: number; cursor?: string; order: 'asc' | 'desc' };
 }) {
-  const scope = scopeFor(actor);
   const cursor = decodeCursor(query.cursor, 'text');
   const rows = await repo.listEnterprises(
     {
       ...(query.q ? { q: query.q } : {}),
       ...(query.size ? { size: query.size } : {}),
       ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}),
-      ...(scope.kind === 'bank' ? { bankId: scope.bankId } : {}),
     },
+    scopeFor(actor),
     { limit: query.limit, order: query.order, ...(cursor ? { cursor } : {}) },
   );
   const page = pageOf(rows, query.limit, (r) => ({ value: r.name, id: r.id }));
@@ -204,6 +203,7 @@ export async function updateEnterprise({
 }) {
   const before = await getEnterprise({ repo, actor, id });
   if (!before) throw Problem.notFound(`Enterprise ${id}`);
+  if (changesNothing(patch, before)) return { before, after: before }; // nothing written, no audit row
   await repo.updateEnterprise(id, patch);
   const after = (await getEnterprise({ repo, actor, id }))!;
   await repo.recordAudit({
@@ -279,7 +279,7 @@ export function institutionView(i: NonNullable<Awaited<ReturnType<RegistryReposi
   };
 }
 
-/** Banks see only themselves; guarantors themselves and the banks; staff see all. */
+/** Banks see only themselves; guarantors themselves and the institutions of their loans; staff see all. */
 export async function listInstitutions({
   repo,
   actor,
@@ -289,14 +289,10 @@ export async function listInstitutions({
   actor: Actor;
   kind?: string;
 }) {
-  const scope = scopeFor(actor);
-  const rows = await repo.listInstitutions(kind, scope.kind === 'bank' ? scope.bankId : undefined);
-  return rows.map(institutionView);
+  return (await repo.listInstitutions(kind, scopeFor(actor))).map(institutionView);
 }
 
 export async function getInstitution({ repo, actor, id }: { repo: RegistryRepository; actor: Actor; id: string }) {
-  const scope = scopeFor(actor);
-  if (scope.kind === 'bank' && scope.bankId !== id) return undefined;
-  const row = await repo.findInstitution(id);
+  const row = await repo.findInstitution(id, scopeFor(actor));
   return row ? institutionView(row) : undefined;
 }

@@ -31,6 +31,7 @@ const ZH: [RegExp, Zh][] = [
   [/^Invalid option: expected one of (.+)$/, (m) => `须为以下之一：${m[1]!.replaceAll('"', '').replaceAll('|', '、')}`],
   [/^Invalid option/, '不是允许的取值'],
   [/^must be valid JSON$/, '须为合法的 JSON'],
+  [/^names nothing to change: send at least one of (.+)$/, (m) => `没有要修改的内容：请至少提供 ${m[1]} 之一`],
   [/^must be true or false$/, '须为 true 或 false'],
   [/^must be a string such as "(.+)"$/, (m) => `须为文本，例如 "${m[1]}"`],
   [/^must not be empty$/, '不能为空'],
@@ -46,6 +47,7 @@ const ZH: [RegExp, Zh][] = [
   [/^is only for a bank officer$/, '仅适用于银行用户'],
   [/^is only for a guarantor officer$/, '仅适用于担保机构用户'],
   [/^must be application\/json$/, '须为 application/json'],
+  [/^is not supported: send the body uncompressed$/, '不支持：请发送未压缩的请求体'],
   [/^must be a non-empty list$/, '须为非空列表'],
   [/^must not contain control characters/, '不能含控制字符（U+0000–U+001F，制表符和换行除外，及 U+007F）'],
   [/^is not valid Unicode text/, '不是有效的 Unicode 文本（孤立代理项）'],
@@ -56,6 +58,11 @@ const ZH: [RegExp, Zh][] = [
   // Money, rates, dates
   [/^has more than two decimals/, '金额最多两位小数（最小单位 0.01 元）'],
   [/^must be a decimal string of yuan/, '须为以元为单位、最多两位小数的金额，例如 1000000.00'],
+  [/^must be from (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)$/, (m) => `须在 ${m[1]} 至 ${m[2]} 之间`],
+  [
+    /^must be within (\d+) years of (.+) \((.+)\): by (.+)$/,
+    (m) => `须在 ${m[2]}（${m[3]}）之后 ${m[1]} 年之内，即不晚于 ${m[4]}`,
+  ],
   [/^must not be negative$/, '不能为负数'],
   [/^must be more than 0$/, '必须大于 0'],
   [/^must be at most ([\d.,]+) yuan$/, (m) => `不能超过 ${m[1]} 元`],
@@ -173,6 +180,10 @@ const ZH: [RegExp, Zh][] = [
   [/^is required: a multipart field named `file`$/, '必填：名为 file 的文件字段'],
   [/^the multipart body ended early/, '上传内容不完整（上传被中断）'],
   [/^the multipart headers are malformed$/, '上传的分段头格式错误'],
+  [
+    /^is not a readable (CSV|XLSX) file: line (\d+) is longer than (\d+) characters, the most a row may have$/,
+    (m) => `不是可读取的 ${m[1]} 文件：第 ${m[2]} 行超过 ${m[3]} 个字符（每行最多 ${m[3]} 个字符）`,
+  ],
 ];
 
 /** A loan's status or a claim's state in words (the web app's own words for them). */
@@ -197,6 +208,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^The request has invalid fields\.$/, '请求中有字段不正确。'],
   [/^The body is not valid JSON\.$/, '请求体不是合法的 JSON。'],
   [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
+  [/^Send the body uncompressed: no Content-Encoding\.$/, '请发送未压缩的请求体（不带 Content-Encoding）。'],
   [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
   [
     /^The (body|upload|file) must not exceed (\d+) bytes\.$/,

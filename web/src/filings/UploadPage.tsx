@@ -99,7 +99,8 @@ function upload(file: File, onProgress: (p: number) => void): Promise<ImportJob>
   });
 }
 
-const finished = (j: ImportJob | undefined) => !!j && ['done', 'failed'].includes(String(j.status ?? ''));
+const finished = (j: ImportJob | undefined) =>
+  !!j && ['done', 'failed', 'interrupted'].includes(String(j.status ?? ''));
 
 export default function UploadPage() {
   const { t, i18n } = useTranslation();
@@ -190,9 +191,11 @@ export default function UploadPage() {
             <p role="status">
               {current.status === 'failed'
                 ? t('upload.failed')
-                : finished(current)
-                  ? t('upload.finished', { accepted, refused })
-                  : t('upload.progress', { done: current.lastLine ?? 0 })}
+                : current.status === 'interrupted'
+                  ? t('upload.interrupted', { done: current.lastLine ?? 0 })
+                  : finished(current)
+                    ? t('upload.finished', { accepted, refused })
+                    : t('upload.progress', { done: current.lastLine ?? 0 })}
             </p>
           </div>
         )}
