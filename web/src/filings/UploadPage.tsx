@@ -8,20 +8,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ApiError, newKey, type FieldError } from '../api/client';
+import type { ImportJob } from '../api/types';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 
-interface ImportJob {
-  id: string;
-  status?: string;
-  lastLine?: number;
-  filed?: number;
-  duplicates?: number;
-  rejected?: number;
-  progress?: number | null;
-  errorReport?: string;
-  [k: string]: unknown;
-}
 interface RowError {
   row: string;
   column: string;
@@ -99,7 +89,7 @@ function upload(file: File, onProgress: (p: number) => void): Promise<ImportJob>
   });
 }
 
-const finished = (j: ImportJob | undefined) => !!j && ['done', 'failed'].includes(String(j.status ?? ''));
+const finished = (j: ImportJob | undefined) => j?.status === 'done' || j?.status === 'failed';
 
 export default function UploadPage() {
   const { t, i18n } = useTranslation();
@@ -138,7 +128,7 @@ export default function UploadPage() {
   const errorRows = errors.data ?? [];
   const progress = finished(current) ? 1 : (current?.progress ?? 0);
   const accepted = current?.filed ?? 0;
-  const refused = current?.rejected ?? errorRows.length;
+  const refused = current?.rejected ?? 0;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -192,7 +182,7 @@ export default function UploadPage() {
                 ? t('upload.failed')
                 : finished(current)
                   ? t('upload.finished', { accepted, refused })
-                  : t('upload.progress', { done: current.lastLine ?? 0 })}
+                  : t('upload.progress', { done: current.lastLine })}
             </p>
           </div>
         )}
