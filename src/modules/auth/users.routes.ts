@@ -37,7 +37,7 @@ const userSchema = z
     guarantorId: z.string().nullable(),
     disabled: z.boolean(),
   })
-  .openapi('User');
+  .openapi('UserAccount');
 const userId = idParam('6f1c2a9e-0000-0000-0000-000000000000');
 
 const routes = {

@@ -65,7 +65,7 @@ export const enterprisePatch = patchSchema(enterpriseFacts).openapi('EnterpriseP
 
 export const qualificationSchema = z.object({
   id: z.number().int(),
-  kind: z.string(),
+  kind: z.enum(QUALIFICATION_KINDS),
   validFrom: z.string(),
   validTo: z.string(),
   certificateNo: z.string().nullable(),
@@ -104,7 +104,7 @@ export const institutionInput = z
 export const institutionSchema = z
   .object({
     id: z.string(),
-    kind: z.string(),
+    kind: z.enum(['bank', 'guarantor', 're-guarantor', 'national-guarantee-fund']),
     name: z.string(),
     nameEn: z.string().nullable(),
     registeredInZone: z.boolean(),

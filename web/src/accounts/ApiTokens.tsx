@@ -7,7 +7,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { createToken, revokeToken, TOKENS_KEY, useTokens, type ApiToken, type NewApiToken } from '../api/accounts';
+import { createToken, revokeToken, TOKENS_KEY, useTokens } from '../api/accounts';
+import type { ApiToken, NewApiToken } from '../api/types';
 import { dateTime } from '../components/bits';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';

@@ -7,8 +7,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { createUser, ROLES, USERS_KEY, type UserAccount, type UserInput } from '../api/accounts';
-import type { Institution, Role } from '../api/types';
+import { createUser, ROLES, USERS_KEY } from '../api/accounts';
+import type { Institution, Role, UserAccount, UserInput } from '../api/types';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 import { asApiError, splitErrors } from './forms';

@@ -15,10 +15,9 @@ import {
   useInstitutions,
   USERS_KEY,
   useUsers,
-  type UserAccount,
 } from '../api/accounts';
 import type { ApiError } from '../api/client';
-import type { Institution } from '../api/types';
+import type { Institution, UserAccount } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';

@@ -6,40 +6,9 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
-import type { Institution, Role } from './types';
+import type { ApiToken, Institution, NewApiToken, Role, UserAccount, UserInput } from './types';
 
 export const ROLES: readonly Role[] = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'];
-
-export interface UserAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  bankId: string | null;
-  guarantorId: string | null;
-  disabled: boolean;
-}
-export interface UserInput {
-  username: string;
-  displayName: string;
-  role: Role;
-  password: string;
-  bankId?: string;
-  guarantorId?: string;
-}
-export interface ApiToken {
-  id: string;
-  name: string;
-  username: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-export interface NewApiToken {
-  id: string;
-  name: string;
-  token: string;
-}
 
 export const USERS_KEY = ['users'] as const;
 export const TOKENS_KEY = ['api-tokens'] as const;

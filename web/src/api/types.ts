@@ -1,231 +1,85 @@
-/** Response shapes of the API, as the OpenAPI document describes them (money: yuan strings). */
-export type Role = 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor';
+/**
+ * The API's shapes under readable names, every one taken from the types generated from the server's
+ * OpenAPI document (./schema.d.ts, `npm run api:types`): nothing here is written by hand, so the web
+ * app cannot drift from what the server says it sends. Money is yuan as decimal strings.
+ */
+import type { components, paths } from './schema';
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  bankId: string | null;
-  guarantorId: string | null;
+type Schemas = components['schemas'];
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The JSON body of one answer of an operation (200 unless another status is named). */
+export type ResponseOf<P extends keyof paths, M extends Method, S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
 }
+  ? T
+  : never;
+/** The JSON body an operation takes. */
+export type RequestOf<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer T } };
+}
+  ? T
+  : never;
 
-export interface Reason {
-  rule: string;
-  fact: string;
-  cites: string[];
-  ok: boolean;
-  applies?: boolean;
-  message: string;
-  messageEn: string;
-}
+// People and tokens
+export type User = Schemas['User'];
+export type Role = User['role'];
+/** A user as the user management pages see them (GET /api/users): the signed-in shape and whether disabled. */
+export type UserAccount = Schemas['UserAccount'];
+export type UserInput = Schemas['UserInput'];
+export type ApiToken = Schemas['ApiToken'];
+/** The answer to creating a token: the only time its secret is shown. */
+export type NewApiToken = ResponseOf<'/api/auth/tokens', 'post', 201>;
 
-export interface Decision {
-  programme: string;
-  policyVersion: string;
-  eligible: boolean;
-  reasons: Reason[];
-  ratio: string;
-  compensation?: string;
-  parties?: { party: string; share: string; amount: string }[];
-  alternatives: { programme: string; policyVersion: string; eligible: boolean; ratio: string; compensation?: string }[];
-}
+// Registry
+export type Enterprise = Schemas['Enterprise'];
+export type Institution = Schemas['Institution'];
 
-export interface Filing {
-  id: string;
-  bankRef: string;
-  fundId: string;
-  programme: string;
-  policyVersion: string;
-  bankId: string;
-  enterpriseId: string;
-  enterpriseName?: string;
-  kind: string;
-  principal: string;
-  outstanding: string;
-  disbursedOn: string;
-  maturesOn: string | null;
-  filedOn: string;
-  mode: 'direct' | 'risk-sharing';
-  ratio: string;
-  parties: { party: string; institutionId?: string | null; share: string }[];
-  guarantorId: string | null;
-  guarantorConfirmation: { on: string; by: string } | null;
-  reserved: string;
-  status: string;
-  classification: string;
-  overdueSince: string | null;
-  nonPerformingOn: string | null;
-  reasons: Reason[];
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+// Programmes and their decisions
+export type Programme = Schemas['Programme'];
+/** GET /api/programmes/{id}: the programme with the policy file of each version. */
+export type ProgrammeDetail = ResponseOf<'/api/programmes/{id}', 'get'>;
+/**
+ * A policy file as the server loads it. GET /api/programmes/{id} sends each version's file, but the
+ * OpenAPI document leaves it untyped (`document: z.unknown()`), so this one shape is the server's own
+ * type, imported as a type from its code (nothing of the server ends up in the bundle).
+ */
+export type { PolicyFile } from '../../../src/core/policy/policy.schema';
+export type Decision = Schemas['Decision'];
+/**
+ * One rule's verdict, as a decision, a filing and a claim each list them: the fields all three
+ * have (`applies` only where the evaluation says whether a rule applied at all).
+ */
+export type Reason = Pick<Decision['reasons'][number], 'rule' | 'cites' | 'ok' | 'message' | 'messageEn' | 'applies'>;
 
-export interface FilingEvent {
-  id?: string | number;
-  kind?: string;
-  code?: string;
-  event?: string;
-  on?: string;
-  at?: string;
-  actor?: string;
-  amount?: string;
-  outstanding?: string;
-  note?: string | null;
-  details?: unknown;
-  [k: string]: unknown;
-}
+// Funds
+export type Fund = Schemas['Fund'];
+export type Agreement = Schemas['Agreement'];
+export type CircuitBreaker = Schemas['CircuitBreaker'];
+/** A row of GET /api/breakers: the breaker with the bank's names. */
+export type BreakerRow = ResponseOf<'/api/breakers', 'get'>['items'][number];
 
-export interface Claim {
-  id: string;
-  filingId: string;
-  bankRef?: string;
-  fundId: string;
-  bankId: string;
-  state: string;
-  outstanding: string;
-  compensation: string;
-  parties: unknown;
-  reasons: Reason[] | unknown;
-  submittedBy: string;
-  submittedAt: string;
-  submittedOn: string;
-  dueBy: string;
-  overdue: boolean;
-  preparedBy: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  rejectionReason: string | null;
-  heldReason: { zh: string; en: string } | null;
-  approvedSeq: number | null;
-  queuePosition: number | null;
-  paidAt: string | null;
-  paidBy: string | null;
-  version: number;
-}
+// Loans and claims
+export type Filing = Schemas['Filing'];
+export type FilingDetail = Schemas['FilingDetail'];
+export type FilingEvent = FilingDetail['events'][number];
+export type Claim = Schemas['Claim'];
+export type ClaimDetail = Schemas['ClaimDetail'];
+export type Recovery = Schemas['Recovery'];
+export type ImportJob = Schemas['ImportJob'];
 
-export interface Enterprise {
-  id: string;
-  creditCode: string;
-  name: string;
-  size: string;
-  industry: string;
-  sciTech: boolean;
-  registeredInZone: boolean;
-  restrictedProcesses: boolean;
-  qualifications: { id: number; kind: string; validFrom: string; validTo: string; certificateNo: string | null }[];
-  createdAt: string;
-  updatedAt: string;
-}
+// Ledger, audit, reports
+export type LedgerTransfer = Schemas['LedgerTransfer'];
+export type LedgerVerifyReport = Schemas['LedgerVerifyReport'];
+export type AuditVerifyReport = Schemas['AuditVerifyReport'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type PositionRow = Schemas['PositionRow'];
+export type MonthlyRow = Schemas['MonthlyRow'];
+export type BankReportRow = Schemas['BankReportRow'];
+export type RiskSharingReport = Schemas['RiskSharingReport'];
 
-export interface Institution {
-  id: string;
-  kind: string;
-  name: string;
-  nameEn: string | null;
-  registeredInZone: boolean;
-  createdAt: string;
-}
-
-export interface Fund {
-  id: string;
-  name: string;
-  programmes: string[];
-  liabilityMultiple: string;
-  capital: string;
-  topUps: { id: string; amount: string; on: string; note: string | null }[];
-  [k: string]: unknown;
-}
-
-export interface Agreement {
-  id: string;
-  fundId: string;
-  programmeId: string;
-  institutionId: string;
-  signedOn: string;
-  endsOn: string | null;
-  quota: string | null;
-  [k: string]: unknown;
-}
-
-export interface Breaker {
-  bankId: string;
-  tripped: boolean;
-  ratioExceeded: boolean;
-  netExceeded: boolean;
-  claimRatio: string;
-  netCompensation: string;
-  filedPrincipal: string;
-  claimedNplPrincipal: string;
-  compensationPaid: string;
-  refunded: string;
-  thresholds: { claimRatioAbove: string; netCompensationAbove: string };
-  why: { zh: string; en: string };
-  cites: string[];
-}
-
-export interface ProgrammeSummary {
-  id: string;
-  title: { zh: string; en: string };
-  versions: {
-    version: string;
-    revision: number;
-    contentHash: string;
-    effectiveFrom: string;
-    effectiveTo: string | null;
-    loadedAt: string;
-  }[];
-}
-export interface Programme extends ProgrammeSummary {
-  policies: { version: string; revision: number; document: PolicyDocument }[];
-}
-
-export interface PolicyRule {
-  id: string;
-  cites?: string[];
-  fact?: string;
-  op?: string;
-  value?: unknown;
-  message?: { zh: string; en: string };
-  quote?: string;
-  [k: string]: unknown;
-}
-export interface PolicyDocument {
-  programme: string;
-  version: string;
-  title: { zh: string; en: string };
-  summary?: { zh: string; en: string };
-  cites?: string[];
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  eligibility?: PolicyRule[];
-  [k: string]: unknown;
-}
-
-/** One holiday of a year, as the State Council's notice writes it: the days off from–to, weekends inside included. */
-export interface Holiday {
-  name: string;
-  from: string;
-  to: string;
-}
-/** A year of the working-day calendar G6's filing deadline is counted on (GET /api/calendar/{year}). */
-export interface HolidayYear {
-  year: number;
-  notice: string;
-  holidays: Holiday[];
-  /** Saturdays and Sundays the notice makes working days (调休上班). */
-  makeUpWorkdays: string[];
-  source: 'shipped' | 'entered';
-  enteredBy: string | null;
-  enteredAt: string | null;
-}
+// The working-day calendar (G6)
+export type WorkingCalendar = Schemas['WorkingCalendar'];
+export type HolidayYear = Schemas['HolidayYear'];
+export type Holiday = HolidayYear['holidays'][number];
 /** What a manager sends to PUT /api/calendar/{year}: the year is the path's. */
-export type HolidayYearInput = Pick<HolidayYear, 'notice' | 'holidays' | 'makeUpWorkdays'>;
-/** GET /api/calendar: the years (oldest first) and the last day filings can be judged on. */
-export interface WorkingCalendar {
-  covered: string;
-  lastDay: string;
-  years: HolidayYear[];
-}
+export type HolidayYearInput = Schemas['HolidayYearInput'];

@@ -2,37 +2,18 @@
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, qs, type Page } from '../api/client';
+import { api, qs } from '../api/client';
+import type { AuditVerifyReport, LedgerVerifyReport, ResponseOf } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { dateTime } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { Pager, useCursorPages } from '../components/Pager';
 
-interface AuditRow {
-  id?: string | number;
-  seq?: number;
-  at: string;
-  actor: string;
-  action: string;
-  entityKind?: string;
-  entityId?: string;
-  hash?: string;
-  [k: string]: unknown;
-}
-interface Violation {
-  code: string;
-  message: string;
-}
-type Verify = {
-  ok: boolean;
-  rows?: number;
-  violations?: Violation[];
-  checks?: { name: string; violations: Violation[] }[];
-};
+type Verify = AuditVerifyReport | LedgerVerifyReport;
 
-const passed = (v: Verify) => v.ok === true;
+const passed = (v: Verify) => v.ok;
 const problems = (v: Verify) =>
-  [...(v.violations ?? []), ...(v.checks ?? []).flatMap((c) => c.violations)].map((x) => x.message).join('；');
+  [...v.violations, ...('checks' in v ? v.checks.flatMap((c) => c.violations) : [])].map((x) => x.message).join('；');
 
 export default function AuditPage() {
   const { t } = useTranslation();
@@ -45,10 +26,14 @@ export default function AuditPage() {
     queryKey: ['audit', filter, pages.cursor],
     placeholderData: keepPreviousData,
     queryFn: () =>
-      api<Page<AuditRow>>(`/api/audit${qs({ ...filter, limit: 50, cursor: pages.cursor, order: 'desc' })}`),
+      api<ResponseOf<'/api/audit', 'get'>>(
+        `/api/audit${qs({ ...filter, limit: 50, cursor: pages.cursor, order: 'desc' })}`,
+      ),
   });
-  const verify = useMutation({ mutationFn: () => api<Verify>('/api/audit/verify') });
-  const ledger = useMutation({ mutationFn: () => api<Verify>('/api/ledger/verify', { method: 'POST' }) });
+  const verify = useMutation({ mutationFn: () => api<AuditVerifyReport>('/api/audit/verify') });
+  const ledger = useMutation({
+    mutationFn: () => api<LedgerVerifyReport>('/api/ledger/verify', { method: 'POST' }),
+  });
   return (
     <>
       <div className="row">
@@ -72,7 +57,7 @@ export default function AuditPage() {
       {verify.data && (
         <p className={passed(verify.data) ? 'ok-box' : 'error-box'} role="status" data-testid="verify-result">
           {passed(verify.data)
-            ? t('audit.intact', { n: verify.data.rows ?? '' })
+            ? t('audit.intact', { n: verify.data.rows })
             : t('audit.broken', { at: problems(verify.data) })}
         </p>
       )}
@@ -114,9 +99,9 @@ export default function AuditPage() {
           </tr>
         </thead>
         <tbody>
-          {log.data?.items.map((r, i) => (
-            <tr key={String(r.seq ?? r.id ?? i)}>
-              <td>{String(r.seq ?? r.id ?? '')}</td>
+          {log.data?.items.map((r) => (
+            <tr key={r.seq}>
+              <td>{r.seq}</td>
               <td>{dateTime(r.at)}</td>
               <td>{r.actor}</td>
               <td>
@@ -126,7 +111,7 @@ export default function AuditPage() {
                 {r.entityKind} {r.entityId}
               </td>
               <td>
-                <code>{typeof r.hash === 'string' ? r.hash.slice(0, 12) : ''}</code>
+                <code>{r.hash.slice(0, 12)}</code>
               </td>
             </tr>
           ))}

@@ -4,24 +4,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, newKey } from '../api/client';
-import type { Claim, Reason } from '../api/types';
+import type { Claim, ClaimDetail, Recovery } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Badge, dateTime, Money, Reasons, today } from '../components/bits';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
-
-type ClaimDetail = Claim & {
-  events: { event: string; from: string | null; to: string; actor: string; note: string | null; at: string }[];
-};
-interface Recovery {
-  id: string;
-  amount: string;
-  on: string;
-  fundShare?: string;
-  refund?: string;
-  [k: string]: unknown;
-}
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
 const SYSTEM_NOTES: Record<string, string> = {
@@ -249,7 +237,7 @@ export default function ClaimPage() {
       {Array.isArray(c.reasons) && c.reasons.length > 0 && (
         <>
           <h2>{t('claim.reasons')}</h2>
-          <Reasons reasons={c.reasons as Reason[]} />
+          <Reasons reasons={c.reasons} />
         </>
       )}
       {c.state === 'paid' && (
@@ -266,12 +254,12 @@ export default function ClaimPage() {
             <tbody>
               {recoveries.data?.items.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.on}</td>
+                  <td>{r.recoveredOn}</td>
                   <td className="num">
-                    <Money value={r.amount} />
+                    <Money value={r.recovered} />
                   </td>
                   <td className="num">
-                    <Money value={(r.fundShare ?? r.refund ?? null) as string | null} />
+                    <Money value={r.refund} />
                   </td>
                 </tr>
               ))}

@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, qs, type Page } from '../api/client';
-import type { Claim, Fund } from '../api/types';
+import type { Claim, Fund, ResponseOf } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Badge, dateTime, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
@@ -46,7 +46,9 @@ export default function ClaimsPage() {
     mutationFn: async () => {
       let paid = 0;
       for (const f of funds.data?.items ?? [])
-        paid += (await api<{ paid: number }>(`/api/funds/${f.id}/pay-queue`, { method: 'POST' })).paid;
+        paid += (
+          await api<ResponseOf<'/api/funds/{id}/pay-queue', 'post'>>(`/api/funds/${f.id}/pay-queue`, { method: 'POST' })
+        ).paid;
       return paid;
     },
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['claims'] }),

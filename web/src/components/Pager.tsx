@@ -16,7 +16,8 @@ export function useCursorPages() {
 
 export type CursorPages = ReturnType<typeof useCursorPages>;
 
-export function Pager({ pages, nextCursor }: { pages: CursorPages; nextCursor: string | null | undefined }) {
+/** `nextCursor` is a string, or a number where the API pages by sequence number (the audit log). */
+export function Pager({ pages, nextCursor }: { pages: CursorPages; nextCursor: string | number | null | undefined }) {
   const { t } = useTranslation();
   return (
     <div className="pager">
@@ -24,7 +25,11 @@ export function Pager({ pages, nextCursor }: { pages: CursorPages; nextCursor: s
         {t('common.prev')}
       </button>
       <span>{t('common.pageN', { n: pages.number })}</span>
-      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.forward(nextCursor)}>
+      <button
+        type="button"
+        disabled={!nextCursor}
+        onClick={() => nextCursor != null && pages.forward(String(nextCursor))}
+      >
         {t('common.next')}
       </button>
     </div>

@@ -11,29 +11,20 @@ import { useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, qs } from '../api/client';
-import type { Breaker, Fund } from '../api/types';
+import type {
+  BankReportRow,
+  BreakerRow,
+  Fund,
+  MonthlyRow,
+  PositionRow,
+  ResponseOf,
+  RiskSharingReport,
+} from '../api/types';
 import { Money } from '../components/bits';
 import { ChartCard } from '../components/charts/ChartCard';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { chartUnit, fenToYuan, formatRate, formatYuan, rateForChart, toChartNumber, toFen } from '../lib/money';
 
-type Obj = Record<string, unknown>;
-/** The first present field among a few names (the reports API is young; tolerate its spelling). */
-const field = (o: Obj | undefined, ...names: string[]): string | null => {
-  for (const n of names) {
-    const v = o?.[n];
-    if (typeof v === 'string' || typeof v === 'number') return String(v);
-  }
-  return null;
-};
-const itemsOf = (d: unknown): Obj[] =>
-  Array.isArray(d)
-    ? d
-    : Array.isArray((d as Obj | undefined)?.items)
-      ? ((d as Obj).items as Obj[])
-      : Array.isArray((d as Obj | undefined)?.rows)
-        ? ((d as Obj).rows as Obj[])
-        : [];
 const optional = async <T,>(p: Promise<T>): Promise<T | null> => {
   try {
     return await p;
@@ -54,28 +45,29 @@ export default function DashboardPage() {
     queryKey: ['report', 'position', fundId],
     enabled: !!fundId,
     queryFn: async () => {
-      const r = await optional(api<unknown>(`/api/reports/position${qs({ fundId })}`));
-      return itemsOf(r).find((x) => x.fundId === fundId) ?? itemsOf(r)[0] ?? (r as Obj | null);
+      const r = await optional(
+        api<ResponseOf<'/api/reports/position', 'get'>>(`/api/reports/position${qs({ fundId })}`),
+      );
+      return r?.items.find((x) => x.fundId === fundId) ?? r?.items[0] ?? null;
     },
   });
   const monthly = useQuery({
     queryKey: ['report', 'monthly', fundId],
     enabled: !!fundId,
-    queryFn: () => optional(api<unknown>(`/api/reports/monthly${qs({ fundId })}`)),
+    queryFn: () => optional(api<ResponseOf<'/api/reports/monthly', 'get'>>(`/api/reports/monthly${qs({ fundId })}`)),
   });
   const banks = useQuery({
     queryKey: ['report', 'banks'],
-    queryFn: () => optional(api<unknown>('/api/reports/banks')),
+    queryFn: () => optional(api<ResponseOf<'/api/reports/banks', 'get'>>('/api/reports/banks')),
   });
   const sharing = useQuery({
     queryKey: ['report', 'risk-sharing', fundId],
     enabled: !!fundId,
-    queryFn: () => optional(api<unknown>(`/api/reports/risk-sharing${qs({ fundId })}`)),
+    queryFn: () => optional(api<RiskSharingReport>(`/api/reports/risk-sharing${qs({ fundId })}`)),
   });
   const breakers = useQuery({
     queryKey: ['breakers'],
-    queryFn: () =>
-      optional(api<{ items: (Breaker & { bankName: string; bankNameEn: string | null })[] }>('/api/breakers')),
+    queryFn: () => optional(api<{ items: BreakerRow[] }>('/api/breakers')),
   });
 
   if (funds.isPending) return <Loading />;
@@ -102,8 +94,8 @@ export default function DashboardPage() {
       {fund && (
         <div className="grid two" style={{ marginTop: 14 }}>
           <LiabilityChart fund={fund} position={position.data ?? undefined} />
-          <MonthlyChart data={itemsOf(monthly.data)} />
-          <BankRatiosChart banks={itemsOf(banks.data)} breakers={breakers.data?.items ?? []} />
+          <MonthlyChart data={monthly.data?.items ?? []} />
+          <BankRatiosChart banks={banks.data?.items ?? []} breakers={breakers.data?.items ?? []} />
           <SharingChart data={sharing.data ?? null} />
         </div>
       )}
@@ -111,13 +103,13 @@ export default function DashboardPage() {
   );
 }
 
-function Kpis({ fund, position, loading }: { fund: Fund; position: Obj | undefined; loading: boolean }) {
+function Kpis({ fund, position, loading }: { fund: Fund; position: PositionRow | undefined; loading: boolean }) {
   const { t } = useTranslation();
-  const cash = field(position, 'cash', 'cashBalance', 'available');
-  const committed = field(position, 'committedLiability', 'committed', 'liability', 'exposure');
-  const limit = field(position, 'liabilityLimit', 'limit');
-  const capacity = field(position, 'capacityLeft', 'capacity');
-  const leverage = field(position, 'leverage');
+  const cash = position?.cash ?? null;
+  const committed = position?.committedLiability ?? null;
+  const limit = position?.limit ?? null;
+  const capacity = position?.capacityLeft ?? null;
+  const leverage = position?.leverage ?? null;
   const kpi = (key: string, value: string | null, sub?: string, money = true) => (
     <div className="card kpi" data-testid={`kpi-${key}`}>
       <div className="label">{t(`dash.${key}`)}</div>
@@ -139,7 +131,7 @@ function Kpis({ fund, position, loading }: { fund: Fund; position: Obj | undefin
   );
   return (
     <div className="grid kpis">
-      {kpi('capital', field(position, 'capital') ?? fund.capital)}
+      {kpi('capital', position?.capital ?? fund.capital)}
       {kpi('cash', cash)}
       {kpi('committed', committed, limit ? t('dash.ofLimit', { limit: formatYuan(limit) }) : undefined)}
       {kpi('capacity', capacity)}
@@ -155,13 +147,13 @@ function Kpis({ fund, position, loading }: { fund: Fund; position: Obj | undefin
 
 const unitLabel = (u: 'wan' | 'yi', t: (k: string) => string) => t(u === 'yi' ? 'chart.yi' : 'chart.wan');
 
-function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefined }) {
+function LiabilityChart({ fund, position }: { fund: Fund; position: PositionRow | undefined }) {
   const { t } = useTranslation();
-  const committed = field(position, 'committedLiability', 'committed', 'liability', 'exposure');
-  const limit = field(position, 'liabilityLimit', 'limit');
-  const capacity = field(position, 'capacityLeft', 'capacity');
-  const cash = field(position, 'cash', 'cashBalance', 'available');
-  const capital = field(position, 'capital') ?? fund.capital;
+  const committed = position?.committedLiability ?? null;
+  const limit = position?.limit ?? null;
+  const capacity = position?.capacityLeft ?? null;
+  const cash = position?.cash ?? null;
+  const capital = position?.capital ?? fund.capital;
   const rows = [
     [t('dash.capital'), capital],
     [t('dash.cash'), cash],
@@ -222,13 +214,13 @@ function LiabilityChart({ fund, position }: { fund: Fund; position: Obj | undefi
   );
 }
 
-function MonthlyChart({ data }: { data: Obj[] }) {
+function MonthlyChart({ data }: { data: MonthlyRow[] }) {
   const { t } = useTranslation();
   const rows = data.map((r) => ({
-    month: field(r, 'month', 'period') ?? '',
-    filed: field(r, 'filedPrincipal') ?? '0',
-    payouts: field(r, 'payouts', 'paid', 'compensationPaid') ?? '0',
-    recoveries: field(r, 'recovered', 'refunds') ?? '0',
+    month: r.month,
+    filed: r.filedPrincipal,
+    payouts: r.payouts,
+    recoveries: r.recovered,
   }));
   const unit = chartUnit(rows.flatMap((r) => [r.payouts, r.recoveries]));
   const filedUnit = chartUnit(rows.map((r) => r.filed));
@@ -319,13 +311,7 @@ function shortBankName(name: string): string {
   return s.length > 22 ? `${s.slice(0, 21).trimEnd()}…` : s;
 }
 
-function BankRatiosChart({
-  banks,
-  breakers,
-}: {
-  banks: Obj[];
-  breakers: (Breaker & { bankName: string; bankNameEn: string | null })[];
-}) {
+function BankRatiosChart({ banks, breakers }: { banks: BankReportRow[]; breakers: BreakerRow[] }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
   const byBank = new Map<string, { name: string; npl: string | null; claim: string | null; tripped: boolean }>();
@@ -337,17 +323,16 @@ function BankRatiosChart({
       tripped: b.tripped,
     });
   for (const r of banks) {
-    const id = field(r, 'bankId', 'id') ?? '';
-    const prev = byBank.get(id);
-    byBank.set(id, {
-      name: (zh ? null : field(r, 'nameEn')) ?? field(r, 'bankName', 'name') ?? prev?.name ?? id,
-      npl: field(r, 'nplRatio', 'npl'),
-      claim: field(r, 'claimRatio') ?? prev?.claim ?? null,
-      tripped: r.breakerTripped === true || (prev?.tripped ?? false),
+    const prev = byBank.get(r.bankId);
+    byBank.set(r.bankId, {
+      name: (zh ? null : r.nameEn) ?? r.name,
+      npl: r.nplRatio,
+      claim: r.claimRatio,
+      tripped: r.breakerTripped || (prev?.tripped ?? false),
     });
   }
   const rows = [...byBank.entries()].map(([id, v]) => ({ id, ...v }));
-  const threshold = field(banks[0], 'claimRatioThreshold') ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
+  const threshold = banks[0]?.claimRatioThreshold ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
@@ -421,16 +406,11 @@ function BankRatiosChart({
   );
 }
 
-function SharingChart({ data }: { data: unknown }) {
+function SharingChart({ data }: { data: RiskSharingReport | null }) {
   const { t } = useTranslation();
-  const d = (data ?? {}) as Obj;
-  const parties = Array.isArray(d.parties) ? (d.parties as Obj[]) : itemsOf(data);
   // One slice per party: the institutions' amounts summed in BigInt fen.
   const sums = new Map<string, bigint>();
-  for (const r of parties) {
-    const party = field(r, 'party', 'name') ?? '';
-    sums.set(party, (sums.get(party) ?? 0n) + (toFen(field(r, 'livePrincipal', 'filedPrincipal', 'amount')) ?? 0n));
-  }
+  for (const r of data?.parties ?? []) sums.set(r.party, (sums.get(r.party) ?? 0n) + (toFen(r.livePrincipal) ?? 0n));
   const rows = [...sums.entries()].map(([party, fen]) => ({ party, amount: fenToYuan(fen) }));
   const unit = chartUnit(rows.map((r) => r.amount));
   const option = useMemo(

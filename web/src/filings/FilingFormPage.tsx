@@ -9,7 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, ApiError, newKey, qs, type Page } from '../api/client';
-import type { Decision, Enterprise, Filing, Institution } from '../api/types';
+import type { Decision, Enterprise, Filing, Institution, RequestOf } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { Money, Reasons, today } from '../components/bits';
 import { Field } from '../components/Field';
@@ -132,7 +132,7 @@ export default function FilingFormPage() {
             mode: evalInput.mode,
             ...(evalInput.mode === 'risk-sharing' ? { bankShare: evalInput.bankShare } : {}),
           },
-        },
+        } satisfies RequestOf<'/api/evaluate', 'post'>,
       }),
   });
 
@@ -169,7 +169,7 @@ export default function FilingFormPage() {
     const ent = form.enterprise.trim();
     const isCode = /^[0-9A-HJ-NPQRTUWXY]{18}$/i.test(ent);
     try {
-      const res = await api<Filing | { filing: Filing }>('/api/filings', {
+      const filing = await api<Filing>('/api/filings', {
         method: 'POST',
         headers: { 'idempotency-key': key.current },
         body: {
@@ -191,9 +191,8 @@ export default function FilingFormPage() {
             ...(form.maturesOn ? { maturesOn: form.maturesOn } : {}),
             ...(form.mode === 'risk-sharing' ? { bankShare: form.bankShare } : {}),
           },
-        },
+        } satisfies RequestOf<'/api/filings', 'post'>,
       });
-      const filing = 'filing' in res ? res.filing : res;
       navigate(`/filings/${filing.id}`, { state: { created: true } });
     } catch (x) {
       key.current = newKey();

@@ -7,32 +7,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, newKey, qs, type Page } from '../api/client';
-import type { Claim, Filing } from '../api/types';
+import type { Claim, Filing, FilingDetail, LedgerTransfer } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Badge, dateOf, dateTime, Money, Reasons, today } from '../components/bits';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
-
-interface FilingEvent {
-  kind: string;
-  on: string;
-  data: unknown;
-  actor: string;
-  at: string;
-}
-type FilingDetail = Filing & { events: FilingEvent[] };
-interface Transfer {
-  seq: string;
-  id: string;
-  kind: string;
-  debit: string;
-  credit: string;
-  amount: string;
-  ledger: string;
-  code: string;
-  createdAt: string;
-}
 
 export default function LoanPage() {
   const { id = '' } = useParams();
@@ -54,7 +34,9 @@ export default function LoanPage() {
     enabled: !!f && can(user, 'manager', 'reviewer', 'auditor'),
     retry: false,
     queryFn: () =>
-      api<{ items: Transfer[] }>(`/api/ledger/transfers${qs({ entityKind: 'filing', entityId: id, limit: 200 })}`),
+      api<{ items: LedgerTransfer[] }>(
+        `/api/ledger/transfers${qs({ entityKind: 'filing', entityId: id, limit: 200 })}`,
+      ),
   });
 
   if (filing.isPending) return <Loading />;

@@ -8,20 +8,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ApiError, newKey, type FieldError } from '../api/client';
+import type { ImportJob } from '../api/types';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 
-interface ImportJob {
-  id: string;
-  status?: string;
-  lastLine?: number;
-  filed?: number;
-  duplicates?: number;
-  rejected?: number;
-  progress?: number | null;
-  errorReport?: string;
-  [k: string]: unknown;
-}
 interface RowError {
   row: string;
   column: string;
@@ -100,7 +90,7 @@ function upload(file: File, onProgress: (p: number) => void): Promise<ImportJob>
 }
 
 const finished = (j: ImportJob | undefined) =>
-  !!j && ['done', 'failed', 'interrupted'].includes(String(j.status ?? ''));
+  j?.status === 'done' || j?.status === 'failed' || j?.status === 'interrupted';
 
 export default function UploadPage() {
   const { t, i18n } = useTranslation();
@@ -139,7 +129,7 @@ export default function UploadPage() {
   const errorRows = errors.data ?? [];
   const progress = finished(current) ? 1 : (current?.progress ?? 0);
   const accepted = current?.filed ?? 0;
-  const refused = current?.rejected ?? errorRows.length;
+  const refused = current?.rejected ?? 0;
 
   async function submit(e: FormEvent) {
     e.preventDefault();

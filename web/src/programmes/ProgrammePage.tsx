@@ -8,13 +8,25 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { PolicyDocument, PolicyRule, Programme } from '../api/types';
+import type { PolicyFile, ProgrammeDetail } from '../api/types';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 
+/** What the walk below reads of a rule, an uplift or a sub-rule such as `{ value, cites, message, quote }`. */
+interface RuleLike {
+  id?: string;
+  cites?: string[];
+  fact?: string;
+  op?: string;
+  value?: unknown;
+  ratio?: unknown;
+  message?: { zh: string; en: string };
+  quote?: string;
+}
+
 /** The rules of a policy document, flattened to id → readable row (eligibility rules and the other sections). */
 export function rulesOf(
-  doc: PolicyDocument,
+  doc: PolicyFile,
   lang: string,
 ): Map<string, { section: string; text: string; cites: string; quote: string }> {
   const out = new Map<string, { section: string; text: string; cites: string; quote: string }>();
@@ -36,10 +48,10 @@ export function rulesOf(
         : Array.isArray(v) && v.every((x) => typeof x !== 'object')
           ? v.join(lang.startsWith('zh') ? '、' : ', ')
           : JSON.stringify(v);
-  const isRules = (v: unknown): v is PolicyRule[] =>
+  const isRules = (v: unknown): v is RuleLike[] =>
     Array.isArray(v) && v.length > 0 && v.every((r) => r && typeof r === 'object' && 'id' in r);
   // A message's placeholders: the rule's value (or ratio); what a loan fills in later reads '…'.
-  const words = (r: PolicyRule & { ratio?: unknown }) =>
+  const words = (r: RuleLike) =>
     r.message
       ? pick(r.message, lang).replace(/\{(\w+)\}/g, (_, k: string) =>
           k === 'value' && r.value !== undefined
@@ -49,7 +61,7 @@ export function rulesOf(
               : '…',
         )
       : '';
-  const rule = (key: string, section: string, r: PolicyRule, fallbackCites = '') =>
+  const rule = (key: string, section: string, r: RuleLike, fallbackCites = '') =>
     out.set(key, {
       section,
       text: [words(r), r.fact && r.op ? `(${r.fact} ${r.op} ${show(r.value)})` : ''].filter(Boolean).join(' '),
@@ -70,7 +82,7 @@ export function rulesOf(
           for (const r of v) rule(`${section}/${k}/${r.id}`, section, r, cites);
         } else if (v && typeof v === 'object' && !Array.isArray(v)) {
           // A sub-rule such as { value, cites, message, quote } reads as its words (or value) with its own ids.
-          const r = v as PolicyRule;
+          const r = v as RuleLike;
           const rest = Object.entries(r)
             .filter(([x]) => !['cites', 'message', 'quote'].includes(x))
             .map(([x, y]) => `${x}: ${show(y)}`)
@@ -96,12 +108,18 @@ export function rulesOf(
   return out;
 }
 
+/**
+ * A version's policy file. The OpenAPI document leaves it untyped (`document: z.unknown()` in
+ * programmes.routes.ts): it is the file as loaded, whose shape is the server's own PolicyFile.
+ */
+const documentOf = (v: ProgrammeDetail['policies'][number]) => v.document as PolicyFile;
+
 export default function ProgrammePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
   const prog = useQuery({
     queryKey: ['programme', id],
-    queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(id)}`),
+    queryFn: () => api<ProgrammeDetail>(`/api/programmes/${encodeURIComponent(id)}`),
   });
   const all = useProgrammes();
   const options = (all.data ?? []).flatMap((p) => p.versions.map((v) => `${p.id}@${v.version}`));
@@ -111,11 +129,13 @@ export default function ProgrammePage() {
     queries: [left, right].map((key) => ({
       queryKey: ['programme', key.split('@')[0]],
       enabled: !!key,
-      queryFn: () => api<Programme>(`/api/programmes/${encodeURIComponent(key.split('@')[0]!)}`),
+      queryFn: () => api<ProgrammeDetail>(`/api/programmes/${encodeURIComponent(key.split('@')[0]!)}`),
     })),
   });
-  const docOf = (key: string, p: Programme | undefined) =>
-    p?.policies.find((x) => `${p.id}@${x.version}` === key)?.document;
+  const docOf = (key: string, p: ProgrammeDetail | undefined) => {
+    const v = p?.policies.find((x) => `${p.id}@${x.version}` === key);
+    return v && documentOf(v);
+  };
   const leftDoc = docOf(left, docs[0]?.data);
   const rightDoc = docOf(right, docs[1]?.data);
   const diff = useMemo(() => {
@@ -137,14 +157,15 @@ export default function ProgrammePage() {
       <h1>{pick(p.title, i18n.language)}</h1>
       <p className="muted">{p.id}</p>
       {p.policies.map((v) => {
-        const rules = rulesOf(v.document, i18n.language);
+        const doc = documentOf(v);
+        const rules = rulesOf(doc, i18n.language);
         return (
           <section key={v.version} className="card" style={{ marginBottom: 14 }} data-testid="policy-version">
             <h2 style={{ marginTop: 0 }}>
-              {t('prog.version', { v: v.version, r: v.revision })} · {v.document.effectiveFrom} –{' '}
-              {v.document.effectiveTo ?? t('prog.open')}
+              {t('prog.version', { v: v.version, r: v.revision })} · {doc.effectiveFrom} –{' '}
+              {doc.effectiveTo ?? t('prog.open')}
             </h2>
-            {v.document.summary && <p>{pick(v.document.summary, i18n.language)}</p>}
+            {doc.summary && <p>{pick(doc.summary, i18n.language)}</p>}
             <table>
               <thead>
                 <tr>

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
-import type { Agreement, Breaker, Institution } from '../api/types';
+import type { Agreement, CircuitBreaker, Institution } from '../api/types';
 import { Money } from '../components/bits';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
@@ -27,7 +27,7 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
     queryKey: ['breaker', id],
     enabled: kind === 'bank',
     retry: false,
-    queryFn: () => api<Breaker>(`/api/breakers/${encodeURIComponent(id)}`),
+    queryFn: () => api<CircuitBreaker>(`/api/breakers/${encodeURIComponent(id)}`),
   });
   if (inst.isPending) return <Loading />;
   if (!inst.data) return <ProblemMessage error={inst.error} />;

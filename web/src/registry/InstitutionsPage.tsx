@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
-import type { Breaker, Institution } from '../api/types';
+import type { BreakerRow, Institution } from '../api/types';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 
@@ -18,7 +18,7 @@ export default function InstitutionsPage({ kind }: { kind: 'bank' | 'guarantor' 
     retry: false,
     queryFn: async () => {
       try {
-        return await api<{ items: Breaker[] }>('/api/breakers');
+        return await api<{ items: BreakerRow[] }>('/api/breakers');
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) return { items: [] };
         throw e;

@@ -10,7 +10,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, qs, type FieldError } from '../api/client';
-import type { Fund, ProgrammeSummary } from '../api/types';
+import type { Fund, Programme } from '../api/types';
 import { Field } from '../components/Field';
 import { pick } from '../i18n';
 import { formatYuan } from '../lib/money';
@@ -71,7 +71,7 @@ export function SimulationForm({
   onRun,
 }: {
   funds: Fund[];
-  programmes: ProgrammeSummary[];
+  programmes: Programme[];
   /** The chosen fund's cash now (from its ledger), offered as the starting cash. */
   defaultCash: (fundId: string) => string | null;
   running: boolean;

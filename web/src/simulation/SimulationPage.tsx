@@ -10,17 +10,12 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { useProgrammes } from '../api/programmes';
 import { api, ApiError } from '../api/client';
-import type { Fund } from '../api/types';
+import type { Fund, PositionRow } from '../api/types';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { fenToYuan, toFen } from '../lib/money';
 import { SimulationForm } from './SimulationForm';
 import { SimulationResults } from './SimulationResults';
 import type { SimulationJob, SimulationRequest } from './types';
-
-interface Position {
-  fundId: string;
-  cash?: string;
-}
 
 export default function SimulationPage() {
   const { t } = useTranslation();
@@ -30,7 +25,7 @@ export default function SimulationPage() {
   const programmes = useProgrammes();
   const position = useQuery({
     queryKey: ['report', 'position', 'all'],
-    queryFn: async () => (await api<{ items: Position[] }>('/api/reports/position')).items,
+    queryFn: async () => (await api<{ items: PositionRow[] }>('/api/reports/position')).items,
     retry: false,
   });
   const start = useMutation({
