@@ -18,6 +18,7 @@ import { textGuard } from './text-guard';
 import { webAppRoutes } from './web-app';
 import { authRoutes } from '../../modules/auth/auth.routes';
 import type { AuthRepository } from '../../modules/auth/auth.repository';
+import type { ScryptParams } from '../../modules/auth/passwords';
 import { registryRoutes } from '../../modules/registry/registry.routes';
 import type { RegistryRepository } from '../../modules/registry/registry.repository';
 import type { AppEnv } from '../../modules/shared/http-env';
@@ -52,11 +53,21 @@ export interface AppDeps {
   ops: OperationsDeps;
   /** Recompiles the policies against the calendar once a holiday year is entered. */
   reloadCalendar: () => Promise<void>;
+  /** The clock of the sign-in throttle; tests move it on. */
+  now?: () => Date;
+  /** scrypt's cost for new password hashes: production never sets it (passwords.ts, PASSWORD_PARAMS); test suites pass a cheap one. */
+  passwordParams?: ScryptParams;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function problem(status: number, title: string, detail?: string, errors?: FieldError[]) {
+function problem(
+  status: number,
+  title: string,
+  detail?: string,
+  errors?: FieldError[],
+  headers: Record<string, string> = {},
+) {
   const detailZh = detail === undefined ? undefined : detailZhOf(detail);
   return new Response(
     JSON.stringify({
@@ -69,7 +80,7 @@ function problem(status: number, title: string, detail?: string, errors?: FieldE
     }),
     {
       status,
-      headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+      headers: { ...headers, 'content-type': 'application/problem+json; charset=utf-8' },
     },
   );
 }
@@ -104,7 +115,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', textGuard());
 
   app.onError((err, c) => {
-    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors);
+    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors, err.headers);
     if (err instanceof HTTPException && err.status === 415) {
       return problem(415, 'Unsupported media type', 'Send the body as application/json.', [
         { field: 'Content-Type', message: 'must be application/json' },
@@ -134,6 +145,8 @@ export function createApp(deps: AppDeps) {
       db: deps.ops.db,
       secureCookies: deps.secureCookies,
       trustProxy: deps.trustProxy,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
     }),
   );
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
@@ -144,7 +157,14 @@ export function createApp(deps: AppDeps) {
   app.route('/', claimsRoutes(deps.ops));
   app.route('/', recoveriesRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));
-  app.route('/', usersRoutes({ repo: deps.authRepo, db: deps.ops.db }));
+  app.route(
+    '/',
+    usersRoutes({
+      repo: deps.authRepo,
+      db: deps.ops.db,
+      ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
+    }),
+  );
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
   app.route('/', reportsRoutes(deps.ops));
   app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));

@@ -210,7 +210,10 @@ const DETAILS_ZH: [RegExp, Zh][] = [
     '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。',
   ],
   [/^The username or password is wrong\.$/, '用户名或密码错误。'],
-  [/^Too many failed sign-ins; try again in 15 minutes\.$/, '登录失败次数过多，请 15 分钟后再试。'],
+  [
+    /^Too many failed sign-ins; try again in (\d+) (seconds|minutes)\.$/,
+    (m) => `登录失败次数过多，请 ${m[1]} ${m[2] === 'seconds' ? '秒' : '分钟'}后再试。`,
+  ],
   [/^The (\S+) role may not do this/, (m) => `${roleZh(m[1]!)}角色无权执行此操作。`],
   [
     /^(Agreement|API token|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|User|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/,
