@@ -14,6 +14,7 @@ import { detailZhOf, withChinese } from '../../modules/shared/messages-zh';
 import { Problem, type FieldError } from '../../modules/shared/problem';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
+import { securityHeaders } from './security-headers';
 import { textGuard } from './text-guard';
 import { webAppRoutes } from './web-app';
 import { authRoutes } from '../../modules/auth/auth.routes';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  app.use('*', securityHeaders({ hsts: deps.secureCookies }));
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
