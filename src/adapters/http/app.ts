@@ -2,6 +2,7 @@
  * The Hono app: routes from each module, problem details for every error, one log line per
  * request, the OpenAPI document and a readable API page. No port here: tests call `app.request`.
  */
+import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -86,6 +87,15 @@ function problem(
   );
 }
 
+/** Reading the body of a request whose connection closed: Node's `aborted` (ECONNRESET) or a premature close. */
+function clientWentAway(err: Error, incoming: IncomingMessage | undefined): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ECONNRESET' && e.message === 'aborted') || code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+  }
+  return incoming !== undefined && incoming.destroyed && !incoming.complete;
+}
+
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -131,6 +141,11 @@ export function createApp(deps: AppDeps) {
         malformed ? 'The body is not valid JSON.' : undefined,
         malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined,
       );
+    }
+    if (clientWentAway(err, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming)) {
+      // Not our fault and no one to answer: the client closed the connection (or was timed out) mid-body.
+      deps.logger.info({ method: c.req.method, path: c.req.path }, 'the client went away before its request arrived');
+      return problem(400, 'Request aborted', 'The request was cut off before its body arrived.');
     }
     deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return problem(500, 'Internal error', 'Something went wrong on our side; it has been logged.');
