@@ -13,6 +13,7 @@ import { evaluateRoutes } from '../../modules/programmes/evaluate.routes';
 import { programmesRoutes, type ProgrammesReader } from '../../modules/programmes/programmes.routes';
 import { detailZhOf, withChinese } from '../../modules/shared/messages-zh';
 import { Problem, type FieldError } from '../../modules/shared/problem';
+import { isConnectionError } from '../../modules/shared/connection-errors';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
 import { securityHeaders } from './security-headers';
@@ -62,6 +63,8 @@ export interface AppDeps {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** What a 503 for a lost database connection asks the client to wait, in seconds. */
+export const RETRY_AFTER_S = 5;
 
 function problem(
   status: number,
@@ -146,6 +149,12 @@ export function createApp(deps: AppDeps) {
       // Not our fault and no one to answer: the client closed the connection (or was timed out) mid-body.
       deps.logger.info({ method: c.req.method, path: c.req.path }, 'the client went away before its request arrived');
       return problem(400, 'Request aborted', 'The request was cut off before its body arrived.');
+    }
+    if (isConnectionError(err)) {
+      deps.logger.warn({ err, method: c.req.method, path: c.req.path }, 'database connection lost (503)');
+      return problem(503, 'Service unavailable', 'The database could not be reached; try again shortly.', undefined, {
+        'retry-after': String(RETRY_AFTER_S),
+      });
     }
     deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return problem(500, 'Internal error', 'Something went wrong on our side; it has been logged.');

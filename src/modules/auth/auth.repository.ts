@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../programmes/programmes.repository';
+import { retryRead } from '../shared/connection-errors';
 import { rowsOf } from '../shared/rows';
 import { apiTokens, loginThrottleAccounts, loginThrottleAddresses, sessions, users } from './auth.table';
 
@@ -37,12 +38,15 @@ export function createAuthRepository({ db }: { db: Db }) {
     async insertSession(s: typeof sessions.$inferInsert) {
       await db.insert(sessions).values(s);
     },
+    /** Who a session is (every request with a cookie asks): retried on a connection error. */
     async findSession(tokenHash: string, now: Date) {
-      const [row] = await db
-        .select({ session: sessions, user: users })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(users.disabledAt)));
+      const [row] = await retryRead(() =>
+        db
+          .select({ session: sessions, user: users })
+          .from(sessions)
+          .innerJoin(users, eq(users.id, sessions.userId))
+          .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(users.disabledAt))),
+      );
       return row;
     },
     async deleteSession(tokenHash: string) {
@@ -51,12 +55,15 @@ export function createAuthRepository({ db }: { db: Db }) {
     async insertToken(t: typeof apiTokens.$inferInsert) {
       await db.insert(apiTokens).values(t);
     },
+    /** Whose an API token is (every bank system's request asks): retried on a connection error. */
     async findToken(tokenHash: string) {
-      const [row] = await db
-        .select({ token: apiTokens, user: users })
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
+      const [row] = await retryRead(() =>
+        db
+          .select({ token: apiTokens, user: users })
+          .from(apiTokens)
+          .innerJoin(users, eq(users.id, apiTokens.userId))
+          .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt))),
+      );
       return row;
     },
     /** The tokens of one user (every user's when `userId` is undefined), newest first; never their hashes. */
