@@ -199,6 +199,7 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
   [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
   [/^The database could not be reached; try again shortly\.$/, '暂时无法连接数据库，请稍后再试。'],
+  [/^The request was cut off before its body arrived\.$/, '请求在请求体送达前被中断。'],
   [
     /^The (body|upload|file) must not exceed (\d+) bytes\.$/,
     (m) =>
