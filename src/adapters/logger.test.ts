@@ -38,6 +38,17 @@ describe('the logs', () => {
       ),
     );
     for (const leak of ['secret passphrase', code, 'bst_abc', 'backstop_session=xyz']) expect(out).not.toContain(leak);
+    const changing = logged((l) =>
+      l.info(
+        {
+          body: { currentPassword: 'old passphrase', newPassword: 'new passphrase', csrfToken: 'csrf-abc' },
+          user: { passwordHash: 'scrypt$131072$8$1$salt$key' },
+        },
+        'request',
+      ),
+    );
+    for (const leak of ['old passphrase', 'new passphrase', 'csrf-abc', 'scrypt$'])
+      expect(changing).not.toContain(leak);
     expect(out).toContain('[redacted]');
   });
 

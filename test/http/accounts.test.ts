@@ -146,7 +146,7 @@ describe('passwords', () => {
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
-    // From an address of its own: the failures below count against it and the username, not against the other tests' sign-ins.
+    // Wrong current passwords count against this account only (test/http/sign-in-throttle.test.ts).
     const change = (body: unknown) =>
       t.app.request('/api/auth/password', {
         method: 'POST',
@@ -172,7 +172,7 @@ describe('passwords', () => {
     expect((await signIn('reviewer-zhao')).status).toBe(401);
     expect((await signIn('reviewer-zhao', 'another long passphrase')).status).toBe(200);
 
-    // Guessing the current password is limited like signing in: after 5 failures, 429.
+    // Guessing the current password is limited like signing in: after 5 failures the account waits (429).
     for (let i = 0; i < 5; i++)
       expect((await change({ currentPassword: `guess ${i}`, newPassword: 'yet another passphrase' })).status).toBe(400);
     expect(

@@ -7,19 +7,31 @@ import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
 
 export const PASSWORD = 'correct horse battery';
+/**
+ * scrypt at a cheap cost for the suites, which add and sign in dozens of people per file: at
+ * production's N = 2^17 each hash takes ~0.4 s of a core. Passed explicitly to the app and to
+ * createUser; the server has no setting for it. The hashing tests use production's cost.
+ */
+export const TEST_PASSWORD_PARAMS = { N: 1024, r: 8, p: 1 };
 
 /**
  * `today` fixes the zone's date the operations use (filing dates, deadlines, SLAs); it may be changed
  * during a test. The app runs as behind a reverse proxy (`trustProxy`, default true here), so a test
  * gives a request an address of its own with X-Forwarded-For.
  */
-export async function startTestApp({ today, trustProxy = true }: { today?: () => string; trustProxy?: boolean } = {}) {
+export async function startTestApp({
+  today,
+  trustProxy = true,
+  now,
+}: { today?: () => string; trustProxy?: boolean; now?: () => Date } = {}) {
   const database = await openTestDatabase();
   const services = await createServices({
     database,
     logger: pino({ level: 'silent' }),
     trustProxy,
+    passwordParams: TEST_PASSWORD_PARAMS,
     ...(today ? { today } : {}),
+    ...(now ? { now } : {}),
   });
   const { app } = services;
 
@@ -27,6 +39,7 @@ export async function startTestApp({ today, trustProxy = true }: { today?: () =>
     await createUser({
       repo: services.repos.auth,
       user: { username, displayName: username, role, password: PASSWORD, ...extra },
+      passwordParams: TEST_PASSWORD_PARAMS,
     });
     const res = await app.request('/api/auth/login', {
       method: 'POST',

@@ -2,6 +2,7 @@
  * The Hono app: routes from each module, problem details for every error, one log line per
  * request, the OpenAPI document and a readable API page. No port here: tests call `app.request`.
  */
+import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -12,12 +13,15 @@ import { evaluateRoutes } from '../../modules/programmes/evaluate.routes';
 import { programmesRoutes, type ProgrammesReader } from '../../modules/programmes/programmes.routes';
 import { detailZhOf, withChinese } from '../../modules/shared/messages-zh';
 import { Problem, type FieldError } from '../../modules/shared/problem';
+import { isConnectionError } from '../../modules/shared/connection-errors';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
+import { securityHeaders } from './security-headers';
 import { textGuard } from './text-guard';
 import { webAppRoutes } from './web-app';
 import { authRoutes } from '../../modules/auth/auth.routes';
 import type { AuthRepository } from '../../modules/auth/auth.repository';
+import type { ScryptParams } from '../../modules/auth/passwords';
 import { registryRoutes } from '../../modules/registry/registry.routes';
 import type { RegistryRepository } from '../../modules/registry/registry.repository';
 import type { AppEnv } from '../../modules/shared/http-env';
@@ -52,11 +56,23 @@ export interface AppDeps {
   ops: OperationsDeps;
   /** Recompiles the policies against the calendar once a holiday year is entered. */
   reloadCalendar: () => Promise<void>;
+  /** The clock of the sign-in throttle; tests move it on. */
+  now?: () => Date;
+  /** scrypt's cost for new password hashes: production never sets it (passwords.ts, PASSWORD_PARAMS); test suites pass a cheap one. */
+  passwordParams?: ScryptParams;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** What a 503 for a lost database connection asks the client to wait, in seconds. */
+export const RETRY_AFTER_S = 5;
 
-function problem(status: number, title: string, detail?: string, errors?: FieldError[]) {
+function problem(
+  status: number,
+  title: string,
+  detail?: string,
+  errors?: FieldError[],
+  headers: Record<string, string> = {},
+) {
   const detailZh = detail === undefined ? undefined : detailZhOf(detail);
   return new Response(
     JSON.stringify({
@@ -69,9 +85,18 @@ function problem(status: number, title: string, detail?: string, errors?: FieldE
     }),
     {
       status,
-      headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+      headers: { ...headers, 'content-type': 'application/problem+json; charset=utf-8' },
     },
   );
+}
+
+/** Reading the body of a request whose connection closed: Node's `aborted` (ECONNRESET) or a premature close. */
+function clientWentAway(err: Error, incoming: IncomingMessage | undefined): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ECONNRESET' && e.message === 'aborted') || code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+  }
+  return incoming !== undefined && incoming.destroyed && !incoming.complete;
 }
 
 export function createApp(deps: AppDeps) {
@@ -81,6 +106,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  app.use('*', securityHeaders({ hsts: deps.secureCookies }));
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -116,7 +142,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', textGuard());
 
   app.onError((err, c) => {
-    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors);
+    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors, err.headers);
     if (err instanceof HTTPException && err.status === 415) {
       return problem(415, 'Unsupported media type', 'Send the body as application/json.', [
         { field: 'Content-Type', message: 'must be application/json' },
@@ -130,6 +156,17 @@ export function createApp(deps: AppDeps) {
         malformed ? 'The body is not valid JSON.' : undefined,
         malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined,
       );
+    }
+    if (clientWentAway(err, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming)) {
+      // Not our fault and no one to answer: the client closed the connection (or was timed out) mid-body.
+      deps.logger.info({ method: c.req.method, path: c.req.path }, 'the client went away before its request arrived');
+      return problem(400, 'Request aborted', 'The request was cut off before its body arrived.');
+    }
+    if (isConnectionError(err)) {
+      deps.logger.warn({ err, method: c.req.method, path: c.req.path }, 'database connection lost (503)');
+      return problem(503, 'Service unavailable', 'The database could not be reached; try again shortly.', undefined, {
+        'retry-after': String(RETRY_AFTER_S),
+      });
     }
     deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return problem(500, 'Internal error', 'Something went wrong on our side; it has been logged.');
@@ -146,6 +183,8 @@ export function createApp(deps: AppDeps) {
       db: deps.ops.db,
       secureCookies: deps.secureCookies,
       trustProxy: deps.trustProxy,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
     }),
   );
   app.route('/', registryRoutes({ repo: deps.registryRepo }));
@@ -156,7 +195,14 @@ export function createApp(deps: AppDeps) {
   app.route('/', claimsRoutes(deps.ops));
   app.route('/', recoveriesRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));
-  app.route('/', usersRoutes({ repo: deps.authRepo, db: deps.ops.db }));
+  app.route(
+    '/',
+    usersRoutes({
+      repo: deps.authRepo,
+      db: deps.ops.db,
+      ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
+    }),
+  );
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
   app.route('/', reportsRoutes(deps.ops));
   app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));

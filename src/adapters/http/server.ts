@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { demoNeeded, seedDemo } from '../../modules/demo/demo.seed';
 import { stopWorkers, warmWorkers } from '../workers/simulation-pool';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
@@ -7,6 +6,7 @@ import { BackupError, nightlyBackup } from '../db/backup';
 import { closeOnSignals, openDatabase, type Database } from '../db/database';
 import { createLogger } from '../logger';
 import { scheduleDailyJobs } from './daily-jobs';
+import { httpTimeouts, serveHttp } from './node-server';
 import { createServices } from './services';
 import { recoverImports } from '../../modules/imports/imports.recovery';
 
@@ -58,6 +58,7 @@ function nightlyBackupOf(
 export async function startServer({ port }: { port: number }) {
   const logger = createLogger();
   const backupTo = backupSettings();
+  const timeouts = httpTimeouts();
   const database = await openDatabase();
   const services = await createServices({ database, logger });
   const added = services.synced.filter((s) => s.added);
@@ -121,7 +122,7 @@ export async function startServer({ port }: { port: number }) {
       ...(backup ? { backup } : {}),
     });
   });
-  const server = serve(
+  const server = serveHttp(
     {
       fetch: async (req, env) => {
         await ready;
@@ -129,6 +130,8 @@ export async function startServer({ port }: { port: number }) {
       },
       port,
       hostname: process.env.HOST ?? '0.0.0.0',
+      timeouts,
+      logger,
     },
     () => {
       process.stdout.write(

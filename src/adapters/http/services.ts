@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../../core/policy';
 import { createAuthRepository } from '../../modules/auth/auth.repository';
+import type { ScryptParams } from '../../modules/auth/passwords';
 import { loadPolicyFiles } from '../../modules/programmes/policy-files';
 import { createProgrammesRepository } from '../../modules/programmes/programmes.repository';
 import {
@@ -31,12 +32,18 @@ export async function createServices({
   policiesDir,
   today = () => beijingToday(),
   trustProxy = process.env.BACKSTOP_TRUST_PROXY === '1',
+  now,
+  passwordParams,
 }: {
   database: Database;
   logger: Logger;
   policiesDir?: string;
   today?: () => string;
   trustProxy?: boolean;
+  /** The clock of the sign-in throttle; tests move it on. */
+  now?: () => Date;
+  /** Test suites only: a cheaper scrypt cost (passwords.ts). There is no setting for it: the server always hashes at PASSWORD_PARAMS. */
+  passwordParams?: ScryptParams;
 }) {
   const programmesRepo = createProgrammesRepository({ db: database.db });
   const synced = await syncPolicyFiles({ repo: programmesRepo, files: loadPolicyFiles(policiesDir) });
@@ -74,6 +81,8 @@ export async function createServices({
     trustProxy,
     ops,
     reloadCalendar: reloadPolicies,
+    ...(now ? { now } : {}),
+    ...(passwordParams ? { passwordParams } : {}),
     simulation: {
       policies: () => policies,
       loadBook: createBookLoader({ db: database.db }),

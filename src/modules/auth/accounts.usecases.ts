@@ -9,8 +9,9 @@ import type { Db } from '../programmes/programmes.repository';
 import { Problem } from '../shared/problem';
 import { ROLES, type Actor } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
-import { LOGIN_LIMIT, MIN_PASSWORD, sha256 } from './auth.usecases';
-import { hashPassword, verifyPassword } from './passwords';
+import { throttledTry } from './auth.throttle';
+import { MIN_PASSWORD, sha256 } from './auth.usecases';
+import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './passwords';
 
 export function userView(u: UserRow) {
   return {
@@ -73,17 +74,19 @@ export async function setUserPassword({
   actor,
   id,
   password,
+  passwordParams = PASSWORD_PARAMS,
 }: {
   db: Db;
   repo: AuthRepository;
   actor: Actor;
   id: string;
   password: string;
+  passwordParams?: ScryptParams;
 }) {
   if (password.length < MIN_PASSWORD)
     throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
   const user = await userOrNotFound(repo, id);
-  await repo.updateUser(id, { passwordHash: await hashPassword(password) });
+  await repo.updateUser(id, { passwordHash: await hashPassword(password, passwordParams) });
   await repo.deleteSessionsOf(id);
   await createAuditRepository({ db }).record({
     actor: actor.username,
@@ -96,8 +99,9 @@ export async function setUserPassword({
 }
 
 /**
- * A person changes their own password, giving the current one; their other sessions end. A wrong
- * current password counts as a failed sign-in (the same limit of 5 in 15 minutes, then 429).
+ * A person changes their own password, giving the current one; their other sessions end. The
+ * current password is a throttled try against their account (auth.throttle.ts), never against the
+ * address: after 5 wrong ones the account waits, then 429.
  */
 export async function changeOwnPassword({
   db,
@@ -106,8 +110,8 @@ export async function changeOwnPassword({
   currentPassword,
   newPassword,
   sessionToken,
-  address,
   now,
+  passwordParams = PASSWORD_PARAMS,
 }: {
   db: Db;
   repo: AuthRepository;
@@ -115,23 +119,21 @@ export async function changeOwnPassword({
   currentPassword: string;
   newPassword: string;
   sessionToken: string | undefined;
-  address: string;
   now: Date;
+  passwordParams?: ScryptParams;
 }) {
   const user = await userOrNotFound(repo, actor.userId);
-  if (
-    (await repo.countLoginFailures(user.username, address, new Date(now.getTime() - LOGIN_LIMIT.windowMs))) >=
-    LOGIN_LIMIT.failures
-  ) {
-    throw new Problem(429, 'Too many sign-in attempts', 'Too many failed sign-ins; try again in 15 minutes.');
-  }
-  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    await repo.recordLoginFailure(user.username, address);
-    throw Problem.invalid([{ field: 'currentPassword', message: 'is not your current password' }]);
-  }
+  const right = await throttledTry({
+    repo,
+    username: user.username,
+    address: null,
+    now,
+    check: () => verifyPassword(currentPassword, user.passwordHash),
+  });
+  if (!right) throw Problem.invalid([{ field: 'currentPassword', message: 'is not your current password' }]);
   if (newPassword === currentPassword)
     throw Problem.invalid([{ field: 'newPassword', message: 'must differ from the current password' }]);
-  await repo.updateUser(user.id, { passwordHash: await hashPassword(newPassword) });
+  await repo.updateUser(user.id, { passwordHash: await hashPassword(newPassword, passwordParams) });
   await repo.deleteSessionsOf(user.id, sessionToken ? sha256(sessionToken) : undefined);
   await createAuditRepository({ db }).record({
     actor: actor.username,

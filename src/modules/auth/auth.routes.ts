@@ -8,6 +8,7 @@ import { changeOwnPassword, listTokens, revokeToken } from './accounts.usecases'
 import { createApiToken, login, logout, MIN_PASSWORD, publicUser, SESSION_TTL_MS } from './auth.usecases';
 import type { Db } from '../programmes/programmes.repository';
 import { errors, idParam } from '../shared/openapi';
+import type { ScryptParams } from './passwords';
 
 export const SESSION_COOKIE = 'backstop_session';
 export const CSRF_COOKIE = 'backstop_csrf';
@@ -46,7 +47,11 @@ const loginRoute = createRoute({
     },
     ...badRequest,
     401: { description: 'Wrong username or password', content: problemContent },
-    429: { description: 'Too many failed attempts', content: problemContent },
+    429: {
+      description:
+        'Too many failed attempts on this account or from this address; `Retry-After` says how many seconds to wait',
+      content: problemContent,
+    },
   },
 });
 
@@ -159,7 +164,10 @@ const passwordRoute = createRoute({
     204: { description: 'Changed' },
     ...badRequest,
     401: errors[401],
-    429: { description: 'Too many wrong current passwords', content: problemContent },
+    429: {
+      description: 'Too many wrong passwords on this account; `Retry-After` says how many seconds to wait',
+      content: problemContent,
+    },
   },
 });
 
@@ -168,12 +176,19 @@ export function authRoutes({
   db,
   secureCookies,
   trustProxy,
+  now = () => new Date(),
+  passwordParams,
 }: {
   repo: AuthRepository;
   db: Db;
   secureCookies: boolean;
   trustProxy: boolean;
+  /** The clock of the sign-in throttle (tests move it on). */
+  now?: () => Date;
+  /** scrypt's cost; only test suites pass a cheaper one (passwords.ts). */
+  passwordParams?: ScryptParams;
 }) {
+  const cost = passwordParams ? { passwordParams } : {};
   return new OpenAPIHono<AppEnv>()
     .openapi(loginRoute, async (c) => {
       const { username, password } = c.req.valid('json');
@@ -182,7 +197,8 @@ export function authRoutes({
         username,
         password,
         address: clientAddress(c, trustProxy),
-        now: new Date(),
+        now: now(),
+        ...cost,
       });
       const maxAge = Math.floor(SESSION_TTL_MS / 1000);
       setCookie(c, SESSION_COOKIE, token, {
@@ -239,8 +255,8 @@ export function authRoutes({
         currentPassword,
         newPassword,
         sessionToken: getCookie(c, SESSION_COOKIE),
-        address: clientAddress(c, trustProxy),
-        now: new Date(),
+        now: now(),
+        ...cost,
       });
       return c.body(null, 204);
     });

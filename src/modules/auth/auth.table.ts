@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -49,17 +49,31 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)],
 );
 
-/** Failed sign-ins per username and per address, for rate limiting. */
-export const loginFailures = pgTable(
-  'login_failures',
+/**
+ * The sign-in throttle per account (auth.throttle.ts): the username tried, known or not; the tries
+ * let through since its last success (each counted as a failure until its password proves right)
+ * and when the last was. Rows a day old are forgotten.
+ */
+export const loginThrottleAccounts = pgTable(
+  'login_throttle_accounts',
   {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    username: text('username').notNull(),
-    address: text('address').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    username: text('username').primaryKey(),
+    failures: integer('failures').notNull(),
+    lastTryAt: timestamp('last_try_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    index('login_failures_username_ix').on(t.username, t.at),
-    index('login_failures_address_ix').on(t.address, t.at),
-  ],
+  (t) => [index('login_throttle_accounts_at_ix').on(t.lastTryAt)],
+);
+
+/**
+ * The sign-in throttle per address (auth.throttle.ts): a leaky bucket of failed sign-ins, `level`
+ * as of `at`, draining at a steady rate. Rows drained empty are forgotten.
+ */
+export const loginThrottleAddresses = pgTable(
+  'login_throttle_addresses',
+  {
+    address: text('address').primaryKey(),
+    level: doublePrecision('level').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_throttle_addresses_at_ix').on(t.at)],
 );

@@ -4,11 +4,10 @@ import type { Db } from '../programmes/programmes.repository';
 import { Problem } from '../shared/problem';
 import type { Actor, Role } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
-import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
+import { throttledTry } from './auth.throttle';
+import { decoyHash, hashPassword, needsRehash, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './passwords';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** Sign-in attempts allowed per username or address in the window before it answers 429. */
-export const LOGIN_LIMIT = { failures: 5, windowMs: 15 * 60 * 1000 };
 export const MIN_PASSWORD = 10;
 
 /** How session and API tokens are stored: only their SHA-256. */
@@ -40,8 +39,11 @@ export function publicUser(a: Actor) {
 export async function createUser({
   repo,
   user,
+  passwordParams = PASSWORD_PARAMS,
 }: {
   repo: AuthRepository;
+  /** scrypt's cost; only test suites pass a cheaper one (passwords.ts). */
+  passwordParams?: ScryptParams;
   user: {
     username: string;
     displayName: string;
@@ -69,37 +71,50 @@ export async function createUser({
     role: user.role,
     bankId: user.bankId ?? null,
     guarantorId: user.guarantorId ?? null,
-    passwordHash: await hashPassword(user.password),
+    passwordHash: await hashPassword(user.password, passwordParams),
   });
   return id;
 }
 
+/**
+ * Signs a person in: a throttled try (auth.throttle.ts) of the password, 401 when it is wrong (the
+ * same for an unknown or disabled user, in the same time), 429 when the account or address must
+ * wait. A hash made with older parameters is replaced with one made with `passwordParams`.
+ */
 export async function login({
   repo,
   username,
   password,
   address,
   now,
+  passwordParams = PASSWORD_PARAMS,
 }: {
   repo: AuthRepository;
   username: string;
   password: string;
   address: string;
   now: Date;
+  passwordParams?: ScryptParams;
 }) {
-  const since = new Date(now.getTime() - LOGIN_LIMIT.windowMs);
-  if ((await repo.countLoginFailures(username, address, since)) >= LOGIN_LIMIT.failures) {
-    throw new Problem(429, 'Too many sign-in attempts', 'Too many failed sign-ins; try again in 15 minutes.');
-  }
-  const user = await repo.findUserByUsername(username);
-  const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
-  if (!user || !ok || user.disabledAt) {
-    await repo.recordLoginFailure(username, address);
+  let user: UserRow | undefined;
+  const ok = await throttledTry({
+    repo,
+    username,
+    address,
+    now,
+    check: async () => {
+      user = await repo.findUserByUsername(username);
+      const right = await verifyPassword(password, user?.passwordHash ?? decoyHash(passwordParams));
+      return right && user !== undefined && user.disabledAt === null;
+    },
+  });
+  if (!ok || !user) {
     throw new Problem(401, 'Sign-in failed', 'The username or password is wrong.', [
       { field: 'password', message: 'the username or password is wrong' },
     ]);
   }
-  await repo.clearLoginFailures(username);
+  if (needsRehash(user.passwordHash, passwordParams))
+    await repo.replacePasswordHash(user.id, user.passwordHash, await hashPassword(password, passwordParams));
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   await repo.insertSession({

@@ -9,6 +9,7 @@ import { setUserDisabled, setUserPassword, userView } from './accounts.usecases'
 import { ROLES } from './access';
 import type { AuthRepository } from './auth.repository';
 import { createUser, MIN_PASSWORD } from './auth.usecases';
+import type { ScryptParams } from './passwords';
 
 const password = z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(200);
 
@@ -129,7 +130,16 @@ export async function checkInstitutions(
   }
 }
 
-export function usersRoutes({ repo, db }: { repo: AuthRepository; db: Db }) {
+export function usersRoutes({
+  repo,
+  db,
+  passwordParams,
+}: {
+  repo: AuthRepository;
+  db: Db;
+  /** scrypt's cost; only test suites pass a cheaper one (passwords.ts). */
+  passwordParams?: ScryptParams;
+}) {
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.list, async (c) => {
       requireActor(c, 'user:read');
@@ -139,7 +149,7 @@ export function usersRoutes({ repo, db }: { repo: AuthRepository; db: Db }) {
       const actor = requireActor(c, 'user:write');
       const input = c.req.valid('json');
       await checkInstitutions(db, input);
-      const id = await createUser({ repo, user: input });
+      const id = await createUser({ repo, user: input, ...(passwordParams ? { passwordParams } : {}) });
       const user = {
         id,
         username: input.username,
@@ -179,6 +189,7 @@ export function usersRoutes({ repo, db }: { repo: AuthRepository; db: Db }) {
           actor: requireActor(c, 'user:write'),
           id: c.req.valid('param').id,
           password: c.req.valid('json').password,
+          ...(passwordParams ? { passwordParams } : {}),
         }),
         200,
       ),

@@ -210,6 +210,8 @@ const DETAILS_ZH: [RegExp, Zh][] = [
   [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
   [/^Send the body uncompressed: no Content-Encoding\.$/, '请发送未压缩的请求体（不带 Content-Encoding）。'],
   [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
+  [/^The database could not be reached; try again shortly\.$/, '暂时无法连接数据库，请稍后再试。'],
+  [/^The request was cut off before its body arrived\.$/, '请求在请求体送达前被中断。'],
   [
     /^The (body|upload|file) must not exceed (\d+) bytes\.$/,
     (m) =>
@@ -222,7 +224,10 @@ const DETAILS_ZH: [RegExp, Zh][] = [
     '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。',
   ],
   [/^The username or password is wrong\.$/, '用户名或密码错误。'],
-  [/^Too many failed sign-ins; try again in 15 minutes\.$/, '登录失败次数过多，请 15 分钟后再试。'],
+  [
+    /^Too many failed sign-ins; try again in (\d+) (seconds|minutes)\.$/,
+    (m) => `登录失败次数过多，请 ${m[1]} ${m[2] === 'seconds' ? '秒' : '分钟'}后再试。`,
+  ],
   [/^The (\S+) role may not do this/, (m) => `${roleZh(m[1]!)}角色无权执行此操作。`],
   [
     /^(Agreement|API token|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|User|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/,

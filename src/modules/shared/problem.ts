@@ -20,6 +20,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Response headers that go with it, such as `retry-after` on a 429 or 503. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail ?? title);
     this.name = 'Problem';
