@@ -26,6 +26,8 @@ export type Mode = 'direct' | 'risk-sharing';
 /** A new version of programme B (effective from a day the sequence chooses): G5 cap 20M or 40M, or ratio 40%. */
 export type Variant = 'g5-20m' | 'g5-40m' | 'ratio-40';
 export type DefectId =
+  /** R17 on its own: the defaulted enterprise's new filings (not built yet; CI runs with MODEL_LEGACY=R17). */
+  | 'R17'
   | 'R14'
   | 'R18'
   | 'R16'
@@ -569,7 +571,7 @@ export class BusinessModel {
     // offsets that are surely in time (≤ 7 calendar days) or surely late (≥ 40 calendar days).
     if (daysFrom(cmd.disbursedOn, today) >= 40) failing.push('filing-deadline');
     // R17: no new filing for an enterprise with a bad loan in this fund.
-    if (!this.legacy.has('R16') && this.badEnterprise(cmd.enterprise)) failing.push('R17');
+    if (!this.legacy.has('R16') && !this.legacy.has('R17') && this.badEnterprise(cmd.enterprise)) failing.push('R17');
     const qualified =
       cmd.programme === 'A' && e.qualification !== null && e.qualification.from <= today && today <= e.qualification.to;
     const ratioBp =

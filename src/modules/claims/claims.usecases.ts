@@ -423,7 +423,15 @@ export async function followLoanBalance({
   if (!live) return;
   const [c] = await db.select().from(claims).where(eq(claims.id, live.id));
   if (change.kind === 'withdrawn') {
-    await move(db, SYSTEM, c!, 'withdraw', {}, `the loan was repaid in full on ${on} (R14)`);
+    // Nothing is owed on a loan repaid in full: the claim closes at 0.
+    await move(
+      db,
+      SYSTEM,
+      c!,
+      'withdraw',
+      { outstanding: 0n, compensation: 0n },
+      `the loan was repaid in full on ${on} (R14)`,
+    );
     return;
   }
   const comp = change.compensation;

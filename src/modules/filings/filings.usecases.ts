@@ -839,7 +839,10 @@ export async function amendFiling({
     }
     const rendered = renderDecision(decision, loanCase);
     if (!decision.eligible) throw new FilingRefused(rendered.reasons, 'The amended loan would not be eligible.');
-    const reserved = liabilityFor(f, next.principal);
+    // Only a principal amendment moves the balance (and only a loan without repayments takes one):
+    // amending the kind or the dates keeps what was repaid.
+    const outstanding = patch.principal !== undefined ? next.principal : f.outstanding;
+    const reserved = liabilityFor(f, outstanding);
     await adjustReservation({
       db: tx,
       f,
@@ -849,7 +852,7 @@ export async function amendFiling({
       code: 'amend',
       actor: actor.username,
     });
-    await filings.update(id, { ...next, outstanding: next.principal, reserved, decision: { ...rendered } });
+    await filings.update(id, { ...next, outstanding, reserved, decision: { ...rendered } });
     await filings.addEvent({
       filingId: id,
       kind: 'amended',
