@@ -281,7 +281,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Too many failed attempts */
+        /** @description Too many failed attempts on this account or from this address; `Retry-After` says how many seconds to wait */
         429: {
           headers: {
             [name: string]: unknown;
@@ -619,7 +619,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Too many wrong current passwords */
+        /** @description Too many wrong passwords on this account; `Retry-After` says how many seconds to wait */
         429: {
           headers: {
             [name: string]: unknown;
