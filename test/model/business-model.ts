@@ -18,7 +18,7 @@ export type Day = string;
 export type Programme = 'A' | 'B';
 export type BankNo = 0 | 1;
 export type ActorId = 'bank0' | 'bank1' | 'manager' | 'manager2' | 'reviewer' | 'guarantor0' | 'guarantor1';
-export type LoanStatus = 'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated';
+export type LoanStatus = 'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'recovered';
 export type ClaimState =
   'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
 export type LoanClass = 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
@@ -903,6 +903,9 @@ export class BusinessModel {
     const f = this.s.loans[c.loan]!;
     // R16: the recovered principal no longer counts against G5 (legacy: released at approval already).
     if (!this.legacy.has('R16') && f.g5Key) this.s.g5[f.g5Key]!.used -= cmd.amount;
+    // R8: what the bank recovers is principal the borrower no longer owes; all of it recovered, the loan is closed.
+    f.outstanding -= cmd.amount;
+    if (f.outstanding === 0n) f.status = 'recovered';
     this.payQueue();
     this.releaseHeld(c.bank);
     return { status: 200 };
