@@ -249,7 +249,12 @@ describe('servicing, claims, payment queue, recoveries', () => {
       const res = await send(bankA, 'POST', path, body);
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as any).errors).toEqual([
-        { field: 'on', message: 'must not be after today (2025-12-01)', messageZh: '不能晚于今天（2025-12-01）' },
+        {
+          field: 'on',
+          code: 'loan.report_in_future',
+          message: 'must not be after today (2025-12-01)',
+          messageZh: '不能晚于今天（2025-12-01）',
+        },
       ]);
     }
     const bulk = await ok(
@@ -264,7 +269,12 @@ describe('servicing, claims, payment queue, recoveries', () => {
     });
     expect(early.status).toBe(400);
     expect(((await early.json()) as any).errors).toEqual([
-      { field: 'overdueSince', message: 'must not be before the loan was disbursed', messageZh: '不能早于放款日期' },
+      {
+        field: 'overdueSince',
+        code: 'loan.overdue_before_disbursement',
+        message: 'must not be before the loan was disbursed',
+        messageZh: '不能早于放款日期',
+      },
     ]);
     const after = await ok(await send(bankA, 'GET', `/api/filings/${loan1}`));
     expect(after).toMatchObject({
@@ -280,8 +290,9 @@ describe('servicing, claims, payment queue, recoveries', () => {
     const early = await send(bankA, 'POST', '/api/claims', { filingId: loan1 });
     expect(early.status).toBe(422);
     expect(await early.json()).toMatchObject({
-      detail: 'Only a non-performing loan can be claimed for (R6, G9).',
-      detailZh: '只有不良贷款才能申请代偿（R6、G9）。',
+      detail:
+        'the loan is not non-performing: classify it substandard or worse, or report it overdue more than 90 days (R6, G9)',
+      errors: [{ field: 'filingId', code: 'claim.loan_not_non_performing' }],
     });
     day = '2026-04-10';
     await ok(
@@ -321,9 +332,13 @@ describe('servicing, claims, payment queue, recoveries', () => {
     const own = await send(manager, 'POST', `/api/claims/${claim1}/approve`);
     expect(own.status).toBe(403);
     expect(await own.json()).toMatchObject({
-      detailZh: '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。',
+      detailZh: '初审人不能批准自己初审的补偿申请（双人复核，R18）',
       errors: [
-        { field: 'approver', messageZh: '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。' },
+        {
+          field: 'decider',
+          code: 'claim.preparer_cannot_decide',
+          messageZh: '初审人不能批准自己初审的补偿申请（双人复核，R18）',
+        },
       ],
     });
     expect((await send(bankA, 'POST', `/api/claims/${claim1}/approve`)).status).toBe(403);
@@ -336,14 +351,17 @@ describe('servicing, claims, payment queue, recoveries', () => {
   });
 
   it('a claim waits in the queue while cash is short and a top-up pays it (R7a)', async () => {
-    const f = await ok(
-      await send(bankA, 'POST', '/api/filings', {
-        bankRef: 'A-2',
-        creditCode: creditCode(3),
-        loan: { kind: 'credit', principal: '1000000.00', disbursedOn: '2026-04-10', mode: 'direct' },
-      }),
-      201,
-    );
+    const a2 = {
+      bankRef: 'A-2',
+      creditCode: creditCode(3),
+      loan: { kind: 'credit', principal: '1000000.00', disbursedOn: '2026-04-10', mode: 'direct' },
+    };
+    // Claim 1 took the fund's 3,000,000.00: its own money is 0, so is its limit, and filings wait (R15).
+    const refused = await send(bankA, 'POST', '/api/filings', a2);
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as any).errors).toMatchObject([{ field: 'rule:fund-liability-limit' }]);
+    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '100000.00', on: '2026-04-13' }), 201);
+    const f = await ok(await send(bankA, 'POST', '/api/filings', a2), 201);
     day = '2026-04-20';
     await ok(
       await send(bankA, 'POST', `/api/filings/${f.id}/classification`, {
@@ -383,7 +401,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
       200,
     );
     expect(replay.replayed).toBe(true);
-    expect((await ok(await send(manager, 'GET', '/api/funds/etown'))).capital).toBe('4000000.00');
+    expect((await ok(await send(manager, 'GET', '/api/funds/etown'))).capital).toBe('4100000.00');
     expect((await ok(await send(bankA, 'GET', `/api/claims/${c.id}`))).state).toBe('paid');
     const list = await ok(await send(bankB, 'GET', '/api/claims'));
     expect(list.items).toHaveLength(0);

@@ -72,8 +72,9 @@ function problem(
   detail?: string,
   errors?: FieldError[],
   headers: Record<string, string> = {},
+  knownDetailZh?: string,
 ) {
-  const detailZh = detail === undefined ? undefined : detailZhOf(detail);
+  const detailZh = knownDetailZh ?? (detail === undefined ? undefined : detailZhOf(detail));
   return new Response(
     JSON.stringify({
       type: 'about:blank',
@@ -142,7 +143,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', textGuard());
 
   app.onError((err, c) => {
-    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors, err.headers);
+    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors, err.headers, err.detailZh);
     if (err instanceof HTTPException && err.status === 415) {
       return problem(415, 'Unsupported media type', 'Send the body as application/json.', [
         { field: 'Content-Type', message: 'must be application/json' },

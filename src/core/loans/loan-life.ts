@@ -117,7 +117,7 @@ function reportDateRefusal(loan: Loan, on: IsoDate, today: IsoDate): LoanRefusal
       field: 'on',
       cites: [],
       en: 'must not be before the loan was disbursed',
-      zh: '不能早于放款日',
+      zh: '不能早于放款日期',
     };
   if (on > today)
     return {
@@ -257,7 +257,7 @@ export function classify(
       field: 'overdueSince',
       cites: ['R6'],
       en: 'must not be before the loan was disbursed',
-      zh: '不能早于放款日',
+      zh: '不能早于放款日期',
     });
   const since = nonPerformingSince({ classification, overdueSince, on, rule });
   const becomes = since !== null && loan.status === 'active';

@@ -364,9 +364,14 @@ export async function approveClaim({
 function assertMayDecide(c: ClaimRow, actor: Actor, decision: 'approve' | 'reject'): void {
   const problem = deciderProblem({ preparedBy: c.preparedBy, decider: actor.username, decision });
   if (problem)
-    throw new Problem(403, 'Maker–checker', `${problem.en}.`, [
-      { field: 'decider', code: problem.code, message: problem.en, messageZh: problem.zh },
-    ]);
+    throw new Problem(
+      403,
+      'Maker–checker',
+      `${problem.en}.`,
+      [{ field: 'decider', code: problem.code, message: problem.en, messageZh: problem.zh }],
+      undefined,
+      problem.zh,
+    );
 }
 
 const partiesOf = (comp: Compensation) =>

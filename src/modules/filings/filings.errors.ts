@@ -67,7 +67,13 @@ const TITLES: Record<LoanRefusal['status'], string> = {
 /** A refusal of the loan's life (core/loans) as the problem a client gets: its code, field and both languages. */
 export function loanProblem(r: LoanRefusal): Problem {
   const cites = r.cites.length ? ` (${r.cites.join(', ')})` : '';
-  return new Problem(r.status, TITLES[r.status], r.detail?.en ?? `${r.en}${cites}`, [
-    { field: r.field, code: r.code, message: r.en, messageZh: r.zh },
-  ]);
+  const citesZh = r.cites.length ? `（${r.cites.join('、')}）` : '';
+  return new Problem(
+    r.status,
+    TITLES[r.status],
+    r.detail?.en ?? `${r.en}${cites}`,
+    [{ field: r.field, code: r.code, message: r.en, messageZh: r.zh }],
+    undefined,
+    r.detail?.zh ?? `${r.zh}${citesZh}`,
+  );
 }

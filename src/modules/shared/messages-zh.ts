@@ -327,9 +327,7 @@ const typeName = (t: string) => TYPE_NAMES[t] ?? t;
  */
 export function withChinese(e: FieldError): FieldError {
   const zh = e.messageZh ?? zhOf(e.message) ?? detailZhOf(e.message);
-  return zh === undefined
-    ? { field: e.field, message: e.message }
-    : { field: e.field, message: e.message, messageZh: zh };
+  return { ...e, ...(zh === undefined ? {} : { messageZh: zh }) };
 }
 
 /** The Chinese of an API message or detail, or the English when there is none (bulk files' error reports). */

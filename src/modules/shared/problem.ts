@@ -22,6 +22,8 @@ export class Problem extends Error {
     readonly errors?: FieldError[],
     /** Response headers that go with it, such as `retry-after` on a 429 or 503. */
     readonly headers?: Record<string, string>,
+    /** The detail in Chinese, where the writer has it; otherwise the HTTP adapter looks it up. */
+    readonly detailZh?: string,
   ) {
     super(detail ?? title);
     this.name = 'Problem';
