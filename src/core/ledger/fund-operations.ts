@@ -249,6 +249,35 @@ export function coverShortfall({
 }
 
 /**
+ * R15: which of the reservations asked for, in order, may be made while the limit stands below the
+ * committed liability (a shortfall). The fund's room is the limit less the committed liability:
+ * capacity − shortfall + what the quotas hold unused. One drawn from capacity needs the capacity
+ * net of the shortfall; one drawn from a quota needs the room (its quota itself is the ledger's check).
+ * With no shortfall every ask passes here: the ledger's own limits are then the whole rule.
+ */
+export function admitUnderShortfall({
+  capacity,
+  shortfall,
+  quotaFree,
+  asks,
+}: {
+  capacity: Fen;
+  shortfall: Fen;
+  quotaFree: Fen;
+  asks: { amount: Fen; fromQuota: boolean }[];
+}): boolean[] {
+  if (shortfall === 0n) return asks.map(() => true);
+  let net = capacity - shortfall;
+  let room = net + quotaFree;
+  return asks.map(({ amount, fromQuota }) => {
+    if (amount > room || (!fromQuota && amount > net)) return false;
+    room -= amount;
+    if (!fromQuota) net -= amount;
+    return true;
+  });
+}
+
+/**
  * A top-up puts money in the fund and raises the liability limit by the programme's multiple of
  * it (R7b, R15), linked: both or neither.
  */

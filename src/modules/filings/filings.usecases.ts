@@ -43,6 +43,7 @@ import { changesNothing } from '../shared/patch';
 import { Problem, type FieldError } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
+import { shortfallRefusals } from './filings.shortfall';
 import { termsOf } from './filings.loan';
 export { termsOf };
 import { createFilingWriter } from './filings.writer';
@@ -616,6 +617,12 @@ export async function reserveFilings({
   timings?: Timings | undefined;
 }): Promise<WriteOutcome> {
   const ledger = createLedgerRepository({ db });
+  const held = await shortfallRefusals({
+    db,
+    actor: actor.username,
+    asks: plans.map((p) => ({ fundId: p.row.fundId, amount: p.row.reserved, fromQuota: p.row.agreementId != null })),
+  });
+  if (held.some((r) => r !== null)) return { written: false, refused: held };
   const transfers = plans.flatMap((p) => p.transfers);
   count(timings, 'ledger transfers', transfers.length);
   const results = transfers.length
@@ -759,6 +766,14 @@ export async function adjustReservation({
             .map((t, i, all) => ({ ...t, linked: i < all.length - 1 }))
         : null;
   if (!transfers) throw new Error('a reservation moves liability and principal the same way');
+  if (release < 0n) {
+    const [held] = await shortfallRefusals({
+      db,
+      actor,
+      asks: [{ fundId: f.fundId, amount: -release, fromQuota: f.agreementId != null }],
+    });
+    if (held) throw new FilingRefused([held], 'The change would cross a limit.');
+  }
   try {
     await applyOperation({ ledger, transfers, actor });
   } catch (e) {

@@ -112,6 +112,30 @@ export function createLedgerRepository({ db }: { db: Db }) {
       };
     },
 
+    /** R15: each fund's limit shortfall, read without a lock — a filing's first look (0 for most). */
+    async shortfalls(fundIds: string[]): Promise<Map<string, bigint>> {
+      const ids = fundIds.map((f) => accountId.limitShortfall(f));
+      const rows = ids.length
+        ? rowsOf(
+            await db.execute(sql`select fund_id, (debits_posted - credits_posted)::text as owed
+              from ledger_accounts where id in (${sql.join(
+                ids.map((i) => sql`${i}`),
+                sql`, `,
+              )})`),
+          )
+        : [];
+      return new Map(rows.map((r) => [String(r.fund_id), BigInt(r.owed as string)]));
+    },
+
+    /** What a fund's quotas hold unused (R7c), for R15's room. */
+    async quotaFree(fundId: string): Promise<bigint> {
+      const [row] = rowsOf(
+        await db.execute(sql`select coalesce(sum(credits_posted - debits_posted - debits_pending), 0)::text as free
+          from ledger_accounts where fund_id = ${fundId} and code = 'quota'`),
+      );
+      return BigInt((row?.free as string | undefined) ?? '0');
+    },
+
     async account(id: string): Promise<AccountBalance | undefined> {
       const [row] = rowsOf(await db.execute(sql`select * from ledger_accounts where id = ${id}`));
       return row ? toBalance(row) : undefined;

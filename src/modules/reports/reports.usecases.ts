@@ -84,7 +84,8 @@ export async function fundPosition({ db, fundId }: { db: Db; fundId?: string | u
       cash: formatYuan(net('cash', 'debit')),
       limit: formatYuan(net('limit', 'debit')),
       committedLiability: formatYuan(net('exposure', 'credit')),
-      capacityLeft: formatYuan(net('capacity', 'credit') + quotaFree),
+      // limit − committed: the shortfall (R15) is liability committed above the limit
+      capacityLeft: formatYuan(net('capacity', 'credit') - net('limit-shortfall', 'debit') + quotaFree),
       quotaUnused: formatYuan(quotaFree),
       payouts: formatYuan(by.get('payable')?.dp ?? 0n),
       payableToBanks: formatYuan(net('payable', 'credit')),
