@@ -568,8 +568,17 @@ describe('a filing in late December, before next year’s holiday notice is in t
     day = '2026-12-30';
     try {
       const loan = { kind: 'credit', principal: '100000.00', disbursedOn: '2026-12-28', mode: 'direct' };
+      // Enterprise 3's loan A-2 was compensated and not recovered: no new loan for it in the fund (R17).
+      const bad = await send(bankB, 'POST', '/api/filings', { bankRef: 'B-dec', creditCode: creditCode(3), loan });
+      expect(bad.status).toBe(422);
+      expect(((await bad.json()) as any).errors).toEqual([
+        expect.objectContaining({
+          field: 'rule:no-bad-loan',
+          messageZh: '在本资金中有不良或已代偿未收回的贷款：是（须为否，R17）',
+        }),
+      ]);
       const filed = await ok(
-        await send(bankB, 'POST', '/api/filings', { bankRef: 'B-dec', creditCode: creditCode(3), loan }),
+        await send(bankB, 'POST', '/api/filings', { bankRef: 'B-dec', creditCode: creditCode(2), loan }),
         201,
       );
       const deadline = filed.reasons.find((r: any) => r.rule === 'filing-deadline');
@@ -577,7 +586,7 @@ describe('a filing in late December, before next year’s holiday notice is in t
       expect(deadline.messageEn).toMatch(/by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet/);
       // From the first day of the year the calendar does not hold, a filing cannot be judged: a 400 naming the date.
       day = '2027-01-04';
-      const res = await send(bankB, 'POST', '/api/filings', { bankRef: 'B-jan', creditCode: creditCode(3), loan });
+      const res = await send(bankB, 'POST', '/api/filings', { bankRef: 'B-jan', creditCode: creditCode(2), loan });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({
         errors: [{ field: 'loan.disbursedOn', message: expect.stringMatching(/no data for 2027/) }],

@@ -26,7 +26,7 @@ export type Mode = 'direct' | 'risk-sharing';
 /** A new version of programme B (effective from a day the sequence chooses): G5 cap 20M or 40M, or ratio 40%. */
 export type Variant = 'g5-20m' | 'g5-40m' | 'ratio-40';
 export type DefectId =
-  /** R17 on its own: the defaulted enterprise's new filings (not built yet; CI runs with MODEL_LEGACY=R17). */
+  /** R17 on its own: the defaulted enterprise's new filings. */
   | 'R17'
   | 'R14'
   | 'R18'

@@ -181,27 +181,20 @@ describe('R16/R17: compensation does not take the loan out of G5, and the defaul
     expect(cites(p)).toMatch(/R17|G5|per-enterprise-cap/);
   });
 
-  // R17 is not built yet (issue 14): it.fails keeps this test honest — it turns red the day R17 holds,
-  // and must then become a plain `it`.
-  it.fails(
-    'R17: another bank may not file for an enterprise with a compensated, unrecovered loan in the fund either',
-    async () => {
-      const today = '2025-09-10';
-      const e = await w.enterprise(1701);
-      const loan = await file(w, icbc, e, '1000000.00', today);
-      const claim = await defaultAndClaim(w, icbc, loan.id, today);
-      await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
-      await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today });
-      await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today });
-      const p = await problemOf(file(w, bob, e, '1000000.00', '2025-09-11'));
-      expect(p.status).toBe(422);
-      expect(cites(p)).toMatch(/R17/);
-    },
-  );
+  it('R17: another bank may not file for an enterprise with a compensated, unrecovered loan in the fund either', async () => {
+    const today = '2025-09-10';
+    const e = await w.enterprise(1701);
+    const loan = await file(w, icbc, e, '1000000.00', today);
+    const claim = await defaultAndClaim(w, icbc, loan.id, today);
+    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+    await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today });
+    await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today });
+    const p = await problemOf(file(w, bob, e, '1000000.00', '2025-09-11'));
+    expect(p.status).toBe(422);
+    expect(cites(p)).toMatch(/R17/);
+  });
 
-  // R17 is not built yet (issue 14): it.fails keeps this test honest — it turns red the day R17 holds,
-  // and must then become a plain `it`.
-  it.fails('R17: an enterprise with a non-performing loan (not claimed yet) gets no new loan in the fund', async () => {
+  it('R17: an enterprise with a non-performing loan (not claimed yet) gets no new loan in the fund', async () => {
     const today = '2025-09-12';
     const e = await w.enterprise(1702);
     const loan = await file(w, icbc, e, '1000000.00', today);

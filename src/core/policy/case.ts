@@ -23,6 +23,7 @@ export const caseSchema = z
       sciTech: z.boolean({ error: 'must be true or false' }),
       industry: z.string({ error: 'must be a string such as "software"' }).min(1, 'must not be empty'),
       restrictedProcesses: z.boolean({ error: 'must be true or false' }).default(false),
+      hasBadLoan: z.boolean({ error: 'must be true or false' }).default(false),
       qualifications: z.array(qualification).default([]),
     }),
     loan: z.strictObject({

@@ -35,6 +35,11 @@ export interface LoanCase {
     industry: string;
     /** On Beijing's list of restricted or eliminated processes or equipment (G2). */
     restrictedProcesses: boolean;
+    /**
+     * R17: it has, in the fund the loan would be filed under, a non-performing loan or a compensated
+     * one not yet recovered in full. Known only to the filing desk; a case judged on its own says false.
+     */
+    hasBadLoan?: boolean;
     qualifications: Qualification[];
   };
   loan: {
@@ -62,6 +67,7 @@ export const FACTS = {
   'enterprise.sciTech': { type: 'boolean', get: (c) => c.enterprise.sciTech },
   'enterprise.industry': { type: 'string', get: (c) => c.enterprise.industry },
   'enterprise.restrictedProcesses': { type: 'boolean', get: (c) => c.enterprise.restrictedProcesses },
+  'enterprise.hasBadLoan': { type: 'boolean', get: (c) => c.enterprise.hasBadLoan ?? false },
   'enterprise.qualifications': { type: 'qualifications', get: (c) => c.enterprise.qualifications },
   'loan.kind': { type: 'string', get: (c) => c.loan.kind },
   'loan.principal': { type: 'money', get: (c) => c.loan.principal },

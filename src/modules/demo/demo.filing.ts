@@ -73,6 +73,8 @@ export interface FiledBook {
 
 const inForce = (a: AgreementRow, on: string) => a.signedOn <= on && (a.endsOn === null || a.endsOn >= on);
 
+const NO_BAD_LOANS: ReadonlySet<string> = new Set();
+
 export async function fileBook({
   db,
   catalog,
@@ -133,6 +135,9 @@ export async function fileBook({
             input,
             enterprise: enterprises.get(p.enterpriseId)!,
             quals: quals.get(p.enterpriseId) ?? [],
+            // R17: the book is filed before any of its loans goes bad, and the plan leaves out a loan
+            // to an enterprise whose earlier loan had gone bad by then (withoutLoansToBadEnterprises).
+            badLoanFunds: NO_BAD_LOANS,
             guarantors,
             requestHash: filingRequestHash(input, p.bankId),
             idempotencyKey: `demo-${p.bankRef}`,

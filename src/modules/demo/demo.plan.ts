@@ -145,7 +145,14 @@ export function planLoans({
   const startDay = dayNumber(start);
   const span = dayNumber(asOf) - 12 - startDay;
   const plans: LoanPlan[] = [];
-  for (let n = 0; n < count; n++) {
+  // R17 leaves some planned loans out; more are planned until `count` remain.
+  let kept: LoanPlan[] = [];
+  for (let n = 0, target = count; ; n++) {
+    if (n === target) {
+      kept = withoutLoansToBadEnterprises(plans);
+      if (kept.length >= count) break;
+      target += count - kept.length + 10;
+    }
     // More lending later in the period: the scheme grows (G8).
     const disbursedOn = isoDate(startDay + Math.floor(span * Math.sqrt(rnd.next())));
     const late = calendar.addWorkingDays(
@@ -262,5 +269,32 @@ export function planLoans({
       late: runsLate,
     });
   }
-  return plans;
+  // Leaving out loans only takes bad loans away: what remains keeps R17.
+  return kept.slice(0, count);
+}
+
+/** The day a planned loan turns non-performing (R6: classified, or overdue more than 90 days), if it does. */
+export function badFromOf(p: Pick<LoanPlan, 'default' | 'late'>): string | null {
+  const since = p.default?.overdueSince ?? p.late?.overdueSince;
+  if (!since) return null;
+  const overdue = addDays(since, 91);
+  return p.default && p.default.classifiedOn < overdue ? p.default.classifiedOn : overdue;
+}
+
+/**
+ * R17: an enterprise with a bad loan in the fund gets no new one there, so the plan leaves out a
+ * loan filed on or after the day an earlier one of its enterprise went bad (bad for good: the
+ * demo's recoveries are partial).
+ */
+export function withoutLoansToBadEnterprises(plans: LoanPlan[]): LoanPlan[] {
+  const badFrom = new Map<string, string>();
+  const kept = new Set<LoanPlan>();
+  for (const p of [...plans].sort((a, b) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.n - b.n))) {
+    const since = badFrom.get(p.enterpriseId);
+    if (since !== undefined && p.filedOn >= since) continue;
+    kept.add(p);
+    const bad = badFromOf(p);
+    if (bad !== null && (since === undefined || bad < since)) badFrom.set(p.enterpriseId, bad);
+  }
+  return plans.filter((p) => kept.has(p));
 }

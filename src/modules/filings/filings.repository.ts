@@ -4,7 +4,10 @@ import { agreements, enterprises, funds, fundProgrammes } from '../registry/regi
 import type { Cursor } from '../shared/paging';
 import { rowsOf } from '../shared/rows';
 import { anyOfTexts, jsonTexts } from '../shared/json-texts';
-import { filingEvents, filings, type FilingStatus } from './filings.table';
+import { isBadLoan } from '../../core/loans/loan-life';
+import { filingEvents, filings, FILING_STATUSES, type FilingStatus } from './filings.table';
+
+const BAD_LOAN_STATUSES = FILING_STATUSES.filter(isBadLoan);
 
 export type FilingRow = typeof filings.$inferSelect;
 export type FilingEventRow = typeof filingEvents.$inferSelect;
@@ -159,6 +162,17 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .where(and(eq(filings.id, id), ...where(scope)));
       const [row] = forUpdate ? await q.for('update') : await q;
       return row;
+    },
+    /** R17: per enterprise, the funds where it has a bad loan (core/loans isBadLoan: non-performing or compensated). */
+    async fundsWithBadLoans(enterpriseIds: string[]): Promise<Map<string, Set<string>>> {
+      const out = new Map<string, Set<string>>();
+      if (enterpriseIds.length === 0) return out;
+      const rows = await db
+        .selectDistinct({ enterpriseId: filings.enterpriseId, fundId: filings.fundId })
+        .from(filings)
+        .where(and(inArray(filings.enterpriseId, enterpriseIds), inArray(filings.status, BAD_LOAN_STATUSES)));
+      for (const r of rows) out.set(r.enterpriseId, (out.get(r.enterpriseId) ?? new Set()).add(r.fundId));
+      return out;
     },
     async findByBankRef(bankId: string, bankRef: string): Promise<FilingRow | undefined> {
       const [row] = await db

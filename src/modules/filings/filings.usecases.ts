@@ -129,6 +129,7 @@ export function caseOf(
     bankShare?: number | undefined;
   },
   filedOn: string,
+  hasBadLoan = false,
 ): LoanCase {
   return {
     enterprise: {
@@ -137,6 +138,7 @@ export function caseOf(
       sciTech: e.sciTech,
       industry: e.industry,
       restrictedProcesses: e.restrictedProcesses,
+      hasBadLoan,
       qualifications: quals.map((q) => ({
         kind: q.kind as LoanCase['enterprise']['qualifications'][number]['kind'],
         validFrom: q.validFrom,
@@ -279,7 +281,8 @@ async function planOneFiling({
   const guarantors = new Set(
     guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : [],
   );
-  const plan = planFiling({ desk, input, enterprise, quals, guarantors, requestHash, idempotencyKey });
+  const badLoanFunds = (await filings.fundsWithBadLoans([enterprise.id])).get(enterprise.id) ?? new Set<string>();
+  const plan = planFiling({ desk, input, enterprise, quals, badLoanFunds, guarantors, requestHash, idempotencyKey });
   return withOpenedCap(plan, await openedCaps(db, [plan]));
 }
 
@@ -332,6 +335,7 @@ export function planFiling({
   input,
   enterprise,
   quals,
+  badLoanFunds,
   guarantors,
   requestHash,
   idempotencyKey,
@@ -341,6 +345,8 @@ export function planFiling({
   input: FilingInput;
   enterprise: EnterpriseRow;
   quals: { kind: string; validFrom: string; validTo: string }[];
+  /** R17: the funds in which this enterprise has a bad loan (filings repository fundsWithBadLoans). */
+  badLoanFunds: ReadonlySet<string>;
   guarantors: ReadonlySet<string>;
   requestHash: string;
   idempotencyKey?: string | undefined;
@@ -349,9 +355,11 @@ export function planFiling({
   const { catalog, actor, today, bankId } = desk;
   const late = disbursementProblem('loan.disbursedOn', input.loan.disbursedOn, today);
   if (late) throw Problem.invalid([late]);
-  const loanCase = caseOf(enterprise, quals, input.loan, today);
   // G1: only programmes this bank has a cooperation agreement for, in force today.
   const agreements = desk.agreements.filter((a) => !input.fundId || a.fundId === input.fundId);
+  // R17, judged in the funds this bank files under (one per zone in practice).
+  const hasBadLoan = agreements.some((a) => badLoanFunds.has(a.fundId));
+  const loanCase = caseOf(enterprise, quals, input.loan, today, hasBadLoan);
   const agreed = new Set(agreements.map((a) => a.programmeId));
   let decision: Decision;
   try {

@@ -302,11 +302,13 @@ interface PreparedChunk {
   outcomes: Map<number, Outcome>;
 }
 
+const NO_FUNDS: ReadonlySet<string> = new Set();
+
 /**
  * Looks up what a chunk's rows name — enterprises with their qualifications, guarantors, the
- * bank's agreements in force: three queries, whatever the chunk's size — and judges and plans each
- * loan (planFiling, as the API does). Reads only; the chunk's transaction checks the loan numbers
- * against the filings and writes.
+ * bank's agreements in force, the funds where the enterprises have bad loans (R17): four queries,
+ * whatever the chunk's size — and judges and plans each loan (planFiling, as the API does). Reads
+ * only; the chunk's transaction checks the loan numbers against the filings and writes.
  */
 async function prepareChunk({
   db,
@@ -329,6 +331,9 @@ async function prepareChunk({
       imports.guarantors([...new Set(valid.map((r) => guarantorOf(r.input)).filter((g): g is string => g !== null))]),
       createFilingsRepository({ db }).agreementsFor(desk.bankId, desk.today),
     ]),
+  );
+  const badLoanFunds = await timed(timings, 'prepare: lookups', () =>
+    createFilingsRepository({ db }).fundsWithBadLoans([...new Set([...byCode.values()].map((e) => e.id))]),
   );
   let started = performance.now();
   const chunkDesk = { ...desk, agreements };
@@ -358,6 +363,7 @@ async function prepareChunk({
         input: r.input,
         enterprise,
         quals: quals.get(enterprise.id) ?? [],
+        badLoanFunds: badLoanFunds.get(enterprise.id) ?? NO_FUNDS,
         guarantors,
         requestHash: filingRequestHash(r.input, desk.bankId),
       });
