@@ -146,7 +146,7 @@ export function planLoans({
   const span = dayNumber(asOf) - 12 - startDay;
   const plans: LoanPlan[] = [];
   // R17 leaves some planned loans out; more are planned until `count` remain.
-  let kept: LoanPlan[] = [];
+  let kept: LoanPlan[];
   for (let n = 0, target = count; ; n++) {
     if (n === target) {
       kept = withoutLoansToBadEnterprises(plans);
