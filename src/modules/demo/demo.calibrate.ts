@@ -9,7 +9,7 @@ import { addDays } from '../../core/calendar';
 import { applyRate, parseYuan, type Fen } from '../../core/money/money';
 import { bankFigures, breakerOf } from '../claims/breaker.usecases';
 import { approveClaim, payApprovedClaim, prepareClaim, rejectClaim, submitClaim } from '../claims/claims.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportClassification } from '../servicing/servicing.usecases';
 import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';

@@ -15,7 +15,7 @@ import {
   type FilingPlan,
 } from '../filings/filings.usecases';
 import { createFilingsRepository, type AgreementRow } from '../filings/filings.repository';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow, type QualificationRow } from '../registry/registry.repository';
 import { enterprises as enterpriseTable } from '../registry/registry.table';

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { addDays, dayNumber, isoDate, type WorkingCalendar } from '../../core/calendar';
 import { parseYuan } from '../../core/money/money';
 import { createFund, signAgreement } from '../funds/funds.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { registerInstitution } from '../registry/registry.usecases';

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { accountId } from '../../core/ledger/fund-operations';
 import type { TransferRequest } from '../../core/ledger/model';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf, type Row } from '../shared/rows';
 
 export type LedgerName = 'liability' | 'cny';

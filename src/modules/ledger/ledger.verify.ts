@@ -15,7 +15,7 @@ import {
 } from '../../core/ledger/invariants';
 import type { TransferKind } from '../../core/ledger/model';
 import { verifyAuditLog } from '../audit/audit.verify';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf, type Row } from '../shared/rows';
 
 const big = (x: unknown) => BigInt(x as string);
@@ -110,10 +110,10 @@ async function readBalances(db: Db): Promise<BalanceRow[]> {
 export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyReport> {
   return db.transaction(
     async (tx) => {
-      const accounts = await readAccounts(tx as unknown as Db);
-      const transfers = await readTransfers(tx as unknown as Db);
-      const balances = await readBalances(tx as unknown as Db);
-      const audit = await verifyAuditLog({ db: tx as unknown as Db });
+      const accounts = await readAccounts(tx);
+      const transfers = await readTransfers(tx);
+      const balances = await readBalances(tx);
+      const audit = await verifyAuditLog({ db: tx });
       const checks: CheckResult[] = [
         { name: 'debits = credits per ledger (pending and posted)', violations: checkBalanced(accounts) },
         {
@@ -152,7 +152,7 @@ export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyRepo
 export async function verifyAudit({ db }: { db: Db }) {
   return db.transaction(
     async (tx) => {
-      const { rows, head, violations } = await verifyAuditLog({ db: tx as unknown as Db });
+      const { rows, head, violations } = await verifyAuditLog({ db: tx });
       return { ok: violations.length === 0, rows, head, violations };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

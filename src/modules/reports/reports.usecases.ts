@@ -10,7 +10,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { divideRounded, formatYuan, type Fen } from '../../core/money/money';
 import { scopeFor, type Actor } from '../auth/access';
 import { breakerFrom, breakerView, figuresOf } from '../claims/breaker.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { Problem } from '../shared/problem';
 import { rowsOf } from '../shared/rows';

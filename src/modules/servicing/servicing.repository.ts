@@ -6,7 +6,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { FilingRow } from '../filings/filings.repository';
 import { filingEvents, filings, type FilingStatus } from '../filings/filings.table';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
 
 export interface BalanceUpdate {

@@ -18,7 +18,7 @@ import { createFilingsRepository, type FilingEventInsert, type FilingRow } from 
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
 import { filings as table } from '../filings/filings.table';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { withChinese } from '../shared/messages-zh';
 import { Problem, type FieldError } from '../shared/problem';
@@ -246,7 +246,7 @@ async function repaymentsOf({
   const refused = new Map<number, RepaymentAnswer>();
   for (;;) {
     try {
-      return await db.transaction((tx) => repaymentChunk({ db: tx as unknown as Db, actor, lines, today, refused }));
+      return await db.transaction((tx) => repaymentChunk({ db: tx, actor, lines, today, refused }));
     } catch (e) {
       if (!(e instanceof LoansRefused)) throw e;
       for (const [line, answer] of e.answers) refused.set(line, answer);

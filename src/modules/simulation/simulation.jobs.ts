@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { SimulationReport } from '../../core/risk/report';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { SimulationJob } from './simulation.types';
 import { simulationJobs } from './simulation.table';
 import { runSimulation, type PreparedSimulation, type ScenarioRunner } from './simulation.usecases';
