@@ -122,6 +122,11 @@ export function createRegistryRepository({ db }: { db: Db }) {
       const [row] = await db.select().from(enterprises).where(eq(enterprises.creditCode, code));
       return row;
     },
+    /** The enterprises with these ids (any order; unknown ids left out). */
+    async findEnterprises(ids: string[]): Promise<EnterpriseRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(enterprises).where(inArray(enterprises.id, ids));
+    },
     async qualificationsOf(ids: string[]): Promise<QualificationRow[]> {
       if (ids.length === 0) return [];
       return db
