@@ -47,7 +47,19 @@ export default tseslint.config(
     },
   },
   {
+    // Modules know nothing of adapters (the database, HTTP, CLI and workers plug them in); their
+    // tests may open a test database or start a worker pool, never the HTTP adapter.
     files: ['src/modules/**/*.ts'],
+    ignores: ['src/modules/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/adapters/**'], message: 'modules must not import adapters.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/modules/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

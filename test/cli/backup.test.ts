@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { beijingToday } from '../../src/adapters/clock';
+import { beijingToday } from '../../src/modules/shared/clock';
 import { runCli } from './run-cli';
 import { outputMatches, SMALL_DEMO, startServer } from './run-server';
 

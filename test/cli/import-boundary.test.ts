@@ -1,4 +1,4 @@
-/** The import boundary (DESIGN.md): the lint fails when src/core reaches for modules, adapters, I/O, the clock or env. */
+/** The import boundary (DESIGN.md): the lint fails when src/core reaches for modules, adapters, I/O, the clock or env, or src/modules for adapters. */
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -22,6 +22,33 @@ describe('import boundary', () => {
     ['export const r = Math.random();', /seeded generator/],
   ])('src/core refuses %s', async (code, message) => {
     expect((await problems(`${code}\n`, 'src/core/policy/x.ts')).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    "import { openDatabase } from '../../adapters/db/database';",
+    "import { beijingToday } from '../../adapters/clock';",
+    "import { runScenarios } from '../../adapters/workers/simulation-pool';",
+  ])('modules refuse %s', async (code) => {
+    expect((await problems(`${code}\nexport const x = 1;\n`, 'src/modules/x/x.usecases.ts')).join('\n')).toMatch(
+      /modules must not import adapters/,
+    );
+  });
+
+  it('module tests may open a test database but not import the HTTP adapter', async () => {
+    expect(
+      await problems(
+        "import { openTestDatabase } from '../../adapters/db/testing';\nexport { openTestDatabase };\n",
+        'src/modules/x/x.test.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      (
+        await problems(
+          "import { createApp } from '../../adapters/http/app';\nexport { createApp };\n",
+          'src/modules/x/x.test.ts',
+        )
+      ).join('\n'),
+    ).toMatch(/adapters\/http/);
   });
 
   it('modules may not import the HTTP adapter', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { beijingToday } from '../../src/adapters/clock';
+import { beijingToday } from '../../src/modules/shared/clock';
 import { addDays } from '../../src/core/calendar';
 import { runCli } from './run-cli';
 

@@ -221,7 +221,7 @@ export async function apiAs(url: string, username: string, password = DEMO_PASSW
 export { creditCode } from '../operations/fixture';
 
 /** Today in Beijing, as the server's clock sees it. */
-export { beijingToday } from '../../src/adapters/clock';
+export { beijingToday } from '../../src/modules/shared/clock';
 
 /**
  * The built app on a fresh server and a chromium for one test file: started before its tests,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beijingToday } from '../../src/adapters/clock';
+import { beijingToday } from '../../src/modules/shared/clock';
 import { openDatabase } from '../../src/adapters/db/database';
 import { openTestDatabase, onPostgres } from '../../src/adapters/db/testing';
 import { addDays } from '../../src/core/calendar';

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import type { Actor } from '../../src/modules/auth/access';
 import { hashFile } from '../../src/modules/imports/imports.file';
 import { openImport, runImport, type RunHooks } from '../../src/modules/imports/imports.usecases';
-import type { Db } from '../../src/modules/programmes/programmes.repository';
+import type { Db } from '../../src/modules/shared/db';
 import type { PolicyCatalog } from '../../src/modules/programmes/programmes.usecases';
 import { rowsOf, type Row } from '../../src/modules/shared/rows';
 

@@ -30,7 +30,8 @@ import { loadWorkingCalendar } from '../../src/modules/calendar/calendar.usecase
 import { amendFiling, confirmGuarantee, fileLoan, withdrawFiling } from '../../src/modules/filings/filings.usecases';
 import { createFund, signAgreement, topUpFund } from '../../src/modules/funds/funds.usecases';
 import { loadPolicyFiles, POLICIES_DIR, type PolicyVersionFile } from '../../src/modules/programmes/policy-files';
-import { createProgrammesRepository, type Db } from '../../src/modules/programmes/programmes.repository';
+import { createProgrammesRepository } from '../../src/modules/programmes/programmes.repository';
+import type { Db } from '../../src/modules/shared/db';
 import { syncPolicyFiles, type PolicyCatalog } from '../../src/modules/programmes/programmes.usecases';
 import { reportRecovery } from '../../src/modules/recoveries/recoveries.usecases';
 import { createRegistryRepository } from '../../src/modules/registry/registry.repository';

@@ -101,7 +101,7 @@ export async function etownWorld({ capital = '100000000.00', quota }: { capital?
   return { database, db, catalog, enterprise, close: () => database.close() };
 }
 
-export async function ledgerSums(db: import('../../src/modules/programmes/programmes.repository').Db, fundId: string) {
+export async function ledgerSums(db: import('../../src/modules/shared/db').Db, fundId: string) {
   const r = await db.execute(
     `select code, sum(debits_posted)::text as dp, sum(credits_posted)::text as cp, sum(debits_pending)::text as dpe, sum(credits_pending)::text as cpe from ledger_accounts where fund_id = '${fundId}' group by code` as never,
   );

@@ -12,7 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import type { Db } from '../../modules/programmes/programmes.repository';
+import type { Db } from '../../modules/shared/db';
 import { dumpPglite } from './backup';
 import { DataDirNotDatabaseError, LOCK_FILE, lockDataDir } from './data-dir-lock';
 
@@ -87,7 +87,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     const db = drizzlePglite(client);
     await migratePglite(db, { migrationsFolder: MIGRATIONS });
     return {
-      db: db as unknown as Db,
+      db: db,
       kind: 'pglite',
       location: dir ?? 'memory',
       backup: () => dumpPglite(client),
@@ -121,7 +121,7 @@ async function openPostgres(url: string): Promise<Database> {
     await migratePostgres(db, { migrationsFolder: MIGRATIONS });
     const u = new URL(url);
     return {
-      db: db as unknown as Db,
+      db: db,
       kind: 'postgres',
       location: `${u.hostname}:${u.port || 5432}${u.pathname}`,
       close: () => client.end({ timeout: 5 }),

@@ -17,7 +17,7 @@ import { createRegistryRepository } from '../../modules/registry/registry.reposi
 import { createCalendarRepository } from '../../modules/calendar/calendar.repository';
 import { loadWorkingCalendar } from '../../modules/calendar/calendar.usecases';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
-import { beijingToday } from '../clock';
+import { beijingToday } from '../../modules/shared/clock';
 import type { Database } from '../db/database';
 import { createApp } from './app';
 import { createBookLoader } from '../../modules/simulation/book.repository';

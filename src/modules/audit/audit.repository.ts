@@ -1,6 +1,6 @@
 /** The audit log is written only through audit_append() (drizzle/0002_ledger.sql): hash-chained, append-only. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
 
 export interface AuditEntry {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { checkAuditChain, type AuditedTransfer, type Violation } from '../../core/ledger/invariants';
 import type { TransferKind } from '../../core/ledger/model';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
 
 const PAGE = 2000;

@@ -5,7 +5,7 @@
  * Every change is audited; no password or token is ever in the audit log.
  */
 import { createAuditRepository } from '../audit/audit.repository';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { Problem } from '../shared/problem';
 import { ROLES, type Actor } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { retryRead } from '../shared/connection-errors';
 import { rowsOf } from '../shared/rows';
 import { apiTokens, loginThrottleAccounts, loginThrottleAddresses, sessions, users } from './auth.table';

@@ -6,7 +6,7 @@ import { ROLES } from './access';
 import type { AuthRepository } from './auth.repository';
 import { changeOwnPassword, listTokens, revokeToken } from './accounts.usecases';
 import { createApiToken, login, logout, MIN_PASSWORD, publicUser, SESSION_TTL_MS } from './auth.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { errors, idParam } from '../shared/openapi';
 import type { ScryptParams } from './passwords';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createAuditRepository } from '../audit/audit.repository';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { Problem } from '../shared/problem';
 import type { Actor, Role } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { Problem } from '../shared/problem';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
 import { setUserDisabled, setUserPassword, userView } from './accounts.usecases';

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { HolidayYear } from '../../core/calendar';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { holidayYears } from './calendar.table';
 
 export type HolidayYearRow = typeof holidayYears.$inferSelect;

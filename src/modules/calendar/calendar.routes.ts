@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, json } from '../shared/openapi';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { calendarSchema, holidayYearInput, holidayYearSchema, yearParam } from './calendar.schemas';
 import * as uc from './calendar.usecases';
 

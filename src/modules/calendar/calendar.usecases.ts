@@ -14,7 +14,7 @@ import {
 } from '../../core/calendar';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { Problem } from '../shared/problem';
 import { asHolidayYear, createCalendarRepository, type HolidayYearRow } from './calendar.repository';
 
@@ -83,7 +83,7 @@ export async function enterHolidayYear({
   const issues = holidayYearIssues(year);
   if (issues.length) throw Problem.invalid(issues);
   return db.transaction(async (tx) => {
-    const repo = createCalendarRepository({ db: tx as unknown as Db });
+    const repo = createCalendarRepository({ db: tx });
     const rows = await repo.lockAll();
     const before = calendarOf(rows.map(asHolidayYear));
     const last = before.years.at(-1)!.year;
@@ -104,7 +104,7 @@ export async function enterHolidayYear({
           rows.find((r) => r.year === year.year),
         )
       : null;
-    await createAuditRepository({ db: tx as unknown as Db }).record({
+    await createAuditRepository({ db: tx }).record({
       actor: actor.username,
       action: replaced ? 'holiday-year.correct' : 'holiday-year.enter',
       entityKind: 'holiday-year',

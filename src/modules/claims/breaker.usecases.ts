@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { circuitBreaker, type BreakerState, type BreakerThresholds } from '../../core/claims/circuit-breaker';
 import { formatPercent, formatRate, formatYuan, formatYuanGrouped } from '../../core/money/money';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { scopeFor, type Actor } from '../auth/access';
 import { institutions } from '../registry/registry.table';

@@ -33,7 +33,7 @@ import { filingView } from '../filings/filings.usecases';
 import { createFundsRepository } from '../funds/funds.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';

@@ -4,17 +4,16 @@
  * claims in the payment queue (R7a), and every claim state present. Each step is a real use
  * case; the figures are read back from the ledger through the breaker's own query.
  */
-import { sql } from 'drizzle-orm';
 import { addDays } from '../../core/calendar';
 import { applyRate, parseYuan, type Fen } from '../../core/money/money';
 import { bankFigures, breakerOf } from '../claims/breaker.usecases';
 import { approveClaim, payApprovedClaim, prepareClaim, rejectClaim, submitClaim } from '../claims/claims.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportClassification } from '../servicing/servicing.usecases';
 import { bankOfficer, demoManager, demoManager2, demoReviewer } from './demo.actors';
 import { DEMO_BANKS, NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
-import { rowsOf } from '../shared/rows';
+import { fundCash, quietLiveLoans } from './demo.repository';
 
 interface Live {
   id: string;
@@ -36,17 +35,7 @@ async function liveLoans(
   quiet: string,
   where: { bankId?: string; fundId?: string; mode?: string },
 ): Promise<Live[]> {
-  const rows = rowsOf(
-    await db.execute(sql`select id, bank_id, fund_id, disbursed_on::text as disbursed_on, outstanding::text as outstanding, ratio_bp,
-      (select max(e."on") from filing_events e where e.filing_id = filings.id and e.kind = 'repayment')::text as last_paid
-    from filings
-    where status = 'active' and overdue_since is null and outstanding > 0 and disbursed_on < ${quiet}::date
-      and not exists (select 1 from filing_events e where e.filing_id = filings.id and e.kind = 'repayment' and e."on" >= ${quiet}::date)
-      and (${where.bankId ?? null}::text is null or bank_id = ${where.bankId ?? null}::text)
-      and (${where.fundId ?? null}::text is null or fund_id = ${where.fundId ?? null}::text)
-      and (${where.mode ?? null}::text is null or mode = ${where.mode ?? null}::text)
-    order by outstanding desc, id`),
-  );
+  const rows = await quietLiveLoans({ db, quiet, where });
   return rows.map((r) => ({
     id: String(r.id),
     bankId: String(r.bank_id),
@@ -59,14 +48,7 @@ async function liveLoans(
   }));
 }
 
-const cashOf = async (db: Db, fundId: string): Promise<Fen> => {
-  const [r] = rowsOf(
-    await db.execute(
-      sql`select (debits_posted - credits_posted)::text as cash from ledger_accounts where id = ${`${fundId}:cash`}`,
-    ),
-  );
-  return BigInt(r!.cash as string);
-};
+const cashOf = (db: Db, fundId: string): Promise<Fen> => fundCash({ db, fundId });
 
 export async function calibrate({
   db,

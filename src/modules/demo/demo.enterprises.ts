@@ -10,7 +10,7 @@ import type { Actor } from '../auth/access';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { registerEnterprises } from '../registry/registry.usecases';
 import { BULK_ENTERPRISES_MAX } from '../registry/registry.schemas';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { enterpriseName, INDUSTRIES } from './demo.data';
 import type { Random } from './prng';
 

@@ -4,7 +4,6 @@
  * and ONE ledger batch. A loan the rules refuse is counted and left out; one the ledger refuses
  * (a limit) is taken out and its bank's part of the chunk written again without it, as the imports do.
  */
-import { inArray } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import {
   filingRequestHash,
@@ -15,10 +14,9 @@ import {
   type FilingPlan,
 } from '../filings/filings.usecases';
 import { createFilingsRepository, type AgreementRow } from '../filings/filings.repository';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow, type QualificationRow } from '../registry/registry.repository';
-import { enterprises as enterpriseTable } from '../registry/registry.table';
 import { Problem } from '../shared/problem';
 import { bankOfficer } from './demo.actors';
 import { DEMO_BANKS } from './demo.data';
@@ -96,8 +94,7 @@ export async function fileBook({
   const registry = createRegistryRepository({ db });
   for (let i = 0; i < ids.length; i += 1000) {
     const some = ids.slice(i, i + 1000);
-    for (const e of await db.select().from(enterpriseTable).where(inArray(enterpriseTable.id, some)))
-      enterprises.set(e.id, e);
+    for (const e of await registry.findEnterprises(some)) enterprises.set(e.id, e);
     for (const q of await registry.qualificationsOf(some))
       quals.set(q.enterpriseId, [...(quals.get(q.enterpriseId) ?? []), q]);
   }

@@ -1,6 +1,6 @@
 /**
  * The demo on a fresh database, at 2,000 loans and 800 enterprises (the full size, 5,000 and
- * 2,000, is what `npm start` seeds: `npx tsx src/modules/demo/demo.measure.ts`): counts in range,
+ * 2,000, is what `npm start` seeds: `npx tsx src/adapters/cli/demo-measure.ts`): counts in range,
  * every claim state, a bank near G4 and one past it, repayments (instalments and maturities,
  * reported in bulk) that released liability, and the ledger invariants (`verifyLedger` clean). Not smaller: G4's figures need a bank's book of some 300,000,000 yuan to sit just
  * under 3% with 4,000,000–5,000,000 yuan paid.

@@ -6,16 +6,15 @@
  * path the imports use, the rest in date order — so the ledger, the audit chain and every limit
  * hold. A seeded PRNG makes it the same for the same day.
  */
-import { sql } from 'drizzle-orm';
 import { addDays, dayNumber, isoDate, type WorkingCalendar } from '../../core/calendar';
 import { parseYuan } from '../../core/money/money';
 import { createFund, signAgreement } from '../funds/funds.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { registerInstitution } from '../registry/registry.usecases';
-import { funds } from '../registry/registry.table';
 import { demoManager } from './demo.actors';
+import { anyFundExists, claimCountsByState } from './demo.repository';
 import { calibrate } from './demo.calibrate';
 import { DEMO_BANKS, DEMO_GUARANTORS } from './demo.data';
 import { seedEnterprises } from './demo.enterprises';
@@ -39,7 +38,7 @@ export interface DemoOptions {
 
 /** Fresh means no fund exists yet: a restart never seeds twice. */
 export async function demoNeeded(db: Db): Promise<boolean> {
-  return (await db.select({ id: funds.id }).from(funds).limit(1)).length === 0;
+  return !(await anyFundExists({ db }));
 }
 
 /** The last day the demo may use: filings need working days, which the calendar has only for its years. */
@@ -167,10 +166,6 @@ export type DemoSummary = Awaited<ReturnType<typeof seedDemo>>;
 
 /** How many claims are in each state (for the summary and the tests). */
 export async function claimStates(db: Db): Promise<Record<string, number>> {
-  const r = await db.execute(sql`select state, count(*)::int as n from claims group by state`);
-  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: { state: string; n: number }[] }).rows) as {
-    state: string;
-    n: number;
-  }[];
+  const rows = await claimCountsByState({ db });
   return Object.fromEntries(rows.map((x) => [x.state, Number(x.n)]));
 }

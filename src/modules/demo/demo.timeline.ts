@@ -17,7 +17,7 @@ import {
 } from '../claims/claims.usecases';
 import { confirmGuarantee } from '../filings/filings.usecases';
 import { topUpFund } from '../funds/funds.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { reportRecovery } from '../recoveries/recoveries.usecases';
 import {

@@ -1,5 +1,22 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import type { Db } from '../shared/db';
 import { agreements, enterprises, funds, fundProgrammes } from '../registry/registry.table';
 import type { Cursor } from '../shared/paging';
 import { rowsOf } from '../shared/rows';
@@ -14,6 +31,16 @@ export type FilingEventRow = typeof filingEvents.$inferSelect;
 export type AgreementRow = typeof agreements.$inferSelect;
 export type FilingInsert = typeof filings.$inferInsert;
 export type FilingEventInsert = typeof filingEvents.$inferInsert;
+
+/** One loan's new balances, as bulk servicing writes them (applyBalances). */
+export interface BalanceUpdate {
+  id: string;
+  outstanding: bigint;
+  reserved: bigint;
+  status: FilingStatus;
+  /** How many changes this is (the row's version goes up by one per change, as one at a time would). */
+  steps: number;
+}
 
 export const FILING_SORTS = {
   filedOn: filings.filedOn,
@@ -173,6 +200,67 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .where(and(inArray(filings.enterpriseId, enterpriseIds), inArray(filings.status, BAD_LOAN_STATUSES)));
       for (const r of rows) out.set(r.enterpriseId, (out.get(r.enterpriseId) ?? new Set()).add(r.fundId));
       return out;
+    },
+    /** Active loans with an overdue date: the candidates of the daily non-performing sweep (R6). */
+    async overdueActive(): Promise<FilingRow[]> {
+      return db
+        .select()
+        .from(filings)
+        .where(and(eq(filings.status, 'active'), isNotNull(filings.overdueSince)));
+    },
+    /**
+     * Bulk servicing: the loans among `ids` the scope may see, locked for the rest of the
+     * transaction, in id order (two bulk requests lock shared loans in the same order and never
+     * deadlock). The single-loan path locks with `find`; these are the same rows, touched once
+     * per chunk instead of once per line.
+     */
+    async lockLoans(ids: string[], scope: { bankId?: string; guarantorId?: string }): Promise<FilingRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(filings)
+        .where(
+          and(
+            inArray(filings.id, ids),
+            scope.bankId ? eq(filings.bankId, scope.bankId) : undefined,
+            scope.guarantorId ? eq(filings.guarantorId, scope.guarantorId) : undefined,
+          ),
+        )
+        .orderBy(asc(filings.id))
+        .for('update');
+    },
+    /** How many events each loan has (a servicing change's ledger ids count them, as the single path does). */
+    async eventCounts(ids: string[]): Promise<Map<string, number>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .select({ id: filingEvents.filingId, n: count() })
+        .from(filingEvents)
+        .where(inArray(filingEvents.filingId, ids))
+        .groupBy(filingEvents.filingId);
+      return new Map(rows.map((r) => [r.id, Number(r.n)]));
+    },
+    /** Bulk servicing: every loan's new outstanding, reserved and status in ONE statement; `at` is their updated_at. */
+    async applyBalances(updates: BalanceUpdate[], at: Date): Promise<void> {
+      if (updates.length === 0) return;
+      const json = JSON.stringify(
+        updates.map((u) => ({
+          id: u.id,
+          outstanding: u.outstanding.toString(),
+          reserved: u.reserved.toString(),
+          status: u.status,
+          steps: u.steps,
+        })),
+      );
+      const res = rowsOf(
+        await db.execute(sql`with u as (
+          update filings f set outstanding = v.outstanding, reserved = v.reserved, status = v.status, updated_at = ${at.toISOString()}::timestamptz, version = f.version + v.steps
+          from jsonb_to_recordset(${json}::jsonb) as v(id text, outstanding bigint, reserved bigint, status text, steps int)
+          where f.id = v.id
+          returning 1
+        ) select count(*)::int as n from u`),
+      );
+      if (Number(res[0]!.n) !== updates.length)
+        throw new Error(`servicing: updated ${String(res[0]!.n)} of ${updates.length} loans`);
     },
     async findByBankRef(bankId: string, bankRef: string): Promise<FilingRow | undefined> {
       const [row] = await db

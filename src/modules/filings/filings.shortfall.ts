@@ -10,7 +10,7 @@ import type { Fen } from '../../core/money/money';
 import type { RenderedReason } from '../../core/policy';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation } from '../ledger/ledger.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 
 export interface ReservationAsk {
   fundId: string;

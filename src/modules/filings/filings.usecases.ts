@@ -34,7 +34,7 @@ import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';

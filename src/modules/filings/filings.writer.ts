@@ -8,7 +8,7 @@
  * then the duplicate's error only).
  */
 import type { Actor } from '../auth/access';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { createGroupCommit } from '../shared/group-commit';
 import { retryOnConflict } from '../shared/retry';
 import type { RenderedReason } from '../../core/policy';
@@ -56,7 +56,7 @@ async function writeGroup(db: Db, writeFilings: WriteFilings, units: Unit[]): Pr
           // A loan number filed since it was planned (by an earlier group) is answered here, not by
           // the unique index failing the whole group.
           const taken = await filedAlready(
-            tx as unknown as Db,
+            tx,
             open.map((i) => units[i]!.plan),
           );
           if (taken.size) {
@@ -67,7 +67,7 @@ async function writeGroup(db: Db, writeFilings: WriteFilings, units: Unit[]): Pr
             if (!open.length) return [];
           }
           const outcome = await writeFilings({
-            db: tx as unknown as Db,
+            db: tx,
             plans: open.map((i) => units[i]!.plan),
             actor: units[open[0]!]!.actor,
           });

@@ -1,6 +1,6 @@
 /** The funds' own rows, read by the modules that move a fund's money. */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { funds } from '../registry/registry.table';
 
 export function createFundsRepository({ db }: { db: Db }) {

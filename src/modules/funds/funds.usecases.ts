@@ -16,7 +16,7 @@ import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { programmes } from '../programmes/programmes.table';
 import { agreements, fundProgrammes, funds, institutions } from '../registry/registry.table';
 import { Problem } from '../shared/problem';

@@ -14,7 +14,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
 import { holdsUpload, UPLOAD_PREFIX } from './imports.upload';
 

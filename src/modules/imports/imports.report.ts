@@ -4,7 +4,7 @@
  * as a formula (starting with = + - @, tab or CR) are written with a leading apostrophe.
  * Streams a page of errors at a time, whatever the number.
  */
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { createImportsRepository } from './imports.repository';
 
 export function csvCell(v: unknown): string {

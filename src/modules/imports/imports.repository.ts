@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { enterprises, institutions, qualifications } from '../registry/registry.table';
 import type { EnterpriseRow, QualificationRow } from '../registry/registry.repository';
 import { importErrors, importJobs } from './imports.table';

@@ -27,7 +27,7 @@ import {
   type FilingInput,
   type FilingPlan,
 } from '../filings/filings.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';

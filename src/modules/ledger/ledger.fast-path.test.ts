@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, type Database } from '../../adapters/db/database';
 import { openTestDatabase } from '../../adapters/db/testing';
 import { LedgerModel, type TransferRequest } from '../../core/ledger/model';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
 import { createLedgerRepository } from './ledger.repository';
 import { verifyLedger } from './ledger.verify';

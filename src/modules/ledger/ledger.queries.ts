@@ -1,6 +1,6 @@
 /** Reads for the ledger routes: a fund's accounts with their balances, an account's balance history, and a business entity's transfers, paged. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
 
 const big = (x: unknown) => BigInt(x as string);

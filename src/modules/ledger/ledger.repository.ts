@@ -4,8 +4,9 @@
  */
 import { sql } from 'drizzle-orm';
 import { accountId } from '../../core/ledger/fund-operations';
-import type { TransferRequest } from '../../core/ledger/model';
-import type { Db } from '../programmes/programmes.repository';
+import type { AccountRow, BalanceRow, TransferRow } from '../../core/ledger/invariants';
+import type { TransferKind, TransferRequest } from '../../core/ledger/model';
+import type { Db } from '../shared/db';
 import { rowsOf, type Row } from '../shared/rows';
 
 export type LedgerName = 'liability' | 'cny';
@@ -155,3 +156,81 @@ export function createLedgerRepository({ db }: { db: Db }) {
 }
 
 export type LedgerRepository = ReturnType<typeof createLedgerRepository>;
+
+// The whole ledger as ledger verify reads it, inside its read-only snapshot.
+const big = (x: unknown) => BigInt(x as string);
+const PAGE = 5000;
+
+const totals = (r: Row) => ({
+  debitsPending: big(r.dp),
+  debitsPosted: big(r.dpo),
+  creditsPending: big(r.cp),
+  creditsPosted: big(r.cpo),
+});
+
+/** Every account, by id (ledger verify). */
+export async function readAllAccounts({ db }: { db: Db }): Promise<AccountRow[]> {
+  const rows = rowsOf(
+    await db.execute(sql`select id, ledger, code, flags, fund_id, debits_pending::text dp, debits_posted::text dpo,
+    credits_pending::text cp, credits_posted::text cpo, version::text as version_text from ledger_accounts order by id`),
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    ledger: String(r.ledger),
+    code: String(r.code),
+    flags: Number(r.flags),
+    fundId: (r.fund_id as string | null) ?? null,
+    version: big(r.version_text),
+    ...totals(r),
+  }));
+}
+
+/** The whole transfer log in seq order, read a page at a time (ledger verify). */
+export async function readAllTransfers({ db }: { db: Db }): Promise<TransferRow[]> {
+  const out: TransferRow[] = [];
+  let after = 0n;
+  for (;;) {
+    const rows = rowsOf(
+      await db.execute(sql`select seq::text seq_text, id, kind, debit_account_id, credit_account_id, amount::text amount, ledger, code, pending_id
+      from ledger_transfers where seq > ${after.toString()}::bigint order by seq limit ${PAGE}`),
+    );
+    for (const r of rows) {
+      out.push({
+        seq: big(r.seq_text),
+        id: String(r.id),
+        kind: r.kind as TransferKind,
+        debit: String(r.debit_account_id),
+        credit: String(r.credit_account_id),
+        amount: big(r.amount),
+        ledger: String(r.ledger),
+        code: String(r.code),
+        pendingId: (r.pending_id as string | null) ?? null,
+      });
+    }
+    if (rows.length < PAGE) return out;
+    after = out.at(-1)!.seq;
+  }
+}
+
+/** Every account's balance history, by account and version, a page at a time (ledger verify). */
+export async function readAllBalances({ db }: { db: Db }): Promise<BalanceRow[]> {
+  const out: BalanceRow[] = [];
+  let after: [string, string] = ['', '0'];
+  for (;;) {
+    const rows = rowsOf(
+      await db.execute(sql`select account_id, version::text as version_text, transfer_id, debits_pending::text dp, debits_posted::text dpo,
+      credits_pending::text cp, credits_posted::text cpo from ledger_balances
+      where (account_id, version) > (${after[0]}, ${after[1]}::bigint) order by account_id, version limit ${PAGE}`),
+    );
+    for (const r of rows)
+      out.push({
+        accountId: String(r.account_id),
+        version: big(r.version_text),
+        transferId: String(r.transfer_id),
+        ...totals(r),
+      });
+    if (rows.length < PAGE) return out;
+    const last = out.at(-1)!;
+    after = [last.accountId, last.version.toString()];
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatYuan } from '../../core/money/money';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json, pathId } from '../shared/openapi';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../shared/paging';

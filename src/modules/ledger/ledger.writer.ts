@@ -6,7 +6,7 @@
  * fails alone. If the shared transaction fails (a `finish` throws, a constraint, a lost connection),
  * nothing of it was written and each unit is run again alone.
  */
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { createGroupCommit } from '../shared/group-commit';
 import { createLedgerRepository, type TransferInput, type TransferResult } from './ledger.repository';
 
@@ -29,9 +29,7 @@ export function createLedgerWriter({ db, maxTransfers = 4000 }: { db: Db; maxTra
     run: (units) =>
       db.transaction(async (tx) => {
         const all = units.flatMap((w) => w.transfers);
-        const results = all.length
-          ? await createLedgerRepository({ db: tx as unknown as Db }).apply(all, units[0]!.actor)
-          : [];
+        const results = all.length ? await createLedgerRepository({ db: tx }).apply(all, units[0]!.actor) : [];
         if (results.length !== all.length)
           throw new Error(`ledger writer: ${results.length} results for ${all.length} transfers`);
         const out: Answer[] = [];
@@ -39,7 +37,7 @@ export function createLedgerWriter({ db, maxTransfers = 4000 }: { db: Db; maxTra
         for (const w of units) {
           const own = results.slice(at, at + w.transfers.length);
           at += w.transfers.length;
-          out.push({ results: own, value: w.finish ? await w.finish(tx as unknown as Db, own) : undefined });
+          out.push({ results: own, value: w.finish ? await w.finish(tx, own) : undefined });
         }
         return out;
       }),

@@ -1,9 +1,6 @@
 import { and, asc, eq, max } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Db } from '../shared/db';
 import { policyVersions, programmes } from './programmes.table';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Db = PgDatabase<PgQueryResultHKT, any>;
 
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 export type ProgrammeRow = typeof programmes.$inferSelect;

@@ -18,7 +18,7 @@ import { createFilingsRepository } from '../filings/filings.repository';
 import { createFundsRepository } from '../funds/funds.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation } from '../ledger/ledger.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { Problem } from '../shared/problem';
 import { recoveries } from './recoveries.table';

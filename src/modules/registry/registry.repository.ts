@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { Scope } from '../auth/access';
 import type { Cursor } from '../shared/paging';
 import { enterprises, institutions, qualifications } from './registry.table';
@@ -121,6 +121,11 @@ export function createRegistryRepository({ db }: { db: Db }) {
     async findEnterpriseByCreditCode(code: string): Promise<EnterpriseRow | undefined> {
       const [row] = await db.select().from(enterprises).where(eq(enterprises.creditCode, code));
       return row;
+    },
+    /** The enterprises with these ids (any order; unknown ids left out). */
+    async findEnterprises(ids: string[]): Promise<EnterpriseRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(enterprises).where(inArray(enterprises.id, ids));
     },
     async qualificationsOf(ids: string[]): Promise<QualificationRow[]> {
       if (ids.length === 0) return [];

@@ -3,7 +3,6 @@
  * R7b) and give it back to the fund's capacity; classification and overdue days make a loan
  * non-performing (R6, G9), which opens the way to a claim.
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
 import { nonPerforming, type LoanClass } from '../../core/claims/non-performing';
 import type { TransferSpec } from '../../core/ledger/fund-operations';
 import { classify, lowerBalance, sweep, type ClaimChange, type Loan } from '../../core/loans/loan-life';
@@ -14,17 +13,20 @@ import { FilingRefused, limitReason, loanProblem } from '../filings/filings.erro
 import { loanOf, storeLoan } from '../filings/filings.loan';
 import { followLoanBalance, liveClaimOf, liveClaimsOf } from '../claims/claims.usecases';
 import { filingView } from '../filings/filings.usecases';
-import { createFilingsRepository, type FilingEventInsert, type FilingRow } from '../filings/filings.repository';
+import {
+  createFilingsRepository,
+  type BalanceUpdate,
+  type FilingEventInsert,
+  type FilingRow,
+} from '../filings/filings.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
-import { filings as table } from '../filings/filings.table';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { withChinese } from '../shared/messages-zh';
 import { Problem, type FieldError } from '../shared/problem';
 import { onceByKey } from '../shared/idempotency';
 import { retryOnConflict } from '../shared/retry';
-import { createServicingRepository, type BalanceUpdate } from './servicing.repository';
 
 const scope = (actor: Actor) => {
   const s = scopeFor(actor);
@@ -246,7 +248,7 @@ async function repaymentsOf({
   const refused = new Map<number, RepaymentAnswer>();
   for (;;) {
     try {
-      return await db.transaction((tx) => repaymentChunk({ db: tx as unknown as Db, actor, lines, today, refused }));
+      return await db.transaction((tx) => repaymentChunk({ db: tx, actor, lines, today, refused }));
     } catch (e) {
       if (!(e instanceof LoansRefused)) throw e;
       for (const [line, answer] of e.answers) refused.set(line, answer);
@@ -268,7 +270,7 @@ async function repaymentChunk({
   refused: Map<number, RepaymentAnswer>;
 }): Promise<RepaymentAnswer[]> {
   const answers: (RepaymentAnswer | undefined)[] = lines.map((_, i) => refused.get(i));
-  const repo = createServicingRepository({ db });
+  const repo = createFilingsRepository({ db });
   const wanted = [...new Set(lines.filter((l, i) => l.amount > 0n && !refused.has(i)).map((l) => l.filingId))];
   const loans = new Map((await repo.lockLoans(wanted, scope(actor))).map((f) => [f.id, f]));
   const seqs = await repo.eventCounts([...loans.keys()]);
@@ -499,10 +501,7 @@ export async function sweepNonPerforming({
   catalog: PolicyCatalog;
   today: string;
 }): Promise<number> {
-  const candidates = await db
-    .select()
-    .from(table)
-    .where(and(eq(table.status, 'active'), isNotNull(table.overdueSince)));
+  const candidates = await createFilingsRepository({ db }).overdueActive();
   let marked = 0;
   for (const f of candidates) {
     const policy = catalog.byVersionId(f.policyVersionId)!;

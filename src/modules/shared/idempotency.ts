@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from './db';
 import { idempotentRequests } from './idempotency.table';
 import { Problem } from './problem';
 import { uniqueViolation } from './retry';
@@ -48,14 +48,14 @@ export async function onceByKey<T>({
   request: unknown;
   run: (tx: Db) => Promise<T>;
 }): Promise<{ value: T; replayed: boolean }> {
-  if (key === undefined) return { value: await db.transaction((tx) => run(tx as unknown as Db)), replayed: false };
+  if (key === undefined) return { value: await db.transaction((tx) => run(tx)), replayed: false };
   const requestHash = createHash('sha256')
     .update(JSON.stringify(request, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
     .digest('hex');
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (t) => {
-        const tx = t as unknown as Db;
+        const tx = t;
         await tx.execute(sql`select pg_advisory_xact_lock(7260003, hashtext(${`${scope}\u001f${route}\u001f${key}`}))`);
         const [prior] = await tx
           .select()

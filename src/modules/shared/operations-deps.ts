@@ -3,7 +3,7 @@
  * version they were judged under, R3) and today's date in the zone (Asia/Shanghai), injected so
  * tests can fix the day.
  */
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from './db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 
 export interface OperationsDeps {

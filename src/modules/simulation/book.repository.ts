@@ -14,7 +14,7 @@ import type { QualificationKind } from '../../core/policy';
 import type { LoanHistory, RiskLoan } from '../../core/risk';
 import { filingEvents, filings } from '../filings/filings.table';
 import { termsOf } from '../filings/filings.usecases';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import { enterprises, qualifications } from '../registry/registry.table';
 
 export interface BookFilter {

@@ -5,11 +5,10 @@
  * STALE_AFTER_MS lost its process (a restart, a crash) and is answered as failed, saying so.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { SimulationReport } from '../../core/risk/report';
-import type { Db } from '../programmes/programmes.repository';
+import type { Db } from '../shared/db';
 import type { SimulationJob } from './simulation.types';
-import { simulationJobs } from './simulation.table';
+import { findJob, insertJob, updateJob, type JobInsert, type JobRow } from './simulation.repository';
 import { runSimulation, type PreparedSimulation, type ScenarioRunner } from './simulation.usecases';
 
 export type { SimulationJob } from './simulation.types';
@@ -23,8 +22,6 @@ export interface SimulationJobs {
   /** Resolves when a job this process runs has finished (for tests and shutdown). */
   settled: (id: string) => Promise<void>;
 }
-
-type JobRow = typeof simulationJobs.$inferSelect;
 
 /** The request as jsonb can hold it: jsonb refuses the character U+0000 in keys and strings, so it is stored as U+FFFD. */
 function storable(v: unknown): unknown {
@@ -65,11 +62,8 @@ export function createSimulationJobs({
   onError?: (e: unknown) => void;
 }): SimulationJobs {
   const running = new Map<string, Promise<void>>();
-  const update = (id: string, patch: Partial<typeof simulationJobs.$inferInsert>) =>
-    db
-      .update(simulationJobs)
-      .set({ ...patch, heartbeatAt: now() })
-      .where(eq(simulationJobs.id, id));
+  const update = (id: string, patch: Partial<JobInsert>) =>
+    updateJob({ db, id, patch: { ...patch, heartbeatAt: now() } });
 
   async function run(id: string, prepared: PreparedSimulation) {
     let progress = 0;
@@ -108,9 +102,9 @@ export function createSimulationJobs({
   return {
     async start(prepared, createdBy, request) {
       const at = now();
-      const [row] = await db
-        .insert(simulationJobs)
-        .values({
+      const row = await insertJob({
+        db,
+        job: {
           id: randomUUID(),
           status: 'running',
           progress: 0,
@@ -118,14 +112,14 @@ export function createSimulationJobs({
           createdBy,
           startedAt: at,
           heartbeatAt: at,
-        })
-        .returning();
-      const done = run(row!.id, prepared).finally(() => running.delete(row!.id));
-      running.set(row!.id, done);
-      return viewOf(row!, at);
+        },
+      });
+      const done = run(row.id, prepared).finally(() => running.delete(row.id));
+      running.set(row.id, done);
+      return viewOf(row, at);
     },
     async get(id) {
-      const [row] = await db.select().from(simulationJobs).where(eq(simulationJobs.id, id));
+      const row = await findJob({ db, id });
       return row ? viewOf(row, now()) : undefined;
     },
     settled: async (id) => {

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { CompiledPolicy } from '../../core/policy';
 import { gradeHistories, jeffreysPd, MIN_LOAN_YEARS } from '../../core/risk';
-import { beijingToday } from '../../adapters/clock';
+import { beijingToday } from '../shared/clock';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
 import { Problem } from '../shared/problem';

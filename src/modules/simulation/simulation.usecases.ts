@@ -23,7 +23,7 @@ import {
   type ScenarioBlock,
   type SimulationReport,
 } from '../../core/risk';
-import { beijingToday } from '../../adapters/clock';
+import { beijingToday } from '../shared/clock';
 import type { FieldError } from '../shared/problem';
 import type { BookLoader } from './book.repository';
 import { parsePortfolioCsv } from './portfolio-csv';

@@ -17,7 +17,7 @@ import { loadPolicyFiles } from '../../../modules/programmes/policy-files';
 import { createProgrammesRepository } from '../../../modules/programmes/programmes.repository';
 import { loadPolicyCatalog, syncPolicyFiles } from '../../../modules/programmes/programmes.usecases';
 import { Problem } from '../../../modules/shared/problem';
-import { beijingToday } from '../../clock';
+import { beijingToday } from '../../../modules/shared/clock';
 import { openDatabase } from '../../db/database';
 import { fail } from '../cli-errors';
 import { loadWorkingCalendar } from '../../../modules/calendar/calendar.usecases';

@@ -3,7 +3,7 @@ import { createProgrammesRepository } from '../../../modules/programmes/programm
 import { loadPolicyCatalog } from '../../../modules/programmes/programmes.usecases';
 import { sweepNonPerforming } from '../../../modules/servicing/servicing.usecases';
 import { isIsoDate } from '../../../core/calendar';
-import { beijingToday } from '../../clock';
+import { beijingToday } from '../../../modules/shared/clock';
 import { openDatabase } from '../../db/database';
 import { fail } from '../cli-errors';
 import { loadWorkingCalendar } from '../../../modules/calendar/calendar.usecases';

@@ -5,7 +5,7 @@ import { createAuthRepository, type AuthRepository } from '../../../modules/auth
 import { createUser } from '../../../modules/auth/auth.usecases';
 import { checkInstitutions } from '../../../modules/auth/users.routes';
 import { createAuditRepository } from '../../../modules/audit/audit.repository';
-import type { Db } from '../../../modules/programmes/programmes.repository';
+import type { Db } from '../../../modules/shared/db';
 import { openDatabase } from '../../db/database';
 import { fail } from '../cli-errors';
 

@@ -1,21 +1,21 @@
 /**
  * Seeds the demo on a fresh database and prints wall and CPU time per step:
- * `npx tsx src/modules/demo/demo.measure.ts [loans] [enterprises]` — embedded database in a new
+ * `npx tsx src/adapters/cli/demo-measure.ts [loans] [enterprises]` — embedded database in a new
  * temporary directory, or PostgreSQL when DATABASE_URL is set (the database must be empty);
  * DEMO_AS_OF fixes the demo's day, DEMO_SIZES=1 prints each fund's filed principal and liability.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../adapters/db/database';
-import { breakerOf } from '../claims/breaker.usecases';
-import { verifyLedger } from '../ledger/ledger.verify';
-import { NEAR_BREAKER_BANK, TRIPPED_BANK } from './demo.data';
-import { loadPolicyFiles } from '../programmes/policy-files';
-import { createProgrammesRepository } from '../programmes/programmes.repository';
-import { loadPolicyCatalog, syncPolicyFiles } from '../programmes/programmes.usecases';
-import { claimStates, seedDemo } from './demo.seed';
-import { loadWorkingCalendar } from '../calendar/calendar.usecases';
+import { openDatabase } from '../db/database';
+import { breakerOf } from '../../modules/claims/breaker.usecases';
+import { verifyLedger } from '../../modules/ledger/ledger.verify';
+import { NEAR_BREAKER_BANK, TRIPPED_BANK } from '../../modules/demo/demo.data';
+import { loadPolicyFiles } from '../../modules/programmes/policy-files';
+import { createProgrammesRepository } from '../../modules/programmes/programmes.repository';
+import { loadPolicyCatalog, syncPolicyFiles } from '../../modules/programmes/programmes.usecases';
+import { claimStates, seedDemo } from '../../modules/demo/demo.seed';
+import { loadWorkingCalendar } from '../../modules/calendar/calendar.usecases';
 
 const loans = Number(process.argv[2] ?? 5000);
 const enterprises = Number(process.argv[3] ?? 2000);
