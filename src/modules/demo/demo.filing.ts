@@ -7,7 +7,6 @@
 import { inArray } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import {
-  filingRequestHash,
   planFiling,
   writeFilings,
   type FilingDesk,
@@ -134,8 +133,6 @@ export async function fileBook({
             enterprise: enterprises.get(p.enterpriseId)!,
             quals: quals.get(p.enterpriseId) ?? [],
             guarantors,
-            requestHash: filingRequestHash(input, p.bankId),
-            idempotencyKey: `demo-${p.bankRef}`,
             id: filingIdOf(p),
           }),
         });

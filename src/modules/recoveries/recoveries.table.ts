@@ -12,15 +12,11 @@ export const recoveries = pgTable(
     filingId: text('filing_id').notNull(),
     fundId: text('fund_id').notNull(),
     bankId: text('bank_id').notNull(),
-    idempotencyKey: text('idempotency_key'),
     recovered: bigint('recovered', { mode: 'bigint' }).notNull(),
     refund: bigint('refund', { mode: 'bigint' }).notNull(),
     recoveredOn: date('recovered_on', { mode: 'string' }).notNull(),
     reportedBy: text('reported_by').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('recoveries_idempotency_uq').on(t.bankId, t.idempotencyKey),
-    index('recoveries_claim_ix').on(t.claimId),
-  ],
+  (t) => [index('recoveries_claim_ix').on(t.claimId)],
 );

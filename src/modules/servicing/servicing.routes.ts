@@ -123,7 +123,6 @@ export function servicingRoutes({ db, catalog, today }: OperationsDeps) {
           amount,
           on,
           today: today(),
-          idempotencyKey: idempotencyKeyOf(c),
         }),
         200,
       );
@@ -166,7 +165,7 @@ export function servicingRoutes({ db, catalog, today }: OperationsDeps) {
           actor,
           lines: c.req.valid('json').items,
           today: today(),
-          idempotencyKey: idempotencyKeyOf(c),
+          whole: idempotencyKeyOf(c) !== undefined,
         }),
         200,
       );
