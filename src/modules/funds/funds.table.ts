@@ -1,4 +1,4 @@
-import { bigint, date, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, date, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { funds } from '../registry/registry.table';
 
 /** Money put into a fund (F3): each top-up is a ledger transfer that also raises the liability limit (R7b). */

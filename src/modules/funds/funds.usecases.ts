@@ -20,7 +20,6 @@ import type { Db } from '../programmes/programmes.repository';
 import { programmes } from '../programmes/programmes.table';
 import { agreements, fundProgrammes, funds, institutions } from '../registry/registry.table';
 import { Problem } from '../shared/problem';
-import { uniqueViolation } from '../shared/retry';
 import { fundTopUps } from './funds.table';
 
 export interface FundInput {

@@ -1,4 +1,4 @@
-import { bigint, date, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { claims } from '../claims/claims.table';
 
 /** Money the bank recovered after compensation; the fund's share flows back to cash (R8). */

@@ -1680,7 +1680,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path: {
@@ -1701,15 +1701,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key and request: the first top-up */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['TopUp'];
-          };
-        };
         /** @description Topped up */
         201: {
           headers: {
@@ -2135,7 +2126,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -2160,15 +2151,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key and request: the first result */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Filing'];
-          };
-        };
         /** @description Filed */
         201: {
           headers: {
@@ -2555,7 +2537,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path: {
@@ -2847,7 +2829,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -2987,7 +2969,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -3004,15 +2986,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key: the first result */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Claim'];
-          };
-        };
         /** @description Submitted (or held by the bank’s circuit breaker, G4) */
         201: {
           headers: {
@@ -3726,7 +3699,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path: {
@@ -3746,15 +3719,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key: the first result */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Recovery'];
-          };
-        };
         /** @description Reported */
         201: {
           headers: {
@@ -5748,6 +5712,7 @@ export interface components {
       amount: string;
       on: string;
       note: string | null;
+      /** @description true when this is the first answer again, for a copy sent with the same Idempotency-Key */
       replayed: boolean;
       queuedClaimsPaid: number;
     };
