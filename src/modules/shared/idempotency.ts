@@ -85,32 +85,32 @@ export function requestHashOf(text: string): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-const keyProblem = (status: 409 | 422, title: string, code: string, message: string, detail: string) =>
+const keyProblem = (status: 409 | 422, title: string, detail: string, code: string, message: string) =>
   new Problem(status, title, detail, [{ field: IDEMPOTENCY_HEADER, code, message }]);
 
 export const keyReused = () =>
   keyProblem(
     422,
     'Idempotency-Key reused',
+    'This Idempotency-Key was used for a different request.',
     'idempotency.key_reused',
     'was used for a different request',
-    'This Idempotency-Key was used for a different request.',
   );
 const inFlight = () =>
   keyProblem(
     409,
     'Request in progress',
+    'A request with this Idempotency-Key is still running; send it again shortly for its answer.',
     'idempotency.in_flight',
     'a request with this key is still running',
-    'A request with this Idempotency-Key is still running; send it again shortly for its answer.',
   );
 const outcomeUnknown = () =>
   keyProblem(
     409,
     'Outcome unknown',
+    'The first request with this Idempotency-Key failed on our side and may or may not have taken effect; look before sending it again with a new key.',
     'idempotency.outcome_unknown',
     'the first request with this key failed and may or may not have taken effect',
-    'The first request with this Idempotency-Key failed on our side and may or may not have taken effect; look before sending it again with a new key.',
   );
 
 /** The first answer again, marked as a replay. */
