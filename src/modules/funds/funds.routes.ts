@@ -71,6 +71,7 @@ const routes = {
       401: errors[401],
       403: errors[403],
       404: errors[404],
+      409: errors[409],
       422: errors[422],
     },
   }),

@@ -106,6 +106,7 @@ const routes = {
       400: errors[400],
       401: errors[401],
       403: errors[403],
+      409: errors[409],
       422: errors[422],
     },
   }),

@@ -761,7 +761,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -867,7 +867,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1206,7 +1206,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1584,7 +1584,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1746,7 +1746,16 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1931,7 +1940,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1940,7 +1949,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2036,7 +2045,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2187,7 +2196,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2196,7 +2205,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2333,7 +2342,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2342,7 +2351,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2432,7 +2441,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2506,7 +2515,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2602,7 +2611,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2611,7 +2620,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2704,7 +2713,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2798,7 +2807,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2888,7 +2897,16 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3031,7 +3049,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3040,7 +3058,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3179,7 +3197,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3262,7 +3280,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3354,7 +3372,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3437,7 +3455,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3520,7 +3538,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3764,7 +3782,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3773,7 +3791,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3970,7 +3988,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4068,7 +4086,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
