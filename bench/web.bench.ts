@@ -102,10 +102,10 @@ async function filingsApi() {
       insert into enterprises (id, credit_code, name, size, industry, sci_tech, registered_in_zone)
         select 'ent-' || g, '91110302' || lpad(g::text, 10, '0'), '企业' || g, (array['micro','small','medium'])[1 + g % 3], 'software', true, true from generate_series(1, 20000) g;`);
     await sql.unsafe(`
-      insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, request_hash, kind, principal, outstanding,
+      insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal, outstanding,
                            disbursed_on, filed_on, mode, ratio_bp, rounding, parties, reserved, status, decision, created_by)
       select 'f-' || lpad(g::text, 8, '0'), 'bench', case when g % 5 = 4 then '${pv2!.programme_id}' else '${pv!.programme_id}' end, case when g % 5 = 4 then ${pv2!.id} else ${pv!.id} end,
-             'bank-' || (1 + ((g::bigint * 2654435761) % 1000003) % 20), 'ent-' || (1 + g % 20000), 'REF-' || g, 'x',
+             'bank-' || (1 + ((g::bigint * 2654435761) % 1000003) % 20), 'ent-' || (1 + g % 20000), 'REF-' || g,
              (array['credit','ip-pledge','receivables-pledge'])[1 + g % 3],
              p, p - (g % 7) * (p / 10), date '2022-01-01' + (g % 1400), date '2022-01-01' + (g % 1400) + (g % 10),
              case when g % 10 = 0 then 'risk-sharing' else 'direct' end, 5000, 'half-up',

@@ -127,7 +127,7 @@ describe('filings', () => {
     });
     const again = await ok(
       await send(bankA, 'POST', '/api/filings', filing('A-1', '8000000.00'), { 'idempotency-key': 'bank-a-file-A-1' }),
-      200,
+      201, // the first answer's status (was 200 for a replay: one mechanism now, shared/idempotency.ts)
     );
     expect(again.id).toBe(first.id);
     expect(
@@ -398,7 +398,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
         { amount: '1000000.00', on: '2026-04-22' },
         { 'idempotency-key': 'top-up-2026-04' },
       ),
-      200,
+      201, // the first answer's status (was 200 for a replay)
     );
     expect(replay.replayed).toBe(true);
     expect((await ok(await send(manager, 'GET', '/api/funds/etown'))).capital).toBe('4100000.00');
@@ -442,7 +442,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
             { amount: '1000000.00', on: '2026-06-01' },
             key,
           ),
-          200,
+          201, // the first answer's status (was 200 for a replay)
         )
       ).id,
     ).toBe(r.id);

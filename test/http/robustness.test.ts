@@ -266,7 +266,7 @@ describe('funds: amounts beyond any fund, a zero top-up, a programme twice, a re
     expect((await send(manager, 'GET', '/api/funds/twice')).status).toBe(404);
   });
 
-  it('a top-up’s Idempotency-Key with another date or note is 422; the same request again is the first answer (200)', async () => {
+  it('a top-up’s Idempotency-Key with another date or note is 422; the same request again is the first answer (201, its status)', async () => {
     const key = { 'idempotency-key': 'top-up-robust-1' };
     const first = await ok(
       await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-02-01', note: 'a' }, key),
@@ -274,7 +274,7 @@ describe('funds: amounts beyond any fund, a zero top-up, a programme twice, a re
     );
     const again = await ok(
       await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '2.00', on: '2025-02-01', note: 'a' }, key),
-      200,
+      201,
     );
     expect(again).toMatchObject({ id: first.id, replayed: true });
     expect(

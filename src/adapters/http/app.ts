@@ -14,12 +14,13 @@ import { programmesRoutes, type ProgrammesReader } from '../../modules/programme
 import { detailZhOf, withChinese } from '../../modules/shared/messages-zh';
 import { Problem, type FieldError } from '../../modules/shared/problem';
 import { isConnectionError } from '../../modules/shared/connection-errors';
+import { idempotency } from '../../modules/shared/idempotency';
 import { apiDocsRoutes } from './api-docs';
 import { authMiddleware } from './auth.middleware';
 import { securityHeaders } from './security-headers';
 import { textGuard } from './text-guard';
 import { webAppRoutes } from './web-app';
-import { authRoutes } from '../../modules/auth/auth.routes';
+import { authRoutes, SIGN_IN_PATH } from '../../modules/auth/auth.routes';
 import type { AuthRepository } from '../../modules/auth/auth.repository';
 import type { ScryptParams } from '../../modules/auth/passwords';
 import { registryRoutes } from '../../modules/registry/registry.routes';
@@ -141,6 +142,14 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', authMiddleware({ repo: deps.authRepo }));
   app.use('/api/*', textGuard());
+  // The one idempotency mechanism: every POST and PATCH with an Idempotency-Key (shared/idempotency.ts).
+  app.use(
+    '/api/*',
+    idempotency({
+      db: deps.ops.db,
+      skip: (c) => c.req.path === SIGN_IN_PATH || (c.req.method === 'POST' && c.req.path === IMPORTS_PATH),
+    }),
+  );
 
   app.onError((err, c) => {
     if (err instanceof Problem)

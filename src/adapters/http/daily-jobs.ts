@@ -2,13 +2,15 @@
  * What the server does in the background: once a day in the zone's time, loans overdue past the
  * programme's days become non-performing without a new report (R6), and operators are warned while
  * there is time to enter next year's holiday notice (a filing cannot be judged on a day past the
- * calendar, G6), and the embedded database is backed up when BACKSTOP_BACKUP_DIR is set; every
+ * calendar, G6), Idempotency-Keys older than 30 days are deleted (shared/idempotency.ts), and the
+ * embedded database is backed up when BACKSTOP_BACKUP_DIR is set; every
  * minute, a holiday year entered through another app process is picked up.
  */
 import type { Logger } from 'pino';
 import { addDays, type WorkingCalendar } from '../../core/calendar';
 import { sweepNonPerforming } from '../../modules/servicing/servicing.usecases';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
+import { purgeIdempotencyKeys } from '../../modules/shared/idempotency';
 
 const CHECK_EVERY_MS = 60 * 1000;
 export const CALENDAR_WARNING_DAYS = 45;
@@ -24,8 +26,9 @@ export async function runDailyJobs({ ops, logger }: { ops: OperationsDeps; logge
   const warning = calendarWarning(today, ops.catalog().calendar);
   if (warning) logger.warn({ today }, warning);
   const marked = await sweepNonPerforming({ db: ops.db, catalog: ops.catalog(), today });
+  const idempotencyKeysPurged = await purgeIdempotencyKeys({ db: ops.db });
   logger.info(
-    { today, marked },
+    { today, marked, idempotencyKeysPurged },
     marked ? 'daily jobs: loans overdue past the programme’s days marked non-performing (R6)' : 'daily jobs: done',
   );
 }

@@ -10,6 +10,9 @@ import type { Db } from '../shared/db';
 import { errors, idParam } from '../shared/openapi';
 import type { ScryptParams } from './passwords';
 
+/** Sign-in: the one POST the idempotency middleware leaves alone (it has no user yet to scope a key by). */
+export const SIGN_IN_PATH = '/api/auth/login';
+
 export const SESSION_COOKIE = 'backstop_session';
 export const CSRF_COOKIE = 'backstop_csrf';
 
@@ -26,7 +29,7 @@ const userSchema = z
 
 const loginRoute = createRoute({
   method: 'post',
-  path: '/api/auth/login',
+  path: SIGN_IN_PATH,
   tags: ['auth'],
   summary: 'Sign in (sets an HttpOnly session cookie and a readable CSRF cookie)',
   request: {

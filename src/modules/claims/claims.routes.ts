@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 import { requireActor, type AppEnv } from '../shared/http-env';
-import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
+import { idempotencyHeader } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { pageQuery, pageSchema } from '../shared/paging';
@@ -52,7 +52,6 @@ const routes = {
     request: { headers: idempotencyHeader, ...body(claimInput, { filingId: '00000000-0000-0000-0000-000000000000' }) },
     responses: {
       201: json(claimSchema, 'Submitted (or held by the bank’s circuit breaker, G4)'),
-      200: json(claimSchema, 'The same Idempotency-Key: the first result'),
       400: errors[400],
       401: errors[401],
       403: errors[403],
@@ -127,10 +126,10 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps) {
         db,
         catalog: catalog(),
         actor: requireActor(c, 'claim:submit'),
-        input: { filingId: c.req.valid('json').filingId, idempotencyKey: idempotencyKeyOf(c) },
+        input: { filingId: c.req.valid('json').filingId },
         today: today(),
       });
-      return c.json(out.claim, out.replayed ? 200 : 201);
+      return c.json(out.claim, 201);
     })
     .openapi(routes.get, async (c) =>
       c.json(

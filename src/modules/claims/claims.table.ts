@@ -1,15 +1,4 @@
-import {
-  bigint,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgSequence,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 import { filings } from '../filings/filings.table';
 
@@ -26,7 +15,6 @@ export const claims = pgTable(
       .references(() => filings.id),
     fundId: text('fund_id').notNull(),
     bankId: text('bank_id').notNull(),
-    idempotencyKey: text('idempotency_key'),
     state: text('state', { enum: CLAIM_STATES }).notNull(),
     /** The outstanding principal claimed for. */
     outstanding: bigint('outstanding', { mode: 'bigint' }).notNull(),
@@ -51,7 +39,6 @@ export const claims = pgTable(
     version: integer('version').notNull().default(1),
   },
   (t) => [
-    uniqueIndex('claims_idempotency_uq').on(t.bankId, t.idempotencyKey),
     index('claims_state_ix').on(t.state, t.approvedSeq),
     index('claims_bank_ix').on(t.bankId, t.state),
     index('claims_filing_ix').on(t.filingId),

@@ -151,7 +151,6 @@ async function move(
 
 export interface ClaimInput {
   filingId: string;
-  idempotencyKey?: string | undefined;
 }
 
 export async function submitClaim({
@@ -167,19 +166,6 @@ export async function submitClaim({
   input: ClaimInput;
   today: string;
 }) {
-  if (input.idempotencyKey && actor.bankId) {
-    const [prior] = await db
-      .select()
-      .from(claims)
-      .where(and(eq(claims.bankId, actor.bankId), eq(claims.idempotencyKey, input.idempotencyKey)));
-    if (prior) {
-      if (prior.filingId !== input.filingId)
-        throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different claim.', [
-          { field: 'Idempotency-Key', message: 'was used for a different request' },
-        ]);
-      return { claim: claimView(prior, { today }), replayed: true };
-    }
-  }
   const claim = await db.transaction(async (tx) => {
     const f = await createFilingsRepository({ db: tx }).find(
       input.filingId,
@@ -238,7 +224,6 @@ export async function submitClaim({
       filingId: f.id,
       fundId: f.fundId,
       bankId: f.bankId,
-      idempotencyKey: input.idempotencyKey ?? null,
       state: 'submitted',
       outstanding: f.outstanding,
       compensation: comp.compensation,
@@ -269,7 +254,7 @@ export async function submitClaim({
     row = await holdIfTripped(tx, catalog, actor, row);
     return row;
   });
-  return { claim: claimView(claim, { today }), replayed: false };
+  return { claim: claimView(claim, { today }) };
 }
 
 async function holdIfTripped(db: Db, catalog: PolicyCatalog, actor: Actor, c: ClaimRow): Promise<ClaimRow> {

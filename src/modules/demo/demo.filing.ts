@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  filingRequestHash,
   planFiling,
   writeFilings,
   type FilingDesk,
@@ -136,8 +135,6 @@ export async function fileBook({
             // to an enterprise whose earlier loan had gone bad by then (withoutLoansToBadEnterprises).
             badLoanFunds: NO_BAD_LOANS,
             guarantors,
-            requestHash: filingRequestHash(input, p.bankId),
-            idempotencyKey: `demo-${p.bankRef}`,
             id: filingIdOf(p),
           }),
         });

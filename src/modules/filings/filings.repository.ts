@@ -105,7 +105,7 @@ export function createFilingsRepository({ db }: { db: Db }) {
         await db.execute(sql`with r as materialized (
           select e.n, x.*, d.value as decision from json_array_elements(${`[${records.map((r) => r.row).join(',')}]`}::json) with ordinality as e(row, n)
           cross join lateral json_to_record(e.row) as x(id text, fund_id text, programme_id text, policy_version_id int, bank_id text,
-            enterprise_id text, bank_ref text, idempotency_key text, request_hash text, kind text, principal bigint, outstanding bigint, disbursed_on date,
+            enterprise_id text, bank_ref text, kind text, principal bigint, outstanding bigint, disbursed_on date,
             matures_on date, filed_on date, mode text, ratio_bp int, rounding text, cap_per_loan bigint, parties jsonb, guarantor_id text, reserved bigint,
             agreement_id text, enterprise_cap_key text, status text, created_by text, ev_filing_id text, ev_kind text, ev_on date, ev_data jsonb,
             ev_actor text)
@@ -114,10 +114,10 @@ export function createFilingsRepository({ db }: { db: Db }) {
             'd',
           )} on d.n = e.n
         ), f as (
-          insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, idempotency_key, request_hash, kind, principal,
+          insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
             enterprise_cap_key, status, decision, created_by)
-          select id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, idempotency_key, request_hash, kind, principal,
+          select id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
             enterprise_cap_key, status, decision, created_by from r order by n
           returning 1
@@ -269,13 +269,6 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .where(and(eq(filings.bankId, bankId), eq(filings.bankRef, bankRef)));
       return row;
     },
-    async findByIdempotencyKey(bankId: string, key: string): Promise<FilingRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(filings)
-        .where(and(eq(filings.bankId, bankId), eq(filings.idempotencyKey, key)));
-      return row;
-    },
     async list(f: FilingFilter, page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc'; sort: FilingSort }) {
       const col = FILING_SORTS[page.sort];
       const w = where(f);
@@ -336,8 +329,6 @@ export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord 
       bank_id: r.bankId,
       enterprise_id: r.enterpriseId,
       bank_ref: r.bankRef,
-      idempotency_key: r.idempotencyKey ?? null,
-      request_hash: r.requestHash,
       kind: r.kind,
       principal: String(r.principal),
       outstanding: String(r.outstanding),

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireActor, type AppEnv } from '../shared/http-env';
-import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
+import { idempotencyHeader } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { pageQuery, pageSchema } from '../shared/paging';
@@ -66,7 +66,6 @@ const routes = {
     request: { headers: idempotencyHeader, ...body(filingInput, exampleFiling) },
     responses: {
       201: json(filingSchema, 'Filed'),
-      200: json(filingSchema, 'The same Idempotency-Key and request: the first result'),
       400: errors[400],
       401: errors[401],
       403: errors[403],
@@ -147,16 +146,8 @@ export function filingsRoutes({ db, catalog, today }: OperationsDeps) {
     })
     .openapi(routes.create, async (c) => {
       const actor = requireActor(c, 'filing:write');
-      const key = idempotencyKeyOf(c);
-      const out = await uc.fileLoan({
-        db,
-        catalog: catalog(),
-        actor,
-        today: today(),
-        input: c.req.valid('json'),
-        ...(key ? { idempotencyKey: key } : {}),
-      });
-      return c.json(out.filing, out.replayed ? 200 : 201);
+      const out = await uc.fileLoan({ db, catalog: catalog(), actor, today: today(), input: c.req.valid('json') });
+      return c.json(out.filing, 201);
     })
     .openapi(routes.get, async (c) =>
       c.json(await uc.getFiling({ db, actor: requireActor(c, 'filing:read'), id: c.req.valid('param').id }), 200),

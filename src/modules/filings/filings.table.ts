@@ -34,8 +34,6 @@ export const filings = pgTable(
       .references(() => enterprises.id),
     /** The bank's own loan (contract) number: a loan is filed once. */
     bankRef: text('bank_ref').notNull(),
-    idempotencyKey: text('idempotency_key'),
-    requestHash: text('request_hash').notNull(),
     kind: text('kind').notNull(),
     principal: bigint('principal', { mode: 'bigint' }).notNull(),
     outstanding: bigint('outstanding', { mode: 'bigint' }).notNull(),
@@ -75,10 +73,6 @@ export const filings = pgTable(
   },
   (t) => [
     uniqueIndex('filings_bank_ref_uq').on(t.bankId, t.bankRef),
-    // Partial: most filings (every bulk-filed one) have no key and no guarantor, and need no entry.
-    uniqueIndex('filings_idempotency_uq')
-      .on(t.bankId, t.idempotencyKey)
-      .where(sql`${t.idempotencyKey} is not null`),
     index('filings_fund_status_ix').on(t.fundId, t.status),
     index('filings_bank_filed_ix').on(t.bankId, t.filedOn, t.id),
     index('filings_filed_ix').on(t.filedOn, t.id),
@@ -88,6 +82,7 @@ export const filings = pgTable(
     index('filings_bank_ref_ix').on(t.bankRef, t.id),
     index('filings_disbursed_ix').on(t.disbursedOn, t.id),
     index('filings_enterprise_ix').on(t.enterpriseId),
+    // Partial: most filings (every bulk-filed one) have no guarantor, and need no entry.
     index('filings_guarantor_ix')
       .on(t.guarantorId)
       .where(sql`${t.guarantorId} is not null`),

@@ -156,11 +156,6 @@ export function caseOf(
   };
 }
 
-const hashOf = (input: unknown) =>
-  createHash('sha256')
-    .update(JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
-    .digest('hex');
-
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {
     if (bankId && bankId !== actor.bankId)
@@ -179,41 +174,31 @@ export interface FileLoanDeps {
   today: string;
 }
 
-export type FileOutcome = { filing: FilingView; replayed: boolean };
+export type FileOutcome = { filing: FilingView };
 
-/** Files one loan, or throws a Problem: 400 bad field, 404 unknown enterprise, 409 filed already, 422 refused with reasons. */
+/**
+ * Files one loan, or throws a Problem: 400 bad field, 404 unknown enterprise, 409 filed already, 422
+ * refused with reasons. (A request sent again with its Idempotency-Key is answered by the HTTP
+ * middleware, shared/idempotency.ts; a loan filed twice under other keys is refused by its bank reference.)
+ */
 export async function fileLoan({
   db,
   catalog,
   actor,
   today,
   input,
-  idempotencyKey,
-}: FileLoanDeps & { input: FilingInput; idempotencyKey?: string }): Promise<FileOutcome> {
+}: FileLoanDeps & { input: FilingInput }): Promise<FileOutcome> {
   const bankId = bankOf(actor, input.bankId);
-  const requestHash = hashOf({ ...input, bankId });
-  const filings = createFilingsRepository({ db });
-  const replay = async (): Promise<FileOutcome | undefined> => {
-    const prior = idempotencyKey ? await filings.findByIdempotencyKey(bankId, idempotencyKey) : undefined;
-    if (!prior) return undefined;
-    if (prior.requestHash !== requestHash)
-      throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [
-        { field: 'Idempotency-Key', message: 'was used for a different request' },
-      ]);
-    return { filing: filingView(prior), replayed: true };
-  };
-  const earlier = await replay();
-  if (earlier) return earlier;
   try {
-    const plan = await planOneFiling({ db, catalog, actor, today, input, bankId, requestHash, idempotencyKey });
+    const plan = await planOneFiling({ db, catalog, actor, today, input, bankId });
     const answer = await filingWriterFor(db)(plan, actor);
     if ('refused' in answer) throw new FilingRefused([...plan.rendered.reasons, answer.refused]);
-    if ('filedAlready' in answer) return (await replay()) ?? filedAlready(input.bankRef);
-    return { filing: answer.filed, replayed: false };
+    if ('filedAlready' in answer) return filedAlready(input.bankRef);
+    return { filing: answer.filed };
   } catch (e) {
     const constraint = uniqueViolation(e);
     if (!constraint) throw e;
-    return (await replay()) ?? filedAlready(input.bankRef);
+    return filedAlready(input.bankRef);
   }
 }
 
@@ -244,13 +229,9 @@ async function planOneFiling({
   today,
   input,
   bankId,
-  requestHash,
-  idempotencyKey,
 }: FileLoanDeps & {
   input: FilingInput;
   bankId: string;
-  requestHash: string;
-  idempotencyKey?: string | undefined;
 }): Promise<FilingPlan> {
   const filings = createFilingsRepository({ db });
   const registry = createRegistryRepository({ db });
@@ -282,7 +263,7 @@ async function planOneFiling({
     guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : [],
   );
   const badLoanFunds = (await filings.fundsWithBadLoans([enterprise.id])).get(enterprise.id) ?? new Set<string>();
-  const plan = planFiling({ desk, input, enterprise, quals, badLoanFunds, guarantors, requestHash, idempotencyKey });
+  const plan = planFiling({ desk, input, enterprise, quals, badLoanFunds, guarantors });
   return withOpenedCap(plan, await openedCaps(db, [plan]));
 }
 
@@ -310,9 +291,6 @@ export interface FilingPlan {
 export const guarantorOf = (input: FilingInput): string | null =>
   input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
 
-/** The request hash that makes a filing idempotent (the same for the API and bulk files). */
-export const filingRequestHash = (input: FilingInput, bankId: string) => hashOf({ ...input, bankId });
-
 /**
  * A loan may be filed before it is disbursed (G6), but not by more than a year: a later date is a
  * typing mistake (and past the holiday calendar, which would be the wrong thing to report).
@@ -337,8 +315,6 @@ export function planFiling({
   quals,
   badLoanFunds,
   guarantors,
-  requestHash,
-  idempotencyKey,
   id = randomUUID(),
 }: {
   desk: FilingDesk;
@@ -348,8 +324,6 @@ export function planFiling({
   /** R17: the funds in which this enterprise has a bad loan (filings repository fundsWithBadLoans). */
   badLoanFunds: ReadonlySet<string>;
   guarantors: ReadonlySet<string>;
-  requestHash: string;
-  idempotencyKey?: string | undefined;
   id?: string;
 }): FilingPlan {
   const { catalog, actor, today, bankId } = desk;
@@ -412,8 +386,6 @@ export function planFiling({
     bankId,
     enterpriseId: enterprise.id,
     bankRef: input.bankRef,
-    idempotencyKey: idempotencyKey ?? null,
-    requestHash,
     kind: input.loan.kind,
     principal: input.loan.principal,
     outstanding: input.loan.principal,
@@ -538,7 +510,6 @@ export type WriteOutcome =
 const insertedRow = (row: FilingInsert, at: Date): FilingRow =>
   ({
     ...row,
-    idempotencyKey: row.idempotencyKey ?? null,
     maturesOn: row.maturesOn ?? null,
     capPerLoan: row.capPerLoan ?? null,
     guarantorId: row.guarantorId ?? null,

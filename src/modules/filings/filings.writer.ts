@@ -94,9 +94,7 @@ async function writeGroup(db: Db, writeFilings: WriteFilings, units: Unit[]): Pr
   return answers as FilingAnswer[];
 }
 
-const clashes = (a: FilingPlan, b: FilingPlan) =>
-  (a.row.bankId === b.row.bankId && a.row.bankRef === b.row.bankRef) ||
-  (a.row.idempotencyKey !== null && a.row.bankId === b.row.bankId && a.row.idempotencyKey === b.row.idempotencyKey);
+const clashes = (a: FilingPlan, b: FilingPlan) => a.row.bankId === b.row.bankId && a.row.bankRef === b.row.bankRef;
 
 /** A group commit for filings on one database (the process's pool): requests that arrive together are written together. */
 export function createFilingWriter({
@@ -110,8 +108,8 @@ export function createFilingWriter({
     run: (units) => writeGroup(db, writeFilings, units),
     sizeOf: (u) => u.plan.transfers.length,
     maxSize: 2000,
-    // The filings' audit rows and the ledger batch name one actor; a loan number or Idempotency-Key
-    // already in the group waits for the next one (where the first's row answers it), rather than
+    // The filings' audit rows and the ledger batch name one actor; a loan number already in
+    // the group waits for the next one (where the first's row answers it), rather than
     // failing the whole group on the unique index.
     joins: (u, group) => u.actor.username === group[0]!.actor.username && !group.some((g) => clashes(g.plan, u.plan)),
   });

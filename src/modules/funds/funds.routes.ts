@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { payQueue } from '../claims/claims.usecases';
 import { notAfterToday } from '../shared/dates';
 import { requireActor, type AppEnv } from '../shared/http-env';
-import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
+import { idempotencyHeader } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import {
@@ -67,11 +67,11 @@ const routes = {
     },
     responses: {
       201: json(topUpSchema, 'Topped up'),
-      200: json(topUpSchema, 'The same Idempotency-Key and request: the first top-up'),
       400: errors[400],
       401: errors[401],
       403: errors[403],
       404: errors[404],
+      409: errors[409],
       422: errors[422],
     },
   }),
@@ -168,10 +168,9 @@ export function fundsRoutes({ db, today }: OperationsDeps) {
         amount: input.amount,
         on: input.on,
         note: input.note,
-        idempotencyKey: idempotencyKeyOf(c),
       });
       const queuedClaimsPaid = await payQueue({ db, actor, fundId, today: today() });
-      return c.json({ ...topUp, note: topUp.note ?? null, queuedClaimsPaid }, topUp.replayed ? 200 : 201);
+      return c.json({ ...topUp, note: topUp.note ?? null, queuedClaimsPaid }, 201);
     })
     .openapi(routes.payQueue, async (c) => {
       const actor = requireActor(c, 'claim:pay');

@@ -92,7 +92,9 @@ export const topUpSchema = z
     amount: z.string(),
     on: z.string(),
     note: z.string().nullable(),
-    replayed: z.boolean(),
+    replayed: z.boolean().openapi({
+      description: 'true when this is the first answer again, for a copy sent with the same Idempotency-Key',
+    }),
     queuedClaimsPaid: z.number().int(),
   })
   .openapi('TopUp');

@@ -20,7 +20,6 @@ import type { Db } from '../shared/db';
 import { programmes } from '../programmes/programmes.table';
 import { agreements, fundProgrammes, funds, institutions } from '../registry/registry.table';
 import { Problem } from '../shared/problem';
-import { uniqueViolation } from '../shared/retry';
 import { fundTopUps } from './funds.table';
 
 export interface FundInput {
@@ -75,7 +74,6 @@ async function topUpInTransaction({
   amount,
   on,
   note,
-  idempotencyKey,
 }: {
   db: Db;
   actor: Actor;
@@ -83,7 +81,6 @@ async function topUpInTransaction({
   amount: Fen;
   on: string;
   note?: string | undefined;
-  idempotencyKey?: string | undefined;
 }) {
   const [fund] = await db.select().from(funds).where(eq(funds.id, fundId));
   if (!fund) throw Problem.notFound(`Fund ${fundId}`);
@@ -94,7 +91,6 @@ async function topUpInTransaction({
     amount,
     on,
     note: note ?? null,
-    idempotencyKey: idempotencyKey ?? null,
     createdBy: actor.username,
   });
   const ledger = createLedgerRepository({ db });
@@ -122,7 +118,6 @@ export async function topUpFund({
   amount,
   on,
   note,
-  idempotencyKey,
 }: {
   db: Db;
   actor: Actor;
@@ -130,39 +125,13 @@ export async function topUpFund({
   amount: Fen;
   on: string;
   note?: string | undefined;
-  idempotencyKey?: string | undefined;
 }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
-  const replay = async () => {
-    if (!idempotencyKey) return undefined;
-    const [prior] = await db
-      .select()
-      .from(fundTopUps)
-      .where(and(eq(fundTopUps.fundId, fundId), eq(fundTopUps.idempotencyKey, idempotencyKey)));
-    if (!prior) return undefined;
-    if (prior.amount !== amount || prior.on !== on || prior.note !== (note ?? null))
-      throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different top-up.', [
-        { field: 'Idempotency-Key', message: 'was used for a different request' },
-      ]);
-    return { id: prior.id, fundId, amount: formatYuan(prior.amount), on: prior.on, note: prior.note, replayed: true };
+  // `replayed` is false here; the idempotency middleware sets it true when it answers a copy.
+  return {
+    ...(await db.transaction((tx) => topUpInTransaction({ db: tx, actor, fundId, amount, on, note }))),
+    replayed: false,
   };
-  const prior = await replay();
-  if (prior) return prior;
-  try {
-    return {
-      ...(await db.transaction((tx) =>
-        topUpInTransaction({ db: tx, actor, fundId, amount, on, note, idempotencyKey }),
-      )),
-      replayed: false,
-    };
-  } catch (e) {
-    // The same key sent twice at once: the other copy's top-up is the answer.
-    if (uniqueViolation(e) === 'fund_top_ups_idempotency_uq') {
-      const first = await replay();
-      if (first) return first;
-    }
-    throw e;
-  }
 }
 
 export async function fundView(db: Db, id: string) {

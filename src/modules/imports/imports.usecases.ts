@@ -15,7 +15,6 @@ import { FilingRefused } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
 import {
-  filingRequestHash,
   guarantorOf,
   insertFilings,
   openedCaps,
@@ -365,7 +364,6 @@ async function prepareChunk({
         quals: quals.get(enterprise.id) ?? [],
         badLoanFunds: badLoanFunds.get(enterprise.id) ?? NO_FUNDS,
         guarantors,
-        requestHash: filingRequestHash(r.input, desk.bankId),
       });
       storedFiling(plan); // serialized now, while the previous chunk commits
       outcomes.set(r.line, { plan });

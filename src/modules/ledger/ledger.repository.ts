@@ -1,6 +1,7 @@
 /**
  * The only TypeScript that writes ledger rows. Every write goes through the SQL function
- * `ledger_apply` (drizzle/0002_ledger.sql): one call per batch, limits enforced in the database.
+ * `ledger_apply` (the live text: src/modules/ledger/ledger_apply.sql, in force since
+ * drizzle/0010_ledger_apply_fast_path.sql): one call per batch, limits enforced in the database.
  */
 import { sql } from 'drizzle-orm';
 import { accountId } from '../../core/ledger/fund-operations';

@@ -1,7 +1,7 @@
 /**
  * The ledger through group commit (src/modules/shared/group-commit.ts), the way TigerBeetle's
  * clients batch: concurrent units of work go to the database as ONE transaction with ONE
- * `ledger_apply` call for all their transfers (each unit its own chains), then each unit's `finish`
+ * `ledger_apply` (src/modules/ledger/ledger_apply.sql) call for all their transfers (each unit its own chains), then each unit's `finish`
  * in the same transaction. Every caller still gets the ledger's answer for its own transfers: a chain
  * fails alone. If the shared transaction fails (a `finish` throws, a constraint, a lost connection),
  * nothing of it was written and each unit is run again alone.

@@ -3,7 +3,7 @@ import { yuan } from '../../core/policy/zod-fields';
 import { getClaim } from '../claims/claims.usecases';
 import { isoDateField } from '../registry/registry.schemas';
 import { requireActor, type AppEnv } from '../shared/http-env';
-import { idempotencyHeader, idempotencyKeyOf } from '../shared/idempotency';
+import { idempotencyHeader } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import * as uc from './recoveries.usecases';
@@ -52,7 +52,6 @@ const routes = {
     },
     responses: {
       201: json(recoverySchema, 'Reported'),
-      200: json(recoverySchema, 'The same Idempotency-Key: the first result'),
       400: errors[400],
       401: errors[401],
       403: errors[403],
@@ -81,8 +80,7 @@ export function recoveriesRoutes({ db, catalog, today }: OperationsDeps) {
         amount,
         on,
         today: today(),
-        idempotencyKey: idempotencyKeyOf(c),
       });
-      return c.json(out.recovery, out.replayed ? 200 : 201);
+      return c.json(out.recovery, 201);
     });
 }

@@ -1,4 +1,4 @@
-import { bigint, date, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { claims } from '../claims/claims.table';
 
 /** Money the bank recovered after compensation; the fund's share flows back to cash (R8). */
@@ -12,15 +12,11 @@ export const recoveries = pgTable(
     filingId: text('filing_id').notNull(),
     fundId: text('fund_id').notNull(),
     bankId: text('bank_id').notNull(),
-    idempotencyKey: text('idempotency_key'),
     recovered: bigint('recovered', { mode: 'bigint' }).notNull(),
     refund: bigint('refund', { mode: 'bigint' }).notNull(),
     recoveredOn: date('recovered_on', { mode: 'string' }).notNull(),
     reportedBy: text('reported_by').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('recoveries_idempotency_uq').on(t.bankId, t.idempotencyKey),
-    index('recoveries_claim_ix').on(t.claimId),
-  ],
+  (t) => [index('recoveries_claim_ix').on(t.claimId)],
 );

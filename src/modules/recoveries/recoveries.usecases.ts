@@ -45,7 +45,6 @@ export async function reportRecovery({
   amount,
   on,
   today,
-  idempotencyKey,
 }: {
   db: Db;
   catalog: PolicyCatalog;
@@ -54,7 +53,6 @@ export async function reportRecovery({
   amount: Fen;
   on: string;
   today: string;
-  idempotencyKey?: string | undefined;
 }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
   const out = await db.transaction(async (tx) => {
@@ -64,19 +62,6 @@ export async function reportRecovery({
       .where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined))
       .for('update');
     if (!c) throw Problem.notFound(`Claim ${claimId}`);
-    if (idempotencyKey) {
-      const [prior] = await tx
-        .select()
-        .from(recoveries)
-        .where(and(eq(recoveries.bankId, c.bankId), eq(recoveries.idempotencyKey, idempotencyKey)));
-      if (prior) {
-        if (prior.claimId !== claimId || prior.recovered !== amount || prior.recoveredOn !== on)
-          throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different recovery.', [
-            { field: 'Idempotency-Key', message: 'was used for a different request' },
-          ]);
-        return { recovery: recoveryView(prior), replayed: true, fundId: c.fundId, bankId: c.bankId };
-      }
-    }
     if (c.state !== 'paid')
       throw new Problem(409, 'Not compensated yet', 'Recoveries are reported after the claim is paid (R8).', [
         { field: 'claimId', message: `the claim is ${c.state}` },
@@ -110,7 +95,6 @@ export async function reportRecovery({
       filingId: c.filingId,
       fundId: c.fundId,
       bankId: c.bankId,
-      idempotencyKey: idempotencyKey ?? null,
       recovered: amount,
       refund,
       recoveredOn: on,
@@ -150,13 +134,11 @@ export async function reportRecovery({
       entityId: id,
       after: recoveryView(row!),
     });
-    return { recovery: recoveryView(row!), replayed: false, fundId: c.fundId, bankId: c.bankId };
+    return { recovery: recoveryView(row!), fundId: c.fundId, bankId: c.bankId };
   });
-  if (!out.replayed) {
-    await payQueue({ db, actor, fundId: out.fundId, today: on });
-    await releaseHeldClaims({ db, catalog, bankId: out.bankId });
-  }
-  return { recovery: out.recovery, replayed: out.replayed };
+  await payQueue({ db, actor, fundId: out.fundId, today: on });
+  await releaseHeldClaims({ db, catalog, bankId: out.bankId });
+  return { recovery: out.recovery };
 }
 
 export async function listRecoveries({ db, actor, claimId }: { db: Db; actor: Actor; claimId: string }) {

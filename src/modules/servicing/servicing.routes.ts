@@ -106,6 +106,7 @@ const routes = {
       400: errors[400],
       401: errors[401],
       403: errors[403],
+      409: errors[409],
       422: errors[422],
     },
   }),
@@ -123,7 +124,6 @@ export function servicingRoutes({ db, catalog, today }: OperationsDeps) {
           amount,
           on,
           today: today(),
-          idempotencyKey: idempotencyKeyOf(c),
         }),
         200,
       );
@@ -166,7 +166,7 @@ export function servicingRoutes({ db, catalog, today }: OperationsDeps) {
           actor,
           lines: c.req.valid('json').items,
           today: today(),
-          idempotencyKey: idempotencyKeyOf(c),
+          whole: idempotencyKeyOf(c) !== undefined,
         }),
         200,
       );

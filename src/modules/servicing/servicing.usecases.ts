@@ -25,7 +25,6 @@ import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { withChinese } from '../shared/messages-zh';
 import { Problem, type FieldError } from '../shared/problem';
-import { onceByKey } from '../shared/idempotency';
 import { retryOnConflict } from '../shared/retry';
 
 const scope = (actor: Actor) => {
@@ -106,10 +105,7 @@ async function setOutstanding({
   return after;
 }
 
-/** Whose Idempotency-Keys a request's key is among: its bank's, or a staff user's own. */
-const keyScope = (actor: Actor) => actor.bankId ?? `user:${actor.username}`;
-
-/** One repayment; with an Idempotency-Key, sending it again answers the first result and repays nothing twice. */
+/** One repayment (sent with an Idempotency-Key, the HTTP middleware answers a copy with the first answer: shared/idempotency.ts). */
 export async function reportRepayment({
   db,
   actor,
@@ -117,7 +113,6 @@ export async function reportRepayment({
   amount,
   on,
   today,
-  idempotencyKey,
 }: {
   db: Db;
   actor: Actor;
@@ -125,31 +120,22 @@ export async function reportRepayment({
   amount: Fen;
   on: string;
   today: string;
-  idempotencyKey?: string | undefined;
 }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
-  return (
-    await onceByKey({
-      db,
-      scope: keyScope(actor),
-      route: `repayment:${id}`,
-      key: idempotencyKey,
-      request: { id, amount, on },
-      run: async (tx) => {
-        const f = await lockedLoan(tx, actor, id);
-        return setOutstanding({
-          db: tx,
-          actor,
-          f,
-          outstanding: f.outstanding - amount,
-          on,
-          today,
-          kind: 'repayment',
-          data: { amount: formatYuan(amount) },
-        });
-      },
-    })
-  ).value;
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const f = await lockedLoan(tx, actor, id);
+    return setOutstanding({
+      db: tx,
+      actor,
+      f,
+      outstanding: f.outstanding - amount,
+      on,
+      today,
+      kind: 'repayment',
+      data: { amount: formatYuan(amount) },
+    });
+  });
 }
 
 export interface RepaymentLine {
@@ -183,31 +169,27 @@ export async function reportRepayments({
   lines,
   today,
   chunk = 1000,
-  idempotencyKey,
+  whole = false,
 }: {
   db: Db;
   actor: Actor;
   lines: RepaymentLine[];
   today: string;
   chunk?: number;
-  idempotencyKey?: string | undefined;
+  /**
+   * All lines in one transaction, all or nothing (a request sent with an Idempotency-Key: a failure
+   * half-way would leave its outcome unknown), so at most `chunk` lines.
+   */
+  whole?: boolean;
 }) {
-  if (idempotencyKey !== undefined) {
-    // One transaction for the whole request, so that its answer is stored with its work.
+  if (whole) {
     if (lines.length > chunk)
       throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
-    return (
+    return summary(
       await retryOnConflict(() =>
-        onceByKey({
-          db,
-          scope: keyScope(actor),
-          route: 'repayments',
-          key: idempotencyKey,
-          request: lines,
-          run: async (tx) => summary(await repaymentsOf({ db: tx, actor, lines, today })),
-        }),
-      )
-    ).value;
+        db.transaction((tx) => repaymentsOf({ db: tx as unknown as Db, actor, lines, today })),
+      ),
+    );
   }
   const items: RepaymentAnswer[] = [];
   for (let from = 0; from < lines.length; from += chunk) {

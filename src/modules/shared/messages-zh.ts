@@ -165,6 +165,11 @@ const ZH: [RegExp, Zh][] = [
     (m) => `当前状态为${stateZh(m[1]!)}`,
   ],
   [/^was used for a different request$/, '已用于另一个请求'],
+  [/^a request with this key is still running$/, '使用此键的请求仍在处理中'],
+  [
+    /^the first request with this key failed and may or may not have taken effect$/,
+    '使用此键的首个请求失败，可能已生效也可能未生效',
+  ],
   [/^at most (\d+) lines with an Idempotency-Key$/, (m) => `带 Idempotency-Key 时最多 ${m[1]} 行`],
   [/^this account keeps no balance history/, '该账户不保留余额历史（未设历史标志）；其转账见 /api/ledger/transfers'],
   [/^must be a loan kind such as "(.+)"$/, (m) => `须为贷款种类，例如 "${m[1]}"`],
@@ -240,6 +245,14 @@ const DETAILS_ZH: [RegExp, Zh][] = [
     '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。',
   ],
   [/^This Idempotency-Key was used for a different/, '此 Idempotency-Key 已用于另一个请求。'],
+  [
+    /^A request with this Idempotency-Key is still running/,
+    '使用此 Idempotency-Key 的请求仍在处理中；请稍后再次发送以取得其结果。',
+  ],
+  [
+    /^The first request with this Idempotency-Key failed on our side/,
+    '使用此 Idempotency-Key 的首个请求因系统原因失败，可能已生效也可能未生效；请先查询，再以新的键重新发送。',
+  ],
   [/^(Fund|Institution) (.+) exists already\.$/, (m) => `${m[1] === 'Fund' ? '补偿资金' : '机构'} ${m[2]} 已存在。`],
   [/^You cannot disable your own account\.$/, '不能停用自己的账号。'],
   [/^The username (.+) is taken\.$/, (m) => `用户名 ${m[1]} 已被占用。`],

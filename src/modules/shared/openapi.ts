@@ -13,8 +13,16 @@ export const errors = {
   401: { description: 'Not signed in', content: problemContent },
   403: { description: 'The role may not do this', content: problemContent },
   404: { description: 'Not found (or not yours)', content: problemContent },
-  409: { description: 'Conflicts with what exists', content: problemContent },
-  422: { description: 'Refused by a rule: the reasons are listed', content: problemContent },
+  409: {
+    description:
+      'Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown)',
+    content: problemContent,
+  },
+  422: {
+    description:
+      'Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request)',
+    content: problemContent,
+  },
 };
 
 /** A path id: text the database can look up (no NUL or other control characters, no lone surrogates). */

@@ -761,7 +761,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -867,7 +867,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1206,7 +1206,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1584,7 +1584,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1680,7 +1680,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path: {
@@ -1701,15 +1701,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key and request: the first top-up */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['TopUp'];
-          };
-        };
         /** @description Topped up */
         201: {
           headers: {
@@ -1755,7 +1746,16 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1940,7 +1940,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1949,7 +1949,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2045,7 +2045,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2135,7 +2135,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -2160,15 +2160,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key and request: the first result */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Filing'];
-          };
-        };
         /** @description Filed */
         201: {
           headers: {
@@ -2205,7 +2196,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2214,7 +2205,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2351,7 +2342,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2360,7 +2351,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2450,7 +2441,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2524,7 +2515,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2555,7 +2546,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path: {
@@ -2620,7 +2611,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2629,7 +2620,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2722,7 +2713,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2816,7 +2807,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2847,7 +2838,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -2906,7 +2897,16 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2987,7 +2987,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -3004,15 +3004,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key: the first result */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Claim'];
-          };
-        };
         /** @description Submitted (or held by the bank’s circuit breaker, G4) */
         201: {
           headers: {
@@ -3058,7 +3049,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3067,7 +3058,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3206,7 +3197,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3289,7 +3280,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3381,7 +3372,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3464,7 +3455,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3547,7 +3538,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3726,7 +3717,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Idempotency-Key: a key of your choosing (8–200 characters); the same key with the same request answers the first result */
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
           'idempotency-key'?: string;
         };
         path: {
@@ -3746,15 +3737,6 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The same Idempotency-Key: the first result */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Recovery'];
-          };
-        };
         /** @description Reported */
         201: {
           headers: {
@@ -3800,7 +3782,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3809,7 +3791,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Refused by a rule: the reasons are listed */
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4006,7 +3988,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4104,7 +4086,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Conflicts with what exists */
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5748,6 +5730,7 @@ export interface components {
       amount: string;
       on: string;
       note: string | null;
+      /** @description true when this is the first answer again, for a copy sent with the same Idempotency-Key */
       replayed: boolean;
       queuedClaimsPaid: number;
     };
