@@ -67,8 +67,7 @@ export function checkAnswer(status: number, contentType: string | null, text: st
   if (body?.status !== status) out.push(`${status} whose problem says status ${body?.status}`);
   if (FIELD_STATUSES.has(status)) {
     const errors = body?.errors;
-    if (!Array.isArray(errors) || errors.length === 0)
-      out.push(`${status} naming no field: ${text.slice(0, 300)}`);
+    if (!Array.isArray(errors) || errors.length === 0) out.push(`${status} naming no field: ${text.slice(0, 300)}`);
     else if (errors.some((e: any) => typeof e?.field !== 'string' || e.field === ''))
       out.push(`${status} with a field error without its field: ${text.slice(0, 300)}`);
   }
@@ -97,12 +96,19 @@ describe('the checker', () => {
     expect(checkAnswer(403, 'application/json', '{"status":403}')[0]).toMatch(/not application\/problem\+json/);
     // What passes.
     expect(checkAnswer(201, 'application/json', '{}')).toEqual([]);
-    expect(checkAnswer(400, 'application/problem+json', '{"status":400,"errors":[{"field":"on","message":"x"}]}')).toEqual(
-      [],
-    );
+    expect(
+      checkAnswer(400, 'application/problem+json', '{"status":400,"errors":[{"field":"on","message":"x"}]}'),
+    ).toEqual([]);
     expect(checkAnswer(404, 'application/problem+json', '{"status":404,"title":"Not found"}')).toEqual([]);
     expect(countDiff({ filings: 3, audit_log: 9 }, { filings: 3, audit_log: 10 })).toEqual(['audit_log 9 → 10']);
     expect(countDiff({ filings: 3 }, { filings: 3 })).toEqual([]);
+  });
+
+  it('writes what it means to send: 1e400 as a number, __proto__ as a key', () => {
+    expect(toJson({ amount: new Raw('1e400'), on: '2026-02-30' })).toBe('{"amount":1e400,"on":"2026-02-30"}');
+    const body: any = { a: 1 };
+    Object.defineProperty(body, '__proto__', { value: { polluted: true }, enumerable: true });
+    expect(toJson(body)).toBe('{"a":1,"__proto__":{"polluted":true}}');
   });
 });
 
@@ -196,7 +202,13 @@ const riskSharing = {
   bankShare: '0.2',
   parties: [{ party: 'guarantor', institutionId: 'g-1', share: '0.8' }],
 };
-const direct = { kind: 'credit', principal: '200000.00', disbursedOn: '2025-09-01', maturesOn: '2026-08-31', mode: 'direct' };
+const direct = {
+  kind: 'credit',
+  principal: '200000.00',
+  disbursedOn: '2025-09-01',
+  maturesOn: '2026-08-31',
+  mode: 'direct',
+};
 const csv = (ref: string) =>
   `银行合同编号,统一社会信用代码,贷款种类,金额(元),放款日期\n${ref},${creditCode(1)},信用贷款,1000.00,2025-09-01\n`;
 const form = (parts: [string, Blob | string, string?][]) => {
@@ -259,7 +271,13 @@ beforeAll(async () => {
   ids.shared = await file('A-RS', riskSharing);
   ids.withdrawable = await file('A-W', direct, 'etown-2023-small-micro');
   ids.claimed = await file('A-C', direct, 'etown-2023-small-micro');
-  await must('bank', 'POST', `/api/filings/${ids.claimed}/classification`, { classification: 'doubtful', on: TODAY }, 200);
+  await must(
+    'bank',
+    'POST',
+    `/api/filings/${ids.claimed}/classification`,
+    { classification: 'doubtful', on: TODAY },
+    200,
+  );
   ids.claim = (await must('bank', 'POST', '/api/claims', { filingId: ids.claimed })).id;
   {
     const res = await send('bank', {
@@ -560,7 +578,10 @@ const badUrlValues = [
 ];
 const urlValue = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...badUrlValues) },
-  { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, 'x'))) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ maxLength: 30 }).map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, 'x'))),
+  },
 );
 const contentTypes = [
   'text/plain',
@@ -585,8 +606,17 @@ function mutations(op: Operation): fc.Arbitrary<Mutation> {
     const paths = pathsOf(op.body);
     const objects = objectPaths(op.body);
     arbs.push(
-      { weight: 12, arbitrary: fc.record({ kind: fc.constant('set' as const), at: fc.constantFrom(...paths), value: badValue }) },
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.constantFrom(...paths.slice(1).concat([[]])) }) },
+      {
+        weight: 12,
+        arbitrary: fc.record({ kind: fc.constant('set' as const), at: fc.constantFrom(...paths), value: badValue }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('delete' as const),
+          at: fc.constantFrom(...paths.slice(1).concat([[]])),
+        }),
+      },
     );
     if (objects.length)
       arbs.push({
@@ -620,15 +650,36 @@ function mutations(op: Operation): fc.Arbitrary<Mutation> {
       }),
     });
   }
-  if (op.hasBody) arbs.push({ weight: 2, arbitrary: fc.record({ kind: fc.constant('content-type' as const), value: fc.constantFrom(...contentTypes) }) });
+  if (op.hasBody)
+    arbs.push({
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('content-type' as const), value: fc.constantFrom(...contentTypes) }),
+    });
   else if (op.method !== 'GET' && op.method !== 'DELETE')
-    arbs.push({ weight: 1, arbitrary: fc.record({ kind: fc.constant('raw-body' as const), text: fc.constantFrom('{"a":1}', 'junk', 'HUGE2') }) });
+    arbs.push({
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('raw-body' as const),
+        text: fc.constantFrom('{"a":1}', 'junk', 'HUGE2'),
+      }),
+    });
   if (op.multipart)
     arbs.push({
       weight: 10,
       arbitrary: fc.record({
         kind: fc.constant('form' as const),
-        name: fc.constantFrom('empty', 'binary', 'no-file', 'two-files', 'long-line', 'bomb', 'not-zip', 'utf16', 'bad-bank', 'header-only'),
+        name: fc.constantFrom(
+          'empty',
+          'binary',
+          'no-file',
+          'two-files',
+          'long-line',
+          'bomb',
+          'not-zip',
+          'utf16',
+          'bad-bank',
+          'header-only',
+        ),
       }),
     });
   if (op.query.length)
@@ -643,7 +694,11 @@ function mutations(op: Operation): fc.Arbitrary<Mutation> {
   if (op.pathParams.length)
     arbs.push({
       weight: 6,
-      arbitrary: fc.record({ kind: fc.constant('path' as const), name: fc.constantFrom(...op.pathParams), value: urlValue }),
+      arbitrary: fc.record({
+        kind: fc.constant('path' as const),
+        name: fc.constantFrom(...op.pathParams),
+        value: urlValue,
+      }),
     });
   if (op.headers.length)
     arbs.push({
@@ -692,7 +747,7 @@ function setAt(body: any, at: (string | number)[], f: (parent: any, key: string 
 
 let bomb: Uint8Array | undefined;
 function formOf(name: string): FormData {
-  const blob = (b: BlobPart) => new Blob([b]);
+  const blob = (b: string | Uint8Array) => new Blob([typeof b === 'string' ? b : new Uint8Array(b)]);
   switch (name) {
     case 'empty':
       return form([['file', blob(''), 'a.csv']]);
@@ -845,7 +900,7 @@ function build(op: Operation, m: Mutation): { who: Who; wire: Wire; what: string
 }
 
 function describe_(v: unknown): string {
-  const s = v instanceof Raw ? v.text : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = v instanceof Raw ? v.text : typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 60)}… (${s.length} chars)` : s;
 }
 
@@ -860,7 +915,7 @@ const without = (counts: Record<string, number>) =>
 async function importSettled(id: string) {
   for (let i = 0; i < 600; i++) {
     const res = await send('bank', { method: 'GET', path: `/api/imports/${id}`, headers: {} });
-    if (res.status === 200 && (await res.json()).status !== 'running') return;
+    if (res.status === 200 && ((await res.json()) as { status: string }).status !== 'running') return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`import ${id} still running after 30 s`);
@@ -875,63 +930,61 @@ function seedOf(op: string): number {
 }
 
 describe('every operation of the OpenAPI document, fuzzed', () => {
-  it(
-    'answers every mutated request with a 2xx or a 4xx problem (400/413/415/422 naming a field), never a 5xx; a refused request leaves no row behind; ledger and audit verify clean',
-    async () => {
-      const ops = operations().filter((o) => !ONLY || o.id === ONLY);
-      expect(ops.length, `FUZZ_OP='${ONLY}' is not an operation`).toBeGreaterThan(0);
-      const failures: string[] = [];
-      let requests = 0;
-      const summary: string[] = [];
-      for (const op of ops) {
-        const seen: Record<number, number> = {};
-        let validStatus: number | undefined;
-        let before = await countRows();
-        await fc.assert(
-          fc.asyncProperty(mutations(op), async (m) => {
-            const { who, wire, what } = build(op, m);
-            const session = await sessionOf(who);
-            if (who === 'fresh') before = await countRows();
-            let res: Response;
-            try {
-              res = await send(who, wire, session);
-            } catch (e) {
-              failures.push(`${op.id} — ${what}: the request threw ${(e as Error).message}`);
-              return;
-            }
-            requests++;
-            const textBody = await res.text();
-            seen[res.status] = (seen[res.status] ?? 0) + 1;
-            if (m.kind === 'valid') validStatus ??= res.status;
-            // An accepted import files its rows in the background: wait for it, so its rows are its own.
-            if (op.id === 'POST /api/imports' && res.status < 300) await importSettled(JSON.parse(textBody).id);
-            const after = await countRows();
-            const problems = checkAnswer(res.status, res.headers.get('content-type'), textBody);
-            if (res.status >= 400) {
-              const left = countDiff(without(before), without(after));
-              if (left.length) problems.push(`refused with ${res.status} but left rows behind: ${left.join(', ')}`);
-            }
-            if (Object.keys(Object.prototype).length || ({} as any).polluted !== undefined)
-              problems.push('Object.prototype was polluted');
-            before = after;
-            for (const p of problems) failures.push(`${op.id} as ${who} — ${what}: ${p}`);
-          }),
-          { seed: seedOf(op.id), numRuns: RUNS, endOnFailure: true },
-        );
-        const ledger = await verifyLedger({ db: t.database.db });
-        if (!ledger.ok) failures.push(`${op.id}: ledger verify after its runs: ${JSON.stringify(ledger.violations).slice(0, 500)}`);
-        const audit = await verifyAudit({ db: t.database.db });
-        if (!audit.ok) failures.push(`${op.id}: audit verify after its runs: ${JSON.stringify(audit.violations).slice(0, 500)}`);
-        summary.push(`${op.id} as ${op.who}: valid → ${validStatus ?? '(not drawn)'}; ${JSON.stringify(seen)}`);
-      }
-      if (VERBOSE) console.log(summary.join('\n'));
-      console.log(`fuzz: ${requests} requests over ${ops.length} operations, ${failures.length} failures`);
-      const shown = [...new Set(failures)];
-      expect(
-        shown,
-        `${shown.length} defects (FUZZ_SEED=${SEED}); replay one operation with ${replay('<operation>')}:\n${shown.slice(0, 40).join('\n')}`,
-      ).toEqual([]);
-    },
-    1_800_000,
-  );
+  it('answers every mutated request with a 2xx or a 4xx problem (400/413/415/422 naming a field), never a 5xx; a refused request leaves no row behind; ledger and audit verify clean', async () => {
+    const ops = operations().filter((o) => !ONLY || o.id === ONLY);
+    expect(ops.length, `FUZZ_OP='${ONLY}' is not an operation`).toBeGreaterThan(0);
+    const failures: string[] = [];
+    let requests = 0;
+    const summary: string[] = [];
+    for (const op of ops) {
+      const seen: Record<number, number> = {};
+      let validStatus: number | undefined;
+      let before = await countRows();
+      await fc.assert(
+        fc.asyncProperty(mutations(op), async (m) => {
+          const { who, wire, what } = build(op, m);
+          const session = await sessionOf(who);
+          if (who === 'fresh') before = await countRows();
+          let res: Response;
+          try {
+            res = await send(who, wire, session);
+          } catch (e) {
+            failures.push(`${op.id} — ${what}: the request threw ${(e as Error).message}`);
+            return;
+          }
+          requests++;
+          const textBody = await res.text();
+          seen[res.status] = (seen[res.status] ?? 0) + 1;
+          if (m.kind === 'valid') validStatus ??= res.status;
+          // An accepted import files its rows in the background: wait for it, so its rows are its own.
+          if (op.id === 'POST /api/imports' && res.status < 300) await importSettled(JSON.parse(textBody).id);
+          const after = await countRows();
+          const problems = checkAnswer(res.status, res.headers.get('content-type'), textBody);
+          if (res.status >= 400) {
+            const left = countDiff(without(before), without(after));
+            if (left.length) problems.push(`refused with ${res.status} but left rows behind: ${left.join(', ')}`);
+          }
+          if (Object.keys(Object.prototype).length || ({} as any).polluted !== undefined)
+            problems.push('Object.prototype was polluted');
+          before = after;
+          for (const p of problems) failures.push(`${op.id} as ${who} — ${what}: ${p}`);
+        }),
+        { seed: seedOf(op.id), numRuns: RUNS, endOnFailure: true },
+      );
+      const ledger = await verifyLedger({ db: t.database.db });
+      if (!ledger.ok)
+        failures.push(`${op.id}: ledger verify after its runs: ${JSON.stringify(ledger.violations).slice(0, 500)}`);
+      const audit = await verifyAudit({ db: t.database.db });
+      if (!audit.ok)
+        failures.push(`${op.id}: audit verify after its runs: ${JSON.stringify(audit.violations).slice(0, 500)}`);
+      summary.push(`${op.id} as ${op.who}: valid → ${validStatus ?? '(not drawn)'}; ${JSON.stringify(seen)}`);
+    }
+    if (VERBOSE) console.log(summary.join('\n'));
+    console.log(`fuzz: ${requests} requests over ${ops.length} operations, ${failures.length} failures`);
+    const shown = [...new Set(failures)];
+    expect(
+      shown,
+      `${shown.length} defects (FUZZ_SEED=${SEED}); replay one operation with ${replay('<operation>')}:\n${shown.slice(0, 40).join('\n')}`,
+    ).toEqual([]);
+  }, 1_800_000);
 });

@@ -145,7 +145,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', textGuard());
 
   app.onError((err, c) => {
-    if (err instanceof Problem) return problem(err.status, err.title, err.detail, err.errors, err.headers, err.detailZh);
+    if (err instanceof Problem)
+      return problem(err.status, err.title, err.detail, err.errors, err.headers, err.detailZh);
     if (err instanceof HTTPException && err.status === 415) {
       return problem(415, 'Unsupported media type', 'Send the body as application/json.', [
         { field: 'Content-Type', message: 'must be application/json' },
