@@ -28,7 +28,6 @@
  */
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
@@ -36,6 +35,7 @@ import { verifyAudit, verifyLedger } from '../../src/modules/ledger/ledger.verif
 import { rowsOf } from '../../src/modules/shared/rows';
 import { creditCode } from '../operations/fixture';
 import { PASSWORD, startTestApp, TEST_PASSWORD_PARAMS } from './harness';
+import { zip } from './zip';
 
 const TODAY = '2025-09-03';
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -809,49 +809,6 @@ function formOf(name: string): FormData {
     default:
       return form([['file', blob('银行合同编号,统一社会信用代码\n'), 'a.csv']]);
   }
-}
-
-/** A minimal ZIP writer (deflate). */
-function zip(files: { name: string; data: Buffer }[]): Uint8Array {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const name = Buffer.from(f.name);
-    const packed = deflateRawSync(f.data);
-    const head = (size: number, sig: number) => {
-      const b = Buffer.alloc(size);
-      b.writeUInt32LE(sig, 0);
-      return b;
-    };
-    const local = head(30, 0x04034b50);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(f.data), 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, packed);
-    const c = head(46, 0x02014b50);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(8, 10);
-    c.writeUInt32LE(crc32(f.data), 16);
-    c.writeUInt32LE(packed.length, 20);
-    c.writeUInt32LE(f.data.length, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    central.push(c, name);
-    offset += 30 + name.length + packed.length;
-  }
-  const dir = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, dir, end]));
 }
 
 /** The request a mutation makes of the operation's valid one. */
