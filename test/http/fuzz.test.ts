@@ -279,6 +279,14 @@ beforeAll(async () => {
     200,
   );
   ids.claim = (await must('bank', 'POST', '/api/claims', { filingId: ids.claimed })).id;
+  ids.claimable = await file('A-C2', direct, 'etown-2023-small-micro');
+  await must(
+    'bank',
+    'POST',
+    `/api/filings/${ids.claimable}/classification`,
+    { classification: 'doubtful', on: TODAY },
+    200,
+  );
   {
     const res = await send('bank', {
       method: 'POST',
@@ -344,7 +352,7 @@ function roleOf(op: string): Who {
 /** The real record a path parameter names. */
 function pathValue(op: string, name: string): string {
   const path = op.split(' ')[1]!;
-  if (name === 'year') return '2026';
+  if (name === 'year') return op.startsWith('PUT') ? '2027' : '2026'; // the PUT example is 2027's notice
   if (path.startsWith('/api/programmes/')) return 'etown-2025-sci-tech';
   if (path.startsWith('/api/auth/tokens/')) return ids.token!;
   if (path.startsWith('/api/enterprises/')) return ids.enterprise!;
@@ -390,7 +398,9 @@ function baseBody(op: string, example: unknown): unknown {
     case 'POST /api/repayments':
       return { items: [{ filingId: ids.filing, amount: '1.00', on: TODAY }] };
     case 'POST /api/claims':
-      return { filingId: ids.claimed };
+      return { filingId: ids.claimable };
+    case 'POST /api/funds':
+      return { ...(example as object), id: 'fuzz-fund' };
     case 'POST /api/claims/{id}/recoveries':
       return { amount: '1.00', on: TODAY };
     case 'PATCH /api/users/{id}':
@@ -956,6 +966,8 @@ describe('every operation of the OpenAPI document, fuzzed', () => {
           const textBody = await res.text();
           seen[res.status] = (seen[res.status] ?? 0) + 1;
           if (m.kind === 'valid') validStatus ??= res.status;
+          if (m.kind === 'valid' && VERBOSE && res.status >= 300)
+            console.log(`fuzz: ${op.id} valid → ${textBody.slice(0, 400)}`);
           // An accepted import files its rows in the background: wait for it, so its rows are its own.
           if (op.id === 'POST /api/imports' && wire.method === 'POST' && res.status < 300)
             await importSettled(JSON.parse(textBody).id);
@@ -970,7 +982,7 @@ describe('every operation of the OpenAPI document, fuzzed', () => {
           before = after;
           for (const p of problems) failures.push(`${op.id} as ${who} — ${what}: ${p}`);
         }),
-        { seed: seedOf(op.id), numRuns: RUNS, endOnFailure: true },
+        { seed: seedOf(op.id), numRuns: RUNS, endOnFailure: true, examples: [[{ kind: 'valid' }]] },
       );
       const ledger = await verifyLedger({ db: t.database.db });
       if (!ledger.ok)
