@@ -129,7 +129,12 @@ describe('POST /api/evaluate', () => {
     expect((await t.app.request('/api/evaluate', post('{"enterprise": '))).status).toBe(400);
     const huge = await t.app.request('/api/evaluate', post(`{"x":"${'a'.repeat(50 * 1024 * 1024)}"}`));
     expect(huge.status).toBe(413);
-    expect(((await huge.json()) as any).title).toMatch(/too large/);
+    const problem = (await huge.json()) as any;
+    expect(problem.title).toMatch(/too large/);
+    // It names what is too large (found by the fuzz test: a 413 without a field).
+    expect(problem.errors).toEqual([
+      { field: 'body', message: 'is larger than 1048576 bytes', messageZh: '超过 1048576 字节' },
+    ]);
   });
   it('answers 404 as a problem for an unknown route', async () => {
     expect((await t.app.request('/api/nothing-here')).status).toBe(404);

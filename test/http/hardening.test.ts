@@ -247,8 +247,13 @@ describe('business dates have a window, named in the error', () => {
     }
     expect(await ok(await send(manager, 'GET', '/api/funds/etown'))).toEqual(fund);
     expect(await auditCount()).toBe(audits);
-    // The edges are inside: 2000-01-01 and today.
-    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: '2000-01-01' }), 201);
+    // 2000-01-01 is inside the window but before this fund started (2024-01-02): a top-up cannot
+    // come before the fund's start. Its start day and today are inside.
+    const early = await problem(
+      await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: '2000-01-01' }),
+    );
+    expect(early.errors).toEqual([expect.objectContaining({ field: 'on', code: 'fund.top_up_before_start' })]);
+    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: '2024-01-02' }), 201);
     await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1.00', on: TODAY }), 201);
   });
 

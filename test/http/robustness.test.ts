@@ -253,6 +253,23 @@ describe('funds: amounts beyond any fund, a zero top-up, a programme twice, a re
     expect(await auditCount()).toBe(before);
   });
 
+  it('a top-up dated before the fund’s start (its first top-up) is a 400 on `on` with code fund.top_up_before_start, nothing written', async () => {
+    const before = await auditCount();
+    const p = await problem(
+      await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '5.00', on: '2024-01-01' }),
+    );
+    expect(p.errors).toEqual([
+      expect.objectContaining({
+        field: 'on',
+        code: 'fund.top_up_before_start',
+        messageZh: '不能早于补偿资金的起始日（2024-01-02）',
+      }),
+    ]);
+    expect(await auditCount()).toBe(before);
+    // On the start day itself it is fine.
+    await ok(await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '5.00', on: '2024-01-02' }), 201);
+  });
+
   it('a programme listed twice is a 400 naming the second (was a 500), no fund written', async () => {
     const res = await send(manager, 'POST', '/api/funds', {
       id: 'twice',

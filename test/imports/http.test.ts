@@ -9,6 +9,7 @@ import { registerEnterprise, registerInstitution } from '../../src/modules/regis
 import type { Role } from '../../src/modules/auth/access';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import { PASSWORD, startTestApp } from '../http/harness';
+import { zip } from '../http/zip';
 import { creditCode, manager as managerActor } from '../operations/fixture';
 import { HEADER, query, writeCsv, writeRaw } from './world';
 
@@ -286,6 +287,22 @@ describe('POST /api/imports', () => {
         field: 'file',
         message: 'is not a readable CSV file: line 1 is longer than 65536 characters, the most a row may have',
         messageZh: '不是可读取的 CSV 文件：第 1 行超过 65536 个字符（每行最多 65536 个字符）',
+      },
+    ]);
+    expect(await query(t.services.ops.db, 'select count(*)::int as n from import_jobs')).toEqual(before);
+  });
+
+  it('refuses an XLSX ZIP bomb by its ZIP directory before unpacking it: 400 naming the file, nothing written', async () => {
+    const before = await query(t.services.ops.db, 'select count(*)::int as n from import_jobs');
+    // 64 MB of spaces deflate to ~64 KB.
+    const bomb = zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(64 * 1024 * 1024, 0x20) }]);
+    const res = await upload(icbc, writeRaw(Buffer.from(bomb)));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      {
+        field: 'file',
+        message: 'is not a readable XLSX file: an entry unpacks to more than 500 times its size (a ZIP bomb?)',
+        messageZh: '不是可读取的 XLSX 文件：解压后过大或条目过多（疑似 ZIP 炸弹）',
       },
     ]);
     expect(await query(t.services.ops.db, 'select count(*)::int as n from import_jobs')).toEqual(before);

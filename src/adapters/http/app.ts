@@ -132,7 +132,9 @@ export function createApp(deps: AppDeps) {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`);
+      throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`, [
+        { field: 'body', message: `is larger than ${MAX_BODY_BYTES} bytes` },
+      ]);
     },
   });
   // Bulk file uploads stream to disk under their own limit (MAX_IMPORT_BYTES); every other body is held to 1 MB.

@@ -84,6 +84,17 @@ async function topUpInTransaction({
 }) {
   const [fund] = await db.select().from(funds).where(eq(funds.id, fundId));
   if (!fund) throw Problem.notFound(`Fund ${fundId}`);
+  // The fund starts with its first top-up (the initial capital): money cannot arrive before it.
+  const [first] = await db
+    .select({ on: fundTopUps.on })
+    .from(fundTopUps)
+    .where(eq(fundTopUps.fundId, fundId))
+    .orderBy(asc(fundTopUps.on))
+    .limit(1);
+  if (first && on < first.on)
+    throw Problem.invalid([
+      { field: 'on', code: 'fund.top_up_before_start', message: `must not be before the fund’s start (${first.on})` },
+    ]);
   const id = randomUUID();
   await db.insert(fundTopUps).values({
     id,

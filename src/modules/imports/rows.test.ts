@@ -1,10 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { detectEncoding, MAX_LINE_CHARS, readRows, type RawRow } from './rows';
+import { checkXlsxArchive, detectEncoding, MAX_LINE_CHARS, MAX_XLSX_ENTRIES, readRows, type RawRow } from './rows';
 
 const dir = mkdtempSync(join(tmpdir(), 'backstop-rows-'));
 const collect = async (it: AsyncIterable<RawRow>) => {
@@ -108,4 +109,74 @@ describe('bulk file rows', () => {
     writeFileSync(remark, `a,备注\n1,${'备注'.repeat(10_000)}\n`);
     expect((await collect(readRows(remark)))[0]!.values['备注']).toHaveLength(20_000);
   });
+
+  it('refuses a ZIP bomb by its directory before unpacking it: a sheet that unpacks 1,000 to 1, 3 GB declared, too many entries', async () => {
+    // 64 MB of zeros deflate to ~64 KB: a real (small) bomb, refused by its ratio.
+    const bomb = join(dir, 'bomb.xlsx');
+    writeFileSync(bomb, zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(64 * 1024 * 1024, 0x20) }]));
+    await expect(collect(readRows(bomb))).rejects.toThrow(/not a readable XLSX file: an entry unpacks to more than/);
+    // Entries whose directory claims 1.5 GB each (the check reads the directory only).
+    const big = join(dir, 'declared.xlsx');
+    writeFileSync(
+      big,
+      zip(
+        [1, 2].map((i) => ({ name: `xl/worksheets/sheet${i}.xml`, data: Buffer.from('<x/>') })),
+        { unpacked: 1.5 * 1024 ** 3, packed: 100 * 1024 * 1024 },
+      ),
+    );
+    await expect(collect(readRows(big))).rejects.toThrow(/it unpacks to more than \d+ bytes/);
+    const many = join(dir, 'many.xlsx');
+    writeFileSync(
+      many,
+      zip(Array.from({ length: MAX_XLSX_ENTRIES + 1 }, (_, i) => ({ name: `e${i}`, data: Buffer.from('') }))),
+    );
+    await expect(collect(readRows(many))).rejects.toThrow(`it has ${MAX_XLSX_ENTRIES + 1} entries, more than`);
+    // A real workbook passes.
+    const path = join(dir, 'ok.xlsx');
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('s').addRow(['a', 'b']);
+    await wb.xlsx.writeFile(path);
+    expect((await checkXlsxArchive(path)).entries).toBeGreaterThan(3);
+  });
 });
+
+/** A minimal ZIP writer (deflate); `declared` overrides the sizes in the central directory. */
+function zip(files: { name: string; data: Buffer }[], declared?: { unpacked: number; packed: number }) {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name);
+    const packed = deflateRawSync(f.data);
+    const crc = crc32(f.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, packed);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(8, 10);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(declared?.packed ?? packed.length, 20);
+    c.writeUInt32LE(declared?.unpacked ?? f.data.length, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, name);
+    offset += 30 + name.length + packed.length;
+  }
+  const dirBuf = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(dirBuf.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dirBuf, end]);
+}

@@ -114,7 +114,68 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
+/**
+ * The most an XLSX may unpack to, by its ZIP directory. A bank's workbook has a dozen entries and its
+ * sheet XML is some 10–20 times the file; 200 MB of XLSX (the upload limit) is ~2 GB of XML at
+ * most. A zip bomb (a few KB that unpack to gigabytes, or a million entries) is refused before any
+ * of it is unpacked. Zip64 archives (over 4 GB or 65,535 entries) are refused for the same reason.
+ */
+export const MAX_XLSX_UNPACKED_BYTES = 2 * 1024 ** 3;
+export const MAX_XLSX_ENTRIES = 10_000;
+/** No entry of a real workbook over 16 MB packs tighter than this (sheet XML packs at 10–50 to 1, repeated rows at up to ~200); deflate tops out near 1,030. */
+export const MAX_XLSX_RATIO = 500;
+
+/**
+ * Reads the ZIP's central directory (end of the file) and refuses the archive when its entries,
+ * their unpacked size, or one entry's compression ratio are beyond the limits above.
+ */
+export async function checkXlsxArchive(path: string): Promise<{ entries: number; unpackedBytes: number }> {
+  const bad = (why: string) => new FileFormatError(`not a readable XLSX file: ${why}`);
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const tailLen = Math.min(size, 22 + 0xffff);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, size - tailLen);
+    let eocd = -1;
+    for (let i = tailLen - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    if (eocd < 0) throw bad('its ZIP directory is missing (is the file cut short?)');
+    const entries = tail.readUInt16LE(eocd + 10);
+    const dirSize = tail.readUInt32LE(eocd + 12);
+    const dirOffset = tail.readUInt32LE(eocd + 16);
+    if (entries === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff)
+      throw bad(`it is a ZIP64 archive (more than ${MAX_XLSX_ENTRIES} entries or 4 GB), larger than any workbook`);
+    if (entries > MAX_XLSX_ENTRIES) throw bad(`it has ${entries} entries, more than ${MAX_XLSX_ENTRIES}`);
+    if (dirOffset + dirSize > size) throw bad('its ZIP directory points outside the file');
+    const dir = Buffer.alloc(dirSize);
+    await fh.read(dir, 0, dirSize, dirOffset);
+    let unpacked = 0;
+    let at = 0;
+    for (let n = 0; n < entries; n++) {
+      if (at + 46 > dirSize || dir.readUInt32LE(at) !== 0x02014b50) throw bad('its ZIP directory is damaged');
+      const packed = dir.readUInt32LE(at + 20);
+      const entryUnpacked = dir.readUInt32LE(at + 24);
+      if (entryUnpacked === 0xffffffff || packed === 0xffffffff)
+        throw bad('it is a ZIP64 archive (an entry over 4 GB), larger than any workbook');
+      unpacked += entryUnpacked;
+      if (unpacked > MAX_XLSX_UNPACKED_BYTES)
+        throw bad(`it unpacks to more than ${MAX_XLSX_UNPACKED_BYTES} bytes (a ZIP bomb?)`);
+      if (entryUnpacked > 16 * 1024 * 1024 && entryUnpacked > packed * MAX_XLSX_RATIO)
+        throw bad(`an entry unpacks to more than ${MAX_XLSX_RATIO} times its size (a ZIP bomb?)`);
+      at += 46 + dir.readUInt16LE(at + 28) + dir.readUInt16LE(at + 30) + dir.readUInt16LE(at + 32);
+    }
+    return { entries, unpackedBytes: unpacked };
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function* readXlsxRows(path: string): AsyncGenerator<RawRow> {
+  await checkXlsxArchive(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -76,6 +76,7 @@ const ZH: [RegExp, Zh][] = [
   [/^must not be before the loan was disbursed$/, '不能早于放款日期'],
   [/^must not be before the claim was submitted$/, '不能早于补偿申请提交日'],
   [/^must not be before signedOn$/, '不能早于签署日'],
+  [/^must not be before the fund’s start \((.+)\)$/, (m) => `不能早于补偿资金的起始日（${m[1]}）`],
   [/^must not be before validFrom$/, '不能早于生效日'],
   [/^must not be after on$/, '不能晚于发生日'],
   [/^must not be more than a year after the filing date \((.+)\)$/, (m) => `不能晚于备案日（${m[1]}）一年以上`],
@@ -188,6 +189,10 @@ const ZH: [RegExp, Zh][] = [
   [
     /^is not a readable (CSV|XLSX) file: line (\d+) is longer than (\d+) characters, the most a row may have$/,
     (m) => `不是可读取的 ${m[1]} 文件：第 ${m[2]} 行超过 ${m[3]} 个字符（每行最多 ${m[3]} 个字符）`,
+  ],
+  [
+    /^is not a readable XLSX file: (it unpacks to more than|an entry unpacks to more than|it has \d+ entries|it is a ZIP64)/,
+    '不是可读取的 XLSX 文件：解压后过大或条目过多（疑似 ZIP 炸弹）',
   ],
 ];
 
