@@ -265,12 +265,15 @@ beforeAll(async () => {
   ).id;
   ids.enterprise = (await must('manager', 'POST', '/api/enterprises', enterprise(1))).id;
   await must('manager', 'POST', '/api/enterprises', enterprise(2));
-  const file = async (ref: string, loan: object, programme = 'etown-2025-sci-tech') =>
-    (await must('bank', 'POST', '/api/filings', { bankRef: ref, creditCode: creditCode(1), programme, loan })).id;
+  await must('manager', 'POST', '/api/enterprises', enterprise(3));
+  // The loans that go bad are to enterprises 2 and 3: enterprise 1 stays eligible (R17) for the
+  // filings and the import the fuzzing starts from.
+  const file = async (ref: string, loan: object, programme = 'etown-2025-sci-tech', n = 1) =>
+    (await must('bank', 'POST', '/api/filings', { bankRef: ref, creditCode: creditCode(n), programme, loan })).id;
   ids.filing = await file('A-1', direct, 'etown-2023-small-micro');
   ids.shared = await file('A-RS', riskSharing);
   ids.withdrawable = await file('A-W', direct, 'etown-2023-small-micro');
-  ids.claimed = await file('A-C', direct, 'etown-2023-small-micro');
+  ids.claimed = await file('A-C', direct, 'etown-2023-small-micro', 2);
   await must(
     'bank',
     'POST',
@@ -279,7 +282,7 @@ beforeAll(async () => {
     200,
   );
   ids.claim = (await must('bank', 'POST', '/api/claims', { filingId: ids.claimed })).id;
-  ids.claimable = await file('A-C2', direct, 'etown-2023-small-micro');
+  ids.claimable = await file('A-C2', direct, 'etown-2023-small-micro', 3);
   await must(
     'bank',
     'POST',

@@ -67,6 +67,8 @@ export interface paths {
               industry: string;
               /** @default false */
               restrictedProcesses?: boolean;
+              /** @default false */
+              hasBadLoan?: boolean;
               /** @default [] */
               qualifications?: {
                 /** @enum {string} */
