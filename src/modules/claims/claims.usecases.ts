@@ -14,7 +14,7 @@ import {
   type ClaimEvent,
   type ClaimState,
 } from '../../core/claims/claim-state';
-import { accountId, limitShortfallAccount, payClaim } from '../../core/ledger/fund-operations';
+import { limitShortfallAccount, payClaim } from '../../core/ledger/fund-operations';
 import {
   approveClaim as lifeApproveClaim,
   submitClaim as lifeSubmitClaim,
@@ -568,7 +568,7 @@ async function tryPay(db: Db, actor: Actor, c: ClaimRow, today: string): Promise
       });
     });
   } catch (e) {
-    if (e instanceof LedgerRefusal && e.account === accountId.cash(c.fundId))
+    if (e instanceof LedgerRefusal && e.accountKind === 'cash')
       return c.state === 'queued' ? c : move(db, actor, c, 'queue', {}, 'the fund lacks cash (R7a)');
     throw e;
   }
