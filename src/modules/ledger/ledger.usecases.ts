@@ -1,7 +1,7 @@
 /**
  * Applying the fund's named operations (src/core/ledger/fund-operations.ts) through the one write
- * path, the ledger port `post`/`postChains`. A transfer the ledger refuses becomes a LedgerRefusal naming the account, its kind and the reason,
- * which the calling use case turns into a user-facing problem.
+ * path, the ledger port `post`/`postChains`. A transfer the ledger refuses becomes a LedgerRefusal
+ * naming the account, its kind and the reason, which the use case turns into the rule it enforces.
  */
 import type { AccountSpec, TransferSpec } from '../../core/ledger/fund-operations';
 import type { LedgerRepository, TransferResult } from './ledger.repository';
