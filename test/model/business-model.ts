@@ -840,10 +840,14 @@ export class BusinessModel {
     return { status: 200, state: c.state };
   }
 
-  /** Held claims go back to review once the bank's breaker has lifted (after a rejection, a withdrawal or a recovery). */
+  /**
+   * Held claims go back where they were once the bank's breaker has lifted (after a rejection, a
+   * withdrawal or a recovery): to review if prepared, else to the submitted claims a manager takes up.
+   */
   private releaseHeld(b: BankNo) {
     if (this.breaker(b).tripped) return;
-    for (const c of this.s.claims) if (c.bank === b && c.state === 'held') c.state = 'under-review';
+    for (const c of this.s.claims)
+      if (c.bank === b && c.state === 'held') c.state = c.preparedBy === null ? 'submitted' : 'under-review';
   }
 
   /** Cash to the bank (R7a); R15: the limit falls by the multiple of what was paid. */

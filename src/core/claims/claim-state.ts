@@ -15,15 +15,18 @@ export const CLAIM_STATES = [
 ] as const;
 export type ClaimState = (typeof CLAIM_STATES)[number];
 
-export type ClaimEvent = 'prepare' | 'hold' | 'release' | 'approve' | 'reject' | 'queue' | 'pay' | 'withdraw';
+export type ClaimEvent =
+  'prepare' | 'hold' | 'release' | 'release-unprepared' | 'approve' | 'reject' | 'queue' | 'pay' | 'withdraw';
 
 const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> = {
   /** A manager takes the claim up and prepares the decision (the maker). */
   prepare: { submitted: 'under-review' },
   /** The bank's breaker is tripped: the claim waits (G4). */
   hold: { submitted: 'held', 'under-review': 'held' },
-  /** The breaker lifted: the claim goes back to review. */
+  /** The breaker lifted: a prepared claim goes back to review… */
   release: { held: 'under-review' },
+  /** …and one held before anybody prepared it, back to the submitted claims (else nobody could prepare it). */
+  'release-unprepared': { held: 'submitted' },
   /** A second person approves (the checker). */
   approve: { 'under-review': 'approved' },
   reject: { 'under-review': 'rejected', submitted: 'rejected' },
@@ -32,6 +35,10 @@ const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> =
   pay: { approved: 'paid', queued: 'paid' },
   withdraw: { submitted: 'withdrawn', 'under-review': 'withdrawn', held: 'withdrawn' },
 };
+
+/** How a held claim is released: back to where it was held from (releaseEvent of a claim). */
+export const releaseEvent = (c: { preparedBy: string | null }): ClaimEvent =>
+  c.preparedBy === null ? 'release-unprepared' : 'release';
 
 export const TERMINAL: readonly ClaimState[] = ['paid', 'rejected', 'withdrawn'];
 

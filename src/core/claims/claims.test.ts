@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deciderProblem, CLAIM_STATES, canTransition, nextClaimState, TERMINAL, type ClaimEvent } from './claim-state';
+import {
+  deciderProblem,
+  CLAIM_STATES,
+  canTransition,
+  nextClaimState,
+  releaseEvent,
+  TERMINAL,
+  type ClaimEvent,
+} from './claim-state';
 import { circuitBreaker } from './circuit-breaker';
 import { recoveryRefund } from './recovery';
 import { nonPerforming } from './non-performing';
@@ -20,11 +28,27 @@ describe('claim states (DESIGN.md)', () => {
     expect(() => nextClaimState('rejected', 'approve')).toThrow();
   });
   it('terminal states accept no event', () => {
-    const events: ClaimEvent[] = ['prepare', 'hold', 'release', 'approve', 'reject', 'queue', 'pay', 'withdraw'];
+    const events: ClaimEvent[] = [
+      'prepare',
+      'hold',
+      'release',
+      'release-unprepared',
+      'approve',
+      'reject',
+      'queue',
+      'pay',
+      'withdraw',
+    ];
     for (const s of TERMINAL) for (const e of events) expect(canTransition(s, e)).toBe(false);
     expect(
       CLAIM_STATES.filter((s) => !TERMINAL.includes(s)).every((s) => events.some((e) => canTransition(s, e))),
     ).toBe(true);
+  });
+  it('a held claim is released to where it was: review if prepared, else submitted, so it can still be prepared', () => {
+    expect(nextClaimState('held', releaseEvent({ preparedBy: 'li' }))).toBe('under-review');
+    const back = nextClaimState('held', releaseEvent({ preparedBy: null }));
+    expect(back).toBe('submitted');
+    expect(nextClaimState(back, 'prepare')).toBe('under-review');
   });
   it('maker–checker: the preparer can neither approve nor reject (R18)', () => {
     expect(deciderProblem({ preparedBy: 'li', decider: 'li', decision: 'approve' })?.code).toBe(

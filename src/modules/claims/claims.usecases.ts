@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkingCalendar } from '../../core/calendar';
 import {
   deciderProblem,
+  releaseEvent,
   ClaimTransitionError,
   nextClaimState,
   type ClaimEvent,
@@ -587,7 +588,9 @@ export async function releaseHeldClaims({
   if (b.tripped) return 0;
   const held = await repo.heldClaimsOf({ db, bankId });
   for (const c of held)
-    await db.transaction((tx) => move(tx, SYSTEM, c, 'release', { heldReason: null }, 'circuit breaker lifted (G4)'));
+    await db.transaction((tx) =>
+      move(tx, SYSTEM, c, releaseEvent(c), { heldReason: null }, 'circuit breaker lifted (G4)'),
+    );
   return held.length;
 }
 
