@@ -8,6 +8,7 @@ import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
 import { errorReportLines } from '../../src/modules/imports/imports.report';
 import { createImportsRepository } from '../../src/modules/imports/imports.repository';
 import { Problem } from '../../src/modules/shared/problem';
+import { reportClassification } from '../../src/modules/servicing/servicing.usecases';
 import { creditCode, etownWorld, icbc, ledgerSums, manager } from '../operations/fixture';
 import { dir, HEADER, importFile, query, writeCsv, writeRaw } from './world';
 
@@ -479,5 +480,36 @@ describe('a limit reached mid-chunk', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it('refuses a row for an enterprise with a bad loan in the fund (R17), as the API does, and files the rest', async () => {
+    await w.enterprise(41);
+    await w.enterprise(42);
+    const bad = await fileLoan({
+      db: w.db,
+      catalog: w.catalog,
+      actor: icbc,
+      today,
+      input: {
+        bankRef: 'R17-0',
+        creditCode: creditCode(41),
+        loan: { kind: 'credit', principal: parseYuan('100000.00'), disbursedOn: '2025-09-01', mode: 'direct' },
+      },
+    });
+    await reportClassification({
+      db: w.db,
+      catalog: w.catalog,
+      actor: icbc,
+      id: bad.filing.id,
+      classification: 'doubtful',
+      overdueSince: null,
+      on: today,
+      today,
+    });
+    const row = (ref: string, n: number) => [ref, creditCode(n), `企业${n}`, ...good(ref, 0).slice(3)];
+    const { job } = await run(writeCsv([row('R17-1', 41), row('R17-2', 42)]));
+    expect(job).toMatchObject({ status: 'done', filed: 1, rejected: 1 });
+    expect((await errorsOf(job.id)).map((e) => [e.line, e.column])).toEqual([[2, 'rule:no-bad-loan']]);
+    expect(await count('R17-')).toBe(2);
   });
 });
