@@ -16,16 +16,13 @@ import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
 import {
   guarantorOf,
-  insertFilings,
-  openedCaps,
   planFiling,
-  reserveFilings,
-  storedFiling,
   withOpenedCap,
   type FilingDesk,
   type FilingInput,
   type FilingPlan,
-} from '../filings/filings.usecases';
+} from '../filings/filing.plan';
+import { insertFilings, openedCaps, reserveFilings, storedFiling } from '../filings/filing.store';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -392,7 +389,7 @@ async function prepareChunk({
 }
 
 /**
- * Each plan's G5 cap account as it stands (filings.usecases withOpenedCap): a cap opened already as
+ * Each plan's G5 cap account as it stands (filing.plan withOpenedCap): a cap opened already as
  * the policy says is not opened again (its transfer and two accounts are left out of the chunk), one
  * a policy version changed is raised or lowered to it. Read once per chunk.
  */
