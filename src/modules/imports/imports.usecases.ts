@@ -60,10 +60,8 @@ interface ChunkCounts {
   rejected: number;
 }
 
-const jobTotals = new Map<string, number>();
-
 export function jobView(j: ImportJobRow) {
-  const total = jobTotals.get(j.id);
+  const total = j.totalLines;
   return {
     id: j.id,
     bankId: j.bankId,
@@ -146,9 +144,9 @@ export async function openImport({
     fileName,
     fileHash,
     bytes,
+    totalLines: inspection.lastLine,
     createdBy: actor.username,
   });
-  jobTotals.set(job.id, inspection.lastLine);
   return { job, created, inspection };
 }
 
