@@ -12,6 +12,20 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/** An audit row's fields as text, as audit_row_hash() hashes them (json as the database prints it). */
+export interface AuditRowText {
+  seq: bigint;
+  at: string;
+  actor: string;
+  action: string;
+  entityKind: string;
+  entityId: string;
+  before: string | null;
+  after: string | null;
+  prevHash: string;
+  hash: string;
+}
+
 const withBigints = (_k: string, x: unknown) => (typeof x === 'bigint' ? x.toString() : x);
 /** JSON with bigints as strings. A replacer slows JSON.stringify several times, so it is used only when a bigint is there. */
 const toJson = (v: unknown) => {
@@ -72,6 +86,26 @@ export function createAuditRepository({ db }: { db: Db }) {
       const res = rowsOf(appended);
       if (Number(res[0]!.n) !== entries.length)
         throw new Error(`audit: appended ${String(res[0]!.n)} of ${entries.length} entries`);
+    },
+    /** Up to `limit` rows after seq `after`, in seq order, as text (timestamps in UTC to the microsecond). */
+    async textsAfter(after: bigint, limit: number): Promise<AuditRowText[]> {
+      const rows = rowsOf(
+        await db.execute(sql`select seq::text as seq_text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_text,
+        actor, action, entity_kind, entity_id, before::text as before_text, after::text as after_text, prev_hash, hash
+      from audit_log where seq > ${after.toString()}::bigint order by seq limit ${limit}`),
+      );
+      return rows.map((r) => ({
+        seq: BigInt(r.seq_text as string),
+        at: String(r.at_text),
+        actor: String(r.actor),
+        action: String(r.action),
+        entityKind: String(r.entity_kind),
+        entityId: String(r.entity_id),
+        before: (r.before_text as string | null) ?? null,
+        after: (r.after_text as string | null) ?? null,
+        prevHash: String(r.prev_hash),
+        hash: String(r.hash),
+      }));
     },
     async list({
       limit,

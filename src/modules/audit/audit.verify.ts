@@ -4,26 +4,14 @@
  * "fixed" with the database's own function, is still caught by the chain.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { checkAuditChain, type AuditedTransfer, type Violation } from '../../core/ledger/invariants';
 import type { TransferKind } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
-import { rowsOf } from '../shared/rows';
+import { createAuditRepository, type AuditRowText } from './audit.repository';
+
+export type { AuditRowText };
 
 const PAGE = 2000;
-
-export interface AuditRowText {
-  seq: bigint;
-  at: string;
-  actor: string;
-  action: string;
-  entityKind: string;
-  entityId: string;
-  before: string | null;
-  after: string | null;
-  prevHash: string;
-  hash: string;
-}
 
 /** audit_row_hash(), recomputed: sha256 over the fields joined by U+001F, timestamps in UTC to the microsecond. */
 export function auditRowHash(r: AuditRowText): string {
@@ -43,29 +31,13 @@ export function auditRowHash(r: AuditRowText): string {
 
 /** The audit log in seq order, a page at a time (json as the database prints it, which is what was hashed). */
 export async function* readAuditLog(db: Db): AsyncGenerator<AuditRowText> {
+  const audit = createAuditRepository({ db });
   let after = 0n;
   for (;;) {
-    const rows = rowsOf(
-      await db.execute(sql`select seq::text as seq_text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_text,
-        actor, action, entity_kind, entity_id, before::text as before_text, after::text as after_text, prev_hash, hash
-      from audit_log where seq > ${after.toString()}::bigint order by seq limit ${PAGE}`),
-    );
-    for (const r of rows) {
-      yield {
-        seq: BigInt(r.seq_text as string),
-        at: String(r.at_text),
-        actor: String(r.actor),
-        action: String(r.action),
-        entityKind: String(r.entity_kind),
-        entityId: String(r.entity_id),
-        before: (r.before_text as string | null) ?? null,
-        after: (r.after_text as string | null) ?? null,
-        prevHash: String(r.prev_hash),
-        hash: String(r.hash),
-      };
-    }
+    const rows = await audit.textsAfter(after, PAGE);
+    for (const r of rows) yield r;
     if (rows.length < PAGE) return;
-    after = BigInt(rows.at(-1)!.seq_text as string);
+    after = rows.at(-1)!.seq;
   }
 }
 

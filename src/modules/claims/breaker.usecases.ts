@@ -3,15 +3,16 @@
  * asked: filed principal, claimed NPL principal, compensation paid (the payable account's
  * debits) and refunds (recovery transfers). Nothing is stored, so it lifts by itself.
  */
-import { eq, sql } from 'drizzle-orm';
 import { circuitBreaker, type BreakerState, type BreakerThresholds } from '../../core/claims/circuit-breaker';
 import { formatPercent, formatRate, formatYuan, formatYuanGrouped } from '../../core/money/money';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { scopeFor, type Actor } from '../auth/access';
-import { institutions } from '../registry/registry.table';
 import { Problem } from '../shared/problem';
-import { rowsOf } from '../shared/rows';
+import * as repo from './breaker.repository';
+import type { BankFigures } from './breaker.repository';
+
+export type { BankFigures };
 
 /** The strictest thresholds among the programmes in force (both E-Town programmes use G4's 3% and 5,000,000 yuan). */
 export function breakerThresholds(catalog: PolicyCatalog): BreakerThresholds {
@@ -22,54 +23,14 @@ export function breakerThresholds(catalog: PolicyCatalog): BreakerThresholds {
   };
 }
 
-export async function bankFigures(db: Db, bankId: string) {
-  const [r] = rowsOf(
-    await db.execute(sql`select
-      (select coalesce(sum(principal), 0) from filings where bank_id = ${bankId} and status <> 'withdrawn')::text as filed,
-      (select coalesce(sum(outstanding), 0) from claims where bank_id = ${bankId} and state not in ('rejected', 'withdrawn'))::text as claimed,
-      (select coalesce(sum(debits_posted), 0) from ledger_accounts where code = 'payable' and entity_id = ${bankId})::text as paid,
-      (select coalesce(sum(t.amount), 0) from ledger_transfers t join recoveries r on r.id = t.entity_id
-        where t.code = 'recovery-refund' and r.bank_id = ${bankId})::text as refunded`),
-  );
-  return {
-    filedPrincipal: BigInt(r!.filed as string),
-    claimedNplPrincipal: BigInt(r!.claimed as string),
-    compensationPaid: BigInt(r!.paid as string),
-    refunded: BigInt(r!.refunded as string),
-  };
+/** A bank's figures: filed principal, claimed NPL principal, compensation paid and refunds. */
+export async function bankFigures(db: Db, bankId: string): Promise<BankFigures> {
+  return repo.bankFiguresOf({ db, bankId });
 }
 
-export type BankFigures = Awaited<ReturnType<typeof bankFigures>>;
-
-/**
- * bankFigures for every bank at once, one pass over each table instead of one set of lookups per
- * bank (the reports ask for all banks; bank by bank it took ~4 s over a million loans). The same
- * four sums as bankFigures, grouped by bank — keep the two alike (reports.test.ts compares them).
- */
+/** bankFigures for every bank at once (breaker.repository.ts `everyBankFigures`: one pass over each table). */
 export async function allBankFigures(db: Db): Promise<Map<string, BankFigures>> {
-  const rows = rowsOf(
-    await db.execute(sql`
-    with filed as (select bank_id, sum(principal) as v from filings where status <> 'withdrawn' group by 1),
-    claimed as (select bank_id, sum(outstanding) as v from claims where state not in ('rejected', 'withdrawn') group by 1),
-    paid as (select entity_id as bank_id, sum(debits_posted) as v from ledger_accounts where code = 'payable' group by 1),
-    refunded as (select r.bank_id, sum(t.amount) as v from ledger_transfers t join recoveries r on r.id = t.entity_id
-                 where t.code = 'recovery-refund' group by 1)
-    select i.id, coalesce(filed.v, 0)::text as filed, coalesce(claimed.v, 0)::text as claimed, coalesce(paid.v, 0)::text as paid, coalesce(refunded.v, 0)::text as refunded
-    from institutions i left join filed on filed.bank_id = i.id left join claimed on claimed.bank_id = i.id
-      left join paid on paid.bank_id = i.id left join refunded on refunded.bank_id = i.id
-    where i.kind = 'bank'`),
-  );
-  return new Map(
-    rows.map((r) => [
-      String(r.id),
-      {
-        filedPrincipal: BigInt(r.filed as string),
-        claimedNplPrincipal: BigInt(r.claimed as string),
-        compensationPaid: BigInt(r.paid as string),
-        refunded: BigInt(r.refunded as string),
-      },
-    ]),
-  );
+  return repo.everyBankFigures({ db });
 }
 
 /** The figures of these banks: for several, every bank's in one query; for one, its own lookups alone. */
@@ -136,7 +97,7 @@ export function breakerView(bankId: string, b: Awaited<ReturnType<typeof breaker
 /** Every bank's breaker the actor may see (staff: all, in one pass over the book; a bank: its own). */
 export async function listBreakers({ db, catalog, actor }: { db: Db; catalog: PolicyCatalog; actor: Actor }) {
   const scope = scopeFor(actor);
-  const banks = (await db.select().from(institutions).where(eq(institutions.kind, 'bank'))).filter(
+  const banks = (await repo.banks({ db })).filter(
     (b) => scope.kind === 'all' || (scope.kind === 'bank' && b.id === scope.bankId),
   );
   const figures = await figuresOf(
@@ -163,7 +124,7 @@ export async function getBreaker({
   bankId: string;
 }) {
   const scope = scopeFor(actor);
-  const [bank] = await db.select().from(institutions).where(eq(institutions.id, bankId));
+  const bank = await repo.institutionById({ db, id: bankId });
   if (!bank || bank.kind !== 'bank' || scope.kind === 'guarantor' || (scope.kind === 'bank' && scope.bankId !== bankId))
     throw Problem.notFound(`Bank ${bankId}`);
   return breakerView(bankId, await breakerOf({ db, catalog, bankId }));

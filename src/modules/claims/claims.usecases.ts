@@ -5,7 +5,6 @@
  * queue while cash is short (R7a, first approved first paid); the bank's breaker holds claims (G4).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { WorkingCalendar } from '../../core/calendar';
 import {
   deciderProblem,
@@ -14,7 +13,7 @@ import {
   type ClaimEvent,
   type ClaimState,
 } from '../../core/claims/claim-state';
-import { accountId, limitShortfallAccount, payClaim } from '../../core/ledger/fund-operations';
+import { limitShortfallAccount, payClaim } from '../../core/ledger/fund-operations';
 import {
   approveClaim as lifeApproveClaim,
   submitClaim as lifeSubmitClaim,
@@ -25,7 +24,6 @@ import { label, type Compensation } from '../../core/policy';
 import { formatPercent, formatYuan, formatYuanGrouped, type Fen } from '../../core/money/money';
 import { scopeFor, SYSTEM, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
-import { filings } from '../filings/filings.table';
 import { createFilingsRepository, type FilingRow } from '../filings/filings.repository';
 import { loanProblem } from '../filings/filings.errors';
 import { loanOf, storeLoan } from '../filings/filings.loan';
@@ -39,13 +37,12 @@ import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import { Problem } from '../shared/problem';
 import { breakerOf, breakerView } from './breaker.usecases';
-import { claimEvents, claims } from './claims.table';
-import { rowsOf } from '../shared/rows';
+import * as repo from './claims.repository';
+import type { ClaimInsert, ClaimRow } from './claims.repository';
 
 /** The manager decides within this many working days of submission (the SLA shown on every claim). */
 export const DECISION_WORKING_DAYS = 15;
 
-type ClaimRow = typeof claims.$inferSelect;
 interface ClaimReason {
   rule: string;
   cites: string[];
@@ -94,20 +91,8 @@ export function claimView(
 }
 export type ClaimView = ReturnType<typeof claimView>;
 
-const scopeWhere = (actor: Actor) => {
-  const s = scopeFor(actor);
-  if (s.kind === 'bank') return eq(claims.bankId, s.bankId);
-  if (s.kind === 'guarantor')
-    return inArray(claims.filingId, sql`(select id from filings where guarantor_id = ${s.guarantorId})`);
-  return undefined;
-};
-
 async function findClaim(db: Db, actor: Actor, id: string, forUpdate = false): Promise<ClaimRow> {
-  const q = db
-    .select()
-    .from(claims)
-    .where(and(eq(claims.id, id), scopeWhere(actor)));
-  const [row] = forUpdate ? await q.for('update') : await q;
+  const row = await repo.findClaim({ db, scope: scopeFor(actor), id, forUpdate });
   if (!row) throw Problem.notFound(`Claim ${id}`);
   return row;
 }
@@ -117,7 +102,7 @@ async function move(
   actor: Actor,
   c: ClaimRow,
   event: ClaimEvent,
-  patch: Partial<typeof claims.$inferInsert>,
+  patch: Partial<ClaimInsert>,
   note?: string,
 ): Promise<ClaimRow> {
   let to: ClaimState;
@@ -130,14 +115,12 @@ async function move(
       ]);
     throw e;
   }
-  await db
-    .update(claims)
-    .set({ ...patch, state: to, version: sql`${claims.version} + 1` })
-    .where(eq(claims.id, c.id));
-  await db
-    .insert(claimEvents)
-    .values({ claimId: c.id, event, fromState: c.state, toState: to, actor: actor.username, note: note ?? null });
-  const [after] = await db.select().from(claims).where(eq(claims.id, c.id));
+  await repo.setClaimState({ db, id: c.id, to, patch });
+  await repo.addClaimEvent({
+    db,
+    event: { claimId: c.id, event, fromState: c.state, toState: to, actor: actor.username, note: note ?? null },
+  });
+  const after = await repo.claimById({ db, id: c.id });
   await createAuditRepository({ db }).record({
     actor: actor.username,
     action: `claim.${event}`,
@@ -219,23 +202,27 @@ export async function submitClaim({
         messageEn: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)`,
       },
     ];
-    await tx.insert(claims).values({
-      id,
-      filingId: f.id,
-      fundId: f.fundId,
-      bankId: f.bankId,
-      state: 'submitted',
-      outstanding: f.outstanding,
-      compensation: comp.compensation,
-      parties: comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) })),
-      reasons,
-      submittedBy: actor.username,
-      submittedOn: today,
-      dueBy: decisionDue(catalog.calendar, today),
+    await repo.insertClaim({
+      db: tx,
+      claim: {
+        id,
+        filingId: f.id,
+        fundId: f.fundId,
+        bankId: f.bankId,
+        state: 'submitted',
+        outstanding: f.outstanding,
+        compensation: comp.compensation,
+        parties: comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) })),
+        reasons,
+        submittedBy: actor.username,
+        submittedOn: today,
+        dueBy: decisionDue(catalog.calendar, today),
+      },
     });
-    await tx
-      .insert(claimEvents)
-      .values({ claimId: id, event: 'submit', fromState: null, toState: 'submitted', actor: actor.username });
+    await repo.addClaimEvent({
+      db: tx,
+      event: { claimId: id, event: 'submit', fromState: null, toState: 'submitted', actor: actor.username },
+    });
     await createFilingsRepository({ db: tx }).addEvent({
       filingId: f.id,
       kind: 'claim-submitted',
@@ -243,7 +230,7 @@ export async function submitClaim({
       data: { claimId: id, compensation: formatYuan(comp.compensation) },
       actor: actor.username,
     });
-    let row = (await tx.select().from(claims).where(eq(claims.id, id)))[0]!;
+    let row = (await repo.claimById({ db: tx, id }))!;
     await createAuditRepository({ db: tx }).record({
       actor: actor.username,
       action: 'claim.submit',
@@ -331,7 +318,7 @@ export async function approveClaim({
       data: { claimId: c.id, compensation: formatYuan(comp.compensation), released: formatYuan(f.reserved) },
       actor: actor.username,
     });
-    const seq = await nextApprovedSeq(tx);
+    const seq = await repo.nextApprovedSeq({ db: tx });
     return claimView(
       await move(tx, actor, c, 'approve', {
         decidedBy: actor.username,
@@ -372,22 +359,14 @@ const liveOf = (c: ClaimRow): Loan['claim'] => ({
 
 /** The loan's live claim (neither rejected nor withdrawn), locked with the loan. */
 export async function liveClaimOf(db: Db, filingId: string): Promise<Loan['claim']> {
-  const [c] = await db
-    .select()
-    .from(claims)
-    .where(and(eq(claims.filingId, filingId), notInArray(claims.state, ['rejected', 'withdrawn'])))
-    .for('update');
+  const c = await repo.lockLiveClaim({ db, filingId });
   return c ? liveOf(c) : null;
 }
 
 /** The live claims of many loans at once (bulk repayments), locked, by filing id. */
 export async function liveClaimsOf(db: Db, filingIds: string[]): Promise<Map<string, NonNullable<Loan['claim']>>> {
   if (!filingIds.length) return new Map();
-  const rows = await db
-    .select()
-    .from(claims)
-    .where(and(inArray(claims.filingId, filingIds), notInArray(claims.state, ['rejected', 'withdrawn'])))
-    .for('update');
+  const rows = await repo.lockLiveClaims({ db, filingIds });
   return new Map(rows.map((c) => [c.filingId, liveOf(c)!]));
 }
 
@@ -411,7 +390,7 @@ export async function followLoanBalance({
 }): Promise<void> {
   const live = await liveClaimOf(db, filingId);
   if (!live) return;
-  const [c] = await db.select().from(claims).where(eq(claims.id, live.id));
+  const c = await repo.claimById({ db, id: live.id });
   if (change.kind === 'withdrawn') {
     // Nothing is owed on a loan repaid in full: the claim closes at 0.
     await move(
@@ -426,25 +405,26 @@ export async function followLoanBalance({
   }
   const comp = change.compensation;
   const before = claimView(c!);
-  await db
-    .update(claims)
-    .set({
-      outstanding: change.outstanding,
-      compensation: comp.compensation,
-      parties: partiesOf(comp),
-      version: sql`${claims.version} + 1`,
-    })
-    .where(eq(claims.id, c!.id));
-  const note = `outstanding ${formatYuan(c!.outstanding)} → ${formatYuan(change.outstanding)} on ${on}: compensation ${formatYuan(c!.compensation)} → ${formatYuan(comp.compensation)} (R14)`;
-  await db.insert(claimEvents).values({
-    claimId: c!.id,
-    event: 'recompute',
-    fromState: c!.state,
-    toState: c!.state,
-    actor: actor.username,
-    note,
+  await repo.recomputeClaim({
+    db,
+    id: c!.id,
+    outstanding: change.outstanding,
+    compensation: comp.compensation,
+    parties: partiesOf(comp),
   });
-  const [after] = await db.select().from(claims).where(eq(claims.id, c!.id));
+  const note = `outstanding ${formatYuan(c!.outstanding)} → ${formatYuan(change.outstanding)} on ${on}: compensation ${formatYuan(c!.compensation)} → ${formatYuan(comp.compensation)} (R14)`;
+  await repo.addClaimEvent({
+    db,
+    event: {
+      claimId: c!.id,
+      event: 'recompute',
+      fromState: c!.state,
+      toState: c!.state,
+      actor: actor.username,
+      note,
+    },
+  });
+  const after = await repo.claimById({ db, id: c!.id });
   await createAuditRepository({ db }).record({
     actor: actor.username,
     action: 'claim.recompute',
@@ -504,18 +484,11 @@ export async function withdrawClaim({
   return out;
 }
 
-async function nextApprovedSeq(db: Db): Promise<number> {
-  return Number(rowsOf(await db.execute(sql`select nextval('claims_approved_seq')::int as seq`))[0]!.seq);
-}
-
 /** Each queued claim's place in its fund's payment queue (1 = paid next), by id. */
 async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, number>> {
   const queued = page.filter((c) => c.state === 'queued');
   if (!queued.length) return new Map();
-  const rows = await db
-    .select({ id: claims.id, fundId: claims.fundId, approvedSeq: claims.approvedSeq })
-    .from(claims)
-    .where(and(eq(claims.state, 'queued'), inArray(claims.fundId, [...new Set(queued.map((c) => c.fundId))])));
+  const rows = await repo.queuedInFunds({ db, fundIds: [...new Set(queued.map((c) => c.fundId))] });
   const wanted = new Set(queued.map((c) => c.id));
   const out = new Map<string, number>();
   for (const r of rows) {
@@ -523,14 +496,6 @@ async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, num
     out.set(r.id, 1 + rows.filter((o) => o.fundId === r.fundId && (o.approvedSeq ?? 0) < (r.approvedSeq ?? 0)).length);
   }
   return out;
-}
-
-async function earlierInQueue(db: Db, c: ClaimRow): Promise<number> {
-  const [r] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(claims)
-    .where(and(eq(claims.fundId, c.fundId), eq(claims.state, 'queued'), lt(claims.approvedSeq, c.approvedSeq ?? 0)));
-  return Number(r?.n ?? 0);
 }
 
 /** Pays an approved claim, or queues it behind earlier ones or while cash is short (R7a). */
@@ -541,7 +506,7 @@ export async function payApprovedClaim({ db, actor, id, today }: { db: Db; actor
       throw new Problem(409, 'Not payable', `A ${c.state} claim cannot be paid.`, [
         { field: 'state', message: `is ${c.state}` },
       ]);
-    if ((await earlierInQueue(tx, c)) > 0)
+    if ((await repo.earlierInQueue({ db: tx, claim: c })) > 0)
       return claimView(c.state === 'queued' ? c : await move(tx, actor, c, 'queue', {}, 'earlier claims wait first'));
     return claimView(await tryPay(tx, actor, c, today));
   });
@@ -568,7 +533,7 @@ async function tryPay(db: Db, actor: Actor, c: ClaimRow, today: string): Promise
       });
     });
   } catch (e) {
-    if (e instanceof LedgerRefusal && e.account === accountId.cash(c.fundId))
+    if (e instanceof LedgerRefusal && e.accountKind === 'cash')
       return c.state === 'queued' ? c : move(db, actor, c, 'queue', {}, 'the fund lacks cash (R7a)');
     throw e;
   }
@@ -598,13 +563,7 @@ export async function payQueue({
   let paid = 0;
   for (;;) {
     const done = await db.transaction(async (tx) => {
-      const [next] = await tx
-        .select()
-        .from(claims)
-        .where(and(eq(claims.fundId, fundId), eq(claims.state, 'queued')))
-        .orderBy(asc(claims.approvedSeq))
-        .limit(1)
-        .for('update');
+      const next = await repo.nextQueued({ db: tx, fundId });
       if (!next) return true;
       const after = await tryPay(tx, actor, next, today);
       return after.state !== 'paid';
@@ -626,10 +585,7 @@ export async function releaseHeldClaims({
 }): Promise<number> {
   const b = await breakerOf({ db, catalog, bankId });
   if (b.tripped) return 0;
-  const held = await db
-    .select()
-    .from(claims)
-    .where(and(eq(claims.bankId, bankId), eq(claims.state, 'held')));
+  const held = await repo.heldClaimsOf({ db, bankId });
   for (const c of held)
     await db.transaction((tx) => move(tx, SYSTEM, c, 'release', { heldReason: null }, 'circuit breaker lifted (G4)'));
   return held.length;
@@ -637,11 +593,11 @@ export async function releaseHeldClaims({
 
 export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor; id: string; today: string }) {
   const c = await findClaim(db, actor, id);
-  const events = await db.select().from(claimEvents).where(eq(claimEvents.claimId, id)).orderBy(asc(claimEvents.id));
-  const [f] = await db.select({ bankRef: filings.bankRef }).from(filings).where(eq(filings.id, c.filingId));
+  const events = await repo.claimEventsOf({ db, claimId: id });
+  const bankRef = await repo.bankRefOf({ db, filingId: c.filingId });
   const queuePosition = (await queuePositions(db, [c])).get(c.id) ?? null;
   return {
-    ...claimView(c, { bankRef: f?.bankRef ?? '', today, queuePosition }),
+    ...claimView(c, { bankRef: bankRef ?? '', today, queuePosition }),
     events: events.map((e) => ({
       event: e.event,
       from: e.fromState,
@@ -673,28 +629,14 @@ export async function listClaims({
   };
 }) {
   const cursor = decodeCursor(query.cursor, 'timestamp');
-  const cmp = query.order === 'asc' ? sql`>` : sql`<`;
-  const rows = await db
-    .select({ claim: claims, bankRef: filings.bankRef })
-    .from(claims)
-    .innerJoin(filings, eq(filings.id, claims.filingId))
-    .where(
-      and(
-        scopeWhere(actor),
-        query.state ? eq(claims.state, query.state) : undefined,
-        query.bankId ? eq(claims.bankId, query.bankId) : undefined,
-        query.fundId ? eq(claims.fundId, query.fundId) : undefined,
-        query.filingId ? eq(claims.filingId, query.filingId) : undefined,
-        cursor
-          ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})`
-          : undefined,
-      ),
-    )
-    .orderBy(
-      query.order === 'asc' ? asc(claims.submittedAt) : desc(claims.submittedAt),
-      query.order === 'asc' ? asc(claims.id) : desc(claims.id),
-    )
-    .limit(query.limit + 1);
+  const rows = await repo.listClaims({
+    db,
+    scope: scopeFor(actor),
+    filter: { state: query.state, bankId: query.bankId, fundId: query.fundId, filingId: query.filingId },
+    cursor,
+    order: query.order,
+    limit: query.limit,
+  });
   const page = pageOf(rows, query.limit, (r) => ({ value: r.claim.submittedAt.toISOString(), id: r.claim.id }));
   const positions = await queuePositions(
     db,
@@ -712,10 +654,7 @@ export async function filingOfClaim(
   db: Db,
   claimId: string,
 ): Promise<{ claim: ClaimRow; filing: FilingRow } | undefined> {
-  const [c] = await db.select().from(claims).where(eq(claims.id, claimId));
-  if (!c) return undefined;
-  const [f] = await db.select().from(filings).where(eq(filings.id, c.filingId));
-  return { claim: c, filing: f! };
+  return repo.claimWithFiling({ db, claimId });
 }
 
 export { filingView, type Fen };

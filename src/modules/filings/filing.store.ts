@@ -11,7 +11,7 @@ import type { RenderedReason } from '../../core/policy';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
-import { LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
+import { openAccounts, postChains } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
 import { limitReason } from './filings.errors';
 import { shortfallRefusals } from './filings.shortfall';
@@ -159,26 +159,16 @@ export async function reserveFilings({
     asks: plans.map((p) => ({ fundId: p.row.fundId, amount: p.row.reserved, fromQuota: p.row.agreementId != null })),
   });
   if (held.some((r) => r !== null)) return { written: false, refused: held };
-  const transfers = plans.flatMap((p) => p.transfers);
-  count(timings, 'ledger transfers', transfers.length);
-  const results = transfers.length
-    ? await timed(timings, 'ledger_apply', () =>
-        ledger.apply(
-          transfers.map((t) => ({ ...t, kind: 'single' as const })),
-          actor.username,
-        ),
-      )
-    : [];
-  let next = 0;
-  const refusals = plans.map((p) => {
-    const mine = results.slice(next, next + p.transfers.length);
-    const ts = transfers.slice(next, next + p.transfers.length);
-    next += p.transfers.length;
-    const failed = mine.findIndex((r) => r !== 'ok' && r !== 'exists' && r !== 'linked_event_failed');
-    if (failed >= 0) return limitReason(new LedgerRefusal(ts[failed]!, mine[failed]!));
-    if (mine.some((r) => r !== 'ok' && r !== 'exists')) throw new LedgerRefusal(ts[0]!, 'linked_event_failed');
-    return null;
-  });
+  count(
+    timings,
+    'ledger transfers',
+    plans.reduce((n, p) => n + p.transfers.length, 0),
+  );
+  const refusals = (
+    await timed(timings, 'ledger_apply', () =>
+      postChains({ ledger, chains: plans.map((p) => p.transfers), actor: actor.username }),
+    )
+  ).map((r) => (r ? limitReason(r) : null));
   if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
   // What the insert wrote is known: the view is built from it rather than read back.
   const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));

@@ -20,40 +20,37 @@ export class FilingRefused extends Problem {
   }
 }
 
-const LIMIT_REASONS: { match: RegExp; rule: string; cites: string[]; zh: string; en: string }[] = [
-  {
-    match: /:quota:/,
+/** The rule a limit account enforces, by the account's kind (its ledger code). */
+const LIMIT_REASONS: Record<string, { rule: string; cites: string[]; zh: string; en: string }> = {
+  quota: {
     rule: 'bank-quota',
     cites: ['R7'],
     zh: '合作银行的风险补偿额度不足（R7c）',
     en: 'The bank’s quota would be exceeded (R7c)',
   },
-  {
-    match: /:enterprise-cap:/,
+  'enterprise-cap': {
     rule: 'per-enterprise-cap',
     cites: ['G5'],
     zh: '该银行对单个企业的贷款金额将超过上限（G5）',
     en: 'The bank’s loans to this enterprise would exceed the cap (G5)',
   },
-  {
-    match: /:capacity$/,
+  capacity: {
     rule: 'fund-liability-limit',
     cites: ['R7', 'F17'],
     zh: '补偿资金的总负债上限将被突破（R7b）',
     en: 'The fund’s total liability limit would be exceeded (R7b)',
   },
-  {
-    match: /:cash$/,
+  cash: {
     rule: 'fund-cash',
     cites: ['R7'],
     zh: '补偿资金可用资金不足（R7a）',
     en: 'The fund lacks the cash (R7a)',
   },
-];
+};
 
-/** Translates a ledger refusal into the rule it enforces. */
+/** Translates a ledger refusal into the rule it enforces; a refusal of any other account is a fault, rethrown. */
 export function limitReason(refusal: LedgerRefusal): RenderedReason {
-  const hit = LIMIT_REASONS.find((l) => l.match.test(refusal.account));
+  const hit = LIMIT_REASONS[refusal.accountKind];
   if (!hit) throw refusal;
   return { rule: hit.rule, fact: hit.cites[0]!, cites: hit.cites, ok: false, message: hit.zh, messageEn: hit.en };
 }

@@ -3,7 +3,6 @@
  * Every movement of money or liability is a ledger batch in the same transaction as its row.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
 import {
   carveQuota,
   fundAccounts,
@@ -17,10 +16,8 @@ import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
-import { programmes } from '../programmes/programmes.table';
-import { agreements, fundProgrammes, funds, institutions } from '../registry/registry.table';
 import { Problem } from '../shared/problem';
-import { fundTopUps } from './funds.table';
+import { createFundsRepository, type AgreementRow } from './funds.repository';
 
 export interface FundInput {
   id: string;
@@ -33,19 +30,17 @@ export interface FundInput {
 
 export async function createFund({ db, actor, input }: { db: Db; actor: Actor; input: FundInput }) {
   return db.transaction(async (tx) => {
-    if ((await tx.select().from(funds).where(eq(funds.id, input.id))).length)
+    const repo = createFundsRepository({ db: tx });
+    if (await repo.findFund(input.id))
       throw new Problem(409, 'Conflict', `Fund ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
     for (const [i, p] of input.programmes.entries()) {
       if (input.programmes.indexOf(p) !== i)
         throw Problem.invalid([{ field: `programmes[${i}]`, message: `lists ${p} a second time` }]);
-      if (!(await tx.select().from(programmes).where(eq(programmes.id, p))).length)
+      if (!(await repo.programmeExists(p)))
         throw Problem.invalid([{ field: `programmes[${i}]`, message: `is not a programme: ${p}` }]);
     }
-    await tx.insert(funds).values({ id: input.id, name: input.name, liabilityMultipleBp: input.liabilityMultipleBp });
-    if (input.programmes.length)
-      await tx
-        .insert(fundProgrammes)
-        .values(input.programmes.map((programmeId) => ({ fundId: input.id, programmeId })));
+    await repo.insertFund({ id: input.id, name: input.name, liabilityMultipleBp: input.liabilityMultipleBp });
+    if (input.programmes.length) await repo.linkProgrammes(input.id, input.programmes);
     await openAccounts({ ledger: createLedgerRepository({ db: tx }), accounts: fundAccounts(input.id) });
     await createAuditRepository({ db: tx }).record({
       actor: actor.username,
@@ -82,21 +77,17 @@ async function topUpInTransaction({
   on: string;
   note?: string | undefined;
 }) {
-  const [fund] = await db.select().from(funds).where(eq(funds.id, fundId));
+  const repo = createFundsRepository({ db });
+  const fund = await repo.findFund(fundId);
   if (!fund) throw Problem.notFound(`Fund ${fundId}`);
   // The fund starts with its first top-up (the initial capital): money cannot arrive before it.
-  const [first] = await db
-    .select({ on: fundTopUps.on })
-    .from(fundTopUps)
-    .where(eq(fundTopUps.fundId, fundId))
-    .orderBy(asc(fundTopUps.on))
-    .limit(1);
-  if (first && on < first.on)
+  const start = await repo.firstTopUpOn(fundId);
+  if (start !== undefined && on < start)
     throw Problem.invalid([
-      { field: 'on', code: 'fund.top_up_before_start', message: `must not be before the fund’s start (${first.on})` },
+      { field: 'on', code: 'fund.top_up_before_start', message: `must not be before the fund’s start (${start})` },
     ]);
   const id = randomUUID();
-  await db.insert(fundTopUps).values({
+  await repo.insertTopUp({
     id,
     fundId,
     amount,
@@ -146,10 +137,11 @@ export async function topUpFund({
 }
 
 export async function fundView(db: Db, id: string) {
-  const [fund] = await db.select().from(funds).where(eq(funds.id, id));
+  const repo = createFundsRepository({ db });
+  const fund = await repo.findFund(id);
   if (!fund) throw Problem.notFound(`Fund ${id}`);
-  const progs = await db.select().from(fundProgrammes).where(eq(fundProgrammes.fundId, id));
-  const topUps = await db.select().from(fundTopUps).where(eq(fundTopUps.fundId, id)).orderBy(asc(fundTopUps.at));
+  const progs = await repo.programmesOf(id);
+  const topUps = await repo.topUpsOf(id);
   return {
     id: fund.id,
     name: fund.name,
@@ -161,7 +153,7 @@ export async function fundView(db: Db, id: string) {
 }
 
 export async function listFunds({ db }: { db: Db }) {
-  const rows = await db.select().from(funds).orderBy(asc(funds.id));
+  const rows = await createFundsRepository({ db }).listFunds();
   return Promise.all(rows.map((f) => fundView(db, f.id)));
 }
 
@@ -174,7 +166,7 @@ export interface AgreementInput {
   quota?: Fen | undefined;
 }
 
-export function agreementView(a: typeof agreements.$inferSelect) {
+export function agreementView(a: AgreementRow) {
   return {
     id: a.id,
     fundId: a.fundId,
@@ -189,37 +181,26 @@ export function agreementView(a: typeof agreements.$inferSelect) {
 /** A cooperation agreement (G1); a bank's quota is carved out of the fund's capacity (R7c). */
 export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor; input: AgreementInput }) {
   return db.transaction(async (tx) => {
-    const [inst] = await tx.select().from(institutions).where(eq(institutions.id, input.institutionId));
+    const repo = createFundsRepository({ db: tx });
+    const inst = await repo.findInstitution(input.institutionId);
     if (!inst)
       throw Problem.invalid([
         { field: 'institutionId', message: `is not a registered institution: ${input.institutionId}` },
       ]);
     if (input.quota !== undefined && inst.kind !== 'bank')
       throw Problem.invalid([{ field: 'quota', message: 'only a bank’s agreement has a quota' }]);
-    const [link] = await tx
-      .select()
-      .from(fundProgrammes)
-      .where(and(eq(fundProgrammes.fundId, input.fundId), eq(fundProgrammes.programmeId, input.programmeId)));
+    const link = await repo.fundProgramme(input.fundId, input.programmeId);
     if (!link)
       throw Problem.invalid([
         { field: 'programmeId', message: `fund ${input.fundId} does not run programme ${input.programmeId}` },
       ]);
-    const dup = await tx
-      .select()
-      .from(agreements)
-      .where(
-        and(
-          eq(agreements.fundId, input.fundId),
-          eq(agreements.programmeId, input.programmeId),
-          eq(agreements.institutionId, input.institutionId),
-        ),
-      );
+    const dup = await repo.agreementsOf(input.fundId, input.programmeId, input.institutionId);
     if (dup.length)
       throw new Problem(409, 'Conflict', 'This institution has an agreement for this programme and fund already.', [
         { field: 'institutionId', message: 'has an agreement already' },
       ]);
     const id = randomUUID();
-    await tx.insert(agreements).values({
+    await repo.insertAgreement({
       id,
       fundId: input.fundId,
       programmeId: input.programmeId,
@@ -234,7 +215,7 @@ export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor
       await openAccounts({ ledger, accounts: [quotaAccount(input.fundId, id)] });
       await carveOrRefuse(tx, actor, input.fundId, id, `${id}:quota:1`, input.quota);
     }
-    const [row] = await tx.select().from(agreements).where(eq(agreements.id, id));
+    const row = await repo.findAgreement(id);
     await createAuditRepository({ db: tx }).record({
       actor: actor.username,
       action: 'agreement.sign',
@@ -265,7 +246,8 @@ async function carveOrRefuse(db: Db, actor: Actor, fundId: string, agreementId: 
 /** Raises a bank's quota (lowering it would strand filed loans; agreements end instead). */
 export async function raiseQuota({ db, actor, id, quota }: { db: Db; actor: Actor; id: string; quota: Fen }) {
   return db.transaction(async (tx) => {
-    const [a] = await tx.select().from(agreements).where(eq(agreements.id, id)).for('update');
+    const repo = createFundsRepository({ db: tx });
+    const a = await repo.lockAgreement(id);
     if (!a) throw Problem.notFound(`Agreement ${id}`);
     if (a.quota === null)
       throw Problem.invalid([
@@ -274,12 +256,9 @@ export async function raiseQuota({ db, actor, id, quota }: { db: Db; actor: Acto
     if (quota === a.quota) return agreementView(a); // the quota it has: nothing written (a retried raise)
     if (quota <= a.quota)
       throw Problem.invalid([{ field: 'quota', message: `must be more than the current ${formatYuan(a.quota)}` }]);
-    const [{ n }] = (await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(sql`ledger_transfers`)
-      .where(sql`entity_kind = 'agreement' and entity_id = ${id}`)) as [{ n: number }];
+    const n = await repo.quotaTransferCount(id);
     await carveOrRefuse(tx, actor, a.fundId, id, `${id}:quota:${n + 1}`, quota - a.quota);
-    await tx.update(agreements).set({ quota }).where(eq(agreements.id, id));
+    await repo.setQuota(id, quota);
     const after = { ...agreementView(a), quota: formatYuan(quota) };
     await createAuditRepository({ db: tx }).record({
       actor: actor.username,
@@ -294,19 +273,9 @@ export async function raiseQuota({ db, actor, id, quota }: { db: Db; actor: Acto
 }
 
 export async function listAgreements({ db, actor, fundId }: { db: Db; actor: Actor; fundId?: string | undefined }) {
-  const rows = await db
-    .select()
-    .from(agreements)
-    .where(
-      and(
-        fundId ? eq(agreements.fundId, fundId) : undefined,
-        actor.role === 'bank'
-          ? eq(agreements.institutionId, actor.bankId ?? '')
-          : actor.role === 'guarantor'
-            ? eq(agreements.institutionId, actor.guarantorId ?? '')
-            : undefined,
-      ),
-    )
-    .orderBy(asc(agreements.institutionId), asc(agreements.programmeId));
+  const rows = await createFundsRepository({ db }).listAgreements(
+    fundId,
+    actor.role === 'bank' ? (actor.bankId ?? '') : actor.role === 'guarantor' ? (actor.guarantorId ?? '') : undefined,
+  );
   return rows.map(agreementView);
 }

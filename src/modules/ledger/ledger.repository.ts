@@ -114,6 +114,20 @@ export function createLedgerRepository({ db }: { db: Db }) {
       };
     },
 
+    /** Each account's kind (its code), for naming a refusal's rule. */
+    async accountCodes(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = rowsOf(
+        await db.execute(
+          sql`select id, code from ledger_accounts where id in (${sql.join(
+            ids.map((i) => sql`${i}`),
+            sql`, `,
+          )})`,
+        ),
+      );
+      return new Map(rows.map((r) => [String(r.id), String(r.code)]));
+    },
+
     /** R15: each fund's limit shortfall, read without a lock — a filing's first look (0 for most). */
     async shortfalls(fundIds: string[]): Promise<Map<string, bigint>> {
       const ids = fundIds.map((f) => accountId.limitShortfall(f));

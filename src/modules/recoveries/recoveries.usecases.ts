@@ -4,13 +4,11 @@
  * pay queued claims and may lift the bank's breaker (G4).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
 import { recover } from '../../core/loans/loan-life';
 import { refundRecovery } from '../../core/ledger/fund-operations';
 import { formatYuan, type Fen } from '../../core/money/money';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
-import { claims } from '../claims/claims.table';
 import { payQueue, releaseHeldClaims } from '../claims/claims.usecases';
 import { loanProblem } from '../filings/filings.errors';
 import { loanOf, storeLoan } from '../filings/filings.loan';
@@ -21,9 +19,10 @@ import { applyOperation } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { Problem } from '../shared/problem';
-import { recoveries } from './recoveries.table';
+import * as repo from './recoveries.repository';
+import type { RecoveryRow } from './recoveries.repository';
 
-export function recoveryView(r: typeof recoveries.$inferSelect) {
+export function recoveryView(r: RecoveryRow) {
   return {
     id: r.id,
     claimId: r.claimId,
@@ -56,11 +55,12 @@ export async function reportRecovery({
 }) {
   if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
   const out = await db.transaction(async (tx) => {
-    const [c] = await tx
-      .select()
-      .from(claims)
-      .where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined))
-      .for('update');
+    const c = await repo.findClaim({
+      db: tx,
+      claimId,
+      bankId: actor.role === 'bank' ? (actor.bankId ?? '') : undefined,
+      forUpdate: true,
+    });
     if (!c) throw Problem.notFound(`Claim ${claimId}`);
     if (c.state !== 'paid')
       throw new Problem(409, 'Not compensated yet', 'Recoveries are reported after the claim is paid (R8).', [
@@ -69,13 +69,7 @@ export async function reportRecovery({
     if (on < c.submittedOn)
       throw Problem.invalid([{ field: 'on', message: 'must not be before the claim was submitted' }]);
     if (on > today) throw Problem.invalid([{ field: 'on', message: `must not be after today (${today})` }]);
-    const [{ recovered, refunded }] = (await tx
-      .select({
-        recovered: sql<string>`coalesce(sum(${recoveries.recovered}), 0)::text`,
-        refunded: sql<string>`coalesce(sum(${recoveries.refund}), 0)::text`,
-      })
-      .from(recoveries)
-      .where(eq(recoveries.claimId, claimId))) as [{ recovered: string; refunded: string }];
+    const { recovered, refunded } = await repo.recoveredSoFar({ db: tx, claimId });
     const filingsRepo = createFilingsRepository({ db: tx });
     const f = (await filingsRepo.find(c.filingId, {}, true))!;
     const id = randomUUID();
@@ -89,16 +83,19 @@ export async function reportRecovery({
     });
     if (!recovery.ok) throw loanProblem(recovery.refusal);
     const refund = recovery.refund!;
-    await tx.insert(recoveries).values({
-      id,
-      claimId,
-      filingId: c.filingId,
-      fundId: c.fundId,
-      bankId: c.bankId,
-      recovered: amount,
-      refund,
-      recoveredOn: on,
-      reportedBy: actor.username,
+    await repo.insertRecovery({
+      db: tx,
+      recovery: {
+        id,
+        claimId,
+        filingId: c.filingId,
+        fundId: c.fundId,
+        bankId: c.bankId,
+        recovered: amount,
+        refund,
+        recoveredOn: on,
+        reportedBy: actor.username,
+      },
     });
     const ledger = createLedgerRepository({ db: tx });
     // R15: the refund raises the limit (covering a shortfall first); the limits are locked before the batch.
@@ -126,7 +123,7 @@ export async function reportRecovery({
       data: { recoveryId: id, recovered: formatYuan(amount), refund: formatYuan(refund) },
       actor: actor.username,
     });
-    const [row] = await tx.select().from(recoveries).where(eq(recoveries.id, id));
+    const row = await repo.recoveryById({ db: tx, id });
     await createAuditRepository({ db: tx }).record({
       actor: actor.username,
       action: 'recovery.report',
@@ -142,12 +139,7 @@ export async function reportRecovery({
 }
 
 export async function listRecoveries({ db, actor, claimId }: { db: Db; actor: Actor; claimId: string }) {
-  const [c] = await db
-    .select()
-    .from(claims)
-    .where(and(eq(claims.id, claimId), actor.role === 'bank' ? eq(claims.bankId, actor.bankId ?? '') : undefined));
+  const c = await repo.findClaim({ db, claimId, bankId: actor.role === 'bank' ? (actor.bankId ?? '') : undefined });
   if (!c) throw Problem.notFound(`Claim ${claimId}`);
-  return (await db.select().from(recoveries).where(eq(recoveries.claimId, claimId)).orderBy(asc(recoveries.at))).map(
-    recoveryView,
-  );
+  return (await repo.recoveriesOf({ db, claimId })).map(recoveryView);
 }

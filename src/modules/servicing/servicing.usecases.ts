@@ -20,7 +20,7 @@ import {
   type FilingRow,
 } from '../filings/filings.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
-import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
+import { applyOperation, LedgerRefusal, postChains } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { withChinese } from '../shared/messages-zh';
@@ -319,29 +319,19 @@ async function repaymentChunk({
       loan: l,
       transfers: l.steps.flatMap((s) => s.transfers).map((t, k, all) => ({ ...t, linked: k < all.length - 1 })),
     }));
-  const batch = chains.flatMap((c) => c.transfers);
-  const results = batch.length
-    ? await createLedgerRepository({ db }).apply(
-        batch.map((t) => ({ ...t, kind: 'single' as const })),
-        actor.username,
-      )
-    : [];
-  let next = 0;
+  const refusals = await postChains({
+    ledger: createLedgerRepository({ db }),
+    chains: chains.map((c) => c.transfers),
+    actor: actor.username,
+  });
   const done: Step[] = [];
   const updates: BalanceUpdate[] = [];
   const refusedNow = new Map<number, RepaymentAnswer>();
-  for (const { loan, transfers } of chains) {
-    const mine = results.slice(next, next + transfers.length);
-    next += transfers.length;
-    const failed = mine.findIndex((r) => r !== 'ok' && r !== 'exists' && r !== 'linked_event_failed');
-    // As the single path: a limit the ledger names is the lines' refusal; anything else is a fault.
-    if (failed < 0 && mine.some((r) => r !== 'ok' && r !== 'exists'))
-      throw new LedgerRefusal(transfers[0]!, 'linked_event_failed');
-    if (failed >= 0) {
-      const why = new FilingRefused(
-        [limitReason(new LedgerRefusal(transfers[failed]!, mine[failed]!))],
-        'The change would cross a limit.',
-      );
+  for (const [i, { loan }] of chains.entries()) {
+    // As the single path: a limit the ledger names is the lines' refusal.
+    const refused = refusals[i];
+    if (refused) {
+      const why = new FilingRefused([limitReason(refused)], 'The change would cross a limit.');
       for (const s of loan.steps) refusedNow.set(s.line, refusal(loan.now.id, why));
       continue;
     }

@@ -1,0 +1,246 @@
+/**
+ * The claims' SQL, one small function per statement: the claims module alone writes `claims` and
+ * `claim_events` (DESIGN.md, "One owner per table"); it reads the filings it claims for, and
+ * changes them only through the filings module (filings.loan.ts `storeLoan`, filings.repository.ts).
+ * Locks are taken where the use cases ask for them (`forUpdate`, `lock…`), inside their transaction.
+ */
+import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import type { ClaimState } from '../../core/claims/claim-state';
+import type { Scope } from '../auth/access';
+import { filings } from '../filings/filings.table';
+import type { FilingRow } from '../filings/filings.repository';
+import type { Db } from '../shared/db';
+import type { Cursor } from '../shared/paging';
+import { rowsOf } from '../shared/rows';
+import { claimEvents, claims } from './claims.table';
+
+export type ClaimRow = typeof claims.$inferSelect;
+export type ClaimInsert = typeof claims.$inferInsert;
+export type ClaimEventRow = typeof claimEvents.$inferSelect;
+export type ClaimEventInsert = typeof claimEvents.$inferInsert;
+
+/** The claims a scope may see: a bank its own, a guarantor those on the loans it guarantees. */
+const scopeWhere = (s: Scope) => {
+  if (s.kind === 'bank') return eq(claims.bankId, s.bankId);
+  if (s.kind === 'guarantor')
+    return inArray(claims.filingId, sql`(select id from filings where guarantor_id = ${s.guarantorId})`);
+  return undefined;
+};
+
+/** The claim if the scope sees it; locked for the rest of the transaction with `forUpdate`. */
+export async function findClaim({
+  db,
+  scope,
+  id,
+  forUpdate = false,
+}: {
+  db: Db;
+  scope: Scope;
+  id: string;
+  forUpdate?: boolean;
+}): Promise<ClaimRow | undefined> {
+  const q = db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.id, id), scopeWhere(scope)));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+/** The claim as it stands (no scope, no lock: the use cases' own read-back). */
+export async function claimById({ db, id }: { db: Db; id: string }): Promise<ClaimRow | undefined> {
+  const [row] = await db.select().from(claims).where(eq(claims.id, id));
+  return row;
+}
+
+export async function insertClaim({ db, claim }: { db: Db; claim: ClaimInsert }): Promise<void> {
+  await db.insert(claims).values(claim);
+}
+
+/** Moves the claim to state `to` with the patch, and bumps its version. */
+export async function setClaimState({
+  db,
+  id,
+  to,
+  patch,
+}: {
+  db: Db;
+  id: string;
+  to: ClaimState;
+  patch: Partial<ClaimInsert>;
+}): Promise<void> {
+  await db
+    .update(claims)
+    .set({ ...patch, state: to, version: sql`${claims.version} + 1` })
+    .where(eq(claims.id, id));
+}
+
+/** R14: the claim follows its loan's balance — new outstanding, compensation and parties, version bumped. */
+export async function recomputeClaim({
+  db,
+  id,
+  outstanding,
+  compensation,
+  parties,
+}: {
+  db: Db;
+  id: string;
+  outstanding: bigint;
+  compensation: bigint;
+  parties: ClaimRow['parties'];
+}): Promise<void> {
+  await db
+    .update(claims)
+    .set({
+      outstanding,
+      compensation,
+      parties,
+      version: sql`${claims.version} + 1`,
+    })
+    .where(eq(claims.id, id));
+}
+
+export async function addClaimEvent({ db, event }: { db: Db; event: ClaimEventInsert }): Promise<void> {
+  await db.insert(claimEvents).values(event);
+}
+
+/** The claim's history, oldest first. */
+export async function claimEventsOf({ db, claimId }: { db: Db; claimId: string }): Promise<ClaimEventRow[]> {
+  return db.select().from(claimEvents).where(eq(claimEvents.claimId, claimId)).orderBy(asc(claimEvents.id));
+}
+
+/** The loan's live claim (neither rejected nor withdrawn), locked. */
+export async function lockLiveClaim({ db, filingId }: { db: Db; filingId: string }): Promise<ClaimRow | undefined> {
+  const [c] = await db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.filingId, filingId), notInArray(claims.state, ['rejected', 'withdrawn'])))
+    .for('update');
+  return c;
+}
+
+/** The live claims of many loans at once, locked. */
+export async function lockLiveClaims({ db, filingIds }: { db: Db; filingIds: string[] }): Promise<ClaimRow[]> {
+  return db
+    .select()
+    .from(claims)
+    .where(and(inArray(claims.filingId, filingIds), notInArray(claims.state, ['rejected', 'withdrawn'])))
+    .for('update');
+}
+
+/** First approved, first paid (R7a): the next number of the approvals' sequence. */
+export async function nextApprovedSeq({ db }: { db: Db }): Promise<number> {
+  return Number(rowsOf(await db.execute(sql`select nextval('claims_approved_seq')::int as seq`))[0]!.seq);
+}
+
+/** Every queued claim of these funds: id, fund and place in the approvals' order. */
+export async function queuedInFunds({
+  db,
+  fundIds,
+}: {
+  db: Db;
+  fundIds: string[];
+}): Promise<{ id: string; fundId: string; approvedSeq: number | null }[]> {
+  return db
+    .select({ id: claims.id, fundId: claims.fundId, approvedSeq: claims.approvedSeq })
+    .from(claims)
+    .where(and(eq(claims.state, 'queued'), inArray(claims.fundId, fundIds)));
+}
+
+/** How many claims of the claim's fund wait in the queue ahead of it (approved before it). */
+export async function earlierInQueue({ db, claim }: { db: Db; claim: ClaimRow }): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(claims)
+    .where(
+      and(eq(claims.fundId, claim.fundId), eq(claims.state, 'queued'), lt(claims.approvedSeq, claim.approvedSeq ?? 0)),
+    );
+  return Number(r?.n ?? 0);
+}
+
+/** The fund's first queued claim (first approved), locked; undefined when the queue is empty. */
+export async function nextQueued({ db, fundId }: { db: Db; fundId: string }): Promise<ClaimRow | undefined> {
+  const [next] = await db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.fundId, fundId), eq(claims.state, 'queued')))
+    .orderBy(asc(claims.approvedSeq))
+    .limit(1)
+    .for('update');
+  return next;
+}
+
+/** The bank's claims held by its circuit breaker (G4). */
+export async function heldClaimsOf({ db, bankId }: { db: Db; bankId: string }): Promise<ClaimRow[]> {
+  return db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.bankId, bankId), eq(claims.state, 'held')));
+}
+
+/** The bank's own number for the loan (a read of the filings module's table). */
+export async function bankRefOf({ db, filingId }: { db: Db; filingId: string }): Promise<string | undefined> {
+  const [f] = await db.select({ bankRef: filings.bankRef }).from(filings).where(eq(filings.id, filingId));
+  return f?.bankRef;
+}
+
+export interface ClaimFilter {
+  state?: ClaimState | undefined;
+  bankId?: string | undefined;
+  fundId?: string | undefined;
+  filingId?: string | undefined;
+}
+
+/** A page of the claims the scope sees, by submission time then id, with each loan's bank reference; one row more than `limit` when there is a next page. */
+export async function listClaims({
+  db,
+  scope,
+  filter,
+  cursor,
+  order,
+  limit,
+}: {
+  db: Db;
+  scope: Scope;
+  filter: ClaimFilter;
+  cursor: Cursor | undefined;
+  order: 'asc' | 'desc';
+  limit: number;
+}): Promise<{ claim: ClaimRow; bankRef: string }[]> {
+  const cmp = order === 'asc' ? sql`>` : sql`<`;
+  return db
+    .select({ claim: claims, bankRef: filings.bankRef })
+    .from(claims)
+    .innerJoin(filings, eq(filings.id, claims.filingId))
+    .where(
+      and(
+        scopeWhere(scope),
+        filter.state ? eq(claims.state, filter.state) : undefined,
+        filter.bankId ? eq(claims.bankId, filter.bankId) : undefined,
+        filter.fundId ? eq(claims.fundId, filter.fundId) : undefined,
+        filter.filingId ? eq(claims.filingId, filter.filingId) : undefined,
+        cursor
+          ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(
+      order === 'asc' ? asc(claims.submittedAt) : desc(claims.submittedAt),
+      order === 'asc' ? asc(claims.id) : desc(claims.id),
+    )
+    .limit(limit + 1);
+}
+
+/** The claim and the filing it claims for (a read of the filings module's table). */
+export async function claimWithFiling({
+  db,
+  claimId,
+}: {
+  db: Db;
+  claimId: string;
+}): Promise<{ claim: ClaimRow; filing: FilingRow } | undefined> {
+  const [c] = await db.select().from(claims).where(eq(claims.id, claimId));
+  if (!c) return undefined;
+  const [f] = await db.select().from(filings).where(eq(filings.id, c.filingId));
+  return { claim: c, filing: f! };
+}
