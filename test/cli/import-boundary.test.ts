@@ -1,4 +1,5 @@
 /** The import boundary (DESIGN.md): the lint fails when src/core reaches for modules, adapters, I/O, the clock or env, or src/modules for adapters. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -69,5 +70,41 @@ describe('import boundary', () => {
         'src/core/policy/x.ts',
       ),
     ).toEqual([]);
+  });
+});
+
+/** The filing write path in steps (DESIGN.md): plan (pure) → store → writer, the use cases on top, no cycle. */
+describe('filing steps', () => {
+  const folder = new URL('../../src/modules/filings/', import.meta.url);
+  const sourceOf = (file: string) => readFileSync(new URL(file, folder), 'utf8');
+  const localImports = (file: string) => [...sourceOf(file).matchAll(/from '\.\/([\w.]+)'/g)].map((m) => `${m[1]}.ts`);
+  const files = readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+
+  it('the filings files import one another without a cycle', () => {
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      if (done.has(file)) return;
+      if (visiting.has(file)) return void cycles.push([...path, file].join(' → '));
+      visiting.add(file);
+      for (const next of localImports(file)) visit(next, [...path, file]);
+      visiting.delete(file);
+      done.add(file);
+    };
+    files.forEach((f) => visit(f, []));
+    expect(cycles).toEqual([]);
+  });
+
+  it('planning reads nothing: no database, no ledger, no repository but its types', () => {
+    expect(sourceOf('filing.plan.ts')).not.toMatch(
+      /^import (?!type )[^;]*from '[^']*(repository|shared\/db|ledger\.usecases)'/m,
+    );
+  });
+
+  it('the writer and the imports use the steps, not the use cases', () => {
+    expect(localImports('filings.writer.ts')).not.toContain('filings.usecases.ts');
+    const imports = readFileSync(new URL('../imports/imports.usecases.ts', folder), 'utf8');
+    expect(imports).not.toMatch(/filings\/filings\.usecases'/);
   });
 });

@@ -5,13 +5,8 @@
  * (a limit) is taken out and its bank's part of the chunk written again without it, as the imports do.
  */
 import { createHash } from 'node:crypto';
-import {
-  planFiling,
-  writeFilings,
-  type FilingDesk,
-  type FilingInput,
-  type FilingPlan,
-} from '../filings/filings.usecases';
+import { planFiling, type FilingDesk, type FilingInput, type FilingPlan } from '../filings/filing.plan';
+import { writeFilings } from '../filings/filing.store';
 import { createFilingsRepository, type AgreementRow } from '../filings/filings.repository';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';

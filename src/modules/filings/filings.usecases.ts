@@ -4,157 +4,45 @@
  * in one transaction with the filing row, its first event and an audit row. Amend and withdraw
  * keep the full history.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
-import {
-  enterpriseCapAccounts,
-  enterpriseCapKey,
-  exposureAccount,
-  releaseFiling,
-  reserveFiling,
-  type AccountSpec,
-  type TransferSpec,
-} from '../../core/ledger/fund-operations';
-import { formatRate, formatYuan, type Fen } from '../../core/money/money';
-import {
-  compensationOnly,
-  evaluate,
-  evaluateAcrossProgrammes,
-  NoPolicyInForceError,
-  policiesInForce,
-  renderDecision,
-  type CompensationTerms,
-  type Decision,
-  type LoanCase,
-  type RenderedDecision,
-  type RenderedReason,
-} from '../../core/policy';
-import { addDays, CalendarRangeError } from '../../core/calendar';
+import { exposureAccount, releaseFiling, reserveFiling } from '../../core/ledger/fund-operations';
+import { formatYuan, type Fen } from '../../core/money/money';
+import { compensationOnly, evaluate, renderDecision, type Decision } from '../../core/policy';
+import { CalendarRangeError } from '../../core/calendar';
 import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
-import { applyOperation, LedgerRefusal, openAccounts, postChains } from '../ledger/ledger.usecases';
+import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { createRegistryRepository, type EnterpriseRow } from '../registry/registry.repository';
+import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import { maturityProblem } from '../shared/dates';
 import { changesNothing } from '../shared/patch';
-import { Problem, type FieldError } from '../shared/problem';
+import { Problem } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
 import { FilingRefused, limitReason } from './filings.errors';
 import { shortfallRefusals } from './filings.shortfall';
 import { termsOf } from './filings.loan';
 export { termsOf };
 import { createFilingWriter } from './filings.writer';
-import { count, timed, type Timings } from './timings';
 import {
-  createFilingsRepository,
-  filedRecord,
-  type AgreementRow,
-  type FiledRecord,
-  type FilingEventInsert,
-  type FilingFilter,
-  type FilingInsert,
-  type FilingRow,
-  type FilingSort,
-} from './filings.repository';
-import type { filingInput, filingPatch } from './filings.schemas';
+  caseOf,
+  disbursementProblem,
+  guarantorOf,
+  planFiling,
+  withOpenedCap,
+  type FilingDesk,
+  type FilingInput,
+  type FilingPlan,
+} from './filing.plan';
+import { openedCaps } from './filing.store';
+import { filingView, type FilingView } from './filing.view';
+export { filingView, auditedFiling, type FilingView } from './filing.view';
+export type { FilingInput } from './filing.plan';
+import { createFilingsRepository, type FilingFilter, type FilingRow, type FilingSort } from './filings.repository';
+import type { filingPatch } from './filings.schemas';
 import type { FilingStatus } from './filings.table';
-
-export type FilingInput = z.output<typeof filingInput>;
-
-export function filingView(f: FilingRow, enterpriseName?: string) {
-  const decision = f.decision as { reasons: RenderedReason[] };
-  return {
-    id: f.id,
-    bankRef: f.bankRef,
-    fundId: f.fundId,
-    programme: f.programmeId,
-    policyVersion: (f.decision as { policyVersion: string }).policyVersion,
-    bankId: f.bankId,
-    enterpriseId: f.enterpriseId,
-    ...(enterpriseName ? { enterpriseName } : {}),
-    kind: f.kind,
-    principal: formatYuan(f.principal),
-    outstanding: formatYuan(f.outstanding),
-    disbursedOn: f.disbursedOn,
-    maturesOn: f.maturesOn,
-    filedOn: f.filedOn,
-    mode: f.mode,
-    ratio: formatRate(f.ratioBp),
-    parties: f.parties.map((p) => ({
-      party: p.party,
-      institutionId: p.institutionId ?? null,
-      share: formatRate(p.shareBp),
-    })),
-    guarantorId: f.guarantorId,
-    guarantorConfirmation: f.guarantorConfirmedOn
-      ? { on: f.guarantorConfirmedOn, by: f.guarantorConfirmedBy ?? '' }
-      : null,
-    reserved: formatYuan(f.reserved),
-    status: f.status,
-    classification: f.classification,
-    overdueSince: f.overdueSince,
-    nonPerformingOn: f.nonPerformingOn,
-    reasons: decision.reasons,
-    createdBy: f.createdBy,
-    createdAt: f.createdAt.toISOString(),
-    updatedAt: f.updatedAt.toISOString(),
-    version: f.version,
-  };
-}
-export type FilingView = ReturnType<typeof filingView>;
-
-/**
- * A new filing as its audit row records it: the view, with its reasons (2.9 kB, fixed at filing and
- * kept on the filing) replaced by the SHA-256 of the decision as stored (`filings.decision`, json
- * kept as written: `encode(sha256(convert_to(decision::text, 'UTF8')), 'hex')` recomputes it), so
- * the chained row still shows if the decision is changed. A fifth of the view's size: bulk filing
- * writes one such row per loan.
- */
-export function auditedFiling(view: FilingView, decisionSha256: string) {
-  const { reasons: _reasons, ...rest } = view;
-  return { ...rest, decisionSha256 };
-}
-
-export function caseOf(
-  e: EnterpriseRow,
-  quals: { kind: string; validFrom: string; validTo: string }[],
-  loan: {
-    kind: string;
-    principal: Fen;
-    disbursedOn: string;
-    mode: 'direct' | 'risk-sharing';
-    bankShare?: number | undefined;
-  },
-  filedOn: string,
-  hasBadLoan = false,
-): LoanCase {
-  return {
-    enterprise: {
-      registeredInZone: e.registeredInZone,
-      size: e.size,
-      sciTech: e.sciTech,
-      industry: e.industry,
-      restrictedProcesses: e.restrictedProcesses,
-      hasBadLoan,
-      qualifications: quals.map((q) => ({
-        kind: q.kind as LoanCase['enterprise']['qualifications'][number]['kind'],
-        validFrom: q.validFrom,
-        validTo: q.validTo,
-      })),
-    },
-    loan: {
-      kind: loan.kind,
-      principal: loan.principal,
-      disbursedOn: loan.disbursedOn,
-      filedOn,
-      mode: loan.mode,
-      ...(loan.bankShare !== undefined ? { bankShareBp: loan.bankShare } : {}),
-    },
-  };
-}
 
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {
@@ -213,7 +101,7 @@ const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>
 /** Filings through group commit (filings.writer.ts): one writer per database handle. */
 function filingWriterFor(db: Db) {
   let writer = filingWriters.get(db);
-  if (!writer) filingWriters.set(db, (writer = createFilingWriter({ db, writeFilings })));
+  if (!writer) filingWriters.set(db, (writer = createFilingWriter({ db })));
   return writer;
 }
 
@@ -265,369 +153,6 @@ async function planOneFiling({
   const badLoanFunds = (await filings.fundsWithBadLoans([enterprise.id])).get(enterprise.id) ?? new Set<string>();
   const plan = planFiling({ desk, input, enterprise, quals, badLoanFunds, guarantors });
   return withOpenedCap(plan, await openedCaps(db, [plan]));
-}
-
-/** What filing needs to know about the bank on the filing day: its cooperation agreements in force (G1). */
-export interface FilingDesk {
-  catalog: PolicyCatalog;
-  actor: Actor;
-  today: string;
-  bankId: string;
-  agreements: AgreementRow[];
-}
-
-/** A judged, eligible loan ready to be written: its row, first event, ledger accounts and reservation. */
-export interface FilingPlan {
-  row: FilingInsert;
-  event: FilingEventInsert;
-  accounts: AccountSpec[];
-  transfers: TransferSpec[];
-  rendered: RenderedDecision;
-  enterpriseName: string;
-  /** G5's cap for this loan's bank and enterprise under the loan's policy version, when it has one. */
-  enterpriseCap: { key: string; cap: Fen } | null;
-}
-
-export const guarantorOf = (input: FilingInput): string | null =>
-  input.loan.parties?.find((p) => p.party === 'guarantor')?.institutionId ?? null;
-
-/**
- * A loan may be filed before it is disbursed (G6), but not by more than a year: a later date is a
- * typing mistake (and past the holiday calendar, which would be the wrong thing to report).
- */
-function disbursementProblem(field: string, disbursedOn: string, filedOn: string): FieldError | undefined {
-  const latest = addDays(filedOn, 366);
-  return disbursedOn > latest
-    ? { field, message: `must not be more than a year after the filing date (${filedOn})` }
-    : undefined;
-}
-
-/**
- * Judges one loan for a bank (G1 agreements, the programmes in force, eligibility with every reason),
- * fixes its terms (R3) and plans its reservation. No I/O: the caller looked up the enterprise, its
- * qualifications and which of the named institutions are registered guarantors. Throws a Problem
- * (400 bad field, 422 refused with reasons).
- */
-export function planFiling({
-  desk,
-  input,
-  enterprise,
-  quals,
-  badLoanFunds,
-  guarantors,
-  id = randomUUID(),
-}: {
-  desk: FilingDesk;
-  input: FilingInput;
-  enterprise: EnterpriseRow;
-  quals: { kind: string; validFrom: string; validTo: string }[];
-  /** R17: the funds in which this enterprise has a bad loan (filings repository fundsWithBadLoans). */
-  badLoanFunds: ReadonlySet<string>;
-  guarantors: ReadonlySet<string>;
-  id?: string;
-}): FilingPlan {
-  const { catalog, actor, today, bankId } = desk;
-  const late = disbursementProblem('loan.disbursedOn', input.loan.disbursedOn, today);
-  if (late) throw Problem.invalid([late]);
-  // G1: only programmes this bank has a cooperation agreement for, in force today.
-  const agreements = desk.agreements.filter((a) => !input.fundId || a.fundId === input.fundId);
-  // R17, judged in the funds this bank files under (one per zone in practice).
-  const hasBadLoan = agreements.some((a) => badLoanFunds.has(a.fundId));
-  const loanCase = caseOf(enterprise, quals, input.loan, today, hasBadLoan);
-  const agreed = new Set(agreements.map((a) => a.programmeId));
-  let decision: Decision;
-  try {
-    const inForce = policiesInForce(catalog.current, today, input.programme).filter((p) => agreed.has(p.programme));
-    if (inForce.length === 0)
-      throw new FilingRefused([
-        {
-          rule: 'cooperation-agreement',
-          fact: 'G1',
-          cites: ['G1'],
-          ok: false,
-          message: `银行 ${bankId} 没有在 ${today} 有效的${input.programme ? ` ${input.programme} ` : ''}合作协议`,
-          messageEn: `Bank ${bankId} has no cooperation agreement${input.programme ? ` for ${input.programme}` : ''} in force on ${today}`,
-        },
-      ]);
-    decision = evaluateAcrossProgrammes(
-      { ...loanCase, ...(input.programme ? { programme: input.programme } : {}) },
-      inForce,
-    ).chosen;
-  } catch (e) {
-    if (e instanceof NoPolicyInForceError || e instanceof CalendarRangeError)
-      throw Problem.invalid([{ field: input.programme ? 'programme' : 'loan.disbursedOn', message: e.message }]);
-    throw e;
-  }
-  const rendered = renderDecision(decision, loanCase);
-  if (!decision.eligible) throw new FilingRefused(rendered.reasons);
-
-  const policy = decision.policy;
-  const agreement = agreements.find((a) => a.programmeId === policy.programme)!;
-  const guarantor = guarantorOf(input);
-  if (guarantor && !guarantors.has(guarantor))
-    throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
-  const terms: CompensationTerms = input.loan.parties
-    ? {
-        ...decision.terms,
-        parties: [
-          ...input.loan.parties.map((p) => ({ party: p.party, shareBp: p.share })),
-          { party: 'bank', shareBp: input.loan.bankShare! },
-        ],
-      }
-    : decision.terms;
-  const liability = compensationOnly(terms, input.loan.principal);
-  const cap = policy.limits.perEnterprisePerBank;
-  const capKey = cap !== null ? enterpriseCapKey(policy.programme, bankId, enterprise.id) : null;
-  const row = {
-    id,
-    fundId: agreement.fundId,
-    programmeId: policy.programme,
-    policyVersionId: catalog.versionIdOf(policy),
-    bankId,
-    enterpriseId: enterprise.id,
-    bankRef: input.bankRef,
-    kind: input.loan.kind,
-    principal: input.loan.principal,
-    outstanding: input.loan.principal,
-    disbursedOn: input.loan.disbursedOn,
-    maturesOn: input.loan.maturesOn ?? null,
-    filedOn: today,
-    mode: input.loan.mode,
-    ratioBp: terms.ratioBp,
-    rounding: terms.rounding,
-    capPerLoan: terms.capPerLoan ?? null,
-    parties: [
-      ...(input.loan.parties ?? []).map((p) => ({
-        party: p.party,
-        institutionId: p.institutionId ?? null,
-        shareBp: p.share,
-      })),
-      ...terms.parties
-        .filter((p) => !input.loan.parties || p.party === 'bank')
-        .filter((p) => p.party !== 'bank' || input.loan.mode === 'risk-sharing')
-        .map((p) => ({ party: p.party, institutionId: p.party === 'bank' ? bankId : null, shareBp: p.shareBp })),
-    ],
-    guarantorId: guarantor,
-    reserved: liability,
-    agreementId: agreement.quota !== null ? agreement.id : null,
-    enterpriseCapKey: capKey,
-    status: 'active' as const,
-    decision: { ...rendered, alternatives: undefined },
-    createdBy: actor.username,
-  };
-  return {
-    row,
-    event: {
-      filingId: id,
-      kind: 'filed',
-      on: today,
-      data: { principal: formatYuan(row.principal), reserved: formatYuan(liability), ratio: formatRate(terms.ratioBp) },
-      actor: actor.username,
-    },
-    accounts: [exposureAccount(row.fundId, id), ...(capKey ? enterpriseCapAccounts(row.fundId, capKey) : [])],
-    transfers: reserveFiling({
-      fundId: row.fundId,
-      filingId: id,
-      liability,
-      agreementId: row.agreementId,
-      enterpriseCap: capKey && cap !== null ? { key: capKey, cap, principal: row.principal } : null,
-    }),
-    rendered,
-    enterpriseName: enterprise.name,
-    enterpriseCap: capKey && cap !== null ? { key: capKey, cap } : null,
-  };
-}
-
-/**
- * How much of each plan's G5 cap account is opened already (openings, raises and lowerings: code
- * `enterprise-cap`), by cap account — read once for many plans, through the transfers' entity index.
- */
-export async function openedCaps(db: Db, plans: FilingPlan[]): Promise<Map<string, { opened: Fen; moves: number }>> {
-  const keys = [...new Set(plans.flatMap((p) => (p.enterpriseCap ? [p.enterpriseCap.key] : [])))];
-  return createFilingsRepository({ db }).capsOpened(keys);
-}
-
-/**
- * The plan with its G5 cap account brought from `opened` to its policy's cap: nothing to open when
- * it is open as the policy says (and its two accounts exist), a raise or lowering when a policy
- * version changed the cap (capOpening). A plan made before the cap was read assumes nothing is open.
- */
-export function withOpenedCap(plan: FilingPlan, opened: Map<string, { opened: Fen; moves: number }>): FilingPlan {
-  const cap = plan.enterpriseCap;
-  if (!cap) return plan;
-  const fundId = plan.row.fundId;
-  const state = opened.get(enterpriseCapAccounts(fundId, cap.key)[0]!.id);
-  if (!state || state.moves === 0) return plan;
-  const capAccounts = new Set(enterpriseCapAccounts(fundId, cap.key).map((a) => a.id));
-  return {
-    ...plan,
-    accounts: plan.accounts.filter((a) => !capAccounts.has(a.id)),
-    transfers: reserveFiling({
-      fundId,
-      filingId: plan.row.id!,
-      liability: plan.row.reserved,
-      agreementId: plan.row.agreementId ?? null,
-      enterpriseCap: {
-        key: cap.key,
-        cap: cap.cap,
-        principal: plan.row.principal,
-        opened: state.opened,
-        moves: state.moves,
-      },
-    }),
-  };
-}
-
-/** A plan's rows as insertFiled takes them, with its decision's digest for the audit row. */
-export interface StoredFiling {
-  record: FiledRecord;
-  decisionSha256: string;
-}
-
-const storedFilings = new WeakMap<FilingPlan['row'], StoredFiling>();
-
-/**
- * The plan's rows serialized once (kept by its row, which withOpenedCap's copy shares): bulk filing
- * calls this while the previous chunk commits, so the chunk's transaction only sends them.
- */
-export function storedFiling(plan: FilingPlan): StoredFiling {
-  let stored = storedFilings.get(plan.row);
-  if (!stored) {
-    const record = filedRecord(plan.row, plan.event);
-    storedFilings.set(
-      plan.row,
-      (stored = { record, decisionSha256: createHash('sha256').update(record.decision).digest('hex') }),
-    );
-  }
-  return stored;
-}
-
-/** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
-export type WriteOutcome =
-  { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
-
-/** The row as the database holds it right after the insert: the plan's values and the columns' defaults. */
-const insertedRow = (row: FilingInsert, at: Date): FilingRow =>
-  ({
-    ...row,
-    maturesOn: row.maturesOn ?? null,
-    capPerLoan: row.capPerLoan ?? null,
-    guarantorId: row.guarantorId ?? null,
-    agreementId: row.agreementId ?? null,
-    enterpriseCapKey: row.enterpriseCapKey ?? null,
-    classification: 'normal',
-    overdueSince: null,
-    nonPerformingOn: null,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  }) as FilingRow;
-
-/** Each account once (the enterprise-cap accounts of a chunk's loans to one enterprise repeat). */
-function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
-  const seen = new Set<string>();
-  return accounts.filter((a) => !seen.has(a.id) && seen.add(a.id));
-}
-
-/**
- * Writes planned filings inside the caller's transaction, set-based, in two steps: `insertFilings`
- * (the rows and their first events in one statement, their ledger accounts in one) and then
- * `reserveFilings` (every reservation in ONE ledger batch, each filing's transfers a linked chain,
- * reserved whole or not at all; then the audit rows in one chained append). A filing the ledger
- * refuses comes back with the limit it would cross; nothing is audited then, and the caller must roll
- * back the transaction (its row is written) and try again without it. `timings` (optional) collects
- * where the time went, for the import benchmark.
- */
-export async function writeFilings({
-  db,
-  plans,
-  actor,
-  timings,
-}: {
-  db: Db;
-  plans: FilingPlan[];
-  actor: Actor;
-  timings?: Timings | undefined;
-}): Promise<WriteOutcome> {
-  if (plans.length === 0) return { written: true, views: [] };
-  const at = await insertFilings({ db, plans, timings });
-  return reserveFilings({ db, plans, actor, at, timings });
-}
-
-/**
- * The first step of `writeFilings`: the planned filings' rows, first events and ledger accounts,
- * which lock nothing shared but the new rows (bulk filing runs it while the previous chunk's
- * reservations commit). Returns the rows' created_at (the transaction's now()).
- */
-export async function insertFilings({
-  db,
-  plans,
-  timings,
-}: {
-  db: Db;
-  plans: FilingPlan[];
-  timings?: Timings | undefined;
-}): Promise<Date> {
-  const ledger = createLedgerRepository({ db });
-  // The two statements are sent together (pipelined on the transaction's connection; run in order).
-  const [at] = await Promise.all([
-    timed(timings, 'filings+events insert', () =>
-      createFilingsRepository({ db }).insertFiled(plans.map((p) => storedFiling(p).record)),
-    ),
-    timed(timings, 'ledger accounts (sent with the insert)', () =>
-      openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) }),
-    ),
-  ]);
-  return at;
-}
-
-/** The second step of `writeFilings`, in the same transaction as the first: the reservations in one ledger batch, then the audit rows. */
-export async function reserveFilings({
-  db,
-  plans,
-  actor,
-  at,
-  timings,
-}: {
-  db: Db;
-  plans: FilingPlan[];
-  actor: Actor;
-  at: Date;
-  timings?: Timings | undefined;
-}): Promise<WriteOutcome> {
-  const ledger = createLedgerRepository({ db });
-  const held = await shortfallRefusals({
-    db,
-    actor: actor.username,
-    asks: plans.map((p) => ({ fundId: p.row.fundId, amount: p.row.reserved, fromQuota: p.row.agreementId != null })),
-  });
-  if (held.some((r) => r !== null)) return { written: false, refused: held };
-  count(
-    timings,
-    'ledger transfers',
-    plans.reduce((n, p) => n + p.transfers.length, 0),
-  );
-  const refusals = (
-    await timed(timings, 'ledger_apply', () =>
-      postChains({ ledger, chains: plans.map((p) => p.transfers), actor: actor.username }),
-    )
-  ).map((r) => (r ? limitReason(r) : null));
-  if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
-  // What the insert wrote is known: the view is built from it rather than read back.
-  const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
-  const audit = createAuditRepository({ db });
-  await timed(timings, 'audit', () =>
-    audit.recordMany(
-      views.map((view, i) => ({
-        actor: actor.username,
-        action: 'filing.create',
-        entityKind: 'filing',
-        entityId: view.id,
-        after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256),
-      })),
-    ),
-  );
-  return { written: true, views };
 }
 
 const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {

@@ -13,7 +13,9 @@ import { createGroupCommit } from '../shared/group-commit';
 import { retryOnConflict } from '../shared/retry';
 import type { RenderedReason } from '../../core/policy';
 import { createFilingsRepository } from './filings.repository';
-import type { FilingPlan, FilingView, WriteOutcome } from './filings.usecases';
+import type { FilingPlan } from './filing.plan';
+import { writeFilings } from './filing.store';
+import type { FilingView } from './filing.view';
 
 export type FilingAnswer = { filed: FilingView } | { refused: RenderedReason } | { filedAlready: true };
 
@@ -43,10 +45,8 @@ async function filedAlready(db: Db, plans: FilingPlan[]): Promise<Set<FilingPlan
   return taken;
 }
 
-type WriteFilings = (args: { db: Db; plans: FilingPlan[]; actor: Actor }) => Promise<WriteOutcome>;
-
 /** Writes the units' filings; the ones the ledger refuses are answered with the limit and left out. */
-async function writeGroup(db: Db, writeFilings: WriteFilings, units: Unit[]): Promise<FilingAnswer[]> {
+async function writeGroup(db: Db, units: Unit[]): Promise<FilingAnswer[]> {
   const answers: (FilingAnswer | undefined)[] = units.map(() => undefined);
   let open = units.map((_, i) => i);
   while (open.length) {
@@ -97,15 +97,9 @@ async function writeGroup(db: Db, writeFilings: WriteFilings, units: Unit[]): Pr
 const clashes = (a: FilingPlan, b: FilingPlan) => a.row.bankId === b.row.bankId && a.row.bankRef === b.row.bankRef;
 
 /** A group commit for filings on one database (the process's pool): requests that arrive together are written together. */
-export function createFilingWriter({
-  db,
-  writeFilings,
-}: {
-  db: Db;
-  writeFilings: WriteFilings;
-}): (plan: FilingPlan, actor: Actor) => Promise<FilingAnswer> {
+export function createFilingWriter({ db }: { db: Db }): (plan: FilingPlan, actor: Actor) => Promise<FilingAnswer> {
   const submit = createGroupCommit<Unit, FilingAnswer>({
-    run: (units) => writeGroup(db, writeFilings, units),
+    run: (units) => writeGroup(db, units),
     sizeOf: (u) => u.plan.transfers.length,
     maxSize: 2000,
     // The filings' audit rows and the ledger batch name one actor; a loan number already in

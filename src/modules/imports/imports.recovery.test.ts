@@ -58,6 +58,7 @@ describe('after a crash mid-import', () => {
       duplicates: 0,
       rejected: 0,
       bytes: 10,
+      totalLines: 1001,
       createdBy: 'icbc',
       startedAt: new Date(Date.now() - 10 * 60_000),
       finishedAt: null,

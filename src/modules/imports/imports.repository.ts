@@ -17,6 +17,8 @@ export function createImportsRepository({ db }: { db: Db }) {
       fileName: string;
       fileHash: string;
       bytes: number;
+      /** The file's last line, for the job's progress. */
+      totalLines?: number | undefined;
       createdBy: string;
     }): Promise<{ job: ImportJobRow; created: boolean }> {
       const inserted = await db
@@ -29,7 +31,14 @@ export function createImportsRepository({ db }: { db: Db }) {
         .select()
         .from(importJobs)
         .where(and(eq(importJobs.bankId, job.bankId), eq(importJobs.fileHash, job.fileHash)));
-      return { job: found!, created: false };
+      if (found!.totalLines !== null || job.totalLines === undefined) return { job: found!, created: false };
+      // A job opened before its file's length was kept: the same file (by content hash) tells it now.
+      const [counted] = await db
+        .update(importJobs)
+        .set({ totalLines: job.totalLines })
+        .where(eq(importJobs.id, found!.id))
+        .returning();
+      return { job: counted!, created: false };
     },
     async find(id: string, bankId?: string): Promise<ImportJobRow | undefined> {
       const [row] = await db

@@ -34,10 +34,10 @@ const jobSchema = z
     filed: z.number(),
     duplicates: z.number(),
     rejected: z.number(),
-    progress: z
-      .number()
-      .nullable()
-      .openapi({ description: 'share of the file done, 0…1 (null when the job runs in another process)' }),
+    progress: z.number().nullable().openapi({
+      description:
+        'share of the file done, 0…1 (null when the length of the file is not known: a job opened before it was kept)',
+    }),
     createdBy: z.string(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),

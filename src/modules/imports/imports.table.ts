@@ -19,6 +19,8 @@ export const importJobs = pgTable(
     duplicates: integer('duplicates').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
     bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    /** The file's last line (the header is line 1), for the job's progress; null when not known (a job opened before it was kept). */
+    totalLines: integer('total_lines'),
     createdBy: text('created_by').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

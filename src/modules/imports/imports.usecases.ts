@@ -16,16 +16,13 @@ import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
 import {
   guarantorOf,
-  insertFilings,
-  openedCaps,
   planFiling,
-  reserveFilings,
-  storedFiling,
   withOpenedCap,
   type FilingDesk,
   type FilingInput,
   type FilingPlan,
-} from '../filings/filings.usecases';
+} from '../filings/filing.plan';
+import { insertFilings, openedCaps, reserveFilings, storedFiling } from '../filings/filing.store';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -63,10 +60,8 @@ interface ChunkCounts {
   rejected: number;
 }
 
-const jobTotals = new Map<string, number>();
-
 export function jobView(j: ImportJobRow) {
-  const total = jobTotals.get(j.id);
+  const total = j.totalLines;
   return {
     id: j.id,
     bankId: j.bankId,
@@ -149,9 +144,9 @@ export async function openImport({
     fileName,
     fileHash,
     bytes,
+    totalLines: inspection.lastLine,
     createdBy: actor.username,
   });
-  jobTotals.set(job.id, inspection.lastLine);
   return { job, created, inspection };
 }
 
@@ -392,7 +387,7 @@ async function prepareChunk({
 }
 
 /**
- * Each plan's G5 cap account as it stands (filings.usecases withOpenedCap): a cap opened already as
+ * Each plan's G5 cap account as it stands (filing.plan withOpenedCap): a cap opened already as
  * the policy says is not opened again (its transfer and two accounts are left out of the chunk), one
  * a policy version changed is raised or lowered to it. Read once per chunk.
  */

@@ -6459,7 +6459,7 @@ export interface components {
       filed: number;
       duplicates: number;
       rejected: number;
-      /** @description share of the file done, 0…1 (null when the job runs in another process) */
+      /** @description share of the file done, 0…1 (null when the length of the file is not known: a job opened before it was kept) */
       progress: number | null;
       createdBy: string;
       startedAt: string;

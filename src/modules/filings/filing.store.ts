@@ -1,0 +1,188 @@
+/**
+ * Filing, step two: planned filings (filing.plan.ts) written inside the caller's transaction,
+ * set-based — the rows, first events and ledger accounts (`insertFilings`), then the reservations
+ * in one ledger batch and the audit rows (`reserveFilings`). The group commit (filings.writer.ts)
+ * and the bulk filing (imports.usecases.ts, demo.filing.ts) write through these steps.
+ */
+import { createHash } from 'node:crypto';
+import type { AccountSpec } from '../../core/ledger/fund-operations';
+import type { Fen } from '../../core/money/money';
+import type { RenderedReason } from '../../core/policy';
+import type { Actor } from '../auth/access';
+import { createAuditRepository } from '../audit/audit.repository';
+import { createLedgerRepository } from '../ledger/ledger.repository';
+import { openAccounts, postChains } from '../ledger/ledger.usecases';
+import type { Db } from '../shared/db';
+import { limitReason } from './filings.errors';
+import { shortfallRefusals } from './filings.shortfall';
+import { count, timed, type Timings } from './timings';
+import {
+  createFilingsRepository,
+  filedRecord,
+  type FiledRecord,
+  type FilingInsert,
+  type FilingRow,
+} from './filings.repository';
+import type { FilingPlan } from './filing.plan';
+import { auditedFiling, filingView, type FilingView } from './filing.view';
+
+/**
+ * How much of each plan's G5 cap account is opened already (openings, raises and lowerings: code
+ * `enterprise-cap`), by cap account — read once for many plans, through the transfers' entity index.
+ */
+export async function openedCaps(db: Db, plans: FilingPlan[]): Promise<Map<string, { opened: Fen; moves: number }>> {
+  const keys = [...new Set(plans.flatMap((p) => (p.enterpriseCap ? [p.enterpriseCap.key] : [])))];
+  return createFilingsRepository({ db }).capsOpened(keys);
+}
+
+/** A plan's rows as insertFiled takes them, with its decision's digest for the audit row. */
+export interface StoredFiling {
+  record: FiledRecord;
+  decisionSha256: string;
+}
+
+const storedFilings = new WeakMap<FilingPlan['row'], StoredFiling>();
+
+/**
+ * The plan's rows serialized once (kept by its row, which withOpenedCap's copy shares): bulk filing
+ * calls this while the previous chunk commits, so the chunk's transaction only sends them.
+ */
+export function storedFiling(plan: FilingPlan): StoredFiling {
+  let stored = storedFilings.get(plan.row);
+  if (!stored) {
+    const record = filedRecord(plan.row, plan.event);
+    storedFilings.set(
+      plan.row,
+      (stored = { record, decisionSha256: createHash('sha256').update(record.decision).digest('hex') }),
+    );
+  }
+  return stored;
+}
+
+/** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
+export type WriteOutcome =
+  { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
+
+/** The row as the database holds it right after the insert: the plan's values and the columns' defaults. */
+const insertedRow = (row: FilingInsert, at: Date): FilingRow =>
+  ({
+    ...row,
+    maturesOn: row.maturesOn ?? null,
+    capPerLoan: row.capPerLoan ?? null,
+    guarantorId: row.guarantorId ?? null,
+    agreementId: row.agreementId ?? null,
+    enterpriseCapKey: row.enterpriseCapKey ?? null,
+    classification: 'normal',
+    overdueSince: null,
+    nonPerformingOn: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  }) as FilingRow;
+
+/** Each account once (the enterprise-cap accounts of a chunk's loans to one enterprise repeat). */
+function distinctAccounts(accounts: AccountSpec[]): AccountSpec[] {
+  const seen = new Set<string>();
+  return accounts.filter((a) => !seen.has(a.id) && seen.add(a.id));
+}
+
+/**
+ * Writes planned filings inside the caller's transaction, set-based, in two steps: `insertFilings`
+ * (the rows and their first events in one statement, their ledger accounts in one) and then
+ * `reserveFilings` (every reservation in ONE ledger batch, each filing's transfers a linked chain,
+ * reserved whole or not at all; then the audit rows in one chained append). A filing the ledger
+ * refuses comes back with the limit it would cross; nothing is audited then, and the caller must roll
+ * back the transaction (its row is written) and try again without it. `timings` (optional) collects
+ * where the time went, for the import benchmark.
+ */
+export async function writeFilings({
+  db,
+  plans,
+  actor,
+  timings,
+}: {
+  db: Db;
+  plans: FilingPlan[];
+  actor: Actor;
+  timings?: Timings | undefined;
+}): Promise<WriteOutcome> {
+  if (plans.length === 0) return { written: true, views: [] };
+  const at = await insertFilings({ db, plans, timings });
+  return reserveFilings({ db, plans, actor, at, timings });
+}
+
+/**
+ * The first step of `writeFilings`: the planned filings' rows, first events and ledger accounts,
+ * which lock nothing shared but the new rows (bulk filing runs it while the previous chunk's
+ * reservations commit). Returns the rows' created_at (the transaction's now()).
+ */
+export async function insertFilings({
+  db,
+  plans,
+  timings,
+}: {
+  db: Db;
+  plans: FilingPlan[];
+  timings?: Timings | undefined;
+}): Promise<Date> {
+  const ledger = createLedgerRepository({ db });
+  // The two statements are sent together (pipelined on the transaction's connection; run in order).
+  const [at] = await Promise.all([
+    timed(timings, 'filings+events insert', () =>
+      createFilingsRepository({ db }).insertFiled(plans.map((p) => storedFiling(p).record)),
+    ),
+    timed(timings, 'ledger accounts (sent with the insert)', () =>
+      openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) }),
+    ),
+  ]);
+  return at;
+}
+
+/** The second step of `writeFilings`, in the same transaction as the first: the reservations in one ledger batch, then the audit rows. */
+export async function reserveFilings({
+  db,
+  plans,
+  actor,
+  at,
+  timings,
+}: {
+  db: Db;
+  plans: FilingPlan[];
+  actor: Actor;
+  at: Date;
+  timings?: Timings | undefined;
+}): Promise<WriteOutcome> {
+  const ledger = createLedgerRepository({ db });
+  const held = await shortfallRefusals({
+    db,
+    actor: actor.username,
+    asks: plans.map((p) => ({ fundId: p.row.fundId, amount: p.row.reserved, fromQuota: p.row.agreementId != null })),
+  });
+  if (held.some((r) => r !== null)) return { written: false, refused: held };
+  count(
+    timings,
+    'ledger transfers',
+    plans.reduce((n, p) => n + p.transfers.length, 0),
+  );
+  const refusals = (
+    await timed(timings, 'ledger_apply', () =>
+      postChains({ ledger, chains: plans.map((p) => p.transfers), actor: actor.username }),
+    )
+  ).map((r) => (r ? limitReason(r) : null));
+  if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
+  // What the insert wrote is known: the view is built from it rather than read back.
+  const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
+  const audit = createAuditRepository({ db });
+  await timed(timings, 'audit', () =>
+    audit.recordMany(
+      views.map((view, i) => ({
+        actor: actor.username,
+        action: 'filing.create',
+        entityKind: 'filing',
+        entityId: view.id,
+        after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256),
+      })),
+    ),
+  );
+  return { written: true, views };
+}
