@@ -1,7 +1,7 @@
 /**
  * Bulk filing (issue 4 item 3): a bank's file of loans → filings, in chunks. Each row is judged by
- * the API's schema (`filingInput`) and the same filing steps as `POST /api/filings` (planFiling,
- * writeFilings); a chunk's filings, its rows' errors and the job's `lastLine` commit in one
+ * the API's schema (`filingInput`) and the same filing steps as `POST /api/filings` (filing.plan.ts
+ * planFiling, filing.store.ts insertFilings and reserveFilings); a chunk's filings, its rows' errors and the job's `lastLine` commit in one
  * transaction, so a crash resumes after `lastLine` and nothing is filed twice. The same file for
  * the same bank (by content hash) is the same job: importing it again files nothing twice.
  * Set-based: a chunk costs a fixed number of statements whatever its size (lookups, one insert of
