@@ -63,7 +63,8 @@ export async function seedDemo({
 
   const bFrom = PROGRAMME_B_FROM > start ? PROGRAMME_B_FROM : start;
   // The Plan's fund is sized to the book (9,000,000 yuan and a 2,250,000 top-up for the full 5,000
-  // loans: its limit stays above the book's liability), so a smaller demo still fills its payment queue.
+  // loans), so a smaller demo still fills its payment queue. Its payouts bring its limit below the
+  // book's liability by the demo's day (R15): its new filings wait for a top-up, as a real fund's would.
   // Never under 1,000,000 yuan: a tiny demo (the browser tests seed 40 loans) still files its loans and tops up a real amount.
   const sized = ((parseYuan('9000000.00') * BigInt(Math.min(loans, 5000))) / 5000n / 100_000_00n) * 100_000_00n;
   const bCapital = sized > parseYuan('1000000.00') ? sized : parseYuan('1000000.00');
