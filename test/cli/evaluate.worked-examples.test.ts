@@ -22,7 +22,8 @@ function evaluate(c: unknown, programme?: string) {
   return JSON.parse(r.stdout);
 }
 
-describe('POLICY.md worked examples through `backstop evaluate`', () => {
+// Each example starts a process: room for a loaded 2-core machine.
+describe('POLICY.md worked examples through `backstop evaluate`', { timeout: 120_000 }, () => {
   it('1. A, credit 8,000,000, no qualification, 5,000,000 outstanding → 30% → 1,500,000.00 (F7, F6)', () => {
     const out = evaluate({
       programme: A,

@@ -27,5 +27,6 @@ describe('backstop servicing sweep', () => {
     expect(today.stdout).toMatch(/^0 loan\(s\) marked non-performing on \d{4}-\d{2}-\d{2}\n$/);
     const past = runCli(['servicing', 'sweep', '--on', '2026-06-30'], { env });
     expect(past.stdout).toBe('0 loan(s) marked non-performing on 2026-06-30\n');
-  });
+    // Six processes, each opening the embedded database: room for a loaded 2-core machine.
+  }, 180_000);
 });

@@ -71,7 +71,8 @@ describe.runIf(!onPostgres)('the embedded database', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+    // a process that creates and migrates a database: room for a loaded 2-core machine
+  }, 180_000);
 
   it('refuses a directory that holds files but no database (an interrupted first start) with a message, adding nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backstop-strange-'));
