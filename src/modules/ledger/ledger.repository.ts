@@ -8,6 +8,7 @@ import { accountId } from '../../core/ledger/fund-operations';
 import type { AccountRow, BalanceRow, TransferRow } from '../../core/ledger/invariants';
 import type { TransferKind, TransferRequest } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
+import { anyOfTexts } from '../shared/json-texts';
 import { rowsOf, type Row } from '../shared/rows';
 
 export type LedgerName = 'liability' | 'cny';
@@ -117,29 +118,18 @@ export function createLedgerRepository({ db }: { db: Db }) {
     /** Each account's kind (its code), for naming a refusal's rule. */
     async accountCodes(ids: string[]): Promise<Map<string, string>> {
       if (ids.length === 0) return new Map();
-      const rows = rowsOf(
-        await db.execute(
-          sql`select id, code from ledger_accounts where id in (${sql.join(
-            ids.map((i) => sql`${i}`),
-            sql`, `,
-          )})`,
-        ),
-      );
+      const rows = rowsOf(await db.execute(sql`select id, code from ledger_accounts where id = ${anyOfTexts(ids)}`));
       return new Map(rows.map((r) => [String(r.id), String(r.code)]));
     },
 
     /** R15: each fund's limit shortfall, read without a lock — a filing's first look (0 for most). */
     async shortfalls(fundIds: string[]): Promise<Map<string, bigint>> {
+      if (fundIds.length === 0) return new Map();
       const ids = fundIds.map((f) => accountId.limitShortfall(f));
-      const rows = ids.length
-        ? rowsOf(
-            await db.execute(sql`select fund_id, (debits_posted - credits_posted)::text as owed
-              from ledger_accounts where id in (${sql.join(
-                ids.map((i) => sql`${i}`),
-                sql`, `,
-              )})`),
-          )
-        : [];
+      const rows = rowsOf(
+        await db.execute(sql`select fund_id, (debits_posted - credits_posted)::text as owed
+          from ledger_accounts where id = ${anyOfTexts(ids)}`),
+      );
       return new Map(rows.map((r) => [String(r.fund_id), BigInt(r.owed as string)]));
     },
 
