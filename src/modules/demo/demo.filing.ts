@@ -14,7 +14,7 @@ import { createRegistryRepository, type EnterpriseRow, type QualificationRow } f
 import { Problem } from '../shared/problem';
 import { bankOfficer } from './demo.actors';
 import { DEMO_BANKS } from './demo.data';
-import { PROGRAMME_B, type LoanPlan } from './demo.plan';
+import { byFilingDay, PROGRAMME_B, type LoanPlan } from './demo.plan';
 
 class RefusedInChunk extends Error {}
 
@@ -105,7 +105,7 @@ export async function fileBook({
     refused[why] = (refused[why] ?? 0) + 1;
   };
   const filingIds = new Map<number, string>();
-  const ordered = [...plans].sort((a, b) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.n - b.n));
+  const ordered = [...plans].sort(byFilingDay);
 
   for (let from = 0; from < ordered.length; from += chunk) {
     const judged: { plan: LoanPlan; filing: FilingPlan }[] = [];

@@ -273,6 +273,10 @@ export function planLoans({
   return kept.slice(0, count);
 }
 
+/** Planned loans in the order they are filed: by filing day, then as planned. */
+export const byFilingDay = (a: LoanPlan, b: LoanPlan) =>
+  a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.n - b.n;
+
 /** The day a planned loan turns non-performing (R6: classified, or overdue more than 90 days), if it does. */
 export function badFromOf(p: Pick<LoanPlan, 'default' | 'late'>): string | null {
   const since = p.default?.overdueSince ?? p.late?.overdueSince;
@@ -289,7 +293,7 @@ export function badFromOf(p: Pick<LoanPlan, 'default' | 'late'>): string | null 
 export function withoutLoansToBadEnterprises(plans: LoanPlan[]): LoanPlan[] {
   const badFrom = new Map<string, string>();
   const kept = new Set<LoanPlan>();
-  for (const p of [...plans].sort((a, b) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.n - b.n))) {
+  for (const p of [...plans].sort(byFilingDay)) {
     const since = badFrom.get(p.enterpriseId);
     if (since !== undefined && p.filedOn >= since) continue;
     kept.add(p);
