@@ -4,11 +4,14 @@
  *     worker threads (goal ≤ 3 s on 2 cores);
  *  2. 500 loans × 100,000 scenarios in one thread, then on the 2 workers (goal ≤ 0.2 s);
  *  3. CreditRisk+ by FFT on the 1,000,000 loans (goal ≤ 2 s);
- *  4. the straightforward Monte Carlo (one normal draw per loan per scenario) on the same book —
- *     run on a few scenarios and extrapolated linearly to the same scenario count (its cost per
- *     scenario is constant), assumed to parallelise perfectly over the same 2 cores; goal: ours
- *     ≥ 25× faster. Both simulate the same model exactly, so the same number of scenarios gives
- *     the same accuracy; the expected losses of both are printed with their standard errors.
+ *  4. the textbook one-factor Monte Carlo (per scenario the factors, each cell's conditional PD,
+ *     one uniform per loan; src/core/risk/baseline-monte-carlo.ts) on the same book, with the same
+ *     scenario count, seed and 2 workers, timed in this run between two runs of the simulator;
+ *     goal: the simulator ≥ 25× faster. Both simulate the same model exactly, so the same number
+ *     of scenarios gives the same accuracy; the expected losses of both are printed with their
+ *     standard errors;
+ *  5. the same two in this one thread, interleaved over 8 rounds of 100 scenarios, the fastest
+ *     round of each (both sides see the same minutes of the machine).
  * The book: 5 PD grades (0.3%–3.5%), 10 sectors, principals 100,000–10,000,000 yuan
  * (log-uniform), the 2023 programme's terms (30%, 40% with a qualification), ρ = 0.15, sector
  * factors correlated 0.5.
@@ -18,7 +21,7 @@
  * building the book (the policy engine's bigint compensation per loan, printed apart) and
  * starting the workers (warmed first on another book, as the app keeps its pool). (2) the scenario
  * loop in this thread, then the same on the 2 workers. (3) the FFT model from a built portfolio.
- * (4) the baseline's scenarios in this thread.
+ * (4) each of the three runs from the call to the merged result, the book already in the workers.
  */
 import { loadavg, cpus } from 'node:os';
 import {
@@ -33,7 +36,7 @@ import {
   type MonteCarloSpec,
   type RiskLoan,
 } from '../src/core/risk';
-import { simulateNaive } from '../src/core/risk/naive-monte-carlo';
+import { simulateBaseline } from '../src/core/risk/baseline-monte-carlo';
 import { runScenarios, warmWorkers } from '../src/adapters/workers/simulation-pool';
 import { seededRandom } from '../src/modules/demo/prng';
 
@@ -120,19 +123,43 @@ console.log(
   `3. CreditRisk+ by FFT, ${LOANS.toLocaleString('en')} loans, 10 sectors: ${crpSeconds.toFixed(2)} s (goal ≤ 2 s); EL ${(crp.expectedLoss / 100).toFixed(0)} yuan, VaR 99.9% ${(crp.tail[2]!.valueAtRisk / 100).toFixed(0)} yuan`,
 );
 
-// 4. the straightforward Monte Carlo, extrapolated
-const naiveScenarios = Math.max(4, Math.round((20 * 1_000_000) / LOANS));
-t0 = performance.now();
-const naive = simulateNaive(big, factors, 7, naiveScenarios);
-const naivePerScenario = secs(t0) / naiveScenarios;
-const naiveSeconds = (naivePerScenario * SCENARIOS) / WORKERS;
-const nel = weightedMean(naive, new Float64Array(naive.length).fill(1));
-const speedup = naiveSeconds / mcSeconds;
+// 4. the textbook conditional-PD Monte Carlo on the same book, scenarios and workers, timed
+// between two runs of the simulator (same seed) so that both see the machine of the same minute
+await runScenarios(big, { ...spec, seed: 7, scenarios: 2 }, { workers: WORKERS }); // the book back in the workers
+const timed = async (method: 'simulator' | 'baseline') => {
+  const t = performance.now();
+  const b = await runScenarios(big, { ...spec, seed: 7 }, { workers: WORKERS, method });
+  return { seconds: secs(t), el: weightedMean(yearLosses(b, 0), b.weights) };
+};
+const before = await timed('simulator');
+const baseline = await timed('baseline');
+const after = await timed('simulator');
+const simulatorSeconds = (before.seconds + after.seconds) / 2;
+const speedup = baseline.seconds / simulatorSeconds;
 console.log(
-  `4. straightforward Monte Carlo: ${(naivePerScenario * 1000).toFixed(0)} ms per scenario on one core (${naiveScenarios} scenarios run) → ${naiveSeconds.toFixed(0)} s for ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} cores`,
+  `4. textbook conditional-PD Monte Carlo (one uniform per loan), ${LOANS.toLocaleString('en')} loans × ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} workers: ${baseline.seconds.toFixed(2)} s; the simulator on the same book, seed and workers just before and after: ${before.seconds.toFixed(2)} s, ${after.seconds.toFixed(2)} s`,
 );
 console.log(
-  `   its EL ${(nel.value / 100).toFixed(0)} ± ${(nel.standardError / 100).toFixed(0)} yuan (same model); speed-up of geometric skipping: ${speedup.toFixed(0)}× (goal ≥ 25×)`,
+  `   EL ${(baseline.el.value / 100).toFixed(0)} ± ${(baseline.el.standardError / 100).toFixed(0)} yuan (baseline), ${(before.el.value / 100).toFixed(0)} ± ${(before.el.standardError / 100).toFixed(0)} yuan (simulator); speed-up ${speedup.toFixed(1)}× (goal ≥ 25×)`,
+);
+// 5. the same comparison in this one thread, interleaved (simulator, baseline, simulator, …), 8
+// rounds of 100 scenarios, the fastest round of each: both see the same minutes of the machine,
+// and the fastest round is the one least disturbed by it
+const ROUND = Math.min(SCENARIOS, 100);
+let fastestSimulator = Infinity;
+let fastestBaseline = Infinity;
+for (let r = 0; r < 8; r++) {
+  const roundSpec = { ...spec, seed: 100 + r, scenarios: ROUND };
+  let t = performance.now();
+  simulateScenarios(big, roundSpec, 0, ROUND);
+  fastestSimulator = Math.min(fastestSimulator, secs(t));
+  t = performance.now();
+  simulateBaseline(big, roundSpec, 0, ROUND);
+  fastestBaseline = Math.min(fastestBaseline, secs(t));
+}
+const oneThreadSpeedup = fastestBaseline / fastestSimulator;
+console.log(
+  `5. one thread, interleaved, fastest of 8 rounds of ${ROUND} scenarios: simulator ${(1000 * fastestSimulator).toFixed(1)} ms, baseline ${(1000 * fastestBaseline).toFixed(1)} ms (${((1e9 * fastestBaseline) / (ROUND * LOANS)).toFixed(2)} ns per loan and scenario) → ${oneThreadSpeedup.toFixed(1)}×`,
 );
 console.log(
   JSON.stringify({
@@ -149,7 +176,9 @@ console.log(
     smallBookSeconds: Number(smallSeconds.toFixed(3)),
     smallBookWorkersSeconds: Number(smallWorkersSeconds.toFixed(3)),
     creditRiskPlusSeconds: Number(crpSeconds.toFixed(3)),
-    naiveSecondsExtrapolated: Number(naiveSeconds.toFixed(1)),
+    simulatorSeconds: Number(simulatorSeconds.toFixed(3)),
+    baselineSeconds: Number(baseline.seconds.toFixed(3)),
     speedup: Number(speedup.toFixed(1)),
+    oneThreadSpeedup: Number(oneThreadSpeedup.toFixed(1)),
   }),
 );

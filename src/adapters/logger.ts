@@ -1,5 +1,9 @@
-/** Structured JSON logs (pino): one line per request, never a password, token or full credit code. */
+/**
+ * Structured JSON logs (pino): one line per request, never a password, token or full credit code.
+ * A line logged while a request is served carries its `requestId` (request-context.ts).
+ */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { currentRequestId } from './request-context';
 
 const REDACT = [
   'password',
@@ -53,6 +57,10 @@ export function createLogger({
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: { err: (e: Error) => scrubbed(pino.stdSerializers.errWithCause(e)) },
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -76,12 +76,12 @@ describe('backstop calendar', () => {
     expect(withYear.stderr).toBe('');
     const decision = JSON.parse(withYear.stdout) as {
       eligible: boolean;
-      reasons: { rule: string; ok: boolean; messageEn: string }[];
+      reasons: { rule: string; ok: boolean; en: string }[];
     };
     expect(decision.eligible).toBe(true);
     expect(decision.reasons.find((r) => r.rule === 'filing-deadline')).toMatchObject({
       ok: true,
-      messageEn: expect.stringMatching(/\(by 2027-01-12\)$/),
+      en: expect.stringMatching(/\(by 2027-01-12\)$/),
     });
     const late = runCli([
       'evaluate',

@@ -73,7 +73,7 @@ describe('POLICY.md worked examples through `backstop evaluate`', { timeout: 120
     const failing = out.reasons.filter((r: { ok: boolean }) => !r.ok);
     expect(failing).toHaveLength(1);
     expect(failing[0]).toMatchObject({ rule: 'size-limit', fact: 'F8' });
-    expect(failing[0].message).toContain('12,000,000.00');
+    expect(failing[0].zh).toContain('12,000,000.00');
   });
 
   it('4. B, IP-pledge 30,000,000 to a sci-tech SME, 20,000,000 outstanding → 50% → 10,000,000.00 (F11, F13)', () => {

@@ -22,9 +22,9 @@ export const SMALL_DEMO = { BACKSTOP_DEMO_LOANS: '60', BACKSTOP_DEMO_ENTERPRISES
 export const NO_DEMO = { BACKSTOP_DEMO: '0' };
 
 /** `backstop serve` as `npm start` runs it, on the embedded database in `dataDir`, once it listens; killed after each test. */
-export async function startServer(dataDir: string, env: Record<string, string>) {
+export async function startServer(dataDir: string, env: Record<string, string>, args: string[] = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     env: { ...process.env, BACKSTOP_DATA: dataDir, PORT: String(port), DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
   });
   children.push(child);

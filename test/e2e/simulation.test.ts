@@ -134,4 +134,39 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
       await context.close();
     }
   });
+
+  it('runs a stress scenario, the reverse stress and the top-up, and shows the table and the answers in words', async () => {
+    const { context, page } = await app.signIn('manager');
+    try {
+      await page.goto('/simulation');
+      await page.getByRole('heading', { name: '风险模拟', level: 1 }).waitFor();
+      await page.getByLabel('情景数').fill('2000');
+      await page.getByLabel('期初资金余额（元）').fill('2500000');
+      await page.getByLabel('违约率倍数').first().fill('2');
+      await page.getByLabel('反向压力测试：什么情况下资金耗尽概率达到目标').check();
+      await page.getByLabel('求使耗尽概率不超过目标的补充资金').check();
+      await page.getByRole('button', { name: '开始模拟' }).click();
+      await page.locator('[data-testid="sim-status"][data-status="done"]').waitFor({ timeout: 110_000 });
+      const section = page.getByTestId('sim-stress');
+      await section.waitFor();
+      const rows = section.locator('tbody tr');
+      expect(await rows.count()).toBe(2);
+      expect((await rows.nth(0).locator('th').textContent())?.trim()).toBe('基准（现状）');
+      expect((await rows.nth(1).locator('th').textContent())?.trim()).toBe('PD ×2');
+      const el = (await rows.locator('td:first-of-type').allTextContents()).map((s) => BigInt(s.replace(/[,.]/g, '')));
+      expect(el[1]!).toBeGreaterThan(el[0]!);
+      const reverse = (await page.getByTestId('sim-reverse-stress').locator('strong').textContent()) ?? '';
+      expect(reverse).toMatch(/资金在 3 年内耗尽的概率/);
+      const topUp = (await page.getByTestId('sim-top-up').locator('strong').textContent()) ?? '';
+      expect(topUp).toMatch(/资金在 3 年内耗尽的概率/);
+      await shot(page, 'simulation-stress');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Stress and reverse stress' }).waitFor();
+      expect(await page.getByTestId('sim-reverse-stress').locator('strong').textContent()).toMatch(
+        /exhausted within 3 years/,
+      );
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -102,7 +102,9 @@ describe('a manager disables and enables a user', () => {
   it('refuses a manager disabling themselves, other roles, an unknown user and a bad body, naming the field', async () => {
     const self = await send(manager, 'PATCH', `/api/users/${await userId('manager')}`, { disabled: true });
     expect(self.status).toBe(409);
-    expect(await self.json()).toMatchObject({ errors: [{ field: 'disabled', messageZh: '不能停用自己的账号' }] });
+    expect(await self.json()).toMatchObject({
+      errors: [{ field: 'disabled', code: 'auth.cannot_disable_self', zh: '不能停用自己的账号' }],
+    });
     const other = await userId('bank-a-wang');
     for (const c of [auditor, await clientOf('bank-a-liu')])
       expect((await send(c, 'PATCH', `/api/users/${other}`, { disabled: true })).status).toBe(403);
@@ -161,7 +163,9 @@ describe('passwords', () => {
 
     const wrong = await change({ currentPassword: 'not it at all', newPassword: 'another long passphrase' });
     expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ errors: [{ field: 'currentPassword', messageZh: '不是当前密码' }] });
+    expect(await wrong.json()).toMatchObject({
+      errors: [{ field: 'currentPassword', code: 'auth.wrong_current_password', zh: '不是当前密码' }],
+    });
     expect((await change({ currentPassword: PASSWORD, newPassword: PASSWORD })).status).toBe(400);
     expect((await change({ currentPassword: PASSWORD, newPassword: 'short' })).status).toBe(400);
     expect((await change({ currentPassword: PASSWORD, newPassword: 'another long passphrase' })).status).toBe(204);

@@ -104,7 +104,7 @@ describe('POST /api/evaluate', () => {
     expect(problem).toMatchObject({ status: 400, title: 'Invalid request' });
     expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
-  it('gives each field message in English and, beside it, in Chinese', async () => {
+  it('gives each field message in English and, beside it, in Chinese, with its code', async () => {
     const res = await t.app.request(
       '/api/evaluate',
       post({
@@ -118,10 +118,16 @@ describe('POST /api/evaluate', () => {
       expect.arrayContaining([
         {
           field: 'loan.principal',
-          message: 'has more than two decimals (the smallest unit is 0.01 yuan)',
-          messageZh: '金额最多两位小数（最小单位 0.01 元）',
+          code: 'request.invalid',
+          en: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+          zh: '金额最多两位小数（最小单位 0.01 元）',
         },
-        { field: 'enterprise.sciTech', message: 'must be true or false', messageZh: '须为 true 或 false' },
+        {
+          field: 'enterprise.sciTech',
+          code: 'request.invalid_type',
+          en: 'must be true or false',
+          zh: '须为 true 或 false',
+        },
       ]),
     );
   });
@@ -133,7 +139,7 @@ describe('POST /api/evaluate', () => {
     expect(problem.title).toMatch(/too large/);
     // It names what is too large (found by the fuzz test: a 413 without a field).
     expect(problem.errors).toEqual([
-      { field: 'body', message: 'is larger than 1048576 bytes', messageZh: '超过 1048576 字节' },
+      { field: 'body', code: 'request.body_too_large', en: 'is larger than 1048576 bytes', zh: '超过 1048576 字节' },
     ]);
   });
   it('answers 404 as a problem for an unknown route', async () => {

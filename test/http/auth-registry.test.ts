@@ -155,7 +155,12 @@ describe('enterprises: every role, bank scoping', () => {
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).errors).toEqual([
-      { field: 'creditCode', message: 'has a wrong check character', messageZh: '校验码错误（GB 32100-2015）' },
+      {
+        field: 'creditCode',
+        code: 'registry.invalid_credit_code',
+        en: 'has a wrong check character',
+        zh: '校验码错误（GB 32100-2015）',
+      },
     ]);
     const res = await bankA('/api/enterprises', {
       method: 'POST',

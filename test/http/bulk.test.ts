@@ -117,8 +117,9 @@ describe('POST /api/enterprises/bulk', () => {
     expect(problem.errors).toEqual([
       {
         field: 'enterprises[2].creditCode',
-        message: 'has a wrong check character',
-        messageZh: '校验码错误（GB 32100-2015）',
+        code: 'registry.invalid_credit_code',
+        en: 'has a wrong check character',
+        zh: '校验码错误（GB 32100-2015）',
       },
     ]);
     expect([await enterprisesCount(), await auditCount()]).toEqual([e0, a0]);
@@ -159,8 +160,9 @@ describe('POST /api/enterprises/bulk', () => {
     expect(((await twice.json()) as any).errors).toEqual([
       {
         field: 'enterprises[2].creditCode',
-        message: 'repeats enterprises[0].creditCode',
-        messageZh: '与第 1 家企业的统一社会信用代码重复',
+        code: 'registry.credit_code_repeated',
+        en: 'repeats enterprises[0].creditCode',
+        zh: '与第 1 家企业的统一社会信用代码重复',
       },
     ]);
     const taken = await send(bankB, 'POST', '/api/enterprises/bulk', {
@@ -168,7 +170,12 @@ describe('POST /api/enterprises/bulk', () => {
     });
     expect(taken.status).toBe(409);
     expect(((await taken.json()) as any).errors).toEqual([
-      { field: 'enterprises[1].creditCode', message: 'is registered already', messageZh: '已登记' },
+      {
+        field: 'enterprises[1].creditCode',
+        code: 'registry.credit_code_taken',
+        en: 'is registered already',
+        zh: '已登记',
+      },
     ]);
     expect(await enterprisesCount()).toBe(e0);
   });
@@ -186,8 +193,9 @@ describe('POST /api/enterprises/bulk', () => {
     expect(((await loser.json()) as any).errors).toEqual([
       {
         field: a.status === 409 ? 'enterprises[2].creditCode' : 'enterprises[1].creditCode',
-        message: 'is registered already',
-        messageZh: '已登记',
+        code: 'registry.credit_code_taken',
+        en: 'is registered already',
+        zh: '已登记',
       },
     ]);
     expect(await enterprisesCount()).toBe(e0 + (a.status === 201 ? 3 : 2));
@@ -226,7 +234,7 @@ describe('POST /api/enterprises/bulk', () => {
     expect(refused).toBeInstanceOf(Problem);
     expect(refused).toMatchObject({
       status: 409,
-      errors: [{ field: 'enterprises[1].creditCode', message: 'is registered already' }],
+      errors: [{ field: 'enterprises[1].creditCode', code: 'registry.credit_code_taken', en: 'is registered already' }],
     });
     expect(await enterprisesCount()).toBe(e0);
   });
@@ -370,7 +378,7 @@ describe('POST /api/repayments (set-based)', () => {
       single.push(
         res.status === 200
           ? { ok: true, outstanding: body.outstanding, reserved: body.reserved }
-          : { ok: false, status: res.status, errors: body.errors ?? [{ field: 'filingId', message: body.detail }] },
+          : { ok: false, status: res.status, errors: body.errors },
       );
     }
     // …and all at once through the bulk route, on the twins.
@@ -379,11 +387,17 @@ describe('POST /api/repayments (set-based)', () => {
     );
     expect(bulk.items.map(({ filingId: _, ...rest }: any) => rest)).toEqual(single);
     expect(bulk).toMatchObject({ applied: 5, refused: 5 });
-    expect(bulk.items[7]).toMatchObject({ status: 409, errors: [{ field: 'status', message: 'is repaid' }] });
+    expect(bulk.items[7]).toMatchObject({
+      status: 409,
+      errors: [{ field: 'status', code: 'loan.not_serviceable', en: 'is repaid' }],
+    });
     expect(bulk.items.map((i: any) => i.ok)).toEqual([true, true, false, false, false, true, true, false, true, false]);
     expect(bulk.items[3].errors[0].field).toBe('amount');
     expect(bulk.items[4].errors[0].field).toBe('on');
-    expect(bulk.items[9]).toMatchObject({ status: 409, errors: [{ field: 'status', message: 'is repaid' }] });
+    expect(bulk.items[9]).toMatchObject({
+      status: 409,
+      errors: [{ field: 'status', code: 'loan.not_serviceable', en: 'is repaid' }],
+    });
 
     for (const [one, many] of [
       [loans.single!, loans.bulk!],

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/adapters/http/services';
 import { creditCode } from '../operations/fixture';
-import { ok, send, signInCast, startTestApp, type Client } from './harness';
+import { ok, send, signInCast, startTestApp, type Client, openEtownForBankA } from './harness';
 
 let day = '2027-01-06';
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -30,38 +30,7 @@ const loan = { kind: 'credit', principal: '100000.00', disbursedOn: '2026-12-28'
 beforeAll(async () => {
   t = await startTestApp({ today: () => day });
   ({ manager, reviewer, auditor, bankA, guarantor } = await signInCast(t));
-  await ok(
-    await send(manager, 'POST', '/api/enterprises', {
-      creditCode: creditCode(1),
-      name: '企业1',
-      size: 'small',
-      industry: 'software',
-      sciTech: true,
-      registeredInZone: true,
-    }),
-    201,
-  );
-  await ok(
-    await send(manager, 'POST', '/api/funds', {
-      id: 'etown',
-      name: '亦庄风险补偿资金',
-      programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'],
-      liabilityMultiple: '10',
-      capital: '3000000.00',
-      on: '2024-01-02',
-    }),
-    201,
-  );
-  for (const p of ['etown-2023-small-micro', 'etown-2025-sci-tech'])
-    await ok(
-      await send(manager, 'POST', '/api/agreements', {
-        fundId: 'etown',
-        programmeId: p,
-        institutionId: 'bank-a',
-        signedOn: '2024-01-01',
-      }),
-      201,
-    );
+  await openEtownForBankA(manager, creditCode(1));
 }, 120_000);
 afterAll(async () => t?.close());
 
@@ -119,7 +88,10 @@ describe('the holiday calendar (G6)', () => {
       expect(problem.errors.map((e: any) => e.field)).toEqual(
         expect.arrayContaining(fields.filter((f) => f !== '(body)')),
       );
-      expect(problem.errors.every((e: any) => e.messageZh)).toBe(true);
+      // Each with its code and its Chinese (not the English shown again).
+      expect(problem.errors.every((e: any) => /^[a-z_]+\.[a-z_]+$/.test(e.code) && /\p{Script=Han}/u.test(e.zh))).toBe(
+        true,
+      );
     }
     expect(await covered(manager)).toBe('2023–2026');
   });
@@ -128,7 +100,13 @@ describe('the holiday calendar (G6)', () => {
     const refused = await send(bankA, 'POST', '/api/filings', { bankRef: 'C-1', creditCode: creditCode(1), loan });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({
-      errors: [{ field: 'loan.disbursedOn', message: expect.stringMatching(/no data for 2027/) }],
+      errors: [
+        {
+          field: 'loan.disbursedOn',
+          code: 'policy.calendar_year_missing',
+          en: expect.stringMatching(/no data for 2027/),
+        },
+      ],
     });
 
     const entered = await ok(await send(manager, 'PUT', '/api/calendar/2027', year2027), 201);
@@ -149,7 +127,7 @@ describe('the holiday calendar (G6)', () => {
     );
     const deadline = filed.reasons.find((r: any) => r.rule === 'filing-deadline');
     expect(deadline).toMatchObject({ ok: true });
-    expect(deadline.messageEn).toMatch(/\(by 2027-01-12\)$/);
+    expect(deadline.en).toMatch(/\(by 2027-01-12\)$/);
     // The public evaluate contract counts on the same calendar: a day after the 10th working day is late.
     const late = await ok(
       await send(bankA, 'POST', '/api/evaluate', {

@@ -88,7 +88,37 @@ describe.runIf(onPostgres)('a lost database connection (PostgreSQL only; npm run
         status: 503,
         detail: 'The database could not be reached; try again shortly.',
         detailZh: '暂时无法连接数据库，请稍后再试。',
+        errors: [{ field: '(database)', code: 'database.unavailable' }],
       });
     }
+  });
+
+  it('a write on a node that refuses writes (a standby after a failover: 25006) answers 503, and its key runs when sent again', async () => {
+    const db = new URL(t.database.url!).pathname.slice(1);
+    const enterprise = {
+      creditCode: '91110000600037341L',
+      name: '只读期间登记的企业',
+      size: 'small',
+      industry: 'software',
+      sciTech: true,
+      registeredInZone: true,
+    };
+    const headers = { 'Idempotency-Key': 'read-only-key-1' };
+    await admin.unsafe(`alter database "${db}" set default_transaction_read_only = on`);
+    try {
+      await killAppConnections();
+      const refused = await send(manager, 'POST', '/api/enterprises', enterprise, headers);
+      expect(refused.status, await refused.clone().text()).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
+      expect(await refused.json()).toMatchObject({ errors: [{ code: 'database.unavailable' }] });
+    } finally {
+      await admin.unsafe(`alter database "${db}" set default_transaction_read_only = off`);
+    }
+    await killAppConnections();
+    const again = await send(manager, 'POST', '/api/enterprises', enterprise, headers);
+    expect(again.status, await again.clone().text()).toBe(201);
+    const replayed = await send(manager, 'POST', '/api/enterprises', enterprise, headers);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
   });
 });

@@ -14,6 +14,8 @@
  * - 400, 422, 413 and 415 name a field (`errors[].field`, non-empty): they are about the request's
  *   input (a field, the body, the Content-Type). 401, 403, 404, 405, 408, 409 and 429 need not: they
  *   are about who asks, which record, or the record's state, not a field of the request;
+ * - every 4xx carries at least one error, each with a stable code (`<feature>.<what>`) and its text
+ *   in Chinese and English (`zh`, `en`), and the detail in both (`detail`, `detailZh`);
  * - a refused request (4xx) leaves nothing behind: the row count of every table is the same after
  *   it as before it (counted around each request, so a leak is the request's), and Object.prototype
  *   is untouched;
@@ -33,7 +35,9 @@ import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
 import { verifyAudit, verifyLedger } from '../../src/modules/ledger/ledger.verify';
 import { rowsOf } from '../../src/modules/shared/rows';
+import { queueEvents } from '../../src/modules/webhooks/webhooks.dispatcher';
 import { creditCode } from '../operations/fixture';
+import { ensureDocumentTools } from './documents-tools';
 import { PASSWORD, startTestApp, TEST_PASSWORD_PARAMS } from './harness';
 import { zip } from './zip';
 
@@ -65,12 +69,16 @@ export function checkAnswer(status: number, contentType: string | null, text: st
   if (!contentType?.startsWith('application/problem+json'))
     out.push(`${status} with content-type ${contentType}, not application/problem+json`);
   if (body?.status !== status) out.push(`${status} whose problem says status ${body?.status}`);
-  if (FIELD_STATUSES.has(status)) {
-    const errors = body?.errors;
-    if (!Array.isArray(errors) || errors.length === 0) out.push(`${status} naming no field: ${text.slice(0, 300)}`);
-    else if (errors.some((e: any) => typeof e?.field !== 'string' || e.field === ''))
+  const errors = body?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) out.push(`${status} naming no field: ${text.slice(0, 300)}`);
+  else {
+    if (FIELD_STATUSES.has(status) && errors.some((e: any) => typeof e?.field !== 'string' || e.field === ''))
       out.push(`${status} with a field error without its field: ${text.slice(0, 300)}`);
+    if (errors.some((e: any) => !/^[a-z_]+\.[a-z_]+$/.test(e?.code) || !e.zh || !e.en))
+      out.push(`${status} with an error without its code, zh or en: ${text.slice(0, 300)}`);
   }
+  if (typeof body?.detail !== 'string' || typeof body?.detailZh !== 'string')
+    out.push(`${status} without its detail in both languages: ${text.slice(0, 300)}`);
   return out;
 }
 
@@ -88,18 +96,36 @@ describe('the checker', () => {
     expect(checkAnswer(400, 'application/problem+json', '{"status":400,"title":"Invalid"}')[0]).toMatch(
       /naming no field/,
     );
-    expect(checkAnswer(422, 'application/problem+json', '{"status":422,"errors":[{"message":"x"}]}')[0]).toMatch(
+    expect(checkAnswer(422, 'application/problem+json', '{"status":422,"errors":[{"en":"x"}]}')[0]).toMatch(
       /without its field/,
     );
+    const ok = '"detail":"d","detailZh":"d"';
+    expect(
+      checkAnswer(
+        404,
+        'application/problem+json',
+        `{"status":404,${ok},"errors":[{"field":"id","en":"x","zh":"x"}]}`,
+      )[0],
+    ).toMatch(/without its code/);
     expect(checkAnswer(415, 'application/problem+json', '{"status":415,"errors":[]}')[0]).toMatch(/naming no field/);
     expect(checkAnswer(404, 'text/plain', '404 Not Found')[0]).toMatch(/not JSON/);
     expect(checkAnswer(403, 'application/json', '{"status":403}')[0]).toMatch(/not application\/problem\+json/);
     // What passes.
     expect(checkAnswer(201, 'application/json', '{}')).toEqual([]);
     expect(
-      checkAnswer(400, 'application/problem+json', '{"status":400,"errors":[{"field":"on","message":"x"}]}'),
+      checkAnswer(
+        400,
+        'application/problem+json',
+        `{"status":400,${ok},"errors":[{"field":"on","code":"request.invalid","zh":"x","en":"x"}]}`,
+      ),
     ).toEqual([]);
-    expect(checkAnswer(404, 'application/problem+json', '{"status":404,"title":"Not found"}')).toEqual([]);
+    expect(
+      checkAnswer(
+        404,
+        'application/problem+json',
+        `{"status":404,"title":"Not found",${ok},"errors":[{"field":"id","code":"filing.not_found","zh":"x","en":"x"}]}`,
+      ),
+    ).toEqual([]);
     expect(countDiff({ filings: 3, audit_log: 9 }, { filings: 3, audit_log: 10 })).toEqual(['audit_log 9 → 10']);
     expect(countDiff({ filings: 3 }, { filings: 3 })).toEqual([]);
   });
@@ -229,6 +255,7 @@ async function countRows(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
+  ensureDocumentTools(); // the documents' font (503 without it)
   t = await startTestApp({ today: () => TODAY });
   sessions.manager = await person('manager', 'manager');
   sessions.manager2 = await person('manager2', 'manager');
@@ -260,6 +287,14 @@ beforeAll(async () => {
         signedOn: '2024-01-01',
         ...(bank === 'bank-b' ? { quota: '1000000.00' } : {}),
       });
+  // bank-a's webhook endpoint, before its loans: the dispatcher queues their events (never sent here).
+  ids.webhook = (
+    await must('manager', 'POST', '/api/webhooks', {
+      bankId: 'bank-a',
+      url: 'https://api.bank.example/hooks',
+      events: ['*'],
+    })
+  ).id;
   ids.agreement = (await must('manager', 'GET', '/api/agreements', undefined, 200)).items.find(
     (a: any) => a.quota !== null,
   ).id;
@@ -303,6 +338,8 @@ beforeAll(async () => {
     await importSettled(ids.import!);
   }
   ids.token = (await must('manager', 'POST', '/api/auth/tokens', { name: 'core' })).id;
+  await queueEvents({ db: t.database.db, now: () => new Date() });
+  ids.delivery = (await must('manager', 'GET', `/api/webhooks/${ids.webhook}/deliveries`, undefined, 200)).items[0].id;
   ids.simulation = (
     await must(
       'manager',
@@ -356,6 +393,7 @@ function roleOf(op: string): Who {
 function pathValue(op: string, name: string): string {
   const path = op.split(' ')[1]!;
   if (name === 'year') return op.startsWith('PUT') ? '2027' : '2026'; // the PUT example is 2027's notice
+  if (name === 'decision') return 'reject';
   if (path.startsWith('/api/programmes/')) return 'etown-2025-sci-tech';
   if (path.startsWith('/api/auth/tokens/')) return ids.token!;
   if (path.startsWith('/api/enterprises/')) return ids.enterprise!;
@@ -370,6 +408,8 @@ function pathValue(op: string, name: string): string {
   if (path.startsWith('/api/ledger/accounts/')) return ids.account!;
   if (path.startsWith('/api/imports/')) return ids.import!;
   if (path.startsWith('/api/simulations/')) return ids.simulation!;
+  if (path.startsWith('/api/webhooks/deliveries/')) return ids.delivery!;
+  if (path.startsWith('/api/webhooks/')) return ids.webhook!;
   throw new Error(`no record for {${name}} of ${op}`);
 }
 
@@ -398,6 +438,8 @@ function baseBody(op: string, example: unknown): unknown {
       return { outstanding: '190000.00', on: TODAY };
     case 'POST /api/filings/{id}/classification':
       return { classification: 'normal', on: TODAY };
+    case 'POST /api/filings/{id}/write-off':
+      return { on: TODAY, reason: '核销审批 2026-1' };
     case 'POST /api/repayments':
       return { items: [{ filingId: ids.filing, amount: '1.00', on: TODAY }] };
     case 'POST /api/claims':
@@ -406,6 +448,8 @@ function baseBody(op: string, example: unknown): unknown {
       return { ...(example as object), id: 'fuzz-fund' };
     case 'POST /api/claims/{id}/recoveries':
       return { amount: '1.00', on: TODAY };
+    case 'POST /api/claims/{id}/recovery-progress':
+      return { stage: 'litigation', on: TODAY, note: '已起诉' };
     case 'PATCH /api/users/{id}':
       return { disabled: false };
     default:

@@ -82,10 +82,11 @@ describe('amending a filing', () => {
     expect(p.errors).toEqual([
       expect.objectContaining({
         field: 'disbursedOn',
-        message: expect.stringMatching(/holiday calendar has no data for 2022/),
+        code: 'policy.calendar_year_missing',
+        en: expect.stringMatching(/holiday calendar has no data for 2022/),
       }),
     ]);
-    expect(p.errors[0].messageZh).toBeTruthy();
+    expect(p.errors[0].zh).toMatch(/节假日日历尚无 2022 年的数据/);
     expect(await auditCount()).toBe(before);
     expect(await ok(await send(bankA, 'GET', `/api/filings/${f.id}`))).toMatchObject({
       disbursedOn: '2025-09-01',
@@ -130,10 +131,9 @@ describe('PATCH changes only what is sent; a change of nothing writes nothing', 
       expect(p.errors).toEqual([
         {
           field: '(body)',
-          message:
-            'names nothing to change: send at least one of name, size, industry, sciTech, registeredInZone, restrictedProcesses',
-          messageZh:
-            '没有要修改的内容：请至少提供 name, size, industry, sciTech, registeredInZone, restrictedProcesses 之一',
+          code: 'request.nothing_to_change',
+          en: 'names nothing to change: send at least one of name, size, industry, sciTech, registeredInZone, restrictedProcesses',
+          zh: '没有要修改的内容：请至少提供 name, size, industry, sciTech, registeredInZone, restrictedProcesses 之一',
         },
       ]);
     }
@@ -159,9 +159,10 @@ describe('PATCH changes only what is sent; a change of nothing writes nothing', 
     const audits = await auditCount();
     const p = await problem(await send(bankA, 'PATCH', `/api/filings/${f.id}`, { reason: '无变更' }));
     expect(fields(p)).toEqual(['(body)']);
-    expect(p.errors[0].message).toBe(
-      'names nothing to change: send at least one of principal, kind, disbursedOn, maturesOn',
-    );
+    expect(p.errors[0]).toMatchObject({
+      code: 'request.nothing_to_change',
+      en: 'names nothing to change: send at least one of principal, kind, disbursedOn, maturesOn',
+    });
     const same = await ok(
       await send(bankA, 'PATCH', `/api/filings/${f.id}`, {
         principal: '100000', // the same amount written another way
@@ -203,6 +204,7 @@ describe('PATCH changes only what is sent; a change of nothing writes nothing', 
       '/api/enterprises/{id}',
       '/api/filings/{id}',
       '/api/users/{id}',
+      '/api/webhooks/{id}',
     ]);
     for (const [path, op] of patches) {
       const schema = resolve(op.requestBody.content['application/json'].schema);
@@ -212,14 +214,19 @@ describe('PATCH changes only what is sent; a change of nothing writes nothing', 
     const a = (await ok(await send(manager, 'GET', '/api/agreements'))).items[0];
     const f = (await ok(await send(bankA, 'GET', '/api/filings'))).items[0];
     const u = (await ok(await send(manager, 'GET', '/api/users'))).items.find((x: any) => x.username === 'auditor');
+    const hook = await ok(
+      await send(bankA, 'POST', '/api/webhooks', { url: 'https://api.bank-a.example/backstop', events: ['*'] }),
+      201,
+    );
     const audits = await auditCount();
     for (const path of [
       `/api/agreements/${a.id}`,
       `/api/enterprises/${enterpriseId}`,
       `/api/filings/${f.id}`,
       `/api/users/${u.id}`,
+      `/api/webhooks/${hook.id}`,
     ]) {
-      const p = await problem(await send(path.startsWith('/api/filings') ? bankA : manager, 'PATCH', path, {}));
+      const p = await problem(await send(/^\/api\/(filings|webhooks)/.test(path) ? bankA : manager, 'PATCH', path, {}));
       expect(p.errors.length, path).toBeGreaterThan(0);
     }
     expect(await auditCount()).toBe(audits);
@@ -229,7 +236,7 @@ describe('PATCH changes only what is sent; a change of nothing writes nothing', 
 describe('business dates have a window, named in the error', () => {
   const window = 'must be from 2000-01-01 to 2100-12-31';
   const tomorrow = 'must not be after today (2025-09-03)';
-  const errorsOf = async (res: Response) => (await problem(res)).errors.map((e: any) => [e.field, e.message]);
+  const errorsOf = async (res: Response) => (await problem(res)).errors.map((e: any) => [e.field, e.en]);
 
   it('a top-up dated 9999-12-31, 1900-01-01 or tomorrow is a 400 naming on; the fund’s cash and limit are unchanged', async () => {
     const fund = await ok(await send(manager, 'GET', '/api/funds/etown'));
@@ -242,8 +249,9 @@ describe('business dates have a window, named in the error', () => {
     ]) {
       const res = await send(manager, 'POST', '/api/funds/etown/top-ups', { amount: '1000000.00', on });
       const p = await problem(res);
-      expect(p.errors, on).toEqual([expect.objectContaining({ field: 'on', message })]);
-      expect(p.errors[0].messageZh).toBeTruthy();
+      expect(p.errors, on).toEqual([expect.objectContaining({ field: 'on', en: message })]);
+      expect(p.errors[0].code).toBe(message === window ? 'request.invalid' : 'request.date_in_future');
+      expect(p.errors[0].zh).toMatch(/\p{Script=Han}/u);
     }
     expect(await ok(await send(manager, 'GET', '/api/funds/etown'))).toEqual(fund);
     expect(await auditCount()).toBe(audits);
@@ -299,8 +307,9 @@ describe('business dates have a window, named in the error', () => {
     expect(p.errors).toEqual([
       {
         field: 'loan.maturesOn',
-        message: 'must be within 50 years of loan.disbursedOn (2025-09-01): by 2075-09-01',
-        messageZh: '须在 loan.disbursedOn（2025-09-01）之后 50 年之内，即不晚于 2075-09-01',
+        code: 'request.date_too_late',
+        en: 'must be within 50 years of loan.disbursedOn (2025-09-01): by 2075-09-01',
+        zh: '须在 loan.disbursedOn（2025-09-01）之后 50 年之内，即不晚于 2075-09-01',
       },
     ]);
     expect(await errorsOf(await file('A-m3', { disbursedOn: '1900-01-01' }))).toEqual([['loan.disbursedOn', window]]);
@@ -372,8 +381,9 @@ describe('compressed bodies', () => {
         errors: [
           {
             field: 'Content-Encoding',
-            message: 'is not supported: send the body uncompressed',
-            messageZh: '不支持：请发送未压缩的请求体',
+            code: 'request.unsupported_encoding',
+            en: 'is not supported: send the body uncompressed',
+            zh: '不支持：请发送未压缩的请求体',
           },
         ],
       });

@@ -5,8 +5,11 @@ import { openTestDatabase } from '../../src/adapters/db/testing';
 import { createServices } from '../../src/adapters/http/services';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
+import type { DossierRule } from '../../src/modules/claims/claims.usecases';
 
 export const PASSWORD = 'correct horse battery';
+/** GET /metrics's bearer token in the suites (BACKSTOP_METRICS_TOKEN); the figures are read afresh at each scrape. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
 /**
  * scrypt at a cheap cost for the suites, which add and sign in dozens of people per file: at
  * production's N = 2^17 each hash takes ~0.4 s of a core. Passed explicitly to the app and to
@@ -23,19 +26,35 @@ export async function startTestApp({
   today,
   trustProxy = true,
   now,
-}: { today?: () => string; trustProxy?: boolean; now?: () => Date } = {}) {
+  claimDossier = 'waived',
+}: {
+  today?: () => string;
+  trustProxy?: boolean;
+  now?: () => Date;
+  /**
+   * Whether approval waits for the dossier (R20). Waived by default here: the suites written before
+   * the dossier approve claims without materials; test/http/claim-materials.test.ts requires it.
+   */
+  claimDossier?: DossierRule;
+} = {}) {
   const database = await openTestDatabase();
   const services = await createServices({
     database,
     logger: pino({ level: 'silent' }),
     trustProxy,
     passwordParams: TEST_PASSWORD_PARAMS,
+    metrics: { token: METRICS_TOKEN, cacheMs: 0 },
+    claimDossier,
     ...(today ? { today } : {}),
     ...(now ? { now } : {}),
   });
   const { app } = services;
 
-  async function signIn(username: string, role: Role, extra: { bankId?: string; guarantorId?: string } = {}) {
+  async function signIn(
+    username: string,
+    role: Role,
+    extra: { bankId?: string; guarantorId?: string; displayName?: string } = {},
+  ) {
     await createUser({
       repo: services.repos.auth,
       user: { username, displayName: username, role, password: PASSWORD, ...extra },
@@ -58,11 +77,17 @@ export async function startTestApp({
         headers: {
           cookie: cookies,
           'x-csrf-token': csrfToken,
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          // a FormData body sets its own multipart content-type
+          ...(init.body !== undefined && !(init.body instanceof FormData)
+            ? { 'content-type': 'application/json' }
+            : {}),
           ...init.headers,
         },
         ...(init.body !== undefined
-          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+          ? {
+              body:
+                typeof init.body === 'string' || init.body instanceof FormData ? init.body : JSON.stringify(init.body),
+            }
           : {}),
       });
   }
@@ -119,4 +144,43 @@ export async function signInCast(t: TestApp) {
     if (res.status !== 201) throw new Error(`registering ${id} failed: ${res.status} ${await res.text()}`);
   }
   return cast;
+}
+
+/**
+ * The world most HTTP tests start from: enterprise 1 (small, software, sci-tech, in the zone), fund
+ * `etown` (3,000,000.00, both programmes, 10× liability) and bank-a's agreements under both.
+ */
+export async function openEtownForBankA(manager: Client, creditCode: string) {
+  await ok(
+    await send(manager, 'POST', '/api/enterprises', {
+      creditCode,
+      name: '企业1',
+      size: 'small',
+      industry: 'software',
+      sciTech: true,
+      registeredInZone: true,
+    }),
+    201,
+  );
+  await ok(
+    await send(manager, 'POST', '/api/funds', {
+      id: 'etown',
+      name: '亦庄风险补偿资金',
+      programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'],
+      liabilityMultiple: '10',
+      capital: '3000000.00',
+      on: '2024-01-02',
+    }),
+    201,
+  );
+  for (const programmeId of ['etown-2023-small-micro', 'etown-2025-sci-tech'])
+    await ok(
+      await send(manager, 'POST', '/api/agreements', {
+        fundId: 'etown',
+        programmeId,
+        institutionId: 'bank-a',
+        signedOn: '2024-01-01',
+      }),
+      201,
+    );
 }

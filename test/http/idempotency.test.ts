@@ -20,6 +20,9 @@ import {
   requestHashOf,
 } from '../../src/modules/shared/idempotency';
 import { Problem } from '../../src/modules/shared/problem';
+import { IdempotencyTakenOver, markingWrites, runInScopes } from '../../src/modules/shared/idempotency.scope';
+import { idempotencyKeys } from '../../src/modules/shared/idempotency.table';
+import { sql } from 'drizzle-orm';
 import { reportRepayments } from '../../src/modules/servicing/servicing.usecases';
 import { creditCode } from '../operations/fixture';
 import { ok, send, signInCast, startTestApp, type Client } from './harness';
@@ -200,7 +203,8 @@ describe('Idempotency-Key through the app', () => {
     expect(refused).toBeInstanceOf(Problem);
     expect((refused as Problem).errors![0]).toMatchObject({
       field: 'items',
-      message: 'at most 2 lines with an Idempotency-Key',
+      code: 'idempotency.too_many_lines',
+      en: 'at most 2 lines with an Idempotency-Key',
     });
     expect((await ok(await send(bankA, 'GET', `/api/filings/${f.id}`))).outstanding).toBe('100000.00');
     const bulk = { items: [{ filingId: f.id, amount: '1.00', on: '2025-09-03' }] };
@@ -310,6 +314,105 @@ describe('the middleware alone', () => {
     expect(purged).toBe(1);
     expect(await count(`select count(*)::int as n from idempotency_keys`)).toBe(before - 1);
     expect(await count(`select count(*)::int as n from idempotency_keys where key = 'old-key-00001'`)).toBe(0);
+  });
+});
+
+describe('a 5xx on the server database (markingWrites: each transaction marks the key)', () => {
+  const actor = { userId: 'u-mark', username: 'mark', displayName: 'mark', role: 'manager', bankId: null } as Actor;
+  let clock = new Date('2026-02-01T00:00:00Z');
+  let fail = true;
+  let runs = 0;
+  const lost = () => Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
+  const app = new Hono<AppEnv>();
+  beforeAll(() => {
+    const marking = markingWrites(t.database.db);
+    app.onError((e, c) =>
+      e instanceof Problem ? c.json({ errors: e.errors }, e.status) : c.json({ title: 'Unavailable' }, 503),
+    );
+    app.use('*', async (c, next) => {
+      c.set('actor', actor);
+      await next();
+    });
+    app.use('*', idempotency({ db: marking, now: () => clock }));
+    // Fails before any transaction: nothing committed.
+    app.post('/before', async (c) => {
+      runs++;
+      await marking.select().from(idempotencyKeys).limit(1);
+      if (fail) throw lost();
+      return c.json({ done: true }, 201);
+    });
+    // A transaction commits, then the connection is lost: the outcome is not the middleware's to guess.
+    app.post('/after', async () => {
+      runs++;
+      await marking.transaction(async (tx) => {
+        await tx.select().from(idempotencyKeys).limit(1);
+      });
+      throw lost();
+    });
+    // A write outside a transaction cannot be marked.
+    app.post('/untracked', async () => {
+      runs++;
+      await marking.execute(sql`update idempotency_keys set status = status where false`);
+      throw lost();
+    });
+  });
+  const post = async (path: string, k: string) =>
+    app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': k },
+      body: '{}',
+    });
+  const codeOf = async (res: Response) => ((await res.json()) as any).errors[0].code;
+
+  it('nothing committed: the key is `failed` and the next copy runs it', async () => {
+    runs = 0;
+    fail = true;
+    expect((await post('/before', 'before-key-01')).status).toBe(503);
+    expect(
+      await count(`select count(*)::int as n from idempotency_keys where key = 'before-key-01' and state = 'failed'`),
+    ).toBe(1);
+    fail = false;
+    clock = new Date(clock.getTime() + 5000);
+    const again = await post('/before', 'before-key-01');
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    const third = await post('/before', 'before-key-01');
+    expect(third.status).toBe(201);
+    expect(third.headers.get('idempotent-replayed')).toBe('true');
+    expect(runs).toBe(2);
+  });
+
+  it('a transaction committed: 409 idempotency.outcome_unknown, never run again', async () => {
+    runs = 0;
+    expect((await post('/after', 'after-key-001')).status).toBe(503);
+    expect(await count(`select count(*)::int as n from idempotency_commits where key = 'after-key-001'`)).toBe(1);
+    expect(
+      await count(`select count(*)::int as n from idempotency_keys where key = 'after-key-001' and state = 'unknown'`),
+    ).toBe(1);
+    const again = await post('/after', 'after-key-001');
+    expect(again.status).toBe(409);
+    expect(await codeOf(again)).toBe('idempotency.outcome_unknown');
+    expect(runs).toBe(1);
+  });
+
+  it('a write outside a transaction: 409 idempotency.outcome_unknown', async () => {
+    runs = 0;
+    expect((await post('/untracked', 'untracked-key')).status).toBe(503);
+    expect(await codeOf(await post('/untracked', 'untracked-key'))).toBe('idempotency.outcome_unknown');
+    expect(runs).toBe(1);
+  });
+
+  it('the transaction of an attempt whose key was taken over does not commit', async () => {
+    const id = { principal: actor.userId, method: 'POST', path: '/x', key: 'fence-key-001' };
+    await t.database.db.execute(
+      sql`insert into idempotency_keys (principal, method, path, key, request_hash, created_at)
+          values (${id.principal}, 'POST', '/x', ${id.key}, 'h', ${clock.toISOString()}::timestamptz)`,
+    );
+    const stale = { ...id, token: new Date(clock.getTime() - 1000), untracked: false, closed: false };
+    const tried = await runInScopes([stale], () =>
+      markingWrites(t.database.db).transaction(async (tx) => tx.select().from(idempotencyKeys).limit(1)),
+    ).catch((e: unknown) => e);
+    expect(tried).toBeInstanceOf(IdempotencyTakenOver);
   });
 });
 

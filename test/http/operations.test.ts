@@ -156,8 +156,9 @@ describe('filings', () => {
     });
     expect(res.status).toBe(422);
     const refused = ((await res.json()) as any).errors.find((e: any) => e.field === 'rule:size-limit');
-    expect(refused.message).toMatch(/^Principal 12,000,000\.00 yuan/); // English, Chinese beside it
-    expect(refused.messageZh).toMatch(/^贷款本金 12,000,000\.00 元/);
+    expect(refused.code).toBe('filing.refused_by_rule');
+    expect(refused.en).toMatch(/^Principal 12,000,000\.00 yuan/); // English, Chinese beside it
+    expect(refused.zh).toMatch(/^贷款本金 12,000,000\.00 元/);
     expect((await ok(await send(bankB, 'GET', '/api/filings'))).items).toHaveLength(0);
   });
 
@@ -236,7 +237,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
     expect(bulk).toMatchObject({ applied: 1, refused: 2 });
     expect(bulk.items[1].errors[0].field).toBe('amount');
     expect(bulk.items[2].status).toBe(404);
-    expect(bulk.items[2].errors[0]).toMatchObject({ field: 'filingId', messageZh: '未找到备案 no-such-loan。' });
+    expect(bulk.items[2].errors[0]).toMatchObject({ field: 'filingId', code: 'filing.not_found', zh: '不存在' });
   });
 
   it('a report or a recovery dated after today is refused naming `on`, and nothing changes', async () => {
@@ -252,8 +253,8 @@ describe('servicing, claims, payment queue, recoveries', () => {
         {
           field: 'on',
           code: 'loan.report_in_future',
-          message: 'must not be after today (2025-12-01)',
-          messageZh: '不能晚于今天（2025-12-01）',
+          en: 'must not be after today (2025-12-01)',
+          zh: '不能晚于今天（2025-12-01）',
         },
       ]);
     }
@@ -272,8 +273,8 @@ describe('servicing, claims, payment queue, recoveries', () => {
       {
         field: 'overdueSince',
         code: 'loan.overdue_before_disbursement',
-        message: 'must not be before the loan was disbursed',
-        messageZh: '不能早于放款日期',
+        en: 'must not be before the loan was disbursed',
+        zh: '不能早于放款日期',
       },
     ]);
     const after = await ok(await send(bankA, 'GET', `/api/filings/${loan1}`));
@@ -316,13 +317,11 @@ describe('servicing, claims, payment queue, recoveries', () => {
       outstanding: '6000000.00',
       overdue: false,
     });
-    expect(claim.reasons.map((r: any) => r.message).slice(0, 2)).toEqual([
+    expect(claim.reasons.map((r: any) => r.zh).slice(0, 2)).toEqual([
       '贷款已列为不良（次级类，逾期自 2026-01-01）',
       '按备案时锁定的比例 50% × 本金余额 6,000,000.00 元 = 3,000,000.00 元',
     ]);
-    expect(claim.reasons[1].messageEn).toBe(
-      'Ratio fixed at filing 50% × outstanding 6,000,000.00 yuan = 3,000,000.00 yuan',
-    );
+    expect(claim.reasons[1].en).toBe('Ratio fixed at filing 50% × outstanding 6,000,000.00 yuan = 3,000,000.00 yuan');
     expect(claim.dueBy > day).toBe(true);
     claim1 = claim.id;
     expect((await send(bankB, 'GET', `/api/claims/${claim1}`)).status).toBe(404);
@@ -337,7 +336,7 @@ describe('servicing, claims, payment queue, recoveries', () => {
         {
           field: 'decider',
           code: 'claim.preparer_cannot_decide',
-          messageZh: '初审人不能批准自己初审的补偿申请（双人复核，R18）',
+          zh: '初审人不能批准自己初审的补偿申请（双人复核，R18）',
         },
       ],
     });
@@ -574,7 +573,8 @@ describe('a filing in late December, before next year’s holiday notice is in t
       expect(((await bad.json()) as any).errors).toEqual([
         expect.objectContaining({
           field: 'rule:no-bad-loan',
-          messageZh: '在本资金中有不良或已代偿未收回的贷款：是（须为否，R17）',
+          code: 'filing.refused_by_rule',
+          zh: '在本资金中有不良或已代偿未收回的贷款：是（须为否，R17）',
         }),
       ]);
       const filed = await ok(
@@ -583,13 +583,19 @@ describe('a filing in late December, before next year’s holiday notice is in t
       );
       const deadline = filed.reasons.find((r: any) => r.rule === 'filing-deadline');
       expect(deadline).toMatchObject({ ok: true, cites: expect.arrayContaining(['G6']) });
-      expect(deadline.messageEn).toMatch(/by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet/);
+      expect(deadline.en).toMatch(/by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet/);
       // From the first day of the year the calendar does not hold, a filing cannot be judged: a 400 naming the date.
       day = '2027-01-04';
       const res = await send(bankB, 'POST', '/api/filings', { bankRef: 'B-jan', creditCode: creditCode(2), loan });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({
-        errors: [{ field: 'loan.disbursedOn', message: expect.stringMatching(/no data for 2027/) }],
+        errors: [
+          {
+            field: 'loan.disbursedOn',
+            code: 'policy.calendar_year_missing',
+            en: expect.stringMatching(/no data for 2027/),
+          },
+        ],
       });
       expect((await ok(await send(bankB, 'GET', '/api/filings'))).items.map((f: any) => f.bankRef)).not.toContain(
         'B-jan',

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
-import { ok, send, signInCast, startTestApp, type Client } from './harness';
+import { ok, send, signInCast, startTestApp, type Client, openEtownForBankA } from './harness';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 let manager: Client, auditor: Client, bankA: Client;
@@ -14,38 +14,7 @@ let manager: Client, auditor: Client, bankA: Client;
 beforeAll(async () => {
   t = await startTestApp({ today: () => '2025-09-03' });
   ({ manager, auditor, bankA } = await signInCast(t));
-  await ok(
-    await send(manager, 'POST', '/api/enterprises', {
-      creditCode: creditCode(1),
-      name: '企业1',
-      size: 'small',
-      industry: 'software',
-      sciTech: true,
-      registeredInZone: true,
-    }),
-    201,
-  );
-  await ok(
-    await send(manager, 'POST', '/api/funds', {
-      id: 'etown',
-      name: '亦庄',
-      programmes: ['etown-2023-small-micro', 'etown-2025-sci-tech'],
-      liabilityMultiple: '10',
-      capital: '3000000.00',
-      on: '2024-01-02',
-    }),
-    201,
-  );
-  for (const p of ['etown-2023-small-micro', 'etown-2025-sci-tech'])
-    await ok(
-      await send(manager, 'POST', '/api/agreements', {
-        fundId: 'etown',
-        programmeId: p,
-        institutionId: 'bank-a',
-        signedOn: '2024-01-01',
-      }),
-      201,
-    );
+  await openEtownForBankA(manager, creditCode(1));
 }, 120_000);
 afterAll(async () => t?.close());
 
@@ -127,7 +96,10 @@ describe('text the database cannot keep', () => {
   it('a control character deep inside 100,000 nested arrays is a 400, not a 500 (the walk keeps its own stack)', async () => {
     const deep = `${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`;
     const res = await send(manager, 'POST', '/api/funds/etown/top-ups', deep);
-    expect((await problem(res)).errors[0].message).toMatch(/control characters/);
+    expect((await problem(res)).errors[0]).toMatchObject({
+      code: 'request.invalid_text',
+      en: expect.stringMatching(/control characters/),
+    });
   });
 
   it('a body that is not JSON is 415 naming the Content-Type', async () => {
@@ -262,7 +234,7 @@ describe('funds: amounts beyond any fund, a zero top-up, a programme twice, a re
       expect.objectContaining({
         field: 'on',
         code: 'fund.top_up_before_start',
-        messageZh: '不能早于补偿资金的起始日（2024-01-02）',
+        zh: '不能早于补偿资金的起始日（2024-01-02）',
       }),
     ]);
     expect(await auditCount()).toBe(before);
@@ -392,8 +364,9 @@ describe('filings whose parts disagree', () => {
         errors: [
           {
             field: 'loan.disbursedOn',
-            message: 'must not be more than a year after the filing date (2025-09-03)',
-            messageZh: '不能晚于备案日（2025-09-03）一年以上',
+            code: 'filing.disbursed_too_late',
+            en: 'must not be more than a year after the filing date (2025-09-03)',
+            zh: '不能晚于备案日（2025-09-03）一年以上',
           },
         ],
       });

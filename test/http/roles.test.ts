@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, ROLES, type Action, type Role } from '../../src/modules/auth/access';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import { creditCode } from '../operations/fixture';
+import { ensureDocumentTools } from './documents-tools';
 import { PASSWORD, startTestApp } from './harness';
+import { queueEvents } from '../../src/modules/webhooks/webhooks.dispatcher';
 
 const TODAY = '2025-09-03';
 const DESIGN = readFileSync(join(import.meta.dirname, '../../docs/DESIGN.md'), 'utf8');
@@ -132,6 +134,14 @@ const riskSharing = (guarantor: string) => ({
   bankShare: '0.2',
   parties: [{ party: 'guarantor', institutionId: guarantor, share: '0.8' }],
 });
+/** A claim's material (the dossier): a small PDF for the loan contract. */
+const pdfForm = () => {
+  const form = new FormData();
+  form.set('itemId', 'loan-contract');
+  form.set('file', new Blob([Buffer.from('%PDF-1.4\n% contract\ntrailer\n<< >>\n%%EOF\n')]), '借款合同.pdf');
+  return form;
+};
+
 const csvFile = (ref: string) => {
   const form = new FormData();
   form.append(
@@ -145,6 +155,7 @@ const csvFile = (ref: string) => {
 };
 
 beforeAll(async () => {
+  ensureDocumentTools(); // the documents' font (503 without it)
   t = await startTestApp({ today: () => TODAY });
   clients.manager = await user('manager', 'manager');
   clients.manager2 = await user('manager2', 'manager');
@@ -224,6 +235,14 @@ beforeAll(async () => {
     own: await claim(clients.bank, ids.claimed.own),
     foreign: await claim(clients.bankB, ids.claimed.foreign),
   };
+  const material = async (client: Send, claimId: string) =>
+    (await json(await client('POST', `/api/claims/${claimId}/materials`, undefined, { form: pdfForm() }), 201)).items
+      .find((i: any) => i.id === 'loan-contract')
+      .files.at(-1).id as string;
+  ids.materialFile = {
+    own: await material(clients.bank, ids.claim.own),
+    foreign: await material(clients.bankB, ids.claim.foreign),
+  };
 
   ids.import = {
     own: (await json(await clients.bank('POST', '/api/imports', undefined, { form: csvFile('A-IMP') }), 201)).id,
@@ -256,6 +275,26 @@ beforeAll(async () => {
       201,
     )
   ).id;
+  // A webhook endpoint of each bank, and a delivery of each (a repayment queued by the dispatcher, not sent).
+  const hook = async (client: Send) =>
+    (await json(await client('POST', '/api/webhooks', { url: 'https://api.bank.example/hooks', events: ['*'] }), 201))
+      .id as string;
+  ids.webhook = { own: await hook(clients.bank), foreign: await hook(clients.bankB) };
+  await json(
+    await clients.bank('POST', `/api/filings/${ids.filing.own}/repayments`, { amount: '1.00', on: TODAY }),
+    200,
+  );
+  await json(
+    await clients.bankB('POST', `/api/filings/${ids.filing.foreign}/repayments`, { amount: '1.00', on: TODAY }),
+    200,
+  );
+  await queueEvents({ db: t.database.db, now: () => new Date() });
+  const deliveryOf = async (client: Send, id: string) =>
+    (await json(await client('GET', `/api/webhooks/${id}/deliveries`), 200)).items[0].id as string;
+  ids.delivery = {
+    own: await deliveryOf(clients.bank, ids.webhook.own),
+    foreign: await deliveryOf(clients.bankB, ids.webhook.foreign),
+  };
   const year = await json(await m('GET', '/api/calendar/2026'), 200);
   ids.misc.calendar = JSON.stringify({
     notice: year.notice,
@@ -270,7 +309,8 @@ afterAll(async () => t?.close());
 // meant to be valid: a forbidden role must meet the role check, not a schema) or a 5xx; a rule's
 // refusal after the role check (409, 422, maker–checker's 403) is an answer.
 
-type Record_ = 'filing' | 'claim' | 'enterprise' | 'institution' | 'import' | 'breaker' | 'token';
+type Record_ =
+  'filing' | 'claim' | 'enterprise' | 'institution' | 'import' | 'breaker' | 'token' | 'webhook' | 'delivery';
 interface Request_ {
   method?: string;
   path: string;
@@ -470,6 +510,23 @@ const OPERATIONS: Record<string, Operation> = {
     record: 'filing',
     request: (_r, id) => ({ path: `/api/filings/${id}/classification`, body: { classification: 'normal', on } }),
   },
+  'POST /api/filings/{id}/write-off': {
+    needs: 'servicing:write',
+    record: 'filing',
+    // The loan is not compensated: a 409 naming its status is the answer (what a write-off does is in servicing's tests).
+    request: (_r, id) => ({ path: `/api/filings/${id}/write-off`, body: { on, reason: '核销审批 2026-1' } }),
+  },
+  'GET /api/filings/{id}/write-offs': {
+    needs: 'filing:read',
+    record: 'filing',
+    request: (_r, id) => ({ path: `/api/filings/${id}/write-offs` }),
+  },
+  'POST /api/filings/{id}/write-off/{decision}': {
+    needs: 'writeoff:decide',
+    record: 'filing',
+    // No write-off waits on the loan: a 409 is the answer (the decisions are in the model's and defects' tests).
+    request: (_r, id) => ({ path: `/api/filings/${id}/write-off/approve`, body: {} }),
+  },
   'POST /api/repayments': {
     needs: 'servicing:write',
     request: () => ({ path: '/api/repayments', body: { items: [{ filingId: ids.filing!.own, amount: '1.00', on }] } }),
@@ -487,6 +544,21 @@ const OPERATIONS: Record<string, Operation> = {
     needs: 'claim:read',
     record: 'claim',
     request: (_r, id) => ({ path: `/api/claims/${id}` }),
+  },
+  'GET /api/filings/{id}/documents/filing-confirmation.pdf': {
+    needs: 'filing:read',
+    record: 'filing',
+    request: (_r, id) => ({ path: `/api/filings/${id}/documents/filing-confirmation.pdf` }),
+  },
+  'GET /api/claims/{id}/documents/approval-form.pdf': {
+    needs: 'claim:read',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/documents/approval-form.pdf` }),
+  },
+  'GET /api/claims/{id}/documents/payment-notice.pdf': {
+    needs: 'claim:read',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/documents/payment-notice.pdf` }), // 409 until paid: an answer
   },
   'POST /api/claims/{id}/prepare': {
     needs: 'claim:prepare',
@@ -519,6 +591,31 @@ const OPERATIONS: Record<string, Operation> = {
     record: 'breaker',
     request: (_r, id) => ({ path: `/api/breakers/${id}` }),
   },
+  'GET /api/claims/{id}/materials': {
+    needs: 'claim:read',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/materials` }),
+  },
+  'POST /api/claims/{id}/materials': {
+    needs: 'claim:submit',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/materials`, form: pdfForm() }),
+  },
+  'GET /api/claims/{id}/materials/{fileId}': {
+    needs: 'claim:read',
+    record: 'claim',
+    request: (_r, id) => ({
+      path: `/api/claims/${id}/materials/${id === ids.claim!.own ? ids.materialFile!.own : ids.materialFile!.foreign}`,
+    }),
+  },
+  'POST /api/claims/{id}/materials/items/{itemId}/review': {
+    needs: 'claim:prepare',
+    record: 'claim',
+    request: (_r, id) => ({
+      path: `/api/claims/${id}/materials/items/loan-contract/review`,
+      body: { decision: 'rejected', note: '缺少公章' },
+    }),
+  },
   'GET /api/claims/{id}/recoveries': {
     needs: 'claim:read',
     record: 'claim',
@@ -528,6 +625,19 @@ const OPERATIONS: Record<string, Operation> = {
     needs: 'recovery:write',
     record: 'claim',
     request: (_r, id) => ({ path: `/api/claims/${id}/recoveries`, body: { amount: '1.00', on } }),
+  },
+  'GET /api/claims/{id}/recovery-progress': {
+    needs: 'claim:read',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/recovery-progress` }),
+  },
+  'POST /api/claims/{id}/recovery-progress': {
+    needs: 'recovery:write',
+    record: 'claim',
+    request: (_r, id) => ({
+      path: `/api/claims/${id}/recovery-progress`,
+      body: { stage: 'litigation', on, note: '已起诉' },
+    }),
   },
   'GET /api/audit': { needs: 'audit:read', request: () => ({ path: '/api/audit' }) },
   'GET /api/users': { needs: 'user:read', request: () => ({ path: '/api/users' }) },
@@ -600,6 +710,50 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /api/simulations/{id}': {
     needs: 'simulation:run',
     request: () => ({ path: `/api/simulations/${ids.misc.simulation}` }),
+  },
+  'POST /api/webhooks': {
+    needs: 'webhook:write',
+    request: (role) => ({
+      path: '/api/webhooks',
+      body: {
+        url: 'https://api.bank.example/x',
+        events: ['claim.*'],
+        ...(role === 'bank' ? {} : { bankId: 'bank-a' }),
+      },
+    }),
+  },
+  'GET /api/webhooks': { needs: 'webhook:read', request: () => ({ path: '/api/webhooks' }) },
+  'GET /api/webhooks/{id}': {
+    needs: 'webhook:read',
+    record: 'webhook',
+    request: (_r, id) => ({ path: `/api/webhooks/${id}` }),
+  },
+  'PATCH /api/webhooks/{id}': {
+    needs: 'webhook:write',
+    record: 'webhook',
+    request: (_r, id) => ({ method: 'PATCH', path: `/api/webhooks/${id}`, body: { description: '核心系统' } }),
+  },
+  'POST /api/webhooks/{id}/rotate-secret': {
+    needs: 'webhook:write',
+    record: 'webhook',
+    request: (_r, id) => ({ path: `/api/webhooks/${id}/rotate-secret` }),
+  },
+  'GET /api/webhooks/{id}/deliveries': {
+    needs: 'webhook:read',
+    record: 'webhook',
+    request: (_r, id) => ({ path: `/api/webhooks/${id}/deliveries` }),
+  },
+  'POST /api/webhooks/deliveries/{id}/replay': {
+    needs: 'webhook:write',
+    record: 'delivery',
+    // Still pending (queued, never sent): a 409 naming it is the answer (replay itself: test/http/webhooks.test.ts).
+    request: (_r, id) => ({ path: `/api/webhooks/deliveries/${id}/replay` }),
+  },
+  // Last: the endpoints it deletes answer 409 to a change afterwards.
+  'DELETE /api/webhooks/{id}': {
+    needs: 'webhook:write',
+    record: 'webhook',
+    request: (_r, id) => ({ method: 'DELETE', path: `/api/webhooks/${id}` }),
   },
 };
 

@@ -104,7 +104,7 @@ describe('timeouts', { timeout: 60_000 }, () => {
     const c = open();
     const body = JSON.stringify({ username: 'bank-officer', password: 'x'.repeat(300) });
     c.socket.write(
-      `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nX-Request-Id: trickle-1\r\n\r\n`,
     );
     const stop = trickle(c, body, 100);
     await c.closed;
@@ -112,7 +112,8 @@ describe('timeouts', { timeout: 60_000 }, () => {
     expect(c.received).toMatch(/^HTTP\/1\.1 408 /);
     expect(c.received).toMatch(/connection: close/i);
     const json = JSON.parse(c.received.slice(c.received.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
-    expect(json).toMatchObject({ status: 408, title: 'Request timeout' });
+    expect(json).toMatchObject({ status: 408, title: 'Request timeout', requestId: 'trickle-1' });
+    expect(c.received).toMatch(/x-request-id: trickle-1/i);
     await expect.poll(() => logLines.some((l) => /went away|timed out/.test(l.msg)), { timeout: 10_000 }).toBe(true);
     expect(logLines.filter((l) => l.level >= 50)).toEqual([]);
   });

@@ -92,7 +92,7 @@ describe('backstop import filings', () => {
     );
     const report = readFileSync(`${path}.errors.csv`, 'utf8');
     expect(report.startsWith('\uFEFF行号 line')).toBe(true);
-    expect(report).toContain('3,金额(元),不能为负数,must not be negative,CLI-2');
+    expect(report).toContain('3,金额(元),不能为负数,must not be negative,request.invalid,CLI-2');
 
     const again = runCli(['import', 'filings', path, '--bank', 'bank-icbc'], { env });
     expect(again.code).toBe(0);

@@ -172,9 +172,9 @@ describe('POST /api/imports', () => {
     expect(report.status).toBe(200);
     expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await report.arrayBuffer());
-    expect(text.startsWith('\uFEFF行号 line,列 column,原因,reason,银行合同编号')).toBe(true);
+    expect(text.startsWith('\uFEFF行号 line,列 column,原因,reason,代码 code,银行合同编号')).toBe(true);
     expect(text).toContain(
-      '3,金额(元),金额最多两位小数（最小单位 0.01 元）,has more than two decimals (the smallest unit is 0.01 yuan),H-2',
+      '3,金额(元),金额最多两位小数（最小单位 0.01 元）,has more than two decimals (the smallest unit is 0.01 yuan),request.invalid,H-2',
     );
   });
 
@@ -269,9 +269,10 @@ describe('POST /api/imports', () => {
     const before = await query(t.services.ops.db, 'select count(*)::int as n from import_jobs');
     const broken = await upload(icbc, writeRaw(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])));
     expect(broken.status).toBe(400);
-    expect(((await broken.json()) as { errors: { field: string; message: string }[] }).errors[0]).toMatchObject({
+    expect(((await broken.json()) as { errors: { field: string; en: string }[] }).errors[0]).toMatchObject({
       field: 'file',
-      message: expect.stringMatching(/not a CSV or XLSX/),
+      code: 'import.file_not_spreadsheet',
+      en: expect.stringMatching(/not a CSV or XLSX/),
     });
     const json = await icbc('/api/imports', { method: 'POST', body: { file: 'x' } });
     expect(json.status).toBe(415);
@@ -285,8 +286,9 @@ describe('POST /api/imports', () => {
     expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
       {
         field: 'file',
-        message: 'is not a readable CSV file: line 1 is longer than 65536 characters, the most a row may have',
-        messageZh: '不是可读取的 CSV 文件：第 1 行超过 65536 个字符（每行最多 65536 个字符）',
+        code: 'import.file_unreadable',
+        en: 'is not a readable CSV file: line 1 is longer than 65536 characters, the most a row may have',
+        zh: '不是可读取的 CSV 文件：第 1 行超过 65536 个字符（每行最多 65536 个字符）',
       },
     ]);
     expect(await query(t.services.ops.db, 'select count(*)::int as n from import_jobs')).toEqual(before);
@@ -301,8 +303,9 @@ describe('POST /api/imports', () => {
     expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
       {
         field: 'file',
-        message: 'is not a readable XLSX file: an entry unpacks to more than 500 times its size (a ZIP bomb?)',
-        messageZh: '不是可读取的 XLSX 文件：解压后过大或条目过多（疑似 ZIP 炸弹）',
+        code: 'import.file_unreadable',
+        en: 'is not a readable XLSX file: an entry unpacks to more than 500 times its size (a ZIP bomb?)',
+        zh: '不是可读取的 XLSX 文件：解压后过大或条目过多（疑似 ZIP 炸弹）',
       },
     ]);
     expect(await query(t.services.ops.db, 'select count(*)::int as n from import_jobs')).toEqual(before);

@@ -43,8 +43,9 @@ const errorsOf = async (jobId: string) =>
   (await createImportsRepository({ db: w.db }).errors(jobId, null, 1000)).map((e) => ({
     line: e.line,
     column: e.column,
-    message: e.message,
-    messageEn: e.messageEn,
+    code: e.code,
+    zh: e.zh,
+    en: e.en,
   }));
 
 async function problemOf(p: Promise<unknown>): Promise<Problem> {
@@ -87,23 +88,31 @@ describe('bulk filing from a bank file', () => {
     expect(await count('U-')).toBe(3);
     const errors = await errorsOf(job.id);
     const at = (line: number) => errors.filter((e) => e.line === line);
-    expect(at(3)).toEqual([{ line: 3, column: '金额(元)', message: '必填', messageEn: 'is required' }]);
+    expect(at(3)).toEqual([{ line: 3, column: '金额(元)', code: 'request.required', zh: '必填', en: 'is required' }]);
     expect(at(4)[0]).toMatchObject({
       column: '金额(元)',
-      messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)',
-      message: '金额最多两位小数（最小单位 0.01 元）',
+      code: 'request.invalid',
+      en: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+      zh: '金额最多两位小数（最小单位 0.01 元）',
     });
-    expect(at(5)[0]).toMatchObject({ column: '金额(元)', messageEn: 'must not be negative', message: '不能为负数' });
-    expect(at(6)[0]).toMatchObject({ column: '统一社会信用代码', messageEn: 'has a wrong check character' });
-    expect(at(7)[0]).toMatchObject({ column: '放款日期', messageEn: 'must be a real date written YYYY-MM-DD' });
+    expect(at(5)[0]).toMatchObject({ column: '金额(元)', en: 'must not be negative', zh: '不能为负数' });
+    expect(at(6)[0]).toMatchObject({
+      column: '统一社会信用代码',
+      code: 'registry.invalid_credit_code',
+      en: 'has a wrong check character',
+    });
+    expect(at(7)[0]).toMatchObject({ column: '放款日期', en: 'must be a real date written YYYY-MM-DD' });
     expect(at(8)[0]).toMatchObject({
       column: '统一社会信用代码',
-      messageEn: 'no registered enterprise has it; register the enterprise first',
+      code: 'filing.enterprise_not_registered',
+      en: 'no registered enterprise has it; register the enterprise first',
     });
     expect(at(9).map((e) => e.column)).toContain('rule:loan-kind');
+    expect(at(9).find((e) => e.column === 'rule:loan-kind')!.code).toBe('filing.refused_by_rule');
     expect(at(10)[0]).toMatchObject({
       column: '银行合同编号',
-      messageEn: 'appears again in this file (first on line 2)',
+      code: 'import.duplicate_in_file',
+      en: 'appears again in this file (first on line 2)',
     });
     const filed = await query(
       w.db,
@@ -118,9 +127,11 @@ describe('bulk filing from a bank file', () => {
     // The error report: UTF-8 with BOM, the original values, formula-like cells escaped.
     let report = '';
     for await (const l of errorReportLines({ db: w.db, jobId: job.id })) report += l;
-    expect(report.startsWith('\uFEFF行号 line,列 column,原因,reason,银行合同编号,统一社会信用代码')).toBe(true);
+    expect(report.startsWith('\uFEFF行号 line,列 column,原因,reason,代码 code,银行合同编号,统一社会信用代码')).toBe(
+      true,
+    );
     expect(report).toContain(
-      `5,金额(元),不能为负数,must not be negative,U-4,${codes[3]},企业4,信用贷款,'-5000.00,2025-09-01`,
+      `5,金额(元),不能为负数,must not be negative,request.invalid,U-4,${codes[3]},企业4,信用贷款,'-5000.00,2025-09-01`,
     );
   });
 
@@ -148,7 +159,7 @@ describe('bulk filing from a bank file', () => {
     expect((await errorsOf(job.id))[0]).toMatchObject({
       line: 3,
       column: 'principal',
-      messageEn: 'has more than two decimals (the smallest unit is 0.01 yuan)',
+      en: 'has more than two decimals (the smallest unit is 0.01 yuan)',
     });
   });
 
@@ -211,7 +222,13 @@ describe('bulk filing from a bank file', () => {
     const { job } = await run(path, { chunkRows: 2 });
     expect(job).toMatchObject({ status: 'done', filed: 4, duplicates: 1, rejected: 0, lastLine: 6 });
     expect(await errorsOf(job.id)).toEqual([
-      { line: 4, column: '银行合同编号', message: '该银行已备案此贷款（重复）', messageEn: 'is filed already' },
+      {
+        line: 4,
+        column: '银行合同编号',
+        code: 'filing.filed_already',
+        zh: '该银行已备案此贷款（重复）',
+        en: 'is filed already',
+      },
     ]);
     expect(await count('D-')).toBe(4);
     const [d1] = await query(w.db, `select enterprise_id from filings where bank_ref = 'D-1'`);
@@ -324,7 +341,12 @@ describe('bulk filing from a bank file', () => {
   it('a manager imports for a named bank; a bank only for itself', async () => {
     const path = writeCsv([good('M-1', 35)]);
     expect((await problemOf(run(path, { actor: manager }))).errors).toEqual([
-      { field: 'bankId', message: 'is required when a manager imports for a bank' },
+      {
+        field: 'bankId',
+        code: 'import.bank_required',
+        en: 'is required when a manager imports for a bank',
+        zh: '管理人代银行导入时必填',
+      },
     ]);
     expect((await problemOf(run(path, { bankId: 'bank-bob' }))).errors![0]!.field).toBe('bankId');
     const { job } = await run(path, { actor: manager, bankId: 'bank-bob' });
@@ -385,7 +407,8 @@ describe('a file that cannot be read is refused whole, nothing written', () => {
       const p = await problemOf(run(make()));
       expect(p.status).toBe(400);
       expect(p.errors![0]!.field).toBe('file');
-      expect(p.errors![0]!.message).toMatch(message);
+      expect(p.errors[0]!.en).toMatch(message);
+      expect(p.errors[0]!.code).toMatch(/^import\./);
       expect(await query(w.db, 'select count(*)::int as n from import_jobs')).toEqual(jobsBefore);
       expect(await count('B-')).toBe(0);
     });
@@ -466,8 +489,13 @@ describe('a limit reached mid-chunk', () => {
       });
       expect(job).toMatchObject({ status: 'done', filed: 3, rejected: 1 });
       const errors = await createImportsRepository({ db: small.db }).errors(job.id, null, 10);
-      expect(errors.map((e) => [e.line, e.column, e.messageEn])).toEqual([
-        [5, 'rule:fund-liability-limit', 'The fund’s total liability limit would be exceeded (R7b)'],
+      expect(errors.map((e) => [e.line, e.column, e.code, e.en])).toEqual([
+        [
+          5,
+          'rule:fund-liability-limit',
+          'filing.refused_by_rule',
+          'The fund’s total liability limit would be exceeded (R7b)',
+        ],
       ]);
       const s = await ledgerSums(small.db, 'etown');
       expect(s.exposure).toBe(parseYuan('30000000.00'));

@@ -18,6 +18,7 @@ import { openDatabase, type Database } from '../../src/adapters/db/database';
 import { createAuthRepository } from '../../src/modules/auth/auth.repository';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import { createImportsRepository } from '../../src/modules/imports/imports.repository';
+import { claimImport } from '../../src/modules/imports/imports.usecases';
 import { createRegistryRepository } from '../../src/modules/registry/registry.repository';
 import { registerInstitution } from '../../src/modules/registry/registry.usecases';
 import { rowsOf } from '../../src/modules/shared/rows';
@@ -153,8 +154,56 @@ describe('starting after a crash mid-import', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited, server.output()).toBe(0);
     if (onPostgres) {
-      const [row] = rowsOf(await pg!.db.execute(sql`select status from import_jobs where id = 'beating'`));
-      expect(row).toEqual({ status: 'running' });
+      // Left alone at start (another process may be running it). Once its heartbeat is a minute old
+      // (a loaded machine), the server's takeover finds its file was never kept and marks it so.
+      expect(server.output()).toMatch(/"imports":\["lost"\]/);
+      const [row] = rowsOf(await pg!.db.execute(sql`select status, error from import_jobs where id = 'beating'`));
+      if (row!.status !== 'running')
+        expect(row).toMatchObject({
+          status: 'interrupted',
+          error: { en: expect.stringMatching(/before its file was kept/) },
+        });
     }
   }, 300_000);
+
+  it('has an unfinished job claimed by one process only, never one another process runs (a fresh heartbeat) nor a done one', async () => {
+    const database = await openTestDatabase();
+    try {
+      const db = database.db;
+      await registerInstitution({
+        repo: createRegistryRepository({ db }),
+        input: { id: 'bank-icbc', kind: 'bank', name: '工行', registeredInZone: true },
+      });
+      const imports = createImportsRepository({ db });
+      const open = async (id: string, status: string, heartbeatAgoMs: number) => {
+        const { job } = await imports.openJob({
+          id,
+          bankId: 'bank-icbc',
+          fileName: `${id}.csv`,
+          fileHash: id,
+          bytes: 1,
+          createdBy: 'icbc',
+        });
+        await db.execute(
+          sql`update import_jobs set status = ${status}, heartbeat_at = now() - ${`${heartbeatAgoMs} milliseconds`}::interval where id = ${id}`,
+        );
+        return (await imports.find(job.id))!;
+      };
+      const elsewhere = await open('elsewhere', 'running', 1_000);
+      const lost = await open('lost', 'running', 10 * 60_000);
+      const interrupted = await open('interrupted', 'interrupted', 10 * 60_000);
+      const done = await open('done', 'done', 10 * 60_000);
+      expect(await claimImport({ db, job: elsewhere, created: false })).toBeUndefined();
+      expect(await claimImport({ db, job: done, created: false })).toBeUndefined();
+      // Two processes handed the same file at once: one runs it.
+      for (const job of [lost, interrupted]) {
+        const claims = await Promise.all([1, 2, 3].map(() => claimImport({ db, job, created: false })));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(claims.find(Boolean)).toMatchObject({ id: job.id, status: 'running', finishedAt: null });
+        expect(await claimImport({ db, job, created: false })).toBeUndefined();
+      }
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });

@@ -18,7 +18,8 @@ export type Day = string;
 export type Programme = 'A' | 'B';
 export type BankNo = 0 | 1;
 export type ActorId = 'bank0' | 'bank1' | 'manager' | 'manager2' | 'reviewer' | 'guarantor0' | 'guarantor1';
-export type LoanStatus = 'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'recovered';
+export type LoanStatus =
+  'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'written-off' | 'recovered';
 export type ClaimState =
   'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
 export type LoanClass = 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
@@ -172,7 +173,9 @@ export type Cmd =
   | ClaimCmd
   | { t: 'pay-queue'; actor: ActorId }
   | { t: 'top-up'; actor: ActorId; amount: Fen }
-  | { t: 'recover'; actor: ActorId; claim: number; amount: Fen; on: Day }
+  | { t: 'recover'; actor: ActorId; claim: number; amount: Fen; costs?: Fen; on: Day }
+  | { t: 'write-off'; actor: ActorId; loan: number; on: Day }
+  | { t: 'decide-write-off'; actor: ActorId; loan: number; approve: boolean }
   | { t: 'confirm'; actor: ActorId; loan: number }
   | { t: 'policy'; variant: Variant; from: Day };
 
@@ -214,6 +217,8 @@ export interface Loan {
   guarantor: 0 | 1 | null;
   confirmedOn: Day | null;
   bankRef: string;
+  /** A write-off asked for and waiting for a second person's decision (R18). */
+  writeOff: { by: ActorId; on: Day } | null;
 }
 
 export interface Claim {
@@ -445,6 +450,10 @@ export class BusinessModel {
       }
       case 'recover':
         return this.recover(cmd);
+      case 'write-off':
+        return this.writeOff(cmd);
+      case 'decide-write-off':
+        return this.decideWriteOff(cmd);
       case 'confirm':
         return this.confirm(cmd);
       case 'policy':
@@ -535,11 +544,11 @@ export class BusinessModel {
     return { filed, claimed, tripped: ratioExceeded && net > BREAKER_NET };
   }
 
-  /** R17: the enterprise has, in this fund, a non-performing loan or a compensated one not fully recovered. */
+  /** R17: the enterprise has, in this fund, a non-performing loan or a compensated one not fully recovered (written off or not). */
   private badEnterprise(e: number): boolean {
     return this.s.loans.some((f, i) => {
       if (f.enterprise !== e) return false;
-      if (f.status === 'non-performing') return true;
+      if (f.status === 'non-performing' || f.status === 'written-off') return true;
       if (f.status !== 'compensated') return false;
       const c = this.s.claims.find((k) => k.loan === i && ['approved', 'queued', 'paid'].includes(k.state));
       return !c || c.recovered < c.outstanding;
@@ -617,6 +626,7 @@ export class BusinessModel {
       g5Key,
       guarantor: cmd.mode === 'risk-sharing' ? (cmd.guarantor ?? null) : null,
       confirmedOn: null,
+      writeOff: null,
       bankRef: cmd.bankRef,
     });
     return { status: 200 };
@@ -894,24 +904,57 @@ export class BusinessModel {
     const c = this.visibleClaim(cmd.actor, cmd.claim);
     if (c.state !== 'paid') refuse(409);
     if (cmd.on < c.submittedOn || cmd.on > this.s.today) refuse(400);
-    if (c.recovered + cmd.amount > c.outstanding) refuse(400);
+    // R19: the bank's costs come off what it recovered first (both E-Town programmes deduct them);
+    // what is left is the principal recovered.
+    const costs = cmd.costs ?? 0n;
+    if (costs > cmd.amount) refuse(400);
+    const principal = cmd.amount - costs;
+    if (c.recovered + principal > c.outstanding) refuse(400);
     // R8: the fund's share of what is recovered, rounded once, never more in all than it paid.
-    const share = c.outstanding > 0n ? mulDiv(cmd.amount, c.compensation, c.outstanding) : 0n;
+    const share = c.outstanding > 0n ? mulDiv(principal, c.compensation, c.outstanding) : 0n;
     const refund = min(share, c.compensation - c.refunded);
-    c.recovered += cmd.amount;
+    c.recovered += principal;
     c.refunded += refund;
     this.s.cash += refund;
     this.s.refunds += refund;
     this.s.bankRefunded[c.bank] += refund;
     if (!this.legacy.has('R15')) this.s.limit += rate(refund, MULTIPLE_BP);
     const f = this.s.loans[c.loan]!;
-    // R16: the recovered principal no longer counts against G5 (legacy: released at approval already).
-    if (!this.legacy.has('R16') && f.g5Key) this.s.g5[f.g5Key]!.used -= cmd.amount;
+    // R16: the recovered principal no longer counts against G5 (legacy: released at approval already;
+    // a written-off loan released all it had left when it was written off).
+    if (!this.legacy.has('R16') && f.g5Key && f.status === 'compensated') this.s.g5[f.g5Key]!.used -= principal;
     // R8: what the bank recovers is principal the borrower no longer owes; all of it recovered, the loan is closed.
-    f.outstanding -= cmd.amount;
+    f.outstanding -= principal;
     if (f.outstanding === 0n) f.status = 'recovered';
     this.payQueue();
     this.releaseHeld(c.bank);
+    return { status: 200 };
+  }
+
+  /** The bank (or a manager) asks that what is left of a compensated loan be written off; nothing changes yet (R18). */
+  private writeOff(cmd: Extract<Cmd, { t: 'write-off' }>): Reply {
+    this.permit(isBankOrManager(cmd.actor));
+    const f = this.visibleLoan(cmd.actor, cmd.loan);
+    if (f.writeOff) refuse(409);
+    if (f.status !== 'compensated') refuse(409);
+    this.reportDate(f, cmd.on);
+    f.writeOff = { by: cmd.actor, on: cmd.on };
+    return { status: 200 };
+  }
+
+  /** A second person of the fund's staff decides it (R18); approved, G5 no longer counts the loan (R16); no fund money moves. */
+  private decideWriteOff(cmd: Extract<Cmd, { t: 'decide-write-off' }>): Reply {
+    this.permit(isStaffDecider(cmd.actor));
+    const f = this.visibleLoan(cmd.actor, cmd.loan);
+    if (!f.writeOff) refuse(409);
+    if (f.writeOff!.by === cmd.actor) refuse(403);
+    if (cmd.approve) {
+      // Recovered in full while it waited: nothing is left to write off, and it keeps waiting.
+      if (f.status !== 'compensated') refuse(409);
+      if (!this.legacy.has('R16') && f.g5Key) this.s.g5[f.g5Key]!.used -= f.outstanding;
+      f.status = 'written-off';
+    }
+    f.writeOff = null;
     return { status: 200 };
   }
 

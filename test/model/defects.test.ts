@@ -24,10 +24,18 @@ import {
 } from '../../src/modules/claims/claims.usecases';
 import { amendFiling, fileLoan, getFiling, withdrawFiling } from '../../src/modules/filings/filings.usecases';
 import { topUpFund } from '../../src/modules/funds/funds.usecases';
-import { reportRecovery } from '../../src/modules/recoveries/recoveries.usecases';
+import {
+  listProgress,
+  listRecoveries,
+  reportProgress,
+  reportRecovery,
+} from '../../src/modules/recoveries/recoveries.usecases';
 import {
   reportClassification,
   reportRepayment,
+  decideWriteOffRequest,
+  listWriteOffs,
+  requestWriteOff,
   sweepNonPerforming,
 } from '../../src/modules/servicing/servicing.usecases';
 import { Problem } from '../../src/modules/shared/problem';
@@ -84,6 +92,17 @@ async function defaultAndClaim(w: World, actor: typeof icbc, filingId: string, t
   return (await submitClaim({ db: w.db, catalog: w.catalog, actor, input: { filingId }, today })).claim;
 }
 
+/** The claim prepared by one manager, approved by the reviewer and paid: the loan is compensated. */
+async function compensateClaim(w: World, claimId: string, today: string) {
+  await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claimId });
+  await approveClaim({ dossier: 'waived', db: w.db, catalog: w.catalog, actor: reviewer, id: claimId, today });
+  return payApprovedClaim({ db: w.db, actor: manager, id: claimId, today });
+}
+
+/** ICBC reports a recovery on its paid claim. */
+const recover = (w: World, claimId: string, amount: string, today: string) =>
+  reportRecovery({ db: w.db, catalog: w.catalog, actor: icbc, claimId, amount: yuan(amount), on: today, today });
+
 /** G5's principal counted for a bank and an enterprise under programme B, in fen. */
 async function g5Counted(w: World, bankId: string, enterpriseId: string): Promise<bigint> {
   const [r] = rowsOf(
@@ -125,7 +144,14 @@ describe('R14: a repayment reported while a claim waits lowers the claim', () =>
     });
     const before = await payable(w, 'bank-icbc');
     await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
-    const approved = await approveClaim({ db: w.db, catalog: w.catalog, actor: manager2, id: claim.id, today });
+    const approved = await approveClaim({
+      dossier: 'waived',
+      db: w.db,
+      catalog: w.catalog,
+      actor: manager2,
+      id: claim.id,
+      today,
+    });
     expect(approved.state).toBe('approved');
     expect(approved.compensation).toBe('50000.00');
     expect((await payable(w, 'bank-icbc')) - before).toBe(yuan('50000.00'));
@@ -171,9 +197,7 @@ describe('R16/R17: compensation does not take the loan out of G5, and the defaul
     const e = await w.enterprise(1601);
     const loan = await file(w, icbc, e, '2000000.00', today);
     const claim = await defaultAndClaim(w, icbc, loan.id, today);
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
-    await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today });
-    expect((await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today })).state).toBe('paid');
+    expect((await compensateClaim(w, claim.id, today)).state).toBe('paid');
     // R16: the compensated outstanding keeps counting against the bank's 30,000,000 for this enterprise.
     expect(await g5Counted(w, 'bank-icbc', e)).toBe(yuan('2000000.00'));
     const p = await problemOf(file(w, icbc, e, '29000000.00', '2025-09-09'));
@@ -186,9 +210,7 @@ describe('R16/R17: compensation does not take the loan out of G5, and the defaul
     const e = await w.enterprise(1701);
     const loan = await file(w, icbc, e, '1000000.00', today);
     const claim = await defaultAndClaim(w, icbc, loan.id, today);
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
-    await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today });
-    await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today });
+    await compensateClaim(w, claim.id, today);
     const p = await problemOf(file(w, bob, e, '1000000.00', '2025-09-11'));
     expect(p.status).toBe(422);
     expect(cites(p)).toMatch(/R17/);
@@ -218,19 +240,204 @@ describe('R16/R17: compensation does not take the loan out of G5, and the defaul
     const e = await w.enterprise(1602);
     const loan = await file(w, icbc, e, '4000000.00', today);
     const claim = await defaultAndClaim(w, icbc, loan.id, today);
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
-    await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today });
-    await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today });
-    await reportRecovery({
+    await compensateClaim(w, claim.id, today);
+    await recover(w, claim.id, '1000000.00', today);
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(yuan('3000000.00'));
+  });
+
+  it('R16, R18: a write-off (核销) asked by the bank and approved by a second person releases what is left from G5 once; a recovery after it is still shared with the fund (R8) and the enterprise stays ineligible (R17)', async () => {
+    const today = '2025-09-16';
+    const e = await w.enterprise(1603);
+    const loan = await file(w, icbc, e, '4000000.00', today);
+    const claim = await defaultAndClaim(w, icbc, loan.id, today);
+    // Before compensation there is nothing to write off.
+    const early = await problemOf(
+      requestWriteOff({ db: w.db, actor: icbc, id: loan.id, on: today, reason: '核销审批 1', today }),
+    );
+    expect(early.status).toBe(409);
+    expect(early.errors?.[0]?.code).toBe('loan.not_compensated');
+    await compensateClaim(w, claim.id, today);
+    await recover(w, claim.id, '1000000.00', today);
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(yuan('3000000.00'));
+    // Another bank's officer does not see the loan; a date after today names its field.
+    expect(
+      (await problemOf(requestWriteOff({ db: w.db, actor: bob, id: loan.id, on: today, reason: 'x1', today }))).status,
+    ).toBe(404);
+    const future = await problemOf(
+      requestWriteOff({ db: w.db, actor: icbc, id: loan.id, on: '2025-09-17', reason: '核销审批 1', today }),
+    );
+    expect([future.status, future.errors?.[0]?.field]).toEqual([400, 'on']);
+
+    // R18: the bank asks; nothing changes until a second person of the fund's staff approves.
+    const decide = (actor: typeof manager, decision: 'approve' | 'reject', note?: string) =>
+      decideWriteOffRequest({ db: w.db, actor, id: loan.id, decision, note, today });
+    const none = await problemOf(decide(reviewer, 'approve'));
+    expect([none.status, none.errors?.[0]?.code]).toEqual([409, 'loan.no_write_off_waiting']);
+    const asked = await requestWriteOff({
+      db: w.db,
+      actor: manager,
+      id: loan.id,
+      on: today,
+      reason: '核销审批 1',
+      today,
+    });
+    expect([asked.state, asked.requestedBy]).toEqual(['requested', 'manager']);
+    expect((await getFiling({ db: w.db, actor: icbc, id: loan.id })).status).toBe('compensated');
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(yuan('3000000.00'));
+    const again = await problemOf(
+      requestWriteOff({ db: w.db, actor: icbc, id: loan.id, on: today, reason: '核销审批 1', today }),
+    );
+    expect([again.status, again.errors?.[0]?.code]).toEqual([409, 'loan.write_off_waiting']);
+    const own = await problemOf(decide(manager, 'approve'));
+    expect([own.status, own.errors?.[0]?.code]).toEqual([403, 'loan.write_off_requester_cannot_decide']);
+    const rejected = await decide(manager2, 'reject', '缺少核销审批文件');
+    expect([rejected.writeOff.state, rejected.filing.status]).toEqual(['rejected', 'compensated']);
+
+    await requestWriteOff({ db: w.db, actor: icbc, id: loan.id, on: today, reason: '核销审批 2', today });
+    const { filing: written, writeOff } = await decide(reviewer, 'approve');
+    expect([writeOff.state, writeOff.decidedBy]).toEqual(['approved', 'reviewer']);
+    expect([written.status, written.outstanding]).toEqual(['written-off', '3000000.00']);
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(0n);
+    const twice = await problemOf(
+      requestWriteOff({ db: w.db, actor: icbc, id: loan.id, on: today, reason: '核销审批 1', today }),
+    );
+    expect(twice.status).toBe(409);
+    expect((await listWriteOffs({ db: w.db, actor: icbc, id: loan.id })).map((x) => x.state)).toEqual([
+      'rejected',
+      'approved',
+    ]);
+
+    // 核销后收回: 1,000,000.00 recovered after the write-off; the fund paid 50% (2,000,000.00 on 4,000,000.00), its share 500,000.00.
+    const cashBefore = (await ledgerSums(w.db, 'etown')).cash;
+    const { recovery } = await recover(w, claim.id, '1000000.00', today);
+    expect(recovery.refund).toBe('500000.00');
+    expect((await ledgerSums(w.db, 'etown')).cash - cashBefore).toBe(yuan('500000.00'));
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(0n); // not released twice
+    expect((await getFiling({ db: w.db, actor: icbc, id: loan.id })).outstanding).toBe('2000000.00');
+
+    // R17: written off is not recovered: the enterprise still gets no new loan in the fund.
+    const p = await problemOf(file(w, bob, e, '500000.00', today));
+    expect(p.status).toBe(422);
+    expect(cites(p)).toMatch(/R17/);
+  });
+});
+
+describe("R19: a recovery with the bank's costs", () => {
+  it("R19, R8, R16: costs come off first; the principal, G5 and the fund's share move by what is left; costs above the amount are refused, naming costs, writing nothing", async () => {
+    const today = '2025-09-18';
+    const e = await w.enterprise(1604);
+    const loan = await file(w, icbc, e, '4000000.00', today);
+    const claim = await defaultAndClaim(w, icbc, loan.id, today);
+    await compensateClaim(w, claim.id, today);
+    const cashBefore = (await ledgerSums(w.db, 'etown')).cash;
+
+    const tooMuch = await problemOf(
+      reportRecovery({
+        db: w.db,
+        catalog: w.catalog,
+        actor: icbc,
+        claimId: claim.id,
+        amount: yuan('100.00'),
+        costs: yuan('100.01'),
+        on: today,
+        today,
+      }),
+    );
+    expect([tooMuch.status, tooMuch.errors?.[0]?.field, tooMuch.errors?.[0]?.code]).toEqual([
+      400,
+      'costs',
+      'recovery.costs_exceed_recovered',
+    ]);
+    expect(await listRecoveries({ db: w.db, actor: icbc, claimId: claim.id })).toEqual([]);
+
+    // 300,000.00 recovered, 20,000.00 of it court and enforcement fees: 280,000.00 of principal; the fund paid 50%: 140,000.00 back.
+    const { recovery } = await reportRecovery({
       db: w.db,
       catalog: w.catalog,
       actor: icbc,
       claimId: claim.id,
-      amount: yuan('1000000.00'),
+      amount: yuan('300000.00'),
+      costs: yuan('20000.00'),
       on: today,
       today,
     });
-    expect(await g5Counted(w, 'bank-icbc', e)).toBe(yuan('3000000.00'));
+    expect([recovery.recovered, recovery.costs, recovery.refund]).toEqual(['300000.00', '20000.00', '140000.00']);
+    expect((await ledgerSums(w.db, 'etown')).cash - cashBefore).toBe(yuan('140000.00'));
+    expect((await getFiling({ db: w.db, actor: icbc, id: loan.id })).outstanding).toBe('3720000.00');
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(yuan('3720000.00'));
+
+    // The cap on recoveries is on principal: 3,720,000.00 more with 1.00 of costs is allowed, 1 fen more principal is not.
+    const over = await problemOf(
+      reportRecovery({
+        db: w.db,
+        catalog: w.catalog,
+        actor: icbc,
+        claimId: claim.id,
+        amount: yuan('3720001.01'),
+        costs: yuan('1.00'),
+        on: today,
+        today,
+      }),
+    );
+    expect([over.status, over.errors?.[0]?.code]).toEqual([400, 'recovery.exceeds_compensated_principal']);
+    const last = await reportRecovery({
+      db: w.db,
+      catalog: w.catalog,
+      actor: icbc,
+      claimId: claim.id,
+      amount: yuan('3720001.00'),
+      costs: yuan('1.00'),
+      on: today,
+      today,
+    });
+    expect(last.recovery.refund).toBe('1860000.00');
+    const after = await getFiling({ db: w.db, actor: icbc, id: loan.id });
+    expect([after.status, after.outstanding]).toEqual(['recovered', '0.00']);
+    expect(await g5Counted(w, 'bank-icbc', e)).toBe(0n);
+  });
+
+  it('R19: progress reports (追偿进展) are kept in order for a paid claim, refused before payment, and another bank does not see them', async () => {
+    const today = '2025-09-19';
+    const e = await w.enterprise(1605);
+    const loan = await file(w, icbc, e, '1000000.00', today);
+    const claim = await defaultAndClaim(w, icbc, loan.id, today);
+    const early = await problemOf(
+      reportProgress({
+        db: w.db,
+        actor: icbc,
+        claimId: claim.id,
+        stage: 'litigation',
+        on: today,
+        note: '已起诉',
+        today,
+      }),
+    );
+    expect([early.status, early.errors?.[0]?.code]).toEqual([409, 'recovery.claim_not_paid']);
+    await compensateClaim(w, claim.id, today);
+    await reportProgress({
+      db: w.db,
+      actor: icbc,
+      claimId: claim.id,
+      stage: 'litigation',
+      on: today,
+      note: '已起诉，法院已受理',
+      today,
+    });
+    await reportProgress({
+      db: w.db,
+      actor: icbc,
+      claimId: claim.id,
+      stage: 'enforcement',
+      on: today,
+      note: '申请强制执行',
+      today,
+    });
+    const items = await listProgress({ db: w.db, actor: icbc, claimId: claim.id });
+    expect(items.map((p) => [p.stage, p.note])).toEqual([
+      ['litigation', '已起诉，法院已受理'],
+      ['enforcement', '申请强制执行'],
+    ]);
+    expect((await problemOf(listProgress({ db: w.db, actor: bob, claimId: claim.id }))).status).toBe(404);
   });
 });
 
@@ -362,13 +569,9 @@ describe('R7a: a claim whose compensation rounds to 0.00 does not block the paym
     await reportRepayment({ db: w.db, actor: icbc, id: tiny.id, amount: yuan('99.99'), on: today, today });
     const zero = await defaultAndClaim(w, icbc, tiny.id, today);
     expect(zero.compensation).toBe('0.00');
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: zero.id });
-    await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: zero.id, today });
-    expect((await payApprovedClaim({ db: w.db, actor: manager, id: zero.id, today })).state).toBe('paid');
+    expect((await compensateClaim(w, zero.id, today)).state).toBe('paid');
     const next = await defaultAndClaim(w, icbc, (await file(w, icbc, e2, '1000000.00', today)).id, today);
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: next.id });
-    await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: next.id, today });
-    expect((await payApprovedClaim({ db: w.db, actor: manager, id: next.id, today })).state).toBe('paid');
+    expect((await compensateClaim(w, next.id, today)).state).toBe('paid');
   });
 });
 
@@ -386,7 +589,14 @@ describe('R15: the liability limit is the multiple of the fund’s own money and
     const loan = await file(small, icbc, e, '2000000.00', today);
     const claim = await defaultAndClaim(small, icbc, loan.id, today);
     await prepareClaim({ db: small.db, catalog: small.catalog, actor: manager, id: claim.id });
-    await approveClaim({ db: small.db, catalog: small.catalog, actor: manager2, id: claim.id, today });
+    await approveClaim({
+      dossier: 'waived',
+      db: small.db,
+      catalog: small.catalog,
+      actor: manager2,
+      id: claim.id,
+      today,
+    });
     const l0 = (await ledgerSums(small.db, 'etown')).limit;
     expect(l0).toBe(yuan('50000000.00'));
     await payApprovedClaim({ db: small.db, actor: manager, id: claim.id, today });
@@ -421,7 +631,14 @@ describe('R15: the liability limit is the multiple of the fund’s own money and
     const bad = await file(small, icbc, e3, '6000000.00', today);
     const claim = await defaultAndClaim(small, icbc, bad.id, today);
     await prepareClaim({ db: small.db, catalog: small.catalog, actor: manager, id: claim.id });
-    await approveClaim({ db: small.db, catalog: small.catalog, actor: reviewer, id: claim.id, today });
+    await approveClaim({
+      dossier: 'waived',
+      db: small.db,
+      catalog: small.catalog,
+      actor: reviewer,
+      id: claim.id,
+      today,
+    });
     // paid 3,000,000 (cash 4.3M): the limit falls by 30,000,000 to 13,000,000, below the 30,000,000 committed
     expect((await payApprovedClaim({ db: small.db, actor: manager, id: claim.id, today })).state).toBe('paid');
     const s = await ledgerSums(small.db, 'etown');

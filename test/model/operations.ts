@@ -29,6 +29,8 @@ export const LAST_DAY = '2026-11-30';
 
 type Which = number | 'last';
 type Part = number | 'all' | 'all-but-1' | 'one-fen' | 'too-much';
+/** A recovery's costs (R19): none, a percentage of the amount, all of it, or one fen more (refused). */
+type Costs = 'none' | number | 'all' | 'too-much';
 
 export type Op =
   | {
@@ -56,7 +58,9 @@ export type Op =
   | { t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay'; which: Which; who: number }
   | { t: 'pay-queue'; who: number }
   | { t: 'top-up'; who: number; amount: Fen }
-  | { t: 'recover'; which: Which; who: number; part: Part; back: number }
+  | { t: 'recover'; which: Which; who: number; part: Part; costs?: Costs; back: number }
+  | { t: 'write-off'; which: Which; who: number; back: number }
+  | { t: 'decide-write-off'; which: Which; who: number; approve: boolean }
   | { t: 'confirm'; which: Which; who: number }
   | { t: 'policy'; variant: Variant; months: number }
   | {
@@ -71,6 +75,8 @@ export type Op =
       /** How the claim is decided: approved (by a second person) or rejected, or by the one who prepared it (R18). */
       decision: 'approve' | 'reject' | 'approve-by-preparer' | 'reject-by-preparer';
       recover: Part;
+      /** The bank writes the loan off after payment, before the recovery (核销 then 核销后收回). */
+      writeOff: boolean;
     }
   | { t: 'pair'; a: Op; b: Op };
 
@@ -100,6 +106,11 @@ const part: fc.Arbitrary<Part> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 1, max: 99 }) },
   { weight: 2, arbitrary: fc.constant('all' as const) },
   { weight: 1, arbitrary: fc.constantFrom('all-but-1' as const, 'one-fen' as const, 'too-much' as const) },
+);
+const costs: fc.Arbitrary<Costs> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant('none' as const) },
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 60 }) },
+  { weight: 1, arbitrary: fc.constantFrom('all' as const, 'too-much' as const) },
 );
 /** Sizes around the limits: A's 10M, B's 30M, G5's 30M per bank and enterprise (and a variant's 20M / 40M). */
 const principal = fc.oneof(
@@ -185,7 +196,17 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
         ),
       }),
     },
-    { weight: 3, arbitrary: fc.record({ t: fc.constant('recover' as const), which, who, part, back }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('recover' as const), which, who, part, costs, back }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('write-off' as const), which, who, back }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('decide-write-off' as const),
+        which,
+        who,
+        approve: fc.constantFrom(true, true, true, false),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('confirm' as const), which, who }) },
     {
       weight: 1,
@@ -204,7 +225,7 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
         programme: fc.constantFrom<Programme>('A', 'B', 'B', 'B'),
         mode,
         principal,
-        steps: fc.integer({ min: 1, max: 8 }),
+        steps: fc.integer({ min: 1, max: 9 }),
         repayWhileClaimed: fc.oneof(fc.constant(null), part),
         decision: fc.constantFrom(
           'approve',
@@ -216,6 +237,7 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
           'reject-by-preparer',
         ),
         recover: part,
+        writeOff: fc.boolean(),
       }),
     },
     {
@@ -276,6 +298,12 @@ function pick<T>(all: T[], fits: (x: T) => boolean, w: Which): number {
   return pool[w % pool.length]!;
 }
 
+function costsOf(c: Costs, principal: Fen): Fen {
+  if (c === 'none' || c === 'too-much') return 0n;
+  if (c === 'all') return principal;
+  return (principal * BigInt(c)) / 100n;
+}
+
 function amountOf(p: Part, outstanding: Fen): Fen {
   if (p === 'all') return outstanding;
   if (p === 'all-but-1') return outstanding > 1n ? outstanding - 1n : 1n;
@@ -293,6 +321,15 @@ function loanActor(m: BusinessModel, loan: number, w: number): ActorId {
   if (w < 80) return w % 3 === 0 ? 'manager' : w % 3 === 1 ? 'manager2' : bankOfficer(b);
   if (w < 90) return bankOfficer(otherBank(b));
   return w < 95 ? 'reviewer' : 'guarantor0';
+}
+
+/** Mostly a second person of the fund's staff; else the one who asked (R18) or a bank officer (no permission). */
+function writeOffDecider(m: BusinessModel, loan: number, w: number): ActorId {
+  const f = m.s.loans[loan];
+  const by = f?.writeOff?.by;
+  const deciders: ActorId[] = (['manager', 'manager2', 'reviewer'] as const).filter((a) => a !== by);
+  if (w < 75) return deciders[w % deciders.length]!;
+  return w < 88 && by ? by : bankOfficer(f?.bank ?? 0);
 }
 
 function claimActor(m: BusinessModel, t: Op['t'], claim: number, w: number): ActorId {
@@ -464,13 +501,25 @@ function concrete(m: BusinessModel, op: Exclude<Op, { t: 'life' | 'pair' }>, ser
     case 'recover': {
       const claim = pick(claims, (c) => c.state === 'paid' && c.recovered < c.outstanding, op.which);
       const c = claims[claim];
+      const principal = amountOf(op.part, c ? c.outstanding - c.recovered : 1n);
+      // the bank recovered the principal and its costs on top (R19): the amount it reports includes them
+      const spent = costsOf(op.costs ?? 'none', principal);
       return {
         t: 'recover',
         actor: claimActor(m, 'recover' as never, claim, op.who),
         claim,
-        amount: amountOf(op.part, c ? c.outstanding - c.recovered : 1n),
+        amount: principal + spent,
+        ...(spent > 0n || op.costs === 'too-much' ? { costs: op.costs === 'too-much' ? principal + 1n : spent } : {}),
         on: reportDay(m, op.back),
       };
+    }
+    case 'write-off': {
+      const loan = pick(loans, (f) => f.status === 'compensated' && !f.writeOff, op.which);
+      return { t: 'write-off', actor: loanActor(m, loan, op.who), loan, on: reportDay(m, op.back) };
+    }
+    case 'decide-write-off': {
+      const loan = pick(loans, (f) => f.writeOff !== null, op.which);
+      return { t: 'decide-write-off', actor: writeOffDecider(m, loan, op.who), loan, approve: op.approve };
     }
     case 'confirm': {
       const loan = pick(loans, (f) => f.guarantor !== null, op.which);
@@ -497,7 +546,7 @@ function concrete(m: BusinessModel, op: Exclude<Op, { t: 'life' | 'pair' }>, ser
   }
 }
 
-/** The steps of a loan's life at once, each its own checked step: file, classify, claim, (repay), prepare, approve, pay, recover. */
+/** The steps of a loan's life at once, each its own checked step: file, classify, claim, (repay), prepare, approve, pay, (write off), recover. */
 export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life' | 'pair' }>[] {
   const officer = op.bank === 0 ? 1 : 3; // who < 80 and odd → the bank's officer
   const all: Exclude<Op, { t: 'life' | 'pair' }>[] = [
@@ -528,9 +577,15 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
       who: op.decision.endsWith('by-preparer') ? 85 : 2,
     },
     { t: 'pay', which: 'last', who: 1 },
+    ...(op.writeOff
+      ? [
+          { t: 'write-off' as const, which: 'last' as const, who: 1, back: 0 },
+          { t: 'decide-write-off' as const, which: 'last' as const, who: 1, approve: true },
+        ]
+      : []),
     { t: 'recover', which: 'last', who: 1, part: op.recover, back: 0 },
   ];
-  return all.slice(0, op.steps + (op.repayWhileClaimed !== null ? 1 : 0));
+  return all.slice(0, op.steps + (op.repayWhileClaimed !== null ? 1 : 0) + (op.writeOff ? 2 : 0));
 }
 
 export const lastDay = LAST_DAY;

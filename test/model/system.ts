@@ -41,10 +41,13 @@ import {
   reportBalance,
   reportClassification,
   reportRepayment,
+  decideWriteOffRequest,
+  requestWriteOff,
   reportRepayments,
   sweepNonPerforming,
 } from '../../src/modules/servicing/servicing.usecases';
 import { Problem } from '../../src/modules/shared/problem';
+import { authErrors } from '../../src/modules/auth/auth.errors';
 import { rowsOf } from '../../src/modules/shared/rows';
 import { creditCode } from '../operations/fixture';
 import {
@@ -291,6 +294,8 @@ export async function openSystem(): Promise<System> {
     'pay-queue': 'claim:pay',
     'top-up': 'fund:write',
     recover: 'recovery:write',
+    'write-off': 'servicing:write',
+    'decide-write-off': 'writeoff:decide',
     confirm: 'filing:confirm',
   };
   const missing = randomUUID();
@@ -307,7 +312,7 @@ export async function openSystem(): Promise<System> {
     const actor = w.actors[cmd.actor];
     const action = ACTION[cmd.t];
     // The route's check (requireActor): a role that may not do this is answered 403 before the use case runs.
-    if (!can(actor, action)) throw new Problem(403, 'Forbidden', `The ${actor.role} role may not do this (${action}).`);
+    if (!can(actor, action)) throw authErrors.forbidden(actor.role, action);
     switch (cmd.t) {
       case 'file': {
         const { filing } = await fileLoan({
@@ -398,7 +403,8 @@ export async function openSystem(): Promise<System> {
       case 'approve':
         return {
           status: 200,
-          state: (await approveClaim({ db, catalog, actor, id: claimId(w, cmd.claim), today })).state,
+          state: (await approveClaim({ dossier: 'waived', db, catalog, actor, id: claimId(w, cmd.claim), today }))
+            .state,
         };
       case 'reject':
         return {
@@ -421,7 +427,20 @@ export async function openSystem(): Promise<System> {
           actor,
           claimId: claimId(w, cmd.claim),
           amount: cmd.amount,
+          ...(cmd.costs !== undefined ? { costs: cmd.costs } : {}),
           on: cmd.on,
+          today,
+        });
+        return { status: 200 };
+      case 'write-off':
+        await requestWriteOff({ db, actor, id: loanId(w, cmd.loan), on: cmd.on, reason: 'model test', today });
+        return { status: 200 };
+      case 'decide-write-off':
+        await decideWriteOffRequest({
+          db,
+          actor,
+          id: loanId(w, cmd.loan),
+          decision: cmd.approve ? 'approve' : 'reject',
           today,
         });
         return { status: 200 };
@@ -436,7 +455,7 @@ export async function openSystem(): Promise<System> {
       return await call(w, cmd, today);
     } catch (e) {
       if (e instanceof Problem)
-        return { status: e.status, text: `${e.title}: ${e.detail ?? ''} ${JSON.stringify(e.errors ?? [])}` };
+        return { status: e.status, text: `${e.title}: ${e.detail.en} ${JSON.stringify(e.errors)}` };
       return { status: 500, text: e instanceof Error ? (e.stack ?? e.message) : String(e) };
     }
   }
@@ -452,7 +471,7 @@ export async function openSystem(): Promise<System> {
            from filings where fund_id = ${w.fundId}) as loans,
         (select coalesce(json_agg(json_build_object('id', c.id, 'filing', c.filing_id, 'state', c.state,
            'outstanding', c.outstanding::text, 'compensation', c.compensation::text, 'preparedBy', c.prepared_by,
-           'recovered', (select coalesce(sum(recovered), 0)::text from recoveries r where r.claim_id = c.id),
+           'recovered', (select coalesce(sum(recovered - costs), 0)::text from recoveries r where r.claim_id = c.id),
            'refunded', (select coalesce(sum(refund), 0)::text from recoveries r where r.claim_id = c.id))), '[]')
            from claims c where c.fund_id = ${w.fundId}) as claims,
         (select coalesce(json_agg(json_build_object('id', id, 'code', code,

@@ -151,7 +151,9 @@ describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', ()
     }
     await settle(claims.map((id) => prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id })));
     const approvals = await settle(
-      claims.map((id) => approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id, today: '2026-01-07' })),
+      claims.map((id) =>
+        approveClaim({ dossier: 'waived', db: w.db, catalog: w.catalog, actor: reviewer, id, today: '2026-01-07' }),
+      ),
     );
     expect(approvals.every((r) => r.status === 'fulfilled')).toBe(true);
     // Cash is 1,000,000 and each claim is 500,000: two are paid, six wait in the queue.

@@ -223,10 +223,18 @@ describe('a loan from filing to recovery', () => {
     expect(claim.state).toBe('submitted');
     await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
     const self = await problemOf(
-      approveClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today: '2026-04-14' }),
+      approveClaim({
+        dossier: 'waived',
+        db: w.db,
+        catalog: w.catalog,
+        actor: manager,
+        id: claim.id,
+        today: '2026-04-14',
+      }),
     );
     expect(self.status).toBe(403);
     const approved = await approveClaim({
+      dossier: 'waived',
       db: w.db,
       catalog: w.catalog,
       actor: reviewer,
@@ -258,7 +266,14 @@ describe('a loan from filing to recovery', () => {
       today: '2026-04-20',
     });
     await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager2, id: c2.id });
-    await approveClaim({ db: w.db, catalog: w.catalog, actor: manager, id: c2.id, today: '2026-04-21' });
+    await approveClaim({
+      dossier: 'waived',
+      db: w.db,
+      catalog: w.catalog,
+      actor: manager,
+      id: c2.id,
+      today: '2026-04-21',
+    });
     const queued = await payApprovedClaim({ db: w.db, actor: manager, id: c2.id, today: '2026-04-21' });
     expect(queued.state).toBe('queued');
     // Its place in the queue, the same in the list as on the claim itself.

@@ -96,4 +96,55 @@ describe('backstop simulate', { timeout: 120_000 }, () => {
     ]);
     expect(badCell.stderr).toMatch(/^backstop: portfolio\.csv line 2, outstanding: has more than two decimals/);
   });
+
+  it('runs stress scenarios, the reverse stress and the top-up', () => {
+    const r = runCli([
+      ...base,
+      ...pd,
+      '--years',
+      '2',
+      '--cash',
+      '6000000',
+      '--stress',
+      'pd=2',
+      '--stress',
+      'sector=software:3,id=software shock',
+      '--reverse-stress',
+      'target=0.1,years=2',
+      '--solve-top-up',
+      'target=0.02,years=2,step=100000',
+      '--format',
+      'table',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nbaseline\s+\d+\.\d\d/);
+    expect(r.stdout).toMatch(/\nPD ×2\s+\d+\.\d\d/);
+    expect(r.stdout).toMatch(/\nsoftware shock\s+\d+\.\d\d/);
+    expect(r.stdout).toMatch(/资金在 2 年内耗尽的概率/);
+    expect(r.stdout).toMatch(/(需要在期初增加资金 [\d,]+ 元（按 100,000 元取整）|无需增加资金)/);
+  });
+
+  it('refuses bad stress, reverse-stress and top-up flags naming them', () => {
+    for (const [args, message] of [
+      [['--stress', 'pd=-1'], /^backstop: --stress 1 pdMultiplier: must be above 0\n$/],
+      [['--stress', 'pd=x'], /^backstop: --stress 1 pd: must be a number, got "x"\n$/],
+      [
+        ['--stress', 'sector=mining:2'],
+        /^backstop: --stress 1 sectorShock\.sector: the portfolio has no loans in sector mining/,
+      ],
+      [['--stress', 'vol=2'], /^backstop: --stress 1: unknown key vol/],
+      [['--reverse-stress', 'target=0.05,years=1'], /^backstop: --reverse-stress: needs a fund plan/],
+      [
+        ['--cash', '100', '--reverse-stress', 'target=0.05,years=3'],
+        /^backstop: --reverse-stress years: must be at most the run's years \(1\)\n$/,
+      ],
+      [['--cash', '100', '--solve-top-up', 'target=0.05,years=1,step=0.001'], /^backstop: --solve-top-up step: /],
+    ] as const) {
+      const bad = runCli([...base, ...pd, ...args]);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toMatch(message);
+      expect(bad.stderr.split('\n')).toHaveLength(2);
+    }
+  });
 });

@@ -47,8 +47,8 @@ try {
     process.exit(2);
   }
   if (e instanceof Problem) {
-    const fields = e.errors?.map((f) => `${f.field}: ${f.message}`).join('; ');
-    process.stderr.write(`backstop: ${fields ?? e.detail ?? e.title}\n`);
+    const fields = e.errors.map((f) => `${f.field}: ${f.en}`).join('; ');
+    process.stderr.write(`backstop: ${fields || e.detail.en}\n`);
     process.exit(2);
   }
   process.stderr.write(`backstop: internal error: ${(e as Error).message}\n`);

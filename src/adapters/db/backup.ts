@@ -17,6 +17,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirNotDatabaseError, LOCK_FILE, lockDataDir } from './data-dir-lock';
+import { PGLITE_EXTENSIONS } from './extensions';
 
 /** A backup that cannot be taken or restored as asked: one line for the operator. */
 export class BackupError extends Error {
@@ -118,7 +119,11 @@ export async function restoreDataDir({ file, dataDir }: { file: string; dataDir:
 async function unpack(file: string, bytes: Buffer, staging: string): Promise<void> {
   let client: PGlite | undefined;
   try {
-    client = await PGlite.create({ dataDir: staging, loadDataDir: new Blob([new Uint8Array(bytes)]) });
+    client = await PGlite.create({
+      dataDir: staging,
+      loadDataDir: new Blob([new Uint8Array(bytes)]),
+      extensions: PGLITE_EXTENSIONS,
+    });
     const { rows } = await client.query<{ ledger: string | null }>(
       `select to_regclass('public.ledger_accounts')::text as ledger`,
     );

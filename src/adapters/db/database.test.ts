@@ -1,12 +1,13 @@
 /** How the app opens its database: PostgreSQL with JIT off (docs/PERFORMANCE.md, "Reports over a million loans"); PGlite creating a new data directory in a child process. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../modules/shared/rows';
-import { openDatabase, type Database } from './database';
+import { locationOf, openDatabase, sessionAttrs, type Database } from './database';
 import { onPostgres, openTestDatabase } from './testing';
 
 const jitOf = async (d: Database) =>
@@ -96,6 +97,41 @@ describe.runIf(!onPostgres)('the embedded database', () => {
       expect(rowsOf(await d.db.execute(sql`select 1 as one`))[0]!.one).toBe(1);
     } finally {
       await d.close();
+    }
+  });
+});
+
+describe('locationOf (messages name where the data lives, never a password)', () => {
+  it('names every host of a multi-host URL (a pg_auto_failover formation)', () => {
+    expect(
+      locationOf('postgres://backstop:secret@db1:5433,db2/backstop?target_session_attrs=read-write&sslmode=disable'),
+    ).toBe('db1:5433,db2:5432/backstop');
+    expect(locationOf('postgres://postgres@127.0.0.1/postgres')).toBe('127.0.0.1:5432/postgres');
+  });
+});
+
+describe('target_session_attrs=read-write (a formation’s URL) is asked of postgres.js as primary', () => {
+  it('so that a hot standby, which reports default_transaction_read_only off, is passed over', () => {
+    expect(
+      sessionAttrs('postgres://u@db1:5432,db2:5432/backstop?target_session_attrs=read-write&sslmode=disable'),
+    ).toEqual({ target_session_attrs: 'primary' });
+    expect(sessionAttrs('postgres://u@db1,db2/backstop?sslmode=disable&target_session_attrs=read-write')).toEqual({
+      target_session_attrs: 'primary',
+    });
+    // Anything else as written: prefer-standby (DATABASE_READ_URL), primary, none.
+    expect(sessionAttrs('postgres://u@db1,db2/backstop?target_session_attrs=prefer-standby')).toEqual({});
+    expect(sessionAttrs('postgres://u@db1/backstop')).toEqual({});
+  });
+});
+
+describe('postgres.js as installed (npm install runs scripts/patch-postgres.js)', () => {
+  it('has its write scheduler repaired in both copies: a closed connection resets it and a write without a socket fails its queries', () => {
+    const root = join(dirname(createRequire(import.meta.url).resolve('postgres')), '../..'); // cjs/src/index.js
+    for (const rel of ['src/connection.js', 'cjs/src/connection.js']) {
+      const text = readFileSync(join(root, rel), 'utf8');
+      expect(text, rel).toContain('backstop: write scheduler repaired');
+      // the two teardowns (terminate, closed) each set the timer and the buffer back
+      expect(text.match(/clearImmediate\(nextWriteTimer\)\n +nextWriteTimer = chunk = null/g)?.length, rel).toBe(2);
     }
   });
 });

@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import type { Db } from '../../modules/shared/db';
 import { dumpPglite } from './backup';
 import { DataDirNotDatabaseError, LOCK_FILE, lockDataDir } from './data-dir-lock';
+import { PGLITE_EXTENSIONS } from './extensions';
 
 export const MIGRATIONS = resolve(import.meta.dirname, '../../../drizzle');
 
@@ -26,14 +27,21 @@ export interface Database {
   close: () => Promise<void>;
   /** The embedded database as a gzipped tar (adapters/db/backup.ts); PostgreSQL is backed up with its own tools. */
   backup?: () => Promise<Uint8Array>;
+  /** PostgreSQL only: LISTEN on `channel` (a connection of its own, reconnected when lost); answers the UNLISTEN. */
+  listen?: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
+  /** A read-only pool on a standby (DATABASE_READ_URL) for reads that may lag (reports, the simulation's book). */
+  readDb?: Db;
+  /** PostgreSQL: replaces the pool with a new one (the old one ends its queries within 5 s). See `survivePostgresDriverFault`. */
+  renewPool?: () => void;
 }
 
 export async function openDatabase({
   url = process.env.DATABASE_URL,
+  readUrl = process.env.DATABASE_READ_URL || undefined,
   dataDir = process.env.BACKSTOP_DATA ?? './data',
   memory = false,
-}: { url?: string; dataDir?: string; memory?: boolean } = {}): Promise<Database> {
-  if (url) return openPostgres(url);
+}: { url?: string; readUrl?: string; dataDir?: string; memory?: boolean } = {}): Promise<Database> {
+  if (url) return openPostgres(url, readUrl);
   return memory ? openPglite(undefined) : openPglite(resolve(dataDir));
 }
 
@@ -83,7 +91,11 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   const unlock = dir ? lockDataDir(dir) : () => {};
   try {
     if (dir) await createDataDir(dir);
-    const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), relaxedDurability: false });
+    const client = await PGlite.create({
+      ...(dir ? { dataDir: dir } : {}),
+      relaxedDurability: false,
+      extensions: PGLITE_EXTENSIONS,
+    });
     const db = drizzlePglite(client);
     await migratePglite(db, { migrationsFolder: MIGRATIONS });
     return {
@@ -110,26 +122,125 @@ async function openPglite(dir: string | undefined): Promise<Database> {
  */
 const STARTUP = { jit: 'off' };
 
-async function openPostgres(url: string): Promise<Database> {
-  const client = postgres(url, {
-    max: Number(process.env.DATABASE_POOL ?? 10),
-    onnotice: () => {},
-    connection: STARTUP,
+/** The advisory lock key the migrations run under (any fixed number: "backstop" in ASCII, 0x6261636b73746f70). */
+const MIGRATION_LOCK = '7089056601607532400';
+
+/**
+ * Where a PostgreSQL URL points, for messages: `host:port/db`, every host of a multi-host URL
+ * (`postgres://u@h1:5432,h2:5433/db?target_session_attrs=read-write`, which `new URL` refuses).
+ */
+export function locationOf(url: string): string {
+  const m = /^[a-z]+:\/\/(?:[^@/]*@)?([^/?]*)(\/[^?]*)?/i.exec(url);
+  if (!m) return 'postgres';
+  const hosts = m[1]!
+    .split(',')
+    .map((h) => (/:\d+$/.test(h) ? h : `${h || 'localhost'}:5432`))
+    .join(',');
+  return `${hosts}${m[2] ?? ''}`;
+}
+
+/**
+ * `target_session_attrs=read-write` as libpq means it: postgres.js (3.4.10) takes a host for
+ * read-write when its `default_transaction_read_only` is off, but PostgreSQL 14+ reports that
+ * parameter off on a hot standby too (only `in_hot_standby` is on), so it kept connections on a
+ * standby: after a failover, once the old primary was back as a secondary (first in the URL), new
+ * connections landed on it and every write failed with 25006 (`npm run test:ha`, `ledger verify`
+ * after the kill). Asked as `primary`, postgres.js checks `in_hot_standby` (or asks the server on
+ * an older one). The same for the PGTARGETSESSIONATTRS environment variable.
+ */
+export function sessionAttrs(url: string): { target_session_attrs?: 'primary' } {
+  const asked = /[?&]target_session_attrs=([^&]*)/.exec(url)?.[1] ?? process.env.PGTARGETSESSIONATTRS;
+  return asked === 'read-write' ? { target_session_attrs: 'primary' } : {};
+}
+
+/**
+ * PostgreSQL: a pool of DATABASE_POOL connections. A multi-host URL with
+ * `target_session_attrs=read-write` (a pg_auto_failover formation, docs/OPERATIONS.md "High
+ * availability") connects to whichever host takes writes; a connection that dies with its host is
+ * dropped by postgres.js and the next one finds the new primary. A read URL opens a second, small
+ * pool (DATABASE_READ_POOL, 4) without migrations.
+ */
+async function openPostgres(url: string, readUrl?: string): Promise<Database> {
+  const open = () =>
+    postgres(url, {
+      max: Number(process.env.DATABASE_POOL ?? 10),
+      onnotice: () => {},
+      connection: STARTUP,
+      ...sessionAttrs(url),
+    });
+  let current = open();
+  // drizzle holds this one client; it forwards to the pool in use, which renewPool replaces.
+  const client = new Proxy(current, {
+    get: (_, prop) => {
+      const value = Reflect.get(current, prop) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
   });
+  const reader = readUrl
+    ? postgres(readUrl, { max: Number(process.env.DATABASE_READ_POOL ?? 4), onnotice: () => {}, connection: STARTUP })
+    : undefined;
+  const ended: Promise<void>[] = [];
   try {
     const db = drizzlePostgres(client);
-    await migratePostgres(db, { migrationsFolder: MIGRATIONS });
-    const u = new URL(url);
+    // Several app processes may start at once on one database: one migrates, the others wait for it.
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK}::bigint)`;
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK}::bigint)`.catch(() => {});
+      lock.release();
+    }
     return {
       db: db,
       kind: 'postgres',
-      location: `${u.hostname}:${u.port || 5432}${u.pathname}`,
-      close: () => client.end({ timeout: 5 }),
+      location: locationOf(url),
+      ...(reader ? { readDb: drizzlePostgres(reader) } : {}),
+      listen: async (channel, onNotify) => (await client.listen(channel, onNotify)).unlisten,
+      renewPool: () => {
+        const old = current;
+        current = open();
+        // The types drizzle set on the first pool (its dates and JSON as text), on the new one too.
+        Object.assign(current.options.parsers, old.options.parsers);
+        Object.assign(current.options.serializers, old.options.serializers);
+        ended.push(old.end({ timeout: 5 }).catch(() => undefined));
+      },
+      close: async () => {
+        await Promise.all([current.end({ timeout: 5 }), reader?.end({ timeout: 5 }), ...ended]);
+      },
     };
   } catch (e) {
-    await client.end({ timeout: 1 });
+    await Promise.all([current.end({ timeout: 1 }), reader?.end({ timeout: 1 })]);
     throw e;
   }
+}
+
+/**
+ * A safety net kept behind the driver's repair (scripts/patch-postgres.js, run at install, makes a
+ * write without a socket fail its queries instead). Unrepaired,
+ * postgres.js 3.4.9–3.4.10 can throw from a timer when a connection closes while a small write is queued
+ * (`Cannot read properties of null (reading 'write')` in connection.js `nextWrite`; upstream
+ * porsager/postgres#1154, #1208): an uncaught exception that would end the process, and it
+ * happens when the primary dies under load (test/ha/failover.test.ts). The server catches exactly
+ * that one, logs it, and renews the pool, since the faulty connection can no longer send; any
+ * other uncaught exception still ends the process as before. Remove when the driver is fixed.
+ */
+export function survivePostgresDriverFault(database: Database, warn: (err: Error) => void): void {
+  if (!database.renewPool) return;
+  const renew = database.renewPool;
+  process.on('uncaughtException', (err) => {
+    const fault =
+      err instanceof TypeError &&
+      /reading 'write'/.test(err.message) &&
+      /nextWrite/.test(err.stack ?? '') &&
+      /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '');
+    if (!fault) {
+      console.error(err);
+      process.exit(1);
+    }
+    warn(err);
+    renew();
+  });
 }
 
 /** Close cleanly on SIGINT/SIGTERM: finish, release the data directory, exit. */

@@ -8,14 +8,16 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../../core/policy';
-import { allIssues } from '../../core/policy';
 import { evaluateRoutes } from '../../modules/programmes/evaluate.routes';
 import { programmesRoutes, type ProgrammesReader } from '../../modules/programmes/programmes.routes';
-import { detailZhOf, withChinese } from '../../modules/shared/messages-zh';
-import { Problem, type FieldError } from '../../modules/shared/problem';
-import { isConnectionError } from '../../modules/shared/connection-errors';
+import { Problem, problemBody } from '../../modules/shared/problem';
+import { requestErrors } from '../../modules/shared/request.errors';
+import { isDatabaseUnavailable } from '../../modules/shared/connection-errors';
 import { idempotency } from '../../modules/shared/idempotency';
 import { apiDocsRoutes } from './api-docs';
+import { createMetrics, type MetricsSettings } from './metrics';
+import type { Readiness } from './readiness';
+import { requestId, stampProblems } from './request-id';
 import { authMiddleware } from './auth.middleware';
 import { securityHeaders } from './security-headers';
 import { textGuard } from './text-guard';
@@ -33,18 +35,32 @@ import { fundsRoutes } from '../../modules/funds/funds.routes';
 import { filingsRoutes } from '../../modules/filings/filings.routes';
 import { servicingRoutes } from '../../modules/servicing/servicing.routes';
 import { claimsRoutes } from '../../modules/claims/claims.routes';
+import {
+  claimMaterialsRoutes,
+  materialBodyLimit,
+  MATERIALS_UPLOAD_PATH,
+} from '../../modules/claim-materials/claim-materials.routes';
+import { materialMaxBytes } from '../../modules/claim-materials/claim-materials.files';
+import type { DossierRule } from '../../modules/claims/claims.usecases';
 import { recoveriesRoutes } from '../../modules/recoveries/recoveries.routes';
 import { auditRoutes } from '../../modules/audit/audit.routes';
 import { usersRoutes } from '../../modules/auth/users.routes';
 import { ledgerRoutes } from '../../modules/ledger/ledger.routes';
 import { reportsRoutes } from '../../modules/reports/reports.routes';
 import { importsRoutes, IMPORTS_PATH } from '../../modules/imports/imports.routes';
+import type { ImportJobs } from '../../modules/imports/imports.jobs';
+import { documentsRoutes } from '../../modules/documents/documents.routes';
+import { webhooksRoutes } from '../../modules/webhooks/webhooks.routes';
 
 export interface AppDeps {
   logger: Logger;
   policies: () => readonly CompiledPolicy[];
   programmes: ProgrammesReader;
   health: () => Promise<{ database: string }>;
+  /** GET /api/ready: the database answers, is migrated and is a writable primary (readiness.ts). */
+  ready: () => Promise<Readiness>;
+  /** GET /metrics: its token and cache (metrics.ts); `postgres` adds PostgreSQL's connection figures. */
+  metrics: MetricsSettings & { postgres: boolean };
   version: string;
   authRepo: AuthRepository;
   registryRepo: RegistryRepository;
@@ -53,12 +69,18 @@ export interface AppDeps {
   trustProxy: boolean;
   /** The fund risk simulator: book loader, in-memory jobs, worker-thread scenario runner. */
   simulation: SimulationDeps;
+  /** The import jobs this process runs and takes over (services.ts); the routes' own otherwise. */
+  importJobs?: ImportJobs;
   /** Database, policy catalog and clock for the operations modules (funds, filings, claims, …). */
   ops: OperationsDeps;
+  /** Whether approving a claim waits for its dossier (R20): `required` unless BACKSTOP_CLAIM_DOSSIER=waived. */
+  claimDossier: DossierRule;
   /** Recompiles the policies against the calendar once a holiday year is entered. */
   reloadCalendar: () => Promise<void>;
   /** The clock of the sign-in throttle; tests move it on. */
   now?: () => Date;
+  /** Webhook endpoints: whether loopback URLs are allowed (BACKSTOP_WEBHOOKS_ALLOW_LOCAL=1). */
+  webhooks: { allowLocal: boolean };
   /** scrypt's cost for new password hashes: production never sets it (passwords.ts, PASSWORD_PARAMS); test suites pass a cheap one. */
   passwordParams?: ScryptParams;
 }
@@ -67,29 +89,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** What a 503 for a lost database connection asks the client to wait, in seconds. */
 export const RETRY_AFTER_S = 5;
 
-function problem(
-  status: number,
-  title: string,
-  detail?: string,
-  errors?: FieldError[],
-  headers: Record<string, string> = {},
-  knownDetailZh?: string,
-) {
-  const detailZh = knownDetailZh ?? (detail === undefined ? undefined : detailZhOf(detail));
-  return new Response(
-    JSON.stringify({
-      type: 'about:blank',
-      title,
-      status,
-      ...(detail ? { detail } : {}),
-      ...(detailZh ? { detailZh } : {}),
-      ...(errors ? { errors: errors.map(withChinese) } : {}),
-    }),
-    {
-      status,
-      headers: { ...headers, 'content-type': 'application/problem+json; charset=utf-8' },
-    },
-  );
+/** A problem as its `application/problem+json` response. */
+function problem(p: Problem) {
+  return new Response(JSON.stringify(problemBody(p)), {
+    status: p.status,
+    headers: { ...p.headers, 'content-type': 'application/problem+json; charset=utf-8' },
+  });
 }
 
 /** Reading the body of a request whose connection closed: Node's `aborted` (ECONNRESET) or a premature close. */
@@ -104,10 +109,20 @@ function clientWentAway(err: Error, incoming: IncomingMessage | undefined): bool
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw Problem.invalid(allIssues(result.error));
+      // The input beside the error tells a missing field (request.required) from a wrong one.
+      if (!result.success) throw requestErrors.invalid(result.error, (result as { data?: unknown }).data);
     },
   });
 
+  // First: every answer, log line and problem body of the request carries its id (request-id.ts).
+  app.use('*', requestId());
+  const metrics = createMetrics({
+    settings: deps.metrics,
+    ops: deps.ops,
+    postgres: deps.metrics.postgres,
+    logger: deps.logger,
+  });
+  app.use('*', metrics.middleware);
   app.use('*', securityHeaders({ hsts: deps.secureCookies }));
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -123,24 +138,25 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', async (c, next) => {
     const coding = c.req.header('content-encoding')?.trim().toLowerCase();
     if (!coding || coding === 'identity') return next();
-    const res = problem(415, 'Unsupported content encoding', 'Send the body uncompressed: no Content-Encoding.', [
-      { field: 'Content-Encoding', message: 'is not supported: send the body uncompressed' },
-    ]);
+    const res = problem(requestErrors.compressed());
     res.headers.set('accept-encoding', 'identity');
     return res;
   });
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new Problem(413, 'Request body too large', `The body must not exceed ${MAX_BODY_BYTES} bytes.`, [
-        { field: 'body', message: `is larger than ${MAX_BODY_BYTES} bytes` },
-      ]);
+      throw requestErrors.bodyTooLarge(MAX_BODY_BYTES);
     },
   });
   // Bulk file uploads stream to disk under their own limit (MAX_IMPORT_BYTES); every other body is held to 1 MB.
-  app.use('/api/*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === IMPORTS_PATH ? next() : limitBody(c, next),
-  );
+  // A claim's material files come under their own limit (BACKSTOP_MATERIAL_MAX_MB, 20 MB by default).
+  const materialBytes = materialMaxBytes();
+  const limitMaterial = materialBodyLimit(materialBytes);
+  app.use('/api/*', (c, next) => {
+    if (c.req.method !== 'POST') return limitBody(c, next);
+    if (c.req.path === IMPORTS_PATH) return next();
+    return MATERIALS_UPLOAD_PATH.test(c.req.path) ? limitMaterial(c, next) : limitBody(c, next);
+  });
 
   app.use('/api/*', authMiddleware({ repo: deps.authRepo }));
   app.use('/api/*', textGuard());
@@ -149,44 +165,55 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     idempotency({
       db: deps.ops.db,
-      skip: (c) => c.req.path === SIGN_IN_PATH || (c.req.method === 'POST' && c.req.path === IMPORTS_PATH),
+      // A material's upload is binary multipart: read as text to be hashed, its bytes would not survive.
+      skip: (c) =>
+        c.req.path === SIGN_IN_PATH ||
+        (c.req.method === 'POST' && (c.req.path === IMPORTS_PATH || MATERIALS_UPLOAD_PATH.test(c.req.path))),
     }),
   );
+  // Inside idempotency: a route's problem is stored with its requestId, and replayed as it was.
+  app.use('/api/*', stampProblems());
 
   app.onError((err, c) => {
-    if (err instanceof Problem)
-      return problem(err.status, err.title, err.detail, err.errors, err.headers, err.detailZh);
-    if (err instanceof HTTPException && err.status === 415) {
-      return problem(415, 'Unsupported media type', 'Send the body as application/json.', [
-        { field: 'Content-Type', message: 'must be application/json' },
-      ]);
-    }
+    if (err instanceof Problem) return problem(err);
+    if (err instanceof HTTPException && err.status === 415) return problem(requestErrors.notJson());
     if (err instanceof HTTPException && err.status < 500) {
-      const malformed = /json/i.test(err.message);
-      return problem(
-        err.status,
-        malformed ? 'Invalid request' : err.message,
-        malformed ? 'The body is not valid JSON.' : undefined,
-        malformed ? [{ field: '(body)', message: 'must be valid JSON' }] : undefined,
-      );
+      if (/json/i.test(err.message)) return problem(requestErrors.malformedJson());
+      return problem(requestErrors.other(err.status as 400, err.message || 'Bad request'));
     }
     if (clientWentAway(err, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming)) {
       // Not our fault and no one to answer: the client closed the connection (or was timed out) mid-body.
       deps.logger.info({ method: c.req.method, path: c.req.path }, 'the client went away before its request arrived');
-      return problem(400, 'Request aborted', 'The request was cut off before its body arrived.');
+      return problem(requestErrors.aborted());
     }
-    if (isConnectionError(err)) {
-      deps.logger.warn({ err, method: c.req.method, path: c.req.path }, 'database connection lost (503)');
-      return problem(503, 'Service unavailable', 'The database could not be reached; try again shortly.', undefined, {
-        'retry-after': String(RETRY_AFTER_S),
-      });
+    if (isDatabaseUnavailable(err)) {
+      // A lost connection, a failover (a standby that refuses writes, a server starting): 503, never 500.
+      deps.logger.warn({ err, method: c.req.method, path: c.req.path }, 'database unavailable (503)');
+      return problem(requestErrors.databaseUnavailable(RETRY_AFTER_S));
     }
     deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
-    return problem(500, 'Internal error', 'Something went wrong on our side; it has been logged.');
+    return problem(requestErrors.internal());
   });
-  app.notFound((c) => problem(404, 'Not found', `No route for ${c.req.method} ${c.req.path}.`));
+  app.notFound((c) => problem(requestErrors.noRoute(c.req.method, c.req.path)));
 
   app.get('/api/health', async (c) => c.json({ status: 'ok', version: deps.version, ...(await deps.health()) }));
+  app.get('/api/ready', async (c) => {
+    const { ready, checks } = await deps.ready();
+    if (ready) return c.json({ status: 'ready', checks });
+    const failed = Object.entries(checks).filter(([, v]) => v !== 'ok');
+    return c.body(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not ready',
+        status: 503,
+        detail: `Not ready: ${failed.map(([k, v]) => `${k} ${v}`).join('; ')}.`,
+        checks,
+      }),
+      503,
+      { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': String(RETRY_AFTER_S) },
+    );
+  });
+  metrics.routes(app);
   app.route('/', evaluateRoutes({ policies: deps.policies }));
   app.route('/', programmesRoutes({ programmes: deps.programmes }));
   app.route(
@@ -205,8 +232,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', fundsRoutes(deps.ops));
   app.route('/', filingsRoutes(deps.ops));
   app.route('/', servicingRoutes(deps.ops));
-  app.route('/', claimsRoutes(deps.ops));
+  app.route('/', claimsRoutes(deps.ops, deps.claimDossier));
+  app.route('/', claimMaterialsRoutes(deps.ops, materialBytes));
   app.route('/', recoveriesRoutes(deps.ops));
+  app.route('/', documentsRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));
   app.route(
     '/',
@@ -218,8 +247,15 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
   app.route('/', reportsRoutes(deps.ops));
-  app.route('/', importsRoutes({ ops: deps.ops, logger: deps.logger }));
+  app.route(
+    '/',
+    importsRoutes({ ops: deps.ops, logger: deps.logger, ...(deps.importJobs ? { jobs: deps.importJobs } : {}) }),
+  );
   app.route('/', simulationRoutes(deps.simulation));
+  app.route(
+    '/',
+    webhooksRoutes({ db: deps.ops.db, allowLocal: deps.webhooks.allowLocal, now: deps.now ?? (() => new Date()) }),
+  );
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -8,7 +8,7 @@ import type { AuthRepository } from '../../modules/auth/auth.repository';
 import { SESSION_COOKIE } from '../../modules/auth/auth.routes';
 import { actorFromApiToken, actorFromSession } from '../../modules/auth/auth.usecases';
 import type { AppEnv } from '../../modules/shared/http-env';
-import { Problem } from '../../modules/shared/problem';
+import { authErrors } from '../../modules/auth/auth.errors';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -18,7 +18,7 @@ export function authMiddleware({ repo }: { repo: AuthRepository }): MiddlewareHa
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (bearer) {
       const actor = await actorFromApiToken({ repo, token: bearer, now: new Date() });
-      if (!actor) throw new Problem(401, 'Invalid token', 'The API token is unknown or revoked.');
+      if (!actor) throw authErrors.invalidToken();
       c.set('actor', actor);
       return next();
     }
@@ -27,11 +27,7 @@ export function authMiddleware({ repo }: { repo: AuthRepository }): MiddlewareHa
       const found = await actorFromSession({ repo, token, now: new Date() });
       if (found) {
         if (!SAFE.has(c.req.method) && c.req.header('x-csrf-token') !== found.csrfToken) {
-          throw new Problem(
-            403,
-            'CSRF check failed',
-            'Send the backstop_csrf cookie value in the X-CSRF-Token header.',
-          );
+          throw authErrors.csrfFailed();
         }
         c.set('actor', found.actor);
       }

@@ -1,6 +1,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { calendarWarning, runDailyJobs } from './daily-jobs';
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { calendarWarning, onceADay, runDailyJobs, scheduleDailyJobs } from './daily-jobs';
+import { jobRuns } from '../../modules/shared/job-runs.table';
 import { shippedCalendar, SHIPPED_HOLIDAY_YEARS, workingCalendar } from '../../core/calendar';
 import { parseYuan } from '../../core/money/money';
 import { fileLoan } from '../../modules/filings/filings.usecases';
@@ -58,6 +61,97 @@ describe('daily jobs', () => {
       expect(await status()).toBe('active'); // 90 days overdue, not more
       await runDailyJobs({ ops: { ...ops, today: () => '2026-04-02' }, logger: pino({ level: 'silent' }) });
       expect(await status()).toBe('non-performing');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("runs each day's jobs and backup exactly once across three app instances sharing the database, day after day", async () => {
+    const w = await etownWorld();
+    const stops: (() => void)[] = [];
+    try {
+      let day = '2026-03-02';
+      const ops = { db: w.db, catalog: () => w.catalog, today: () => day };
+      const logged: string[] = [];
+      const backups: string[] = [];
+      for (const holder of ['process-a', 'process-b', 'process-c']) {
+        const sink = new Writable({
+          write(chunk: Buffer, _enc, done) {
+            logged.push(`${holder} ${(JSON.parse(chunk.toString()) as { msg: string }).msg}`);
+            done();
+          },
+        });
+        stops.push(
+          scheduleDailyJobs({
+            ops,
+            logger: pino({ level: 'info' }, sink),
+            refreshCalendar: async () => {},
+            backup: async (today) => {
+              backups.push(`${holder} ${today}`);
+            },
+            holder,
+            checkEveryMs: 20,
+          }),
+        );
+      }
+      const finished = async (d: string) => {
+        for (let i = 0; i < 500; i++) {
+          const rows = await w.db
+            .select()
+            .from(jobRuns)
+            .where(sql`${jobRuns.day} = ${d} and ${jobRuns.finishedAt} is not null`);
+          const skipped = logged.filter((l) => l.endsWith('another process has them today')).length;
+          if (rows.length === 2 && skipped >= 2 * days.length) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const days = ['2026-03-02'];
+      await finished(day);
+      day = '2026-03-03';
+      days.push(day);
+      await finished(day);
+      // Another tick of each on the same day runs nothing more.
+      await new Promise((r) => setTimeout(r, 200));
+      const runs = logged.filter((l) => /daily jobs: (done|loans overdue)/.test(l));
+      expect(runs).toHaveLength(2);
+      expect(logged.filter((l) => l.endsWith('another process has them today'))).toHaveLength(4);
+      expect(backups.map((b) => b.slice(-10)).sort()).toEqual(['2026-03-02', '2026-03-03']);
+      expect(await w.db.select({ job: jobRuns.job, day: jobRuns.day }).from(jobRuns)).toHaveLength(4);
+    } finally {
+      for (const stop of stops) stop();
+      await w.close();
+    }
+  });
+
+  it('takes over a day whose claim was left unfinished past its lease, and never a finished one', async () => {
+    const w = await etownWorld();
+    try {
+      const ops = { db: w.db, catalog: () => w.catalog, today: () => '2026-03-02' };
+      let ran = 0;
+      const run = async () => {
+        ran++;
+      };
+      await w.db.insert(jobRuns).values([
+        { job: 'daily', day: '2026-03-01', holder: 'died', startedAt: new Date(Date.now() - 31 * 60_000) },
+        { job: 'daily', day: '2026-03-02', holder: 'died-just-now' },
+        {
+          job: 'backup',
+          day: '2026-03-01',
+          holder: 'done',
+          startedAt: new Date(Date.now() - 31 * 60_000),
+          finishedAt: new Date(),
+        },
+      ]);
+      expect(await onceADay({ ops, job: 'daily', day: '2026-03-02', holder: 'me', run })).toBe(false);
+      expect(await onceADay({ ops, job: 'backup', day: '2026-03-01', holder: 'me', run })).toBe(false);
+      expect(ran).toBe(0);
+      expect(await onceADay({ ops, job: 'daily', day: '2026-03-01', holder: 'me', run })).toBe(true);
+      expect(ran).toBe(1);
+      const [row] = await w.db
+        .select()
+        .from(jobRuns)
+        .where(sql`${jobRuns.day} = '2026-03-01' and ${jobRuns.job} = 'daily'`);
+      expect(row).toMatchObject({ holder: 'me', finishedAt: expect.any(Date) });
     } finally {
       await w.close();
     }

@@ -4,13 +4,17 @@
  * there is time to enter next year's holiday notice (a filing cannot be judged on a day past the
  * calendar, G6), Idempotency-Keys older than 30 days are deleted (shared/idempotency.ts), and the
  * embedded database is backed up when BACKSTOP_BACKUP_DIR is set; every
- * minute, a holiday year entered through another app process is picked up.
+ * minute, a holiday year entered through another app process is picked up (on PostgreSQL it comes
+ * at once by LISTEN/NOTIFY, catalog-changes.ts; the minute's check is the fallback).
+ * Each day's jobs and backup run once whichever processes run: the process that claims the day in
+ * `job_runs` (shared/job-runs.ts) runs them, the others skip them.
  */
 import type { Logger } from 'pino';
 import { addDays, type WorkingCalendar } from '../../core/calendar';
 import { sweepNonPerforming } from '../../modules/servicing/servicing.usecases';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
 import { purgeIdempotencyKeys } from '../../modules/shared/idempotency';
+import { claimJobRun, finishJobRun, PROCESS_ID } from '../../modules/shared/job-runs';
 
 const CHECK_EVERY_MS = 60 * 1000;
 export const CALENDAR_WARNING_DAYS = 45;
@@ -33,20 +37,53 @@ export async function runDailyJobs({ ops, logger }: { ops: OperationsDeps; logge
   );
 }
 
+/** The names of the once-a-day jobs in `job_runs`. */
+export const DAILY_JOB = 'daily';
+export const BACKUP_JOB = 'backup';
+
 /**
- * Runs the daily jobs (then `backup`) now and again whenever the zone's date changes, and
- * `refreshCalendar` every minute before them; returns a stop function.
+ * Runs the day's jobs if this process claims the day (false: another process has them).
+ * `run` is the job; it is marked finished once it returns.
+ */
+export async function onceADay({
+  ops,
+  job,
+  day,
+  holder = PROCESS_ID,
+  run,
+}: {
+  ops: OperationsDeps;
+  job: string;
+  day: string;
+  holder?: string;
+  run: () => Promise<void>;
+}): Promise<boolean> {
+  if (!(await claimJobRun({ db: ops.db, job, day, holder }))) return false;
+  await run();
+  await finishJobRun({ db: ops.db, job, day, holder });
+  return true;
+}
+
+/**
+ * Runs the daily jobs (then `backup`) now and again whenever the zone's date changes, each once a
+ * day across the processes sharing the database, and `refreshCalendar` every minute before them;
+ * returns a stop function.
  */
 export function scheduleDailyJobs({
   ops,
   logger,
   refreshCalendar,
   backup,
+  holder = PROCESS_ID,
+  checkEveryMs = CHECK_EVERY_MS,
 }: {
   ops: OperationsDeps;
   logger: Logger;
   refreshCalendar: () => Promise<void>;
   backup?: (today: string) => Promise<void>;
+  /** This process's name in job_runs (tests run several "processes" in one). */
+  holder?: string;
+  checkEveryMs?: number;
 }): () => void {
   let lastRun = '';
   let running = false;
@@ -55,12 +92,15 @@ export function scheduleDailyJobs({
     running = true;
     try {
       await refreshCalendar();
-      if (ops.today() === lastRun) return;
-      lastRun = ops.today();
+      const day = ops.today();
+      if (day === lastRun) return;
+      lastRun = day;
       try {
-        await runDailyJobs({ ops, logger });
+        const ran = await onceADay({ ops, job: DAILY_JOB, day, holder, run: () => runDailyJobs({ ops, logger }) });
+        if (!ran) logger.info({ today: day }, 'daily jobs: another process has them today');
       } finally {
-        await backup?.(lastRun); // taken even when the sweep failed; it logs its own failure
+        // Taken even when the sweep failed; it logs its own failure.
+        if (backup) await onceADay({ ops, job: BACKUP_JOB, day, holder, run: () => backup(day) });
       }
     } catch (err) {
       logger.error({ err }, 'daily jobs failed');
@@ -69,7 +109,7 @@ export function scheduleDailyJobs({
     }
   };
   void tick();
-  const timer = setInterval(() => void tick(), CHECK_EVERY_MS);
+  const timer = setInterval(() => void tick(), checkEveryMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -21,6 +21,9 @@ import { serve, type HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { IMPORTS_PATH } from '../../modules/imports/imports.routes';
 import { UsageError } from '../cli/cli-errors';
+import { requestIdFrom } from '../request-context';
+import { problemBody } from '../../modules/shared/problem';
+import { requestErrors } from '../../modules/shared/request.errors';
 
 export interface HttpTimeouts {
   headersMs: number;
@@ -58,18 +61,16 @@ export function httpTimeouts(env: NodeJS.ProcessEnv = process.env): HttpTimeouts
 
 const isUpload = (req: Request) => req.method === 'POST' && new URL(req.url).pathname === IMPORTS_PATH;
 
-function requestTimeout(ms: number): Response {
+function requestTimeout(ms: number, requestId: string): Response {
   const seconds = ms / 1000;
-  return new Response(
-    JSON.stringify({
-      type: 'about:blank',
-      title: 'Request timeout',
-      status: 408,
-      detail: `The request did not arrive whole within ${seconds} seconds.`,
-      detailZh: `请求未在 ${seconds} 秒内完整送达。`,
-    }),
-    { status: 408, headers: { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' } },
-  );
+  return new Response(JSON.stringify({ ...problemBody(requestErrors.timeout(seconds)), requestId }), {
+    status: 408,
+    headers: {
+      'content-type': 'application/problem+json; charset=utf-8',
+      connection: 'close',
+      'x-request-id': requestId,
+    },
+  });
 }
 
 /**
@@ -88,7 +89,8 @@ function withBodyDeadline(
     timer = setTimeout(() => {
       if (incoming.complete) return;
       logger.info({ path, timeoutMs: ms }, 'request timed out while its body was arriving (408)');
-      resolve(requestTimeout(ms));
+      // The client's id if sane, else a new one: this answer does not come from the app.
+      resolve(requestTimeout(ms, requestIdFrom(incoming.headers['x-request-id']?.toString())));
     }, ms);
   });
   return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));

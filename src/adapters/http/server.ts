@@ -3,12 +3,15 @@ import { stopWorkers, warmWorkers } from '../workers/simulation-pool';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../modules/demo/demo.users';
 import type { Logger } from 'pino';
 import { BackupError, nightlyBackup } from '../db/backup';
-import { closeOnSignals, openDatabase, type Database } from '../db/database';
+import { closeOnSignals, openDatabase, survivePostgresDriverFault, type Database } from '../db/database';
 import { createLogger } from '../logger';
 import { scheduleDailyJobs } from './daily-jobs';
 import { httpTimeouts, serveHttp } from './node-server';
 import { createServices } from './services';
 import { recoverImports } from '../../modules/imports/imports.recovery';
+import { cjkFontStatus } from '../../modules/documents/documents.font';
+import { reportReady } from './cluster';
+import { startWebhookDispatcher } from '../../modules/webhooks/webhooks.dispatcher';
 
 export { DEMO_PASSWORD };
 
@@ -60,6 +63,9 @@ export async function startServer({ port }: { port: number }) {
   const backupTo = backupSettings();
   const timeouts = httpTimeouts();
   const database = await openDatabase();
+  survivePostgresDriverFault(database, (err) =>
+    logger.warn({ err }, 'the PostgreSQL driver failed on a closed connection; the pool is renewed'),
+  );
   const services = await createServices({ database, logger });
   const added = services.synced.filter((s) => s.added);
   if (added.length)
@@ -67,15 +73,19 @@ export async function startServer({ port }: { port: number }) {
       { versions: added.map((s) => `${s.programme}@${s.version}#${s.revision}`) },
       'stored new policy versions',
     );
-  // After a crash: imports left running are interrupted (every one on the embedded database, which
-  // this process alone holds; on PostgreSQL those whose process stopped beating), and the upload
-  // files left in $TMPDIR are removed. The bank uploads the file again to resume it.
+  // After a crash: imports left running whose file was not kept in the database are interrupted
+  // (every one on the embedded database, which this process alone holds; on PostgreSQL those whose
+  // process stopped beating): the bank uploads the file again to resume it. Those whose file was
+  // kept are resumed by the takeover below. The upload files left in $TMPDIR are removed.
   const recovered = await recoverImports({ db: database.db, exclusive: database.kind === 'pglite' });
   if (recovered.interrupted.length || recovered.removed.length)
     logger.warn(
       { imports: recovered.interrupted.map((j) => j.id), uploadsRemoved: recovered.removed.length },
       'imports interrupted by a stop were marked so; their upload files were removed',
     );
+  const font = cjkFontStatus();
+  if (!font.ok)
+    logger.warn({ reason: font.reason }, 'printed documents unavailable (docs/OPERATIONS.md, "Printed documents")');
   const demo = process.env.BACKSTOP_DEMO !== '0';
   const demoUsers = demo ? await seedDemoUsers(services.repos.auth) : [];
   // On a fresh database (no fund yet) the demo book is seeded once the port is open (seeding keeps
@@ -111,8 +121,20 @@ export async function startServer({ port }: { port: number }) {
     .catch((e: unknown) =>
       logger.warn({ err: e }, 'simulation workers did not start; they will be started by the first simulation'),
     );
+  // Policies and calendar changed by another process on the same PostgreSQL reach this one at once.
+  // If LISTEN is refused (a pooler in transaction mode), the minute's check of the calendar remains.
+  const unlisten = await services.listenForCatalogChanges().catch((err: unknown) => {
+    logger.warn({ err }, 'LISTEN failed: policy and calendar changes by other processes are picked up within a minute');
+    return async () => {};
+  });
+  // Simulation jobs whose process died (its heartbeat stopped) are taken over by one live process.
+  const stopTakeovers = services.simulationJobs.watch();
+  // So are imports whose process died: resumed after their last committed line from their kept file.
+  const stopImportTakeovers = services.importJobs.watch();
   // The daily jobs (R6's sweep, the calendar warning) start once the demo, if any, is seeded.
   let stopDailyJobs = () => {};
+  // Webhooks: the audit log's filing and claim events, sent to the banks' endpoints every few seconds.
+  let stopWebhooks: () => Promise<void> = async () => {};
   const backup = nightlyBackupOf(database, logger, backupTo);
   void ready.then(() => {
     stopDailyJobs = scheduleDailyJobs({
@@ -120,6 +142,12 @@ export async function startServer({ port }: { port: number }) {
       logger,
       refreshCalendar: services.refreshCalendar,
       ...(backup ? { backup } : {}),
+    });
+    stopWebhooks = startWebhookDispatcher({
+      db: database.db,
+      now: () => new Date(),
+      allowLocal: services.webhooks.allowLocal,
+      logger,
     });
   });
   const server = serveHttp(
@@ -140,12 +168,19 @@ export async function startServer({ port }: { port: number }) {
       if (demoUsers.length) process.stdout.write(`demo logins (password ${DEMO_PASSWORD}): ${demoUsers.join(', ')}\n`);
       if (fresh) process.stdout.write('demo: seeding the demo book; requests wait until it is done\n');
       listening();
+      void ready.then(reportReady);
     },
   );
   closeOnSignals(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await ready;
     stopDailyJobs();
+    stopTakeovers();
+    stopImportTakeovers();
+    // Imports stop between chunks, before the database closes: another process resumes them.
+    await services.importJobs.stop();
+    await unlisten().catch(() => {});
+    await stopWebhooks();
     await stopWorkers();
     await database.close();
   });

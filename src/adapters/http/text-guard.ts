@@ -6,6 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { FieldError } from '../../modules/shared/problem';
 import { Problem } from '../../modules/shared/problem';
+import { requestErrors } from '../../modules/shared/request.errors';
 import { textProblem } from '../../modules/shared/text';
 
 /**
@@ -19,14 +20,14 @@ export function jsonTextProblems(value: unknown): FieldError[] {
     const [v, path] = todo.pop()!;
     if (typeof v === 'string') {
       const message = textProblem(v);
-      if (message) out.push({ field: path || '(body)', message });
+      if (message) out.push(requestErrors.badText(path || '(body)', message));
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) todo.push([v[i], `${path}[${i}]`]);
     } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v).reverse()) {
         const field = path ? `${path}.${k}` : k;
         const message = textProblem(k);
-        if (message) out.push({ field, message: `(the name) ${message}` });
+        if (message) out.push(requestErrors.badText(field, message, true));
         else todo.push([x, field]);
       }
     }
@@ -43,7 +44,7 @@ export function textGuard(): MiddlewareHandler {
     const errors: FieldError[] = [];
     for (const [key, value] of new URL(c.req.url).searchParams) {
       const message = textProblem(key) ?? textProblem(value);
-      if (message) errors.push({ field: key || '(query)', message });
+      if (message) errors.push(requestErrors.badText(key || '(query)', message));
     }
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
     if (errors.length === 0 && c.req.method !== 'GET' && c.req.method !== 'HEAD' && JSON_TYPE.test(mediaType)) {

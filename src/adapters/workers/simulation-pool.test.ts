@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { asFiledVariant, buildPortfolio, simulateScenarios, type MonteCarloSpec } from '../../core/risk';
 import { loansOf } from '../../core/risk/books.fixture';
-import { runScenarios, warmWorkers } from './simulation-pool';
+import { simulateBaseline } from '../../core/risk/baseline-monte-carlo';
+import { buildReport } from '../../core/risk/report';
+import { stressFigures, stressPortfolio } from '../../core/risk/stress';
+import { buildReportOnWorker, runScenarios, stressFiguresOnWorker, warmWorkers } from './simulation-pool';
 
 describe('the simulation worker pool', () => {
   const portfolio = buildPortfolio({
@@ -34,6 +37,17 @@ describe('the simulation worker pool', () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
 
+  it('builds the same report on a worker as here, and the worker is used again afterwards', async () => {
+    const here = buildReport({ portfolio, spec, block: simulateScenarios(portfolio, spec, 0, spec.scenarios) });
+    const block = simulateScenarios(portfolio, spec, 0, spec.scenarios);
+    const there = await buildReportOnWorker({ portfolio, spec, block }, { workers: 1 });
+    expect(there).toEqual(here);
+    expect(block.losses.length, 'the scenarios were moved to the worker, not copied').toBe(0);
+    expect(await runScenarios(portfolio, spec, { workers: 1 })).toEqual(
+      simulateScenarios(portfolio, spec, 0, spec.scenarios),
+    );
+  });
+
   it('keeps a book in the workers between runs and swaps it for another book', async () => {
     const other = buildPortfolio({
       loans: loansOf([{ grade: 'A', sector: 's1', count: 50, exposureYuan: () => 500_000 }]),
@@ -50,5 +64,30 @@ describe('the simulation worker pool', () => {
     ] as const) {
       expect(await runScenarios(p, s, { workers: 2, chunk: 400 })).toEqual(simulateScenarios(p, s, 0, s.scenarios));
     }
+  });
+
+  it("runs the benchmark's baseline over the same workers with the same numbers as in one thread", async () => {
+    const s = { ...spec, scenarios: 600 };
+    const direct = simulateBaseline(portfolio, s, 0, s.scenarios);
+    expect(await runScenarios(portfolio, s, { workers: 2, chunk: 100, method: 'baseline' })).toEqual(direct);
+    expect(await runScenarios(portfolio, s, { workers: 0, method: 'baseline' })).toEqual(direct);
+    // and the simulator's own method is still the default on the same warmed workers
+    expect(await runScenarios(portfolio, s, { workers: 2, chunk: 100 })).toEqual(
+      simulateScenarios(portfolio, s, 0, 600),
+    );
+  });
+
+  it('runs a stressed book (the same payouts, new PDs) on the workers and summarises it on a worker as here', async () => {
+    const stressed = stressPortfolio(portfolio, { pdMultiplier: 2, sectorShock: { sector: 's2', pdMultiplier: 1.5 } });
+    const direct = simulateScenarios(stressed, spec, 0, spec.scenarios);
+    expect(await runScenarios(portfolio, spec, { workers: 2 })).toEqual(
+      simulateScenarios(portfolio, spec, 0, spec.scenarios),
+    );
+    const block = await runScenarios(stressed, spec, { workers: 2, chunk: 300 });
+    expect(block).toEqual(direct);
+    const input = { variants: portfolio.variants, fund: { cash: 50_000_000 }, levels: [0.99] };
+    const here = stressFigures({ ...input, block: direct });
+    expect(await stressFiguresOnWorker({ ...input, block }, { workers: 1 })).toEqual(here);
+    expect(block.losses.length, 'the scenarios were moved to the worker').toBe(0);
   });
 });

@@ -17,6 +17,9 @@ import {
   type Portfolio,
   type ScenarioBlock,
 } from '../../core/risk';
+import { simulateBaseline } from '../../core/risk/baseline-monte-carlo';
+import { buildReport, type ReportInput, type SimulationReport } from '../../core/risk/report';
+import { stressFigures, type StressFigures, type StressFiguresInput } from '../../core/risk/stress';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const WORKER = new URL('./simulate.worker.ts', import.meta.url).href;
@@ -28,7 +31,14 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Scenarios per chunk (default: about 16 chunks per worker). */
   chunk?: number;
+  /**
+   * 'simulator' (default): the geometric-skip Monte Carlo; 'baseline': the textbook one (one
+   * uniform per loan, baseline-monte-carlo.ts) over the same threads and chunks, for the benchmark.
+   */
+  method?: SimulationMethod;
 }
+
+export type SimulationMethod = 'simulator' | 'baseline';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -45,15 +55,22 @@ interface SharedBook {
   portfolio: Portfolio;
 }
 const shared = new WeakMap<Portfolio, SharedBook>();
+/** Payouts already in shared memory: a stressed portfolio (new cells, the same payouts) is not copied again. */
+const sharedPayouts = new WeakMap<Float64Array, Float64Array>();
 let nextKey = 1;
 
-/** The portfolio as workers get it: payouts in a SharedArrayBuffer (copied once), no ids or exposures. */
+/** The portfolio as workers get it: payouts in a SharedArrayBuffer (copied once), no ids, labels or exposures. */
 function sharedBook(p: Portfolio): SharedBook {
   let s = shared.get(p);
   if (!s) {
-    const payouts = new Float64Array(new SharedArrayBuffer(p.payouts.byteLength));
-    payouts.set(p.payouts);
-    s = { key: nextKey++, portfolio: { ...p, payouts, exposure: new Float64Array(0), ids: [] } };
+    let payouts = sharedPayouts.get(p.payouts);
+    if (!payouts) {
+      payouts = new Float64Array(new SharedArrayBuffer(p.payouts.byteLength));
+      payouts.set(p.payouts);
+      sharedPayouts.set(p.payouts, payouts);
+    }
+    const { labels: _labels, ...rest } = p;
+    s = { key: nextKey++, portfolio: { ...rest, payouts, exposure: new Float64Array(0), ids: [] } };
     shared.set(p, s);
   }
   return s;
@@ -111,7 +128,7 @@ function chunksOf(total: number, size: number): { from: number; to: number }[] {
 export async function runScenarios(
   portfolio: Portfolio,
   spec: MonteCarloSpec,
-  { workers = defaultWorkers(), onProgress, chunk }: RunOptions = {},
+  { workers = defaultWorkers(), onProgress, chunk, method = 'simulator' }: RunOptions = {},
 ): Promise<ScenarioBlock> {
   checkMonteCarloSpec(spec);
   const total = spec.scenarios;
@@ -121,7 +138,7 @@ export async function runScenarios(
   let done = 0;
   if (workers <= 0) {
     for (const t of tasks) {
-      blocks.push(simulateScenarios(portfolio, spec, t.from, t.to));
+      blocks.push((method === 'baseline' ? simulateBaseline : simulateScenarios)(portfolio, spec, t.from, t.to));
       done += t.to - t.from;
       onProgress?.(done, total);
       await new Promise((r) => setImmediate(r));
@@ -143,7 +160,7 @@ export async function runScenarios(
             };
             const give = () => {
               const t = tasks[next++];
-              if (t) w.postMessage({ type: 'run', key: book.key, spec, ...t });
+              if (t) w.postMessage({ type: 'run', key: book.key, spec, method, ...t });
               else resolve();
             };
             w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
@@ -176,4 +193,52 @@ export async function runScenarios(
     }
   }
   return mergeBlocks(blocks);
+}
+
+/** Runs one pure job on a worker thread, moving the given buffers there (the caller must not read them afterwards). */
+async function onWorker<T>(message: unknown, moved: readonly ArrayBufferLike[]): Promise<T> {
+  const [w] = takeWorkers(1);
+  let failed = false;
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const fail = (e: Error) => {
+        failed = true;
+        reject(e);
+      };
+      w!.on('message', (m: { ok: true; result: T } | { ok: false; message: string }) =>
+        m.ok ? resolve(m.result) : fail(new Error(m.message)),
+      );
+      w!.on('error', fail);
+      w!.on('exit', (code) => fail(new Error(`simulation worker stopped with code ${code}`)));
+      w!.postMessage(
+        message,
+        [...new Set(moved)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
+      );
+    });
+  } finally {
+    w!.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+    if (failed) void w!.terminate();
+    else idle.push(w!);
+  }
+}
+
+/**
+ * Builds a run's report on a worker thread (`workers` 0: here). The block's arrays are moved to the
+ * worker, not copied: the caller must not read them afterwards.
+ */
+export async function buildReportOnWorker(
+  input: ReportInput,
+  { workers = defaultWorkers() }: { workers?: number } = {},
+): Promise<SimulationReport> {
+  if (workers <= 0) return buildReport(input);
+  return onWorker<SimulationReport>({ type: 'report', input }, [input.block.losses.buffer, input.block.weights.buffer]);
+}
+
+/** The stress table's figures of a stressed run, on a worker thread (`workers` 0: here); the block is moved there. */
+export async function stressFiguresOnWorker(
+  input: StressFiguresInput,
+  { workers = defaultWorkers() }: { workers?: number } = {},
+): Promise<StressFigures[]> {
+  if (workers <= 0) return stressFigures(input);
+  return onWorker<StressFigures[]>({ type: 'stress', input }, [input.block.losses.buffer, input.block.weights.buffer]);
 }

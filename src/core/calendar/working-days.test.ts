@@ -195,17 +195,44 @@ describe('a calendar with a year added as data', () => {
       ],
       makeUpWorkdays: ['2027-02-03', '2027-02-13', '2027-01-30', '2027-01-30'],
     };
+    const outside = {
+      code: 'calendar.outside_year',
+      en: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)',
+      zh: '须在 2027 年内或其前后几周（2026-12-01 至 2028-01-31）',
+    };
     expect(holidayYearIssues(bad)).toEqual([
-      { field: 'holidays[0].to', message: 'must not be before from (2027-01-03)' },
-      { field: 'holidays[2]', message: 'overlaps holidays[1] (春节)' },
-      { field: 'holidays[3].from', message: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)' },
-      { field: 'holidays[3].to', message: 'must be in 2027 or the weeks around it (2026-12-01 to 2028-01-31)' },
+      {
+        field: 'holidays[0].to',
+        code: 'calendar.holiday_ends_before_start',
+        en: 'must not be before from (2027-01-03)',
+        zh: '不能早于开始日期（2027-01-03）',
+      },
+      {
+        field: 'holidays[2]',
+        code: 'calendar.holidays_overlap',
+        en: 'overlaps holidays[1] (春节)',
+        zh: '与第 2 个假期（春节）重叠',
+      },
+      { field: 'holidays[3].from', ...outside },
+      { field: 'holidays[3].to', ...outside },
       {
         field: 'makeUpWorkdays[0]',
-        message: '2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked',
+        code: 'calendar.make_up_day_on_weekday',
+        en: '2027-02-03 is a weekday: a make-up working day is a Saturday or Sunday that is worked',
+        zh: '2027-02-03 是工作日：调休上班日须为周六或周日',
       },
-      { field: 'makeUpWorkdays[1]', message: '2027-02-13 is inside the holiday 春节' },
-      { field: 'makeUpWorkdays[3]', message: '2027-01-30 is listed twice' },
+      {
+        field: 'makeUpWorkdays[1]',
+        code: 'calendar.make_up_day_in_holiday',
+        en: '2027-02-13 is inside the holiday 春节',
+        zh: '2027-02-13 在假期“春节”之内',
+      },
+      {
+        field: 'makeUpWorkdays[3]',
+        code: 'calendar.make_up_day_repeated',
+        en: '2027-01-30 is listed twice',
+        zh: '2027-01-30 重复列出',
+      },
     ]);
   });
 

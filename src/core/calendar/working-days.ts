@@ -5,6 +5,7 @@
  * date outside the covered years is an error. Only a deadline shown to people may run past them,
  * marked provisional (`workingDayDeadline`).
  */
+import type { Bilingual } from '../text';
 import { dayNumber, isoDate, weekday, type IsoDate } from './dates';
 import y2023 from './years/2023.json';
 import y2024 from './years/2024.json';
@@ -60,46 +61,66 @@ export interface WorkingCalendar {
   workingDaysBetween(from: IsoDate, to: IsoDate): number;
 }
 
+/** What is wrong with one field of a year's data: its stable code (`calendar.*`) and both languages. */
+export interface HolidayYearIssue extends Bilingual {
+  field: string;
+  code: string;
+}
+
 /** What is wrong with a year's data as a notice writes it, by field; empty when it can be used. */
-export function holidayYearIssues(y: HolidayYear): { field: string; message: string }[] {
-  const issues: { field: string; message: string }[] = [];
+export function holidayYearIssues(y: HolidayYear): HolidayYearIssue[] {
+  const issues: HolidayYearIssue[] = [];
   // A notice may reach into the weeks around its year (the 2019 notice: 元旦 from 2018-12-30, 2018-12-29 worked).
   const earliest = `${y.year - 1}-12-01`;
   const latest = `${y.year + 1}-01-31`;
   const within = (d: IsoDate) => d >= earliest && d <= latest;
+  const outside = (field: string): HolidayYearIssue => ({
+    field,
+    code: 'calendar.outside_year',
+    en: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
+    zh: `须在 ${y.year} 年内或其前后几周（${earliest} 至 ${latest}）`,
+  });
   y.holidays.forEach((h, i) => {
-    if (h.to < h.from) issues.push({ field: `holidays[${i}].to`, message: `must not be before from (${h.from})` });
-    if (!within(h.from))
-      issues.push({
-        field: `holidays[${i}].from`,
-        message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
-      });
-    if (!within(h.to))
+    if (h.to < h.from)
       issues.push({
         field: `holidays[${i}].to`,
-        message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
+        code: 'calendar.holiday_ends_before_start',
+        en: `must not be before from (${h.from})`,
+        zh: `不能早于开始日期（${h.from}）`,
       });
+    if (!within(h.from)) issues.push(outside(`holidays[${i}].from`));
+    if (!within(h.to)) issues.push(outside(`holidays[${i}].to`));
     y.holidays.forEach((o, j) => {
       if (j < i && h.from <= o.to && o.from <= h.to)
-        issues.push({ field: `holidays[${i}]`, message: `overlaps holidays[${j}] (${o.name})` });
+        issues.push({
+          field: `holidays[${i}]`,
+          code: 'calendar.holidays_overlap',
+          en: `overlaps holidays[${j}] (${o.name})`,
+          zh: `与第 ${j + 1} 个假期（${o.name}）重叠`,
+        });
     });
   });
   y.makeUpWorkdays.forEach((d, i) => {
+    const field = `makeUpWorkdays[${i}]`;
     const wd = weekday(d);
     if (wd !== 0 && wd !== 6)
       issues.push({
-        field: `makeUpWorkdays[${i}]`,
-        message: `${d} is a weekday: a make-up working day is a Saturday or Sunday that is worked`,
+        field,
+        code: 'calendar.make_up_day_on_weekday',
+        en: `${d} is a weekday: a make-up working day is a Saturday or Sunday that is worked`,
+        zh: `${d} 是工作日：调休上班日须为周六或周日`,
       });
-    if (!within(d))
-      issues.push({
-        field: `makeUpWorkdays[${i}]`,
-        message: `must be in ${y.year} or the weeks around it (${earliest} to ${latest})`,
-      });
+    if (!within(d)) issues.push(outside(field));
     const inside = y.holidays.find((h) => h.from <= d && d <= h.to);
-    if (inside) issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is inside the holiday ${inside.name}` });
+    if (inside)
+      issues.push({
+        field,
+        code: 'calendar.make_up_day_in_holiday',
+        en: `${d} is inside the holiday ${inside.name}`,
+        zh: `${d} 在假期“${inside.name}”之内`,
+      });
     if (y.makeUpWorkdays.indexOf(d) !== i)
-      issues.push({ field: `makeUpWorkdays[${i}]`, message: `${d} is listed twice` });
+      issues.push({ field, code: 'calendar.make_up_day_repeated', en: `${d} is listed twice`, zh: `${d} 重复列出` });
   });
   return issues;
 }

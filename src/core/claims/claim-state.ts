@@ -3,6 +3,8 @@
  * `queued` while the fund lacks cash (R7a) and `held` while the bank's circuit breaker is tripped (G4).
  * Every move is an event through this table; anything else is refused.
  */
+import type { Bilingual } from '../text';
+
 export const CLAIM_STATES = [
   'submitted',
   'under-review',
@@ -14,6 +16,18 @@ export const CLAIM_STATES = [
   'withdrawn',
 ] as const;
 export type ClaimState = (typeof CLAIM_STATES)[number];
+
+/** Each state in Chinese, as the web app and the printed forms say it. */
+export const CLAIM_STATE_ZH: Record<ClaimState, string> = {
+  submitted: '已提交',
+  'under-review': '审核中',
+  held: '熔断暂停',
+  approved: '已批准',
+  queued: '待付款排队',
+  paid: '已支付',
+  rejected: '已驳回',
+  withdrawn: '已撤回',
+};
 
 export type ClaimEvent =
   'prepare' | 'hold' | 'release' | 'release-unprepared' | 'approve' | 'reject' | 'queue' | 'pay' | 'withdraw';
@@ -75,7 +89,7 @@ export function deciderProblem({
   preparedBy: string | null;
   decider: string;
   decision: 'approve' | 'reject';
-}): { code: string; en: string; zh: string } | null {
+}): (Bilingual & { code: string }) | null {
   if (decision === 'approve' && preparedBy === null)
     return { code: 'claim.not_prepared', en: 'the claim has not been prepared', zh: '补偿申请尚未经初审' };
   if (preparedBy === decider)

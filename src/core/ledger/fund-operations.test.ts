@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { admitUnderShortfall, coverShortfall, lowerLimit } from './fund-operations';
+import {
+  admitUnderShortfall,
+  coverShortfall,
+  lowerLimit,
+  payClaim,
+  payClaimIds,
+  refundRecovery,
+  refundRecoveryIds,
+  topUp,
+  topUpIds,
+} from './fund-operations';
 
 describe('R15: the limit falls with payouts, and filings wait while it stands below what is committed', () => {
   it('a payout lowers the limit from capacity first; what capacity lacks is the shortfall', () => {
@@ -51,5 +61,36 @@ describe('R15: the limit falls with payouts, and filings wait while it stands be
         asks: [{ amount: 1n, fromQuota: true }],
       }),
     ).toEqual([false]);
+  });
+});
+
+describe('the transfer ids an operation that moves the limit may post (taken with the fund’s limits, before its batch)', () => {
+  // Capacity and shortfall from none to more than the amount: every shape of the batch.
+  const cases = [0n, 1n, 50_000n, 10n ** 12n];
+  it('a claim payment posts only ids payClaimIds names', () => {
+    for (const capacity of cases) {
+      const ids = payClaim({
+        fundId: 'f',
+        claimId: 'c1',
+        bankId: 'b',
+        amount: 100_000n,
+        limit: { liabilityMultipleBp: 50_000, capacity },
+      }).map((t) => t.id);
+      expect(ids.length).toBeGreaterThan(1);
+      expect(ids.filter((id) => !payClaimIds('c1').includes(id))).toEqual([]);
+    }
+  });
+  it('a top-up and a recovery’s refund post only ids topUpIds and refundRecoveryIds name', () => {
+    for (const shortfall of cases) {
+      const up = topUp({ fundId: 'f', id: 't1', amount: 100_000n, liabilityMultipleBp: 50_000, shortfall });
+      expect(up.map((t) => t.id).filter((id) => !topUpIds('t1').includes(id))).toEqual([]);
+      const refund = refundRecovery({
+        fundId: 'f',
+        recoveryId: 'r1',
+        amount: 100_000n,
+        limit: { liabilityMultipleBp: 50_000, shortfall },
+      });
+      expect(refund.map((t) => t.id).filter((id) => !refundRecoveryIds('r1').includes(id))).toEqual([]);
+    }
   });
 });

@@ -55,6 +55,16 @@ export const accountId = {
   recoveryIncome: (f: string) => `${f}:recovery-income`,
 };
 
+/**
+ * Every transfer id that an operation which moves the limit (R15) may post, whatever its amounts
+ * (a transfer of 0 is left out of the batch, never renamed): the ids its batch serialises on, taken
+ * with the fund's limits before the batch (the ledger repository's lockFundLimits).
+ */
+const limitIds = (id: string) => [`${id}:limit-cover`, `${id}:limit`, `${id}:limit-shortfall`];
+export const payClaimIds = (claimId: string) => [`${claimId}:pay`, ...limitIds(claimId)];
+export const topUpIds = (id: string) => [`${id}:cash`, ...limitIds(id)];
+export const refundRecoveryIds = (recoveryId: string) => [`${recoveryId}:refund`, ...limitIds(recoveryId)];
+
 const liability = (
   fundId: string,
   id: string,

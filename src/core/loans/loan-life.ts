@@ -4,6 +4,7 @@
  *   active ──repay to 0──▶ repaid            active ──withdraw──▶ withdrawn
  *   active ──classify / overdue > 90 days──▶ non-performing (R6)
  *   non-performing ──claim approved──▶ compensated ──recoveries to 0──▶ recovered (R8, R16)
+ *   compensated ──the bank writes it off (核销)──▶ written-off ──recoveries to 0──▶ recovered (R16, R8)
  *
  * Each transition takes the loan as it stands and the event, and returns the loan after it with
  * the ledger transfers it moves (fund-operations.ts recipes), or a refusal naming the rule. The
@@ -17,8 +18,17 @@ import { releaseFiling, settleClaim, type TransferSpec } from '../ledger/fund-op
 import { compensate, compensationOnly, type Compensation, type CompensationTerms } from '../policy/compensation';
 import { formatYuan, type Fen } from '../money/money';
 import type { ClaimState } from '../claims/claim-state';
+import type { Bilingual } from '../text';
 
-export const LOAN_STATUSES = ['active', 'repaid', 'withdrawn', 'non-performing', 'compensated', 'recovered'] as const;
+export const LOAN_STATUSES = [
+  'active',
+  'repaid',
+  'withdrawn',
+  'non-performing',
+  'compensated',
+  'written-off',
+  'recovered',
+] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
 
 /** Claim states in which the claim is open: its amount still follows the loan's balance (R14). */
@@ -57,15 +67,13 @@ export interface NonPerformingRule {
 }
 
 /** Why a transition is refused: the HTTP class, a stable code, the field and rule, both languages. */
-export interface LoanRefusal {
-  status: 400 | 409 | 422;
+export interface LoanRefusal extends Bilingual {
+  status: 400 | 403 | 409 | 422;
   code: string;
   field: string;
   cites: string[];
-  en: string;
-  zh: string;
   /** The problem's detail, where it says more than the field's message. */
-  detail?: { en: string; zh: string };
+  detail?: Bilingual;
 }
 
 /** What a claim becomes when the loan's balance moves under it (R14). */
@@ -77,7 +85,7 @@ export type Transition =
 
 const refuse = (r: LoanRefusal): Transition => ({ ok: false, refusal: r });
 
-const notServiceable = (loan: Loan, what: { en: string; zh: string }): Transition => {
+const notServiceable = (loan: Loan, what: Bilingual): Transition => {
   const compensated = loan.status === 'compensated';
   return refuse({
     status: 409,
@@ -99,6 +107,7 @@ export const STATUS_ZH: Record<LoanStatus, string> = {
   withdrawn: '已撤销',
   'non-performing': '不良',
   compensated: '已代偿',
+  'written-off': '已核销',
   recovered: '已追偿完毕',
 };
 
@@ -379,14 +388,19 @@ export function approveClaim(loan: Loan): Transition & { compensation?: Compensa
 }
 
 /**
- * A recovery after the claim is paid (R8): the borrower's principal falls by what the bank
- * recovered, G5's principal is given back by as much (R16), and the fund's share flows back to
- * cash; at 0 the loan is recovered. `recoveredSoFar`/`refundedSoFar` are the claim's earlier ones.
+ * A recovery after the claim is paid (R8): of what the bank recovered, its costs of recovering come
+ * off first where the programme says so (R19); the rest is principal the borrower no longer owes,
+ * G5 gives it back (R16), and the fund's share of it flows back to cash; at 0 the loan is
+ * recovered. A written-off loan takes recoveries too (核销后收回: written off the bank's books, the
+ * debt is still pursued), sharing them with the fund the same way. `recoveredSoFar` (principal,
+ * net of costs) and `refundedSoFar` are the claim's earlier ones.
  */
 export function recover(
   loan: Loan,
   {
-    amount,
+    amount: gross,
+    costs = 0n,
+    costsDeducted = false,
     recoveryId,
     claimOutstanding,
     compensationPaid,
@@ -394,13 +408,36 @@ export function recover(
     refundedSoFar,
   }: {
     amount: Fen;
+    /** The bank's costs of this recovery (litigation, enforcement), paid out of it. */
+    costs?: Fen;
+    /** The loan's programme deducts them (R19). */
+    costsDeducted?: boolean;
     recoveryId: string;
     claimOutstanding: Fen;
     compensationPaid: Fen;
     recoveredSoFar: Fen;
     refundedSoFar: Fen;
   },
-): Transition & { refund?: Fen } {
+): Transition & { refund?: Fen; principal?: Fen } {
+  if (costs > 0n && !costsDeducted)
+    return refuse({
+      status: 400,
+      code: 'recovery.costs_not_deducted',
+      field: 'costs',
+      cites: ['R8', 'R19'],
+      en: "the loan's programme shares what the bank recovers without deducting its costs; give costs 0",
+      zh: '该贷款所属项目按追回金额分成，不扣除追偿费用；费用应为 0',
+    });
+  if (costs < 0n || costs > gross)
+    return refuse({
+      status: 400,
+      code: 'recovery.costs_exceed_recovered',
+      field: 'costs',
+      cites: ['R19'],
+      en: `the costs ${formatYuan(costs)} must be from 0 to the amount recovered ${formatYuan(gross)}`,
+      zh: `追偿费用 ${formatYuan(costs)} 元须在 0 至追回金额 ${formatYuan(gross)} 元之间`,
+    });
+  const amount = gross - costs;
   if (recoveredSoFar + amount > claimOutstanding)
     return refuse({
       status: 400,
@@ -409,6 +446,15 @@ export function recover(
       cites: ['R8'],
       en: `recoveries would exceed the compensated principal ${formatYuan(claimOutstanding)} (already ${formatYuan(recoveredSoFar)})`,
       zh: `追偿合计将超过已代偿本金 ${formatYuan(claimOutstanding)} 元（已追偿 ${formatYuan(recoveredSoFar)} 元）`,
+    });
+  if (loan.status !== 'compensated' && loan.status !== 'written-off')
+    return refuse({
+      status: 409,
+      code: 'recovery.loan_not_compensated',
+      field: 'status',
+      cites: ['R8'],
+      en: `the loan is ${loan.status}`,
+      zh: `贷款状态为${STATUS_ZH[loan.status]}`,
     });
   const refund = recoveryRefund({
     recovered: amount,
@@ -419,22 +465,25 @@ export function recover(
   });
   const outstanding = loan.outstanding > amount ? loan.outstanding - amount : 0n;
   const { terms } = loan;
-  const release = terms.enterpriseCapKey
-    ? releaseFiling({
-        fundId: terms.fundId,
-        filingId: terms.id,
-        agreementId: terms.agreementId,
-        id: recoveryId,
-        liability: 0n,
-        enterpriseCap: { key: terms.enterpriseCapKey, principal: loan.outstanding - outstanding },
-        code: 'recovery',
-      })
-    : [];
+  // A written-off loan gave its principal back to G5 when it was written off (R16): not twice.
+  const release =
+    terms.enterpriseCapKey && loan.status === 'compensated'
+      ? releaseFiling({
+          fundId: terms.fundId,
+          filingId: terms.id,
+          agreementId: terms.agreementId,
+          id: recoveryId,
+          liability: 0n,
+          enterpriseCap: { key: terms.enterpriseCapKey, principal: loan.outstanding - outstanding },
+          code: 'recovery',
+        })
+      : [];
   return {
     ok: true,
     loan: { ...loan, outstanding, status: outstanding === 0n ? 'recovered' : loan.status },
     transfers: release,
     refund,
+    principal: amount,
   };
 }
 
@@ -466,7 +515,88 @@ export function withdraw(loan: Loan, { eventId }: { eventId: string }): Transiti
 }
 
 /**
- * R17: the loan makes its enterprise ineligible for new filings under the fund — non-performing
- * (claimed or not), or compensated and not yet recovered in full.
+ * The bank writes off (核销) what is left of a compensated loan after its recovery efforts (R16):
+ * the principal written off stops counting against the bank's cap for the enterprise (G5). No fund
+ * money moves — the liability went at approval and the payout is the claim's — and the loan still
+ * takes recoveries afterwards (recover). The outstanding stays as the amount written off.
  */
-export const isBadLoan = (status: LoanStatus): boolean => status === 'non-performing' || status === 'compensated';
+export function writeOff(
+  loan: Loan,
+  { on, today, eventId }: { on: IsoDate; today: IsoDate; eventId: string },
+): Transition {
+  if (loan.status !== 'compensated')
+    return refuse({
+      status: 409,
+      code: 'loan.not_compensated',
+      field: 'status',
+      cites: ['R16'],
+      en: `is ${loan.status}: only a compensated loan is written off`,
+      zh: `贷款状态为${STATUS_ZH[loan.status]}：只有已代偿的贷款可以核销`,
+    });
+  const dateRefusal = reportDateRefusal(loan, on, today);
+  if (dateRefusal) return refuse(dateRefusal);
+  const { terms } = loan;
+  const transfers = terms.enterpriseCapKey
+    ? releaseFiling({
+        fundId: terms.fundId,
+        filingId: terms.id,
+        agreementId: terms.agreementId,
+        id: eventId,
+        liability: 0n,
+        enterpriseCap: { key: terms.enterpriseCapKey, principal: loan.outstanding },
+        code: 'write-off',
+      })
+    : [];
+  return { ok: true, loan: { ...loan, status: 'written-off' }, transfers };
+}
+
+/**
+ * Who may decide a write-off (R18, maker–checker): the fund's staff (the routes), never the person
+ * who asked for it. Null when the decider may.
+ */
+export function writeOffDeciderRefusal({
+  requestedBy,
+  decider,
+  decision,
+}: {
+  requestedBy: string;
+  decider: string;
+  decision: 'approve' | 'reject';
+}): LoanRefusal | null {
+  if (requestedBy !== decider) return null;
+  return {
+    status: 403,
+    code: 'loan.write_off_requester_cannot_decide',
+    field: 'decidedBy',
+    cites: ['R18'],
+    en: `the person who asked for a write-off cannot ${decision} it (maker–checker)`,
+    zh: `核销申请人不能${decision === 'approve' ? '批准' : '驳回'}自己的核销申请（双人复核）`,
+  };
+}
+
+/** One write-off waits for its decision at a time. */
+export const writeOffWaiting = (since: IsoDate): LoanRefusal => ({
+  status: 409,
+  code: 'loan.write_off_waiting',
+  field: 'status',
+  cites: ['R18'],
+  en: `a write-off asked for on ${since} waits for its decision`,
+  zh: `${since} 提交的核销申请尚待审批`,
+});
+
+/** A decision with no write-off waiting for it. */
+export const noWriteOffWaiting = (): LoanRefusal => ({
+  status: 409,
+  code: 'loan.no_write_off_waiting',
+  field: 'status',
+  cites: ['R18'],
+  en: 'no write-off waits for a decision on this loan',
+  zh: '该贷款没有待审批的核销申请',
+});
+
+/**
+ * R17: the loan makes its enterprise ineligible for new filings under the fund — non-performing
+ * (claimed or not), or compensated and not yet recovered in full, written off or not.
+ */
+export const isBadLoan = (status: LoanStatus): boolean =>
+  status === 'non-performing' || status === 'compensated' || status === 'written-off';

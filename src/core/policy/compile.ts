@@ -11,11 +11,10 @@ import { FACTS, QUALIFICATION_KINDS, type FactName, type FactType, type LoanCase
 import { OPERATORS, type OperandValue, type Operator, type OperatorName, type Scalar } from './operators';
 import { policyFileSchema, type ParsedPolicyFile } from './policy.schema';
 import { allIssues } from './zod-fields';
+import type { Bilingual } from '../text';
 
-export interface I18n {
-  zh: string;
-  en: string;
-}
+/** A policy file's text in both languages (core/text.ts). */
+export type I18n = Bilingual;
 
 export interface CompiledCondition {
   fact: FactName;
@@ -62,6 +61,10 @@ export interface CompiledPolicy {
   limits: { liabilityMultipleBp: number; perEnterprisePerBank: Fen | null };
   circuitBreaker: { claimRatioAboveBp: BasisPoints; netCompensationAbove: Fen };
   nonPerforming: { overdueDaysAbove: number; classifications: string[] };
+  /** R8, R19: whether the bank's costs of recovering come off what is shared with the fund. */
+  recoveries: { costsDeducted: boolean };
+  /** The dossier a claim needs (申请材料), in the file's order. */
+  claimMaterials: { id: string; title: I18n; required: boolean; cites: string[]; note?: I18n }[];
   /** The file as written, for display and diffs. */
   source: ParsedPolicyFile;
   /** The working days its deadlines are counted on (G6): the calendar in force when it was compiled. */
@@ -300,9 +303,22 @@ export function compilePolicy(
         money(p.circuitBreaker.netCompensationAbove, 'circuitBreaker.netCompensationAbove', issues) ?? 0n,
     },
     nonPerforming: p.nonPerforming,
+    recoveries: { costsDeducted: p.recoveries?.costsDeducted ?? false },
+    claimMaterials: p.claimMaterials.map((m) => ({
+      id: m.id,
+      title: m.title,
+      required: m.required,
+      cites: m.cites ?? [],
+      ...(m.note ? { note: m.note } : {}),
+    })),
     source: p,
     calendar,
   };
+  const materialIds = new Set<string>();
+  p.claimMaterials.forEach((m, i) => {
+    if (materialIds.has(m.id)) issues.push({ field: `claimMaterials[${i}].id`, message: `duplicate item id ${m.id}` });
+    materialIds.add(m.id);
+  });
   if (p.effectiveTo !== null && p.effectiveTo <= p.effectiveFrom)
     issues.push({ field: 'effectiveTo', message: 'must be after effectiveFrom' });
   if (issues.length) throw new PolicyFileError(issues);

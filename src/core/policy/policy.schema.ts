@@ -42,6 +42,17 @@ export const upliftSchema = z.strictObject({
   quote: z.string().optional(),
 });
 
+/** One item of the dossier a claim needs (申请材料): what the bank uploads and the reviewer ticks. */
+export const claimMaterialSchema = z.strictObject({
+  id: ruleId,
+  title: i18n(),
+  /** A required item must be uploaded and accepted before the claim is approved; an optional one need not. */
+  required: z.boolean(),
+  cites: cites.optional(),
+  /** What the item must show (the seal, the court's stamp), in both languages. */
+  note: i18n().optional(),
+});
+
 export const policyFileSchema = z.strictObject({
   $schema: z.string().optional(),
   programme: ruleId,
@@ -88,6 +99,18 @@ export const policyFileSchema = z.strictObject({
     overdueDaysAbove: z.number().int().positive(),
     classifications: z.array(z.enum(['substandard', 'doubtful', 'loss'])).min(1),
   }),
+  /** Recoveries after compensation (R8). Absent: the fund shares what the bank recovers, costs not deducted. */
+  recoveries: z
+    .strictObject({
+      cites,
+      /** The bank's costs of recovering (court, enforcement, preservation, lawyers' fees) come off before the fund's share (R19). */
+      costsDeducted: z.boolean(),
+      quote: z.string().optional(),
+    })
+    .nullable()
+    .default(null),
+  /** The dossier a claim needs (申请材料); none listed, none needed. */
+  claimMaterials: z.array(claimMaterialSchema).default([]),
 });
 
 export type PolicyFile = z.input<typeof policyFileSchema>;

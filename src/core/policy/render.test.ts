@@ -266,10 +266,10 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
     const a = policies.find((p) => p.programme === 'etown-2023-small-micro')!;
     const out = expectSame(evaluate(c, a), c);
     if (!('rendered' in out)) throw new Error('renders');
-    expect(out.rendered.reasons.find((r) => r.rule === 'size-limit')!.message).toBe(
+    expect(out.rendered.reasons.find((r) => r.rule === 'size-limit')!.zh).toBe(
       '贷款本金 1,000,000.00 元；上限 10,000,000.00 元（含）',
     );
-    expect(out.rendered.reasons.find((r) => r.rule === 'filing-deadline')!.messageEn).toBe(
+    expect(out.rendered.reasons.find((r) => r.rule === 'filing-deadline')!.en).toBe(
       'Disbursed 2025-09-01, filed 2025-09-03; must be filed before disbursement or within 10 working days after it (by 2025-09-15)',
     );
     expect(out.rendered.reasons.at(-1)).toEqual({
@@ -278,10 +278,8 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
       cites: ['F7', 'R4', 'R11'],
       ok: true,
       applies: true,
-      message:
-        '备案日 2025-09-03 有效期内的资质（制造业单项冠军企业、国家高新技术企业、北京市专精特新中小企业、专精特新“小巨人”企业）：国家高新技术企业 2024-01-01~2026-12-31；提高 10 个百分点：适用',
-      messageEn:
-        'Qualifications valid on the filing date 2025-09-03 (manufacturing single-item champion, national high-tech enterprise, Beijing specialised and innovative SME, “little giant” enterprise): national high-tech enterprise 2024-01-01~2026-12-31; +10 points: applies',
+      zh: '备案日 2025-09-03 有效期内的资质（制造业单项冠军企业、国家高新技术企业、北京市专精特新中小企业、专精特新“小巨人”企业）：国家高新技术企业 2024-01-01~2026-12-31；提高 10 个百分点：适用',
+      en: 'Qualifications valid on the filing date 2025-09-03 (manufacturing single-item champion, national high-tech enterprise, Beijing specialised and innovative SME, “little giant” enterprise): national high-tech enterprise 2024-01-01~2026-12-31; +10 points: applies',
     });
     expect(out.json).toBe(JSON.stringify(out.rendered));
   });
@@ -311,8 +309,8 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
       if (!('rendered' in out)) throw new Error('renders');
       const reason = out.rendered.reasons.find((r) => r.rule === 'filing-deadline')!;
       expect(reason.ok).toBe(true);
-      expect(reason.messageEn).toMatch(/\(by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet\)$/);
-      expect(reason.message).toMatch(/（截至 2027-01-12，暂按周末推算，2027 年放假安排未收录）备案$/);
+      expect(reason.en).toMatch(/\(by 2027-01-12, provisional: weekends only, no 2027 holiday notice yet\)$/);
+      expect(reason.zh).toMatch(/（截至 2027-01-12，暂按周末推算，2027 年放假安排未收录）备案$/);
     }
   });
 
@@ -341,11 +339,11 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
     const out = expectSame(evaluate(c, policy), c);
     if (!('rendered' in out)) throw new Error('renders');
     expect(out.rendered.reasons[0]).toMatchObject({
-      message: '{toString}|{hasOwnProperty}|{nope}|{add}|{valueOf}',
-      messageEn: '{__lookupGetter__}{constructor}',
+      zh: '{toString}|{hasOwnProperty}|{nope}|{add}|{valueOf}',
+      en: '{__lookupGetter__}{constructor}',
     });
     const proto = expectSame(evaluate(c, withMessage(policies[0]!, 0, { zh: '{__proto__}', en: 'x' })), c);
-    expect('rendered' in proto && proto.rendered.reasons[0]!.message).toBe('{__proto__}');
+    expect('rendered' in proto && proto.rendered.reasons[0]!.zh).toBe('{__proto__}');
   });
 
   it('the base ratio and risk sharing fill the first of each placeholder only, as they did', () => {
@@ -371,14 +369,14 @@ describe('renderDecision renders exactly as the implementation it replaced', () 
     const twice = { zh: '{ratio}{ratio}{bankShare}{cap}{cap}', en: '{bankShare} {bankShare} {ratio}$&' };
     const rs = expectSame(evaluate(c, withMessage(b, b.source.eligibility.length + 1, twice)), c);
     expect('rendered' in rs && rs.rendered.reasons.at(-1)).toMatchObject({
-      message: '20%{ratio}25%20%{cap}',
-      messageEn: '25% {bankShare} 20%$&',
+      zh: '20%{ratio}25%20%{cap}',
+      en: '25% {bankShare} 20%$&',
     });
     const direct = { ...c, loan: { ...c.loan, mode: 'direct' as const, bankShareBp: undefined } };
     const base = expectSame(evaluate(direct, withMessage(b, b.source.eligibility.length, twice)), direct);
     expect('rendered' in base && base.rendered.reasons.at(-1)).toMatchObject({
-      message: '50%{ratio}{bankShare}{cap}{cap}',
-      messageEn: '{bankShare} {bankShare} 50%$&',
+      zh: '50%{ratio}{bankShare}{cap}{cap}',
+      en: '{bankShare} {bankShare} 50%$&',
     });
   });
 
@@ -482,8 +480,8 @@ function fill(
   );
 }
 
-function both(message: I18n, render: (t: string, lang: Lang) => string): { message: string; messageEn: string } {
-  return { message: render(message.zh, 'zh'), messageEn: render(message.en, 'en') };
+function both(message: I18n, render: (t: string, lang: Lang) => string): { zh: string; en: string } {
+  return { zh: render(message.zh, 'zh'), en: render(message.en, 'en') };
 }
 
 function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {

@@ -6,8 +6,10 @@ import type { Decision, Reason } from './evaluate';
 import { FACTS, type FactType, type FactValue, type LoanCase, type Qualification } from './facts';
 import type { OperandValue } from './operators';
 import { label, type Lang } from './labels';
+import type { Bilingual } from '../text';
 
-export interface RenderedReason {
+/** One rule's outcome for a case, its text in Chinese and English (`zh`, `en`). */
+export interface RenderedReason extends Bilingual {
   rule: string;
   /** The POLICY.md id the rule rests on first; `cites` lists them all. */
   fact: string;
@@ -15,8 +17,6 @@ export interface RenderedReason {
   ok: boolean;
   /** For rules with a condition and for uplifts: whether it applied to this case. */
   applies?: boolean;
-  message: string;
-  messageEn: string;
 }
 
 export interface RenderedDecision {
@@ -149,11 +149,11 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
     case 'eligibility': {
       const { rule } = r;
       const slots = new Slots(rule, c, d.policy.calendar);
-      const message = slots.fill(rule.message.zh, 'zh');
-      const messageEn = slots.fill(rule.message.en, 'en');
+      const zh = slots.fill(rule.message.zh, 'zh');
+      const en = slots.fill(rule.message.en, 'en');
       return rule.when
-        ? { rule: rule.id, fact: rule.cites[0]!, cites: rule.cites, ok: r.ok, applies: r.applies, message, messageEn }
-        : { rule: rule.id, fact: rule.cites[0]!, cites: rule.cites, ok: r.ok, message, messageEn };
+        ? { rule: rule.id, fact: rule.cites[0]!, cites: rule.cites, ok: r.ok, applies: r.applies, zh, en }
+        : { rule: rule.id, fact: rule.cites[0]!, cites: rule.cites, ok: r.ok, zh, en };
     }
     case 'base-ratio': {
       const ratio = `${comp.baseBp / 100}%`;
@@ -162,22 +162,21 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
         fact: comp.baseCites[0]!,
         cites: comp.baseCites,
         ok: true,
-        message: comp.baseMessage.zh.replace('{ratio}', ratio),
-        messageEn: comp.baseMessage.en.replace('{ratio}', ratio),
+        zh: comp.baseMessage.zh.replace('{ratio}', ratio),
+        en: comp.baseMessage.en.replace('{ratio}', ratio),
       };
     }
     case 'uplift': {
       const { uplift } = r;
       const slots = new Slots(uplift.when, c, d.policy.calendar, `${uplift.addBp / 100}`, r.applies);
-      const message = slots.fill(uplift.message.zh, 'zh');
       return {
         rule: uplift.id,
         fact: uplift.cites[0]!,
         cites: uplift.cites,
         ok: true,
         applies: r.applies,
-        message,
-        messageEn: slots.fill(uplift.message.en, 'en'),
+        zh: slots.fill(uplift.message.zh, 'zh'),
+        en: slots.fill(uplift.message.en, 'en'),
       };
     }
     case 'risk-sharing': {
@@ -190,8 +189,8 @@ function renderReason(r: Reason, d: Decision, c: LoanCase): RenderedReason {
         fact: rs.cites[0]!,
         cites: rs.cites,
         ok: true,
-        message: rs.message.zh.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
-        messageEn: rs.message.en.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
+        zh: rs.message.zh.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
+        en: rs.message.en.replace('{bankShare}', bankShare).replace('{ratio}', ratio).replace('{cap}', cap),
       };
     }
   }

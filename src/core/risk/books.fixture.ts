@@ -1,5 +1,6 @@
 /** Small books for the risk tests: loans with filed terms (ratio, whole-yuan exposures) and exact reference distributions. */
 import type { CompensationTerms } from '../policy';
+import { normalCdf, normalInv } from './normal';
 import { asFiledVariant, buildPortfolio, type PolicyVariant, type Portfolio, type RiskLoan } from './portfolio';
 
 export interface Slice {
@@ -69,4 +70,63 @@ export function exceedanceOf(pmf: Float64Array, unit: number, x: number): number
 /** |estimate − exact| within z standard errors (plus a hair for float noise). */
 export function within(estimate: { value: number; standardError: number }, exact: number, z = 4): boolean {
   return Math.abs(estimate.value - exact) <= z * estimate.standardError + 1e-12 * Math.abs(exact);
+}
+
+export interface Group {
+  pd: number;
+  /** Payout in lattice steps. */
+  m: number;
+  count: number;
+}
+
+function binomialPmf(n: number, p: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  if (p <= 0) {
+    out[0] = 1;
+    return out;
+  }
+  if (p >= 1) {
+    out[n] = 1;
+    return out;
+  }
+  // from the mode outwards by the ratio of successive terms, then normalised
+  const mode = Math.floor((n + 1) * p);
+  out[mode] = 1;
+  for (let k = mode; k < n; k++) out[k + 1] = (out[k]! * (n - k) * p) / ((k + 1) * (1 - p));
+  for (let k = mode; k > 0; k--) out[k - 1] = (out[k]! * k * (1 - p)) / ((n - k + 1) * p);
+  let s = 0;
+  for (const x of out) s += x;
+  for (let k = 0; k <= n; k++) out[k]! /= s;
+  return out;
+}
+
+/**
+ * P(L = k·step) for the one-factor mixture of the groups (same ρ for all), computed apart from the
+ * engines: a trapezoid over the normal factor (step 0.01 on [−9, 9], accurate far below 1e-12 for
+ * these smooth integrands) with the exact convolution of one binomial per group at each node.
+ */
+export function oneFactorExact(groups: readonly Group[], rho: number): Float64Array {
+  const top = groups.reduce((s, g) => s + g.m * g.count, 0);
+  const out = new Float64Array(top + 1);
+  const h = 0.01;
+  for (let i = 0; i <= 1800; i++) {
+    const z = -9 + i * h;
+    const w = ((i === 0 || i === 1800 ? 0.5 : 1) * h * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
+    let dist = new Float64Array([1]);
+    for (const g of groups) {
+      const p = rho === 0 ? g.pd : normalCdf((normalInv(g.pd) - Math.sqrt(rho) * z) / Math.sqrt(1 - rho));
+      const b = binomialPmf(g.count, p);
+      const next = new Float64Array(dist.length + g.m * g.count);
+      for (let a = 0; a < dist.length; a++) {
+        if (dist[a] === 0) continue;
+        for (let k = 0; k <= g.count; k++) next[a + k * g.m]! += dist[a]! * b[k]!;
+      }
+      dist = next;
+    }
+    for (let k = 0; k < dist.length; k++) out[k]! += w * dist[k]!;
+  }
+  let s = 0;
+  for (const x of out) s += x;
+  for (let k = 0; k < out.length; k++) out[k]! /= s;
+  return out;
 }

@@ -10,3 +10,4 @@ export * from './statistics';
 export * from './fund-paths';
 export * from './report';
 export * from './pd-history';
+export * from './stress';

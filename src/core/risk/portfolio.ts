@@ -39,6 +39,9 @@ export interface RiskLoan {
   exposure: Fen;
   /** The terms fixed when the loan was filed (R3), for the live book. */
   filedTerms?: CompensationTerms;
+  /** The lending bank and the programme, for risk contributions by bank and by programme. */
+  bank?: string;
+  programme?: string;
   profile?: LoanProfile;
 }
 
@@ -142,6 +145,8 @@ export interface Portfolio {
   payouts: Float64Array;
   /** The loans' ids in portfolio order. */
   ids: string[];
+  /** Each loan's bank and programme in portfolio order, when the loans name them (for contributions). */
+  labels?: { bank?: string[]; programme?: string[] };
 }
 
 export interface PortfolioInput {
@@ -193,10 +198,14 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
   const exposure = new Float64Array(n);
   const payouts = new Float64Array(n * V);
   const idList = new Array<string>(n);
+  const banks = loans.some((l) => l.bank !== undefined) ? new Array<string>(n) : undefined;
+  const programmes = loans.some((l) => l.programme !== undefined) ? new Array<string>(n) : undefined;
   for (let j = 0; j < n; j++) {
     const i = order[j]!;
     exposure[j] = Number(loans[i]!.exposure);
     idList[j] = loans[i]!.id;
+    if (banks) banks[j] = loans[i]!.bank ?? '';
+    if (programmes) programmes[j] = loans[i]!.programme ?? '';
     for (let v = 0; v < V; v++) payouts[j * V + v] = raw[i * V + v]!;
   }
   const cells: Cell[] = [];
@@ -215,7 +224,21 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
       cells.push({ grade: g, sector: s, pd: pdByGrade[grades[g]!]!, start, count, bands });
     }
   }
-  return { grades, sectors, variants: variants.map((v) => v.id), cells, loanCount: n, exposure, payouts, ids: idList };
+  const labels =
+    banks || programmes
+      ? { ...(banks ? { bank: banks } : {}), ...(programmes ? { programme: programmes } : {}) }
+      : undefined;
+  return {
+    grades,
+    sectors,
+    variants: variants.map((v) => v.id),
+    cells,
+    loanCount: n,
+    exposure,
+    payouts,
+    ids: idList,
+    ...(labels ? { labels } : {}),
+  };
 }
 
 /** The total payout of a cell (or any loan range) under variant v, in fen. */

@@ -144,6 +144,38 @@ export class Rng {
     return sum;
   }
 
+  /**
+   * One uniform per loan: the sum of payouts[base + i·stride] over the n loans whose uniform
+   * (next32() + 0.5)/2³² falls below q — the textbook Bernoulli draw, with the generator's state
+   * held in locals as in skipSumFrom (the baseline's hot loop; the same draws as uniform() in turn).
+   */
+  bernoulliSum(n: number, q: number, payouts: Float64Array, base: number, stride = 1): number {
+    let a = this.a | 0,
+      b = this.b | 0,
+      c = this.c | 0,
+      d = this.d | 0;
+    // u < q  ⇔  next32 + 0.5 < q·2³²
+    const threshold = q * 4294967296 - 0.5;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const m = Math.imul(b, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+      if (r < threshold) sum += payouts[base + i * stride]!;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    return sum;
+  }
+
   normal(): number {
     return normalInv(this.uniform());
   }

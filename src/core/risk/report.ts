@@ -5,15 +5,24 @@
  * Money leaves here as yuan strings with two decimals: each figure is rounded once to the fen.
  */
 import { formatYuan } from '../money/money';
+import { contributionsBy, riskContributions } from './contributions';
 import { creditRiskPlus, type CreditRiskPlusModel } from './creditrisk-plus';
-import { LEVELS, measuresOf, type LossMeasures } from './distribution';
+import { LEVELS, latticeBounds, measuresOf, type LossDistribution, type LossMeasures } from './distribution';
 import type { FactorModel } from './factors';
-import { exhaustionProbabilities, type FundPlan } from './fund-paths';
+import { exhaustionProbabilities, exhaustionYears, type FundPlan } from './fund-paths';
 import { yearLosses, type MonteCarloSpec, type ScenarioBlock } from './monte-carlo';
 import { PAYOUT_BANDS_YUAN, expectedLoss, payoutTotal, type Portfolio } from './portfolio';
 import { managerPds, type PdEstimate } from './pd-history';
-import { histogram, tailMeasures, weightedMean } from './statistics';
+import { MIN_TAIL_SCENARIOS, histogram, probabilityInterval, tailConfidence, weightedMean } from './statistics';
 import { vasicekFinite, vasicekLargePortfolio } from './vasicek';
+import {
+  solveTopUp,
+  type ReverseStressResult,
+  type StressFigures,
+  type StressRow,
+  type TopUpResult,
+  type TopUpSpec,
+} from './stress';
 
 export const yuan = (fen: number): string => formatYuan(BigInt(Math.round(fen)));
 
@@ -24,15 +33,64 @@ export interface TailRow {
   level: string;
   valueAtRisk: Record<string, string>;
   expectedShortfall: Record<string, string>;
+  /**
+   * How far each lattice method's figures may be from its model's exact figures (yuan): the finite
+   * one-factor engine splits payouts that are off its lattice (see `latticeBounds`). 0 = exact.
+   */
+  errorBound: Record<string, { valueAtRisk: string; expectedShortfall: string }>;
+  /**
+   * 95% confidence intervals of the Monte Carlo figures (yuan, [lower, upper]): VaR by order
+   * statistics (distribution-free), ES by batch means; and the scenarios beyond VaR they rest on.
+   */
+  monteCarloInterval: { valueAtRisk: [string, string]; expectedShortfall: [string, string]; tailScenarios: number };
+}
+
+/** Something the reader of the figures should know: `few-tail-scenarios` = fewer than 10 scenarios beyond a VaR level. */
+export interface ReportWarning {
+  code: 'few-tail-scenarios';
+  variant: string;
+  level: string;
+  tailScenarios: number;
+  /** Scenarios that would put 10 beyond the level: 10 / (1 − level). */
+  scenariosNeeded: number;
 }
 
 export interface VariantReport {
   variant: string;
   expectedLoss: { exact: string; simulated: string; standardError: string };
   tail: TailRow[];
-  exhaustion: { withinYears: number; probability: number; standardError: number }[];
+  /** P(exhausted within N years) with its standard error and 95% interval (batch means). */
+  exhaustion: { withinYears: number; probability: number; standardError: number; interval: [number, number] }[];
+  /** The finite one-factor engine's lattice: its step (yuan), its points, and the loans whose payouts were split between two points. */
+  finiteGrid?: { step: string; points: number; loansSplit: number };
   histogram: { from: string; to: string; probability: number }[];
+  /** Euler contributions to the Monte Carlo ES and VaR of year 1 (contributions.ts), at one level. */
+  contributions: ContributionsReport;
 }
+
+export interface ContributionRow {
+  key: string;
+  expectedShortfall: string;
+  valueAtRisk: string;
+  /** Share of ES, 0..1. */
+  share: number;
+}
+
+export interface ContributionsReport {
+  level: string;
+  valueAtRisk: string;
+  expectedShortfall: string;
+  /** Scenarios replayed: beyond VaR (for ES) and nearest VaR (for VaR). */
+  tailScenarios: number;
+  neighbourhood: number;
+  /** By bank and programme (when the loans name them), sector and grade; largest ES first. */
+  by: { dimension: 'bank' | 'programme' | 'sector' | 'grade'; rows: ContributionRow[] }[];
+  /** The loans with the largest ES contributions, with their payout on default. */
+  topLoans: (ContributionRow & { payout: string })[];
+}
+
+/** Loans listed by name in a report's contributions. */
+export const TOP_LOANS = 20;
 
 export interface PortfolioRow {
   grade: string;
@@ -57,6 +115,13 @@ export interface SimulationReport {
   /** One row per measure, one column per variant, in the order of `variants`. */
   whatIf: { measure: string; values: string[] }[];
   notes: string[];
+  warnings: ReportWarning[];
+  /** The stress table: the baseline, then each stress scenario asked for (stress.ts). */
+  stress?: StressRow[];
+  /** The PD multiplier or correlation at which P(exhausted within N years) reaches a target, of the first variant. */
+  reverseStress?: ReverseStressResult;
+  /** The extra cash at the start that keeps P(exhausted within N years) at most a target, of the first variant. */
+  topUp?: TopUpResult;
 }
 
 export interface ReportInput {
@@ -69,6 +134,8 @@ export interface ReportInput {
   pd?: PdEstimate[];
   levels?: readonly number[];
   bins?: number;
+  /** Solve the top-up on the run's scenarios (first variant; needs `fund`). */
+  topUp?: TopUpSpec;
 }
 
 function bandLabel(b: number): string {
@@ -101,15 +168,69 @@ function analytic(
   v: number,
   levels: readonly number[],
   crp?: CreditRiskPlusModel,
-): Record<string, LossMeasures> {
+): { measures: Record<string, LossMeasures>; finite?: LossDistribution } {
   const out: Record<string, LossMeasures> = {};
+  let finite: LossDistribution | undefined;
   if ((factors.sectorCorrelation ?? 1) === 1) {
     out.vasicekLargePortfolio = vasicekLargePortfolio(p, factors, v, levels);
-    if (p.loanCount <= FINITE_VASICEK_MAX_LOANS)
-      out.vasicekFinite = measuresOf(vasicekFinite(p, factors, v, { maxPoints: 2048, nodes: 120 }), levels);
+    if (p.loanCount <= FINITE_VASICEK_MAX_LOANS) {
+      finite = vasicekFinite(p, factors, v, { nodes: 120, budget: 1 << 26 });
+      out.vasicekFinite = measuresOf(finite, levels);
+    }
   }
   if (crp) out.creditRiskPlus = measuresOf(creditRiskPlus(p, crp, v), levels);
-  return out;
+  return { measures: out, ...(finite ? { finite } : {}) };
+}
+
+function contributionsReport(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  block: ScenarioBlock,
+  v: number,
+  level: number,
+): ContributionsReport {
+  const c = riskContributions(p, spec, block, v, level);
+  const row = (r: { key: string; expectedShortfall: number; valueAtRisk: number }): ContributionRow => ({
+    key: r.key,
+    expectedShortfall: yuan(r.expectedShortfall),
+    valueAtRisk: yuan(r.valueAtRisk),
+    share: c.expectedShortfall > 0 ? r.expectedShortfall / c.expectedShortfall : 0,
+  });
+  const sectorOf = new Array<string>(p.loanCount);
+  const gradeOf = new Array<string>(p.loanCount);
+  for (const cell of p.cells)
+    for (let i = cell.start; i < cell.start + cell.count; i++) {
+      sectorOf[i] = p.sectors[cell.sector]!;
+      gradeOf[i] = p.grades[cell.grade]!;
+    }
+  const by: ContributionsReport['by'] = [];
+  if (p.labels?.bank) by.push({ dimension: 'bank', rows: contributionsBy(c, (i) => p.labels!.bank![i]!).map(row) });
+  if (p.labels?.programme)
+    by.push({ dimension: 'programme', rows: contributionsBy(c, (i) => p.labels!.programme![i]!).map(row) });
+  by.push({ dimension: 'sector', rows: contributionsBy(c, (i) => sectorOf[i]!).map(row) });
+  by.push({ dimension: 'grade', rows: contributionsBy(c, (i) => gradeOf[i]!).map(row) });
+  const V = p.variants.length;
+  const top = Array.from({ length: p.loanCount }, (_, i) => i)
+    .filter((i) => c.expectedShortfallByLoan[i]! > 0 || c.valueAtRiskByLoan[i]! > 0)
+    .sort((a, b) => c.expectedShortfallByLoan[b]! - c.expectedShortfallByLoan[a]! || a - b)
+    .slice(0, TOP_LOANS)
+    .map((i) => ({
+      ...row({
+        key: p.ids[i]!,
+        expectedShortfall: c.expectedShortfallByLoan[i]!,
+        valueAtRisk: c.valueAtRiskByLoan[i]!,
+      }),
+      payout: yuan(p.payouts[i * V + v]!),
+    }));
+  return {
+    level: String(level),
+    valueAtRisk: yuan(c.valueAtRisk),
+    expectedShortfall: yuan(c.expectedShortfall),
+    tailScenarios: c.tailScenarios,
+    neighbourhood: c.neighbourhood,
+    by,
+    topLoans: top,
+  };
 }
 
 export function buildReport({
@@ -121,12 +242,15 @@ export function buildReport({
   pd,
   levels = LEVELS,
   bins = 40,
+  topUp,
 }: ReportInput): SimulationReport {
   const variants = p.variants.map((id, v): VariantReport => {
     const l = yearLosses(block, v, 0);
     const mean = weightedMean(l, block.weights);
-    const sim = tailMeasures(l, block.weights, levels);
-    const exact = analytic(p, spec.factors, v, levels, crp);
+    const sim = tailConfidence(l, block.weights, levels);
+    const exhausted = fund ? exhaustionYears(block, v, fund) : undefined;
+    const { measures: exact, finite } = analytic(p, spec.factors, v, levels, crp);
+    const bounds = finite ? latticeBounds(finite, levels) : undefined;
     return {
       variant: id,
       expectedLoss: {
@@ -144,14 +268,46 @@ export function buildReport({
           monteCarlo: yuan(t.expectedShortfall),
           ...Object.fromEntries(Object.entries(exact).map(([k, m]) => [k, yuan(m.tail[i]!.expectedShortfall)])),
         },
+        errorBound: bounds
+          ? (() => {
+              const f = exact.vasicekFinite!.tail[i]!;
+              const b = bounds[i]!;
+              return {
+                vasicekFinite: {
+                  valueAtRisk: yuan(Math.max(f.valueAtRisk - b.valueAtRisk[0], b.valueAtRisk[1] - f.valueAtRisk)),
+                  expectedShortfall: yuan(f.expectedShortfall - b.expectedShortfall[0]),
+                },
+              };
+            })()
+          : {},
+        monteCarloInterval: {
+          valueAtRisk: [yuan(t.valueAtRiskInterval.lower), yuan(t.valueAtRiskInterval.upper)],
+          expectedShortfall: [yuan(t.expectedShortfallInterval.lower), yuan(t.expectedShortfallInterval.upper)],
+          tailScenarios: t.tailScenarios,
+        },
       })),
       exhaustion: fund
-        ? exhaustionProbabilities(block, v, fund).map((e, y) => ({
-            withinYears: y + 1,
-            probability: e.value,
-            standardError: e.standardError,
-          }))
+        ? exhaustionProbabilities(block, v, fund).map((e, y) => {
+            const hits = Float64Array.from(exhausted!, (year) => (year > 0 && year <= y + 1 ? 1 : 0));
+            const iv = probabilityInterval(hits, block.weights);
+            return {
+              withinYears: y + 1,
+              probability: e.value,
+              standardError: e.standardError,
+              interval: [iv.lower, iv.upper] as [number, number],
+            };
+          })
         : [],
+      ...(finite
+        ? { finiteGrid: { step: yuan(finite.unit), points: finite.pmf.length, loansSplit: finite.split?.loans ?? 0 } }
+        : {}),
+      contributions: contributionsReport(
+        p,
+        spec,
+        block,
+        v,
+        levels.includes(0.99) ? 0.99 : levels[Math.floor(levels.length / 2)]!,
+      ),
       histogram: histogram(l, block.weights, bins).map((b) => ({
         from: yuan(b.from),
         to: yuan(b.to),
@@ -173,6 +329,8 @@ export function buildReport({
         }))
       : []),
   ];
+  const solvedTopUp =
+    topUp && fund ? solveTopUp({ block, variant: 0, variantName: p.variants[0]!, fund, spec: topUp }) : undefined;
   return {
     loans: p.loanCount,
     scenarios: spec.scenarios,
@@ -183,9 +341,21 @@ export function buildReport({
     pd: pd ?? managerPds(p.grades, Object.fromEntries(p.cells.map((c) => [p.grades[c.grade]!, c.pd]))),
     variants,
     whatIf,
+    warnings: variants.flatMap((r) =>
+      r.tail
+        .filter((t) => t.monteCarloInterval.tailScenarios < MIN_TAIL_SCENARIOS)
+        .map((t): ReportWarning => ({
+          code: 'few-tail-scenarios',
+          variant: r.variant,
+          level: t.level,
+          tailScenarios: t.monteCarloInterval.tailScenarios,
+          scenariosNeeded: Math.ceil(MIN_TAIL_SCENARIOS / (1 - Number(t.level)) - 1e-9),
+        })),
+    ),
     notes: [
       "Money in yuan, rounded once to the fen; payouts per loan are the policy engine's compensation in integer fen.",
       "Loss figures are for one year; exhaustion follows the fund's cash over the years with top-ups and recoveries.",
+      'Monte Carlo intervals are 95%: VaR by order statistics (distribution-free), ES and P(exhausted) by batch means over 20 batches of scenarios.',
       ...(pd?.some((e) => e.source === 'history')
         ? [
             "PD per grade from the book's history: defaults ÷ loan-years at risk, Jeffreys prior (posterior mean, 95% interval); grades with too little history use the manager's PD.",
@@ -195,5 +365,27 @@ export function buildReport({
         ? [`Importance sampling: the global factor was drawn with mean ${spec.shift}; estimates are reweighted.`]
         : []),
     ],
+    ...(solvedTopUp ? { topUp: solvedTopUp } : {}),
+  };
+}
+
+/** The stress table's baseline row, from the report's own Monte Carlo figures. */
+export function baselineStressRow(r: SimulationReport): StressRow {
+  return {
+    id: 'baseline',
+    variants: r.variants.map((v): StressFigures => ({
+      variant: v.variant,
+      expectedLoss: v.expectedLoss.simulated,
+      tail: v.tail.map((t) => ({
+        level: t.level,
+        valueAtRisk: t.valueAtRisk.monteCarlo!,
+        expectedShortfall: t.expectedShortfall.monteCarlo!,
+      })),
+      exhaustion: v.exhaustion.map((e) => ({
+        withinYears: e.withinYears,
+        probability: e.probability,
+        standardError: e.standardError,
+      })),
+    })),
   };
 }

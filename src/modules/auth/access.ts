@@ -53,6 +53,8 @@ export const PERMISSIONS = {
   'claim:approve': ['manager', 'reviewer'],
   'claim:pay': ['manager'],
   'recovery:write': ['bank', 'manager'],
+  /** A write-off (核销) the bank asked for is decided by a second person of the fund's staff (R18). */
+  'writeoff:decide': ['manager', 'reviewer'],
   'report:read': ALL,
   'audit:read': STAFF,
   'ledger:read': STAFF,
@@ -61,6 +63,10 @@ export const PERMISSIONS = {
   'user:write': ['manager'],
   'token:write': ['bank', 'manager'],
   'simulation:run': ['manager', 'reviewer', 'auditor'],
+  /** Webhook endpoints and their delivery log: a bank its own (scopeFor). */
+  'webhook:read': ['bank', 'manager', 'auditor'],
+  /** Register, change, delete endpoints, rotate secrets, replay deliveries: a bank for itself, a manager for any bank. */
+  'webhook:write': ['bank', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -6,7 +6,7 @@
  */
 import { createAuditRepository } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
-import { Problem } from '../shared/problem';
+import { authErrors } from './auth.errors';
 import { ROLES, type Actor } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
 import { throttledTry } from './auth.throttle';
@@ -27,7 +27,7 @@ export function userView(u: UserRow) {
 
 async function userOrNotFound(repo: AuthRepository, id: string): Promise<UserRow> {
   const user = await repo.findUser(id);
-  if (!user) throw Problem.notFound(`User ${id}`);
+  if (!user) throw authErrors.userNotFound(id);
   return user;
 }
 
@@ -48,10 +48,7 @@ export async function setUserDisabled({
   now: Date;
 }) {
   const user = await userOrNotFound(repo, id);
-  if (disabled && user.id === actor.userId)
-    throw new Problem(409, 'Conflict', 'You cannot disable your own account.', [
-      { field: 'disabled', message: 'cannot disable your own account' },
-    ]);
+  if (disabled && user.id === actor.userId) throw authErrors.cannotDisableSelf();
   if ((user.disabledAt !== null) === disabled) return userView(user);
   await repo.updateUser(id, { disabledAt: disabled ? now : null });
   if (disabled) await repo.deleteSessionsOf(id);
@@ -83,8 +80,7 @@ export async function setUserPassword({
   password: string;
   passwordParams?: ScryptParams;
 }) {
-  if (password.length < MIN_PASSWORD)
-    throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
+  if (password.length < MIN_PASSWORD) throw authErrors.passwordTooShort('password', MIN_PASSWORD);
   const user = await userOrNotFound(repo, id);
   await repo.updateUser(id, { passwordHash: await hashPassword(password, passwordParams) });
   await repo.deleteSessionsOf(id);
@@ -130,9 +126,8 @@ export async function changeOwnPassword({
     now,
     check: () => verifyPassword(currentPassword, user.passwordHash),
   });
-  if (!right) throw Problem.invalid([{ field: 'currentPassword', message: 'is not your current password' }]);
-  if (newPassword === currentPassword)
-    throw Problem.invalid([{ field: 'newPassword', message: 'must differ from the current password' }]);
+  if (!right) throw authErrors.wrongCurrentPassword();
+  if (newPassword === currentPassword) throw authErrors.samePassword();
   await repo.updateUser(user.id, { passwordHash: await hashPassword(newPassword, passwordParams) });
   await repo.deleteSessionsOf(user.id, sessionToken ? sha256(sessionToken) : undefined);
   await createAuditRepository({ db }).record({
@@ -178,7 +173,7 @@ export async function revokeToken({
 }) {
   const find = async () => (await repo.listTokens(tokenOwner(actor))).find((t) => t.id === id);
   const token = await find();
-  if (!token) throw Problem.notFound(`API token ${id}`);
+  if (!token) throw authErrors.tokenNotFound(id);
   if (token.revokedAt) return tokenView(token);
   await repo.revokeToken(id, now);
   const after = tokenView((await find())!);

@@ -15,9 +15,10 @@ describe('tooManyTries', () => {
     expect(tooManyTries(29_001)).toMatchObject({
       status: 429,
       headers: { 'retry-after': '30' },
-      detail: 'Too many failed sign-ins; try again in 30 seconds.',
+      detail: { en: 'Too many failed sign-ins; try again in 30 seconds.', zh: '登录失败次数过多，请 30 秒后再试。' },
+      errors: [{ field: 'username', code: 'auth.rate_limited' }],
     });
     expect(tooManyTries(0).headers).toEqual({ 'retry-after': '1' });
-    expect(tooManyTries(840_000).detail).toBe('Too many failed sign-ins; try again in 14 minutes.');
+    expect(tooManyTries(840_000).detail.en).toBe('Too many failed sign-ins; try again in 14 minutes.');
   });
 });

@@ -19,7 +19,8 @@
  * in this process or another on the same PostgreSQL, each see the ones before them, and a burst
  * checks at most the free tries' number of passwords. A refused try changes nothing.
  */
-import { Problem } from '../shared/problem';
+import type { Problem } from '../shared/problem';
+import { authErrors } from './auth.errors';
 import type { AuthRepository } from './auth.repository';
 
 export const THROTTLE = {
@@ -40,11 +41,7 @@ export function accountDelayMs(failures: number): number {
 }
 
 export function tooManyTries(waitMs: number): Problem {
-  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-  return new Problem(429, 'Too many sign-in attempts', `Too many failed sign-ins; try again in ${when}.`, undefined, {
-    'retry-after': String(seconds),
-  });
+  return authErrors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000)));
 }
 
 /** The 429 for a refused try, saying how long until one would be let through. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
-import { Problem } from '../shared/problem';
+import { authErrors } from './auth.errors';
 import type { Actor, Role } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
 import { throttledTry } from './auth.throttle';
@@ -53,16 +53,10 @@ export async function createUser({
     guarantorId?: string | null;
   };
 }) {
-  if (user.role === 'bank' && !user.bankId)
-    throw Problem.invalid([{ field: 'bankId', message: 'is required for a bank officer' }]);
-  if (user.role === 'guarantor' && !user.guarantorId)
-    throw Problem.invalid([{ field: 'guarantorId', message: 'is required for a guarantor officer' }]);
-  if (user.password.length < MIN_PASSWORD)
-    throw Problem.invalid([{ field: 'password', message: `must be at least ${MIN_PASSWORD} characters` }]);
-  if (await repo.findUserByUsername(user.username))
-    throw new Problem(409, 'Conflict', `The username ${user.username} is taken.`, [
-      { field: 'username', message: 'is taken' },
-    ]);
+  if (user.role === 'bank' && !user.bankId) throw authErrors.institutionRequired('bankId');
+  if (user.role === 'guarantor' && !user.guarantorId) throw authErrors.institutionRequired('guarantorId');
+  if (user.password.length < MIN_PASSWORD) throw authErrors.passwordTooShort('password', MIN_PASSWORD);
+  if (await repo.findUserByUsername(user.username)) throw authErrors.usernameTaken(user.username);
   const id = randomUUID();
   await repo.insertUser({
     id,
@@ -109,9 +103,7 @@ export async function login({
     },
   });
   if (!ok || !user) {
-    throw new Problem(401, 'Sign-in failed', 'The username or password is wrong.', [
-      { field: 'password', message: 'the username or password is wrong' },
-    ]);
+    throw authErrors.invalidCredentials();
   }
   if (needsRehash(user.passwordHash, passwordParams))
     await repo.replacePasswordHash(user.id, user.passwordHash, await hashPassword(password, passwordParams));

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createRegistryRepository } from '../registry/registry.repository';
-import { Problem } from '../shared/problem';
+import { authErrors } from './auth.errors';
 import type { Db } from '../shared/db';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
@@ -107,26 +107,17 @@ export async function checkInstitutions(
 ): Promise<void> {
   const registry = createRegistryRepository({ db });
   if (u.bankId !== undefined && (u.role !== 'bank' || (await registry.findInstitution(u.bankId))?.kind !== 'bank')) {
-    throw Problem.invalid([
-      {
-        field: 'bankId',
-        message: u.role !== 'bank' ? 'is only for a bank officer' : `is not a registered bank: ${u.bankId}`,
-      },
-    ]);
+    throw u.role !== 'bank'
+      ? authErrors.institutionNotForRole('bankId')
+      : authErrors.institutionUnknown('bankId', u.bankId);
   }
   if (
     u.guarantorId !== undefined &&
     (u.role !== 'guarantor' || (await registry.findInstitution(u.guarantorId))?.kind !== 'guarantor')
   ) {
-    throw Problem.invalid([
-      {
-        field: 'guarantorId',
-        message:
-          u.role !== 'guarantor'
-            ? 'is only for a guarantor officer'
-            : `is not a registered guarantor: ${u.guarantorId}`,
-      },
-    ]);
+    throw u.role !== 'guarantor'
+      ? authErrors.institutionNotForRole('guarantorId')
+      : authErrors.institutionUnknown('guarantorId', u.guarantorId);
   }
 }
 

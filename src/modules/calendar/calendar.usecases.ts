@@ -5,6 +5,7 @@
  * entered year takes the place of the shipped one of the same year. Years stay contiguous: the next
  * one is the year after the last. Judging never guesses: a day past the last year is refused.
  */
+import { notifyCatalogChanged } from '../shared/catalog-changes';
 import {
   holidayYearIssues,
   SHIPPED_HOLIDAY_YEARS,
@@ -15,7 +16,7 @@ import {
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
-import { Problem } from '../shared/problem';
+import { calendarErrors } from './calendar.errors';
 import { asHolidayYear, createCalendarRepository, type HolidayYearRow } from './calendar.repository';
 
 /** The calendar of the shipped years with the entered ones in their place and after them. */
@@ -61,7 +62,7 @@ export async function getCalendar({ db }: { db: Db }) {
 
 export async function getHolidayYear({ db, year }: { db: Db; year: number }): Promise<HolidayYearView> {
   const view = (await getCalendar({ db })).years.find((y) => y.year === year);
-  if (!view) throw Problem.notFound(`The holiday year ${year}`);
+  if (!view) throw calendarErrors.yearNotFound(year);
   return view;
 }
 
@@ -81,7 +82,7 @@ export async function enterHolidayYear({
   year: HolidayYear;
 }): Promise<{ view: HolidayYearView; created: boolean }> {
   const issues = holidayYearIssues(year);
-  if (issues.length) throw Problem.invalid(issues);
+  if (issues.length) throw calendarErrors.yearInvalid(issues);
   return db.transaction(async (tx) => {
     const repo = createCalendarRepository({ db: tx });
     const rows = await repo.lockAll();
@@ -89,12 +90,7 @@ export async function enterHolidayYear({
     const last = before.years.at(-1)!.year;
     const replaced = before.years.find((y) => y.year === year.year);
     if (!replaced && year.year !== last + 1) {
-      throw Problem.invalid([
-        {
-          field: 'year',
-          message: `must be ${last + 1}, the year after the calendar's last (${before.covered}), or a year it holds`,
-        },
-      ]);
+      throw calendarErrors.yearGap(last + 1, before.covered);
     }
     const row = await repo.save(year, actor.username);
     const view = yearView(asHolidayYear(row), row);
@@ -112,6 +108,7 @@ export async function enterHolidayYear({
       before: prior,
       after: view,
     });
+    await notifyCatalogChanged(tx, `holiday-year ${year.year}`);
     return { view, created: !replaced };
   });
 }

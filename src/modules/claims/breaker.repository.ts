@@ -67,9 +67,3 @@ export async function everyBankFigures({ db }: { db: Db }): Promise<Map<string, 
 export async function banks({ db }: { db: Db }) {
   return db.select().from(institutions).where(eq(institutions.kind, 'bank'));
 }
-
-/** The institution with this id, whatever its kind (a read of the registry's table). */
-export async function institutionById({ db, id }: { db: Db; id: string }) {
-  const [row] = await db.select().from(institutions).where(eq(institutions.id, id));
-  return row;
-}

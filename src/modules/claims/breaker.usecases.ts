@@ -8,7 +8,8 @@ import { formatPercent, formatRate, formatYuan, formatYuanGrouped } from '../../
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { scopeFor, type Actor } from '../auth/access';
-import { Problem } from '../shared/problem';
+import { claimErrors } from './claims.errors';
+import { createRegistryRepository } from '../registry/registry.repository';
 import * as repo from './breaker.repository';
 import type { BankFigures } from './breaker.repository';
 
@@ -111,6 +112,16 @@ export async function listBreakers({ db, catalog, actor }: { db: Db; catalog: Po
   }));
 }
 
+/** Every bank's breaker, tripped or not (the operator's figures, /metrics): no actor, no scope. */
+export async function everyBreaker({ db, catalog }: { db: Db; catalog: PolicyCatalog }) {
+  const banks = await repo.banks({ db });
+  const figures = await figuresOf(
+    db,
+    banks.map((b) => b.id),
+  );
+  return banks.map((b) => ({ bankId: b.id, tripped: breakerFrom(figures.get(b.id)!, catalog).tripped }));
+}
+
 /** One bank's breaker; another bank's, or a guarantor asking, answers 404. */
 export async function getBreaker({
   db,
@@ -124,8 +135,8 @@ export async function getBreaker({
   bankId: string;
 }) {
   const scope = scopeFor(actor);
-  const bank = await repo.institutionById({ db, id: bankId });
+  const bank = await createRegistryRepository({ db }).findInstitution(bankId);
   if (!bank || bank.kind !== 'bank' || scope.kind === 'guarantor' || (scope.kind === 'bank' && scope.bankId !== bankId))
-    throw Problem.notFound(`Bank ${bankId}`);
+    throw claimErrors.bankNotFound(bankId);
   return breakerView(bankId, await breakerOf({ db, catalog, bankId }));
 }

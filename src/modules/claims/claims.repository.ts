@@ -4,13 +4,15 @@
  * changes them only through the filings module (filings.loan.ts `storeLoan`, filings.repository.ts).
  * Locks are taken where the use cases ask for them (`forUpdate`, `lock…`), inside their transaction.
  */
-import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { ClaimState } from '../../core/claims/claim-state';
 import type { Scope } from '../auth/access';
 import { filings } from '../filings/filings.table';
 import type { FilingRow } from '../filings/filings.repository';
 import type { Db } from '../shared/db';
-import type { Cursor } from '../shared/paging';
+import { countUpTo, type Cursor } from '../shared/paging';
+import { enterpriseIdsMatching, startsWith } from '../shared/search';
+import { enterprises } from '../registry/registry.table';
 import { rowsOf } from '../shared/rows';
 import { claimEvents, claims } from './claims.table';
 
@@ -51,6 +53,12 @@ export async function findClaim({
 export async function claimById({ db, id }: { db: Db; id: string }): Promise<ClaimRow | undefined> {
   const [row] = await db.select().from(claims).where(eq(claims.id, id));
   return row;
+}
+
+/** The claims with these ids (any order; unknown ids left out; no scope, no lock). */
+export async function claimsByIds({ db, ids }: { db: Db; ids: string[] }): Promise<ClaimRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(claims).where(inArray(claims.id, ids));
 }
 
 export async function insertClaim({ db, claim }: { db: Db; claim: ClaimInsert }): Promise<void> {
@@ -189,9 +197,27 @@ export interface ClaimFilter {
   bankId?: string | undefined;
   fundId?: string | undefined;
   filingId?: string | undefined;
+  /** The search box (shared/search.ts): the claim number's or contract number's beginning, the borrower's name (any part) or credit code. */
+  q?: string | undefined;
 }
 
-/** A page of the claims the scope sees, by submission time then id, with each loan's bank reference; one row more than `limit` when there is a next page. */
+/** The filter's conditions with the scope's (`scopeWhere`): the page and its count share them. */
+function claimsWhere(scope: Scope, filter: ClaimFilter): (SQL | undefined)[] {
+  const q = filter.q;
+  return [
+    scopeWhere(scope),
+    filter.state ? eq(claims.state, filter.state) : undefined,
+    filter.bankId ? eq(claims.bankId, filter.bankId) : undefined,
+    filter.fundId ? eq(claims.fundId, filter.fundId) : undefined,
+    filter.filingId ? eq(claims.filingId, filter.filingId) : undefined,
+    q
+      ? sql`(${startsWith(claims.number, q.toUpperCase())} or ${claims.filingId} in (select ${filings.id} from ${filings}
+          where ${startsWith(filings.bankRef, q)} or ${filings.enterpriseId} in ${enterpriseIdsMatching(q)}))`
+      : undefined,
+  ];
+}
+
+/** A page of the claims the scope sees, by submission time then id, with each loan's bank reference and borrower; one row more than `limit` when there is a next page. */
 export async function listClaims({
   db,
   scope,
@@ -206,19 +232,16 @@ export async function listClaims({
   cursor: Cursor | undefined;
   order: 'asc' | 'desc';
   limit: number;
-}): Promise<{ claim: ClaimRow; bankRef: string }[]> {
+}): Promise<{ claim: ClaimRow; bankRef: string; enterpriseName: string }[]> {
   const cmp = order === 'asc' ? sql`>` : sql`<`;
   return db
-    .select({ claim: claims, bankRef: filings.bankRef })
+    .select({ claim: claims, bankRef: filings.bankRef, enterpriseName: enterprises.name })
     .from(claims)
     .innerJoin(filings, eq(filings.id, claims.filingId))
+    .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
     .where(
       and(
-        scopeWhere(scope),
-        filter.state ? eq(claims.state, filter.state) : undefined,
-        filter.bankId ? eq(claims.bankId, filter.bankId) : undefined,
-        filter.fundId ? eq(claims.fundId, filter.fundId) : undefined,
-        filter.filingId ? eq(claims.filingId, filter.filingId) : undefined,
+        ...claimsWhere(scope, filter),
         cursor
           ? sql`(${claims.submittedAt}, ${claims.id}) ${cmp} (${String(cursor.value)}::timestamptz, ${cursor.id})`
           : undefined,
@@ -229,6 +252,27 @@ export async function listClaims({
       order === 'asc' ? asc(claims.id) : desc(claims.id),
     )
     .limit(limit + 1);
+}
+
+/** How many claims the scope sees under the filter, counted up to shared/paging.ts's cap. */
+export async function countClaims({ db, scope, filter }: { db: Db; scope: Scope; filter: ClaimFilter }) {
+  return countUpTo(
+    db,
+    db
+      .select({ one: sql`1` })
+      .from(claims)
+      .where(and(...claimsWhere(scope, filter))),
+  );
+}
+
+/** The borrower (enterprise name) of a claim's loan (a read of the filings and registry tables). */
+export async function borrowerOf({ db, filingId }: { db: Db; filingId: string }): Promise<string | undefined> {
+  const [r] = await db
+    .select({ name: enterprises.name })
+    .from(filings)
+    .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
+    .where(eq(filings.id, filingId));
+  return r?.name;
 }
 
 /** The claim and the filing it claims for (a read of the filings module's table). */

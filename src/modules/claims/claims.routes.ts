@@ -4,7 +4,8 @@ import { requireActor, type AppEnv } from '../shared/http-env';
 import { idempotencyHeader } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
-import { pageQuery, pageSchema } from '../shared/paging';
+import { countedPageSchema, pageQuery } from '../shared/paging';
+import { searchField } from '../shared/search';
 import { getBreaker, listBreakers } from './breaker.usecases';
 import { breakerSchema, claimDetail, claimInput, claimSchema, rejectInput } from './claims.schemas';
 import * as uc from './claims.usecases';
@@ -25,6 +26,7 @@ const transition = (path: string, summary: string) =>
       403: errors[403],
       404: errors[404],
       409: errors[409],
+      ...(path === 'approve' ? { 422: errors[422] } : {}),
     },
   });
 
@@ -33,16 +35,21 @@ const routes = {
     method: 'get',
     path: '/api/claims',
     tags,
-    summary: 'Claims, newest first by default (a bank sees its own)',
+    summary: 'Claims, by submission time, filtered and searched (`q`), with their total (a bank sees its own)',
     request: {
       query: pageQuery.extend({
         state: z.enum(CLAIM_STATES).optional(),
         bankId: z.string().max(100).optional(),
         fundId: z.string().max(100).optional(),
         filingId: z.string().max(100).optional(),
+        q: searchField().openapi({
+          description:
+            'search: the beginning of a claim number (BP-2026-…) or contract number, any part of the borrower’s name, or the beginning of its credit code',
+          example: 'BP-2026-000123',
+        }),
       }),
     },
-    responses: { 200: json(pageSchema(claimSchema), 'A page of claims'), 400: errors[400], 401: errors[401] },
+    responses: { 200: json(countedPageSchema(claimSchema), 'A page of claims'), 400: errors[400], 401: errors[401] },
   }),
   submit: createRoute({
     method: 'post',
@@ -113,7 +120,7 @@ const routes = {
   }),
 };
 
-export function claimsRoutes({ db, catalog, today }: OperationsDeps) {
+export function claimsRoutes({ db, catalog, today }: OperationsDeps, dossier: uc.DossierRule = 'required') {
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.list, async (c) =>
       c.json(
@@ -156,6 +163,7 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps) {
           actor: requireActor(c, 'claim:approve'),
           id: c.req.valid('param').id,
           today: today(),
+          dossier,
         }),
         200,
       ),

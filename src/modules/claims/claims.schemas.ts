@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { bilingualFields } from '../shared/openapi';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 
 export const claimInput = z
@@ -18,13 +19,18 @@ export const rejectInput = z
   })
   .openapi('ClaimRejection');
 
-const i18nText = z.object({ zh: z.string(), en: z.string() });
+const i18nText = z.object(bilingualFields);
 
 export const claimSchema = z
   .object({
     id: z.string(),
+    number: z.string().openapi({
+      example: 'BP-2026-000123',
+      description: 'the readable claim number: year of submission and sequence',
+    }),
     filingId: z.string(),
     bankRef: z.string().optional(),
+    enterpriseName: z.string().optional().openapi({ description: 'the borrower (the loan’s enterprise)' }),
     fundId: z.string(),
     bankId: z.string(),
     state: z.enum(CLAIM_STATES),
@@ -36,8 +42,7 @@ export const claimSchema = z
         rule: z.string(),
         cites: z.array(z.string()),
         ok: z.boolean(),
-        message: z.string(),
-        messageEn: z.string(),
+        ...bilingualFields,
       }),
     ),
     submittedBy: z.string(),

@@ -1,4 +1,16 @@
-import { bigint, date, index, integer, jsonb, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 import { filings } from '../filings/filings.table';
 
@@ -10,6 +22,15 @@ export const claims = pgTable(
   'claims',
   {
     id: text('id').primaryKey(),
+    /**
+     * The readable number people quote (`BP-2026-000123`): the year of `submittedOn` and that year's
+     * sequence, assigned in the database when the row goes in (drizzle/0027's trigger takes it from
+     * `claim_number_years`), so every way a claim is inserted gets one.
+     */
+    // `default null` makes drizzle's insert leave it to the trigger, which runs before NOT NULL is checked.
+    number: text('number')
+      .notNull()
+      .default(sql`null`),
     filingId: text('filing_id')
       .notNull()
       .references(() => filings.id),
@@ -42,8 +63,16 @@ export const claims = pgTable(
     index('claims_state_ix').on(t.state, t.approvedSeq),
     index('claims_bank_ix').on(t.bankId, t.state),
     index('claims_filing_ix').on(t.filingId),
+    uniqueIndex('claims_number_uq').on(t.number),
+    index('claims_submitted_ix').on(t.submittedAt, t.id),
   ],
 );
+
+/** Per year, the last claim number given (drizzle/0027's trigger counts on from it; its row lock orders concurrent submissions). */
+export const claimNumberYears = pgTable('claim_number_years', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
 
 export const claimEvents = pgTable(
   'claim_events',

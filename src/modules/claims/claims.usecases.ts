@@ -14,7 +14,7 @@ import {
   type ClaimEvent,
   type ClaimState,
 } from '../../core/claims/claim-state';
-import { limitShortfallAccount, payClaim } from '../../core/ledger/fund-operations';
+import { limitShortfallAccount, payClaim, payClaimIds } from '../../core/ledger/fund-operations';
 import {
   approveClaim as lifeApproveClaim,
   submitClaim as lifeSubmitClaim,
@@ -26,7 +26,7 @@ import { formatPercent, formatYuan, formatYuanGrouped, type Fen } from '../../co
 import { scopeFor, SYSTEM, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import { createFilingsRepository, type FilingRow } from '../filings/filings.repository';
-import { loanProblem } from '../filings/filings.errors';
+import { filingErrors, loanProblem } from '../filings/filings.errors';
 import { loanOf, storeLoan } from '../filings/filings.loan';
 import { filingView } from '../filings/filings.usecases';
 import { createFundsRepository } from '../funds/funds.repository';
@@ -36,7 +36,9 @@ import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
-import { Problem } from '../shared/problem';
+import type { Bilingual } from '../../core/text';
+import { checklistOf, unmetMaterials } from '../claim-materials/claim-materials.checklist';
+import { claimErrors } from './claims.errors';
 import { breakerOf, breakerView } from './breaker.usecases';
 import * as repo from './claims.repository';
 import type { ClaimInsert, ClaimRow } from './claims.repository';
@@ -44,12 +46,10 @@ import type { ClaimInsert, ClaimRow } from './claims.repository';
 /** The manager decides within this many working days of submission (the SLA shown on every claim). */
 export const DECISION_WORKING_DAYS = 15;
 
-interface ClaimReason {
+interface ClaimReason extends Bilingual {
   rule: string;
   cites: string[];
   ok: boolean;
-  message: string;
-  messageEn: string;
 }
 
 /** The SLA date; past the holiday calendar it is counted provisionally (weekends and 1 January off). */
@@ -59,13 +59,15 @@ export function decisionDue(calendar: WorkingCalendar, today: string): string {
 
 export function claimView(
   c: ClaimRow,
-  extra: { bankRef?: string; today?: string; queuePosition?: number | null } = {},
+  extra: { bankRef?: string; enterpriseName?: string; today?: string; queuePosition?: number | null } = {},
 ) {
   const open = ['submitted', 'under-review', 'held'].includes(c.state);
   return {
     id: c.id,
+    number: c.number,
     filingId: c.filingId,
     ...(extra.bankRef ? { bankRef: extra.bankRef } : {}),
+    ...(extra.enterpriseName ? { enterpriseName: extra.enterpriseName } : {}),
     fundId: c.fundId,
     bankId: c.bankId,
     state: c.state,
@@ -82,7 +84,7 @@ export function claimView(
     decidedBy: c.decidedBy,
     decidedAt: c.decidedAt?.toISOString() ?? null,
     rejectionReason: c.rejectionReason,
-    heldReason: c.heldReason as { zh: string; en: string } | null,
+    heldReason: c.heldReason as Bilingual | null,
     approvedSeq: c.approvedSeq,
     queuePosition: extra.queuePosition ?? null,
     paidAt: c.paidAt?.toISOString() ?? null,
@@ -92,9 +94,9 @@ export function claimView(
 }
 export type ClaimView = ReturnType<typeof claimView>;
 
-async function findClaim(db: Db, actor: Actor, id: string, forUpdate = false): Promise<ClaimRow> {
+export async function findClaim(db: Db, actor: Actor, id: string, forUpdate = false): Promise<ClaimRow> {
   const row = await repo.findClaim({ db, scope: scopeFor(actor), id, forUpdate });
-  if (!row) throw Problem.notFound(`Claim ${id}`);
+  if (!row) throw claimErrors.notFound(id);
   return row;
 }
 
@@ -110,10 +112,7 @@ async function move(
   try {
     to = nextClaimState(c.state, event);
   } catch (e) {
-    if (e instanceof ClaimTransitionError)
-      throw new Problem(409, 'Not allowed in this state', `Cannot ${event} a claim that is ${c.state}.`, [
-        { field: 'state', message: `is ${c.state}` },
-      ]);
+    if (e instanceof ClaimTransitionError) throw claimErrors.wrongState(event, c.state);
     throw e;
   }
   await repo.setClaimState({ db, id: c.id, to, patch });
@@ -156,7 +155,7 @@ export async function submitClaim({
       actor.role === 'bank' ? { bankId: actor.bankId! } : {},
       true,
     );
-    if (!f) throw Problem.notFound(`Filing ${input.filingId}`);
+    if (!f) throw filingErrors.notFound(input.filingId, 'filingId');
     const policy = catalog.byVersionId(f.policyVersionId)!;
     const id = randomUUID();
     const live = await liveClaimOf(tx, f.id);
@@ -185,22 +184,22 @@ export async function submitClaim({
         rule: 'non-performing',
         cites: ['R6', 'G9'],
         ok: true,
-        message: `贷款已列为不良（${label(f.classification ?? '', 'zh')}${f.overdueSince ? `，逾期自 ${f.overdueSince}` : ''}）`,
-        messageEn: `The loan is non-performing (${label(f.classification ?? '', 'en')}${f.overdueSince ? `, overdue since ${f.overdueSince}` : ''})`,
+        zh: `贷款已列为不良（${label(f.classification ?? '', 'zh')}${f.overdueSince ? `，逾期自 ${f.overdueSince}` : ''}）`,
+        en: `The loan is non-performing (${label(f.classification ?? '', 'en')}${f.overdueSince ? `, overdue since ${f.overdueSince}` : ''})`,
       },
       {
         rule: 'fixed-terms',
         cites: ['R3', 'R10', 'F6'],
         ok: true,
-        message: `按备案时锁定的比例 ${formatPercent(f.ratioBp)} × 本金余额 ${formatYuanGrouped(f.outstanding)} 元 = ${formatYuanGrouped(comp.compensation)} 元`,
-        messageEn: `Ratio fixed at filing ${formatPercent(f.ratioBp)} × outstanding ${formatYuanGrouped(f.outstanding)} yuan = ${formatYuanGrouped(comp.compensation)} yuan`,
+        zh: `按备案时锁定的比例 ${formatPercent(f.ratioBp)} × 本金余额 ${formatYuanGrouped(f.outstanding)} 元 = ${formatYuanGrouped(comp.compensation)} 元`,
+        en: `Ratio fixed at filing ${formatPercent(f.ratioBp)} × outstanding ${formatYuanGrouped(f.outstanding)} yuan = ${formatYuanGrouped(comp.compensation)} yuan`,
       },
       {
         rule: 'qualifications-at-claim',
         cites: ['R4'],
         ok: true,
-        message: `申请日有效资质：${quals.map((q) => label(q.kind, 'zh')).join('、') || '无'}（仅供参考，比例以备案时为准）`,
-        messageEn: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)`,
+        zh: `申请日有效资质：${quals.map((q) => label(q.kind, 'zh')).join('、') || '无'}（仅供参考，比例以备案时为准）`,
+        en: `Qualifications valid on the claim date: ${quals.map((q) => label(q.kind, 'en')).join(', ') || 'none'} (for reference; the ratio is the filing's)`,
       },
     ];
     await repo.insertClaim({
@@ -274,19 +273,31 @@ export async function prepareClaim({
   });
 }
 
-/** A second person approves: the exposure is released and the payable booked, in one ledger batch. */
+/**
+ * Whether approval waits for the dossier (R20): `required` everywhere but where it is waived on
+ * purpose — the demo's seeded history and the suites written before the dossier existed, which
+ * approve claims without materials (BACKSTOP_CLAIM_DOSSIER=waived for a server).
+ */
+export type DossierRule = 'required' | 'waived';
+
+/**
+ * A second person approves: the exposure is released and the payable booked, in one ledger batch.
+ * Every required item of the dossier must be accepted first (R20), unless `dossier` is waived.
+ */
 export async function approveClaim({
   db,
   catalog,
   actor,
   id,
   today,
+  dossier = 'required',
 }: {
   db: Db;
   catalog: PolicyCatalog;
   actor: Actor;
   id: string;
   today: string;
+  dossier?: DossierRule;
 }) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
@@ -296,12 +307,13 @@ export async function approveClaim({
       return claimView(
         await move(tx, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)'),
       );
-    if (c.state !== 'under-review')
-      throw new Problem(409, 'Not allowed in this state', `Cannot approve a claim that is ${c.state}.`, [
-        { field: 'state', message: `is ${c.state}` },
-      ]);
+    if (c.state !== 'under-review') throw claimErrors.wrongState('approve', c.state);
     const filingsRepo = createFilingsRepository({ db: tx });
     const f = (await filingsRepo.find(c.filingId, {}, true))!;
+    if (dossier === 'required') {
+      const unmet = await unmetMaterials({ db: tx, checklist: checklistOf(catalog, f.policyVersionId), claimId: c.id });
+      if (unmet.length) throw claimErrors.materialsIncomplete(unmet);
+    }
     // R14: the amount is ratio × the outstanding on the day of approval.
     const approved = lifeApproveClaim(loanOf(f, liveOf(c)));
     if (!approved.ok) throw loanProblem(approved.refusal);
@@ -336,15 +348,7 @@ export async function approveClaim({
 /** R18: the one who prepared a claim may neither approve nor reject it. */
 function assertMayDecide(c: ClaimRow, actor: Actor, decision: 'approve' | 'reject'): void {
   const problem = deciderProblem({ preparedBy: c.preparedBy, decider: actor.username, decision });
-  if (problem)
-    throw new Problem(
-      403,
-      'Maker–checker',
-      `${problem.en}.`,
-      [{ field: 'decider', code: problem.code, message: problem.en, messageZh: problem.zh }],
-      undefined,
-      problem.zh,
-    );
+  if (problem) throw claimErrors.preparerCannotDecide(problem);
 }
 
 const partiesOf = (comp: Compensation) =>
@@ -503,10 +507,7 @@ async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, num
 export async function payApprovedClaim({ db, actor, id, today }: { db: Db; actor: Actor; id: string; today: string }) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
-    if (c.state !== 'approved' && c.state !== 'queued')
-      throw new Problem(409, 'Not payable', `A ${c.state} claim cannot be paid.`, [
-        { field: 'state', message: `is ${c.state}` },
-      ]);
+    if (c.state !== 'approved' && c.state !== 'queued') throw claimErrors.notPayable(c.state);
     if ((await repo.earlierInQueue({ db: tx, claim: c })) > 0)
       return claimView(c.state === 'queued' ? c : await move(tx, actor, c, 'queue', {}, 'earlier claims wait first'));
     return claimView(await tryPay(tx, actor, c, today));
@@ -519,7 +520,7 @@ async function tryPay(db: Db, actor: Actor, c: ClaimRow, today: string): Promise
       const ledger = createLedgerRepository({ db: sp });
       // R15: the limit falls with the fund's own money; the limits are locked before the batch.
       await ledger.createAccounts([limitShortfallAccount(c.fundId)]);
-      const { capacity } = await ledger.lockFundLimits(c.fundId);
+      const { capacity } = await ledger.lockFundLimits(c.fundId, payClaimIds(c.id));
       const liabilityMultipleBp = await createFundsRepository({ db: sp }).liabilityMultipleOf(c.fundId);
       await applyOperation({
         ledger,
@@ -598,9 +599,10 @@ export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor;
   const c = await findClaim(db, actor, id);
   const events = await repo.claimEventsOf({ db, claimId: id });
   const bankRef = await repo.bankRefOf({ db, filingId: c.filingId });
+  const enterpriseName = await repo.borrowerOf({ db, filingId: c.filingId });
   const queuePosition = (await queuePositions(db, [c])).get(c.id) ?? null;
   return {
-    ...claimView(c, { bankRef: bankRef ?? '', today, queuePosition }),
+    ...claimView(c, { bankRef: bankRef ?? '', today, queuePosition, ...(enterpriseName ? { enterpriseName } : {}) }),
     events: events.map((e) => ({
       event: e.event,
       from: e.fromState,
@@ -621,25 +623,26 @@ export async function listClaims({
   db: Db;
   actor: Actor;
   today: string;
-  query: {
-    state?: ClaimState | undefined;
-    bankId?: string | undefined;
-    fundId?: string | undefined;
-    filingId?: string | undefined;
+  query: repo.ClaimFilter & {
     limit: number;
     cursor?: string | undefined;
     order: 'asc' | 'desc';
   };
 }) {
   const cursor = decodeCursor(query.cursor, 'timestamp');
-  const rows = await repo.listClaims({
-    db,
-    scope: scopeFor(actor),
-    filter: { state: query.state, bankId: query.bankId, fundId: query.fundId, filingId: query.filingId },
-    cursor,
-    order: query.order,
-    limit: query.limit,
-  });
+  const scope = scopeFor(actor);
+  const filter = {
+    state: query.state,
+    bankId: query.bankId,
+    fundId: query.fundId,
+    filingId: query.filingId,
+    q: query.q,
+  };
+  // The scope goes into the page and the count alike: a bank counts and finds only its own claims.
+  const [rows, count] = await Promise.all([
+    repo.listClaims({ db, scope, filter, cursor, order: query.order, limit: query.limit }),
+    repo.countClaims({ db, scope, filter }),
+  ]);
   const page = pageOf(rows, query.limit, (r) => ({ value: r.claim.submittedAt.toISOString(), id: r.claim.id }));
   const positions = await queuePositions(
     db,
@@ -647,9 +650,15 @@ export async function listClaims({
   );
   return {
     items: page.items.map((r) =>
-      claimView(r.claim, { bankRef: r.bankRef, today, queuePosition: positions.get(r.claim.id) ?? null }),
+      claimView(r.claim, {
+        bankRef: r.bankRef,
+        enterpriseName: r.enterpriseName,
+        today,
+        queuePosition: positions.get(r.claim.id) ?? null,
+      }),
     ),
     nextCursor: page.nextCursor,
+    ...count,
   };
 }
 

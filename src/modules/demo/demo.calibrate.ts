@@ -108,7 +108,10 @@ export async function calibrate({
           reason: '借款人尚在重组谈判中，暂不认定损失 / restructuring under way',
         })
       ).state;
-    state = (await approveClaim({ db, catalog, actor: demoReviewer, id: claimId, today: addDays(on, 2) })).state;
+    // The demo's history is decided without files (its dossiers are empty): the approval waives R20.
+    state = (
+      await approveClaim({ dossier: 'waived', db, catalog, actor: demoReviewer, id: claimId, today: addDays(on, 2) })
+    ).state;
     if (to === 'approved' || state !== 'approved') return state;
     return (await payApprovedClaim({ db, actor: demoManager, id: claimId, today: addDays(on, 3) })).state;
   }

@@ -31,7 +31,8 @@ import type { Actor } from '../auth/access';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import type { EnterpriseRow } from '../registry/registry.repository';
 import { Problem, type FieldError } from '../shared/problem';
-import { FilingRefused } from './filings.errors';
+import { filingErrors, FilingRefused } from './filings.errors';
+import { programmeErrors } from '../programmes/programmes.errors';
 import type { AgreementRow, FilingEventInsert, FilingInsert } from './filings.repository';
 import type { filingInput } from './filings.schemas';
 
@@ -105,9 +106,7 @@ export const guarantorOf = (input: FilingInput): string | null =>
  */
 export function disbursementProblem(field: string, disbursedOn: string, filedOn: string): FieldError | undefined {
   const latest = addDays(filedOn, 366);
-  return disbursedOn > latest
-    ? { field, message: `must not be more than a year after the filing date (${filedOn})` }
-    : undefined;
+  return disbursedOn > latest ? filingErrors.disbursedTooLate(field, filedOn) : undefined;
 }
 
 /**
@@ -146,24 +145,15 @@ export function planFiling({
   let decision: Decision;
   try {
     const inForce = policiesInForce(catalog.current, today, input.programme).filter((p) => agreed.has(p.programme));
-    if (inForce.length === 0)
-      throw new FilingRefused([
-        {
-          rule: 'cooperation-agreement',
-          fact: 'G1',
-          cites: ['G1'],
-          ok: false,
-          message: `银行 ${bankId} 没有在 ${today} 有效的${input.programme ? ` ${input.programme} ` : ''}合作协议`,
-          messageEn: `Bank ${bankId} has no cooperation agreement${input.programme ? ` for ${input.programme}` : ''} in force on ${today}`,
-        },
-      ]);
+    if (inForce.length === 0) throw new FilingRefused([filingErrors.noAgreement(bankId, today, input.programme)]);
     decision = evaluateAcrossProgrammes(
       { ...loanCase, ...(input.programme ? { programme: input.programme } : {}) },
       inForce,
     ).chosen;
   } catch (e) {
-    if (e instanceof NoPolicyInForceError || e instanceof CalendarRangeError)
-      throw Problem.invalid([{ field: input.programme ? 'programme' : 'loan.disbursedOn', message: e.message }]);
+    const field = input.programme ? 'programme' : 'loan.disbursedOn';
+    if (e instanceof NoPolicyInForceError) throw Problem.invalid([programmeErrors.noPolicyInForce(field, e)]);
+    if (e instanceof CalendarRangeError) throw Problem.invalid([programmeErrors.calendarYearMissing(field, e)]);
     throw e;
   }
   const rendered = renderDecision(decision, loanCase);
@@ -172,8 +162,7 @@ export function planFiling({
   const policy = decision.policy;
   const agreement = agreements.find((a) => a.programmeId === policy.programme)!;
   const guarantor = guarantorOf(input);
-  if (guarantor && !guarantors.has(guarantor))
-    throw Problem.invalid([{ field: 'loan.parties', message: `${guarantor} is not a registered guarantor` }]);
+  if (guarantor && !guarantors.has(guarantor)) throw filingErrors.guarantorUnknown(guarantor);
   const terms: CompensationTerms = input.loan.parties
     ? {
         ...decision.terms,

@@ -157,6 +157,7 @@ export async function reserveFilings({
     db,
     actor: actor.username,
     asks: plans.map((p) => ({ fundId: p.row.fundId, amount: p.row.reserved, fromQuota: p.row.agreementId != null })),
+    transferIds: plans.flatMap((p) => p.transfers.flatMap((t) => (t.id ? [t.id] : []))),
   });
   if (held.some((r) => r !== null)) return { written: false, refused: held };
   count(

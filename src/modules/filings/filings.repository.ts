@@ -18,7 +18,8 @@ import {
 } from 'drizzle-orm';
 import type { Db } from '../shared/db';
 import { agreements, enterprises, funds, fundProgrammes } from '../registry/registry.table';
-import type { Cursor } from '../shared/paging';
+import { countUpTo, type Cursor } from '../shared/paging';
+import { enterpriseIdsMatching, enterpriseMatches, startsWith } from '../shared/search';
 import { rowsOf } from '../shared/rows';
 import { anyOfTexts, jsonTexts } from '../shared/json-texts';
 import { isBadLoan } from '../../core/loans/loan-life';
@@ -65,7 +66,18 @@ export interface FilingFilter {
   bankRef?: string;
   /** Risk-sharing loans their guarantor has (true) or has not yet (false) confirmed. */
   guarantorConfirmed?: boolean;
+  /** The search box (shared/search.ts): the contract number's beginning, or the borrower's name (any part) or credit code (its beginning). */
+  q?: string | undefined;
+  /** The enterprises `q` finds, when they are few (`withSearchResolved`); otherwise the search reads them as a subquery. */
+  matchingEnterprises?: string[];
 }
+
+/**
+ * Over a million loans a search that finds few rows must not walk a sort's index testing every loan
+ * (docs/PERFORMANCE.md, "Search and totals"): when `q` names at most this many enterprises, their
+ * ids go into the statement as values, and the planner reads their loans by `filings_enterprise_ix`.
+ */
+const FEW_ENTERPRISES = 200;
 
 function where(f: FilingFilter): SQL[] {
   const w: SQL[] = [];
@@ -83,7 +95,13 @@ function where(f: FilingFilter): SQL[] {
   // Still to confirm: a withdrawn loan never will be.
   if (f.guarantorConfirmed === false)
     w.push(and(isNotNull(filings.guarantorId), isNull(filings.guarantorConfirmedOn), ne(filings.status, 'withdrawn'))!);
-  if (f.bankRef) w.push(sql`${filings.bankRef} like ${`${f.bankRef.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
+  if (f.bankRef) w.push(startsWith(filings.bankRef, f.bankRef));
+  if (f.q)
+    w.push(
+      sql`(${startsWith(filings.bankRef, f.q)} or ${filings.enterpriseId} ${
+        f.matchingEnterprises ? sql`= ${anyOfTexts(f.matchingEnterprises)}` : sql`in ${enterpriseIdsMatching(f.q)}`
+      })`,
+    );
   return w;
 }
 
@@ -269,6 +287,16 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .where(and(eq(filings.bankId, bankId), eq(filings.bankRef, bankRef)));
       return row;
     },
+    /** The filter with the enterprises `q` finds, when they are few (FEW_ENTERPRISES). */
+    async withSearchResolved(f: FilingFilter): Promise<FilingFilter> {
+      if (!f.q) return f;
+      const ids = await db
+        .select({ id: enterprises.id })
+        .from(enterprises)
+        .where(enterpriseMatches(f.q))
+        .limit(FEW_ENTERPRISES + 1);
+      return ids.length <= FEW_ENTERPRISES ? { ...f, matchingEnterprises: ids.map((r) => r.id) } : f;
+    },
     async list(f: FilingFilter, page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc'; sort: FilingSort }) {
       const col = FILING_SORTS[page.sort];
       const w = where(f);
@@ -286,6 +314,16 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .where(and(...w))
         .orderBy(dir(col), dir(filings.id))
         .limit(page.limit + 1);
+    },
+    /** How many filings the filter (scope included) finds, counted up to `cap` (shared/paging.ts countUpTo). */
+    async count(f: FilingFilter) {
+      return countUpTo(
+        db,
+        db
+          .select({ one: sql`1` })
+          .from(filings)
+          .where(and(...where(f))),
+      );
     },
     /** The enterprise's live principal with this bank under this programme (G5 is kept in the ledger; this is for display). */
     async agreementsFor(bankId: string, on: string): Promise<AgreementRow[]> {

@@ -3,7 +3,8 @@ import { requireActor, type AppEnv } from '../shared/http-env';
 import { idempotencyHeader } from '../shared/idempotency';
 import { body, errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
-import { pageQuery, pageSchema } from '../shared/paging';
+import { countedPageSchema, pageQuery } from '../shared/paging';
+import { searchField } from '../shared/search';
 import { isoDateField } from '../registry/registry.schemas';
 import { FILING_SORTS } from './filings.repository';
 import { filingInput, filingPatch, filingSchema, withdrawInput } from './filings.schemas';
@@ -39,6 +40,7 @@ const listQuery = pageQuery.extend({
   filedFrom: isoDateField().optional(),
   filedTo: isoDateField().optional(),
   bankRef: z.string().max(64).optional().openapi({ description: 'the bank’s contract number, or its beginning' }),
+  q: searchField(),
   guarantorConfirmed: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -51,9 +53,10 @@ const routes = {
     method: 'get',
     path: '/api/filings',
     tags,
-    summary: 'Filed loans, paged by cursor, sorted and filtered (a bank sees its own)',
+    summary:
+      'Filed loans, paged by cursor, sorted, filtered and searched (`q`), with their total (a bank sees its own)',
     request: { query: listQuery },
-    responses: { 200: json(pageSchema(filingSchema), 'A page of filings'), 400: errors[400], 401: errors[401] },
+    responses: { 200: json(countedPageSchema(filingSchema), 'A page of filings'), 400: errors[400], 401: errors[401] },
   }),
   create: createRoute({
     method: 'post',

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { bilingualFields } from '../shared/openapi';
 import { LOAN_MODES } from '../../core/policy';
 import { rate, yuan } from '../../core/policy/zod-fields';
 import { creditCodeField } from '../registry/registry.schemas';
@@ -53,7 +54,8 @@ export const filingInput = z
     if (l.maturesOn && l.maturesOn <= l.disbursedOn)
       ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: 'must be after loan.disbursedOn' });
     const long = l.maturesOn && maturityProblem('loan.maturesOn', l.maturesOn, 'loan.disbursedOn', l.disbursedOn);
-    if (long) ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: long.message });
+    if (long)
+      ctx.addIssue({ code: 'custom', path: ['loan', 'maturesOn'], message: long.en, params: { code: long.code } });
     if (l.mode === 'risk-sharing' && l.bankShare === undefined)
       ctx.addIssue({ code: 'custom', path: ['loan', 'bankShare'], message: 'is required in risk-sharing mode' });
     if (l.mode === 'direct' && (l.bankShare !== undefined || l.parties))
@@ -93,8 +95,7 @@ const reasonSchema = z
     fact: z.string(),
     cites: z.array(z.string()),
     ok: z.boolean(),
-    message: z.string(),
-    messageEn: z.string(),
+    ...bilingualFields,
   })
   .passthrough();
 

@@ -23,9 +23,8 @@ export const SHORTFALL_REASON: RenderedReason = {
   fact: 'R15',
   cites: ['R15', 'R7', 'F17'],
   ok: false,
-  message: '补偿资金已支付的代偿使负债上限降至已承担的负债以下，须待注资、追回款或负债释放后再备案（R15）',
-  messageEn:
-    'Payouts lowered the fund’s liability limit below the liability it carries: new filings wait for a top-up, a refund or released liability (R15)',
+  zh: '补偿资金已支付的代偿使负债上限降至已承担的负债以下，须待注资、追回款或负债释放后再备案（R15）',
+  en: 'Payouts lowered the fund’s liability limit below the liability it carries: new filings wait for a top-up, a refund or released liability (R15)',
 };
 
 /**
@@ -37,17 +36,21 @@ export async function shortfallRefusals({
   db,
   asks,
   actor,
+  transferIds,
 }: {
   db: Db;
   asks: ReservationAsk[];
   actor: string;
+  /** The ids of the batch the caller posts next in this transaction: serialised on with the limits (lockFundLimits). */
+  transferIds: string[];
 }): Promise<(RenderedReason | null)[]> {
   const ledger = createLedgerRepository({ db });
   const shortfalls = await ledger.shortfalls([...new Set(asks.map((a) => a.fundId))]);
   const out: (RenderedReason | null)[] = asks.map(() => null);
   for (const [fundId, seen] of shortfalls) {
     if (seen === 0n) continue;
-    const { capacity, shortfall } = await ledger.lockFundLimits(fundId);
+    const coverId = `${fundId}:limit-cover:${randomUUID()}`;
+    const { capacity, shortfall } = await ledger.lockFundLimits(fundId, [coverId, ...transferIds]);
     if (shortfall === 0n) continue;
     const mine = asks.flatMap((a, i) => (a.fundId === fundId ? [i] : []));
     const admitted = admitUnderShortfall({
@@ -59,7 +62,7 @@ export async function shortfallRefusals({
     mine.forEach((i, k) => {
       if (!admitted[k]) out[i] = SHORTFALL_REASON;
     });
-    const cover = coverShortfall({ fundId, id: `${fundId}:limit-cover:${randomUUID()}`, shortfall, capacity });
+    const cover = coverShortfall({ fundId, id: coverId, shortfall, capacity });
     if (cover.length) await applyOperation({ ledger, transfers: cover, actor });
   }
   return out;

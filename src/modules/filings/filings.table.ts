@@ -82,6 +82,8 @@ export const filings = pgTable(
     index('filings_bank_ref_ix').on(t.bankRef, t.id),
     index('filings_disbursed_ix').on(t.disbursedOn, t.id),
     index('filings_enterprise_ix').on(t.enterpriseId),
+    // Search by the beginning of a contract number (drizzle/0027; LIKE 'x%' needs a pattern index outside the C collation).
+    index('filings_bank_ref_prefix_ix').on(t.bankRef.op('text_pattern_ops')),
     // Partial: most filings (every bulk-filed one) have no guarantor, and need no entry.
     index('filings_guarantor_ix')
       .on(t.guarantorId)

@@ -21,7 +21,8 @@ import { maturityProblem } from '../shared/dates';
 import { changesNothing } from '../shared/patch';
 import { Problem } from '../shared/problem';
 import { uniqueViolation } from '../shared/retry';
-import { FilingRefused, limitReason } from './filings.errors';
+import { filingErrors, FilingRefused, limitReason } from './filings.errors';
+import { programmeErrors } from '../programmes/programmes.errors';
 import { shortfallRefusals } from './filings.shortfall';
 import { termsOf } from './filings.loan';
 export { termsOf };
@@ -46,11 +47,10 @@ import type { FilingStatus } from './filings.table';
 
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {
-    if (bankId && bankId !== actor.bankId)
-      throw Problem.invalid([{ field: 'bankId', message: 'a bank files for itself only' }]);
+    if (bankId && bankId !== actor.bankId) throw filingErrors.bankFilesForItself();
     return actor.bankId!;
   }
-  if (!bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required when a manager files for a bank' }]);
+  if (!bankId) throw filingErrors.bankRequired();
   return bankId;
 }
 
@@ -91,9 +91,7 @@ export async function fileLoan({
 }
 
 const filedAlready = (bankRef: string): never => {
-  throw new Problem(409, 'Filed already', `Loan ${bankRef} of this bank is filed already.`, [
-    { field: 'bankRef', message: 'is filed already' },
-  ]);
+  throw filingErrors.filedAlready(bankRef);
 };
 
 const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>();
@@ -124,26 +122,14 @@ async function planOneFiling({
   const filings = createFilingsRepository({ db });
   const registry = createRegistryRepository({ db });
   const bank = await registry.findInstitution(bankId);
-  if (!bank || bank.kind !== 'bank')
-    throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
-  if (await filings.findByBankRef(bankId, input.bankRef))
-    throw new Problem(409, 'Filed already', `Loan ${input.bankRef} of this bank is filed already.`, [
-      { field: 'bankRef', message: 'is filed already' },
-    ]);
+  if (!bank || bank.kind !== 'bank') throw filingErrors.bankUnknown(bankId);
+  if (await filings.findByBankRef(bankId, input.bankRef)) throw filingErrors.filedAlready(input.bankRef);
   const enterprise = input.enterpriseId
     ? await registry.findEnterprise(input.enterpriseId)
     : await registry.findEnterpriseByCreditCode(input.creditCode!);
-  if (!enterprise)
-    throw Problem.invalid([
-      {
-        field: input.enterpriseId ? 'enterpriseId' : 'creditCode',
-        message: 'no registered enterprise has it; register the enterprise first',
-      },
-    ]);
+  if (!enterprise) throw filingErrors.enterpriseNotRegistered(input.enterpriseId ? 'enterpriseId' : 'creditCode');
   if (input.enterpriseId && input.creditCode && input.creditCode !== enterprise.creditCode)
-    throw Problem.invalid([
-      { field: 'creditCode', message: 'is not the credit code of the enterprise enterpriseId names' },
-    ]);
+    throw filingErrors.creditCodeMismatch();
   const quals = await registry.qualificationsOf([enterprise.id]);
   const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
   const guarantorId = guarantorOf(input);
@@ -155,7 +141,7 @@ async function planOneFiling({
   return withOpenedCap(plan, await openedCaps(db, [plan]));
 }
 
-const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {
+export const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {
   const s = scopeFor(actor);
   return s.kind === 'bank' ? { bankId: s.bankId } : s.kind === 'guarantor' ? { guarantorId: s.guarantorId } : {};
 };
@@ -163,7 +149,7 @@ const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } =>
 export async function getFiling({ db, actor, id }: { db: Db; actor: Actor; id: string }) {
   const filings = createFilingsRepository({ db });
   const f = await filings.find(id, scopeFilter(actor));
-  if (!f) throw Problem.notFound(`Filing ${id}`);
+  if (!f) throw filingErrors.notFound(id);
   const e = await createRegistryRepository({ db }).findEnterprise(f.enterpriseId);
   const events = await filings.events(id);
   return {
@@ -186,12 +172,19 @@ export async function listFilings({
     c,
     sort === 'principal' || sort === 'outstanding' ? 'integer' : sort === 'bankRef' ? 'text' : 'date',
   );
-  const rows = await createFilingsRepository({ db }).list(
-    { ...filter, ...scopeFilter(actor) },
-    { limit, order, sort, ...(cursor ? { cursor } : {}) },
-  );
+  const repo = createFilingsRepository({ db });
+  // The scope goes into the page and the count alike: a bank counts and finds only its own loans.
+  const scoped = await repo.withSearchResolved({ ...filter, ...scopeFilter(actor) });
+  const [rows, count] = await Promise.all([
+    repo.list(scoped, { limit, order, sort, ...(cursor ? { cursor } : {}) }),
+    repo.count(scoped),
+  ]);
   const page = pageOf(rows, limit, (r) => ({ value: String(r.filing[sort] ?? ''), id: r.filing.id }));
-  return { items: page.items.map((r) => filingView(r.filing, r.enterpriseName)), nextCursor: page.nextCursor };
+  return {
+    items: page.items.map((r) => filingView(r.filing, r.enterpriseName)),
+    nextCursor: page.nextCursor,
+    ...count,
+  };
 }
 
 /** The liability a loan holds for an outstanding principal: its fixed ratio, rounded once, capped (R7b, R10). */
@@ -265,13 +258,14 @@ export async function adjustReservation({
       db,
       actor,
       asks: [{ fundId: f.fundId, amount: -release, fromQuota: f.agreementId != null }],
+      transferIds: transfers.flatMap((t) => (t.id ? [t.id] : [])),
     });
-    if (held) throw new FilingRefused([held], 'The change would cross a limit.');
+    if (held) throw filingErrors.crossesLimit([held]);
   }
   try {
     await applyOperation({ ledger, transfers, actor });
   } catch (e) {
-    if (e instanceof LedgerRefusal) throw new FilingRefused([limitReason(e)], 'The change would cross a limit.');
+    if (e instanceof LedgerRefusal) throw filingErrors.crossesLimit([limitReason(e)]);
     throw e;
   }
 }
@@ -292,18 +286,9 @@ export async function amendFiling({
   return db.transaction(async (tx) => {
     const filings = createFilingsRepository({ db: tx });
     const f = await filings.find(id, scopeFilter(actor), true);
-    if (!f) throw Problem.notFound(`Filing ${id}`);
-    if (f.status !== 'active')
-      throw new Problem(409, 'Not amendable', `A ${f.status} filing cannot be amended.`, [
-        { field: 'status', message: `is ${f.status}` },
-      ]);
-    if (patch.principal !== undefined && f.outstanding !== f.principal)
-      throw new Problem(
-        409,
-        'Not amendable',
-        'The principal of a loan with repayments cannot be amended; report its balance instead.',
-        [{ field: 'principal', message: 'the loan has repayments' }],
-      );
+    if (!f) throw filingErrors.notFound(id);
+    if (f.status !== 'active') throw filingErrors.notAmendable(f.status);
+    if (patch.principal !== undefined && f.outstanding !== f.principal) throw filingErrors.principalHasRepayments();
     const before = filingView(f);
     const next = {
       kind: patch.kind ?? f.kind,
@@ -312,15 +297,13 @@ export async function amendFiling({
       maturesOn: patch.maturesOn ?? f.maturesOn,
     };
     if (changesNothing(next, f)) return before; // the terms it has: nothing written (shared/patch.ts)
-    if (next.principal <= 0n) throw Problem.invalid([{ field: 'principal', message: 'must be more than 0' }]);
+    if (next.principal <= 0n) throw filingErrors.principalNotPositive();
     const late = disbursementProblem('disbursedOn', next.disbursedOn, f.filedOn);
     if (late) throw Problem.invalid([late]);
     if (next.maturesOn && next.maturesOn <= next.disbursedOn) {
-      throw Problem.invalid([
-        patch.maturesOn !== undefined
-          ? { field: 'maturesOn', message: `must be after disbursedOn (${next.disbursedOn})` }
-          : { field: 'disbursedOn', message: `must be before maturesOn (${next.maturesOn})` },
-      ]);
+      throw patch.maturesOn !== undefined
+        ? filingErrors.maturityNotAfterDisbursement('maturesOn', next.disbursedOn)
+        : filingErrors.maturityNotAfterDisbursement('disbursedOn', next.maturesOn);
     }
     const long = next.maturesOn && maturityProblem('maturesOn', next.maturesOn, 'disbursedOn', next.disbursedOn);
     if (long) throw Problem.invalid([long]);
@@ -343,11 +326,12 @@ export async function amendFiling({
       decision = evaluate(loanCase, policy);
     } catch (e) {
       // A disbursement in a year the holiday calendar lacks (G6's deadline cannot be counted): a 400, as on filing.
-      if (e instanceof CalendarRangeError) throw Problem.invalid([{ field: 'disbursedOn', message: e.message }]);
+      if (e instanceof CalendarRangeError)
+        throw Problem.invalid([programmeErrors.calendarYearMissing('disbursedOn', e)]);
       throw e;
     }
     const rendered = renderDecision(decision, loanCase);
-    if (!decision.eligible) throw new FilingRefused(rendered.reasons, 'The amended loan would not be eligible.');
+    if (!decision.eligible) throw filingErrors.amendedNotEligible(rendered.reasons);
     // Only a principal amendment moves the balance (and only a loan without repayments takes one):
     // amending the kind or the dates keeps what was repaid.
     const outstanding = patch.principal !== undefined ? next.principal : f.outstanding;
@@ -405,11 +389,8 @@ export async function withdrawFiling({
   return db.transaction(async (tx) => {
     const filings = createFilingsRepository({ db: tx });
     const f = await filings.find(id, scopeFilter(actor), true);
-    if (!f) throw Problem.notFound(`Filing ${id}`);
-    if (f.status !== 'active')
-      throw new Problem(409, 'Not withdrawable', `A ${f.status} filing cannot be withdrawn.`, [
-        { field: 'status', message: `is ${f.status}` },
-      ]);
+    if (!f) throw filingErrors.notFound(id);
+    if (f.status !== 'active') throw filingErrors.notWithdrawable(f.status);
     const before = filingView(f);
     await adjustReservation({
       db: tx,
@@ -450,12 +431,9 @@ export async function confirmGuarantee({ db, actor, id, today }: { db: Db; actor
   return db.transaction(async (tx) => {
     const filings = createFilingsRepository({ db: tx });
     const f = await filings.find(id, scopeFilter(actor), true);
-    if (!f) throw Problem.notFound(`Filing ${id}`);
+    if (!f) throw filingErrors.notFound(id);
     if (f.guarantorConfirmedOn) return filingView(f);
-    if (f.status === 'withdrawn')
-      throw new Problem(409, 'Not confirmable', 'A withdrawn filing cannot be confirmed.', [
-        { field: 'status', message: `is ${f.status}` },
-      ]);
+    if (f.status === 'withdrawn') throw filingErrors.notConfirmable(f.status);
     const before = filingView(f);
     await filings.update(id, { guarantorConfirmedOn: today, guarantorConfirmedBy: actor.username });
     await filings.addEvent({

@@ -99,6 +99,7 @@ const clashes = (a: FilingPlan, b: FilingPlan) => a.row.bankId === b.row.bankId 
 /** A group commit for filings on one database (the process's pool): requests that arrive together are written together. */
 export function createFilingWriter({ db }: { db: Db }): (plan: FilingPlan, actor: Actor) => Promise<FilingAnswer> {
   const submit = createGroupCommit<Unit, FilingAnswer>({
+    name: 'filings',
     run: (units) => writeGroup(db, units),
     sizeOf: (u) => u.plan.transfers.length,
     maxSize: 2000,

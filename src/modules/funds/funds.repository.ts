@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../shared/db';
 import { programmes } from '../programmes/programmes.table';
-import { agreements, fundProgrammes, funds, institutions } from '../registry/registry.table';
+import { agreements, fundProgrammes, funds } from '../registry/registry.table';
 import { fundTopUps } from './funds.table';
 
 export type FundRow = typeof funds.$inferSelect;
@@ -66,11 +66,6 @@ export function createFundsRepository({ db }: { db: Db }) {
     /** The fund's top-ups in the order they were recorded. */
     async topUpsOf(fundId: string) {
       return db.select().from(fundTopUps).where(eq(fundTopUps.fundId, fundId)).orderBy(asc(fundTopUps.at));
-    },
-    /** The institution with this id (a read of the registry's table). */
-    async findInstitution(id: string) {
-      const [inst] = await db.select().from(institutions).where(eq(institutions.id, id));
-      return inst;
     },
     /** The institution's agreements for this programme and fund (G1: at most one). */
     async agreementsOf(fundId: string, programmeId: string, institutionId: string): Promise<AgreementRow[]> {

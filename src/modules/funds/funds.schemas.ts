@@ -68,7 +68,7 @@ export const agreementInput = z
     if (a.endsOn < a.signedOn)
       ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before signedOn' });
     const long = withinYears('endsOn', a.endsOn, { field: 'signedOn', date: a.signedOn }, MAX_TERM_YEARS);
-    if (long) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: long.message });
+    if (long) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: long.en, params: { code: long.code } });
   })
   .openapi('AgreementInput');
 

@@ -9,6 +9,7 @@ import {
   payableAccount,
   quotaAccount,
   topUp as topUpTransfers,
+  topUpIds,
 } from '../../core/ledger/fund-operations';
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import type { Actor } from '../auth/access';
@@ -16,7 +17,8 @@ import { createAuditRepository } from '../audit/audit.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
-import { Problem } from '../shared/problem';
+import { agreementErrors, fundErrors } from './funds.errors';
+import { createRegistryRepository } from '../registry/registry.repository';
 import { createFundsRepository, type AgreementRow } from './funds.repository';
 
 export interface FundInput {
@@ -31,13 +33,10 @@ export interface FundInput {
 export async function createFund({ db, actor, input }: { db: Db; actor: Actor; input: FundInput }) {
   return db.transaction(async (tx) => {
     const repo = createFundsRepository({ db: tx });
-    if (await repo.findFund(input.id))
-      throw new Problem(409, 'Conflict', `Fund ${input.id} exists already.`, [{ field: 'id', message: 'is taken' }]);
+    if (await repo.findFund(input.id)) throw fundErrors.idTaken(input.id);
     for (const [i, p] of input.programmes.entries()) {
-      if (input.programmes.indexOf(p) !== i)
-        throw Problem.invalid([{ field: `programmes[${i}]`, message: `lists ${p} a second time` }]);
-      if (!(await repo.programmeExists(p)))
-        throw Problem.invalid([{ field: `programmes[${i}]`, message: `is not a programme: ${p}` }]);
+      if (input.programmes.indexOf(p) !== i) throw fundErrors.programmeListedTwice(i, p);
+      if (!(await repo.programmeExists(p))) throw fundErrors.programmeUnknown(`programmes[${i}]`, p);
     }
     await repo.insertFund({ id: input.id, name: input.name, liabilityMultipleBp: input.liabilityMultipleBp });
     if (input.programmes.length) await repo.linkProgrammes(input.id, input.programmes);
@@ -79,13 +78,10 @@ async function topUpInTransaction({
 }) {
   const repo = createFundsRepository({ db });
   const fund = await repo.findFund(fundId);
-  if (!fund) throw Problem.notFound(`Fund ${fundId}`);
+  if (!fund) throw fundErrors.notFound(fundId);
   // The fund starts with its first top-up (the initial capital): money cannot arrive before it.
   const start = await repo.firstTopUpOn(fundId);
-  if (start !== undefined && on < start)
-    throw Problem.invalid([
-      { field: 'on', code: 'fund.top_up_before_start', message: `must not be before the fund’s start (${start})` },
-    ]);
+  if (start !== undefined && on < start) throw fundErrors.topUpBeforeStart(start);
   const id = randomUUID();
   await repo.insertTopUp({
     id,
@@ -96,7 +92,7 @@ async function topUpInTransaction({
     createdBy: actor.username,
   });
   const ledger = createLedgerRepository({ db });
-  const { shortfall } = await ledger.lockFundLimits(fundId);
+  const { shortfall } = await ledger.lockFundLimits(fundId, topUpIds(id));
   await applyOperation({
     ledger,
     actor: actor.username,
@@ -128,7 +124,7 @@ export async function topUpFund({
   on: string;
   note?: string | undefined;
 }) {
-  if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
+  if (amount <= 0n) throw fundErrors.amountNotPositive();
   // `replayed` is false here; the idempotency middleware sets it true when it answers a copy.
   return {
     ...(await db.transaction((tx) => topUpInTransaction({ db: tx, actor, fundId, amount, on, note }))),
@@ -139,7 +135,7 @@ export async function topUpFund({
 export async function fundView(db: Db, id: string) {
   const repo = createFundsRepository({ db });
   const fund = await repo.findFund(id);
-  if (!fund) throw Problem.notFound(`Fund ${id}`);
+  if (!fund) throw fundErrors.notFound(id);
   const progs = await repo.programmesOf(id);
   const topUps = await repo.topUpsOf(id);
   return {
@@ -182,23 +178,13 @@ export function agreementView(a: AgreementRow) {
 export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor; input: AgreementInput }) {
   return db.transaction(async (tx) => {
     const repo = createFundsRepository({ db: tx });
-    const inst = await repo.findInstitution(input.institutionId);
-    if (!inst)
-      throw Problem.invalid([
-        { field: 'institutionId', message: `is not a registered institution: ${input.institutionId}` },
-      ]);
-    if (input.quota !== undefined && inst.kind !== 'bank')
-      throw Problem.invalid([{ field: 'quota', message: 'only a bank’s agreement has a quota' }]);
+    const inst = await createRegistryRepository({ db: tx }).findInstitution(input.institutionId);
+    if (!inst) throw agreementErrors.institutionUnknown(input.institutionId);
+    if (input.quota !== undefined && inst.kind !== 'bank') throw agreementErrors.quotaOnlyForBank();
     const link = await repo.fundProgramme(input.fundId, input.programmeId);
-    if (!link)
-      throw Problem.invalid([
-        { field: 'programmeId', message: `fund ${input.fundId} does not run programme ${input.programmeId}` },
-      ]);
+    if (!link) throw agreementErrors.programmeNotRun(input.fundId, input.programmeId);
     const dup = await repo.agreementsOf(input.fundId, input.programmeId, input.institutionId);
-    if (dup.length)
-      throw new Problem(409, 'Conflict', 'This institution has an agreement for this programme and fund already.', [
-        { field: 'institutionId', message: 'has an agreement already' },
-      ]);
+    if (dup.length) throw agreementErrors.exists();
     const id = randomUUID();
     await repo.insertAgreement({
       id,
@@ -235,10 +221,7 @@ async function carveOrRefuse(db: Db, actor: Actor, fundId: string, agreementId: 
       transfers: carveQuota({ fundId, agreementId, id, amount }),
     });
   } catch (e) {
-    if (e instanceof LedgerRefusal)
-      throw new Problem(422, 'Quota refused', 'The fund’s capacity cannot hold this quota (R7b, R7c).', [
-        { field: 'quota', message: 'exceeds the fund’s free capacity' },
-      ]);
+    if (e instanceof LedgerRefusal) throw agreementErrors.quotaExceedsCapacity();
     throw e;
   }
 }
@@ -248,14 +231,10 @@ export async function raiseQuota({ db, actor, id, quota }: { db: Db; actor: Acto
   return db.transaction(async (tx) => {
     const repo = createFundsRepository({ db: tx });
     const a = await repo.lockAgreement(id);
-    if (!a) throw Problem.notFound(`Agreement ${id}`);
-    if (a.quota === null)
-      throw Problem.invalid([
-        { field: 'quota', message: 'this agreement has no quota; its filings use the fund’s capacity' },
-      ]);
+    if (!a) throw agreementErrors.notFound(id);
+    if (a.quota === null) throw agreementErrors.noQuota();
     if (quota === a.quota) return agreementView(a); // the quota it has: nothing written (a retried raise)
-    if (quota <= a.quota)
-      throw Problem.invalid([{ field: 'quota', message: `must be more than the current ${formatYuan(a.quota)}` }]);
+    if (quota <= a.quota) throw agreementErrors.quotaNotRaised(a.quota);
     const n = await repo.quotaTransferCount(id);
     await carveOrRefuse(tx, actor, a.fundId, id, `${id}:quota:${n + 1}`, quota - a.quota);
     await repo.setQuota(id, quota);

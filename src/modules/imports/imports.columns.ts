@@ -4,6 +4,7 @@
  * only tidied (thousands separators, 2025/9/1, 20%, 信用贷款 → credit); judging them is the
  * schema's job, so a bulk file and the API give the same messages. docs: src/modules/imports/README.md.
  */
+import type { Bilingual } from '../../core/text';
 
 export const IMPORT_FIELDS = [
   'bankRef',
@@ -65,9 +66,10 @@ const ALIAS_TO_FIELD = new Map<string, ImportField>(
 /** Which header of this file holds which field. */
 export type ColumnMap = Partial<Record<ImportField, string>>;
 
+/** What is wrong with a file's header, in both languages. */
 export class HeaderProblem extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly text: Bilingual) {
+    super(text.en);
     this.name = 'HeaderProblem';
   }
 }
@@ -78,14 +80,20 @@ export function mapHeader(headers: readonly string[]): ColumnMap {
   for (const h of headers) {
     const field = ALIAS_TO_FIELD.get(normalHeader(h));
     if (!field) continue; // the bank's own columns (企业名称, 备注 …) are left alone
-    if (map[field]) throw new HeaderProblem(`the columns "${map[field]}" and "${h}" both give ${field}; keep one`);
+    if (map[field])
+      throw new HeaderProblem({
+        en: `the columns "${map[field]}" and "${h}" both give ${field}; keep one`,
+        zh: `“${map[field]}”和“${h}”两列都给出 ${field}；请只保留一列`,
+      });
     map[field] = h;
   }
   const missing = REQUIRED_FIELDS.filter((f) => !map[f]);
   if (missing.length) {
-    throw new HeaderProblem(
-      `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `${HEADER_ALIASES[f][1]} (${f})`).join(', ')}; found: ${headers.filter(Boolean).join(', ') || 'nothing'}`,
-    );
+    const found = headers.filter(Boolean).join(', ');
+    throw new HeaderProblem({
+      en: `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `${HEADER_ALIASES[f][1]} (${f})`).join(', ')}; found: ${found || 'nothing'}`,
+      zh: `表头缺少列 ${missing.map((f) => `${HEADER_ALIASES[f][1]}（${f}）`).join('、')}；现有：${found || '无'}`,
+    });
   }
   return map;
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Problem } from '../shared/problem';
+import { importErrors } from './imports.errors';
 import { HeaderProblem, mapHeader, type ColumnMap } from './imports.columns';
 import { detectEncoding, detectFormat, FileFormatError, readHead, readRows, type FileFormat } from './rows';
 
@@ -17,17 +17,14 @@ export interface FileInspection {
   lastLine: number;
 }
 
-const fileProblem = (message: string) =>
-  Problem.invalid([{ field: 'file', message }], `The file cannot be imported: ${message}.`);
-
 export async function inspectFile(path: string): Promise<FileInspection> {
   const start = await readHead(path, 8192);
-  if (start.length === 0) throw fileProblem('is empty');
+  if (start.length === 0) throw importErrors.fileEmpty();
   const format = await detectFormat(path);
   if (format === 'csv') {
     if ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff))
-      throw fileProblem('is UTF-16 text; save it as “CSV UTF-8” or as an Excel workbook (.xlsx)');
-    if (start.includes(0)) throw fileProblem('is not a CSV or XLSX spreadsheet (it has binary content)');
+      throw importErrors.fileUtf16();
+    if (start.includes(0)) throw importErrors.fileBinary();
   }
   let columns: ColumnMap | undefined;
   let rows = 0;
@@ -36,28 +33,28 @@ export async function inspectFile(path: string): Promise<FileInspection> {
     for await (const row of readRows(path, format)) {
       columns ??= mapHeader(Object.keys(row.values));
       for (const v of Object.values(row.values)) {
-        if (v.includes('\uFFFD'))
-          throw fileProblem(
-            `line ${row.line} is neither UTF-8 nor GBK (GB18030) text; save the file as “CSV UTF-8” or .xlsx`,
-          );
+        if (v.includes('\uFFFD')) throw importErrors.lineNotDecodable(row.line);
       }
       rows++;
       lastLine = row.line;
     }
   } catch (e) {
     if (e instanceof HeaderProblem)
-      throw fileProblem(
+      throw importErrors.header(
         format === 'csv' && (await detectEncoding(path)) === 'gb18030'
-          ? `${e.message} (the file is not valid UTF-8 and was read as GBK: check its encoding)`
-          : e.message,
+          ? {
+              en: `${e.text.en} (the file is not valid UTF-8 and was read as GBK: check its encoding)`,
+              zh: `${e.text.zh}（该文件不是有效的 UTF-8，已按 GBK 读取：请检查其编码）`,
+            }
+          : e.text,
       );
     if (e instanceof FileFormatError)
-      throw fileProblem(
+      throw importErrors.unreadable(
         e.message.replace(/^not a readable (CSV|XLSX) file: /, (_m, f: string) => `is not a readable ${f} file: `),
       );
     throw e;
   }
-  if (!columns) throw fileProblem('has no rows under its header');
+  if (!columns) throw importErrors.noRows();
   return { format, columns, rows, lastLine };
 }
 

@@ -63,6 +63,11 @@ describe('after a crash mid-import', () => {
       startedAt: new Date(Date.now() - 10 * 60_000),
       finishedAt: null,
       heartbeatAt: new Date(Date.now() - STALE_AFTER_MS - 1_000),
+      holder: 'host:1:abc',
+      attempts: 1,
+      error: null,
+      actor: null,
+      fileParts: null,
     } satisfies ImportJobRow;
     expect(jobView(job)).toMatchObject({ status: 'interrupted', lastLine: 501 });
     expect(jobView({ ...job, heartbeatAt: new Date() }).status).toBe('running');

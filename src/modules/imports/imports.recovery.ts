@@ -1,11 +1,13 @@
 /**
- * After a crash mid-import. The process running a job writes its heartbeat every HEARTBEAT_MS; a
- * job still "running" whose heartbeat is older than STALE_AFTER_MS lost its process and is answered
- * as `interrupted` (jobView), and is marked so at start (recoverImports). It is not resumed by
- * itself: the uploaded file lived in $TMPDIR (gone after a reboot or a temp cleaner), and the
- * rest of the file would be filed on the day of the restart by whoever started it. The bank
+ * After a crash mid-import. The process running a job (its `holder`) writes its heartbeat every
+ * HEARTBEAT_MS; a job still "running" whose heartbeat is older than STALE_AFTER_MS lost its process.
+ * Its file is kept in the database while it runs (import_files), so every live server takes such a
+ * job over (imports.jobs.ts `watch`: one process claims it, FOR UPDATE SKIP LOCKED) and resumes it
+ * after its last committed line, filing nothing twice. A job whose file was not kept (its process
+ * died before the file was stored, or a CLI import: the file is on that machine) cannot be taken
+ * over: it is answered as `interrupted` (jobView) and marked so at start (recoverImports); the bank
  * uploads the same file again and the import resumes after the last committed line (imports are
- * resumable by content: same bank, same file, same job), filing nothing twice.
+ * resumable by content: same bank, same file, same job).
  *
  * The upload directories a crash left in $TMPDIR are removed at start: those this process does not
  * hold and that nobody touched for STALE_AFTER_MS (a running process touches its own every
@@ -15,6 +17,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../shared/db';
+import { PROCESS_ID } from '../shared/job-runs';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
 import { holdsUpload, UPLOAD_PREFIX } from './imports.upload';
 
@@ -25,10 +28,22 @@ export const STALE_AFTER_MS = 60_000;
 export const lostJob = (j: Pick<ImportJobRow, 'status' | 'heartbeatAt'>, now = Date.now()) =>
   j.status === 'running' && now - j.heartbeatAt.getTime() > STALE_AFTER_MS;
 
-/** Writes the job's heartbeat every HEARTBEAT_MS until the returned function is called. */
-export function heartbeat(db: Db, jobId: string, onError?: (e: unknown) => void): () => void {
+/**
+ * Writes the job's heartbeat every HEARTBEAT_MS while `holder` holds it, until the returned function
+ * is called; stops by itself once another process has taken the job over (this one was thought dead).
+ */
+export function heartbeat(db: Db, jobId: string, holder = PROCESS_ID, onError?: (e: unknown) => void): () => void {
   const repo = createImportsRepository({ db });
-  const timer = setInterval(() => void repo.beat(jobId).catch((e: unknown) => onError?.(e)), HEARTBEAT_MS);
+  const timer = setInterval(
+    () =>
+      void repo
+        .beat(jobId, holder)
+        .then((held) => {
+          if (!held) clearInterval(timer);
+        })
+        .catch((e: unknown) => onError?.(e)),
+    HEARTBEAT_MS,
+  );
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -59,7 +74,8 @@ export async function removeOrphanedUploads({
 }
 
 /**
- * At start: jobs left "running" by a process that is gone are marked interrupted — every one when
+ * At start: jobs left "running" by a process that is gone and whose file is not kept (no process
+ * can take them over) are marked interrupted — every one when
  * this process alone uses the database (`exclusive`: the embedded database, locked), otherwise those
  * whose heartbeat is stale — and orphaned upload files are removed.
  */

@@ -1,6 +1,6 @@
 /**
  * The downloadable error report: CSV in UTF-8 with a BOM (so Excel on a Chinese Windows opens it
- * right), one line per bad cell with the row's original values. Cells that a spreadsheet would run
+ * right), one line per bad cell — its reason in Chinese and English and its stable code — with the row's original values. Cells that a spreadsheet would run
  * as a formula (starting with = + - @, tab or CR) are written with a leading apostrophe.
  * Streams a page of errors at a time, whatever the number.
  */
@@ -35,12 +35,12 @@ export async function* errorReportLines({
       const values = Object.fromEntries(cells);
       if (!headers) {
         headers = cells.map(([h]) => h);
-        yield csvLine(['行号 line', '列 column', '原因', 'reason', ...headers]);
+        yield csvLine(['行号 line', '列 column', '原因', 'reason', '代码 code', ...headers]);
       }
-      yield csvLine([e.line, e.column, e.message, e.messageEn, ...headers.map((h) => values[h] ?? '')]);
+      yield csvLine([e.line, e.column, e.zh, e.en, e.code, ...headers.map((h) => values[h] ?? '')]);
     }
     if (page.length < pageSize) break;
     after = { line: page.at(-1)!.line, column: page.at(-1)!.column };
   }
-  if (!headers) yield csvLine(['行号 line', '列 column', '原因', 'reason']);
+  if (!headers) yield csvLine(['行号 line', '列 column', '原因', 'reason', '代码 code']);
 }

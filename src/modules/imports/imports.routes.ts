@@ -11,8 +11,9 @@ import { errors, idParam, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { pageQuery, pageSchema } from '../shared/paging';
 import { errorReportLines } from './imports.report';
-import { getImport, jobView, listImports, openImport, runImport } from './imports.usecases';
+import { claimImport, getImport, jobView, listImports, openImport } from './imports.usecases';
 import { receiveUpload } from './imports.upload';
+import { createImportJobs, type ImportJobs } from './imports.jobs';
 
 export const IMPORTS_PATH = '/api/imports';
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -25,7 +26,7 @@ const jobSchema = z
     fileName: z.string(),
     status: z.enum(['running', 'done', 'failed', 'interrupted']).openapi({
       description:
-        'interrupted: the server stopped mid-file (a crash, a restart); upload the same file again and it resumes after lastLine, filing nothing twice',
+        'running: another server takes it over and resumes it if its server stops; interrupted: its server stopped mid-file and no server can resume it (its file was not kept), or failed: interrupted too often (see error); upload the same file again and it resumes after lastLine, filing nothing twice',
     }),
     bytes: z.number(),
     lastLine: z
@@ -41,6 +42,10 @@ const jobSchema = z
     createdBy: z.string(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
+    error: z
+      .object({ zh: z.string(), en: z.string() })
+      .nullable()
+      .openapi({ description: 'why the job stopped without being done (interrupted too often, its file not kept)' }),
     errorReport: z.string().openapi({ example: '/api/imports/0b4f…/errors' }),
   })
   .openapi('ImportJob');
@@ -112,13 +117,19 @@ export function importsRoutes({
   ops,
   logger,
   maxBytes = MAX_IMPORT_BYTES,
+  jobs = createImportJobs({
+    db: ops.db,
+    catalog: ops.catalog,
+    today: ops.today,
+    onError: (err, job) => logger?.error({ err, importId: job.id }, 'import failed'),
+  }),
 }: {
   ops: OperationsDeps;
   logger?: Logger;
   maxBytes?: number;
+  /** The jobs this process runs and takes over (services.ts); its own otherwise. */
+  jobs?: ImportJobs;
 }) {
-  /** Jobs running in this process, so a second upload of the same file does not start a second runner. */
-  const running = new Map<string, Promise<unknown>>();
   const app = new OpenAPIHono<AppEnv>();
 
   // Documented for OpenAPI but handled as a plain route: a validator would read the whole multipart body into memory.
@@ -137,26 +148,17 @@ export function importsRoutes({
         path: upload.path,
         fileHash: upload.hash,
         bytes: upload.bytes,
+        holder: jobs.holder,
       });
-      if (job.status !== 'done' && !running.has(job.id)) {
+      // Run here unless this process or another (a fresh heartbeat) is running it already.
+      const claimed = jobs.runs(job.id)
+        ? undefined
+        : await claimImport({ db: ops.db, job, created, holder: jobs.holder });
+      if (claimed) {
         keepFile = true;
-        const run = runImport({
-          db: ops.db,
-          catalog: ops.catalog(),
-          actor,
-          today: ops.today(),
-          job,
-          path: upload.path,
-          inspection,
-        })
-          .catch((e: unknown) => logger?.error({ err: e, importId: job.id }, 'import failed'))
-          .finally(() => {
-            running.delete(job.id);
-            void upload.discard();
-          });
-        running.set(job.id, run);
+        jobs.start({ job: claimed, actor, path: upload.path, inspection, discard: upload.discard });
       }
-      return c.json(jobView(job), created ? 201 : 200);
+      return c.json(jobView(claimed ?? job), created ? 201 : 200);
     } finally {
       if (!keepFile) await upload.discard();
     }

@@ -1,4 +1,19 @@
-import { bigint, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Bilingual } from '../../core/text';
+import type { Actor } from '../auth/access';
+import {
+  bigint,
+  customType,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** Raw bytes (postgres.js answers a Buffer, PGlite a Uint8Array). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 /**
  * A bulk filing file. The same file (by content hash) for the same bank is one job: importing it
@@ -26,8 +41,34 @@ export const importJobs = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     /** Written every few seconds by the process running the job: an old one while running means that process is gone. */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The process running the job (shared/job-runs PROCESS_ID): only it commits chunks and writes the heartbeat. */
+    holder: text('holder'),
+    /** Starts of the job by a process: the first (or an upload of the same file again) and each takeover (imports.jobs.ts). */
+    attempts: integer('attempts').notNull().default(1),
+    /** Why the job stopped, for the bank (interrupted too many times, its file not kept), in Chinese and English. */
+    error: jsonb('error').$type<Bilingual>(),
+    /** Who started the job: a process that takes it over files the rest as them. */
+    actor: jsonb('actor').$type<Actor>(),
+    /** How many parts of the file import_files holds once it is kept whole; null while it is not. */
+    fileParts: integer('file_parts'),
   },
   (t) => [uniqueIndex('import_jobs_file_uq').on(t.bankId, t.fileHash)],
+);
+
+/**
+ * The uploaded file of a job that is not done, in parts of FILE_PART_BYTES, so that any process
+ * can take the job over when its process dies (imports.jobs.ts). Removed when the job is done.
+ */
+export const importFiles = pgTable(
+  'import_files',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id),
+    part: integer('part').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.part] })],
 );
 
 /** One bad row of a job: line, column and reason, for the downloadable error report. */
@@ -39,8 +80,10 @@ export const importErrors = pgTable(
       .references(() => importJobs.id),
     line: integer('line').notNull(),
     column: text('column').notNull(),
-    message: text('message').notNull(),
-    messageEn: text('message_en').notNull(),
+    /** A stable code for programs (docs/API.md "Error codes"). */
+    code: text('code').notNull(),
+    zh: text('zh').notNull(),
+    en: text('en').notNull(),
     values: jsonb('values'),
   },
   (t) => [uniqueIndex('import_errors_uq').on(t.jobId, t.line, t.column)],

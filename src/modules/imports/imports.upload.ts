@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Problem } from '../shared/problem';
+import { requestErrors } from '../shared/request.errors';
+import { importErrors } from './imports.errors';
 import { cleanText, textProblem } from '../shared/text';
 
 export interface Upload {
@@ -49,18 +51,28 @@ function release(dir: string) {
   }
 }
 
+/**
+ * A file of its own in a new upload directory, held like a received upload (a job taken over
+ * writes its kept file there, imports.jobs.ts); `discard` removes it.
+ */
+export async function uploadFile(): Promise<{ path: string; discard: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), UPLOAD_PREFIX));
+  hold(dir);
+  return {
+    path: join(dir, randomUUID()),
+    discard: async () => {
+      release(dir);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 const CRLF2 = Buffer.from('\r\n\r\n');
 const MAX_FIELD = 1024;
 
 export function boundaryOf(contentType: string | undefined): string {
   const m = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
-  if (!m)
-    throw new Problem(
-      415,
-      'Unsupported media type',
-      'Send the file as multipart/form-data with a field named `file`.',
-      [{ field: 'file', message: 'send multipart/form-data' }],
-    );
+  if (!m) throw importErrors.notMultipart();
   return (m[1] ?? m[2])!;
 }
 
@@ -70,20 +82,14 @@ export async function receiveUpload(
   maxBytes: number,
 ): Promise<Upload> {
   const boundary = boundaryOf(contentType);
-  if (!body) throw Problem.invalid([{ field: 'file', message: 'is required' }]);
-  const dir = await mkdtemp(join(tmpdir(), UPLOAD_PREFIX));
-  hold(dir);
-  const path = join(dir, randomUUID());
-  const discard = async () => {
-    release(dir);
-    await rm(dir, { recursive: true, force: true });
-  };
+  if (!body) throw importErrors.fileRequired('is required');
+  const { path, discard } = await uploadFile();
   try {
     const got = await parse(body, boundary, path, maxBytes);
-    if (!got.file) throw Problem.invalid([{ field: 'file', message: 'is required: a multipart field named `file`' }]);
+    if (!got.file) throw importErrors.fileRequired();
     const bad = Object.entries(got.fields).flatMap(([name, value]) => {
       const message = textProblem(value);
-      return message ? [{ field: name, message }] : [];
+      return message ? [requestErrors.badText(name, message)] : [];
     });
     if (bad.length) throw Problem.invalid(bad);
     return { path, fileName: got.file.name, hash: got.file.hash, bytes: got.file.bytes, fields: got.fields, discard };
@@ -114,15 +120,11 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
     if (!part || chunk.length === 0) return;
     part.bytes += chunk.length;
     if (part.out) {
-      if (part.bytes > maxBytes)
-        throw new Problem(413, 'File too large', `The file must not exceed ${maxBytes} bytes.`, [
-          { field: 'file', message: `is larger than ${maxBytes} bytes` },
-        ]);
+      if (part.bytes > maxBytes) throw importErrors.fileTooLarge(maxBytes, 'file');
       part.hash!.update(chunk);
       if (!part.out.write(chunk)) await once(part.out, 'drain');
     } else {
-      if (part.bytes > MAX_FIELD)
-        throw Problem.invalid([{ field: part.name, message: `is longer than ${MAX_FIELD} bytes` }]);
+      if (part.bytes > MAX_FIELD) throw importErrors.fieldTooLong(part.name, MAX_FIELD);
       part.text.push(chunk);
     }
   };
@@ -144,10 +146,7 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
       const { value, done } = await reader.read();
       if (done) break;
       total += value.length;
-      if (total > maxBytes + 64 * 1024)
-        throw new Problem(413, 'File too large', `The upload must not exceed ${maxBytes} bytes.`, [
-          { field: 'file', message: `is larger than ${maxBytes} bytes` },
-        ]);
+      if (total > maxBytes + 64 * 1024) throw importErrors.fileTooLarge(maxBytes, 'upload');
       buf = buf.length ? Buffer.concat([buf, value]) : Buffer.from(value);
       for (let progressed = true; progressed && state !== 'end';) {
         progressed = false;
@@ -172,8 +171,7 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
         } else if (state === 'headers') {
           const at = buf.indexOf(CRLF2);
           if (at < 0) {
-            if (buf.length > 16 * 1024)
-              throw Problem.invalid([{ field: 'file', message: 'the multipart headers are malformed' }]);
+            if (buf.length > 16 * 1024) throw importErrors.malformedMultipart();
             break;
           }
           const headers = buf.subarray(0, at).toString('utf8');
@@ -185,7 +183,7 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
             /\bfilename="([^"]*)"/i.exec(disposition)?.[1] ??
             null;
           const isFile = name === 'file';
-          if (isFile && file) throw Problem.invalid([{ field: 'file', message: 'send one file per import' }]);
+          if (isFile && file) throw importErrors.oneFileOnly();
           part = {
             name,
             fileName: fileName ? safeName(fileName) : null,
@@ -203,8 +201,7 @@ async function parse(body: ReadableStream<Uint8Array>, boundary: string, path: s
     if (part?.out) part.out.destroy();
     reader.releaseLock();
   }
-  if (state !== 'end')
-    throw Problem.invalid([{ field: 'file', message: 'the multipart body ended early (the upload was cut off)' }]);
+  if (state !== 'end') throw importErrors.uploadCutOff();
   return { file, fields };
 }
 

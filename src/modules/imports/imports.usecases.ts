@@ -9,9 +9,9 @@
  * next chunk is prepared while the previous one commits.
  */
 import { randomUUID } from 'node:crypto';
-import { allIssues } from '../../core/policy';
+import { joinBilingual, type Bilingual } from '../../core/text';
 import { scopeFor, type Actor } from '../auth/access';
-import { FilingRefused } from '../filings/filings.errors';
+import { filingErrors, ruleError } from '../filings/filings.errors';
 import { createFilingsRepository } from '../filings/filings.repository';
 import { filingInput } from '../filings/filings.schemas';
 import {
@@ -27,15 +27,18 @@ import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
-import { Problem } from '../shared/problem';
+import { Problem, type FieldError } from '../shared/problem';
+import { fieldErrorsOf, withZh } from '../shared/request.errors';
+import { importErrors } from './imports.errors';
 import { columnOf, rowToFilingInput, type ColumnMap } from './imports.columns';
 import { inspectFile, type FileInspection } from './imports.file';
-import { inChinese } from '../shared/messages-zh';
 import { createImportsRepository, type ImportJobRow } from './imports.repository';
-import { heartbeat, lostJob } from './imports.recovery';
+import { heartbeat, lostJob, STALE_AFTER_MS } from './imports.recovery';
 import { readRows, type RawRow } from './rows';
 import { timed, type Timings } from '../filings/timings';
 import { uniqueViolation } from '../shared/retry';
+import { importRows } from '../shared/metrics';
+import { PROCESS_ID } from '../shared/job-runs';
 
 /**
  * Rows per transaction. ledger_apply takes its per-id advisory locks by 1,024 buckets, so a chunk
@@ -45,11 +48,19 @@ import { uniqueViolation } from '../shared/retry';
  */
 export const DEFAULT_CHUNK_ROWS = 500;
 
-export interface RowError {
+/** What is wrong with a row: the file's column (or `rule:<id>`), a stable code, both languages. */
+export interface RowError extends Bilingual {
   column: string;
-  message: string;
-  messageEn: string;
+  code: string;
 }
+
+/** A field error (the API's, or a rule's) as the row error of the file's column that holds the field. */
+const rowError = (e: FieldError, columns: ColumnMap): RowError => ({
+  column: columnOf(e.field, columns),
+  code: e.code,
+  zh: e.zh,
+  en: e.en,
+});
 
 type JudgedRow = { line: number; values: Record<string, string> } & ({ input: FilingInput } | { errors: RowError[] });
 
@@ -76,6 +87,7 @@ export function jobView(j: ImportJobRow) {
     createdBy: j.createdBy,
     startedAt: j.startedAt.toISOString(),
     finishedAt: j.finishedAt?.toISOString() ?? null,
+    error: j.error ?? null,
     errorReport: `/api/imports/${j.id}/errors`,
   };
 }
@@ -83,32 +95,30 @@ export type ImportJobView = ReturnType<typeof jobView>;
 
 /** Judges one row with the API's schema; messages name the file's column, in Chinese and English. */
 export function judgeRow(raw: RawRow, columns: ColumnMap): JudgedRow {
-  const parsed = filingInput.safeParse(rowToFilingInput(raw.values, columns));
+  const input = rowToFilingInput(raw.values, columns);
+  const parsed = filingInput.safeParse(input);
   if (parsed.success) return { ...raw, input: parsed.data };
   const byColumn = new Map<string, RowError>();
-  const issues = allIssues(parsed.error);
-  for (const [i, issue] of issues.entries()) {
-    const column = columnOf(issue.field, columns);
+  for (const [i, issue] of fieldErrorsOf(parsed.error, input).entries()) {
     // Every cell arrives as text, so a wrong type can only be an empty cell.
-    const en = parsed.error.issues[i]!.code === 'invalid_type' ? 'is required' : issue.message;
-    const prior = byColumn.get(column);
-    byColumn.set(
-      column,
-      prior
-        ? { column, message: `${prior.message}；${inChinese(en)}`, messageEn: `${prior.messageEn}; ${en}` }
-        : { column, message: inChinese(en), messageEn: en },
-    );
+    const e: FieldError =
+      parsed.error.issues[i]!.code === 'invalid_type'
+        ? { field: issue.field, code: 'request.required', ...withZh('is required') }
+        : issue;
+    const row = rowError(e, columns);
+    const prior = byColumn.get(row.column);
+    // Two problems in one cell: one line, both texts, the first one's code.
+    byColumn.set(row.column, prior ? { ...prior, ...joinBilingual([prior, row], { zh: '；', en: '; ' }) } : row);
   }
   return { ...raw, errors: [...byColumn.values()] };
 }
 
 function bankOf(actor: Actor, bankId: string | undefined): string {
   if (actor.role === 'bank') {
-    if (bankId && bankId !== actor.bankId)
-      throw Problem.invalid([{ field: 'bankId', message: 'a bank imports for itself only' }]);
+    if (bankId && bankId !== actor.bankId) throw importErrors.bankImportsForItself();
     return actor.bankId!;
   }
-  if (!bankId) throw Problem.invalid([{ field: 'bankId', message: 'is required when a manager imports for a bank' }]);
+  if (!bankId) throw importErrors.bankRequired();
   return bankId;
 }
 
@@ -124,6 +134,7 @@ export async function openImport({
   path,
   fileHash,
   bytes,
+  holder = PROCESS_ID,
 }: {
   db: Db;
   actor: Actor;
@@ -132,11 +143,12 @@ export async function openImport({
   path: string;
   fileHash: string;
   bytes: number;
+  /** The process opening it (tests run several "processes" in one). */
+  holder?: string;
 }): Promise<{ job: ImportJobRow; created: boolean; inspection: FileInspection }> {
   const bankId = bankOf(actor, named);
   const bank = await createRegistryRepository({ db }).findInstitution(bankId);
-  if (!bank || bank.kind !== 'bank')
-    throw Problem.invalid([{ field: 'bankId', message: `is not a registered bank: ${bankId}` }]);
+  if (!bank || bank.kind !== 'bank') throw importErrors.bankUnknown(bankId);
   const inspection = await inspectFile(path);
   const { job, created } = await createImportsRepository({ db }).openJob({
     id: randomUUID(),
@@ -146,8 +158,32 @@ export async function openImport({
     bytes,
     totalLines: inspection.lastLine,
     createdBy: actor.username,
+    holder,
   });
   return { job, created, inspection };
+}
+
+/**
+ * The job to run in this process, or undefined when another process is running it (its heartbeat is
+ * fresh): a new job is its opener's; an unfinished one is claimed in one statement, so of several
+ * processes handed the same file at once one runs it and the others answer the job as it stands.
+ */
+export async function claimImport({
+  db,
+  job,
+  created,
+  now = new Date(),
+  holder = PROCESS_ID,
+}: {
+  db: Db;
+  job: ImportJobRow;
+  created: boolean;
+  now?: Date;
+  holder?: string;
+}): Promise<ImportJobRow | undefined> {
+  if (created) return job;
+  if (job.status === 'done') return undefined;
+  return createImportsRepository({ db }).claim(job.id, new Date(now.getTime() - STALE_AFTER_MS), holder);
 }
 
 export class ImportTakenOver extends Error {
@@ -162,6 +198,11 @@ class RefusedInChunk extends Error {}
 export interface RunHooks {
   /** Called inside each chunk's transaction just before it commits (tests throw here to simulate a crash). */
   beforeCommit?: (chunk: number) => void | Promise<void>;
+  /**
+   * Called before each chunk's transaction starts, outside any transaction (tests take the job over
+   * here, at a known point of the run).
+   */
+  beforeChunk?: (chunk: number) => void | Promise<void>;
 }
 
 export interface ImportProgress {
@@ -194,6 +235,7 @@ export async function runImport({
   signal,
   hooks,
   timings,
+  holder = PROCESS_ID,
 }: {
   db: Db;
   catalog: PolicyCatalog;
@@ -207,11 +249,14 @@ export async function runImport({
   signal?: AbortSignal;
   hooks?: RunHooks;
   timings?: Timings;
+  /** The process running it, that claimed it (tests run several "processes" in one): only it commits chunks. */
+  holder?: string;
 }): Promise<ImportJobRow> {
   const repo = createImportsRepository({ db });
   if (job.status === 'done') return job;
-  if (job.status === 'failed' || job.status === 'interrupted' || lostJob(job)) await repo.setStatus(job.id, 'running');
-  const stopBeating = heartbeat(db, job.id);
+  if (job.status === 'failed' || job.status === 'interrupted' || lostJob(job))
+    await repo.setStatus(job.id, 'running', holder);
+  const stopBeating = heartbeat(db, job.id, holder);
   const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected };
   const desk: FilingDesk = { catalog, actor, today, bankId: job.bankId, agreements: [] };
   /** The chunks in transactions, oldest first: each commits only after the one before it has. */
@@ -229,6 +274,7 @@ export async function runImport({
       desk,
       columns: inspection.columns,
       jobId: job.id,
+      holder,
       expectedLastLine,
       prepared,
       after,
@@ -242,12 +288,16 @@ export async function runImport({
     state.filed += counts.filed;
     state.duplicates += counts.duplicates;
     state.rejected += counts.rejected;
+    importRows.inc({ outcome: 'filed' }, counts.filed);
+    importRows.inc({ outcome: 'duplicate' }, counts.duplicates);
+    importRows.inc({ outcome: 'rejected' }, counts.rejected);
     onProgress?.({ ...state, totalLines: inspection.lastLine });
   };
   /** Prepares a chunk and starts its transaction once at most one other is in one. Returns false when aborted. */
   const next = async (rows: JudgedRow[]): Promise<boolean> => {
     const prepared = await prepareChunk({ db, desk, columns: inspection.columns, rows, timings });
     if (committing.length === 2) await committing.shift();
+    await hooks?.beforeChunk?.(chunks);
     if (signal?.aborted) return false;
     const started = commit(prepared, committing.at(-1) ?? null, scheduledLastLine, chunks++);
     started.catch(() => {}); // awaited later; keeps an early failure from being reported as unhandled
@@ -272,10 +322,10 @@ export async function runImport({
     if (rows.length && !signal?.aborted) await next(rows);
     await settled();
     if (signal?.aborted) return (await repo.find(job.id))!;
-    await repo.setStatus(job.id, 'done');
+    await repo.setStatus(job.id, 'done', holder);
   } catch (e) {
     await Promise.allSettled(committing);
-    if (!(e instanceof ImportTakenOver)) await repo.setStatus(job.id, 'failed');
+    if (!(e instanceof ImportTakenOver)) await repo.setStatus(job.id, 'failed', holder);
     throw e;
   } finally {
     stopBeating();
@@ -345,10 +395,7 @@ async function prepareChunk({
     seen.add(r.input.bankRef);
     const enterprise = byCode.get(r.input.creditCode!);
     if (!enterprise) {
-      const en = 'no registered enterprise has it; register the enterprise first';
-      outcomes.set(r.line, {
-        errors: [{ column: columnOf('creditCode', columns), message: inChinese(en), messageEn: en }],
-      });
+      outcomes.set(r.line, { errors: [rowError(filingErrors.enterpriseNotRegisteredField('creditCode'), columns)] });
       continue;
     }
     try {
@@ -363,20 +410,8 @@ async function prepareChunk({
       storedFiling(plan); // serialized now, while the previous chunk commits
       outcomes.set(r.line, { plan });
     } catch (e) {
-      if (e instanceof FilingRefused)
-        outcomes.set(r.line, {
-          errors: e.reasons
-            .filter((x) => !x.ok)
-            .map((x) => ({ column: `rule:${x.rule}`, message: x.message, messageEn: x.messageEn })),
-        });
-      else if (e instanceof Problem)
-        outcomes.set(r.line, {
-          errors: (e.errors ?? [{ field: '(row)', message: e.detail ?? e.title }]).map((x) => ({
-            column: columnOf(x.field, columns),
-            message: x.messageZh ?? inChinese(x.message),
-            messageEn: x.message,
-          })),
-        });
+      // A refusal by a rule names the rule (`rule:<id>`), any other problem the file's column.
+      if (e instanceof Problem) outcomes.set(r.line, { errors: e.errors.map((x) => rowError(x, columns)) });
       else throw e;
     }
   }
@@ -417,6 +452,7 @@ async function fileChunk({
   desk,
   columns,
   jobId,
+  holder,
   expectedLastLine,
   prepared,
   after,
@@ -429,6 +465,7 @@ async function fileChunk({
   desk: FilingDesk;
   columns: ColumnMap;
   jobId: string;
+  holder: string;
   expectedLastLine: number;
   prepared: PreparedChunk;
   after: Promise<void> | null;
@@ -455,7 +492,13 @@ async function fileChunk({
           });
           if (signal?.aborted) throw new StoppedBeforeChunk();
           const locked = await timed(timings, 'lock job', () => repo.lock(jobId));
-          if (!locked || locked.lastLine !== expectedLastLine || locked.status === 'done')
+          // Another process took the job over (this one was thought dead), or ran these rows already.
+          if (
+            !locked ||
+            locked.lastLine !== expectedLastLine ||
+            locked.status === 'done' ||
+            (locked.holder !== null && locked.holder !== holder)
+          )
             throw new ImportTakenOver(jobId);
           const counts = { filed: plans.length, duplicates, rejected: errors.length - duplicates };
           // The row errors and the job's progress do not wait for the reservations: sent with them, and
@@ -469,8 +512,9 @@ async function fileChunk({
                     jobId,
                     line: e.line,
                     column: x.column,
-                    message: x.message,
-                    messageEn: x.messageEn,
+                    code: x.code,
+                    zh: x.zh,
+                    en: x.en,
                     values: Object.entries(e.values),
                   })),
                 ),
@@ -486,10 +530,7 @@ async function fileChunk({
           ]);
           if (!out.written) {
             out.refused.forEach((r, i) => {
-              if (r)
-                refusedByLedger.set(plans[i]!.line, [
-                  { column: `rule:${r.rule}`, message: r.message, messageEn: r.messageEn },
-                ]);
+              if (r) refusedByLedger.set(plans[i]!.line, [rowError(ruleError(r), columns)]);
             });
             throw new RefusedInChunk();
           }
@@ -546,11 +587,15 @@ function settleChunk({
     }
     const ref = r.input.bankRef;
     if (filed.has(ref) || firstLine.has(ref)) {
-      const en = filed.has(ref)
-        ? 'is filed already'
-        : `appears again in this file (first on line ${firstLine.get(ref)})`;
       duplicates++;
-      fail(r, [{ column: columnOf('bankRef', columns), message: inChinese(en), messageEn: en }]);
+      fail(r, [
+        rowError(
+          filed.has(ref)
+            ? filingErrors.filedAlreadyField('bankRef')
+            : importErrors.duplicateInFile('bankRef', firstLine.get(ref)!),
+          columns,
+        ),
+      ]);
       continue;
     }
     firstLine.set(ref, r.line);
@@ -579,7 +624,7 @@ function importsOf(actor: Actor): { bankId?: string } | null {
 export async function getImport({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<ImportJobRow> {
   const seen = importsOf(actor);
   const job = seen && (await createImportsRepository({ db }).find(id, seen.bankId));
-  if (!job) throw Problem.notFound(`Import ${id}`);
+  if (!job) throw importErrors.notFound(id);
   return job;
 }
 

@@ -10,6 +10,7 @@ import type { TransferKind, TransferRequest } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
 import { anyOfTexts } from '../shared/json-texts';
 import { rowsOf, type Row } from '../shared/rows';
+import { ledgerBatchResults, ledgerBatchTransfers } from '../shared/metrics';
 
 export type LedgerName = 'liability' | 'cny';
 export { CREDITS_MUST_NOT_EXCEED_DEBITS, DEBITS_MUST_NOT_EXCEED_CREDITS, HISTORY } from '../../core/ledger/model';
@@ -60,6 +61,17 @@ function toBalance(r: Row): AccountBalance {
   };
 }
 
+/** One ledger batch in the metrics: its size and each transfer's result (a refusal's name, bounded). */
+function recordBatch(results: TransferResult[]): void {
+  ledgerBatchTransfers.observe(results.length);
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const key = /^[a-z_]{1,48}$/.test(r) ? r : 'other';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [result, n] of counts) ledgerBatchResults.inc({ result }, n);
+}
+
 export function createLedgerRepository({ db }: { db: Db }) {
   return {
     /** Opens accounts that do not exist yet (an existing id is left as it is); many in one statement. */
@@ -92,7 +104,9 @@ export function createLedgerRepository({ db }: { db: Db }) {
         await db.execute(sql`select ledger_apply(${JSON.stringify(batch)}::jsonb, ${actor}) as results`),
       );
       const results = res[0]!.results;
-      return (typeof results === 'string' ? JSON.parse(results) : results) as TransferResult[];
+      const out = (typeof results === 'string' ? JSON.parse(results) : results) as TransferResult[];
+      recordBatch(out);
+      return out;
     },
 
     /**
@@ -100,8 +114,20 @@ export function createLedgerRepository({ db }: { db: Db }) {
      * path that moves the limit (a top-up, a payout, a refund, a filing that covers the shortfall)
      * takes these two first, in account-id order as `ledger_apply` locks, so none waits on another
      * while holding what it wants.
+     *
+     * `transferIds`: every id the batch that follows may post. `ledger_apply` first serialises on
+     * its transfer ids (advisory locks 7260002 on `hashtext(id) & 1023`, in order), then locks the
+     * accounts; a path that held the fund's capacity row before its batch took those advisory
+     * locks in the other order, and a claim payment deadlocked (40P01) with a filing that held a
+     * bucket one of its ids hashes to and waited for the capacity row (`npm run test:ha`). So the
+     * same advisory locks are taken here, in the same order, before the rows; `ledger_apply` then
+     * holds them already (a session's advisory locks are re-entrant).
      */
-    async lockFundLimits(fundId: string): Promise<{ capacity: bigint; shortfall: bigint }> {
+    async lockFundLimits(fundId: string, transferIds: string[]): Promise<{ capacity: bigint; shortfall: bigint }> {
+      if (transferIds.length)
+        await db.execute(sql`select pg_advisory_xact_lock(7260002, h) from (
+            select distinct hashtext(id) & 1023 as h
+            from jsonb_array_elements_text(${JSON.stringify(transferIds)}::jsonb) as t(id) order by 1) s`);
       const rows = rowsOf(
         await db.execute(sql`select code, (credits_posted - debits_posted - debits_pending)::text as free,
             (debits_posted - credits_posted)::text as owed

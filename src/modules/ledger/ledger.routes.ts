@@ -8,7 +8,8 @@ import type { Db } from '../shared/db';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json, pathId } from '../shared/openapi';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../shared/paging';
-import { Problem } from '../shared/problem';
+import { ledgerErrors } from './ledger.errors';
+import { requestErrors } from '../shared/request.errors';
 import { listAccounts, listBalances, listTransfers } from './ledger.queries';
 import { createLedgerRepository, HISTORY } from './ledger.repository';
 import { verifyAudit, verifyLedger } from './ledger.verify';
@@ -181,18 +182,10 @@ export function ledgerRoutes({ db }: { db: Db }) {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
       const account = await createLedgerRepository({ db }).account(id);
-      if (!account) throw Problem.notFound(`Ledger account ${id}`);
-      if (!(account.flags & HISTORY))
-        throw Problem.invalid([
-          {
-            field: 'id',
-            message:
-              'this account keeps no balance history (no history flag); its transfers are at /api/ledger/transfers',
-          },
-        ]);
+      if (!account) throw ledgerErrors.accountNotFound(id);
+      if (!(account.flags & HISTORY)) throw ledgerErrors.noHistory();
       const cursor = decodeCursor(q.cursor, 'none');
-      if (cursor && !/^\d{1,18}$/.test(cursor.id))
-        throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+      if (cursor && !/^\d{1,18}$/.test(cursor.id)) throw requestErrors.badCursor('is not a cursor this API gave out');
       const rows = await listBalances({
         db,
         accountId: id,
@@ -220,8 +213,7 @@ export function ledgerRoutes({ db }: { db: Db }) {
       requireActor(c, 'ledger:read');
       const q = c.req.valid('query');
       const cursor = decodeCursor(q.cursor, 'none');
-      if (cursor && !/^\d{1,18}$/.test(cursor.id))
-        throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+      if (cursor && !/^\d{1,18}$/.test(cursor.id)) throw requestErrors.badCursor('is not a cursor this API gave out');
       const rows = await listTransfers({
         db,
         entityKind: q.entityKind,

@@ -21,6 +21,7 @@ type Answer = { results: TransferResult[]; value: unknown };
 
 export function createLedgerWriter({ db, maxTransfers = 4000 }: { db: Db; maxTransfers?: number }) {
   const submit = createGroupCommit<LedgerWork<unknown>, Answer>({
+    name: 'ledger',
     sizeOf: (w) => w.transfers.length,
     maxSize: maxTransfers,
     // Same actor (one audit row per batch names one); a unit whose last transfer is linked leaves its

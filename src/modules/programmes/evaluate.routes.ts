@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { caseSchema, type CompiledPolicy } from '../../core/policy';
 import { badRequest } from '../shared/problem';
+import { bilingualFields } from '../shared/openapi';
 import { evaluateCase } from './evaluate.usecases';
 import { Problem } from '../shared/problem';
 
@@ -23,8 +24,7 @@ const reason = z.object({
   cites: z.array(z.string()),
   ok: z.boolean(),
   applies: z.boolean().optional(),
-  message: z.string(),
-  messageEn: z.string(),
+  ...bilingualFields,
 });
 const decisionSchema = z
   .object({

@@ -6,7 +6,6 @@ import { CalendarRangeError } from '../../core/calendar';
 import {
   caseSchema,
   evaluateAcrossProgrammes,
-  allIssues,
   NoPolicyInForceError,
   renderDecision,
   toLoanCase,
@@ -14,11 +13,9 @@ import {
   type RenderedDecision,
 } from '../../core/policy';
 import { formatRate, formatYuan } from '../../core/money/money';
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from '../shared/problem';
+import { fieldErrorsOf } from '../shared/request.errors';
+import { programmeErrors } from './programmes.errors';
 
 export type EvaluateResult =
   | { ok: true; decision: RenderedDecision & { alternatives: AlternativeSummary[] } }
@@ -42,7 +39,7 @@ export function evaluateCase({
   programme?: string;
 }): EvaluateResult {
   const parsed = caseSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: allIssues(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error, input) };
   const c = toLoanCase(parsed.data);
   if (programme) c.programme = programme;
   try {
@@ -65,10 +62,14 @@ export function evaluateCase({
       return {
         ok: false,
         errors: [
-          { field: e.programme && !e.known.includes(e.programme) ? 'programme' : 'loan.filedOn', message: e.message },
+          programmeErrors.noPolicyInForce(
+            e.programme && !e.known.includes(e.programme) ? 'programme' : 'loan.filedOn',
+            e,
+          ),
         ],
       };
-    if (e instanceof CalendarRangeError) return { ok: false, errors: [{ field: 'loan.filedOn', message: e.message }] };
+    if (e instanceof CalendarRangeError)
+      return { ok: false, errors: [programmeErrors.calendarYearMissing('loan.filedOn', e)] };
     throw e;
   }
 }

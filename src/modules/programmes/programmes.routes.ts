@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { pathId } from '../shared/openapi';
-import { badRequest, notFound, Problem } from '../shared/problem';
+import { badRequest, notFoundResponse } from '../shared/problem';
+import { programmeErrors } from './programmes.errors';
 import type { getProgramme, listProgrammes } from './programmes.usecases';
 
 export interface ProgrammesReader {
@@ -57,7 +58,7 @@ const getRoute = createRoute({
       },
     },
     ...badRequest,
-    ...notFound,
+    ...notFoundResponse,
   },
 });
 
@@ -66,7 +67,7 @@ export function programmesRoutes({ programmes }: { programmes: ProgrammesReader 
     .openapi(listRoute, async (c) => c.json({ items: await programmes.list() }, 200))
     .openapi(getRoute, async (c) => {
       const p = await programmes.get(c.req.valid('param').id);
-      if (!p) throw Problem.notFound(`Programme ${c.req.valid('param').id}`);
+      if (!p) throw programmeErrors.notFound(c.req.valid('param').id);
       return c.json(p, 200);
     });
 }

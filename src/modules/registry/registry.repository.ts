@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
 import type { Scope } from '../auth/access';
-import type { Cursor } from '../shared/paging';
+import { countUpTo, type Cursor } from '../shared/paging';
+import { enterpriseMatches } from '../shared/search';
 import { enterprises, institutions, qualifications } from './registry.table';
 
 export type EnterpriseRow = typeof enterprises.$inferSelect;
@@ -36,6 +37,15 @@ const institutionsOf = (scope: Scope): SQL | undefined =>
           or ${institutions.id} in (select p->>'institutionId' from filings f, jsonb_array_elements(f.parties) p where f.guarantor_id = ${scope.guarantorId}))`
       : undefined;
 const ALL: Scope = { kind: 'all' };
+
+/** The list's conditions, the scope's first: the page and its count share them. */
+function enterpriseWhere(f: EnterpriseFilter, scope: Scope): (SQL | undefined)[] {
+  const where: (SQL | undefined)[] = [enterprisesOf(scope)];
+  if (f.q) where.push(enterpriseMatches(f.q)); // the words as typed: % and _ are not wildcards
+  if (f.size) where.push(eq(enterprises.size, f.size as EnterpriseRow['size']));
+  if (f.sciTech !== undefined) where.push(eq(enterprises.sciTech, f.sciTech));
+  return where;
+}
 
 export function createRegistryRepository({ db }: { db: Db }) {
   return {
@@ -140,13 +150,7 @@ export function createRegistryRepository({ db }: { db: Db }) {
       scope: Scope,
       page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' },
     ): Promise<EnterpriseRow[]> {
-      const where: (SQL | undefined)[] = [enterprisesOf(scope)];
-      if (f.q) {
-        const q = f.q.replace(/[\\%_]/g, (m) => `\\${m}`); // the words as typed: % and _ are not wildcards
-        where.push(or(ilike(enterprises.name, `%${q}%`), ilike(enterprises.creditCode, `${q.toUpperCase()}%`))!);
-      }
-      if (f.size) where.push(eq(enterprises.size, f.size as EnterpriseRow['size']));
-      if (f.sciTech !== undefined) where.push(eq(enterprises.sciTech, f.sciTech));
+      const where = enterpriseWhere(f, scope);
       if (page.cursor) {
         const cmp = page.order === 'asc' ? gt : lt;
         const v = String(page.cursor.value);
@@ -159,6 +163,16 @@ export function createRegistryRepository({ db }: { db: Db }) {
         .where(and(...where))
         .orderBy(dir(enterprises.name), dir(enterprises.id))
         .limit(page.limit + 1);
+    },
+    /** How many enterprises the filter finds in the scope, counted up to shared/paging.ts's cap. */
+    async countEnterprises(f: EnterpriseFilter, scope: Scope) {
+      return countUpTo(
+        db,
+        db
+          .select({ one: sql`1` })
+          .from(enterprises)
+          .where(and(...enterpriseWhere(f, scope))),
+      );
     },
     async insertInstitution(i: typeof institutions.$inferInsert) {
       await db.insert(institutions).values(i);

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
-import { pageQuery, pageSchema } from '../shared/paging';
-import { Problem } from '../shared/problem';
+import { countedPageSchema, pageQuery } from '../shared/paging';
+import { searchField } from '../shared/search';
+import { registryErrors } from './registry.errors';
 import type { RegistryRepository } from './registry.repository';
 import {
   bulkEnterpriseInput,
@@ -32,15 +33,22 @@ const routes = {
     method: 'get',
     path: '/api/enterprises',
     tags,
-    summary: 'Enterprises, paged by cursor, sorted by name',
+    summary: 'Enterprises, paged by cursor, sorted by name, searched (`q`), with their total',
     request: {
       query: pageQuery.extend({
-        q: z.string().max(100).optional(),
+        q: searchField().openapi({
+          description: 'search: any part of the name (Chinese or English), or the beginning of the credit code',
+          example: '亦庄',
+        }),
         size: z.enum(['micro', 'small', 'medium', 'large']).optional(),
         sciTech: z.enum(['true', 'false']).optional(),
       }),
     },
-    responses: { 200: json(pageSchema(enterpriseSchema), 'A page of enterprises'), 400: errors[400], 401: errors[401] },
+    responses: {
+      200: json(countedPageSchema(enterpriseSchema), 'A page of enterprises'),
+      400: errors[400],
+      401: errors[401],
+    },
   }),
   create: createRoute({
     method: 'post',
@@ -189,7 +197,7 @@ export function registryRoutes({ repo }: { repo: RegistryRepository }) {
     )
     .openapi(routes.get, async (c) => {
       const e = await uc.getEnterprise({ repo, actor: requireActor(c, 'registry:read'), id: c.req.valid('param').id });
-      if (!e) throw Problem.notFound('The enterprise');
+      if (!e) throw registryErrors.enterpriseNotFound();
       return c.json(e, 200);
     })
     .openapi(routes.patch, async (c) =>
@@ -234,7 +242,7 @@ export function registryRoutes({ repo }: { repo: RegistryRepository }) {
     })
     .openapi(routes.getInstitution, async (c) => {
       const i = await uc.getInstitution({ repo, actor: requireActor(c, 'registry:read'), id: c.req.valid('param').id });
-      if (!i) throw Problem.notFound('The institution');
+      if (!i) throw registryErrors.institutionNotFound();
       return c.json(i, 200);
     });
 }

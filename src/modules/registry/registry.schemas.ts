@@ -12,7 +12,7 @@ export const creditCodeField = () =>
     .transform((s) => s.trim().toUpperCase())
     .superRefine((code, ctx) => {
       const problem = creditCodeProblem(code);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'registry.invalid_credit_code' } });
     })
     .openapi({
       example: '91350100M000100Y43',
@@ -30,7 +30,7 @@ export const qualificationInput = z
     if (q.validTo < q.validFrom)
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
     const long = withinYears('validTo', q.validTo, { field: 'validFrom', date: q.validFrom }, MAX_QUALIFICATION_YEARS);
-    if (long) ctx.addIssue({ code: 'custom', path: ['validTo'], message: long.message });
+    if (long) ctx.addIssue({ code: 'custom', path: ['validTo'], message: long.en, params: { code: long.code } });
   });
 
 /** The fields of a registration a manager may correct later (PATCH): no defaults here (shared/patch.ts). */

@@ -18,7 +18,14 @@ export const enterprises = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('enterprises_credit_code_uq').on(t.creditCode), index('enterprises_name_ix').on(t.name)],
+  (t) => [
+    uniqueIndex('enterprises_credit_code_uq').on(t.creditCode),
+    index('enterprises_name_ix').on(t.name),
+    // Search (drizzle/0027): a part of the name by trigrams (3 characters or more use the index),
+    // the beginning of a credit code by a pattern index (the database's collation is not C).
+    index('enterprises_name_trgm_ix').using('gin', t.name.op('gin_trgm_ops')),
+    index('enterprises_credit_code_prefix_ix').on(t.creditCode.op('text_pattern_ops')),
+  ],
 );
 
 /** A qualification held for an interval (F7, R4): judged on the filing date, shown again at claim time. */

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import type { Actor } from '../auth/access';
 import { scopeFor } from '../auth/access';
-import { allIssues } from '../../core/policy/zod-fields';
-import { Problem } from '../shared/problem';
+import { registryErrors } from './registry.errors';
 import { pageOf, decodeCursor } from '../shared/paging';
 import { changesNothing } from '../shared/patch';
 import { uniqueViolation } from '../shared/retry';
@@ -51,9 +50,7 @@ export async function registerEnterprise({
   input: z.output<typeof enterpriseInput>;
 }): Promise<EnterpriseView> {
   if (await repo.findEnterpriseByCreditCode(input.creditCode)) {
-    throw new Problem(409, 'Conflict', 'An enterprise with this credit code is registered already.', [
-      { field: 'creditCode', message: 'is registered already' },
-    ]);
+    throw registryErrors.creditCodeTaken();
   }
   const { qualifications, ...fields } = input;
   const id = randomUUID();
@@ -90,28 +87,20 @@ export async function registerEnterprises({
   input: z.input<typeof bulkEnterpriseInput>;
 }): Promise<{ items: EnterpriseView[]; registered: number }> {
   const parsed = bulkEnterpriseInput.safeParse(input);
-  if (!parsed.success)
-    throw Problem.invalid(allIssues(parsed.error), 'Some enterprises have invalid fields; nothing was registered.');
+  if (!parsed.success) throw registryErrors.bulkInvalid(parsed.error, input);
   const rows = parsed.data.enterprises;
   const firstRow = new Map<string, number>();
-  const repeats = rows.flatMap((e, i) => {
+  const repeats = rows.flatMap((e, i): [number, number][] => {
     const j = firstRow.get(e.creditCode);
     if (j === undefined) {
       firstRow.set(e.creditCode, i);
       return [];
     }
-    return [{ field: `enterprises[${i}].creditCode`, message: `repeats enterprises[${j}].creditCode` }];
+    return [[i, j]];
   });
-  if (repeats.length) throw Problem.invalid(repeats, 'A credit code appears more than once; nothing was registered.');
+  if (repeats.length) throw registryErrors.creditCodeRepeated(repeats);
   const conflict = (taken: (code: string) => boolean) =>
-    new Problem(
-      409,
-      'Conflict',
-      'Some enterprises are registered already; nothing was registered.',
-      rows.flatMap((e, i) =>
-        taken(e.creditCode) ? [{ field: `enterprises[${i}].creditCode`, message: 'is registered already' }] : [],
-      ),
-    );
+    registryErrors.creditCodesTaken(rows.flatMap((e, i) => (taken(e.creditCode) ? [i] : [])));
   const registered = await repo.registeredCreditCodes([...firstRow.keys()]);
   if (registered.size) throw conflict((c) => registered.has(c));
 
@@ -176,18 +165,19 @@ export async function listEnterprises({
   query: { q?: string; size?: string; sciTech?: boolean; limit: number; cursor?: string; order: 'asc' | 'desc' };
 }) {
   const cursor = decodeCursor(query.cursor, 'text');
-  const rows = await repo.listEnterprises(
-    {
-      ...(query.q ? { q: query.q } : {}),
-      ...(query.size ? { size: query.size } : {}),
-      ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}),
-    },
-    scopeFor(actor),
-    { limit: query.limit, order: query.order, ...(cursor ? { cursor } : {}) },
-  );
+  const filter = {
+    ...(query.q ? { q: query.q } : {}),
+    ...(query.size ? { size: query.size } : {}),
+    ...(query.sciTech !== undefined ? { sciTech: query.sciTech } : {}),
+  };
+  const scope = scopeFor(actor);
+  const [rows, count] = await Promise.all([
+    repo.listEnterprises(filter, scope, { limit: query.limit, order: query.order, ...(cursor ? { cursor } : {}) }),
+    repo.countEnterprises(filter, scope),
+  ]);
   const page = pageOf(rows, query.limit, (r) => ({ value: r.name, id: r.id }));
   const quals = await repo.qualificationsOf(page.items.map((e) => e.id));
-  return { items: page.items.map((e) => enterpriseView(e, quals)), nextCursor: page.nextCursor };
+  return { items: page.items.map((e) => enterpriseView(e, quals)), nextCursor: page.nextCursor, ...count };
 }
 
 export async function updateEnterprise({
@@ -202,7 +192,7 @@ export async function updateEnterprise({
   patch: z.output<typeof enterprisePatch>;
 }) {
   const before = await getEnterprise({ repo, actor, id });
-  if (!before) throw Problem.notFound(`Enterprise ${id}`);
+  if (!before) throw registryErrors.enterpriseNotFound(id);
   if (changesNothing(patch, before)) return { before, after: before }; // nothing written, no audit row
   await repo.updateEnterprise(id, patch);
   const after = (await getEnterprise({ repo, actor, id }))!;
@@ -229,7 +219,7 @@ export async function addQualification({
   input: z.output<typeof qualificationInput>;
 }) {
   const before = await getEnterprise({ repo, actor, id });
-  if (!before) throw Problem.notFound(`Enterprise ${id}`);
+  if (!before) throw registryErrors.enterpriseNotFound(id);
   await repo.insertQualification({ ...input, certificateNo: input.certificateNo ?? null, enterpriseId: id });
   const after = (await getEnterprise({ repo, actor, id }))!;
   await repo.recordAudit({
@@ -252,10 +242,7 @@ export async function registerInstitution({
   input: z.output<typeof institutionInput>;
   actor?: Actor;
 }) {
-  if (await repo.findInstitution(input.id))
-    throw new Problem(409, 'Conflict', `Institution ${input.id} exists already.`, [
-      { field: 'id', message: 'is taken' },
-    ]);
+  if (await repo.findInstitution(input.id)) throw registryErrors.institutionTaken(input.id);
   await repo.insertInstitution({ ...input, nameEn: input.nameEn ?? null });
   const after = institutionView((await repo.findInstitution(input.id))!);
   await repo.recordAudit({

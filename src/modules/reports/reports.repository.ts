@@ -91,8 +91,9 @@ export async function bookBreakdown({
              coalesce(sum(f.outstanding) filter (where f.status in ('non-performing', 'compensated')), 0)::text as npl
       from f group by 1),
     paid as (select ${key} as key, sum(c.compensation)::text as paid, count(*)::int as n from claims c join f on f.id = c.filing_id where c.state = 'paid' group by 1),
-    back as (select ${key} as key, sum(r.refund)::text as refunds, sum(r.recovered)::text as recovered from recoveries r join f on f.id = r.filing_id group by 1)
-    select book.*, coalesce(paid.paid, '0') as paid, coalesce(paid.n, 0) as paid_n, coalesce(back.refunds, '0') as refunds, coalesce(back.recovered, '0') as recovered
+    back as (select ${key} as key, sum(r.refund)::text as refunds, sum(r.recovered)::text as recovered, sum(r.costs)::text as costs from recoveries r join f on f.id = r.filing_id group by 1)
+    select book.*, coalesce(paid.paid, '0') as paid, coalesce(paid.n, 0) as paid_n, coalesce(back.refunds, '0') as refunds, coalesce(back.recovered, '0') as recovered,
+           coalesce(back.costs, '0') as costs
     from book left join paid using (key) left join back using (key) order by key`),
   );
 }
@@ -164,4 +165,21 @@ export async function monthlyFlows({ db, scope, fundId }: SplitArgs): Promise<Ro
            coalesce(rec.recovered, '0') as recovered, coalesce(rec.refunds, '0') as refunds, coalesce(rec.n, 0) as rec_n
     from filed full join paid using (month) full join rec using (month) order by month`),
   );
+}
+
+/**
+ * How far a standby is behind its primary, in seconds: now − the time of the last transaction it
+ * replayed, 0 when it has replayed all it received (an idle primary sends nothing, and the age of
+ * the last replay is not a lag), null on a primary.
+ */
+export async function replicationLagSeconds(db: Db): Promise<number | null> {
+  const [row] = rowsOf(
+    await db.execute(sql`
+      select case
+        when not pg_is_in_recovery() then null
+        when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+        else greatest(0, extract(epoch from now() - pg_last_xact_replay_timestamp()))
+      end::float8 as lag`),
+  );
+  return row?.lag === null || row?.lag === undefined ? null : Number(row.lag);
 }

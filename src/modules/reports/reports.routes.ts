@@ -17,7 +17,15 @@ import {
   riskSharingBook,
   riskSharingReport,
 } from './reports.schemas';
-import { bankRatios, BREAKDOWNS, breakdown, fundPosition, monthly, riskSharing } from './reports.usecases';
+import {
+  bankRatios,
+  BREAKDOWNS,
+  breakdown,
+  fundPosition,
+  monthly,
+  replicationLag,
+  riskSharing,
+} from './reports.usecases';
 
 const tags = ['reports'];
 const format = z
@@ -28,6 +36,14 @@ const fundId = z.string().min(1).max(100).optional().openapi({ example: 'etown' 
 const files = {
   'text/csv': { schema: z.string() },
   [CONTENT_TYPES.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
+};
+/** Beside every report read from a standby (DATABASE_READ_URL): how far behind the primary it is. */
+const lag = {
+  replicationLagSeconds: z.number().nullable().optional().openapi({
+    description:
+      'Read from a standby (DATABASE_READ_URL): seconds it is behind the primary (0 when caught up); null or absent when read from the primary',
+    example: 0.4,
+  }),
 };
 const ok = (schema: z.ZodTypeAny, description: string) => ({
   description,
@@ -48,7 +64,7 @@ const routes = {
     summary:
       'The fund’s position from its ledger: capital, cash, committed liability, capacity left, limit, leverage, payouts, refunds',
     request: { query: z.object({ fundId, format }) },
-    responses: responses(z.object({ items: z.array(positionRow) }), 'One row per fund'),
+    responses: responses(z.object({ items: z.array(positionRow), ...lag }), 'One row per fund'),
   }),
   banks: createRoute({
     method: 'get',
@@ -56,7 +72,7 @@ const routes = {
     tags,
     summary: 'Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state',
     request: { query: z.object({ format }) },
-    responses: responses(z.object({ items: z.array(bankRow) }), 'One row per bank (a bank sees its own)'),
+    responses: responses(z.object({ items: z.array(bankRow), ...lag }), 'One row per bank (a bank sees its own)'),
   }),
   breakdown: createRoute({
     method: 'get',
@@ -64,7 +80,10 @@ const routes = {
     tags,
     summary: 'The book by bank, programme, loan kind or filing month',
     request: { query: z.object({ by: z.enum(BREAKDOWNS).openapi({ example: 'bank' }), fundId, format }) },
-    responses: responses(z.object({ by: z.enum(BREAKDOWNS), items: z.array(breakdownRowDoc) }), 'One row per group'),
+    responses: responses(
+      z.object({ by: z.enum(BREAKDOWNS), items: z.array(breakdownRowDoc), ...lag }),
+      'One row per group',
+    ),
   }),
   monthly: createRoute({
     method: 'get',
@@ -72,7 +91,7 @@ const routes = {
     tags,
     summary: 'Filings, payouts and recoveries by month (dashboard charts)',
     request: { query: z.object({ fundId, format }) },
-    responses: responses(z.object({ items: z.array(monthlyRow) }), 'One row per month'),
+    responses: responses(z.object({ items: z.array(monthlyRow), ...lag }), 'One row per month'),
   }),
   riskSharing: createRoute({
     method: 'get',
@@ -80,7 +99,7 @@ const routes = {
     tags,
     summary: 'The risk-sharing split of the book: each party’s share (F14–F16, G7) and amounts at claim time',
     request: { query: z.object({ fundId, format }) },
-    responses: responses(riskSharingReport, 'The split'),
+    responses: responses(riskSharingReport.extend(lag), 'The split'),
   }),
 };
 
@@ -103,7 +122,9 @@ async function answer(
 }
 
 export function reportsRoutes(ops: OperationsDeps) {
-  const { db } = ops;
+  // Reports may lag: read from the standby when there is one, and say by how much.
+  const db = ops.readDb ?? ops.db;
+  const lagOf = async () => (ops.readDb ? { replicationLagSeconds: await replicationLag({ db: ops.readDb }) } : {});
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.position, async (c) => {
       requireActor(c, 'report:read');
@@ -113,7 +134,7 @@ export function reportsRoutes(ops: OperationsDeps) {
         c,
         q.format,
         'position',
-        { items },
+        { items, ...(await lagOf()) },
         () => [tableOf('position', columnsOf(positionRow), items)],
         ops.today(),
       ) as never;
@@ -126,7 +147,7 @@ export function reportsRoutes(ops: OperationsDeps) {
         c,
         q.format,
         'banks',
-        { items },
+        { items, ...(await lagOf()) },
         () => [tableOf('banks', columnsOf(bankRow), items)],
         ops.today(),
       ) as never;
@@ -139,7 +160,7 @@ export function reportsRoutes(ops: OperationsDeps) {
         c,
         q.format,
         `by-${q.by}`,
-        { by: q.by, items },
+        { by: q.by, items, ...(await lagOf()) },
         () => [tableOf(`by ${q.by}`, columnsOf(breakdownRow(q.by)), items)],
         ops.today(),
       ) as never;
@@ -152,7 +173,7 @@ export function reportsRoutes(ops: OperationsDeps) {
         c,
         q.format,
         'monthly',
-        { items },
+        { items, ...(await lagOf()) },
         () => [tableOf('monthly', columnsOf(monthlyRow), items)],
         ops.today(),
       ) as never;
@@ -166,7 +187,7 @@ export function reportsRoutes(ops: OperationsDeps) {
         c,
         q.format,
         'risk-sharing',
-        split,
+        { ...split, ...(await lagOf()) },
         () => [
           tableOf('parties', columnsOf(partyRow), parties),
           tableOf('at claim', columnsOf(atClaimRow), atClaim),

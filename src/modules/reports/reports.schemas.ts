@@ -65,7 +65,11 @@ const breakdownFigures = {
   claimsPaid: yuan(),
   claimsPaidCount: count('claims paid'),
   refunds: yuan('recoveries returned to the fund'),
-  recovered: yuan('recovered by the banks'),
+  recovered: yuan('recovered by the banks, their costs included'),
+  recoveryCosts: yuan('the banks’ costs of recovering, deducted before the fund’s share (R19)'),
+  recoveryRate: ratio(
+    'refunds ÷ claims paid: how much of what the fund paid came back (R8); null when nothing was paid',
+  ).nullable(),
 };
 /** A breakdown row: the group (named by `by`) and its figures. */
 export const breakdownRow = (by: (typeof BREAKDOWNS)[number]) => z.object({ [by]: z.string(), ...breakdownFigures });

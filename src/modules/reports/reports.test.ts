@@ -63,7 +63,14 @@ beforeAll(async () => {
     today: '2026-03-03',
   });
   await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
-  await approveClaim({ db: w.db, catalog: w.catalog, actor: reviewer, id: claim.id, today: '2026-03-05' });
+  await approveClaim({
+    dossier: 'waived',
+    db: w.db,
+    catalog: w.catalog,
+    actor: reviewer,
+    id: claim.id,
+    today: '2026-03-05',
+  });
   await payApprovedClaim({ db: w.db, actor: manager, id: claim.id, today: '2026-03-06' });
   did.paid = parseYuan(claim.compensation);
   const { recovery } = await reportRecovery({

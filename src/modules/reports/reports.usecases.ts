@@ -11,7 +11,7 @@ import { scopeFor, type Actor } from '../auth/access';
 import { breakerFrom, breakerView, figuresOf } from '../claims/breaker.usecases';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { Problem } from '../shared/problem';
+import { reportErrors } from './reports.errors';
 import {
   bankBooks,
   bookBreakdown,
@@ -23,6 +23,7 @@ import {
   riskSharingBook,
   riskSharingClaimed,
   riskSharingParties,
+  replicationLagSeconds,
   type Breakdown,
 } from './reports.repository';
 
@@ -41,7 +42,7 @@ export function ratioText(a: bigint, b: bigint, places = 4): string {
 
 async function fundIds(db: Db, fundId: string | undefined): Promise<string[]> {
   const ids = await fundIdsOf({ db, fundId });
-  if (fundId && ids.length === 0) throw Problem.notFound(`Fund ${fundId}`);
+  if (fundId && ids.length === 0) throw reportErrors.fundNotFound(fundId);
   return ids;
 }
 
@@ -53,6 +54,28 @@ async function fundIds(db: Db, fundId: string | undefined): Promise<string[]> {
  * Leverage = live filed principal (active and non-performing loans' outstanding) ÷ capital.
  */
 export async function fundPosition({ db, fundId }: { db: Db; fundId?: string | undefined }) {
+  return (await fundPositionFen({ db, fundId })).map((p) => ({
+    fundId: p.fundId,
+    name: p.name,
+    liabilityMultiple: ratioText(p.liabilityMultipleBp, 10_000n, 2),
+    capital: formatYuan(p.capital),
+    cash: formatYuan(p.cash),
+    limit: formatYuan(p.limit),
+    committedLiability: formatYuan(p.committedLiability),
+    capacityLeft: formatYuan(p.capacityLeft),
+    quotaUnused: formatYuan(p.quotaUnused),
+    payouts: formatYuan(p.payouts),
+    payableToBanks: formatYuan(p.payableToBanks),
+    refunds: formatYuan(p.refunds),
+    filedPrincipal: formatYuan(p.filedPrincipal),
+    liveFiledPrincipal: formatYuan(p.liveFiledPrincipal),
+    liveLoans: p.liveLoans,
+    leverage: ratioText(p.liveFiledPrincipal, p.capital, 2),
+  }));
+}
+
+/** fundPosition's figures in fen, before they are formatted: the report and /metrics read the same numbers. */
+export async function fundPositionFen({ db, fundId }: { db: Db; fundId?: string | undefined }) {
   const out = [];
   for (const id of await fundIds(db, fundId)) {
     const accounts = await fundAccountSums({ db, fundId: id });
@@ -63,27 +86,24 @@ export async function fundPosition({ db, fundId }: { db: Db; fundId?: string | u
     };
     const book = await fundBook({ db, fundId: id });
     const fund = await fundNameAndMultiple({ db, fundId: id });
-    const capital = net('capital', 'credit');
-    const live = fen(book.live);
     const quotaFree = net('quota', 'credit');
     out.push({
       fundId: id,
       name: String(fund.name),
-      liabilityMultiple: ratioText(BigInt(fund.m as string), 10_000n, 2),
-      capital: formatYuan(capital),
-      cash: formatYuan(net('cash', 'debit')),
-      limit: formatYuan(net('limit', 'debit')),
-      committedLiability: formatYuan(net('exposure', 'credit')),
+      liabilityMultipleBp: BigInt(fund.m as string),
+      capital: net('capital', 'credit'),
+      cash: net('cash', 'debit'),
+      limit: net('limit', 'debit'),
+      committedLiability: net('exposure', 'credit'),
       // limit − committed: the shortfall (R15) is liability committed above the limit
-      capacityLeft: formatYuan(net('capacity', 'credit') - net('limit-shortfall', 'debit') + quotaFree),
-      quotaUnused: formatYuan(quotaFree),
-      payouts: formatYuan(by.get('payable')?.dp ?? 0n),
-      payableToBanks: formatYuan(net('payable', 'credit')),
-      refunds: formatYuan(net('recovery-income', 'credit')),
-      filedPrincipal: formatYuan(fen(book.filed)),
-      liveFiledPrincipal: formatYuan(live),
+      capacityLeft: net('capacity', 'credit') - net('limit-shortfall', 'debit') + quotaFree,
+      quotaUnused: quotaFree,
+      payouts: by.get('payable')?.dp ?? 0n,
+      payableToBanks: net('payable', 'credit'),
+      refunds: net('recovery-income', 'credit'),
+      filedPrincipal: fen(book.filed),
+      liveFiledPrincipal: fen(book.live),
       liveLoans: Number(book.live_count),
-      leverage: ratioText(live, capital, 2),
     });
   }
   return out;
@@ -117,6 +137,9 @@ export async function breakdown({
     claimsPaidCount: Number(r.paid_n),
     refunds: yuan(r.refunds),
     recovered: yuan(r.recovered),
+    recoveryCosts: yuan(r.costs),
+    // R8: how much of what the fund paid has come back to it
+    recoveryRate: fen(r.paid) > 0n ? ratioText(fen(r.refunds), fen(r.paid)) : null,
   }));
 }
 
@@ -201,4 +224,9 @@ export async function monthly({ db, actor, fundId }: { db: Db; actor: Actor; fun
     refunds: yuan(r.refunds),
     recoveries: Number(r.rec_n),
   }));
+}
+
+/** How far the database the reports read is behind the primary, in seconds (null on a primary). */
+export async function replicationLag({ db }: { db: Db }): Promise<number | null> {
+  return replicationLagSeconds(db);
 }

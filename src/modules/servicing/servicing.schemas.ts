@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { LOAN_CLASSES } from '../../core/claims/non-performing';
 import { yuan } from '../../core/policy/zod-fields';
 import { isoDateField } from '../registry/registry.schemas';
+import { WRITE_OFF_STATES } from './servicing.table';
 
 export const repaymentInput = z
   .strictObject({
@@ -43,3 +44,38 @@ export const bulkRepaymentInput = z
       .max(1000),
   })
   .openapi('BulkRepaymentInput');
+
+/** The bank's write-off (核销) of a compensated loan (R16). */
+export const writeOffInput = z
+  .strictObject({
+    on: isoDateField(),
+    reason: z
+      .string()
+      .trim()
+      .min(2)
+      .max(500)
+      .openapi({ description: 'why the bank wrote it off, e.g. its write-off approval number (核销审批文号)' }),
+  })
+  .openapi('WriteOffInput');
+
+export const writeOffDecisionInput = z
+  .strictObject({
+    note: z.string().trim().max(500).optional().openapi({ description: 'the decider’s note (a rejection says why)' }),
+  })
+  .openapi('WriteOffDecisionInput');
+
+export const writeOffSchema = z
+  .object({
+    id: z.string(),
+    filingId: z.string(),
+    bankId: z.string(),
+    state: z.enum(WRITE_OFF_STATES),
+    on: z.string(),
+    reason: z.string(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decisionNote: z.string().nullable(),
+  })
+  .openapi('WriteOff');

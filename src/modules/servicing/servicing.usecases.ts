@@ -5,14 +5,29 @@
  */
 import { nonPerforming, type LoanClass } from '../../core/claims/non-performing';
 import type { TransferSpec } from '../../core/ledger/fund-operations';
-import { classify, lowerBalance, sweep, type ClaimChange, type Loan } from '../../core/loans/loan-life';
+import { randomUUID } from 'node:crypto';
+import {
+  classify,
+  lowerBalance,
+  noWriteOffWaiting,
+  sweep,
+  writeOff,
+  writeOffDeciderRefusal,
+  writeOffWaiting,
+  type ClaimChange,
+  type Loan,
+} from '../../core/loans/loan-life';
 import { formatYuan, type Fen } from '../../core/money/money';
 import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
-import { FilingRefused, limitReason, loanProblem } from '../filings/filings.errors';
+import { filingErrors, limitReason, loanProblem } from '../filings/filings.errors';
+import { idempotencyErrors } from '../shared/idempotency.errors';
+import { servicingErrors } from './servicing.errors';
+import * as writeOffsRepo from './write-offs.repository';
+import type { WriteOffRow } from './write-offs.repository';
 import { loanOf, storeLoan } from '../filings/filings.loan';
 import { followLoanBalance, liveClaimOf, liveClaimsOf } from '../claims/claims.usecases';
-import { filingView } from '../filings/filings.usecases';
+import { filingView, scopeFilter } from '../filings/filings.usecases';
 import {
   createFilingsRepository,
   type BalanceUpdate,
@@ -23,7 +38,6 @@ import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, postChains } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { withChinese } from '../shared/messages-zh';
 import { Problem, type FieldError } from '../shared/problem';
 import { retryOnConflict } from '../shared/retry';
 
@@ -34,7 +48,7 @@ const scope = (actor: Actor) => {
 
 async function lockedLoan(db: Db, actor: Actor, id: string): Promise<FilingRow> {
   const f = await createFilingsRepository({ db }).find(id, scope(actor), true);
-  if (!f) throw Problem.notFound(`Filing ${id}`);
+  if (!f) throw filingErrors.notFound(id);
   return f;
 }
 
@@ -43,7 +57,7 @@ async function postReleases(db: Db, transfers: TransferSpec[], actor: Actor): Pr
   try {
     await applyOperation({ ledger: createLedgerRepository({ db }), transfers, actor: actor.username });
   } catch (e) {
-    if (e instanceof LedgerRefusal) throw new FilingRefused([limitReason(e)], 'The change would cross a limit.');
+    if (e instanceof LedgerRefusal) throw filingErrors.crossesLimit([limitReason(e)]);
     throw e;
   }
 }
@@ -121,7 +135,7 @@ export async function reportRepayment({
   on: string;
   today: string;
 }) {
-  if (amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
+  if (amount <= 0n) throw servicingErrors.amountNotPositive();
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const f = await lockedLoan(tx, actor, id);
@@ -151,7 +165,7 @@ const refusal = (filingId: string, e: Problem): RepaymentAnswer => ({
   filingId,
   ok: false,
   status: e.status,
-  errors: (e.errors ?? [{ field: 'filingId', message: e.detail ?? e.title }]).map(withChinese),
+  errors: [...e.errors],
 });
 
 /**
@@ -183,8 +197,7 @@ export async function reportRepayments({
   whole?: boolean;
 }) {
   if (whole) {
-    if (lines.length > chunk)
-      throw Problem.invalid([{ field: 'items', message: `at most ${chunk} lines with an Idempotency-Key` }]);
+    if (lines.length > chunk) throw idempotencyErrors.tooManyLines(chunk);
     return summary(
       await retryOnConflict(() =>
         db.transaction((tx) => repaymentsOf({ db: tx as unknown as Db, actor, lines, today })),
@@ -273,9 +286,9 @@ async function repaymentChunk({
   lines.forEach((line, i) => {
     if (refused.has(i)) return;
     try {
-      if (line.amount <= 0n) throw Problem.invalid([{ field: 'amount', message: 'must be more than 0' }]);
+      if (line.amount <= 0n) throw servicingErrors.amountNotPositive();
       const loaded = loans.get(line.filingId);
-      if (!loaded) throw Problem.notFound(`Filing ${line.filingId}`);
+      if (!loaded) throw filingErrors.notFound(line.filingId, 'filingId');
       const loan = byLoan.get(loaded.id) ?? {
         now: loaded,
         life: loanOf(loaded, claimsOf.get(loaded.id) ?? null),
@@ -331,7 +344,7 @@ async function repaymentChunk({
     // As the single path: a limit the ledger names is the lines' refusal.
     const refused = refusals[i];
     if (refused) {
-      const why = new FilingRefused([limitReason(refused)], 'The change would cross a limit.');
+      const why = filingErrors.crossesLimit([limitReason(refused)]);
       for (const s of loan.steps) refusedNow.set(s.line, refusal(loan.now.id, why));
       continue;
     }
@@ -458,6 +471,165 @@ export async function reportClassification({
     });
     return after;
   });
+}
+
+export function writeOffView(w: WriteOffRow) {
+  return {
+    id: w.id,
+    filingId: w.filingId,
+    bankId: w.bankId,
+    state: w.state,
+    on: w.on,
+    reason: w.reason,
+    requestedBy: w.requestedBy,
+    requestedAt: w.requestedAt.toISOString(),
+    decidedBy: w.decidedBy,
+    decidedAt: w.decidedAt?.toISOString() ?? null,
+    decisionNote: w.decisionNote,
+  };
+}
+
+/**
+ * The bank (or a manager) asks that what is left of a compensated loan be written off (核销), with
+ * the day and basis of its own write-off. Nothing changes on the loan until a second person of the
+ * fund's staff approves it (R18). The loan is checked as the write-off itself would check it.
+ */
+export async function requestWriteOff({
+  db,
+  actor,
+  id,
+  on,
+  reason,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  id: string;
+  on: string;
+  reason: string;
+  today: string;
+}) {
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const f = await lockedLoan(tx, actor, id);
+    const waiting = await writeOffsRepo.waitingWriteOff({ db: tx, filingId: id });
+    if (waiting) throw loanProblem(writeOffWaiting(waiting.on));
+    const check = writeOff(loanOf(f), { on, today, eventId: `${f.id}:write-off` });
+    if (!check.ok) throw loanProblem(check.refusal);
+    const row = await writeOffsRepo.insertWriteOff({
+      db: tx,
+      row: {
+        id: randomUUID(),
+        filingId: id,
+        bankId: f.bankId,
+        state: 'requested',
+        on,
+        reason,
+        requestedBy: actor.username,
+      },
+    });
+    const view = writeOffView(row);
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'filing.write-off-request',
+      entityKind: 'filing',
+      entityId: id,
+      after: view,
+    });
+    return view;
+  });
+}
+
+/**
+ * A second person of the fund's staff decides a write-off that waits (R18). Approved, what is left
+ * of the loan stops counting against the bank's cap for the enterprise (R16, G5), and recoveries
+ * are still reported afterwards and shared with the fund (R8); rejected, nothing changes.
+ */
+export async function decideWriteOffRequest({
+  db,
+  actor,
+  id,
+  decision,
+  note,
+  today,
+}: {
+  db: Db;
+  actor: Actor;
+  id: string;
+  decision: 'approve' | 'reject';
+  note?: string | undefined;
+  today: string;
+}) {
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const f = await lockedLoan(tx, actor, id);
+    const waiting = await writeOffsRepo.waitingWriteOff({ db: tx, filingId: id });
+    if (!waiting) throw loanProblem(noWriteOffWaiting());
+    const refusal = writeOffDeciderRefusal({ requestedBy: waiting.requestedBy, decider: actor.username, decision });
+    if (refusal) throw loanProblem(refusal);
+    if (decision === 'reject') {
+      const row = await writeOffsRepo.decideWriteOff({
+        db: tx,
+        id: waiting.id,
+        state: 'rejected',
+        decidedBy: actor.username,
+        note: note ?? null,
+      });
+      const view = writeOffView(row);
+      await createAuditRepository({ db: tx }).record({
+        actor: actor.username,
+        action: 'filing.write-off-reject',
+        entityKind: 'filing',
+        entityId: id,
+        before: writeOffView(waiting),
+        after: view,
+      });
+      return { writeOff: view, filing: filingView(f) };
+    }
+    const written = writeOff(loanOf(f), { on: waiting.on, today, eventId: `${f.id}:write-off` });
+    if (!written.ok) throw loanProblem(written.refusal);
+    const before = filingView(f);
+    await postReleases(tx, written.transfers, actor);
+    const filings = createFilingsRepository({ db: tx });
+    const stored = await storeLoan(filings, f, written.loan);
+    await filings.addEvent({
+      filingId: id,
+      kind: 'write-off',
+      on: waiting.on,
+      data: {
+        writtenOff: formatYuan(f.outstanding),
+        reason: waiting.reason,
+        requestedBy: waiting.requestedBy,
+        approvedBy: actor.username,
+        cites: ['R16', 'R18'],
+      },
+      actor: actor.username,
+    });
+    const row = await writeOffsRepo.decideWriteOff({
+      db: tx,
+      id: waiting.id,
+      state: 'approved',
+      decidedBy: actor.username,
+      note: note ?? null,
+    });
+    const after = filingView(stored);
+    await createAuditRepository({ db: tx }).record({
+      actor: actor.username,
+      action: 'filing.write-off',
+      entityKind: 'filing',
+      entityId: id,
+      before,
+      after,
+    });
+    return { writeOff: writeOffView(row), filing: after };
+  });
+}
+
+/** The loan's write-offs, asked for, approved and rejected, oldest first. */
+export async function listWriteOffs({ db, actor, id }: { db: Db; actor: Actor; id: string }) {
+  const f = await createFilingsRepository({ db }).find(id, scopeFilter(actor));
+  if (!f) throw filingErrors.notFound(id);
+  return (await writeOffsRepo.writeOffsOf({ db, filingId: id })).map(writeOffView);
 }
 
 /**

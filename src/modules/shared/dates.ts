@@ -56,7 +56,12 @@ export function withinYears(
 ): FieldError | undefined {
   const last = addYears(start.date, years);
   return end > last
-    ? { field, message: `must be within ${years} years of ${start.field} (${start.date}): by ${last}` }
+    ? {
+        field,
+        code: 'request.date_too_late',
+        en: `must be within ${years} years of ${start.field} (${start.date}): by ${last}`,
+        zh: `须在 ${start.field}（${start.date}）之后 ${years} 年之内，即不晚于 ${last}`,
+      }
     : undefined;
 }
 
@@ -67,7 +72,16 @@ export const maturityProblem = (field: string, maturesOn: string, disbursedField
 /** Dates of things that have happened: each one after today is a 400 naming it; nothing is written. */
 export function notAfterToday(today: string, dates: Record<string, string | null | undefined>): void {
   const late = Object.entries(dates).flatMap(([field, d]) =>
-    d != null && d > today ? [{ field, message: `must not be after today (${today})` }] : [],
+    d != null && d > today
+      ? [
+          {
+            field,
+            code: 'request.date_in_future',
+            en: `must not be after today (${today})`,
+            zh: `不能晚于今天（${today}）`,
+          },
+        ]
+      : [],
   );
   if (late.length) throw Problem.invalid(late);
 }

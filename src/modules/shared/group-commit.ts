@@ -3,9 +3,15 @@
  * they go together as the next group (one transaction instead of one per unit — what makes a hot
  * row, a fund's capacity, serve many concurrent writers). `run` answers every unit of a group, in
  * order. If it throws for a group of several, each unit is run again alone, so one unit's error is
- * never another's; a unit alone gets its own error.
+ * never another's; a unit alone gets its own error. A group runs with the idempotency scopes of its
+ * units (shared/idempotency.scope.ts), so its one transaction marks every unit's key.
  */
+import { groupCommitSize, groupCommitUnits } from './metrics';
+import { currentScopes, runInScopes, type KeyScope } from './idempotency.scope';
+
 export interface GroupCommitOptions<U, R> {
+  /** The writer's name in the metrics (backstop_group_commit_units{writer}). */
+  name?: string;
   run: (units: U[]) => Promise<R[]>;
   /** How much of a group a unit takes (e.g. its ledger transfers); a group holds at most `maxSize`. */
   sizeOf?: (unit: U) => number;
@@ -18,9 +24,11 @@ interface Waiting<U, R> {
   unit: U;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
+  scopes: readonly KeyScope[];
 }
 
 export function createGroupCommit<U, R>({
+  name = 'other',
   run,
   sizeOf = () => 1,
   maxSize = 1000,
@@ -43,11 +51,16 @@ export function createGroupCommit<U, R>({
         queue.splice(i, 1);
       } else i++;
     }
+    groupCommitUnits.observe({ writer: name }, group.length);
+    groupCommitSize.observe({ writer: name }, size);
     return group;
   }
 
   async function runGroup(group: Waiting<U, R>[]) {
-    const out = await run(group.map((w) => w.unit));
+    const out = await runInScopes(
+      group.flatMap((w) => w.scopes),
+      () => run(group.map((w) => w.unit)),
+    );
     if (out.length !== group.length) throw new Error(`group commit: ${out.length} answers for ${group.length} units`);
     group.forEach((w, i) => w.resolve(out[i]!));
   }
@@ -80,7 +93,7 @@ export function createGroupCommit<U, R>({
 
   return function submit(unit: U): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      queue.push({ unit, resolve, reject });
+      queue.push({ unit, resolve, reject, scopes: currentScopes() });
       if (!draining) void drain();
     });
   };

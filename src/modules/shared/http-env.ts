@@ -1,7 +1,7 @@
 /** What every route can read from the request context, set by the HTTP adapter's auth middleware. */
 import type { Context } from 'hono';
 import { can, type Action, type Actor } from '../auth/access';
-import { Problem } from './problem';
+import { authErrors } from '../auth/auth.errors';
 
 export interface AppEnv {
   Variables: { actor: Actor | null; requestId: string };
@@ -10,9 +10,8 @@ export interface AppEnv {
 /** The signed-in actor allowed to do `action`, or a 401 / 403 problem. */
 export function requireActor(c: Context<AppEnv>, action?: Action): Actor {
   const actor = c.get('actor');
-  if (!actor) throw new Problem(401, 'Not signed in', 'Sign in, or send an API token as `Authorization: Bearer …`.');
-  if (action && !can(actor, action))
-    throw new Problem(403, 'Forbidden', `The ${actor.role} role may not do this (${action}).`);
+  if (!actor) throw authErrors.unauthenticated();
+  if (action && !can(actor, action)) throw authErrors.forbidden(actor.role, action);
   return actor;
 }
 

@@ -12,12 +12,18 @@
  *    `Idempotent-Replayed: true` (and a body's own `replayed` field set to true);
  *  - the same key with another body: 422 `idempotency.key_reused`;
  *  - while the first copy runs: 409 `idempotency.in_flight`;
- *  - a first copy that failed with a 5xx, or never stored its answer (the process died, the database
- *    went away after the work), leaves the key `unknown`: 409 `idempotency.outcome_unknown`. The key
- *    is not released, because the middleware cannot know whether the work committed (a top-up
- *    commits before the queue is paid; a lost connection may lose a COMMIT's answer, not the
- *    COMMIT): look at the state (GET) and send a new key. A reservation left `running` by a process
- *    that died is answered `in_flight` until IN_FLIGHT_MS have passed, then `outcome_unknown`.
+ *  - a first copy that failed with a 5xx (a lost connection, a failover) is run again by the next
+ *    copy when none of its work committed (`failed`), and answers 409 `idempotency.outcome_unknown`
+ *    when some did or that cannot be known (`unknown`). Each transaction of a keyed request writes
+ *    a row in `idempotency_commits` in that same transaction (shared/idempotency.scope.ts,
+ *    `markingWrites`), so the database — the new primary after a failover — says which.
+ *    A write outside a transaction is not marked, and a 5xx after one is `unknown`. The work may
+ *    have committed without its answer being stored (a lost connection loses the COMMIT's answer,
+ *    not the COMMIT; a top-up commits before the queue is paid): then look at the state (GET) and
+ *    send a new key. When the 5xx's own update cannot reach the database (it is failing over), it
+ *    is retried in the background for SETTLE_FOR_MS; meanwhile copies answer
+ *    409 `idempotency.in_flight`. A reservation left `running` by a process that died is answered
+ *    `in_flight` until IN_FLIGHT_MS have passed, then `outcome_unknown`.
  *
  * The key's row is not in the request's own transactions (filings go through group commit, a
  * request may run several), so the reservation is what stops a second run: it is committed before
@@ -28,16 +34,20 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from '@hono/zod-openapi';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import type { AppEnv } from './http-env';
-import { idempotencyKeys } from './idempotency.table';
-import { Problem } from './problem';
+import { idempotencyCommits, idempotencyKeys } from './idempotency.table';
+import { IDEMPOTENCY_HEADER, idempotencyErrors } from './idempotency.errors';
+import { isMarking, runInScopes, type KeyScope } from './idempotency.scope';
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export { IDEMPOTENCY_HEADER };
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** How long a reservation without an answer is taken to be running; after it, its outcome is unknown. */
 export const IN_FLIGHT_MS = 10 * 60 * 1000;
+/** How long a 5xx's update is retried in the background when the database cannot be reached (a failover). */
+export const SETTLE_FOR_MS = 2 * 60 * 1000;
+const SETTLE_EVERY_MS = 1000;
 /** How long keys are kept (the daily jobs delete older ones). */
 export const KEEP_DAYS = 30;
 
@@ -55,7 +65,7 @@ export function idempotencyKeyOf(c: Context): string | undefined {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return undefined;
   if (key.length < 8 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw Problem.invalid([{ field: IDEMPOTENCY_HEADER, message: 'must be 8 to 200 printable ASCII characters' }]);
+    throw idempotencyErrors.invalidKey();
   }
   return key;
 }
@@ -85,33 +95,8 @@ export function requestHashOf(text: string): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-const keyProblem = (status: 409 | 422, title: string, detail: string, code: string, message: string) =>
-  new Problem(status, title, detail, [{ field: IDEMPOTENCY_HEADER, code, message }]);
-
-export const keyReused = () =>
-  keyProblem(
-    422,
-    'Idempotency-Key reused',
-    'This Idempotency-Key was used for a different request.',
-    'idempotency.key_reused',
-    'was used for a different request',
-  );
-const inFlight = () =>
-  keyProblem(
-    409,
-    'Request in progress',
-    'A request with this Idempotency-Key is still running; send it again shortly for its answer.',
-    'idempotency.in_flight',
-    'a request with this key is still running',
-  );
-const outcomeUnknown = () =>
-  keyProblem(
-    409,
-    'Outcome unknown',
-    'The first request with this Idempotency-Key failed on our side and may or may not have taken effect; look before sending it again with a new key.',
-    'idempotency.outcome_unknown',
-    'the first request with this key failed and may or may not have taken effect',
-  );
+export const keyReused = idempotencyErrors.keyReused;
+const { inFlight, outcomeUnknown } = idempotencyErrors;
 
 /** The first answer again, marked as a replay. */
 function replay(row: typeof idempotencyKeys.$inferSelect): Response {
@@ -130,16 +115,33 @@ function replay(row: typeof idempotencyKeys.$inferSelect): Response {
   return new Response(body, { status: row.status ?? 200, headers });
 }
 
+/** Runs `write`; if it fails (the database cannot be reached), again every second for SETTLE_FOR_MS in the background. */
+async function settle(write: () => Promise<unknown>): Promise<void> {
+  const until = Date.now() + SETTLE_FOR_MS;
+  const again = () => {
+    write().catch(() => {
+      if (Date.now() < until) setTimeout(again, SETTLE_EVERY_MS).unref();
+    });
+  };
+  try {
+    await write();
+  } catch {
+    setTimeout(again, SETTLE_EVERY_MS).unref();
+  }
+}
+
 export function idempotency({
   db,
   skip = () => false,
   now = () => new Date(),
 }: {
+  /** The app's database; when it is `markingWrites`' (the server's), a 5xx with nothing committed is run again. */
   db: Db;
   /** Requests the middleware leaves alone (sign-in, the bulk upload). */
   skip?: (c: Context<AppEnv>) => boolean;
   now?: () => Date;
 }): MiddlewareHandler<AppEnv> {
+  const marked = isMarking(db);
   return async (c, next) => {
     if ((c.req.method !== 'POST' && c.req.method !== 'PATCH') || skip(c)) return next();
     const key = idempotencyKeyOf(c);
@@ -154,46 +156,73 @@ export function idempotency({
       eq(idempotencyKeys.path, id.path),
       eq(idempotencyKeys.key, id.key),
     );
-    const reserved = await db
-      .insert(idempotencyKeys)
-      .values({ ...id, requestHash, createdAt: now() })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
+    const token = now();
+    /** This attempt's row: the reservation made at `token` (a later attempt's has another). */
+    const mine = and(where, eq(idempotencyKeys.createdAt, token));
+    let reserved: unknown[];
+    try {
+      reserved = await db
+        .insert(idempotencyKeys)
+        .values({ ...id, requestHash, createdAt: token })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+    } catch (e) {
+      // The reservation may have committed without its answer: nothing ran under it, so it failed.
+      if (marked)
+        void settle(() =>
+          db
+            .update(idempotencyKeys)
+            .set({ state: 'failed' })
+            .where(and(mine, eq(idempotencyKeys.state, 'running'))),
+        );
+      throw e;
+    }
     if (reserved.length === 0) {
       const [prior] = await db.select().from(idempotencyKeys).where(where);
       // Never released, so it is there (unless the daily purge took it just now: then it is gone, and old).
       if (!prior) throw outcomeUnknown();
       if (prior.requestHash !== requestHash) throw keyReused();
       if (prior.state === 'done') return replay(prior);
-      if (prior.state === 'running' && now().getTime() - prior.createdAt.getTime() < IN_FLIGHT_MS) throw inFlight();
-      throw outcomeUnknown();
+      if (prior.state === 'failed' && marked) {
+        // Nothing of the first attempt committed: this one takes the key over and runs.
+        const taken = await db
+          .update(idempotencyKeys)
+          .set({ state: 'running', createdAt: token, status: null, completedAt: null })
+          .where(and(where, eq(idempotencyKeys.state, 'failed'), eq(idempotencyKeys.createdAt, prior.createdAt)))
+          .returning({ key: idempotencyKeys.key });
+        if (taken.length === 0) throw inFlight();
+      } else if (prior.state === 'running' && now().getTime() - prior.createdAt.getTime() < IN_FLIGHT_MS)
+        throw inFlight();
+      else throw outcomeUnknown();
     }
-    await next();
+    const scope: KeyScope = { ...id, token, untracked: false, closed: false };
+    await runInScopes([scope], next);
+    scope.closed = true;
     const res = c.res;
     if (res.status >= 500) {
-      // The row stays `running` if this fails too: `unknown` after IN_FLIGHT_MS all the same.
-      await db
-        .update(idempotencyKeys)
-        .set({ state: 'unknown', status: res.status, completedAt: now() })
-        .where(where)
-        .catch(() => undefined);
+      // Nothing committed (no idempotency_commits row for this attempt, no untracked write): `failed`,
+      // the next copy runs. Else `unknown`. If the database cannot be reached now, retried in the
+      // background; the row stays `running` meanwhile (in flight, then unknown after IN_FLIGHT_MS).
+      const committed = sql`exists (select 1 from idempotency_commits m where m.principal = ${id.principal}
+        and m.method = ${id.method} and m.path = ${id.path} and m.key = ${id.key}
+        and m.attempt = ${token.toISOString()}::timestamptz)`;
+      const state =
+        marked && !scope.untracked ? sql`case when ${committed} then 'unknown' else 'failed' end` : 'unknown';
+      await settle(() => db.update(idempotencyKeys).set({ state, status: res.status, completedAt: now() }).where(mine));
       return;
     }
     const body = await res.clone().text();
-    try {
-      await db
-        .update(idempotencyKeys)
-        .set({
-          state: 'done',
-          status: res.status,
-          contentType: res.headers.get('content-type'),
-          body,
-          completedAt: now(),
-        })
-        .where(where);
-    } catch {
-      // The work is done and this is its answer; the key stays `running`, then `unknown`: never run again.
-    }
+    const answer = {
+      state: 'done',
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body,
+      completedAt: now(),
+    };
+    // The work is done and this is its answer; if the database cannot be reached now, the answer is
+    // stored in the background (copies are in flight meanwhile), and past SETTLE_FOR_MS the key stays
+    // `running`, then `unknown`: never run again.
+    await settle(() => db.update(idempotencyKeys).set(answer).where(mine));
   };
 }
 
@@ -204,5 +233,6 @@ export async function purgeIdempotencyKeys({ db, now = new Date() }: { db: Db; n
     .delete(idempotencyKeys)
     .where(lt(idempotencyKeys.createdAt, before))
     .returning({ key: idempotencyKeys.key });
+  await db.delete(idempotencyCommits).where(lt(idempotencyCommits.createdAt, before));
   return gone.length;
 }

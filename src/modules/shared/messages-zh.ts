@@ -1,10 +1,13 @@
 /**
- * The Chinese of the API's field messages. Use cases and schemas write each message once, in
- * English; problem responses carry this Chinese beside it (`messageZh`) and bulk files' error
- * reports a column of it. Matched by pattern, first match wins; a message without one has no
- * Chinese (the English is shown).
+ * The Chinese of the messages written in English only: zod's own and the checks of the API's
+ * schemas, and what lower layers say in English (core/risk, core/policy's "no policy in force",
+ * the holiday calendar's missing year, a file that cannot be read). A field error carries it as
+ * `zh` beside `en` (shared/request.errors.ts `withZh`). The refusals of a feature are written in
+ * both languages where they are made (`<feature>.errors.ts`) and do not come here. Matched by
+ * pattern, first match wins; a message without one has no Chinese (the English is shown).
  */
-import type { FieldError } from './problem';
+import { CLAIM_STATE_ZH } from '../../core/claims/claim-state';
+import { STATUS_ZH } from '../../core/loans/loan-life';
 
 type Zh = string | ((m: RegExpExecArray) => string);
 
@@ -31,6 +34,7 @@ const ZH: [RegExp, Zh][] = [
   [/^Invalid option: expected one of (.+)$/, (m) => `须为以下之一：${m[1]!.replaceAll('"', '').replaceAll('|', '、')}`],
   [/^Invalid option/, '不是允许的取值'],
   [/^must be valid JSON$/, '须为合法的 JSON'],
+  [/^is unavailable; send the request again after Retry-After seconds$/, '暂不可用，请在 Retry-After 秒后重新发送请求'],
   [/^names nothing to change: send at least one of (.+)$/, (m) => `没有要修改的内容：请至少提供 ${m[1]} 之一`],
   [/^must be true or false$/, '须为 true 或 false'],
   [/^must be a string such as "(.+)"$/, (m) => `须为文本，例如 "${m[1]}"`],
@@ -38,6 +42,8 @@ const ZH: [RegExp, Zh][] = [
   [/^must be at least (-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],
   [/^must be at most (-?[\d.^]+)$/, (m) => `不能大于 ${m[1]}`],
   [/^must be below (-?[\d.]+)$/, (m) => `须小于 ${m[1]}`],
+  [/^must be above (-?[\d.]+)$/, (m) => `须大于 ${m[1]}`],
+  [/^must be an amount of at least ([\d.]+)$/, (m) => `金额不能小于 ${m[1]}`],
   [/^must say why/, '须说明理由（至少 2 个字）'],
   [/^must be 2–63 lowercase letters, digits(.*)$/, '须为 2–63 个小写字母、数字或连字符等'],
   [/^must be a short kebab-case id such as "(.+)"$/, (m) => `须为简短的小写连字符标识，例如 "${m[1]}"`],
@@ -175,11 +181,39 @@ const ZH: [RegExp, Zh][] = [
   [/^this account keeps no balance history/, '该账户不保留余额历史（未设历史标志）；其转账见 /api/ledger/transfers'],
   [/^must be a loan kind such as "(.+)"$/, (m) => `须为贷款种类，例如 "${m[1]}"`],
   // Simulations
+  [
+    /^has only ([\d.]+) loan-years of history \((\d+) needed\) and no PD set by the manager$/,
+    (m) => `仅有 ${m[1]} 个贷款年的历史（需 ${m[2]} 个），且管理人未设违约概率（PD）`,
+  ],
   [/^the simulation was interrupted/, '模拟被中断（服务已停止），请重新开始'],
   [/^the simulation failed; it has been logged$/, '模拟失败，已记录日志'],
   [/^must be a correlation at least 0 and below 1$/, '相关系数须不小于 0 且小于 1'],
   [/^name at least one variant$/, '至少列出一个方案'],
   [/^at most (\d+) variants$/, (m) => `最多 ${m[1]} 个方案`],
+  [
+    /^names no stress: give pdMultiplier, rho or sectorShock$/,
+    '未给出任何压力：请给出 pdMultiplier（违约率倍数）、rho（相关系数）或 sectorShock（行业冲击）',
+  ],
+  [
+    /^the portfolio has no loans in sector (.+) \(sectors: (.*)\)$/,
+    (m) => `组合中没有行业 ${m[1]} 的贷款（现有行业：${m[2]}）`,
+  ],
+  [/^must be a multiplier above 0 and at most (\d+)$/, (m) => `须为大于 0 且不超过 ${m[1]} 的倍数`],
+  [/^must be above (\d+) and at most (\d+)$/, (m) => `须大于 ${m[1]} 且不超过 ${m[2]}`],
+  [/^must be above the run's correlation ([\d.]+) and below 1$/, (m) => `须大于本次模拟的相关系数 ${m[1]} 且小于 1`],
+  [/^must be above 0 and at most half the range searched$/, '须大于 0 且不超过搜索范围的一半'],
+  [/^is too fine for the range searched$/, '相对搜索范围过细'],
+  [/^must be a probability above 0 and below 1$/, '须为大于 0 且小于 1 的概率'],
+  [/^must be a probability at least 0 and below 1$/, '须为不小于 0 且小于 1 的概率'],
+  [/^must be a whole number of years from 1 to the run's (\d+)$/, (m) => `须为 1 至本次模拟年数 ${m[1]} 之间的整数年`],
+  [/^must be at most the run's years \((\d+)\)$/, (m) => `不能超过本次模拟的年数（${m[1]}）`],
+  [
+    /^needs a fund plan \(fund\.cash\) to tell when the fund is exhausted$/,
+    '需要资金计划（fund.cash）才能判断资金何时耗尽',
+  ],
+  [/^name at least one stress scenario$/, '至少列出一个压力情景'],
+  [/^at most (\d+) stress scenarios$/, (m) => `最多 ${m[1]} 个压力情景`],
+  [/^must be "pd" \(a PD multiplier\) or "correlation"$/, '须为 "pd"（违约率倍数）或 "correlation"（相关系数）'],
   // Uploads
   [/^send multipart\/form-data$/, '请以 multipart/form-data 上传'],
   [/^send one file per import$/, '每次导入一个文件'],
@@ -196,137 +230,9 @@ const ZH: [RegExp, Zh][] = [
   ],
 ];
 
-/** A loan's status or a claim's state in words (the web app's own words for them). */
-const STATES_ZH: Record<string, string> = {
-  active: '正常',
-  repaid: '已结清',
-  withdrawn: '已撤销',
-  'non-performing': '不良',
-  compensated: '已代偿',
-  submitted: '已提交',
-  'under-review': '审核中',
-  held: '熔断暂停',
-  approved: '已批准',
-  queued: '待付款排队',
-  paid: '已支付',
-  rejected: '已驳回',
-};
+/** Loans' and claims' states in Chinese (a loan's `withdrawn` wins: 已撤销). */
+const STATES_ZH: Record<string, string> = { ...CLAIM_STATE_ZH, ...STATUS_ZH };
 const stateZh = (s: string) => `“${STATES_ZH[s] ?? s}”`;
-
-/** The Chinese of a problem's `detail` (the line above its field errors), or undefined. */
-const DETAILS_ZH: [RegExp, Zh][] = [
-  [/^The request has invalid fields\.$/, '请求中有字段不正确。'],
-  [/^The body is not valid JSON\.$/, '请求体不是合法的 JSON。'],
-  [/^Send the body as application\/json\.$/, '请以 application/json 发送请求体。'],
-  [/^Send the body uncompressed: no Content-Encoding\.$/, '请发送未压缩的请求体（不带 Content-Encoding）。'],
-  [/^Something went wrong on our side; it has been logged\.$/, '系统出错，已记录日志。'],
-  [/^The database could not be reached; try again shortly\.$/, '暂时无法连接数据库，请稍后再试。'],
-  [/^The request was cut off before its body arrived\.$/, '请求在请求体送达前被中断。'],
-  [
-    /^The (body|upload|file) must not exceed (\d+) bytes\.$/,
-    (m) =>
-      `${({ body: '请求体', upload: '上传内容', file: '文件' } as Record<string, string>)[m[1]!]}不能超过 ${m[2]} 字节。`,
-  ],
-  [/^Sign in, or send an API token/, '请先登录，或以 Authorization: Bearer … 发送 API 令牌。'],
-  [/^The API token is unknown or revoked\.$/, 'API 令牌无效或已吊销。'],
-  [
-    /^Send the backstop_csrf cookie value in the X-CSRF-Token header\.$/,
-    '请在 X-CSRF-Token 请求头中发送 backstop_csrf Cookie 的值。',
-  ],
-  [/^The username or password is wrong\.$/, '用户名或密码错误。'],
-  [
-    /^Too many failed sign-ins; try again in (\d+) (seconds|minutes)\.$/,
-    (m) => `登录失败次数过多，请 ${m[1]} ${m[2] === 'seconds' ? '秒' : '分钟'}后再试。`,
-  ],
-  [/^The (\S+) role may not do this/, (m) => `${roleZh(m[1]!)}角色无权执行此操作。`],
-  [
-    /^(Agreement|API token|Bank|Claim|Enterprise|Filing|Fund|Import|Ledger account|Programme|User|The enterprise|The institution|The simulation|The holiday year) ?(.*) was not found\.$/,
-    (m) => `未找到${ENTITIES_ZH[m[1]!]}${m[2] ? ` ${m[2]}` : ''}。`,
-  ],
-  [/^(.+) was not found\.$/, (m) => `未找到：${m[1]}。`],
-  [/^the claim has not been prepared\.?$/, '该代偿申请尚未由管理人受理审核（制单），不能批准。'],
-  [
-    /^the person who prepared a claim cannot approve it \(maker–checker\)\.?$/,
-    '受理审核（制单）该代偿申请的人不能批准它，须由另一人复核（双人复核）。',
-  ],
-  [/^This Idempotency-Key was used for a different/, '此 Idempotency-Key 已用于另一个请求。'],
-  [
-    /^A request with this Idempotency-Key is still running/,
-    '使用此 Idempotency-Key 的请求仍在处理中；请稍后再次发送以取得其结果。',
-  ],
-  [
-    /^The first request with this Idempotency-Key failed on our side/,
-    '使用此 Idempotency-Key 的首个请求因系统原因失败，可能已生效也可能未生效；请先查询，再以新的键重新发送。',
-  ],
-  [/^(Fund|Institution) (.+) exists already\.$/, (m) => `${m[1] === 'Fund' ? '补偿资金' : '机构'} ${m[2]} 已存在。`],
-  [/^You cannot disable your own account\.$/, '不能停用自己的账号。'],
-  [/^The username (.+) is taken\.$/, (m) => `用户名 ${m[1]} 已被占用。`],
-  [
-    /^This institution has an agreement for this programme and fund already\.$/,
-    '该机构已就此政策项目和补偿资金签有合作协议。',
-  ],
-  [/^The fund’s capacity cannot hold this quota/, '补偿资金的可用额度容纳不下该额度（R7b、R7c）。'],
-  [/^Some enterprises are registered already; nothing was registered\.$/, '部分企业已登记；本次未登记任何企业。'],
-  [/^Some enterprises have invalid fields; nothing was registered\.$/, '部分企业的字段不正确；本次未登记任何企业。'],
-  [
-    /^A credit code appears more than once; nothing was registered\.$/,
-    '统一社会信用代码重复出现；本次未登记任何企业。',
-  ],
-  [/^An enterprise with this credit code is registered already\.$/, '该统一社会信用代码的企业已登记。'],
-  [/^Loan (.+) of this bank is filed already\.$/, (m) => `本行贷款 ${m[1]} 已备案。`],
-  [/^The loan cannot be filed; see the reasons\.$/, '该贷款不能备案，原因如下。'],
-  [/^The change would cross a limit\.$/, '此变更将突破限额。'],
-  [/^The amended loan would not be eligible\.$/, '修改后的贷款将不符合条件。'],
-  [
-    /^A (\S+) (loan|filing) (takes no balance reports|takes no classification|cannot be withdrawn|cannot be amended|cannot be confirmed)\.$/,
-    (m) =>
-      `${stateZh(m[1]!)}的贷款${({ 'takes no balance reports': '不能报送余额', 'takes no classification': '不能报送分类', 'cannot be withdrawn': '不能撤销', 'cannot be amended': '不能修改', 'cannot be confirmed': '不能确认' } as Record<string, string>)[m[3]!]}。`,
-  ],
-  [/^The principal of a loan with repayments cannot be amended/, '已有还款的贷款不能修改本金；请报送余额。'],
-  [/^This loan has a claim already\.$/, '该贷款已有代偿申请。'],
-  [/^Only a non-performing loan can be claimed for/, '只有不良贷款才能申请代偿（R6、G9）。'],
-  [/^Recoveries are reported after the claim is paid/, '代偿支付后才能报送追偿（R8）。'],
-  [/^Cannot (\w+) a claim that is (\S+)\.$/, (m) => `状态为${stateZh(m[2]!)}的代偿申请不能执行此操作。`],
-  [/^A (\S+) claim cannot be paid\.$/, (m) => `状态为${stateZh(m[1]!)}的代偿申请不能支付。`],
-  [/^Send the file as multipart\/form-data/, '请以 multipart/form-data 上传，字段名为 file。'],
-  [/^The live book is not available here\.$/, '此处无法使用实时贷款组合。'],
-];
-
-const ENTITIES_ZH: Record<string, string> = {
-  Agreement: '合作协议',
-  Bank: '银行',
-  Claim: '代偿申请',
-  Enterprise: '企业',
-  Filing: '备案',
-  Fund: '补偿资金',
-  Import: '导入任务',
-  'Ledger account': '账户',
-  Programme: '政策项目',
-  User: '用户',
-  'API token': 'API 令牌',
-  'The enterprise': '企业',
-  'The institution': '机构',
-  'The simulation': '模拟任务',
-  'The holiday year': '节假日年份',
-};
-
-const ROLES_ZH: Record<string, string> = {
-  manager: '管理人',
-  reviewer: '复核人',
-  bank: '银行',
-  guarantor: '担保机构',
-  auditor: '审计',
-};
-const roleZh = (r: string) => `“${ROLES_ZH[r] ?? r}”`;
-
-/** The Chinese of a problem's detail, or undefined when there is none. */
-export function detailZhOf(detail: string): string | undefined {
-  for (const [re, zh] of DETAILS_ZH) {
-    const m = re.exec(detail);
-    if (m) return typeof zh === 'string' ? zh : zh(m);
-  }
-  return undefined;
-}
 
 const TYPE_NAMES: Record<string, string> = {
   string: '文本',
@@ -338,20 +244,6 @@ const TYPE_NAMES: Record<string, string> = {
   undefined: '无',
 };
 const typeName = (t: string) => TYPE_NAMES[t] ?? t;
-
-/**
- * A field error with its Chinese beside the English, where there is one (`messageZh`). Its message
- * may be a problem's detail standing in for a field error (a bulk line's "… was not found.").
- */
-export function withChinese(e: FieldError): FieldError {
-  const zh = e.messageZh ?? zhOf(e.message) ?? detailZhOf(e.message);
-  return { ...e, ...(zh === undefined ? {} : { messageZh: zh }) };
-}
-
-/** The Chinese of an API message or detail, or the English when there is none (bulk files' error reports). */
-export function inChinese(en: string): string {
-  return zhOf(en) ?? detailZhOf(en) ?? en;
-}
 
 /** The Chinese of an API message, or undefined when there is none. */
 export function zhOf(en: string): string | undefined {

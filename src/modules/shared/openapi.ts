@@ -42,3 +42,9 @@ export const idParam = (example = 'bank-icbc') =>
 export const body = <T extends z.ZodTypeAny>(schema: T, example: unknown) => ({
   body: { required: true, content: { 'application/json': { schema, example } } },
 });
+
+/** A text in both languages (core/text.ts Bilingual), as the fields of an object: `{ ...bilingualFields }`. */
+export const bilingualFields = {
+  zh: z.string().openapi({ description: 'In Chinese' }),
+  en: z.string().openapi({ description: 'In English' }),
+};

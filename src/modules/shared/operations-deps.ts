@@ -8,6 +8,8 @@ import type { PolicyCatalog } from '../programmes/programmes.usecases';
 
 export interface OperationsDeps {
   db: Db;
+  /** Reads that may lag (reports): a standby's read-only pool (DATABASE_READ_URL), when there is one. */
+  readDb?: Db;
   catalog: () => PolicyCatalog;
   /** Today as YYYY-MM-DD in the zone's time. */
   today: () => string;

@@ -3,8 +3,11 @@
  * carries the last row's sort value and id, so pages stay stable while rows are added.
  */
 import { z } from '@hono/zod-openapi';
+import { sql, type SQLWrapper } from 'drizzle-orm';
+import type { Db } from './db';
+import { rowsOf } from './rows';
 import { isIsoDate } from '../../core/calendar/dates';
-import { Problem } from './problem';
+import { requestErrors } from './request.errors';
 import { textProblem } from './text';
 
 export const pageQuery = z.object({
@@ -48,7 +51,7 @@ export function decodeCursor(text: string | undefined, value: CursorValue): Curs
     decoded = undefined;
   }
   if (!Array.isArray(decoded) || decoded.length !== 2 || !isText(decoded[1]) || !VALUE_OK[value](decoded[0])) {
-    throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API gave out (for this list and sort)' }]);
+    throw requestErrors.badCursor();
   }
   return { value: decoded[0] as Cursor['value'], id: decoded[1] };
 }
@@ -64,3 +67,34 @@ export function pageOf<T>(
 
 export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/**
+ * A list's total is counted with the page's filters (its scope included) but only up to
+ * TOTAL_CAP rows: an exact count of a million loans took longer than the page itself
+ * (docs/PERFORMANCE.md, "Search and totals"); past the cap the list answers `total: TOTAL_CAP`
+ * with `totalCapped: true`, and the web app shows "共 10,000+ 条".
+ */
+export const TOTAL_CAP = 10_000;
+
+/** How many rows `rows` (a select with its filters) finds, counting no further than `cap` + 1. */
+export async function countUpTo(
+  db: Db,
+  rows: SQLWrapper,
+  cap = TOTAL_CAP,
+): Promise<{ total: number; totalCapped: boolean }> {
+  const [r] = rowsOf(await db.execute(sql`select count(*)::int as n from (${rows} limit ${cap + 1}) t`));
+  const n = Number(r!.n);
+  return n > cap ? { total: cap, totalCapped: true } : { total: n, totalCapped: false };
+}
+
+/** A page of a list that answers its total (`countUpTo`). */
+export const countedPageSchema = <T extends z.ZodTypeAny>(item: T) =>
+  pageSchema(item).extend({
+    total: z
+      .number()
+      .int()
+      .openapi({ description: 'how many rows the filters find (at most 10,000: see totalCapped)' }),
+    totalCapped: z
+      .boolean()
+      .openapi({ description: 'true when there are more than `total` rows (the count stops at 10,000)' }),
+  });

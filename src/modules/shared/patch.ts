@@ -13,7 +13,12 @@ export const nothingToChange = (fields: readonly string[]) =>
 /** Refuses a patch whose `fields` are all absent (other keys, such as a reason, do not count). */
 export const requireChange = (fields: readonly string[]) => (patch: Record<string, unknown>, ctx: z.RefinementCtx) => {
   if (fields.every((f) => patch[f] === undefined))
-    ctx.addIssue({ code: 'custom', path: [], message: nothingToChange(fields) });
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: nothingToChange(fields),
+      params: { code: 'request.nothing_to_change' },
+    });
 };
 
 /**

@@ -215,7 +215,9 @@ describe("the book's history as PDs per grade", () => {
     expect((noFallback as SimulationInputError).errors).toEqual([
       {
         field: 'pdByGrade.special-mention',
-        message: 'has only 0.50 loan-years of history (1 needed) and no PD set by the manager',
+        code: 'simulation.invalid_input',
+        zh: '仅有 0.50 个贷款年的历史（需 1 个），且管理人未设违约概率（PD）',
+        en: 'has only 0.50 loan-years of history (1 needed) and no PD set by the manager',
       },
     ]);
     const csv = await prepareSimulation({

@@ -45,6 +45,8 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
     const rows = await db
       .select({
         id: filings.id,
+        bankId: filings.bankId,
+        programmeId: filings.programmeId,
         classification: filings.classification,
         outstanding: filings.outstanding,
         principal: filings.principal,
@@ -79,6 +81,8 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
         .map((q) => q.kind as QualificationKind);
       return {
         id: r.id,
+        bank: r.bankId,
+        programme: r.programmeId,
         grade: r.classification,
         sector: r.industry,
         exposure: r.outstanding,

@@ -4,11 +4,11 @@ import { gradeHistories, jeffreysPd, MIN_LOAN_YEARS } from '../../core/risk';
 import { beijingToday } from '../shared/clock';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
-import { Problem } from '../shared/problem';
+import { simulationErrors } from './simulation.errors';
 import type { BookLoader } from './book.repository';
 import type { SimulationJobs } from './simulation.jobs';
 import type { SimulationBook } from './simulation.types';
-import { simulationExample, simulationInput } from './simulation.schemas';
+import { simulationExample, simulationInput, simulationResult } from './simulation.schemas';
 import { prepareSimulation, SimulationInputError } from './simulation.usecases';
 
 const tags = ['simulation'];
@@ -22,9 +22,9 @@ const jobSchema = z
     startedAt: z.string(),
     finishedAt: z.string().optional(),
     error: z.string().optional(),
-    result: z.record(z.string(), z.unknown()).optional().openapi({
+    result: simulationResult.optional().openapi({
       description:
-        'Per variant: EL, VaR and ES (Monte Carlo, Vasicek, CreditRisk+), P(exhausted within N years), the histogram; the what-if table. Money in yuan strings.',
+        'Per variant: EL, VaR and ES (Monte Carlo with 95% intervals, Vasicek, CreditRisk+), P(exhausted within N years), the histogram; the what-if table; warnings. Money in yuan strings.',
     }),
   })
   .openapi('SimulationJob');
@@ -108,8 +108,7 @@ export function simulationRoutes({ policies, loadBook, jobs, today = () => beiji
       requireActor(c, 'simulation:run');
       const { fundId } = c.req.valid('query');
       const filter = fundId ? { fundId } : {};
-      if (!loadBook.summary || !loadBook.history)
-        throw new Problem(503, 'Not available', 'The live book is not available here.', []);
+      if (!loadBook.summary || !loadBook.history) throw simulationErrors.bookUnavailable();
       const asOf = today();
       const [summary, histories] = await Promise.all([
         loadBook.summary(filter),
@@ -145,14 +144,14 @@ export function simulationRoutes({ policies, loadBook, jobs, today = () => beiji
         const prepared = await prepareSimulation({ input, policies: policies(), loadBook, today });
         return c.json((await jobs.start(prepared, actor.username, input)) as z.infer<typeof jobSchema>, 202);
       } catch (e) {
-        if (e instanceof SimulationInputError) throw Problem.invalid(e.errors);
+        if (e instanceof SimulationInputError) throw simulationErrors.inputInvalid(e.errors);
         throw e;
       }
     })
     .openapi(routes.get, async (c) => {
       requireActor(c, 'simulation:run');
       const job = await jobs.get(c.req.valid('param').id);
-      if (!job) throw Problem.notFound('The simulation');
+      if (!job) throw simulationErrors.notFound();
       return c.json(job as unknown as z.infer<typeof jobSchema>, 200);
     });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { rate, yuan } from '../../core/policy/zod-fields';
-import { MAX_SCENARIOS, MAX_YEARS } from '../../core/risk';
+import { MAX_PD_MULTIPLIER, MAX_SCENARIOS, MAX_YEARS } from '../../core/risk';
 
 const probability = (what: string) =>
   z
@@ -16,6 +16,40 @@ const correlationValue = z
   .number({ error: 'must be a correlation at least 0 and below 1' })
   .min(0, 'must be at least 0')
   .lt(1, 'must be below 1');
+
+const multiplier = z
+  .number({ error: `must be a multiplier above 0 and at most ${MAX_PD_MULTIPLIER}` })
+  .gt(0, 'must be above 0')
+  .max(MAX_PD_MULTIPLIER, `must be at most ${MAX_PD_MULTIPLIER}`);
+const wholeYears = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(MAX_YEARS, `must be at most ${MAX_YEARS}`);
+
+export const stressInput = z
+  .strictObject({
+    id: z
+      .string()
+      .min(1)
+      .max(60)
+      .optional()
+      .openapi({ description: 'Name in the stress table (default: the stress in words)' }),
+    pdMultiplier: multiplier.optional().openapi({ description: 'Every PD times this (capped at 1)', example: 2 }),
+    rho: correlationValue
+      .optional()
+      .openapi({ description: "One asset correlation for every sector, replacing the run's", example: 0.3 }),
+    sectorShock: z
+      .strictObject({
+        sector: z.string().min(1).max(100),
+        pdMultiplier: multiplier,
+      })
+      .optional()
+      .openapi({ description: "One sector's PDs times a multiplier (on top of pdMultiplier)" }),
+  })
+  .refine((s) => s.pdMultiplier !== undefined || s.rho !== undefined || s.sectorShock !== undefined, {
+    message: 'names no stress: give pdMultiplier, rho or sectorShock',
+  });
 
 export const variantInput = z.strictObject({
   id: z
@@ -112,6 +146,51 @@ export const simulationInput = z.strictObject({
       recoveryDelayYears: z.number().int('must be a whole number').min(0).max(MAX_YEARS).optional(),
     })
     .optional(),
+  stress: z
+    .array(stressInput)
+    .min(1, 'name at least one stress scenario')
+    .max(8, 'at most 8 stress scenarios')
+    .optional()
+    .openapi({
+      description:
+        'Stress scenarios, each a re-run with the same seed: the result gets a stress table (baseline, then each scenario: EL, VaR/ES, P(exhausted))',
+    }),
+  reverseStress: z
+    .strictObject({
+      target: z
+        .number({ error: 'must be a probability above 0 and below 1' })
+        .gt(0, 'must be above 0')
+        .lt(1, 'must be below 1'),
+      years: wholeYears,
+      over: z.enum(['pd', 'correlation'], { error: 'must be "pd" (a PD multiplier) or "correlation"' }).default('pd'),
+      max: z
+        .number()
+        .optional()
+        .openapi({ description: 'The largest value tried (default: multiplier 10, correlation 0.95)' }),
+      step: z.number().gt(0, 'must be above 0').optional().openapi({
+        description: 'Grid step, the tolerance of the answer (default: 0.01 multiplier, 0.005 correlation)',
+      }),
+    })
+    .optional()
+    .openapi({
+      description:
+        'Which PD multiplier (or correlation) makes P(fund exhausted within `years`) reach `target`, for the first variant; needs `fund`. Solved by bisection, each step a re-run with the same seed.',
+    }),
+  topUp: z
+    .strictObject({
+      target: probability('probability').refine((t) => t < 1, 'must be below 1'),
+      years: wholeYears,
+      step: yuan().optional().openapi({
+        type: 'string',
+        description: 'The top-up is rounded up to a whole number of this (yuan; default 10000)',
+        example: '10000',
+      }),
+    })
+    .optional()
+    .openapi({
+      description:
+        "The extra cash at the start that keeps P(fund exhausted within `years`) at most `target`, for the first variant; needs `fund`. Solved exactly on the run's scenarios.",
+    }),
 });
 
 export type SimulationInput = z.input<typeof simulationInput>;
@@ -126,4 +205,199 @@ export const simulationExample: SimulationInput = {
   seed: 7,
   years: 3,
   fund: { cash: '100000000', topUps: ['0', '20000000'], recoveryRate: 0.2, recoveryDelayYears: 1 },
+  stress: [{ pdMultiplier: 2 }, { rho: 0.3 }, { sectorShock: { sector: 'manufacturing', pdMultiplier: 3 } }],
+  reverseStress: { target: 0.05, years: 3, over: 'pd' },
+  topUp: { target: 0.05, years: 3, step: '1000000' },
 };
+
+/** The result of a finished simulation (src/core/risk/report.ts SimulationReport): money in yuan strings. */
+const money = (description?: string) => z.string().openapi(description ? { description, example: '1234567.89' } : {});
+const byMethod = z.record(z.string(), z.string()).openapi({
+  description:
+    'One figure per method: monteCarlo, vasicekLargePortfolio, vasicekFinite (books ≤ 500 loans), creditRiskPlus',
+});
+const tailRow = z
+  .object({
+    level: z.string().openapi({ example: '0.99' }),
+    valueAtRisk: byMethod,
+    expectedShortfall: byMethod,
+    errorBound: z.record(z.string(), z.object({ valueAtRisk: money(), expectedShortfall: money() })).openapi({
+      description:
+        "How far a lattice method's figure may be from its model's exact figure (yuan): vasicekFinite when payouts were split between lattice points (0.00 = exact)",
+    }),
+    monteCarloInterval: z
+      .object({
+        valueAtRisk: z.array(money()).openapi({ description: '95% interval [lower, upper]: order statistics' }),
+        expectedShortfall: z.array(money()).openapi({ description: '95% interval [lower, upper]: batch means' }),
+        tailScenarios: z.number().openapi({ description: 'Scenarios beyond VaR the figures rest on' }),
+      })
+      .openapi({ description: 'Confidence of the Monte Carlo VaR and ES' }),
+  })
+  .openapi('SimulationTailRow');
+const contributionRow = z.object({
+  key: z.string(),
+  expectedShortfall: money(),
+  valueAtRisk: money(),
+  share: z.number().openapi({ description: 'Share of ES, 0..1' }),
+});
+const variantReport = z
+  .object({
+    variant: z.string(),
+    expectedLoss: z.object({ exact: money(), simulated: money(), standardError: money() }),
+    tail: z.array(tailRow),
+    exhaustion: z.array(
+      z.object({
+        withinYears: z.number(),
+        probability: z.number(),
+        standardError: z.number(),
+        interval: z.array(z.number()).openapi({ description: '95% interval [lower, upper]: batch means' }),
+      }),
+    ),
+    finiteGrid: z
+      .object({
+        step: money('Lattice step, yuan'),
+        points: z.number(),
+        loansSplit: z.number().openapi({
+          description: 'Loans whose payout was split between its two neighbouring lattice points (expected loss kept)',
+        }),
+      })
+      .optional()
+      .openapi({ description: "The finite one-factor engine's lattice (books ≤ 500 loans, one factor)" }),
+    histogram: z.array(z.object({ from: money(), to: money(), probability: z.number() })),
+    contributions: z
+      .object({
+        level: z.string(),
+        valueAtRisk: money(),
+        expectedShortfall: money(),
+        tailScenarios: z.number().openapi({ description: 'Scenarios beyond VaR replayed for the ES contributions' }),
+        neighbourhood: z.number().openapi({ description: 'Scenarios nearest VaR replayed for the VaR contributions' }),
+        by: z.array(
+          z.object({
+            dimension: z.enum(['bank', 'programme', 'sector', 'grade']),
+            rows: z.array(contributionRow),
+          }),
+        ),
+        topLoans: z.array(contributionRow.extend({ payout: money('Payout on default, yuan') })),
+      })
+      .openapi({
+        description:
+          'Euler contributions to the Monte Carlo ES (the tail scenarios) and VaR (the scenarios nearest it, scaled to add up) of year 1, at 99%: they add up to the total',
+      }),
+  })
+  .openapi('SimulationVariantReport');
+const estimate = z.object({ value: z.number(), standardError: z.number() });
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+const stressRow = z
+  .object({
+    id: z.string().openapi({ description: '"baseline" for the run itself' }),
+    stress: z
+      .object({
+        pdMultiplier: z.number().optional(),
+        rho: z.number().optional(),
+        sectorShock: z.object({ sector: z.string(), pdMultiplier: z.number() }).optional(),
+      })
+      .optional(),
+    variants: z.array(
+      z.object({
+        variant: z.string(),
+        expectedLoss: money('Simulated, yuan'),
+        tail: z.array(z.object({ level: z.string(), valueAtRisk: money(), expectedShortfall: money() })),
+        exhaustion: z.array(z.object({ withinYears: z.number(), probability: z.number(), standardError: z.number() })),
+      }),
+    ),
+  })
+  .openapi('SimulationStressRow');
+const reverseStressResult = z
+  .object({
+    over: z.enum(['pd', 'correlation']),
+    target: z.number(),
+    years: z.number(),
+    variant: z.string(),
+    status: z.enum(['found', 'baseline-exceeds', 'not-reached']),
+    baseline: z.number().openapi({ description: "The parameter today: multiplier 1, or the run's correlation" }),
+    max: z.number(),
+    step: z.number().openapi({ description: 'Grid step: the tolerance of the answer' }),
+    value: z
+      .number()
+      .optional()
+      .openapi({ description: 'The smallest grid value whose simulated P reaches the target' }),
+    bracket: z.array(z.number()).optional().openapi({ description: '[last grid value below the target, the answer]' }),
+    probability: z.object({
+      baseline: estimate,
+      value: estimate.optional(),
+      bracketLow: estimate.optional(),
+      max: estimate.optional(),
+    }),
+    evaluations: z.array(z.object({ value: z.number(), probability: z.number() })),
+    statement: bilingual,
+  })
+  .openapi('SimulationReverseStress');
+const topUpResult = z
+  .object({
+    target: z.number(),
+    years: z.number(),
+    variant: z.string(),
+    status: z.enum(['found', 'none-needed']),
+    amount: money('Extra cash at the start, yuan, a whole number of steps'),
+    step: money('The rounding step, yuan'),
+    probability: z.object({ before: z.number(), after: z.number(), oneStepLess: z.number().optional() }),
+    statement: bilingual,
+  })
+  .openapi('SimulationTopUp');
+export const simulationResult = z
+  .object({
+    loans: z.number(),
+    scenarios: z.number(),
+    years: z.number(),
+    seed: z.number(),
+    importanceShift: z.number(),
+    portfolio: z.array(
+      z.object({
+        grade: z.string(),
+        pd: z.number(),
+        sector: z.string(),
+        band: z.string(),
+        loans: z.number(),
+        exposure: money(),
+        payout: z.record(z.string(), z.string()),
+      }),
+    ),
+    pd: z.array(
+      z.object({
+        grade: z.string(),
+        pd: z.number(),
+        source: z.enum(['history', 'manager']),
+        managerPd: z.number().optional(),
+        history: z
+          .object({
+            loans: z.number(),
+            defaults: z.number(),
+            loanYears: z.number(),
+            interval: z.array(z.number()).optional(),
+          })
+          .optional(),
+        note: z.string().optional(),
+      }),
+    ),
+    variants: z.array(variantReport),
+    whatIf: z.array(z.object({ measure: z.string(), values: z.array(z.string()) })),
+    notes: z.array(z.string()),
+    warnings: z.array(
+      z
+        .object({
+          code: z.enum(['few-tail-scenarios']),
+          variant: z.string(),
+          level: z.string(),
+          tailScenarios: z.number(),
+          scenariosNeeded: z.number(),
+        })
+        .openapi({ description: 'few-tail-scenarios: fewer than 10 scenarios beyond the VaR level' }),
+    ),
+    stress: z
+      .array(stressRow)
+      .optional()
+      .openapi({ description: 'The stress table: the baseline, then each stress scenario' }),
+    reverseStress: reverseStressResult.optional(),
+    topUp: topUpResult.optional(),
+  })
+  .openapi('SimulationResult');

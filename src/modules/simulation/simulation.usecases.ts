@@ -4,16 +4,32 @@
  * report. The scenario runner is passed in (worker threads in the app and the CLI).
  */
 import type { CompiledPolicy } from '../../core/policy';
-import { allIssues } from '../../core/policy';
 import {
   asFiledVariant,
+  baselineStressRow,
   buildPortfolio,
-  buildReport,
+  buildReport as buildReportHere,
+  checkReverseStress,
+  checkStress,
+  checkTopUp,
   estimatePds,
+  exhaustionWithin,
   gradeHistories,
+  LEVELS,
   policyVariant,
+  reverseStressEvaluations,
   RiskInputError,
+  solveReverseStress,
+  stressFactors,
+  stressFigures,
+  stressPortfolio,
   type CreditRiskPlusModel,
+  type ReverseStressSpec,
+  type StressFigures,
+  type StressFiguresInput,
+  type StressRow,
+  type StressScenario,
+  type TopUpSpec,
   type FundPlan,
   type MonteCarloSpec,
   type PdEstimate,
@@ -23,15 +39,18 @@ import {
   type ScenarioBlock,
   type SimulationReport,
 } from '../../core/risk';
+import type { ReportInput } from '../../core/risk/report';
 import { beijingToday } from '../shared/clock';
 import type { FieldError } from '../shared/problem';
+import { fieldErrorsOf } from '../shared/request.errors';
+import { simulationErrors } from './simulation.errors';
 import type { BookLoader } from './book.repository';
 import { parsePortfolioCsv } from './portfolio-csv';
 import { simulationInput, type ParsedSimulationInput } from './simulation.schemas';
 
 export class SimulationInputError extends Error {
   constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    super(errors.map((e) => `${e.field}: ${e.en}`).join('; '));
     this.name = 'SimulationInputError';
   }
 }
@@ -42,6 +61,15 @@ export type ScenarioRunner = (
   opts: { onProgress?: (done: number, total: number) => void },
 ) => Promise<ScenarioBlock>;
 
+/** Builds the report from the merged scenarios (the server does it on a worker thread). */
+export type ReportBuilder = (input: ReportInput) => SimulationReport | Promise<SimulationReport>;
+
+/** The stress table's figures of a stressed run (the server does it on a worker thread; the block is moved there). */
+export type StressSummarizer = (input: StressFiguresInput) => StressFigures[] | Promise<StressFigures[]>;
+
+/** The top-up's rounding step when the request names none: 10,000 yuan. */
+export const DEFAULT_TOP_UP_STEP_FEN = 1_000_000;
+
 export interface PreparedSimulation {
   portfolio: Portfolio;
   spec: MonteCarloSpec;
@@ -49,6 +77,64 @@ export interface PreparedSimulation {
   creditRiskPlus: CreditRiskPlusModel;
   /** Where each grade's PD came from, when estimated from history. */
   pd?: PdEstimate[];
+  stress?: StressScenario[];
+  reverseStress?: ReverseStressSpec;
+  topUp?: TopUpSpec;
+}
+
+const trim = (x: number) => String(Number(x.toFixed(4)));
+
+/** A stress scenario's name when the request gives none: the stress in words. */
+function stressName(s: Omit<StressScenario, 'id'>): string {
+  return [
+    s.pdMultiplier !== undefined ? `PD ×${trim(s.pdMultiplier)}` : '',
+    s.rho !== undefined ? `ρ ${trim(s.rho)}` : '',
+    s.sectorShock ? `${s.sectorShock.sector} PD ×${trim(s.sectorShock.pdMultiplier)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The stress, reverse stress and top-up of a request, checked against its portfolio and fund. */
+function stressOf(
+  req: ParsedSimulationInput,
+  portfolio: Portfolio,
+  spec: MonteCarloSpec,
+  fund: FundPlan | undefined,
+): Pick<PreparedSimulation, 'stress' | 'reverseStress' | 'topUp'> {
+  const stress = req.stress?.map((s, i): StressScenario => {
+    const { id, ...rest } = s;
+    const scenario: StressScenario = { id: id ?? stressName(rest), ...rest };
+    checkStress(portfolio, scenario, `stress[${i}]`);
+    return scenario;
+  });
+  let reverseStress: ReverseStressSpec | undefined;
+  if (req.reverseStress) {
+    const r = req.reverseStress;
+    if (!fund)
+      throw new RiskInputError('reverseStress', 'needs a fund plan (fund.cash) to tell when the fund is exhausted');
+    if (r.years > spec.years)
+      throw new RiskInputError('reverseStress.years', `must be at most the run's years (${spec.years})`);
+    reverseStress = {
+      target: r.target,
+      years: r.years,
+      over: r.over,
+      ...(r.max !== undefined ? { max: r.max } : {}),
+      ...(r.step !== undefined ? { step: r.step } : {}),
+    };
+    checkReverseStress(reverseStress, r.over === 'pd' ? 1 : spec.factors.rho);
+  }
+  let topUp: TopUpSpec | undefined;
+  if (req.topUp) {
+    if (!fund) throw new RiskInputError('topUp', 'needs a fund plan (fund.cash) to tell when the fund is exhausted');
+    topUp = {
+      target: req.topUp.target,
+      years: req.topUp.years,
+      stepFen: req.topUp.step !== undefined ? Number(req.topUp.step) : DEFAULT_TOP_UP_STEP_FEN,
+    };
+    checkTopUp(topUp, spec.years);
+  }
+  return { ...(stress ? { stress } : {}), ...(reverseStress ? { reverseStress } : {}), ...(topUp ? { topUp } : {}) };
 }
 
 /** The newest version of each programme, by id. */
@@ -109,7 +195,7 @@ export async function prepareSimulation({
   today?: () => string;
 }): Promise<PreparedSimulation> {
   const parsed = simulationInput.safeParse(input);
-  if (!parsed.success) throw new SimulationInputError(allIssues(parsed.error));
+  if (!parsed.success) throw new SimulationInputError(fieldErrorsOf(parsed.error, input));
   const req = parsed.data;
   try {
     let loans: RiskLoan[];
@@ -156,30 +242,103 @@ export async function prepareSimulation({
       ...(req.fund.recoveryRate !== undefined ? { recoveryRate: req.fund.recoveryRate } : {}),
       ...(req.fund.recoveryDelayYears !== undefined ? { recoveryDelayYears: req.fund.recoveryDelayYears } : {}),
     };
-    return { portfolio, spec, creditRiskPlus: req.creditRiskPlus, ...(fund ? { fund } : {}), ...(pd ? { pd } : {}) };
+    return {
+      portfolio,
+      spec,
+      creditRiskPlus: req.creditRiskPlus,
+      ...(fund ? { fund } : {}),
+      ...(pd ? { pd } : {}),
+      ...stressOf(req, portfolio, spec, fund),
+    };
   } catch (e) {
-    if (e instanceof RiskInputError)
-      throw new SimulationInputError([{ field: e.field, message: e.message.slice(e.field.length + 2) }]);
+    if (e instanceof RiskInputError) throw new SimulationInputError([simulationErrors.riskInput(e)]);
     throw e;
   }
 }
 
+/**
+ * Runs the simulation and builds its report; then each stress scenario (a re-run with the same
+ * seed, its figures summarised by `summarizeStress`) and the reverse stress (a re-run per bisection
+ * step). The top-up is solved inside the report, on the run's own scenarios. Progress counts the
+ * scenarios of every run (the reverse stress's at most, as its bisection may stop early).
+ */
 export async function runSimulation({
   prepared,
   runScenarios,
+  buildReport = buildReportHere,
+  summarizeStress = stressFigures,
   onProgress,
 }: {
   prepared: PreparedSimulation;
   runScenarios: ScenarioRunner;
+  buildReport?: ReportBuilder;
+  summarizeStress?: StressSummarizer;
   onProgress?: (done: number, total: number) => void;
 }): Promise<SimulationReport> {
-  const block = await runScenarios(prepared.portfolio, prepared.spec, onProgress ? { onProgress } : {});
-  return buildReport({
-    portfolio: prepared.portfolio,
-    spec: prepared.spec,
+  const { portfolio, spec, fund, stress = [], reverseStress, topUp } = prepared;
+  const reverseRuns = reverseStress ? reverseStressEvaluations(reverseStress, reverseBaseline(prepared)) : 0;
+  const runs = 1 + stress.length + reverseRuns;
+  const S = spec.scenarios;
+  let done = 0;
+  const run = async (p: Portfolio, s: MonteCarloSpec) => {
+    const block = await runScenarios(p, s, onProgress ? { onProgress: (d) => onProgress(done * S + d, runs * S) } : {});
+    done++;
+    return block;
+  };
+  const block = await run(portfolio, spec);
+  // P at the baseline for the reverse stress over the PD, before the report takes the block
+  const atBaseline =
+    reverseStress && fund && reverseStress.over === 'pd'
+      ? exhaustionWithin(block, 0, fund, reverseStress.years)
+      : undefined;
+  const report = await buildReport({
+    portfolio,
+    spec,
     block,
     creditRiskPlus: prepared.creditRiskPlus,
-    ...(prepared.fund ? { fund: prepared.fund } : {}),
+    ...(fund ? { fund } : {}),
     ...(prepared.pd ? { pd: prepared.pd } : {}),
+    ...(topUp ? { topUp } : {}),
   });
+  let table: StressRow[] | undefined;
+  if (stress.length > 0) {
+    table = [baselineStressRow(report)];
+    for (const s of stress) {
+      const { id, ...applied } = s;
+      const b = await run(stressPortfolio(portfolio, s), { ...spec, factors: stressFactors(spec.factors, s) });
+      table.push({
+        id,
+        stress: applied,
+        variants: await summarizeStress({
+          variants: portfolio.variants,
+          block: b,
+          ...(fund ? { fund } : {}),
+          levels: LEVELS,
+        }),
+      });
+    }
+  }
+  const reverse =
+    reverseStress && fund
+      ? await solveReverseStress({
+          spec: reverseStress,
+          baseline: reverseBaseline(prepared),
+          variant: portfolio.variants[0]!,
+          ...(atBaseline ? { atBaseline } : {}),
+          probability: async (x) => {
+            const b =
+              reverseStress.over === 'pd'
+                ? await run(stressPortfolio(portfolio, { pdMultiplier: x }), spec)
+                : await run(portfolio, { ...spec, factors: stressFactors(spec.factors, { rho: x }) });
+            return exhaustionWithin(b, 0, fund, reverseStress.years);
+          },
+        })
+      : undefined;
+  onProgress?.(runs * S, runs * S);
+  return { ...report, ...(table ? { stress: table } : {}), ...(reverse ? { reverseStress: reverse } : {}) };
+}
+
+/** The reverse stress's parameter today: PD multiplier 1, or the run's correlation. */
+function reverseBaseline(p: PreparedSimulation): number {
+  return p.reverseStress?.over === 'correlation' ? p.spec.factors.rho : 1;
 }

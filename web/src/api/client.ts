@@ -5,16 +5,26 @@
  */
 import i18n from '../i18n';
 
-/** A field error; the server sends `message` in English and `messageZh` in Chinese where it has it. */
-export interface FieldError {
-  field: string;
-  message: string;
-  messageZh?: string;
+/** A text in both languages, as the server sends every reason and field error: `zh` and `en`. */
+export interface Bilingual {
+  zh: string;
+  en: string;
 }
 
-/** The field errors in the page's language: `message` is what the forms show. */
-export function inPageLanguage(errors: readonly FieldError[], lang: string): FieldError[] {
-  return errors.map((e) => (lang.startsWith('zh') && e.messageZh ? { ...e, message: e.messageZh } : e));
+/** A field error: the field, a stable code for programs (docs/API.md "Error codes"), the text in both languages. */
+export interface FieldError extends Bilingual {
+  field: string;
+  code: string;
+}
+
+/** A text in the page's language (read at render: switching the language shows the other one). */
+export function inLanguage(text: Bilingual, lang: string = i18n.language): string {
+  return lang.startsWith('zh') ? text.zh : text.en;
+}
+
+/** An error the page finds itself before sending (a form check), already in the page's language. */
+export function localError(field: string, text: string): FieldError {
+  return { field, code: 'form.invalid', zh: text, en: text };
 }
 
 export class ApiError extends Error {
@@ -35,15 +45,14 @@ export class ApiError extends Error {
   get shownDetail(): string | undefined {
     return i18n.language.startsWith('zh') && this.detailZh ? this.detailZh : this.detail;
   }
-  /** The field errors in the page's language now, read at render: switching the language after
-   * an error was shown shows it in the new language. */
-  get errors(): FieldError[] {
-    return inPageLanguage(this.sent, i18n.language);
+  /** The field errors as sent; each is shown with `inLanguage`, at render. */
+  get errors(): readonly FieldError[] {
+    return this.sent;
   }
-  /** The message for one field (exact name, or any nested field below it). */
+  /** The text for one field in the page's language (exact name, or any nested field below it). */
   forField(field: string): string | undefined {
     const hit = this.errors.find((e) => e.field === field) ?? this.errors.find((e) => e.field.startsWith(`${field}.`));
-    return hit?.message;
+    return hit && inLanguage(hit);
   }
 }
 
@@ -125,4 +134,7 @@ export const newKey = () =>
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** Lists that count (filings, claims, enterprises): how many rows the filters find, up to 10,000. */
+  total?: number;
+  totalCapped?: boolean;
 }

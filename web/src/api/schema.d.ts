@@ -645,7 +645,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Enterprises, paged by cursor, sorted by name */
+    /** Enterprises, paged by cursor, sorted by name, searched (`q`), with their total */
     get: {
       parameters: {
         query?: {
@@ -653,6 +653,7 @@ export interface paths {
           /** @description the `nextCursor` of the previous page */
           cursor?: string;
           order?: 'asc' | 'desc';
+          /** @description search: any part of the name (Chinese or English), or the beginning of the credit code */
           q?: string;
           size?: 'micro' | 'small' | 'medium' | 'large';
           sciTech?: 'true' | 'false';
@@ -672,6 +673,10 @@ export interface paths {
             'application/json': {
               items: components['schemas']['Enterprise'][];
               nextCursor: string | null;
+              /** @description how many rows the filters find (at most 10,000: see totalCapped) */
+              total: number;
+              /** @description true when there are more than `total` rows (the count stops at 10,000) */
+              totalCapped: boolean;
             };
           };
         };
@@ -2067,7 +2072,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Filed loans, paged by cursor, sorted and filtered (a bank sees its own) */
+    /** Filed loans, paged by cursor, sorted, filtered and searched (`q`), with their total (a bank sees its own) */
     get: {
       parameters: {
         query?: {
@@ -2076,7 +2081,7 @@ export interface paths {
           cursor?: string;
           order?: 'asc' | 'desc';
           sort?: 'filedOn' | 'principal' | 'outstanding' | 'bankRef' | 'disbursedOn';
-          status?: 'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'recovered';
+          status?: 'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'written-off' | 'recovered';
           bankId?: string;
           fundId?: string;
           programme?: string;
@@ -2087,6 +2092,8 @@ export interface paths {
           filedTo?: string;
           /** @description the bank’s contract number, or its beginning */
           bankRef?: string;
+          /** @description search: the beginning of a contract number (bank reference) or credit code, or any part of the enterprise’s name (Chinese or English, case-insensitive) */
+          q?: string;
           /** @description risk-sharing loans their guarantor has (true) or has not yet (false) confirmed */
           guarantorConfirmed?: 'true' | 'false';
         };
@@ -2105,6 +2112,10 @@ export interface paths {
             'application/json': {
               items: components['schemas']['Filing'][];
               nextCursor: string | null;
+              /** @description how many rows the filters find (at most 10,000: see totalCapped) */
+              total: number;
+              /** @description true when there are more than `total` rows (the count stops at 10,000) */
+              totalCapped: boolean;
             };
           };
         };
@@ -2826,6 +2837,277 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/filings/{id}/write-off': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask that what is left of a compensated loan be written off (核销), with the day and basis of the bank’s write-off: a second person of the fund’s staff approves it (R18) before it stops counting against the bank’s cap for the enterprise (R16, G5) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "on": "2026-11-30",
+           *       "reason": "核销审批 2026-17"
+           *     }
+           */
+          'application/json': components['schemas']['WriteOffInput'];
+        };
+      };
+      responses: {
+        /** @description Asked for; it waits for a decision */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WriteOff'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/filings/{id}/write-offs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The loan’s write-offs: asked for, approved and rejected, oldest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The write-offs */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WriteOff'][];
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/filings/{id}/write-off/{decision}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject the write-off that waits (R18: not by the person who asked). Approved, the loan is written off: G5 no longer counts it (R16); recoveries go on (R8) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+          decision: 'approve' | 'reject';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "note": "核销材料齐全"
+           *     }
+           */
+          'application/json': components['schemas']['WriteOffDecisionInput'];
+        };
+      };
+      responses: {
+        /** @description Decided */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              writeOff: components['schemas']['WriteOff'];
+              filing: components['schemas']['Filing'];
+            };
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/repayments': {
     parameters: {
       query?: never;
@@ -2932,7 +3214,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Claims, newest first by default (a bank sees its own) */
+    /** Claims, by submission time, filtered and searched (`q`), with their total (a bank sees its own) */
     get: {
       parameters: {
         query?: {
@@ -2944,6 +3226,8 @@ export interface paths {
           bankId?: string;
           fundId?: string;
           filingId?: string;
+          /** @description search: the beginning of a claim number (BP-2026-…) or contract number, any part of the borrower’s name, or the beginning of its credit code */
+          q?: string;
         };
         header?: never;
         path?: never;
@@ -2960,6 +3244,10 @@ export interface paths {
             'application/json': {
               items: components['schemas']['Claim'][];
               nextCursor: string | null;
+              /** @description how many rows the filters find (at most 10,000: see totalCapped) */
+              total: number;
+              /** @description true when there are more than `total` rows (the count stops at 10,000) */
+              totalCapped: boolean;
             };
           };
         };
@@ -3284,6 +3572,15 @@ export interface paths {
         };
         /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -3663,6 +3960,325 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/claims/{id}/materials': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The claim’s dossier (申请材料): the programme’s checklist, each item’s files and tick (audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The dossier */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Dossier'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * The bank uploads a file for one checklist item while the claim is submitted or under review
+     * @description multipart/form-data with `itemId` and `file`. The type is judged by the content (PDF, JPG, PNG, XLSX, DOCX); the SHA-256 is recorded; a refused file stores nothing. A new file takes back the item’s tick.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'multipart/form-data': {
+            /**
+             * @description The checklist item the file is for
+             * @example loan-contract
+             */
+            itemId: string;
+            /**
+             * Format: binary
+             * @description PDF, JPG, PNG, XLSX or DOCX; 20 MB at most
+             */
+            file?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Stored: the dossier after it */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Dossier'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The file is larger than the limit (material.too_large) */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not PDF, JPG, PNG, XLSX or DOCX by its content (material.wrong_type, material.executable) */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/materials/{fileId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download one file of the dossier, as uploaded (audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          fileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file; its SHA-256 in X-Content-SHA256 */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': string;
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/materials/items/{itemId}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The manager ticks an item: accepted, or rejected with a note */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          itemId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "decision": "rejected",
+           *       "note": "缺少银行公章 / the seal is missing"
+           *     }
+           */
+          'application/json': components['schemas']['MaterialReview'];
+        };
+      };
+      responses: {
+        /** @description The dossier after the tick */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Dossier'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/claims/{id}/recoveries': {
     parameters: {
       query?: never;
@@ -3732,6 +4348,7 @@ export interface paths {
           /**
            * @example {
            *       "amount": "1000000.00",
+           *       "costs": "20000.00",
            *       "on": "2026-06-01"
            *     }
            */
@@ -3804,6 +4421,385 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/recovery-progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The bank’s reports of how its recovery of a compensated loan goes (追偿进展) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The progress reports, oldest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['RecoveryProgress'][];
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Report progress in recovering a compensated loan: a stage (litigation, enforcement, …), its date and a note */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "stage": "litigation",
+           *       "on": "2026-06-01",
+           *       "note": "已向北京市大兴区人民法院起诉，案件已受理"
+           *     }
+           */
+          'application/json': components['schemas']['RecoveryProgressInput'];
+        };
+      };
+      responses: {
+        /** @description Reported */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RecoveryProgress'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/filings/{id}/documents/filing-confirmation.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 备案确认书: the filing confirmation (A4 PDF): bank, enterprise, the loan’s terms with the principal in figures and uppercase, the liability reserved, the programme and policy version, each rule’s result */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The PDF */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': string;
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The server has no Chinese font for documents (document.font_missing: install fonts-wqy-microhei) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/documents/approval-form.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 补偿审批表: the claim approval form (A4 PDF): the loan, the claim’s figures and shares, the review’s reasons, each stage’s decision with name and date, the materials */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The PDF */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': string;
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The server has no Chinese font for documents (document.font_missing: install fonts-wqy-microhei) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/documents/payment-notice.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 拨付通知: the payment notice of a paid claim (A4 PDF); 409 document.claim_not_paid before it is paid */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The PDF */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': string;
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The claim is not paid (document.claim_not_paid) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The server has no Chinese font for documents (document.font_missing: install fonts-wqy-microhei) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4545,6 +5541,11 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['PositionRow'][];
+              /**
+               * @description Read from a standby (DATABASE_READ_URL): seconds it is behind the primary (0 when caught up); null or absent when read from the primary
+               * @example 0.4
+               */
+              replicationLagSeconds?: number | null;
             };
             'text/csv': string;
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
@@ -4615,6 +5616,11 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['BankReportRow'][];
+              /**
+               * @description Read from a standby (DATABASE_READ_URL): seconds it is behind the primary (0 when caught up); null or absent when read from the primary
+               * @example 0.4
+               */
+              replicationLagSeconds?: number | null;
             };
             'text/csv': string;
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
@@ -4689,6 +5695,11 @@ export interface paths {
               /** @enum {string} */
               by: 'bank' | 'programme' | 'kind' | 'month';
               items: components['schemas']['BreakdownRow'][];
+              /**
+               * @description Read from a standby (DATABASE_READ_URL): seconds it is behind the primary (0 when caught up); null or absent when read from the primary
+               * @example 0.4
+               */
+              replicationLagSeconds?: number | null;
             };
             'text/csv': string;
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
@@ -4760,6 +5771,11 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['MonthlyRow'][];
+              /**
+               * @description Read from a standby (DATABASE_READ_URL): seconds it is behind the primary (0 when caught up); null or absent when read from the primary
+               * @example 0.4
+               */
+              replicationLagSeconds?: number | null;
             };
             'text/csv': string;
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
@@ -4829,7 +5845,13 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['RiskSharingReport'];
+            'application/json': components['schemas']['RiskSharingReport'] & {
+              /**
+               * @description Read from a standby (DATABASE_READ_URL): seconds it is behind the primary (0 when caught up); null or absent when read from the primary
+               * @example 0.4
+               */
+              replicationLagSeconds?: number | null;
+            };
             'text/csv': string;
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
           };
@@ -5253,6 +6275,30 @@ export interface paths {
            *         ],
            *         "recoveryRate": 0.2,
            *         "recoveryDelayYears": 1
+           *       },
+           *       "stress": [
+           *         {
+           *           "pdMultiplier": 2
+           *         },
+           *         {
+           *           "rho": 0.3
+           *         },
+           *         {
+           *           "sectorShock": {
+           *             "sector": "manufacturing",
+           *             "pdMultiplier": 3
+           *           }
+           *         }
+           *       ],
+           *       "reverseStress": {
+           *         "target": 0.05,
+           *         "years": 3,
+           *         "over": "pd"
+           *       },
+           *       "topUp": {
+           *         "target": 0.05,
+           *         "years": 3,
+           *         "step": "1000000"
            *       }
            *     }
            */
@@ -5342,6 +6388,50 @@ export interface paths {
               topUps?: string[];
               recoveryRate?: number;
               recoveryDelayYears?: number;
+            };
+            /** @description Stress scenarios, each a re-run with the same seed: the result gets a stress table (baseline, then each scenario: EL, VaR/ES, P(exhausted)) */
+            stress?: {
+              /** @description Name in the stress table (default: the stress in words) */
+              id?: string;
+              /**
+               * @description Every PD times this (capped at 1)
+               * @example 2
+               */
+              pdMultiplier?: number;
+              /**
+               * @description One asset correlation for every sector, replacing the run's
+               * @example 0.3
+               */
+              rho?: number;
+              /** @description One sector's PDs times a multiplier (on top of pdMultiplier) */
+              sectorShock?: {
+                sector: string;
+                pdMultiplier: number;
+              };
+            }[];
+            /** @description Which PD multiplier (or correlation) makes P(fund exhausted within `years`) reach `target`, for the first variant; needs `fund`. Solved by bisection, each step a re-run with the same seed. */
+            reverseStress?: {
+              target: number;
+              years: number;
+              /**
+               * @default pd
+               * @enum {string}
+               */
+              over?: 'pd' | 'correlation';
+              /** @description The largest value tried (default: multiplier 10, correlation 0.95) */
+              max?: number;
+              /** @description Grid step, the tolerance of the answer (default: 0.01 multiplier, 0.005 correlation) */
+              step?: number;
+            };
+            /** @description The extra cash at the start that keeps P(fund exhausted within `years`) at most `target`, for the first variant; needs `fund`. Solved exactly on the run's scenarios. */
+            topUp?: {
+              target: number;
+              years: number;
+              /**
+               * @description The top-up is rounded up to a whole number of this (yuan; default 10000)
+               * @example 10000
+               */
+              step?: string;
             };
           };
         };
@@ -5456,6 +6546,601 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The endpoints (a bank: its own), newest first; never the secret */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The endpoints */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookEndpoint'][];
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a bank system’s endpoint for signed events about the bank’s filings and claims (the secret is shown once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "bankId": "bank-a",
+           *       "url": "https://api.bank.example/backstop/events",
+           *       "events": [
+           *         "filing.*",
+           *         "claim.*"
+           *       ],
+           *       "description": "核心系统"
+           *     }
+           */
+          'application/json': components['schemas']['WebhookEndpointInput'];
+        };
+      };
+      responses: {
+        /** @description Registered */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpointWithSecret'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One endpoint (deleted ones too); never the secret */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The endpoint */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpoint'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an endpoint: nothing more is sent, waiting deliveries are cancelled, the log is kept; again: the endpoint as it is */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpoint'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change an endpoint’s URL, events, active flag or description (an inactive endpoint gets nothing) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "active": false
+           *     }
+           */
+          'application/json': components['schemas']['WebhookEndpointPatch'];
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpoint'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/webhooks/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new secret at once (the old one no longer signs); shown in this answer only */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Rotated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpointWithSecret'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The endpoint’s delivery log, newest first: status, attempts, last answer, next attempt */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description the `nextCursor` of the previous page */
+          cursor?: string;
+          status?: 'pending' | 'delivered' | 'failed' | 'cancelled';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The deliveries */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/deliveries/{id}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a delivery again (delivered, failed or cancelled), from the start of the retry schedule */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Idempotency-Key: a key of your choosing (8–200 printable ASCII characters), per user, method and path; the same key with the same body answers the first answer again (with Idempotent-Replayed: true); with another body 422 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Queued again: sent at the dispatcher’s next run */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5470,8 +7155,10 @@ export interface components {
         cites: string[];
         ok: boolean;
         applies?: boolean;
-        message: string;
-        messageEn: string;
+        /** @description In Chinese */
+        zh: string;
+        /** @description In English */
+        en: string;
       }[];
       /** @example 0.4 */
       ratio: string;
@@ -5497,27 +7184,46 @@ export interface components {
       title: string;
       /** @example 400 */
       status: number;
-      detail?: string;
-      /** @description The detail in Chinese, where the server has it */
-      detailZh?: string;
       /**
+       * @description In English
+       * @example The request has invalid fields.
+       */
+      detail: string;
+      /**
+       * @description The detail in Chinese
+       * @example 请求中有字段不正确。
+       */
+      detailZh: string;
+      /**
+       * @description The request’s id, also in the X-Request-Id header and on every log line of the request: the client’s X-Request-Id when sane, else a UUID
+       * @example 0b9e6c52-3f1d-4c8e-9a57-2d4f1e8b7a10
+       */
+      requestId?: string;
+      /**
+       * @description At least one; each with its stable code
        * @example [
        *       {
        *         "field": "loan.principal",
-       *         "message": "has more than two decimals (the smallest unit is 0.01 yuan)",
-       *         "messageZh": "金额最多两位小数（最小单位 0.01 元）"
+       *         "code": "request.invalid",
+       *         "zh": "金额最多两位小数（最小单位 0.01 元）",
+       *         "en": "has more than two decimals (the smallest unit is 0.01 yuan)"
        *       }
        *     ]
        */
-      errors?: {
-        field: string;
-        /** @description A stable code for programs, e.g. claim.preparer_cannot_decide */
-        code?: string;
-        /** @description In English */
-        message: string;
-        /** @description In Chinese, where the server has it */
-        messageZh?: string;
-      }[];
+      errors: components['schemas']['FieldError'][];
+    };
+    FieldError: {
+      /** @description The field (or header, or `rule:<id>`) the error is about */
+      field: string;
+      /**
+       * @description A stable code for programs, `<feature>.<what>` (docs/API.md "Error codes")
+       * @example claim.preparer_cannot_decide
+       */
+      code: string;
+      /** @description What is wrong, in Chinese */
+      zh: string;
+      /** @description What is wrong, in English */
+      en: string;
     };
     Programme: {
       /** @example etown-2023-small-micro */
@@ -5821,8 +7527,10 @@ export interface components {
         fact: string;
         cites: string[];
         ok: boolean;
-        message: string;
-        messageEn: string;
+        /** @description In Chinese */
+        zh: string;
+        /** @description In English */
+        en: string;
       } & {
         [key: string]: unknown;
       })[];
@@ -5931,6 +7639,30 @@ export interface components {
       /** @example 2025-09-01 */
       on: string;
     };
+    WriteOff: {
+      id: string;
+      filingId: string;
+      bankId: string;
+      /** @enum {string} */
+      state: 'requested' | 'approved' | 'rejected';
+      on: string;
+      reason: string;
+      requestedBy: string;
+      requestedAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      decisionNote: string | null;
+    };
+    WriteOffInput: {
+      /** @example 2025-09-01 */
+      on: string;
+      /** @description why the bank wrote it off, e.g. its write-off approval number (核销审批文号) */
+      reason: string;
+    };
+    WriteOffDecisionInput: {
+      /** @description the decider’s note (a rejection says why) */
+      note?: string;
+    };
     BulkRepaymentResult: {
       items: {
         filingId: string;
@@ -5938,11 +7670,7 @@ export interface components {
         outstanding?: string;
         reserved?: string;
         status?: number;
-        errors?: {
-          field: string;
-          message: string;
-          messageZh?: string;
-        }[];
+        errors?: components['schemas']['FieldError'][];
       }[];
       applied: number;
       refused: number;
@@ -5958,8 +7686,15 @@ export interface components {
     };
     Claim: {
       id: string;
+      /**
+       * @description the readable claim number: year of submission and sequence
+       * @example BP-2026-000123
+       */
+      number: string;
       filingId: string;
       bankRef?: string;
+      /** @description the borrower (the loan’s enterprise) */
+      enterpriseName?: string;
       fundId: string;
       bankId: string;
       /** @enum {string} */
@@ -5977,8 +7712,10 @@ export interface components {
         rule: string;
         cites: string[];
         ok: boolean;
-        message: string;
-        messageEn: string;
+        /** @description In Chinese */
+        zh: string;
+        /** @description In English */
+        en: string;
       }[];
       submittedBy: string;
       submittedAt: string;
@@ -5991,7 +7728,9 @@ export interface components {
       decidedAt: string | null;
       rejectionReason: string | null;
       heldReason: {
+        /** @description In Chinese */
         zh: string;
+        /** @description In English */
         en: string;
       } | null;
       approvedSeq: number | null;
@@ -6034,10 +7773,71 @@ export interface components {
         netCompensationAbove: string;
       };
       why: {
+        /** @description In Chinese */
         zh: string;
+        /** @description In English */
         en: string;
       };
       cites: string[];
+    };
+    Dossier: {
+      claimId: string;
+      /** @enum {string} */
+      claimState: 'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
+      /** @description Files may be uploaded and ticked (submitted or under review) */
+      open: boolean;
+      /** @description Every required item is accepted: the claim may be approved (R20) */
+      complete: boolean;
+      /** @description The required items not accepted yet */
+      missing: string[];
+      items: {
+        id: string;
+        title: {
+          /** @description In Chinese */
+          zh: string;
+          /** @description In English */
+          en: string;
+        };
+        required: boolean;
+        note: {
+          /** @description In Chinese */
+          zh: string;
+          /** @description In English */
+          en: string;
+        } | null;
+        cites: string[];
+        /** @enum {string} */
+        state: 'missing' | 'uploaded' | 'accepted' | 'rejected';
+        review: {
+          /** @enum {string} */
+          decision: 'accepted' | 'rejected';
+          note: string | null;
+          reviewedBy: string;
+          reviewedAt: string;
+        } | null;
+        files: components['schemas']['MaterialFile'][];
+      }[];
+    };
+    MaterialFile: {
+      id: string;
+      fileName: string;
+      /**
+       * @description Judged by the content, not the name
+       * @enum {string}
+       */
+      kind: 'pdf' | 'jpg' | 'png' | 'xlsx' | 'docx';
+      mime: string;
+      bytes: number;
+      /** @description SHA-256 of the content, hex */
+      sha256: string;
+      uploadedBy: string;
+      uploadedAt: string;
+    };
+    MaterialReview: {
+      /** @enum {string} */
+      decision: 'accepted' | 'rejected';
+      /** @description Required when rejected: what is wrong */
+      note?: string;
     };
     Recovery: {
       id: string;
@@ -6045,16 +7845,45 @@ export interface components {
       filingId: string;
       bankId: string;
       recovered: string;
+      costs: string;
       refund: string;
       recoveredOn: string;
       reportedBy: string;
       at: string;
     };
     RecoveryInput: {
-      /** @example 1000000.00 */
+      /**
+       * @description what the bank recovered, its costs included
+       * @example 1000000.00
+       */
       amount: string;
+      /**
+       * @description the bank’s costs of this recovery (court, enforcement, lawyers): deducted before the fund’s share where the programme says so (R19); default 0
+       * @example 20000.00
+       */
+      costs?: string;
       /** @example 2025-09-01 */
       on: string;
+    };
+    RecoveryProgress: {
+      id: string;
+      claimId: string;
+      /** @enum {string} */
+      stage: 'collection' | 'litigation' | 'judgment' | 'enforcement' | 'settlement' | 'bankruptcy' | 'ended';
+      on: string;
+      note: string;
+      reportedBy: string;
+      at: string;
+    };
+    RecoveryProgressInput: {
+      /**
+       * @description how far the pursuit has gone (追偿进展)
+       * @enum {string}
+       */
+      stage: 'collection' | 'litigation' | 'judgment' | 'enforcement' | 'settlement' | 'bankruptcy' | 'ended';
+      /** @example 2025-09-01 */
+      on: string;
+      note: string;
     };
     AuditEntry: {
       seq: number;
@@ -6357,10 +8186,20 @@ export interface components {
        */
       refunds: string;
       /**
-       * @description recovered by the banks, yuan
+       * @description recovered by the banks, their costs included, yuan
        * @example 1250000.00
        */
       recovered: string;
+      /**
+       * @description the banks’ costs of recovering, deducted before the fund’s share (R19), yuan
+       * @example 1250000.00
+       */
+      recoveryCosts: string;
+      /**
+       * @description refunds ÷ claims paid: how much of what the fund paid came back (R8); null when nothing was paid
+       * @example 0.0125
+       */
+      recoveryRate: string | null;
     };
     MonthlyRow: {
       /** @example 2026-11 */
@@ -6391,27 +8230,6 @@ export interface components {
       refunds: string;
       /** @description recoveries in the month */
       recoveries: number;
-    };
-    RiskSharingReport: {
-      /** @description risk-sharing loans */
-      loans: number;
-      /**
-       * @description yuan
-       * @example 1250000.00
-       */
-      filedPrincipal: string;
-      /**
-       * @description yuan
-       * @example 1250000.00
-       */
-      livePrincipal: string;
-      /**
-       * @description the fund’s backstop of the bank’s part, reserved (R5), yuan
-       * @example 1250000.00
-       */
-      fundBackstopReserved: string;
-      parties: components['schemas']['RiskSharingParty'][];
-      atClaim: components['schemas']['RiskSharingAtClaim'][];
     };
     RiskSharingParty: {
       party: string;
@@ -6444,12 +8262,33 @@ export interface components {
        */
       amount: string;
     };
+    RiskSharingReport: {
+      /** @description risk-sharing loans */
+      loans: number;
+      /**
+       * @description yuan
+       * @example 1250000.00
+       */
+      filedPrincipal: string;
+      /**
+       * @description yuan
+       * @example 1250000.00
+       */
+      livePrincipal: string;
+      /**
+       * @description the fund’s backstop of the bank’s part, reserved (R5), yuan
+       * @example 1250000.00
+       */
+      fundBackstopReserved: string;
+      parties: components['schemas']['RiskSharingParty'][];
+      atClaim: components['schemas']['RiskSharingAtClaim'][];
+    };
     ImportJob: {
       id: string;
       bankId: string;
       fileName: string;
       /**
-       * @description interrupted: the server stopped mid-file (a crash, a restart); upload the same file again and it resumes after lastLine, filing nothing twice
+       * @description running: another server takes it over and resumes it if its server stops; interrupted: its server stopped mid-file and no server can resume it (its file was not kept), or failed: interrupted too often (see error); upload the same file again and it resumes after lastLine, filing nothing twice
        * @enum {string}
        */
       status: 'running' | 'done' | 'failed' | 'interrupted';
@@ -6464,6 +8303,11 @@ export interface components {
       createdBy: string;
       startedAt: string;
       finishedAt: string | null;
+      /** @description why the job stopped without being done (interrupted too often, its file not kept) */
+      error: {
+        zh: string;
+        en: string;
+      } | null;
       /** @example /api/imports/0b4f…/errors */
       errorReport: string;
     };
@@ -6506,10 +8350,387 @@ export interface components {
       startedAt: string;
       finishedAt?: string;
       error?: string;
-      /** @description Per variant: EL, VaR and ES (Monte Carlo, Vasicek, CreditRisk+), P(exhausted within N years), the histogram; the what-if table. Money in yuan strings. */
-      result?: {
-        [key: string]: unknown;
+      result?: components['schemas']['SimulationResult'];
+    };
+    /** @description Per variant: EL, VaR and ES (Monte Carlo with 95% intervals, Vasicek, CreditRisk+), P(exhausted within N years), the histogram; the what-if table; warnings. Money in yuan strings. */
+    SimulationResult: {
+      loans: number;
+      scenarios: number;
+      years: number;
+      seed: number;
+      importanceShift: number;
+      portfolio: {
+        grade: string;
+        pd: number;
+        sector: string;
+        band: string;
+        loans: number;
+        exposure: string;
+        payout: {
+          [key: string]: string;
+        };
+      }[];
+      pd: {
+        grade: string;
+        pd: number;
+        /** @enum {string} */
+        source: 'history' | 'manager';
+        managerPd?: number;
+        history?: {
+          loans: number;
+          defaults: number;
+          loanYears: number;
+          interval?: number[];
+        };
+        note?: string;
+      }[];
+      variants: components['schemas']['SimulationVariantReport'][];
+      whatIf: {
+        measure: string;
+        values: string[];
+      }[];
+      notes: string[];
+      warnings: {
+        /** @enum {string} */
+        code: 'few-tail-scenarios';
+        variant: string;
+        level: string;
+        tailScenarios: number;
+        scenariosNeeded: number;
+      }[];
+      /** @description The stress table: the baseline, then each stress scenario */
+      stress?: components['schemas']['SimulationStressRow'][];
+      reverseStress?: components['schemas']['SimulationReverseStress'];
+      topUp?: components['schemas']['SimulationTopUp'];
+    };
+    SimulationVariantReport: {
+      variant: string;
+      expectedLoss: {
+        exact: string;
+        simulated: string;
+        standardError: string;
       };
+      tail: components['schemas']['SimulationTailRow'][];
+      exhaustion: {
+        withinYears: number;
+        probability: number;
+        standardError: number;
+        /** @description 95% interval [lower, upper]: batch means */
+        interval: number[];
+      }[];
+      /** @description The finite one-factor engine's lattice (books ≤ 500 loans, one factor) */
+      finiteGrid?: {
+        /**
+         * @description Lattice step, yuan
+         * @example 1234567.89
+         */
+        step: string;
+        points: number;
+        /** @description Loans whose payout was split between its two neighbouring lattice points (expected loss kept) */
+        loansSplit: number;
+      };
+      histogram: {
+        from: string;
+        to: string;
+        probability: number;
+      }[];
+      /** @description Euler contributions to the Monte Carlo ES (the tail scenarios) and VaR (the scenarios nearest it, scaled to add up) of year 1, at 99%: they add up to the total */
+      contributions: {
+        level: string;
+        valueAtRisk: string;
+        expectedShortfall: string;
+        /** @description Scenarios beyond VaR replayed for the ES contributions */
+        tailScenarios: number;
+        /** @description Scenarios nearest VaR replayed for the VaR contributions */
+        neighbourhood: number;
+        by: {
+          /** @enum {string} */
+          dimension: 'bank' | 'programme' | 'sector' | 'grade';
+          rows: {
+            key: string;
+            expectedShortfall: string;
+            valueAtRisk: string;
+            /** @description Share of ES, 0..1 */
+            share: number;
+          }[];
+        }[];
+        topLoans: {
+          key: string;
+          expectedShortfall: string;
+          valueAtRisk: string;
+          /** @description Share of ES, 0..1 */
+          share: number;
+          /**
+           * @description Payout on default, yuan
+           * @example 1234567.89
+           */
+          payout: string;
+        }[];
+      };
+    };
+    SimulationTailRow: {
+      /** @example 0.99 */
+      level: string;
+      /** @description One figure per method: monteCarlo, vasicekLargePortfolio, vasicekFinite (books ≤ 500 loans), creditRiskPlus */
+      valueAtRisk: {
+        [key: string]: string;
+      };
+      /** @description One figure per method: monteCarlo, vasicekLargePortfolio, vasicekFinite (books ≤ 500 loans), creditRiskPlus */
+      expectedShortfall: {
+        [key: string]: string;
+      };
+      /** @description How far a lattice method's figure may be from its model's exact figure (yuan): vasicekFinite when payouts were split between lattice points (0.00 = exact) */
+      errorBound: {
+        [key: string]: {
+          valueAtRisk: string;
+          expectedShortfall: string;
+        };
+      };
+      /** @description Confidence of the Monte Carlo VaR and ES */
+      monteCarloInterval: {
+        /** @description 95% interval [lower, upper]: order statistics */
+        valueAtRisk: string[];
+        /** @description 95% interval [lower, upper]: batch means */
+        expectedShortfall: string[];
+        /** @description Scenarios beyond VaR the figures rest on */
+        tailScenarios: number;
+      };
+    };
+    SimulationStressRow: {
+      /** @description "baseline" for the run itself */
+      id: string;
+      stress?: {
+        pdMultiplier?: number;
+        rho?: number;
+        sectorShock?: {
+          sector: string;
+          pdMultiplier: number;
+        };
+      };
+      variants: {
+        variant: string;
+        /**
+         * @description Simulated, yuan
+         * @example 1234567.89
+         */
+        expectedLoss: string;
+        tail: {
+          level: string;
+          valueAtRisk: string;
+          expectedShortfall: string;
+        }[];
+        exhaustion: {
+          withinYears: number;
+          probability: number;
+          standardError: number;
+        }[];
+      }[];
+    };
+    SimulationReverseStress: {
+      /** @enum {string} */
+      over: 'pd' | 'correlation';
+      target: number;
+      years: number;
+      variant: string;
+      /** @enum {string} */
+      status: 'found' | 'baseline-exceeds' | 'not-reached';
+      /** @description The parameter today: multiplier 1, or the run's correlation */
+      baseline: number;
+      max: number;
+      /** @description Grid step: the tolerance of the answer */
+      step: number;
+      /** @description The smallest grid value whose simulated P reaches the target */
+      value?: number;
+      /** @description [last grid value below the target, the answer] */
+      bracket?: number[];
+      probability: {
+        baseline: {
+          value: number;
+          standardError: number;
+        };
+        value?: {
+          value: number;
+          standardError: number;
+        };
+        bracketLow?: {
+          value: number;
+          standardError: number;
+        };
+        max?: {
+          value: number;
+          standardError: number;
+        };
+      };
+      evaluations: {
+        value: number;
+        probability: number;
+      }[];
+      statement: {
+        zh: string;
+        en: string;
+      };
+    };
+    SimulationTopUp: {
+      target: number;
+      years: number;
+      variant: string;
+      /** @enum {string} */
+      status: 'found' | 'none-needed';
+      /**
+       * @description Extra cash at the start, yuan, a whole number of steps
+       * @example 1234567.89
+       */
+      amount: string;
+      /**
+       * @description The rounding step, yuan
+       * @example 1234567.89
+       */
+      step: string;
+      probability: {
+        before: number;
+        after: number;
+        oneStepLess?: number;
+      };
+      statement: {
+        zh: string;
+        en: string;
+      };
+    };
+    WebhookEndpointWithSecret: components['schemas']['WebhookEndpoint'] & {
+      /**
+       * @description signs every delivery (Backstop-Signature); shown in this answer only
+       * @example whsec_…
+       */
+      secret: string;
+    };
+    WebhookEndpoint: {
+      id: string;
+      bankId: string;
+      url: string;
+      events: string[];
+      active: boolean;
+      description: string | null;
+      createdBy: string;
+      createdAt: string;
+      secretRotatedAt: string | null;
+      deletedAt: string | null;
+    };
+    WebhookEndpointInput: {
+      /** @description the bank (a manager registers for a bank; a bank officer for its own) */
+      bankId?: string;
+      /**
+       * @description https:// to a public address; loopback (127.0.0.1, localhost, also over http://) only with BACKSTOP_WEBHOOKS_ALLOW_LOCAL=1
+       * @example https://api.bank.example/backstop/events
+       */
+      url: string;
+      /**
+       * @description event types, `filing.*`, `claim.*` or `*`
+       * @example [
+       *       "filing.*",
+       *       "claim.approve",
+       *       "claim.pay"
+       *     ]
+       */
+      events: (
+        | '*'
+        | 'filing.*'
+        | 'claim.*'
+        | 'recovery.*'
+        | 'filing.create'
+        | 'filing.amend'
+        | 'filing.withdraw'
+        | 'filing.guarantor-confirm'
+        | 'filing.repayment'
+        | 'filing.balance'
+        | 'filing.classification'
+        | 'filing.non-performing'
+        | 'filing.write-off-request'
+        | 'filing.write-off'
+        | 'filing.write-off-reject'
+        | 'claim.submit'
+        | 'claim.recompute'
+        | 'claim.prepare'
+        | 'claim.hold'
+        | 'claim.release'
+        | 'claim.release-unprepared'
+        | 'claim.approve'
+        | 'claim.reject'
+        | 'claim.queue'
+        | 'claim.pay'
+        | 'claim.withdraw'
+        | 'recovery.report'
+        | 'recovery.progress'
+      )[];
+      /** @description default true */
+      active?: boolean;
+      /** @example 核心系统 */
+      description?: string;
+    };
+    WebhookEndpointPatch: {
+      /**
+       * @description https:// to a public address; loopback (127.0.0.1, localhost, also over http://) only with BACKSTOP_WEBHOOKS_ALLOW_LOCAL=1
+       * @example https://api.bank.example/backstop/events
+       */
+      url?: string;
+      /**
+       * @description event types, `filing.*`, `claim.*` or `*`
+       * @example [
+       *       "filing.*",
+       *       "claim.approve",
+       *       "claim.pay"
+       *     ]
+       */
+      events?: (
+        | '*'
+        | 'filing.*'
+        | 'claim.*'
+        | 'recovery.*'
+        | 'filing.create'
+        | 'filing.amend'
+        | 'filing.withdraw'
+        | 'filing.guarantor-confirm'
+        | 'filing.repayment'
+        | 'filing.balance'
+        | 'filing.classification'
+        | 'filing.non-performing'
+        | 'filing.write-off-request'
+        | 'filing.write-off'
+        | 'filing.write-off-reject'
+        | 'claim.submit'
+        | 'claim.recompute'
+        | 'claim.prepare'
+        | 'claim.hold'
+        | 'claim.release'
+        | 'claim.release-unprepared'
+        | 'claim.approve'
+        | 'claim.reject'
+        | 'claim.queue'
+        | 'claim.pay'
+        | 'claim.withdraw'
+        | 'recovery.report'
+        | 'recovery.progress'
+      )[];
+      active?: boolean;
+      /** @example 核心系统 */
+      description?: string;
+    };
+    WebhookDelivery: {
+      id: string;
+      endpointId: string;
+      eventId: string;
+      eventType: string;
+      /** @enum {string} */
+      status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+      attempts: number;
+      replays: number;
+      lastAttemptAt: string | null;
+      lastResponseStatus: number | null;
+      lastError: string | null;
+      nextAttemptAt: string | null;
+      deliveredAt: string | null;
+      createdAt: string;
+      /** @description the event as sent: { id, type, createdAt, entity, data } */
+      event?: unknown;
     };
   };
   responses: never;

@@ -49,7 +49,7 @@ export type Decision = Schemas['Decision'];
  * One rule's verdict, as a decision, a filing and a claim each list them: the fields all three
  * have (`applies` only where the evaluation says whether a rule applied at all).
  */
-export type Reason = Pick<Decision['reasons'][number], 'rule' | 'cites' | 'ok' | 'message' | 'messageEn' | 'applies'>;
+export type Reason = Pick<Decision['reasons'][number], 'rule' | 'cites' | 'ok' | 'zh' | 'en' | 'applies'>;
 
 // Funds
 export type Fund = Schemas['Fund'];
@@ -60,11 +60,14 @@ export type BreakerRow = ResponseOf<'/api/breakers', 'get'>['items'][number];
 
 // Loans and claims
 export type Filing = Schemas['Filing'];
+export type WriteOff = Schemas['WriteOff'];
 export type FilingDetail = Schemas['FilingDetail'];
 export type FilingEvent = FilingDetail['events'][number];
 export type Claim = Schemas['Claim'];
 export type ClaimDetail = Schemas['ClaimDetail'];
+export type Dossier = Schemas['Dossier'];
 export type Recovery = Schemas['Recovery'];
+export type RecoveryProgress = Schemas['RecoveryProgress'];
 export type ImportJob = Schemas['ImportJob'];
 
 // Ledger, audit, reports
@@ -83,3 +86,10 @@ export type HolidayYear = Schemas['HolidayYear'];
 export type Holiday = HolidayYear['holidays'][number];
 /** What a manager sends to PUT /api/calendar/{year}: the year is the path's. */
 export type HolidayYearInput = Schemas['HolidayYearInput'];
+
+// Webhooks for bank systems
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+/** The answer to registering an endpoint or rotating its secret: the only time the secret is shown. */
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
+export type WebhookEndpointInput = Schemas['WebhookEndpointInput'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];

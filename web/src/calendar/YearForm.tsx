@@ -8,7 +8,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
+import { ApiError, inLanguage } from '../api/client';
 import { CALENDAR_KEY, putHolidayYear } from '../api/calendar';
 import type { HolidayYearInput } from '../api/types';
 import { Field } from '../components/Field';
@@ -77,7 +77,8 @@ export function YearForm({
   ];
   const err = (field: string): string | undefined => {
     if (tried && missing.includes(field)) return t('filing.required');
-    return submitError?.errors.find((e) => e.field === field)?.message;
+    const hit = submitError?.errors.find((e) => e.field === field);
+    return hit && inLanguage(hit);
   };
   // Every field the form shows an error beside; the server's others are listed below the form.
   const placed = new Set([

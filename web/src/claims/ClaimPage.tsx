@@ -3,13 +3,15 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, ApiError, newKey } from '../api/client';
-import type { Claim, ClaimDetail, Recovery } from '../api/types';
+import { api, ApiError } from '../api/client';
+import type { Claim, ClaimDetail } from '../api/types';
 import { can, useAuth } from '../auth/auth';
-import { Badge, dateTime, Money, Reasons, today } from '../components/bits';
+import { Badge, dateTime, Money, Reasons } from '../components/bits';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
+import { Dossier } from './Dossier';
+import { RecoveryCard } from './RecoveryCard';
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
 const SYSTEM_NOTES: Record<string, string> = {
@@ -30,33 +32,13 @@ export default function ClaimPage() {
     queryKey: ['claim', id],
     queryFn: () => api<ClaimDetail>(`/api/claims/${encodeURIComponent(id)}`),
   });
-  const recoveries = useQuery({
-    queryKey: ['recoveries', id],
-    enabled: claim.data?.state === 'paid',
-    retry: false,
-    queryFn: () => api<{ items: Recovery[] }>(`/api/claims/${id}/recoveries`),
-  });
   const [reason, setReason] = useState('');
-  const [recAmount, setRecAmount] = useState('');
-  const [recOn, setRecOn] = useState(today());
   const step = useMutation({
     mutationFn: (s: 'prepare' | 'approve' | 'reject' | 'withdraw' | 'pay') =>
       api<Claim>(`/api/claims/${id}/${s}`, { method: 'POST', ...(s === 'reject' ? { body: { reason } } : {}) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['claim', id] });
       void qc.invalidateQueries({ queryKey: ['claims'] });
-    },
-  });
-  const recovery = useMutation({
-    mutationFn: () =>
-      api<Recovery>(`/api/claims/${id}/recoveries`, {
-        method: 'POST',
-        body: { amount: recAmount, on: recOn },
-        headers: { 'idempotency-key': newKey() },
-      }),
-    onSuccess: () => {
-      setRecAmount('');
-      void qc.invalidateQueries({ queryKey: ['recoveries', id] });
     },
   });
 
@@ -79,7 +61,6 @@ export default function ClaimPage() {
     (c.state === 'approved' && can(user, 'manager')) ||
     (['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank');
   const stepErr = step.error instanceof ApiError ? step.error : null;
-  const recErr = recovery.error instanceof ApiError ? recovery.error : null;
 
   return (
     <>
@@ -87,8 +68,16 @@ export default function ClaimPage() {
         <Link to="/claims">← {t('nav.claims')}</Link>
       </p>
       <div className="row">
-        <h1>{t('claim.title', { id: c.id.slice(0, 8) })}</h1>
+        <h1>{t('claim.title', { id: c.number })}</h1>
         <Badge kind="state" value={c.state} />
+        <a className="btn" href={`/api/claims/${encodeURIComponent(c.id)}/documents/approval-form.pdf`} download>
+          {t('doc.approvalForm')}
+        </a>
+        {c.state === 'paid' && (
+          <a className="btn" href={`/api/claims/${encodeURIComponent(c.id)}/documents/payment-notice.pdf`} download>
+            {t('doc.paymentNotice')}
+          </a>
+        )}
       </div>
       {c.heldReason && <p className="error-box">{pick(c.heldReason, i18n.language)}</p>}
       <div className="grid two">
@@ -98,6 +87,8 @@ export default function ClaimPage() {
             <dd>
               <Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId}</Link>
             </dd>
+            <dt>{t('claim.borrower')}</dt>
+            <dd>{c.enterpriseName ?? '—'}</dd>
             <dt>{t('filing.bank')}</dt>
             <dd>{c.bankId}</dd>
             <dt>{t('claim.fund')}</dt>
@@ -208,6 +199,7 @@ export default function ClaimPage() {
           )}
         </section>
       </div>
+      <Dossier claimId={c.id} />
       <h2>{t('claim.history')}</h2>
       <table data-testid="claim-history">
         <thead>
@@ -240,61 +232,7 @@ export default function ClaimPage() {
           <Reasons reasons={c.reasons} />
         </>
       )}
-      {c.state === 'paid' && (
-        <>
-          <h2>{t('recovery.title')}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('loan.on')}</th>
-                <th className="num">{t('recovery.amount')}</th>
-                <th className="num">{t('recovery.fundShare')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recoveries.data?.items.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.recoveredOn}</td>
-                  <td className="num">
-                    <Money value={r.recovered} />
-                  </td>
-                  <td className="num">
-                    <Money value={r.refund} />
-                  </td>
-                </tr>
-              ))}
-              {recoveries.data?.items.length === 0 && (
-                <tr>
-                  <td colSpan={3} className="muted">
-                    {t('common.none')}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-          {can(user, 'bank', 'manager') && (
-            <form
-              className="toolbar"
-              onSubmit={(e) => {
-                e.preventDefault();
-                recovery.mutate();
-              }}
-              noValidate
-            >
-              <Field label={t('recovery.amountYuan')} error={recErr?.forField('amount')} name="recAmount">
-                {(p) => (
-                  <input {...p} inputMode="decimal" value={recAmount} onChange={(e) => setRecAmount(e.target.value)} />
-                )}
-              </Field>
-              <Field label={t('loan.on')} error={recErr?.forField('on')} name="recOn">
-                {(p) => <input {...p} type="date" value={recOn} onChange={(e) => setRecOn(e.target.value)} />}
-              </Field>
-              <button type="submit">{t('recovery.report')}</button>
-            </form>
-          )}
-          {recErr && !recErr.forField('amount') && !recErr.forField('on') && <ProblemMessage error={recErr} />}
-        </>
-      )}
+      {c.state === 'paid' && <RecoveryCard claimId={c.id} />}
     </>
   );
 }

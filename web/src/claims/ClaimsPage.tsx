@@ -1,4 +1,5 @@
 /** Claims: the bank's own list, the review queue (maker–checker) and the payment queue. */
+import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -28,12 +29,14 @@ export default function ClaimsPage() {
   const [params, setParams] = useSearchParams();
   const tab = (params.get('tab') ??
     (can(user, 'manager') ? 'submitted' : can(user, 'reviewer') ? 'review' : 'all')) as Tab;
+  const search = params.get('q') ?? '';
+  const [q, setQ] = useState(search);
   const pages = useCursorPages();
   const list = useQuery({
-    queryKey: ['claims', tab, pages.cursor],
+    queryKey: ['claims', tab, search, pages.cursor],
     queryFn: () =>
       api<Page<Claim>>(
-        `/api/claims${qs({ state: TABS[tab] ?? '', limit: 50, cursor: pages.cursor, order: tab === 'queued' || tab === 'approved' ? 'asc' : 'desc' })}`,
+        `/api/claims${qs({ state: TABS[tab] ?? '', q: search, limit: 50, cursor: pages.cursor, order: tab === 'queued' || tab === 'approved' ? 'asc' : 'desc' })}`,
       ),
     placeholderData: keepPreviousData,
   });
@@ -66,13 +69,31 @@ export default function ClaimsPage() {
             aria-selected={tab === k}
             onClick={() => {
               pages.reset();
-              setParams({ tab: k }, { replace: true });
+              setParams(search ? { tab: k, q: search } : { tab: k }, { replace: true });
             }}
           >
             {t(`claim.tab.${k}`)}
           </button>
         ))}
       </div>
+      <form
+        className="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          pages.reset();
+          const next = new URLSearchParams(params);
+          if (q.trim()) next.set('q', q.trim());
+          else next.delete('q');
+          setParams(next, { replace: true });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="c-q">{t('claim.search')}</label>
+          <input id="c-q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('claim.searchHint')} />
+        </div>
+        <button type="submit">{t('common.search')}</button>
+      </form>
       {tab === 'review' && <p className="muted">{t('claim.makerChecker')}</p>}
       {tab === 'queued' && (
         <div className="row">
@@ -91,6 +112,7 @@ export default function ClaimsPage() {
           <tr>
             <th>{t('claim.id')}</th>
             <th>{t('filing.bankRef')}</th>
+            <th>{t('claim.borrower')}</th>
             <th>{t('filing.bank')}</th>
             <th>{t('claim.state')}</th>
             <th className="num">{t('claim.outstanding')}</th>
@@ -105,11 +127,12 @@ export default function ClaimsPage() {
           {list.data?.items.map((c) => (
             <tr key={c.id} data-claim={c.id}>
               <td>
-                <Link to={`/claims/${c.id}`}>{c.id.slice(0, 8)}</Link>
+                <Link to={`/claims/${c.id}`}>{c.number}</Link>
               </td>
               <td>
                 <Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId.slice(0, 8)}</Link>
               </td>
+              <td>{c.enterpriseName ?? '—'}</td>
               <td>{c.bankId}</td>
               <td>
                 <Badge kind="state" value={c.state} />
@@ -129,14 +152,19 @@ export default function ClaimsPage() {
           ))}
           {list.data?.items.length === 0 && (
             <tr>
-              <td colSpan={10} className="muted">
+              <td colSpan={11} className="muted">
                 {t('common.none')}
               </td>
             </tr>
           )}
         </tbody>
       </table>
-      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
+      <Pager
+        pages={pages}
+        nextCursor={list.data?.nextCursor}
+        total={list.data?.total}
+        totalCapped={list.data?.totalCapped}
+      />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
+import { ApiError, inLanguage } from '../api/client';
 
 /** A short, human message for a failed request: never a stack trace. */
 export function ProblemMessage({ error }: { error: unknown }) {
@@ -20,7 +20,7 @@ export function ProblemMessage({ error }: { error: unknown }) {
         <ul>
           {listed.map((e, i) => (
             <li key={i}>
-              <code>{e.field}</code> {e.message}
+              <code>{e.field}</code> {inLanguage(e)}
             </li>
           ))}
         </ul>

@@ -7,7 +7,13 @@ export function Money({ value }: { value: string | null | undefined }) {
 }
 
 /** A status/state badge with its translated label. */
-export function Badge({ kind, value }: { kind: 'status' | 'state' | 'classification' | 'breaker'; value: string }) {
+export function Badge({
+  kind,
+  value,
+}: {
+  kind: 'status' | 'state' | 'classification' | 'breaker' | 'dossier';
+  value: string;
+}) {
   const { t } = useTranslation();
   return <span className={`badge ${value}`}>{t(`${kind}.${value}`, { defaultValue: value })}</span>;
 }
@@ -27,7 +33,7 @@ export function Reasons({ reasons, onlyFailing = false }: { reasons: Reason[]; o
             {r.ok ? '✓' : '✗'}
           </span>
           <span>
-            {zh ? r.message : r.messageEn}{' '}
+            {zh ? r.zh : r.en}{' '}
             <span className="cites">
               [{r.rule}
               {r.cites?.length ? ` · ${r.cites.join(', ')}` : ''}]

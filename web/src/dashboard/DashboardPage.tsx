@@ -78,6 +78,11 @@ export default function DashboardPage() {
     <>
       <div className="row">
         <h1>{t('dash.title')}</h1>
+        {typeof monthly.data?.replicationLagSeconds === 'number' && (
+          <span className="badge warn" title={t('dash.lagTitle')} data-testid="replication-lag">
+            {t('dash.lag', { seconds: monthly.data.replicationLagSeconds.toFixed(1) })}
+          </span>
+        )}
         <span className="spacer" />
         <label htmlFor="fund-pick">{t('dash.fund')}</label>
         <select id="fund-pick" value={fundId} onChange={(e) => setChosen(e.target.value)}>

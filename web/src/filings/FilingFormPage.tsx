@@ -8,7 +8,7 @@ import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent } from '
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, ApiError, newKey, qs, type Page } from '../api/client';
+import { api, ApiError, inLanguage, newKey, qs, type Page } from '../api/client';
 import type { Decision, Enterprise, Filing, Institution, RequestOf } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { Money, Reasons, today } from '../components/bits';
@@ -151,7 +151,7 @@ export default function FilingFormPage() {
     if (tried && missing.includes(k)) return t('filing.required');
     for (const source of [submitError, liveErrors]) {
       const hit = source?.errors.find((e) => fieldOf(e.field) === k);
-      if (hit) return hit.message;
+      if (hit) return inLanguage(hit);
     }
     if (k === 'principal' && form.principal && !isMoney(form.principal)) return t('filing.moneyFormat');
     return undefined;
@@ -348,7 +348,7 @@ export default function FilingFormPage() {
               <ul>
                 {refusals.map((r) => (
                   <li key={r.field} data-rule={r.field.slice(5)}>
-                    {r.message} <span className="cites">[{r.field.slice(5)}]</span>
+                    {inLanguage(r)} <span className="cites">[{r.field.slice(5)}]</span>
                   </li>
                 ))}
               </ul>

@@ -17,7 +17,7 @@ import { Pager, useCursorPages } from '../components/Pager';
 
 const SORTABLE = ['filedOn', 'principal', 'outstanding', 'bankRef', 'disbursedOn'] as const;
 type Sort = (typeof SORTABLE)[number];
-const STATUSES = ['active', 'repaid', 'withdrawn', 'non-performing', 'compensated'];
+const STATUSES = ['active', 'repaid', 'withdrawn', 'non-performing', 'compensated', 'written-off', 'recovered'];
 const KINDS = ['credit', 'ip-pledge', 'receivables-pledge', 'mortgage'];
 const col = createColumnHelper<Filing>();
 
@@ -257,7 +257,12 @@ export default function FilingsPage() {
           )}
         </tbody>
       </table>
-      <Pager pages={pages} nextCursor={page.data?.nextCursor} />
+      <Pager
+        pages={pages}
+        nextCursor={page.data?.nextCursor}
+        total={page.data?.total}
+        totalCapped={page.data?.totalCapped}
+      />
     </>
   );
 }

@@ -13,6 +13,7 @@ import { Badge, dateOf, dateTime, Money, Reasons, today } from '../components/bi
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
+import { WriteOffCard } from './WriteOffCard';
 
 export default function LoanPage() {
   const { id = '' } = useParams();
@@ -110,6 +111,9 @@ export default function LoanPage() {
       <div className="row">
         <h1>{t('loan.title', { ref: f.bankRef })}</h1>
         <Badge kind="status" value={f.status} />
+        <a className="btn" href={`/api/filings/${encodeURIComponent(f.id)}/documents/filing-confirmation.pdf`} download>
+          {t('doc.filingConfirmation')}
+        </a>
       </div>
       <div className="grid two">
         <section className="card">
@@ -186,6 +190,7 @@ export default function LoanPage() {
         </section>
       </div>
       <GuarantorConfirmation filing={f} />
+      <WriteOffCard filing={f} />
       <Actions filing={f} claims={claims.data ?? []} />
       <h2>{t('loan.ledger')}</h2>
       {!can(user, 'manager', 'reviewer', 'auditor') ? (
@@ -320,7 +325,7 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
       api<Claim>('/api/claims', { method: 'POST', body: { filingId: f.id }, headers: { 'idempotency-key': newKey() } }),
     onSuccess: (c) => navigate(`/claims/${c.id}`),
   });
-  const live = !['withdrawn', 'repaid', 'compensated'].includes(f.status);
+  const live = !['withdrawn', 'repaid', 'compensated', 'written-off', 'recovered'].includes(f.status);
   const openClaim = claims.find((c) => !['rejected', 'withdrawn'].includes(c.state));
   const sErr = servicing.error instanceof ApiError ? servicing.error : null;
 
@@ -403,7 +408,7 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
           <h2 style={{ marginTop: 0 }}>{t('claim.file')}</h2>
           {openClaim ? (
             <p>
-              {t('claim.exists')} <Link to={`/claims/${openClaim.id}`}>{openClaim.id.slice(0, 8)}</Link>
+              {t('claim.exists')} <Link to={`/claims/${openClaim.id}`}>{openClaim.number}</Link>
             </p>
           ) : f.status !== 'non-performing' ? (
             <p className="muted">{t('claim.needNpl')}</p>

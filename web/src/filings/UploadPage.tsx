@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, ApiError, newKey, type FieldError } from '../api/client';
+import { api, ApiError, inLanguage, localError, newKey, type FieldError } from '../api/client';
 import type { ImportJob } from '../api/types';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
@@ -15,8 +15,9 @@ import { ProblemMessage } from '../components/Problem';
 interface RowError {
   row: string;
   column: string;
-  message: string;
-  messageEn: string;
+  zh: string;
+  en: string;
+  code: string;
   bankRef: string;
 }
 
@@ -93,7 +94,7 @@ const finished = (j: ImportJob | undefined) =>
   j?.status === 'done' || j?.status === 'failed' || j?.status === 'interrupted';
 
 export default function UploadPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [sent, setSent] = useState(0);
   const [job, setJob] = useState<ImportJob | null>(null);
@@ -120,8 +121,9 @@ export default function UploadPage() {
       return rows.map((r) => ({
         row: r[at(/行号|line/)] ?? '',
         column: r[at(/列|column/)] ?? '',
-        message: r[2] ?? '',
-        messageEn: r[3] ?? '',
+        zh: r[at(/原因/)] ?? '',
+        en: r[at(/^reason$/)] ?? '',
+        code: r[at(/代码|code/)] ?? '',
         bankRef: ref >= 0 ? (r[ref] ?? '') : '',
       }));
     },
@@ -134,7 +136,7 @@ export default function UploadPage() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!file) {
-      setError(new ApiError(400, 'file', undefined, [{ field: 'file', message: t('upload.chooseFile') }]));
+      setError(new ApiError(400, 'file', undefined, [localError('file', t('upload.chooseFile'))]));
       return;
     }
     setError(null);
@@ -179,13 +181,15 @@ export default function UploadPage() {
             <label htmlFor="imp-progress">{t('upload.processing')}</label>
             <progress id="imp-progress" className="progress" max={1} value={progress} />
             <p role="status">
-              {current.status === 'failed'
-                ? t('upload.failed')
-                : current.status === 'interrupted'
-                  ? t('upload.interrupted', { done: current.lastLine ?? 0 })
-                  : finished(current)
-                    ? t('upload.finished', { accepted, refused })
-                    : t('upload.progress', { done: current.lastLine ?? 0 })}
+              {current.error
+                ? inLanguage(current.error)
+                : current.status === 'failed'
+                  ? t('upload.failed')
+                  : current.status === 'interrupted'
+                    ? t('upload.interrupted', { done: current.lastLine ?? 0 })
+                    : finished(current)
+                      ? t('upload.finished', { accepted, refused })
+                      : t('upload.progress', { done: current.lastLine ?? 0 })}
             </p>
           </div>
         )}
@@ -216,7 +220,7 @@ export default function UploadPage() {
                   <td>
                     <code>{r.column}</code>
                   </td>
-                  <td className="error">{i18n.language.startsWith('zh') ? r.message : r.messageEn || r.message}</td>
+                  <td className="error">{inLanguage(r)}</td>
                 </tr>
               ))}
               {!errorRows.length && (

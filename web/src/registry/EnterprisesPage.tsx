@@ -31,12 +31,12 @@ export default function EnterprisesPage() {
       >
         <div className="field">
           <label htmlFor="e-q">{t('ent.search')}</label>
-          <input id="e-q" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input id="e-q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('ent.searchHint')} />
         </div>
         <button type="submit">{t('common.search')}</button>
       </form>
       <ProblemMessage error={list.error} />
-      <table>
+      <table data-testid="enterprises-table">
         <thead>
           <tr>
             <th>{t('ent.name')}</th>
@@ -66,7 +66,12 @@ export default function EnterprisesPage() {
           ))}
         </tbody>
       </table>
-      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
+      <Pager
+        pages={pages}
+        nextCursor={list.data?.nextCursor}
+        total={list.data?.total}
+        totalCapped={list.data?.totalCapped}
+      />
     </>
   );
 }

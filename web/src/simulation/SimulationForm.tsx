@@ -9,7 +9,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, qs, type FieldError } from '../api/client';
+import { api, inLanguage, localError, qs, type FieldError } from '../api/client';
 import type { Fund, Programme } from '../api/types';
 import { Field } from '../components/Field';
 import { pick } from '../i18n';
@@ -60,6 +60,27 @@ export interface FormValues {
   topUps: string;
   recoveryRate: string;
   recoveryDelay: string;
+  /** Stress: PD multipliers ("1.5, 2"), a correlation (%), one sector's shock. */
+  stressPd: string;
+  stressRho: string;
+  shockSector: string;
+  shockMultiplier: string;
+  withReverse: boolean;
+  reverseTarget: string;
+  reverseYears: string;
+  reverseOver: 'pd' | 'correlation';
+  withTopUp: boolean;
+  topUpTarget: string;
+  topUpYears: string;
+  topUpStep: string;
+}
+
+/** A multiplier such as "2" or "1.5" (a plain number, not money); null when not one. */
+function multiplierOf(text: string): number | null {
+  const s = text.trim();
+  if (!/^\d+(\.\d{1,4})?$/.test(s)) return null;
+  const m = Number(s);
+  return m > 0 ? m : null;
 }
 
 export function SimulationForm({
@@ -98,6 +119,18 @@ export function SimulationForm({
     topUps: '',
     recoveryRate: '20',
     recoveryDelay: '1',
+    stressPd: '',
+    stressRho: '',
+    shockSector: '',
+    shockMultiplier: '',
+    withReverse: false,
+    reverseTarget: '5',
+    reverseYears: '3',
+    reverseOver: 'pd',
+    withTopUp: false,
+    topUpTarget: '5',
+    topUpYears: '3',
+    topUpStep: '10000',
   }));
   const [local, setLocal] = useState<FieldError[]>([]);
   const [cashTouched, setCashTouched] = useState(false);
@@ -149,7 +182,10 @@ export function SimulationForm({
 
   const errors = local.length ? local : apiErrors;
   const err = (field: string) => errorFor(errors, field);
-  const exactErr = (field: string) => errors.find((e) => e.field === field)?.message;
+  const exactErr = (field: string) => {
+    const hit = errors.find((e) => e.field === field);
+    return hit && inLanguage(hit);
+  };
 
   const autoName = (r: VariantRow) => {
     const base = r.programme || t('sim.asFiled');
@@ -168,7 +204,7 @@ export function SimulationForm({
 
   function build(): { req: SimulationRequest | null; problems: FieldError[] } {
     const problems: FieldError[] = [];
-    const bad = (field: string, key: string) => problems.push({ field, message: t(key) });
+    const bad = (field: string, key: string) => problems.push(localError(field, t(key)));
     const pdByGrade: Record<string, number> = {};
     for (const g of grades) {
       const text = (v.pd[g] ?? '').trim();
@@ -227,6 +263,38 @@ export function SimulationForm({
         recoveryDelayYears: delay,
       };
     }
+    const stress: NonNullable<SimulationRequest['stress']> = [];
+    v.stressPd
+      .split(/[，,;；\s]+/)
+      .filter(Boolean)
+      .forEach((text) => {
+        const m = multiplierOf(text);
+        if (m === null) bad(`stress[${stress.length}].pdMultiplier`, 'sim.errMultiplier');
+        else stress.push({ pdMultiplier: m });
+      });
+    if (v.stressRho.trim()) {
+      const r = percentToProbability(v.stressRho);
+      if (r === null || r >= 1) bad(`stress[${stress.length}].rho`, 'sim.errRho');
+      else stress.push({ rho: r });
+    }
+    if (v.shockSector) {
+      const m = multiplierOf(v.shockMultiplier);
+      if (m === null) bad(`stress[${stress.length}].sectorShock.pdMultiplier`, 'sim.errMultiplier');
+      else stress.push({ sectorShock: { sector: v.shockSector, pdMultiplier: m } });
+    }
+    let reverseStress: SimulationRequest['reverseStress'];
+    if (v.withFund && v.withReverse) {
+      const target = percentToProbability(v.reverseTarget);
+      if (target === null || target <= 0 || target >= 1) bad('reverseStress.target', 'sim.errPercent');
+      reverseStress = { target: target ?? 0, years: whole('reverseStress.years', v.reverseYears), over: v.reverseOver };
+    }
+    let topUp: SimulationRequest['topUp'];
+    if (v.withFund && v.withTopUp) {
+      const target = percentToProbability(v.topUpTarget);
+      if (target === null || target >= 1) bad('topUp.target', 'sim.errPercent');
+      if (!moneyOk(v.topUpStep)) bad('topUp.step', 'sim.errMoney');
+      topUp = { target: target ?? 0, years: whole('topUp.years', v.topUpYears), step: cleanMoney(v.topUpStep) };
+    }
     if (problems.length) return { req: null, problems };
     return {
       req: {
@@ -239,6 +307,9 @@ export function SimulationForm({
         years,
         seed,
         ...(fund ? { fund } : {}),
+        ...(stress.length ? { stress } : {}),
+        ...(reverseStress ? { reverseStress } : {}),
+        ...(topUp ? { topUp } : {}),
       },
       problems,
     };
@@ -545,6 +616,141 @@ export function SimulationForm({
               )}
             </Field>
           </div>
+        )}
+      </fieldset>
+
+      <fieldset data-testid="sim-stress-form">
+        <legend>{t('sim.stressSet')}</legend>
+        <div className="grid form four">
+          <Field label={t('sim.stressPd')} name="stress.pd" error={err('stress')} hint={t('sim.stressPdHint')}>
+            {(p) => (
+              <input
+                {...p}
+                value={v.stressPd}
+                placeholder="1.5, 2"
+                onChange={(e) => set({ stressPd: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label={t('sim.stressRho')} name="stress.rho" hint={t('sim.stressRhoHint')}>
+            {(p) => (
+              <input
+                {...p}
+                inputMode="decimal"
+                value={v.stressRho}
+                onChange={(e) => set({ stressRho: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label={t('sim.shockSector')} name="stress.sectorShock.sector">
+            {(p) => (
+              <select {...p} value={v.shockSector} onChange={(e) => set({ shockSector: e.target.value })}>
+                <option value="">—</option>
+                {(book.data?.sectors ?? []).map((x) => (
+                  <option key={x.sector} value={x.sector}>
+                    {x.sector}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('sim.shockMultiplier')} name="stress.sectorShock.pdMultiplier">
+            {(p) => (
+              <input
+                {...p}
+                inputMode="decimal"
+                value={v.shockMultiplier}
+                disabled={!v.shockSector}
+                onChange={(e) => set({ shockMultiplier: e.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+        {v.withFund && (
+          <>
+            <label>
+              <input type="checkbox" checked={v.withReverse} onChange={(e) => set({ withReverse: e.target.checked })} />{' '}
+              {t('sim.withReverse')}
+            </label>
+            {v.withReverse && (
+              <div className="grid form four">
+                <Field label={t('sim.reverseTarget')} name="reverseStress.target" error={err('reverseStress.target')}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="decimal"
+                      value={v.reverseTarget}
+                      onChange={(e) => set({ reverseTarget: e.target.value })}
+                    />
+                  )}
+                </Field>
+                <Field label={t('sim.reverseYears')} name="reverseStress.years" error={err('reverseStress.years')}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="numeric"
+                      value={v.reverseYears}
+                      onChange={(e) => set({ reverseYears: e.target.value })}
+                    />
+                  )}
+                </Field>
+                <Field
+                  label={t('sim.reverseOver')}
+                  name="reverseStress.over"
+                  error={exactErr('reverseStress') ?? err('reverseStress.over')}
+                >
+                  {(p) => (
+                    <select
+                      {...p}
+                      value={v.reverseOver}
+                      onChange={(e) => set({ reverseOver: e.target.value as 'pd' | 'correlation' })}
+                    >
+                      <option value="pd">{t('sim.reverseOverPd')}</option>
+                      <option value="correlation">{t('sim.reverseOverCorrelation')}</option>
+                    </select>
+                  )}
+                </Field>
+              </div>
+            )}
+            <label>
+              <input type="checkbox" checked={v.withTopUp} onChange={(e) => set({ withTopUp: e.target.checked })} />{' '}
+              {t('sim.withTopUp')}
+            </label>
+            {v.withTopUp && (
+              <div className="grid form four">
+                <Field label={t('sim.topUpTarget')} name="topUp.target" error={err('topUp.target')}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="decimal"
+                      value={v.topUpTarget}
+                      onChange={(e) => set({ topUpTarget: e.target.value })}
+                    />
+                  )}
+                </Field>
+                <Field label={t('sim.reverseYears')} name="topUp.years" error={err('topUp.years')}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="numeric"
+                      value={v.topUpYears}
+                      onChange={(e) => set({ topUpYears: e.target.value })}
+                    />
+                  )}
+                </Field>
+                <Field label={t('sim.topUpStep')} name="topUp.step" error={err('topUp.step') ?? exactErr('topUp')}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="decimal"
+                      value={v.topUpStep}
+                      onChange={(e) => set({ topUpStep: e.target.value })}
+                    />
+                  )}
+                </Field>
+              </div>
+            )}
+          </>
         )}
       </fieldset>
 

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { inLanguage } from '../api/client';
 import { Money } from '../components/bits';
 import { ChartCard } from '../components/charts/ChartCard';
 import { chartUnit, formatRate, formatYuan, toChartNumber, type ChartUnit } from '../lib/money';
@@ -40,6 +41,21 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
           seed: report.seed,
         })}
       </p>
+      {report.warnings.length > 0 && (
+        <div className="card" role="status" data-testid="sim-warnings" style={{ marginBottom: 14 }}>
+          {report.warnings.map((w) => (
+            <p key={`${w.variant}-${w.level}`} className="hint" data-warning={w.code}>
+              ⚠{' '}
+              {t('sim.fewTailScenarios', {
+                variant: w.variant,
+                level: levelLabel(w.level),
+                tail: w.tailScenarios,
+                needed: w.scenariosNeeded.toLocaleString('en-US'),
+              })}
+            </p>
+          ))}
+        </div>
+      )}
       <PdTable rows={report.pd} />
       <MeasuresTable variants={variants} />
       <div className="grid two" style={{ marginTop: 14 }}>
@@ -48,6 +64,137 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
         {variants.some((v) => v.exhaustion.length > 0) && <ExhaustionChart variants={variants} years={report.years} />}
         <ModelsTable variants={variants} />
       </div>
+      <ContributionsTable variants={variants} />
+      {(report.stress || report.reverseStress || report.topUp) && <StressSection report={report} />}
+    </section>
+  );
+}
+
+/**
+ * The stress table (baseline and each stress scenario, one variant at a time: EL, VaR and ES,
+ * P(exhausted)) and the reverse-stress and top-up answers in words, as the server wrote them in
+ * both languages, with the bracket and the probabilities behind them.
+ */
+function StressSection({ report }: { report: SimulationReport }) {
+  const { t } = useTranslation();
+  const [chosen, setChosen] = useState(0);
+  const rows = report.stress ?? [];
+  const names = rows[0]?.variants.map((v) => v.variant) ?? [];
+  const vi = Math.min(chosen, Math.max(0, names.length - 1));
+  const first = rows[0]?.variants[vi];
+  const r = report.reverseStress;
+  const up = report.topUp;
+  const value = (x: number) => (r?.over === 'pd' ? t('sim.timesToday', { x }) : String(x));
+  return (
+    <section className="card" data-testid="sim-stress" style={{ marginTop: 14 }}>
+      <h3>{t('sim.stress')}</h3>
+      {r && (
+        <p className="stress-answer" data-testid="sim-reverse-stress" data-status={r.status}>
+          <strong>{inLanguage(r.statement)}</strong>
+          <br />
+          <small className="muted">
+            {r.status === 'found'
+              ? t('sim.reverseBracket', {
+                  lo: value(r.bracket![0]!),
+                  hi: value(r.bracket![1]!),
+                  pLo: formatProbability(r.probability.bracketLow!.value),
+                  pHi: formatProbability(r.probability.value!.value),
+                  step: r.step,
+                  variant: r.variant,
+                })
+              : t('sim.reverseBaseline', {
+                  p: formatProbability(r.probability.baseline.value),
+                  variant: r.variant,
+                })}
+          </small>
+        </p>
+      )}
+      {up && (
+        <p className="stress-answer" data-testid="sim-top-up" data-status={up.status}>
+          <strong>{inLanguage(up.statement)}</strong>
+          {up.status === 'found' && (
+            <>
+              <br />
+              <small className="muted">
+                {t('sim.topUpCheck', {
+                  after: formatProbability(up.probability.after),
+                  less: formatProbability(up.probability.oneStepLess ?? NaN),
+                  step: formatYuan(up.step),
+                  variant: up.variant,
+                })}
+              </small>
+            </>
+          )}
+        </p>
+      )}
+      {first && (
+        <>
+          {names.length > 1 && (
+            <label>
+              {t('sim.variant')}{' '}
+              <select value={vi} onChange={(e) => setChosen(Number(e.target.value))}>
+                {names.map((n, i) => (
+                  <option key={n} value={i}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('sim.stressScenario')}</th>
+                  <th className="num">
+                    {t('sim.elSimulated')} <small className="muted">（{t('common.yuan')}）</small>
+                  </th>
+                  {first.tail.flatMap((x) => [
+                    <th key={`v${x.level}`} className="num">
+                      {t('sim.var', { level: levelLabel(x.level) })}
+                    </th>,
+                    <th key={`e${x.level}`} className="num">
+                      {t('sim.es', { level: levelLabel(x.level) })}
+                    </th>,
+                  ])}
+                  {first.exhaustion.map((e) => (
+                    <th key={e.withinYears} className="num">
+                      {t('sim.exhausted', { n: e.withinYears })}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => {
+                  const f = row.variants[vi]!;
+                  return (
+                    <tr key={row.id}>
+                      <th scope="row">{row.id === 'baseline' ? t('sim.stressBaseline') : row.id}</th>
+                      <td className="num">
+                        <Money value={f.expectedLoss} />
+                      </td>
+                      {f.tail.flatMap((x) => [
+                        <td key={`v${x.level}`} className="num">
+                          <Money value={x.valueAtRisk} />
+                        </td>,
+                        <td key={`e${x.level}`} className="num">
+                          <Money value={x.expectedShortfall} />
+                        </td>,
+                      ])}
+                      {f.exhaustion.map((e) => (
+                        <td key={e.withinYears} className="num">
+                          {formatProbability(e.probability)}
+                        </td>
+                      ))}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p className="hint">{t('sim.stressHint')}</p>
+        </>
+      )}
     </section>
   );
 }
@@ -116,14 +263,27 @@ function MeasuresTable({ variants }: { variants: VariantReport[] }) {
   const { t } = useTranslation();
   const levels = variants[0]?.tail.map((r) => r.level) ?? [];
   const years = variants[0]?.exhaustion.map((e) => e.withinYears) ?? [];
-  const money = (key: string, label: string, value: (v: VariantReport) => string | undefined) => (
+  const money = (
+    key: string,
+    label: string,
+    value: (v: VariantReport) => string | undefined,
+    interval?: (v: VariantReport) => string[] | undefined,
+  ) => (
     <tr key={key} data-measure={key}>
       <th scope="row">{label}</th>
-      {variants.map((v) => (
-        <td key={v.variant} className="num">
-          <Money value={value(v)} />
-        </td>
-      ))}
+      {variants.map((v) => {
+        const iv = interval?.(v);
+        return (
+          <td key={v.variant} className="num">
+            <Money value={value(v)} />
+            {iv && (
+              <div className="hint" data-interval>
+                {t('sim.ci95')} {formatYuan(iv[0]!)} – {formatYuan(iv[1]!)}
+              </div>
+            )}
+          </td>
+        );
+      })}
     </tr>
   );
   return (
@@ -154,10 +314,20 @@ function MeasuresTable({ variants }: { variants: VariantReport[] }) {
             ))}
           </tr>
           {levels.map((l, i) =>
-            money(`var-${l}`, t('sim.var', { level: levelLabel(l) }), (v) => v.tail[i]?.valueAtRisk.monteCarlo),
+            money(
+              `var-${l}`,
+              t('sim.var', { level: levelLabel(l) }),
+              (v) => v.tail[i]?.valueAtRisk.monteCarlo,
+              (v) => v.tail[i]?.monteCarloInterval.valueAtRisk,
+            ),
           )}
           {levels.map((l, i) =>
-            money(`es-${l}`, t('sim.es', { level: levelLabel(l) }), (v) => v.tail[i]?.expectedShortfall.monteCarlo),
+            money(
+              `es-${l}`,
+              t('sim.es', { level: levelLabel(l) }),
+              (v) => v.tail[i]?.expectedShortfall.monteCarlo,
+              (v) => v.tail[i]?.monteCarloInterval.expectedShortfall,
+            ),
           )}
           {years.map((y, i) => (
             <tr key={`ex-${y}`} data-measure={`exhausted-${y}`}>
@@ -170,6 +340,9 @@ function MeasuresTable({ variants }: { variants: VariantReport[] }) {
                       <>
                         {formatProbability(e.probability)}{' '}
                         <small className="muted">± {formatProbability(e.standardError)}</small>
+                        <div className="hint" data-interval>
+                          {t('sim.ci95')} {formatProbability(e.interval[0]!)} – {formatProbability(e.interval[1]!)}
+                        </div>
                       </>
                     ) : (
                       '—'
@@ -421,6 +594,9 @@ function ModelsTable({ variants }: { variants: VariantReport[] }) {
                   {models.map((m) => (
                     <td key={m} className="num">
                       <Money value={r.valueAtRisk[m]} />
+                      {r.errorBound[m] && r.errorBound[m].valueAtRisk !== '0.00' && (
+                        <small className="muted"> ± {formatYuan(r.errorBound[m].valueAtRisk)}</small>
+                      )}
                     </td>
                   ))}
                 </tr>
@@ -430,6 +606,89 @@ function ModelsTable({ variants }: { variants: VariantReport[] }) {
         </table>
       </div>
       <p className="hint">{t('sim.modelsHint')}</p>
+      {variants.map(
+        (v) =>
+          v.finiteGrid && (
+            <p key={v.variant} className="hint" data-testid="sim-finite-grid">
+              {t(v.finiteGrid.loansSplit > 0 ? 'sim.finiteGridSplit' : 'sim.finiteGridExact', {
+                variant: v.variant,
+                step: formatYuan(v.finiteGrid.step),
+                points: v.finiteGrid.points.toLocaleString('en-US'),
+                split: v.finiteGrid.loansSplit.toLocaleString('en-US'),
+              })}
+            </p>
+          ),
+      )}
+    </section>
+  );
+}
+
+/** Euler contributions to ES and VaR (one variant at a time): by bank, programme, sector and grade, and the largest loans. */
+function ContributionsTable({ variants }: { variants: VariantReport[] }) {
+  const { t } = useTranslation();
+  const [chosen, setChosen] = useState(0);
+  const v = variants[Math.min(chosen, variants.length - 1)];
+  if (!v) return null;
+  const c = v.contributions;
+  const groups = [
+    ...c.by.map((b) => ({ title: t(`sim.contribBy_${b.dimension}`), rows: b.rows })),
+    { title: t('sim.contribTopLoans'), rows: c.topLoans },
+  ];
+  return (
+    <section className="card" data-testid="sim-contributions" style={{ marginTop: 14 }}>
+      <h3>
+        {t('sim.contributions', { level: levelLabel(c.level) })} <small className="muted">（{t('common.yuan')}）</small>
+      </h3>
+      {variants.length > 1 && (
+        <label>
+          {t('sim.variant')}{' '}
+          <select value={chosen} onChange={(e) => setChosen(Number(e.target.value))}>
+            {variants.map((x, i) => (
+              <option key={x.variant} value={i}>
+                {x.variant}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <p className="hint">
+        {t('sim.contributionsHint', {
+          es: formatYuan(c.expectedShortfall),
+          var: formatYuan(c.valueAtRisk),
+          tail: c.tailScenarios,
+          near: c.neighbourhood,
+        })}
+      </p>
+      <div className="grid two">
+        {groups.map((g) => (
+          <div key={g.title} className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{g.title}</th>
+                  <th className="num">{t('sim.contribEs')}</th>
+                  <th className="num">{t('sim.contribShare')}</th>
+                  <th className="num">{t('sim.contribVar')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {g.rows.slice(0, 20).map((r) => (
+                  <tr key={r.key}>
+                    <th scope="row">{r.key || '—'}</th>
+                    <td className="num">
+                      <Money value={r.expectedShortfall} />
+                    </td>
+                    <td className="num">{formatProbability(r.share)}</td>
+                    <td className="num">
+                      <Money value={r.valueAtRisk} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+      </div>
     </section>
   );
 }

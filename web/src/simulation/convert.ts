@@ -3,7 +3,7 @@
  * and yuan stay strings; only probabilities (PD, recovery rate, correlation) are numbers, as the
  * API takes them — never money.
  */
-import type { FieldError } from '../api/client';
+import { inLanguage, type FieldError } from '../api/client';
 import { isMoney } from '../lib/money';
 
 const PERCENT = /^\d+(\.\d{1,2})?$/;
@@ -33,8 +33,8 @@ export const moneyOk = (text: string) => isMoney(text);
 
 /** The first error for an API field name: exact, or any field below it (`x.y`, `x[0]`). */
 export function errorFor(errors: readonly FieldError[], field: string): string | undefined {
-  return (
+  const hit =
     errors.find((e) => e.field === field) ??
-    errors.find((e) => e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`))
-  )?.message;
+    errors.find((e) => e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`));
+  return hit && inLanguage(hit);
 }

@@ -1,8 +1,8 @@
 /**
  * `backstop calendar list|enter`: the working-day calendar G6's deadlines are counted on, on the
  * database `serve` uses. `enter FILE.json` adds the next year from the State Council's notice (or
- * corrects one), as `PUT /api/calendar/{year}` does; app processes on PostgreSQL pick it up within a
- * minute. On the embedded database the server holds the data directory: enter it in the web app.
+ * corrects one), as `PUT /api/calendar/{year}` does; app processes on PostgreSQL pick it up at once
+ * (NOTIFY). On the embedded database the server holds the data directory: enter it in the web app.
  */
 import { userInfo } from 'node:os';
 import { Command } from 'commander';

@@ -32,7 +32,7 @@ export function evaluateCommand(): Command {
         policies: loadPolicyFiles(undefined, calendar).map((f) => f.policy),
         ...(opts.programme ? { programme: opts.programme } : {}),
       });
-      if (!result.ok) fail(result.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+      if (!result.ok) fail(result.errors.map((e) => `${e.field}: ${e.en}`).join('; '));
       process.stdout.write(`${JSON.stringify(result.decision, null, 2)}\n`);
     });
 }

@@ -74,8 +74,8 @@ async function importFilings(file: string, opts: Options) {
     } catch (e) {
       if (e instanceof Problem)
         fail(
-          (e.errors ?? [{ field: file, message: e.detail ?? e.title }])
-            .map((x) => `${x.field === 'bankId' ? '--bank' : x.field === 'file' ? file : x.field}: ${x.message}`)
+          e.errors
+            .map((x) => `${x.field === 'bankId' ? '--bank' : x.field === 'file' ? file : x.field}: ${x.en}`)
             .join('; '),
         );
       throw e;

@@ -35,6 +35,9 @@ interface Opts {
   recoveryRate?: string;
   recoveryDelay?: string;
   workers?: string;
+  stress: string[];
+  reverseStress?: string;
+  solveTopUp?: string;
   format: 'json' | 'table';
   progress: boolean;
 }
@@ -74,6 +77,65 @@ function variant(spec: string, i: number): NonNullable<SimulationInput['variants
   return v;
 }
 
+/** "KEY=VALUE,…" pairs of a flag, each key one of `keys`. */
+function pairs(text: string, flag: string, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of text.split(',').filter(Boolean)) {
+    const [k = '', val, extra] = kv.split('=');
+    if (val === undefined || extra !== undefined) fail(`${flag}: write KEY=VALUE (got "${kv}")`);
+    if (!keys.includes(k.trim())) fail(`${flag}: unknown key ${k} (${keys.join(', ')})`);
+    out[k.trim()] = val.trim();
+  }
+  return out;
+}
+
+/** "pd=2", "rho=0.3", "sector=tech:3", combined with commas, optionally id=NAME. */
+function stress(text: string, i: number): NonNullable<SimulationInput['stress']>[number] {
+  const flag = `--stress ${i + 1}`;
+  const kv = pairs(text, flag, ['pd', 'rho', 'sector', 'id']);
+  const out: NonNullable<SimulationInput['stress']>[number] = {};
+  if (kv.id !== undefined) out.id = kv.id;
+  if (kv.pd !== undefined) out.pdMultiplier = number(kv.pd, `${flag} pd`);
+  if (kv.rho !== undefined) out.rho = number(kv.rho, `${flag} rho`);
+  if (kv.sector !== undefined) {
+    const at = kv.sector.lastIndexOf(':');
+    if (at <= 0) fail(`${flag}: write sector=SECTOR:MULTIPLIER, e.g. sector=manufacturing:3`);
+    out.sectorShock = {
+      sector: kv.sector.slice(0, at),
+      pdMultiplier: number(kv.sector.slice(at + 1), `${flag} sector multiplier`),
+    };
+  }
+  return out;
+}
+
+function reverseStress(text: string): NonNullable<SimulationInput['reverseStress']> {
+  const flag = '--reverse-stress';
+  const kv = pairs(text, flag, ['target', 'years', 'over', 'max', 'step']);
+  if (kv.target === undefined || kv.years === undefined)
+    fail(`${flag}: give target and years, e.g. target=0.05,years=3`);
+  if (kv.over !== undefined && kv.over !== 'pd' && kv.over !== 'correlation')
+    fail(`${flag} over: must be pd or correlation (got "${kv.over}")`);
+  return {
+    target: number(kv.target, `${flag} target`),
+    years: number(kv.years, `${flag} years`),
+    ...(kv.over !== undefined ? { over: kv.over as 'pd' | 'correlation' } : {}),
+    ...(kv.max !== undefined ? { max: number(kv.max, `${flag} max`) } : {}),
+    ...(kv.step !== undefined ? { step: number(kv.step, `${flag} step`) } : {}),
+  };
+}
+
+function topUp(text: string): NonNullable<SimulationInput['topUp']> {
+  const flag = '--solve-top-up';
+  const kv = pairs(text, flag, ['target', 'years', 'step']);
+  if (kv.target === undefined || kv.years === undefined)
+    fail(`${flag}: give target and years, e.g. target=0.05,years=3`);
+  return {
+    target: number(kv.target, `${flag} target`),
+    years: number(kv.years, `${flag} years`),
+    ...(kv.step !== undefined ? { step: kv.step } : {}),
+  };
+}
+
 const pct = (p: number) => `${(p * 100).toPrecision(3)}%`;
 
 function table(r: SimulationReport): string {
@@ -94,7 +156,37 @@ function table(r: SimulationReport): string {
     ...pd,
     line(rows[0]!),
     ...rows.slice(1).map(line),
+    ...(r.stress ? ['', ...stressTable(r)] : []),
+    ...(r.reverseStress ? ['', r.reverseStress.statement.zh, r.reverseStress.statement.en] : []),
+    ...(r.topUp ? ['', r.topUp.statement.zh, r.topUp.statement.en] : []),
   ].join('\n');
+}
+
+/** The stress table of the first variant: one row per scenario. */
+function stressTable(r: SimulationReport): string[] {
+  const first = r.stress![0]!.variants[0]!;
+  const head = [
+    `stress (${first.variant})`,
+    'EL',
+    ...first.tail.flatMap((t) => [`VaR ${Number(t.level) * 100}%`, `ES ${Number(t.level) * 100}%`]),
+    ...first.exhaustion.map((e) => `P(exh ≤${e.withinYears}y)`),
+  ];
+  const rows = [
+    head,
+    ...r.stress!.map((row) => {
+      const f = row.variants[0]!;
+      return [
+        row.id,
+        f.expectedLoss,
+        ...f.tail.flatMap((t) => [t.valueAtRisk, t.expectedShortfall]),
+        ...f.exhaustion.map((e) => e.probability.toPrecision(4)),
+      ];
+    }),
+  ];
+  const widths = head.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  return rows.map((row) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+  );
 }
 
 export function simulateCommand(): Command {
@@ -130,6 +222,20 @@ export function simulateCommand(): Command {
     .option('--top-up <yuan>', 'top-up at the start of each following year (repeatable, year 1 first)', collect, [])
     .option('--recovery-rate <r>', 'share of payouts recovered')
     .option('--recovery-delay <years>', 'years until recoveries come back')
+    .option(
+      '--stress <SPEC>',
+      'stress scenario (repeatable), a re-run with the same seed: pd=MULTIPLIER, rho=CORRELATION, sector=SECTOR:MULTIPLIER, combined with commas, optionally id=NAME',
+      collect,
+      [],
+    )
+    .option(
+      '--reverse-stress <SPEC>',
+      'the PD multiplier (over=pd) or correlation (over=correlation) at which P(exhausted within YEARS) reaches TARGET: target=0.05,years=3[,over=pd|correlation,max=10,step=0.01] (needs --cash)',
+    )
+    .option(
+      '--solve-top-up <SPEC>',
+      'the extra cash at the start keeping P(exhausted within YEARS) at most TARGET: target=0.05,years=3[,step=10000 yuan] (needs --cash)',
+    )
     .option('--workers <n>', 'worker threads (default: one per core)')
     .addOption(new Option('--format <format>', 'output').choices(['json', 'table']).default('json'))
     .option('--no-progress', 'no progress bar')
@@ -164,6 +270,9 @@ export function simulateCommand(): Command {
               },
             }
           : {}),
+        ...(o.stress.length ? { stress: o.stress.map(stress) } : {}),
+        ...(o.reverseStress !== undefined ? { reverseStress: reverseStress(o.reverseStress) } : {}),
+        ...(o.solveTopUp !== undefined ? { topUp: topUp(o.solveTopUp) } : {}),
       };
       const workers = o.workers === undefined ? undefined : number(o.workers, '--workers');
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
@@ -175,8 +284,7 @@ export function simulateCommand(): Command {
           policies: loadPolicyFiles().map((f) => f.policy),
           ...(database ? { loadBook: createBookLoader({ db: database.db }) } : {}),
         }).catch((e: unknown) => {
-          if (e instanceof SimulationInputError)
-            fail(e.errors.map((x) => `${flagOf(x.field)}: ${x.message}`).join('; '));
+          if (e instanceof SimulationInputError) fail(e.errors.map((x) => `${flagOf(x.field)}: ${x.en}`).join('; '));
           throw e;
         });
         const bar = o.progress
@@ -190,7 +298,10 @@ export function simulateCommand(): Command {
         const report = await runSimulation({
           prepared,
           runScenarios: (p, s, opts) => runScenarios(p, s, { ...opts, ...(workers !== undefined ? { workers } : {}) }),
-          onProgress: (d) => bar?.update(d),
+          onProgress: (d, t) => {
+            bar?.setTotal(t);
+            bar?.update(d);
+          },
         });
         bar?.stop();
         process.stdout.write(o.format === 'table' ? `${table(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
@@ -205,6 +316,9 @@ function flagOf(field: string): string {
   const variant = /^variants\[(\d+)\]/.exec(field);
   if (variant) return `--variant ${Number(variant[1]) + 1}`;
   if (field === 'pd') return '--pd history';
+  const stressed = /^stress\[(\d+)\]\.?(.*)$/.exec(field);
+  if (stressed) return `--stress ${Number(stressed[1]) + 1}${stressed[2] ? ` ${stressed[2]}` : ''}`;
+  if (field === 'stress') return '--stress';
   const map: [RegExp, string][] = [
     [/^pdByGrade\.?/, '--pd '],
     [/^correlation\.rho$/, '--rho'],
@@ -216,6 +330,8 @@ function flagOf(field: string): string {
     [/^importanceShift$/, '--shift'],
     [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'],
     [/^(seed|scenarios|years)$/, '--$1'],
+    [/^reverseStress\.?/, '--reverse-stress '],
+    [/^topUp\.?/, '--solve-top-up '],
   ];
   for (const [re, flag] of map) if (re.test(field)) return field.replace(re, flag).trim();
   return field;

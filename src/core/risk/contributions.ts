@@ -1,0 +1,161 @@
+/**
+ * Risk contributions (Euler allocation) of the Monte Carlo figures of one year: how much of ES and
+ * of VaR each loan — and so each bank, programme, sector and grade — carries.
+ * - ES_α = E[L | the worst 1 − α], so loan i's share is E[X_i | the same outcomes]: the tail
+ *   scenarios' defaults, with the outcome at VaR counted in part exactly as `tailMeasures` counts
+ *   it. The contributions add up to the ES of the run exactly (up to float round-off).
+ * - VaR_α = E[L | L = VaR]: estimated from the k scenarios nearest VaR (a neighbourhood kernel,
+ *   k = max(20, ⌈√n⌉)), E[X_i | near VaR], then scaled so that they add up to VaR.
+ * The simulator keeps only each scenario's loss; the defaults behind a scenario are found again by
+ * replaying it from its own stream Rng(seed, s), by the plain model (every cell's conditional PD,
+ * then the geometric skip: the draws the simulator makes, see monte-carlo.test.ts), which also
+ * gives back its loss: `replayYear` throws if it does not.
+ */
+import { sectorRho } from './factors';
+import { normalCdf, normalInv } from './normal';
+import type { MonteCarloSpec, ScenarioBlock } from './monte-carlo';
+import type { Portfolio } from './portfolio';
+import { Rng } from './random';
+import { kthLargest, tailMeasures } from './statistics';
+
+/** The loans (portfolio order) that default in the first year of scenario s. */
+export function replayYear(p: Portfolio, spec: MonteCarloSpec, s: number): number[] {
+  const rho = sectorRho(p, spec.factors);
+  const c = spec.factors.sectorCorrelation ?? 1;
+  const rng = new Rng(spec.seed, s);
+  const z = rng.normal() + spec.shift;
+  const factor = new Float64Array(p.sectors.length);
+  for (let k = 0; k < factor.length; k++) factor[k] = c === 1 ? z : Math.sqrt(c) * z + Math.sqrt(1 - c) * rng.normal();
+  const out: number[] = [];
+  for (const cell of p.cells) {
+    const r = rho[cell.sector]!;
+    const q =
+      cell.pd <= 0
+        ? 0
+        : cell.pd >= 1
+          ? 1
+          : r === 0
+            ? cell.pd
+            : normalCdf((normalInv(cell.pd) - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
+    if (q <= 0) continue;
+    if (q >= 1) {
+      for (let i = 0; i < cell.count; i++) out.push(cell.start + i);
+      continue;
+    }
+    const inv = -1 / Math.log1p(-q);
+    let i = Math.floor(rng.exponential() * inv);
+    while (i < cell.count) {
+      out.push(cell.start + i);
+      i += 1 + Math.floor(rng.exponential() * inv);
+    }
+  }
+  return out;
+}
+
+export interface Contributions {
+  level: number;
+  valueAtRisk: number;
+  expectedShortfall: number;
+  /** Per loan in portfolio order (fen): its share of ES and of VaR. */
+  expectedShortfallByLoan: Float64Array;
+  valueAtRiskByLoan: Float64Array;
+  /** Scenarios replayed for ES (the tail) and for VaR (the neighbourhood). */
+  tailScenarios: number;
+  neighbourhood: number;
+}
+
+/** Euler contributions of every loan at `level` for variant v (year 1 of the block, which must be scenarios 0…n−1 of `spec`). */
+export function riskContributions(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  block: ScenarioBlock,
+  v: number,
+  level: number,
+): Contributions {
+  const n = block.to - block.from;
+  const V = p.variants.length;
+  const loss = (s: number) => block.losses[s * block.years * block.variants + v]!;
+  const losses = Float64Array.from({ length: n }, (_, s) => loss(s));
+  const { valueAtRisk: VaR, expectedShortfall: ES } = tailMeasures(losses, block.weights, [level])[0]!;
+  const replay = (s: number, into: Float64Array, weight: number) => {
+    const defaults = replayYear(p, spec, block.from + s);
+    let sum = 0;
+    for (const i of defaults) {
+      const x = p.payouts[i * V + v]!;
+      into[i]! += weight * x;
+      sum += x;
+    }
+    if (sum !== losses[s])
+      throw new Error(`contributions: scenario ${block.from + s} replays to ${sum}, the simulator had ${losses[s]}`);
+  };
+  // ES: the scenarios above VaR in full, those at VaR in the part that makes the tail's weight (1 − α)·n
+  const target = (1 - level) * n;
+  let above = 0;
+  let at = 0;
+  for (let s = 0; s < n; s++) {
+    if (losses[s]! > VaR) above += block.weights[s]!;
+    else if (losses[s] === VaR) at += block.weights[s]!;
+  }
+  const part = at > 0 ? Math.max(0, Math.min(1, (target - above) / at)) : 0;
+  const es = new Float64Array(p.loanCount);
+  let tailScenarios = 0;
+  for (let s = 0; s < n; s++) {
+    const w = losses[s]! > VaR ? block.weights[s]! : losses[s] === VaR ? block.weights[s]! * part : 0;
+    if (w === 0 || losses[s] === 0) continue;
+    replay(s, es, w / target);
+    tailScenarios++;
+  }
+  // VaR: the k scenarios nearest VaR, weighted, then scaled to add up to VaR
+  const k = Math.min(n, Math.max(20, Math.ceil(Math.sqrt(n))));
+  const va = new Float64Array(p.loanCount);
+  let mass = 0;
+  for (const s of nearest(losses, VaR, k)) {
+    replay(s, va, block.weights[s]!);
+    mass += block.weights[s]! * losses[s]!;
+  }
+  const scale = mass > 0 ? VaR / mass : 0;
+  for (let i = 0; i < va.length; i++) va[i]! *= scale;
+  return {
+    level,
+    valueAtRisk: VaR,
+    expectedShortfall: ES,
+    expectedShortfallByLoan: es,
+    valueAtRiskByLoan: va,
+    tailScenarios,
+    neighbourhood: k,
+  };
+}
+
+/** Contributions summed by a label per loan (portfolio order), largest ES first. */
+export function contributionsBy(
+  c: Contributions,
+  label: (loan: number) => string,
+): { key: string; expectedShortfall: number; valueAtRisk: number }[] {
+  const m = new Map<string, { key: string; expectedShortfall: number; valueAtRisk: number }>();
+  for (let i = 0; i < c.expectedShortfallByLoan.length; i++) {
+    const key = label(i);
+    const row = m.get(key) ?? { key, expectedShortfall: 0, valueAtRisk: 0 };
+    row.expectedShortfall += c.expectedShortfallByLoan[i]!;
+    row.valueAtRisk += c.valueAtRiskByLoan[i]!;
+    m.set(key, row);
+  }
+  return [...m.values()].sort((a, b) => b.expectedShortfall - a.expectedShortfall || a.key.localeCompare(b.key));
+}
+
+/** The k scenarios whose loss is nearest x, nearest first (ties by scenario), found by selection, not by sorting all. */
+function nearest(losses: Float64Array, x: number, k: number): number[] {
+  const distance = (s: number) => Math.abs(losses[s]! - x);
+  const bound = -kthLargest(
+    Float64Array.from(losses, (l) => -Math.abs(l - x)),
+    k,
+  );
+  const closer: number[] = [];
+  const atBound: number[] = [];
+  for (let s = 0; s < losses.length; s++) {
+    const d = distance(s);
+    if (d < bound) closer.push(s);
+    else if (d === bound && atBound.length < k) atBound.push(s);
+  }
+  closer.sort((a, b) => distance(a) - distance(b) || a - b);
+  return [...closer, ...atBound].slice(0, k);
+}

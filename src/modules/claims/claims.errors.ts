@@ -1,0 +1,61 @@
+/** The refusals of claims and the banks' circuit breakers (`claim.*`, `breaker.*`, docs/API.md "Error codes"). */
+import { CLAIM_STATE_ZH, type ClaimState } from '../../core/claims/claim-state';
+import type { Bilingual } from '../../core/text';
+import { notFound, Problem } from '../shared/problem';
+
+export const claimStateZh = (s: string) => `“${CLAIM_STATE_ZH[s as ClaimState] ?? s}”`;
+
+const STATE_EN: Record<string, string> = {
+  missing: 'not uploaded',
+  uploaded: 'uploaded, not yet reviewed',
+  rejected: 'rejected',
+};
+const STATE_ZH: Record<string, string> = { missing: '未上传', uploaded: '已上传，待审核', rejected: '已退回' };
+
+export const claimErrors = {
+  notFound: (id: string, field = 'id') =>
+    notFound({ code: 'claim.not_found', what: { en: `Claim ${id}`, zh: `代偿申请 ${id}` }, field }),
+
+  /** The claim's state does not take the event (core/claims/claim-state.ts). */
+  wrongState: (event: string, state: string) =>
+    new Problem(
+      409,
+      'Not allowed in this state',
+      { en: `Cannot ${event} a claim that is ${state}.`, zh: `状态为${claimStateZh(state)}的代偿申请不能执行此操作。` },
+      [{ field: 'state', code: 'claim.wrong_state', en: `is ${state}`, zh: `当前状态为${claimStateZh(state)}` }],
+    ),
+
+  notPayable: (state: string) =>
+    new Problem(
+      409,
+      'Not payable',
+      { en: `A ${state} claim cannot be paid.`, zh: `状态为${claimStateZh(state)}的代偿申请不能支付。` },
+      [{ field: 'state', code: 'claim.not_payable', en: `is ${state}`, zh: `当前状态为${claimStateZh(state)}` }],
+    ),
+
+  /** R18, maker–checker: `claim.preparer_cannot_decide` or `claim.not_prepared` (core's deciderProblem). */
+  preparerCannotDecide: (problem: Bilingual & { code: string }) =>
+    new Problem(403, 'Maker–checker', { en: `${problem.en}.`, zh: problem.zh }, [
+      { field: 'decider', code: problem.code, en: problem.en, zh: problem.zh },
+    ]),
+
+  /** R20: a required item of the dossier is missing, waiting for review, or rejected; each is named. */
+  materialsIncomplete: (items: { id: string; title: Bilingual; state: string }[]) =>
+    new Problem(
+      422,
+      'Dossier incomplete',
+      {
+        en: `The claim cannot be approved before every required material is accepted; not yet: ${items.map((i) => i.id).join(', ')}.`,
+        zh: `必备申请材料全部审核通过后方可批准；尚未通过：${items.map((i) => i.title.zh).join('、')}。`,
+      },
+      items.map((i) => ({
+        field: `materials.${i.id}`,
+        code: 'claim.materials_incomplete',
+        en: `${i.title.en}: ${STATE_EN[i.state] ?? i.state}`,
+        zh: `${i.title.zh}：${STATE_ZH[i.state] ?? i.state}`,
+      })),
+    ),
+
+  bankNotFound: (bankId: string) =>
+    notFound({ code: 'breaker.bank_not_found', what: { en: `Bank ${bankId}`, zh: `银行 ${bankId}` } }),
+};

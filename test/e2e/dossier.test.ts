@@ -1,0 +1,97 @@
+/**
+ * A claim's dossier (申请材料, R20) in Debian's chromium against the real server: the bank opens
+ * its claim, picks a PDF for the loan contract with the file picker, and sees it listed with a
+ * download link; a refused file (a program renamed .pdf) shows the server's reason; the manager
+ * ticks the item accepted. Screenshots go to test-output/screenshots/.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { apiAs, buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
+import { makeNonPerforming, seedLoans, seedWorld } from './world';
+
+let server: Server;
+let browser: Browser;
+let claimId: string;
+
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% 借款合同\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+
+beforeAll(async () => {
+  ensureBrowser();
+  buildWeb();
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  try {
+    const world = await seedWorld(server.url);
+    const loans = await seedLoans(server.url, world.enterprises, world.today);
+    const filingId = loans['bank-bob']![0]!;
+    await makeNonPerforming(server.url, 'bank-bob', filingId, world.today);
+    const claim = await (await apiAs(server.url, 'bank-bob'))<{ id: string }>('POST', '/api/claims', { filingId });
+    if (claim.status !== 201) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
+    claimId = claim.body.id;
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- server log ---\n${server.log().slice(-3000)}`, { cause: e });
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the dossier on the claim page', { timeout: 120_000 }, () => {
+  it('the bank uploads by the file picker; a refused file says why; the manager ticks the item', async () => {
+    const bank = await signedIn(browser, server.url, 'bank-bob');
+    await bank.page.goto(`/claims/${claimId}`);
+    const row = bank.page.getByTestId('dossier-item-loan-contract');
+    await row.waitFor();
+    expect(await row.getAttribute('data-state')).toBe('missing');
+    expect(await bank.page.getByTestId('dossier-summary').textContent()).toContain('7 项必备材料');
+
+    // A program renamed .pdf: refused, the reason shown, nothing listed.
+    const exe = Buffer.alloc(1024);
+    exe.write('MZ', 0, 'latin1');
+    exe.writeUInt32LE(128, 0x3c);
+    exe.write('PE\0\0', 128, 'latin1');
+    await bank.page.setInputFiles('#dossier-file-loan-contract', {
+      name: '借款合同.pdf',
+      mimeType: 'application/pdf',
+      buffer: exe,
+    });
+    await bank.page.getByText('可执行程序').first().waitFor();
+    expect(await row.getAttribute('data-state')).toBe('missing');
+
+    await bank.page.setInputFiles('#dossier-file-loan-contract', {
+      name: '借款合同.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('uploaded');
+    const link = row.getByRole('link', { name: '借款合同.pdf' });
+    await link.waitFor();
+    expect(await link.getAttribute('title')).toBe(`SHA-256 ${createHash('sha256').update(PDF).digest('hex')}`);
+    await shot(bank.page, 'dossier-uploaded');
+    // The link downloads the very bytes.
+    const href = await link.getAttribute('href');
+    const got = await bank.page.evaluate(
+      `fetch(${JSON.stringify(href)}).then((r) => r.arrayBuffer()).then((b) => b.byteLength)`,
+    );
+    expect(got).toBe(PDF.length);
+    await bank.context.close();
+
+    const mgr = await signedIn(browser, server.url, 'manager');
+    await mgr.page.goto(`/claims/${claimId}`);
+    const mrow = mgr.page.getByTestId('dossier-item-loan-contract');
+    await mrow.getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => mrow.getAttribute('data-state'), { timeout: 15_000 }).toBe('accepted');
+    await mrow.getByText('已通过').waitFor();
+    await shot(mgr.page, 'dossier-ticked');
+    await mgr.context.close();
+
+    const d = await (
+      await apiAs(server.url, 'manager')
+    )<{ items: { id: string; state: string }[] }>('GET', `/api/claims/${claimId}/materials`);
+    expect(d.body.items.find((i) => i.id === 'loan-contract')?.state).toBe('accepted');
+  });
+});
