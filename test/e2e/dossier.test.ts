@@ -2,7 +2,9 @@
  * A claim's dossier (申请材料, R20) in Debian's chromium against the real server: the bank opens
  * its claim, picks a PDF for the loan contract with the file picker, and sees it listed with a
  * download link; a refused file (a program renamed .pdf) shows the server's reason; the manager
- * ticks the item accepted. Screenshots go to test-output/screenshots/.
+ * ticks the item accepted. Then 退回补正 (R21): the manager sends the claim back naming the
+ * collection record, the bank sees what was asked, is told to add the file first, adds it by the
+ * picker and resubmits. Screenshots go to test-output/screenshots/.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +95,43 @@ describe('the dossier on the claim page', { timeout: 120_000 }, () => {
       await apiAs(server.url, 'manager')
     )<{ items: { id: string; state: string }[] }>('GET', `/api/claims/${claimId}/materials`);
     expect(d.body.items.find((i) => i.id === 'loan-contract')?.state).toBe('accepted');
+  });
+});
+
+describe('退回补正 on the claim page (R21)', { timeout: 120_000 }, () => {
+  it('the manager returns the claim naming an item; the bank sees it, adds the file and resubmits', async () => {
+    const mgr = await signedIn(browser, server.url, 'manager');
+    await mgr.page.goto(`/claims/${claimId}`);
+    const card = mgr.page.getByTestId('claim-return');
+    await card.getByLabel('催收记录').check();
+    await card.getByLabel('退回说明（银行可见）').fill('催收记录缺少最近一个季度');
+    await card.getByRole('button', { name: '退回银行补正' }).click();
+    await mgr.page.getByTestId('return-request').waitFor();
+    expect(await mgr.page.getByText('退回补正').first().isVisible()).toBe(true);
+    await shot(mgr.page, 'claim-returned');
+    await mgr.context.close();
+
+    const bank = await signedIn(browser, server.url, 'bank-bob');
+    await bank.page.goto(`/claims/${claimId}`);
+    const asked = bank.page.getByTestId('claim-return');
+    await asked.getByText('催收记录缺少最近一个季度').waitFor();
+    expect(await asked.locator('li').allTextContents()).toEqual(['催收记录']);
+    // Resubmitting before the file is added: the server says which item is missing.
+    await asked.getByRole('button', { name: '补正完毕，重新提交' }).click();
+    await asked.getByText('退回后尚未上传文件').waitFor();
+    await bank.page.setInputFiles('#dossier-file-collection-record', {
+      name: '催收记录.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
+    const row = bank.page.getByTestId('dossier-item-collection-record');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('uploaded');
+    await asked.getByRole('button', { name: '补正完毕，重新提交' }).click();
+    await bank.page.getByTestId('claim-history').getByText('重新提交').waitFor();
+    await shot(bank.page, 'claim-resubmitted');
+    await bank.context.close();
+
+    const c = await (await apiAs(server.url, 'manager'))<{ state: string }>('GET', `/api/claims/${claimId}`);
+    expect(c.body.state).toBe('submitted');
   });
 });

@@ -575,6 +575,16 @@ const OPERATIONS: Record<string, Operation> = {
     record: 'claim',
     request: (_r, id) => ({ path: `/api/claims/${id}/reject`, body: { reason: '材料不全' } }),
   },
+  'POST /api/claims/{id}/return': {
+    needs: 'claim:return',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/return`, body: { items: [], note: '缺少催收记录' } }),
+  },
+  'POST /api/claims/{id}/resubmit': {
+    needs: 'claim:submit',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/resubmit` }),
+  },
   'POST /api/claims/{id}/withdraw': {
     needs: 'claim:submit',
     record: 'claim',

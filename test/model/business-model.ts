@@ -21,7 +21,7 @@ export type ActorId = 'bank0' | 'bank1' | 'manager' | 'manager2' | 'reviewer' | 
 export type LoanStatus =
   'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'written-off' | 'recovered';
 export type ClaimState =
-  'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
+  'submitted' | 'under-review' | 'returned' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
 export type LoanClass = 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
 export type Mode = 'direct' | 'risk-sharing';
 /** A new version of programme B (effective from a day the sequence chooses): G5 cap 20M or 40M, or ratio 40%. */
@@ -180,7 +180,7 @@ export type Cmd =
   | { t: 'policy'; variant: Variant; from: Day };
 
 export interface ClaimCmd {
-  t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay';
+  t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay' | 'return-claim' | 'resubmit';
   actor: ActorId;
   claim: number;
 }
@@ -292,7 +292,7 @@ export interface Figures {
   }[];
 }
 
-const OPEN: readonly ClaimState[] = ['submitted', 'under-review', 'held'];
+const OPEN: readonly ClaimState[] = ['submitted', 'under-review', 'returned', 'held'];
 const LIVE_NOT: readonly ClaimState[] = ['rejected', 'withdrawn'];
 const bankActor = (b: BankNo): ActorId => (b === 0 ? 'bank0' : 'bank1');
 const bankOfActor = (a: ActorId): BankNo | null => (a === 'bank0' ? 0 : a === 'bank1' ? 1 : null);
@@ -434,6 +434,10 @@ export class BusinessModel {
         return this.reject(cmd);
       case 'withdraw-claim':
         return this.withdrawClaim(cmd);
+      case 'return-claim':
+        return this.returnClaim(cmd);
+      case 'resubmit':
+        return this.resubmit(cmd);
       case 'pay':
         return this.pay(cmd);
       case 'pay-queue':
@@ -835,9 +839,28 @@ export class BusinessModel {
     const c = this.visibleClaim(cmd.actor, cmd.claim);
     // R18: the maker may not decide its own claim, not even to reject it.
     if (!this.legacy.has('R18') && c.state === 'under-review' && c.preparedBy === cmd.actor) refuse(403);
-    if (c.state !== 'submitted' && c.state !== 'under-review') refuse(409);
+    if (c.state !== 'submitted' && c.state !== 'under-review' && c.state !== 'returned') refuse(409);
     c.state = 'rejected';
     this.releaseHeld(c.bank);
+    return { status: 200, state: c.state };
+  }
+
+  /** R21: back to the bank for more; nothing decided, the claim still open (R14), its review to begin again. */
+  private returnClaim(cmd: ClaimCmd): Reply {
+    this.permit(isStaffDecider(cmd.actor));
+    const c = this.visibleClaim(cmd.actor, cmd.claim);
+    if (c.state !== 'submitted' && c.state !== 'under-review') refuse(409);
+    c.state = 'returned';
+    c.preparedBy = null;
+    return { status: 200, state: c.state };
+  }
+
+  /** R21: the bank sends it again (the model returns naming no item, so no file is asked for). */
+  private resubmit(cmd: ClaimCmd): Reply {
+    this.permit(bankOfActor(cmd.actor) !== null);
+    const c = this.visibleClaim(cmd.actor, cmd.claim);
+    if (c.state !== 'returned') refuse(409);
+    c.state = this.breaker(c.bank).tripped ? 'held' : 'submitted';
     return { status: 200, state: c.state };
   }
 

@@ -55,7 +55,11 @@ export type Op =
   | { t: 'classify'; which: Which; who: number; classification: LoanClass; overdue: number | null; back: number }
   | { t: 'sweep' }
   | { t: 'submit'; which: Which; who: number }
-  | { t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay'; which: Which; who: number }
+  | {
+      t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay' | 'return-claim' | 'resubmit';
+      which: Which;
+      who: number;
+    }
   | { t: 'pay-queue'; who: number }
   | { t: 'top-up'; who: number; amount: Fen }
   | { t: 'recover'; which: Which; who: number; part: Part; costs?: Costs; back: number }
@@ -77,6 +81,8 @@ export type Op =
       recover: Part;
       /** The bank writes the loan off after payment, before the recovery (核销 then 核销后收回). */
       writeOff: boolean;
+      /** The claim goes back to the bank once after its first review (退回补正, R21), the repayment (if any) while it is back. */
+      returnOnce: boolean;
     }
   | { t: 'pair'; a: Op; b: Op };
 
@@ -151,7 +157,7 @@ const classifyOp = fc.record({
 });
 
 export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbitrary<Op> {
-  const claimOp = (t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay') =>
+  const claimOp = (t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay' | 'return-claim' | 'resubmit') =>
     fc.record({ t: fc.constant(t), which, who });
   return fc.oneof(
     { weight: 8, arbitrary: fileOp },
@@ -183,6 +189,8 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
     { weight: 3, arbitrary: claimOp('approve') },
     { weight: 1, arbitrary: claimOp('reject') },
     { weight: 1, arbitrary: claimOp('withdraw-claim') },
+    { weight: 3, arbitrary: claimOp('return-claim') },
+    { weight: 3, arbitrary: claimOp('resubmit') },
     { weight: 3, arbitrary: claimOp('pay') },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('pay-queue' as const), who }) },
     {
@@ -238,6 +246,7 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
         ),
         recover: part,
         writeOff: fc.boolean(),
+        returnOnce: fc.boolean(),
       }),
     },
     {
@@ -339,7 +348,10 @@ function claimActor(m: BusinessModel, t: Op['t'], claim: number, w: number): Act
   switch (t) {
     case 'submit':
     case 'withdraw-claim':
+    case 'resubmit':
       return right ? bankOfficer(b) : w < 90 ? bankOfficer(otherBank(b)) : 'manager';
+    case 'return-claim':
+      return right ? (['manager', 'manager2', 'reviewer'] as const)[w % 3]! : bankOfficer(b);
     case 'prepare':
       return right ? (w % 2 ? 'manager' : 'manager2') : w < 90 ? 'reviewer' : bankOfficer(b);
     case 'approve':
@@ -483,11 +495,15 @@ function concrete(m: BusinessModel, op: Exclude<Op, { t: 'life' | 'pair' }>, ser
     case 'approve':
     case 'reject':
     case 'withdraw-claim':
+    case 'return-claim':
+    case 'resubmit':
     case 'pay': {
       const wanted: Record<string, readonly string[]> = {
         prepare: ['submitted'],
         approve: ['under-review'],
-        reject: ['submitted', 'under-review'],
+        reject: ['submitted', 'under-review', 'returned'],
+        'return-claim': ['submitted', 'under-review'],
+        resubmit: ['returned'],
         'withdraw-claim': OPEN_CLAIM_STATES,
         pay: ['approved', 'queued'],
       };
@@ -546,9 +562,13 @@ function concrete(m: BusinessModel, op: Exclude<Op, { t: 'life' | 'pair' }>, ser
   }
 }
 
-/** The steps of a loan's life at once, each its own checked step: file, classify, claim, (repay), prepare, approve, pay, (write off), recover. */
+/** The steps of a loan's life at once, each its own checked step: file, classify, claim, (repay), prepare, (return, repay, resubmit, prepare), approve, pay, (write off), recover. */
 export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life' | 'pair' }>[] {
   const officer = op.bank === 0 ? 1 : 3; // who < 80 and odd → the bank's officer
+  const repay =
+    op.repayWhileClaimed !== null
+      ? [{ t: 'repay' as const, which: 'last' as const, who: 2, part: op.repayWhileClaimed, back: 0 }]
+      : [];
   const all: Exclude<Op, { t: 'life' | 'pair' }>[] = [
     {
       t: 'file',
@@ -566,10 +586,16 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
     },
     { t: 'classify', which: 'last', who: 2 + 3 * 0, classification: 'loss', overdue: null, back: 0 },
     { t: 'submit', which: 'last', who: 0 },
-    ...(op.repayWhileClaimed !== null
-      ? [{ t: 'repay' as const, which: 'last' as const, who: 2, part: op.repayWhileClaimed, back: 0 }]
-      : []),
+    ...(op.returnOnce ? [] : repay),
     { t: 'prepare', which: 'last', who: 1 },
+    ...(op.returnOnce
+      ? [
+          { t: 'return-claim' as const, which: 'last' as const, who: 2 },
+          ...repay,
+          { t: 'resubmit' as const, which: 'last' as const, who: 1 },
+          { t: 'prepare' as const, which: 'last' as const, who: 1 },
+        ]
+      : []),
     // who 2: a second person; who 85: the one who prepared it (a wrong actor for a decision)
     {
       t: op.decision.startsWith('reject') ? 'reject' : 'approve',
@@ -585,7 +611,7 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
       : []),
     { t: 'recover', which: 'last', who: 1, part: op.recover, back: 0 },
   ];
-  return all.slice(0, op.steps + (op.repayWhileClaimed !== null ? 1 : 0) + (op.writeOff ? 2 : 0));
+  return all.slice(0, op.steps + repay.length + (op.returnOnce ? 3 : 0) + (op.writeOff ? 2 : 0));
 }
 
 export const lastDay = LAST_DAY;

@@ -25,6 +25,8 @@ import {
   rejectClaim,
   submitClaim,
   withdrawClaim,
+  returnClaim,
+  resubmitClaim,
 } from '../../src/modules/claims/claims.usecases';
 import { loadWorkingCalendar } from '../../src/modules/calendar/calendar.usecases';
 import { amendFiling, confirmGuarantee, fileLoan, withdrawFiling } from '../../src/modules/filings/filings.usecases';
@@ -290,6 +292,8 @@ export async function openSystem(): Promise<System> {
     approve: 'claim:approve',
     reject: 'claim:approve',
     'withdraw-claim': 'claim:submit',
+    'return-claim': 'claim:return',
+    resubmit: 'claim:submit',
     pay: 'claim:pay',
     'pay-queue': 'claim:pay',
     'top-up': 'fund:write',
@@ -413,6 +417,16 @@ export async function openSystem(): Promise<System> {
         };
       case 'withdraw-claim':
         return { status: 200, state: (await withdrawClaim({ db, catalog, actor, id: claimId(w, cmd.claim) })).state };
+      case 'return-claim': {
+        const input = { items: [], note: 'model test' };
+        const id = claimId(w, cmd.claim);
+        return { status: 200, state: (await returnClaim({ db, catalog, actor, id, input, today })).state };
+      }
+      case 'resubmit':
+        return {
+          status: 200,
+          state: (await resubmitClaim({ db, catalog, actor, id: claimId(w, cmd.claim), today })).state,
+        };
       case 'pay':
         return { status: 200, state: (await payApprovedClaim({ db, actor, id: claimId(w, cmd.claim), today })).state };
       case 'pay-queue':

@@ -1,6 +1,7 @@
 /**
  * The claim's life (DESIGN.md): submitted → under-review → approved | rejected → paid, with
- * `queued` while the fund lacks cash (R7a) and `held` while the bank's circuit breaker is tripped (G4).
+ * `queued` while the fund lacks cash (R7a), `held` while the bank's circuit breaker is tripped (G4)
+ * and `returned` while the bank completes what the reviewer asked for (退回补正, R21).
  * Every move is an event through this table; anything else is refused.
  */
 import type { Bilingual } from '../text';
@@ -8,6 +9,7 @@ import type { Bilingual } from '../text';
 export const CLAIM_STATES = [
   'submitted',
   'under-review',
+  'returned',
   'held',
   'approved',
   'queued',
@@ -21,6 +23,7 @@ export type ClaimState = (typeof CLAIM_STATES)[number];
 export const CLAIM_STATE_ZH: Record<ClaimState, string> = {
   submitted: '已提交',
   'under-review': '审核中',
+  returned: '退回补正',
   held: '熔断暂停',
   approved: '已批准',
   queued: '待付款排队',
@@ -30,11 +33,25 @@ export const CLAIM_STATE_ZH: Record<ClaimState, string> = {
 };
 
 export type ClaimEvent =
-  'prepare' | 'hold' | 'release' | 'release-unprepared' | 'approve' | 'reject' | 'queue' | 'pay' | 'withdraw';
+  | 'prepare'
+  | 'return'
+  | 'resubmit'
+  | 'hold'
+  | 'release'
+  | 'release-unprepared'
+  | 'approve'
+  | 'reject'
+  | 'queue'
+  | 'pay'
+  | 'withdraw';
 
 const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> = {
   /** A manager takes the claim up and prepares the decision (the maker). */
   prepare: { submitted: 'under-review' },
+  /** The fund's staff send it back to the bank, saying what is missing (退回补正, R21)… */
+  return: { submitted: 'returned', 'under-review': 'returned' },
+  /** …and the bank sends it again, completed: a fresh preliminary review (R21). */
+  resubmit: { returned: 'submitted' },
   /** The bank's breaker is tripped: the claim waits (G4). */
   hold: { submitted: 'held', 'under-review': 'held' },
   /** The breaker lifted: a prepared claim goes back to review… */
@@ -43,11 +60,12 @@ const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> =
   'release-unprepared': { held: 'submitted' },
   /** A second person approves (the checker). */
   approve: { 'under-review': 'approved' },
-  reject: { 'under-review': 'rejected', submitted: 'rejected' },
+  /** …or rejects it, also one back with the bank that never completed it (R21). */
+  reject: { 'under-review': 'rejected', submitted: 'rejected', returned: 'rejected' },
   /** Approved but the fund lacks cash: first approved, first paid (R7a). */
   queue: { approved: 'queued' },
   pay: { approved: 'paid', queued: 'paid' },
-  withdraw: { submitted: 'withdrawn', 'under-review': 'withdrawn', held: 'withdrawn' },
+  withdraw: { submitted: 'withdrawn', 'under-review': 'withdrawn', held: 'withdrawn', returned: 'withdrawn' },
 };
 
 /** How a held claim is released: back to where it was held from (releaseEvent of a claim). */
@@ -55,6 +73,9 @@ export const releaseEvent = (c: { preparedBy: string | null }): ClaimEvent =>
   c.preparedBy === null ? 'release-unprepared' : 'release';
 
 export const TERMINAL: readonly ClaimState[] = ['paid', 'rejected', 'withdrawn'];
+
+/** Claim states in which the claim is open: not decided, its amount still follows the loan's balance (R14). */
+export const OPEN_CLAIM_STATES: readonly ClaimState[] = ['submitted', 'under-review', 'returned', 'held'];
 
 export class ClaimTransitionError extends Error {
   constructor(

@@ -17,7 +17,7 @@ import { recoveryRefund } from '../claims/recovery';
 import { releaseFiling, settleClaim, type TransferSpec } from '../ledger/fund-operations';
 import { compensate, compensationOnly, type Compensation, type CompensationTerms } from '../policy/compensation';
 import { formatYuan, type Fen } from '../money/money';
-import type { ClaimState } from '../claims/claim-state';
+import { OPEN_CLAIM_STATES, type ClaimState } from '../claims/claim-state';
 import type { Bilingual } from '../text';
 
 export const LOAN_STATUSES = [
@@ -30,9 +30,6 @@ export const LOAN_STATUSES = [
   'recovered',
 ] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
-
-/** Claim states in which the claim is open: its amount still follows the loan's balance (R14). */
-export const OPEN_CLAIM_STATES: readonly ClaimState[] = ['submitted', 'under-review', 'held'];
 
 /** What a filing fixed about the loan (R3) and where its money sits in the ledger. */
 export interface LoanTerms extends CompensationTerms {

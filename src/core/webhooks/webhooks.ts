@@ -20,6 +20,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'claim.submit',
   'claim.recompute',
   'claim.prepare',
+  'claim.return',
+  'claim.resubmit',
   'claim.hold',
   'claim.release',
   'claim.release-unprepared',

@@ -49,6 +49,8 @@ export const PERMISSIONS = {
   'claim:read': ALL,
   'claim:submit': ['bank'],
   'claim:prepare': ['manager'],
+  /** Send an undecided claim back to the bank for more (退回补正, R21): the reviewer at either stage. */
+  'claim:return': ['manager', 'reviewer'],
   /** A second person approves; the use case refuses the preparer (maker–checker). */
   'claim:approve': ['manager', 'reviewer'],
   'claim:pay': ['manager'],

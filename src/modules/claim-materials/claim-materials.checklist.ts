@@ -36,3 +36,9 @@ export async function unmetMaterials({
     itemState(files.filter((f) => f.itemId === id).length, reviews.find((r) => r.itemId === id)?.decision),
   );
 }
+
+/** The claim's files uploaded after `since` (without content): what the bank added after a return (R21). */
+export async function materialFilesSince({ db, claimId, since }: { db: Db; claimId: string; since: Date }) {
+  const { files } = await repo.dossierOf({ db, claimId });
+  return files.filter((f) => f.uploadedAt > since);
+}

@@ -19,8 +19,8 @@ import { materialErrors } from './claim-materials.errors';
 import { checkMaterialFile } from './claim-materials.files';
 import * as repo from './claim-materials.repository';
 
-/** Files are uploaded and ticked only while the claim waits for its decision. */
-const OPEN_STATES: readonly string[] = ['submitted', 'under-review'];
+/** Files are uploaded and ticked only while the claim waits for its decision, or back with the bank (R21). */
+const OPEN_STATES: readonly string[] = ['submitted', 'under-review', 'returned'];
 
 async function checklistOfClaim(db: Db, catalog: PolicyCatalog, c: ClaimRow): Promise<ChecklistEntry[]> {
   const both = await claimsRepo.claimWithFiling({ db, claimId: c.id });

@@ -56,6 +56,34 @@ export const claimErrors = {
       })),
     ),
 
+  /** R21: a return names items that are not on the claim's checklist. */
+  returnItemsUnknown: (unknown: { item: string; i: number }[], known: string[]) =>
+    Problem.invalid(
+      unknown.map(({ item, i }) => ({
+        field: `items[${i}]`,
+        code: 'claim.return_item_unknown',
+        en: `"${item}" is not an item of this claim's checklist (${known.join(', ') || 'none'})`,
+        zh: `“${item}”不是本项目申请材料清单中的一项（${known.join('、') || '无'}）`,
+      })),
+    ),
+
+  /** R21: the bank resubmits before adding a file to each item the return named. */
+  returnNotCompleted: (items: string[]) =>
+    new Problem(
+      422,
+      'Return not completed',
+      {
+        en: `Upload a file for each item the claim was returned for before resubmitting; not yet: ${items.join(', ')}.`,
+        zh: `请先为退回补正所列的每项材料上传文件，再重新提交；尚未补充：${items.join('、')}。`,
+      },
+      items.map((item) => ({
+        field: `materials.${item}`,
+        code: 'claim.return_not_completed',
+        en: 'no file uploaded since the claim was returned',
+        zh: '退回后尚未上传文件',
+      })),
+    ),
+
   bankNotFound: (bankId: string) =>
     notFound({ code: 'breaker.bank_not_found', what: { en: `Bank ${bankId}`, zh: `银行 ${bankId}` } }),
 };

@@ -7,7 +7,7 @@ import type { OperationsDeps } from '../shared/operations-deps';
 import { countedPageSchema, pageQuery } from '../shared/paging';
 import { searchField } from '../shared/search';
 import { getBreaker, listBreakers } from './breaker.usecases';
-import { breakerSchema, claimDetail, claimInput, claimSchema, rejectInput } from './claims.schemas';
+import { breakerSchema, claimDetail, claimInput, claimSchema, rejectInput, returnInput } from './claims.schemas';
 import * as uc from './claims.usecases';
 
 const tags = ['claims'];
@@ -26,7 +26,7 @@ const transition = (path: string, summary: string) =>
       403: errors[403],
       404: errors[404],
       409: errors[409],
-      ...(path === 'approve' ? { 422: errors[422] } : {}),
+      ...(path === 'approve' || path === 'resubmit' ? { 422: errors[422] } : {}),
     },
   });
 
@@ -95,6 +95,31 @@ const routes = {
       409: errors[409],
     },
   }),
+  return: createRoute({
+    method: 'post',
+    path: '/api/claims/{id}/return',
+    tags,
+    summary: 'Send an undecided claim back to the bank for more material (退回补正, R21), naming what is missing',
+    request: {
+      params: id,
+      ...body(returnInput, {
+        items: ['collection-record'],
+        note: '催收记录不完整 / the collection record is incomplete',
+      }),
+    },
+    responses: {
+      200: json(claimSchema, 'The returned claim'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+    },
+  }),
+  resubmit: transition(
+    'resubmit',
+    'The bank sends a returned claim again, a file added to each item named (R21): a fresh review and SLA',
+  ),
   withdraw: transition('withdraw', 'The bank withdraws its claim'),
   pay: transition('pay', 'Pay an approved claim, or queue it while the fund lacks cash (R7a)'),
   breakers: createRoute({
@@ -176,6 +201,31 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps, dossier: uc
           actor: requireActor(c, 'claim:approve'),
           id: c.req.valid('param').id,
           reason: c.req.valid('json').reason,
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.return, async (c) =>
+      c.json(
+        await uc.returnClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:return'),
+          id: c.req.valid('param').id,
+          input: c.req.valid('json'),
+          today: today(),
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.resubmit, async (c) =>
+      c.json(
+        await uc.resubmitClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:submit'),
+          id: c.req.valid('param').id,
+          today: today(),
         }),
         200,
       ),

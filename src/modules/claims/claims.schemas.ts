@@ -19,6 +19,35 @@ export const rejectInput = z
   })
   .openapi('ClaimRejection');
 
+export const returnInput = z
+  .strictObject({
+    items: z
+      .array(z.string().min(1).max(100))
+      .max(50)
+      .default([])
+      .openapi({
+        description: 'the checklist items (claimMaterials ids) to add or replace',
+        example: ['collection-record'],
+      }),
+    note: z
+      .string()
+      .trim()
+      .min(2, 'must say what is missing (at least 2 characters)')
+      .max(2000)
+      .openapi({ example: '催收记录缺少2026年第三季度的部分 / the collection record lacks Q3 2026' }),
+  })
+  .openapi('ClaimReturn');
+
+const returnRequestSchema = z
+  .object({
+    items: z.array(z.string()),
+    note: z.string(),
+    by: z.string(),
+    at: z.string(),
+    dueBy: z.string().openapi({ description: 'the bank completes it by this working day (10 working days, R21)' }),
+  })
+  .openapi('ClaimReturnRequest');
+
 const i18nText = z.object(bilingualFields);
 
 export const claimSchema = z
@@ -55,6 +84,9 @@ export const claimSchema = z
     decidedAt: z.string().nullable(),
     rejectionReason: z.string().nullable(),
     heldReason: i18nText.nullable(),
+    returnRequest: returnRequestSchema.nullable().openapi({
+      description: 'the last time the claim went back to the bank for more (退回补正, R21); kept after resubmission',
+    }),
     approvedSeq: z.number().int().nullable(),
     queuePosition: z.number().int().nullable(),
     paidAt: z.string().nullable(),

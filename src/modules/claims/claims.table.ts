@@ -14,6 +14,17 @@ import {
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 import { filings } from '../filings/filings.table';
 
+/** What the fund's staff asked the bank for when they sent a claim back (R21). */
+export interface ReturnRequest {
+  /** The dossier items (claimMaterials codes) to add or replace; may be empty when the note says it all. */
+  items: string[];
+  note: string;
+  by: string;
+  at: string;
+  /** The bank completes it by this working day; past it the claim shows overdue for the bank. */
+  dueBy: string;
+}
+
 /** First approved, first paid (R7a): approvals take numbers from one sequence. */
 export const claimsApprovedSeq = pgSequence('claims_approved_seq');
 
@@ -55,6 +66,8 @@ export const claims = pgTable(
     /** First approved, first paid (R7a): the order of the payment queue. */
     approvedSeq: bigint('approved_seq', { mode: 'number' }),
     heldReason: jsonb('held_reason'),
+    /** The last time the claim went back to the bank (退回补正, R21): what was asked for, by whom, when. */
+    returnRequest: jsonb('return_request').$type<ReturnRequest>(),
     paidAt: timestamp('paid_at', { withTimezone: true }),
     paidBy: text('paid_by'),
     version: integer('version').notNull().default(1),

@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkingCalendar } from '../../core/calendar';
 import {
+  canTransition,
   deciderProblem,
+  OPEN_CLAIM_STATES,
   releaseEvent,
   ClaimTransitionError,
   nextClaimState,
@@ -37,11 +39,12 @@ import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import type { Bilingual } from '../../core/text';
-import { checklistOf, unmetMaterials } from '../claim-materials/claim-materials.checklist';
+import { checklistOf, materialFilesSince, unmetMaterials } from '../claim-materials/claim-materials.checklist';
 import { claimErrors } from './claims.errors';
 import { breakerOf, breakerView } from './breaker.usecases';
 import * as repo from './claims.repository';
 import type { ClaimInsert, ClaimRow } from './claims.repository';
+import type { ReturnRequest } from './claims.table';
 
 /** The manager decides within this many working days of submission (the SLA shown on every claim). */
 export const DECISION_WORKING_DAYS = 15;
@@ -61,7 +64,7 @@ export function claimView(
   c: ClaimRow,
   extra: { bankRef?: string; enterpriseName?: string; today?: string; queuePosition?: number | null } = {},
 ) {
-  const open = ['submitted', 'under-review', 'held'].includes(c.state);
+  const open = OPEN_CLAIM_STATES.includes(c.state);
   return {
     id: c.id,
     number: c.number,
@@ -85,6 +88,7 @@ export function claimView(
     decidedAt: c.decidedAt?.toISOString() ?? null,
     rejectionReason: c.rejectionReason,
     heldReason: c.heldReason as Bilingual | null,
+    returnRequest: c.returnRequest ?? null,
     approvedSeq: c.approvedSeq,
     queuePosition: extra.queuePosition ?? null,
     paidAt: c.paidAt?.toISOString() ?? null,
@@ -455,7 +459,8 @@ export async function rejectClaim({
 }) {
   const out = await db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
-    if (c.state === 'under-review' || c.state === 'submitted') assertMayDecide(c, actor, 'reject');
+    if (c.state === 'under-review' || c.state === 'submitted' || c.state === 'returned')
+      assertMayDecide(c, actor, 'reject');
     return claimView(
       await move(
         tx,
@@ -469,6 +474,93 @@ export async function rejectClaim({
   });
   await releaseHeldClaims({ db, catalog, bankId: out.bankId });
   return out;
+}
+
+/** The bank completes a returned claim within this many working days (R21; shown, not enforced). */
+export const RETURN_WORKING_DAYS = 10;
+
+export interface ReturnInput {
+  /** The dossier items to add or replace (the programme's claimMaterials ids). */
+  items: string[];
+  /** What is missing or wrong, for the bank. */
+  note: string;
+}
+
+/**
+ * 退回补正 (R21): the fund's staff send an undecided claim back to the bank, naming what is missing.
+ * Nothing is decided and no money moves; the claim stays open, so its amount still follows the
+ * loan's balance (R14). Its preliminary review starts again when the bank resubmits.
+ */
+export async function returnClaim({
+  db,
+  catalog,
+  actor,
+  id,
+  input,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  input: ReturnInput;
+  today: string;
+}) {
+  return db.transaction(async (tx) => {
+    const c = await findClaim(tx, actor, id, true);
+    if (!canTransition(c.state, 'return')) throw claimErrors.wrongState('return', c.state);
+    const f = (await createFilingsRepository({ db: tx }).find(c.filingId, {}))!;
+    const known = checklistOf(catalog, f.policyVersionId).map((i) => i.id);
+    const unknown = input.items.map((item, i) => ({ item, i })).filter(({ item }) => !known.includes(item));
+    if (unknown.length) throw claimErrors.returnItemsUnknown(unknown, known);
+    const request: ReturnRequest = {
+      items: [...new Set(input.items)],
+      note: input.note,
+      by: actor.username,
+      at: new Date().toISOString(),
+      dueBy: catalog.calendar.workingDayDeadline(today, RETURN_WORKING_DAYS).date,
+    };
+    const note = `${request.items.length ? `[${request.items.join(', ')}] ` : ''}${input.note}`;
+    return claimView(
+      await move(tx, actor, c, 'return', { returnRequest: request, preparedBy: null, preparedAt: null }, note),
+      { today },
+    );
+  });
+}
+
+/**
+ * The bank sends a returned claim again (R21): each item the return named must have a file uploaded
+ * since. It is submitted anew: a fresh preliminary review and a fresh SLA from today; the history keeps
+ * the return. Held at once if the bank's breaker is tripped (G4).
+ */
+export async function resubmitClaim({
+  db,
+  catalog,
+  actor,
+  id,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  today: string;
+}) {
+  return db.transaction(async (tx) => {
+    const c = await findClaim(tx, actor, id, true);
+    if (!canTransition(c.state, 'resubmit')) throw claimErrors.wrongState('resubmit', c.state);
+    const asked = c.returnRequest;
+    if (asked?.items.length) {
+      // The return's own event time: the database's clock, as the files' upload times are.
+      const events = await repo.claimEventsOf({ db: tx, claimId: c.id });
+      const since = events.filter((e) => e.event === 'return').at(-1)!.at;
+      const renewed = new Set((await materialFilesSince({ db: tx, claimId: c.id, since })).map((file) => file.itemId));
+      const missing = asked.items.filter((item) => !renewed.has(item));
+      if (missing.length) throw claimErrors.returnNotCompleted(missing);
+    }
+    const resubmitted = await move(tx, actor, c, 'resubmit', { dueBy: decisionDue(catalog.calendar, today) });
+    return claimView(await holdIfTripped(tx, catalog, actor, resubmitted), { today });
+  });
 }
 
 export async function withdrawClaim({

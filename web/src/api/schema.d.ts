@@ -3222,7 +3222,16 @@ export interface paths {
           /** @description the `nextCursor` of the previous page */
           cursor?: string;
           order?: 'asc' | 'desc';
-          state?: 'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
+          state?:
+            | 'submitted'
+            | 'under-review'
+            | 'returned'
+            | 'held'
+            | 'approved'
+            | 'queued'
+            | 'paid'
+            | 'rejected'
+            | 'withdrawn';
           bankId?: string;
           fundId?: string;
           filingId?: string;
@@ -3673,6 +3682,193 @@ export interface paths {
         };
         /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/return': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send an undecided claim back to the bank for more material (退回补正, R21), naming what is missing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "items": [
+           *         "collection-record"
+           *       ],
+           *       "note": "催收记录不完整 / the collection record is incomplete"
+           *     }
+           */
+          'application/json': components['schemas']['ClaimReturn'];
+        };
+      };
+      responses: {
+        /** @description The returned claim */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Claim'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/resubmit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The bank sends a returned claim again, a file added to each item named (R21): a fresh review and SLA */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The claim after the step */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Claim'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Refused by a rule: the reasons are listed (or idempotency.key_reused: the Idempotency-Key was used for another request) */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -7698,7 +7894,8 @@ export interface components {
       fundId: string;
       bankId: string;
       /** @enum {string} */
-      state: 'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
+      state:
+        'submitted' | 'under-review' | 'returned' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
       /** @example 6000000.00 */
       outstanding: string;
       /** @example 3000000.00 */
@@ -7733,12 +7930,22 @@ export interface components {
         /** @description In English */
         en: string;
       } | null;
+      returnRequest: components['schemas']['ClaimReturnRequest'];
       approvedSeq: number | null;
       queuePosition: number | null;
       paidAt: string | null;
       paidBy: string | null;
       version: number;
     };
+    /** @description the last time the claim went back to the bank for more (退回补正, R21); kept after resubmission */
+    ClaimReturnRequest: {
+      items: string[];
+      note: string;
+      by: string;
+      at: string;
+      /** @description the bank completes it by this working day (10 working days, R21) */
+      dueBy: string;
+    } | null;
     ClaimInput: {
       /** @example 00000000-0000-0000-0000-000000000000 */
       filingId: string;
@@ -7756,6 +7963,18 @@ export interface components {
     ClaimRejection: {
       /** @example 贷款未按期分类 / classification not reported in time */
       reason: string;
+    };
+    ClaimReturn: {
+      /**
+       * @description the checklist items (claimMaterials ids) to add or replace
+       * @default []
+       * @example [
+       *       "collection-record"
+       *     ]
+       */
+      items: string[];
+      /** @example 催收记录缺少2026年第三季度的部分 / the collection record lacks Q3 2026 */
+      note: string;
     };
     CircuitBreaker: {
       bankId: string;
@@ -7783,7 +8002,8 @@ export interface components {
     Dossier: {
       claimId: string;
       /** @enum {string} */
-      claimState: 'submitted' | 'under-review' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
+      claimState:
+        'submitted' | 'under-review' | 'returned' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
       /** @description Files may be uploaded and ticked (submitted or under review) */
       open: boolean;
       /** @description Every required item is accepted: the claim may be approved (R20) */
@@ -8650,6 +8870,8 @@ export interface components {
         | 'claim.submit'
         | 'claim.recompute'
         | 'claim.prepare'
+        | 'claim.return'
+        | 'claim.resubmit'
         | 'claim.hold'
         | 'claim.release'
         | 'claim.release-unprepared'
@@ -8699,6 +8921,8 @@ export interface components {
         | 'claim.submit'
         | 'claim.recompute'
         | 'claim.prepare'
+        | 'claim.return'
+        | 'claim.resubmit'
         | 'claim.hold'
         | 'claim.release'
         | 'claim.release-unprepared'

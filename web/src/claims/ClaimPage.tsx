@@ -12,6 +12,7 @@ import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 import { Dossier } from './Dossier';
 import { RecoveryCard } from './RecoveryCard';
+import { ReturnCard } from './ReturnCard';
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
 const SYSTEM_NOTES: Record<string, string> = {
@@ -59,7 +60,7 @@ export default function ClaimPage() {
     (c.state === 'submitted' && can(user, 'manager')) ||
     (c.state === 'under-review' && can(user, 'manager', 'reviewer')) ||
     (c.state === 'approved' && can(user, 'manager')) ||
-    (['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank');
+    (['submitted', 'under-review', 'held', 'returned'].includes(c.state) && user?.role === 'bank');
   const stepErr = step.error instanceof ApiError ? step.error : null;
 
   return (
@@ -181,7 +182,7 @@ export default function ClaimPage() {
               {t('claim.pay')}
             </button>
           )}
-          {['submitted', 'under-review', 'held'].includes(c.state) && user?.role === 'bank' && (
+          {['submitted', 'under-review', 'held', 'returned'].includes(c.state) && user?.role === 'bank' && (
             <button type="button" onClick={() => step.mutate('withdraw')} disabled={step.isPending}>
               {t('claim.withdraw')}
             </button>
@@ -199,6 +200,7 @@ export default function ClaimPage() {
           )}
         </section>
       </div>
+      <ReturnCard claim={c} />
       <Dossier claimId={c.id} />
       <h2>{t('claim.history')}</h2>
       <table data-testid="claim-history">
