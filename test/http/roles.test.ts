@@ -575,6 +575,24 @@ const OPERATIONS: Record<string, Operation> = {
     record: 'claim',
     request: (_r, id) => ({ path: `/api/claims/${id}/reject`, body: { reason: '材料不全' } }),
   },
+  'GET /api/claims/{id}/findings': {
+    needs: 'claim:read',
+    record: 'claim',
+    request: (_r, id) => ({ path: `/api/claims/${id}/findings` }),
+  },
+  'POST /api/claims/{id}/findings': {
+    needs: 'claim:prepare',
+    record: 'claim',
+    request: (_r, id) => ({
+      path: `/api/claims/${id}/findings`,
+      body: { findingId: 'collection-effort', note: '未及时催收' },
+    }),
+  },
+  'DELETE /api/claims/{id}/findings/{findingId}': {
+    needs: 'claim:prepare',
+    record: 'claim',
+    request: (_r, id) => ({ method: 'DELETE', path: `/api/claims/${id}/findings/collection-effort` }),
+  },
   'POST /api/claims/{id}/return': {
     needs: 'claim:return',
     record: 'claim',

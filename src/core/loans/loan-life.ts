@@ -16,7 +16,8 @@ import { nonPerforming, type LoanClass } from '../claims/non-performing';
 import { recoveryRefund } from '../claims/recovery';
 import { releaseFiling, settleClaim, type TransferSpec } from '../ledger/fund-operations';
 import { compensate, compensationOnly, type Compensation, type CompensationTerms } from '../policy/compensation';
-import { formatYuan, type Fen } from '../money/money';
+import { formatYuan, type BasisPoints, type Fen } from '../money/money';
+import { totalCut } from '../claims/due-diligence';
 import { OPEN_CLAIM_STATES, type ClaimState } from '../claims/claim-state';
 import type { Bilingual } from '../text';
 
@@ -54,7 +55,14 @@ export interface Loan {
   classification: LoanClass;
   overdueSince: IsoDate | null;
   nonPerformingOn: IsoDate | null;
-  claim: { id: string; state: ClaimState; outstanding: Fen; compensation: Fen } | null;
+  claim: {
+    id: string;
+    state: ClaimState;
+    outstanding: Fen;
+    compensation: Fen;
+    /** The due-diligence findings' cut of the compensation (R22), 0 to 10,000 basis points. */
+    cutBp: BasisPoints;
+  } | null;
 }
 
 /** R6's rule as the loan's policy version states it. */
@@ -193,7 +201,7 @@ export function lowerBalance(
     ? undefined
     : outstanding === 0n
       ? { kind: 'withdrawn', because: 'repaid' }
-      : { kind: 'recomputed', outstanding, compensation: compensate(terms, outstanding) };
+      : { kind: 'recomputed', outstanding, compensation: compensate(terms, outstanding, open.cutBp) };
   const after: Loan = {
     ...loan,
     status,
@@ -335,6 +343,7 @@ export function submitClaim(
         state: 'submitted',
         outstanding: swept.outstanding,
         compensation: compensation.compensation,
+        cutBp: 0,
       },
     },
     transfers: [],
@@ -359,7 +368,7 @@ export function approveClaim(loan: Loan): Transition & { compensation?: Compensa
       en: `the loan is ${loan.status}`,
       zh: `贷款状态为${STATUS_ZH[loan.status]}`,
     });
-  const compensation = compensate(loan.terms, loan.outstanding);
+  const compensation = compensate(loan.terms, loan.outstanding, claim.cutBp);
   const { terms } = loan;
   const transfers = settleClaim({
     fundId: terms.fundId,
@@ -381,6 +390,35 @@ export function approveClaim(loan: Loan): Transition & { compensation?: Compensa
     },
     transfers,
     compensation,
+  };
+}
+
+/**
+ * The reviewer's due-diligence findings changed (R22): an open claim's amount is recomputed with their
+ * cut — the findings' cuts add up, 100% or more voids it — on the outstanding of the day (R14). Only
+ * a claim under review takes findings: the preliminary review records them, the checker sees them.
+ */
+export function cutClaim(loan: Loan, { cutBps }: { cutBps: readonly BasisPoints[] }): Transition {
+  const claim = loan.claim;
+  if (!claim || claim.state !== 'under-review')
+    return refuse({
+      status: 409,
+      code: 'claim.findings_closed',
+      field: 'state',
+      cites: ['R22'],
+      en: 'findings are recorded while the claim is under review',
+      zh: '尽职审查结论须在补偿申请审核中记录',
+    });
+  const cutBp = totalCut(cutBps);
+  const compensation = compensate(loan.terms, loan.outstanding, cutBp);
+  return {
+    ok: true,
+    loan: {
+      ...loan,
+      claim: { ...claim, cutBp, outstanding: loan.outstanding, compensation: compensation.compensation },
+    },
+    transfers: [],
+    claim: { kind: 'recomputed', outstanding: loan.outstanding, compensation },
   };
 }
 

@@ -4,7 +4,15 @@
  * the rest of the loss by their shares, with the largest remainder so every amount adds up to the loss.
  * Claims, the CLI and the risk simulator all call this one function.
  */
-import { applyRate, splitByWeights, type BasisPoints, type Fen, type Rounding } from '../money/money';
+import {
+  applyRate,
+  BP_PER_UNIT,
+  divideRounded,
+  splitByWeights,
+  type BasisPoints,
+  type Fen,
+  type Rounding,
+} from '../money/money';
 
 export type PartyRole = 'fund' | 'bank' | 'guarantor' | 're-guarantor' | 'national-guarantee-fund' | 'guarantee-side';
 
@@ -31,16 +39,25 @@ export interface Compensation {
   parties: PartyAmount[];
 }
 
-export function compensationOnly(terms: CompensationTerms, outstanding: Fen): Fen {
+/**
+ * The fund's compensation: ratio × outstanding, or the per-loan cap where it binds, less the cut of
+ * the due-diligence findings (R22) — one rounding at the end (R10): outstanding × ratio × (1 − cut).
+ */
+export function compensationOnly(terms: CompensationTerms, outstanding: Fen, cutBp: BasisPoints = 0): Fen {
+  if (!Number.isInteger(cutBp) || cutBp < 0 || cutBp > BP_PER_UNIT)
+    throw new RangeError('a cut must be a whole number of basis points from 0 to 10000');
+  const keep = BigInt(BP_PER_UNIT - cutBp);
   const raw = applyRate(outstanding, terms.ratioBp, terms.rounding);
-  return terms.capPerLoan !== undefined && raw > terms.capPerLoan ? terms.capPerLoan : raw;
+  if (terms.capPerLoan !== undefined && raw > terms.capPerLoan)
+    return divideRounded(terms.capPerLoan * keep, BigInt(BP_PER_UNIT), terms.rounding);
+  return divideRounded(outstanding * BigInt(terms.ratioBp) * keep, BigInt(BP_PER_UNIT) ** 2n, terms.rounding);
 }
 
-export function compensate(terms: CompensationTerms, outstanding: Fen): Compensation {
+export function compensate(terms: CompensationTerms, outstanding: Fen, cutBp: BasisPoints = 0): Compensation {
   if (outstanding < 0n) throw new RangeError('outstanding principal must not be negative');
   const uncapped = applyRate(outstanding, terms.ratioBp, terms.rounding);
-  const compensation = compensationOnly(terms, outstanding);
-  // The fund's ratio comes out of the bank's share; what a cap withholds stays with the bank.
+  const compensation = compensationOnly(terms, outstanding, cutBp);
+  // The fund's ratio comes out of the bank's share; what a cap or a due-diligence cut withholds stays with the bank.
   const others = terms.parties.map((p) => ({
     party: p.party,
     shareBp: p.party === 'bank' ? Math.max(p.shareBp - terms.ratioBp, 0) : p.shareBp,
@@ -49,8 +66,9 @@ export function compensate(terms: CompensationTerms, outstanding: Fen): Compensa
   const rest = outstanding - uncapped;
   const amounts = weights.every((w) => w === 0n) ? others.map(() => 0n) : splitByWeights(rest, weights);
   const bank = others.findIndex((p) => p.party === 'bank');
-  if (uncapped !== compensation) {
-    if (bank < 0) throw new RangeError('a capped compensation needs a bank party to bear the rest');
+  // A direct loan lists no other party: what is withheld is the bank's with the rest of the loss.
+  if (uncapped !== compensation && others.length) {
+    if (bank < 0) throw new RangeError('a capped or cut compensation needs a bank party to bear the rest');
     amounts[bank]! += uncapped - compensation;
   }
   return {

@@ -65,6 +65,8 @@ export interface CompiledPolicy {
   recoveries: { costsDeducted: boolean };
   /** The dossier a claim needs (申请材料), in the file's order. */
   claimMaterials: { id: string; title: I18n; required: boolean; cites: string[]; note?: I18n }[];
+  /** The due-diligence findings that cut a claim's compensation (尽职审查, R22), each cut in basis points. */
+  dueDiligence: { id: string; title: I18n; cutBp: BasisPoints; cites: string[]; note?: I18n }[];
   /** The file as written, for display and diffs. */
   source: ParsedPolicyFile;
   /** The working days its deadlines are counted on (G6): the calendar in force when it was compiled. */
@@ -311,6 +313,13 @@ export function compilePolicy(
       cites: m.cites ?? [],
       ...(m.note ? { note: m.note } : {}),
     })),
+    dueDiligence: p.dueDiligence.map((d, i) => ({
+      id: d.id,
+      title: d.title,
+      cutBp: bp(d.cut, `dueDiligence[${i}].cut`, issues),
+      cites: d.cites ?? [],
+      ...(d.note ? { note: d.note } : {}),
+    })),
     source: p,
     calendar,
   };
@@ -318,6 +327,16 @@ export function compilePolicy(
   p.claimMaterials.forEach((m, i) => {
     if (materialIds.has(m.id)) issues.push({ field: `claimMaterials[${i}].id`, message: `duplicate item id ${m.id}` });
     materialIds.add(m.id);
+  });
+  const findingIds = new Set<string>();
+  p.dueDiligence.forEach((d, i) => {
+    if (findingIds.has(d.id)) issues.push({ field: `dueDiligence[${i}].id`, message: `duplicate finding id ${d.id}` });
+    findingIds.add(d.id);
+    if (compiled.dueDiligence[i]!.cutBp === 0)
+      issues.push({
+        field: `dueDiligence[${i}].cut`,
+        message: 'must be more than 0 (a finding that cuts nothing is not one)',
+      });
   });
   if (p.effectiveTo !== null && p.effectiveTo <= p.effectiveFrom)
     issues.push({ field: 'effectiveTo', message: 'must be after effectiveFrom' });

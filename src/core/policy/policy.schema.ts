@@ -53,6 +53,16 @@ export const claimMaterialSchema = z.strictObject({
   note: i18n().optional(),
 });
 
+/** A failure of the bank's duties that cuts or voids the fund's compensation (尽职审查, R22). */
+export const dueDiligenceFindingSchema = z.strictObject({
+  id: ruleId,
+  title: i18n(),
+  /** The share of the compensation withheld when the reviewer finds it: "0.3" for 30%, "1" voids it. */
+  cut: decimal,
+  cites: cites.optional(),
+  note: i18n().optional(),
+});
+
 export const policyFileSchema = z.strictObject({
   $schema: z.string().optional(),
   programme: ruleId,
@@ -111,6 +121,8 @@ export const policyFileSchema = z.strictObject({
     .default(null),
   /** The dossier a claim needs (申请材料); none listed, none needed. */
   claimMaterials: z.array(claimMaterialSchema).default([]),
+  /** The bank's failures a claim's reviewer may find, and by how much each cuts the compensation (R22); none listed, none found. */
+  dueDiligence: z.array(dueDiligenceFindingSchema).default([]),
 });
 
 export type PolicyFile = z.input<typeof policyFileSchema>;

@@ -22,6 +22,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'claim.prepare',
   'claim.return',
   'claim.resubmit',
+  'claim.finding',
+  'claim.finding-withdrawn',
   'claim.hold',
   'claim.release',
   'claim.release-unprepared',

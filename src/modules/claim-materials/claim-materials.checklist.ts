@@ -6,7 +6,7 @@
  */
 import { itemState, unmetItems, type ChecklistItem, type ItemState } from '../../core/claims/dossier';
 import type { CompiledPolicy } from '../../core/policy';
-import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { procedureOf, type PolicyCatalog } from '../programmes/programmes.usecases';
 import type { Db } from '../shared/db';
 import * as repo from './claim-materials.repository';
 
@@ -14,10 +14,7 @@ export type ChecklistEntry = CompiledPolicy['claimMaterials'][number];
 
 /** The checklist of the programme the loan (its `policyVersionId`) was filed under, as it stands today. */
 export function checklistOf(catalog: PolicyCatalog, policyVersionId: number): ChecklistEntry[] {
-  const filed = catalog.byVersionId(policyVersionId);
-  if (!filed) return [];
-  const now = catalog.current.find((p) => p.programme === filed.programme && p.version === filed.version);
-  return (now ?? filed).claimMaterials;
+  return procedureOf(catalog, policyVersionId)?.claimMaterials ?? [];
 }
 
 /** The required items of the claim's checklist not accepted yet (none: it may be approved). */

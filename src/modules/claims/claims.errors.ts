@@ -84,6 +84,52 @@ export const claimErrors = {
       })),
     ),
 
+  /** R22: a finding the claim's programme does not list. */
+  findingUnknown: (findingId: string, known: string[]) =>
+    Problem.invalid([
+      {
+        field: 'findingId',
+        code: 'claim.finding_unknown',
+        en: `"${findingId}" is not a due-diligence finding of this claim's programme (${known.join(', ') || 'none'})`,
+        zh: `“${findingId}”不是本项目尽职审查清单中的一项（${known.join('、') || '无'}）`,
+      },
+    ]),
+
+  /** R22: taking back a finding that was not recorded. */
+  findingNotRecorded: (findingId: string) =>
+    new Problem(
+      409,
+      'Not recorded',
+      { en: `The finding ${findingId} is not recorded on this claim.`, zh: `本申请未记录尽职审查结论“${findingId}”。` },
+      [
+        {
+          field: 'findingId',
+          code: 'claim.finding_not_recorded',
+          en: 'is not recorded on this claim',
+          zh: '本申请未记录此项',
+        },
+      ],
+    ),
+
+  /** R22 with R18: findings are the preliminary review's, recorded by the one who prepared the claim. */
+  findingsNotPreparer: (preparedBy: string | null) =>
+    new Problem(
+      403,
+      'Maker–checker',
+      {
+        en: `Only the one who prepared the claim (${preparedBy ?? 'nobody yet'}) records its due-diligence findings (R22, R18).`,
+        zh: `尽职审查结论由初审人（${preparedBy ?? '尚无'}）记录（R22、R18）。`,
+      },
+      [
+        {
+          field: 'decider',
+          code: 'claim.findings_not_preparer',
+          en: 'only the preparer records findings',
+          zh: '仅初审人可记录尽职审查结论',
+        },
+      ],
+    ),
+
   bankNotFound: (bankId: string) =>
     notFound({ code: 'breaker.bank_not_found', what: { en: `Bank ${bankId}`, zh: `银行 ${bankId}` } }),
 };

@@ -83,19 +83,22 @@ export async function setClaimState({
     .where(eq(claims.id, id));
 }
 
-/** R14: the claim follows its loan's balance — new outstanding, compensation and parties, version bumped. */
+/** R14, R22: the claim follows its loan's balance or its findings — new outstanding, compensation and parties, version bumped. */
 export async function recomputeClaim({
   db,
   id,
   outstanding,
   compensation,
   parties,
+  findings,
 }: {
   db: Db;
   id: string;
   outstanding: bigint;
   compensation: bigint;
   parties: ClaimRow['parties'];
+  /** R22: the due-diligence findings behind a new cut, when they changed. */
+  findings?: ClaimRow['findings'];
 }): Promise<void> {
   await db
     .update(claims)
@@ -103,6 +106,7 @@ export async function recomputeClaim({
       outstanding,
       compensation,
       parties,
+      ...(findings ? { findings } : {}),
       version: sql`${claims.version} + 1`,
     })
     .where(eq(claims.id, id));

@@ -2,12 +2,22 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { idempotencyHeader } from '../shared/idempotency';
-import { body, errors, idParam, json } from '../shared/openapi';
+import { body, errors, idParam, json, pathId } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { countedPageSchema, pageQuery } from '../shared/paging';
 import { searchField } from '../shared/search';
 import { getBreaker, listBreakers } from './breaker.usecases';
-import { breakerSchema, claimDetail, claimInput, claimSchema, rejectInput, returnInput } from './claims.schemas';
+import {
+  breakerSchema,
+  claimDetail,
+  claimInput,
+  claimSchema,
+  dueDiligenceSchema,
+  findingInput,
+  rejectInput,
+  returnInput,
+} from './claims.schemas';
+import * as findings from './findings.usecases';
 import * as uc from './claims.usecases';
 
 const tags = ['claims'];
@@ -120,6 +130,52 @@ const routes = {
     'resubmit',
     'The bank sends a returned claim again, a file added to each item named (R21): a fresh review and SLA',
   ),
+  findings: createRoute({
+    method: 'get',
+    path: '/api/claims/{id}/findings',
+    tags,
+    summary:
+      'The programme’s due-diligence findings (尽职审查, R22), those recorded on the claim, the cut and the compensation as cut',
+    request: { params: id },
+    responses: { 200: json(dueDiligenceSchema, 'The findings'), 401: errors[401], 404: errors[404] },
+  }),
+  recordFinding: createRoute({
+    method: 'post',
+    path: '/api/claims/{id}/findings',
+    tags,
+    summary: 'The preparer records a finding under review (R22): the compensation is recomputed with the findings’ cut',
+    request: {
+      params: id,
+      ...body(findingInput, { findingId: 'collection-effort', note: '逾期后未及时催收 / no timely collection' }),
+    },
+    responses: {
+      200: json(claimSchema, 'The claim with its new compensation'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+    },
+  }),
+  withdrawFinding: createRoute({
+    method: 'delete',
+    path: '/api/claims/{id}/findings/{findingId}',
+    tags,
+    summary: 'The preparer takes a finding back (R22): the compensation is recomputed without its cut',
+    request: {
+      params: id.extend({
+        findingId: pathId().openapi({ param: { name: 'findingId', in: 'path' }, example: 'collection-effort' }),
+      }),
+    },
+    responses: {
+      200: json(claimSchema, 'The claim with its new compensation'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+    },
+  }),
   withdraw: transition('withdraw', 'The bank withdraws its claim'),
   pay: transition('pay', 'Pay an approved claim, or queue it while the fund lacks cash (R7a)'),
   breakers: createRoute({
@@ -226,6 +282,41 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps, dossier: uc
           actor: requireActor(c, 'claim:submit'),
           id: c.req.valid('param').id,
           today: today(),
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.findings, async (c) =>
+      c.json(
+        await findings.listFindings({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:read'),
+          id: c.req.valid('param').id,
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.recordFinding, async (c) =>
+      c.json(
+        await findings.recordFinding({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:prepare'),
+          id: c.req.valid('param').id,
+          input: c.req.valid('json'),
+        }),
+        200,
+      ),
+    )
+    .openapi(routes.withdrawFinding, async (c) =>
+      c.json(
+        await findings.withdrawFinding({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:prepare'),
+          id: c.req.valid('param').id,
+          findingId: c.req.valid('param').findingId,
         }),
         200,
       ),

@@ -38,6 +38,35 @@ export const returnInput = z
   })
   .openapi('ClaimReturn');
 
+export const findingInput = z
+  .strictObject({
+    findingId: z.string().min(1).max(100).openapi({ example: 'collection-effort' }),
+    note: z
+      .string()
+      .trim()
+      .min(2, 'must say what was found (at least 2 characters)')
+      .max(2000)
+      .openapi({ example: '逾期后90天内无催收记录 / no collection for 90 days after the loan fell overdue' }),
+  })
+  .openapi('ClaimFindingInput');
+
+export const dueDiligenceSchema = z
+  .object({
+    claimId: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        title: z.object(bilingualFields),
+        cutBp: z.number().int(),
+        cites: z.array(z.string()),
+        found: z.object({ note: z.string(), by: z.string(), at: z.string() }).nullable(),
+      }),
+    ),
+    cutBp: z.number().int(),
+    compensation: z.string(),
+  })
+  .openapi('ClaimDueDiligence');
+
 const returnRequestSchema = z
   .object({
     items: z.array(z.string()),
@@ -84,6 +113,14 @@ export const claimSchema = z
     decidedAt: z.string().nullable(),
     rejectionReason: z.string().nullable(),
     heldReason: i18nText.nullable(),
+    findings: z
+      .array(z.object({ id: z.string(), cutBp: z.number().int(), note: z.string(), by: z.string(), at: z.string() }))
+      .openapi({
+        description: 'the reviewer’s due-diligence findings (尽职审查, R22), each with its cut in basis points',
+      }),
+    cutBp: z.number().int().openapi({
+      description: 'the findings’ cuts added, at most 10,000 (void): the compensation is reduced by it (R22)',
+    }),
     returnRequest: returnRequestSchema.nullable().openapi({
       description: 'the last time the claim went back to the bank for more (退回补正, R21); kept after resubmission',
     }),

@@ -25,6 +25,15 @@ export interface ReturnRequest {
   dueBy: string;
 }
 
+/** A due-diligence finding on a claim (尽职审查, R22): the programme's item, its cut when found, the reviewer's note. */
+export interface Finding {
+  id: string;
+  cutBp: number;
+  note: string;
+  by: string;
+  at: string;
+}
+
 /** First approved, first paid (R7a): approvals take numbers from one sequence. */
 export const claimsApprovedSeq = pgSequence('claims_approved_seq');
 
@@ -68,6 +77,8 @@ export const claims = pgTable(
     heldReason: jsonb('held_reason'),
     /** The last time the claim went back to the bank (退回补正, R21): what was asked for, by whom, when. */
     returnRequest: jsonb('return_request').$type<ReturnRequest>(),
+    /** The reviewer's due-diligence findings (R22); their cuts, added, reduce the compensation. */
+    findings: jsonb('findings').$type<Finding[]>().notNull().default([]),
     paidAt: timestamp('paid_at', { withTimezone: true }),
     paidBy: text('paid_by'),
     version: integer('version').notNull().default(1),

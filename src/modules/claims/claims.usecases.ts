@@ -16,6 +16,7 @@ import {
   type ClaimEvent,
   type ClaimState,
 } from '../../core/claims/claim-state';
+import { totalCut } from '../../core/claims/due-diligence';
 import { limitShortfallAccount, payClaim, payClaimIds } from '../../core/ledger/fund-operations';
 import {
   approveClaim as lifeApproveClaim,
@@ -89,6 +90,8 @@ export function claimView(
     rejectionReason: c.rejectionReason,
     heldReason: c.heldReason as Bilingual | null,
     returnRequest: c.returnRequest ?? null,
+    findings: c.findings,
+    cutBp: totalCut(c.findings.map((f) => f.cutBp)),
     approvedSeq: c.approvedSeq,
     queuePosition: extra.queuePosition ?? null,
     paidAt: c.paidAt?.toISOString() ?? null,
@@ -364,6 +367,7 @@ const liveOf = (c: ClaimRow): Loan['claim'] => ({
   state: c.state,
   outstanding: c.outstanding,
   compensation: c.compensation,
+  cutBp: totalCut(c.findings.map((f) => f.cutBp)),
 });
 
 /** The loan's live claim (neither rejected nor withdrawn), locked with the loan. */

@@ -71,6 +71,17 @@ export interface PolicyCatalog {
   calendar: WorkingCalendar;
 }
 
+/**
+ * The programme a loan was filed under as it stands today (the latest revision of its version): its
+ * procedure — the dossier (R20), the due-diligence findings (R22) — unlike its terms, which R3 fixes
+ * at filing (`byVersionId`).
+ */
+export function procedureOf(catalog: PolicyCatalog, policyVersionId: number): CompiledPolicy | undefined {
+  const filed = catalog.byVersionId(policyVersionId);
+  if (!filed) return undefined;
+  return catalog.current.find((p) => p.programme === filed.programme && p.version === filed.version) ?? filed;
+}
+
 /** Every stored revision, compiled against `calendar` (the one in force: calendar.usecases loadWorkingCalendar). */
 export async function loadPolicyCatalog({
   repo,

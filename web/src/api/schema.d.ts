@@ -3884,6 +3884,223 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/claims/{id}/findings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The programme’s due-diligence findings (尽职审查, R22), those recorded on the claim, the cut and the compensation as cut */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The findings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ClaimDueDiligence'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** The preparer records a finding under review (R22): the compensation is recomputed with the findings’ cut */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "findingId": "collection-effort",
+           *       "note": "逾期后未及时催收 / no timely collection"
+           *     }
+           */
+          'application/json': components['schemas']['ClaimFindingInput'];
+        };
+      };
+      responses: {
+        /** @description The claim with its new compensation */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Claim'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/claims/{id}/findings/{findingId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** The preparer takes a finding back (R22): the compensation is recomputed without its cut */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          findingId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The claim with its new compensation */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Claim'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The role may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with what exists (or, for a request with an Idempotency-Key: idempotency.in_flight, idempotency.outcome_unknown) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/claims/{id}/withdraw': {
     parameters: {
       query?: never;
@@ -7930,6 +8147,16 @@ export interface components {
         /** @description In English */
         en: string;
       } | null;
+      /** @description the reviewer’s due-diligence findings (尽职审查, R22), each with its cut in basis points */
+      findings: {
+        id: string;
+        cutBp: number;
+        note: string;
+        by: string;
+        at: string;
+      }[];
+      /** @description the findings’ cuts added, at most 10,000 (void): the compensation is reduced by it (R22) */
+      cutBp: number;
       returnRequest: components['schemas']['ClaimReturnRequest'];
       approvedSeq: number | null;
       queuePosition: number | null;
@@ -7974,6 +8201,33 @@ export interface components {
        */
       items: string[];
       /** @example 催收记录缺少2026年第三季度的部分 / the collection record lacks Q3 2026 */
+      note: string;
+    };
+    ClaimDueDiligence: {
+      claimId: string;
+      items: {
+        id: string;
+        title: {
+          /** @description In Chinese */
+          zh: string;
+          /** @description In English */
+          en: string;
+        };
+        cutBp: number;
+        cites: string[];
+        found: {
+          note: string;
+          by: string;
+          at: string;
+        } | null;
+      }[];
+      cutBp: number;
+      compensation: string;
+    };
+    ClaimFindingInput: {
+      /** @example collection-effort */
+      findingId: string;
+      /** @example 逾期后90天内无催收记录 / no collection for 90 days after the loan fell overdue */
       note: string;
     };
     CircuitBreaker: {
@@ -8872,6 +9126,8 @@ export interface components {
         | 'claim.prepare'
         | 'claim.return'
         | 'claim.resubmit'
+        | 'claim.finding'
+        | 'claim.finding-withdrawn'
         | 'claim.hold'
         | 'claim.release'
         | 'claim.release-unprepared'
@@ -8923,6 +9179,8 @@ export interface components {
         | 'claim.prepare'
         | 'claim.return'
         | 'claim.resubmit'
+        | 'claim.finding'
+        | 'claim.finding-withdrawn'
         | 'claim.hold'
         | 'claim.release'
         | 'claim.release-unprepared'

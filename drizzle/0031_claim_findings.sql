@@ -1,0 +1,1 @@
+ALTER TABLE "claims" ADD COLUMN "findings" jsonb DEFAULT '[]'::jsonb NOT NULL;
