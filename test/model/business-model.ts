@@ -66,6 +66,15 @@ export const OVERDUE_DAYS_ABOVE = 90;
 // ---------------------------------------------------------------- money and dates (R10)
 
 /** x × bp ÷ 10,000, rounded half-up once (x ≥ 0). */
+/** The due-diligence findings of both programmes' files and their cuts (R22). */
+export const FINDINGS: Record<string, bigint> = {
+  'pre-loan-investigation': 10_000n,
+  'staff-misconduct': 10_000n,
+  'loan-purpose-monitoring': 5_000n,
+  'collection-effort': 3_000n,
+  'late-npl-report': 1_000n,
+};
+
 export const rate = (x: Fen, bp: bigint): Fen => (x * bp * 2n + BP) / (2n * BP);
 /** a × b ÷ c, rounded half-up once (all ≥ 0, c > 0). */
 export const mulDiv = (a: Fen, b: Fen, c: Fen): Fen => (2n * a * b + c) / (2n * c);
@@ -171,6 +180,7 @@ export type Cmd =
   | { t: 'sweep' }
   | { t: 'submit'; actor: ActorId; loan: number }
   | ClaimCmd
+  | { t: 'finding'; actor: ActorId; claim: number; finding: string; withdraw: boolean }
   | { t: 'pay-queue'; actor: ActorId }
   | { t: 'top-up'; actor: ActorId; amount: Fen }
   | { t: 'recover'; actor: ActorId; claim: number; amount: Fen; costs?: Fen; on: Day }
@@ -232,6 +242,8 @@ export interface Claim {
   approvedSeq: number | null;
   recovered: Fen;
   refunded: Fen;
+  /** R22: the due-diligence findings recorded under review, by id, with their cuts. */
+  findings: Record<string, bigint>;
 }
 
 export interface State {
@@ -436,6 +448,8 @@ export class BusinessModel {
         return this.withdrawClaim(cmd);
       case 'return-claim':
         return this.returnClaim(cmd);
+      case 'finding':
+        return this.finding(cmd);
       case 'resubmit':
         return this.resubmit(cmd);
       case 'pay':
@@ -500,6 +514,13 @@ export class BusinessModel {
 
   private liability(f: Pick<Loan, 'ratioBp'>, outstanding: Fen): Fen {
     return rate(outstanding, f.ratioBp);
+  }
+
+  /** A claim's amount: ratio × outstanding × (1 − the findings' cut, at most 100%), rounded half-up once (R10, R22). */
+  private claimAmount(f: Pick<Loan, 'ratioBp'>, outstanding: Fen, c: Pick<Claim, 'findings'>): Fen {
+    const cut = Object.values(c.findings).reduce((a, b) => a + b, 0n);
+    const keep = cut >= BP ? 0n : BP - cut;
+    return (outstanding * f.ratioBp * keep * 2n + BP * BP) / (2n * BP * BP);
   }
 
   private openClaimOf(loan: number): Claim | undefined {
@@ -704,7 +725,7 @@ export class BusinessModel {
     const c = this.openClaimOf(i);
     if (c && !this.legacy.has('R14')) {
       c.outstanding = outstanding;
-      c.compensation = this.liability(f, outstanding);
+      c.compensation = this.claimAmount(f, outstanding, c);
       // Repaid in full while the claim waits: nothing is owed; the system withdraws the claim.
       if (outstanding === 0n) c.state = 'withdrawn';
     }
@@ -789,6 +810,7 @@ export class BusinessModel {
       approvedSeq: null,
       recovered: 0n,
       refunded: 0n,
+      findings: {},
     };
     this.s.claims.push(c);
     if (this.breaker(f.bank).tripped) c.state = 'held';
@@ -823,7 +845,7 @@ export class BusinessModel {
     // R14: compensation on the outstanding of the approval day (kept in step by every repayment).
     if (!this.legacy.has('R14')) {
       c.outstanding = f.outstanding;
-      c.compensation = this.liability(f, f.outstanding);
+      c.compensation = this.claimAmount(f, f.outstanding, c);
     }
     // The loan's whole remaining exposure goes back; R16: its principal keeps counting against G5.
     if (this.legacy.has('R16') && f.g5Key) this.s.g5[f.g5Key]!.used -= f.outstanding;
@@ -843,6 +865,21 @@ export class BusinessModel {
     c.state = 'rejected';
     this.releaseHeld(c.bank);
     return { status: 200, state: c.state };
+  }
+
+  /** R22: the preparer records (or takes back) a finding under review; the amount follows at once. */
+  private finding(cmd: Extract<Cmd, { t: 'finding' }>): Reply {
+    this.permit(isManager(cmd.actor));
+    const c = this.visibleClaim(cmd.actor, cmd.claim);
+    if (c.state === 'under-review' && c.preparedBy !== cmd.actor) refuse(403);
+    if (cmd.withdraw && c.findings[cmd.finding] === undefined) refuse(409);
+    if (c.state !== 'under-review') refuse(409);
+    if (cmd.withdraw) delete c.findings[cmd.finding];
+    else c.findings[cmd.finding] = FINDINGS[cmd.finding]!;
+    const f = this.s.loans[c.loan]!;
+    c.outstanding = f.outstanding;
+    c.compensation = this.claimAmount(f, f.outstanding, c);
+    return { status: 200 };
   }
 
   /** R21: back to the bank for more; nothing decided, the claim still open (R14), its review to begin again. */

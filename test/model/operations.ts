@@ -10,6 +10,7 @@ import {
   MILLION,
   NOBODY,
   OPEN_CLAIM_STATES,
+  FINDINGS,
   YUAN,
   type ActorId,
   type BankNo,
@@ -60,6 +61,7 @@ export type Op =
       which: Which;
       who: number;
     }
+  | { t: 'finding'; which: Which; who: number; finding: number; withdraw: boolean }
   | { t: 'pay-queue'; who: number }
   | { t: 'top-up'; who: number; amount: Fen }
   | { t: 'recover'; which: Which; who: number; part: Part; costs?: Costs; back: number }
@@ -83,6 +85,8 @@ export type Op =
       writeOff: boolean;
       /** The claim goes back to the bank once after its first review (退回补正, R21), the repayment (if any) while it is back. */
       returnOnce: boolean;
+      /** A due-diligence finding the preparer records before the decision (R22), by its index in FINDINGS. */
+      finding: number | null;
     }
   | { t: 'pair'; a: Op; b: Op };
 
@@ -194,6 +198,16 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
     { weight: 3, arbitrary: claimOp('pay') },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('pay-queue' as const), who }) },
     {
+      weight: 3,
+      arbitrary: fc.record({
+        t: fc.constant('finding' as const),
+        which,
+        who,
+        finding: fc.nat(4),
+        withdraw: fc.nat(3).map((x) => x === 0),
+      }),
+    },
+    {
       weight: 1,
       arbitrary: fc.record({
         t: fc.constant('top-up' as const),
@@ -247,6 +261,7 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
         recover: part,
         writeOff: fc.boolean(),
         returnOnce: fc.boolean(),
+        finding: fc.oneof(fc.constant(null), fc.nat(4)),
       }),
     },
     {
@@ -510,6 +525,14 @@ function concrete(m: BusinessModel, op: Exclude<Op, { t: 'life' | 'pair' }>, ser
       const claim = pick(claims, (c) => wanted[op.t]!.includes(c.state), op.which);
       return { t: op.t, actor: claimActor(m, op.t, claim, op.who), claim };
     }
+    case 'finding': {
+      const claim = pick(claims, (c) => c.state === 'under-review', op.which);
+      const c = claims[claim];
+      // mostly the preparer; else another manager (R18), the checker or a bank (no permission)
+      const actor: ActorId =
+        op.who < 80 && c?.preparedBy ? c.preparedBy : op.who < 90 ? 'manager2' : op.who < 95 ? 'reviewer' : 'bank0';
+      return { t: 'finding', actor, claim, finding: Object.keys(FINDINGS)[op.finding]!, withdraw: op.withdraw };
+    }
     case 'pay-queue':
       return { t: 'pay-queue', actor: staff(op.who) };
     case 'top-up':
@@ -562,7 +585,7 @@ function concrete(m: BusinessModel, op: Exclude<Op, { t: 'life' | 'pair' }>, ser
   }
 }
 
-/** The steps of a loan's life at once, each its own checked step: file, classify, claim, (repay), prepare, (return, repay, resubmit, prepare), approve, pay, (write off), recover. */
+/** The steps of a loan's life at once, each its own checked step: file, classify, claim, (repay), prepare, (return, repay, resubmit, prepare), (finding), approve, pay, (write off), recover. */
 export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life' | 'pair' }>[] {
   const officer = op.bank === 0 ? 1 : 3; // who < 80 and odd → the bank's officer
   const repay =
@@ -596,6 +619,9 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
           { t: 'prepare' as const, which: 'last' as const, who: 1 },
         ]
       : []),
+    ...(op.finding !== null
+      ? [{ t: 'finding' as const, which: 'last' as const, who: 1, finding: op.finding, withdraw: false }]
+      : []),
     // who 2: a second person; who 85: the one who prepared it (a wrong actor for a decision)
     {
       t: op.decision.startsWith('reject') ? 'reject' : 'approve',
@@ -611,7 +637,8 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
       : []),
     { t: 'recover', which: 'last', who: 1, part: op.recover, back: 0 },
   ];
-  return all.slice(0, op.steps + repay.length + (op.returnOnce ? 3 : 0) + (op.writeOff ? 2 : 0));
+  const extra = repay.length + (op.returnOnce ? 3 : 0) + (op.finding !== null ? 1 : 0) + (op.writeOff ? 2 : 0);
+  return all.slice(0, op.steps + extra);
 }
 
 export const lastDay = LAST_DAY;

@@ -28,6 +28,7 @@ import {
   returnClaim,
   resubmitClaim,
 } from '../../src/modules/claims/claims.usecases';
+import { recordFinding, withdrawFinding } from '../../src/modules/claims/findings.usecases';
 import { loadWorkingCalendar } from '../../src/modules/calendar/calendar.usecases';
 import { amendFiling, confirmGuarantee, fileLoan, withdrawFiling } from '../../src/modules/filings/filings.usecases';
 import { createFund, signAgreement, topUpFund } from '../../src/modules/funds/funds.usecases';
@@ -293,6 +294,7 @@ export async function openSystem(): Promise<System> {
     reject: 'claim:approve',
     'withdraw-claim': 'claim:submit',
     'return-claim': 'claim:return',
+    finding: 'claim:prepare',
     resubmit: 'claim:submit',
     pay: 'claim:pay',
     'pay-queue': 'claim:pay',
@@ -421,6 +423,13 @@ export async function openSystem(): Promise<System> {
         const input = { items: [], note: 'model test' };
         const id = claimId(w, cmd.claim);
         return { status: 200, state: (await returnClaim({ db, catalog, actor, id, input, today })).state };
+      }
+      case 'finding': {
+        const id = claimId(w, cmd.claim);
+        const claim = cmd.withdraw
+          ? await withdrawFinding({ db, catalog, actor, id, findingId: cmd.finding })
+          : await recordFinding({ db, catalog, actor, id, input: { findingId: cmd.finding, note: 'model test' } });
+        return { status: 200, state: claim.state };
       }
       case 'resubmit':
         return {

@@ -362,7 +362,7 @@ const partiesOf = (comp: Compensation) =>
   comp.parties.map((p) => ({ party: p.party, shareBp: p.shareBp, amount: formatYuan(p.amount) }));
 
 /** The claim as the loan's life sees it: open or decided, with the amount it stands at. */
-const liveOf = (c: ClaimRow): Loan['claim'] => ({
+export const liveOf = (c: ClaimRow): Loan['claim'] => ({
   id: c.id,
   state: c.state,
   outstanding: c.outstanding,

@@ -17,7 +17,7 @@ import type { Db } from '../shared/db';
 import { claimErrors } from './claims.errors';
 import * as repo from './claims.repository';
 import type { Finding } from './claims.table';
-import { claimView, findClaim, liveClaimOf } from './claims.usecases';
+import { claimView, findClaim, liveOf } from './claims.usecases';
 
 export interface FindingInput {
   /** The programme's finding (its `dueDiligence[].id`). */
@@ -124,7 +124,8 @@ async function changeFindings(
         list.map((d) => d.id),
       );
     const findings = change(c.findings, item);
-    const cut = cutClaim(loanOf(f, await liveClaimOf(tx, f.id)), { cutBps: findings.map((x) => x.cutBp) });
+    // This claim, whatever its state (a rejected one is not the loan's live claim): the core refuses all but one under review.
+    const cut = cutClaim(loanOf(f, liveOf(c)), { cutBps: findings.map((x) => x.cutBp) });
     if (!cut.ok) throw loanProblem(cut.refusal);
     if (cut.claim?.kind !== 'recomputed') throw new Error('a cut claim is recomputed');
     const comp = cut.claim.compensation;
