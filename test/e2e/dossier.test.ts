@@ -135,3 +135,32 @@ describe('退回补正 on the claim page (R21)', { timeout: 120_000 }, () => {
     expect(c.body.state).toBe('submitted');
   });
 });
+
+describe('尽职审查 on the claim page (R22)', { timeout: 120_000 }, () => {
+  it('the preparer records a finding: the cut and the compensation as cut are shown, and taken back', async () => {
+    const api = await apiAs(server.url, 'manager');
+    const before = await api<{ compensation: string }>('POST', `/api/claims/${claimId}/prepare`);
+    expect(before.status).toBe(200);
+    const mgr = await signedIn(browser, server.url, 'manager');
+    await mgr.page.goto(`/claims/${claimId}`);
+    const row = mgr.page.getByTestId('finding-collection-effort');
+    await row.getByLabel('认定的事实').fill('逾期后未及时催收');
+    await row.getByRole('button', { name: '认定', exact: true }).click();
+    await expect.poll(() => row.getAttribute('data-found'), { timeout: 15_000 }).toBe('yes');
+    const summary = mgr.page.getByTestId('findings-summary');
+    await summary.getByText('30.00%').waitFor();
+    const after = await api<{ compensation: string; cutBp: number }>('GET', `/api/claims/${claimId}`);
+    expect(after.body.cutBp).toBe(3000);
+    // 70% of what it was, as the server computed it, shown on the page to the fen
+    const shown = (await mgr.page.getByTestId('compensation').textContent()) ?? '';
+    expect(shown.replace(/[,\s元]/g, '')).toBe(after.body.compensation);
+    expect(BigInt(after.body.compensation.replace('.', '')) * 10n).toBe(
+      BigInt(before.body.compensation.replace('.', '')) * 7n,
+    );
+    await shot(mgr.page, 'claim-finding');
+    await row.getByRole('button', { name: '撤销认定' }).click();
+    await expect.poll(() => row.getAttribute('data-found'), { timeout: 15_000 }).toBe('no');
+    await summary.getByText('0.00%').waitFor();
+    await mgr.context.close();
+  });
+});

@@ -66,6 +66,7 @@ export type FilingEvent = FilingDetail['events'][number];
 export type Claim = Schemas['Claim'];
 export type ClaimDetail = Schemas['ClaimDetail'];
 export type Dossier = Schemas['Dossier'];
+export type DueDiligence = Schemas['ClaimDueDiligence'];
 export type Recovery = Schemas['Recovery'];
 export type RecoveryProgress = Schemas['RecoveryProgress'];
 export type ImportJob = Schemas['ImportJob'];

@@ -12,6 +12,7 @@ import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
 import { Dossier } from './Dossier';
 import { RecoveryCard } from './RecoveryCard';
+import { FindingsCard } from './FindingsCard';
 import { ReturnCard } from './ReturnCard';
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
@@ -201,6 +202,7 @@ export default function ClaimPage() {
         </section>
       </div>
       <ReturnCard claim={c} />
+      <FindingsCard claim={c} />
       <Dossier claimId={c.id} />
       <h2>{t('claim.history')}</h2>
       <table data-testid="claim-history">
