@@ -6,6 +6,9 @@ import { NAV, useAuth } from '../auth/auth';
 import { Loading } from '../components/Problem';
 import { LangSwitch } from './LangSwitch';
 
+/** The user's name with the role once: a name that already carries it (张经理（托管机构）) is not repeated. */
+const whoami = (name: string, role: string) => (name.includes(role) ? name : `${name} · ${role}`);
+
 export function Layout() {
   const { t } = useTranslation();
   const { user, signOut } = useAuth();
@@ -35,7 +38,7 @@ export function Layout() {
             title={t('nav.accountOf', { username: user.username })}
             data-testid="whoami"
           >
-            {user.displayName} · {t(`role.${user.role}`)}
+            {whoami(user.displayName, t(`role.${user.role}`))}
           </Link>
           <LangSwitch />
           <button
