@@ -495,21 +495,26 @@ function BankRatiosChart({
   const threshold = banks[0]?.claimRatioThreshold ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
   // Horizontal bars read from the top: the largest claim ratio first.
   const shown = [...rows].reverse();
-  const max = axisMax(
-    rows.flatMap((r) => [rateForChart(r.npl), rateForChart(r.claim)]),
-    rateForChart(threshold),
-  );
+  // One bank's two bars are not an outlier of each other: the axis is cut only among three banks or more.
+  const max =
+    rows.length >= 3
+      ? axisMax(
+          rows.flatMap((r) => [rateForChart(r.npl), rateForChart(r.claim)]),
+          rateForChart(threshold),
+        )
+      : undefined;
+  // Each bar's value printed at its end (a bar cut by the axis still says how far it goes); none on zero.
   const label = {
     show: true,
     position: 'right',
     fontSize: 10,
-    formatter: (p: { data: { text: string } }) => p.data.text,
+    formatter: (p: { data: { value: number; text: string } }) => (p.data.value ? p.data.text : ''),
   };
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => `${v.toFixed(2)}%` },
       legend: { top: 0 },
-      grid: { left: 8, right: 56, top: 28, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 56, top: 44, bottom: 8, containLabel: true },
       yAxis: {
         type: 'category',
         data: shown.map((r) => r.name),
@@ -522,6 +527,7 @@ function BankRatiosChart({
           type: 'bar',
           data: shown.map((r) => ({ value: rateForChart(r.npl), text: formatRate(r.npl) })),
           itemStyle: { color: '#f59e0b' },
+          barMaxWidth: 14,
           label,
         },
         {
@@ -529,6 +535,7 @@ function BankRatiosChart({
           name: t('dash.claimRatio'),
           type: 'bar',
           itemStyle: { color: '#b91c1c' },
+          barMaxWidth: 14,
           data: shown.map((r) => ({
             value: rateForChart(r.claim),
             text: formatRate(r.claim),
@@ -537,7 +544,7 @@ function BankRatiosChart({
           label,
           markLine: {
             symbol: 'none',
-            label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'insideEndTop' },
+            label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'end', fontSize: 11 },
             lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 },
             data: [{ xAxis: rateForChart(threshold) }],
           },

@@ -6,8 +6,9 @@ import { NAV, useAuth } from '../auth/auth';
 import { Loading } from '../components/Problem';
 import { LangSwitch } from './LangSwitch';
 
-/** The user's name with the role once: a name that already carries it (张经理（托管机构）) is not repeated. */
-const whoami = (name: string, role: string) => (name.includes(role) ? name : `${name} · ${role}`);
+/** The user's name with the role once: a name that ends with it in brackets (张经理（托管机构）) is not repeated. */
+const whoami = (name: string, role: string) =>
+  name.endsWith(`（${role}）`) || name.endsWith(`(${role})`) ? name : `${name} · ${role}`;
 
 export function Layout() {
   const { t } = useTranslation();

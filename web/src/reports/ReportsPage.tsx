@@ -60,7 +60,7 @@ function totals(data: unknown): [string, unknown][] {
 }
 
 export default function ReportsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user } = useAuth();
   const [report, setReport] = useState<Report>('banks');
   const [by, setBy] = useState('bank');
@@ -78,9 +78,11 @@ export default function ReportsPage() {
     queryFn: () => api<unknown>(`/api/reports/${report}${qs(params)}`),
   });
   const rows = flatten(data.data);
+  // In Chinese the English names are left out of the table (the downloads keep them): it fits its box.
+  const zh = i18n.language.startsWith('zh');
   const cols = [
     ...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] !== 'object' || r[k] === null))),
-  ];
+  ].filter((c) => !(zh && /En$/.test(c)));
   // A column's name may mean another thing in one report (monthly claimsPaid is a count).
   const head = (c: string) => t([`field.${report}.${c}`, `field.${c}`], { defaultValue: c });
   const cell = (c: string, v: unknown): string => {
