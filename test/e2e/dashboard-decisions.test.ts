@@ -201,12 +201,11 @@ describe('the dashboard for decisions', { timeout: 120_000 }, () => {
     expect(await total.locator('td').first().textContent()).toBe('合计');
     expect(await total.locator('[data-col="claimRatioThreshold"]').textContent()).toBe(''); // thresholds are not added
     // The page does not scroll sideways: the table scrolls inside its box, its first column stays.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(
-      await table
-        .locator('tbody td')
-        .first()
-        .evaluate((td) => getComputedStyle(td).position),
+      await page.evaluate(
+        'getComputedStyle(document.querySelector(\'[data-testid="report-table"] tbody td\')).position',
+      ),
     ).toBe('sticky');
     // Percentages carry two decimals.
     const ratios = await table.locator('tbody td').allTextContents();

@@ -257,7 +257,6 @@ function Warnings({ position }: { position: PositionRow }) {
  * multiple. The leverage (loans ÷ capital) has no limit of its own, so 18× is not a breach of 10×.
  */
 function LimitNote({ position }: { position: PositionRow }) {
-  const { t } = useTranslation();
   return (
     <p className="limit-note" data-testid="limit-note">
       <Trans
