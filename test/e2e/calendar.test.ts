@@ -78,7 +78,9 @@ describe('holiday calendar page', { timeout: 120_000 }, () => {
       const dayInput = page.getByLabel('第 1 个调休上班日', { exact: true });
       expect(await dayInput.getAttribute('aria-invalid')).toBe('true');
       expect(await dayInput.getAttribute('aria-describedby')).toBe(await dayError.getAttribute('id'));
-      expect(await dayInput.locator('xpath=..').locator('[data-field-error="makeUpWorkdays[0]"]').count()).toBe(1); // the same cell
+      expect(
+        await dayInput.locator('xpath=ancestor::td[1]').locator('[data-field-error="makeUpWorkdays[0]"]').count(),
+      ).toBe(1); // the same cell
       expect(await form.locator('[data-field-error]').count()).toBe(1);
       expect(await form.getByText('未保存：请按标出的提示修改后再保存。').count()).toBe(1);
       expect((await (await apiAs(app.url, 'manager'))<{ covered: string }>('GET', '/api/calendar')).body.covered).toBe(

@@ -92,7 +92,7 @@ describe('web app', { timeout: 90_000 }, () => {
     await page.getByLabel('放款日').fill(world.today);
     const verdict = page.getByTestId('eligibility');
     await expect.poll(() => verdict.getAttribute('data-eligible'), { timeout: 10_000 }).toBe('true');
-    expect(await page.getByTestId('ratio').textContent()).toBe('40%');
+    expect(await page.getByTestId('ratio').textContent()).toBe('40.00%');
     await shot(page, 'filing-form-live');
     await page.getByRole('button', { name: '提交备案' }).click();
     await page.getByText('备案成功。').waitFor();

@@ -98,16 +98,27 @@ export async function bookBreakdown({
   );
 }
 
-/** Per bank the scope may see: id, name, name_en, loans, `book` (outstanding on the books, live or bad) and `npl` outstanding. */
-export async function bankBooks({ db, scope }: { db: Db; scope: Scope }): Promise<Row[]> {
+/**
+ * Per bank the scope may see: id, name, name_en, loans, `book` (outstanding on the books, live or
+ * bad) and `npl` outstanding; with `fundId`, the banks that filed under that fund and their book in it.
+ */
+export async function bankBooks({
+  db,
+  scope,
+  fundId,
+}: {
+  db: Db;
+  scope: Scope;
+  fundId?: string | undefined;
+}): Promise<Row[]> {
   return rowsOf(
     await db.execute(sql`
     select i.id, i.name, i.name_en, count(f.id)::int as loans,
            coalesce(sum(f.outstanding) filter (where f.status in ('active', 'non-performing', 'compensated')), 0)::text as book,
            coalesce(sum(f.outstanding) filter (where f.status in ('non-performing', 'compensated')), 0)::text as npl
-    from institutions i left join filings f on f.bank_id = i.id and f.status <> 'withdrawn'
+    from institutions i left join filings f on f.bank_id = i.id and f.status <> 'withdrawn' and ${fundFilter(fundId)}
     where i.kind = 'bank' and ${scope.kind === 'bank' ? sql`i.id = ${scope.bankId}` : scope.kind === 'guarantor' ? sql`false` : sql`true`}
-    group by i.id, i.name, i.name_en order by i.id`),
+    group by i.id, i.name, i.name_en ${fundId ? sql`having count(f.id) > 0` : sql``} order by i.id`),
   );
 }
 

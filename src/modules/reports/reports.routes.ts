@@ -71,7 +71,9 @@ const routes = {
     path: '/api/reports/banks',
     tags,
     summary: 'Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state',
-    request: { query: z.object({ format }) },
+    description:
+      'With `fundId`: the banks that filed under that fund, their loans, outstanding and NPL (and NPL ratio) in that fund; the claim ratio, compensation and breaker stay the bank’s own over all its filings (G4 judges a bank, not a fund).',
+    request: { query: z.object({ fundId, format }) },
     responses: responses(z.object({ items: z.array(bankRow), ...lag }), 'One row per bank (a bank sees its own)'),
   }),
   breakdown: createRoute({
@@ -142,7 +144,7 @@ export function reportsRoutes(ops: OperationsDeps) {
     .openapi(routes.banks, async (c) => {
       const actor = requireActor(c, 'report:read');
       const q = c.req.valid('query');
-      const items = await bankRatios({ db, catalog: ops.catalog(), actor });
+      const items = await bankRatios({ db, catalog: ops.catalog(), actor, fundId: q.fundId });
       return answer(
         c,
         q.format,

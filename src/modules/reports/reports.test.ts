@@ -7,6 +7,7 @@ import { formatYuan, parseYuan } from '../../core/money/money';
 import { allBankFigures, breakerOf, breakerView } from '../claims/breaker.usecases';
 import { approveClaim, payApprovedClaim, prepareClaim, submitClaim } from '../claims/claims.usecases';
 import { fileLoan } from '../filings/filings.usecases';
+import { createFund } from '../funds/funds.usecases';
 import { reportRecovery } from '../recoveries/recoveries.usecases';
 import { reportClassification, reportRepayment } from '../servicing/servicing.usecases';
 import { rowsOf } from '../shared/rows';
@@ -124,6 +125,29 @@ describe('breakdowns and bank ratios', () => {
     )!;
     expect(icbcRow.netCompensation).toBe(formatYuan(did.paid - did.refunded));
     expect(icbcRow.claimRatioThreshold).toBe('0.03');
+  });
+  it('bank ratios of one fund: the banks that filed under it, their book in it; an unknown fund is a 404', async () => {
+    const all = await bankRatios({ db: w.db, catalog: w.catalog, actor: manager });
+    const etown = await bankRatios({ db: w.db, catalog: w.catalog, actor: manager, fundId: 'etown' });
+    expect(etown.map((r) => [r.bankId, r.outstanding, r.nplPrincipal])).toEqual(
+      all.map((r) => [r.bankId, r.outstanding, r.nplPrincipal]),
+    );
+    await createFund({
+      db: w.db,
+      actor: manager,
+      input: {
+        id: 'etown-2',
+        name: '第二支资金',
+        programmes: ['etown-2025-sci-tech'],
+        liabilityMultipleBp: 100_000,
+        capital: parseYuan('1000000.00'),
+        on: '2024-01-02',
+      },
+    });
+    expect(await bankRatios({ db: w.db, catalog: w.catalog, actor: manager, fundId: 'etown-2' })).toEqual([]);
+    await expect(bankRatios({ db: w.db, catalog: w.catalog, actor: manager, fundId: 'nope' })).rejects.toMatchObject({
+      status: 404,
+    });
   });
   it("a manager's bank ratios take every bank's figures in one query, the same as the breaker's own bank by bank", async () => {
     const all = await allBankFigures(w.db);

@@ -148,8 +148,19 @@ export async function breakdown({
  * bad) and G4's claim ratio and net compensation with the thresholds and the breaker's state —
  * from breakerOf, the very computation that holds claims.
  */
-export async function bankRatios({ db, catalog, actor }: { db: Db; catalog: PolicyCatalog; actor: Actor }) {
-  const rows = await bankBooks({ db, scope: scopeFor(actor) });
+export async function bankRatios({
+  db,
+  catalog,
+  actor,
+  fundId,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  fundId?: string | undefined;
+}) {
+  if (fundId) await fundIds(db, fundId); // 404 for a fund that does not exist
+  const rows = await bankBooks({ db, scope: scopeFor(actor), fundId });
   const figures = await figuresOf(
     db,
     rows.map((r) => String(r.id)),

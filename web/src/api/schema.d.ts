@@ -6008,10 +6008,14 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state */
+    /**
+     * Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state
+     * @description With `fundId`: the banks that filed under that fund, their loans, outstanding and NPL (and NPL ratio) in that fund; the claim ratio, compensation and breaker stay the bank’s own over all its filings (G4 judges a bank, not a fund).
+     */
     get: {
       parameters: {
         query?: {
+          fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
         };

@@ -12,6 +12,7 @@ import { ApiError, inLanguage } from '../api/client';
 import { CALENDAR_KEY, putHolidayYear } from '../api/calendar';
 import type { HolidayYearInput } from '../api/types';
 import { Field } from '../components/Field';
+import { DateInput } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { weekdayOf } from './days';
 
@@ -224,23 +225,21 @@ export function YearForm({
                   </td>
                   <td data-label={t('cal.from')}>
                     {cell(`${f}.from`, (p) => (
-                      <input
+                      <DateInput
                         {...p}
-                        type="date"
                         aria-label={t('cal.holidayFrom', { n: i + 1 })}
                         value={h.from}
-                        onChange={(e) => setHoliday(h.key, { from: e.target.value })}
+                        onChange={(v) => setHoliday(h.key, { from: v })}
                       />
                     ))}
                   </td>
                   <td data-label={t('cal.to')}>
                     {cell(`${f}.to`, (p) => (
-                      <input
+                      <DateInput
                         {...p}
-                        type="date"
                         aria-label={t('cal.holidayTo', { n: i + 1 })}
                         value={h.to}
-                        onChange={(e) => setHoliday(h.key, { to: e.target.value })}
+                        onChange={(v) => setHoliday(h.key, { to: v })}
                       />
                     ))}
                   </td>
@@ -308,14 +307,11 @@ export function YearForm({
                   <td className="muted">{i + 1}</td>
                   <td data-label={t('cal.date')}>
                     {cell(`makeUpWorkdays[${i}]`, (p) => (
-                      <input
+                      <DateInput
                         {...p}
-                        type="date"
                         aria-label={t('cal.makeUpN', { n: i + 1 })}
                         value={d.date}
-                        onChange={(e) =>
-                          setDays((rows) => rows.map((r) => (r.key === d.key ? { ...r, date: e.target.value } : r)))
-                        }
+                        onChange={(v) => setDays((rows) => rows.map((r) => (r.key === d.key ? { ...r, date: v } : r)))}
                       />
                     ))}
                   </td>

@@ -9,8 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, newKey } from '../api/client';
 import type { Recovery, RecoveryProgress } from '../api/types';
 import { can, useAuth } from '../auth/auth';
-import { Money, today } from '../components/bits';
-import { Field } from '../components/Field';
+import { DateInput, Money, today } from '../components/bits';
+import { Field, MoneyField } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 
 const STAGES = ['collection', 'litigation', 'judgment', 'enforcement', 'settlement', 'bankruptcy', 'ended'] as const;
@@ -115,19 +115,23 @@ export function RecoveryCard({ claimId }: { claimId: string }) {
           }}
           noValidate
         >
-          <Field label={t('recovery.amountYuan')} error={recErr?.forField('amount')} name="recAmount">
-            {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
-          </Field>
-          <Field
+          <MoneyField
+            label={t('recovery.amountYuan')}
+            error={recErr?.forField('amount')}
+            name="recAmount"
+            value={amount}
+            onChange={setAmount}
+          />
+          <MoneyField
             label={t('recovery.costsYuan')}
             error={recErr?.forField('costs')}
             hint={t('recovery.costsHint')}
             name="recCosts"
-          >
-            {(p) => <input {...p} inputMode="decimal" value={costs} onChange={(e) => setCosts(e.target.value)} />}
-          </Field>
+            value={costs}
+            onChange={setCosts}
+          />
           <Field label={t('loan.on')} error={recErr?.forField('on')} name="recOn">
-            {(p) => <input {...p} type="date" value={on} onChange={(e) => setOn(e.target.value)} />}
+            {(p) => <DateInput {...p} value={on} onChange={setOn} />}
           </Field>
           <button type="submit">{t('recovery.report')}</button>
         </form>
@@ -182,7 +186,7 @@ export function RecoveryCard({ claimId }: { claimId: string }) {
             )}
           </Field>
           <Field label={t('loan.on')} error={progErr?.forField('on')} name="stageOn">
-            {(p) => <input {...p} type="date" value={stageOn} onChange={(e) => setStageOn(e.target.value)} />}
+            {(p) => <DateInput {...p} value={stageOn} onChange={setStageOn} />}
           </Field>
           <Field label={t('recovery.note')} error={progErr?.forField('note')} name="stageNote">
             {(p) => <input {...p} value={note} onChange={(e) => setNote(e.target.value)} />}

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { AmountEcho } from './bits';
 
 export interface FieldInputProps {
   id: string;
@@ -38,5 +39,52 @@ export function Field({
         </div>
       )}
     </div>
+  );
+}
+
+/** A money input (yuan, two decimals) in its Field, with what was typed echoed in 万元 and 大写 below it. */
+export function MoneyField({
+  label,
+  error,
+  name,
+  hint,
+  value,
+  onChange,
+  placeholder,
+  required,
+}: {
+  label: string;
+  error?: string | undefined;
+  name?: string;
+  hint?: ReactNode;
+  value: string;
+  onChange: (v: string) => void;
+  placeholder?: string;
+  required?: boolean;
+}) {
+  return (
+    <Field
+      label={label}
+      error={error}
+      {...(name ? { name } : {})}
+      hint={
+        <>
+          {hint}
+          {hint ? ' ' : null}
+          <AmountEcho value={value} />
+        </>
+      }
+    >
+      {(p) => (
+        <input
+          {...p}
+          inputMode="decimal"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder={placeholder}
+          required={required}
+        />
+      )}
+    </Field>
   );
 }

@@ -6,10 +6,10 @@
  * Amounts stay strings. Chart series are numbers of 万元/亿元 made by toChartNumber (BigInt
  * quotient, then a number) for plotting only; the tables show the exact yuan strings.
  */
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { api, ApiError, qs } from '../api/client';
 import type {
   BankReportRow,
@@ -20,10 +20,19 @@ import type {
   ResponseOf,
   RiskSharingReport,
 } from '../api/types';
-import { Money } from '../components/bits';
+import { Amount, Money } from '../components/bits';
 import { ChartCard } from '../components/charts/ChartCard';
 import { Loading, ProblemMessage } from '../components/Problem';
-import { chartUnit, fenToYuan, formatRate, formatYuan, rateForChart, toChartNumber, toFen } from '../lib/money';
+import {
+  chartUnit,
+  fenToYuan,
+  formatDecimal,
+  formatRate,
+  percentOf,
+  rateForChart,
+  toChartNumber,
+  toFen,
+} from '../lib/money';
 
 const optional = async <T,>(p: Promise<T>): Promise<T | null> => {
   try {
@@ -57,8 +66,9 @@ export default function DashboardPage() {
     queryFn: () => optional(api<ResponseOf<'/api/reports/monthly', 'get'>>(`/api/reports/monthly${qs({ fundId })}`)),
   });
   const banks = useQuery({
-    queryKey: ['report', 'banks'],
-    queryFn: () => optional(api<ResponseOf<'/api/reports/banks', 'get'>>('/api/reports/banks')),
+    queryKey: ['report', 'banks', fundId],
+    enabled: !!fundId,
+    queryFn: () => optional(api<ResponseOf<'/api/reports/banks', 'get'>>(`/api/reports/banks${qs({ fundId })}`)),
   });
   const sharing = useQuery({
     queryKey: ['report', 'risk-sharing', fundId],
@@ -95,14 +105,25 @@ export default function DashboardPage() {
       </div>
       {!fund && <p className="muted">{t('dash.noFund')}</p>}
       {fund && <Kpis fund={fund} position={position.data ?? undefined} loading={position.isPending} />}
+      {position.data && <Warnings position={position.data} />}
+      {position.data && <LimitNote position={position.data} />}
       <ProblemMessage error={position.error ?? monthly.error ?? banks.error ?? sharing.error ?? breakers.error} />
       {fund && (
         <div className="grid two" style={{ marginTop: 14 }}>
           <LiabilityChart fund={fund} position={position.data ?? undefined} />
           <MonthlyChart data={monthly.data?.items ?? []} />
-          <BankRatiosChart banks={banks.data?.items ?? []} breakers={breakers.data?.items ?? []} />
-          <SharingChart data={sharing.data ?? null} />
+          <BankRatiosChart
+            banks={banks.data?.items ?? []}
+            breakers={breakers.data?.items ?? []}
+            loading={banks.isPending}
+          />
+          {sharing.data && sharingRows(sharing.data).length > 0 && <SharingChart data={sharing.data} />}
         </div>
+      )}
+      {fund && sharing.data && sharingRows(sharing.data).length === 0 && (
+        <p className="muted" data-testid="no-sharing">
+          {t('dash.noSharing')}
+        </p>
       )}
     </>
   );
@@ -110,43 +131,149 @@ export default function DashboardPage() {
 
 function Kpis({ fund, position, loading }: { fund: Fund; position: PositionRow | undefined; loading: boolean }) {
   const { t } = useTranslation();
-  const cash = position?.cash ?? null;
-  const committed = position?.committedLiability ?? null;
   const limit = position?.limit ?? null;
-  const capacity = position?.capacityLeft ?? null;
   const leverage = position?.leverage ?? null;
-  const kpi = (key: string, value: string | null, sub?: string, money = true) => (
+  const kpi = (key: string, value: ReactNode | null, sub?: ReactNode) => (
     <div className="card kpi" data-testid={`kpi-${key}`}>
       <div className="label">{t(`dash.${key}`)}</div>
-      <div className="value">
-        {loading ? (
-          '…'
-        ) : value === null ? (
-          '—'
-        ) : money ? (
-          <>
-            <Money value={value} /> <small>{t('common.yuan')}</small>
-          </>
-        ) : (
-          value
-        )}
-      </div>
+      <div className="value">{loading ? '…' : value === null ? '—' : value}</div>
       {sub && <div className="sub">{sub}</div>}
     </div>
   );
+  const amount = (v: string | null | undefined) => (v === null || v === undefined ? null : <Amount value={v} />);
+  const used = position && limit ? percentOf(position.committedLiability, limit) : null;
   return (
     <div className="grid kpis">
-      {kpi('capital', position?.capital ?? fund.capital)}
-      {kpi('cash', cash)}
-      {kpi('committed', committed, limit ? t('dash.ofLimit', { limit: formatYuan(limit) }) : undefined)}
-      {kpi('capacity', capacity)}
+      {kpi('capital', amount(position?.capital ?? fund.capital))}
+      {kpi('cash', amount(position?.cash))}
+      {kpi(
+        'committed',
+        amount(position?.committedLiability),
+        limit ? (
+          <>
+            {t('dash.ofLimitUsed', { used })} <Amount value={limit} />
+          </>
+        ) : undefined,
+      )}
+      {kpi('capacity', amount(position?.capacityLeft))}
       {kpi(
         'leverage',
-        leverage === null ? null : `${leverage.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')} ×`,
-        t('dash.multiple', { m: fund.liabilityMultiple }),
-        false,
+        leverage === null || leverage === '' ? null : `${formatMultiple(leverage)} ×`,
+        t('dash.leverageSub'),
       )}
     </div>
+  );
+}
+
+/** A multiple such as "18.6900" with two decimals: "18.69". */
+const formatMultiple = (m: string) => formatDecimal(m) ?? m;
+
+/** Cash below this share of the capital is flagged amber. */
+const LOW_CASH_PERCENT = 10n;
+/** Committed liability at or above this share of the limit is flagged amber. */
+const NEAR_LIMIT_PERCENT = 90n;
+
+/**
+ * What the fund manager must act on, red before amber: cash that cannot pay the claims approved
+ * and waiting to be paid (R7a); cash below 10% of the capital; committed liability at the limit
+ * (new filings refused, R7b/R15) or near it. All compared in BigInt fen.
+ */
+function Warnings({ position }: { position: PositionRow }) {
+  const { t } = useTranslation();
+  const fen = (v: string) => toFen(v) ?? 0n;
+  const cash = fen(position.cash);
+  const payable = fen(position.payableToBanks);
+  const capital = fen(position.capital);
+  const committed = fen(position.committedLiability);
+  const limit = fen(position.limit);
+  const list: { id: string; severity: 'red' | 'amber'; text: ReactNode }[] = [];
+  const a = (v: string) => <Amount value={v} />;
+  if (payable > 0n && cash < payable)
+    list.push({
+      id: 'cash-short',
+      severity: 'red',
+      text: (
+        <Trans
+          i18nKey="dash.warn.cashShort"
+          components={{
+            cash: a(position.cash),
+            payable: a(position.payableToBanks),
+            gap: a(fenToYuan(payable - cash)),
+          }}
+        />
+      ),
+    });
+  if (capital > 0n && cash * 100n < capital * LOW_CASH_PERCENT)
+    list.push({
+      id: 'cash-low',
+      severity: payable > 0n && cash < payable ? 'red' : 'amber',
+      text: (
+        <Trans
+          i18nKey="dash.warn.cashLow"
+          values={{ pct: percentOf(position.cash, position.capital), n: `${LOW_CASH_PERCENT}` }}
+          components={{ cash: a(position.cash) }}
+        />
+      ),
+    });
+  if (limit > 0n && committed >= limit)
+    list.push({
+      id: 'limit-reached',
+      severity: 'red',
+      text: (
+        <Trans
+          i18nKey="dash.warn.limitReached"
+          components={{ committed: a(position.committedLiability), limit: a(position.limit) }}
+        />
+      ),
+    });
+  else if (limit > 0n && committed * 100n >= limit * NEAR_LIMIT_PERCENT)
+    list.push({
+      id: 'limit-near',
+      severity: 'amber',
+      text: (
+        <Trans
+          i18nKey="dash.warn.limitNear"
+          values={{ used: percentOf(position.committedLiability, position.limit) }}
+          components={{ limit: a(position.limit) }}
+        />
+      ),
+    });
+  if (!list.length) return null;
+  list.sort((x, y) => (x.severity === y.severity ? 0 : x.severity === 'red' ? -1 : 1));
+  return (
+    <ul className="warnings" data-testid="warnings" aria-label={t('dash.warn.label')}>
+      {list.map((w) => (
+        <li key={w.id} className={`warning ${w.severity}`} data-severity={w.severity} data-warning={w.id}>
+          <strong>{t(`dash.warn.${w.severity}`)}</strong> {w.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * What the liability limit measures (R7b, R15): committed liability — the fund's share of the
+ * outstanding of live loans, not the loans themselves — against the fund's own money × the
+ * multiple. The leverage (loans ÷ capital) has no limit of its own, so 18× is not a breach of 10×.
+ */
+function LimitNote({ position }: { position: PositionRow }) {
+  return (
+    <p className="limit-note" data-testid="limit-note">
+      <Trans
+        i18nKey="dash.limitNote"
+        values={{
+          m: formatMultiple(position.liabilityMultiple),
+          used: percentOf(position.committedLiability, position.limit) ?? '—',
+          leverage: position.leverage ? formatMultiple(position.leverage) : '—',
+        }}
+        components={{
+          committed: <Amount value={position.committedLiability} />,
+          limit: <Amount value={position.limit} />,
+          live: <Amount value={position.liveFiledPrincipal} />,
+          b: <strong />,
+        }}
+      />
+    </p>
   );
 }
 
@@ -316,75 +443,127 @@ function shortBankName(name: string): string {
   return s.length > 22 ? `${s.slice(0, 21).trimEnd()}…` : s;
 }
 
-function BankRatiosChart({ banks, breakers }: { banks: BankReportRow[]; breakers: BreakerRow[] }) {
+/**
+ * The axis' end when one bank's ratio dwarfs the rest: 1.5 × the next largest (and never short of
+ * the threshold), so the other bars stay readable; the outlier's bar runs off the end with its value
+ * printed. Undefined (ECharts' own) otherwise. Plotting numbers only.
+ */
+function axisMax(values: number[], threshold: number): number | undefined {
+  const sorted = [...values].sort((a, b) => b - a);
+  const [top, next] = [sorted[0] ?? 0, sorted[1] ?? 0];
+  if (next <= 0 || top <= 3 * next) return undefined;
+  return Math.ceil(Math.max(next * 1.5, threshold * 1.5) * 100) / 100;
+}
+
+function BankRatiosChart({
+  banks,
+  breakers,
+  loading,
+}: {
+  banks: BankReportRow[];
+  breakers: BreakerRow[];
+  loading: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
-  const byBank = new Map<string, { name: string; npl: string | null; claim: string | null; tripped: boolean }>();
-  for (const b of breakers)
-    byBank.set(b.bankId, {
-      name: (zh ? null : b.bankNameEn) ?? b.bankName,
-      npl: null,
-      claim: b.claimRatio,
-      tripped: b.tripped,
-    });
-  for (const r of banks) {
-    const prev = byBank.get(r.bankId);
-    byBank.set(r.bankId, {
-      name: (zh ? null : r.nameEn) ?? r.name,
-      npl: r.nplRatio,
-      claim: r.claimRatio,
-      tripped: r.breakerTripped || (prev?.tripped ?? false),
-    });
-  }
-  const rows = [...byBank.entries()].map(([id, v]) => ({ id, ...v }));
+  const tripped = new Map(breakers.map((b) => [b.bankId, b.tripped]));
+  // The banks of the chosen fund (the report is filtered by it); the breaker's own list only
+  // when the report says nothing (it answers 404 to a role without reports).
+  const rows = (
+    banks.length
+      ? banks.map((r) => ({
+          id: r.bankId,
+          name: (zh ? null : r.nameEn) ?? r.name,
+          npl: r.nplRatio,
+          claim: r.claimRatio,
+          tripped: r.breakerTripped || (tripped.get(r.bankId) ?? false),
+        }))
+      : breakers.map((b) => ({
+          id: b.bankId,
+          name: (zh ? null : b.bankNameEn) ?? b.bankName,
+          npl: null as string | null,
+          claim: b.claimRatio,
+          tripped: b.tripped,
+        }))
+  ).sort(
+    (a, b) =>
+      rateForChart(b.claim) - rateForChart(a.claim) ||
+      rateForChart(b.npl) - rateForChart(a.npl) ||
+      a.id.localeCompare(b.id),
+  );
   const threshold = banks[0]?.claimRatioThreshold ?? breakers[0]?.thresholds.claimRatioAbove ?? '0.03';
+  // Horizontal bars read from the top: the largest claim ratio first.
+  const shown = [...rows].reverse();
+  // One bank's two bars are not an outlier of each other: the axis is cut only among three banks or more.
+  const max =
+    rows.length >= 3
+      ? axisMax(
+          rows.flatMap((r) => [rateForChart(r.npl), rateForChart(r.claim)]),
+          rateForChart(threshold),
+        )
+      : undefined;
+  // Each bar's value printed at its end (a bar cut by the axis still says how far it goes); none on zero.
+  const label = {
+    show: true,
+    position: 'right',
+    fontSize: 10,
+    formatter: (p: { data: { value: number; text: string } }) => (p.data.value ? p.data.text : ''),
+  };
   const option = useMemo(
     () => ({
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => `${v.toFixed(2)}%` },
       legend: { top: 0 },
-      // English names are longer: the grid makes room for their labels (containLabel).
-      grid: zh
-        ? { left: 50, right: 90, top: 36, bottom: 80 }
-        : { left: 20, right: 90, top: 36, bottom: 8, containLabel: true },
-      xAxis: {
+      grid: { left: 8, right: 56, top: 44, bottom: 8, containLabel: true },
+      yAxis: {
         type: 'category',
-        data: rows.map((r) => r.name),
-        axisLabel: { rotate: 35, interval: 0, fontSize: 11, formatter: shortBankName },
+        data: shown.map((r) => r.name),
+        axisLabel: { interval: 0, fontSize: 11, formatter: shortBankName },
       },
-      yAxis: { type: 'value', name: '%' },
+      xAxis: { type: 'value', name: '%', ...(max ? { max } : {}) },
       series: [
         {
           name: t('dash.nplRatio'),
           type: 'bar',
-          data: rows.map((r) => rateForChart(r.npl)),
+          data: shown.map((r) => ({ value: rateForChart(r.npl), text: formatRate(r.npl) })),
           itemStyle: { color: '#f59e0b' },
+          barMaxWidth: 14,
+          label,
         },
         {
           // The series' own colour is the legend's; a tripped bank's bar is darker.
           name: t('dash.claimRatio'),
           type: 'bar',
           itemStyle: { color: '#b91c1c' },
-          data: rows.map((r) => ({
+          barMaxWidth: 14,
+          data: shown.map((r) => ({
             value: rateForChart(r.claim),
+            text: formatRate(r.claim),
             itemStyle: { color: r.tripped ? '#7f1d1d' : '#b91c1c' },
           })),
+          label,
           markLine: {
             symbol: 'none',
-            label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'insideEndTop' },
+            label: { formatter: t('dash.threshold', { v: formatRate(threshold) }), position: 'end', fontSize: 11 },
             lineStyle: { color: '#1d4ed8', type: 'dashed', width: 2 },
-            data: [{ yAxis: rateForChart(threshold) }],
+            data: [{ xAxis: rateForChart(threshold) }],
           },
         },
       ],
     }),
-    [JSON.stringify(rows), threshold, t],
+    [JSON.stringify(rows), threshold, max, t],
   );
+  if (!loading && !rows.length)
+    return (
+      <p className="muted" data-testid="chart-banks" data-empty="true">
+        {t('dash.noBanks')}
+      </p>
+    );
   return (
     <ChartCard
       testId="chart-banks"
       title={t('dash.banksChart')}
       option={option}
-      height={320}
+      height={Math.max(240, 60 + rows.length * 34)}
       table={
         <table>
           <thead>
@@ -411,12 +590,17 @@ function BankRatiosChart({ banks, breakers }: { banks: BankReportRow[]; breakers
   );
 }
 
-function SharingChart({ data }: { data: RiskSharingReport | null }) {
-  const { t } = useTranslation();
-  // One slice per party: the institutions' amounts summed in BigInt fen.
+/** One slice per party: the institutions' amounts summed in BigInt fen; parties with nothing left out. */
+function sharingRows(data: RiskSharingReport): { party: string; amount: string }[] {
   const sums = new Map<string, bigint>();
-  for (const r of data?.parties ?? []) sums.set(r.party, (sums.get(r.party) ?? 0n) + (toFen(r.livePrincipal) ?? 0n));
-  const rows = [...sums.entries()].map(([party, fen]) => ({ party, amount: fenToYuan(fen) }));
+  for (const r of data.parties) sums.set(r.party, (sums.get(r.party) ?? 0n) + (toFen(r.livePrincipal) ?? 0n));
+  return [...sums.entries()].filter(([, fen]) => fen !== 0n).map(([party, fen]) => ({ party, amount: fenToYuan(fen) }));
+}
+
+/** The risk-sharing split; the page shows it only when the fund has risk-sharing loans. */
+function SharingChart({ data }: { data: RiskSharingReport }) {
+  const { t } = useTranslation();
+  const rows = sharingRows(data);
   const unit = chartUnit(rows.map((r) => r.amount));
   const option = useMemo(
     () => ({
@@ -441,7 +625,6 @@ function SharingChart({ data }: { data: RiskSharingReport | null }) {
       testId="chart-sharing"
       title={t('dash.sharingChart')}
       option={option}
-      empty={rows.length ? undefined : t('dash.noSharing')}
       table={
         <table>
           <thead>

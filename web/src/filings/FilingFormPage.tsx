@@ -11,8 +11,8 @@ import { Link, useNavigate } from 'react-router-dom';
 import { api, ApiError, inLanguage, newKey, qs, type Page } from '../api/client';
 import type { Decision, Enterprise, Filing, Institution, RequestOf } from '../api/types';
 import { useAuth } from '../auth/auth';
-import { Money, Reasons, today } from '../components/bits';
-import { Field } from '../components/Field';
+import { DateInput, Money, Reasons, today } from '../components/bits';
+import { Field, MoneyField } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 import { formatRate, isMoney } from '../lib/money';
 
@@ -288,18 +288,15 @@ export default function FilingFormPage() {
                 </select>
               )}
             </Field>
-            <Field label={t('filing.principalYuan')} error={err('principal')} name="principal">
-              {(p) => (
-                <input
-                  {...p}
-                  inputMode="decimal"
-                  value={form.principal}
-                  onChange={(e) => set('principal', e.target.value)}
-                  placeholder="8000000.00"
-                  required
-                />
-              )}
-            </Field>
+            <MoneyField
+              label={t('filing.principalYuan')}
+              error={err('principal')}
+              name="principal"
+              value={form.principal}
+              onChange={(v) => set('principal', v)}
+              placeholder="8000000.00"
+              required
+            />
             <Field label={t('filing.mode')} error={err('mode')} name="mode">
               {(p) => (
                 <select {...p} value={form.mode} onChange={(e) => set('mode', e.target.value as FormState['mode'])}>
@@ -309,20 +306,10 @@ export default function FilingFormPage() {
               )}
             </Field>
             <Field label={t('filing.disbursedOn')} error={err('disbursedOn')} name="disbursedOn">
-              {(p) => (
-                <input
-                  {...p}
-                  type="date"
-                  value={form.disbursedOn}
-                  onChange={(e) => set('disbursedOn', e.target.value)}
-                  required
-                />
-              )}
+              {(p) => <DateInput {...p} value={form.disbursedOn} onChange={(v) => set('disbursedOn', v)} required />}
             </Field>
             <Field label={t('filing.maturesOn')} error={err('maturesOn')} name="maturesOn">
-              {(p) => (
-                <input {...p} type="date" value={form.maturesOn} onChange={(e) => set('maturesOn', e.target.value)} />
-              )}
+              {(p) => <DateInput {...p} value={form.maturesOn} onChange={(v) => set('maturesOn', v)} />}
             </Field>
             {form.mode === 'risk-sharing' && (
               <Field

@@ -9,8 +9,8 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, newKey, qs, type Page } from '../api/client';
 import type { Claim, Filing, FilingDetail, LedgerTransfer } from '../api/types';
 import { can, useAuth } from '../auth/auth';
-import { Badge, dateOf, dateTime, Money, Reasons, today } from '../components/bits';
-import { Field } from '../components/Field';
+import { Badge, DateInput, dateOf, dateTime, Money, Reasons, today } from '../components/bits';
+import { Field, MoneyField } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 import { WriteOffCard } from './WriteOffCard';
@@ -356,13 +356,13 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
         </div>
         <form onSubmit={submit} noValidate className="grid form">
           {tab !== 'classification' ? (
-            <Field
+            <MoneyField
               label={tab === 'repayment' ? t('loan.repaidYuan') : t('loan.outstandingYuan')}
               error={sErr?.forField(tab === 'repayment' ? 'amount' : 'outstanding')}
               name="amount"
-            >
-              {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
-            </Field>
+              value={amount}
+              onChange={setAmount}
+            />
           ) : (
             <>
               <Field label={t('loan.classification')} error={sErr?.forField('classification')} name="classification">
@@ -377,14 +377,12 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
                 )}
               </Field>
               <Field label={t('loan.overdueSince')} error={sErr?.forField('overdueSince')} name="overdueSince">
-                {(p) => (
-                  <input {...p} type="date" value={overdueSince} onChange={(e) => setOverdueSince(e.target.value)} />
-                )}
+                {(p) => <DateInput {...p} value={overdueSince} onChange={setOverdueSince} />}
               </Field>
             </>
           )}
           <Field label={t('loan.on')} error={sErr?.forField('on')} name="on">
-            {(p) => <input {...p} type="date" value={on} onChange={(e) => setOn(e.target.value)} />}
+            {(p) => <DateInput {...p} value={on} onChange={setOn} />}
           </Field>
           <div className="field">
             <span>&nbsp;</span>

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, newKey } from '../api/client';
 import type { Filing, WriteOff } from '../api/types';
 import { can, useAuth } from '../auth/auth';
-import { dateTime, today } from '../components/bits';
+import { DateInput, dateTime, today } from '../components/bits';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 
@@ -114,7 +114,7 @@ export function WriteOffCard({ filing: f }: { filing: Filing }) {
       {!waiting && f.status === 'compensated' && can(user, 'bank', 'manager') && (
         <form onSubmit={submit} noValidate className="grid form">
           <Field label={t('loan.on')} error={askErr?.forField('on')} name="writeOffOn">
-            {(p) => <input {...p} type="date" value={on} onChange={(e) => setOn(e.target.value)} />}
+            {(p) => <DateInput {...p} value={on} onChange={setOn} />}
           </Field>
           <Field label={t('loan.writeOffReason')} error={askErr?.forField('reason')} name="writeOffReason">
             {(p) => <input {...p} value={reason} onChange={(e) => setReason(e.target.value)} />}

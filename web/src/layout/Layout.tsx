@@ -6,6 +6,10 @@ import { NAV, useAuth } from '../auth/auth';
 import { Loading } from '../components/Problem';
 import { LangSwitch } from './LangSwitch';
 
+/** The user's name with the role once: a name that ends with it in brackets (张经理（托管机构）) is not repeated. */
+const whoami = (name: string, role: string) =>
+  name.endsWith(`（${role}）`) || name.endsWith(`(${role})`) ? name : `${name} · ${role}`;
+
 export function Layout() {
   const { t } = useTranslation();
   const { user, signOut } = useAuth();
@@ -35,7 +39,7 @@ export function Layout() {
             title={t('nav.accountOf', { username: user.username })}
             data-testid="whoami"
           >
-            {user.displayName} · {t(`role.${user.role}`)}
+            {whoami(user.displayName, t(`role.${user.role}`))}
           </Link>
           <LangSwitch />
           <button

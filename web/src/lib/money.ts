@@ -58,15 +58,87 @@ export function toChartNumber(yuan: string | null | undefined, unit: ChartUnit):
   return Number(scaled) / 10_000;
 }
 
-/** A rate string such as "0.035" shown as a percentage with string arithmetic: "3.5%". */
+/** n ÷ d rounded half-up (halves away from zero), in BigInt: the one rounding of displayed figures. */
+export function divHalfUp(n: bigint, d: bigint): bigint {
+  if (d === 0n) throw new RangeError('division by zero');
+  if (d < 0n) return divHalfUp(-n, -d);
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  const q = (abs * 2n + d) / (2n * d);
+  return neg ? -q : q;
+}
+
+/** An integer count of 1/10^decimals as a grouped decimal string: (61337n, 2) → "613.37". */
+function scaled(units: bigint, decimals: number): string {
+  const neg = units < 0n;
+  const digits = (neg ? -units : units).toString().padStart(decimals + 1, '0');
+  const int = group(digits.slice(0, digits.length - decimals));
+  const dec = decimals ? `.${digits.slice(digits.length - decimals)}` : '';
+  return `${neg ? '-' : ''}${int}${dec}`;
+}
+
+/**
+ * A decimal string × 10^shift, rounded half-up in BigInt to `digits` decimals and grouped:
+ * ("18.6951") → "18.70", ("0.035", 2, 2) → "3.50"; null when the string is not a decimal.
+ */
+export function formatDecimal(text: string, digits = 2, shift = 0): string | null {
+  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) return null;
+  const frac = m[3] ?? '';
+  const value = BigInt(m[2]! + frac) * (m[1] ? -1n : 1n); // text × 10^frac.length
+  return scaled(divHalfUp(value * 10n ** BigInt(digits + shift), 10n ** BigInt(frac.length)), digits);
+}
+
+/**
+ * A rate string such as "0.035" as a percentage with exactly `digits` decimals, rounded half-up in
+ * BigInt: "3.50%". Every percentage in the app goes through here, so they all carry two decimals.
+ */
 export function formatRate(rate: string | null | undefined, digits = 2): string {
   if (rate === null || rate === undefined || rate === '') return '—';
-  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(rate.trim());
-  if (!m) return rate;
-  const frac = (m[3] ?? '').padEnd(digits + 2, '0');
-  const whole = (m[2]! + frac.slice(0, 2)).replace(/^0+(?=\d)/, '');
-  const rest = frac.slice(2, 2 + digits).replace(/0+$/, '');
-  return `${m[1] ?? ''}${whole}${rest ? `.${rest}` : ''}%`;
+  const pct = formatDecimal(rate, digits, 2);
+  return pct === null ? rate : `${pct}%`;
+}
+
+/** a ÷ b of two yuan strings as a percentage with `digits` decimals (BigInt fen, half-up); "—" when b is 0 or not money. */
+export function percentOf(a: string | null | undefined, b: string | null | undefined, digits = 2): string {
+  const x = toFen(a);
+  const y = toFen(b);
+  if (x === null || y === null || y === 0n) return '—';
+  return `${scaled(divHalfUp(x * 10n ** BigInt(digits + 2), y), digits)}%`;
+}
+
+export type AmountUnit = 'yi' | 'wan' | 'bn' | 'm';
+/** Yuan in one of each unit. */
+const UNIT_YUAN: Record<AmountUnit, bigint> = { yi: 100_000_000n, wan: 10_000n, bn: 1_000_000_000n, m: 1_000_000n };
+
+/** An amount in `unit` to two decimals, rounded half-up on its BigInt fen: ("613369000.00", 'yi') → "6.13". */
+export function inUnit(yuan: string | null | undefined, unit: AmountUnit): string | null {
+  const fen = toFen(yuan);
+  if (fen === null) return null;
+  return scaled(divHalfUp(fen, UNIT_YUAN[unit]), 2); // fen ÷ (yuan per unit) = hundredths of the unit
+}
+
+/**
+ * How a person reads a large amount: 亿元 from 1 亿, 万元 from 1 万 (million / billion in English),
+ * the yuan themselves below that. `unit` null means the exact yuan (formatYuan).
+ */
+export function readableAmount(
+  yuan: string | null | undefined,
+  lang: string,
+): { value: string; unit: AmountUnit | null } | null {
+  const fen = toFen(yuan);
+  if (fen === null) return null;
+  const abs = fen < 0n ? -fen : fen;
+  const units: AmountUnit[] = lang.startsWith('zh') ? ['yi', 'wan'] : ['bn', 'm'];
+  for (const u of units) if (abs >= UNIT_YUAN[u] * 100n) return { value: inUnit(yuan, u)!, unit: u };
+  return { value: formatYuan(yuan), unit: null };
+}
+
+/** The sum of yuan strings in BigInt fen, as a yuan string; strings that are not money are left out. */
+export function sumYuan(values: (string | null | undefined)[]): string {
+  let fen = 0n;
+  for (const v of values) fen += toFen(v) ?? 0n;
+  return fenToYuan(fen);
 }
 
 /** A rate as a number of percent, for plotting only (see toChartNumber). */

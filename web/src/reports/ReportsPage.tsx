@@ -6,7 +6,7 @@ import { api, qs } from '../api/client';
 import type { Fund } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Loading, ProblemMessage } from '../components/Problem';
-import { formatRate, formatYuan } from '../lib/money';
+import { formatRate, formatYuan, sumYuan } from '../lib/money';
 
 const REPORTS = ['position', 'banks', 'breakdown', 'monthly', 'risk-sharing'] as const;
 type Report = (typeof REPORTS)[number];
@@ -19,6 +19,26 @@ const isMultipleKey = (k: string) => /^(leverage|liabilityMultiple)$/.test(k);
 const MONEY = /^-?\d+\.\d{2}$/;
 /** Columns whose values are codes with a translation. */
 const CODES: Record<string, string> = { party: 'party', kind: 'kind', mode: 'mode', status: 'status' };
+
+/** Thresholds are a policy's figures repeated on each row: they are not added up. */
+const isSummable = (k: string) => !isRateKey(k) && !isMultipleKey(k) && !/threshold/i.test(k);
+
+/**
+ * The totals row: each money column summed from its yuan strings in BigInt fen (sumYuan), each
+ * count column as integers; nothing under rates, multiples, codes and names.
+ */
+function columnTotals(rows: Record<string, unknown>[], cols: string[]): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const c of cols) {
+    const values = rows.map((r) => r[c]).filter((v) => v !== null && v !== undefined && v !== '');
+    if (!isSummable(c) || !values.length) out[c] = null;
+    else if (values.every((v) => typeof v === 'string' && MONEY.test(v))) out[c] = sumYuan(values as string[]);
+    else if (values.every((v) => typeof v === 'number' && Number.isInteger(v)))
+      out[c] = (values as number[]).reduce((a, b) => a + b, 0);
+    else out[c] = null;
+  }
+  return out;
+}
 
 /** The report's rows: its items, or (the risk-sharing split) its parties. */
 function flatten(data: unknown): Record<string, unknown>[] {
@@ -40,7 +60,7 @@ function totals(data: unknown): [string, unknown][] {
 }
 
 export default function ReportsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user } = useAuth();
   const [report, setReport] = useState<Report>('banks');
   const [by, setBy] = useState('bank');
@@ -58,9 +78,11 @@ export default function ReportsPage() {
     queryFn: () => api<unknown>(`/api/reports/${report}${qs(params)}`),
   });
   const rows = flatten(data.data);
+  // In Chinese the English names are left out of the table (the downloads keep them): it fits its box.
+  const zh = i18n.language.startsWith('zh');
   const cols = [
     ...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] !== 'object' || r[k] === null))),
-  ];
+  ].filter((c) => !(zh && /En$/.test(c)));
   // A column's name may mean another thing in one report (monthly claimsPaid is a count).
   const head = (c: string) => t([`field.${report}.${c}`, `field.${c}`], { defaultValue: c });
   const cell = (c: string, v: unknown): string => {
@@ -79,6 +101,7 @@ export default function ReportsPage() {
         (typeof r[c] === 'string' && (MONEY.test(r[c] as string) || isRateKey(c) || isMultipleKey(c))),
     );
   const sums = totals(data.data);
+  const footer = rows.length > 1 ? columnTotals(rows, cols) : null;
   return (
     <>
       <h1>{t('nav.reports')}</h1>
@@ -166,6 +189,17 @@ export default function ReportsPage() {
                 </tr>
               )}
             </tbody>
+            {footer && (
+              <tfoot>
+                <tr data-testid="report-totals-row">
+                  {cols.map((c, i) => (
+                    <td key={c} className={right(c) ? 'num' : undefined} data-col={c}>
+                      {i === 0 ? t('rep.total') : footer[c] === null ? '' : cell(c, footer[c])}
+                    </td>
+                  ))}
+                </tr>
+              </tfoot>
+            )}
           </table>
         </div>
       )}

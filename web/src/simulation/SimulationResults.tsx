@@ -24,7 +24,7 @@ export function formatProbability(p: number): string {
 
 /** An axis label of 万/亿 (plotting only): at most two decimals. */
 const axisNumber = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
-const levelLabel = (level: string) => formatRate(level, 3);
+const levelLabel = (level: string) => formatRate(level);
 const unitKey = (u: ChartUnit) => (u === 'yi' ? 'chart.yi' : 'chart.wan');
 
 export function SimulationResults({ report }: { report: SimulationReport }) {
