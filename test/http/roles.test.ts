@@ -614,6 +614,7 @@ const OPERATIONS: Record<string, Operation> = {
     request: (_r, id) => ({ path: `/api/claims/${id}/pay` }),
   },
   'GET /api/breakers': { needs: 'claim:read', request: () => ({ path: '/api/breakers' }) },
+  'GET /api/home': { needs: 'signed-in', request: () => ({ path: '/api/home' }) },
   'GET /api/breakers/{id}': {
     needs: 'claim:read',
     record: 'breaker',

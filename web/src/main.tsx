@@ -1,18 +1,20 @@
 import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { useTranslation } from 'react-i18next';
 import './i18n';
 import './styles.css';
 import { ApiError } from './api/client';
 import type { Role } from './api/types';
-import { AuthProvider, homeOf, useAuth } from './auth/auth';
+import { AuthProvider, useAuth } from './auth/auth';
 import LoginPage from './auth/LoginPage';
 import { Layout } from './layout/Layout';
 import { Loading } from './components/Problem';
+import { Forbidden, NotFound } from './components/ErrorPages';
+import { HOME_KEY } from './home/home';
 
 // Every page but sign-in is its own lazy chunk; ECharts loads only with the first chart.
+const HomePage = lazy(() => import('./home/HomePage'));
 const Dashboard = lazy(() => import('./dashboard/DashboardPage'));
 const Filings = lazy(() => import('./filings/FilingsPage'));
 const FilingForm = lazy(() => import('./filings/FilingFormPage'));
@@ -33,7 +35,9 @@ const Simulation = lazy(() => import('./simulation/SimulationPage'));
 const Users = lazy(() => import('./accounts/UsersPage'));
 const Account = lazy(() => import('./accounts/AccountPage'));
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // Whatever one does may change what waits (待办): the header's count is read again after every change.
+  mutationCache: new MutationCache({ onSettled: () => void queryClient.invalidateQueries({ queryKey: HOME_KEY }) }),
   defaultOptions: {
     queries: {
       staleTime: 10_000,
@@ -46,22 +50,10 @@ const queryClient = new QueryClient({
 function RequireUser({ children, roles }: { children: ReactNode; roles?: Role[] }) {
   const { user, loading } = useAuth();
   const location = useLocation();
-  const { t } = useTranslation();
   if (loading) return <Loading />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
-  if (roles && !roles.includes(user.role))
-    return (
-      <p className="error" role="alert">
-        {t('error.forbidden')}
-      </p>
-    );
+  if (roles && !roles.includes(user.role)) return <Forbidden />;
   return <>{children}</>;
-}
-
-function Home() {
-  const { user, loading } = useAuth();
-  if (loading) return <Loading />;
-  return <Navigate to={user ? homeOf(user.role) : '/login'} replace />;
 }
 
 const STAFF: Role[] = ['manager', 'reviewer', 'auditor'];
@@ -70,7 +62,6 @@ function App() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
-      <Route path="/" element={<Home />} />
       <Route
         element={
           <RequireUser>
@@ -78,6 +69,7 @@ function App() {
           </RequireUser>
         }
       >
+        <Route path="/" element={<HomePage />} />
         <Route
           path="/dashboard"
           element={
@@ -144,15 +136,6 @@ function App() {
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
-  );
-}
-
-function NotFound() {
-  const { t } = useTranslation();
-  return (
-    <p className="error" role="alert">
-      {t('error.notFound')}
-    </p>
   );
 }
 

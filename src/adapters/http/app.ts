@@ -51,6 +51,7 @@ import { importsRoutes, IMPORTS_PATH } from '../../modules/imports/imports.route
 import type { ImportJobs } from '../../modules/imports/imports.jobs';
 import { documentsRoutes } from '../../modules/documents/documents.routes';
 import { webhooksRoutes } from '../../modules/webhooks/webhooks.routes';
+import { homeRoutes } from '../../modules/home/home.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -247,6 +248,7 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/', ledgerRoutes({ db: deps.ops.db }));
   app.route('/', reportsRoutes(deps.ops));
+  app.route('/', homeRoutes(deps.ops));
   app.route(
     '/',
     importsRoutes({ ops: deps.ops, logger: deps.logger, ...(deps.importJobs ? { jobs: deps.importJobs } : {}) }),

@@ -586,7 +586,7 @@ export async function withdrawClaim({
 }
 
 /** Each queued claim's place in its fund's payment queue (1 = paid next), by id. */
-async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, number>> {
+export async function queuePositions(db: Db, page: ClaimRow[]): Promise<Map<string, number>> {
   const queued = page.filter((c) => c.state === 'queued');
   if (!queued.length) return new Map();
   const rows = await repo.queuedInFunds({ db, fundIds: [...new Set(queued.map((c) => c.fundId))] });

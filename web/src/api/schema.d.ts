@@ -6310,6 +6310,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/home': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What waits on the signed-in person (待办), most urgent first, with counts: claims to prepare, decide (not one’s own, R18) or pay, write-offs to decide, funds short of cash, banks near or past the breaker; a bank its returned and in-flight claims, quotas and breaker; a guarantor its loans to confirm */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The lists and their counts (scoped: a bank sees its own) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Home'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/imports': {
     parameters: {
       query?: never;
@@ -8760,6 +8805,202 @@ export interface components {
       fundBackstopReserved: string;
       parties: components['schemas']['RiskSharingParty'][];
       atClaim: components['schemas']['RiskSharingAtClaim'][];
+    };
+    Home: {
+      /** @enum {string} */
+      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor';
+      today: string;
+      counts: {
+        /** @description what waits on this person to act: the header’s badge */
+        todo: number;
+        /** @description of the claims to prepare, decide or complete, those past their due date */
+        late: number;
+        /** @description submitted claims to prepare (manager) */
+        toPrepare: number;
+        /** @description under-review claims this person did not prepare (maker–checker, R18) */
+        toDecide: number;
+        /** @description approved and queued claims (manager) */
+        toPay: number;
+        /** @description write-offs waiting for a decision, not asked for by this person (R18) */
+        writeOffs: number;
+        /** @description claims returned to the bank for more material (R21) */
+        returned: number;
+        /** @description the bank’s claims with the fund */
+        inFlight: number;
+        /** @description risk-sharing loans the guarantor has yet to confirm */
+        toConfirm: number;
+        /** @description funds whose cash is less than what their approved and queued claims need */
+        fundsShort: number;
+        /** @description banks at 80% of either breaker threshold or more, not tripped */
+        breakersNear: number;
+        /** @description banks whose breaker is tripped (G4) */
+        breakersTripped: number;
+      };
+      toPrepare: {
+        /** @description submitted claims to prepare, by SLA; the first 20, most urgent first */
+        items: components['schemas']['HomeClaim'][];
+        /** @description how many there are in all */
+        count: number;
+        /** @description how many of them are past their due date */
+        late: number;
+      };
+      toDecide: {
+        /** @description under-review claims to approve or reject, by SLA; the first 20, most urgent first */
+        items: components['schemas']['HomeClaim'][];
+        /** @description how many there are in all */
+        count: number;
+        /** @description how many of them are past their due date */
+        late: number;
+      };
+      toPay: {
+        /** @description approved and queued claims, in the order they are paid; the first 20, most urgent first */
+        items: components['schemas']['HomeClaim'][];
+        /** @description how many there are in all */
+        count: number;
+        /** @description how many of them are past their due date */
+        late: number;
+      };
+      writeOffs: {
+        items: (components['schemas']['WriteOff'] & {
+          bankRef: string;
+          enterpriseName: string;
+        })[];
+        /** @description how many there are in all */
+        count: number;
+      };
+      returned: {
+        /** @description the bank’s claims returned for more material, by the date it must complete them; the first 20, most urgent first */
+        items: components['schemas']['HomeClaim'][];
+        /** @description how many there are in all */
+        count: number;
+        /** @description how many of them are past their due date */
+        late: number;
+      };
+      inFlight: {
+        /** @description the bank’s claims with the fund, by SLA; the first 20, most urgent first */
+        items: components['schemas']['HomeClaim'][];
+        /** @description how many there are in all */
+        count: number;
+        /** @description how many of them are past their due date */
+        late: number;
+      };
+      toConfirm: {
+        items: {
+          filingId: string;
+          bankRef: string;
+          bankId: string;
+          enterpriseName: string | null;
+          fundId: string;
+          programme: string;
+          /**
+           * @description the loan’s principal
+           * @example 1200000.00
+           */
+          principal: string;
+          /**
+           * @description its outstanding principal
+           * @example 1200000.00
+           */
+          outstanding: string;
+          filedOn: string;
+          status: string;
+          /**
+           * @description the guarantor’s share, as a rate
+           * @example 0.4
+           */
+          share: string | null;
+          /** @description its share of the principal, in yuan */
+          shareOfPrincipal: string | null;
+        }[];
+        /** @description how many there are in all */
+        count: number;
+      };
+      funds: {
+        fundId: string;
+        name: string;
+        /**
+         * @description the fund’s cash
+         * @example 1200000.00
+         */
+        cash: string;
+        /**
+         * @description the compensation of its approved and queued claims
+         * @example 1200000.00
+         */
+        needed: string;
+        /** @description how many approved and queued claims */
+        claims: number;
+        /**
+         * @description needed − cash when positive, else 0.00
+         * @example 1200000.00
+         */
+        shortfall: string;
+        short: boolean;
+      }[];
+      /** @description staff: the banks near or past their breaker, worst first */
+      breakers: components['schemas']['HomeBreaker'][];
+      /** @description a bank officer’s own figures; null for everyone else */
+      bank: {
+        bankId: string;
+        name: string;
+        nameEn: string | null;
+        loans: number;
+        /**
+         * @description principal filed (withdrawn left out)
+         * @example 1200000.00
+         */
+        filedPrincipal: string;
+        /**
+         * @description outstanding on the books, live or bad
+         * @example 1200000.00
+         */
+        outstanding: string;
+        /**
+         * @description outstanding of non-performing and compensated loans
+         * @example 1200000.00
+         */
+        nplPrincipal: string;
+        quotas: {
+          agreementId: string;
+          fundId: string;
+          programmeId: string;
+          /**
+           * @description the agreement’s quota (R7c)
+           * @example 1200000.00
+           */
+          quota: string;
+          /**
+           * @description liability the bank’s loans hold in it
+           * @example 1200000.00
+           */
+          used: string;
+          /**
+           * @description what is left of it
+           * @example 1200000.00
+           */
+          unused: string;
+        }[];
+        breaker: components['schemas']['HomeBreaker'];
+      } | null;
+    };
+    HomeClaim: components['schemas']['Claim'] & {
+      /** @description the date the work at this stage is due by: the decision’s SLA, a returned claim’s completion date for the bank (R21); null for payment, which goes first approved first (R7a) */
+      due: string | null;
+      /** @description today is past `due` */
+      late: boolean;
+    };
+    HomeBreaker: components['schemas']['CircuitBreaker'] & {
+      bankName: string;
+      bankNameEn: string | null;
+      /**
+       * @description tripped: both thresholds exceeded (G4); near: either at 80% of its threshold or more; ok otherwise
+       * @enum {string}
+       */
+      level: 'ok' | 'near' | 'tripped';
+      /** @description the claim ratio as a whole percent of its threshold, rounded down (at most 999) */
+      claimRatioPercent: number;
+      /** @description net compensation as a whole percent of its threshold, rounded down (at most 999) */
+      netCompensationPercent: number;
     };
     ImportJob: {
       id: string;

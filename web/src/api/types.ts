@@ -94,3 +94,9 @@ export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
 export type WebhookEndpointInput = Schemas['WebhookEndpointInput'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
+
+// The home page (待办)
+/** GET /api/home: what waits on the signed-in person, with counts. */
+export type Home = ResponseOf<'/api/home', 'get'>;
+export type HomeClaim = Home['toPrepare']['items'][number];
+export type HomeBreaker = Schemas['HomeBreaker'];

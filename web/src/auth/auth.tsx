@@ -61,6 +61,7 @@ export function useAuth(): AuthState {
 
 /** What each role sees in the navigation and may open (the server enforces it again). */
 export const NAV: { path: string; key: string; roles: Role[] }[] = [
+  { path: '/', key: 'nav.home', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
   { path: '/dashboard', key: 'nav.dashboard', roles: ['manager', 'reviewer', 'auditor'] },
   { path: '/simulation', key: 'nav.simulation', roles: ['manager', 'reviewer', 'auditor'] },
   { path: '/filings', key: 'nav.filings', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
@@ -74,5 +75,6 @@ export const NAV: { path: string; key: string; roles: Role[] }[] = [
   { path: '/users', key: 'nav.users', roles: ['manager', 'auditor'] },
 ];
 
-export const homeOf = (role: Role) => (['manager', 'reviewer', 'auditor'].includes(role) ? '/dashboard' : '/filings');
+/** Every role lands on its 待办 (the home page); the dashboard keeps its own entry. */
+export const homeOf = (_role: Role) => '/';
 export const can = (user: User | null, ...roles: Role[]) => !!user && roles.includes(user.role);

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { ApiError, inLanguage } from '../api/client';
 
 /** A short, human message for a failed request: never a stack trace. */
@@ -13,9 +14,21 @@ export function ProblemMessage({ error }: { error: unknown }) {
     else text = error.shownDetail ?? error.title;
   }
   const listed = error instanceof ApiError ? error.errors : [];
+  // Refused or not there: say so and offer the way home (待办), as the 403 and 404 pages do.
+  const lost = error instanceof ApiError && (error.status === 403 || error.status === 404);
   return (
     <div className="error-box" role="alert">
-      <p>{text}</p>
+      <p>
+        {text}
+        {lost && (
+          <>
+            {' '}
+            <Link to="/" data-testid="go-home">
+              {t('error.goHome')}
+            </Link>
+          </>
+        )}
+      </p>
       {listed.length > 0 && (
         <ul>
           {listed.map((e, i) => (

@@ -5,6 +5,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary';
 import { NAV, useAuth } from '../auth/auth';
 import { Loading } from '../components/Problem';
 import { LangSwitch } from './LangSwitch';
+import { useHome } from '../home/home';
 
 /** The user's name with the role once: a name that ends with it in brackets (张经理（托管机构）) is not repeated. */
 const whoami = (name: string, role: string) =>
@@ -15,7 +16,10 @@ export function Layout() {
   const { user, signOut } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
+  const home = useHome(!!user);
   if (!user) return null;
+  const todo = home.data?.counts.todo ?? 0;
+  const late = home.data?.counts.late ?? 0;
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -27,7 +31,18 @@ export function Layout() {
           <ul>
             {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
               <li key={n.path}>
-                <NavLink to={n.path}>{t(n.key)}</NavLink>
+                <NavLink to={n.path} end={n.path === '/'}>
+                  {t(n.key)}
+                  {n.path === '/' && todo > 0 && (
+                    <span
+                      className={`nav-count${late > 0 ? ' late' : ''}`}
+                      data-testid="todo-count"
+                      title={t('nav.todoCount', { n: todo })}
+                    >
+                      {todo}
+                    </span>
+                  )}
+                </NavLink>
               </li>
             ))}
           </ul>
