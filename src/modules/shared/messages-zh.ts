@@ -45,6 +45,8 @@ const ZH: [RegExp, Zh][] = [
   [/^must be above (-?[\d.]+)$/, (m) => `须大于 ${m[1]}`],
   [/^must be an amount of at least ([\d.]+)$/, (m) => `金额不能小于 ${m[1]}`],
   [/^must say why/, '须说明理由（至少 2 个字）'],
+  [/^must say what is missing/, '须写明缺少什么（至少 2 个字）'],
+  [/^must say what was found/, '须写明认定的事实（至少 2 个字）'],
   [/^must be 2–63 lowercase letters, digits(.*)$/, '须为 2–63 个小写字母、数字或连字符等'],
   [/^must be a short kebab-case id such as "(.+)"$/, (m) => `须为简短的小写连字符标识，例如 "${m[1]}"`],
   [/^must be a date written YYYY-MM-DD$/, '须为 YYYY-MM-DD 格式的日期'],
