@@ -3,7 +3,7 @@
  * write-offs, read from the claims, servicing, filings and registry tables), the outbox and the
  * dispatcher's cursor on the audit log.
  */
-import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Recipient, WaitingItem } from '../../core/notifications/notifications';
 import { users, type NotifyPreference } from '../auth/auth.table';
 import { claims } from '../claims/claims.table';
@@ -139,7 +139,7 @@ export function createNotificationsRepository({ db }: { db: Db }) {
         .where(
           and(
             or(eq(mailOutbox.status, 'sent'), eq(mailOutbox.status, 'failed')),
-            lt(sql`coalesce(${mailOutbox.lastAttemptAt}, ${mailOutbox.createdAt})`, before),
+            sql`coalesce(${mailOutbox.lastAttemptAt}, ${mailOutbox.createdAt}) < ${before.toISOString()}::timestamptz`,
           ),
         )
         .returning({ id: mailOutbox.id });

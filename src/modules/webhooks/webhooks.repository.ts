@@ -198,7 +198,7 @@ export function createWebhooksRepository({ db }: { db: Db }) {
         .where(
           and(
             inArray(webhookDeliveries.status, ['delivered', 'failed', 'cancelled']),
-            lt(sql`coalesce(${webhookDeliveries.lastAttemptAt}, ${webhookDeliveries.createdAt})`, before),
+            sql`coalesce(${webhookDeliveries.lastAttemptAt}, ${webhookDeliveries.createdAt}) < ${before.toISOString()}::timestamptz`,
           ),
         )
         .returning({ id: webhookDeliveries.id });
