@@ -291,6 +291,9 @@ describe('a mail each time something waits on a person', () => {
     const mails = arrived();
     expect(mails.map((m) => m.to)).toEqual(['bank-a-clerk', 'bank-a-officer']);
     expect(mails[0]!.body).toContain('补偿申请被退回');
+    // What was asked for, and by when.
+    expect(mails[0]!.body).toMatch(/退回说明：请补充催收记录，请于 \d{4}-\d{2}-\d{2} 前补正/);
+    expect(mails[0]!.body).toContain('sent back: 请补充催收记录; complete it by');
   });
 
   it('resubmitted by one officer: the managers again, not the other officer', async () => {

@@ -86,6 +86,13 @@ describe('the mails', () => {
     );
   });
 
+  it('a returned claim says what was asked for and by when', () => {
+    const item = { ...claim('returned'), returned: { note: '缺催收记录', dueBy: '2026-01-26' } } as WaitingItem;
+    const m = eventMail({ item, task: 'complete', actor: 'reviewer', publicUrl: undefined });
+    expect(m.body).toContain('退回说明：缺催收记录，请于 2026-01-26 前补正');
+    expect(m.body).toContain('sent back: 缺催收记录; complete it by 2026-01-26');
+  });
+
   it('a digest lists at most its cap and counts the rest', () => {
     const items = Array.from({ length: DIGEST_MAX_ITEMS + 3 }, () => ({
       item: claim('submitted'),

@@ -19,6 +19,8 @@ export type WaitingItem =
       preparedBy: string | null;
       borrower: string;
       compensation: bigint;
+      /** A returned claim: what the fund's staff asked for and by when (R21). */
+      returned?: { note: string; dueBy: string } | undefined;
     }
   | {
       kind: 'write-off';
@@ -110,9 +112,10 @@ export function itemLink(item: WaitingItem, publicUrl: string | undefined): stri
 function itemLine(item: WaitingItem): { zh: string; en: string } {
   if (item.kind === 'claim') {
     const amount = formatYuanGrouped(item.compensation);
+    const back = item.state === 'returned' ? item.returned : undefined;
     return {
-      zh: `${item.number}（${item.borrower}，补偿金额 ${amount} 元）`,
-      en: `${item.number} (${item.borrower}, compensation ${amount} yuan)`,
+      zh: `${item.number}（${item.borrower}，补偿金额 ${amount} 元）${back ? `，退回说明：${back.note}，请于 ${back.dueBy} 前补正` : ''}`,
+      en: `${item.number} (${item.borrower}, compensation ${amount} yuan)${back ? `, sent back: ${back.note}; complete it by ${back.dueBy}` : ''}`,
     };
   }
   return {

@@ -63,13 +63,18 @@ export function createNotificationsRepository({ db }: { db: Db }) {
           preparedBy: claims.preparedBy,
           compensation: claims.compensation,
           borrower: enterprises.name,
+          returnRequest: claims.returnRequest,
         })
         .from(claims)
         .innerJoin(filings, eq(filings.id, claims.filingId))
         .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
         .where(and(inArray(claims.state, [...WAITING_STATES]), ids ? inArray(claims.id, ids) : undefined))
         .orderBy(claims.submittedAt, claims.id);
-      return rows.map((r) => ({ kind: 'claim' as const, ...r }));
+      return rows.map(({ returnRequest, ...r }) => ({
+        kind: 'claim' as const,
+        ...r,
+        returned: returnRequest ? { note: returnRequest.note, dueBy: returnRequest.dueBy } : undefined,
+      }));
     },
 
     /** Write-offs asked for and not decided (all, or of these loans), with their loan and borrower. */
