@@ -334,4 +334,54 @@ describe('users and accounts', { timeout: 120_000 }, () => {
       await context.close();
     }
   });
+
+  it('a person sets where notification mails go on my account (a bad address refused beside its field); a manager sets them for a user', async () => {
+    const { context, page } = await app.signIn('reviewer');
+    try {
+      await page.getByTestId('whoami').click();
+      await page.getByRole('heading', { name: '我的账户', level: 1 }).waitFor();
+      const form = page.getByTestId('notifications-form');
+      await form.getByRole('heading', { name: '邮件提醒' }).waitFor();
+      // This server has no SMTP server: the card says nothing is sent yet.
+      await form.getByTestId('mail-disabled').waitFor();
+      await form.getByLabel('电子邮箱').fill('not an address');
+      await form.getByRole('button', { name: '保存', exact: true }).click();
+      const error = form.locator('[data-field-error="email"]');
+      await error.waitFor();
+      expect(await error.textContent()).toBe('须为电子邮箱地址');
+      await form.getByLabel('电子邮箱').fill('reviewer@etown.example.cn');
+      await form.getByLabel('提醒方式').selectOption('digest');
+      await form.getByRole('button', { name: '保存', exact: true }).click();
+      await page.getByTestId('notifications-saved').waitFor();
+      await shot(page, 'accounts-notifications');
+      await page.reload();
+      const again = page.getByTestId('notifications-form');
+      await expect.poll(() => again.getByLabel('电子邮箱').inputValue()).toBe('reviewer@etown.example.cn');
+      expect(await again.getByLabel('提醒方式').inputValue()).toBe('digest');
+    } finally {
+      await context.close();
+    }
+    const signedInManager = await app.signIn('manager');
+    try {
+      const p = signedInManager.page;
+      await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).click();
+      const row = p.getByTestId('users').locator('tr[data-username="bank-icbc"]');
+      await row.getByRole('button', { name: '邮件提醒设置' }).click();
+      const mailForm = p.getByTestId('mail-settings');
+      await mailForm.getByLabel('电子邮箱').fill('icbc-officer@icbc.example.cn');
+      await mailForm.getByLabel('提醒方式').selectOption('each');
+      await mailForm.getByRole('button', { name: '保存', exact: true }).click();
+      await expect.poll(() => p.getByTestId('users-notice').textContent()).toBe('已保存 bank-icbc 的邮件提醒设置。');
+      const manager = await apiAs(app.url, 'manager');
+      const users = (
+        await manager<{ items: { username: string; email: string | null; notify: string }[] }>('GET', '/api/users')
+      ).body.items;
+      expect(users.find((u) => u.username === 'bank-icbc')).toMatchObject({
+        email: 'icbc-officer@icbc.example.cn',
+        notify: 'each',
+      });
+    } finally {
+      await signedInManager.context.close();
+    }
+  });
 });

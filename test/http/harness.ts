@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { openTestDatabase } from '../../src/adapters/db/testing';
 import { createServices } from '../../src/adapters/http/services';
+import type { MailSettings } from '../../src/modules/notifications/notifications.mailer';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
 import type { DossierRule } from '../../src/modules/claims/claims.usecases';
@@ -27,7 +28,10 @@ export async function startTestApp({
   trustProxy = true,
   now,
   claimDossier = 'waived',
+  mail,
 }: {
+  /** Notification mail as BACKSTOP_SMTP_URL sets it (the suites send none unless they say so). */
+  mail?: MailSettings;
   today?: () => string;
   trustProxy?: boolean;
   now?: () => Date;
@@ -45,6 +49,7 @@ export async function startTestApp({
     passwordParams: TEST_PASSWORD_PARAMS,
     metrics: { token: METRICS_TOKEN, cacheMs: 0 },
     claimDossier,
+    mail,
     ...(today ? { today } : {}),
     ...(now ? { now } : {}),
   });

@@ -371,6 +371,15 @@ const OPERATIONS: Record<string, Operation> = {
       body: { currentPassword: 'not the password', newPassword: 'another long passphrase' },
     }),
   },
+  'GET /api/auth/notifications': { needs: 'signed-in', request: () => ({ path: '/api/auth/notifications' }) },
+  'PUT /api/auth/notifications': {
+    needs: 'signed-in',
+    request: (role) => ({
+      method: 'PUT',
+      path: '/api/auth/notifications',
+      body: { email: `${role}@example.cn`, notify: 'digest' },
+    }),
+  },
   'GET /api/enterprises': { needs: 'registry:read', request: () => ({ path: '/api/enterprises' }) },
   'POST /api/enterprises': {
     needs: 'filing:write',

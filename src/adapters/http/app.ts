@@ -82,6 +82,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Webhook endpoints: whether loopback URLs are allowed (BACKSTOP_WEBHOOKS_ALLOW_LOCAL=1). */
   webhooks: { allowLocal: boolean };
+  /** Whether the server sends notification mails (BACKSTOP_SMTP_URL): shown on the account page. */
+  mailEnabled?: boolean;
   /** scrypt's cost for new password hashes: production never sets it (passwords.ts, PASSWORD_PARAMS); test suites pass a cheap one. */
   passwordParams?: ScryptParams;
 }
@@ -224,6 +226,7 @@ export function createApp(deps: AppDeps) {
       db: deps.ops.db,
       secureCookies: deps.secureCookies,
       trustProxy: deps.trustProxy,
+      mailEnabled: deps.mailEnabled ?? false,
       ...(deps.now ? { now: deps.now } : {}),
       ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
     }),

@@ -2,7 +2,9 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { calendarWarning, onceADay, runDailyJobs, scheduleDailyJobs } from './daily-jobs';
+import { calendarWarning, onceADay, runDailyJobs, scheduleDailyJobs, webhookRetentionDays } from './daily-jobs';
+import { createWebhooksRepository } from '../../modules/webhooks/webhooks.repository';
+import { webhookDeliveries } from '../../modules/webhooks/webhooks.table';
 import { jobRuns } from '../../modules/shared/job-runs.table';
 import { shippedCalendar, SHIPPED_HOLIDAY_YEARS, workingCalendar } from '../../core/calendar';
 import { parseYuan } from '../../core/money/money';
@@ -152,6 +154,66 @@ describe('daily jobs', () => {
         .from(jobRuns)
         .where(sql`${jobRuns.day} = '2026-03-01' and ${jobRuns.job} = 'daily'`);
       expect(row).toMatchObject({ holder: 'me', finishedAt: expect.any(Date) });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('purges webhook deliveries done with past the retention (BACKSTOP_WEBHOOK_RETENTION_DAYS), never pending ones', async () => {
+    expect(webhookRetentionDays(undefined)).toBe(90);
+    expect(webhookRetentionDays('30')).toBe(30);
+    for (const bad of ['0', '-1', '7.5', 'ninety', '99999'])
+      expect(() => webhookRetentionDays(bad)).toThrow(/BACKSTOP_WEBHOOK_RETENTION_DAYS/);
+    const w = await etownWorld();
+    try {
+      const now = new Date('2026-06-01T04:00:00Z');
+      const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+      const repo = createWebhooksRepository({ db: w.db });
+      const ep = await repo.insertEndpoint({
+        id: 'ep-1',
+        bankId: 'bank-icbc',
+        url: 'https://bank.example.cn/hook',
+        events: ['*'],
+        secret: 'whsec_test',
+        createdBy: 'icbc',
+      });
+      const delivery = (
+        id: string,
+        status: 'pending' | 'delivered' | 'failed' | 'cancelled',
+        created: number,
+        last?: number,
+      ) => ({
+        id,
+        endpointId: ep.id,
+        bankId: 'bank-icbc',
+        eventId: `evt_${id}`,
+        eventType: 'filing.create',
+        auditSeq: 1n,
+        payload: '{}',
+        status,
+        createdAt: daysAgo(created),
+        ...(last === undefined ? {} : { lastAttemptAt: daysAgo(last) }),
+        nextAttemptAt: status === 'pending' ? daysAgo(0) : null,
+      });
+      await repo.insertDeliveries([
+        delivery('old-delivered', 'delivered', 120, 120),
+        delivery('old-failed', 'failed', 100, 95),
+        delivery('old-cancelled', 'cancelled', 200),
+        delivery('old-pending', 'pending', 300, 200),
+        delivery('young-delivered', 'delivered', 30, 30),
+        // Created long ago, replayed and delivered last week: its last attempt counts.
+        delivery('replayed', 'delivered', 150, 7),
+        delivery('just-inside', 'failed', 89, 89),
+      ]);
+      const ops = { db: w.db, catalog: () => w.catalog, today: () => '2026-06-01' };
+      const logger = pino({ level: 'silent' });
+      await runDailyJobs({ ops, logger, settings: { now: () => now } });
+      const left = async () =>
+        (await w.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)).map((d) => d.id).sort();
+      expect(await left()).toEqual(['just-inside', 'old-pending', 'replayed', 'young-delivered']);
+      await runDailyJobs({ ops, logger, settings: { now: () => now, webhookRetentionDays: 30 } });
+      // Exactly 30 days old is not older than 30 days.
+      expect(await left()).toEqual(['old-pending', 'replayed', 'young-delivered']);
     } finally {
       await w.close();
     }

@@ -2,7 +2,9 @@
  * What the server does in the background: once a day in the zone's time, loans overdue past the
  * programme's days become non-performing without a new report (R6), and operators are warned while
  * there is time to enter next year's holiday notice (a filing cannot be judged on a day past the
- * calendar, G6), Idempotency-Keys older than 30 days are deleted (shared/idempotency.ts), and the
+ * calendar, G6), Idempotency-Keys older than 30 days are deleted (shared/idempotency.ts), webhook
+ * deliveries done with are deleted after the retention (BACKSTOP_WEBHOOK_RETENTION_DAYS), when mail
+ * is set up each person's digest of what waits on them is queued (notifications module), and the
  * embedded database is backed up when BACKSTOP_BACKUP_DIR is set; every
  * minute, a holiday year entered through another app process is picked up (on PostgreSQL it comes
  * at once by LISTEN/NOTIFY, catalog-changes.ts; the minute's check is the fallback).
@@ -15,6 +17,10 @@ import { sweepNonPerforming } from '../../modules/servicing/servicing.usecases';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
 import { purgeIdempotencyKeys } from '../../modules/shared/idempotency';
 import { claimJobRun, finishJobRun, PROCESS_ID } from '../../modules/shared/job-runs';
+import { purgeDeliveries, WEBHOOK_RETENTION_DAYS } from '../../modules/webhooks/webhooks.usecases';
+import { queueDigests } from '../../modules/notifications/notifications.dispatcher';
+import { createNotificationsRepository } from '../../modules/notifications/notifications.repository';
+import { UsageError } from '../cli/cli-errors';
 
 const CHECK_EVERY_MS = 60 * 1000;
 export const CALENDAR_WARNING_DAYS = 45;
@@ -25,14 +31,59 @@ export function calendarWarning(today: string, calendar: WorkingCalendar): strin
   return `the holiday calendar ends on ${calendar.lastDay}: a manager enters ${next} from the State Council's notice (PUT /api/calendar/${next}, or the web app's calendar page); from ${next}-01-01 filings cannot be judged without it (G6), and deadlines past ${calendar.lastDay} are shown as provisional`;
 }
 
-export async function runDailyJobs({ ops, logger }: { ops: OperationsDeps; logger: Logger }): Promise<void> {
+/** What the daily jobs do besides the sweep and the purges every server does. */
+export interface DailyJobSettings {
+  /** How many days the webhook delivery log keeps deliveries done with (BACKSTOP_WEBHOOK_RETENTION_DAYS, default 90). */
+  webhookRetentionDays?: number;
+  /** Mail is set up: the day's digests are queued (the notifications dispatcher sends them) and sent mails are purged. */
+  mail?: { publicUrl: string | undefined };
+  /** The clock of the purges (tests move it on). */
+  now?: () => Date;
+}
+
+/** Sent notification mails are kept this long in the outbox. */
+export const MAIL_RETENTION_DAYS = 30;
+
+/** BACKSTOP_WEBHOOK_RETENTION_DAYS: a whole number of days from 1 to 36,500 (default 90); anything else stops the start. */
+export function webhookRetentionDays(setting = process.env.BACKSTOP_WEBHOOK_RETENTION_DAYS): number {
+  if (setting === undefined || setting === '') return WEBHOOK_RETENTION_DAYS;
+  if (!/^[1-9]\d{0,4}$/.test(setting) || Number(setting) > 36_500)
+    throw new UsageError(
+      `BACKSTOP_WEBHOOK_RETENTION_DAYS: must be a whole number of days from 1 to 36500, not "${setting}"`,
+    );
+  return Number(setting);
+}
+
+export async function runDailyJobs({
+  ops,
+  logger,
+  settings = {},
+}: {
+  ops: OperationsDeps;
+  logger: Logger;
+  settings?: DailyJobSettings;
+}): Promise<void> {
   const today = ops.today();
+  const now = (settings.now ?? (() => new Date()))();
   const warning = calendarWarning(today, ops.catalog().calendar);
   if (warning) logger.warn({ today }, warning);
   const marked = await sweepNonPerforming({ db: ops.db, catalog: ops.catalog(), today });
   const idempotencyKeysPurged = await purgeIdempotencyKeys({ db: ops.db });
+  const webhookDeliveriesPurged = await purgeDeliveries({
+    db: ops.db,
+    now,
+    days: settings.webhookRetentionDays ?? WEBHOOK_RETENTION_DAYS,
+  });
+  let digestsQueued = 0;
+  let mailsPurged = 0;
+  if (settings.mail) {
+    digestsQueued = await queueDigests({ db: ops.db, day: today, now, publicUrl: settings.mail.publicUrl });
+    mailsPurged = await createNotificationsRepository({ db: ops.db }).purge(
+      new Date(now.getTime() - MAIL_RETENTION_DAYS * 86_400_000),
+    );
+  }
   logger.info(
-    { today, marked, idempotencyKeysPurged },
+    { today, marked, idempotencyKeysPurged, webhookDeliveriesPurged, digestsQueued, mailsPurged },
     marked ? 'daily jobs: loans overdue past the programme’s days marked non-performing (R6)' : 'daily jobs: done',
   );
 }
@@ -76,9 +127,11 @@ export function scheduleDailyJobs({
   backup,
   holder = PROCESS_ID,
   checkEveryMs = CHECK_EVERY_MS,
+  settings,
 }: {
   ops: OperationsDeps;
   logger: Logger;
+  settings?: DailyJobSettings;
   refreshCalendar: () => Promise<void>;
   backup?: (today: string) => Promise<void>;
   /** This process's name in job_runs (tests run several "processes" in one). */
@@ -96,7 +149,13 @@ export function scheduleDailyJobs({
       if (day === lastRun) return;
       lastRun = day;
       try {
-        const ran = await onceADay({ ops, job: DAILY_JOB, day, holder, run: () => runDailyJobs({ ops, logger }) });
+        const ran = await onceADay({
+          ops,
+          job: DAILY_JOB,
+          day,
+          holder,
+          run: () => runDailyJobs({ ops, logger, ...(settings ? { settings } : {}) }),
+        });
         if (!ran) logger.info({ today: day }, 'daily jobs: another process has them today');
       } finally {
         // Taken even when the sweep failed; it logs its own failure.

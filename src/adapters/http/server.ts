@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { BackupError, nightlyBackup } from '../db/backup';
 import { closeOnSignals, openDatabase, survivePostgresDriverFault, type Database } from '../db/database';
 import { createLogger } from '../logger';
-import { scheduleDailyJobs } from './daily-jobs';
+import { scheduleDailyJobs, webhookRetentionDays } from './daily-jobs';
+import { MAIL_TIMEOUT_MS, startNotificationDispatcher } from '../../modules/notifications/notifications.dispatcher';
+import { smtpMailer } from '../../modules/notifications/notifications.mailer';
 import { httpTimeouts, serveHttp } from './node-server';
 import { createServices } from './services';
 import { recoverImports } from '../../modules/imports/imports.recovery';
@@ -61,6 +63,7 @@ function nightlyBackupOf(
 export async function startServer({ port }: { port: number }) {
   const logger = createLogger();
   const backupTo = backupSettings();
+  const retentionDays = webhookRetentionDays();
   const timeouts = httpTimeouts();
   const database = await openDatabase();
   survivePostgresDriverFault(database, (err) =>
@@ -135,6 +138,9 @@ export async function startServer({ port }: { port: number }) {
   let stopDailyJobs = () => {};
   // Webhooks: the audit log's filing and claim events, sent to the banks' endpoints every few seconds.
   let stopWebhooks: () => Promise<void> = async () => {};
+  // Notification mails, when mail is set up (BACKSTOP_SMTP_URL): what waits on people, sent in the background.
+  let stopMail: () => Promise<void> = async () => {};
+  const mail = services.mail;
   const backup = nightlyBackupOf(database, logger, backupTo);
   void ready.then(() => {
     stopDailyJobs = scheduleDailyJobs({
@@ -142,7 +148,26 @@ export async function startServer({ port }: { port: number }) {
       logger,
       refreshCalendar: services.refreshCalendar,
       ...(backup ? { backup } : {}),
+      settings: {
+        webhookRetentionDays: retentionDays,
+        ...(mail ? { mail: { publicUrl: mail.publicUrl } } : {}),
+      },
     });
+    if (mail) {
+      const mailer = smtpMailer(mail, MAIL_TIMEOUT_MS);
+      const stop = startNotificationDispatcher({
+        db: database.db,
+        now: () => new Date(),
+        mailer,
+        publicUrl: mail.publicUrl,
+        logger,
+      });
+      stopMail = async () => {
+        await stop();
+        mailer.close();
+      };
+      logger.info({ from: mail.from }, 'notification mails on');
+    }
     stopWebhooks = startWebhookDispatcher({
       db: database.db,
       now: () => new Date(),
@@ -181,6 +206,7 @@ export async function startServer({ port }: { port: number }) {
     await services.importJobs.stop();
     await unlisten().catch(() => {});
     await stopWebhooks();
+    await stopMail();
     await stopWorkers();
     await database.close();
   });

@@ -23,6 +23,8 @@ import type { Database } from '../db/database';
 import { createApp } from './app';
 import { UsageError } from '../cli/cli-errors';
 import type { DossierRule } from '../../modules/claims/claims.usecases';
+import { mailSettings } from './mail-settings';
+import type { MailSettings } from '../../modules/notifications/notifications.mailer';
 import { metricsSettings, type MetricsSettings } from './metrics';
 import { createReadiness } from './readiness';
 import { createBookLoader } from '../../modules/simulation/book.repository';
@@ -52,7 +54,10 @@ export async function createServices({
   webhooksAllowLocal = process.env.BACKSTOP_WEBHOOKS_ALLOW_LOCAL === '1',
   metrics = metricsSettings(),
   claimDossier = claimDossierSetting(),
+  mail = mailSettings(),
 }: {
+  /** Notification mail (BACKSTOP_SMTP_URL, BACKSTOP_MAIL_FROM, BACKSTOP_PUBLIC_URL); undefined: nothing is sent. */
+  mail?: MailSettings | undefined;
   /** Whether approval waits for the claim's dossier (R20); BACKSTOP_CLAIM_DOSSIER=waived turns it off (the demo, older suites). */
   claimDossier?: DossierRule;
   /** GET /metrics's token and cache; from BACKSTOP_METRICS_TOKEN and BACKSTOP_METRICS_CACHE_S unless given. */
@@ -136,6 +141,7 @@ export async function createServices({
     trustProxy,
     ops,
     webhooks: { allowLocal: webhooksAllowLocal },
+    mailEnabled: mail !== undefined,
     claimDossier,
     reloadCalendar: reloadPolicies,
     ...(now ? { now } : {}),
@@ -153,6 +159,7 @@ export async function createServices({
     synced,
     ops,
     webhooks: { allowLocal: webhooksAllowLocal },
+    mail,
     claimDossier,
     repos: { programmes: programmesRepo, auth: authRepo, registry: registryRepo },
     reloadPolicies,

@@ -9,6 +9,7 @@ import type { Db } from '../shared/db';
 import { authErrors } from './auth.errors';
 import { ROLES, type Actor } from './access';
 import type { AuthRepository, UserRow } from './auth.repository';
+import type { NotifyPreference } from './auth.table';
 import { throttledTry } from './auth.throttle';
 import { MIN_PASSWORD, sha256 } from './auth.usecases';
 import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './passwords';
@@ -22,6 +23,8 @@ export function userView(u: UserRow) {
     bankId: u.bankId,
     guarantorId: u.guarantorId,
     disabled: u.disabledAt !== null,
+    email: u.email,
+    notify: u.notify,
   };
 }
 
@@ -60,6 +63,50 @@ export async function setUserDisabled({
     entityId: id,
     before: userView(user),
     after,
+  });
+  return after;
+}
+
+/** A person's mail settings (notifications module): where mail goes, and whether each time, once a day or never. */
+export function notificationsView(u: UserRow) {
+  return { email: u.email, notify: u.notify };
+}
+
+/**
+ * Sets where a person's notifications go and how often (`each`, `digest`, `off`): a person their
+ * own, a manager anyone's. Audited (the address is no secret: it is in the user's view).
+ */
+export async function setNotifications({
+  db,
+  repo,
+  actor,
+  id,
+  email,
+  notify,
+}: {
+  db: Db;
+  repo: AuthRepository;
+  actor: Actor;
+  id: string;
+  email?: string | null | undefined;
+  notify?: NotifyPreference | undefined;
+}) {
+  const user = await userOrNotFound(repo, id);
+  const patch = {
+    ...(email !== undefined ? { email } : {}),
+    ...(notify !== undefined ? { notify } : {}),
+  };
+  if ((patch.email === undefined || patch.email === user.email) && (patch.notify ?? user.notify) === user.notify)
+    return user;
+  await repo.updateUser(id, patch);
+  const after = (await repo.findUser(id))!;
+  await createAuditRepository({ db }).record({
+    actor: actor.username,
+    action: 'user.notifications',
+    entityKind: 'user',
+    entityId: id,
+    before: userView(user),
+    after: userView(after),
   });
   return after;
 }

@@ -22,7 +22,7 @@ export function createAuthRepository({ db }: { db: Db }) {
       const [row] = await db.select().from(users).where(eq(users.id, id));
       return row;
     },
-    async updateUser(id: string, patch: Partial<Pick<UserRow, 'disabledAt' | 'passwordHash'>>) {
+    async updateUser(id: string, patch: Partial<Pick<UserRow, 'disabledAt' | 'passwordHash' | 'email' | 'notify'>>) {
       await db.update(users).set(patch).where(eq(users.id, id));
     },
     /** Signs the user out everywhere, or everywhere but the session `except` (a token hash). */

@@ -4,10 +4,13 @@ import { badRequest, problemContent } from '../shared/problem';
 import { clientAddress, requireActor, type AppEnv } from '../shared/http-env';
 import { ROLES } from './access';
 import type { AuthRepository } from './auth.repository';
-import { changeOwnPassword, listTokens, revokeToken } from './accounts.usecases';
+import { changeOwnPassword, listTokens, notificationsView, revokeToken, setNotifications } from './accounts.usecases';
+import { authErrors } from './auth.errors';
+import { NOTIFY_PREFERENCES } from './auth.table';
+import { emailField, notifyField } from './users.routes';
 import { createApiToken, login, logout, MIN_PASSWORD, publicUser, SESSION_TTL_MS } from './auth.usecases';
 import type { Db } from '../shared/db';
-import { errors, idParam } from '../shared/openapi';
+import { body, errors, idParam, json } from '../shared/openapi';
 import type { ScryptParams } from './passwords';
 
 /** Sign-in: the one POST the idempotency middleware leaves alone (it has no user yet to scope a key by). */
@@ -174,6 +177,39 @@ const passwordRoute = createRoute({
   },
 });
 
+const notificationsSchema = z
+  .object({
+    email: z.string().nullable().openapi({ description: 'where notifications go; null: none' }),
+    notify: z.enum(NOTIFY_PREFERENCES),
+    mailEnabled: z
+      .boolean()
+      .openapi({ description: 'whether this server sends mail (BACKSTOP_SMTP_URL); when false nothing is sent' }),
+  })
+  .openapi('NotificationSettings');
+
+const notificationsRoute = createRoute({
+  method: 'get',
+  path: '/api/auth/notifications',
+  tags: ['auth'],
+  summary: 'Your notification settings: where mail about what waits on you goes, and how often',
+  responses: { 200: json(notificationsSchema, 'The settings'), 401: errors[401] },
+});
+
+const setNotificationsRoute = createRoute({
+  method: 'put',
+  path: '/api/auth/notifications',
+  tags: ['auth'],
+  summary:
+    'Set your notification settings: your address, and a mail each time something waits on you, one a day listing it, or none',
+  request: {
+    ...body(z.strictObject({ email: emailField, notify: notifyField }), {
+      email: 'liu@icbc.example.cn',
+      notify: 'digest',
+    }),
+  },
+  responses: { 200: json(notificationsSchema, 'The settings'), 400: errors[400], 401: errors[401] },
+});
+
 export function authRoutes({
   repo,
   db,
@@ -181,9 +217,12 @@ export function authRoutes({
   trustProxy,
   now = () => new Date(),
   passwordParams,
+  mailEnabled = false,
 }: {
   repo: AuthRepository;
   db: Db;
+  /** Whether the server sends mail (BACKSTOP_SMTP_URL and BACKSTOP_MAIL_FROM set). */
+  mailEnabled?: boolean;
   secureCookies: boolean;
   trustProxy: boolean;
   /** The clock of the sign-in throttle (tests move it on). */
@@ -249,6 +288,17 @@ export function authRoutes({
         200,
       ),
     )
+    .openapi(notificationsRoute, async (c) => {
+      const user = await repo.findUser(requireActor(c).userId);
+      if (!user) throw authErrors.userNotFound(requireActor(c).userId);
+      return c.json({ ...notificationsView(user), mailEnabled }, 200);
+    })
+    .openapi(setNotificationsRoute, async (c) => {
+      const actor = requireActor(c);
+      const { email, notify } = c.req.valid('json');
+      const user = await setNotifications({ db, repo, actor, id: actor.userId, email, notify });
+      return c.json({ ...notificationsView(user), mailEnabled }, 200);
+    })
     .openapi(passwordRoute, async (c) => {
       const { currentPassword, newPassword } = c.req.valid('json');
       await changeOwnPassword({

@@ -1,5 +1,9 @@
 import { doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
+/** How a person wants to hear of what waits on them (notifications module). */
+export const NOTIFY_PREFERENCES = ['each', 'digest', 'off'] as const;
+export type NotifyPreference = (typeof NOTIFY_PREFERENCES)[number];
+
 export const users = pgTable(
   'users',
   {
@@ -11,6 +15,10 @@ export const users = pgTable(
     bankId: text('bank_id'),
     guarantorId: text('guarantor_id'),
     passwordHash: text('password_hash').notNull(),
+    /** Where notifications go (notifications module); none: nothing is sent to this person. */
+    email: text('email'),
+    /** `each`: a mail per thing that waits on them; `digest`: one a day listing what waits; `off`. */
+    notify: text('notify', { enum: NOTIFY_PREFERENCES }).notNull().default('each'),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

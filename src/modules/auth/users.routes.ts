@@ -5,7 +5,9 @@ import { authErrors } from './auth.errors';
 import type { Db } from '../shared/db';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { body, errors, idParam, json } from '../shared/openapi';
-import { setUserDisabled, setUserPassword, userView } from './accounts.usecases';
+import { setNotifications, setUserDisabled, setUserPassword, userView } from './accounts.usecases';
+import { NOTIFY_PREFERENCES } from './auth.table';
+import { patchSchema } from '../shared/patch';
 import { ROLES } from './access';
 import type { AuthRepository } from './auth.repository';
 import { createUser, MIN_PASSWORD } from './auth.usecases';
@@ -28,6 +30,17 @@ export const userInput = z
   })
   .openapi('UserInput');
 
+/** Where a person's notifications go: an address, or null for none (notifications module). */
+export const emailField = z
+  .email('must be an email address')
+  .max(254)
+  .nullable()
+  .openapi({ example: 'liu@icbc.example.cn', description: 'where notifications go; null: none' });
+/** How often: a mail each time something waits on them, one a day listing what waits, or none. */
+export const notifyField = z
+  .enum(NOTIFY_PREFERENCES)
+  .openapi({ description: '`each`: a mail each time something waits on them; `digest`: one a day; `off`' });
+
 const userSchema = z
   .object({
     id: z.string(),
@@ -37,6 +50,8 @@ const userSchema = z
     bankId: z.string().nullable(),
     guarantorId: z.string().nullable(),
     disabled: z.boolean(),
+    email: z.string().nullable(),
+    notify: z.enum(NOTIFY_PREFERENCES),
   })
   .openapi('UserAccount');
 const userId = idParam('6f1c2a9e-0000-0000-0000-000000000000');
@@ -73,8 +88,12 @@ const routes = {
     method: 'patch',
     path: '/api/users/{id}',
     tags: ['auth'],
-    summary: 'Disable a user (signed out everywhere, their API tokens stop working) or enable them again',
-    request: { params: userId, ...body(z.strictObject({ disabled: z.boolean() }), { disabled: true }) },
+    summary:
+      'Disable a user (signed out everywhere, their API tokens stop working) or enable them again; set where their notifications go',
+    request: {
+      params: userId,
+      ...body(patchSchema({ disabled: z.boolean(), email: emailField, notify: notifyField }), { disabled: true }),
+    },
     responses: {
       200: json(userSchema, 'The user'),
       400: errors[400],
@@ -149,6 +168,8 @@ export function usersRoutes({
         bankId: input.bankId ?? null,
         guarantorId: input.guarantorId ?? null,
         disabled: false,
+        email: null,
+        notify: 'each' as const,
       };
       await createAuditRepository({ db }).record({
         actor: actor.username,
@@ -159,19 +180,17 @@ export function usersRoutes({
       });
       return c.json(user, 201);
     })
-    .openapi(routes.update, async (c) =>
-      c.json(
-        await setUserDisabled({
-          db,
-          repo,
-          actor: requireActor(c, 'user:write'),
-          id: c.req.valid('param').id,
-          disabled: c.req.valid('json').disabled,
-          now: new Date(),
-        }),
-        200,
-      ),
-    )
+    .openapi(routes.update, async (c) => {
+      const actor = requireActor(c, 'user:write');
+      const { id } = c.req.valid('param');
+      const { disabled, email, notify } = c.req.valid('json');
+      let user =
+        email !== undefined || notify !== undefined
+          ? userView(await setNotifications({ db, repo, actor, id, email, notify }))
+          : undefined;
+      if (disabled !== undefined) user = await setUserDisabled({ db, repo, actor, id, disabled, now: new Date() });
+      return c.json(user!, 200);
+    })
     .openapi(routes.setPassword, async (c) =>
       c.json(
         await setUserPassword({

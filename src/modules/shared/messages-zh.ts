@@ -37,6 +37,7 @@ const ZH: [RegExp, Zh][] = [
   [/^is unavailable; send the request again after Retry-After seconds$/, '暂不可用，请在 Retry-After 秒后重新发送请求'],
   [/^names nothing to change: send at least one of (.+)$/, (m) => `没有要修改的内容：请至少提供 ${m[1]} 之一`],
   [/^must be true or false$/, '须为 true 或 false'],
+  [/^must be an email address$/, '须为电子邮箱地址'],
   [/^must be a string such as "(.+)"$/, (m) => `须为文本，例如 "${m[1]}"`],
   [/^must not be empty$/, '不能为空'],
   [/^must be at least (-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],

@@ -188,6 +188,22 @@ export function createWebhooksRepository({ db }: { db: Db }) {
         .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
         .limit(limit + 1);
     },
+    /**
+     * The delivery log's retention: deliveries delivered, failed or cancelled whose last attempt (or
+     * creation, never tried) was before `before` are deleted; pending ones never (they are still to send).
+     */
+    async purgeDeliveries(before: Date): Promise<number> {
+      const done = await db
+        .delete(webhookDeliveries)
+        .where(
+          and(
+            inArray(webhookDeliveries.status, ['delivered', 'failed', 'cancelled']),
+            sql`coalesce(${webhookDeliveries.lastAttemptAt}, ${webhookDeliveries.createdAt}) < ${before.toISOString()}::timestamptz`,
+          ),
+        )
+        .returning({ id: webhookDeliveries.id });
+      return done.length;
+    },
     /** A delivery sent again from the start of the schedule, due at `now`; not one pending (waiting or being sent). */
     async replay(id: string, now: Date): Promise<DeliveryRow | undefined> {
       const [r] = await db

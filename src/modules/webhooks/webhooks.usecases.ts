@@ -283,3 +283,15 @@ export async function replayDelivery({ db, actor, id, now }: { db: Db; actor: Ac
   if (!replayed) throw webhookErrors.deliveryPending();
   return deliveryView(replayed);
 }
+
+/** How long the delivery log keeps deliveries that are done with (BACKSTOP_WEBHOOK_RETENTION_DAYS). */
+export const WEBHOOK_RETENTION_DAYS = 90;
+
+/**
+ * The daily purge of the delivery log: deliveries delivered, failed for good or cancelled whose
+ * last attempt was more than `days` days before `now` are deleted; pending ones are kept whatever
+ * their age. Returns how many were deleted.
+ */
+export async function purgeDeliveries({ db, now, days }: { db: Db; now: Date; days: number }): Promise<number> {
+  return createWebhooksRepository({ db }).purgeDeliveries(new Date(now.getTime() - days * 86_400_000));
+}

@@ -1,7 +1,7 @@
 /**
  * My account (我的账户), for everyone signed in: who I am, changing my own password (the current
  * one, the new one twice — a mismatch is refused here, before anything is sent; my other sessions
- * end), and for bank officers and managers the API tokens their systems call with (ApiTokens) and
+ * end), where my notification mails go and how often (Notifications), and for bank officers and managers the API tokens their systems call with (ApiTokens) and
  * the webhook endpoints their systems receive events at (Webhooks).
  */
 import { useState, type FormEvent } from 'react';
@@ -12,6 +12,7 @@ import { can, useAuth } from '../auth/auth';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 import { ApiTokens } from './ApiTokens';
+import { Notifications } from './Notifications';
 import { Webhooks } from './Webhooks';
 import { asApiError, splitErrors } from './forms';
 
@@ -54,6 +55,7 @@ export default function AccountPage() {
         </section>
         <PasswordChange username={user.username} />
       </div>
+      <Notifications />
       {can(user, 'bank', 'manager') && <ApiTokens manager={user.role === 'manager'} />}
       {can(user, 'bank', 'manager') && <Webhooks manager={user.role === 'manager'} />}
     </>

@@ -2,7 +2,8 @@
  * The people who use Backstop (用户管理): each one's username, name, role, bank or guarantor, and
  * whether they may sign in. A manager adds a person (UserForm), disables one who left — asked
  * first; they are signed out at once and their API tokens stop working — or enables them again,
- * and sets a new password for one who forgot theirs. An auditor reads the list.
+ * sets a new password for one who forgot theirs, and sets where a person's notification mails go
+ * and how often. An auditor reads the list.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -10,14 +11,16 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   institutionName,
+  NOTIFY_PREFERENCES,
   setUserDisabled,
+  setUserNotifications,
   setUserPassword,
   useInstitutions,
   USERS_KEY,
   useUsers,
 } from '../api/accounts';
 import type { ApiError } from '../api/client';
-import type { Institution, UserAccount } from '../api/types';
+import type { Institution, NotifyPreference, UserAccount } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
@@ -110,7 +113,7 @@ export default function UsersPage() {
   );
 }
 
-type RowMode = 'idle' | 'confirm-disable' | 'password';
+type RowMode = 'idle' | 'confirm-disable' | 'password' | 'mail';
 
 function UserRow({
   u,
@@ -234,6 +237,13 @@ function UserRow({
                 >
                   {t('users.setPassword')}
                 </button>
+                <button
+                  type="button"
+                  aria-expanded={mode === 'mail'}
+                  onClick={() => setMode(mode === 'mail' ? 'idle' : 'mail')}
+                >
+                  {t('notifications.edit')}
+                </button>
               </div>
             )}
             {toggleError && (
@@ -258,7 +268,89 @@ function UserRow({
           </td>
         </tr>
       )}
+      {manager && mode === 'mail' && (
+        <tr className="inline-form-row" data-mail-for={u.username}>
+          <td colSpan={6}>
+            <MailSettings
+              u={u}
+              onCancel={() => setMode('idle')}
+              onDone={(after) => {
+                qc.setQueryData<UserAccount[]>(USERS_KEY, (list) => list?.map((x) => (x.id === after.id ? after : x)));
+                setMode('idle');
+                onDone({ key: 'notifications.savedFor', values: { username: u.username } });
+              }}
+            />
+          </td>
+        </tr>
+      )}
     </>
+  );
+}
+
+/** A manager sets where a person's notification mails go and how often. */
+function MailSettings({
+  u,
+  onCancel,
+  onDone,
+}: {
+  u: UserAccount;
+  onCancel: () => void;
+  onDone: (after: UserAccount) => void;
+}) {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState(u.email ?? '');
+  const [notify, setNotify] = useState<NotifyPreference>(u.notify);
+  const save = useMutation({
+    mutationFn: () => setUserNotifications(u.id, { email: email.trim() === '' ? null : email.trim(), notify }),
+    onSuccess: onDone,
+  });
+  const { forField, other } = splitErrors(save.error ? asApiError(save.error) : null, ['email', 'notify']);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.reset();
+    save.mutate();
+  };
+  return (
+    <form
+      className="inline-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={t('notifications.editOf', { username: u.username })}
+      data-testid="mail-settings"
+    >
+      <Field label={t('notifications.email')} error={forField('email')} name="email">
+        {(p) => (
+          <input
+            {...p}
+            type="email"
+            value={email}
+            maxLength={254}
+            autoFocus
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('notifications.notify')} error={forField('notify')} name="notify">
+        {(p) => (
+          <select {...p} value={notify} onChange={(e) => setNotify(e.target.value as NotifyPreference)}>
+            {NOTIFY_PREFERENCES.map((n) => (
+              <option key={n} value={n}>
+                {t(`notifications.${n}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="row buttons">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? t('common.wait') : t('notifications.save')}
+        </button>
+        <button type="button" onClick={onCancel} disabled={save.isPending}>
+          {t('users.cancel')}
+        </button>
+      </div>
+      {other && <ProblemMessage error={other} />}
+    </form>
   );
 }
 

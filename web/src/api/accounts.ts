@@ -6,12 +6,33 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
-import type { ApiToken, Institution, NewApiToken, Role, UserAccount, UserInput } from './types';
+import type {
+  ApiToken,
+  Institution,
+  NewApiToken,
+  NotificationSettings,
+  NotifyPreference,
+  Role,
+  UserAccount,
+  UserInput,
+} from './types';
 
 export const ROLES: readonly Role[] = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'];
 
 export const USERS_KEY = ['users'] as const;
 export const TOKENS_KEY = ['api-tokens'] as const;
+export const NOTIFICATIONS_KEY = ['notifications'] as const;
+export const NOTIFY_PREFERENCES: readonly NotifyPreference[] = ['each', 'digest', 'off'];
+
+/** My notification settings (GET /api/auth/notifications). */
+export function useNotifications() {
+  return useQuery({
+    queryKey: NOTIFICATIONS_KEY,
+    queryFn: () => api<NotificationSettings>('/api/auth/notifications'),
+  });
+}
+export const setNotifications = (body: { email: string | null; notify: NotifyPreference }) =>
+  api<NotificationSettings>('/api/auth/notifications', { method: 'PUT', body });
 
 export function useUsers() {
   return useQuery({
@@ -50,6 +71,8 @@ const userPath = (id: string) => `/api/users/${encodeURIComponent(id)}`;
 export const createUser = (body: UserInput) => api<UserAccount>('/api/users', { method: 'POST', body });
 export const setUserDisabled = (id: string, disabled: boolean) =>
   api<UserAccount>(userPath(id), { method: 'PATCH', body: { disabled } });
+export const setUserNotifications = (id: string, body: { email: string | null; notify: NotifyPreference }) =>
+  api<UserAccount>(userPath(id), { method: 'PATCH', body });
 export const setUserPassword = (id: string, password: string) =>
   api<UserAccount>(`${userPath(id)}/password`, { method: 'PUT', body: { password } });
 export const changeOwnPassword = (currentPassword: string, newPassword: string) =>

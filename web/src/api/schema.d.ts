@@ -564,6 +564,111 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your notification settings: where mail about what waits on you goes, and how often */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The settings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationSettings'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set your notification settings: your address, and a mail each time something waits on you, one a day listing it, or none */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          /**
+           * @example {
+           *       "email": "liu@icbc.example.cn",
+           *       "notify": "digest"
+           *     }
+           */
+          'application/json': {
+            /**
+             * Format: email
+             * @description where notifications go; null: none
+             * @example liu@icbc.example.cn
+             */
+            email: string | null;
+            /**
+             * @description `each`: a mail each time something waits on them; `digest`: one a day; `off`
+             * @enum {string}
+             */
+            notify: 'each' | 'digest' | 'off';
+          };
+        };
+      };
+      responses: {
+        /** @description The settings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationSettings'];
+          };
+        };
+        /** @description Invalid input: each field and what is wrong with it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/password': {
     parameters: {
       query?: never;
@@ -5429,7 +5534,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Disable a user (signed out everywhere, their API tokens stop working) or enable them again */
+    /** Disable a user (signed out everywhere, their API tokens stop working) or enable them again; set where their notifications go */
     patch: {
       parameters: {
         query?: never;
@@ -5447,7 +5552,18 @@ export interface paths {
            *     }
            */
           'application/json': {
-            disabled: boolean;
+            disabled?: boolean;
+            /**
+             * Format: email
+             * @description where notifications go; null: none
+             * @example liu@icbc.example.cn
+             */
+            email?: string | null;
+            /**
+             * @description `each`: a mail each time something waits on them; `digest`: one a day; `off`
+             * @enum {string}
+             */
+            notify?: 'each' | 'digest' | 'off';
           };
         };
       };
@@ -7724,6 +7840,14 @@ export interface components {
       lastUsedAt: string | null;
       revokedAt: string | null;
     };
+    NotificationSettings: {
+      /** @description where notifications go; null: none */
+      email: string | null;
+      /** @enum {string} */
+      notify: 'each' | 'digest' | 'off';
+      /** @description whether this server sends mail (BACKSTOP_SMTP_URL); when false nothing is sent */
+      mailEnabled: boolean;
+    };
     Enterprise: {
       id: string;
       creditCode: string;
@@ -8430,6 +8554,9 @@ export interface components {
       bankId: string | null;
       guarantorId: string | null;
       disabled: boolean;
+      email: string | null;
+      /** @enum {string} */
+      notify: 'each' | 'digest' | 'off';
     };
     UserInput: {
       /** @example icbc-liu */

@@ -26,6 +26,9 @@ export type Role = User['role'];
 /** A user as the user management pages see them (GET /api/users): the signed-in shape and whether disabled. */
 export type UserAccount = Schemas['UserAccount'];
 export type UserInput = Schemas['UserInput'];
+/** Where a person's notification mails go and how often, and whether the server sends mail at all. */
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotifyPreference = NotificationSettings['notify'];
 export type ApiToken = Schemas['ApiToken'];
 /** The answer to creating a token: the only time its secret is shown. */
 export type NewApiToken = ResponseOf<'/api/auth/tokens', 'post', 201>;

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DIGEST_MAX_ITEMS,
+  digestMail,
+  eventMail,
+  MAIL_MAX_ATTEMPTS,
+  nextMailAttemptAt,
+  recipientsOf,
+  taskFor,
+  type Recipient,
+  type WaitingItem,
+} from './notifications';
+
+const claim = (state: string, preparedBy: string | null = null): WaitingItem => ({
+  kind: 'claim',
+  id: 'c-1',
+  number: 'BP-2026-000001',
+  state,
+  bankId: 'bank-a',
+  preparedBy,
+  borrower: '企业1',
+  compensation: 123_456_789n,
+});
+const writeOff: WaitingItem = {
+  kind: 'write-off',
+  id: 'f-1',
+  bankRef: 'A-1',
+  bankId: 'bank-a',
+  requestedBy: 'manager2',
+  borrower: '企业1',
+};
+const person = (username: string, role: string, bankId: string | null = null): Recipient => ({
+  id: username,
+  username,
+  role,
+  bankId,
+  email: `${username}@example.cn`,
+});
+const people = [
+  person('manager', 'manager'),
+  person('manager2', 'manager'),
+  person('reviewer', 'reviewer'),
+  person('auditor', 'auditor'),
+  person('guarantor', 'guarantor'),
+  person('bank-a', 'bank', 'bank-a'),
+  person('bank-b', 'bank', 'bank-b'),
+];
+const told = (item: WaitingItem, actor: string) =>
+  recipientsOf(item, actor, people).map((r) => `${r.person.username}:${r.task}`);
+
+describe('who a thing waits on', () => {
+  it('a submitted claim: the managers; prepared: the reviewers and the other managers (R18)', () => {
+    expect(told(claim('submitted'), 'bank-a')).toEqual(['manager:prepare', 'manager2:prepare']);
+    expect(told(claim('under-review', 'manager'), 'manager')).toEqual(['manager2:decide', 'reviewer:decide']);
+    // Even when someone else acted (the breaker lifting), never the preparer.
+    expect(told(claim('under-review', 'manager'), 'system')).toEqual(['manager2:decide', 'reviewer:decide']);
+  });
+
+  it('a returned claim: its own bank’s officers (R21); approved: the managers; other states: nobody', () => {
+    expect(told(claim('returned'), 'reviewer')).toEqual(['bank-a:complete']);
+    expect(told(claim('approved', 'manager'), 'reviewer')).toEqual(['manager:pay', 'manager2:pay']);
+    for (const state of ['held', 'queued', 'paid', 'rejected', 'withdrawn'])
+      expect(told(claim(state), 'x')).toEqual([]);
+  });
+
+  it('a write-off: the managers and reviewers but the one who asked; never the actor', () => {
+    expect(told(writeOff, 'manager2')).toEqual(['manager:write-off', 'reviewer:write-off']);
+    expect(taskFor(writeOff, { username: 'auditor', role: 'auditor', bankId: null })).toBeUndefined();
+  });
+});
+
+describe('the mails', () => {
+  it('Chinese first, English below, with the link', () => {
+    const m = eventMail({
+      item: claim('submitted'),
+      task: 'prepare',
+      actor: 'bank-a',
+      publicUrl: 'https://b.example.cn/',
+    });
+    expect(m.subject).toBe('【Backstop】补偿申请待初审：BP-2026-000001 / a claim to prepare');
+    expect(m.body).toContain('BP-2026-000001（企业1，补偿金额 1,234,567.89 元）');
+    expect(m.body).toContain('https://b.example.cn/claims/c-1');
+    expect(m.body.indexOf('您有一项待办')).toBeLessThan(m.body.indexOf('Waiting on you'));
+    expect(eventMail({ item: writeOff, task: 'write-off', actor: 'x', publicUrl: undefined }).body).toContain(
+      'Open it: /filings/f-1',
+    );
+  });
+
+  it('a returned claim says what was asked for and by when', () => {
+    const item = { ...claim('returned'), returned: { note: '缺催收记录', dueBy: '2026-01-26' } } as WaitingItem;
+    const m = eventMail({ item, task: 'complete', actor: 'reviewer', publicUrl: undefined });
+    expect(m.body).toContain('退回说明：缺催收记录，请于 2026-01-26 前补正');
+    expect(m.body).toContain('sent back: 缺催收记录; complete it by 2026-01-26');
+  });
+
+  it('a digest lists at most its cap and counts the rest', () => {
+    const items = Array.from({ length: DIGEST_MAX_ITEMS + 3 }, () => ({
+      item: claim('submitted'),
+      task: 'prepare' as const,
+    }));
+    const m = digestMail({ day: '2026-01-12', items, publicUrl: undefined });
+    expect(m.subject).toBe(
+      `【Backstop】2026-01-12 待办 ${DIGEST_MAX_ITEMS + 3} 项 / ${DIGEST_MAX_ITEMS + 3} waiting on you`,
+    );
+    expect(m.body).toContain('另有 3 项');
+    expect(m.body).toContain('and 3 more');
+  });
+
+  it('a refused mail is tried again 1 min, 5 min, 30 min, 2 h, 6 h, 12 h later, then given up', () => {
+    const t0 = 1_000_000;
+    expect([1, 2, 3, 4, 5, 6].map((n) => nextMailAttemptAt(n, t0)! - t0)).toEqual([
+      60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000,
+    ]);
+    expect(nextMailAttemptAt(MAIL_MAX_ATTEMPTS, t0)).toBeUndefined();
+  });
+});
