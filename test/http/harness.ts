@@ -29,7 +29,10 @@ export async function startTestApp({
   now,
   claimDossier = 'waived',
   mail,
+  policiesDir,
 }: {
+  /** Policy files from elsewhere than policies/ (a test's own programme). */
+  policiesDir?: string;
   /** Notification mail as BACKSTOP_SMTP_URL sets it (the suites send none unless they say so). */
   mail?: MailSettings;
   today?: () => string;
@@ -50,6 +53,7 @@ export async function startTestApp({
     metrics: { token: METRICS_TOKEN, cacheMs: 0 },
     claimDossier,
     mail,
+    ...(policiesDir ? { policiesDir } : {}),
     ...(today ? { today } : {}),
     ...(now ? { now } : {}),
   });

@@ -74,6 +74,7 @@ const usernames: Record<Role, string> = {
   bank: 'bank-a-officer',
   guarantor: 'g1-officer',
   auditor: 'auditor',
+  bureau: 'bureau-officer',
 };
 /** Ids of the world's records: `own` is bank-a's and g-1's, `foreign` bank-b's and g-2's. */
 const ids = {} as Record<string, { own: string; foreign: string }> & { misc: Record<string, string> };
@@ -168,6 +169,7 @@ beforeAll(async () => {
     await json(await clients.manager('POST', '/api/institutions', { id, kind, name: id }), 201);
   clients.reviewer = await user('reviewer', 'reviewer');
   clients.auditor = await user('auditor', 'auditor');
+  clients.bureau = await user('bureau-officer', 'bureau');
   clients.bank = await user('bank-a-officer', 'bank', { bankId: 'bank-a' });
   clients.bankB = await user('bank-b-officer', 'bank', { bankId: 'bank-b' });
   clients.guarantor = await user('g1-officer', 'guarantor', { guarantorId: 'g-1' });

@@ -94,7 +94,7 @@ async function defaultAndClaim(w: World, actor: typeof icbc, filingId: string, t
 
 /** The claim prepared by one manager, approved by the reviewer and paid: the loan is compensated. */
 async function compensateClaim(w: World, claimId: string, today: string) {
-  await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claimId });
+  await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claimId, today });
   await approveClaim({ dossier: 'waived', db: w.db, catalog: w.catalog, actor: reviewer, id: claimId, today });
   return payApprovedClaim({ db: w.db, actor: manager, id: claimId, today });
 }
@@ -137,13 +137,13 @@ describe('R14: a repayment reported while a claim waits lowers the claim', () =>
     const claim = await defaultAndClaim(w, icbc, loan.id, today);
     expect(claim.compensation).toBe('1000000.00');
     await reportRepayment({ db: w.db, actor: icbc, id: loan.id, amount: yuan('1900000.00'), on: today, today });
-    const waiting = await getClaim({ db: w.db, actor: manager, id: claim.id, today });
+    const waiting = await getClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today });
     expect({ outstanding: waiting.outstanding, compensation: waiting.compensation }).toEqual({
       outstanding: '100000.00',
       compensation: '50000.00',
     });
     const before = await payable(w, 'bank-icbc');
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today });
     const approved = await approveClaim({
       dossier: 'waived',
       db: w.db,
@@ -164,7 +164,9 @@ describe('R14: a repayment reported while a claim waits lowers the claim', () =>
     const claim = await defaultAndClaim(w, icbc, loan.id, today);
     await reportRepayment({ db: w.db, actor: icbc, id: loan.id, amount: yuan('1000000.00'), on: today, today });
     expect((await getFiling({ db: w.db, actor: manager, id: loan.id })).status).toBe('repaid');
-    expect((await getClaim({ db: w.db, actor: manager, id: claim.id, today })).state).toBe('withdrawn');
+    expect((await getClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today })).state).toBe(
+      'withdrawn',
+    );
   });
 });
 
@@ -174,12 +176,14 @@ describe('R18: the one who prepared a claim may neither approve nor reject it', 
     const e = await w.enterprise(1801);
     const loan = await file(w, icbc, e, '1000000.00', today);
     const claim = await defaultAndClaim(w, icbc, loan.id, today);
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today });
     const p = await problemOf(
       rejectClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, reason: 'maker rejects alone' }),
     );
     expect(p.status).toBe(403);
-    expect((await getClaim({ db: w.db, actor: manager, id: claim.id, today })).state).toBe('under-review');
+    expect((await getClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today })).state).toBe(
+      'under-review',
+    );
     const rejected = await rejectClaim({
       db: w.db,
       catalog: w.catalog,
@@ -588,7 +592,7 @@ describe('R15: the liability limit is the multiple of the fund’s own money and
     const e = await small.enterprise(1501);
     const loan = await file(small, icbc, e, '2000000.00', today);
     const claim = await defaultAndClaim(small, icbc, loan.id, today);
-    await prepareClaim({ db: small.db, catalog: small.catalog, actor: manager, id: claim.id });
+    await prepareClaim({ db: small.db, catalog: small.catalog, actor: manager, id: claim.id, today });
     await approveClaim({
       dossier: 'waived',
       db: small.db,
@@ -630,7 +634,7 @@ describe('R15: the liability limit is the multiple of the fund’s own money and
     await file(small, bob, e2, '30000000.00', today);
     const bad = await file(small, icbc, e3, '6000000.00', today);
     const claim = await defaultAndClaim(small, icbc, bad.id, today);
-    await prepareClaim({ db: small.db, catalog: small.catalog, actor: manager, id: claim.id });
+    await prepareClaim({ db: small.db, catalog: small.catalog, actor: manager, id: claim.id, today });
     await approveClaim({
       dossier: 'waived',
       db: small.db,

@@ -405,7 +405,10 @@ export async function openSystem(): Promise<System> {
         return { status: 200, state: claim.state, claimId: claim.id };
       }
       case 'prepare':
-        return { status: 200, state: (await prepareClaim({ db, catalog, actor, id: claimId(w, cmd.claim) })).state };
+        return {
+          status: 200,
+          state: (await prepareClaim({ db, catalog, actor, id: claimId(w, cmd.claim), today })).state,
+        };
       case 'approve':
         return {
           status: 200,

@@ -149,7 +149,9 @@ describe.runIf(onPostgres)('two banks at once against one fund (PostgreSQL)', ()
           .claim.id,
       );
     }
-    await settle(claims.map((id) => prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id })));
+    await settle(
+      claims.map((id) => prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id, today: '2026-01-06' })),
+    );
     const approvals = await settle(
       claims.map((id) =>
         approveClaim({ dossier: 'waived', db: w.db, catalog: w.catalog, actor: reviewer, id, today: '2026-01-07' }),

@@ -221,7 +221,7 @@ describe('a loan from filing to recovery', () => {
     });
     expect(claim.compensation).toBe('3000000.00'); // 50% × 6,000,000
     expect(claim.state).toBe('submitted');
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today: '2026-04-13' });
     const self = await problemOf(
       approveClaim({
         dossier: 'waived',
@@ -265,7 +265,7 @@ describe('a loan from filing to recovery', () => {
       input: { filingId: f2.id },
       today: '2026-04-20',
     });
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager2, id: c2.id });
+    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager2, id: c2.id, today: '2026-04-20' });
     await approveClaim({
       dossier: 'waived',
       db: w.db,
@@ -284,7 +284,9 @@ describe('a loan from filing to recovery', () => {
       query: { state: 'queued', limit: 50, order: 'asc' },
     });
     expect(listed.items.map((c) => [c.id, c.queuePosition])).toEqual([[c2.id, 1]]);
-    expect((await getClaim({ db: w.db, actor: icbc, id: c2.id, today: '2026-04-21' })).queuePosition).toBe(1);
+    expect(
+      (await getClaim({ db: w.db, catalog: w.catalog, actor: icbc, id: c2.id, today: '2026-04-21' })).queuePosition,
+    ).toBe(1);
     await topUpFund({ db: w.db, actor: manager, fundId: 'etown', amount: parseYuan('1000000.00'), on: '2026-04-22' });
     const { payQueue } = await import('../../src/modules/claims/claims.usecases');
     expect(await payQueue({ db: w.db, actor: manager, fundId: 'etown', today: '2026-04-22' })).toBe(1);

@@ -55,7 +55,7 @@ describe.runIf(onPostgres)('a claim payment and a filing wait on each other in o
       input: { filingId: filing.id },
       today: '2026-04-13',
     });
-    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+    await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today: '2026-04-13' });
     // written before the dossier (R20): the claim is approved without materials
     await approveClaim({
       dossier: 'waived',

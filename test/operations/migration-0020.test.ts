@@ -119,7 +119,7 @@ describe('migration 0020: one bilingual shape, a code on every field error', () 
       expect(r.en).toBeTruthy();
     }
 
-    const claim = await getClaim({ db: w.db, actor: manager, id: 'c-old', today: '2025-10-02' });
+    const claim = await getClaim({ db: w.db, catalog: w.catalog, actor: manager, id: 'c-old', today: '2025-10-02' });
     expect(claim.reasons).toEqual([
       {
         rule: 'non-performing',

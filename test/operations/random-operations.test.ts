@@ -139,7 +139,7 @@ async function run(w: World, s: State, o: Op): Promise<void> {
     case 'decide': {
       const id = pick(s.claims, o.which);
       if (!id) return;
-      await prepareClaim({ db, catalog, actor: manager, id });
+      await prepareClaim({ db, catalog, actor: manager, id, today: '2026-01-06' });
       await approveClaim({
         dossier: 'waived',
         db,

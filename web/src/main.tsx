@@ -56,7 +56,7 @@ function RequireUser({ children, roles }: { children: ReactNode; roles?: Role[] 
   return <>{children}</>;
 }
 
-const STAFF: Role[] = ['manager', 'reviewer', 'auditor'];
+const STAFF: Role[] = ['manager', 'reviewer', 'auditor', 'bureau'];
 
 function App() {
   return (

@@ -34,6 +34,7 @@ export const CLAIM_STATE_ZH: Record<ClaimState, string> = {
 
 export type ClaimEvent =
   | 'prepare'
+  | 'sign-off'
   | 'return'
   | 'resubmit'
   | 'hold'
@@ -48,6 +49,8 @@ export type ClaimEvent =
 const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> = {
   /** A manager takes the claim up and prepares the decision (the maker). */
   prepare: { submitted: 'under-review' },
+  /** One stage of several signed; the claim waits for the next (R23). */
+  'sign-off': { 'under-review': 'under-review' },
   /** The fund's staff send it back to the bank, saying what is missing (退回补正, R21)… */
   return: { submitted: 'returned', 'under-review': 'returned' },
   /** …and the bank sends it again, completed: a fresh preliminary review (R21). */

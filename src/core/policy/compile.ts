@@ -9,12 +9,22 @@ import type { WorkingCalendar } from '../calendar/working-days';
 import { parseRate, parseYuan, type BasisPoints, type Fen, type Rounding } from '../money/money';
 import { FACTS, QUALIFICATION_KINDS, type FactName, type FactType, type LoanCase } from './facts';
 import { OPERATORS, type OperandValue, type Operator, type OperatorName, type Scalar } from './operators';
-import { policyFileSchema, type ParsedPolicyFile } from './policy.schema';
+import { policyFileSchema, type ParsedPolicyFile, type STAGE_ROLES } from './policy.schema';
 import { allIssues } from './zod-fields';
 import type { Bilingual } from '../text';
 
 /** A policy file's text in both languages (core/text.ts). */
 export type I18n = Bilingual;
+export type StageRole = (typeof STAGE_ROLES)[number];
+
+/** R23's default: one sign-off after preparation, by a manager or reviewer (the checker), within 5 working days. */
+const DEFAULT_STAGE = {
+  id: 'approval',
+  title: { zh: '复核批准', en: 'Approval' },
+  by: ['manager', 'reviewer'] as StageRole[],
+  workingDays: 5,
+  cites: ['R18', 'R23'],
+};
 
 export interface CompiledCondition {
   fact: FactName;
@@ -65,6 +75,8 @@ export interface CompiledPolicy {
   recoveries: { costsDeducted: boolean };
   /** The dossier a claim needs (申请材料), in the file's order. */
   claimMaterials: { id: string; title: I18n; required: boolean; cites: string[]; note?: I18n }[];
+  /** The sign-offs a prepared claim needs, in order; the last approves it (R23). Never empty. */
+  claimStages: { id: string; title: I18n; by: StageRole[]; workingDays: number; cites: string[] }[];
   /** The due-diligence findings that cut a claim's compensation (尽职审查, R22), each cut in basis points. */
   dueDiligence: { id: string; title: I18n; cutBp: BasisPoints; cites: string[]; note?: I18n }[];
   /** The file as written, for display and diffs. */
@@ -313,6 +325,13 @@ export function compilePolicy(
       cites: m.cites ?? [],
       ...(m.note ? { note: m.note } : {}),
     })),
+    claimStages: (p.claimWorkflow?.stages ?? [DEFAULT_STAGE]).map((st) => ({
+      id: st.id,
+      title: st.title,
+      by: [...st.by],
+      workingDays: st.workingDays,
+      cites: st.cites ?? [],
+    })),
     dueDiligence: p.dueDiligence.map((d, i) => ({
       id: d.id,
       title: d.title,
@@ -327,6 +346,12 @@ export function compilePolicy(
   p.claimMaterials.forEach((m, i) => {
     if (materialIds.has(m.id)) issues.push({ field: `claimMaterials[${i}].id`, message: `duplicate item id ${m.id}` });
     materialIds.add(m.id);
+  });
+  const stageIds = new Set<string>();
+  (p.claimWorkflow?.stages ?? []).forEach((st, i) => {
+    if (stageIds.has(st.id))
+      issues.push({ field: `claimWorkflow.stages[${i}].id`, message: `duplicate stage id ${st.id}` });
+    stageIds.add(st.id);
   });
   const findingIds = new Set<string>();
   p.dueDiligence.forEach((d, i) => {

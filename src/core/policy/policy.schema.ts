@@ -63,6 +63,18 @@ export const dueDiligenceFindingSchema = z.strictObject({
   note: i18n().optional(),
 });
 
+/** The staff roles a claim's stages name (src/modules/auth/access.ts ROLES: the fund's manager and reviewer, the zone's Finance and Audit Bureau). */
+export const STAGE_ROLES = ['manager', 'reviewer', 'bureau'] as const;
+
+/** One sign-off a prepared claim needs before it is approved (R23): who gives it, within how many working days. */
+export const claimStageSchema = z.strictObject({
+  id: ruleId,
+  title: i18n(),
+  by: z.array(z.enum(STAGE_ROLES)).min(1),
+  workingDays: z.number().int().min(1).max(60),
+  cites: cites.optional(),
+});
+
 export const policyFileSchema = z.strictObject({
   $schema: z.string().optional(),
   programme: ruleId,
@@ -121,6 +133,14 @@ export const policyFileSchema = z.strictObject({
     .default(null),
   /** The dossier a claim needs (申请材料); none listed, none needed. */
   claimMaterials: z.array(claimMaterialSchema).default([]),
+  /**
+   * The sign-offs a prepared claim needs, in order (R23); the last one approves it. Absent: one, by a
+   * manager or reviewer who did not prepare it (maker–checker, R18), within 5 working days.
+   */
+  claimWorkflow: z
+    .strictObject({ cites: cites.optional(), stages: z.array(claimStageSchema).min(1) })
+    .nullable()
+    .default(null),
   /** The bank's failures a claim's reviewer may find, and by how much each cuts the compensation (R22); none listed, none found. */
   dueDiligence: z.array(dueDiligenceFindingSchema).default([]),
 });

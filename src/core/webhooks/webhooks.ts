@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'claim.submit',
   'claim.recompute',
   'claim.prepare',
+  'claim.sign-off',
   'claim.return',
   'claim.resubmit',
   'claim.finding',

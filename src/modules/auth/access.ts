@@ -6,7 +6,8 @@
  * (DESIGN.md's scope table), others' answering 404. The repositories turn a scope into SQL
  * (filings, claims, registry, imports, reports, breakers).
  */
-export const ROLES = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] as const;
+/** `bureau`: the zone's Finance and Audit Bureau (财政审计局), which approves claims where a programme's stages say so (R23). */
+export const ROLES = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Actor {
@@ -31,7 +32,7 @@ export const SYSTEM: Actor = {
 };
 
 const ALL: readonly Role[] = ROLES;
-const STAFF: readonly Role[] = ['manager', 'reviewer', 'auditor'];
+const STAFF: readonly Role[] = ['manager', 'reviewer', 'auditor', 'bureau'];
 
 export const PERMISSIONS = {
   /** The working-day calendar (G6): everyone reads it; a manager enters the next year from the notice. */
@@ -39,7 +40,7 @@ export const PERMISSIONS = {
   'calendar:write': ['manager'],
   'registry:read': ALL,
   'registry:write': ['manager'],
-  'fund:read': ['manager', 'reviewer', 'auditor'],
+  'fund:read': ['manager', 'reviewer', 'auditor', 'bureau'],
   'fund:write': ['manager'],
   'filing:read': ALL,
   'filing:write': ['bank', 'manager'],
@@ -51,8 +52,8 @@ export const PERMISSIONS = {
   'claim:prepare': ['manager'],
   /** Send an undecided claim back to the bank for more (退回补正, R21): the reviewer at either stage. */
   'claim:return': ['manager', 'reviewer'],
-  /** A second person approves; the use case refuses the preparer (maker–checker). */
-  'claim:approve': ['manager', 'reviewer'],
+  /** A second person approves, or signs a stage; the use case refuses the preparer and roles the stage does not name (R18, R23). */
+  'claim:approve': ['manager', 'reviewer', 'bureau'],
   'claim:pay': ['manager'],
   'recovery:write': ['bank', 'manager'],
   /** A write-off (核销) the bank asked for is decided by a second person of the fund's staff (R18). */

@@ -1,4 +1,5 @@
 import { doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ROLES } from './access';
 
 /** How a person wants to hear of what waits on them (notifications module). */
 export const NOTIFY_PREFERENCES = ['each', 'digest', 'off'] as const;
@@ -10,7 +11,7 @@ export const users = pgTable(
     id: text('id').primaryKey(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
-    role: text('role', { enum: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] }).notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
     /** Bank officers and bank API tokens see only this bank's records. */
     bankId: text('bank_id'),
     guarantorId: text('guarantor_id'),

@@ -221,7 +221,13 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps, dossier: uc
     })
     .openapi(routes.get, async (c) =>
       c.json(
-        await uc.getClaim({ db, actor: requireActor(c, 'claim:read'), id: c.req.valid('param').id, today: today() }),
+        await uc.getClaim({
+          db,
+          catalog: catalog(),
+          actor: requireActor(c, 'claim:read'),
+          id: c.req.valid('param').id,
+          today: today(),
+        }),
         200,
       ),
     )
@@ -232,6 +238,7 @@ export function claimsRoutes({ db, catalog, today }: OperationsDeps, dossier: uc
           catalog: catalog(),
           actor: requireActor(c, 'claim:prepare'),
           id: c.req.valid('param').id,
+          today: today(),
         }),
         200,
       ),

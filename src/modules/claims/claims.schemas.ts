@@ -113,6 +113,19 @@ export const claimSchema = z
     decidedAt: z.string().nullable(),
     rejectionReason: z.string().nullable(),
     heldReason: i18nText.nullable(),
+    stage: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'under review: the index in `stages` of the stage waiting for its sign-off (R23)' }),
+    stageDueBy: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the waiting stage’s SLA date (its working days from when it was entered)' }),
+    stageOverdue: z.boolean(),
+    signOffs: z
+      .array(z.object({ stage: z.string(), by: z.string(), role: z.string(), at: z.string() }))
+      .openapi({ description: 'the stages signed in this review, in order (R23)' }),
     findings: z
       .array(z.object({ id: z.string(), cutBp: z.number().int(), note: z.string(), by: z.string(), at: z.string() }))
       .openapi({
@@ -134,6 +147,12 @@ export const claimSchema = z
 
 export const claimDetail = claimSchema
   .extend({
+    stages: z
+      .array(z.object({ id: z.string(), title: i18nText, by: z.array(z.string()), workingDays: z.number().int() }))
+      .openapi({
+        description:
+          'the sign-offs the claim’s programme asks for after preparation, in order; the last approves (R23)',
+      }),
     events: z.array(
       z.object({
         event: z.string(),

@@ -12,6 +12,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { CLAIM_STATES } from '../../core/claims/claim-state';
+import type { SignOff } from '../../core/claims/workflow';
 import { filings } from '../filings/filings.table';
 
 /** What the fund's staff asked the bank for when they sent a claim back (R21). */
@@ -77,6 +78,13 @@ export const claims = pgTable(
     heldReason: jsonb('held_reason'),
     /** The last time the claim went back to the bank (退回补正, R21): what was asked for, by whom, when. */
     returnRequest: jsonb('return_request').$type<ReturnRequest>(),
+    /** Under review: the index of the stage waiting for its sign-off (R23), and its SLA date. */
+    stage: integer('stage').notNull().default(0),
+    stageDueBy: date('stage_due_by', { mode: 'string' }),
+    /** The roles that decide the stage waiting (R23), so that each person's to-do list is one query. */
+    stageBy: jsonb('stage_by').$type<string[]>(),
+    /** The stages signed so far in this review (R23); a resubmission after a return starts them again. */
+    signOffs: jsonb('sign_offs').$type<SignOff[]>().notNull().default([]),
     /** The reviewer's due-diligence findings (R22); their cuts, added, reduce the compensation. */
     findings: jsonb('findings').$type<Finding[]>().notNull().default([]),
     paidAt: timestamp('paid_at', { withTimezone: true }),

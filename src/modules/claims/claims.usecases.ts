@@ -17,6 +17,7 @@ import {
   type ClaimState,
 } from '../../core/claims/claim-state';
 import { totalCut } from '../../core/claims/due-diligence';
+import { isFinalStage, stageProblem, type ClaimStage } from '../../core/claims/workflow';
 import { limitShortfallAccount, payClaim, payClaimIds } from '../../core/ledger/fund-operations';
 import {
   approveClaim as lifeApproveClaim,
@@ -36,7 +37,7 @@ import { createFundsRepository } from '../funds/funds.repository';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
-import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { procedureOf, type PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
 import { decodeCursor, pageOf } from '../shared/paging';
 import type { Bilingual } from '../../core/text';
@@ -90,6 +91,11 @@ export function claimView(
     rejectionReason: c.rejectionReason,
     heldReason: c.heldReason as Bilingual | null,
     returnRequest: c.returnRequest ?? null,
+    stage: c.state === 'under-review' ? c.stage : null,
+    stageDueBy: c.state === 'under-review' ? c.stageDueBy : null,
+    stageOverdue:
+      c.state === 'under-review' && c.stageDueBy !== null && extra.today !== undefined && extra.today > c.stageDueBy,
+    signOffs: c.signOffs,
     findings: c.findings,
     cutBp: totalCut(c.findings.map((f) => f.cutBp)),
     approvedSeq: c.approvedSeq,
@@ -257,17 +263,34 @@ async function holdIfTripped(db: Db, catalog: PolicyCatalog, actor: Actor, c: Cl
   return move(db, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)');
 }
 
-/** The manager takes the claim up (the maker). */
+/** The stages a claim's programme asks for after preparation (R23), as its file stands today (procedure, like the dossier). */
+export function stagesOf(catalog: PolicyCatalog, policyVersionId: number): ClaimStage[] {
+  return procedureOf(catalog, policyVersionId)!.claimStages;
+}
+
+/** The claim's stages, read through its loan. */
+async function claimStages(db: Db, catalog: PolicyCatalog, c: ClaimRow): Promise<ClaimStage[]> {
+  const both = await repo.claimWithFiling({ db, claimId: c.id });
+  return stagesOf(catalog, both!.filing.policyVersionId);
+}
+
+/** The SLA date of a stage entered today (R23). */
+const stageDue = (catalog: PolicyCatalog, today: string, stage: ClaimStage) =>
+  catalog.calendar.workingDayDeadline(today, stage.workingDays).date;
+
+/** The manager takes the claim up (the maker); its first stage's clock starts (R23). */
 export async function prepareClaim({
   db,
   catalog,
   actor,
   id,
+  today,
 }: {
   db: Db;
   catalog: PolicyCatalog;
   actor: Actor;
   id: string;
+  today: string;
 }) {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, id, true);
@@ -276,7 +299,18 @@ export async function prepareClaim({
       return claimView(
         await move(tx, actor, c, 'hold', { heldReason: breakerView(c.bankId, b).why }, 'circuit breaker (G4)'),
       );
-    return claimView(await move(tx, actor, c, 'prepare', { preparedBy: actor.username, preparedAt: new Date() }));
+    const first = (await claimStages(tx, catalog, c))[0]!;
+    return claimView(
+      await move(tx, actor, c, 'prepare', {
+        preparedBy: actor.username,
+        preparedAt: new Date(),
+        stage: 0,
+        stageDueBy: stageDue(catalog, today, first),
+        stageBy: [...first.by],
+        signOffs: [],
+      }),
+      { today },
+    );
   });
 }
 
@@ -317,9 +351,32 @@ export async function approveClaim({
     if (c.state !== 'under-review') throw claimErrors.wrongState('approve', c.state);
     const filingsRepo = createFilingsRepository({ db: tx });
     const f = (await filingsRepo.find(c.filingId, {}, true))!;
+    const stages = stagesOf(catalog, f.policyVersionId);
+    const at = Math.min(c.stage, stages.length - 1);
+    assertMaySign(stages[at]!, c, actor);
+    // No stage is passed with a required item of the dossier missing (R20).
     if (dossier === 'required') {
       const unmet = await unmetMaterials({ db: tx, checklist: checklistOf(catalog, f.policyVersionId), claimId: c.id });
       if (unmet.length) throw claimErrors.materialsIncomplete(unmet);
+    }
+    const signOffs = [
+      ...c.signOffs,
+      { stage: stages[at]!.id, by: actor.username, role: actor.role, at: new Date().toISOString() },
+    ];
+    if (!isFinalStage(stages, at)) {
+      // A stage signed: the claim waits for the next one's (R23); no money moves.
+      const next = stages[at + 1]!;
+      return claimView(
+        await move(
+          tx,
+          actor,
+          c,
+          'sign-off',
+          { stage: at + 1, stageDueBy: stageDue(catalog, today, next), stageBy: [...next.by], signOffs },
+          `${stages[at]!.id} → ${next.id}`,
+        ),
+        { today },
+      );
     }
     // R14: the amount is ratio × the outstanding on the day of approval.
     const approved = lifeApproveClaim(loanOf(f, liveOf(c)));
@@ -344,12 +401,21 @@ export async function approveClaim({
         decidedBy: actor.username,
         decidedAt: new Date(),
         approvedSeq: seq,
+        signOffs,
+        stageDueBy: null,
+        stageBy: null,
         outstanding: f.outstanding,
         compensation: comp.compensation,
         parties: partiesOf(comp),
       }),
     );
   });
+}
+
+/** R23 with R18: only the roles the stage names decide it, and nobody who signed an earlier stage. */
+function assertMaySign(stage: ClaimStage, c: ClaimRow, actor: Actor): void {
+  const problem = stageProblem({ stage, role: actor.role, actor: actor.username, signOffs: c.signOffs });
+  if (problem) throw claimErrors.preparerCannotDecide(problem);
 }
 
 /** R18: the one who prepared a claim may neither approve nor reject it. */
@@ -465,6 +531,10 @@ export async function rejectClaim({
     const c = await findClaim(tx, actor, id, true);
     if (c.state === 'under-review' || c.state === 'submitted' || c.state === 'returned')
       assertMayDecide(c, actor, 'reject');
+    if (c.state === 'under-review') {
+      const stages = await claimStages(tx, catalog, c);
+      assertMaySign(stages[Math.min(c.stage, stages.length - 1)]!, c, actor);
+    }
     return claimView(
       await move(
         tx,
@@ -526,7 +596,22 @@ export async function returnClaim({
     };
     const note = `${request.items.length ? `[${request.items.join(', ')}] ` : ''}${input.note}`;
     return claimView(
-      await move(tx, actor, c, 'return', { returnRequest: request, preparedBy: null, preparedAt: null }, note),
+      await move(
+        tx,
+        actor,
+        c,
+        'return',
+        {
+          returnRequest: request,
+          preparedBy: null,
+          preparedAt: null,
+          stage: 0,
+          stageDueBy: null,
+          stageBy: null,
+          signOffs: [],
+        },
+        note,
+      ),
       { today },
     );
   });
@@ -691,14 +776,28 @@ export async function releaseHeldClaims({
   return held.length;
 }
 
-export async function getClaim({ db, actor, id, today }: { db: Db; actor: Actor; id: string; today: string }) {
+export async function getClaim({
+  db,
+  catalog,
+  actor,
+  id,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  id: string;
+  today: string;
+}) {
   const c = await findClaim(db, actor, id);
+  const stages = await claimStages(db, catalog, c);
   const events = await repo.claimEventsOf({ db, claimId: id });
   const bankRef = await repo.bankRefOf({ db, filingId: c.filingId });
   const enterpriseName = await repo.borrowerOf({ db, filingId: c.filingId });
   const queuePosition = (await queuePositions(db, [c])).get(c.id) ?? null;
   return {
     ...claimView(c, { bankRef: bankRef ?? '', today, queuePosition, ...(enterpriseName ? { enterpriseName } : {}) }),
+    stages: stages.map((st) => ({ id: st.id, title: st.title, by: [...st.by], workingDays: st.workingDays })),
     events: events.map((e) => ({
       event: e.event,
       from: e.fromState,

@@ -96,7 +96,7 @@ export async function calibrate({
     const claimId = submitted.id;
     let state = submitted.state;
     if (to === 'submitted' || state === 'held') return state;
-    state = (await prepareClaim({ db, catalog, actor: demoManager2, id: claimId })).state;
+    state = (await prepareClaim({ db, catalog, actor: demoManager2, id: claimId, today: on })).state;
     if (to === 'under-review' || state === 'held') return state;
     if (to === 'rejected')
       return (

@@ -89,7 +89,9 @@ export function claimSteps({
   if (prepareOn > asOf) return;
   at(prepareOn, 5, async () => {
     if (!live()) return;
-    loan.claimState = (await prepareClaim({ db: cur(), catalog, actor: preparer, id: loan.claimId! })).state;
+    loan.claimState = (
+      await prepareClaim({ db: cur(), catalog, actor: preparer, id: loan.claimId!, today: prepareOn })
+    ).state;
   });
   if (decideOn > asOf) return;
   at(decideOn, 6, async () => {

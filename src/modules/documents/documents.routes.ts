@@ -64,7 +64,7 @@ function download(c: Context<AppEnv>, file: DocumentFile) {
   });
 }
 
-export function documentsRoutes({ db, today }: OperationsDeps) {
+export function documentsRoutes({ db, catalog, today }: OperationsDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.filingConfirmation, async (c) => {
       const actor = requireActor(c, 'filing:read');
@@ -73,12 +73,26 @@ export function documentsRoutes({ db, today }: OperationsDeps) {
     })
     .openapi(routes.approvalForm, async (c) => {
       const actor = requireActor(c, 'claim:read');
-      const file = await approvalForm({ db, actor, id: c.req.valid('param').id, today: today(), now: new Date() });
+      const file = await approvalForm({
+        db,
+        catalog: catalog(),
+        actor,
+        id: c.req.valid('param').id,
+        today: today(),
+        now: new Date(),
+      });
       return download(c, file) as never;
     })
     .openapi(routes.paymentNotice, async (c) => {
       const actor = requireActor(c, 'claim:read');
-      const file = await paymentNotice({ db, actor, id: c.req.valid('param').id, today: today(), now: new Date() });
+      const file = await paymentNotice({
+        db,
+        catalog: catalog(),
+        actor,
+        id: c.req.valid('param').id,
+        today: today(),
+        now: new Date(),
+      });
       return download(c, file) as never;
     });
 }

@@ -14,6 +14,7 @@ import { createFundsRepository } from '../funds/funds.repository';
 import { createProgrammesRepository } from '../programmes/programmes.repository';
 import { createRegistryRepository } from '../registry/registry.repository';
 import type { Db } from '../shared/db';
+import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { documentErrors } from './documents.errors';
 import { approvalFormPdf, person, type ClaimDetail, type People } from './approval-form.document';
 import type { FilingDetail, LoanContext } from './documents.loan';
@@ -125,8 +126,11 @@ export async function filingConfirmation({
   return issued(db, actor, 'filing-confirmation', id, filing.bankRef, bytes);
 }
 
-async function claimAndLoan(db: Db, actor: Actor, id: string, today: string, check = (_claim: ClaimDetail) => {}) {
-  const claim = await getClaim({ db, actor, id, today });
+async function claimAndLoan(
+  { db, catalog, actor, id, today }: { db: Db; catalog: PolicyCatalog; actor: Actor; id: string; today: string },
+  check = (_claim: ClaimDetail) => {},
+) {
+  const claim = await getClaim({ db, catalog, actor, id, today });
   check(claim);
   // The claim's loan through the same scope: whoever sees a claim sees its loan.
   const filing = await getFiling({ db, actor, id: claim.filingId });
@@ -143,18 +147,20 @@ async function claimAndLoan(db: Db, actor: Actor, id: string, today: string, che
 /** 补偿审批表 of a claim the actor may read, in whatever state it is. */
 export async function approvalForm({
   db,
+  catalog,
   actor,
   id,
   today,
   now,
 }: {
   db: Db;
+  catalog: PolicyCatalog;
   actor: Actor;
   id: string;
   today: string;
   now: Date;
 }): Promise<DocumentFile> {
-  const { claim, ctx, people } = await claimAndLoan(db, actor, id, today);
+  const { claim, ctx, people } = await claimAndLoan({ db, catalog, actor, id, today });
   const bytes = await approvalFormPdf(ctx, claim, people, now);
   return issued(db, actor, 'approval-form', id, ctx.filing.bankRef, bytes);
 }
@@ -168,18 +174,20 @@ function notPaid(claim: ClaimDetail): void {
 /** 拨付通知 of a paid claim the actor may read; any other claim is 409 `document.claim_not_paid`. */
 export async function paymentNotice({
   db,
+  catalog,
   actor,
   id,
   today,
   now,
 }: {
   db: Db;
+  catalog: PolicyCatalog;
   actor: Actor;
   id: string;
   today: string;
   now: Date;
 }): Promise<DocumentFile> {
-  const { claim, ctx, people } = await claimAndLoan(db, actor, id, today, notPaid);
+  const { claim, ctx, people } = await claimAndLoan({ db, catalog, actor, id, today }, notPaid);
   const bytes = await paymentNoticePdf(ctx, claim, people, now);
   return issued(db, actor, 'payment-notice', id, ctx.filing.bankRef, bytes);
 }

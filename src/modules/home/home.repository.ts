@@ -28,9 +28,11 @@ export interface WaitingFilter {
   states: readonly ClaimState[];
   /** Leave out the claims this person prepared (maker–checker, R18: the preparer cannot decide). */
   notPreparedBy?: string;
+  /** Only claims whose waiting stage this role decides and this person has not signed already (R23). */
+  decider?: { role: string; username: string };
 }
 
-function waitingWhere({ scope, states, notPreparedBy }: WaitingFilter): (SQL | undefined)[] {
+function waitingWhere({ scope, states, notPreparedBy, decider }: WaitingFilter): (SQL | undefined)[] {
   return [
     inArray(claims.state, [...states]),
     scope.kind === 'bank' ? eq(claims.bankId, scope.bankId) : undefined,
@@ -38,6 +40,11 @@ function waitingWhere({ scope, states, notPreparedBy }: WaitingFilter): (SQL | u
       ? inArray(claims.filingId, sql`(select id from filings where guarantor_id = ${scope.guarantorId})`)
       : undefined,
     notPreparedBy ? or(isNull(claims.preparedBy), ne(claims.preparedBy, notPreparedBy)) : undefined,
+    // A claim prepared before the stages existed waits for the default stage: a manager or reviewer.
+    decider
+      ? sql`coalesce(${claims.stageBy}, '["manager","reviewer"]'::jsonb) @> ${JSON.stringify([decider.role])}::jsonb`
+      : undefined,
+    decider ? sql`not (${claims.signOffs} @> ${JSON.stringify([{ by: decider.username }])}::jsonb)` : undefined,
   ];
 }
 

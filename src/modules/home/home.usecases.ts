@@ -226,17 +226,27 @@ export async function getHome({
 }) {
   const scope: Scope = scopeFor(actor);
   const role = actor.role;
-  const staff = role === 'manager' || role === 'reviewer' || role === 'auditor';
-  const checker = role === 'manager' || role === 'reviewer';
+  const staff = role === 'manager' || role === 'reviewer' || role === 'auditor' || role === 'bureau';
+  const checker = role === 'manager' || role === 'reviewer' || role === 'bureau';
 
   const [toPrepare, toDecide, toPay, writeOffs, returned, inFlight, toConfirm, funds, breakers, bank] =
     await Promise.all([
       role === 'manager' ? claimList(db, { scope, states: ['submitted'] }, 'due', today) : noClaims(),
       checker
-        ? claimList(db, { scope, states: ['under-review'], notPreparedBy: actor.username }, 'due', today)
+        ? claimList(
+            db,
+            {
+              scope,
+              states: ['under-review'],
+              notPreparedBy: actor.username,
+              decider: { role, username: actor.username },
+            },
+            'due',
+            today,
+          )
         : noClaims(),
       role === 'manager' ? claimList(db, { scope, states: ['approved', 'queued'] }, 'queue', today) : noClaims(),
-      checker ? writeOffList(db, actor) : empty<WriteOffItem>(),
+      role === 'manager' || role === 'reviewer' ? writeOffList(db, actor) : empty<WriteOffItem>(),
       scope.kind === 'bank' ? claimList(db, { scope, states: ['returned'] }, 'returned', today) : noClaims(),
       scope.kind === 'bank' ? claimList(db, { scope, states: IN_FLIGHT }, 'due', today) : noClaims(),
       scope.kind === 'guarantor' ? toConfirmList(db, actor, scope.guarantorId) : empty<ConfirmItem>(),

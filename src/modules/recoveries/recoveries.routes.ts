@@ -137,7 +137,7 @@ export function recoveriesRoutes({ db, catalog, today }: OperationsDeps) {
     .openapi(routes.list, async (c) => {
       const actor = requireActor(c, 'claim:read');
       const claimId = c.req.valid('param').id;
-      await getClaim({ db, actor, id: claimId, today: today() }); // 404 unless the actor may see the claim
+      await getClaim({ db, catalog: catalog(), actor, id: claimId, today: today() }); // 404 unless the actor may see the claim
       return c.json({ items: await uc.listRecoveries({ db, actor, claimId }) }, 200);
     })
     .openapi(routes.report, async (c) => {

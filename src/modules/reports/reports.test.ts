@@ -63,7 +63,7 @@ beforeAll(async () => {
     input: { filingId: a.id },
     today: '2026-03-03',
   });
-  await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id });
+  await prepareClaim({ db: w.db, catalog: w.catalog, actor: manager, id: claim.id, today: '2026-03-03' });
   await approveClaim({
     dossier: 'waived',
     db: w.db,

@@ -17,7 +17,7 @@ import type {
   UserInput,
 } from './types';
 
-export const ROLES: readonly Role[] = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'];
+export const ROLES: readonly Role[] = ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'];
 
 export const USERS_KEY = ['users'] as const;
 export const TOKENS_KEY = ['api-tokens'] as const;

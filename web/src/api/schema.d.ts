@@ -7827,7 +7827,7 @@ export interface components {
       username: string;
       displayName: string;
       /** @enum {string} */
-      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor';
+      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor' | 'bureau';
       bankId: string | null;
       guarantorId: string | null;
     };
@@ -8320,6 +8320,18 @@ export interface components {
         /** @description In English */
         en: string;
       } | null;
+      /** @description under review: the index in `stages` of the stage waiting for its sign-off (R23) */
+      stage: number | null;
+      /** @description the waiting stage’s SLA date (its working days from when it was entered) */
+      stageDueBy: string | null;
+      stageOverdue: boolean;
+      /** @description the stages signed in this review, in order (R23) */
+      signOffs: {
+        stage: string;
+        by: string;
+        role: string;
+        at: string;
+      }[];
       /** @description the reviewer’s due-diligence findings (尽职审查, R22), each with its cut in basis points */
       findings: {
         id: string;
@@ -8351,6 +8363,18 @@ export interface components {
       filingId: string;
     };
     ClaimDetail: components['schemas']['Claim'] & {
+      /** @description the sign-offs the claim’s programme asks for after preparation, in order; the last approves (R23) */
+      stages: {
+        id: string;
+        title: {
+          /** @description In Chinese */
+          zh: string;
+          /** @description In English */
+          en: string;
+        };
+        by: string[];
+        workingDays: number;
+      }[];
       events: {
         event: string;
         from: string | null;
@@ -8550,7 +8574,7 @@ export interface components {
       username: string;
       displayName: string;
       /** @enum {string} */
-      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor';
+      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor' | 'bureau';
       bankId: string | null;
       guarantorId: string | null;
       disabled: boolean;
@@ -8564,7 +8588,7 @@ export interface components {
       /** @example 工行经开区支行 刘 */
       displayName: string;
       /** @enum {string} */
-      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor';
+      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor' | 'bureau';
       password: string;
       /** @description required for a bank officer */
       bankId?: string;
@@ -8935,7 +8959,7 @@ export interface components {
     };
     Home: {
       /** @enum {string} */
-      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor';
+      role: 'manager' | 'reviewer' | 'bank' | 'guarantor' | 'auditor' | 'bureau';
       today: string;
       counts: {
         /** @description what waits on this person to act: the header’s badge */
@@ -9496,6 +9520,7 @@ export interface components {
         | 'claim.submit'
         | 'claim.recompute'
         | 'claim.prepare'
+        | 'claim.sign-off'
         | 'claim.return'
         | 'claim.resubmit'
         | 'claim.finding'
@@ -9549,6 +9574,7 @@ export interface components {
         | 'claim.submit'
         | 'claim.recompute'
         | 'claim.prepare'
+        | 'claim.sign-off'
         | 'claim.return'
         | 'claim.resubmit'
         | 'claim.finding'

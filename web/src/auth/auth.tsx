@@ -61,17 +61,21 @@ export function useAuth(): AuthState {
 
 /** What each role sees in the navigation and may open (the server enforces it again). */
 export const NAV: { path: string; key: string; roles: Role[] }[] = [
-  { path: '/', key: 'nav.home', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
-  { path: '/dashboard', key: 'nav.dashboard', roles: ['manager', 'reviewer', 'auditor'] },
+  { path: '/', key: 'nav.home', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'] },
+  { path: '/dashboard', key: 'nav.dashboard', roles: ['manager', 'reviewer', 'auditor', 'bureau'] },
   { path: '/simulation', key: 'nav.simulation', roles: ['manager', 'reviewer', 'auditor'] },
-  { path: '/filings', key: 'nav.filings', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
-  { path: '/claims', key: 'nav.claims', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
-  { path: '/programmes', key: 'nav.programmes', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
-  { path: '/enterprises', key: 'nav.enterprises', roles: ['manager', 'reviewer', 'bank', 'auditor'] },
-  { path: '/banks', key: 'nav.banks', roles: ['manager', 'reviewer', 'bank', 'auditor'] },
+  { path: '/filings', key: 'nav.filings', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'] },
+  { path: '/claims', key: 'nav.claims', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'] },
+  {
+    path: '/programmes',
+    key: 'nav.programmes',
+    roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'],
+  },
+  { path: '/enterprises', key: 'nav.enterprises', roles: ['manager', 'reviewer', 'bank', 'auditor', 'bureau'] },
+  { path: '/banks', key: 'nav.banks', roles: ['manager', 'reviewer', 'bank', 'auditor', 'bureau'] },
   { path: '/guarantors', key: 'nav.guarantors', roles: ['manager', 'reviewer', 'guarantor', 'auditor'] },
-  { path: '/reports', key: 'nav.reports', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor'] },
-  { path: '/audit', key: 'nav.audit', roles: ['manager', 'reviewer', 'auditor'] },
+  { path: '/reports', key: 'nav.reports', roles: ['manager', 'reviewer', 'bank', 'guarantor', 'auditor', 'bureau'] },
+  { path: '/audit', key: 'nav.audit', roles: ['manager', 'reviewer', 'auditor', 'bureau'] },
   { path: '/users', key: 'nav.users', roles: ['manager', 'auditor'] },
 ];
 

@@ -14,6 +14,7 @@ import { Dossier } from './Dossier';
 import { RecoveryCard } from './RecoveryCard';
 import { FindingsCard } from './FindingsCard';
 import { ReturnCard } from './ReturnCard';
+import { StagesCard } from './StagesCard';
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
 const SYSTEM_NOTES: Record<string, string> = {
@@ -56,10 +57,14 @@ export default function ClaimPage() {
       </>
     );
   const isPreparer = c.preparedBy === user?.username;
+  // Under review, the waiting stage's roles decide (R23), never one who signed an earlier stage (R18).
+  const waitingStage = c.state === 'under-review' ? c.stages[c.stage ?? 0] : undefined;
+  const signedEarlier = c.signOffs.some((o) => o.by === user?.username);
+  const mayDecide = !!waitingStage && !!user && waitingStage.by.includes(user.role);
   // Whether this user has a step to take now; if not, the card says who has (or that the claim is closed).
   const canAct =
     (c.state === 'submitted' && can(user, 'manager')) ||
-    (c.state === 'under-review' && can(user, 'manager', 'reviewer')) ||
+    (c.state === 'under-review' && mayDecide) ||
     (c.state === 'approved' && can(user, 'manager')) ||
     (['submitted', 'under-review', 'held', 'returned'].includes(c.state) && user?.role === 'bank');
   const stepErr = step.error instanceof ApiError ? step.error : null;
@@ -148,21 +153,29 @@ export default function ClaimPage() {
               {t('claim.prepare')}
             </button>
           )}
-          {c.state === 'under-review' && can(user, 'manager', 'reviewer') && (
+          {c.state === 'under-review' && mayDecide && (
             <>
               {isPreparer && (
                 <p className="error" role="note" data-testid="maker-checker">
                   {t('claim.youPrepared')}
                 </p>
               )}
+              {signedEarlier && (
+                <p className="error" role="note">
+                  {t('stages.youSigned')}
+                </p>
+              )}
+              {c.stages.length > 1 && waitingStage && (
+                <p className="muted">{t('stages.deciding', { stage: pick(waitingStage.title, i18n.language) })}</p>
+              )}
               <div className="row">
                 <button
                   type="button"
                   className="primary"
                   onClick={() => step.mutate('approve')}
-                  disabled={step.isPending || isPreparer}
+                  disabled={step.isPending || isPreparer || signedEarlier}
                 >
-                  {t('claim.approve')}
+                  {c.stages.length > 1 && c.stage !== c.stages.length - 1 ? t('stages.sign') : t('claim.approve')}
                 </button>
               </div>
               <Field label={t('claim.rejectReason')} error={stepErr?.forField('reason')} name="reason">
@@ -201,6 +214,7 @@ export default function ClaimPage() {
           )}
         </section>
       </div>
+      <StagesCard claim={c} />
       <ReturnCard claim={c} />
       <FindingsCard claim={c} />
       <Dossier claimId={c.id} />

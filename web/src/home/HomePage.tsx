@@ -20,6 +20,7 @@ const COUNTS: Record<Home['role'], CountKey[]> = {
   manager: ['toPrepare', 'toDecide', 'toPay', 'writeOffs', 'late', 'fundsShort', 'breakersNear', 'breakersTripped'],
   reviewer: ['toDecide', 'writeOffs', 'late', 'fundsShort', 'breakersNear', 'breakersTripped'],
   auditor: ['fundsShort', 'breakersNear', 'breakersTripped'],
+  bureau: ['toDecide', 'late', 'fundsShort', 'breakersNear', 'breakersTripped'],
   bank: ['returned', 'late', 'inFlight'],
   guarantor: ['toConfirm'],
 };
