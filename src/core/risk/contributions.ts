@@ -12,7 +12,8 @@
  * gives back its loss: `replayYear` throws if it does not.
  */
 import { sectorRho } from './factors';
-import { normalCdf, normalInv } from './normal';
+import { CellThresholds } from './model-risk';
+import { normalCdf } from './normal';
 import type { MonteCarloSpec, ScenarioBlock } from './monte-carlo';
 import type { Portfolio } from './portfolio';
 import { Rng } from './random';
@@ -23,20 +24,23 @@ export function replayYear(p: Portfolio, spec: MonteCarloSpec, s: number): numbe
   const rho = sectorRho(p, spec.factors);
   const c = spec.factors.sectorCorrelation ?? 1;
   const rng = new Rng(spec.seed, s);
+  const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
+  model.startScenario(rng);
   const z = rng.normal() + spec.shift;
   const factor = new Float64Array(p.sectors.length);
   for (let k = 0; k < factor.length; k++) factor[k] = c === 1 ? z : Math.sqrt(c) * z + Math.sqrt(1 - c) * rng.normal();
+  model.startYear(rng);
   const out: number[] = [];
-  for (const cell of p.cells) {
+  for (const [j, cell] of p.cells.entries()) {
     const r = rho[cell.sector]!;
     const q =
       cell.pd <= 0
         ? 0
         : cell.pd >= 1
           ? 1
-          : r === 0
+          : r === 0 && !model.dynamic
             ? cell.pd
-            : normalCdf((normalInv(cell.pd) - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
+            : normalCdf((model.thr[j]! - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
     if (q <= 0) continue;
     if (q >= 1) {
       for (let i = 0; i < cell.count; i++) out.push(cell.start + i);
