@@ -18,9 +18,11 @@
  * Draw order within scenario s (stream Rng(seed, s)): the grades' intensities (when uncertain),
  * then per year the global factor, the sector factors, W (t copula), the cells' defaults.
  */
+import { formatYuan, parseYuan } from '../money/money';
 import { normalInv } from './normal';
 import type { PdEstimate } from './pd-history';
-import { RiskInputError, type Portfolio } from './portfolio';
+import { payoutTotal, RiskInputError, type Portfolio } from './portfolio';
+import type { StressFigures } from './stress';
 import type { Rng } from './random';
 import { studentTInv } from './student-t';
 
@@ -126,4 +128,80 @@ export class CellThresholds {
     const scale = this.copula ? Math.sqrt((2 * rng.gamma(this.copula.nu / 2)) / this.copula.nu) : 1;
     for (let j = 0; j < this.base.length; j++) this.thr[j] = this.base[j]! * scale;
   }
+}
+
+/** The expected loss of one year with the grades' PDs at their posterior mean (fen, fractional). */
+export function posteriorExpectedLoss(p: Portfolio, posterior: readonly (PdPosterior | null)[], v: number): number {
+  let el = 0;
+  for (const c of p.cells) {
+    const g = posterior[c.grade];
+    const pd = g ? Math.min(1, (c.pd * posteriorMeanPd(g)) / pointPd(g)) : c.pd;
+    el += pd * payoutTotal(p, v, c.start, c.count);
+  }
+  return el;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model-risk table: the same book and seed under the Gaussian copula with fixed PDs, the t
+// copula, the PD's uncertainty and both, side by side, each with its difference from the first.
+
+export type ModelId = 'gaussian' | 't' | 'gaussian-pd-uncertainty' | 't-pd-uncertainty';
+
+export interface ModelRiskRow {
+  id: ModelId;
+  copula: 'gaussian' | 't';
+  /** ν of the t copula. */
+  nu?: number;
+  pdUncertainty: boolean;
+  variants: StressFigures[];
+  /** This row's figures less the Gaussian fixed-PD row's (yuan, signed; probabilities as numbers). */
+  difference: StressFigures[];
+}
+
+/** The models a run with these options is compared over, the reference first and the run's own last. */
+export function modelsOf(copula: TCopula | undefined, pdUncertainty: boolean): ModelId[] {
+  const out: ModelId[] = ['gaussian'];
+  if (copula) out.push('t');
+  if (pdUncertainty) out.push('gaussian-pd-uncertainty');
+  if (copula && pdUncertainty) out.push('t-pd-uncertainty');
+  return out.length > 1 ? out : [];
+}
+
+const minus = (a: string, b: string): string =>
+  formatYuan(parseYuan(a, { allowNegative: true }) - parseYuan(b, { allowNegative: true }));
+
+/** The table's rows from each model's figures (the order of `modelsOf`, the Gaussian first). */
+export function modelRiskTable(
+  rows: readonly { id: ModelId; variants: StressFigures[] }[],
+  copula: TCopula | undefined,
+): ModelRiskRow[] {
+  const ref = rows[0]!;
+  return rows.map((r) => ({
+    id: r.id,
+    copula: r.id.startsWith('t') ? 't' : 'gaussian',
+    ...(r.id.startsWith('t') && copula ? { nu: copula.nu } : {}),
+    pdUncertainty: r.id.endsWith('pd-uncertainty'),
+    variants: r.variants,
+    difference: r.variants.map((f, v): StressFigures => {
+      const b = ref.variants[v]!;
+      return {
+        variant: f.variant,
+        expectedLoss: minus(f.expectedLoss, b.expectedLoss),
+        tail: f.tail.map((t, i) => ({
+          level: t.level,
+          valueAtRisk: minus(t.valueAtRisk, b.tail[i]!.valueAtRisk),
+          expectedShortfall: minus(t.expectedShortfall, b.tail[i]!.expectedShortfall),
+        })),
+        exhaustion: f.exhaustion.map((e, y) => {
+          const o = b.exhaustion[y]!;
+          // the two runs draw different numbers: their errors add in quadrature
+          return {
+            withinYears: e.withinYears,
+            probability: e.probability - o.probability,
+            standardError: Math.hypot(e.standardError, o.standardError),
+          };
+        }),
+      };
+    }),
+  }));
 }
