@@ -176,7 +176,7 @@ const modelRun = async (s: MonteCarloSpec) => {
   const l6 = yearLosses(b, 0);
   return {
     seconds: secs(t),
-    el: weightedMean(l6, b.weights).value,
+    el: weightedMean(l6, b.weights),
     var999: tailMeasures(l6, b.weights)[2]!.valueAtRisk,
   };
 };
@@ -190,7 +190,7 @@ console.log(
   `6. model risk, ${LOANS.toLocaleString('en')} loans × ${SCENARIOS.toLocaleString('en')} scenarios on ${WORKERS} workers: Gaussian ${gaussianBefore.seconds.toFixed(2)} s / ${gaussianAfter.seconds.toFixed(2)} s (before / after), t copula ν = 5 ${tRun.seconds.toFixed(2)} s, Gaussian + PD uncertainty ${uncertainRun.seconds.toFixed(2)} s`,
 );
 console.log(
-  `   VaR 99.9%: Gaussian ${yuan0(gaussianBefore.var999)}, t ${yuan0(tRun.var999)}, PD uncertainty ${yuan0(uncertainRun.var999)} yuan; EL ${yuan0(gaussianBefore.el)} / ${yuan0(tRun.el)} / ${yuan0(uncertainRun.el)} yuan`,
+  `   VaR 99.9%: Gaussian ${yuan0(gaussianBefore.var999)}, t ${yuan0(tRun.var999)}, PD uncertainty ${yuan0(uncertainRun.var999)} yuan; EL ${[gaussianBefore, tRun, uncertainRun].map((r) => `${yuan0(r.el.value)} ± ${yuan0(r.el.standardError)}`).join(' / ')} yuan`,
 );
 console.log(
   JSON.stringify({
