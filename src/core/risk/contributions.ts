@@ -19,12 +19,16 @@ import type { Portfolio } from './portfolio';
 import { Rng } from './random';
 import { kthLargest, tailMeasures } from './statistics';
 
-/** The loans (portfolio order) that default in the first year of scenario s. */
-export function replayYear(p: Portfolio, spec: MonteCarloSpec, s: number): number[] {
+/** The loans (portfolio order) that default in the first year of scenario s (`model`: the spec's thresholds, made once by a caller that replays many). */
+export function replayYear(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  s: number,
+  model = new CellThresholds(p, spec.copula, spec.pdPosterior),
+): number[] {
   const rho = sectorRho(p, spec.factors);
   const c = spec.factors.sectorCorrelation ?? 1;
   const rng = new Rng(spec.seed, s);
-  const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
   model.startScenario(rng);
   const z = rng.normal() + spec.shift;
   const factor = new Float64Array(p.sectors.length);
@@ -81,8 +85,9 @@ export function riskContributions(
   const loss = (s: number) => block.losses[s * block.years * block.variants + v]!;
   const losses = Float64Array.from({ length: n }, (_, s) => loss(s));
   const { valueAtRisk: VaR, expectedShortfall: ES } = tailMeasures(losses, block.weights, [level])[0]!;
+  const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
   const replay = (s: number, into: Float64Array, weight: number) => {
-    const defaults = replayYear(p, spec, block.from + s);
+    const defaults = replayYear(p, spec, block.from + s, model);
     let sum = 0;
     for (const i of defaults) {
       const x = p.payouts[i * V + v]!;

@@ -116,10 +116,18 @@ export class CellThresholds {
       const lambda = rng.gamma(q.shape) / q.rate;
       this.ratio[g] = -Math.expm1(-lambda) / pointPd(q);
     }
+    // cells of a grade come one after another and mostly share their PD (unless a sector is shocked): one quantile for them
+    let lastPd = NaN;
+    let lastThr = 0;
     for (let j = 0; j < this.base.length; j++) {
       const pd = this.pd[j]!;
       if (!(pd > 0 && pd < 1) || this.ratio[this.grade[j]!] === 1) continue;
-      this.base[j] = thresholdOf(this.cellPd(j), this.copula);
+      const drawn = this.cellPd(j);
+      if (drawn !== lastPd) {
+        lastPd = drawn;
+        lastThr = thresholdOf(drawn, this.copula);
+      }
+      this.base[j] = lastThr;
     }
   }
 

@@ -388,7 +388,11 @@ export const simulationResult = z
     importanceShift: z.number(),
     model: z
       .object({ copula: z.enum(['gaussian', 't']), nu: z.number().optional(), pdUncertainty: z.boolean() })
-      .openapi({ description: 'The model of the figures: the copula and whether the PDs carried their uncertainty' }),
+      .optional()
+      .openapi({
+        description:
+          'The model of the figures: the copula and whether the PDs carried their uncertainty (absent in results stored before it was reported: the Gaussian with fixed PDs)',
+      }),
     modelRisk: z.array(modelRiskRow).optional().openapi({
       description:
         'Model risk (with a t copula or pdUncertainty): the same book and seed under the Gaussian copula with fixed PDs first, then the t, the PD uncertainty and both as asked; each with its difference from the first',

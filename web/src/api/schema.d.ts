@@ -9225,8 +9225,8 @@ export interface components {
       years: number;
       seed: number;
       importanceShift: number;
-      /** @description The model of the figures: the copula and whether the PDs carried their uncertainty */
-      model: {
+      /** @description The model of the figures: the copula and whether the PDs carried their uncertainty (absent in results stored before it was reported: the Gaussian with fixed PDs) */
+      model?: {
         /** @enum {string} */
         copula: 'gaussian' | 't';
         nu?: number;
