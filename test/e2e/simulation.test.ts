@@ -169,4 +169,34 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
       await context.close();
     }
   });
+
+  it('runs the t copula beside the Gaussian and shows the model-risk table with the difference', async () => {
+    const { context, page } = await app.signIn('manager');
+    try {
+      await page.goto('/simulation');
+      await page.getByRole('heading', { name: '风险模拟', level: 1 }).waitFor();
+      await page.getByLabel('情景数').fill('2000');
+      await page.getByLabel('期初资金余额（元）').fill('250000');
+      await page.getByLabel('相依结构（copula）').selectOption('t');
+      await page.getByLabel('自由度 ν').fill('0');
+      await page.getByRole('button', { name: '开始模拟' }).click();
+      await page.locator('[data-field-error="copula.nu"]').waitFor();
+      await page.getByLabel('自由度 ν').fill('5');
+      await page.getByRole('button', { name: '开始模拟' }).click();
+      await page.locator('[data-testid="sim-status"][data-status="done"]').waitFor({ timeout: 110_000 });
+      const section = page.getByTestId('sim-model-risk');
+      await section.waitFor();
+      expect(await section.locator('tbody tr[data-model]').count()).toBe(2);
+      expect((await section.locator('tr[data-model="gaussian"] th').textContent())?.trim()).toBe('高斯 copula');
+      expect((await section.locator('tr[data-model="t"] th').textContent())?.trim()).toBe('t copula（ν = 5）');
+      const difference = (await section.locator('tr[data-difference="t"] td').allTextContents()).map((s) => s.trim());
+      expect(difference[0]).toMatch(/^[+-][\d,]+\.\d\d$/);
+      await shot(page, 'simulation-model-risk');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Model risk' }).waitFor();
+      expect((await section.locator('tr[data-model="t"] th').textContent())?.trim()).toBe('t copula (ν = 5)');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -147,4 +147,22 @@ describe('backstop simulate', { timeout: 120_000 }, () => {
       expect(bad.stderr.split('\n')).toHaveLength(2);
     }
   });
+
+  it('puts the Gaussian and the t copula side by side (--copula t --nu 5), and refuses a t without ν or PD uncertainty without history', () => {
+    const r = runCli([...base, ...pd, '--copula', 't', '--nu', '5', '--cash', '2000000', '--format', 'table']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nGaussian\s+\d+\.\d\d/);
+    expect(r.stdout).toMatch(/\nt \(ν=5\)\s+\d+\.\d\d/);
+    expect(r.stdout).toMatch(/\n {2}− Gaussian\s+-?\d+\.\d\d/);
+    for (const [args, message] of [
+      [['--copula', 't'], /^backstop: --nu: is needed for the t copula\n$/],
+      [['--copula', 't', '--nu', '0.5'], /^backstop: --nu: must be at least 1\n$/],
+      [['--pd-uncertainty'], /^backstop: --pd-uncertainty: needs PDs from history/],
+    ] as const) {
+      const bad = runCli([...base, ...pd, ...args]);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
+  });
 });

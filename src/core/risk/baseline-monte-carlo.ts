@@ -10,11 +10,13 @@
 import { checkMonteCarloSpec, type MonteCarloSpec, type ScenarioBlock } from './monte-carlo';
 import { sectorRho } from './factors';
 import { conditionalPd } from './normal';
-import type { Portfolio } from './portfolio';
+import { RiskInputError, type Portfolio } from './portfolio';
 import { Rng } from './random';
 
 export function simulateBaseline(p: Portfolio, spec: MonteCarloSpec, from: number, to: number): ScenarioBlock {
   checkMonteCarloSpec(spec);
+  if (spec.copula || spec.pdPosterior)
+    throw new RiskInputError('copula', 'the textbook baseline runs the Gaussian copula with fixed PDs only');
   const V = p.variants.length;
   const Y = spec.years;
   const rho = sectorRho(p, spec.factors);

@@ -12,31 +12,39 @@
  * gives back its loss: `replayYear` throws if it does not.
  */
 import { sectorRho } from './factors';
-import { normalCdf, normalInv } from './normal';
+import { CellThresholds } from './model-risk';
+import { normalCdf } from './normal';
 import type { MonteCarloSpec, ScenarioBlock } from './monte-carlo';
 import type { Portfolio } from './portfolio';
 import { Rng } from './random';
 import { kthLargest, tailMeasures } from './statistics';
 
-/** The loans (portfolio order) that default in the first year of scenario s. */
-export function replayYear(p: Portfolio, spec: MonteCarloSpec, s: number): number[] {
+/** The loans (portfolio order) that default in the first year of scenario s (`model`: the spec's thresholds, made once by a caller that replays many). */
+export function replayYear(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  s: number,
+  model = new CellThresholds(p, spec.copula, spec.pdPosterior),
+): number[] {
   const rho = sectorRho(p, spec.factors);
   const c = spec.factors.sectorCorrelation ?? 1;
   const rng = new Rng(spec.seed, s);
+  model.startScenario(rng);
   const z = rng.normal() + spec.shift;
   const factor = new Float64Array(p.sectors.length);
   for (let k = 0; k < factor.length; k++) factor[k] = c === 1 ? z : Math.sqrt(c) * z + Math.sqrt(1 - c) * rng.normal();
+  model.startYear(rng);
   const out: number[] = [];
-  for (const cell of p.cells) {
+  for (const [j, cell] of p.cells.entries()) {
     const r = rho[cell.sector]!;
     const q =
       cell.pd <= 0
         ? 0
         : cell.pd >= 1
           ? 1
-          : r === 0
+          : r === 0 && !model.dynamic
             ? cell.pd
-            : normalCdf((normalInv(cell.pd) - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
+            : normalCdf((model.thr[j]! - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
     if (q <= 0) continue;
     if (q >= 1) {
       for (let i = 0; i < cell.count; i++) out.push(cell.start + i);
@@ -77,8 +85,9 @@ export function riskContributions(
   const loss = (s: number) => block.losses[s * block.years * block.variants + v]!;
   const losses = Float64Array.from({ length: n }, (_, s) => loss(s));
   const { valueAtRisk: VaR, expectedShortfall: ES } = tailMeasures(losses, block.weights, [level])[0]!;
+  const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
   const replay = (s: number, into: Float64Array, weight: number) => {
-    const defaults = replayYear(p, spec, block.from + s);
+    const defaults = replayYear(p, spec, block.from + s, model);
     let sum = 0;
     for (const i of defaults) {
       const x = p.payouts[i * V + v]!;

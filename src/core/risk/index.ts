@@ -11,3 +11,5 @@ export * from './fund-paths';
 export * from './report';
 export * from './pd-history';
 export * from './stress';
+export * from './student-t';
+export * from './model-risk';

@@ -9,9 +9,13 @@
  * Scenario s draws from its own stream Rng(seed, s), so any split of scenarios over workers gives
  * the same numbers. Importance sampling: the global factor Z is drawn from N(shift, 1); each
  * scenario carries the likelihood ratio exp(−shift·Z + shift²/2) per year as its weight.
+ *
+ * The t copula and the PD's uncertainty (model-risk.ts) only move each cell's threshold per
+ * scenario and year; the rest of the machinery is the same.
  */
 import { checkFactorModel, sectorRho, type FactorModel } from './factors';
-import { normalCdf, normalInv } from './normal';
+import { CellThresholds, checkCopula, type PdPosterior, type TCopula } from './model-risk';
+import { normalCdf } from './normal';
 import { RiskInputError, type Portfolio } from './portfolio';
 import { Rng } from './random';
 
@@ -23,6 +27,10 @@ export interface MonteCarloSpec {
   years: number;
   /** Mean of the global factor under importance sampling; 0 = plain Monte Carlo, −1…−3 for tails. */
   shift: number;
+  /** The Student-t copula; absent = Gaussian. */
+  copula?: TCopula;
+  /** Per grade (portfolio order), the posterior each scenario draws the grade's PD from; null = fixed. Absent = fixed PDs. */
+  pdPosterior?: readonly (PdPosterior | null)[];
 }
 
 /** Scenarios from…to−1: losses[((s − from)·years + y)·variants + v] in fen, and each scenario's weight. */
@@ -40,6 +48,7 @@ export const MAX_YEARS = 50;
 
 export function checkMonteCarloSpec(spec: MonteCarloSpec): void {
   checkFactorModel(spec.factors);
+  checkCopula(spec.copula);
   if (!Number.isSafeInteger(spec.seed)) throw new RiskInputError('seed', 'must be a whole number');
   if (!Number.isInteger(spec.scenarios) || spec.scenarios < 1 || spec.scenarios > MAX_SCENARIOS)
     throw new RiskInputError('scenarios', `must be a whole number from 1 to ${MAX_SCENARIOS}`);
@@ -79,14 +88,15 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
   const sc = Math.sqrt(c);
   const si = Math.sqrt(1 - c);
   // The cells as flat typed arrays. kind: 0 = no loan can default (PD 0), 1 = every loan defaults
-  // (PD 1), 2 = a fixed PD (ρ = 0; inv precomputed), 3 = conditional PD Φ((thr − a·Y)/b).
+  // (PD 1), 2 = a fixed PD (ρ = 0 and a fixed threshold; inv precomputed), 3 = conditional PD Φ((thr − a·Y)/b).
+  const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
+  const thr = model.thr;
   const C = p.cells.length;
   const cStart = new Float64Array(C),
     cCount = new Float64Array(C),
     cSector = new Int32Array(C),
     kind = new Int32Array(C);
-  const thr = new Float64Array(C),
-    ca = new Float64Array(C),
+  const ca = new Float64Array(C),
     cb = new Float64Array(C),
     fixedInv = new Float64Array(C);
   for (let j = 0; j < C; j++) {
@@ -98,13 +108,10 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
     cb[j] = Math.sqrt(1 - rho[cell.sector]!);
     if (cell.pd <= 0) kind[j] = 0;
     else if (cell.pd >= 1) kind[j] = 1;
-    else if (ca[j] === 0) {
+    else if (ca[j] === 0 && !model.dynamic) {
       kind[j] = 2;
       fixedInv[j] = -1 / Math.log1p(-cell.pd);
-    } else {
-      kind[j] = 3;
-      thr[j] = normalInv(cell.pd);
-    }
+    } else kind[j] = 3;
   }
   const payouts = p.payouts;
   const losses = new Float64Array((to - from) * Y * V);
@@ -116,10 +123,12 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
   for (let s = from; s < to; s++) {
     const rng = new Rng(spec.seed, s);
     let weight = 1;
+    model.startScenario(rng);
     for (let y = 0; y < Y; y++) {
       const z = rng.normal() + shift;
       if (shift !== 0) weight *= Math.exp(-shift * z + 0.5 * shift * shift);
       for (let k = 0; k < S; k++) factor[k] = c === 1 ? z : sc * z + si * rng.normal();
+      model.startYear(rng);
       const at = ((s - from) * Y + y) * V;
       for (let j = 0; j < C; j++) {
         const kj = kind[j]!;

@@ -162,7 +162,8 @@ export function managerPds(grades: readonly string[], managerPd: Readonly<Record
 // The gamma distribution's quantile: the regularized lower incomplete gamma P(a, x) (series below
 // a + 1, Lentz's continued fraction above; Numerical Recipes §6.2), inverted by bisection.
 
-function logGamma(x: number): number {
+/** ln Γ(x) for x > 0 (also used by the Student-t distribution). */
+export function logGamma(x: number): number {
   // Lanczos, g = 7, n = 9: relative error below 1e-15 for x > 0
   const c = [
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,

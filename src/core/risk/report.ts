@@ -10,6 +10,7 @@ import { creditRiskPlus, type CreditRiskPlusModel } from './creditrisk-plus';
 import { LEVELS, latticeBounds, measuresOf, type LossDistribution, type LossMeasures } from './distribution';
 import type { FactorModel } from './factors';
 import { exhaustionProbabilities, exhaustionYears, type FundPlan } from './fund-paths';
+import { posteriorExpectedLoss, type ModelRiskRow } from './model-risk';
 import { yearLosses, type MonteCarloSpec, type ScenarioBlock } from './monte-carlo';
 import { PAYOUT_BANDS_YUAN, expectedLoss, payoutTotal, type Portfolio } from './portfolio';
 import { managerPds, type PdEstimate } from './pd-history';
@@ -108,6 +109,14 @@ export interface SimulationReport {
   years: number;
   seed: number;
   importanceShift: number;
+  /** The model the figures are of: the copula (ν for the t) and whether each scenario drew the PDs from their posterior. */
+  model: { copula: 'gaussian' | 't'; nu?: number; pdUncertainty: boolean };
+  /**
+   * Model risk: the same book and seed under the Gaussian copula with fixed PDs and under the
+   * run's options (t copula, PD uncertainty, both), with each one's difference from the Gaussian.
+   * Present when the run asked for the t copula or the PD's uncertainty.
+   */
+  modelRisk?: ModelRiskRow[];
   portfolio: PortfolioRow[];
   /** The PD used for each grade: set by the manager or estimated from the book's history (with the loans and defaults behind it). */
   pd: PdEstimate[];
@@ -168,10 +177,12 @@ function analytic(
   v: number,
   levels: readonly number[],
   crp?: CreditRiskPlusModel,
+  gaussianFixed = true,
 ): { measures: Record<string, LossMeasures>; finite?: LossDistribution } {
   const out: Record<string, LossMeasures> = {};
   let finite: LossDistribution | undefined;
-  if ((factors.sectorCorrelation ?? 1) === 1) {
+  // the Vasicek formulas are of the one-factor Gaussian copula with fixed PDs: not of a t or an uncertain-PD run
+  if (gaussianFixed && (factors.sectorCorrelation ?? 1) === 1) {
     out.vasicekLargePortfolio = vasicekLargePortfolio(p, factors, v, levels);
     if (p.loanCount <= FINITE_VASICEK_MAX_LOANS) {
       finite = vasicekFinite(p, factors, v, { nodes: 120, budget: 1 << 26 });
@@ -244,17 +255,18 @@ export function buildReport({
   bins = 40,
   topUp,
 }: ReportInput): SimulationReport {
+  const uncertain = spec.pdPosterior?.some((g) => g !== null) ?? false;
   const variants = p.variants.map((id, v): VariantReport => {
     const l = yearLosses(block, v, 0);
     const mean = weightedMean(l, block.weights);
     const sim = tailConfidence(l, block.weights, levels);
     const exhausted = fund ? exhaustionYears(block, v, fund) : undefined;
-    const { measures: exact, finite } = analytic(p, spec.factors, v, levels, crp);
+    const { measures: exact, finite } = analytic(p, spec.factors, v, levels, crp, !spec.copula && !uncertain);
     const bounds = finite ? latticeBounds(finite, levels) : undefined;
     return {
       variant: id,
       expectedLoss: {
-        exact: yuan(expectedLoss(p, v)),
+        exact: yuan(uncertain ? posteriorExpectedLoss(p, spec.pdPosterior!, v) : expectedLoss(p, v)),
         simulated: yuan(mean.value),
         standardError: yuan(mean.standardError),
       },
@@ -337,6 +349,11 @@ export function buildReport({
     years: spec.years,
     seed: spec.seed,
     importanceShift: spec.shift,
+    model: {
+      copula: spec.copula ? 't' : 'gaussian',
+      ...(spec.copula ? { nu: spec.copula.nu } : {}),
+      pdUncertainty: uncertain,
+    },
     portfolio: portfolioRows(p),
     pd: pd ?? managerPds(p.grades, Object.fromEntries(p.cells.map((c) => [p.grades[c.grade]!, c.pd]))),
     variants,
@@ -359,6 +376,16 @@ export function buildReport({
       ...(pd?.some((e) => e.source === 'history')
         ? [
             "PD per grade from the book's history: defaults ÷ loan-years at risk, Jeffreys prior (posterior mean, 95% interval); grades with too little history use the manager's PD.",
+          ]
+        : []),
+      ...(spec.copula
+        ? [
+            `Student-t copula with ν = ${spec.copula.nu}: one χ² draw per scenario and year shared by all loans fattens the tails (defaults cluster even at ρ = 0); the Vasicek figures (Gaussian) are not given.`,
+          ]
+        : []),
+      ...(uncertain
+        ? [
+            "PD uncertainty: each scenario draws each history-estimated grade's default intensity from its Jeffreys posterior Gamma(D + ½, loan-years); the exact EL is at the posterior-mean PD, 1 − (T/(T+1))^(D+½).",
           ]
         : []),
       ...(spec.shift !== 0

@@ -214,6 +214,13 @@ const ZH: [RegExp, Zh][] = [
     /^needs a fund plan \(fund\.cash\) to tell when the fund is exhausted$/,
     '需要资金计划（fund.cash）才能判断资金何时耗尽',
   ],
+  [/^must be "gaussian" or "t"$/, '须为 "gaussian"（高斯 copula）或 "t"（t copula）'],
+  [/^must be a number from ([\d.]+) to ([\d.]+)$/, (m) => `须为 ${m[1]} 至 ${m[2]} 之间的数`],
+  [/^is needed for the t copula$/, 't copula 须给出自由度 ν'],
+  [
+    /^needs PDs from history \(pd "history"\): the uncertainty is that of the estimate$/,
+    '需要按历史估计违约概率（pd 为 "history"）：不确定性来自该估计',
+  ],
   [/^name at least one stress scenario$/, '至少列出一个压力情景'],
   [/^at most (\d+) stress scenarios$/, (m) => `最多 ${m[1]} 个压力情景`],
   [/^must be "pd" \(a PD multiplier\) or "correlation"$/, '须为 "pd"（违约率倍数）或 "correlation"（相关系数）'],

@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { rate, yuan } from '../../core/policy/zod-fields';
-import { MAX_PD_MULTIPLIER, MAX_SCENARIOS, MAX_YEARS } from '../../core/risk';
+import { MAX_NU, MAX_PD_MULTIPLIER, MAX_SCENARIOS, MAX_YEARS, MIN_NU } from '../../core/risk';
 
 const probability = (what: string) =>
   z
@@ -114,6 +114,28 @@ export const simulationInput = z.strictObject({
       sectorCorrelation: probability('correlation').optional(),
     })
     .default({ rho: 0.15 }),
+  copula: z
+    .strictObject({
+      kind: z.enum(['gaussian', 't'], { error: 'must be "gaussian" or "t"' }),
+      nu: z
+        .number({ error: `must be a number from ${MIN_NU} to ${MAX_NU}` })
+        .min(MIN_NU, `must be at least ${MIN_NU}`)
+        .max(MAX_NU, `must be at most ${MAX_NU}`)
+        .optional()
+        .openapi({
+          description: 'Degrees of freedom of the t copula (needed for "t"); small ν = fat joint tails',
+          example: 5,
+        }),
+    })
+    .default({ kind: 'gaussian' })
+    .openapi({
+      description:
+        'The copula of the factor model: "gaussian", or "t" with ν degrees of freedom (one χ²_ν draw per scenario and year shared by all loans). With "t" the result also gets `modelRisk`: the Gaussian and the t side by side with the difference',
+    }),
+  pdUncertainty: z.boolean({ error: 'must be true or false' }).default(false).openapi({
+    description:
+      'With pd "history": each scenario draws each history-estimated grade\'s PD from its Jeffreys posterior (Gamma(D + ½, loan-years) for the intensity) before its defaults, so the losses carry the estimate\'s uncertainty; the result also gets `modelRisk` with the fixed-PD figures beside',
+  }),
   creditRiskPlus: z
     .strictObject({ sectorVariance: z.number().min(0, 'must be at least 0').max(100, 'must be at most 100') })
     .default({ sectorVariance: 1 }),
@@ -344,6 +366,19 @@ const topUpResult = z
     statement: bilingual,
   })
   .openapi('SimulationTopUp');
+const modelRiskRow = z
+  .object({
+    id: z.enum(['gaussian', 't', 'gaussian-pd-uncertainty', 't-pd-uncertainty']),
+    copula: z.enum(['gaussian', 't']),
+    nu: z.number().optional(),
+    pdUncertainty: z.boolean(),
+    variants: stressRow.shape.variants,
+    difference: stressRow.shape.variants.openapi({
+      description:
+        "This row's figures less the Gaussian fixed-PD row's (yuan, signed; P(exhausted) as a difference with the two runs' standard errors combined)",
+    }),
+  })
+  .openapi('SimulationModelRiskRow');
 export const simulationResult = z
   .object({
     loans: z.number(),
@@ -351,6 +386,17 @@ export const simulationResult = z
     years: z.number(),
     seed: z.number(),
     importanceShift: z.number(),
+    model: z
+      .object({ copula: z.enum(['gaussian', 't']), nu: z.number().optional(), pdUncertainty: z.boolean() })
+      .optional()
+      .openapi({
+        description:
+          'The model of the figures: the copula and whether the PDs carried their uncertainty (absent in results stored before it was reported: the Gaussian with fixed PDs)',
+      }),
+    modelRisk: z.array(modelRiskRow).optional().openapi({
+      description:
+        'Model risk (with a t copula or pdUncertainty): the same book and seed under the Gaussian copula with fixed PDs first, then the t, the PD uncertainty and both as asked; each with its difference from the first',
+    }),
     portfolio: z.array(
       z.object({
         grade: z.string(),

@@ -16,6 +16,9 @@ import {
   exhaustionWithin,
   gradeHistories,
   LEVELS,
+  modelRiskTable,
+  modelsOf,
+  pdPosteriors,
   policyVariant,
   reverseStressEvaluations,
   RiskInputError,
@@ -31,6 +34,7 @@ import {
   type StressScenario,
   type TopUpSpec,
   type FundPlan,
+  type ModelId,
   type MonteCarloSpec,
   type PdEstimate,
   type PolicyVariant,
@@ -229,12 +233,21 @@ export async function prepareSimulation({
     const portfolio = buildPortfolio({ loans, variants: variantsOf(req, policies, loans), pdByGrade });
     const duplicate = portfolio.variants.find((v, i) => portfolio.variants.indexOf(v) !== i);
     if (duplicate) throw new RiskInputError('variants', `two variants are named ${duplicate}; give them ids`);
+    if (req.copula.kind === 't' && req.copula.nu === undefined)
+      throw new RiskInputError('copula.nu', 'is needed for the t copula');
+    if (req.pdUncertainty && !pd)
+      throw new RiskInputError(
+        'pdUncertainty',
+        'needs PDs from history (pd "history"): the uncertainty is that of the estimate',
+      );
     const spec: MonteCarloSpec = {
       factors: req.correlation,
       seed: req.seed,
       scenarios: req.scenarios,
       years: req.years,
       shift: req.importanceShift,
+      ...(req.copula.kind === 't' ? { copula: { kind: 't' as const, nu: req.copula.nu! } } : {}),
+      ...(req.pdUncertainty && pd ? { pdPosterior: pdPosteriors(portfolio, pd) } : {}),
     };
     const fund: FundPlan | undefined = req.fund && {
       cash: Number(req.fund.cash),
@@ -277,7 +290,8 @@ export async function runSimulation({
 }): Promise<SimulationReport> {
   const { portfolio, spec, fund, stress = [], reverseStress, topUp } = prepared;
   const reverseRuns = reverseStress ? reverseStressEvaluations(reverseStress, reverseBaseline(prepared)) : 0;
-  const runs = 1 + stress.length + reverseRuns;
+  const models = modelsOf(spec.copula, spec.pdPosterior !== undefined);
+  const runs = 1 + stress.length + reverseRuns + Math.max(0, models.length - 1);
   const S = spec.scenarios;
   let done = 0;
   const run = async (p: Portfolio, s: MonteCarloSpec) => {
@@ -334,8 +348,38 @@ export async function runSimulation({
           },
         })
       : undefined;
+  // model risk: the other models on the same book and seed; the run itself is the last of them
+  let modelRisk: SimulationReport['modelRisk'];
+  if (models.length > 0) {
+    const rows: { id: ModelId; variants: StressFigures[] }[] = [];
+    for (const id of models.slice(0, -1)) {
+      const { copula: _c, pdPosterior: _p, ...gaussian } = spec;
+      const s: MonteCarloSpec = {
+        ...gaussian,
+        ...(id.startsWith('t') ? { copula: spec.copula! } : {}),
+        ...(id.endsWith('pd-uncertainty') ? { pdPosterior: spec.pdPosterior! } : {}),
+      };
+      const b = await run(portfolio, s);
+      rows.push({
+        id,
+        variants: await summarizeStress({
+          variants: portfolio.variants,
+          block: b,
+          ...(fund ? { fund } : {}),
+          levels: LEVELS,
+        }),
+      });
+    }
+    rows.push({ id: models[models.length - 1]!, variants: baselineStressRow(report).variants });
+    modelRisk = modelRiskTable(rows, spec.copula);
+  }
   onProgress?.(runs * S, runs * S);
-  return { ...report, ...(table ? { stress: table } : {}), ...(reverse ? { reverseStress: reverse } : {}) };
+  return {
+    ...report,
+    ...(table ? { stress: table } : {}),
+    ...(reverse ? { reverseStress: reverse } : {}),
+    ...(modelRisk ? { modelRisk } : {}),
+  };
 }
 
 /** The reverse stress's parameter today: PD multiplier 1, or the run's correlation. */

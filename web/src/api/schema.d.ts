@@ -6943,6 +6943,26 @@ export interface paths {
               sectorCorrelation?: number;
             };
             /**
+             * @description The copula of the factor model: "gaussian", or "t" with ν degrees of freedom (one χ²_ν draw per scenario and year shared by all loans). With "t" the result also gets `modelRisk`: the Gaussian and the t side by side with the difference
+             * @default {
+             *       "kind": "gaussian"
+             *     }
+             */
+            copula?: {
+              /** @enum {string} */
+              kind: 'gaussian' | 't';
+              /**
+               * @description Degrees of freedom of the t copula (needed for "t"); small ν = fat joint tails
+               * @example 5
+               */
+              nu?: number;
+            };
+            /**
+             * @description With pd "history": each scenario draws each history-estimated grade's PD from its Jeffreys posterior (Gamma(D + ½, loan-years) for the intensity) before its defaults, so the losses carry the estimate's uncertainty; the result also gets `modelRisk` with the fixed-PD figures beside
+             * @default false
+             */
+            pdUncertainty?: boolean;
+            /**
              * @default {
              *       "sectorVariance": 1
              *     }
@@ -9229,6 +9249,15 @@ export interface components {
       years: number;
       seed: number;
       importanceShift: number;
+      /** @description The model of the figures: the copula and whether the PDs carried their uncertainty (absent in results stored before it was reported: the Gaussian with fixed PDs) */
+      model?: {
+        /** @enum {string} */
+        copula: 'gaussian' | 't';
+        nu?: number;
+        pdUncertainty: boolean;
+      };
+      /** @description Model risk (with a t copula or pdUncertainty): the same book and seed under the Gaussian copula with fixed PDs first, then the t, the PD uncertainty and both as asked; each with its difference from the first */
+      modelRisk?: components['schemas']['SimulationModelRiskRow'][];
       portfolio: {
         grade: string;
         pd: number;
@@ -9272,6 +9301,51 @@ export interface components {
       stress?: components['schemas']['SimulationStressRow'][];
       reverseStress?: components['schemas']['SimulationReverseStress'];
       topUp?: components['schemas']['SimulationTopUp'];
+    };
+    SimulationModelRiskRow: {
+      /** @enum {string} */
+      id: 'gaussian' | 't' | 'gaussian-pd-uncertainty' | 't-pd-uncertainty';
+      /** @enum {string} */
+      copula: 'gaussian' | 't';
+      nu?: number;
+      pdUncertainty: boolean;
+      variants: {
+        variant: string;
+        /**
+         * @description Simulated, yuan
+         * @example 1234567.89
+         */
+        expectedLoss: string;
+        tail: {
+          level: string;
+          valueAtRisk: string;
+          expectedShortfall: string;
+        }[];
+        exhaustion: {
+          withinYears: number;
+          probability: number;
+          standardError: number;
+        }[];
+      }[];
+      /** @description This row's figures less the Gaussian fixed-PD row's (yuan, signed; P(exhausted) as a difference with the two runs' standard errors combined) */
+      difference: {
+        variant: string;
+        /**
+         * @description Simulated, yuan
+         * @example 1234567.89
+         */
+        expectedLoss: string;
+        tail: {
+          level: string;
+          valueAtRisk: string;
+          expectedShortfall: string;
+        }[];
+        exhaustion: {
+          withinYears: number;
+          probability: number;
+          standardError: number;
+        }[];
+      }[];
     };
     SimulationVariantReport: {
       variant: string;

@@ -55,6 +55,10 @@ export interface FormValues {
   years: string;
   seed: string;
   rho: string;
+  /** The copula, ν of the t, and whether the PDs from history carry their uncertainty into the losses. */
+  copula: 'gaussian' | 't';
+  nu: string;
+  pdUncertainty: boolean;
   withFund: boolean;
   cash: string;
   topUps: string;
@@ -114,6 +118,9 @@ export function SimulationForm({
     years: '3',
     seed: '1',
     rho: '15',
+    copula: 'gaussian',
+    nu: '5',
+    pdUncertainty: false,
     withFund: true,
     cash: '',
     topUps: '',
@@ -243,6 +250,12 @@ export function SimulationForm({
     const seed = whole('seed', v.seed);
     const rho = percentToProbability(v.rho);
     if (rho === null || rho >= 1) bad('correlation.rho', 'sim.errRho');
+    let nu: number | undefined;
+    if (v.copula === 't') {
+      const s = v.nu.trim();
+      nu = /^\d+(\.\d{1,4})?$/.test(s) ? Number(s) : NaN;
+      if (!(nu >= 1 && nu <= 1000)) bad('copula.nu', 'sim.errNu');
+    }
     let fund: SimulationRequest['fund'];
     if (v.withFund) {
       if (!moneyOk(v.cash)) bad('fund.cash', 'sim.errMoney');
@@ -303,6 +316,8 @@ export function SimulationForm({
         pdByGrade,
         variants,
         correlation: { rho: rho! },
+        copula: v.copula === 't' ? { kind: 't' as const, nu: nu! } : { kind: 'gaussian' as const },
+        ...(v.pdSource === 'history' && v.pdUncertainty ? { pdUncertainty: true } : {}),
         scenarios,
         years,
         seed,
@@ -555,6 +570,36 @@ export function SimulationForm({
           <Field label={t('sim.rho')} name="correlation.rho" error={err('correlation')} hint={t('sim.rhoHint')}>
             {(p) => <input {...p} inputMode="decimal" value={v.rho} onChange={(e) => set({ rho: e.target.value })} />}
           </Field>
+          <Field label={t('sim.copula')} name="copula.kind" error={err('copula.kind')} hint={t('sim.copulaHint')}>
+            {(p) => (
+              <select
+                {...p}
+                value={v.copula}
+                onChange={(e) => set({ copula: e.target.value as FormValues['copula'] })}
+                data-testid="sim-copula"
+              >
+                <option value="gaussian">{t('sim.copulaGaussian')}</option>
+                <option value="t">{t('sim.copulaT')}</option>
+              </select>
+            )}
+          </Field>
+          {v.copula === 't' && (
+            <Field label={t('sim.nu')} name="copula.nu" error={err('copula.nu')} hint={t('sim.nuHint')}>
+              {(p) => <input {...p} inputMode="decimal" value={v.nu} onChange={(e) => set({ nu: e.target.value })} />}
+            </Field>
+          )}
+          {v.pdSource === 'history' && (
+            <label>
+              <input
+                type="checkbox"
+                name="pdUncertainty"
+                checked={v.pdUncertainty}
+                onChange={(e) => set({ pdUncertainty: e.target.checked })}
+              />{' '}
+              {t('sim.pdUncertainty')}
+              <small className="hint"> {t('sim.pdUncertaintyHint')}</small>
+            </label>
+          )}
         </div>
       </fieldset>
 

@@ -65,7 +65,119 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
         <ModelsTable variants={variants} />
       </div>
       <ContributionsTable variants={variants} />
+      {report.modelRisk && <ModelRiskSection rows={report.modelRisk} />}
       {(report.stress || report.reverseStress || report.topUp) && <StressSection report={report} />}
+    </section>
+  );
+}
+
+type ModelRiskRow = NonNullable<SimulationReport['modelRisk']>[number];
+
+/**
+ * Model risk: the same book and seed under the Gaussian copula with fixed PDs, and under the t
+ * copula and the PD's uncertainty as asked, one variant at a time — each model's EL, VaR, ES and
+ * P(exhausted), with its difference from the Gaussian on the line below.
+ */
+function ModelRiskSection({ rows }: { rows: ModelRiskRow[] }) {
+  const { t } = useTranslation();
+  const [chosen, setChosen] = useState(0);
+  const names = rows[0]?.variants.map((v) => v.variant) ?? [];
+  const vi = Math.min(chosen, Math.max(0, names.length - 1));
+  const first = rows[0]?.variants[vi];
+  if (!first) return null;
+  const name = (m: ModelRiskRow) =>
+    `${m.copula === 't' ? t('sim.modelT', { nu: m.nu }) : t('sim.modelGaussian')}${m.pdUncertainty ? t('sim.modelPdUncertain') : ''}`;
+  const signed = (yuan: string) => (yuan.startsWith('-') ? '' : '+') + formatYuan(yuan);
+  const signedP = (p: number) => `${p < 0 ? '−' : '+'}${(Math.abs(p) * 100).toFixed(2)}%`;
+  return (
+    <section className="card" data-testid="sim-model-risk" style={{ marginTop: 14 }}>
+      <h3>{t('sim.modelRisk')}</h3>
+      {names.length > 1 && (
+        <label>
+          {t('sim.variant')}{' '}
+          <select value={vi} onChange={(e) => setChosen(Number(e.target.value))}>
+            {names.map((n, i) => (
+              <option key={n} value={i}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('sim.model')}</th>
+              <th className="num">
+                {t('sim.elSimulated')} <small className="muted">（{t('common.yuan')}）</small>
+              </th>
+              {first.tail.flatMap((x) => [
+                <th key={`v${x.level}`} className="num">
+                  {t('sim.var', { level: levelLabel(x.level) })}
+                </th>,
+                <th key={`e${x.level}`} className="num">
+                  {t('sim.es', { level: levelLabel(x.level) })}
+                </th>,
+              ])}
+              {first.exhaustion.map((e) => (
+                <th key={e.withinYears} className="num">
+                  {t('sim.exhausted', { n: e.withinYears })}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.flatMap((m, i) => {
+              const f = m.variants[vi]!;
+              const d = m.difference[vi]!;
+              const figures = (
+                <tr key={m.id} data-model={m.id}>
+                  <th scope="row">{name(m)}</th>
+                  <td className="num">
+                    <Money value={f.expectedLoss} />
+                  </td>
+                  {f.tail.flatMap((x) => [
+                    <td key={`v${x.level}`} className="num">
+                      <Money value={x.valueAtRisk} />
+                    </td>,
+                    <td key={`e${x.level}`} className="num">
+                      <Money value={x.expectedShortfall} />
+                    </td>,
+                  ])}
+                  {f.exhaustion.map((e) => (
+                    <td key={e.withinYears} className="num">
+                      {formatProbability(e.probability)}
+                    </td>
+                  ))}
+                </tr>
+              );
+              if (i === 0) return [figures];
+              return [
+                figures,
+                <tr key={`${m.id}-difference`} className="muted" data-difference={m.id}>
+                  <th scope="row">{t('sim.modelDifference')}</th>
+                  <td className="num money">{signed(d.expectedLoss)}</td>
+                  {d.tail.flatMap((x) => [
+                    <td key={`v${x.level}`} className="num money">
+                      {signed(x.valueAtRisk)}
+                    </td>,
+                    <td key={`e${x.level}`} className="num money">
+                      {signed(x.expectedShortfall)}
+                    </td>,
+                  ])}
+                  {d.exhaustion.map((e) => (
+                    <td key={e.withinYears} className="num" title={`± ${(1.96 * e.standardError * 100).toFixed(2)}%`}>
+                      {signedP(e.probability)}
+                    </td>
+                  ))}
+                </tr>,
+              ];
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="hint">{t('sim.modelRiskHint')}</p>
     </section>
   );
 }

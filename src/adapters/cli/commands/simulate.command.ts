@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import type { SimulationReport } from '../../../core/risk';
+import type { SimulationReport, StressFigures } from '../../../core/risk';
 import { createBookLoader } from '../../../modules/simulation/book.repository';
 import { loadPolicyFiles } from '../../../modules/programmes/policy-files';
 import type { SimulationInput } from '../../../modules/simulation/simulation.schemas';
@@ -29,6 +29,9 @@ interface Opts {
   rho: string;
   sectorCorrelation?: string;
   sectorVariance: string;
+  copula: 'gaussian' | 't';
+  nu?: string;
+  pdUncertainty?: boolean;
   shift: string;
   cash?: string;
   topUp: string[];
@@ -156,10 +159,44 @@ function table(r: SimulationReport): string {
     ...pd,
     line(rows[0]!),
     ...rows.slice(1).map(line),
+    ...(r.modelRisk ? ['', ...modelRiskTable(r)] : []),
     ...(r.stress ? ['', ...stressTable(r)] : []),
     ...(r.reverseStress ? ['', r.reverseStress.statement.zh, r.reverseStress.statement.en] : []),
     ...(r.topUp ? ['', r.topUp.statement.zh, r.topUp.statement.en] : []),
   ].join('\n');
+}
+
+/** The model-risk table of the first variant: each model's figures, then its difference from the Gaussian. */
+function modelRiskTable(r: SimulationReport): string[] {
+  const first = r.modelRisk![0]!.variants[0]!;
+  const head = [
+    `model (${first.variant})`,
+    'EL',
+    ...first.tail.flatMap((t) => [`VaR ${Number(t.level) * 100}%`, `ES ${Number(t.level) * 100}%`]),
+    ...first.exhaustion.map((e) => `P(exh ≤${e.withinYears}y)`),
+  ];
+  const name = (m: NonNullable<SimulationReport['modelRisk']>[number]) =>
+    `${m.copula === 't' ? `t (ν=${m.nu})` : 'Gaussian'}${m.pdUncertainty ? ' + PD uncertainty' : ''}`;
+  const cells = (f: StressFigures) => [
+    f.expectedLoss,
+    ...f.tail.flatMap((t) => [t.valueAtRisk, t.expectedShortfall]),
+    ...f.exhaustion.map((e) => e.probability.toPrecision(4)),
+  ];
+  const rows = [
+    head,
+    ...r.modelRisk!.flatMap((m, i) =>
+      i === 0
+        ? [[name(m), ...cells(m.variants[0]!)]]
+        : [
+            [name(m), ...cells(m.variants[0]!)],
+            ['  − Gaussian', ...cells(m.difference[0]!)],
+          ],
+    ),
+  ];
+  const widths = head.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  return rows.map((row) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+  );
 }
 
 /** The stress table of the first variant: one row per scenario. */
@@ -217,6 +254,19 @@ export function simulateCommand(): Command {
     .option('--rho <r>', 'asset correlation', '0.15')
     .option('--sector-correlation <c>', 'correlation between sector factors (1 = one factor)')
     .option('--sector-variance <v>', 'CreditRisk+ sector variance', '1')
+    .addOption(
+      new Option(
+        '--copula <copula>',
+        'gaussian, or t (with --nu): the result then has the Gaussian and the t side by side (model risk)',
+      )
+        .choices(['gaussian', 't'])
+        .default('gaussian'),
+    )
+    .option('--nu <ν>', 'degrees of freedom of the t copula (1–1000; small = fat joint tails)')
+    .option(
+      '--pd-uncertainty',
+      "with --pd history: each scenario draws each grade's PD from its Jeffreys posterior (the result also has the fixed-PD figures beside)",
+    )
     .option('--shift <s>', 'importance-sampling shift of the global factor (0 = plain, -1…-3 for tails)', '0')
     .option('--cash <yuan>', 'fund cash at the start (yuan), for P(exhausted)')
     .option('--top-up <yuan>', 'top-up at the start of each following year (repeatable, year 1 first)', collect, [])
@@ -254,6 +304,8 @@ export function simulateCommand(): Command {
             : {}),
         },
         creditRiskPlus: { sectorVariance: number(o.sectorVariance, '--sector-variance') },
+        copula: { kind: o.copula, ...(o.nu !== undefined ? { nu: number(o.nu, '--nu') } : {}) },
+        ...(o.pdUncertainty ? { pdUncertainty: true } : {}),
         seed: number(o.seed, '--seed'),
         scenarios: number(o.scenarios, '--scenarios'),
         years: number(o.years, '--years'),
@@ -329,6 +381,9 @@ function flagOf(field: string): string {
     [/^fund\.recoveryDelayYears$/, '--recovery-delay'],
     [/^importanceShift$/, '--shift'],
     [/^creditRiskPlus\.sectorVariance$/, '--sector-variance'],
+    [/^copula\.nu$/, '--nu'],
+    [/^copula\.kind$/, '--copula'],
+    [/^pdUncertainty$/, '--pd-uncertainty'],
     [/^(seed|scenarios|years)$/, '--$1'],
     [/^reverseStress\.?/, '--reverse-stress '],
     [/^topUp\.?/, '--solve-top-up '],
