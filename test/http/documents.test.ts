@@ -245,7 +245,10 @@ describe('补偿审批表 and 拨付通知 (claim approval form, payment notice)
     const text = squeeze(textOf(await download(bankA, `/api/claims/${claimId}/documents/approval-form.pdf`)));
     expect(text).toContain('银行提交申请已提交赵行员（zhao-officer）');
     expect(text).toContain('托管机构初审未办理');
-    expect(text).toContain('本申请未登记申请材料');
+    expect(text).toContain('复核批准未办理');
+    // the programme's dossier (R20), each item's state
+    expect(text).toContain('1补偿申请表（加盖合作银行公章）—未上传');
+    expect(text).toContain('担保合同及担保机构代偿证明（银担分险）（可选）—未上传');
   });
 
   it('prints the loan, the figures and shares, each stage with name and date, once prepared, approved and paid', async () => {
@@ -280,9 +283,9 @@ describe('补偿审批表 and 拨付通知 (claim approval form, payment notice)
       '4,800,000.00元',
       `银行提交申请已提交赵行员（zhao-officer）${claim.submittedOn}`, // the claim's own date: 2026-01-12
       `托管机构初审初审通过，提请审批王初审（wang-manager）${dateOf('prepare')}`,
-      `审批批准李审批（li-reviewer）${dateOf('approve')}`,
+      `复核批准批准李审批（li-reviewer）${dateOf('approve')}`,
       `资金拨付已拨付王初审（wang-manager）${dateOf('pay')}`,
-      '本申请未登记申请材料',
+      '2借款合同—未上传',
     ])
       expect(text, s).toContain(squeeze(s));
     for (const r of claim.reasons) expect(text, r.zh).toContain(squeeze(r.zh));

@@ -90,6 +90,22 @@ async function dossierView(db: Db, c: ClaimRow, checklist: ChecklistEntry[]) {
 }
 export type DossierView = Awaited<ReturnType<typeof dossierView>>;
 
+/** The checklist with each item's state and files, not audited: for a document whose own issue is (the approval form). */
+export async function dossierForDocument({
+  db,
+  catalog,
+  actor,
+  claimId,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  actor: Actor;
+  claimId: string;
+}): Promise<DossierView> {
+  const c = await findClaim(db, actor, claimId);
+  return dossierView(db, c, await checklistOfClaim(db, catalog, c));
+}
+
 /** The checklist with each item's state and files (audited: who looked at the dossier). */
 export async function listMaterials({
   db,

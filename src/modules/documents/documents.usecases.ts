@@ -15,6 +15,8 @@ import { createProgrammesRepository } from '../programmes/programmes.repository'
 import { createRegistryRepository } from '../registry/registry.repository';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { dossierForDocument } from '../claim-materials/claim-materials.usecases';
+import { listFindings } from '../claims/findings.usecases';
 import { documentErrors } from './documents.errors';
 import { approvalFormPdf, person, type ClaimDetail, type People } from './approval-form.document';
 import type { FilingDetail, LoanContext } from './documents.loan';
@@ -161,7 +163,9 @@ export async function approvalForm({
   now: Date;
 }): Promise<DocumentFile> {
   const { claim, ctx, people } = await claimAndLoan({ db, catalog, actor, id, today });
-  const bytes = await approvalFormPdf(ctx, claim, people, now);
+  const dossier = await dossierForDocument({ db, catalog, actor, claimId: id });
+  const findings = await listFindings({ db, catalog, actor, id });
+  const bytes = await approvalFormPdf(ctx, claim, people, now, { dossier, findings });
   return issued(db, actor, 'approval-form', id, ctx.filing.bankRef, bytes);
 }
 
