@@ -137,7 +137,9 @@ async function fileIt(database: Database, rows: number, path: string) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const node = process.cpuUsage(cpu0.node);
   const bytesPerLoan = Math.round(((await databaseBytes(database)) - bytesBefore) / rows);
-  console.log(`  bytes per filed loan (every table with its indexes and TOAST, after − before, ÷ rows): ${bytesPerLoan}`);
+  console.log(
+    `  bytes per filed loan (every table with its indexes and TOAST, after − before, ÷ rows): ${bytesPerLoan}`,
+  );
   const server = [...(await serverCpu(database))].reduce((sum, [pid, ms]) => sum + ms - (cpu0.server.get(pid) ?? 0), 0);
   const cpuMsPer1000Rows = {
     node: Math.round(((node.user + node.system) / 1000 / rows) * 1000),
