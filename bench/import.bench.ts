@@ -80,8 +80,22 @@ async function serverCpu(database: Database): Promise<Map<number, number>> {
   return out;
 }
 
+/**
+ * Every table's bytes with its indexes and TOAST (pg_total_relation_size), summed over the public
+ * schema: the import's bytes per filed loan are the difference after and before ÷ rows.
+ */
+async function databaseBytes(database: Database): Promise<number> {
+  const [r] = rowsOf(
+    await database.db.execute(
+      sql`select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'm')`,
+    ),
+  );
+  return Number(r!.bytes);
+}
+
 async function fileIt(database: Database, rows: number, path: string) {
   const catalog = await benchWorld(database, enterpriseCount(rows));
+  const bytesBefore = await databaseBytes(database);
   const { hash, bytes } = await hashFile(path);
   // The setup (the generated file, the registered enterprises) leaves garbage that the first major
   // collection during the import would otherwise count as the import's memory (a one-off 490 MB
@@ -122,6 +136,10 @@ async function fileIt(database: Database, rows: number, path: string) {
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const node = process.cpuUsage(cpu0.node);
+  const bytesPerLoan = Math.round(((await databaseBytes(database)) - bytesBefore) / rows);
+  console.log(
+    `  bytes per filed loan (every table with its indexes and TOAST, after − before, ÷ rows): ${bytesPerLoan}`,
+  );
   const server = [...(await serverCpu(database))].reduce((sum, [pid, ms]) => sum + ms - (cpu0.server.get(pid) ?? 0), 0);
   const cpuMsPer1000Rows = {
     node: Math.round(((node.user + node.system) / 1000 / rows) * 1000),
@@ -147,6 +165,7 @@ async function fileIt(database: Database, rows: number, path: string) {
     rowsPerSecond: Math.round(rows / seconds),
     maxRssMb: Math.round(maxRss / 2 ** 20),
     filed: done.filed,
+    bytesPerLoan,
     cpuMsPer1000Rows,
     perChunk,
   };

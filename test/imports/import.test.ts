@@ -1,10 +1,12 @@
 /** Bulk filing through the use case: bank files in CSV (UTF-8, GBK) and XLSX, bad rows reported, idempotent, resumable. */
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseYuan } from '../../src/core/money/money';
 import { auditedFiling, fileLoan, getFiling } from '../../src/modules/filings/filings.usecases';
 import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
+import { createFilingsRepository } from '../../src/modules/filings/filings.repository';
 import { errorReportLines } from '../../src/modules/imports/imports.report';
 import { createImportsRepository } from '../../src/modules/imports/imports.repository';
 import { Problem } from '../../src/modules/shared/problem';
@@ -324,10 +326,14 @@ describe('bulk filing from a bank file', () => {
         w.db,
         `select actor, action, before, after from audit_log where entity_kind = 'filing' and entity_id = '${id}'`,
       );
-      const [{ digest, decision }] = (await query(
+      // The decision as stored whole before drizzle/0034, rendered back from its template and values.
+      const decision = JSON.stringify((await createFilingsRepository({ db: w.db }).find(id))!.decision);
+      const digest = createHash('sha256').update(decision).digest('hex');
+      const [template] = await query(
         w.db,
-        `select encode(sha256(convert_to(decision::text, 'UTF8')), 'hex') as digest, decision::text as decision from filings where id = '${id}'`,
-      )) as [{ digest: string; decision: string }];
+        `select t.key from filings f join decision_templates t on t.key = f.decision_key where f.id = '${id}'`,
+      );
+      expect(template).toBeDefined();
       expect(audit.map((a) => ({ ...a, after: typeof a.after === 'string' ? JSON.parse(a.after) : a.after }))).toEqual([
         { actor: icbc.username, action: 'filing.create', before: null, after: auditedFiling(view, digest) },
       ]);

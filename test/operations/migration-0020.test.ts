@@ -16,6 +16,7 @@ import { MIGRATIONS } from '../../src/adapters/db/database';
 import { parseYuan } from '../../src/core/money/money';
 import { getClaim } from '../../src/modules/claims/claims.usecases';
 import { fileLoan, getFiling } from '../../src/modules/filings/filings.usecases';
+import { createFilingsRepository } from '../../src/modules/filings/filings.repository';
 import { errorReportLines } from '../../src/modules/imports/imports.report';
 import { rowsOf } from '../../src/modules/shared/rows';
 import { etownWorld, icbc, manager } from './fixture';
@@ -66,6 +67,10 @@ describe('migration 0020: one bilingual shape, a code on every field error', () 
       } as never,
     });
     filingId = filing.id;
+    // Since 0033 a decision is a template and values; 0020 rewrote it whole, on the column as it was.
+    const { decision } = (await createFilingsRepository({ db: w.db }).find(filingId))!;
+    await q(`alter table filings add column decision json`);
+    await w.db.execute(sql`update filings set decision = ${JSON.stringify(decision)}::json where id = ${filingId}`);
     const [now] = await q(`select decision::text as d from filings where id = '${filingId}'`);
     written = now!.d as string;
     expect(written).toContain('"zh":');
@@ -185,6 +190,7 @@ describe('migration 0020: one bilingual shape, a code on every field error', () 
   it('changes nothing the second time (idempotent)', async () => {
     const snapshot = async () => ({
       decision: await q(`select decision::text as d from filings order by id`),
+      templates: await q(`select decision_key, decision_values::text as v from filings order by id`),
       claims: await q(`select reasons from claims order by id`),
       errors: await q(`select * from import_errors order by job_id, line, "column"`),
       bodies: await q(`select body from idempotency_keys order by key`),

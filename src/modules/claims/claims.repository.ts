@@ -8,7 +8,7 @@ import { and, asc, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'driz
 import type { ClaimState } from '../../core/claims/claim-state';
 import type { Scope } from '../auth/access';
 import { filings } from '../filings/filings.table';
-import type { FilingRow } from '../filings/filings.repository';
+import { createFilingsRepository, type FilingRow } from '../filings/filings.repository';
 import type { Db } from '../shared/db';
 import { countUpTo, type Cursor } from '../shared/paging';
 import { enterpriseIdsMatching, startsWith } from '../shared/search';
@@ -289,6 +289,6 @@ export async function claimWithFiling({
 }): Promise<{ claim: ClaimRow; filing: FilingRow } | undefined> {
   const [c] = await db.select().from(claims).where(eq(claims.id, claimId));
   if (!c) return undefined;
-  const [f] = await db.select().from(filings).where(eq(filings.id, c.filingId));
+  const f = await createFilingsRepository({ db }).find(c.filingId);
   return { claim: c, filing: f! };
 }

@@ -18,9 +18,10 @@ import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import {
   compensationOnly,
   evaluateAcrossProgrammes,
+  fillDecision,
   NoPolicyInForceError,
   policiesInForce,
-  renderDecision,
+  splitDecision,
   type CompensationTerms,
   type Decision,
   type LoanCase,
@@ -35,6 +36,7 @@ import { filingErrors, FilingRefused } from './filings.errors';
 import { programmeErrors } from '../programmes/programmes.errors';
 import type { AgreementRow, FilingEventInsert, FilingInsert } from './filings.repository';
 import type { filingInput } from './filings.schemas';
+import { storedTemplate, type StoredTemplate } from './filing.decision';
 
 export type FilingInput = z.output<typeof filingInput>;
 
@@ -92,6 +94,8 @@ export interface FilingPlan {
   accounts: AccountSpec[];
   transfers: TransferSpec[];
   rendered: RenderedDecision;
+  /** The decision's template (its reason set), stored once however many loans share it; the row names it by key. */
+  template: StoredTemplate;
   enterpriseName: string;
   /** G5's cap for this loan's bank and enterprise under the loan's policy version, when it has one. */
   enterpriseCap: { key: string; cap: Fen } | null;
@@ -156,8 +160,10 @@ export function planFiling({
     if (e instanceof CalendarRangeError) throw Problem.invalid([programmeErrors.calendarYearMissing(field, e)]);
     throw e;
   }
-  const rendered = renderDecision(decision, loanCase);
+  const split = splitDecision(decision, loanCase);
+  const rendered = fillDecision(split.template, split.values);
   if (!decision.eligible) throw new FilingRefused(rendered.reasons);
+  const template = storedTemplate(split.template);
 
   const policy = decision.policy;
   const agreement = agreements.find((a) => a.programmeId === policy.programme)!;
@@ -209,7 +215,8 @@ export function planFiling({
     agreementId: agreement.quota !== null ? agreement.id : null,
     enterpriseCapKey: capKey,
     status: 'active' as const,
-    decision: { ...rendered, alternatives: undefined },
+    decisionKey: template.key,
+    decisionValues: split.values,
     createdBy: actor.username,
   };
   return {
@@ -230,6 +237,7 @@ export function planFiling({
       enterpriseCap: capKey && cap !== null ? { key: capKey, cap, principal: row.principal } : null,
     }),
     rendered,
+    template,
     enterpriseName: enterprise.name,
     enterpriseCap: capKey && cap !== null ? { key: capKey, cap } : null,
   };

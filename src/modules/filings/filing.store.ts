@@ -5,6 +5,7 @@
  * and the bulk filing (imports.usecases.ts, demo.filing.ts) write through these steps.
  */
 import { createHash } from 'node:crypto';
+import { distinctTemplates } from './filing.decision';
 import type { AccountSpec } from '../../core/ledger/fund-operations';
 import type { Fen } from '../../core/money/money';
 import type { RenderedReason } from '../../core/policy';
@@ -16,13 +17,7 @@ import type { Db } from '../shared/db';
 import { limitReason } from './filings.errors';
 import { shortfallRefusals } from './filings.shortfall';
 import { count, timed, type Timings } from './timings';
-import {
-  createFilingsRepository,
-  filedRecord,
-  type FiledRecord,
-  type FilingInsert,
-  type FilingRow,
-} from './filings.repository';
+import { createFilingsRepository, filedRecord, type FiledRecord, type FilingRow } from './filings.repository';
 import type { FilingPlan } from './filing.plan';
 import { auditedFiling, filingView, type FilingView } from './filing.view';
 
@@ -53,7 +48,8 @@ export function storedFiling(plan: FilingPlan): StoredFiling {
     const record = filedRecord(plan.row, plan.event);
     storedFilings.set(
       plan.row,
-      (stored = { record, decisionSha256: createHash('sha256').update(record.decision).digest('hex') }),
+      // The digest is of the decision as it was stored whole before drizzle/0034 (and as it reads back).
+      (stored = { record, decisionSha256: createHash('sha256').update(JSON.stringify(plan.rendered)).digest('hex') }),
     );
   }
   return stored;
@@ -64,9 +60,10 @@ export type WriteOutcome =
   { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
 
 /** The row as the database holds it right after the insert: the plan's values and the columns' defaults. */
-const insertedRow = (row: FilingInsert, at: Date): FilingRow =>
+const insertedRow = ({ row, rendered }: FilingPlan, at: Date): FilingRow =>
   ({
     ...row,
+    decision: rendered,
     maturesOn: row.maturesOn ?? null,
     capPerLoan: row.capPerLoan ?? null,
     guarantorId: row.guarantorId ?? null,
@@ -129,7 +126,10 @@ export async function insertFilings({
   // The two statements are sent together (pipelined on the transaction's connection; run in order).
   const [at] = await Promise.all([
     timed(timings, 'filings+events insert', () =>
-      createFilingsRepository({ db }).insertFiled(plans.map((p) => storedFiling(p).record)),
+      createFilingsRepository({ db }).insertFiled(
+        plans.map((p) => storedFiling(p).record),
+        distinctTemplates(plans.map((p) => p.template)),
+      ),
     ),
     timed(timings, 'ledger accounts (sent with the insert)', () =>
       openAccounts({ ledger, accounts: distinctAccounts(plans.flatMap((p) => p.accounts)) }),
@@ -172,7 +172,7 @@ export async function reserveFilings({
   ).map((r) => (r ? limitReason(r) : null));
   if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
   // What the insert wrote is known: the view is built from it rather than read back.
-  const views = plans.map((p) => filingView(insertedRow(p.row, at), p.enterpriseName));
+  const views = plans.map((p) => filingView(insertedRow(p, at), p.enterpriseName));
   const audit = createAuditRepository({ db });
   await timed(timings, 'audit', () =>
     audit.recordMany(

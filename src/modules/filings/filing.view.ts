@@ -50,9 +50,10 @@ export type FilingView = ReturnType<typeof filingView>;
 
 /**
  * A new filing as its audit row records it: the view, with its reasons (2.9 kB, fixed at filing and
- * kept on the filing) replaced by the SHA-256 of the decision as stored (`filings.decision`, json
- * kept as written: `encode(sha256(convert_to(decision::text, 'UTF8')), 'hex')` recomputes it), so
- * the chained row still shows if the decision is changed. A fifth of the view's size: bulk filing
+ * kept with the filing) replaced by the SHA-256 of the decision's JSON text as read back
+ * (JSON.stringify of the repository row's `decision`: its template filled with the loan's values,
+ * drizzle/0034 — the text that was stored whole before), so the chained row still shows if the
+ * decision is changed. A fifth of the view's size: bulk filing
  * writes one such row per loan.
  */
 export function auditedFiling(view: FilingView, decisionSha256: string) {

@@ -23,11 +23,16 @@ import { enterpriseIdsMatching, enterpriseMatches, startsWith } from '../shared/
 import { rowsOf } from '../shared/rows';
 import { anyOfTexts, jsonTexts } from '../shared/json-texts';
 import { isBadLoan } from '../../core/loans/loan-life';
-import { filingEvents, filings, FILING_STATUSES, type FilingStatus } from './filings.table';
+import { fillDecision, type DecisionTemplate, type RenderedDecision } from '../../core/policy';
+import { decisionTemplates, filingEvents, filings, FILING_STATUSES, type FilingStatus } from './filings.table';
+import type { StoredTemplate } from './filing.decision';
 
 const BAD_LOAN_STATUSES = FILING_STATUSES.filter(isBadLoan);
 
-export type FilingRow = typeof filings.$inferSelect;
+/** A filing's columns as the table holds them; its decision is a template's key and the loan's values. */
+export type FilingColumns = typeof filings.$inferSelect;
+/** A filing as the repository reads it: its columns and its decision rendered back (fillDecision), as at filing. */
+export type FilingRow = FilingColumns & { decision: RenderedDecision };
 export type FilingEventRow = typeof filingEvents.$inferSelect;
 export type AgreementRow = typeof agreements.$inferSelect;
 export type FilingInsert = typeof filings.$inferInsert;
@@ -105,44 +110,95 @@ function where(f: FilingFilter): SQL[] {
   return w;
 }
 
+/**
+ * Templates read so far, by key: a key names one text for good (its SHA-256; rows are never
+ * changed), so they are kept for the process's life — a few hundred at most in practice, bounded all the same.
+ */
+const templateCache = new Map<string, DecisionTemplate>();
+
 export function createFilingsRepository({ db }: { db: Db }) {
+  /** The rows with their decisions rendered back: each template read once (and kept), filled with the row's values. */
+  async function decided<T extends FilingColumns>(rows: T[]): Promise<(T & { decision: RenderedDecision })[]> {
+    const found = new Map<string, DecisionTemplate>();
+    const missing = new Set<string>();
+    for (const r of rows) {
+      const t = templateCache.get(r.decisionKey);
+      if (t) found.set(r.decisionKey, t);
+      else missing.add(r.decisionKey);
+    }
+    if (missing.size) {
+      const read = await db
+        .select()
+        .from(decisionTemplates)
+        .where(sql`${decisionTemplates.key} = ${anyOfTexts([...missing])}`);
+      if (templateCache.size + read.length > 10_000) templateCache.clear();
+      for (const t of read) {
+        found.set(t.key, t.template as DecisionTemplate);
+        templateCache.set(t.key, t.template as DecisionTemplate);
+      }
+    }
+    return rows.map((r) => {
+      const template = found.get(r.decisionKey);
+      if (!template) throw new Error(`filing ${r.id}: its decision template ${r.decisionKey} is missing`);
+      return { ...r, decision: fillDecision(template, r.decisionValues) };
+    });
+  }
+
   return {
+    /** Templates as decision_templates holds them, each once; one already there is left as it is. */
+    async saveTemplates(templates: StoredTemplate[]): Promise<void> {
+      if (templates.length === 0) return;
+      await db.execute(sql`insert into decision_templates (key, template)
+        select k.key, d.value from json_array_elements_text(${JSON.stringify(templates.map((t) => t.key))}::json) with ordinality as k(key, n)
+        join ${jsonTexts(
+          templates.map((t) => t.text),
+          'd',
+        )} on d.n = k.n order by k.n
+        on conflict (key) do nothing`);
+    },
     async insert(row: typeof filings.$inferInsert) {
       await db.insert(filings).values(row);
     },
     /**
-     * New filings with their first events in ONE statement: the rows (filedRecord's JSON texts,
-     * made beforehand — bulk filing makes them while the previous chunk commits) travel as one JSON
-     * array unpacked row by row; the events go in by a second data-modifying CTE. The decisions
-     * (2.9 kB each, most of the bytes) travel apart as JSON texts (shared/json-texts.ts), joined
-     * by position, and are stored as written. Returns the rows' created_at (= updated_at = the
+     * New filings with their first events and their decisions' templates in ONE statement: the rows
+     * (filedRecord's JSON texts, made beforehand — bulk filing makes them while the previous chunk
+     * commits) travel as one JSON array unpacked row by row; the events go in by a second
+     * data-modifying CTE. The templates (each once, in key order: filing.decision.ts
+     * distinctTemplates) travel apart as JSON texts (shared/json-texts.ts) and are stored as
+     * written, a template some filing stored already (or another transaction is storing) left as it
+     * is (on conflict do nothing: the same key is the same text). Returns the rows' created_at (= updated_at = the
      * transaction's now(), the columns' default), as the driver would read it back.
      */
-    async insertFiled(records: FiledRecord[]): Promise<Date> {
+    async insertFiled(records: FiledRecord[], templates: StoredTemplate[]): Promise<Date> {
       const res = rowsOf(
-        await db.execute(sql`with r as materialized (
-          select e.n, x.*, d.value as decision from json_array_elements(${`[${records.map((r) => r.row).join(',')}]`}::json) with ordinality as e(row, n)
+        await db.execute(sql`with t as (
+          insert into decision_templates (key, template)
+          select k.key, d.value from json_array_elements_text(${JSON.stringify(templates.map((t) => t.key))}::json) with ordinality as k(key, n)
+          join ${jsonTexts(
+            templates.map((t) => t.text),
+            'd',
+          )} on d.n = k.n order by k.n
+          on conflict (key) do nothing
+          returning 1
+        ), r as materialized (
+          select e.n, x.* from json_array_elements(${`[${records.map((r) => r.row).join(',')}]`}::json) with ordinality as e(row, n)
           cross join lateral json_to_record(e.row) as x(id text, fund_id text, programme_id text, policy_version_id int, bank_id text,
             enterprise_id text, bank_ref text, kind text, principal bigint, outstanding bigint, disbursed_on date,
             matures_on date, filed_on date, mode text, ratio_bp int, rounding text, cap_per_loan bigint, parties jsonb, guarantor_id text, reserved bigint,
-            agreement_id text, enterprise_cap_key text, status text, created_by text, ev_filing_id text, ev_kind text, ev_on date, ev_data jsonb,
-            ev_actor text)
-          join ${jsonTexts(
-            records.map((r) => r.decision),
-            'd',
-          )} on d.n = e.n
+            agreement_id text, enterprise_cap_key text, status text, decision_key text, decision_values json, created_by text, ev_filing_id text,
+            ev_kind text, ev_on date, ev_data jsonb, ev_actor text)
         ), f as (
           insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
-            enterprise_cap_key, status, decision, created_by)
+            enterprise_cap_key, status, decision_key, decision_values, created_by)
           select id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
-            enterprise_cap_key, status, decision, created_by from r order by n
+            enterprise_cap_key, status, decision_key, decision_values, created_by from r order by n
           returning 1
         ), e as (
           insert into filing_events (filing_id, kind, "on", data, actor) select ev_filing_id, ev_kind, ev_on, ev_data, ev_actor from r order by n returning 1
         )
-        select (select count(*) from f)::int as filings, (select count(*) from e)::int as events,
+        select (select count(*) from t)::int as templates, (select count(*) from f)::int as filings, (select count(*) from e)::int as events,
           to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || 'Z' as at`),
       );
       if (Number(res[0]!.filings) !== records.length || Number(res[0]!.events) !== records.length)
@@ -153,7 +209,7 @@ export function createFilingsRepository({ db }: { db: Db }) {
       if (events.length) await db.insert(filingEvents).values(events);
     },
     async findMany(ids: string[]): Promise<FilingRow[]> {
-      return ids.length ? db.select().from(filings).where(inArray(filings.id, ids)) : [];
+      return ids.length ? decided(await db.select().from(filings).where(inArray(filings.id, ids))) : [];
     },
     /** Per G5 cap account of these cap keys: what its openings, raises and lowerings (code `enterprise-cap`) add up to, and how many there were. */
     async capsOpened(keys: string[]): Promise<Map<string, { opened: bigint; moves: number }>> {
@@ -187,7 +243,7 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .set({ ...patch, updatedAt: new Date(), version: sql`${filings.version} + 1` })
         .where(eq(filings.id, id))
         .returning();
-      return row!;
+      return (await decided([row!]))[0]!;
     },
     async addEvent(e: typeof filingEvents.$inferInsert) {
       await db.insert(filingEvents).values(e);
@@ -206,7 +262,7 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .from(filings)
         .where(and(eq(filings.id, id), ...where(scope)));
       const [row] = forUpdate ? await q.for('update') : await q;
-      return row;
+      return row && (await decided([row]))[0];
     },
     /** R17: per enterprise, the funds where it has a bad loan (core/loans isBadLoan: non-performing or compensated). */
     async fundsWithBadLoans(enterpriseIds: string[]): Promise<Map<string, Set<string>>> {
@@ -221,10 +277,12 @@ export function createFilingsRepository({ db }: { db: Db }) {
     },
     /** Active loans with an overdue date: the candidates of the daily non-performing sweep (R6). */
     async overdueActive(): Promise<FilingRow[]> {
-      return db
-        .select()
-        .from(filings)
-        .where(and(eq(filings.status, 'active'), isNotNull(filings.overdueSince)));
+      return decided(
+        await db
+          .select()
+          .from(filings)
+          .where(and(eq(filings.status, 'active'), isNotNull(filings.overdueSince))),
+      );
     },
     /**
      * Bulk servicing: the loans among `ids` the scope may see, locked for the rest of the
@@ -234,18 +292,20 @@ export function createFilingsRepository({ db }: { db: Db }) {
      */
     async lockLoans(ids: string[], scope: { bankId?: string; guarantorId?: string }): Promise<FilingRow[]> {
       if (ids.length === 0) return [];
-      return db
-        .select()
-        .from(filings)
-        .where(
-          and(
-            inArray(filings.id, ids),
-            scope.bankId ? eq(filings.bankId, scope.bankId) : undefined,
-            scope.guarantorId ? eq(filings.guarantorId, scope.guarantorId) : undefined,
-          ),
-        )
-        .orderBy(asc(filings.id))
-        .for('update');
+      return decided(
+        await db
+          .select()
+          .from(filings)
+          .where(
+            and(
+              inArray(filings.id, ids),
+              scope.bankId ? eq(filings.bankId, scope.bankId) : undefined,
+              scope.guarantorId ? eq(filings.guarantorId, scope.guarantorId) : undefined,
+            ),
+          )
+          .orderBy(asc(filings.id))
+          .for('update'),
+      );
     },
     /** How many events each loan has (a servicing change's ledger ids count them, as the single path does). */
     async eventCounts(ids: string[]): Promise<Map<string, number>> {
@@ -285,7 +345,7 @@ export function createFilingsRepository({ db }: { db: Db }) {
         .select()
         .from(filings)
         .where(and(eq(filings.bankId, bankId), eq(filings.bankRef, bankRef)));
-      return row;
+      return row && (await decided([row]))[0];
     },
     /** The filter with the enterprises `q` finds, when they are few (FEW_ENTERPRISES). */
     async withSearchResolved(f: FilingFilter): Promise<FilingFilter> {
@@ -307,13 +367,15 @@ export function createFilingsRepository({ db }: { db: Db }) {
         w.push(or(cmp(col, typed), and(eq(col, typed), cmp(filings.id, page.cursor.id)))!);
       }
       const dir = page.order === 'asc' ? asc : desc;
-      return db
+      const rows = await db
         .select({ filing: filings, enterpriseName: enterprises.name })
         .from(filings)
         .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
         .where(and(...w))
         .orderBy(dir(col), dir(filings.id))
         .limit(page.limit + 1);
+      const withDecisions = await decided(rows.map((r) => r.filing));
+      return rows.map((r, i) => ({ filing: withDecisions[i]!, enterpriseName: r.enterpriseName }));
     },
     /** How many filings the filter (scope included) finds, counted up to `cap` (shared/paging.ts countUpTo). */
     async count(f: FilingFilter) {
@@ -351,10 +413,9 @@ export function createFilingsRepository({ db }: { db: Db }) {
 
 export type FilingsRepository = ReturnType<typeof createFilingsRepository>;
 
-/** A new filing and its first event as insertFiled takes them: the row's JSON text and its decision's, as stored. */
+/** A new filing and its first event as insertFiled takes them: the row's JSON text (its decision's key and values in it). */
 export interface FiledRecord {
   row: string;
-  decision: string;
 }
 
 export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord {
@@ -383,6 +444,8 @@ export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord 
       agreement_id: r.agreementId ?? null,
       enterprise_cap_key: r.enterpriseCapKey ?? null,
       status: r.status,
+      decision_key: r.decisionKey,
+      decision_values: r.decisionValues,
       created_by: r.createdBy,
       ev_filing_id: e.filingId,
       ev_kind: e.kind,
@@ -390,6 +453,5 @@ export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord 
       ev_data: e.data,
       ev_actor: e.actor,
     }),
-    decision: JSON.stringify(r.decision),
   };
 }

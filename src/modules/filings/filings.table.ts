@@ -62,10 +62,13 @@ export const filings = pgTable(
     overdueSince: date('overdue_since', { mode: 'string' }),
     nonPerformingOn: date('non_performing_on', { mode: 'string' }),
     /**
-     * The eligibility reasons at filing, as rendered by the policy engine. `json`, not `jsonb`: nothing
-     * queries inside it, and jsonb built a tree of each 2.9 kB decision on the way in (drizzle/0011).
+     * The eligibility reasons at filing, as rendered by the policy engine, in two parts (drizzle/0034):
+     * the reason set many loans share (`decision_templates`, by its SHA-256) and this loan's own
+     * values in it (a JSON array of texts); core/policy fillDecision puts them back together. `json`,
+     * not `jsonb`: nothing queries inside them (drizzle/0011).
      */
-    decision: json('decision').notNull(),
+    decisionKey: text('decision_key').notNull(),
+    decisionValues: json('decision_values').$type<string[]>().notNull(),
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -90,6 +93,19 @@ export const filings = pgTable(
       .where(sql`${t.guarantorId} is not null`),
   ],
 );
+
+/**
+ * A filing decision's reason set, stored once however many loans share it (drizzle/0034): rule
+ * ids, cites, ok and applies, the texts with the loan's own values taken out (core/policy
+ * DecisionTemplate), the programme, version and ratio. `key` is the SHA-256 (hex) of `template`'s
+ * text, which is kept as written (json): rows are inserted (on conflict do nothing) and never
+ * changed. No foreign key from `filings`: every insert of filings writes their templates in the
+ * same statement, and a key lock per filing on a row every loan shares is what it would cost.
+ */
+export const decisionTemplates = pgTable('decision_templates', {
+  key: text('key').primaryKey(),
+  template: json('template').notNull(),
+});
 
 /** The loan's timeline: every change with who, when and what, in order. */
 export const filingEvents = pgTable(

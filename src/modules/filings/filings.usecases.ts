@@ -7,7 +7,7 @@
 import type { z } from '@hono/zod-openapi';
 import { exposureAccount, releaseFiling, reserveFiling } from '../../core/ledger/fund-operations';
 import { formatYuan, type Fen } from '../../core/money/money';
-import { compensationOnly, evaluate, renderDecision, type Decision } from '../../core/policy';
+import { compensationOnly, evaluate, fillDecision, splitDecision, type Decision } from '../../core/policy';
 import { CalendarRangeError } from '../../core/calendar';
 import { scopeFor, type Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
@@ -38,6 +38,7 @@ import {
   type FilingPlan,
 } from './filing.plan';
 import { openedCaps } from './filing.store';
+import { storedTemplate } from './filing.decision';
 import { filingView, type FilingView } from './filing.view';
 export { filingView, auditedFiling, type FilingView } from './filing.view';
 export type { FilingInput } from './filing.plan';
@@ -330,8 +331,10 @@ export async function amendFiling({
         throw Problem.invalid([programmeErrors.calendarYearMissing('disbursedOn', e)]);
       throw e;
     }
-    const rendered = renderDecision(decision, loanCase);
+    const split = splitDecision(decision, loanCase);
+    const rendered = fillDecision(split.template, split.values);
     if (!decision.eligible) throw filingErrors.amendedNotEligible(rendered.reasons);
+    const template = storedTemplate(split.template);
     // Only a principal amendment moves the balance (and only a loan without repayments takes one):
     // amending the kind or the dates keeps what was repaid.
     const outstanding = patch.principal !== undefined ? next.principal : f.outstanding;
@@ -345,7 +348,14 @@ export async function amendFiling({
       code: 'amend',
       actor: actor.username,
     });
-    await filings.update(id, { ...next, outstanding, reserved, decision: { ...rendered } });
+    await filings.saveTemplates([template]);
+    await filings.update(id, {
+      ...next,
+      outstanding,
+      reserved,
+      decisionKey: template.key,
+      decisionValues: split.values,
+    });
     await filings.addEvent({
       filingId: id,
       kind: 'amended',
