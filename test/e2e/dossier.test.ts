@@ -115,6 +115,8 @@ describe('退回补正 on the claim page (R21)', { timeout: 120_000 }, () => {
     await bank.page.goto(`/claims/${claimId}`);
     const asked = bank.page.getByTestId('claim-return');
     await asked.getByText('催收记录缺少最近一个季度').waitFor();
+    // the items by their titles, once the checklist has loaded
+    await asked.locator('li', { hasText: '催收记录' }).waitFor();
     expect(await asked.locator('li').allTextContents()).toEqual(['催收记录']);
     // Resubmitting before the file is added: the server says which item is missing.
     await asked.getByRole('button', { name: '补正完毕，重新提交' }).click();

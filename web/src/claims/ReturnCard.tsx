@@ -59,7 +59,7 @@ export function ReturnCard({ claim }: { claim: Claim }) {
           <p className="error-box" data-testid="return-request">
             {t('claimReturn.asked', { by: asked.by, at: dateTime(asked.at), dueBy: asked.dueBy })}
           </p>
-          {asked.items.length > 0 && (
+          {asked.items.length > 0 && dossier.data && (
             <ul>
               {asked.items.map((id) => (
                 <li key={id}>{title(id)}</li>
