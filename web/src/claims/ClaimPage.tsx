@@ -15,6 +15,7 @@ import { RecoveryCard } from './RecoveryCard';
 import { FindingsCard } from './FindingsCard';
 import { ReturnCard } from './ReturnCard';
 import { StagesCard } from './StagesCard';
+import { BankName, FundName } from '../components/names';
 
 /** The server's own notes on a claim's steps, in the page's language; a reviewer's words as written. */
 const SYSTEM_NOTES: Record<string, string> = {
@@ -97,9 +98,13 @@ export default function ClaimPage() {
             <dt>{t('claim.borrower')}</dt>
             <dd>{c.enterpriseName ?? '—'}</dd>
             <dt>{t('filing.bank')}</dt>
-            <dd>{c.bankId}</dd>
+            <dd>
+              <BankName id={c.bankId} />
+            </dd>
             <dt>{t('claim.fund')}</dt>
-            <dd>{c.fundId}</dd>
+            <dd>
+              <FundName id={c.fundId} />
+            </dd>
             <dt>{t('claim.outstanding')}</dt>
             <dd>
               <Money value={c.outstanding} /> {t('common.yuan')}

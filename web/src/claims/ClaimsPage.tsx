@@ -9,6 +9,7 @@ import { can, useAuth } from '../auth/auth';
 import { Badge, dateTime, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { Pager, useCursorPages } from '../components/Pager';
+import { BankName } from '../components/names';
 
 const TABS = {
   all: '',
@@ -133,7 +134,9 @@ export default function ClaimsPage() {
                 <Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId.slice(0, 8)}</Link>
               </td>
               <td>{c.enterpriseName ?? '—'}</td>
-              <td>{c.bankId}</td>
+              <td>
+                <BankName id={c.bankId} />
+              </td>
               <td>
                 <Badge kind="state" value={c.state} />
                 {c.overdue && <span className="badge bad">{t('claim.overdue')}</span>}

@@ -14,6 +14,7 @@ import { Field, MoneyField } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 import { WriteOffCard } from './WriteOffCard';
+import { BankName } from '../components/names';
 
 export default function LoanPage() {
   const { id = '' } = useParams();
@@ -123,7 +124,9 @@ export default function LoanPage() {
               <Link to={`/enterprises/${f.enterpriseId}`}>{f.enterpriseName ?? f.enterpriseId}</Link>
             </dd>
             <dt>{t('filing.bank')}</dt>
-            <dd>{f.bankId}</dd>
+            <dd>
+              <BankName id={f.bankId} />
+            </dd>
             <dt>{t('filing.programme')}</dt>
             <dd>
               <Link to={`/programmes/${f.programme}`}>{f.programme}</Link> @ {f.policyVersion}

@@ -12,6 +12,7 @@ import { Badge, dateTime, Money } from '../components/bits';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate } from '../lib/money';
 import { useHome } from './home';
+import { BankName } from '../components/names';
 
 type CountKey = Exclude<keyof Home['counts'], 'todo'>;
 
@@ -210,7 +211,9 @@ function ClaimSection({
                 <Link to={`/filings/${c.filingId}`}>{c.bankRef ?? c.filingId.slice(0, 8)}</Link>
               </td>
               <td>{c.enterpriseName ?? '—'}</td>
-              <td>{c.bankId}</td>
+              <td>
+                <BankName id={c.bankId} />
+              </td>
               <td>
                 <Badge kind="state" value={c.state} />
               </td>
@@ -261,7 +264,9 @@ function WriteOffs({ list }: { list: Home['writeOffs'] }) {
                 <Link to={`/filings/${w.filingId}`}>{w.bankRef}</Link>
               </td>
               <td>{w.enterpriseName}</td>
-              <td>{w.bankId}</td>
+              <td>
+                <BankName id={w.bankId} />
+              </td>
               <td>{w.on}</td>
               <td>{w.reason}</td>
               <td>{w.requestedBy}</td>

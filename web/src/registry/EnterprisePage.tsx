@@ -5,6 +5,7 @@ import { api, qs, type Page } from '../api/client';
 import type { Enterprise, Filing } from '../api/types';
 import { Badge, Money } from '../components/bits';
 import { Loading, ProblemMessage } from '../components/Problem';
+import { BankName, IndustryName } from '../components/names';
 
 export default function EnterprisePage() {
   const { id = '' } = useParams();
@@ -36,7 +37,9 @@ export default function EnterprisePage() {
           <dt>{t('ent.size')}</dt>
           <dd>{t(`size.${x.size}`)}</dd>
           <dt>{t('ent.industry')}</dt>
-          <dd>{x.industry}</dd>
+          <dd>
+            <IndustryName code={x.industry} />
+          </dd>
           <dt>{t('ent.sciTech')}</dt>
           <dd>{x.sciTech ? t('common.yes') : t('common.no')}</dd>
           <dt>{t('ent.inZone')}</dt>
@@ -91,7 +94,9 @@ export default function EnterprisePage() {
               <td>
                 <Link to={`/filings/${f.id}`}>{f.bankRef}</Link>
               </td>
-              <td>{f.bankId}</td>
+              <td>
+                <BankName id={f.bankId} />
+              </td>
               <td className="num">
                 <Money value={f.principal} />
               </td>

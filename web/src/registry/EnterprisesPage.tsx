@@ -6,6 +6,7 @@ import { api, qs, type Page } from '../api/client';
 import type { Enterprise } from '../api/types';
 import { ProblemMessage } from '../components/Problem';
 import { Pager, useCursorPages } from '../components/Pager';
+import { IndustryName } from '../components/names';
 
 export default function EnterprisesPage() {
   const { t } = useTranslation();
@@ -58,7 +59,9 @@ export default function EnterprisesPage() {
                 <code>{e.creditCode}</code>
               </td>
               <td>{t(`size.${e.size}`)}</td>
-              <td>{e.industry}</td>
+              <td>
+                <IndustryName code={e.industry} />
+              </td>
               <td>{e.sciTech ? t('common.yes') : t('common.no')}</td>
               <td>{e.registeredInZone ? t('common.yes') : t('common.no')}</td>
               <td>{e.qualifications.map((x) => t(`qual.${x.kind}`, { defaultValue: x.kind })).join('、') || '—'}</td>
