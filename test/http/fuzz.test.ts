@@ -972,10 +972,20 @@ const without = (counts: Record<string, number>) =>
 async function importSettled(id: string) {
   for (let i = 0; i < 600; i++) {
     const res = await send('bank', { method: 'GET', path: `/api/imports/${id}`, headers: {} });
-    if (res.status === 200 && ((await res.json()) as { status: string }).status !== 'running') return;
+    const status = res.status === 200 ? ((await res.json()) as { status: string }).status : 'running';
+    // A finished job drops its kept file just after it says so: wait for that too, or the next
+    // request's count would see the file go.
+    if (status !== 'running' && (status !== 'done' || (await keptFileParts(id)) === 0)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`import ${id} still running after 30 s`);
+}
+
+async function keptFileParts(jobId: string): Promise<number> {
+  const rows = rowsOf(
+    await t.database.db.execute(sql`select count(*)::int as n from import_files where job_id = ${jobId}`),
+  );
+  return Number(rows[0]!.n);
 }
 
 // ---- the run ------------------------------------------------------------------------------------
