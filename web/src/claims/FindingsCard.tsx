@@ -13,9 +13,7 @@ import { useAuth } from '../auth/auth';
 import { dateTime, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
-
-/** Basis points as a percentage with two decimals, in integers ("3000" → "30.00%"). */
-const percent = (bp: number) => `${Math.trunc(bp / 100)}.${String(bp % 100).padStart(2, '0')}%`;
+import { formatBasisPoints } from '../lib/money';
 
 export function FindingsCard({ claim }: { claim: Claim }) {
   const { t, i18n } = useTranslation();
@@ -47,7 +45,7 @@ export function FindingsCard({ claim }: { claim: Claim }) {
     <section className="card" data-testid="claim-findings">
       <h2 style={{ marginTop: 0 }}>{t('findings.title')}</h2>
       <p data-testid="findings-summary">
-        {t('findings.summary', { cut: percent(d.cutBp) })} <Money value={d.compensation} /> {t('common.yuan')}
+        {t('findings.summary', { cut: formatBasisPoints(d.cutBp) })} <Money value={d.compensation} /> {t('common.yuan')}
       </p>
       {mayRecord && <p className="muted">{t('findings.hint')}</p>}
       <table>
@@ -65,7 +63,7 @@ export function FindingsCard({ claim }: { claim: Claim }) {
             .map((i) => (
               <tr key={i.id} data-testid={`finding-${i.id}`} data-found={i.found ? 'yes' : 'no'}>
                 <td>{pick(i.title, i18n.language)}</td>
-                <td>{percent(i.cutBp)}</td>
+                <td>{formatBasisPoints(i.cutBp)}</td>
                 <td>
                   {i.found ? (
                     <>

@@ -99,6 +99,10 @@ export function formatRate(rate: string | null | undefined, digits = 2): string 
   return pct === null ? rate : `${pct}%`;
 }
 
+/** Basis points (an integer) as formatRate shows a rate: 3000 → "30.00%". */
+export const formatBasisPoints = (bp: number, digits = 2): string =>
+  formatRate(`${Math.trunc(bp / 10_000)}.${String(bp % 10_000).padStart(4, '0')}`, digits);
+
 /** a ÷ b of two yuan strings as a percentage with `digits` decimals (BigInt fen, half-up); "—" when b is 0 or not money. */
 export function percentOf(a: string | null | undefined, b: string | null | undefined, digits = 2): string {
   const x = toFen(a);
