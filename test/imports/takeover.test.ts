@@ -14,6 +14,7 @@ import { claimImport, openImport } from '../../src/modules/imports/imports.useca
 import { uploadFile } from '../../src/modules/imports/imports.upload';
 import { creditCode, etownWorld, icbc, ledgerSums } from '../operations/fixture';
 import { query, writeCsv } from './world';
+import { onPostgres } from '../../src/adapters/db/testing';
 import { copyFile } from 'node:fs/promises';
 
 const today = '2025-09-03';
@@ -71,6 +72,58 @@ const staleNow = (id: string) =>
   );
 
 const jobRow = async (id: string) => (await createImportsRepository({ db: w.db }).find(id))!;
+
+/**
+ * What the database shows while a step waits: the job, the sessions of this test's database and
+ * the locks they wait for (on PostgreSQL), so that a wait that never ends fails saying where.
+ */
+async function waitState(id: string): Promise<string> {
+  const job = await jobRow(id);
+  const seen: Record<string, unknown> = {
+    job: {
+      status: job.status,
+      holder: job.holder,
+      lastLine: job.lastLine,
+      attempts: job.attempts,
+      fileParts: job.fileParts,
+    },
+  };
+  if (onPostgres) {
+    seen.sessions = await query(
+      w.db,
+      `select pid, state, wait_event_type, wait_event, left(query, 160) as query from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`,
+    );
+    seen.waiting = await query(
+      w.db,
+      `select pid, locktype, relation::regclass::text as relation, mode, pg_blocking_pids(pid) as blocked_by
+        from pg_locks where not granted`,
+    );
+  }
+  return JSON.stringify(seen);
+}
+
+/** `work`, or a failure naming what the database shows once it has waited `ms`. */
+async function within<T>(ms: number, id: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void waitState(id).then(
+        (state) => {
+          // Printed as well: a retry that passes would otherwise hide what was seen.
+          console.error(`takeover test: still waiting after ${ms} ms: ${state}`);
+          reject(new Error(`still waiting after ${ms} ms: ${state}`));
+        },
+        (e: unknown) => reject(new Error(`still waiting after ${ms} ms; the state could not be read: ${String(e)}`)),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe('an import whose process died', () => {
   it('is taken over by another process, resumed after its last committed line and finished: every row once, the limit never overspent', async () => {
@@ -190,11 +243,12 @@ describe('an import whose process was only slow', () => {
     w = first;
   });
 
-  // Tried again once: on PostgreSQL it hung until its timeout in 1 of 4 full runs (2026-12-06), the
-  // cause not found yet (the next session's first task, see the stop-26 note). A second failure is red.
+  // On PostgreSQL this hung until its timeout in 1 of 4 full runs (2026-12-06), cause not found; each
+  // wait now fails after 120 s saying what the database shows (sessions, lock waits, the job), and
+  // the case is tried once more, so one such hang reads as a finding, not a red run.
   it(
     'a process only slow, not dead, stops at its next chunk once another has taken its import over: every row once',
-    { timeout: 300_000, retry: 1 },
+    { timeout: 600_000, retry: 1 },
     async () => {
       const path = writeCsv(Array.from({ length: 200 }, (_, i) => row(500 + i)));
       const logged: unknown[] = [];
@@ -210,7 +264,9 @@ describe('an import whose process was only slow', () => {
           beforeChunk: async (chunk) => {
             if (chunk !== 2) return;
             takeover = (async () => {
+              const since = Date.now();
               for (;;) {
+                if (Date.now() - since > 60_000) throw new Error(`not taken over in 60 s: ${await waitState(id)}`);
                 const job = await jobRow(id);
                 // Fails at once, not after the test's timeout, if the run got past its known point.
                 if (job.status !== 'running') throw new Error(`the job is ${job.status} before it was taken over`);
@@ -227,9 +283,9 @@ describe('an import whose process was only slow', () => {
         },
       });
       const id = await upload(path, a);
-      await a.settled(id);
-      expect(await takeover).toEqual([id]);
-      await b.settled(id);
+      await within(120_000, id, a.settled(id));
+      expect(await within(120_000, id, takeover!)).toEqual([id]);
+      await within(120_000, id, b.settled(id));
       const job = await jobRow(id);
       // A stopped when it found the job taken (ImportTakenOver), without marking it failed; B finished it.
       expect(job).toMatchObject({ status: 'done', holder: 'process-b3', attempts: 2, lastLine: 201, duplicates: 0 });
