@@ -109,9 +109,24 @@ export async function writeFilings({
 }
 
 /**
- * The first step of `writeFilings`: the planned filings' rows, first events and ledger accounts,
- * which lock nothing shared but the new rows (bulk filing runs it while the previous chunk's
- * reservations commit). Returns the rows' created_at (the transaction's now()).
+ * What a bulk file's chunks share — their decisions' templates and their enterprises' G5 cap
+ * accounts — stored ahead of the chunk's transaction and committed at once (one there already is
+ * left as it is). Held uncommitted in a later chunk's transaction, they would make the chunk before
+ * it wait when that one is written again (rows the ledger refused, a duplicate) while the later one
+ * waits for it to commit: a wait that passes through the process, which the database cannot see.
+ */
+export async function storeSharedKeys({ db, plans }: { db: Db; plans: FilingPlan[] }): Promise<void> {
+  await createFilingsRepository({ db }).saveTemplates(distinctTemplates(plans.map((p) => p.template)));
+  await openAccounts({
+    ledger: createLedgerRepository({ db }),
+    accounts: distinctAccounts(plans.flatMap((p) => p.accounts.filter((a) => a.entityKind === 'enterprise-cap'))),
+  });
+}
+
+/**
+ * The first step of `writeFilings`: the planned filings' rows, first events and ledger accounts
+ * (bulk filing runs it while the previous chunk's reservations commit, having stored what chunks
+ * share beforehand: storeSharedKeys). Returns the rows' created_at (the transaction's now()).
  */
 export async function insertFilings({
   db,

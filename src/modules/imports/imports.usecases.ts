@@ -22,7 +22,7 @@ import {
   type FilingInput,
   type FilingPlan,
 } from '../filings/filing.plan';
-import { insertFilings, openedCaps, reserveFilings, storedFiling } from '../filings/filing.store';
+import { insertFilings, openedCaps, reserveFilings, storedFiling, storeSharedKeys } from '../filings/filing.store';
 import type { Db } from '../shared/db';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import { createRegistryRepository } from '../registry/registry.repository';
@@ -203,6 +203,11 @@ export interface RunHooks {
    * here, at a known point of the run).
    */
   beforeChunk?: (chunk: number) => void | Promise<void>;
+  /**
+   * Called inside each chunk's transaction once its rows are inserted, before it waits for the chunk
+   * before it (tests hold a chunk there while the next one starts); `attempt` counts from 0.
+   */
+  afterInsert?: (chunk: number, attempt: number) => void | Promise<void>;
 }
 
 export interface ImportProgress {
@@ -294,9 +299,15 @@ export async function runImport({
     onProgress?.({ ...state, totalLines: inspection.lastLine });
   };
   /** Prepares a chunk and starts its transaction once at most one other is in one. Returns false when aborted. */
+  let lastNumbers = new Set<string>();
   const next = async (rows: JudgedRow[]): Promise<boolean> => {
     const prepared = await prepareChunk({ db, desk, columns: inspection.columns, rows, timings });
     if (committing.length === 2) await committing.shift();
+    // A loan number the chunk in its transaction also files: this one waits for it to commit. Inserted
+    // meanwhile, the number would make that chunk wait for this one if it had to be written again.
+    const numbers = loanNumbers(prepared);
+    if (committing.length && [...numbers].some((n) => lastNumbers.has(n))) await committing.shift();
+    lastNumbers = numbers;
     await hooks?.beforeChunk?.(chunks);
     if (signal?.aborted) return false;
     const started = commit(prepared, committing.at(-1) ?? null, scheduledLastLine, chunks++);
@@ -338,6 +349,10 @@ const PLAN_SLICE = 10;
 
 /** A row's outcome as far as it is known before the chunk's transaction: its plan, or why it is not filed. */
 type Outcome = { plan: FilingPlan } | { errors: RowError[] };
+
+/** The loan numbers a chunk files (its rows planned). */
+const loanNumbers = (prepared: PreparedChunk): Set<string> =>
+  new Set([...prepared.outcomes.values()].flatMap((o) => ('plan' in o ? [o.plan.row.bankRef] : [])));
 
 /** A chunk judged, looked up and planned outside its transaction. */
 interface PreparedChunk {
@@ -418,6 +433,9 @@ async function prepareChunk({
   if (timings)
     timings['prepare: judge and plan'] = (timings['prepare: judge and plan'] ?? 0) + performance.now() - started;
   await timed(timings, 'prepare: enterprise caps opened before', () => leaveOutOpenedCaps(db, outcomes));
+  await timed(timings, 'prepare: templates and cap accounts stored', () =>
+    storeSharedKeys({ db, plans: [...outcomes.values()].flatMap((o) => ('plan' in o ? [o.plan] : [])) }),
+  );
   return { rows, outcomes };
 }
 
@@ -484,6 +502,7 @@ async function fileChunk({
           const { errors, duplicates, plans } = settleChunk({ columns, prepared, filed, refusedByLedger });
           const filings = plans.map((p) => p.plan);
           const at = filings.length ? await insertFilings({ db: tx, plans: filings, timings }) : null;
+          await hooks?.afterInsert?.(chunk, attempt);
           await timed(timings, 'wait for the chunk before', async () => {
             if (after)
               await after.catch((e: unknown) => {
