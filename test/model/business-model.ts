@@ -17,7 +17,7 @@ export type Fen = bigint;
 export type Day = string;
 export type Programme = 'A' | 'B';
 export type BankNo = 0 | 1;
-export type ActorId = 'bank0' | 'bank1' | 'manager' | 'manager2' | 'reviewer' | 'guarantor0' | 'guarantor1';
+export type ActorId = 'bank0' | 'bank1' | 'manager' | 'manager2' | 'reviewer' | 'bureau' | 'guarantor0' | 'guarantor1';
 export type LoanStatus =
   'active' | 'repaid' | 'withdrawn' | 'non-performing' | 'compensated' | 'written-off' | 'recovered';
 export type ClaimState =
@@ -25,7 +25,7 @@ export type ClaimState =
 export type LoanClass = 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
 export type Mode = 'direct' | 'risk-sharing';
 /** A new version of programme B (effective from a day the sequence chooses): G5 cap 20M or 40M, or ratio 40%. */
-export type Variant = 'g5-20m' | 'g5-40m' | 'ratio-40';
+export type Variant = 'g5-20m' | 'g5-40m' | 'ratio-40' | 'stages';
 export type DefectId =
   /** R17 on its own: the defaulted enterprise's new filings. */
   | 'R17'
@@ -97,11 +97,25 @@ export interface Terms {
   riskSharingCapBp: bigint | null;
   sizeLimit: Fen;
   g5Cap: Fen | null;
+  /** R23: the sign-offs a prepared claim needs, in order, each the roles that may give it; the last approves. */
+  stages: readonly (readonly StaffRole[])[];
 }
+
+export type StaffRole = 'manager' | 'reviewer' | 'bureau';
+/** The shipped programmes name no stages: one approval by a manager or the reviewer. */
+const ONE_STAGE: Terms['stages'] = [['manager', 'reviewer']];
 
 export const TERMS: Record<'A' | 'B' | Variant, Terms> = {
   // F7, F8: 30% (+10 points for a qualification valid on the filing day, R4), 10M, direct only, no G5.
-  A: { programme: 'A', version: 'A', directBp: 3000n, riskSharingCapBp: null, sizeLimit: 10n * MILLION, g5Cap: null },
+  A: {
+    programme: 'A',
+    version: 'A',
+    directBp: 3000n,
+    riskSharingCapBp: null,
+    sizeLimit: 10n * MILLION,
+    g5Cap: null,
+    stages: ONE_STAGE,
+  },
   // F11, F13, F16, R5, G5: 50%, 30M, risk-sharing at min(bank share, 20%), 30M per bank and enterprise.
   B: {
     programme: 'B',
@@ -110,6 +124,7 @@ export const TERMS: Record<'A' | 'B' | Variant, Terms> = {
     riskSharingCapBp: 2000n,
     sizeLimit: 30n * MILLION,
     g5Cap: 30n * MILLION,
+    stages: ONE_STAGE,
   },
   'g5-20m': {
     programme: 'B',
@@ -118,6 +133,7 @@ export const TERMS: Record<'A' | 'B' | Variant, Terms> = {
     riskSharingCapBp: 2000n,
     sizeLimit: 30n * MILLION,
     g5Cap: 20n * MILLION,
+    stages: ONE_STAGE,
   },
   'g5-40m': {
     programme: 'B',
@@ -126,6 +142,7 @@ export const TERMS: Record<'A' | 'B' | Variant, Terms> = {
     riskSharingCapBp: 2000n,
     sizeLimit: 30n * MILLION,
     g5Cap: 40n * MILLION,
+    stages: ONE_STAGE,
   },
   'ratio-40': {
     programme: 'B',
@@ -134,6 +151,17 @@ export const TERMS: Record<'A' | 'B' | Variant, Terms> = {
     riskSharingCapBp: 2000n,
     sizeLimit: 30n * MILLION,
     g5Cap: 30n * MILLION,
+    stages: ONE_STAGE,
+  },
+  // R23: a preliminary review by a manager or the reviewer, then the Finance and Audit Bureau approves.
+  stages: {
+    programme: 'B',
+    version: 'stages',
+    directBp: 5000n,
+    riskSharingCapBp: 2000n,
+    sizeLimit: 30n * MILLION,
+    g5Cap: 30n * MILLION,
+    stages: [['manager', 'reviewer'], ['bureau']],
   },
 };
 
@@ -244,6 +272,9 @@ export interface Claim {
   refunded: Fen;
   /** R22: the due-diligence findings recorded under review, by id, with their cuts. */
   findings: Record<string, bigint>;
+  /** R23: the stage a prepared claim waits at, and who signed the stages before it (and the last, once approved). */
+  stage: number;
+  signOffs: ActorId[];
 }
 
 export interface State {
@@ -299,6 +330,7 @@ export interface Figures {
     outstanding: string;
     compensation: string;
     preparedBy: string | null;
+    signOffs: number;
     recovered: string;
     refunded: string;
   }[];
@@ -310,6 +342,10 @@ const bankActor = (b: BankNo): ActorId => (b === 0 ? 'bank0' : 'bank1');
 const bankOfActor = (a: ActorId): BankNo | null => (a === 'bank0' ? 0 : a === 'bank1' ? 1 : null);
 const isManager = (a: ActorId) => a === 'manager' || a === 'manager2';
 const isStaffDecider = (a: ActorId) => isManager(a) || a === 'reviewer';
+/** Who may approve or reject (`claim:approve`); the stage then says which of them (R23). */
+const isClaimDecider = (a: ActorId) => isStaffDecider(a) || a === 'bureau';
+export const staffRole = (a: ActorId): StaffRole | null =>
+  isManager(a) ? 'manager' : a === 'reviewer' ? 'reviewer' : a === 'bureau' ? 'bureau' : null;
 const isBankOrManager = (a: ActorId) => bankOfActor(a) !== null || isManager(a);
 
 export const username: Record<ActorId, string> = {
@@ -318,6 +354,7 @@ export const username: Record<ActorId, string> = {
   manager: 'manager',
   manager2: 'manager2',
   reviewer: 'reviewer',
+  bureau: 'bureau',
   guarantor0: 'guarantor0-officer',
   guarantor1: 'guarantor1-officer',
 };
@@ -811,6 +848,8 @@ export class BusinessModel {
       recovered: 0n,
       refunded: 0n,
       findings: {},
+      stage: 0,
+      signOffs: [],
     };
     this.s.claims.push(c);
     if (this.breaker(f.bank).tripped) c.state = 'held';
@@ -828,11 +867,13 @@ export class BusinessModel {
     if (c.state !== 'submitted') refuse(409);
     c.state = 'under-review';
     c.preparedBy = cmd.actor;
+    c.stage = 0;
+    c.signOffs = [];
     return { status: 200, state: c.state };
   }
 
   private approve(cmd: ClaimCmd): Reply {
-    this.permit(isStaffDecider(cmd.actor));
+    this.permit(isClaimDecider(cmd.actor));
     const c = this.visibleClaim(cmd.actor, cmd.claim);
     // R18: a second person; a claim nobody prepared (held at submission, then released) has no maker yet.
     if (c.state === 'under-review' && (c.preparedBy === null || c.preparedBy === cmd.actor)) refuse(403);
@@ -842,6 +883,14 @@ export class BusinessModel {
     }
     if (c.state !== 'under-review') refuse(409);
     const f = this.s.loans[c.loan]!;
+    const stages = TERMS[f.version].stages;
+    this.mustSign(c, stages, cmd.actor);
+    c.signOffs.push(cmd.actor);
+    if (c.stage < stages.length - 1) {
+      // A stage signed: the claim waits for the next one's sign-off; no money moves (R23).
+      c.stage++;
+      return { status: 200, state: c.state };
+    }
     // R14: compensation on the outstanding of the approval day (kept in step by every repayment).
     if (!this.legacy.has('R14')) {
       c.outstanding = f.outstanding;
@@ -857,14 +906,22 @@ export class BusinessModel {
   }
 
   private reject(cmd: ClaimCmd): Reply {
-    this.permit(isStaffDecider(cmd.actor));
+    this.permit(isClaimDecider(cmd.actor));
     const c = this.visibleClaim(cmd.actor, cmd.claim);
     // R18: the maker may not decide its own claim, not even to reject it.
     if (!this.legacy.has('R18') && c.state === 'under-review' && c.preparedBy === cmd.actor) refuse(403);
+    if (c.state === 'under-review') this.mustSign(c, TERMS[this.s.loans[c.loan]!.version].stages, cmd.actor);
     if (c.state !== 'submitted' && c.state !== 'under-review' && c.state !== 'returned') refuse(409);
     c.state = 'rejected';
     this.releaseHeld(c.bank);
     return { status: 200, state: c.state };
+  }
+
+  /** R23 and R18: only a role the claim's stage names decides it, and nobody who signed an earlier stage. */
+  private mustSign(c: Claim, stages: Terms['stages'], actor: ActorId): void {
+    const role = staffRole(actor);
+    if (!role || !stages[Math.min(c.stage, stages.length - 1)]!.includes(role)) refuse(403);
+    if (c.signOffs.includes(actor)) refuse(403);
   }
 
   /** R22: the preparer records (or takes back) a finding under review; the amount follows at once. */
@@ -889,6 +946,8 @@ export class BusinessModel {
     if (c.state !== 'submitted' && c.state !== 'under-review') refuse(409);
     c.state = 'returned';
     c.preparedBy = null;
+    c.stage = 0;
+    c.signOffs = [];
     return { status: 200, state: c.state };
   }
 
@@ -1083,6 +1142,7 @@ export class BusinessModel {
         outstanding: y(c.outstanding),
         compensation: y(c.compensation),
         preparedBy: c.preparedBy ? username[c.preparedBy] : null,
+        signOffs: c.signOffs.length,
         recovered: y(c.recovered),
         refunded: y(c.refunded),
       })),

@@ -23,10 +23,12 @@ import { onPostgres } from '../../src/adapters/db/testing';
 import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
 import type { Cmd, DefectId, Reply } from './business-model';
 import { runSequence } from './checker';
-import { sequenceArbitrary } from './operations';
+import { sequenceArbitrary, stagedSequenceArbitrary } from './operations';
 import { openSystem, type System } from './system';
 
 const SEQUENCES = Number(process.env.MODEL_SEQUENCES ?? 1_000);
+/** Sequences under the two-stage version (a tenth of the others, at least 20). */
+const STAGED = Math.max(20, Math.round(SEQUENCES / 10));
 const CONCURRENCY = Number(process.env.MODEL_CONCURRENCY ?? 4);
 const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const PATH = process.env.FC_PATH;
@@ -83,6 +85,31 @@ describe.skipIf(onPostgres)('the business layer against its reference model (PGl
     );
     console.log(`model-based business test: ${SEQUENCES} sequences in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect((await verifyLedger({ db: sys.db })).violations).toEqual([]);
+  }, 3_600_000);
+
+  it(`${STAGED} sequences under a programme version with two claim stages (R23): every reply and figure equals the model's (seed ${SEED})`, async () => {
+    const signed = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(stagedSequenceArbitrary(), (seq) =>
+        runSequence(sys, seq, {
+          legacy: LEGACY,
+          onStep: (cmd, r) => {
+            count(cmd, r);
+            if (cmd.t === 'approve' && r.status === 200) {
+              const key = `${r.state} by ${cmd.actor}`;
+              signed.set(key, (signed.get(key) ?? 0) + 1);
+            }
+          },
+          onPair: pair,
+        }),
+      ),
+      params(STAGED),
+    );
+    console.log(`model-based business test, sign-offs under two stages: ${JSON.stringify(Object.fromEntries(signed))}`);
+    // The runs reached both stages: a first sign-off that leaves the claim under review, and the bureau's approval.
+    const firstSignOffs = [...signed].filter(([k]) => k.startsWith('under-review')).reduce((n, [, v]) => n + v, 0);
+    expect(firstSignOffs).toBeGreaterThan(0);
+    expect(signed.get('approved by bureau') ?? 0).toBeGreaterThan(0);
   }, 3_600_000);
 });
 

@@ -11,10 +11,13 @@ import {
   NOBODY,
   OPEN_CLAIM_STATES,
   FINDINGS,
+  staffRole,
+  TERMS,
   YUAN,
   type ActorId,
   type BankNo,
   type BusinessModel,
+  type Claim,
   type Cmd,
   type Day,
   type Fen,
@@ -160,6 +163,31 @@ const classifyOp = fc.record({
   back,
 });
 
+/** A loan's whole life (lifeOps): filed, claimed, decided, paid, written off, recovered. */
+const lifeOp = fc.record({
+  t: fc.constant('life' as const),
+  bank: fc.constantFrom<BankNo>(0, 0, 1),
+  enterprise: fc.nat(2),
+  programme: fc.constantFrom<Programme>('A', 'B', 'B', 'B'),
+  mode,
+  principal,
+  steps: fc.integer({ min: 1, max: 9 }),
+  repayWhileClaimed: fc.oneof(fc.constant(null), part),
+  decision: fc.constantFrom(
+    'approve',
+    'approve',
+    'approve',
+    'approve',
+    'reject',
+    'approve-by-preparer',
+    'reject-by-preparer',
+  ),
+  recover: part,
+  writeOff: fc.boolean(),
+  returnOnce: fc.boolean(),
+  finding: fc.oneof(fc.constant(null), fc.nat(4)),
+});
+
 export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbitrary<Op> {
   const claimOp = (t: 'prepare' | 'approve' | 'reject' | 'withdraw-claim' | 'pay' | 'return-claim' | 'resubmit') =>
     fc.record({ t: fc.constant(t), which, who });
@@ -234,35 +262,13 @@ export function opArbitrary({ sweep = true }: { sweep?: boolean } = {}): fc.Arbi
       weight: 1,
       arbitrary: fc.record({
         t: fc.constant('policy' as const),
-        variant: fc.constantFrom<Variant>('g5-20m', 'g5-40m', 'ratio-40'),
+        variant: fc.constantFrom<Variant>('g5-20m', 'g5-40m', 'ratio-40', 'stages'),
         months: fc.integer({ min: 1, max: 3 }),
       }),
     },
     {
       weight: 5,
-      arbitrary: fc.record({
-        t: fc.constant('life' as const),
-        bank: fc.constantFrom<BankNo>(0, 0, 1),
-        enterprise: fc.nat(2),
-        programme: fc.constantFrom<Programme>('A', 'B', 'B', 'B'),
-        mode,
-        principal,
-        steps: fc.integer({ min: 1, max: 9 }),
-        repayWhileClaimed: fc.oneof(fc.constant(null), part),
-        decision: fc.constantFrom(
-          'approve',
-          'approve',
-          'approve',
-          'approve',
-          'reject',
-          'approve-by-preparer',
-          'reject-by-preparer',
-        ),
-        recover: part,
-        writeOff: fc.boolean(),
-        returnOnce: fc.boolean(),
-        finding: fc.oneof(fc.constant(null), fc.nat(4)),
-      }),
+      arbitrary: lifeOp,
     },
     {
       weight: 4,
@@ -307,6 +313,27 @@ export const sequenceArbitrary = (o: { sweep?: boolean; minLength?: number; maxL
     world: worldArbitrary,
     steps: fc.array(stepArbitrary(o), { minLength: o.minLength ?? 5, maxLength: o.maxLength ?? 25 }),
   });
+
+/**
+ * Sequences that first put programme B's version with two claim stages in force (R23: a review, then
+ * the bureau's approval) and, 35 days on, go on at random: loans of B filed from then on are claimed
+ * under it. The random sequences reach it too, but rarely (a policy step, then a whole claim after it).
+ */
+export const stagedSequenceArbitrary = () =>
+  fc
+    .record({
+      seq: sequenceArbitrary({ minLength: 3, maxLength: 20 }),
+      // First a loan of B taken to approval, so that each sequence tries both stages.
+      first: lifeOp.map((l) => ({ ...l, programme: 'B' as const, decision: 'approve' as const, steps: 9 })),
+    })
+    .map(({ seq: { world, steps }, first }) => ({
+      world,
+      steps: [
+        { days: 0, op: { t: 'policy' as const, variant: 'stages' as const, months: 1 } },
+        { days: 35, op: first },
+        ...steps,
+      ],
+    }));
 
 // ---------------------------------------------------------------- resolution against the model
 
@@ -371,9 +398,23 @@ function claimActor(m: BusinessModel, t: Op['t'], claim: number, w: number): Act
       return right ? (w % 2 ? 'manager' : 'manager2') : w < 90 ? 'reviewer' : bankOfficer(b);
     case 'approve':
     case 'reject': {
-      const deciders: ActorId[] = (['manager', 'manager2', 'reviewer'] as const).filter((a) => a !== c?.preparedBy);
-      if (right) return deciders[w % deciders.length]!;
-      return w < 92 && c?.preparedBy ? c.preparedBy : bankOfficer(b);
+      // Right: a role the claim's stage names (R23), neither its preparer nor an earlier signer (R18).
+      const roles = c ? stageRoles(m, c) : ['manager', 'reviewer'];
+      const all: ActorId[] = ['manager', 'manager2', 'reviewer', 'bureau'];
+      const deciders = all.filter(
+        (a) => a !== c?.preparedBy && !c?.signOffs.includes(a) && roles.includes(staffRole(a) ?? 'none'),
+      );
+      if (right && deciders.length) return deciders[w % deciders.length]!;
+      if (w < 86 && c?.preparedBy) return c.preparedBy;
+      // Wrong: a role the stage does not name (neither its preparer nor a signer), someone who signed an
+      // earlier stage, else a bank officer.
+      const wrongRole = all.filter(
+        (a) => !roles.includes(staffRole(a) ?? 'none') && a !== c?.preparedBy && !c?.signOffs.includes(a),
+      );
+      const signers = c?.signOffs ?? [];
+      if (w < 90 && wrongRole.length) return wrongRole[w % wrongRole.length]!;
+      if (w < 94 && signers.length) return signers[w % signers.length]!;
+      return bankOfficer(b);
     }
     case 'pay':
       return right ? (w % 2 ? 'manager' : 'manager2') : w < 90 ? 'reviewer' : bankOfficer(b);
@@ -381,6 +422,12 @@ function claimActor(m: BusinessModel, t: Op['t'], claim: number, w: number): Act
       return right ? (w % 2 ? bankOfficer(b) : 'manager') : w < 90 ? bankOfficer(otherBank(b)) : 'reviewer';
   }
 }
+
+/** The roles that may sign the claim's current stage (R23). */
+const stageRoles = (m: BusinessModel, c: Claim): readonly string[] => {
+  const stages = TERMS[m.s.loans[c.loan]!.version].stages;
+  return stages[Math.min(c.stage, stages.length - 1)]!;
+};
 
 const staff = (w: number): ActorId => (w < 80 ? (w % 2 ? 'manager' : 'manager2') : w < 90 ? 'reviewer' : 'bank0');
 
@@ -628,6 +675,15 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
       which: 'last',
       who: op.decision.endsWith('by-preparer') ? 85 : 2,
     },
+    // R23: a loan filed under a version with two stages needs a second sign-off (409 once approved).
+    // First wrong ones: a role the stage does not name, then the one who signed the first stage (403).
+    ...(op.decision === 'approve'
+      ? [
+          { t: 'approve' as const, which: 'last' as const, who: 87 },
+          { t: 'approve' as const, which: 'last' as const, who: 91 },
+          { t: 'approve' as const, which: 'last' as const, who: 3 },
+        ]
+      : []),
     { t: 'pay', which: 'last', who: 1 },
     ...(op.writeOff
       ? [
@@ -637,7 +693,12 @@ export function lifeOps(op: Extract<Op, { t: 'life' }>): Exclude<Op, { t: 'life'
       : []),
     { t: 'recover', which: 'last', who: 1, part: op.recover, back: 0 },
   ];
-  const extra = repay.length + (op.returnOnce ? 3 : 0) + (op.finding !== null ? 1 : 0) + (op.writeOff ? 2 : 0);
+  const extra =
+    repay.length +
+    (op.returnOnce ? 3 : 0) +
+    (op.finding !== null ? 1 : 0) +
+    (op.writeOff ? 2 : 0) +
+    (op.decision === 'approve' ? 3 : 0);
   return all.slice(0, op.steps + extra);
 }
 

@@ -67,7 +67,7 @@ import {
 } from './business-model';
 
 export const PROGRAMME_ID: Record<Programme, string> = { A: 'etown-2023-small-micro', B: 'etown-2025-sci-tech' };
-const VARIANTS: Variant[] = ['g5-20m', 'g5-40m', 'ratio-40'];
+const VARIANTS: Variant[] = ['g5-20m', 'g5-40m', 'ratio-40', 'stages'];
 /** The days a new version of programme B may take effect: the first of each month the sequences live in. */
 export const VERSION_DAYS = Array.from({ length: 16 }, (_, i) => {
   const m = 8 + i; // 2025-09 … 2026-12
@@ -151,6 +151,20 @@ export async function openSystem(): Promise<System> {
       if (v === 'g5-20m') doc.limits.perEnterprisePerBank.value = '20000000.00';
       if (v === 'g5-40m') doc.limits.perEnterprisePerBank.value = '40000000.00';
       if (v === 'ratio-40') doc.compensation.base.ratio = '0.4';
+      // R23: the model's TERMS.stages — a review by a manager or the reviewer, then the bureau approves.
+      if (v === 'stages')
+        doc.claimWorkflow = {
+          cites: ['R23'],
+          stages: [
+            { id: 'review', title: { zh: '复核', en: 'Review' }, by: ['manager', 'reviewer'], workingDays: 5 },
+            {
+              id: 'bureau-approval',
+              title: { zh: '财政审计局审批', en: 'Bureau approval' },
+              by: ['bureau'],
+              workingDays: 5,
+            },
+          ],
+        };
       extra.push(versionFile(doc, calendar));
     }
   }
@@ -271,6 +285,7 @@ export async function openSystem(): Promise<System> {
         manager: mkActor('manager', 'manager', null),
         manager2: mkActor('manager2', 'manager', null),
         reviewer: mkActor('reviewer', 'reviewer', null),
+        bureau: mkActor('bureau', 'bureau', null),
         guarantor0: mkActor('guarantor0', 'guarantor', null, 'model-guarantor-0'),
         guarantor1: mkActor('guarantor1', 'guarantor', null, 'model-guarantor-1'),
       },
@@ -497,6 +512,7 @@ export async function openSystem(): Promise<System> {
            from filings where fund_id = ${w.fundId}) as loans,
         (select coalesce(json_agg(json_build_object('id', c.id, 'filing', c.filing_id, 'state', c.state,
            'outstanding', c.outstanding::text, 'compensation', c.compensation::text, 'preparedBy', c.prepared_by,
+           'signOffs', jsonb_array_length(c.sign_offs),
            'recovered', (select coalesce(sum(recovered - costs), 0)::text from recoveries r where r.claim_id = c.id),
            'refunded', (select coalesce(sum(refund), 0)::text from recoveries r where r.claim_id = c.id))), '[]')
            from claims c where c.fund_id = ${w.fundId}) as claims,
@@ -557,6 +573,7 @@ export async function openSystem(): Promise<System> {
       outstanding: c?.outstanding ?? '',
       compensation: c?.compensation ?? '',
       preparedBy: c?.preparedBy ?? null,
+      signOffs: Number(c?.signOffs ?? -1),
       recovered: c?.recovered ?? '',
       refunded: c?.refunded ?? '',
     });
