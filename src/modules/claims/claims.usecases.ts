@@ -550,9 +550,6 @@ export async function rejectClaim({
   return out;
 }
 
-/** The bank completes a returned claim within this many working days (R21; shown, not enforced). */
-export const RETURN_WORKING_DAYS = 10;
-
 export interface ReturnInput {
   /** The dossier items to add or replace (the programme's claimMaterials ids). */
   items: string[];
@@ -592,7 +589,8 @@ export async function returnClaim({
       note: input.note,
       by: actor.username,
       at: new Date().toISOString(),
-      dueBy: catalog.calendar.workingDayDeadline(today, RETURN_WORKING_DAYS).date,
+      // The programme's days to complete it (claimWorkflow.returnWorkingDays; shown, not enforced).
+      dueBy: catalog.calendar.workingDayDeadline(today, procedureOf(catalog, f.policyVersionId)!.returnWorkingDays).date,
     };
     const note = `${request.items.length ? `[${request.items.join(', ')}] ` : ''}${input.note}`;
     return claimView(
