@@ -9,7 +9,12 @@ import type { WorkingCalendar } from '../calendar/working-days';
 import { parseRate, parseYuan, type BasisPoints, type Fen, type Rounding } from '../money/money';
 import { FACTS, QUALIFICATION_KINDS, type FactName, type FactType, type LoanCase } from './facts';
 import { OPERATORS, type OperandValue, type Operator, type OperatorName, type Scalar } from './operators';
-import { policyFileSchema, RETURN_WORKING_DAYS_DEFAULT, type ParsedPolicyFile, type STAGE_ROLES } from './policy.schema';
+import {
+  policyFileSchema,
+  RETURN_WORKING_DAYS_DEFAULT,
+  type ParsedPolicyFile,
+  type STAGE_ROLES,
+} from './policy.schema';
 import { allIssues } from './zod-fields';
 import type { Bilingual } from '../text';
 

@@ -17,6 +17,7 @@ import {
   type ClaimState,
 } from '../../core/claims/claim-state';
 import { totalCut } from '../../core/claims/due-diligence';
+import { isOverdue } from '../../core/claims/overdue';
 import { isFinalStage, stageProblem, type ClaimStage } from '../../core/claims/workflow';
 import { limitShortfallAccount, payClaim, payClaimIds } from '../../core/ledger/fund-operations';
 import {
@@ -62,6 +63,17 @@ export function decisionDue(calendar: WorkingCalendar, today: string): string {
   return calendar.workingDayDeadline(today, DECISION_WORKING_DAYS).date;
 }
 
+/** A returned claim waits on the bank's deadline alone; the fund's SLA starts again when it comes back (R21). */
+function isPastDue(c: ClaimRow, today: string): boolean {
+  const step = {
+    state: c.state,
+    stage: c.stage,
+    stageDueBy: c.stageDueBy,
+    returnDueBy: c.returnRequest?.dueBy ?? null,
+  };
+  return isOverdue(step, today) || (c.state !== 'returned' && today > c.dueBy);
+}
+
 export function claimView(
   c: ClaimRow,
   extra: { bankRef?: string; enterpriseName?: string; today?: string; queuePosition?: number | null } = {},
@@ -84,7 +96,8 @@ export function claimView(
     submittedAt: c.submittedAt.toISOString(),
     submittedOn: c.submittedOn,
     dueBy: c.dueBy,
-    overdue: open && extra.today !== undefined && extra.today > c.dueBy,
+    // Past the date of what it waits on: the decision's SLA, the waiting stage's (R23), the bank's return (R21).
+    overdue: open && extra.today !== undefined && isPastDue(c, extra.today),
     preparedBy: c.preparedBy,
     decidedBy: c.decidedBy,
     decidedAt: c.decidedAt?.toISOString() ?? null,
@@ -590,7 +603,8 @@ export async function returnClaim({
       by: actor.username,
       at: new Date().toISOString(),
       // The programme's days to complete it (claimWorkflow.returnWorkingDays; shown, not enforced).
-      dueBy: catalog.calendar.workingDayDeadline(today, procedureOf(catalog, f.policyVersionId)!.returnWorkingDays).date,
+      dueBy: catalog.calendar.workingDayDeadline(today, procedureOf(catalog, f.policyVersionId)!.returnWorkingDays)
+        .date,
     };
     const note = `${request.items.length ? `[${request.items.join(', ')}] ` : ''}${input.note}`;
     return claimView(

@@ -43,8 +43,9 @@ const noClaims = (): List<ReturnType<typeof homeClaim>> & { late: number } => ({
 
 /**
  * Claims waiting at a stage: each as the claims list shows it, with `due` — the date its work is due
- * by at this stage (the decision's SLA; a returned claim's completion date for the bank; none for
- * payment, which goes first approved first) — and whether that date has passed (`late`).
+ * by at this stage (the decision's SLA, or the waiting review stage's when that comes first, R23; a
+ * returned claim's completion date for the bank; none for payment, which goes first approved first)
+ * — and whether that date has passed (`late`).
  */
 async function claimList(
   db: Db,
@@ -75,7 +76,13 @@ function homeClaim(
 ) {
   const c = r.claim;
   const due =
-    order === 'returned' ? (c.returnRequest?.dueBy ?? c.dueBy) : OPEN_CLAIM_STATES.includes(c.state) ? c.dueBy : null;
+    order === 'returned'
+      ? (c.returnRequest?.dueBy ?? c.dueBy)
+      : c.state === 'under-review' && c.stageDueBy !== null && c.stageDueBy < c.dueBy
+        ? c.stageDueBy
+        : OPEN_CLAIM_STATES.includes(c.state)
+          ? c.dueBy
+          : null;
   return {
     ...claimView(c, { bankRef: r.bankRef, enterpriseName: r.enterpriseName, today, queuePosition }),
     due,
