@@ -188,7 +188,8 @@ describe('an overdue claim, escalated once by the daily jobs', () => {
     expect(overdue).toEqual({ [claims.c1.number]: true, [claims.c2.number]: false, [claims.c3.number]: true });
     const home = await ok(await send(bureau, 'GET', '/api/home'));
     expect(home.toDecide.items.map((c: any) => [c.number, c.due, c.late])).toEqual([
-      [claims.c1.number, '2026-01-19', true],
+      // Due by the decision's SLA, late by its stage's.
+      [claims.c1.number, '2026-02-02', true],
     ]);
     expect(home.counts.late).toBe(1);
     const bankHome = await ok(await send(bankA, 'GET', '/api/home'));

@@ -17,7 +17,7 @@ import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
 
 /**
- * The order of a list: `due` by the decision's SLA or the waiting stage's, whichever is first (soonest, so overdue, first); `returned` by the
+ * The order of a list: `due` by the decision's SLA (soonest, so overdue, first); `returned` by the
  * date the bank must complete a return by (R21); `queue` first approved first (R7a: the order they
  * are paid in).
  */
@@ -48,12 +48,12 @@ function waitingWhere({ scope, states, notPreparedBy, decider }: WaitingFilter):
   ];
 }
 
-/** The date an open claim's decision is due by: the SLA, or the waiting stage's SLA when that comes first (R23). */
-const DECISION_DUE = sql`case when ${claims.state} = 'under-review' and ${claims.stageDueBy} is not null
+/** The date past which an open claim is late: the decision's SLA, or the waiting stage's when that comes first (R23). */
+const LATE_AFTER = sql`case when ${claims.state} = 'under-review' and ${claims.stageDueBy} is not null
   then least(${claims.dueBy}, ${claims.stageDueBy}) else ${claims.dueBy} end`;
 
 const ORDER: Record<WaitingOrder, SQL[]> = {
-  due: [sql`${DECISION_DUE} asc`, sql`${claims.submittedAt} asc`, sql`${claims.id} asc`],
+  due: [sql`${claims.dueBy} asc`, sql`${claims.submittedAt} asc`, sql`${claims.id} asc`],
   returned: [sql`(${claims.returnRequest}->>'dueBy') asc nulls last`, sql`${claims.dueBy} asc`, sql`${claims.id} asc`],
   queue: [sql`${claims.approvedSeq} asc nulls last`, sql`${claims.id} asc`],
 };
@@ -80,9 +80,9 @@ export async function waitingClaims({
     .limit(limit);
 }
 
-/** The date a claim's work is due by in this order (none for the payment queue). */
+/** The date past which a claim of this order is late (none for the payment queue). */
 const DUE: Record<WaitingOrder, SQL | null> = {
-  due: DECISION_DUE,
+  due: LATE_AFTER,
   returned: sql`coalesce((${claims.returnRequest}->>'dueBy')::date, ${claims.dueBy})`,
   queue: null,
 };
