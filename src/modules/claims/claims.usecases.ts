@@ -17,7 +17,7 @@ import {
   type ClaimState,
 } from '../../core/claims/claim-state';
 import { totalCut } from '../../core/claims/due-diligence';
-import { isOverdue } from '../../core/claims/overdue';
+import { isOverdue, type OverdueClaim } from '../../core/claims/overdue';
 import { isFinalStage, stageProblem, type ClaimStage } from '../../core/claims/workflow';
 import { limitShortfallAccount, payClaim, payClaimIds } from '../../core/ledger/fund-operations';
 import {
@@ -63,16 +63,17 @@ export function decisionDue(calendar: WorkingCalendar, today: string): string {
   return calendar.workingDayDeadline(today, DECISION_WORKING_DAYS).date;
 }
 
+/** The claim's present step and its date, as core/claims/overdue reads them. */
+export const waitOf = (c: ClaimRow): OverdueClaim => ({
+  state: c.state,
+  stage: c.stage,
+  stageDueBy: c.stageDueBy,
+  returnDueBy: c.returnRequest?.dueBy ?? null,
+});
+
 /** A returned claim waits on the bank's deadline alone; the fund's SLA starts again when it comes back (R21). */
-function isPastDue(c: ClaimRow, today: string): boolean {
-  const step = {
-    state: c.state,
-    stage: c.stage,
-    stageDueBy: c.stageDueBy,
-    returnDueBy: c.returnRequest?.dueBy ?? null,
-  };
-  return isOverdue(step, today) || (c.state !== 'returned' && today > c.dueBy);
-}
+const isPastDue = (c: ClaimRow, today: string): boolean =>
+  isOverdue(waitOf(c), today) || (c.state !== 'returned' && today > c.dueBy);
 
 export function claimView(
   c: ClaimRow,

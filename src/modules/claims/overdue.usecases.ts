@@ -13,7 +13,7 @@ import { SYSTEM } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import type { Db } from '../shared/db';
-import { claimView, findClaim, stagesOf } from './claims.usecases';
+import { claimView, findClaim, stagesOf, waitOf } from './claims.usecases';
 import * as repo from './claims.repository';
 import type { ClaimRow } from './claims.repository';
 
@@ -34,10 +34,7 @@ async function overdueNote(db: Db, catalog: PolicyCatalog, c: ClaimRow, o: Overd
 async function escalateClaim(db: Db, catalog: PolicyCatalog, id: string, today: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, SYSTEM, id, true);
-    const o = overdueToEscalate(
-      { state: c.state, stage: c.stage, stageDueBy: c.stageDueBy, returnDueBy: c.returnRequest?.dueBy ?? null },
-      { today, calendar: catalog.calendar },
-    );
+    const o = overdueToEscalate(waitOf(c), { today, calendar: catalog.calendar });
     if (!o) return false;
     const event = EVENT[o.kind];
     const events = await repo.claimEventsOf({ db: tx, claimId: c.id });
