@@ -122,14 +122,15 @@ describe('an overdue claim escalated (issue 17; R21, R23)', () => {
   const names = (xs: Recipient[]) => xs.map((p) => p.username).sort();
 
   it('a stage: its roles and the managers, never the preparer nor an earlier signer', () => {
+    type ClaimItem = Extract<WaitingItem, { kind: 'claim' }>;
     const atBureau: WaitingItem = {
-      ...(claim('under-review', 'manager') as Extract<WaitingItem, { kind: 'claim' }>),
+      ...(claim('under-review', 'manager') as ClaimItem),
       stageBy: ['bureau'],
       signedBy: ['reviewer', 'bureau2'],
     };
     expect(names(overdueRecipients(atBureau, 'stage', everyone))).toEqual(['bureau', 'manager2']);
     // Prepared before the stages existed: the default stage, a manager or reviewer.
-    const old: WaitingItem = { ...claim('under-review', 'manager2'), stageBy: null };
+    const old: WaitingItem = { ...(claim('under-review', 'manager2') as ClaimItem), stageBy: null };
     expect(names(overdueRecipients(old, 'stage', everyone))).toEqual(['manager', 'reviewer']);
   });
 
