@@ -6,8 +6,10 @@
  * moves (R14); the checker approves the claim as cut, the ledger books the cut amount and what is
  * cut stays with the bank; nobody but the preparer records findings, and only under review.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
+import { ensureDocumentTools } from './documents-tools';
 import { ok, openEtownForBankA, send, signInCast, startTestApp, type Client } from './harness';
 
 let day = '2025-09-03';
@@ -141,5 +143,31 @@ describe('due-diligence findings (R22)', () => {
     await refused(await find(manager, 'late-npl-report'), 409, 'claim.findings_closed');
     const verify = await ok(await send(manager, 'POST', '/api/ledger/verify'));
     expect(verify.ok).toBe(true);
+  });
+
+  it('are printed on the approval form (补偿审批表): each with its cut, the total cut, the compensation as cut', async () => {
+    ensureDocumentTools({ poppler: true });
+    const res = await send(bankA, 'GET', `/api/claims/${claimId}/documents/approval-form.pdf`);
+    expect(res.status).toBe(200);
+    const pdf = Buffer.from(await res.arrayBuffer());
+    // The text in drawing order, without whitespace (a table cell may wrap anywhere).
+    const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', '-', '-'], { input: pdf })
+      .toString('utf8')
+      .replace(/\s+/g, '');
+    const from = text.indexOf('尽职审查未尽职情形扣减比例认定事实');
+    expect(from, text).toBeGreaterThan(-1);
+    const section = text.slice(from, text.indexOf('审批流程', from));
+    // The findings recorded, in the programme's order, each with its cut and the preparer's note (who found it).
+    expect(section).toContain('逾期后未及时催收或未采取保全措施30%补充：无保全措施（manager）');
+    expect(section).toContain('未按规定及时报送逾期或不良信息10%不良信息迟报两个月（manager）');
+    // The finding taken back is not there.
+    expect(section).not.toContain('银行工作人员违法违规发放贷款');
+    // 30% + 10%; 700,000.00 × 0.3 × (1 − 40%) = 126,000.00
+    expect(section).toContain(
+      '各项扣减合计40%，扣减后补偿金额126,000.00元（人民币壹拾贰万陆仟元整），扣减部分由合作银行承担（R22）。',
+    );
+    // And in the figures above: the compensation as cut and the cut.
+    expect(text).toContain('补偿金额126,000.00元（人民币壹拾贰万陆仟元整）');
+    expect(text).toContain('尽职审查扣减40%（R22）');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What the server does in the background: once a day in the zone's time, loans overdue past the
- * programme's days become non-performing without a new report (R6), and operators are warned while
+ * programme's days become non-performing without a new report (R6), claims past a stage's SLA or a
+ * return's deadline are escalated once (R21, R23: claims/overdue.usecases.ts), operators are warned while
  * there is time to enter next year's holiday notice (a filing cannot be judged on a day past the
  * calendar, G6), Idempotency-Keys older than 30 days are deleted (shared/idempotency.ts), webhook
  * deliveries done with are deleted after the retention (BACKSTOP_WEBHOOK_RETENTION_DAYS), when mail
@@ -14,6 +15,7 @@
 import type { Logger } from 'pino';
 import { addDays, type WorkingCalendar } from '../../core/calendar';
 import { sweepNonPerforming } from '../../modules/servicing/servicing.usecases';
+import { escalateOverdueClaims } from '../../modules/claims/overdue.usecases';
 import type { OperationsDeps } from '../../modules/shared/operations-deps';
 import { purgeIdempotencyKeys } from '../../modules/shared/idempotency';
 import { claimJobRun, finishJobRun, PROCESS_ID } from '../../modules/shared/job-runs';
@@ -68,6 +70,7 @@ export async function runDailyJobs({
   const warning = calendarWarning(today, ops.catalog().calendar);
   if (warning) logger.warn({ today }, warning);
   const marked = await sweepNonPerforming({ db: ops.db, catalog: ops.catalog(), today });
+  const claimsEscalated = await escalateOverdueClaims({ db: ops.db, catalog: ops.catalog(), today });
   const idempotencyKeysPurged = await purgeIdempotencyKeys({ db: ops.db });
   const webhookDeliveriesPurged = await purgeDeliveries({
     db: ops.db,
@@ -83,7 +86,7 @@ export async function runDailyJobs({
     );
   }
   logger.info(
-    { today, marked, idempotencyKeysPurged, webhookDeliveriesPurged, digestsQueued, mailsPurged },
+    { today, marked, claimsEscalated, idempotencyKeysPurged, webhookDeliveriesPurged, digestsQueued, mailsPurged },
     marked ? 'daily jobs: loans overdue past the programme’s days marked non-performing (R6)' : 'daily jobs: done',
   );
 }

@@ -5,6 +5,8 @@ import {
   eventMail,
   MAIL_MAX_ATTEMPTS,
   nextMailAttemptAt,
+  overdueMail,
+  overdueRecipients,
   recipientsOf,
   taskFor,
   type Recipient,
@@ -112,5 +114,37 @@ describe('the mails', () => {
       60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000,
     ]);
     expect(nextMailAttemptAt(MAIL_MAX_ATTEMPTS, t0)).toBeUndefined();
+  });
+});
+
+describe('an overdue claim escalated (issue 17; R21, R23)', () => {
+  const everyone = [...people, person('bureau', 'bureau'), person('bureau2', 'bureau')];
+  const names = (xs: Recipient[]) => xs.map((p) => p.username).sort();
+
+  it('a stage: its roles and the managers, never the preparer nor an earlier signer', () => {
+    type ClaimItem = Extract<WaitingItem, { kind: 'claim' }>;
+    const atBureau: WaitingItem = {
+      ...(claim('under-review', 'manager') as ClaimItem),
+      stageBy: ['bureau'],
+      signedBy: ['reviewer', 'bureau2'],
+    };
+    expect(names(overdueRecipients(atBureau, 'stage', everyone))).toEqual(['bureau', 'manager2']);
+    // Prepared before the stages existed: the default stage, a manager or reviewer.
+    const old: WaitingItem = { ...(claim('under-review', 'manager2') as ClaimItem), stageBy: null };
+    expect(names(overdueRecipients(old, 'stage', everyone))).toEqual(['manager', 'reviewer']);
+  });
+
+  it('a return: that bank’s officers and the managers', () => {
+    expect(names(overdueRecipients(claim('returned'), 'return', everyone))).toEqual(['bank-a', 'manager', 'manager2']);
+    expect(overdueRecipients(writeOff, 'return', everyone)).toEqual([]);
+  });
+
+  it('says what is late and by when, Chinese first', () => {
+    const m = overdueMail({ item: claim('returned'), escalation: 'return', dueBy: '2026-01-19', publicUrl: undefined });
+    expect(m.subject).toBe('【Backstop】超时提醒：BP-2026-000001 / overdue: BP-2026-000001');
+    expect(m.body.indexOf('已超过银行补正期限（2026-01-19）')).toBeLessThan(
+      m.body.indexOf("A returned claim is past the bank's deadline to complete it (2026-01-19)."),
+    );
+    expect(m.body).toContain('/claims/c-1');
   });
 });

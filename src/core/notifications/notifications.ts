@@ -21,6 +21,10 @@ export type WaitingItem =
       compensation: bigint;
       /** A returned claim: what the fund's staff asked for and by when (R21). */
       returned?: { note: string; dueBy: string } | undefined;
+      /** Under review: the roles that decide the stage waiting, its SLA date and who signed earlier stages (R23). */
+      stageBy?: string[] | null;
+      stageDueBy?: string | null;
+      signedBy?: string[];
     }
   | {
       kind: 'write-off';
@@ -74,14 +78,38 @@ export function taskFor(item: WaitingItem, person: { username: string; role: str
  * The audit actions that make something wait on someone, and the state the claim is in after it
  * (a claim that has moved on since, when its mail is queued, waits on nobody for that action).
  */
-export const NOTIFYING_ACTIONS: Record<string, { kind: 'claim'; state: string } | { kind: 'write-off' }> = {
+export const NOTIFYING_ACTIONS: Record<
+  string,
+  { kind: 'claim'; state: string; escalation?: Escalation } | { kind: 'write-off' }
+> = {
   'claim.submit': { kind: 'claim', state: 'submitted' },
   'claim.resubmit': { kind: 'claim', state: 'submitted' },
   'claim.prepare': { kind: 'claim', state: 'under-review' },
   'claim.return': { kind: 'claim', state: 'returned' },
   'claim.approve': { kind: 'claim', state: 'approved' },
   'filing.write-off-request': { kind: 'write-off' },
+  'claim.stage-overdue': { kind: 'claim', state: 'under-review', escalation: 'stage' },
+  'claim.return-overdue': { kind: 'claim', state: 'returned', escalation: 'return' },
 };
+
+/** An overdue claim escalated by the daily sweep (core/claims/overdue): a stage past its SLA, or a return past the bank's deadline. */
+export type Escalation = 'stage' | 'return';
+
+/**
+ * Who hears of an overdue claim: for a stage past its SLA (R23), the holders of the roles that
+ * decide it and the fund's managers — but not the preparer nor anyone who signed an earlier stage,
+ * who cannot decide it (R18); for a return past the bank's deadline (R21), that bank's officers and
+ * the fund's managers (who may reject a claim that never comes back).
+ */
+export function overdueRecipients(item: WaitingItem, escalation: Escalation, people: readonly Recipient[]) {
+  if (item.kind !== 'claim') return [];
+  if (escalation === 'return')
+    return people.filter((p) => (p.role === 'bank' && p.bankId === item.bankId) || p.role === 'manager');
+  // A claim prepared before the stages existed waits for the default stage: a manager or reviewer.
+  const roles = new Set([...(item.stageBy ?? ['manager', 'reviewer']), 'manager']);
+  const barred = new Set([item.preparedBy, ...(item.signedBy ?? [])]);
+  return people.filter((p) => p.bankId === null && roles.has(p.role) && !barred.has(p.username));
+}
 
 /** The people an audit entry by `actor` tells that `item` waits on them: never the actor. */
 export function recipientsOf(item: WaitingItem, actor: string, people: readonly Recipient[]) {
@@ -156,6 +184,50 @@ export function eventMail({
       '----',
       `Waiting on you: ${what.en}.`,
       `${line.en}, by ${actor}.`,
+      `Open it: ${link}`,
+      '',
+      SIGNATURE,
+    ].join('\n'),
+  };
+}
+
+const ESCALATION_WORDS: Record<Escalation, (dueBy: string) => { zh: string; en: string }> = {
+  stage: (dueBy) => ({
+    zh: `补偿申请审核环节已超时（应于 ${dueBy} 前办理）`,
+    en: `a claim's review stage is overdue (due by ${dueBy})`,
+  }),
+  return: (dueBy) => ({
+    zh: `退回补正的补偿申请已超过银行补正期限（${dueBy}）`,
+    en: `a returned claim is past the bank's deadline to complete it (${dueBy})`,
+  }),
+};
+
+/** The mail telling a person a claim is overdue, once per wait (the daily sweep's escalation). */
+export function overdueMail({
+  item,
+  escalation,
+  dueBy,
+  publicUrl,
+}: {
+  item: WaitingItem;
+  escalation: Escalation;
+  dueBy: string;
+  publicUrl: string | undefined;
+}): Mail {
+  const what = ESCALATION_WORDS[escalation](dueBy);
+  const line = itemLine(item);
+  const link = itemLink(item, publicUrl);
+  const ref = item.kind === 'claim' ? item.number : item.bankRef;
+  return {
+    subject: `【Backstop】超时提醒：${ref} / overdue: ${ref}`,
+    body: [
+      `${what.zh}。`,
+      `${line.zh}。`,
+      `查看：${link}`,
+      '',
+      '----',
+      `${what.en.charAt(0).toUpperCase()}${what.en.slice(1)}.`,
+      `${line.en}.`,
       `Open it: ${link}`,
       '',
       SIGNATURE,

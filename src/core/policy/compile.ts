@@ -9,7 +9,12 @@ import type { WorkingCalendar } from '../calendar/working-days';
 import { parseRate, parseYuan, type BasisPoints, type Fen, type Rounding } from '../money/money';
 import { FACTS, QUALIFICATION_KINDS, type FactName, type FactType, type LoanCase } from './facts';
 import { OPERATORS, type OperandValue, type Operator, type OperatorName, type Scalar } from './operators';
-import { policyFileSchema, type ParsedPolicyFile, type STAGE_ROLES } from './policy.schema';
+import {
+  policyFileSchema,
+  RETURN_WORKING_DAYS_DEFAULT,
+  type ParsedPolicyFile,
+  type STAGE_ROLES,
+} from './policy.schema';
 import { allIssues } from './zod-fields';
 import type { Bilingual } from '../text';
 
@@ -77,6 +82,8 @@ export interface CompiledPolicy {
   claimMaterials: { id: string; title: I18n; required: boolean; cites: string[]; note?: I18n }[];
   /** The sign-offs a prepared claim needs, in order; the last approves it (R23). Never empty. */
   claimStages: { id: string; title: I18n; by: StageRole[]; workingDays: number; cites: string[] }[];
+  /** The working days a bank has to complete a claim sent back to it (退回补正, R21). */
+  returnWorkingDays: number;
   /** The due-diligence findings that cut a claim's compensation (尽职审查, R22), each cut in basis points. */
   dueDiligence: { id: string; title: I18n; cutBp: BasisPoints; cites: string[]; note?: I18n }[];
   /** The file as written, for display and diffs. */
@@ -332,6 +339,7 @@ export function compilePolicy(
       workingDays: st.workingDays,
       cites: st.cites ?? [],
     })),
+    returnWorkingDays: p.claimWorkflow?.returnWorkingDays ?? RETURN_WORKING_DAYS_DEFAULT,
     dueDiligence: p.dueDiligence.map((d, i) => ({
       id: d.id,
       title: d.title,

@@ -63,6 +63,9 @@ export const dueDiligenceFindingSchema = z.strictObject({
   note: i18n().optional(),
 });
 
+/** The working days a bank has to complete a returned claim when its programme does not say (R21). */
+export const RETURN_WORKING_DAYS_DEFAULT = 10;
+
 /** The staff roles a claim's stages name (src/modules/auth/access.ts ROLES: the fund's manager and reviewer, the zone's Finance and Audit Bureau). */
 export const STAGE_ROLES = ['manager', 'reviewer', 'bureau'] as const;
 
@@ -135,10 +138,20 @@ export const policyFileSchema = z.strictObject({
   claimMaterials: z.array(claimMaterialSchema).default([]),
   /**
    * The sign-offs a prepared claim needs, in order (R23); the last one approves it. Absent: one, by a
-   * manager or reviewer who did not prepare it (maker–checker, R18), within 5 working days.
+   * manager or reviewer who did not prepare it (maker–checker, R18), within 5 working days. And the
+   * working days a bank has to complete a claim sent back to it (R21), 10 when not written.
    */
   claimWorkflow: z
-    .strictObject({ cites: cites.optional(), stages: z.array(claimStageSchema).min(1) })
+    .strictObject({
+      cites: cites.optional(),
+      stages: z.array(claimStageSchema).min(1).optional(),
+      returnWorkingDays: z
+        .number({ error: 'must be a whole number of working days from 1 to 60' })
+        .int('must be a whole number of working days from 1 to 60')
+        .min(1, 'must be a whole number of working days from 1 to 60')
+        .max(60, 'must be a whole number of working days from 1 to 60')
+        .default(RETURN_WORKING_DAYS_DEFAULT),
+    })
     .nullable()
     .default(null),
   /** The bank's failures a claim's reviewer may find, and by how much each cuts the compensation (R22); none listed, none found. */

@@ -33,6 +33,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'claim.queue',
   'claim.pay',
   'claim.withdraw',
+  'claim.stage-overdue',
+  'claim.return-overdue',
   'recovery.report',
   'recovery.progress',
 ] as const;

@@ -292,3 +292,16 @@ export async function claimWithFiling({
   const f = await createFilingsRepository({ db }).find(c.filingId);
   return { claim: c, filing: f! };
 }
+
+/** The ids of the claims past the date their present step was due by before `today`: a stage's SLA (R23) or a return's deadline (R21). */
+export async function overdueClaimIds({ db, today }: { db: Db; today: string }): Promise<string[]> {
+  const rows = await db
+    .select({ id: claims.id })
+    .from(claims)
+    .where(
+      sql`(${claims.state} = 'under-review' and ${claims.stageDueBy} < ${today}::date)
+        or (${claims.state} = 'returned' and (${claims.returnRequest}->>'dueBy')::date < ${today}::date)`,
+    )
+    .orderBy(asc(claims.submittedAt), asc(claims.id));
+  return rows.map((r) => r.id);
+}

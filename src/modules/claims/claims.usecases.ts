@@ -17,6 +17,7 @@ import {
   type ClaimState,
 } from '../../core/claims/claim-state';
 import { totalCut } from '../../core/claims/due-diligence';
+import { isOverdue, type OverdueClaim } from '../../core/claims/overdue';
 import { isFinalStage, stageProblem, type ClaimStage } from '../../core/claims/workflow';
 import { limitShortfallAccount, payClaim, payClaimIds } from '../../core/ledger/fund-operations';
 import {
@@ -62,6 +63,18 @@ export function decisionDue(calendar: WorkingCalendar, today: string): string {
   return calendar.workingDayDeadline(today, DECISION_WORKING_DAYS).date;
 }
 
+/** The claim's present step and its date, as core/claims/overdue reads them. */
+export const waitOf = (c: ClaimRow): OverdueClaim => ({
+  state: c.state,
+  stage: c.stage,
+  stageDueBy: c.stageDueBy,
+  returnDueBy: c.returnRequest?.dueBy ?? null,
+});
+
+/** A returned claim waits on the bank's deadline alone; the fund's SLA starts again when it comes back (R21). */
+const isPastDue = (c: ClaimRow, today: string): boolean =>
+  isOverdue(waitOf(c), today) || (c.state !== 'returned' && today > c.dueBy);
+
 export function claimView(
   c: ClaimRow,
   extra: { bankRef?: string; enterpriseName?: string; today?: string; queuePosition?: number | null } = {},
@@ -84,7 +97,8 @@ export function claimView(
     submittedAt: c.submittedAt.toISOString(),
     submittedOn: c.submittedOn,
     dueBy: c.dueBy,
-    overdue: open && extra.today !== undefined && extra.today > c.dueBy,
+    // Past the date of what it waits on: the decision's SLA, the waiting stage's (R23), the bank's return (R21).
+    overdue: open && extra.today !== undefined && isPastDue(c, extra.today),
     preparedBy: c.preparedBy,
     decidedBy: c.decidedBy,
     decidedAt: c.decidedAt?.toISOString() ?? null,
@@ -550,9 +564,6 @@ export async function rejectClaim({
   return out;
 }
 
-/** The bank completes a returned claim within this many working days (R21; shown, not enforced). */
-export const RETURN_WORKING_DAYS = 10;
-
 export interface ReturnInput {
   /** The dossier items to add or replace (the programme's claimMaterials ids). */
   items: string[];
@@ -592,7 +603,9 @@ export async function returnClaim({
       note: input.note,
       by: actor.username,
       at: new Date().toISOString(),
-      dueBy: catalog.calendar.workingDayDeadline(today, RETURN_WORKING_DAYS).date,
+      // The programme's days to complete it (claimWorkflow.returnWorkingDays; shown, not enforced).
+      dueBy: catalog.calendar.workingDayDeadline(today, procedureOf(catalog, f.policyVersionId)!.returnWorkingDays)
+        .date,
     };
     const note = `${request.items.length ? `[${request.items.join(', ')}] ` : ''}${input.note}`;
     return claimView(

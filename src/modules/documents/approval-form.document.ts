@@ -150,7 +150,7 @@ export function approvalFormPdf(
           found.map((i) => [i.title.zh, formatPercent(i.cutBp), `${i.found!.note}（${person(people, i.found!.by)}）`]),
         );
         s.paragraph(
-          `各项扣减合计 ${formatPercent(review.findings.cutBp)}，补偿金额按扣减后计算，扣减部分由合作银行承担（R22）。`,
+          `各项扣减合计 ${formatPercent(review.findings.cutBp)}，扣减后补偿金额 ${amount(review.findings.compensation)}，扣减部分由合作银行承担（R22）。`,
           { size: 8, color: '#444444' },
         );
       }

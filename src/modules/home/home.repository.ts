@@ -48,6 +48,10 @@ function waitingWhere({ scope, states, notPreparedBy, decider }: WaitingFilter):
   ];
 }
 
+/** The date past which an open claim is late: the decision's SLA, or the waiting stage's when that comes first (R23). */
+const LATE_AFTER = sql`case when ${claims.state} = 'under-review' and ${claims.stageDueBy} is not null
+  then least(${claims.dueBy}, ${claims.stageDueBy}) else ${claims.dueBy} end`;
+
 const ORDER: Record<WaitingOrder, SQL[]> = {
   due: [sql`${claims.dueBy} asc`, sql`${claims.submittedAt} asc`, sql`${claims.id} asc`],
   returned: [sql`(${claims.returnRequest}->>'dueBy') asc nulls last`, sql`${claims.dueBy} asc`, sql`${claims.id} asc`],
@@ -76,9 +80,9 @@ export async function waitingClaims({
     .limit(limit);
 }
 
-/** The date a claim's work is due by in this order (none for the payment queue). */
+/** The date past which a claim of this order is late (none for the payment queue). */
 const DUE: Record<WaitingOrder, SQL | null> = {
-  due: sql`${claims.dueBy}`,
+  due: LATE_AFTER,
   returned: sql`coalesce((${claims.returnRequest}->>'dueBy')::date, ${claims.dueBy})`,
   queue: null,
 };

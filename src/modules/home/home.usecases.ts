@@ -44,7 +44,8 @@ const noClaims = (): List<ReturnType<typeof homeClaim>> & { late: number } => ({
 /**
  * Claims waiting at a stage: each as the claims list shows it, with `due` — the date its work is due
  * by at this stage (the decision's SLA; a returned claim's completion date for the bank; none for
- * payment, which goes first approved first) — and whether that date has passed (`late`).
+ * payment, which goes first approved first) — and whether it is late: that date has passed, or the
+ * review stage it waits at is past its own SLA (R23).
  */
 async function claimList(
   db: Db,
@@ -76,11 +77,8 @@ function homeClaim(
   const c = r.claim;
   const due =
     order === 'returned' ? (c.returnRequest?.dueBy ?? c.dueBy) : OPEN_CLAIM_STATES.includes(c.state) ? c.dueBy : null;
-  return {
-    ...claimView(c, { bankRef: r.bankRef, enterpriseName: r.enterpriseName, today, queuePosition }),
-    due,
-    late: due !== null && today > due,
-  };
+  const view = claimView(c, { bankRef: r.bankRef, enterpriseName: r.enterpriseName, today, queuePosition });
+  return { ...view, due, late: due !== null && (today > due || view.stageOverdue) };
 }
 
 /** The breaker of a bank with its level (ok, near: amber, tripped: red) and how far along each threshold it is. */

@@ -4,7 +4,9 @@
  * someone (core/notifications NOTIFYING_ACTIONS) queues a mail in `mail_outbox` for every person
  * it now waits on who wants a mail each time (`notify = each`) — never the one who acted. Then it
  * sends what is due, and a mail the server refused or could not take is tried again later on the
- * schedule (core/notifications). The daily job queues the digests (`notify = digest`): one mail per
+ * schedule (core/notifications). The daily sweep's escalation of an overdue claim (`claim.stage-overdue`,
+ * `claim.return-overdue`, claims/overdue.usecases.ts) is mailed the same way, to the people
+ * core/notifications overdueRecipients names. The daily job queues the digests (`notify = digest`): one mail per
  * person listing everything that waits on them.
  *
  * Nothing here runs inside a request: a slow or failing SMTP server delays only the mails. Several
@@ -19,8 +21,13 @@ import {
   eventMail,
   NOTIFYING_ACTIONS,
   nextMailAttemptAt,
+  overdueMail,
+  overdueRecipients,
   recipientsOf,
   taskFor,
+  type Escalation,
+  type Mail,
+  type Recipient,
   type Task,
   type WaitingItem,
 } from '../../core/notifications/notifications';
@@ -74,8 +81,14 @@ export async function queueNotifications({
           const item = items.get(`${expected.kind}:${e.entityId}`);
           // The claim has moved on since (prepared, paid, withdrawn…): it no longer waits for this.
           if (!item || (expected.kind === 'claim' && item.kind === 'claim' && item.state !== expected.state)) continue;
-          for (const { person, task } of recipientsOf(item, e.actor, people)) {
-            const mail = eventMail({ item, task, actor: e.actor, publicUrl });
+          const escalation = expected.kind === 'claim' ? expected.escalation : undefined;
+          const mails = escalation
+            ? overdueMails(item, escalation, e.after, people, publicUrl)
+            : recipientsOf(item, e.actor, people).map(({ person, task }) => ({
+                person,
+                mail: eventMail({ item, task, actor: e.actor, publicUrl }),
+              }));
+          for (const { person, mail } of mails) {
             rows.push({
               id: randomUUID(),
               key: `event:${e.seq}:${person.id}`,
@@ -98,6 +111,28 @@ export async function queueNotifications({
     queued += round.queued;
     if (round.read < READ_BATCH) return queued;
   }
+}
+
+/**
+ * The mails of an overdue claim's escalation (the daily sweep's `claim.stage-overdue` or
+ * `claim.return-overdue`): none when the claim has left the wait since (`after.escalated.dueBy` is no
+ * longer its date).
+ */
+function overdueMails(
+  item: WaitingItem,
+  escalation: Escalation,
+  after: string | null,
+  people: Recipient[],
+  publicUrl: string | undefined,
+): { person: Recipient; mail: Mail }[] {
+  if (item.kind !== 'claim') return [];
+  const dueBy = (JSON.parse(after ?? 'null') as { escalated?: { dueBy?: string } } | null)?.escalated?.dueBy;
+  const waitingSince = escalation === 'stage' ? item.stageDueBy : item.returned?.dueBy;
+  if (dueBy === undefined || dueBy !== waitingSince) return [];
+  return overdueRecipients(item, escalation, people).map((person) => ({
+    person,
+    mail: overdueMail({ item, escalation, dueBy, publicUrl }),
+  }));
 }
 
 /**

@@ -64,16 +64,20 @@ export function createNotificationsRepository({ db }: { db: Db }) {
           compensation: claims.compensation,
           borrower: enterprises.name,
           returnRequest: claims.returnRequest,
+          stageBy: claims.stageBy,
+          stageDueBy: claims.stageDueBy,
+          signOffs: claims.signOffs,
         })
         .from(claims)
         .innerJoin(filings, eq(filings.id, claims.filingId))
         .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
         .where(and(inArray(claims.state, [...WAITING_STATES]), ids ? inArray(claims.id, ids) : undefined))
         .orderBy(claims.submittedAt, claims.id);
-      return rows.map(({ returnRequest, ...r }) => ({
+      return rows.map(({ returnRequest, signOffs, ...r }) => ({
         kind: 'claim' as const,
         ...r,
         returned: returnRequest ? { note: returnRequest.note, dueBy: returnRequest.dueBy } : undefined,
+        signedBy: signOffs.map((s) => s.by),
       }));
     },
 

@@ -9607,6 +9607,8 @@ export interface components {
         | 'claim.queue'
         | 'claim.pay'
         | 'claim.withdraw'
+        | 'claim.stage-overdue'
+        | 'claim.return-overdue'
         | 'recovery.report'
         | 'recovery.progress'
       )[];
@@ -9661,6 +9663,8 @@ export interface components {
         | 'claim.queue'
         | 'claim.pay'
         | 'claim.withdraw'
+        | 'claim.stage-overdue'
+        | 'claim.return-overdue'
         | 'recovery.report'
         | 'recovery.progress'
       )[];
