@@ -155,7 +155,12 @@ export default function FilingsPage() {
         </div>
         <div className="field">
           <label htmlFor="f-programme">{t('filing.programme')}</label>
-          <select id="f-programme" value={filters.programme} onChange={(e) => update({ programme: e.target.value })}>
+          <select
+            id="f-programme"
+            style={{ maxWidth: '24em' }}
+            value={filters.programme}
+            onChange={(e) => update({ programme: e.target.value })}
+          >
             <option value="">{t('common.all')}</option>
             {programmes.data?.map((p) => (
               <option key={p.id} value={p.id} title={p.id}>
