@@ -507,9 +507,12 @@ describe('servicing, claims, payment queue, recoveries', () => {
     const bankRef = (await ok(await send(auditor, 'GET', `/api/filings/${filingId}`))).bankRef;
     expect(loan.items[0].entityName).toEqual({ kind: 'filing', id: filingId, zh: bankRef, en: bankRef });
     const ledger = await ok(await send(auditor, 'GET', '/api/audit?entityKind=ledger&limit=500'));
-    const named = ledger.items.filter((e: any) => e.entityName);
-    expect(named.length).toBeGreaterThan(0);
-    for (const e of named) expect(e.entityId.startsWith(e.entityName.id)).toBe(true);
+    expect(ledger.items.filter((e: any) => !e.entityName).map((e: any) => e.entityId)).toEqual([]);
+    for (const e of ledger.items)
+      if (e.entityName.kind === 'filing') expect(e.entityId.startsWith(e.entityName.id)).toBe(true);
+    expect([...new Set(ledger.items.map((e: any) => e.entityName.kind))]).toEqual(
+      expect.arrayContaining(['claim', 'filing', 'fund']),
+    );
     const enterprise = await ok(await send(reviewer, 'GET', '/api/audit?entityKind=enterprise&limit=500'));
     expect(enterprise.items.filter((e: any) => e.action === 'enterprise.register')).toHaveLength(3);
   });

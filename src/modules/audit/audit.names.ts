@@ -43,13 +43,28 @@ const NAMES: Record<string, (ids: string[]) => SQL> = {
     from api_tokens t join users u on u.id = t.user_id where t.id = ${anyOfTexts(ids)}`,
   webhook: (ids) => sql`select id as entity_id, 'webhook' as kind, id as ref, url as zh, url as en
     from webhook_endpoints where id = ${anyOfTexts(ids)}`,
-  // A ledger batch is named by its first transfer, whose id begins with its loan's or claim's.
-  ledger: (ids) => sql`select x.id as entity_id, case when c.id is not null then 'claim' else 'filing' end as kind,
-      coalesce(c.id, f.id) as ref, coalesce(c.number, f.bank_ref) as zh, coalesce(c.number, f.bank_ref) as en
-    from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as x(id)
-    left join claims c on c.id = split_part(x.id, ':', 1)
-    left join filings f on f.id = split_part(x.id, ':', 1)
-    where c.id is not null or f.id is not null`,
+  // A ledger batch is named by its first transfer, whose id holds the id of what it is for: a loan
+  // or a claim (`<id>:reserve`), a recovery's refund (its claim), a fund's top-up (`<id>:cash`), an agreement (`<id>:quota:1`), an
+  // enterprise's cap (`<fund>:enterprise-cap:<programme>:<bank>:<enterprise>:open`).
+  ledger: (ids) => sql`select x.id as entity_id,
+      case when coalesce(c.id, rc.id) is not null then 'claim' when f.id is not null then 'filing'
+        when e.id is not null then 'enterprise' when tu.id is not null then 'fund' else 'agreement' end as kind,
+      coalesce(c.id, rc.id, f.id, e.id, tu.fund_id, a.id) as ref,
+      coalesce(c.number, rc.number, f.bank_ref, e.name, fu.name, ai.name || ' · ' || ap.title_zh) as zh,
+      coalesce(c.number, rc.number, f.bank_ref, e.name, fu.name, coalesce(ai.name_en, ai.name) || ' · ' || ap.title_en) as en
+    from (select id, substring(id from '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}') as u
+      from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as j(id)) x
+    left join claims c on c.id = x.u
+    left join recoveries r on r.id = x.u
+    left join claims rc on rc.id = r.claim_id
+    left join filings f on f.id = x.u
+    left join enterprises e on e.id = x.u
+    left join fund_top_ups tu on tu.id = x.u
+    left join funds fu on fu.id = tu.fund_id
+    left join agreements a on a.id = x.u
+    left join institutions ai on ai.id = a.institution_id
+    left join programmes ap on ap.id = a.programme_id
+    where coalesce(c.id, rc.id, f.id, e.id, tu.id, a.id) is not null`,
 };
 
 /** The names of these records, by `${entityKind}\u0000${entityId}`; a record not found (or of a kind without a name) is left out. */

@@ -28,6 +28,9 @@ const PAGES: Record<string, string> = {
   guarantor: '/guarantors/',
 };
 
+/** Kinds named as themselves whatever the kind linked to (an institution links as a bank or a guarantor). */
+const PAGES_OWN_KIND = new Set(['institution']);
+
 /** The record an entry names, as people know it (a claim's number, a loan's contract number, a name), the id on hover. */
 function AuditEntity({ entry, lang }: { entry: Entry; lang: 'zh' | 'en' }) {
   const kind = auditEntityKindLabel(entry.entityKind, lang);
@@ -40,9 +43,13 @@ function AuditEntity({ entry, lang }: { entry: Entry; lang: 'zh' | 'en' }) {
       </span>
     );
   const page = PAGES[n.kind];
+  // A ledger batch or a recovery is named by what it is for: say what that is.
+  const via =
+    n.kind !== entry.entityKind && !PAGES_OWN_KIND.has(entry.entityKind) ? auditEntityKindLabel(n.kind, lang) : null;
   return (
     <>
-      {kind}{' '}
+      {kind}
+      {via && ` · ${via}`}{' '}
       {page ? (
         <Link to={`${page}${encodeURIComponent(n.id)}`} title={title}>
           {n[lang]}
