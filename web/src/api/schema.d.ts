@@ -9151,6 +9151,8 @@ export interface components {
         quotas: {
           agreementId: string;
           fundId: string;
+          /** @description the fund’s name (a bank may not read the funds) */
+          fundName: string;
           programmeId: string;
           /**
            * @description the agreement’s quota (R7c)

@@ -13,7 +13,7 @@ import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate } from '../lib/money';
 import { useHome } from './home';
 import { useAuth } from '../auth/auth';
-import { BankName, FundName, GuarantorName, ProgrammeName } from '../components/names';
+import { BankName, GuarantorName, ProgrammeName } from '../components/names';
 
 type CountKey = Exclude<keyof Home['counts'], 'todo'>;
 
@@ -491,9 +491,7 @@ function BankCard({ bank }: { bank: NonNullable<Home['bank']> }) {
               <tbody>
                 {bank.quotas.map((q) => (
                   <tr key={q.agreementId}>
-                    <td>
-                      <FundName id={q.fundId} />
-                    </td>
+                    <td title={q.fundId}>{q.fundName}</td>
                     <td>
                       <ProgrammeName id={q.programmeId} />
                     </td>
