@@ -111,6 +111,12 @@ describe('names in place of codes', { timeout: 120_000 }, () => {
       expect(await page.getByTestId('guarantor-confirmation').locator('a').getAttribute('title')).toBe(GUARANTOR.id);
       await shot(page, 'names-loan-zh');
 
+      // A bank's agreements: each fund and programme by name.
+      await page.goto('/banks/bank-bob');
+      const agreements = page.getByTestId('agreements');
+      await poll(() => agreements.textContent()).toMatch(new RegExp(`${titles[A]!.zh}|${titles[B]!.zh}`));
+      await poll(() => agreements.locator('tbody').textContent()).not.toMatch(/etown/);
+
       await page.goto('/reports');
       await page.locator('#r-kind').selectOption('breakdown');
       await page.locator('#r-by').selectOption('programme');

@@ -96,7 +96,7 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
       )}
       <h2>{t('inst.agreements')}</h2>
       <ProblemMessage error={agreements.error} />
-      <table>
+      <table data-testid="agreements">
         <thead>
           <tr>
             <th>{t('inst.fund')}</th>
