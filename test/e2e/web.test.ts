@@ -93,6 +93,9 @@ describe('web app', { timeout: 90_000 }, () => {
     const verdict = page.getByTestId('eligibility');
     await expect.poll(() => verdict.getAttribute('data-eligible'), { timeout: 10_000 }).toBe('true');
     expect(await page.getByTestId('ratio').textContent()).toBe('40.00%');
+    // The verdict names the programme by its title, its id on hover (issue 18).
+    expect(await verdict.textContent()).toMatch(/^符合 北京经济技术开发区小微企业贷款风险补偿资金管理办法（/);
+    expect(await verdict.getAttribute('title')).toBe(A);
     await shot(page, 'filing-form-live');
     await page.getByRole('button', { name: '提交备案' }).click();
     await page.getByText('备案成功。').waitFor();

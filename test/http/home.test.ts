@@ -284,6 +284,9 @@ describe('GET /api/home', () => {
       sql`select coalesce(sum(reserved), 0)::text as held from filings where agreement_id = ${quota.agreementId}`,
     );
     expect(quota).toMatchObject({ fundId: 'tiny', quota: '600000.00' });
+    // The fund by name, though a bank may not read the funds (issue 18).
+    const [tiny] = await rows(sql`select name from funds where id = 'tiny'`);
+    expect(quota.fundName).toBe(tiny!.name);
     expect(fen(quota.used)).toBe(BigInt(held!.held as string));
     expect(fen(quota.used) + fen(quota.unused)).toBe(fen('600000.00'));
     const [book] = await rows(

@@ -489,12 +489,30 @@ describe('servicing, claims, payment queue, recoveries', () => {
     );
     const actions = [...page.items, ...next.items].map((e: any) => e.action).reverse();
     expect(actions).toEqual(['claim.submit', 'claim.prepare', 'claim.approve', 'claim.pay']);
+    // Each entry names its record as people know it (issue 18): the claim by its number.
+    const number = (await ok(await send(auditor, 'GET', `/api/claims/${claim1}`))).number;
+    expect(number).toMatch(/^BP-\d{4}-\d{6}$/);
+    for (const e of [...page.items, ...next.items])
+      expect(e.entityName).toEqual({ kind: 'claim', id: claim1, zh: number, en: number });
     const registry = await ok(await send(manager, 'GET', '/api/audit?entityKind=institution&entityId=bank-a'));
     expect(registry.items[0]).toMatchObject({
       actor: 'manager',
       action: 'institution.register',
       after: { id: 'bank-a' },
+      entityName: { kind: 'bank', id: 'bank-a', zh: '甲银行经开区支行' },
     });
+    // A loan by its contract number; a ledger batch by the loan or claim its first transfer is for.
+    const filingId = (await ok(await send(auditor, 'GET', `/api/claims/${claim1}`))).filingId;
+    const loan = await ok(await send(auditor, 'GET', `/api/audit?entityKind=filing&entityId=${filingId}`));
+    const bankRef = (await ok(await send(auditor, 'GET', `/api/filings/${filingId}`))).bankRef;
+    expect(loan.items[0].entityName).toEqual({ kind: 'filing', id: filingId, zh: bankRef, en: bankRef });
+    const ledger = await ok(await send(auditor, 'GET', '/api/audit?entityKind=ledger&limit=500'));
+    expect(ledger.items.filter((e: any) => !e.entityName).map((e: any) => e.entityId)).toEqual([]);
+    for (const e of ledger.items)
+      if (e.entityName.kind === 'filing') expect(e.entityId.startsWith(e.entityName.id)).toBe(true);
+    expect([...new Set(ledger.items.map((e: any) => e.entityName.kind))]).toEqual(
+      expect.arrayContaining(['claim', 'filing', 'fund']),
+    );
     const enterprise = await ok(await send(reviewer, 'GET', '/api/audit?entityKind=enterprise&limit=500'));
     expect(enterprise.items.filter((e: any) => e.action === 'enterprise.register')).toHaveLength(3);
   });

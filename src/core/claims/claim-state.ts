@@ -71,6 +71,9 @@ const TRANSITIONS: Record<ClaimEvent, Partial<Record<ClaimState, ClaimState>>> =
   withdraw: { submitted: 'withdrawn', 'under-review': 'withdrawn', held: 'withdrawn', returned: 'withdrawn' },
 };
 
+/** Every event a claim can take (each is audited as `claim.<event>`: core/audit-words). */
+export const CLAIM_EVENTS = Object.keys(TRANSITIONS) as ClaimEvent[];
+
 /** How a held claim is released: back to where it was held from (releaseEvent of a claim). */
 export const releaseEvent = (c: { preparedBy: string | null }): ClaimEvent =>
   c.preparedBy === null ? 'release-unprepared' : 'release';

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
+import { entityNames } from './audit.names';
 import { createAuditRepository } from './audit.repository';
 
 const entrySchema = z
@@ -16,6 +17,21 @@ const entrySchema = z
     after: z.unknown(),
     prevHash: z.string(),
     hash: z.string(),
+    entityName: z
+      .object({
+        kind: z
+          .string()
+          .openapi({ description: 'the kind of record to link to (`bank`, `guarantor`… for an institution)' }),
+        id: z.string().openapi({ description: 'its id (a recovery names its claim)' }),
+        zh: z.string(),
+        en: z.string(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'The record as people know it (a claim by its number, a loan by its contract number, a name), where known',
+        example: { kind: 'claim', id: '0b6c…', zh: 'BP-2026-000123', en: 'BP-2026-000123' },
+      }),
   })
   .openapi('AuditEntry');
 
@@ -55,7 +71,9 @@ export function auditRoutes({ db }: OperationsDeps) {
       ...(entityKind ? { entityKind } : {}),
       ...(entityId ? { entityId } : {}),
     });
-    const items = rows.slice(0, limit);
+    const page = rows.slice(0, limit);
+    const names = await entityNames(db, page);
+    const items = page.map((r) => ({ ...r, entityName: names.get(`${r.entityKind}\u0000${r.entityId}`) ?? null }));
     return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.seq : null }, 200);
   });
 }

@@ -108,6 +108,7 @@ export const homeSchema = z
           z.object({
             agreementId: z.string(),
             fundId: z.string(),
+            fundName: z.string().openapi({ description: 'the fund’s name (a bank may not read the funds)' }),
             programmeId: z.string(),
             quota: yuan('the agreement’s quota (R7c)'),
             used: yuan('liability the bank’s loans hold in it'),

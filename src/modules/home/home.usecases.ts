@@ -26,6 +26,7 @@ import { listFilings } from '../filings/filings.usecases';
 import { listAgreements } from '../funds/funds.usecases';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
+import { funds as fundsTable } from '../registry/registry.table';
 import { bankRatios } from '../reports/reports.usecases';
 import { writeOffView } from '../servicing/servicing.usecases';
 import type { Db } from '../shared/db';
@@ -151,6 +152,12 @@ async function bankSection(db: Db, catalog: PolicyCatalog, actor: Actor, bankId:
   const [book] = await bankRatios({ db, catalog, actor });
   if (!book) return null;
   const ledger = createLedgerRepository({ db });
+  // The funds by name: a bank may not read the funds (fund:read), but may see whose quota it holds.
+  const fundNames = new Map(
+    (await db.select({ id: fundsTable.id, name: fundsTable.name }).from(fundsTable)).map(
+      (f) => [f.id, f.name] as const,
+    ),
+  );
   const quotas = [];
   for (const a of await listAgreements({ db, actor })) {
     if (a.quota === null) continue;
@@ -160,6 +167,7 @@ async function bankSection(db: Db, catalog: PolicyCatalog, actor: Actor, bankId:
     quotas.push({
       agreementId: a.id,
       fundId: a.fundId,
+      fundName: fundNames.get(a.fundId) ?? a.fundId,
       programmeId: a.programmeId,
       quota: a.quota,
       used: formatYuan(quota - free),

@@ -62,6 +62,10 @@ async function postReleases(db: Db, transfers: TransferSpec[], actor: Actor): Pr
   }
 }
 
+/** What lowers a loan's balance here (each audited as `filing.<kind>`: core/audit-words). */
+export const BALANCE_KINDS = ['repayment', 'balance'] as const;
+type BalanceKind = (typeof BALANCE_KINDS)[number];
+
 /**
  * Sets the outstanding principal (a balance report; a repayment is the same with the difference)
  * through the loan's life (lowerBalance): liability and G5 principal given back, and an open claim
@@ -83,7 +87,7 @@ async function setOutstanding({
   outstanding: Fen;
   on: string;
   today: string;
-  kind: string;
+  kind: BalanceKind;
   data: Record<string, unknown>;
 }) {
   const filings = createFilingsRepository({ db });

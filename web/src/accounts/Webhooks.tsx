@@ -24,6 +24,7 @@ import { dateTime } from '../components/bits';
 import { Field } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { asApiError, splitErrors } from './forms';
+import { BankName } from '../components/names';
 
 const DEFAULT_EVENTS = 'filing.*, claim.*';
 
@@ -170,7 +171,7 @@ function EndpointCard({
       <p className="muted">
         {manager && (
           <>
-            {t('webhooks.bank')}: <code>{h.bankId}</code> ·{' '}
+            {t('webhooks.bank')}: <BankName id={h.bankId} /> ·{' '}
           </>
         )}
         {t('webhooks.events')}: <code>{h.events.join(', ')}</code> · {t('webhooks.createdAt')} {dateTime(h.createdAt)}

@@ -8588,6 +8588,23 @@ export interface components {
       after?: unknown;
       prevHash: string;
       hash: string;
+      /**
+       * @description The record as people know it (a claim by its number, a loan by its contract number, a name), where known
+       * @example {
+       *       "kind": "claim",
+       *       "id": "0b6c…",
+       *       "zh": "BP-2026-000123",
+       *       "en": "BP-2026-000123"
+       *     }
+       */
+      entityName: {
+        /** @description the kind of record to link to (`bank`, `guarantor`… for an institution) */
+        kind: string;
+        /** @description its id (a recovery names its claim) */
+        id: string;
+        zh: string;
+        en: string;
+      } | null;
     };
     UserAccount: {
       id: string;
@@ -9134,6 +9151,8 @@ export interface components {
         quotas: {
           agreementId: string;
           fundId: string;
+          /** @description the fund’s name (a bank may not read the funds) */
+          fundName: string;
           programmeId: string;
           /**
            * @description the agreement’s quota (R7c)

@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { auditActionLabel, auditEntityKindLabel } from '../../../src/core/audit-words';
 import { api, qs } from '../api/client';
 import type { AuditVerifyReport, LedgerVerifyReport, ResponseOf } from '../api/types';
 import { can, useAuth } from '../auth/auth';
@@ -15,8 +17,53 @@ const passed = (v: Verify) => v.ok;
 const problems = (v: Verify) =>
   [...v.violations, ...('checks' in v ? v.checks.flatMap((c) => c.violations) : [])].map((x) => x.message).join('；');
 
+type Entry = ResponseOf<'/api/audit', 'get'>['items'][number];
+
+/** Where a record named in the log is shown in the app. */
+const PAGES: Record<string, string> = {
+  claim: '/claims/',
+  filing: '/filings/',
+  enterprise: '/enterprises/',
+  bank: '/banks/',
+  guarantor: '/guarantors/',
+};
+
+/** Kinds named as themselves whatever the kind linked to (an institution links as a bank or a guarantor). */
+const PAGES_OWN_KIND = new Set(['institution']);
+
+/** The record an entry names, as people know it (a claim's number, a loan's contract number, a name), the id on hover. */
+function AuditEntity({ entry, lang }: { entry: Entry; lang: 'zh' | 'en' }) {
+  const kind = auditEntityKindLabel(entry.entityKind, lang);
+  const title = `${entry.entityKind} ${entry.entityId}`;
+  const n = entry.entityName;
+  if (!n)
+    return (
+      <span title={title}>
+        {kind} <code>{entry.entityId}</code>
+      </span>
+    );
+  const page = PAGES[n.kind];
+  // A ledger batch or a recovery is named by what it is for: say what that is.
+  const via =
+    n.kind !== entry.entityKind && !PAGES_OWN_KIND.has(entry.entityKind) ? auditEntityKindLabel(n.kind, lang) : null;
+  return (
+    <>
+      {kind}
+      {via && ` · ${via}`}{' '}
+      {page ? (
+        <Link to={`${page}${encodeURIComponent(n.id)}`} title={title}>
+          {n[lang]}
+        </Link>
+      ) : (
+        <span title={title}>{n[lang]}</span>
+      )}
+    </>
+  );
+}
+
 export default function AuditPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language.startsWith('zh') ? 'zh' : 'en';
   const { user } = useAuth();
   const [actor, setActor] = useState('');
   const [entity, setEntity] = useState('');
@@ -104,11 +151,11 @@ export default function AuditPage() {
               <td>{r.seq}</td>
               <td>{dateTime(r.at)}</td>
               <td>{r.actor}</td>
-              <td>
-                <code>{r.action}</code>
+              <td data-testid="audit-action">
+                <span title={r.action}>{auditActionLabel(r.action, lang)}</span>
               </td>
-              <td>
-                {r.entityKind} {r.entityId}
+              <td data-testid="audit-entity">
+                <AuditEntity entry={r} lang={lang} />
               </td>
               <td>
                 <code>{r.hash.slice(0, 12)}</code>

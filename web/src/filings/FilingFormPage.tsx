@@ -15,6 +15,7 @@ import { DateInput, Money, Reasons, today } from '../components/bits';
 import { Field, MoneyField } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
 import { formatRate, isMoney } from '../lib/money';
+import { ProgrammeName, useProgrammeTitle } from '../components/names';
 
 const KINDS = ['credit', 'ip-pledge', 'receivables-pledge', 'mortgage'];
 
@@ -79,6 +80,7 @@ export default function FilingFormPage() {
     enabled: user?.role === 'manager',
   });
   const programmes = useProgrammes();
+  const programmeTitle = useProgrammeTitle();
   const search = useDebounced(form.enterprise.trim(), 250);
   const matches = useQuery({
     queryKey: ['enterprise-search', search],
@@ -353,10 +355,15 @@ export default function FilingFormPage() {
           {liveErrors && <p className="muted">{t('eval.fixFields')}</p>}
           {d && !liveErrors && (
             <>
-              <p className={d.eligible ? 'ok-box' : 'error-box'} data-testid="eligibility" data-eligible={d.eligible}>
+              <p
+                className={d.eligible ? 'ok-box' : 'error-box'}
+                data-testid="eligibility"
+                data-eligible={d.eligible}
+                title={d.programme}
+              >
                 {d.eligible
-                  ? t('eval.eligible', { programme: d.programme, version: d.policyVersion })
-                  : t('eval.notEligible', { programme: d.programme, version: d.policyVersion })}
+                  ? t('eval.eligible', { programme: programmeTitle(d.programme), version: d.policyVersion })
+                  : t('eval.notEligible', { programme: programmeTitle(d.programme), version: d.policyVersion })}
               </p>
               {d.eligible && (
                 <dl className="props">
@@ -380,7 +387,7 @@ export default function FilingFormPage() {
                   <ul>
                     {d.alternatives.map((a) => (
                       <li key={`${a.programme}@${a.policyVersion}`}>
-                        {a.programme} @ {a.policyVersion}:{' '}
+                        <ProgrammeName id={a.programme} link={false} /> @ {a.policyVersion}:{' '}
                         {a.eligible
                           ? t('eval.eligibleShort', { ratio: formatRate(a.ratio) })
                           : t('eval.notEligibleShort')}

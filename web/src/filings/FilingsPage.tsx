@@ -14,6 +14,7 @@ import { can, useAuth } from '../auth/auth';
 import { Badge, Money } from '../components/bits';
 import { ProblemMessage } from '../components/Problem';
 import { Pager, useCursorPages } from '../components/Pager';
+import { BankName, ProgrammeName } from '../components/names';
 
 const SORTABLE = ['filedOn', 'principal', 'outstanding', 'bankRef', 'disbursedOn'] as const;
 type Sort = (typeof SORTABLE)[number];
@@ -76,8 +77,11 @@ export default function FilingsPage() {
         id: 'enterprise',
         header: () => t('filing.enterprise'),
       }),
-      col.accessor('bankId', { header: () => t('filing.bank') }),
-      col.accessor('programme', { header: () => t('filing.programme') }),
+      col.accessor('bankId', { header: () => t('filing.bank'), cell: (c) => <BankName id={c.getValue()} /> }),
+      col.accessor('programme', {
+        header: () => t('filing.programme'),
+        cell: (c) => <ProgrammeName id={c.getValue()} link={false} />,
+      }),
       col.accessor('kind', {
         header: () => t('filing.kind'),
         cell: (c) => t(`kind.${c.getValue()}`, { defaultValue: c.getValue() }),
@@ -151,11 +155,16 @@ export default function FilingsPage() {
         </div>
         <div className="field">
           <label htmlFor="f-programme">{t('filing.programme')}</label>
-          <select id="f-programme" value={filters.programme} onChange={(e) => update({ programme: e.target.value })}>
+          <select
+            id="f-programme"
+            style={{ maxWidth: '24em' }}
+            value={filters.programme}
+            onChange={(e) => update({ programme: e.target.value })}
+          >
             <option value="">{t('common.all')}</option>
             {programmes.data?.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.id}
+              <option key={p.id} value={p.id} title={p.id}>
+                {i18n.language.startsWith('zh') ? p.title.zh : p.title.en}
               </option>
             ))}
           </select>

@@ -2,7 +2,7 @@
  * One loan: its terms, its timeline (filed, balances, classification, claim, payment, recoveries)
  * and its ledger entries; servicing reports and the bank's claim form.
  */
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -14,7 +14,7 @@ import { Field, MoneyField } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 import { WriteOffCard } from './WriteOffCard';
-import { BankName } from '../components/names';
+import { BankName, GuarantorName, ProgrammeName } from '../components/names';
 
 export default function LoanPage() {
   const { id = '' } = useParams();
@@ -129,21 +129,37 @@ export default function LoanPage() {
             </dd>
             <dt>{t('filing.programme')}</dt>
             <dd>
-              <Link to={`/programmes/${f.programme}`}>{f.programme}</Link> @ {f.policyVersion}
+              <ProgrammeName id={f.programme} /> @ {f.policyVersion}
             </dd>
             <dt>{t('filing.kind')}</dt>
             <dd>{t(`kind.${f.kind}`, { defaultValue: f.kind })}</dd>
             <dt>{t('filing.mode')}</dt>
             <dd>
               {t(`mode.${f.mode}`)}
-              {f.parties.length > 0 &&
-                ` (${f.parties.map((p) => `${t(`party.${p.party}`, { defaultValue: p.party })} ${formatRate(p.share)}`).join('，')})`}
+              {f.parties.length > 0 && (
+                <span data-testid="loan-parties">
+                  {' ('}
+                  {f.parties.map((p, i) => (
+                    <Fragment key={`${p.party}-${i}`}>
+                      {i > 0 && '，'}
+                      {t(`party.${p.party}`, { defaultValue: p.party })}{' '}
+                      {p.institutionId && (
+                        <>
+                          <GuarantorName id={p.institutionId} link />{' '}
+                        </>
+                      )}
+                      {formatRate(p.share)}
+                    </Fragment>
+                  ))}
+                  {')'}
+                </span>
+              )}
             </dd>
             {f.guarantorId && (
               <>
                 <dt>{t('loan.guarantor')}</dt>
                 <dd data-testid="guarantor-confirmation">
-                  {f.guarantorId} ·{' '}
+                  <GuarantorName id={f.guarantorId} link /> ·{' '}
                   {f.guarantorConfirmation
                     ? t('loan.guarantorConfirmed', { on: f.guarantorConfirmation.on, by: f.guarantorConfirmation.by })
                     : t('loan.guarantorUnconfirmed')}

@@ -12,7 +12,8 @@ import { Badge, dateTime, Money } from '../components/bits';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate } from '../lib/money';
 import { useHome } from './home';
-import { BankName } from '../components/names';
+import { useAuth } from '../auth/auth';
+import { BankName, GuarantorName, ProgrammeName } from '../components/names';
 
 type CountKey = Exclude<keyof Home['counts'], 'todo'>;
 
@@ -41,6 +42,7 @@ const CHIP_CLASS: Partial<Record<CountKey, string>> = {
 
 export default function HomePage() {
   const { t } = useTranslation();
+  const { user } = useAuth();
   const home = useHome();
   if (home.isPending) return <Loading />;
   if (home.error) return <ProblemMessage error={home.error} />;
@@ -51,6 +53,11 @@ export default function HomePage() {
     <>
       <h1>{t('home.title')}</h1>
       <p className="muted">{t('home.asOf', { date: h.today })}</p>
+      {h.role === 'guarantor' && user?.guarantorId && (
+        <p data-testid="home-guarantor">
+          {t('home.myGuarantor')} · <GuarantorName id={user.guarantorId} link />
+        </p>
+      )}
       <ul className="home-counts" data-testid="home-counts">
         {COUNTS[h.role].map((k) => (
           <li key={k} className={h.counts[k] > 0 ? (CHIP_CLASS[k] ?? '') : ''} data-testid={`count-${k}`}>
@@ -310,7 +317,9 @@ function ToConfirm({ list }: { list: Home['toConfirm'] }) {
                 <Link to={`/filings/${f.filingId}`}>{f.bankRef}</Link>
               </td>
               <td>{f.enterpriseName ?? '—'}</td>
-              <td>{f.bankId}</td>
+              <td>
+                <BankName id={f.bankId} />
+              </td>
               <td>{f.filedOn}</td>
               <td className="num">
                 <Money value={f.principal} />
@@ -482,8 +491,10 @@ function BankCard({ bank }: { bank: NonNullable<Home['bank']> }) {
               <tbody>
                 {bank.quotas.map((q) => (
                   <tr key={q.agreementId}>
-                    <td>{q.fundId}</td>
-                    <td>{q.programmeId}</td>
+                    <td title={q.fundId}>{q.fundName}</td>
+                    <td>
+                      <ProgrammeName id={q.programmeId} />
+                    </td>
                     <td className="num">
                       <Money value={q.quota} />
                     </td>

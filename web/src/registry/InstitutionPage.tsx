@@ -7,6 +7,7 @@ import type { Agreement, CircuitBreaker, Institution } from '../api/types';
 import { Money } from '../components/bits';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { pick } from '../i18n';
+import { FundName, ProgrammeName } from '../components/names';
 import { formatRate } from '../lib/money';
 
 export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }) {
@@ -95,7 +96,7 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
       )}
       <h2>{t('inst.agreements')}</h2>
       <ProblemMessage error={agreements.error} />
-      <table>
+      <table data-testid="agreements">
         <thead>
           <tr>
             <th>{t('inst.fund')}</th>
@@ -108,9 +109,11 @@ export default function InstitutionPage({ kind }: { kind: 'bank' | 'guarantor' }
         <tbody>
           {mine.map((a) => (
             <tr key={a.id}>
-              <td>{a.fundId}</td>
               <td>
-                <Link to={`/programmes/${a.programmeId}`}>{a.programmeId}</Link>
+                <FundName id={a.fundId} />
+              </td>
+              <td>
+                <ProgrammeName id={a.programmeId} />
               </td>
               <td>{a.signedOn}</td>
               <td>{a.endsOn ?? '—'}</td>

@@ -1,5 +1,5 @@
 /** Reports: each shown as a table (money columns formatted from their strings) with CSV and XLSX export. */
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, qs } from '../api/client';
@@ -7,6 +7,7 @@ import type { Fund } from '../api/types';
 import { can, useAuth } from '../auth/auth';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan, sumYuan } from '../lib/money';
+import { BankName, GuarantorName, ProgrammeName } from '../components/names';
 
 const REPORTS = ['position', 'banks', 'breakdown', 'monthly', 'risk-sharing'] as const;
 type Report = (typeof REPORTS)[number];
@@ -19,6 +20,15 @@ const isMultipleKey = (k: string) => /^(leverage|liabilityMultiple)$/.test(k);
 const MONEY = /^-?\d+\.\d{2}$/;
 /** Columns whose values are codes with a translation. */
 const CODES: Record<string, string> = { party: 'party', kind: 'kind', mode: 'mode', status: 'status' };
+
+/** Columns whose values are ids of things with names: the name is shown, the id on hover (issue 18). */
+function named(c: string, v: unknown): ReactNode | null {
+  if (typeof v !== 'string' || !v) return null;
+  if (c === 'programme') return <ProgrammeName id={v} link={false} />;
+  if (c === 'bank') return <BankName id={v} />;
+  if (c === 'institutionId') return <GuarantorName id={v} />;
+  return null;
+}
 
 /** Thresholds are a policy's figures repeated on each row: they are not added up. */
 const isSummable = (k: string) => !isRateKey(k) && !isMultipleKey(k) && !/threshold/i.test(k);
@@ -176,7 +186,7 @@ export default function ReportsPage() {
                 <tr key={i}>
                   {cols.map((c) => (
                     <td key={c} className={right(c) ? 'num' : undefined}>
-                      {cell(c, r[c])}
+                      {named(c, r[c]) ?? cell(c, r[c])}
                     </td>
                   ))}
                 </tr>

@@ -195,7 +195,8 @@ export function SimulationForm({
   };
 
   const autoName = (r: VariantRow) => {
-    const base = r.programme || t('sim.asFiled');
+    const shipped = programmes.find((p) => p.id === r.programme);
+    const base = shipped ? pick(shipped.title, i18n.language) : r.programme || t('sim.asFiled');
     const edits = [
       r.ratio ? t('sim.editRatio', { v: r.ratio }) : '',
       r.capMode === 'none'

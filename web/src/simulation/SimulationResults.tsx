@@ -11,6 +11,7 @@ import { Money } from '../components/bits';
 import { ChartCard } from '../components/charts/ChartCard';
 import { chartUnit, formatRate, formatYuan, toChartNumber, type ChartUnit } from '../lib/money';
 import type { PdEstimate, SimulationReport, VariantReport } from './types';
+import { BankName, IndustryName, ProgrammeName } from '../components/names';
 
 const COLORS = ['#b91c1c', '#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
 
@@ -743,8 +744,8 @@ function ContributionsTable({ variants }: { variants: VariantReport[] }) {
   if (!v) return null;
   const c = v.contributions;
   const groups = [
-    ...c.by.map((b) => ({ title: t(`sim.contribBy_${b.dimension}`), rows: b.rows })),
-    { title: t('sim.contribTopLoans'), rows: c.topLoans },
+    ...c.by.map((b) => ({ title: t(`sim.contribBy_${b.dimension}`), dimension: b.dimension, rows: b.rows })),
+    { title: t('sim.contribTopLoans'), dimension: 'loan', rows: c.topLoans },
   ];
   return (
     <section className="card" data-testid="sim-contributions" style={{ marginTop: 14 }}>
@@ -786,7 +787,19 @@ function ContributionsTable({ variants }: { variants: VariantReport[] }) {
               <tbody>
                 {g.rows.slice(0, 20).map((r) => (
                   <tr key={r.key}>
-                    <th scope="row">{r.key || '—'}</th>
+                    <th scope="row">
+                      {!r.key ? (
+                        '—'
+                      ) : g.dimension === 'bank' ? (
+                        <BankName id={r.key} />
+                      ) : g.dimension === 'programme' ? (
+                        <ProgrammeName id={r.key} link={false} />
+                      ) : g.dimension === 'sector' ? (
+                        <IndustryName code={r.key} />
+                      ) : (
+                        r.key
+                      )}
+                    </th>
                     <td className="num">
                       <Money value={r.expectedShortfall} />
                     </td>

@@ -1,0 +1,94 @@
+/**
+ * The records an audit page names, as people know them (issue 18): a claim by its number, a loan by
+ * its bank's contract number, an enterprise, an institution, a fund by name, a person by name and
+ * username — with the record to link to (a recovery's is its claim). One query per kind on the page.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../shared/db';
+import { anyOfTexts } from '../shared/json-texts';
+import { rowsOf } from '../shared/rows';
+
+export interface EntityName {
+  /** The kind of record to link to (`bank`, `guarantor`… for an institution; `claim` for a recovery). */
+  kind: string;
+  /** Its id. */
+  id: string;
+  zh: string;
+  en: string;
+}
+
+/** Each kind's query: rows of (entity_id, kind, ref, zh, en) for the ids asked. */
+const NAMES: Record<string, (ids: string[]) => SQL> = {
+  claim: (ids) => sql`select id as entity_id, 'claim' as kind, id as ref, number as zh, number as en
+    from claims where id = ${anyOfTexts(ids)}`,
+  filing: (ids) => sql`select id as entity_id, 'filing' as kind, id as ref, bank_ref as zh, bank_ref as en
+    from filings where id = ${anyOfTexts(ids)}`,
+  recovery: (ids) => sql`select r.id as entity_id, 'claim' as kind, c.id as ref, c.number as zh, c.number as en
+    from recoveries r join claims c on c.id = r.claim_id where r.id = ${anyOfTexts(ids)}`,
+  enterprise: (ids) => sql`select id as entity_id, 'enterprise' as kind, id as ref, name as zh, name as en
+    from enterprises where id = ${anyOfTexts(ids)}`,
+  institution: (ids) => sql`select id as entity_id, kind, id as ref, name as zh, coalesce(name_en, name) as en
+    from institutions where id = ${anyOfTexts(ids)}`,
+  fund: (ids) => sql`select id as entity_id, 'fund' as kind, id as ref, name as zh, name as en
+    from funds where id = ${anyOfTexts(ids)}`,
+  agreement: (ids) => sql`select a.id as entity_id, 'agreement' as kind, a.id as ref,
+      i.name || ' · ' || p.title_zh as zh, coalesce(i.name_en, i.name) || ' · ' || p.title_en as en
+    from agreements a join institutions i on i.id = a.institution_id join programmes p on p.id = a.programme_id
+    where a.id = ${anyOfTexts(ids)}`,
+  user: (ids) => sql`select id as entity_id, 'user' as kind, id as ref,
+      display_name || '（' || username || '）' as zh, display_name || ' (' || username || ')' as en
+    from users where id = ${anyOfTexts(ids)}`,
+  'api-token': (ids) => sql`select t.id as entity_id, 'api-token' as kind, t.id as ref,
+      t.name || '（' || u.username || '）' as zh, t.name || ' (' || u.username || ')' as en
+    from api_tokens t join users u on u.id = t.user_id where t.id = ${anyOfTexts(ids)}`,
+  webhook: (ids) => sql`select id as entity_id, 'webhook' as kind, id as ref, url as zh, url as en
+    from webhook_endpoints where id = ${anyOfTexts(ids)}`,
+  // A ledger batch is named by its first transfer, whose id holds the id of what it is for: a loan
+  // or a claim (`<id>:reserve`), a recovery's refund (its claim), a fund's top-up (`<id>:cash`), an agreement (`<id>:quota:1`), an
+  // enterprise's cap (`<fund>:enterprise-cap:<programme>:<bank>:<enterprise>:open`).
+  ledger: (ids) => sql`select x.id as entity_id,
+      case when coalesce(c.id, rc.id) is not null then 'claim' when f.id is not null then 'filing'
+        when e.id is not null then 'enterprise' when tu.id is not null then 'fund' else 'agreement' end as kind,
+      coalesce(c.id, rc.id, f.id, e.id, tu.fund_id, a.id) as ref,
+      coalesce(c.number, rc.number, f.bank_ref, e.name, fu.name, ai.name || ' · ' || ap.title_zh) as zh,
+      coalesce(c.number, rc.number, f.bank_ref, e.name, fu.name, coalesce(ai.name_en, ai.name) || ' · ' || ap.title_en) as en
+    from (select id, substring(id from '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}') as u
+      from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as j(id)) x
+    left join claims c on c.id = x.u
+    left join recoveries r on r.id = x.u
+    left join claims rc on rc.id = r.claim_id
+    left join filings f on f.id = x.u
+    left join enterprises e on e.id = x.u
+    left join fund_top_ups tu on tu.id = x.u
+    left join funds fu on fu.id = tu.fund_id
+    left join agreements a on a.id = x.u
+    left join institutions ai on ai.id = a.institution_id
+    left join programmes ap on ap.id = a.programme_id
+    where coalesce(c.id, rc.id, f.id, e.id, tu.id, a.id) is not null`,
+};
+
+/** The names of these records, by `${entityKind}\u0000${entityId}`; a record not found (or of a kind without a name) is left out. */
+export async function entityNames(
+  db: Db,
+  entries: readonly { entityKind: string; entityId: string }[],
+): Promise<Map<string, EntityName>> {
+  const byKind = new Map<string, Set<string>>();
+  for (const e of entries) {
+    if (!NAMES[e.entityKind]) continue;
+    let ids = byKind.get(e.entityKind);
+    if (!ids) byKind.set(e.entityKind, (ids = new Set()));
+    ids.add(e.entityId);
+  }
+  const out = new Map<string, EntityName>();
+  for (const [kind, ids] of byKind) {
+    const rows = rowsOf(await db.execute(NAMES[kind]!([...ids])));
+    for (const r of rows)
+      out.set(`${kind}\u0000${String(r.entity_id)}`, {
+        kind: String(r.kind),
+        id: String(r.ref),
+        zh: String(r.zh),
+        en: String(r.en),
+      });
+  }
+  return out;
+}
