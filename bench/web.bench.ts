@@ -25,7 +25,7 @@
  * Prints figures and, last, one line of JSON.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -109,9 +109,20 @@ async function filingsApi() {
                else '北京' || (array['亦庄','星河','翔宇','明德','万通','乾元','景行','卓越','和信','远航'])[1 + g % 10]
                  || (array['星河','智造','微芯','生物','数智','光电','新材','医药','软件','装备'])[1 + (g / 10) % 10] || '科技有限公司' end,
           (array['micro','small','medium'])[1 + g % 3], 'software', true, true from generate_series(1, 20000) g;`);
+    // Every loan's decision as one stored template (drizzle/0034: key = SHA-256 of its text) with no values of its own.
+    const template = JSON.stringify({
+      programme: pv!.programme_id,
+      policyVersion: '2025-07',
+      eligible: true,
+      reasons: [],
+      ratio: '50%',
+    });
+    const templateKey = createHash('sha256').update(template).digest('hex');
+    await sql`insert into decision_templates (key, template) values (${templateKey}, ${template}::json)`;
     await sql.unsafe(`
       insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal, outstanding,
-                           disbursed_on, filed_on, mode, ratio_bp, rounding, parties, reserved, status, decision, created_by)
+                           disbursed_on, filed_on, mode, ratio_bp, rounding, parties, reserved, status, decision_key, decision_values,
+                           created_by)
       select 'f-' || lpad(g::text, 8, '0'), 'bench', case when g % 5 = 4 then '${pv2!.programme_id}' else '${pv!.programme_id}' end, case when g % 5 = 4 then ${pv2!.id} else ${pv!.id} end,
              'bank-' || (1 + ((g::bigint * 2654435761) % 1000003) % 20), 'ent-' || (1 + g % 20000), 'REF-' || g,
              (array['credit','ip-pledge','receivables-pledge'])[1 + g % 3],
@@ -120,7 +131,7 @@ async function filingsApi() {
              case when g % 10 = 0 then jsonb_build_array(jsonb_build_object('party', 'guarantee-side', 'shareBp', 2000 + (g % 3) * 1000), jsonb_build_object('party', 'bank', 'shareBp', 8000 - (g % 3) * 1000))
                   else '[{"party":"bank","shareBp":10000}]'::jsonb end, p / 2,
              (array['active','active','active','active','repaid','non-performing','compensated','withdrawn'])[1 + g % 8],
-             '{"policyVersion":"2025-07","reasons":[]}'::jsonb, 'bench'
+             '${templateKey}', '[]'::json, 'bench'
       from (select g, (100000 + (g::bigint * 7919) % 29900000) * 100 as p from generate_series(1, ${LOANS}) g) s;
       analyze filings; analyze enterprises;`);
     if (!NO_REPORTS) await sql.unsafe(reportBookSql);
