@@ -251,9 +251,18 @@ async function filingsApi() {
     console.log(
       `web bench: load average before the timed requests ${loadBefore.join(' ')}, after ${r.loadAfter.join(' ')}`,
     );
+    const listSlow = slow.filter((s) => !s.q.includes('&q='));
     console.log(
-      'slowest:',
+      'slowest (list):',
+      listSlow
+        .slice(0, 10)
+        .map((s) => `${s.ms.toFixed(0)} ms ${s.q}`)
+        .join('\n         '),
+    );
+    console.log(
+      'slowest (search):',
       slow
+        .filter((s) => s.q.includes('&q='))
         .slice(0, 5)
         .map((s) => `${s.ms.toFixed(0)} ms ${s.q}`)
         .join('\n         '),
