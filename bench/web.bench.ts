@@ -10,7 +10,10 @@
  *    answering a mix of sorts and filters, first pages and next pages, each with its total (counted
  *    up to 10,000); then the search box (`q`: a contract number's beginning, parts of Chinese names
  *    common and rare, a credit code whole and its beginning), timed apart. Goal p99 < 100 ms.
- * Every sort has its (column, id) index in the migrations (drizzle/0005).
+ * Every sort has its (column, id) index in the migrations (drizzle/0005), and a bank's
+ * (bank_id, column, id) one; the total is counted from filings_list_count_ix (drizzle/0035). The
+ * generated book is vacuumed as autovacuum would (this machine's PostgreSQL has it off); --no-vacuum
+ * leaves it as loaded, with no visibility map, so every total reads the heap.
  * 3. The reports (GET /api/reports/…: position, banks, breakdown by bank/programme/kind/month,
  *    monthly, risk-sharing, and the monthly report as XLSX) over the same book, which also gets
  *    what the reports aggregate: two programmes, risk-sharing parties, a 'filed' event per loan,
