@@ -84,6 +84,16 @@ export const filings = pgTable(
     index('filings_outstanding_ix').on(t.outstanding, t.id),
     index('filings_bank_ref_ix').on(t.bankRef, t.id),
     index('filings_disbursed_ix').on(t.disbursedOn, t.id),
+    // A bank's own pages under each sort (drizzle/0035): with a second filter (status, kind) the
+    // global sort index would be walked past thousands of other banks' loans (docs/PERFORMANCE.md).
+    // (bank_id, filed_on, id) is filings_bank_filed_ix; (bank_id, bank_ref) is filings_bank_ref_uq.
+    index('filings_bank_principal_ix').on(t.bankId, t.principal, t.id),
+    index('filings_bank_outstanding_ix').on(t.bankId, t.outstanding, t.id),
+    index('filings_bank_disbursed_ix').on(t.bankId, t.disbursedOn, t.id),
+    // The list's total (countUpTo) by an index-only scan: every equality filter of the list but the
+    // fund's in one small index (few distinct keys: deduplicated, ~8 MB at a million loans), so
+    // counting 10,001 rows reads no heap page where the visibility map is set (autovacuum keeps it).
+    index('filings_list_count_ix').on(t.bankId, t.status, t.kind, t.mode, t.programmeId),
     index('filings_enterprise_ix').on(t.enterpriseId),
     // Search by the beginning of a contract number (drizzle/0027; LIKE 'x%' needs a pattern index outside the C collation).
     index('filings_bank_ref_prefix_ix').on(t.bankRef.op('text_pattern_ops')),
