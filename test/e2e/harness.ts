@@ -57,7 +57,7 @@ export interface Server {
 }
 
 /** `node bin/backstop.js serve` on a free port and a fresh database; resolves once it listens. */
-export async function startServer(): Promise<Server> {
+export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Server> {
   const port = await freePort();
   // A small demo book (the demo logins, banks, a fund, some loans and claims) keeps the start quick.
   const env: NodeJS.ProcessEnv = {
@@ -70,6 +70,7 @@ export async function startServer(): Promise<Server> {
     // The walks written before the dossier (R20) approve claims without materials; the dossier's own
     // browser test uploads and ticks, which the waiver does not touch.
     BACKSTOP_CLAIM_DOSSIER: 'waived',
+    ...extraEnv,
   };
   let cleanup = async () => {};
   if (process.env.BACKSTOP_TEST_DB === 'postgres') {

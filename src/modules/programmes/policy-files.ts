@@ -43,8 +43,11 @@ export function loadPolicyFile(path: string, calendar: WorkingCalendar = shipped
   }
 }
 
+/** The folder of the programmes in force: BACKSTOP_POLICIES_DIR (a zone's own files), else the shipped `policies/`. */
+export const policiesDir = (): string => process.env.BACKSTOP_POLICIES_DIR || POLICIES_DIR;
+
 /** Every policy file under the folder, sorted by programme and effective date. */
-export function loadPolicyFiles(dir = POLICIES_DIR, calendar: WorkingCalendar = shippedCalendar): PolicyVersionFile[] {
+export function loadPolicyFiles(dir = policiesDir(), calendar: WorkingCalendar = shippedCalendar): PolicyVersionFile[] {
   const files = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .flatMap((d) =>
