@@ -58,6 +58,23 @@ describe('who a thing waits on', () => {
     expect(told(claim('under-review', 'manager'), 'system')).toEqual(['manager2:decide', 'reviewer:decide']);
   });
 
+  it('under review at a stage (R23): the roles it names, never the preparer nor an earlier signer (R18)', () => {
+    const people2 = [...people, person('bureau', 'bureau')];
+    const prepared = claim('under-review', 'manager') as Extract<WaitingItem, { kind: 'claim' }>;
+    const atBureau: WaitingItem = { ...prepared, stageBy: ['bureau'], signedBy: ['reviewer'] };
+    expect(recipientsOf(atBureau, 'reviewer', people2).map((r) => `${r.person.username}:${r.task}`)).toEqual([
+      'bureau:decide',
+    ]);
+    const atReview = { ...prepared, stageBy: ['reviewer', 'manager'], signedBy: [] as string[] };
+    expect(recipientsOf(atReview, 'manager', people2).map((r) => `${r.person.username}:${r.task}`)).toEqual([
+      'manager2:decide',
+      'reviewer:decide',
+    ]);
+    // One who signed an earlier stage is not asked again, whatever the stage names.
+    const signed = { ...atReview, signedBy: ['manager2'] };
+    expect(recipientsOf(signed, 'system', people2).map((r) => r.person.username)).toEqual(['reviewer']);
+  });
+
   it('a returned claim: its own bank’s officers (R21); approved: the managers; other states: nobody', () => {
     expect(told(claim('returned'), 'reviewer')).toEqual(['bank-a:complete']);
     expect(told(claim('approved', 'manager'), 'reviewer')).toEqual(['manager:pay', 'manager2:pay']);

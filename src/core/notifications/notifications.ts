@@ -45,10 +45,14 @@ export interface Recipient {
   email: string;
 }
 
+/** The roles that decide a claim whose programme names no stages (R23's default stage). */
+const DEFAULT_STAGE_ROLES: readonly string[] = ['manager', 'reviewer'];
+
 /**
  * What the item waits on `person` to do, or undefined when it waits on someone else (or nobody):
- * a submitted claim on the managers (to prepare), a prepared one on the reviewers and the other
- * managers (to decide, never the preparer: R18), a returned one on its bank's officers (to add what
+ * a submitted claim on the managers (to prepare), a prepared one on the roles its waiting stage
+ * names — a manager or reviewer where the programme names no stages (R23) — never the preparer nor
+ * one who signed an earlier stage (R18), a returned one on its bank's officers (to add what
  * was asked for, R21), an approved one on the managers (to pay), a write-off asked for on the
  * managers and reviewers but the one who asked (R18).
  */
@@ -62,7 +66,10 @@ export function taskFor(item: WaitingItem, person: { username: string; role: str
     case 'submitted':
       return role === 'manager' ? ('prepare' as const) : undefined;
     case 'under-review':
-      return (role === 'manager' || role === 'reviewer') && person.username !== item.preparedBy
+      return person.bankId === null &&
+        (item.stageBy ?? DEFAULT_STAGE_ROLES).includes(role) &&
+        person.username !== item.preparedBy &&
+        !(item.signedBy ?? []).includes(person.username)
         ? ('decide' as const)
         : undefined;
     case 'returned':
@@ -85,6 +92,8 @@ export const NOTIFYING_ACTIONS: Record<
   'claim.submit': { kind: 'claim', state: 'submitted' },
   'claim.resubmit': { kind: 'claim', state: 'submitted' },
   'claim.prepare': { kind: 'claim', state: 'under-review' },
+  // A stage signed: the claim now waits on the next stage's roles (R23).
+  'claim.sign-off': { kind: 'claim', state: 'under-review' },
   'claim.return': { kind: 'claim', state: 'returned' },
   'claim.approve': { kind: 'claim', state: 'approved' },
   'filing.write-off-request': { kind: 'write-off' },
@@ -106,7 +115,7 @@ export function overdueRecipients(item: WaitingItem, escalation: Escalation, peo
   if (escalation === 'return')
     return people.filter((p) => (p.role === 'bank' && p.bankId === item.bankId) || p.role === 'manager');
   // A claim prepared before the stages existed waits for the default stage: a manager or reviewer.
-  const roles = new Set([...(item.stageBy ?? ['manager', 'reviewer']), 'manager']);
+  const roles = new Set([...(item.stageBy ?? DEFAULT_STAGE_ROLES), 'manager']);
   const barred = new Set([item.preparedBy, ...(item.signedBy ?? [])]);
   return people.filter((p) => p.bankId === null && roles.has(p.role) && !barred.has(p.username));
 }
