@@ -283,7 +283,7 @@ export function stagesOf(catalog: PolicyCatalog, policyVersionId: number): Claim
 }
 
 /** The claim's stages, read through its loan. */
-async function claimStages(db: Db, catalog: PolicyCatalog, c: ClaimRow): Promise<ClaimStage[]> {
+export async function claimStages(db: Db, catalog: PolicyCatalog, c: ClaimRow): Promise<ClaimStage[]> {
   const both = await repo.claimWithFiling({ db, claimId: c.id });
   return stagesOf(catalog, both!.filing.policyVersionId);
 }

@@ -13,7 +13,7 @@ import { SYSTEM } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import type { Db } from '../shared/db';
-import { claimView, findClaim, stagesOf, waitOf } from './claims.usecases';
+import { claimStages, claimView, findClaim, waitOf } from './claims.usecases';
 import * as repo from './claims.repository';
 import type { ClaimRow } from './claims.repository';
 
@@ -25,8 +25,7 @@ const EVENT: Record<Overdue['kind'], 'stage-overdue' | 'return-overdue'> = {
 /** The claim event's note: the wait's key first (what makes it once only), then what was late. */
 async function overdueNote(db: Db, catalog: PolicyCatalog, c: ClaimRow, o: Overdue): Promise<string> {
   if (o.kind === 'return') return `${o.key} the bank did not complete the return due by ${o.dueBy} (R21)`;
-  const both = await repo.claimWithFiling({ db, claimId: c.id });
-  const stage = stagesOf(catalog, both!.filing.policyVersionId)[o.stage];
+  const stage = (await claimStages(db, catalog, c))[o.stage];
   return `${o.key} stage ${stage?.id ?? o.stage} (${(c.stageBy ?? []).join(', ')}) not signed by ${o.dueBy} (R23)`;
 }
 

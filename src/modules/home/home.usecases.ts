@@ -26,7 +26,7 @@ import { listFilings } from '../filings/filings.usecases';
 import { listAgreements } from '../funds/funds.usecases';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
-import { funds as fundsTable } from '../registry/registry.table';
+import { createFundsRepository } from '../funds/funds.repository';
 import { bankRatios } from '../reports/reports.usecases';
 import { writeOffView } from '../servicing/servicing.usecases';
 import type { Db } from '../shared/db';
@@ -153,11 +153,7 @@ async function bankSection(db: Db, catalog: PolicyCatalog, actor: Actor, bankId:
   if (!book) return null;
   const ledger = createLedgerRepository({ db });
   // The funds by name: a bank may not read the funds (fund:read), but may see whose quota it holds.
-  const fundNames = new Map(
-    (await db.select({ id: fundsTable.id, name: fundsTable.name }).from(fundsTable)).map(
-      (f) => [f.id, f.name] as const,
-    ),
-  );
+  const fundNames = new Map((await createFundsRepository({ db }).listFunds()).map((f) => [f.id, f.name] as const));
   const quotas = [];
   for (const a of await listAgreements({ db, actor })) {
     if (a.quota === null) continue;
