@@ -4,6 +4,7 @@
  * failed is tried again. No I/O, no clock: times are milliseconds since the epoch passed in.
  */
 import { formatYuanGrouped } from '../money/money';
+import { DEFAULT_STAGE } from '../policy/compile';
 
 /** What a person is to do with a thing that waits on them. */
 export type Task = 'prepare' | 'decide' | 'complete' | 'pay' | 'write-off';
@@ -46,7 +47,7 @@ export interface Recipient {
 }
 
 /** The roles that decide a claim whose programme names no stages (R23's default stage). */
-const DEFAULT_STAGE_ROLES: readonly string[] = ['manager', 'reviewer'];
+const DEFAULT_STAGE_ROLES: readonly string[] = DEFAULT_STAGE.by;
 
 /**
  * What the item waits on `person` to do, or undefined when it waits on someone else (or nobody):

@@ -23,7 +23,7 @@ export type I18n = Bilingual;
 export type StageRole = (typeof STAGE_ROLES)[number];
 
 /** R23's default: one sign-off after preparation, by a manager or reviewer (the checker), within 5 working days. */
-const DEFAULT_STAGE = {
+export const DEFAULT_STAGE = {
   id: 'approval',
   title: { zh: '复核批准', en: 'Approval' },
   by: ['manager', 'reviewer'] as StageRole[],

@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ClaimState } from '../../core/claims/claim-state';
+import { DEFAULT_STAGE } from '../../core/policy/compile';
 import type { Scope } from '../auth/access';
 import { claims } from '../claims/claims.table';
 import type { ClaimRow } from '../claims/claims.repository';
@@ -42,7 +43,7 @@ function waitingWhere({ scope, states, notPreparedBy, decider }: WaitingFilter):
     notPreparedBy ? or(isNull(claims.preparedBy), ne(claims.preparedBy, notPreparedBy)) : undefined,
     // A claim prepared before the stages existed waits for the default stage: a manager or reviewer.
     decider
-      ? sql`coalesce(${claims.stageBy}, '["manager","reviewer"]'::jsonb) @> ${JSON.stringify([decider.role])}::jsonb`
+      ? sql`coalesce(${claims.stageBy}, ${JSON.stringify(DEFAULT_STAGE.by)}::jsonb) @> ${JSON.stringify([decider.role])}::jsonb`
       : undefined,
     decider ? sql`not (${claims.signOffs} @> ${JSON.stringify([{ by: decider.username }])}::jsonb)` : undefined,
   ];
