@@ -48,7 +48,11 @@ const arg = (name: string, d: number) => {
 const LOANS = arg('loans', 1_000_000);
 const REQUESTS = arg('requests', 400);
 const REPORT_RUNS = arg('report-runs', 3);
-const KEEP = process.argv.includes('--keep');
+/** --reuse NAME: time the requests on a book an earlier run kept (--keep), without seeding it again. */
+const REUSE = process.argv.includes('--reuse') ? process.argv[process.argv.indexOf('--reuse') + 1] : undefined;
+if (REUSE !== undefined && !/^backstop_bench_web_[0-9a-f]{8}$/.test(REUSE))
+  throw new Error('--reuse: the name of a database an earlier run kept (backstop_bench_web_…)');
+const KEEP = process.argv.includes('--keep') || REUSE !== undefined;
 /** --no-reports: the first page's JS and the filings API only (the reports take minutes over a million loans). */
 const NO_REPORTS = process.argv.includes('--no-reports');
 /** --no-vacuum: leave the generated book unvacuumed (no visibility map: every count reads the heap). */
@@ -89,76 +93,82 @@ const pct = (xs: number[], p: number) => {
 
 async function filingsApi() {
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `backstop_bench_web_${randomBytes(4).toString('hex')}`;
-  const a = postgres(admin, { max: 1, onnotice: () => {} });
-  await a.unsafe(`create database ${name}`);
-  await a.end();
+  const name = REUSE ?? `backstop_bench_web_${randomBytes(4).toString('hex')}`;
+  if (!REUSE) {
+    const a = postgres(admin, { max: 1, onnotice: () => {} });
+    await a.unsafe(`create database ${name}`);
+    await a.end();
+  }
   const url = new URL(admin);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString() });
   const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
   try {
     const services = await createServices({ database, logger: pino({ level: 'silent' }) });
-    const t0 = performance.now();
-    const [pv] =
-      await sql`select id, programme_id from policy_versions where programme_id = 'etown-2025-sci-tech' order by revision desc limit 1`;
-    const [pv2] =
-      await sql`select id, programme_id from policy_versions where programme_id = 'etown-2023-small-micro' order by revision desc limit 1`;
-    await sql.unsafe(`
-      insert into institutions (id, kind, name) select 'bank-' || g, 'bank', '银行' || g from generate_series(1, 20) g;
-      insert into funds (id, name, liability_multiple_bp) values ('bench', 'bench fund', 100000);
-      insert into fund_programmes (fund_id, programme_id) values ('bench', 'etown-2025-sci-tech'), ('bench', 'etown-2023-small-micro');
-      insert into enterprises (id, credit_code, name, size, industry, sci_tech, registered_in_zone)
-        select 'ent-' || g, '91110302' || lpad(g::text, 10, '0'),
-          case when g = 777 then '北京罕见精密仪器有限公司'
-               else '北京' || (array['亦庄','星河','翔宇','明德','万通','乾元','景行','卓越','和信','远航'])[1 + g % 10]
-                 || (array['星河','智造','微芯','生物','数智','光电','新材','医药','软件','装备'])[1 + (g / 10) % 10] || '科技有限公司' end,
-          (array['micro','small','medium'])[1 + g % 3], 'software', true, true from generate_series(1, 20000) g;`);
-    // Every loan's decision as one stored template (drizzle/0034: key = SHA-256 of its text) with no values of its own.
-    const template = JSON.stringify({
-      programme: pv!.programme_id,
-      policyVersion: '2025-07',
-      eligible: true,
-      reasons: [],
-      ratio: '50%',
-    });
-    const templateKey = createHash('sha256').update(template).digest('hex');
-    await sql`insert into decision_templates (key, template) values (${templateKey}, ${template}::json)`;
-    await sql.unsafe(`
-      insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal, outstanding,
-                           disbursed_on, filed_on, mode, ratio_bp, rounding, parties, reserved, status, decision_key, decision_values,
-                           created_by)
-      select 'f-' || lpad(g::text, 8, '0'), 'bench', case when g % 5 = 4 then '${pv2!.programme_id}' else '${pv!.programme_id}' end, case when g % 5 = 4 then ${pv2!.id} else ${pv!.id} end,
-             'bank-' || (1 + ((g::bigint * 2654435761) % 1000003) % 20), 'ent-' || (1 + g % 20000), 'REF-' || g,
-             (array['credit','ip-pledge','receivables-pledge'])[1 + g % 3],
-             p, p - (g % 7) * (p / 10), date '2022-01-01' + (g % 1400), date '2022-01-01' + (g % 1400) + (g % 10),
-             case when g % 10 = 0 then 'risk-sharing' else 'direct' end, 5000, 'half-up',
-             case when g % 10 = 0 then jsonb_build_array(jsonb_build_object('party', 'guarantee-side', 'shareBp', 2000 + (g % 3) * 1000), jsonb_build_object('party', 'bank', 'shareBp', 8000 - (g % 3) * 1000))
-                  else '[{"party":"bank","shareBp":10000}]'::jsonb end, p / 2,
-             (array['active','active','active','active','repaid','non-performing','compensated','withdrawn'])[1 + g % 8],
-             '${templateKey}', '[]'::json, 'bench'
-      from (select g, (100000 + (g::bigint * 7919) % 29900000) * 100 as p from generate_series(1, ${LOANS}) g) s;
-      analyze filings; analyze enterprises;`);
-    if (!NO_REPORTS) await sql.unsafe(reportBookSql);
-    // The book as a server with autovacuum (PostgreSQL's default) keeps it: the visibility map set, so
-    // the list's total is counted from an index alone. This machine's CI configuration turns
-    // autovacuum off; --no-vacuum measures a freshly loaded table that nothing has vacuumed.
-    if (VACUUM) for (const t of ['filings', 'enterprises']) await sql.unsafe(`vacuum (analyze) ${t}`);
-    const seedSeconds = (performance.now() - t0) / 1000;
+    let seedSeconds = 0;
+    if (!REUSE) {
+      const t0 = performance.now();
+      const [pv] =
+        await sql`select id, programme_id from policy_versions where programme_id = 'etown-2025-sci-tech' order by revision desc limit 1`;
+      const [pv2] =
+        await sql`select id, programme_id from policy_versions where programme_id = 'etown-2023-small-micro' order by revision desc limit 1`;
+      await sql.unsafe(`
+        insert into institutions (id, kind, name) select 'bank-' || g, 'bank', '银行' || g from generate_series(1, 20) g;
+        insert into funds (id, name, liability_multiple_bp) values ('bench', 'bench fund', 100000);
+        insert into fund_programmes (fund_id, programme_id) values ('bench', 'etown-2025-sci-tech'), ('bench', 'etown-2023-small-micro');
+        insert into enterprises (id, credit_code, name, size, industry, sci_tech, registered_in_zone)
+          select 'ent-' || g, '91110302' || lpad(g::text, 10, '0'),
+            case when g = 777 then '北京罕见精密仪器有限公司'
+                 else '北京' || (array['亦庄','星河','翔宇','明德','万通','乾元','景行','卓越','和信','远航'])[1 + g % 10]
+                   || (array['星河','智造','微芯','生物','数智','光电','新材','医药','软件','装备'])[1 + (g / 10) % 10] || '科技有限公司' end,
+            (array['micro','small','medium'])[1 + g % 3], 'software', true, true from generate_series(1, 20000) g;`);
+      // Every loan's decision as one stored template (drizzle/0034: key = SHA-256 of its text) with no values of its own.
+      const template = JSON.stringify({
+        programme: pv!.programme_id,
+        policyVersion: '2025-07',
+        eligible: true,
+        reasons: [],
+        ratio: '50%',
+      });
+      const templateKey = createHash('sha256').update(template).digest('hex');
+      await sql`insert into decision_templates (key, template) values (${templateKey}, ${template}::json)`;
+      await sql.unsafe(`
+        insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal, outstanding,
+                             disbursed_on, filed_on, mode, ratio_bp, rounding, parties, reserved, status, decision_key, decision_values,
+                             created_by)
+        select 'f-' || lpad(g::text, 8, '0'), 'bench', case when g % 5 = 4 then '${pv2!.programme_id}' else '${pv!.programme_id}' end, case when g % 5 = 4 then ${pv2!.id} else ${pv!.id} end,
+               'bank-' || (1 + ((g::bigint * 2654435761) % 1000003) % 20), 'ent-' || (1 + g % 20000), 'REF-' || g,
+               (array['credit','ip-pledge','receivables-pledge'])[1 + g % 3],
+               p, p - (g % 7) * (p / 10), date '2022-01-01' + (g % 1400), date '2022-01-01' + (g % 1400) + (g % 10),
+               case when g % 10 = 0 then 'risk-sharing' else 'direct' end, 5000, 'half-up',
+               case when g % 10 = 0 then jsonb_build_array(jsonb_build_object('party', 'guarantee-side', 'shareBp', 2000 + (g % 3) * 1000), jsonb_build_object('party', 'bank', 'shareBp', 8000 - (g % 3) * 1000))
+                    else '[{"party":"bank","shareBp":10000}]'::jsonb end, p / 2,
+               (array['active','active','active','active','repaid','non-performing','compensated','withdrawn'])[1 + g % 8],
+               '${templateKey}', '[]'::json, 'bench'
+        from (select g, (100000 + (g::bigint * 7919) % 29900000) * 100 as p from generate_series(1, ${LOANS}) g) s;
+        analyze filings; analyze enterprises;`);
+      if (!NO_REPORTS) await sql.unsafe(reportBookSql);
+      // The book as a server with autovacuum (PostgreSQL's default) keeps it: the visibility map set, so
+      // the list's total is counted from an index alone. This machine's CI configuration turns
+      // autovacuum off; --no-vacuum measures a freshly loaded table that nothing has vacuumed.
+      if (VACUUM) for (const t of ['filings', 'enterprises']) await sql.unsafe(`vacuum (analyze) ${t}`);
+      seedSeconds = (performance.now() - t0) / 1000;
+    }
     console.log(
       `web bench: ${LOANS.toLocaleString('en')} loans generated on PostgreSQL in ${seedSeconds.toFixed(1)} s${VACUUM ? ', vacuumed' : ', not vacuumed (--no-vacuum)'}; load ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
 
+    const benchUser = `bench-manager-${randomBytes(3).toString('hex')}`;
     await createUser({
       repo: services.repos.auth,
-      user: { username: 'bench-manager', displayName: 'bench', role: 'manager', password: 'bench-password-1' },
+      user: { username: benchUser, displayName: 'bench', role: 'manager', password: 'bench-password-1' },
     });
     const login = await services.app.request('/api/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench-manager', password: 'bench-password-1' }),
+      body: JSON.stringify({ username: benchUser, password: 'bench-password-1' }),
     });
     const cookie = login.headers
       .getSetCookie()
