@@ -16,7 +16,7 @@ import {
   startServer,
   type Server,
 } from './harness';
-import { A, makeNonPerforming, seedLoans, seedWorld } from './world';
+import { A, B, makeNonPerforming, seedLoans, seedWorld } from './world';
 
 let server: Server;
 let browser: Browser;
@@ -103,6 +103,37 @@ describe('web app', { timeout: 90_000 }, () => {
     expect(await page.getByTestId('outstanding').textContent()).toContain('8,000,000.00');
     expect(await page.getByTestId('timeline').locator('li').count()).toBeGreaterThan(0);
     await shot(page, 'loan-page');
+    await context.close();
+  });
+
+  it('a list shows what was just done, without a reload (issue 18)', async () => {
+    const { context, page } = await signedIn(browser, server.url, 'bank-icbc');
+    await page.goto('/filings');
+    const total = page.getByTestId('list-total');
+    await expect.poll(() => total.textContent(), { timeout: 30_000 }).toMatch(/^共 [\d,]+ 条$/);
+    const before = Number((await total.textContent())!.replace(/\D/g, ''));
+    const listReadAt = await page.evaluate(() => Date.now());
+    await page.getByRole('link', { name: '新增备案' }).click();
+    await page.getByLabel('银行合同编号').fill('ICBC-E2E-FRESH');
+    await page.getByLabel('政策').selectOption(B); // a borrower the bank already lends to, as seedLoans files it
+    await page.getByLabel('借款企业').fill(creditCode(103));
+    await page.getByTestId('enterprise-found').waitFor();
+    await page.getByLabel('贷款本金（元）').fill('1000000');
+    await page.getByLabel('放款日').fill(world.today);
+    await expect
+      .poll(() => page.getByTestId('eligibility').getAttribute('data-eligible'), { timeout: 10_000 })
+      .toBe('true');
+    await page.getByRole('button', { name: '提交备案' }).click();
+    await page.getByText('备案成功。').waitFor();
+    // Back to the moment the list was read: by the clock the page it had is still fresh (its staleTime
+    // not passed), so only the re-reading after a change can show the new loan, however slow this run.
+    await page.clock.setFixedTime(listReadAt);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '贷款备案' }).click();
+    await expect.poll(() => total.textContent(), { timeout: 15_000 }).toBe(`共 ${before + 1} 条`);
+    // The table (one page: fewer than 50 loans) holds it.
+    await expect
+      .poll(() => page.getByTestId('filings-table').getByRole('link', { name: 'ICBC-E2E-FRESH' }).count())
+      .toBe(1);
     await context.close();
   });
 

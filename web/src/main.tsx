@@ -1,17 +1,16 @@
 import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import './i18n';
 import './styles.css';
-import { ApiError } from './api/client';
+import { ApiError, whenChanged } from './api/client';
 import type { Role } from './api/types';
 import { AuthProvider, useAuth } from './auth/auth';
 import LoginPage from './auth/LoginPage';
 import { Layout } from './layout/Layout';
 import { Loading } from './components/Problem';
 import { Forbidden, NotFound } from './components/ErrorPages';
-import { HOME_KEY } from './home/home';
 
 // Every page but sign-in is its own lazy chunk; ECharts loads only with the first chart.
 const HomePage = lazy(() => import('./home/HomePage'));
@@ -36,8 +35,6 @@ const Users = lazy(() => import('./accounts/UsersPage'));
 const Account = lazy(() => import('./accounts/AccountPage'));
 
 const queryClient: QueryClient = new QueryClient({
-  // Whatever one does may change what waits (待办): the header's count is read again after every change.
-  mutationCache: new MutationCache({ onSettled: () => void queryClient.invalidateQueries({ queryKey: HOME_KEY }) }),
   defaultOptions: {
     queries: {
       staleTime: 10_000,
@@ -46,6 +43,9 @@ const queryClient: QueryClient = new QueryClient({
     },
   },
 });
+// After every change, every list, count and page is stale: those on screen (the header's 待办 count
+// among them) are read again at once, the others when next shown.
+whenChanged(() => void queryClient.invalidateQueries());
 
 function RequireUser({ children, roles }: { children: ReactNode; roles?: Role[] }) {
   const { user, loading } = useAuth();

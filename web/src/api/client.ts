@@ -71,11 +71,26 @@ export function whenUnauthorised(fn: () => void) {
   onUnauthorised = fn;
 }
 
+let onChange: (() => void) | null = null;
+/**
+ * Every request that may have changed something (any method but GET) is followed by `fn`: the app
+ * reads every list, count and page again (issue 18: a list never shows what was true before an action).
+ */
+export function whenChanged(fn: () => void) {
+  onChange = fn;
+}
+/** For what changes data outside `api()`: a bulk import's job reaching its end. */
+export function changed() {
+  onChange?.();
+}
+
 export interface RequestOptions {
   method?: string;
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** A POST that changes nothing a page shows (a live evaluation; signing in or out): no re-reading after it. */
+  changesNothing?: boolean;
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -98,6 +113,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'network', undefined, []);
   }
+  // Refused or not, the server may have moved on meanwhile (a 409 says so): the pages are read again.
+  if (method !== 'GET' && !opts.changesNothing) changed();
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();

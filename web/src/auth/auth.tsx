@@ -35,6 +35,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async signIn(username, password) {
       const res = await api<{ user: User; csrfToken: string }>('/api/auth/login', {
         method: 'POST',
+        changesNothing: true,
         body: { username, password },
       });
       setCsrfToken(res.csrfToken);
@@ -44,7 +45,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       return res.user;
     },
     async signOut() {
-      await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+      await api('/api/auth/logout', { method: 'POST', changesNothing: true }).catch(() => undefined);
       setCsrfToken(null);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       qc.setQueryData(['me'], null);

@@ -111,6 +111,7 @@ export default function FilingFormPage() {
     queryFn: ({ signal }) =>
       api<Decision>('/api/evaluate', {
         method: 'POST',
+        changesNothing: true,
         signal,
         body: {
           ...(evalInput.programme ? { programme: evalInput.programme } : {}),

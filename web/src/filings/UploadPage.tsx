@@ -3,11 +3,11 @@
  * progress bar, then the import's progress polled from GET /api/imports/{id}, then the row-error
  * report from GET /api/imports/{id}/errors, each row's errors beside its row number and field.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, ApiError, inLanguage, localError, newKey, type FieldError } from '../api/client';
+import { api, ApiError, changed, inLanguage, localError, newKey, type FieldError } from '../api/client';
 import type { ImportJob } from '../api/types';
 import { Field } from '../components/Field';
 import { ProblemMessage } from '../components/Problem';
@@ -106,6 +106,11 @@ export default function UploadPage() {
     refetchInterval: (q) => (finished(q.state.data) ? false : 500),
   });
   const current = status.data ?? job ?? undefined;
+  // The job's filings are in once it ends: the lists are read again (once per job).
+  const ended = finished(current) ? current?.id : undefined;
+  useEffect(() => {
+    if (ended) changed();
+  }, [ended]);
   const errors = useQuery({
     queryKey: ['import-errors', job?.id],
     enabled: finished(current),
