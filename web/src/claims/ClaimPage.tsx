@@ -1,6 +1,6 @@
 /** One claim: its figures and history, and the next step for whoever may take it (maker–checker). */
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
@@ -31,7 +31,6 @@ export default function ClaimPage() {
   const noteText = (note: string | null) =>
     note && SYSTEM_NOTES[note] ? t(`claim.notes.${SYSTEM_NOTES[note]}`) : (note ?? '');
   const { user } = useAuth();
-  const qc = useQueryClient();
   const claim = useQuery({
     queryKey: ['claim', id],
     queryFn: () => api<ClaimDetail>(`/api/claims/${encodeURIComponent(id)}`),
@@ -40,10 +39,6 @@ export default function ClaimPage() {
   const step = useMutation({
     mutationFn: (s: 'prepare' | 'approve' | 'reject' | 'withdraw' | 'pay') =>
       api<Claim>(`/api/claims/${id}/${s}`, { method: 'POST', ...(s === 'reject' ? { body: { reason } } : {}) }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['claim', id] });
-      void qc.invalidateQueries({ queryKey: ['claims'] });
-    },
   });
 
   if (claim.isPending) return <Loading />;

@@ -1,6 +1,6 @@
 /** Claims: the bank's own list, the review queue (maker–checker) and the payment queue. */
 import { useState } from 'react';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, qs, type Page } from '../api/client';
@@ -26,7 +26,6 @@ type Tab = keyof typeof TABS;
 export default function ClaimsPage() {
   const { t } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const tab = (params.get('tab') ??
     (can(user, 'manager') ? 'submitted' : can(user, 'reviewer') ? 'review' : 'all')) as Tab;
@@ -55,7 +54,6 @@ export default function ClaimsPage() {
         ).paid;
       return paid;
     },
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['claims'] }),
   });
 
   return (

@@ -5,7 +5,7 @@
  * compensation as cut (the server computes it: one rounding).
  */
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import type { Claim, DueDiligence } from '../api/types';
@@ -18,22 +18,15 @@ import { formatBasisPoints } from '../lib/money';
 export function FindingsCard({ claim }: { claim: Claim }) {
   const { t, i18n } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const path = `/api/claims/${encodeURIComponent(claim.id)}/findings`;
   const list = useQuery({ queryKey: ['findings', claim.id, claim.version], queryFn: () => api<DueDiligence>(path) });
   const [notes, setNotes] = useState<Record<string, string>>({});
-  const done = () => {
-    void qc.invalidateQueries({ queryKey: ['claim', claim.id] });
-    void qc.invalidateQueries({ queryKey: ['findings', claim.id] });
-  };
   const record = useMutation({
     mutationFn: (findingId: string) =>
       api<Claim>(path, { method: 'POST', body: { findingId, note: notes[findingId] ?? '' } }),
-    onSuccess: done,
   });
   const withdraw = useMutation({
     mutationFn: (findingId: string) => api<Claim>(`${path}/${encodeURIComponent(findingId)}`, { method: 'DELETE' }),
-    onSuccess: done,
   });
   const d = list.data;
   if (!d || !d.items.length) return null;

@@ -4,7 +4,7 @@
  * reports both.
  */
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, newKey } from '../api/client';
 import type { Recovery, RecoveryProgress } from '../api/types';
@@ -18,7 +18,6 @@ const STAGES = ['collection', 'litigation', 'judgment', 'enforcement', 'settleme
 export function RecoveryCard({ claimId }: { claimId: string }) {
   const { t } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const recoveries = useQuery({
     queryKey: ['recoveries', claimId],
     retry: false,
@@ -35,11 +34,6 @@ export function RecoveryCard({ claimId }: { claimId: string }) {
   const [stage, setStage] = useState<(typeof STAGES)[number]>('litigation');
   const [stageOn, setStageOn] = useState(today());
   const [note, setNote] = useState('');
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: ['recoveries', claimId] });
-    void qc.invalidateQueries({ queryKey: ['recovery-progress', claimId] });
-    void qc.invalidateQueries({ queryKey: ['claim', claimId] });
-  };
   const recovery = useMutation({
     mutationFn: () =>
       api<Recovery>(`/api/claims/${claimId}/recoveries`, {
@@ -50,7 +44,6 @@ export function RecoveryCard({ claimId }: { claimId: string }) {
     onSuccess: () => {
       setAmount('');
       setCosts('');
-      refresh();
     },
   });
   const report = useMutation({
@@ -60,10 +53,7 @@ export function RecoveryCard({ claimId }: { claimId: string }) {
         body: { stage, on: stageOn, note },
         headers: { 'idempotency-key': newKey() },
       }),
-    onSuccess: () => {
-      setNote('');
-      refresh();
-    },
+    onSuccess: () => setNote(''),
   });
   const recErr = recovery.error instanceof ApiError ? recovery.error : null;
   const progErr = report.error instanceof ApiError ? report.error : null;

@@ -4,7 +4,7 @@
  * sees what was asked and by when, and the bank resubmits once it has added a file to each item named.
  */
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import type { Claim, Dossier } from '../api/types';
@@ -17,30 +17,22 @@ import { pick } from '../i18n';
 export function ReturnCard({ claim }: { claim: Claim }) {
   const { t, i18n } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const dossier = useQuery({
     queryKey: ['dossier', claim.id],
     queryFn: () => api<Dossier>(`/api/claims/${encodeURIComponent(claim.id)}/materials`),
   });
   const [items, setItems] = useState<string[]>([]);
   const [note, setNote] = useState('');
-  const done = () => {
-    void qc.invalidateQueries({ queryKey: ['claim', claim.id] });
-    void qc.invalidateQueries({ queryKey: ['dossier', claim.id] });
-    void qc.invalidateQueries({ queryKey: ['claims'] });
-  };
   const send = useMutation({
     mutationFn: () =>
       api<Claim>(`/api/claims/${encodeURIComponent(claim.id)}/return`, { method: 'POST', body: { items, note } }),
     onSuccess: () => {
       setItems([]);
       setNote('');
-      done();
     },
   });
   const resubmit = useMutation({
     mutationFn: () => api<Claim>(`/api/claims/${encodeURIComponent(claim.id)}/resubmit`, { method: 'POST' }),
-    onSuccess: done,
   });
   const title = (id: string) => {
     const item = dossier.data?.items.find((i) => i.id === id);

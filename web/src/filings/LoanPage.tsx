@@ -3,7 +3,7 @@
  * and its ledger entries; servicing reports and the bank's claim form.
  */
 import { Fragment, useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, newKey, qs, type Page } from '../api/client';
@@ -292,13 +292,9 @@ function EventData({ data }: { data: unknown }) {
 function GuarantorConfirmation({ filing: f }: { filing: Filing }) {
   const { t } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const confirm = useMutation({
     mutationFn: () =>
       api<Filing>(`/api/filings/${encodeURIComponent(f.id)}/guarantor-confirmation`, { method: 'POST' }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['filing', f.id] });
-    },
   });
   if (user?.role !== 'guarantor' || f.guarantorConfirmation || f.status === 'withdrawn') return null;
   return (
@@ -316,7 +312,6 @@ function GuarantorConfirmation({ filing: f }: { filing: Filing }) {
 function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
   const { t } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const navigate = useNavigate();
   const [tab, setTab] = useState<'repayment' | 'balance' | 'classification'>('repayment');
   const [amount, setAmount] = useState('');
@@ -334,10 +329,7 @@ function Actions({ filing: f, claims }: { filing: Filing; claims: Claim[] }) {
             : { classification, on, ...(overdueSince ? { overdueSince } : {}) };
       return api<Filing>(path, { method: 'POST', body, headers: { 'idempotency-key': newKey() } });
     },
-    onSuccess: () => {
-      setAmount('');
-      void qc.invalidateQueries({ queryKey: ['filing', f.id] });
-    },
+    onSuccess: () => setAmount(''),
   });
   const claim = useMutation({
     mutationFn: () =>

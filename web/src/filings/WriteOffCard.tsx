@@ -5,7 +5,7 @@
  * recoveries go on after it (R8).
  */
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, newKey } from '../api/client';
 import type { Filing, WriteOff } from '../api/types';
@@ -17,7 +17,6 @@ import { ProblemMessage } from '../components/Problem';
 export function WriteOffCard({ filing: f }: { filing: Filing }) {
   const { t } = useTranslation();
   const { user } = useAuth();
-  const qc = useQueryClient();
   const [on, setOn] = useState(today());
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
@@ -27,11 +26,6 @@ export function WriteOffCard({ filing: f }: { filing: Filing }) {
     retry: false,
     queryFn: () => api<{ items: WriteOff[] }>(`/api/filings/${encodeURIComponent(f.id)}/write-offs`),
   });
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: ['write-offs', f.id] });
-    void qc.invalidateQueries({ queryKey: ['filing', f.id] });
-    void qc.invalidateQueries({ queryKey: ['filings'] });
-  };
   const ask = useMutation({
     mutationFn: () =>
       api<WriteOff>(`/api/filings/${encodeURIComponent(f.id)}/write-off`, {
@@ -39,10 +33,7 @@ export function WriteOffCard({ filing: f }: { filing: Filing }) {
         body: { on, reason },
         headers: { 'idempotency-key': newKey() },
       }),
-    onSuccess: () => {
-      setReason('');
-      refresh();
-    },
+    onSuccess: () => setReason(''),
   });
   const decide = useMutation({
     mutationFn: (decision: 'approve' | 'reject') =>
@@ -51,10 +42,7 @@ export function WriteOffCard({ filing: f }: { filing: Filing }) {
         body: note.trim() ? { note: note.trim() } : {},
         headers: { 'idempotency-key': newKey() },
       }),
-    onSuccess: () => {
-      setNote('');
-      refresh();
-    },
+    onSuccess: () => setNote(''),
   });
   const waiting = writeOffs.data?.items.find((w) => w.state === 'requested');
   const decided = writeOffs.data?.items.filter((w) => w.state !== 'requested') ?? [];
