@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { openTestDatabase } from '../../src/adapters/db/testing';
 import { createServices } from '../../src/adapters/http/services';
 import type { MailSettings } from '../../src/modules/notifications/notifications.mailer';
+import type { ObjectStoreSettings } from '../../src/adapters/object-store/object-store-settings';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
 import type { DossierRule } from '../../src/modules/claims/claims.usecases';
@@ -30,7 +31,10 @@ export async function startTestApp({
   claimDossier = 'waived',
   mail,
   policiesDir,
+  objectStore,
 }: {
+  /** Claim materials in an S3-compatible bucket, as BACKSTOP_OBJECT_STORE_* sets it (in the database otherwise). */
+  objectStore?: ObjectStoreSettings;
   /** Policy files from elsewhere than policies/ (a test's own programme). */
   policiesDir?: string;
   /** Notification mail as BACKSTOP_SMTP_URL sets it (the suites send none unless they say so). */
@@ -53,6 +57,7 @@ export async function startTestApp({
     metrics: { token: METRICS_TOKEN, cacheMs: 0 },
     claimDossier,
     mail,
+    objectStore,
     ...(policiesDir ? { policiesDir } : {}),
     ...(today ? { today } : {}),
     ...(now ? { now } : {}),

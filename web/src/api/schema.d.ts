@@ -4638,6 +4638,15 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
+        /** @description The object store keeping the materials is unavailable (material.store_unavailable): nothing stored */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -4686,6 +4695,24 @@ export interface paths {
         };
         /** @description Not found (or not yours) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The bytes do not match the recorded SHA-256 (material.content_mismatch), or the object is missing from the object store (material.object_missing): refused, audited */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The object store keeping the materials is unavailable (material.store_unavailable): nothing stored */
+        503: {
           headers: {
             [name: string]: unknown;
           };
