@@ -1,6 +1,7 @@
 /** The real app on a fresh database (PGlite, or PostgreSQL under npm run test:pg), called without a port. */
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import type { Database } from '../../src/adapters/db/database';
 import { openTestDatabase } from '../../src/adapters/db/testing';
 import { createServices } from '../../src/adapters/http/services';
 import type { MailSettings } from '../../src/modules/notifications/notifications.mailer';
@@ -32,7 +33,10 @@ export async function startTestApp({
   mail,
   policiesDir,
   objectStore,
+  database: given,
 }: {
+  /** A database opened by the test (an embedded one in a data directory a CLI test runs on); a fresh one otherwise. */
+  database?: Database & { url?: string };
   /** Claim materials in an S3-compatible bucket, as BACKSTOP_OBJECT_STORE_* sets it (in the database otherwise). */
   objectStore?: ObjectStoreSettings;
   /** Policy files from elsewhere than policies/ (a test's own programme). */
@@ -48,7 +52,7 @@ export async function startTestApp({
    */
   claimDossier?: DossierRule;
 } = {}) {
-  const database = await openTestDatabase();
+  const database = given ?? (await openTestDatabase());
   const services = await createServices({
     database,
     logger: pino({ level: 'silent' }),
