@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * `backstop claims overdue` (issue 17; R21, R23): a claim prepared on 2026-01-12 waits at its default
  * stage until 2026-01-19 (5 working days); on 2026-01-26 the command lists it overdue, `--escalate`
