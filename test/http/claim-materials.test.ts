@@ -168,7 +168,7 @@ describe('the checklist', () => {
     });
     expect(d.complete).toBe(false);
     expect(d.missing).toEqual(REQUIRED);
-    expect(d).toMatchObject({ claimState: 'submitted', open: true });
+    expect(d).toMatchObject({ claimState: 'submitted', open: true, decided: false, waived: false });
   });
 });
 
@@ -403,7 +403,7 @@ describe('review and approval (R20)', () => {
       'material.claim_closed',
     );
     expect(await fileCount()).toBe(before);
-    expect((await dossier()).open).toBe(false);
+    expect(await dossier()).toMatchObject({ open: false, decided: true, waived: false, claimState: 'approved' });
   });
 });
 

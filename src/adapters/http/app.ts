@@ -246,7 +246,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', filingsRoutes(deps.ops));
   app.route('/', servicingRoutes(deps.ops));
   app.route('/', claimsRoutes(deps.ops, deps.claimDossier));
-  app.route('/', claimMaterialsRoutes(deps.ops, materialBytes, deps.materialStore));
+  app.route(
+    '/',
+    claimMaterialsRoutes(deps.ops, { maxBytes: materialBytes, store: deps.materialStore, dossier: deps.claimDossier }),
+  );
   app.route('/', recoveriesRoutes(deps.ops));
   app.route('/', documentsRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));

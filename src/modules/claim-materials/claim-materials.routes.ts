@@ -13,6 +13,7 @@ import { cleanText, textProblem } from '../shared/text';
 import { materialErrors } from './claim-materials.errors';
 import { materialMaxBytes } from './claim-materials.files';
 import { dossierSchema, reviewInput, uploadBody } from './claim-materials.schemas';
+import type { DossierRule } from '../claims/claims.usecases';
 import type { MaterialObjectStore } from './claim-materials.store';
 import * as uc from './claim-materials.usecases';
 
@@ -134,10 +135,19 @@ export const materialBodyLimit = (maxBytes: number) =>
 
 export function claimMaterialsRoutes(
   { db, catalog }: OperationsDeps,
-  maxBytes = materialMaxBytes(),
-  /** Where the bytes go when BACKSTOP_OBJECT_STORE_BUCKET is set; the database otherwise. */
-  store?: MaterialObjectStore,
+  {
+    maxBytes = materialMaxBytes(),
+    store,
+    dossier = 'required',
+  }: {
+    maxBytes?: number;
+    /** Where the bytes go when BACKSTOP_OBJECT_STORE_BUCKET is set; the database otherwise. */
+    store?: MaterialObjectStore | undefined;
+    /** Whether approval waits for the dossier (R20): shown as `waived` on it. */
+    dossier?: DossierRule;
+  } = {},
 ) {
+  const waived = dossier === 'waived';
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(routes.list, async (c) =>
     c.json(
@@ -146,6 +156,7 @@ export function claimMaterialsRoutes(
         catalog: catalog(),
         actor: requireActor(c, 'claim:read'),
         claimId: c.req.valid('param').id,
+        waived,
       }),
       200,
     ),
@@ -177,6 +188,7 @@ export function claimMaterialsRoutes(
       content: new Uint8Array(await file.arrayBuffer()),
       maxBytes,
       store,
+      waived,
     });
     return c.json(out, 201);
   });
@@ -204,6 +216,7 @@ export function claimMaterialsRoutes(
         itemId,
         decision: input.decision,
         note: input.note,
+        waived,
       }),
       200,
     );

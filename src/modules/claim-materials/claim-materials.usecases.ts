@@ -9,6 +9,7 @@
  * upload, download and tick is audited (entity kind `claim`, the claim's id, actions `material.*`: not webhook events).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { OPEN_CLAIM_STATES } from '../../core/claims/claim-state';
 import { itemState } from '../../core/claims/dossier';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
@@ -52,7 +53,8 @@ const audit = (db: Db, actor: Actor, action: string, claimId: string, after: unk
     after,
   });
 
-async function dossierView(db: Db, c: ClaimRow, checklist: ChecklistEntry[]) {
+/** `waived`: the server approves without the dossier (BACKSTOP_CLAIM_DOSSIER=waived, R20), so nothing is missing for approval. */
+async function dossierView(db: Db, c: ClaimRow, checklist: ChecklistEntry[], waived = false) {
   const { files, reviews } = await repo.dossierOf({ db, claimId: c.id });
   const items = checklist.map((i) => {
     const mine = files.filter((f) => f.itemId === i.id);
@@ -89,6 +91,8 @@ async function dossierView(db: Db, c: ClaimRow, checklist: ChecklistEntry[]) {
     claimId: c.id,
     claimState: c.state,
     open: OPEN_STATES.includes(c.state),
+    decided: !OPEN_CLAIM_STATES.includes(c.state),
+    waived,
     complete: missing.length === 0,
     missing,
     items,
@@ -118,15 +122,17 @@ export async function listMaterials({
   catalog,
   actor,
   claimId,
+  waived = false,
 }: {
   db: Db;
   catalog: PolicyCatalog;
   actor: Actor;
   claimId: string;
+  waived?: boolean;
 }): Promise<DossierView> {
   return db.transaction(async (tx) => {
     const c = await findClaim(tx, actor, claimId);
-    const view = await dossierView(tx, c, await checklistOfClaim(tx, catalog, c));
+    const view = await dossierView(tx, c, await checklistOfClaim(tx, catalog, c), waived);
     await audit(tx, actor, 'material.view', c.id, { items: view.items.length, missing: view.missing });
     return view;
   });
@@ -156,7 +162,9 @@ export async function uploadMaterial({
   content,
   maxBytes,
   store,
+  waived = false,
 }: {
+  waived?: boolean;
   db: Db;
   catalog: PolicyCatalog;
   actor: Actor;
@@ -277,7 +285,9 @@ export async function reviewMaterial({
   itemId,
   decision,
   note,
+  waived = false,
 }: {
+  waived?: boolean;
   db: Db;
   catalog: PolicyCatalog;
   actor: Actor;
@@ -302,6 +312,6 @@ export async function reviewMaterial({
       review: { claimId: c.id, itemId, decision, note: trimmed, reviewedBy: actor.username },
     });
     await audit(tx, actor, 'material.review', c.id, { itemId, decision, note: trimmed });
-    return dossierView(tx, c, checklist);
+    return dossierView(tx, c, checklist, waived);
   });
 }

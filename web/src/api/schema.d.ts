@@ -8504,6 +8504,10 @@ export interface components {
         'submitted' | 'under-review' | 'returned' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
       /** @description Files may be uploaded and ticked (submitted or under review) */
       open: boolean;
+      /** @description The claim is decided or closed (approved, paid, rejected, withdrawn): the checklist is as it was then */
+      decided: boolean;
+      /** @description This server approves without the dossier (BACKSTOP_CLAIM_DOSSIER=waived): nothing is missing for approval */
+      waived: boolean;
       /** @description Every required item is accepted: the claim may be approved (R20) */
       complete: boolean;
       /** @description The required items not accepted yet */
