@@ -204,7 +204,7 @@ export async function uploadMaterial({
       ...checked,
       storage: where.storage,
     });
-    return dossierView(tx, c, checklist);
+    return dossierView(tx, c, checklist, waived);
   });
 }
 
