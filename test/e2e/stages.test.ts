@@ -4,7 +4,9 @@
  * asks for a review by the reviewer and then the Finance and Audit Bureau's approval. The manager
  * prepares; the manager cannot sign the review (not a role it names); the reviewer signs it; the
  * reviewer cannot sign the bureau's stage; the bureau approves; the manager pays. The timeline shows
- * each stage signed, by whom. Screenshots go to test-output/screenshots/.
+ * each stage signed, by whom. The dossier, waived on this server, is said to be waived while the claim
+ * is under review and, once approved, to be the checklist as it was at the decision — never missing.
+ * Screenshots go to test-output/screenshots/.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +78,10 @@ describe('a claim through its programme’s stages (R23)', { timeout: 180_000 },
       await mgr.page.getByTestId('claim-actions').getByRole('button', { name: '本环节审核通过，转下一环节' }).count(),
     ).toBe(0);
     await shot(mgr.page, 'stages-prepared');
+    // The server waives the dossier (harness: BACKSTOP_CLAIM_DOSSIER=waived): the page says so, and not that materials are missing.
+    const dossierSummary = mgr.page.getByTestId('dossier-summary');
+    await expect.poll(() => dossierSummary.textContent()).toContain('豁免申请材料');
+    expect(await dossierSummary.textContent()).not.toMatch(/未审核通过|不能批准/);
 
     const rev = await signedIn(browser, server.url, 'reviewer');
     await rev.page.goto(`/claims/${claimId}`);
@@ -102,6 +108,10 @@ describe('a claim through its programme’s stages (R23)', { timeout: 180_000 },
     await expect.poll(() => bureau.page.getByTestId('stage-bureau-approval').getAttribute('data-state')).toBe('signed');
     expect(await bureau.page.getByTestId('stage-bureau-approval').textContent()).toContain('bureau 于');
     await shot(bureau.page, 'stages-approved');
+    // Approved: the dossier is the checklist as it was at the decision, nothing called missing.
+    const decided = bureau.page.getByTestId('dossier-summary');
+    await expect.poll(() => decided.textContent()).toContain('本申请已审结，以下为审结时的材料清单');
+    expect(await decided.textContent()).not.toMatch(/未审核通过|不能批准|豁免/);
 
     await mgr.page.reload();
     await mgr.page.getByTestId('claim-actions').getByRole('button', { name: '支付' }).click();

@@ -168,7 +168,7 @@ describe('the checklist', () => {
     });
     expect(d.complete).toBe(false);
     expect(d.missing).toEqual(REQUIRED);
-    expect(d).toMatchObject({ claimState: 'submitted', open: true });
+    expect(d).toMatchObject({ claimState: 'submitted', open: true, decided: false, waived: false });
   });
 });
 
@@ -403,7 +403,7 @@ describe('review and approval (R20)', () => {
       'material.claim_closed',
     );
     expect(await fileCount()).toBe(before);
-    expect((await dossier()).open).toBe(false);
+    expect(await dossier()).toMatchObject({ open: false, decided: true, waived: false, claimState: 'approved' });
   });
 });
 
@@ -428,4 +428,61 @@ describe('the audit log', () => {
     // A refused request is no view: bank-b saw nothing.
     expect(log.items.every((e: any) => e.actor !== 'bank-b-officer')).toBe(true);
   });
+});
+
+describe('on a server that waives the dossier (BACKSTOP_CLAIM_DOSSIER=waived)', () => {
+  it('the dossier says so after a view, an upload and a tick; decided once approved', async () => {
+    let d2 = '2025-09-03';
+    const w = await startTestApp({ today: () => d2, claimDossier: 'waived' });
+    try {
+      const cast = await signInCast(w);
+      await openEtownForBankA(cast.manager, creditCode(2));
+      const filed = await ok(
+        await send(cast.bankA, 'POST', '/api/filings', {
+          bankRef: 'A-WAIVED-1',
+          creditCode: creditCode(2),
+          programme: 'etown-2023-small-micro',
+          loan: {
+            kind: 'credit',
+            principal: '300000.00',
+            disbursedOn: '2025-09-01',
+            maturesOn: '2026-08-31',
+            mode: 'direct',
+          },
+        }),
+        201,
+      );
+      d2 = '2026-01-12';
+      await ok(
+        await send(cast.bankA, 'POST', `/api/filings/${filed.id}/classification`, {
+          classification: 'doubtful',
+          overdueSince: '2025-10-01',
+          on: d2,
+        }),
+      );
+      const id = (await ok(await send(cast.bankA, 'POST', '/api/claims', { filingId: filed.id }), 201)).id;
+      const path = `/api/claims/${id}/materials`;
+      expect(await ok(await send(cast.manager, 'GET', path))).toMatchObject({
+        waived: true,
+        decided: false,
+        complete: false,
+      });
+      const form = new FormData();
+      form.set('itemId', 'loan-contract');
+      form.set('file', new Blob([new Uint8Array(pdf())]), 'a.pdf');
+      expect(await ok(await cast.bankA(path, { method: 'POST', body: form }), 201)).toMatchObject({ waived: true });
+      expect(
+        await ok(await send(cast.manager, 'POST', `${path}/items/loan-contract/review`, { decision: 'accepted' })),
+      ).toMatchObject({ waived: true });
+      await ok(await send(cast.manager, 'POST', `/api/claims/${id}/prepare`));
+      await ok(await send(cast.manager2, 'POST', `/api/claims/${id}/approve`));
+      expect(await ok(await send(cast.manager, 'GET', path))).toMatchObject({
+        waived: true,
+        decided: true,
+        claimState: 'approved',
+      });
+    } finally {
+      await w.close();
+    }
+  }, 240_000);
 });

@@ -1,9 +1,11 @@
 /** The real app on a fresh database (PGlite, or PostgreSQL under npm run test:pg), called without a port. */
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import type { Database } from '../../src/adapters/db/database';
 import { openTestDatabase } from '../../src/adapters/db/testing';
 import { createServices } from '../../src/adapters/http/services';
 import type { MailSettings } from '../../src/modules/notifications/notifications.mailer';
+import type { ObjectStoreSettings } from '../../src/adapters/object-store/object-store-settings';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
 import type { DossierRule } from '../../src/modules/claims/claims.usecases';
@@ -30,7 +32,13 @@ export async function startTestApp({
   claimDossier = 'waived',
   mail,
   policiesDir,
+  objectStore,
+  database: given,
 }: {
+  /** A database opened by the test (an embedded one in a data directory a CLI test runs on); a fresh one otherwise. */
+  database?: Database & { url?: string };
+  /** Claim materials in an S3-compatible bucket, as BACKSTOP_OBJECT_STORE_* sets it (in the database otherwise). */
+  objectStore?: ObjectStoreSettings;
   /** Policy files from elsewhere than policies/ (a test's own programme). */
   policiesDir?: string;
   /** Notification mail as BACKSTOP_SMTP_URL sets it (the suites send none unless they say so). */
@@ -44,7 +52,7 @@ export async function startTestApp({
    */
   claimDossier?: DossierRule;
 } = {}) {
-  const database = await openTestDatabase();
+  const database = given ?? (await openTestDatabase());
   const services = await createServices({
     database,
     logger: pino({ level: 'silent' }),
@@ -53,6 +61,7 @@ export async function startTestApp({
     metrics: { token: METRICS_TOKEN, cacheMs: 0 },
     claimDossier,
     mail,
+    objectStore,
     ...(policiesDir ? { policiesDir } : {}),
     ...(today ? { today } : {}),
     ...(now ? { now } : {}),

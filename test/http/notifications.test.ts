@@ -117,6 +117,8 @@ let claimId: string;
 let claimNumber: string;
 let filingId: string;
 let secondId: string;
+/** The second loan's claim, filed in the digest's tests. */
+let second: { id: string; number: string };
 
 const address = (username: string) => `${username}@example.cn`;
 const step = (client: Client, path: string, body?: unknown) =>
@@ -351,6 +353,7 @@ describe('the daily digest', () => {
       }),
     );
     const c2 = await ok(await send(bankA, 'POST', '/api/claims', { filingId: secondId }), 201);
+    second = { id: c2.id, number: c2.number };
     await dispatch();
     arrived(); // the managers' each-time mails
     const ops = { db: t.database.db, catalog: () => t.services.ops.catalog(), today: () => day };
@@ -367,6 +370,35 @@ describe('the daily digest', () => {
     expect(digest!.body).toContain(`https://backstop.example.cn/claims/${c2.id}`);
     expect(digest!.body).toContain('As of 2026-01-12, 2 things wait on you:');
     expect(digest!.body).not.toContain(claimNumber); // paid: it waits on nobody
+  });
+
+  it('a claim past its stage’s SLA (R23) is in the digest of a reader its escalation names, who gets no other mail of it', async () => {
+    await ok(await send(manager, 'POST', `/api/claims/${second.id}/prepare`));
+    await dispatch();
+    expect(arrived().map((m) => m.to)).toEqual(['manager2', 'reviewer']);
+    const { stageDueBy } = await ok(await send(manager, 'GET', `/api/claims/${second.id}`));
+    expect(stageDueBy).toBe('2026-01-19'); // the default stage: 5 working days (R23)
+    day = '2026-01-26';
+    const ops = { db: t.database.db, catalog: () => t.services.ops.catalog(), today: () => day };
+    await runDailyJobs({
+      ops,
+      logger: pino({ level: 'silent' }),
+      settings: { mail: { publicUrl: mail.publicUrl }, now: () => clock },
+    });
+    await dispatch();
+    const mails = arrived();
+    // The escalation, each time, to the deciders and managers who read mail each time; never the preparer.
+    const escalated = mails.filter((m) => m.subject.includes('超时提醒'));
+    expect(escalated.map((m) => m.to)).toEqual(['manager2', 'reviewer']);
+    // The digest reader hears of it in the day's digest, and only there.
+    const theirs = mails.filter((m) => m.to === 'manager3');
+    expect(theirs).toHaveLength(1);
+    const digest = theirs[0]!;
+    expect(digest.subject).toMatch(/^【Backstop】2026-01-26 待办 \d+ 项，超时 1 项 \/ \d+ waiting on you, 1 overdue$/);
+    expect(digest.body).toContain(`截至 2026-01-26，以下 1 项补偿申请已超时：`);
+    expect(digest.body).toContain(`补偿申请审核环节已超时（应于 2026-01-19 前办理）：${second.number}`);
+    expect(digest.body).toContain(`a claim's review stage is overdue (due by 2026-01-19): ${second.number}`);
+    expect(digest.body).toContain(`https://backstop.example.cn/claims/${second.id}`);
   });
 });
 

@@ -3,6 +3,7 @@ import { PolicyFileError } from '../../core/policy';
 import { UsageError } from './cli-errors';
 import { backupCommand, restoreCommand } from './commands/backup.command';
 import { calendarCommand } from './commands/calendar.command';
+import { claimsCommand } from './commands/claims.command';
 import { evaluateCommand } from './commands/evaluate.command';
 import { importCommand } from './commands/import.command';
 import { simulateCommand } from './commands/simulate.command';
@@ -29,6 +30,7 @@ const program = new Command('backstop')
   .addCommand(usersCommand())
   .addCommand(calendarCommand())
   .addCommand(servicingCommand())
+  .addCommand(claimsCommand())
   .addCommand(backupCommand())
   .addCommand(restoreCommand());
 

@@ -52,6 +52,7 @@ import type { ImportJobs } from '../../modules/imports/imports.jobs';
 import { documentsRoutes } from '../../modules/documents/documents.routes';
 import { webhooksRoutes } from '../../modules/webhooks/webhooks.routes';
 import { homeRoutes } from '../../modules/home/home.routes';
+import type { MaterialObjectStore } from '../../modules/claim-materials/claim-materials.store';
 
 export interface AppDeps {
   logger: Logger;
@@ -82,6 +83,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Webhook endpoints: whether loopback URLs are allowed (BACKSTOP_WEBHOOKS_ALLOW_LOCAL=1). */
   webhooks: { allowLocal: boolean };
+  /** Where claim materials' bytes go when BACKSTOP_OBJECT_STORE_BUCKET is set; the database otherwise. */
+  materialStore?: MaterialObjectStore;
   /** Whether the server sends notification mails (BACKSTOP_SMTP_URL): shown on the account page. */
   mailEnabled?: boolean;
   /** scrypt's cost for new password hashes: production never sets it (passwords.ts, PASSWORD_PARAMS); test suites pass a cheap one. */
@@ -178,7 +181,13 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', stampProblems());
 
   app.onError((err, c) => {
-    if (err instanceof Problem) return problem(err);
+    if (err instanceof Problem) {
+      // Ours, not the user's (an object store down, a file altered): the operator reads why.
+      if (err.status >= 500 && err.cause !== undefined)
+        deps.logger.error({ err: err.cause, code: err.errors[0]?.code, path: c.req.path }, err.detail.en);
+      else if (err.status === 500) deps.logger.error({ code: err.errors[0]?.code, path: c.req.path }, err.detail.en);
+      return problem(err);
+    }
     if (err instanceof HTTPException && err.status === 415) return problem(requestErrors.notJson());
     if (err instanceof HTTPException && err.status < 500) {
       if (/json/i.test(err.message)) return problem(requestErrors.malformedJson());
@@ -237,7 +246,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', filingsRoutes(deps.ops));
   app.route('/', servicingRoutes(deps.ops));
   app.route('/', claimsRoutes(deps.ops, deps.claimDossier));
-  app.route('/', claimMaterialsRoutes(deps.ops, materialBytes));
+  app.route(
+    '/',
+    claimMaterialsRoutes(deps.ops, { maxBytes: materialBytes, store: deps.materialStore, dossier: deps.claimDossier }),
+  );
   app.route('/', recoveriesRoutes(deps.ops));
   app.route('/', documentsRoutes(deps.ops));
   app.route('/', auditRoutes(deps.ops));

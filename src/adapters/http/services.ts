@@ -24,6 +24,8 @@ import { createApp } from './app';
 import { UsageError } from '../cli/cli-errors';
 import type { DossierRule } from '../../modules/claims/claims.usecases';
 import { mailSettings } from './mail-settings';
+import { objectStoreSettings, type ObjectStoreSettings } from '../object-store/object-store-settings';
+import { createS3ObjectStore } from '../object-store/s3-object-store';
 import type { MailSettings } from '../../modules/notifications/notifications.mailer';
 import { metricsSettings, type MetricsSettings } from './metrics';
 import { createReadiness } from './readiness';
@@ -55,7 +57,10 @@ export async function createServices({
   metrics = metricsSettings(),
   claimDossier = claimDossierSetting(),
   mail = mailSettings(),
+  objectStore = objectStoreSettings(),
 }: {
+  /** Claim materials in an S3-compatible bucket (BACKSTOP_OBJECT_STORE_*); undefined: in the database. */
+  objectStore?: ObjectStoreSettings | undefined;
   /** Notification mail (BACKSTOP_SMTP_URL, BACKSTOP_MAIL_FROM, BACKSTOP_PUBLIC_URL); undefined: nothing is sent. */
   mail?: MailSettings | undefined;
   /** Whether approval waits for the claim's dossier (R20); BACKSTOP_CLAIM_DOSSIER=waived turns it off (the demo, older suites). */
@@ -101,6 +106,8 @@ export async function createServices({
     catalog: () => catalog,
     today,
   };
+  const materialStore = objectStore ? createS3ObjectStore(objectStore) : undefined;
+  if (materialStore) logger.info({ location: materialStore.location }, 'claim materials are kept in the object store');
   const authRepo = createAuthRepository({ db });
   const registryRepo = createRegistryRepository({ db });
   // The simulation's book may lag: it is read from the standby when there is one (DATABASE_READ_URL).
@@ -143,6 +150,7 @@ export async function createServices({
     webhooks: { allowLocal: webhooksAllowLocal },
     mailEnabled: mail !== undefined,
     claimDossier,
+    ...(materialStore ? { materialStore } : {}),
     reloadCalendar: reloadPolicies,
     ...(now ? { now } : {}),
     ...(passwordParams ? { passwordParams } : {}),
@@ -161,6 +169,7 @@ export async function createServices({
     webhooks: { allowLocal: webhooksAllowLocal },
     mail,
     claimDossier,
+    materialStore,
     repos: { programmes: programmesRepo, auth: authRepo, registry: registryRepo },
     reloadPolicies,
     simulationJobs,

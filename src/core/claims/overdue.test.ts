@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shippedCalendar as calendar } from '../calendar';
-import { escalationDay, isOverdue, overdueToEscalate, type OverdueClaim } from './overdue';
+import { escalationDay, isOverdue, overdueToEscalate, overdueWait, type OverdueClaim } from './overdue';
 
 const atStage = (stage: number, stageDueBy: string): OverdueClaim => ({
   state: 'under-review',
@@ -77,5 +77,33 @@ describe('a claim that waits on no date', () => {
   it('under review without a stage date (prepared before the stages existed): never', () => {
     const c: OverdueClaim = { state: 'under-review', stage: 0, stageDueBy: null, returnDueBy: null };
     expect(escalated(c, '2026-03-02')).toBeNull();
+  });
+});
+
+describe('overdueWait: what `backstop claims overdue` lists', () => {
+  it('a stage due on a Friday: overdue on the Saturday, escalated on the Monday, with the key of its escalation', () => {
+    const c = atStage(1, '2026-01-16');
+    expect(overdueWait(c, { today: '2026-01-16', calendar })).toBeNull();
+    const sat = overdueWait(c, { today: '2026-01-17', calendar });
+    expect(sat).toEqual({
+      kind: 'stage',
+      stage: 1,
+      dueBy: '2026-01-16',
+      key: 'stage:1:2026-01-16',
+      escalatesOn: '2026-01-19',
+    });
+    // Not escalated yet on the Saturday; the same key once it is.
+    expect(escalated(c, '2026-01-17')).toBeNull();
+    expect(escalated(c, '2026-01-19')?.key).toBe(sat!.key);
+  });
+
+  it('a return past the bank’s deadline; a claim that waits on nothing is never overdue', () => {
+    expect(overdueWait(returned('2026-01-15'), { today: '2026-01-16', calendar })).toMatchObject({
+      kind: 'return',
+      key: 'return:2026-01-15',
+      escalatesOn: '2026-01-16',
+    });
+    const approved: OverdueClaim = { state: 'approved', stage: 0, stageDueBy: '2026-01-01', returnDueBy: null };
+    expect(overdueWait(approved, { today: '2026-06-01', calendar })).toBeNull();
   });
 });

@@ -40,6 +40,21 @@ export function isOverdue(c: OverdueClaim, today: string): boolean {
 export const escalationDay = (calendar: WorkingCalendar, dueBy: string): string =>
   calendar.workingDayDeadline(dueBy, 1).date;
 
+const keyOf = (w: Wait): string => (w.kind === 'stage' ? `stage:${w.stage}:${w.dueBy}` : `return:${w.dueBy}`);
+
+/**
+ * The claim's present step when it is overdue on `today` (from the day after its date), with its
+ * escalation's key and the day it is, or was, escalated on; null when it is not overdue.
+ */
+export function overdueWait(
+  c: OverdueClaim,
+  { today, calendar }: { today: string; calendar: WorkingCalendar },
+): (Overdue & { escalatesOn: string }) | null {
+  const w = waitingDate(c);
+  if (w === null || !(today > w.dueBy)) return null;
+  return { ...w, key: keyOf(w), escalatesOn: escalationDay(calendar, w.dueBy) };
+}
+
 /**
  * The step to escalate today, or null: the claim's present step, once its first working day after the
  * due date has come. Its `key` names the step and its date, so the same wait is escalated once however
@@ -51,6 +66,5 @@ export function overdueToEscalate(
 ): Overdue | null {
   const w = waitingDate(c);
   if (w === null || today < escalationDay(calendar, w.dueBy)) return null;
-  const key = w.kind === 'stage' ? `stage:${w.stage}:${w.dueBy}` : `return:${w.dueBy}`;
-  return { ...w, key };
+  return { ...w, key: keyOf(w) };
 }

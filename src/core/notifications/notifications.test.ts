@@ -5,8 +5,10 @@ import {
   eventMail,
   MAIL_MAX_ATTEMPTS,
   nextMailAttemptAt,
+  overdueFor,
   overdueMail,
   overdueRecipients,
+  overdueWaitOf,
   recipientsOf,
   taskFor,
   type Recipient,
@@ -163,5 +165,53 @@ describe('an overdue claim escalated (issue 17; R21, R23)', () => {
       m.body.indexOf("A returned claim is past the bank's deadline to complete it (2026-01-19)."),
     );
     expect(m.body).toContain('/claims/c-1');
+  });
+});
+
+describe('overdue claims in the digest (issue 17; R21, R23)', () => {
+  type ClaimItem = Extract<WaitingItem, { kind: 'claim' }>;
+  const atStage: WaitingItem = {
+    ...(claim('under-review', 'manager') as ClaimItem),
+    stageBy: ['manager', 'reviewer'],
+    stageDueBy: '2026-01-19',
+  };
+  const returned: WaitingItem = {
+    ...(claim('returned') as ClaimItem),
+    returned: { note: '补充', dueBy: '2026-01-16' },
+  };
+
+  it('a claim is overdue from the day after its date, never on it', () => {
+    expect(overdueWaitOf(atStage, '2026-01-19')).toBeUndefined();
+    expect(overdueWaitOf(atStage, '2026-01-20')).toMatchObject({ escalation: 'stage', dueBy: '2026-01-19' });
+    expect(overdueWaitOf(returned, '2026-01-17')).toMatchObject({ escalation: 'return', dueBy: '2026-01-16' });
+    expect(overdueWaitOf(claim('submitted'), '2030-01-01')).toBeUndefined();
+    expect(overdueWaitOf(writeOff, '2030-01-01')).toBeUndefined();
+  });
+
+  it('a reader hears of the overdue claims whose escalation names them: never the preparer (R18)', () => {
+    const items = [atStage, returned];
+    const of = (p: Recipient) => overdueFor(items, '2026-01-20', p).map((o) => o.escalation);
+    expect(of(person('manager2', 'manager'))).toEqual(['stage', 'return']);
+    expect(of(person('manager', 'manager'))).toEqual(['return']); // prepared it: cannot decide it
+    expect(of(person('bank-a', 'bank', 'bank-a'))).toEqual(['return']);
+    expect(of(person('bank-b', 'bank', 'bank-b'))).toEqual([]);
+    expect(of(person('auditor', 'auditor'))).toEqual([]);
+  });
+
+  it('the digest lists them in their own section, and the subject counts them', () => {
+    const overdue = overdueFor([atStage, returned], '2026-01-20', person('manager2', 'manager'));
+    const m = digestMail({ day: '2026-01-20', items: [], overdue, publicUrl: undefined });
+    expect(m.subject).toBe('【Backstop】2026-01-20 超时 2 项 / 2 overdue');
+    expect(m.body).toContain('截至 2026-01-20，以下 2 项补偿申请已超时：');
+    expect(m.body).toContain('补偿申请审核环节已超时（应于 2026-01-19 前办理）：BP-2026-000001');
+    expect(m.body).toContain("a claim's review stage is overdue (due by 2026-01-19): BP-2026-000001");
+    expect(m.body).not.toContain('项待办');
+    const both = digestMail({
+      day: '2026-01-20',
+      items: [{ item: atStage, task: 'decide' }],
+      overdue,
+      publicUrl: undefined,
+    });
+    expect(both.subject).toBe('【Backstop】2026-01-20 待办 1 项，超时 2 项 / 1 waiting on you, 2 overdue');
   });
 });

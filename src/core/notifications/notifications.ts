@@ -3,6 +3,8 @@
  * something now waits on them, the mails' words (Chinese, English below), and when a mail that
  * failed is tried again. No I/O, no clock: times are milliseconds since the epoch passed in.
  */
+import { isOverdue } from '../claims/overdue';
+import type { ClaimState } from '../claims/claim-state';
 import { formatYuanGrouped } from '../money/money';
 import { DEFAULT_STAGE } from '../policy/compile';
 
@@ -119,6 +121,38 @@ export function overdueRecipients(item: WaitingItem, escalation: Escalation, peo
   const roles = new Set([...(item.stageBy ?? DEFAULT_STAGE_ROLES), 'manager']);
   const barred = new Set([item.preparedBy, ...(item.signedBy ?? [])]);
   return people.filter((p) => p.bankId === null && roles.has(p.role) && !barred.has(p.username));
+}
+
+/** An overdue claim as a digest lists it: the claim, which wait is late, and the date it was due by. */
+export interface OverdueItem {
+  item: WaitingItem;
+  escalation: Escalation;
+  dueBy: string;
+}
+
+/**
+ * The claim's wait when it is past its date on `day` (core/claims/overdue isOverdue: from the day
+ * after), or undefined: its stage's SLA under review (R23), the bank's deadline when returned (R21).
+ */
+export function overdueWaitOf(item: WaitingItem, day: string): OverdueItem | undefined {
+  if (item.kind !== 'claim') return undefined;
+  const stageDueBy = item.stageDueBy ?? null;
+  const returnDueBy = item.returned?.dueBy ?? null;
+  if (!isOverdue({ state: item.state as ClaimState, stage: 0, stageDueBy, returnDueBy }, day)) return undefined;
+  return item.state === 'returned'
+    ? { item, escalation: 'return', dueBy: returnDueBy! }
+    : { item, escalation: 'stage', dueBy: stageDueBy! };
+}
+
+/**
+ * The overdue claims a digest reader hears of: those whose escalation would be mailed to them
+ * (overdueRecipients) — a digest reader gets no escalation mail of its own.
+ */
+export function overdueFor(items: readonly WaitingItem[], day: string, person: Recipient): OverdueItem[] {
+  return items.flatMap((item) => {
+    const o = overdueWaitOf(item, day);
+    return o && overdueRecipients(item, o.escalation, [person]).length > 0 ? [o] : [];
+  });
 }
 
 /** The people an audit entry by `actor` tells that `item` waits on them: never the actor. */
@@ -248,35 +282,68 @@ export function overdueMail({
 /** A digest lists at most this many items; the rest are counted. */
 export const DIGEST_MAX_ITEMS = 100;
 
-/** The day's mail listing everything that waits on a person. */
+/**
+ * The day's mail listing everything that waits on a person, and the claims past their date that
+ * the person would have been told of as they were escalated (a digest reader gets no mail each time).
+ */
 export function digestMail({
   day,
   items,
+  overdue = [],
   publicUrl,
 }: {
   day: string;
   items: readonly { item: WaitingItem; task: Task }[];
+  overdue?: readonly OverdueItem[];
   publicUrl: string | undefined;
 }): Mail {
   const shown = items.slice(0, DIGEST_MAX_ITEMS);
   const more = items.length - shown.length;
+  const late = overdue.slice(0, DIGEST_MAX_ITEMS);
+  const moreLate = overdue.length - late.length;
   const zh = shown.map(
     ({ item, task }) => `- ${TASK_WORDS[task].zh}：${itemLine(item).zh}\n  ${itemLink(item, publicUrl)}`,
   );
   const en = shown.map(
     ({ item, task }) => `- ${TASK_WORDS[task].en}: ${itemLine(item).en}\n  ${itemLink(item, publicUrl)}`,
   );
+  const lateZh = late.map(
+    (o) => `- ${ESCALATION_WORDS[o.escalation](o.dueBy).zh}：${itemLine(o.item).zh}\n  ${itemLink(o.item, publicUrl)}`,
+  );
+  const lateEn = late.map(
+    (o) => `- ${ESCALATION_WORDS[o.escalation](o.dueBy).en}: ${itemLine(o.item).en}\n  ${itemLink(o.item, publicUrl)}`,
+  );
+  const n = items.length;
+  const m = overdue.length;
+  const subjectZh = [...(n ? [`待办 ${n} 项`] : []), ...(m ? [`超时 ${m} 项`] : [])].join('，');
+  const subjectEn = [...(n ? [`${n} waiting on you`] : []), ...(m ? [`${m} overdue`] : [])].join(', ');
   return {
-    subject: `【Backstop】${day} 待办 ${items.length} 项 / ${items.length} waiting on you`,
+    subject: `【Backstop】${day} ${subjectZh} / ${subjectEn}`,
     body: [
-      `截至 ${day}，您有 ${items.length} 项待办：`,
-      ...zh,
-      ...(more ? [`另有 ${more} 项，请登录查看。`] : []),
+      ...(n ? [`截至 ${day}，您有 ${n} 项待办：`, ...zh, ...(more ? [`另有 ${more} 项，请登录查看。`] : [])] : []),
+      ...(m
+        ? [
+            `截至 ${day}，以下 ${m} 项补偿申请已超时：`,
+            ...lateZh,
+            ...(moreLate ? [`另有 ${moreLate} 项，请登录查看。`] : []),
+          ]
+        : []),
       '',
       '----',
-      `As of ${day}, ${items.length} ${items.length === 1 ? 'thing waits' : 'things wait'} on you:`,
-      ...en,
-      ...(more ? [`and ${more} more: sign in to see them.`] : []),
+      ...(n
+        ? [
+            `As of ${day}, ${n} ${n === 1 ? 'thing waits' : 'things wait'} on you:`,
+            ...en,
+            ...(more ? [`and ${more} more: sign in to see them.`] : []),
+          ]
+        : []),
+      ...(m
+        ? [
+            `As of ${day}, ${m} ${m === 1 ? 'claim is' : 'claims are'} overdue:`,
+            ...lateEn,
+            ...(moreLate ? [`and ${moreLate} more: sign in to see them.`] : []),
+          ]
+        : []),
       '',
       SIGNATURE,
     ].join('\n'),

@@ -142,4 +142,63 @@ export const materialErrors = {
       { en: `No file was uploaded for "${itemId}".`, zh: `“${itemId}”尚未上传文件。` },
       [{ field: 'itemId', code: 'material.no_file', en: 'has no file to accept', zh: '尚无文件可审核' }],
     ),
+
+  /** The object store did not take or give the file (down, refused, misconfigured, or not configured any more): nothing was stored. */
+  storeUnavailable: (what: { en: string; zh: string }, cause?: unknown) =>
+    withCause(
+      new Problem(
+        503,
+        'Object store unavailable',
+        {
+          en: `The object store keeping claim materials could not be used for ${what.en}; try again later, or ask the operator.`,
+          zh: `保存申请材料的对象存储暂不可用（${what.zh}），请稍后重试或联系运维人员。`,
+        },
+        [
+          {
+            field: 'file',
+            code: 'material.store_unavailable',
+            en: 'the object store is unavailable',
+            zh: '对象存储不可用',
+          },
+        ],
+      ),
+      cause,
+    ),
+
+  /** The row names an object the store does not hold: the file is lost from the bucket (restore it from the bucket's backup). */
+  objectMissing: (fileId: string, fileName: string, sha256: string) =>
+    new Problem(
+      500,
+      'Material file missing',
+      {
+        en: `Material file ${fileId} (${fileName}) is not in the object store (SHA-256 ${sha256}); the operator must restore it.`,
+        zh: `材料文件 ${fileId}（${fileName}）在对象存储中不存在（SHA-256 ${sha256}），须由运维人员恢复。`,
+      },
+      [{ field: 'fileId', code: 'material.object_missing', en: 'is not in the object store', zh: '对象存储中不存在' }],
+    ),
+
+  /** What came back is not what was uploaded: refused, never served. */
+  contentMismatch: (fileId: string, fileName: string, sha256: string) =>
+    new Problem(
+      500,
+      'Material file altered',
+      {
+        en: `Material file ${fileId} (${fileName}) no longer matches its recorded SHA-256 ${sha256}; it is not served. The operator must restore it.`,
+        zh: `材料文件 ${fileId}（${fileName}）与登记的 SHA-256 ${sha256} 不符，不予下载，须由运维人员恢复。`,
+      },
+      [
+        {
+          field: 'fileId',
+          code: 'material.content_mismatch',
+          en: 'does not match its recorded SHA-256',
+          zh: '与登记的 SHA-256 不符',
+        },
+      ],
+    ),
 };
+
+/** The store's own error kept as the problem's cause, for the server's log (never sent to the client). */
+function withCause(p: Problem, cause: unknown): Problem {
+  if (cause !== undefined) p.cause = cause;
+  return p;
+}

@@ -28,6 +28,7 @@ export async function dossierOf({
       mime: claimMaterialFiles.mime,
       bytes: claimMaterialFiles.bytes,
       sha256: claimMaterialFiles.sha256,
+      storage: claimMaterialFiles.storage,
       uploadedBy: claimMaterialFiles.uploadedBy,
       uploadedAt: claimMaterialFiles.uploadedAt,
     })

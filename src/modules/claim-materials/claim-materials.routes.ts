@@ -13,6 +13,8 @@ import { cleanText, textProblem } from '../shared/text';
 import { materialErrors } from './claim-materials.errors';
 import { materialMaxBytes } from './claim-materials.files';
 import { dossierSchema, reviewInput, uploadBody } from './claim-materials.schemas';
+import type { DossierRule } from '../claims/claims.usecases';
+import type { MaterialObjectStore } from './claim-materials.store';
 import * as uc from './claim-materials.usecases';
 
 const tags = ['claims'];
@@ -28,6 +30,11 @@ const fileErrors = {
     description: 'Not PDF, JPG, PNG, XLSX or DOCX by its content (material.wrong_type, material.executable)',
     content: errors[400].content,
   },
+};
+
+const storeDown = {
+  description: 'The object store keeping the materials is unavailable (material.store_unavailable): nothing stored',
+  content: errors[400].content,
 };
 
 const routes = {
@@ -59,6 +66,7 @@ const routes = {
       409: errors[409],
       ...fileErrors,
       422: errors[422],
+      503: storeDown,
     },
   }),
   download: createRoute({
@@ -82,6 +90,12 @@ const routes = {
       },
       401: errors[401],
       404: errors[404],
+      500: {
+        description:
+          'The bytes do not match the recorded SHA-256 (material.content_mismatch), or the object is missing from the object store (material.object_missing): refused, audited',
+        content: errors[400].content,
+      },
+      503: storeDown,
     },
   }),
   review: createRoute({
@@ -119,7 +133,21 @@ export const materialBodyLimit = (maxBytes: number) =>
     },
   });
 
-export function claimMaterialsRoutes({ db, catalog }: OperationsDeps, maxBytes = materialMaxBytes()) {
+export function claimMaterialsRoutes(
+  { db, catalog }: OperationsDeps,
+  {
+    maxBytes = materialMaxBytes(),
+    store,
+    dossier = 'required',
+  }: {
+    maxBytes?: number;
+    /** Where the bytes go when BACKSTOP_OBJECT_STORE_BUCKET is set; the database otherwise. */
+    store?: MaterialObjectStore | undefined;
+    /** Whether approval waits for the dossier (R20): shown as `waived` on it. */
+    dossier?: DossierRule;
+  } = {},
+) {
+  const waived = dossier === 'waived';
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(routes.list, async (c) =>
     c.json(
@@ -128,6 +156,7 @@ export function claimMaterialsRoutes({ db, catalog }: OperationsDeps, maxBytes =
         catalog: catalog(),
         actor: requireActor(c, 'claim:read'),
         claimId: c.req.valid('param').id,
+        waived,
       }),
       200,
     ),
@@ -158,12 +187,14 @@ export function claimMaterialsRoutes({ db, catalog }: OperationsDeps, maxBytes =
       fileName: cleanText(file.name || 'file').slice(0, 255),
       content: new Uint8Array(await file.arrayBuffer()),
       maxBytes,
+      store,
+      waived,
     });
     return c.json(out, 201);
   });
   app.openapi(routes.download, async (c) => {
     const { id, fileId } = c.req.valid('param');
-    const f = await uc.downloadMaterial({ db, actor: requireActor(c, 'claim:read'), claimId: id, fileId });
+    const f = await uc.downloadMaterial({ db, actor: requireActor(c, 'claim:read'), claimId: id, fileId, store });
     const ascii = f.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
     return c.body(new Uint8Array(f.content), 200, {
       'content-type': f.mime,
@@ -185,6 +216,7 @@ export function claimMaterialsRoutes({ db, catalog }: OperationsDeps, maxBytes =
         itemId,
         decision: input.decision,
         note: input.note,
+        waived,
       }),
       200,
     );

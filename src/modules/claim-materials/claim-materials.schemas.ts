@@ -23,6 +23,14 @@ export const dossierSchema = z
     claimId: z.string(),
     claimState: z.enum(CLAIM_STATES),
     open: z.boolean().openapi({ description: 'Files may be uploaded and ticked (submitted or under review)' }),
+    decided: z.boolean().openapi({
+      description:
+        'The claim is decided or closed (approved, paid, rejected, withdrawn): the checklist is as it was then',
+    }),
+    waived: z.boolean().openapi({
+      description:
+        'This server approves without the dossier (BACKSTOP_CLAIM_DOSSIER=waived): nothing is missing for approval',
+    }),
     complete: z.boolean().openapi({ description: 'Every required item is accepted: the claim may be approved (R20)' }),
     missing: z.array(z.string()).openapi({ description: 'The required items not accepted yet' }),
     items: z.array(

@@ -1,4 +1,5 @@
-import { customType, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, customType, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { claims } from '../claims/claims.table';
 
 /** Bytes as PostgreSQL keeps them (bytea): in the database, so its backups keep the files too. */
@@ -6,6 +7,13 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
 
 export const MATERIAL_KINDS = ['pdf', 'jpg', 'png', 'xlsx', 'docx'] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
+
+/**
+ * Where a file's bytes are: in the row (`content`, the default), or in the object store configured
+ * by BACKSTOP_OBJECT_STORE_* under the key named by its SHA-256 (`content` null).
+ */
+export const MATERIAL_STORAGES = ['database', 'object-store'] as const;
+export type MaterialStorage = (typeof MATERIAL_STORAGES)[number];
 
 /** A file the bank uploaded for one item of its claim's checklist (申请材料); never edited. */
 export const claimMaterialFiles = pgTable(
@@ -23,11 +31,20 @@ export const claimMaterialFiles = pgTable(
     mime: text('mime').notNull(),
     bytes: integer('bytes').notNull(),
     sha256: text('sha256').notNull(),
-    content: bytea('content').notNull(),
+    storage: text('storage', { enum: MATERIAL_STORAGES }).notNull().default('database'),
+    /** The bytes when `storage` is 'database'; null when they are in the object store. */
+    content: bytea('content'),
     uploadedBy: text('uploaded_by').notNull(),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('claim_material_files_claim_ix').on(t.claimId, t.itemId)],
+  (t) => [
+    index('claim_material_files_claim_ix').on(t.claimId, t.itemId),
+    // Exactly one place holds the bytes.
+    check(
+      'claim_material_files_storage',
+      sql`(${t.storage} = 'database' and ${t.content} is not null) or (${t.storage} = 'object-store' and ${t.content} is null)`,
+    ),
+  ],
 );
 
 /** The reviewer's tick on one checklist item of a claim: accepted, or rejected with a note. */

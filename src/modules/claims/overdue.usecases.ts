@@ -8,7 +8,7 @@
  * processes at once: each claim is locked while it is looked at, and a wait already recorded is not
  * recorded again.
  */
-import { overdueToEscalate, type Overdue } from '../../core/claims/overdue';
+import { overdueToEscalate, overdueWait, type Overdue } from '../../core/claims/overdue';
 import { SYSTEM } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
@@ -29,6 +29,12 @@ async function overdueNote(db: Db, catalog: PolicyCatalog, c: ClaimRow, o: Overd
   return `${o.key} stage ${stage?.id ?? o.stage} (${(c.stageBy ?? []).join(', ')}) not signed by ${o.dueBy} (R23)`;
 }
 
+/** Whether this wait's escalation is recorded: a claim event whose note starts with the wait's key. */
+async function wasEscalated(db: Db, claimId: string, o: Overdue): Promise<boolean> {
+  const events = await repo.claimEventsOf({ db, claimId });
+  return events.some((e) => e.event === EVENT[o.kind] && e.note?.split(' ')[0] === o.key);
+}
+
 /** Records the escalation of one claim if it is due and not recorded yet; true when recorded. */
 async function escalateClaim(db: Db, catalog: PolicyCatalog, id: string, today: string): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -36,8 +42,7 @@ async function escalateClaim(db: Db, catalog: PolicyCatalog, id: string, today: 
     const o = overdueToEscalate(waitOf(c), { today, calendar: catalog.calendar });
     if (!o) return false;
     const event = EVENT[o.kind];
-    const events = await repo.claimEventsOf({ db: tx, claimId: c.id });
-    if (events.some((e) => e.event === event && e.note?.split(' ')[0] === o.key)) return false;
+    if (await wasEscalated(tx, c.id, o)) return false;
     await repo.addClaimEvent({
       db: tx,
       event: {
@@ -78,4 +83,52 @@ export async function escalateOverdueClaims({
   for (const id of await repo.overdueClaimIds({ db, today }))
     if (await escalateClaim(db, catalog, id, today)) recorded++;
   return recorded;
+}
+
+/** An overdue claim as `backstop claims overdue` lists it. */
+export interface OverdueClaimLine {
+  id: string;
+  number: string;
+  bankId: string;
+  state: string;
+  /** `stage` (past its SLA, R23) or `return` (past the bank's deadline, R21). */
+  kind: Overdue['kind'];
+  /** The stage waiting (its id in the policy file); null for a return. */
+  stage: string | null;
+  dueBy: string;
+  /** The first working day after `dueBy`: the day the daily sweep escalates it. */
+  escalatesOn: string;
+  /** Whether this wait's escalation is recorded. */
+  escalated: boolean;
+}
+
+/** The claims overdue on `today` — a stage past its SLA, a return past the bank's deadline — oldest first; reads only. */
+export async function listOverdueClaims({
+  db,
+  catalog,
+  today,
+}: {
+  db: Db;
+  catalog: PolicyCatalog;
+  today: string;
+}): Promise<OverdueClaimLine[]> {
+  const lines: OverdueClaimLine[] = [];
+  for (const id of await repo.overdueClaimIds({ db, today })) {
+    const c = await findClaim(db, SYSTEM, id);
+    const o = overdueWait(waitOf(c), { today, calendar: catalog.calendar });
+    if (!o) continue;
+    const stage = o.kind === 'stage' ? ((await claimStages(db, catalog, c))[o.stage]?.id ?? String(o.stage)) : null;
+    lines.push({
+      id: c.id,
+      number: c.number,
+      bankId: c.bankId,
+      state: c.state,
+      kind: o.kind,
+      stage,
+      dueBy: o.dueBy,
+      escalatesOn: o.escalatesOn,
+      escalated: await wasEscalated(db, c.id, o),
+    });
+  }
+  return lines;
 }

@@ -7,7 +7,7 @@
  * schedule (core/notifications). The daily sweep's escalation of an overdue claim (`claim.stage-overdue`,
  * `claim.return-overdue`, claims/overdue.usecases.ts) is mailed the same way, to the people
  * core/notifications overdueRecipients names. The daily job queues the digests (`notify = digest`): one mail per
- * person listing everything that waits on them.
+ * person listing everything that waits on them, and the claims past their date they would be told of.
  *
  * Nothing here runs inside a request: a slow or failing SMTP server delays only the mails. Several
  * processes may run it against one PostgreSQL: the cursor row and the due mails are taken FOR
@@ -21,6 +21,7 @@ import {
   eventMail,
   NOTIFYING_ACTIONS,
   nextMailAttemptAt,
+  overdueFor,
   overdueMail,
   overdueRecipients,
   recipientsOf,
@@ -137,7 +138,9 @@ function overdueMails(
 
 /**
  * The day's digests: for each person who asked for one, a mail listing everything that waits on
- * them now (none when nothing does). Queued once per person and day, whichever process runs it.
+ * them now, and the claims past their date (a stage's SLA, R23; the bank's deadline, R21) whose
+ * escalation names them (none when there is nothing). Queued once per person and day, whichever
+ * process runs it.
  */
 export async function queueDigests({
   db,
@@ -160,8 +163,9 @@ export async function queueDigests({
       const task = taskFor(item, person);
       return task ? [{ item, task: task as Task }] : [];
     });
-    if (mine.length === 0) continue;
-    const mail = digestMail({ day, items: mine, publicUrl });
+    const overdue = overdueFor(items, day, person);
+    if (mine.length === 0 && overdue.length === 0) continue;
+    const mail = digestMail({ day, items: mine, overdue, publicUrl });
     rows.push({
       id: randomUUID(),
       key: `digest:${day}:${person.id}`,

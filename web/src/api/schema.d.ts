@@ -4638,6 +4638,15 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
+        /** @description The object store keeping the materials is unavailable (material.store_unavailable): nothing stored */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -4686,6 +4695,24 @@ export interface paths {
         };
         /** @description Not found (or not yours) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The bytes do not match the recorded SHA-256 (material.content_mismatch), or the object is missing from the object store (material.object_missing): refused, audited */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The object store keeping the materials is unavailable (material.store_unavailable): nothing stored */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -8477,6 +8504,10 @@ export interface components {
         'submitted' | 'under-review' | 'returned' | 'held' | 'approved' | 'queued' | 'paid' | 'rejected' | 'withdrawn';
       /** @description Files may be uploaded and ticked (submitted or under review) */
       open: boolean;
+      /** @description The claim is decided or closed (approved, paid, rejected, withdrawn): the checklist is as it was then */
+      decided: boolean;
+      /** @description This server approves without the dossier (BACKSTOP_CLAIM_DOSSIER=waived): nothing is missing for approval */
+      waived: boolean;
       /** @description Every required item is accepted: the claim may be approved (R20) */
       complete: boolean;
       /** @description The required items not accepted yet */

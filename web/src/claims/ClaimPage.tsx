@@ -217,7 +217,7 @@ export default function ClaimPage() {
       <StagesCard claim={c} />
       <ReturnCard claim={c} />
       <FindingsCard claim={c} />
-      <Dossier claimId={c.id} />
+      <Dossier claimId={c.id} claimState={c.state} />
       <h2>{t('claim.history')}</h2>
       <table data-testid="claim-history">
         <thead>

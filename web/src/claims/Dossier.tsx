@@ -4,7 +4,7 @@
  * with a note; anyone who sees the claim downloads the files. The server judges every file by its
  * content and says why it refuses one.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
@@ -25,12 +25,29 @@ const ACCEPT =
 const size = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
-export function Dossier({ claimId }: { claimId: string }) {
+/**
+ * What the dossier means for the claim now: nothing is said missing once the claim is decided (the
+ * checklist is as it was then) or where the server waives the dossier (R20).
+ */
+function summary(d: DossierData, t: (key: string, opts?: Record<string, unknown>) => string): string {
+  if (d.items.length === 0) return t('dossier.none');
+  if (d.decided) return t('dossier.decided');
+  if (d.waived) return t('dossier.waived');
+  return d.complete ? t('dossier.complete') : t('dossier.incomplete', { count: d.missing.length });
+}
+
+/** `claimState`: the claim as the page shows it; the dossier is read again when it moves (decided, returned…). */
+export function Dossier({ claimId, claimState }: { claimId: string; claimState: string }) {
   const { t, i18n } = useTranslation();
   const { user } = useAuth();
   const qc = useQueryClient();
   const path = `/api/claims/${encodeURIComponent(claimId)}/materials`;
   const dossier = useQuery({ queryKey: ['dossier', claimId], queryFn: () => api<DossierData>(path) });
+  const shownState = dossier.data?.claimState;
+  const { refetch } = dossier;
+  useEffect(() => {
+    if (shownState !== undefined && shownState !== claimState) void refetch();
+  }, [claimState, shownState, refetch]);
   const refresh = (d: DossierData) => {
     qc.setQueryData(['dossier', claimId], d);
     void qc.invalidateQueries({ queryKey: ['claim', claimId] });
@@ -64,12 +81,8 @@ export function Dossier({ claimId }: { claimId: string }) {
   return (
     <section data-testid="dossier">
       <h2>{t('dossier.title')}</h2>
-      <p className={d.complete ? 'ok-box' : 'muted'} data-testid="dossier-summary">
-        {d.items.length === 0
-          ? t('dossier.none')
-          : d.complete
-            ? t('dossier.complete')
-            : t('dossier.incomplete', { count: d.missing.length })}
+      <p className={d.complete && !d.decided ? 'ok-box' : 'muted'} data-testid="dossier-summary">
+        {summary(d, t)}
       </p>
       {d.items.length > 0 && (
         <table data-testid="dossier-items">

@@ -1,0 +1,3 @@
+ALTER TABLE "claim_material_files" ALTER COLUMN "content" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "claim_material_files" ADD COLUMN "storage" text DEFAULT 'database' NOT NULL;--> statement-breakpoint
+ALTER TABLE "claim_material_files" ADD CONSTRAINT "claim_material_files_storage" CHECK (("claim_material_files"."storage" = 'database' and "claim_material_files"."content" is not null) or ("claim_material_files"."storage" = 'object-store' and "claim_material_files"."content" is null));
