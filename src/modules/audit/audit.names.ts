@@ -31,6 +31,8 @@ const NAMES: Record<string, (ids: string[]) => SQL> = {
     from institutions where id = ${anyOfTexts(ids)}`,
   fund: (ids) => sql`select id as entity_id, 'fund' as kind, id as ref, name as zh, name as en
     from funds where id = ${anyOfTexts(ids)}`,
+  programme: (ids) => sql`select id as entity_id, 'programme' as kind, id as ref, title_zh as zh, title_en as en
+    from programmes where id = ${anyOfTexts(ids)}`,
   agreement: (ids) => sql`select a.id as entity_id, 'agreement' as kind, a.id as ref,
       i.name || ' · ' || p.title_zh as zh, coalesce(i.name_en, i.name) || ' · ' || p.title_en as en
     from agreements a join institutions i on i.id = a.institution_id join programmes p on p.id = a.programme_id
