@@ -6055,6 +6055,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6134,6 +6136,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6211,6 +6215,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6289,6 +6295,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6365,6 +6373,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -8673,6 +8683,7 @@ export interface components {
     };
     LedgerAccount: {
       id: string;
+      name: components['schemas']['LedgerAccountName'];
       /** @enum {string} */
       ledger: 'liability' | 'cny';
       code: string;
@@ -8689,6 +8700,19 @@ export interface components {
       /** @example 1000000.00 */
       creditsPosted: string;
       version: string;
+    };
+    /**
+     * @description The account as people call it: its fund, what it holds, and the record it is for (a bank, a loan …)
+     * @example {
+     *       "zh": "亦庄科技金融风险补偿资金 · 现金",
+     *       "en": "E-Town fund · cash"
+     *     }
+     */
+    LedgerAccountName: {
+      /** @description In Chinese */
+      zh: string;
+      /** @description In English */
+      en: string;
     };
     LedgerBalance: {
       version: string;
@@ -8708,7 +8732,9 @@ export interface components {
       /** @enum {string} */
       kind: 'single' | 'pending' | 'post' | 'void';
       debit: string;
+      debitName: components['schemas']['LedgerAccountName'];
       credit: string;
+      creditName: components['schemas']['LedgerAccountName'];
       /** @example 1000000.00 */
       amount: string;
       ledger: string;
