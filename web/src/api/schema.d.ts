@@ -5338,8 +5338,14 @@ export interface paths {
           limit?: number;
           /** @description the `nextCursor` of the previous page (a sequence number) */
           cursor?: number;
+          /** @description the kind of record (`claim`, `filing`, `enterprise`, `institution`, `fund`, `user` …) */
           entityKind?: string;
+          /** @description the record’s id, exactly */
           entityId?: string;
+          /** @description the record by name or readable number: its id, the beginning of a claim number (BP-2026-000123, a recovery by its claim’s) or a contract number or credit code, or a part of the name of an enterprise, institution, fund, agreement’s institution or programme, or person */
+          entity?: string;
+          /** @description who did it: a username, or a part of a display name */
+          actor?: string;
         };
         header?: never;
         path?: never;
@@ -8589,7 +8595,14 @@ export interface components {
     AuditEntry: {
       seq: number;
       at: string;
+      /** @description the username of who did it */
       actor: string;
+      /** @description who did it, by their display name and role; null for a username no longer a user’s */
+      actorName: {
+        displayName: string;
+        /** @example manager */
+        role: string;
+      } | null;
       /** @example claim.approve */
       action: string;
       entityKind: string;
