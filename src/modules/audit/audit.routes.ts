@@ -57,13 +57,9 @@ const list = createRoute({
         .positive()
         .optional()
         .openapi({ description: 'the `nextCursor` of the previous page (a sequence number)' }),
-      entityKind: z
-        .string()
-        .max(50)
-        .optional()
-        .openapi({
-          description: 'the kind of record (`claim`, `filing`, `enterprise`, `institution`, `fund`, `user` …)',
-        }),
+      entityKind: z.string().max(50).optional().openapi({
+        description: 'the kind of record (`claim`, `filing`, `enterprise`, `institution`, `fund`, `user` …)',
+      }),
       entityId: z.string().max(100).optional().openapi({ description: 'the record’s id, exactly' }),
       entity: searchField().openapi({
         description:
