@@ -61,15 +61,19 @@ function AuditEntity({ entry, lang }: { entry: Entry; lang: 'zh' | 'en' }) {
   );
 }
 
-/** Who did it: their name and role, the username beneath (and alone, for one no longer a user's). */
+/**
+ * Who did it: their name and role (unless the name says it already, as the demo's 张经理（托管机构）
+ * does), the username beneath (and alone, for one no longer a user's).
+ */
 function AuditActor({ entry }: { entry: Entry }) {
   const { t } = useTranslation();
   const who = entry.actorName;
   if (!who) return <code>{entry.actor}</code>;
+  const role = t(`role.${who.role}`, { defaultValue: who.role });
   return (
     <span title={entry.actor}>
       {who.displayName}
-      <span className="muted"> · {t(`role.${who.role}`, { defaultValue: who.role })}</span>
+      {!who.displayName.includes(role) && <span className="muted"> · {role}</span>}
       <br />
       <code className="muted small">{entry.actor}</code>
     </span>
