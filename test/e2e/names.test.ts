@@ -2,13 +2,16 @@
  * Names, not codes (issue 18, item 3), in Debian's chromium against the real server, in Chinese and
  * then in English: programmes by their titles on the filings list, the loan page, the breakdown
  * report; guarantors and banks by name on the loan page and a guarantor's home; the audit log's
- * actions in words and its records by claim number and contract number — each code still on hover.
+ * actions in words and its records by claim number and contract number — each code still on hover;
+ * a loan's ledger accounts by name, the id beneath; the audit log's actors by name and role, and its
+ * filters by kind of record and by name or number.
  * Screenshots go to test-output/screenshots/names-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiAs, buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
 import { A, B, makeNonPerforming, seedLoans, seedWorld } from './world';
+import { ACCOUNT_CODES } from '../../src/core/ledger/account-words';
 
 /** The page fills in names as their lists arrive: wait up to 15 s. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
@@ -216,6 +219,108 @@ describe('names in place of codes', { timeout: 120_000 }, () => {
       await poll(() => record.textContent()).toBe(`claim ${claim.body.number}`);
       for (const cell of await actions.allTextContents()) expect(cell).not.toMatch(CODE);
       await shot(page, 'names-audit-en');
+      await page.getByTestId('lang-switch').click();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a loan’s ledger names each account (fund · what it holds · what for), the id beneath and on hover', async () => {
+    const m = await apiAs(server.url, 'manager');
+    const filingId = loans['bank-bob']![0]!;
+    const filing = await m<{ fundId: string }>('GET', `/api/filings/${filingId}`);
+    const funds = await m<{ items: { id: string; name: string }[] }>('GET', '/api/funds');
+    const fundName = funds.body.items.find((f) => f.id === filing.body.fundId)!.name;
+    const { context, page } = await signedIn(browser, server.url, 'manager');
+    try {
+      await page.goto(`/filings/${filingId}`);
+      const accounts = page.getByTestId('ledger').locator('[data-account]');
+      await accounts.first().waitFor();
+      /** Each account as shown: its name (the first line), its id (beneath) and its title. */
+      const shown = () =>
+        accounts.evaluateAll((els) =>
+          els.map((e) => ({
+            name: e.firstChild?.textContent ?? '',
+            id: e.querySelector('code')?.textContent ?? '',
+            title: e.getAttribute('title'),
+            account: e.getAttribute('data-account'),
+          })),
+        );
+      const words = (lang: 'zh' | 'en') => Object.values(ACCOUNT_CODES).map((w) => w[lang]);
+      for (const a of await shown()) {
+        expect(a.name.startsWith(`${fundName} · `), a.name).toBe(true);
+        expect(
+          words('zh').some((w) => a.name.includes(` · ${w}`)),
+          a.name,
+        ).toBe(true);
+        expect(a.name).not.toContain(`${filing.body.fundId}:`);
+        expect(a.id).toBe(a.account);
+        expect(a.title).toBe(a.account);
+        expect(a.account).toMatch(new RegExp(`^${filing.body.fundId}:`));
+      }
+      // The loan's own exposure account is named by its contract number.
+      const mine = (await shown()).find((a) => a.account!.includes(':exposure:'))!;
+      expect(mine.name).toBe(`${fundName} · ${ACCOUNT_CODES.exposure!.zh} · BOB-2025-0001`);
+      await shot(page, 'names-ledger-zh');
+      await toEnglish(page);
+      await poll(async () => (await shown()).find((a) => a.account!.includes(':exposure:'))!.name).toBe(
+        `${fundName} · ${ACCOUNT_CODES.exposure!.en} · BOB-2025-0001`,
+      );
+      for (const a of await shown())
+        expect(
+          words('en').some((w) => a.name.includes(` · ${w}`)),
+          a.name,
+        ).toBe(true);
+      await shot(page, 'names-ledger-en');
+      await page.getByTestId('lang-switch').click();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the audit log names who did it (name · role, the username beneath) and filters by kind and by name or number', async () => {
+    const m = await apiAs(server.url, 'manager');
+    const me = { body: (await m<{ user: { displayName: string } }>('GET', '/api/auth/me')).body.user };
+    const claims = await m<{ items: { id: string; number: string }[] }>('GET', '/api/claims?limit=1');
+    const claim = claims.body.items[0]!;
+    const { context, page } = await signedIn(browser, server.url, 'auditor');
+    try {
+      await page.goto('/audit');
+      const table = page.getByTestId('audit-table');
+      await table.locator('tbody tr').first().waitFor();
+      const actors = page.getByTestId('audit-actor');
+      // The role beside the name, unless the name says it (the demo's 张经理（托管机构）).
+      const withRole = (role: string) =>
+        `${me.body.displayName}${me.body.displayName.includes(role) ? '' : ` · ${role}`}manager`;
+      await poll(() => actors.allTextContents()).toContain(withRole('托管机构'));
+      const managerCell = actors.filter({ hasText: me.body.displayName }).first();
+      expect(await managerCell.locator('code').textContent()).toBe('manager');
+      expect(await managerCell.locator('[title]').first().getAttribute('title')).toBe('manager');
+
+      // By kind and number: only that claim's rows.
+      await page.locator('#a-kind').selectOption('claim');
+      await page.locator('#a-entity').fill(claim.number);
+      await page.getByRole('search').getByRole('button').click();
+      const entities = page.getByTestId('audit-entity');
+      await poll(async () => {
+        const all = await entities.allTextContents();
+        return all.length > 0 && all.every((x) => x === `补偿申请 ${claim.number}`);
+      }).toBe(true);
+      // By a person's name: only their rows.
+      await page.locator('#a-kind').selectOption('');
+      await page.locator('#a-entity').fill('');
+      await page.locator('#a-actor').fill(me.body.displayName.slice(0, 2));
+      await page.getByRole('search').getByRole('button').click();
+      await poll(async () => {
+        const all = await page.getByTestId('audit-actor').locator('code').allTextContents();
+        return all.length > 0 && all.every((x) => x === 'manager');
+      }).toBe(true);
+      await shot(page, 'names-audit-filter-zh');
+
+      await toEnglish(page);
+      await poll(() => page.getByTestId('audit-actor').first().textContent()).toBe(withRole('Fund manager'));
+      const kinds = await page.locator('#a-kind option').allTextContents();
+      expect(kinds).toEqual(expect.arrayContaining(['claim', 'loan', 'enterprise']));
       await page.getByTestId('lang-switch').click();
     } finally {
       await context.close();

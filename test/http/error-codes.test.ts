@@ -189,3 +189,100 @@ describe('every refusal has a stable code and both languages', () => {
     );
   });
 });
+
+describe('refusals name banks, programmes, funds and institutions by their names (issue 18)', () => {
+  const titleOf = async (programme: string) =>
+    ((await ok(await send(bankA, 'GET', '/api/programmes'), 200)) as any).items.find((p: any) => p.id === programme)
+      .title;
+
+  it('G1: a bank with no agreement is named, and the programme asked for by its title, in both languages', async () => {
+    await ok(
+      await send(manager, 'POST', '/api/institutions', {
+        id: 'bank-c',
+        kind: 'bank',
+        name: '丙银行经开区支行',
+        nameEn: 'Bank C, E-Town sub-branch',
+      }),
+      201,
+    );
+    const bankC = await t.signIn('bank-c-officer', 'bank', { bankId: 'bank-c' });
+    const body = await refusal(
+      await send(bankC, 'POST', '/api/filings', {
+        bankRef: 'C-1',
+        creditCode: creditCode(1),
+        programme: 'etown-2025-sci-tech',
+        loan,
+      }),
+      422,
+      'filing.refused_by_rule',
+      'rule:cooperation-agreement',
+    );
+    const title = await titleOf('etown-2025-sci-tech');
+    expect(body.errors[0].zh).toBe(`丙银行经开区支行没有在 2025-09-03 有效的“${title.zh}”合作协议`);
+    expect(body.errors[0].en).toBe(
+      `Bank C, E-Town sub-branch has no cooperation agreement for “${title.en}” in force on 2025-09-03`,
+    );
+    for (const text of [body.errors[0].zh, body.errors[0].en]) {
+      expect(text).not.toContain('bank-c');
+      expect(text).not.toContain('etown-2025-sci-tech');
+    }
+  });
+
+  it('an agreement under a programme the fund does not run: the fund and the programme by name, ids in parentheses', async () => {
+    await ok(
+      await send(manager, 'POST', '/api/funds', {
+        id: 'etown-small',
+        name: '亦庄小微补偿资金',
+        programmes: ['etown-2023-small-micro'],
+        liabilityMultiple: '10',
+        capital: '1000000.00',
+        on: '2024-01-02',
+      }),
+      201,
+    );
+    const body = await refusal(
+      await send(manager, 'POST', '/api/agreements', {
+        fundId: 'etown-small',
+        programmeId: 'etown-2025-sci-tech',
+        institutionId: 'bank-a',
+        signedOn: '2024-01-01',
+      }),
+      400,
+      'agreement.programme_not_run',
+      'programmeId',
+    );
+    const title = await titleOf('etown-2025-sci-tech');
+    expect(body.errors[0].zh).toBe(
+      `补偿资金“亦庄小微补偿资金”（etown-small）不执行政策项目“${title.zh}”（etown-2025-sci-tech）`,
+    );
+    expect(body.errors[0].en).toBe(
+      `fund “亦庄小微补偿资金” (etown-small) does not run programme “${title.en}” (etown-2025-sci-tech)`,
+    );
+  });
+
+  it('an id taken: the fund or institution that has it, by name', async () => {
+    const fund = await refusal(
+      await send(manager, 'POST', '/api/funds', {
+        id: 'etown',
+        name: 'x',
+        programmes: [],
+        liabilityMultiple: '10',
+        capital: '1.00',
+        on: '2024-01-02',
+      }),
+      409,
+      'fund.id_taken',
+      'id',
+    );
+    expect(fund.detailZh).toBe('补偿资金“亦庄风险补偿资金”（etown）已存在。');
+    expect(fund.detail).toBe('Fund “亦庄风险补偿资金” (etown) exists already.');
+    const bank = await refusal(
+      await send(manager, 'POST', '/api/institutions', { id: 'bank-c', kind: 'bank', name: 'x' }),
+      409,
+      'registry.institution_taken',
+      'id',
+    );
+    expect(bank.detailZh).toBe('机构“丙银行经开区支行”（bank-c）已存在。');
+    expect(bank.detail).toBe('Institution “Bank C, E-Town sub-branch” (bank-c) exists already.');
+  });
+});

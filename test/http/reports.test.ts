@@ -231,9 +231,15 @@ describe('downloads', () => {
     expect([...book.keys()]).toEqual(['parties', 'at claim', 'book']);
     expect(book.get('parties')!.length - 1).toBe(split.parties.length);
     const [bh, bookRow] = book.get('book')!;
-    // Every figure of the JSON is a column of the download, in the same order.
-    expect(book.get('parties')![0]).toEqual(Object.keys(split.parties[0]!));
-    expect(book.get('at claim')![0]).toEqual(Object.keys(split.atClaim[0]!));
+    // Every figure of the JSON is a column of the download, in the same order, a code's name beside it (Chinese by default).
+    expect(book.get('parties')![0]).toEqual(
+      Object.keys(split.parties[0]!).flatMap((k) =>
+        k === 'party' ? [k, '分险方'] : k === 'institutionId' ? [k, '机构名称'] : [k],
+      ),
+    );
+    expect(book.get('at claim')![0]).toEqual(
+      Object.keys(split.atClaim[0]!).flatMap((k) => (k === 'party' ? [k, '分险方'] : [k])),
+    );
     expect(bh).toEqual(Object.keys(split).filter((k) => k !== 'parties' && k !== 'atClaim'));
     expect(book.get('at claim')!.length - 1).toBe(split.atClaim.length);
     expect(bookRow![bh!.indexOf('loans')]).toBe(String(split.loans));
@@ -248,5 +254,82 @@ describe('downloads', () => {
 
     const position = await sheets(await c.auditor('/api/reports/position?format=xlsx'));
     expect(position.get('position')!.length - 1).toBe(2);
+  });
+});
+
+describe('names beside the codes (issue 18)', () => {
+  const names = async (table: string, column: string) =>
+    Object.fromEntries(
+      (
+        await rows(
+          sql.raw(
+            `select id, ${column} as zh, coalesce(${column === 'name' ? 'name_en' : 'title_en'}, ${column}) as en from ${table}`,
+          ),
+        )
+      ).map((r) => [String(r.id), { zh: String(r.zh), en: String(r.en) }]),
+    );
+
+  it('CSV by bank and by programme: the code column kept, its name beside it, in the language asked, headed in it', async () => {
+    const banks = await names('institutions', 'name');
+    const programmes = await names('programmes', 'title_zh');
+    for (const [lang, accept] of [
+      ['zh', undefined],
+      ['en', undefined],
+      [undefined, 'en-GB,en;q=0.9'],
+      [undefined, 'zh-CN,zh;q=0.9'],
+    ] as const) {
+      const want = lang ?? (accept!.startsWith('en') ? 'en' : 'zh');
+      const q = lang ? `&lang=${lang}` : '';
+      const init = accept ? { headers: { 'accept-language': accept } } : {};
+      const byBank = await c.manager(`/api/reports/breakdown?by=bank&format=csv${q}`, init);
+      const [bh, ...bankRows] = parseCsv(new Uint8Array(await byBank.arrayBuffer()));
+      expect(bh!.slice(0, 2)).toEqual(['bank', want === 'zh' ? '银行名称' : 'Bank name']);
+      expect(bankRows.length).toBeGreaterThan(10);
+      for (const r of bankRows) expect(r[1], r[0]).toBe(banks[r[0]!]![want]);
+      expect(bankRows.some((r) => r[1] !== r[0])).toBe(true);
+
+      const byProgramme = await c.manager(`/api/reports/breakdown?by=programme&format=csv${q}`, init);
+      const [ph, ...programmeRows] = parseCsv(new Uint8Array(await byProgramme.arrayBuffer()));
+      expect(ph!.slice(0, 2)).toEqual(['programme', want === 'zh' ? '政策名称' : 'Programme name']);
+      expect(programmeRows.length).toBeGreaterThan(0);
+      for (const r of programmeRows) expect(r[1], r[0]).toBe(programmes[r[0]!]![want]);
+    }
+  });
+
+  it('CSV by loan kind: the kind in words', async () => {
+    const zh = parseCsv(
+      new Uint8Array(await (await c.manager('/api/reports/breakdown?by=kind&format=csv&lang=zh')).arrayBuffer()),
+    );
+    expect(zh[0]!.slice(0, 2)).toEqual(['kind', '贷款品种']);
+    expect(zh.find((r) => r[0] === 'credit')?.[1]).toBe('信用贷款');
+    const en = parseCsv(
+      new Uint8Array(await (await c.manager('/api/reports/breakdown?by=kind&format=csv&lang=en')).arrayBuffer()),
+    );
+    expect(en[0]!.slice(0, 2)).toEqual(['kind', 'Loan kind']);
+    expect(en.find((r) => r[0] === 'credit')?.[1]).toBe('credit loan');
+  });
+
+  it('XLSX risk-sharing: each party and institution named, in English when asked', async () => {
+    const institutions = await names('institutions', 'name');
+    const book = await sheets(await c.manager('/api/reports/risk-sharing?format=xlsx&lang=en'));
+    const [header, ...parties] = book.get('parties')!;
+    expect(header!.slice(0, 4)).toEqual(['party', 'Party', 'institutionId', 'Institution name']);
+    const guarantor = parties.find((r) => r[0] === 'guarantor')!;
+    expect(guarantor[1]).toBe('guarantor');
+    expect(guarantor[3]).toBe(institutions[guarantor[2]!]!.en);
+    const zh = await sheets(await c.manager('/api/reports/risk-sharing?format=xlsx&lang=zh'));
+    const g = zh.get('parties')!.find((r) => r[0] === 'guarantor')!;
+    expect(g[1]).toBe('融资担保机构');
+    expect(g[3]).toBe(institutions[g[2]!]!.zh);
+    expect(g[3]).not.toBe(g[2]);
+  });
+
+  it('XLSX by bank in English: the bank’s English name beside its code', async () => {
+    const banks = await names('institutions', 'name');
+    const [h, ...data] = (await sheets(await c.manager('/api/reports/breakdown?by=bank&format=xlsx&lang=en'))).get(
+      'by bank',
+    )!;
+    expect(h!.slice(0, 2)).toEqual(['bank', 'Bank name']);
+    expect(data.find((r) => r[0] === 'bank-icbc')?.[1]).toBe(banks['bank-icbc']!.en);
   });
 });

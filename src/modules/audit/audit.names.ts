@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../shared/db';
 import { anyOfTexts } from '../shared/json-texts';
 import { rowsOf } from '../shared/rows';
+import { enterpriseIdsMatching, likeEscape } from '../shared/search';
 
 export interface EntityName {
   /** The kind of record to link to (`bank`, `guarantor`… for an institution; `claim` for a recovery). */
@@ -31,6 +32,8 @@ const NAMES: Record<string, (ids: string[]) => SQL> = {
     from institutions where id = ${anyOfTexts(ids)}`,
   fund: (ids) => sql`select id as entity_id, 'fund' as kind, id as ref, name as zh, name as en
     from funds where id = ${anyOfTexts(ids)}`,
+  programme: (ids) => sql`select id as entity_id, 'programme' as kind, id as ref, title_zh as zh, title_en as en
+    from programmes where id = ${anyOfTexts(ids)}`,
   agreement: (ids) => sql`select a.id as entity_id, 'agreement' as kind, a.id as ref,
       i.name || ' · ' || p.title_zh as zh, coalesce(i.name_en, i.name) || ' · ' || p.title_en as en
     from agreements a join institutions i on i.id = a.institution_id join programmes p on p.id = a.programme_id
@@ -91,4 +94,48 @@ export async function entityNames(
       });
   }
   return out;
+}
+
+/**
+ * The log rows whose record `q` names (issue 18), as a condition on `audit_log`: its id as written,
+ * or — found the way the lists' search finds it (shared/search) — a claim (or its recovery) by the
+ * beginning of its number, a loan by the beginning of its contract number, an enterprise by a part of
+ * its name or the beginning of its credit code, an institution, fund, agreement (its institution or
+ * programme) or person by a part of a name.
+ */
+export function namedBy(q: string): SQL {
+  const part = `%${likeEscape(q)}%`;
+  const prefix = `${likeEscape(q)}%`;
+  const claims = sql`(select id from claims where number ilike ${prefix})`;
+  const filings = sql`(select id from filings where bank_ref like ${prefix})`;
+  const enterprises = enterpriseIdsMatching(q);
+  return sql`(entity_id = ${q}
+    or (entity_kind = 'claim' and entity_id in ${claims})
+    or (entity_kind = 'recovery' and entity_id in (select id from recoveries where claim_id in ${claims}))
+    or (entity_kind = 'filing' and entity_id in ${filings})
+    or (entity_kind = 'enterprise' and entity_id in ${enterprises})
+    or (entity_kind = 'institution' and entity_id in (select id from institutions where name ilike ${part} or name_en ilike ${part}))
+    or (entity_kind = 'fund' and entity_id in (select id from funds where name ilike ${part}))
+    or (entity_kind = 'agreement' and entity_id in (select a.id from agreements a
+      join institutions i on i.id = a.institution_id join programmes p on p.id = a.programme_id
+      where i.name ilike ${part} or i.name_en ilike ${part} or p.title_zh ilike ${part} or p.title_en ilike ${part}))
+    or (entity_kind = 'user' and entity_id in (select id from users where display_name ilike ${part} or username ilike ${part})))`;
+}
+
+/** The log rows written by the person `q` names: their username as written, or a part of their display name. */
+export function byActor(q: string): SQL {
+  return sql`(actor = ${q} or actor in (select username from users where display_name ilike ${`%${likeEscape(q)}%`}))`;
+}
+
+/** The people who wrote these rows, by username: their display name and role (a username no longer a user's is left out). */
+export async function actorNames(
+  db: Db,
+  usernames: readonly string[],
+): Promise<Map<string, { displayName: string; role: string }>> {
+  const unique = [...new Set(usernames)];
+  if (unique.length === 0) return new Map();
+  const rows = rowsOf(
+    await db.execute(sql`select username, display_name, role from users where username = ${anyOfTexts(unique)}`),
+  );
+  return new Map(rows.map((r) => [String(r.username), { displayName: String(r.display_name), role: String(r.role) }]));
 }

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
+import { byActor, namedBy } from './audit.names';
 
 export interface AuditEntry {
   actor: string;
@@ -112,17 +113,25 @@ export function createAuditRepository({ db }: { db: Db }) {
       beforeSeq,
       entityKind,
       entityId,
+      entity,
+      actor,
     }: {
       limit: number;
       beforeSeq?: number;
       entityKind?: string;
       entityId?: string;
+      /** The record by name or readable number (audit.names `namedBy`). */
+      entity?: string;
+      /** The person by username or a part of their display name (audit.names `byActor`). */
+      actor?: string;
     }) {
       const rows = rowsOf(
         await db.execute(sql`select seq, at, actor, action, entity_kind, entity_id, before, after, prev_hash, hash from audit_log
         where (${beforeSeq ?? null}::bigint is null or seq < ${beforeSeq ?? null}::bigint)
           and (${entityKind ?? null}::text is null or entity_kind = ${entityKind ?? null}::text)
           and (${entityId ?? null}::text is null or entity_id = ${entityId ?? null}::text)
+          and ${entity ? namedBy(entity) : sql`true`}
+          and ${actor ? byActor(actor) : sql`true`}
         order by seq desc limit ${limit + 1}`),
       );
       return rows.map((r) => ({

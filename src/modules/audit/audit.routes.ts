@@ -2,14 +2,22 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
-import { entityNames } from './audit.names';
+import { searchField } from '../shared/search';
+import { actorNames, entityNames } from './audit.names';
 import { createAuditRepository } from './audit.repository';
 
 const entrySchema = z
   .object({
     seq: z.number().int(),
     at: z.string(),
-    actor: z.string(),
+    actor: z.string().openapi({ description: 'the username of who did it' }),
+    actorName: z
+      .object({
+        displayName: z.string(),
+        role: z.string().openapi({ example: 'manager' }),
+      })
+      .nullable()
+      .openapi({ description: 'who did it, by their display name and role; null for a username no longer a user’s' }),
     action: z.string().openapi({ example: 'claim.approve' }),
     entityKind: z.string(),
     entityId: z.string(),
@@ -49,8 +57,19 @@ const list = createRoute({
         .positive()
         .optional()
         .openapi({ description: 'the `nextCursor` of the previous page (a sequence number)' }),
-      entityKind: z.string().max(50).optional(),
-      entityId: z.string().max(100).optional(),
+      entityKind: z.string().max(50).optional().openapi({
+        description: 'the kind of record (`claim`, `filing`, `enterprise`, `institution`, `fund`, `user` …)',
+      }),
+      entityId: z.string().max(100).optional().openapi({ description: 'the record’s id, exactly' }),
+      entity: searchField().openapi({
+        description:
+          'the record by name or readable number: its id, the beginning of a claim number (BP-2026-000123, a recovery by its claim’s) or a contract number or credit code, or a part of the name of an enterprise, institution, fund, agreement’s institution or programme, or person',
+        example: 'BP-2026-',
+      }),
+      actor: searchField().openapi({
+        description: 'who did it: a username, or a part of a display name',
+        example: '张',
+      }),
     }),
   },
   responses: {
@@ -64,16 +83,26 @@ const list = createRoute({
 export function auditRoutes({ db }: OperationsDeps) {
   return new OpenAPIHono<AppEnv>().openapi(list, async (c) => {
     requireActor(c, 'audit:read');
-    const { limit, cursor, entityKind, entityId } = c.req.valid('query');
+    const { limit, cursor, entityKind, entityId, entity, actor } = c.req.valid('query');
     const rows = await createAuditRepository({ db }).list({
       limit,
       ...(cursor ? { beforeSeq: cursor } : {}),
       ...(entityKind ? { entityKind } : {}),
       ...(entityId ? { entityId } : {}),
+      ...(entity ? { entity } : {}),
+      ...(actor ? { actor } : {}),
     });
     const page = rows.slice(0, limit);
     const names = await entityNames(db, page);
-    const items = page.map((r) => ({ ...r, entityName: names.get(`${r.entityKind}\u0000${r.entityId}`) ?? null }));
+    const people = await actorNames(
+      db,
+      page.map((r) => r.actor),
+    );
+    const items = page.map((r) => ({
+      ...r,
+      actorName: people.get(r.actor) ?? null,
+      entityName: names.get(`${r.entityKind}\u0000${r.entityId}`) ?? null,
+    }));
     return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.seq : null }, 200);
   });
 }

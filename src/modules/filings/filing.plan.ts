@@ -28,6 +28,7 @@ import {
   type RenderedDecision,
 } from '../../core/policy';
 import { addDays, CalendarRangeError } from '../../core/calendar';
+import type { Bilingual } from '../../core/text';
 import type { Actor } from '../auth/access';
 import type { PolicyCatalog } from '../programmes/programmes.usecases';
 import type { EnterpriseRow } from '../registry/registry.repository';
@@ -84,6 +85,8 @@ export interface FilingDesk {
   actor: Actor;
   today: string;
   bankId: string;
+  /** The bank's name, for refusals that name it (its id where not given). */
+  bankName?: Bilingual;
   agreements: AgreementRow[];
 }
 
@@ -111,6 +114,16 @@ export const guarantorOf = (input: FilingInput): string | null =>
 export function disbursementProblem(field: string, disbursedOn: string, filedOn: string): FieldError | undefined {
   const latest = addDays(filedOn, 366);
   return disbursedOn > latest ? filingErrors.disbursedTooLate(field, filedOn) : undefined;
+}
+
+/** G1's refusal naming the bank and the programme asked for (its title when the catalog has it). */
+function noAgreement(desk: FilingDesk, programme: string | undefined) {
+  const title = programme ? (desk.catalog.current.find((p) => p.programme === programme)?.title ?? null) : null;
+  return filingErrors.noAgreement(
+    desk.bankName ?? { zh: desk.bankId, en: desk.bankId },
+    desk.today,
+    programme ? (title ?? { zh: programme, en: programme }) : undefined,
+  );
 }
 
 /**
@@ -149,7 +162,7 @@ export function planFiling({
   let decision: Decision;
   try {
     const inForce = policiesInForce(catalog.current, today, input.programme).filter((p) => agreed.has(p.programme));
-    if (inForce.length === 0) throw new FilingRefused([filingErrors.noAgreement(bankId, today, input.programme)]);
+    if (inForce.length === 0) throw new FilingRefused([noAgreement(desk, input.programme)]);
     decision = evaluateAcrossProgrammes(
       { ...loanCase, ...(input.programme ? { programme: input.programme } : {}) },
       inForce,

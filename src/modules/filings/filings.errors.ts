@@ -137,14 +137,14 @@ export const filingErrors = {
       },
     ]),
 
-  /** G1: the bank has no cooperation agreement in force (a reason, refused with FilingRefused). */
-  noAgreement: (bankId: string, today: string, programme?: string): RenderedReason => ({
+  /** G1: the bank (by name) has no cooperation agreement in force (a reason, refused with FilingRefused); the programme by its title. */
+  noAgreement: (bank: Bilingual, today: string, programme?: Bilingual): RenderedReason => ({
     rule: 'cooperation-agreement',
     fact: 'G1',
     cites: ['G1'],
     ok: false,
-    zh: `银行 ${bankId} 没有在 ${today} 有效的${programme ? ` ${programme} ` : ''}合作协议`,
-    en: `Bank ${bankId} has no cooperation agreement${programme ? ` for ${programme}` : ''} in force on ${today}`,
+    zh: `${bank.zh}没有在 ${today} 有效的${programme ? `“${programme.zh}”` : ''}合作协议`,
+    en: `${bank.en} has no cooperation agreement${programme ? ` for “${programme.en}”` : ''} in force on ${today}`,
   }),
 
   notAmendable: (status: string) =>

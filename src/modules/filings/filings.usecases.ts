@@ -132,7 +132,14 @@ async function planOneFiling({
   if (input.enterpriseId && input.creditCode && input.creditCode !== enterprise.creditCode)
     throw filingErrors.creditCodeMismatch();
   const quals = await registry.qualificationsOf([enterprise.id]);
-  const desk: FilingDesk = { catalog, actor, today, bankId, agreements: await filings.agreementsFor(bankId, today) };
+  const desk: FilingDesk = {
+    catalog,
+    actor,
+    today,
+    bankId,
+    bankName: { zh: bank.name, en: bank.nameEn ?? bank.name },
+    agreements: await filings.agreementsFor(bankId, today),
+  };
   const guarantorId = guarantorOf(input);
   const guarantors = new Set(
     guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : [],

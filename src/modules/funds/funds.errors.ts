@@ -1,12 +1,20 @@
 /** The refusals of funds, their top-ups and the cooperation agreements (`fund.*`, `agreement.*`, docs/API.md "Error codes"). */
 import { formatYuan, type Fen } from '../../core/money/money';
+import type { Bilingual } from '../../core/text';
 import { notFound, Problem } from '../shared/problem';
 
+/** A record by its id and its name in both languages (audit.names `entityNames`). */
+type Named = Bilingual & { id: string };
+
 export const fundErrors = {
-  idTaken: (id: string) =>
-    new Problem(409, 'Conflict', { en: `Fund ${id} exists already.`, zh: `补偿资金 ${id} 已存在。` }, [
-      { field: 'id', code: 'fund.id_taken', en: 'is taken', zh: '已被占用' },
-    ]),
+  /** The id is another fund's: that fund by its name, the id in parentheses. */
+  idTaken: (id: string, name: string) =>
+    new Problem(
+      409,
+      'Conflict',
+      { en: `Fund “${name}” (${id}) exists already.`, zh: `补偿资金“${name}”（${id}）已存在。` },
+      [{ field: 'id', code: 'fund.id_taken', en: 'is taken', zh: '已被占用' }],
+    ),
 
   programmeListedTwice: (i: number, programme: string) =>
     Problem.invalid([
@@ -69,13 +77,14 @@ export const agreementErrors = {
       },
     ]),
 
-  programmeNotRun: (fundId: string, programmeId: string) =>
+  /** The fund and the programme by their names, each id in parentheses for the operator. */
+  programmeNotRun: (fund: Named, programme: Named) =>
     Problem.invalid([
       {
         field: 'programmeId',
         code: 'agreement.programme_not_run',
-        en: `fund ${fundId} does not run programme ${programmeId}`,
-        zh: `补偿资金 ${fundId} 不执行政策项目 ${programmeId}`,
+        en: `fund “${fund.en}” (${fund.id}) does not run programme “${programme.en}” (${programme.id})`,
+        zh: `补偿资金“${fund.zh}”（${fund.id}）不执行政策项目“${programme.zh}”（${programme.id}）`,
       },
     ]),
 

@@ -14,6 +14,7 @@ import {
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
+import { entityNames } from '../audit/audit.names';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
@@ -33,7 +34,8 @@ export interface FundInput {
 export async function createFund({ db, actor, input }: { db: Db; actor: Actor; input: FundInput }) {
   return db.transaction(async (tx) => {
     const repo = createFundsRepository({ db: tx });
-    if (await repo.findFund(input.id)) throw fundErrors.idTaken(input.id);
+    const taken = await repo.findFund(input.id);
+    if (taken) throw fundErrors.idTaken(input.id, taken.name);
     for (const [i, p] of input.programmes.entries()) {
       if (input.programmes.indexOf(p) !== i) throw fundErrors.programmeListedTwice(i, p);
       if (!(await repo.programmeExists(p))) throw fundErrors.programmeUnknown(`programmes[${i}]`, p);
@@ -182,7 +184,17 @@ export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor
     if (!inst) throw agreementErrors.institutionUnknown(input.institutionId);
     if (input.quota !== undefined && inst.kind !== 'bank') throw agreementErrors.quotaOnlyForBank();
     const link = await repo.fundProgramme(input.fundId, input.programmeId);
-    if (!link) throw agreementErrors.programmeNotRun(input.fundId, input.programmeId);
+    if (!link) {
+      const names = await entityNames(tx, [
+        { entityKind: 'fund', entityId: input.fundId },
+        { entityKind: 'programme', entityId: input.programmeId },
+      ]);
+      const named = (kind: string, id: string) => {
+        const n = names.get(`${kind}\u0000${id}`);
+        return { id, zh: n?.zh ?? id, en: n?.en ?? id };
+      };
+      throw agreementErrors.programmeNotRun(named('fund', input.fundId), named('programme', input.programmeId));
+    }
     const dup = await repo.agreementsOf(input.fundId, input.programmeId, input.institutionId);
     if (dup.length) throw agreementErrors.exists();
     const id = randomUUID();

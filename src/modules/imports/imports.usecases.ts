@@ -263,7 +263,16 @@ export async function runImport({
     await repo.setStatus(job.id, 'running', holder);
   const stopBeating = heartbeat(db, job.id, holder);
   const state = { lastLine: job.lastLine, filed: job.filed, duplicates: job.duplicates, rejected: job.rejected };
-  const desk: FilingDesk = { catalog, actor, today, bankId: job.bankId, agreements: [] };
+  const bank = await createRegistryRepository({ db }).findInstitution(job.bankId);
+  const bankName = bank ? { zh: bank.name, en: bank.nameEn ?? bank.name } : undefined;
+  const desk: FilingDesk = {
+    catalog,
+    actor,
+    today,
+    bankId: job.bankId,
+    ...(bankName ? { bankName } : {}),
+    agreements: [],
+  };
   /** The chunks in transactions, oldest first: each commits only after the one before it has. */
   const committing: Promise<void>[] = [];
   let chunks = 0;

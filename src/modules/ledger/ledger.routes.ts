@@ -6,7 +6,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatYuan } from '../../core/money/money';
 import type { Db } from '../shared/db';
 import { requireActor, type AppEnv } from '../shared/http-env';
-import { errors, json, pathId } from '../shared/openapi';
+import { bilingualFields, errors, json, pathId } from '../shared/openapi';
+import { accountNames } from './ledger.names';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../shared/paging';
 import { ledgerErrors } from './ledger.errors';
 import { requestErrors } from '../shared/request.errors';
@@ -34,9 +35,14 @@ const verifySchema = z
 const auditVerifySchema = z
   .object({ ok: z.boolean(), rows: z.number(), head, violations: z.array(violation) })
   .openapi('AuditVerifyReport');
+const accountName = z.object(bilingualFields).openapi('LedgerAccountName', {
+  description: 'The account as people call it: its fund, what it holds, and the record it is for (a bank, a loan …)',
+  example: { zh: '亦庄科技金融风险补偿资金 · 现金', en: 'E-Town fund · cash' },
+});
 const accountSchema = z
   .object({
     id: z.string(),
+    name: accountName,
     ledger: z.enum(['liability', 'cny']),
     code: z.string(),
     flags: z.number().int(),
@@ -56,7 +62,9 @@ const transferSchema = z
     id: z.string(),
     kind: z.enum(['single', 'pending', 'post', 'void']),
     debit: z.string(),
+    debitName: accountName,
     credit: z.string(),
+    creditName: accountName,
     amount: yuan,
     ledger: z.string(),
     code: z.string(),
@@ -162,10 +170,15 @@ export function ledgerRoutes({ db }: { db: Db }) {
     .openapi(routes.accounts, async (c) => {
       requireActor(c, 'ledger:read');
       const items = await listAccounts({ db, fundId: c.req.valid('query').fundId });
+      const names = await accountNames(
+        db,
+        items.map((a) => a.id),
+      );
       return c.json(
         {
           items: items.map((a) => ({
             ...a,
+            name: names.get(a.id) ?? { zh: a.id, en: a.id },
             ledger: a.ledger as 'liability' | 'cny',
             version: a.version.toString(),
             debitsPending: formatYuan(a.debitsPending),
@@ -223,11 +236,18 @@ export function ledgerRoutes({ db }: { db: Db }) {
         ...(cursor ? { afterSeq: BigInt(cursor.id) } : {}),
       });
       const page = pageOf(rows, q.limit, (t) => ({ value: null, id: t.seq.toString() }));
+      const names = await accountNames(
+        db,
+        page.items.flatMap((t) => [t.debit, t.credit]),
+      );
+      const nameOf = (id: string) => names.get(id) ?? { zh: id, en: id };
       return c.json(
         {
           nextCursor: page.nextCursor,
           items: page.items.map((t) => ({
             ...t,
+            debitName: nameOf(t.debit),
+            creditName: nameOf(t.credit),
             kind: t.kind as 'single',
             seq: t.seq.toString(),
             amount: formatYuan(t.amount),

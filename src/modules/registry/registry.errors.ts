@@ -1,6 +1,7 @@
 /** The refusals of the registry — enterprises and institutions (`registry.*`, docs/API.md "Error codes"). */
 import type { z } from 'zod';
 import { notFound, Problem, type FieldError } from '../shared/problem';
+import type { Bilingual } from '../../core/text';
 import { requestErrors } from '../shared/request.errors';
 
 const creditCodeTaken = (field: string): FieldError => ({
@@ -52,10 +53,14 @@ export const registryErrors = {
       },
     ),
 
-  institutionTaken: (id: string) =>
-    new Problem(409, 'Conflict', { en: `Institution ${id} exists already.`, zh: `机构 ${id} 已存在。` }, [
-      { field: 'id', code: 'registry.institution_taken', en: 'is taken', zh: '已被占用' },
-    ]),
+  /** The id is another institution's: that one by its name, the id in parentheses. */
+  institutionTaken: (id: string, name: Bilingual) =>
+    new Problem(
+      409,
+      'Conflict',
+      { en: `Institution “${name.en}” (${id}) exists already.`, zh: `机构“${name.zh}”（${id}）已存在。` },
+      [{ field: 'id', code: 'registry.institution_taken', en: 'is taken', zh: '已被占用' }],
+    ),
 
   enterpriseNotFound: (id?: string) =>
     notFound({

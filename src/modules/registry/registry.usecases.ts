@@ -242,7 +242,8 @@ export async function registerInstitution({
   input: z.output<typeof institutionInput>;
   actor?: Actor;
 }) {
-  if (await repo.findInstitution(input.id)) throw registryErrors.institutionTaken(input.id);
+  const taken = await repo.findInstitution(input.id);
+  if (taken) throw registryErrors.institutionTaken(input.id, { zh: taken.name, en: taken.nameEn ?? taken.name });
   await repo.insertInstitution({ ...input, nameEn: input.nameEn ?? null });
   const after = institutionView((await repo.findInstitution(input.id))!);
   await repo.recordAudit({

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
+import type { Db } from '../shared/db';
 import { CONTENT_TYPES, EXPORT_FORMATS, tableOf, toCsv, toXlsx, type ReportTable } from './reports.export';
 import {
   atClaimRow,
@@ -26,12 +27,17 @@ import {
   replicationLag,
   riskSharing,
 } from './reports.usecases';
+import { requestLang, withNames } from './reports.names';
 
 const tags = ['reports'];
 const format = z
   .enum(EXPORT_FORMATS)
   .default('json')
   .openapi({ description: 'json, or csv (UTF-8 with BOM) / xlsx to download' });
+const lang = z.enum(['zh', 'en']).optional().openapi({
+  description:
+    'The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh',
+});
 const fundId = z.string().min(1).max(100).optional().openapi({ example: 'etown' });
 const files = {
   'text/csv': { schema: z.string() },
@@ -63,7 +69,7 @@ const routes = {
     tags,
     summary:
       'The fund’s position from its ledger: capital, cash, committed liability, capacity left, limit, leverage, payouts, refunds',
-    request: { query: z.object({ fundId, format }) },
+    request: { query: z.object({ fundId, format, lang }) },
     responses: responses(z.object({ items: z.array(positionRow), ...lag }), 'One row per fund'),
   }),
   banks: createRoute({
@@ -73,7 +79,7 @@ const routes = {
     summary: 'Per bank: NPL ratio, claim ratio and net compensation against G4’s thresholds, and the breaker’s state',
     description:
       'With `fundId`: the banks that filed under that fund, their loans, outstanding and NPL (and NPL ratio) in that fund; the claim ratio, compensation and breaker stay the bank’s own over all its filings (G4 judges a bank, not a fund).',
-    request: { query: z.object({ fundId, format }) },
+    request: { query: z.object({ fundId, format, lang }) },
     responses: responses(z.object({ items: z.array(bankRow), ...lag }), 'One row per bank (a bank sees its own)'),
   }),
   breakdown: createRoute({
@@ -81,7 +87,7 @@ const routes = {
     path: '/api/reports/breakdown',
     tags,
     summary: 'The book by bank, programme, loan kind or filing month',
-    request: { query: z.object({ by: z.enum(BREAKDOWNS).openapi({ example: 'bank' }), fundId, format }) },
+    request: { query: z.object({ by: z.enum(BREAKDOWNS).openapi({ example: 'bank' }), fundId, format, lang }) },
     responses: responses(
       z.object({ by: z.enum(BREAKDOWNS), items: z.array(breakdownRowDoc), ...lag }),
       'One row per group',
@@ -92,7 +98,7 @@ const routes = {
     path: '/api/reports/monthly',
     tags,
     summary: 'Filings, payouts and recoveries by month (dashboard charts)',
-    request: { query: z.object({ fundId, format }) },
+    request: { query: z.object({ fundId, format, lang }) },
     responses: responses(z.object({ items: z.array(monthlyRow), ...lag }), 'One row per month'),
   }),
   riskSharing: createRoute({
@@ -100,14 +106,15 @@ const routes = {
     path: '/api/reports/risk-sharing',
     tags,
     summary: 'The risk-sharing split of the book: each party’s share (F14–F16, G7) and amounts at claim time',
-    request: { query: z.object({ fundId, format }) },
+    request: { query: z.object({ fundId, format, lang }) },
     responses: responses(riskSharingReport.extend(lag), 'The split'),
   }),
 };
 
-/** The figures as JSON, or as a download named after the report and the day. */
+/** The figures as JSON, or as a download named after the report and the day, with names beside the codes. */
 async function answer(
   c: Context<AppEnv>,
+  db: Db,
   fmt: (typeof EXPORT_FORMATS)[number],
   name: string,
   body: unknown,
@@ -116,7 +123,9 @@ async function answer(
 ) {
   if (fmt === 'json') return c.json(body as never, 200);
   const file = `backstop-${name}-${today}.${fmt}`;
-  const bytes = fmt === 'csv' ? toCsv(tables()[0]!) : await toXlsx(tables());
+  const language = requestLang(c.req.query('lang'), c.req.header('accept-language'));
+  const named = await Promise.all(tables().map((t) => withNames(db, t, language)));
+  const bytes = fmt === 'csv' ? toCsv(named[0]!) : await toXlsx(named);
   return c.body(new Uint8Array(bytes), 200, {
     'content-type': CONTENT_TYPES[fmt],
     'content-disposition': `attachment; filename="${file}"`,
@@ -134,6 +143,7 @@ export function reportsRoutes(ops: OperationsDeps) {
       const items = await fundPosition({ db, fundId: q.fundId });
       return answer(
         c,
+        db,
         q.format,
         'position',
         { items, ...(await lagOf()) },
@@ -147,6 +157,7 @@ export function reportsRoutes(ops: OperationsDeps) {
       const items = await bankRatios({ db, catalog: ops.catalog(), actor, fundId: q.fundId });
       return answer(
         c,
+        db,
         q.format,
         'banks',
         { items, ...(await lagOf()) },
@@ -160,6 +171,7 @@ export function reportsRoutes(ops: OperationsDeps) {
       const items = await breakdown({ db, actor, by: q.by, fundId: q.fundId });
       return answer(
         c,
+        db,
         q.format,
         `by-${q.by}`,
         { by: q.by, items, ...(await lagOf()) },
@@ -173,6 +185,7 @@ export function reportsRoutes(ops: OperationsDeps) {
       const items = await monthly({ db, actor, fundId: q.fundId });
       return answer(
         c,
+        db,
         q.format,
         'monthly',
         { items, ...(await lagOf()) },
@@ -187,6 +200,7 @@ export function reportsRoutes(ops: OperationsDeps) {
       const { parties, atClaim, ...book } = split;
       return answer(
         c,
+        db,
         q.format,
         'risk-sharing',
         { ...split, ...(await lagOf()) },

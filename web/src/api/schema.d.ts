@@ -5365,8 +5365,14 @@ export interface paths {
           limit?: number;
           /** @description the `nextCursor` of the previous page (a sequence number) */
           cursor?: number;
+          /** @description the kind of record (`claim`, `filing`, `enterprise`, `institution`, `fund`, `user` …) */
           entityKind?: string;
+          /** @description the record’s id, exactly */
           entityId?: string;
+          /** @description the record by name or readable number: its id, the beginning of a claim number (BP-2026-000123, a recovery by its claim’s) or a contract number or credit code, or a part of the name of an enterprise, institution, fund, agreement’s institution or programme, or person */
+          entity?: string;
+          /** @description who did it: a username, or a part of a display name */
+          actor?: string;
         };
         header?: never;
         path?: never;
@@ -6082,6 +6088,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6161,6 +6169,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6238,6 +6248,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6316,6 +6328,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -6392,6 +6406,8 @@ export interface paths {
           fundId?: string;
           /** @description json, or csv (UTF-8 with BOM) / xlsx to download */
           format?: 'json' | 'csv' | 'xlsx';
+          /** @description The language of the name columns a download adds beside the codes (and of their headers); else Accept-Language, else zh */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;
@@ -8610,7 +8626,14 @@ export interface components {
     AuditEntry: {
       seq: number;
       at: string;
+      /** @description the username of who did it */
       actor: string;
+      /** @description who did it, by their display name and role; null for a username no longer a user’s */
+      actorName: {
+        displayName: string;
+        /** @example manager */
+        role: string;
+      } | null;
       /** @example claim.approve */
       action: string;
       entityKind: string;
@@ -8704,6 +8727,7 @@ export interface components {
     };
     LedgerAccount: {
       id: string;
+      name: components['schemas']['LedgerAccountName'];
       /** @enum {string} */
       ledger: 'liability' | 'cny';
       code: string;
@@ -8720,6 +8744,19 @@ export interface components {
       /** @example 1000000.00 */
       creditsPosted: string;
       version: string;
+    };
+    /**
+     * @description The account as people call it: its fund, what it holds, and the record it is for (a bank, a loan …)
+     * @example {
+     *       "zh": "亦庄科技金融风险补偿资金 · 现金",
+     *       "en": "E-Town fund · cash"
+     *     }
+     */
+    LedgerAccountName: {
+      /** @description In Chinese */
+      zh: string;
+      /** @description In English */
+      en: string;
     };
     LedgerBalance: {
       version: string;
@@ -8739,7 +8776,9 @@ export interface components {
       /** @enum {string} */
       kind: 'single' | 'pending' | 'post' | 'void';
       debit: string;
+      debitName: components['schemas']['LedgerAccountName'];
       credit: string;
+      creditName: components['schemas']['LedgerAccountName'];
       /** @example 1000000.00 */
       amount: string;
       ledger: string;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { auditActionLabel, auditEntityKindLabel } from '../../../src/core/audit-words';
+import { AUDIT_ENTITY_KINDS, auditActionLabel, auditEntityKindLabel } from '../../../src/core/audit-words';
 import { api, qs } from '../api/client';
 import type { AuditVerifyReport, LedgerVerifyReport, ResponseOf } from '../api/types';
 import { can, useAuth } from '../auth/auth';
@@ -61,13 +61,33 @@ function AuditEntity({ entry, lang }: { entry: Entry; lang: 'zh' | 'en' }) {
   );
 }
 
+/**
+ * Who did it: their name and role (unless the name says it already, as the demo's 张经理（托管机构）
+ * does), the username beneath (and alone, for one no longer a user's).
+ */
+function AuditActor({ entry }: { entry: Entry }) {
+  const { t } = useTranslation();
+  const who = entry.actorName;
+  if (!who) return <code>{entry.actor}</code>;
+  const role = t(`role.${who.role}`, { defaultValue: who.role });
+  return (
+    <span title={entry.actor}>
+      {who.displayName}
+      {!who.displayName.includes(role) && <span className="muted"> · {role}</span>}
+      <br />
+      <code className="muted small">{entry.actor}</code>
+    </span>
+  );
+}
+
 export default function AuditPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language.startsWith('zh') ? 'zh' : 'en';
   const { user } = useAuth();
   const [actor, setActor] = useState('');
   const [entity, setEntity] = useState('');
-  const [filter, setFilter] = useState({ actor: '', entityId: '' });
+  const [kind, setKind] = useState('');
+  const [filter, setFilter] = useState({ actor: '', entity: '', entityKind: '' });
   const pages = useCursorPages();
   const log = useQuery({
     queryKey: ['audit', filter, pages.cursor],
@@ -120,16 +140,37 @@ export default function AuditPage() {
         onSubmit={(e) => {
           e.preventDefault();
           pages.reset();
-          setFilter({ actor: actor.trim(), entityId: entity.trim() });
+          setFilter({ actor: actor.trim(), entity: entity.trim(), entityKind: kind });
         }}
       >
         <div className="field">
           <label htmlFor="a-actor">{t('audit.actor')}</label>
-          <input id="a-actor" value={actor} onChange={(e) => setActor(e.target.value)} />
+          <input
+            id="a-actor"
+            value={actor}
+            placeholder={t('audit.actorPlaceholder')}
+            onChange={(e) => setActor(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="a-kind">{t('audit.entityKind')}</label>
+          <select id="a-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">{t('common.all')}</option>
+            {Object.keys(AUDIT_ENTITY_KINDS).map((k) => (
+              <option key={k} value={k}>
+                {auditEntityKindLabel(k, lang)}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor="a-entity">{t('audit.entity')}</label>
-          <input id="a-entity" value={entity} onChange={(e) => setEntity(e.target.value)} />
+          <input
+            id="a-entity"
+            value={entity}
+            placeholder={t('audit.entityPlaceholder')}
+            onChange={(e) => setEntity(e.target.value)}
+          />
         </div>
         <button type="submit">{t('common.search')}</button>
       </form>
@@ -150,7 +191,9 @@ export default function AuditPage() {
             <tr key={r.seq}>
               <td>{r.seq}</td>
               <td>{dateTime(r.at)}</td>
-              <td>{r.actor}</td>
+              <td data-testid="audit-actor">
+                <AuditActor entry={r} />
+              </td>
               <td data-testid="audit-action">
                 <span title={r.action}>{auditActionLabel(r.action, lang)}</span>
               </td>

@@ -91,3 +91,16 @@ export function IndustryName({ code }: { code: string | null | undefined }) {
   if (!code) return <>—</>;
   return <span title={code}>{label(code, zh(i18n.language) ? 'zh' : 'en')}</span>;
 }
+
+/** A ledger account by its name (the server's, in both languages), its id beneath and on hover. */
+export function AccountName({ id, name }: { id: string; name: { zh: string; en: string } | undefined }) {
+  const { i18n } = useTranslation();
+  const text = name ? (zh(i18n.language) ? name.zh : name.en) : id;
+  return (
+    <span title={id} data-account={id}>
+      {text}
+      <br />
+      <code className="muted small">{id}</code>
+    </span>
+  );
+}

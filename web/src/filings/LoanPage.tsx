@@ -14,7 +14,7 @@ import { Field, MoneyField } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 import { WriteOffCard } from './WriteOffCard';
-import { BankName, GuarantorName, ProgrammeName } from '../components/names';
+import { AccountName, BankName, GuarantorName, ProgrammeName } from '../components/names';
 
 export default function LoanPage() {
   const { id = '' } = useParams();
@@ -238,10 +238,10 @@ export default function LoanPage() {
                   {t(`ledgerName.${x.ledger}`, { defaultValue: x.ledger })} · <code>{x.code}</code>
                 </td>
                 <td>
-                  <code>{x.debit}</code>
+                  <AccountName id={x.debit} name={x.debitName} />
                 </td>
                 <td>
-                  <code>{x.credit}</code>
+                  <AccountName id={x.credit} name={x.creditName} />
                 </td>
                 <td className="num">
                   <Money value={x.amount} />

@@ -150,10 +150,18 @@ export default function ReportsPage() {
             </select>
           </div>
         )}
-        <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'csv' })}`} download>
+        <a
+          className="btn"
+          href={`/api/reports/${report}${qs({ ...params, format: 'csv', lang: zh ? 'zh' : 'en' })}`}
+          download
+        >
           {t('rep.csv')}
         </a>
-        <a className="btn" href={`/api/reports/${report}${qs({ ...params, format: 'xlsx' })}`} download>
+        <a
+          className="btn"
+          href={`/api/reports/${report}${qs({ ...params, format: 'xlsx', lang: zh ? 'zh' : 'en' })}`}
+          download
+        >
           {t('rep.xlsx')}
         </a>
       </div>
