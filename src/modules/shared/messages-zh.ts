@@ -124,7 +124,6 @@ const ZH: [RegExp, Zh][] = [
   [/^is not a registered institution: (.+)$/, (m) => `不是已登记的机构：${m[1]}`],
   [/^is not a programme: (.+)$/, (m) => `不是已有的政策项目：${m[1]}`],
   [/^lists (.+) a second time$/, (m) => `重复列出 ${m[1]}`],
-  [/^fund (.+) does not run programme (.+)$/, (m) => `补偿资金 ${m[1]} 不执行政策项目 ${m[2]}`],
   [/^has an agreement already$/, '已有合作协议'],
   [/^only a bank’s agreement has a quota$/, '只有银行的合作协议可设额度'],
   [/^this agreement has no quota/, '该合作协议未设额度，其备案占用补偿资金的总额度'],
