@@ -207,6 +207,16 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
   return { from, to, variants: V, years: Y, losses, weights };
 }
 
+/** The buffers of a block's arrays, to move them to or from a worker thread. */
+export function blockBuffers(b: ScenarioBlock): ArrayBufferLike[] {
+  const f = b.fund;
+  return [
+    b.losses.buffer,
+    b.weights.buffer,
+    ...(f ? [f.paid.buffer, f.held.buffer, f.queued.buffer, f.due.buffer, f.waited.buffer, f.exhausted.buffer] : []),
+  ];
+}
+
 /** Joins blocks in scenario order, whatever order they came back in. */
 export function mergeBlocks(blocks: readonly ScenarioBlock[]): ScenarioBlock {
   const sorted = [...blocks].sort((a, b) => a.from - b.from);
