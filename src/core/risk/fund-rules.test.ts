@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loansOf } from './books.fixture';
+import { replayYear, riskContributions } from './contributions';
 import { exhaustionYears, type FundPlan } from './fund-paths';
 import { fundPathYears, MONTHS, type FundRules } from './fund-rules';
 import { simulateScenarios, yearLosses, type MonteCarloSpec, type ScenarioBlock } from './monte-carlo';
@@ -376,5 +377,20 @@ describe('what goes in comes out', () => {
     expect(() => withRules(p, spec(), { reviewYears: -1 })).toThrow(/fundRules\.reviewYears/);
     expect(() => withRules(p, spec(), { pdByYearOfLife: [1, -2] })).toThrow(/fundRules\.pdByYearOfLife\[1\]/);
     expect(() => withRules(p, spec(), { newFilingsPerYear: Number.NaN })).toThrow(/fundRules\.newFilingsPerYear/);
+  });
+});
+
+describe('risk contributions of a run with the fund’s rules', () => {
+  it('replay year 1 by the rules’ engine and add up to its ES', () => {
+    const p = lifeBook(60, 0.05, (i) => ({ remainingYears: (i % 4) * 0.4, ageYears: i % 3, bank: `b${i % 2}` }));
+    const s = spec({ scenarios: 2000, fundRules: { plan: ample, runOff: true, pdByYearOfLife: [2, 0.5] } });
+    const b = run(p, s);
+    for (let k = 0; k < 50; k++) {
+      const sum = replayYear(p, s, k).reduce((a, i) => a + p.payouts[i]!, 0);
+      expect(sum).toBe(b.losses[k * 3]);
+    }
+    const c = riskContributions(p, s, b, 0, 0.99);
+    expect(sumOf(c.expectedShortfallByLoan)).toBeCloseTo(c.expectedShortfall, 0);
+    expect(c.expectedShortfall).toBeGreaterThan(0);
   });
 });

@@ -134,7 +134,14 @@ class Claims {
   }
 }
 
-export function simulateFundRules(p: Portfolio, spec: MonteCarloSpec, from: number, to: number): ScenarioBlock {
+/** `onYearOneDefault`: called with each loan that defaults in year 1 (the contributions' replay). */
+export function simulateFundRules(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  from: number,
+  to: number,
+  onYearOneDefault?: (loan: number) => void,
+): ScenarioBlock {
   const rules = spec.fundRules!;
   checkFundRules(p, rules);
   const V = p.variants.length;
@@ -211,6 +218,7 @@ export function simulateFundRules(p: Portfolio, spec: MonteCarloSpec, from: numb
       model.startYear(rng);
       const at = ((s - from) * Y + y) * V;
       const claim = (i: number, f: number) => {
+        if (y === 0) onYearOneDefault?.(i);
         const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
         claims.push(i, Math.min(month, horizon));
         for (let v = 0; v < V; v++) losses[at + v]! += payouts[i * V + v]!;
@@ -351,6 +359,13 @@ export function simulateFundRules(p: Portfolio, spec: MonteCarloSpec, from: numb
       out.exhausted[s * V + v] = exhausted;
     }
   }
+}
+
+/** The loans (portfolio order) that default in year 1 of scenario s under the fund's rules: that year's draws again. */
+export function replayFundRulesYear(p: Portfolio, spec: MonteCarloSpec, s: number): number[] {
+  const out: number[] = [];
+  simulateFundRules(p, { ...spec, years: 1, scenarios: Math.max(spec.scenarios, s + 1) }, s, s + 1, (i) => out.push(i));
+  return out;
 }
 
 /**

@@ -184,7 +184,7 @@ export const simulationInput = z.strictObject({
         .default(0)
         .openapi({
           description:
-            "New filings per year from year 2, alike to the book, as a share of its loans (0.3 = 30% of the book's loans a year); \"history\" = the live book's own: loans filed in the last year ÷ active loans",
+            'New filings per year from year 2, alike to the book, as a share of its loans (0.3 = 30% of the book\'s loans a year); "history" = the live book\'s own: loans filed in the last year ÷ active loans',
         }),
       review: z
         .union([
@@ -209,8 +209,7 @@ export const simulationInput = z.strictObject({
         .max(50, 'at most 50 multipliers')
         .optional()
         .openapi({
-          description:
-            "PD multipliers by year of a loan's life (1st, 2nd, …; the last holds after); default [1]",
+          description: "PD multipliers by year of a loan's life (1st, 2nd, …; the last holds after); default [1]",
           example: [0.6, 1.3, 1],
         }),
     })
@@ -349,11 +348,11 @@ const variantReport = z
       .array(
         z.object({
           year: z.number(),
-          claims: money('Expected claims arising from the year\'s defaults, yuan'),
+          claims: money("Expected claims arising from the year's defaults, yuan"),
           paid: money('Expected paid in the year, yuan'),
           held: money("Expected held by the banks' breakers (G4), yuan"),
-          queued: money('Expected waiting for cash at the year\'s end (R7a), yuan'),
-          queueProbability: z.number().openapi({ description: 'P(claims wait at the year\'s end)' }),
+          queued: money("Expected waiting for cash at the year's end (R7a), yuan"),
+          queueProbability: z.number().openapi({ description: "P(claims wait at the year's end)" }),
           claimWaits: z
             .number()
             .openapi({ description: 'P(a claim falling due in the year waits): claims that waited ÷ claims due' }),

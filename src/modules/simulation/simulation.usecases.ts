@@ -453,7 +453,12 @@ async function fundRulesOf({
       ? 0
       : r === 'policy'
         ? Math.max(
-            ...policies.map((p) => Math.max(DECISION_WORKING_DAYS, p.claimStages.reduce((t, st) => t + st.workingDays, 0))),
+            ...policies.map((p) =>
+              Math.max(
+                DECISION_WORKING_DAYS,
+                p.claimStages.reduce((t, st) => t + st.workingDays, 0),
+              ),
+            ),
           ) / WORKING_DAYS_PER_YEAR
         : 'months' in r
           ? r.months / 12

@@ -344,7 +344,10 @@ export function simulateCommand(): Command {
       '--factor-persistence <φ>',
       "φ of the global factor's AR(1) over the years: a bad year makes the next worse (0 = independent years)",
     )
-    .option('--run-off', 'the fund\'s rules: loans mature at their maturity (needs --cash; a CSV\'s remainingYears column)')
+    .option(
+      '--run-off',
+      "the fund's rules: loans mature at their maturity (needs --cash; a CSV's remainingYears column)",
+    )
     .option(
       '--new-filings <SHARE|history>',
       "the fund's rules: new filings per year from year 2, alike to the book, as a share of its loans; history = the live book's own last year",
