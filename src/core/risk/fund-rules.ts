@@ -114,23 +114,34 @@ export function checkFundRules(p: Portfolio, r: FundRules): void {
 /** A cohort's loan k of m in a cell of n loans copies loan ⌊k·n/m⌋: spread evenly over the cell (sorted by payout). */
 const templateOf = (k: number, n: number, m: number): number => Math.floor((k * n) / m);
 
-/** Growable per-scenario list of claims: the loan (portfolio index) and the month it falls due. */
+/**
+ * Growable per-scenario list of claims: the month each falls due, its amount under each variant,
+ * and (for the breaker) the loan's exposure and bank — copied as the claim arises, so that paying
+ * them in due order reads this small list, not the book's large arrays at random.
+ */
 class Claims {
-  loan = new Int32Array(1024);
   month = new Int32Array(1024);
+  amount: Float64Array;
+  exposure = new Float64Array(1024);
+  bank = new Int32Array(1024);
+  /** Scratch: the claims in due order. */
+  order = new Int32Array(1024);
   length = 0;
-  push(loan: number, month: number): void {
-    if (this.length === this.loan.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.loan = grow(this.loan);
-      this.month = grow(this.month);
-    }
-    this.loan[this.length] = loan;
-    this.month[this.length++] = month;
+  constructor(private readonly variants: number) {
+    this.amount = new Float64Array(1024 * variants);
+  }
+  grow(): void {
+    const n = this.month.length * 2;
+    const more = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.month = more(this.month, n);
+    this.amount = more(this.amount, n * this.variants);
+    this.exposure = more(this.exposure, n);
+    this.bank = more(this.bank, n);
+    this.order = new Int32Array(n);
   }
 }
 
@@ -197,32 +208,71 @@ export function simulateFundRules(
     exhausted: new Int32Array(n * V),
   };
   const factor = new Float64Array(S);
-  const claims = new Claims();
+  const claims = new Claims(V);
+  // the payment pass's scratch, per variant (see payClaims)
+  const paidByYear = new Float64Array(Y);
+  const paidByBankYear = new Float64Array(B * Y);
+  const claimed = new Float64Array(B);
+  const net = new Float64Array(B);
+  const filed = new Float64Array(B);
+  let queue: Int32Array = new Int32Array(1024);
   const horizon = Y * MONTHS; // claims due at or after it are not paid within the run
   const table = NO_DEFAULT_INV;
   const tableSize = table.length;
 
+  // the scenario's state the claims are written with (no closures made in the loops)
+  let y = 0;
+  let at = 0;
+  let aux = new Rng(0, 0);
+  const claim = (i: number, f: number) => {
+    if (y === 0) onYearOneDefault?.(i);
+    const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
+    if (claims.length === claims.month.length) claims.grow();
+    const k = claims.length++;
+    claims.month[k] = month < horizon ? month : horizon;
+    for (let v = 0; v < V; v++) {
+      const x = payouts[i * V + v]!;
+      losses[at + v]! += x;
+      claims.amount[k * V + v] = x;
+    }
+    if (breaker) {
+      claims.exposure[k] = exposure[i]!;
+      claims.bank[k] = bankOf ? bankOf[i]! : 0;
+    }
+  };
+  /** A loan of the starting book that is a candidate at qMax: a claim with its own PD this year. */
+  const visit = (i: number, q: number, qMax: number) => {
+    if (plainBook) return claim(i, 1);
+    const f = runOff ? Math.min(1, Math.max(0, remaining![i]! - y)) : 1;
+    if (f <= 0) return;
+    const life = Math.floor(age ? age[i]! : 0) + y;
+    const own = Math.min(1, mult[life < K ? life : K - 1]! * q);
+    const pi = f >= 1 ? own : -Math.expm1(f * Math.log1p(-Math.min(own, 1 - 1e-16)));
+    if (pi >= qMax || aux.uniform() * qMax < pi) claim(i, f);
+  };
+  /** A cohort's copy of loan i, in its year `life` (0-based), a candidate at qc: a claim unless past its term. */
+  const visitCopy = (i: number, life: number, qc: number) => {
+    const term = runOff ? remaining![i]! + (age ? age[i]! : 0) : Infinity;
+    const f = Math.min(1, Math.max(0, term - life));
+    if (f <= 0) return;
+    if (f >= 1 || aux.uniform() < -Math.expm1(f * Math.log1p(-Math.min(qc, 1 - 1e-16))) / qc) claim(i, f);
+  };
+
   for (let s = from; s < to; s++) {
     const rng = new Rng(spec.seed, s);
     // the thinning and the times: a stream of their own, so the defaults' draws stay the plain run's
-    const aux = new Rng(spec.seed ^ 0x5f3759df, s);
+    aux = new Rng(spec.seed ^ 0x5f3759df, s);
     let weight = 1;
     let z = 0;
     claims.length = 0;
     model.startScenario(rng);
-    for (let y = 0; y < Y; y++) {
+    for (y = 0; y < Y; y++) {
       const e0 = rng.normal() + spec.shift;
       if (spec.shift !== 0) weight *= Math.exp(-spec.shift * e0 + 0.5 * spec.shift * spec.shift);
       z = nextFactor(phi, z, e0, y);
       for (let k = 0; k < S; k++) factor[k] = c === 1 ? z : sc * z + si * rng.normal();
       model.startYear(rng);
-      const at = ((s - from) * Y + y) * V;
-      const claim = (i: number, f: number) => {
-        if (y === 0) onYearOneDefault?.(i);
-        const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
-        claims.push(i, Math.min(month, horizon));
-        for (let v = 0; v < V; v++) losses[at + v]! += payouts[i * V + v]!;
-      };
+      at = ((s - from) * Y + y) * V;
       for (let j = 0; j < C; j++) {
         const cell = p.cells[j]!;
         const count = cell.count;
@@ -251,31 +301,30 @@ export function simulateFundRules(
             if (q < 1 && e < 0) e = rng.exponential();
           }
         }
-        // the starting book: candidates at the largest multiplier, thinned to each loan's own PD
+        // the starting book: candidates at the largest multiplier (geometric skips, the plain run's draws), thinned
         const qMax = Math.min(1, mMax * q);
-        const visit = (i: number) => {
-          if (plainBook) return claim(i, 1);
-          const f = runOff ? Math.min(1, Math.max(0, remaining![i]! - y)) : 1;
-          if (f <= 0) return;
-          const life = Math.floor(age ? age[i]! : 0) + y;
-          const own = Math.min(1, mult[life < K ? life : K - 1]! * q);
-          const pi = f >= 1 ? own : -Math.expm1(f * Math.log1p(-Math.min(own, 1 - 1e-16)));
-          if (pi >= qMax || aux.uniform() * qMax < pi) claim(i, f);
-        };
-        skipOver(count, qMax, e, rng, (k) => visit(base + k));
+        if (qMax >= 1) for (let k = 0; k < count; k++) visit(base + k, q, qMax);
+        else if (qMax > 0) {
+          const inv = -1 / Math.log1p(-qMax);
+          for (let k = Math.floor((e < 0 ? rng.exponential() : e) * inv); k < count;) {
+            visit(base + k, q, qMax);
+            k += 1 + Math.floor(rng.exponential() * inv);
+          }
+        }
         // the cohorts filed at the start of years 2…y+1, each of m copies
         const m = cohortSize[j]!;
         for (let filed = 1; filed <= y && m > 0; filed++) {
           const life = y - filed;
           const qc = Math.min(1, mult[life < K ? life : K - 1]! * q);
           if (qc <= 0) continue;
-          skipOver(m, qc, -1, rng, (k) => {
-            const i = base + templateOf(k, count, m);
-            const term = runOff ? remaining![i]! + (age ? age[i]! : 0) : Infinity;
-            const f = Math.min(1, Math.max(0, term - life));
-            if (f <= 0) return;
-            if (f >= 1 || aux.uniform() < -Math.expm1(f * Math.log1p(-Math.min(qc, 1 - 1e-16))) / qc) claim(i, f);
-          });
+          if (qc >= 1) for (let k = 0; k < m; k++) visitCopy(base + templateOf(k, count, m), life, qc);
+          else {
+            const inv = -1 / Math.log1p(-qc);
+            for (let k = Math.floor(rng.exponential() * inv); k < m;) {
+              visitCopy(base + templateOf(k, count, m), life, qc);
+              k += 1 + Math.floor(rng.exponential() * inv);
+            }
+          }
         }
       }
     }
@@ -284,76 +333,101 @@ export function simulateFundRules(
   }
   return { from, to, variants: V, years: Y, losses, weights, fund: out };
 
-  /** The fund's cash over the scenario's claims in due order, one path per variant. */
+  /**
+   * The fund's cash over the scenario's claims in due order, one path per variant. Written without
+   * closures: cash and the sums stay in registers (a captured double is boxed at every change).
+   */
   function payClaims(s: number): void {
     // counting sort of the claims by due month
     const start = new Int32Array(horizon + 2);
     for (let k = 0; k < claims.length; k++) start[claims.month[k]! + 1]!++;
     for (let m = 1; m < start.length; m++) start[m]! += start[m - 1]!;
-    const order = new Int32Array(claims.length);
+    const order = claims.order;
     const fill = start.slice();
-    for (let k = 0; k < claims.length; k++) order[fill[claims.month[k]!]!++] = claims.loan[k]!;
+    for (let k = 0; k < claims.length; k++) order[fill[claims.month[k]!]!++] = k;
+    const amounts = claims.amount;
+    const banks = claims.bank;
+    const rate = plan.recoveryRate ?? 0;
+    const delay = plan.recoveryDelayYears ?? 1;
     for (let v = 0; v < V; v++) {
       let cash = plan.cash;
-      const paidByYear = new Float64Array(Y);
-      const paidByBankYear = breaker ? new Float64Array(B * Y) : undefined;
-      const claimed = new Float64Array(B);
-      const net = new Float64Array(B);
-      const filed = Float64Array.from(filedAtStart);
-      const queue: number[] = []; // loan indices, first in first out
+      paidByYear.fill(0);
+      paidByBankYear.fill(0);
+      claimed.fill(0);
+      net.fill(0);
+      filed.set(filedAtStart);
+      let queueLength = 0;
       let head = 0;
       let queuedSum = 0;
       let exhausted = 0;
-      const rate = plan.recoveryRate ?? 0;
-      const delay = plan.recoveryDelayYears ?? 1;
-      const pay = (i: number, y: number, amount: number) => {
-        cash -= amount;
-        paidByYear[y]! += amount;
-        out.paid[(s * Y + y) * V + v]! += amount;
-        if (paidByBankYear) {
-          const b = bankOf ? bankOf[i]! : 0;
-          net[b]! += amount;
-          paidByBankYear[b * Y + y]! += amount;
-        }
-      };
-      const recover = (from: number) => {
-        cash += rate * paidByYear[from]!;
-        if (paidByBankYear) for (let b = 0; b < B; b++) net[b]! -= rate * paidByBankYear[b * Y + from]!;
-      };
       for (let y = 0; y < Y; y++) {
-        cash += plan.topUps?.[y] ?? 0;
-        if (delay > 0 && y - delay >= 0) recover(y - delay);
-        if (breaker && y > 0) for (let b = 0; b < B; b++) filed[b]! += filedPerCohort[b]!;
-        while (head < queue.length && payouts[queue[head]! * V + v]! <= cash) {
-          const amount = payouts[queue[head]! * V + v]!;
-          queuedSum -= amount;
-          pay(queue[head++]!, y, amount);
-        }
         const at = (s * Y + y) * V + v;
-        for (let k = start[y * MONTHS]!; k < start[(y + 1) * MONTHS]!; k++) {
-          const i = order[k]!;
-          const amount = payouts[i * V + v]!;
-          if (amount === 0) continue; // not a claim under this variant
-          out.due[at]!++;
+        cash += plan.topUps?.[y] ?? 0;
+        // recoveries on the payouts of `delay` years ago come in at the year's start (delay 0: at its end, below)
+        const back = delay > 0 ? y - delay : -1;
+        if (back >= 0) {
+          cash += rate * paidByYear[back]!;
+          if (breaker) for (let b = 0; b < B; b++) net[b]! -= rate * paidByBankYear[b * Y + back]!;
+        }
+        if (breaker && y > 0) for (let b = 0; b < B; b++) filed[b]! += filedPerCohort[b]!;
+        let paid = 0;
+        // the waiting claims first, in turn, while the cash lasts
+        while (head < queueLength) {
+          const k = queue[head]!;
+          const amount = amounts[k * V + v]!;
+          if (amount > cash) break;
+          head++;
+          queuedSum -= amount;
+          cash -= amount;
+          paid += amount;
           if (breaker) {
-            const b = bankOf ? bankOf[i]! : 0;
-            claimed[b]! += exposure[i]!;
-            const ratioOver = claimed[b]! * 10_000 > filed[b]! * breaker.claimRatioAboveBp;
-            if (ratioOver && net[b]! > breaker.netCompensationAbove) {
-              out.held[at]! += amount;
+            net[banks[k]!]! += amount;
+            paidByBankYear[banks[k]! * Y + y]! += amount;
+          }
+        }
+        let due = 0;
+        let waited = 0;
+        let held = 0;
+        for (let o = start[y * MONTHS]!; o < start[(y + 1) * MONTHS]!; o++) {
+          const k = order[o]!;
+          const amount = amounts[k * V + v]!;
+          if (amount === 0) continue; // not a claim under this variant
+          due++;
+          if (breaker) {
+            const b = banks[k]!;
+            claimed[b]! += claims.exposure[k]!;
+            if (
+              claimed[b]! * 10_000 > filed[b]! * breaker.claimRatioAboveBp &&
+              net[b]! > breaker.netCompensationAbove
+            ) {
+              held += amount;
               continue;
             }
           }
-          if (head < queue.length || amount > cash) {
-            queue.push(i);
+          if (head < queueLength || amount > cash) {
+            if (queueLength === queue.length) queue = grown(queue);
+            queue[queueLength++] = k;
             queuedSum += amount;
-            out.waited[at]!++;
+            waited++;
             if (exhausted === 0) exhausted = y + 1;
             continue;
           }
-          pay(i, y, amount);
+          cash -= amount;
+          paid += amount;
+          if (breaker) {
+            net[banks[k]!]! += amount;
+            paidByBankYear[banks[k]! * Y + y]! += amount;
+          }
         }
-        if (delay === 0) recover(y);
+        paidByYear[y] = paid;
+        if (delay === 0) {
+          cash += rate * paid;
+          if (breaker) for (let b = 0; b < B; b++) net[b]! -= rate * paidByBankYear[b * Y + y]!;
+        }
+        out.paid[at] = paid;
+        out.held[at] = held;
+        out.due[at] = due;
+        out.waited[at] = waited;
         out.queued[at] = queuedSum;
       }
       out.exhausted[s * V + v] = exhausted;
@@ -361,29 +435,17 @@ export function simulateFundRules(
   }
 }
 
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** The loans (portfolio order) that default in year 1 of scenario s under the fund's rules: that year's draws again. */
 export function replayFundRulesYear(p: Portfolio, spec: MonteCarloSpec, s: number): number[] {
   const out: number[] = [];
   simulateFundRules(p, { ...spec, years: 1, scenarios: Math.max(spec.scenarios, s + 1) }, s, s + 1, (i) => out.push(i));
   return out;
-}
-
-/**
- * Calls visit(k) for the loans 0…n−1 that default, each with probability q, by geometric skips:
- * the first at ⌊e·inv⌋ (e drawn here when negative), then gaps ⌊E·inv⌋ — the plain run's draws.
- */
-function skipOver(n: number, q: number, e: number, rng: Rng, visit: (k: number) => void): void {
-  if (q <= 0) return;
-  if (q >= 1) {
-    for (let k = 0; k < n; k++) visit(k);
-    return;
-  }
-  const inv = -1 / Math.log1p(-q);
-  let k = Math.floor((e < 0 ? rng.exponential() : e) * inv);
-  while (k < n) {
-    visit(k);
-    k += 1 + Math.floor(rng.exponential() * inv);
-  }
 }
 
 /** Joins the fund paths of blocks already in scenario order. */
