@@ -8,7 +8,7 @@
  * has loaded (the pool's warm-up).
  */
 import { parentPort } from 'node:worker_threads';
-import { simulateScenarios, type MonteCarloSpec, type Portfolio } from '../../core/risk';
+import { blockBuffers, simulateScenarios, type MonteCarloSpec, type Portfolio } from '../../core/risk';
 import { simulateBaseline } from '../../core/risk/baseline-monte-carlo';
 import { buildReport, type ReportInput } from '../../core/risk/report';
 import { stressFigures, type StressFiguresInput } from '../../core/risk/stress';
@@ -46,10 +46,7 @@ parentPort!.on('message', (m: Message) => {
     if (loaded?.key !== m.key) throw new Error(`simulation worker: book ${m.key} was not loaded`);
     const run = m.method === 'baseline' ? simulateBaseline : simulateScenarios;
     const block = run(loaded.portfolio, m.spec, m.from, m.to);
-    parentPort!.postMessage({ ok: true, block }, [
-      block.losses.buffer as ArrayBuffer,
-      block.weights.buffer as ArrayBuffer,
-    ]);
+    parentPort!.postMessage({ ok: true, block }, blockBuffers(block) as ArrayBuffer[]);
   } catch (e) {
     parentPort!.postMessage({ ok: false, message: (e as Error).message });
   }

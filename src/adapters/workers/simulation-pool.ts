@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
+  blockBuffers,
   checkMonteCarloSpec,
   mergeBlocks,
   simulateScenarios,
@@ -59,7 +60,7 @@ const shared = new WeakMap<Portfolio, SharedBook>();
 const sharedPayouts = new WeakMap<Float64Array, Float64Array>();
 let nextKey = 1;
 
-/** The portfolio as workers get it: payouts in a SharedArrayBuffer (copied once), no ids, labels or exposures. */
+/** The portfolio as workers get it: payouts and exposures in SharedArrayBuffers (copied once), no ids or labels. */
 function sharedBook(p: Portfolio): SharedBook {
   let s = shared.get(p);
   if (!s) {
@@ -70,10 +71,18 @@ function sharedBook(p: Portfolio): SharedBook {
       sharedPayouts.set(p.payouts, payouts);
     }
     const { labels: _labels, ...rest } = p;
-    s = { key: nextKey++, portfolio: { ...rest, payouts, exposure: new Float64Array(0), ids: [] } };
+    // exposures for the fund's rules (the breaker's ratio, G4)
+    const exposure = toShared(p.exposure);
+    s = { key: nextKey++, portfolio: { ...rest, payouts, exposure, ids: [] } };
     shared.set(p, s);
   }
   return s;
+}
+
+function toShared(a: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }
 
 function takeWorkers(n: number): Worker[] {
@@ -231,7 +240,7 @@ export async function buildReportOnWorker(
   { workers = defaultWorkers() }: { workers?: number } = {},
 ): Promise<SimulationReport> {
   if (workers <= 0) return buildReport(input);
-  return onWorker<SimulationReport>({ type: 'report', input }, [input.block.losses.buffer, input.block.weights.buffer]);
+  return onWorker<SimulationReport>({ type: 'report', input }, blockBuffers(input.block));
 }
 
 /** The stress table's figures of a stressed run, on a worker thread (`workers` 0: here); the block is moved there. */
@@ -240,5 +249,5 @@ export async function stressFiguresOnWorker(
   { workers = defaultWorkers() }: { workers?: number } = {},
 ): Promise<StressFigures[]> {
   if (workers <= 0) return stressFigures(input);
-  return onWorker<StressFigures[]>({ type: 'stress', input }, [input.block.losses.buffer, input.block.weights.buffer]);
+  return onWorker<StressFigures[]>({ type: 'stress', input }, blockBuffers(input.block));
 }

@@ -9,9 +9,11 @@
  * The simulator keeps only each scenario's loss; the defaults behind a scenario are found again by
  * replaying it from its own stream Rng(seed, s), by the plain model (every cell's conditional PD,
  * then the geometric skip: the draws the simulator makes, see monte-carlo.test.ts), which also
- * gives back its loss: `replayYear` throws if it does not.
+ * gives back its loss: `replayYear` throws if it does not. A run with the fund's rules is replayed
+ * by their own engine (run-off and the PD by year of life thin year 1's defaults).
  */
 import { sectorRho } from './factors';
+import { replayFundRulesYear } from './fund-rules';
 import { CellThresholds } from './model-risk';
 import { normalCdf } from './normal';
 import type { MonteCarloSpec, ScenarioBlock } from './monte-carlo';
@@ -26,6 +28,7 @@ export function replayYear(
   s: number,
   model = new CellThresholds(p, spec.copula, spec.pdPosterior),
 ): number[] {
+  if (spec.fundRules) return replayFundRulesYear(p, spec, s);
   const rho = sectorRho(p, spec.factors);
   const c = spec.factors.sectorCorrelation ?? 1;
   const rng = new Rng(spec.seed, s);

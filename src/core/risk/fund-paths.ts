@@ -36,10 +36,14 @@ export function checkFundPlan(plan: FundPlan): void {
     throw new RiskInputError('fund.recoveryDelayYears', 'must be a whole number of years from 0 to 50');
 }
 
-/** The year (1-based) each scenario's fund is exhausted, or 0 if it lasts the whole path. */
+/**
+ * The year (1-based) each scenario's fund is exhausted, or 0 if it lasts the whole path. A run with
+ * the fund's rules (fund-rules.ts) followed its own plan claim by claim: its years are read back.
+ */
 export function exhaustionYears(b: ScenarioBlock, variant: number, plan: FundPlan): Int32Array {
   checkFundPlan(plan);
   const n = b.to - b.from;
+  if (b.fund) return Int32Array.from({ length: n }, (_, s) => b.fund!.exhausted[s * b.variants + variant]!);
   const Y = b.years;
   const rate = plan.recoveryRate ?? 0;
   const delay = plan.recoveryDelayYears ?? 1;

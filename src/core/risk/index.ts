@@ -8,6 +8,7 @@ export * from './creditrisk-plus';
 export * from './monte-carlo';
 export * from './statistics';
 export * from './fund-paths';
+export * from './fund-rules';
 export * from './report';
 export * from './pd-history';
 export * from './stress';

@@ -18,6 +18,7 @@ import { CellThresholds, checkCopula, type PdPosterior, type TCopula } from './m
 import { normalCdf } from './normal';
 import { RiskInputError, type Portfolio } from './portfolio';
 import { Rng } from './random';
+import { mergeFundPaths, simulateFundRules, type FundPathBlock, type FundRules } from './fund-rules';
 
 export interface MonteCarloSpec {
   factors: FactorModel;
@@ -31,9 +32,20 @@ export interface MonteCarloSpec {
   copula?: TCopula;
   /** Per grade (portfolio order), the posterior each scenario draws the grade's PD from; null = fixed. Absent = fixed PDs. */
   pdPosterior?: readonly (PdPosterior | null)[];
+  /**
+   * φ of the global factor's AR(1) over the years: Z_y = φ·Z_{y−1} + √(1−φ²)·ε_y, so a bad year
+   * makes the next worse; Z stays standard normal each year (single-year figures unchanged). 0 (the
+   * default) = independent years. Sector factors' own parts stay independent.
+   */
+  factorPersistence?: number;
+  /** The fund's rules inside the multi-year run (fund-rules.ts); absent = the book renewed each year. */
+  fundRules?: FundRules;
 }
 
-/** Scenarios from…to−1: losses[((s − from)·years + y)·variants + v] in fen, and each scenario's weight. */
+/**
+ * Scenarios from…to−1: losses[((s − from)·years + y)·variants + v] in fen (the claims that arise in
+ * year y), each scenario's weight, and with fund rules the fund's own path (fund-rules.ts).
+ */
 export interface ScenarioBlock {
   from: number;
   to: number;
@@ -41,6 +53,7 @@ export interface ScenarioBlock {
   years: number;
   losses: Float64Array;
   weights: Float64Array;
+  fund?: FundPathBlock;
 }
 
 export const MAX_SCENARIOS = 10_000_000;
@@ -56,6 +69,14 @@ export function checkMonteCarloSpec(spec: MonteCarloSpec): void {
     throw new RiskInputError('years', `must be a whole number from 1 to ${MAX_YEARS}`);
   if (!Number.isFinite(spec.shift) || Math.abs(spec.shift) > 6)
     throw new RiskInputError('shift', 'must be a number between −6 and 6');
+  const phi = spec.factorPersistence ?? 0;
+  if (!(Number.isFinite(phi) && phi > -1 && phi < 1))
+    throw new RiskInputError('factorPersistence', 'must be a number above −1 and below 1');
+}
+
+/** The global factor of year y from this year's draw ε (shifted under importance sampling) and last year's Z. */
+export function nextFactor(phi: number, previous: number, e: number, y: number): number {
+  return phi === 0 || y === 0 ? e : phi * previous + Math.sqrt(1 - phi * phi) * e;
 }
 
 /**
@@ -67,10 +88,10 @@ export function checkMonteCarloSpec(spec: MonteCarloSpec): void {
  * is the same number for number (the bound is taken at the bin's upper end, less 1e-9 relative,
  * far more than the last-bit wobble of Φ and ln).
  */
-const TABLE_FROM = -30;
+export const TABLE_FROM = -30;
 const TABLE_TO = 8; // Φ(8) < 1 and Φ(−30) > 0 in double precision: every q in the table is strictly inside (0, 1)
-const TABLE_STEPS_PER_UNIT = 32;
-const NO_DEFAULT_INV = (() => {
+export const TABLE_STEPS_PER_UNIT = 32;
+export const NO_DEFAULT_INV = (() => {
   const n = (TABLE_TO - TABLE_FROM) * TABLE_STEPS_PER_UNIT;
   const t = new Float64Array(n);
   for (let k = 0; k < n; k++)
@@ -80,6 +101,8 @@ const NO_DEFAULT_INV = (() => {
 
 export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: number, to: number): ScenarioBlock {
   checkMonteCarloSpec(spec);
+  if (spec.fundRules) return simulateFundRules(p, spec, from, to);
+  const phi = spec.factorPersistence ?? 0;
   const V = p.variants.length;
   const Y = spec.years;
   const S = p.sectors.length;
@@ -124,9 +147,11 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
     const rng = new Rng(spec.seed, s);
     let weight = 1;
     model.startScenario(rng);
+    let z = 0;
     for (let y = 0; y < Y; y++) {
-      const z = rng.normal() + shift;
-      if (shift !== 0) weight *= Math.exp(-shift * z + 0.5 * shift * shift);
+      const e0 = rng.normal() + shift;
+      if (shift !== 0) weight *= Math.exp(-shift * e0 + 0.5 * shift * shift);
+      z = nextFactor(phi, z, e0, y);
       for (let k = 0; k < S; k++) factor[k] = c === 1 ? z : sc * z + si * rng.normal();
       model.startYear(rng);
       const at = ((s - from) * Y + y) * V;
@@ -182,6 +207,16 @@ export function simulateScenarios(p: Portfolio, spec: MonteCarloSpec, from: numb
   return { from, to, variants: V, years: Y, losses, weights };
 }
 
+/** The buffers of a block's arrays, to move them to or from a worker thread. */
+export function blockBuffers(b: ScenarioBlock): ArrayBufferLike[] {
+  const f = b.fund;
+  return [
+    b.losses.buffer,
+    b.weights.buffer,
+    ...(f ? [f.paid.buffer, f.held.buffer, f.queued.buffer, f.due.buffer, f.waited.buffer, f.exhausted.buffer] : []),
+  ];
+}
+
 /** Joins blocks in scenario order, whatever order they came back in. */
 export function mergeBlocks(blocks: readonly ScenarioBlock[]): ScenarioBlock {
   const sorted = [...blocks].sort((a, b) => a.from - b.from);
@@ -199,7 +234,8 @@ export function mergeBlocks(blocks: readonly ScenarioBlock[]): ScenarioBlock {
     weights.set(b.weights, b.from - from);
     expect = b.to;
   }
-  return { from, to, variants, years, losses, weights };
+  const fund = first.fund ? mergeFundPaths(sorted.map((b) => b.fund!)) : undefined;
+  return { from, to, variants, years, losses, weights, ...(fund ? { fund } : {}) };
 }
 
 /** One variant's loss in one year (0-based) for every scenario of the block. */

@@ -43,6 +43,10 @@ export interface RiskLoan {
   bank?: string;
   programme?: string;
   profile?: LoanProfile;
+  /** Years from the run's start to the loan's maturity (it cannot default after), for the fund's rules (run-off). */
+  remainingYears?: number;
+  /** Years from the loan's disbursement to the run's start, for a PD by year of the loan's life. */
+  ageYears?: number;
 }
 
 /** Edits a what-if makes to a policy's compensation terms. */
@@ -147,6 +151,13 @@ export interface Portfolio {
   ids: string[];
   /** Each loan's bank and programme in portfolio order, when the loans name them (for contributions). */
   labels?: { bank?: string[]; programme?: string[] };
+  /**
+   * For the fund's rules (fund-rules.ts), in portfolio order: each loan's years to maturity
+   * (Infinity when not known) and age in years; each loan's bank as an index into `banks`.
+   */
+  life?: { remainingYears: Float64Array; ageYears: Float64Array };
+  banks?: string[];
+  bankOf?: Int32Array;
 }
 
 export interface PortfolioInput {
@@ -183,6 +194,10 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
   for (let i = 0; i < n; i++) {
     const loan = loans[i]!;
     if (loan.exposure < 0n) throw new RiskInputError(`loans[${loan.id}].exposure`, 'must not be negative');
+    for (const k of ['remainingYears', 'ageYears'] as const)
+      if (loan[k] !== undefined && !(loan[k] >= 0))
+        // NaN fails too; Infinity = never matures
+        throw new RiskInputError(`loans[${loan.id}].${k}`, 'must be a number of years of at least 0');
     for (let v = 0; v < V; v++) {
       const terms = variants[v]!.termsFor(loan);
       raw[i * V + v] = terms ? Number(compensationOnly(terms, loan.exposure)) : 0;
@@ -224,6 +239,15 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
       cells.push({ grade: g, sector: s, pd: pdByGrade[grades[g]!]!, start, count, bands });
     }
   }
+  const hasLife = loans.some((l) => l.remainingYears !== undefined || l.ageYears !== undefined);
+  const life = hasLife
+    ? {
+        remainingYears: Float64Array.from(order, (i) => loans[i]!.remainingYears ?? Infinity),
+        ageYears: Float64Array.from(order, (i) => Math.max(0, loans[i]!.ageYears ?? 0)),
+      }
+    : undefined;
+  const bankNames = banks ? [...new Set(banks)].sort() : undefined;
+  const bankIx = bankNames ? new Map(bankNames.map((b, i) => [b, i])) : undefined;
   const labels =
     banks || programmes
       ? { ...(banks ? { bank: banks } : {}), ...(programmes ? { programme: programmes } : {}) }
@@ -238,6 +262,8 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
     payouts,
     ids: idList,
     ...(labels ? { labels } : {}),
+    ...(life ? { life } : {}),
+    ...(bankNames ? { banks: bankNames, bankOf: Int32Array.from(banks!, (b) => bankIx!.get(b)!) } : {}),
   };
 }
 

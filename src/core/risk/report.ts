@@ -10,6 +10,7 @@ import { creditRiskPlus, type CreditRiskPlusModel } from './creditrisk-plus';
 import { LEVELS, latticeBounds, measuresOf, type LossDistribution, type LossMeasures } from './distribution';
 import type { FactorModel } from './factors';
 import { exhaustionProbabilities, exhaustionYears, type FundPlan } from './fund-paths';
+import { fundPathYears } from './fund-rules';
 import { posteriorExpectedLoss, type ModelRiskRow } from './model-risk';
 import { yearLosses, type MonteCarloSpec, type ScenarioBlock } from './monte-carlo';
 import { PAYOUT_BANDS_YUAN, expectedLoss, payoutTotal, type Portfolio } from './portfolio';
@@ -67,6 +68,21 @@ export interface VariantReport {
   histogram: { from: string; to: string; probability: number }[];
   /** Euler contributions to the Monte Carlo ES and VaR of year 1 (contributions.ts), at one level. */
   contributions: ContributionsReport;
+  /** With the fund's rules: the fund's path year by year (expectations; money in yuan). */
+  fundPath?: FundPathRow[];
+}
+
+export interface FundPathRow {
+  year: number;
+  /** Claims arising from the year's defaults, paid in the year, held by the breaker (G4), waiting at the year's end (R7a). */
+  claims: string;
+  paid: string;
+  held: string;
+  queued: string;
+  /** P(claims are waiting at the year's end). */
+  queueProbability: number;
+  /** P(a claim falling due in the year waits for cash). */
+  claimWaits: number;
 }
 
 export interface ContributionRow {
@@ -110,7 +126,7 @@ export interface SimulationReport {
   seed: number;
   importanceShift: number;
   /** The model the figures are of: the copula (ν for the t) and whether each scenario drew the PDs from their posterior. */
-  model: { copula: 'gaussian' | 't'; nu?: number; pdUncertainty: boolean };
+  model: { copula: 'gaussian' | 't'; nu?: number; pdUncertainty: boolean; factorPersistence?: number };
   /**
    * Model risk: the same book and seed under the Gaussian copula with fixed PDs and under the
    * run's options (t copula, PD uncertainty, both), with each one's difference from the Gaussian.
@@ -131,6 +147,17 @@ export interface SimulationReport {
   reverseStress?: ReverseStressResult;
   /** The extra cash at the start that keeps P(exhausted within N years) at most a target, of the first variant. */
   topUp?: TopUpResult;
+  /** The fund's rules the multi-year run followed, as applied (absent: the book renewed each year, a year's claims paid at once). */
+  fundRules?: FundRulesApplied;
+}
+
+export interface FundRulesApplied {
+  runOff: boolean;
+  newFilingsPerYear: number;
+  reviewYears: number;
+  breaker: { claimRatioAbove: string; netCompensationAbove: string } | null;
+  pdByYearOfLife: number[];
+  factorPersistence: number;
 }
 
 export interface ReportInput {
@@ -320,6 +347,19 @@ export function buildReport({
         v,
         levels.includes(0.99) ? 0.99 : levels[Math.floor(levels.length / 2)]!,
       ),
+      ...(block.fund
+        ? {
+            fundPath: fundPathYears(block, v).map((r) => ({
+              year: r.year,
+              claims: yuan(r.claims),
+              paid: yuan(r.paid),
+              held: yuan(r.held),
+              queued: yuan(r.queued),
+              queueProbability: r.queueProbability,
+              claimWaits: r.claimWaits,
+            })),
+          }
+        : {}),
       histogram: histogram(l, block.weights, bins).map((b) => ({
         from: yuan(b.from),
         to: yuan(b.to),
@@ -353,6 +393,7 @@ export function buildReport({
       copula: spec.copula ? 't' : 'gaussian',
       ...(spec.copula ? { nu: spec.copula.nu } : {}),
       pdUncertainty: uncertain,
+      ...((spec.factorPersistence ?? 0) !== 0 ? { factorPersistence: spec.factorPersistence! } : {}),
     },
     portfolio: portfolioRows(p),
     pd: pd ?? managerPds(p.grades, Object.fromEntries(p.cells.map((c) => [p.grades[c.grade]!, c.pd]))),
@@ -388,11 +429,38 @@ export function buildReport({
             "PD uncertainty: each scenario draws each history-estimated grade's default intensity from its Jeffreys posterior Gamma(D + ½, loan-years); the exact EL is at the posterior-mean PD, 1 − (T/(T+1))^(D+½).",
           ]
         : []),
+      ...(spec.fundRules ? [FUND_RULES_NOTE] : []),
+      ...((spec.factorPersistence ?? 0) !== 0
+        ? [
+            `The global factor carries over between years: Z_y = φ·Z_{y−1} + √(1−φ²)·ε_y with φ = ${spec.factorPersistence}; each year's Z is still standard normal.`,
+          ]
+        : []),
       ...(spec.shift !== 0
         ? [`Importance sampling: the global factor was drawn with mean ${spec.shift}; estimates are reweighted.`]
         : []),
     ],
     ...(solvedTopUp ? { topUp: solvedTopUp } : {}),
+    ...(spec.fundRules ? { fundRules: fundRulesApplied(spec) } : {}),
+  };
+}
+
+export const FUND_RULES_NOTE =
+  "The fund's rules were followed claim by claim: P(exhausted within N years) is the probability that in some year up to N a claim falls due that the fund's cash cannot pay that day (the plain run's event: a year's claims above its cash); the path goes on after it, the claim waiting in the queue (R7a) until top-ups and recoveries pay it. P(a claim waits) is the expected number of claims that waited ÷ the expected number falling due in the year; claims held by a bank's breaker (G4) are not paid.";
+
+function fundRulesApplied(spec: MonteCarloSpec): FundRulesApplied {
+  const r = spec.fundRules!;
+  return {
+    runOff: r.runOff === true,
+    newFilingsPerYear: r.newFilingsPerYear ?? 0,
+    reviewYears: r.reviewYears ?? 0,
+    breaker: r.breaker
+      ? {
+          claimRatioAbove: String(r.breaker.claimRatioAboveBp / 10_000),
+          netCompensationAbove: yuan(r.breaker.netCompensationAbove),
+        }
+      : null,
+    pdByYearOfLife: [...(r.pdByYearOfLife ?? [1])],
+    factorPersistence: spec.factorPersistence ?? 0,
   };
 }
 

@@ -372,6 +372,8 @@ export function solveTopUp({
 }): TopUpResult {
   checkFundPlan(fund);
   checkTopUp(spec, block.years);
+  if (block.fund)
+    throw new RiskInputError('topUp', "is solved on the year's totals; not with the fund's rules (fundRules) on");
   const P = (k: number) =>
     exhaustionWithin(block, variant, { ...fund, cash: fund.cash + k * spec.stepFen }, spec.years).value;
   // Cash of the largest sum of losses over the years never runs out: P = 0 there.

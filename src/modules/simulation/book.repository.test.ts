@@ -154,6 +154,19 @@ describe("the book's history as PDs per grade", () => {
   });
   afterAll(async () => h?.close());
 
+  it("gives each loan its age from disbursement and the book's own filings per year (the fund's rules)", async () => {
+    const loadBook = createBookLoader({ db: w.db });
+    const loans = await loadBook({ asOf: '2026-09-01' });
+    // disbursed 2025-09-01: 365 days, a year of 365.25
+    expect(loans.map((l) => l.ageYears)).toEqual([365 / 365.25, 365 / 365.25, 365 / 365.25]);
+    expect((await loadBook({})).every((l) => l.ageYears === undefined)).toBe(true);
+    // three filed on 2025-09-03, all three active; the year up to asOf is its last 365 days, asOf included
+    expect(await loadBook.filingRate!({ asOf: '2026-03-01' })).toBe(1);
+    expect(await loadBook.filingRate!({ asOf: '2026-09-02' })).toBe(1);
+    expect(await loadBook.filingRate!({ asOf: '2026-09-03' })).toBe(0);
+    expect(await loadBook.filingRate!({ asOf: '2025-09-02' })).toBe(0);
+  });
+
   it('reads disbursement, grade changes, defaults and repayments, and the simulation uses and shows the estimate', async () => {
     const loadBook = createBookLoader({ db: h.db });
     const history = await loadBook.history!({});

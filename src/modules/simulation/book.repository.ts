@@ -8,7 +8,8 @@
  * The loader also answers two questions the simulation asks of the database (`history`,
  * `summary`); they hang off the loader so that whoever wires the loader wires them too.
  */
-import { and, asc, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, ne, sql, sum } from 'drizzle-orm';
+import { addDays, daysBetween } from '../../core/calendar/dates';
 import { formatYuan } from '../../core/money/money';
 import type { QualificationKind } from '../../core/policy';
 import type { LoanHistory, RiskLoan } from '../../core/risk';
@@ -19,6 +20,8 @@ import { enterprises, qualifications } from '../registry/registry.table';
 
 export interface BookFilter {
   fundId?: string;
+  /** The day the run starts: loans' years to maturity and ages are counted from it (the fund's rules). */
+  asOf?: string;
 }
 
 /** The book's grades and sectors: what a PD can be set for, with loans and exposure (yuan). */
@@ -35,13 +38,17 @@ export interface BookLoader {
   /** Every filed loan's history for estimating PDs (absent where there is no database, e.g. in tests). */
   history?: (filter: BookFilter) => Promise<LoanHistory[]>;
   summary?: (filter: BookFilter) => Promise<BookSummary>;
+  /** Loans filed in the year up to `asOf` ÷ the active loans: the book's own new filings per year. */
+  filingRate?: (filter: BookFilter & { asOf: string }) => Promise<number>;
 }
+
+const DAYS_PER_YEAR = 365.25;
 
 /** The classifications a loan can hold while performing: the grades. Substandard or worse is the default itself (R6). */
 export const PERFORMING_GRADES = ['normal', 'special-mention'] as const;
 
 export function createBookLoader({ db }: { db: Db }): BookLoader {
-  const load = async ({ fundId }: BookFilter): Promise<RiskLoan[]> => {
+  const load = async ({ fundId, asOf }: BookFilter): Promise<RiskLoan[]> => {
     const rows = await db
       .select({
         id: filings.id,
@@ -57,6 +64,8 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
         capPerLoan: filings.capPerLoan,
         parties: filings.parties,
         filedOn: filings.filedOn,
+        disbursedOn: filings.disbursedOn,
+        maturesOn: filings.maturesOn,
         enterpriseId: enterprises.id,
         size: enterprises.size,
         industry: enterprises.industry,
@@ -87,6 +96,13 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
         sector: r.industry,
         exposure: r.outstanding,
         filedTerms: termsOf(r),
+        ...(asOf
+          ? {
+              // a loan without a maturity date never runs off; one past it is at risk for no time
+              ...(r.maturesOn ? { remainingYears: Math.max(0, daysBetween(asOf, r.maturesOn) / DAYS_PER_YEAR) } : {}),
+              ageYears: Math.max(0, daysBetween(r.disbursedOn, asOf) / DAYS_PER_YEAR),
+            }
+          : {}),
         profile: {
           enterprise: {
             registeredInZone: r.registeredInZone,
@@ -199,5 +215,26 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
     };
   };
 
-  return Object.assign(load, { history, summary });
+  const filingRate = async ({ fundId, asOf }: BookFilter & { asOf: string }): Promise<number> => {
+    const inFund = fundId ? [eq(filings.fundId, fundId)] : [];
+    const [active] = await db
+      .select({ n: count() })
+      .from(filings)
+      .where(and(eq(filings.status, 'active'), ...inFund));
+    const [filed] = await db
+      .select({ n: count() })
+      .from(filings)
+      .where(
+        and(
+          ne(filings.status, 'withdrawn'),
+          gt(filings.filedOn, addDays(asOf, -365)),
+          lte(filings.filedOn, asOf),
+          ...inFund,
+        ),
+      );
+    const n = Number(active?.n ?? 0);
+    return n > 0 ? Number(filed?.n ?? 0) / n : 0;
+  };
+
+  return Object.assign(load, { history, summary, filingRate });
 }

@@ -2,8 +2,9 @@
  * A portfolio from CSV: one loan per line with a header. Required: id, grade, sector, outstanding
  * (yuan). Optional: ratio and capPerLoan (the terms as filed, for the "as filed" variant), and the
  * facts a programme judges — mode, bankShare, kind, principal, size, sciTech, industry (default:
- * the sector), registeredInZone, qualifications (separated by ";"). A bad cell is an error naming
- * the line and column.
+ * the sector), registeredInZone, qualifications (separated by ";"); and for the fund's rules
+ * bank (each bank's breaker, G4), remainingYears (to maturity: run-off) and ageYears (since
+ * disbursement: the PD by year of life). A bad cell is an error naming the line and column.
  */
 import { parse } from 'csv-parse/sync';
 import {
@@ -31,6 +32,9 @@ const KNOWN = new Set([
   'industry',
   'registeredInZone',
   'qualifications',
+  'bank',
+  'remainingYears',
+  'ageYears',
 ]);
 
 export function parsePortfolioCsv(text: string, field = 'portfolio'): RiskLoan[] {
@@ -99,11 +103,21 @@ export function parsePortfolioCsv(text: string, field = 'portfolio'): RiskLoan[]
         : [{ party: 'bank', shareBp: 10_000 }];
     const ratioBp = opt('ratio') === undefined ? undefined : cell('ratio', parseRate);
     const cap = opt('capPerLoan') === undefined ? undefined : cell('capPerLoan', (s) => parseYuan(s));
+    const years = (col: 'remainingYears' | 'ageYears') => {
+      const v = opt(col);
+      if (v === undefined) return {};
+      const n = Number(v);
+      if (!(Number.isFinite(n) && n >= 0)) throw new RiskInputError(at(col), 'must be a number of years of at least 0');
+      return { [col]: n };
+    };
     return {
       id: r.id,
       grade: r.grade,
       sector: r.sector,
       exposure,
+      ...(opt('bank') !== undefined ? { bank: opt('bank')! } : {}),
+      ...years('remainingYears'),
+      ...years('ageYears'),
       ...(ratioBp !== undefined
         ? {
             filedTerms: {

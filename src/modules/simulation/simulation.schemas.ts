@@ -79,7 +79,7 @@ export const simulationInput = z.strictObject({
         source: z.literal('csv'),
         csv: z.string().min(1, 'must not be empty').openapi({
           description:
-            'CSV text: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications]',
+            'CSV text: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications,bank,remainingYears,ageYears]',
         }),
       }),
       z.strictObject({
@@ -160,6 +160,64 @@ export const simulationInput = z.strictObject({
   importanceShift: z.number().min(-4, 'must be at least -4').max(0, 'must be at most 0').default(0).openapi({
     description: 'Mean of the global factor under importance sampling (0 = plain; -1…-3 sharpens the tail)',
   }),
+  factorPersistence: z
+    .number({ error: 'must be a number above -1 and below 1' })
+    .gt(-1, 'must be above -1')
+    .lt(1, 'must be below 1')
+    .default(0)
+    .openapi({
+      description:
+        "φ of the global factor's AR(1) over the years (Z_y = φ·Z_{y−1} + √(1−φ²)·ε_y): a bad year makes the next worse; 0 = independent years. Each year's factor stays standard normal, so one year's figures do not change",
+      example: 0.5,
+    }),
+  fundRules: z
+    .strictObject({
+      runOff: z.boolean({ error: 'must be true or false' }).default(false).openapi({
+        description:
+          "Loans mature: a loan is at risk only until its maturity date (the live book's; a CSV's remainingYears column); false = the book renewed each year",
+      }),
+      newFilings: z
+        .union([
+          z.literal('history'),
+          z.number({ error: 'must be "history" or a share of the book from 0 to 10' }).min(0).max(10),
+        ])
+        .default(0)
+        .openapi({
+          description:
+            'New filings per year from year 2, alike to the book, as a share of its loans (0.3 = 30% of the book\'s loans a year); "history" = the live book\'s own: loans filed in the last year ÷ active loans',
+        }),
+      review: z
+        .union([
+          z.literal('policy'),
+          z.strictObject({ months: z.number().min(0, 'must be at least 0').max(120, 'must be at most 120') }),
+          z.strictObject({
+            workingDays: z.number().int('must be a whole number').min(0, 'must be at least 0').max(2500),
+          }),
+        ])
+        .optional()
+        .openapi({
+          description:
+            'Time from a default to its payment: "policy" = the claim\'s decision SLA (15 working days) plus the programme\'s sign-off stages (R23); or { months } or { workingDays } (250 a year). Absent = paid in the year of the default',
+        }),
+      breaker: z.boolean({ error: 'must be true or false' }).default(false).openapi({
+        description:
+          "Each bank's circuit breaker (G4) with the programme's thresholds: a bank's further claims are held while its claimed principal ÷ filed principal and its net compensation both exceed them",
+      }),
+      pdByYearOfLife: z
+        .array(z.number({ error: 'must be a multiplier from 0 to 100' }).min(0).max(100))
+        .min(1, 'give at least one multiplier')
+        .max(50, 'at most 50 multipliers')
+        .optional()
+        .openapi({
+          description: "PD multipliers by year of a loan's life (1st, 2nd, …; the last holds after); default [1]",
+          example: [0.6, 1.3, 1],
+        }),
+    })
+    .optional()
+    .openapi({
+      description:
+        "The fund's own rules inside the multi-year run (needs `fund`): the result gets each variant's `fundPath` (claims, paid, held, queued, P(a claim waits)) year by year; P(exhausted) keeps its meaning: a claim falls due that the cash cannot pay that day",
+    }),
   fund: z
     .strictObject({
       cash: yuan(),
@@ -286,6 +344,22 @@ const variantReport = z
       .optional()
       .openapi({ description: "The finite one-factor engine's lattice (books ≤ 500 loans, one factor)" }),
     histogram: z.array(z.object({ from: money(), to: money(), probability: z.number() })),
+    fundPath: z
+      .array(
+        z.object({
+          year: z.number(),
+          claims: money("Expected claims arising from the year's defaults, yuan"),
+          paid: money('Expected paid in the year, yuan'),
+          held: money("Expected held by the banks' breakers (G4), yuan"),
+          queued: money("Expected waiting for cash at the year's end (R7a), yuan"),
+          queueProbability: z.number().openapi({ description: "P(claims wait at the year's end)" }),
+          claimWaits: z
+            .number()
+            .openapi({ description: 'P(a claim falling due in the year waits): claims that waited ÷ claims due' }),
+        }),
+      )
+      .optional()
+      .openapi({ description: "With fundRules: the fund's path year by year" }),
     contributions: z
       .object({
         level: z.string(),
@@ -387,7 +461,12 @@ export const simulationResult = z
     seed: z.number(),
     importanceShift: z.number(),
     model: z
-      .object({ copula: z.enum(['gaussian', 't']), nu: z.number().optional(), pdUncertainty: z.boolean() })
+      .object({
+        copula: z.enum(['gaussian', 't']),
+        nu: z.number().optional(),
+        pdUncertainty: z.boolean(),
+        factorPersistence: z.number().optional(),
+      })
       .optional()
       .openapi({
         description:
@@ -445,5 +524,16 @@ export const simulationResult = z
       .openapi({ description: 'The stress table: the baseline, then each stress scenario' }),
     reverseStress: reverseStressResult.optional(),
     topUp: topUpResult.optional(),
+    fundRules: z
+      .object({
+        runOff: z.boolean(),
+        newFilingsPerYear: z.number(),
+        reviewYears: z.number(),
+        breaker: z.object({ claimRatioAbove: z.string(), netCompensationAbove: money() }).nullable(),
+        pdByYearOfLife: z.array(z.number()),
+        factorPersistence: z.number(),
+      })
+      .optional()
+      .openapi({ description: "The fund's rules the run followed, as applied" }),
   })
   .openapi('SimulationResult');

@@ -9,6 +9,7 @@ import {
   baselineStressRow,
   buildPortfolio,
   buildReport as buildReportHere,
+  checkFundRules,
   checkReverseStress,
   checkStress,
   checkTopUp,
@@ -34,6 +35,7 @@ import {
   type StressScenario,
   type TopUpSpec,
   type FundPlan,
+  type FundRules,
   type ModelId,
   type MonteCarloSpec,
   type PdEstimate,
@@ -44,6 +46,7 @@ import {
   type SimulationReport,
 } from '../../core/risk';
 import type { ReportInput } from '../../core/risk/report';
+import { DECISION_WORKING_DAYS } from '../claims/claims.usecases';
 import { beijingToday } from '../shared/clock';
 import type { FieldError } from '../shared/problem';
 import { fieldErrorsOf } from '../shared/request.errors';
@@ -207,7 +210,7 @@ export async function prepareSimulation({
     else {
       if (!loadBook)
         throw new RiskInputError('portfolio.source', 'the live book is not available here; give a CSV portfolio');
-      loans = await loadBook(req.portfolio.fundId ? { fundId: req.portfolio.fundId } : {});
+      loans = await loadBook({ ...(req.portfolio.fundId ? { fundId: req.portfolio.fundId } : {}), asOf: today() });
       if (loans.length === 0)
         throw new RiskInputError(
           'portfolio',
@@ -248,6 +251,7 @@ export async function prepareSimulation({
       shift: req.importanceShift,
       ...(req.copula.kind === 't' ? { copula: { kind: 't' as const, nu: req.copula.nu! } } : {}),
       ...(req.pdUncertainty && pd ? { pdPosterior: pdPosteriors(portfolio, pd) } : {}),
+      ...(req.factorPersistence !== 0 ? { factorPersistence: req.factorPersistence } : {}),
     };
     const fund: FundPlan | undefined = req.fund && {
       cash: Number(req.fund.cash),
@@ -255,6 +259,26 @@ export async function prepareSimulation({
       ...(req.fund.recoveryRate !== undefined ? { recoveryRate: req.fund.recoveryRate } : {}),
       ...(req.fund.recoveryDelayYears !== undefined ? { recoveryDelayYears: req.fund.recoveryDelayYears } : {}),
     };
+    if (req.fundRules) {
+      if (!fund) throw new RiskInputError('fundRules', 'needs a fund plan (fund.cash) to pay the claims from');
+      if (req.topUp)
+        throw new RiskInputError('topUp', "is solved on the year's totals; not with the fund's rules (fundRules) on");
+      spec.fundRules = await fundRulesOf({
+        rules: req.fundRules,
+        plan: fund,
+        policies: relevantPolicies(policies, loans, req),
+        ...(req.portfolio.source === 'book' && loadBook?.filingRate
+          ? {
+              filingRate: () =>
+                loadBook.filingRate!({
+                  ...(req.portfolio.source === 'book' && req.portfolio.fundId ? { fundId: req.portfolio.fundId } : {}),
+                  asOf: today(),
+                }),
+            }
+          : {}),
+      });
+      checkFundRules(portfolio, spec.fundRules);
+    }
     return {
       portfolio,
       spec,
@@ -379,6 +403,84 @@ export async function runSimulation({
     ...(table ? { stress: table } : {}),
     ...(reverse ? { reverseStress: reverse } : {}),
     ...(modelRisk ? { modelRisk } : {}),
+  };
+}
+
+/** The programmes whose rules (G4, R23) a run of the book follows: the loans', else the variants', else every one's newest. */
+function relevantPolicies(
+  policies: readonly CompiledPolicy[],
+  loans: readonly RiskLoan[],
+  req: ParsedSimulationInput,
+): CompiledPolicy[] {
+  const latest = latestPolicies(policies);
+  const named = new Set<string>(loans.flatMap((l) => (l.programme ? [l.programme] : [])));
+  for (const v of req.variants ?? []) if (v.programme) named.add(v.programme);
+  const found = [...named].flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
+  return found.length > 0 ? found : [...latest.values()];
+}
+
+/** Working days in a year, for a review given in working days (China: 365 − weekends − 11 public holidays + make-up days ≈ 250). */
+export const WORKING_DAYS_PER_YEAR = 250;
+
+/**
+ * The fund's rules of a request: the breaker's thresholds are the strictest of the programmes'
+ * (G4, as the claims module applies them), the review the slowest programme's: the claim's
+ * decision SLA or its sign-off stages (R23), whichever is longer.
+ */
+async function fundRulesOf({
+  rules,
+  plan,
+  policies,
+  filingRate,
+}: {
+  rules: NonNullable<ParsedSimulationInput['fundRules']>;
+  plan: FundPlan;
+  policies: readonly CompiledPolicy[];
+  filingRate?: () => Promise<number>;
+}): Promise<FundRules> {
+  let newFilingsPerYear: number;
+  if (rules.newFilings === 'history') {
+    if (!filingRate)
+      throw new RiskInputError(
+        'fundRules.newFilings',
+        'the book\'s own filing volume needs the live book ({ "source": "book" }); give a share instead',
+      );
+    newFilingsPerYear = await filingRate();
+  } else newFilingsPerYear = rules.newFilings;
+  const r = rules.review;
+  const reviewYears =
+    r === undefined
+      ? 0
+      : r === 'policy'
+        ? Math.max(
+            ...policies.map((p) =>
+              Math.max(
+                DECISION_WORKING_DAYS,
+                p.claimStages.reduce((t, st) => t + st.workingDays, 0),
+              ),
+            ),
+          ) / WORKING_DAYS_PER_YEAR
+        : 'months' in r
+          ? r.months / 12
+          : r.workingDays / WORKING_DAYS_PER_YEAR;
+  if (rules.breaker && policies.length === 0)
+    throw new RiskInputError('fundRules.breaker', 'no programme is loaded to take the thresholds (G4) from');
+  return {
+    plan,
+    runOff: rules.runOff,
+    newFilingsPerYear,
+    reviewYears,
+    ...(rules.breaker
+      ? {
+          breaker: {
+            claimRatioAboveBp: Math.min(...policies.map((p) => p.circuitBreaker.claimRatioAboveBp)),
+            netCompensationAbove: Number(
+              policies.map((p) => p.circuitBreaker.netCompensationAbove).reduce((a, b) => (a < b ? a : b)),
+            ),
+          },
+        }
+      : {}),
+    ...(rules.pdByYearOfLife ? { pdByYearOfLife: rules.pdByYearOfLife } : {}),
   };
 }
 

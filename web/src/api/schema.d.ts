@@ -6928,7 +6928,7 @@ export interface paths {
               | {
                   /** @enum {string} */
                   source: 'csv';
-                  /** @description CSV text: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications] */
+                  /** @description CSV text: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications,bank,remainingYears,ageYears] */
                   csv: string;
                 }
               | {
@@ -7024,6 +7024,48 @@ export interface paths {
              * @default 0
              */
             importanceShift?: number;
+            /**
+             * @description φ of the global factor's AR(1) over the years (Z_y = φ·Z_{y−1} + √(1−φ²)·ε_y): a bad year makes the next worse; 0 = independent years. Each year's factor stays standard normal, so one year's figures do not change
+             * @default 0
+             * @example 0.5
+             */
+            factorPersistence?: number;
+            /** @description The fund's own rules inside the multi-year run (needs `fund`): the result gets each variant's `fundPath` (claims, paid, held, queued, P(a claim waits)) year by year; P(exhausted) keeps its meaning: a claim falls due that the cash cannot pay that day */
+            fundRules?: {
+              /**
+               * @description Loans mature: a loan is at risk only until its maturity date (the live book's; a CSV's remainingYears column); false = the book renewed each year
+               * @default false
+               */
+              runOff?: boolean;
+              /**
+               * @description New filings per year from year 2, alike to the book, as a share of its loans (0.3 = 30% of the book's loans a year); "history" = the live book's own: loans filed in the last year ÷ active loans
+               * @default 0
+               */
+              newFilings?: 'history' | number;
+              /** @description Time from a default to its payment: "policy" = the claim's decision SLA (15 working days) plus the programme's sign-off stages (R23); or { months } or { workingDays } (250 a year). Absent = paid in the year of the default */
+              review?:
+                | 'policy'
+                | {
+                    months: number;
+                  }
+                | {
+                    workingDays: number;
+                  };
+              /**
+               * @description Each bank's circuit breaker (G4) with the programme's thresholds: a bank's further claims are held while its claimed principal ÷ filed principal and its net compensation both exceed them
+               * @default false
+               */
+              breaker?: boolean;
+              /**
+               * @description PD multipliers by year of a loan's life (1st, 2nd, …; the last holds after); default [1]
+               * @example [
+               *       0.6,
+               *       1.3,
+               *       1
+               *     ]
+               */
+              pdByYearOfLife?: number[];
+            };
             fund?: {
               cash: string;
               topUps?: string[];
@@ -9344,6 +9386,7 @@ export interface components {
         copula: 'gaussian' | 't';
         nu?: number;
         pdUncertainty: boolean;
+        factorPersistence?: number;
       };
       /** @description Model risk (with a t copula or pdUncertainty): the same book and seed under the Gaussian copula with fixed PDs first, then the t, the PD uncertainty and both as asked; each with its difference from the first */
       modelRisk?: components['schemas']['SimulationModelRiskRow'][];
@@ -9390,6 +9433,18 @@ export interface components {
       stress?: components['schemas']['SimulationStressRow'][];
       reverseStress?: components['schemas']['SimulationReverseStress'];
       topUp?: components['schemas']['SimulationTopUp'];
+      /** @description The fund's rules the run followed, as applied */
+      fundRules?: {
+        runOff: boolean;
+        newFilingsPerYear: number;
+        reviewYears: number;
+        breaker: {
+          claimRatioAbove: string;
+          netCompensationAbove: string;
+        } | null;
+        pdByYearOfLife: number[];
+        factorPersistence: number;
+      };
     };
     SimulationModelRiskRow: {
       /** @enum {string} */
@@ -9466,6 +9521,34 @@ export interface components {
         from: string;
         to: string;
         probability: number;
+      }[];
+      /** @description With fundRules: the fund's path year by year */
+      fundPath?: {
+        year: number;
+        /**
+         * @description Expected claims arising from the year's defaults, yuan
+         * @example 1234567.89
+         */
+        claims: string;
+        /**
+         * @description Expected paid in the year, yuan
+         * @example 1234567.89
+         */
+        paid: string;
+        /**
+         * @description Expected held by the banks' breakers (G4), yuan
+         * @example 1234567.89
+         */
+        held: string;
+        /**
+         * @description Expected waiting for cash at the year's end (R7a), yuan
+         * @example 1234567.89
+         */
+        queued: string;
+        /** @description P(claims wait at the year's end) */
+        queueProbability: number;
+        /** @description P(a claim falling due in the year waits): claims that waited ÷ claims due */
+        claimWaits: number;
       }[];
       /** @description Euler contributions to the Monte Carlo ES (the tail scenarios) and VaR (the scenarios nearest it, scaled to add up) of year 1, at 99%: they add up to the total */
       contributions: {

@@ -77,6 +77,17 @@ export interface FormValues {
   topUpTarget: string;
   topUpYears: string;
   topUpStep: string;
+  /** φ of the global factor over the years, as a percentage ("50" = 0.5). */
+  persistence: string;
+  /** The fund's rules in the multi-year run (issue 19 item 6). */
+  withRules: boolean;
+  runOff: boolean;
+  newFilings: 'none' | 'history' | 'share';
+  newFilingsShare: string;
+  review: 'none' | 'policy' | 'months';
+  reviewMonths: string;
+  breaker: boolean;
+  pdByYearOfLife: string;
 }
 
 /** A multiplier such as "2" or "1.5" (a plain number, not money); null when not one. */
@@ -138,6 +149,15 @@ export function SimulationForm({
     topUpTarget: '5',
     topUpYears: '3',
     topUpStep: '10000',
+    persistence: '0',
+    withRules: false,
+    runOff: true,
+    newFilings: 'history',
+    newFilingsShare: '30',
+    review: 'policy',
+    reviewMonths: '1',
+    breaker: true,
+    pdByYearOfLife: '',
   }));
   const [local, setLocal] = useState<FieldError[]>([]);
   const [cashTouched, setCashTouched] = useState(false);
@@ -309,6 +329,36 @@ export function SimulationForm({
       if (!moneyOk(v.topUpStep)) bad('topUp.step', 'sim.errMoney');
       topUp = { target: target ?? 0, years: whole('topUp.years', v.topUpYears), step: cleanMoney(v.topUpStep) };
     }
+    const persistence = v.persistence.trim() ? Number(v.persistence.trim()) / 100 : 0;
+    if (!(Number.isFinite(persistence) && persistence > -1 && persistence < 1))
+      bad('factorPersistence', 'sim.errPersistence');
+    let fundRules: SimulationRequest['fundRules'];
+    if (v.withFund && v.withRules) {
+      const share = percentToProbability(v.newFilingsShare);
+      if (v.newFilings === 'share' && share === null) bad('fundRules.newFilings', 'sim.errPercent');
+      const months = Number(v.reviewMonths.trim());
+      if (v.review === 'months' && !(v.reviewMonths.trim() !== '' && months >= 0 && months <= 120))
+        bad('fundRules.review', 'sim.errMonths');
+      const multipliers = v.pdByYearOfLife
+        .split(/[，,;；\s]+/)
+        .filter(Boolean)
+        .map((text, i) => {
+          const m = Number(text);
+          if (!(/^\d+(\.\d{1,4})?$/.test(text) && m <= 100)) bad(`fundRules.pdByYearOfLife[${i}]`, 'sim.errMultiplier');
+          return m;
+        });
+      fundRules = {
+        runOff: v.runOff,
+        newFilings: v.newFilings === 'history' ? 'history' : v.newFilings === 'share' ? (share ?? 0) : 0,
+        ...(v.review === 'policy'
+          ? { review: 'policy' as const }
+          : v.review === 'months'
+            ? { review: { months } }
+            : {}),
+        breaker: v.breaker,
+        ...(multipliers.length ? { pdByYearOfLife: multipliers } : {}),
+      };
+    }
     if (problems.length) return { req: null, problems };
     return {
       req: {
@@ -326,6 +376,8 @@ export function SimulationForm({
         ...(stress.length ? { stress } : {}),
         ...(reverseStress ? { reverseStress } : {}),
         ...(topUp ? { topUp } : {}),
+        ...(persistence !== 0 ? { factorPersistence: persistence } : {}),
+        ...(fundRules ? { fundRules } : {}),
       },
       problems,
     };
@@ -571,6 +623,21 @@ export function SimulationForm({
           <Field label={t('sim.rho')} name="correlation.rho" error={err('correlation')} hint={t('sim.rhoHint')}>
             {(p) => <input {...p} inputMode="decimal" value={v.rho} onChange={(e) => set({ rho: e.target.value })} />}
           </Field>
+          <Field
+            label={t('sim.persistence')}
+            name="factorPersistence"
+            error={err('factorPersistence')}
+            hint={t('sim.persistenceHint')}
+          >
+            {(p) => (
+              <input
+                {...p}
+                inputMode="decimal"
+                value={v.persistence}
+                onChange={(e) => set({ persistence: e.target.value })}
+              />
+            )}
+          </Field>
           <Field label={t('sim.copula')} name="copula.kind" error={err('copula.kind')} hint={t('sim.copulaHint')}>
             {(p) => (
               <select
@@ -658,6 +725,95 @@ export function SimulationForm({
                   inputMode="numeric"
                   value={v.recoveryDelay}
                   onChange={(e) => set({ recoveryDelay: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+        )}
+        {v.withFund && (
+          <label>
+            <input
+              type="checkbox"
+              checked={v.withRules}
+              onChange={(e) => set({ withRules: e.target.checked })}
+              data-testid="sim-rules"
+            />{' '}
+            {t('sim.withRules')}
+            <small className="hint"> {t('sim.withRulesHint')}</small>
+          </label>
+        )}
+        {v.withFund && v.withRules && (
+          <div className="grid form four" data-testid="sim-rules-form">
+            <label>
+              <input type="checkbox" checked={v.runOff} onChange={(e) => set({ runOff: e.target.checked })} />{' '}
+              {t('sim.runOff')}
+            </label>
+            <Field label={t('sim.newFilings')} name="fundRules.newFilings" error={err('fundRules.newFilings')}>
+              {(p) => (
+                <select
+                  {...p}
+                  value={v.newFilings}
+                  onChange={(e) => set({ newFilings: e.target.value as FormValues['newFilings'] })}
+                >
+                  <option value="none">{t('sim.newFilingsNone')}</option>
+                  <option value="history">{t('sim.newFilingsHistory')}</option>
+                  <option value="share">{t('sim.newFilingsShare')}</option>
+                </select>
+              )}
+            </Field>
+            {v.newFilings === 'share' && (
+              <Field label={t('sim.newFilingsPercent')} name="fundRules.newFilingsShare">
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="decimal"
+                    value={v.newFilingsShare}
+                    onChange={(e) => set({ newFilingsShare: e.target.value })}
+                  />
+                )}
+              </Field>
+            )}
+            <Field label={t('sim.review')} name="fundRules.review" error={err('fundRules.review')}>
+              {(p) => (
+                <select
+                  {...p}
+                  value={v.review}
+                  onChange={(e) => set({ review: e.target.value as FormValues['review'] })}
+                >
+                  <option value="none">{t('sim.reviewNone')}</option>
+                  <option value="policy">{t('sim.reviewPolicy')}</option>
+                  <option value="months">{t('sim.reviewMonths')}</option>
+                </select>
+              )}
+            </Field>
+            {v.review === 'months' && (
+              <Field label={t('sim.reviewMonthsValue')} name="fundRules.reviewMonths">
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="decimal"
+                    value={v.reviewMonths}
+                    onChange={(e) => set({ reviewMonths: e.target.value })}
+                  />
+                )}
+              </Field>
+            )}
+            <label>
+              <input type="checkbox" checked={v.breaker} onChange={(e) => set({ breaker: e.target.checked })} />{' '}
+              {t('sim.breaker')}
+            </label>
+            <Field
+              label={t('sim.pdByYearOfLife')}
+              name="fundRules.pdByYearOfLife"
+              error={err('fundRules.pdByYearOfLife')}
+              hint={t('sim.pdByYearOfLifeHint')}
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  value={v.pdByYearOfLife}
+                  placeholder="0.6, 1.3, 1"
+                  onChange={(e) => set({ pdByYearOfLife: e.target.value })}
                 />
               )}
             </Field>

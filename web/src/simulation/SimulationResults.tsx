@@ -66,6 +66,7 @@ export function SimulationResults({ report }: { report: SimulationReport }) {
         <ModelsTable variants={variants} />
       </div>
       <ContributionsTable variants={variants} />
+      {variants.some((v) => v.fundPath) && <FundPathSection report={report} />}
       {report.modelRisk && <ModelRiskSection rows={report.modelRisk} />}
       {(report.stress || report.reverseStress || report.topUp) && <StressSection report={report} />}
     </section>
@@ -675,6 +676,110 @@ function ExhaustionChart({ variants, years }: { variants: VariantReport[]; years
         </table>
       }
     />
+  );
+}
+
+/**
+ * The fund's rules inside the multi-year run: per year the claims arising, what the fund paid,
+ * what the banks' breakers held (G4), what waits for cash at the year's end (R7a) and the chance a
+ * claim waits — the first variant as a chart, every variant in the table.
+ */
+function FundPathSection({ report }: { report: SimulationReport }) {
+  const { t } = useTranslation();
+  const variants = report.variants.filter((v) => v.fundPath);
+  const first = variants[0]!;
+  const rules = report.fundRules;
+  const unit = chartUnit(first.fundPath!.map((y) => y.claims));
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis', valueFormatter: axisNumber },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 70, right: 20, top: 60, bottom: 30 },
+      xAxis: { type: 'category', data: first.fundPath!.map((y) => t('sim.yearN', { n: y.year })) },
+      yAxis: { type: 'value', name: t(unitKey(unit)), axisLabel: { formatter: axisNumber } },
+      series: (['claims', 'paid', 'held', 'queued'] as const).map((key, i) => ({
+        name: t(`sim.fundPath.${key}`),
+        type: 'bar',
+        data: first.fundPath!.map((y) => toChartNumber(y[key], unit)),
+        itemStyle: { color: COLORS[i % COLORS.length] },
+      })),
+    }),
+    [JSON.stringify(first.fundPath), unit, t],
+  );
+  return (
+    <section aria-labelledby="sim-fund-path" data-testid="sim-fund-path" style={{ marginTop: 14 }}>
+      <h3 id="sim-fund-path">{t('sim.fundPath.title')}</h3>
+      {rules && (
+        <p className="hint">
+          {t('sim.fundPath.rules', {
+            runOff: rules.runOff ? t('common.yes') : t('common.no'),
+            newFilings: formatProbability(rules.newFilingsPerYear),
+            review: Math.round(rules.reviewYears * 250),
+            breaker: rules.breaker
+              ? t('sim.fundPath.breakerOn', {
+                  ratio: formatRate(rules.breaker.claimRatioAbove),
+                  amount: formatYuan(rules.breaker.netCompensationAbove),
+                })
+              : t('common.no'),
+            pd: rules.pdByYearOfLife.join(' / '),
+            phi: rules.factorPersistence,
+          })}
+        </p>
+      )}
+      <p className="hint">{t('sim.fundPath.exhaustedMeans')}</p>
+      <ChartCard
+        testId="chart-fund-path"
+        title={t('sim.fundPath.chart', { variant: first.variant })}
+        option={option}
+        height={320}
+        table={<FundPathTable variants={variants} />}
+      />
+      <FundPathTable variants={variants} />
+    </section>
+  );
+}
+
+function FundPathTable({ variants }: { variants: VariantReport[] }) {
+  const { t } = useTranslation();
+  return (
+    <table data-testid="sim-fund-path-table">
+      <thead>
+        <tr>
+          <th>{t('sim.variant')}</th>
+          <th>{t('sim.yearColumn')}</th>
+          <th className="num">{t('sim.fundPath.claims')}</th>
+          <th className="num">{t('sim.fundPath.paid')}</th>
+          <th className="num">{t('sim.fundPath.held')}</th>
+          <th className="num">{t('sim.fundPath.queued')}</th>
+          <th className="num">{t('sim.fundPath.queueProbability')}</th>
+          <th className="num">{t('sim.fundPath.claimWaits')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {variants.flatMap((v) =>
+          v.fundPath!.map((y) => (
+            <tr key={`${v.variant}-${y.year}`}>
+              <th scope="row">{v.variant}</th>
+              <td>{y.year}</td>
+              <td className="num">
+                <Money value={y.claims} />
+              </td>
+              <td className="num">
+                <Money value={y.paid} />
+              </td>
+              <td className="num">
+                <Money value={y.held} />
+              </td>
+              <td className="num">
+                <Money value={y.queued} />
+              </td>
+              <td className="num">{formatProbability(y.queueProbability)}</td>
+              <td className="num">{formatProbability(y.claimWaits)}</td>
+            </tr>
+          )),
+        )}
+      </tbody>
+    </table>
   );
 }
 

@@ -41,6 +41,12 @@ interface Opts {
   stress: string[];
   reverseStress?: string;
   solveTopUp?: string;
+  factorPersistence?: string;
+  runOff?: boolean;
+  newFilings?: string;
+  review?: string;
+  breaker?: boolean;
+  pdByYearOfLife?: string;
   format: 'json' | 'table';
   progress: boolean;
 }
@@ -139,6 +145,31 @@ function topUp(text: string): NonNullable<SimulationInput['topUp']> {
   };
 }
 
+/** --review policy | 3m (months) | 20d (working days). */
+function review(text: string): NonNullable<NonNullable<SimulationInput['fundRules']>['review']> {
+  if (text === 'policy') return 'policy';
+  const m = /^(\d+(?:\.\d+)?)\s*(m|d)$/.exec(text.trim());
+  if (!m) return fail(`--review: write policy, MONTHSm (e.g. 3m) or WORKING_DAYSd (e.g. 20d) (got "${text}")`);
+  return m[2] === 'm' ? { months: Number(m[1]) } : { workingDays: Number(m[1]) };
+}
+
+/** The fund's rules of the flags, or nothing when none is given (the plain multi-year run). */
+function fundRules(o: Opts): SimulationInput['fundRules'] {
+  if (!o.runOff && o.newFilings === undefined && o.review === undefined && !o.breaker && !o.pdByYearOfLife)
+    return undefined;
+  return {
+    ...(o.runOff ? { runOff: true } : {}),
+    ...(o.newFilings !== undefined
+      ? { newFilings: o.newFilings === 'history' ? 'history' : number(o.newFilings, '--new-filings') }
+      : {}),
+    ...(o.review !== undefined ? { review: review(o.review) } : {}),
+    ...(o.breaker ? { breaker: true } : {}),
+    ...(o.pdByYearOfLife
+      ? { pdByYearOfLife: o.pdByYearOfLife.split(',').map((x, i) => number(x, `--pd-by-year-of-life ${i + 1}`)) }
+      : {}),
+  };
+}
+
 const pct = (p: number) => `${(p * 100).toPrecision(3)}%`;
 
 function table(r: SimulationReport): string {
@@ -163,7 +194,30 @@ function table(r: SimulationReport): string {
     ...(r.stress ? ['', ...stressTable(r)] : []),
     ...(r.reverseStress ? ['', r.reverseStress.statement.zh, r.reverseStress.statement.en] : []),
     ...(r.topUp ? ['', r.topUp.statement.zh, r.topUp.statement.en] : []),
+    ...(r.variants[0]?.fundPath ? ['', ...fundPathTable(r)] : []),
   ].join('\n');
+}
+
+/** The fund's path of the first variant with the fund's rules: one row per year. */
+function fundPathTable(r: SimulationReport): string[] {
+  const v = r.variants[0]!;
+  const head = [`year (${v.variant})`, 'claims', 'paid', 'held (G4)', 'queued at end', 'P(queue)', 'P(claim waits)'];
+  const rows = [
+    head,
+    ...v.fundPath!.map((y) => [
+      String(y.year),
+      y.claims,
+      y.paid,
+      y.held,
+      y.queued,
+      pct(y.queueProbability),
+      pct(y.claimWaits),
+    ]),
+  ];
+  const widths = head.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  return rows.map((row) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+  );
 }
 
 /** The model-risk table of the first variant: each model's figures, then its difference from the Gaussian. */
@@ -233,7 +287,7 @@ export function simulateCommand(): Command {
     )
     .option(
       '--portfolio <FILE.csv>',
-      'portfolio CSV: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications] (default: the live book in the database)',
+      'portfolio CSV: id,grade,sector,outstanding[,ratio,capPerLoan,mode,bankShare,kind,principal,size,sciTech,industry,registeredInZone,qualifications,bank,remainingYears,ageYears] (default: the live book in the database)',
     )
     .option('--fund <id>', "live book: only this fund's active filings")
     .option(
@@ -286,6 +340,24 @@ export function simulateCommand(): Command {
       '--solve-top-up <SPEC>',
       'the extra cash at the start keeping P(exhausted within YEARS) at most TARGET: target=0.05,years=3[,step=10000 yuan] (needs --cash)',
     )
+    .option(
+      '--factor-persistence <φ>',
+      "φ of the global factor's AR(1) over the years: a bad year makes the next worse (0 = independent years)",
+    )
+    .option(
+      '--run-off',
+      "the fund's rules: loans mature at their maturity (needs --cash; a CSV's remainingYears column)",
+    )
+    .option(
+      '--new-filings <SHARE|history>',
+      "the fund's rules: new filings per year from year 2, alike to the book, as a share of its loans; history = the live book's own last year",
+    )
+    .option(
+      '--review <policy|Nm|Nd>',
+      "the fund's rules: time from default to payment — the programme's claim SLA (policy), N months or N working days",
+    )
+    .option('--breaker', "the fund's rules: each bank's circuit breaker (G4) with the programme's thresholds")
+    .option('--pd-by-year-of-life <M1,M2,…>', "the fund's rules: PD multipliers by year of a loan's life")
     .option('--workers <n>', 'worker threads (default: one per core)')
     .addOption(new Option('--format <format>', 'output').choices(['json', 'table']).default('json'))
     .option('--no-progress', 'no progress bar')
@@ -325,7 +397,12 @@ export function simulateCommand(): Command {
         ...(o.stress.length ? { stress: o.stress.map(stress) } : {}),
         ...(o.reverseStress !== undefined ? { reverseStress: reverseStress(o.reverseStress) } : {}),
         ...(o.solveTopUp !== undefined ? { topUp: topUp(o.solveTopUp) } : {}),
+        ...(o.factorPersistence !== undefined
+          ? { factorPersistence: number(o.factorPersistence, '--factor-persistence') }
+          : {}),
       };
+      const rules = fundRules(o);
+      if (rules) input.fundRules = rules;
       const workers = o.workers === undefined ? undefined : number(o.workers, '--workers');
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
         fail('--workers: must be a whole number from 0 to 64');
@@ -387,6 +464,14 @@ function flagOf(field: string): string {
     [/^(seed|scenarios|years)$/, '--$1'],
     [/^reverseStress\.?/, '--reverse-stress '],
     [/^topUp\.?/, '--solve-top-up '],
+    [/^factorPersistence$/, '--factor-persistence'],
+    [/^fundRules\.runOff$/, '--run-off'],
+    [/^fundRules\.newFilings$/, '--new-filings'],
+    [/^fundRules\.review\.?.*$/, '--review'],
+    [/^fundRules\.breaker\.?.*$/, '--breaker'],
+    [/^fundRules\.pdByYearOfLife\[(\d+)\]$/, '--pd-by-year-of-life $1'],
+    [/^fundRules\.pdByYearOfLife$/, '--pd-by-year-of-life'],
+    [/^fundRules$/, '--cash'],
   ];
   for (const [re, flag] of map) if (re.test(field)) return field.replace(re, flag).trim();
   return field;

@@ -1,0 +1,521 @@
+/**
+ * The fund's own rules inside the multi-year run. The plain run (monte-carlo.ts with fund-paths.ts)
+ * takes the book as renewed each year and pays a year's claims at once; with `fundRules` each
+ * scenario follows its claims one by one:
+ *
+ *  a. run-off and growth: a loan is at risk in year y only for the part of the year before its
+ *     maturity (its PD over a fraction f of a year is 1 − (1 − p)^f, p the year's conditional PD);
+ *     new filings arrive at the start of each year from year 2, `newFilingsPerYear` × the cell's
+ *     loans in every cell, each a copy of a loan of the starting book (spread evenly over the cell)
+ *     at age 0 with the copied loan's whole term;
+ *  b. review: a claim is paid `reviewYears` after its default (each default's time uniform over
+ *     the part of the year the loan is at risk), so a default late in year y is paid in y + 1;
+ *  c. the queue (R7a): a claim the fund's cash cannot pay waits, first in first out, and is paid
+ *     as top-ups and recoveries come in; the fund is "exhausted" in the first year in which a claim
+ *     falls due that it cannot pay on the day — the same event as the plain run's (a year's claims
+ *     above its cash), but the path goes on after it;
+ *  d. the breaker (G4): a bank's claim is held (the fund does not pay it) while both the bank's
+ *     claimed principal ÷ its filed principal exceeds the ratio and the net compensation paid to it
+ *     (paid − its share of recoveries) exceeds the amount; tracked claim by claim in due order;
+ *  e. a PD term structure: the conditional PD times the multiplier of the loan's year of life
+ *     (age at the start of the run's year, whole years; the last multiplier holds after), capped
+ *     at 1, so the year's PD is multiplier × PD;
+ *  f. the factor's persistence (AR(1)) lives in the Monte Carlo spec and applies to both runs.
+ *
+ * Defaults come from the same draws as the plain run (stream Rng(seed, s)): candidates by the same
+ * geometric skips, at the largest multiplier; each candidate's thinning and its time within the
+ * year come from a second stream, so with every option at its default the claims arising are the
+ * plain run's, number for number (tested). Claims are paid in order of their due month; within a
+ * month in the order drawn.
+ */
+import type { FactorModel } from './factors';
+import { sectorRho } from './factors';
+import type { FundPlan } from './fund-paths';
+import { checkFundPlan } from './fund-paths';
+import { CellThresholds } from './model-risk';
+import {
+  NO_DEFAULT_INV,
+  TABLE_FROM,
+  TABLE_STEPS_PER_UNIT,
+  nextFactor,
+  type MonteCarloSpec,
+  type ScenarioBlock,
+} from './monte-carlo';
+import { normalCdf } from './normal';
+import { RiskInputError, type Portfolio } from './portfolio';
+import { Rng } from './random';
+
+export interface BreakerRule {
+  /** The claimed-principal ratio above which (with the amount) a bank's claims are held, in basis points (G4: 300). */
+  claimRatioAboveBp: number;
+  /** Net compensation paid to the bank above which (with the ratio) its claims are held, fen (G4: 500,000,000). */
+  netCompensationAbove: number;
+}
+
+export interface FundRules {
+  /** The fund's cash, top-ups and recoveries. */
+  plan: FundPlan;
+  /** a. Loans mature (the portfolio's `life`); false (default) = the book renewed each year. */
+  runOff?: boolean;
+  /** a. New filings per year as a share of the starting book's loans, from year 2 (default 0). */
+  newFilingsPerYear?: number;
+  /** b. Years from a default to its payment (default 0: paid in the year of the default). */
+  reviewYears?: number;
+  /** d. The circuit breaker's thresholds (G4); absent = no breaker. */
+  breaker?: BreakerRule;
+  /** e. PD multipliers by year of the loan's life (1st, 2nd, …; the last holds after); default [1]. */
+  pdByYearOfLife?: readonly number[];
+}
+
+/** The fund's path per scenario: arrays [(s·years + y)·variants + v], and exhausted[s·variants + v]. */
+export interface FundPathBlock {
+  /** Paid in year y (fen), on claims due in y or waiting from before. */
+  paid: Float64Array;
+  /** Claims held by the breaker in year y (fen). */
+  held: Float64Array;
+  /** Claims waiting in the queue at the end of year y (fen). */
+  queued: Float64Array;
+  /** Claims falling due in year y (count), and of them those that waited. */
+  due: Float64Array;
+  waited: Float64Array;
+  /** The year (1-based) a claim first waited, 0 = never. */
+  exhausted: Int32Array;
+}
+
+export const MONTHS = 12;
+const MAX_MULTIPLIERS = 50;
+
+export function checkFundRules(p: Portfolio, r: FundRules): void {
+  checkFundPlan(r.plan);
+  const g = r.newFilingsPerYear ?? 0;
+  if (!(Number.isFinite(g) && g >= 0 && g <= 10))
+    throw new RiskInputError('fundRules.newFilingsPerYear', 'must be a share of the book from 0 to 10');
+  const d = r.reviewYears ?? 0;
+  if (!(Number.isFinite(d) && d >= 0 && d <= 10))
+    throw new RiskInputError('fundRules.reviewYears', 'must be a number of years from 0 to 10');
+  const m = r.pdByYearOfLife ?? [1];
+  if (m.length < 1 || m.length > MAX_MULTIPLIERS)
+    throw new RiskInputError('fundRules.pdByYearOfLife', `must list 1 to ${MAX_MULTIPLIERS} multipliers`);
+  m.forEach((x, i) => {
+    if (!(Number.isFinite(x) && x >= 0 && x <= 100))
+      throw new RiskInputError(`fundRules.pdByYearOfLife[${i}]`, 'must be a multiplier from 0 to 100');
+  });
+  if (r.breaker) {
+    const b = r.breaker;
+    if (!(Number.isInteger(b.claimRatioAboveBp) && b.claimRatioAboveBp >= 0))
+      throw new RiskInputError('fundRules.breaker.claimRatioAbove', 'must be a rate of at least 0');
+    if (!(Number.isFinite(b.netCompensationAbove) && b.netCompensationAbove >= 0))
+      throw new RiskInputError('fundRules.breaker.netCompensationAbove', 'must be an amount of at least 0');
+  }
+  if (r.runOff && !p.life)
+    throw new RiskInputError('fundRules.runOff', "needs the loans' maturity (remaining years) to run the book off");
+}
+
+/** A cohort's loan k of m in a cell of n loans copies loan ⌊k·n/m⌋: spread evenly over the cell (sorted by payout). */
+const templateOf = (k: number, n: number, m: number): number => Math.floor((k * n) / m);
+
+/**
+ * Growable per-scenario list of claims: the month each falls due, its amount under each variant,
+ * and (for the breaker) the loan's exposure and bank — copied as the claim arises, so that paying
+ * them in due order reads this small list, not the book's large arrays at random.
+ */
+class Claims {
+  month = new Int32Array(1024);
+  amount: Float64Array;
+  exposure = new Float64Array(1024);
+  bank = new Int32Array(1024);
+  /** Scratch: the claims in due order. */
+  order = new Int32Array(1024);
+  length = 0;
+  constructor(private readonly variants: number) {
+    this.amount = new Float64Array(1024 * variants);
+  }
+  grow(): void {
+    const n = this.month.length * 2;
+    const more = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.month = more(this.month, n);
+    this.amount = more(this.amount, n * this.variants);
+    this.exposure = more(this.exposure, n);
+    this.bank = more(this.bank, n);
+    this.order = new Int32Array(n);
+  }
+}
+
+/** `onYearOneDefault`: called with each loan that defaults in year 1 (the contributions' replay). */
+export function simulateFundRules(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  from: number,
+  to: number,
+  onYearOneDefault?: (loan: number) => void,
+): ScenarioBlock {
+  const rules = spec.fundRules!;
+  checkFundRules(p, rules);
+  const V = p.variants.length;
+  const Y = spec.years;
+  const S = p.sectors.length;
+  const C = p.cells.length;
+  const factors: FactorModel = spec.factors;
+  const rho = sectorRho(p, factors);
+  const c = factors.sectorCorrelation ?? 1;
+  const sc = Math.sqrt(c);
+  const si = Math.sqrt(1 - c);
+  const phi = spec.factorPersistence ?? 0;
+  const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
+  const mult = Float64Array.from(rules.pdByYearOfLife ?? [1]);
+  const K = mult.length;
+  const mMax = Math.max(...mult);
+  const runOff = rules.runOff === true;
+  const remaining = p.life?.remainingYears;
+  const age = p.life?.ageYears;
+  const growth = rules.newFilingsPerYear ?? 0;
+  const reviewMonths = (rules.reviewYears ?? 0) * MONTHS;
+  const plan = rules.plan;
+  const breaker = rules.breaker;
+  const B = p.banks?.length ?? 1;
+  const bankOf = p.bankOf;
+  const payouts = p.payouts;
+  const exposure = p.exposure;
+  // A loan is plain when it defaults at the cell's PD all year every year: no thinning draw.
+  const plainBook = !runOff && K === 1 && mult[0] === 1;
+  const cohortSize = Int32Array.from(p.cells, (cell) => Math.round(growth * cell.count));
+  // filed principal per bank: the starting book, then each cohort's
+  const filedAtStart = new Float64Array(B);
+  const filedPerCohort = new Float64Array(B);
+  if (breaker) {
+    for (let i = 0; i < p.loanCount; i++) filedAtStart[bankOf ? bankOf[i]! : 0]! += exposure[i]!;
+    p.cells.forEach((cell, j) => {
+      for (let k = 0; k < cohortSize[j]!; k++) {
+        const i = cell.start + templateOf(k, cell.count, cohortSize[j]!);
+        filedPerCohort[bankOf ? bankOf[i]! : 0]! += exposure[i]!;
+      }
+    });
+  }
+
+  const n = to - from;
+  const losses = new Float64Array(n * Y * V);
+  const weights = new Float64Array(n);
+  const out: FundPathBlock = {
+    paid: new Float64Array(n * Y * V),
+    held: new Float64Array(n * Y * V),
+    queued: new Float64Array(n * Y * V),
+    due: new Float64Array(n * Y * V),
+    waited: new Float64Array(n * Y * V),
+    exhausted: new Int32Array(n * V),
+  };
+  const factor = new Float64Array(S);
+  const claims = new Claims(V);
+  // the payment pass's scratch, per variant (see payClaims)
+  const paidByYear = new Float64Array(Y);
+  const paidByBankYear = new Float64Array(B * Y);
+  const claimed = new Float64Array(B);
+  const net = new Float64Array(B);
+  const filed = new Float64Array(B);
+  let queue: Int32Array = new Int32Array(1024);
+  const horizon = Y * MONTHS; // claims due at or after it are not paid within the run
+  const table = NO_DEFAULT_INV;
+  const tableSize = table.length;
+
+  // the scenario's state the claims are written with (no closures made in the loops)
+  let y = 0;
+  let at = 0;
+  let aux = new Rng(0, 0);
+  const claim = (i: number, f: number) => {
+    if (y === 0) onYearOneDefault?.(i);
+    const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
+    if (claims.length === claims.month.length) claims.grow();
+    const k = claims.length++;
+    claims.month[k] = month < horizon ? month : horizon;
+    for (let v = 0; v < V; v++) {
+      const x = payouts[i * V + v]!;
+      losses[at + v]! += x;
+      claims.amount[k * V + v] = x;
+    }
+    if (breaker) {
+      claims.exposure[k] = exposure[i]!;
+      claims.bank[k] = bankOf ? bankOf[i]! : 0;
+    }
+  };
+  /** A loan of the starting book that is a candidate at qMax: a claim with its own PD this year. */
+  const visit = (i: number, q: number, qMax: number) => {
+    if (plainBook) return claim(i, 1);
+    const f = runOff ? Math.min(1, Math.max(0, remaining![i]! - y)) : 1;
+    if (f <= 0) return;
+    const life = Math.floor(age ? age[i]! : 0) + y;
+    const own = Math.min(1, mult[life < K ? life : K - 1]! * q);
+    const pi = f >= 1 ? own : -Math.expm1(f * Math.log1p(-Math.min(own, 1 - 1e-16)));
+    if (pi >= qMax || aux.uniform() * qMax < pi) claim(i, f);
+  };
+  /** A cohort's copy of loan i, in its year `life` (0-based), a candidate at qc: a claim unless past its term. */
+  const visitCopy = (i: number, life: number, qc: number) => {
+    const term = runOff ? remaining![i]! + (age ? age[i]! : 0) : Infinity;
+    const f = Math.min(1, Math.max(0, term - life));
+    if (f <= 0) return;
+    if (f >= 1 || aux.uniform() < -Math.expm1(f * Math.log1p(-Math.min(qc, 1 - 1e-16))) / qc) claim(i, f);
+  };
+
+  for (let s = from; s < to; s++) {
+    const rng = new Rng(spec.seed, s);
+    // the thinning and the times: a stream of their own, so the defaults' draws stay the plain run's
+    aux = new Rng(spec.seed ^ 0x5f3759df, s);
+    let weight = 1;
+    let z = 0;
+    claims.length = 0;
+    model.startScenario(rng);
+    for (y = 0; y < Y; y++) {
+      const e0 = rng.normal() + spec.shift;
+      if (spec.shift !== 0) weight *= Math.exp(-spec.shift * e0 + 0.5 * spec.shift * spec.shift);
+      z = nextFactor(phi, z, e0, y);
+      for (let k = 0; k < S; k++) factor[k] = c === 1 ? z : sc * z + si * rng.normal();
+      model.startYear(rng);
+      at = ((s - from) * Y + y) * V;
+      for (let j = 0; j < C; j++) {
+        const cell = p.cells[j]!;
+        const count = cell.count;
+        const base = cell.start;
+        const pd = cell.pd;
+        if (pd <= 0) continue;
+        // the year's conditional PD q, with the plain run's draws: e is its first skip's Exp(1)
+        let q: number;
+        let e = -1;
+        if (pd >= 1) q = 1;
+        else {
+          const a = Math.sqrt(rho[cell.sector]!);
+          if (a === 0 && !model.dynamic) {
+            q = pd;
+            e = rng.exponential();
+          } else {
+            const x = (model.thr[j]! - a * factor[cell.sector]!) / Math.sqrt(1 - rho[cell.sector]!);
+            const bin = Math.floor((x - TABLE_FROM) * TABLE_STEPS_PER_UNIT);
+            if (bin >= 0 && bin < tableSize) {
+              e = rng.exponential();
+              // no default in the starting book, proven as the plain run does (only when nothing else could default)
+              if (plainBook && cohortSize[j] === 0 && e * table[bin]! >= count) continue;
+            }
+            q = normalCdf(x);
+            if (q <= 0) continue;
+            if (q < 1 && e < 0) e = rng.exponential();
+          }
+        }
+        // the starting book: candidates at the largest multiplier (geometric skips, the plain run's draws), thinned
+        const qMax = Math.min(1, mMax * q);
+        if (qMax >= 1) for (let k = 0; k < count; k++) visit(base + k, q, qMax);
+        else if (qMax > 0) {
+          const inv = -1 / Math.log1p(-qMax);
+          for (let k = Math.floor((e < 0 ? rng.exponential() : e) * inv); k < count;) {
+            visit(base + k, q, qMax);
+            k += 1 + Math.floor(rng.exponential() * inv);
+          }
+        }
+        // the cohorts filed at the start of years 2…y+1, each of m copies
+        const m = cohortSize[j]!;
+        for (let filed = 1; filed <= y && m > 0; filed++) {
+          const life = y - filed;
+          const qc = Math.min(1, mult[life < K ? life : K - 1]! * q);
+          if (qc <= 0) continue;
+          if (qc >= 1) for (let k = 0; k < m; k++) visitCopy(base + templateOf(k, count, m), life, qc);
+          else {
+            const inv = -1 / Math.log1p(-qc);
+            for (let k = Math.floor(rng.exponential() * inv); k < m;) {
+              visitCopy(base + templateOf(k, count, m), life, qc);
+              k += 1 + Math.floor(rng.exponential() * inv);
+            }
+          }
+        }
+      }
+    }
+    weights[s - from] = weight;
+    payClaims(s - from);
+  }
+  return { from, to, variants: V, years: Y, losses, weights, fund: out };
+
+  /**
+   * The fund's cash over the scenario's claims in due order, one path per variant. Written without
+   * closures: cash and the sums stay in registers (a captured double is boxed at every change).
+   */
+  function payClaims(s: number): void {
+    // counting sort of the claims by due month
+    const start = new Int32Array(horizon + 2);
+    for (let k = 0; k < claims.length; k++) start[claims.month[k]! + 1]!++;
+    for (let m = 1; m < start.length; m++) start[m]! += start[m - 1]!;
+    const order = claims.order;
+    const fill = start.slice();
+    for (let k = 0; k < claims.length; k++) order[fill[claims.month[k]!]!++] = k;
+    const amounts = claims.amount;
+    const banks = claims.bank;
+    const rate = plan.recoveryRate ?? 0;
+    const delay = plan.recoveryDelayYears ?? 1;
+    for (let v = 0; v < V; v++) {
+      let cash = plan.cash;
+      paidByYear.fill(0);
+      paidByBankYear.fill(0);
+      claimed.fill(0);
+      net.fill(0);
+      filed.set(filedAtStart);
+      let queueLength = 0;
+      let head = 0;
+      let queuedSum = 0;
+      let exhausted = 0;
+      for (let y = 0; y < Y; y++) {
+        const at = (s * Y + y) * V + v;
+        cash += plan.topUps?.[y] ?? 0;
+        // recoveries on the payouts of `delay` years ago come in at the year's start (delay 0: at its end, below)
+        const back = delay > 0 ? y - delay : -1;
+        if (back >= 0) {
+          cash += rate * paidByYear[back]!;
+          if (breaker) for (let b = 0; b < B; b++) net[b]! -= rate * paidByBankYear[b * Y + back]!;
+        }
+        if (breaker && y > 0) for (let b = 0; b < B; b++) filed[b]! += filedPerCohort[b]!;
+        let paid = 0;
+        // the waiting claims first, in turn, while the cash lasts
+        while (head < queueLength) {
+          const k = queue[head]!;
+          const amount = amounts[k * V + v]!;
+          if (amount > cash) break;
+          head++;
+          queuedSum -= amount;
+          cash -= amount;
+          paid += amount;
+          if (breaker) {
+            net[banks[k]!]! += amount;
+            paidByBankYear[banks[k]! * Y + y]! += amount;
+          }
+        }
+        let due = 0;
+        let waited = 0;
+        let held = 0;
+        for (let o = start[y * MONTHS]!; o < start[(y + 1) * MONTHS]!; o++) {
+          const k = order[o]!;
+          const amount = amounts[k * V + v]!;
+          if (amount === 0) continue; // not a claim under this variant
+          due++;
+          if (breaker) {
+            const b = banks[k]!;
+            claimed[b]! += claims.exposure[k]!;
+            if (
+              claimed[b]! * 10_000 > filed[b]! * breaker.claimRatioAboveBp &&
+              net[b]! > breaker.netCompensationAbove
+            ) {
+              held += amount;
+              continue;
+            }
+          }
+          if (head < queueLength || amount > cash) {
+            if (queueLength === queue.length) queue = grown(queue);
+            queue[queueLength++] = k;
+            queuedSum += amount;
+            waited++;
+            if (exhausted === 0) exhausted = y + 1;
+            continue;
+          }
+          cash -= amount;
+          paid += amount;
+          if (breaker) {
+            net[banks[k]!]! += amount;
+            paidByBankYear[banks[k]! * Y + y]! += amount;
+          }
+        }
+        paidByYear[y] = paid;
+        if (delay === 0) {
+          cash += rate * paid;
+          if (breaker) for (let b = 0; b < B; b++) net[b]! -= rate * paidByBankYear[b * Y + y]!;
+        }
+        out.paid[at] = paid;
+        out.held[at] = held;
+        out.due[at] = due;
+        out.waited[at] = waited;
+        out.queued[at] = queuedSum;
+      }
+      out.exhausted[s * V + v] = exhausted;
+    }
+  }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** The loans (portfolio order) that default in year 1 of scenario s under the fund's rules: that year's draws again. */
+export function replayFundRulesYear(p: Portfolio, spec: MonteCarloSpec, s: number): number[] {
+  const out: number[] = [];
+  simulateFundRules(p, { ...spec, years: 1, scenarios: Math.max(spec.scenarios, s + 1) }, s, s + 1, (i) => out.push(i));
+  return out;
+}
+
+/** Joins the fund paths of blocks already in scenario order. */
+export function mergeFundPaths(parts: readonly FundPathBlock[]): FundPathBlock {
+  const cat = (key: Exclude<keyof FundPathBlock, 'exhausted'>) => {
+    const a = new Float64Array(parts.reduce((t, x) => t + x[key].length, 0));
+    let o = 0;
+    for (const x of parts) {
+      a.set(x[key], o);
+      o += x[key].length;
+    }
+    return a;
+  };
+  const exhausted = new Int32Array(parts.reduce((t, x) => t + x.exhausted.length, 0));
+  let o = 0;
+  for (const x of parts) {
+    exhausted.set(x.exhausted, o);
+    o += x.exhausted.length;
+  }
+  return {
+    paid: cat('paid'),
+    held: cat('held'),
+    queued: cat('queued'),
+    due: cat('due'),
+    waited: cat('waited'),
+    exhausted,
+  };
+}
+
+export interface FundPathYear {
+  year: number;
+  /** Expected claims arising (defaults' payouts) in the year, paid in the year, held by the breaker, waiting at its end (fen). */
+  claims: number;
+  paid: number;
+  held: number;
+  queued: number;
+  /** P(the queue is not empty at the year's end). */
+  queueProbability: number;
+  /** P(a claim falling due in the year waits): expected claims that waited ÷ expected claims due. */
+  claimWaits: number;
+}
+
+/** The fund's path year by year for one variant: expectations over the (weighted) scenarios. */
+export function fundPathYears(b: ScenarioBlock, v: number): FundPathYear[] {
+  const f = b.fund;
+  if (!f) throw new RangeError('the scenarios were run without the fund rules');
+  const n = b.to - b.from;
+  const Y = b.years;
+  const V = b.variants;
+  return Array.from({ length: Y }, (_, y) => {
+    const t = { claims: 0, paid: 0, held: 0, queued: 0, queueProbability: 0, due: 0, waited: 0 };
+    for (let s = 0; s < n; s++) {
+      const ws = b.weights[s]!;
+      const at = (s * Y + y) * V + v;
+      t.claims += ws * b.losses[at]!;
+      t.paid += ws * f.paid[at]!;
+      t.held += ws * f.held[at]!;
+      t.queued += ws * f.queued[at]!;
+      if (f.queued[at]! > 0) t.queueProbability += ws;
+      t.due += ws * f.due[at]!;
+      t.waited += ws * f.waited[at]!;
+    }
+    return {
+      year: y + 1,
+      claims: t.claims / n,
+      paid: t.paid / n,
+      held: t.held / n,
+      queued: t.queued / n,
+      queueProbability: t.queueProbability / n,
+      claimWaits: t.due > 0 ? t.waited / t.due : 0,
+    };
+  });
+}
