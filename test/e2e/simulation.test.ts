@@ -199,4 +199,37 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
       await context.close();
     }
   });
+  it("runs the fund's own rules over three years and shows the fund's path year by year", async () => {
+    const { context, page } = await app.signIn('manager');
+    try {
+      await page.goto('/simulation');
+      await page.getByRole('heading', { name: '风险模拟', level: 1 }).waitFor();
+      await page.getByLabel('情景数').fill('2000');
+      await page.getByLabel('模拟年数').fill('3');
+      await page.getByLabel('期初资金余额（元）').fill('250000');
+      await page.getByTestId('sim-rules').check();
+      const rulesForm = page.getByTestId('sim-rules-form');
+      await rulesForm.getByLabel('贷款到期退出').check();
+      await rulesForm.getByLabel('各合作银行熔断机制（G4）').check();
+      await rulesForm.getByLabel('违约到支付的时间').selectOption('policy');
+      await page.getByRole('button', { name: '开始模拟' }).click();
+      await page.locator('[data-testid="sim-status"][data-status="done"]').waitFor({ timeout: 110_000 });
+      const section = page.getByTestId('sim-fund-path');
+      await section.waitFor();
+      // The rules as applied, in words: run-off on, the breaker with the programme's thresholds (G4).
+      const rules = (await section.locator('p.hint').first().textContent()) ?? '';
+      expect(rules).toContain('到期退出：是');
+      expect(rules).toMatch(/熔断：代偿率超过 [\d.]+% 且净代偿额超过 [\d,]+(\.\d\d)? 元/);
+      // One row per variant and year, each year's figures in yuan.
+      const rows = section.getByTestId('sim-fund-path-table').last().locator('tbody tr');
+      const n = await rows.count();
+      expect(n).toBeGreaterThanOrEqual(3);
+      expect(n % 3).toBe(0);
+      const first = (await rows.first().locator('td').allTextContents()).map((x) => x.trim());
+      expect(first.some((x) => /^[\d,]+\.\d\d$/.test(x))).toBe(true);
+      await shot(page, 'simulation-fund-rules');
+    } finally {
+      await context.close();
+    }
+  });
 });
