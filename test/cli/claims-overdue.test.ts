@@ -14,7 +14,7 @@ import { openDatabase } from '../../src/adapters/db/database';
 import { onPostgres, openTestDatabase } from '../../src/adapters/db/testing';
 import { addDays } from '../../src/core/calendar';
 import { beijingToday } from '../../src/modules/shared/clock';
-import { ok, openEtownForBankA, send, signInCast, startTestApp } from '../http/harness';
+import { claimABadLoan, ok, openEtownForBankA, send, signInCast, startTestApp } from '../http/harness';
 import { creditCode } from '../operations/fixture';
 import { runCli } from './run-cli';
 
@@ -32,30 +32,13 @@ beforeAll(async () => {
   t = await startTestApp({ database, today: () => day });
   const { manager, bankA } = await signInCast(t);
   await openEtownForBankA(manager, creditCode(1));
-  const filed = await ok(
-    await send(bankA, 'POST', '/api/filings', {
-      bankRef: 'A-CLI-1',
-      creditCode: creditCode(1),
-      programme: 'etown-2023-small-micro',
-      loan: {
-        kind: 'credit',
-        principal: '500000.00',
-        disbursedOn: '2025-09-01',
-        maturesOn: '2026-08-31',
-        mode: 'direct',
-      },
-    }),
-    201,
-  );
-  day = '2026-01-12';
-  await ok(
-    await send(bankA, 'POST', `/api/filings/${filed.id}/classification`, {
-      classification: 'doubtful',
-      overdueSince: '2025-10-01',
-      on: day,
-    }),
-  );
-  const c = await ok(await send(bankA, 'POST', '/api/claims', { filingId: filed.id }), 201);
+  const c = await claimABadLoan({
+    bankA,
+    creditCode: creditCode(1),
+    bankRef: 'A-CLI-1',
+    principal: '500000.00',
+    setToday: (d) => (day = d),
+  });
   claim = { id: c.id, number: c.number };
   const prepared = await ok(await send(manager, 'POST', `/api/claims/${c.id}/prepare`));
   expect(prepared.stageDueBy).toBe('2026-01-19');

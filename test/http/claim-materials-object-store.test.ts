@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStoreSettings } from '../../src/adapters/object-store/object-store-settings';
 import { rowsOf } from '../../src/modules/shared/rows';
 import { creditCode } from '../operations/fixture';
-import { ok, openEtownForBankA, send, signInCast, startTestApp, type Client } from './harness';
+import { claimABadLoan, ok, openEtownForBankA, send, signInCast, startTestApp, type Client } from './harness';
 
 const BUCKET = 'backstop-materials';
 const PREFIX = 'claim-materials/';
@@ -90,30 +90,8 @@ beforeAll(async () => {
   t = await startTestApp({ today: () => day, claimDossier: 'required', objectStore: settings });
   ({ manager, bankA, auditor } = await signInCast(t));
   await openEtownForBankA(manager, creditCode(1));
-  const filed = await ok(
-    await send(bankA, 'POST', '/api/filings', {
-      bankRef: 'A-S3-1',
-      creditCode: creditCode(1),
-      programme: 'etown-2023-small-micro',
-      loan: {
-        kind: 'credit',
-        principal: '800000.00',
-        disbursedOn: '2025-09-01',
-        maturesOn: '2026-08-31',
-        mode: 'direct',
-      },
-    }),
-    201,
-  );
-  day = '2026-01-12';
-  await ok(
-    await send(bankA, 'POST', `/api/filings/${filed.id}/classification`, {
-      classification: 'doubtful',
-      overdueSince: '2025-10-01',
-      on: day,
-    }),
-  );
-  claimId = (await ok(await send(bankA, 'POST', '/api/claims', { filingId: filed.id }), 201)).id;
+  claimId = (await claimABadLoan({ bankA, creditCode: creditCode(1), bankRef: 'A-S3-1', setToday: (d) => (day = d) }))
+    .id;
 }, 240_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode } from '../operations/fixture';
-import { ok, openEtownForBankA, send, signInCast, startTestApp, type Client } from './harness';
+import { claimABadLoan, ok, openEtownForBankA, send, signInCast, startTestApp, type Client } from './harness';
 import { zip } from './zip';
 
 let day = '2025-09-03';
@@ -129,30 +129,9 @@ beforeAll(async () => {
   }
   ({ manager, manager2, bankA, bankB, auditor } = await signInCast(t));
   await openEtownForBankA(manager, creditCode(1));
-  const filed = await ok(
-    await send(bankA, 'POST', '/api/filings', {
-      bankRef: 'A-DOSSIER-1',
-      creditCode: creditCode(1),
-      programme: 'etown-2023-small-micro',
-      loan: {
-        kind: 'credit',
-        principal: '800000.00',
-        disbursedOn: '2025-09-01',
-        maturesOn: '2026-08-31',
-        mode: 'direct',
-      },
-    }),
-    201,
-  );
-  day = '2026-01-12';
-  await ok(
-    await send(bankA, 'POST', `/api/filings/${filed.id}/classification`, {
-      classification: 'doubtful',
-      overdueSince: '2025-10-01',
-      on: day,
-    }),
-  );
-  claimId = (await ok(await send(bankA, 'POST', '/api/claims', { filingId: filed.id }), 201)).id;
+  claimId = (
+    await claimABadLoan({ bankA, creditCode: creditCode(1), bankRef: 'A-DOSSIER-1', setToday: (d) => (day = d) })
+  ).id;
 }, 240_000);
 afterAll(async () => t?.close());
 
@@ -437,30 +416,13 @@ describe('on a server that waives the dossier (BACKSTOP_CLAIM_DOSSIER=waived)', 
     try {
       const cast = await signInCast(w);
       await openEtownForBankA(cast.manager, creditCode(2));
-      const filed = await ok(
-        await send(cast.bankA, 'POST', '/api/filings', {
-          bankRef: 'A-WAIVED-1',
-          creditCode: creditCode(2),
-          programme: 'etown-2023-small-micro',
-          loan: {
-            kind: 'credit',
-            principal: '300000.00',
-            disbursedOn: '2025-09-01',
-            maturesOn: '2026-08-31',
-            mode: 'direct',
-          },
-        }),
-        201,
-      );
-      d2 = '2026-01-12';
-      await ok(
-        await send(cast.bankA, 'POST', `/api/filings/${filed.id}/classification`, {
-          classification: 'doubtful',
-          overdueSince: '2025-10-01',
-          on: d2,
-        }),
-      );
-      const id = (await ok(await send(cast.bankA, 'POST', '/api/claims', { filingId: filed.id }), 201)).id;
+      const { id } = await claimABadLoan({
+        bankA: cast.bankA,
+        creditCode: creditCode(2),
+        bankRef: 'A-WAIVED-1',
+        principal: '300000.00',
+        setToday: (d) => (d2 = d),
+      });
       const path = `/api/claims/${id}/materials`;
       expect(await ok(await send(cast.manager, 'GET', path))).toMatchObject({
         waived: true,

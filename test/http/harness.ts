@@ -202,3 +202,42 @@ export async function openEtownForBankA(manager: Client, creditCode: string) {
       201,
     );
 }
+
+/**
+ * A claim on a loan gone bad, as the dossier and escalation tests start from: bank-a files `bankRef`
+ * under programme A on 2025-09-01 (enterprise `creditCode`, as openEtownForBankA registers it); on
+ * 2026-01-12 (`setToday` moves the app's day there) the loan is doubtful, overdue since 2025-10-01
+ * (R6), and the bank submits its claim. Returns the claim as submitted.
+ */
+export async function claimABadLoan({
+  bankA,
+  creditCode,
+  bankRef,
+  principal = '800000.00',
+  setToday,
+}: {
+  bankA: Client;
+  creditCode: string;
+  bankRef: string;
+  principal?: string;
+  setToday: (day: string) => void;
+}) {
+  const filed = await ok(
+    await send(bankA, 'POST', '/api/filings', {
+      bankRef,
+      creditCode,
+      programme: 'etown-2023-small-micro',
+      loan: { kind: 'credit', principal, disbursedOn: '2025-09-01', maturesOn: '2026-08-31', mode: 'direct' },
+    }),
+    201,
+  );
+  setToday('2026-01-12');
+  await ok(
+    await send(bankA, 'POST', `/api/filings/${filed.id}/classification`, {
+      classification: 'doubtful',
+      overdueSince: '2025-10-01',
+      on: '2026-01-12',
+    }),
+  );
+  return ok(await send(bankA, 'POST', '/api/claims', { filingId: filed.id }), 201);
+}
