@@ -152,6 +152,9 @@ export const enterpriseCapAccounts = (fundId: string, key: string) => [
 export const enterpriseCapKey = (programmeId: string, bankId: string, enterpriseId: string) =>
   `${programmeId}:${bankId}:${enterpriseId}`;
 
+/** The enterprise a G5 cap key is for (its last part: the app's enterprise ids hold no ':'). */
+export const enterpriseOfCapKey = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+
 /**
  * R15: the limit is the fund's liability multiple × its own money, so it rises with a top-up or a
  * refund. A raise first covers what the limit was lowered past capacity (the shortfall), then

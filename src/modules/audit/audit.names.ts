@@ -70,7 +70,10 @@ const NAMES: Record<string, (ids: string[]) => SQL> = {
     where coalesce(c.id, rc.id, f.id, e.id, tu.id, a.id) is not null`,
 };
 
-/** The names of these records, by `${entityKind}\u0000${entityId}`; a record not found (or of a kind without a name) is left out. */
+/** How `entityNames` keys a record's name. */
+export const nameKey = (entityKind: string, entityId: string) => `${entityKind}\u0000${entityId}`;
+
+/** The names of these records, by `nameKey`; a record not found (or of a kind without a name) is left out. */
 export async function entityNames(
   db: Db,
   entries: readonly { entityKind: string; entityId: string }[],
@@ -86,7 +89,7 @@ export async function entityNames(
   for (const [kind, ids] of byKind) {
     const rows = rowsOf(await db.execute(NAMES[kind]!([...ids])));
     for (const r of rows)
-      out.set(`${kind}\u0000${String(r.entity_id)}`, {
+      out.set(nameKey(kind, String(r.entity_id)), {
         kind: String(r.kind),
         id: String(r.ref),
         zh: String(r.zh),

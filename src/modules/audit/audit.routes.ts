@@ -3,7 +3,7 @@ import { requireActor, type AppEnv } from '../shared/http-env';
 import { errors, json } from '../shared/openapi';
 import type { OperationsDeps } from '../shared/operations-deps';
 import { searchField } from '../shared/search';
-import { actorNames, entityNames } from './audit.names';
+import { actorNames, entityNames, nameKey } from './audit.names';
 import { createAuditRepository } from './audit.repository';
 
 const entrySchema = z
@@ -101,7 +101,7 @@ export function auditRoutes({ db }: OperationsDeps) {
     const items = page.map((r) => ({
       ...r,
       actorName: people.get(r.actor) ?? null,
-      entityName: names.get(`${r.entityKind}\u0000${r.entityId}`) ?? null,
+      entityName: names.get(nameKey(r.entityKind, r.entityId)) ?? null,
     }));
     return c.json({ items, nextCursor: rows.length > limit ? items.at(-1)!.seq : null }, 200);
   });

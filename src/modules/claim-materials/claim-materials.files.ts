@@ -9,6 +9,9 @@ import { fileTypeFromBuffer } from 'file-type';
 import { materialErrors } from './claim-materials.errors';
 import type { MaterialKind } from './claim-materials.table';
 
+/** The SHA-256 (hex) a material is recorded and checked by. */
+export const sha256Of = (content: Uint8Array) => createHash('sha256').update(content).digest('hex');
+
 /** 20 MB per file unless BACKSTOP_MATERIAL_MAX_MB says otherwise. */
 export const DEFAULT_MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -70,6 +73,6 @@ export async function checkMaterialFile({
     kind,
     mime: found!.mime,
     bytes: content.length,
-    sha256: createHash('sha256').update(content).digest('hex'),
+    sha256: sha256Of(content),
   };
 }

@@ -8,7 +8,7 @@
  * SHA-256 before it is served. Every list,
  * upload, download and tick is audited (entity kind `claim`, the claim's id, actions `material.*`: not webhook events).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { OPEN_CLAIM_STATES } from '../../core/claims/claim-state';
 import { itemState } from '../../core/claims/dossier';
 import type { Actor } from '../auth/access';
@@ -21,7 +21,7 @@ import type { Db } from '../shared/db';
 import type { Problem } from '../shared/problem';
 import { checklistOf, type ChecklistEntry } from './claim-materials.checklist';
 import { materialErrors } from './claim-materials.errors';
-import { checkMaterialFile, type CheckedFile } from './claim-materials.files';
+import { checkMaterialFile, sha256Of, type CheckedFile } from './claim-materials.files';
 import * as repo from './claim-materials.repository';
 import type { MaterialFileRow } from './claim-materials.repository';
 import type { MaterialObjectStore } from './claim-materials.store';
@@ -235,7 +235,7 @@ async function bytesOf(
   }
   if (content === undefined)
     return { problem: materialErrors.objectMissing(f.id, f.fileName, f.sha256), refused: 'object-missing' };
-  if (createHash('sha256').update(content).digest('hex') !== f.sha256)
+  if (sha256Of(content) !== f.sha256)
     return { problem: materialErrors.contentMismatch(f.id, f.fileName, f.sha256), refused: 'sha256-mismatch' };
   return { content: Buffer.from(content) };
 }

@@ -14,7 +14,7 @@ import {
 import { formatRate, formatYuan, type Fen } from '../../core/money/money';
 import type { Actor } from '../auth/access';
 import { createAuditRepository } from '../audit/audit.repository';
-import { entityNames } from '../audit/audit.names';
+import { entityNames, nameKey } from '../audit/audit.names';
 import { createLedgerRepository } from '../ledger/ledger.repository';
 import { applyOperation, LedgerRefusal, openAccounts } from '../ledger/ledger.usecases';
 import type { Db } from '../shared/db';
@@ -190,7 +190,7 @@ export async function signAgreement({ db, actor, input }: { db: Db; actor: Actor
         { entityKind: 'programme', entityId: input.programmeId },
       ]);
       const named = (kind: string, id: string) => {
-        const n = names.get(`${kind}\u0000${id}`);
+        const n = names.get(nameKey(kind, id));
         return { id, zh: n?.zh ?? id, en: n?.en ?? id };
       };
       throw agreementErrors.programmeNotRun(named('fund', input.fundId), named('programme', input.programmeId));

@@ -6,21 +6,17 @@
  */
 import { sql } from 'drizzle-orm';
 import { accountName } from '../../core/ledger/account-words';
+import { enterpriseOfCapKey } from '../../core/ledger/fund-operations';
 import type { Bilingual } from '../../core/text';
-import { entityNames } from '../audit/audit.names';
+import { entityNames, nameKey } from '../audit/audit.names';
 import type { Db } from '../shared/db';
 import { anyOfTexts } from '../shared/json-texts';
 import { rowsOf } from '../shared/rows';
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
 /** The record an account is for, as entityNames knows it; an enterprise cap's key ends with the enterprise's id. */
 function recordOf(kind: string | null, id: string | null): { entityKind: string; entityId: string } | null {
   if (!kind || !id || kind === 'fund') return null;
-  if (kind === 'enterprise-cap') {
-    const enterprise = id.match(UUID)?.at(-1);
-    return enterprise ? { entityKind: 'enterprise', entityId: enterprise } : null;
-  }
+  if (kind === 'enterprise-cap') return { entityKind: 'enterprise', entityId: enterpriseOfCapKey(id) };
   return { entityKind: kind, entityId: id };
 }
 
@@ -42,7 +38,7 @@ export async function accountNames(db: Db, ids: readonly string[]): Promise<Map<
     ...accounts.flatMap((a) => (a.record ? [a.record] : [])),
   ]);
   const nameOf = (kind: string, id: string): Bilingual => {
-    const n = names.get(`${kind}\u0000${id}`);
+    const n = names.get(nameKey(kind, id));
     return n ? { zh: n.zh, en: n.en } : { zh: id, en: id };
   };
   return new Map(

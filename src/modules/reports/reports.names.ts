@@ -6,7 +6,7 @@
  */
 import { label, type Lang } from '../../core/policy/labels';
 import type { Bilingual } from '../../core/text';
-import { entityNames } from '../audit/audit.names';
+import { entityNames, nameKey } from '../audit/audit.names';
 import type { Db } from '../shared/db';
 import type { Cell, ReportTable } from './reports.export';
 
@@ -36,7 +36,7 @@ export async function withNames(db: Db, table: ReportTable, lang: Lang): Promise
   const nameOf = (source: Source, code: Cell): Cell => {
     if (code === null || code === '') return null;
     if (!('record' in source)) return label(String(code), lang);
-    return names.get(`${source.record}\u0000${String(code)}`)?.[lang] ?? String(code);
+    return names.get(nameKey(source.record, String(code)))?.[lang] ?? String(code);
   };
   const after = new Map(coded.map((c) => [c.index, c.named!]));
   const columns = table.columns.flatMap((c, i) => (after.has(i) ? [c, after.get(i)!.header[lang]] : [c]));
