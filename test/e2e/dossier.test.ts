@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { apiAs, buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
-import { makeNonPerforming, seedLoans, seedWorld } from './world';
+import { seedClaim } from './world';
 
 let server: Server;
 let browser: Browser;
@@ -26,13 +26,7 @@ beforeAll(async () => {
   // The dossier required, as a zone runs it (the other walks run with it waived): the page counts what is missing.
   [server, browser] = await Promise.all([startServer({ BACKSTOP_CLAIM_DOSSIER: 'required' }), launchBrowser()]);
   try {
-    const world = await seedWorld(server.url);
-    const loans = await seedLoans(server.url, world.enterprises, world.today);
-    const filingId = loans['bank-bob']![0]!;
-    await makeNonPerforming(server.url, 'bank-bob', filingId, world.today);
-    const claim = await (await apiAs(server.url, 'bank-bob'))<{ id: string }>('POST', '/api/claims', { filingId });
-    if (claim.status !== 201) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
-    claimId = claim.body.id;
+    ({ claimId } = await seedClaim(server.url));
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- server log ---\n${server.log().slice(-3000)}`, { cause: e });
   }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { POLICIES_DIR } from '../../src/modules/programmes/policy-files';
 import { apiAs, buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
-import { A, makeNonPerforming, seedLoans, seedWorld } from './world';
+import { A, seedClaim } from './world';
 
 let server: Server;
 let browser: Browser;
@@ -47,13 +47,7 @@ beforeAll(async () => {
     launchBrowser(),
   ]);
   try {
-    const world = await seedWorld(server.url);
-    const loans = await seedLoans(server.url, world.enterprises, world.today);
-    const filingId = loans['bank-bob']![0]!; // programme A
-    await makeNonPerforming(server.url, 'bank-bob', filingId, world.today);
-    const claim = await (await apiAs(server.url, 'bank-bob'))<{ id: string }>('POST', '/api/claims', { filingId });
-    if (claim.status !== 201) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
-    claimId = claim.body.id;
+    ({ claimId } = await seedClaim(server.url)); // programme A
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- server log ---\n${server.log().slice(-3000)}`, { cause: e });
   }

@@ -142,3 +142,17 @@ export async function makeNonPerforming(url: string, bank: string, filingId: str
   });
   if (r.status !== 200) throw new Error(`classification: ${r.status} ${JSON.stringify(r.body)}`);
 }
+
+/**
+ * The claim most claim walks start from: the world and its loans seeded, bank-bob's first loan
+ * (programme A) made non-performing and claimed by the bank. Returns the loan's and the claim's ids.
+ */
+export async function seedClaim(url: string): Promise<{ filingId: string; claimId: string }> {
+  const world = await seedWorld(url);
+  const loans = await seedLoans(url, world.enterprises, world.today);
+  const filingId = loans['bank-bob']![0]!;
+  await makeNonPerforming(url, 'bank-bob', filingId, world.today);
+  const claim = await (await apiAs(url, 'bank-bob'))<{ id: string }>('POST', '/api/claims', { filingId });
+  if (claim.status !== 201) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
+  return { filingId, claimId: claim.body.id };
+}

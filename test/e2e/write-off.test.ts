@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { apiAs, buildWeb, ensureBrowser, launchBrowser, shot, signedIn, startServer, type Server } from './harness';
-import { makeNonPerforming, seedLoans, seedWorld } from './world';
+import { seedClaim } from './world';
 
 let server: Server;
 let browser: Browser;
@@ -18,15 +18,10 @@ beforeAll(async () => {
   buildWeb();
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   try {
-    const world = await seedWorld(server.url);
-    const loans = await seedLoans(server.url, world.enterprises, world.today);
-    filingId = loans['bank-bob']![0]!;
-    await makeNonPerforming(server.url, 'bank-bob', filingId, world.today);
-    const bank = await apiAs(server.url, 'bank-bob');
-    const claim = await bank<{ id: string }>('POST', '/api/claims', { filingId });
-    if (claim.status !== 201) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
+    const seeded = await seedClaim(server.url);
+    filingId = seeded.filingId;
     const step = async (who: string, what: string) => {
-      const res = await (await apiAs(server.url, who))('POST', `/api/claims/${claim.body.id}/${what}`);
+      const res = await (await apiAs(server.url, who))('POST', `/api/claims/${seeded.claimId}/${what}`);
       if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
     };
     await step('manager', 'prepare');
