@@ -223,6 +223,12 @@ const ZH: [RegExp, Zh][] = [
   [/^name at least one stress scenario$/, '至少列出一个压力情景'],
   [/^at most (\d+) stress scenarios$/, (m) => `最多 ${m[1]} 个压力情景`],
   [/^must be "pd" \(a PD multiplier\) or "correlation"$/, '须为 "pd"（违约率倍数）或 "correlation"（相关系数）'],
+  // The fund's rules in a multi-year run
+  [/^must be a number above -1 and below 1$/, '须为大于 -1 且小于 1 的数'],
+  [/^must be "history" or a share of the book from 0 to 10$/, '须为 "history"（按历史）或占现有贷款的比例（0 到 10）'],
+  [/^must be a multiplier from 0 to 100$/, '须为 0 到 100 之间的倍数'],
+  [/^give at least one multiplier$/, '至少给出一个倍数'],
+  [/^at most (\d+) multipliers$/, (m) => `最多 ${m[1]} 个倍数`],
   // Uploads
   [/^send multipart\/form-data$/, '请以 multipart/form-data 上传'],
   [/^send one file per import$/, '每次导入一个文件'],
