@@ -56,6 +56,11 @@ describe('risk simulation page', { timeout: 120_000 }, () => {
         exhausted.join(' | '),
       ).toBe(true);
 
+      // The largest loans of the live book by their loan numbers, each a link to its loan.
+      const topLoan = page.getByTestId('sim-contributions').locator('a[href^="/filings/"]').first();
+      await topLoan.waitFor();
+      expect((await topLoan.textContent())!.trim()).not.toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+
       const histogram = page.getByTestId('chart-histogram');
       await histogram.locator('canvas').waitFor();
       await page.getByTestId('chart-whatif').locator('canvas').waitFor();

@@ -103,7 +103,8 @@ export interface ContributionsReport {
   /** By bank and programme (when the loans name them), sector and grade; largest ES first. */
   by: { dimension: 'bank' | 'programme' | 'sector' | 'grade'; rows: ContributionRow[] }[];
   /** The loans with the largest ES contributions, with their payout on default. */
-  topLoans: (ContributionRow & { payout: string })[];
+  /** The largest contributors; a live book's named by the module (loan number, borrower). */
+  topLoans: (ContributionRow & { payout: string; loanNumber?: string; enterpriseName?: string })[];
 }
 
 /** Loans listed by name in a report's contributions. */

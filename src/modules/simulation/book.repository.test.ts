@@ -76,6 +76,14 @@ describe('the live book as a portfolio', () => {
       ['etown-2025-sci-tech', '16500000.00'],
       ['half', '16500000.00'],
     ]);
+    // the largest loans carry the bank's loan number and the borrower, not only the filing's id
+    const top = report.variants[0]!.contributions.topLoans;
+    expect(top.map((l) => [l.loanNumber, l.payout])).toEqual([
+      ['S-3', '10000000.00'],
+      ['S-1', '2400000.00'],
+      ['S-2', '2000000.00'],
+    ]);
+    expect(top.every((l) => l.enterpriseName && l.enterpriseName.length > 1 && l.key !== l.loanNumber)).toBe(true);
     const bad = await prepareSimulation({
       input: { portfolio: { source: 'book' }, pdByGrade: { normal: 0.01 }, variants: [{ programme: 'nowhere' }] },
       policies,

@@ -40,6 +40,13 @@ export interface BookLoader {
   summary?: (filter: BookFilter) => Promise<BookSummary>;
   /** Loans filed in the year up to `asOf` ÷ the active loans: the book's own new filings per year. */
   filingRate?: (filter: BookFilter & { asOf: string }) => Promise<number>;
+  /** The bank's loan number and the borrower of each filing named, for the report's largest loans. */
+  names?: (ids: readonly string[]) => Promise<Map<string, LoanName>>;
+}
+
+export interface LoanName {
+  loanNumber: string;
+  enterpriseName: string;
 }
 
 const DAYS_PER_YEAR = 365.25;
@@ -236,5 +243,15 @@ export function createBookLoader({ db }: { db: Db }): BookLoader {
     return n > 0 ? Number(filed?.n ?? 0) / n : 0;
   };
 
-  return Object.assign(load, { history, summary, filingRate });
+  const names = async (ids: readonly string[]): Promise<Map<string, LoanName>> => {
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .select({ id: filings.id, loanNumber: filings.bankRef, enterpriseName: enterprises.name })
+      .from(filings)
+      .innerJoin(enterprises, eq(enterprises.id, filings.enterpriseId))
+      .where(inArray(filings.id, [...ids]));
+    return new Map(rows.map(({ id, ...name }) => [id, name]));
+  };
+
+  return Object.assign(load, { history, summary, filingRate, names });
 }

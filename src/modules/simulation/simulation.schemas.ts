@@ -373,7 +373,13 @@ const variantReport = z
             rows: z.array(contributionRow),
           }),
         ),
-        topLoans: z.array(contributionRow.extend({ payout: money('Payout on default, yuan') })),
+        topLoans: z.array(
+          contributionRow.extend({
+            payout: money('Payout on default, yuan'),
+            loanNumber: z.string().optional().openapi({ description: "The live book's loans: the bank's loan number" }),
+            enterpriseName: z.string().optional().openapi({ description: "The live book's loans: the borrower" }),
+          }),
+        ),
       })
       .openapi({
         description:

@@ -87,6 +87,8 @@ export interface PreparedSimulation {
   stress?: StressScenario[];
   reverseStress?: ReverseStressSpec;
   topUp?: TopUpSpec;
+  /** The live book's loans named (loan number, borrower), for the report's largest loans. */
+  nameLoans?: BookLoader['names'];
 }
 
 const trim = (x: number) => String(Number(x.toFixed(4)));
@@ -286,6 +288,7 @@ export async function prepareSimulation({
       ...(fund ? { fund } : {}),
       ...(pd ? { pd } : {}),
       ...stressOf(req, portfolio, spec, fund),
+      ...(req.portfolio.source === 'book' && loadBook?.names ? { nameLoans: loadBook.names } : {}),
     };
   } catch (e) {
     if (e instanceof RiskInputError) throw new SimulationInputError([simulationErrors.riskInput(e)]);
@@ -399,10 +402,28 @@ export async function runSimulation({
   }
   onProgress?.(runs * S, runs * S);
   return {
-    ...report,
+    ...(prepared.nameLoans ? await withLoanNames(report, prepared.nameLoans) : report),
     ...(table ? { stress: table } : {}),
     ...(reverse ? { reverseStress: reverse } : {}),
     ...(modelRisk ? { modelRisk } : {}),
+  };
+}
+
+/** The report's largest loans with their loan numbers and borrowers, read once for every variant. */
+async function withLoanNames(
+  report: SimulationReport,
+  nameLoans: NonNullable<PreparedSimulation['nameLoans']>,
+): Promise<SimulationReport> {
+  const names = await nameLoans([...new Set(report.variants.flatMap((v) => v.contributions.topLoans.map((l) => l.key)))]);
+  return {
+    ...report,
+    variants: report.variants.map((v) => ({
+      ...v,
+      contributions: {
+        ...v.contributions,
+        topLoans: v.contributions.topLoans.map((l) => ({ ...l, ...names.get(l.key) })),
+      },
+    })),
   };
 }
 

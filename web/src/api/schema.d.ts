@@ -9581,6 +9581,10 @@ export interface components {
            * @example 1234567.89
            */
           payout: string;
+          /** @description The live book's loans: the bank's loan number */
+          loanNumber?: string;
+          /** @description The live book's loans: the borrower */
+          enterpriseName?: string;
         }[];
       };
     };

@@ -5,6 +5,7 @@
  * with separators; chart series are 万/亿 numbers made by toChartNumber for plotting only.
  */
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { inLanguage } from '../api/client';
 import { Money } from '../components/bits';
@@ -682,7 +683,8 @@ function ExhaustionChart({ variants, years }: { variants: VariantReport[]; years
 /**
  * The fund's rules inside the multi-year run: per year the claims arising, what the fund paid,
  * what the banks' breakers held (G4), what waits for cash at the year's end (R7a) and the chance a
- * claim waits — the first variant as a chart, every variant in the table.
+ * claim waits — the first variant as a chart (its table view that variant only), every variant in
+ * the table below.
  */
 function FundPathSection({ report }: { report: SimulationReport }) {
   const { t } = useTranslation();
@@ -732,9 +734,11 @@ function FundPathSection({ report }: { report: SimulationReport }) {
         title={t('sim.fundPath.chart', { variant: first.variant })}
         option={option}
         height={320}
-        table={<FundPathTable variants={variants} />}
+        table={<FundPathTable variants={[first]} />}
       />
-      <FundPathTable variants={variants} />
+      <div className="table-wrap">
+        <FundPathTable variants={variants} />
+      </div>
     </section>
   );
 }
@@ -848,7 +852,8 @@ function ContributionsTable({ variants }: { variants: VariantReport[] }) {
   const v = variants[Math.min(chosen, variants.length - 1)];
   if (!v) return null;
   const c = v.contributions;
-  const groups = [
+  type Row = (typeof c.by)[number]['rows'][number] & { loanNumber?: string; enterpriseName?: string };
+  const groups: { title: string; dimension: string; rows: Row[] }[] = [
     ...c.by.map((b) => ({ title: t(`sim.contribBy_${b.dimension}`), dimension: b.dimension, rows: b.rows })),
     { title: t('sim.contribTopLoans'), dimension: 'loan', rows: c.topLoans },
   ];
@@ -901,6 +906,11 @@ function ContributionsTable({ variants }: { variants: VariantReport[] }) {
                         <ProgrammeName id={r.key} link={false} />
                       ) : g.dimension === 'sector' ? (
                         <IndustryName code={r.key} />
+                      ) : r.loanNumber ? (
+                        <>
+                          <Link to={`/filings/${r.key}`}>{r.loanNumber}</Link>
+                          <div className="muted small">{r.enterpriseName}</div>
+                        </>
                       ) : (
                         r.key
                       )}
