@@ -57,6 +57,8 @@ export interface Loan {
   nonPerformingOn: IsoDate | null;
   claim: {
     id: string;
+    /** Its readable number (BP-2026-000123) where the claim has one yet: what a refusal names. */
+    number?: string;
     state: ClaimState;
     outstanding: Fen;
     compensation: Fen;
@@ -330,8 +332,8 @@ export function submitClaim(
       code: 'claim.already_claimed',
       field: 'filingId',
       cites: [],
-      en: `has claim ${loan.claim.id}`,
-      zh: `已有补偿申请 ${loan.claim.id}`,
+      en: `has claim ${loan.claim.number ?? loan.claim.id}`,
+      zh: `已有补偿申请 ${loan.claim.number ?? loan.claim.id}`,
     });
   const compensation = compensate(loan.terms, swept.outstanding);
   return {

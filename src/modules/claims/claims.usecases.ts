@@ -444,6 +444,7 @@ const partiesOf = (comp: Compensation) =>
 /** The claim as the loan's life sees it: open or decided, with the amount it stands at. */
 export const liveOf = (c: ClaimRow): Loan['claim'] => ({
   id: c.id,
+  number: c.number,
   state: c.state,
   outstanding: c.outstanding,
   compensation: c.compensation,
