@@ -215,10 +215,7 @@ async function copyFloor(url: string, path: string, rows: number) {
   }
 }
 
-async function onFreshPostgres<T>(
-  fn: (database: Database, url: string) => Promise<T>,
-  keep = false,
-): Promise<T> {
+async function onFreshPostgres<T>(fn: (database: Database, url: string) => Promise<T>, keep = false): Promise<T> {
   const name = `backstop_bench_${randomBytes(5).toString('hex')}`;
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`create database ${name}`);
