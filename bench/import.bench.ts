@@ -4,7 +4,8 @@
  * directory, as `npm start` runs it) through the same use case as the API and the CLI, and
  * PostgreSQL `COPY` of the same file into a bare table as the floor. Resident memory is sampled
  * throughout. Goals: ≥ 20,000 rows/s on PostgreSQL, within 5× of COPY, RSS < 500 MB. PostgreSQL at
- * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres). --keep leaves the PostgreSQL
+ * database for EXPLAIN and pg_stat (its name is printed; drop it when done).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -20,9 +21,11 @@ import { DEFAULT_CHUNK_ROWS, openImport, runImport } from '../src/modules/import
 import { rowsOf } from '../src/modules/shared/rows';
 import { benchManager, benchWorld, creditCode } from './world';
 
-const pgRows = Number(process.argv[2] ?? 1_000_000);
-const pgliteRows = Number(process.argv[3] ?? 100_000);
-const chunkRows = process.argv[4] ? Number(process.argv[4]) : undefined;
+const KEEP = process.argv.includes('--keep');
+const args = process.argv.slice(2).filter((a) => a !== '--keep');
+const pgRows = Number(args[0] ?? 1_000_000);
+const pgliteRows = Number(args[1] ?? 100_000);
+const chunkRows = args[2] ? Number(args[2]) : undefined;
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const today = '2025-09-03';
 const manager = benchManager;
@@ -93,9 +96,21 @@ async function databaseBytes(database: Database): Promise<number> {
   return Number(r!.bytes);
 }
 
+/** Each index's bytes (pg_relation_size) in the public schema, by name: PostgreSQL only. */
+async function indexBytes(database: Database): Promise<Map<string, number>> {
+  if (database.kind !== 'postgres') return new Map();
+  const rows = rowsOf(
+    await database.db.execute(
+      sql`select t.relname || '.' || c.relname as name, pg_relation_size(c.oid)::text as bytes from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`,
+    ),
+  );
+  return new Map(rows.map((r) => [String(r.name), Number(r.bytes)]));
+}
+
 async function fileIt(database: Database, rows: number, path: string) {
   const catalog = await benchWorld(database, enterpriseCount(rows));
   const bytesBefore = await databaseBytes(database);
+  const indexBytesBefore = await indexBytes(database);
   const { hash, bytes } = await hashFile(path);
   // The setup (the generated file, the registered enterprises) leaves garbage that the first major
   // collection during the import would otherwise count as the import's memory (a one-off 490 MB
@@ -140,6 +155,16 @@ async function fileIt(database: Database, rows: number, path: string) {
   console.log(
     `  bytes per filed loan (every table with its indexes and TOAST, after − before, ÷ rows): ${bytesPerLoan}`,
   );
+  const indexBytesPerLoan = Object.fromEntries(
+    [...(await indexBytes(database))]
+      .map(([name, b]) => [name, Math.round((b - (indexBytesBefore.get(name) ?? 0)) / rows)] as const)
+      .filter(([, b]) => b > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+  if (database.kind === 'postgres') {
+    console.log('  of which indexes (table.index: bytes per filed loan):');
+    for (const [k, v] of Object.entries(indexBytesPerLoan)) console.log(`    ${k.padEnd(60)} ${v}`);
+  }
   const server = [...(await serverCpu(database))].reduce((sum, [pid, ms]) => sum + ms - (cpu0.server.get(pid) ?? 0), 0);
   const cpuMsPer1000Rows = {
     node: Math.round(((node.user + node.system) / 1000 / rows) * 1000),
@@ -166,6 +191,7 @@ async function fileIt(database: Database, rows: number, path: string) {
     maxRssMb: Math.round(maxRss / 2 ** 20),
     filed: done.filed,
     bytesPerLoan,
+    ...(database.kind === 'postgres' ? { indexBytesPerLoan } : {}),
     cpuMsPer1000Rows,
     perChunk,
   };
@@ -189,7 +215,7 @@ async function copyFloor(url: string, path: string, rows: number) {
   }
 }
 
-async function onFreshPostgres<T>(fn: (database: Database, url: string) => Promise<T>): Promise<T> {
+async function onFreshPostgres<T>(fn: (database: Database, url: string) => Promise<T>, keep = false): Promise<T> {
   const name = `backstop_bench_${randomBytes(5).toString('hex')}`;
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`create database ${name}`);
@@ -200,7 +226,8 @@ async function onFreshPostgres<T>(fn: (database: Database, url: string) => Promi
     return await fn(database, url.toString());
   } finally {
     await database.close();
-    await sql.unsafe(`drop database if exists ${name} with (force)`);
+    if (keep) console.log(`  database ${name} kept (--keep); drop it when done`);
+    else await sql.unsafe(`drop database if exists ${name} with (force)`);
     await sql.end();
   }
 }
@@ -212,7 +239,7 @@ try {
     console.log(
       `PostgreSQL: filing ${pgRows.toLocaleString('en')} rows (${(statSync(path).size / 2 ** 20).toFixed(1)} MiB CSV) in a fresh database`,
     );
-    const pg = await onFreshPostgres((database) => fileIt(database, pgRows, path));
+    const pg = await onFreshPostgres((database) => fileIt(database, pgRows, path), KEEP);
     console.log(
       `  filed ${pg.filed.toLocaleString('en')} in ${pg.seconds.toFixed(1)} s: ${pg.rowsPerSecond.toLocaleString('en')} rows/s (goal ≥ 20,000), max RSS ${pg.maxRssMb} MB (goal < 500)`,
     );

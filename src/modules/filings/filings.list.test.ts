@@ -12,7 +12,13 @@ import { openTestDatabase } from '../../adapters/db/testing';
 import type { Database } from '../../adapters/db/database';
 import { rowsOf } from '../shared/rows';
 import type { Cursor } from '../shared/paging';
-import { createFilingsRepository, FILING_SORTS, type FilingFilter, type FilingSort } from './filings.repository';
+import {
+  afterCursor,
+  createFilingsRepository,
+  FILING_SORTS,
+  type FilingFilter,
+  type FilingSort,
+} from './filings.repository';
 
 const LOANS = 600;
 let database: Database;
@@ -154,5 +160,34 @@ describe('the filings list under combined filters', () => {
       expect(page).toContain(ix);
       expect(page).not.toContain('"Sort"');
     }
+  });
+
+  it('starts a next page’s index scan at the cursor, not at the index’s beginning', async () => {
+    const plan = (statement: ReturnType<typeof sql>) =>
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        await tx.execute(sql`set local enable_bitmapscan = off`);
+        await tx.execute(sql`set local enable_sort = off`);
+        return rowsOf(await tx.execute(sql`explain (format json) ${statement}`));
+      });
+    const cursors: Record<FilingSort, string> = {
+      filedOn: '2025-03-01',
+      principal: '500000000',
+      outstanding: '300000000',
+      bankRef: 'LB-000300',
+      disbursedOn: '2025-02-01',
+    };
+    for (const sort of Object.keys(FILING_SORTS) as FilingSort[])
+      for (const order of ['asc', 'desc'] as const) {
+        const col = FILING_SORTS[sort];
+        const dir = sql.raw(order);
+        const cursor = { value: cursors[sort], id: 'm' };
+        const [row] = await plan(
+          sql`select id from filings where ${afterCursor(sort, order, cursor)} order by ${col} ${dir}, id ${dir} limit 51`,
+        );
+        // The scan's index condition holds the cursor (a filter on the rows would walk past every row before it).
+        const scan = JSON.stringify(row).match(/"Index Cond":"([^"]*)"/);
+        expect(scan?.[1] ?? 'no index condition', `${sort} ${order}`).toContain('ROW(');
+      }
   });
 });

@@ -132,5 +132,7 @@ export const filingEvents = pgTable(
     actor: text('actor').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('filing_events_filing_ix').on(t.filingId, t.id)],
+  // A loan's events by filing_id alone (drizzle/0038): its timeline sorts its few rows by id; without
+  // id in the key a loan's entries share one key and B-tree deduplication keeps them as one.
+  (t) => [index('filing_events_filing_ix').on(t.filingId)],
 );
