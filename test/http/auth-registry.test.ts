@@ -206,6 +206,29 @@ describe('enterprises: every role, bank scoping', () => {
     expect(second.items).toHaveLength(2);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...first.items, ...second.items].map((e: { id: string }) => e.id)).size).toBe(4);
+    // one at a time, both ways, with two enterprises of the same name: the same rows in the same order as one page
+    await manager('/api/enterprises', {
+      method: 'POST',
+      body: {
+        ...enterprise,
+        creditCode: '91110108MA0000004' + creditCodeCheckCharacter('91110108MA0000004'),
+        name: '企业1',
+      },
+    });
+    for (const order of ['asc', 'desc']) {
+      const all = ((await (await manager(`/api/enterprises?limit=100&order=${order}`)).json()) as any).items.map(
+        (e: { id: string }) => e.id,
+      );
+      const walked: string[] = [];
+      let cursor = '';
+      do {
+        const page = (await (await manager(`/api/enterprises?limit=1&order=${order}${cursor}`)).json()) as any;
+        walked.push(...page.items.map((e: { id: string }) => e.id));
+        cursor = page.nextCursor ? `&cursor=${page.nextCursor}` : '';
+      } while (cursor);
+      expect(walked).toEqual(all);
+      expect(all).toHaveLength(5);
+    }
     expect((await manager('/api/enterprises?cursor=garbage')).status).toBe(400);
     expect((await manager('/api/enterprises?limit=100000')).status).toBe(400);
   });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
 import type { Scope } from '../auth/access';
@@ -151,11 +151,11 @@ export function createRegistryRepository({ db }: { db: Db }) {
       page: { limit: number; cursor?: Cursor; order: 'asc' | 'desc' },
     ): Promise<EnterpriseRow[]> {
       const where = enterpriseWhere(f, scope);
-      if (page.cursor) {
-        const cmp = page.order === 'asc' ? gt : lt;
-        const v = String(page.cursor.value);
-        where.push(or(cmp(enterprises.name, v), and(eq(enterprises.name, v), cmp(enterprises.id, page.cursor.id)))!);
-      }
+      // A row comparison, so that the name index's scan starts at the cursor (filings.repository afterCursor).
+      if (page.cursor)
+        where.push(
+          sql`(${enterprises.name}, ${enterprises.id}) ${page.order === 'asc' ? sql`>` : sql`<`} (${String(page.cursor.value)}, ${page.cursor.id})`,
+        );
       const dir = page.order === 'asc' ? asc : desc;
       return db
         .select()
