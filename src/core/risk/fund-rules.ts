@@ -30,6 +30,7 @@
  */
 import type { FactorModel } from './factors';
 import { sectorRho } from './factors';
+import { endOfRun, fundBookOf, lifeClasses, templateOf } from './fund-book';
 import type { FundPlan } from './fund-paths';
 import { checkFundPlan } from './fund-paths';
 import { CellThresholds } from './model-risk';
@@ -111,9 +112,6 @@ export function checkFundRules(p: Portfolio, r: FundRules): void {
     throw new RiskInputError('fundRules.runOff', "needs the loans' maturity (remaining years) to run the book off");
 }
 
-/** A cohort's loan k of m in a cell of n loans copies loan ⌊k·n/m⌋: spread evenly over the cell (sorted by payout). */
-const templateOf = (k: number, n: number, m: number): number => Math.floor((k * n) / m);
-
 /**
  * Growable per-scenario list of claims: the month each falls due, its amount under each variant,
  * and (for the breaker) the loan's exposure and bank — copied as the claim arises, so that paying
@@ -168,20 +166,17 @@ export function simulateFundRules(
   const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
   const mult = Float64Array.from(rules.pdByYearOfLife ?? [1]);
   const K = mult.length;
-  const mMax = Math.max(...mult);
+  const G = lifeClasses(mult);
   const runOff = rules.runOff === true;
-  const remaining = p.life?.remainingYears;
-  const age = p.life?.ageYears;
   const growth = rules.newFilingsPerYear ?? 0;
   const reviewMonths = (rules.reviewYears ?? 0) * MONTHS;
   const plan = rules.plan;
   const breaker = rules.breaker;
   const B = p.banks?.length ?? 1;
   const bankOf = p.bankOf;
-  const payouts = p.payouts;
   const exposure = p.exposure;
   // A loan is plain when it defaults at the cell's PD all year every year: no thinning draw.
-  const plainBook = !runOff && K === 1 && mult[0] === 1;
+  const plainBook = !runOff && G === 1 && mult[0] === 1;
   const cohortSize = Int32Array.from(p.cells, (cell) => Math.round(growth * cell.count));
   // filed principal per bank: the starting book, then each cohort's
   const filedAtStart = new Float64Array(B);
@@ -220,46 +215,62 @@ export function simulateFundRules(
   const table = NO_DEFAULT_INV;
   const tableSize = table.length;
 
+  const book = fundBookOf(p, runOff, G, cohortSize);
+  const { loan, key, groupStart, templateStart } = book;
+  const bookPayout = book.payout;
+  const bookExposure = book.exposure;
+  const bookBank = book.bank;
+
   // the scenario's state the claims are written with (no closures made in the loops)
   let y = 0;
   let at = 0;
+  let rng = new Rng(0, 0);
   let aux = new Rng(0, 0);
-  const claim = (i: number, f: number) => {
-    if (y === 0) onYearOneDefault?.(i);
+  /** The cell's first Exp(1) when drawn for its "no default" test and not yet used as a skip (else −1). */
+  let firstE = -1;
+  /** The loan at layout position o defaults, at risk for the fraction f of year y. */
+  const claim = (o: number, f: number) => {
+    if (y === 0 && onYearOneDefault) onYearOneDefault(loan[o]!);
     const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
     if (claims.length === claims.month.length) claims.grow();
     const k = claims.length++;
     claims.month[k] = month < horizon ? month : horizon;
     for (let v = 0; v < V; v++) {
-      const x = payouts[i * V + v]!;
+      const x = bookPayout[o * V + v]!;
       losses[at + v]! += x;
       claims.amount[k * V + v] = x;
     }
     if (breaker) {
-      claims.exposure[k] = exposure[i]!;
-      claims.bank[k] = bankOf ? bankOf[i]! : 0;
+      claims.exposure[k] = bookExposure[o]!;
+      claims.bank[k] = bookBank[o]!;
     }
   };
-  /** A loan of the starting book that is a candidate at qMax: a claim with its own PD this year. */
-  const visit = (i: number, q: number, qMax: number) => {
-    if (plainBook) return claim(i, 1);
-    const f = runOff ? Math.min(1, Math.max(0, remaining![i]! - y)) : 1;
-    if (f <= 0) return;
-    const life = Math.floor(age ? age[i]! : 0) + y;
-    const own = Math.min(1, mult[life < K ? life : K - 1]! * q);
-    const pi = f >= 1 ? own : -Math.expm1(f * Math.log1p(-Math.min(own, 1 - 1e-16)));
-    if (pi >= qMax || aux.uniform() * qMax < pi) claim(i, f);
+  /** A candidate at r of a run maturing within the year (key − t0 of it at risk): kept with its own PD for that part. */
+  const thin = (o: number, r: number, t0: number) => {
+    const f = key[o]! - t0;
+    const pi = -Math.expm1(f * Math.log1p(-Math.min(r, 1 - 1e-16)));
+    if (pi >= r || aux.uniform() * r < pi) claim(o, f);
   };
-  /** A cohort's copy of loan i, in its year `life` (0-based), a candidate at qc: a claim unless past its term. */
-  const visitCopy = (i: number, life: number, qc: number) => {
-    const term = runOff ? remaining![i]! + (age ? age[i]! : 0) : Infinity;
-    const f = Math.min(1, Math.max(0, term - life));
-    if (f <= 0) return;
-    if (f >= 1 || aux.uniform() < -Math.expm1(f * Math.log1p(-Math.min(qc, 1 - 1e-16))) / qc) claim(i, f);
+  /** Positions from…to−1 each default at r (geometric skips); `partial`: they mature within the year, thinned. */
+  const skip = (from: number, to: number, r: number, t0: number, partial: boolean) => {
+    if (from >= to || r <= 0) return;
+    if (r >= 1) {
+      for (let o = from; o < to; o++) partial ? thin(o, r, t0) : claim(o, 1);
+      return;
+    }
+    const inv = -1 / Math.log1p(-r);
+    let e = firstE;
+    firstE = -1;
+    if (e < 0) e = rng.exponential();
+    for (let o = from + Math.floor(e * inv); o < to; ) {
+      if (partial) thin(o, r, t0);
+      else claim(o, 1);
+      o += 1 + Math.floor(rng.exponential() * inv);
+    }
   };
 
   for (let s = from; s < to; s++) {
-    const rng = new Rng(spec.seed, s);
+    rng = new Rng(spec.seed, s);
     // the thinning and the times: a stream of their own, so the defaults' draws stay the plain run's
     aux = new Rng(spec.seed ^ 0x5f3759df, s);
     let weight = 1;
@@ -276,55 +287,48 @@ export function simulateFundRules(
       for (let j = 0; j < C; j++) {
         const cell = p.cells[j]!;
         const count = cell.count;
-        const base = cell.start;
         const pd = cell.pd;
         if (pd <= 0) continue;
-        // the year's conditional PD q, with the plain run's draws: e is its first skip's Exp(1)
+        // the year's conditional PD q, with the plain run's draws: firstE is its first skip's Exp(1)
         let q: number;
-        let e = -1;
+        firstE = -1;
         if (pd >= 1) q = 1;
         else {
           const a = Math.sqrt(rho[cell.sector]!);
           if (a === 0 && !model.dynamic) {
             q = pd;
-            e = rng.exponential();
+            firstE = rng.exponential();
           } else {
             const x = (model.thr[j]! - a * factor[cell.sector]!) / Math.sqrt(1 - rho[cell.sector]!);
             const bin = Math.floor((x - TABLE_FROM) * TABLE_STEPS_PER_UNIT);
             if (bin >= 0 && bin < tableSize) {
-              e = rng.exponential();
+              firstE = rng.exponential();
               // no default in the starting book, proven as the plain run does (only when nothing else could default)
-              if (plainBook && cohortSize[j] === 0 && e * table[bin]! >= count) continue;
+              if (plainBook && cohortSize[j] === 0 && firstE * table[bin]! >= count) continue;
             }
             q = normalCdf(x);
             if (q <= 0) continue;
-            if (q < 1 && e < 0) e = rng.exponential();
           }
         }
-        // the starting book: candidates at the largest multiplier (geometric skips, the plain run's draws), thinned
-        const qMax = Math.min(1, mMax * q);
-        if (qMax >= 1) for (let k = 0; k < count; k++) visit(base + k, q, qMax);
-        else if (qMax > 0) {
-          const inv = -1 / Math.log1p(-qMax);
-          for (let k = Math.floor((e < 0 ? rng.exponential() : e) * inv); k < count;) {
-            visit(base + k, q, qMax);
-            k += 1 + Math.floor(rng.exponential() * inv);
-          }
+        // the starting book, group by group: the run at risk all year, then the run maturing in it
+        for (let g = 0; g < G; g++) {
+          const life = g + y;
+          const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
+          const g0 = groupStart[j * G + g]!;
+          const g1 = groupStart[j * G + g + 1]!;
+          const full = runOff ? endOfRun(key, g0, g1, y, 1) : g1;
+          skip(g0, full, r, y, false);
+          if (runOff) skip(full, endOfRun(key, full, g1, y, Number.MIN_VALUE), r, y, true);
         }
-        // the cohorts filed at the start of years 2…y+1, each of m copies
-        const m = cohortSize[j]!;
-        for (let filed = 1; filed <= y && m > 0; filed++) {
+        // the cohorts filed at the start of years 2…y+1, each a copy of the cell's templates
+        const t0 = templateStart[j]!;
+        const t1 = templateStart[j + 1]!;
+        for (let filed = 1; filed <= y && t1 > t0; filed++) {
           const life = y - filed;
-          const qc = Math.min(1, mult[life < K ? life : K - 1]! * q);
-          if (qc <= 0) continue;
-          if (qc >= 1) for (let k = 0; k < m; k++) visitCopy(base + templateOf(k, count, m), life, qc);
-          else {
-            const inv = -1 / Math.log1p(-qc);
-            for (let k = Math.floor(rng.exponential() * inv); k < m;) {
-              visitCopy(base + templateOf(k, count, m), life, qc);
-              k += 1 + Math.floor(rng.exponential() * inv);
-            }
-          }
+          const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
+          const full = runOff ? endOfRun(key, t0, t1, life, 1) : t1;
+          skip(t0, full, r, life, false);
+          if (runOff) skip(full, endOfRun(key, full, t1, life, Number.MIN_VALUE), r, life, true);
         }
       }
     }
