@@ -20,14 +20,19 @@ export interface FundBook {
   loan: Int32Array;
   /** Position → years to maturity (starting book) or whole term (templates); Infinity without run-off. Descending within a run. */
   key: Float64Array;
-  /** Position·V + v → payout under variant v. */
-  payout: Float64Array;
-  exposure: Float64Array;
-  bank: Int32Array;
+  /**
+   * Each position's record, `width` = V + 3 numbers: its payouts under the V variants, its exposure,
+   * its bank, its key — one cache line where a claim reads them (not four arrays' lines).
+   */
+  record: Float64Array;
+  width: number;
   /** The starting book's group of cell j, class a: positions groupStart[j·classes + a] … groupStart[j·classes + a + 1]. */
   groupStart: Int32Array;
   /** Cell j's cohort templates: positions templateStart[j] … templateStart[j + 1]. */
   templateStart: Int32Array;
+  /** Found once per year (groupEnds) and per year of a cohort's life (templateEnds). */
+  groupEndsByYear: Map<number, Int32Array>;
+  templateEndsByLife: Map<number, Int32Array>;
 }
 
 /** A cohort's loan k of m in a cell of n loans copies loan ⌊k·n/m⌋: spread evenly over the cell (sorted by payout). */
@@ -111,16 +116,27 @@ function layOut(p: Portfolio, runOff: boolean, classes: number, cohortSize: Int3
     if (runOff) sortRun(from, at);
   }
   templateStart[C] = at;
-  const payout = new Float64Array(size * V);
-  const exposure = new Float64Array(size);
-  const bank = new Int32Array(size);
+  const width = V + 3;
+  const record = new Float64Array(size * width);
   for (let o = 0; o < size; o++) {
     const i = loan[o]!;
-    for (let v = 0; v < V; v++) payout[o * V + v] = p.payouts[i * V + v]!;
-    exposure[o] = p.exposure[i]!;
-    bank[o] = p.bankOf ? p.bankOf[i]! : 0;
+    const r = o * width;
+    for (let v = 0; v < V; v++) record[r + v] = p.payouts[i * V + v]!;
+    record[r + V] = p.exposure[i]!;
+    record[r + V + 1] = p.bankOf ? p.bankOf[i]! : 0;
+    record[r + V + 2] = key[o]!;
   }
-  return { classes, loan, key, payout, exposure, bank, groupStart, templateStart };
+  return {
+    classes,
+    loan,
+    key,
+    record,
+    width,
+    groupStart,
+    templateStart,
+    groupEndsByYear: new Map(),
+    templateEndsByLife: new Map(),
+  };
 }
 
 /**
@@ -136,4 +152,29 @@ export function endOfRun(key: Float64Array, from: number, to: number, y: number,
     else hi = mid;
   }
   return lo;
+}
+
+/** Year y: for each group g (cell·classes + class), the end of its run at risk all year [2g] and of its run maturing in the year [2g + 1]. */
+export function groupEnds(b: FundBook, y: number): Int32Array {
+  let ends = b.groupEndsByYear.get(y);
+  if (!ends) b.groupEndsByYear.set(y, (ends = runEnds(b.key, b.groupStart, y)));
+  return ends;
+}
+
+/** A cohort in its year `life` (0-based): for each cell j, the ends of its templates' two runs, [2j] and [2j + 1]. */
+export function templateEnds(b: FundBook, life: number): Int32Array {
+  let ends = b.templateEndsByLife.get(life);
+  if (!ends) b.templateEndsByLife.set(life, (ends = runEnds(b.key, b.templateStart, life)));
+  return ends;
+}
+
+function runEnds(key: Float64Array, starts: Int32Array, t: number): Int32Array {
+  const n = starts.length - 1;
+  const ends = new Int32Array(2 * n);
+  for (let g = 0; g < n; g++) {
+    const full = endOfRun(key, starts[g]!, starts[g + 1]!, t, 1);
+    ends[2 * g] = full;
+    ends[2 * g + 1] = endOfRun(key, full, starts[g + 1]!, t, Number.MIN_VALUE);
+  }
+  return ends;
 }

@@ -30,7 +30,7 @@
  */
 import type { FactorModel } from './factors';
 import { sectorRho } from './factors';
-import { endOfRun, fundBookOf, lifeClasses, templateOf } from './fund-book';
+import { fundBookOf, groupEnds, lifeClasses, templateEnds, templateOf } from './fund-book';
 import type { FundPlan } from './fund-paths';
 import { checkFundPlan } from './fund-paths';
 import { CellThresholds } from './model-risk';
@@ -122,11 +122,14 @@ class Claims {
   amount: Float64Array;
   exposure = new Float64Array(1024);
   bank = new Int32Array(1024);
-  /** Scratch: the claims in due order. */
-  order = new Int32Array(1024);
+  /** Scratch: the claims copied into due order (the payment pass reads them forward). */
+  dueAmount: Float64Array;
+  dueExposure = new Float64Array(1024);
+  dueBank = new Int32Array(1024);
   length = 0;
   constructor(private readonly variants: number) {
     this.amount = new Float64Array(1024 * variants);
+    this.dueAmount = new Float64Array(1024 * variants);
   }
   grow(): void {
     const n = this.month.length * 2;
@@ -139,7 +142,9 @@ class Claims {
     this.amount = more(this.amount, n * this.variants);
     this.exposure = more(this.exposure, n);
     this.bank = more(this.bank, n);
-    this.order = new Int32Array(n);
+    this.dueAmount = new Float64Array(n * this.variants);
+    this.dueExposure = new Float64Array(n);
+    this.dueBank = new Int32Array(n);
   }
 }
 
@@ -216,10 +221,9 @@ export function simulateFundRules(
   const tableSize = table.length;
 
   const book = fundBookOf(p, runOff, G, cohortSize);
-  const { loan, key, groupStart, templateStart } = book;
-  const bookPayout = book.payout;
-  const bookExposure = book.exposure;
-  const bookBank = book.bank;
+  const { loan, groupStart, templateStart } = book;
+  const record = book.record;
+  const W = book.width;
 
   // the scenario's state the claims are written with (no closures made in the loops)
   let y = 0;
@@ -235,27 +239,32 @@ export function simulateFundRules(
     if (claims.length === claims.month.length) claims.grow();
     const k = claims.length++;
     claims.month[k] = month < horizon ? month : horizon;
+    const r = o * W;
     for (let v = 0; v < V; v++) {
-      const x = bookPayout[o * V + v]!;
+      const x = record[r + v]!;
       losses[at + v]! += x;
       claims.amount[k * V + v] = x;
     }
     if (breaker) {
-      claims.exposure[k] = bookExposure[o]!;
-      claims.bank[k] = bookBank[o]!;
+      claims.exposure[k] = record[r + V]!;
+      claims.bank[k] = record[r + V + 1]!;
     }
   };
-  /** A candidate at r of a run maturing within the year (key − t0 of it at risk): kept with its own PD for that part. */
-  const thin = (o: number, r: number, t0: number) => {
-    const f = key[o]! - t0;
-    const pi = -Math.expm1(f * Math.log1p(-Math.min(r, 1 - 1e-16)));
+  /**
+   * A candidate at r of a run maturing within the year (key − t0 of it at risk): kept with its own
+   * PD for that part, 1 − (1 − r)^f (L = ln(1 − r), r short of 1).
+   */
+  const thin = (o: number, r: number, L: number, t0: number) => {
+    const f = record[o * W + V + 2]! - t0;
+    const pi = -Math.expm1(f * L);
     if (pi >= r || aux.uniform() * r < pi) claim(o, f);
   };
   /** Positions from…to−1 each default at r (geometric skips); `partial`: they mature within the year, thinned. */
   const skip = (from: number, to: number, r: number, t0: number, partial: boolean) => {
     if (from >= to || r <= 0) return;
+    const L = partial ? Math.log1p(-Math.min(r, 1 - 1e-16)) : 0;
     if (r >= 1) {
-      for (let o = from; o < to; o++) partial ? thin(o, r, t0) : claim(o, 1);
+      for (let o = from; o < to; o++) partial ? thin(o, r, L, t0) : claim(o, 1);
       return;
     }
     const inv = -1 / Math.log1p(-r);
@@ -263,7 +272,7 @@ export function simulateFundRules(
     firstE = -1;
     if (e < 0) e = rng.exponential();
     for (let o = from + Math.floor(e * inv); o < to; ) {
-      if (partial) thin(o, r, t0);
+      if (partial) thin(o, r, L, t0);
       else claim(o, 1);
       o += 1 + Math.floor(rng.exponential() * inv);
     }
@@ -311,14 +320,13 @@ export function simulateFundRules(
           }
         }
         // the starting book, group by group: the run at risk all year, then the run maturing in it
+        const ends = groupEnds(book, y);
         for (let g = 0; g < G; g++) {
           const life = g + y;
           const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
-          const g0 = groupStart[j * G + g]!;
-          const g1 = groupStart[j * G + g + 1]!;
-          const full = runOff ? endOfRun(key, g0, g1, y, 1) : g1;
-          skip(g0, full, r, y, false);
-          if (runOff) skip(full, endOfRun(key, full, g1, y, Number.MIN_VALUE), r, y, true);
+          const full = ends[2 * (j * G + g)]!;
+          skip(groupStart[j * G + g]!, full, r, y, false);
+          skip(full, ends[2 * (j * G + g) + 1]!, r, y, true);
         }
         // the cohorts filed at the start of years 2…y+1, each a copy of the cell's templates
         const t0 = templateStart[j]!;
@@ -326,9 +334,9 @@ export function simulateFundRules(
         for (let filed = 1; filed <= y && t1 > t0; filed++) {
           const life = y - filed;
           const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
-          const full = runOff ? endOfRun(key, t0, t1, life, 1) : t1;
-          skip(t0, full, r, life, false);
-          if (runOff) skip(full, endOfRun(key, full, t1, life, Number.MIN_VALUE), r, life, true);
+          const ends = templateEnds(book, life);
+          skip(t0, ends[2 * j]!, r, life, false);
+          skip(ends[2 * j]!, ends[2 * j + 1]!, r, life, true);
         }
       }
     }
@@ -346,11 +354,18 @@ export function simulateFundRules(
     const start = new Int32Array(horizon + 2);
     for (let k = 0; k < claims.length; k++) start[claims.month[k]! + 1]!++;
     for (let m = 1; m < start.length; m++) start[m]! += start[m - 1]!;
-    const order = claims.order;
     const fill = start.slice();
-    for (let k = 0; k < claims.length; k++) order[fill[claims.month[k]!]!++] = k;
-    const amounts = claims.amount;
-    const banks = claims.bank;
+    const amounts = claims.dueAmount;
+    const banks = claims.dueBank;
+    const exposures = claims.dueExposure;
+    for (let k = 0; k < claims.length; k++) {
+      const o = fill[claims.month[k]!]!++;
+      for (let v = 0; v < V; v++) amounts[o * V + v] = claims.amount[k * V + v]!;
+      if (breaker) {
+        exposures[o] = claims.exposure[k]!;
+        banks[o] = claims.bank[k]!;
+      }
+    }
     const rate = plan.recoveryRate ?? 0;
     const delay = plan.recoveryDelayYears ?? 1;
     for (let v = 0; v < V; v++) {
@@ -392,14 +407,13 @@ export function simulateFundRules(
         let due = 0;
         let waited = 0;
         let held = 0;
-        for (let o = start[y * MONTHS]!; o < start[(y + 1) * MONTHS]!; o++) {
-          const k = order[o]!;
+        for (let k = start[y * MONTHS]!; k < start[(y + 1) * MONTHS]!; k++) {
           const amount = amounts[k * V + v]!;
           if (amount === 0) continue; // not a claim under this variant
           due++;
           if (breaker) {
             const b = banks[k]!;
-            claimed[b]! += claims.exposure[k]!;
+            claimed[b]! += exposures[k]!;
             if (
               claimed[b]! * 10_000 > filed[b]! * breaker.claimRatioAboveBp &&
               net[b]! > breaker.netCompensationAbove
