@@ -64,7 +64,7 @@ describe("the fund rules' layout of the book", () => {
     });
   });
 
-  it("splits each group, each year, into the loans at risk all year, those maturing in it, and the matured", () => {
+  it('splits each group, each year, into the loans at risk all year, those maturing in it, and the matured', () => {
     const p = book();
     const G = 3;
     const cohortSize = Int32Array.from(p.cells, (c) => Math.round(0.4 * c.count));

@@ -22,11 +22,13 @@
  *     at 1, so the year's PD is multiplier × PD;
  *  f. the factor's persistence (AR(1)) lives in the Monte Carlo spec and applies to both runs.
  *
- * Defaults come from the same draws as the plain run (stream Rng(seed, s)): candidates by the same
- * geometric skips, at the largest multiplier; each candidate's thinning and its time within the
- * year come from a second stream, so with every option at its default the claims arising are the
- * plain run's, number for number (tested). Claims are paid in order of their due month; within a
- * month in the order drawn.
+ * Defaults come from the same stream as the plain run (Rng(seed, s)) by geometric skips over the
+ * book laid out by class of life and maturity (fund-book.ts): a group's loans at risk all year at
+ * exactly the group's multiplier × q, those maturing within the year as candidates at that rate
+ * thinned to their own PD for their part of the year, matured loans never visited. The thinning
+ * and each claim's time within the year come from a second stream, so with every option at its
+ * default (one class, the book's own order) the claims arising are the plain run's, number for
+ * number (tested). Claims are paid in order of their due month; within a month in the order drawn.
  */
 import type { FactorModel } from './factors';
 import { sectorRho } from './factors';
@@ -264,14 +266,17 @@ export function simulateFundRules(
     if (from >= to || r <= 0) return;
     const L = partial ? Math.log1p(-Math.min(r, 1 - 1e-16)) : 0;
     if (r >= 1) {
-      for (let o = from; o < to; o++) partial ? thin(o, r, L, t0) : claim(o, 1);
+      for (let o = from; o < to; o++) {
+        if (partial) thin(o, r, L, t0);
+        else claim(o, 1);
+      }
       return;
     }
     const inv = -1 / Math.log1p(-r);
     let e = firstE;
     firstE = -1;
     if (e < 0) e = rng.exponential();
-    for (let o = from + Math.floor(e * inv); o < to; ) {
+    for (let o = from + Math.floor(e * inv); o < to;) {
       if (partial) thin(o, r, L, t0);
       else claim(o, 1);
       o += 1 + Math.floor(rng.exponential() * inv);
