@@ -54,7 +54,8 @@ export function fundBookOf(p: Portfolio, runOff: boolean, classes: number, cohor
   let b = byId.get(id);
   if (!b) {
     b = layOut(p, runOff, classes, cohortSize);
-    if (byId.size > 8) byId.clear();
+    // 44 bytes a position at V = 1 (a loan or a cohort template): two option sets of a book kept, not every one asked for
+    if (byId.size >= 2) byId.clear();
     byId.set(id, b);
   }
   return b;
