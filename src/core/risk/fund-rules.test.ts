@@ -339,6 +339,36 @@ describe('a PD term structure (e)', () => {
   });
 });
 
+describe('run-off, new filings and a PD term structure together (a, e)', () => {
+  it("each year's expected claims are the loan-by-loan sum of payout × (1 − (1 − multiplier × PD)^(part of the year at risk))", () => {
+    const pd = 0.05;
+    const mult = [1.5, 0.8, 1.2];
+    const growth = 0.5;
+    const p = lifeBook(80, pd, (i) => ({ remainingYears: (i % 7) / 2.5, ageYears: (i % 5) / 2 }));
+    const s = spec({ factors: { rho: 0 }, scenarios: 6000 });
+    const b = withRules(p, s, { runOff: true, newFilingsPerYear: growth, pdByYearOfLife: mult });
+    const life = p.life!;
+    const m = (l: number) => mult[Math.min(l, mult.length - 1)]!;
+    const risk = (payout: number, multiplier: number, f: number) =>
+      payout * (1 - Math.pow(1 - Math.min(1, multiplier * pd), Math.min(1, Math.max(0, f))));
+    for (let y = 0; y < 3; y++) {
+      let exact = 0;
+      for (let i = 0; i < p.loanCount; i++)
+        exact += risk(p.payouts[i]!, m(Math.floor(life.ageYears[i]!) + y), life.remainingYears[i]! - y);
+      for (const c of p.cells) {
+        const n = Math.round(growth * c.count);
+        for (let filed = 1; filed <= y; filed++)
+          for (let k = 0; k < n; k++) {
+            const i = c.start + Math.floor((k * c.count) / n);
+            exact += risk(p.payouts[i]!, m(y - filed), life.remainingYears[i]! + life.ageYears[i]! - (y - filed));
+          }
+      }
+      expect(exact).toBeGreaterThan(0);
+      near(meanClaims(b, y), exact);
+    }
+  });
+});
+
 describe('what goes in comes out', () => {
   it('every claim is paid, held or waiting at the end, whatever the options (review 0)', () => {
     for (let k = 0; k < 12; k++) {

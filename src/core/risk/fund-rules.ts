@@ -22,14 +22,17 @@
  *     at 1, so the year's PD is multiplier × PD;
  *  f. the factor's persistence (AR(1)) lives in the Monte Carlo spec and applies to both runs.
  *
- * Defaults come from the same draws as the plain run (stream Rng(seed, s)): candidates by the same
- * geometric skips, at the largest multiplier; each candidate's thinning and its time within the
- * year come from a second stream, so with every option at its default the claims arising are the
- * plain run's, number for number (tested). Claims are paid in order of their due month; within a
- * month in the order drawn.
+ * Defaults come from the same stream as the plain run (Rng(seed, s)) by geometric skips over the
+ * book laid out by class of life and maturity (fund-book.ts): a group's loans at risk all year at
+ * exactly the group's multiplier × q, those maturing within the year as candidates at that rate
+ * thinned to their own PD for their part of the year, matured loans never visited. The thinning
+ * and each claim's time within the year come from a second stream, so with every option at its
+ * default (one class, the book's own order) the claims arising are the plain run's, number for
+ * number (tested). Claims are paid in order of their due month; within a month in the order drawn.
  */
 import type { FactorModel } from './factors';
 import { sectorRho } from './factors';
+import { fundBookOf, groupEnds, lifeClasses, templateEnds, templateOf } from './fund-book';
 import type { FundPlan } from './fund-paths';
 import { checkFundPlan } from './fund-paths';
 import { CellThresholds } from './model-risk';
@@ -111,9 +114,6 @@ export function checkFundRules(p: Portfolio, r: FundRules): void {
     throw new RiskInputError('fundRules.runOff', "needs the loans' maturity (remaining years) to run the book off");
 }
 
-/** A cohort's loan k of m in a cell of n loans copies loan ⌊k·n/m⌋: spread evenly over the cell (sorted by payout). */
-const templateOf = (k: number, n: number, m: number): number => Math.floor((k * n) / m);
-
 /**
  * Growable per-scenario list of claims: the month each falls due, its amount under each variant,
  * and (for the breaker) the loan's exposure and bank — copied as the claim arises, so that paying
@@ -124,11 +124,14 @@ class Claims {
   amount: Float64Array;
   exposure = new Float64Array(1024);
   bank = new Int32Array(1024);
-  /** Scratch: the claims in due order. */
-  order = new Int32Array(1024);
+  /** Scratch: the claims copied into due order (the payment pass reads them forward). */
+  dueAmount: Float64Array;
+  dueExposure = new Float64Array(1024);
+  dueBank = new Int32Array(1024);
   length = 0;
   constructor(private readonly variants: number) {
     this.amount = new Float64Array(1024 * variants);
+    this.dueAmount = new Float64Array(1024 * variants);
   }
   grow(): void {
     const n = this.month.length * 2;
@@ -141,7 +144,9 @@ class Claims {
     this.amount = more(this.amount, n * this.variants);
     this.exposure = more(this.exposure, n);
     this.bank = more(this.bank, n);
-    this.order = new Int32Array(n);
+    this.dueAmount = new Float64Array(n * this.variants);
+    this.dueExposure = new Float64Array(n);
+    this.dueBank = new Int32Array(n);
   }
 }
 
@@ -168,20 +173,17 @@ export function simulateFundRules(
   const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
   const mult = Float64Array.from(rules.pdByYearOfLife ?? [1]);
   const K = mult.length;
-  const mMax = Math.max(...mult);
+  const G = lifeClasses(mult);
   const runOff = rules.runOff === true;
-  const remaining = p.life?.remainingYears;
-  const age = p.life?.ageYears;
   const growth = rules.newFilingsPerYear ?? 0;
   const reviewMonths = (rules.reviewYears ?? 0) * MONTHS;
   const plan = rules.plan;
   const breaker = rules.breaker;
   const B = p.banks?.length ?? 1;
   const bankOf = p.bankOf;
-  const payouts = p.payouts;
   const exposure = p.exposure;
   // A loan is plain when it defaults at the cell's PD all year every year: no thinning draw.
-  const plainBook = !runOff && K === 1 && mult[0] === 1;
+  const plainBook = !runOff && G === 1 && mult[0] === 1;
   const cohortSize = Int32Array.from(p.cells, (cell) => Math.round(growth * cell.count));
   // filed principal per bank: the starting book, then each cohort's
   const filedAtStart = new Float64Array(B);
@@ -220,46 +222,69 @@ export function simulateFundRules(
   const table = NO_DEFAULT_INV;
   const tableSize = table.length;
 
+  const book = fundBookOf(p, runOff, G, cohortSize);
+  const { loan, groupStart, templateStart } = book;
+  const record = book.record;
+  const W = book.width;
+
   // the scenario's state the claims are written with (no closures made in the loops)
   let y = 0;
   let at = 0;
+  let rng = new Rng(0, 0);
   let aux = new Rng(0, 0);
-  const claim = (i: number, f: number) => {
-    if (y === 0) onYearOneDefault?.(i);
+  /** The cell's first Exp(1) when drawn for its "no default" test and not yet used as a skip (else −1). */
+  let firstE = -1;
+  /** The loan at layout position o defaults, at risk for the fraction f of year y. */
+  const claim = (o: number, f: number) => {
+    if (y === 0 && onYearOneDefault) onYearOneDefault(loan[o]!);
     const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
     if (claims.length === claims.month.length) claims.grow();
     const k = claims.length++;
     claims.month[k] = month < horizon ? month : horizon;
+    const r = o * W;
     for (let v = 0; v < V; v++) {
-      const x = payouts[i * V + v]!;
+      const x = record[r + v]!;
       losses[at + v]! += x;
       claims.amount[k * V + v] = x;
     }
     if (breaker) {
-      claims.exposure[k] = exposure[i]!;
-      claims.bank[k] = bankOf ? bankOf[i]! : 0;
+      claims.exposure[k] = record[r + V]!;
+      claims.bank[k] = record[r + V + 1]!;
     }
   };
-  /** A loan of the starting book that is a candidate at qMax: a claim with its own PD this year. */
-  const visit = (i: number, q: number, qMax: number) => {
-    if (plainBook) return claim(i, 1);
-    const f = runOff ? Math.min(1, Math.max(0, remaining![i]! - y)) : 1;
-    if (f <= 0) return;
-    const life = Math.floor(age ? age[i]! : 0) + y;
-    const own = Math.min(1, mult[life < K ? life : K - 1]! * q);
-    const pi = f >= 1 ? own : -Math.expm1(f * Math.log1p(-Math.min(own, 1 - 1e-16)));
-    if (pi >= qMax || aux.uniform() * qMax < pi) claim(i, f);
+  /**
+   * A candidate at r of a run maturing within the year (key − t0 of it at risk): kept with its own
+   * PD for that part, 1 − (1 − r)^f (L = ln(1 − r), r short of 1).
+   */
+  const thin = (o: number, r: number, L: number, t0: number) => {
+    const f = record[o * W + V + 2]! - t0;
+    const pi = -Math.expm1(f * L);
+    if (pi >= r || aux.uniform() * r < pi) claim(o, f);
   };
-  /** A cohort's copy of loan i, in its year `life` (0-based), a candidate at qc: a claim unless past its term. */
-  const visitCopy = (i: number, life: number, qc: number) => {
-    const term = runOff ? remaining![i]! + (age ? age[i]! : 0) : Infinity;
-    const f = Math.min(1, Math.max(0, term - life));
-    if (f <= 0) return;
-    if (f >= 1 || aux.uniform() < -Math.expm1(f * Math.log1p(-Math.min(qc, 1 - 1e-16))) / qc) claim(i, f);
+  /** Positions from…to−1 each default at r (geometric skips); `partial`: they mature within the year, thinned. */
+  const skip = (from: number, to: number, r: number, t0: number, partial: boolean) => {
+    if (from >= to || r <= 0) return;
+    const L = partial ? Math.log1p(-Math.min(r, 1 - 1e-16)) : 0;
+    if (r >= 1) {
+      for (let o = from; o < to; o++) {
+        if (partial) thin(o, r, L, t0);
+        else claim(o, 1);
+      }
+      return;
+    }
+    const inv = -1 / Math.log1p(-r);
+    let e = firstE;
+    firstE = -1;
+    if (e < 0) e = rng.exponential();
+    for (let o = from + Math.floor(e * inv); o < to;) {
+      if (partial) thin(o, r, L, t0);
+      else claim(o, 1);
+      o += 1 + Math.floor(rng.exponential() * inv);
+    }
   };
 
   for (let s = from; s < to; s++) {
-    const rng = new Rng(spec.seed, s);
+    rng = new Rng(spec.seed, s);
     // the thinning and the times: a stream of their own, so the defaults' draws stay the plain run's
     aux = new Rng(spec.seed ^ 0x5f3759df, s);
     let weight = 1;
@@ -276,55 +301,47 @@ export function simulateFundRules(
       for (let j = 0; j < C; j++) {
         const cell = p.cells[j]!;
         const count = cell.count;
-        const base = cell.start;
         const pd = cell.pd;
         if (pd <= 0) continue;
-        // the year's conditional PD q, with the plain run's draws: e is its first skip's Exp(1)
+        // the year's conditional PD q, with the plain run's draws: firstE is its first skip's Exp(1)
         let q: number;
-        let e = -1;
+        firstE = -1;
         if (pd >= 1) q = 1;
         else {
           const a = Math.sqrt(rho[cell.sector]!);
           if (a === 0 && !model.dynamic) {
             q = pd;
-            e = rng.exponential();
+            firstE = rng.exponential();
           } else {
             const x = (model.thr[j]! - a * factor[cell.sector]!) / Math.sqrt(1 - rho[cell.sector]!);
             const bin = Math.floor((x - TABLE_FROM) * TABLE_STEPS_PER_UNIT);
             if (bin >= 0 && bin < tableSize) {
-              e = rng.exponential();
+              firstE = rng.exponential();
               // no default in the starting book, proven as the plain run does (only when nothing else could default)
-              if (plainBook && cohortSize[j] === 0 && e * table[bin]! >= count) continue;
+              if (plainBook && cohortSize[j] === 0 && firstE * table[bin]! >= count) continue;
             }
             q = normalCdf(x);
             if (q <= 0) continue;
-            if (q < 1 && e < 0) e = rng.exponential();
           }
         }
-        // the starting book: candidates at the largest multiplier (geometric skips, the plain run's draws), thinned
-        const qMax = Math.min(1, mMax * q);
-        if (qMax >= 1) for (let k = 0; k < count; k++) visit(base + k, q, qMax);
-        else if (qMax > 0) {
-          const inv = -1 / Math.log1p(-qMax);
-          for (let k = Math.floor((e < 0 ? rng.exponential() : e) * inv); k < count;) {
-            visit(base + k, q, qMax);
-            k += 1 + Math.floor(rng.exponential() * inv);
-          }
+        // the starting book, group by group: the run at risk all year, then the run maturing in it
+        const ends = groupEnds(book, y);
+        for (let g = 0; g < G; g++) {
+          const life = g + y;
+          const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
+          const full = ends[2 * (j * G + g)]!;
+          skip(groupStart[j * G + g]!, full, r, y, false);
+          skip(full, ends[2 * (j * G + g) + 1]!, r, y, true);
         }
-        // the cohorts filed at the start of years 2…y+1, each of m copies
-        const m = cohortSize[j]!;
-        for (let filed = 1; filed <= y && m > 0; filed++) {
+        // the cohorts filed at the start of years 2…y+1, each a copy of the cell's templates
+        const t0 = templateStart[j]!;
+        const t1 = templateStart[j + 1]!;
+        for (let filed = 1; filed <= y && t1 > t0; filed++) {
           const life = y - filed;
-          const qc = Math.min(1, mult[life < K ? life : K - 1]! * q);
-          if (qc <= 0) continue;
-          if (qc >= 1) for (let k = 0; k < m; k++) visitCopy(base + templateOf(k, count, m), life, qc);
-          else {
-            const inv = -1 / Math.log1p(-qc);
-            for (let k = Math.floor(rng.exponential() * inv); k < m;) {
-              visitCopy(base + templateOf(k, count, m), life, qc);
-              k += 1 + Math.floor(rng.exponential() * inv);
-            }
-          }
+          const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
+          const ends = templateEnds(book, life);
+          skip(t0, ends[2 * j]!, r, life, false);
+          skip(ends[2 * j]!, ends[2 * j + 1]!, r, life, true);
         }
       }
     }
@@ -342,11 +359,18 @@ export function simulateFundRules(
     const start = new Int32Array(horizon + 2);
     for (let k = 0; k < claims.length; k++) start[claims.month[k]! + 1]!++;
     for (let m = 1; m < start.length; m++) start[m]! += start[m - 1]!;
-    const order = claims.order;
     const fill = start.slice();
-    for (let k = 0; k < claims.length; k++) order[fill[claims.month[k]!]!++] = k;
-    const amounts = claims.amount;
-    const banks = claims.bank;
+    const amounts = claims.dueAmount;
+    const banks = claims.dueBank;
+    const exposures = claims.dueExposure;
+    for (let k = 0; k < claims.length; k++) {
+      const o = fill[claims.month[k]!]!++;
+      for (let v = 0; v < V; v++) amounts[o * V + v] = claims.amount[k * V + v]!;
+      if (breaker) {
+        exposures[o] = claims.exposure[k]!;
+        banks[o] = claims.bank[k]!;
+      }
+    }
     const rate = plan.recoveryRate ?? 0;
     const delay = plan.recoveryDelayYears ?? 1;
     for (let v = 0; v < V; v++) {
@@ -388,14 +412,13 @@ export function simulateFundRules(
         let due = 0;
         let waited = 0;
         let held = 0;
-        for (let o = start[y * MONTHS]!; o < start[(y + 1) * MONTHS]!; o++) {
-          const k = order[o]!;
+        for (let k = start[y * MONTHS]!; k < start[(y + 1) * MONTHS]!; k++) {
           const amount = amounts[k * V + v]!;
           if (amount === 0) continue; // not a claim under this variant
           due++;
           if (breaker) {
             const b = banks[k]!;
-            claimed[b]! += claims.exposure[k]!;
+            claimed[b]! += exposures[k]!;
             if (
               claimed[b]! * 10_000 > filed[b]! * breaker.claimRatioAboveBp &&
               net[b]! > breaker.netCompensationAbove
