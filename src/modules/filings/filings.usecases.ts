@@ -39,7 +39,7 @@ import {
 } from './filing.plan';
 import { openedCaps } from './filing.store';
 import { storedTemplate } from './filing.decision';
-import { filingView, type FilingView } from './filing.view';
+import { decisionDigest, filingView, type FilingView } from './filing.view';
 export { filingView, auditedFiling, type FilingView } from './filing.view';
 export type { FilingInput } from './filing.plan';
 import { createFilingsRepository, type FilingFilter, type FilingRow, type FilingSort } from './filings.repository';
@@ -376,7 +376,8 @@ export async function amendFiling({
       action: 'filing.amend',
       entityKind: 'filing',
       entityId: id,
-      before,
+      // The decision's digest too: with the terms, what a bulk-filed loan's leaf was (filing.view filedFacts).
+      before: { ...before, decisionSha256: decisionDigest(f.decision) },
       after,
     });
     return after;
