@@ -170,7 +170,11 @@ export function createFilingsRepository({ db }: { db: Db }) {
      * transaction's now(), the columns' default), as the driver would read it back.
      */
     /** `auditChunk`: the bulk-filed chunk these filings are leaves of (filings.table auditChunk), or null. */
-    async insertFiled(records: FiledRecord[], templates: StoredTemplate[], auditChunk: string | null = null): Promise<Date> {
+    async insertFiled(
+      records: FiledRecord[],
+      templates: StoredTemplate[],
+      auditChunk: string | null = null,
+    ): Promise<Date> {
       const res = rowsOf(
         await db.execute(sql`with t as (
           insert into decision_templates (key, template)

@@ -40,6 +40,7 @@ import {
 import { openedCaps } from './filing.store';
 import { storedTemplate } from './filing.decision';
 import { decisionDigest, filingView, type FilingView } from './filing.view';
+import { proofOf, type FilingProof } from './filing.chunk';
 export { filingView, auditedFiling, type FilingView } from './filing.view';
 export type { FilingInput } from './filing.plan';
 import { createFilingsRepository, type FilingFilter, type FilingRow, type FilingSort } from './filings.repository';
@@ -164,6 +165,13 @@ export async function getFiling({ db, actor, id }: { db: Db; actor: Actor; id: s
     ...filingView(f, e?.name),
     events: events.map((ev) => ({ kind: ev.kind, on: ev.on, data: ev.data, actor: ev.actor, at: ev.at.toISOString() })),
   };
+}
+
+/** How one filing is proved in the audit log (issue 20): read as the filing is (a bank sees its own, else 404). */
+export async function filingProof({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<FilingProof> {
+  const f = await createFilingsRepository({ db }).find(id, scopeFilter(actor));
+  if (!f) throw filingErrors.notFound(id);
+  return proofOf(db, f);
 }
 
 export async function listFilings({
