@@ -11,6 +11,8 @@ import { verifyAuditLog } from '../../src/modules/audit/audit.verify';
 import { amendFiling, filingProof } from '../../src/modules/filings/filings.usecases';
 import { verifyAudit } from '../../src/modules/ledger/ledger.verify';
 import { reportClassification } from '../../src/modules/servicing/servicing.usecases';
+import { queueEvents } from '../../src/modules/webhooks/webhooks.dispatcher';
+import { createEndpoint } from '../../src/modules/webhooks/webhooks.usecases';
 import { creditCode, etownWorld, icbc } from '../operations/fixture';
 import { importFile, query, writeCsv } from './world';
 
@@ -132,5 +134,54 @@ describe('audit verify over bulk-filed chunks', () => {
         message: `audit row ${chunkSeqs[1]!} (import ${jobId}): filing ${ids[3]!} (leaf 1) is missing`,
       },
     ]);
+  });
+});
+
+describe('webhooks for bulk-filed loans', () => {
+  it('a chunk row is a filing.create event per loan it names, each with its own event id', async () => {
+    // The cursor starts at the head when first read: read it now, then file.
+    await queueEvents({ db: w.db, now: () => new Date() });
+    await createEndpoint({
+      db: w.db,
+      actor: icbc,
+      input: { url: 'http://127.0.0.1:9/hook', events: ['filing.create'] },
+      allowLocal: true,
+    });
+    await w.enterprise(6);
+    const row = [creditCode(6), '企业6', '信用贷款', '600000.00', '2025-09-01', '2026-08-31', '直接补偿', ''];
+    const { job } = await importFile({
+      db: w.db,
+      catalog: w.catalog,
+      actor: icbc,
+      today,
+      path: writeCsv([
+        ['W-1', ...row],
+        ['W-2', ...row],
+        ['W-3', ...row],
+      ]),
+      chunkRows: 2,
+    });
+    expect(job).toMatchObject({ status: 'done', filed: 3 });
+    const filed = (await query(w.db, `select id from filings where bank_ref like 'W-%' order by bank_ref`)).map((r) =>
+      String(r.id),
+    );
+    expect(await queueEvents({ db: w.db, now: () => new Date() })).toBe(3);
+    const deliveries = await query(
+      w.db,
+      `select event_type, event_id, payload from webhook_deliveries order by audit_seq, payload`,
+    );
+    const payloads = deliveries.map(
+      (d) =>
+        JSON.parse(String(d.payload)) as {
+          id: string;
+          type: string;
+          entity: { id: string };
+          data: { bankRef: string; status: string };
+        },
+    );
+    expect(payloads.map((p) => [p.type, p.entity.id, p.data.bankRef])).toEqual(
+      expect.arrayContaining(filed.map((id, i) => ['filing.create', id, `W-${i + 1}`])),
+    );
+    expect(new Set(payloads.map((p) => p.id)).size).toBe(3);
   });
 });
