@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS: Record<string, Words> = {
   'institution.register': { zh: '登记合作机构', en: 'institution registered' },
   // Loans
   'filing.create': { zh: '贷款备案', en: 'loan filed' },
+  'filing.create-chunk': { zh: '批量备案（一批贷款）', en: 'loans filed in bulk (one chunk)' },
   'filing.amend': { zh: '修改备案', en: 'filing amended' },
   'filing.withdraw': { zh: '撤销备案', en: 'filing withdrawn' },
   'filing.guarantor-confirm': { zh: '担保机构确认分险', en: 'guarantor confirmed its share' },
@@ -88,6 +89,7 @@ export const AUDIT_ENTITY_KINDS: Record<string, Words> = {
   enterprise: { zh: '企业', en: 'enterprise' },
   institution: { zh: '合作机构', en: 'institution' },
   filing: { zh: '贷款', en: 'loan' },
+  import: { zh: '批量导入', en: 'bulk import' },
   claim: { zh: '补偿申请', en: 'claim' },
   recovery: { zh: '追偿', en: 'recovery' },
   webhook: { zh: '回调地址', en: 'webhook' },

@@ -484,6 +484,11 @@ const OPERATIONS: Record<string, Operation> = {
     record: 'filing',
     request: (_r, id) => ({ path: `/api/filings/${id}` }),
   },
+  'GET /api/filings/{id}/proof': {
+    needs: 'filing:read',
+    record: 'filing',
+    request: (_r, id) => ({ path: `/api/filings/${id}/proof` }),
+  },
   'PATCH /api/filings/{id}': {
     needs: 'filing:write',
     record: 'filing',

@@ -11,6 +11,7 @@ import { createUser } from '../../src/modules/auth/auth.usecases';
 import { PASSWORD, startTestApp } from '../http/harness';
 import { zip } from '../http/zip';
 import { creditCode, manager as managerActor } from '../operations/fixture';
+import { canonical, rootFromPath } from './merkle-check';
 import { HEADER, query, writeCsv, writeRaw } from './world';
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -381,5 +382,79 @@ describe('receiving an upload', () => {
         1000,
       ),
     ).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('GET /api/filings/{id}/proof (issue 20)', () => {
+  it('a bulk-filed loan’s Merkle path, checked here against the root its chunk’s audit row holds; the bank’s own only; an online filing points at its own row', async () => {
+    const res = await upload(
+      icbc,
+      writeCsv([row('P-1', 1), row('P-2', 2), row('P-3', 3), row('P-4', 4), row('P-5', 5)]),
+    );
+    expect(res.status).toBe(201);
+    const job = await finished(icbc, ((await res.json()) as Job).id);
+    expect(job).toMatchObject({ status: 'done', filed: 5 });
+    const db = t.services.ops.db;
+    const [filing] = await query(db, `select id, principal::text as principal from filings where bank_ref = 'P-4'`);
+    const id = String(filing!.id);
+    const proofRes = await icbc(`/api/filings/${id}/proof`);
+    expect(proofRes.status).toBe(200);
+    const proof = (await proofRes.json()) as {
+      kind: string;
+      facts: Record<string, unknown>;
+      leaf: string;
+      leafHash: string;
+      index: number;
+      count: number;
+      path: { side: string; hash: string }[];
+      merkleRoot: string;
+      verified: boolean;
+      audit: { seq: string; hash: string; import: string; firstLine: number; lastLine: number };
+    };
+    // The chunk's row as the audit table holds it.
+    const [chunk] = await query(
+      db,
+      `select seq::text as seq, hash, after->>'merkleRoot' as root, after->'filingIds' as ids from audit_log
+        where action = 'filing.create-chunk' and entity_id = '${job.id}'`,
+    );
+    const ids = (typeof chunk!.ids === 'string' ? JSON.parse(chunk!.ids) : chunk!.ids) as string[];
+    expect(proof).toMatchObject({
+      kind: 'chunk',
+      index: ids.indexOf(id),
+      count: 5,
+      merkleRoot: chunk!.root,
+      verified: true,
+      audit: { seq: chunk!.seq, hash: chunk!.hash, import: job.id, firstLine: 2, lastLine: 6 },
+    });
+    expect(proof.index).toBe(3);
+    expect(proof.facts).toMatchObject({ id, bankRef: 'P-4', bankId: 'bank-icbc', principal: '1000000.00' });
+    expect(proof.leaf).toBe(canonical(proof.facts));
+    expect(rootFromPath(proof.leaf, proof.path)).toBe(chunk!.root);
+    // Another leaf's path (index 0) does not lead this leaf there.
+    const other = (await (await icbc(`/api/filings/${ids[0]!}/proof`)).json()) as typeof proof;
+    expect(rootFromPath(proof.leaf, other.path)).not.toBe(chunk!.root);
+    // Read like the filing: another bank gets 404, the auditor reads it.
+    expect((await bob(`/api/filings/${id}/proof`)).status).toBe(404);
+    expect((await auditor(`/api/filings/${id}/proof`)).status).toBe(200);
+    expect((await icbc(`/api/filings/00000000-0000-0000-0000-000000000000/proof`)).status).toBe(404);
+    // A loan filed on its own has its own audit row.
+    const online = await icbc('/api/filings', {
+      method: 'POST',
+      body: {
+        bankRef: 'P-ONLINE',
+        creditCode: creditCode(6),
+        loan: { kind: 'credit', principal: '100000.00', disbursedOn, mode: 'direct' },
+      },
+    });
+    expect(online.status).toBe(201);
+    const onlineId = ((await online.json()) as { id: string }).id;
+    const [own] = await query(
+      db,
+      `select seq::text as seq, hash from audit_log where action = 'filing.create' and entity_id = '${onlineId}'`,
+    );
+    expect(await (await icbc(`/api/filings/${onlineId}/proof`)).json()).toEqual({
+      kind: 'row',
+      audit: { seq: own!.seq, hash: own!.hash },
+    });
   });
 });

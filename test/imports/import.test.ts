@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseYuan } from '../../src/core/money/money';
-import { auditedFiling, fileLoan, getFiling } from '../../src/modules/filings/filings.usecases';
+import { fileLoan, filingProof, getFiling } from '../../src/modules/filings/filings.usecases';
 import { verifyLedger } from '../../src/modules/ledger/ledger.verify';
 import { createFilingsRepository } from '../../src/modules/filings/filings.repository';
 import { errorReportLines } from '../../src/modules/imports/imports.report';
@@ -12,6 +12,7 @@ import { createImportsRepository } from '../../src/modules/imports/imports.repos
 import { Problem } from '../../src/modules/shared/problem';
 import { reportClassification } from '../../src/modules/servicing/servicing.usecases';
 import { creditCode, etownWorld, icbc, ledgerSums, manager } from '../operations/fixture';
+import { canonical, rfc6962Root, rootFromPath } from './merkle-check';
 import { dir, HEADER, importFile, query, writeCsv, writeRaw } from './world';
 
 let w: Awaited<ReturnType<typeof etownWorld>>;
@@ -295,7 +296,7 @@ describe('bulk filing from a bank file', () => {
     expect(s.capacity + s.exposure + s.quota - s.shortfall).toBe(s.limit);
   });
 
-  it('writes each filing with its first event and an audit row holding its view (its decision by the digest of what is stored); ledger and audit chain verify clean', async () => {
+  it('writes each filing with its first event, and one audit row per chunk whose Merkle root has every filed loan as a leaf of its facts at filing (its decision by the digest of what is stored); ledger and audit chain verify clean', async () => {
     const path = writeCsv([
       good('V-1', 0, '300000.00'),
       good('V-2', 1, '400000.00'),
@@ -317,15 +318,53 @@ describe('bulk filing from a bank file', () => {
         )
       ).map((r) => r.bank_ref),
     ).toEqual(['V-1', 'V-2', 'V-3', 'V-4', 'V-5']);
+    // No row per loan: one per chunk (lines 2–3, 4–5, 6), naming its filings in the file's order.
+    expect(
+      await query(
+        w.db,
+        `select count(*)::int as n from audit_log where entity_kind = 'filing' and entity_id in (${ids.map((i) => `'${i}'`).join(',')})`,
+      ),
+    ).toEqual([{ n: 0 }]);
+    const chunks = (
+      await query(
+        w.db,
+        `select seq::text as seq, actor, action, entity_kind, entity_id, before, after from audit_log where action = 'filing.create-chunk' and entity_id = '${job.id}' order by seq`,
+      )
+    ).map((a) => ({
+      ...a,
+      seq: String(a.seq),
+      after: (typeof a.after === 'string' ? JSON.parse(a.after) : a.after) as Record<string, unknown>,
+    }));
+    expect(
+      chunks.map(({ seq: _s, after, ...a }) => ({ ...a, after: { ...after, merkleRoot: typeof after.merkleRoot } })),
+    ).toEqual(
+      [
+        [2, 3, [ids[0], ids[1]]],
+        [4, 5, [ids[2], ids[3]]],
+        [6, 6, [ids[4]]],
+      ].map(([firstLine, lastLine, filingIds]) => ({
+        actor: icbc.username,
+        action: 'filing.create-chunk',
+        entity_kind: 'import',
+        entity_id: job.id,
+        before: null,
+        after: {
+          import: job.id,
+          chunk: `${job.id}:${String(firstLine)}`,
+          firstLine,
+          lastLine,
+          count: (filingIds as string[]).length,
+          filingIds,
+          merkleRoot: 'string',
+        },
+      })),
+    );
+    const leavesOf = new Map<string, string[]>();
     for (const id of ids) {
       const { events, ...view } = await getFiling({ db: w.db, actor: icbc, id });
       expect(events.map((e) => [e.kind, e.data])).toEqual([
         ['filed', { principal: view.principal, reserved: view.reserved, ratio: view.ratio }],
       ]);
-      const audit = await query(
-        w.db,
-        `select actor, action, before, after from audit_log where entity_kind = 'filing' and entity_id = '${id}'`,
-      );
       // The decision as stored whole before drizzle/0034, rendered back from its template and values.
       const decision = JSON.stringify((await createFilingsRepository({ db: w.db }).find(id))!.decision);
       const digest = createHash('sha256').update(decision).digest('hex');
@@ -334,12 +373,68 @@ describe('bulk filing from a bank file', () => {
         `select t.key from filings f join decision_templates t on t.key = f.decision_key where f.id = '${id}'`,
       );
       expect(template).toBeDefined();
-      expect(audit.map((a) => ({ ...a, after: typeof a.after === 'string' ? JSON.parse(a.after) : a.after }))).toEqual([
-        { actor: icbc.username, action: 'filing.create', before: null, after: auditedFiling(view, digest) },
+      // Its leaf: the facts fixed at filing, as the view shows them, and the decision's digest.
+      const proof = await filingProof({ db: w.db, actor: icbc, id });
+      if (proof.kind !== 'chunk') throw new Error('a bulk-filed loan is a leaf of its chunk');
+      const {
+        id: _i,
+        bankRef,
+        bankId,
+        enterpriseId,
+        fundId,
+        programme,
+        kind,
+        principal,
+        disbursedOn,
+        maturesOn,
+        filedOn,
+        mode,
+        guarantorId,
+        createdBy,
+        createdAt,
+      } = view;
+      expect(proof.facts).toMatchObject({
+        id,
+        bankRef,
+        bankId,
+        enterpriseId,
+        fundId,
+        programme,
+        kind,
+        principal,
+        disbursedOn,
+        maturesOn,
+        filedOn,
+        mode,
+        guarantorId,
+        createdBy,
+        createdAt,
+        decisionSha256: digest,
+      });
+      for (const changing of [
+        'status',
+        'outstanding',
+        'reserved',
+        'version',
+        'updatedAt',
+        'overdueSince',
+        'classification',
+      ])
+        expect(proof.facts, changing).not.toHaveProperty(changing);
+      expect(proof.leaf).toBe(canonical(proof.facts));
+      const chunk = chunks.find((c) => (c.after.filingIds as string[]).includes(id))!;
+      expect([proof.audit.seq, proof.index, proof.count]).toEqual([
+        chunk.seq,
+        (chunk.after.filingIds as string[]).indexOf(id),
+        chunk.after.count,
       ]);
+      expect(rootFromPath(proof.leaf, proof.path)).toBe(chunk.after.merkleRoot);
+      leavesOf.set(chunk.seq, [...(leavesOf.get(chunk.seq) ?? []), proof.leaf]);
       expect((JSON.parse(decision) as { reasons: unknown[] }).reasons).toEqual(view.reasons);
       expect(view.reasons.length).toBeGreaterThan(5);
     }
+    // Each chunk's root, recomputed here from its loans' leaves in order.
+    for (const c of chunks) expect(rfc6962Root(leavesOf.get(c.seq)!)).toBe(c.after.merkleRoot);
     const report = await verifyLedger({ db: w.db });
     expect(report.violations).toEqual([]);
   });

@@ -55,7 +55,9 @@ export type ViolationCode =
   | 'audited_transfer_missing'
   | 'audit_seq_gap'
   | 'audit_chain_broken'
-  | 'audit_hash_mismatch';
+  | 'audit_hash_mismatch'
+  | 'audit_chunk_root_differs'
+  | 'audit_chunk_filing_missing';
 
 export interface Violation {
   code: ViolationCode;

@@ -8,6 +8,7 @@ import { checkAuditChain, type AuditedTransfer, type Violation } from '../../cor
 import type { TransferKind } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
 import { createAuditRepository, type AuditRowText } from './audit.repository';
+import { firstAmendments, verifyChunk } from '../filings/filing.chunk';
 
 export type { AuditRowText };
 
@@ -49,18 +50,25 @@ export interface AuditVerification {
   audited: Map<string, AuditedTransfer>;
 }
 
+/**
+ * The chain, and every bulk-filed chunk's Merkle root (issue 20, filings/filing.chunk-verify)
+ * recomputed from its filings as they stand — read a chunk at a time as the log is read.
+ */
 export async function verifyAuditLog({ db }: { db: Db }): Promise<AuditVerification> {
   const chain: { seq: bigint; prevHash: string; hash: string; recomputed: string }[] = [];
   const audited = new Map<string, AuditedTransfer>();
+  const chunkViolations: Violation[] = [];
+  const amended = await firstAmendments(db);
   for await (const r of readAuditLog(db)) {
     chain.push({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, recomputed: auditRowHash(r) });
     if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited);
+    if (r.action === 'filing.create-chunk') chunkViolations.push(...(await verifyChunk({ db, row: r, amended })));
   }
   const last = chain.at(-1);
   return {
     rows: chain.length,
     head: last ? { seq: last.seq.toString(), hash: last.hash } : null,
-    violations: checkAuditChain(chain),
+    violations: [...checkAuditChain(chain), ...chunkViolations],
     audited,
   };
 }

@@ -4,7 +4,6 @@
  * in one ledger batch and the audit rows (`reserveFilings`). The group commit (filings.writer.ts)
  * and the bulk filing (imports.usecases.ts, demo.filing.ts) write through these steps.
  */
-import { createHash } from 'node:crypto';
 import { distinctTemplates } from './filing.decision';
 import type { AccountSpec } from '../../core/ledger/fund-operations';
 import type { Fen } from '../../core/money/money';
@@ -19,7 +18,8 @@ import { shortfallRefusals } from './filings.shortfall';
 import { count, timed, type Timings } from './timings';
 import { createFilingsRepository, filedRecord, type FiledRecord, type FilingRow } from './filings.repository';
 import type { FilingPlan } from './filing.plan';
-import { auditedFiling, filingView, type FilingView } from './filing.view';
+import { auditedFiling, decisionDigest, filedFacts, filingView, type FilingView } from './filing.view';
+import { chunkEntry, chunkKey, type ChunkOfImport } from './filing.chunk';
 
 /**
  * How much of each plan's G5 cap account is opened already (openings, raises and lowerings: code
@@ -49,7 +49,7 @@ export function storedFiling(plan: FilingPlan): StoredFiling {
     storedFilings.set(
       plan.row,
       // The digest is of the decision as it was stored whole before drizzle/0034 (and as it reads back).
-      (stored = { record, decisionSha256: createHash('sha256').update(JSON.stringify(plan.rendered)).digest('hex') }),
+      (stored = { record, decisionSha256: decisionDigest(plan.rendered) }),
     );
   }
   return stored;
@@ -131,10 +131,13 @@ export async function storeSharedKeys({ db, plans }: { db: Db; plans: FilingPlan
 export async function insertFilings({
   db,
   plans,
+  chunk,
   timings,
 }: {
   db: Db;
   plans: FilingPlan[];
+  /** A bulk file's chunk: the filings are the leaves of its one audit row (filing.chunk), keyed to it. */
+  chunk?: ChunkOfImport | undefined;
   timings?: Timings | undefined;
 }): Promise<Date> {
   const ledger = createLedgerRepository({ db });
@@ -144,6 +147,7 @@ export async function insertFilings({
       createFilingsRepository({ db }).insertFiled(
         plans.map((p) => storedFiling(p).record),
         distinctTemplates(plans.map((p) => p.template)),
+        chunk ? chunkKey(chunk) : null,
       ),
     ),
     timed(timings, 'ledger accounts (sent with the insert)', () =>
@@ -153,18 +157,25 @@ export async function insertFilings({
   return at;
 }
 
-/** The second step of `writeFilings`, in the same transaction as the first: the reservations in one ledger batch, then the audit rows. */
+/**
+ * The second step of `writeFilings`, in the same transaction as the first: the reservations in one
+ * ledger batch, then the audit: a `filing.create` row per filing, or — given the bulk file's
+ * `chunk`, which `insertFilings` was given too — the chunk's one row with the Merkle root over its
+ * filings' fixed facts (filing.chunk).
+ */
 export async function reserveFilings({
   db,
   plans,
   actor,
   at,
+  chunk,
   timings,
 }: {
   db: Db;
   plans: FilingPlan[];
   actor: Actor;
   at: Date;
+  chunk?: ChunkOfImport | undefined;
   timings?: Timings | undefined;
 }): Promise<WriteOutcome> {
   const ledger = createLedgerRepository({ db });
@@ -187,17 +198,26 @@ export async function reserveFilings({
   ).map((r) => (r ? limitReason(r) : null));
   if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
   // What the insert wrote is known: the view is built from it rather than read back.
-  const views = plans.map((p) => filingView(insertedRow(p, at), p.enterpriseName));
+  const rows = plans.map((p) => insertedRow(p, at));
+  const views = rows.map((row, i) => filingView(row, plans[i]!.enterpriseName));
   const audit = createAuditRepository({ db });
   await timed(timings, 'audit', () =>
     audit.recordMany(
-      views.map((view, i) => ({
-        actor: actor.username,
-        action: 'filing.create',
-        entityKind: 'filing',
-        entityId: view.id,
-        after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256),
-      })),
+      chunk
+        ? [
+            chunkEntry(
+              actor.username,
+              chunk,
+              rows.map((row, i) => filedFacts(row, storedFiling(plans[i]!).decisionSha256)),
+            ),
+          ]
+        : views.map((view, i) => ({
+            actor: actor.username,
+            action: 'filing.create',
+            entityKind: 'filing',
+            entityId: view.id,
+            after: auditedFiling(view, storedFiling(plans[i]!).decisionSha256),
+          })),
     ),
   );
   return { written: true, views };

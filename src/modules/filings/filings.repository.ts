@@ -164,7 +164,12 @@ export function createFilingsRepository({ db }: { db: Db }) {
      * is (on conflict do nothing: the same key is the same text). Returns the rows' created_at (= updated_at = the
      * transaction's now(), the columns' default), as the driver would read it back.
      */
-    async insertFiled(records: FiledRecord[], templates: StoredTemplate[]): Promise<Date> {
+    /** `auditChunk`: the bulk-filed chunk these filings are leaves of (filings.table auditChunk), or null. */
+    async insertFiled(
+      records: FiledRecord[],
+      templates: StoredTemplate[],
+      auditChunk: string | null = null,
+    ): Promise<Date> {
       const res = rowsOf(
         await db.execute(sql`with t as (
           insert into decision_templates (key, template)
@@ -185,10 +190,10 @@ export function createFilingsRepository({ db }: { db: Db }) {
         ), f as (
           insert into filings (id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
-            enterprise_cap_key, status, decision_key, decision_values, created_by)
+            enterprise_cap_key, status, decision_key, decision_values, created_by, audit_chunk)
           select id, fund_id, programme_id, policy_version_id, bank_id, enterprise_id, bank_ref, kind, principal,
             outstanding, disbursed_on, matures_on, filed_on, mode, ratio_bp, rounding, cap_per_loan, parties, guarantor_id, reserved, agreement_id,
-            enterprise_cap_key, status, decision_key, decision_values, created_by from r order by n
+            enterprise_cap_key, status, decision_key, decision_values, created_by, ${auditChunk}::text from r order by n
           returning 1
         ), e as (
           insert into filing_events (filing_id, kind, "on", data, actor) select ev_filing_id, ev_kind, ev_on, ev_data, ev_actor from r order by n returning 1

@@ -7,7 +7,7 @@ import { countedPageSchema, pageQuery } from '../shared/paging';
 import { searchField } from '../shared/search';
 import { isoDateField } from '../registry/registry.schemas';
 import { FILING_SORTS } from './filings.repository';
-import { filingInput, filingPatch, filingSchema, withdrawInput } from './filings.schemas';
+import { filingInput, filingPatch, filingProofSchema, filingSchema, withdrawInput } from './filings.schemas';
 import { FILING_STATUSES } from './filings.table';
 import * as uc from './filings.usecases';
 
@@ -84,6 +84,15 @@ const routes = {
     request: { params: id },
     responses: { 200: json(filingDetail, 'The filing'), 401: errors[401], 404: errors[404] },
   }),
+  proof: createRoute({
+    method: 'get',
+    path: '/api/filings/{id}/proof',
+    tags,
+    summary:
+      'How one filing is proved in the hash-chained audit log: a bulk-filed loan’s Merkle path to its chunk’s root, or its own row',
+    request: { params: id },
+    responses: { 200: json(filingProofSchema, 'The proof'), 401: errors[401], 404: errors[404] },
+  }),
   amend: createRoute({
     method: 'patch',
     path: '/api/filings/{id}',
@@ -154,6 +163,9 @@ export function filingsRoutes({ db, catalog, today }: OperationsDeps) {
     })
     .openapi(routes.get, async (c) =>
       c.json(await uc.getFiling({ db, actor: requireActor(c, 'filing:read'), id: c.req.valid('param').id }), 200),
+    )
+    .openapi(routes.proof, async (c) =>
+      c.json(await uc.filingProof({ db, actor: requireActor(c, 'filing:read'), id: c.req.valid('param').id }), 200),
     )
     .openapi(routes.amend, async (c) =>
       c.json(

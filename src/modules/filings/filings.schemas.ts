@@ -137,3 +137,30 @@ export const filingSchema = z
     version: z.number(),
   })
   .openapi('Filing');
+
+const proofAudit = z.object({ seq: z.string(), hash: z.string() });
+/** GET /api/filings/{id}/proof (issue 20): how one filing is proved in the audit log. */
+export const filingProofSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('chunk').openapi({ description: 'filed in bulk: a leaf of its chunk’s Merkle root' }),
+      facts: z
+        .record(z.string(), z.unknown())
+        .openapi({ description: 'the loan’s facts fixed at filing (amended terms as they were before)' }),
+      leaf: z.string().openapi({ description: 'the leaf: `facts` as canonical JSON (keys sorted), hashed as UTF-8' }),
+      leafHash: z.string().openapi({ description: 'SHA-256(0x00 ‖ leaf), hex' }),
+      index: z.number().int(),
+      count: z.number().int(),
+      path: z
+        .array(z.object({ side: z.enum(['left', 'right']), hash: z.string() }))
+        .openapi({ description: 'sibling hashes from the leaf up; a node is SHA-256(0x01 ‖ left ‖ right) (RFC 6962)' }),
+      merkleRoot: z.string().openapi({ description: 'the root the chunk’s audit row records' }),
+      verified: z.boolean().openapi({ description: 'whether the chunk’s filings as they stand give that root' }),
+      audit: proofAudit.extend({ import: z.string(), firstLine: z.number().int(), lastLine: z.number().int() }),
+    }),
+    z.object({
+      kind: z.literal('row').openapi({ description: 'filed on its own: its own `filing.create` audit row' }),
+      audit: proofAudit.nullable(),
+    }),
+  ])
+  .openapi('FilingProof');

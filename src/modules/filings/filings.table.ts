@@ -70,6 +70,12 @@ export const filings = pgTable(
     decisionKey: text('decision_key').notNull(),
     decisionValues: json('decision_values').$type<string[]>().notNull(),
     createdBy: text('created_by').notNull(),
+    /**
+     * A bulk-filed loan's chunk (issue 20, drizzle/0037): `<import job id>:<the chunk's first line>`,
+     * the key of the one audit row (`filing.create-chunk`, its after's `chunk`) whose Merkle root has
+     * this loan's leaf. Null for a loan filed with its own audit row (`filing.create`).
+     */
+    auditChunk: text('audit_chunk'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),

@@ -39,7 +39,8 @@ import {
 } from './filing.plan';
 import { openedCaps } from './filing.store';
 import { storedTemplate } from './filing.decision';
-import { filingView, type FilingView } from './filing.view';
+import { decisionDigest, filingView, type FilingView } from './filing.view';
+import { proofOf, type FilingProof } from './filing.chunk';
 export { filingView, auditedFiling, type FilingView } from './filing.view';
 export type { FilingInput } from './filing.plan';
 import { createFilingsRepository, type FilingFilter, type FilingRow, type FilingSort } from './filings.repository';
@@ -164,6 +165,13 @@ export async function getFiling({ db, actor, id }: { db: Db; actor: Actor; id: s
     ...filingView(f, e?.name),
     events: events.map((ev) => ({ kind: ev.kind, on: ev.on, data: ev.data, actor: ev.actor, at: ev.at.toISOString() })),
   };
+}
+
+/** How one filing is proved in the audit log (issue 20): read as the filing is (a bank sees its own, else 404). */
+export async function filingProof({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<FilingProof> {
+  const f = await createFilingsRepository({ db }).find(id, scopeFilter(actor));
+  if (!f) throw filingErrors.notFound(id);
+  return proofOf(db, f);
 }
 
 export async function listFilings({
@@ -376,7 +384,8 @@ export async function amendFiling({
       action: 'filing.amend',
       entityKind: 'filing',
       entityId: id,
-      before,
+      // The decision's digest too: with the terms, what a bulk-filed loan's leaf was (filing.view filedFacts).
+      before: { ...before, decisionSha256: decisionDigest(f.decision) },
       after,
     });
     return after;

@@ -510,7 +510,9 @@ async function fileChunk({
           const filed = await timed(timings, 'filed loan numbers', () => filedRefsOf({ db: tx, desk, prepared }));
           const { errors, duplicates, plans } = settleChunk({ columns, prepared, filed, refusedByLedger });
           const filings = plans.map((p) => p.plan);
-          const at = filings.length ? await insertFilings({ db: tx, plans: filings, timings }) : null;
+          // The chunk's one audit row (filing.chunk): keyed by the job and the chunk's first line, which a retry keeps.
+          const chunkOf = { importId: jobId, firstLine: prepared.rows[0]!.line, lastLine: prepared.rows.at(-1)!.line };
+          const at = filings.length ? await insertFilings({ db: tx, plans: filings, chunk: chunkOf, timings }) : null;
           await hooks?.afterInsert?.(chunk, attempt);
           await timed(timings, 'wait for the chunk before', async () => {
             if (after)
@@ -552,7 +554,7 @@ async function fileChunk({
           );
           const [out] = await Promise.all([
             at
-              ? reserveFilings({ db: tx, plans: filings, actor: desk.actor, at, timings })
+              ? reserveFilings({ db: tx, plans: filings, actor: desk.actor, at, chunk: chunkOf, timings })
               : { written: true as const },
             progress,
           ]);

@@ -13,13 +13,16 @@
  * no transaction is held while a request is in flight. A delivery may therefore arrive twice (a
  * process died after sending, before writing the answer): receivers dedupe on Backstop-Event-Id.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { delivered, eventEntity, MAX_ATTEMPTS, nextAttemptAt, wantsEvent } from '../../core/webhooks/webhooks';
 import { createAuditRepository } from '../audit/audit.repository';
 import { claimsByIds } from '../claims/claims.repository';
 import { recoveriesByIds } from '../recoveries/recoveries.repository';
 import { createFilingsRepository } from '../filings/filings.repository';
+import { chunkAfterOf } from '../filings/filing.chunk';
+import { auditedFiling, decisionDigest, filingView } from '../filings/filing.view';
+import type { AuditRowText } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
 import { createWebhooksRepository, type DeliveryInsert } from './webhooks.repository';
 import { sendWebhook, type Sender } from './webhooks.sender';
@@ -44,6 +47,39 @@ export interface DispatchOptions {
   logger?: Logger;
 }
 
+/**
+ * The entries that are events, in log order. A bulk-filed chunk's one row (filings/filing.chunk)
+ * is a `filing.create` event per loan it names, as its own row was before issue 20: the loan's
+ * audited view as it stands now (read with its bank, which `bankOf` is given), its event id drawn
+ * from the chunk row's hash and the loan's id, so reading the row again gives the same ids.
+ */
+async function eventsOf(db: Db, entries: AuditRowText[], bankOf: Map<string, string>) {
+  const events: (AuditRowText & { kind: 'filing' | 'claim' | 'recovery' })[] = [];
+  for (const e of entries) {
+    const kind = eventEntity(e.action, e.entityKind);
+    if (kind) events.push({ ...e, kind });
+    if (e.action !== 'filing.create-chunk' || !e.after) continue;
+    const chunk = chunkAfterOf(JSON.parse(e.after));
+    if (!chunk) continue;
+    const rows = new Map((await createFilingsRepository({ db }).findMany(chunk.filingIds)).map((f) => [f.id, f]));
+    for (const id of chunk.filingIds) {
+      const f = rows.get(id);
+      if (!f) continue;
+      bankOf.set(`filing:${f.id}`, f.bankId);
+      events.push({
+        ...e,
+        action: 'filing.create',
+        entityKind: 'filing',
+        entityId: f.id,
+        after: JSON.stringify(auditedFiling(filingView(f), decisionDigest(f.decision))),
+        hash: createHash('sha256').update(`${e.hash}:${f.id}`).digest('hex'),
+        kind: 'filing',
+      });
+    }
+  }
+  return events;
+}
+
 /** Reads the audit log past the cursor and queues the deliveries; returns how many were queued. */
 export async function queueEvents({ db, now }: { db: Db; now: () => Date }): Promise<number> {
   let queued = 0;
@@ -59,12 +95,13 @@ export async function queueEvents({ db, now }: { db: Db; now: () => Date }): Pro
         await repo.setCursor(entries.at(-1)!.seq);
         return { read: entries.length, queued: 0 };
       }
-      const events = entries.flatMap((e) => {
-        const kind = eventEntity(e.action, e.entityKind);
-        return kind ? [{ ...e, kind }] : [];
-      });
       const bankOf = new Map<string, string>();
-      const filingIds = [...new Set(events.filter((e) => e.kind === 'filing').map((e) => e.entityId))];
+      const events = await eventsOf(tx, entries, bankOf);
+      const filingIds = [
+        ...new Set(
+          events.filter((e) => e.kind === 'filing' && !bankOf.has(`filing:${e.entityId}`)).map((e) => e.entityId),
+        ),
+      ];
       for (const f of await createFilingsRepository({ db: tx }).findMany(filingIds))
         bankOf.set(`filing:${f.id}`, f.bankId);
       const claimIds = [...new Set(events.filter((e) => e.kind === 'claim').map((e) => e.entityId))];

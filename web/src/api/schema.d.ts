@@ -2482,6 +2482,62 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/filings/{id}/proof': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How one filing is proved in the hash-chained audit log: a bulk-filed loan’s Merkle path to its chunk’s root, or its own row */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The proof */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FilingProof'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/filings/{id}/withdraw': {
     parameters: {
       query?: never;
@@ -8286,6 +8342,52 @@ export interface components {
         at: string;
       }[];
     };
+    FilingProof:
+      | {
+          /**
+           * @description filed in bulk: a leaf of its chunk’s Merkle root
+           * @enum {string}
+           */
+          kind: 'chunk';
+          /** @description the loan’s facts fixed at filing (amended terms as they were before) */
+          facts: {
+            [key: string]: unknown;
+          };
+          /** @description the leaf: `facts` as canonical JSON (keys sorted), hashed as UTF-8 */
+          leaf: string;
+          /** @description SHA-256(0x00 ‖ leaf), hex */
+          leafHash: string;
+          index: number;
+          count: number;
+          /** @description sibling hashes from the leaf up; a node is SHA-256(0x01 ‖ left ‖ right) (RFC 6962) */
+          path: {
+            /** @enum {string} */
+            side: 'left' | 'right';
+            hash: string;
+          }[];
+          /** @description the root the chunk’s audit row records */
+          merkleRoot: string;
+          /** @description whether the chunk’s filings as they stand give that root */
+          verified: boolean;
+          audit: {
+            seq: string;
+            hash: string;
+            import: string;
+            firstLine: number;
+            lastLine: number;
+          };
+        }
+      | {
+          /**
+           * @description filed on its own: its own `filing.create` audit row
+           * @enum {string}
+           */
+          kind: 'row';
+          audit: {
+            seq: string;
+            hash: string;
+          } | null;
+        };
     FilingAmendment: {
       /** @example 7500000.00 */
       principal?: string;
