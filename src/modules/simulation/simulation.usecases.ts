@@ -414,7 +414,9 @@ async function withLoanNames(
   report: SimulationReport,
   nameLoans: NonNullable<PreparedSimulation['nameLoans']>,
 ): Promise<SimulationReport> {
-  const names = await nameLoans([...new Set(report.variants.flatMap((v) => v.contributions.topLoans.map((l) => l.key)))]);
+  const names = await nameLoans([
+    ...new Set(report.variants.flatMap((v) => v.contributions.topLoans.map((l) => l.key))),
+  ]);
   return {
     ...report,
     variants: report.variants.map((v) => ({
