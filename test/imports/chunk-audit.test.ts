@@ -119,6 +119,12 @@ describe('audit verify over bulk-filed chunks', () => {
     expect((await verifyAuditLog({ db: w.db })).violations).toEqual([
       { code: 'audit_chunk_filing_missing', message: expect.stringContaining(`filing ${ids[4]!} (leaf 0)`) },
     ]);
+    // Its proof cannot be given: a problem naming the loan and the chunk, not a bare 500.
+    await expect(filingProof({ db: w.db, actor: icbc, id: ids[4]! })).rejects.toMatchObject({
+      status: 500,
+      errors: [{ field: 'id', code: 'audit.chunk_row_missing' }],
+      detail: { en: expect.stringContaining(`${jobId}:2`) },
+    });
     await w.db.execute(sql.raw(`update filings set audit_chunk = '${jobId}:6' where id = '${ids[4]!}'`));
     expect((await verifyAuditLog({ db: w.db })).violations).toEqual([]);
   });

@@ -16,6 +16,7 @@ import { anyOfTexts } from '../shared/json-texts';
 import { rowsOf } from '../shared/rows';
 import { createFilingsRepository, type FilingRow } from './filings.repository';
 import { decisionDigest, FILED_TERMS, filedFacts, type FiledFacts } from './filing.view';
+import { filingErrors } from './filings.errors';
 
 export const CHUNK_ACTION = 'filing.create-chunk';
 
@@ -178,7 +179,7 @@ export async function proofOf(db: Db, f: FilingRow): Promise<FilingProof> {
   );
   const after = rows[0] ? chunkAfterOf(JSON.parse(String(rows[0].after_text))) : undefined;
   const index = after ? after.filingIds.indexOf(f.id) : -1;
-  if (!after || index < 0) throw new Error(`filing ${f.id}: its chunk ${f.auditChunk} has no audit row naming it`);
+  if (!after || index < 0) throw filingErrors.chunkRowMissing(f.id, f.auditChunk);
   const found = await chunkFilings(db, after.filingIds);
   const amended = await firstAmendments(db, after.filingIds);
   // A filing gone from the chunk leaves its leaf unknown: the recorded root then cannot be reached.

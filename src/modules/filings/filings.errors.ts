@@ -55,6 +55,18 @@ export const filingErrors = {
   notFound: (id: string, field = 'id') =>
     notFound({ code: 'filing.not_found', what: { en: `Filing ${id}`, zh: `备案 ${id}` }, field }),
 
+  /** A bulk-filed loan whose chunk's audit row is gone or does not name it: the log was tampered with (`backstop verify` reports it). */
+  chunkRowMissing: (id: string, chunk: string) =>
+    new Problem(
+      500,
+      'Audit row missing',
+      {
+        en: `The audit row of filing ${id}'s chunk (${chunk}) is missing or does not name it; no proof can be given. Run \`backstop verify\` and restore the audit log.`,
+        zh: `备案 ${id} 所在批次（${chunk}）的审计记录缺失或未列入该备案，无法给出证明。请运行 backstop verify 并恢复审计日志。`,
+      },
+      [{ field: 'id', code: 'audit.chunk_row_missing', en: 'has no audit row naming it', zh: '没有列入它的审计记录' }],
+    ),
+
   bankFilesForItself: () =>
     Problem.invalid([
       {
