@@ -135,6 +135,19 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => t?.close());
 
+describe('one live claim per loan', () => {
+  it('a second claim on the loan is refused, naming the open claim by its number', async () => {
+    const claim = await ok(await send(bankA, 'GET', `/api/claims/${claimId}`));
+    expect(claim.number).toMatch(/^BP-\d{4}-\d{6}$/);
+    const res = await send(bankA, 'POST', '/api/claims', { filingId: claim.filingId });
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as any;
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'filingId', code: 'claim.already_claimed' })]);
+    expect(JSON.stringify(body)).toContain(claim.number);
+    expect(JSON.stringify(body)).not.toContain(claimId);
+  });
+});
+
 describe('the checklist', () => {
   it('is the programme’s, every item missing at first, the required ones named', async () => {
     const d = await dossier(bankA);
@@ -447,17 +460,4 @@ describe('on a server that waives the dossier (BACKSTOP_CLAIM_DOSSIER=waived)', 
       await w.close();
     }
   }, 240_000);
-});
-
-describe('one live claim per loan', () => {
-  it('a second claim on the loan is refused, naming the open claim by its number', async () => {
-    const claim = await ok(await send(bankA, 'GET', `/api/claims/${claimId}`));
-    expect(claim.number).toMatch(/^BP-\d{4}-\d{6}$/);
-    const res = await send(bankA, 'POST', '/api/claims', { filingId: claim.filingId });
-    expect(res.status).toBe(409);
-    const body = (await res.json()) as any;
-    expect(body.errors).toEqual([expect.objectContaining({ field: 'filingId', code: 'claim.already_claimed' })]);
-    expect(JSON.stringify(body)).toContain(claim.number);
-    expect(JSON.stringify(body)).not.toContain(claimId);
-  });
 });
