@@ -15,11 +15,13 @@ describe('backstop serve', () => {
   it('serves on the embedded database, locks its directory, closes cleanly on SIGTERM and keeps its data', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'backstop-serve-')), 'data');
     const first = await start(dataDir, SMALL_DEMO);
-    expect(first.output()).toMatch(/demo logins \(password backstop-demo\): manager/);
+    // Printed just after the listening line, in its own write: waited for, not read at once (a loaded machine).
+    await outputMatches(first, /demo logins \(password backstop-demo\): manager/);
     // Requests wait for the seed: the first answer comes after it is done.
     const health = await (await fetch(`http://127.0.0.1:${first.port}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: 'pglite' });
-    expect(first.output()).toMatch(/demo: seeded \d+ loans, 40 enterprises in [\d.]+ s/);
+    // (the line is written before requests are let through; its pipe may reach us after the answer)
+    await outputMatches(first, /demo: seeded \d+ loans, 40 enterprises in [\d.]+ s/, 5);
 
     const second = runCli(['serve'], { env: { BACKSTOP_DATA: dataDir, PORT: '0', DATABASE_URL: '' } });
     expect(second.code).toBe(2);
