@@ -298,6 +298,7 @@ export function simulateFundRules(
       for (let k = 0; k < S; k++) factor[k] = c === 1 ? z : sc * z + si * rng.normal();
       model.startYear(rng);
       at = ((s - from) * Y + y) * V;
+      const ends = groupEnds(book, y);
       for (let j = 0; j < C; j++) {
         const cell = p.cells[j]!;
         const count = cell.count;
@@ -325,7 +326,6 @@ export function simulateFundRules(
           }
         }
         // the starting book, group by group: the run at risk all year, then the run maturing in it
-        const ends = groupEnds(book, y);
         for (let g = 0; g < G; g++) {
           const life = g + y;
           const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
@@ -339,9 +339,9 @@ export function simulateFundRules(
         for (let filed = 1; filed <= y && t1 > t0; filed++) {
           const life = y - filed;
           const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
-          const ends = templateEnds(book, life);
-          skip(t0, ends[2 * j]!, r, life, false);
-          skip(ends[2 * j]!, ends[2 * j + 1]!, r, life, true);
+          const copyEnds = templateEnds(book, life);
+          skip(t0, copyEnds[2 * j]!, r, life, false);
+          skip(copyEnds[2 * j]!, copyEnds[2 * j + 1]!, r, life, true);
         }
       }
     }

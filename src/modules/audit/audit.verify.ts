@@ -8,7 +8,7 @@ import { checkAuditChain, type AuditedTransfer, type Violation } from '../../cor
 import type { TransferKind } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
 import { createAuditRepository, type AuditRowText } from './audit.repository';
-import { firstAmendments, verifyChunk } from '../filings/filing.chunk';
+import { CHUNK_ACTION, firstAmendments, verifyChunk } from '../filings/filing.chunk';
 
 export type { AuditRowText };
 
@@ -62,7 +62,7 @@ export async function verifyAuditLog({ db }: { db: Db }): Promise<AuditVerificat
   for await (const r of readAuditLog(db)) {
     chain.push({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, recomputed: auditRowHash(r) });
     if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited);
-    if (r.action === 'filing.create-chunk') chunkViolations.push(...(await verifyChunk({ db, row: r, amended })));
+    if (r.action === CHUNK_ACTION) chunkViolations.push(...(await verifyChunk({ db, row: r, amended })));
   }
   const last = chain.at(-1);
   return {

@@ -18,6 +18,7 @@ import { createFilingsRepository, type FilingRow } from './filings.repository';
 import { decisionDigest, FILED_TERMS, filedFacts, type FiledFacts } from './filing.view';
 import { filingErrors } from './filings.errors';
 
+/** The chunk row's action, as readers match it (chunkEntry writes it as a literal: audit.words.test reads the write sites). */
 export const CHUNK_ACTION = 'filing.create-chunk';
 
 /** Which import's chunk: its job and the file lines it covers. */
@@ -175,7 +176,7 @@ export async function proofOf(db: Db, f: FilingRow): Promise<FilingProof> {
   }
   const rows = rowsOf(
     await db.execute(sql`select seq::text as seq, hash, after::text as after_text from audit_log
-      where action = 'filing.create-chunk' and (after->>'chunk') = ${f.auditChunk} order by seq limit 1`),
+      where action = ${CHUNK_ACTION} and (after->>'chunk') = ${f.auditChunk} order by seq limit 1`),
   );
   const after = rows[0] ? chunkAfterOf(JSON.parse(String(rows[0].after_text))) : undefined;
   const index = after ? after.filingIds.indexOf(f.id) : -1;

@@ -162,9 +162,9 @@ export function createFilingsRepository({ db }: { db: Db }) {
      * distinctTemplates) travel apart as JSON texts (shared/json-texts.ts) and are stored as
      * written, a template some filing stored already (or another transaction is storing) left as it
      * is (on conflict do nothing: the same key is the same text). Returns the rows' created_at (= updated_at = the
-     * transaction's now(), the columns' default), as the driver would read it back.
+     * transaction's now(), the columns' default), as the driver would read it back. `auditChunk`: the
+     * bulk-filed chunk these filings are leaves of (filings.table auditChunk), or null.
      */
-    /** `auditChunk`: the bulk-filed chunk these filings are leaves of (filings.table auditChunk), or null. */
     async insertFiled(
       records: FiledRecord[],
       templates: StoredTemplate[],

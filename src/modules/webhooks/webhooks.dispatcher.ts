@@ -20,7 +20,7 @@ import { createAuditRepository } from '../audit/audit.repository';
 import { claimsByIds } from '../claims/claims.repository';
 import { recoveriesByIds } from '../recoveries/recoveries.repository';
 import { createFilingsRepository } from '../filings/filings.repository';
-import { chunkAfterOf } from '../filings/filing.chunk';
+import { CHUNK_ACTION, chunkAfterOf } from '../filings/filing.chunk';
 import { auditedFiling, decisionDigest, filingView } from '../filings/filing.view';
 import type { AuditRowText } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
@@ -58,7 +58,7 @@ async function eventsOf(db: Db, entries: AuditRowText[], bankOf: Map<string, str
   for (const e of entries) {
     const kind = eventEntity(e.action, e.entityKind);
     if (kind) events.push({ ...e, kind });
-    if (e.action !== 'filing.create-chunk' || !e.after) continue;
+    if (e.action !== CHUNK_ACTION || !e.after) continue;
     const chunk = chunkAfterOf(JSON.parse(e.after));
     if (!chunk) continue;
     const rows = new Map((await createFilingsRepository({ db }).findMany(chunk.filingIds)).map((f) => [f.id, f]));
