@@ -19,7 +19,7 @@ import { openDatabase, type Database } from '../src/adapters/db/database';
 import { hashFile } from '../src/modules/imports/imports.file';
 import { DEFAULT_CHUNK_ROWS, openImport, runImport } from '../src/modules/imports/imports.usecases';
 import { rowsOf } from '../src/modules/shared/rows';
-import { benchManager, benchWorld, creditCode } from './world';
+import { benchManager, benchWorld, creditCode, postgresCpu, postgresCpuSince } from './world';
 
 const KEEP = process.argv.includes('--keep');
 const args = process.argv.slice(2).filter((a) => a !== '--keep');
@@ -61,29 +61,6 @@ async function writeBankFile(rows: number): Promise<string> {
 }
 
 /**
- * CPU milliseconds the database's server processes have used so far, by pid (PostgreSQL on this
- * machine: /proc/PID/stat, utime + stime at 100 ticks a second). On a shared machine the wall clock
- * depends on everyone else's load; CPU time per row much less so.
- */
-async function serverCpu(database: Database): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (database.kind !== 'postgres') return out;
-  for (const r of rowsOf(
-    await database.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`),
-  )) {
-    try {
-      const fields = readFileSync(`/proc/${Number(r.pid)}/stat`, 'utf8')
-        .replace(/^.*\) /, '')
-        .split(' ');
-      out.set(Number(r.pid), (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      /* not on this machine */
-    }
-  }
-  return out;
-}
-
-/**
  * Every table's bytes with its indexes and TOAST (pg_total_relation_size), summed over the public
  * schema: the import's bytes per filed loan are the difference after and before ÷ rows.
  */
@@ -117,7 +94,7 @@ async function fileIt(database: Database, rows: number, path: string) {
   // peak in the first 100,000 rows of a 1,000,000-row run, 240–330 MB after).
   (globalThis as { gc?: () => void }).gc?.();
   maxRss = 0;
-  const cpu0 = { node: process.cpuUsage(), server: await serverCpu(database) };
+  const cpu0 = { node: process.cpuUsage(), server: await postgresCpu(database) };
   const started = process.hrtime.bigint();
   const { job, inspection } = await openImport({
     db: database.db,
@@ -165,7 +142,7 @@ async function fileIt(database: Database, rows: number, path: string) {
     console.log('  of which indexes (table.index: bytes per filed loan):');
     for (const [k, v] of Object.entries(indexBytesPerLoan)) console.log(`    ${k.padEnd(60)} ${v}`);
   }
-  const server = [...(await serverCpu(database))].reduce((sum, [pid, ms]) => sum + ms - (cpu0.server.get(pid) ?? 0), 0);
+  const server = postgresCpuSince(cpu0.server, await postgresCpu(database));
   const cpuMsPer1000Rows = {
     node: Math.round(((node.user + node.system) / 1000 / rows) * 1000),
     ...(database.kind === 'postgres' ? { postgres: Math.round((server / rows) * 1000) } : {}),

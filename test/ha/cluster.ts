@@ -14,7 +14,7 @@ import { createServices } from '../../src/adapters/http/services';
 import { createUser } from '../../src/modules/auth/auth.usecases';
 import type { Role } from '../../src/modules/auth/access';
 import { beijingToday } from '../../src/modules/shared/clock';
-import { benchWorld, creditCode } from '../../bench/world';
+import { BENCH_BANKS, benchWorld, creditCode } from '../../bench/world';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCRIPT = resolve(ROOT, 'scripts/ha-formation.sh');
@@ -68,6 +68,8 @@ export const freePort = () =>
 export interface Seeded {
   /** API tokens: the bank officer's (files, repays) and a manager's (pays claims). */
   bankToken: string;
+  /** One officer's token per bank of the world, the first bank's first (bankToken). */
+  bankTokens: string[];
   managerToken: string;
   /** Approved claims, ready to be paid. */
   claims: string[];
@@ -76,14 +78,14 @@ export interface Seeded {
 }
 
 /**
- * The bench's world (one bank, a fund no limit stops, `enterprises` enterprises) on the formation,
- * migrated by opening it; users and API tokens; and `claims` loans filed, made non-performing and
- * their claims approved (maker and checker), for the clients to pay.
+ * The bench's world (`banks` banks, a fund no limit stops, `enterprises` enterprises) on the
+ * formation (or any database), migrated by opening it; users and API tokens; and `claims` loans
+ * filed, made non-performing and their claims approved (maker and checker), for the clients to pay.
  */
-export async function seed(url: string, { enterprises = 2000, claims = 0 } = {}): Promise<Seeded> {
+export async function seed(url: string, { enterprises = 2000, claims = 0, banks = 1 } = {}): Promise<Seeded> {
   const database = await openDatabase({ url });
   try {
-    await benchWorld(database, enterprises);
+    await benchWorld(database, enterprises, { banks });
     const today = beijingToday();
     const services = await createServices({
       database,
@@ -125,6 +127,11 @@ export async function seed(url: string, { enterprises = 2000, claims = 0 } = {})
     const manager2 = await signIn('ha-manager2', 'manager');
     const bank = await signIn('ha-bank', 'bank', { bankId: 'bank-icbc' });
     const bankToken = String((await bank('POST', '/api/auth/tokens', { name: 'core banking' })).token);
+    const bankTokens = [bankToken];
+    for (const other of BENCH_BANKS.slice(1, banks)) {
+      const officer = await signIn(`ha-${other.id}`, 'bank', { bankId: other.id });
+      bankTokens.push(String((await officer('POST', '/api/auth/tokens', { name: 'core banking' })).token));
+    }
     const managerToken = String((await manager('POST', '/api/auth/tokens', { name: 'payments' })).token);
     const ids: string[] = [];
     for (let i = 0; i < claims; i++) {
@@ -135,7 +142,7 @@ export async function seed(url: string, { enterprises = 2000, claims = 0 } = {})
       await manager('POST', `/api/claims/${String(c.id)}/approve`);
       ids.push(String(c.id));
     }
-    return { bankToken, managerToken, claims: ids, enterprises, today };
+    return { bankToken, bankTokens, managerToken, claims: ids, enterprises, today };
   } finally {
     await database.close();
   }
@@ -156,10 +163,10 @@ export interface Server {
   stop: () => void;
 }
 
-/** `backstop serve` on the formation (no demo), once it listens. */
-export async function serve(env: Record<string, string>): Promise<Server> {
+/** `backstop serve` on the formation (no demo), once it listens; `nodeArgs` go to node (e.g. --cpu-prof). */
+export async function serve(env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     env: {
       ...process.env,
       BACKSTOP_DEMO: '0',
@@ -260,7 +267,10 @@ export interface LoadOptions {
   payEvery?: number;
 }
 
-/** `clients` clients, each on one server (client i on bases[i % n]), until `stop()`; every request sent is in the log. */
+/**
+ * `clients` clients, each on one server (client i on bases[i % n]) and for one bank (client i
+ * files with bankTokens[i % banks]), until `stop()`; every request sent is in the log.
+ */
 export async function load({
   bases,
   seeded,
@@ -276,6 +286,7 @@ export async function load({
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const order = [...bases.slice(c % bases.length), ...bases.slice(0, c % bases.length)];
+      const token = seeded.bankTokens[c % seeded.bankTokens.length]!;
       const mine: string[] = [];
       for (let n = 0; !stop(); n++) {
         const key = `${runId}-c${c}-n${n}`;
@@ -292,7 +303,7 @@ export async function load({
           subject = mine[n % mine.length]!;
           r = await sendWithRetry(
             order,
-            seeded.bankToken,
+            token,
             'POST',
             `/api/filings/${subject}/repayments`,
             { amount: '1000.00', on: seeded.today },
@@ -302,14 +313,7 @@ export async function load({
           subject = `${runId}-c${c}-n${n}`;
           // Not the enterprises of the seeded claims (the last ones): a bad loan bars new filings (R17).
           const e = (enterprise++ % (seeded.enterprises - seeded.claims.length)) + 1;
-          r = await sendWithRetry(
-            order,
-            seeded.bankToken,
-            'POST',
-            '/api/filings',
-            filingBody(subject, e, seeded.today),
-            key,
-          );
+          r = await sendWithRetry(order, token, 'POST', '/api/filings', filingBody(subject, e, seeded.today), key);
         }
         const outcome: Outcome =
           r.status >= 200 && r.status < 300

@@ -113,7 +113,10 @@ const tokenSchema = z
     name: z.string(),
     username: z.string().openapi({ description: 'whose token it is' }),
     createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
+    lastUsedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When it was last used, to the minute (written at most once a minute)' }),
     revokedAt: z.string().nullable(),
   })
   .openapi('ApiToken');

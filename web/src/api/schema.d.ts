@@ -7998,6 +7998,7 @@ export interface components {
       /** @description whose token it is */
       username: string;
       createdAt: string;
+      /** @description When it was last used, to the minute (written at most once a minute) */
       lastUsedAt: string | null;
       revokedAt: string | null;
     };
