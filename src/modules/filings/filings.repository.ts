@@ -139,6 +139,25 @@ export function createFilingsRepository({ db }: { db: Db }) {
     });
   }
 
+  /** The agreements in force on `on` of each of these banks (G1), by bank, in id order. */
+  async function agreementsOfBanks(bankIds: string[], on: string): Promise<Map<string, AgreementRow[]>> {
+    const out = new Map<string, AgreementRow[]>();
+    if (bankIds.length === 0) return out;
+    for (const a of await db
+      .select()
+      .from(agreements)
+      .where(
+        and(
+          sql`${agreements.institutionId} = ${anyOfTexts(bankIds)}`,
+          lte(agreements.signedOn, on),
+          or(sql`${agreements.endsOn} is null`, gte(agreements.endsOn, on)),
+        ),
+      )
+      .orderBy(asc(agreements.id)))
+      out.set(a.institutionId, [...(out.get(a.institutionId) ?? []), a]);
+    return out;
+  }
+
   return {
     /** Templates as decision_templates holds them, each once; one already there is left as it is. */
     async saveTemplates(templates: StoredTemplate[]): Promise<void> {
@@ -227,6 +246,21 @@ export function createFilingsRepository({ db }: { db: Db }) {
       for (const r of rows) out.set(String(r.account), { opened: BigInt(String(r.opened)), moves: Number(r.moves) });
       return out;
     },
+    /** Which of these loan numbers their banks have filed already, as filedKey(bankId, bankRef). */
+    async filedLoanNumbers(loans: { bankId: string; bankRef: string }[]): Promise<Set<string>> {
+      if (loans.length === 0) return new Set();
+      // The two lists give a superset (a bank's number filed by another bank) that the key sorts out.
+      const rows = await db
+        .select({ bankId: filings.bankId, bankRef: filings.bankRef })
+        .from(filings)
+        .where(
+          and(
+            sql`${filings.bankId} = ${anyOfTexts([...new Set(loans.map((l) => l.bankId))])}`,
+            sql`${filings.bankRef} = ${anyOfTexts(loans.map((l) => l.bankRef))}`,
+          ),
+        );
+      return new Set(rows.map((r) => filedKey(r.bankId, r.bankRef)));
+    },
     /** Which of these loan numbers the bank has filed already. */
     async filedBankRefs(bankId: string, bankRefs: string[]): Promise<Set<string>> {
       if (bankRefs.length === 0) return new Set();
@@ -271,7 +305,9 @@ export function createFilingsRepository({ db }: { db: Db }) {
       const rows = await db
         .selectDistinct({ enterpriseId: filings.enterpriseId, fundId: filings.fundId })
         .from(filings)
-        .where(and(inArray(filings.enterpriseId, enterpriseIds), inArray(filings.status, BAD_LOAN_STATUSES)));
+        .where(
+          and(sql`${filings.enterpriseId} = ${anyOfTexts(enterpriseIds)}`, inArray(filings.status, BAD_LOAN_STATUSES)),
+        );
       for (const r of rows) out.set(r.enterpriseId, (out.get(r.enterpriseId) ?? new Set()).add(r.fundId));
       return out;
     },
@@ -384,18 +420,10 @@ export function createFilingsRepository({ db }: { db: Db }) {
     },
     /** The enterprise's live principal with this bank under this programme (G5 is kept in the ledger; this is for display). */
     async agreementsFor(bankId: string, on: string): Promise<AgreementRow[]> {
-      return db
-        .select()
-        .from(agreements)
-        .where(
-          and(
-            eq(agreements.institutionId, bankId),
-            lte(agreements.signedOn, on),
-            or(sql`${agreements.endsOn} is null`, gte(agreements.endsOn, on)),
-          ),
-        )
-        .orderBy(asc(agreements.id));
+      return (await agreementsOfBanks([bankId], on)).get(bankId) ?? [];
     },
+    /** The agreements in force on `on` of each of these banks (G1), by bank, in id order. */
+    agreementsOfBanks,
     async fundsOfProgramme(programmeId: string) {
       return db
         .select({ fund: funds })
@@ -407,6 +435,9 @@ export function createFilingsRepository({ db }: { db: Db }) {
 }
 
 export type FilingsRepository = ReturnType<typeof createFilingsRepository>;
+
+/** A loan number under its bank, as filedLoanNumbers answers it. */
+export const filedKey = (bankId: string, bankRef: string) => `${bankId}\n${bankRef}`;
 
 /** A new filing and its first event as insertFiled takes them: the row's JSON text (its decision's key and values in it). */
 export interface FiledRecord {

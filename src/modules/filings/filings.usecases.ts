@@ -27,17 +27,8 @@ import { shortfallRefusals } from './filings.shortfall';
 import { termsOf } from './filings.loan';
 export { termsOf };
 import { createFilingWriter } from './filings.writer';
-import {
-  caseOf,
-  disbursementProblem,
-  guarantorOf,
-  planFiling,
-  withOpenedCap,
-  type FilingDesk,
-  type FilingInput,
-  type FilingPlan,
-} from './filing.plan';
-import { openedCaps } from './filing.store';
+import { createFilingPlanner } from './filings.planner';
+import { caseOf, disbursementProblem, type FilingInput } from './filing.plan';
 import { storedTemplate } from './filing.decision';
 import { decisionDigest, filingView, type FilingView } from './filing.view';
 import { proofOf, type FilingProof } from './filing.chunk';
@@ -80,7 +71,7 @@ export async function fileLoan({
 }: FileLoanDeps & { input: FilingInput }): Promise<FileOutcome> {
   const bankId = bankOf(actor, input.bankId);
   try {
-    const plan = await planOneFiling({ db, catalog, actor, today, input, bankId });
+    const plan = await filingPlannerFor(db)({ catalog, actor, today, input, bankId });
     const answer = await filingWriterFor(db)(plan, actor);
     if ('refused' in answer) throw new FilingRefused([...plan.rendered.reasons, answer.refused]);
     if ('filedAlready' in answer) return filedAlready(input.bankRef);
@@ -97,6 +88,7 @@ const filedAlready = (bankRef: string): never => {
 };
 
 const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>();
+const filingPlanners = new WeakMap<object, ReturnType<typeof createFilingPlanner>>();
 
 /** Filings through group commit (filings.writer.ts): one writer per database handle. */
 function filingWriterFor(db: Db) {
@@ -105,49 +97,11 @@ function filingWriterFor(db: Db) {
   return writer;
 }
 
-/**
- * Everything a filing needs read and judged before it is written: the bank, the loan number not
- * filed yet (the unique index has the last word when two race), the enterprise, the agreements in
- * force. Throws the Problem a bad request deserves.
- */
-async function planOneFiling({
-  db,
-  catalog,
-  actor,
-  today,
-  input,
-  bankId,
-}: FileLoanDeps & {
-  input: FilingInput;
-  bankId: string;
-}): Promise<FilingPlan> {
-  const filings = createFilingsRepository({ db });
-  const registry = createRegistryRepository({ db });
-  const bank = await registry.findInstitution(bankId);
-  if (!bank || bank.kind !== 'bank') throw filingErrors.bankUnknown(bankId);
-  if (await filings.findByBankRef(bankId, input.bankRef)) throw filingErrors.filedAlready(input.bankRef);
-  const enterprise = input.enterpriseId
-    ? await registry.findEnterprise(input.enterpriseId)
-    : await registry.findEnterpriseByCreditCode(input.creditCode!);
-  if (!enterprise) throw filingErrors.enterpriseNotRegistered(input.enterpriseId ? 'enterpriseId' : 'creditCode');
-  if (input.enterpriseId && input.creditCode && input.creditCode !== enterprise.creditCode)
-    throw filingErrors.creditCodeMismatch();
-  const quals = await registry.qualificationsOf([enterprise.id]);
-  const desk: FilingDesk = {
-    catalog,
-    actor,
-    today,
-    bankId,
-    bankName: { zh: bank.name, en: bank.nameEn ?? bank.name },
-    agreements: await filings.agreementsFor(bankId, today),
-  };
-  const guarantorId = guarantorOf(input);
-  const guarantors = new Set(
-    guarantorId && (await registry.findInstitution(guarantorId))?.kind === 'guarantor' ? [guarantorId] : [],
-  );
-  const badLoanFunds = (await filings.fundsWithBadLoans([enterprise.id])).get(enterprise.id) ?? new Set<string>();
-  const plan = planFiling({ desk, input, enterprise, quals, badLoanFunds, guarantors });
-  return withOpenedCap(plan, await openedCaps(db, [plan]));
+/** Filings' facts read a group at a time (filings.planner.ts): one planner per database handle. */
+function filingPlannerFor(db: Db) {
+  let planner = filingPlanners.get(db);
+  if (!planner) filingPlanners.set(db, (planner = createFilingPlanner({ db })));
+  return planner;
 }
 
 export const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {

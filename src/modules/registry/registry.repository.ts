@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { createAuditRepository, type AuditEntry } from '../audit/audit.repository';
 import type { Db } from '../shared/db';
 import type { Scope } from '../auth/access';
+import { anyOfTexts } from '../shared/json-texts';
 import { countUpTo, type Cursor } from '../shared/paging';
 import { enterpriseMatches } from '../shared/search';
 import { enterprises, institutions, qualifications } from './registry.table';
@@ -137,12 +138,20 @@ export function createRegistryRepository({ db }: { db: Db }) {
       if (ids.length === 0) return [];
       return db.select().from(enterprises).where(inArray(enterprises.id, ids));
     },
+    /** The enterprises with these ids or these credit codes (any order; unknown ones left out). */
+    async findEnterprisesByIdOrCreditCode(ids: string[], codes: string[]): Promise<EnterpriseRow[]> {
+      if (ids.length === 0 && codes.length === 0) return [];
+      return db
+        .select()
+        .from(enterprises)
+        .where(or(sql`${enterprises.id} = ${anyOfTexts(ids)}`, sql`${enterprises.creditCode} = ${anyOfTexts(codes)}`));
+    },
     async qualificationsOf(ids: string[]): Promise<QualificationRow[]> {
       if (ids.length === 0) return [];
       return db
         .select()
         .from(qualifications)
-        .where(inArray(qualifications.enterpriseId, ids))
+        .where(sql`${qualifications.enterpriseId} = ${anyOfTexts(ids)}`)
         .orderBy(asc(qualifications.id));
     },
     async listEnterprises(
@@ -184,6 +193,14 @@ export function createRegistryRepository({ db }: { db: Db }) {
         .from(institutions)
         .where(and(eq(institutions.id, id), institutionsOf(scope)));
       return row;
+    },
+    /** The institutions with these ids (any order; unknown ids left out). */
+    async findInstitutions(ids: string[]): Promise<InstitutionRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(institutions)
+        .where(sql`${institutions.id} = ${anyOfTexts(ids)}`);
     },
     async listInstitutions(kind: string | undefined, scope: Scope): Promise<InstitutionRow[]> {
       const where: (SQL | undefined)[] = [institutionsOf(scope)];
