@@ -129,7 +129,7 @@ await a.unsafe(`drop database ${name} with (force)`);
 await a.end();
 
 console.log(
-  `filings bench: POST /api/filings through backstop serve, ${BANKS} banks' API tokens, ${SECONDS} s per run, PostgreSQL, load average ${loadavg()
+  `filings bench: POST /api/filings through backstop serve, ${BANKS} bank(s)' API tokens, ${SECONDS} s per run, PostgreSQL, load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../shared/db';
 import { retryRead } from '../shared/connection-errors';
+import { anyOfTexts } from '../shared/json-texts';
 import { rowsOf } from '../shared/rows';
 import { apiTokens, loginThrottleAccounts, loginThrottleAddresses, sessions, users } from './auth.table';
 
@@ -56,15 +57,22 @@ export function createAuthRepository({ db }: { db: Db }) {
       await db.insert(apiTokens).values(t);
     },
     /** Whose an API token is (every bank system's request asks): retried on a connection error. */
-    async findToken(tokenHash: string) {
-      const [row] = await retryRead(() =>
+    /** The live tokens (not revoked, their user not disabled) with these hashes, with their users; unknown ones left out. */
+    async findTokens(tokenHashes: string[]) {
+      if (tokenHashes.length === 0) return [];
+      return retryRead(() =>
         db
           .select({ token: apiTokens, user: users })
           .from(apiTokens)
           .innerJoin(users, eq(users.id, apiTokens.userId))
-          .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt))),
+          .where(
+            and(
+              sql`${apiTokens.tokenHash} = ${anyOfTexts(tokenHashes)}`,
+              isNull(apiTokens.revokedAt),
+              isNull(users.disabledAt),
+            ),
+          ),
       );
-      return row;
     },
     /** The tokens of one user (every user's when `userId` is undefined), newest first; never their hashes. */
     async listTokens(userId: string | undefined) {

@@ -6,7 +6,8 @@
  * path and key:
  *
  *  - the first copy reserves the key (an insert that does nothing on conflict, committed before the
- *    request runs), runs, and stores its answer — status and body, a 4xx as much as a 2xx: it is
+ *    request runs; the reservations of requests that arrive together in one insert, their answers in
+ *    one update), runs, and stores its answer — status and body, a 4xx as much as a 2xx: it is
  *    the answer;
  *  - a copy with the same body (sha256 of the canonical JSON) gets the stored answer again, with
  *    `Idempotent-Replayed: true` (and a body's own `replayed` field set to true);
@@ -40,6 +41,8 @@ import type { AppEnv } from './http-env';
 import { idempotencyCommits, idempotencyKeys } from './idempotency.table';
 import { IDEMPOTENCY_HEADER, idempotencyErrors } from './idempotency.errors';
 import { isMarking, runInScopes, type KeyScope } from './idempotency.scope';
+import { createGroupCommit } from './group-commit';
+import { rowsOf } from './rows';
 
 export { IDEMPOTENCY_HEADER };
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -130,6 +133,47 @@ async function settle(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
+interface KeyId {
+  principal: string;
+  method: string;
+  path: string;
+  key: string;
+}
+type Reservation = KeyId & { requestHash: string; createdAt: Date };
+type Answer = KeyId & { createdAt: Date; status: number; contentType: string | null; body: string; completedAt: Date };
+
+const sameKey = (a: KeyId, b: KeyId) =>
+  a.principal === b.principal && a.method === b.method && a.path === b.path && a.key === b.key;
+const keyText = (k: KeyId) => JSON.stringify([k.principal, k.method, k.path, k.key]);
+
+/**
+ * The reservations of requests that arrive together, in one insert (shared/group-commit.ts; a group
+ * never holds one key twice, so what the insert returns says whose it is): each request's is still
+ * committed before it runs, and a key reserved already is left as it is.
+ */
+async function reserveKeys(db: Db, rows: Reservation[]): Promise<boolean[]> {
+  const taken = rowsOf(
+    await db.execute(sql`insert into idempotency_keys (principal, method, path, key, request_hash, created_at)
+      select r.principal, r.method, r.path, r.key, r.request_hash, r.created_at
+      from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ ...r, request_hash: r.requestHash, created_at: r.createdAt })))}::jsonb)
+        as r(principal text, method text, path text, key text, request_hash text, created_at timestamptz)
+      on conflict do nothing
+      returning principal, method, path, key`),
+  );
+  const mine = new Set(taken.map((t) => keyText(t as unknown as KeyId)));
+  return rows.map((r) => mine.has(keyText(r)));
+}
+
+/** The answers of requests that finished together, in one update; each only onto its own attempt's row. */
+async function storeAnswers(db: Db, answers: Answer[]): Promise<void[]> {
+  await db.execute(sql`update idempotency_keys k
+    set state = 'done', status = a.status, content_type = a.content_type, body = a.body, completed_at = a.completed_at
+    from jsonb_to_recordset(${JSON.stringify(answers.map((a) => ({ ...a, content_type: a.contentType, created_at: a.createdAt, completed_at: a.completedAt })))}::jsonb)
+      as a(principal text, method text, path text, key text, created_at timestamptz, status int, content_type text, body text, completed_at timestamptz)
+    where k.principal = a.principal and k.method = a.method and k.path = a.path and k.key = a.key and k.created_at = a.created_at`);
+  return answers.map(() => undefined);
+}
+
 export function idempotency({
   db,
   skip = () => false,
@@ -142,6 +186,18 @@ export function idempotency({
   now?: () => Date;
 }): MiddlewareHandler<AppEnv> {
   const marked = isMarking(db);
+  const reserve = createGroupCommit<Reservation, boolean>({
+    name: 'idempotency-keys',
+    run: (rows) => reserveKeys(db, rows),
+    maxSize: 500,
+    joins: (r, group) => !group.some((g) => sameKey(g, r)),
+  });
+  const storeAnswer = createGroupCommit<Answer, void>({
+    name: 'idempotency-answers',
+    run: (answers) => storeAnswers(db, answers),
+    maxSize: 500,
+    joins: (a, group) => !group.some((g) => sameKey(g, a)),
+  });
   return async (c, next) => {
     if ((c.req.method !== 'POST' && c.req.method !== 'PATCH') || skip(c)) return next();
     const key = idempotencyKeyOf(c);
@@ -159,13 +215,9 @@ export function idempotency({
     const token = now();
     /** This attempt's row: the reservation made at `token` (a later attempt's has another). */
     const mine = and(where, eq(idempotencyKeys.createdAt, token));
-    let reserved: unknown[];
+    let reserved: boolean;
     try {
-      reserved = await db
-        .insert(idempotencyKeys)
-        .values({ ...id, requestHash, createdAt: token })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
+      reserved = await reserve({ ...id, requestHash, createdAt: token });
     } catch (e) {
       // The reservation may have committed without its answer: nothing ran under it, so it failed.
       if (marked)
@@ -177,7 +229,7 @@ export function idempotency({
         );
       throw e;
     }
-    if (reserved.length === 0) {
+    if (!reserved) {
       const [prior] = await db.select().from(idempotencyKeys).where(where);
       // Never released, so it is there (unless the daily purge took it just now: then it is gone, and old).
       if (!prior) throw outcomeUnknown();
@@ -211,18 +263,18 @@ export function idempotency({
       await settle(() => db.update(idempotencyKeys).set({ state, status: res.status, completedAt: now() }).where(mine));
       return;
     }
-    const body = await res.clone().text();
-    const answer = {
-      state: 'done',
+    const answer: Answer = {
+      ...id,
+      createdAt: token,
       status: res.status,
       contentType: res.headers.get('content-type'),
-      body,
+      body: await res.clone().text(),
       completedAt: now(),
     };
     // The work is done and this is its answer; if the database cannot be reached now, the answer is
     // stored in the background (copies are in flight meanwhile), and past SETTLE_FOR_MS the key stays
     // `running`, then `unknown`: never run again.
-    await settle(() => db.update(idempotencyKeys).set(answer).where(mine));
+    await settle(() => storeAnswer(answer));
   };
 }
 
