@@ -147,6 +147,30 @@ describe('Idempotency-Key through the app', () => {
     ).toBe(200);
   });
 
+  it('requests that arrive together (reserved in one insert, answered in one update) each keep their own key and answer', async () => {
+    const asks = [
+      ...Array.from({ length: 8 }, (_, i) => [bankA, `TOG-A-${i}`, `together-a-${i}`] as const),
+      ...Array.from({ length: 4 }, (_, i) => [bankB, `TOG-B-${i}`, `together-b-${i}`] as const),
+      // the same key string of another user: a request of its own
+      [bankA2, 'TOG-A2-0', 'together-a-0'] as const,
+    ];
+    const first = await Promise.all(
+      asks.map(([who, ref, k]) => send(who, 'POST', '/api/filings', filing(ref), key(k))),
+    );
+    const bodies = await Promise.all(first.map(async (r) => ({ status: r.status, body: (await r.json()) as any })));
+    expect(bodies.map((b) => b.status)).toEqual(asks.map(() => 201));
+    expect(bodies.map((b) => b.body.bankRef)).toEqual(asks.map(([, ref]) => ref));
+    // Sent again: each key answers its own filing, replayed.
+    const again = await Promise.all(
+      asks.map(([who, ref, k]) => send(who, 'POST', '/api/filings', filing(ref), key(k))),
+    );
+    for (const [i, r] of again.entries()) {
+      expect(r.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await ok(r, 201)) as any).id).toBe(bodies[i]!.body.id);
+    }
+    expect(await count(`select count(*)::int as n from filings where bank_ref like 'TOG-%'`)).toBe(asks.length);
+  });
+
   it('a 4xx is the answer: replayed as it was, even after what made it fail has changed', async () => {
     const body = filing('K-5', '100000.00', 7); // enterprise 7 is not registered
     const first = await send(bankA, 'POST', '/api/filings', body, key('file-K-5-0001'));

@@ -1,4 +1,8 @@
-/** A token's "last used": written on its first use and then at most once a minute, not on every request. */
+/**
+ * API tokens looked up a group at a time, each request still answered by its own token (a revoked
+ * one stops at once); a token's "last used" written on its first use and then at most once a
+ * minute, not on every request.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../adapters/db/testing';
 import { createAuthRepository } from './auth.repository';
@@ -53,5 +57,32 @@ describe('actorFromApiToken', () => {
       await actorFromApiToken({ repo, token: 'bst_not-a-token', now: new Date('2027-01-01T00:00:00Z') }),
     ).toBeUndefined();
     expect(await lastUsed()).toBe(before);
+  });
+
+  it('answers requests that arrive together each by its own token, a revoked one with nothing', async () => {
+    const other = await createUser({
+      repo,
+      user: { username: 'other-system', displayName: 'other', role: 'auditor', password: 'a long passphrase here' },
+      passwordParams: { N: 1024, r: 8, p: 1 },
+    });
+    const otherActor = {
+      userId: other,
+      username: 'other-system',
+      displayName: 'other',
+      role: 'auditor' as const,
+      bankId: null,
+      guarantorId: null,
+      via: 'session' as const,
+    };
+    const second = (await createApiToken({ db: db.db, repo, actor: otherActor, name: 'second' })).token;
+    const revoked = await createApiToken({ db: db.db, repo, actor: otherActor, name: 'revoked' });
+    await repo.revokeToken(revoked.id, new Date());
+    const now = new Date();
+    const who = await Promise.all(
+      [token, second, revoked.token, 'bst_unknown', token].map(
+        async (t) => (await actorFromApiToken({ repo, token: t, now }))?.username ?? null,
+      ),
+    );
+    expect(who).toEqual(['core-banking', 'other-system', null, null, 'core-banking']);
   });
 });
