@@ -6,7 +6,7 @@
  * its key to the row (filings.audit_chunk), so its proof is found by one index probe, and `audit
  * verify` recomputes every chunk's root from the filings as they stand.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Violation } from '../../core/ledger/invariants';
 import { leafHash, merkleProof, merkleRoot, type ProofStep } from '../audit/audit.merkle';
 import type { AuditEntry, AuditRowText } from '../audit/audit.repository';
@@ -71,11 +71,7 @@ export type Amendments = Map<string, Record<string, unknown>>;
 
 /** The first amendment of each amended loan (of these ids, or all): amendments are few, one request each. */
 export async function firstAmendments(db: Db, ids?: string[]): Promise<Amendments> {
-  const rows = rowsOf(
-    await db.execute(sql`select entity_id, before::text as before_text from audit_log
-      where action = 'filing.amend' and entity_kind = 'filing' ${ids ? sql`and entity_id = ${anyOfTexts(ids)}` : sql``}
-      order by seq`),
-  );
+  const rows = rowsOf(await db.execute(amendmentsQuery(ids)));
   const out: Amendments = new Map();
   for (const r of rows) {
     const id = String(r.entity_id);
@@ -165,13 +161,19 @@ export type FilingProof =
     }
   | { kind: 'row'; audit: { seq: string; hash: string } | null };
 
+/** A filing's own `filing.create` row (one filed online), by audit_log_entity_ix (drizzle/0039). */
+export const ownAuditRowQuery = (filingId: string): SQL => sql`select seq::text as seq, hash from audit_log
+  where entity_kind = 'filing' and entity_id = ${filingId} and action = 'filing.create' order by seq limit 1`;
+
+/** The amendments of these filings (every filing's without ids: verify), oldest first; by audit_log_entity_ix when ids are given. */
+export const amendmentsQuery = (ids?: string[]): SQL => sql`select entity_id, before::text as before_text from audit_log
+  where action = 'filing.amend' and entity_kind = 'filing' ${ids ? sql`and entity_id = ${anyOfTexts(ids)}` : sql``}
+  order by seq`;
+
 /** The proof for a filing already read (its access checked by the caller). */
 export async function proofOf(db: Db, f: FilingRow): Promise<FilingProof> {
   if (f.auditChunk === null) {
-    const own = rowsOf(
-      await db.execute(sql`select seq::text as seq, hash from audit_log
-        where entity_kind = 'filing' and entity_id = ${f.id} and action = 'filing.create' order by seq limit 1`),
-    );
+    const own = rowsOf(await db.execute(ownAuditRowQuery(f.id)));
     return { kind: 'row', audit: own[0] ? { seq: String(own[0].seq), hash: String(own[0].hash) } : null };
   }
   const rows = rowsOf(
