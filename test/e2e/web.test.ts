@@ -102,6 +102,9 @@ describe('web app', { timeout: 90_000 }, () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('ICBC-E2E-0001');
     expect(await page.getByTestId('outstanding').textContent()).toContain('8,000,000.00');
     expect(await page.getByTestId('timeline').locator('li').count()).toBeGreaterThan(0);
+    // Filed on its own: proved by its own audit row.
+    await page.getByTestId('filing-proof').locator('[data-proof="row"]').waitFor();
+    expect(await page.getByTestId('filing-proof').textContent()).toMatch(/单笔备案：审计日志第 \d+ 行/);
     await shot(page, 'loan-page');
     await context.close();
   });
@@ -300,6 +303,13 @@ describe('web app', { timeout: 90_000 }, () => {
     await page.getByTestId('row-errors').locator('tr[data-row]').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('row-errors').locator('tr[data-row]').count()).toBeGreaterThanOrEqual(1);
     await shot(page, 'upload');
+    // The good row is filed: its page proves it by its leaf under the chunk's Merkle root, checked.
+    const id = (await b<{ items: { id: string }[] }>('GET', '/api/filings?q=BOB-UP-1')).body.items[0]!.id;
+    await page.goto(`/filings/${id}`);
+    const chunk = page.getByTestId('filing-proof').locator('[data-proof="chunk"]');
+    await chunk.waitFor();
+    expect(await chunk.getAttribute('data-verified')).toBe('true');
+    expect(await chunk.textContent()).toContain('已核对');
     await context.close();
   });
 

@@ -66,6 +66,7 @@ export type Filing = Schemas['Filing'];
 export type WriteOff = Schemas['WriteOff'];
 export type FilingDetail = Schemas['FilingDetail'];
 export type FilingEvent = FilingDetail['events'][number];
+export type FilingProof = Schemas['FilingProof'];
 export type Claim = Schemas['Claim'];
 export type ClaimDetail = Schemas['ClaimDetail'];
 export type Dossier = Schemas['Dossier'];

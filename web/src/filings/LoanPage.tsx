@@ -1,6 +1,6 @@
 /**
  * One loan: its terms, its timeline (filed, balances, classification, claim, payment, recoveries)
- * and its ledger entries; servicing reports and the bank's claim form.
+ * and its ledger entries; servicing reports and the bank's claim form; its audit proof.
  */
 import { Fragment, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -14,6 +14,7 @@ import { Field, MoneyField } from '../components/Field';
 import { Loading, ProblemMessage } from '../components/Problem';
 import { formatRate, formatYuan } from '../lib/money';
 import { WriteOffCard } from './WriteOffCard';
+import { ProofCard } from './ProofCard';
 import { AccountName, BankName, GuarantorName, ProgrammeName } from '../components/names';
 
 export default function LoanPage() {
@@ -261,6 +262,7 @@ export default function LoanPage() {
       )}
       <h2>{t('loan.eligibility')}</h2>
       <Reasons reasons={f.reasons} />
+      <ProofCard filingId={f.id} bankRef={f.bankRef} />
     </>
   );
 }
