@@ -12,9 +12,18 @@ export interface StoredTemplate {
   text: string;
 }
 
+/** Keys of the templates met lately, by text: a bulk file's rows share a few reason sets. */
+const keysByText = new Map<string, string>();
+
 export function storedTemplate(template: DecisionTemplate): StoredTemplate {
   const text = JSON.stringify(template);
-  return { key: createHash('sha256').update(text).digest('hex'), text };
+  let key = keysByText.get(text);
+  if (key === undefined) {
+    key = createHash('sha256').update(text).digest('hex');
+    if (keysByText.size >= 1000) keysByText.clear();
+    keysByText.set(text, key);
+  }
+  return { key, text };
 }
 
 /** Each template once, in key order (two transactions inserting the same ones take their locks in the same order). */

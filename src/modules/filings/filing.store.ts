@@ -55,7 +55,10 @@ export function storedFiling(plan: FilingPlan): StoredFiling {
   return stored;
 }
 
-/** Either every filing is written, or the ones the ledger refused (with the limit) and nothing is to be kept. */
+/**
+ * Either every filing is written (with their views — none for a bulk chunk), or the ones the ledger
+ * refused (with the limit) and nothing is to be kept.
+ */
 export type WriteOutcome =
   { written: true; views: FilingView[] } | { written: false; refused: (RenderedReason | null)[] };
 
@@ -197,9 +200,10 @@ export async function reserveFilings({
     )
   ).map((r) => (r ? limitReason(r) : null));
   if (refusals.some((r) => r !== null)) return { written: false, refused: refusals };
-  // What the insert wrote is known: the view is built from it rather than read back.
+  // What the insert wrote is known: the view is built from it rather than read back (not for a bulk
+  // chunk, whose caller answers with the job's counts, not the loans).
   const rows = plans.map((p) => insertedRow(p, at));
-  const views = rows.map((row, i) => filingView(row, plans[i]!.enterpriseName));
+  const views = chunk ? [] : rows.map((row, i) => filingView(row, plans[i]!.enterpriseName));
   const audit = createAuditRepository({ db });
   await timed(timings, 'audit', () =>
     audit.recordMany(
