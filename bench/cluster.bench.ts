@@ -9,7 +9,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formationUp, load, percentile, primaryPostmaster, seed, serve, type Server } from '../test/ha/cluster';
+import { answered, formationUp, load, primaryPostmaster, seed, serve, type Server } from '../test/ha/cluster';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,18 +49,12 @@ try {
       ...only,
     });
     const secs = (Date.now() - t0) / 1000;
-    const ok = sent.filter((s) => s.outcome === 'ok');
+    const { perSecond, p50Ms, p99Ms, notOk } = answered(sent, secs);
     const row = {
-      filingsPerSecond: Math.round(ok.length / secs),
-      p50Ms: percentile(
-        ok.map((s) => s.ms),
-        50,
-      ),
-      p99Ms: percentile(
-        ok.map((s) => s.ms),
-        99,
-      ),
-      notOk: sent.length - ok.length,
+      filingsPerSecond: perSecond,
+      p50Ms,
+      p99Ms,
+      notOk,
       load1: Number(loadavg()[0]!.toFixed(1)),
     };
     console.log(

@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { openDatabase } from '../src/adapters/db/database';
 import { verifyLedger } from '../src/modules/ledger/ledger.verify';
 import { rowsOf } from '../src/modules/shared/rows';
-import { load, percentile, seed, serve } from '../test/ha/cluster';
+import { answered, load, seed, serve } from '../test/ha/cluster';
 import { postgresCpu, postgresCpuSince, processCpuMs } from './world';
 
 const arg = (flag: string) => {
@@ -92,21 +92,15 @@ try {
     const serverMs = processCpuMs(server.child.pid!) - cpu0.server;
     const postgresMs = postgresCpuSince(cpu0.postgres, await postgresCpu(database));
     const clientUs = process.cpuUsage(cpu0.clients);
-    const ok = sent.filter((s) => s.outcome === 'ok');
-    const per = (ms: number) => +(ms / Math.max(1, ok.length)).toFixed(2);
+    const { ok, perSecond, p50Ms, p99Ms, notOk } = answered(sent, secs);
+    const per = (ms: number) => +(ms / Math.max(1, ok)).toFixed(2);
     runs.push({
       clients,
-      filingsPerSecond: Math.round(ok.length / secs),
-      p50ms: percentile(
-        ok.map((s) => s.ms),
-        50,
-      ),
-      p99ms: percentile(
-        ok.map((s) => s.ms),
-        99,
-      ),
-      filings: ok.length,
-      notOk: sent.length - ok.length,
+      filingsPerSecond: perSecond,
+      p50ms: p50Ms,
+      p99ms: p99Ms,
+      filings: ok,
+      notOk,
       ledgerBatches: (await batches()) - b0,
       cpuMsPerFiling: {
         server: per(serverMs),
@@ -114,8 +108,8 @@ try {
         clients: per((clientUs.user + clientUs.system) / 1000),
       },
     });
-    const notOk = sent.find((s) => s.outcome !== 'ok');
-    if (notOk) console.error(`  not filed (${sent.length - ok.length}), e.g. ${notOk.status} ${notOk.subject}`);
+    const refused = sent.find((s) => s.outcome !== 'ok');
+    if (refused) console.error(`  not filed (${notOk}), e.g. ${refused.status} ${refused.subject}`);
   }
 } finally {
   if (PROFILE) {

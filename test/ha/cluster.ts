@@ -345,6 +345,19 @@ export async function load({
   return log;
 }
 
+/** What a load run was answered: acknowledged requests a second over `seconds`, their p50 and p99 (ms), and how many were not. */
+export function answered(sent: Sent[], seconds: number) {
+  const ok = sent.filter((s) => s.outcome === 'ok');
+  const ms = ok.map((s) => s.ms);
+  return {
+    ok: ok.length,
+    perSecond: Math.round(ok.length / seconds),
+    p50Ms: percentile(ms, 50),
+    p99Ms: percentile(ms, 99),
+    notOk: sent.length - ok.length,
+  };
+}
+
 /** The p-th percentile (0–100) of a list of numbers. */
 export function percentile(xs: number[], p: number): number {
   if (!xs.length) return NaN;
