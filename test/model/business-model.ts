@@ -583,14 +583,19 @@ export class BusinessModel {
     return this.s.loans.reduce((a, f) => a + f.reserved, 0n);
   }
 
-  /** Reserves `amount` more liability for a loan drawing from `fromQuota`/programme: the rule it would break, if any. */
-  private reserveProblem(fromQuota: boolean, programme: Programme, amount: Fen): Rule | null {
-    if (amount === 0n) return null;
-    if (!fromQuota) return amount > this.capacityAccount() ? 'R7b' : null;
-    if (amount > this.quotaLeft(programme)) return 'R7c';
+  /**
+   * Reserves `amount` more liability for a loan drawing from `fromQuota`/programme: the rules it would
+   * break (the reply cites at least one). From a quota it may break both the quota (R7c) and, after
+   * payouts lowered the limit, R15 (as R7b): the app asks about R15 first and names that one.
+   */
+  private reserveProblems(fromQuota: boolean, programme: Programme, amount: Fen): Rule[] {
+    if (amount === 0n) return [];
+    if (!fromQuota) return amount > this.capacityAccount() ? ['R7b'] : [];
+    const out: Rule[] = [];
+    if (amount > this.quotaLeft(programme)) out.push('R7c');
     // R15: the limit falls with payouts; a filing from a quota may not take committed liability past it either.
-    if (!this.legacy.has('R15') && this.committed() + amount > this.s.limit) return 'R7b';
-    return null;
+    if (!this.legacy.has('R15') && this.committed() + amount > this.s.limit) out.push('R7b');
+    return out;
   }
 
   /** G4 per bank, from its current figures (nothing stored: it lifts by itself). */
@@ -658,8 +663,7 @@ export class BusinessModel {
       // The cap account follows the version's cap (raised or lowered); never below what is in use.
       if (used + cmd.principal > terms.g5Cap) failing.push('G5');
     }
-    const reserve = this.reserveProblem(fromQuota, cmd.programme, reserved);
-    if (reserve) failing.push(reserve);
+    failing.push(...this.reserveProblems(fromQuota, cmd.programme, reserved));
     // Refused with every failing reason; the reply must cite at least one of them (an ineligible
     // loan is refused before the ledger is asked, so it may cite no limit at all).
     if (failing.length) refuse(422, failing);
@@ -714,9 +718,7 @@ export class BusinessModel {
     const reserved = this.liability(f, outstanding);
     const delta = principal - f.principal;
     if (reserved > f.reserved || delta > 0n) {
-      const problems: Rule[] = [];
-      const reserve = this.reserveProblem(f.fromQuota, f.programme, reserved - f.reserved);
-      if (reserve) problems.push(reserve);
+      const problems = this.reserveProblems(f.fromQuota, f.programme, reserved - f.reserved);
       if (f.g5Key) {
         const g = this.s.g5[f.g5Key]!;
         if (g.used + delta > g.cap) problems.push('G5');
