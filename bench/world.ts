@@ -117,8 +117,10 @@ export async function postgresCpu(database: Database): Promise<Map<number, numbe
   if (database.kind !== 'postgres') return out;
   for (const r of rowsOf(
     await database.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`),
-  ))
-    out.set(Number(r.pid), processCpuMs(Number(r.pid)));
+  )) {
+    const ms = processCpuMs(Number(r.pid));
+    if (ms > 0) out.set(Number(r.pid), ms); // 0: gone since (not counted, as between two readings)
+  }
   return out;
 }
 

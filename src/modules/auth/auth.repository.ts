@@ -56,8 +56,11 @@ export function createAuthRepository({ db }: { db: Db }) {
     async insertToken(t: typeof apiTokens.$inferInsert) {
       await db.insert(apiTokens).values(t);
     },
-    /** Whose an API token is (every bank system's request asks): retried on a connection error. */
-    /** The live tokens (not revoked, their user not disabled) with these hashes, with their users; unknown ones left out. */
+    /**
+     * Whose these API tokens are (every bank system's request asks, auth.usecases reads a group's at
+     * once): the live ones (not revoked, their user not disabled) with their users, unknown ones left
+     * out; retried on a connection error.
+     */
     async findTokens(tokenHashes: string[]) {
       if (tokenHashes.length === 0) return [];
       return retryRead(() =>

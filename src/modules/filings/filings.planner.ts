@@ -41,7 +41,7 @@ interface GroupFacts {
 async function readFacts(db: Db, asks: FilingAsk[]): Promise<GroupFacts> {
   const registry = createRegistryRepository({ db });
   const filings = createFilingsRepository({ db });
-  const institutionIds = new Set(asks.flatMap((a) => [a.bankId, guarantorOf(a.input) ?? []].flat()));
+  const institutionIds = new Set(asks.flatMap((a) => [a.bankId, guarantorOf(a.input)].filter((id) => id !== null)));
   const [institutions, filed, enterprises, agreements] = await Promise.all([
     registry.findInstitutions([...institutionIds]),
     filings.filedLoanNumbers(asks.map((a) => ({ bankId: a.bankId, bankRef: a.input.bankRef }))),

@@ -376,13 +376,6 @@ export function createFilingsRepository({ db }: { db: Db }) {
       if (Number(res[0]!.n) !== updates.length)
         throw new Error(`servicing: updated ${String(res[0]!.n)} of ${updates.length} loans`);
     },
-    async findByBankRef(bankId: string, bankRef: string): Promise<FilingRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(filings)
-        .where(and(eq(filings.bankId, bankId), eq(filings.bankRef, bankRef)));
-      return row && (await decided([row]))[0];
-    },
     /** The filter with the enterprises `q` finds, when they are few (FEW_ENTERPRISES). */
     async withSearchResolved(f: FilingFilter): Promise<FilingFilter> {
       if (!f.q) return f;

@@ -87,22 +87,19 @@ const filedAlready = (bankRef: string): never => {
   throw filingErrors.filedAlready(bankRef);
 };
 
-const filingWriters = new WeakMap<object, ReturnType<typeof createFilingWriter>>();
-const filingPlanners = new WeakMap<object, ReturnType<typeof createFilingPlanner>>();
-
-/** Filings through group commit (filings.writer.ts): one writer per database handle. */
-function filingWriterFor(db: Db) {
-  let writer = filingWriters.get(db);
-  if (!writer) filingWriters.set(db, (writer = createFilingWriter({ db })));
-  return writer;
+/** A group commit's one instance per database handle (the process's pool): its queue is what groups requests. */
+function perDatabase<T>(make: (deps: { db: Db }) => T): (db: Db) => T {
+  const made = new WeakMap<object, T>();
+  return (db) => {
+    let it = made.get(db);
+    if (!it) made.set(db, (it = make({ db })));
+    return it;
+  };
 }
 
-/** Filings' facts read a group at a time (filings.planner.ts): one planner per database handle. */
-function filingPlannerFor(db: Db) {
-  let planner = filingPlanners.get(db);
-  if (!planner) filingPlanners.set(db, (planner = createFilingPlanner({ db })));
-  return planner;
-}
+/** Filings' facts read a group at a time (filings.planner.ts), then written a group at a time (filings.writer.ts). */
+const filingPlannerFor = perDatabase(createFilingPlanner);
+const filingWriterFor = perDatabase(createFilingWriter);
 
 export const scopeFilter = (actor: Actor): { bankId?: string; guarantorId?: string } => {
   const s = scopeFor(actor);

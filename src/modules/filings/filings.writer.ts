@@ -12,7 +12,7 @@ import type { Db } from '../shared/db';
 import { createGroupCommit } from '../shared/group-commit';
 import { retryOnConflict } from '../shared/retry';
 import type { RenderedReason } from '../../core/policy';
-import { createFilingsRepository } from './filings.repository';
+import { createFilingsRepository, filedKey } from './filings.repository';
 import type { FilingPlan } from './filing.plan';
 import { writeFilings } from './filing.store';
 import type { FilingView } from './filing.view';
@@ -32,17 +32,8 @@ class Refusals extends Error {
 }
 
 async function filedAlready(db: Db, plans: FilingPlan[]): Promise<Set<FilingPlan>> {
-  const filings = createFilingsRepository({ db });
-  const taken = new Set<FilingPlan>();
-  for (const bankId of new Set(plans.map((p) => p.row.bankId))) {
-    const mine = plans.filter((p) => p.row.bankId === bankId);
-    const refs = await filings.filedBankRefs(
-      bankId,
-      mine.map((p) => p.row.bankRef),
-    );
-    for (const p of mine) if (refs.has(p.row.bankRef)) taken.add(p);
-  }
-  return taken;
+  const filed = await createFilingsRepository({ db }).filedLoanNumbers(plans.map((p) => p.row));
+  return new Set(plans.filter((p) => filed.has(filedKey(p.row.bankId, p.row.bankRef))));
 }
 
 /** Writes the units' filings; the ones the ledger refuses are answered with the limit and left out. */
