@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loansOf } from './books.fixture';
-import { contributionsBy, replayYear, riskContributions } from './contributions';
+import {
+  cellLabels,
+  contributionsBy,
+  largestContributors,
+  replayYear,
+  riskContributions,
+  type Contributions,
+} from './contributions';
 import { simulateScenarios, yearLosses, type MonteCarloSpec } from './monte-carlo';
-import { asFiledVariant, buildPortfolio } from './portfolio';
+import { asFiledVariant, buildPortfolio, loanLabels } from './portfolio';
+import { Rng } from './random';
 import { normalCdf, normalInv } from './normal';
 import { buildReport } from './report';
 import { tailMeasures } from './statistics';
@@ -51,8 +59,8 @@ describe('risk contributions (Euler allocation)', () => {
         // float sums of fen amounts: equal to 1e-12 relative
         expect(Math.abs(sum(c.expectedShortfallByLoan) / t.expectedShortfall - 1)).toBeLessThan(1e-12);
         expect(Math.abs(sum(c.valueAtRiskByLoan) / t.valueAtRisk - 1)).toBeLessThan(1e-12);
-        for (const label of [(i: number) => p.labels!.bank![i]!, (i: number) => p.labels!.programme![i]!]) {
-          const rows = contributionsBy(c, label);
+        for (const labels of [p.labels!.bank!, p.labels!.programme!]) {
+          const rows = contributionsBy(c, labels);
           expect(Math.abs(rows.reduce((a, r) => a + r.expectedShortfall, 0) / t.expectedShortfall - 1)).toBeLessThan(
             1e-12,
           );
@@ -159,10 +167,7 @@ describe('ES contributions against the exact one-factor figures', () => {
     for (let r = 0; r < runs; r++) {
       const spec = { factors: { rho }, seed: 500 + r, scenarios: 4_000, years: 1, shift: 0 };
       const c = riskContributions(book, spec, simulateScenarios(book, spec, 0, 4_000), 0, level);
-      contributionsBy(
-        c,
-        (i) => book.grades[book.cells.find((cell) => i >= cell.start && i < cell.start + cell.count)!.grade]!,
-      )
+      contributionsBy(c, { names: book.grades, of: cellLabels(book).grade })
         .sort((a, b) => a.key.localeCompare(b.key))
         .forEach((row, j) => est[j]!.push(row.expectedShortfall));
     }
@@ -173,5 +178,65 @@ describe('ES contributions against the exact one-factor figures', () => {
         (4 * sd) / Math.sqrt(runs),
       );
     });
+  });
+});
+
+describe('the report’s groupings and largest loans, without sorting every loan', () => {
+  // contributions with ties, zeros and loans carrying VaR only, as a million-loan book has them
+  const made = (n: number, seed: number, positive: number): Contributions => {
+    const rng = new Rng(seed);
+    const es = new Float64Array(n);
+    const va = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (rng.uniform() < positive) es[i] = Math.floor(rng.uniform() * 5) * 1000; // many ties, some 0
+      if (rng.uniform() < 0.3) va[i] = 1 + Math.floor(rng.uniform() * 100);
+    }
+    return {
+      level: 0.99,
+      valueAtRisk: 0,
+      expectedShortfall: 0,
+      expectedShortfallByLoan: es,
+      valueAtRiskByLoan: va,
+      tailScenarios: 0,
+      neighbourhood: 0,
+    };
+  };
+  const bySorting = (c: Contributions, n: number) =>
+    Array.from({ length: c.expectedShortfallByLoan.length }, (_, i) => i)
+      .filter((i) => c.expectedShortfallByLoan[i]! > 0 || c.valueAtRiskByLoan[i]! > 0)
+      .sort((a, b) => c.expectedShortfallByLoan[b]! - c.expectedShortfallByLoan[a]! || a - b)
+      .slice(0, n);
+
+  it('picks the largest ES contributors as a full sort would, ties by portfolio order, VaR-only loans after', () => {
+    for (const [loans, positive] of [
+      [2_000, 0.5],
+      [2_000, 0.002],
+      [30, 0.1],
+      [5, 1],
+      [0, 1],
+    ] as const)
+      for (const n of [1, 20, 100]) {
+        const c = made(loans, loans + n, positive);
+        expect(largestContributors(c, n), `${loans} loans, ${positive} with ES, top ${n}`).toEqual(bySorting(c, n));
+      }
+  });
+
+  it('sums by each loan’s label as summing label by label does', () => {
+    const c = made(3_000, 7, 0.4);
+    const perLoan = Array.from({ length: 3_000 }, (_, i) => `bank-${(i * 7) % 11}`);
+    const rows = contributionsBy(c, loanLabels(perLoan));
+    expect(rows.map((r) => r.key).sort()).toEqual([...new Set(perLoan)].sort());
+    for (const row of rows) {
+      let es = 0;
+      let va = 0;
+      perLoan.forEach((name, i) => {
+        if (name !== row.key) return;
+        es += c.expectedShortfallByLoan[i]!;
+        va += c.valueAtRiskByLoan[i]!;
+      });
+      expect([row.expectedShortfall, row.valueAtRisk]).toEqual([es, va]);
+    }
+    const order = rows.map((r) => r.expectedShortfall);
+    expect(order).toEqual([...order].sort((a, b) => b - a));
   });
 });

@@ -28,7 +28,23 @@ export function replayYear(
   s: number,
   model = new CellThresholds(p, spec.copula, spec.pdPosterior),
 ): number[] {
-  if (spec.fundRules) return replayFundRulesYear(p, spec, s);
+  const out: number[] = [];
+  visitYear(p, spec, s, model, (i) => out.push(i));
+  return out;
+}
+
+/** Calls `visit` with each loan that defaults in the first year of scenario s, in portfolio order (replayYear without the list). */
+function visitYear(
+  p: Portfolio,
+  spec: MonteCarloSpec,
+  s: number,
+  model: CellThresholds,
+  visit: (loan: number) => void,
+) {
+  if (spec.fundRules) {
+    for (const i of replayFundRulesYear(p, spec, s)) visit(i);
+    return;
+  }
   const rho = sectorRho(p, spec.factors);
   const c = spec.factors.sectorCorrelation ?? 1;
   const rng = new Rng(spec.seed, s);
@@ -37,7 +53,6 @@ export function replayYear(
   const factor = new Float64Array(p.sectors.length);
   for (let k = 0; k < factor.length; k++) factor[k] = c === 1 ? z : Math.sqrt(c) * z + Math.sqrt(1 - c) * rng.normal();
   model.startYear(rng);
-  const out: number[] = [];
   for (const [j, cell] of p.cells.entries()) {
     const r = rho[cell.sector]!;
     const q =
@@ -50,17 +65,16 @@ export function replayYear(
             : normalCdf((model.thr[j]! - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
     if (q <= 0) continue;
     if (q >= 1) {
-      for (let i = 0; i < cell.count; i++) out.push(cell.start + i);
+      for (let i = 0; i < cell.count; i++) visit(cell.start + i);
       continue;
     }
     const inv = -1 / Math.log1p(-q);
     let i = Math.floor(rng.exponential() * inv);
     while (i < cell.count) {
-      out.push(cell.start + i);
+      visit(cell.start + i);
       i += 1 + Math.floor(rng.exponential() * inv);
     }
   }
-  return out;
 }
 
 export interface Contributions {
@@ -89,17 +103,6 @@ export function riskContributions(
   const losses = Float64Array.from({ length: n }, (_, s) => loss(s));
   const { valueAtRisk: VaR, expectedShortfall: ES } = tailMeasures(losses, block.weights, [level])[0]!;
   const model = new CellThresholds(p, spec.copula, spec.pdPosterior);
-  const replay = (s: number, into: Float64Array, weight: number) => {
-    const defaults = replayYear(p, spec, block.from + s, model);
-    let sum = 0;
-    for (const i of defaults) {
-      const x = p.payouts[i * V + v]!;
-      into[i]! += weight * x;
-      sum += x;
-    }
-    if (sum !== losses[s])
-      throw new Error(`contributions: scenario ${block.from + s} replays to ${sum}, the simulator had ${losses[s]}`);
-  };
   // ES: the scenarios above VaR in full, those at VaR in the part that makes the tail's weight (1 − α)·n
   const target = (1 - level) * n;
   let above = 0;
@@ -109,21 +112,35 @@ export function riskContributions(
     else if (losses[s] === VaR) at += block.weights[s]!;
   }
   const part = at > 0 ? Math.max(0, Math.min(1, (target - above) / at)) : 0;
-  const es = new Float64Array(p.loanCount);
-  let tailScenarios = 0;
+  const esWeight = new Map<number, number>();
   for (let s = 0; s < n; s++) {
     const w = losses[s]! > VaR ? block.weights[s]! : losses[s] === VaR ? block.weights[s]! * part : 0;
-    if (w === 0 || losses[s] === 0) continue;
-    replay(s, es, w / target);
-    tailScenarios++;
+    if (w > 0 && losses[s] !== 0) esWeight.set(s, w / target);
   }
   // VaR: the k scenarios nearest VaR, weighted, then scaled to add up to VaR
   const k = Math.min(n, Math.max(20, Math.ceil(Math.sqrt(n))));
-  const va = new Float64Array(p.loanCount);
+  const vaWeight = new Map<number, number>();
   let mass = 0;
   for (const s of nearest(losses, VaR, k)) {
-    replay(s, va, block.weights[s]!);
+    vaWeight.set(s, block.weights[s]!);
     mass += block.weights[s]! * losses[s]!;
+  }
+  // each scenario replayed once, for both (those just above VaR are in both), in scenario order
+  const es = new Float64Array(p.loanCount);
+  const va = new Float64Array(p.loanCount);
+  const payouts = p.payouts;
+  for (const s of [...new Set([...esWeight.keys(), ...vaWeight.keys()])].sort((a, b) => a - b)) {
+    const we = esWeight.get(s) ?? 0;
+    const wv = vaWeight.get(s) ?? 0;
+    let sum = 0;
+    visitYear(p, spec, block.from + s, model, (i) => {
+      const x = payouts[i * V + v]!;
+      es[i]! += we * x;
+      va[i]! += wv * x;
+      sum += x;
+    });
+    if (sum !== losses[s])
+      throw new Error(`contributions: scenario ${block.from + s} replays to ${sum}, the simulator had ${losses[s]}`);
   }
   const scale = mass > 0 ? VaR / mass : 0;
   for (let i = 0; i < va.length; i++) va[i]! *= scale;
@@ -133,25 +150,56 @@ export function riskContributions(
     expectedShortfall: ES,
     expectedShortfallByLoan: es,
     valueAtRiskByLoan: va,
-    tailScenarios,
+    tailScenarios: esWeight.size,
     neighbourhood: k,
   };
 }
 
-/** Contributions summed by a label per loan (portfolio order), largest ES first. */
+/** Contributions summed by a label of each loan (`of[i]`: an index into `names`), largest ES first. */
 export function contributionsBy(
   c: Contributions,
-  label: (loan: number) => string,
+  { names, of }: { names: readonly string[]; of: ArrayLike<number> },
 ): { key: string; expectedShortfall: number; valueAtRisk: number }[] {
-  const m = new Map<string, { key: string; expectedShortfall: number; valueAtRisk: number }>();
-  for (let i = 0; i < c.expectedShortfallByLoan.length; i++) {
-    const key = label(i);
-    const row = m.get(key) ?? { key, expectedShortfall: 0, valueAtRisk: 0 };
-    row.expectedShortfall += c.expectedShortfallByLoan[i]!;
-    row.valueAtRisk += c.valueAtRiskByLoan[i]!;
-    m.set(key, row);
+  const es = c.expectedShortfallByLoan;
+  const va = c.valueAtRiskByLoan;
+  const esSum = new Float64Array(names.length);
+  const vaSum = new Float64Array(names.length);
+  for (let i = 0; i < es.length; i++) {
+    esSum[of[i]!]! += es[i]!;
+    vaSum[of[i]!]! += va[i]!;
   }
-  return [...m.values()].sort((a, b) => b.expectedShortfall - a.expectedShortfall || a.key.localeCompare(b.key));
+  return names
+    .map((key, k) => ({ key, expectedShortfall: esSum[k]!, valueAtRisk: vaSum[k]! }))
+    .sort((a, b) => b.expectedShortfall - a.expectedShortfall || a.key.localeCompare(b.key));
+}
+
+/** Each loan's sector and grade (indexes into the portfolio's `sectors` and `grades`), from its cell. */
+export function cellLabels(p: Portfolio): { sector: Int32Array; grade: Int32Array } {
+  const sector = new Int32Array(p.loanCount);
+  const grade = new Int32Array(p.loanCount);
+  for (const cell of p.cells) {
+    sector.fill(cell.sector, cell.start, cell.start + cell.count);
+    grade.fill(cell.grade, cell.start, cell.start + cell.count);
+  }
+  return { sector, grade };
+}
+
+/**
+ * The n loans with the largest ES contribution (ties by portfolio order), then — when fewer than n
+ * carry any ES — those carrying VaR only, in portfolio order: the largest n without sorting a
+ * million. At least n loans reach the n-th largest ES, so none below it can be among them.
+ */
+export function largestContributors(c: Contributions, n: number): number[] {
+  const es = c.expectedShortfallByLoan;
+  const va = c.valueAtRiskByLoan;
+  if (n <= 0) return [];
+  const bound = es.length > n ? kthLargest(Float64Array.from(es), n) : 0;
+  const byEs = (a: number, b: number) => es[b]! - es[a]! || a - b;
+  const reaching: number[] = [];
+  for (let i = 0; i < es.length; i++) if (es[i]! > 0 && es[i]! >= bound) reaching.push(i);
+  const out = reaching.sort(byEs).slice(0, n);
+  for (let i = 0; i < es.length && out.length < n; i++) if (es[i] === 0 && va[i]! > 0) out.push(i);
+  return out;
 }
 
 /** The k scenarios whose loss is nearest x, nearest first (ties by scenario), found by selection, not by sorting all. */

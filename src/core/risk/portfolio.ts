@@ -150,7 +150,7 @@ export interface Portfolio {
   /** The loans' ids in portfolio order. */
   ids: string[];
   /** Each loan's bank and programme in portfolio order, when the loans name them (for contributions). */
-  labels?: { bank?: string[]; programme?: string[] };
+  labels?: { bank?: LoanLabels; programme?: LoanLabels };
   /**
    * For the fund's rules (fund-rules.ts), in portfolio order: each loan's years to maturity
    * (Infinity when not known) and age in years; each loan's bank as an index into `banks`.
@@ -158,6 +158,19 @@ export interface Portfolio {
   life?: { remainingYears: Float64Array; ageYears: Float64Array };
   banks?: string[];
   bankOf?: Int32Array;
+}
+
+/** A label of each loan as an index into `names` (sorted): a million loans' labels in 4 MB, grouped without a string read. */
+export interface LoanLabels {
+  names: string[];
+  of: Int32Array;
+}
+
+/** Each distinct label once, sorted, and each loan's index into them. */
+export function loanLabels(perLoan: readonly string[]): LoanLabels {
+  const names = [...new Set(perLoan)].sort();
+  const place = new Map(names.map((name, i) => [name, i]));
+  return { names, of: Int32Array.from(perLoan, (name) => place.get(name)!) };
 }
 
 export interface PortfolioInput {
@@ -246,11 +259,10 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
         ageYears: Float64Array.from(order, (i) => Math.max(0, loans[i]!.ageYears ?? 0)),
       }
     : undefined;
-  const bankNames = banks ? [...new Set(banks)].sort() : undefined;
-  const bankIx = bankNames ? new Map(bankNames.map((b, i) => [b, i])) : undefined;
+  const bankLabels = banks ? loanLabels(banks) : undefined;
   const labels =
     banks || programmes
-      ? { ...(banks ? { bank: banks } : {}), ...(programmes ? { programme: programmes } : {}) }
+      ? { ...(bankLabels ? { bank: bankLabels } : {}), ...(programmes ? { programme: loanLabels(programmes) } : {}) }
       : undefined;
   return {
     grades,
@@ -263,7 +275,7 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
     ids: idList,
     ...(labels ? { labels } : {}),
     ...(life ? { life } : {}),
-    ...(bankNames ? { banks: bankNames, bankOf: Int32Array.from(banks!, (b) => bankIx!.get(b)!) } : {}),
+    ...(bankLabels ? { banks: bankLabels.names, bankOf: bankLabels.of } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  * Money leaves here as yuan strings with two decimals: each figure is rounded once to the fen.
  */
 import { formatYuan } from '../money/money';
-import { contributionsBy, riskContributions } from './contributions';
+import { cellLabels, contributionsBy, largestContributors, riskContributions } from './contributions';
 import { creditRiskPlus, type CreditRiskPlusModel } from './creditrisk-plus';
 import { LEVELS, latticeBounds, measuresOf, type LossDistribution, type LossMeasures } from './distribution';
 import type { FactorModel } from './factors';
@@ -221,7 +221,8 @@ function analytic(
   return { measures: out, ...(finite ? { finite } : {}) };
 }
 
-function contributionsReport(
+/** The report's contributions of variant v at `level`: per loan, then by bank, programme, sector and grade, and the largest loans. */
+export function contributionsReport(
   p: Portfolio,
   spec: MonteCarloSpec,
   block: ScenarioBlock,
@@ -235,32 +236,21 @@ function contributionsReport(
     valueAtRisk: yuan(r.valueAtRisk),
     share: c.expectedShortfall > 0 ? r.expectedShortfall / c.expectedShortfall : 0,
   });
-  const sectorOf = new Array<string>(p.loanCount);
-  const gradeOf = new Array<string>(p.loanCount);
-  for (const cell of p.cells)
-    for (let i = cell.start; i < cell.start + cell.count; i++) {
-      sectorOf[i] = p.sectors[cell.sector]!;
-      gradeOf[i] = p.grades[cell.grade]!;
-    }
+  const cellOf = cellLabels(p);
   const by: ContributionsReport['by'] = [];
-  if (p.labels?.bank) by.push({ dimension: 'bank', rows: contributionsBy(c, (i) => p.labels!.bank![i]!).map(row) });
-  if (p.labels?.programme)
-    by.push({ dimension: 'programme', rows: contributionsBy(c, (i) => p.labels!.programme![i]!).map(row) });
-  by.push({ dimension: 'sector', rows: contributionsBy(c, (i) => sectorOf[i]!).map(row) });
-  by.push({ dimension: 'grade', rows: contributionsBy(c, (i) => gradeOf[i]!).map(row) });
+  if (p.labels?.bank) by.push({ dimension: 'bank', rows: contributionsBy(c, p.labels.bank).map(row) });
+  if (p.labels?.programme) by.push({ dimension: 'programme', rows: contributionsBy(c, p.labels.programme).map(row) });
+  by.push({ dimension: 'sector', rows: contributionsBy(c, { names: p.sectors, of: cellOf.sector }).map(row) });
+  by.push({ dimension: 'grade', rows: contributionsBy(c, { names: p.grades, of: cellOf.grade }).map(row) });
   const V = p.variants.length;
-  const top = Array.from({ length: p.loanCount }, (_, i) => i)
-    .filter((i) => c.expectedShortfallByLoan[i]! > 0 || c.valueAtRiskByLoan[i]! > 0)
-    .sort((a, b) => c.expectedShortfallByLoan[b]! - c.expectedShortfallByLoan[a]! || a - b)
-    .slice(0, TOP_LOANS)
-    .map((i) => ({
-      ...row({
-        key: p.ids[i]!,
-        expectedShortfall: c.expectedShortfallByLoan[i]!,
-        valueAtRisk: c.valueAtRiskByLoan[i]!,
-      }),
-      payout: yuan(p.payouts[i * V + v]!),
-    }));
+  const top = largestContributors(c, TOP_LOANS).map((i) => ({
+    ...row({
+      key: p.ids[i]!,
+      expectedShortfall: c.expectedShortfallByLoan[i]!,
+      valueAtRisk: c.valueAtRiskByLoan[i]!,
+    }),
+    payout: yuan(p.payouts[i * V + v]!),
+  }));
   return {
     level: String(level),
     valueAtRisk: yuan(c.valueAtRisk),
