@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loansOf } from './books.fixture';
 import {
-  cellLabels,
   contributionsBy,
+  contributionsByCell,
   largestContributors,
   replayYear,
   riskContributions,
@@ -167,7 +167,7 @@ describe('ES contributions against the exact one-factor figures', () => {
     for (let r = 0; r < runs; r++) {
       const spec = { factors: { rho }, seed: 500 + r, scenarios: 4_000, years: 1, shift: 0 };
       const c = riskContributions(book, spec, simulateScenarios(book, spec, 0, 4_000), 0, level);
-      contributionsBy(c, { names: book.grades, of: cellLabels(book).grade })
+      contributionsByCell(c, book, 'grade')
         .sort((a, b) => a.key.localeCompare(b.key))
         .forEach((row, j) => est[j]!.push(row.expectedShortfall));
     }
@@ -238,5 +238,23 @@ describe('the report’s groupings and largest loans, without sorting every loan
     }
     const order = rows.map((r) => r.expectedShortfall);
     expect(order).toEqual([...order].sort((a, b) => b - a));
+  });
+
+  it('sums by sector and grade through the cells as through each loan’s own label', () => {
+    const spec = { factors: { rho: 0.2 }, seed: 3, scenarios: 2_000, years: 1, shift: 0 };
+    const c = riskContributions(p, spec, simulateScenarios(p, spec, 0, spec.scenarios), 0, 0.95);
+    for (const dimension of ['sector', 'grade'] as const) {
+      const names = dimension === 'sector' ? p.sectors : p.grades;
+      const perLoan = new Array<string>(p.loanCount);
+      for (const cell of p.cells) perLoan.fill(names[cell[dimension]]!, cell.start, cell.start + cell.count);
+      const byLoan = contributionsBy(c, loanLabels(perLoan));
+      const byCell = contributionsByCell(c, p, dimension);
+      expect(byCell.map((r) => r.key)).toEqual(byLoan.map((r) => r.key));
+      byCell.forEach((row, k) => {
+        expect(row.expectedShortfall).toBeCloseTo(byLoan[k]!.expectedShortfall, 3);
+        expect(row.valueAtRisk).toBeCloseTo(byLoan[k]!.valueAtRisk, 3);
+      });
+      expect(byCell.some((r) => r.expectedShortfall > 0)).toBe(true);
+    }
   });
 });

@@ -28,21 +28,30 @@ export function replayYear(
   s: number,
   model = new CellThresholds(p, spec.copula, spec.pdPosterior),
 ): number[] {
-  const out: number[] = [];
-  visitYear(p, spec, s, model, (i) => out.push(i));
-  return out;
+  const found = new Defaults();
+  replayInto(p, spec, s, model, found);
+  return Array.from(found.loans.subarray(0, found.count));
 }
 
-/** Calls `visit` with each loan that defaults in the first year of scenario s, in portfolio order (replayYear without the list). */
-function visitYear(
-  p: Portfolio,
-  spec: MonteCarloSpec,
-  s: number,
-  model: CellThresholds,
-  visit: (loan: number) => void,
-) {
+/** A scenario's defaulting loans, in a buffer kept from one replay to the next (a tail scenario has tens of thousands). */
+class Defaults {
+  loans = new Int32Array(1024);
+  count = 0;
+  add(loan: number) {
+    if (this.count === this.loans.length) {
+      const more = new Int32Array(this.loans.length * 2);
+      more.set(this.loans);
+      this.loans = more;
+    }
+    this.loans[this.count++] = loan;
+  }
+}
+
+/** replayYear into `found` (emptied first). */
+function replayInto(p: Portfolio, spec: MonteCarloSpec, s: number, model: CellThresholds, found: Defaults) {
+  found.count = 0;
   if (spec.fundRules) {
-    for (const i of replayFundRulesYear(p, spec, s)) visit(i);
+    for (const i of replayFundRulesYear(p, spec, s)) found.add(i);
     return;
   }
   const rho = sectorRho(p, spec.factors);
@@ -65,13 +74,13 @@ function visitYear(
             : normalCdf((model.thr[j]! - Math.sqrt(r) * factor[cell.sector]!) / Math.sqrt(1 - r));
     if (q <= 0) continue;
     if (q >= 1) {
-      for (let i = 0; i < cell.count; i++) visit(cell.start + i);
+      for (let i = 0; i < cell.count; i++) found.add(cell.start + i);
       continue;
     }
     const inv = -1 / Math.log1p(-q);
     let i = Math.floor(rng.exponential() * inv);
     while (i < cell.count) {
-      visit(cell.start + i);
+      found.add(cell.start + i);
       i += 1 + Math.floor(rng.exponential() * inv);
     }
   }
@@ -129,16 +138,19 @@ export function riskContributions(
   const es = new Float64Array(p.loanCount);
   const va = new Float64Array(p.loanCount);
   const payouts = p.payouts;
+  const found = new Defaults();
   for (const s of [...new Set([...esWeight.keys(), ...vaWeight.keys()])].sort((a, b) => a - b)) {
     const we = esWeight.get(s) ?? 0;
     const wv = vaWeight.get(s) ?? 0;
+    replayInto(p, spec, block.from + s, model, found);
     let sum = 0;
-    visitYear(p, spec, block.from + s, model, (i) => {
+    for (let d = 0; d < found.count; d++) {
+      const i = found.loans[d]!;
       const x = payouts[i * V + v]!;
       es[i]! += we * x;
       va[i]! += wv * x;
       sum += x;
-    });
+    }
     if (sum !== losses[s])
       throw new Error(`contributions: scenario ${block.from + s} replays to ${sum}, the simulator had ${losses[s]}`);
   }
@@ -168,38 +180,55 @@ export function contributionsBy(
     esSum[of[i]!]! += es[i]!;
     vaSum[of[i]!]! += va[i]!;
   }
-  return names
-    .map((key, k) => ({ key, expectedShortfall: esSum[k]!, valueAtRisk: vaSum[k]! }))
-    .sort((a, b) => b.expectedShortfall - a.expectedShortfall || a.key.localeCompare(b.key));
+  return rowsOf(names, esSum, vaSum);
 }
 
-/** Each loan's sector and grade (indexes into the portfolio's `sectors` and `grades`), from its cell. */
-export function cellLabels(p: Portfolio): { sector: Int32Array; grade: Int32Array } {
-  const sector = new Int32Array(p.loanCount);
-  const grade = new Int32Array(p.loanCount);
+/** Contributions summed by the loans' sector or grade: each cell's loans summed, then the cells by their sector or grade. */
+export function contributionsByCell(
+  c: Contributions,
+  p: Portfolio,
+  dimension: 'sector' | 'grade',
+): { key: string; expectedShortfall: number; valueAtRisk: number }[] {
+  const names = dimension === 'sector' ? p.sectors : p.grades;
+  const es = new Float64Array(names.length);
+  const va = new Float64Array(names.length);
   for (const cell of p.cells) {
-    sector.fill(cell.sector, cell.start, cell.start + cell.count);
-    grade.fill(cell.grade, cell.start, cell.start + cell.count);
+    const k = cell[dimension];
+    for (let i = cell.start; i < cell.start + cell.count; i++) {
+      es[k]! += c.expectedShortfallByLoan[i]!;
+      va[k]! += c.valueAtRiskByLoan[i]!;
+    }
   }
-  return { sector, grade };
+  return rowsOf(names, es, va);
 }
+
+const rowsOf = (names: readonly string[], es: Float64Array, va: Float64Array) =>
+  names
+    .map((key, k) => ({ key, expectedShortfall: es[k]!, valueAtRisk: va[k]! }))
+    .sort((a, b) => b.expectedShortfall - a.expectedShortfall || a.key.localeCompare(b.key));
 
 /**
  * The n loans with the largest ES contribution (ties by portfolio order), then — when fewer than n
- * carry any ES — those carrying VaR only, in portfolio order: the largest n without sorting a
- * million. At least n loans reach the n-th largest ES, so none below it can be among them.
+ * carry any ES — those carrying VaR only, in portfolio order: one pass over the loans keeping the n
+ * best so far, neither a copy nor a sort of a million.
  */
 export function largestContributors(c: Contributions, n: number): number[] {
   const es = c.expectedShortfallByLoan;
   const va = c.valueAtRiskByLoan;
   if (n <= 0) return [];
-  const bound = es.length > n ? kthLargest(Float64Array.from(es), n) : 0;
-  const byEs = (a: number, b: number) => es[b]! - es[a]! || a - b;
-  const reaching: number[] = [];
-  for (let i = 0; i < es.length; i++) if (es[i]! > 0 && es[i]! >= bound) reaching.push(i);
-  const out = reaching.sort(byEs).slice(0, n);
-  for (let i = 0; i < es.length && out.length < n; i++) if (es[i] === 0 && va[i]! > 0) out.push(i);
-  return out;
+  const best: number[] = []; // largest ES first; a later loan with an equal ES ranks after
+  for (let i = 0; i < es.length; i++) {
+    const x = es[i]!;
+    if (x <= 0 || (best.length === n && x <= es[best[n - 1]!]!)) continue;
+    let at = best.length === n ? n - 1 : best.length;
+    while (at > 0 && es[best[at - 1]!]! < x) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = i;
+  }
+  for (let i = 0; i < es.length && best.length < n; i++) if (es[i] === 0 && va[i]! > 0) best.push(i);
+  return best;
 }
 
 /** The k scenarios whose loss is nearest x, nearest first (ties by scenario), found by selection, not by sorting all. */

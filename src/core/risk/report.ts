@@ -5,7 +5,7 @@
  * Money leaves here as yuan strings with two decimals: each figure is rounded once to the fen.
  */
 import { formatYuan } from '../money/money';
-import { cellLabels, contributionsBy, largestContributors, riskContributions } from './contributions';
+import { contributionsBy, contributionsByCell, largestContributors, riskContributions } from './contributions';
 import { creditRiskPlus, type CreditRiskPlusModel } from './creditrisk-plus';
 import { LEVELS, latticeBounds, measuresOf, type LossDistribution, type LossMeasures } from './distribution';
 import type { FactorModel } from './factors';
@@ -236,12 +236,11 @@ export function contributionsReport(
     valueAtRisk: yuan(r.valueAtRisk),
     share: c.expectedShortfall > 0 ? r.expectedShortfall / c.expectedShortfall : 0,
   });
-  const cellOf = cellLabels(p);
   const by: ContributionsReport['by'] = [];
   if (p.labels?.bank) by.push({ dimension: 'bank', rows: contributionsBy(c, p.labels.bank).map(row) });
   if (p.labels?.programme) by.push({ dimension: 'programme', rows: contributionsBy(c, p.labels.programme).map(row) });
-  by.push({ dimension: 'sector', rows: contributionsBy(c, { names: p.sectors, of: cellOf.sector }).map(row) });
-  by.push({ dimension: 'grade', rows: contributionsBy(c, { names: p.grades, of: cellOf.grade }).map(row) });
+  by.push({ dimension: 'sector', rows: contributionsByCell(c, p, 'sector').map(row) });
+  by.push({ dimension: 'grade', rows: contributionsByCell(c, p, 'grade').map(row) });
   const V = p.variants.length;
   const top = largestContributors(c, TOP_LOANS).map((i) => ({
     ...row({
