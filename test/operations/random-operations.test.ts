@@ -225,4 +225,26 @@ describe('random operations keep the books (property)', () => {
       { numRuns: Number(process.env.FC_RUNS ?? 12), seed, verbose: true },
     );
   }, 300_000);
+
+  it('ledger verify reconciles each loan with its exposure account: liability moved between two loans is caught, though every total still agrees', async () => {
+    const s: State = { filings: [], claims: [] };
+    await run(w, s, { kind: 'top-up', amount: 500_000_000n }); // room, whatever the property left
+    for (const principal of [100_000_00n, 200_000_00n])
+      await run(w, s, { kind: 'file', bank: true, enterprise: 7, principal });
+    expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
+    const [a, b] = s.filings;
+    const move = async (from: string, to: string) => {
+      await w.db.execute(`update filings set reserved = reserved - 1 where id = '${from}'` as never);
+      await w.db.execute(`update filings set reserved = reserved + 1 where id = '${to}'` as never);
+    };
+    await move(a!, b!);
+    const report = await verifyLedger({ db: w.db });
+    expect(report.violations.map((v) => v.code)).toEqual(['loan_exposure_differs', 'loan_exposure_differs']);
+    expect(report.violations.map((v) => v.message).join('\n')).toContain(a!);
+    expect(report.violations.map((v) => v.message).join('\n')).toContain(b!);
+    const [reserved] = await rows<{ r: string }>(w, 'select coalesce(sum(reserved), 0)::text as r from filings');
+    expect(BigInt(reserved!.r)).toBe((await ledgerSums(w.db, 'etown')).exposure); // the sums cannot see it
+    await move(b!, a!);
+    expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import {
   type Totals,
   type TransferKind,
 } from './model';
+import { accountId } from './fund-operations';
 
 /** The rows as the database holds them: the reference model's shapes and the columns it does not need. */
 export interface AccountRow extends ModelAccount {
@@ -57,7 +58,9 @@ export type ViolationCode =
   | 'audit_chain_broken'
   | 'audit_hash_mismatch'
   | 'audit_chunk_root_differs'
-  | 'audit_chunk_filing_missing';
+  | 'audit_chunk_filing_missing'
+  | 'loan_exposure_differs'
+  | 'exposure_without_loan';
 
 export interface Violation {
   code: ViolationCode;
@@ -77,6 +80,55 @@ const add = (a: Totals, b: Totals): Totals => ({
   creditsPending: a.creditsPending + b.creditsPending,
   creditsPosted: a.creditsPosted + b.creditsPosted,
 });
+
+/** A filed loan as the loan book holds it: the liability it says the fund has reserved for it (R7b). */
+export interface LoanReservedRow {
+  filingId: string;
+  fundId: string;
+  reserved: bigint;
+}
+
+/**
+ * The loan book against the ledger, loan by loan: each filing's `reserved` equals what its exposure
+ * account holds (credits − debits, posted), and no exposure account of a registered fund holds
+ * liability for a loan the book does not have. The ledger's own checks cannot see a loan whose row
+ * and account drift apart (a repayment written to one and not the other): this one does. Accounts
+ * of a fund the registry does not know (a ledger run on its own, as its tests do) are outside the
+ * loan book.
+ */
+export function checkLoanExposures({
+  loans,
+  accounts,
+  funds,
+}: {
+  loans: readonly LoanReservedRow[];
+  accounts: readonly AccountRow[];
+  funds: ReadonlySet<string>;
+}): Violation[] {
+  const exposures = new Map<string, AccountRow>();
+  for (const a of accounts)
+    if (a.code === 'exposure' && a.ledger === 'liability' && a.fundId && funds.has(a.fundId)) exposures.set(a.id, a);
+  const out: Violation[] = [];
+  for (const loan of loans) {
+    const id = accountId.exposure(loan.fundId, loan.filingId);
+    const a = exposures.get(id);
+    exposures.delete(id);
+    const held = a ? a.creditsPosted - a.debitsPosted : 0n;
+    if (held !== loan.reserved)
+      out.push(
+        v(
+          'loan_exposure_differs',
+          `filing ${loan.filingId}: reserved ${loan.reserved} ≠ its exposure account ${a ? held : '(none)'}`,
+        ),
+      );
+  }
+  for (const a of exposures.values())
+    if (a.creditsPosted !== a.debitsPosted)
+      out.push(
+        v('exposure_without_loan', `account ${a.id} holds ${a.creditsPosted - a.debitsPosted} for no filed loan`),
+      );
+  return out;
+}
 
 /** The limit flags, on one set of totals: undefined when within them. */
 export function crossedLimit(flags: number, t: Totals): string | undefined {

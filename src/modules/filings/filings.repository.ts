@@ -9,6 +9,7 @@ import { isBadLoan } from '../../core/loans/loan-life';
 import { fillDecision, type DecisionTemplate, type RenderedDecision } from '../../core/policy';
 import { decisionTemplates, filingEvents, filings, FILING_STATUSES, type FilingStatus } from './filings.table';
 import type { StoredTemplate } from './filing.decision';
+import type { LoanReservedRow } from '../../core/ledger/invariants';
 
 const BAD_LOAN_STATUSES = FILING_STATUSES.filter(isBadLoan);
 
@@ -474,3 +475,22 @@ export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord 
     }),
   };
 }
+
+/** The loan book as ledger verify reconciles it: every filed loan's reserved liability (by id, a page at a time) and the registry's funds. */
+export async function readLoanBook({ db }: { db: Db }): Promise<{ loans: LoanReservedRow[]; funds: Set<string> }> {
+  const registered = new Set((await db.select({ id: funds.id }).from(funds)).map((f) => f.id));
+  const loans: LoanReservedRow[] = [];
+  let after = '';
+  for (;;) {
+    const rows = rowsOf(
+      await db.execute(
+        sql`select id, fund_id, reserved::text reserved from filings where id > ${after} order by id limit ${LOAN_BOOK_PAGE}`,
+      ),
+    );
+    for (const r of rows)
+      loans.push({ filingId: String(r.id), fundId: String(r.fund_id), reserved: BigInt(String(r.reserved)) });
+    if (rows.length < LOAN_BOOK_PAGE) return { loans, funds: registered };
+    after = loans.at(-1)!.filingId;
+  }
+}
+const LOAN_BOOK_PAGE = 10_000;

@@ -26,7 +26,15 @@ const head = z.object({ seq: z.string(), hash: z.string() }).nullable();
 const verifySchema = z
   .object({
     ok: z.boolean(),
-    counts: z.object({ accounts: z.number(), transfers: z.number(), balances: z.number(), auditRows: z.number() }),
+    counts: z.object({
+      accounts: z.number(),
+      transfers: z.number(),
+      balances: z.number(),
+      loans: z
+        .number()
+        .openapi({ description: 'Filed loans whose reserved liability was reconciled with their exposure accounts' }),
+      auditRows: z.number(),
+    }),
     auditHead: head,
     checks: z.array(z.object({ name: z.string(), violations: z.array(violation) })),
     violations: z.array(violation),

@@ -6,10 +6,12 @@ import {
   checkAgainstAudit,
   checkBalanced,
   checkFundIdentity,
+  checkLoanExposures,
   checkReplay,
   type Violation,
 } from '../../core/ledger/invariants';
 import { verifyAuditLog } from '../audit/audit.verify';
+import { readLoanBook } from '../filings/filings.repository';
 import type { Db } from '../shared/db';
 import { readAllAccounts, readAllBalances, readAllTransfers } from './ledger.repository';
 
@@ -20,7 +22,7 @@ export interface CheckResult {
 
 export interface LedgerVerifyReport {
   ok: boolean;
-  counts: { accounts: number; transfers: number; balances: number; auditRows: number };
+  counts: { accounts: number; transfers: number; balances: number; auditRows: number; loans: number };
   /** The last audit row: note it to detect a truncated log next time. */
   auditHead: { seq: string; hash: string } | null;
   checks: CheckResult[];
@@ -34,6 +36,7 @@ export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyRepo
       const accounts = await readAllAccounts({ db: tx });
       const transfers = await readAllTransfers({ db: tx });
       const balances = await readAllBalances({ db: tx });
+      const { loans, funds } = await readLoanBook({ db: tx });
       const audit = await verifyAuditLog({ db: tx });
       const checks: CheckResult[] = [
         { name: 'debits = credits per ledger (pending and posted)', violations: checkBalanced(accounts) },
@@ -44,6 +47,10 @@ export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyRepo
         {
           name: 'capacity + quotas + exposures − shortfall = limit, per fund (R15)',
           violations: checkFundIdentity(accounts),
+        },
+        {
+          name: 'each filed loan’s reserved liability = its exposure account (the loan book against the ledger)',
+          violations: checkLoanExposures({ loans, accounts, funds }),
         },
         {
           name: 'transfers = what the audited batches applied',
@@ -58,6 +65,7 @@ export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyRepo
           accounts: accounts.length,
           transfers: transfers.length,
           balances: balances.length,
+          loans: loans.length,
           auditRows: audit.rows,
         },
         auditHead: audit.head,
@@ -83,7 +91,7 @@ export async function verifyAudit({ db }: { db: Db }) {
 /** The report as the CLI prints it: one line per check, then each violation named by its code. */
 export function formatVerifyReport(r: LedgerVerifyReport, { maxPerCheck = 20 } = {}): string {
   const lines = [
-    `ledger verify: ${r.counts.accounts} accounts, ${r.counts.transfers} transfers, ${r.counts.balances} balance versions, ${r.counts.auditRows} audit rows`,
+    `ledger verify: ${r.counts.accounts} accounts, ${r.counts.transfers} transfers, ${r.counts.balances} balance versions, ${r.counts.loans} filed loans, ${r.counts.auditRows} audit rows`,
   ];
   if (r.auditHead) lines.push(`audit head: seq ${r.auditHead.seq} hash ${r.auditHead.hash}`);
   for (const c of r.checks) {

@@ -8837,6 +8837,8 @@ export interface components {
         accounts: number;
         transfers: number;
         balances: number;
+        /** @description Filed loans whose reserved liability was reconciled with their exposure accounts */
+        loans: number;
         auditRows: number;
       };
       auditHead: {
