@@ -64,6 +64,34 @@ describe("the fund rules' layout of the book", () => {
     });
   });
 
+  it("holds each position's payouts and exposure in the engine's payload and its bank apart (one byte up to 256 banks)", () => {
+    for (const banks of [3, 300]) {
+      const loans = loansOf([{ grade: 'A', sector: 's1', count: 600, exposureYuan: (i) => 100_000 + 137 * i }]).map(
+        (l, i) => ({
+          ...l,
+          remainingYears: ((i * 37) % 41) / 10,
+          ageYears: ((i * 13) % 17) / 5,
+          bank: `b${i % banks}`,
+        }),
+      );
+      const p = buildPortfolio({
+        loans,
+        variants: [asFiledVariant(), asFiledVariant('60%', { ratioBp: 6000 })],
+        pdByGrade: { A: 0.02 },
+      });
+      const cohortSize = Int32Array.from(p.cells, (c) => Math.round(0.4 * c.count));
+      const b = fundBookOf(p, true, 3, cohortSize);
+      const V = p.variants.length;
+      expect(b.bank instanceof Uint8Array).toBe(banks <= 256);
+      for (let o = 0; o < b.loan.length; o++) {
+        const i = b.loan[o]!;
+        for (let v = 0; v < V; v++) expect(b.payload[o * (V + 1) + v]).toBe(p.payouts[i * V + v]);
+        expect(b.payload[o * (V + 1) + V]).toBe(p.exposure[i]);
+        expect(b.bank[o]).toBe(p.bankOf![i]);
+      }
+    }
+  });
+
   it('splits each group, each year, into the loans at risk all year, those maturing in it, and the matured', () => {
     const p = book();
     const G = 3;

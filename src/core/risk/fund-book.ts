@@ -22,10 +22,18 @@ export interface FundBook {
   key: Float64Array;
   /**
    * Each position's record, `width` = V + 3 numbers: its payouts under the V variants, its exposure,
-   * its bank, its key — one cache line where a claim reads them (not four arrays' lines).
+   * its bank, its key (built on first read, from the arrays below; the engine does not read it).
    */
-  record: Float64Array;
+  readonly record: Float64Array;
   width: number;
+  /**
+   * What the engine reads (fund-rules.ts): each position's payouts under the V variants and its
+   * exposure, V + 1 numbers (16 bytes at V = 1, half the record's 32: fewer cache lines and pages
+   * among the positions a scenario visits at random); its bank apart (one byte up to 256 banks),
+   * its key in `key` (read only for a candidate of a run maturing within the year).
+   */
+  payload: Float64Array;
+  bank: Int32Array | Uint8Array;
   /** The starting book's group of cell j, class a: positions groupStart[j·classes + a] … groupStart[j·classes + a + 1]. */
   groupStart: Int32Array;
   /** Cell j's cohort templates: positions templateStart[j] … templateStart[j + 1]. */
@@ -54,7 +62,7 @@ export function fundBookOf(p: Portfolio, runOff: boolean, classes: number, cohor
   let b = byId.get(id);
   if (!b) {
     b = layOut(p, runOff, classes, cohortSize);
-    // 44 bytes a position at V = 1 (a loan or a cohort template): two option sets of a book kept, not every one asked for
+    // 29 bytes a position at V = 1 up to 256 banks (a loan or a cohort template; 32 more once the record is read): two option sets of a book kept, not every one asked for
     if (byId.size >= 2) byId.clear();
     byId.set(id, b);
   }
@@ -118,21 +126,35 @@ function layOut(p: Portfolio, runOff: boolean, classes: number, cohortSize: Int3
   }
   templateStart[C] = at;
   const width = V + 3;
-  const record = new Float64Array(size * width);
+  const payload = new Float64Array(size * (V + 1));
+  const bank = (p.banks?.length ?? 1) <= 256 ? new Uint8Array(size) : new Int32Array(size);
   for (let o = 0; o < size; o++) {
     const i = loan[o]!;
-    const r = o * width;
-    for (let v = 0; v < V; v++) record[r + v] = p.payouts[i * V + v]!;
-    record[r + V] = p.exposure[i]!;
-    record[r + V + 1] = p.bankOf ? p.bankOf[i]! : 0;
-    record[r + V + 2] = key[o]!;
+    for (let v = 0; v < V; v++) payload[o * (V + 1) + v] = p.payouts[i * V + v]!;
+    payload[o * (V + 1) + V] = p.exposure[i]!;
+    bank[o] = p.bankOf ? p.bankOf[i]! : 0;
   }
+  let record: Float64Array | undefined;
+  /** The wide record, from the same arrays (the engine reads payload, bank and key). */
+  const wide = (): Float64Array => {
+    const r = new Float64Array(size * width);
+    for (let o = 0; o < size; o++) {
+      for (let v = 0; v <= V; v++) r[o * width + v] = payload[o * (V + 1) + v]!;
+      r[o * width + V + 1] = bank[o]!;
+      r[o * width + V + 2] = key[o]!;
+    }
+    return r;
+  };
   return {
     classes,
     loan,
     key,
-    record,
+    get record() {
+      return (record ??= wide());
+    },
     width,
+    payload,
+    bank,
     groupStart,
     templateStart,
     groupEndsByYear: new Map(),

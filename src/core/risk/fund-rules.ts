@@ -46,7 +46,7 @@ import {
 } from './monte-carlo';
 import { normalCdf } from './normal';
 import { RiskInputError, type Portfolio } from './portfolio';
-import { Rng } from './random';
+import { Rng, ZIG_KE, ZIG_WE } from './random';
 
 export interface BreakerRule {
   /** The claimed-principal ratio above which (with the amount) a bank's claims are held, in basis points (G4: 300). */
@@ -224,64 +224,66 @@ export function simulateFundRules(
 
   const book = fundBookOf(p, runOff, G, cohortSize);
   const { loan, groupStart, templateStart } = book;
-  const record = book.record;
-  const W = book.width;
+  const { payload, key } = book;
+  const bankAt = book.bank;
+  const W = V + 1;
 
-  // the scenario's state the claims are written with (no closures made in the loops)
+  // the scenario's state the claims are written with
   let y = 0;
   let at = 0;
   let rng = new Rng(0, 0);
   let aux = new Rng(0, 0);
   /** The cell's first Exp(1) when drawn for its "no default" test and not yet used as a skip (else −1). */
   let firstE = -1;
-  /** The loan at layout position o defaults, at risk for the fraction f of year y. */
-  const claim = (o: number, f: number) => {
-    if (y === 0 && onYearOneDefault) onYearOneDefault(loan[o]!);
-    const month = Math.floor((y + aux.uniform() * f) * MONTHS + reviewMonths);
-    if (claims.length === claims.month.length) claims.grow();
-    const k = claims.length++;
-    claims.month[k] = month < horizon ? month : horizon;
-    const r = o * W;
-    for (let v = 0; v < V; v++) {
-      const x = record[r + v]!;
-      losses[at + v]! += x;
-      claims.amount[k * V + v] = x;
-    }
-    if (breaker) {
-      claims.exposure[k] = record[r + V]!;
-      claims.bank[k] = record[r + V + 1]!;
-    }
-  };
+  /** A generator's state while a run is drawn (see skipPositions). */
+  const state = new Int32Array(4);
+  // a run's candidates (positions) and, for a run maturing in the year, their parts of the year at risk:
+  // at most one per position of the longest run (a cell's group or templates)
+  let longest = 1;
+  for (let g = 0; g + 1 < groupStart.length; g++) longest = Math.max(longest, groupStart[g + 1]! - groupStart[g]!);
+  for (let j = 0; j < C; j++) longest = Math.max(longest, templateStart[j + 1]! - templateStart[j]!);
+  const cand = new Int32Array(longest);
+  const part = new Float64Array(longest);
+
   /**
-   * A candidate at r of a run maturing within the year (key − t0 of it at risk): kept with its own
-   * PD for that part, 1 − (1 − r)^f (L = ln(1 − r), r short of 1).
+   * Positions from…to−1 each default at r (geometric skips by rng's Exp(1)s); `partial`: they
+   * mature within the year, each candidate kept with its own PD for the part key − t0 of the year
+   * at risk, 1 − (1 − r)^f (by aux's uniform, when below r); each claim's time within its part of
+   * the year by aux's next uniform — the draws of rng.exponential() and aux.uniform() in turn. In
+   * passes, each a loop of its own with what it reads in locals: the candidates (the generator
+   * only), their keys (a run maturing in the year), the thinning and times, the claims' payouts,
+   * exposures and banks.
    */
-  const thin = (o: number, r: number, L: number, t0: number) => {
-    const f = record[o * W + V + 2]! - t0;
-    const pi = -Math.expm1(f * L);
-    if (pi >= r || aux.uniform() * r < pi) claim(o, f);
-  };
-  /** Positions from…to−1 each default at r (geometric skips); `partial`: they mature within the year, thinned. */
-  const skip = (from: number, to: number, r: number, t0: number, partial: boolean) => {
+  function run(from: number, to: number, r: number, t0: number, partial: boolean): void {
     if (from >= to || r <= 0) return;
-    const L = partial ? Math.log1p(-Math.min(r, 1 - 1e-16)) : 0;
+    let n: number;
     if (r >= 1) {
-      for (let o = from; o < to; o++) {
-        if (partial) thin(o, r, L, t0);
-        else claim(o, 1);
+      // every position a candidate: no skip drawn (and the cell's first Exp(1) kept)
+      n = to - from;
+      for (let i = 0; i < n; i++) cand[i] = from + i;
+    } else {
+      const e = firstE;
+      firstE = -1;
+      n = skipPositions(rng, state, cand, from, to, -1 / Math.log1p(-r), e);
+    }
+    if (n === 0) return;
+    if (partial) for (let i = 0; i < n; i++) part[i] = key[cand[i]!]! - t0;
+    while (claims.length + n > claims.month.length) claims.grow();
+    const first = claims.length;
+    const kept = thinAndTime(aux, state, cand, part, n, partial, r, y, reviewMonths, horizon, claims.month, first);
+    copyClaims(cand, kept, payload, V, losses, at, claims.amount, first);
+    if (breaker) {
+      const exposures = claims.exposure;
+      const banks = claims.bank;
+      for (let i = 0; i < kept; i++) {
+        const o = cand[i]!;
+        exposures[first + i] = payload[o * W + V]!;
+        banks[first + i] = bankAt[o]!;
       }
-      return;
     }
-    const inv = -1 / Math.log1p(-r);
-    let e = firstE;
-    firstE = -1;
-    if (e < 0) e = rng.exponential();
-    for (let o = from + Math.floor(e * inv); o < to;) {
-      if (partial) thin(o, r, L, t0);
-      else claim(o, 1);
-      o += 1 + Math.floor(rng.exponential() * inv);
-    }
-  };
+    if (y === 0 && onYearOneDefault) for (let i = 0; i < kept; i++) onYearOneDefault(loan[cand[i]!]!);
+    claims.length = first + kept;
+  }
 
   for (let s = from; s < to; s++) {
     rng = new Rng(spec.seed, s);
@@ -330,8 +332,8 @@ export function simulateFundRules(
           const life = g + y;
           const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
           const full = ends[2 * (j * G + g)]!;
-          skip(groupStart[j * G + g]!, full, r, y, false);
-          skip(full, ends[2 * (j * G + g) + 1]!, r, y, true);
+          run(groupStart[j * G + g]!, full, r, y, false);
+          run(full, ends[2 * (j * G + g) + 1]!, r, y, true);
         }
         // the cohorts filed at the start of years 2…y+1, each a copy of the cell's templates
         const t0 = templateStart[j]!;
@@ -340,8 +342,8 @@ export function simulateFundRules(
           const life = y - filed;
           const r = Math.min(1, mult[life < K ? life : K - 1]! * q);
           const copyEnds = templateEnds(book, life);
-          skip(t0, copyEnds[2 * j]!, r, life, false);
-          skip(copyEnds[2 * j]!, copyEnds[2 * j + 1]!, r, life, true);
+          run(t0, copyEnds[2 * j]!, r, life, false);
+          run(copyEnds[2 * j]!, copyEnds[2 * j + 1]!, r, life, true);
         }
       }
     }
@@ -428,7 +430,7 @@ export function simulateFundRules(
             }
           }
           if (head < queueLength || amount > cash) {
-            if (queueLength === queue.length) queue = grown(queue);
+            if (queueLength === queue.length) queue = grownInt(queue);
             queue[queueLength++] = k;
             queuedSum += amount;
             waited++;
@@ -458,7 +460,163 @@ export function simulateFundRules(
   }
 }
 
-function grown(a: Int32Array): Int32Array {
+/**
+ * The geometric skips over positions from…to−1 (inv = −1/ln(1 − r)), the first by the Exp(1) e
+ * when e ≥ 0: the candidates' positions into cand, their number returned. rng's state held in
+ * locals as Rng.skipSumFrom does (the same draws as rng.exponential() in turn); `state` scratch.
+ */
+function skipPositions(
+  rng: Rng,
+  state: Int32Array,
+  cand: Int32Array,
+  from: number,
+  to: number,
+  inv: number,
+  e: number,
+): number {
+  const KE = ZIG_KE;
+  const WE = ZIG_WE;
+  rng.saveState(state, 0);
+  let a = state[0]!,
+    b = state[1]!,
+    c = state[2]!,
+    d = state[3]!;
+  let n = 0;
+  for (let o = from - 1; ;) {
+    if (e < 0) {
+      // rng.exponential(), inline
+      const m = Math.imul(b, 5);
+      const jz = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+      const iz = jz & 255;
+      if (jz < KE[iz]!) e = jz * WE[iz]!;
+      else {
+        // the rare wedge or tail: by the general code path
+        state[0] = a;
+        state[1] = b;
+        state[2] = c;
+        state[3] = d;
+        rng.loadState(state, 0);
+        e = rng.exponentialAfter(jz);
+        rng.saveState(state, 0);
+        a = state[0]!;
+        b = state[1]!;
+        c = state[2]!;
+        d = state[3]!;
+      }
+    }
+    o += 1 + Math.floor(e * inv);
+    e = -1;
+    if (o >= to) break;
+    cand[n++] = o;
+  }
+  state[0] = a;
+  state[1] = b;
+  state[2] = c;
+  state[3] = d;
+  rng.loadState(state, 0);
+  return n;
+}
+
+/**
+ * The n candidates in turn: a partial one (part[i] of the year at risk) kept with its own PD,
+ * 1 − (1 − r)^f, by aux's uniform when below r; each kept one's due month (its time within its
+ * part of year y by aux's next uniform, plus the review, capped at the horizon) into
+ * month[first…], its position moved to cand[kept]. aux's state in locals (the same draws as
+ * aux.uniform() in turn). Returns the number kept.
+ */
+function thinAndTime(
+  aux: Rng,
+  state: Int32Array,
+  cand: Int32Array,
+  part: Float64Array,
+  n: number,
+  partial: boolean,
+  r: number,
+  y: number,
+  reviewMonths: number,
+  horizon: number,
+  month: Int32Array,
+  first: number,
+): number {
+  const L = partial ? Math.log1p(-Math.min(r, 1 - 1e-16)) : 0;
+  aux.saveState(state, 0);
+  let a = state[0]!,
+    b = state[1]!,
+    c = state[2]!,
+    d = state[3]!;
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    let f = 1;
+    if (partial) {
+      f = part[i]!;
+      const pi = -Math.expm1(f * L);
+      if (pi < r) {
+        // aux.uniform(), inline: kept when u·r < pi
+        const m = Math.imul(b, 5);
+        const u = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        const t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        if (!(((u + 0.5) / 4294967296) * r < pi)) continue;
+      }
+    }
+    // the claim's time: aux.uniform(), inline
+    const m = Math.imul(b, 5);
+    const u = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+    const due = Math.floor((y + ((u + 0.5) / 4294967296) * f) * MONTHS + reviewMonths);
+    month[first + kept] = due < horizon ? due : horizon;
+    cand[kept++] = cand[i]!;
+  }
+  state[0] = a;
+  state[1] = b;
+  state[2] = c;
+  state[3] = d;
+  aux.loadState(state, 0);
+  return kept;
+}
+
+/** The kept claims' payouts under the V variants (payload width V + 1) into amount[first…] and the year's losses at `at`. */
+function copyClaims(
+  cand: Int32Array,
+  kept: number,
+  payload: Float64Array,
+  V: number,
+  losses: Float64Array,
+  at: number,
+  amount: Float64Array,
+  first: number,
+): void {
+  const W = V + 1;
+  for (let i = 0; i < kept; i++) {
+    const rec = cand[i]! * W;
+    const k = (first + i) * V;
+    for (let v = 0; v < V; v++) {
+      const x = payload[rec + v]!;
+      losses[at + v]! += x;
+      amount[k + v] = x;
+    }
+  }
+}
+
+function grownInt(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;

@@ -73,6 +73,38 @@ export class Rng {
     }
   }
 
+  /** The state as four int32 into to[at…at+3] (for a loop that holds it in locals, as skipSumFrom does). */
+  saveState(to: Int32Array, at: number): void {
+    to[at] = this.a | 0;
+    to[at + 1] = this.b | 0;
+    to[at + 2] = this.c | 0;
+    to[at + 3] = this.d | 0;
+  }
+
+  /** The state back from from[at…at+3] (written by saveState, advanced by the caller's own draws). */
+  loadState(from: Int32Array, at: number): void {
+    this.a = from[at]!;
+    this.b = from[at + 1]!;
+    this.c = from[at + 2]!;
+    this.d = from[at + 3]!;
+  }
+
+  /**
+   * Finishes an Exp(1) whose first 32 bits jz failed the ziggurat's fast test (jz ≥ KE[jz & 255]):
+   * the rare wedge or tail, with the same draws as exponential() from that point.
+   */
+  exponentialAfter(jz: number): number {
+    let iz = jz & 255;
+    for (;;) {
+      if (iz === 0) return ZIG_R - Math.log(this.uniform());
+      const x = jz * WE[iz]!;
+      if (FE[iz]! + this.uniform() * (FE[iz - 1]! - FE[iz]!) < Math.exp(-x)) return x;
+      jz = this.next32();
+      iz = jz & 255;
+      if (jz < KE[iz]!) return jz * WE[iz]!;
+    }
+  }
+
   /**
    * The geometric skip over n loans with per-loan probability q (inv = −1/ln(1 − q)): the sum of
    * payouts[base + i] over the loans that default, with the generator's state held in locals
@@ -249,3 +281,6 @@ const FE = new Float64Array(256);
     WE[i] = de / m2;
   }
 }
+
+/** The ziggurat's fast test and value for loops that inline exponential(): jz < ZIG_KE[jz & 255] ⇒ Exp(1) = jz · ZIG_WE[jz & 255]. */
+export { KE as ZIG_KE, WE as ZIG_WE };
