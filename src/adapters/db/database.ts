@@ -171,13 +171,16 @@ async function openPostgres(url: string, readUrl?: string): Promise<Database> {
   let current = open();
   // drizzle holds this one client; it forwards to the pool in use, which renewPool replaces.
   const client = new Proxy(current, {
-    get: (_, prop) => {
-      const value = Reflect.get(current, prop) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
-    },
+    get: (_, prop) => preparedGet(current, prop),
   });
   const reader = readUrl
-    ? postgres(readUrl, { max: Number(process.env.DATABASE_READ_POOL ?? 4), onnotice: () => {}, connection: STARTUP })
+    ? preparing(
+        postgres(readUrl, {
+          max: Number(process.env.DATABASE_READ_POOL ?? 4),
+          onnotice: () => {},
+          connection: STARTUP,
+        }),
+      )
     : undefined;
   const ended: Promise<void>[] = [];
   try {
@@ -213,6 +216,39 @@ async function openPostgres(url: string, readUrl?: string): Promise<Database> {
     await Promise.all([current.end({ timeout: 1 }), reader?.end({ timeout: 1 })]);
     throw e;
   }
+}
+
+/**
+ * Every statement with parameters prepared once per connection and named, not parsed again on each
+ * run: drizzle asks postgres.js for unnamed statements (`unsafe(…, { prepare: false })`) unless a
+ * query is given a name, so PostgreSQL parsed and planned each of them every time — a sixth of its
+ * time on statements in the online filing bench (docs/PERFORMANCE.md). The app's statements have
+ * fixed texts (lists go as one JSON parameter, shared/json-texts.ts), so each connection holds a
+ * few dozen, dropped with it. Transactions' and savepoints' own clients are wrapped alike.
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, { get: (target, prop) => preparedGet(target, prop) });
+}
+
+function preparedGet(target: postgres.Sql, prop: string | symbol): unknown {
+  const value = Reflect.get(target, prop) as unknown;
+  if (typeof value !== 'function') return value;
+  const fn = value as (...a: unknown[]) => unknown;
+  if (prop === 'unsafe')
+    return (query: string, args?: unknown, options?: Record<string, unknown>) =>
+      Array.isArray(args) && args.length > 0
+        ? fn.call(target, query, args, { ...options, prepare: true })
+        : fn.call(target, query, args, options);
+  if (prop === 'begin' || prop === 'savepoint')
+    return (...a: unknown[]) => {
+      const at = a.findIndex((x) => typeof x === 'function');
+      if (at >= 0) {
+        const body = a[at] as (inner: postgres.Sql) => unknown;
+        a[at] = (inner: postgres.Sql) => body(preparing(inner));
+      }
+      return fn.apply(target, a);
+    };
+  return fn.bind(target);
 }
 
 /**
