@@ -60,17 +60,9 @@ export class Rng {
    * always, a logarithm only in the rare wedge or tail — cheaper than −ln U for geometric skips.
    */
   exponential(): number {
-    let jz = this.next32();
-    let iz = jz & 255;
-    if (jz < KE[iz]!) return jz * WE[iz]!;
-    for (;;) {
-      if (iz === 0) return ZIG_R - Math.log(this.uniform());
-      const x = jz * WE[iz]!;
-      if (FE[iz]! + this.uniform() * (FE[iz - 1]! - FE[iz]!) < Math.exp(-x)) return x;
-      jz = this.next32();
-      iz = jz & 255;
-      if (jz < KE[iz]!) return jz * WE[iz]!;
-    }
+    const jz = this.next32();
+    const iz = jz & 255;
+    return jz < KE[iz]! ? jz * WE[iz]! : this.exponentialAfter(jz);
   }
 
   /** The state as four int32 into to[at…at+3] (for a loop that holds it in locals, as skipSumFrom does). */
