@@ -33,7 +33,10 @@ const statusOf = async (res: Response | Promise<Response>) => (await res).status
 const addUser = (username: string) => t.signIn(username, 'reviewer');
 
 describe('a burst of concurrent guesses', () => {
-  it(`checks at most ${THROTTLE.account.freeFailures} passwords; the rest are refused with 429 before any check, the right one among them${onPostgres ? ' (two app processes on one PostgreSQL)' : ''}`, async () => {
+  // The right password is sent after the burst, not inside it: within a burst the order in which
+  // tries reach the database is the pool's, and a right one among the first five would sign its
+  // owner in and clear the failures, as it should.
+  it(`checks at most ${THROTTLE.account.freeFailures} passwords; the rest are refused with 429 before any check, and then the right one too${onPostgres ? ' (two app processes on one PostgreSQL)' : ''}`, async () => {
     await addUser('burst');
     // On PostgreSQL a second app process on the same database takes every other try: the throttle
     // lives in the database, not in one process's memory.
@@ -51,14 +54,15 @@ describe('a burst of concurrent guesses', () => {
           ).app
         : t.app;
       const tries = Array.from({ length: 100 }, (_, i) =>
-        signIn('burst', i === 40 ? PASSWORD : `guess number ${i}`, '10.1.0.1', i % 2 ? other : t.app),
+        signIn('burst', `guess number ${i}`, `10.1.0.${1 + (i % 9)}`, i % 2 ? other : t.app),
       );
       const statuses = await Promise.all(tries.map(statusOf));
       const checked = statuses.filter((s) => s !== 429);
       expect(checked.length, statuses.join(' ')).toBeGreaterThan(0);
       expect(checked.length, statuses.join(' ')).toBeLessThanOrEqual(THROTTLE.account.freeFailures);
       expect(new Set(statuses)).toEqual(new Set(statuses.filter((s) => [401, 429].includes(s))));
-      expect(statuses[40]).toBe(429);
+      expect(await statusOf(signIn('burst', PASSWORD, '10.1.1.1'))).toBe(429);
+      expect(await statusOf(signIn('burst', PASSWORD, '10.1.1.2', other))).toBe(429);
     } finally {
       await second?.close();
     }
@@ -66,20 +70,16 @@ describe('a burst of concurrent guesses', () => {
 
   it('the same for the current password of a signed-in person', async () => {
     const me = await addUser('burst-change');
-    const statuses = await Promise.all(
-      Array.from({ length: 60 }, (_, i) =>
-        statusOf(
-          me('/api/auth/password', {
-            method: 'POST',
-            body: { currentPassword: i === 30 ? PASSWORD : `guess ${i}`, newPassword: 'a new long passphrase' },
-          }),
-        ),
-      ),
-    );
+    const change = (currentPassword: string) =>
+      statusOf(
+        me('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword: 'a new long passphrase' } }),
+      );
+    const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => change(`guess ${i}`)));
     const checked = statuses.filter((s) => s !== 429);
+    expect(checked.length, statuses.join(' ')).toBeGreaterThan(0);
     expect(checked.length, statuses.join(' ')).toBeLessThanOrEqual(THROTTLE.account.freeFailures);
-    expect(statuses[30]).toBe(429);
-    expect(statuses.filter((s) => s === 204)).toEqual([]);
+    expect(new Set(statuses)).toEqual(new Set(statuses.filter((s) => [400, 429].includes(s))));
+    expect(await change(PASSWORD)).toBe(429);
   });
 });
 
