@@ -230,13 +230,20 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, { get: (target, prop) => preparedGet(target, prop) });
 }
 
+/**
+ * A statement that matches a pattern (the search box's LIKE and ILIKE) is planned on each run, as
+ * before: a prefix's index range is found from the pattern's value, which a generic plan cannot
+ * see (the list's searches' median went from 11 to 17–21 ms at 200,000 loans when prepared).
+ */
+const PATTERN = /\b(i?like)\b/i;
+
 function preparedGet(target: postgres.Sql, prop: string | symbol): unknown {
   const value = Reflect.get(target, prop) as unknown;
   if (typeof value !== 'function') return value;
   const fn = value as (...a: unknown[]) => unknown;
   if (prop === 'unsafe')
     return (query: string, args?: unknown, options?: Record<string, unknown>) =>
-      Array.isArray(args) && args.length > 0
+      Array.isArray(args) && args.length > 0 && !PATTERN.test(query)
         ? fn.call(target, query, args, { ...options, prepare: true })
         : fn.call(target, query, args, options);
   if (prop === 'begin' || prop === 'savepoint')
