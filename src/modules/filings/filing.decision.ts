@@ -12,18 +12,22 @@ export interface StoredTemplate {
   text: string;
 }
 
-/** Keys of the templates met lately, by text: a bulk file's rows share a few reason sets. */
-const keysByText = new Map<string, string>();
+/**
+ * The templates met lately, by text: a bulk file's rows share a few reason sets. A row gets the one
+ * object of its text, so that what the chunks' plans hold is one text per reason set, not one a row
+ * (a chunk's plans live through two transactions, and each copy would be carried by the GC).
+ */
+const storedByText = new Map<string, StoredTemplate>();
 
 export function storedTemplate(template: DecisionTemplate): StoredTemplate {
   const text = JSON.stringify(template);
-  let key = keysByText.get(text);
-  if (key === undefined) {
-    key = createHash('sha256').update(text).digest('hex');
-    if (keysByText.size >= 1000) keysByText.clear();
-    keysByText.set(text, key);
+  let stored = storedByText.get(text);
+  if (stored === undefined) {
+    stored = { key: createHash('sha256').update(text).digest('hex'), text };
+    if (storedByText.size >= 1000) storedByText.clear();
+    storedByText.set(text, stored);
   }
-  return { key, text };
+  return stored;
 }
 
 /** Each template once, in key order (two transactions inserting the same ones take their locks in the same order). */
