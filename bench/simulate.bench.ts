@@ -240,8 +240,13 @@ const ruledBook = {
     remainingYears: Float64Array.from({ length: big.loanCount }, () => 3 * lifeRandom()),
     ageYears: Float64Array.from({ length: big.loanCount }, () => 2 * lifeRandom()),
   },
-  banks: Array.from({ length: 20 }, (_, b) => `bank-${b}`),
-  bankOf: Int32Array.from({ length: big.loanCount }, () => Math.floor(20 * lifeRandom())),
+  labels: {
+    ...big.labels,
+    bank: {
+      names: Array.from({ length: 20 }, (_, b) => `bank-${b}`),
+      of: Int32Array.from({ length: big.loanCount }, () => Math.floor(20 * lifeRandom())),
+    },
+  },
 };
 const yearEl = expectedLoss(big, 0);
 const rulesSpec: MonteCarloSpec = {

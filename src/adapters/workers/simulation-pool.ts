@@ -60,7 +60,10 @@ const shared = new WeakMap<Portfolio, SharedBook>();
 const sharedPayouts = new WeakMap<Float64Array, Float64Array>();
 let nextKey = 1;
 
-/** The portfolio as workers get it: payouts and exposures in SharedArrayBuffers (copied once), no ids or labels. */
+/**
+ * The portfolio as workers get it: payouts and exposures in SharedArrayBuffers (copied once), no ids,
+ * and of the labels only each loan's bank (the fund's rules, G4).
+ */
 function sharedBook(p: Portfolio): SharedBook {
   let s = shared.get(p);
   if (!s) {
@@ -70,10 +73,11 @@ function sharedBook(p: Portfolio): SharedBook {
       payouts.set(p.payouts);
       sharedPayouts.set(p.payouts, payouts);
     }
-    const { labels: _labels, ...rest } = p;
+    const { labels, ...rest } = p;
     // exposures for the fund's rules (the breaker's ratio, G4)
     const exposure = toShared(p.exposure);
-    s = { key: nextKey++, portfolio: { ...rest, payouts, exposure, ids: [] } };
+    const bank = labels?.bank;
+    s = { key: nextKey++, portfolio: { ...rest, payouts, exposure, ids: [], ...(bank ? { labels: { bank } } : {}) } };
     shared.set(p, s);
   }
   return s;

@@ -46,7 +46,7 @@ describe("the fund rules' layout of the book", () => {
           if (o > b.groupStart[j * G + g]!) expect(b.key[o]!).toBeLessThanOrEqual(b.key[o - 1]!);
           for (let v = 0; v < V; v++) expect(b.record[o * b.width + v]).toBe(p.payouts[i * V + v]);
           expect(b.record[o * b.width + V]).toBe(p.exposure[i]);
-          expect(b.record[o * b.width + V + 1]).toBe(p.bankOf![i]);
+          expect(b.record[o * b.width + V + 1]).toBe(p.labels!.bank!.of[i]);
           expect(b.record[o * b.width + V + 2]).toBe(b.key[o]);
         }
       }
@@ -87,7 +87,7 @@ describe("the fund rules' layout of the book", () => {
         const i = b.loan[o]!;
         for (let v = 0; v < V; v++) expect(b.payload[o * (V + 1) + v]).toBe(p.payouts[i * V + v]);
         expect(b.payload[o * (V + 1) + V]).toBe(p.exposure[i]);
-        expect(b.bank[o]).toBe(p.bankOf![i]);
+        expect(b.bank[o]).toBe(p.labels!.bank!.of[i]);
       }
     }
   });

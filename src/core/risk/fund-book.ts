@@ -127,12 +127,13 @@ function layOut(p: Portfolio, runOff: boolean, classes: number, cohortSize: Int3
   templateStart[C] = at;
   const width = V + 3;
   const payload = new Float64Array(size * (V + 1));
-  const bank = (p.banks?.length ?? 1) <= 256 ? new Uint8Array(size) : new Int32Array(size);
+  const bankOf = p.labels?.bank?.of;
+  const bank = (p.labels?.bank?.names.length ?? 1) <= 256 ? new Uint8Array(size) : new Int32Array(size);
   for (let o = 0; o < size; o++) {
     const i = loan[o]!;
     for (let v = 0; v < V; v++) payload[o * (V + 1) + v] = p.payouts[i * V + v]!;
     payload[o * (V + 1) + V] = p.exposure[i]!;
-    bank[o] = p.bankOf ? p.bankOf[i]! : 0;
+    bank[o] = bankOf ? bankOf[i]! : 0;
   }
   let record: Float64Array | undefined;
   /** The wide record, from the same arrays (the engine reads payload, bank and key). */

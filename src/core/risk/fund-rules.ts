@@ -179,8 +179,8 @@ export function simulateFundRules(
   const reviewMonths = (rules.reviewYears ?? 0) * MONTHS;
   const plan = rules.plan;
   const breaker = rules.breaker;
-  const B = p.banks?.length ?? 1;
-  const bankOf = p.bankOf;
+  const B = p.labels?.bank?.names.length ?? 1;
+  const bankOf = p.labels?.bank?.of;
   const exposure = p.exposure;
   // A loan is plain when it defaults at the cell's PD all year every year: no thinning draw.
   const plainBook = !runOff && G === 1 && mult[0] === 1;

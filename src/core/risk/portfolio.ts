@@ -149,15 +149,17 @@ export interface Portfolio {
   payouts: Float64Array;
   /** The loans' ids in portfolio order. */
   ids: string[];
-  /** Each loan's bank and programme in portfolio order, when the loans name them (for contributions). */
+  /**
+   * Each loan's bank and programme in portfolio order, when the loans name them: for the
+   * contributions, and the bank for the fund's rules (each bank's breaker, G4), which the workers
+   * get without the programme.
+   */
   labels?: { bank?: LoanLabels; programme?: LoanLabels };
   /**
    * For the fund's rules (fund-rules.ts), in portfolio order: each loan's years to maturity
-   * (Infinity when not known) and age in years; each loan's bank as an index into `banks`.
+   * (Infinity when not known) and age in years.
    */
   life?: { remainingYears: Float64Array; ageYears: Float64Array };
-  banks?: string[];
-  bankOf?: Int32Array;
 }
 
 /** A label of each loan as an index into `names` (sorted): a million loans' labels in 4 MB, grouped without a string read. */
@@ -259,10 +261,9 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
         ageYears: Float64Array.from(order, (i) => Math.max(0, loans[i]!.ageYears ?? 0)),
       }
     : undefined;
-  const bankLabels = banks ? loanLabels(banks) : undefined;
   const labels =
     banks || programmes
-      ? { ...(bankLabels ? { bank: bankLabels } : {}), ...(programmes ? { programme: loanLabels(programmes) } : {}) }
+      ? { ...(banks ? { bank: loanLabels(banks) } : {}), ...(programmes ? { programme: loanLabels(programmes) } : {}) }
       : undefined;
   return {
     grades,
@@ -275,7 +276,6 @@ export function buildPortfolio({ loans, variants, pdByGrade }: PortfolioInput): 
     ids: idList,
     ...(labels ? { labels } : {}),
     ...(life ? { life } : {}),
-    ...(bankLabels ? { banks: bankLabels.names, bankOf: bankLabels.of } : {}),
   };
 }
 
