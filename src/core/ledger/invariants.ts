@@ -176,8 +176,8 @@ export function checkReplay({
 }): Violation[] {
   const out: Violation[] = [];
   const byId = new Map(accounts.map((a) => [a.id, a]));
-  // Each step's totals are kept only for an account with a balance history to compare them with; a
-  // million loans' exposure accounts need only their count (and memory stays within a process's heap).
+  // Each step's totals are kept only for an account with a balance history to compare them with; the
+  // others (a loan's exposure account) need only their count. Less memory, not bounded memory.
   const replay = new Map<
     string,
     { totals: Totals; count: number; steps: { transferId: string; totals: Totals }[] | null }
