@@ -94,40 +94,46 @@ export interface LoanReservedRow {
  * liability for a loan the book does not have. The ledger's own checks cannot see a loan whose row
  * and account drift apart (a repayment written to one and not the other): this one does. Accounts
  * of a fund the registry does not know (a ledger run on its own, as its tests do) are outside the
- * loan book.
+ * loan book. Loans are fed a page at a time; what is held is the set of exposure accounts holding
+ * something that no loan has named yet.
  */
-export function checkLoanExposures({
-  loans,
+export function createLoanExposureCheck({
   accounts,
   funds,
 }: {
-  loans: readonly LoanReservedRow[];
-  accounts: readonly AccountRow[];
+  accounts: ReadonlyMap<string, AccountRow>;
   funds: ReadonlySet<string>;
-}): Violation[] {
-  const exposures = new Map<string, AccountRow>();
-  for (const a of accounts)
-    if (a.code === 'exposure' && a.ledger === 'liability' && a.fundId && funds.has(a.fundId)) exposures.set(a.id, a);
+}) {
+  const isExposure = (a: AccountRow | undefined): a is AccountRow =>
+    !!a && a.code === 'exposure' && a.ledger === 'liability' && !!a.fundId && funds.has(a.fundId);
+  const unclaimed = new Set<string>();
+  for (const a of accounts.values()) if (isExposure(a) && a.creditsPosted !== a.debitsPosted) unclaimed.add(a.id);
   const out: Violation[] = [];
-  for (const loan of loans) {
-    const id = accountId.exposure(loan.fundId, loan.filingId);
-    const a = exposures.get(id);
-    exposures.delete(id);
-    const held = a ? a.creditsPosted - a.debitsPosted : 0n;
-    if (held !== loan.reserved)
-      out.push(
-        v(
-          'loan_exposure_differs',
-          `filing ${loan.filingId}: reserved ${loan.reserved} ≠ its exposure account ${a ? held : '(none)'}`,
-        ),
-      );
-  }
-  for (const a of exposures.values())
-    if (a.creditsPosted !== a.debitsPosted)
-      out.push(
-        v('exposure_without_loan', `account ${a.id} holds ${a.creditsPosted - a.debitsPosted} for no filed loan`),
-      );
-  return out;
+  return {
+    loan(loan: LoanReservedRow): void {
+      const id = accountId.exposure(loan.fundId, loan.filingId);
+      const found = accounts.get(id);
+      const a = isExposure(found) ? found : undefined;
+      unclaimed.delete(id);
+      const held = a ? a.creditsPosted - a.debitsPosted : 0n;
+      if (held !== loan.reserved)
+        out.push(
+          v(
+            'loan_exposure_differs',
+            `filing ${loan.filingId}: reserved ${loan.reserved} ≠ its exposure account ${a ? held : '(none)'}`,
+          ),
+        );
+    },
+    finish(): Violation[] {
+      for (const id of unclaimed) {
+        const a = accounts.get(id)!;
+        out.push(
+          v('exposure_without_loan', `account ${a.id} holds ${a.creditsPosted - a.debitsPosted} for no filed loan`),
+        );
+      }
+      return out;
+    },
+  };
 }
 
 /** The limit flags, on one set of totals: undefined when within them. */
@@ -160,39 +166,55 @@ export function checkBalanced(accounts: readonly AccountRow[]): Violation[] {
   return out;
 }
 
-/**
- * Replays the transfer log (in seq order) and holds the accounts' totals and balance history to
- * it; checks each transfer's shape, that a pending resolves at most once, and that no limit is
- * crossed now or at any version.
- */
-export function checkReplay({
-  accounts,
-  transfers,
-  balances,
-}: {
-  accounts: readonly AccountRow[];
-  transfers: readonly TransferRow[];
-  balances: readonly BalanceRow[];
-}): Violation[] {
-  const out: Violation[] = [];
-  const byId = new Map(accounts.map((a) => [a.id, a]));
-  // Each step's totals are kept only for an account with a balance history to compare them with; the
-  // others (a loan's exposure account) need only their count. Less memory, not bounded memory.
-  const replay = new Map<
-    string,
-    { totals: Totals; count: number; steps: { transferId: string; totals: Totals }[] | null }
-  >();
-  for (const a of accounts) replay.set(a.id, { totals: zeroTotals(), count: 0, steps: a.flags & HISTORY ? [] : null });
-  const pendings = new Map<string, TransferRow>();
-  const resolvedBy = new Map<string, string>();
+/** An account's totals and version as the replay has them so far. */
+interface ReplayState {
+  totals: Totals;
+  count: number;
+}
 
-  for (const t of transfers) {
-    const d = byId.get(t.debit);
-    const c = byId.get(t.credit);
+/** A balance history row with the seq of the transfer it names (null: no such transfer in the log). */
+export interface BalanceRowInLog extends BalanceRow {
+  seq: bigint | null;
+}
+
+/**
+ * Replays the transfer log, fed in seq order, and holds the accounts' totals and balance history to
+ * it; checks each transfer's shape, that a pending resolves at most once, and that no limit is
+ * crossed now or at any version. The history is fed in the log's order too (each row with its
+ * transfer's seq, after that transfer), so it is compared as it is read: what is held is one state
+ * per account and the pendings, never the log or the history.
+ */
+export function createReplay(accounts: ReadonlyMap<string, AccountRow>) {
+  const out: Violation[] = [];
+  const replay = new Map<string, ReplayState>();
+  const pendings = new Map<string, { debit: string; credit: string; amount: bigint }>();
+  const resolvedBy = new Map<string, string>();
+  // The history steps replayed but not yet met by their rows: one transfer's worth, or a page's.
+  let expected: { seq: bigint; accountId: string; transferId: string; version: number; totals: Totals; met?: true }[] =
+    [];
+  let head = 0;
+  let lastSeq = 0n;
+  const reported = new Set<string>();
+  const historyProblem = (accountId: string, code: ViolationCode, message: string) => {
+    if (reported.has(accountId)) return;
+    reported.add(accountId);
+    out.push(v(code, message));
+  };
+  const missing = (s: (typeof expected)[number]) =>
+    historyProblem(
+      s.accountId,
+      'history_gap',
+      `account ${s.accountId}: balance history has nothing where version ${s.version} (${s.transferId}) belongs`,
+    );
+
+  function transfer(t: TransferRow): void {
+    lastSeq = t.seq;
+    const d = accounts.get(t.debit);
+    const c = accounts.get(t.credit);
     const bad = (why: string) => out.push(v('transfer_invalid', `transfer ${t.id} (seq ${t.seq}): ${why}`));
     if (!d || !c) {
       bad('an account does not exist');
-      continue;
+      return;
     }
     if (t.debit === t.credit) bad('debit and credit are the same account');
     if (d.ledger !== c.ledger || d.ledger !== t.ledger)
@@ -201,96 +223,123 @@ export function checkReplay({
     if (t.kind === 'single' || t.kind === 'pending') {
       if (t.amount <= 0n) bad(`amount ${t.amount} is not positive`);
       if (t.pendingId !== null) bad('a single or pending transfer names a pending transfer');
-      if (t.kind === 'pending') pendings.set(t.id, t);
+      if (t.kind === 'pending') pendings.set(t.id, { debit: t.debit, credit: t.credit, amount: t.amount });
     } else {
       const p = t.pendingId === null ? undefined : pendings.get(t.pendingId);
-      if (!p) {
+      if (!p || t.pendingId === null) {
         bad(`resolves ${t.pendingId ?? 'nothing'}, which is not an earlier pending transfer`);
-        continue;
+        return;
       }
-      const earlier = resolvedBy.get(p.id);
+      const earlier = resolvedBy.get(t.pendingId);
       if (earlier)
-        out.push(v('pending_resolved_twice', `pending transfer ${p.id} is resolved by both ${earlier} and ${t.id}`));
-      resolvedBy.set(p.id, t.id);
-      if (p.debit !== t.debit || p.credit !== t.credit) bad(`accounts differ from its pending transfer ${p.id}`);
+        out.push(
+          v('pending_resolved_twice', `pending transfer ${t.pendingId} is resolved by both ${earlier} and ${t.id}`),
+        );
+      resolvedBy.set(t.pendingId, t.id);
+      if (p.debit !== t.debit || p.credit !== t.credit) bad(`accounts differ from its pending transfer ${t.pendingId}`);
       if (t.kind === 'void' && t.amount !== 0n) bad(`a void carries amount ${t.amount}`);
       if (t.kind === 'post' && (t.amount <= 0n || t.amount > p.amount))
         bad(`posts ${t.amount} of a pending ${p.amount}`);
       pendingAmount = p.amount;
     }
-    for (const side of ['debit', 'credit'] as const) {
-      const r = replay.get(side === 'debit' ? t.debit : t.credit)!;
+    for (const [side, account] of [
+      ['debit', d],
+      ['credit', c],
+    ] as const) {
+      let r = replay.get(account.id);
+      if (!r) replay.set(account.id, (r = { totals: zeroTotals(), count: 0 }));
       r.totals = add(r.totals, effect(t, side, pendingAmount));
       r.count++;
-      r.steps?.push({ transferId: t.id, totals: r.totals });
+      if (account.flags & HISTORY)
+        expected.push({ seq: t.seq, accountId: account.id, transferId: t.id, version: r.count, totals: r.totals });
     }
   }
 
-  const history = new Map<string, BalanceRow[]>();
-  for (const b of balances) {
-    const h = history.get(b.accountId);
-    if (h) h.push(b);
-    else history.set(b.accountId, [b]);
-  }
-
-  for (const a of accounts) {
-    const r = replay.get(a.id)!;
-    if (!sameTotals(a, r.totals) || a.version !== BigInt(r.count)) {
-      out.push(
-        v(
-          'account_totals_differ_from_replay',
-          `account ${a.id}: stored ${fmt(a)} version ${a.version}, the transfer log gives ${fmt(r.totals)} version ${r.count}`,
-        ),
+  /** The next history row, in the order (transfer seq, account); only after its transfer was replayed. */
+  function history(row: BalanceRowInLog): void {
+    const a = accounts.get(row.accountId);
+    if (row.seq === null || row.seq > lastSeq) {
+      historyProblem(
+        row.accountId,
+        'history_differs_from_replay',
+        `account ${row.accountId} version ${row.version}: history names ${row.transferId}, which is not in the transfer log`,
       );
+      return;
     }
-    const crossed = crossedLimit(a.flags, a);
-    if (crossed) out.push(v('limit_crossed', `account ${a.id}: ${crossed} (${fmt(a)})`));
-    const h = [...(history.get(a.id) ?? [])].sort((x, y) =>
-      x.version < y.version ? -1 : x.version > y.version ? 1 : 0,
-    );
-    history.delete(a.id);
+    for (; head < expected.length && expected[head]!.seq < row.seq; head++)
+      if (!expected[head]!.met) missing(expected[head]!);
+    if (head > 4096) {
+      expected = expected.slice(head);
+      head = 0;
+    }
+    let step: (typeof expected)[number] | undefined;
+    for (let i = head; i < expected.length && expected[i]!.seq === row.seq && !step; i++)
+      if (expected[i]!.accountId === row.accountId && !expected[i]!.met) step = expected[i];
+    if (!a) {
+      historyProblem(row.accountId, 'history_gap', `balance history for unknown account ${row.accountId}`);
+      return;
+    }
     if (!(a.flags & HISTORY)) {
-      if (h.length)
-        out.push(
-          v(
-            'history_differs_from_replay',
-            `account ${a.id} keeps no balance history (no history flag) but has ${h.length} history rows`,
-          ),
-        );
-      continue;
+      historyProblem(
+        a.id,
+        'history_differs_from_replay',
+        `account ${a.id} keeps no balance history (no history flag) but has history rows (version ${row.version})`,
+      );
+      return;
     }
-    const steps = r.steps ?? [];
-    let reported = false;
-    for (let i = 0; i < Math.max(h.length, steps.length) && !reported; i++) {
-      const row = h[i];
-      const step = steps[i];
-      if (!row || row.version !== BigInt(i + 1)) {
-        out.push(
-          v(
-            'history_gap',
-            `account ${a.id}: balance history has ${row ? `version ${row.version}` : 'nothing'} where version ${i + 1} belongs`,
-          ),
+    if (!step) {
+      historyProblem(
+        a.id,
+        'history_differs_from_replay',
+        `account ${a.id} version ${row.version}: history says ${row.transferId} ${fmt(row)}, the transfer log gives no such step`,
+      );
+      return;
+    }
+    step.met = true;
+    if (row.version !== BigInt(step.version))
+      historyProblem(
+        a.id,
+        'history_gap',
+        `account ${a.id}: balance history has version ${row.version} where version ${step.version} (${step.transferId}) belongs`,
+      );
+    else if (!sameTotals(row, step.totals))
+      historyProblem(
+        a.id,
+        'history_differs_from_replay',
+        `account ${a.id} version ${row.version}: history says ${row.transferId} ${fmt(row)}, the transfer log gives ${step.transferId} ${fmt(step.totals)}`,
+      );
+    else {
+      const crossedThen = crossedLimit(a.flags, row);
+      if (crossedThen)
+        historyProblem(
+          a.id,
+          'limit_crossed',
+          `account ${a.id} at version ${row.version} (${row.transferId}): ${crossedThen}`,
         );
-        reported = true;
-      } else if (!step || row.transferId !== step.transferId || !sameTotals(row, step.totals)) {
-        out.push(
-          v(
-            'history_differs_from_replay',
-            `account ${a.id} version ${row.version}: history says ${row.transferId} ${fmt(row)}, the transfer log gives ${step ? `${step.transferId} ${fmt(step.totals)}` : 'no transfer'}`,
-          ),
-        );
-        reported = true;
-      } else {
-        const crossedThen = crossedLimit(a.flags, row);
-        if (crossedThen) {
-          out.push(v('limit_crossed', `account ${a.id} at version ${row.version} (${row.transferId}): ${crossedThen}`));
-          reported = true;
-        }
-      }
     }
   }
-  for (const id of history.keys()) out.push(v('history_gap', `balance history for unknown account ${id}`));
-  return out;
+
+  /** After the whole log and history: each account's stored totals, version and limits against the replay. */
+  function finish(): Violation[] {
+    for (const s of expected.slice(head)) if (!s.met) missing(s);
+    expected = [];
+    head = 0;
+    for (const a of accounts.values()) {
+      const r = replay.get(a.id) ?? { totals: zeroTotals(), count: 0 };
+      if (!sameTotals(a, r.totals) || a.version !== BigInt(r.count))
+        out.push(
+          v(
+            'account_totals_differ_from_replay',
+            `account ${a.id}: stored ${fmt(a)} version ${a.version}, the transfer log gives ${fmt(r.totals)} version ${r.count}`,
+          ),
+        );
+      const crossed = crossedLimit(a.flags, a);
+      if (crossed) out.push(v('limit_crossed', `account ${a.id}: ${crossed} (${fmt(a)})`));
+    }
+    return out;
+  }
+
+  return { transfer, history, finish };
 }
 
 /**
@@ -339,78 +388,87 @@ export function checkFundIdentity(accounts: readonly AccountRow[]): Violation[] 
   return out;
 }
 
-/** Every stored transfer is one an audited batch reported as applied, with the content it asked for; and the reverse. */
-export function checkAgainstAudit({
-  transfers,
-  audited,
-}: {
-  transfers: readonly TransferRow[];
-  audited: ReadonlyMap<string, AuditedTransfer>;
-}): Violation[] {
+/**
+ * Every stored transfer is one an audited batch reported as applied, with the content it asked
+ * for; and the reverse. Fed the transfer log in seq order; each audited transfer met is let go, so
+ * what is left at the end is what the log lacks.
+ */
+export function createAuditComparison(audited: Map<string, AuditedTransfer>) {
   const out: Violation[] = [];
-  const pendingAmount = new Map(transfers.filter((t) => t.kind === 'pending').map((t) => [t.id, t.amount]));
-  const seen = new Set<string>();
-  for (const t of transfers) {
-    seen.add(t.id);
-    const a = audited.get(t.id);
-    if (!a) {
-      out.push(v('transfer_not_audited', `transfer ${t.id} (seq ${t.seq}) appears in no audited batch`));
-      continue;
-    }
-    const diffs: string[] = [];
-    if (a.kind !== t.kind) diffs.push(`kind ${t.kind} vs ${a.kind}`);
-    if (t.kind === 'single' || t.kind === 'pending') {
-      if (a.debit !== t.debit || a.credit !== t.credit)
-        diffs.push(`accounts ${t.debit}→${t.credit} vs ${a.debit}→${a.credit}`);
-      if (a.amount !== t.amount) diffs.push(`amount ${t.amount} vs ${a.amount}`);
-      if ((a.code ?? '') !== t.code) diffs.push(`code ${t.code} vs ${a.code ?? ''}`);
-    } else {
-      if (a.pendingId !== (t.pendingId ?? undefined)) diffs.push(`pending ${t.pendingId} vs ${a.pendingId}`);
-      const full = pendingAmount.get(t.pendingId ?? '') ?? 0n;
-      const asked = t.kind === 'void' ? 0n : a.amount === 0n ? full : a.amount;
-      if (asked !== t.amount) diffs.push(`amount ${t.amount} vs ${asked}`);
-    }
-    if (diffs.length)
-      out.push(
-        v('transfer_differs_from_audit', `transfer ${t.id} differs from audit row ${a.auditSeq}: ${diffs.join('; ')}`),
-      );
-  }
-  for (const [id, a] of audited)
-    if (!seen.has(id))
-      out.push(
-        v(
-          'audited_transfer_missing',
-          `audit row ${a.auditSeq} reports transfer ${id} applied, but it is not in the transfer log`,
-        ),
-      );
-  return out;
+  const pendingAmount = new Map<string, bigint>();
+  return {
+    transfer(t: TransferRow): void {
+      if (t.kind === 'pending') pendingAmount.set(t.id, t.amount);
+      const a = audited.get(t.id);
+      if (!a) {
+        out.push(v('transfer_not_audited', `transfer ${t.id} (seq ${t.seq}) appears in no audited batch`));
+        return;
+      }
+      audited.delete(t.id);
+      const diffs: string[] = [];
+      if (a.kind !== t.kind) diffs.push(`kind ${t.kind} vs ${a.kind}`);
+      if (t.kind === 'single' || t.kind === 'pending') {
+        if (a.debit !== t.debit || a.credit !== t.credit)
+          diffs.push(`accounts ${t.debit}→${t.credit} vs ${a.debit}→${a.credit}`);
+        if (a.amount !== t.amount) diffs.push(`amount ${t.amount} vs ${a.amount}`);
+        if ((a.code ?? '') !== t.code) diffs.push(`code ${t.code} vs ${a.code ?? ''}`);
+      } else {
+        if (a.pendingId !== (t.pendingId ?? undefined)) diffs.push(`pending ${t.pendingId} vs ${a.pendingId}`);
+        const full = pendingAmount.get(t.pendingId ?? '') ?? 0n;
+        const asked = t.kind === 'void' ? 0n : a.amount === 0n ? full : a.amount;
+        if (asked !== t.amount) diffs.push(`amount ${t.amount} vs ${asked}`);
+      }
+      if (diffs.length)
+        out.push(
+          v(
+            'transfer_differs_from_audit',
+            `transfer ${t.id} differs from audit row ${a.auditSeq}: ${diffs.join('; ')}`,
+          ),
+        );
+    },
+    finish(): Violation[] {
+      for (const [id, a] of audited)
+        out.push(
+          v(
+            'audited_transfer_missing',
+            `audit row ${a.auditSeq} reports transfer ${id} applied, but it is not in the transfer log`,
+          ),
+        );
+      return out;
+    },
+  };
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The audit log's chain: seq 1, 2, 3…; each row names the previous row's hash; each hash is the one recomputed from its content. */
-export function checkAuditChain(
-  rows: readonly { seq: bigint; prevHash: string; hash: string; recomputed: string }[],
-): Violation[] {
+/** The audit log's chain, fed in seq order: seq 1, 2, 3…; each row names the previous row's hash; each hash is the one recomputed from its content. */
+export function createAuditChainCheck() {
   const out: Violation[] = [];
   let prev = { seq: 0n, hash: GENESIS_HASH };
-  for (const r of rows) {
-    if (r.seq !== prev.seq + 1n) out.push(v('audit_seq_gap', `audit log: row ${r.seq} follows row ${prev.seq}`));
-    if (r.prevHash !== prev.hash)
-      out.push(
-        v(
-          'audit_chain_broken',
-          `audit log: row ${r.seq} names previous hash ${r.prevHash.slice(0, 12)}…, row ${prev.seq} has ${prev.hash.slice(0, 12)}…`,
-        ),
-      );
-    if (r.hash !== r.recomputed)
-      out.push(
-        v(
-          'audit_hash_mismatch',
-          `audit log: row ${r.seq}'s content hashes to ${r.recomputed.slice(0, 12)}…, the row says ${r.hash.slice(0, 12)}…`,
-        ),
-      );
-    prev = { seq: r.seq, hash: r.hash };
-  }
-  return out;
+  let rows = 0;
+  return {
+    row(r: { seq: bigint; prevHash: string; hash: string; recomputed: string }): void {
+      if (r.seq !== prev.seq + 1n) out.push(v('audit_seq_gap', `audit log: row ${r.seq} follows row ${prev.seq}`));
+      if (r.prevHash !== prev.hash)
+        out.push(
+          v(
+            'audit_chain_broken',
+            `audit log: row ${r.seq} names previous hash ${r.prevHash.slice(0, 12)}…, row ${prev.seq} has ${prev.hash.slice(0, 12)}…`,
+          ),
+        );
+      if (r.hash !== r.recomputed)
+        out.push(
+          v(
+            'audit_hash_mismatch',
+            `audit log: row ${r.seq}'s content hashes to ${r.recomputed.slice(0, 12)}…, the row says ${r.hash.slice(0, 12)}…`,
+          ),
+        );
+      prev = { seq: r.seq, hash: r.hash };
+      rows++;
+    },
+    /** The number of rows read, the last one, and what was found. */
+    finish() {
+      return { rows, head: rows ? prev : null, violations: out };
+    },
+  };
 }

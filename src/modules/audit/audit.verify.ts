@@ -4,7 +4,7 @@
  * "fixed" with the database's own function, is still caught by the chain.
  */
 import { createHash } from 'node:crypto';
-import { checkAuditChain, type AuditedTransfer, type Violation } from '../../core/ledger/invariants';
+import { createAuditChainCheck, type AuditedTransfer, type Violation } from '../../core/ledger/invariants';
 import type { TransferKind } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
 import { createAuditRepository, type AuditRowText } from './audit.repository';
@@ -52,28 +52,49 @@ export interface AuditVerification {
 
 /**
  * The chain, and every bulk-filed chunk's Merkle root (issue 20, filings/filing.chunk-verify)
- * recomputed from its filings as they stand — read a chunk at a time as the log is read.
+ * recomputed from its filings as they stand — read a chunk at a time as the log is read. The
+ * audited transfers are kept for ledger verify; `accountIds` (the ledger's accounts, when it has
+ * read them) lets them share the accounts' id strings rather than hold a copy each.
  */
-export async function verifyAuditLog({ db }: { db: Db }): Promise<AuditVerification> {
-  const chain: { seq: bigint; prevHash: string; hash: string; recomputed: string }[] = [];
+export async function verifyAuditLog({
+  db,
+  accountIds,
+}: {
+  db: Db;
+  accountIds?: ReadonlyMap<string, { id: string }>;
+}): Promise<AuditVerification> {
+  const chain = createAuditChainCheck();
   const audited = new Map<string, AuditedTransfer>();
   const chunkViolations: Violation[] = [];
   const amended = await firstAmendments(db);
+  const words = new Map<string, string>();
+  const same = (s: string) => {
+    const account = accountIds?.get(s);
+    if (account) return account.id;
+    let word = words.get(s);
+    if (word === undefined && words.size < 1000) words.set(s, (word = s));
+    return word ?? s;
+  };
   for await (const r of readAuditLog(db)) {
-    chain.push({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, recomputed: auditRowHash(r) });
-    if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited);
+    chain.row({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, recomputed: auditRowHash(r) });
+    if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited, same);
     if (r.action === CHUNK_ACTION) chunkViolations.push(...(await verifyChunk({ db, row: r, amended })));
   }
-  const last = chain.at(-1);
+  const { rows, head, violations } = chain.finish();
   return {
-    rows: chain.length,
-    head: last ? { seq: last.seq.toString(), hash: last.hash } : null,
-    violations: [...checkAuditChain(chain), ...chunkViolations],
+    rows,
+    head: head ? { seq: head.seq.toString(), hash: head.hash } : null,
+    violations: [...violations, ...chunkViolations],
     audited,
   };
 }
 
-function collectAudited(seq: bigint, after: string, into: Map<string, AuditedTransfer>): void {
+function collectAudited(
+  seq: bigint,
+  after: string,
+  into: Map<string, AuditedTransfer>,
+  same: (s: string) => string,
+): void {
   let body: { transfers?: Record<string, unknown>[]; results?: string[] };
   try {
     body = JSON.parse(after);
@@ -84,11 +105,11 @@ function collectAudited(seq: bigint, after: string, into: Map<string, AuditedTra
     if (body.results?.[i] !== 'ok' || typeof t.id !== 'string') return;
     into.set(t.id, {
       id: t.id,
-      kind: ((t.kind as string | undefined) ?? 'single') as TransferKind,
-      ...(typeof t.debit === 'string' ? { debit: t.debit } : {}),
-      ...(typeof t.credit === 'string' ? { credit: t.credit } : {}),
+      kind: same((t.kind as string | undefined) ?? 'single') as TransferKind,
+      ...(typeof t.debit === 'string' ? { debit: same(t.debit) } : {}),
+      ...(typeof t.credit === 'string' ? { credit: same(t.credit) } : {}),
       amount: BigInt((t.amount as string | number | undefined) ?? 0),
-      ...(typeof t.code === 'string' ? { code: t.code } : {}),
+      ...(typeof t.code === 'string' ? { code: same(t.code) } : {}),
       ...(typeof t.pendingId === 'string' ? { pendingId: t.pendingId } : {}),
       auditSeq: seq,
     });

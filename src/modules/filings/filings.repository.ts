@@ -476,21 +476,33 @@ export function filedRecord(r: FilingInsert, e: FilingEventInsert): FiledRecord 
   };
 }
 
-/** The loan book as ledger verify reconciles it: every filed loan's reserved liability (by id, a page at a time) and the registry's funds. */
-export async function readLoanBook({ db }: { db: Db }): Promise<{ loans: LoanReservedRow[]; funds: Set<string> }> {
-  const registered = new Set((await db.select({ id: funds.id }).from(funds)).map((f) => f.id));
-  const loans: LoanReservedRow[] = [];
+/** The funds the registry knows: the loan book ledger verify reconciles is theirs. */
+export async function registeredFundIds({ db }: { db: Db }): Promise<Set<string>> {
+  return new Set((await db.select({ id: funds.id }).from(funds)).map((f) => f.id));
+}
+
+/** The loan book a page at a time: each filing's reserved liability, by filing id (ledger verify). */
+export async function* loanBookPages({
+  db,
+  pageSize,
+}: {
+  db: Db;
+  pageSize: number;
+}): AsyncGenerator<LoanReservedRow[]> {
   let after = '';
   for (;;) {
     const rows = rowsOf(
       await db.execute(
-        sql`select id, fund_id, reserved::text reserved from filings where id > ${after} order by id limit ${LOAN_BOOK_PAGE}`,
+        sql`select id, fund_id, reserved::text reserved from filings where id > ${after} order by id limit ${pageSize}`,
       ),
     );
-    for (const r of rows)
-      loans.push({ filingId: String(r.id), fundId: String(r.fund_id), reserved: BigInt(String(r.reserved)) });
-    if (rows.length < LOAN_BOOK_PAGE) return { loans, funds: registered };
-    after = loans.at(-1)!.filingId;
+    const page = rows.map((r) => ({
+      filingId: String(r.id),
+      fundId: String(r.fund_id),
+      reserved: BigInt(String(r.reserved)),
+    }));
+    if (page.length) yield page;
+    if (rows.length < pageSize) return;
+    after = page.at(-1)!.filingId;
   }
 }
-const LOAN_BOOK_PAGE = 10_000;

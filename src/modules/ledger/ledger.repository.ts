@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { accountId } from '../../core/ledger/fund-operations';
-import type { AccountRow, BalanceRow, TransferRow } from '../../core/ledger/invariants';
+import type { AccountRow, BalanceRowInLog, TransferRow } from '../../core/ledger/invariants';
 import type { TransferKind, TransferRequest } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
 import { anyOfTexts } from '../shared/json-texts';
@@ -188,9 +188,10 @@ export function createLedgerRepository({ db }: { db: Db }) {
 
 export type LedgerRepository = ReturnType<typeof createLedgerRepository>;
 
-// The whole ledger as ledger verify reads it, inside its read-only snapshot.
+// The whole ledger as ledger verify reads it, inside its read-only snapshot, a page at a time: only
+// the accounts are held whole (the replay looks each transfer's accounts up); the transfer log and
+// the balance history are streamed through the checks.
 const big = (x: unknown) => BigInt(x as string);
-const PAGE = 5000;
 
 const totals = (r: Row) => ({
   debitsPending: big(r.dp),
@@ -199,69 +200,107 @@ const totals = (r: Row) => ({
   creditsPosted: big(r.cpo),
 });
 
-/** Every account, by id (ledger verify). */
-export async function readAllAccounts({ db }: { db: Db }): Promise<AccountRow[]> {
-  const rows = rowsOf(
-    await db.execute(sql`select id, ledger, code, flags, fund_id, debits_pending::text dp, debits_posted::text dpo,
-    credits_pending::text cp, credits_posted::text cpo, version::text as version_text from ledger_accounts order by id`),
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    ledger: String(r.ledger),
-    code: String(r.code),
-    flags: Number(r.flags),
-    fundId: (r.fund_id as string | null) ?? null,
-    version: big(r.version_text),
-    ...totals(r),
-  }));
+/** The same text, one string: a million accounts share a few ledgers, codes and funds. */
+function interner() {
+  const seen = new Map<string, string>();
+  return (s: string) => {
+    const had = seen.get(s);
+    if (had !== undefined) return had;
+    seen.set(s, s);
+    return s;
+  };
 }
 
-/** The whole transfer log in seq order, read a page at a time (ledger verify). */
-export async function readAllTransfers({ db }: { db: Db }): Promise<TransferRow[]> {
-  const out: TransferRow[] = [];
+/** Every account, by id (ledger verify). */
+export async function readAllAccounts({
+  db,
+  pageSize,
+}: {
+  db: Db;
+  pageSize: number;
+}): Promise<Map<string, AccountRow>> {
+  const out = new Map<string, AccountRow>();
+  const intern = interner();
+  let after = '';
+  for (;;) {
+    const rows = rowsOf(
+      await db.execute(sql`select id, ledger, code, flags, fund_id, debits_pending::text dp, debits_posted::text dpo,
+      credits_pending::text cp, credits_posted::text cpo, version::text as version_text from ledger_accounts
+      where id > ${after} order by id limit ${pageSize}`),
+    );
+    for (const r of rows) {
+      const id = String(r.id);
+      out.set(id, {
+        id,
+        ledger: intern(String(r.ledger)),
+        code: intern(String(r.code)),
+        flags: Number(r.flags),
+        fundId: r.fund_id === null ? null : intern(String(r.fund_id)),
+        version: big(r.version_text),
+        ...totals(r),
+      });
+      after = id;
+    }
+    if (rows.length < pageSize) return out;
+  }
+}
+
+/** The transfer log in seq order, a page at a time (ledger verify). */
+export async function* transferLogPages({ db, pageSize }: { db: Db; pageSize: number }): AsyncGenerator<TransferRow[]> {
   let after = 0n;
   for (;;) {
     const rows = rowsOf(
       await db.execute(sql`select seq::text seq_text, id, kind, debit_account_id, credit_account_id, amount::text amount, ledger, code, pending_id
-      from ledger_transfers where seq > ${after.toString()}::bigint order by seq limit ${PAGE}`),
+      from ledger_transfers where seq > ${after.toString()}::bigint order by seq limit ${pageSize}`),
     );
-    for (const r of rows) {
-      out.push({
-        seq: big(r.seq_text),
-        id: String(r.id),
-        kind: r.kind as TransferKind,
-        debit: String(r.debit_account_id),
-        credit: String(r.credit_account_id),
-        amount: big(r.amount),
-        ledger: String(r.ledger),
-        code: String(r.code),
-        pendingId: (r.pending_id as string | null) ?? null,
-      });
-    }
-    if (rows.length < PAGE) return out;
-    after = out.at(-1)!.seq;
+    const page: TransferRow[] = rows.map((r) => ({
+      seq: big(r.seq_text),
+      id: String(r.id),
+      kind: r.kind as TransferKind,
+      debit: String(r.debit_account_id),
+      credit: String(r.credit_account_id),
+      amount: big(r.amount),
+      ledger: String(r.ledger),
+      code: String(r.code),
+      pendingId: (r.pending_id as string | null) ?? null,
+    }));
+    if (page.length) yield page;
+    if (rows.length < pageSize) return;
+    after = page.at(-1)!.seq;
   }
 }
 
-/** Every account's balance history, by account and version, a page at a time (ledger verify). */
-export async function readAllBalances({ db }: { db: Db }): Promise<BalanceRow[]> {
-  const out: BalanceRow[] = [];
-  let after: [string, string] = ['', '0'];
-  for (;;) {
-    const rows = rowsOf(
-      await db.execute(sql`select account_id, version::text as version_text, transfer_id, debits_pending::text dp, debits_posted::text dpo,
-      credits_pending::text cp, credits_posted::text cpo from ledger_balances
-      where (account_id, version) > (${after[0]}, ${after[1]}::bigint) order by account_id, version limit ${PAGE}`),
-    );
-    for (const r of rows)
-      out.push({
-        accountId: String(r.account_id),
-        version: big(r.version_text),
-        transferId: String(r.transfer_id),
-        ...totals(r),
-      });
-    if (rows.length < PAGE) return out;
-    const last = out.at(-1)!;
-    after = [last.accountId, last.version.toString()];
+/**
+ * The balance history in the transfer log's order (the seq of the transfer each row names; rows
+ * naming no transfer first), a page at a time through a cursor: one sort in the database, so the
+ * replay compares each row as it reaches that transfer and holds none (ledger verify).
+ */
+export async function* balanceHistoryInLogOrder({
+  db,
+  pageSize,
+}: {
+  db: Db;
+  pageSize: number;
+}): AsyncGenerator<BalanceRowInLog[]> {
+  await db.execute(sql`declare ledger_verify_history no scroll cursor for
+    select b.account_id, b.version::text as version_text, b.transfer_id, t.seq::text as seq_text,
+      b.debits_pending::text dp, b.debits_posted::text dpo, b.credits_pending::text cp, b.credits_posted::text cpo
+    from ledger_balances b left join ledger_transfers t on t.id = b.transfer_id
+    order by t.seq nulls first, b.account_id, b.version`);
+  try {
+    for (;;) {
+      const rows = rowsOf(await db.execute(sql.raw(`fetch forward ${Number(pageSize)} from ledger_verify_history`)));
+      if (rows.length)
+        yield rows.map((r) => ({
+          accountId: String(r.account_id),
+          version: big(r.version_text),
+          transferId: String(r.transfer_id),
+          seq: r.seq_text === null ? null : big(r.seq_text),
+          ...totals(r),
+        }));
+      if (rows.length < pageSize) return;
+    }
+  } finally {
+    await db.execute(sql`close ledger_verify_history`);
   }
 }

@@ -20,6 +20,7 @@ import {
   settleClaim,
   topUp,
 } from '../../core/ledger/fund-operations';
+import { rowsOf } from '../shared/rows';
 import { createLedgerRepository, type LedgerRepository } from './ledger.repository';
 import { applyOperation, openAccounts } from './ledger.usecases';
 import { verifyAudit, verifyLedger } from './ledger.verify';
@@ -119,7 +120,12 @@ afterAll(async () => {
   await database.close();
 });
 
-const codes = async () => [...new Set((await verifyLedger({ db: database.db })).violations.map((v) => v.code))].sort();
+/** The violations' codes; read two rows at a time too (every page boundary crossed), the report is the same. */
+const codes = async () => {
+  const report = await verifyLedger({ db: database.db });
+  expect(await verifyLedger({ db: database.db, pageSize: 2 })).toEqual(report);
+  return [...new Set(report.violations.map((v) => v.code))].sort();
+};
 
 /** Runs `change` with the table's immutability trigger disabled, as a superuser could. */
 async function tamper(table: string, trigger: string, change: string) {
@@ -137,6 +143,7 @@ describe('ledger verify', () => {
     expect(report.ok).toBe(true);
     expect(report.counts.transfers).toBeGreaterThan(10);
     expect(report.checks.map((c) => c.violations.length)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await verifyLedger({ db: database.db, pageSize: 2 })).toEqual(report);
     expect((await verifyAudit({ db: database.db })).ok).toBe(true);
   });
 
@@ -234,6 +241,62 @@ describe('ledger verify', () => {
     expect(await codes()).toEqual(
       expect.arrayContaining(['audit_chain_broken', 'audit_seq_gap', 'transfer_not_audited']),
     );
+  });
+
+  it('catches a balance history row changed, moved to another transfer, or written for an account that keeps none', async () => {
+    const history = async () =>
+      (await verifyLedger({ db: database.db, pageSize: 2 })).violations.filter((v) => v.code.startsWith('history'));
+    const [cash2] = rowsOf(
+      await database.db.execute(
+        sql.raw(`select transfer_id from ledger_balances where account_id = '${F}:cash' and version = 2`),
+      ),
+    );
+    expect(cash2).toBeDefined();
+    expect(await history()).toEqual([]);
+
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `update ledger_balances set debits_posted = debits_posted + 1 where account_id = '${F}:cash' and version = 2`,
+    );
+    expect(await history()).toEqual([
+      { code: 'history_differs_from_replay', message: expect.stringContaining(`${F}:cash version 2`) },
+    ]);
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `update ledger_balances set debits_posted = debits_posted - 1 where account_id = '${F}:cash' and version = 2`,
+    );
+
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `update ledger_balances set transfer_id = 'no-such-transfer' where account_id = '${F}:cash' and version = 2`,
+    );
+    expect((await history()).map((v) => v.message)).toEqual([
+      expect.stringMatching(/fund-a:cash version 2: history names no-such-transfer, which is not in the transfer log/),
+    ]);
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `update ledger_balances set transfer_id = '${cash2!.transfer_id}' where account_id = '${F}:cash' and version = 2`,
+    );
+
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `insert into ledger_balances (account_id, version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+       select '${F}:exposure:f2', 99, transfer_id, 0, 0, 0, 0 from ledger_balances where account_id = '${F}:cash' and version = 1`,
+    );
+    expect((await history()).map((v) => v.message)).toEqual([
+      expect.stringMatching(/fund-a:exposure:f2 keeps no balance history/),
+    ]);
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `delete from ledger_balances where account_id = '${F}:exposure:f2'`,
+    );
+    expect(await history()).toEqual([]);
   });
 
   it('catches account totals and a balance version changed in SQL', async () => {

@@ -1,19 +1,22 @@
 /**
  * `backstop ledger verify` (and POST /api/ledger/verify): reads the ledger and the audit log in one
- * read-only snapshot and runs the pure invariant checks of src/core/ledger/invariants.ts.
+ * read-only snapshot and runs the pure invariant checks of src/core/ledger/invariants.ts. The
+ * accounts and the audited transfers are held; the transfer log, the balance history and the loan
+ * book are read a page at a time and checked as they pass.
  */
 import {
-  checkAgainstAudit,
   checkBalanced,
   checkFundIdentity,
-  checkLoanExposures,
-  checkReplay,
+  createAuditComparison,
+  createLoanExposureCheck,
+  createReplay,
+  type BalanceRowInLog,
   type Violation,
 } from '../../core/ledger/invariants';
 import { verifyAuditLog } from '../audit/audit.verify';
-import { readLoanBook } from '../filings/filings.repository';
+import { loanBookPages, registeredFundIds } from '../filings/filings.repository';
 import type { Db } from '../shared/db';
-import { readAllAccounts, readAllBalances, readAllTransfers } from './ledger.repository';
+import { balanceHistoryInLogOrder, readAllAccounts, transferLogPages } from './ledger.repository';
 
 export interface CheckResult {
   name: string;
@@ -29,49 +32,74 @@ export interface LedgerVerifyReport {
   violations: Violation[];
 }
 
-/** All the checks, on one consistent snapshot. */
-export async function verifyLedger({ db }: { db: Db }): Promise<LedgerVerifyReport> {
+/** All the checks, on one consistent snapshot; `pageSize` rows read at a time (small in tests, to cross pages). */
+export async function verifyLedger({
+  db,
+  pageSize = 5000,
+}: {
+  db: Db;
+  pageSize?: number;
+}): Promise<LedgerVerifyReport> {
   return db.transaction(
     async (tx) => {
-      const accounts = await readAllAccounts({ db: tx });
-      const transfers = await readAllTransfers({ db: tx });
-      const balances = await readAllBalances({ db: tx });
-      const { loans, funds } = await readLoanBook({ db: tx });
-      const audit = await verifyAuditLog({ db: tx });
+      const accounts = await readAllAccounts({ db: tx, pageSize });
+      const audit = await verifyAuditLog({ db: tx, accountIds: accounts });
+      const counts = { accounts: accounts.size, transfers: 0, balances: 0, loans: 0, auditRows: audit.rows };
+
+      const replay = createReplay(accounts);
+      const againstAudit = createAuditComparison(audit.audited);
+      const history = balanceHistoryInLogOrder({ db: tx, pageSize });
+      let waiting: BalanceRowInLog[] = [];
+      let historyDone = false;
+      // The history rows up to `seq` (all when null), once the log has been replayed that far.
+      const compareHistory = async (seq: bigint | null) => {
+        for (;;) {
+          let i = 0;
+          while (i < waiting.length && (seq === null || (waiting[i]!.seq ?? 0n) <= seq)) replay.history(waiting[i++]!);
+          counts.balances += i;
+          waiting = waiting.slice(i);
+          if (waiting.length || historyDone) return;
+          const next = await history.next();
+          if (next.done) historyDone = true;
+          else waiting = next.value;
+        }
+      };
+      for await (const page of transferLogPages({ db: tx, pageSize })) {
+        for (const t of page) {
+          replay.transfer(t);
+          againstAudit.transfer(t);
+        }
+        counts.transfers += page.length;
+        await compareHistory(page.at(-1)!.seq);
+      }
+      await compareHistory(null);
+
+      const loans = createLoanExposureCheck({ accounts, funds: await registeredFundIds({ db: tx }) });
+      for await (const page of loanBookPages({ db: tx, pageSize })) {
+        for (const loan of page) loans.loan(loan);
+        counts.loans += page.length;
+      }
+
+      const rows = [...accounts.values()];
       const checks: CheckResult[] = [
-        { name: 'debits = credits per ledger (pending and posted)', violations: checkBalanced(accounts) },
+        { name: 'debits = credits per ledger (pending and posted)', violations: checkBalanced(rows) },
         {
           name: 'account totals, balance history and limits = replay of the transfer log; pendings resolved at most once',
-          violations: checkReplay({ accounts, transfers, balances }),
+          violations: replay.finish(),
         },
         {
           name: 'capacity + quotas + exposures − shortfall = limit, per fund (R15)',
-          violations: checkFundIdentity(accounts),
+          violations: checkFundIdentity(rows),
         },
         {
           name: 'each filed loan’s reserved liability = its exposure account (the loan book against the ledger)',
-          violations: checkLoanExposures({ loans, accounts, funds }),
+          violations: loans.finish(),
         },
-        {
-          name: 'transfers = what the audited batches applied',
-          violations: checkAgainstAudit({ transfers, audited: audit.audited }),
-        },
+        { name: 'transfers = what the audited batches applied', violations: againstAudit.finish() },
         { name: 'audit log hash chain intact', violations: audit.violations },
       ];
       const violations = checks.flatMap((c) => c.violations);
-      return {
-        ok: violations.length === 0,
-        counts: {
-          accounts: accounts.length,
-          transfers: transfers.length,
-          balances: balances.length,
-          loans: loans.length,
-          auditRows: audit.rows,
-        },
-        auditHead: audit.head,
-        checks,
-        violations,
-      };
+      return { ok: violations.length === 0, counts, auditHead: audit.head, checks, violations };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
