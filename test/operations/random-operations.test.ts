@@ -246,5 +246,22 @@ describe('random operations keep the books (property)', () => {
     expect(BigInt(reserved!.r)).toBe((await ledgerSums(w.db, 'etown')).exposure); // the sums cannot see it
     await move(b!, a!);
     expect((await verifyLedger({ db: w.db })).violations).toEqual([]);
+
+    // the loan row gone (its foreign keys and triggers off, as a superuser could): its exposure account holds liability for no loan
+    const asSuperuser = (statements: string[]) =>
+      w.db.transaction(async (tx) => {
+        await tx.execute(`set local session_replication_role = replica` as never);
+        for (const statement of statements) await tx.execute(statement as never);
+      });
+    await asSuperuser([
+      `create table lost_filing as select * from filings where id = '${a}'`,
+      `delete from filings where id = '${a}'`,
+    ]);
+    const gone = await verifyLedger({ db: w.db, pageSize: 1 });
+    expect(gone.violations).toEqual([
+      { code: 'exposure_without_loan', message: expect.stringContaining(`etown:exposure:${a}`) },
+    ]);
+    await asSuperuser([`insert into filings select * from lost_filing`, `drop table lost_filing`]);
+    expect((await verifyLedger({ db: w.db, pageSize: 1 })).violations).toEqual([]);
   }, 60_000);
 });

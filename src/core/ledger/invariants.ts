@@ -82,58 +82,58 @@ const add = (a: Totals, b: Totals): Totals => ({
 });
 
 /** A filed loan as the loan book holds it: the liability it says the fund has reserved for it (R7b). */
+/** A filed loan as the loan book holds it: the liability it says the fund has reserved for it (R7b). */
 export interface LoanReservedRow {
   filingId: string;
   fundId: string;
   reserved: bigint;
 }
 
+/** An exposure account as the loan check reads it: posted credits − debits, what it holds for its loan. */
+export interface ExposureHeld {
+  id: string;
+  ledger: string;
+  code: string;
+  fundId: string | null;
+  held: bigint;
+}
+
 /**
- * The loan book against the ledger, loan by loan: each filing's `reserved` equals what its exposure
- * account holds (credits − debits, posted), and no exposure account of a registered fund holds
- * liability for a loan the book does not have. The ledger's own checks cannot see a loan whose row
- * and account drift apart (a repayment written to one and not the other): this one does. Accounts
- * of a fund the registry does not know (a ledger run on its own, as its tests do) are outside the
- * loan book. Loans are fed a page at a time; what is held is the set of exposure accounts holding
- * something that no loan has named yet.
+ * The loan book against the ledger, loan by loan (R7b): each filing's `reserved` equals what its
+ * exposure account holds, and no exposure account of a registered fund holds liability for a loan
+ * the book does not have. The ledger's own checks cannot see a loan whose row and account drift
+ * apart (a repayment written to one and not the other): this one does. Accounts of a fund the
+ * registry does not know (a ledger run on its own, as its tests do) are outside the loan book.
  */
-export function createLoanExposureCheck({
-  accounts,
-  funds,
-}: {
-  accounts: ReadonlyMap<string, AccountRow>;
-  funds: ReadonlySet<string>;
-}) {
-  const isExposure = (a: AccountRow | undefined): a is AccountRow =>
-    !!a && a.code === 'exposure' && a.ledger === 'liability' && !!a.fundId && funds.has(a.fundId);
-  const unclaimed = new Set<string>();
-  for (const a of accounts.values()) if (isExposure(a) && a.creditsPosted !== a.debitsPosted) unclaimed.add(a.id);
-  const out: Violation[] = [];
-  return {
-    loan(loan: LoanReservedRow): void {
-      const id = accountId.exposure(loan.fundId, loan.filingId);
-      const found = accounts.get(id);
-      const a = isExposure(found) ? found : undefined;
-      unclaimed.delete(id);
-      const held = a ? a.creditsPosted - a.debitsPosted : 0n;
-      if (held !== loan.reserved)
-        out.push(
-          v(
-            'loan_exposure_differs',
-            `filing ${loan.filingId}: reserved ${loan.reserved} ≠ its exposure account ${a ? held : '(none)'}`,
-          ),
-        );
-    },
-    finish(): Violation[] {
-      for (const id of unclaimed) {
-        const a = accounts.get(id)!;
-        out.push(
-          v('exposure_without_loan', `account ${a.id} holds ${a.creditsPosted - a.debitsPosted} for no filed loan`),
-        );
-      }
-      return out;
-    },
-  };
+export function isLoanExposure(a: ExposureHeld, funds: ReadonlySet<string>): boolean {
+  return a.code === 'exposure' && a.ledger === 'liability' && !!a.fundId && funds.has(a.fundId);
+}
+
+/** The loan's side: its exposure account (undefined when there is none, or it is not one). */
+export function checkLoanExposure(
+  loan: LoanReservedRow,
+  account: ExposureHeld | undefined,
+  funds: ReadonlySet<string>,
+): Violation | undefined {
+  const a = account && isLoanExposure(account, funds) ? account : undefined;
+  const held = a?.held ?? 0n;
+  if (held === loan.reserved) return undefined;
+  return v(
+    'loan_exposure_differs',
+    `filing ${loan.filingId}: reserved ${loan.reserved} ≠ its exposure account ${a ? held : '(none)'}`,
+  );
+}
+
+/** The account's side: the filing an exposure account is named for (`<fund>:exposure:<filing>`). */
+export function filingOfExposure(a: { id: string; fundId: string | null }): string | undefined {
+  const prefix = accountId.exposure(a.fundId ?? '', '');
+  return a.fundId && a.id.startsWith(prefix) ? a.id.slice(prefix.length) : undefined;
+}
+
+/** An exposure account holding liability whose filing is not in the book, or is another fund's. */
+export function checkExposureHasLoan(a: ExposureHeld, filing: { fundId: string } | undefined): Violation | undefined {
+  if (a.held === 0n || (filing && filing.fundId === a.fundId)) return undefined;
+  return v('exposure_without_loan', `account ${a.id} holds ${a.held} for no filed loan`);
 }
 
 /** The limit flags, on one set of totals: undefined when within them. */
@@ -145,87 +145,117 @@ export function crossedLimit(flags: number, t: Totals): string | undefined {
   return undefined;
 }
 
-/** Debits = credits per ledger, pending and posted. */
-export function checkBalanced(accounts: readonly AccountRow[]): Violation[] {
+/** Debits = credits per ledger, pending and posted: fed every account, checked at the end. */
+export function createLedgerBalanceCheck() {
   const per = new Map<string, Totals>();
-  for (const a of accounts) per.set(a.ledger, add(per.get(a.ledger) ?? zeroTotals(), a));
-  const out: Violation[] = [];
-  for (const [ledger, t] of per) {
-    if (t.debitsPending !== t.creditsPending)
-      out.push(
-        v(
-          'ledger_unbalanced',
-          `ledger ${ledger}: pending debits ${t.debitsPending} ≠ pending credits ${t.creditsPending}`,
-        ),
-      );
-    if (t.debitsPosted !== t.creditsPosted)
-      out.push(
-        v('ledger_unbalanced', `ledger ${ledger}: posted debits ${t.debitsPosted} ≠ posted credits ${t.creditsPosted}`),
-      );
-  }
-  return out;
-}
-
-/** An account's totals and version as the replay has them so far. */
-interface ReplayState {
-  totals: Totals;
-  count: number;
-}
-
-/** A balance history row with the seq of the transfer it names (null: no such transfer in the log). */
-export interface BalanceRowInLog extends BalanceRow {
-  seq: bigint | null;
+  return {
+    account(a: AccountRow): void {
+      per.set(a.ledger, add(per.get(a.ledger) ?? zeroTotals(), a));
+    },
+    finish(): Violation[] {
+      const out: Violation[] = [];
+      for (const [ledger, t] of per) {
+        if (t.debitsPending !== t.creditsPending)
+          out.push(
+            v(
+              'ledger_unbalanced',
+              `ledger ${ledger}: pending debits ${t.debitsPending} ≠ pending credits ${t.creditsPending}`,
+            ),
+          );
+        if (t.debitsPosted !== t.creditsPosted)
+          out.push(
+            v(
+              'ledger_unbalanced',
+              `ledger ${ledger}: posted debits ${t.debitsPosted} ≠ posted credits ${t.creditsPosted}`,
+            ),
+          );
+      }
+      return out;
+    },
+  };
 }
 
 /**
- * Replays the transfer log, fed in seq order, and holds the accounts' totals and balance history to
- * it; checks each transfer's shape, that a pending resolves at most once, and that no limit is
- * crossed now or at any version. The history is fed in the log's order too (each row with its
- * transfer's seq, after that transfer), so it is compared as it is read: what is held is one state
- * per account and the pendings, never the log or the history.
+ * Per fund, the liability ledger's closed loop (R15): what the limit account gave out equals what
+ * sits in capacity, bank quotas and loan exposures, less what it was lowered past them (the
+ * shortfall, debit-normal, so it counts as held with its sign) — posted, and pending. Fed every
+ * account, checked at the end.
  */
-export function createReplay(accounts: ReadonlyMap<string, AccountRow>) {
-  const out: Violation[] = [];
-  const replay = new Map<string, ReplayState>();
-  const pendings = new Map<string, { debit: string; credit: string; amount: bigint }>();
-  const resolvedBy = new Map<string, string>();
-  // The history steps replayed but not yet met by their rows: one transfer's worth, or a page's.
-  let expected: { seq: bigint; accountId: string; transferId: string; version: number; totals: Totals; met?: true }[] =
-    [];
-  let head = 0;
-  let lastSeq = 0n;
-  const reported = new Set<string>();
-  const historyProblem = (accountId: string, code: ViolationCode, message: string) => {
-    if (reported.has(accountId)) return;
-    reported.add(accountId);
-    out.push(v(code, message));
+export function createFundIdentityCheck() {
+  const funds = new Map<string, { limit: Totals; held: Totals; hasLimit: boolean }>();
+  const HELD = new Set(['capacity', 'quota', 'exposure', 'limit-shortfall']);
+  return {
+    account(a: AccountRow): void {
+      if (a.ledger !== 'liability' || !a.fundId || (a.code !== 'limit' && !HELD.has(a.code))) return;
+      const f = funds.get(a.fundId) ?? { limit: zeroTotals(), held: zeroTotals(), hasLimit: false };
+      if (a.code === 'limit') {
+        f.limit = add(f.limit, a);
+        f.hasLimit = true;
+      } else f.held = add(f.held, a);
+      funds.set(a.fundId, f);
+    },
+    finish(): Violation[] {
+      const out: Violation[] = [];
+      for (const [fundId, f] of funds) {
+        if (!f.hasLimit) continue;
+        const limitPosted = f.limit.debitsPosted - f.limit.creditsPosted;
+        const heldPosted = f.held.creditsPosted - f.held.debitsPosted;
+        if (limitPosted !== heldPosted)
+          out.push(
+            v(
+              'fund_identity_broken',
+              `fund ${fundId}: limit ${limitPosted} ≠ capacity + quotas + exposures − shortfall ${heldPosted} (posted)`,
+            ),
+          );
+        const limitPending = f.limit.debitsPending - f.limit.creditsPending;
+        const heldPending = f.held.creditsPending - f.held.debitsPending;
+        if (limitPending !== heldPending)
+          out.push(
+            v(
+              'fund_identity_broken',
+              `fund ${fundId}: limit ${limitPending} ≠ capacity + quotas + exposures − shortfall ${heldPending} (pending)`,
+            ),
+          );
+      }
+      return out;
+    },
   };
-  const missing = (s: (typeof expected)[number]) =>
-    historyProblem(
-      s.accountId,
-      'history_gap',
-      `account ${s.accountId}: balance history has nothing where version ${s.version} (${s.transferId}) belongs`,
-    );
+}
 
-  function transfer(t: TransferRow): void {
-    lastSeq = t.seq;
-    const d = accounts.get(t.debit);
-    const c = accounts.get(t.credit);
-    const bad = (why: string) => out.push(v('transfer_invalid', `transfer ${t.id} (seq ${t.seq}): ${why}`));
-    if (!d || !c) {
-      bad('an account does not exist');
-      return;
-    }
-    if (t.debit === t.credit) bad('debit and credit are the same account');
-    if (d.ledger !== c.ledger || d.ledger !== t.ledger)
-      bad(`ledger ${t.ledger} does not match its accounts (${d.ledger}, ${c.ledger})`);
-    let pendingAmount = 0n;
-    if (t.kind === 'single' || t.kind === 'pending') {
-      if (t.amount <= 0n) bad(`amount ${t.amount} is not positive`);
-      if (t.pendingId !== null) bad('a single or pending transfer names a pending transfer');
-      if (t.kind === 'pending') pendings.set(t.id, { debit: t.debit, credit: t.credit, amount: t.amount });
-    } else {
-      const p = t.pendingId === null ? undefined : pendings.get(t.pendingId);
+/**
+ * A transfer as the log holds it, with what the database holds of its accounts (their ledgers;
+ * null: no such account) and of the transfer named as its pending (null: none).
+ */
+export interface TransferInLog extends TransferRow {
+  debitLedger: string | null;
+  creditLedger: string | null;
+  pending: { seq: bigint; kind: TransferKind; debit: string; credit: string; amount: bigint } | null;
+}
+
+/**
+ * Each transfer's shape, fed in seq order: its accounts exist and share its ledger, amounts are
+ * positive, a post or void resolves an earlier pending transfer with the same accounts, once, and
+ * posts no more than it. What is held: which pendings were resolved, and by what.
+ */
+export function createTransferShapeCheck() {
+  const out: Violation[] = [];
+  const resolvedBy = new Map<string, string>();
+  return {
+    transfer(t: TransferInLog): void {
+      const bad = (why: string) => out.push(v('transfer_invalid', `transfer ${t.id} (seq ${t.seq}): ${why}`));
+      if (t.debitLedger === null || t.creditLedger === null) {
+        bad('an account does not exist');
+        return;
+      }
+      if (t.debit === t.credit) bad('debit and credit are the same account');
+      if (t.debitLedger !== t.creditLedger || t.debitLedger !== t.ledger)
+        bad(`ledger ${t.ledger} does not match its accounts (${t.debitLedger}, ${t.creditLedger})`);
+      if (t.kind === 'single' || t.kind === 'pending') {
+        if (t.amount <= 0n) bad(`amount ${t.amount} is not positive`);
+        if (t.pendingId !== null) bad('a single or pending transfer names a pending transfer');
+        return;
+      }
+      const p = t.pending?.kind === 'pending' && t.pending.seq < t.seq ? t.pending : undefined;
       if (!p || t.pendingId === null) {
         bad(`resolves ${t.pendingId ?? 'nothing'}, which is not an earlier pending transfer`);
         return;
@@ -240,204 +270,159 @@ export function createReplay(accounts: ReadonlyMap<string, AccountRow>) {
       if (t.kind === 'void' && t.amount !== 0n) bad(`a void carries amount ${t.amount}`);
       if (t.kind === 'post' && (t.amount <= 0n || t.amount > p.amount))
         bad(`posts ${t.amount} of a pending ${p.amount}`);
-      pendingAmount = p.amount;
-    }
-    for (const [side, account] of [
-      ['debit', d],
-      ['credit', c],
-    ] as const) {
-      let r = replay.get(account.id);
-      if (!r) replay.set(account.id, (r = { totals: zeroTotals(), count: 0 }));
-      r.totals = add(r.totals, effect(t, side, pendingAmount));
-      r.count++;
-      if (account.flags & HISTORY)
-        expected.push({ seq: t.seq, accountId: account.id, transferId: t.id, version: r.count, totals: r.totals });
-    }
+    },
+    finish: (): Violation[] => out,
+  };
+}
+
+/**
+ * One step of an account's replay: the account, and one side of a transfer that moved it (null for
+ * an account never moved), with the amount of the pending it resolves (null: none) and the balance
+ * version written for it on this account (null: none).
+ */
+export interface AccountStep {
+  account: AccountRow;
+  leg: {
+    transferId: string;
+    side: 'debit' | 'credit';
+    kind: TransferKind;
+    amount: bigint;
+    pendingAmount: bigint | null;
+    version: HistoryVersion | null;
+  } | null;
+}
+
+export type HistoryVersion = Totals & { version: bigint };
+
+/**
+ * Replays the transfer log account by account: fed each account's steps together, in seq order,
+ * it holds the account's totals and balance history to them and checks that no limit is crossed
+ * now or at any version. What is held is the one account being replayed.
+ */
+export function createAccountReplay() {
+  const out: Violation[] = [];
+  let current: { a: AccountRow; totals: Totals; count: number; reported: boolean; lastLeg: string } | null = null;
+  const problem = (code: ViolationCode, message: string) => {
+    if (current!.reported) return;
+    current!.reported = true;
+    out.push(v(code, message));
+  };
+
+  function close(): void {
+    if (!current) return;
+    const { a, totals, count } = current;
+    if (!sameTotals(a, totals) || a.version !== BigInt(count))
+      out.push(
+        v(
+          'account_totals_differ_from_replay',
+          `account ${a.id}: stored ${fmt(a)} version ${a.version}, the transfer log gives ${fmt(totals)} version ${count}`,
+        ),
+      );
+    const crossed = crossedLimit(a.flags, a);
+    if (crossed) out.push(v('limit_crossed', `account ${a.id}: ${crossed} (${fmt(a)})`));
+    current = null;
   }
 
-  /** The next history row, in the order (transfer seq, account); only after its transfer was replayed. */
-  function history(row: BalanceRowInLog): void {
-    const a = accounts.get(row.accountId);
-    if (row.seq === null || row.seq > lastSeq) {
-      historyProblem(
-        row.accountId,
+  function step({ account: a, leg }: AccountStep): void {
+    if (current?.a.id !== a.id) {
+      close();
+      current = { a, totals: zeroTotals(), count: 0, reported: false, lastLeg: '' };
+    }
+    if (!leg) return;
+    const key = `${leg.transferId}\u0000${leg.side}`;
+    if (key === current.lastLeg) {
+      problem(
         'history_differs_from_replay',
-        `account ${row.accountId} version ${row.version}: history names ${row.transferId}, which is not in the transfer log`,
+        `account ${a.id}: balance history has two versions for ${leg.transferId} (one is version ${leg.version?.version})`,
       );
       return;
     }
-    for (; head < expected.length && expected[head]!.seq < row.seq; head++)
-      if (!expected[head]!.met) missing(expected[head]!);
-    if (head > 4096) {
-      expected = expected.slice(head);
-      head = 0;
-    }
-    let step: (typeof expected)[number] | undefined;
-    for (let i = head; i < expected.length && expected[i]!.seq === row.seq && !step; i++)
-      if (expected[i]!.accountId === row.accountId && !expected[i]!.met) step = expected[i];
-    if (!a) {
-      historyProblem(row.accountId, 'history_gap', `balance history for unknown account ${row.accountId}`);
-      return;
-    }
+    current.lastLeg = key;
+    current.totals = add(current.totals, effect(leg, leg.side, leg.pendingAmount ?? 0n));
+    current.count++;
+    const row = leg.version;
     if (!(a.flags & HISTORY)) {
-      historyProblem(
-        a.id,
-        'history_differs_from_replay',
-        `account ${a.id} keeps no balance history (no history flag) but has history rows (version ${row.version})`,
-      );
+      if (row)
+        problem(
+          'history_differs_from_replay',
+          `account ${a.id} keeps no balance history (no history flag) but has history rows (version ${row.version})`,
+        );
       return;
     }
-    if (!step) {
-      historyProblem(
-        a.id,
-        'history_differs_from_replay',
-        `account ${a.id} version ${row.version}: history says ${row.transferId} ${fmt(row)}, the transfer log gives no such step`,
-      );
-      return;
-    }
-    step.met = true;
-    if (row.version !== BigInt(step.version))
-      historyProblem(
-        a.id,
+    if (!row || row.version !== BigInt(current.count))
+      problem(
         'history_gap',
-        `account ${a.id}: balance history has version ${row.version} where version ${step.version} (${step.transferId}) belongs`,
+        `account ${a.id}: balance history has ${row ? `version ${row.version}` : 'nothing'} where version ${current.count} (${leg.transferId}) belongs`,
       );
-    else if (!sameTotals(row, step.totals))
-      historyProblem(
-        a.id,
+    else if (!sameTotals(row, current.totals))
+      problem(
         'history_differs_from_replay',
-        `account ${a.id} version ${row.version}: history says ${row.transferId} ${fmt(row)}, the transfer log gives ${step.transferId} ${fmt(step.totals)}`,
+        `account ${a.id} version ${row.version}: history says ${leg.transferId} ${fmt(row)}, the transfer log gives ${fmt(current.totals)}`,
       );
     else {
       const crossedThen = crossedLimit(a.flags, row);
       if (crossedThen)
-        historyProblem(
-          a.id,
-          'limit_crossed',
-          `account ${a.id} at version ${row.version} (${row.transferId}): ${crossedThen}`,
-        );
+        problem('limit_crossed', `account ${a.id} at version ${row.version} (${leg.transferId}): ${crossedThen}`);
     }
   }
 
-  /** After the whole log and history: each account's stored totals, version and limits against the replay. */
-  function finish(): Violation[] {
-    for (const s of expected.slice(head)) if (!s.met) missing(s);
-    expected = [];
-    head = 0;
-    for (const a of accounts.values()) {
-      const r = replay.get(a.id) ?? { totals: zeroTotals(), count: 0 };
-      if (!sameTotals(a, r.totals) || a.version !== BigInt(r.count))
-        out.push(
-          v(
-            'account_totals_differ_from_replay',
-            `account ${a.id}: stored ${fmt(a)} version ${a.version}, the transfer log gives ${fmt(r.totals)} version ${r.count}`,
-          ),
-        );
-      const crossed = crossedLimit(a.flags, a);
-      if (crossed) out.push(v('limit_crossed', `account ${a.id}: ${crossed} (${fmt(a)})`));
-    }
-    return out;
+  /** A history row that no step of its account names (its transfer is not in the log, or does not move that account). */
+  function strayHistory(row: { accountId: string; version: bigint; transferId: string; accountExists: boolean }): void {
+    out.push(
+      row.accountExists
+        ? v(
+            'history_differs_from_replay',
+            `account ${row.accountId} version ${row.version}: history names ${row.transferId}, which is not a transfer of this account in the log`,
+          )
+        : v('history_gap', `balance history for unknown account ${row.accountId}`),
+    );
   }
 
-  return { transfer, history, finish };
-}
-
-/**
- * Per fund, the liability ledger's closed loop: what the limit account gave out equals what sits
- * in capacity, bank quotas and loan exposures, less what it was lowered past them (R15's
- * shortfall, debit-normal, so it counts as held with its sign) — posted, and pending.
- */
-export function checkFundIdentity(accounts: readonly AccountRow[]): Violation[] {
-  const funds = new Map<string, { limit: Totals; held: Totals; hasLimit: boolean }>();
-  for (const a of accounts) {
-    if (
-      a.ledger !== 'liability' ||
-      !a.fundId ||
-      !['limit', 'capacity', 'quota', 'exposure', 'limit-shortfall'].includes(a.code)
-    )
-      continue;
-    const f = funds.get(a.fundId) ?? { limit: zeroTotals(), held: zeroTotals(), hasLimit: false };
-    if (a.code === 'limit') {
-      f.limit = add(f.limit, a);
-      f.hasLimit = true;
-    } else f.held = add(f.held, a);
-    funds.set(a.fundId, f);
-  }
-  const out: Violation[] = [];
-  for (const [fundId, f] of funds) {
-    if (!f.hasLimit) continue;
-    const limitPosted = f.limit.debitsPosted - f.limit.creditsPosted;
-    const heldPosted = f.held.creditsPosted - f.held.debitsPosted;
-    if (limitPosted !== heldPosted)
-      out.push(
-        v(
-          'fund_identity_broken',
-          `fund ${fundId}: limit ${limitPosted} ≠ capacity + quotas + exposures − shortfall ${heldPosted} (posted)`,
-        ),
-      );
-    const limitPending = f.limit.debitsPending - f.limit.creditsPending;
-    const heldPending = f.held.creditsPending - f.held.debitsPending;
-    if (limitPending !== heldPending)
-      out.push(
-        v(
-          'fund_identity_broken',
-          `fund ${fundId}: limit ${limitPending} ≠ capacity + quotas + exposures − shortfall ${heldPending} (pending)`,
-        ),
-      );
-  }
-  return out;
-}
-
-/**
- * Every stored transfer is one an audited batch reported as applied, with the content it asked
- * for; and the reverse. Fed the transfer log in seq order; each audited transfer met is let go, so
- * what is left at the end is what the log lacks.
- */
-export function createAuditComparison(audited: Map<string, AuditedTransfer>) {
-  const out: Violation[] = [];
-  const pendingAmount = new Map<string, bigint>();
   return {
-    transfer(t: TransferRow): void {
-      if (t.kind === 'pending') pendingAmount.set(t.id, t.amount);
-      const a = audited.get(t.id);
-      if (!a) {
-        out.push(v('transfer_not_audited', `transfer ${t.id} (seq ${t.seq}) appears in no audited batch`));
-        return;
-      }
-      audited.delete(t.id);
-      const diffs: string[] = [];
-      if (a.kind !== t.kind) diffs.push(`kind ${t.kind} vs ${a.kind}`);
-      if (t.kind === 'single' || t.kind === 'pending') {
-        if (a.debit !== t.debit || a.credit !== t.credit)
-          diffs.push(`accounts ${t.debit}→${t.credit} vs ${a.debit}→${a.credit}`);
-        if (a.amount !== t.amount) diffs.push(`amount ${t.amount} vs ${a.amount}`);
-        if ((a.code ?? '') !== t.code) diffs.push(`code ${t.code} vs ${a.code ?? ''}`);
-      } else {
-        if (a.pendingId !== (t.pendingId ?? undefined)) diffs.push(`pending ${t.pendingId} vs ${a.pendingId}`);
-        const full = pendingAmount.get(t.pendingId ?? '') ?? 0n;
-        const asked = t.kind === 'void' ? 0n : a.amount === 0n ? full : a.amount;
-        if (asked !== t.amount) diffs.push(`amount ${t.amount} vs ${asked}`);
-      }
-      if (diffs.length)
-        out.push(
-          v(
-            'transfer_differs_from_audit',
-            `transfer ${t.id} differs from audit row ${a.auditSeq}: ${diffs.join('; ')}`,
-          ),
-        );
-    },
+    step,
+    strayHistory,
     finish(): Violation[] {
-      for (const [id, a] of audited)
-        out.push(
-          v(
-            'audited_transfer_missing',
-            `audit row ${a.auditSeq} reports transfer ${id} applied, but it is not in the transfer log`,
-          ),
-        );
+      close();
       return out;
     },
   };
 }
+
+/** A stored transfer as the audit comparison reads it, with the amount of the pending it resolves. */
+export interface StoredTransfer extends TransferRow {
+  pendingAmount: bigint | null;
+}
+
+/** One transfer an audited batch reported as applied, against the one stored under its id (undefined: none). */
+export function checkAgainstAudit(a: AuditedTransfer, t: StoredTransfer | undefined): Violation | undefined {
+  if (!t)
+    return v(
+      'audited_transfer_missing',
+      `audit row ${a.auditSeq} reports transfer ${a.id} applied, but it is not in the transfer log`,
+    );
+  const diffs: string[] = [];
+  if (a.kind !== t.kind) diffs.push(`kind ${t.kind} vs ${a.kind}`);
+  if (t.kind === 'single' || t.kind === 'pending') {
+    if (a.debit !== t.debit || a.credit !== t.credit)
+      diffs.push(`accounts ${t.debit}→${t.credit} vs ${a.debit}→${a.credit}`);
+    if (a.amount !== t.amount) diffs.push(`amount ${t.amount} vs ${a.amount}`);
+    if ((a.code ?? '') !== t.code) diffs.push(`code ${t.code} vs ${a.code ?? ''}`);
+  } else {
+    if (a.pendingId !== (t.pendingId ?? undefined)) diffs.push(`pending ${t.pendingId} vs ${a.pendingId}`);
+    const asked = t.kind === 'void' ? 0n : a.amount === 0n ? (t.pendingAmount ?? 0n) : a.amount;
+    if (asked !== t.amount) diffs.push(`amount ${t.amount} vs ${asked}`);
+  }
+  if (!diffs.length) return undefined;
+  return v('transfer_differs_from_audit', `transfer ${t.id} differs from audit row ${a.auditSeq}: ${diffs.join('; ')}`);
+}
+
+/** A stored transfer that no audited batch reports as applied. */
+export const notAudited = (t: { id: string; seq: bigint }): Violation =>
+  v('transfer_not_audited', `transfer ${t.id} (seq ${t.seq}) appears in no audited batch`);
+
+/** A transfer two audited batches both report as applied (it can be created once). */
+export const auditedTwice = (id: string, seqs: readonly bigint[]): Violation =>
+  v('transfer_differs_from_audit', `transfer ${id} is reported applied by audit rows ${seqs.join(' and ')}`);
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -46,38 +46,27 @@ export interface AuditVerification {
   rows: number;
   head: { seq: string; hash: string } | null;
   violations: Violation[];
-  /** Transfers that ledger batches reported as applied, by id, as the batch asked for them. */
-  audited: Map<string, AuditedTransfer>;
 }
 
 /**
  * The chain, and every bulk-filed chunk's Merkle root (issue 20, filings/filing.chunk-verify)
- * recomputed from its filings as they stand — read a chunk at a time as the log is read. The
- * audited transfers are kept for ledger verify; `accountIds` (the ledger's accounts, when it has
- * read them) lets them share the accounts' id strings rather than hold a copy each.
+ * recomputed from its filings as they stand — read a chunk at a time as the log is read. Each
+ * ledger batch's applied transfers go to `ledgerBatch` as read (ledger verify compares them with
+ * the transfer log); nothing of the log is held.
  */
 export async function verifyAuditLog({
   db,
-  accountIds,
+  ledgerBatch,
 }: {
   db: Db;
-  accountIds?: ReadonlyMap<string, { id: string }>;
+  ledgerBatch?: (applied: AuditedTransfer[]) => Promise<void>;
 }): Promise<AuditVerification> {
   const chain = createAuditChainCheck();
-  const audited = new Map<string, AuditedTransfer>();
   const chunkViolations: Violation[] = [];
   const amended = await firstAmendments(db);
-  const words = new Map<string, string>();
-  const same = (s: string) => {
-    const account = accountIds?.get(s);
-    if (account) return account.id;
-    let word = words.get(s);
-    if (word === undefined && words.size < 1000) words.set(s, (word = s));
-    return word ?? s;
-  };
   for await (const r of readAuditLog(db)) {
     chain.row({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, recomputed: auditRowHash(r) });
-    if (r.action === 'ledger.batch' && r.after) collectAudited(r.seq, r.after, audited, same);
+    if (ledgerBatch && r.action === 'ledger.batch' && r.after) await ledgerBatch(appliedTransfers(r.seq, r.after));
     if (r.action === CHUNK_ACTION) chunkViolations.push(...(await verifyChunk({ db, row: r, amended })));
   }
   const { rows, head, violations } = chain.finish();
@@ -85,33 +74,36 @@ export async function verifyAuditLog({
     rows,
     head: head ? { seq: head.seq.toString(), hash: head.hash } : null,
     violations: [...violations, ...chunkViolations],
-    audited,
   };
 }
 
-function collectAudited(
-  seq: bigint,
-  after: string,
-  into: Map<string, AuditedTransfer>,
-  same: (s: string) => string,
-): void {
+/** Every transfer the ledger batches of the log report as applied, batch by batch. */
+export async function* auditedTransfers(db: Db): AsyncGenerator<AuditedTransfer[]> {
+  for await (const r of readAuditLog(db))
+    if (r.action === 'ledger.batch' && r.after) yield appliedTransfers(r.seq, r.after);
+}
+
+/** A ledger batch's audit row: the transfers it reports applied ('ok'), as the batch asked for them. */
+function appliedTransfers(seq: bigint, after: string): AuditedTransfer[] {
   let body: { transfers?: Record<string, unknown>[]; results?: string[] };
   try {
     body = JSON.parse(after);
   } catch {
-    return;
+    return [];
   }
+  const out: AuditedTransfer[] = [];
   (body.transfers ?? []).forEach((t, i) => {
     if (body.results?.[i] !== 'ok' || typeof t.id !== 'string') return;
-    into.set(t.id, {
+    out.push({
       id: t.id,
-      kind: same((t.kind as string | undefined) ?? 'single') as TransferKind,
-      ...(typeof t.debit === 'string' ? { debit: same(t.debit) } : {}),
-      ...(typeof t.credit === 'string' ? { credit: same(t.credit) } : {}),
+      kind: ((t.kind as string | undefined) ?? 'single') as TransferKind,
+      ...(typeof t.debit === 'string' ? { debit: t.debit } : {}),
+      ...(typeof t.credit === 'string' ? { credit: t.credit } : {}),
       amount: BigInt((t.amount as string | number | undefined) ?? 0),
-      ...(typeof t.code === 'string' ? { code: same(t.code) } : {}),
+      ...(typeof t.code === 'string' ? { code: t.code } : {}),
       ...(typeof t.pendingId === 'string' ? { pendingId: t.pendingId } : {}),
       auditSeq: seq,
     });
   });
+  return out;
 }

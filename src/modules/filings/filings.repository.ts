@@ -481,6 +481,13 @@ export async function registeredFundIds({ db }: { db: Db }): Promise<Set<string>
   return new Set((await db.select({ id: funds.id }).from(funds)).map((f) => f.id));
 }
 
+/** These filings' funds, by filing id (ledger verify: an exposure account's loan). */
+export async function fundsOfFilings({ db, ids }: { db: Db; ids: string[] }): Promise<Map<string, { fundId: string }>> {
+  if (!ids.length) return new Map();
+  const rows = rowsOf(await db.execute(sql`select id, fund_id from filings where id = ${anyOfTexts(ids)}`));
+  return new Map(rows.map((r) => [String(r.id), { fundId: String(r.fund_id) }]));
+}
+
 /** The loan book a page at a time: each filing's reserved liability, by filing id (ledger verify). */
 export async function* loanBookPages({
   db,

@@ -5,7 +5,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { accountId } from '../../core/ledger/fund-operations';
-import type { AccountRow, BalanceRowInLog, TransferRow } from '../../core/ledger/invariants';
+import type {
+  AccountRow,
+  AccountStep,
+  ExposureHeld,
+  StoredTransfer,
+  TransferInLog,
+  TransferRow,
+} from '../../core/ledger/invariants';
 import type { TransferKind, TransferRequest } from '../../core/ledger/model';
 import type { Db } from '../shared/db';
 import { anyOfTexts } from '../shared/json-texts';
@@ -188,81 +195,64 @@ export function createLedgerRepository({ db }: { db: Db }) {
 
 export type LedgerRepository = ReturnType<typeof createLedgerRepository>;
 
-// The whole ledger as ledger verify reads it, inside its read-only snapshot, a page at a time: only
-// the accounts are held whole (the replay looks each transfer's accounts up); the transfer log and
-// the balance history are streamed through the checks.
+// The whole ledger as ledger verify reads it, inside its read-only snapshot, a page at a time: the
+// checks hold no more than a page, an account and what they found (ledger.verify.ts).
 const big = (x: unknown) => BigInt(x as string);
+const bigOrNull = (x: unknown) => (x === null || x === undefined ? null : BigInt(x as string));
 
-const totals = (r: Row) => ({
-  debitsPending: big(r.dp),
-  debitsPosted: big(r.dpo),
-  creditsPending: big(r.cp),
-  creditsPosted: big(r.cpo),
+const totals = (r: Row, p = '') => ({
+  debitsPending: big(r[`${p}dp`]),
+  debitsPosted: big(r[`${p}dpo`]),
+  creditsPending: big(r[`${p}cp`]),
+  creditsPosted: big(r[`${p}cpo`]),
 });
 
-/** The same text, one string: a million accounts share a few ledgers, codes and funds. */
-function interner() {
-  const seen = new Map<string, string>();
-  return (s: string) => {
-    const had = seen.get(s);
-    if (had !== undefined) return had;
-    seen.set(s, s);
-    return s;
-  };
-}
+const transferRow = (r: Row): TransferRow => ({
+  seq: big(r.seq_text),
+  id: String(r.id),
+  kind: r.kind as TransferKind,
+  debit: String(r.debit_account_id),
+  credit: String(r.credit_account_id),
+  amount: big(r.amount),
+  ledger: String(r.ledger),
+  code: String(r.code),
+  pendingId: (r.pending_id as string | null) ?? null,
+});
 
-/** Every account, by id (ledger verify). */
-export async function readAllAccounts({
+/** The transfer log in seq order, each with its accounts' ledgers and the transfer it names as pending. */
+export async function* transferLogPages({
   db,
   pageSize,
 }: {
   db: Db;
   pageSize: number;
-}): Promise<Map<string, AccountRow>> {
-  const out = new Map<string, AccountRow>();
-  const intern = interner();
-  let after = '';
-  for (;;) {
-    const rows = rowsOf(
-      await db.execute(sql`select id, ledger, code, flags, fund_id, debits_pending::text dp, debits_posted::text dpo,
-      credits_pending::text cp, credits_posted::text cpo, version::text as version_text from ledger_accounts
-      where id > ${after} order by id limit ${pageSize}`),
-    );
-    for (const r of rows) {
-      const id = String(r.id);
-      out.set(id, {
-        id,
-        ledger: intern(String(r.ledger)),
-        code: intern(String(r.code)),
-        flags: Number(r.flags),
-        fundId: r.fund_id === null ? null : intern(String(r.fund_id)),
-        version: big(r.version_text),
-        ...totals(r),
-      });
-      after = id;
-    }
-    if (rows.length < pageSize) return out;
-  }
-}
-
-/** The transfer log in seq order, a page at a time (ledger verify). */
-export async function* transferLogPages({ db, pageSize }: { db: Db; pageSize: number }): AsyncGenerator<TransferRow[]> {
+}): AsyncGenerator<TransferInLog[]> {
   let after = 0n;
   for (;;) {
     const rows = rowsOf(
-      await db.execute(sql`select seq::text seq_text, id, kind, debit_account_id, credit_account_id, amount::text amount, ledger, code, pending_id
-      from ledger_transfers where seq > ${after.toString()}::bigint order by seq limit ${pageSize}`),
+      await db.execute(sql`select t.seq::text seq_text, t.id, t.kind, t.debit_account_id, t.credit_account_id,
+        t.amount::text amount, t.ledger, t.code, t.pending_id, d.ledger d_ledger, c.ledger c_ledger,
+        p.seq::text p_seq, p.kind p_kind, p.debit_account_id p_debit, p.credit_account_id p_credit, p.amount::text p_amount
+      from ledger_transfers t
+        left join ledger_accounts d on d.id = t.debit_account_id
+        left join ledger_accounts c on c.id = t.credit_account_id
+        left join ledger_transfers p on p.id = t.pending_id
+      where t.seq > ${after.toString()}::bigint order by t.seq limit ${pageSize}`),
     );
-    const page: TransferRow[] = rows.map((r) => ({
-      seq: big(r.seq_text),
-      id: String(r.id),
-      kind: r.kind as TransferKind,
-      debit: String(r.debit_account_id),
-      credit: String(r.credit_account_id),
-      amount: big(r.amount),
-      ledger: String(r.ledger),
-      code: String(r.code),
-      pendingId: (r.pending_id as string | null) ?? null,
+    const page: TransferInLog[] = rows.map((r) => ({
+      ...transferRow(r),
+      debitLedger: (r.d_ledger as string | null) ?? null,
+      creditLedger: (r.c_ledger as string | null) ?? null,
+      pending:
+        r.p_seq === null
+          ? null
+          : {
+              seq: big(r.p_seq),
+              kind: r.p_kind as TransferKind,
+              debit: String(r.p_debit),
+              credit: String(r.p_credit),
+              amount: big(r.p_amount),
+            },
     }));
     if (page.length) yield page;
     if (rows.length < pageSize) return;
@@ -271,36 +261,128 @@ export async function* transferLogPages({ db, pageSize }: { db: Db; pageSize: nu
 }
 
 /**
- * The balance history in the transfer log's order (the seq of the transfer each row names; rows
- * naming no transfer first), a page at a time through a cursor: one sort in the database, so the
- * replay compares each row as it reaches that transfer and holds none (ledger verify).
+ * Every account with each side of each transfer that moved it, in seq order, and the balance
+ * version written for it: one sort in the database, read through a cursor, so an account's steps
+ * arrive together and the replay holds one account at a time. An account never moved comes once,
+ * with no leg. Only the order by account matters here (the steps of one account together), not
+ * which collation orders them.
  */
-export async function* balanceHistoryInLogOrder({
-  db,
-  pageSize,
-}: {
-  db: Db;
-  pageSize: number;
-}): AsyncGenerator<BalanceRowInLog[]> {
-  await db.execute(sql`declare ledger_verify_history no scroll cursor for
-    select b.account_id, b.version::text as version_text, b.transfer_id, t.seq::text as seq_text,
-      b.debits_pending::text dp, b.debits_posted::text dpo, b.credits_pending::text cp, b.credits_posted::text cpo
-    from ledger_balances b left join ledger_transfers t on t.id = b.transfer_id
-    order by t.seq nulls first, b.account_id, b.version`);
+export async function* accountStepPages({ db, pageSize }: { db: Db; pageSize: number }): AsyncGenerator<AccountStep[]> {
+  await db.execute(sql`declare ledger_verify_steps no scroll cursor for
+    with legs as (
+      select t.debit_account_id as account_id, 0 as side, t.seq, t.id, t.kind, t.amount, p.amount as pending_amount
+      from ledger_transfers t left join ledger_transfers p on p.id = t.pending_id and p.kind = 'pending'
+      union all
+      select t.credit_account_id, 1, t.seq, t.id, t.kind, t.amount, p.amount
+      from ledger_transfers t left join ledger_transfers p on p.id = t.pending_id and p.kind = 'pending'
+    )
+    select a.id, a.ledger, a.code, a.flags, a.fund_id, a.debits_pending::text dp, a.debits_posted::text dpo,
+      a.credits_pending::text cp, a.credits_posted::text cpo, a.version::text as version_text,
+      l.side, l.id as transfer_id, l.kind, l.amount::text amount, l.pending_amount::text pending_amount,
+      b.version::text as b_version, b.debits_pending::text b_dp, b.debits_posted::text b_dpo,
+      b.credits_pending::text b_cp, b.credits_posted::text b_cpo
+    from ledger_accounts a
+      left join legs l on l.account_id = a.id
+      left join ledger_balances b on b.account_id = a.id and b.transfer_id = l.id
+    order by a.id, l.seq, l.side, b.version`);
+  let account: AccountRow | undefined;
   try {
     for (;;) {
-      const rows = rowsOf(await db.execute(sql.raw(`fetch forward ${Number(pageSize)} from ledger_verify_history`)));
-      if (rows.length)
-        yield rows.map((r) => ({
-          accountId: String(r.account_id),
-          version: big(r.version_text),
-          transferId: String(r.transfer_id),
-          seq: r.seq_text === null ? null : big(r.seq_text),
-          ...totals(r),
-        }));
+      const rows = rowsOf(await db.execute(sql.raw(`fetch forward ${Number(pageSize)} from ledger_verify_steps`)));
+      const page: AccountStep[] = [];
+      for (const r of rows) {
+        const a: AccountRow =
+          account && account.id === r.id
+            ? account
+            : {
+                id: String(r.id),
+                ledger: String(r.ledger),
+                code: String(r.code),
+                flags: Number(r.flags),
+                fundId: (r.fund_id as string | null) ?? null,
+                version: big(r.version_text),
+                ...totals(r),
+              };
+        account = a;
+        page.push({
+          account: a,
+          leg:
+            r.transfer_id === null
+              ? null
+              : {
+                  transferId: String(r.transfer_id),
+                  side: Number(r.side) === 0 ? 'debit' : 'credit',
+                  kind: r.kind as TransferKind,
+                  amount: big(r.amount),
+                  pendingAmount: bigOrNull(r.pending_amount),
+                  version: r.b_version === null ? null : { version: big(r.b_version), ...totals(r, 'b_') },
+                },
+        });
+      }
+      if (page.length) yield page;
       if (rows.length < pageSize) return;
     }
   } finally {
-    await db.execute(sql`close ledger_verify_history`);
+    await db.execute(sql`close ledger_verify_steps`);
   }
+}
+
+/** Balance history rows that no step names: of an account that does not exist, or naming a transfer that does not move their account. */
+export async function strayHistoryRows({
+  db,
+}: {
+  db: Db;
+}): Promise<{ accountId: string; version: bigint; transferId: string; accountExists: boolean }[]> {
+  const rows = rowsOf(
+    await db.execute(sql`select b.account_id, b.version::text as version_text, b.transfer_id, a.id is not null as account_exists
+    from ledger_balances b left join ledger_accounts a on a.id = b.account_id
+    where a.id is null or not exists (select 1 from ledger_transfers t
+      where t.id = b.transfer_id and b.account_id in (t.debit_account_id, t.credit_account_id))
+    order by b.account_id, b.version`),
+  );
+  return rows.map((r) => ({
+    accountId: String(r.account_id),
+    version: big(r.version_text),
+    transferId: String(r.transfer_id),
+    accountExists: r.account_exists === true || r.account_exists === 't',
+  }));
+}
+
+/** How many balance versions the ledger keeps. */
+export async function balanceVersionCount({ db }: { db: Db }): Promise<number> {
+  const [row] = rowsOf(await db.execute(sql`select count(*)::text as n from ledger_balances`));
+  return Number(row?.n ?? 0);
+}
+
+/** These exposure accounts (by id), with what each holds. */
+export async function exposuresHeld({ db, ids }: { db: Db; ids: string[] }): Promise<Map<string, ExposureHeld>> {
+  if (!ids.length) return new Map();
+  const rows = rowsOf(
+    await db.execute(sql`select id, ledger, code, fund_id, (credits_posted - debits_posted)::text held
+    from ledger_accounts where id = ${anyOfTexts(ids)}`),
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.id),
+      {
+        id: String(r.id),
+        ledger: String(r.ledger),
+        code: String(r.code),
+        fundId: (r.fund_id as string | null) ?? null,
+        held: big(r.held),
+      },
+    ]),
+  );
+}
+
+/** These transfers (by id) as stored, each with the amount of the pending it resolves. */
+export async function storedTransfers({ db, ids }: { db: Db; ids: string[] }): Promise<Map<string, StoredTransfer>> {
+  if (!ids.length) return new Map();
+  const rows = rowsOf(
+    await db.execute(sql`select t.seq::text seq_text, t.id, t.kind, t.debit_account_id, t.credit_account_id,
+      t.amount::text amount, t.ledger, t.code, t.pending_id, p.amount::text p_amount
+    from ledger_transfers t left join ledger_transfers p on p.id = t.pending_id and p.kind = 'pending'
+    where t.id = ${anyOfTexts(ids)}`),
+  );
+  return new Map(rows.map((r) => [String(r.id), { ...transferRow(r), pendingAmount: bigOrNull(r.p_amount) }]));
 }
