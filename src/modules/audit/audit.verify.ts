@@ -12,7 +12,11 @@ import { CHUNK_ACTION, firstAmendments, verifyChunk } from '../filings/filing.ch
 
 export type { AuditRowText };
 
-const PAGE = 2000;
+/**
+ * Rows a page, fitted to their size: a bulk chunk's ledger.batch row holds ~350 kB of JSON, an
+ * online filing's about 1 kB, and a page of 2,000 of the former would be 700 MB.
+ */
+const PAGE = { first: 50, most: 2000, chars: 8 << 20 };
 
 /** audit_row_hash(), recomputed: sha256 over the fields joined by U+001F, timestamps in UTC to the microsecond. */
 export function auditRowHash(r: AuditRowText): string {
@@ -34,11 +38,15 @@ export function auditRowHash(r: AuditRowText): string {
 export async function* readAuditLog(db: Db): AsyncGenerator<AuditRowText> {
   const audit = createAuditRepository({ db });
   let after = 0n;
+  let limit = PAGE.first;
   for (;;) {
-    const rows = await audit.textsAfter(after, PAGE);
+    const rows = await audit.textsAfter(after, limit);
     for (const r of rows) yield r;
-    if (rows.length < PAGE) return;
+    if (rows.length < limit) return;
     after = rows.at(-1)!.seq;
+    const chars = rows.reduce((n, r) => n + (r.before?.length ?? 0) + (r.after?.length ?? 0), 0);
+    if (chars > PAGE.chars) limit = Math.max(1, limit >> 1);
+    else if (chars < PAGE.chars / 4) limit = Math.min(PAGE.most, limit * 2);
   }
 }
 
