@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../shared/db';
 import { rowsOf } from '../shared/rows';
+import { transferRow } from './ledger.repository';
 
 const big = (x: unknown) => BigInt(x as string);
 
@@ -126,15 +127,7 @@ export async function listTransfers({
     ),
   );
   return rows.map((r) => ({
-    seq: big(r.seq_text),
-    id: String(r.id),
-    kind: String(r.kind),
-    debit: String(r.debit_account_id),
-    credit: String(r.credit_account_id),
-    amount: big(r.amount),
-    ledger: String(r.ledger),
-    code: String(r.code),
-    pendingId: (r.pending_id as string | null) ?? null,
+    ...transferRow(r),
     entityKind: (r.entity_kind as string | null) ?? null,
     entityId: (r.entity_id as string | null) ?? null,
     createdAt: new Date(r.created_at as string).toISOString(),

@@ -207,7 +207,8 @@ const totals = (r: Row, p = '') => ({
   creditsPosted: big(r[`${p}cpo`]),
 });
 
-const transferRow = (r: Row): TransferRow => ({
+/** A ledger_transfers row as selected with `seq::text seq_text` and `amount::text amount`. */
+export const transferRow = (r: Row): TransferRow => ({
   seq: big(r.seq_text),
   id: String(r.id),
   kind: r.kind as TransferKind,

@@ -52,6 +52,14 @@ export interface LedgerVerifyReport {
 
 type Counts = LedgerVerifyReport['counts'];
 
+/** What each pass over the snapshot reads with, and the counts it adds to. */
+interface Pass {
+  db: Db;
+  pageSize: number;
+  funds: ReadonlySet<string>;
+  counts: Counts;
+}
+
 /**
  * A multiset's fingerprint: how many transfer ids, and the sum of each id's hash (64 bits, mod
  * 2^64). The audited transfers found in the log and the log itself agree on both only if they are
@@ -115,17 +123,7 @@ export async function verifyLedger({
 }
 
 /** Every account with its steps: the replay, the ledgers' balance, each fund's identity, and each exposure account's loan. */
-async function checkAccounts({
-  db,
-  pageSize,
-  funds,
-  counts,
-}: {
-  db: Db;
-  pageSize: number;
-  funds: ReadonlySet<string>;
-  counts: Counts;
-}) {
+async function checkAccounts({ db, pageSize, funds, counts }: Pass) {
   const replay = createAccountReplay();
   const balanced = createLedgerBalanceCheck();
   const identity = createFundIdentityCheck();
@@ -164,17 +162,7 @@ async function checkAccounts({
 }
 
 /** Each filed loan against its exposure account, a page of loans at a time. */
-async function checkLoanBook({
-  db,
-  pageSize,
-  funds,
-  counts,
-}: {
-  db: Db;
-  pageSize: number;
-  funds: ReadonlySet<string>;
-  counts: Counts;
-}): Promise<Violation[]> {
+async function checkLoanBook({ db, pageSize, funds, counts }: Pass): Promise<Violation[]> {
   const out: Violation[] = [];
   for await (const page of loanBookPages({ db, pageSize })) {
     const ids = page.map((l) => accountId.exposure(l.fundId, l.filingId));
