@@ -289,6 +289,18 @@ describe('ledger verify', () => {
       'ledger_balances',
       'ledger_balances_immutable',
       `insert into ledger_balances (account_id, version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+       select account_id, 98, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted
+       from ledger_balances where account_id = '${F}:cash' and version = 2`,
+    );
+    expect((await history()).map((v) => v.message)).toEqual([
+      expect.stringMatching(/fund-a:cash: balance history has two versions for .+ \(one is version 98\)/),
+    ]);
+    await tamper('ledger_balances', 'ledger_balances_immutable', `delete from ledger_balances where version = 98`);
+
+    await tamper(
+      'ledger_balances',
+      'ledger_balances_immutable',
+      `insert into ledger_balances (account_id, version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
        values ('${F}:exposure:f2', 99, 'f2:reserve', 0, 0, 0, 0)`,
     );
     expect((await history()).map((v) => v.message)).toEqual([
