@@ -8,7 +8,6 @@ import {
   HISTORY,
   effect,
   zeroTotals,
-  type HistoryEntry,
   type ModelAccount,
   type ModelTransfer,
   type Totals,
@@ -24,10 +23,6 @@ export interface AccountRow extends ModelAccount {
 
 export interface TransferRow extends ModelTransfer {
   seq: bigint;
-}
-
-export interface BalanceRow extends HistoryEntry {
-  accountId: string;
 }
 
 /** A transfer as the batch that created it asked for it, read back from the audit log. */
